@@ -1,0 +1,48 @@
+# The one place where socle's dependencies are found, used by the build and by the installed
+# socleConfig.cmake. Set SOCLE_DEPENDENCIES_CONSUMER to TRUE before including it from an installed
+# config: consumers then only look for what the public interface needs (Abseil, for the C++ API).
+#
+# Abseil: CONFIG (Debian and Conan both ship one).
+# Protobuf: CMake's FindProtobuf module (Debian ships no config), CONFIG under Conan.
+# libsodium: CONFIG first (Conan), then pkg-config (Debian).
+# SQLite: CMake's FindSQLite3 module.
+include(CMakeFindDependencyMacro)
+
+if(NOT COMMAND socle_find_package)
+  # find_dependency() returns from the including file on failure, which is what an installed
+  # config wants; the build wants a hard error instead.
+  macro(socle_find_package)
+    if(SOCLE_DEPENDENCIES_CONSUMER)
+      find_dependency(${ARGV})
+    else()
+      find_package(${ARGV} REQUIRED)
+    endif()
+  endmacro()
+endif()
+
+socle_find_package(absl CONFIG)
+
+if(NOT SOCLE_DEPENDENCIES_CONSUMER)
+  find_package(Protobuf CONFIG QUIET)
+  if(NOT Protobuf_FOUND)
+    find_package(Protobuf MODULE REQUIRED)
+  endif()
+
+  find_package(libsodium CONFIG QUIET)
+  if(TARGET libsodium::libsodium)
+    set(SOCLE_SODIUM_TARGET libsodium::libsodium)
+  else()
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(SOCLE_SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+    set(SOCLE_SODIUM_TARGET PkgConfig::SOCLE_SODIUM)
+  endif()
+
+  find_package(SQLite3 REQUIRED)
+
+  if(SOCLE_BUILD_TESTS)
+    find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
+  endif()
+  if(SOCLE_BUILD_BENCHMARKS)
+    find_package(benchmark CONFIG REQUIRED)
+  endif()
+endif()

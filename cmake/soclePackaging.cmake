@@ -1,0 +1,1 @@
+# Installation and packaging rules (filled by the packaging work).

@@ -1,0 +1,119 @@
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "crypto/crypto.h"
+#include "policy/compiled_policy.h"
+#include "socle/error.hpp"
+
+namespace socle::policy_internal {
+namespace {
+
+// The vocabulary enums of the C++ API and of the schema are one vocabulary: same numbers.
+static_assert(static_cast<int>(LegalBasis::kPublicTask) == v1::PUBLIC_TASK);
+static_assert(static_cast<int>(LegalBasis::kLegitimateInterests) == v1::LEGITIMATE_INTERESTS);
+static_assert(static_cast<int>(Action::kShare) == v1::SHARE);
+static_assert(static_cast<int>(Action::kRead) == v1::READ);
+static_assert(kActionCount == v1::Action_ARRAYSIZE);
+static_assert(static_cast<int>(DataSensitivity::kNir) == v1::NIR);
+static_assert(static_cast<int>(SecrecyStatus::kByMission) == v1::BY_MISSION);
+static_assert(static_cast<int>(SecrecyStatus::kNone) == v1::SECRECY_NONE);
+static_assert(static_cast<int>(SharingBasis::kLegalObligation) == v1::SHARING_LEGAL_OBLIGATION);
+static_assert(static_cast<int>(SharingBasis::kCasfL226_2_2) == v1::CASF_L226_2_2);
+static_assert(static_cast<int>(SpecialCategoryCondition::kArchivingResearchStatistics) ==
+              v1::ARCHIVING_RESEARCH_STATISTICS);
+static_assert(static_cast<int>(ControllerCapability::kLilArt46) == v1::LIL_ART46);
+
+absl::Status Inconsistent(absl::string_view what) {
+  return MakeError(ErrorCode::kInternal,
+                   absl::StrCat("policy compilation found ", what, " after validation"));
+}
+
+}  // namespace
+
+std::array<uint8_t, kPolicyDigestBytes> PolicyDigest(const v1::Policy& policy) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    policy.SerializeToCodedStream(&coded);
+  }
+  return crypto::Hash("socle.policy.v1", bytes);
+}
+
+absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
+  CompiledPolicy c;
+  c.source = std::move(source);
+  const v1::Policy& p = c.source;
+  c.digest = PolicyDigest(p);
+  c.digest_hex = crypto::ToHex(c.digest);
+
+  for (const auto& category : p.data_categories()) {
+    c.data_categories.Intern(category.id());
+    c.category_sensitivity.push_back(static_cast<DataSensitivity>(category.sensitivity()));
+  }
+  for (const auto& person : p.person_categories()) c.person_categories.Intern(person.id());
+  for (const auto& role : p.roles()) {
+    c.roles.Intern(role.id());
+    c.role_secrecy.push_back(static_cast<SecrecyStatus>(role.secrecy()));
+    uint32_t caps = 0;
+    for (int cap : role.capabilities()) caps |= 1u << cap;
+    c.role_capabilities.push_back(caps);
+    c.role_referent.push_back(role.referent() ? 1 : 0);
+  }
+  for (const auto& activity : p.activities()) c.activities.Intern(activity.id());
+  if (c.data_categories.size() != static_cast<size_t>(p.data_categories_size()) ||
+      c.roles.size() != static_cast<size_t>(p.roles_size()) ||
+      c.activities.size() != static_cast<size_t>(p.activities_size())) {
+    return Inconsistent("duplicate ids");
+  }
+
+  c.category_words = (c.data_categories.size() + 63) / 64;
+  if (c.category_words == 0) c.category_words = 1;
+  c.habilitations.assign(c.roles.size() * kActionCount * c.category_words, 0);
+  for (const auto& row : p.habilitations()) {
+    const auto role = c.roles.Find(row.role());
+    if (!role) return Inconsistent("an unknown role");
+    for (int action : row.actions()) {
+      if (action <= 0 || action >= kActionCount) return Inconsistent("an unknown action");
+      uint64_t* words = &c.habilitations[(*role * kActionCount + action) * c.category_words];
+      for (const auto& name : row.data_categories()) {
+        const auto category = c.data_categories.Find(name);
+        if (!category) return Inconsistent("an unknown data category");
+        words[*category >> 6] |= uint64_t{1} << (*category & 63);
+      }
+    }
+  }
+
+  c.activity_categories.assign(c.activities.size() * c.category_words, 0);
+  for (int i = 0; i < p.activities_size(); ++i) {
+    uint64_t* words = &c.activity_categories[i * c.category_words];
+    for (const auto& name : p.activities(i).data_categories()) {
+      const auto category = c.data_categories.Find(name);
+      if (!category) return Inconsistent("an unknown data category");
+      words[*category >> 6] |= uint64_t{1} << (*category & 63);
+    }
+  }
+
+  c.masking_mode = p.masking().mode() == v1::Masking::SILENT ? MaskingMode::kSilent
+                                                             : MaskingMode::kSignalled;
+  c.masking_referent_keeps_access = p.masking().referent_keeps_access();
+  c.break_glass_enabled = p.break_glass().enabled();
+  c.break_glass_reveals_masked = p.break_glass().reveals_masked_items();
+  if (p.break_glass().max_duration_minutes() != 0) {
+    c.break_glass_max = absl::Minutes(p.break_glass().max_duration_minutes());
+  }
+  if (p.statistics().has_small_cell_threshold()) {
+    c.small_cell_threshold = p.statistics().small_cell_threshold();
+  }
+  if (p.statistics().has_dominance_percent()) {
+    c.dominance_percent = p.statistics().dominance_percent();
+  }
+  if (p.log_retention().has_months()) c.log_retention_months = p.log_retention().months();
+  return c;
+}
+
+}  // namespace socle::policy_internal

@@ -1,0 +1,86 @@
+// The compiled form of a validated policy: dense integer ids and flat lookup tables that the
+// decision engine and the other modules read. Built once by Compile(), immutable afterwards, so
+// any number of threads may read it at once.
+#ifndef SOCLE_SRC_POLICY_COMPILED_POLICY_H_
+#define SOCLE_SRC_POLICY_COMPILED_POLICY_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/interner.h"
+#include "socle/policy.hpp"
+#include "socle/v1/policy.pb.h"
+#include "socle/vocabulary.hpp"
+
+namespace socle::policy_internal {
+
+// Defaults for fields the DPO may leave out (documented in docs/policy-reference.md).
+inline constexpr uint32_t kDefaultSmallCellThreshold = 11;
+inline constexpr uint32_t kDefaultDominancePercent = 85;
+inline constexpr uint32_t kDefaultLogRetentionMonths = 6;
+inline constexpr uint32_t kDefaultBreakGlassMinutes = 240;
+inline constexpr uint32_t kMaxBreakGlassMinutes = 24 * 60;
+
+enum class MaskingMode : int32_t { kSignalled = 1, kSilent = 2 };
+
+struct CompiledPolicy {
+  v1::Policy source;  // the validated policy as written
+  std::array<uint8_t, kPolicyDigestBytes> digest{};
+  std::string digest_hex;
+
+  core::Interner data_categories;
+  core::Interner person_categories;
+  core::Interner roles;
+  core::Interner activities;
+
+  std::vector<DataSensitivity> category_sensitivity;  // by category id
+  std::vector<SecrecyStatus> role_secrecy;            // by role id
+  std::vector<uint32_t> role_capabilities;            // by role id: bit (1 << Role.Capability)
+  std::vector<uint8_t> role_referent;                 // by role id
+
+  // Bitsets over categories, `category_words` 64-bit words each.
+  size_t category_words = 0;
+  // The habilitation matrix: bitset at ((role * kActionCount) + action) * category_words.
+  std::vector<uint64_t> habilitations;
+  // The categories each activity declares: bitset at activity * category_words.
+  std::vector<uint64_t> activity_categories;
+
+  MaskingMode masking_mode = MaskingMode::kSignalled;
+  bool masking_referent_keeps_access = false;
+  bool break_glass_enabled = false;
+  bool break_glass_reveals_masked = false;
+  absl::Duration break_glass_max = absl::Minutes(kDefaultBreakGlassMinutes);
+  uint32_t small_cell_threshold = kDefaultSmallCellThreshold;
+  uint32_t dominance_percent = kDefaultDominancePercent;
+  uint32_t log_retention_months = kDefaultLogRetentionMonths;
+
+  static bool TestBit(const uint64_t* words, uint32_t bit) {
+    return (words[bit >> 6] >> (bit & 63)) & 1u;
+  }
+  bool Allows(uint32_t role, Action action, uint32_t category) const {
+    const auto a = static_cast<uint32_t>(action);
+    if (role >= roles.size() || category >= data_categories.size() || a == 0 ||
+        a >= static_cast<uint32_t>(kActionCount)) {
+      return false;
+    }
+    return TestBit(&habilitations[(role * kActionCount + a) * category_words], category);
+  }
+  bool ActivityDeclares(uint32_t activity, uint32_t category) const {
+    if (activity >= activities.size() || category >= data_categories.size()) return false;
+    return TestBit(&activity_categories[activity * category_words], category);
+  }
+};
+
+// Compiles a policy that passed validation. Fails only on internal inconsistencies.
+absl::StatusOr<CompiledPolicy> Compile(v1::Policy source);
+
+// The digest of a policy: BLAKE2b-256 of its deterministic serialisation, domain "socle.policy.v1".
+std::array<uint8_t, kPolicyDigestBytes> PolicyDigest(const v1::Policy& policy);
+
+}  // namespace socle::policy_internal
+
+#endif  // SOCLE_SRC_POLICY_COMPILED_POLICY_H_

@@ -1,0 +1,621 @@
+#include "policy/validate.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+#include "policy/compiled_policy.h"
+
+namespace socle::policy_internal {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr size_t kMaxIdLength = 64;
+
+bool IsValidId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  if (id[0] < 'a' || id[0] > 'z') return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// Strict UTF-8 (no overlongs, no surrogates): proto3 strings must be UTF-8, and escapes in the
+// text format ("\377") can produce bytes that are not.
+bool IsValidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return false;
+    if (n >= s.size() - i) return false;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+std::string Path(absl::string_view list, int index) { return absl::StrCat(list, "[", index, "]"); }
+std::string Path(absl::string_view list, int index, absl::string_view field) {
+  return absl::StrCat(list, "[", index, "].", field);
+}
+
+class Validator {
+ public:
+  Validator(const v1::Policy& policy, std::vector<Diagnostic>* out) : p_(policy), out_(out) {}
+
+  void Run() {
+    CheckEnums(p_, "");
+    if (p_.format_version() != 1) {
+      Error("format_version.unsupported", "format_version",
+            absl::StrCat("format_version is ", p_.format_version(),
+                         "; this version of socle reads format_version: 1"));
+    }
+    if (p_.id().empty()) {
+      Error("id.missing", "id", "the policy has no id");
+    } else if (!IsValidId(p_.id())) {
+      Error("id.invalid", "id", InvalidIdMessage("the policy id", p_.id()));
+    }
+    CheckController();
+    CollectDeclarations();
+    CheckActivities();
+    CheckRoles();
+    CheckHabilitations();
+    CheckSharingRules();
+    CheckBreakGlass();
+    CheckPseudonymDomains();
+    CheckStatistics();
+    CheckLogRetention();
+    CheckUnusedCategories();
+  }
+
+ private:
+  struct CategoryInfo {
+    DataSensitivity sensitivity;
+  };
+  struct RoleInfo {
+    v1::SecrecyStatus secrecy;
+    uint32_t capabilities;
+  };
+
+  void Report(Diagnostic::Severity severity, absl::string_view code, std::string path,
+              std::string message) {
+    Diagnostic d;
+    d.severity = severity;
+    d.code = std::string(code);
+    d.path = std::move(path);
+    d.message = std::move(message);
+    out_->push_back(std::move(d));
+  }
+  void Error(absl::string_view code, std::string path, std::string message) {
+    Report(Diagnostic::Severity::kError, code, std::move(path), std::move(message));
+  }
+  void Warning(absl::string_view code, std::string path, std::string message) {
+    Report(Diagnostic::Severity::kWarning, code, std::move(path), std::move(message));
+  }
+
+  static std::string InvalidIdMessage(absl::string_view what, absl::string_view id) {
+    return absl::StrCat(what, " '", id.substr(0, kMaxIdLength),
+                        id.size() > kMaxIdLength ? "…" : "",
+                        "' is not a valid id: use 1 to 64 characters a-z, 0-9 and _, starting "
+                        "with a letter");
+  }
+
+  // Every enum field must hold a value of its enum: proto3 enums are open, so the text parser
+  // accepts numbers such as `legal_basis: 42`.
+  void CheckEnums(const Message& message, const std::string& prefix) {
+    const Reflection* reflection = message.GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    reflection->ListFields(message, &fields);
+    for (const FieldDescriptor* field : fields) {
+      const std::string name = prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+      const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+      for (int i = 0; i < count; ++i) {
+        const std::string path = field->is_repeated() ? Path(name, i) : name;
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+          const int value = field->is_repeated() ? reflection->GetRepeatedEnumValue(message, field, i)
+                                                 : reflection->GetEnumValue(message, field);
+          if (field->enum_type()->FindValueByNumber(value) == nullptr) {
+            Error("enum.unknown_value", path,
+                  absl::StrCat(value, " is not a value of ", field->enum_type()->name()));
+          }
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          std::string scratch;
+          const std::string& value =
+              field->is_repeated()
+                  ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                  : reflection->GetStringReference(message, field, &scratch);
+          if (!IsValidUtf8(value)) {
+            Error("string.invalid_utf8", path, "this text is not valid UTF-8");
+          }
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          CheckEnums(field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
+                                          : reflection->GetMessage(message, field),
+                     path);
+        }
+      }
+    }
+  }
+
+  void CheckController() {
+    const bool has_controller = p_.has_controller();
+    const v1::Controller& c = p_.controller();
+    if (!has_controller || c.name().empty()) {
+      Error("controller.missing", has_controller ? "controller.name" : "controller",
+            "the register must name the controller (GDPR art. 30(1)(a)): set controller.name");
+    }
+    if (has_controller && c.contact().empty()) {
+      Error("controller.contact_missing", "controller.contact",
+            "the register must give the controller's contact details (art. 30(1)(a))");
+    }
+    if (c.public_authority() && (p_.dpo().name().empty() || p_.dpo().contact().empty())) {
+      Error("dpo.missing", p_.has_dpo() ? "dpo" : "controller.public_authority",
+            "a public authority must designate a data protection officer (GDPR art. 37(1)(a)): "
+            "set dpo.name and dpo.contact");
+    }
+  }
+
+  bool HasCapability(v1::ControllerCapability capability) const {
+    for (int c : p_.controller().capabilities()) {
+      if (c == capability) return true;
+    }
+    return false;
+  }
+
+  // Registers the ids of a list, reporting missing, invalid and duplicate ones.
+  template <typename List, typename OnEntry>
+  void Declare(const List& list, absl::string_view field, absl::string_view what,
+               OnEntry on_entry) {
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < list.size(); ++i) {
+      const std::string& id = list.Get(i).id();
+      const std::string path = Path(field, i, "id");
+      if (id.empty()) {
+        Error("id.missing", path, absl::StrCat("this ", what, " has no id"));
+        continue;
+      }
+      if (!IsValidId(id)) {
+        Error("id.invalid", path, InvalidIdMessage(absl::StrCat("the ", what, " id"), id));
+        continue;
+      }
+      if (!seen.insert(id).second) {
+        Error("id.duplicate", path, absl::StrCat("the ", what, " id '", id, "' is declared twice"));
+        continue;
+      }
+      on_entry(id, list.Get(i), i);
+    }
+  }
+
+  void CollectDeclarations() {
+    Declare(p_.data_categories(), "data_categories", "data category",
+            [&](const std::string& id, const v1::DataCategory& c, int i) {
+              if (c.sensitivity() == v1::DATA_SENSITIVITY_UNSPECIFIED) {
+                Error("data_category.sensitivity_missing", Path("data_categories", i, "sensitivity"),
+                      absl::StrCat("data category '", id,
+                                   "' has no sensitivity: ORDINARY, SPECIAL_CATEGORY (art. 9), "
+                                   "OFFENCE (art. 10) or NIR"));
+              }
+              if (c.sensitivity() == v1::OFFENCE && !HasCapability(v1::LIL_ART46)) {
+                Error("controller.offence_capability_missing",
+                      Path("data_categories", i, "sensitivity"),
+                      absl::StrCat("data category '", id,
+                                   "' holds offence data, which only a controller authorised by "
+                                   "loi Informatique et Libertés art. 46 may process: add "
+                                   "LIL_ART46 to controller.capabilities or remove the category"));
+              }
+              categories_.emplace(id, CategoryInfo{static_cast<DataSensitivity>(c.sensitivity())});
+            });
+    Declare(p_.person_categories(), "person_categories", "person category",
+            [&](const std::string& id, const v1::PersonCategory&, int) {
+              person_categories_.insert(id);
+            });
+    Declare(p_.roles(), "roles", "role", [&](const std::string& id, const v1::Role& r, int) {
+      uint32_t caps = 0;
+      for (int c : r.capabilities()) {
+        if (c >= 0 && c < 32) caps |= 1u << c;
+      }
+      roles_.emplace(id, RoleInfo{r.secrecy(), caps});
+    });
+    Declare(p_.activities(), "activities", "activity",
+            [&](const std::string& id, const v1::Activity&, int) { activities_.insert(id); });
+    Declare(p_.sharing_rules(), "sharing_rules", "sharing rule",
+            [&](const std::string&, const v1::SharingRule&, int) {});
+    Declare(p_.pseudonym_domains(), "pseudonym_domains", "pseudonymisation domain",
+            [&](const std::string&, const v1::PseudonymDomain&, int) {});
+    Declare(p_.break_glass().reason_codes(), "break_glass.reason_codes", "reason code",
+            [&](const std::string&, const v1::BreakGlass::ReasonCode&, int) {});
+  }
+
+  // Reports an unknown reference; returns whether `id` names a declared entry.
+  template <typename Set>
+  bool Known(const Set& set, const std::string& id, absl::string_view what, std::string path) {
+    if (set.contains(id)) return true;
+    Error("reference.unknown", std::move(path),
+          absl::StrCat("unknown ", what, " '", id.substr(0, kMaxIdLength), "': declare it first"));
+    return false;
+  }
+
+  void CheckActivities() {
+    if (p_.activities().empty()) {
+      Error("activity.none", "activities",
+            "the register has no processing activity: declare at least one");
+    }
+    for (int i = 0; i < p_.activities_size(); ++i) CheckActivity(p_.activities(i), i);
+  }
+
+  void CheckActivity(const v1::Activity& a, int i) {
+    const std::string at = Path("activities", i);
+    const std::string who = absl::StrCat("activity '", a.id(), "'");
+    auto field = [&](absl::string_view f) { return absl::StrCat(at, ".", f); };
+
+    if (a.purpose().empty()) {
+      Error("activity.purpose_missing", field("purpose"),
+            absl::StrCat(who, " has no purpose (art. 30(1)(b))"));
+    }
+    if (a.purpose_kind() == v1::Activity::PURPOSE_KIND_UNSPECIFIED) {
+      Error("activity.purpose_kind_missing", field("purpose_kind"),
+            absl::StrCat(who, " has no purpose_kind (SOCIAL_SUPPORT, ALERTS, BENEFITS…)"));
+    }
+    if (a.legal_basis() == v1::LEGAL_BASIS_UNSPECIFIED) {
+      Error("activity.legal_basis_missing", field("legal_basis"),
+            absl::StrCat(who, " has no legal basis: set exactly one GDPR art. 6(1) basis"));
+    }
+    if ((a.legal_basis() == v1::LEGAL_OBLIGATION || a.legal_basis() == v1::PUBLIC_TASK) &&
+        a.legal_basis_reference().empty()) {
+      Error("activity.legal_basis_reference_missing", field("legal_basis_reference"),
+            absl::StrCat(who,
+                         " relies on a legal obligation or a public task, which must be laid down "
+                         "by law (art. 6(3)): cite the text in legal_basis_reference"));
+    }
+    if (a.legal_basis() == v1::LEGITIMATE_INTERESTS && a.public_task() &&
+        p_.controller().public_authority()) {
+      Error("activity.legitimate_interests_public_authority", field("legal_basis"),
+            absl::StrCat(who,
+                         " is a public task of a public authority, which cannot rely on "
+                         "legitimate interests (art. 6(1) last paragraph): use PUBLIC_TASK"));
+    }
+    if (a.data_categories().empty()) {
+      Error("activity.data_categories_missing", field("data_categories"),
+            absl::StrCat(who, " declares no category of personal data (art. 30(1)(c))"));
+    }
+    if (a.person_categories().empty()) {
+      Error("activity.person_categories_missing", field("person_categories"),
+            absl::StrCat(who, " declares no category of persons (art. 30(1)(c))"));
+    }
+    if (a.recipients().empty()) {
+      Error("activity.recipients_missing", field("recipients"),
+            absl::StrCat(who, " declares no category of recipients (art. 30(1)(d))"));
+    }
+    if (a.security_measures().empty()) {
+      Warning("activity.security_measures_missing", field("security_measures"),
+              absl::StrCat(who, " describes no security measure (art. 30(1)(g))"));
+    }
+    const bool needs_dpia = a.purpose_kind() == v1::Activity::SOCIAL_SUPPORT ||
+                            a.purpose_kind() == v1::Activity::ALERTS ||
+                            a.purpose_kind() == v1::Activity::CHILD_PROTECTION;
+    if (needs_dpia && a.dpia_reference().empty()) {
+      Error("activity.dpia_missing", field("dpia_reference"),
+            absl::StrCat(who,
+                         " is social support, alert handling or child protection, which needs a "
+                         "DPIA (CNIL délib. 2018-327): set dpia_reference"));
+    }
+
+    absl::flat_hash_set<std::string> declared;
+    bool uses_special = false, uses_offence = false, uses_nir = false;
+    for (int j = 0; j < a.data_categories_size(); ++j) {
+      const std::string& c = a.data_categories(j);
+      const std::string path = Path(field("data_categories"), j);
+      if (!Known(categories_, c, "data category", path)) continue;
+      declared.insert(c);
+      switch (categories_.at(c).sensitivity) {
+        case DataSensitivity::kSpecialCategory: uses_special = true; break;
+        case DataSensitivity::kOffence: uses_offence = true; break;
+        case DataSensitivity::kNir: uses_nir = true; break;
+        default: break;
+      }
+      used_categories_.insert(c);
+    }
+    for (int j = 0; j < a.person_categories_size(); ++j) {
+      Known(person_categories_, a.person_categories(j), "person category",
+            Path(field("person_categories"), j));
+    }
+    if (uses_special && a.special_category_conditions().empty()) {
+      Error("activity.special_category_condition_missing", field("special_category_conditions"),
+            absl::StrCat(who,
+                         " processes special categories of data (art. 9): name the art. 9(2) "
+                         "condition that allows it"));
+    }
+    if (uses_offence && a.offence_data_authorisation().empty()) {
+      Error("activity.offence_authorisation_missing", field("offence_data_authorisation"),
+            absl::StrCat(who,
+                         " processes offence data (art. 10): cite the text that authorises it"));
+    }
+    if (uses_nir && !a.nir_authorised()) {
+      Error("activity.nir_not_authorised", field("nir_authorised"),
+            absl::StrCat(who,
+                         " uses the NIR, which may only be processed where a text authorises it: "
+                         "set nir_authorised after checking, or remove the category"));
+    }
+    for (int j = 0; j < a.recipients_size(); ++j) {
+      const v1::Recipient& r = a.recipients(j);
+      if (r.name().empty()) {
+        Error("recipient.name_missing", Path(field("recipients"), j, "name"),
+              absl::StrCat(who, " has a recipient without a name"));
+      }
+      if (r.kind() == v1::Recipient::KIND_UNSPECIFIED) {
+        Error("recipient.kind_missing", Path(field("recipients"), j, "kind"),
+              absl::StrCat(who, " has a recipient without a kind (INTERNAL, PARTNER, AUTHORITY, "
+                                "PROCESSOR)"));
+      }
+    }
+    for (int j = 0; j < a.transfers_size(); ++j) {
+      if (a.transfers(j).safeguard().empty()) {
+        Error("activity.transfer_safeguard_missing", Path(field("transfers"), j, "safeguard"),
+              absl::StrCat(who,
+                           " transfers data outside the EU without a documented safeguard "
+                           "(art. 30(1)(e), art. 46)"));
+      }
+    }
+    CheckRetention(a, at, who, declared);
+  }
+
+  void CheckRetention(const v1::Activity& a, const std::string& at, const std::string& who,
+                      const absl::flat_hash_set<std::string>& declared) {
+    absl::flat_hash_set<std::string> covered;
+    for (int j = 0; j < a.retention_size(); ++j) {
+      const v1::RetentionRule& r = a.retention(j);
+      const std::string rule = Path(absl::StrCat(at, ".retention"), j);
+      const std::string cat_path = absl::StrCat(rule, ".data_category");
+      if (r.data_category().empty()) {
+        Error("retention.category_not_in_activity", cat_path,
+              absl::StrCat(who, " has a retention rule that names no data category"));
+      } else if (Known(categories_, r.data_category(), "data category", cat_path)) {
+        if (!declared.contains(r.data_category())) {
+          Error("retention.category_not_in_activity", cat_path,
+                absl::StrCat(who, " has a retention rule for '", r.data_category(),
+                             "', which is not one of its data categories"));
+        } else if (!covered.insert(r.data_category()).second) {
+          Error("retention.duplicate", cat_path,
+                absl::StrCat(who, " has two retention rules for '", r.data_category(), "'"));
+        }
+      }
+      if (r.start() == v1::RetentionRule::START_UNSPECIFIED) {
+        Error("retention.start_missing", absl::StrCat(rule, ".start"),
+              absl::StrCat(who, ": a retention rule must say when it starts counting"));
+      }
+      if (r.active_months() == 0) {
+        Error("retention.duration_missing", absl::StrCat(rule, ".active_months"),
+              absl::StrCat(who, ": a retention rule needs active_months > 0"));
+      }
+      if (r.end_action() == v1::RetentionRule::END_ACTION_UNSPECIFIED) {
+        Error("retention.end_action_missing", absl::StrCat(rule, ".end_action"),
+              absl::StrCat(who,
+                           ": a retention rule must say what happens at its end (DELETE, "
+                           "ANONYMISE or DEFINITIVE_ARCHIVE)"));
+      }
+    }
+    for (int j = 0; j < a.data_categories_size(); ++j) {
+      const std::string& c = a.data_categories(j);
+      if (declared.contains(c) && !covered.contains(c)) {
+        Error("retention.missing", Path(absl::StrCat(at, ".data_categories"), j),
+              absl::StrCat(who, " has no retention rule for its data category '", c,
+                           "' (art. 30(1)(f))"));
+        covered.insert(c);  // report each category once
+      }
+    }
+  }
+
+  void CheckRoles() {
+    if (p_.roles().empty()) {
+      Error("role.none", "roles", "the policy declares no role: nobody could access anything");
+    }
+    for (int i = 0; i < p_.roles_size(); ++i) {
+      const v1::Role& r = p_.roles(i);
+      if (r.secrecy() == v1::SECRECY_STATUS_UNSPECIFIED) {
+        Error("role.secrecy_missing", Path("roles", i, "secrecy"),
+              absl::StrCat("role '", r.id(),
+                           "' has no secrecy status: SECRECY_NONE, BY_PROFESSION or BY_MISSION "
+                           "(REQ-21)"));
+      } else if (r.secrecy() != v1::SECRECY_NONE && r.secrecy_reference().empty()) {
+        Error("role.secrecy_reference_missing", Path("roles", i, "secrecy_reference"),
+              absl::StrCat("role '", r.id(),
+                           "' is bound by secrecy: cite the text (e.g. CASF L.411-3)"));
+      }
+    }
+  }
+
+  void CheckHabilitations() {
+    for (int i = 0; i < p_.habilitations_size(); ++i) {
+      const v1::Habilitation& h = p_.habilitations(i);
+      const std::string at = Path("habilitations", i);
+      const bool role_known = Known(roles_, h.role(), "role", absl::StrCat(at, ".role"));
+      if (h.actions().empty()) {
+        Error("habilitation.actions_missing", absl::StrCat(at, ".actions"),
+              "a habilitation row grants no action");
+      }
+      if (h.data_categories().empty()) {
+        Error("habilitation.categories_missing", absl::StrCat(at, ".data_categories"),
+              "a habilitation row names no data category");
+      }
+      for (int j = 0; j < h.data_categories_size(); ++j) {
+        const std::string& c = h.data_categories(j);
+        const std::string path = Path(absl::StrCat(at, ".data_categories"), j);
+        if (!Known(categories_, c, "data category", path) || !role_known) continue;
+        const DataSensitivity s = categories_.at(c).sensitivity;
+        if ((s == DataSensitivity::kSpecialCategory || s == DataSensitivity::kOffence) &&
+            roles_.at(h.role()).secrecy == v1::SECRECY_NONE) {
+          Error("habilitation.special_category_without_secrecy", path,
+                absl::StrCat("role '", h.role(), "' is not bound by secrecy and cannot be granted '",
+                             c, "', a special category (GDPR art. 9(3), REQ-03)"));
+        }
+      }
+    }
+  }
+
+  void CheckSharingRules() {
+    for (int i = 0; i < p_.sharing_rules_size(); ++i) {
+      const v1::SharingRule& s = p_.sharing_rules(i);
+      const std::string at = Path("sharing_rules", i);
+      if (s.basis() == v1::SHARING_BASIS_UNSPECIFIED) {
+        Error("sharing.basis_missing", absl::StrCat(at, ".basis"),
+              absl::StrCat("sharing rule '", s.id(), "' names no legal basis"));
+      }
+      if (s.data_categories().empty()) {
+        Error("sharing.categories_missing", absl::StrCat(at, ".data_categories"),
+              absl::StrCat("sharing rule '", s.id(), "' names no data category"));
+      }
+      if (s.recipient_roles().empty()) {
+        Error("sharing.recipients_missing", absl::StrCat(at, ".recipient_roles"),
+              absl::StrCat("sharing rule '", s.id(), "' names no recipient role"));
+      }
+      for (int j = 0; j < s.data_categories_size(); ++j) {
+        Known(categories_, s.data_categories(j), "data category",
+              Path(absl::StrCat(at, ".data_categories"), j));
+      }
+      const auto basis = static_cast<SharingBasis>(s.basis());
+      for (int j = 0; j < s.recipient_roles_size(); ++j) {
+        const std::string& r = s.recipient_roles(j);
+        const std::string path = Path(absl::StrCat(at, ".recipient_roles"), j);
+        if (!Known(roles_, r, "role", path)) continue;
+        if (SharingRequiresSecrecyOfBoth(basis) && roles_.at(r).secrecy == v1::SECRECY_NONE) {
+          Error("sharing.recipient_without_secrecy", path,
+                absl::StrCat("sharing rule '", s.id(), "' uses ", LegalReference(basis),
+                             ", which requires a recipient bound by secrecy; role '", r,
+                             "' is not"));
+        }
+      }
+    }
+  }
+
+  void CheckBreakGlass() {
+    const v1::BreakGlass& b = p_.break_glass();
+    if (b.max_duration_minutes() > kMaxBreakGlassMinutes) {
+      Error("break_glass.duration_out_of_range", "break_glass.max_duration_minutes",
+            absl::StrCat("break-the-glass sessions last at most ", kMaxBreakGlassMinutes,
+                         " minutes (24 h); got ", b.max_duration_minutes()));
+    }
+    if (!b.enabled()) return;
+    if (b.reason_codes().empty()) {
+      Error("break_glass.reason_codes_missing", "break_glass.reason_codes",
+            "break-the-glass is enabled without reason codes to choose from (REQ-58)");
+    }
+    if (b.reviewer_roles().empty()) {
+      Error("break_glass.reviewer_missing", "break_glass.reviewer_roles",
+            "break-the-glass is enabled but nobody reviews the sessions (REQ-58 (vi))");
+    }
+    constexpr uint32_t kReviewers =
+        (1u << v1::Role::REVIEWER) | (1u << v1::Role::DPO_ROLE);
+    for (int j = 0; j < b.reviewer_roles_size(); ++j) {
+      const std::string& r = b.reviewer_roles(j);
+      const std::string path = Path("break_glass.reviewer_roles", j);
+      if (!Known(roles_, r, "role", path)) continue;
+      if ((roles_.at(r).capabilities & kReviewers) == 0) {
+        Error("break_glass.reviewer_not_capable", path,
+              absl::StrCat("role '", r, "' reviews break-the-glass sessions but has neither the "
+                                        "REVIEWER nor the DPO_ROLE capability"));
+      }
+    }
+    for (int j = 0; j < b.allowed_roles_size(); ++j) {
+      Known(roles_, b.allowed_roles(j), "role", Path("break_glass.allowed_roles", j));
+    }
+  }
+
+  void CheckPseudonymDomains() {
+    for (int i = 0; i < p_.pseudonym_domains_size(); ++i) {
+      const v1::PseudonymDomain& d = p_.pseudonym_domains(i);
+      const std::string at = Path("pseudonym_domains", i);
+      if (!d.activity().empty()) {
+        Known(activities_, d.activity(), "activity", absl::StrCat(at, ".activity"));
+      }
+      if ((d.kind() == v1::PseudonymDomain::PERSON ||
+           d.kind() == v1::PseudonymDomain::RELATIONSHIP) &&
+          d.linkage_justification().empty()) {
+        Error("pseudonym.linkage_justification_missing", absl::StrCat(at, ".linkage_justification"),
+              absl::StrCat("domain '", d.id(),
+                           "' links pseudonyms across exports: document why in "
+                           "linkage_justification, or use TRANSACTION pseudonyms (REQ-48)"));
+      }
+    }
+  }
+
+  void CheckStatistics() {
+    const v1::Statistics& s = p_.statistics();
+    if (s.has_small_cell_threshold() && s.small_cell_threshold() < 3) {
+      Error("statistics.threshold_too_low", "statistics.small_cell_threshold",
+            absl::StrCat("small_cell_threshold is ", s.small_cell_threshold(),
+                         "; it must be at least 3 (INSEE frequency rule, REQ-53); 10 or 11 is "
+                         "usual for data on persons"));
+    }
+    if (s.has_dominance_percent() && (s.dominance_percent() < 50 || s.dominance_percent() > 100)) {
+      Error("statistics.dominance_out_of_range", "statistics.dominance_percent",
+            absl::StrCat("dominance_percent is ", s.dominance_percent(),
+                         "; it must be between 50 and 100 (85 is INSEE's rule)"));
+    }
+  }
+
+  void CheckLogRetention() {
+    const v1::LogRetention& l = p_.log_retention();
+    if (!l.has_months()) return;
+    const uint32_t m = l.months();
+    if (m < 6 || m > 36) {
+      Error("log_retention.out_of_range", "log_retention.months",
+            absl::StrCat("access logs are kept 6 to 12 months, at most 36 with a documented "
+                         "internal-control justification (CNIL délib. 2021-122); got ",
+                         m));
+    } else if (m > 12 && l.internal_control_justification().empty()) {
+      Error("log_retention.justification_missing", "log_retention.internal_control_justification",
+            absl::StrCat("keeping access logs ", m,
+                         " months needs a documented internal-control justification "
+                         "(CNIL délib. 2021-122)"));
+    }
+  }
+
+  void CheckUnusedCategories() {
+    for (int i = 0; i < p_.data_categories_size(); ++i) {
+      const std::string& id = p_.data_categories(i).id();
+      if (categories_.contains(id) && !used_categories_.contains(id)) {
+        Warning("data_category.unused", Path("data_categories", i, "id"),
+                absl::StrCat("data category '", id, "' is used by no activity"));
+      }
+    }
+  }
+
+  const v1::Policy& p_;
+  std::vector<Diagnostic>* out_;
+  absl::flat_hash_map<std::string, CategoryInfo> categories_;
+  absl::flat_hash_map<std::string, RoleInfo> roles_;
+  absl::flat_hash_set<std::string> person_categories_;
+  absl::flat_hash_set<std::string> activities_;
+  absl::flat_hash_set<std::string> used_categories_;
+};
+
+}  // namespace
+
+void ValidatePolicy(const v1::Policy& policy, std::vector<Diagnostic>* out) {
+  Validator(policy, out).Run();
+}
+
+}  // namespace socle::policy_internal
