@@ -27,7 +27,9 @@ TextLocation Locate(const TextFormat::ParseInfoTree& tree, const Descriptor& roo
     }
     const FieldDescriptor* field = type->FindFieldByName(std::string(name));
     if (field == nullptr) break;
+    // The tree insists on an index for repeated fields and none for singular ones.
     if (!field->is_repeated()) index = -1;
+    if (field->is_repeated() && index < 0) break;
     const auto location = node->GetLocation(field, index);
     if (location.line < 0) break;  // not written in the text: keep the enclosing location
     best = {location.line + 1, location.column + 1};

@@ -1,0 +1,29 @@
+// The subcommands of `socle`. Each returns the process exit code: 0 success, 1 the input is
+// wrong (an invalid policy), 2 the command line is wrong, 3 an I/O or internal failure.
+#ifndef SOCLE_SRC_CLI_COMMANDS_H_
+#define SOCLE_SRC_CLI_COMMANDS_H_
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace socle::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInvalidInput = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitFailure = 3;
+
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+int PolicyCheck(const std::vector<std::string>& args, Io io);
+int PolicyRegister(const std::vector<std::string>& args, Io io);
+int Version(const std::vector<std::string>& args, Io io);
+int Demo(const std::vector<std::string>& args, Io io);
+
+}  // namespace socle::cli
+
+#endif  // SOCLE_SRC_CLI_COMMANDS_H_

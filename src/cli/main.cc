@@ -1,0 +1,47 @@
+// socle: the command line of socle, for DPOs, administrators and integrators.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: socle <command> [args]\n"
+    "\n"
+    "commands:\n"
+    "  policy check FILE                     validate a policy; every problem with its location\n"
+    "  policy register FILE [--format md|json]  render the register of processing activities\n"
+    "  demo                                  run socle on a synthetic social service\n"
+    "  version                               print the library version\n"
+    "\n"
+    "exit codes: 0 ok, 1 invalid input, 2 usage error, 3 failure\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace socle::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Io io{std::cout, std::cerr};
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? std::cerr : std::cout) << kUsage;
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  const std::string command = args[0];
+  if (command == "policy" && args.size() >= 2) {
+    const std::string sub = args[1];
+    std::vector<std::string> rest(args.begin() + 2, args.end());
+    if (sub == "check") return PolicyCheck(rest, io);
+    if (sub == "register") return PolicyRegister(rest, io);
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "version" || command == "--version") return Version(rest, io);
+  if (command == "demo") return Demo(rest, io);
+  std::cerr << "socle: unknown command '" << (command == "policy" && args.size() >= 2
+                                                  ? command + " " + args[1]
+                                                  : command)
+            << "'\n\n"
+            << kUsage;
+  return kExitUsage;
+}

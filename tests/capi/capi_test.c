@@ -1,0 +1,202 @@
+/* The C ABI used the way a vendor would: compiled as C11, linked against libsocle only.
+ * Usage: capi_test EXAMPLES_DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "socle/socle.h"
+
+static int passed = 0;
+static int failed = 0;
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (cond) {                                                            \
+      ++passed;                                                            \
+    } else {                                                               \
+      ++failed;                                                            \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                      \
+  } while (0)
+
+static char examples[4096];
+
+static const char* example(const char* name) {
+  static char path[4200];
+  snprintf(path, sizeof path, "%s/policies/%s", examples, name);
+  return path;
+}
+
+static void test_version_and_init(void) {
+  CHECK(socle_init() == SOCLE_OK);
+  CHECK(socle_init() == SOCLE_OK); /* idempotent */
+  CHECK(socle_version_number() == SOCLE_VERSION_NUMBER);
+  char expected[32];
+  snprintf(expected, sizeof expected, "%d.%d.%d", SOCLE_VERSION_MAJOR, SOCLE_VERSION_MINOR,
+           SOCLE_VERSION_PATCH);
+  CHECK(strcmp(socle_version_string(), expected) == 0);
+  CHECK(strcmp(socle_status_name(SOCLE_E_POLICY_INVALID), "POLICY_INVALID") == 0);
+  CHECK(strcmp(socle_status_name(SOCLE_OK), "OK") == 0);
+  CHECK(strcmp(socle_status_name(9999), "UNKNOWN") == 0);
+}
+
+static void test_load_examples(void) {
+  const char* names[] = {"ccas.textproto", "departement.textproto"};
+  for (size_t i = 0; i < 2; ++i) {
+    socle_policy* policy = NULL;
+    socle_error* error = NULL;
+    int32_t rc = socle_policy_load_file(&policy, example(names[i]), &error);
+    CHECK(rc == SOCLE_OK);
+    CHECK(error == NULL);
+    if (rc != SOCLE_OK) {
+      fprintf(stderr, "  %s: %s\n", names[i], socle_error_message(error));
+      socle_error_free(error);
+      continue;
+    }
+    CHECK(policy != NULL);
+    CHECK(strlen(socle_policy_id(policy)) > 0);
+    CHECK(socle_policy_activity_count(policy) > 0);
+    CHECK(socle_policy_role_count(policy) > 0);
+    CHECK(socle_policy_data_category_count(policy) > 0);
+
+    uint8_t digest[SOCLE_POLICY_DIGEST_BYTES];
+    CHECK(socle_policy_digest(policy, digest, sizeof digest, NULL) == SOCLE_OK);
+    char hex[2 * SOCLE_POLICY_DIGEST_BYTES + 1];
+    for (size_t k = 0; k < sizeof digest; ++k) sprintf(hex + 2 * k, "%02x", digest[k]);
+    CHECK(strcmp(hex, socle_policy_digest_hex(policy)) == 0);
+    uint8_t small[8];
+    CHECK(socle_policy_digest(policy, small, sizeof small, NULL) == SOCLE_E_OUT_OF_RANGE);
+
+    socle_buffer md = {0};
+    CHECK(socle_policy_render_register(policy, SOCLE_REGISTER_MARKDOWN, &md, NULL) == SOCLE_OK);
+    CHECK(md.size > 0 && md.data != NULL && md.data[md.size] == 0);
+    CHECK(md.data != NULL && strstr((const char*)md.data, "(g) Security measures") != NULL);
+    socle_buffer_free(&md);
+    CHECK(md.data == NULL && md.size == 0);
+    socle_buffer_free(&md); /* freeing twice is harmless */
+
+    socle_buffer json = {0};
+    CHECK(socle_policy_render_register(policy, SOCLE_REGISTER_JSON, &json, NULL) == SOCLE_OK);
+    CHECK(json.size > 0 && json.data[0] == '{');
+    socle_buffer_free(&json);
+
+    socle_buffer bad = {0};
+    error = NULL;
+    CHECK(socle_policy_render_register(policy, 7, &bad, &error) == SOCLE_E_INVALID_ARGUMENT);
+    CHECK(error != NULL && socle_error_code(error) == SOCLE_E_INVALID_ARGUMENT);
+    CHECK(bad.data == NULL);
+    socle_error_free(error);
+
+    /* Loading the same text twice gives the same digest. */
+    socle_policy* again = NULL;
+    CHECK(socle_policy_load_file(&again, example(names[i]), NULL) == SOCLE_OK);
+    CHECK(again != NULL &&
+          strcmp(socle_policy_digest_hex(again), socle_policy_digest_hex(policy)) == 0);
+    socle_policy_free(again);
+    socle_policy_free(policy);
+  }
+}
+
+static const char kBroken[] =
+    "format_version: 1\n"
+    "id: \"broken\"\n"
+    "controller { name: \"CCAS\" contact: \"dpo@example.org\" }\n"
+    "data_categories { id: \"social\" sensitivity: ORDINARY }\n"
+    "person_categories { id: \"person\" }\n"
+    "roles { id: \"ass\" secrecy: BY_PROFESSION secrecy_reference: \"CASF L.411-3\" }\n"
+    "activities {\n"
+    "  id: \"support\" purpose: \"accompagnement\" purpose_kind: ADMINISTRATION\n"
+    "  data_categories: \"social\" person_categories: \"person\"\n"
+    "  recipients { name: \"service\" kind: INTERNAL }\n"
+    "  retention { data_category: \"social\" start: CREATION active_months: 24 end_action: DELETE }\n"
+    "  security_measures: \"chiffrement\"\n"
+    "}\n"
+    "statistics { small_cell_threshold: 2 }\n";
+
+static void test_broken_policy(void) {
+  socle_policy* policy = (socle_policy*)1; /* must be reset to NULL */
+  socle_error* error = NULL;
+  int32_t rc = socle_policy_load(&policy, kBroken, strlen(kBroken), "broken.textproto", &error);
+  CHECK(rc == SOCLE_E_POLICY_INVALID);
+  CHECK(policy == NULL);
+  CHECK(error != NULL);
+  if (error == NULL) return;
+  CHECK(socle_error_code(error) == SOCLE_E_POLICY_INVALID);
+  CHECK(strstr(socle_error_message(error), "broken.textproto") != NULL);
+  CHECK(strcmp(socle_last_error_message(), socle_error_message(error)) == 0);
+  size_t n = socle_error_diagnostic_count(error);
+  int found_basis = 0, found_threshold = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char* code = socle_error_diagnostic_code(error, i);
+    if (strcmp(code, "activity.legal_basis_missing") == 0) {
+      found_basis = 1;
+      CHECK(socle_error_diagnostic_line(error, i) == 7); /* the activity's line */
+      CHECK(strcmp(socle_error_diagnostic_path(error, i), "activities[0].legal_basis") == 0);
+    }
+    if (strcmp(code, "statistics.threshold_too_low") == 0) {
+      found_threshold = 1;
+      CHECK(socle_error_diagnostic_line(error, i) == 14);
+      CHECK(socle_error_diagnostic_column(error, i) > 1);
+      CHECK(socle_error_diagnostic_severity(error, i) == SOCLE_SEVERITY_ERROR);
+    }
+    CHECK(strlen(socle_error_diagnostic_message(error, i)) > 0);
+  }
+  CHECK(found_basis && found_threshold);
+  CHECK(socle_error_diagnostic_code(error, n) == NULL); /* out of range */
+  CHECK(socle_error_diagnostic_line(error, n) == 0);
+  socle_error_free(error);
+
+  /* validate: same verdict, no handle. */
+  error = NULL;
+  CHECK(socle_policy_validate(kBroken, strlen(kBroken), NULL, &error) == SOCLE_E_POLICY_INVALID);
+  CHECK(error != NULL && socle_error_diagnostic_count(error) == n);
+  socle_error_free(error);
+
+  /* syntax error: PARSE with a line and a column */
+  const char syntax[] = "format_version: 1\nid: \"x\"\nnot_a_field: 3\n";
+  error = NULL;
+  CHECK(socle_policy_load(&policy, syntax, strlen(syntax), NULL, &error) == SOCLE_E_PARSE);
+  CHECK(error != NULL && socle_error_diagnostic_count(error) == 1);
+  if (error != NULL && socle_error_diagnostic_count(error) == 1) {
+    CHECK(strcmp(socle_error_diagnostic_code(error, 0), "syntax") == 0);
+    CHECK(socle_error_diagnostic_line(error, 0) == 3);
+  }
+  socle_error_free(error);
+}
+
+static void test_bad_arguments(void) {
+  socle_error* error = NULL;
+  CHECK(socle_policy_load(NULL, "x", 1, NULL, &error) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(error != NULL && strstr(socle_error_message(error), "out") != NULL);
+  socle_error_free(error);
+  socle_policy* policy = NULL;
+  CHECK(socle_policy_load(&policy, NULL, 5, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_policy_load_file(&policy, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_policy_load_file(&policy, "/nonexistent/policy.textproto", NULL) == SOCLE_E_IO);
+  CHECK(policy == NULL);
+  CHECK(socle_policy_load(&policy, "", 0, NULL, NULL) == SOCLE_E_POLICY_INVALID);
+  CHECK(socle_policy_digest(NULL, NULL, 0, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_policy_render_register(NULL, SOCLE_REGISTER_JSON, NULL, NULL) ==
+        SOCLE_E_INVALID_ARGUMENT);
+  /* NULL handles are accepted by accessors and free functions. */
+  socle_policy_free(NULL);
+  socle_error_free(NULL);
+  socle_buffer_free(NULL);
+  CHECK(socle_policy_activity_count(NULL) == 0);
+  CHECK(strcmp(socle_policy_id(NULL), "") == 0);
+  CHECK(socle_error_diagnostic_count(NULL) == 0);
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: capi_test EXAMPLES_DIR\n");
+    return 2;
+  }
+  snprintf(examples, sizeof examples, "%s", argv[1]);
+  test_version_and_init();
+  test_load_examples();
+  test_broken_policy();
+  test_bad_arguments();
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
