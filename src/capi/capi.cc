@@ -1,5 +1,4 @@
-// The C ABI: the only place where C++ meets C. Every extern "C" body runs inside Guard(), so no
-// exception crosses the boundary; statuses map one to one onto socle::ErrorCode.
+// The C ABI: versions, status names, errors and buffers. See capi_internal.h.
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -7,29 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "capi/capi_internal.h"
 #include "socle/error.hpp"
 #include "socle/init.hpp"
 #include "socle/policy.hpp"
 #include "socle/socle.h"
-
-struct socle_error {
-  int32_t code = SOCLE_E_INTERNAL;
-  std::string message;
-  std::vector<socle::Diagnostic> diagnostics;
-};
-
-struct socle_policy {
-  explicit socle_policy(socle::Policy p)
-      : policy(std::move(p)),
-        id(policy.id()),
-        revision(policy.revision()),
-        digest_hex(policy.digest_hex()) {}
-  socle::Policy policy;
-  // NUL-terminated copies for the borrowed-string accessors.
-  std::string id;
-  std::string revision;
-  std::string digest_hex;
-};
 
 namespace {
 
@@ -54,19 +35,22 @@ static_assert(SOCLE_E_VERIFICATION_FAILED ==
               static_cast<int32_t>(socle::ErrorCode::kVerificationFailed));
 static_assert(SOCLE_E_UNSUPPORTED == static_cast<int32_t>(socle::ErrorCode::kUnsupported));
 static_assert(SOCLE_E_DATA_LOSS == static_cast<int32_t>(socle::ErrorCode::kDataLoss));
-static_assert(SOCLE_REGISTER_MARKDOWN == static_cast<int32_t>(socle::RegisterFormat::kMarkdown));
-static_assert(SOCLE_REGISTER_JSON == static_cast<int32_t>(socle::RegisterFormat::kJson));
-static_assert(SOCLE_SEVERITY_ERROR == static_cast<int32_t>(socle::Diagnostic::Severity::kError));
-static_assert(SOCLE_SEVERITY_WARNING ==
-              static_cast<int32_t>(socle::Diagnostic::Severity::kWarning));
-static_assert(SOCLE_POLICY_DIGEST_BYTES == socle::kPolicyDigestBytes);
 
 thread_local std::string last_error_message;
+
+const socle::Diagnostic* DiagnosticAt(const socle_error* error, size_t index) {
+  if (error == nullptr || index >= error->diagnostics.size()) return nullptr;
+  return &error->diagnostics[index];
+}
+
+}  // namespace
+
+namespace socle::capi {
 
 // Records a failure: the thread-local message, and an error object if the caller asked for one.
 // Never throws: if even that allocation fails, the caller still gets the status code.
 int32_t Fail(socle_error** error, int32_t code, std::string message,
-             std::vector<socle::Diagnostic> diagnostics = {}) noexcept {
+             std::vector<Diagnostic> diagnostics) noexcept {
   try {
     last_error_message = message;
     if (error != nullptr) {
@@ -79,9 +63,9 @@ int32_t Fail(socle_error** error, int32_t code, std::string message,
 }
 
 int32_t FromStatus(socle_error** error, const absl::Status& status,
-                   std::vector<socle::Diagnostic> diagnostics = {}) noexcept {
+                   std::vector<Diagnostic> diagnostics) noexcept {
   if (status.ok()) return SOCLE_OK;
-  return Fail(error, static_cast<int32_t>(socle::ErrorCodeOf(status)),
+  return Fail(error, static_cast<int32_t>(ErrorCodeOf(status)),
               std::string(status.message()), std::move(diagnostics));
 }
 
@@ -89,21 +73,8 @@ int32_t NullArgument(socle_error** error, const char* name) noexcept {
   return Fail(error, SOCLE_E_INVALID_ARGUMENT, std::string(name) + " must not be NULL");
 }
 
-// Runs `body` with the error out-parameter reset, turning any exception into a status.
-template <typename Body>
-int32_t Guard(socle_error** error, Body&& body) noexcept {
-  if (error != nullptr) *error = nullptr;
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return Fail(error, SOCLE_E_NO_MEMORY, "out of memory");
-  } catch (...) {
-    return Fail(error, SOCLE_E_INTERNAL, "unexpected internal error");
-  }
-}
-
 // Copies `bytes` into a buffer the caller releases with socle_buffer_free.
-int32_t FillBuffer(socle_buffer* out, const std::string& bytes, socle_error** error) {
+int32_t FillBuffer(socle_buffer* out, absl::string_view bytes, socle_error** error) {
   auto* data = static_cast<uint8_t*>(std::malloc(bytes.size() + 1));
   if (data == nullptr) return Fail(error, SOCLE_E_NO_MEMORY, "out of memory");
   std::memcpy(data, bytes.data(), bytes.size());
@@ -113,22 +84,10 @@ int32_t FillBuffer(socle_buffer* out, const std::string& bytes, socle_error** er
   return SOCLE_OK;
 }
 
-std::string SourceName(const char* source_name) {
-  return source_name != nullptr ? std::string(source_name) : std::string("policy");
-}
+}  // namespace socle::capi
 
-// Prefixes a policy failure with the name the caller gave the text.
-absl::Status WithSource(const absl::Status& status, const char* source_name) {
-  return socle::MakeError(socle::ErrorCodeOf(status),
-                          SourceName(source_name) + ": " + std::string(status.message()));
-}
-
-const socle::Diagnostic* DiagnosticAt(const socle_error* error, size_t index) {
-  if (error == nullptr || index >= error->diagnostics.size()) return nullptr;
-  return &error->diagnostics[index];
-}
-
-}  // namespace
+using socle::capi::FromStatus;
+using socle::capi::Guard;
 
 extern "C" {
 
@@ -207,114 +166,6 @@ void socle_buffer_free(socle_buffer* buffer) {
   }
   buffer->data = nullptr;
   buffer->size = 0;
-}
-
-int32_t socle_policy_load(socle_policy** out, const char* text, size_t text_len,
-                          const char* source_name, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
-    std::vector<socle::Diagnostic> diagnostics;
-    auto policy = socle::Policy::Load(absl::string_view(text, text_len), &diagnostics);
-    if (!policy.ok()) {
-      return FromStatus(error, WithSource(policy.status(), source_name), std::move(diagnostics));
-    }
-    *out = new socle_policy(*std::move(policy));
-    return SOCLE_OK;
-  });
-}
-
-int32_t socle_policy_load_file(socle_policy** out, const char* path, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
-    if (path == nullptr) return NullArgument(error, "path");
-    std::vector<socle::Diagnostic> diagnostics;
-    auto policy = socle::Policy::LoadFile(path, &diagnostics);
-    if (!policy.ok()) return FromStatus(error, policy.status(), std::move(diagnostics));
-    *out = new socle_policy(*std::move(policy));
-    return SOCLE_OK;
-  });
-}
-
-int32_t socle_policy_validate(const char* text, size_t text_len, const char* source_name,
-                              socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
-    std::vector<socle::Diagnostic> diagnostics;
-    auto policy = socle::Policy::Load(absl::string_view(text, text_len), &diagnostics);
-    if (!policy.ok()) {
-      return FromStatus(error, WithSource(policy.status(), source_name), std::move(diagnostics));
-    }
-    if (error != nullptr && !diagnostics.empty()) {
-      *error = new socle_error{SOCLE_OK,
-                               SourceName(source_name) + ": valid, with " +
-                                   std::to_string(diagnostics.size()) +
-                                   (diagnostics.size() == 1 ? " warning" : " warnings"),
-                               std::move(diagnostics)};
-    }
-    return SOCLE_OK;
-  });
-}
-
-void socle_policy_free(socle_policy* policy) { delete policy; }
-
-const char* socle_policy_id(const socle_policy* policy) {
-  return policy != nullptr ? policy->id.c_str() : "";
-}
-
-const char* socle_policy_revision(const socle_policy* policy) {
-  return policy != nullptr ? policy->revision.c_str() : "";
-}
-
-int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_len,
-                            socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (policy == nullptr) return NullArgument(error, "policy");
-    if (out == nullptr) return NullArgument(error, "out");
-    if (out_len < SOCLE_POLICY_DIGEST_BYTES) {
-      return Fail(error, SOCLE_E_OUT_OF_RANGE,
-                  "out_len is " + std::to_string(out_len) + "; the digest needs " +
-                      std::to_string(SOCLE_POLICY_DIGEST_BYTES) + " bytes");
-    }
-    std::memcpy(out, policy->policy.digest().data(), SOCLE_POLICY_DIGEST_BYTES);
-    return SOCLE_OK;
-  });
-}
-
-const char* socle_policy_digest_hex(const socle_policy* policy) {
-  return policy != nullptr ? policy->digest_hex.c_str() : "";
-}
-
-size_t socle_policy_activity_count(const socle_policy* policy) {
-  return policy != nullptr ? policy->policy.activity_count() : 0;
-}
-
-size_t socle_policy_role_count(const socle_policy* policy) {
-  return policy != nullptr ? policy->policy.role_count() : 0;
-}
-
-size_t socle_policy_data_category_count(const socle_policy* policy) {
-  return policy != nullptr ? policy->policy.data_category_count() : 0;
-}
-
-int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
-                                     socle_buffer* out, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (policy == nullptr) return NullArgument(error, "policy");
-    if (out == nullptr) return NullArgument(error, "out");
-    out->data = nullptr;
-    out->size = 0;
-    if (format != SOCLE_REGISTER_MARKDOWN && format != SOCLE_REGISTER_JSON) {
-      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                  "format is " + std::to_string(format) +
-                      "; use SOCLE_REGISTER_MARKDOWN (1) or SOCLE_REGISTER_JSON (2)");
-    }
-    auto text = policy->policy.RenderRegister(static_cast<socle::RegisterFormat>(format));
-    if (!text.ok()) return FromStatus(error, text.status());
-    return FillBuffer(out, *text, error);
-  });
 }
 
 }  // extern "C"

@@ -1,0 +1,163 @@
+// The C ABI of the policy (include/socle/socle.h, "Policy").
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "capi/capi_internal.h"
+#include "socle/error.hpp"
+#include "socle/policy.hpp"
+#include "socle/socle.h"
+
+struct socle_policy {
+  explicit socle_policy(socle::Policy p)
+      : policy(std::move(p)),
+        id(policy.id()),
+        revision(policy.revision()),
+        digest_hex(policy.digest_hex()) {}
+  socle::Policy policy;
+  // NUL-terminated copies for the borrowed-string accessors.
+  std::string id;
+  std::string revision;
+  std::string digest_hex;
+};
+
+namespace {
+
+using socle::capi::Fail;
+using socle::capi::FillBuffer;
+using socle::capi::FromStatus;
+using socle::capi::Guard;
+using socle::capi::NullArgument;
+
+static_assert(SOCLE_REGISTER_MARKDOWN == static_cast<int32_t>(socle::RegisterFormat::kMarkdown));
+static_assert(SOCLE_REGISTER_JSON == static_cast<int32_t>(socle::RegisterFormat::kJson));
+static_assert(SOCLE_SEVERITY_ERROR == static_cast<int32_t>(socle::Diagnostic::Severity::kError));
+static_assert(SOCLE_SEVERITY_WARNING ==
+              static_cast<int32_t>(socle::Diagnostic::Severity::kWarning));
+static_assert(SOCLE_POLICY_DIGEST_BYTES == socle::kPolicyDigestBytes);
+
+std::string SourceName(const char* source_name) {
+  return source_name != nullptr ? std::string(source_name) : std::string("policy");
+}
+
+// Prefixes a policy failure with the name the caller gave the text.
+absl::Status WithSource(const absl::Status& status, const char* source_name) {
+  return socle::MakeError(socle::ErrorCodeOf(status),
+                          SourceName(source_name) + ": " + std::string(status.message()));
+}
+
+
+}  // namespace
+
+extern "C" {
+
+int32_t socle_policy_load(socle_policy** out, const char* text, size_t text_len,
+                          const char* source_name, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (out == nullptr) return NullArgument(error, "out");
+    *out = nullptr;
+    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
+    std::vector<socle::Diagnostic> diagnostics;
+    auto policy = socle::Policy::Load(absl::string_view(text, text_len), &diagnostics);
+    if (!policy.ok()) {
+      return FromStatus(error, WithSource(policy.status(), source_name), std::move(diagnostics));
+    }
+    *out = new socle_policy(*std::move(policy));
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_policy_load_file(socle_policy** out, const char* path, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (out == nullptr) return NullArgument(error, "out");
+    *out = nullptr;
+    if (path == nullptr) return NullArgument(error, "path");
+    std::vector<socle::Diagnostic> diagnostics;
+    auto policy = socle::Policy::LoadFile(path, &diagnostics);
+    if (!policy.ok()) return FromStatus(error, policy.status(), std::move(diagnostics));
+    *out = new socle_policy(*std::move(policy));
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_policy_validate(const char* text, size_t text_len, const char* source_name,
+                              socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
+    std::vector<socle::Diagnostic> diagnostics;
+    auto policy = socle::Policy::Load(absl::string_view(text, text_len), &diagnostics);
+    if (!policy.ok()) {
+      return FromStatus(error, WithSource(policy.status(), source_name), std::move(diagnostics));
+    }
+    if (error != nullptr && !diagnostics.empty()) {
+      *error = new socle_error{SOCLE_OK,
+                               SourceName(source_name) + ": valid, with " +
+                                   std::to_string(diagnostics.size()) +
+                                   (diagnostics.size() == 1 ? " warning" : " warnings"),
+                               std::move(diagnostics)};
+    }
+    return SOCLE_OK;
+  });
+}
+
+void socle_policy_free(socle_policy* policy) { delete policy; }
+
+const char* socle_policy_id(const socle_policy* policy) {
+  return policy != nullptr ? policy->id.c_str() : "";
+}
+
+const char* socle_policy_revision(const socle_policy* policy) {
+  return policy != nullptr ? policy->revision.c_str() : "";
+}
+
+int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_len,
+                            socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (policy == nullptr) return NullArgument(error, "policy");
+    if (out == nullptr) return NullArgument(error, "out");
+    if (out_len < SOCLE_POLICY_DIGEST_BYTES) {
+      return Fail(error, SOCLE_E_OUT_OF_RANGE,
+                  "out_len is " + std::to_string(out_len) + "; the digest needs " +
+                      std::to_string(SOCLE_POLICY_DIGEST_BYTES) + " bytes");
+    }
+    std::memcpy(out, policy->policy.digest().data(), SOCLE_POLICY_DIGEST_BYTES);
+    return SOCLE_OK;
+  });
+}
+
+const char* socle_policy_digest_hex(const socle_policy* policy) {
+  return policy != nullptr ? policy->digest_hex.c_str() : "";
+}
+
+size_t socle_policy_activity_count(const socle_policy* policy) {
+  return policy != nullptr ? policy->policy.activity_count() : 0;
+}
+
+size_t socle_policy_role_count(const socle_policy* policy) {
+  return policy != nullptr ? policy->policy.role_count() : 0;
+}
+
+size_t socle_policy_data_category_count(const socle_policy* policy) {
+  return policy != nullptr ? policy->policy.data_category_count() : 0;
+}
+
+int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
+                                     socle_buffer* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (policy == nullptr) return NullArgument(error, "policy");
+    if (out == nullptr) return NullArgument(error, "out");
+    out->data = nullptr;
+    out->size = 0;
+    if (format != SOCLE_REGISTER_MARKDOWN && format != SOCLE_REGISTER_JSON) {
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  "format is " + std::to_string(format) +
+                      "; use SOCLE_REGISTER_MARKDOWN (1) or SOCLE_REGISTER_JSON (2)");
+    }
+    auto text = policy->policy.RenderRegister(static_cast<socle::RegisterFormat>(format));
+    if (!text.ok()) return FromStatus(error, text.status());
+    return FillBuffer(out, *text, error);
+  });
+}
+
+}  // extern "C"
