@@ -23,9 +23,13 @@ absl::Status Init() {
 
 void RandomBytes(absl::Span<uint8_t> out) { randombytes_buf(out.data(), out.size()); }
 
+}  // namespace socle::crypto
+
+namespace socle {
+
 SecretBytes SecretBytes::Random(size_t size) {
   SecretBytes s(size);
-  RandomBytes(absl::MakeSpan(s.bytes_));
+  crypto::RandomBytes(absl::MakeSpan(s.bytes_));
   return s;
 }
 
@@ -52,6 +56,10 @@ bool SecretBytes::Equals(const SecretBytes& other) const {
   return bytes_.size() == other.bytes_.size() &&
          sodium_memcmp(bytes_.data(), other.bytes_.data(), bytes_.size()) == 0;
 }
+
+}  // namespace socle
+
+namespace socle::crypto {
 
 Hash256 Hash(absl::string_view domain, absl::string_view data) {
   crypto_generichash_state state;

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "socle/secret_bytes.hpp"
 
 namespace socle::crypto {
 
@@ -26,35 +27,8 @@ absl::Status Init();
 // Fills `out` with bytes from the operating system's CSPRNG.
 void RandomBytes(absl::Span<uint8_t> out);
 
-// Secret bytes that are wiped (sodium_memzero) when destroyed or moved from. Move-only.
-class SecretBytes {
- public:
-  SecretBytes() = default;
-  explicit SecretBytes(size_t size) : bytes_(size) {}
-  SecretBytes(const uint8_t* data, size_t size) : bytes_(data, data + size) {}
-  static SecretBytes Random(size_t size);
-
-  SecretBytes(SecretBytes&& other) noexcept;
-  SecretBytes& operator=(SecretBytes&& other) noexcept;
-  SecretBytes(const SecretBytes&) = delete;
-  SecretBytes& operator=(const SecretBytes&) = delete;
-  ~SecretBytes();
-
-  // An explicit copy, so copies of secrets are visible in the code.
-  SecretBytes Clone() const { return SecretBytes(bytes_.data(), bytes_.size()); }
-
-  const uint8_t* data() const { return bytes_.data(); }
-  uint8_t* data() { return bytes_.data(); }
-  size_t size() const { return bytes_.size(); }
-  absl::Span<const uint8_t> span() const { return bytes_; }
-
-  // Constant-time equality (sodium_memcmp); sizes are not secret.
-  bool Equals(const SecretBytes& other) const;
-
- private:
-  void Wipe();
-  std::vector<uint8_t> bytes_;
-};
+// Secrets are socle::SecretBytes (public: include/socle/secret_bytes.hpp).
+using ::socle::SecretBytes;
 
 inline constexpr size_t kHashBytes = 32;
 using Hash256 = std::array<uint8_t, kHashBytes>;
