@@ -152,6 +152,21 @@ SOCLE_API size_t socle_policy_data_category_count(const socle_policy* policy);
 SOCLE_API int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
                                                socle_buffer* out, socle_error** error);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Vault: keys, encryption at rest, crypto-shredding.                                         */
+/* (section vault: begin) */
+/* (section vault: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pseudonymisation: domains, keyed pseudonyms, reversible tokens, rotation.                  */
+/* (section pseudonym: begin) */
+/* (section pseudonym: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text: the NIR, generalisation of quasi-identifiers, free-text redaction.                   */
+/* (section text: begin) */
+/* (section text: end) */
+
 #ifdef __cplusplus
 }
 #endif
