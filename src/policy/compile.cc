@@ -25,6 +25,11 @@ static_assert(static_cast<int>(SharingBasis::kCasfL226_2_2) == v1::CASF_L226_2_2
 static_assert(static_cast<int>(SpecialCategoryCondition::kArchivingResearchStatistics) ==
               v1::ARCHIVING_RESEARCH_STATISTICS);
 static_assert(static_cast<int>(ControllerCapability::kLilArt46) == v1::LIL_ART46);
+static_assert(static_cast<int>(EntryKind::kFact) == v1::FACT);
+static_assert(static_cast<int>(EntryKind::kAppreciation) == v1::PROFESSIONAL_APPRECIATION);
+static_assert(static_cast<int>(EntryKind::kThirdPartyInformation) == v1::THIRD_PARTY_INFORMATION);
+static_assert(static_cast<int>(EntryKind::kWorkingNote) == v1::WORKING_NOTE);
+static_assert(kEntryKindCount == v1::EntryKind_ARRAYSIZE);
 
 absl::Status Inconsistent(absl::string_view what) {
   return MakeError(ErrorCode::kInternal,
@@ -95,6 +100,24 @@ absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
       const auto category = c.data_categories.Find(name);
       if (!category) return Inconsistent("an unknown data category");
       words[*category >> 6] |= uint64_t{1} << (*category & 63);
+    }
+  }
+
+  c.role_words = (c.roles.size() + 63) / 64;
+  if (c.role_words == 0) c.role_words = 1;
+  c.entry_kind_readers.assign(kEntryKindCount * c.role_words, 0);
+  for (int i = 0; i < p.entry_kinds_size(); ++i) {
+    const v1::EntryKindRule& rule = p.entry_kinds(i);
+    const int kind = rule.kind();
+    if (kind <= 0 || kind >= kEntryKindCount || c.entry_kind_rule[kind] >= 0) {
+      return Inconsistent("an invalid or duplicate entry-kind rule");
+    }
+    c.entry_kind_rule[kind] = i;
+    uint64_t* words = &c.entry_kind_readers[kind * c.role_words];
+    for (const auto& name : rule.reader_roles()) {
+      const auto role = c.roles.Find(name);
+      if (!role) return Inconsistent("an unknown role");
+      words[*role >> 6] |= uint64_t{1} << (*role & 63);
     }
   }
 

@@ -58,6 +58,13 @@ struct CompiledPolicy {
   uint32_t dominance_percent = kDefaultDominancePercent;
   uint32_t log_retention_months = kDefaultLogRetentionMonths;
 
+  // Entry-kind rules (REQ-60), by EntryKind value: the index of the rule in source.entry_kinds()
+  // or -1 when the kind has no rule; and, for kinds with a rule, the roles that may access such
+  // entries besides their author (bitset at kind * role_words).
+  size_t role_words = 1;
+  std::array<int32_t, kEntryKindCount> entry_kind_rule{-1, -1, -1, -1, -1};
+  std::vector<uint64_t> entry_kind_readers;
+
   static bool TestBit(const uint64_t* words, uint32_t bit) {
     return (words[bit >> 6] >> (bit & 63)) & 1u;
   }
@@ -68,6 +75,16 @@ struct CompiledPolicy {
       return false;
     }
     return TestBit(&habilitations[(role * kActionCount + a) * category_words], category);
+  }
+  // Whether `role` may access entries of `kind` written by someone else. True for kinds without
+  // a rule; a working note is never readable by another professional.
+  bool EntryKindAllows(EntryKind kind, uint32_t role) const {
+    const auto k = static_cast<uint32_t>(kind);
+    if (k >= static_cast<uint32_t>(kEntryKindCount)) return false;
+    if (kind == EntryKind::kWorkingNote) return false;
+    if (entry_kind_rule[k] < 0) return true;
+    if (role >= roles.size()) return false;
+    return TestBit(&entry_kind_readers[k * role_words], role);
   }
   bool ActivityDeclares(uint32_t activity, uint32_t category) const {
     if (activity >= activities.size() || category >= data_categories.size()) return false;

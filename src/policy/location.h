@@ -14,10 +14,12 @@ struct TextLocation {
   int column = 0;  // 1-based; 0 when unknown
 };
 
-// The location of the deepest element of `path` present in the text: a field left out is
-// reported where its enclosing message starts. Unknown path steps stop the walk.
+// The location of the deepest element of `path` present in `text` (which `tree` was parsed
+// from): a field left out is reported where its enclosing message starts. Unknown path steps
+// stop the walk.
 TextLocation Locate(const google::protobuf::TextFormat::ParseInfoTree& tree,
-                    const google::protobuf::Descriptor& root, absl::string_view path);
+                    const google::protobuf::Descriptor& root, absl::string_view path,
+                    absl::string_view text);
 
 }  // namespace socle::policy_internal
 

@@ -55,17 +55,18 @@ class SyntaxCollector final : public google::protobuf::io::ErrorCollector {
 bool IsError(const Diagnostic& d) { return d.severity == Diagnostic::Severity::kError; }
 
 // Parses and validates `text`, appending every diagnostic to `out`. Returns the parsed policy
-// when it has no error, nullptr otherwise; `syntax_failed` tells which kind of failure it was.
+// when it has no error, nullptr otherwise; `failure` tells which kind of failure it was
+// (RESOURCE_EXHAUSTED: too large; PARSE: syntax; POLICY_INVALID: validation).
 std::unique_ptr<v1::Policy> Analyse(absl::string_view text, std::vector<Diagnostic>* out,
-                                    bool* syntax_failed) {
-  *syntax_failed = false;
+                                    ErrorCode* failure) {
+  *failure = ErrorCode::kPolicyInvalid;
   if (text.size() > kMaxPolicyBytes) {
     Diagnostic d;
-    d.code = "syntax";
+    d.code = "policy.too_large";
     d.message = absl::StrCat("the policy is ", text.size(), " bytes; the limit is ",
                              kMaxPolicyBytes, " bytes");
     out->push_back(std::move(d));
-    *syntax_failed = true;
+    *failure = ErrorCode::kResourceExhausted;
     return nullptr;
   }
   auto policy = std::make_unique<v1::Policy>();
@@ -83,7 +84,7 @@ std::unique_ptr<v1::Policy> Analyse(absl::string_view text, std::vector<Diagnost
       d.message = "the policy is not valid protobuf text format";
       out->push_back(std::move(d));
     }
-    *syntax_failed = true;
+    *failure = ErrorCode::kParse;
     return nullptr;
   }
   const size_t first = out->size();
@@ -91,7 +92,7 @@ std::unique_ptr<v1::Policy> Analyse(absl::string_view text, std::vector<Diagnost
   bool failed = false;
   for (size_t i = first; i < out->size(); ++i) {
     Diagnostic& d = (*out)[i];
-    const auto location = policy_internal::Locate(tree, *v1::Policy::descriptor(), d.path);
+    const auto location = policy_internal::Locate(tree, *v1::Policy::descriptor(), d.path, text);
     d.line = location.line;
     d.column = location.column;
     failed |= IsError(d);
@@ -109,8 +110,8 @@ absl::Status Summarise(ErrorCode code, const std::vector<Diagnostic>& diagnostic
     ++errors;
   }
   std::string message = absl::StrCat(
-      code == ErrorCode::kParse ? "the policy could not be parsed" : "the policy is invalid", ": ",
-      errors, errors == 1 ? " error" : " errors");
+      code == ErrorCode::kPolicyInvalid ? "the policy is invalid" : "the policy could not be parsed",
+      ": ", errors, errors == 1 ? " error" : " errors");
   if (head != nullptr) {
     absl::StrAppend(&message, "; first: ");
     if (head->line > 0) absl::StrAppend(&message, "line ", head->line, ":", head->column, ": ");
@@ -135,11 +136,9 @@ absl::StatusOr<Policy> Policy::Load(absl::string_view text, std::vector<Diagnost
   std::vector<Diagnostic> local;
   std::vector<Diagnostic>* out = diagnostics != nullptr ? diagnostics : &local;
   const size_t first = out->size();
-  bool syntax_failed = false;
-  std::unique_ptr<v1::Policy> parsed = Analyse(text, out, &syntax_failed);
-  if (parsed == nullptr) {
-    return Summarise(syntax_failed ? ErrorCode::kParse : ErrorCode::kPolicyInvalid, *out, first);
-  }
+  ErrorCode failure;
+  std::unique_ptr<v1::Policy> parsed = Analyse(text, out, &failure);
+  if (parsed == nullptr) return Summarise(failure, *out, first);
   SOCLE_ASSIGN_OR_RETURN(CompiledPolicy compiled, policy_internal::Compile(std::move(*parsed)));
   return Policy(std::make_shared<const CompiledPolicy>(std::move(compiled)));
 }
@@ -160,8 +159,8 @@ absl::StatusOr<Policy> Policy::LoadFile(const std::string& path,
 
 std::vector<Diagnostic> Policy::Validate(absl::string_view text) {
   std::vector<Diagnostic> out;
-  bool syntax_failed = false;
-  Analyse(text, &out, &syntax_failed);
+  ErrorCode failure;
+  Analyse(text, &out, &failure);
   return out;
 }
 

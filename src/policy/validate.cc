@@ -86,6 +86,7 @@ class Validator {
     CheckHabilitations();
     CheckSharingRules();
     CheckBreakGlass();
+    CheckEntryKinds();
     CheckPseudonymDomains();
     CheckStatistics();
     CheckLogRetention();
@@ -325,6 +326,7 @@ class Validator {
 
     absl::flat_hash_set<std::string> declared;
     bool uses_special = false, uses_offence = false, uses_nir = false;
+    int nir_index = 0;
     for (int j = 0; j < a.data_categories_size(); ++j) {
       const std::string& c = a.data_categories(j);
       const std::string path = Path(field("data_categories"), j);
@@ -333,7 +335,10 @@ class Validator {
       switch (categories_.at(c).sensitivity) {
         case DataSensitivity::kSpecialCategory: uses_special = true; break;
         case DataSensitivity::kOffence: uses_offence = true; break;
-        case DataSensitivity::kNir: uses_nir = true; break;
+        case DataSensitivity::kNir:
+          uses_nir = true;
+          nir_index = j;
+          break;
         default: break;
       }
       used_categories_.insert(c);
@@ -353,7 +358,12 @@ class Validator {
             absl::StrCat(who,
                          " processes offence data (art. 10): cite the text that authorises it"));
     }
-    if (uses_nir && !a.nir_authorised()) {
+    if (uses_nir && a.purpose_kind() == v1::Activity::STATISTICS) {
+      Error("activity.nir_in_statistics", Path(field("data_categories"), nir_index),
+            absl::StrCat(who,
+                         " is a statistics activity and lists the NIR, which never goes into "
+                         "statistics (REQ-44): remove the category"));
+    } else if (uses_nir && !a.nir_authorised()) {
       Error("activity.nir_not_authorised", field("nir_authorised"),
             absl::StrCat(who,
                          " uses the NIR, which may only be processed where a text authorises it: "
@@ -406,9 +416,17 @@ class Validator {
         Error("retention.start_missing", absl::StrCat(rule, ".start"),
               absl::StrCat(who, ": a retention rule must say when it starts counting"));
       }
-      if (r.active_months() == 0) {
+      // Counting from an end event (end of the follow-up, of the right, of the mandate, closure)
+      // the active phase may be over at once, with only an intermediate archive after it.
+      const bool from_end_event = r.start() == v1::RetentionRule::END_OF_FOLLOW_UP ||
+                                  r.start() == v1::RetentionRule::END_OF_RIGHT ||
+                                  r.start() == v1::RetentionRule::END_OF_MANDATE ||
+                                  r.start() == v1::RetentionRule::CASE_CLOSURE;
+      if (r.active_months() == 0 && !(from_end_event && r.intermediate_months() > 0)) {
         Error("retention.duration_missing", absl::StrCat(rule, ".active_months"),
-              absl::StrCat(who, ": a retention rule needs active_months > 0"));
+              absl::StrCat(who,
+                           ": a retention rule needs active_months > 0 (0 is allowed only from "
+                           "an end event followed by an intermediate archive)"));
       }
       if (r.end_action() == v1::RetentionRule::END_ACTION_UNSPECIFIED) {
         Error("retention.end_action_missing", absl::StrCat(rule, ".end_action"),
@@ -540,6 +558,33 @@ class Validator {
     }
     for (int j = 0; j < b.allowed_roles_size(); ++j) {
       Known(roles_, b.allowed_roles(j), "role", Path("break_glass.allowed_roles", j));
+    }
+  }
+
+  // Entry-kind rules (REQ-60): one rule per kind at most, known reader roles, and no reader for a
+  // working note, which is its author's alone whatever the policy says.
+  void CheckEntryKinds() {
+    absl::flat_hash_set<int> kinds;
+    for (int i = 0; i < p_.entry_kinds_size(); ++i) {
+      const v1::EntryKindRule& rule = p_.entry_kinds(i);
+      const std::string at = Path("entry_kinds", i);
+      if (rule.kind() == v1::ENTRY_KIND_UNSPECIFIED) {
+        Error("entry_kind.kind_missing", absl::StrCat(at, ".kind"),
+              "an entry-kind rule names no kind: FACT, PROFESSIONAL_APPRECIATION or "
+              "THIRD_PARTY_INFORMATION");
+      } else if (!kinds.insert(rule.kind()).second) {
+        Error("entry_kind.duplicate", absl::StrCat(at, ".kind"),
+              absl::StrCat("two entry-kind rules for ",
+                           v1::EntryKind_Name(rule.kind()), ": keep one"));
+      }
+      if (rule.kind() == v1::WORKING_NOTE && !rule.reader_roles().empty()) {
+        Error("entry_kind.working_note_readers", absl::StrCat(at, ".reader_roles"),
+              "a working note is its author's alone and is never part of the file (REQ-60): "
+              "remove reader_roles or share the content as another kind of entry");
+      }
+      for (int j = 0; j < rule.reader_roles_size(); ++j) {
+        Known(roles_, rule.reader_roles(j), "role", Path(absl::StrCat(at, ".reader_roles"), j));
+      }
     }
   }
 

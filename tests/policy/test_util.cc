@@ -129,6 +129,7 @@ const std::vector<std::string>& AllErrorCodes() {
       "activity.special_category_condition_missing",
       "activity.offence_authorisation_missing",
       "activity.nir_not_authorised",
+      "activity.nir_in_statistics",
       "activity.dpia_missing",
       "activity.transfer_safeguard_missing",
       "recipient.name_missing",
