@@ -2,8 +2,14 @@
 
 #include <sodium.h>
 
+#include <pthread.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <mutex>
 
+#include "core/status_macros.h"
 #include "socle/error.hpp"
 
 namespace socle::crypto {
@@ -21,7 +27,12 @@ absl::Status Init() {
   return absl::OkStatus();
 }
 
-void RandomBytes(absl::Span<uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void RandomBytes(absl::Span<uint8_t> out) {
+  // randombytes_buf() is declared nonnull: an empty span (data() may be null) is undefined
+  // behaviour even with size 0.
+  if (out.empty()) return;
+  randombytes_buf(out.data(), out.size());
+}
 
 }  // namespace socle::crypto
 
@@ -156,6 +167,282 @@ std::string ToHex(absl::Span<const uint8_t> bytes) {
   sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
   hex.pop_back();
   return hex;
+}
+
+// ---- Additions for the vault. ----
+
+static_assert(kPwhashSaltBytes == crypto_pwhash_SALTBYTES);
+static_assert(kPwhashMin.opslimit == crypto_pwhash_argon2id_OPSLIMIT_MIN);
+static_assert(kPwhashMin.memlimit_bytes == crypto_pwhash_argon2id_MEMLIMIT_MIN);
+static_assert(kPwhashInteractive.opslimit == crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE);
+static_assert(kPwhashInteractive.memlimit_bytes == crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
+static_assert(kPwhashModerate.opslimit == crypto_pwhash_argon2id_OPSLIMIT_MODERATE);
+static_assert(kPwhashModerate.memlimit_bytes == crypto_pwhash_argon2id_MEMLIMIT_MODERATE);
+static_assert(kPwhashSensitive.opslimit == crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE);
+static_assert(kPwhashSensitive.memlimit_bytes == crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE);
+static_assert(kAeadKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+
+namespace {
+
+// Bumped in every child process after fork(), so each thread's stream notices it was copied and
+// reseeds from the OS: a parent and its child must never draw the same nonces.
+std::atomic<uint64_t> fork_generation{1};
+
+void OnForkChild() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+class FastStream {
+ public:
+  FastStream() {
+    static std::once_flag once;
+    std::call_once(once, [] { pthread_atfork(nullptr, nullptr, &OnForkChild); });
+  }
+  ~FastStream() {
+    sodium_memzero(seed_, sizeof seed_);
+    sodium_memzero(block_, sizeof block_);
+  }
+  FastStream(const FastStream&) = delete;
+  FastStream& operator=(const FastStream&) = delete;
+
+  void Fill(uint8_t* out, size_t size) {
+    const uint64_t generation = fork_generation.load(std::memory_order_relaxed);
+    if (generation != generation_) {
+      Reseed();
+      generation_ = generation;
+    }
+    while (size > 0) {
+      if (pos_ == kBlockBytes) Refill();
+      const size_t n = std::min(size, kBlockBytes - pos_);
+      std::memcpy(out, block_ + pos_, n);
+      sodium_memzero(block_ + pos_, n);  // an output is never handed out twice
+      pos_ += n;
+      out += n;
+      size -= n;
+    }
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 4096;
+  static constexpr int kBlocksPerSeed = 256;  // 1 MiB of output per OS seed
+
+  void Reseed() {
+    randombytes_buf(seed_, sizeof seed_);
+    blocks_since_seed_ = 0;
+    pos_ = kBlockBytes;
+  }
+
+  void Refill() {
+    if (++blocks_since_seed_ > kBlocksPerSeed) Reseed(), blocks_since_seed_ = 1;
+    // Fast key erasure: the stream's first 32 bytes replace the seed, so the bytes already
+    // handed out cannot be recomputed from the state left in memory.
+    uint8_t stream[crypto_stream_chacha20_ietf_KEYBYTES + kBlockBytes];
+    randombytes_buf_deterministic(stream, sizeof stream, seed_);
+    std::memcpy(seed_, stream, sizeof seed_);
+    std::memcpy(block_, stream + sizeof seed_, kBlockBytes);
+    sodium_memzero(stream, sizeof stream);
+    pos_ = 0;
+  }
+
+  uint8_t seed_[randombytes_SEEDBYTES] = {};
+  uint8_t block_[kBlockBytes] = {};
+  size_t pos_ = kBlockBytes;
+  int blocks_since_seed_ = 0;
+  uint64_t generation_ = 0;  // never equal to fork_generation: the first call seeds
+};
+
+}  // namespace
+
+void FastRandomBytes(absl::Span<uint8_t> out) {
+  if (out.empty()) return;
+  thread_local FastStream stream;
+  stream.Fill(out.data(), out.size());
+}
+
+absl::StatusOr<SecretBytes> DeriveKeyFromPassphrase(absl::Span<const uint8_t> passphrase,
+                                                    absl::Span<const uint8_t> salt,
+                                                    const PwhashParams& params,
+                                                    size_t out_bytes) {
+  if (salt.size() != kPwhashSaltBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "Argon2id: the salt must be 16 bytes");
+  }
+  if (params.opslimit < kPwhashMin.opslimit || params.opslimit > kPwhashMax.opslimit ||
+      params.memlimit_bytes < kPwhashMin.memlimit_bytes ||
+      params.memlimit_bytes > kPwhashMax.memlimit_bytes) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "Argon2id: opslimit must be 1 to 64 and memlimit 8 KiB to 4 GiB");
+  }
+  if (out_bytes < 16 || out_bytes > 64) {
+    return MakeError(ErrorCode::kInvalidArgument, "Argon2id: the output must be 16 to 64 bytes");
+  }
+  SecretBytes out(out_bytes);
+  // libsodium wants a non-null pointer even for an empty passphrase.
+  static const char kEmpty = 0;
+  const char* pass = passphrase.empty() ? &kEmpty
+                                        : reinterpret_cast<const char*>(passphrase.data());
+  if (crypto_pwhash(out.data(), out.size(), pass, passphrase.size(), salt.data(),
+                    params.opslimit, static_cast<size_t>(params.memlimit_bytes),
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "Argon2id: the memory it needs could not be allocated");
+  }
+  return out;
+}
+
+}  // namespace socle::crypto
+
+// ---- Keyed, personalised BLAKE2b and a nonce-given AEAD (used by src/pseudonym) -------------
+
+namespace socle::crypto {
+namespace {
+
+static_assert(sizeof(crypto_generichash_blake2b_state) == 384);
+static_assert(alignof(crypto_generichash_blake2b_state) <= 64);
+static_assert(crypto_generichash_blake2b_PERSONALBYTES == kPersonalBytes);
+static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == kAeadNonceBytes);
+static_assert(crypto_aead_xchacha20poly1305_ietf_ABYTES == kAeadTagBytes);
+
+// The zero-padded 16-byte personalisation block of a label.
+std::array<uint8_t, kPersonalBytes> PersonalBlock(absl::string_view personal) {
+  std::array<uint8_t, kPersonalBytes> block{};
+  for (size_t i = 0; i < personal.size() && i < block.size(); ++i) {
+    block[i] = static_cast<uint8_t>(personal[i]);
+  }
+  return block;
+}
+
+absl::Status CheckKeyedHashSizes(size_t key_size, absl::string_view personal, size_t out_size) {
+  if (key_size < kKeyedHashMinKeyBytes || key_size > kKeyedHashMaxKeyBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "keyed hash: the key must be 16 to 64 bytes");
+  }
+  if (out_size < kKeyedHashMinOutBytes || out_size > kKeyedHashMaxOutBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "keyed hash: the output must be 16 to 64 bytes");
+  }
+  if (personal.size() > kPersonalBytes) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "keyed hash: the personalisation label is at most 16 bytes");
+  }
+  return absl::OkStatus();
+}
+
+// A non-null pointer for libsodium's nonnull parameters when a span is empty.
+const uint8_t* NonNull(absl::Span<const uint8_t> s) {
+  static const uint8_t kEmpty = 0;
+  return s.data() != nullptr ? s.data() : &kEmpty;
+}
+
+}  // namespace
+
+absl::Status KeyedHashPersonal(absl::Span<const uint8_t> key, absl::string_view personal,
+                               absl::Span<const uint8_t> data, absl::Span<uint8_t> out) {
+  SOCLE_RETURN_IF_ERROR(CheckKeyedHashSizes(key.size(), personal, out.size()));
+  const auto block = PersonalBlock(personal);
+  crypto_generichash_blake2b_salt_personal(out.data(), out.size(), NonNull(data), data.size(),
+                                           key.data(), key.size(), nullptr, block.data());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<KeyedHasher> KeyedHasher::Create(absl::Span<const uint8_t> key,
+                                                absl::string_view personal, size_t out_bytes) {
+  SOCLE_RETURN_IF_ERROR(CheckKeyedHashSizes(key.size(), personal, out_bytes));
+  KeyedHasher h;
+  const auto block = PersonalBlock(personal);
+  crypto_generichash_blake2b_init_salt_personal(
+      reinterpret_cast<crypto_generichash_blake2b_state*>(h.state_), key.data(), key.size(),
+      out_bytes, nullptr, block.data());
+  h.out_bytes_ = out_bytes;
+  return h;
+}
+
+KeyedHasher::KeyedHasher(KeyedHasher&& other) noexcept : out_bytes_(other.out_bytes_) {
+  std::memcpy(state_, other.state_, sizeof state_);
+  other.Wipe();
+}
+
+KeyedHasher& KeyedHasher::operator=(KeyedHasher&& other) noexcept {
+  if (this != &other) {
+    std::memcpy(state_, other.state_, sizeof state_);
+    out_bytes_ = other.out_bytes_;
+    other.Wipe();
+  }
+  return *this;
+}
+
+KeyedHasher::~KeyedHasher() { Wipe(); }
+
+void KeyedHasher::Wipe() {
+  sodium_memzero(state_, sizeof state_);
+  out_bytes_ = 0;
+}
+
+KeyedHasher KeyedHasher::Clone() const {
+  KeyedHasher h;
+  std::memcpy(h.state_, state_, sizeof state_);
+  h.out_bytes_ = out_bytes_;
+  return h;
+}
+
+// The working copy needs no wipe of its own: blake2b_final wipes its chaining value and its
+// buffer (where the key block sits), which is all the copy holds of the key.
+void KeyedHasher::Hash(absl::Span<const uint8_t> data, uint8_t* out) const {
+  crypto_generichash_blake2b_state st;
+  std::memcpy(&st, state_, sizeof st);
+  crypto_generichash_blake2b_update(&st, data.data(), data.size());
+  crypto_generichash_blake2b_final(&st, out, out_bytes_);
+}
+
+void KeyedHasher::Hash2(absl::Span<const uint8_t> a, absl::Span<const uint8_t> b,
+                        uint8_t* out) const {
+  crypto_generichash_blake2b_state st;
+  std::memcpy(&st, state_, sizeof st);
+  crypto_generichash_blake2b_update(&st, a.data(), a.size());
+  crypto_generichash_blake2b_update(&st, b.data(), b.size());
+  crypto_generichash_blake2b_final(&st, out, out_bytes_);
+}
+
+absl::Status AeadSealWithNonce(const SecretBytes& key, absl::Span<const uint8_t> nonce,
+                               absl::Span<const uint8_t> plaintext,
+                               absl::Span<const uint8_t> associated_data,
+                               absl::Span<uint8_t> out) {
+  if (key.size() != kAeadKeyBytes || nonce.size() != kAeadNonceBytes ||
+      out.size() != plaintext.size() + kAeadTagBytes) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "AEAD: the key must be 32 bytes, the nonce 24, the output the plaintext "
+                     "size plus 16");
+  }
+  unsigned long long tag_len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+      out.data(), out.data() + plaintext.size(), &tag_len, NonNull(plaintext), plaintext.size(),
+      associated_data.data(), associated_data.size(), nullptr, nonce.data(), key.data());
+  return absl::OkStatus();
+}
+
+absl::Status AeadOpenWithNonce(const SecretBytes& key, absl::Span<const uint8_t> nonce,
+                               absl::Span<const uint8_t> sealed,
+                               absl::Span<const uint8_t> associated_data,
+                               absl::Span<uint8_t> out) {
+  if (key.size() != kAeadKeyBytes || nonce.size() != kAeadNonceBytes ||
+      sealed.size() < kAeadTagBytes || out.size() != sealed.size() - kAeadTagBytes) {
+    return VerificationFailed();
+  }
+  const size_t text_len = sealed.size() - kAeadTagBytes;
+  uint8_t scratch = 0;  // a valid pointer for an empty plaintext
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+          text_len > 0 ? out.data() : &scratch, nullptr, sealed.data(), text_len,
+          sealed.data() + text_len, associated_data.data(), associated_data.size(), nonce.data(),
+          key.data()) != 0) {
+    if (!out.empty()) sodium_memzero(out.data(), out.size());
+    return VerificationFailed();
+  }
+  return absl::OkStatus();
+}
+
+bool ConstantTimeEquals(absl::Span<const uint8_t> a, absl::Span<const uint8_t> b) {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+void Wipe(absl::Span<uint8_t> bytes) {
+  if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
 }
 
 }  // namespace socle::crypto

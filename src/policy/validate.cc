@@ -142,6 +142,13 @@ class Validator {
           if (field->enum_type()->FindValueByNumber(value) == nullptr) {
             Error("enum.unknown_value", path,
                   absl::StrCat(value, " is not a value of ", field->enum_type()->name()));
+          } else if (value == 0 && field->is_repeated()) {
+            // In a list, "unspecified" would count as an entry (an art. 9(2) condition, an
+            // action) while meaning nothing.
+            Error("enum.unspecified_in_list", path,
+                  absl::StrCat(field->enum_type()->FindValueByNumber(0)->name(),
+                               " (0) means \"not specified\" and cannot be an entry of ",
+                               field->name()));
           }
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
           std::string scratch;

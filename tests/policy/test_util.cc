@@ -130,6 +130,7 @@ const std::vector<std::string>& AllErrorCodes() {
       "activity.offence_authorisation_missing",
       "activity.nir_not_authorised",
       "activity.nir_in_statistics",
+      "enum.unspecified_in_list",
       "activity.dpia_missing",
       "activity.transfer_safeguard_missing",
       "recipient.name_missing",
