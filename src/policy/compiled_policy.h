@@ -77,10 +77,10 @@ struct CompiledPolicy {
     return TestBit(&habilitations[(role * kActionCount + a) * category_words], category);
   }
   // Whether `role` may access entries of `kind` written by someone else. True for kinds without
-  // a rule; a working note is never readable by another professional.
+  // a rule; false for a working note (its author's alone) and for an unspecified kind.
   bool EntryKindAllows(EntryKind kind, uint32_t role) const {
     const auto k = static_cast<uint32_t>(kind);
-    if (k >= static_cast<uint32_t>(kEntryKindCount)) return false;
+    if (k == 0 || k >= static_cast<uint32_t>(kEntryKindCount)) return false;
     if (kind == EntryKind::kWorkingNote) return false;
     if (entry_kind_rule[k] < 0) return true;
     if (role >= roles.size()) return false;

@@ -1,0 +1,430 @@
+// Access decisions through the C++ API on the shared workload (../shared/bench/access-workload,
+// loaded from its TSV files under tests/access/workload_policy.textproto), single thread:
+//   - loading the workload, and the resident memory of the loaded engine (RSS delta);
+//   - decisions/s on the mixed request file: one Decide per request on a held snapshot, through
+//     the engine (which loads the current snapshot each time), and in batches (DecideMany);
+//   - latency percentiles of one decision (rdtsc around each call) and per decision over batches
+//     of 8 (steady_clock), as counters;
+//   - ListPersons for a professional; one directory update until a reader sees it;
+// beside the physical limit measured in the same run (the same requests checked by a minimal
+// hand-written loop over flat arrays and team bitmasks) and the peers' figures of the workload's
+// README, as ratios.
+//
+// Run from a release build (see README.md in this folder):
+//   build/access-rel/benchmarks/access_benchmark --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "socle/access.hpp"
+#include "socle/policy.hpp"
+
+namespace socle {
+namespace {
+
+// Peers on the mixed workload (decisions/s, p50 µs), from the workload's README.
+constexpr double kCedar = 7100, kCedarP50 = 131;
+constexpr double kCasbinAbac = 122000, kCasbinAbacP50 = 9;
+constexpr double kCasbinRbac = 1000, kCasbinRbacP50 = 1200;
+constexpr double kJsMaps = 940000, kJsMapsP50 = 1.5;
+
+std::string WorkloadDir() { return std::string(SOCLE_SHARED_DIR) + "/bench/access-workload"; }
+std::string PolicyPath() {
+  return std::string(SOCLE_EXAMPLES_DIR) + "/../tests/access/workload_policy.textproto";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    fprintf(stderr, "cannot open %s\n", path.c_str());
+    std::abort();
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+template <typename T>
+T Check(absl::StatusOr<T> v) {
+  if (!v.ok()) {
+    fprintf(stderr, "%s\n", std::string(v.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(v);
+}
+
+double ResidentMb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
+}
+
+std::unique_ptr<AccessEngine> LoadEngine() {
+  const Policy policy = Check(Policy::LoadFile(PolicyPath()));
+  auto engine = Check(AccessEngine::Create(policy));
+  Check(engine->LoadDirectoryTsvFiles(WorkloadDir() + "/professionals.tsv",
+                                      WorkloadDir() + "/persons.tsv"));
+  return engine;
+}
+
+struct Line {
+  std::string professional, action, record, person, category, author, reason;
+  bool masked;
+};
+
+std::vector<Line> ReadLines(const std::string& name) {
+  std::vector<Line> out;
+  const std::string text = ReadFile(WorkloadDir() + "/" + name);
+  for (absl::string_view l : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> c = absl::StrSplit(l, '\t');
+    out.push_back({c[0], c[1], c[2], c[3], c[4], c[6], c[8], c[5] == "1"});
+  }
+  return out;
+}
+
+// The engine and the mixed requests, prepared once (requests prepared before timing, as for the
+// peers).
+struct Fixture {
+  std::unique_ptr<AccessEngine> engine = LoadEngine();
+  std::vector<Line> lines = ReadLines("requests_mixed.tsv");
+  std::vector<AccessRequest> requests;
+  Fixture() {
+    const uint32_t purpose = *engine->FindPurpose("accompagnement");
+    for (const Line& l : lines) {
+      AccessRequest r;
+      r.actor = *engine->FindProfessional(l.professional);
+      r.person = *engine->FindPerson(l.person);
+      r.category = *engine->FindCategory(l.category);
+      r.purpose = purpose;
+      r.action = l.action == "write" ? Action::kWrite : Action::kRead;
+      r.author = engine->FindProfessional(l.author).value_or(kNoId);
+      r.masked = l.masked;
+      r.item = l.record;
+      requests.push_back(r);
+    }
+  }
+};
+
+Fixture& Shared() {
+  static Fixture* f = new Fixture();
+  return *f;
+}
+
+void AddPeerRatios(benchmark::State& state, double per_second, double p50_us) {
+  state.counters["x_cedar"] = per_second / kCedar;
+  state.counters["x_casbin_abac"] = per_second / kCasbinAbac;
+  state.counters["x_casbin_rbac"] = per_second / kCasbinRbac;
+  state.counters["x_js_maps"] = per_second / kJsMaps;
+  if (p50_us > 0) {
+    state.counters["p50_x_cedar"] = kCedarP50 / p50_us;
+    state.counters["p50_x_casbin_abac"] = kCasbinAbacP50 / p50_us;
+    state.counters["p50_x_casbin_rbac"] = kCasbinRbacP50 / p50_us;
+    state.counters["p50_x_js_maps"] = kJsMapsP50 / p50_us;
+  }
+}
+
+// A cycle counter for single-call latencies: the TSC on x86-64 (fenced), steady_clock elsewhere.
+#if defined(__x86_64__) || defined(__i386__)
+inline uint64_t Ticks() {
+  _mm_lfence();
+  const uint64_t t = __rdtsc();
+  _mm_lfence();
+  return t;
+}
+#else
+inline uint64_t Ticks() {
+  return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+#endif
+
+// TSC ticks per microsecond, measured against steady_clock.
+double TicksPerMicrosecond() {
+  static const double ticks = [] {
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t c0 = Ticks();
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50)) {
+    }
+    const uint64_t c1 = Ticks();
+    const auto t1 = std::chrono::steady_clock::now();
+    return static_cast<double>(c1 - c0) /
+           std::chrono::duration<double, std::micro>(t1 - t0).count();
+  }();
+  return ticks;
+}
+
+// CPU time of this thread: immune to the preemption of a shared machine.
+double ThreadCpuMicroseconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+// ----------------------------------------------------------------------------------------------
+
+void BM_ResidentMemory(benchmark::State& state) {
+  for (auto _ : state) {
+    const double before = ResidentMb();
+    auto engine = LoadEngine();
+    const double after = ResidentMb();
+    state.counters["engine_rss_mb"] = after - before;
+    state.counters["target_mb"] = 64;
+    benchmark::DoNotOptimize(engine.get());
+  }
+}
+BENCHMARK(BM_ResidentMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+void BM_LoadWorkload(benchmark::State& state) {
+  const Policy policy = Check(Policy::LoadFile(PolicyPath()));
+  const std::string professionals = ReadFile(WorkloadDir() + "/professionals.tsv");
+  const std::string persons = ReadFile(WorkloadDir() + "/persons.tsv");
+  for (auto _ : state) {
+    auto engine = Check(AccessEngine::Create(policy));
+    benchmark::DoNotOptimize(Check(engine->LoadDirectoryTsv(professionals, persons)));
+  }
+  state.counters["target_ms"] = 500;
+}
+BENCHMARK(BM_LoadWorkload)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// One Decide per request on a snapshot held by the caller.
+void BM_DecideMixed_Snapshot(benchmark::State& state) {
+  Fixture& f = Shared();
+  const auto snapshot = f.engine->snapshot();
+  size_t allowed = 0;
+  for (auto _ : state) {
+    for (const AccessRequest& r : f.requests) {
+      const absl::StatusOr<Decision> d = snapshot->Decide(r);
+      allowed += d->allowed();
+    }
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations() * f.requests.size());
+  state.counters["decisions_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DecideMixed_Snapshot)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// One Decide per request through the engine: each call loads the current snapshot.
+void BM_DecideMixed_Engine(benchmark::State& state) {
+  Fixture& f = Shared();
+  size_t allowed = 0;
+  for (auto _ : state) {
+    for (const AccessRequest& r : f.requests) allowed += f.engine->Decide(r)->allowed();
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations() * f.requests.size());
+  state.counters["decisions_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DecideMixed_Engine)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// The whole file as one batch.
+void BM_DecideMixed_Batch(benchmark::State& state) {
+  Fixture& f = Shared();
+  std::vector<Decision> out(f.requests.size());
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.engine->DecideMany(f.requests, absl::MakeSpan(out)).ok());
+  }
+  state.SetItemsProcessed(state.iterations() * f.requests.size());
+  state.counters["decisions_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DecideMixed_Batch)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// Latency: every request timed alone with rdtsc (the timer's own cost, measured on an empty
+// interval, is subtracted), and per decision over batches of 8 with steady_clock. Throughput
+// from the same run gives the peer ratios.
+void BM_DecideMixed_Latency(benchmark::State& state) {
+  Fixture& f = Shared();
+  const auto snapshot = f.engine->snapshot();
+  const double tpu = TicksPerMicrosecond();
+  std::vector<double> single, batched;
+  uint64_t overhead = UINT64_MAX;
+  for (int i = 0; i < 1000; ++i) {
+    const uint64_t a = Ticks();
+    const uint64_t b = Ticks();
+    overhead = std::min(overhead, b - a);
+  }
+  size_t allowed = 0;
+  double total_us = 0;
+  size_t total = 0;
+  for (auto _ : state) {
+    for (const AccessRequest& r : f.requests) {
+      const uint64_t a = Ticks();
+      const absl::StatusOr<Decision> d = snapshot->Decide(r);
+      const uint64_t b = Ticks();
+      allowed += d->allowed();
+      single.push_back(static_cast<double>(b - a > overhead ? b - a - overhead : 0) / tpu);
+    }
+    for (size_t i = 0; i + 8 <= f.requests.size(); i += 8) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (size_t k = i; k < i + 8; ++k) allowed += snapshot->Decide(f.requests[k])->allowed();
+      const auto t1 = std::chrono::steady_clock::now();
+      const double us = std::chrono::duration<double, std::micro>(t1 - t0).count();
+      batched.push_back(us / 8);
+      total_us += us;
+      total += 8;
+    }
+  }
+  benchmark::DoNotOptimize(allowed);
+  const double p50 = Percentile(single, 0.50);
+  state.counters["p50_us"] = p50;
+  state.counters["p99_us"] = Percentile(single, 0.99);
+  state.counters["p999_us"] = Percentile(single, 0.999);
+  state.counters["batch8_p50_us"] = Percentile(batched, 0.50);
+  state.counters["batch8_p99_us"] = Percentile(batched, 0.99);
+  AddPeerRatios(state, total / (total_us * 1e-6), p50);
+}
+BENCHMARK(BM_DecideMixed_Latency)->Iterations(20)->Unit(benchmark::kMillisecond);
+
+// The physical limit: the workload's rule (shared team, role × action × category, masked unless
+// author) checked by a minimal loop over flat arrays, team bitmasks (50 teams fit in 64 bits) and
+// a habilitation bitset, on the same requests.
+void BM_DecideMixed_RawLoop(benchmark::State& state) {
+  Fixture& f = Shared();
+  const Policy& policy = f.engine->policy();
+  // Flat arrays built from the workload files.
+  std::vector<uint64_t> professional_teams, person_teams;
+  std::vector<uint8_t> professional_role;
+  auto team_bit = [&](absl::string_view team) {
+    return uint64_t{1} << (std::stoi(std::string(team.substr(1))) & 63);
+  };
+  const std::string professionals = ReadFile(WorkloadDir() + "/professionals.tsv");
+  for (absl::string_view l : absl::StrSplit(professionals, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> c = absl::StrSplit(l, '\t');
+    const uint32_t id = *f.engine->FindProfessional(c[0]);
+    if (professional_teams.size() <= id) {
+      professional_teams.resize(id + 1);
+      professional_role.resize(id + 1);
+    }
+    for (absl::string_view t : absl::StrSplit(c[2], ',')) professional_teams[id] |= team_bit(t);
+    professional_role[id] = static_cast<uint8_t>(*policy.FindRole(c[1]));
+  }
+  const std::string persons = ReadFile(WorkloadDir() + "/persons.tsv");
+  for (absl::string_view l : absl::StrSplit(persons, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> c = absl::StrSplit(l, '\t');
+    const uint32_t id = *f.engine->FindPerson(c[0]);
+    if (person_teams.size() <= id) person_teams.resize(id + 1);
+    for (absl::string_view t : absl::StrSplit(c[1], ',')) person_teams[id] |= team_bit(t);
+  }
+  // role × action → category bits
+  uint8_t matrix[16][kActionCount] = {};
+  for (uint32_t role = 0; role < policy.role_count(); ++role) {
+    for (int a = 1; a < kActionCount; ++a) {
+      for (uint32_t c = 0; c < policy.data_category_count(); ++c) {
+        if (policy.Allows(role, static_cast<Action>(a), c)) matrix[role][a] |= 1u << c;
+      }
+    }
+  }
+  size_t allowed = 0;
+  for (auto _ : state) {
+    for (const AccessRequest& r : f.requests) {
+      const bool team = (professional_teams[r.actor] & person_teams[r.person]) != 0;
+      const bool role =
+          (matrix[professional_role[r.actor]][static_cast<int>(r.action)] >> r.category) & 1u;
+      const bool visible = !r.masked || r.author == r.actor;
+      allowed += team && role && visible;
+    }
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations() * f.requests.size());
+  state.counters["decisions_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DecideMixed_RawLoop)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// ListPersons for professionals across all roles (one call per professional; latency counters).
+void BM_ListPersons(benchmark::State& state) {
+  Fixture& f = Shared();
+  const auto snapshot = f.engine->snapshot();
+  const uint32_t purpose = *f.engine->FindPurpose("accompagnement");
+  const uint32_t administrative = *f.engine->FindCategory("administrative");
+  std::vector<double> us, cpu_us;
+  size_t listed = 0;
+  for (auto _ : state) {
+    for (int p = 0; p < 2000; p += 7) {
+      const uint32_t actor = *f.engine->FindProfessional("p" + std::to_string(p));
+      const double c0 = ThreadCpuMicroseconds();
+      const auto t0 = std::chrono::steady_clock::now();
+      auto persons = snapshot->ListPersons(actor, administrative, purpose);
+      const auto t1 = std::chrono::steady_clock::now();
+      cpu_us.push_back(ThreadCpuMicroseconds() - c0);
+      listed += persons->size();
+      us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    }
+  }
+  state.counters["persons_per_call"] = static_cast<double>(listed) / us.size();
+  state.counters["p50_us"] = Percentile(us, 0.5);
+  state.counters["p99_us"] = Percentile(us, 0.99);
+  state.counters["max_us"] = *std::max_element(us.begin(), us.end());
+  state.counters["cpu_p99_us"] = Percentile(cpu_us, 0.99);
+  state.counters["cpu_max_us"] = *std::max_element(cpu_us.begin(), cpu_us.end());
+  state.counters["target_us"] = 1000;
+}
+BENCHMARK(BM_ListPersons)->Iterations(5)->Unit(benchmark::kMillisecond);
+
+// One directory update (a person assigned to or unassigned from a team) until a reader holding
+// a fresh snapshot decides with it: the write, the publication, the reader's snapshot load and
+// the decision that shows the change.
+void BM_UpdateVisibleToReaders(benchmark::State& state) {
+  Fixture& f = Shared();
+  AccessRequest r;
+  r.actor = *f.engine->FindProfessional("p0");  // a social worker of t0
+  r.category = *f.engine->FindCategory("social");
+  r.purpose = *f.engine->FindPurpose("accompagnement");
+  // The first person who is not in t0.
+  std::string person;
+  for (int i = 0;; ++i) {
+    r.person = *f.engine->FindPerson("x" + std::to_string(i));
+    if (!f.engine->Decide(r)->allowed()) {
+      person = "x" + std::to_string(i);
+      break;
+    }
+  }
+  std::vector<double> us, cpu_us;
+  bool in = false;
+  for (auto _ : state) {
+    const double c0 = ThreadCpuMicroseconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    Check(in ? f.engine->Unassign(person, "t0") : f.engine->Assign(person, "t0"));
+    in = !in;
+    const bool seen = f.engine->snapshot()->Decide(r)->allowed();
+    const auto t1 = std::chrono::steady_clock::now();
+    if (seen != in) std::abort();
+    cpu_us.push_back(ThreadCpuMicroseconds() - c0);
+    us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+  }
+  if (in) Check(f.engine->Unassign(person, "t0"));
+  state.counters["p50_us"] = Percentile(us, 0.5);
+  state.counters["p99_us"] = Percentile(us, 0.99);
+  state.counters["max_us"] = *std::max_element(us.begin(), us.end());
+  state.counters["cpu_p99_us"] = Percentile(cpu_us, 0.99);
+  state.counters["target_us"] = 1000;
+}
+BENCHMARK(BM_UpdateVisibleToReaders)->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace socle
+
+BENCHMARK_MAIN();

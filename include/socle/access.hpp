@@ -1,0 +1,345 @@
+// socle/access.hpp: the access decision engine.
+//
+// Before a product shows an item of a person's file, it asks the engine: may this professional
+// do this action on this item, for this purpose? The engine answers from the policy (habilitation
+// matrix, purposes, special categories, entry kinds, masking and break-the-glass settings) and
+// from its state: the directory the vendor pushes in (professionals, teams, persons and the teams
+// assigned to their case) and the privacy facts recorded by or for the person (masks, blocks,
+// break-the-glass sessions, objections to emergency access, grants). Deny by default; a deny wins.
+// docs/access-rules.md is the reference of every rule, reason code and obligation.
+//
+// Every change of state is an event (proto/socle/v1/events.proto) folded in order; each event
+// advances the revision by one, and every decision carries the revision it was computed on.
+// Decisions read an immutable AccessSnapshot; writers publish a new snapshot without copying the
+// directory (copy-on-write chunks), so a decision never waits for a writer.
+//
+// Hot path: ids are interned once (FindProfessional, FindPerson, FindCategory, FindPurpose…) and
+// requests carry dense uint32_t ids; Decide does no allocation and no string work, except
+// comparing `item` with the person's item masks when the person has some.
+#ifndef SOCLE_ACCESS_HPP_
+#define SOCLE_ACCESS_HPP_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "socle/clock.hpp"
+#include "socle/export.hpp"
+#include "socle/policy.hpp"
+#include "socle/vocabulary.hpp"
+
+namespace socle {
+
+// No id: an author that is not a professional of the directory, no referent.
+inline constexpr uint32_t kNoId = 0xFFFFFFFFu;
+
+enum class Effect : int32_t { kDeny = 0, kAllow = 1 };
+
+// Why a decision went the way it did. The values are frozen and equal to the SOCLE_REASON_*
+// constants of the C ABI; new reasons are only ever added. Allowed reasons are below 20.
+enum class Reason : int32_t {
+  kUnspecified = 0,
+  kAllowed = 1,                  // team or referent, habilitation, purpose: nothing in the way
+  kAllowedAuthorOfMasked = 2,    // masked, but the professional wrote the item
+  kAllowedReferentOfMasked = 3,  // masked, but the referent keeps access (policy masking)
+  kAllowedBreakGlass = 4,        // through an open break-the-glass session
+  kAllowedByGrant = 5,           // through an active grant (a sharing decision)
+  kProfessionalLeft = 20,        // the professional has left
+  kBlocked = 21,                 // the person blocked this professional
+  kWorkingNote = 22,             // a working note is its author's alone
+  kNotAssigned = 23,             // no shared team, not the referent, no grant, no session
+  kBreakGlassExpired = 24,       // only an expired or closed break-the-glass session
+  kRoleDoesNotAllow = 25,        // the habilitation matrix does not grant this
+  kCategoryOutsidePurpose = 26,  // the purpose's activity does not declare this category
+  kNotBoundBySecrecy = 27,       // a special category (art. 9/10) needs professional secrecy
+  kEntryKindRestricted = 28,     // the policy's entry-kind rule keeps this kind from the role
+  kMasked = 29,                  // masked by the person
+  kInvalidRequest = 30,          // unknown id or value in the request (only in batch answers)
+};
+
+// The stable lower_snake name of a reason ("role_does_not_allow"); "unspecified" if unknown.
+SOCLE_CXX_API absl::string_view Name(Reason reason);
+
+// What the caller must do with a decision (bit flags, frozen; equal to SOCLE_OBLIGATION_*).
+namespace obligation {
+inline constexpr uint32_t kLog = 1u << 0;              // every decision, denials included
+inline constexpr uint32_t kBreakGlassFlag = 1u << 1;   // log it with the break-the-glass flag
+inline constexpr uint32_t kNotifyPerson = 1u << 2;     // tell the person afterwards
+inline constexpr uint32_t kNotifyReferent = 1u << 3;   // tell the person's referent afterwards
+inline constexpr uint32_t kOpenReview = 1u << 4;       // open a review for a reviewer or the DPO
+inline constexpr uint32_t kShowPlaceholder = 1u << 5;  // show "masked item", with no content
+}  // namespace obligation
+
+// A rule id names what decided: the high 8 bits are a RuleKind, the low 24 bits an index (into
+// the policy list of that kind, e.g. habilitations[i]; kRuleIndexNone when no element applies,
+// as for "no habilitation row grants this"). AccessEngine::RuleName renders it.
+enum class RuleKind : uint32_t {
+  kNone = 0,
+  kDirectory = 1,     // the professional's status in the directory
+  kBlock = 2,         // the person's blocks
+  kEntryKind = 3,     // entry_kinds[i]; kRuleIndexNone: the built-in working-note rule
+  kNeedToKnow = 4,    // need-to-know; index 0 team, 1 referent
+  kHabilitation = 5,  // habilitations[i]
+  kPurpose = 6,       // activities[i]
+  kSecrecy = 7,       // roles[i].secrecy; kRuleIndexNone: the professional's own status
+  kMasking = 8,       // the policy's masking section
+  kBreakGlass = 9,    // the policy's break_glass section
+  kGrant = 10,        // a grant recorded for the person
+};
+inline constexpr uint32_t kRuleIndexNone = 0xFFFFFFu;
+constexpr uint32_t MakeRule(RuleKind kind, uint32_t index) {
+  return (static_cast<uint32_t>(kind) << 24) | (index & kRuleIndexNone);
+}
+constexpr RuleKind RuleKindOf(uint32_t rule) { return static_cast<RuleKind>(rule >> 24); }
+constexpr uint32_t RuleIndexOf(uint32_t rule) { return rule & kRuleIndexNone; }
+
+// One question. Ids are dense ids from AccessEngine::Find*; `purpose` is an activity of the
+// policy. `item` and `masked` describe the item when the caller knows it: `masked` is the
+// vendor's own per-item mask (hidden from everyone but its author, and the referent when the
+// policy says so); masks recorded in the engine apply as well. `time` is when the access
+// happens; InfinitePast means now by the engine's clock, read only when a session or a grant
+// with an expiry has to be checked.
+struct AccessRequest {
+  uint32_t actor = kNoId;
+  Action action = Action::kRead;
+  uint32_t person = kNoId;
+  uint32_t category = kNoId;
+  uint32_t purpose = kNoId;
+  EntryKind kind = EntryKind::kFact;
+  uint32_t author = kNoId;
+  bool masked = false;
+  absl::string_view item;
+  absl::Time time = absl::InfinitePast();
+};
+
+struct Decision {
+  Effect effect = Effect::kDeny;
+  Reason reason = Reason::kUnspecified;
+  uint32_t rule = 0;         // see RuleKind
+  uint32_t obligations = 0;  // obligation::k* flags
+  uint64_t revision = 0;     // the state revision the decision was computed on
+  bool allowed() const { return effect == Effect::kAllow; }
+};
+
+// How an item of a file is shown to a professional (FilterView).
+enum class Visibility : int32_t {
+  kAbsent = 0,  // not shown at all (denied, or masked in silent mode)
+  kVisible = 1,
+  kPlaceholder = 2,  // "masked item", without any content (masked in signalled mode)
+};
+
+// One line of an explanation: a check, whether it passed, the policy element it rests on.
+struct ExplanationStep {
+  std::string check;  // "need_to_know", "habilitation"…
+  bool passed = false;
+  bool decisive = false;  // the check that gave the decision its reason
+  std::string rule;       // "habilitations[2]", "activities[0]", "masking"…
+  std::string detail;     // a sentence a DPO can read
+};
+
+struct SOCLE_CXX_API Explanation {
+  Decision decision;
+  std::vector<ExplanationStep> steps;
+  // The trace as text: a heading with the decision, then one line per check.
+  std::string ToString() const;
+};
+
+// An immutable state of the engine at one revision. Every method is const and thread-safe; hold
+// the shared_ptr for a batch of decisions to skip reloading the current snapshot each time.
+class SOCLE_CXX_API AccessSnapshot {
+ public:
+  AccessSnapshot(const AccessSnapshot&) = delete;
+  AccessSnapshot& operator=(const AccessSnapshot&) = delete;
+
+  uint64_t revision() const;
+
+  // Decides one request. An id out of range or unknown at this revision, an action or entry kind
+  // outside the vocabulary: INVALID_ARGUMENT or NOT_FOUND naming the field.
+  absl::StatusOr<Decision> Decide(const AccessRequest& request) const;
+  // Decides requests[i] into out[i] (out.size() must equal requests.size()). An invalid request
+  // is denied with Reason::kInvalidRequest and the others are decided all the same; the status
+  // then names the first invalid one.
+  absl::Status DecideMany(absl::Span<const AccessRequest> requests, absl::Span<Decision> out) const;
+  // The decision and a trace of every check, passed or failed, with the rule it rests on.
+  absl::StatusOr<Explanation> Explain(const AccessRequest& request) const;
+  // How each item of a file (one request per item) is shown: visible, placeholder or absent.
+  absl::Status FilterView(absl::Span<const AccessRequest> items, absl::Span<Visibility> out) const;
+  // The persons `actor` may access for (action, category, purpose) at `time`, sorted by id:
+  // found through the actor's teams, the persons they are referent of and their grants and
+  // sessions, never by a scan of the population.
+  absl::StatusOr<std::vector<uint32_t>> ListPersons(uint32_t actor, uint32_t category,
+                                                    uint32_t purpose, Action action = Action::kRead,
+                                                    absl::Time time = absl::InfinitePast()) const;
+
+ protected:
+  AccessSnapshot() = default;
+  ~AccessSnapshot() = default;
+};
+
+// The directory in bulk (AccessEngine::LoadDirectory). Each entry is an upsert.
+struct ProfessionalEntry {
+  std::string id;
+  std::string role;  // a role of the policy
+  std::vector<std::string> teams;
+  std::string structure;
+  SecrecyStatus secrecy = SecrecyStatus::kUnspecified;  // unspecified: the role's
+  std::string professional_category;
+};
+struct PersonEntry {
+  std::string id;
+  std::vector<std::string> teams;
+  std::string referent;    // a professional id, or empty
+  std::string birth_date;  // YYYY-MM-DD, or empty
+};
+struct DirectoryData {
+  std::vector<ProfessionalEntry> professionals;
+  std::vector<PersonEntry> persons;
+};
+
+enum class MaskAudience : int32_t {
+  kUnspecified = 0,
+  kEveryone = 1,      // everyone but the author (and the referent, per the policy)
+  kRole = 2,          // audience_id is a role of the policy
+  kProfessional = 3,  // audience_id is a professional
+};
+
+// A mask recorded for a person: one item or one whole data category (exactly one of the two).
+struct MaskSpec {
+  std::string person;
+  std::string item;
+  std::string category;
+  MaskAudience audience = MaskAudience::kEveryone;
+  std::string audience_id;
+};
+
+struct BreakGlassRequest {
+  std::string actor;
+  std::string person;
+  std::string reason_code;    // a reason code of the policy's break_glass section
+  std::string justification;  // written by the professional; required
+  absl::Duration duration = absl::ZeroDuration();  // zero: the policy's maximum
+};
+
+struct BreakGlassSession {
+  uint64_t revision = 0;
+  absl::Time opened_at;
+  absl::Time expires_at;  // a decision at or after this instant is denied
+};
+
+struct GrantSpec {
+  std::string person;
+  std::string professional;
+  std::vector<std::string> categories;  // empty: every category
+  absl::Time expires_at = absl::InfiniteFuture();
+  std::string reference;  // the sharing decision, if any
+};
+
+// The engine. Thread safety: every method may be called from any number of threads. Reads
+// (Decide, Explain, ListPersons, snapshot()) never block on writers; writes are serialised and
+// publish a new snapshot when they succeed. A write that fails changes nothing (the revision
+// stays the same) and says what was wrong; error messages never contain a person's id, an item
+// id or a justification.
+class SOCLE_CXX_API AccessEngine {
+ public:
+  struct Options {
+    // Stamps events and answers requests that carry no time. Must outlive the engine; null: the
+    // real clock.
+    const Clock* clock = nullptr;
+  };
+
+  static absl::StatusOr<std::unique_ptr<AccessEngine>> Create(const Policy& policy,
+                                                              Options options);
+  static absl::StatusOr<std::unique_ptr<AccessEngine>> Create(const Policy& policy) {
+    return Create(policy, Options());
+  }
+  ~AccessEngine();
+  AccessEngine(const AccessEngine&) = delete;
+  AccessEngine& operator=(const AccessEngine&) = delete;
+
+  const Policy& policy() const;
+
+  // --- Ids (dense, stable for the engine's life) ----------------------------------------------
+  // nullopt when the id is not in the directory at the current revision (or not in the policy).
+  std::optional<uint32_t> FindProfessional(absl::string_view id) const;
+  std::optional<uint32_t> FindPerson(absl::string_view id) const;
+  std::optional<uint32_t> FindTeam(absl::string_view id) const;
+  std::optional<uint32_t> FindCategory(absl::string_view id) const;
+  std::optional<uint32_t> FindPurpose(absl::string_view id) const;
+  // The string id of a dense id; empty if out of range. Valid for the engine's life.
+  absl::string_view ProfessionalName(uint32_t id) const;
+  absl::string_view PersonName(uint32_t id) const;
+  absl::string_view TeamName(uint32_t id) const;
+  // "habilitations[2]", "activities[0]", "masking"… (see RuleKind).
+  std::string RuleName(uint32_t rule) const;
+
+  // --- State ------------------------------------------------------------------------------------
+  uint64_t revision() const;
+  std::shared_ptr<const AccessSnapshot> snapshot() const;
+  // Waits until the published revision is at least `revision`; false on timeout.
+  bool WaitForRevision(uint64_t revision, absl::Duration timeout) const;
+
+  // Applies one serialized socle.v1.StateEvent, or a socle.v1.StateEventBatch (all or nothing).
+  // Returns the new revision.
+  absl::StatusOr<uint64_t> ApplyEvent(absl::string_view serialized_event);
+  absl::StatusOr<uint64_t> ApplyEventBatch(absl::string_view serialized_batch);
+
+  // --- The directory (each call is one or more events; returns the new revision) ---------------
+  absl::StatusOr<uint64_t> LoadDirectory(const DirectoryData& data);
+  // The workload's TSV format, one record per line, no header, columns separated by tabs, lists
+  // by commas: professionals "id, role, teams[, structure[, secrecy[, professional category]]]"
+  // (secrecy: none, by_profession, by_mission, or empty for the role's); persons "id, teams[,
+  // referent[, birth date]]". All or nothing; errors name the file and line.
+  absl::StatusOr<uint64_t> LoadDirectoryTsv(absl::string_view professionals_tsv,
+                                            absl::string_view persons_tsv);
+  absl::StatusOr<uint64_t> LoadDirectoryTsvFiles(const std::string& professionals_path,
+                                                 const std::string& persons_path);
+  absl::StatusOr<uint64_t> UpsertProfessional(const ProfessionalEntry& professional);
+  absl::StatusOr<uint64_t> ProfessionalLeaves(absl::string_view professional);
+  absl::StatusOr<uint64_t> UpsertPerson(const PersonEntry& person);
+  absl::StatusOr<uint64_t> Assign(absl::string_view person, absl::string_view team);
+  absl::StatusOr<uint64_t> Unassign(absl::string_view person, absl::string_view team);
+  // `referent` empty: the person has no referent any more.
+  absl::StatusOr<uint64_t> SetReferent(absl::string_view person, absl::string_view referent);
+
+  // --- Privacy facts --------------------------------------------------------------------------
+  absl::StatusOr<uint64_t> SetMask(const MaskSpec& mask);
+  absl::StatusOr<uint64_t> RevokeMask(const MaskSpec& mask);
+  absl::StatusOr<uint64_t> Block(absl::string_view person, absl::string_view professional);
+  absl::StatusOr<uint64_t> Unblock(absl::string_view person, absl::string_view professional);
+  // PERMISSION_DENIED when the person objected to emergency access, the professional is blocked
+  // or their role may not open sessions; FAILED_PRECONDITION when the policy disables
+  // break-the-glass; OUT_OF_RANGE for a negative duration or one above the policy's maximum.
+  absl::StatusOr<BreakGlassSession> OpenBreakGlass(const BreakGlassRequest& request);
+  absl::StatusOr<uint64_t> CloseBreakGlass(absl::string_view actor, absl::string_view person);
+  // Recording an objection ends the person's open sessions at once.
+  absl::StatusOr<uint64_t> RecordEmergencyAccessObjection(absl::string_view person);
+  absl::StatusOr<uint64_t> RevokeEmergencyAccessObjection(absl::string_view person);
+  absl::StatusOr<uint64_t> Grant(const GrantSpec& grant);
+  absl::StatusOr<uint64_t> RevokeGrant(absl::string_view person, absl::string_view professional);
+
+  // --- Decisions on the current snapshot (see AccessSnapshot) ---------------------------------
+  absl::StatusOr<Decision> Decide(const AccessRequest& request) const;
+  absl::Status DecideMany(absl::Span<const AccessRequest> requests, absl::Span<Decision> out) const;
+  absl::StatusOr<Explanation> Explain(const AccessRequest& request) const;
+  absl::Status FilterView(absl::Span<const AccessRequest> items, absl::Span<Visibility> out) const;
+  absl::StatusOr<std::vector<uint32_t>> ListPersons(uint32_t actor, uint32_t category,
+                                                    uint32_t purpose, Action action = Action::kRead,
+                                                    absl::Time time = absl::InfinitePast()) const;
+
+  class Impl;
+
+ private:
+  explicit AccessEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace socle
+
+#endif  // SOCLE_ACCESS_HPP_

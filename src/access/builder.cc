@@ -1,0 +1,701 @@
+// Applying state events: validation first, with messages that name the field and never a
+// person's id, an item id or a justification; then the change, copy-on-write.
+#include "access/builder.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "core/status_macros.h"
+#include "socle/error.hpp"
+
+namespace socle::access_internal {
+namespace {
+
+// google.protobuf.Timestamp's own range: 0001-01-01 to 9999-12-31.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+absl::Status Invalid(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, message);
+}
+
+absl::StatusOr<int64_t> TimestampNanos(absl::string_view field,
+                                       const google::protobuf::Timestamp& t) {
+  if (t.seconds() < kMinTimestampSeconds || t.seconds() > kMaxTimestampSeconds || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return Invalid(absl::StrCat(field, " is not a valid time"));
+  }
+  // Saturates past 2262, which only ever means "far in the future".
+  return absl::ToUnixNanos(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()));
+}
+
+// Ids pushed in by the vendor: non-empty, bounded, no control characters (they travel in TSV
+// files and log lines). The id itself never appears in the message: it may be a person's.
+absl::Status CheckId(absl::string_view field, absl::string_view id) {
+  if (id.empty()) return Invalid(absl::StrCat(field, " is empty"));
+  if (id.size() > kMaxIdBytes) {
+    return Invalid(
+        absl::StrCat(field, " is ", id.size(), " bytes long; ids have at most ", kMaxIdBytes));
+  }
+  for (char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return Invalid(absl::StrCat(field, " contains a control character"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTeamId(absl::string_view field, absl::string_view id) {
+  SOCLE_RETURN_IF_ERROR(CheckId(field, id));
+  if (id.find(',') != absl::string_view::npos) {
+    return Invalid(absl::StrCat(field, " '", id, "' contains a comma, which separates team lists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text) {
+  if (text.size() > kMaxTextBytes) {
+    return Invalid(
+        absl::StrCat(field, " is ", text.size(), " bytes long; at most ", kMaxTextBytes));
+  }
+  return absl::OkStatus();
+}
+
+// YYYY-MM-DD → days since 1970-01-01.
+absl::StatusOr<int32_t> ParseDate(absl::string_view field, absl::string_view s) {
+  auto bad = [&] { return Invalid(absl::StrCat(field, " is not a date written YYYY-MM-DD")); };
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return bad();
+  int fields[3] = {0, 0, 0};
+  const int starts[3] = {0, 5, 8};
+  const int lengths[3] = {4, 2, 2};
+  for (int f = 0; f < 3; ++f) {
+    for (int i = 0; i < lengths[f]; ++i) {
+      const char c = s[starts[f] + i];
+      if (c < '0' || c > '9') return bad();
+      fields[f] = fields[f] * 10 + (c - '0');
+    }
+  }
+  const absl::CivilDay day(fields[0], fields[1], fields[2]);
+  if (day.year() != fields[0] || day.month() != fields[1] || day.day() != fields[2]) return bad();
+  return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
+}
+
+template <typename T>
+bool InsertSorted(std::vector<T>& v, T value) {
+  if (v.empty() || v.back() < value) {
+    v.push_back(value);
+    return true;
+  }
+  auto it = std::lower_bound(v.begin(), v.end(), value);
+  if (it != v.end() && *it == value) return false;
+  v.insert(it, value);
+  return true;
+}
+
+template <typename T>
+bool EraseSorted(std::vector<T>& v, T value) {
+  auto it = std::lower_bound(v.begin(), v.end(), value);
+  if (it == v.end() || *it != value) return false;
+  v.erase(it);
+  return true;
+}
+
+TeamList SortedTeams(Ids& ids, const google::protobuf::RepeatedPtrField<std::string>& names) {
+  TeamList teams;
+  for (const std::string& name : names) teams.push_back(ids.teams.Intern(name));
+  std::sort(teams.begin(), teams.end());
+  teams.erase(std::unique(teams.begin(), teams.end()), teams.end());
+  return teams;
+}
+
+bool Contains(const TeamList& teams, uint32_t team) {
+  return std::find(teams.begin(), teams.end(), team) != teams.end();
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------------------------------------
+// Lookups
+
+absl::StatusOr<uint32_t> Builder::KnownPerson(absl::string_view field, absl::string_view id) const {
+  SOCLE_RETURN_IF_ERROR(CheckId(field, id));
+  const auto found = ids_.persons.Find(id);
+  if (!found || *found >= s_.persons.size() || !s_.persons[*found].known) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat(field, ": no such person in the directory"));
+  }
+  return *found;
+}
+
+absl::StatusOr<uint32_t> Builder::KnownProfessional(absl::string_view field, absl::string_view id,
+                                                    bool must_be_active) const {
+  SOCLE_RETURN_IF_ERROR(CheckId(field, id));
+  const auto found = ids_.professionals.Find(id);
+  if (!found || *found >= s_.professionals.size() || !s_.professionals[*found].known) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat(field, ": professional '", id, "' is not in the directory"));
+  }
+  if (must_be_active && s_.professionals[*found].left) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat(field, ": professional '", id, "' has left"));
+  }
+  return *found;
+}
+
+absl::StatusOr<uint32_t> Builder::ReferentFor(absl::string_view field, absl::string_view id) const {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t professional, KnownProfessional(field, id, true));
+  const uint32_t role = s_.professionals[professional].role;
+  if (!t_.role_referent[role]) {
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        absl::StrCat(field, ": professional '", id, "' has role '", t_.c->roles.Name(role),
+                     "', which the policy does not allow as a referent (roles[", role,
+                     "].referent)"));
+  }
+  return professional;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Copy-on-write helpers
+
+PersonRecord& Builder::MutablePerson(uint32_t id) {
+  s_.persons.Resize(id + 1, batch_);
+  return s_.persons.Mutable(id, batch_);
+}
+
+ProfessionalRecord& Builder::MutableProfessional(uint32_t id) {
+  s_.professionals.Resize(id + 1, batch_);
+  return s_.professionals.Mutable(id, batch_);
+}
+
+PersonState& Builder::MutableState(PersonRecord& person) {
+  auto copy = person.state != nullptr ? std::make_shared<PersonState>(*person.state)
+                                      : std::make_shared<PersonState>();
+  PersonState& state = *copy;
+  person.state = std::move(copy);
+  return state;
+}
+
+void Builder::Settle(PersonRecord& person) {
+  // Persons without privacy state keep a null pointer: the fast path of every decision.
+  if (person.state != nullptr && person.state->empty()) person.state.reset();
+}
+
+ProfessionalExtra& Builder::MutableExtra(uint32_t professional) {
+  ProfessionalRecord& record = MutableProfessional(professional);
+  auto copy = record.extra != nullptr ? std::make_shared<ProfessionalExtra>(*record.extra)
+                                      : std::make_shared<ProfessionalExtra>();
+  ProfessionalExtra& extra = *copy;
+  record.extra = std::move(copy);
+  return extra;
+}
+
+void Builder::TeamAdd(uint32_t team, uint32_t person) {
+  s_.teams.Resize(team + 1, batch_);
+  TeamRecord& record = s_.teams.Mutable(team, batch_);
+  if (record.members == nullptr || record.members->owner != batch_) {
+    auto copy = std::make_shared<TeamMembers>();
+    if (record.members != nullptr) copy->persons = record.members->persons;
+    copy->owner = batch_;
+    record.members = std::move(copy);
+  }
+  InsertSorted(record.members->persons, person);
+}
+
+void Builder::TeamRemove(uint32_t team, uint32_t person) {
+  if (team >= s_.teams.size() || s_.teams[team].members == nullptr) return;
+  TeamRecord& record = s_.teams.Mutable(team, batch_);
+  if (record.members->owner != batch_) {
+    auto copy = std::make_shared<TeamMembers>(*record.members);
+    copy->owner = batch_;
+    record.members = std::move(copy);
+  }
+  EraseSorted(record.members->persons, person);
+}
+
+void Builder::IndexReferent(uint32_t professional, uint32_t person, bool add) {
+  if (professional == kNoId) return;
+  ProfessionalExtra& extra = MutableExtra(professional);
+  add ? (void)InsertSorted(extra.referent_of, person)
+      : (void)EraseSorted(extra.referent_of, person);
+}
+
+void Builder::IndexGranted(uint32_t professional, uint32_t person, bool add) {
+  ProfessionalExtra& extra = MutableExtra(professional);
+  add ? (void)InsertSorted(extra.granted, person) : (void)EraseSorted(extra.granted, person);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Events
+
+absl::Status Builder::Apply(const v1::StateEvent& event) {
+  if (event.format_version() != 1) {
+    return MakeError(ErrorCode::kUnsupported,
+                     absl::StrCat("event format_version is ", event.format_version(),
+                                  "; this version of socle reads format_version 1"));
+  }
+  if (!event.has_at()) return Invalid("event.at is missing: every event carries its time");
+  SOCLE_ASSIGN_OR_RETURN(const int64_t at, TimestampNanos("event.at", event.at()));
+  absl::Status status;
+  switch (event.event_case()) {
+    case v1::StateEvent::kProfessionalUpserted:
+      status = Upsert(event.professional_upserted());
+      break;
+    case v1::StateEvent::kProfessionalLeft:
+      status = Leave(event.professional_left());
+      break;
+    case v1::StateEvent::kPersonUpserted:
+      status = Upsert(event.person_upserted());
+      break;
+    case v1::StateEvent::kPersonAssigned:
+      status = Assign(event.person_assigned());
+      break;
+    case v1::StateEvent::kPersonUnassigned:
+      status = Unassign(event.person_unassigned());
+      break;
+    case v1::StateEvent::kReferentSet:
+      status = SetReferent(event.referent_set());
+      break;
+    case v1::StateEvent::kMaskSet:
+      status = SetMask(event.mask_set().mask(), true);
+      break;
+    case v1::StateEvent::kMaskRevoked:
+      status = SetMask(event.mask_revoked().mask(), false);
+      break;
+    case v1::StateEvent::kBlockSet:
+      status = SetBlock(event.block_set().person(), event.block_set().professional(), true);
+      break;
+    case v1::StateEvent::kBlockRevoked:
+      status =
+          SetBlock(event.block_revoked().person(), event.block_revoked().professional(), false);
+      break;
+    case v1::StateEvent::kBreakGlassOpened:
+      status = Open(event.break_glass_opened(), at);
+      break;
+    case v1::StateEvent::kBreakGlassClosed:
+      status = Close(event.break_glass_closed(), at);
+      break;
+    case v1::StateEvent::kEmergencyAccessObjectionRecorded:
+      status = SetObjection(event.emergency_access_objection_recorded().person(), true, at);
+      break;
+    case v1::StateEvent::kEmergencyAccessObjectionRevoked:
+      status = SetObjection(event.emergency_access_objection_revoked().person(), false, at);
+      break;
+    case v1::StateEvent::kAccessGranted:
+      status = Grant(event.access_granted(), at);
+      break;
+    case v1::StateEvent::kAccessGrantRevoked:
+      status = RevokeGrant(event.access_grant_revoked());
+      break;
+    default:
+      return Invalid("the event holds no change (event is not set)");
+  }
+  if (!status.ok()) return status;
+  ++s_.revision;
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Upsert(const v1::ProfessionalUpserted& e) {
+  SOCLE_RETURN_IF_ERROR(CheckId("professional_upserted.id", e.id()));
+  const auto role = t_.c->roles.Find(e.role());
+  if (!role) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("professional_upserted.role: '", e.role().substr(0, kMaxIdBytes),
+                                  "' is not a role of the policy"));
+  }
+  for (const std::string& team : e.teams()) {
+    SOCLE_RETURN_IF_ERROR(CheckTeamId("professional_upserted.teams", team));
+  }
+  if (!v1::SecrecyStatus_IsValid(e.secrecy())) {
+    return Invalid(
+        absl::StrCat("professional_upserted.secrecy: ", e.secrecy(), " is not a secrecy status"));
+  }
+  SOCLE_RETURN_IF_ERROR(CheckText("professional_upserted.structure", e.structure()));
+  SOCLE_RETURN_IF_ERROR(
+      CheckText("professional_upserted.professional_category", e.professional_category()));
+
+  const uint32_t id = ids_.professionals.Intern(e.id());
+  ProfessionalRecord& r = MutableProfessional(id);
+  r.known = true;
+  r.left = false;
+  r.role = *role;
+  r.own_secrecy = e.secrecy() != v1::SECRECY_STATUS_UNSPECIFIED;
+  r.secrecy = r.own_secrecy ? static_cast<SecrecyStatus>(e.secrecy()) : t_.c->role_secrecy[*role];
+  r.teams = SortedTeams(ids_, e.teams());
+  r.structure = e.structure().empty() ? kNoId : ids_.labels.Intern(e.structure());
+  r.professional_category =
+      e.professional_category().empty() ? kNoId : ids_.labels.Intern(e.professional_category());
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Leave(const v1::ProfessionalLeft& e) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id,
+                         KnownProfessional("professional_left.id", e.id(), false));
+  if (s_.professionals[id].left) {
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        absl::StrCat("professional_left.id: professional '", e.id(), "' has already left"));
+  }
+  MutableProfessional(id).left = true;
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
+  SOCLE_RETURN_IF_ERROR(CheckId("person_upserted.id", e.id()));
+  for (const std::string& team : e.teams()) {
+    SOCLE_RETURN_IF_ERROR(CheckTeamId("person_upserted.teams", team));
+  }
+  uint32_t referent = kNoId;
+  if (!e.referent().empty()) {
+    SOCLE_ASSIGN_OR_RETURN(referent, ReferentFor("person_upserted.referent", e.referent()));
+  }
+  int32_t birth = kUnknownDate;
+  if (!e.birth_date().empty()) {
+    SOCLE_ASSIGN_OR_RETURN(birth, ParseDate("person_upserted.birth_date", e.birth_date()));
+  }
+
+  const uint32_t id = ids_.persons.Intern(e.id());
+  PersonRecord& r = MutablePerson(id);
+  TeamList teams = SortedTeams(ids_, e.teams());
+  const TeamList old_teams = r.known ? r.teams : TeamList();
+  for (uint32_t team : old_teams) {
+    if (!Contains(teams, team)) TeamRemove(team, id);
+  }
+  for (uint32_t team : teams) {
+    if (!Contains(old_teams, team)) TeamAdd(team, id);
+  }
+  const uint32_t old_referent = r.known ? r.referent : kNoId;
+  if (old_referent != referent) {
+    IndexReferent(old_referent, id, false);
+    IndexReferent(referent, id, true);
+  }
+  // TeamAdd and IndexReferent touch other arrays only: `r` is still this batch's record.
+  r.known = true;
+  r.teams = std::move(teams);
+  r.referent = referent;
+  r.birth_days = birth;
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Assign(const v1::PersonAssigned& e) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("person_assigned.person", e.person()));
+  SOCLE_RETURN_IF_ERROR(CheckTeamId("person_assigned.team", e.team()));
+  const uint32_t team = ids_.teams.Intern(e.team());
+  if (Contains(s_.persons[id].teams, team)) {
+    return MakeError(
+        ErrorCode::kAlreadyExists,
+        absl::StrCat("person_assigned: the person is already assigned to team '", e.team(), "'"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  r.teams.insert(std::upper_bound(r.teams.begin(), r.teams.end(), team), team);
+  TeamAdd(team, id);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Unassign(const v1::PersonUnassigned& e) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("person_unassigned.person", e.person()));
+  SOCLE_RETURN_IF_ERROR(CheckTeamId("person_unassigned.team", e.team()));
+  const auto team = ids_.teams.Find(e.team());
+  if (!team || !Contains(s_.persons[id].teams, *team)) {
+    return MakeError(
+        ErrorCode::kNotFound,
+        absl::StrCat("person_unassigned: the person is not assigned to team '", e.team(), "'"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  r.teams.erase(std::find(r.teams.begin(), r.teams.end(), *team));
+  TeamRemove(*team, id);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::SetReferent(const v1::ReferentSet& e) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("referent_set.person", e.person()));
+  uint32_t referent = kNoId;
+  if (!e.referent().empty()) {
+    SOCLE_ASSIGN_OR_RETURN(referent, ReferentFor("referent_set.referent", e.referent()));
+  }
+  const uint32_t old = s_.persons[id].referent;
+  if (old == referent) return absl::OkStatus();
+  IndexReferent(old, id, false);
+  IndexReferent(referent, id, true);
+  MutablePerson(id).referent = referent;
+  return absl::OkStatus();
+}
+
+absl::Status Builder::SetMask(const v1::MaskTarget& target, bool set) {
+  const absl::string_view what = set ? "mask_set.mask" : "mask_revoked.mask";
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id,
+                         KnownPerson(absl::StrCat(what, ".person"), target.person()));
+  Mask mask;
+  switch (target.target_case()) {
+    case v1::MaskTarget::kItem:
+      SOCLE_RETURN_IF_ERROR(CheckId(absl::StrCat(what, ".item"), target.item()));
+      mask.item = target.item();
+      break;
+    case v1::MaskTarget::kCategory: {
+      const auto category = t_.c->data_categories.Find(target.category());
+      if (!category) {
+        return MakeError(
+            ErrorCode::kNotFound,
+            absl::StrCat(what, ".category: '", target.category().substr(0, kMaxIdBytes),
+                         "' is not a data category of the policy"));
+      }
+      mask.category = *category;
+      break;
+    }
+    default:
+      return Invalid(absl::StrCat(what, ": name the item or the data category to mask"));
+  }
+  switch (target.audience()) {
+    case v1::MaskTarget::EVERYONE:
+      if (!target.audience_id().empty()) {
+        return Invalid(absl::StrCat(what, ".audience_id must be empty for audience EVERYONE"));
+      }
+      mask.audience = MaskAudience::kEveryone;
+      break;
+    case v1::MaskTarget::ROLE: {
+      const auto role = t_.c->roles.Find(target.audience_id());
+      if (!role) {
+        return MakeError(
+            ErrorCode::kNotFound,
+            absl::StrCat(what, ".audience_id: '", target.audience_id().substr(0, kMaxIdBytes),
+                         "' is not a role of the policy"));
+      }
+      mask.audience = MaskAudience::kRole;
+      mask.audience_id = *role;
+      break;
+    }
+    case v1::MaskTarget::PROFESSIONAL: {
+      SOCLE_ASSIGN_OR_RETURN(mask.audience_id, KnownProfessional(absl::StrCat(what, ".audience_id"),
+                                                                 target.audience_id(), false));
+      mask.audience = MaskAudience::kProfessional;
+      break;
+    }
+    default:
+      return Invalid(absl::StrCat(what, ".audience: choose EVERYONE, ROLE or PROFESSIONAL"));
+  }
+  const PersonState* current = s_.persons[id].state.get();
+  const bool exists = current != nullptr && std::find(current->masks.begin(), current->masks.end(),
+                                                      mask) != current->masks.end();
+  if (set && exists) {
+    return MakeError(ErrorCode::kAlreadyExists, absl::StrCat(what, ": this mask is already set"));
+  }
+  if (!set && !exists) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat(what, ": no such mask is set for the person"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  PersonState& state = MutableState(r);
+  if (set) {
+    state.masks.push_back(std::move(mask));
+  } else {
+    state.masks.erase(std::find(state.masks.begin(), state.masks.end(), mask));
+  }
+  Settle(r);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::SetBlock(absl::string_view person, absl::string_view professional, bool set) {
+  const absl::string_view what = set ? "block_set" : "block_revoked";
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson(absl::StrCat(what, ".person"), person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro, KnownProfessional(absl::StrCat(what, ".professional"),
+                                                               professional, false));
+  const PersonState* current = s_.persons[id].state.get();
+  const bool exists = current != nullptr && current->Blocks(pro);
+  if (set && exists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     absl::StrCat(what, ": the person already blocks '", professional, "'"));
+  }
+  if (!set && !exists) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat(what, ": the person does not block '", professional, "'"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  PersonState& state = MutableState(r);
+  set ? (void)InsertSorted(state.blocked, pro) : (void)EraseSorted(state.blocked, pro);
+  Settle(r);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Open(const v1::BreakGlassOpened& e, int64_t at) {
+  if (!t_.break_glass_enabled) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "break-the-glass is disabled by the policy (break_glass.enabled)");
+  }
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro, KnownProfessional("break_glass_opened.professional",
+                                                               e.professional(), true));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("break_glass_opened.person", e.person()));
+  const auto reason = t_.reason_codes.Find(e.reason_code());
+  if (!reason) {
+    std::vector<std::string> codes;
+    for (const auto& code : t_.c->source.break_glass().reason_codes()) codes.push_back(code.id());
+    return MakeError(
+        ErrorCode::kNotFound,
+        absl::StrCat("break_glass_opened.reason_code: '", e.reason_code().substr(0, kMaxIdBytes),
+                     "' is not a reason code of the policy (", absl::StrJoin(codes, ", "), ")"));
+  }
+  if (e.justification().find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Invalid("break_glass_opened.justification is empty: write why the access is needed");
+  }
+  SOCLE_RETURN_IF_ERROR(CheckText("break_glass_opened.justification", e.justification()));
+  const uint32_t role = s_.professionals[pro].role;
+  if (!t_.role_break_glass[role]) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     absl::StrCat("break_glass_opened: role '", t_.c->roles.Name(role),
+                                  "' may not open break-the-glass sessions "
+                                  "(break_glass.allowed_roles)"));
+  }
+  const PersonState* current = s_.persons[id].state.get();
+  if (current != nullptr && current->objects_to_emergency_access) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "break_glass_opened: the person objected to emergency access");
+  }
+  if (current != nullptr && current->Blocks(pro)) {
+    return MakeError(
+        ErrorCode::kPermissionDenied,
+        absl::StrCat("break_glass_opened: the person blocked '", e.professional(), "'"));
+  }
+  if (!e.has_expires_at()) return Invalid("break_glass_opened.expires_at is missing");
+  SOCLE_ASSIGN_OR_RETURN(const int64_t expires,
+                         TimestampNanos("break_glass_opened.expires_at", e.expires_at()));
+  if (expires <= at) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     "break_glass_opened.expires_at is not after the opening time");
+  }
+  if (expires - at > t_.break_glass_max_nanos) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     absl::StrCat("break_glass_opened: the session would last ",
+                                  absl::FormatDuration(absl::Nanoseconds(expires - at)),
+                                  "; the policy allows at most ",
+                                  absl::FormatDuration(absl::Nanoseconds(t_.break_glass_max_nanos)),
+                                  " (break_glass.max_duration_minutes)"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  PersonState& state = MutableState(r);
+  Session session{pro, *reason, at, expires};
+  auto it = std::find_if(state.sessions.begin(), state.sessions.end(),
+                         [&](const Session& s) { return s.professional == pro; });
+  if (it != state.sessions.end()) {
+    *it = session;
+  } else {
+    state.sessions.push_back(session);
+  }
+  IndexGranted(pro, id, true);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Close(const v1::BreakGlassClosed& e, int64_t at) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro, KnownProfessional("break_glass_closed.professional",
+                                                               e.professional(), false));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("break_glass_closed.person", e.person()));
+  const PersonState* current = s_.persons[id].state.get();
+  const bool exists =
+      current != nullptr && std::any_of(current->sessions.begin(), current->sessions.end(),
+                                        [&](const Session& s) { return s.professional == pro; });
+  if (!exists) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("break_glass_closed: '", e.professional(),
+                                  "' has no break-the-glass session on the person"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  for (Session& s : MutableState(r).sessions) {
+    // A closed session stays on record as expired, so later decisions say so.
+    if (s.professional == pro) s.expires_at = std::min(s.expires_at, at);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Builder::SetObjection(absl::string_view person, bool set, int64_t at) {
+  const absl::string_view what =
+      set ? "emergency_access_objection_recorded" : "emergency_access_objection_revoked";
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson(absl::StrCat(what, ".person"), person));
+  const PersonState* current = s_.persons[id].state.get();
+  const bool exists = current != nullptr && current->objects_to_emergency_access;
+  if (set && exists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     absl::StrCat(what, ": the person has already objected"));
+  }
+  if (!set && !exists) {
+    return MakeError(ErrorCode::kNotFound, absl::StrCat(what, ": the person has not objected"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  PersonState& state = MutableState(r);
+  state.objects_to_emergency_access = set;
+  if (set) {
+    // The objection ends every open session now.
+    for (Session& s : state.sessions) s.expires_at = std::min(s.expires_at, at);
+  }
+  Settle(r);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::Grant(const v1::AccessGranted& e, int64_t at) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("access_granted.person", e.person()));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro,
+                         KnownProfessional("access_granted.professional", e.professional(), true));
+  GrantRecord grant;
+  grant.professional = pro;
+  for (const std::string& name : e.categories()) {
+    const auto category = t_.c->data_categories.Find(name);
+    if (!category) {
+      return MakeError(ErrorCode::kNotFound,
+                       absl::StrCat("access_granted.categories: '", name.substr(0, kMaxIdBytes),
+                                    "' is not a data category of the policy"));
+    }
+    grant.categories.push_back(*category);
+  }
+  std::sort(grant.categories.begin(), grant.categories.end());
+  grant.categories.erase(std::unique(grant.categories.begin(), grant.categories.end()),
+                         grant.categories.end());
+  if (e.has_expires_at()) {
+    SOCLE_ASSIGN_OR_RETURN(grant.expires_at,
+                           TimestampNanos("access_granted.expires_at", e.expires_at()));
+    if (grant.expires_at <= at) {
+      return MakeError(ErrorCode::kOutOfRange,
+                       "access_granted.expires_at is not after the event's time");
+    }
+  }
+  SOCLE_RETURN_IF_ERROR(CheckText("access_granted.reference", e.reference()));
+  grant.reference = e.reference();
+  PersonRecord& r = MutablePerson(id);
+  PersonState& state = MutableState(r);
+  auto it = std::find_if(state.grants.begin(), state.grants.end(),
+                         [&](const GrantRecord& g) { return g.professional == pro; });
+  if (it != state.grants.end()) {
+    *it = std::move(grant);
+  } else {
+    state.grants.push_back(std::move(grant));
+  }
+  IndexGranted(pro, id, true);
+  return absl::OkStatus();
+}
+
+absl::Status Builder::RevokeGrant(const v1::AccessGrantRevoked& e) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("access_grant_revoked.person", e.person()));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro, KnownProfessional("access_grant_revoked.professional",
+                                                               e.professional(), false));
+  const PersonState* current = s_.persons[id].state.get();
+  const bool exists = current != nullptr &&
+                      std::any_of(current->grants.begin(), current->grants.end(),
+                                  [&](const GrantRecord& g) { return g.professional == pro; });
+  if (!exists) {
+    return MakeError(ErrorCode::kNotFound, absl::StrCat("access_grant_revoked: '", e.professional(),
+                                                        "' holds no grant on the person's file"));
+  }
+  PersonRecord& r = MutablePerson(id);
+  PersonState& state = MutableState(r);
+  state.grants.erase(std::find_if(state.grants.begin(), state.grants.end(),
+                                  [&](const GrantRecord& g) { return g.professional == pro; }));
+  const bool session = std::any_of(state.sessions.begin(), state.sessions.end(),
+                                   [&](const Session& s) { return s.professional == pro; });
+  if (!session) IndexGranted(pro, id, false);
+  Settle(r);
+  return absl::OkStatus();
+}
+
+}  // namespace socle::access_internal

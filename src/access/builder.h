@@ -1,0 +1,72 @@
+// Folds state events into a private copy of the newest state (the writer's side of the engine).
+//
+// A Builder starts from the published state, applies events one by one (each validated against
+// the state as it stands, then applied, advancing the revision by one) and hands the new state
+// over to be published. If any event fails, the caller drops the builder and nothing is
+// published: a batch is all or nothing. Copy-on-write (cow_array.h) makes the copy cheap.
+//
+// Not thread-safe: one builder at a time, under the engine's writer lock.
+#ifndef SOCLE_SRC_ACCESS_BUILDER_H_
+#define SOCLE_SRC_ACCESS_BUILDER_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "access/state.h"
+#include "socle/v1/events.pb.h"
+
+namespace socle::access_internal {
+
+class Builder {
+ public:
+  Builder(const Tables& tables, Ids& ids, State state, BatchId batch)
+      : t_(tables), ids_(ids), s_(std::move(state)), batch_(batch) {}
+
+  // Validates `event` against the current state and applies it. On error the builder must be
+  // dropped (the event may have been half applied to the private copy).
+  absl::Status Apply(const v1::StateEvent& event);
+
+  uint64_t revision() const { return s_.revision; }
+  State Take() && { return std::move(s_); }
+
+ private:
+  absl::Status Upsert(const v1::ProfessionalUpserted& e);
+  absl::Status Leave(const v1::ProfessionalLeft& e);
+  absl::Status Upsert(const v1::PersonUpserted& e);
+  absl::Status Assign(const v1::PersonAssigned& e);
+  absl::Status Unassign(const v1::PersonUnassigned& e);
+  absl::Status SetReferent(const v1::ReferentSet& e);
+  absl::Status SetMask(const v1::MaskTarget& target, bool set);
+  absl::Status SetBlock(absl::string_view person, absl::string_view professional, bool set);
+  absl::Status Open(const v1::BreakGlassOpened& e, int64_t at);
+  absl::Status Close(const v1::BreakGlassClosed& e, int64_t at);
+  absl::Status SetObjection(absl::string_view person, bool set, int64_t at);
+  absl::Status Grant(const v1::AccessGranted& e, int64_t at);
+  absl::Status RevokeGrant(const v1::AccessGrantRevoked& e);
+
+  // Lookups of records that exist at this point of the batch, with clear errors.
+  absl::StatusOr<uint32_t> KnownPerson(absl::string_view field, absl::string_view id) const;
+  absl::StatusOr<uint32_t> KnownProfessional(absl::string_view field, absl::string_view id,
+                                             bool must_be_active) const;
+  absl::StatusOr<uint32_t> ReferentFor(absl::string_view field, absl::string_view id) const;
+
+  PersonRecord& MutablePerson(uint32_t id);
+  ProfessionalRecord& MutableProfessional(uint32_t id);
+  // A private copy of the person's rare state; call Settle after changing it.
+  PersonState& MutableState(PersonRecord& person);
+  void Settle(PersonRecord& person);
+  ProfessionalExtra& MutableExtra(uint32_t professional);
+  void TeamAdd(uint32_t team, uint32_t person);
+  void TeamRemove(uint32_t team, uint32_t person);
+  void IndexReferent(uint32_t professional, uint32_t person, bool add);
+  void IndexGranted(uint32_t professional, uint32_t person, bool add);
+
+  const Tables& t_;
+  Ids& ids_;
+  State s_;
+  const BatchId batch_;
+};
+
+}  // namespace socle::access_internal
+
+#endif  // SOCLE_SRC_ACCESS_BUILDER_H_

@@ -1,0 +1,711 @@
+// The decision path: Decide (no allocation, dense ids), its batch forms, FilterView, ListPersons
+// and Explain. The order of the checks is the order of docs/access-rules.md; a deny wins, so the
+// first failing check gives the reason.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "access/state.h"
+#include "socle/access.hpp"
+#include "socle/error.hpp"
+
+namespace socle {
+namespace access_internal {
+namespace {
+
+// How the professional meets need-to-know for this person.
+enum class Basis : uint8_t { kNone, kTeam, kReferent, kGrant, kBreakGlass };
+
+inline bool SharesTeam(const TeamList& a, const TeamList& b) {
+  // Both lists are tiny (one to a few teams): a nested loop beats a merge.
+  for (uint32_t x : a) {
+    for (uint32_t y : b) {
+      if (x == y) return true;
+    }
+  }
+  return false;
+}
+
+inline bool Bound(SecrecyStatus s) {
+  return s == SecrecyStatus::kByProfession || s == SecrecyStatus::kByMission;
+}
+
+inline int64_t NowNanos(const SnapshotData& s, const AccessRequest& r) {
+  // The clock is read only here, when a session or a grant has to be checked.
+  return absl::ToUnixNanos(r.time == absl::InfinitePast() ? s.clock->Now() : r.time);
+}
+
+// Grants and break-the-glass sessions of the person for this professional.
+Basis StateBasis(const PersonState& st, const SnapshotData& s, const AccessRequest& r,
+                 bool* expired) {
+  if (st.grants.empty() && st.sessions.empty()) return Basis::kNone;
+  const int64_t now = NowNanos(s, r);
+  for (const GrantRecord& g : st.grants) {
+    if (g.professional == r.actor && g.Covers(r.category) && now < g.expires_at) {
+      return Basis::kGrant;
+    }
+  }
+  for (const Session& session : st.sessions) {
+    if (session.professional != r.actor) continue;
+    if (now < session.expires_at) return Basis::kBreakGlass;  // t >= expires_at: expired
+    *expired = true;
+  }
+  return Basis::kNone;
+}
+
+inline bool MaskApplies(const Mask& m, const AccessRequest& r, uint32_t role) {
+  if (m.category != kNoId) {
+    if (m.category != r.category) return false;
+  } else if (r.item.empty() || m.item != r.item) {
+    return false;
+  }
+  switch (m.audience) {
+    case MaskAudience::kEveryone:
+      return true;
+    case MaskAudience::kRole:
+      return m.audience_id == role;
+    case MaskAudience::kProfessional:
+      return m.audience_id == r.actor;
+    default:
+      return true;  // an unknown audience hides from everyone: deny wins
+  }
+}
+
+const Mask* FirstMask(const PersonState& st, const AccessRequest& r, uint32_t role) {
+  for (const Mask& m : st.masks) {
+    if (MaskApplies(m, r, role)) return &m;
+  }
+  return nullptr;
+}
+
+inline Decision& Deny(Decision& d, Reason reason, uint32_t rule) {
+  d.effect = Effect::kDeny;
+  d.reason = reason;
+  d.rule = rule;
+  return d;
+}
+
+inline Decision& Allow(Decision& d, Reason reason, uint32_t rule, Basis basis,
+                       const PersonRecord& person) {
+  d.effect = Effect::kAllow;
+  d.reason = reason;
+  d.rule = rule;
+  if (basis == Basis::kBreakGlass) {
+    d.obligations |=
+        obligation::kBreakGlassFlag | obligation::kNotifyPerson | obligation::kOpenReview;
+    if (person.referent != kNoId) d.obligations |= obligation::kNotifyReferent;
+  }
+  return d;
+}
+
+inline bool InRange(const SnapshotData& s, const AccessRequest& r) {
+  const Tables& t = *s.tables;
+  const auto action = static_cast<uint32_t>(r.action);
+  const auto kind = static_cast<uint32_t>(r.kind);
+  return r.actor < s.state.professionals.size() && r.person < s.state.persons.size() &&
+         r.category < t.categories && r.purpose < t.activities &&
+         action - 1u < static_cast<uint32_t>(kActionCount - 1) &&
+         kind - 1u < static_cast<uint32_t>(kEntryKindCount - 1);
+}
+
+}  // namespace
+
+Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
+  const Tables& t = *s.tables;
+  Decision d;
+  d.revision = s.state.revision;
+  d.obligations = obligation::kLog;  // denials are logged too
+  if (!InRange(s, r)) return Deny(d, Reason::kInvalidRequest, 0);
+  const ProfessionalRecord& p = s.state.professionals[r.actor];
+  const PersonRecord& x = s.state.persons[r.person];
+  if (!p.known || !x.known) return Deny(d, Reason::kInvalidRequest, 0);
+
+  if (p.left) return Deny(d, Reason::kProfessionalLeft, MakeRule(RuleKind::kDirectory, 0));
+  const PersonState* st = x.state.get();
+  if (st != nullptr && st->Blocks(r.actor)) {
+    return Deny(d, Reason::kBlocked, MakeRule(RuleKind::kBlock, 0));
+  }
+  if (r.kind == EntryKind::kWorkingNote && r.author != r.actor) {
+    return Deny(d, Reason::kWorkingNote, MakeRule(RuleKind::kEntryKind, kRuleIndexNone));
+  }
+
+  Basis basis = Basis::kNone;
+  bool expired = false;
+  if (SharesTeam(p.teams, x.teams)) {
+    basis = Basis::kTeam;
+  } else if (x.referent == r.actor) {
+    basis = Basis::kReferent;
+  } else if (st != nullptr) {
+    basis = StateBasis(*st, s, r, &expired);
+  }
+  if (basis == Basis::kNone) {
+    return expired ? Deny(d, Reason::kBreakGlassExpired, MakeRule(RuleKind::kBreakGlass, 0))
+                   : Deny(d, Reason::kNotAssigned, MakeRule(RuleKind::kNeedToKnow, kRuleIndexNone));
+  }
+  if (basis == Basis::kBreakGlass) d.obligations |= obligation::kBreakGlassFlag;
+
+  const uint32_t row = t.HabilitationRow(p.role, r.action, r.category);
+  if (row == kRuleIndexNone) {
+    return Deny(d, Reason::kRoleDoesNotAllow, MakeRule(RuleKind::kHabilitation, kRuleIndexNone));
+  }
+  if (!t.c->ActivityDeclares(r.purpose, r.category)) {
+    return Deny(d, Reason::kCategoryOutsidePurpose, MakeRule(RuleKind::kPurpose, r.purpose));
+  }
+  if (t.category_special[r.category] && !Bound(p.secrecy)) {
+    return Deny(d, Reason::kNotBoundBySecrecy,
+                MakeRule(RuleKind::kSecrecy, p.own_secrecy ? kRuleIndexNone : p.role));
+  }
+  if (r.author != r.actor) {
+    const int32_t rule = t.c->entry_kind_rule[static_cast<uint32_t>(r.kind)];
+    if (rule >= 0 && !t.c->EntryKindAllows(r.kind, p.role)) {
+      return Deny(d, Reason::kEntryKindRestricted,
+                  MakeRule(RuleKind::kEntryKind, static_cast<uint32_t>(rule)));
+    }
+  }
+
+  const bool masked =
+      r.masked || (st != nullptr && !st->masks.empty() && FirstMask(*st, r, p.role) != nullptr);
+  if (masked) {
+    const uint32_t masking = MakeRule(RuleKind::kMasking, 0);
+    if (r.author == r.actor) return Allow(d, Reason::kAllowedAuthorOfMasked, masking, basis, x);
+    if (x.referent == r.actor && t.referent_keeps_access && t.role_referent[p.role]) {
+      return Allow(d, Reason::kAllowedReferentOfMasked, masking, basis, x);
+    }
+    if (basis == Basis::kBreakGlass && t.reveals_masked) {
+      return Allow(d, Reason::kAllowedBreakGlass, MakeRule(RuleKind::kBreakGlass, 0), basis, x);
+    }
+    if (t.signalled) d.obligations |= obligation::kShowPlaceholder;
+    return Deny(d, Reason::kMasked, masking);
+  }
+  switch (basis) {
+    case Basis::kGrant:
+      return Allow(d, Reason::kAllowedByGrant, MakeRule(RuleKind::kGrant, 0), basis, x);
+    case Basis::kBreakGlass:
+      return Allow(d, Reason::kAllowedBreakGlass, MakeRule(RuleKind::kBreakGlass, 0), basis, x);
+    default:
+      return Allow(d, Reason::kAllowed, MakeRule(RuleKind::kHabilitation, row), basis, x);
+  }
+}
+
+namespace {
+
+absl::Status CheckActor(const SnapshotData& s, uint32_t actor) {
+  if (s.professional(actor) != nullptr) return absl::OkStatus();
+  return MakeError(ErrorCode::kNotFound, absl::StrCat("actor: no professional has dense id ", actor,
+                                                      " at revision ", s.state.revision));
+}
+
+absl::Status CheckPolicyIds(const Tables& t, uint32_t category, uint32_t purpose, Action action) {
+  if (category >= t.categories) {
+    return MakeError(
+        ErrorCode::kNotFound,
+        absl::StrCat("category: ", category, " is not a data category of the policy (it has ",
+                     t.categories, ")"));
+  }
+  if (purpose >= t.activities) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("purpose: ", purpose,
+                                  " is not an activity of the policy (it has ", t.activities, ")"));
+  }
+  const auto a = static_cast<int32_t>(action);
+  if (a <= 0 || a >= kActionCount) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("action: ", a, " is not an action (1 read to 6 share)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckRequest(const SnapshotData& s, const AccessRequest& r) {
+  if (absl::Status status = CheckActor(s, r.actor); !status.ok()) return status;
+  if (s.person(r.person) == nullptr) {
+    return MakeError(ErrorCode::kNotFound, absl::StrCat("person: no person has dense id ", r.person,
+                                                        " at revision ", s.state.revision));
+  }
+  if (absl::Status status = CheckPolicyIds(*s.tables, r.category, r.purpose, r.action);
+      !status.ok()) {
+    return status;
+  }
+  const auto kind = static_cast<int32_t>(r.kind);
+  if (kind <= 0 || kind >= kEntryKindCount) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("kind: ", kind,
+                                  " is not an entry kind (1 fact, 2 appreciation, 3 "
+                                  "third_party_information, 4 working_note)"));
+  }
+  return absl::OkStatus();
+}
+
+bool RequestValid(const SnapshotData& s, const AccessRequest& r) {
+  return InRange(s, r) && s.professional(r.actor) != nullptr && s.person(r.person) != nullptr;
+}
+
+absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uint32_t actor,
+                                                      uint32_t category, uint32_t purpose,
+                                                      Action action, absl::Time time) {
+  const Tables& t = *s.tables;
+  AccessRequest r;
+  r.actor = actor;
+  r.action = action;
+  r.category = category;
+  r.purpose = purpose;
+  r.kind = EntryKind::kFact;
+  r.time = time;
+  if (absl::Status status = CheckActor(s, actor); !status.ok()) return status;
+  if (absl::Status status = CheckPolicyIds(t, category, purpose, action); !status.ok()) {
+    return status;
+  }
+  std::vector<uint32_t> out;
+  const ProfessionalRecord& p = s.state.professionals[actor];
+  // The checks that do not depend on the person: if one fails, nobody is listed.
+  if (p.left || t.HabilitationRow(p.role, action, category) == kRuleIndexNone ||
+      !t.c->ActivityDeclares(purpose, category) ||
+      (t.category_special[category] && !Bound(p.secrecy)) ||
+      !t.c->EntryKindAllows(EntryKind::kFact, p.role)) {
+    return out;
+  }
+
+  // Every source list is sorted: append each and merge it into place (linear per list), so the
+  // candidates come out sorted without sorting thousands of ids.
+  std::vector<uint32_t> candidates;
+  size_t sources = 0;
+  auto append = [&](const std::vector<uint32_t>& list) {
+    if (list.empty()) return;
+    const size_t middle = candidates.size();
+    candidates.insert(candidates.end(), list.begin(), list.end());
+    if (middle > 0) {
+      std::inplace_merge(candidates.begin(), candidates.begin() + middle, candidates.end());
+    }
+    ++sources;
+  };
+  for (uint32_t team : p.teams) {
+    if (team >= s.state.teams.size()) continue;
+    const auto& members = s.state.teams[team].members;
+    if (members != nullptr) append(members->persons);
+  }
+  if (p.extra != nullptr) {
+    append(p.extra->referent_of);
+    append(p.extra->granted);
+  }
+  if (sources > 1) {
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+  out.reserve(candidates.size());
+  for (uint32_t id : candidates) {
+    const PersonRecord& x = s.state.persons[id];
+    if (!x.known) continue;
+    // A person without privacy state who shares a team or has the actor as referent passes
+    // every remaining check (nothing masked, nothing blocked): skip the full decision.
+    if (x.state == nullptr && (SharesTeam(p.teams, x.teams) || x.referent == actor)) {
+      out.push_back(id);
+      continue;
+    }
+    r.person = id;
+    if (DecideValid(s, r).allowed()) out.push_back(id);
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Explain: every check, evaluated on its own, with what it rests on.
+
+namespace {
+
+std::string Quote(absl::string_view s) { return absl::StrCat("'", s, "'"); }
+
+std::string TimeText(int64_t nanos) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixNanos(nanos), absl::UTCTimeZone());
+}
+
+std::string TeamsText(const SnapshotData& s, const TeamList& teams) {
+  if (teams.empty()) return "none";
+  std::vector<std::string> names;
+  for (uint32_t team : teams) names.push_back(std::string(s.ids->teams.Name(team)));
+  return absl::StrJoin(names, ", ");
+}
+
+// Which check carries a reason.
+absl::string_view CheckOf(Reason reason, bool masked) {
+  switch (reason) {
+    case Reason::kAllowed:
+      return "habilitation";
+    case Reason::kAllowedAuthorOfMasked:
+    case Reason::kAllowedReferentOfMasked:
+    case Reason::kMasked:
+      return "masking";
+    case Reason::kAllowedBreakGlass:
+      return masked ? "masking" : "need_to_know";
+    case Reason::kAllowedByGrant:
+    case Reason::kNotAssigned:
+    case Reason::kBreakGlassExpired:
+      return "need_to_know";
+    case Reason::kProfessionalLeft:
+      return "professional_active";
+    case Reason::kBlocked:
+      return "not_blocked";
+    case Reason::kWorkingNote:
+      return "working_note";
+    case Reason::kRoleDoesNotAllow:
+      return "habilitation";
+    case Reason::kCategoryOutsidePurpose:
+      return "purpose";
+    case Reason::kNotBoundBySecrecy:
+      return "special_category";
+    case Reason::kEntryKindRestricted:
+      return "entry_kind";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessRequest& r) {
+  if (!RequestValid(s, r)) {
+    absl::Status status = CheckRequest(s, r);
+    if (status.ok()) status = MakeError(ErrorCode::kInternal, "request rejected without a reason");
+    return status;
+  }
+  const Tables& t = *s.tables;
+  const policy_internal::CompiledPolicy& c = *t.c;
+  const ProfessionalRecord& p = s.state.professionals[r.actor];
+  const PersonRecord& x = s.state.persons[r.person];
+  const PersonState* st = x.state.get();
+  const std::string actor = Quote(s.ids->professionals.Name(r.actor));
+  const std::string person = Quote(s.ids->persons.Name(r.person));
+  const std::string role = Quote(c.roles.Name(p.role));
+  const std::string category = Quote(c.data_categories.Name(r.category));
+  const std::string activity = Quote(c.activities.Name(r.purpose));
+  const absl::string_view action = Name(r.action);
+  const absl::string_view kind = Name(r.kind);
+  auto rule_name = [&](RuleKind k, uint32_t index) { return RuleNameOf(t, MakeRule(k, index)); };
+
+  Explanation e;
+  e.decision = DecideValid(s, r);
+  auto add = [&](absl::string_view check, bool passed, std::string rule, std::string detail) {
+    ExplanationStep step;
+    step.check = std::string(check);
+    step.passed = passed;
+    step.rule = std::move(rule);
+    step.detail = std::move(detail);
+    e.steps.push_back(std::move(step));
+  };
+
+  add("professional_active", !p.left, rule_name(RuleKind::kDirectory, 0),
+      p.left ? absl::StrCat("professional ", actor, " has left the service")
+             : absl::StrCat("professional ", actor, " (role ", role, ", secrecy ", Name(p.secrecy),
+                            p.own_secrecy ? " of their own" : " of the role", ") is active"));
+
+  const bool blocked = st != nullptr && st->Blocks(r.actor);
+  add("not_blocked", !blocked, rule_name(RuleKind::kBlock, 0),
+      blocked ? absl::StrCat("person ", person, " has blocked ", actor)
+              : absl::StrCat("person ", person, " has not blocked ", actor));
+
+  if (r.kind != EntryKind::kWorkingNote) {
+    add("working_note", true, rule_name(RuleKind::kEntryKind, kRuleIndexNone),
+        absl::StrCat("the entry is a ", kind, ", not a working note"));
+  } else {
+    const bool own = r.author == r.actor;
+    add("working_note", own, rule_name(RuleKind::kEntryKind, kRuleIndexNone),
+        own ? std::string("a working note, read by its author")
+            : absl::StrCat("a working note is its author's alone; ", actor, " did not write it"));
+  }
+
+  {
+    bool expired = false;
+    Basis basis = Basis::kNone;
+    uint32_t shared_team = kNoId;
+    for (uint32_t a : p.teams) {
+      for (uint32_t b : x.teams) {
+        if (a == b && shared_team == kNoId) shared_team = a;
+      }
+    }
+    if (shared_team != kNoId) {
+      basis = Basis::kTeam;
+    } else if (x.referent == r.actor) {
+      basis = Basis::kReferent;
+    } else if (st != nullptr) {
+      basis = StateBasis(*st, s, r, &expired);
+    }
+    std::string detail;
+    std::string rule;
+    switch (basis) {
+      case Basis::kTeam:
+        rule = rule_name(RuleKind::kNeedToKnow, 0);
+        detail = absl::StrCat(actor, " shares team ", Quote(s.ids->teams.Name(shared_team)),
+                              " with person ", person);
+        break;
+      case Basis::kReferent:
+        rule = rule_name(RuleKind::kNeedToKnow, 1);
+        detail = absl::StrCat(actor, " is the referent of person ", person);
+        break;
+      case Basis::kGrant: {
+        rule = rule_name(RuleKind::kGrant, 0);
+        const int64_t now = NowNanos(s, r);
+        for (const GrantRecord& g : st->grants) {
+          if (g.professional == r.actor && g.Covers(r.category) && now < g.expires_at) {
+            detail = absl::StrCat(
+                actor, " holds a grant on person ", person, "'s file",
+                g.reference.empty() ? "" : " (sharing decision ",
+                g.reference.empty() ? "" : Quote(g.reference), g.reference.empty() ? "" : ")",
+                g.expires_at == kNever ? std::string(", until revoked")
+                                       : absl::StrCat(", until ", TimeText(g.expires_at)));
+            break;
+          }
+        }
+        break;
+      }
+      case Basis::kBreakGlass: {
+        rule = rule_name(RuleKind::kBreakGlass, 0);
+        const int64_t now = NowNanos(s, r);
+        for (const Session& ss : st->sessions) {
+          if (ss.professional == r.actor && now < ss.expires_at) {
+            detail = absl::StrCat(actor, " holds a break-the-glass session (reason ",
+                                  Quote(t.reason_codes.Name(ss.reason_code)), ") until ",
+                                  TimeText(ss.expires_at),
+                                  ": logged with the break-the-glass flag, the person and the "
+                                  "referent are told, a review is opened");
+          }
+        }
+        break;
+      }
+      case Basis::kNone:
+        if (expired) {
+          rule = rule_name(RuleKind::kBreakGlass, 0);
+          for (const Session& ss : st->sessions) {
+            if (ss.professional == r.actor) {
+              detail = absl::StrCat(actor, "'s break-the-glass session on person ", person,
+                                    " ended at ", TimeText(ss.expires_at),
+                                    "; no team, referent or grant gives access");
+            }
+          }
+        } else {
+          rule = rule_name(RuleKind::kNeedToKnow, kRuleIndexNone);
+          detail = absl::StrCat(actor, " shares no team with person ", person, " (",
+                                TeamsText(s, p.teams), " against ", TeamsText(s, x.teams),
+                                "), is not their referent and holds no grant or "
+                                "break-the-glass session");
+        }
+        break;
+    }
+    add("need_to_know", basis != Basis::kNone, std::move(rule), std::move(detail));
+  }
+
+  {
+    const uint32_t row = t.HabilitationRow(p.role, r.action, r.category);
+    add("habilitation", row != kRuleIndexNone, rule_name(RuleKind::kHabilitation, row),
+        row != kRuleIndexNone
+            ? absl::StrCat("role ", role, " may ", action, " ", category)
+            : absl::StrCat("no habilitation row lets role ", role, " ", action, " ", category));
+  }
+
+  {
+    const bool declared = c.ActivityDeclares(r.purpose, r.category);
+    add("purpose", declared, rule_name(RuleKind::kPurpose, r.purpose),
+        absl::StrCat("activity ", activity, declared ? " declares " : " does not declare ",
+                     category));
+  }
+
+  {
+    const uint32_t rule_index = p.own_secrecy ? kRuleIndexNone : p.role;
+    if (!t.category_special[r.category]) {
+      add("special_category", true, rule_name(RuleKind::kSecrecy, rule_index),
+          absl::StrCat(category, " is not a special category (",
+                       Name(c.category_sensitivity[r.category]), ")"));
+    } else {
+      std::vector<std::string> conditions;
+      for (int cond :
+           c.source.activities(static_cast<int>(r.purpose)).special_category_conditions()) {
+        conditions.push_back(std::string(Name(static_cast<SpecialCategoryCondition>(cond))));
+      }
+      const bool bound = Bound(p.secrecy);
+      const bool offence = c.category_sensitivity[r.category] == DataSensitivity::kOffence;
+      add("special_category", bound, rule_name(RuleKind::kSecrecy, rule_index),
+          absl::StrCat(
+              category, " is ", offence ? "offence data (art. 10)" : "a special category (art. 9)",
+              bound ? "; " : " and ", actor,
+              bound ? " is bound by secrecy (" : " is not bound by secrecy (", Name(p.secrecy), ")",
+              conditions.empty() ? std::string()
+                                 : absl::StrCat("; the activity relies on art. 9(2) ",
+                                                absl::StrJoin(conditions, ", "))));
+    }
+  }
+
+  {
+    const int32_t rule = c.entry_kind_rule[static_cast<uint32_t>(r.kind)];
+    if (r.kind == EntryKind::kWorkingNote) {
+      add("entry_kind", r.author == r.actor, rule_name(RuleKind::kEntryKind, kRuleIndexNone),
+          "working notes: see above");
+    } else if (rule < 0) {
+      add("entry_kind", true, "entry_kinds (none for this kind)",
+          absl::StrCat("the policy sets no rule for ", kind, " entries"));
+    } else if (r.author == r.actor) {
+      add("entry_kind", true, rule_name(RuleKind::kEntryKind, static_cast<uint32_t>(rule)),
+          absl::StrCat(actor, " wrote this ", kind, " entry"));
+    } else {
+      const bool allows = c.EntryKindAllows(r.kind, p.role);
+      const auto& readers = c.source.entry_kinds(rule).reader_roles();
+      add("entry_kind", allows, rule_name(RuleKind::kEntryKind, static_cast<uint32_t>(rule)),
+          allows ? absl::StrCat("role ", role, " may access ", kind, " entries of others")
+                 : absl::StrCat(kind, " entries are for their author",
+                                readers.empty()
+                                    ? std::string()
+                                    : absl::StrCat(" and roles ", absl::StrJoin(readers, ", ")),
+                                "; not for role ", role));
+    }
+  }
+
+  bool masked = false;
+  {
+    const Mask* mask = st != nullptr ? FirstMask(*st, r, p.role) : nullptr;
+    masked = r.masked || mask != nullptr;
+    const std::string rule = rule_name(RuleKind::kMasking, 0);
+    if (!masked) {
+      add("masking", true, rule, "the item is not masked");
+    } else {
+      std::string what;
+      if (mask == nullptr) {
+        what = "the item is masked (flag of the request)";
+      } else {
+        what = absl::StrCat(
+            mask->category != kNoId
+                ? absl::StrCat("category ", Quote(c.data_categories.Name(mask->category)))
+                : std::string("the item"),
+            " is masked by the person from ",
+            mask->audience == MaskAudience::kRole
+                ? absl::StrCat("role ", Quote(c.roles.Name(mask->audience_id)))
+            : mask->audience == MaskAudience::kProfessional ? actor
+                                                            : std::string("everyone"));
+      }
+      const Reason reason = e.decision.reason;
+      if (reason == Reason::kAllowedAuthorOfMasked) {
+        add("masking", true, rule, absl::StrCat(what, "; ", actor, " wrote it and keeps access"));
+      } else if (reason == Reason::kAllowedReferentOfMasked) {
+        add("masking", true, rule,
+            absl::StrCat(what, "; ", actor,
+                         " is the person's referent and keeps access "
+                         "(masking.referent_keeps_access)"));
+      } else if (reason == Reason::kAllowedBreakGlass) {
+        add("masking", true, rule_name(RuleKind::kBreakGlass, 0),
+            absl::StrCat(what, "; break_glass.reveals_masked_items lets the session see it"));
+      } else {
+        add("masking", false, rule,
+            absl::StrCat(what, t.signalled
+                                   ? "; signalled mode: a placeholder without content is shown"
+                                   : "; silent mode: the item is absent"));
+      }
+    }
+  }
+
+  const absl::string_view decisive = CheckOf(e.decision.reason, masked);
+  for (ExplanationStep& step : e.steps) {
+    if (step.check == decisive) {
+      step.decisive = true;
+      break;
+    }
+  }
+  return e;
+}
+
+}  // namespace access_internal
+
+using access_internal::Data;
+
+std::string Explanation::ToString() const {
+  std::vector<std::string> obligations;
+  const std::pair<uint32_t, absl::string_view> names[] = {
+      {obligation::kLog, "log"},
+      {obligation::kBreakGlassFlag, "break_glass_flag"},
+      {obligation::kNotifyPerson, "notify_person"},
+      {obligation::kNotifyReferent, "notify_referent"},
+      {obligation::kOpenReview, "open_review"},
+      {obligation::kShowPlaceholder, "show_placeholder"}};
+  for (const auto& [bit, name] : names) {
+    if (decision.obligations & bit) obligations.push_back(std::string(name));
+  }
+  std::string out = absl::StrCat(decision.allowed() ? "ALLOW" : "DENY", " (", Name(decision.reason),
+                                 ") at revision ", decision.revision,
+                                 "; obligations: ", absl::StrJoin(obligations, ", "), "\n");
+  for (const ExplanationStep& step : steps) {
+    absl::StrAppend(&out, "  ", step.passed ? "[pass] " : "[FAIL] ", step.check, ": ", step.detail,
+                    " (", step.rule, ")", step.decisive ? "  <= decides" : "", "\n");
+  }
+  return out;
+}
+
+uint64_t AccessSnapshot::revision() const { return Data(*this).state.revision; }
+
+absl::StatusOr<Decision> AccessSnapshot::Decide(const AccessRequest& request) const {
+  const auto& s = Data(*this);
+  const Decision d = access_internal::DecideValid(s, request);
+  if (d.reason == Reason::kInvalidRequest) {
+    absl::Status status = access_internal::CheckRequest(s, request);
+    if (status.ok()) status = MakeError(ErrorCode::kInternal, "request rejected without a reason");
+    return status;
+  }
+  return d;
+}
+
+absl::Status AccessSnapshot::DecideMany(absl::Span<const AccessRequest> requests,
+                                        absl::Span<Decision> out) const {
+  if (out.size() != requests.size()) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat("out has ", out.size(), " decisions for ", requests.size(), " requests"));
+  }
+  const auto& s = Data(*this);
+  size_t first_invalid = requests.size();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    out[i] = access_internal::DecideValid(s, requests[i]);
+    if (out[i].reason == Reason::kInvalidRequest && first_invalid == requests.size()) {
+      first_invalid = i;
+    }
+  }
+  if (first_invalid == requests.size()) return absl::OkStatus();
+  const absl::Status status = access_internal::CheckRequest(s, requests[first_invalid]);
+  return MakeError(status.ok() ? ErrorCode::kInternal : ErrorCodeOf(status),
+                   absl::StrCat("request ", first_invalid, ": ", status.message(),
+                                " (denied with invalid_request; the others are decided)"));
+}
+
+absl::StatusOr<Explanation> AccessSnapshot::Explain(const AccessRequest& request) const {
+  return access_internal::ExplainImpl(Data(*this), request);
+}
+
+absl::Status AccessSnapshot::FilterView(absl::Span<const AccessRequest> items,
+                                        absl::Span<Visibility> out) const {
+  if (out.size() != items.size()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("out has ", out.size(), " places for ", items.size(), " items"));
+  }
+  const auto& s = Data(*this);
+  size_t first_invalid = items.size();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Decision d = access_internal::DecideValid(s, items[i]);
+    if (d.allowed()) {
+      out[i] = Visibility::kVisible;
+    } else if (d.reason == Reason::kMasked && (d.obligations & obligation::kShowPlaceholder)) {
+      out[i] = Visibility::kPlaceholder;
+    } else {
+      out[i] = Visibility::kAbsent;
+      if (d.reason == Reason::kInvalidRequest && first_invalid == items.size()) first_invalid = i;
+    }
+  }
+  if (first_invalid == items.size()) return absl::OkStatus();
+  const absl::Status status = access_internal::CheckRequest(s, items[first_invalid]);
+  return MakeError(status.ok() ? ErrorCode::kInternal : ErrorCodeOf(status),
+                   absl::StrCat("item ", first_invalid, ": ", status.message(),
+                                " (shown as absent; the others are filtered)"));
+}
+
+absl::StatusOr<std::vector<uint32_t>> AccessSnapshot::ListPersons(uint32_t actor, uint32_t category,
+                                                                  uint32_t purpose, Action action,
+                                                                  absl::Time time) const {
+  return access_internal::ListPersonsImpl(Data(*this), actor, category, purpose, action, time);
+}
+
+}  // namespace socle

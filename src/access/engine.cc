@@ -1,0 +1,536 @@
+// AccessEngine: the published snapshot, the writer lock, the typed API (each call builds state
+// events and folds them), the bulk loaders (TSV, DirectoryData, serialized events).
+#include <atomic>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "access/builder.h"
+#include "access/state.h"
+#include "core/status_macros.h"
+#include "socle/access.hpp"
+#include "socle/error.hpp"
+#include "socle/v1/events.pb.h"
+
+namespace socle {
+
+using access_internal::Builder;
+using access_internal::SnapshotData;
+
+namespace {
+
+void SetTime(google::protobuf::Timestamp* out, absl::Time t) {
+  const int64_t seconds = absl::ToUnixSeconds(t);  // floor
+  out->set_seconds(seconds);
+  out->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+}
+
+absl::Status ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kIo, absl::StrCat("cannot open ", path));
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return MakeError(ErrorCode::kIo, absl::StrCat("cannot read ", path));
+  return absl::OkStatus();
+}
+
+// Prefixes a failure with where it comes from, keeping its code.
+absl::Status Within(absl::string_view where, const absl::Status& status) {
+  if (status.ok()) return status;
+  return MakeError(ErrorCodeOf(status), absl::StrCat(where, ": ", status.message()));
+}
+
+absl::Status AddTeams(absl::string_view list,
+                      google::protobuf::RepeatedPtrField<std::string>* out) {
+  if (list.empty()) return absl::OkStatus();
+  for (absl::string_view team : absl::StrSplit(list, ',')) {
+    team = absl::StripAsciiWhitespace(team);
+    if (team.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "the team list has an empty entry");
+    }
+    out->Add(std::string(team));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::SecrecyStatus> ParseSecrecy(absl::string_view s) {
+  if (s.empty()) return v1::SECRECY_STATUS_UNSPECIFIED;
+  if (s == "none") return v1::SECRECY_NONE;
+  if (s == "by_profession") return v1::BY_PROFESSION;
+  if (s == "by_mission") return v1::BY_MISSION;
+  return MakeError(
+      ErrorCode::kInvalidArgument,
+      absl::StrCat("secrecy '", s.substr(0, 64), "' is not none, by_profession or by_mission"));
+}
+
+// One TSV line: columns split by tabs, a trailing CR dropped; nullopt for blank and # lines.
+std::vector<absl::string_view> Columns(absl::string_view line) {
+  absl::ConsumeSuffix(&line, "\r");
+  if (line.empty() || line[0] == '#') return {};
+  return absl::StrSplit(line, '\t');
+}
+
+}  // namespace
+
+class AccessEngine::Impl {
+ public:
+  Impl(std::shared_ptr<const access_internal::Tables> tables, const Clock* clock)
+      : tables_(std::move(tables)), ids_(std::make_shared<access_internal::Ids>()), clock_(clock) {
+    current_.store(
+        std::make_shared<const SnapshotData>(tables_, ids_, clock_, access_internal::State()));
+  }
+
+  std::shared_ptr<const SnapshotData> current() const {
+    return current_.load(std::memory_order_acquire);
+  }
+  const access_internal::Tables& tables() const { return *tables_; }
+  const access_internal::Ids& ids() const { return *ids_; }
+  const Clock& clock() const { return *clock_; }
+
+  // Runs `body` on a builder over the newest state and publishes the result if it succeeds.
+  absl::StatusOr<uint64_t> Commit(absl::FunctionRef<absl::Status(Builder&)> body) {
+    absl::MutexLock lock(&write_mu_);
+    const std::shared_ptr<const SnapshotData> base = current();
+    Builder builder(*tables_, *ids_, base->state, ++last_batch_);
+    SOCLE_RETURN_IF_ERROR(body(builder));
+    if (builder.revision() == base->state.revision) return base->state.revision;
+    auto next =
+        std::make_shared<const SnapshotData>(tables_, ids_, clock_, std::move(builder).Take());
+    const uint64_t revision = next->state.revision;
+    current_.store(std::move(next), std::memory_order_release);
+    {
+      absl::MutexLock published(&publish_mu_);
+      published_ = revision;
+    }
+    return revision;
+  }
+
+  // One event, stamped now.
+  absl::StatusOr<uint64_t> Apply(v1::StateEvent& event) {
+    event.set_format_version(1);
+    SetTime(event.mutable_at(), clock_->Now());
+    return Commit([&](Builder& b) { return b.Apply(event); });
+  }
+
+  bool WaitFor(uint64_t revision, absl::Duration timeout) const {
+    struct Wait {
+      const Impl* impl;
+      uint64_t revision;
+      static bool Reached(Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return w->impl->published_ >= w->revision;
+      }
+    } wait{this, revision};
+    absl::MutexLock lock(&publish_mu_);
+    return publish_mu_.AwaitWithTimeout(absl::Condition(&Wait::Reached, &wait), timeout);
+  }
+
+ private:
+  const std::shared_ptr<const access_internal::Tables> tables_;
+  const std::shared_ptr<access_internal::Ids> ids_;
+  const Clock* const clock_;
+  std::atomic<std::shared_ptr<const SnapshotData>> current_;
+  absl::Mutex write_mu_;
+  access_internal::BatchId last_batch_ ABSL_GUARDED_BY(write_mu_) = 0;
+  mutable absl::Mutex publish_mu_;
+  uint64_t published_ ABSL_GUARDED_BY(publish_mu_) = 0;
+};
+
+absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Create(const Policy& policy,
+                                                                   Options options) {
+  SOCLE_ASSIGN_OR_RETURN(auto tables, access_internal::BuildTables(policy));
+  const Clock* clock = options.clock != nullptr ? options.clock : &Clock::Real();
+  return std::unique_ptr<AccessEngine>(
+      new AccessEngine(std::make_unique<Impl>(std::move(tables), clock)));
+}
+
+AccessEngine::AccessEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AccessEngine::~AccessEngine() = default;
+
+const Policy& AccessEngine::policy() const { return impl_->tables().policy; }
+
+// --- Ids ----------------------------------------------------------------------------------------
+
+std::optional<uint32_t> AccessEngine::FindProfessional(absl::string_view id) const {
+  const auto found = impl_->ids().professionals.Find(id);
+  if (!found || impl_->current()->professional(*found) == nullptr) return std::nullopt;
+  return found;
+}
+
+std::optional<uint32_t> AccessEngine::FindPerson(absl::string_view id) const {
+  const auto found = impl_->ids().persons.Find(id);
+  if (!found || impl_->current()->person(*found) == nullptr) return std::nullopt;
+  return found;
+}
+
+std::optional<uint32_t> AccessEngine::FindTeam(absl::string_view id) const {
+  return impl_->ids().teams.Find(id);
+}
+
+std::optional<uint32_t> AccessEngine::FindCategory(absl::string_view id) const {
+  return impl_->tables().c->data_categories.Find(id);
+}
+
+std::optional<uint32_t> AccessEngine::FindPurpose(absl::string_view id) const {
+  return impl_->tables().c->activities.Find(id);
+}
+
+absl::string_view AccessEngine::ProfessionalName(uint32_t id) const {
+  return impl_->ids().professionals.Name(id);
+}
+absl::string_view AccessEngine::PersonName(uint32_t id) const {
+  return impl_->ids().persons.Name(id);
+}
+absl::string_view AccessEngine::TeamName(uint32_t id) const { return impl_->ids().teams.Name(id); }
+
+std::string AccessEngine::RuleName(uint32_t rule) const {
+  return access_internal::RuleNameOf(impl_->tables(), rule);
+}
+
+// --- State --------------------------------------------------------------------------------------
+
+uint64_t AccessEngine::revision() const { return impl_->current()->state.revision; }
+
+std::shared_ptr<const AccessSnapshot> AccessEngine::snapshot() const { return impl_->current(); }
+
+bool AccessEngine::WaitForRevision(uint64_t revision, absl::Duration timeout) const {
+  return impl_->WaitFor(revision, timeout);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::ApplyEvent(absl::string_view serialized_event) {
+  v1::StateEvent event;
+  if (!event.ParseFromArray(serialized_event.data(), static_cast<int>(serialized_event.size()))) {
+    return MakeError(ErrorCode::kParse, "the bytes are not a serialized socle.v1.StateEvent");
+  }
+  return impl_->Commit([&](Builder& b) { return b.Apply(event); });
+}
+
+absl::StatusOr<uint64_t> AccessEngine::ApplyEventBatch(absl::string_view serialized_batch) {
+  v1::StateEventBatch batch;
+  if (!batch.ParseFromArray(serialized_batch.data(), static_cast<int>(serialized_batch.size()))) {
+    return MakeError(ErrorCode::kParse, "the bytes are not a serialized socle.v1.StateEventBatch");
+  }
+  if (batch.format_version() != 1) {
+    return MakeError(ErrorCode::kUnsupported,
+                     absl::StrCat("batch format_version is ", batch.format_version(),
+                                  "; this version of socle reads format_version 1"));
+  }
+  return impl_->Commit([&](Builder& b) -> absl::Status {
+    for (int i = 0; i < batch.events_size(); ++i) {
+      SOCLE_RETURN_IF_ERROR(Within(absl::StrCat("event ", i), b.Apply(batch.events(i))));
+    }
+    return absl::OkStatus();
+  });
+}
+
+// --- The directory ------------------------------------------------------------------------------
+
+namespace {
+
+void FillProfessional(const ProfessionalEntry& p, v1::ProfessionalUpserted* e) {
+  e->set_id(p.id);
+  e->set_role(p.role);
+  for (const auto& team : p.teams) e->add_teams(team);
+  e->set_structure(p.structure);
+  e->set_secrecy(static_cast<v1::SecrecyStatus>(p.secrecy));
+  e->set_professional_category(p.professional_category);
+}
+
+void FillPerson(const PersonEntry& p, v1::PersonUpserted* e) {
+  e->set_id(p.id);
+  for (const auto& team : p.teams) e->add_teams(team);
+  e->set_referent(p.referent);
+  e->set_birth_date(p.birth_date);
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> AccessEngine::LoadDirectory(const DirectoryData& data) {
+  const absl::Time now = impl_->clock().Now();
+  return impl_->Commit([&](Builder& b) -> absl::Status {
+    // One message reused for every record: Clear() keeps its allocations.
+    v1::StateEvent event;
+    for (size_t i = 0; i < data.professionals.size(); ++i) {
+      event.Clear();
+      event.set_format_version(1);
+      SetTime(event.mutable_at(), now);
+      FillProfessional(data.professionals[i], event.mutable_professional_upserted());
+      SOCLE_RETURN_IF_ERROR(Within(absl::StrCat("professionals[", i, "]"), b.Apply(event)));
+    }
+    for (size_t i = 0; i < data.persons.size(); ++i) {
+      event.Clear();
+      event.set_format_version(1);
+      SetTime(event.mutable_at(), now);
+      FillPerson(data.persons[i], event.mutable_person_upserted());
+      SOCLE_RETURN_IF_ERROR(Within(absl::StrCat("persons[", i, "]"), b.Apply(event)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<uint64_t> AccessEngine::LoadDirectoryTsv(absl::string_view professionals_tsv,
+                                                        absl::string_view persons_tsv) {
+  const absl::Time now = impl_->clock().Now();
+  return impl_->Commit([&](Builder& b) -> absl::Status {
+    v1::StateEvent event;
+    size_t line_number = 0;
+    for (absl::string_view line : absl::StrSplit(professionals_tsv, '\n')) {
+      ++line_number;
+      const std::vector<absl::string_view> cols = Columns(line);
+      if (cols.empty()) continue;
+      const std::string where = absl::StrCat("professionals line ", line_number);
+      if (cols.size() < 3 || cols.size() > 6) {
+        return MakeError(ErrorCode::kParse,
+                         absl::StrCat(where, ": ", cols.size(),
+                                      " columns; expected id, role, teams[, structure[, "
+                                      "secrecy[, professional category]]]"));
+      }
+      event.Clear();
+      event.set_format_version(1);
+      SetTime(event.mutable_at(), now);
+      v1::ProfessionalUpserted* e = event.mutable_professional_upserted();
+      e->set_id(std::string(cols[0]));
+      e->set_role(std::string(cols[1]));
+      SOCLE_RETURN_IF_ERROR(Within(where, AddTeams(cols[2], e->mutable_teams())));
+      if (cols.size() > 3) e->set_structure(std::string(cols[3]));
+      if (cols.size() > 4) {
+        auto secrecy = ParseSecrecy(cols[4]);
+        if (!secrecy.ok()) return Within(where, secrecy.status());
+        e->set_secrecy(*secrecy);
+      }
+      if (cols.size() > 5) e->set_professional_category(std::string(cols[5]));
+      SOCLE_RETURN_IF_ERROR(Within(where, b.Apply(event)));
+    }
+    line_number = 0;
+    for (absl::string_view line : absl::StrSplit(persons_tsv, '\n')) {
+      ++line_number;
+      const std::vector<absl::string_view> cols = Columns(line);
+      if (cols.empty()) continue;
+      const std::string where = absl::StrCat("persons line ", line_number);
+      if (cols.size() < 2 || cols.size() > 4) {
+        return MakeError(ErrorCode::kParse,
+                         absl::StrCat(where, ": ", cols.size(),
+                                      " columns; expected id, teams[, referent[, birth date]]"));
+      }
+      event.Clear();
+      event.set_format_version(1);
+      SetTime(event.mutable_at(), now);
+      v1::PersonUpserted* e = event.mutable_person_upserted();
+      e->set_id(std::string(cols[0]));
+      SOCLE_RETURN_IF_ERROR(Within(where, AddTeams(cols[1], e->mutable_teams())));
+      if (cols.size() > 2) e->set_referent(std::string(cols[2]));
+      if (cols.size() > 3) e->set_birth_date(std::string(cols[3]));
+      SOCLE_RETURN_IF_ERROR(Within(where, b.Apply(event)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<uint64_t> AccessEngine::LoadDirectoryTsvFiles(const std::string& professionals_path,
+                                                             const std::string& persons_path) {
+  std::string professionals, persons;
+  SOCLE_RETURN_IF_ERROR(ReadFile(professionals_path, &professionals));
+  SOCLE_RETURN_IF_ERROR(ReadFile(persons_path, &persons));
+  return LoadDirectoryTsv(professionals, persons);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::UpsertProfessional(const ProfessionalEntry& professional) {
+  v1::StateEvent event;
+  FillProfessional(professional, event.mutable_professional_upserted());
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::ProfessionalLeaves(absl::string_view professional) {
+  v1::StateEvent event;
+  event.mutable_professional_left()->set_id(std::string(professional));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::UpsertPerson(const PersonEntry& person) {
+  v1::StateEvent event;
+  FillPerson(person, event.mutable_person_upserted());
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::Assign(absl::string_view person, absl::string_view team) {
+  v1::StateEvent event;
+  event.mutable_person_assigned()->set_person(std::string(person));
+  event.mutable_person_assigned()->set_team(std::string(team));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::Unassign(absl::string_view person, absl::string_view team) {
+  v1::StateEvent event;
+  event.mutable_person_unassigned()->set_person(std::string(person));
+  event.mutable_person_unassigned()->set_team(std::string(team));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::SetReferent(absl::string_view person,
+                                                   absl::string_view referent) {
+  v1::StateEvent event;
+  event.mutable_referent_set()->set_person(std::string(person));
+  event.mutable_referent_set()->set_referent(std::string(referent));
+  return impl_->Apply(event);
+}
+
+// --- Privacy facts ------------------------------------------------------------------------------
+
+namespace {
+
+absl::Status FillMask(const MaskSpec& mask, v1::MaskTarget* t) {
+  t->set_person(mask.person);
+  if (!mask.item.empty() && !mask.category.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a mask names an item or a data category, not both");
+  }
+  if (!mask.item.empty()) t->set_item(mask.item);
+  if (!mask.category.empty()) t->set_category(mask.category);
+  const auto audience = static_cast<int>(mask.audience);
+  if (audience < 0 || !v1::MaskTarget::Audience_IsValid(audience)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("mask audience ", audience,
+                                  " is not everyone (1), role (2) or professional (3)"));
+  }
+  t->set_audience(static_cast<v1::MaskTarget::Audience>(audience));
+  t->set_audience_id(mask.audience_id);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> AccessEngine::SetMask(const MaskSpec& mask) {
+  v1::StateEvent event;
+  SOCLE_RETURN_IF_ERROR(FillMask(mask, event.mutable_mask_set()->mutable_mask()));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::RevokeMask(const MaskSpec& mask) {
+  v1::StateEvent event;
+  SOCLE_RETURN_IF_ERROR(FillMask(mask, event.mutable_mask_revoked()->mutable_mask()));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::Block(absl::string_view person,
+                                             absl::string_view professional) {
+  v1::StateEvent event;
+  event.mutable_block_set()->set_person(std::string(person));
+  event.mutable_block_set()->set_professional(std::string(professional));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::Unblock(absl::string_view person,
+                                               absl::string_view professional) {
+  v1::StateEvent event;
+  event.mutable_block_revoked()->set_person(std::string(person));
+  event.mutable_block_revoked()->set_professional(std::string(professional));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<BreakGlassSession> AccessEngine::OpenBreakGlass(const BreakGlassRequest& request) {
+  const absl::Duration max = impl_->tables().c->break_glass_max;
+  if (request.duration < absl::ZeroDuration()) {
+    return MakeError(
+        ErrorCode::kOutOfRange,
+        absl::StrCat("the duration ", absl::FormatDuration(request.duration), " is negative"));
+  }
+  if (request.duration > max) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     absl::StrCat("the duration ", absl::FormatDuration(request.duration),
+                                  " exceeds the policy's maximum of ", absl::FormatDuration(max),
+                                  " (break_glass.max_duration_minutes)"));
+  }
+  const absl::Duration duration = request.duration == absl::ZeroDuration() ? max : request.duration;
+  v1::StateEvent event;
+  event.set_format_version(1);
+  const absl::Time now = impl_->clock().Now();
+  SetTime(event.mutable_at(), now);
+  v1::BreakGlassOpened* e = event.mutable_break_glass_opened();
+  e->set_professional(request.actor);
+  e->set_person(request.person);
+  e->set_reason_code(request.reason_code);
+  e->set_justification(request.justification);
+  SetTime(e->mutable_expires_at(), now + duration);
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t revision,
+                         impl_->Commit([&](Builder& b) { return b.Apply(event); }));
+  BreakGlassSession session;
+  session.revision = revision;
+  session.opened_at = now;
+  session.expires_at = now + duration;
+  return session;
+}
+
+absl::StatusOr<uint64_t> AccessEngine::CloseBreakGlass(absl::string_view actor,
+                                                       absl::string_view person) {
+  v1::StateEvent event;
+  event.mutable_break_glass_closed()->set_professional(std::string(actor));
+  event.mutable_break_glass_closed()->set_person(std::string(person));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::RecordEmergencyAccessObjection(absl::string_view person) {
+  v1::StateEvent event;
+  event.mutable_emergency_access_objection_recorded()->set_person(std::string(person));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::RevokeEmergencyAccessObjection(absl::string_view person) {
+  v1::StateEvent event;
+  event.mutable_emergency_access_objection_revoked()->set_person(std::string(person));
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::Grant(const GrantSpec& grant) {
+  v1::StateEvent event;
+  v1::AccessGranted* e = event.mutable_access_granted();
+  e->set_person(grant.person);
+  e->set_professional(grant.professional);
+  for (const auto& c : grant.categories) e->add_categories(c);
+  if (grant.expires_at != absl::InfiniteFuture())
+    SetTime(e->mutable_expires_at(), grant.expires_at);
+  e->set_reference(grant.reference);
+  return impl_->Apply(event);
+}
+
+absl::StatusOr<uint64_t> AccessEngine::RevokeGrant(absl::string_view person,
+                                                   absl::string_view professional) {
+  v1::StateEvent event;
+  event.mutable_access_grant_revoked()->set_person(std::string(person));
+  event.mutable_access_grant_revoked()->set_professional(std::string(professional));
+  return impl_->Apply(event);
+}
+
+// --- Decisions ----------------------------------------------------------------------------------
+
+absl::StatusOr<Decision> AccessEngine::Decide(const AccessRequest& request) const {
+  return impl_->current()->Decide(request);
+}
+
+absl::Status AccessEngine::DecideMany(absl::Span<const AccessRequest> requests,
+                                      absl::Span<Decision> out) const {
+  return impl_->current()->DecideMany(requests, out);
+}
+
+absl::StatusOr<Explanation> AccessEngine::Explain(const AccessRequest& request) const {
+  return impl_->current()->Explain(request);
+}
+
+absl::Status AccessEngine::FilterView(absl::Span<const AccessRequest> items,
+                                      absl::Span<Visibility> out) const {
+  return impl_->current()->FilterView(items, out);
+}
+
+absl::StatusOr<std::vector<uint32_t>> AccessEngine::ListPersons(uint32_t actor, uint32_t category,
+                                                                uint32_t purpose, Action action,
+                                                                absl::Time time) const {
+  return impl_->current()->ListPersons(actor, category, purpose, action, time);
+}
+
+}  // namespace socle

@@ -1,0 +1,232 @@
+// The access engine's internal state: the policy tables it decides with, the id interners, the
+// records of the directory, the rare per-person privacy state, and the immutable snapshot that
+// readers decide on. docs/access-rules.md says what the engine decides; this file, how its state
+// is laid out.
+#ifndef SOCLE_SRC_ACCESS_STATE_H_
+#define SOCLE_SRC_ACCESS_STATE_H_
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "access/cow_array.h"
+#include "core/interner.h"
+#include "policy/compiled_policy.h"
+#include "socle/access.hpp"
+#include "socle/clock.hpp"
+#include "socle/policy.hpp"
+
+namespace socle::access_internal {
+
+inline constexpr int64_t kNever = std::numeric_limits<int64_t>::max();  // no expiry
+inline constexpr int32_t kUnknownDate = std::numeric_limits<int32_t>::min();
+// Ids and free text pushed in by the vendor are bounded, so one bad record cannot blow up memory.
+inline constexpr size_t kMaxIdBytes = 256;
+inline constexpr size_t kMaxTextBytes = 4096;
+
+// A string interner safe for concurrent use: lookups take a shared lock, new ids an exclusive
+// one. Names live at stable addresses, so a returned view stays valid for the interner's life.
+// Never used on the decision path: callers look ids up once.
+class SharedInterner {
+ public:
+  uint32_t Intern(absl::string_view name) ABSL_LOCKS_EXCLUDED(mu_);
+  std::optional<uint32_t> Find(absl::string_view name) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Empty for an id that was never assigned.
+  absl::string_view Name(uint32_t id) const ABSL_LOCKS_EXCLUDED(mu_);
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  mutable absl::Mutex mu_;
+  core::Interner interner_ ABSL_GUARDED_BY(mu_);
+};
+
+// Every external id the engine has seen. Ids are never forgotten: a professional who left keeps
+// their id, and ids named by a rejected event stay interned (without a record, so they are still
+// unknown to decisions).
+struct Ids {
+  SharedInterner professionals;
+  SharedInterner persons;
+  SharedInterner teams;
+  SharedInterner labels;  // structures and professional categories
+};
+
+// The policy as the engine reads it: flat tables indexed by dense ids, built once per engine.
+struct Tables {
+  explicit Tables(Policy p) : policy(std::move(p)), c(&policy.compiled()) {}
+
+  Policy policy;
+  const policy_internal::CompiledPolicy* c;
+  uint32_t categories = 0;
+  uint32_t roles = 0;
+  uint32_t activities = 0;
+  // ((role * kActionCount) + action) * categories + category → the index of the first
+  // habilitation row that grants it, or kRuleIndexNone.
+  std::vector<uint32_t> habilitation_row;
+  std::vector<uint8_t> category_special;  // by category: art. 9 or art. 10 data
+  std::vector<uint8_t> role_bound;        // by role: bound by secrecy
+  std::vector<uint8_t> role_referent;     // by role: may be a referent
+  std::vector<uint8_t> role_break_glass;  // by role: may open break-the-glass sessions
+  core::Interner reason_codes;            // break_glass.reason_codes, in policy order
+  bool referent_keeps_access = false;
+  bool reveals_masked = false;
+  bool signalled = true;
+  bool break_glass_enabled = false;
+  int64_t break_glass_max_nanos = 0;
+
+  uint32_t HabilitationRow(uint32_t role, Action action, uint32_t category) const {
+    return habilitation_row[(role * kActionCount + static_cast<uint32_t>(action)) * categories +
+                            category];
+  }
+};
+
+absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy);
+
+using TeamList = absl::InlinedVector<uint32_t, 4>;  // sorted team ids
+
+// Persons a professional reaches other than through their teams (for ListPersons).
+struct ProfessionalExtra {
+  std::vector<uint32_t> referent_of;  // sorted person ids
+  std::vector<uint32_t> granted;      // sorted person ids with a grant or a session for them
+};
+
+struct ProfessionalRecord {
+  uint32_t role = 0;
+  SecrecyStatus secrecy = SecrecyStatus::kUnspecified;  // effective status
+  bool own_secrecy = false;  // the status was set for the professional, not taken from the role
+  bool known = false;
+  bool left = false;
+  uint32_t structure = kNoId;              // in Ids::labels
+  uint32_t professional_category = kNoId;  // in Ids::labels
+  TeamList teams;
+  std::shared_ptr<const ProfessionalExtra> extra;  // null unless referent or grantee
+};
+
+struct Mask {
+  uint32_t category = kNoId;  // kNoId for an item mask
+  std::string item;           // empty for a category mask
+  MaskAudience audience = MaskAudience::kEveryone;
+  uint32_t audience_id = kNoId;  // role or professional
+  bool operator==(const Mask& o) const {
+    return category == o.category && item == o.item && audience == o.audience &&
+           audience_id == o.audience_id;
+  }
+};
+
+struct Session {
+  uint32_t professional = kNoId;
+  uint32_t reason_code = 0;
+  int64_t opened_at = 0;   // unix nanoseconds
+  int64_t expires_at = 0;  // unix nanoseconds; closed sessions expire when closed
+};
+
+struct GrantRecord {
+  uint32_t professional = kNoId;
+  std::vector<uint32_t> categories;  // sorted; empty: every category
+  int64_t expires_at = kNever;
+  std::string reference;
+  bool Covers(uint32_t category) const {
+    if (categories.empty()) return true;
+    for (uint32_t c : categories) {
+      if (c == category) return true;
+    }
+    return false;
+  }
+};
+
+// The rare state of one person. Immutable once published; null for persons who have none.
+struct PersonState {
+  std::vector<uint32_t> blocked;  // sorted professional ids
+  std::vector<Mask> masks;
+  std::vector<Session> sessions;    // at most one per professional: the latest
+  std::vector<GrantRecord> grants;  // at most one per professional
+  bool objects_to_emergency_access = false;
+
+  bool empty() const {
+    return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
+           !objects_to_emergency_access;
+  }
+  bool Blocks(uint32_t professional) const {
+    for (uint32_t p : blocked) {
+      if (p == professional) return true;
+    }
+    return false;
+  }
+};
+
+struct PersonRecord {
+  uint32_t referent = kNoId;
+  int32_t birth_days = kUnknownDate;  // days since 1970-01-01
+  bool known = false;
+  TeamList teams;
+  std::shared_ptr<const PersonState> state;  // null for most persons
+};
+
+struct TeamMembers {
+  BatchId owner = 0;
+  std::vector<uint32_t> persons;  // sorted
+};
+struct TeamRecord {
+  std::shared_ptr<TeamMembers> members;  // never changed in place once published
+};
+
+// The directory and the privacy facts at one revision.
+struct State {
+  uint64_t revision = 0;
+  CowArray<ProfessionalRecord> professionals;
+  CowArray<PersonRecord> persons;
+  CowArray<TeamRecord> teams;
+};
+
+// The published, immutable snapshot.
+class SnapshotData final : public AccessSnapshot {
+ public:
+  SnapshotData(std::shared_ptr<const Tables> tables, std::shared_ptr<const Ids> ids,
+               const Clock* clock, State state)
+      : tables(std::move(tables)), ids(std::move(ids)), clock(clock), state(std::move(state)) {}
+
+  const ProfessionalRecord* professional(uint32_t id) const {
+    if (id >= state.professionals.size()) return nullptr;
+    const ProfessionalRecord& r = state.professionals[id];
+    return r.known ? &r : nullptr;
+  }
+  const PersonRecord* person(uint32_t id) const {
+    if (id >= state.persons.size()) return nullptr;
+    const PersonRecord& r = state.persons[id];
+    return r.known ? &r : nullptr;
+  }
+
+  const std::shared_ptr<const Tables> tables;
+  const std::shared_ptr<const Ids> ids;
+  const Clock* const clock;
+  const State state;
+};
+
+inline const SnapshotData& Data(const AccessSnapshot& s) {
+  return static_cast<const SnapshotData&>(s);
+}
+
+// The validated request's problem, or OK (the slow path: messages are built here only).
+absl::Status CheckRequest(const SnapshotData& s, const AccessRequest& r);
+// Whether the ids and values of `r` are all in range and known (the fast path of CheckRequest).
+bool RequestValid(const SnapshotData& s, const AccessRequest& r);
+// Decides a request that RequestValid accepted. No allocation.
+Decision DecideValid(const SnapshotData& s, const AccessRequest& r);
+// The persons a professional may access (see AccessSnapshot::ListPersons).
+absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uint32_t actor,
+                                                      uint32_t category, uint32_t purpose,
+                                                      Action action, absl::Time time);
+absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessRequest& r);
+// "habilitations[2]", "activities[0] (name)"…
+std::string RuleNameOf(const Tables& t, uint32_t rule);
+
+}  // namespace socle::access_internal
+
+#endif  // SOCLE_SRC_ACCESS_STATE_H_

@@ -1,0 +1,165 @@
+// The policy as the access engine reads it, the thread-safe interner, and the names of reasons
+// and rules.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "access/state.h"
+#include "socle/access.hpp"
+
+namespace socle {
+
+absl::string_view Name(Reason reason) {
+  switch (reason) {
+    case Reason::kAllowed:
+      return "allowed";
+    case Reason::kAllowedAuthorOfMasked:
+      return "allowed_author_of_masked";
+    case Reason::kAllowedReferentOfMasked:
+      return "allowed_referent_of_masked";
+    case Reason::kAllowedBreakGlass:
+      return "allowed_break_glass";
+    case Reason::kAllowedByGrant:
+      return "allowed_by_grant";
+    case Reason::kProfessionalLeft:
+      return "professional_left";
+    case Reason::kBlocked:
+      return "blocked";
+    case Reason::kWorkingNote:
+      return "working_note";
+    case Reason::kNotAssigned:
+      return "not_assigned";
+    case Reason::kBreakGlassExpired:
+      return "break_glass_expired";
+    case Reason::kRoleDoesNotAllow:
+      return "role_does_not_allow";
+    case Reason::kCategoryOutsidePurpose:
+      return "category_outside_purpose";
+    case Reason::kNotBoundBySecrecy:
+      return "not_bound_by_secrecy";
+    case Reason::kEntryKindRestricted:
+      return "entry_kind_restricted";
+    case Reason::kMasked:
+      return "masked";
+    case Reason::kInvalidRequest:
+      return "invalid_request";
+    default:
+      return "unspecified";
+  }
+}
+
+namespace access_internal {
+
+uint32_t SharedInterner::Intern(absl::string_view name) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto id = interner_.Find(name)) return *id;
+  }
+  absl::MutexLock lock(&mu_);
+  return interner_.Intern(name);
+}
+
+std::optional<uint32_t> SharedInterner::Find(absl::string_view name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return interner_.Find(name);
+}
+
+absl::string_view SharedInterner::Name(uint32_t id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  // The deque behind the interner keeps each name at a stable address: the view outlives the lock.
+  return id < interner_.size() ? interner_.Name(id) : absl::string_view();
+}
+
+size_t SharedInterner::size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return interner_.size();
+}
+
+absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) {
+  auto t = std::make_shared<Tables>(policy);
+  const policy_internal::CompiledPolicy& c = *t->c;
+  t->categories = static_cast<uint32_t>(c.data_categories.size());
+  t->roles = static_cast<uint32_t>(c.roles.size());
+  t->activities = static_cast<uint32_t>(c.activities.size());
+
+  t->habilitation_row.assign(size_t{t->roles} * kActionCount * t->categories, kRuleIndexNone);
+  const auto& rows = c.source.habilitations();
+  for (int i = 0; i < rows.size(); ++i) {
+    const auto role = c.roles.Find(rows[i].role());
+    if (!role) continue;  // validation rejects unknown roles
+    for (int action : rows[i].actions()) {
+      if (action <= 0 || action >= kActionCount) continue;
+      for (const auto& name : rows[i].data_categories()) {
+        const auto category = c.data_categories.Find(name);
+        if (!category) continue;
+        uint32_t& slot =
+            t->habilitation_row[(*role * kActionCount + action) * t->categories + *category];
+        if (slot == kRuleIndexNone) slot = static_cast<uint32_t>(i);
+      }
+    }
+  }
+  for (uint32_t k = 0; k < t->categories; ++k) {
+    const DataSensitivity s = c.category_sensitivity[k];
+    t->category_special.push_back(
+        s == DataSensitivity::kSpecialCategory || s == DataSensitivity::kOffence ? 1 : 0);
+  }
+  t->role_break_glass.assign(t->roles, 0);
+  for (uint32_t r = 0; r < t->roles; ++r) {
+    const SecrecyStatus s = c.role_secrecy[r];
+    t->role_bound.push_back(s == SecrecyStatus::kByProfession || s == SecrecyStatus::kByMission);
+    t->role_referent.push_back(c.role_referent[r]);
+  }
+  for (const auto& name : c.source.break_glass().allowed_roles()) {
+    if (auto role = c.roles.Find(name)) t->role_break_glass[*role] = 1;
+  }
+  for (const auto& code : c.source.break_glass().reason_codes()) t->reason_codes.Intern(code.id());
+  t->referent_keeps_access = c.masking_referent_keeps_access;
+  t->reveals_masked = c.break_glass_reveals_masked;
+  t->signalled = c.masking_mode == policy_internal::MaskingMode::kSignalled;
+  t->break_glass_enabled = c.break_glass_enabled;
+  t->break_glass_max_nanos = absl::ToInt64Nanoseconds(c.break_glass_max);
+  return std::shared_ptr<const Tables>(std::move(t));
+}
+
+std::string RuleNameOf(const Tables& t, uint32_t rule) {
+  const uint32_t index = RuleIndexOf(rule);
+  const bool none = index == kRuleIndexNone;
+  const auto& p = t.c->source;
+  switch (RuleKindOf(rule)) {
+    case RuleKind::kDirectory:
+      return "directory (professional status)";
+    case RuleKind::kBlock:
+      return "blocks recorded by the person";
+    case RuleKind::kEntryKind:
+      if (none || index >= static_cast<uint32_t>(p.entry_kinds_size())) {
+        return "working notes are their author's alone (built-in)";
+      }
+      return absl::StrCat("entry_kinds[", index, "]");
+    case RuleKind::kNeedToKnow:
+      if (none) return "need-to-know (no team, referent, grant or session)";
+      return index == 0 ? "need-to-know (shared team)" : "need-to-know (referent)";
+    case RuleKind::kHabilitation:
+      if (none || index >= static_cast<uint32_t>(p.habilitations_size())) {
+        return "habilitations (no row grants it: deny by default)";
+      }
+      return absl::StrCat("habilitations[", index, "]");
+    case RuleKind::kPurpose:
+      if (none || index >= static_cast<uint32_t>(p.activities_size())) return "activities";
+      return absl::StrCat("activities[", index, "] (", p.activities(index).id(), ")");
+    case RuleKind::kSecrecy:
+      if (none || index >= static_cast<uint32_t>(p.roles_size())) {
+        return "directory (the professional's own secrecy status)";
+      }
+      return absl::StrCat("roles[", index, "].secrecy (", p.roles(index).id(), ")");
+    case RuleKind::kMasking:
+      return "masking";
+    case RuleKind::kBreakGlass:
+      return "break_glass";
+    case RuleKind::kGrant:
+      return "grants recorded for the person";
+    default:
+      return "none";
+  }
+}
+
+}  // namespace access_internal
+}  // namespace socle

@@ -1,0 +1,947 @@
+// The C ABI of the access engine (include/socle/socle.h, "Access decisions").
+#include "socle/access.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "capi/capi_internal.h"
+#include "socle/clock.hpp"
+#include "socle/error.hpp"
+#include "socle/socle.h"
+
+namespace {
+
+using socle::capi::Fail;
+using socle::capi::FillBuffer;
+using socle::capi::FromStatus;
+using socle::capi::Guard;
+using socle::capi::NullArgument;
+
+// The frozen constants of the ABI are the C++ values, one for one.
+static_assert(SOCLE_NO_ID == socle::kNoId);
+static_assert(SOCLE_ACTION_READ == static_cast<int32_t>(socle::Action::kRead));
+static_assert(SOCLE_ACTION_SHARE == static_cast<int32_t>(socle::Action::kShare));
+static_assert(SOCLE_ENTRY_FACT == static_cast<int32_t>(socle::EntryKind::kFact));
+static_assert(SOCLE_ENTRY_APPRECIATION == static_cast<int32_t>(socle::EntryKind::kAppreciation));
+static_assert(SOCLE_ENTRY_THIRD_PARTY_INFORMATION ==
+              static_cast<int32_t>(socle::EntryKind::kThirdPartyInformation));
+static_assert(SOCLE_ENTRY_WORKING_NOTE == static_cast<int32_t>(socle::EntryKind::kWorkingNote));
+static_assert(SOCLE_SECRECY_NONE == static_cast<int32_t>(socle::SecrecyStatus::kNone));
+static_assert(SOCLE_SECRECY_BY_PROFESSION ==
+              static_cast<int32_t>(socle::SecrecyStatus::kByProfession));
+static_assert(SOCLE_SECRECY_BY_MISSION == static_cast<int32_t>(socle::SecrecyStatus::kByMission));
+static_assert(SOCLE_EFFECT_DENY == static_cast<int32_t>(socle::Effect::kDeny));
+static_assert(SOCLE_EFFECT_ALLOW == static_cast<int32_t>(socle::Effect::kAllow));
+static_assert(SOCLE_REASON_ALLOWED == static_cast<int32_t>(socle::Reason::kAllowed));
+static_assert(SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED ==
+              static_cast<int32_t>(socle::Reason::kAllowedAuthorOfMasked));
+static_assert(SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED ==
+              static_cast<int32_t>(socle::Reason::kAllowedReferentOfMasked));
+static_assert(SOCLE_REASON_ALLOWED_BREAK_GLASS ==
+              static_cast<int32_t>(socle::Reason::kAllowedBreakGlass));
+static_assert(SOCLE_REASON_ALLOWED_BY_GRANT ==
+              static_cast<int32_t>(socle::Reason::kAllowedByGrant));
+static_assert(SOCLE_REASON_PROFESSIONAL_LEFT ==
+              static_cast<int32_t>(socle::Reason::kProfessionalLeft));
+static_assert(SOCLE_REASON_BLOCKED == static_cast<int32_t>(socle::Reason::kBlocked));
+static_assert(SOCLE_REASON_WORKING_NOTE == static_cast<int32_t>(socle::Reason::kWorkingNote));
+static_assert(SOCLE_REASON_NOT_ASSIGNED == static_cast<int32_t>(socle::Reason::kNotAssigned));
+static_assert(SOCLE_REASON_BREAK_GLASS_EXPIRED ==
+              static_cast<int32_t>(socle::Reason::kBreakGlassExpired));
+static_assert(SOCLE_REASON_ROLE_DOES_NOT_ALLOW ==
+              static_cast<int32_t>(socle::Reason::kRoleDoesNotAllow));
+static_assert(SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE ==
+              static_cast<int32_t>(socle::Reason::kCategoryOutsidePurpose));
+static_assert(SOCLE_REASON_NOT_BOUND_BY_SECRECY ==
+              static_cast<int32_t>(socle::Reason::kNotBoundBySecrecy));
+static_assert(SOCLE_REASON_ENTRY_KIND_RESTRICTED ==
+              static_cast<int32_t>(socle::Reason::kEntryKindRestricted));
+static_assert(SOCLE_REASON_MASKED == static_cast<int32_t>(socle::Reason::kMasked));
+static_assert(SOCLE_REASON_INVALID_REQUEST == static_cast<int32_t>(socle::Reason::kInvalidRequest));
+static_assert(SOCLE_OBLIGATION_LOG == socle::obligation::kLog);
+static_assert(SOCLE_OBLIGATION_BREAK_GLASS_FLAG == socle::obligation::kBreakGlassFlag);
+static_assert(SOCLE_OBLIGATION_NOTIFY_PERSON == socle::obligation::kNotifyPerson);
+static_assert(SOCLE_OBLIGATION_NOTIFY_REFERENT == socle::obligation::kNotifyReferent);
+static_assert(SOCLE_OBLIGATION_OPEN_REVIEW == socle::obligation::kOpenReview);
+static_assert(SOCLE_OBLIGATION_SHOW_PLACEHOLDER == socle::obligation::kShowPlaceholder);
+static_assert(SOCLE_VIEW_ABSENT == static_cast<int32_t>(socle::Visibility::kAbsent));
+static_assert(SOCLE_VIEW_VISIBLE == static_cast<int32_t>(socle::Visibility::kVisible));
+static_assert(SOCLE_VIEW_PLACEHOLDER == static_cast<int32_t>(socle::Visibility::kPlaceholder));
+static_assert(SOCLE_AUDIENCE_EVERYONE == static_cast<int32_t>(socle::MaskAudience::kEveryone));
+static_assert(SOCLE_AUDIENCE_ROLE == static_cast<int32_t>(socle::MaskAudience::kRole));
+static_assert(SOCLE_AUDIENCE_PROFESSIONAL ==
+              static_cast<int32_t>(socle::MaskAudience::kProfessional));
+static_assert(sizeof(socle_decision) == 24);
+
+// The engine's clock: real, or frozen by socle_engine_set_time for tests and demos.
+class SwitchableClock final : public socle::Clock {
+ public:
+  absl::Time Now() const override {
+    const int64_t fixed = fixed_seconds_.load(std::memory_order_acquire);
+    return fixed != 0 ? absl::FromUnixSeconds(fixed) : socle::Clock::Real().Now();
+  }
+  void Set(int64_t seconds) { fixed_seconds_.store(seconds, std::memory_order_release); }
+
+ private:
+  std::atomic<int64_t> fixed_seconds_{0};
+};
+
+}  // namespace
+
+// The handle of capi/policy.cc, repeated token for token (the one-definition rule allows an
+// identical definition in each translation unit; capi/pseudonym.cc does the same).
+// TODO(lead): move it to capi_internal.h.
+struct socle_policy {
+  explicit socle_policy(socle::Policy p)
+      : policy(std::move(p)),
+        id(policy.id()),
+        revision(policy.revision()),
+        digest_hex(policy.digest_hex()) {}
+  socle::Policy policy;
+  // NUL-terminated copies for the borrowed-string accessors.
+  std::string id;
+  std::string revision;
+  std::string digest_hex;
+};
+
+struct socle_engine {
+  SwitchableClock clock;
+  std::unique_ptr<socle::AccessEngine> engine;
+};
+
+namespace {
+
+// Requests are converted in slices of this size so batches need no heap allocation.
+constexpr size_t kSlice = 256;
+
+int32_t BadArgument(socle_error** error, std::string message) {
+  return Fail(error, SOCLE_E_INVALID_ARGUMENT, std::move(message));
+}
+
+// A (pointer, length) argument as a view; false (and *status set) for NULL with a length.
+bool View(const char* data, size_t len, const char* name, absl::string_view* out, int32_t* status,
+          socle_error** error) {
+  if (data == nullptr && len != 0) {
+    *status = NullArgument(error, name);
+    return false;
+  }
+  *out = data == nullptr ? absl::string_view() : absl::string_view(data, len);
+  return true;
+}
+
+std::vector<std::string> SplitList(absl::string_view list) {
+  std::vector<std::string> out;
+  if (list.empty()) return out;
+  for (absl::string_view part : absl::StrSplit(list, ',')) {
+    out.emplace_back(absl::StripAsciiWhitespace(part));
+  }
+  return out;
+}
+
+absl::Time TimeOf(int64_t unix_seconds) {
+  return unix_seconds == 0 ? absl::InfinitePast() : absl::FromUnixSeconds(unix_seconds);
+}
+
+// Checks the layout version of a request array.
+int32_t CheckVersion(const socle_access_request* request, socle_error** error) {
+  if (request->version == SOCLE_ACCESS_REQUEST_VERSION) return SOCLE_OK;
+  return Fail(error, request->version == 0 ? SOCLE_E_INVALID_ARGUMENT : SOCLE_E_UNSUPPORTED,
+              absl::StrCat("socle_access_request version is ", request->version,
+                           "; this library reads version ", SOCLE_ACCESS_REQUEST_VERSION,
+                           " (fill requests with socle_access_request_init)"));
+}
+
+// Item views may be NULL with a length: such a request is refused up front.
+bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
+  out->actor = in.actor;
+  out->action = static_cast<socle::Action>(in.action);
+  out->person = in.person;
+  out->category = in.category;
+  out->purpose = in.purpose;
+  out->kind = static_cast<socle::EntryKind>(in.entry_kind);
+  out->author = in.author;
+  out->masked = in.masked != 0;
+  out->time = TimeOf(in.time_unix_seconds);
+  if (in.item == nullptr && in.item_len != 0) return false;
+  out->item = in.item == nullptr ? absl::string_view() : absl::string_view(in.item, in.item_len);
+  return true;
+}
+
+void Export(const socle::Decision& d, socle_decision* out) {
+  out->effect = static_cast<int32_t>(d.effect);
+  out->reason = static_cast<int32_t>(d.reason);
+  out->rule = d.rule;
+  out->obligations = d.obligations;
+  out->revision = d.revision;
+}
+
+socle::Decision InvalidDecision(uint64_t revision) {
+  socle::Decision d;
+  d.reason = socle::Reason::kInvalidRequest;
+  d.obligations = socle::obligation::kLog;
+  d.revision = revision;
+  return d;
+}
+
+// Runs a write and stores its revision.
+int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* revision, socle_error** error) {
+  if (!result.ok()) return FromStatus(error, result.status());
+  if (revision != nullptr) *revision = *result;
+  return SOCLE_OK;
+}
+
+int32_t LookUp(std::optional<uint32_t> found, const char* what, absl::string_view id, bool echo,
+               uint32_t* out, socle_error** error) {
+  if (found) {
+    *out = *found;
+    return SOCLE_OK;
+  }
+  *out = SOCLE_NO_ID;
+  return Fail(error, SOCLE_E_NOT_FOUND,
+              echo ? absl::StrCat(what, " '", id.substr(0, 256), "' is not known")
+                   : absl::StrCat("no such ", what, " in the directory"));
+}
+
+int32_t MaskCall(socle_engine* engine, bool set, const char* person, size_t person_len,
+                 const char* item, size_t item_len, const char* category, size_t category_len,
+                 int32_t audience, const char* audience_id, size_t audience_id_len,
+                 uint64_t* revision, socle_error** error) {
+  if (engine == nullptr) return NullArgument(error, "engine");
+  int32_t status = SOCLE_OK;
+  absl::string_view p, i, c, a;
+  if (!View(person, person_len, "person", &p, &status, error) ||
+      !View(item, item_len, "item", &i, &status, error) ||
+      !View(category, category_len, "category", &c, &status, error) ||
+      !View(audience_id, audience_id_len, "audience_id", &a, &status, error)) {
+    return status;
+  }
+  socle::MaskSpec mask;
+  mask.person = std::string(p);
+  mask.item = std::string(i);
+  mask.category = std::string(c);
+  mask.audience = static_cast<socle::MaskAudience>(audience);
+  mask.audience_id = std::string(a);
+  return Written(set ? engine->engine->SetMask(mask) : engine->engine->RevokeMask(mask), revision,
+                 error);
+}
+
+// Two string ids (person and professional, person and team…) and a write.
+template <typename Write>
+int32_t PairCall(socle_engine* engine, const char* a, size_t a_len, const char* a_name,
+                 const char* b, size_t b_len, const char* b_name, uint64_t* revision,
+                 socle_error** error, Write write) {
+  if (engine == nullptr) return NullArgument(error, "engine");
+  int32_t status = SOCLE_OK;
+  absl::string_view first, second;
+  if (!View(a, a_len, a_name, &first, &status, error) ||
+      !View(b, b_len, b_name, &second, &status, error)) {
+    return status;
+  }
+  return Written(write(*engine->engine, first, second), revision, error);
+}
+
+template <typename Write>
+int32_t OneCall(socle_engine* engine, const char* a, size_t a_len, const char* a_name,
+                uint64_t* revision, socle_error** error, Write write) {
+  if (engine == nullptr) return NullArgument(error, "engine");
+  int32_t status = SOCLE_OK;
+  absl::string_view first;
+  if (!View(a, a_len, a_name, &first, &status, error)) return status;
+  return Written(write(*engine->engine, first), revision, error);
+}
+
+}  // namespace
+
+extern "C" {
+
+void socle_access_request_init(socle_access_request* request) {
+  if (request == nullptr) return;
+  std::memset(request, 0, sizeof *request);
+  request->version = SOCLE_ACCESS_REQUEST_VERSION;
+  request->actor = SOCLE_NO_ID;
+  request->action = SOCLE_ACTION_READ;
+  request->person = SOCLE_NO_ID;
+  request->category = SOCLE_NO_ID;
+  request->purpose = SOCLE_NO_ID;
+  request->entry_kind = SOCLE_ENTRY_FACT;
+  request->author = SOCLE_NO_ID;
+}
+
+const char* socle_reason_name(int32_t reason) {
+  // Name() returns views of string literals, so .data() is NUL-terminated.
+  return socle::Name(static_cast<socle::Reason>(reason)).data();
+}
+
+int32_t socle_engine_new(socle_engine** out, const socle_policy* policy, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (out == nullptr) return NullArgument(error, "out");
+    *out = nullptr;
+    if (policy == nullptr) return NullArgument(error, "policy");
+    auto engine = std::make_unique<socle_engine>();
+    socle::AccessEngine::Options options;
+    options.clock = &engine->clock;
+    auto created = socle::AccessEngine::Create(policy->policy, options);
+    if (!created.ok()) return FromStatus(error, created.status());
+    engine->engine = *std::move(created);
+    *out = engine.release();
+    return SOCLE_OK;
+  });
+}
+
+void socle_engine_free(socle_engine* engine) { delete engine; }
+
+void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds) {
+  if (engine != nullptr) engine->clock.Set(unix_seconds);
+}
+
+uint64_t socle_engine_revision(const socle_engine* engine) {
+  return engine != nullptr ? engine->engine->revision() : 0;
+}
+
+int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revision,
+                                       int64_t timeout_ms, int32_t* reached, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (reached == nullptr) return NullArgument(error, "reached");
+    if (timeout_ms < 0) {
+      return Fail(error, SOCLE_E_OUT_OF_RANGE,
+                  absl::StrCat("timeout_ms is ", timeout_ms, "; it must not be negative"));
+    }
+    *reached = engine->engine->WaitForRevision(revision, absl::Milliseconds(timeout_ms)) ? 1 : 0;
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_engine_professional_id(const socle_engine* engine, const char* id, size_t id_len,
+                                     uint32_t* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    int32_t status = SOCLE_OK;
+    absl::string_view v;
+    if (!View(id, id_len, "id", &v, &status, error)) return status;
+    return LookUp(engine->engine->FindProfessional(v), "professional", v, true, out, error);
+  });
+}
+
+int32_t socle_engine_person_id(const socle_engine* engine, const char* id, size_t id_len,
+                               uint32_t* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    int32_t status = SOCLE_OK;
+    absl::string_view v;
+    if (!View(id, id_len, "id", &v, &status, error)) return status;
+    return LookUp(engine->engine->FindPerson(v), "person", v, false, out, error);
+  });
+}
+
+int32_t socle_engine_category_id(const socle_engine* engine, const char* id, size_t id_len,
+                                 uint32_t* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    int32_t status = SOCLE_OK;
+    absl::string_view v;
+    if (!View(id, id_len, "id", &v, &status, error)) return status;
+    return LookUp(engine->engine->FindCategory(v), "data category", v, true, out, error);
+  });
+}
+
+int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id, size_t id_len,
+                                uint32_t* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    int32_t status = SOCLE_OK;
+    absl::string_view v;
+    if (!View(id, id_len, "id", &v, &status, error)) return status;
+    return LookUp(engine->engine->FindPurpose(v), "activity", v, true, out, error);
+  });
+}
+
+const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id) {
+  if (engine == nullptr) return "";
+  // Interned names are std::strings at stable addresses: NUL-terminated, alive with the engine.
+  const absl::string_view name = engine->engine->ProfessionalName(id);
+  return name.empty() ? "" : name.data();
+}
+
+const char* socle_engine_person_name(const socle_engine* engine, uint32_t id) {
+  if (engine == nullptr) return "";
+  const absl::string_view name = engine->engine->PersonName(id);
+  return name.empty() ? "" : name.data();
+}
+
+int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule, socle_buffer* out,
+                               socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    out->data = nullptr;
+    out->size = 0;
+    return FillBuffer(out, engine->engine->RuleName(rule), error);
+  });
+}
+
+int32_t socle_engine_load_tsv(socle_engine* engine, const char* professionals,
+                              size_t professionals_len, const char* persons, size_t persons_len,
+                              uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, professionals, professionals_len, "professionals", persons, persons_len,
+                    "persons", revision, error,
+                    [](socle::AccessEngine& e, absl::string_view a, absl::string_view b) {
+                      return e.LoadDirectoryTsv(a, b);
+                    });
+  });
+}
+
+int32_t socle_engine_load_tsv_files(socle_engine* engine, const char* professionals_path,
+                                    const char* persons_path, uint64_t* revision,
+                                    socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (professionals_path == nullptr) return NullArgument(error, "professionals_path");
+    if (persons_path == nullptr) return NullArgument(error, "persons_path");
+    return Written(engine->engine->LoadDirectoryTsvFiles(professionals_path, persons_path),
+                   revision, error);
+  });
+}
+
+int32_t socle_engine_load_professionals(socle_engine* engine, size_t count, const char* const* ids,
+                                        const size_t* id_lens, const char* const* roles,
+                                        const size_t* role_lens, const char* const* teams,
+                                        const size_t* teams_lens, const int32_t* secrecy,
+                                        uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
+    if (count > 0 && (roles == nullptr || role_lens == nullptr)) {
+      return NullArgument(error, "roles");
+    }
+    if (count > 0 && (teams == nullptr || teams_lens == nullptr)) {
+      return NullArgument(error, "teams");
+    }
+    socle::DirectoryData data;
+    data.professionals.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      int32_t status = SOCLE_OK;
+      absl::string_view id, role, list;
+      if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
+          !View(roles[i], role_lens[i], "roles[i]", &role, &status, error) ||
+          !View(teams[i], teams_lens[i], "teams[i]", &list, &status, error)) {
+        return status;
+      }
+      socle::ProfessionalEntry& e = data.professionals[i];
+      e.id = std::string(id);
+      e.role = std::string(role);
+      e.teams = SplitList(list);
+      if (secrecy != nullptr) {
+        if (secrecy[i] < 0 || secrecy[i] > SOCLE_SECRECY_BY_MISSION) {
+          return BadArgument(error,
+                             absl::StrCat("secrecy[", i, "] is ", secrecy[i],
+                                          "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
+        }
+        e.secrecy = static_cast<socle::SecrecyStatus>(secrecy[i]);
+      }
+    }
+    return Written(engine->engine->LoadDirectory(data), revision, error);
+  });
+}
+
+int32_t socle_engine_load_persons(socle_engine* engine, size_t count, const char* const* ids,
+                                  const size_t* id_lens, const char* const* teams,
+                                  const size_t* teams_lens, const char* const* referents,
+                                  const size_t* referent_lens, uint64_t* revision,
+                                  socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
+    if (count > 0 && (teams == nullptr || teams_lens == nullptr)) {
+      return NullArgument(error, "teams");
+    }
+    if ((referents == nullptr) != (referent_lens == nullptr)) {
+      return BadArgument(error, "referents and referent_lens go together: pass both or neither");
+    }
+    socle::DirectoryData data;
+    data.persons.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      int32_t status = SOCLE_OK;
+      absl::string_view id, list, referent;
+      if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
+          !View(teams[i], teams_lens[i], "teams[i]", &list, &status, error) ||
+          (referents != nullptr &&
+           !View(referents[i], referent_lens[i], "referents[i]", &referent, &status, error))) {
+        return status;
+      }
+      socle::PersonEntry& e = data.persons[i];
+      e.id = std::string(id);
+      e.teams = SplitList(list);
+      e.referent = std::string(referent);
+    }
+    return Written(engine->engine->LoadDirectory(data), revision, error);
+  });
+}
+
+int32_t socle_engine_apply_event(socle_engine* engine, const uint8_t* event, size_t event_len,
+                                 uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return OneCall(
+        engine, reinterpret_cast<const char*>(event), event_len, "event", revision, error,
+        [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEvent(bytes); });
+  });
+}
+
+int32_t socle_engine_apply_event_batch(socle_engine* engine, const uint8_t* batch, size_t batch_len,
+                                       uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return OneCall(
+        engine, reinterpret_cast<const char*>(batch), batch_len, "batch", revision, error,
+        [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEventBatch(bytes); });
+  });
+}
+
+int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id, size_t id_len,
+                                         const char* role, size_t role_len, const char* teams,
+                                         size_t teams_len, int32_t secrecy, uint64_t* revision,
+                                         socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    int32_t status = SOCLE_OK;
+    absl::string_view i, r, t;
+    if (!View(id, id_len, "id", &i, &status, error) ||
+        !View(role, role_len, "role", &r, &status, error) ||
+        !View(teams, teams_len, "teams", &t, &status, error)) {
+      return status;
+    }
+    if (secrecy < 0 || secrecy > SOCLE_SECRECY_BY_MISSION) {
+      return BadArgument(error, absl::StrCat("secrecy is ", secrecy,
+                                             "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
+    }
+    socle::ProfessionalEntry entry;
+    entry.id = std::string(i);
+    entry.role = std::string(r);
+    entry.teams = SplitList(t);
+    entry.secrecy = static_cast<socle::SecrecyStatus>(secrecy);
+    return Written(engine->engine->UpsertProfessional(entry), revision, error);
+  });
+}
+
+int32_t socle_engine_professional_leaves(socle_engine* engine, const char* id, size_t id_len,
+                                         uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return OneCall(
+        engine, id, id_len, "id", revision, error,
+        [](socle::AccessEngine& e, absl::string_view p) { return e.ProfessionalLeaves(p); });
+  });
+}
+
+int32_t socle_engine_upsert_person(socle_engine* engine, const char* id, size_t id_len,
+                                   const char* teams, size_t teams_len, const char* referent,
+                                   size_t referent_len, uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    int32_t status = SOCLE_OK;
+    absl::string_view i, t, r;
+    if (!View(id, id_len, "id", &i, &status, error) ||
+        !View(teams, teams_len, "teams", &t, &status, error) ||
+        !View(referent, referent_len, "referent", &r, &status, error)) {
+      return status;
+    }
+    socle::PersonEntry entry;
+    entry.id = std::string(i);
+    entry.teams = SplitList(t);
+    entry.referent = std::string(r);
+    return Written(engine->engine->UpsertPerson(entry), revision, error);
+  });
+}
+
+int32_t socle_engine_assign(socle_engine* engine, const char* person, size_t person_len,
+                            const char* team, size_t team_len, uint64_t* revision,
+                            socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, person, person_len, "person", team, team_len, "team", revision, error,
+                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
+                      return e.Assign(p, t);
+                    });
+  });
+}
+
+int32_t socle_engine_unassign(socle_engine* engine, const char* person, size_t person_len,
+                              const char* team, size_t team_len, uint64_t* revision,
+                              socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, person, person_len, "person", team, team_len, "team", revision, error,
+                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
+                      return e.Unassign(p, t);
+                    });
+  });
+}
+
+int32_t socle_engine_set_referent(socle_engine* engine, const char* person, size_t person_len,
+                                  const char* referent, size_t referent_len, uint64_t* revision,
+                                  socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, person, person_len, "person", referent, referent_len, "referent",
+                    revision, error,
+                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view r) {
+                      return e.SetReferent(p, r);
+                    });
+  });
+}
+
+int32_t socle_engine_set_mask(socle_engine* engine, const char* person, size_t person_len,
+                              const char* item, size_t item_len, const char* category,
+                              size_t category_len, int32_t audience, const char* audience_id,
+                              size_t audience_id_len, uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return MaskCall(engine, true, person, person_len, item, item_len, category, category_len,
+                    audience, audience_id, audience_id_len, revision, error);
+  });
+}
+
+int32_t socle_engine_revoke_mask(socle_engine* engine, const char* person, size_t person_len,
+                                 const char* item, size_t item_len, const char* category,
+                                 size_t category_len, int32_t audience, const char* audience_id,
+                                 size_t audience_id_len, uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return MaskCall(engine, false, person, person_len, item, item_len, category, category_len,
+                    audience, audience_id, audience_id_len, revision, error);
+  });
+}
+
+int32_t socle_engine_block(socle_engine* engine, const char* person, size_t person_len,
+                           const char* professional, size_t professional_len, uint64_t* revision,
+                           socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, person, person_len, "person", professional, professional_len,
+                    "professional", revision, error,
+                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
+                      return e.Block(p, q);
+                    });
+  });
+}
+
+int32_t socle_engine_unblock(socle_engine* engine, const char* person, size_t person_len,
+                             const char* professional, size_t professional_len, uint64_t* revision,
+                             socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, person, person_len, "person", professional, professional_len,
+                    "professional", revision, error,
+                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
+                      return e.Unblock(p, q);
+                    });
+  });
+}
+
+int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor, size_t actor_len,
+                                      const char* person, size_t person_len,
+                                      const char* reason_code, size_t reason_code_len,
+                                      const char* justification, size_t justification_len,
+                                      int64_t duration_seconds, int64_t* expires_at_unix_seconds,
+                                      uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    int32_t status = SOCLE_OK;
+    absl::string_view a, p, r, j;
+    if (!View(actor, actor_len, "actor", &a, &status, error) ||
+        !View(person, person_len, "person", &p, &status, error) ||
+        !View(reason_code, reason_code_len, "reason_code", &r, &status, error) ||
+        !View(justification, justification_len, "justification", &j, &status, error)) {
+      return status;
+    }
+    socle::BreakGlassRequest request;
+    request.actor = std::string(a);
+    request.person = std::string(p);
+    request.reason_code = std::string(r);
+    request.justification = std::string(j);
+    request.duration = absl::Seconds(duration_seconds);
+    auto session = engine->engine->OpenBreakGlass(request);
+    if (!session.ok()) return FromStatus(error, session.status());
+    if (expires_at_unix_seconds != nullptr) {
+      *expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
+    }
+    if (revision != nullptr) *revision = session->revision;
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_engine_close_break_glass(socle_engine* engine, const char* actor, size_t actor_len,
+                                       const char* person, size_t person_len, uint64_t* revision,
+                                       socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, actor, actor_len, "actor", person, person_len, "person", revision,
+                    error, [](socle::AccessEngine& e, absl::string_view a, absl::string_view p) {
+                      return e.CloseBreakGlass(a, p);
+                    });
+  });
+}
+
+int32_t socle_engine_record_emergency_objection(socle_engine* engine, const char* person,
+                                                size_t person_len, uint64_t* revision,
+                                                socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return OneCall(engine, person, person_len, "person", revision, error,
+                   [](socle::AccessEngine& e, absl::string_view p) {
+                     return e.RecordEmergencyAccessObjection(p);
+                   });
+  });
+}
+
+int32_t socle_engine_revoke_emergency_objection(socle_engine* engine, const char* person,
+                                                size_t person_len, uint64_t* revision,
+                                                socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return OneCall(engine, person, person_len, "person", revision, error,
+                   [](socle::AccessEngine& e, absl::string_view p) {
+                     return e.RevokeEmergencyAccessObjection(p);
+                   });
+  });
+}
+
+int32_t socle_engine_grant(socle_engine* engine, const char* person, size_t person_len,
+                           const char* professional, size_t professional_len,
+                           const char* categories, size_t categories_len,
+                           int64_t expires_at_unix_seconds, uint64_t* revision,
+                           socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    int32_t status = SOCLE_OK;
+    absl::string_view p, q, c;
+    if (!View(person, person_len, "person", &p, &status, error) ||
+        !View(professional, professional_len, "professional", &q, &status, error) ||
+        !View(categories, categories_len, "categories", &c, &status, error)) {
+      return status;
+    }
+    socle::GrantSpec grant;
+    grant.person = std::string(p);
+    grant.professional = std::string(q);
+    grant.categories = SplitList(c);
+    if (expires_at_unix_seconds != 0)
+      grant.expires_at = absl::FromUnixSeconds(expires_at_unix_seconds);
+    return Written(engine->engine->Grant(grant), revision, error);
+  });
+}
+
+int32_t socle_engine_revoke_grant(socle_engine* engine, const char* person, size_t person_len,
+                                  const char* professional, size_t professional_len,
+                                  uint64_t* revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return PairCall(engine, person, person_len, "person", professional, professional_len,
+                    "professional", revision, error,
+                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
+                      return e.RevokeGrant(p, q);
+                    });
+  });
+}
+
+int32_t socle_engine_decide(const socle_engine* engine, const socle_access_request* request,
+                            socle_decision* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (request == nullptr) return NullArgument(error, "request");
+    if (out == nullptr) return NullArgument(error, "out");
+    const int32_t version = CheckVersion(request, error);
+    if (version != SOCLE_OK) return version;
+    socle::AccessRequest r;
+    const auto snapshot = engine->engine->snapshot();
+    if (!Convert(*request, &r)) {
+      Export(InvalidDecision(snapshot->revision()), out);
+      return NullArgument(error, "item");
+    }
+    auto decision = snapshot->Decide(r);
+    if (!decision.ok()) {
+      Export(InvalidDecision(snapshot->revision()), out);
+      return FromStatus(error, decision.status());
+    }
+    Export(*decision, out);
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_engine_decide_many(const socle_engine* engine, const socle_access_request* requests,
+                                 size_t count, socle_decision* out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (count == 0) return SOCLE_OK;
+    if (requests == nullptr) return NullArgument(error, "requests");
+    if (out == nullptr) return NullArgument(error, "out");
+    const int32_t version = CheckVersion(&requests[0], error);
+    if (version != SOCLE_OK) return version;
+    const auto snapshot = engine->engine->snapshot();
+    socle::AccessRequest in[kSlice];
+    socle::Decision decided[kSlice];
+    absl::Status first = absl::OkStatus();
+    for (size_t base = 0; base < count; base += kSlice) {
+      const size_t n = std::min(kSlice, count - base);
+      for (size_t i = 0; i < n; ++i) {
+        if (!Convert(requests[base + i], &in[i])) {
+          in[i].actor = socle::kNoId;  // denied as invalid below
+          if (first.ok()) {
+            first = socle::MakeError(
+                socle::ErrorCode::kInvalidArgument,
+                absl::StrCat("request ", base + i, ": item is NULL with a non-zero item_len"));
+          }
+        }
+      }
+      absl::Status status =
+          snapshot->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
+      for (size_t i = 0; i < n; ++i) Export(decided[i], &out[base + i]);
+      if (!status.ok() && first.ok()) {
+        first = socle::MakeError(
+            socle::ErrorCodeOf(status),
+            absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
+      }
+    }
+    return FromStatus(error, first);
+  });
+}
+
+int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count,
+                                    const uint32_t* actors, const int32_t* actions,
+                                    const uint32_t* persons, const uint32_t* categories,
+                                    const uint32_t* purposes, const int32_t* entry_kinds,
+                                    const uint32_t* authors, const int32_t* masked,
+                                    const char* const* items, const size_t* item_lens,
+                                    int64_t time_unix_seconds, int32_t* effects, int32_t* reasons,
+                                    uint32_t* rules, uint32_t* obligations, uint64_t* revision,
+                                    socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    const auto snapshot = engine->engine->snapshot();
+    if (revision != nullptr) *revision = snapshot->revision();
+    if (count == 0) return SOCLE_OK;
+    if (actors == nullptr) return NullArgument(error, "actors");
+    if (actions == nullptr) return NullArgument(error, "actions");
+    if (persons == nullptr) return NullArgument(error, "persons");
+    if (categories == nullptr) return NullArgument(error, "categories");
+    if (purposes == nullptr) return NullArgument(error, "purposes");
+    if (effects == nullptr) return NullArgument(error, "effects");
+    if ((items == nullptr) != (item_lens == nullptr)) {
+      return BadArgument(error, "items and item_lens go together: pass both or neither");
+    }
+    const absl::Time time = TimeOf(time_unix_seconds);
+    socle::AccessRequest in[kSlice];
+    socle::Decision decided[kSlice];
+    absl::Status first = absl::OkStatus();
+    for (size_t base = 0; base < count; base += kSlice) {
+      const size_t n = std::min(kSlice, count - base);
+      for (size_t i = 0; i < n; ++i) {
+        const size_t k = base + i;
+        socle::AccessRequest& r = in[i];
+        r.actor = actors[k];
+        r.action = static_cast<socle::Action>(actions[k]);
+        r.person = persons[k];
+        r.category = categories[k];
+        r.purpose = purposes[k];
+        r.kind = entry_kinds != nullptr ? static_cast<socle::EntryKind>(entry_kinds[k])
+                                        : socle::EntryKind::kFact;
+        r.author = authors != nullptr ? authors[k] : socle::kNoId;
+        r.masked = masked != nullptr && masked[k] != 0;
+        r.item = absl::string_view();
+        if (items != nullptr && items[k] != nullptr)
+          r.item = absl::string_view(items[k], item_lens[k]);
+        r.time = time;
+      }
+      absl::Status status =
+          snapshot->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
+      for (size_t i = 0; i < n; ++i) {
+        const size_t k = base + i;
+        effects[k] = static_cast<int32_t>(decided[i].effect);
+        if (reasons != nullptr) reasons[k] = static_cast<int32_t>(decided[i].reason);
+        if (rules != nullptr) rules[k] = decided[i].rule;
+        if (obligations != nullptr) obligations[k] = decided[i].obligations;
+      }
+      if (!status.ok() && first.ok()) {
+        first = socle::MakeError(
+            socle::ErrorCodeOf(status),
+            absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
+      }
+    }
+    return FromStatus(error, first);
+  });
+}
+
+int32_t socle_engine_explain(const socle_engine* engine, const socle_access_request* request,
+                             socle_decision* out, socle_buffer* text, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (request == nullptr) return NullArgument(error, "request");
+    if (text == nullptr) return NullArgument(error, "text");
+    text->data = nullptr;
+    text->size = 0;
+    const int32_t version = CheckVersion(request, error);
+    if (version != SOCLE_OK) return version;
+    socle::AccessRequest r;
+    if (!Convert(*request, &r)) return NullArgument(error, "item");
+    auto explanation = engine->engine->Explain(r);
+    if (!explanation.ok()) return FromStatus(error, explanation.status());
+    if (out != nullptr) Export(explanation->decision, out);
+    return FillBuffer(text, explanation->ToString(), error);
+  });
+}
+
+int32_t socle_engine_filter_view(const socle_engine* engine, const socle_access_request* items,
+                                 size_t count, int32_t* visibility, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (count == 0) return SOCLE_OK;
+    if (items == nullptr) return NullArgument(error, "items");
+    if (visibility == nullptr) return NullArgument(error, "visibility");
+    const int32_t version = CheckVersion(&items[0], error);
+    if (version != SOCLE_OK) return version;
+    const auto snapshot = engine->engine->snapshot();
+    socle::AccessRequest in[kSlice];
+    socle::Visibility shown[kSlice];
+    absl::Status first = absl::OkStatus();
+    for (size_t base = 0; base < count; base += kSlice) {
+      const size_t n = std::min(kSlice, count - base);
+      for (size_t i = 0; i < n; ++i) {
+        if (!Convert(items[base + i], &in[i])) {
+          in[i].actor = socle::kNoId;  // shown as absent
+          if (first.ok()) {
+            first = socle::MakeError(
+                socle::ErrorCode::kInvalidArgument,
+                absl::StrCat("item ", base + i, ": item is NULL with a non-zero item_len"));
+          }
+        }
+      }
+      absl::Status status =
+          snapshot->FilterView(absl::MakeConstSpan(in, n), absl::MakeSpan(shown, n));
+      for (size_t i = 0; i < n; ++i) visibility[base + i] = static_cast<int32_t>(shown[i]);
+      if (!status.ok() && first.ok()) first = status;
+    }
+    return FromStatus(error, first);
+  });
+}
+
+int32_t socle_engine_list_persons(const socle_engine* engine, uint32_t actor, uint32_t category,
+                                  uint32_t purpose, int32_t action, int64_t time_unix_seconds,
+                                  uint32_t* out, size_t* count, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (count == nullptr) return NullArgument(error, "count");
+    if (out == nullptr && *count != 0) return NullArgument(error, "out");
+    auto persons = engine->engine->ListPersons(
+        actor, category, purpose, static_cast<socle::Action>(action), TimeOf(time_unix_seconds));
+    if (!persons.ok()) return FromStatus(error, persons.status());
+    const size_t capacity = *count;
+    *count = persons->size();
+    if (persons->size() > capacity) {
+      return Fail(error, SOCLE_E_OUT_OF_RANGE,
+                  absl::StrCat("out holds ", capacity, " ids; the list has ", persons->size()));
+    }
+    if (!persons->empty()) std::memcpy(out, persons->data(), persons->size() * sizeof(uint32_t));
+    return SOCLE_OK;
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,178 @@
+// `socle access explain`: loads a policy and a directory (the workload's TSV format), decides one
+// request and prints the trace a DPO reads: every check, passed or failed, with the policy rule.
+#include "socle/access.hpp"
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "cli/commands.h"
+#include "socle/error.hpp"
+#include "socle/policy.hpp"
+
+namespace socle::cli {
+namespace {
+
+constexpr char kAccessUsage[] =
+    "usage: socle access explain --policy FILE --professionals FILE --persons FILE\n"
+    "         --actor ID --person ID --category ID --purpose ACTIVITY [--action read]\n"
+    "         [--kind fact|appreciation|third_party_information|working_note]\n"
+    "         [--item ID] [--masked] [--author ID] [--at 2026-03-01T10:00:00Z]\n"
+    "  Decides whether the professional may do the action on the item of the person's file for\n"
+    "  the purpose, and prints every check with the policy rule it rests on. The directory files\n"
+    "  use the access workload's TSV format (docs/access-rules.md).\n";
+
+int Usage(Io io, const std::string& problem) {
+  io.err << "socle access: " << problem << "\n" << kAccessUsage;
+  return kExitUsage;
+}
+
+int Failed(Io io, const absl::Status& status) {
+  io.err << "socle access: " << status.message() << "\n";
+  switch (ErrorCodeOf(status)) {
+    case ErrorCode::kIo:
+    case ErrorCode::kInternal:
+    case ErrorCode::kNoMemory:
+      return kExitFailure;
+    default:
+      return kExitInvalidInput;
+  }
+}
+
+bool ParseAction(const std::string& s, Action* out) {
+  for (int a = 1; a < kActionCount; ++a) {
+    if (s == Name(static_cast<Action>(a))) {
+      *out = static_cast<Action>(a);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseKind(const std::string& s, EntryKind* out) {
+  for (int k = 1; k < kEntryKindCount; ++k) {
+    if (s == Name(static_cast<EntryKind>(k))) {
+      *out = static_cast<EntryKind>(k);
+      return true;
+    }
+  }
+  return false;
+}
+
+int Explain(const std::vector<std::string>& args, Io io) {
+  static const char* const kValued[] = {"--policy", "--professionals", "--persons", "--actor",
+                                        "--person", "--category",      "--action",  "--purpose",
+                                        "--item",   "--author",        "--kind",    "--at"};
+  std::map<std::string, std::string> values;
+  bool masked = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::string value;
+    bool has_value = false;
+    if (const size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      has_value = true;
+    }
+    if (flag == "--masked" && !has_value) {
+      masked = true;
+      continue;
+    }
+    bool known = false;
+    for (const char* name : kValued) known |= flag == name;
+    if (!known) return Usage(io, absl::StrCat("unexpected argument '", flag, "'"));
+    if (!has_value) {
+      if (i + 1 >= args.size()) return Usage(io, absl::StrCat(flag, " needs a value"));
+      value = args[++i];
+    }
+    values[flag] = value;
+  }
+  for (const char* required : {"--policy", "--professionals", "--persons", "--actor", "--person",
+                               "--category", "--purpose"}) {
+    if (!values.count(required)) return Usage(io, absl::StrCat(required, " is required"));
+  }
+
+  AccessRequest request;
+  if (values.count("--action") && !ParseAction(values["--action"], &request.action)) {
+    return Usage(io, absl::StrCat("unknown action '", values["--action"],
+                                  "' (read, write, delete, export, print, share)"));
+  }
+  if (values.count("--kind") && !ParseKind(values["--kind"], &request.kind)) {
+    return Usage(io, absl::StrCat("unknown entry kind '", values["--kind"],
+                                  "' (fact, appreciation, third_party_information, "
+                                  "working_note)"));
+  }
+  if (values.count("--at")) {
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, values["--at"], &request.time, &error)) {
+      return Usage(io,
+                   absl::StrCat("--at '", values["--at"], "' is not an RFC 3339 time: ", error));
+    }
+  }
+
+  std::vector<Diagnostic> diagnostics;
+  auto policy = Policy::LoadFile(values["--policy"], &diagnostics);
+  if (!policy.ok()) {
+    for (const Diagnostic& d : diagnostics) io.err << d.ToString(values["--policy"]) << "\n";
+    return Failed(io, policy.status());
+  }
+  auto engine = AccessEngine::Create(*policy);
+  if (!engine.ok()) return Failed(io, engine.status());
+  auto loaded = (*engine)->LoadDirectoryTsvFiles(values["--professionals"], values["--persons"]);
+  if (!loaded.ok()) return Failed(io, loaded.status());
+
+  AccessEngine& e = **engine;
+  auto find = [&](const char* flag, std::optional<uint32_t> id, absl::string_view what,
+                  uint32_t* out) -> bool {
+    if (!id) {
+      io.err << "socle access: " << flag << " '" << values[flag] << "' is not " << what << "\n";
+      return false;
+    }
+    *out = *id;
+    return true;
+  };
+  if (!find("--actor", e.FindProfessional(values["--actor"]), "a professional of the directory",
+            &request.actor) ||
+      !find("--person", e.FindPerson(values["--person"]), "a person of the directory",
+            &request.person) ||
+      !find("--category", e.FindCategory(values["--category"]), "a data category of the policy",
+            &request.category) ||
+      !find("--purpose", e.FindPurpose(values["--purpose"]), "an activity of the policy",
+            &request.purpose)) {
+    return kExitInvalidInput;
+  }
+  if (values.count("--author") && !find("--author", e.FindProfessional(values["--author"]),
+                                        "a professional of the directory", &request.author)) {
+    return kExitInvalidInput;
+  }
+  request.masked = masked;
+  const std::string item = values.count("--item") ? values["--item"] : std::string();
+  request.item = item;
+
+  auto explanation = e.Explain(request);
+  if (!explanation.ok()) return Failed(io, explanation.status());
+  io.out << values["--actor"] << " " << Name(request.action) << " " << values["--category"]
+         << " of " << values["--person"] << " for " << values["--purpose"];
+  if (!item.empty()) io.out << " (item " << item << ")";
+  io.out << "\n" << explanation->ToString();
+  io.out << "decided by: " << e.RuleName(explanation->decision.rule) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int Access(const std::vector<std::string>& args, Io io) {
+  if (args.empty() || args[0] == "help" || args[0] == "--help") {
+    (args.empty() ? io.err : io.out) << kAccessUsage;
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "explain") {
+    return Explain(std::vector<std::string>(args.begin() + 1, args.end()), io);
+  }
+  return Usage(io, absl::StrCat("unknown subcommand '", args[0], "'"));
+}
+
+}  // namespace socle::cli

@@ -1,0 +1,512 @@
+/* The access engine through the C ABI, as a vendor writing C uses it: compiled as C11, linked
+ * against libsocle only. Decides the three request files of the shared workload one call at a
+ * time, as an array of requests and as columns (0 mismatches expected), then runs the rules that
+ * have state (masks, blocks, break-the-glass expiring at the exact second, objections) and bad
+ * input.
+ *
+ * usage: access_capi_test POLICY_FILE WORKLOAD_DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "socle/socle.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                            \
+      fputc('\n', stderr);                                                     \
+      ++failures;                                                              \
+    }                                                                          \
+  } while (0)
+
+#define CHECK_OK(status, error)                                    \
+  CHECK((status) == SOCLE_OK, "%s: %s", socle_status_name(status), \
+        (error) != NULL ? socle_error_message(error) : socle_last_error_message())
+
+static char* read_file(const char* path, size_t* len) {
+  FILE* f = fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "cannot open %s\n", path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char* data = malloc((size_t)size + 1);
+  if (data == NULL || fread(data, 1, (size_t)size, f) != (size_t)size) exit(2);
+  data[size] = 0;
+  fclose(f);
+  *len = (size_t)size;
+  return data;
+}
+
+static int expected_reason(const char* s) {
+  if (strcmp(s, "allow") == 0) return SOCLE_REASON_ALLOWED;
+  if (strcmp(s, "allow_own_masked") == 0) return SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED;
+  if (strcmp(s, "deny_not_in_team") == 0) return SOCLE_REASON_NOT_ASSIGNED;
+  if (strcmp(s, "deny_role_category") == 0) return SOCLE_REASON_ROLE_DOES_NOT_ALLOW;
+  if (strcmp(s, "deny_masked") == 0) return SOCLE_REASON_MASKED;
+  return -1;
+}
+
+static uint32_t id_of(int32_t (*lookup)(const socle_engine*, const char*, size_t, uint32_t*,
+                                        socle_error**),
+                      const socle_engine* engine, const char* id) {
+  uint32_t out = SOCLE_NO_ID;
+  int32_t status = lookup(engine, id, strlen(id), &out, NULL);
+  return status == SOCLE_OK ? out : SOCLE_NO_ID;
+}
+
+typedef struct workload {
+  size_t count;
+  socle_access_request* requests;
+  int* expected_effect;
+  int* expected_reason;
+  char* text; /* the file; requests' item ids point into it */
+} workload;
+
+/* Splits `line` (NUL-terminated) into tab-separated fields in place. */
+static int split(char* line, char** fields, int max) {
+  int n = 0;
+  fields[n++] = line;
+  for (char* p = line; *p != 0 && n < max; ++p) {
+    if (*p == '\t') {
+      *p = 0;
+      fields[n++] = p + 1;
+    }
+  }
+  return n;
+}
+
+static void read_workload(const socle_engine* engine, const char* dir, const char* name,
+                          uint32_t purpose, workload* w) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  size_t len = 0;
+  w->text = read_file(path, &len);
+  w->count = 0;
+  for (size_t i = 0; i < len; ++i) w->count += w->text[i] == '\n';
+  w->requests = calloc(w->count, sizeof *w->requests);
+  w->expected_effect = calloc(w->count, sizeof(int));
+  w->expected_reason = calloc(w->count, sizeof(int));
+  size_t n = 0;
+  char* line = w->text;
+  while (n < w->count && *line != 0) {
+    char* end = strchr(line, '\n');
+    if (end != NULL) *end = 0;
+    char* f[9];
+    if (split(line, f, 9) == 9) {
+      socle_access_request* r = &w->requests[n];
+      socle_access_request_init(r);
+      r->actor = id_of(socle_engine_professional_id, engine, f[0]);
+      r->action = strcmp(f[1], "write") == 0 ? SOCLE_ACTION_WRITE : SOCLE_ACTION_READ;
+      r->item = f[2];
+      r->item_len = strlen(f[2]);
+      r->person = id_of(socle_engine_person_id, engine, f[3]);
+      r->category = id_of(socle_engine_category_id, engine, f[4]);
+      r->purpose = purpose;
+      r->masked = strcmp(f[5], "1") == 0;
+      r->author = id_of(socle_engine_professional_id, engine, f[6]);
+      w->expected_effect[n] = strcmp(f[7], "allow") == 0 ? SOCLE_EFFECT_ALLOW : SOCLE_EFFECT_DENY;
+      w->expected_reason[n] = expected_reason(f[8]);
+      CHECK(r->actor != SOCLE_NO_ID && r->person != SOCLE_NO_ID && r->category != SOCLE_NO_ID,
+            "%s line %zu: unknown id", name, n + 1);
+      ++n;
+    }
+    if (end == NULL) break;
+    line = end + 1;
+  }
+  w->count = n;
+}
+
+static void free_workload(workload* w) {
+  free(w->requests);
+  free(w->expected_effect);
+  free(w->expected_reason);
+  free(w->text);
+}
+
+static void decide_workload(const socle_engine* engine, const char* dir, const char* name,
+                            uint32_t purpose) {
+  workload w;
+  read_workload(engine, dir, name, purpose, &w);
+  CHECK(w.count == 20000, "%s: %zu requests", name, w.count);
+
+  /* One call per decision. */
+  size_t mismatches = 0;
+  for (size_t i = 0; i < w.count; ++i) {
+    socle_decision d;
+    socle_error* error = NULL;
+    int32_t status = socle_engine_decide(engine, &w.requests[i], &d, &error);
+    CHECK_OK(status, error);
+    socle_error_free(error);
+    if (d.effect != w.expected_effect[i] || d.reason != w.expected_reason[i]) {
+      if (++mismatches <= 5) {
+        fprintf(stderr, "%s line %zu: got %s\n", name, i + 1, socle_reason_name(d.reason));
+      }
+    }
+    CHECK((d.obligations & SOCLE_OBLIGATION_LOG) != 0, "decisions are logged");
+  }
+  CHECK(mismatches == 0, "%s: %zu mismatches, one call per decision", name, mismatches);
+  printf("%s: %zu decisions, %zu mismatches (one call per decision)\n", name, w.count, mismatches);
+
+  /* An array of requests. */
+  socle_decision* out = calloc(w.count, sizeof *out);
+  socle_error* error = NULL;
+  int32_t status = socle_engine_decide_many(engine, w.requests, w.count, out, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  mismatches = 0;
+  for (size_t i = 0; i < w.count; ++i) {
+    mismatches += out[i].effect != w.expected_effect[i] || out[i].reason != w.expected_reason[i];
+  }
+  CHECK(mismatches == 0, "%s: %zu mismatches in socle_engine_decide_many", name, mismatches);
+  printf("%s: %zu decisions, %zu mismatches (socle_engine_decide_many)\n", name, w.count,
+         mismatches);
+
+  /* Columns. */
+  uint32_t* actors = malloc(w.count * sizeof(uint32_t));
+  int32_t* actions = malloc(w.count * sizeof(int32_t));
+  uint32_t* persons = malloc(w.count * sizeof(uint32_t));
+  uint32_t* categories = malloc(w.count * sizeof(uint32_t));
+  uint32_t* purposes = malloc(w.count * sizeof(uint32_t));
+  uint32_t* authors = malloc(w.count * sizeof(uint32_t));
+  int32_t* masked = malloc(w.count * sizeof(int32_t));
+  int32_t* effects = malloc(w.count * sizeof(int32_t));
+  int32_t* reasons = malloc(w.count * sizeof(int32_t));
+  for (size_t i = 0; i < w.count; ++i) {
+    actors[i] = w.requests[i].actor;
+    actions[i] = w.requests[i].action;
+    persons[i] = w.requests[i].person;
+    categories[i] = w.requests[i].category;
+    purposes[i] = w.requests[i].purpose;
+    authors[i] = w.requests[i].author;
+    masked[i] = w.requests[i].masked;
+  }
+  uint64_t revision = 0;
+  status = socle_engine_decide_columns(engine, w.count, actors, actions, persons, categories,
+                                       purposes, NULL, authors, masked, NULL, NULL, 0, effects,
+                                       reasons, NULL, NULL, &revision, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  CHECK(revision == socle_engine_revision(engine), "columns carry the revision");
+  mismatches = 0;
+  for (size_t i = 0; i < w.count; ++i) {
+    mismatches += effects[i] != w.expected_effect[i] || reasons[i] != w.expected_reason[i];
+  }
+  CHECK(mismatches == 0, "%s: %zu mismatches in socle_engine_decide_columns", name, mismatches);
+  printf("%s: %zu decisions, %zu mismatches (socle_engine_decide_columns)\n", name, w.count,
+         mismatches);
+
+  /* A file view: masked denials are placeholders. */
+  int32_t* shown = malloc(w.count * sizeof(int32_t));
+  status = socle_engine_filter_view(engine, w.requests, w.count, shown, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  mismatches = 0;
+  for (size_t i = 0; i < w.count; ++i) {
+    const int want = w.expected_effect[i] == SOCLE_EFFECT_ALLOW    ? SOCLE_VIEW_VISIBLE
+                     : w.expected_reason[i] == SOCLE_REASON_MASKED ? SOCLE_VIEW_PLACEHOLDER
+                                                                   : SOCLE_VIEW_ABSENT;
+    mismatches += shown[i] != want;
+  }
+  CHECK(mismatches == 0, "%s: %zu mismatches in socle_engine_filter_view", name, mismatches);
+
+  free(shown);
+  free(actors);
+  free(actions);
+  free(persons);
+  free(categories);
+  free(purposes);
+  free(authors);
+  free(masked);
+  free(effects);
+  free(reasons);
+  free(out);
+  free_workload(&w);
+}
+
+/* A request on the scenario engine by string ids. */
+static socle_access_request request(const socle_engine* engine, const char* actor,
+                                    const char* person, const char* category) {
+  socle_access_request r;
+  socle_access_request_init(&r);
+  r.actor = id_of(socle_engine_professional_id, engine, actor);
+  r.person = id_of(socle_engine_person_id, engine, person);
+  r.category = id_of(socle_engine_category_id, engine, category);
+  r.purpose = id_of(socle_engine_purpose_id, engine, "accompagnement");
+  return r;
+}
+
+static int32_t reason_of(const socle_engine* engine, socle_access_request r) {
+  socle_decision d;
+  int32_t status = socle_engine_decide(engine, &r, &d, NULL);
+  CHECK(status == SOCLE_OK, "decide: %s", socle_last_error_message());
+  return d.reason;
+}
+
+#define S(x) (x), strlen(x)
+
+static void scenario(const socle_policy* policy) {
+  socle_engine* engine = NULL;
+  socle_error* error = NULL;
+  int32_t status = socle_engine_new(&engine, policy, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  if (engine == NULL) return;
+  const int64_t t0 = 1780000000;
+  socle_engine_set_time(engine, t0);
+
+  const char professionals[] =
+      "sw1\tsocial_worker\tt1\nsw2\tsocial_worker\tt1\nsw3\tsocial_worker\tt2\n"
+      "sec1\tsecretary\tt1\n";
+  const char persons[] = "x1\tt1\nx2\tt2\nx3\tt1\tsw3\n";
+  uint64_t revision = 0;
+  status = socle_engine_load_tsv(engine, S(professionals), S(persons), &revision, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  CHECK(revision == 7, "revision %llu", (unsigned long long)revision);
+
+  /* Bulk loads from C arrays: two professionals, then two persons (one with a referent). */
+  {
+    const char* ids[] = {"sw8", "sw9"};
+    const size_t id_lens[] = {3, 3};
+    const char* roles[] = {"social_worker", "social_worker"};
+    const size_t role_lens[] = {13, 13};
+    const char* teams[] = {"t8", "t8,t9"};
+    const size_t teams_lens[] = {2, 5};
+    status = socle_engine_load_professionals(engine, 2, ids, id_lens, roles, role_lens, teams,
+                                             teams_lens, NULL, &revision, &error);
+    CHECK_OK(status, error);
+    socle_error_free(error);
+    const char* pids[] = {"x8", "x9"};
+    const size_t pid_lens[] = {2, 2};
+    const char* pteams[] = {"t8", "t7"};
+    const size_t pteam_lens[] = {2, 2};
+    const char* referents[] = {NULL, "sw9"};
+    const size_t referent_lens[] = {0, 3};
+    status = socle_engine_load_persons(engine, 2, pids, pid_lens, pteams, pteam_lens, referents,
+                                       referent_lens, &revision, &error);
+    CHECK_OK(status, error);
+    socle_error_free(error);
+    CHECK(revision == 11, "revision %llu", (unsigned long long)revision);
+    CHECK(reason_of(engine, request(engine, "sw8", "x8", "social")) == SOCLE_REASON_ALLOWED,
+          "loaded team");
+    CHECK(reason_of(engine, request(engine, "sw9", "x9", "social")) == SOCLE_REASON_ALLOWED,
+          "loaded referent");
+    CHECK(reason_of(engine, request(engine, "sw8", "x9", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+          "loaded, not assigned");
+    const char* bad_roles[] = {"social_worker", "astronaut"};
+    const size_t bad_role_lens[] = {13, 9};
+    status = socle_engine_load_professionals(engine, 2, ids, id_lens, bad_roles, bad_role_lens,
+                                             teams, teams_lens, NULL, NULL, &error);
+    CHECK(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
+    CHECK(error != NULL && strstr(socle_error_message(error), "professionals[1]") != NULL,
+          "names the index: %s", error != NULL ? socle_error_message(error) : "");
+    socle_error_free(error);
+    CHECK(socle_engine_revision(engine) == 11, "nothing loaded");
+  }
+
+  CHECK(reason_of(engine, request(engine, "sw1", "x1", "social")) == SOCLE_REASON_ALLOWED, "team");
+  CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+        "other team");
+  CHECK(reason_of(engine, request(engine, "sw3", "x3", "social")) == SOCLE_REASON_ALLOWED,
+        "referent");
+  CHECK(reason_of(engine, request(engine, "sec1", "x1", "social")) ==
+            SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
+        "matrix");
+
+  /* Reassignment between two decisions. */
+  CHECK(socle_engine_assign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK, "assign");
+  CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_ALLOWED,
+        "after assign");
+  CHECK(socle_engine_unassign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK, "unassign");
+  CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+        "after unassign");
+
+  /* A masked item: the author keeps access; the placeholder is signalled. */
+  CHECK(socle_engine_set_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE, NULL,
+                              0, &revision, NULL) == SOCLE_OK,
+        "set mask");
+  socle_access_request r = request(engine, "sw2", "x1", "social");
+  r.item = "doc-1";
+  r.item_len = 5;
+  r.author = id_of(socle_engine_professional_id, engine, "sw1");
+  socle_decision d;
+  CHECK(socle_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
+  CHECK(d.reason == SOCLE_REASON_MASKED, "masked: %s", socle_reason_name(d.reason));
+  CHECK(d.obligations == (SOCLE_OBLIGATION_LOG | SOCLE_OBLIGATION_SHOW_PLACEHOLDER), "placeholder");
+  CHECK(d.revision == revision, "decision revision");
+  r.actor = r.author;
+  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED, "author");
+  CHECK(socle_engine_revoke_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
+                                 NULL, 0, &revision, NULL) == SOCLE_OK,
+        "revoke mask");
+  r.actor = id_of(socle_engine_professional_id, engine, "sw2");
+  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED, "unmasked");
+
+  /* Blocks. */
+  CHECK(socle_engine_block(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK, "block");
+  CHECK(reason_of(engine, request(engine, "sw2", "x1", "social")) == SOCLE_REASON_BLOCKED,
+        "blocked");
+  CHECK(socle_engine_unblock(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK, "unblock");
+
+  /* Break-the-glass, expiring at the exact second. */
+  int64_t expires = 0;
+  status = socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"),
+                                         S("Appel de nuit"), 3600, &expires, &revision, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  CHECK(expires == t0 + 3600, "expires at %lld", (long long)expires);
+  r = request(engine, "sw3", "x1", "social");
+  CHECK(socle_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
+  CHECK(d.reason == SOCLE_REASON_ALLOWED_BREAK_GLASS, "break-glass: %s",
+        socle_reason_name(d.reason));
+  CHECK((d.obligations & (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
+                          SOCLE_OBLIGATION_OPEN_REVIEW)) ==
+            (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
+             SOCLE_OBLIGATION_OPEN_REVIEW),
+        "break-glass obligations");
+  r.time_unix_seconds = expires - 1;
+  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "one second before");
+  r.time_unix_seconds = expires;
+  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "at the second");
+  socle_engine_set_time(engine, expires);
+  r.time_unix_seconds = 0;
+  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "by the engine's clock");
+
+  /* An objection while a session is open ends it; refusals change nothing. */
+  CHECK(socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"), 0,
+                                      NULL, &revision, NULL) == SOCLE_OK,
+        "reopen");
+  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "reopened");
+  CHECK(socle_engine_record_emergency_objection(engine, S("x1"), &revision, NULL) == SOCLE_OK,
+        "objection");
+  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "ended by the objection");
+  const uint64_t before = socle_engine_revision(engine);
+  status = socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"), 0,
+                                         NULL, NULL, &error);
+  CHECK(status == SOCLE_E_PERMISSION_DENIED, "%s", socle_status_name(status));
+  CHECK(error != NULL && strstr(socle_error_message(error), "objected") != NULL, "message");
+  socle_error_free(error);
+  status = socle_engine_open_break_glass(engine, S("sw3"), S("x2"), S("astreinte"), S("Encore"),
+                                         -60, NULL, NULL, &error);
+  CHECK(status == SOCLE_E_OUT_OF_RANGE, "negative duration: %s", socle_status_name(status));
+  socle_error_free(error);
+  CHECK(socle_engine_revision(engine) == before, "revision unchanged");
+
+  /* Bad requests: clear errors, a denial with invalid_request. */
+  r = request(engine, "sw1", "x1", "social");
+  r.person = 424242;
+  status = socle_engine_decide(engine, &r, &d, &error);
+  CHECK(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
+  CHECK(error != NULL && strstr(socle_error_message(error), "person") != NULL, "names the field");
+  CHECK(d.effect == SOCLE_EFFECT_DENY && d.reason == SOCLE_REASON_INVALID_REQUEST, "invalid");
+  socle_error_free(error);
+  r = request(engine, "sw1", "x1", "social");
+  r.version = 0;
+  CHECK(socle_engine_decide(engine, &r, &d, NULL) == SOCLE_E_INVALID_ARGUMENT, "version 0");
+  uint32_t id = 0;
+  CHECK(socle_engine_person_id(engine, S("nobody"), &id, NULL) == SOCLE_E_NOT_FOUND, "lookup");
+  CHECK(id == SOCLE_NO_ID, "no id");
+  CHECK(socle_engine_purpose_id(engine, S("astrologie"), &id, NULL) == SOCLE_E_NOT_FOUND,
+        "purpose");
+  CHECK(socle_engine_upsert_professional(engine, S("p9"), S("astronaut"), S("t1"), 0, NULL,
+                                         &error) == SOCLE_E_NOT_FOUND,
+        "unknown role");
+  CHECK(error != NULL && strstr(socle_error_message(error), "astronaut") != NULL, "role named");
+  socle_error_free(error);
+  CHECK(socle_engine_revision(engine) == before, "revision unchanged");
+
+  /* Explain, rule names, lists. */
+  socle_buffer text = {0};
+  r = request(engine, "sec1", "x1", "social");
+  status = socle_engine_explain(engine, &r, &d, &text, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  CHECK(text.data != NULL && strstr((const char*)text.data, "DENY (role_does_not_allow)") != NULL,
+        "explanation");
+  socle_buffer_free(&text);
+  status = socle_engine_rule_name(engine, d.rule, &text, NULL);
+  CHECK(status == SOCLE_OK && strstr((const char*)text.data, "habilitations") != NULL, "rule");
+  socle_buffer_free(&text);
+  CHECK(strcmp(socle_reason_name(SOCLE_REASON_NOT_BOUND_BY_SECRECY), "not_bound_by_secrecy") == 0,
+        "reason names");
+
+  uint32_t listed[4];
+  size_t count = 1;
+  const uint32_t sw1 = id_of(socle_engine_professional_id, engine, "sw1");
+  const uint32_t social = id_of(socle_engine_category_id, engine, "social");
+  const uint32_t purpose = id_of(socle_engine_purpose_id, engine, "accompagnement");
+  status = socle_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0, listed,
+                                     &count, NULL);
+  CHECK(status == SOCLE_E_OUT_OF_RANGE && count == 2, "too small: %s %zu",
+        socle_status_name(status), count);
+  count = 4;
+  status = socle_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0, listed,
+                                     &count, NULL);
+  CHECK(status == SOCLE_OK && count == 2, "list: %zu", count);
+  CHECK(strcmp(socle_engine_person_name(engine, listed[0]), "x1") == 0 &&
+            strcmp(socle_engine_person_name(engine, listed[1]), "x3") == 0,
+        "sorted persons");
+  CHECK(strcmp(socle_engine_professional_name(engine, sw1), "sw1") == 0, "names");
+
+  int32_t reached = 0;
+  CHECK(socle_engine_wait_for_revision(engine, socle_engine_revision(engine), 0, &reached, NULL) ==
+                SOCLE_OK &&
+            reached == 1,
+        "reached");
+  CHECK(socle_engine_wait_for_revision(engine, socle_engine_revision(engine) + 1, 5, &reached,
+                                       NULL) == SOCLE_OK &&
+            reached == 0,
+        "timeout");
+  socle_engine_free(engine);
+  socle_engine_free(NULL);
+}
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s POLICY_FILE WORKLOAD_DIR\n", argv[0]);
+    return 2;
+  }
+  socle_policy* policy = NULL;
+  socle_error* error = NULL;
+  int32_t status = socle_policy_load_file(&policy, argv[1], &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  if (policy == NULL) return 1;
+
+  socle_engine* engine = NULL;
+  status = socle_engine_new(&engine, policy, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  char professionals[4096], persons[4096];
+  snprintf(professionals, sizeof professionals, "%s/professionals.tsv", argv[2]);
+  snprintf(persons, sizeof persons, "%s/persons.tsv", argv[2]);
+  uint64_t revision = 0;
+  status = socle_engine_load_tsv_files(engine, professionals, persons, &revision, &error);
+  CHECK_OK(status, error);
+  socle_error_free(error);
+  CHECK(revision == 102000, "revision %llu", (unsigned long long)revision);
+
+  uint32_t purpose = SOCLE_NO_ID;
+  CHECK(socle_engine_purpose_id(engine, "accompagnement", 14, &purpose, NULL) == SOCLE_OK,
+        "purpose");
+  decide_workload(engine, argv[2], "requests_allowed.tsv", purpose);
+  decide_workload(engine, argv[2], "requests_denied.tsv", purpose);
+  decide_workload(engine, argv[2], "requests_mixed.tsv", purpose);
+  socle_engine_free(engine);
+
+  scenario(policy);
+  socle_policy_free(policy);
+  if (failures != 0) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("access C ABI: all checks passed\n");
+  return 0;
+}
