@@ -407,7 +407,7 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
 
   if (r.kind != EntryKind::kWorkingNote) {
     add("working_note", true, rule_name(RuleKind::kEntryKind, kRuleIndexNone),
-        absl::StrCat("the entry is a ", kind, ", not a working note"));
+        absl::StrCat("the entry is of kind ", kind, ", not a working note"));
   } else {
     const bool own = r.author == r.actor;
     add("working_note", own, rule_name(RuleKind::kEntryKind, kRuleIndexNone),

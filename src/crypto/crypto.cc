@@ -231,7 +231,8 @@ class FastStream {
   }
 
   void Refill() {
-    if (++blocks_since_seed_ > kBlocksPerSeed) Reseed(), blocks_since_seed_ = 1;
+    if (blocks_since_seed_ == kBlocksPerSeed) Reseed();
+    ++blocks_since_seed_;
     // Fast key erasure: the stream's first 32 bytes replace the seed, so the bytes already
     // handed out cannot be recomputed from the state left in memory.
     uint8_t stream[crypto_stream_chacha20_ietf_KEYBYTES + kBlockBytes];

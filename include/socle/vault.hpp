@@ -1,0 +1,248 @@
+// socle/vault.hpp: keys, encryption at rest and crypto-shredding.
+//
+// The vault keeps one random 32-byte data key per person, wrapped (encrypted) by a master key
+// that never leaves its KeyProvider, and encrypts a person's records under that data key with
+// XChaCha20-Poly1305. The associated data binds every ciphertext to its tenant, person, record
+// and schema version, so a ciphertext copied to another person or record does not open. Wrapped
+// keys live in an SQLite database (secure_delete on), apart from the records themselves, which
+// stay in the vendor's store. Erasing a person's key (ShredPerson) makes every record sealed for
+// them unreadable, wherever copies of the ciphertext went. Rotating the master key re-wraps
+// every key in one transaction without touching the data. The vault also holds the versioned
+// pseudonymisation master secrets (PseudonymSecretSource), in their own table, wrapped the same
+// way and never mixed with data keys.
+//
+// Key providers: KeyFileProvider (a passphrase-protected file, Argon2id; the embedded default)
+// or your own implementation of KeyProvider over an HSM or a KMS (the C ABI offers the same
+// through callbacks). docs/keys.md describes the formats and the threat model.
+//
+// Errors: any failed unwrap or decryption (wrong passphrase, altered byte, wrong person or
+// record, a shredded key re-created since) is VERIFICATION_FAILED with one generic message.
+// Opening a record of a person who has no key (never sealed for, or shredded) is NOT_FOUND.
+// No message ever contains a key, a passphrase, a person id or a record id.
+//
+// Thread safety: each class below states its own. The option and reference structs are plain
+// values (not synchronised).
+#ifndef SOCLE_VAULT_HPP_
+#define SOCLE_VAULT_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "socle/clock.hpp"
+#include "socle/export.hpp"
+#include "socle/pseudonym_secrets.hpp"
+#include "socle/secret_bytes.hpp"
+
+namespace socle {
+
+// Data keys, tenant lookup keys and pseudonymisation secrets are all this long.
+inline constexpr size_t kVaultKeyBytes = 32;
+
+// Where master keys live. A provider wraps and unwraps 32-byte keys under a numbered version of
+// one master key; the master key itself never leaves it. `associated_data` must be bound to the
+// wrapped bytes (an AEAD's associated data, a KMS encryption context): unwrapping with any
+// other associated data must fail. The vault passes a label, the master key id and version, the
+// tenant and what the key is for (docs/keys.md, "Associated data").
+//
+// Thread safety: implementations must be safe for concurrent use; the vault calls them from
+// any thread.
+class SOCLE_CXX_API KeyProvider {
+ public:
+  virtual ~KeyProvider() = default;
+  // A stable, public identifier of the master key (all versions). A vault database is bound to
+  // one key id when it is created. Never secret.
+  virtual std::string KeyId() const = 0;
+  // The version that wraps new keys (versions start at 1).
+  virtual absl::StatusOr<uint32_t> CurrentVersion() const = 0;
+  virtual absl::StatusOr<std::vector<uint8_t>> Wrap(
+      uint32_t version, const SecretBytes& key,
+      absl::Span<const uint8_t> associated_data) const = 0;
+  // VERIFICATION_FAILED with no detail for any failure to authenticate (wrong version, altered
+  // bytes, other associated data).
+  virtual absl::StatusOr<SecretBytes> Unwrap(uint32_t version, absl::Span<const uint8_t> wrapped,
+                                             absl::Span<const uint8_t> associated_data) const = 0;
+  // Creates a new master key version, makes it current and returns it. UNSUPPORTED when the
+  // provider's versions are managed outside socle (the vault then re-wraps under whatever
+  // CurrentVersion() says).
+  virtual absl::StatusOr<uint32_t> Rotate() = 0;
+  // Destroys every version older than `version`. UNSUPPORTED likewise.
+  virtual absl::Status RetireVersionsBefore(uint32_t version) = 0;
+};
+
+// Argon2id cost of a key file. The named sets are libsodium's.
+struct SOCLE_CXX_API PassphraseKdfParams {
+  uint64_t opslimit = 3;
+  uint64_t memlimit_bytes = 256ull << 20;
+
+  // The default of new key files: about 0.5 s and 256 MiB on one core (benchmarks/).
+  static constexpr PassphraseKdfParams Moderate() { return {3, 256ull << 20}; }
+  static constexpr PassphraseKdfParams Interactive() { return {2, 64ull << 20}; }
+  static constexpr PassphraseKdfParams Sensitive() { return {4, 1ull << 30}; }
+  // libsodium's minimum: for tests only, never for a real key file.
+  static constexpr PassphraseKdfParams MinimumForTests() { return {1, 8192}; }
+};
+
+// A passphrase shorter than this is refused when a key file is created or re-protected.
+inline constexpr size_t kMinPassphraseBytes = 8;
+
+struct SOCLE_CXX_API KeyFileOptions {
+  // Used by Create and ChangePassphrase; Open reads the parameters stored in the file.
+  PassphraseKdfParams kdf = PassphraseKdfParams::Moderate();
+  // Timestamps written into the file; nullptr means Clock::Real().
+  const Clock* clock = nullptr;
+};
+
+// The embedded default provider: master key versions in a file encrypted under a key derived
+// from a passphrase with Argon2id (the parameters and the salt are stored in the file, so a
+// file keeps opening after the defaults change). The file starts with the magic "SOCLEKEY",
+// is written atomically (temporary file, fsync, rename) with permissions 0600, and holds no
+// secret in clear. A wrong passphrase and a damaged file are the same VERIFICATION_FAILED.
+// Wrap/Unwrap use XChaCha20-Poly1305 under the master key version named.
+//
+// Thread safety: safe for concurrent use. Rotate, RetireVersionsBefore and ChangePassphrase
+// rewrite the file; do not let two processes rewrite the same key file at once.
+class SOCLE_CXX_API KeyFileProvider final : public KeyProvider {
+ public:
+  // Creates a new key file at `path` (ALREADY_EXISTS if there is one) with a random key id and
+  // master key version 1.
+  static absl::StatusOr<std::unique_ptr<KeyFileProvider>> Create(
+      const std::string& path, const SecretBytes& passphrase, const KeyFileOptions& options = {});
+  // Opens and unlocks an existing key file (its Argon2id cost is paid here).
+  static absl::StatusOr<std::unique_ptr<KeyFileProvider>> Open(const std::string& path,
+                                                               const SecretBytes& passphrase,
+                                                               const KeyFileOptions& options = {});
+  ~KeyFileProvider() override;
+  KeyFileProvider(const KeyFileProvider&) = delete;
+  KeyFileProvider& operator=(const KeyFileProvider&) = delete;
+
+  std::string KeyId() const override;
+  absl::StatusOr<uint32_t> CurrentVersion() const override;
+  absl::StatusOr<std::vector<uint8_t>> Wrap(
+      uint32_t version, const SecretBytes& key,
+      absl::Span<const uint8_t> associated_data) const override;
+  absl::StatusOr<SecretBytes> Unwrap(uint32_t version, absl::Span<const uint8_t> wrapped,
+                                     absl::Span<const uint8_t> associated_data) const override;
+  absl::StatusOr<uint32_t> Rotate() override;
+  absl::Status RetireVersionsBefore(uint32_t version) override;
+
+  // Re-protects the file under a new passphrase, a new salt and `kdf` (the master keys do not
+  // change, so no database needs re-wrapping).
+  absl::Status ChangePassphrase(const SecretBytes& new_passphrase, const PassphraseKdfParams& kdf);
+  // The Argon2id parameters stored in the file.
+  PassphraseKdfParams kdf_params() const;
+  // The versions the file holds, oldest first.
+  std::vector<uint32_t> versions() const;
+  const std::string& path() const;
+
+ private:
+  struct State;
+  explicit KeyFileProvider(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+struct SOCLE_CXX_API VaultOptions {
+  // Timestamps of new keys and the age of cached keys; nullptr means Clock::Real().
+  const Clock* clock = nullptr;
+  // How many persons' unwrapped data keys stay in memory (0 turns the cache off). A cached key
+  // is wiped when it is evicted, expires, or its person is shredded.
+  size_t cache_capacity = 4096;
+  // How long an unwrapped key stays cached after it was unwrapped. It bounds how long another
+  // process that shares the database may still read a person shredded elsewhere.
+  absl::Duration cache_ttl = absl::Minutes(5);
+};
+
+// Which record a ciphertext belongs to. Ids are opaque bytes of 1 to 256 bytes (the record id
+// may be empty); they are bound into the ciphertext, never stored by the vault. The fields are
+// views: the strings they point to must outlive every use of the RecordRef.
+struct SOCLE_CXX_API RecordRef {
+  absl::string_view person_id;
+  absl::string_view record_id;
+  uint32_t schema_version = 1;
+};
+
+// Bytes a sealed record adds to its plaintext: a 5-byte header (format byte 0x01, the data key
+// version as 4 bytes big-endian), a 24-byte nonce and a 16-byte tag.
+inline constexpr size_t kSealedRecordOverhead = 45;
+
+struct SOCLE_CXX_API RotationReport {
+  uint32_t master_version = 0;  // the version every key is now wrapped under
+  size_t rewrapped = 0;         // keys re-wrapped (all tenants of the database)
+  bool retired_previous = false;
+};
+
+// The vault of one tenant (an organisation: a CCAS, a département) over one SQLite database.
+// Several tenants may share a database; each vault sees only its own tenant's keys, and a
+// tenant's person index is keyed by a secret of that tenant, so the database holds no person
+// id in clear.
+//
+// Thread safety: a Vault is safe for concurrent use. Seal and Open of persons whose keys are
+// cached take a shared lock only; database work is serialised by one mutex; rotation runs
+// while other threads keep sealing and opening. Other processes may open the same database
+// (SQLite WAL); their caches see a shred of this process only after cache_ttl.
+class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
+ public:
+  // Opens the vault database at `db_path` for `tenant` (1 to 128 bytes), creating the database
+  // (permissions 0600) and the tenant's keys if missing. FAILED_PRECONDITION when the database
+  // is bound to another master key id or is not a vault database; UNSUPPORTED for a newer
+  // schema; VERIFICATION_FAILED when `provider` cannot unwrap the tenant's keys.
+  static absl::StatusOr<std::unique_ptr<Vault>> Load(std::shared_ptr<KeyProvider> provider,
+                                                     const std::string& db_path,
+                                                     absl::string_view tenant,
+                                                     const VaultOptions& options = {});
+  ~Vault() override;
+  Vault(const Vault&) = delete;
+  Vault& operator=(const Vault&) = delete;
+
+  // Encrypts `plaintext` for `record`, creating the person's data key on first use. Returns
+  // header || nonce || ciphertext || tag (kSealedRecordOverhead bytes more than the plaintext).
+  absl::StatusOr<std::vector<uint8_t>> Seal(const RecordRef& record,
+                                            absl::Span<const uint8_t> plaintext);
+  // Decrypts what Seal returned for the same record. VERIFICATION_FAILED for any altered,
+  // truncated or misplaced ciphertext; NOT_FOUND when the person has no key (shredded).
+  absl::StatusOr<SecretBytes> Open(const RecordRef& record, absl::Span<const uint8_t> sealed);
+
+  // Crypto-shredding: deletes the person's wrapped keys (secure_delete overwrites them), wipes
+  // them from the cache and checkpoints the WAL so no copy stays in the -wal file. Every record
+  // sealed for the person becomes unreadable for good. NOT_FOUND when the person has no key.
+  absl::Status ShredPerson(absl::string_view person_id);
+
+  // Asks the provider for a new master key version (or takes its current one when it manages
+  // versions itself), then re-wraps every key of the database under it in one transaction; the
+  // records are not touched. With `retire_previous`, the provider then destroys older versions
+  // (only do this when no other database still uses them).
+  absl::StatusOr<RotationReport> RotateMasterKey(bool retire_previous);
+
+  // Pseudonymisation master secrets (versions start at 1; the first is created by Load).
+  absl::StatusOr<uint32_t> CurrentPseudonymVersion() const override;
+  absl::StatusOr<SecretBytes> PseudonymMasterSecret(uint32_t version) const override;
+  // Adds a new random version and makes it current.
+  absl::StatusOr<uint32_t> RotatePseudonymSecret();
+  // Deletes an old version for good (NOT_FOUND afterwards). FAILED_PRECONDITION for the current
+  // version.
+  absl::Status DestroyPseudonymSecret(uint32_t version);
+
+  // The integrity check and restore test (GDPR art. 32(1)(b)-(d)): runs SQLite's
+  // integrity_check and unwraps every key of this tenant. DATA_LOSS naming how many keys failed.
+  absl::Status Verify() const;
+
+  const std::string& tenant() const;
+  // How many persons' keys are cached now (for tests and monitoring).
+  size_t cached_keys() const;
+
+ private:
+  struct State;
+  explicit Vault(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace socle
+
+#endif  // SOCLE_VAULT_HPP_

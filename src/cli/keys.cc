@@ -1,0 +1,238 @@
+// `socle keys init|rotate|shred`: the vault's key file and database from the command line.
+//
+// The passphrase comes from the environment variable SOCLE_PASSPHRASE or from the first line
+// of standard input (without echo on a terminal), never from the command line, where `ps` and
+// shell histories would show it.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "socle/error.hpp"
+#include "socle/secret_bytes.hpp"
+#include "socle/vault.hpp"
+
+namespace socle::cli {
+
+int Keys(const std::vector<std::string>& args, Io io);
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: socle keys init   --key-file FILE --db DB [--tenant T] [--kdf moderate|interactive|"
+    "sensitive]\n"
+    "       socle keys rotate --key-file FILE --db DB [--tenant T] [--keep-old]\n"
+    "       socle keys shred  --key-file FILE --db DB --person ID [--tenant T]\n"
+    "\n"
+    "The passphrase is read from SOCLE_PASSPHRASE, or else from the first line of standard\n"
+    "input; never from the command line. The tenant defaults to 'default'.\n";
+
+constexpr size_t kMaxPassphraseBytes = 1024;
+
+struct Flags {
+  std::string command;
+  std::string key_file;
+  std::string db;
+  std::string tenant = "default";
+  std::string person;
+  std::string kdf = "moderate";
+  bool keep_old = false;
+};
+
+int Usage(Io io, const std::string& problem) {
+  io.err << "socle keys: " << problem << "\n" << kUsage;
+  return kExitUsage;
+}
+
+// Parses `--name value` and `--name=value`; returns an empty string on success, else the
+// problem (which never repeats a value: a misplaced passphrase must not be echoed).
+std::string Parse(const std::vector<std::string>& args, Flags& flags) {
+  if (args.empty()) return "missing subcommand";
+  flags.command = args[0];
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::string value;
+    bool has_value = false;
+    const size_t eq = name.find('=');
+    if (name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    if (name == "--passphrase" || name == "--password") {
+      return "the passphrase is never taken from the command line: use SOCLE_PASSPHRASE or "
+             "standard input";
+    }
+    if (name == "--keep-old") {
+      if (has_value) return "--keep-old takes no value";
+      flags.keep_old = true;
+      continue;
+    }
+    std::string* target = nullptr;
+    if (name == "--key-file") target = &flags.key_file;
+    if (name == "--db") target = &flags.db;
+    if (name == "--tenant") target = &flags.tenant;
+    if (name == "--person") target = &flags.person;
+    if (name == "--kdf") target = &flags.kdf;
+    if (target == nullptr) return "unexpected argument at position " + std::to_string(i + 1);
+    if (!has_value) {
+      if (i + 1 >= args.size()) return name + " needs a value";
+      value = args[++i];
+    }
+    *target = value;
+  }
+  if (flags.key_file.empty()) return "--key-file is required";
+  if (flags.db.empty()) return "--db is required";
+  return "";
+}
+
+// Reads the passphrase into wiped memory, one byte at a time so no growing buffer leaves
+// copies behind.
+absl::StatusOr<SecretBytes> ReadPassphrase(Io io) {
+  if (const char* env = std::getenv("SOCLE_PASSPHRASE"); env != nullptr && *env != '\0') {
+    return SecretBytes(absl::string_view(env));
+  }
+  const bool terminal = isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  if (terminal) {
+    io.err << "passphrase: " << std::flush;
+    if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  }
+  SecretBytes buffer(kMaxPassphraseBytes);
+  size_t n = 0;
+  bool too_long = false;
+  for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar()) {
+    if (n < buffer.size()) {
+      buffer.data()[n++] = static_cast<uint8_t>(c);
+    } else {
+      too_long = true;
+    }
+  }
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    io.err << "\n";
+  }
+  if (n > 0 && buffer.data()[n - 1] == '\r') --n;
+  if (too_long) {
+    return MakeError(ErrorCode::kInvalidArgument, "the passphrase is longer than 1024 bytes");
+  }
+  if (n == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "no passphrase: set SOCLE_PASSPHRASE or write it on standard input");
+  }
+  return SecretBytes(buffer.data(), n);
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (ErrorCodeOf(status)) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kNotFound:
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kVerificationFailed:
+    case ErrorCode::kParse:
+    case ErrorCode::kFailedPrecondition:
+    case ErrorCode::kUnsupported:
+      return kExitInvalidInput;
+    default:
+      return kExitFailure;
+  }
+}
+
+int Fail(Io io, const absl::Status& status) {
+  io.err << "socle keys: " << ErrorCodeName(ErrorCodeOf(status)) << ": " << status.message()
+         << "\n";
+  return ExitCodeFor(status);
+}
+
+std::string Mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+int Init(const Flags& flags, const SecretBytes& passphrase, Io io) {
+  KeyFileOptions options;
+  if (flags.kdf == "moderate") {
+    options.kdf = PassphraseKdfParams::Moderate();
+  } else if (flags.kdf == "interactive") {
+    options.kdf = PassphraseKdfParams::Interactive();
+  } else if (flags.kdf == "sensitive") {
+    options.kdf = PassphraseKdfParams::Sensitive();
+  } else {
+    return Usage(io, "--kdf must be moderate, interactive or sensitive");
+  }
+  auto provider = KeyFileProvider::Create(flags.key_file, passphrase, options);
+  if (!provider.ok()) return Fail(io, provider.status());
+  const std::string key_id = (*provider)->KeyId();
+  auto vault =
+      Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
+  if (!vault.ok()) {
+    io.err << "socle keys: the key file " << flags.key_file
+           << " was created, but the database could not be prepared\n";
+    return Fail(io, vault.status());
+  }
+  io.out << "key file " << flags.key_file << " created: master key " << key_id
+         << ", version 1, Argon2id opslimit " << options.kdf.opslimit << ", memlimit "
+         << Mebibytes(options.kdf.memlimit_bytes) << "\n"
+         << "vault database " << flags.db << " ready for tenant " << flags.tenant << "\n";
+  return kExitOk;
+}
+
+absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Flags& flags,
+                                                 const SecretBytes& passphrase) {
+  auto provider = KeyFileProvider::Open(flags.key_file, passphrase);
+  if (!provider.ok()) return provider.status();
+  return Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
+}
+
+int Rotate(const Flags& flags, const SecretBytes& passphrase, Io io) {
+  auto vault = OpenVault(flags, passphrase);
+  if (!vault.ok()) return Fail(io, vault.status());
+  const auto report = (*vault)->RotateMasterKey(/*retire_previous=*/!flags.keep_old);
+  if (!report.ok()) return Fail(io, report.status());
+  io.out << "master key version " << report->master_version << ": " << report->rewrapped
+         << " keys re-wrapped; "
+         << (report->retired_previous ? "older versions destroyed" : "older versions kept") << "\n";
+  return kExitOk;
+}
+
+int Shred(const Flags& flags, const SecretBytes& passphrase, Io io) {
+  if (flags.person.empty()) return Usage(io, "--person is required");
+  auto vault = OpenVault(flags, passphrase);
+  if (!vault.ok()) return Fail(io, vault.status());
+  const absl::Status shredded = (*vault)->ShredPerson(flags.person);
+  if (!shredded.ok()) return Fail(io, shredded);
+  // The person id is not repeated: this output may end up in a log.
+  io.out << "person key shredded: every record sealed for this person is unreadable\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+// `args` are the words after `socle keys`.
+int Keys(const std::vector<std::string>& args, Io io) {
+  if (!args.empty() && (args[0] == "help" || args[0] == "--help" || args[0] == "-h")) {
+    io.out << kUsage;
+    return kExitOk;
+  }
+  Flags flags;
+  const std::string problem = Parse(args, flags);
+  if (!problem.empty()) return Usage(io, problem);
+  if (flags.command != "init" && flags.command != "rotate" && flags.command != "shred") {
+    return Usage(io, "unknown subcommand");
+  }
+  if (flags.command == "shred" && flags.person.empty()) return Usage(io, "--person is required");
+  auto passphrase = ReadPassphrase(io);
+  if (!passphrase.ok()) return Fail(io, passphrase.status());
+  if (flags.command == "init") return Init(flags, *passphrase, io);
+  if (flags.command == "rotate") return Rotate(flags, *passphrase, io);
+  return Shred(flags, *passphrase, io);
+}
+
+}  // namespace socle::cli

@@ -1,0 +1,154 @@
+#include "vault/sqlite.h"
+
+#include <string>
+
+#include "core/status_macros.h"
+#include "socle/error.hpp"
+#include "vault/file_util.h"
+
+namespace socle::vault_internal {
+
+absl::Status SqliteError(int rc, absl::string_view what) {
+  ErrorCode code = ErrorCode::kIo;
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = ErrorCode::kResourceExhausted;
+      break;
+    case SQLITE_NOMEM:
+      code = ErrorCode::kNoMemory;
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      code = ErrorCode::kDataLoss;
+      break;
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:
+      code = ErrorCode::kInternal;
+      break;
+    default:
+      break;
+  }
+  return MakeError(code, "vault database: " + std::string(what) + ": " + sqlite3_errstr(rc));
+}
+
+absl::Status Statement::Bind(int index, int64_t value) {
+  const int rc = sqlite3_bind_int64(stmt_, index, value);
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "bind");
+}
+
+absl::Status Statement::Bind(int index, absl::string_view text) {
+  const int rc =
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "bind");
+}
+
+absl::Status Statement::Bind(int index, absl::Span<const uint8_t> blob) {
+  static const uint8_t kEmpty = 0;  // a zero-length blob, not NULL
+  const int rc = sqlite3_bind_blob(stmt_, index, blob.empty() ? &kEmpty : blob.data(),
+                                   static_cast<int>(blob.size()), SQLITE_STATIC);
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "bind");
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(rc, "step");
+}
+
+absl::Status Statement::Run() {
+  for (;;) {
+    SOCLE_ASSIGN_OR_RETURN(const bool row, Step());
+    if (!row) return absl::OkStatus();
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::Text(int column) const {
+  const auto* p = sqlite3_column_text(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
+}
+
+std::vector<uint8_t> Statement::Blob(int column) const {
+  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::vector<uint8_t>() : std::vector<uint8_t>(p, p + n);
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  SOCLE_RETURN_IF_ERROR(CreatePrivateFileIfMissing(path));
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    return MakeError(rc == SQLITE_CANTOPEN ? ErrorCode::kIo : ErrorCode::kDataLoss,
+                     "cannot open the vault database '" + path + "': " + sqlite3_errstr(rc));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  return std::unique_ptr<Database>(new Database(db));
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+absl::Status Database::Exec(const char* sql) {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "exec");
+}
+
+absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, "prepare");
+  return std::make_unique<Statement>(db_, stmt);
+}
+
+absl::StatusOr<int64_t> Database::QueryInt(const char* sql) {
+  SOCLE_ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
+  SOCLE_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+  return row ? stmt->Int(0) : 0;
+}
+
+absl::StatusOr<std::string> Database::QueryText(const char* sql) {
+  SOCLE_ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
+  SOCLE_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+  return row ? stmt->Text(0) : std::string();
+}
+
+absl::Status Database::CheckpointTruncate() {
+  int wal_frames = 0;
+  int checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames,
+                                           &checkpointed);
+  if (rc == SQLITE_BUSY) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "vault database: another connection kept the WAL checkpoint from "
+                     "completing; the next checkpoint will finish it");
+  }
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "checkpoint");
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
+  SOCLE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return std::unique_ptr<Transaction>(new Transaction(db));
+}
+
+Transaction::~Transaction() {
+  if (!done_) db_.Exec("ROLLBACK").IgnoreError();
+}
+
+absl::Status Transaction::Commit() {
+  SOCLE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  done_ = true;
+  return absl::OkStatus();
+}
+
+}  // namespace socle::vault_internal

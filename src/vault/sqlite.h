@@ -1,0 +1,106 @@
+// A thin RAII layer over SQLite for the vault: one connection, prepared statements that reset
+// themselves after each use (an unreset SELECT would pin a read transaction and block WAL
+// checkpoints), and IMMEDIATE transactions that roll back unless committed. Error messages
+// carry SQLite's generic text for the result code (sqlite3_errstr), never data.
+//
+// Thread safety: none. The vault serialises every use of a Database and its statements with
+// one mutex.
+#ifndef SOCLE_SRC_VAULT_SQLITE_H_
+#define SOCLE_SRC_VAULT_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace socle::vault_internal {
+
+absl::Status SqliteError(int rc, absl::string_view what);
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds by 1-based index. Text and blobs are copied by SQLite (SQLITE_TRANSIENT is not
+  // needed: the statement always runs before the caller's buffers go away).
+  absl::Status Bind(int index, int64_t value);
+  absl::Status Bind(int index, absl::string_view text);
+  absl::Status Bind(int index, absl::Span<const uint8_t> blob);
+
+  // Steps once: true with a row, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps to the end (an INSERT, UPDATE or DELETE).
+  absl::Status Run();
+  // Clears the bindings and resets, releasing any read lock.
+  void Reset();
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string Text(int column) const;
+  std::vector<uint8_t> Blob(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// Resets a statement when the scope ends.
+class StatementUse {
+ public:
+  explicit StatementUse(Statement& s) : s_(s) { s_.Reset(); }
+  ~StatementUse() { s_.Reset(); }
+  Statement* operator->() { return &s_; }
+  Statement& operator*() { return s_; }
+
+ private:
+  Statement& s_;
+};
+
+class Database {
+ public:
+  // Opens (creating if missing, with mode 0600) the database at `path`.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  absl::Status Exec(const char* sql);
+  absl::StatusOr<std::unique_ptr<Statement>> Prepare(const char* sql);
+  // The integer a one-value PRAGMA or SELECT returns.
+  absl::StatusOr<int64_t> QueryInt(const char* sql);
+  absl::StatusOr<std::string> QueryText(const char* sql);
+  int Changes() const { return sqlite3_changes(db_); }
+  // PRAGMA wal_checkpoint(TRUNCATE): copies the WAL into the database and truncates it to zero
+  // bytes. FAILED_PRECONDITION when another connection's reader kept it from completing.
+  absl::Status CheckpointTruncate();
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// BEGIN IMMEDIATE now; ROLLBACK when destroyed unless Commit() succeeded.
+class Transaction {
+ public:
+  static absl::StatusOr<std::unique_ptr<Transaction>> Begin(Database& db);
+  ~Transaction();
+  absl::Status Commit();
+
+ private:
+  explicit Transaction(Database& db) : db_(db) {}
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace socle::vault_internal
+
+#endif  // SOCLE_SRC_VAULT_SQLITE_H_

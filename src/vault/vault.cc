@@ -1,0 +1,748 @@
+// The vault (socle/vault.hpp): person data keys and pseudonymisation secrets wrapped by a
+// provider's master key, kept in SQLite, cached unwrapped in memory.
+#include "socle/vault.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "core/status_macros.h"
+#include "crypto/crypto.h"
+#include "socle/error.hpp"
+#include "vault/format.h"
+#include "vault/key_cache.h"
+#include "vault/sqlite.h"
+
+namespace socle {
+
+using vault_internal::Database;
+using vault_internal::KeyCache;
+using vault_internal::KeyKind;
+using vault_internal::PersonTag;
+using vault_internal::Statement;
+using vault_internal::StatementUse;
+using vault_internal::Transaction;
+
+namespace {
+
+constexpr int64_t kApplicationId = 0x534f4356;  // "SOCV": PRAGMA application_id of a vault
+constexpr int64_t kSchemaVersion = 1;           // PRAGMA user_version
+constexpr int64_t kRewrapBatch = 256;
+
+// Ordinary rowid tables on purpose: in a WITHOUT ROWID table (an index b-tree) interior pages
+// hold whole copies of rows as divider keys, and a deleted row's copy may stay there, wrapped
+// key included. Here interior pages hold rowids only; the unique indexes repeat the tenant and
+// the person tag (a keyed hash), never key material.
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE meta (
+  name TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL);
+CREATE TABLE tenant_keys (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL UNIQUE,
+  master_version INTEGER NOT NULL,
+  wrapped BLOB NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE person_keys (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  person_tag BLOB NOT NULL,
+  key_version INTEGER NOT NULL,
+  master_version INTEGER NOT NULL,
+  wrapped BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (tenant, person_tag, key_version));
+CREATE TABLE pseudonym_secrets (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  master_version INTEGER NOT NULL,
+  wrapped BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (tenant, version));
+)sql";
+
+// Every wrapped-key table read the same way by rotation and verification:
+// id, tenant, subject, subject_version, master_version, wrapped.
+struct KeyTable {
+  const char* name;
+  KeyKind kind;
+  const char* columns;
+};
+constexpr KeyTable kKeyTables[] = {
+    {"tenant_keys", KeyKind::kTenantLookup, "id, tenant, X'', 0, master_version, wrapped"},
+    {"person_keys", KeyKind::kPersonData,
+     "id, tenant, person_tag, key_version, master_version, wrapped"},
+    {"pseudonym_secrets", KeyKind::kPseudonymSecret,
+     "id, tenant, X'', version, master_version, wrapped"},
+};
+
+struct KeyRow {
+  int64_t id = 0;
+  std::string tenant;
+  std::vector<uint8_t> subject;
+  uint32_t subject_version = 0;
+  uint32_t master_version = 0;
+  std::vector<uint8_t> wrapped;
+};
+
+KeyRow ReadKeyRow(const Statement& s) {
+  return KeyRow{s.Int(0),
+                s.Text(1),
+                s.Blob(2),
+                static_cast<uint32_t>(s.Int(3)),
+                static_cast<uint32_t>(s.Int(4)),
+                s.Blob(5)};
+}
+
+absl::Status VerificationFailed() {
+  return MakeError(ErrorCode::kVerificationFailed, "verification failed");
+}
+
+absl::Status NoPersonKey() {
+  return MakeError(ErrorCode::kNotFound, "no data key for this person: never created, or shredded");
+}
+
+absl::Status NotAVault(const std::string& path) {
+  return MakeError(ErrorCode::kFailedPrecondition, "'" + path + "' is not a socle vault database");
+}
+
+}  // namespace
+
+struct Vault::State {
+  explicit State(const VaultOptions& o) : options(o), cache(o.cache_capacity, o.cache_ttl) {}
+
+  VaultOptions options;
+  std::shared_ptr<KeyProvider> provider;
+  std::string key_id;
+  std::string tenant;
+  std::string path;
+  const Clock* clock = nullptr;
+  SecretBytes lookup_key;  // the tenant's person-index key; immutable after Load
+
+  // Every use of the database and its statements. Declared before the statements, which must
+  // be finalised first.
+  mutable std::mutex db_mu;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Statement> select_person;
+  std::unique_ptr<Statement> insert_person;
+  std::unique_ptr<Statement> delete_person;
+  std::unique_ptr<Statement> select_pseudonym;
+  std::unique_ptr<Statement> max_pseudonym;
+  std::unique_ptr<Statement> insert_pseudonym;
+  std::unique_ptr<Statement> delete_pseudonym;
+
+  KeyCache cache;
+
+  mutable std::shared_mutex pseudonym_mu;
+  mutable absl::flat_hash_map<uint32_t, std::shared_ptr<const SecretBytes>> pseudonym_cache;
+  mutable std::atomic<uint64_t> pseudonym_epoch{0};
+  std::atomic<uint32_t> pseudonym_current{0};
+
+  int64_t NowSeconds() const { return absl::ToUnixSeconds(clock->Now()); }
+
+  std::vector<uint8_t> Ad(KeyKind kind, uint32_t master_version, absl::string_view row_tenant,
+                          absl::Span<const uint8_t> subject, uint32_t subject_version) const {
+    return vault_internal::WrapAssociatedData(kind, key_id, master_version, row_tenant, subject,
+                                              subject_version);
+  }
+
+  absl::StatusOr<std::vector<uint8_t>> Wrap(KeyKind kind, uint32_t master_version,
+                                            absl::string_view row_tenant,
+                                            absl::Span<const uint8_t> subject,
+                                            uint32_t subject_version,
+                                            const SecretBytes& key) const {
+    return provider->Wrap(master_version, key,
+                          Ad(kind, master_version, row_tenant, subject, subject_version));
+  }
+
+  absl::StatusOr<SecretBytes> Unwrap(KeyKind kind, uint32_t master_version,
+                                     absl::string_view row_tenant,
+                                     absl::Span<const uint8_t> subject, uint32_t subject_version,
+                                     absl::Span<const uint8_t> wrapped) const {
+    SOCLE_ASSIGN_OR_RETURN(SecretBytes key, provider->Unwrap(master_version, wrapped,
+                                                             Ad(kind, master_version, row_tenant,
+                                                                subject, subject_version)));
+    if (key.size() != kVaultKeyBytes) return VerificationFailed();
+    return key;
+  }
+
+  absl::Status InitSchema();
+  absl::Status BindKeyId();
+  absl::Status PrepareStatements();
+  absl::Status LoadTenantKey();
+  absl::Status EnsurePseudonymSecret();
+
+  struct PersonRow {
+    uint32_t key_version = 0;
+    uint32_t master_version = 0;
+    std::vector<uint8_t> wrapped;
+  };
+  // Caller holds db_mu.
+  absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
+  absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(absl::string_view person,
+                                                                   bool create, absl::Time now);
+  absl::StatusOr<size_t> RewrapAll(uint32_t target);
+};
+
+absl::Status Vault::State::InitSchema() {
+  // A file that is not a database fails its first query: say what it is not.
+  auto app_id = db->QueryInt("PRAGMA application_id");
+  if (!app_id.ok()) {
+    return ErrorCodeOf(app_id.status()) == ErrorCode::kDataLoss ? NotAVault(path) : app_id.status();
+  }
+  if (*app_id != 0 && *app_id != kApplicationId) return NotAVault(path);
+  // secure_delete: deleted cells and freed pages are overwritten with zeros, so a shredded
+  // key does not linger in free space. synchronous=FULL: a data key must be durable before a
+  // record sealed under it leaves this process.
+  SOCLE_RETURN_IF_ERROR(
+      db->Exec("PRAGMA secure_delete=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"));
+  SOCLE_ASSIGN_OR_RETURN(const std::string mode, db->QueryText("PRAGMA journal_mode=WAL"));
+  if (mode != "wal") {
+    return MakeError(ErrorCode::kIo, "vault database: WAL journal mode is not available");
+  }
+  SOCLE_ASSIGN_OR_RETURN(int64_t version, db->QueryInt("PRAGMA user_version"));
+  if (version == 0) {
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    // Another process may have created the schema while we waited for the write lock.
+    SOCLE_ASSIGN_OR_RETURN(version, db->QueryInt("PRAGMA user_version"));
+    if (version == 0) {
+      SOCLE_ASSIGN_OR_RETURN(const int64_t tables,
+                             db->QueryInt("SELECT count(*) FROM sqlite_schema"));
+      if (tables != 0) return NotAVault(path);
+      SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaSql));
+      SOCLE_RETURN_IF_ERROR(db->Exec("PRAGMA application_id=1397703510; PRAGMA user_version=1;"));
+      version = kSchemaVersion;
+    }
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+  }
+  static_assert(kApplicationId == 1397703510);
+  if (version > kSchemaVersion) {
+    return MakeError(ErrorCode::kUnsupported, "vault database schema version " +
+                                                  std::to_string(version) +
+                                                  " is newer than this build (1)");
+  }
+  if (version != kSchemaVersion) return NotAVault(path);
+  return absl::OkStatus();
+}
+
+absl::Status Vault::State::BindKeyId() {
+  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+  SOCLE_ASSIGN_OR_RETURN(auto select,
+                         db->Prepare("SELECT value FROM meta WHERE name = 'master_key_id'"));
+  SOCLE_ASSIGN_OR_RETURN(const bool found, select->Step());
+  if (found) {
+    const std::string bound = select->Text(0);
+    if (bound != key_id) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the vault database is bound to master key '" + bound +
+                           "', not to the provider's key '" + key_id + "'");
+    }
+    return absl::OkStatus();  // the transaction rolls back: nothing was written
+  }
+  select->Reset();
+  SOCLE_ASSIGN_OR_RETURN(
+      auto insert, db->Prepare("INSERT INTO meta (name, value) VALUES ('master_key_id', ?1)"));
+  SOCLE_RETURN_IF_ERROR(insert->Bind(1, key_id));
+  SOCLE_RETURN_IF_ERROR(insert->Run());
+  return txn->Commit();
+}
+
+absl::Status Vault::State::PrepareStatements() {
+  SOCLE_ASSIGN_OR_RETURN(select_person,
+                         db->Prepare("SELECT key_version, master_version, wrapped FROM person_keys "
+                                     "WHERE tenant = ?1 AND person_tag = ?2 "
+                                     "ORDER BY key_version DESC LIMIT 1"));
+  SOCLE_ASSIGN_OR_RETURN(
+      insert_person,
+      db->Prepare("INSERT INTO person_keys (tenant, person_tag, key_version, master_version, "
+                  "wrapped, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                  "ON CONFLICT DO NOTHING"));
+  SOCLE_ASSIGN_OR_RETURN(
+      delete_person, db->Prepare("DELETE FROM person_keys WHERE tenant = ?1 AND person_tag = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(select_pseudonym,
+                         db->Prepare("SELECT master_version, wrapped FROM pseudonym_secrets "
+                                     "WHERE tenant = ?1 AND version = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(
+      max_pseudonym,
+      db->Prepare("SELECT coalesce(max(version), 0) FROM pseudonym_secrets WHERE tenant = ?1"));
+  SOCLE_ASSIGN_OR_RETURN(
+      insert_pseudonym,
+      db->Prepare("INSERT INTO pseudonym_secrets (tenant, version, master_version, wrapped, "
+                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"));
+  SOCLE_ASSIGN_OR_RETURN(
+      delete_pseudonym,
+      db->Prepare("DELETE FROM pseudonym_secrets WHERE tenant = ?1 AND version = ?2"));
+  return absl::OkStatus();
+}
+
+absl::Status Vault::State::LoadTenantKey() {
+  SOCLE_ASSIGN_OR_RETURN(auto select, db->Prepare("SELECT master_version, wrapped FROM tenant_keys "
+                                                  "WHERE tenant = ?1"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    {
+      StatementUse use(*select);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+      SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
+      if (found) {
+        const auto master_version = static_cast<uint32_t>(use->Int(0));
+        const std::vector<uint8_t> wrapped = use->Blob(1);
+        SOCLE_ASSIGN_OR_RETURN(
+            lookup_key, Unwrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, wrapped));
+        return absl::OkStatus();
+      }
+    }
+    SecretBytes key = SecretBytes::Random(kVaultKeyBytes);
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> wrapped,
+                           Wrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key));
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(auto insert,
+                           db->Prepare("INSERT INTO tenant_keys (tenant, master_version, wrapped, "
+                                       "created_at) VALUES (?1, ?2, ?3, ?4) "
+                                       "ON CONFLICT DO NOTHING"));
+    SOCLE_RETURN_IF_ERROR(insert->Bind(1, tenant));
+    SOCLE_RETURN_IF_ERROR(insert->Bind(2, int64_t{master_version}));
+    SOCLE_RETURN_IF_ERROR(insert->Bind(3, absl::MakeConstSpan(wrapped)));
+    SOCLE_RETURN_IF_ERROR(insert->Bind(4, NowSeconds()));
+    SOCLE_RETURN_IF_ERROR(insert->Run());
+    const bool inserted = db->Changes() > 0;
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+    if (inserted) {
+      lookup_key = std::move(key);
+      return absl::OkStatus();
+    }
+    // Another process created the tenant first: read and use its key.
+  }
+  return MakeError(ErrorCode::kInternal, "vault: the tenant key could not be created");
+}
+
+absl::Status Vault::State::EnsurePseudonymSecret() {
+  uint32_t current = 0;
+  {
+    StatementUse use(*max_pseudonym);
+    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+    SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+    if (row) current = static_cast<uint32_t>(use->Int(0));
+  }
+  if (current == 0) {
+    const SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> wrapped,
+                           Wrap(KeyKind::kPseudonymSecret, master_version, tenant, {}, 1, secret));
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    {
+      StatementUse use(*insert_pseudonym);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{1}));
+      SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{master_version}));
+      SOCLE_RETURN_IF_ERROR(use->Bind(4, absl::MakeConstSpan(wrapped)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(5, NowSeconds()));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    }
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+    current = 1;  // ours, or the one another process inserted first
+  }
+  pseudonym_current.store(current, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Vault::State::PersonRow>> Vault::State::ReadPersonRow(
+    const PersonTag& tag) {
+  StatementUse use(*select_person);
+  SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+  SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+  SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
+  if (!found) return std::optional<PersonRow>();
+  return std::optional<PersonRow>(PersonRow{static_cast<uint32_t>(use->Int(0)),
+                                            static_cast<uint32_t>(use->Int(1)), use->Blob(2)});
+}
+
+absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
+    absl::string_view person, bool create, absl::Time now) {
+  const uint64_t epoch = cache.epoch();  // before the database read: see KeyCache::Insert
+  SOCLE_ASSIGN_OR_RETURN(const PersonTag tag,
+                         vault_internal::ComputePersonTag(lookup_key, tenant, person));
+  std::optional<uint32_t> failed_master_version;
+  // At most: a read that races with a rotation, a re-read, a creation that loses to another
+  // process, and its re-read.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::optional<PersonRow> row;
+    {
+      std::lock_guard lock(db_mu);
+      SOCLE_ASSIGN_OR_RETURN(row, ReadPersonRow(tag));
+    }
+    if (row.has_value()) {
+      // Unwrapped outside the lock (an HSM may take milliseconds). A rotation that retired
+      // the version we read can win the race: then the row has moved on, so read it again.
+      if (failed_master_version == row->master_version) return VerificationFailed();
+      auto key = Unwrap(KeyKind::kPersonData, row->master_version, tenant, tag, row->key_version,
+                        row->wrapped);
+      if (!key.ok()) {
+        if (ErrorCodeOf(key.status()) != ErrorCode::kVerificationFailed) return key.status();
+        failed_master_version = row->master_version;
+        continue;
+      }
+      auto entry = std::make_shared<KeyCache::Entry>();
+      entry->key = *std::move(key);
+      entry->version = row->key_version;
+      entry->loaded = now;
+      cache.Insert(person, entry, epoch, now);
+      return std::shared_ptr<const KeyCache::Entry>(std::move(entry));
+    }
+    if (!create) return NoPersonKey();
+
+    // A new data key: random, never derived from anything.
+    auto entry = std::make_shared<KeyCache::Entry>();
+    entry->key = SecretBytes::Random(kVaultKeyBytes);
+    entry->version = 1;
+    entry->loaded = now;
+    SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(
+        std::vector<uint8_t> wrapped,
+        Wrap(KeyKind::kPersonData, master_version, tenant, tag, entry->version, entry->key));
+    bool inserted = false;
+    {
+      std::lock_guard lock(db_mu);
+      // Rotation and retirement run under db_mu: if one committed since we wrapped, wrap
+      // again under the version every other key now uses.
+      SOCLE_ASSIGN_OR_RETURN(const uint32_t now_version, provider->CurrentVersion());
+      if (now_version != master_version) {
+        master_version = now_version;
+        SOCLE_ASSIGN_OR_RETURN(wrapped, Wrap(KeyKind::kPersonData, master_version, tenant, tag,
+                                             entry->version, entry->key));
+      }
+      SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+      {
+        StatementUse use(*insert_person);
+        SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+        SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{entry->version}));
+        SOCLE_RETURN_IF_ERROR(use->Bind(4, int64_t{master_version}));
+        SOCLE_RETURN_IF_ERROR(use->Bind(5, absl::MakeConstSpan(wrapped)));
+        SOCLE_RETURN_IF_ERROR(use->Bind(6, NowSeconds()));
+        SOCLE_RETURN_IF_ERROR(use->Run());
+      }
+      inserted = db->Changes() > 0;
+      SOCLE_RETURN_IF_ERROR(txn->Commit());
+    }
+    if (inserted) {
+      cache.Insert(person, entry, epoch, now);
+      return std::shared_ptr<const KeyCache::Entry>(std::move(entry));
+    }
+    // Another process created this person's key first: use theirs.
+  }
+  return VerificationFailed();
+}
+
+absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
+  size_t total = 0;
+  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+  for (const KeyTable& table : kKeyTables) {
+    const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " + table.name +
+                                   " WHERE master_version != ?1 LIMIT " +
+                                   std::to_string(kRewrapBatch);
+    const std::string update_sql = std::string("UPDATE ") + table.name +
+                                   " SET master_version = ?1, wrapped = ?2 WHERE id = ?3";
+    SOCLE_ASSIGN_OR_RETURN(auto select, db->Prepare(select_sql.c_str()));
+    SOCLE_ASSIGN_OR_RETURN(auto update, db->Prepare(update_sql.c_str()));
+    // In batches, so memory stays bounded; rewrapped rows drop out of the next SELECT.
+    for (;;) {
+      std::vector<KeyRow> rows;
+      {
+        StatementUse use(*select);
+        SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
+        for (;;) {
+          SOCLE_ASSIGN_OR_RETURN(const bool more, use->Step());
+          if (!more) break;
+          rows.push_back(ReadKeyRow(*use));
+        }
+      }
+      if (rows.empty()) break;
+      for (const KeyRow& row : rows) {
+        SOCLE_ASSIGN_OR_RETURN(const SecretBytes key,
+                               Unwrap(table.kind, row.master_version, row.tenant, row.subject,
+                                      row.subject_version, row.wrapped));
+        SOCLE_ASSIGN_OR_RETURN(
+            const std::vector<uint8_t> wrapped,
+            Wrap(table.kind, target, row.tenant, row.subject, row.subject_version, key));
+        StatementUse use(*update);
+        SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
+        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(wrapped)));
+        SOCLE_RETURN_IF_ERROR(use->Bind(3, row.id));
+        SOCLE_RETURN_IF_ERROR(use->Run());
+        ++total;
+      }
+    }
+  }
+  SOCLE_RETURN_IF_ERROR(txn->Commit());
+  return total;
+}
+
+Vault::Vault(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Vault::~Vault() {
+  std::lock_guard lock(state_->db_mu);
+  // Leave no WAL behind: a closed vault is one file.
+  state_->db->CheckpointTruncate().IgnoreError();
+}
+
+absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> provider,
+                                                   const std::string& db_path,
+                                                   absl::string_view tenant,
+                                                   const VaultOptions& options) {
+  SOCLE_RETURN_IF_ERROR(crypto::Init());
+  if (provider == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument, "the key provider must not be null");
+  }
+  SOCLE_RETURN_IF_ERROR(vault_internal::CheckTenant(tenant));
+  if (options.cache_ttl <= absl::ZeroDuration()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the cache TTL must be positive");
+  }
+  auto state = std::make_unique<State>(options);
+  state->provider = std::move(provider);
+  state->key_id = state->provider->KeyId();
+  state->tenant = std::string(tenant);
+  state->path = db_path;
+  state->clock = options.clock != nullptr ? options.clock : &Clock::Real();
+  SOCLE_ASSIGN_OR_RETURN(state->db, Database::Open(db_path));
+  SOCLE_RETURN_IF_ERROR(state->InitSchema());
+  SOCLE_RETURN_IF_ERROR(state->BindKeyId());
+  SOCLE_RETURN_IF_ERROR(state->PrepareStatements());
+  SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
+  SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
+  return std::unique_ptr<Vault>(new Vault(std::move(state)));
+}
+
+absl::StatusOr<std::vector<uint8_t>> Vault::Seal(const RecordRef& record,
+                                                 absl::Span<const uint8_t> plaintext) {
+  SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
+  const absl::Time now = state_->clock->Now();
+  std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
+  if (entry == nullptr) {
+    SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, /*create=*/true, now));
+  }
+  uint8_t nonce[crypto::kAeadNonceBytes];
+  crypto::FastRandomBytes(absl::MakeSpan(nonce));
+  std::vector<uint8_t> out(kSealedRecordOverhead + plaintext.size());
+  SOCLE_RETURN_IF_ERROR(vault_internal::SealRecord(entry->key, entry->version, state_->tenant,
+                                                   record, nonce, plaintext, absl::MakeSpan(out)));
+  return out;
+}
+
+absl::StatusOr<SecretBytes> Vault::Open(const RecordRef& record, absl::Span<const uint8_t> sealed) {
+  SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t key_version, vault_internal::RecordKeyVersion(sealed));
+  const absl::Time now = state_->clock->Now();
+  std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
+  if (entry == nullptr) {
+    SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, /*create=*/false, now));
+  }
+  if (entry->version != key_version) return VerificationFailed();
+  return vault_internal::OpenRecord(entry->key, state_->tenant, record, sealed);
+}
+
+absl::Status Vault::ShredPerson(absl::string_view person_id) {
+  SOCLE_RETURN_IF_ERROR(vault_internal::CheckPersonId(person_id));
+  SOCLE_ASSIGN_OR_RETURN(const PersonTag tag, vault_internal::ComputePersonTag(
+                                                  state_->lookup_key, state_->tenant, person_id));
+  std::lock_guard lock(state_->db_mu);
+  bool deleted = false;
+  {
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+    {
+      StatementUse use(*state_->delete_person);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    }
+    deleted = state_->db->Changes() > 0;
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+  }
+  // After the commit, so a concurrent miss that read the row before it cannot cache it again.
+  state_->cache.Shred(person_id);
+  // The WAL still holds the page images that carried the wrapped key: fold them into the
+  // database (where secure_delete zeroed the row) and truncate the WAL. If another connection
+  // pins the WAL, its next checkpoint finishes the job; the deletion itself is committed.
+  state_->db->CheckpointTruncate().IgnoreError();
+  if (!deleted) return NoPersonKey();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
+  std::lock_guard lock(state_->db_mu);
+  RotationReport report;
+  auto rotated = state_->provider->Rotate();
+  if (rotated.ok()) {
+    report.master_version = *rotated;
+  } else if (ErrorCodeOf(rotated.status()) == ErrorCode::kUnsupported) {
+    SOCLE_ASSIGN_OR_RETURN(report.master_version, state_->provider->CurrentVersion());
+  } else {
+    return rotated.status();
+  }
+  SOCLE_ASSIGN_OR_RETURN(report.rewrapped, state_->RewrapAll(report.master_version));
+  if (retire_previous) {
+    const absl::Status retired = state_->provider->RetireVersionsBefore(report.master_version);
+    if (retired.ok()) {
+      report.retired_previous = true;
+    } else if (ErrorCodeOf(retired) != ErrorCode::kUnsupported) {
+      return retired;
+    }
+  }
+  // Old wrapped bytes are overwritten in the database; drop their images from the WAL too.
+  state_->db->CheckpointTruncate().IgnoreError();
+  return report;
+}
+
+absl::StatusOr<uint32_t> Vault::CurrentPseudonymVersion() const {
+  return state_->pseudonym_current.load(std::memory_order_acquire);
+}
+
+absl::StatusOr<SecretBytes> Vault::PseudonymMasterSecret(uint32_t version) const {
+  {
+    std::shared_lock lock(state_->pseudonym_mu);
+    const auto it = state_->pseudonym_cache.find(version);
+    if (it != state_->pseudonym_cache.end()) return it->second->Clone();
+  }
+  const uint64_t epoch = state_->pseudonym_epoch.load(std::memory_order_acquire);
+  uint32_t master_version = 0;
+  std::vector<uint8_t> wrapped;
+  {
+    std::lock_guard lock(state_->db_mu);
+    StatementUse use(*state_->select_pseudonym);
+    SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+    SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
+    SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
+    if (!found) {
+      return MakeError(ErrorCode::kNotFound,
+                       "no pseudonymisation secret of version " + std::to_string(version));
+    }
+    master_version = static_cast<uint32_t>(use->Int(0));
+    wrapped = use->Blob(1);
+  }
+  SOCLE_ASSIGN_OR_RETURN(SecretBytes secret,
+                         state_->Unwrap(KeyKind::kPseudonymSecret, master_version, state_->tenant,
+                                        {}, version, wrapped));
+  auto shared = std::make_shared<const SecretBytes>(secret.Clone());
+  std::unique_lock lock(state_->pseudonym_mu);
+  if (state_->pseudonym_epoch.load(std::memory_order_acquire) == epoch) {
+    state_->pseudonym_cache.emplace(version, std::move(shared));
+  }
+  return secret;
+}
+
+absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
+  std::lock_guard lock(state_->db_mu);
+  uint32_t newest = 0;
+  {
+    StatementUse use(*state_->max_pseudonym);
+    SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+    SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+    if (row) newest = static_cast<uint32_t>(use->Int(0));
+  }
+  if (newest == UINT32_MAX) {
+    return MakeError(ErrorCode::kOutOfRange, "no pseudonymisation secret version is left");
+  }
+  const uint32_t version = newest + 1;
+  const SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, state_->provider->CurrentVersion());
+  SOCLE_ASSIGN_OR_RETURN(
+      const std::vector<uint8_t> wrapped,
+      state_->Wrap(KeyKind::kPseudonymSecret, master_version, state_->tenant, {}, version, secret));
+  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+  {
+    StatementUse use(*state_->insert_pseudonym);
+    SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+    SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
+    SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{master_version}));
+    SOCLE_RETURN_IF_ERROR(use->Bind(4, absl::MakeConstSpan(wrapped)));
+    SOCLE_RETURN_IF_ERROR(use->Bind(5, state_->NowSeconds()));
+    SOCLE_RETURN_IF_ERROR(use->Run());
+  }
+  if (state_->db->Changes() == 0) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "another process added a pseudonymisation secret version at the same time");
+  }
+  SOCLE_RETURN_IF_ERROR(txn->Commit());
+  state_->pseudonym_current.store(version, std::memory_order_release);
+  return version;
+}
+
+absl::Status Vault::DestroyPseudonymSecret(uint32_t version) {
+  if (version == state_->pseudonym_current.load(std::memory_order_acquire)) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the current pseudonymisation secret cannot be destroyed; rotate first");
+  }
+  std::lock_guard lock(state_->db_mu);
+  bool deleted = false;
+  {
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+    {
+      StatementUse use(*state_->delete_pseudonym);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    }
+    deleted = state_->db->Changes() > 0;
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+  }
+  {
+    std::unique_lock cache_lock(state_->pseudonym_mu);
+    state_->pseudonym_epoch.fetch_add(1, std::memory_order_acq_rel);
+    state_->pseudonym_cache.erase(version);
+  }
+  state_->db->CheckpointTruncate().IgnoreError();
+  if (!deleted) {
+    return MakeError(ErrorCode::kNotFound,
+                     "no pseudonymisation secret of version " + std::to_string(version));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Verify() const {
+  std::lock_guard lock(state_->db_mu);
+  SOCLE_ASSIGN_OR_RETURN(const std::string integrity,
+                         state_->db->QueryText("PRAGMA integrity_check"));
+  if (integrity != "ok") {
+    return MakeError(ErrorCode::kDataLoss, "vault database: SQLite integrity check failed");
+  }
+  size_t checked = 0;
+  size_t failed = 0;
+  for (const KeyTable& table : kKeyTables) {
+    const std::string sql =
+        std::string("SELECT ") + table.columns + " FROM " + table.name + " WHERE tenant = ?1";
+    SOCLE_ASSIGN_OR_RETURN(auto select, state_->db->Prepare(sql.c_str()));
+    SOCLE_RETURN_IF_ERROR(select->Bind(1, state_->tenant));
+    for (;;) {
+      SOCLE_ASSIGN_OR_RETURN(const bool more, select->Step());
+      if (!more) break;
+      const KeyRow row = ReadKeyRow(*select);
+      ++checked;
+      const auto key = state_->Unwrap(table.kind, row.master_version, row.tenant, row.subject,
+                                      row.subject_version, row.wrapped);
+      if (!key.ok()) {
+        if (ErrorCodeOf(key.status()) != ErrorCode::kVerificationFailed) return key.status();
+        ++failed;
+      }
+    }
+  }
+  if (failed > 0) {
+    return MakeError(ErrorCode::kDataLoss, "vault: " + std::to_string(failed) + " of " +
+                                               std::to_string(checked) +
+                                               " keys do not unwrap with this key provider");
+  }
+  return absl::OkStatus();
+}
+
+const std::string& Vault::tenant() const { return state_->tenant; }
+
+size_t Vault::cached_keys() const { return state_->cache.size(); }
+
+}  // namespace socle

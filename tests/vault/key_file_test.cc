@@ -1,0 +1,277 @@
+// The key file: round trip, permissions and atomic writes, one generic error for a wrong
+// passphrase or any altered byte, rotation and retirement inside the file, a new passphrase,
+// and a committed file that must keep opening.
+#include <dirent.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "socle/v1/vault.pb.h"
+#include "test_util.h"
+
+namespace socle {
+namespace {
+
+using vault_testing::AsString;
+using vault_testing::Bytes;
+using vault_testing::CodeName;
+using vault_testing::FastKdf;
+using vault_testing::FileMode;
+using vault_testing::Hex;
+using vault_testing::NewKeyFile;
+using vault_testing::ReadFileBytes;
+using vault_testing::SequenceKey;
+using vault_testing::TempDir;
+using vault_testing::TestPassphrase;
+using vault_testing::Unhex;
+using vault_testing::WriteFileBytes;
+
+constexpr absl::string_view kUnlockFailed =
+    "verification failed: wrong passphrase or altered key file";
+
+std::vector<std::string> DirEntries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  BOOST_REQUIRE(d != nullptr);
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(d);
+  return names;
+}
+
+// A key file created once (clock at 2026-01-01T00:00:00Z) with libsodium's minimum Argon2id
+// cost and the passphrase below, and the data key d0..ef wrapped under its version 1 with
+// kKatAd. It must open with this and every later build: the file format is frozen.
+constexpr absl::string_view kKatPassphrase = "socle key file, known answer";
+constexpr char kKatKeyFileHex[] =
+    "534f434c454b4559080112236b662d6166313862373338613038336430633438626437323939386661663736"
+    "6164341a19080110011880402210baacc31bdc3a8d69e1e4d63a77387081225d1b78f1ec929775108fc8d1ea"
+    "9474ff1d6d8ec48f4d4b9e41a86c3a069042665b3a06e332b4741844e155ef6260d442376116f97c8ac00977"
+    "50d1e4f3bb883ca5baba46b700292d4325e55148d05003594458b2e259819e6936de848be72880f2d6ca0630"
+    "80f2d6ca06";
+constexpr char kKatKeyId[] = "kf-af18b738a083d0c48bd72998faf76ad4";
+constexpr absl::string_view kKatAd = "socle.vault.test.kat";
+constexpr char kKatWrappedHex[] =
+    "c243eb067f22035160262b6a802cfa91a4cc02a66b60d3345a08bf597add49737d84d7cd5c3095d1fb94648d"
+    "1af35c38701e9d174ed2800f158dbda64c3704277c4917969e06d8b7";
+constexpr char kKatDataKeyHex[] =
+    "d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef";
+
+BOOST_AUTO_TEST_SUITE(key_file)
+
+BOOST_AUTO_TEST_CASE(create_then_open_round_trips) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  auto created = NewKeyFile(path);
+  BOOST_TEST(created->KeyId().size() == 35u);
+  BOOST_TEST(created->KeyId().substr(0, 3) == "kf-");
+  BOOST_TEST(*created->CurrentVersion() == 1u);
+  const SecretBytes data_key = SecretBytes::Random(32);
+  const auto wrapped = created->Wrap(1, data_key, Bytes("ad"));
+  BOOST_REQUIRE(wrapped.ok());
+  BOOST_TEST(wrapped->size() == 24u + 32u + 16u);
+
+  auto opened = KeyFileProvider::Open(path, TestPassphrase());
+  BOOST_REQUIRE(opened.ok());
+  BOOST_TEST((*opened)->KeyId() == created->KeyId());
+  BOOST_TEST((*opened)->kdf_params().opslimit == 1u);
+  BOOST_TEST((*opened)->kdf_params().memlimit_bytes == 8192u);
+  const auto unwrapped = (*opened)->Unwrap(1, *wrapped, Bytes("ad"));
+  BOOST_REQUIRE(unwrapped.ok());
+  BOOST_TEST(unwrapped->Equals(data_key));
+  // Other associated data, another version, altered bytes: the same generic failure.
+  BOOST_TEST(CodeName((*opened)->Unwrap(1, *wrapped, Bytes("ae")).status()) ==
+             "VERIFICATION_FAILED");
+  BOOST_TEST(CodeName((*opened)->Unwrap(2, *wrapped, Bytes("ad")).status()) ==
+             "VERIFICATION_FAILED");
+  std::vector<uint8_t> altered = *wrapped;
+  altered[30] ^= 4;
+  BOOST_TEST((*opened)->Unwrap(1, altered, Bytes("ad")).status().message() ==
+             "verification failed");
+  BOOST_TEST(CodeName((*opened)->Wrap(9, data_key, {}).status()) == "NOT_FOUND");
+}
+
+BOOST_AUTO_TEST_CASE(file_is_private_starts_with_the_magic_and_leaves_no_temporary) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  auto provider = NewKeyFile(path);
+  BOOST_TEST(FileMode(path) == 0600u);
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  BOOST_TEST(std::string(bytes.begin(), bytes.begin() + 8) == "SOCLEKEY");
+  BOOST_REQUIRE(provider->Rotate().ok());
+  BOOST_TEST(FileMode(path) == 0600u);
+  BOOST_TEST(DirEntries(dir.path()) == std::vector<std::string>{"master.key"});
+}
+
+BOOST_AUTO_TEST_CASE(wrong_passphrase_is_one_generic_error) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  NewKeyFile(path);
+  for (absl::string_view wrong : {"Tr0ub4dor&4-vault-test", "", "Tr0ub4dor&3-vault-tes"}) {
+    const auto opened = KeyFileProvider::Open(path, SecretBytes(wrong));
+    BOOST_TEST_REQUIRE(!opened.ok());
+    BOOST_TEST(CodeName(opened.status()) == "VERIFICATION_FAILED");
+    BOOST_TEST(opened.status().message() == kUnlockFailed);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(creation_never_clobbers_and_checks_the_passphrase) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  auto first = NewKeyFile(path);
+  const std::vector<uint8_t> before = ReadFileBytes(path);
+  const auto again = KeyFileProvider::Create(path, TestPassphrase(), vault_testing::FastKdf());
+  BOOST_TEST(CodeName(again.status()) == "ALREADY_EXISTS");
+  BOOST_TEST(ReadFileBytes(path) == before);
+  BOOST_TEST(DirEntries(dir.path()).size() == 1u);
+
+  const auto short_pass = KeyFileProvider::Create(
+      dir.File("other.key"), SecretBytes(absl::string_view("1234567")), FastKdf());
+  BOOST_TEST(CodeName(short_pass.status()) == "INVALID_ARGUMENT");
+  KeyFileOptions silly = FastKdf();
+  silly.kdf.memlimit_bytes = 16ull << 30;
+  BOOST_TEST(
+      CodeName(KeyFileProvider::Create(dir.File("other.key"), TestPassphrase(), silly).status()) ==
+      "INVALID_ARGUMENT");
+  BOOST_TEST(DirEntries(dir.path()).size() == 1u);
+  BOOST_TEST(
+      CodeName(KeyFileProvider::Create(dir.File("no/such/dir.key"), TestPassphrase(), FastKdf())
+                   .status()) == "IO");
+}
+
+BOOST_AUTO_TEST_CASE(missing_foreign_and_future_files) {
+  TempDir dir;
+  BOOST_TEST(CodeName(KeyFileProvider::Open(dir.File("none.key"), TestPassphrase()).status()) ==
+             "NOT_FOUND");
+  WriteFileBytes(dir.File("text.key"), Bytes("not a key file at all"));
+  BOOST_TEST(CodeName(KeyFileProvider::Open(dir.File("text.key"), TestPassphrase()).status()) ==
+             "PARSE");
+  v1::KeyFile future;
+  future.set_format_version(2);
+  std::string bytes = "SOCLEKEY" + future.SerializeAsString();
+  WriteFileBytes(dir.File("future.key"), Bytes(bytes));
+  BOOST_TEST(CodeName(KeyFileProvider::Open(dir.File("future.key"), TestPassphrase()).status()) ==
+             "UNSUPPORTED");
+}
+
+// Every field is authenticated (the keyring's associated data binds all the others), so no byte
+// can change without notice.
+BOOST_AUTO_TEST_CASE(every_altered_byte_and_every_truncation_is_refused) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  NewKeyFile(path);
+  const std::vector<uint8_t> good = ReadFileBytes(path);
+  const std::set<std::string> allowed = {"PARSE", "DATA_LOSS", "UNSUPPORTED",
+                                         "VERIFICATION_FAILED"};
+  const std::string probe = dir.File("probe.key");
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::vector<uint8_t> altered = good;
+    altered[i] ^= 0x01;
+    WriteFileBytes(probe, altered);
+    const auto opened = KeyFileProvider::Open(probe, TestPassphrase());
+    BOOST_TEST_REQUIRE(!opened.ok(), "byte " << i);
+    BOOST_TEST(allowed.count(std::string(CodeName(opened.status()))) == 1u,
+               "byte " << i << ": " << opened.status());
+  }
+  for (size_t len = 0; len < good.size(); ++len) {
+    WriteFileBytes(probe, absl::MakeConstSpan(good).first(len));
+    const auto opened = KeyFileProvider::Open(probe, TestPassphrase());
+    BOOST_TEST_REQUIRE(!opened.ok(), "length " << len);
+    BOOST_TEST(allowed.count(std::string(CodeName(opened.status()))) == 1u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(altering_the_sealed_keyring_looks_like_a_wrong_passphrase) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  NewKeyFile(path);
+  std::vector<uint8_t> bytes = ReadFileBytes(path);
+  v1::KeyFile file;
+  BOOST_REQUIRE(file.ParseFromArray(bytes.data() + 8, static_cast<int>(bytes.size() - 8)));
+  for (size_t i = 0; i < file.sealed_keyring().size(); i += 7) {
+    v1::KeyFile altered = file;
+    (*altered.mutable_sealed_keyring())[i] ^= 0x20;
+    WriteFileBytes(path, Bytes("SOCLEKEY" + altered.SerializeAsString()));
+    const auto opened = KeyFileProvider::Open(path, TestPassphrase());
+    BOOST_TEST(opened.status().message() == kUnlockFailed);
+  }
+  // Lowering the Argon2id cost (to brute-force faster) does not open the file either.
+  v1::KeyFile cheaper = file;
+  cheaper.mutable_kdf()->set_opslimit(2);
+  WriteFileBytes(path, Bytes("SOCLEKEY" + cheaper.SerializeAsString()));
+  BOOST_TEST(KeyFileProvider::Open(path, TestPassphrase()).status().message() == kUnlockFailed);
+}
+
+BOOST_AUTO_TEST_CASE(rotation_and_retirement_are_kept_in_the_file) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  auto provider = NewKeyFile(path);
+  const SecretBytes key = SecretBytes::Random(32);
+  const auto under_v1 = provider->Wrap(1, key, Bytes("ad"));
+  BOOST_REQUIRE(under_v1.ok());
+  BOOST_TEST(*provider->Rotate() == 2u);
+  BOOST_TEST(*provider->CurrentVersion() == 2u);
+  {
+    auto reopened = KeyFileProvider::Open(path, TestPassphrase());
+    BOOST_REQUIRE(reopened.ok());
+    BOOST_TEST((*reopened)->versions() == (std::vector<uint32_t>{1, 2}));
+    BOOST_TEST(*(*reopened)->CurrentVersion() == 2u);
+    BOOST_TEST((*reopened)->Unwrap(1, *under_v1, Bytes("ad"))->Equals(key));
+  }
+  BOOST_TEST(CodeName(provider->RetireVersionsBefore(3)) == "INVALID_ARGUMENT");
+  BOOST_REQUIRE(provider->RetireVersionsBefore(2).ok());
+  BOOST_TEST(provider->versions() == std::vector<uint32_t>{2});
+  BOOST_TEST(CodeName(provider->Unwrap(1, *under_v1, Bytes("ad")).status()) ==
+             "VERIFICATION_FAILED");
+  auto reopened = KeyFileProvider::Open(path, TestPassphrase());
+  BOOST_REQUIRE(reopened.ok());
+  BOOST_TEST((*reopened)->versions() == std::vector<uint32_t>{2});
+  BOOST_TEST(CodeName((*reopened)->Unwrap(1, *under_v1, Bytes("ad")).status()) ==
+             "VERIFICATION_FAILED");
+}
+
+BOOST_AUTO_TEST_CASE(changing_the_passphrase_keeps_the_master_keys) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  auto provider = NewKeyFile(path);
+  const SecretBytes key = SecretBytes::Random(32);
+  const auto wrapped = provider->Wrap(1, key, Bytes("ad"));
+  const std::vector<uint8_t> before = ReadFileBytes(path);
+  const SecretBytes new_pass(absl::string_view("another passphrase, longer"));
+  BOOST_TEST(CodeName(provider->ChangePassphrase(SecretBytes(absl::string_view("short")),
+                                                 PassphraseKdfParams::MinimumForTests())) ==
+             "INVALID_ARGUMENT");
+  BOOST_TEST(ReadFileBytes(path) == before);
+  BOOST_REQUIRE(provider->ChangePassphrase(new_pass, PassphraseKdfParams{2, 16384}).ok());
+  BOOST_TEST(CodeName(KeyFileProvider::Open(path, TestPassphrase()).status()) ==
+             "VERIFICATION_FAILED");
+  auto reopened = KeyFileProvider::Open(path, new_pass);
+  BOOST_REQUIRE(reopened.ok());
+  BOOST_TEST((*reopened)->kdf_params().opslimit == 2u);
+  BOOST_TEST((*reopened)->kdf_params().memlimit_bytes == 16384u);
+  BOOST_TEST((*reopened)->Unwrap(1, *wrapped, Bytes("ad"))->Equals(key));
+  BOOST_TEST((*reopened)->KeyId() == provider->KeyId());
+}
+
+BOOST_AUTO_TEST_CASE(committed_key_file_still_opens) {
+  TempDir dir;
+  const std::string path = dir.File("kat.key");
+  WriteFileBytes(path, Unhex(kKatKeyFileHex));
+  auto provider = KeyFileProvider::Open(path, SecretBytes(kKatPassphrase));
+  BOOST_REQUIRE_MESSAGE(provider.ok(), provider.status());
+  BOOST_TEST((*provider)->KeyId() == kKatKeyId);
+  BOOST_TEST((*provider)->versions() == std::vector<uint32_t>{1});
+  const auto key = (*provider)->Unwrap(1, Unhex(kKatWrappedHex), Bytes(kKatAd));
+  BOOST_REQUIRE(key.ok());
+  BOOST_TEST(Hex(key->span()) == kKatDataKeyHex);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace socle
