@@ -153,18 +153,828 @@ SOCLE_API int32_t socle_policy_render_register(const socle_policy* policy, int32
                                                socle_buffer* out, socle_error** error);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Access decisions: need-to-know, habilitations, masks, blocks, break-the-glass, explained.  */
+/* (section engine: begin) */
+/*
+ * A socle_engine decides whether a professional may do an action on an item of a person's file,
+ * for a purpose (an activity of the policy), from the policy and from its state: the directory
+ * (professionals, teams, persons and the teams assigned to their case, referents) and the facts
+ * recorded by or for the person (masks, blocks, break-the-glass sessions, objections to
+ * emergency access, grants). Deny by default; a deny wins. docs/access-rules.md lists every rule,
+ * reason code and obligation.
+ *
+ * Every change is a state event (proto/socle/v1/events.proto) and advances the revision by one;
+ * every decision carries the revision it was computed on. A change that fails changes nothing.
+ * Decisions take dense uint32_t ids, looked up once with socle_engine_*_id(); they never block on
+ * writers.
+ *
+ * Thread safety: a socle_engine is safe for concurrent use by any number of threads (decisions and
+ * updates alike). Error messages never contain a person's id, an item id or a justification.
+ */
+
+typedef struct socle_engine socle_engine;
+
+/* "No id": a request without author, a person without referent. */
+#define SOCLE_NO_ID 0xFFFFFFFFu
+
+/* Actions (= socle::Action, proto socle.v1.Action). */
+#define SOCLE_ACTION_READ 1
+#define SOCLE_ACTION_WRITE 2
+#define SOCLE_ACTION_DELETE 3
+#define SOCLE_ACTION_EXPORT 4
+#define SOCLE_ACTION_PRINT 5
+#define SOCLE_ACTION_SHARE 6
+
+/* Entry kinds (= socle::EntryKind, proto socle.v1.EntryKind). */
+#define SOCLE_ENTRY_FACT 1
+#define SOCLE_ENTRY_APPRECIATION 2
+#define SOCLE_ENTRY_THIRD_PARTY_INFORMATION 3
+#define SOCLE_ENTRY_WORKING_NOTE 4
+
+/* Secrecy status of a professional (= socle::SecrecyStatus); 0: the role's. */
+#define SOCLE_SECRECY_NONE 1
+#define SOCLE_SECRECY_BY_PROFESSION 2
+#define SOCLE_SECRECY_BY_MISSION 3
+
+#define SOCLE_EFFECT_DENY 0
+#define SOCLE_EFFECT_ALLOW 1
+
+/* Reason codes (frozen; = socle::Reason). Allowed reasons are below 20. */
+#define SOCLE_REASON_ALLOWED 1
+#define SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED 2
+#define SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED 3
+#define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
+#define SOCLE_REASON_ALLOWED_BY_GRANT 5
+#define SOCLE_REASON_PROFESSIONAL_LEFT 20
+#define SOCLE_REASON_BLOCKED 21
+#define SOCLE_REASON_WORKING_NOTE 22
+#define SOCLE_REASON_NOT_ASSIGNED 23
+#define SOCLE_REASON_BREAK_GLASS_EXPIRED 24
+#define SOCLE_REASON_ROLE_DOES_NOT_ALLOW 25
+#define SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE 26
+#define SOCLE_REASON_NOT_BOUND_BY_SECRECY 27
+#define SOCLE_REASON_ENTRY_KIND_RESTRICTED 28
+#define SOCLE_REASON_MASKED 29
+#define SOCLE_REASON_INVALID_REQUEST 30
+
+/* Obligations (bit flags, frozen). Every decision carries SOCLE_OBLIGATION_LOG. */
+#define SOCLE_OBLIGATION_LOG 0x01u
+#define SOCLE_OBLIGATION_BREAK_GLASS_FLAG 0x02u  /* log it with the break-the-glass flag */
+#define SOCLE_OBLIGATION_NOTIFY_PERSON 0x04u     /* tell the person afterwards */
+#define SOCLE_OBLIGATION_NOTIFY_REFERENT 0x08u   /* tell the person's referent afterwards */
+#define SOCLE_OBLIGATION_OPEN_REVIEW 0x10u       /* open a review (reviewer or DPO) */
+#define SOCLE_OBLIGATION_SHOW_PLACEHOLDER 0x20u  /* show "masked item", without content */
+
+/* How an item is shown (socle_engine_filter_view). */
+#define SOCLE_VIEW_ABSENT 0
+#define SOCLE_VIEW_VISIBLE 1
+#define SOCLE_VIEW_PLACEHOLDER 2
+
+/* Who a mask hides the item from. */
+#define SOCLE_AUDIENCE_EVERYONE 1     /* audience_id empty */
+#define SOCLE_AUDIENCE_ROLE 2         /* audience_id: a role of the policy */
+#define SOCLE_AUDIENCE_PROFESSIONAL 3 /* audience_id: a professional */
+
+/* One question. Fill it with socle_access_request_init(), then set the ids. `item` (may be NULL)
+ * is the vendor's item id, compared with the person's item masks; `masked` is the vendor's own
+ * per-item mask (hidden from all but the author, and the referent when the policy says so).
+ * `time_unix_seconds` 0 means now by the engine's clock. The struct only grows at its end; the
+ * `version` of the first request of an array tells its layout. */
+#define SOCLE_ACCESS_REQUEST_VERSION 1
+typedef struct socle_access_request {
+  uint32_t version; /* SOCLE_ACCESS_REQUEST_VERSION */
+  uint32_t actor;   /* professional */
+  int32_t action;   /* SOCLE_ACTION_* */
+  uint32_t person;
+  uint32_t category; /* data category of the policy */
+  uint32_t purpose;  /* activity of the policy */
+  int32_t entry_kind; /* SOCLE_ENTRY_* */
+  uint32_t author;    /* professional who wrote the item, or SOCLE_NO_ID */
+  int32_t masked;     /* 0 or 1 */
+  int32_t reserved;   /* 0 */
+  int64_t time_unix_seconds;
+  const char* item;
+  size_t item_len;
+} socle_access_request;
+
+typedef struct socle_decision {
+  int32_t effect;       /* SOCLE_EFFECT_* */
+  int32_t reason;       /* SOCLE_REASON_* */
+  uint32_t rule;        /* what decided; socle_engine_rule_name() renders it */
+  uint32_t obligations; /* SOCLE_OBLIGATION_* flags */
+  uint64_t revision;    /* the state revision the decision was computed on */
+} socle_decision;
+
+/* Sets version, read, fact, no author, not masked, no item, now; ids to SOCLE_NO_ID. */
+SOCLE_API void socle_access_request_init(socle_access_request* request);
+/* The stable name of a reason ("role_does_not_allow"), or "unspecified". Static storage. */
+SOCLE_API const char* socle_reason_name(int32_t reason);
+
+/* Creates an engine over `policy` (which the engine keeps alive itself; the caller may free its
+ * handle at once), with an empty directory at revision 0. */
+SOCLE_API int32_t socle_engine_new(socle_engine** out, const socle_policy* policy,
+                                   socle_error** error);
+SOCLE_API void socle_engine_free(socle_engine* engine);
+/* Freezes the engine's clock at `unix_seconds` (tests, demos); 0 returns to the real clock. */
+SOCLE_API void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds);
+SOCLE_API uint64_t socle_engine_revision(const socle_engine* engine);
+/* Waits until the revision is at least `revision` or `timeout_ms` passes; *reached is 1 or 0. */
+SOCLE_API int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revision,
+                                                 int64_t timeout_ms, int32_t* reached,
+                                                 socle_error** error);
+
+/* Dense ids. SOCLE_E_NOT_FOUND when the id is not in the directory (or the policy). */
+SOCLE_API int32_t socle_engine_professional_id(const socle_engine* engine, const char* id,
+                                               size_t id_len, uint32_t* out, socle_error** error);
+SOCLE_API int32_t socle_engine_person_id(const socle_engine* engine, const char* id,
+                                         size_t id_len, uint32_t* out, socle_error** error);
+SOCLE_API int32_t socle_engine_category_id(const socle_engine* engine, const char* id,
+                                           size_t id_len, uint32_t* out, socle_error** error);
+SOCLE_API int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id,
+                                          size_t id_len, uint32_t* out, socle_error** error);
+/* The string id of a dense id, NUL-terminated, borrowed from `engine`; "" if unknown. */
+SOCLE_API const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id);
+SOCLE_API const char* socle_engine_person_name(const socle_engine* engine, uint32_t id);
+/* What a decision's `rule` names ("habilitations[2]", "masking"…), into *out. */
+SOCLE_API int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule,
+                                         socle_buffer* out, socle_error** error);
+
+/* Each write below is one or more state events; *revision (may be NULL) receives the new
+ * revision. Lists of teams or categories are comma-separated; ids are pointer and length. */
+
+/* Bulk load in the workload's TSV format (see docs/access-rules.md); all or nothing, errors name
+ * the line. */
+SOCLE_API int32_t socle_engine_load_tsv(socle_engine* engine, const char* professionals,
+                                        size_t professionals_len, const char* persons,
+                                        size_t persons_len, uint64_t* revision,
+                                        socle_error** error);
+/* The same, from two NUL-terminated file paths. */
+SOCLE_API int32_t socle_engine_load_tsv_files(socle_engine* engine,
+                                              const char* professionals_path,
+                                              const char* persons_path, uint64_t* revision,
+                                              socle_error** error);
+/* Bulk loads from arrays (one element per record, all or nothing; errors name the index).
+ * Professionals: ids, roles and comma-separated teams; `secrecy` (may be NULL) SOCLE_SECRECY_* or 0
+ * for the role's. Persons: ids and comma-separated teams; `referents` (may be NULL, as may any of
+ * its elements) professional ids. Strings are pointer and length. */
+SOCLE_API int32_t socle_engine_load_professionals(socle_engine* engine, size_t count,
+                                                  const char* const* ids, const size_t* id_lens,
+                                                  const char* const* roles,
+                                                  const size_t* role_lens,
+                                                  const char* const* teams,
+                                                  const size_t* teams_lens,
+                                                  const int32_t* secrecy, uint64_t* revision,
+                                                  socle_error** error);
+SOCLE_API int32_t socle_engine_load_persons(socle_engine* engine, size_t count,
+                                            const char* const* ids, const size_t* id_lens,
+                                            const char* const* teams, const size_t* teams_lens,
+                                            const char* const* referents,
+                                            const size_t* referent_lens, uint64_t* revision,
+                                            socle_error** error);
+/* Applies one serialized socle.v1.StateEvent (e.g. from the state ledger). */
+SOCLE_API int32_t socle_engine_apply_event(socle_engine* engine, const uint8_t* event,
+                                           size_t event_len, uint64_t* revision,
+                                           socle_error** error);
+/* Applies a serialized socle.v1.StateEventBatch, all or nothing. */
+SOCLE_API int32_t socle_engine_apply_event_batch(socle_engine* engine, const uint8_t* batch,
+                                                 size_t batch_len, uint64_t* revision,
+                                                 socle_error** error);
+/* Creates or replaces a professional; `secrecy` SOCLE_SECRECY_* or 0 for the role's. */
+SOCLE_API int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id,
+                                                   size_t id_len, const char* role,
+                                                   size_t role_len, const char* teams,
+                                                   size_t teams_len, int32_t secrecy,
+                                                   uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_engine_professional_leaves(socle_engine* engine, const char* id,
+                                                   size_t id_len, uint64_t* revision,
+                                                   socle_error** error);
+/* Creates or replaces a person; `referent` may be empty (none). */
+SOCLE_API int32_t socle_engine_upsert_person(socle_engine* engine, const char* id, size_t id_len,
+                                             const char* teams, size_t teams_len,
+                                             const char* referent, size_t referent_len,
+                                             uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_engine_assign(socle_engine* engine, const char* person,
+                                      size_t person_len, const char* team, size_t team_len,
+                                      uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_engine_unassign(socle_engine* engine, const char* person,
+                                        size_t person_len, const char* team, size_t team_len,
+                                        uint64_t* revision, socle_error** error);
+/* `referent` empty: the person has no referent any more. */
+SOCLE_API int32_t socle_engine_set_referent(socle_engine* engine, const char* person,
+                                            size_t person_len, const char* referent,
+                                            size_t referent_len, uint64_t* revision,
+                                            socle_error** error);
+/* Masks one item (item non-empty, category empty) or one data category (the reverse) of the
+ * person's file from an audience (SOCLE_AUDIENCE_*). Revoking takes the same arguments. */
+SOCLE_API int32_t socle_engine_set_mask(socle_engine* engine, const char* person,
+                                        size_t person_len, const char* item, size_t item_len,
+                                        const char* category, size_t category_len,
+                                        int32_t audience, const char* audience_id,
+                                        size_t audience_id_len, uint64_t* revision,
+                                        socle_error** error);
+SOCLE_API int32_t socle_engine_revoke_mask(socle_engine* engine, const char* person,
+                                           size_t person_len, const char* item, size_t item_len,
+                                           const char* category, size_t category_len,
+                                           int32_t audience, const char* audience_id,
+                                           size_t audience_id_len, uint64_t* revision,
+                                           socle_error** error);
+SOCLE_API int32_t socle_engine_block(socle_engine* engine, const char* person, size_t person_len,
+                                     const char* professional, size_t professional_len,
+                                     uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_engine_unblock(socle_engine* engine, const char* person,
+                                       size_t person_len, const char* professional,
+                                       size_t professional_len, uint64_t* revision,
+                                       socle_error** error);
+/* Opens a break-the-glass session of `actor` on `person`, now, for `duration_seconds` (0: the
+ * policy's maximum). SOCLE_E_PERMISSION_DENIED if the person objected to emergency access, blocked
+ * the actor, or the actor's role may not; SOCLE_E_FAILED_PRECONDITION if the policy disables it;
+ * SOCLE_E_OUT_OF_RANGE for a negative or too long duration; SOCLE_E_NOT_FOUND for an unknown
+ * reason code. *expires_at_unix_seconds (may be NULL): when it ends. */
+SOCLE_API int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor,
+                                                size_t actor_len, const char* person,
+                                                size_t person_len, const char* reason_code,
+                                                size_t reason_code_len, const char* justification,
+                                                size_t justification_len, int64_t duration_seconds,
+                                                int64_t* expires_at_unix_seconds,
+                                                uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_engine_close_break_glass(socle_engine* engine, const char* actor,
+                                                 size_t actor_len, const char* person,
+                                                 size_t person_len, uint64_t* revision,
+                                                 socle_error** error);
+/* Recording an objection to emergency access ends the person's open sessions at once. */
+SOCLE_API int32_t socle_engine_record_emergency_objection(socle_engine* engine,
+                                                          const char* person, size_t person_len,
+                                                          uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_engine_revoke_emergency_objection(socle_engine* engine,
+                                                          const char* person, size_t person_len,
+                                                          uint64_t* revision, socle_error** error);
+/* Grants `professional` access to the person's file for `categories` (empty: all) until
+ * `expires_at_unix_seconds` (0: until revoked). */
+SOCLE_API int32_t socle_engine_grant(socle_engine* engine, const char* person, size_t person_len,
+                                     const char* professional, size_t professional_len,
+                                     const char* categories, size_t categories_len,
+                                     int64_t expires_at_unix_seconds, uint64_t* revision,
+                                     socle_error** error);
+SOCLE_API int32_t socle_engine_revoke_grant(socle_engine* engine, const char* person,
+                                            size_t person_len, const char* professional,
+                                            size_t professional_len, uint64_t* revision,
+                                            socle_error** error);
+
+/* Decides one request into *out. An unknown id or value: SOCLE_E_NOT_FOUND or
+ * SOCLE_E_INVALID_ARGUMENT naming the field, and *out is a denial with SOCLE_REASON_INVALID_REQUEST. */
+SOCLE_API int32_t socle_engine_decide(const socle_engine* engine,
+                                      const socle_access_request* request, socle_decision* out,
+                                      socle_error** error);
+/* Decides requests[0..count) into out[0..count) on one snapshot. Invalid requests are denied with
+ * SOCLE_REASON_INVALID_REQUEST and the others decided all the same; the status then names the
+ * first invalid one. */
+SOCLE_API int32_t socle_engine_decide_many(const socle_engine* engine,
+                                           const socle_access_request* requests, size_t count,
+                                           socle_decision* out, socle_error** error);
+/* The same with one array per field (for bindings that hold columns). NULL optional columns:
+ * entry_kinds (all facts), authors (none), masked (none), items/item_lens (no item ids). Outputs
+ * may be NULL except effects; *revision (may be NULL) receives the snapshot's revision. */
+SOCLE_API int32_t socle_engine_decide_columns(
+    const socle_engine* engine, size_t count, const uint32_t* actors, const int32_t* actions,
+    const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes,
+    const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
+    const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
+    int32_t* effects, int32_t* reasons, uint32_t* rules, uint32_t* obligations,
+    uint64_t* revision, socle_error** error);
+/* The decision (into *out, may be NULL) and its trace, one line per check, into *text. */
+SOCLE_API int32_t socle_engine_explain(const socle_engine* engine,
+                                       const socle_access_request* request, socle_decision* out,
+                                       socle_buffer* text, socle_error** error);
+/* How each item of a file is shown (one request per item): SOCLE_VIEW_* into visibility[i]. */
+SOCLE_API int32_t socle_engine_filter_view(const socle_engine* engine,
+                                           const socle_access_request* items, size_t count,
+                                           int32_t* visibility, socle_error** error);
+/* The persons `actor` may access for (action, category, purpose), sorted by dense id. On input
+ * *count is the capacity of `out`; on output the number of persons. SOCLE_E_OUT_OF_RANGE when
+ * the capacity is too small (*count then tells the size needed). */
+SOCLE_API int32_t socle_engine_list_persons(const socle_engine* engine, uint32_t actor,
+                                            uint32_t category, uint32_t purpose, int32_t action,
+                                            int64_t time_unix_seconds, uint32_t* out,
+                                            size_t* count, socle_error** error);
+/* (section engine: end) */
+
+/* ------------------------------------------------------------------------------------------ */
 /* Vault: keys, encryption at rest, crypto-shredding.                                         */
 /* (section vault: begin) */
+/*
+ * One random 32-byte data key per person, wrapped by a master key held by a key provider, kept
+ * in an SQLite database; records sealed with XChaCha20-Poly1305 bound to (tenant, person,
+ * record, schema version). docs/keys.md has the formats and the threat model.
+ *
+ * Errors: any failed unwrap or decryption (wrong passphrase, altered or misplaced ciphertext)
+ * is SOCLE_E_VERIFICATION_FAILED with one generic message. Opening a record of a person whose
+ * key was shredded (or never created) is SOCLE_E_NOT_FOUND. No message contains a key, a
+ * passphrase, a person id or a record id.
+ *
+ * Thread safety: socle_key_provider and socle_vault handles are safe for concurrent use from
+ * any number of threads. socle_vault_options is not synchronised (build it on one thread).
+ */
+
+typedef struct socle_key_provider socle_key_provider;
+typedef struct socle_vault socle_vault;
+typedef struct socle_vault_options socle_vault_options;
+
+/* Data keys, tenant keys and pseudonymisation secrets are this long. */
+#define SOCLE_VAULT_KEY_BYTES 32
+/* A sealed record is this many bytes longer than its plaintext. */
+#define SOCLE_VAULT_SEAL_OVERHEAD 45
+/* Argon2id parameters of a new key file: pass 0 and 0 for the default (opslimit 3, 256 MiB:
+ * about 0.5 s to unlock). libsodium's minimum, 1 and 8192, is for tests only. */
+#define SOCLE_KDF_OPSLIMIT_DEFAULT 0
+#define SOCLE_KDF_MEMLIMIT_DEFAULT 0
+
+/* Creates a new key file at the NUL-terminated `path` (SOCLE_E_ALREADY_EXISTS if present; the
+ * file is written atomically with mode 0600) holding master key version 1, protected by the
+ * passphrase (`passphrase_len` >= 8 bytes; copied, then wiped; never stored). On success *out
+ * owns a provider, released with socle_key_provider_free(). */
+SOCLE_API int32_t socle_key_file_create(socle_key_provider** out, const char* path,
+                                        const uint8_t* passphrase, size_t passphrase_len,
+                                        uint64_t opslimit, uint64_t memlimit_bytes,
+                                        socle_error** error);
+/* Opens and unlocks an existing key file (its stored Argon2id cost is paid here). A wrong
+ * passphrase or an altered file is SOCLE_E_VERIFICATION_FAILED; a file that is not a key file
+ * is SOCLE_E_PARSE. */
+SOCLE_API int32_t socle_key_file_open(socle_key_provider** out, const char* path,
+                                      const uint8_t* passphrase, size_t passphrase_len,
+                                      socle_error** error);
+/* Re-protects a key file provider's file under a new passphrase and Argon2id cost (0, 0 for
+ * the default). The master keys do not change. SOCLE_E_INVALID_ARGUMENT for a provider that is
+ * not a key file. */
+SOCLE_API int32_t socle_key_file_change_passphrase(socle_key_provider* provider,
+                                                   const uint8_t* new_passphrase,
+                                                   size_t new_passphrase_len, uint64_t opslimit,
+                                                   uint64_t memlimit_bytes, socle_error** error);
+
+/* A key provider backed by your HSM or KMS. Every callback returns SOCLE_OK or one of the
+ * SOCLE_E_* codes (passed on to the caller of the vault with a generic message naming the
+ * callback; an unknown value becomes SOCLE_E_INTERNAL). socle calls them from any thread,
+ * possibly concurrently: they must be thread-safe. They must not throw (socle catches C++
+ * exceptions anyway and reports SOCLE_E_INTERNAL) and may use errno freely (socle saves and
+ * restores it around every call). `associated_data` must be bound to the wrapped bytes (a KMS
+ * encryption context, an AEAD's associated data): unwrap must fail for any other. */
+#define SOCLE_KEY_PROVIDER_CALLBACKS_VERSION 1
+/* The room socle gives a wrap callback for its output. */
+#define SOCLE_WRAPPED_KEY_MAX_BYTES 4096
+typedef struct socle_key_provider_callbacks {
+  /* SOCLE_KEY_PROVIDER_CALLBACKS_VERSION. The struct only ever grows at its end. */
+  uint32_t version;
+  /* Passed to every callback as is; socle never dereferences it. */
+  void* user_data;
+  /* A stable, public id of your master key (NUL-terminated, 1 to 256 printable ASCII bytes;
+   * copied). A vault database is bound to one key id. */
+  const char* key_id;
+  /* Required: the master key version that wraps new keys (>= 1). */
+  int32_t (*current_version)(void* user_data, uint32_t* out_version);
+  /* Required: wraps the `key_len` bytes of `key` under master key version `key_version`,
+   * writing at most `out_capacity` (SOCLE_WRAPPED_KEY_MAX_BYTES) bytes to `out` and their
+   * number to *out_len. `key` is wiped by socle after the call. */
+  int32_t (*wrap)(void* user_data, uint32_t key_version, const uint8_t* key, size_t key_len,
+                  const uint8_t* associated_data, size_t associated_data_len, uint8_t* out,
+                  size_t out_capacity, size_t* out_len);
+  /* Required: the reverse; writes the key (SOCLE_VAULT_KEY_BYTES) to `out` (socle wipes it
+   * after use). Return SOCLE_E_VERIFICATION_FAILED when the bytes do not authenticate. */
+  int32_t (*unwrap)(void* user_data, uint32_t key_version, const uint8_t* wrapped,
+                    size_t wrapped_len, const uint8_t* associated_data,
+                    size_t associated_data_len, uint8_t* out, size_t out_capacity,
+                    size_t* out_len);
+  /* Optional (NULL: you rotate in your HSM, and socle_vault_rotate re-wraps under whatever
+   * current_version says): creates a new master key version, makes it current, returns it. */
+  int32_t (*rotate)(void* user_data, uint32_t* out_new_version);
+  /* Optional (NULL: socle never destroys your versions): destroys versions < `version`. */
+  int32_t (*retire_before)(void* user_data, uint32_t version);
+  /* Optional: called once, when the last handle using the provider is released. */
+  void (*destroy)(void* user_data);
+} socle_key_provider_callbacks;
+
+/* Creates a provider over `callbacks` (copied; `callbacks->version` must be >= 1). On success
+ * *out owns it; on failure `destroy` is not called. */
+SOCLE_API int32_t socle_key_provider_new_callbacks(socle_key_provider** out,
+                                                   const socle_key_provider_callbacks* callbacks,
+                                                   socle_error** error);
+/* The provider's key id, NUL-terminated, borrowed from `provider`. */
+SOCLE_API const char* socle_key_provider_key_id(const socle_key_provider* provider);
+/* Releases the handle. A vault opened with it keeps its own reference, so the provider may be
+ * freed right after socle_vault_open(); `destroy` runs when the last user is gone. */
+SOCLE_API void socle_key_provider_free(socle_key_provider* provider);
+
+/* Vault options: an opaque object with setters, so it can grow. Owned by the caller. */
+SOCLE_API int32_t socle_vault_options_new(socle_vault_options** out, socle_error** error);
+SOCLE_API void socle_vault_options_free(socle_vault_options* options);
+/* How many persons' unwrapped keys stay cached in memory (default 4096; 0 turns it off). */
+SOCLE_API int32_t socle_vault_options_set_cache_capacity(socle_vault_options* options,
+                                                         size_t capacity, socle_error** error);
+/* How long an unwrapped key stays cached (default 300 s; must be >= 1). */
+SOCLE_API int32_t socle_vault_options_set_cache_ttl_seconds(socle_vault_options* options,
+                                                            uint32_t seconds,
+                                                            socle_error** error);
+
+/* Opens the vault database at the NUL-terminated `db_path` (created with mode 0600 if missing)
+ * for `tenant` (1 to 128 bytes). `provider` is not consumed (the vault keeps a reference).
+ * `options` may be NULL for the defaults; it is copied. On success *out owns the vault,
+ * released with socle_vault_free(). */
+SOCLE_API int32_t socle_vault_open(socle_vault** out, socle_key_provider* provider,
+                                   const char* db_path, const char* tenant, size_t tenant_len,
+                                   const socle_vault_options* options, socle_error** error);
+SOCLE_API void socle_vault_free(socle_vault* vault);
+
+/* Encrypts `plaintext` for the record (person id 1 to 256 bytes, record id 0 to 256 bytes,
+ * the caller's schema version), creating the person's data key on first use. *out receives
+ * plaintext_len + SOCLE_VAULT_SEAL_OVERHEAD bytes, released with socle_buffer_free(). */
+SOCLE_API int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id,
+                                          size_t person_id_len, const char* record_id,
+                                          size_t record_id_len, uint32_t schema_version,
+                                          const uint8_t* plaintext, size_t plaintext_len,
+                                          socle_buffer* out, socle_error** error);
+/* Decrypts what socle_vault_seal_record returned for the same record into *out (wiped by
+ * socle_buffer_free()). SOCLE_E_VERIFICATION_FAILED for any altered, truncated or misplaced
+ * ciphertext; SOCLE_E_NOT_FOUND when the person's key was shredded. */
+SOCLE_API int32_t socle_vault_open_record(socle_vault* vault, const char* person_id,
+                                          size_t person_id_len, const char* record_id,
+                                          size_t record_id_len, uint32_t schema_version,
+                                          const uint8_t* sealed, size_t sealed_len,
+                                          socle_buffer* out, socle_error** error);
+/* Crypto-shredding: deletes the person's key (overwritten on disk, wiped from memory, WAL
+ * checkpointed); every record sealed for them becomes unreadable for good. SOCLE_E_NOT_FOUND
+ * when the person has no key. */
+SOCLE_API int32_t socle_vault_shred(socle_vault* vault, const char* person_id,
+                                    size_t person_id_len, socle_error** error);
+/* Rotates the master key and re-wraps every key of the database in one transaction (records
+ * are not touched). With `retire_previous` (0 or 1) older master key versions are then
+ * destroyed by the provider. `out_version` (may be NULL) receives the new version. */
+SOCLE_API int32_t socle_vault_rotate(socle_vault* vault, int32_t retire_previous,
+                                     uint32_t* out_version, socle_error** error);
+/* The current pseudonymisation master secret version (>= 1). */
+SOCLE_API int32_t socle_vault_pseudonym_version(socle_vault* vault, uint32_t* out_version,
+                                                socle_error** error);
+/* Adds a new pseudonymisation master secret version and makes it current. */
+SOCLE_API int32_t socle_vault_rotate_pseudonym_secret(socle_vault* vault, uint32_t* out_version,
+                                                      socle_error** error);
+/* Destroys an old pseudonymisation secret version for good (not the current one). */
+SOCLE_API int32_t socle_vault_destroy_pseudonym_secret(socle_vault* vault, uint32_t version,
+                                                       socle_error** error);
+/* Integrity check and restore test: SQLite's integrity_check, then unwraps every key of the
+ * tenant. SOCLE_E_DATA_LOSS when any fails. */
+SOCLE_API int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
 /* (section vault: end) */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pseudonymisation: domains, keyed pseudonyms, reversible tokens, rotation.                  */
 /* (section pseudonym: begin) */
+/*
+ * Every pseudonym is computed in a domain of the policy (`pseudonym_domains`) with keys derived
+ * from a pseudonymisation master secret (docs/pseudonyms.md). A PERSON domain gives each person
+ * one stable pseudonym, a RELATIONSHIP domain one per relationship label, a TRANSACTION domain
+ * (the default) a fresh, unlinkable one per context. There is no unkeyed variant.
+ *
+ * Text form of a pseudonym: 27 ASCII characters, a kind letter (P, R, T), the key version as 4
+ * decimal digits, then the 16 bytes in base64url without padding ("P0001" + 22 characters).
+ * Text form of a reversible token: 'K', 4 digits, base64url; its length depends only on the
+ * padding bucket of the identifier (16/32/64/128/256 bytes): at most SOCLE_TOKEN_MAX_TEXT_LEN.
+ */
+
+#define SOCLE_PSEUDONYM_BYTES 16
+#define SOCLE_PSEUDONYM_TEXT_LEN 27
+#define SOCLE_TOKEN_MAX_TEXT_LEN 400
+#define SOCLE_PSEUDONYM_MIN_SECRET_BYTES 16
+#define SOCLE_PSEUDONYM_MAX_SECRET_BYTES 64
+#define SOCLE_PSEUDONYM_MAX_VERSION 9999
+
+/* Domain kinds (equal to the policy schema's PseudonymDomain.Kind). */
+#define SOCLE_PSEUDONYM_KIND_PERSON 1
+#define SOCLE_PSEUDONYM_KIND_RELATIONSHIP 2
+#define SOCLE_PSEUDONYM_KIND_TRANSACTION 3
+
+/* Output record formats of socle_pseudonym_compute and socle_pseudonym_compute_batch. */
+#define SOCLE_PSEUDONYM_FORMAT_TEXT 1   /* SOCLE_PSEUDONYM_TEXT_LEN chars per record, no NUL */
+#define SOCLE_PSEUDONYM_FORMAT_BINARY 2 /* SOCLE_PSEUDONYM_BYTES bytes per record */
+
+/* Master secrets held in memory (the vault will be the other source). Not thread-safe: fill it
+ * on one thread, pass it to socle_pseudonymizer_new (which copies what it needs), then free it.
+ * It wipes its secrets when freed. */
+typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
+
+SOCLE_API int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
+/* Copies the master secret of `version` (1..SOCLE_PSEUDONYM_MAX_VERSION; the highest version
+ * added is the current one). SOCLE_E_INVALID_ARGUMENT for fewer than 16 or more than 64 bytes,
+ * SOCLE_E_ALREADY_EXISTS for a version added twice. The caller keeps and wipes its own copy. */
+SOCLE_API int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version,
+                                              const uint8_t* secret, size_t secret_len,
+                                              socle_error** error);
+SOCLE_API void socle_pseudonym_secrets_free(socle_pseudonym_secrets* secrets);
+
+/* One reversal call, as reported to the hook. Never holds the token or the identifier. The
+ * strings are borrowed for the duration of the callback only and are not NUL-terminated. */
+#define SOCLE_REVERSAL_EVENT_VERSION 1
+typedef struct socle_reversal_event {
+  uint32_t version; /* SOCLE_REVERSAL_EVENT_VERSION; later versions only add fields at the end */
+  const char* actor;
+  size_t actor_len;
+  const char* role;
+  size_t role_len;
+  const char* reason;
+  size_t reason_len;
+  const char* domain;
+  size_t domain_len;
+  uint32_t token_version;   /* 0 when the token could not be read */
+  int32_t outcome;          /* the status the call returns; SOCLE_OK = identifier released */
+  int64_t time_unix_micros; /* from the pseudonymizer's clock (UTC) */
+} socle_reversal_event;
+
+/* Receives every reversal call, successful or not, on the calling thread (possibly several
+ * threads at once: it must be thread-safe; it must not call the same pseudonymizer). Return 0
+ * once the event is recorded. Any other value withholds the identifier of a successful
+ * reversal (the call then returns that value if it is a SOCLE_E_* code, else
+ * SOCLE_E_INTERNAL). */
+typedef int32_t (*socle_reversal_hook)(void* user_data, const socle_reversal_event* event);
+
+/* Options of a pseudonymizer: an object with setters, read (copied) by socle_pseudonymizer_new.
+ * Not thread-safe; free it whenever convenient after socle_pseudonymizer_new. */
+typedef struct socle_pseudonymizer_options socle_pseudonymizer_options;
+
+SOCLE_API int32_t socle_pseudonymizer_options_new(socle_pseudonymizer_options** out,
+                                                  socle_error** error);
+SOCLE_API void socle_pseudonymizer_options_free(socle_pseudonymizer_options* options);
+/* The first version of the chain (default 1): identifiers are pseudonymised with its key and
+ * carried forward through later versions. Never change it for a deployment. */
+SOCLE_API int32_t socle_pseudonymizer_options_set_base_version(
+    socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
+/* Versions up to and including `version` are retired (default 0: none). */
+SOCLE_API int32_t socle_pseudonymizer_options_set_retired_through(
+    socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
+/* Each actor may reverse at most `capacity` tokens (1 to 100000) in any interval of
+ * `window_seconds` (default 100 per 3600 s): a token bucket whose tokens each come back one
+ * window after they were taken. Failed reversals take a token too. */
+SOCLE_API int32_t socle_pseudonymizer_options_set_reversal_rate_limit(
+    socle_pseudonymizer_options* options, uint32_t capacity, int64_t window_seconds,
+    socle_error** error);
+/* Adds an allowed reversal reason code. With no code added, the reason is free text (1 to 500
+ * printable bytes, not blank). With codes, the reason must equal one of them. */
+SOCLE_API int32_t socle_pseudonymizer_options_add_reason_code(socle_pseudonymizer_options* options,
+                                                              const char* code, size_t code_len,
+                                                              socle_error** error);
+/* The reversal hook and its user_data (borrowed: it must outlive the pseudonymizer). Without a
+ * hook, socle_token_reverse always fails with SOCLE_E_FAILED_PRECONDITION. */
+SOCLE_API int32_t socle_pseudonymizer_options_set_reversal_hook(
+    socle_pseudonymizer_options* options, socle_reversal_hook hook, void* user_data,
+    socle_error** error);
+
+/* The pseudonymizer: the policy's domains with their derived keys. Thread-safe: every call on
+ * it may run concurrently. It copies what it needs from `policy`, `secrets` and `options`,
+ * which may be freed right after this call. `options` may be NULL (defaults). */
+typedef struct socle_pseudonymizer socle_pseudonymizer;
+
+SOCLE_API int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* policy,
+                                          const socle_pseudonym_secrets* secrets,
+                                          const socle_pseudonymizer_options* options,
+                                          socle_error** error);
+SOCLE_API void socle_pseudonymizer_free(socle_pseudonymizer* pseudonymizer);
+SOCLE_API uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudonymizer);
+/* The kind of `domain` (SOCLE_PSEUDONYM_KIND_*), or 0 when it is not a domain of the policy. */
+SOCLE_API int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer,
+                                                  const char* domain, size_t domain_len);
+/* Retires every version up to `version` (below the current one): no pseudonym or token of
+ * those versions is output again and their tokens can no longer be reversed. */
+SOCLE_API int32_t socle_pseudonymizer_retire(socle_pseudonymizer* pseudonymizer, uint32_t version,
+                                             socle_error** error);
+
+/* A pseudonym context: the pseudonyms of one export to one domain. For a RELATIONSHIP domain,
+ * `relationship` (1 to 256 bytes) names the relationship; for other kinds it must be empty
+ * (NULL, 0). `version` 0 means the current version. A TRANSACTION context draws a fresh random
+ * secret: two contexts never give the same pseudonyms. The context owns copies of its keys and
+ * may outlive the pseudonymizer. It is immutable: compute calls may run concurrently. */
+typedef struct socle_pseudonym_context socle_pseudonym_context;
+
+SOCLE_API int32_t socle_pseudonym_context_new(socle_pseudonym_context** out,
+                                              const socle_pseudonymizer* pseudonymizer,
+                                              const char* domain, size_t domain_len,
+                                              const char* relationship, size_t relationship_len,
+                                              uint32_t version, socle_error** error);
+SOCLE_API void socle_pseudonym_context_free(socle_pseudonym_context* context);
+
+/* The pseudonym of one identifier (1 or more bytes) into the caller's `out`: `format` is
+ * SOCLE_PSEUDONYM_FORMAT_TEXT (out_len >= 27) or SOCLE_PSEUDONYM_FORMAT_BINARY (out_len >= 16).
+ * No NUL is written. */
+SOCLE_API int32_t socle_pseudonym_compute(const socle_pseudonym_context* context,
+                                          const uint8_t* id, size_t id_len, int32_t format,
+                                          uint8_t* out, size_t out_len, socle_error** error);
+/* Batch: `count` identifiers back to back in `ids`, their lengths in `id_lens[count]`; the
+ * pseudonyms are written as fixed-width records, in order, into the caller's `out`, which must
+ * be exactly count * 27 (text) or count * 16 (binary) bytes. Nothing is allocated. Fails as a
+ * whole if any identifier is empty. */
+SOCLE_API int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context,
+                                                const uint8_t* ids, const size_t* id_lens,
+                                                size_t count, int32_t format, uint8_t* out,
+                                                size_t out_len, socle_error** error);
+
+/* Rotation to the current version: `in` holds `count` pseudonym text forms of `domain` (27
+ * chars each, back to back, any version from the base to the current one); `out` (exactly
+ * count * 27 chars) receives them carried forward with the newer keys. Only the old pseudonyms
+ * are read, never an identifier. PERSON and RELATIONSHIP domains only. */
+SOCLE_API int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer,
+                                               const char* domain, size_t domain_len,
+                                               const char* in, size_t count, char* out,
+                                               size_t out_len, socle_error** error);
+
+/* A reversible token for `id` (1 to 255 bytes) in `domain` (PERSON or RELATIONSHIP; the same
+ * identifier always gives the same token), written into the caller's `out` (out_len >=
+ * SOCLE_TOKEN_MAX_TEXT_LEN is always enough); *written receives its length. No NUL. */
+SOCLE_API int32_t socle_token_create(const socle_pseudonymizer* pseudonymizer, const char* domain,
+                                     size_t domain_len, const uint8_t* id, size_t id_len,
+                                     char* out, size_t out_len, size_t* written,
+                                     socle_error** error);
+/* The privileged reversal of a token (REQ-49): `role` must be a role of the policy with the
+ * PSEUDONYM_REVERSAL capability (else SOCLE_E_PERMISSION_DENIED), `actor` the individual asking
+ * and `reason` why (see the reason options); each actor is rate-limited
+ * (SOCLE_E_RESOURCE_EXHAUSTED). A token that does not authenticate gives
+ * SOCLE_E_VERIFICATION_FAILED with no detail. Every call is reported to the hook before it
+ * returns. On success the identifier goes to *out (release it with socle_buffer_free, which
+ * wipes it). Thread-safe. */
+SOCLE_API int32_t socle_token_reverse(const socle_pseudonymizer* pseudonymizer, const char* actor,
+                                      size_t actor_len, const char* role, size_t role_len,
+                                      const char* reason, size_t reason_len, const char* domain,
+                                      size_t domain_len, const char* token, size_t token_len,
+                                      socle_buffer* out, socle_error** error);
 /* (section pseudonym: end) */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Text: the NIR, generalisation of quasi-identifiers, free-text redaction.                   */
 /* (section text: begin) */
+/* None of these calls ever puts an identifier (a NIR, a name, a date) in an error message.     */
+/* docs/redaction.md describes every rule.                                                     */
+
+/* -- The NIR (French social security number): 13 characters and a 2-digit key. The free
+ *    functions below are pure: thread-safe, and they allocate nothing but their outputs. */
+
+#define SOCLE_NIR_LENGTH 15
+
+/* Why a text is not a NIR (the *problem of socle_nir_check). */
+#define SOCLE_NIR_OK 0
+#define SOCLE_NIR_BAD_LENGTH 1    /* not 15 characters once separators are removed */
+#define SOCLE_NIR_BAD_CHARACTER 2 /* not a digit (or 2A/2B at positions 6-7) */
+#define SOCLE_NIR_BAD_SEX 3       /* first digit not 1, 2, 3, 4, 7 or 8 */
+#define SOCLE_NIR_BAD_KEY 4       /* key != 97 - (number mod 97), 2A/2B counted as 19/18 */
+
+/* Plausibility warnings of a valid NIR (bits of *warnings). */
+#define SOCLE_NIR_WARN_PROVISIONAL 0x01       /* sex digit 3, 4, 7 or 8: not a definitive NIR */
+#define SOCLE_NIR_WARN_MONTH_UNKNOWN 0x02     /* month 20-42 or 50-99: month not known */
+#define SOCLE_NIR_WARN_MONTH_IMPLAUSIBLE 0x04 /* month 00, 13-19 or 43-49 */
+#define SOCLE_NIR_WARN_PLACE_IMPLAUSIBLE 0x08 /* département 00, 970, 979, 980-983, 989... */
+#define SOCLE_NIR_WARN_COMMUNE_ZERO 0x10
+#define SOCLE_NIR_WARN_ORDER_ZERO 0x20
+
+/* Validates the NIR in text[0, text_len); spaces, no-break spaces, dots and dashes between
+ * characters are ignored, 2a/2b are accepted. SOCLE_OK when valid; SOCLE_E_INVALID_ARGUMENT
+ * when not, with *problem saying why. `problem` and `warnings` may be NULL; they are set on
+ * every call that gets that far (*problem = SOCLE_NIR_OK and the warning bits when valid). */
+SOCLE_API int32_t socle_nir_check(int32_t* problem, uint32_t* warnings, const char* text,
+                                  size_t text_len, socle_error** error);
+/* The normalised NIR (15 characters, no separators, upper-case 2A/2B) into *out, which the
+ * caller releases with socle_buffer_free (it wipes the bytes). Fails as socle_nir_check. */
+SOCLE_API int32_t socle_nir_normalise(socle_buffer* out, const char* text, size_t text_len,
+                                      socle_error** error);
+/* The key (1-97) of a 13-character NIR body into *out_key. */
+SOCLE_API int32_t socle_nir_key(int32_t* out_key, const char* body, size_t body_len,
+                                socle_error** error);
+
+/* -- Generalisation of quasi-identifiers (REQ-50). Pure functions: thread-safe. Dates are
+ *    ISO 8601 text "YYYY-MM-DD". Text outputs go into a socle_buffer the caller releases. */
+
+#define SOCLE_DATE_MONTH 1 /* "2024-03" */
+#define SOCLE_DATE_YEAR 2  /* "2024" */
+
+/* The year of a birth date into *out_year. */
+SOCLE_API int32_t socle_generalise_birth_year(int32_t* out_year, const char* birth,
+                                              size_t birth_len, socle_error** error);
+/* The age band of a person born on `birth` at the date `reference`: `width` is 5 or 10;
+ * `open_from` is 0, or a multiple of the width from which every age falls in one open band
+ * ("90+"). *out_low and *out_high are the band's bounds (inclusive; *out_high is -1 for the open
+ * band). `label` (may be NULL) receives "35-39" or "90+". SOCLE_E_OUT_OF_RANGE when the
+ * reference date is before the birth date. A person born on 29 February is a year older on
+ * 1 March in common years. */
+SOCLE_API int32_t socle_generalise_age_band(int32_t* out_low, int32_t* out_high,
+                                            socle_buffer* label, const char* birth,
+                                            size_t birth_len, const char* reference,
+                                            size_t reference_len, int32_t width,
+                                            int32_t open_from, socle_error** error);
+/* A date reduced to its month or its year (SOCLE_DATE_MONTH, SOCLE_DATE_YEAR). */
+SOCLE_API int32_t socle_generalise_date(socle_buffer* out, const char* date, size_t date_len,
+                                        int32_t granularity, socle_error** error);
+/* The département ("75", "2A", "971"…) of a 5-digit French postcode. SOCLE_E_NOT_FOUND for
+ * codes no département uses (Monaco 980xx, unassigned Corsican ranges…). */
+SOCLE_API int32_t socle_generalise_postcode(socle_buffer* out, const char* postcode,
+                                            size_t postcode_len, socle_error** error);
+/* The département of an INSEE commune code ("2A004" -> "2A", "97411" -> "974").
+ * SOCLE_E_NOT_FOUND for country codes (99xxx) and codes of no département. */
+SOCLE_API int32_t socle_generalise_insee_commune(socle_buffer* out, const char* code,
+                                                 size_t code_len, socle_error** error);
+/* The bracket of `amount` among `bound_count` strictly increasing `bounds` (1 to 1000): index
+ * 0 is below bounds[0], index bound_count is at or above the last bound. `label` (may be NULL)
+ * receives "< 500", "[500, 1000)" or ">= 1500". */
+SOCLE_API int32_t socle_generalise_amount(size_t* out_index, socle_buffer* label,
+                                          const int64_t* bounds, size_t bound_count,
+                                          int64_t amount, socle_error** error);
+
+/* -- Free-text redaction. A socle_redactor is built once from the identities the case file
+ *    knows, then redacts any number of notes: those identities (regardless of case, accents,
+ *    hyphens and spacing), then NIRs, French phone numbers, e-mails, IBANs and dates of birth
+ *    found by their shape. Replacements are typed placeholders, [PERSONNE-1], [NIR],
+ *    [TÉLÉPHONE], [EMAIL], [IBAN], [ADRESSE], [DATE-NAISSANCE], numbered per text for persons.
+ *    A socle_redactor is immutable: every call on it is thread-safe. Text is UTF-8; invalid
+ *    bytes become U+FFFD in the output. */
+
+typedef struct socle_redactor socle_redactor;
+/* Options of a redactor being built. Not synchronised: use one from one thread at a time. It
+ * is copied by socle_redactor_new and may be freed right after. */
+typedef struct socle_redactor_options socle_redactor_options;
+
+/* The kinds of known identities. */
+#define SOCLE_IDENTITY_NAME 1       /* surname: family, usage or birth name */
+#define SOCLE_IDENTITY_FIRST_NAME 2 /* of the person or of a relative */
+#define SOCLE_IDENTITY_ADDRESS 3    /* "12 rue des Lilas, 75011 Paris" */
+#define SOCLE_IDENTITY_PHONE 4
+#define SOCLE_IDENTITY_EMAIL 5
+#define SOCLE_IDENTITY_NIR 6        /* 15 characters, or 13 without the key */
+#define SOCLE_IDENTITY_BIRTH_DATE 7 /* "YYYY-MM-DD"; found in any common format */
+
+/* One known identity. `value` is borrowed for the duration of socle_redactor_new only. Names
+ * and first names with the same `person` number are one individual: one placeholder number. */
+typedef struct socle_identity {
+  int32_t kind; /* SOCLE_IDENTITY_* */
+  uint32_t person;
+  const char* value; /* UTF-8, need not be NUL-terminated */
+  size_t value_len;
+} socle_identity;
+
+/* The placeholder types: indexes of the `counts` arrays below. */
+#define SOCLE_REDACTION_PERSON 0
+#define SOCLE_REDACTION_NIR 1
+#define SOCLE_REDACTION_PHONE 2
+#define SOCLE_REDACTION_EMAIL 3
+#define SOCLE_REDACTION_IBAN 4
+#define SOCLE_REDACTION_ADDRESS 5
+#define SOCLE_REDACTION_BIRTH_DATE 6
+#define SOCLE_REDACTION_TYPE_COUNT 7
+
+/* The recognisers of undeclared identifiers (bits for socle_redactor_options_set_recognisers;
+ * all are on by default). Known identities are always redacted. */
+#define SOCLE_RECOGNISE_NIR 0x01
+#define SOCLE_RECOGNISE_PHONE 0x02
+#define SOCLE_RECOGNISE_EMAIL 0x04
+#define SOCLE_RECOGNISE_IBAN 0x08
+#define SOCLE_RECOGNISE_BIRTH_DATE 0x10
+#define SOCLE_RECOGNISE_ALL 0x1F
+
+/* The placeholder name of a type ("PERSONNE", "TÉLÉPHONE" in UTF-8…), or "" for an unknown
+ * type. Static storage; thread-safe. */
+SOCLE_API const char* socle_redaction_type_name(int32_t type);
+
+/* New options with the defaults: every recogniser on, common words matched in any case. */
+SOCLE_API int32_t socle_redactor_options_new(socle_redactor_options** out, socle_error** error);
+SOCLE_API void socle_redactor_options_free(socle_redactor_options* options);
+/* Which recognisers run (SOCLE_RECOGNISE_* bits). SOCLE_E_INVALID_ARGUMENT for unknown bits. */
+SOCLE_API int32_t socle_redactor_options_set_recognisers(socle_redactor_options* options,
+                                                         uint32_t recognisers,
+                                                         socle_error** error);
+/* When 1, a known name that is also an everyday French word (Rose, Blanc, Petit…) is only
+ * redacted where it starts with a capital. Default 0: better recall, lower precision. */
+SOCLE_API int32_t socle_redactor_options_set_common_words_need_capital(
+    socle_redactor_options* options, int32_t enabled, socle_error** error);
+
+/* Builds a redactor from `identity_count` identities (`identities` may be NULL when the count
+ * is 0). `options` may be NULL (defaults). SOCLE_E_INVALID_ARGUMENT names a bad identity by its
+ * index and kind, never its value; SOCLE_E_RESOURCE_EXHAUSTED beyond 64 persons. */
+SOCLE_API int32_t socle_redactor_new(socle_redactor** out, const socle_identity* identities,
+                                     size_t identity_count,
+                                     const socle_redactor_options* options, socle_error** error);
+/* As socle_redactor_new, reading the identities from the text format of `socle redact --known`
+ * (one "kind value" per line, `person` between individuals; docs/redaction.md). SOCLE_E_PARSE
+ * gives the line number only. */
+SOCLE_API int32_t socle_redactor_new_from_text(socle_redactor** out, const char* known,
+                                               size_t known_len,
+                                               const socle_redactor_options* options,
+                                               socle_error** error);
+SOCLE_API void socle_redactor_free(socle_redactor* redactor);
+
+/* Redacts text[0, text_len) into *out (released with socle_buffer_free). When `counts` is not
+ * NULL, counts[i] receives the number of placeholders of type i for i < counts_len (entries
+ * beyond SOCLE_REDACTION_TYPE_COUNT are set to 0). */
+SOCLE_API int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text,
+                                        size_t text_len, socle_buffer* out, uint64_t* counts,
+                                        size_t counts_len, socle_error** error);
+/* Redacts `count` texts (texts[i] of text_lens[i] bytes; each numbered on its own) into one
+ * buffer *out, the outputs one after the other: output i is out->data[ends[i-1], ends[i]) with
+ * ends[-1] = 0; `ends` has `count` entries, filled by the call. `counts` as above, summed over
+ * the batch. One call for many notes keeps bindings out of the hot loop. */
+SOCLE_API int32_t socle_redactor_redact_batch(const socle_redactor* redactor,
+                                              const char* const* texts, const size_t* text_lens,
+                                              size_t count, socle_buffer* out, size_t* ends,
+                                              uint64_t* counts, size_t counts_len,
+                                              socle_error** error);
 /* (section text: end) */
 
 #ifdef __cplusplus

@@ -96,22 +96,6 @@ class SwitchableClock final : public socle::Clock {
 
 }  // namespace
 
-// The handle of capi/policy.cc, repeated token for token (the one-definition rule allows an
-// identical definition in each translation unit; capi/pseudonym.cc does the same).
-// TODO(lead): move it to capi_internal.h.
-struct socle_policy {
-  explicit socle_policy(socle::Policy p)
-      : policy(std::move(p)),
-        id(policy.id()),
-        revision(policy.revision()),
-        digest_hex(policy.digest_hex()) {}
-  socle::Policy policy;
-  // NUL-terminated copies for the borrowed-string accessors.
-  std::string id;
-  std::string revision;
-  std::string digest_hex;
-};
-
 struct socle_engine {
   SwitchableClock clock;
   std::unique_ptr<socle::AccessEngine> engine;

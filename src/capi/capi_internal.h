@@ -20,6 +20,20 @@ struct socle_error {
   std::vector<socle::Diagnostic> diagnostics;
 };
 
+// A loaded policy (socle_policy_load); shared by every area that takes a policy handle.
+struct socle_policy {
+  explicit socle_policy(socle::Policy p)
+      : policy(std::move(p)),
+        id(policy.id()),
+        revision(policy.revision()),
+        digest_hex(policy.digest_hex()) {}
+  socle::Policy policy;
+  // NUL-terminated copies for the borrowed-string accessors.
+  std::string id;
+  std::string revision;
+  std::string digest_hex;
+};
+
 namespace socle::capi {
 
 // Records a failure: the thread-local last message, and an error object if the caller asked

@@ -9,19 +9,6 @@
 #include "socle/policy.hpp"
 #include "socle/socle.h"
 
-struct socle_policy {
-  explicit socle_policy(socle::Policy p)
-      : policy(std::move(p)),
-        id(policy.id()),
-        revision(policy.revision()),
-        digest_hex(policy.digest_hex()) {}
-  socle::Policy policy;
-  // NUL-terminated copies for the borrowed-string accessors.
-  std::string id;
-  std::string revision;
-  std::string digest_hex;
-};
-
 namespace {
 
 using socle::capi::Fail;

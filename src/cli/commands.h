@@ -23,6 +23,10 @@ int PolicyCheck(const std::vector<std::string>& args, Io io);
 int PolicyRegister(const std::vector<std::string>& args, Io io);
 int Version(const std::vector<std::string>& args, Io io);
 int Demo(const std::vector<std::string>& args, Io io);
+int Keys(const std::vector<std::string>& args, Io io);           // keys.cc
+int Pseudonymise(const std::vector<std::string>& args, Io io);   // pseudonymise.cc
+int Redact(const std::vector<std::string>& args, Io io);         // redact.cc
+int Access(const std::vector<std::string>& args, Io io);         // access.cc
 
 }  // namespace socle::cli
 

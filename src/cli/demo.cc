@@ -15,14 +15,25 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/embedded.h"
+#include "socle/access.hpp"
+#include "socle/clock.hpp"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
 #include "socle/socle.h"
 
 namespace socle::cli {
 namespace {
+
+#define SOCLE_DEMO_RETURN_IF_ERROR(expr)    \
+  do {                                      \
+    const absl::Status demo_status_ = (expr); \
+    if (!demo_status_.ok()) return demo_status_; \
+  } while (0)
 
 struct DemoContext {
   std::ostream& out;
@@ -127,11 +138,152 @@ class PrintRegister final : public Step {
   }
 };
 
+// 4. Who may read what: four professionals look at the same file; the person masks an item and
+// blocks a professional; a colleague from another team breaks the glass.
+class AccessDecisions final : public Step {
+ public:
+  std::string Title() const override { return "Who may read this file, and why (access engine)"; }
+  absl::Status Run(DemoContext& ctx) override {
+    auto it = ctx.policies.find("policies/ccas.textproto");
+    if (it == ctx.policies.end()) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
+    }
+    FakeClock clock(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 9, 0, 0), absl::UTCTimeZone()));
+    AccessEngine::Options options;
+    options.clock = &clock;
+    auto engine_or = AccessEngine::Create(it->second, options);
+    if (!engine_or.ok()) return engine_or.status();
+    AccessEngine& engine = **engine_or;
+
+    // The synthetic service: one team follows the person; a CESF of another antenna does not.
+    DirectoryData directory;
+    auto pro = [&](const char* id, const char* role, const char* team) {
+      directory.professionals.push_back({id, role, {team}, "ccas", SecrecyStatus::kUnspecified, ""});
+    };
+    pro("secretaire.martin", "secretaire_accueil", "pole_social");
+    pro("stagiaire.leroy", "stagiaire_ass", "pole_social");
+    pro("ass.durand", "ass", "pole_social");
+    pro("infirmier.bernard", "infirmier", "pole_social");
+    pro("ass.petit", "ass", "pole_social");
+    pro("cesf.moreau", "cesf", "antenne_nord");
+    directory.persons.push_back({"usager-0001", {"pole_social"}, "ass.durand", "1984-05-12"});
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.LoadDirectory(directory).status());
+    ctx.out << "  CCAS team pole_social follows person usager-0001 (referent ass.durand);\n"
+            << "  cesf.moreau works at another antenna and is not assigned.\n";
+
+    struct Item {
+      const char* id;
+      const char* category;
+      EntryKind kind;
+      const char* author;
+    };
+    const std::vector<Item> items = {
+        {"note-accueil", "administrative", EntryKind::kFact, "secretaire.martin"},
+        {"evaluation-sociale", "social", EntryKind::kFact, "ass.durand"},
+        {"suivi-sante", "health", EntryKind::kFact, "infirmier.bernard"},
+        {"appreciation-budget", "social", EntryKind::kAppreciation, "ass.durand"},
+    };
+    // The person masks the appreciation from everyone, and blocks ass.petit.
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        engine.SetMask({"usager-0001", "appreciation-budget", "", MaskAudience::kEveryone, ""})
+            .status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.Block("usager-0001", "ass.petit").status());
+    ctx.out << "  The person masks appreciation-budget from everyone and blocks ass.petit.\n\n";
+
+    const uint32_t person = *engine.FindPerson("usager-0001");
+    const uint32_t purpose = *engine.FindPurpose("accompagnement_social");
+    auto request = [&](const char* actor, const Item& item) {
+      AccessRequest r;
+      r.actor = *engine.FindProfessional(actor);
+      r.action = Action::kRead;
+      r.person = person;
+      r.category = *engine.FindCategory(item.category);
+      r.purpose = purpose;
+      r.kind = item.kind;
+      r.author = *engine.FindProfessional(item.author);
+      r.item = item.id;
+      return r;
+    };
+
+    // The file as each professional sees it.
+    const std::vector<const char*> actors = {"secretaire.martin", "stagiaire.leroy",
+                                             "ass.durand",        "infirmier.bernard",
+                                             "ass.petit",         "cesf.moreau"};
+    ctx.out << absl::StrFormat("  %-18s", "");
+    for (const Item& item : items) ctx.out << absl::StrFormat(" %-20s", item.id);
+    ctx.out << "\n";
+    for (const char* actor : actors) {
+      std::vector<AccessRequest> requests;
+      for (const Item& item : items) requests.push_back(request(actor, item));
+      std::vector<Visibility> view(requests.size());
+      SOCLE_DEMO_RETURN_IF_ERROR(engine.snapshot()->FilterView(requests, absl::MakeSpan(view)));
+      ctx.out << absl::StrFormat("  %-18s", actor);
+      for (size_t i = 0; i < view.size(); ++i) {
+        auto decision = engine.Decide(requests[i]);
+        if (!decision.ok()) return decision.status();
+        const char* shown = view[i] == Visibility::kVisible       ? "shown"
+                            : view[i] == Visibility::kPlaceholder ? "[masked item]"
+                                                                  : "-";
+        ctx.out << absl::StrFormat(" %-20s", absl::StrCat(shown, decision->allowed() ? "" : "*"));
+      }
+      ctx.out << "\n";
+    }
+    ctx.out << "  (* denied; why, for three of them:)\n\n";
+
+    auto explain = [&](const char* actor, const Item& item) -> absl::Status {
+      auto explanation = engine.Explain(request(actor, item));
+      if (!explanation.ok()) return explanation.status();
+      ctx.out << "  " << actor << " reads " << item.id << ":\n";
+      for (absl::string_view line : absl::StrSplit(explanation->ToString(), '\n')) {
+        if (!line.empty()) ctx.out << "    " << line << "\n";
+      }
+      return absl::OkStatus();
+    };
+    SOCLE_DEMO_RETURN_IF_ERROR(explain("secretaire.martin", items[2]));
+    SOCLE_DEMO_RETURN_IF_ERROR(explain("stagiaire.leroy", items[3]));
+    SOCLE_DEMO_RETURN_IF_ERROR(explain("ass.petit", items[1]));
+
+    // Break-the-glass: the CESF of the other antenna, in an emergency, for 2 hours.
+    BreakGlassRequest glass;
+    glass.actor = "cesf.moreau";
+    glass.person = "usager-0001";
+    glass.reason_code = "mise_a_l_abri";
+    glass.justification = "Mise à l'abri un samedi, référente absente";
+    glass.duration = absl::Hours(2);
+    auto session = engine.OpenBreakGlass(glass);
+    if (!session.ok()) return session.status();
+    ctx.out << "\n  cesf.moreau breaks the glass (mise_a_l_abri, 2 h):\n";
+    auto during = engine.Decide(request("cesf.moreau", items[1]));
+    if (!during.ok()) return during.status();
+    const uint32_t o = during->obligations;
+    ctx.out << "    reads evaluation-sociale: " << Name(during->reason) << "; obligations:"
+            << ((o & obligation::kBreakGlassFlag) ? " log-as-break-the-glass" : "")
+            << ((o & obligation::kNotifyPerson) ? " notify-person" : "")
+            << ((o & obligation::kNotifyReferent) ? " notify-referent" : "")
+            << ((o & obligation::kOpenReview) ? " open-review" : "") << "\n";
+    auto masked = engine.Decide(request("cesf.moreau", items[3]));
+    if (!masked.ok()) return masked.status();
+    ctx.out << "    reads appreciation-budget (masked): " << Name(masked->reason) << "\n";
+    clock.Advance(absl::Hours(2));
+    auto after = engine.Decide(request("cesf.moreau", items[1]));
+    if (!after.ok()) return after.status();
+    ctx.out << "    two hours later: " << Name(after->reason) << "\n";
+    if (!during->allowed() || masked->allowed() || after->allowed()) {
+      return MakeError(ErrorCode::kInternal, "break-the-glass did not behave as the policy says");
+    }
+    ctx.summary.push_back(absl::StrCat("access: ", actors.size(), " professionals × ",
+                                       items.size(), " items decided and explained at revision ",
+                                       engine.revision()));
+    return absl::OkStatus();
+  }
+};
+
 std::vector<std::unique_ptr<Step>> Steps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(std::make_unique<LoadPolicies>());
   steps.push_back(std::make_unique<ShowValidation>());
   steps.push_back(std::make_unique<PrintRegister>());
+  steps.push_back(std::make_unique<AccessDecisions>());
   return steps;
 }
 

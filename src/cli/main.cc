@@ -13,6 +13,10 @@ constexpr char kUsage[] =
     "commands:\n"
     "  policy check FILE                     validate a policy; every problem with its location\n"
     "  policy register FILE [--format md|json]  render the register of processing activities\n"
+    "  keys init|rotate|shred ...            the key file and the vault (see socle keys --help)\n"
+    "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout\n"
+    "  redact --known FILE                   text on stdin, redacted text on stdout\n"
+    "  access explain ...                    explain an access decision, check by check\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
@@ -38,6 +42,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "version" || command == "--version") return Version(rest, io);
   if (command == "demo") return Demo(rest, io);
+  if (command == "keys") return Keys(rest, io);
+  if (command == "pseudonymise" || command == "pseudonymize") return Pseudonymise(rest, io);
+  if (command == "redact") return Redact(rest, io);
+  if (command == "access") return Access(rest, io);
   std::cerr << "socle: unknown command '" << (command == "policy" && args.size() >= 2
                                                   ? command + " " + args[1]
                                                   : command)

@@ -99,9 +99,9 @@ void Exercise(const socle::Redactor& redactor, absl::string_view text) {
           "spans are ordered, disjoint, non-empty and inside the text");
     Check((static_cast<unsigned char>(text[s.begin]) & 0xC0) != 0x80,
           "a span starts on a character boundary");
-    Check(s.end == text.size() || (static_cast<unsigned char>(text[s.end]) & 0xC0) != 0x80 ||
-              !valid,
-          "a span ends on a character boundary");
+    Check(
+        s.end == text.size() || (static_cast<unsigned char>(text[s.end]) & 0xC0) != 0x80 || !valid,
+        "a span ends on a character boundary");
     std::string placeholder = absl::StrCat("[", socle::RedactionTypeName(s.type));
     if (s.type == socle::RedactionType::kPerson) {
       Check(s.number >= 1 && s.number <= max_person + 1, "persons are numbered in order");
