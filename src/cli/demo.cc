@@ -20,7 +20,13 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/embedded.h"
+#include <cstdlib>
+#include <filesystem>
+
 #include "socle/access.hpp"
+#include "socle/pseudonym.hpp"
+#include "socle/redact.hpp"
+#include "socle/vault.hpp"
 #include "socle/clock.hpp"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
@@ -278,12 +284,120 @@ class AccessDecisions final : public Step {
   }
 };
 
+// 5. What leaves the service, and what is kept: the person's notes sealed under their own key,
+// pseudonyms per domain from the vault's secret, a note redacted before it is shared, and the
+// key shredded at the end of retention.
+class KeysPseudonymsRedaction final : public Step {
+ public:
+  std::string Title() const override {
+    return "Keys, pseudonyms and redaction (vault, pseudonym)";
+  }
+  absl::Status Run(DemoContext& ctx) override {
+    auto it = ctx.policies.find("policies/ccas.textproto");
+    if (it == ctx.policies.end()) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
+    }
+    // A scratch directory for the key file and the vault's SQLite database.
+    std::error_code ec;
+    const auto dir = std::filesystem::temp_directory_path(ec) /
+                     absl::StrCat("socle-demo-", ::getpid());
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return MakeError(ErrorCode::kIo, "cannot create a scratch directory for the demo");
+    struct Cleanup {
+      std::filesystem::path dir;
+      ~Cleanup() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+      }
+    } cleanup{dir};
+
+    KeyFileOptions key_options;
+    key_options.kdf = PassphraseKdfParams::Interactive();  // the demo's; real files: Moderate
+    const SecretBytes passphrase(absl::string_view("correct horse battery staple (demo)"));
+    auto provider = KeyFileProvider::Create((dir / "ccas.key").string(), passphrase, key_options);
+    if (!provider.ok()) return provider.status();
+    std::shared_ptr<KeyProvider> shared_provider = *std::move(provider);
+    auto vault_or = Vault::Load(shared_provider, (dir / "vault.db").string(), "ccas_villeneuve");
+    if (!vault_or.ok()) return vault_or.status();
+    Vault& vault = **vault_or;
+    ctx.out << "  Key file (Argon2id) and vault (SQLite) created in a scratch directory.\n";
+
+    const std::string note =
+        "Entretien du 23/11 avec Mme Rose Lefèvre-Martin (née le 12/05/1984), joignable au "
+        "06 12 34 56 78 ou rose.lefevre@example.org. NIR 2 84 05 75 112 345 28. Sa fille Inès "
+        "est scolarisée ; Mme Lefèvre-Martin demande une aide au loyer.";
+    auto sealed = vault.Seal({"usager-0001", "note-42"}, absl::Span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(note.data()), note.size()));
+    if (!sealed.ok()) return sealed.status();
+    auto opened = vault.Open({"usager-0001", "note-42"}, *sealed);
+    if (!opened.ok() || opened->view() != note) {
+      return MakeError(ErrorCode::kInternal, "a sealed note did not open to itself");
+    }
+    auto moved = vault.Open({"usager-0002", "note-42"}, *sealed);
+    ctx.out << "  A note sealed for usager-0001 (" << sealed->size()
+            << " bytes) opens for her; moved to another person: "
+            << (moved.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(moved.status())))
+            << "\n";
+
+    // Pseudonyms from the vault's pseudonymisation secret, per the policy's domains.
+    auto pseudonymizer = Pseudonymizer::Create(it->second, vault);
+    if (!pseudonymizer.ok()) return pseudonymizer.status();
+    auto export1 = (*pseudonymizer)->NewContext("stats_abs");
+    auto export2 = (*pseudonymizer)->NewContext("stats_abs");
+    auto research1 = (*pseudonymizer)->NewContext("recherche_non_recours");
+    auto research2 = (*pseudonymizer)->NewContext("recherche_non_recours");
+    if (!export1.ok()) return export1.status();
+    if (!export2.ok()) return export2.status();
+    if (!research1.ok()) return research1.status();
+    if (!research2.ok()) return research2.status();
+    auto p1 = export1->Compute("usager-0001");
+    auto p2 = export2->Compute("usager-0001");
+    auto r1 = research1->Compute("usager-0001");
+    auto r2 = research2->Compute("usager-0001");
+    if (!p1.ok() || !p2.ok() || !r1.ok() || !r2.ok()) {
+      return MakeError(ErrorCode::kInternal, "a pseudonym could not be computed");
+    }
+    ctx.out << "  usager-0001 in two statistics exports (TRANSACTION): " << p1->ToText() << " / "
+            << p2->ToText() << "\n"
+            << "  usager-0001 in two research waves (PERSON, linkage declared): "
+            << r1->ToText() << " / " << r2->ToText() << "\n";
+    if (*p1 == *p2 || !(*r1 == *r2)) {
+      return MakeError(ErrorCode::kInternal, "pseudonym linkage does not follow the domains");
+    }
+
+    // The note, redacted before it goes to a partner: the file's own identities first.
+    const std::vector<KnownIdentity> known = {
+        {IdentityKind::kName, "Lefèvre-Martin", 1}, {IdentityKind::kFirstName, "Rose", 1},
+        {IdentityKind::kFirstName, "Inès", 2},      {IdentityKind::kName, "Lefèvre", 2},
+    };
+    auto redactor = Redactor::Create(known);
+    if (!redactor.ok()) return redactor.status();
+    RedactionReport report;
+    const std::string redacted = redactor->Redact(note, &report);
+    ctx.out << "  Redacted for a partner:\n    " << redacted << "\n    (" << report.ToString()
+            << ")\n";
+
+    // End of retention: the person's key is shredded; every copy of the note becomes noise.
+    SOCLE_DEMO_RETURN_IF_ERROR(vault.ShredPerson("usager-0001"));
+    auto after = vault.Open({"usager-0001", "note-42"}, *sealed);
+    ctx.out << "  After crypto-shredding usager-0001's key, opening the note: "
+            << (after.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(after.status()))) << "\n";
+    if (after.ok() || moved.ok()) {
+      return MakeError(ErrorCode::kInternal, "a record opened where it must not");
+    }
+    ctx.summary.push_back(absl::StrCat("keys: 1 note sealed, moved copy refused, key shredded; ",
+                                       report.total(), " identifiers redacted"));
+    return absl::OkStatus();
+  }
+};
+
 std::vector<std::unique_ptr<Step>> Steps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(std::make_unique<LoadPolicies>());
   steps.push_back(std::make_unique<ShowValidation>());
   steps.push_back(std::make_unique<PrintRegister>());
   steps.push_back(std::make_unique<AccessDecisions>());
+  steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
   return steps;
 }
 
