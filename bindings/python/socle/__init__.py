@@ -299,6 +299,48 @@ class _ErrorSlot:
         self.pointer[0] = ffi.NULL
 
 
+def _take(buffer: object) -> bytes:
+    """The bytes of a filled ``socle_buffer*``, which is then freed (and wiped) by socle."""
+    try:
+        size = buffer.size  # type: ignore[attr-defined]
+        return ffi.buffer(buffer.data, size)[:] if size else b""  # type: ignore[attr-defined]
+    finally:
+        lib.socle_buffer_free(buffer)
+
+
+class _Handle:
+    """A C handle freed by ``ffi.gc``, or at once by :meth:`close` or a ``with`` block."""
+
+    __slots__ = ("_handle", "__weakref__")
+    _kind = "handle"
+
+    def _own(self, handle: object, free: object) -> None:
+        self._handle = ffi.gc(handle, free)
+
+    def close(self) -> None:
+        """Frees the C handle now. Idempotent; no other thread may be using the object."""
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle is not None:
+            ffi.release(handle)
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_handle", None) is None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self._live()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _live(self) -> object:
+        handle = getattr(self, "_handle", None)
+        if handle is None:
+            raise ValueError(f"operation on a closed {type(self).__name__}")
+        return handle
+
+
 # ---------------------------------------------------------------------------------------------
 # Policy
 
@@ -483,3 +525,36 @@ class Policy:
             return "<socle.Policy (closed)>"
         return (f"<socle.Policy id={self.id!r} revision={self.revision!r} "
                 f"digest={self.digest_hex[:16]}…>")
+
+
+# ---------------------------------------------------------------------------------------------
+# The other sections of the C ABI, one module each, re-exported here. They import the helpers
+# above, so they come last. (A test checks that these lists are the modules' __all__. Importing a
+# submodule binds its name in this namespace: never name one like a helper above, e.g. `_text`.)
+
+from ._access import (NO_ID, Action, Audience, BreakGlassSession, Decision, Decisions,  # noqa: E402
+                      Effect, Engine, EntryKind, Explanation, ExplanationStep, ItemIds,
+                      Obligation, Reason, Secrecy, View)
+
+__all__ += ["NO_ID", "Action", "Audience", "BreakGlassSession", "Decision", "Decisions", "Effect",
+            "Engine", "EntryKind", "Explanation", "ExplanationStep", "ItemIds", "Obligation",
+            "Reason", "Secrecy", "View"]
+
+from ._vault import KeyProvider, Vault  # noqa: E402
+
+__all__ += ["KeyProvider", "Vault"]
+
+from ._pseudonym import (PseudonymContext, PseudonymKind, Pseudonymizer,  # noqa: E402
+                         ReversalEvent)
+
+__all__ += ["PseudonymContext", "PseudonymKind", "Pseudonymizer", "ReversalEvent"]
+
+from ._text_tools import (  # noqa: E402
+    AgeBand, Identity, IdentityKind, NirCheck, Recognise, Redacted, RedactionType, Redactor,
+    generalise_age_band, generalise_amount, generalise_birth_year, generalise_date,
+    generalise_insee_commune, generalise_postcode, nir_check, nir_key, nir_normalise, redact)
+
+__all__ += ["AgeBand", "Identity", "IdentityKind", "NirCheck", "Recognise", "Redacted",
+            "RedactionType", "Redactor", "generalise_age_band", "generalise_amount",
+            "generalise_birth_year", "generalise_date", "generalise_insee_commune",
+            "generalise_postcode", "nir_check", "nir_key", "nir_normalise", "redact"]

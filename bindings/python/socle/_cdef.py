@@ -29,6 +29,104 @@ CDEF = """\
 #define SOCLE_POLICY_DIGEST_BYTES 32
 #define SOCLE_REGISTER_MARKDOWN 1
 #define SOCLE_REGISTER_JSON 2
+#define SOCLE_NO_ID 4294967295
+#define SOCLE_ACTION_READ 1
+#define SOCLE_ACTION_WRITE 2
+#define SOCLE_ACTION_DELETE 3
+#define SOCLE_ACTION_EXPORT 4
+#define SOCLE_ACTION_PRINT 5
+#define SOCLE_ACTION_SHARE 6
+#define SOCLE_ENTRY_FACT 1
+#define SOCLE_ENTRY_APPRECIATION 2
+#define SOCLE_ENTRY_THIRD_PARTY_INFORMATION 3
+#define SOCLE_ENTRY_WORKING_NOTE 4
+#define SOCLE_SECRECY_NONE 1
+#define SOCLE_SECRECY_BY_PROFESSION 2
+#define SOCLE_SECRECY_BY_MISSION 3
+#define SOCLE_EFFECT_DENY 0
+#define SOCLE_EFFECT_ALLOW 1
+#define SOCLE_REASON_ALLOWED 1
+#define SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED 2
+#define SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED 3
+#define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
+#define SOCLE_REASON_ALLOWED_BY_GRANT 5
+#define SOCLE_REASON_PROFESSIONAL_LEFT 20
+#define SOCLE_REASON_BLOCKED 21
+#define SOCLE_REASON_WORKING_NOTE 22
+#define SOCLE_REASON_NOT_ASSIGNED 23
+#define SOCLE_REASON_BREAK_GLASS_EXPIRED 24
+#define SOCLE_REASON_ROLE_DOES_NOT_ALLOW 25
+#define SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE 26
+#define SOCLE_REASON_NOT_BOUND_BY_SECRECY 27
+#define SOCLE_REASON_ENTRY_KIND_RESTRICTED 28
+#define SOCLE_REASON_MASKED 29
+#define SOCLE_REASON_INVALID_REQUEST 30
+#define SOCLE_OBLIGATION_LOG 1
+#define SOCLE_OBLIGATION_BREAK_GLASS_FLAG 2
+#define SOCLE_OBLIGATION_NOTIFY_PERSON 4
+#define SOCLE_OBLIGATION_NOTIFY_REFERENT 8
+#define SOCLE_OBLIGATION_OPEN_REVIEW 16
+#define SOCLE_OBLIGATION_SHOW_PLACEHOLDER 32
+#define SOCLE_VIEW_ABSENT 0
+#define SOCLE_VIEW_VISIBLE 1
+#define SOCLE_VIEW_PLACEHOLDER 2
+#define SOCLE_AUDIENCE_EVERYONE 1
+#define SOCLE_AUDIENCE_ROLE 2
+#define SOCLE_AUDIENCE_PROFESSIONAL 3
+#define SOCLE_ACCESS_REQUEST_VERSION 1
+#define SOCLE_VAULT_KEY_BYTES 32
+#define SOCLE_VAULT_SEAL_OVERHEAD 45
+#define SOCLE_KDF_OPSLIMIT_DEFAULT 0
+#define SOCLE_KDF_MEMLIMIT_DEFAULT 0
+#define SOCLE_KEY_PROVIDER_CALLBACKS_VERSION 1
+#define SOCLE_WRAPPED_KEY_MAX_BYTES 4096
+#define SOCLE_PSEUDONYM_BYTES 16
+#define SOCLE_PSEUDONYM_TEXT_LEN 27
+#define SOCLE_TOKEN_MAX_TEXT_LEN 400
+#define SOCLE_PSEUDONYM_MIN_SECRET_BYTES 16
+#define SOCLE_PSEUDONYM_MAX_SECRET_BYTES 64
+#define SOCLE_PSEUDONYM_MAX_VERSION 9999
+#define SOCLE_PSEUDONYM_KIND_PERSON 1
+#define SOCLE_PSEUDONYM_KIND_RELATIONSHIP 2
+#define SOCLE_PSEUDONYM_KIND_TRANSACTION 3
+#define SOCLE_PSEUDONYM_FORMAT_TEXT 1
+#define SOCLE_PSEUDONYM_FORMAT_BINARY 2
+#define SOCLE_REVERSAL_EVENT_VERSION 1
+#define SOCLE_NIR_LENGTH 15
+#define SOCLE_NIR_OK 0
+#define SOCLE_NIR_BAD_LENGTH 1
+#define SOCLE_NIR_BAD_CHARACTER 2
+#define SOCLE_NIR_BAD_SEX 3
+#define SOCLE_NIR_BAD_KEY 4
+#define SOCLE_NIR_WARN_PROVISIONAL 1
+#define SOCLE_NIR_WARN_MONTH_UNKNOWN 2
+#define SOCLE_NIR_WARN_MONTH_IMPLAUSIBLE 4
+#define SOCLE_NIR_WARN_PLACE_IMPLAUSIBLE 8
+#define SOCLE_NIR_WARN_COMMUNE_ZERO 16
+#define SOCLE_NIR_WARN_ORDER_ZERO 32
+#define SOCLE_DATE_MONTH 1
+#define SOCLE_DATE_YEAR 2
+#define SOCLE_IDENTITY_NAME 1
+#define SOCLE_IDENTITY_FIRST_NAME 2
+#define SOCLE_IDENTITY_ADDRESS 3
+#define SOCLE_IDENTITY_PHONE 4
+#define SOCLE_IDENTITY_EMAIL 5
+#define SOCLE_IDENTITY_NIR 6
+#define SOCLE_IDENTITY_BIRTH_DATE 7
+#define SOCLE_REDACTION_PERSON 0
+#define SOCLE_REDACTION_NIR 1
+#define SOCLE_REDACTION_PHONE 2
+#define SOCLE_REDACTION_EMAIL 3
+#define SOCLE_REDACTION_IBAN 4
+#define SOCLE_REDACTION_ADDRESS 5
+#define SOCLE_REDACTION_BIRTH_DATE 6
+#define SOCLE_REDACTION_TYPE_COUNT 7
+#define SOCLE_RECOGNISE_NIR 1
+#define SOCLE_RECOGNISE_PHONE 2
+#define SOCLE_RECOGNISE_EMAIL 4
+#define SOCLE_RECOGNISE_IBAN 8
+#define SOCLE_RECOGNISE_BIRTH_DATE 16
+#define SOCLE_RECOGNISE_ALL 31
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -64,4 +162,171 @@ size_t socle_policy_activity_count(const socle_policy* policy);
 size_t socle_policy_role_count(const socle_policy* policy);
 size_t socle_policy_data_category_count(const socle_policy* policy);
 int32_t socle_policy_render_register(const socle_policy* policy, int32_t format, socle_buffer* out, socle_error** error);
+typedef struct socle_engine socle_engine;
+typedef struct socle_access_request {
+    uint32_t version;
+    uint32_t actor;
+    int32_t action;
+    uint32_t person;
+    uint32_t category;
+    uint32_t purpose;
+    int32_t entry_kind;
+    uint32_t author;
+    int32_t masked;
+    int32_t reserved;
+    int64_t time_unix_seconds;
+    const char* item;
+    size_t item_len;
+} socle_access_request;
+typedef struct socle_decision {
+    int32_t effect;
+    int32_t reason;
+    uint32_t rule;
+    uint32_t obligations;
+    uint64_t revision;
+} socle_decision;
+void socle_access_request_init(socle_access_request* request);
+const char* socle_reason_name(int32_t reason);
+int32_t socle_engine_new(socle_engine** out, const socle_policy* policy, socle_error** error);
+void socle_engine_free(socle_engine* engine);
+void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds);
+uint64_t socle_engine_revision(const socle_engine* engine);
+int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revision, int64_t timeout_ms, int32_t* reached, socle_error** error);
+int32_t socle_engine_professional_id(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out, socle_error** error);
+int32_t socle_engine_person_id(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out, socle_error** error);
+int32_t socle_engine_category_id(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out, socle_error** error);
+int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out, socle_error** error);
+const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id);
+const char* socle_engine_person_name(const socle_engine* engine, uint32_t id);
+int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule, socle_buffer* out, socle_error** error);
+int32_t socle_engine_load_tsv(socle_engine* engine, const char* professionals, size_t professionals_len, const char* persons, size_t persons_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_load_tsv_files(socle_engine* engine, const char* professionals_path, const char* persons_path, uint64_t* revision, socle_error** error);
+int32_t socle_engine_load_professionals(socle_engine* engine, size_t count, const char* const* ids, const size_t* id_lens, const char* const* roles, const size_t* role_lens, const char* const* teams, const size_t* teams_lens, const int32_t* secrecy, uint64_t* revision, socle_error** error);
+int32_t socle_engine_load_persons(socle_engine* engine, size_t count, const char* const* ids, const size_t* id_lens, const char* const* teams, const size_t* teams_lens, const char* const* referents, const size_t* referent_lens, uint64_t* revision, socle_error** error);
+int32_t socle_engine_apply_event(socle_engine* engine, const uint8_t* event, size_t event_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_apply_event_batch(socle_engine* engine, const uint8_t* batch, size_t batch_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id, size_t id_len, const char* role, size_t role_len, const char* teams, size_t teams_len, int32_t secrecy, uint64_t* revision, socle_error** error);
+int32_t socle_engine_professional_leaves(socle_engine* engine, const char* id, size_t id_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_upsert_person(socle_engine* engine, const char* id, size_t id_len, const char* teams, size_t teams_len, const char* referent, size_t referent_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_assign(socle_engine* engine, const char* person, size_t person_len, const char* team, size_t team_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_unassign(socle_engine* engine, const char* person, size_t person_len, const char* team, size_t team_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_set_referent(socle_engine* engine, const char* person, size_t person_len, const char* referent, size_t referent_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_set_mask(socle_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, const char* category, size_t category_len, int32_t audience, const char* audience_id, size_t audience_id_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_revoke_mask(socle_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, const char* category, size_t category_len, int32_t audience, const char* audience_id, size_t audience_id_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_block(socle_engine* engine, const char* person, size_t person_len, const char* professional, size_t professional_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_unblock(socle_engine* engine, const char* person, size_t person_len, const char* professional, size_t professional_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor, size_t actor_len, const char* person, size_t person_len, const char* reason_code, size_t reason_code_len, const char* justification, size_t justification_len, int64_t duration_seconds, int64_t* expires_at_unix_seconds, uint64_t* revision, socle_error** error);
+int32_t socle_engine_close_break_glass(socle_engine* engine, const char* actor, size_t actor_len, const char* person, size_t person_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_record_emergency_objection(socle_engine* engine, const char* person, size_t person_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_revoke_emergency_objection(socle_engine* engine, const char* person, size_t person_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_grant(socle_engine* engine, const char* person, size_t person_len, const char* professional, size_t professional_len, const char* categories, size_t categories_len, int64_t expires_at_unix_seconds, uint64_t* revision, socle_error** error);
+int32_t socle_engine_revoke_grant(socle_engine* engine, const char* person, size_t person_len, const char* professional, size_t professional_len, uint64_t* revision, socle_error** error);
+int32_t socle_engine_decide(const socle_engine* engine, const socle_access_request* request, socle_decision* out, socle_error** error);
+int32_t socle_engine_decide_many(const socle_engine* engine, const socle_access_request* requests, size_t count, socle_decision* out, socle_error** error);
+int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count, const uint32_t* actors, const int32_t* actions, const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes, const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked, const char* const* items, const size_t* item_lens, int64_t time_unix_seconds, int32_t* effects, int32_t* reasons, uint32_t* rules, uint32_t* obligations, uint64_t* revision, socle_error** error);
+int32_t socle_engine_explain(const socle_engine* engine, const socle_access_request* request, socle_decision* out, socle_buffer* text, socle_error** error);
+int32_t socle_engine_filter_view(const socle_engine* engine, const socle_access_request* items, size_t count, int32_t* visibility, socle_error** error);
+int32_t socle_engine_list_persons(const socle_engine* engine, uint32_t actor, uint32_t category, uint32_t purpose, int32_t action, int64_t time_unix_seconds, uint32_t* out, size_t* count, socle_error** error);
+typedef struct socle_key_provider socle_key_provider;
+typedef struct socle_vault socle_vault;
+typedef struct socle_vault_options socle_vault_options;
+int32_t socle_key_file_create(socle_key_provider** out, const char* path, const uint8_t* passphrase, size_t passphrase_len, uint64_t opslimit, uint64_t memlimit_bytes, socle_error** error);
+int32_t socle_key_file_open(socle_key_provider** out, const char* path, const uint8_t* passphrase, size_t passphrase_len, socle_error** error);
+int32_t socle_key_file_change_passphrase(socle_key_provider* provider, const uint8_t* new_passphrase, size_t new_passphrase_len, uint64_t opslimit, uint64_t memlimit_bytes, socle_error** error);
+typedef struct socle_key_provider_callbacks {
+    uint32_t version;
+    void* user_data;
+    const char* key_id;
+    int32_t(*current_version)(void* user_data, uint32_t* out_version);
+    int32_t(*wrap)(void* user_data, uint32_t key_version, const uint8_t* key, size_t key_len, const uint8_t* associated_data, size_t associated_data_len, uint8_t* out, size_t out_capacity, size_t* out_len);
+    int32_t(*unwrap)(void* user_data, uint32_t key_version, const uint8_t* wrapped, size_t wrapped_len, const uint8_t* associated_data, size_t associated_data_len, uint8_t* out, size_t out_capacity, size_t* out_len);
+    int32_t(*rotate)(void* user_data, uint32_t* out_new_version);
+    int32_t(*retire_before)(void* user_data, uint32_t version);
+    void(*destroy)(void* user_data);
+} socle_key_provider_callbacks;
+int32_t socle_key_provider_new_callbacks(socle_key_provider** out, const socle_key_provider_callbacks* callbacks, socle_error** error);
+const char* socle_key_provider_key_id(const socle_key_provider* provider);
+void socle_key_provider_free(socle_key_provider* provider);
+int32_t socle_vault_options_new(socle_vault_options** out, socle_error** error);
+void socle_vault_options_free(socle_vault_options* options);
+int32_t socle_vault_options_set_cache_capacity(socle_vault_options* options, size_t capacity, socle_error** error);
+int32_t socle_vault_options_set_cache_ttl_seconds(socle_vault_options* options, uint32_t seconds, socle_error** error);
+int32_t socle_vault_open(socle_vault** out, socle_key_provider* provider, const char* db_path, const char* tenant, size_t tenant_len, const socle_vault_options* options, socle_error** error);
+void socle_vault_free(socle_vault* vault);
+int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id, size_t person_id_len, const char* record_id, size_t record_id_len, uint32_t schema_version, const uint8_t* plaintext, size_t plaintext_len, socle_buffer* out, socle_error** error);
+int32_t socle_vault_open_record(socle_vault* vault, const char* person_id, size_t person_id_len, const char* record_id, size_t record_id_len, uint32_t schema_version, const uint8_t* sealed, size_t sealed_len, socle_buffer* out, socle_error** error);
+int32_t socle_vault_shred(socle_vault* vault, const char* person_id, size_t person_id_len, socle_error** error);
+int32_t socle_vault_rotate(socle_vault* vault, int32_t retire_previous, uint32_t* out_version, socle_error** error);
+int32_t socle_vault_pseudonym_version(socle_vault* vault, uint32_t* out_version, socle_error** error);
+int32_t socle_vault_rotate_pseudonym_secret(socle_vault* vault, uint32_t* out_version, socle_error** error);
+int32_t socle_vault_destroy_pseudonym_secret(socle_vault* vault, uint32_t version, socle_error** error);
+int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
+typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
+int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
+int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version, const uint8_t* secret, size_t secret_len, socle_error** error);
+void socle_pseudonym_secrets_free(socle_pseudonym_secrets* secrets);
+typedef struct socle_reversal_event {
+    uint32_t version;
+    const char* actor;
+    size_t actor_len;
+    const char* role;
+    size_t role_len;
+    const char* reason;
+    size_t reason_len;
+    const char* domain;
+    size_t domain_len;
+    uint32_t token_version;
+    int32_t outcome;
+    int64_t time_unix_micros;
+} socle_reversal_event;
+typedef int32_t(*socle_reversal_hook)(void* user_data, const socle_reversal_event* event);
+typedef struct socle_pseudonymizer_options socle_pseudonymizer_options;
+int32_t socle_pseudonymizer_options_new(socle_pseudonymizer_options** out, socle_error** error);
+void socle_pseudonymizer_options_free(socle_pseudonymizer_options* options);
+int32_t socle_pseudonymizer_options_set_base_version(socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
+int32_t socle_pseudonymizer_options_set_retired_through(socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
+int32_t socle_pseudonymizer_options_set_reversal_rate_limit(socle_pseudonymizer_options* options, uint32_t capacity, int64_t window_seconds, socle_error** error);
+int32_t socle_pseudonymizer_options_add_reason_code(socle_pseudonymizer_options* options, const char* code, size_t code_len, socle_error** error);
+int32_t socle_pseudonymizer_options_set_reversal_hook(socle_pseudonymizer_options* options, socle_reversal_hook hook, void* user_data, socle_error** error);
+typedef struct socle_pseudonymizer socle_pseudonymizer;
+int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* policy, const socle_pseudonym_secrets* secrets, const socle_pseudonymizer_options* options, socle_error** error);
+void socle_pseudonymizer_free(socle_pseudonymizer* pseudonymizer);
+uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudonymizer);
+int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer, const char* domain, size_t domain_len);
+int32_t socle_pseudonymizer_retire(socle_pseudonymizer* pseudonymizer, uint32_t version, socle_error** error);
+typedef struct socle_pseudonym_context socle_pseudonym_context;
+int32_t socle_pseudonym_context_new(socle_pseudonym_context** out, const socle_pseudonymizer* pseudonymizer, const char* domain, size_t domain_len, const char* relationship, size_t relationship_len, uint32_t version, socle_error** error);
+void socle_pseudonym_context_free(socle_pseudonym_context* context);
+int32_t socle_pseudonym_compute(const socle_pseudonym_context* context, const uint8_t* id, size_t id_len, int32_t format, uint8_t* out, size_t out_len, socle_error** error);
+int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context, const uint8_t* ids, const size_t* id_lens, size_t count, int32_t format, uint8_t* out, size_t out_len, socle_error** error);
+int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer, const char* domain, size_t domain_len, const char* in, size_t count, char* out, size_t out_len, socle_error** error);
+int32_t socle_token_create(const socle_pseudonymizer* pseudonymizer, const char* domain, size_t domain_len, const uint8_t* id, size_t id_len, char* out, size_t out_len, size_t* written, socle_error** error);
+int32_t socle_token_reverse(const socle_pseudonymizer* pseudonymizer, const char* actor, size_t actor_len, const char* role, size_t role_len, const char* reason, size_t reason_len, const char* domain, size_t domain_len, const char* token, size_t token_len, socle_buffer* out, socle_error** error);
+int32_t socle_nir_check(int32_t* problem, uint32_t* warnings, const char* text, size_t text_len, socle_error** error);
+int32_t socle_nir_normalise(socle_buffer* out, const char* text, size_t text_len, socle_error** error);
+int32_t socle_nir_key(int32_t* out_key, const char* body, size_t body_len, socle_error** error);
+int32_t socle_generalise_birth_year(int32_t* out_year, const char* birth, size_t birth_len, socle_error** error);
+int32_t socle_generalise_age_band(int32_t* out_low, int32_t* out_high, socle_buffer* label, const char* birth, size_t birth_len, const char* reference, size_t reference_len, int32_t width, int32_t open_from, socle_error** error);
+int32_t socle_generalise_date(socle_buffer* out, const char* date, size_t date_len, int32_t granularity, socle_error** error);
+int32_t socle_generalise_postcode(socle_buffer* out, const char* postcode, size_t postcode_len, socle_error** error);
+int32_t socle_generalise_insee_commune(socle_buffer* out, const char* code, size_t code_len, socle_error** error);
+int32_t socle_generalise_amount(size_t* out_index, socle_buffer* label, const int64_t* bounds, size_t bound_count, int64_t amount, socle_error** error);
+typedef struct socle_redactor socle_redactor;
+typedef struct socle_redactor_options socle_redactor_options;
+typedef struct socle_identity {
+    int32_t kind;
+    uint32_t person;
+    const char* value;
+    size_t value_len;
+} socle_identity;
+const char* socle_redaction_type_name(int32_t type);
+int32_t socle_redactor_options_new(socle_redactor_options** out, socle_error** error);
+void socle_redactor_options_free(socle_redactor_options* options);
+int32_t socle_redactor_options_set_recognisers(socle_redactor_options* options, uint32_t recognisers, socle_error** error);
+int32_t socle_redactor_options_set_common_words_need_capital(socle_redactor_options* options, int32_t enabled, socle_error** error);
+int32_t socle_redactor_new(socle_redactor** out, const socle_identity* identities, size_t identity_count, const socle_redactor_options* options, socle_error** error);
+int32_t socle_redactor_new_from_text(socle_redactor** out, const char* known, size_t known_len, const socle_redactor_options* options, socle_error** error);
+void socle_redactor_free(socle_redactor* redactor);
+int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text, size_t text_len, socle_buffer* out, uint64_t* counts, size_t counts_len, socle_error** error);
+int32_t socle_redactor_redact_batch(const socle_redactor* redactor, const char* const* texts, const size_t* text_lens, size_t count, socle_buffer* out, size_t* ends, uint64_t* counts, size_t counts_len, socle_error** error);
 """

@@ -1,0 +1,165 @@
+"""socle.Vault and socle.KeyProvider: key files, sealed records, rotation, crypto-shredding, a
+key provider in Python."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+import socle
+
+PASSPHRASE = b"correct horse battery staple"
+FAST = {"opslimit": 1, "memlimit": 8192}  # libsodium's minimum Argon2id cost: tests only
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "master.key"
+    socle.KeyProvider.create_key_file(path, PASSPHRASE, **FAST).close()
+    return path
+
+
+@pytest.fixture
+def vault(key_file: Path, tmp_path: Path) -> socle.Vault:
+    with socle.KeyProvider.open_key_file(key_file, PASSPHRASE) as provider:
+        # The vault keeps its own reference: the provider may be closed right away.
+        return socle.Vault(provider, tmp_path / "vault.db", "ccas-test")
+
+
+def test_seal_and_open(vault: socle.Vault) -> None:
+    note = "Visite à domicile"
+    sealed = vault.seal_record("x1", "note-1", note)
+    assert len(sealed) == len(note.encode()) + socle._vault.SEAL_OVERHEAD
+    assert vault.open_record("x1", "note-1", sealed) == note.encode()
+    assert vault.seal_record("x1", "note-1", b"same") != vault.seal_record("x1", "note-1", b"same")
+    sealed_all = vault.seal_records("x1", [("a", b"1"), ("b", b"22")], schema_version=3)
+    assert vault.open_records("x1", [("a", sealed_all[0]), ("b", sealed_all[1])],
+                              schema_version=3) == [b"1", b"22"]
+
+
+def test_misplaced_or_altered_ciphertexts_fail(vault: socle.Vault) -> None:
+    sealed = vault.seal_record("x1", "note-1", b"secret content")
+    vault.seal_record("x2", "note-1", b"creates the key of x2")
+    flipped = bytearray(sealed)
+    flipped[-1] ^= 1
+    for person, record, data, version in [
+            ("x2", "note-1", sealed, 1),          # another person
+            ("x1", "note-2", sealed, 1),          # another record
+            ("x1", "note-1", sealed, 2),          # another schema version
+            ("x1", "note-1", sealed[:-1], 1),     # truncated
+            ("x1", "note-1", bytes(flipped), 1)]:  # one bit flipped
+        with pytest.raises(socle.VerificationFailedError) as raised:
+            vault.open_record(person, record, data, version)
+        assert "x1" not in str(raised.value) and "note" not in str(raised.value)
+
+
+def test_shredding_makes_records_unreadable(vault: socle.Vault) -> None:
+    sealed = vault.seal_record("x1", "note-1", b"to be forgotten")
+    vault.shred("x1")
+    with pytest.raises(socle.NotFoundError):
+        vault.open_record("x1", "note-1", sealed)
+    with pytest.raises(socle.NotFoundError):
+        vault.shred("x1")
+
+
+def test_rotation_keeps_records_readable(vault: socle.Vault) -> None:
+    sealed = vault.seal_record("x1", "note-1", b"kept")
+    assert vault.rotate(retire_previous=True) == 2
+    assert vault.open_record("x1", "note-1", sealed) == b"kept"
+    vault.verify()
+    first = vault.pseudonym_version
+    assert vault.rotate_pseudonym_secret() == first + 1
+    vault.destroy_pseudonym_secret(first)
+    assert vault.pseudonym_version == first + 1
+
+
+def test_key_file_passphrases(key_file: Path) -> None:
+    with pytest.raises(socle.VerificationFailedError) as raised:
+        socle.KeyProvider.open_key_file(key_file, b"not the passphrase")
+    assert "not the passphrase" not in str(raised.value)
+    with socle.KeyProvider.open_key_file(key_file, PASSPHRASE) as provider:
+        assert provider.key_id.startswith("kf-")
+        provider.change_passphrase(bytearray(b"a new long passphrase"), **FAST)
+    socle.KeyProvider.open_key_file(key_file, "a new long passphrase").close()
+    with pytest.raises(socle.AlreadyExistsError):
+        socle.KeyProvider.create_key_file(key_file, PASSPHRASE, **FAST)
+    with pytest.raises(socle.InvalidArgumentError):  # under 8 bytes
+        socle.KeyProvider.create_key_file(key_file.with_name("short.key"), b"short", **FAST)
+    with pytest.raises(TypeError):
+        socle.KeyProvider()
+
+
+def test_not_a_key_file(tmp_path: Path) -> None:
+    path = tmp_path / "junk.key"
+    path.write_bytes(b"this is not a key file at all")
+    with pytest.raises(socle.ParseError):
+        socle.KeyProvider.open_key_file(path, PASSPHRASE)
+    with pytest.raises(socle.NotFoundError):
+        socle.KeyProvider.open_key_file(tmp_path / "missing.key", PASSPHRASE)
+
+
+class ToyKms:
+    """A key wrapper in Python standing for an HSM: HMAC-bound XOR, enough for a test."""
+
+    def __init__(self) -> None:
+        self.secrets: Dict[int, bytes] = {1: os.urandom(32)}
+        self.calls: List[Tuple[str, int]] = []
+
+    def current_version(self) -> int:
+        return max(self.secrets)
+
+    def _stream(self, version: int, ad: bytes) -> bytes:
+        return hashlib.sha256(self.secrets[version] + b"stream" + ad).digest()
+
+    def wrap(self, version: int, key: bytes, ad: bytes) -> bytes:
+        self.calls.append(("wrap", version))
+        body = bytes(a ^ b for a, b in zip(key, self._stream(version, ad)))
+        return body + hmac.new(self.secrets[version], ad + body, "sha256").digest()
+
+    def unwrap(self, version: int, wrapped: bytes, ad: bytes) -> bytes:
+        self.calls.append(("unwrap", version))
+        body, tag = wrapped[:-32], wrapped[-32:]
+        expected = hmac.new(self.secrets[version], ad + body, "sha256").digest()
+        if not hmac.compare_digest(tag, expected):
+            raise socle.VerificationFailedError("does not authenticate")
+        return bytes(a ^ b for a, b in zip(body, self._stream(version, ad)))
+
+    def rotate(self) -> int:
+        version = self.current_version() + 1
+        self.secrets[version] = os.urandom(32)
+        return version
+
+
+def test_callback_provider(tmp_path: Path) -> None:
+    kms = ToyKms()
+    provider = socle.KeyProvider.from_callbacks(
+        "hsm:test-1", current_version=kms.current_version, wrap=kms.wrap, unwrap=kms.unwrap,
+        rotate=kms.rotate)
+    assert provider.key_id == "hsm:test-1"
+    vault = socle.Vault(provider, tmp_path / "hsm.db", "tenant", cache_capacity=0)
+    provider.close()  # the vault keeps the provider, and the bindings its Python callbacks
+    del provider
+    sealed = vault.seal_record("x1", "r1", b"via the HSM")
+    assert ("wrap", 1) in kms.calls
+    assert vault.open_record("x1", "r1", sealed) == b"via the HSM"
+    assert ("unwrap", 1) in kms.calls
+    assert vault.rotate() == 2 and ("wrap", 2) in kms.calls
+    assert vault.open_record("x1", "r1", sealed) == b"via the HSM"
+    # A callback's exception comes back as its status code.
+    kms.secrets[2] = os.urandom(32)
+    with pytest.raises(socle.VerificationFailedError):
+        vault.open_record("x1", "r1", sealed)
+    vault.close()
+    assert not socle._vault._CALLBACK_PROVIDERS  # `destroy` ran
+
+
+def test_closed_vault(vault: socle.Vault) -> None:
+    vault.close()
+    assert vault.closed and "closed" in repr(vault)
+    with pytest.raises(ValueError):
+        vault.seal_record("x1", "r", b"")
