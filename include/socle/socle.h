@@ -653,7 +653,7 @@ SOCLE_API int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
 #define SOCLE_PSEUDONYM_FORMAT_TEXT 1   /* SOCLE_PSEUDONYM_TEXT_LEN chars per record, no NUL */
 #define SOCLE_PSEUDONYM_FORMAT_BINARY 2 /* SOCLE_PSEUDONYM_BYTES bytes per record */
 
-/* Master secrets held in memory (the vault will be the other source). Not thread-safe: fill it
+/* Master secrets held in memory (the other source is a vault: socle_pseudonymizer_new_from_vault). Not thread-safe: fill it
  * on one thread, pass it to socle_pseudonymizer_new (which copies what it needs), then free it.
  * It wipes its secrets when freed. */
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
@@ -732,6 +732,14 @@ SOCLE_API int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle
                                           const socle_pseudonym_secrets* secrets,
                                           const socle_pseudonymizer_options* options,
                                           socle_error** error);
+/* As socle_pseudonymizer_new, with the pseudonymisation master secrets held in `vault` (every
+ * version from the base to the current one must exist; SOCLE_E_NOT_FOUND otherwise). The secrets
+ * never leave socle; the vault may be freed right after this call. */
+SOCLE_API int32_t socle_pseudonymizer_new_from_vault(socle_pseudonymizer** out,
+                                                     const socle_policy* policy,
+                                                     const socle_vault* vault,
+                                                     const socle_pseudonymizer_options* options,
+                                                     socle_error** error);
 SOCLE_API void socle_pseudonymizer_free(socle_pseudonymizer* pseudonymizer);
 SOCLE_API uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudonymizer);
 /* The kind of `domain` (SOCLE_PSEUDONYM_KIND_*), or 0 when it is not a domain of the policy. */

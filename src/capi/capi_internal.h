@@ -4,6 +4,7 @@
 #ifndef SOCLE_SRC_CAPI_CAPI_INTERNAL_H_
 #define SOCLE_SRC_CAPI_CAPI_INTERNAL_H_
 
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "socle/policy.hpp"
+#include "socle/vault.hpp"
 #include "socle/socle.h"
 
 struct socle_error {
@@ -32,6 +34,11 @@ struct socle_policy {
   std::string id;
   std::string revision;
   std::string digest_hex;
+};
+
+// An open vault (socle_vault_open); the pseudonymizer may take it as its secret source.
+struct socle_vault {
+  std::unique_ptr<socle::Vault> vault;
 };
 
 namespace socle::capi {

@@ -98,6 +98,24 @@ socle::ReversalHook WrapHook(socle_reversal_hook hook, void* user_data) {
   };
 }
 
+// Builds a pseudonymizer over any secret source (in-memory secrets or a vault).
+int32_t NewPseudonymizer(socle_pseudonymizer** out, const socle_policy* policy,
+                         const socle::PseudonymSecretSource& secrets,
+                         const socle_pseudonymizer_options* options, socle_error** error) {
+  if (out == nullptr) return NullArgument(error, "out");
+  *out = nullptr;
+  if (policy == nullptr) return NullArgument(error, "policy");
+  socle::PseudonymizerOptions opts;
+  if (options != nullptr) {
+    opts = options->options;
+    opts.reversal.hook = WrapHook(options->hook, options->user_data);
+  }
+  auto p = socle::Pseudonymizer::Create(policy->policy, secrets, std::move(opts));
+  if (!p.ok()) return FromStatus(error, p.status());
+  *out = new socle_pseudonymizer{*std::move(p)};
+  return SOCLE_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -199,19 +217,24 @@ int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* p
                                 const socle_pseudonym_secrets* secrets,
                                 const socle_pseudonymizer_options* options, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
-    if (policy == nullptr) return NullArgument(error, "policy");
-    if (secrets == nullptr) return NullArgument(error, "secrets");
-    socle::PseudonymizerOptions opts;
-    if (options != nullptr) {
-      opts = options->options;
-      opts.reversal.hook = WrapHook(options->hook, options->user_data);
+    if (secrets == nullptr) {
+      if (out != nullptr) *out = nullptr;
+      return NullArgument(error, "secrets");
     }
-    auto p = socle::Pseudonymizer::Create(policy->policy, secrets->secrets, std::move(opts));
-    if (!p.ok()) return FromStatus(error, p.status());
-    *out = new socle_pseudonymizer{*std::move(p)};
-    return SOCLE_OK;
+    return NewPseudonymizer(out, policy, secrets->secrets, options, error);
+  });
+}
+
+int32_t socle_pseudonymizer_new_from_vault(socle_pseudonymizer** out, const socle_policy* policy,
+                                           const socle_vault* vault,
+                                           const socle_pseudonymizer_options* options,
+                                           socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (vault == nullptr) {
+      if (out != nullptr) *out = nullptr;
+      return NullArgument(error, "vault");
+    }
+    return NewPseudonymizer(out, policy, *vault->vault, options, error);
   });
 }
 

@@ -188,10 +188,6 @@ struct socle_key_provider {
   std::string key_id;
 };
 
-struct socle_vault {
-  std::unique_ptr<socle::Vault> vault;
-};
-
 struct socle_vault_options {
   socle::VaultOptions options;
 };

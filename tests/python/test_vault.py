@@ -163,3 +163,16 @@ def test_closed_vault(vault: socle.Vault) -> None:
     assert vault.closed and "closed" in repr(vault)
     with pytest.raises(ValueError):
         vault.seal_record("x1", "r", b"")
+
+
+def test_pseudonyms_from_the_vault(vault: socle.Vault, examples_dir: Path) -> None:
+    """The pseudonymisation secret stays in the vault: PERSON pseudonyms are stable across two
+    pseudonymizers over the same vault, TRANSACTION ones differ between exports."""
+    policy = socle.Policy.load_file(examples_dir / "policies" / "ccas.textproto")
+    first = socle.Pseudonymizer(policy, vault)
+    second = socle.Pseudonymizer(policy, vault)
+    research = first.pseudonyms("recherche_non_recours", ["usager-1", "usager-2"])
+    assert research == second.pseudonyms("recherche_non_recours", ["usager-1", "usager-2"])
+    assert research[0] != research[1] and research[0].startswith("P0001")
+    assert (first.pseudonyms("stats_abs", ["usager-1"])
+            != first.pseudonyms("stats_abs", ["usager-1"]))

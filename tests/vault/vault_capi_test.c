@@ -310,6 +310,66 @@ static void test_callback_provider(void) {
   CHECK(hsm.destroyed == 1);
 }
 
+/* A minimal valid policy with one PERSON pseudonymisation domain. */
+static const char kPolicy[] =
+    "format_version: 1\n"
+    "id: \"vault_c\"\n"
+    "controller { name: \"CCAS\" contact: \"dpo@example.org\" }\n"
+    "data_categories { id: \"social\" sensitivity: ORDINARY }\n"
+    "person_categories { id: \"person\" }\n"
+    "roles { id: \"ass\" secrecy: BY_PROFESSION secrecy_reference: \"CASF L.411-3\" }\n"
+    "activities {\n"
+    "  id: \"etude\" purpose: \"etude longitudinale\" purpose_kind: STATISTICS\n"
+    "  legal_basis: PUBLIC_TASK legal_basis_reference: \"CASF L.123-1\"\n"
+    "  data_categories: \"social\" person_categories: \"person\"\n"
+    "  recipients { name: \"laboratoire\" kind: PARTNER }\n"
+    "  retention { data_category: \"social\" start: CREATION active_months: 24 end_action: DELETE }\n"
+    "  security_measures: \"chiffrement\"\n"
+    "}\n"
+    "pseudonym_domains { id: \"recherche\" kind: PERSON activity: \"etude\"\n"
+    "  linkage_justification: \"trois vagues\" }\n";
+
+/* Pseudonyms whose secret stays in the vault: the same person gets the same PERSON pseudonym from
+ * two vault handles on the same database. */
+static void test_pseudonyms_from_vault(void) {
+  socle_policy* policy = NULL;
+  CHECK(socle_policy_load(&policy, kPolicy, strlen(kPolicy), "vault_c", NULL) == SOCLE_OK);
+  socle_key_provider* provider = NULL;
+  remove(path_of("p.key"));
+  remove(path_of("p.db"));
+  CHECK(socle_key_file_create(&provider, path_of("p.key"), kPass, PASS_LEN, 1, 8192, NULL) ==
+        SOCLE_OK);
+  char first[SOCLE_PSEUDONYM_TEXT_LEN], second[SOCLE_PSEUDONYM_TEXT_LEN];
+  char* outs[2] = {first, second};
+  for (int round = 0; round < 2 && policy != NULL && provider != NULL; ++round) {
+    socle_vault* vault = NULL;
+    CHECK(socle_vault_open(&vault, provider, path_of("p.db"), "ccas", 4, NULL, NULL) == SOCLE_OK);
+    socle_pseudonymizer* pseudonymizer = NULL;
+    socle_error* error = NULL;
+    int32_t rc = socle_pseudonymizer_new_from_vault(&pseudonymizer, policy, vault, NULL, &error);
+    CHECK(rc == SOCLE_OK);
+    if (rc != SOCLE_OK) fprintf(stderr, "  %s\n", socle_error_message(error));
+    socle_error_free(error);
+    socle_vault_free(vault); /* the pseudonymizer keeps what it needs */
+    socle_pseudonym_context* context = NULL;
+    CHECK(socle_pseudonym_context_new(&context, pseudonymizer, "recherche", 9, NULL, 0, 0, NULL) ==
+          SOCLE_OK);
+    CHECK(socle_pseudonym_compute(context, (const uint8_t*)"usager-1", 8,
+                                  SOCLE_PSEUDONYM_FORMAT_TEXT, (uint8_t*)outs[round],
+                                  SOCLE_PSEUDONYM_TEXT_LEN, NULL) == SOCLE_OK);
+    socle_pseudonym_context_free(context);
+    socle_pseudonymizer_free(pseudonymizer);
+  }
+  CHECK(first[0] == 'P');
+  CHECK(memcmp(first, second, SOCLE_PSEUDONYM_TEXT_LEN) == 0);
+  socle_pseudonymizer* none = (socle_pseudonymizer*)1;
+  CHECK(socle_pseudonymizer_new_from_vault(&none, policy, NULL, NULL, NULL) ==
+        SOCLE_E_INVALID_ARGUMENT);
+  CHECK(none == NULL);
+  socle_key_provider_free(provider);
+  socle_policy_free(policy);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: vault_capi_test WORK_DIR\n");
@@ -319,6 +379,7 @@ int main(int argc, char** argv) {
   CHECK(socle_init() == SOCLE_OK);
   test_key_file_and_records();
   test_callback_provider();
+  test_pseudonyms_from_vault();
   printf("%d checks passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -290,6 +290,7 @@ int32_t socle_pseudonymizer_options_add_reason_code(socle_pseudonymizer_options*
 int32_t socle_pseudonymizer_options_set_reversal_hook(socle_pseudonymizer_options* options, socle_reversal_hook hook, void* user_data, socle_error** error);
 typedef struct socle_pseudonymizer socle_pseudonymizer;
 int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* policy, const socle_pseudonym_secrets* secrets, const socle_pseudonymizer_options* options, socle_error** error);
+int32_t socle_pseudonymizer_new_from_vault(socle_pseudonymizer** out, const socle_policy* policy, const socle_vault* vault, const socle_pseudonymizer_options* options, socle_error** error);
 void socle_pseudonymizer_free(socle_pseudonymizer* pseudonymizer);
 uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudonymizer);
 int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer, const char* domain, size_t domain_len);

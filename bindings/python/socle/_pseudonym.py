@@ -58,8 +58,10 @@ def _string(pointer: Any, length: int) -> str:
 class Pseudonymizer(_Handle):
     """The policy's pseudonymisation domains with keys derived from master secrets.
 
-    ``Pseudonymizer(policy, {1: secret_v1, 2: secret_v2})``: `secrets` maps versions
-    (1 to 9999) to master secrets of 16 to 64 bytes; the highest is current. Options:
+    ``Pseudonymizer(policy, vault)`` takes the pseudonymisation master secrets held in a
+    :class:`socle.Vault` (they never reach Python). ``Pseudonymizer(policy, {1: secret_v1,
+    2: secret_v2})`` takes them from memory instead: `secrets` maps versions (1 to 9999) to
+    master secrets of 16 to 64 bytes; the highest is current. Options:
     `base_version` (first version of the chain), `retired_through`, `reversal_rate_limit`
     ``(capacity, window_seconds)`` per actor, `reason_codes` (the allowed reversal reasons;
     none: free text) and `reversal_hook`, a callable receiving every reversal call as a
@@ -73,7 +75,7 @@ class Pseudonymizer(_Handle):
 
     __slots__ = ("_hook",)
 
-    def __init__(self, policy: Policy, secrets: Mapping[int, Bytes], *,
+    def __init__(self, policy: Policy, secrets: Union[Mapping[int, Bytes], Any], *,
                  base_version: Optional[int] = None, retired_through: Optional[int] = None,
                  reversal_rate_limit: Optional[Tuple[int, int]] = None,
                  reason_codes: Iterable[str] = (),
@@ -82,15 +84,19 @@ class Pseudonymizer(_Handle):
         if not isinstance(policy, Policy):
             raise TypeError(f"Pseudonymizer needs a socle.Policy, not {type(policy).__name__}")
         self._hook: Any = None
-        out_secrets = ffi.new("socle_pseudonym_secrets**")
-        with _ErrorSlot() as slot:
-            check(lib.socle_pseudonym_secrets_new(out_secrets, slot.pointer), slot.error)
-        held = ffi.gc(out_secrets[0], lib.socle_pseudonym_secrets_free)
-        for version, secret in secrets.items():
-            data = ffi.from_buffer(_data(secret, "secret"))
+        from ._vault import Vault  # a secret source held by socle itself
+        vault = secrets if isinstance(secrets, Vault) else None
+        held: Any = None
+        if vault is None:
+            out_secrets = ffi.new("socle_pseudonym_secrets**")
             with _ErrorSlot() as slot:
-                check(lib.socle_pseudonym_secrets_add(held, version, data, len(data),
-                                                      slot.pointer), slot.error)
+                check(lib.socle_pseudonym_secrets_new(out_secrets, slot.pointer), slot.error)
+            held = ffi.gc(out_secrets[0], lib.socle_pseudonym_secrets_free)
+            for version, secret in secrets.items():
+                data = ffi.from_buffer(_data(secret, "secret"))
+                with _ErrorSlot() as slot:
+                    check(lib.socle_pseudonym_secrets_add(held, version, data, len(data),
+                                                          slot.pointer), slot.error)
         out_options = ffi.new("socle_pseudonymizer_options**")
         with _ErrorSlot() as slot:
             check(lib.socle_pseudonymizer_options_new(out_options, slot.pointer), slot.error)
@@ -116,9 +122,14 @@ class Pseudonymizer(_Handle):
                     options, self._hook, ffi.NULL, slot.pointer), slot.error)
         out = ffi.new("socle_pseudonymizer**")
         with _ErrorSlot() as slot:
-            check(lib.socle_pseudonymizer_new(out, policy._live(), held, options, slot.pointer),
-                  slot.error)
-        ffi.release(held)  # wipes the secrets' copy now; the pseudonymizer has its keys
+            if vault is not None:
+                check(lib.socle_pseudonymizer_new_from_vault(out, policy._live(), vault._live(),
+                                                             options, slot.pointer), slot.error)
+            else:
+                check(lib.socle_pseudonymizer_new(out, policy._live(), held, options,
+                                                  slot.pointer), slot.error)
+        if held is not None:
+            ffi.release(held)  # wipes the secrets' copy now; the pseudonymizer has its keys
         ffi.release(options)
         self._own(out[0], lib.socle_pseudonymizer_free)
 
