@@ -375,7 +375,7 @@ def _c_string(value: Union[str, bytes, "os.PathLike[str]"], what: str) -> bytes:
     return encoded
 
 
-class Policy:
+class Policy(_Handle):
     """A loaded, validated and compiled policy: the register of processing activities and the
     rules socle enforces. Immutable; create it with :meth:`load` or :meth:`load_file`.
 
@@ -383,7 +383,7 @@ class Policy:
     at the end of a ``with`` block; using a closed policy raises ``ValueError``.
     """
 
-    __slots__ = ("_handle", "__weakref__")
+    __slots__ = ()
 
     def __init__(self) -> None:
         raise TypeError("use Policy.load() or Policy.load_file()")
@@ -391,7 +391,7 @@ class Policy:
     @classmethod
     def _adopt(cls, handle: object) -> "Policy":
         policy = cls.__new__(cls)
-        policy._handle = ffi.gc(handle, lib.socle_policy_free)
+        policy._own(handle, lib.socle_policy_free)
         return policy
 
     @classmethod
@@ -435,30 +435,6 @@ class Policy:
         with _ErrorSlot() as slot:
             check(lib.socle_policy_validate(data, _length(data), name, slot.pointer), slot.error)
             return _diagnostics(slot.error)
-
-    # -- lifetime --------------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Frees the C handle now. Idempotent; no other thread may be using the policy."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            ffi.release(handle)
-
-    @property
-    def closed(self) -> bool:
-        return self._handle is None
-
-    def __enter__(self) -> "Policy":
-        self._live()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def _live(self) -> object:
-        if self._handle is None:
-            raise ValueError("operation on a closed Policy")
-        return self._handle
 
     # -- contents --------------------------------------------------------------------------------
 
@@ -521,7 +497,7 @@ class Policy:
             lib.socle_buffer_free(buffer)
 
     def __repr__(self) -> str:
-        if self._handle is None:
+        if self.closed:
             return "<socle.Policy (closed)>"
         return (f"<socle.Policy id={self.id!r} revision={self.revision!r} "
                 f"digest={self.digest_hex[:16]}…>")

@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, O
                     Sequence, Tuple, Union)
 
 from . import (Error, IoError, InvalidArgumentError, OutOfRangeError, Policy, Text,
-               _c_string, _ErrorSlot, _text, check)
+               _c_string, _ErrorSlot, _Handle, _text, check)
 from ._native import ffi, lib
 
 __all__ = [
@@ -378,7 +378,7 @@ class ItemIds:
 # The engine
 
 
-class Engine:
+class Engine(_Handle):
     """An access decision engine over a :class:`socle.Policy`: a directory (professionals,
     teams, persons) and the state recorded for persons (masks, blocks, break-the-glass sessions,
     objections, grants), asked whether a professional may act on an item of a person's file.
@@ -394,7 +394,7 @@ class Engine:
     for an unknown id, :class:`InvalidArgumentError`…) and changes nothing.
     """
 
-    __slots__ = ("_handle", "_rules", "__weakref__")
+    __slots__ = ("_rules",)
 
     def __init__(self, policy: Policy) -> None:
         if not isinstance(policy, Policy):
@@ -402,35 +402,11 @@ class Engine:
         out = ffi.new("socle_engine**")
         with _ErrorSlot() as slot:
             check(lib.socle_engine_new(out, policy._live(), slot.pointer), slot.error)
-        self._handle = ffi.gc(out[0], lib.socle_engine_free)
+        self._own(out[0], lib.socle_engine_free)
         self._rules: Dict[int, str] = {}
 
-    # -- lifetime --------------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Frees the C handle now. Idempotent; no other thread may be using the engine."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            ffi.release(handle)
-
-    @property
-    def closed(self) -> bool:
-        return self._handle is None
-
-    def __enter__(self) -> "Engine":
-        self._live()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def _live(self) -> Any:
-        if self._handle is None:
-            raise ValueError("operation on a closed Engine")
-        return self._handle
-
     def __repr__(self) -> str:
-        if self._handle is None:
+        if self.closed:
             return "<socle.Engine (closed)>"
         return f"<socle.Engine revision={self.revision}>"
 
