@@ -194,6 +194,21 @@ int32_t LookUp(std::optional<uint32_t> found, const char* what, absl::string_vie
                    : absl::StrCat("no such ", what, " in the directory"));
 }
 
+// The body of the socle_engine_*_id lookups: `find` is one of AccessEngine's Find* methods.
+int32_t LookUpId(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out,
+                 socle_error** error,
+                 std::optional<uint32_t> (socle::AccessEngine::*find)(absl::string_view) const,
+                 const char* what, bool echo) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    int32_t status = SOCLE_OK;
+    absl::string_view v;
+    if (!View(id, id_len, "id", &v, &status, error)) return status;
+    return LookUp(((*engine->engine).*find)(v), what, v, echo, out, error);
+  });
+}
+
 int32_t MaskCall(socle_engine* engine, bool set, const char* person, size_t person_len,
                  const char* item, size_t item_len, const char* category, size_t category_len,
                  int32_t audience, const char* audience_id, size_t audience_id_len,
@@ -306,50 +321,27 @@ int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revi
 
 int32_t socle_engine_professional_id(const socle_engine* engine, const char* id, size_t id_len,
                                      uint32_t* out, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    if (out == nullptr) return NullArgument(error, "out");
-    int32_t status = SOCLE_OK;
-    absl::string_view v;
-    if (!View(id, id_len, "id", &v, &status, error)) return status;
-    return LookUp(engine->engine->FindProfessional(v), "professional", v, true, out, error);
-  });
+  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindProfessional,
+                  "professional", true);
 }
 
 int32_t socle_engine_person_id(const socle_engine* engine, const char* id, size_t id_len,
                                uint32_t* out, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    if (out == nullptr) return NullArgument(error, "out");
-    int32_t status = SOCLE_OK;
-    absl::string_view v;
-    if (!View(id, id_len, "id", &v, &status, error)) return status;
-    return LookUp(engine->engine->FindPerson(v), "person", v, false, out, error);
-  });
+  // A person's id never appears in a message.
+  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPerson, "person",
+                  false);
 }
 
 int32_t socle_engine_category_id(const socle_engine* engine, const char* id, size_t id_len,
                                  uint32_t* out, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    if (out == nullptr) return NullArgument(error, "out");
-    int32_t status = SOCLE_OK;
-    absl::string_view v;
-    if (!View(id, id_len, "id", &v, &status, error)) return status;
-    return LookUp(engine->engine->FindCategory(v), "data category", v, true, out, error);
-  });
+  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindCategory,
+                  "data category", true);
 }
 
 int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id, size_t id_len,
                                 uint32_t* out, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    if (out == nullptr) return NullArgument(error, "out");
-    int32_t status = SOCLE_OK;
-    absl::string_view v;
-    if (!View(id, id_len, "id", &v, &status, error)) return status;
-    return LookUp(engine->engine->FindPurpose(v), "activity", v, true, out, error);
-  });
+  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPurpose, "activity",
+                  true);
 }
 
 const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id) {
