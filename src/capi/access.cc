@@ -257,6 +257,33 @@ int32_t OneCall(socle_engine* engine, const char* a, size_t a_len, const char* a
   return Written(write(*engine->engine, first), revision, error);
 }
 
+// Converts `requests` slice by slice (no heap allocation) and hands each slice to
+// `apply(slice, base)`. A request that cannot be converted goes through with an unknown actor
+// (denied, or absent from a view) and is named in the returned status, as is the first failure
+// of `apply`; the other requests are answered all the same.
+template <typename Apply>
+absl::Status ForEachSlice(const socle_access_request* requests, size_t count, const char* what,
+                          Apply apply) {
+  socle::AccessRequest in[kSlice];
+  absl::Status first = absl::OkStatus();
+  for (size_t base = 0; base < count; base += kSlice) {
+    const size_t n = std::min(kSlice, count - base);
+    for (size_t i = 0; i < n; ++i) {
+      if (!Convert(requests[base + i], &in[i])) {
+        in[i].actor = socle::kNoId;
+        if (first.ok()) {
+          first = socle::MakeError(
+              socle::ErrorCode::kInvalidArgument,
+              absl::StrCat(what, " ", base + i, ": item is NULL with a non-zero item_len"));
+        }
+      }
+    }
+    absl::Status status = apply(absl::MakeConstSpan(in, n), base);
+    if (!status.ok() && first.ok()) first = std::move(status);
+  }
+  return first;
+}
+
 }  // namespace
 
 extern "C" {
@@ -753,31 +780,17 @@ int32_t socle_engine_decide_many(const socle_engine* engine, const socle_access_
     const int32_t version = CheckVersion(&requests[0], error);
     if (version != SOCLE_OK) return version;
     const auto snapshot = engine->engine->snapshot();
-    socle::AccessRequest in[kSlice];
     socle::Decision decided[kSlice];
-    absl::Status first = absl::OkStatus();
-    for (size_t base = 0; base < count; base += kSlice) {
-      const size_t n = std::min(kSlice, count - base);
-      for (size_t i = 0; i < n; ++i) {
-        if (!Convert(requests[base + i], &in[i])) {
-          in[i].actor = socle::kNoId;  // denied as invalid below
-          if (first.ok()) {
-            first = socle::MakeError(
-                socle::ErrorCode::kInvalidArgument,
-                absl::StrCat("request ", base + i, ": item is NULL with a non-zero item_len"));
-          }
-        }
-      }
-      absl::Status status =
-          snapshot->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
-      for (size_t i = 0; i < n; ++i) Export(decided[i], &out[base + i]);
-      if (!status.ok() && first.ok()) {
-        first = socle::MakeError(
-            socle::ErrorCodeOf(status),
-            absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
-      }
-    }
-    return FromStatus(error, first);
+    return FromStatus(error, ForEachSlice(requests, count, "request",
+                                          [&](absl::Span<const socle::AccessRequest> in,
+                                              size_t base) {
+      absl::Status status = snapshot->DecideMany(in, absl::MakeSpan(decided, in.size()));
+      for (size_t i = 0; i < in.size(); ++i) Export(decided[i], &out[base + i]);
+      if (status.ok()) return status;
+      return socle::MakeError(
+          socle::ErrorCodeOf(status),
+          absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
+    }));
   });
 }
 
@@ -875,27 +888,16 @@ int32_t socle_engine_filter_view(const socle_engine* engine, const socle_access_
     const int32_t version = CheckVersion(&items[0], error);
     if (version != SOCLE_OK) return version;
     const auto snapshot = engine->engine->snapshot();
-    socle::AccessRequest in[kSlice];
     socle::Visibility shown[kSlice];
-    absl::Status first = absl::OkStatus();
-    for (size_t base = 0; base < count; base += kSlice) {
-      const size_t n = std::min(kSlice, count - base);
-      for (size_t i = 0; i < n; ++i) {
-        if (!Convert(items[base + i], &in[i])) {
-          in[i].actor = socle::kNoId;  // shown as absent
-          if (first.ok()) {
-            first = socle::MakeError(
-                socle::ErrorCode::kInvalidArgument,
-                absl::StrCat("item ", base + i, ": item is NULL with a non-zero item_len"));
-          }
-        }
+    return FromStatus(error, ForEachSlice(items, count, "item",
+                                          [&](absl::Span<const socle::AccessRequest> in,
+                                              size_t base) {
+      absl::Status status = snapshot->FilterView(in, absl::MakeSpan(shown, in.size()));
+      for (size_t i = 0; i < in.size(); ++i) {
+        visibility[base + i] = static_cast<int32_t>(shown[i]);
       }
-      absl::Status status =
-          snapshot->FilterView(absl::MakeConstSpan(in, n), absl::MakeSpan(shown, n));
-      for (size_t i = 0; i < n; ++i) visibility[base + i] = static_cast<int32_t>(shown[i]);
-      if (!status.ok() && first.ok()) first = status;
-    }
-    return FromStatus(error, first);
+      return status;
+    }));
   });
 }
 
