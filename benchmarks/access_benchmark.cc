@@ -1,5 +1,6 @@
-// Access decisions through the C++ API on the shared workload (../shared/bench/access-workload,
-// loaded from its TSV files under tests/access/workload_policy.textproto), single thread:
+// Access decisions through the C++ API on the access workload (tests/access/workload, a copy of
+// the shared benchmark workload, loaded from its TSV files under
+// tests/access/workload_policy.textproto), single thread:
 //   - loading the workload, and the resident memory of the loaded engine (RSS delta);
 //   - decisions/s on the mixed request file: one Decide per request on a held snapshot, through
 //     the engine (which loads the current snapshot each time), and in batches (DecideMany);
@@ -43,7 +44,7 @@ constexpr double kCasbinAbac = 122000, kCasbinAbacP50 = 9;
 constexpr double kCasbinRbac = 1000, kCasbinRbacP50 = 1200;
 constexpr double kJsMaps = 940000, kJsMapsP50 = 1.5;
 
-std::string WorkloadDir() { return std::string(SOCLE_SHARED_DIR) + "/bench/access-workload"; }
+std::string WorkloadDir() { return SOCLE_ACCESS_WORKLOAD_DIR; }
 std::string PolicyPath() {
   return std::string(SOCLE_EXAMPLES_DIR) + "/../tests/access/workload_policy.textproto";
 }

@@ -32,7 +32,7 @@ constexpr double kCasbinAbac = 122000, kCasbinAbacP50 = 9;
 constexpr double kCasbinRbac = 1000, kCasbinRbacP50 = 1200;
 constexpr double kJsMaps = 940000, kJsMapsP50 = 1.5;
 
-std::string WorkloadDir() { return std::string(SOCLE_SHARED_DIR) + "/bench/access-workload"; }
+std::string WorkloadDir() { return SOCLE_ACCESS_WORKLOAD_DIR; }
 
 void Require(int32_t status, socle_error* error, const char* what) {
   if (status == SOCLE_OK) return;

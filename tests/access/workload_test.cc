@@ -1,6 +1,6 @@
-// The shared workload (../shared/bench/access-workload): every request of the three request files
-// gets its expected decision and reason, alone, in batches, through FilterView and through
-// Explain; ListPersons agrees with deciding every person of the population.
+// The access workload (workload/, a copy of the shared benchmark workload): every request of the
+// three request files gets its expected decision and reason, alone, in batches, through FilterView
+// and through Explain; ListPersons agrees with deciding every person of the population.
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <map>

@@ -1,6 +1,6 @@
 """socle.Engine: the access decision engine from Python.
 
-The shared workload (../shared/bench/access-workload, SOCLE_ACCESS_WORKLOAD_DIR under CTest) is
+The access workload (tests/access/workload, SOCLE_ACCESS_WORKLOAD_DIR under CTest) is
 decided under tests/access/workload_policy.textproto: every request of the three request files
 gets its expected decision and reason, one call per request and in columns. Then a few scenarios
 (masks, blocks, break-the-glass, grants) on a small directory, and bad input.
@@ -45,9 +45,8 @@ class Row(NamedTuple):
 
 @pytest.fixture(scope="session")
 def workload_dir() -> Path:
-    path = env_path("SOCLE_ACCESS_WORKLOAD_DIR", REPO.parent / "shared" / "bench" /
-                    "access-workload")
-    assert (path / "professionals.tsv").is_file(), f"the shared workload is missing: {path}"
+    path = env_path("SOCLE_ACCESS_WORKLOAD_DIR", REPO / "tests" / "access" / "workload")
+    assert (path / "professionals.tsv").is_file(), f"the access workload is missing: {path}"
     return path
 
 

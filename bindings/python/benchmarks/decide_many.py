@@ -46,7 +46,7 @@ EXPECTED = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workload", type=Path, default=Path(os.environ.get(
-        "SOCLE_ACCESS_WORKLOAD_DIR", REPO.parent / "shared" / "bench" / "access-workload")))
+        "SOCLE_ACCESS_WORKLOAD_DIR", REPO / "tests" / "access" / "workload")))
     parser.add_argument("--policy", type=Path,
                         default=REPO / "tests" / "access" / "workload_policy.textproto")
     parser.add_argument("--requests", default="requests_mixed.tsv")
