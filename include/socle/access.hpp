@@ -40,6 +40,11 @@ namespace socle {
 // No id: an author that is not a professional of the directory, no referent.
 inline constexpr uint32_t kNoId = 0xFFFFFFFFu;
 
+// How far ahead of the engine's clock a state event may be dated by default
+// (AccessEngine::Options::max_clock_skew): the writer's and the engine's clocks may differ a
+// little; an event dated later is refused.
+inline constexpr absl::Duration kDefaultMaxClockSkew = absl::Minutes(5);
+
 enum class Effect : int32_t { kDeny = 0, kAllow = 1 };
 
 // Why a decision went the way it did. The values are frozen and equal to the SOCLE_REASON_*
@@ -105,7 +110,8 @@ constexpr uint32_t RuleIndexOf(uint32_t rule) { return rule & kRuleIndexNone; }
 // vendor's own per-item mask (hidden from everyone but its author, and the referent when the
 // policy says so); masks recorded in the engine apply as well. `time` is when the access
 // happens; InfinitePast means now by the engine's clock, read only when a session or a grant
-// with an expiry has to be checked.
+// with an expiry has to be checked. A time earlier than the engine's clock counts as the clock's
+// time: it can make a session or a grant expire sooner, never reopen one that has ended.
 struct AccessRequest {
   uint32_t actor = kNoId;
   Action action = Action::kRead;
@@ -249,9 +255,14 @@ struct GrantSpec {
 class SOCLE_CXX_API AccessEngine {
  public:
   struct Options {
-    // Stamps events and answers requests that carry no time. Must outlive the engine; null: the
-    // real clock.
+    // Stamps events, answers requests and is the reference events are checked against. Must
+    // outlive the engine; null: the real clock. The engine trusts it as it is: a FakeClock moved
+    // backwards (in tests) makes expired sessions and grants count again. Through the C ABI the
+    // clock never moves backwards (socle_engine_set_time).
     const Clock* clock = nullptr;
+    // Events (ApplyEvent, ApplyEventBatch) dated more than this after the clock are refused with
+    // INVALID_ARGUMENT. 0 to 24 hours.
+    absl::Duration max_clock_skew = kDefaultMaxClockSkew;
   };
 
   static absl::StatusOr<std::unique_ptr<AccessEngine>> Create(const Policy& policy,

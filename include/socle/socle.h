@@ -238,7 +238,8 @@ typedef struct socle_engine socle_engine;
 /* One question. Fill it with socle_access_request_init(), then set the ids. `item` (may be NULL)
  * is the vendor's item id, compared with the person's item masks; `masked` is the vendor's own
  * per-item mask (hidden from all but the author, and the referent when the policy says so).
- * `time_unix_seconds` 0 means now by the engine's clock. The struct only grows at its end; the
+ * `time_unix_seconds` 0 means now by the engine's clock; a time earlier than the clock counts as
+ * the clock's (it never reopens an expired session or grant). The struct only grows at its end; the
  * `version` of the first request of an array tells its layout. */
 #define SOCLE_ACCESS_REQUEST_VERSION 1
 typedef struct socle_access_request {
@@ -275,7 +276,10 @@ SOCLE_API const char* socle_reason_name(int32_t reason);
 SOCLE_API int32_t socle_engine_new(socle_engine** out, const socle_policy* policy,
                                    socle_error** error);
 SOCLE_API void socle_engine_free(socle_engine* engine);
-/* Freezes the engine's clock at `unix_seconds` (tests, demos); 0 returns to the real clock. */
+/* Freezes the engine's clock at `unix_seconds` (tests, demos); 0 returns to the real clock. The
+ * clock never goes backwards: a time earlier than the latest one the engine has seen (set, or
+ * read from the real clock) leaves it at that latest time, so expired sessions and grants stay
+ * expired. State events dated more than 5 minutes after the engine's clock are refused. */
 SOCLE_API void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds);
 SOCLE_API uint64_t socle_engine_revision(const socle_engine* engine);
 /* Waits until the revision is at least `revision` or `timeout_ms` passes; *reached is 1 or 0. */

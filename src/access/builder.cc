@@ -3,6 +3,7 @@
 #include "access/builder.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,23 @@ constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
 absl::Status Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, message);
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  if (b < 0 && a < std::numeric_limits<int64_t>::min() - b) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return a + b;
+}
+
+// "break_glass_opened": the name of the change an event holds, for messages.
+std::string EventName(const v1::StateEvent& event) {
+  const google::protobuf::FieldDescriptor* field =
+      v1::StateEvent::descriptor()->FindFieldByNumber(static_cast<int>(event.event_case()));
+  return field != nullptr ? field->name() : std::string("event");
 }
 
 absl::StatusOr<int64_t> TimestampNanos(absl::string_view field,
@@ -242,6 +260,15 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
   }
   if (!event.has_at()) return Invalid("event.at is missing: every event carries its time");
   SOCLE_ASSIGN_OR_RETURN(const int64_t at, TimestampNanos("event.at", event.at()));
+  // Event times are not trusted: one dated in the future would open a session or a grant that
+  // runs from then on. A little skew between the writer's clock and the engine's is tolerated.
+  if (at > SaturatingAdd(now_, max_skew_)) {
+    return Invalid(absl::StrCat(EventName(event), ".at is ",
+                                absl::FormatDuration(absl::Nanoseconds(at) - absl::Nanoseconds(now_)),
+                                " ahead of the engine's clock; events dated more than ",
+                                absl::FormatDuration(absl::Nanoseconds(max_skew_)),
+                                " in the future are refused"));
+  }
   absl::Status status;
   switch (event.event_case()) {
     case v1::StateEvent::kProfessionalUpserted:
@@ -575,9 +602,12 @@ absl::Status Builder::Open(const v1::BreakGlassOpened& e, int64_t at) {
                                   absl::FormatDuration(absl::Nanoseconds(t_.break_glass_max_nanos)),
                                   " (break_glass.max_duration_minutes)"));
   }
+  // Measured from the engine's clock as well: an event dated a little ahead (within the skew)
+  // does not stretch the session past now + the maximum.
+  const int64_t ends = std::min(expires, SaturatingAdd(now_, t_.break_glass_max_nanos));
   PersonRecord& r = MutablePerson(id);
   PersonState& state = MutableState(r);
-  Session session{pro, *reason, at, expires};
+  Session session{pro, *reason, at, ends};
   auto it = std::find_if(state.sessions.begin(), state.sessions.end(),
                          [&](const Session& s) { return s.professional == pro; });
   if (it != state.sessions.end()) {

@@ -5,6 +5,10 @@
 // over to be published. If any event fails, the caller drops the builder and nothing is
 // published: a batch is all or nothing. Copy-on-write (cow_array.h) makes the copy cheap.
 //
+// Event times are not trusted: an event dated more than `max_skew` after the engine's clock
+// (`now`, read once per batch) is refused, and a break-the-glass session never ends later than
+// now + the policy's maximum duration, whatever its event says.
+//
 // Not thread-safe: one builder at a time, under the engine's writer lock.
 #ifndef SOCLE_SRC_ACCESS_BUILDER_H_
 #define SOCLE_SRC_ACCESS_BUILDER_H_
@@ -19,8 +23,10 @@ namespace socle::access_internal {
 
 class Builder {
  public:
-  Builder(const Tables& tables, Ids& ids, State state, BatchId batch)
-      : t_(tables), ids_(ids), s_(std::move(state)), batch_(batch) {}
+  // `now` and `max_skew` in unix nanoseconds: the engine's clock when the batch began, and how
+  // far ahead of it an event may be dated.
+  Builder(const Tables& tables, Ids& ids, State state, BatchId batch, int64_t now, int64_t max_skew)
+      : t_(tables), ids_(ids), s_(std::move(state)), batch_(batch), now_(now), max_skew_(max_skew) {}
 
   // Validates `event` against the current state and applies it. On error the builder must be
   // dropped (the event may have been half applied to the private copy).
@@ -65,6 +71,8 @@ class Builder {
   Ids& ids_;
   State s_;
   const BatchId batch_;
+  const int64_t now_;
+  const int64_t max_skew_;
 };
 
 }  // namespace socle::access_internal

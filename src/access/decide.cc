@@ -34,8 +34,10 @@ inline bool Bound(SecrecyStatus s) {
 }
 
 inline int64_t NowNanos(const SnapshotData& s, const AccessRequest& r) {
-  // The clock is read only here, when a session or a grant has to be checked.
-  return absl::ToUnixNanos(r.time == absl::InfinitePast() ? s.clock->Now() : r.time);
+  // The clock is read only here, when a session or a grant has to be checked. A caller's time
+  // earlier than the clock counts as the clock's: it never reopens what has expired.
+  const absl::Time now = s.clock->Now();
+  return absl::ToUnixNanos(r.time > now ? r.time : now);
 }
 
 // Grants and break-the-glass sessions of the person for this professional.

@@ -82,8 +82,12 @@ std::vector<absl::string_view> Columns(absl::string_view line) {
 
 class AccessEngine::Impl {
  public:
-  Impl(std::shared_ptr<const access_internal::Tables> tables, const Clock* clock)
-      : tables_(std::move(tables)), ids_(std::make_shared<access_internal::Ids>()), clock_(clock) {
+  Impl(std::shared_ptr<const access_internal::Tables> tables, const Clock* clock,
+       absl::Duration max_clock_skew)
+      : tables_(std::move(tables)),
+        ids_(std::make_shared<access_internal::Ids>()),
+        clock_(clock),
+        max_skew_nanos_(absl::ToInt64Nanoseconds(max_clock_skew)) {
     current_.store(
         std::make_shared<const SnapshotData>(tables_, ids_, clock_, access_internal::State()));
   }
@@ -96,10 +100,12 @@ class AccessEngine::Impl {
   const Clock& clock() const { return *clock_; }
 
   // Runs `body` on a builder over the newest state and publishes the result if it succeeds.
-  absl::StatusOr<uint64_t> Commit(absl::FunctionRef<absl::Status(Builder&)> body) {
+  // `now` is the engine's clock for this batch: the events are checked against it.
+  absl::StatusOr<uint64_t> Commit(absl::Time now, absl::FunctionRef<absl::Status(Builder&)> body) {
     absl::MutexLock lock(&write_mu_);
     const std::shared_ptr<const SnapshotData> base = current();
-    Builder builder(*tables_, *ids_, base->state, ++last_batch_);
+    Builder builder(*tables_, *ids_, base->state, ++last_batch_, absl::ToUnixNanos(now),
+                    max_skew_nanos_);
     SOCLE_RETURN_IF_ERROR(body(builder));
     if (builder.revision() == base->state.revision) return base->state.revision;
     auto next =
@@ -115,9 +121,10 @@ class AccessEngine::Impl {
 
   // One event, stamped now.
   absl::StatusOr<uint64_t> Apply(v1::StateEvent& event) {
+    const absl::Time now = clock_->Now();
     event.set_format_version(1);
-    SetTime(event.mutable_at(), clock_->Now());
-    return Commit([&](Builder& b) { return b.Apply(event); });
+    SetTime(event.mutable_at(), now);
+    return Commit(now, [&](Builder& b) { return b.Apply(event); });
   }
 
   bool WaitFor(uint64_t revision, absl::Duration timeout) const {
@@ -136,6 +143,7 @@ class AccessEngine::Impl {
   const std::shared_ptr<const access_internal::Tables> tables_;
   const std::shared_ptr<access_internal::Ids> ids_;
   const Clock* const clock_;
+  const int64_t max_skew_nanos_;
   std::atomic<std::shared_ptr<const SnapshotData>> current_;
   absl::Mutex write_mu_;
   access_internal::BatchId last_batch_ ABSL_GUARDED_BY(write_mu_) = 0;
@@ -145,10 +153,16 @@ class AccessEngine::Impl {
 
 absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Create(const Policy& policy,
                                                                    Options options) {
+  if (options.max_clock_skew < absl::ZeroDuration() || options.max_clock_skew > absl::Hours(24)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("Options.max_clock_skew is ",
+                                  absl::FormatDuration(options.max_clock_skew),
+                                  "; it must be between 0 and 24h"));
+  }
   SOCLE_ASSIGN_OR_RETURN(auto tables, access_internal::BuildTables(policy));
   const Clock* clock = options.clock != nullptr ? options.clock : &Clock::Real();
-  return std::unique_ptr<AccessEngine>(
-      new AccessEngine(std::make_unique<Impl>(std::move(tables), clock)));
+  return std::unique_ptr<AccessEngine>(new AccessEngine(
+      std::make_unique<Impl>(std::move(tables), clock, options.max_clock_skew)));
 }
 
 AccessEngine::AccessEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -209,7 +223,7 @@ absl::StatusOr<uint64_t> AccessEngine::ApplyEvent(absl::string_view serialized_e
   if (!event.ParseFromArray(serialized_event.data(), static_cast<int>(serialized_event.size()))) {
     return MakeError(ErrorCode::kParse, "the bytes are not a serialized socle.v1.StateEvent");
   }
-  return impl_->Commit([&](Builder& b) { return b.Apply(event); });
+  return impl_->Commit(impl_->clock().Now(), [&](Builder& b) { return b.Apply(event); });
 }
 
 absl::StatusOr<uint64_t> AccessEngine::ApplyEventBatch(absl::string_view serialized_batch) {
@@ -222,7 +236,7 @@ absl::StatusOr<uint64_t> AccessEngine::ApplyEventBatch(absl::string_view seriali
                      absl::StrCat("batch format_version is ", batch.format_version(),
                                   "; this version of socle reads format_version 1"));
   }
-  return impl_->Commit([&](Builder& b) -> absl::Status {
+  return impl_->Commit(impl_->clock().Now(), [&](Builder& b) -> absl::Status {
     for (int i = 0; i < batch.events_size(); ++i) {
       SOCLE_RETURN_IF_ERROR(Within(absl::StrCat("event ", i), b.Apply(batch.events(i))));
     }
@@ -254,7 +268,7 @@ void FillPerson(const PersonEntry& p, v1::PersonUpserted* e) {
 
 absl::StatusOr<uint64_t> AccessEngine::LoadDirectory(const DirectoryData& data) {
   const absl::Time now = impl_->clock().Now();
-  return impl_->Commit([&](Builder& b) -> absl::Status {
+  return impl_->Commit(now, [&](Builder& b) -> absl::Status {
     // One message reused for every record: Clear() keeps its allocations.
     v1::StateEvent event;
     for (size_t i = 0; i < data.professionals.size(); ++i) {
@@ -278,7 +292,7 @@ absl::StatusOr<uint64_t> AccessEngine::LoadDirectory(const DirectoryData& data) 
 absl::StatusOr<uint64_t> AccessEngine::LoadDirectoryTsv(absl::string_view professionals_tsv,
                                                         absl::string_view persons_tsv) {
   const absl::Time now = impl_->clock().Now();
-  return impl_->Commit([&](Builder& b) -> absl::Status {
+  return impl_->Commit(now, [&](Builder& b) -> absl::Status {
     v1::StateEvent event;
     size_t line_number = 0;
     for (absl::string_view line : absl::StrSplit(professionals_tsv, '\n')) {
@@ -459,7 +473,7 @@ absl::StatusOr<BreakGlassSession> AccessEngine::OpenBreakGlass(const BreakGlassR
   e->set_justification(request.justification);
   SetTime(e->mutable_expires_at(), now + duration);
   SOCLE_ASSIGN_OR_RETURN(const uint64_t revision,
-                         impl_->Commit([&](Builder& b) { return b.Apply(event); }));
+                         impl_->Commit(now, [&](Builder& b) { return b.Apply(event); }));
   BreakGlassSession session;
   session.revision = revision;
   session.opened_at = now;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -81,17 +82,32 @@ static_assert(SOCLE_AUDIENCE_PROFESSIONAL ==
               static_cast<int32_t>(socle::MaskAudience::kProfessional));
 static_assert(sizeof(socle_decision) == 24);
 
-// The engine's clock: real, or frozen by socle_engine_set_time for tests and demos.
+// The engine's clock: real, or frozen by socle_engine_set_time for tests and demos. It never
+// goes backwards: Now() is at least every time it returned before and every time it was set to,
+// so moving it back cannot reopen a session or a grant that has expired. (Tests that need to
+// step back in time inject a FakeClock through the C++ API.)
 class SwitchableClock final : public socle::Clock {
  public:
   absl::Time Now() const override {
     const int64_t fixed = fixed_seconds_.load(std::memory_order_acquire);
-    return fixed != 0 ? absl::FromUnixSeconds(fixed) : socle::Clock::Real().Now();
+    const absl::Time t = fixed != 0 ? absl::FromUnixSeconds(fixed) : socle::Clock::Real().Now();
+    const int64_t candidate = absl::ToUnixNanos(t);
+    int64_t floor = floor_nanos_.load(std::memory_order_acquire);
+    while (candidate > floor) {
+      if (floor_nanos_.compare_exchange_weak(floor, candidate, std::memory_order_acq_rel)) {
+        return t;
+      }
+    }
+    return absl::FromUnixNanos(floor);
   }
-  void Set(int64_t seconds) { fixed_seconds_.store(seconds, std::memory_order_release); }
+  void Set(int64_t seconds) {
+    (void)Now();  // the floor reaches the time the clock shows before it moves
+    fixed_seconds_.store(seconds, std::memory_order_release);
+  }
 
  private:
   std::atomic<int64_t> fixed_seconds_{0};
+  mutable std::atomic<int64_t> floor_nanos_{std::numeric_limits<int64_t>::min()};
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "socle/socle.h"
 
@@ -258,7 +259,8 @@ static void scenario(const socle_policy* policy) {
   CHECK_OK(status, error);
   socle_error_free(error);
   if (engine == NULL) return;
-  const int64_t t0 = 1780000000;
+  /* The engine's clock never goes backwards: freeze it a day ahead of the real time, on the hour. */
+  const int64_t t0 = ((int64_t)time(NULL) / 3600 + 24) * 3600;
   socle_engine_set_time(engine, t0);
 
   const char professionals[] =
@@ -378,6 +380,14 @@ static void scenario(const socle_policy* policy) {
   socle_engine_set_time(engine, expires);
   r.time_unix_seconds = 0;
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "by the engine's clock");
+  /* Neither the clock moved back nor an earlier request time reopens it. */
+  socle_engine_set_time(engine, t0);
+  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "clock set back");
+  socle_engine_set_time(engine, 0);
+  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "back to the real clock");
+  r.time_unix_seconds = t0 + 60;
+  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "earlier request time");
+  r.time_unix_seconds = 0;
 
   /* An objection while a session is open ends it; refusals change nothing. */
   CHECK(socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"), 0,

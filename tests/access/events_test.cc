@@ -76,8 +76,16 @@ std::vector<std::string> Decisions(AccessEngine& engine) {
   return out;
 }
 
+// The engines of this suite decide at kStart + 60 by their clock, after every event of History().
+FakeClock& HistoryClock() {
+  static FakeClock* clock = new FakeClock(absl::FromUnixSeconds(Scenario::kStart + 60));
+  return *clock;
+}
+
 std::unique_ptr<AccessEngine> EmptyEngine() {
-  auto engine = AccessEngine::Create(LoadPolicy(WorkloadPolicyText()));
+  AccessEngine::Options options;
+  options.clock = &HistoryClock();
+  auto engine = AccessEngine::Create(LoadPolicy(WorkloadPolicyText()), options);
   BOOST_REQUIRE(engine.ok());
   return *std::move(engine);
 }

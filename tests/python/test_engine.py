@@ -11,6 +11,7 @@ from __future__ import annotations
 import array
 import datetime
 import importlib
+import time
 from pathlib import Path
 from typing import Dict, List, NamedTuple
 
@@ -215,7 +216,9 @@ def test_list_persons_grows_its_buffer(workload_engine: socle.Engine,
 # ---------------------------------------------------------------------------------------------
 # Scenarios on a small directory
 
-NOW = 1_800_000_000
+# The engine's clock never goes backwards (socle_engine_set_time): freeze it a day ahead of the
+# real time, on the hour.
+NOW = (int(time.time()) // 3600 + 24) * 3600
 
 
 @pytest.fixture
@@ -326,6 +329,68 @@ def test_break_the_glass(small: socle.Engine) -> None:
         small.open_break_glass("sw1", "x2", "urgence_vitale", "trop long", 25 * 3600)
     with pytest.raises(socle.NotFoundError):
         small.open_break_glass("sw1", "x2", "sans_motif", "motif inconnu")
+
+
+def test_the_clock_never_goes_back(small: socle.Engine) -> None:
+    small.open_break_glass("sw2", "x1", "astreinte", "astreinte de nuit",
+                           datetime.timedelta(hours=1))
+    assert small.decide("sw2", "x1", "social", PURPOSE).allowed
+    small.set_time(NOW + 3600)
+    assert small.decide("sw2", "x1", "social", PURPOSE).reason == \
+        socle.Reason.BREAK_GLASS_EXPIRED
+    # Neither setting the clock back nor an earlier request time reopens the session.
+    small.set_time(NOW)
+    assert small.decide("sw2", "x1", "social", PURPOSE).reason == \
+        socle.Reason.BREAK_GLASS_EXPIRED
+    small.set_time(None)
+    assert small.decide("sw2", "x1", "social", PURPOSE).reason == \
+        socle.Reason.BREAK_GLASS_EXPIRED
+    assert small.decide("sw2", "x1", "social", PURPOSE, time=NOW + 10).reason == \
+        socle.Reason.BREAK_GLASS_EXPIRED
+    small.grant("x1", "sw2", ["social"], expires_at=NOW + 7200)
+    assert small.decide("sw2", "x1", "social", PURPOSE).allowed
+    small.set_time(NOW + 7200)
+    small.set_time(NOW + 3600)
+    assert not small.decide("sw2", "x1", "social", PURPOSE).allowed
+
+
+# Serialized socle.v1.StateEvent by hand (proto/socle/v1/events.proto): no generated module.
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _uint_field(number: int, value: int) -> bytes:
+    return _varint(number << 3) + _varint(value)
+
+
+def _bytes_field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _grant_event(at: int, person: str, professional: str, expires_at: int) -> bytes:
+    grant = (_bytes_field(1, person.encode()) + _bytes_field(2, professional.encode()) +
+             _bytes_field(4, _uint_field(1, expires_at)))
+    return _uint_field(1, 1) + _bytes_field(2, _uint_field(1, at)) + _bytes_field(24, grant)
+
+
+def test_events_dated_in_the_future_are_refused(small: socle.Engine) -> None:
+    future = NOW + 10 * 365 * 86400
+    before = small.revision
+    with pytest.raises(socle.InvalidArgumentError) as refused:
+        small.apply_event(_grant_event(future, "x1", "sw2", future + 3600))
+    assert "access_granted.at" in str(refused.value)
+    assert "x1" not in str(refused.value)
+    assert small.revision == before
+    assert not small.decide("sw2", "x1", "social", PURPOSE).allowed
+    # Within the skew (5 minutes by the engine's clock) an event is accepted.
+    assert small.apply_event(_grant_event(NOW + 300, "x1", "sw2", NOW + 3600)) == before + 1
+    assert small.decide("sw2", "x1", "social", PURPOSE).reason == socle.Reason.ALLOWED_BY_GRANT
 
 
 def test_grants(small: socle.Engine) -> None:

@@ -429,7 +429,9 @@ class Engine(_Handle):
 
     def set_time(self, time: Time) -> None:
         """Freezes the engine's clock at `time` (Unix seconds or an aware datetime; tests and
-        demos); 0 or None returns to the real clock."""
+        demos); 0 or None returns to the real clock. The clock never goes backwards: a time
+        earlier than the latest one the engine has seen leaves it there, so expired sessions and
+        grants stay expired."""
         lib.socle_engine_set_time(self._live(), _unix(time))
 
     # -- ids -------------------------------------------------------------------------------------
