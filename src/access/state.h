@@ -32,6 +32,17 @@ inline constexpr int32_t kUnknownDate = std::numeric_limits<int32_t>::min();
 inline constexpr size_t kMaxIdBytes = 256;
 inline constexpr size_t kMaxTextBytes = 4096;
 
+// The sizes of a policy the engine accepts (BuildTables refuses larger ones with
+// RESOURCE_EXHAUSTED). Far above any real service (a département has tens of roles and
+// categories), low enough that the tables stay small and every index fits the 24 bits of a rule
+// id. The habilitation table has roles × kActionCount × categories cells of 4 bytes.
+inline constexpr size_t kMaxPolicyRoles = 1024;
+inline constexpr size_t kMaxPolicyCategories = 1024;
+inline constexpr size_t kMaxPolicyActivities = 4096;
+inline constexpr size_t kMaxPolicyHabilitations = 65536;
+inline constexpr size_t kMaxPolicyReasonCodes = 1024;
+inline constexpr size_t kMaxHabilitationCells = size_t{1} << 22;  // 16 MiB of table
+
 // A string interner safe for concurrent use: lookups take a shared lock, new ids an exclusive
 // one. Names live at stable addresses, so a returned view stays valid for the interner's life.
 // Never used on the decision path: callers look ids up once.
@@ -81,9 +92,12 @@ struct Tables {
   bool break_glass_enabled = false;
   int64_t break_glass_max_nanos = 0;
 
+  // The cell of (role, action, category); BuildTables bounds the sizes, so no product overflows.
+  size_t HabilitationCell(uint32_t role, uint32_t action, uint32_t category) const {
+    return (size_t{role} * kActionCount + action) * categories + category;
+  }
   uint32_t HabilitationRow(uint32_t role, Action action, uint32_t category) const {
-    return habilitation_row[(role * kActionCount + static_cast<uint32_t>(action)) * categories +
-                            category];
+    return habilitation_row[HabilitationCell(role, static_cast<uint32_t>(action), category)];
   }
 };
 

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "access/state.h"
+#include "core/status_macros.h"
 #include "socle/access.hpp"
+#include "socle/error.hpp"
 
 namespace socle {
 
@@ -74,14 +76,58 @@ size_t SharedInterner::size() const {
   return interner_.size();
 }
 
+namespace {
+
+absl::Status TooLarge(absl::string_view what, size_t count, size_t cap) {
+  return MakeError(ErrorCode::kResourceExhausted,
+                   absl::StrCat("the policy has ", count, " ", what,
+                                "; the access engine takes at most ", cap));
+}
+
+// The sizes of the policy against the engine's caps, and the habilitation table's cell count,
+// before anything is allocated.
+absl::StatusOr<size_t> CheckSizes(const policy_internal::CompiledPolicy& c) {
+  const v1::Policy& p = c.source;
+  const struct {
+    absl::string_view what;
+    size_t count;
+    size_t cap;
+  } sizes[] = {
+      {"roles", c.roles.size(), kMaxPolicyRoles},
+      {"data categories", c.data_categories.size(), kMaxPolicyCategories},
+      {"activities", c.activities.size(), kMaxPolicyActivities},
+      {"habilitation rows", static_cast<size_t>(p.habilitations_size()), kMaxPolicyHabilitations},
+      {"break-the-glass reason codes", static_cast<size_t>(p.break_glass().reason_codes_size()),
+       kMaxPolicyReasonCodes},
+  };
+  for (const auto& s : sizes) {
+    if (s.count > s.cap) return TooLarge(s.what, s.count, s.cap);
+  }
+  // roles × actions × categories, overflow-checked (the caps above already keep it small).
+  size_t cells = 0;
+  if (__builtin_mul_overflow(c.roles.size(), size_t{kActionCount}, &cells) ||
+      __builtin_mul_overflow(cells, c.data_categories.size(), &cells) ||
+      cells > kMaxHabilitationCells) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     absl::StrCat("the policy's ", c.roles.size(), " roles × ", kActionCount,
+                                  " actions × ", c.data_categories.size(),
+                                  " data categories exceed the access engine's table of ",
+                                  kMaxHabilitationCells, " cells"));
+  }
+  return cells;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) {
+  SOCLE_ASSIGN_OR_RETURN(const size_t cells, CheckSizes(policy.compiled()));
   auto t = std::make_shared<Tables>(policy);
   const policy_internal::CompiledPolicy& c = *t->c;
   t->categories = static_cast<uint32_t>(c.data_categories.size());
   t->roles = static_cast<uint32_t>(c.roles.size());
   t->activities = static_cast<uint32_t>(c.activities.size());
 
-  t->habilitation_row.assign(size_t{t->roles} * kActionCount * t->categories, kRuleIndexNone);
+  t->habilitation_row.assign(cells, kRuleIndexNone);
   const auto& rows = c.source.habilitations();
   for (int i = 0; i < rows.size(); ++i) {
     const auto role = c.roles.Find(rows[i].role());
@@ -92,7 +138,8 @@ absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) 
         const auto category = c.data_categories.Find(name);
         if (!category) continue;
         uint32_t& slot =
-            t->habilitation_row[(*role * kActionCount + action) * t->categories + *category];
+            t->habilitation_row[t->HabilitationCell(*role, static_cast<uint32_t>(action),
+                                                    *category)];
         if (slot == kRuleIndexNone) slot = static_cast<uint32_t>(i);
       }
     }

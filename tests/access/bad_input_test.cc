@@ -167,6 +167,44 @@ BOOST_AUTO_TEST_CASE(tsv_errors_name_the_line_and_load_nothing) {
   BOOST_TEST(s.ReasonFor("q1", "z1", "social") == "allowed");
 }
 
+// The workload policy with `roles` more roles and `categories` more data categories (declared by
+// the activity, with their retention, so the policy stays valid).
+std::string BiggerPolicy(int roles, int categories) {
+  std::string extra;
+  for (int i = 0; i < roles; ++i) {
+    extra += "roles { id: \"r" + std::to_string(i) + "\" label: \"R\" secrecy: SECRECY_NONE }\n";
+  }
+  std::string declared, retention;
+  for (int i = 0; i < categories; ++i) {
+    const std::string id = "c" + std::to_string(i);
+    extra += "data_categories { id: \"" + id + "\" label: \"C\" sensitivity: ORDINARY }\n";
+    declared += ", \"" + id + "\"";
+    retention += "retention { data_category: \"" + id +
+                 "\" start: LAST_CONTACT_FROM_PERSON active_months: 24 end_action: DELETE }\n";
+  }
+  const std::string security = "security_measures: \"Accès limité aux équipes";
+  return PolicyVariant(
+      {{R"(data_categories: ["administrative", "social", "financial", "health")",
+        R"(data_categories: ["administrative", "social", "financial", "health")" + declared},
+       {security, retention + security}},
+      extra);
+}
+
+BOOST_AUTO_TEST_CASE(policy_sizes_are_capped_before_allocating) {
+  // At the cap: fine (the workload policy has 5 roles and 4 categories).
+  BOOST_TEST(AccessEngine::Create(LoadPolicy(BiggerPolicy(1019, 0))).ok());
+  // One role more.
+  auto created = AccessEngine::Create(LoadPolicy(BiggerPolicy(1020, 0)));
+  BOOST_TEST(CodeOf(created.status()) == "RESOURCE_EXHAUSTED");
+  BOOST_TEST(Mentions(created.status(), "1025 roles; the access engine takes at most 1024"),
+             created.status().message());
+  // Each size under its cap, the habilitation table (roles × 7 × categories) over its own.
+  created = AccessEngine::Create(LoadPolicy(BiggerPolicy(600, 1000)));
+  BOOST_TEST(CodeOf(created.status()) == "RESOURCE_EXHAUSTED");
+  BOOST_TEST(Mentions(created.status(), "605 roles × 7 actions × 1004 data categories"),
+             created.status().message());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
