@@ -478,6 +478,213 @@ static void scenario(const socle_policy* policy) {
   socle_engine_free(NULL);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Every on/off option of the policy both ways (as tests/access/policy_options_test.cc): the
+ * actors whose outcome must not change with an option, and the one whose outcome must, through
+ * socle_engine_decide, socle_engine_explain and socle_engine_filter_view. */
+
+/* `text` with the first `from` replaced by `to` (malloc'ed), or NULL when `from` is absent. */
+static char* replaced(const char* text, const char* from, const char* to) {
+  const char* at = strstr(text, from);
+  if (at == NULL) return NULL;
+  const size_t head = (size_t)(at - text), from_len = strlen(from), to_len = strlen(to);
+  char* out = malloc(strlen(text) - from_len + to_len + 1);
+  if (out == NULL) exit(2);
+  memcpy(out, text, head);
+  memcpy(out + head, to, to_len);
+  strcpy(out + head + to_len, at + from_len);
+  return out;
+}
+
+enum {
+  OPTION_REVEALS,
+  OPTION_REFERENT_KEEPS,
+  OPTION_SILENT,
+  OPTION_BREAK_GLASS_OFF,
+  OPTION_SECRETARY_REFERENT,
+  OPTION_COUNT
+};
+static const struct {
+  const char* name;
+  const char* off;
+  const char* on;
+} kOptions[OPTION_COUNT] = {
+    {"break_glass.reveals_masked_items", "reveals_masked_items: false",
+     "reveals_masked_items: true"},
+    {"masking.referent_keeps_access", "referent_keeps_access: false",
+     "referent_keeps_access: true"},
+    {"masking.mode (silent)", "mode: SIGNALLED", "mode: SILENT"},
+    {"break_glass.enabled (off)", "enabled: true", "enabled: false"},
+    {"roles[secretary].referent",
+     "roles { id: \"secretary\" label: \"Secrétaire\" secrecy: SECRECY_NONE }",
+     "roles { id: \"secretary\" label: \"Secrétaire\" secrecy: SECRECY_NONE referent: true }"},
+};
+
+enum {
+  TEAM_MASKED,
+  TEAM_OTHER,
+  REFERENT_MASKED,
+  REFERENT_OTHER,
+  AUTHOR_MASKED,
+  SESSION_MASKED,
+  SESSION_OTHER,
+  EXPIRED_MASKED,
+  EXPIRED_OTHER,
+  OUTSIDER_OTHER,
+  SECRETARY,
+  ACTOR_COUNT
+};
+static const struct {
+  const char* name;
+  const char* professional;
+  const char* person;
+  const char* category;
+  const char* item;
+  const char* author;
+  int32_t base_reason; /* every option off */
+} kActors[ACTOR_COUNT] = {
+    {"team member, masked item", "sw1", "x3", "social", "r1", NULL, SOCLE_REASON_MASKED},
+    {"team member, other item", "sw1", "x3", "social", "r2", NULL, SOCLE_REASON_ALLOWED},
+    {"referent, masked item", "sw3", "x3", "social", "r1", NULL, SOCLE_REASON_MASKED},
+    {"referent, other item", "sw3", "x3", "social", "r2", NULL, SOCLE_REASON_ALLOWED},
+    {"author, masked item", "sw2", "x3", "social", "r1", "sw2",
+     SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED},
+    {"session, masked item", "sw4", "x3", "social", "r1", NULL, SOCLE_REASON_MASKED},
+    {"session, other item", "sw4", "x3", "social", "r2", NULL, SOCLE_REASON_ALLOWED_BREAK_GLASS},
+    {"expired session, masked item", "sw5", "x3", "social", "r1", NULL,
+     SOCLE_REASON_BREAK_GLASS_EXPIRED},
+    {"expired session, other item", "sw5", "x3", "social", "r2", NULL,
+     SOCLE_REASON_BREAK_GLASS_EXPIRED},
+    {"outsider, other item", "sw6", "x3", "social", "r2", NULL, SOCLE_REASON_NOT_ASSIGNED},
+    {"secretary of x2", "sec1", "x2", "administrative", "r3", NULL, SOCLE_REASON_NOT_ASSIGNED},
+};
+
+/* The reason of `actor` with option `option` on or off. */
+static int32_t option_reason(int option, int on, int actor) {
+  int32_t reason = kActors[actor].base_reason;
+  if (!on) return reason;
+  switch (option) {
+    case OPTION_REVEALS:
+      if (actor == SESSION_MASKED) reason = SOCLE_REASON_ALLOWED_BREAK_GLASS;
+      break;
+    case OPTION_REFERENT_KEEPS:
+      if (actor == REFERENT_MASKED) reason = SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED;
+      break;
+    case OPTION_BREAK_GLASS_OFF:
+      if (actor == SESSION_MASKED || actor == SESSION_OTHER || actor == EXPIRED_MASKED ||
+          actor == EXPIRED_OTHER) {
+        reason = SOCLE_REASON_NOT_ASSIGNED;
+      }
+      break;
+    case OPTION_SECRETARY_REFERENT:
+      if (actor == SECRETARY) reason = SOCLE_REASON_ALLOWED;
+      break;
+    default:
+      break;
+  }
+  return reason;
+}
+
+static void option_both_ways(const char* policy_text, int option, int on) {
+  char* text = on ? replaced(policy_text, kOptions[option].off, kOptions[option].on)
+                  : replaced(policy_text, "", "");
+  CHECK(text != NULL, "%s: the policy has no '%s'", kOptions[option].name, kOptions[option].off);
+  if (text == NULL) return;
+  socle_policy* policy = NULL;
+  socle_engine* engine = NULL;
+  CHECK(socle_policy_load(&policy, text, strlen(text), "policy", NULL) == SOCLE_OK, "%s: load: %s",
+        kOptions[option].name, socle_last_error_message());
+  free(text);
+  if (policy == NULL) return;
+  CHECK(socle_engine_new(&engine, policy, NULL) == SOCLE_OK, "engine");
+  socle_policy_free(policy);
+  if (engine == NULL) return;
+  const int64_t t0 = ((int64_t)time(NULL) / 3600 + 24) * 3600;
+  socle_engine_set_time(engine, t0);
+  const char professionals[] =
+      "sw1\tsocial_worker\tt1\nsw2\tsocial_worker\tt1\nsw3\tsocial_worker\tt2\n"
+      "sw4\tsocial_worker\tt3\nsw5\tsocial_worker\tt3\nsw6\tsocial_worker\tt3\n"
+      "sec1\tsecretary\tt1\n";
+  const char persons[] = "x1\tt1\nx2\tt2\nx3\tt1\tsw3\n";
+  CHECK(socle_engine_load_tsv(engine, S(professionals), S(persons), NULL, NULL) == SOCLE_OK,
+        "load: %s", socle_last_error_message());
+  CHECK(socle_engine_set_mask(engine, S("x3"), S("r1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE, NULL, 0,
+                              NULL, NULL) == SOCLE_OK,
+        "mask");
+  const int break_glass = !(on && option == OPTION_BREAK_GLASS_OFF);
+  const int32_t opened = socle_engine_open_break_glass(engine, S("sw4"), S("x3"), S("astreinte"),
+                                                       S("Nuit"), 0, NULL, NULL, NULL);
+  CHECK(opened == (break_glass ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s: open: %s",
+        kOptions[option].name, socle_status_name(opened));
+  socle_engine_open_break_glass(engine, S("sw5"), S("x3"), S("astreinte"), S("Nuit"), 0, NULL,
+                                NULL, NULL);
+  socle_engine_set_time(engine, t0 + 60);
+  if (break_glass) {
+    CHECK(socle_engine_close_break_glass(engine, S("sw5"), S("x3"), NULL, NULL) == SOCLE_OK,
+          "close");
+  }
+  socle_engine_set_time(engine, t0 + 120);
+  const int32_t named = socle_engine_set_referent(engine, S("x2"), S("sec1"), NULL, NULL);
+  const int secretary_may = on && option == OPTION_SECRETARY_REFERENT;
+  CHECK(named == (secretary_may ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s %s: referent: %s",
+        kOptions[option].name, on ? "on" : "off", socle_status_name(named));
+
+  socle_access_request requests[ACTOR_COUNT];
+  int32_t view[ACTOR_COUNT];
+  for (int a = 0; a < ACTOR_COUNT; ++a) {
+    requests[a] = request(engine, kActors[a].professional, kActors[a].person, kActors[a].category);
+    requests[a].item = kActors[a].item;
+    requests[a].item_len = strlen(kActors[a].item);
+    if (kActors[a].author != NULL) {
+      requests[a].author = id_of(socle_engine_professional_id, engine, kActors[a].author);
+    }
+  }
+  CHECK(socle_engine_filter_view(engine, requests, ACTOR_COUNT, view, NULL) == SOCLE_OK, "view");
+  const int silent = on && option == OPTION_SILENT;
+  for (int a = 0; a < ACTOR_COUNT; ++a) {
+    const int32_t want = option_reason(option, on, a);
+    const int allowed = want < 20;
+    const int placeholder = want == SOCLE_REASON_MASKED && !silent;
+    socle_decision d;
+    CHECK(socle_engine_decide(engine, &requests[a], &d, NULL) == SOCLE_OK, "decide");
+    CHECK(d.reason == want, "%s %s, %s: %s (expected %s)", kOptions[option].name,
+          on ? "on" : "off", kActors[a].name, socle_reason_name(d.reason),
+          socle_reason_name(want));
+    CHECK(((d.obligations & SOCLE_OBLIGATION_SHOW_PLACEHOLDER) != 0) == placeholder,
+          "%s %s, %s: placeholder obligation", kOptions[option].name, on ? "on" : "off",
+          kActors[a].name);
+    const int32_t want_view =
+        allowed ? SOCLE_VIEW_VISIBLE : placeholder ? SOCLE_VIEW_PLACEHOLDER : SOCLE_VIEW_ABSENT;
+    CHECK(view[a] == want_view, "%s %s, %s: view %d (expected %d)", kOptions[option].name,
+          on ? "on" : "off", kActors[a].name, view[a], want_view);
+    socle_decision explained;
+    socle_buffer text = {0};
+    CHECK(socle_engine_explain(engine, &requests[a], &explained, &text, NULL) == SOCLE_OK,
+          "explain");
+    CHECK(explained.reason == want, "%s %s, %s: explained %s", kOptions[option].name,
+          on ? "on" : "off", kActors[a].name, socle_reason_name(explained.reason));
+    const char* trace = text.data != NULL ? (const char*)text.data : "";
+    const char* decides = strstr(trace, "<= decides");
+    CHECK(decides != NULL && strstr(decides + 1, "<= decides") == NULL, "one decisive check");
+    if (allowed) CHECK(strstr(trace, "[FAIL]") == NULL, "%s: allowed, yet a check failed", trace);
+    if (want == SOCLE_REASON_ALLOWED_BREAK_GLASS && a == SESSION_MASKED) {
+      CHECK(strstr(trace, "reveals_masked_items") != NULL, "%s", trace);
+    }
+    socle_buffer_free(&text);
+  }
+  socle_engine_free(engine);
+}
+
+static void every_option_both_ways(const char* policy_path) {
+  size_t len = 0;
+  char* text = read_file(policy_path, &len);
+  for (int option = 0; option < OPTION_COUNT; ++option) {
+    option_both_ways(text, option, 0);
+    option_both_ways(text, option, 1);
+  }
+  free(text);
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s POLICY_FILE WORKLOAD_DIR\n", argv[0]);
@@ -513,6 +720,7 @@ int main(int argc, char** argv) {
 
   scenario(policy);
   socle_policy_free(policy);
+  every_option_both_ways(argv[1]);
   if (failures != 0) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

@@ -471,3 +471,100 @@ def test_closed_engine(workload_policy: socle.Policy) -> None:
         engine.decide(0, 0, 0, 0)
     with pytest.raises(TypeError):
         socle.Engine("not a policy")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Every on/off option of the policy both ways (as tests/access/policy_options_test.cc): the actors
+# whose outcome must not change with an option, and the one whose outcome must.
+
+SECRETARY_ROLE = 'roles { id: "secretary" label: "Secrétaire" secrecy: SECRECY_NONE }'
+OPTIONS = {
+    "break_glass.reveals_masked_items": ("reveals_masked_items: false",
+                                         "reveals_masked_items: true"),
+    "masking.referent_keeps_access": ("referent_keeps_access: false",
+                                      "referent_keeps_access: true"),
+    "masking.mode (silent)": ("mode: SIGNALLED", "mode: SILENT"),
+    "break_glass.enabled (off)": ("enabled: true", "enabled: false"),
+    "roles[secretary].referent": (SECRETARY_ROLE, SECRETARY_ROLE[:-1] + "referent: true }"),
+}
+R = socle.Reason
+# name: (professional, person, category, item, author, reason with every option off)
+ACTORS = {
+    "team member, masked item": ("sw1", "x3", "social", "r1", None, R.MASKED),
+    "team member, other item": ("sw1", "x3", "social", "r2", None, R.ALLOWED),
+    "referent, masked item": ("sw3", "x3", "social", "r1", None, R.MASKED),
+    "referent, other item": ("sw3", "x3", "social", "r2", None, R.ALLOWED),
+    "author, masked item": ("sw2", "x3", "social", "r1", "sw2", R.ALLOWED_AUTHOR_OF_MASKED),
+    "session, masked item": ("sw4", "x3", "social", "r1", None, R.MASKED),
+    "session, other item": ("sw4", "x3", "social", "r2", None, R.ALLOWED_BREAK_GLASS),
+    "expired session, masked item": ("sw5", "x3", "social", "r1", None, R.BREAK_GLASS_EXPIRED),
+    "expired session, other item": ("sw5", "x3", "social", "r2", None, R.BREAK_GLASS_EXPIRED),
+    "outsider, other item": ("sw6", "x3", "social", "r2", None, R.NOT_ASSIGNED),
+    "secretary of x2": ("sec1", "x2", "administrative", "r3", None, R.NOT_ASSIGNED),
+}
+# What each option, on, must change; every other actor keeps its reason.
+CHANGES = {
+    "break_glass.reveals_masked_items": {"session, masked item": R.ALLOWED_BREAK_GLASS},
+    "masking.referent_keeps_access": {"referent, masked item": R.ALLOWED_REFERENT_OF_MASKED},
+    "masking.mode (silent)": {},
+    "break_glass.enabled (off)": {name: R.NOT_ASSIGNED for name in (
+        "session, masked item", "session, other item", "expired session, masked item",
+        "expired session, other item")},
+    "roles[secretary].referent": {"secretary of x2": R.ALLOWED},
+}
+
+
+@pytest.mark.parametrize("on", [False, True], ids=["off", "on"])
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_every_policy_option_both_ways(option: str, on: bool) -> None:
+    text = WORKLOAD_POLICY.read_text(encoding="utf-8")
+    off_text, on_text = OPTIONS[option]
+    assert off_text in text
+    policy = socle.Policy.load(text.replace(off_text, on_text, 1) if on else text)
+    engine = socle.Engine(policy)
+    engine.set_time(NOW)
+    engine.load_tsv("sw1\tsocial_worker\tt1\nsw2\tsocial_worker\tt1\nsw3\tsocial_worker\tt2\n"
+                    "sw4\tsocial_worker\tt3\nsw5\tsocial_worker\tt3\nsw6\tsocial_worker\tt3\n"
+                    "sec1\tsecretary\tt1\n",
+                    "x1\tt1\nx2\tt2\nx3\tt1\tsw3\n")
+    engine.set_mask("x3", item="r1")
+    break_glass = not (on and option == "break_glass.enabled (off)")
+    if break_glass:
+        engine.open_break_glass("sw4", "x3", "astreinte", "Nuit")
+        engine.open_break_glass("sw5", "x3", "astreinte", "Nuit")
+        engine.set_time(NOW + 60)
+        engine.close_break_glass("sw5", "x3")
+    else:
+        with pytest.raises(socle.FailedPreconditionError):
+            engine.open_break_glass("sw4", "x3", "astreinte", "Nuit")
+    engine.set_time(NOW + 120)
+    if on and option == "roles[secretary].referent":
+        engine.set_referent("x2", "sec1")
+    else:
+        with pytest.raises(socle.FailedPreconditionError):
+            engine.set_referent("x2", "sec1")
+
+    silent = on and option == "masking.mode (silent)"
+    expected = {name: actor[5] for name, actor in ACTORS.items()}
+    if on:
+        expected.update(CHANGES[option])
+    names = list(ACTORS)
+    batch = engine.decide_many([ACTORS[n][0] for n in names], [ACTORS[n][1] for n in names],
+                               [ACTORS[n][2] for n in names], PURPOSE,
+                               items=[ACTORS[n][3] for n in names],
+                               authors=[engine.professional_id(ACTORS[n][4]) if ACTORS[n][4]
+                                        else socle.NO_ID for n in names])
+    for i, name in enumerate(names):
+        professional, person, category, item, author, _ = ACTORS[name]
+        want = expected[name]
+        d = engine.decide(professional, person, category, PURPOSE, item=item, author=author)
+        assert d.reason == want, (option, on, name, d.reason_name)
+        assert batch[i].reason == want, (option, on, name)
+        placeholder = want == R.MASKED and not silent
+        assert bool(d.obligations & socle.Obligation.SHOW_PLACEHOLDER) == placeholder, name
+        e = engine.explain(professional, person, category, PURPOSE, item=item, author=author)
+        assert e.decision.reason == want, name
+        decisive = [step for step in e.steps if step.decisive]
+        assert len(decisive) == 1 and decisive[0].passed == d.allowed, (name, e.text)
+        if d.allowed:
+            assert all(step.passed for step in e.steps), e.text
