@@ -37,6 +37,9 @@ BOOST_AUTO_TEST_CASE(readers_decide_while_a_writer_updates) {
   y7.person = *engine.FindPerson("y7");
   y7.actor = s.Pro("sw3");  // y7 is in t2, like sw3
   const AccessRequest steady = s.Request("sec1", "x1", "administrative");
+  // Looked up before the threads start: Boost.Test's assertions (inside Scenario's lookups) are
+  // not thread-safe (ThreadSanitizer found the race).
+  const uint32_t sw1 = s.Pro("sw1"), social = s.Category("social"), purpose = s.Purpose();
 
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
@@ -64,7 +67,7 @@ BOOST_AUTO_TEST_CASE(readers_decide_while_a_writer_updates) {
       // The engine-level calls and the lookups run against the writer too.
       if (!engine.Decide(steady).ok() || !engine.FindProfessional("sw1")) ++failures;
       if (id == 0) {
-        auto listed = snap->ListPersons(s.Pro("sw1"), s.Category("social"), s.Purpose());
+        auto listed = snap->ListPersons(sw1, social, purpose);
         if (!listed.ok() || listed->size() != (in_t1 ? 1503u : 1502u)) ++failures;
       }
       decisions.fetch_add(4, std::memory_order_relaxed);
