@@ -80,6 +80,7 @@ class Validator {
       Error("id.invalid", "id", InvalidIdMessage("the policy id", p_.id()));
     }
     CheckController();
+    CheckSizes();
     CollectDeclarations();
     CheckActivities();
     CheckRoles();
@@ -91,6 +92,7 @@ class Validator {
     CheckStatistics();
     CheckLogRetention();
     CheckUnusedCategories();
+    ReportTruncation();
   }
 
  private:
@@ -104,6 +106,11 @@ class Validator {
 
   void Report(Diagnostic::Severity severity, absl::string_view code, std::string path,
               std::string message) {
+    if (reported_ >= kMaxReportedDiagnostics) {
+      ++(severity == Diagnostic::Severity::kError ? suppressed_errors_ : suppressed_warnings_);
+      return;
+    }
+    ++reported_;
     Diagnostic d;
     d.severity = severity;
     d.code = std::string(code);
@@ -183,6 +190,19 @@ class Validator {
       Error("dpo.missing", p_.has_dpo() ? "dpo" : "controller.public_authority",
             "a public authority must designate a data protection officer (GDPR art. 37(1)(a)): "
             "set dpo.name and dpo.contact");
+    }
+  }
+
+  void CheckSizes() {
+    if (p_.roles_size() > kMaxRoles) {
+      Error("policy.too_many_entries", Path("roles", kMaxRoles),
+            absl::StrCat("the policy declares ", p_.roles_size(), " roles; at most ", kMaxRoles,
+                         " are accepted"));
+    }
+    if (p_.data_categories_size() > kMaxDataCategories) {
+      Error("policy.too_many_entries", Path("data_categories", kMaxDataCategories),
+            absl::StrCat("the policy declares ", p_.data_categories_size(),
+                         " data categories; at most ", kMaxDataCategories, " are accepted"));
     }
   }
 
@@ -655,8 +675,27 @@ class Validator {
     }
   }
 
+  void ReportTruncation() {
+    const size_t suppressed = suppressed_errors_ + suppressed_warnings_;
+    if (suppressed == 0) return;
+    Diagnostic d;
+    d.severity = suppressed_errors_ > 0 ? Diagnostic::Severity::kError
+                                        : Diagnostic::Severity::kWarning;
+    d.code = kTruncatedCode;
+    d.message = absl::StrCat(suppressed, " more problems not shown (", suppressed_errors_,
+                             suppressed_errors_ == 1 ? " error, " : " errors, ",
+                             suppressed_warnings_,
+                             suppressed_warnings_ == 1 ? " warning" : " warnings",
+                             "): only the first ", kMaxReportedDiagnostics,
+                             " are reported; fix them and check again");
+    out_->push_back(std::move(d));
+  }
+
   const v1::Policy& p_;
   std::vector<Diagnostic>* out_;
+  size_t reported_ = 0;
+  size_t suppressed_errors_ = 0;
+  size_t suppressed_warnings_ = 0;
   absl::flat_hash_map<std::string, CategoryInfo> categories_;
   absl::flat_hash_map<std::string, RoleInfo> roles_;
   absl::flat_hash_set<std::string> person_categories_;
