@@ -1,5 +1,6 @@
 #include "policy/location.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -49,16 +50,25 @@ size_t Locator::LineStart(int line) {
 // occurrences with protobuf's tokenizer (whose line and column conventions the tree uses) and
 // counting each list's elements. Occurrences come in text order: one tokenizer, started at the
 // line of the first occurrence, walks forward through all of them once.
-const std::vector<TextLocation>& Locator::Elements(const TextFormat::ParseInfoTree& node,
-                                                   const FieldDescriptor* field) {
-  const ListKey key(&node, field);
-  if (const auto it = elements_.find(key); it != elements_.end()) return it->second;
-  std::vector<TextLocation>& out = elements_[key];
+const Locator::Elements& Locator::ElementsUpTo(const TextFormat::ParseInfoTree& node,
+                                               const FieldDescriptor* field, size_t index) {
+  Elements& cached = elements_[ListKey(&node, field)];
+  if (cached.complete || index < cached.locations.size()) return cached;
+  // Read again from the start, twice as far as before at least (amortised linear).
+  const size_t wanted = std::max({index + 1, 2 * cached.locations.size(), size_t{64}});
+  cached.locations.clear();
+  cached.complete = true;  // unless the walk stops at `wanted`
+  std::vector<TextLocation>& out = cached.locations;
+  auto full = [&] {
+    if (out.size() < wanted) return false;
+    cached.complete = false;
+    return true;
+  };
 
   const auto first = node.GetLocation(field, 0);
-  if (first.line < 0) return out;
+  if (first.line < 0) return cached;
   const size_t start = LineStart(first.line);
-  if (start == absl::string_view::npos) return out;
+  if (start == absl::string_view::npos) return cached;
   google::protobuf::io::ArrayInputStream input(text_.data() + start,
                                                static_cast<int>(text_.size() - start));
   SilentErrors errors;
@@ -75,13 +85,14 @@ const std::vector<TextLocation>& Locator::Elements(const TextFormat::ParseInfoTr
     while (tokens.current().type == Tokenizer::TYPE_START ||
            Before(line_of(tokens.current()), tokens.current().column, occurrence.line,
                   occurrence.column)) {
-      if (!tokens.Next()) return out;
+      if (!tokens.Next()) return cached;
     }
-    if (!tokens.Next()) return out;  // past the name
-    if (tokens.current().text == ":" && !tokens.Next()) return out;
+    if (!tokens.Next()) return cached;  // past the name
+    if (tokens.current().text == ":" && !tokens.Next()) return cached;
     if (tokens.current().text != "[") {
       // A single value: the occurrence is the element.
       out.push_back({occurrence.line + 1, occurrence.column + 1});
+      if (full()) return cached;
       continue;
     }
     // A list: elements are separated by commas at depth 0.
@@ -96,13 +107,14 @@ const std::vector<TextLocation>& Locator::Elements(const TextFormat::ParseInfoTr
       }
       if (at_element_start) {
         out.push_back({line_of(t) + 1, t.column + 1});
+        if (full()) return cached;
         at_element_start = false;
       }
       if (t.text == "{" || t.text == "[" || t.text == "<") ++depth;
       if (t.text == "}" || t.text == "]" || t.text == ">") --depth;
     }
   }
-  return out;
+  return cached;
 }
 
 TextLocation Locator::Locate(absl::string_view path) {
@@ -124,8 +136,10 @@ TextLocation Locator::Locate(absl::string_view path) {
     if (!field->is_repeated()) index = -1;
     if (field->is_repeated() && index < 0) break;
     if (field->is_repeated() && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-      const std::vector<TextLocation>& elements = Elements(*node, field);
-      if (static_cast<size_t>(index) < elements.size()) best = elements[index];
+      const Elements& elements = ElementsUpTo(*node, field, static_cast<size_t>(index));
+      if (static_cast<size_t>(index) < elements.locations.size()) {
+        best = elements.locations[index];
+      }
       break;
     }
     const auto location = node->GetLocation(field, index);

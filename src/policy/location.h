@@ -19,10 +19,11 @@ struct TextLocation {
   int column = 0;  // 1-based; 0 when unknown
 };
 
-// Locates paths in one parsed text. The line starts are computed once, and each written list of
-// a repeated scalar field (`data_categories: ["a", "b", …]`) is tokenised once, the first time
-// one of its elements is asked for: locating every diagnostic of a policy costs time linear in
-// the text, not in the text times the number of diagnostics. `tree` and `text` must outlive it.
+// Locates paths in one parsed text. The line starts are computed once, and a written list of a
+// repeated scalar field (`data_categories: ["a", "b", …]`) is tokenised only as far as the
+// elements asked for, again only when a later element is asked for, each time at least twice as
+// far: locating the diagnostics of a policy costs time linear in the text, not in the text times
+// the number of diagnostics. `tree` and `text` must outlive it.
 class Locator {
  public:
   Locator(const google::protobuf::TextFormat::ParseInfoTree& tree,
@@ -37,16 +38,21 @@ class Locator {
                             const google::protobuf::FieldDescriptor*>;
   // The 0-based offset where 0-based `line` starts, or npos.
   size_t LineStart(int line);
-  // Every element of the repeated scalar `field` of `node`, in order, across its occurrences.
-  const std::vector<TextLocation>& Elements(const google::protobuf::TextFormat::ParseInfoTree& node,
-                                            const google::protobuf::FieldDescriptor* field);
+  struct Elements {
+    std::vector<TextLocation> locations;  // the first elements, in order
+    bool complete = false;                // all of them
+  };
+  // The elements of the repeated scalar `field` of `node`, in order across its occurrences: at
+  // least the first `index` + 1 when the list has them.
+  const Elements& ElementsUpTo(const google::protobuf::TextFormat::ParseInfoTree& node,
+                               const google::protobuf::FieldDescriptor* field, size_t index);
 
   const google::protobuf::TextFormat::ParseInfoTree& tree_;
   const google::protobuf::Descriptor& root_;
   absl::string_view text_;
   std::vector<size_t> line_starts_;  // computed on first use
   bool line_starts_ready_ = false;
-  absl::flat_hash_map<ListKey, std::vector<TextLocation>> elements_;
+  absl::flat_hash_map<ListKey, Elements> elements_;
 };
 
 }  // namespace socle::policy_internal
