@@ -173,6 +173,34 @@ static void test_pseudonym_batch_lengths(socle_vault* vault) {
   socle_policy_free(policy);
 }
 
+/* A serialized event longer than protobuf's int size: refused, not truncated. The bytes are an
+ * empty (all-default) event followed by nothing the length claims; the old cast of 2^32 to int
+ * made it a 0-byte event that was parsed and applied (refused later, for another reason). */
+static void test_event_lengths(void) {
+  socle_policy* policy = NULL;
+  CHECK(socle_policy_load(&policy, kPolicy, strlen(kPolicy), "length_limits", NULL) == SOCLE_OK);
+  socle_engine* engine = NULL;
+  CHECK(policy != NULL && socle_engine_new(&engine, policy, NULL) == SOCLE_OK);
+  if (engine != NULL) {
+    static const uint8_t event[16] = {0};
+    const size_t lengths[] = {(size_t)1 << 32, ((size_t)1 << 31), SIZE_MAX / 2};
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) {
+      socle_error* error = NULL;
+      CHECK(socle_engine_apply_event(engine, event, lengths[i], NULL, &error) ==
+            SOCLE_E_RESOURCE_EXHAUSTED);
+      CHECK(error != NULL && strstr(socle_error_message(error), "at most 2 GiB") != NULL);
+      socle_error_free(error);
+      error = NULL;
+      CHECK(socle_engine_apply_event_batch(engine, event, lengths[i], NULL, &error) ==
+            SOCLE_E_RESOURCE_EXHAUSTED);
+      socle_error_free(error);
+    }
+    CHECK(socle_engine_revision(engine) == 0); /* nothing was applied */
+  }
+  socle_engine_free(engine);
+  socle_policy_free(policy);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s WORK_DIR\n", argv[0]);
@@ -183,6 +211,7 @@ int main(int argc, char** argv) {
   if (vault != NULL) {
     test_seal_huge_lengths(vault);
     test_pseudonym_batch_lengths(vault);
+    test_event_lengths();
     socle_vault_free(vault);
   }
   printf("%d checks passed, %d failed\n", passed, failed);
