@@ -2,6 +2,7 @@
 // events and folds them), the bulk loaders (TSV, DirectoryData, serialized events).
 #include <atomic>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -218,7 +219,18 @@ bool AccessEngine::WaitForRevision(uint64_t revision, absl::Duration timeout) co
   return impl_->WaitFor(revision, timeout);
 }
 
+// protobuf takes an int size: a longer input would be truncated (and a prefix parsed) by the cast.
+static absl::Status CheckSerializedSize(absl::string_view bytes, absl::string_view what) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     absl::StrCat("the serialized ", what, " is ", bytes.size(),
+                                  " bytes; protobuf reads at most 2 GiB"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> AccessEngine::ApplyEvent(absl::string_view serialized_event) {
+  SOCLE_RETURN_IF_ERROR(CheckSerializedSize(serialized_event, "event"));
   v1::StateEvent event;
   if (!event.ParseFromArray(serialized_event.data(), static_cast<int>(serialized_event.size()))) {
     return MakeError(ErrorCode::kParse, "the bytes are not a serialized socle.v1.StateEvent");
@@ -227,6 +239,7 @@ absl::StatusOr<uint64_t> AccessEngine::ApplyEvent(absl::string_view serialized_e
 }
 
 absl::StatusOr<uint64_t> AccessEngine::ApplyEventBatch(absl::string_view serialized_batch) {
+  SOCLE_RETURN_IF_ERROR(CheckSerializedSize(serialized_batch, "batch"));
   v1::StateEventBatch batch;
   if (!batch.ParseFromArray(serialized_batch.data(), static_cast<int>(serialized_batch.size()))) {
     return MakeError(ErrorCode::kParse, "the bytes are not a serialized socle.v1.StateEventBatch");

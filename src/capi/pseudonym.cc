@@ -318,7 +318,11 @@ int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context, co
     } else {
       return BadFormat(error, format);
     }
-    if (count > SIZE_MAX / record || out_len != count * record) {
+    if (count > SIZE_MAX / record) {  // checked before the product below
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  std::to_string(count) + " identifiers cannot fit in any output");
+    }
+    if (out_len != count * record) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   std::to_string(count) + " identifiers need an output of exactly " +
                       std::to_string(count * record) + " bytes, not " + std::to_string(out_len));
@@ -333,6 +337,13 @@ int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context, co
           return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                       "identifier " + std::to_string(start + i) +
                           " is empty: there is no pseudonym of nothing");
+        }
+        // The lengths come from the caller: their sum must not wrap around (compared before
+        // adding; libsocle links only the public API, not src/crypto's CheckedAdd).
+        if (len > SIZE_MAX - offset) {
+          return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                      "identifier " + std::to_string(start + i) +
+                          ": the identifier lengths add up to more than SIZE_MAX");
         }
         views[i] = View(ids + offset, len);
         offset += len;
@@ -362,7 +373,11 @@ int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer, c
     if (in == nullptr) return NullArgument(error, "in");
     if (out == nullptr) return NullArgument(error, "out");
     constexpr size_t kRecord = SOCLE_PSEUDONYM_TEXT_LEN;
-    if (count > SIZE_MAX / kRecord || out_len != count * kRecord) {
+    if (count > SIZE_MAX / kRecord) {  // checked before the product below
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  std::to_string(count) + " pseudonyms cannot fit in any output");
+    }
+    if (out_len != count * kRecord) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   std::to_string(count) + " pseudonyms need an output of exactly " +
                       std::to_string(count * kRecord) + " characters, not " +

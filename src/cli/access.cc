@@ -63,6 +63,10 @@ bool ParseKind(const std::string& s, EntryKind* out) {
 }
 
 int Explain(const std::vector<std::string>& args, Io io) {
+  if (WantsHelp(args)) {
+    io.out << kAccessUsage;
+    return kExitOk;
+  }
   static const char* const kValued[] = {"--policy", "--professionals", "--persons", "--actor",
                                         "--person", "--category",      "--action",  "--purpose",
                                         "--item",   "--author",        "--kind",    "--at"};
@@ -165,7 +169,7 @@ int Explain(const std::vector<std::string>& args, Io io) {
 }  // namespace
 
 int Access(const std::vector<std::string>& args, Io io) {
-  if (args.empty() || args[0] == "help" || args[0] == "--help") {
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? io.err : io.out) << kAccessUsage;
     return args.empty() ? kExitUsage : kExitOk;
   }

@@ -24,11 +24,24 @@ void PrintDiagnostics(const std::vector<Diagnostic>& diagnostics, const std::str
   for (const Diagnostic& d : diagnostics) err << d.ToString(source) << "\n";
 }
 
+constexpr char kCheckUsage[] =
+    "usage: socle policy check FILE\n"
+    "  Validates the policy and prints every problem with its line and column (at most 100,\n"
+    "  then how many more), then its digest. Exit 1 when the policy is invalid.\n";
+constexpr char kRegisterUsage[] =
+    "usage: socle policy register FILE [--format md|json]\n"
+    "  Renders the register of processing activities (GDPR art. 30(1)) of a valid policy.\n";
+constexpr char kVersionUsage[] = "usage: socle version\n  Prints the library version.\n";
+
 }  // namespace
 
 int PolicyCheck(const std::vector<std::string>& args, Io io) {
+  if (WantsHelp(args)) {
+    io.out << kCheckUsage;
+    return kExitOk;
+  }
   if (args.size() != 1) {
-    io.err << "usage: socle policy check FILE\n";
+    io.err << kCheckUsage;
     return kExitUsage;
   }
   const std::string& path = args[0];
@@ -38,8 +51,19 @@ int PolicyCheck(const std::vector<std::string>& args, Io io) {
   if (!policy.ok()) {
     if (diagnostics.empty()) io.err << "socle: " << policy.status().message() << "\n";
     size_t errors = 0;
-    for (const auto& d : diagnostics) errors += d.severity == Diagnostic::Severity::kError;
-    if (errors > 0) io.err << path << ": " << errors << (errors == 1 ? " error\n" : " errors\n");
+    bool truncated = false;
+    for (const auto& d : diagnostics) {
+      if (d.severity != Diagnostic::Severity::kError) continue;
+      if (d.code == "diagnostics.truncated") {
+        truncated = true;
+      } else {
+        ++errors;
+      }
+    }
+    if (errors > 0) {
+      io.err << path << ": " << errors << (errors == 1 ? " error" : " errors")
+             << (truncated ? " shown, and more\n" : "\n");
+    }
     return ExitCodeFor(policy.status());
   }
   io.out << path << ": valid policy '" << policy->id() << "'";
@@ -52,6 +76,10 @@ int PolicyCheck(const std::vector<std::string>& args, Io io) {
 }
 
 int PolicyRegister(const std::vector<std::string>& args, Io io) {
+  if (WantsHelp(args)) {
+    io.out << kRegisterUsage;
+    return kExitOk;
+  }
   std::string path;
   RegisterFormat format = RegisterFormat::kMarkdown;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -66,7 +94,7 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
       continue;
     } else {
       io.err << "socle policy register: unexpected argument '" << a << "'\n"
-             << "usage: socle policy register FILE [--format md|json]\n";
+             << kRegisterUsage;
       return kExitUsage;
     }
     if (value == "md" || value == "markdown") {
@@ -79,7 +107,7 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
     }
   }
   if (path.empty()) {
-    io.err << "usage: socle policy register FILE [--format md|json]\n";
+    io.err << kRegisterUsage;
     return kExitUsage;
   }
   std::vector<Diagnostic> diagnostics;
@@ -100,8 +128,12 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
 }
 
 int Version(const std::vector<std::string>& args, Io io) {
+  if (WantsHelp(args)) {
+    io.out << kVersionUsage;
+    return kExitOk;
+  }
   if (!args.empty()) {
-    io.err << "usage: socle version\n";
+    io.err << kVersionUsage;
     return kExitUsage;
   }
   io.out << "socle " << socle_version_string() << "\n";

@@ -19,6 +19,17 @@ struct Io {
   std::ostream& err;
 };
 
+// Whether the words after a command ask for its help (`--help` or `-h` anywhere): every command
+// and subcommand then prints its usage on stdout and exits 0 (tests/cli/help_test.py checks
+// them all).
+// (Inline: some test programs compile a single command's file.)
+inline bool WantsHelp(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
 int PolicyCheck(const std::vector<std::string>& args, Io io);
 int PolicyRegister(const std::vector<std::string>& args, Io io);
 int Version(const std::vector<std::string>& args, Io io);

@@ -404,8 +404,16 @@ std::vector<std::unique_ptr<Step>> Steps() {
 }  // namespace
 
 int Demo(const std::vector<std::string>& args, Io io) {
+  constexpr char kDemoUsage[] =
+      "usage: socle demo\n"
+      "  Runs socle on a synthetic social service: policies, access decisions, the vault,\n"
+      "  pseudonyms and redaction (temporary files only).\n";
+  if (WantsHelp(args)) {
+    io.out << kDemoUsage;
+    return kExitOk;
+  }
   if (!args.empty()) {
-    io.err << "usage: socle demo\n";
+    io.err << kDemoUsage;
     return kExitUsage;
   }
   if (socle_init() != SOCLE_OK) {

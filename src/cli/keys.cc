@@ -217,7 +217,7 @@ int Shred(const Flags& flags, const SecretBytes& passphrase, Io io) {
 
 // `args` are the words after `socle keys`.
 int Keys(const std::vector<std::string>& args, Io io) {
-  if (!args.empty() && (args[0] == "help" || args[0] == "--help" || args[0] == "-h")) {
+  if (WantsHelp(args) || (!args.empty() && args[0] == "help")) {
     io.out << kUsage;
     return kExitOk;
   }

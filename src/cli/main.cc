@@ -14,13 +14,19 @@ constexpr char kUsage[] =
     "  policy check FILE                     validate a policy; every problem with its location\n"
     "  policy register FILE [--format md|json]  render the register of processing activities\n"
     "  keys init|rotate|shred ...            the key file and the vault (see socle keys --help)\n"
-    "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout\n"
+    "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout (vault secrets)\n"
     "  redact --known FILE                   text on stdin, redacted text on stdout\n"
     "  access explain ...                    explain an access decision, check by check\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
+    "every command answers --help (or -h) with its usage\n"
     "exit codes: 0 ok, 1 invalid input, 2 usage error, 3 failure\n";
+
+constexpr char kPolicyUsage[] =
+    "usage: socle policy check FILE\n"
+    "       socle policy register FILE [--format md|json]\n"
+    "  check: validate a policy; register: render its register of processing activities\n";
 
 }  // namespace
 
@@ -33,6 +39,11 @@ int main(int argc, char** argv) {
     return args.empty() ? kExitUsage : kExitOk;
   }
   const std::string command = args[0];
+  if (command == "policy" &&
+      (args.size() == 1 || args[1] == "--help" || args[1] == "-h" || args[1] == "help")) {
+    (args.size() == 1 ? std::cerr : std::cout) << kPolicyUsage;
+    return args.size() == 1 ? kExitUsage : kExitOk;
+  }
   if (command == "policy" && args.size() >= 2) {
     const std::string sub = args[1];
     std::vector<std::string> rest(args.begin() + 2, args.end());

@@ -2,22 +2,29 @@
 // policy on stdout, one per line, in the same order (the 27-character text form).
 //
 //   socle pseudonymise --policy FILE --domain D [--relationship LABEL]
-//                      [--secret-file FILE] [--secret-version N] [--base-version N]
+//                      --key-file FILE --db DB [--tenant T] [--base-version N]
 //
-// The master secret comes from --secret-file or, failing that, from the SOCLE_PSEUDONYM_SECRET
-// environment variable, in hex (32 to 128 hex digits: 16 to 64 bytes). A secret file holds either
-// one hex secret (of version --secret-version, default 1) or one "VERSION:HEX" per line, for a
-// chain of rotated versions. The secret is never printed, nor any identifier: errors name line
-// numbers only. A TRANSACTION domain draws a fresh secret for the run, so its pseudonyms match
-// nothing outside this run — which is the point.
+// The master secrets come from the vault, as in the library (a Pseudonymizer created from a
+// Vault): the key file is opened with the passphrase (SOCLE_PASSPHRASE, or else the first line of
+// standard input, before the identifiers), the vault database of the tenant (default "default")
+// holds the pseudonymisation secrets, and they never leave socle.
+//
+// For tests only, `--test-only-secret-from-env` takes raw secrets from the environment variable
+// SOCLE_TEST_ONLY_PSEUDONYM_SECRET instead, in hex (32 to 128 hex digits: 16 to 64 bytes): one hex
+// secret (of version --secret-version, default 1) or one "VERSION:HEX" per line, for a chain of
+// rotated versions. Never use it in production: a secret in the environment is readable by
+// anyone who can read the process's environment.
+//
+// The secret is never printed, nor any identifier: errors name line numbers only. A TRANSACTION
+// domain draws a fresh secret for the run, so its pseudonyms match nothing outside this run —
+// which is the point.
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <istream>
 #include <memory>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,15 +35,22 @@
 #include "socle/policy.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/secret_bytes.hpp"
+#include "socle/vault.hpp"
 
 namespace socle::cli {
 namespace {
 
 constexpr char kUsage[] =
     "usage: socle pseudonymise --policy FILE --domain D [--relationship LABEL]\n"
-    "                          [--secret-file FILE] [--secret-version N] [--base-version N]\n"
-    "identifiers on stdin (one per line), pseudonyms on stdout; the secret in hex comes from\n"
-    "--secret-file or the SOCLE_PSEUDONYM_SECRET environment variable\n";
+    "                          --key-file FILE --db DB [--tenant T] [--base-version N]\n"
+    "identifiers on stdin (one per line), pseudonyms on stdout. The secrets stay in the vault\n"
+    "(key file + database, tenant 'default' unless --tenant); the passphrase comes from\n"
+    "SOCLE_PASSPHRASE or else from the first line of stdin, before the identifiers.\n"
+    "Tests only: --test-only-secret-from-env [--secret-version N] reads raw hex secrets from\n"
+    "SOCLE_TEST_ONLY_PSEUDONYM_SECRET instead of the vault; never use it in production.\n";
+
+constexpr char kTestSecretVariable[] = "SOCLE_TEST_ONLY_PSEUDONYM_SECRET";
+constexpr size_t kMaxPassphraseBytes = 1024;
 
 constexpr size_t kChunk = 4096;
 
@@ -124,11 +138,55 @@ int Fail(Io io, int code, absl::string_view message) {
   return code;
 }
 
+// The passphrase of the key file: SOCLE_PASSPHRASE, or else the first line of `in` (read one
+// byte at a time into wiped memory, so no growing buffer keeps a copy).
+absl::StatusOr<SecretBytes> ReadPassphrase(std::istream& in) {
+  if (const char* env = std::getenv("SOCLE_PASSPHRASE"); env != nullptr && *env != '\0') {
+    return SecretBytes(absl::string_view(env));
+  }
+  SecretBytes buffer(kMaxPassphraseBytes);
+  size_t n = 0;
+  bool too_long = false;
+  for (int c = in.get(); c != std::char_traits<char>::eof() && c != '\n'; c = in.get()) {
+    if (n < buffer.size()) {
+      buffer.data()[n++] = static_cast<uint8_t>(c);
+    } else {
+      too_long = true;
+    }
+  }
+  if (n > 0 && buffer.data()[n - 1] == '\r') --n;
+  if (too_long) {
+    return MakeError(ErrorCode::kInvalidArgument, "the passphrase is longer than 1024 bytes");
+  }
+  if (n == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "no passphrase: set SOCLE_PASSPHRASE or write it on the first line of "
+                     "standard input");
+  }
+  return SecretBytes(buffer.data(), n);
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (ErrorCodeOf(status)) {
+    case ErrorCode::kIo:
+    case ErrorCode::kInternal:
+    case ErrorCode::kNoMemory:
+      return kExitFailure;
+    default:
+      return kExitInvalidInput;
+  }
+}
+
 }  // namespace
 
 // The command on any input stream (the tests feed it a string stream).
 int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io) {
-  std::string policy_path, domain, relationship, secret_file;
+  if (WantsHelp(args)) {
+    io.out << kUsage;
+    return kExitOk;
+  }
+  std::string policy_path, domain, relationship, key_file, db, tenant = "default";
+  bool test_secret = false;
   uint32_t secret_version = 1;
   uint32_t base_version = 0;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -146,15 +204,22 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
       ok = value(&domain);
     } else if (a == "--relationship") {
       ok = value(&relationship);
-    } else if (a == "--secret-file") {
-      ok = value(&secret_file);
+    } else if (a == "--key-file") {
+      ok = value(&key_file);
+    } else if (a == "--db") {
+      ok = value(&db);
+    } else if (a == "--tenant") {
+      ok = value(&tenant);
+    } else if (a == "--test-only-secret-from-env") {
+      test_secret = true;
     } else if (a == "--secret-version") {
       ok = value(&v) && ParseVersion(v, &secret_version);
     } else if (a == "--base-version") {
       ok = value(&v) && ParseVersion(v, &base_version);
-    } else if (a == "--help" || a == "-h") {
-      io.out << kUsage;
-      return kExitOk;
+    } else if (a == "--passphrase" || a == "--password") {
+      io.err << "socle pseudonymise: the passphrase is never taken from the command line: use "
+                "SOCLE_PASSPHRASE or the first line of standard input\n";
+      return kExitUsage;
     } else {
       io.err << "socle pseudonymise: unexpected argument '" << a << "'\n" << kUsage;
       return kExitUsage;
@@ -170,6 +235,18 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
     io.err << "socle pseudonymise: --policy and --domain are required\n" << kUsage;
     return kExitUsage;
   }
+  if (test_secret && (!key_file.empty() || !db.empty())) {
+    io.err << "socle pseudonymise: --test-only-secret-from-env replaces the vault: give it "
+              "without --key-file and --db\n"
+           << kUsage;
+    return kExitUsage;
+  }
+  if (!test_secret && (key_file.empty() || db.empty())) {
+    io.err << "socle pseudonymise: --key-file and --db are required (the secrets are in the "
+              "vault)\n"
+           << kUsage;
+    return kExitUsage;
+  }
 
   std::vector<Diagnostic> diagnostics;
   auto policy = Policy::LoadFile(policy_path, &diagnostics);
@@ -182,32 +259,46 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
                 policy.status().message());
   }
 
-  std::string secret_text;
-  if (!secret_file.empty()) {
-    std::ifstream f(secret_file, std::ios::binary);
-    if (!f) return Fail(io, kExitFailure, "cannot read the secret file " + secret_file);
-    std::ostringstream content;
-    content << f.rdbuf();
-    secret_text = content.str();
-    // ostringstream keeps its own copy: overwrite it too.
-    std::string drained = content.str();
-    content.str(std::string(drained.size(), '\0'));
-    WipeString(drained);
-  } else if (const char* env = std::getenv("SOCLE_PSEUDONYM_SECRET"); env != nullptr) {
-    secret_text = env;
-  } else {
-    return Fail(io, kExitUsage,
-                "no secret: give --secret-file FILE or set SOCLE_PSEUDONYM_SECRET (hex)");
-  }
-  FixedPseudonymSecrets secrets;
-  uint32_t lowest = 0;
-  const std::string secret_error = LoadSecrets(secret_text, secret_version, &secrets, &lowest);
-  WipeString(secret_text);
-  if (!secret_error.empty()) return Fail(io, kExitInvalidInput, secret_error);
-
   PseudonymizerOptions options;
-  options.base_version = base_version != 0 ? base_version : lowest;
-  auto pseudonymizer = Pseudonymizer::Create(*policy, secrets, std::move(options));
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> pseudonymizer;
+  if (test_secret) {
+    const char* env = std::getenv(kTestSecretVariable);
+    if (env == nullptr) {
+      return Fail(io, kExitUsage,
+                  std::string("--test-only-secret-from-env: ") + kTestSecretVariable +
+                      " is not set");
+    }
+    std::string secret_text = env;
+    FixedPseudonymSecrets secrets;
+    uint32_t lowest = 0;
+    const std::string secret_error = LoadSecrets(secret_text, secret_version, &secrets, &lowest);
+    WipeString(secret_text);
+    if (!secret_error.empty()) return Fail(io, kExitInvalidInput, secret_error);
+    options.base_version = base_version != 0 ? base_version : lowest;
+    pseudonymizer = Pseudonymizer::Create(*policy, secrets, std::move(options));
+  } else {
+    // Vault::Load would create a missing database, with new secrets: a mistyped path must not
+    // silently give pseudonyms that match nothing.
+    std::error_code ec;
+    if (!std::filesystem::exists(db, ec)) {
+      return Fail(io, kExitInvalidInput,
+                  "no vault database at " + db + ": create it with `socle keys init`");
+    }
+    auto passphrase = ReadPassphrase(in);
+    if (!passphrase.ok()) return Fail(io, kExitInvalidInput, passphrase.status().message());
+    auto provider = KeyFileProvider::Open(key_file, *passphrase);
+    if (!provider.ok()) {
+      return Fail(io, ExitCodeFor(provider.status()),
+                  key_file + ": " + std::string(provider.status().message()));
+    }
+    auto vault = Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), db, tenant);
+    if (!vault.ok()) {
+      return Fail(io, ExitCodeFor(vault.status()), db + ": " + std::string(vault.status().message()));
+    }
+    if (base_version != 0) options.base_version = base_version;
+    // The vault is the secret source only while the pseudonymizer is created.
+    pseudonymizer = Pseudonymizer::Create(*policy, **vault, std::move(options));
+  }
   if (!pseudonymizer.ok()) {
     return Fail(io, kExitInvalidInput, pseudonymizer.status().message());
   }

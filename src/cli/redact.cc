@@ -26,6 +26,10 @@ constexpr const char* kUsage =
 }  // namespace
 
 int RedactStream(std::istream& in, const std::vector<std::string>& args, Io io) {
+  if (WantsHelp(args)) {
+    io.out << kUsage;
+    return kExitOk;
+  }
   std::string known_path;
   RedactorOptions options;
   for (size_t i = 0; i < args.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 
@@ -97,13 +98,44 @@ absl::Status KeyedHash(const SecretBytes& key, absl::Span<const uint8_t> data,
   return absl::OkStatus();
 }
 
+std::optional<size_t> CheckedAdd(size_t a, size_t b) {
+  size_t sum;
+  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
+  return sum;
+}
+
+absl::StatusOr<size_t> SealedSize(size_t plaintext_bytes, size_t overhead) {
+  // The comparison comes first: nothing is added to a length that may be near SIZE_MAX.
+  if (plaintext_bytes > kAeadMaxPlaintextBytes) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("cannot seal ", plaintext_bytes, " bytes: the limit is ",
+                                  kAeadMaxPlaintextBytes, " bytes (1 TiB)"));
+  }
+  const std::optional<size_t> sealed = CheckedAdd(plaintext_bytes, overhead);
+  if (!sealed.has_value()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("cannot seal ", plaintext_bytes, " bytes with ", overhead,
+                                  " bytes of framing: the size does not fit in memory"));
+  }
+  return *sealed;
+}
+
+absl::Status CheckSealedSize(size_t sealed_bytes, size_t overhead) {
+  if (sealed_bytes - std::min(sealed_bytes, overhead) > kAeadMaxPlaintextBytes) {
+    return VerificationFailed();
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<uint8_t>> AeadSeal(const SecretBytes& key,
                                               absl::Span<const uint8_t> plaintext,
                                               absl::Span<const uint8_t> associated_data) {
   if (key.size() != kAeadKeyBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "AEAD: the key must be 32 bytes");
   }
-  std::vector<uint8_t> out(kAeadNonceBytes + plaintext.size() + kAeadTagBytes);
+  SOCLE_ASSIGN_OR_RETURN(const size_t sealed_size,
+                         SealedSize(plaintext.size(), kAeadNonceBytes + kAeadTagBytes));
+  std::vector<uint8_t> out(sealed_size);
   RandomBytes(absl::MakeSpan(out.data(), kAeadNonceBytes));
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
@@ -118,6 +150,7 @@ absl::StatusOr<SecretBytes> AeadOpen(const SecretBytes& key, absl::Span<const ui
   if (key.size() != kAeadKeyBytes || sealed.size() < kAeadNonceBytes + kAeadTagBytes) {
     return VerificationFailed();
   }
+  SOCLE_RETURN_IF_ERROR(CheckSealedSize(sealed.size(), kAeadNonceBytes + kAeadTagBytes));
   SecretBytes plain(sealed.size() - kAeadNonceBytes - kAeadTagBytes);
   unsigned long long written = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -403,8 +436,9 @@ absl::Status AeadSealWithNonce(const SecretBytes& key, absl::Span<const uint8_t>
                                absl::Span<const uint8_t> plaintext,
                                absl::Span<const uint8_t> associated_data,
                                absl::Span<uint8_t> out) {
+  SOCLE_ASSIGN_OR_RETURN(const size_t sealed_size, SealedSize(plaintext.size(), kAeadTagBytes));
   if (key.size() != kAeadKeyBytes || nonce.size() != kAeadNonceBytes ||
-      out.size() != plaintext.size() + kAeadTagBytes) {
+      out.size() != sealed_size) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "AEAD: the key must be 32 bytes, the nonce 24, the output the plaintext "
                      "size plus 16");
@@ -424,6 +458,7 @@ absl::Status AeadOpenWithNonce(const SecretBytes& key, absl::Span<const uint8_t>
       sealed.size() < kAeadTagBytes || out.size() != sealed.size() - kAeadTagBytes) {
     return VerificationFailed();
   }
+  SOCLE_RETURN_IF_ERROR(CheckSealedSize(sealed.size(), kAeadTagBytes));
   const size_t text_len = sealed.size() - kAeadTagBytes;
   uint8_t scratch = 0;  // a valid pointer for an empty plaintext
   if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(

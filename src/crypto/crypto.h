@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,27 @@ absl::Status KeyedHash(const SecretBytes& key, absl::Span<const uint8_t> data,
 inline constexpr size_t kAeadKeyBytes = 32;
 inline constexpr size_t kAeadNonceBytes = 24;
 inline constexpr size_t kAeadTagBytes = 16;
+// The largest plaintext socle seals: 1 TiB, far below libsodium's own limit
+// (crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX, about SIZE_MAX), so that a sealed size
+// (plaintext + nonce + tag + any header) can never wrap around. Every length that comes from a
+// caller or a file is checked against it (SealedSize) before any arithmetic.
+inline constexpr size_t kAeadMaxPlaintextBytes = size_t{1} << 40;
+static_assert(sizeof(size_t) >= 8, "socle needs a 64-bit size_t");
+
+// `a + b`, or nullopt when the sum does not fit in a size_t. For lengths computed from values a
+// caller or a file gave.
+std::optional<size_t> CheckedAdd(size_t a, size_t b);
+
+// The size of a plaintext of `plaintext_bytes` once sealed with `overhead` bytes of framing
+// (nonce, tag, header): INVALID_ARGUMENT naming both sizes when the plaintext is larger than
+// kAeadMaxPlaintextBytes (checked before any arithmetic), so no buffer size can wrap.
+absl::StatusOr<size_t> SealedSize(size_t plaintext_bytes, size_t overhead);
+
+// Checks that a sealed input of `sealed_bytes` is not larger than the largest plaintext plus
+// `overhead`: VERIFICATION_FAILED otherwise (no sealed value can be that long), before any
+// buffer is sized from it.
+absl::Status CheckSealedSize(size_t sealed_bytes, size_t overhead);
+
 // Returns nonce || ciphertext || tag, with a random nonce.
 absl::StatusOr<std::vector<uint8_t>> AeadSeal(const SecretBytes& key,
                                               absl::Span<const uint8_t> plaintext,
@@ -117,7 +139,8 @@ class KeyedHasher {
 // XChaCha20-Poly1305 (IETF) with a nonce chosen by the caller. ONLY for constructions where the
 // nonce is derived from the whole message (a synthetic IV): a repeated nonce with a different
 // message breaks the cipher. `out` receives ciphertext || tag and must be exactly
-// plaintext.size() + kAeadTagBytes long; the key kAeadKeyBytes, the nonce kAeadNonceBytes.
+// plaintext.size() + kAeadTagBytes long; the key kAeadKeyBytes, the nonce kAeadNonceBytes; the
+// plaintext at most kAeadMaxPlaintextBytes (INVALID_ARGUMENT otherwise, before any arithmetic).
 absl::Status AeadSealWithNonce(const SecretBytes& key, absl::Span<const uint8_t> nonce,
                                absl::Span<const uint8_t> plaintext,
                                absl::Span<const uint8_t> associated_data, absl::Span<uint8_t> out);

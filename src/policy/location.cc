@@ -1,5 +1,6 @@
 #include "policy/location.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -21,47 +22,77 @@ class SilentErrors final : public google::protobuf::io::ErrorCollector {
   void AddError(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
 };
 
-// The 0-based offset where 0-based `line` starts, or npos.
-size_t LineStart(absl::string_view text, int line) {
-  size_t offset = 0;
-  for (int l = 0; l < line; ++l) {
-    offset = text.find('\n', offset);
-    if (offset == absl::string_view::npos) return offset;
-    ++offset;
+// (line, column) ordering of 0-based positions.
+bool Before(int line, int column, int other_line, int other_column) {
+  return line < other_line || (line == other_line && column < other_column);
+}
+
+}  // namespace
+
+Locator::Locator(const TextFormat::ParseInfoTree& tree, const Descriptor& root,
+                 absl::string_view text)
+    : tree_(tree), root_(root), text_(text) {}
+
+size_t Locator::LineStart(int line) {
+  if (!line_starts_ready_) {
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < text_.size(); ++i) {
+      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    }
+    line_starts_ready_ = true;
   }
-  return offset;
+  if (line < 0 || static_cast<size_t>(line) >= line_starts_.size()) return absl::string_view::npos;
+  return line_starts_[line];
 }
 
 // The parse-info tree records one location per written occurrence of a field, and a list
-// `data_categories: ["a", "b"]` is one occurrence. So element `index` of a repeated field is found
-// by re-reading each occurrence with protobuf's tokenizer and counting the list's elements.
-// Returns false when the element cannot be placed.
-bool LocateElement(const TextFormat::ParseInfoTree& node, const FieldDescriptor* field, int index,
-                   absl::string_view text, TextLocation* out) {
-  int remaining = index;
+// `data_categories: ["a", "b"]` is one occurrence. So the elements are found by re-reading the
+// occurrences with protobuf's tokenizer (whose line and column conventions the tree uses) and
+// counting each list's elements. Occurrences come in text order: one tokenizer, started at the
+// line of the first occurrence, walks forward through all of them once.
+const Locator::Elements& Locator::ElementsUpTo(const TextFormat::ParseInfoTree& node,
+                                               const FieldDescriptor* field, size_t index) {
+  Elements& cached = elements_[ListKey(&node, field)];
+  if (cached.complete || index < cached.locations.size()) return cached;
+  // Read again from the start, twice as far as before at least (amortised linear).
+  const size_t wanted = std::max({index + 1, 2 * cached.locations.size(), size_t{64}});
+  cached.locations.clear();
+  cached.complete = true;  // unless the walk stops at `wanted`
+  std::vector<TextLocation>& out = cached.locations;
+  auto full = [&] {
+    if (out.size() < wanted) return false;
+    cached.complete = false;
+    return true;
+  };
+
+  const auto first = node.GetLocation(field, 0);
+  if (first.line < 0) return cached;
+  const size_t start = LineStart(first.line);
+  if (start == absl::string_view::npos) return cached;
+  google::protobuf::io::ArrayInputStream input(text_.data() + start,
+                                               static_cast<int>(text_.size() - start));
+  SilentErrors errors;
+  Tokenizer tokens(&input, &errors);
+  tokens.set_comment_style(Tokenizer::SH_COMMENT_STYLE);
+  // Token positions are relative to the first occurrence's line; columns are absolute since the
+  // tokenizer starts at a line start.
+  auto line_of = [&](const Tokenizer::Token& t) { return first.line + t.line; };
+
   for (int k = 0;; ++k) {
     const auto occurrence = node.GetLocation(field, k);
-    if (occurrence.line < 0) return false;
-    const size_t start = LineStart(text, occurrence.line);
-    if (start == absl::string_view::npos) return false;
-    google::protobuf::io::ArrayInputStream input(text.data() + start,
-                                                 static_cast<int>(text.size() - start));
-    SilentErrors errors;
-    Tokenizer tokens(&input, &errors);
-    tokens.set_comment_style(Tokenizer::SH_COMMENT_STYLE);
-    // Columns are absolute since the tokenizer starts at the line's start; skip to the name.
-    while (tokens.Next() &&
-           (tokens.current().line == 0 && tokens.current().column < occurrence.column)) {
+    if (occurrence.line < 0) break;
+    // Skip to the field name of this occurrence.
+    while (tokens.current().type == Tokenizer::TYPE_START ||
+           Before(line_of(tokens.current()), tokens.current().column, occurrence.line,
+                  occurrence.column)) {
+      if (!tokens.Next()) return cached;
     }
-    if (tokens.current().type == Tokenizer::TYPE_END || !tokens.Next()) return false;
-    if (tokens.current().text == ":" && !tokens.Next()) return false;
+    if (!tokens.Next()) return cached;  // past the name
+    if (tokens.current().text == ":" && !tokens.Next()) return cached;
     if (tokens.current().text != "[") {
       // A single value: the occurrence is the element.
-      if (remaining == 0) {
-        *out = {occurrence.line + 1, occurrence.column + 1};
-        return true;
-      }
-      --remaining;
+      out.push_back({occurrence.line + 1, occurrence.column + 1});
+      if (full()) return cached;
       continue;
     }
     // A list: elements are separated by commas at depth 0.
@@ -75,26 +106,21 @@ bool LocateElement(const TextFormat::ParseInfoTree& node, const FieldDescriptor*
         continue;
       }
       if (at_element_start) {
-        if (remaining == 0) {
-          *out = {occurrence.line + t.line + 1, t.column + 1};
-          return true;
-        }
-        --remaining;
+        out.push_back({line_of(t) + 1, t.column + 1});
+        if (full()) return cached;
         at_element_start = false;
       }
       if (t.text == "{" || t.text == "[" || t.text == "<") ++depth;
       if (t.text == "}" || t.text == "]" || t.text == ">") --depth;
     }
   }
+  return cached;
 }
 
-}  // namespace
-
-TextLocation Locate(const TextFormat::ParseInfoTree& tree, const Descriptor& root,
-                    absl::string_view path, absl::string_view text) {
+TextLocation Locator::Locate(absl::string_view path) {
   TextLocation best;
-  const TextFormat::ParseInfoTree* node = &tree;
-  const Descriptor* type = &root;
+  const TextFormat::ParseInfoTree* node = &tree_;
+  const Descriptor* type = &root_;
   for (absl::string_view step : absl::StrSplit(path, '.', absl::SkipEmpty())) {
     if (node == nullptr || type == nullptr) break;
     // A step is "name" or "name[index]".
@@ -110,8 +136,10 @@ TextLocation Locate(const TextFormat::ParseInfoTree& tree, const Descriptor& roo
     if (!field->is_repeated()) index = -1;
     if (field->is_repeated() && index < 0) break;
     if (field->is_repeated() && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-      TextLocation element;
-      if (LocateElement(*node, field, index, text, &element)) best = element;
+      const Elements& elements = ElementsUpTo(*node, field, static_cast<size_t>(index));
+      if (static_cast<size_t>(index) < elements.locations.size()) {
+        best = elements.locations[index];
+      }
       break;
     }
     const auto location = node->GetLocation(field, index);

@@ -90,9 +90,10 @@ std::unique_ptr<v1::Policy> Analyse(absl::string_view text, std::vector<Diagnost
   const size_t first = out->size();
   policy_internal::ValidatePolicy(*policy, out);
   bool failed = false;
+  policy_internal::Locator locator(tree, *v1::Policy::descriptor(), text);
   for (size_t i = first; i < out->size(); ++i) {
     Diagnostic& d = (*out)[i];
-    const auto location = policy_internal::Locate(tree, *v1::Policy::descriptor(), d.path, text);
+    const auto location = locator.Locate(d.path);
     d.line = location.line;
     d.column = location.column;
     failed |= IsError(d);
@@ -103,15 +104,20 @@ std::unique_ptr<v1::Policy> Analyse(absl::string_view text, std::vector<Diagnost
 
 absl::Status Summarise(ErrorCode code, const std::vector<Diagnostic>& diagnostics, size_t first) {
   size_t errors = 0;
+  bool truncated = false;
   const Diagnostic* head = nullptr;
   for (size_t i = first; i < diagnostics.size(); ++i) {
     if (!IsError(diagnostics[i])) continue;
+    if (diagnostics[i].code == policy_internal::kTruncatedCode) {
+      truncated = true;
+      continue;
+    }
     if (head == nullptr) head = &diagnostics[i];
     ++errors;
   }
   std::string message = absl::StrCat(
       code == ErrorCode::kPolicyInvalid ? "the policy is invalid" : "the policy could not be parsed",
-      ": ", errors, errors == 1 ? " error" : " errors");
+      ": ", truncated ? "more than " : "", errors, errors == 1 ? " error" : " errors");
   if (head != nullptr) {
     absl::StrAppend(&message, "; first: ");
     if (head->line > 0) absl::StrAppend(&message, "line ", head->line, ":", head->column, ": ");

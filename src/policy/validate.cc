@@ -80,6 +80,7 @@ class Validator {
       Error("id.invalid", "id", InvalidIdMessage("the policy id", p_.id()));
     }
     CheckController();
+    CheckSizes();
     CollectDeclarations();
     CheckActivities();
     CheckRoles();
@@ -91,6 +92,7 @@ class Validator {
     CheckStatistics();
     CheckLogRetention();
     CheckUnusedCategories();
+    ReportTruncation();
   }
 
  private:
@@ -104,6 +106,11 @@ class Validator {
 
   void Report(Diagnostic::Severity severity, absl::string_view code, std::string path,
               std::string message) {
+    if (reported_ >= kMaxReportedDiagnostics) {
+      ++(severity == Diagnostic::Severity::kError ? suppressed_errors_ : suppressed_warnings_);
+      return;
+    }
+    ++reported_;
     Diagnostic d;
     d.severity = severity;
     d.code = std::string(code);
@@ -135,17 +142,18 @@ class Validator {
       const std::string name = prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
       const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
       for (int i = 0; i < count; ++i) {
-        const std::string path = field->is_repeated() ? Path(name, i) : name;
+        // Built only for a problem: lists may hold millions of elements.
+        auto path = [&] { return field->is_repeated() ? Path(name, i) : name; };
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
           const int value = field->is_repeated() ? reflection->GetRepeatedEnumValue(message, field, i)
                                                  : reflection->GetEnumValue(message, field);
           if (field->enum_type()->FindValueByNumber(value) == nullptr) {
-            Error("enum.unknown_value", path,
+            Error("enum.unknown_value", path(),
                   absl::StrCat(value, " is not a value of ", field->enum_type()->name()));
           } else if (value == 0 && field->is_repeated()) {
             // In a list, "unspecified" would count as an entry (an art. 9(2) condition, an
             // action) while meaning nothing.
-            Error("enum.unspecified_in_list", path,
+            Error("enum.unspecified_in_list", path(),
                   absl::StrCat(field->enum_type()->FindValueByNumber(0)->name(),
                                " (0) means \"not specified\" and cannot be an entry of ",
                                field->name()));
@@ -157,12 +165,12 @@ class Validator {
                   ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
                   : reflection->GetStringReference(message, field, &scratch);
           if (!IsValidUtf8(value)) {
-            Error("string.invalid_utf8", path, "this text is not valid UTF-8");
+            Error("string.invalid_utf8", path(), "this text is not valid UTF-8");
           }
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           CheckEnums(field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
                                           : reflection->GetMessage(message, field),
-                     path);
+                     path());
         }
       }
     }
@@ -183,6 +191,19 @@ class Validator {
       Error("dpo.missing", p_.has_dpo() ? "dpo" : "controller.public_authority",
             "a public authority must designate a data protection officer (GDPR art. 37(1)(a)): "
             "set dpo.name and dpo.contact");
+    }
+  }
+
+  void CheckSizes() {
+    if (p_.roles_size() > kMaxRoles) {
+      Error("policy.too_many_entries", Path("roles", kMaxRoles),
+            absl::StrCat("the policy declares ", p_.roles_size(), " roles; at most ", kMaxRoles,
+                         " are accepted"));
+    }
+    if (p_.data_categories_size() > kMaxDataCategories) {
+      Error("policy.too_many_entries", Path("data_categories", kMaxDataCategories),
+            absl::StrCat("the policy declares ", p_.data_categories_size(),
+                         " data categories; at most ", kMaxDataCategories, " are accepted"));
     }
   }
 
@@ -257,11 +278,23 @@ class Validator {
             [&](const std::string&, const v1::BreakGlass::ReasonCode&, int) {});
   }
 
-  // Reports an unknown reference; returns whether `id` names a declared entry.
-  template <typename Set>
-  bool Known(const Set& set, const std::string& id, absl::string_view what, std::string path) {
+  // A path given as a string, or as a function that builds it (only for a problem).
+  static std::string PathOf(std::string path) { return path; }
+  template <typename MakePath>
+  static std::string PathOf(MakePath&& make_path) {
+    return make_path();
+  }
+
+  // Reports an unknown reference; returns whether `id` names a declared entry. `path` is the
+  // field path or a function returning it, called only when the reference is reported.
+  template <typename Set, typename PathOrMaker>
+  bool Known(const Set& set, const std::string& id, absl::string_view what, PathOrMaker&& path) {
     if (set.contains(id)) return true;
-    Error("reference.unknown", std::move(path),
+    if (reported_ >= kMaxReportedDiagnostics) {  // only counted: skip building the message
+      ++suppressed_errors_;
+      return false;
+    }
+    Error("reference.unknown", PathOf(std::forward<PathOrMaker>(path)),
           absl::StrCat("unknown ", what, " '", id.substr(0, kMaxIdLength), "': declare it first"));
     return false;
   }
@@ -487,12 +520,12 @@ class Validator {
       }
       for (int j = 0; j < h.data_categories_size(); ++j) {
         const std::string& c = h.data_categories(j);
-        const std::string path = Path(absl::StrCat(at, ".data_categories"), j);
+        auto path = [&] { return Path(absl::StrCat(at, ".data_categories"), j); };
         if (!Known(categories_, c, "data category", path) || !role_known) continue;
         const DataSensitivity s = categories_.at(c).sensitivity;
         if ((s == DataSensitivity::kSpecialCategory || s == DataSensitivity::kOffence) &&
             roles_.at(h.role()).secrecy == v1::SECRECY_NONE) {
-          Error("habilitation.special_category_without_secrecy", path,
+          Error("habilitation.special_category_without_secrecy", path(),
                 absl::StrCat("role '", h.role(), "' is not bound by secrecy and cannot be granted '",
                              c, "', a special category (GDPR art. 9(3), REQ-03)"));
         }
@@ -518,15 +551,15 @@ class Validator {
       }
       for (int j = 0; j < s.data_categories_size(); ++j) {
         Known(categories_, s.data_categories(j), "data category",
-              Path(absl::StrCat(at, ".data_categories"), j));
+              [&] { return Path(absl::StrCat(at, ".data_categories"), j); });
       }
       const auto basis = static_cast<SharingBasis>(s.basis());
       for (int j = 0; j < s.recipient_roles_size(); ++j) {
         const std::string& r = s.recipient_roles(j);
-        const std::string path = Path(absl::StrCat(at, ".recipient_roles"), j);
+        auto path = [&] { return Path(absl::StrCat(at, ".recipient_roles"), j); };
         if (!Known(roles_, r, "role", path)) continue;
         if (SharingRequiresSecrecyOfBoth(basis) && roles_.at(r).secrecy == v1::SECRECY_NONE) {
-          Error("sharing.recipient_without_secrecy", path,
+          Error("sharing.recipient_without_secrecy", path(),
                 absl::StrCat("sharing rule '", s.id(), "' uses ", LegalReference(basis),
                              ", which requires a recipient bound by secrecy; role '", r,
                              "' is not"));
@@ -655,8 +688,27 @@ class Validator {
     }
   }
 
+  void ReportTruncation() {
+    const size_t suppressed = suppressed_errors_ + suppressed_warnings_;
+    if (suppressed == 0) return;
+    Diagnostic d;
+    d.severity = suppressed_errors_ > 0 ? Diagnostic::Severity::kError
+                                        : Diagnostic::Severity::kWarning;
+    d.code = kTruncatedCode;
+    d.message = absl::StrCat(suppressed, " more problems not shown (", suppressed_errors_,
+                             suppressed_errors_ == 1 ? " error, " : " errors, ",
+                             suppressed_warnings_,
+                             suppressed_warnings_ == 1 ? " warning" : " warnings",
+                             "): only the first ", kMaxReportedDiagnostics,
+                             " are reported; fix them and check again");
+    out_->push_back(std::move(d));
+  }
+
   const v1::Policy& p_;
   std::vector<Diagnostic>* out_;
+  size_t reported_ = 0;
+  size_t suppressed_errors_ = 0;
+  size_t suppressed_warnings_ = 0;
   absl::flat_hash_map<std::string, CategoryInfo> categories_;
   absl::flat_hash_map<std::string, RoleInfo> roles_;
   absl::flat_hash_set<std::string> person_categories_;

@@ -126,8 +126,9 @@ void RecordAd::PutField(absl::string_view s) {
 absl::Status SealRecord(const SecretBytes& key, uint32_t key_version, absl::string_view tenant,
                         const RecordRef& record, absl::Span<const uint8_t> nonce,
                         absl::Span<const uint8_t> plaintext, absl::Span<uint8_t> out) {
-  if (out.size() != kSealedRecordOverhead + plaintext.size() ||
-      nonce.size() != crypto::kAeadNonceBytes) {
+  SOCLE_ASSIGN_OR_RETURN(const size_t sealed_size,
+                         crypto::SealedSize(plaintext.size(), kSealedRecordOverhead));
+  if (out.size() != sealed_size || nonce.size() != crypto::kAeadNonceBytes) {
     return MakeError(ErrorCode::kInternal, "sealed record buffer of the wrong size");
   }
   out[0] = kRecordFormatV1;
@@ -142,6 +143,7 @@ absl::StatusOr<uint32_t> RecordKeyVersion(absl::Span<const uint8_t> sealed) {
   if (sealed.size() < kSealedRecordOverhead || sealed[0] != kRecordFormatV1) {
     return VerificationFailed();
   }
+  SOCLE_RETURN_IF_ERROR(crypto::CheckSealedSize(sealed.size(), kSealedRecordOverhead));
   return GetU32(sealed.data() + 1);
 }
 

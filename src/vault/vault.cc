@@ -524,6 +524,9 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> 
 absl::StatusOr<std::vector<uint8_t>> Vault::Seal(const RecordRef& record,
                                                  absl::Span<const uint8_t> plaintext) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
+  // Before any key is created or any size computed: a huge length must change nothing.
+  SOCLE_ASSIGN_OR_RETURN(const size_t sealed_size,
+                         crypto::SealedSize(plaintext.size(), kSealedRecordOverhead));
   const absl::Time now = state_->clock->Now();
   std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
   if (entry == nullptr) {
@@ -531,7 +534,7 @@ absl::StatusOr<std::vector<uint8_t>> Vault::Seal(const RecordRef& record,
   }
   uint8_t nonce[crypto::kAeadNonceBytes];
   crypto::FastRandomBytes(absl::MakeSpan(nonce));
-  std::vector<uint8_t> out(kSealedRecordOverhead + plaintext.size());
+  std::vector<uint8_t> out(sealed_size);
   SOCLE_RETURN_IF_ERROR(vault_internal::SealRecord(entry->key, entry->version, state_->tenant,
                                                    record, nonce, plaintext, absl::MakeSpan(out)));
   return out;

@@ -1,6 +1,8 @@
 // XChaCha20-Poly1305: the draft's known answer, and one generic failure for every tampering.
+#include <array>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -152,6 +154,46 @@ BOOST_AUTO_TEST_CASE(errors_never_contain_the_key) {
   const auto wrong_aad = AeadOpen(SecretFromHex(kDraftKey), DraftSealed(), Bytes("other"));
   BOOST_REQUIRE(!wrong_aad.ok());
   testing::CheckNoKeyMaterial(wrong_aad.status(), full_key);
+}
+
+// Lengths are checked before any arithmetic (issue 7, defect 6): at the limit a size is computed,
+// one byte above it (and anywhere up to SIZE_MAX, where `overhead + size` used to wrap) the call
+// fails cleanly, without allocating or touching the buffers. The spans below claim huge sizes
+// over a few real bytes: any read or write past them would crash the test.
+BOOST_AUTO_TEST_CASE(lengths_are_checked_before_any_arithmetic) {
+  constexpr size_t kMax = std::numeric_limits<size_t>::max();
+  BOOST_TEST(CheckedAdd(kMax - 1, 1).value_or(0) == kMax);
+  BOOST_TEST(!CheckedAdd(kMax, 1).has_value());
+  BOOST_TEST(!CheckedAdd(kMax - 44, 45).has_value());
+
+  BOOST_TEST(SealedSize(kAeadMaxPlaintextBytes, 45).value_or(0) == kAeadMaxPlaintextBytes + 45);
+  BOOST_TEST(SealedSize(0, 45).value_or(0) == 45u);
+  for (size_t huge : {kAeadMaxPlaintextBytes + 1, kMax / 2, kMax - 45, kMax - 44, kMax}) {
+    const absl::StatusOr<size_t> size = SealedSize(huge, 45);
+    BOOST_TEST(CodeName(size.status()) == "INVALID_ARGUMENT");
+    BOOST_TEST(size.status().message().find("limit") != absl::string_view::npos);
+  }
+  BOOST_TEST(CheckSealedSize(kAeadMaxPlaintextBytes + 16, 16).ok());
+  BOOST_TEST(CodeName(CheckSealedSize(kAeadMaxPlaintextBytes + 17, 16)) == "VERIFICATION_FAILED");
+  BOOST_TEST(CheckSealedSize(3, 16).ok());  // short inputs are the callers' own check
+
+  const SecretBytes key = SecretBytes::Random(kAeadKeyBytes);
+  std::array<uint8_t, 64> small{};
+  std::array<uint8_t, kAeadNonceBytes> nonce{};
+  // kMax - 10 + 16 wraps to 5: the old size check accepted a 5-byte output for it.
+  const auto huge_plain = absl::MakeConstSpan(small.data(), kMax - 10);
+  BOOST_TEST(CodeName(AeadSealWithNonce(key, nonce, huge_plain, {},
+                                        absl::MakeSpan(small.data(), 5))) == "INVALID_ARGUMENT");
+  BOOST_TEST(CodeName(AeadSeal(key, huge_plain, {}).status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(CodeName(AeadSeal(key, absl::MakeConstSpan(small.data(), kAeadMaxPlaintextBytes + 1),
+                               {})
+                          .status()) == "INVALID_ARGUMENT");
+  const auto huge_sealed = absl::MakeConstSpan(small.data(), kMax - 10);
+  BOOST_TEST(CodeName(AeadOpen(key, huge_sealed, {}).status()) == "VERIFICATION_FAILED");
+  BOOST_TEST(CodeName(AeadOpenWithNonce(key, nonce, huge_sealed, {},
+                                        absl::MakeSpan(small.data(), kMax - 26))) ==
+             "VERIFICATION_FAILED");
+  BOOST_TEST((small == std::array<uint8_t, 64>{}));  // nothing was written
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #   -DFUZZER=path        the fuzzer executable
 #   -DSEEDS=glob|glob    seed files, globbed now (files added after configuring are picked up)
 #   -DDICT=path          libFuzzer dictionary (optional)
+#   -DMAX_LEN=bytes      the largest input the fuzzer makes (optional; libFuzzer's default 4096)
 #   -DWORK_DIR=path      scratch directory in the build tree; emptied first
 #   -DMAX_TOTAL_TIME=s   -DRSS_LIMIT_MB=mb
 #
@@ -39,7 +40,13 @@ endif()
 set(args -max_total_time=${MAX_TOTAL_TIME} -rss_limit_mb=${RSS_LIMIT_MB} -timeout=25
     -print_final_stats=1 -artifact_prefix=${WORK_DIR}/artifacts/)
 if(DICT)
+  if(NOT EXISTS ${DICT})
+    message(FATAL_ERROR "the dictionary ${DICT} does not exist")
+  endif()
   list(APPEND args -dict=${DICT})
+endif()
+if(MAX_LEN)
+  list(APPEND args -max_len=${MAX_LEN})
 endif()
 execute_process(
   COMMAND ${FUZZER} ${args} ${WORK_DIR}/corpus

@@ -101,6 +101,10 @@ BOOST_DATA_TEST_CASE(broken_file_yields_exactly_its_errors, bdata::make(BrokenFi
       if (d.code == "syntax") {
         BOOST_TEST(d.line > 0, "a syntax error without its line");
         BOOST_TEST(d.column > 0, "a syntax error without its column");
+      } else if (d.code == "diagnostics.truncated") {
+        // The count of the problems left out is about the whole text: no path, no line.
+        BOOST_TEST(d.path.empty());
+        BOOST_TEST(&d == &diagnostics.back(), "the truncation is the last diagnostic");
       } else {
         // Each error says where it is: a field path, and a line when the field is in the text.
         BOOST_TEST(!d.path.empty(), d.code << " has no field path");

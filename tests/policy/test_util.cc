@@ -163,6 +163,8 @@ const std::vector<std::string>& AllErrorCodes() {
       "statistics.dominance_out_of_range",
       "log_retention.out_of_range",
       "log_retention.justification_missing",
+      "diagnostics.truncated",
+      "policy.too_many_entries",
   };
   return *codes;
 }
