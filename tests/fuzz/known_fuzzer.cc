@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "socle/error.hpp"
 #include "socle/redact.hpp"
