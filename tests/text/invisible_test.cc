@@ -87,7 +87,7 @@ bool LettersCovered(const std::vector<RedactionSpan>& spans, const std::string& 
 
 // Every known identity of a corpus, with every invisible character inserted at every position,
 // in a sentence: the letters and digits of the identity are all redacted.
-size_t CheckCorpus(const char* dir) {
+size_t CheckCorpus(const char* dir, const RedactorOptions& options) {
   std::vector<CaseFile> files;
   std::string error;
   BOOST_REQUIRE_MESSAGE(
@@ -97,7 +97,7 @@ size_t CheckCorpus(const char* dir) {
   for (const CaseFile& file : files) {
     auto known = ParseKnownIdentities(file.known);
     BOOST_REQUIRE(known.ok());
-    const Redactor redactor = Make(*known);
+    const Redactor redactor = Make(*known, options);
     for (size_t k = 0; k < known->size(); ++k) {
       const std::string& value = (*known)[k].value;
       // Prose around the value, as a note would have it.
@@ -137,8 +137,14 @@ size_t CheckCorpus(const char* dir) {
 BOOST_AUTO_TEST_SUITE(invisible)
 
 BOOST_AUTO_TEST_CASE(every_invisible_at_every_position_of_every_known_identity) {
-  const size_t checked = CheckCorpus("corpus") + CheckCorpus("corpus_independent");
+  const size_t checked =
+      CheckCorpus("corpus", RedactorOptions{}) + CheckCorpus("corpus_independent", {});
   BOOST_TEST(checked > 100000u);
+  // The aggressive mode folds the same way.
+  RedactorOptions aggressive;
+  aggressive.common_words_need_capital = false;
+  CheckCorpus("corpus", aggressive);
+  CheckCorpus("corpus_independent", aggressive);
 }
 
 BOOST_AUTO_TEST_CASE(the_whole_original_span_is_replaced) {
