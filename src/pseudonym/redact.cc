@@ -563,7 +563,12 @@ class Scanner {
 
   // False, and stops at once, when the text holds a default-ignorable code point or an
   // invalid byte: the caller then scans a copy without them.
-  bool Run() {
+  bool Run() { return soft_.empty() ? RunImpl<false>() : RunImpl<true>(); }
+
+ private:
+  // kSoft: the text is a copy with invisible characters removed at the offsets soft_.
+  template <bool kSoft>
+  bool RunImpl() {
     const auto* b = reinterpret_cast<const unsigned char*>(text_.data());
     const size_t n = text_.size();
     const uint32_t* delta = m_.delta.data();
@@ -572,14 +577,16 @@ class Scanner {
     size_t next_soft = soft_.empty() ? SIZE_MAX : soft_[0];
     size_t i = 0;
     while (i < n) {
-      if (i == next_soft) {
-        // An invisible character stood here: a word may end, and another start, at it
-        // ("Rose<ZWSP>MARTIN"), while the word also goes on ("Mar<SHY>tin").
-        if (in_word_) {
-          Report(i);
-          soft_pending_ = true;
+      if constexpr (kSoft) {
+        if (i == next_soft) {
+          // An invisible character stood here: a word may end, and another start, at it
+          // ("Rose<ZWSP>MARTIN"), while the word also goes on ("Mar<SHY>tin").
+          if (in_word_) {
+            Report(i);
+            soft_pending_ = true;
+          }
+          next_soft = ++soft_index < soft_.size() ? soft_[soft_index] : SIZE_MAX;
         }
-        next_soft = ++soft_index < soft_.size() ? soft_[soft_index] : SIZE_MAX;
       }
       const unsigned char c = b[i];
       if (c < 0x80) {
@@ -644,7 +651,6 @@ class Scanner {
     return true;
   }
 
- private:
   // A word ended at byte `end`.
   void WordEnd(size_t end) {
     in_word_ = false;
@@ -697,9 +703,17 @@ class Scanner {
     return false;
   }
 
-  // The word that ends right before byte `pos`, folded, skipping spaces (if allowed) and one dot,
-  // hyphen (if allowed) or apostrophe; empty if none.
-  std::string WordBefore(size_t pos, bool allow_dot, bool allow_hyphen, bool allow_space) const {
+  // The word that ends right before byte `pos`, folded into *word (letters only, at most
+  // kWordMax symbols), skipping spaces (if allowed) and one dot, hyphen (if allowed) or
+  // apostrophe; empty if none. Does not allocate.
+  static constexpr size_t kWordMax = 16;
+  struct ShortWord {
+    std::array<char, kWordMax> chars;
+    size_t size = 0;
+    absl::string_view view() const { return absl::string_view(chars.data(), size); }
+  };
+  ShortWord WordBefore(size_t pos, bool allow_dot, bool allow_hyphen, bool allow_space) const {
+    ShortWord word;
     size_t i = pos;
     bool skipped = false;
     while (i > 0) {
@@ -712,31 +726,44 @@ class Scanner {
       }
       break;
     }
-    if (i == pos && pos > 0) return {};
+    if (i == pos && pos > 0) return word;
     size_t start = i;
-    while (start > 0 && pos - start < 24 &&
+    while (start > 0 && i - start < 2 * kWordMax &&
            (IsAsciiAlpha(static_cast<unsigned char>(text_[start - 1])) ||
             (static_cast<unsigned char>(text_[start - 1]) & 0x80) != 0)) {
       --start;
     }
-    Tokens tokens;
-    if (start == i || !FoldTokens(text_.substr(start, i - start), &tokens) || tokens.empty()) {
-      return {};
+    // Fold forward; a separator inside (a no-break space) starts the word again.
+    const auto* b = reinterpret_cast<const unsigned char*>(text_.data());
+    for (size_t k = start; k < i;) {
+      const FoldedChar f = FoldAt(b + k, b + i);
+      if (f.cls == CharClass::kSeparator || f.cls == CharClass::kOther) {
+        word.size = 0;
+      } else if (f.cls == CharClass::kWord) {
+        for (int m = 0; m < f.count; ++m) {
+          if (word.size == kWordMax) return ShortWord{};  // too long to be a cue
+          word.chars[word.size++] = SymbolChar(f.sym[m]);
+        }
+      }
+      k += f.len;
     }
-    return tokens.back();
+    return word;
   }
 
   bool NameCueBefore(size_t begin) const {
     return IsNameCue(WordBefore(begin, /*allow_dot=*/true, /*allow_hyphen=*/false,
-                                /*allow_space=*/true));
+                                /*allow_space=*/true)
+                         .view());
   }
 
   // Saint-X / Sainte-X / St-X, or X-d'…, X-de-…, X-sur-… (a commune, a holiday, a street).
   bool InPlaceName(size_t begin, size_t end) const {
-    if (begin > 0 && (text_[begin - 1] == '-' || text_[begin - 1] == ' ')) {
-      const std::string w = WordBefore(begin, /*allow_dot=*/false, /*allow_hyphen=*/true,
-                                       /*allow_space=*/true);
-      if (IsIn(w, {"saint", "sainte", "st", "ste"})) return true;
+    // Cheap filter first: saint, sainte, st and ste end with t or e.
+    if (begin >= 3 && (text_[begin - 1] == '-' || text_[begin - 1] == ' ') &&
+        ((text_[begin - 2] | 0x20) == 't' || (text_[begin - 2] | 0x20) == 'e')) {
+      const ShortWord w = WordBefore(begin, /*allow_dot=*/false, /*allow_hyphen=*/true,
+                                     /*allow_space=*/true);
+      if (IsIn(w.view(), {"saint", "sainte", "st", "ste"})) return true;
     }
     if (end < text_.size() && text_[end] == '-') {
       size_t j = end + 1;
