@@ -542,6 +542,8 @@ struct RingEntry {
   bool word_start;
   bool upper;
   bool soft;  // right after an invisible character removed from inside a word
+  // A digit right after a letter ("tel0612…", "NIR1850…"): identifiers may start here.
+  bool glued_digit;
 };
 
 bool IsAsciiAlpha(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
@@ -594,16 +596,18 @@ class Scanner {
         if (s != kNoSymbol) {
           if (!in_word_) {
             if (i >= structured_until_) Structured(i, s);
-            ring_[count_ % kRing] = {i, true, IsAsciiUpper(c), false};
+            ring_[count_ % kRing] = {i, true, IsAsciiUpper(c), false, false};
           } else {
             // A NIR glued to letters ("NIR185…"): the recogniser also tries the first digit
             // after a letter.
-            if (s >= 26 && last_letter_ && i >= structured_until_ && m_.options.nir &&
-                c >= '1' && c <= '8') {
+            const bool glued_digit = s >= 26 && last_letter_;
+            if (glued_digit && i >= structured_until_ && m_.options.nir && c >= '1' &&
+                c <= '8') {
               const size_t end = nir_internal::MatchAt(text_, i);
               if (end != 0) Add(i, end, RedactionType::kNir);
             }
-            ring_[count_ % kRing] = {i, false, soft_pending_ && IsAsciiUpper(c), soft_pending_};
+            ring_[count_ % kRing] = {i, false, soft_pending_ && IsAsciiUpper(c), soft_pending_,
+                                     glued_digit};
           }
           soft_pending_ = false;
           last_letter_ = s < 26;
@@ -636,7 +640,7 @@ class Scanner {
         case CharClass::kWord:
           for (int k = 0; k < f.count; ++k) {
             const bool soft = in_word_ && k == 0 && soft_pending_;
-            ring_[count_ % kRing] = {i, !in_word_ && k == 0, f.upper, soft};
+            ring_[count_ % kRing] = {i, !in_word_ && k == 0, f.upper, soft, false};
             ++count_;
             state_ = delta[state_ * kSymbolCount + f.sym[k]];
           }
@@ -798,7 +802,8 @@ class Scanner {
   bool Accept(const Pattern& p) const {
     const uint64_t start = count_ - p.length;
     const RingEntry& first = ring_[start % kRing];
-    if (!first.word_start && !first.soft) return false;
+    // Known phones and NIRs may also start right after letters ("tel0612345678").
+    if (!first.word_start && !first.soft && !(p.split_free && first.glued_digit)) return false;
     if (p.split_free) return true;
     // Where the text splits a word the pattern writes as one ("Le Goff" for LEGOFF), ask for
     // capitals, so "le bon moment" is not the name Lebon.

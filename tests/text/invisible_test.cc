@@ -181,6 +181,11 @@ BOOST_AUTO_TEST_CASE(nir_glued_to_letters_or_split_across_lines) {
   BOOST_TEST(none.Redact("ref 4285037511122203") == "ref 4285037511122203");
   BOOST_TEST(none.Redact("NIR285037511122204") == "NIR285037511122204");
   BOOST_TEST(none.Redact("2 85 03 75 111\n\n222 03") == "2 85 03 75 111\n\n222 03");
+  // A known NIR (even without its key) or phone glued to letters.
+  const Redactor known = Make({Id(IdentityKind::kNir, "2 85 03 75 111 222 03"),
+                               Id(IdentityKind::kPhone, "06 12 34 56 78")});
+  BOOST_TEST(known.Redact("NIR2850375111222 sans clé") == "NIR[NIR] sans clé");
+  BOOST_TEST(known.Redact("tel0612345678 ou 06.12.34.56.78") == "tel[TÉLÉPHONE] ou [TÉLÉPHONE]");
   // FindNirs follows the same rules.
   BOOST_TEST(FindNirs("NIR285037511122203").size() == 1u);
   BOOST_TEST(FindNirs("2 85 03 75 111\n222 03").size() == 1u);
