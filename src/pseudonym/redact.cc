@@ -697,8 +697,8 @@ class Scanner {
     }
   }
 
-  // Whether a word of the match that ends at the last symbol starts with a capital ("de La
-  // Fontaine": the particle may be in lower case).
+  // Whether one of the words of the match that ends at the current symbol starts with a capital
+  // ("de La Fontaine": the particle may be in lower case).
   bool AnyWordUpper(const Pattern& p) const {
     for (uint16_t j = 0; j < p.length; ++j) {
       const RingEntry& e = ring_[(count_ - p.length + j) % kRing];
