@@ -110,8 +110,9 @@ struct NirSpan {
 };
 
 // Every NIR written in `text`, with or without separators (spaces, non-breaking spaces, dots,
-// dashes), whose key checks and whose first digit is a valid sex digit. A candidate must stand
-// alone: no letter or digit right before or right after it. Spans do not overlap.
+// dashes; at most two between two characters, plus one line break), whose key checks and whose
+// first digit is a valid sex digit. A candidate must not continue a longer number (no digit
+// right before or after it); letters may touch it ("NIR185…"). Spans do not overlap.
 SOCLE_CXX_API std::vector<NirSpan> FindNirs(absl::string_view text);
 
 }  // namespace socle

@@ -84,11 +84,16 @@ struct RedactorOptions {
   bool email = true;
   bool iban = true;
   bool birth_date = true;
-  // A known name that is also an everyday French word (Rose, Blanc, Petit, Olive, Pierre…;
-  // docs/redaction.md has the list) is redacted only where it starts with a capital letter, so
-  // "une robe rose" stays. Off by default: it trades recall for precision, and a lower-case
-  // mention of the person would then leak.
-  bool common_words_need_capital = false;
+  // Precise names (the default). A known name that is also an everyday French word (Rose,
+  // Blanc, Petit, Olive, Pierre…; docs/redaction.md has the list) is redacted where it is used
+  // as a name: with a capital letter ("Rose", "PETIT"), after a civility or a word of civil
+  // status ("mme rose", "née blanc"), or beside another name of the person ("julien petit");
+  // not in lower case alone ("une robe rose", "un petit problème") nor glued by a hyphen to
+  // another word ("Le Blanc-Mesnil", "Jean-Pierre"). And no known name is redacted inside a
+  // place name or a feast ("Saint-Martin-d'Hères", "la Saint-Martin", "Fontaine-de-Vaucluse").
+  // false: the aggressive mode, every case-insensitive match of every name (higher recall of
+  // names written in lower case, such as "vu avec rose", for many over-redactions).
+  bool common_words_need_capital = true;
 };
 
 // One replaced span: bytes [begin, end) of the original text.

@@ -952,8 +952,11 @@ SOCLE_API void socle_redactor_options_free(socle_redactor_options* options);
 SOCLE_API int32_t socle_redactor_options_set_recognisers(socle_redactor_options* options,
                                                          uint32_t recognisers,
                                                          socle_error** error);
-/* When 1, a known name that is also an everyday French word (Rose, Blanc, Petit…) is only
- * redacted where it starts with a capital. Default 0: better recall, lower precision. */
+/* 1 (the default): precise names. A known name that is also an everyday French word (Rose,
+ * Blanc, Petit…) is redacted where it is used as a name (a capital, a civility before it, or
+ * another name of the person beside it), not in "une rose" or "un petit problème"; no known name
+ * is redacted inside a place name ("Saint-Martin-d'Hères"). 0: the aggressive mode, every
+ * case-insensitive match (better recall of names written in lower case, lower precision). */
 SOCLE_API int32_t socle_redactor_options_set_common_words_need_capital(
     socle_redactor_options* options, int32_t enabled, socle_error** error);
 

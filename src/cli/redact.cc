@@ -1,4 +1,4 @@
-// `socle redact [--known FILE] [--common-words-need-capital]`: redacts the text on stdin to
+// `socle redact [--known FILE] [--common-words-any-case]`: redacts the text on stdin to
 // stdout and prints the counts by type on stderr (never a value). FILE lists the identities the
 // case file knows, in the format of socle::ParseKnownIdentities (docs/redaction.md).
 #include "socle/redact.hpp"
@@ -21,7 +21,7 @@ int RedactStream(std::istream& in, const std::vector<std::string>& args, Io io);
 namespace {
 
 constexpr const char* kUsage =
-    "usage: socle redact [--known FILE] [--common-words-need-capital] < text > redacted\n";
+    "usage: socle redact [--known FILE] [--common-words-any-case] < text > redacted\n";
 
 }  // namespace
 
@@ -39,7 +39,9 @@ int RedactStream(std::istream& in, const std::vector<std::string>& args, Io io) 
     } else if (a.rfind("--known=", 0) == 0 && a.size() > 8) {
       known_path = a.substr(8);
     } else if (a == "--common-words-need-capital") {
-      options.common_words_need_capital = true;
+      options.common_words_need_capital = true;  // the default (precise names); kept for scripts
+    } else if (a == "--common-words-any-case") {
+      options.common_words_need_capital = false;  // the aggressive mode
     } else {
       io.err << "socle redact: unexpected argument '" << a << "'\n" << kUsage;
       return kExitUsage;

@@ -8,9 +8,6 @@ namespace nir_internal {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
 
 int TwoDigits(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 int ThreeDigits(const char* p) { return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'); }
@@ -19,30 +16,16 @@ bool ValidSexDigit(char c) {
   return c == '1' || c == '2' || c == '3' || c == '4' || c == '7' || c == '8';
 }
 
-// Whether the character at text[pos] belongs to a word: an ASCII letter or digit, or any
-// non-ASCII letter (a lead byte that is not one of our separators). A NIR glued to a word is not
-// reported, so "réf1850578006084 36" stays untouched.
-bool WordByteBefore(absl::string_view text, size_t pos) {
-  if (pos == 0) return false;
-  const unsigned char c = static_cast<unsigned char>(text[pos - 1]);
-  if (c < 0x80) return IsAsciiAlnum(c);
-  // Walk back to the lead byte of the previous UTF-8 character.
-  size_t lead = pos - 1;
-  while (lead > 0 && lead + 4 > pos && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
-    --lead;
-  }
-  if (SeparatorAt(text, lead) == pos - lead) return false;
-  // Latin letters with accents (U+00C0-U+024F) are word characters; punctuation is not.
-  const unsigned char l = static_cast<unsigned char>(text[lead]);
-  return l >= 0xC3 && l <= 0xC9;
-}
+// A NIR may be glued to letters ("NIR185…", "n°SS185…", "…36cle"), which is how hurried notes
+// write it, but not to digits: "41850578006084 36" is part of a longer number.
+bool DigitBefore(absl::string_view text, size_t pos) { return pos > 0 && IsDigit(text[pos - 1]); }
+bool DigitAt(absl::string_view text, size_t pos) { return pos < text.size() && IsDigit(text[pos]); }
 
-bool WordByteAt(absl::string_view text, size_t pos) {
-  if (pos >= text.size()) return false;
-  const unsigned char c = static_cast<unsigned char>(text[pos]);
-  if (c < 0x80) return IsAsciiAlnum(c);
-  if (SeparatorAt(text, pos) != 0) return false;
-  return c >= 0xC3 && c <= 0xC9;
+// The length of the line break at text[pos] ("\n" or "\r\n"), or 0.
+size_t LineBreakAt(absl::string_view text, size_t pos) {
+  if (pos < text.size() && text[pos] == '\n') return 1;
+  if (pos + 1 < text.size() && text[pos] == '\r' && text[pos + 1] == '\n') return 2;
+  return 0;
 }
 
 }  // namespace
@@ -151,7 +134,7 @@ NirCheck CheckNormalised(const std::array<char, kNirLength>& chars, Nir* out) {
 }
 
 size_t MatchAt(absl::string_view text, size_t pos) {
-  if (pos >= text.size() || !ValidSexDigit(text[pos]) || WordByteBefore(text, pos)) return 0;
+  if (pos >= text.size() || !ValidSexDigit(text[pos]) || DigitBefore(text, pos)) return 0;
   std::array<char, kNirLength> chars{};
   size_t i = pos;
   size_t n = 0;
@@ -163,15 +146,29 @@ size_t MatchAt(absl::string_view text, size_t pos) {
     chars[n++] = corsican_letter ? static_cast<char>(c & ~0x20) : c;
     ++i;
     if (n == kNirLength) break;
-    // Up to two separators between characters ("1 85 05", "1. 85", "1 - 85").
-    for (int s = 0; s < 2; ++s) {
-      const size_t len = SeparatorAt(text, i);
-      if (len == 0) break;
-      i += len;
+    // Up to two separators between characters ("1 85 05", "1. 85", "1 - 85"), and one line
+    // break ("… 123\n045 17": a number split across two lines).
+    int separators = 0;
+    bool line_break = false;
+    while (i < text.size()) {
+      size_t len = SeparatorAt(text, i);
+      if (len == 0 && text[i] == '\t') len = 1;
+      if (len != 0 && separators < 2) {
+        ++separators;
+        i += len;
+        continue;
+      }
+      const size_t br = LineBreakAt(text, i);
+      if (br != 0 && !line_break) {
+        line_break = true;
+        i += br;
+        continue;
+      }
+      break;
     }
     if (i >= text.size()) return 0;
   }
-  if (WordByteAt(text, i)) return 0;
+  if (DigitAt(text, i)) return 0;
   return CheckNormalised(chars, nullptr).ok() ? i : 0;
 }
 

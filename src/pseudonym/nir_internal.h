@@ -19,9 +19,10 @@ size_t SeparatorAt(absl::string_view text, size_t pos);
 // when not null. Does not allocate.
 NirCheck CheckNormalised(const std::array<char, kNirLength>& chars, Nir* out);
 
-// When a key-checked NIR with a valid sex digit starts at text[pos] and stands alone (no letter or
-// digit before `pos` or after the match), returns the offset one past its last character;
-// otherwise 0. Between two characters at most two separators are allowed.
+// When a key-checked NIR with a valid sex digit starts at text[pos] and is not part of a longer
+// number (no digit right before `pos` or after the match; letters may touch it: "NIR185…"),
+// returns the offset one past its last character; otherwise 0. Between two characters at most
+// two separators (space, tab, no-break spaces, dot, dash) and one line break are allowed.
 size_t MatchAt(absl::string_view text, size_t pos);
 
 // The 13 characters of a NIR body as the number used for the key (2A -> 19, 2B -> 18), or -1.

@@ -63,6 +63,7 @@ bool FoldTokens(absl::string_view value, Tokens* tokens) {
         in_word = false;
         break;
       case CharClass::kMark:
+      case CharClass::kIgnorable:
         break;
       case CharClass::kOther:
         return false;
@@ -458,7 +459,19 @@ class Builder {
     p.persons = persons;
     p.length = static_cast<uint16_t>(symbols.size());
     p.split_free = split_free;
-    p.common_word = type == RedactionType::kPerson && tokens.size() == 1 && IsCommonWord(tokens[0]);
+    // "Rose", "Petit", and "la Fontaine" (particles and everyday words only).
+    if (type == RedactionType::kPerson) {
+      bool common = false;
+      bool other = false;
+      for (const auto& t : tokens) {
+        if (IsCommonWord(t)) {
+          common = true;
+        } else if (tokens.size() == 1 || !IsParticle(t)) {
+          other = true;
+        }
+      }
+      p.common_word = common && !other;
+    }
     p.boundaries = std::move(boundaries);
     m_->patterns.push_back(std::move(p));
     total_symbols_ += symbols.size();
@@ -528,30 +541,76 @@ struct RingEntry {
   size_t offset;
   bool word_start;
   bool upper;
+  bool soft;  // right after an invisible character removed from inside a word
+  // A digit right after a letter ("tel0612…", "NIR1850…"): identifiers may start here.
+  bool glued_digit;
 };
+
+bool IsAsciiAlpha(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+// Words that announce a person's name: civilities and the words of civil status. Folded.
+bool IsNameCue(absl::string_view w) {
+  return IsIn(w, {"m",       "mr",    "mme",    "mmes",   "mlle",   "mlles",        "madame",
+                  "monsieur", "mademoiselle", "messieurs", "mesdames", "dr", "docteur", "pr",
+                  "professeur", "me", "maitre", "famille", "nee", "epouse", "epoux", "veuve",
+                  "veuf"});
+}
 
 class Scanner {
  public:
-  Scanner(const Matcher& m, absl::string_view text, Candidates* out)
-      : m_(m), text_(text), out_(out) {}
+  // `soft`: sorted offsets of `text` where invisible characters were removed (see FindSpans).
+  Scanner(const Matcher& m, absl::string_view text, absl::Span<const size_t> soft,
+          Candidates* out)
+      : m_(m), text_(text), soft_(soft), out_(out) {}
 
-  void Run(bool* invalid_utf8) {
+  // False, and stops at once, when the text holds a default-ignorable code point or an
+  // invalid byte: the caller then scans a copy without them.
+  bool Run() { return soft_.empty() ? RunImpl<false>() : RunImpl<true>(); }
+
+ private:
+  // kSoft: the text is a copy with invisible characters removed at the offsets soft_.
+  template <bool kSoft>
+  bool RunImpl() {
     const auto* b = reinterpret_cast<const unsigned char*>(text_.data());
     const size_t n = text_.size();
     const uint32_t* delta = m_.delta.data();
     const bool want_email = m_.options.email;
+    size_t soft_index = 0;
+    size_t next_soft = soft_.empty() ? SIZE_MAX : soft_[0];
     size_t i = 0;
     while (i < n) {
+      if constexpr (kSoft) {
+        if (i == next_soft) {
+          // An invisible character stood here: a word may end, and another start, at it
+          // ("Rose<ZWSP>MARTIN"), while the word also goes on ("Mar<SHY>tin").
+          if (in_word_) {
+            Report(i);
+            soft_pending_ = true;
+          }
+          next_soft = ++soft_index < soft_.size() ? soft_[soft_index] : SIZE_MAX;
+        }
+      }
       const unsigned char c = b[i];
       if (c < 0x80) {
         const uint8_t s = kAsciiSymbol[c];
         if (s != kNoSymbol) {
           if (!in_word_) {
             if (i >= structured_until_) Structured(i, s);
-            ring_[count_ % kRing] = {i, true, IsAsciiUpper(c)};
+            ring_[count_ % kRing] = {i, true, IsAsciiUpper(c), false, false};
           } else {
-            ring_[count_ % kRing] = {i, false, false};
+            // A NIR glued to letters ("NIR185…"): the recogniser also tries the first digit
+            // after a letter.
+            const bool glued_digit = s >= 26 && last_letter_;
+            if (glued_digit && i >= structured_until_ && m_.options.nir && c >= '1' &&
+                c <= '8') {
+              const size_t end = nir_internal::MatchAt(text_, i);
+              if (end != 0) Add(i, end, RedactionType::kNir);
+            }
+            ring_[count_ % kRing] = {i, false, soft_pending_ && IsAsciiUpper(c), soft_pending_,
+                                     glued_digit};
           }
+          soft_pending_ = false;
+          last_letter_ = s < 26;
           ++count_;
           state_ = delta[state_ * kSymbolCount + s];
           in_word_ = true;
@@ -565,8 +624,9 @@ class Scanner {
       }
       const FoldedChar f = FoldAt(b + i, b + n);
       switch (f.cls) {
+        case CharClass::kIgnorable:
+          return false;
         case CharClass::kSeparator:
-          if (f.invalid) *invalid_utf8 = true;
           if (in_word_) WordEnd(i);
           break;
         case CharClass::kMark:
@@ -574,44 +634,176 @@ class Scanner {
         case CharClass::kOther:
           state_ = 0;
           in_word_ = true;
+          last_letter_ = false;
+          soft_pending_ = false;
           break;
         case CharClass::kWord:
           for (int k = 0; k < f.count; ++k) {
-            ring_[count_ % kRing] = {i, !in_word_ && k == 0, f.upper};
+            const bool soft = in_word_ && k == 0 && soft_pending_;
+            ring_[count_ % kRing] = {i, !in_word_ && k == 0, f.upper, soft, false};
             ++count_;
             state_ = delta[state_ * kSymbolCount + f.sym[k]];
           }
+          soft_pending_ = false;
+          last_letter_ = true;
           in_word_ = true;
           break;
       }
       i += f.len;
     }
     if (in_word_) WordEnd(n);
+    return true;
   }
 
- private:
-  // A word ended at byte `end`: report the longest pattern that ends here and starts a word.
+  // A word ended at byte `end`.
   void WordEnd(size_t end) {
     in_word_ = false;
+    soft_pending_ = false;
+    last_letter_ = false;
+    Report(end);
+  }
+
+  // Reports the longest pattern that ends at byte `end` and starts a word.
+  void Report(size_t end) {
     uint32_t s = m_.out[state_] >= 0 ? state_ : m_.dict[state_];
     while (s != 0) {
       const Pattern& p = m_.patterns[m_.out[s]];
       if (p.length <= count_ && Accept(p)) {
-        size_t begin = ring_[(count_ - p.length) % kRing].offset;
+        const RingEntry& first = ring_[(count_ - p.length) % kRing];
+        size_t begin = first.offset;
+        bool weak = false;
+        if (p.type == RedactionType::kPerson && m_.options.common_words_need_capital) {
+          // Precise names: "Saint-Martin-d'Hères" and "la Saint-Martin" are not Mr Martin.
+          if (InPlaceName(begin, end)) {
+            s = m_.dict[s];
+            continue;
+          }
+          // An everyday word in lower case ("une rose"), or glued by a hyphen to another word
+          // ("Le Blanc-Mesnil", "Jean-Pierre"), and any name in lower case glued to another
+          // word ("un martin-pêcheur"), is a name only after a civility ("mme rose") or beside
+          // another name of the person ("julien petit", "marguerite leger": joined in Resolve).
+          const bool glued = HyphenGlued(begin, end);
+          weak = ((p.common_word && (!AnyWordUpper(p) || glued)) || (!first.upper && glued)) &&
+                 !NameCueBefore(begin);
+        }
         // The + of an international number belongs to it.
         if (p.type == RedactionType::kPhone && begin > 0 && text_[begin - 1] == '+') --begin;
-        out_->push_back({begin, end, p.type, Priority(p.type), p.persons});
+        Candidate c{begin, end, p.type, Priority(p.type), p.persons};
+        c.weak = weak;
+        out_->push_back(c);
         return;
       }
       s = m_.dict[s];
     }
   }
 
+  // Whether one of the words of the match that ends at the current symbol starts with a capital
+  // ("de La Fontaine": the particle may be in lower case).
+  bool AnyWordUpper(const Pattern& p) const {
+    for (uint16_t j = 0; j < p.length; ++j) {
+      const RingEntry& e = ring_[(count_ - p.length + j) % kRing];
+      if ((e.word_start || e.soft || j == 0) && e.upper) return true;
+    }
+    return false;
+  }
+
+  // The word that ends right before byte `pos`, folded into *word (letters only, at most
+  // kWordMax symbols), skipping spaces (if allowed) and one dot, hyphen (if allowed) or
+  // apostrophe; empty if none. Does not allocate.
+  static constexpr size_t kWordMax = 16;
+  struct ShortWord {
+    std::array<char, kWordMax> chars;
+    size_t size = 0;
+    absl::string_view view() const { return absl::string_view(chars.data(), size); }
+  };
+  ShortWord WordBefore(size_t pos, bool allow_dot, bool allow_hyphen, bool allow_space) const {
+    ShortWord word;
+    size_t i = pos;
+    bool skipped = false;
+    while (i > 0) {
+      const char c = text_[i - 1];
+      if ((c == ' ' && allow_space) || (c == '.' && allow_dot && !skipped) ||
+          (c == '-' && allow_hyphen && !skipped) || (c == '\'' && !skipped)) {
+        skipped = skipped || c != ' ';
+        --i;
+        continue;
+      }
+      break;
+    }
+    if (i == pos && pos > 0) return word;
+    size_t start = i;
+    while (start > 0 && i - start < 2 * kWordMax &&
+           (IsAsciiAlpha(static_cast<unsigned char>(text_[start - 1])) ||
+            (static_cast<unsigned char>(text_[start - 1]) & 0x80) != 0)) {
+      --start;
+    }
+    // Fold forward; a separator inside (a no-break space) starts the word again.
+    const auto* b = reinterpret_cast<const unsigned char*>(text_.data());
+    for (size_t k = start; k < i;) {
+      const FoldedChar f = FoldAt(b + k, b + i);
+      if (f.cls == CharClass::kSeparator || f.cls == CharClass::kOther) {
+        word.size = 0;
+      } else if (f.cls == CharClass::kWord) {
+        for (int m = 0; m < f.count; ++m) {
+          if (word.size == kWordMax) return ShortWord{};  // too long to be a cue
+          word.chars[word.size++] = SymbolChar(f.sym[m]);
+        }
+      }
+      k += f.len;
+    }
+    return word;
+  }
+
+  bool NameCueBefore(size_t begin) const {
+    return IsNameCue(WordBefore(begin, /*allow_dot=*/true, /*allow_hyphen=*/false,
+                                /*allow_space=*/true)
+                         .view());
+  }
+
+  // Saint-X / Sainte-X / St-X, or X-d'…, X-de-…, X-sur-… (a commune, a holiday, a street).
+  bool InPlaceName(size_t begin, size_t end) const {
+    // Cheap filter first: saint, sainte, st and ste end with t or e.
+    if (begin >= 3 && (text_[begin - 1] == '-' || text_[begin - 1] == ' ') &&
+        ((text_[begin - 2] | 0x20) == 't' || (text_[begin - 2] | 0x20) == 'e')) {
+      const ShortWord w = WordBefore(begin, /*allow_dot=*/false, /*allow_hyphen=*/true,
+                                     /*allow_space=*/true);
+      if (IsIn(w.view(), {"saint", "sainte", "st", "ste"})) return true;
+    }
+    if (end < text_.size() && text_[end] == '-') {
+      size_t j = end + 1;
+      size_t k = j;
+      while (k < text_.size() && k - j < 8 &&
+             (IsAsciiAlpha(static_cast<unsigned char>(text_[k])) ||
+              (static_cast<unsigned char>(text_[k]) & 0x80) != 0)) {
+        ++k;
+      }
+      const bool apostrophe = k < text_.size() && (text_[k] == '\'' ||
+                              (static_cast<unsigned char>(text_[k]) == 0xE2 &&
+                               text_.substr(k, 3) == "\xE2\x80\x99"));
+      const bool hyphen = k < text_.size() && text_[k] == '-';
+      Tokens w;
+      if (k > j && FoldTokens(text_.substr(j, k - j), &w) && w.size() == 1) {
+        if (apostrophe && IsIn(w[0], {"d", "l"})) return true;
+        if (hyphen && IsIn(w[0], {"de", "du", "des", "la", "le", "les", "sur", "sous", "en",
+                                  "lez", "aux", "au", "et"})) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // Whether a hyphen glues the match to a word before or after it.
+  bool HyphenGlued(size_t begin, size_t end) const {
+    return (begin >= 2 && text_[begin - 1] == '-' && IsWordCharBefore(text_, begin - 1)) ||
+           (end + 1 < text_.size() && text_[end] == '-' && IsWordByteAt(text_, end + 1));
+  }
+
   bool Accept(const Pattern& p) const {
     const uint64_t start = count_ - p.length;
     const RingEntry& first = ring_[start % kRing];
-    if (!first.word_start) return false;
-    if (p.common_word && m_.options.common_words_need_capital && !first.upper) return false;
+    // Known phones and NIRs may also start right after letters ("tel0612345678").
+    if (!first.word_start && !first.soft && !(p.split_free && first.glued_digit)) return false;
     if (p.split_free) return true;
     // Where the text splits a word the pattern writes as one ("Le Goff" for LEGOFF), ask for
     // capitals, so "le bon moment" is not the name Lebon.
@@ -674,10 +866,13 @@ class Scanner {
 
   const Matcher& m_;
   absl::string_view text_;
+  absl::Span<const size_t> soft_;
   Candidates* out_;
   uint32_t state_ = 0;
   uint64_t count_ = 0;  // symbols seen
   bool in_word_ = false;
+  bool soft_pending_ = false;  // the next symbol follows a removed invisible character
+  bool last_letter_ = false;   // the last symbol was a letter
   size_t structured_until_ = 0;
   std::array<RingEntry, kRing> ring_;
 };
@@ -698,9 +893,55 @@ int LowestBit(uint64_t v) { return __builtin_ctzll(v); }
 
 }  // namespace
 
-void Matcher::Collect(absl::string_view text, Candidates* candidates, bool* invalid_utf8) const {
-  Scanner scanner(*this, text, candidates);
-  scanner.Run(invalid_utf8);
+bool Matcher::Collect(absl::string_view text, absl::Span<const size_t> soft,
+                      Candidates* candidates) const {
+  Scanner scanner(*this, text, soft, candidates);
+  return scanner.Run();
+}
+
+void Matcher::FindSpans(absl::string_view text, Spans* spans, bool* invalid_utf8) const {
+  Candidates candidates;
+  *invalid_utf8 = false;
+  if (Collect(text, {}, &candidates)) {
+    Resolve(text, &candidates, spans);
+    return;
+  }
+  // The text holds invisible characters (soft hyphen, zero-width space, BOM…) or invalid bytes,
+  // which would split a name or a number in two: match on a copy without them, where each
+  // removed character leaves a soft boundary, then map the spans back to the original bytes.
+  // A span then covers every invisible character inside it.
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = b + text.size();
+  std::string clean;
+  std::vector<size_t> origin;  // origin[j]: the offset in `text` of clean[j]
+  std::vector<size_t> soft;
+  clean.reserve(text.size());
+  origin.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    if (b[i] >= 0x80) {
+      const FoldedChar f = FoldAt(b + i, end);
+      if (f.cls == CharClass::kIgnorable) {
+        if (f.invalid) *invalid_utf8 = true;
+        if (soft.empty() || soft.back() != clean.size()) soft.push_back(clean.size());
+        i += f.len;
+        continue;
+      }
+      len = f.len;
+    }
+    for (size_t k = 0; k < len; ++k) {
+      clean.push_back(text[i + k]);
+      origin.push_back(i + k);
+    }
+    i += len;
+  }
+  candidates.clear();
+  Collect(clean, soft, &candidates);
+  Resolve(clean, &candidates, spans);
+  for (RedactionSpan& s : *spans) {
+    s.begin = origin[s.begin];
+    s.end = origin[s.end - 1] + 1;
+  }
 }
 
 void Matcher::Resolve(absl::string_view text, Candidates* candidates, Spans* spans) const {
@@ -722,14 +963,17 @@ void Matcher::Resolve(absl::string_view text, Candidates* candidates, Spans* spa
   for (size_t i = 0; i < candidates->size();) {
     Candidate best = (*candidates)[i];
     size_t end = best.end;
+    bool weak = best.weak;
     size_t j = i + 1;
     for (; j < candidates->size() && (*candidates)[j].begin < end; ++j) {
       const Candidate& c = (*candidates)[j];
       if (beats(c, best)) best = c;
       end = std::max(end, c.end);
+      weak = weak && c.weak;
     }
     best.begin = (*candidates)[i].begin;
     best.end = end;
+    best.weak = weak;
     merged.push_back(best);
     i = j;
   }
@@ -744,8 +988,11 @@ void Matcher::Resolve(absl::string_view text, Candidates* candidates, Spans* spa
              JoinableGap(text.substr(c.end, merged[k + 1].begin - c.end))) {
         c.persons &= merged[k + 1].persons;
         c.end = merged[k + 1].end;
+        c.weak = false;  // two names of one person side by side are a name
         ++k;
       }
+      // Everyday words that no civility or other name of the person confirms stay.
+      if (c.weak) continue;
       const int person = LowestBit(c.persons);
       if (numbers[person] == 0) numbers[person] = next++;
       spans->push_back({c.begin, c.end, c.type, numbers[person]});
@@ -849,11 +1096,9 @@ size_t Redactor::pattern_count() const { return matcher_->patterns.size(); }
 const RedactorOptions& Redactor::options() const { return matcher_->options; }
 
 std::vector<RedactionSpan> Redactor::Find(absl::string_view text) const {
-  Candidates candidates;
   bool invalid = false;
-  matcher_->Collect(text, &candidates, &invalid);
   Spans spans;
-  matcher_->Resolve(text, &candidates, &spans);
+  matcher_->FindSpans(text, &spans, &invalid);
   return std::vector<RedactionSpan>(spans.begin(), spans.end());
 }
 
@@ -864,11 +1109,9 @@ std::string Redactor::Redact(absl::string_view text, RedactionReport* report) co
 }
 
 void Redactor::RedactTo(absl::string_view text, std::string* out, RedactionReport* report) const {
-  Candidates candidates;
   bool invalid = false;
-  matcher_->Collect(text, &candidates, &invalid);
   Spans spans;
-  matcher_->Resolve(text, &candidates, &spans);
+  matcher_->FindSpans(text, &spans, &invalid);
 
   RedactionReport r;
   out->clear();

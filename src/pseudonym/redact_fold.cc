@@ -58,6 +58,10 @@ constexpr LatinFold kLatin[0x180 - 0xC0] = {
 
 FoldedChar FoldCodepoint(uint32_t cp) {
   FoldedChar f;
+  if (IsDefaultIgnorable(cp)) {
+    f.cls = CharClass::kIgnorable;
+    return f;
+  }
   if (cp >= 0xC0 && cp < 0x180) {
     const LatinFold& l = kLatin[cp - 0xC0];
     if (l.a == 0) return f;  // × ÷
@@ -95,6 +99,27 @@ FoldedChar FoldCodepoint(uint32_t cp) {
 }
 
 }  // namespace
+
+bool IsDefaultIgnorable(uint32_t cp) {
+  if (cp < 0xAD) return false;
+  return cp == 0xAD ||                         // soft hyphen
+         cp == 0x34F ||                        // combining grapheme joiner
+         cp == 0x61C ||                        // Arabic letter mark
+         cp == 0x115F || cp == 0x1160 ||       // Hangul fillers
+         cp == 0x17B4 || cp == 0x17B5 ||       // Khmer inherent vowels
+         (cp >= 0x180B && cp <= 0x180F) ||     // Mongolian variation selectors, vowel separator
+         (cp >= 0x200B && cp <= 0x200F) ||     // zero-width space, ZWNJ, ZWJ, LRM, RLM
+         (cp >= 0x202A && cp <= 0x202E) ||     // bidi embeddings and overrides
+         (cp >= 0x2060 && cp <= 0x206F) ||     // word joiner, invisible operators, bidi isolates
+         cp == 0x3164 ||                       // Hangul filler
+         (cp >= 0xFE00 && cp <= 0xFE0F) ||     // variation selectors
+         cp == 0xFEFF ||                       // BOM, zero-width no-break space
+         cp == 0xFFA0 ||                       // halfwidth Hangul filler
+         (cp >= 0xFFF0 && cp <= 0xFFF8) ||     // unassigned specials
+         (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||   // shorthand format controls
+         (cp >= 0x1D173 && cp <= 0x1D17A) ||   // musical formatting
+         (cp >= 0xE0000 && cp <= 0xE0FFF);     // tags, variation selectors supplement
+}
 
 // clang-format off
 const uint8_t kAsciiSymbol[128] = {
@@ -155,6 +180,7 @@ FoldedChar FoldAt(const unsigned char* p, const unsigned char* end) {
   const size_t len = ValidUtf8Length(p, end);
   if (len == 0) {
     FoldedChar f;
+    f.cls = CharClass::kIgnorable;
     f.invalid = true;
     return f;
   }

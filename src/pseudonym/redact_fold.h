@@ -1,7 +1,10 @@
 // Folding of UTF-8 text for the redactor: every character becomes 0, 1 or 2 symbols of a
 // 36-letter alphabet (a-z, 0-9) with case and accents removed ("É" -> e, "œ" -> oe, "ß" -> ss),
 // or a separator (spaces, punctuation, apostrophes, dashes), or a word character that matches
-// nothing (other scripts), or a combining mark (ignored, so NFD text folds like NFC text).
+// nothing (other scripts), or a combining mark (ignored, so NFD text folds like NFC text), or a
+// default-ignorable code point (soft hyphen, zero-width spaces and joiners, word joiner, BOM,
+// bidi controls, variation selectors, tags…: invisible, so the scanner removes them before
+// matching; see Matcher::FindSpans).
 #ifndef SOCLE_SRC_PSEUDONYM_REDACT_FOLD_H_
 #define SOCLE_SRC_PSEUDONYM_REDACT_FOLD_H_
 
@@ -18,6 +21,7 @@ enum class CharClass : uint8_t {
   kWord = 1,       // folds to `count` symbols
   kOther = 2,      // a letter of another script: part of a word, matches nothing
   kMark = 3,       // a combining mark: part of the current word, no symbol
+  kIgnorable = 4,  // a default-ignorable code point (Unicode's Default_Ignorable_Code_Point)
 };
 
 struct FoldedChar {
@@ -26,8 +30,12 @@ struct FoldedChar {
   uint8_t count = 0;  // symbols produced (kWord only)
   uint8_t sym[2] = {kNoSymbol, kNoSymbol};
   bool upper = false;    // an upper-case letter
-  bool invalid = false;  // an invalid UTF-8 sequence (one byte consumed, reported as separator)
+  bool invalid = false;  // an invalid UTF-8 sequence (one byte consumed, class kIgnorable)
 };
+
+// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt, Unicode 15):
+// characters a renderer shows as nothing.
+bool IsDefaultIgnorable(uint32_t cp);
 
 // ASCII: the symbol of each byte below 0x80, or kNoSymbol for separators.
 extern const uint8_t kAsciiSymbol[128];

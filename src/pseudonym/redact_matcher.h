@@ -9,6 +9,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "socle/redact.hpp"
 
 namespace socle::redact_internal {
@@ -36,6 +37,9 @@ struct Candidate {
   RedactionType type = RedactionType::kPerson;
   uint8_t priority = 0;
   uint64_t persons = 0;
+  // A person matched by an everyday word alone ("rose"), kept only when it joins a mention of
+  // the same person that is not weak (options.common_words_need_capital).
+  bool weak = false;
 };
 
 using Candidates = absl::InlinedVector<Candidate, 32>;
@@ -54,8 +58,14 @@ struct Matcher {
   std::vector<int32_t> birth_dates;
   size_t person_count = 0;
 
-  // Every finding in `text`, overlapping. Sets *invalid_utf8 when the text has invalid bytes.
-  void Collect(absl::string_view text, Candidates* candidates, bool* invalid_utf8) const;
+  // The final spans of `text` (disjoint, sorted, persons merged and numbered), in bytes of
+  // `text`. Sets *invalid_utf8 when the text has invalid bytes.
+  void FindSpans(absl::string_view text, Spans* spans, bool* invalid_utf8) const;
+  // Every finding in `text`, overlapping. `soft`: offsets where invisible characters were
+  // removed. False (findings incomplete) when `text` holds an invisible character or an
+  // invalid byte.
+  bool Collect(absl::string_view text, absl::Span<const size_t> soft,
+               Candidates* candidates) const;
   // The final spans: disjoint, sorted, persons merged and numbered.
   void Resolve(absl::string_view text, Candidates* candidates, Spans* spans) const;
 };

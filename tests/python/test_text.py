@@ -53,9 +53,14 @@ def test_redactor_reports_counts_and_batches() -> None:
 
 def test_options() -> None:
     text = "Une rose pour Rose Martin, 06 12 34 56 78"
-    assert socle.redact(text, known=KNOWN) == "Une [PERSONNE-1] pour [PERSONNE-1], [TÉLÉPHONE]"
-    capital = socle.redact(text, known=KNOWN, common_words_need_capital=True)
-    assert capital.startswith("Une rose pour [PERSONNE-1]")
+    # Precise names by default: the flower stays, the person goes.
+    assert socle.redact(text, known=KNOWN) == "Une rose pour [PERSONNE-1], [TÉLÉPHONE]"
+    assert socle.redact("vu mme rose", known=KNOWN) == "vu mme [PERSONNE-1]"
+    assert socle.redact(text, known=KNOWN, common_words_need_capital=True) == \
+        socle.redact(text, known=KNOWN)
+    # The aggressive mode, asked for explicitly.
+    aggressive = socle.redact(text, known=KNOWN, common_words_need_capital=False)
+    assert aggressive == "Une [PERSONNE-1] pour [PERSONNE-1], [TÉLÉPHONE]"
     without_phones = socle.Redactor(recognisers=socle.Recognise.ALL & ~socle.Recognise.PHONE)
     assert without_phones.redact("au 07 98 76 54 32").text == "au 07 98 76 54 32"
 

@@ -84,9 +84,17 @@ BOOST_AUTO_TEST_CASE(options_and_errors) {
   BOOST_TEST(plain.out == "Rose au [TÉLÉPHONE]");
 
   const std::string rose = WriteKnown("rose.txt", "first_name Rose\n");
+  // Precise names by default; the old flag still says the same.
+  BOOST_TEST(RunRedact("Rose a une robe rose", {"--known", rose}).out ==
+             "[PERSONNE-1] a une robe rose");
   const Run capital =
       RunRedact("Rose a une robe rose", {"--known", rose, "--common-words-need-capital"});
   BOOST_TEST(capital.out == "[PERSONNE-1] a une robe rose");
+  // The aggressive mode, asked for explicitly.
+  const Run any_case =
+      RunRedact("Rose a une robe rose", {"--known", rose, "--common-words-any-case"});
+  BOOST_TEST(any_case.code == kExitOk);
+  BOOST_TEST(any_case.out == "[PERSONNE-1] a une robe [PERSONNE-1]");
   std::remove(rose.c_str());
 }
 

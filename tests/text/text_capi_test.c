@@ -194,6 +194,29 @@ static void test_redactor(void) {
   CHECK(socle_redactor_redact(NULL, "x", 1, &out, NULL, 0, NULL) == SOCLE_E_INVALID_ARGUMENT);
   socle_redactor_free(redactor);
 
+  /* Precise names by default (NULL options): the colours stay. */
+  {
+    const char* known_colours = "first_name Rose\nname Blanc\n";
+    CHECK(socle_redactor_new_from_text(&redactor, known_colours, strlen(known_colours), NULL,
+                                       NULL) == SOCLE_OK);
+    const char* text = "Rose Blanc, robe rose, vin blanc, mme blanc";
+    CHECK(socle_redactor_redact(redactor, text, strlen(text), &out, NULL, 0, NULL) == SOCLE_OK);
+    CHECK(buffer_is(&out, "[PERSONNE-1], robe rose, vin blanc, mme [PERSONNE-1]"));
+    socle_buffer_free(&out);
+    socle_redactor_free(redactor);
+    /* The aggressive mode, asked for explicitly. */
+    socle_redactor_options* aggressive = NULL;
+    CHECK(socle_redactor_options_new(&aggressive, NULL) == SOCLE_OK);
+    CHECK(socle_redactor_options_set_common_words_need_capital(aggressive, 0, NULL) == SOCLE_OK);
+    CHECK(socle_redactor_new_from_text(&redactor, known_colours, strlen(known_colours),
+                                       aggressive, NULL) == SOCLE_OK);
+    socle_redactor_options_free(aggressive);
+    CHECK(socle_redactor_redact(redactor, text, strlen(text), &out, NULL, 0, NULL) == SOCLE_OK);
+    CHECK(buffer_is(&out, "[PERSONNE-1], robe [PERSONNE-1], vin [PERSONNE-1], mme [PERSONNE-1]"));
+    socle_buffer_free(&out);
+    socle_redactor_free(redactor);
+  }
+
   /* Options: recognisers off, common words. */
   socle_redactor_options* options = NULL;
   CHECK(socle_redactor_options_new(&options, NULL) == SOCLE_OK);

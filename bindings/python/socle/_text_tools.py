@@ -245,8 +245,11 @@ class Redactor(_Handle):
 
     `known` is a sequence of :class:`Identity` (or ``(kind, value[, person])`` tuples), or the
     text format of ``socle redact --known`` (str or bytes). `recognisers` selects the
-    :class:`Recognise` bits (all by default); with `common_words_need_capital`, a known name
-    that is an everyday word (Rose, Blanc…) is only redacted where it starts with a capital.
+    :class:`Recognise` bits (all by default). `common_words_need_capital` (True, the default)
+    gives precise names: a known name that is an everyday word (Rose, Blanc…) is redacted where
+    it is used as a name (a capital, a civility before it, another name of the person beside
+    it), not in "une rose", and no name inside a place name ("Saint-Martin-d'Hères"); False is
+    the aggressive mode, every case-insensitive match.
     Build it once per file and redact any number of notes, from any number of threads.
     """
 
@@ -254,7 +257,7 @@ class Redactor(_Handle):
 
     def __init__(self, known: KnownIdentities = (), *,
                  recognisers: int = Recognise.ALL,  # type: ignore[attr-defined]
-                 common_words_need_capital: bool = False) -> None:
+                 common_words_need_capital: bool = True) -> None:
         out_options = ffi.new("socle_redactor_options**")
         with _ErrorSlot() as slot:
             check(lib.socle_redactor_options_new(out_options, slot.pointer), slot.error)
