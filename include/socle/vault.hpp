@@ -232,7 +232,8 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // Asks the provider for a new master key version (or takes its current one when it manages
   // versions itself), then re-wraps every key of the database under it in one transaction; the
   // records are not touched. With `retire_previous`, the provider then destroys older versions
-  // (only do this when no other database still uses them).
+  // (only do this when no other database still uses them). FAILED_PRECONDITION, with nothing
+  // re-wrapped, when another process made a newer version current meanwhile (run it again).
   absl::StatusOr<RotationReport> RotateMasterKey(bool retire_previous);
 
   // Pseudonymisation master secrets (versions start at 1; the first is created by Load).
