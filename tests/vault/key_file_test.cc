@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -372,6 +374,78 @@ BOOST_AUTO_TEST_CASE(concurrent_rotations_through_two_providers_are_all_kept) {
   BOOST_REQUIRE(fresh.ok());
   BOOST_TEST((*fresh)->versions().size() == size_t{1 + 2 * kEach});
   BOOST_TEST(*(*fresh)->CurrentVersion() == uint32_t{1 + 2 * kEach});
+}
+
+// A key file provider standing for one process's view, with a hook run inside Rotate(): the
+// moment another process may act between this process's new version and its re-wrap.
+class HookedProvider final : public KeyProvider {
+ public:
+  HookedProvider(std::shared_ptr<KeyFileProvider> inner, bool can_rotate)
+      : inner_(std::move(inner)), can_rotate_(can_rotate) {}
+  std::function<void()> after_rotate;
+
+  std::string KeyId() const override { return inner_->KeyId(); }
+  absl::StatusOr<uint32_t> CurrentVersion() const override { return inner_->CurrentVersion(); }
+  absl::StatusOr<std::vector<uint8_t>> Wrap(uint32_t version, const SecretBytes& key,
+                                            absl::Span<const uint8_t> ad) const override {
+    return inner_->Wrap(version, key, ad);
+  }
+  absl::StatusOr<SecretBytes> Unwrap(uint32_t version, absl::Span<const uint8_t> wrapped,
+                                     absl::Span<const uint8_t> ad) const override {
+    return inner_->Unwrap(version, wrapped, ad);
+  }
+  absl::StatusOr<uint32_t> Rotate() override {
+    if (!can_rotate_) return MakeError(ErrorCode::kUnsupported, "rotated elsewhere");
+    auto version = inner_->Rotate();
+    if (after_rotate) after_rotate();
+    return version;
+  }
+  absl::Status RetireVersionsBefore(uint32_t version) override {
+    return inner_->RetireVersionsBefore(version);
+  }
+
+ private:
+  std::shared_ptr<KeyFileProvider> inner_;
+  bool can_rotate_;
+};
+
+// Two rotations overlap: A makes version 2; before A re-wraps, B makes version 3 and re-wraps
+// every key under it; then A re-wraps, and B retires what is older than 3. A's re-wrap must
+// refuse (its version is no longer current): before, it moved every key back under version 2,
+// which B's retirement then destroyed, and no record opened any more.
+BOOST_AUTO_TEST_CASE(an_overtaken_rotation_rewraps_nothing) {
+  TempDir dir;
+  const std::string path = dir.File("master.key");
+  const std::string db = dir.File("vault.db");
+  auto a_file = NewKeyFile(path);
+  auto b_opened = KeyFileProvider::Open(path, TestPassphrase(), FastKdf());
+  BOOST_REQUIRE(b_opened.ok());
+  std::shared_ptr<KeyFileProvider> b_file = std::move(*b_opened);
+  auto a_provider = std::make_shared<HookedProvider>(a_file, /*can_rotate=*/true);
+  auto b_provider = std::make_shared<HookedProvider>(b_file, /*can_rotate=*/false);
+  auto a = vault_testing::LoadVault(a_provider, db);
+  auto b = vault_testing::LoadVault(b_provider, db);
+  const RecordRef ref{"P-ROTATE-000042", "note", 1};
+  const auto sealed = a->Seal(ref, Bytes("a note"));
+  BOOST_REQUIRE(sealed.ok());
+
+  a_provider->after_rotate = [&] {
+    BOOST_REQUIRE(b_file->Rotate().ok());  // B: version 3
+    const auto rewrapped = b->RotateMasterKey(/*retire_previous=*/false);
+    BOOST_REQUIRE(rewrapped.ok());
+    BOOST_TEST(rewrapped->master_version == 3u);
+  };
+  const auto overtaken = a->RotateMasterKey(/*retire_previous=*/true);
+  BOOST_TEST(CodeName(overtaken.status()) == "FAILED_PRECONDITION");
+  BOOST_REQUIRE(b_file->RetireVersionsBefore(3).ok());  // B finishes its rotation
+
+  auto fresh_file = KeyFileProvider::Open(path, TestPassphrase(), FastKdf());
+  BOOST_REQUIRE(fresh_file.ok());
+  auto fresh = vault_testing::LoadVault(std::shared_ptr<KeyProvider>(std::move(*fresh_file)), db);
+  BOOST_TEST(fresh->Verify().ok());
+  const auto opened = fresh->Open(ref, *sealed);
+  BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status());
+  BOOST_TEST(AsString(*opened) == "a note");
 }
 
 // Production key files use at least libsodium's INTERACTIVE cost: a lower one is for tests.
