@@ -50,6 +50,7 @@ struct Fixture {
     dir = TempDir();
     socle::KeyFileOptions options;
     options.kdf = socle::PassphraseKdfParams::MinimumForTests();
+    options.allow_weak_kdf_for_tests = true;
     auto provider = socle::KeyFileProvider::Create(dir + "/bench.key", Passphrase(), options);
     if (!provider.ok()) std::abort();
     key_file = std::shared_ptr<socle::KeyProvider>(std::move(*provider));

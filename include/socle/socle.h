@@ -488,7 +488,9 @@ typedef struct socle_vault_options socle_vault_options;
 /* A sealed record is this many bytes longer than its plaintext. */
 #define SOCLE_VAULT_SEAL_OVERHEAD 45
 /* Argon2id parameters of a new key file: pass 0 and 0 for the default (opslimit 3, 256 MiB:
- * about 0.5 s to unlock). libsodium's minimum, 1 and 8192, is for tests only. */
+ * about 0.5 s to unlock). Parameters below libsodium's INTERACTIVE set (2 and 64 MiB) are
+ * refused (SOCLE_E_INVALID_ARGUMENT); socle_key_file_open refuses a file that uses them
+ * (SOCLE_E_FAILED_PRECONDITION). */
 #define SOCLE_KDF_OPSLIMIT_DEFAULT 0
 #define SOCLE_KDF_MEMLIMIT_DEFAULT 0
 

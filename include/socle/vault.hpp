@@ -86,7 +86,8 @@ struct SOCLE_CXX_API PassphraseKdfParams {
   static constexpr PassphraseKdfParams Moderate() { return {3, 256ull << 20}; }
   static constexpr PassphraseKdfParams Interactive() { return {2, 64ull << 20}; }
   static constexpr PassphraseKdfParams Sensitive() { return {4, 1ull << 30}; }
-  // libsodium's minimum: for tests only, never for a real key file.
+  // libsodium's minimum: for tests only, never for a real key file (it needs
+  // KeyFileOptions::allow_weak_kdf_for_tests).
   static constexpr PassphraseKdfParams MinimumForTests() { return {1, 8192}; }
 };
 
@@ -98,6 +99,11 @@ struct SOCLE_CXX_API KeyFileOptions {
   PassphraseKdfParams kdf = PassphraseKdfParams::Moderate();
   // Timestamps written into the file; nullptr means Clock::Real().
   const Clock* clock = nullptr;
+  // For tests and benchmarks only: accept Argon2id parameters below libsodium's INTERACTIVE set
+  // (opslimit 2, 64 MiB), such as MinimumForTests(), in Create, Open and ChangePassphrase.
+  // Without it, Create and ChangePassphrase refuse them (INVALID_ARGUMENT) and Open refuses a
+  // file that uses them (FAILED_PRECONDITION): one guess at such a file costs microseconds.
+  bool allow_weak_kdf_for_tests = false;
 };
 
 // The embedded default provider: master key versions in a file encrypted under a key derived
@@ -107,8 +113,17 @@ struct SOCLE_CXX_API KeyFileOptions {
 // secret in clear. A wrong passphrase and a damaged file are the same VERIFICATION_FAILED.
 // Wrap/Unwrap use XChaCha20-Poly1305 under the master key version named.
 //
-// Thread safety: safe for concurrent use. Rotate, RetireVersionsBefore and ChangePassphrase
-// rewrite the file; do not let two processes rewrite the same key file at once.
+// Several processes may use one key file. Rotate, RetireVersionsBefore and ChangePassphrase
+// hold an advisory lock (flock on "<path>.lock", created beside the file with mode 0600) while
+// they re-read the file, change it and write it back, so none loses another's change. A
+// provider reads the file again when it changed on disk (one stat() per call) before
+// CurrentVersion and Wrap, and when Unwrap is asked for a version it does not hold: it never
+// wraps under a version another process retired (NOT_FOUND). After another process changed the
+// passphrase, this provider cannot read the file any more: CurrentVersion, Wrap and every
+// rewrite fail with FAILED_PRECONDITION (open the file again with the new passphrase), while
+// Unwrap keeps working with the versions it holds. Local file systems only (flock).
+//
+// Thread safety: safe for concurrent use.
 class SOCLE_CXX_API KeyFileProvider final : public KeyProvider {
  public:
   // Creates a new key file at `path` (ALREADY_EXISTS if there is one) with a random key id and
@@ -136,9 +151,9 @@ class SOCLE_CXX_API KeyFileProvider final : public KeyProvider {
   // Re-protects the file under a new passphrase, a new salt and `kdf` (the master keys do not
   // change, so no database needs re-wrapping).
   absl::Status ChangePassphrase(const SecretBytes& new_passphrase, const PassphraseKdfParams& kdf);
-  // The Argon2id parameters stored in the file.
+  // The Argon2id parameters stored in the file (as last read or written by this provider).
   PassphraseKdfParams kdf_params() const;
-  // The versions the file holds, oldest first.
+  // The versions the file holds, oldest first (as last read or written by this provider).
   std::vector<uint32_t> versions() const;
   const std::string& path() const;
 
@@ -217,7 +232,8 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // Asks the provider for a new master key version (or takes its current one when it manages
   // versions itself), then re-wraps every key of the database under it in one transaction; the
   // records are not touched. With `retire_previous`, the provider then destroys older versions
-  // (only do this when no other database still uses them).
+  // (only do this when no other database still uses them). FAILED_PRECONDITION, with nothing
+  // re-wrapped, when another process made a newer version current meanwhile (run it again).
   absl::StatusOr<RotationReport> RotateMasterKey(bool retire_previous);
 
   // Pseudonymisation master secrets (versions start at 1; the first is created by Load).

@@ -163,6 +163,23 @@ struct Vault::State {
                           Ad(kind, master_version, row_tenant, subject, subject_version));
   }
 
+  // Called inside the write transaction (BEGIN IMMEDIATE) that stores a key wrapped under
+  // `master_version`: when the provider's current version moved on since, wraps again under
+  // the new one. A rotation in another process either made its version current before this
+  // check, or re-wraps after this transaction commits (it waits for the write lock), so no
+  // stored key stays under a version it then retires.
+  absl::Status WrapAgainIfRotated(KeyKind kind, uint32_t& master_version,
+                                  absl::string_view row_tenant, absl::Span<const uint8_t> subject,
+                                  uint32_t subject_version, const SecretBytes& key,
+                                  std::vector<uint8_t>& wrapped) const {
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t now_version, provider->CurrentVersion());
+    if (now_version == master_version) return absl::OkStatus();
+    master_version = now_version;
+    SOCLE_ASSIGN_OR_RETURN(wrapped,
+                           Wrap(kind, master_version, row_tenant, subject, subject_version, key));
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<SecretBytes> Unwrap(KeyKind kind, uint32_t master_version,
                                      absl::string_view row_tenant,
                                      absl::Span<const uint8_t> subject, uint32_t subject_version,
@@ -300,10 +317,12 @@ absl::Status Vault::State::LoadTenantKey() {
       }
     }
     SecretBytes key = SecretBytes::Random(kVaultKeyBytes);
-    SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, provider->CurrentVersion());
-    SOCLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> wrapped,
+    SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped,
                            Wrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key));
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_RETURN_IF_ERROR(
+        WrapAgainIfRotated(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key, wrapped));
     SOCLE_ASSIGN_OR_RETURN(auto insert,
                            db->Prepare("INSERT INTO tenant_keys (tenant, master_version, wrapped, "
                                        "created_at) VALUES (?1, ?2, ?3, ?4) "
@@ -334,10 +353,12 @@ absl::Status Vault::State::EnsurePseudonymSecret() {
   }
   if (current == 0) {
     const SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
-    SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, provider->CurrentVersion());
-    SOCLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> wrapped,
+    SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped,
                            Wrap(KeyKind::kPseudonymSecret, master_version, tenant, {}, 1, secret));
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPseudonymSecret, master_version, tenant, {},
+                                             1, secret, wrapped));
     {
       StatementUse use(*insert_pseudonym);
       SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
@@ -411,15 +432,11 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     bool inserted = false;
     {
       std::lock_guard lock(db_mu);
-      // Rotation and retirement run under db_mu: if one committed since we wrapped, wrap
-      // again under the version every other key now uses.
-      SOCLE_ASSIGN_OR_RETURN(const uint32_t now_version, provider->CurrentVersion());
-      if (now_version != master_version) {
-        master_version = now_version;
-        SOCLE_ASSIGN_OR_RETURN(wrapped, Wrap(KeyKind::kPersonData, master_version, tenant, tag,
-                                             entry->version, entry->key));
-      }
       SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+      // If a rotation (of this process or another) moved on since we wrapped, wrap again
+      // under the version every other key now uses.
+      SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPersonData, master_version, tenant, tag,
+                                               entry->version, entry->key, wrapped));
       {
         StatementUse use(*insert_person);
         SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
@@ -445,6 +462,14 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
 absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
   size_t total = 0;
   SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+  // Another process may have rotated again since `target` was made: re-wrapping its keys back
+  // under `target` would leave them under a version its retirement then destroys.
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, provider->CurrentVersion());
+  if (current != target) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "another rotation made master key version " + std::to_string(current) +
+                         " current meanwhile: run the rotation again");
+  }
   for (const KeyTable& table : kKeyTables) {
     const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " + table.name +
                                    " WHERE master_version != ?1 LIMIT " +
@@ -655,11 +680,13 @@ absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
   }
   const uint32_t version = newest + 1;
   const SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, state_->provider->CurrentVersion());
+  SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, state_->provider->CurrentVersion());
   SOCLE_ASSIGN_OR_RETURN(
-      const std::vector<uint8_t> wrapped,
+      std::vector<uint8_t> wrapped,
       state_->Wrap(KeyKind::kPseudonymSecret, master_version, state_->tenant, {}, version, secret));
   SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+  SOCLE_RETURN_IF_ERROR(state_->WrapAgainIfRotated(KeyKind::kPseudonymSecret, master_version,
+                                                   state_->tenant, {}, version, secret, wrapped));
   {
     StatementUse use(*state_->insert_pseudonym);
     SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
+import shutil
 from typing import Dict, List, Tuple
 
 import pytest
@@ -14,13 +15,22 @@ import pytest
 import socle
 
 PASSPHRASE = b"correct horse battery staple"
-FAST = {"opslimit": 1, "memlimit": 8192}  # libsodium's minimum Argon2id cost: tests only
+# libsodium's INTERACTIVE Argon2id cost: the cheapest key files may use outside C++ tests.
+FAST = {"opslimit": 2, "memlimit": 64 << 20}
+
+
+@pytest.fixture(scope="session")
+def _key_file_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "master.key"
+    socle.KeyProvider.create_key_file(path, PASSPHRASE, **FAST).close()
+    return path
 
 
 @pytest.fixture
-def key_file(tmp_path: Path) -> Path:
+def key_file(_key_file_template: Path, tmp_path: Path) -> Path:
+    """A copy of one key file made once per session (each Argon2id run costs about 0.1 s)."""
     path = tmp_path / "master.key"
-    socle.KeyProvider.create_key_file(path, PASSPHRASE, **FAST).close()
+    shutil.copyfile(_key_file_template, path)
     return path
 
 
@@ -176,3 +186,28 @@ def test_pseudonyms_from_the_vault(vault: socle.Vault, examples_dir: Path) -> No
     assert research[0] != research[1] and research[0].startswith("P0001")
     assert (first.pseudonyms("stats_abs", ["usager-1"])
             != first.pseudonyms("stats_abs", ["usager-1"]))
+
+
+class _NoCopy(bytearray):
+    """A passphrase that fails the test if the binding copies it into an unwipeable bytes."""
+
+    def __bytes__(self) -> bytes:
+        raise AssertionError("the passphrase was copied into a bytes object")
+
+
+def test_a_bytearray_passphrase_reaches_c_without_a_copy(key_file: Path, tmp_path: Path) -> None:
+    passphrase = _NoCopy(PASSPHRASE)
+    with socle.KeyProvider.open_key_file(key_file, passphrase) as provider:
+        provider.change_passphrase(_NoCopy(b"another long passphrase"), **FAST)
+    socle.KeyProvider.create_key_file(tmp_path / "new.key", _NoCopy(PASSPHRASE), **FAST).close()
+    socle.KeyProvider.open_key_file(key_file, "another long passphrase").close()
+    # Wiping the caller's bytearray is the caller's job, and it still holds the passphrase.
+    assert bytes(bytearray(passphrase)) == PASSPHRASE
+
+
+def test_argon2id_below_the_interactive_cost_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(socle.InvalidArgumentError) as raised:
+        socle.KeyProvider.create_key_file(tmp_path / "weak.key", PASSPHRASE, opslimit=1,
+                                          memlimit=8192)
+    assert "for tests only" in str(raised.value)
+    assert not (tmp_path / "weak.key").exists()

@@ -21,7 +21,7 @@ using vault_testing::Bytes;
 using vault_testing::CodeName;
 using vault_testing::FileMode;
 using vault_testing::LoadVault;
-using vault_testing::NewKeyFile;
+using vault_testing::NewInteractiveKeyFile;
 using vault_testing::TempDir;
 using vault_testing::TestPassphrase;
 
@@ -52,8 +52,8 @@ BOOST_AUTO_TEST_CASE(init_uses_the_default_argon2id_cost) {
   BOOST_TEST(run.out.find("init passphrase") == std::string::npos);
   BOOST_TEST(FileMode(key) == 0600u);
   BOOST_TEST(FileMode(db) == 0600u);
-  auto provider =
-      KeyFileProvider::Open(key, SecretBytes(absl::string_view("init passphrase, quite long")));
+  auto provider = KeyFileProvider::Open(
+      key, SecretBytes(absl::string_view("init passphrase, quite long")), vault_testing::FastKdf());
   BOOST_REQUIRE(provider.ok());
   BOOST_TEST((*provider)->kdf_params().opslimit == PassphraseKdfParams::Moderate().opslimit);
   BOOST_TEST((*provider)->kdf_params().memlimit_bytes ==
@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(rotate_and_shred) {
   std::vector<uint8_t> sealed;
   const RecordRef ref{"P-CLI-000123", "note-1", 1};
   {
-    auto vault = LoadVault(NewKeyFile(key), db, "ccas-lyon");
+    auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-lyon");
     sealed = *vault->Seal(ref, Bytes("note"));
   }
   const std::string pass(TestPassphrase().view());
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(rotate_and_shred) {
   BOOST_TEST(twice.err.find("NOT_FOUND") != std::string::npos);
   BOOST_TEST(twice.err.find("P-CLI-000123") == std::string::npos);
 
-  auto provider = KeyFileProvider::Open(key, TestPassphrase());
+  auto provider = KeyFileProvider::Open(key, TestPassphrase(), vault_testing::FastKdf());
   BOOST_REQUIRE(provider.ok());
   auto vault = LoadVault(std::shared_ptr<KeyProvider>(std::move(*provider)), db, "ccas-lyon");
   BOOST_TEST(CodeName(vault->Open(ref, sealed).status()) == "NOT_FOUND");
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(wrong_passphrase_and_usage_errors) {
   TempDir dir;
   const std::string key = dir.File("master.key");
   const std::string db = dir.File("vault.db");
-  { LoadVault(NewKeyFile(key), db); }
+  { LoadVault(NewInteractiveKeyFile(key), db); }
   const Run wrong = Keys({"rotate", "--key-file", key, "--db", db}, "not the passphrase!");
   BOOST_TEST(wrong.code == cli::kExitInvalidInput);
   BOOST_TEST(wrong.err.find("VERIFICATION_FAILED") != std::string::npos);
@@ -123,6 +123,16 @@ BOOST_AUTO_TEST_CASE(wrong_passphrase_and_usage_errors) {
   BOOST_TEST(Keys({"init", "--key-file", dir.File("k2"), "--db", db, "--kdf", "weak"}, "x").code ==
              cli::kExitUsage);
   BOOST_TEST(Keys({}, "x").code == cli::kExitUsage);
+
+  // A key file at libsodium's minimum Argon2id cost is for tests only: the CLI refuses it
+  // before trying the passphrase.
+  const std::string weak = dir.File("weak.key");
+  vault_testing::NewKeyFile(weak);
+  const Run refused = Keys({"rotate", "--key-file", weak, "--db", dir.File("weak.db")},
+                           std::string(TestPassphrase().view()));
+  BOOST_TEST(refused.code != cli::kExitOk);
+  BOOST_TEST(refused.err.find("FAILED_PRECONDITION") != std::string::npos, refused.err);
+  BOOST_TEST(refused.err.find("for tests only") != std::string::npos, refused.err);
   BOOST_TEST(Keys({"help"}, "x").code == cli::kExitOk);
 }
 

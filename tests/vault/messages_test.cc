@@ -48,10 +48,13 @@ BOOST_AUTO_TEST_CASE(no_error_message_carries_a_secret_or_an_identifier) {
   collect(KeyFileProvider::Create(dir.File("short.key"), SecretBytes(absl::string_view("Zy9-P")),
                                   FastKdf())
               .status());
-  collect(KeyFileProvider::Open(key_path, SecretBytes(kWrongPassphrase)).status());
-  collect(KeyFileProvider::Open(dir.File("missing.key"), passphrase).status());
+  collect(KeyFileProvider::Open(key_path, SecretBytes(kWrongPassphrase), vault_testing::FastKdf())
+              .status());
+  collect(KeyFileProvider::Open(dir.File("missing.key"), passphrase, vault_testing::FastKdf())
+              .status());
   WriteFileBytes(dir.File("junk.key"), Bytes("SOCLEKEY\xff\xff\xff"));
-  collect(KeyFileProvider::Open(dir.File("junk.key"), passphrase).status());
+  collect(
+      KeyFileProvider::Open(dir.File("junk.key"), passphrase, vault_testing::FastKdf()).status());
   collect(provider->RetireVersionsBefore(99));
   collect(provider->ChangePassphrase(SecretBytes(absl::string_view("Zy9-P")),
                                      PassphraseKdfParams::MinimumForTests()));

@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(rotation_rewraps_every_key_without_touching_the_data) {
   CheckAllOpen(*vault, sealed);
   paris.reset();
   vault.reset();
-  auto reopened = KeyFileProvider::Open(dir.File("k"), TestPassphrase());
+  auto reopened = KeyFileProvider::Open(dir.File("k"), TestPassphrase(), vault_testing::FastKdf());
   BOOST_REQUIRE(reopened.ok());
   auto fresh = LoadVault(std::shared_ptr<KeyProvider>(std::move(*reopened)), db);
   CheckAllOpen(*fresh, sealed);

@@ -114,11 +114,22 @@ inline const SecretBytes& TestPassphrase() {
 inline KeyFileOptions FastKdf() {
   KeyFileOptions o;
   o.kdf = PassphraseKdfParams::MinimumForTests();
+  o.allow_weak_kdf_for_tests = true;
   return o;
 }
 
 inline std::shared_ptr<KeyFileProvider> NewKeyFile(const std::string& path) {
   auto provider = KeyFileProvider::Create(path, TestPassphrase(), FastKdf());
+  BOOST_REQUIRE_MESSAGE(provider.ok(), provider.status().ToString());
+  return std::shared_ptr<KeyFileProvider>(std::move(*provider));
+}
+
+// A key file at libsodium's INTERACTIVE cost (about 0.1 s per unlock): the cheapest that code
+// without allow_weak_kdf_for_tests (the CLI, the C ABI, other processes) opens.
+inline std::shared_ptr<KeyFileProvider> NewInteractiveKeyFile(const std::string& path) {
+  KeyFileOptions options;
+  options.kdf = PassphraseKdfParams::Interactive();
+  auto provider = KeyFileProvider::Create(path, TestPassphrase(), options);
   BOOST_REQUIRE_MESSAGE(provider.ok(), provider.status().ToString());
   return std::shared_ptr<KeyFileProvider>(std::move(*provider));
 }

@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(records_open_after_a_restart_with_the_passphrase) {
     auto vault = LoadVault(NewKeyFile(dir.File("k")), dir.File("v.db"));
     sealed = *vault->Seal(ref, Bytes(kNote));
   }
-  auto provider = KeyFileProvider::Open(dir.File("k"), TestPassphrase());
+  auto provider = KeyFileProvider::Open(dir.File("k"), TestPassphrase(), vault_testing::FastKdf());
   BOOST_REQUIRE(provider.ok());
   auto vault = LoadVault(std::shared_ptr<KeyProvider>(std::move(*provider)), dir.File("v.db"));
   const auto opened = vault->Open(ref, sealed);

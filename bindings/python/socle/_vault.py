@@ -4,8 +4,9 @@ of socle.h; docs/keys.md). Re-exported by ``socle``: use ``socle.Vault``, ``socl
 
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import Error, IoError, _c_string, _ErrorSlot, _Handle, _take, _text, check
 from ._native import ffi, lib
@@ -27,6 +28,27 @@ def _data(value: Bytes, what: str) -> bytes:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
     raise TypeError(f"{what} must be bytes or str, not {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def _passphrase(value: Bytes) -> Iterator[Any]:
+    """A passphrase as a C buffer for the duration of one call. ``bytes``, ``bytearray`` and
+    ``memoryview`` are passed without a copy (cffi ``from_buffer``), so a ``bytearray`` stays the
+    only copy in Python and its owner can wipe it; a ``str`` is encoded into a ``bytearray`` that
+    is wiped when the call returns (the ``str`` itself cannot be wiped)."""
+    owned: Optional[bytearray] = None
+    if isinstance(value, str):
+        owned = bytearray(value, "utf-8")
+        buffer: Any = owned
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        buffer = value
+    else:
+        raise TypeError(f"passphrase must be bytes or str, not {type(value).__name__}")
+    try:
+        yield ffi.from_buffer(buffer)
+    finally:
+        if owned is not None:
+            owned[:] = bytes(len(owned))  # same length: overwritten in place
 
 
 def _error_code(exception: BaseException) -> int:
@@ -53,7 +75,8 @@ class KeyProvider(_Handle):
 
     A :class:`Vault` keeps its own reference to the provider: closing the provider after opening
     the vault is fine. Passphrases are copied by socle and wiped there; Python's own ``bytes``
-    cannot be wiped, so prefer a ``bytearray`` you clear yourself.
+    cannot be wiped, so prefer a ``bytearray`` you clear yourself: it is handed to socle without
+    a copy.
     """
 
     __slots__ = ()
@@ -72,12 +95,11 @@ class KeyProvider(_Handle):
                         memlimit: int = 0) -> "KeyProvider":
         """Creates a new key file at `path` (mode 0600; :class:`AlreadyExistsError` if present)
         holding master key version 1. `opslimit` and `memlimit` (bytes) are the Argon2id cost;
-        0 and 0 give the default (about 0.5 s to unlock); libsodium's minimum, 1 and 8192, is
-        for tests only."""
-        secret = ffi.from_buffer(_data(passphrase, "passphrase"))
+        0 and 0 give the default (about 0.5 s to unlock); anything below libsodium's INTERACTIVE
+        set (2 and 64 MiB) is refused (:class:`InvalidArgumentError`)."""
         out = ffi.new("socle_key_provider**")
         encoded = _c_string(path, "path")
-        with _ErrorSlot() as slot:
+        with _passphrase(passphrase) as secret, _ErrorSlot() as slot:
             try:
                 check(lib.socle_key_file_create(out, encoded, secret, len(secret), opslimit,
                                                 memlimit, slot.pointer), slot.error)
@@ -91,10 +113,9 @@ class KeyProvider(_Handle):
         """Opens and unlocks a key file (its stored Argon2id cost is paid here).
         :class:`VerificationFailedError` for a wrong passphrase or an altered file,
         :class:`ParseError` for a file that is not a key file."""
-        secret = ffi.from_buffer(_data(passphrase, "passphrase"))
         out = ffi.new("socle_key_provider**")
         encoded = _c_string(path, "path")
-        with _ErrorSlot() as slot:
+        with _passphrase(passphrase) as secret, _ErrorSlot() as slot:
             try:
                 check(lib.socle_key_file_open(out, encoded, secret, len(secret), slot.pointer),
                       slot.error)
@@ -106,8 +127,7 @@ class KeyProvider(_Handle):
     def change_passphrase(self, new_passphrase: Bytes, *, opslimit: int = 0,
                           memlimit: int = 0) -> None:
         """Re-protects the key file under a new passphrase (the master keys do not change)."""
-        secret = ffi.from_buffer(_data(new_passphrase, "passphrase"))
-        with _ErrorSlot() as slot:
+        with _passphrase(new_passphrase) as secret, _ErrorSlot() as slot:
             check(lib.socle_key_file_change_passphrase(self._live(), secret, len(secret),
                                                        opslimit, memlimit, slot.pointer),
                   slot.error)

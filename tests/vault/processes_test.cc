@@ -1,0 +1,151 @@
+// Several processes on one key file and one vault database: a long-lived service seals and
+// opens (process_helper service) while operators run `socle keys rotate` (with and without
+// retirement), `socle keys shred`, and a change of passphrase (process_helper passphrase).
+// Afterwards a fresh process passes Vault::Verify and opens every acknowledged record, and the
+// shredded person's record does not open (process_helper verify).
+//
+// Before the key file was locked and re-read, this failed: the service kept wrapping new
+// persons under the version `rotate` retired, and its view of the key file was never updated.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_util.h"
+
+namespace socle {
+namespace {
+
+using vault_testing::Bytes;
+using vault_testing::Hex;
+using vault_testing::LoadVault;
+using vault_testing::NewInteractiveKeyFile;
+using vault_testing::TempDir;
+using vault_testing::TestPassphrase;
+
+// Runs `argv` with SOCLE_PASSPHRASE set (empty: unset) and returns its pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& passphrase) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (passphrase.empty()) {
+      unsetenv("SOCLE_PASSPHRASE");
+    } else {
+      setenv("SOCLE_PASSPHRASE", passphrase.c_str(), 1);
+    }
+    const int null_in = open("/dev/null", O_RDONLY);
+    dup2(null_in, STDIN_FILENO);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  BOOST_REQUIRE(waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int Run(const std::vector<std::string>& argv, const std::string& passphrase = "") {
+  return Wait(Spawn(argv, passphrase));
+}
+
+size_t Lines(const std::string& path) {
+  const std::vector<uint8_t> bytes = vault_testing::ReadFileBytes(path);
+  return static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+}
+
+// Waits until the service acknowledged `more` records beyond what it had, so that every
+// operator command below really overlaps with its seals and opens. No time limit here: the
+// CTest timeout bounds a service that stopped making progress.
+void WaitForProgress(const std::string& log, size_t more, pid_t service) {
+  const size_t target = Lines(log) + more;
+  while (Lines(log) < target) {
+    int status = 0;
+    BOOST_REQUIRE_MESSAGE(waitpid(service, &status, WNOHANG) == 0, "the service stopped early");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  vault_testing::WriteFileBytes(path, Bytes(text));
+}
+
+BOOST_AUTO_TEST_SUITE(processes)
+
+BOOST_AUTO_TEST_CASE(service_keeps_working_while_operators_rotate_shred_and_change_passphrase) {
+  TempDir dir;
+  const std::string key = dir.File("master.key");
+  const std::string db = dir.File("vault.db");
+  const std::string log = dir.File("acknowledged.log");
+  const std::string stop = dir.File("stop");
+  const std::string passfile = dir.File("passphrase");
+  const std::string newpassfile = dir.File("new-passphrase");
+  const std::string first(TestPassphrase().view());
+  const std::string second = "a second passphrase, for the processes test";
+  const std::string cli = SOCLE_CLI_PATH;
+  const std::string helper = SOCLE_PROCESS_HELPER_PATH;
+  const std::string tenant = "--tenant=ccas-processes";
+
+  // A person the operator will shred, sealed before the service starts.
+  std::vector<uint8_t> shredded_record;
+  {
+    auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-processes");
+    auto sealed = vault->Seal(RecordRef{"P-SHRED", "before", 1}, Bytes("to be forgotten"));
+    BOOST_REQUIRE(sealed.ok());
+    shredded_record = *sealed;
+  }
+  WriteText(passfile, first);
+  WriteText(newpassfile, second);
+
+  const pid_t service = Spawn({helper, "service", key, db, passfile, log, stop}, "");
+  WaitForProgress(log, 20, service);
+  BOOST_TEST(Run({cli, "keys", "rotate", "--key-file", key, "--db", db, tenant}, first) == 0);
+  WaitForProgress(log, 20, service);
+  BOOST_TEST(Run({cli, "keys", "rotate", "--key-file", key, "--db", db, tenant, "--keep-old"},
+                 first) == 0);
+  WaitForProgress(log, 20, service);
+  BOOST_TEST(
+      Run({cli, "keys", "shred", "--key-file", key, "--db", db, tenant, "--person", "P-SHRED"},
+          first) == 0);
+  WaitForProgress(log, 20, service);
+  // The service reads the new passphrase from `passfile` when it finds the key file
+  // re-protected: write it there first, as an operator would update the service's secret.
+  WriteText(passfile, second);
+  BOOST_TEST(Run({helper, "passphrase", key, dir.File("old-passphrase-unused"), newpassfile}) !=
+             0);  // a missing passphrase file: refused, nothing changes
+  WriteText(dir.File("old-passphrase"), first);
+  BOOST_TEST(Run({helper, "passphrase", key, dir.File("old-passphrase"), newpassfile}) == 0);
+  WaitForProgress(log, 20, service);
+  BOOST_TEST(Run({cli, "keys", "rotate", "--key-file", key, "--db", db, tenant}, second) == 0);
+  WaitForProgress(log, 20, service);
+  // Two operators at once: each rotation either completes or refuses (another rotation made a
+  // newer version current); neither loses the other's version.
+  const pid_t one = Spawn({cli, "keys", "rotate", "--key-file", key, "--db", db, tenant}, second);
+  const pid_t two =
+      Spawn({cli, "keys", "rotate", "--key-file", key, "--db", db, tenant, "--keep-old"}, second);
+  const int one_exit = Wait(one);
+  const int two_exit = Wait(two);
+  BOOST_TEST((one_exit == 0 || two_exit == 0));
+  WaitForProgress(log, 20, service);
+
+  WriteText(stop, "");
+  BOOST_TEST(Wait(service) == 0);
+  BOOST_TEST(Run({helper, "verify", key, db, passfile, log, "P-SHRED", Hex(shredded_record)}) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace socle
