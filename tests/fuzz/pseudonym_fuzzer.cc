@@ -1,0 +1,134 @@
+// libFuzzer target for the pseudonym and token text forms (socle/pseudonym.hpp,
+// src/pseudonym/text_form.h, src/pseudonym/token.h): any bytes go through Pseudonym::Parse, the
+// base64url decoder, TokenTextVersion and the privileged reversal of a Pseudonymizer over the
+// test secrets, which must never crash and must agree with each other.
+//
+// Contracts checked (abort on failure):
+//   - a text Pseudonym::Parse accepts is 27 characters, of a version 1..9999, and prints back
+//     as itself (one text per pseudonym);
+//   - a text DecodeBase64Url accepts encodes back to itself;
+//   - TokenTextVersion names a version only for a 'K' text of a token length;
+//   - ReverseToken of any bytes is VERIFICATION_FAILED (or FAILED_PRECONDITION for the retired
+//     version 1), or releases an identifier whose token is exactly the input;
+//   - no error message repeats the input.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "pseudonym/text_form.h"
+#include "pseudonym/token.h"
+#include "socle/clock.hpp"
+#include "socle/error.hpp"
+#include "socle/policy.hpp"
+#include "socle/pseudonym.hpp"
+
+namespace {
+
+[[noreturn]] void Broken(const char* contract) {
+  std::fprintf(stderr, "pseudonym_fuzzer: contract broken: %s\n", contract);
+  std::abort();
+}
+
+void Check(bool ok, const char* contract) {
+  if (!ok) Broken(contract);
+}
+
+void CheckMessage(const absl::Status& status, absl::string_view input) {
+  if (input.size() >= 8) {
+    Check(status.message().find(input) == absl::string_view::npos, "a message quotes the input");
+  }
+}
+
+socle::SecretBytes Master(uint32_t v) {
+  std::vector<uint8_t> b(32);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(32 * (v - 1) + i);
+  return socle::SecretBytes(b.data(), b.size());
+}
+
+struct State {
+  socle::FakeClock clock{absl::FromUnixSeconds(1767225600)};
+  std::unique_ptr<socle::Pseudonymizer> pseudonymizer;
+};
+
+State& Get() {
+  static State* state = [] {
+    auto* s = new State();
+    auto policy = socle::Policy::LoadFile(SOCLE_FUZZ_PSEUDONYM_POLICY);
+    Check(policy.ok(), "the test policy loads");
+    socle::FixedPseudonymSecrets secrets;
+    for (uint32_t v = 1; v <= 2; ++v) Check(secrets.Add(v, Master(v)).ok(), "secrets");
+    socle::PseudonymizerOptions options;
+    options.retired_through = 1;  // version 1 tokens reach the retirement check
+    options.reversal.capacity = 100000;
+    options.reversal.clock = &s->clock;
+    options.reversal.hook = [](const socle::ReversalEvent&) { return absl::OkStatus(); };
+    auto p = socle::Pseudonymizer::Create(*policy, secrets, std::move(options));
+    Check(p.ok(), "the pseudonymizer is created");
+    s->pseudonymizer = *std::move(p);
+    return s;
+  }();
+  return *state;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const absl::string_view input(reinterpret_cast<const char*>(data), size);
+  State& state = Get();
+  namespace pi = socle::pseudonym_internal;
+
+  // Pseudonyms.
+  auto parsed = socle::Pseudonym::Parse(input);
+  if (parsed.ok()) {
+    Check(size == socle::kPseudonymTextLength, "a parsed pseudonym is 27 characters");
+    Check(parsed->version >= 1 && parsed->version <= socle::kMaxPseudonymVersion,
+          "a parsed version is 1 to 9999");
+    Check(parsed->ToText() == input, "a parsed pseudonym prints back as itself");
+  } else {
+    Check(socle::ErrorCodeOf(parsed.status()) == socle::ErrorCode::kParse, "Parse fails as PARSE");
+    CheckMessage(parsed.status(), input);
+  }
+
+  // Base64url bodies: any length that some byte count encodes to.
+  for (size_t n = 0; n <= size; ++n) {
+    if (pi::Base64UrlLength(n) != size) continue;
+    std::vector<uint8_t> bytes(n);
+    if (pi::DecodeBase64Url(input, absl::MakeSpan(bytes))) {
+      std::string again(size, '\0');
+      pi::EncodeBase64Url(bytes, again.data());
+      Check(again == input, "decoded base64url encodes back to itself");
+    }
+  }
+
+  // Tokens.
+  const uint32_t version = pi::TokenTextVersion(input);
+  if (version != 0) {
+    Check(!input.empty() && input[0] == pi::kTokenTag, "a token text starts with K");
+    bool token_length = false;
+    for (size_t n = 1; n <= socle::kMaxTokenIdentifierBytes; ++n) {
+      token_length = token_length || socle::TokenTextLength(n) == size;
+    }
+    Check(token_length, "a token version is read only from a token of a valid length");
+  }
+  state.clock.Advance(absl::Hours(3));  // never throttled: the rate limit is not under test
+  auto identifier = state.pseudonymizer->ReverseToken(
+      socle::ReversalRequest{"agent-fuzz", "dpo", "fuzzing", "suivi"}, input);
+  if (identifier.ok()) {
+    Check(version == 2, "only a current-version token reverses");
+    auto again = state.pseudonymizer->CreateToken("suivi", identifier->view());
+    Check(again.ok() && *again == input, "a reversed token is exactly the token of its identifier");
+  } else {
+    const socle::ErrorCode code = socle::ErrorCodeOf(identifier.status());
+    Check(code == socle::ErrorCode::kVerificationFailed ||
+              (code == socle::ErrorCode::kFailedPrecondition && version == 1),
+          "a bad token fails verification (or names the retired version)");
+    CheckMessage(identifier.status(), input);
+  }
+  return 0;
+}
