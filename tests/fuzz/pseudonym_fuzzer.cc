@@ -51,6 +51,83 @@ socle::SecretBytes Master(uint32_t v) {
   return socle::SecretBytes(b.data(), b.size());
 }
 
+// tests/pseudonym/policy.textproto, embedded so that the target needs no file at run time.
+constexpr char kPolicy[] = R"policy(# The policy of socle's pseudonymisation tests: one domain of each kind (and one whose kind is
+# left out, which means TRANSACTION), two PERSON domains to show they do not link, and roles
+# with and without the PSEUDONYM_REVERSAL capability.
+format_version: 1
+id: "ccas_pseudo"
+revision: "test"
+controller {
+  name: "CCAS d'Essai"
+  contact: "ccas@essai.example"
+  public_authority: true
+}
+dpo {
+  name: "Délégué mutualisé"
+  contact: "dpd@cdg.example"
+}
+data_categories { id: "administrative" label: "Identité et coordonnées" sensitivity: ORDINARY }
+data_categories { id: "health" label: "Santé déclarée" sensitivity: SPECIAL_CATEGORY }
+person_categories { id: "personne_accompagnee" label: "Personnes accompagnées" }
+activities {
+  id: "accompagnement_social"
+  name: "Accompagnement social"
+  purpose: "Évaluer la situation et accompagner les personnes"
+  purpose_kind: SOCIAL_SUPPORT
+  legal_basis: PUBLIC_TASK
+  legal_basis_reference: "CASF L.123-5"
+  public_task: true
+  special_category_conditions: HEALTH_OR_SOCIAL_CARE
+  data_categories: ["administrative", "health"]
+  person_categories: ["personne_accompagnee"]
+  recipients { name: "Travailleurs sociaux du CCAS" kind: INTERNAL }
+  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON active_months: 24 end_action: DELETE }
+  retention { data_category: "health" start: LAST_CONTACT_FROM_PERSON active_months: 24 end_action: DELETE }
+  security_measures: "Authentification forte"
+  dpia_reference: "AIPD-ESSAI-1"
+}
+roles { id: "ass" label: "Assistant de service social" secrecy: BY_PROFESSION secrecy_reference: "CASF L.411-3" referent: true capabilities: [REVIEWER] }
+roles { id: "secretaire" label: "Secrétaire d'accueil" secrecy: SECRECY_NONE }
+roles { id: "dpo" label: "Délégué à la protection des données" secrecy: BY_MISSION secrecy_reference: "RGPD art. 38(5)" capabilities: [DPO_ROLE, PSEUDONYM_REVERSAL] }
+habilitations { role: "ass" actions: [READ, WRITE, SHARE] data_categories: ["administrative", "health"] }
+habilitations { role: "secretaire" actions: [READ] data_categories: ["administrative"] }
+sharing_rules { id: "equipe" basis: CSP_L1110_4_III_TEAM data_categories: ["health"] recipient_roles: ["ass"] }
+masking { mode: SIGNALLED referent_keeps_access: true }
+break_glass {
+  enabled: true
+  max_duration_minutes: 240
+  reason_codes { id: "danger" label: "Danger grave et imminent" }
+  reviewer_roles: ["ass"]
+  allowed_roles: ["ass"]
+}
+pseudonym_domains {
+  id: "suivi"
+  kind: PERSON
+  recipient: "Observatoire social"
+  activity: "accompagnement_social"
+  linkage_justification: "Suivi longitudinal des parcours"
+}
+pseudonym_domains {
+  id: "recherche"
+  kind: PERSON
+  recipient: "Laboratoire partenaire"
+  activity: "accompagnement_social"
+  linkage_justification: "Étude en plusieurs vagues"
+}
+pseudonym_domains {
+  id: "evaluation"
+  kind: RELATIONSHIP
+  recipient: "Service évaluation"
+  activity: "accompagnement_social"
+  linkage_justification: "Évaluation par dispositif"
+}
+pseudonym_domains { id: "stats" kind: TRANSACTION recipient: "Observatoire social" activity: "accompagnement_social" }
+pseudonym_domains { id: "stats_defaut" recipient: "Direction" activity: "accompagnement_social" }
+statistics { small_cell_threshold: 11 dominance_percent: 85 }
+log_retention { months: 12 }
+)policy";
+
 struct State {
   socle::FakeClock clock{absl::FromUnixSeconds(1767225600)};
   std::unique_ptr<socle::Pseudonymizer> pseudonymizer;
@@ -59,7 +136,7 @@ struct State {
 State& Get() {
   static State* state = [] {
     auto* s = new State();
-    auto policy = socle::Policy::LoadFile(SOCLE_FUZZ_PSEUDONYM_POLICY);
+    auto policy = socle::Policy::Load(kPolicy);
     Check(policy.ok(), "the test policy loads");
     socle::FixedPseudonymSecrets secrets;
     for (uint32_t v = 1; v <= 2; ++v) Check(secrets.Add(v, Master(v)).ok(), "secrets");
