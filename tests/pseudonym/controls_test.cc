@@ -5,10 +5,12 @@
 // elsewhere). Also the schema migration of version-1 vaults that brought these tables.
 #include <sqlite3.h>
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -193,6 +195,36 @@ BOOST_AUTO_TEST_CASE(the_reversal_limit_holds_across_objects_and_restarts) {
   const auto file = ReadFileBytes(f.db());
   BOOST_TEST(!Contains(file, vault_testing::Bytes("agent-42")));
   BOOST_TEST(!Contains(file, vault_testing::Bytes("agent-43")));
+}
+
+// Threads on two Vault objects (two connections, as two processes would have) and four
+// Pseudonymizers share one count: exactly `capacity` calls get through.
+BOOST_AUTO_TEST_CASE(concurrent_reversals_through_two_connections_share_one_limit) {
+  VaultFixture f;
+  auto second_vault = f.Open();
+  std::vector<std::unique_ptr<Pseudonymizer>> objects;
+  for (int i = 0; i < 4; ++i) objects.push_back(f.Make(i % 2 == 0 ? *f.vault : *second_vault, 50));
+  const std::string token = *objects[0]->CreateToken("suivi", "personne-000042");
+  std::atomic<int> ok{0}, throttled{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const auto r = Reverse(*objects[t], token);
+        if (r.ok()) {
+          ++ok;
+        } else if (Code(r.status()) == ErrorCode::kResourceExhausted) {
+          ++throttled;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(ok.load() == 50);
+  BOOST_TEST(throttled.load() == 50);
+  BOOST_TEST(other.load() == 0);
 }
 
 // One row per actor, and old rows go as new calls come (a few per call): the table follows the
