@@ -14,6 +14,13 @@
 // A Pseudonymizer reads the master secrets once, at Create(), and keeps only derived keys. To
 // compute pseudonyms, open a PseudonymContext (one per export) and call Compute on it: the hot
 // path is allocation-free and writes into the caller's memory.
+//
+// Retired versions and the reversal rate limit live in the secret source's controls
+// (PseudonymSecretSource::pseudonym_controls). Made from a Vault, every Pseudonymizer shares the
+// vault database's: a version retired by one is refused by all, in every process and after a
+// restart, and an actor's reversals are counted once per vault whatever the object or process.
+// Made from a source without controls (FixedPseudonymSecrets: tests, tools), each Pseudonymizer
+// keeps its own in memory, for itself alone.
 #ifndef SOCLE_PSEUDONYM_HPP_
 #define SOCLE_PSEUDONYM_HPP_
 
@@ -167,8 +174,13 @@ using ReversalHook = std::function<absl::Status(const ReversalEvent&)>;
 
 struct SOCLE_CXX_API ReversalOptions {
   // Each actor may reverse at most `capacity` tokens (1 to 100000) in any interval of length
-  // `window`: a token bucket of `capacity` tokens, each returned one window after it was taken.
-  // Every call that passes the role and reason checks takes a token, failed ones included.
+  // `window`. Counted in fixed windows of length `window` of Unix time: a call is allowed while
+  // the calls allowed in the current window and the previous one number fewer than `capacity`
+  // (so an actor who used everything waits one to two windows). Every call that passes the role
+  // and reason checks counts, failed ones included. With a vault the counts are kept in its
+  // database, per actor (as a keyed tag), for every Pseudonymizer of that database; objects
+  // sharing a vault should use the same capacity and window (a call with another window counts
+  // every recent call as spent).
   uint32_t capacity = 100;
   absl::Duration window = absl::Hours(1);
   // When not empty, a reason must be one of these codes exactly (a closed list the DPO
@@ -187,7 +199,9 @@ struct SOCLE_CXX_API PseudonymizerOptions {
   // are computed with this version's key, then carried forward through each later version's
   // rotation key. It must never change for a deployment; the source must still hold it.
   uint32_t base_version = 1;
-  // Versions up to and including this one are retired (0: none).
+  // Versions up to and including this one are retired (0: none). With a vault this is recorded
+  // in the vault, as Retire does; versions the vault already retired stay retired whatever this
+  // says.
   uint32_t retired_through = 0;
   ReversalOptions reversal;
 };
@@ -195,7 +209,7 @@ struct SOCLE_CXX_API PseudonymizerOptions {
 // The entry point: domains from the policy, keys derived from the master secrets.
 //
 // Thread safety: every method may be called concurrently (ReverseToken and Retire synchronise
-// internally).
+// internally). A vault's controls outlive the vault object: the Pseudonymizer keeps them.
 class SOCLE_CXX_API Pseudonymizer {
  public:
   // Reads the current version and the master secrets of versions base_version..current from
@@ -203,6 +217,7 @@ class SOCLE_CXX_API Pseudonymizer {
   // used afterwards. Errors: INVALID_ARGUMENT (a secret of fewer than 16 or more than 64 bytes,
   // bad options), NOT_FOUND (a version the source lacks), OUT_OF_RANGE (a version above 9999 or
   // a base above the current version), FAILED_PRECONDITION (the current version is retired).
+  // The source's controls (pseudonym_controls()) are kept and asked for the retired versions.
   static absl::StatusOr<std::unique_ptr<Pseudonymizer>> Create(const Policy& policy,
                                                                const PseudonymSecretSource& secrets,
                                                                PseudonymizerOptions options = {});
@@ -212,6 +227,7 @@ class SOCLE_CXX_API Pseudonymizer {
 
   uint32_t current_version() const;
   uint32_t base_version() const;
+  // The highest retired version (asked of a vault's controls every time).
   uint32_t retired_through() const;
 
   size_t domain_count() const;
@@ -224,7 +240,7 @@ class SOCLE_CXX_API Pseudonymizer {
   // older one (>= base, not retired) serves a recipient that has not rotated yet. A TRANSACTION
   // context always uses the current version and a fresh random secret.
   // Errors: NOT_FOUND (unknown domain), INVALID_ARGUMENT (relationship label), OUT_OF_RANGE
-  // (version), FAILED_PRECONDITION (retired version).
+  // (version), FAILED_PRECONDITION (retired version: with a vault, by any object or process).
   absl::StatusOr<PseudonymContext> NewContext(absl::string_view domain,
                                               absl::string_view relationship = {},
                                               uint32_t version = 0) const;
@@ -233,6 +249,8 @@ class SOCLE_CXX_API Pseudonymizer {
   // version: deterministic (the same identifier gives the same token), so only in domains that
   // declare linkage (PERSON, RELATIONSHIP; FAILED_PRECONDITION for TRANSACTION). Writes the
   // text form into `out` (TokenTextLength(identifier.size()) chars) and returns its length.
+  // FAILED_PRECONDITION when this object's current version has been retired through its vault
+  // since it was created (asked of the vault at most once a second of the reversal clock).
   absl::StatusOr<size_t> CreateToken(uint32_t domain, absl::string_view identifier,
                                      absl::Span<char> out) const;
   absl::StatusOr<std::string> CreateToken(absl::string_view domain,
@@ -242,8 +260,10 @@ class SOCLE_CXX_API Pseudonymizer {
   // role must exist and hold PSEUDONYM_REVERSAL (PERMISSION_DENIED), actor and reason must be
   // valid (INVALID_ARGUMENT), the actor's rate limit must allow one more call
   // (RESOURCE_EXHAUSTED), the domain must exist (NOT_FOUND), the token's version must not be
-  // retired (FAILED_PRECONDITION), and the token must authenticate (VERIFICATION_FAILED, no
-  // detail). Every call, whatever its outcome, is reported to the hook before it returns.
+  // retired (FAILED_PRECONDITION; with a vault, asked of the database on every call), and the
+  // token must authenticate (VERIFICATION_FAILED, no detail). When a vault's controls cannot be
+  // read or updated, the call fails with their error (nothing uncounted is reversed). Every
+  // call, whatever its outcome, is reported to the hook before it returns.
   absl::StatusOr<SecretBytes> ReverseToken(const ReversalRequest& request,
                                            absl::string_view token) const;
 
@@ -251,12 +271,16 @@ class SOCLE_CXX_API Pseudonymizer {
   // later version v, as BLAKE2b(rotation key of v, previous bytes). Only the old pseudonyms are
   // read: never an identifier. Every input must be of the domain's kind (PERSON or RELATIONSHIP
   // domains only) and of a version from base to current. out.size() must equal in.size().
+  // FAILED_PRECONDITION, like CreateToken, when the current version has been retired since.
   absl::Status Rotate(absl::string_view domain, absl::Span<const Pseudonym> in,
                       absl::Span<Pseudonym> out) const;
 
   // Retires every version up to `version` (which must be below the current one): no context,
   // token or rotation will output pseudonyms of those versions again, and their tokens can no
-  // longer be reversed. Old pseudonyms may still be rotated forward. Monotonic.
+  // longer be reversed. Old pseudonyms may still be rotated forward. Monotonic. Made from a
+  // vault, this is Vault::RetirePseudonymVersions: recorded durably, and refused from then on by
+  // every Pseudonymizer of that database, in every process (contexts already open keep
+  // computing: they do not depend on the Pseudonymizer). Otherwise it holds for this object.
   absl::Status Retire(uint32_t version);
 
  private:

@@ -709,12 +709,14 @@ SOCLE_API void socle_pseudonymizer_options_free(socle_pseudonymizer_options* opt
  * carried forward through later versions. Never change it for a deployment. */
 SOCLE_API int32_t socle_pseudonymizer_options_set_base_version(
     socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
-/* Versions up to and including `version` are retired (default 0: none). */
+/* Versions up to and including `version` are retired (default 0: none). With a vault this is
+ * recorded in the vault, like socle_pseudonymizer_retire. */
 SOCLE_API int32_t socle_pseudonymizer_options_set_retired_through(
     socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
 /* Each actor may reverse at most `capacity` tokens (1 to 100000) in any interval of
- * `window_seconds` (default 100 per 3600 s): a token bucket whose tokens each come back one
- * window after they were taken. Failed reversals take a token too. */
+ * `window_seconds` (default 100 per 3600 s), counted in fixed windows: a call is allowed while
+ * the current and the previous window hold fewer than `capacity` calls. Failed reversals count
+ * too. With a vault the counts are kept in the vault, for every pseudonymizer made from it. */
 SOCLE_API int32_t socle_pseudonymizer_options_set_reversal_rate_limit(
     socle_pseudonymizer_options* options, uint32_t capacity, int64_t window_seconds,
     socle_error** error);
@@ -752,7 +754,9 @@ SOCLE_API uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer
 SOCLE_API int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer,
                                                   const char* domain, size_t domain_len);
 /* Retires every version up to `version` (below the current one): no pseudonym or token of
- * those versions is output again and their tokens can no longer be reversed. */
+ * those versions is output again and their tokens can no longer be reversed. Made from a vault,
+ * this is recorded in the vault: every pseudonymizer of that database, in any process and after
+ * a restart, refuses those versions too. */
 SOCLE_API int32_t socle_pseudonymizer_retire(socle_pseudonymizer* pseudonymizer, uint32_t version,
                                              socle_error** error);
 

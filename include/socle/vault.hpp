@@ -237,13 +237,32 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   absl::StatusOr<RotationReport> RotateMasterKey(bool retire_previous);
 
   // Pseudonymisation master secrets (versions start at 1; the first is created by Load).
+  // The current version is read from the database on every call, so a version another process
+  // added is seen at once. Unwrapped secrets are cached like data keys (cache_capacity,
+  // cache_ttl): a version destroyed by this process is dropped from the cache at once, one
+  // destroyed by another process is still served for at most cache_ttl.
   absl::StatusOr<uint32_t> CurrentPseudonymVersion() const override;
   absl::StatusOr<SecretBytes> PseudonymMasterSecret(uint32_t version) const override;
   // Adds a new random version and makes it current.
   absl::StatusOr<uint32_t> RotatePseudonymSecret();
   // Deletes an old version for good (NOT_FOUND afterwards). FAILED_PRECONDITION for the current
-  // version.
+  // version (as the database says it when the call runs).
   absl::Status DestroyPseudonymSecret(uint32_t version);
+
+  // Retires every pseudonymisation version up to and including `through`, durably, for every
+  // Pseudonymizer made from this database, in every process, now and after restarts: none
+  // outputs a pseudonym or token of those versions again, and their tokens no longer reverse
+  // (docs/pseudonyms.md, "Rotation and retirement"). Monotonic (retiring a retired version
+  // changes nothing). FAILED_PRECONDITION when `through` is not below the current version,
+  // INVALID_ARGUMENT for 0. Pseudonymizer::Retire on a Pseudonymizer made from a vault does
+  // the same.
+  absl::Status RetirePseudonymVersions(uint32_t through);
+  // The highest retired version of this tenant (0: none).
+  absl::StatusOr<uint32_t> RetiredPseudonymVersions() const;
+  // The durable controls every Pseudonymizer made from this vault uses: the retired versions
+  // and the per-actor reversal counts, kept in the database (the actor as a keyed tag, never
+  // in clear). They have their own connection and outlive this object.
+  std::shared_ptr<PseudonymControls> pseudonym_controls() const override;
 
   // The integrity check and restore test (GDPR art. 32(1)(b)-(d)): runs SQLite's
   // integrity_check and unwraps every key of this tenant. DATA_LOSS naming how many keys failed.

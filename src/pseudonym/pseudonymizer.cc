@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -29,7 +30,7 @@ namespace socle {
 using pseudonym_internal::Derive;
 using pseudonym_internal::DomainTable;
 using pseudonym_internal::kPrfPersonal;
-using pseudonym_internal::RateLimiter;
+using pseudonym_internal::LocalControls;
 using pseudonym_internal::TokenKeys;
 
 namespace {
@@ -40,6 +41,9 @@ constexpr size_t kMaxFreeTextReasonBytes = 500;
 constexpr size_t kExportRandomBytes = 32;
 // Batches are processed in chunks this size, with the views on the stack (no allocation).
 constexpr size_t kChunk = 256;
+// How often token creation and rotation, the hot paths, ask durable controls whether another
+// object retired their version (contexts and reversals ask every time).
+constexpr absl::Duration kRetiredRefresh = absl::Seconds(1);
 
 absl::StatusOr<crypto::KeyedHasher> Prf(const SecretBytes& key) {
   return crypto::KeyedHasher::Create(key.span(), kPrfPersonal, kPseudonymBytes);
@@ -343,14 +347,56 @@ struct Pseudonymizer::Impl {
   DomainTable domains;
   uint32_t base = 1;
   uint32_t current = 1;
-  std::atomic<uint32_t> retired{0};
   std::vector<DomainKeys> keys;        // by domain
   std::vector<RotationKeys> rotation;  // by domain: into base+1 .. current
   ReversalOptions reversal;
   const Clock* clock = nullptr;
-  std::unique_ptr<RateLimiter> limiter;
+  // Retirement and the reversal limit: the source's durable controls (a vault: shared by every
+  // object made from its database, in every process) or this object's own, in memory.
+  std::shared_ptr<PseudonymControls> controls;
+  bool durable = false;
+  // The highest retired version this object has seen (retirement is monotonic), and when it
+  // last asked durable controls (Unix nanoseconds of `clock`).
+  mutable std::atomic<uint32_t> retired{0};
+  mutable std::atomic<int64_t> retired_checked{INT64_MIN};
 
   explicit Impl(Policy p) : policy(std::move(p)) {}
+
+  void NoteRetired(uint32_t version) const {
+    uint32_t seen = retired.load();
+    while (seen < version && !retired.compare_exchange_weak(seen, version)) {
+    }
+  }
+  // The highest retired version. With durable controls, asks them when `fresh` or when the last
+  // answer is older than kRetiredRefresh; a failure to ask fails the call (closed, not open).
+  absl::StatusOr<uint32_t> Retired(bool fresh) const {
+    if (!durable) return retired.load();
+    const int64_t now = absl::ToUnixNanos(clock->Now());
+    const int64_t checked = retired_checked.load();
+    if (!fresh && checked != INT64_MIN && now >= checked &&
+        now - checked < absl::ToInt64Nanoseconds(kRetiredRefresh)) {
+      return retired.load();
+    }
+    auto stored = controls->RetiredThrough();
+    if (!stored.ok()) {
+      return MakeError(ErrorCodeOf(stored.status()),
+                       absl::StrCat("the retired pseudonymisation versions cannot be read: ",
+                                    stored.status().message()));
+    }
+    NoteRetired(*stored);
+    retired_checked.store(now);
+    return retired.load();
+  }
+  absl::Status CheckNotRetired(uint32_t version) const {
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t through, Retired(/*fresh=*/false));
+    if (version <= through) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       absl::StrCat("version ", version,
+                                    " is retired; create a new Pseudonymizer to use the current "
+                                    "version"));
+    }
+    return absl::OkStatus();
+  }
 
   absl::Status ReportAndReturn(const ReversalRequest& request, uint32_t token_version,
                                absl::Time time, absl::Status status) const;
@@ -385,7 +431,7 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::Create(
                                   " would retire the current version ", *current));
   }
   const ReversalOptions& r = options.reversal;
-  if (r.capacity == 0 || r.capacity > RateLimiter::kMaxCapacity ||
+  if (r.capacity == 0 || r.capacity > pseudonym_internal::kMaxReversalCapacity ||
       r.window <= absl::ZeroDuration()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "reversal rate limit: the capacity must be 1 to 100000 and the window "
@@ -400,10 +446,22 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::Create(
   }
   impl->base = options.base_version;
   impl->current = *current;
-  impl->retired.store(options.retired_through);
   impl->reversal = std::move(options.reversal);
   impl->clock = impl->reversal.clock != nullptr ? impl->reversal.clock : &Clock::Real();
-  impl->limiter = std::make_unique<RateLimiter>(impl->reversal.capacity, impl->reversal.window);
+  impl->controls = secrets.pseudonym_controls();
+  impl->durable = impl->controls != nullptr;
+  if (!impl->durable) impl->controls = std::make_shared<LocalControls>(*current);
+  if (options.retired_through > 0) {
+    // With durable controls this is recorded for every object of the source, like Retire.
+    SOCLE_RETURN_IF_ERROR(impl->controls->RetireThrough(options.retired_through));
+    impl->NoteRetired(options.retired_through);
+  }
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t retired, impl->Retired(/*fresh=*/true));
+  if (retired >= *current) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat("the current pseudonymisation version ", *current,
+                                  " is retired (another process rotated and retired it?)"));
+  }
 
   const DomainTable& domains = impl->domains;
   impl->keys.resize(domains.size());
@@ -431,7 +489,7 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::Create(
               Derive(master, pseudonym_internal::kLabelRelationship, v, info.id));
         }
       }
-      if (v > options.retired_through) {
+      if (v > retired) {
         SOCLE_ASSIGN_OR_RETURN(SecretBytes mac,
                                Derive(master, pseudonym_internal::kLabelTokenMac, v, info.id));
         SOCLE_ASSIGN_OR_RETURN(SecretBytes enc,
@@ -454,7 +512,10 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::Create(
 
 uint32_t Pseudonymizer::current_version() const { return impl_->current; }
 uint32_t Pseudonymizer::base_version() const { return impl_->base; }
-uint32_t Pseudonymizer::retired_through() const { return impl_->retired.load(); }
+uint32_t Pseudonymizer::retired_through() const {
+  const auto retired = impl_->Retired(/*fresh=*/true);
+  return retired.ok() ? *retired : impl_->retired.load();
+}
 size_t Pseudonymizer::domain_count() const { return impl_->domains.size(); }
 
 std::optional<uint32_t> Pseudonymizer::FindDomain(absl::string_view domain) const {
@@ -504,7 +565,8 @@ absl::StatusOr<PseudonymContext> Pseudonymizer::NewContext(absl::string_view dom
                                   "' holds transaction pseudonyms: they always use the current "
                                   "version"));
   }
-  if (version <= impl_->retired.load()) {
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t retired, impl_->Retired(/*fresh=*/true));
+  if (version <= retired) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      absl::StrCat("version ", version, " is retired"));
   }
@@ -558,6 +620,8 @@ absl::StatusOr<size_t> Pseudonymizer::CreateToken(uint32_t domain, absl::string_
                                   "' declares no linkage: deterministic tokens would link its "
                                   "exports"));
   }
+  // Another object of the same vault may have retired this version since (after a rotation).
+  SOCLE_RETURN_IF_ERROR(impl_->CheckNotRetired(impl_->current));
   const auto& keys = impl_->keys[domain].tokens[impl_->current - impl_->base];
   return keys->Seal(identifier, out);
 }
@@ -628,7 +692,14 @@ absl::StatusOr<SecretBytes> Pseudonymizer::Impl::Reverse(const ReversalRequest& 
     return MakeError(ErrorCode::kInvalidArgument,
                      "token reversal: the reason must be 1 to 500 printable bytes, not blank");
   }
-  if (!limiter->Allow(request.actor, now)) {
+  auto allowed = controls->TakeReversal(request.actor, reversal.capacity, reversal.window, now);
+  if (!allowed.ok()) {
+    // Fail closed: an uncounted reversal must not happen either.
+    return MakeError(ErrorCodeOf(allowed.status()),
+                     absl::StrCat("token reversal: the reversal counts cannot be updated: ",
+                                  allowed.status().message()));
+  }
+  if (!*allowed) {
     return MakeError(ErrorCode::kResourceExhausted,
                      absl::StrCat("token reversal: this actor has used its ", reversal.capacity,
                                   " reversals per ", absl::FormatDuration(reversal.window)));
@@ -640,7 +711,10 @@ absl::StatusOr<SecretBytes> Pseudonymizer::Impl::Reverse(const ReversalRequest& 
     return MakeError(ErrorCode::kVerificationFailed, "verification failed");
   }
   *token_version = version;
-  if (version <= retired.load()) {
+  // Asked every time: a version retired by any object of the same vault, in any process, is
+  // refused at once.
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t through, Retired(/*fresh=*/true));
+  if (version <= through) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      absl::StrCat("token reversal: version ", version,
                                   " is retired; its tokens can no longer be reversed"));
@@ -671,6 +745,7 @@ absl::StatusOr<SecretBytes> Pseudonymizer::ReverseToken(const ReversalRequest& r
 
 absl::Status Pseudonymizer::Rotate(absl::string_view domain, absl::Span<const Pseudonym> in,
                                    absl::Span<Pseudonym> out) const {
+  SOCLE_RETURN_IF_ERROR(impl_->CheckNotRetired(impl_->current));
   return RotateSpan(impl_->domains, impl_->rotation, impl_->policy, domain, impl_->base,
                     impl_->current, impl_->current, in, out);
 }
@@ -682,9 +757,8 @@ absl::Status Pseudonymizer::Retire(uint32_t version) {
                      absl::StrCat("retire: version ", version, " is not older than the current ",
                                   impl_->current));
   }
-  uint32_t seen = impl_->retired.load();
-  while (seen < version && !impl_->retired.compare_exchange_weak(seen, version)) {
-  }
+  SOCLE_RETURN_IF_ERROR(impl_->controls->RetireThrough(version));
+  impl_->NoteRetired(version);
   return absl::OkStatus();
 }
 

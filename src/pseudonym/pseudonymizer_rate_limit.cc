@@ -1,38 +1,105 @@
 #include "pseudonym/pseudonymizer_rate_limit.h"
 
+#include <algorithm>
+
+#include "socle/error.hpp"
+
 namespace socle::pseudonym_internal {
-namespace {
 
-// Past this many actors, those whose tokens have all come back are forgotten (a fresh bucket is
-// the same as theirs), so the map does not grow with every actor ever seen.
-constexpr size_t kPruneAbove = 4096;
+int64_t WindowIndex(absl::Time now, absl::Duration window) {
+  absl::Duration remainder;
+  int64_t index = absl::IDivDuration(now - absl::UnixEpoch(), window, &remainder);
+  if (remainder < absl::ZeroDuration()) --index;  // floor, not truncation, before 1970
+  return index;
+}
 
-}  // namespace
+int64_t WindowCountsExpiry(const WindowCounts& counts, absl::Duration window) {
+  // absl's duration arithmetic saturates, so a huge window gives "never" rather than overflow.
+  return absl::ToUnixNanos(absl::UnixEpoch() + window * (counts.index + 2));
+}
 
-RateLimiter::RateLimiter(uint32_t capacity, absl::Duration window)
-    : capacity_(capacity), window_(window) {}
-
-bool RateLimiter::Allow(absl::string_view actor, absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  if (actors_.size() > kPruneAbove) {
-    absl::erase_if(actors_, [&](const auto& entry) {
-      const Ring& r = entry.second;
-      if (r.taken.empty()) return true;
-      const size_t newest = (r.head + r.taken.size() - 1) % r.taken.size();
-      return r.taken[newest] + window_ <= now;
-    });
+bool TakeFromWindows(WindowCounts& counts, uint32_t capacity, absl::Duration window,
+                     absl::Time now) {
+  const int64_t index = WindowIndex(now, window);
+  if (index > counts.index) {
+    counts.previous = index == counts.index + 1 ? counts.current : 0;
+    counts.current = 0;
+    counts.index = index;
   }
-  Ring& ring = actors_[actor];
-  if (ring.taken.size() < capacity_) {
-    // Tokens never taken yet are free. The ring fills in order, so `head` stays 0 until full.
-    ring.taken.push_back(now);
-    return true;
-  }
-  // All tokens have been taken once: the oldest comes back one window after it was taken.
-  if (ring.taken[ring.head] + window_ > now) return false;
-  ring.taken[ring.head] = now;
-  ring.head = (ring.head + 1) % ring.taken.size();
+  if (static_cast<uint64_t>(counts.previous) + counts.current >= capacity) return false;
+  ++counts.current;
   return true;
+}
+
+bool RateLimiter::Allow(absl::string_view actor, uint32_t capacity, absl::Duration window,
+                        absl::Time now) {
+  const int64_t now_nanos = absl::ToUnixNanos(now);
+  absl::MutexLock lock(&mu_);
+  ForgetExpired(now_nanos);
+  auto [it, inserted] = actors_.try_emplace(actor);
+  Entry& entry = it->second;
+  if (inserted) {
+    entry.counts.index = WindowIndex(now, window);
+    entry.window = window;
+  } else if (entry.window != window) {
+    // Another limit for the same actor (a caller that changed its options): keep every call
+    // still in the window as spent, counted in the previous window.
+    const uint32_t spent = entry.expiry > now_nanos ? entry.counts.previous + entry.counts.current : 0;
+    entry.counts = WindowCounts{WindowIndex(now, window), std::min(spent, kMaxReversalCapacity), 0};
+    entry.window = window;
+  }
+  const bool allowed = TakeFromWindows(entry.counts, capacity, window, now);
+  const int64_t expiry = WindowCountsExpiry(entry.counts, window);
+  if (expiry != entry.expiry) {
+    entry.expiry = expiry;
+    queue_.emplace_back(expiry, std::string(actor));
+  }
+  return allowed;
+}
+
+void RateLimiter::ForgetExpired(int64_t now_nanos) {
+  for (int i = 0; i < 2 && !queue_.empty() && queue_.front().first <= now_nanos; ++i) {
+    ++examined_;
+    const auto it = actors_.find(queue_.front().second);
+    // The actor may have been seen since: then a later queue entry carries its new expiry.
+    if (it != actors_.end() && it->second.expiry <= now_nanos) actors_.erase(it);
+    queue_.pop_front();
+  }
+}
+
+size_t RateLimiter::tracked_actors() const {
+  absl::MutexLock lock(&mu_);
+  return actors_.size();
+}
+
+size_t RateLimiter::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
+uint64_t RateLimiter::examined() const {
+  absl::MutexLock lock(&mu_);
+  return examined_;
+}
+
+absl::StatusOr<uint32_t> LocalControls::RetiredThrough() const { return retired_.load(); }
+
+absl::Status LocalControls::RetireThrough(uint32_t version) {
+  if (version == 0) return MakeError(ErrorCode::kInvalidArgument, "retire: version 0");
+  if (version >= current_) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "retire: version " + std::to_string(version) +
+                         " is not older than the current " + std::to_string(current_));
+  }
+  uint32_t seen = retired_.load();
+  while (seen < version && !retired_.compare_exchange_weak(seen, version)) {
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> LocalControls::TakeReversal(absl::string_view actor, uint32_t capacity,
+                                                 absl::Duration window, absl::Time now) {
+  return limiter_.Allow(actor, capacity, window, now);
 }
 
 }  // namespace socle::pseudonym_internal

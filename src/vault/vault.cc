@@ -2,6 +2,7 @@
 // provider's master key, kept in SQLite, cached unwrapped in memory.
 #include "socle/vault.hpp"
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "socle/error.hpp"
 #include "vault/format.h"
 #include "vault/key_cache.h"
+#include "vault/pseudonym_controls.h"
 #include "vault/sqlite.h"
 
 namespace socle {
@@ -33,14 +35,18 @@ using vault_internal::Transaction;
 namespace {
 
 constexpr int64_t kApplicationId = 0x534f4356;  // "SOCV": PRAGMA application_id of a vault
-constexpr int64_t kSchemaVersion = 1;           // PRAGMA user_version
+constexpr int64_t kSchemaVersion = 2;           // PRAGMA user_version
 constexpr int64_t kRewrapBatch = 256;
 
 // Ordinary rowid tables on purpose: in a WITHOUT ROWID table (an index b-tree) interior pages
 // hold whole copies of rows as divider keys, and a deleted row's copy may stay there, wrapped
 // key included. Here interior pages hold rowids only; the unique indexes repeat the tenant and
 // the person tag (a keyed hash), never key material.
-constexpr const char* kSchemaSql = R"sql(
+//
+// Schema version 2 added the pseudonymisation controls (vault/pseudonym_controls.h). The same
+// text creates them in a new database (kSchemaSql) and in a version-1 database (kSchemaV2Sql,
+// InitSchema), so a migrated vault has exactly the schema of a new one.
+constexpr char kSchemaV1Sql[] = R"sql(
 CREATE TABLE meta (
   name TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL);
@@ -68,6 +74,37 @@ CREATE TABLE pseudonym_secrets (
   created_at INTEGER NOT NULL,
   UNIQUE (tenant, version));
 )sql";
+constexpr char kSchemaV2Sql[] = R"sql(
+CREATE TABLE pseudonym_retirements (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  through_version INTEGER NOT NULL,
+  retired_at INTEGER NOT NULL,
+  UNIQUE (tenant, through_version));
+CREATE TABLE reversal_counts (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  actor_tag BLOB NOT NULL,
+  window_nanos INTEGER NOT NULL,
+  window_index INTEGER NOT NULL,
+  previous_count INTEGER NOT NULL,
+  current_count INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  UNIQUE (tenant, actor_tag));
+CREATE INDEX reversal_counts_expiry ON reversal_counts (tenant, expires_at);
+)sql";
+
+// a || b (without a's terminating NUL), at compile time.
+template <size_t A, size_t B>
+constexpr std::array<char, A + B - 1> Concat(const char (&a)[A], const char (&b)[B]) {
+  std::array<char, A + B - 1> out{};
+  for (size_t i = 0; i + 1 < A; ++i) out[i] = a[i];
+  for (size_t i = 0; i < B; ++i) out[A - 1 + i] = b[i];
+  return out;
+}
+constexpr auto kSchemaSqlText = Concat(kSchemaV1Sql, kSchemaV2Sql);
+// The whole schema of a new vault.
+constexpr const char* kSchemaSql = kSchemaSqlText.data();
 
 // Every wrapped-key table read the same way by rotation and verification:
 // id, tenant, subject, subject_version, master_version, wrapped.
@@ -117,7 +154,10 @@ absl::Status NotAVault(const std::string& path) {
 }  // namespace
 
 struct Vault::State {
-  explicit State(const VaultOptions& o) : options(o), cache(o.cache_capacity, o.cache_ttl) {}
+  explicit State(const VaultOptions& o)
+      : options(o),
+        cache(o.cache_capacity, o.cache_ttl),
+        pseudonym_cache(o.cache_capacity, o.cache_ttl) {}
 
   VaultOptions options;
   std::shared_ptr<KeyProvider> provider;
@@ -140,11 +180,12 @@ struct Vault::State {
   std::unique_ptr<Statement> delete_pseudonym;
 
   KeyCache cache;
-
-  mutable std::shared_mutex pseudonym_mu;
-  mutable absl::flat_hash_map<uint32_t, std::shared_ptr<const SecretBytes>> pseudonym_cache;
-  mutable std::atomic<uint64_t> pseudonym_epoch{0};
-  std::atomic<uint32_t> pseudonym_current{0};
+  // Unwrapped pseudonymisation secrets by version (the decimal string), with the key cache's
+  // TTL and capacity: a version destroyed by this process is dropped at once, one destroyed by
+  // another process is seen at most cache_ttl later.
+  KeyCache pseudonym_cache;
+  // Retired versions and reversal counts, on their own connection (they outlive the vault).
+  std::shared_ptr<vault_internal::VaultPseudonymControls> controls;
 
   int64_t NowSeconds() const { return absl::ToUnixSeconds(clock->Now()); }
 
@@ -235,16 +276,29 @@ absl::Status Vault::State::InitSchema() {
                              db->QueryInt("SELECT count(*) FROM sqlite_schema"));
       if (tables != 0) return NotAVault(path);
       SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaSql));
-      SOCLE_RETURN_IF_ERROR(db->Exec("PRAGMA application_id=1397703510; PRAGMA user_version=1;"));
+      SOCLE_RETURN_IF_ERROR(db->Exec("PRAGMA application_id=1397703510; PRAGMA user_version=2;"));
       version = kSchemaVersion;
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
-  static_assert(kApplicationId == 1397703510);
+  static_assert(kApplicationId == 1397703510 && kSchemaVersion == 2);
+  if (version == 1) {
+    // A vault of the previous version: add the pseudonymisation controls, once, whichever
+    // process gets the write lock first.
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(version, db->QueryInt("PRAGMA user_version"));
+    if (version == 1) {
+      SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV2Sql));
+      SOCLE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=2;"));
+      version = 2;
+    }
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+  }
   if (version > kSchemaVersion) {
     return MakeError(ErrorCode::kUnsupported, "vault database schema version " +
                                                   std::to_string(version) +
-                                                  " is newer than this build (1)");
+                                                  " is newer than this build (" +
+                                                  std::to_string(kSchemaVersion) + ")");
   }
   if (version != kSchemaVersion) return NotAVault(path);
   return absl::OkStatus();
@@ -369,9 +423,7 @@ absl::Status Vault::State::EnsurePseudonymSecret() {
       SOCLE_RETURN_IF_ERROR(use->Run());
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
-    current = 1;  // ours, or the one another process inserted first
   }
-  pseudonym_current.store(current, std::memory_order_release);
   return absl::OkStatus();
 }
 
@@ -543,6 +595,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> 
   SOCLE_RETURN_IF_ERROR(state->PrepareStatements());
   SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
   SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
+  SOCLE_ASSIGN_OR_RETURN(state->controls, vault_internal::VaultPseudonymControls::Open(
+                                              db_path, state->tenant, state->lookup_key));
   return std::unique_ptr<Vault>(new Vault(std::move(state)));
 }
 
@@ -630,16 +684,23 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
 }
 
 absl::StatusOr<uint32_t> Vault::CurrentPseudonymVersion() const {
-  return state_->pseudonym_current.load(std::memory_order_acquire);
+  // Read every time (one indexed row): a version another process added is current here too.
+  std::lock_guard lock(state_->db_mu);
+  StatementUse use(*state_->max_pseudonym);
+  SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+  const uint32_t current = row ? static_cast<uint32_t>(use->Int(0)) : 0;
+  if (current == 0) {
+    return MakeError(ErrorCode::kNotFound, "the vault holds no pseudonymisation secret");
+  }
+  return current;
 }
 
 absl::StatusOr<SecretBytes> Vault::PseudonymMasterSecret(uint32_t version) const {
-  {
-    std::shared_lock lock(state_->pseudonym_mu);
-    const auto it = state_->pseudonym_cache.find(version);
-    if (it != state_->pseudonym_cache.end()) return it->second->Clone();
-  }
-  const uint64_t epoch = state_->pseudonym_epoch.load(std::memory_order_acquire);
+  const std::string cache_key = std::to_string(version);
+  const absl::Time now = state_->clock->Now();
+  if (auto cached = state_->pseudonym_cache.Find(cache_key, now)) return cached->key.Clone();
+  const uint64_t epoch = state_->pseudonym_cache.epoch();
   uint32_t master_version = 0;
   std::vector<uint8_t> wrapped;
   {
@@ -658,11 +719,12 @@ absl::StatusOr<SecretBytes> Vault::PseudonymMasterSecret(uint32_t version) const
   SOCLE_ASSIGN_OR_RETURN(SecretBytes secret,
                          state_->Unwrap(KeyKind::kPseudonymSecret, master_version, state_->tenant,
                                         {}, version, wrapped));
-  auto shared = std::make_shared<const SecretBytes>(secret.Clone());
-  std::unique_lock lock(state_->pseudonym_mu);
-  if (state_->pseudonym_epoch.load(std::memory_order_acquire) == epoch) {
-    state_->pseudonym_cache.emplace(version, std::move(shared));
-  }
+  auto entry = std::make_shared<KeyCache::Entry>();
+  entry->key = secret.Clone();
+  entry->version = version;
+  entry->loaded = now;
+  // Dropped if this process destroyed any version since `epoch` was read.
+  state_->pseudonym_cache.Insert(cache_key, std::move(entry), epoch, now);
   return secret;
 }
 
@@ -701,19 +763,29 @@ absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
                      "another process added a pseudonymisation secret version at the same time");
   }
   SOCLE_RETURN_IF_ERROR(txn->Commit());
-  state_->pseudonym_current.store(version, std::memory_order_release);
+  // A cached secret of this version number can only be one destroyed and re-created elsewhere:
+  // drop it (and race-proof later inserts) like a destroyed one.
+  state_->pseudonym_cache.Shred(std::to_string(version));
   return version;
 }
 
 absl::Status Vault::DestroyPseudonymSecret(uint32_t version) {
-  if (version == state_->pseudonym_current.load(std::memory_order_acquire)) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "the current pseudonymisation secret cannot be destroyed; rotate first");
-  }
   std::lock_guard lock(state_->db_mu);
   bool deleted = false;
   {
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+    // The current version as the database says it now (another process may have rotated).
+    uint32_t current = 0;
+    {
+      StatementUse use(*state_->max_pseudonym);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+      if (row) current = static_cast<uint32_t>(use->Int(0));
+    }
+    if (version == current) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the current pseudonymisation secret cannot be destroyed; rotate first");
+    }
     {
       StatementUse use(*state_->delete_pseudonym);
       SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
@@ -723,11 +795,8 @@ absl::Status Vault::DestroyPseudonymSecret(uint32_t version) {
     deleted = state_->db->Changes() > 0;
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
-  {
-    std::unique_lock cache_lock(state_->pseudonym_mu);
-    state_->pseudonym_epoch.fetch_add(1, std::memory_order_acq_rel);
-    state_->pseudonym_cache.erase(version);
-  }
+  // After the commit, so a concurrent miss that read the row before it cannot cache it again.
+  state_->pseudonym_cache.Shred(std::to_string(version));
   state_->db->CheckpointTruncate().IgnoreError();
   if (!deleted) {
     return MakeError(ErrorCode::kNotFound,
@@ -735,6 +804,16 @@ absl::Status Vault::DestroyPseudonymSecret(uint32_t version) {
   }
   return absl::OkStatus();
 }
+
+absl::Status Vault::RetirePseudonymVersions(uint32_t through) {
+  return state_->controls->RetireThrough(through);
+}
+
+absl::StatusOr<uint32_t> Vault::RetiredPseudonymVersions() const {
+  return state_->controls->RetiredThrough();
+}
+
+std::shared_ptr<PseudonymControls> Vault::pseudonym_controls() const { return state_->controls; }
 
 absl::Status Vault::Verify() const {
   std::lock_guard lock(state_->db_mu);

@@ -1,5 +1,6 @@
 /* The pseudonymisation C ABI as a vendor uses it: compiled as C11, linked against libsocle only.
- * Usage: pseudonym_capi_test POLICY (tests/pseudonym/policy.textproto). */
+ * Usage: pseudonym_capi_test POLICY WORK_DIR (tests/pseudonym/policy.textproto, an empty
+ * directory for a key file and a vault). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,9 +55,84 @@ static void master(uint8_t out[32], uint32_t version) {
   for (int i = 0; i < 32; ++i) out[i] = (uint8_t)(32 * (version - 1) + i);
 }
 
+static char work_path[4096];
+static const char* in_work(const char* dir, const char* name) {
+  snprintf(work_path, sizeof work_path, "%s/%s", dir, name);
+  return work_path;
+}
+
+static socle_pseudonymizer* from_vault(const socle_policy* policy, const socle_vault* vault,
+                                       trail* t) {
+  socle_pseudonymizer_options* options = NULL;
+  CHECK_RC(socle_pseudonymizer_options_new(&options, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_options_set_reversal_hook(options, record, t, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_options_set_reversal_rate_limit(options, 4, 3600, NULL), SOCLE_OK);
+  socle_pseudonymizer* p = NULL;
+  CHECK_RC(socle_pseudonymizer_new_from_vault(&p, policy, vault, options, NULL), SOCLE_OK);
+  socle_pseudonymizer_options_free(options);
+  return p;
+}
+
+static int32_t reverse(const socle_pseudonymizer* p, const char* token, size_t token_len) {
+  socle_buffer out = {0};
+  const int32_t rc = socle_token_reverse(p, "agent-7", 7, "dpo", 3, "motif", 5, "suivi", 5, token,
+                                         token_len, &out, NULL);
+  socle_buffer_free(&out);
+  return rc;
+}
+
+/* With a vault, retirement and the reversal limit belong to the vault: a pseudonymizer made from
+ * it later, or from the vault reopened, sees what another one did. */
+static void test_controls_in_the_vault(const socle_policy* policy, const char* dir) {
+  static const uint8_t kPass[] = "correct horse battery staple";
+  const char* db = in_work(dir, "controls.db");
+  char db_path[4096];
+  snprintf(db_path, sizeof db_path, "%s", db);
+  remove(db_path);
+  remove(in_work(dir, "controls.key"));
+  socle_key_provider* provider = NULL;
+  CHECK_RC(socle_key_file_create(&provider, in_work(dir, "controls.key"), kPass, sizeof kPass - 1,
+                                 1, 8192, NULL),
+           SOCLE_OK);
+  if (provider == NULL) return;
+  trail t;
+  memset(&t, 0, sizeof t);
+  socle_vault* vault = NULL;
+  CHECK_RC(socle_vault_open(&vault, provider, db_path, "ccas", 4, NULL, NULL), SOCLE_OK);
+  if (vault == NULL) return;
+  socle_pseudonymizer* p0 = from_vault(policy, vault, &t);
+  char token[SOCLE_TOKEN_MAX_TEXT_LEN];
+  size_t token_len = 0;
+  CHECK_RC(socle_token_create(p0, "suivi", 5, (const uint8_t*)"personne-7", 10, token,
+                              sizeof token, &token_len, NULL),
+           SOCLE_OK);
+  uint32_t version = 0;
+  CHECK_RC(socle_vault_rotate_pseudonym_secret(vault, &version, NULL), SOCLE_OK);
+  socle_pseudonymizer* pa = from_vault(policy, vault, &t);
+  socle_pseudonymizer* pb = from_vault(policy, vault, &t);
+  CHECK_RC(reverse(pb, token, token_len), SOCLE_OK);  /* 1 of 4 */
+  CHECK_RC(socle_pseudonymizer_retire(pa, 1, NULL), SOCLE_OK);
+  CHECK_RC(reverse(pb, token, token_len), SOCLE_E_FAILED_PRECONDITION); /* 2 of 4 */
+  CHECK_RC(reverse(p0, token, token_len), SOCLE_E_FAILED_PRECONDITION); /* 3 of 4 */
+  socle_vault_free(vault);
+  vault = NULL;
+  /* Reopened: still retired, and the same actor has one reversal left. */
+  CHECK_RC(socle_vault_open(&vault, provider, db_path, "ccas", 4, NULL, NULL), SOCLE_OK);
+  socle_pseudonymizer* pc = from_vault(policy, vault, &t);
+  CHECK_RC(reverse(pc, token, token_len), SOCLE_E_FAILED_PRECONDITION); /* 4 of 4 */
+  CHECK_RC(reverse(pc, token, token_len), SOCLE_E_RESOURCE_EXHAUSTED);
+  CHECK_RC(reverse(pa, token, token_len), SOCLE_E_RESOURCE_EXHAUSTED);
+  socle_pseudonymizer_free(pc);
+  socle_pseudonymizer_free(pb);
+  socle_pseudonymizer_free(pa);
+  socle_pseudonymizer_free(p0);
+  socle_vault_free(vault);
+  socle_key_provider_free(provider);
+}
+
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s POLICY\n", argv[0]);
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s POLICY WORK_DIR\n", argv[0]);
     return 2;
   }
   CHECK_RC(socle_init(), SOCLE_OK);
@@ -262,6 +338,7 @@ int main(int argc, char** argv) {
   socle_pseudonymizer_free(p1);
   socle_pseudonymizer_options_free(options);
   socle_pseudonym_secrets_free(secrets);
+  test_controls_in_the_vault(policy, argv[2]);
   socle_policy_free(policy);
   if (failures == 0) printf("pseudonym C ABI: all checks passed\n");
   return failures == 0 ? 0 : 1;

@@ -18,6 +18,8 @@ PASSPHRASE = b"correct horse battery staple"
 # libsodium's INTERACTIVE Argon2id cost: the cheapest key files may use outside C++ tests.
 FAST = {"opslimit": 2, "memlimit": 64 << 20}
 
+REPO_POLICY = Path(__file__).resolve().parents[2] / "tests" / "pseudonym" / "policy.textproto"
+
 
 @pytest.fixture(scope="session")
 def _key_file_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -211,3 +213,30 @@ def test_argon2id_below_the_interactive_cost_is_refused(tmp_path: Path) -> None:
                                           memlimit=8192)
     assert "for tests only" in str(raised.value)
     assert not (tmp_path / "weak.key").exists()
+
+
+def test_pseudonym_controls_belong_to_the_vault(vault: socle.Vault, key_file: Path,
+                                                tmp_path: Path) -> None:
+    """Retiring a version and the reversal limit hold for every pseudonymizer of the vault's
+    database, including one made after the vault was reopened."""
+    policy = socle.Policy.load_file(REPO_POLICY)
+    kwargs = {"reversal_hook": lambda event: None, "reversal_rate_limit": (4, 3600)}
+    old = socle.Pseudonymizer(policy, vault, **kwargs)
+    token = old.token("suivi", "personne-7")
+    vault.rotate_pseudonym_secret()
+    first = socle.Pseudonymizer(policy, vault, **kwargs)
+    second = socle.Pseudonymizer(policy, vault, **kwargs)
+    ask = {"domain": "suivi", "actor": "agent-7", "role": "dpo", "reason": "motif"}
+    assert second.reverse(token, **ask) == b"personne-7"  # 1 of 4
+    first.retire(1)
+    with pytest.raises(socle.FailedPreconditionError):
+        second.reverse(token, **ask)  # 2 of 4
+    vault.close()
+    with socle.KeyProvider.open_key_file(key_file, PASSPHRASE) as provider:
+        reopened = socle.Vault(provider, tmp_path / "vault.db", "ccas-test")
+    third = socle.Pseudonymizer(policy, reopened, **kwargs)
+    for _ in range(2):  # 3 and 4 of 4
+        with pytest.raises(socle.FailedPreconditionError):
+            third.reverse(token, **ask)
+    with pytest.raises(socle.ResourceExhaustedError):
+        third.reverse(token, **ask)

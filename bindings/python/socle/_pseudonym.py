@@ -164,7 +164,9 @@ class Pseudonymizer(_Handle):
         return PseudonymKind(kind) if kind else None
 
     def retire(self, version: int) -> None:
-        """Retires every version up to `version` (below the current one)."""
+        """Retires every version up to `version` (below the current one). Made from a
+        :class:`socle.Vault`, this is recorded in the vault: every pseudonymizer of that
+        database, in any process and after a restart, refuses those versions too."""
         with _ErrorSlot() as slot:
             check(lib.socle_pseudonymizer_retire(self._live(), version, slot.pointer),
                   slot.error)
