@@ -2,7 +2,9 @@
 // provider's master key, kept in SQLite, cached unwrapped in memory.
 #include "socle/vault.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
@@ -67,7 +70,18 @@ CREATE TABLE pseudonym_secrets (
   wrapped BLOB NOT NULL,
   created_at INTEGER NOT NULL,
   UNIQUE (tenant, version));
+CREATE TABLE pending_shreds (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  person_tag BLOB NOT NULL,
+  created_at INTEGER NOT NULL);
 )sql";
+constexpr absl::string_view kFirstReleaseObjects[] = {"meta", "tenant_keys", "person_keys",
+                                                      "pseudonym_secrets"};
+// pending_shreds: a crypto-shred whose deleted key may still have copies in the WAL. The row is
+// written in the transaction of the delete and removed only after a checkpoint truncated the
+// WAL; Load finishes any shred a crash interrupted. Tables added to kSchemaSql later are created
+// in older databases when they open (CheckSchema), and are covered by the schema check.
 
 // Every wrapped-key table read the same way by rotation and verification:
 // id, tenant, subject, subject_version, master_version, wrapped.
@@ -114,6 +128,11 @@ absl::Status NotAVault(const std::string& path) {
   return MakeError(ErrorCode::kFailedPrecondition, "'" + path + "' is not a socle vault database");
 }
 
+// Names in a schema the vault did not write may be anything: quote at most 64 bytes of them.
+std::string Quoted(absl::string_view name) {
+  return "'" + std::string(name.substr(0, 64)) + (name.size() > 64 ? "...'" : "'");
+}
+
 }  // namespace
 
 struct Vault::State {
@@ -138,6 +157,14 @@ struct Vault::State {
   std::unique_ptr<Statement> max_pseudonym;
   std::unique_ptr<Statement> insert_pseudonym;
   std::unique_ptr<Statement> delete_pseudonym;
+  std::unique_ptr<Statement> insert_pending_shred;
+  std::unique_ptr<Statement> select_pending_shred;
+  // Per entry of kKeyTables: the next batch of rows to re-wrap, and the conditional update.
+  std::unique_ptr<Statement> rewrap_select[std::size(kKeyTables)];
+  std::unique_ptr<Statement> rewrap_update[std::size(kKeyTables)];
+
+  // One rotation at a time; taken before db_mu, never while holding it.
+  std::mutex rotation_mu;
 
   KeyCache cache;
 
@@ -175,6 +202,7 @@ struct Vault::State {
   }
 
   absl::Status InitSchema();
+  absl::Status CheckSchema();
   absl::Status BindKeyId();
   absl::Status PrepareStatements();
   absl::Status LoadTenantKey();
@@ -189,6 +217,9 @@ struct Vault::State {
   absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
   absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(absl::string_view person,
                                                                    bool create, absl::Time now);
+  // Caller holds db_mu. Truncates the WAL and then clears the pending shreds it covered.
+  absl::Status FinishPendingShreds();
+  // Caller holds rotation_mu, not db_mu.
   absl::StatusOr<size_t> RewrapAll(uint32_t target);
 };
 
@@ -230,6 +261,62 @@ absl::Status Vault::State::InitSchema() {
                                                   " is newer than this build (1)");
   }
   if (version != kSchemaVersion) return NotAVault(path);
+  return CheckSchema();
+}
+
+// The schema must be exactly what kSchemaSql creates: a trigger, a view, an index or a table
+// planted in the file (a trigger that re-inserts deleted keys would undo every shred) is refused
+// before any statement of ours runs against it. The expected rows come from running kSchemaSql
+// in memory, so tables added to it later are covered without touching this function.
+absl::Status Vault::State::CheckSchema() {
+  SOCLE_ASSIGN_OR_RETURN(auto memory, Database::OpenInMemory());
+  SOCLE_RETURN_IF_ERROR(memory->Exec(kSchemaSql));
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<vault_internal::SchemaObject> expected,
+                         memory->Schema());
+  const auto missing = [&](const std::vector<vault_internal::SchemaObject>& actual) {
+    std::vector<const vault_internal::SchemaObject*> out;
+    for (const auto& e : expected) {
+      if (std::none_of(actual.begin(), actual.end(),
+                       [&](const auto& a) { return a.name == e.name; })) {
+        out.push_back(&e);
+      }
+    }
+    return out;
+  };
+  SOCLE_ASSIGN_OR_RETURN(std::vector<vault_internal::SchemaObject> actual, db->Schema());
+  if (!missing(actual).empty()) {
+    // A database of an older build: add the objects that came since, in one transaction (and
+    // after looking again: another process may have done it while we waited for the lock).
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(actual, db->Schema());
+    for (const vault_internal::SchemaObject* object : missing(actual)) {
+      if (object->sql.empty()) continue;  // a UNIQUE constraint's index comes with its table
+      // What the first release created is never re-created empty: its loss is reported below.
+      if (std::find(std::begin(kFirstReleaseObjects), std::end(kFirstReleaseObjects),
+                    object->name) != std::end(kFirstReleaseObjects)) {
+        continue;
+      }
+      SOCLE_RETURN_IF_ERROR(db->Exec(object->sql.c_str()));
+    }
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+    SOCLE_ASSIGN_OR_RETURN(actual, db->Schema());
+  }
+  const auto refuse = [&](const std::string& what) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "vault database '" + path + "': " + what +
+                         "; refusing to use a database whose schema socle did not write");
+  };
+  for (const auto& a : actual) {
+    // ANALYZE's statistics only steer the query planner.
+    if (a.type == "table" && absl::StartsWith(a.name, "sqlite_stat")) continue;
+    const auto e = std::find_if(expected.begin(), expected.end(),
+                                [&](const auto& x) { return x.name == a.name; });
+    if (e == expected.end()) return refuse("unexpected " + a.type + " " + Quoted(a.name));
+    if (!(*e == a)) return refuse(a.type + " " + Quoted(a.name) + " differs from its definition");
+  }
+  if (const auto absent = missing(actual); !absent.empty()) {
+    return refuse(absent.front()->type + " " + Quoted(absent.front()->name) + " is missing");
+  }
   return absl::OkStatus();
 }
 
@@ -280,6 +367,27 @@ absl::Status Vault::State::PrepareStatements() {
   SOCLE_ASSIGN_OR_RETURN(
       delete_pseudonym,
       db->Prepare("DELETE FROM pseudonym_secrets WHERE tenant = ?1 AND version = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(insert_pending_shred,
+                         db->Prepare("INSERT INTO pending_shreds (tenant, person_tag, created_at) "
+                                     "VALUES (?1, ?2, ?3)"));
+  SOCLE_ASSIGN_OR_RETURN(select_pending_shred,
+                         db->Prepare("SELECT count(*) FROM pending_shreds "
+                                     "WHERE tenant = ?1 AND person_tag = ?2"));
+  for (size_t i = 0; i < std::size(kKeyTables); ++i) {
+    const KeyTable& table = kKeyTables[i];
+    // Rows below the target only: a concurrent rotation to a newer version is never undone.
+    const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " +
+                                   table.name + " WHERE master_version < ?1 ORDER BY id LIMIT " +
+                                   std::to_string(kRewrapBatch);
+    // Only if the row still holds what was unwrapped: a row shredded (and its id reused by a
+    // new person) or re-wrapped meanwhile is left alone.
+    const std::string update_sql =
+        std::string("UPDATE ") + table.name +
+        " SET master_version = ?1, wrapped = ?2 WHERE id = ?3 AND master_version = ?4 AND "
+        "wrapped = ?5";
+    SOCLE_ASSIGN_OR_RETURN(rewrap_select[i], db->Prepare(select_sql.c_str()));
+    SOCLE_ASSIGN_OR_RETURN(rewrap_update[i], db->Prepare(update_sql.c_str()));
+  }
   return absl::OkStatus();
 }
 
@@ -411,8 +519,10 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     bool inserted = false;
     {
       std::lock_guard lock(db_mu);
-      // Rotation and retirement run under db_mu: if one committed since we wrapped, wrap
-      // again under the version every other key now uses.
+      // The version is read again under db_mu, and the insert commits under it: a rotation's
+      // last (empty) look for rows below its version also runs under db_mu, after the
+      // provider's Rotate(), so this row is either wrapped under the new version or seen and
+      // re-wrapped by that rotation before it retires anything.
       SOCLE_ASSIGN_OR_RETURN(const uint32_t now_version, provider->CurrentVersion());
       if (now_version != master_version) {
         master_version = now_version;
@@ -442,22 +552,52 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
   return VerificationFailed();
 }
 
+absl::Status Vault::State::FinishPendingShreds() {
+  // The rows cleared below are those the truncation covers; a shred another connection commits
+  // meanwhile gets a higher id and keeps its row.
+  SOCLE_ASSIGN_OR_RETURN(const int64_t last,
+                         db->QueryInt("SELECT coalesce(max(id), 0) FROM pending_shreds"));
+  if (last == 0) return absl::OkStatus();
+  // secure_delete zeroes a deleted cell, but not the stale copies of cells that SQLite leaves
+  // in the unallocated space of a page it rebuilt when rows moved between pages (the crash test
+  // found a shredded key there). VACUUM rewrites every page from the live rows only; the
+  // checkpoint below then puts those pages in place of the old ones and truncates the WAL.
+  SOCLE_RETURN_IF_ERROR(db->Exec("VACUUM"));
+  const absl::Status truncated = db->CheckpointTruncate(vault_internal::CheckpointWait());
+  if (!truncated.ok()) {
+    return MakeError(ErrorCodeOf(truncated),
+                     "crypto-shredding is not complete: the key is deleted, but earlier copies "
+                     "remain in the vault database's write-ahead log (" +
+                         std::string(truncated.message()) +
+                         "); shredding the person again or reopening the vault finishes it");
+  }
+  {
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(auto clear, db->Prepare("DELETE FROM pending_shreds WHERE id <= ?1"));
+    SOCLE_RETURN_IF_ERROR(clear->Bind(1, last));
+    SOCLE_RETURN_IF_ERROR(clear->Run());
+    clear.reset();
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+  }
+  // The frames of that delete hold no key; leave an empty WAL when nobody is in the way.
+  db->CheckpointTruncate(absl::ZeroDuration()).IgnoreError();
+  return absl::OkStatus();
+}
+
+// In batches, with the provider called outside db_mu and outside any transaction: seals, opens
+// and other processes keep going while an HSM takes its time. Each batch commits on its own, so
+// a failure keeps the batches before it (every key stays readable: nothing is retired until
+// every row is at `target`) and running the rotation again finishes the job.
 absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
   size_t total = 0;
-  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
-  for (const KeyTable& table : kKeyTables) {
-    const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " + table.name +
-                                   " WHERE master_version != ?1 LIMIT " +
-                                   std::to_string(kRewrapBatch);
-    const std::string update_sql = std::string("UPDATE ") + table.name +
-                                   " SET master_version = ?1, wrapped = ?2 WHERE id = ?3";
-    SOCLE_ASSIGN_OR_RETURN(auto select, db->Prepare(select_sql.c_str()));
-    SOCLE_ASSIGN_OR_RETURN(auto update, db->Prepare(update_sql.c_str()));
-    // In batches, so memory stays bounded; rewrapped rows drop out of the next SELECT.
+  for (size_t t = 0; t < std::size(kKeyTables); ++t) {
+    const KeyTable& table = kKeyTables[t];
+    int idle_batches = 0;
     for (;;) {
       std::vector<KeyRow> rows;
       {
-        StatementUse use(*select);
+        std::lock_guard lock(db_mu);
+        StatementUse use(*rewrap_select[t]);
         SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
         for (;;) {
           SOCLE_ASSIGN_OR_RETURN(const bool more, use->Step());
@@ -466,23 +606,44 @@ absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
         }
       }
       if (rows.empty()) break;
+      std::vector<std::vector<uint8_t>> rewrapped;
+      rewrapped.reserve(rows.size());
       for (const KeyRow& row : rows) {
         SOCLE_ASSIGN_OR_RETURN(const SecretBytes key,
                                Unwrap(table.kind, row.master_version, row.tenant, row.subject,
                                       row.subject_version, row.wrapped));
         SOCLE_ASSIGN_OR_RETURN(
-            const std::vector<uint8_t> wrapped,
+            rewrapped.emplace_back(),
             Wrap(table.kind, target, row.tenant, row.subject, row.subject_version, key));
-        StatementUse use(*update);
-        SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
-        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(wrapped)));
-        SOCLE_RETURN_IF_ERROR(use->Bind(3, row.id));
-        SOCLE_RETURN_IF_ERROR(use->Run());
-        ++total;
+      }
+      size_t updated = 0;
+      {
+        std::lock_guard lock(db_mu);
+        SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+        for (size_t i = 0; i < rows.size(); ++i) {
+          StatementUse use(*rewrap_update[t]);
+          SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
+          SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(rewrapped[i])));
+          SOCLE_RETURN_IF_ERROR(use->Bind(3, rows[i].id));
+          SOCLE_RETURN_IF_ERROR(use->Bind(4, int64_t{rows[i].master_version}));
+          SOCLE_RETURN_IF_ERROR(use->Bind(5, absl::MakeConstSpan(rows[i].wrapped)));
+          SOCLE_RETURN_IF_ERROR(use->Run());
+          updated += static_cast<size_t>(db->Changes());
+        }
+        SOCLE_RETURN_IF_ERROR(txn->Commit());
+      }
+      total += updated;
+      // Every row of a batch is either updated or changed by someone else (shredded, or
+      // re-wrapped by another rotation); rows that keep changing under us mean another
+      // rotation is fighting this one.
+      idle_batches = updated == 0 ? idle_batches + 1 : 0;
+      if (idle_batches >= 3) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "vault: keys keep changing under the rotation; is another rotation "
+                         "running on this database?");
       }
     }
   }
-  SOCLE_RETURN_IF_ERROR(txn->Commit());
   return total;
 }
 
@@ -490,8 +651,9 @@ Vault::Vault(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 Vault::~Vault() {
   std::lock_guard lock(state_->db_mu);
-  // Leave no WAL behind: a closed vault is one file.
-  state_->db->CheckpointTruncate().IgnoreError();
+  // Leave no WAL behind: a closed vault is one file (and pending shreds are finished).
+  if (!state_->FinishPendingShreds().ok()) return;
+  state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
 }
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> provider,
@@ -516,6 +678,9 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> 
   SOCLE_RETURN_IF_ERROR(state->InitSchema());
   SOCLE_RETURN_IF_ERROR(state->BindKeyId());
   SOCLE_RETURN_IF_ERROR(state->PrepareStatements());
+  // A shred that a crash (or a reader) interrupted after its delete committed: finish it before
+  // anything else, or refuse to open.
+  SOCLE_RETURN_IF_ERROR(state->FinishPendingShreds());
   SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
   SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
   return std::unique_ptr<Vault>(new Vault(std::move(state)));
@@ -555,6 +720,7 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
                                                   state_->lookup_key, state_->tenant, person_id));
   std::lock_guard lock(state_->db_mu);
   bool deleted = false;
+  bool pending = false;  // deleted by an earlier call whose WAL truncation did not complete
   {
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
     {
@@ -564,20 +730,34 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
       SOCLE_RETURN_IF_ERROR(use->Run());
     }
     deleted = state_->db->Changes() > 0;
+    if (deleted) {
+      // In the same transaction as the delete: a crash before the WAL is truncated leaves this
+      // row, and the next Load finishes the job.
+      StatementUse use(*state_->insert_pending_shred);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(3, state_->NowSeconds()));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    } else {
+      StatementUse use(*state_->select_pending_shred);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+      pending = row && use->Int(0) > 0;
+    }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   // After the commit, so a concurrent miss that read the row before it cannot cache it again.
   state_->cache.Shred(person_id);
+  if (!deleted && !pending) return NoPersonKey();
   // The WAL still holds the page images that carried the wrapped key: fold them into the
-  // database (where secure_delete zeroed the row) and truncate the WAL. If another connection
-  // pins the WAL, its next checkpoint finishes the job; the deletion itself is committed.
-  state_->db->CheckpointTruncate().IgnoreError();
-  if (!deleted) return NoPersonKey();
-  return absl::OkStatus();
+  // database (where secure_delete zeroed the row) and truncate the WAL. Success is reported
+  // only once that happened.
+  return state_->FinishPendingShreds();
 }
 
 absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
-  std::lock_guard lock(state_->db_mu);
+  std::lock_guard rotation_lock(state_->rotation_mu);
   RotationReport report;
   auto rotated = state_->provider->Rotate();
   if (rotated.ok()) {
@@ -596,8 +776,10 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
       return retired;
     }
   }
-  // Old wrapped bytes are overwritten in the database; drop their images from the WAL too.
-  state_->db->CheckpointTruncate().IgnoreError();
+  // Old wrapped bytes are overwritten in the database; drop their images from the WAL too
+  // (best effort: they only open with the master key versions they were wrapped under).
+  std::lock_guard lock(state_->db_mu);
+  state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
   return report;
 }
 
