@@ -276,7 +276,7 @@ class Parent {
     // The kill comes after a random number of the child's lines (each operation writes one
     // before and one after it) and a random delay: anywhere in start-up, in an operation, or
     // between two. Every round thus gets somewhere, on a loaded machine too.
-    const int lines_before_kill = static_cast<int>(rng_() % 10);
+    const int lines_before_kill = static_cast<int>(rng_() % 8);
     const auto delay_us = static_cast<useconds_t>(rng_() % 25000);
     const int64_t first_id = next_id_;
     next_id_ += kMaxOpsPerChild;
