@@ -7,7 +7,7 @@
 // keys live in an SQLite database (secure_delete on), apart from the records themselves, which
 // stay in the vendor's store. Erasing a person's key (ShredPerson) makes every record sealed for
 // them unreadable, wherever copies of the ciphertext went. Rotating the master key re-wraps
-// every key in one transaction without touching the data. The vault also holds the versioned
+// every key, in batches, without touching the data. The vault also holds the versioned
 // pseudonymisation master secrets (PseudonymSecretSource), in their own table, wrapped the same
 // way and never mixed with data keys.
 //
