@@ -159,6 +159,8 @@ struct Vault::State {
   std::unique_ptr<Statement> delete_pseudonym;
   std::unique_ptr<Statement> insert_pending_shred;
   std::unique_ptr<Statement> select_pending_shred;
+  std::unique_ptr<Statement> select_floor;
+  std::unique_ptr<Statement> raise_floor;
   // Per entry of kKeyTables: the next batch of rows to re-wrap, and the conditional update.
   std::unique_ptr<Statement> rewrap_select[std::size(kKeyTables)];
   std::unique_ptr<Statement> rewrap_update[std::size(kKeyTables)];
@@ -217,6 +219,8 @@ struct Vault::State {
   absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
   absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(absl::string_view person,
                                                                    bool create, absl::Time now);
+  // Caller holds db_mu. The lowest master version a new wrapped key may use (0: none set).
+  absl::StatusOr<uint32_t> ReadMasterVersionFloor();
   // Caller holds db_mu. Truncates the WAL and then clears the pending shreds it covered.
   absl::Status FinishPendingShreds();
   // Caller holds rotation_mu, not db_mu.
@@ -373,6 +377,14 @@ absl::Status Vault::State::PrepareStatements() {
   SOCLE_ASSIGN_OR_RETURN(select_pending_shred,
                          db->Prepare("SELECT count(*) FROM pending_shreds "
                                      "WHERE tenant = ?1 AND person_tag = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(select_floor,
+                         db->Prepare("SELECT CAST(value AS INTEGER) FROM meta "
+                                     "WHERE name = 'master_version_floor'"));
+  SOCLE_ASSIGN_OR_RETURN(
+      raise_floor,
+      db->Prepare("INSERT INTO meta (name, value) VALUES ('master_version_floor', ?1) "
+                  "ON CONFLICT (name) DO UPDATE SET value = excluded.value "
+                  "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)"));
   for (size_t i = 0; i < std::size(kKeyTables); ++i) {
     const KeyTable& table = kKeyTables[i];
     // Rows below the target only: a concurrent rotation to a newer version is never undone.
@@ -530,6 +542,22 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
                                              entry->version, entry->key));
       }
       SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+      // Another connection (another process) may be rotating: its floor, written before its
+      // re-wrap began, says which versions are about to be retired. Inside the write
+      // transaction, so the floor cannot move before this row is committed.
+      SOCLE_ASSIGN_OR_RETURN(const uint32_t floor, ReadMasterVersionFloor());
+      if (master_version < floor) {
+        SOCLE_ASSIGN_OR_RETURN(master_version, provider->CurrentVersion());
+        if (master_version < floor) {
+          return MakeError(ErrorCode::kFailedPrecondition,
+                           "the vault database is being re-wrapped under master key version " +
+                               std::to_string(floor) + ", which this key provider does not have "
+                               "(version " + std::to_string(master_version) +
+                               "): reopen the key file");
+        }
+        SOCLE_ASSIGN_OR_RETURN(wrapped, Wrap(KeyKind::kPersonData, master_version, tenant, tag,
+                                             entry->version, entry->key));
+      }
       {
         StatementUse use(*insert_person);
         SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
@@ -550,6 +578,12 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     // Another process created this person's key first: use theirs.
   }
   return VerificationFailed();
+}
+
+absl::StatusOr<uint32_t> Vault::State::ReadMasterVersionFloor() {
+  StatementUse use(*select_floor);
+  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+  return row ? static_cast<uint32_t>(use->Int(0)) : 0;
 }
 
 absl::Status Vault::State::FinishPendingShreds() {
@@ -766,6 +800,19 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
     SOCLE_ASSIGN_OR_RETURN(report.master_version, state_->provider->CurrentVersion());
   } else {
     return rotated.status();
+  }
+  {
+    // Before the first batch: from now on no connection commits a new person key below this
+    // version, so the last (empty) look for such rows cannot be overtaken by another process's
+    // first seal wrapped under a version about to be retired.
+    std::lock_guard lock(state_->db_mu);
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+    {
+      StatementUse use(*state_->raise_floor);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, std::to_string(report.master_version)));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    }
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   SOCLE_ASSIGN_OR_RETURN(report.rewrapped, state_->RewrapAll(report.master_version));
   if (retire_previous) {

@@ -87,8 +87,10 @@ void CheckpointTruncate(const std::string& db) {
   sqlite3_close(h);
 }
 
-// Forwards to another provider, but the `n`-th unwrap made by one chosen thread stops until the
-// test releases it: a rotation frozen in the middle of a call to a slow HSM.
+// Forwards to another provider, but the `n`-th unwrap (or wrap, after it is done) made by one
+// chosen thread stops until the test releases it: a rotation or a seal frozen in the middle of a
+// call to a slow HSM. It can also keep reporting an old current version, like a process that
+// has not noticed another one's rotation yet.
 class PausingProvider final : public KeyProvider {
  public:
   explicit PausingProvider(std::shared_ptr<KeyProvider> inner) : inner_(std::move(inner)) {}
@@ -99,6 +101,12 @@ class PausingProvider final : public KeyProvider {
     thread_ = std::this_thread::get_id();
     countdown_ = n;
   }
+  void PauseThisThreadAtWrap(int n) {
+    std::lock_guard lock(mu_);
+    thread_ = std::this_thread::get_id();
+    wrap_countdown_ = n;
+  }
+  void FreezeCurrentVersion(uint32_t version) { frozen_current_ = version; }
   void WaitUntilPaused() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return paused_; });
@@ -110,10 +118,20 @@ class PausingProvider final : public KeyProvider {
   }
 
   std::string KeyId() const override { return inner_->KeyId(); }
-  absl::StatusOr<uint32_t> CurrentVersion() const override { return inner_->CurrentVersion(); }
+  absl::StatusOr<uint32_t> CurrentVersion() const override {
+    if (const uint32_t frozen = frozen_current_.load(); frozen != 0) return frozen;
+    return inner_->CurrentVersion();
+  }
   absl::StatusOr<std::vector<uint8_t>> Wrap(uint32_t version, const SecretBytes& key,
                                             absl::Span<const uint8_t> ad) const override {
-    return inner_->Wrap(version, key, ad);
+    auto wrapped = inner_->Wrap(version, key, ad);
+    std::unique_lock lock(mu_);
+    if (std::this_thread::get_id() == thread_ && wrap_countdown_ > 0 && --wrap_countdown_ == 0) {
+      paused_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    return wrapped;
   }
   absl::StatusOr<SecretBytes> Unwrap(uint32_t version, absl::Span<const uint8_t> wrapped,
                                      absl::Span<const uint8_t> ad) const override {
@@ -138,6 +156,8 @@ class PausingProvider final : public KeyProvider {
   mutable std::condition_variable cv_;
   std::thread::id thread_;
   mutable int countdown_ = 0;
+  mutable int wrap_countdown_ = 0;
+  std::atomic<uint32_t> frozen_current_{0};
   mutable bool paused_ = false;
   bool released_ = false;
 };
@@ -223,6 +243,43 @@ BOOST_AUTO_TEST_CASE(readers_and_writers_proceed_while_a_rotation_waits_on_the_p
   BOOST_TEST(vault->Open(RecordRef{"P-fresh", "r", 1}, fresh_sealed).ok());
   BOOST_TEST(other->Open(RecordRef{"P-other", "r", 1}, other_sealed).ok());
   BOOST_TEST(vault->Verify().ok());
+}
+
+// Another process's first seal wraps under the version it believes current, then a rotation
+// re-wraps everything and retires that version, then the seal commits: without the floor the
+// rotation writes before its first batch, the record would be sealed under a key that no longer
+// unwraps.
+BOOST_AUTO_TEST_CASE(a_first_seal_elsewhere_never_lands_under_a_retired_version) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto rotating = LoadVault(hsm, db);
+  const auto sealed = SealPersons(*rotating, 5);
+  auto stale = std::make_shared<PausingProvider>(hsm);
+  auto other = LoadVault(stale, db);  // its own connection and lock: another process
+  stale->FreezeCurrentVersion(1);     // it has not noticed the rotation
+  const RecordRef late{"P-late", "r", 1};
+  absl::StatusOr<std::vector<uint8_t>> late_sealed;
+  std::thread sealer([&] {
+    stale->PauseThisThreadAtWrap(1);
+    late_sealed = other->Seal(late, Bytes("x"));
+  });
+  stale->WaitUntilPaused();  // wrapped under version 1, not written yet
+  const auto report = rotating->RotateMasterKey(/*retire_previous=*/true);
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status());
+  BOOST_TEST(hsm->version_count() == 1u);  // version 1 is gone
+  stale->Release();
+  sealer.join();
+  BOOST_TEST(CodeName(late_sealed.status()) == "FAILED_PRECONDITION",
+             "a seal acknowledged under a retired master key version");
+  for (const RawRow& row : RawRows(db, "person_keys")) BOOST_TEST(row.master_version == 2);
+  BOOST_TEST(rotating->Verify().ok());
+  // Once it knows the new version, the same seal works.
+  stale->FreezeCurrentVersion(0);
+  const auto retried = other->Seal(late, Bytes("x"));
+  BOOST_REQUIRE_MESSAGE(retried.ok(), retried.status());
+  BOOST_TEST(rotating->Open(late, *retried).ok());
+  CheckAllOpen(*rotating, sealed);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_rotation_keeps_its_batches_and_a_rerun_finishes) {
