@@ -219,8 +219,10 @@ struct Vault::State {
   absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
   absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(absl::string_view person,
                                                                    bool create, absl::Time now);
-  // Caller holds db_mu. The lowest master version a new wrapped key may use (0: none set).
-  absl::StatusOr<uint32_t> ReadMasterVersionFloor();
+  // Caller holds db_mu and is in a write transaction about to insert a key wrapped under
+  // `master_version`: that version if the rotation floor allows it, else the provider's
+  // current one (FAILED_PRECONDITION when the provider has nothing at or above the floor).
+  absl::StatusOr<uint32_t> VersionAtFloor(uint32_t master_version);
   // Caller holds db_mu. Truncates the WAL and then clears the pending shreds it covered.
   absl::Status FinishPendingShreds();
   // Caller holds rotation_mu, not db_mu.
@@ -420,10 +422,16 @@ absl::Status Vault::State::LoadTenantKey() {
       }
     }
     SecretBytes key = SecretBytes::Random(kVaultKeyBytes);
-    SOCLE_ASSIGN_OR_RETURN(const uint32_t master_version, provider->CurrentVersion());
-    SOCLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> wrapped,
+    SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped,
                            Wrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key));
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t usable, VersionAtFloor(master_version));
+    if (usable != master_version) {  // a rotation elsewhere began since: see PersonKey
+      master_version = usable;
+      SOCLE_ASSIGN_OR_RETURN(wrapped,
+                             Wrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key));
+    }
     SOCLE_ASSIGN_OR_RETURN(auto insert,
                            db->Prepare("INSERT INTO tenant_keys (tenant, master_version, wrapped, "
                                        "created_at) VALUES (?1, ?2, ?3, ?4) "
@@ -545,16 +553,9 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       // Another connection (another process) may be rotating: its floor, written before its
       // re-wrap began, says which versions are about to be retired. Inside the write
       // transaction, so the floor cannot move before this row is committed.
-      SOCLE_ASSIGN_OR_RETURN(const uint32_t floor, ReadMasterVersionFloor());
-      if (master_version < floor) {
-        SOCLE_ASSIGN_OR_RETURN(master_version, provider->CurrentVersion());
-        if (master_version < floor) {
-          return MakeError(ErrorCode::kFailedPrecondition,
-                           "the vault database is being re-wrapped under master key version " +
-                               std::to_string(floor) + ", which this key provider does not have "
-                               "(version " + std::to_string(master_version) +
-                               "): reopen the key file");
-        }
+      SOCLE_ASSIGN_OR_RETURN(const uint32_t usable, VersionAtFloor(master_version));
+      if (usable != master_version) {
+        master_version = usable;
         SOCLE_ASSIGN_OR_RETURN(wrapped, Wrap(KeyKind::kPersonData, master_version, tenant, tag,
                                              entry->version, entry->key));
       }
@@ -580,10 +581,23 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
   return VerificationFailed();
 }
 
-absl::StatusOr<uint32_t> Vault::State::ReadMasterVersionFloor() {
-  StatementUse use(*select_floor);
-  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-  return row ? static_cast<uint32_t>(use->Int(0)) : 0;
+absl::StatusOr<uint32_t> Vault::State::VersionAtFloor(uint32_t master_version) {
+  uint32_t floor = 0;
+  {
+    StatementUse use(*select_floor);
+    SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+    if (row) floor = static_cast<uint32_t>(use->Int(0));
+  }
+  if (master_version >= floor) return master_version;
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, provider->CurrentVersion());
+  if (current < floor) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the vault database is being re-wrapped under master key version " +
+                         std::to_string(floor) + ", which this key provider does not have "
+                         "(its current version is " + std::to_string(current) +
+                         "): reopen the key file");
+  }
+  return current;
 }
 
 absl::Status Vault::State::FinishPendingShreds() {
