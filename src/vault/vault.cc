@@ -822,8 +822,10 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
     std::lock_guard lock(state_->db_mu);
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
     {
+      // Bound without a copy (SQLITE_STATIC): it must outlive the statement's run.
+      const std::string floor = std::to_string(report.master_version);
       StatementUse use(*state_->raise_floor);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, std::to_string(report.master_version)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, floor));
       SOCLE_RETURN_IF_ERROR(use->Run());
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());

@@ -522,7 +522,7 @@ int main(int argc, char** argv) {
   }
 #ifdef SOCLE_CRASH_TEST_ASAN
   // Every round starts an instrumented process: fewer of them under the sanitizers.
-  options.rounds = std::min(options.rounds, 40);
+  options.rounds = std::min(options.rounds, 100);
 #endif
   if (!socle::crypto::Init().ok()) return 2;
   return socle::Parent(options).Run();
