@@ -7,7 +7,7 @@
 // keys live in an SQLite database (secure_delete on), apart from the records themselves, which
 // stay in the vendor's store. Erasing a person's key (ShredPerson) makes every record sealed for
 // them unreadable, wherever copies of the ciphertext went. Rotating the master key re-wraps
-// every key in one transaction without touching the data. The vault also holds the versioned
+// every key, in batches, without touching the data. The vault also holds the versioned
 // pseudonymisation master secrets (PseudonymSecretSource), in their own table, wrapped the same
 // way and never mixed with data keys.
 //
@@ -205,9 +205,12 @@ struct SOCLE_CXX_API RotationReport {
 class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
  public:
   // Opens the vault database at `db_path` for `tenant` (1 to 128 bytes), creating the database
-  // (permissions 0600) and the tenant's keys if missing. FAILED_PRECONDITION when the database
-  // is bound to another master key id or is not a vault database; UNSUPPORTED for a newer
-  // schema; VERIFICATION_FAILED when `provider` cannot unwrap the tenant's keys.
+  // (permissions 0600) and the tenant's keys if missing, and finishes any shred a crash
+  // interrupted. FAILED_PRECONDITION when the database is bound to another master key id, is
+  // not a vault database, holds schema objects socle did not create (a trigger, a view, a
+  // table), or has an unfinished shred that another connection's read snapshot keeps from
+  // completing; UNSUPPORTED for a newer schema; VERIFICATION_FAILED when `provider` cannot
+  // unwrap the tenant's keys.
   static absl::StatusOr<std::unique_ptr<Vault>> Load(std::shared_ptr<KeyProvider> provider,
                                                      const std::string& db_path,
                                                      absl::string_view tenant,
@@ -225,15 +228,21 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   absl::StatusOr<SecretBytes> Open(const RecordRef& record, absl::Span<const uint8_t> sealed);
 
   // Crypto-shredding: deletes the person's wrapped keys (secure_delete overwrites them), wipes
-  // them from the cache and checkpoints the WAL so no copy stays in the -wal file. Every record
-  // sealed for the person becomes unreadable for good. NOT_FOUND when the person has no key.
+  // them from the cache and truncates the WAL so no copy stays in the -wal file. Every record
+  // sealed for the person becomes unreadable for good. OK only once no copy remains in the
+  // database file or its WAL; FAILED_PRECONDITION when another connection's read snapshot kept
+  // the WAL from being truncated (after a bounded wait): the key is deleted, and calling
+  // ShredPerson again, or the next Load, finishes the job. NOT_FOUND when the person has no key.
   absl::Status ShredPerson(absl::string_view person_id);
 
   // Asks the provider for a new master key version (or takes its current one when it manages
-  // versions itself), then re-wraps every key of the database under it in one transaction; the
-  // records are not touched. With `retire_previous`, the provider then destroys older versions
-  // (only do this when no other database still uses them). FAILED_PRECONDITION, with nothing
-  // re-wrapped, when another process made a newer version current meanwhile (run it again).
+  // versions itself), then re-wraps every key of the database under it, in batches that each
+  // commit on their own, calling the provider outside any lock or transaction (seals, opens and
+  // other processes keep going); the records are not touched. A failure keeps the batches done
+  // (every key stays readable) and running it again finishes. With `retire_previous`, the
+  // provider then destroys older versions, once every key is re-wrapped (only do this when no
+  // other database still uses them). FAILED_PRECONDITION, with nothing re-wrapped, when another
+  // process made a newer version current meanwhile (run it again).
   absl::StatusOr<RotationReport> RotateMasterKey(bool retire_previous);
 
   // Pseudonymisation master secrets (versions start at 1; the first is created by Load).

@@ -1,5 +1,6 @@
 #include "vault/sqlite.h"
 
+#include <atomic>
 #include <string>
 
 #include "core/status_macros.h"
@@ -7,6 +8,29 @@
 #include "vault/file_util.h"
 
 namespace socle::vault_internal {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+std::atomic<int64_t> checkpoint_wait_ms{2000};
+
+absl::Status Configure(sqlite3* db) {
+  // A planted trigger or view must not reach functions with side effects, and SQL must not be
+  // able to edit sqlite_schema behind the schema check's back.
+  int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "configure");
+}
+
+}  // namespace
+
+absl::Duration CheckpointWait() {
+  return absl::Milliseconds(checkpoint_wait_ms.load(std::memory_order_relaxed));
+}
+
+void SetCheckpointWaitForTesting(absl::Duration wait) {
+  checkpoint_wait_ms.store(absl::ToInt64Milliseconds(wait), std::memory_order_relaxed);
+}
 
 absl::Status SqliteError(int rc, absl::string_view what) {
   ErrorCode code = ErrorCode::kIo;
@@ -92,9 +116,25 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     return MakeError(rc == SQLITE_CANTOPEN ? ErrorCode::kIo : ErrorCode::kDataLoss,
                      "cannot open the vault database '" + path + "': " + sqlite3_errstr(rc));
   }
+  auto database = std::unique_ptr<Database>(new Database(db));
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
-  return std::unique_ptr<Database>(new Database(db));
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  SOCLE_RETURN_IF_ERROR(Configure(db));
+  return database;
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::OpenInMemory() {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(":memory:", &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    return SqliteError(rc, "open in memory");
+  }
+  auto database = std::unique_ptr<Database>(new Database(db));
+  SOCLE_RETURN_IF_ERROR(Configure(db));
+  return database;
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }
@@ -123,15 +163,32 @@ absl::StatusOr<std::string> Database::QueryText(const char* sql) {
   return row ? stmt->Text(0) : std::string();
 }
 
-absl::Status Database::CheckpointTruncate() {
+absl::StatusOr<std::vector<SchemaObject>> Database::Schema() {
+  SOCLE_ASSIGN_OR_RETURN(
+      auto stmt,
+      Prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema ORDER BY rowid"));
+  std::vector<SchemaObject> objects;
+  for (;;) {
+    SOCLE_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+    if (!row) return objects;
+    objects.push_back(SchemaObject{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)});
+  }
+}
+
+absl::Status Database::CheckpointTruncate(absl::Duration wait) {
   int wal_frames = 0;
   int checkpointed = 0;
+  // The busy handler retries (with growing sleeps) until the readers of older snapshots leave
+  // or `wait` runs out.
+  sqlite3_busy_timeout(db_, static_cast<int>(absl::ToInt64Milliseconds(wait)));
   const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames,
                                            &checkpointed);
-  if (rc == SQLITE_BUSY) {
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
     return MakeError(ErrorCode::kFailedPrecondition,
-                     "vault database: another connection kept the WAL checkpoint from "
-                     "completing; the next checkpoint will finish it");
+                     "vault database: the write-ahead log could not be truncated within " +
+                         absl::FormatDuration(wait) +
+                         ": another connection holds a read snapshot (or is writing)");
   }
   return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "checkpoint");
 }

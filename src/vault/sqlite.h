@@ -18,11 +18,26 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 
 namespace socle::vault_internal {
 
 absl::Status SqliteError(int rc, absl::string_view what);
+
+// How long a checkpoint that must truncate the WAL (crypto-shredding, rotation, close) waits for
+// other connections' readers and writers before giving up: 2 s. Tests shorten it.
+absl::Duration CheckpointWait();
+void SetCheckpointWaitForTesting(absl::Duration wait);
+
+// One row of sqlite_schema (sql is empty for the indexes SQLite makes for UNIQUE constraints).
+struct SchemaObject {
+  std::string type;
+  std::string name;
+  std::string table;
+  std::string sql;
+  bool operator==(const SchemaObject&) const = default;
+};
 
 class Statement {
  public:
@@ -67,8 +82,12 @@ class StatementUse {
 
 class Database {
  public:
-  // Opens (creating if missing, with mode 0600) the database at `path`.
+  // Opens (creating if missing, with mode 0600) the database at `path`. The schema is not
+  // trusted (SQLITE_DBCONFIG_TRUSTED_SCHEMA off: triggers and views cannot call functions with
+  // side effects) and the connection is defensive (no writable_schema tricks).
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  // A private in-memory database (to derive the expected schema from its DDL).
+  static absl::StatusOr<std::unique_ptr<Database>> OpenInMemory();
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -79,9 +98,13 @@ class Database {
   absl::StatusOr<int64_t> QueryInt(const char* sql);
   absl::StatusOr<std::string> QueryText(const char* sql);
   int Changes() const { return sqlite3_changes(db_); }
+  // Every object of sqlite_schema, in creation order.
+  absl::StatusOr<std::vector<SchemaObject>> Schema();
   // PRAGMA wal_checkpoint(TRUNCATE): copies the WAL into the database and truncates it to zero
-  // bytes. FAILED_PRECONDITION when another connection's reader kept it from completing.
-  absl::Status CheckpointTruncate();
+  // bytes, waiting up to `wait` for other connections (SQLite's busy handler retries).
+  // FAILED_PRECONDITION naming the cause when another connection's read snapshot (or write)
+  // kept it from completing.
+  absl::Status CheckpointTruncate(absl::Duration wait = CheckpointWait());
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

@@ -2,8 +2,10 @@
 // provider's master key, kept in SQLite, cached unwrapped in memory.
 #include "socle/vault.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
@@ -43,8 +46,8 @@ constexpr int64_t kRewrapBatch = 256;
 // key included. Here interior pages hold rowids only; the unique indexes repeat the tenant and
 // the person tag (a keyed hash), never key material.
 //
-// Schema version 2 added the pseudonymisation controls (vault/pseudonym_controls.h). The same
-// text creates them in a new database (kSchemaSql) and in a version-1 database (kSchemaV2Sql,
+// Schema version 2 added the pending shreds and the pseudonymisation controls
+// (vault/pseudonym_controls.h). The same text creates them in a new database (kSchemaSql) and in a version-1 database (kSchemaV2Sql,
 // InitSchema), so a migrated vault has exactly the schema of a new one.
 constexpr char kSchemaV1Sql[] = R"sql(
 CREATE TABLE meta (
@@ -74,7 +77,15 @@ CREATE TABLE pseudonym_secrets (
   created_at INTEGER NOT NULL,
   UNIQUE (tenant, version));
 )sql";
+// pending_shreds: a crypto-shred whose deleted key may still have copies in the WAL. The row is
+// written in the transaction of the delete and removed only after a checkpoint truncated the
+// WAL; Load finishes any shred a crash interrupted.
 constexpr char kSchemaV2Sql[] = R"sql(
+CREATE TABLE pending_shreds (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  person_tag BLOB NOT NULL,
+  created_at INTEGER NOT NULL);
 CREATE TABLE pseudonym_retirements (
   id INTEGER PRIMARY KEY,
   tenant TEXT NOT NULL,
@@ -151,6 +162,11 @@ absl::Status NotAVault(const std::string& path) {
   return MakeError(ErrorCode::kFailedPrecondition, "'" + path + "' is not a socle vault database");
 }
 
+// Names in a schema the vault did not write may be anything: quote at most 64 bytes of them.
+std::string Quoted(absl::string_view name) {
+  return "'" + std::string(name.substr(0, 64)) + (name.size() > 64 ? "...'" : "'");
+}
+
 }  // namespace
 
 struct Vault::State {
@@ -178,6 +194,16 @@ struct Vault::State {
   std::unique_ptr<Statement> max_pseudonym;
   std::unique_ptr<Statement> insert_pseudonym;
   std::unique_ptr<Statement> delete_pseudonym;
+  std::unique_ptr<Statement> insert_pending_shred;
+  std::unique_ptr<Statement> select_pending_shred;
+  std::unique_ptr<Statement> select_floor;
+  std::unique_ptr<Statement> raise_floor;
+  // Per entry of kKeyTables: the next batch of rows to re-wrap, and the conditional update.
+  std::unique_ptr<Statement> rewrap_select[std::size(kKeyTables)];
+  std::unique_ptr<Statement> rewrap_update[std::size(kKeyTables)];
+
+  // One rotation at a time; taken before db_mu, never while holding it.
+  std::mutex rotation_mu;
 
   KeyCache cache;
   // Unwrapped pseudonymisation secrets by version (the decimal string), with the key cache's
@@ -204,16 +230,32 @@ struct Vault::State {
                           Ad(kind, master_version, row_tenant, subject, subject_version));
   }
 
-  // Called inside the write transaction (BEGIN IMMEDIATE) that stores a key wrapped under
-  // `master_version`: when the provider's current version moved on since, wraps again under
-  // the new one. A rotation in another process either made its version current before this
-  // check, or re-wraps after this transaction commits (it waits for the write lock), so no
-  // stored key stays under a version it then retires.
+  // Called with db_mu held, inside the write transaction (BEGIN IMMEDIATE) that stores a key
+  // wrapped under `master_version`: when the provider's current version moved on since, wraps
+  // again under the new one. A rotation in another process either made its version current
+  // before this check, or re-wraps after this transaction commits (it waits for the write lock),
+  // so no stored key stays under a version it then retires. The rotation floor (written by a
+  // rotation of any process before its first batch) says which versions are about to be
+  // retired: a provider whose current version is below it has not seen that rotation yet, and
+  // the key is refused (FAILED_PRECONDITION) rather than acknowledged under a doomed version.
   absl::Status WrapAgainIfRotated(KeyKind kind, uint32_t& master_version,
                                   absl::string_view row_tenant, absl::Span<const uint8_t> subject,
                                   uint32_t subject_version, const SecretBytes& key,
-                                  std::vector<uint8_t>& wrapped) const {
+                                  std::vector<uint8_t>& wrapped) {
     SOCLE_ASSIGN_OR_RETURN(const uint32_t now_version, provider->CurrentVersion());
+    uint32_t floor = 0;
+    {
+      StatementUse use(*select_floor);
+      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+      if (row) floor = static_cast<uint32_t>(use->Int(0));
+    }
+    if (now_version < floor) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the vault database is being re-wrapped under master key version " +
+                           std::to_string(floor) +
+                           ", which this key provider does not have (its current version is " +
+                           std::to_string(now_version) + "): reopen the key file");
+    }
     if (now_version == master_version) return absl::OkStatus();
     master_version = now_version;
     SOCLE_ASSIGN_OR_RETURN(wrapped,
@@ -233,6 +275,7 @@ struct Vault::State {
   }
 
   absl::Status InitSchema();
+  absl::Status CheckSchema();
   absl::Status BindKeyId();
   absl::Status PrepareStatements();
   absl::Status LoadTenantKey();
@@ -247,6 +290,9 @@ struct Vault::State {
   absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
   absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(absl::string_view person,
                                                                    bool create, absl::Time now);
+  // Caller holds db_mu. Truncates the WAL and then clears the pending shreds it covered.
+  absl::Status FinishPendingShreds();
+  // Caller holds rotation_mu, not db_mu.
   absl::StatusOr<size_t> RewrapAll(uint32_t target);
 };
 
@@ -301,6 +347,46 @@ absl::Status Vault::State::InitSchema() {
                                                   std::to_string(kSchemaVersion) + ")");
   }
   if (version != kSchemaVersion) return NotAVault(path);
+  return CheckSchema();
+}
+
+// The schema must be exactly what kSchemaSql creates: a trigger, a view, an index or a table
+// planted in the file (a trigger that re-inserts deleted keys would undo every shred) is refused
+// before any statement of ours runs against it. The expected rows come from running kSchemaSql
+// in memory, so tables added to it later are covered without touching this function.
+absl::Status Vault::State::CheckSchema() {
+  SOCLE_ASSIGN_OR_RETURN(auto memory, Database::OpenInMemory());
+  SOCLE_RETURN_IF_ERROR(memory->Exec(kSchemaSql));
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<vault_internal::SchemaObject> expected,
+                         memory->Schema());
+  const auto missing = [&](const std::vector<vault_internal::SchemaObject>& actual) {
+    std::vector<const vault_internal::SchemaObject*> out;
+    for (const auto& e : expected) {
+      if (std::none_of(actual.begin(), actual.end(),
+                       [&](const auto& a) { return a.name == e.name; })) {
+        out.push_back(&e);
+      }
+    }
+    return out;
+  };
+  // InitSchema has brought an older database to this version: from here, only exactness.
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<vault_internal::SchemaObject> actual, db->Schema());
+  const auto refuse = [&](const std::string& what) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "vault database '" + path + "': " + what +
+                         "; refusing to use a database whose schema socle did not write");
+  };
+  for (const auto& a : actual) {
+    // ANALYZE's statistics only steer the query planner.
+    if (a.type == "table" && absl::StartsWith(a.name, "sqlite_stat")) continue;
+    const auto e = std::find_if(expected.begin(), expected.end(),
+                                [&](const auto& x) { return x.name == a.name; });
+    if (e == expected.end()) return refuse("unexpected " + a.type + " " + Quoted(a.name));
+    if (!(*e == a)) return refuse(a.type + " " + Quoted(a.name) + " differs from its definition");
+  }
+  if (const auto absent = missing(actual); !absent.empty()) {
+    return refuse(absent.front()->type + " " + Quoted(absent.front()->name) + " is missing");
+  }
   return absl::OkStatus();
 }
 
@@ -351,6 +437,35 @@ absl::Status Vault::State::PrepareStatements() {
   SOCLE_ASSIGN_OR_RETURN(
       delete_pseudonym,
       db->Prepare("DELETE FROM pseudonym_secrets WHERE tenant = ?1 AND version = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(insert_pending_shred,
+                         db->Prepare("INSERT INTO pending_shreds (tenant, person_tag, created_at) "
+                                     "VALUES (?1, ?2, ?3)"));
+  SOCLE_ASSIGN_OR_RETURN(select_pending_shred,
+                         db->Prepare("SELECT count(*) FROM pending_shreds "
+                                     "WHERE tenant = ?1 AND person_tag = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(select_floor,
+                         db->Prepare("SELECT CAST(value AS INTEGER) FROM meta "
+                                     "WHERE name = 'master_version_floor'"));
+  SOCLE_ASSIGN_OR_RETURN(
+      raise_floor,
+      db->Prepare("INSERT INTO meta (name, value) VALUES ('master_version_floor', ?1) "
+                  "ON CONFLICT (name) DO UPDATE SET value = excluded.value "
+                  "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)"));
+  for (size_t i = 0; i < std::size(kKeyTables); ++i) {
+    const KeyTable& table = kKeyTables[i];
+    // Rows below the target only: a concurrent rotation to a newer version is never undone.
+    const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " +
+                                   table.name + " WHERE master_version < ?1 ORDER BY id LIMIT " +
+                                   std::to_string(kRewrapBatch);
+    // Only if the row still holds what was unwrapped: a row shredded (and its id reused by a
+    // new person) or re-wrapped meanwhile is left alone.
+    const std::string update_sql =
+        std::string("UPDATE ") + table.name +
+        " SET master_version = ?1, wrapped = ?2 WHERE id = ?3 AND master_version = ?4 AND "
+        "wrapped = ?5";
+    SOCLE_ASSIGN_OR_RETURN(rewrap_select[i], db->Prepare(select_sql.c_str()));
+    SOCLE_ASSIGN_OR_RETURN(rewrap_update[i], db->Prepare(update_sql.c_str()));
+  }
   return absl::OkStatus();
 }
 
@@ -511,30 +626,64 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
   return VerificationFailed();
 }
 
+absl::Status Vault::State::FinishPendingShreds() {
+  // The rows cleared below are those the truncation covers; a shred another connection commits
+  // meanwhile gets a higher id and keeps its row.
+  SOCLE_ASSIGN_OR_RETURN(const int64_t last,
+                         db->QueryInt("SELECT coalesce(max(id), 0) FROM pending_shreds"));
+  if (last == 0) return absl::OkStatus();
+  // secure_delete zeroes a deleted cell, but not the stale copies of cells that SQLite leaves
+  // in the unallocated space of a page it rebuilt when rows moved between pages (the crash test
+  // found a shredded key there). VACUUM rewrites every page from the live rows only; the
+  // checkpoint below then puts those pages in place of the old ones and truncates the WAL.
+  SOCLE_RETURN_IF_ERROR(db->Exec("VACUUM"));
+  const absl::Status truncated = db->CheckpointTruncate(vault_internal::CheckpointWait());
+  if (!truncated.ok()) {
+    return MakeError(ErrorCodeOf(truncated),
+                     "crypto-shredding is not complete: the key is deleted, but earlier copies "
+                     "remain in the vault database's write-ahead log (" +
+                         std::string(truncated.message()) +
+                         "); shredding the person again or reopening the vault finishes it");
+  }
+  {
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(auto clear, db->Prepare("DELETE FROM pending_shreds WHERE id <= ?1"));
+    SOCLE_RETURN_IF_ERROR(clear->Bind(1, last));
+    SOCLE_RETURN_IF_ERROR(clear->Run());
+    clear.reset();
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+  }
+  // The frames of that delete hold no key; leave an empty WAL when nobody is in the way.
+  db->CheckpointTruncate(absl::ZeroDuration()).IgnoreError();
+  return absl::OkStatus();
+}
+
+// In batches, with the provider called outside db_mu and outside any transaction: seals, opens
+// and other processes keep going while an HSM takes its time. Each batch commits on its own, so
+// a failure keeps the batches before it (every key stays readable: nothing is retired until
+// every row is at `target`) and running the rotation again finishes the job.
 absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
   size_t total = 0;
-  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
   // Another process may have rotated again since `target` was made: re-wrapping its keys back
-  // under `target` would leave them under a version its retirement then destroys.
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, provider->CurrentVersion());
-  if (current != target) {
+  // under `target` would leave them under a version its retirement then destroys. Checked
+  // before the first batch and again inside each batch's write transaction (a rotation that
+  // makes its version current after that commit sees these rows in its own scan).
+  const auto target_still_current = [&]() -> absl::Status {
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t current, provider->CurrentVersion());
+    if (current == target) return absl::OkStatus();
     return MakeError(ErrorCode::kFailedPrecondition,
                      "another rotation made master key version " + std::to_string(current) +
                          " current meanwhile: run the rotation again");
-  }
-  for (const KeyTable& table : kKeyTables) {
-    const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " + table.name +
-                                   " WHERE master_version != ?1 LIMIT " +
-                                   std::to_string(kRewrapBatch);
-    const std::string update_sql = std::string("UPDATE ") + table.name +
-                                   " SET master_version = ?1, wrapped = ?2 WHERE id = ?3";
-    SOCLE_ASSIGN_OR_RETURN(auto select, db->Prepare(select_sql.c_str()));
-    SOCLE_ASSIGN_OR_RETURN(auto update, db->Prepare(update_sql.c_str()));
-    // In batches, so memory stays bounded; rewrapped rows drop out of the next SELECT.
+  };
+  SOCLE_RETURN_IF_ERROR(target_still_current());
+  for (size_t t = 0; t < std::size(kKeyTables); ++t) {
+    const KeyTable& table = kKeyTables[t];
+    int idle_batches = 0;
     for (;;) {
       std::vector<KeyRow> rows;
       {
-        StatementUse use(*select);
+        std::lock_guard lock(db_mu);
+        StatementUse use(*rewrap_select[t]);
         SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
         for (;;) {
           SOCLE_ASSIGN_OR_RETURN(const bool more, use->Step());
@@ -543,23 +692,45 @@ absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
         }
       }
       if (rows.empty()) break;
+      std::vector<std::vector<uint8_t>> rewrapped;
+      rewrapped.reserve(rows.size());
       for (const KeyRow& row : rows) {
         SOCLE_ASSIGN_OR_RETURN(const SecretBytes key,
                                Unwrap(table.kind, row.master_version, row.tenant, row.subject,
                                       row.subject_version, row.wrapped));
         SOCLE_ASSIGN_OR_RETURN(
-            const std::vector<uint8_t> wrapped,
+            rewrapped.emplace_back(),
             Wrap(table.kind, target, row.tenant, row.subject, row.subject_version, key));
-        StatementUse use(*update);
-        SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
-        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(wrapped)));
-        SOCLE_RETURN_IF_ERROR(use->Bind(3, row.id));
-        SOCLE_RETURN_IF_ERROR(use->Run());
-        ++total;
+      }
+      size_t updated = 0;
+      {
+        std::lock_guard lock(db_mu);
+        SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+        SOCLE_RETURN_IF_ERROR(target_still_current());
+        for (size_t i = 0; i < rows.size(); ++i) {
+          StatementUse use(*rewrap_update[t]);
+          SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
+          SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(rewrapped[i])));
+          SOCLE_RETURN_IF_ERROR(use->Bind(3, rows[i].id));
+          SOCLE_RETURN_IF_ERROR(use->Bind(4, int64_t{rows[i].master_version}));
+          SOCLE_RETURN_IF_ERROR(use->Bind(5, absl::MakeConstSpan(rows[i].wrapped)));
+          SOCLE_RETURN_IF_ERROR(use->Run());
+          updated += static_cast<size_t>(db->Changes());
+        }
+        SOCLE_RETURN_IF_ERROR(txn->Commit());
+      }
+      total += updated;
+      // Every row of a batch is either updated or changed by someone else (shredded, or
+      // re-wrapped by another rotation); rows that keep changing under us mean another
+      // rotation is fighting this one.
+      idle_batches = updated == 0 ? idle_batches + 1 : 0;
+      if (idle_batches >= 3) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "vault: keys keep changing under the rotation; is another rotation "
+                         "running on this database?");
       }
     }
   }
-  SOCLE_RETURN_IF_ERROR(txn->Commit());
   return total;
 }
 
@@ -567,8 +738,9 @@ Vault::Vault(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 Vault::~Vault() {
   std::lock_guard lock(state_->db_mu);
-  // Leave no WAL behind: a closed vault is one file.
-  state_->db->CheckpointTruncate().IgnoreError();
+  // Leave no WAL behind: a closed vault is one file (and pending shreds are finished).
+  if (!state_->FinishPendingShreds().ok()) return;
+  state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
 }
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> provider,
@@ -593,6 +765,9 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> 
   SOCLE_RETURN_IF_ERROR(state->InitSchema());
   SOCLE_RETURN_IF_ERROR(state->BindKeyId());
   SOCLE_RETURN_IF_ERROR(state->PrepareStatements());
+  // A shred that a crash (or a reader) interrupted after its delete committed: finish it before
+  // anything else, or refuse to open.
+  SOCLE_RETURN_IF_ERROR(state->FinishPendingShreds());
   SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
   SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
   SOCLE_ASSIGN_OR_RETURN(state->controls, vault_internal::VaultPseudonymControls::Open(
@@ -637,6 +812,7 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
                                                   state_->lookup_key, state_->tenant, person_id));
   std::lock_guard lock(state_->db_mu);
   bool deleted = false;
+  bool pending = false;  // deleted by an earlier call whose WAL truncation did not complete
   {
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
     {
@@ -646,20 +822,34 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
       SOCLE_RETURN_IF_ERROR(use->Run());
     }
     deleted = state_->db->Changes() > 0;
+    if (deleted) {
+      // In the same transaction as the delete: a crash before the WAL is truncated leaves this
+      // row, and the next Load finishes the job.
+      StatementUse use(*state_->insert_pending_shred);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(3, state_->NowSeconds()));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    } else {
+      StatementUse use(*state_->select_pending_shred);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+      pending = row && use->Int(0) > 0;
+    }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   // After the commit, so a concurrent miss that read the row before it cannot cache it again.
   state_->cache.Shred(person_id);
+  if (!deleted && !pending) return NoPersonKey();
   // The WAL still holds the page images that carried the wrapped key: fold them into the
-  // database (where secure_delete zeroed the row) and truncate the WAL. If another connection
-  // pins the WAL, its next checkpoint finishes the job; the deletion itself is committed.
-  state_->db->CheckpointTruncate().IgnoreError();
-  if (!deleted) return NoPersonKey();
-  return absl::OkStatus();
+  // database (where secure_delete zeroed the row) and truncate the WAL. Success is reported
+  // only once that happened.
+  return state_->FinishPendingShreds();
 }
 
 absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
-  std::lock_guard lock(state_->db_mu);
+  std::lock_guard rotation_lock(state_->rotation_mu);
   RotationReport report;
   auto rotated = state_->provider->Rotate();
   if (rotated.ok()) {
@@ -668,6 +858,21 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
     SOCLE_ASSIGN_OR_RETURN(report.master_version, state_->provider->CurrentVersion());
   } else {
     return rotated.status();
+  }
+  {
+    // Before the first batch: from now on no connection commits a new person key below this
+    // version, so the last (empty) look for such rows cannot be overtaken by another process's
+    // first seal wrapped under a version about to be retired.
+    std::lock_guard lock(state_->db_mu);
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+    {
+      // Bound without a copy (SQLITE_STATIC): it must outlive the statement's run.
+      const std::string floor = std::to_string(report.master_version);
+      StatementUse use(*state_->raise_floor);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, floor));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    }
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   SOCLE_ASSIGN_OR_RETURN(report.rewrapped, state_->RewrapAll(report.master_version));
   if (retire_previous) {
@@ -678,8 +883,10 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
       return retired;
     }
   }
-  // Old wrapped bytes are overwritten in the database; drop their images from the WAL too.
-  state_->db->CheckpointTruncate().IgnoreError();
+  // Old wrapped bytes are overwritten in the database; drop their images from the WAL too
+  // (best effort: they only open with the master key versions they were wrapped under).
+  std::lock_guard lock(state_->db_mu);
+  state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
   return report;
 }
 

@@ -280,7 +280,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_vault_is_migrated_to_the_current_schema) {
   f.vault.reset();
   // Back to what version 1 wrote.
   Exec(f.db(),
-       "DROP TABLE pseudonym_retirements; DROP TABLE reversal_counts; PRAGMA user_version=1;");
+       "DROP TABLE pending_shreds; DROP TABLE pseudonym_retirements; DROP TABLE reversal_counts; "
+       "PRAGMA user_version=1;");
   BOOST_REQUIRE(QueryInt(f.db(), "SELECT count(*) FROM sqlite_schema WHERE name = "
                                  "'reversal_counts'") == 0);
   auto vault = f.Open();

@@ -1,17 +1,25 @@
-// Master key rotation (every key re-wrapped in one transaction, the data untouched, a failure
-// changes nothing) and crypto-shredding (the wrapped key bytes are gone from the database file
-// and its WAL, by a scan of their bytes).
+// Master key rotation (every key re-wrapped in batches, the data untouched, readers and writers
+// never wait for the provider, a failure loses nothing) and crypto-shredding (the wrapped key
+// bytes are gone from the database file and its WAL, by a scan of their bytes; a reader that
+// pins the WAL makes the shred fail rather than report a success that is not one).
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "test_util.h"
+#include "vault/sqlite.h"
 
 namespace socle {
 namespace {
@@ -23,6 +31,7 @@ using vault_testing::Contains;
 using vault_testing::FakeHsm;
 using vault_testing::LoadVault;
 using vault_testing::NewKeyFile;
+using vault_testing::RawConnection;
 using vault_testing::RawRow;
 using vault_testing::RawRows;
 using vault_testing::ReadFileBytes;
@@ -78,7 +87,228 @@ void CheckpointTruncate(const std::string& db) {
   sqlite3_close(h);
 }
 
+// Forwards to another provider, but the `n`-th unwrap (or wrap, after it is done) made by one
+// chosen thread stops until the test releases it: a rotation or a seal frozen in the middle of a
+// call to a slow HSM. It can also keep reporting an old current version, like a process that
+// has not noticed another one's rotation yet.
+class PausingProvider final : public KeyProvider {
+ public:
+  explicit PausingProvider(std::shared_ptr<KeyProvider> inner) : inner_(std::move(inner)) {}
+
+  // The calling thread's `n`-th unwrap from now on will pause.
+  void PauseThisThreadAtUnwrap(int n) {
+    std::lock_guard lock(mu_);
+    thread_ = std::this_thread::get_id();
+    countdown_ = n;
+  }
+  void PauseThisThreadAtWrap(int n) {
+    std::lock_guard lock(mu_);
+    thread_ = std::this_thread::get_id();
+    wrap_countdown_ = n;
+  }
+  void FreezeCurrentVersion(uint32_t version) { frozen_current_ = version; }
+  void WaitUntilPaused() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return paused_; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+  std::string KeyId() const override { return inner_->KeyId(); }
+  absl::StatusOr<uint32_t> CurrentVersion() const override {
+    if (const uint32_t frozen = frozen_current_.load(); frozen != 0) return frozen;
+    return inner_->CurrentVersion();
+  }
+  absl::StatusOr<std::vector<uint8_t>> Wrap(uint32_t version, const SecretBytes& key,
+                                            absl::Span<const uint8_t> ad) const override {
+    auto wrapped = inner_->Wrap(version, key, ad);
+    std::unique_lock lock(mu_);
+    if (std::this_thread::get_id() == thread_ && wrap_countdown_ > 0 && --wrap_countdown_ == 0) {
+      paused_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    return wrapped;
+  }
+  absl::StatusOr<SecretBytes> Unwrap(uint32_t version, absl::Span<const uint8_t> wrapped,
+                                     absl::Span<const uint8_t> ad) const override {
+    {
+      std::unique_lock lock(mu_);
+      if (std::this_thread::get_id() == thread_ && countdown_ > 0 && --countdown_ == 0) {
+        paused_ = true;
+        cv_.notify_all();
+        cv_.wait(lock, [&] { return released_; });
+      }
+    }
+    return inner_->Unwrap(version, wrapped, ad);
+  }
+  absl::StatusOr<uint32_t> Rotate() override { return inner_->Rotate(); }
+  absl::Status RetireVersionsBefore(uint32_t version) override {
+    return inner_->RetireVersionsBefore(version);
+  }
+
+ private:
+  std::shared_ptr<KeyProvider> inner_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::thread::id thread_;
+  mutable int countdown_ = 0;
+  mutable int wrap_countdown_ = 0;
+  std::atomic<uint32_t> frozen_current_{0};
+  mutable bool paused_ = false;
+  bool released_ = false;
+};
+
+// Shortens the wait of WAL truncations for one test.
+class ShortCheckpointWait {
+ public:
+  ShortCheckpointWait() : saved_(vault_internal::CheckpointWait()) {
+    vault_internal::SetCheckpointWaitForTesting(absl::Milliseconds(50));
+  }
+  ~ShortCheckpointWait() { vault_internal::SetCheckpointWaitForTesting(saved_); }
+
+ private:
+  absl::Duration saved_;
+};
+
 BOOST_AUTO_TEST_SUITE(rotation)
+
+BOOST_AUTO_TEST_CASE(readers_and_writers_proceed_while_a_rotation_waits_on_the_provider) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto provider = std::make_shared<PausingProvider>(hsm);
+  VaultOptions no_cache;
+  no_cache.cache_capacity = 0;  // every open reads the database and unwraps
+  auto vault = LoadVault(provider, db, "ccas-lyon", no_cache);
+  auto other = LoadVault(provider, db, "ccas-lyon", no_cache);  // a second connection
+  auto sealed = SealPersons(*vault, 20);
+  const auto before = RawRows(db, "person_keys");
+  const std::vector<uint8_t> last_wrapping = before.back().wrapped;  // person 19, the highest id
+
+  // The rotation's unwraps: the tenant key, then the first person of a batch holding all 20.
+  absl::StatusOr<RotationReport> report;
+  std::thread rotation([&] {
+    provider->PauseThisThreadAtUnwrap(2);
+    report = vault->RotateMasterKey(/*retire_previous=*/true);
+  });
+  provider->WaitUntilPaused();
+
+  // All of this must complete while the rotation is frozen inside the provider.
+  const std::vector<uint8_t> fresh_text = Bytes("nouvelle personne");
+  std::vector<uint8_t> fresh_sealed, other_sealed;
+  auto work = std::async(std::launch::async, [&]() -> std::string {
+    for (int i : {3, 4}) {
+      Vault& v = i == 3 ? *vault : *other;
+      const auto opened = v.Open(RecordRef{PersonId(i), "r", 1}, sealed[i]);
+      if (!opened.ok() || AsString(*opened) != Note(i)) return "open: " + opened.status().ToString();
+    }
+    // Frees the highest rowid, which the next insert takes again: the rotation's pending
+    // update of that id must not land on the new person's row.
+    if (const absl::Status s = vault->ShredPerson(PersonId(19)); !s.ok()) {
+      return "shred: " + s.ToString();
+    }
+    auto s1 = vault->Seal(RecordRef{"P-fresh", "r", 1}, fresh_text);
+    if (!s1.ok()) return "seal: " + s1.status().ToString();
+    fresh_sealed = *s1;
+    auto s2 = other->Seal(RecordRef{"P-other", "r", 1}, fresh_text);
+    if (!s2.ok()) return "seal through another connection: " + s2.status().ToString();
+    other_sealed = *s2;
+    return "";
+  });
+  // Not a timing assertion: a watchdog for the old behaviour, where the rotation held the
+  // vault's lock and a write transaction across the provider's calls and this never finished.
+  const bool finished = work.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  BOOST_TEST(finished, "seals, opens and shreds waited for the rotation's provider calls");
+  provider->Release();
+  rotation.join();
+  const std::string failure = work.get();
+  BOOST_TEST(failure.empty(), failure);
+
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status());
+  BOOST_TEST(report->master_version == 2u);
+  BOOST_TEST(report->retired_previous);
+  BOOST_TEST(hsm->version_count() == 1u);
+  const auto after = RawRows(db, "person_keys");
+  BOOST_TEST(after.size() == before.size() + 1);  // 20 - 1 shredded + 2 new
+  for (const RawRow& row : after) BOOST_TEST(row.master_version == 2);
+  BOOST_TEST(!Leaks(FilesOnDisk(db), last_wrapping));
+  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(19), "r", 1}, sealed[19]).status()) ==
+             "NOT_FOUND");
+  sealed.erase(19);
+  CheckAllOpen(*vault, sealed);
+  BOOST_TEST(vault->Open(RecordRef{"P-fresh", "r", 1}, fresh_sealed).ok());
+  BOOST_TEST(other->Open(RecordRef{"P-other", "r", 1}, other_sealed).ok());
+  BOOST_TEST(vault->Verify().ok());
+}
+
+// Another process's first seal wraps under the version it believes current, then a rotation
+// re-wraps everything and retires that version, then the seal commits: without the floor the
+// rotation writes before its first batch, the record would be sealed under a key that no longer
+// unwraps.
+BOOST_AUTO_TEST_CASE(a_first_seal_elsewhere_never_lands_under_a_retired_version) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto rotating = LoadVault(hsm, db);
+  const auto sealed = SealPersons(*rotating, 5);
+  auto stale = std::make_shared<PausingProvider>(hsm);
+  auto other = LoadVault(stale, db);  // its own connection and lock: another process
+  stale->FreezeCurrentVersion(1);     // it has not noticed the rotation
+  const RecordRef late{"P-late", "r", 1};
+  absl::StatusOr<std::vector<uint8_t>> late_sealed;
+  std::thread sealer([&] {
+    stale->PauseThisThreadAtWrap(1);
+    late_sealed = other->Seal(late, Bytes("x"));
+  });
+  stale->WaitUntilPaused();  // wrapped under version 1, not written yet
+  const auto report = rotating->RotateMasterKey(/*retire_previous=*/true);
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status());
+  BOOST_TEST(hsm->version_count() == 1u);  // version 1 is gone
+  stale->Release();
+  sealer.join();
+  BOOST_TEST(CodeName(late_sealed.status()) == "FAILED_PRECONDITION",
+             "a seal acknowledged under a retired master key version");
+  for (const RawRow& row : RawRows(db, "person_keys")) BOOST_TEST(row.master_version == 2);
+  BOOST_TEST(rotating->Verify().ok());
+  // Once it knows the new version, the same seal works.
+  stale->FreezeCurrentVersion(0);
+  const auto retried = other->Seal(late, Bytes("x"));
+  BOOST_REQUIRE_MESSAGE(retried.ok(), retried.status());
+  BOOST_TEST(rotating->Open(late, *retried).ok());
+  CheckAllOpen(*rotating, sealed);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_rotation_keeps_its_batches_and_a_rerun_finishes) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto vault = LoadVault(hsm, db);
+  const auto sealed = SealPersons(*vault, 600);
+  // The tenant key and the first batch of 256 person keys commit; the second batch fails.
+  hsm->fail_wrap_after = hsm->wraps_.load() + 300;
+  BOOST_TEST(CodeName(vault->RotateMasterKey(true).status()) == "IO");
+  std::map<int64_t, int> versions;
+  for (const RawRow& row : RawRows(db, "person_keys")) ++versions[row.master_version];
+  BOOST_TEST(versions[2] == 256);
+  BOOST_TEST(versions[1] == 600 - 256);
+  BOOST_TEST(hsm->version_count() == 2u);  // nothing retired
+  hsm->fail_wrap_after = -1;
+  CheckAllOpen(*vault, sealed);
+  const auto retry = vault->RotateMasterKey(true);
+  BOOST_REQUIRE_MESSAGE(retry.ok(), retry.status());
+  BOOST_TEST(retry->master_version == 3u);
+  BOOST_TEST(retry->rewrapped == 600u + 2u);
+  for (const RawRow& row : RawRows(db, "person_keys")) BOOST_TEST(row.master_version == 3);
+  BOOST_TEST(hsm->version_count() == 1u);
+  vault.reset();
+  auto fresh = LoadVault(hsm, db);
+  CheckAllOpen(*fresh, sealed);
+  BOOST_TEST(fresh->Verify().ok());
+}
 
 BOOST_AUTO_TEST_CASE(rotation_rewraps_every_key_without_touching_the_data) {
   TempDir dir;
@@ -252,6 +482,83 @@ BOOST_AUTO_TEST_CASE(shredded_key_bytes_are_gone_even_from_overflow_pages) {
   // pages, which secure_delete must zero too when they are freed.
   TempDir dir;
   ShredAndScan(std::make_shared<FakeHsm>(6000), dir.File("v.db"));
+}
+
+// The wrapped key that disappeared from person_keys between two raw reads.
+std::vector<uint8_t> Vanished(const std::vector<RawRow>& before, const std::vector<RawRow>& after) {
+  for (const RawRow& row : before) {
+    if (std::none_of(after.begin(), after.end(), [&](const RawRow& r) { return r.id == row.id; })) {
+      return row.wrapped;
+    }
+  }
+  return {};
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_snapshot_keeps_shred_from_reporting_success) {
+  ShortCheckpointWait short_wait;
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto vault = LoadVault(NewKeyFile(dir.File("k")), db);
+  auto sealed = SealPersons(*vault, 50);
+  const auto before = RawRows(db, "person_keys");
+  // Another program reading the database: its open read transaction pins the WAL.
+  RawConnection reader(db);
+  reader.Exec("BEGIN; SELECT count(*) FROM person_keys;");
+
+  const absl::Status shred = vault->ShredPerson(PersonId(7));
+  BOOST_TEST(!shred.ok(), "shred reported success while a copy of the key was in the WAL");
+  BOOST_TEST(CodeName(shred) == "FAILED_PRECONDITION");
+  BOOST_TEST(absl::StrContains(shred.message(), "read snapshot"), shred.message());
+  const std::vector<uint8_t> victim = Vanished(before, RawRows(db, "person_keys"));
+  BOOST_REQUIRE(!victim.empty());  // the delete itself committed...
+  BOOST_TEST(Leaks(FilesOnDisk(db), victim));  // ...and the copy the error speaks of is there
+  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(7), "r", 1}, sealed[7]).status()) ==
+             "NOT_FOUND");
+  // Later writes change nothing while the reader stays.
+  BOOST_REQUIRE(vault->Seal(RecordRef{"P-later", "r", 1}, Bytes("x")).ok());
+  BOOST_TEST(Leaks(FilesOnDisk(db), victim));
+
+  // Once the reader has left, shredding again finishes the job.
+  reader.Exec("COMMIT");
+  BOOST_REQUIRE(vault->ShredPerson(PersonId(7)).ok());
+  BOOST_TEST(!Leaks(FilesOnDisk(db), victim));
+  BOOST_TEST(reader.Int("SELECT count(*) FROM pending_shreds") == 0);
+  BOOST_TEST(CodeName(vault->ShredPerson(PersonId(7))) == "NOT_FOUND");  // nothing left to do
+  sealed.erase(7);
+  CheckAllOpen(*vault, sealed);
+}
+
+BOOST_AUTO_TEST_CASE(reopening_finishes_an_interrupted_shred) {
+  ShortCheckpointWait short_wait;
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto provider = NewKeyFile(dir.File("k"));
+  auto vault = LoadVault(provider, db);
+  auto sealed = SealPersons(*vault, 50);
+  const auto before = RawRows(db, "person_keys");
+  std::vector<uint8_t> victim;
+  {
+    RawConnection reader(db);
+    reader.Exec("BEGIN; SELECT count(*) FROM person_keys;");
+    BOOST_TEST(CodeName(vault->ShredPerson(PersonId(9))) == "FAILED_PRECONDITION");
+    victim = Vanished(before, RawRows(db, "person_keys"));
+    BOOST_REQUIRE(!victim.empty());
+    vault.reset();  // its closing checkpoint cannot truncate either: as if it had crashed
+    // While the reader stays, a new vault refuses to open rather than leave the copy behind.
+    const auto refused = Vault::Load(provider, db, "ccas-lyon");
+    BOOST_TEST(CodeName(refused.status()) == "FAILED_PRECONDITION");
+    reader.Exec("COMMIT");
+  }
+  RawConnection raw(db);
+  BOOST_TEST(Leaks(FilesOnDisk(db), victim));
+  BOOST_TEST(raw.Int("SELECT count(*) FROM pending_shreds") == 1);
+  vault = LoadVault(provider, db);
+  BOOST_TEST(!Leaks(FilesOnDisk(db), victim));
+  BOOST_TEST(raw.Int("SELECT count(*) FROM pending_shreds") == 0);
+  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(9), "r", 1}, sealed[9]).status()) ==
+             "NOT_FOUND");
+  sealed.erase(9);
+  CheckAllOpen(*vault, sealed);
 }
 
 BOOST_AUTO_TEST_CASE(a_shredded_person_is_evicted_from_the_cache_at_once) {

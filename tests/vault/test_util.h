@@ -253,6 +253,37 @@ inline std::vector<RawRow> RawRows(const std::string& db, absl::string_view tabl
   return rows;
 }
 
+// A plain SQLite connection to a vault database, as another program (a backup tool, a reporting
+// job, an attacker with write access) would open it.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& db) {
+    BOOST_REQUIRE(sqlite3_open_v2(db.c_str(), &h_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    // The last connection to close checkpoints the WAL: this one must never tidy up behind
+    // the vault's back.
+    BOOST_REQUIRE(sqlite3_db_config(h_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) ==
+                  SQLITE_OK);
+  }
+  ~RawConnection() { sqlite3_close(h_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  void Exec(const std::string& sql) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(h_, sql.c_str(), nullptr, nullptr, &error);
+    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, sql << ": " << (error != nullptr ? error : ""));
+  }
+  int64_t Int(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    BOOST_REQUIRE(sqlite3_prepare_v2(h_, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+    const int64_t value = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    return value;
+  }
+
+ private:
+  sqlite3* h_ = nullptr;
+};
+
 // Fails the test if the message or payloads of `status` contain `secret` (raw, or as lower- or
 // upper-case hex), or any 4-byte window of it when it is at least 8 bytes long (keys).
 inline void CheckNoSecret(const absl::Status& status, absl::Span<const uint8_t> secret,
