@@ -13,7 +13,7 @@
 // N (16, 32, 64) is the identifier length. Run from a release build:
 //   cmake --preset release -B build/pseudo-rel -DSOCLE_BUILD_BENCHMARKS=ON
 //   cmake --build build/pseudo-rel -j2 --target pseudonym_benchmark
-//   build/pseudo-rel/benchmarks/pseudonym_benchmark --benchmark_repetitions=5 \
+//   build/pseudo-rel/benchmarks/pseudonym_benchmark --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 #include <sodium.h>

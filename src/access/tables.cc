@@ -5,10 +5,16 @@
 #include "absl/strings/str_cat.h"
 #include "access/state.h"
 #include "core/status_macros.h"
+#include "policy/validate.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
 
 namespace socle {
+
+// A loaded policy never reaches these two caps (the validator refuses it first, with
+// policy.too_many_entries); the engine checks them anyway, for any CompiledPolicy it is given.
+static_assert(access_internal::kMaxPolicyRoles == policy_internal::kMaxRoles &&
+              access_internal::kMaxPolicyCategories == policy_internal::kMaxDataCategories);
 
 absl::string_view Name(Reason reason) {
   switch (reason) {

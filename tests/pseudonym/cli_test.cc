@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(secrets_come_from_the_vault) {
   std::string expected;
   {
     KeyFileOptions options;
-    options.kdf = PassphraseKdfParams::MinimumForTests();
+    options.kdf = PassphraseKdfParams::Interactive();  // the CLI refuses weaker key files
     auto provider = KeyFileProvider::Create(key_file, SecretBytes(absl::string_view(passphrase)),
                                             options);
     BOOST_REQUIRE_MESSAGE(provider.ok(), provider.status().message());

@@ -92,7 +92,7 @@ static void test_controls_in_the_vault(const socle_policy* policy, const char* d
   remove(in_work(dir, "controls.key"));
   socle_key_provider* provider = NULL;
   CHECK_RC(socle_key_file_create(&provider, in_work(dir, "controls.key"), kPass, sizeof kPass - 1,
-                                 1, 8192, NULL),
+                                 2, 64u << 20, NULL),  /* libsodium's INTERACTIVE floor */
            SOCLE_OK);
   if (provider == NULL) return;
   trail t;

@@ -65,6 +65,14 @@ const SecretBytes& Passphrase() {
   return *p;
 }
 
+// libsodium's minimum Argon2id cost: a test's key file (each round opens it again).
+KeyFileOptions FastKdf() {
+  KeyFileOptions o;
+  o.kdf = PassphraseKdfParams::MinimumForTests();
+  o.allow_weak_kdf_for_tests = true;
+  return o;
+}
+
 std::string PersonId(int64_t id) { return "P-" + std::to_string(id); }
 std::string Text(int64_t id) { return "note of " + std::to_string(id); }
 std::string Hex(absl::Span<const uint8_t> b) { return crypto::ToHex(b); }
@@ -144,7 +152,7 @@ void Say(const std::string& line) {
 
 int Child(const std::string& dir, uint64_t seed, int64_t first_id) {
   if (!crypto::Init().ok()) return 2;
-  auto opened = KeyFileProvider::Open(dir + "/k", Passphrase());
+  auto opened = KeyFileProvider::Open(dir + "/k", Passphrase(), FastKdf());
   if (!opened.ok()) {
     Say("F open key file: " + opened.status().ToString());
     return 0;  // the parent's own checks give the verdict (an injected fault can cause this)
@@ -227,9 +235,7 @@ class Parent {
     std::string pattern = (std::filesystem::temp_directory_path() / "socle-crash-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) return Fail("mkdtemp");
     dir_ = pattern;
-    KeyFileOptions fast;
-    fast.kdf = PassphraseKdfParams::MinimumForTests();
-    auto created = KeyFileProvider::Create(dir_ + "/k", Passphrase(), fast);
+    auto created = KeyFileProvider::Create(dir_ + "/k", Passphrase(), FastKdf());
     if (!created.ok()) return Fail("create key file: " + created.status().ToString());
     {
       auto vault = Vault::Load(std::shared_ptr<KeyProvider>(std::move(*created)), db(), kTenant);
@@ -423,7 +429,7 @@ class Parent {
     // Before anything reopens the vault: an acknowledged shred left nothing behind.
     if (const auto leak = Leak(acked_shred_)) return Fail(*leak + " (acknowledged shred)");
 
-    auto opened = KeyFileProvider::Open(dir_ + "/k", Passphrase());
+    auto opened = KeyFileProvider::Open(dir_ + "/k", Passphrase(), FastKdf());
     if (!opened.ok()) return Fail("the key file does not open: " + opened.status().ToString());
     std::shared_ptr<KeyProvider> provider(std::move(*opened));
     auto loaded = Vault::Load(provider, db(), kTenant);
