@@ -159,13 +159,13 @@ absl::StatusOr<SecretBytes> OpenRecord(const SecretBytes& key, absl::string_view
   return plain;
 }
 
-absl::StatusOr<PersonTag> ComputePersonTag(const SecretBytes& lookup_key, absl::string_view tenant,
-                                           absl::string_view person_id) {
+absl::StatusOr<KeyedTag> ComputeKeyedTag(const SecretBytes& key, absl::string_view label,
+                                         absl::string_view tenant, absl::string_view id) {
   Encoder e;
-  e.Field(kPersonTagLabel).Field(tenant).Field(person_id);
-  PersonTag tag;
-  const absl::Status status = crypto::KeyedHash(lookup_key, e.bytes(), absl::MakeSpan(tag));
-  // The encoding holds the person id: wipe it, like every copy of an identifier we make.
+  e.Field(label).Field(tenant).Field(id);
+  KeyedTag tag;
+  const absl::Status status = crypto::KeyedHash(key, e.bytes(), absl::MakeSpan(tag));
+  // The encoding holds the identifier: wipe it, like every copy of an identifier we make.
   crypto::Wipe(absl::MakeSpan(e.bytes()));
   SOCLE_RETURN_IF_ERROR(status);
   return tag;

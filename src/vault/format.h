@@ -106,12 +106,20 @@ absl::StatusOr<uint32_t> RecordKeyVersion(absl::Span<const uint8_t> sealed);
 absl::StatusOr<SecretBytes> OpenRecord(const SecretBytes& key, absl::string_view tenant,
                                        const RecordRef& record, absl::Span<const uint8_t> sealed);
 
-// The person index tag: keyed BLAKE2b-256 under the tenant's lookup key of
-//   Field(kPersonTagLabel) || Field(tenant) || Field(person_id)
-// The database stores this tag, never the person id.
-using PersonTag = std::array<uint8_t, 32>;
-absl::StatusOr<PersonTag> ComputePersonTag(const SecretBytes& lookup_key, absl::string_view tenant,
-                                           absl::string_view person_id);
+// A tag that stands for an identifier in the database: keyed BLAKE2b-256 under `key` of
+//   Field(label) || Field(tenant) || Field(id)
+// The encoding (which holds the identifier) is wiped. The database stores tags, never ids.
+using KeyedTag = std::array<uint8_t, 32>;
+absl::StatusOr<KeyedTag> ComputeKeyedTag(const SecretBytes& key, absl::string_view label,
+                                         absl::string_view tenant, absl::string_view id);
+
+// The person index tag: ComputeKeyedTag under the tenant's lookup key with kPersonTagLabel.
+using PersonTag = KeyedTag;
+inline absl::StatusOr<PersonTag> ComputePersonTag(const SecretBytes& lookup_key,
+                                                  absl::string_view tenant,
+                                                  absl::string_view person_id) {
+  return ComputeKeyedTag(lookup_key, kPersonTagLabel, tenant, person_id);
+}
 
 }  // namespace socle::vault_internal
 

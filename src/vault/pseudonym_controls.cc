@@ -78,13 +78,7 @@ VaultPseudonymControls::~VaultPseudonymControls() {
 }
 
 absl::StatusOr<ActorTag> VaultPseudonymControls::Tag(absl::string_view actor) const {
-  Encoder e;
-  e.Field(kActorTagLabel).Field(tenant_).Field(actor);
-  ActorTag tag;
-  const absl::Status status = crypto::KeyedHash(actor_key_, e.bytes(), absl::MakeSpan(tag));
-  crypto::Wipe(absl::MakeSpan(e.bytes()));
-  SOCLE_RETURN_IF_ERROR(status);
-  return tag;
+  return vault_internal::ComputeKeyedTag(actor_key_, kActorTagLabel, tenant_, actor);
 }
 
 absl::StatusOr<uint32_t> VaultPseudonymControls::ReadRetired() const {

@@ -35,13 +35,14 @@
 #include "absl/time/time.h"
 #include "socle/pseudonym_secrets.hpp"
 #include "socle/secret_bytes.hpp"
+#include "vault/format.h"
 #include "vault/sqlite.h"
 
 namespace socle::vault_internal {
 
 inline constexpr absl::string_view kActorKeyLabel = "socle.vault.actor-key.v1";
 inline constexpr absl::string_view kActorTagLabel = "socle.vault.actor-tag.v1";
-using ActorTag = std::array<uint8_t, 32>;
+using ActorTag = KeyedTag;
 
 class VaultPseudonymControls final : public PseudonymControls {
  public:
