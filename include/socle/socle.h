@@ -604,14 +604,21 @@ SOCLE_API int32_t socle_vault_open_record(socle_vault* vault, const char* person
                                           size_t record_id_len, uint32_t schema_version,
                                           const uint8_t* sealed, size_t sealed_len,
                                           socle_buffer* out, socle_error** error);
-/* Crypto-shredding: deletes the person's key (overwritten on disk, wiped from memory, WAL
- * checkpointed); every record sealed for them becomes unreadable for good. SOCLE_E_NOT_FOUND
- * when the person has no key. */
+/* Crypto-shredding: deletes the person's key (overwritten on disk, database rewritten, WAL
+ * truncated, wiped from memory); every record sealed for them becomes unreadable for good.
+ * SOCLE_OK only once no copy remains in the database file or its WAL;
+ * SOCLE_E_FAILED_PRECONDITION when another connection's read snapshot keeps the WAL (the key is
+ * already gone: call it again later, or the next open finishes it). SOCLE_E_NOT_FOUND when the
+ * person has no key. */
 SOCLE_API int32_t socle_vault_shred(socle_vault* vault, const char* person_id,
                                     size_t person_id_len, socle_error** error);
-/* Rotates the master key and re-wraps every key of the database in one transaction (records
- * are not touched). With `retire_previous` (0 or 1) older master key versions are then
- * destroyed by the provider. `out_version` (may be NULL) receives the new version. */
+/* Rotates the master key and re-wraps every key of the database under it, in batches that each
+ * commit on their own, with the provider called outside any lock (seals and opens keep going;
+ * records are not touched). A failure keeps the batches done and calling it again finishes.
+ * With `retire_previous` (0 or 1) older master key versions are then destroyed by the provider,
+ * once every key is re-wrapped. SOCLE_E_FAILED_PRECONDITION when another process made a newer
+ * version current meanwhile (call it again). `out_version` (may be NULL) receives the new
+ * version. */
 SOCLE_API int32_t socle_vault_rotate(socle_vault* vault, int32_t retire_previous,
                                      uint32_t* out_version, socle_error** error);
 /* The current pseudonymisation master secret version (>= 1). */
