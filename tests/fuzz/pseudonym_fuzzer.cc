@@ -150,23 +150,32 @@ struct State {
   std::unique_ptr<socle::Pseudonymizer> pseudonymizer;
 };
 
+std::unique_ptr<State> NewState() {
+  auto s = std::make_unique<State>();
+  auto policy = socle::Policy::Load(kPolicy);
+  Check(policy.ok(), "the test policy loads");
+  socle::FixedPseudonymSecrets secrets;
+  for (uint32_t v = 1; v <= 2; ++v) Check(secrets.Add(v, Master(v)).ok(), "secrets");
+  socle::PseudonymizerOptions options;
+  options.retired_through = 1;  // version 1 tokens reach the retirement check
+  options.reversal.capacity = 100000;
+  options.reversal.clock = &s->clock;
+  options.reversal.hook = [](const socle::ReversalEvent&) { return absl::OkStatus(); };
+  auto p = socle::Pseudonymizer::Create(*policy, secrets, std::move(options));
+  Check(p.ok(), "the pseudonymizer is created");
+  s->pseudonymizer = *std::move(p);
+  return s;
+}
+
+// The clock moves 3 hours per input so the rate limit never throttles; after about 300,000
+// inputs it would pass the year 2262, where times stop fitting in int64 nanoseconds (socle's
+// storage format for them), so the state starts again well before.
 State& Get() {
-  static State* state = [] {
-    auto* s = new State();
-    auto policy = socle::Policy::Load(kPolicy);
-    Check(policy.ok(), "the test policy loads");
-    socle::FixedPseudonymSecrets secrets;
-    for (uint32_t v = 1; v <= 2; ++v) Check(secrets.Add(v, Master(v)).ok(), "secrets");
-    socle::PseudonymizerOptions options;
-    options.retired_through = 1;  // version 1 tokens reach the retirement check
-    options.reversal.capacity = 100000;
-    options.reversal.clock = &s->clock;
-    options.reversal.hook = [](const socle::ReversalEvent&) { return absl::OkStatus(); };
-    auto p = socle::Pseudonymizer::Create(*policy, secrets, std::move(options));
-    Check(p.ok(), "the pseudonymizer is created");
-    s->pseudonymizer = *std::move(p);
-    return s;
-  }();
+  static std::unique_ptr<State> state;
+  if (state == nullptr || state->clock.Now() > absl::FromUnixSeconds(1767225600) +
+                                                   absl::Hours(24 * 365 * 100)) {
+    state = NewState();
+  }
   return *state;
 }
 
