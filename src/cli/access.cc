@@ -32,14 +32,7 @@ int Usage(Io io, const std::string& problem) {
 
 int Failed(Io io, const absl::Status& status) {
   io.err << "socle access: " << status.message() << "\n";
-  switch (ErrorCodeOf(status)) {
-    case ErrorCode::kIo:
-    case ErrorCode::kInternal:
-    case ErrorCode::kNoMemory:
-      return kExitFailure;
-    default:
-      return kExitInvalidInput;
-  }
+  return ExitCodeForFailure(status);
 }
 
 bool ParseAction(const std::string& s, Action* out) {

@@ -7,12 +7,28 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "socle/error.hpp"
+
 namespace socle::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalidInput = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitFailure = 3;
+
+// The exit code of a failed library call: 3 when the machine failed (I/O, memory, a bug in
+// socle), 1 when the input was wrong. (Inline, like WantsHelp below.)
+inline int ExitCodeForFailure(const absl::Status& status) {
+  switch (ErrorCodeOf(status)) {
+    case ErrorCode::kIo:
+    case ErrorCode::kInternal:
+    case ErrorCode::kNoMemory:
+      return kExitFailure;
+    default:
+      return kExitInvalidInput;
+  }
+}
 
 struct Io {
   std::ostream& out;

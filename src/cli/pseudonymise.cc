@@ -166,17 +166,6 @@ absl::StatusOr<SecretBytes> ReadPassphrase(std::istream& in) {
   return SecretBytes(buffer.data(), n);
 }
 
-int ExitCodeFor(const absl::Status& status) {
-  switch (ErrorCodeOf(status)) {
-    case ErrorCode::kIo:
-    case ErrorCode::kInternal:
-    case ErrorCode::kNoMemory:
-      return kExitFailure;
-    default:
-      return kExitInvalidInput;
-  }
-}
-
 }  // namespace
 
 // The command on any input stream (the tests feed it a string stream).
@@ -288,12 +277,12 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
     if (!passphrase.ok()) return Fail(io, kExitInvalidInput, passphrase.status().message());
     auto provider = KeyFileProvider::Open(key_file, *passphrase);
     if (!provider.ok()) {
-      return Fail(io, ExitCodeFor(provider.status()),
+      return Fail(io, ExitCodeForFailure(provider.status()),
                   key_file + ": " + std::string(provider.status().message()));
     }
     auto vault = Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), db, tenant);
     if (!vault.ok()) {
-      return Fail(io, ExitCodeFor(vault.status()), db + ": " + std::string(vault.status().message()));
+      return Fail(io, ExitCodeForFailure(vault.status()), db + ": " + std::string(vault.status().message()));
     }
     if (base_version != 0) options.base_version = base_version;
     // The vault is the secret source only while the pseudonymizer is created.
