@@ -1,10 +1,16 @@
 #include "cli/commands.h"
 
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <istream>
 #include <ostream>
 
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
-#include "socle/socle.h"
+#include "socle/version.hpp"
 
 namespace socle::cli {
 namespace {
@@ -31,9 +37,68 @@ constexpr char kCheckUsage[] =
 constexpr char kRegisterUsage[] =
     "usage: socle policy register FILE [--format md|json]\n"
     "  Renders the register of processing activities (GDPR art. 30(1)) of a valid policy.\n";
-constexpr char kVersionUsage[] = "usage: socle version\n  Prints the library version.\n";
+constexpr char kVersionUsage[] =
+    "usage: socle version\n  Prints the version of the socle library the program runs with.\n";
 
 }  // namespace
+
+int ExitCodeForFailure(const absl::Status& status) {
+  switch (ErrorCodeOf(status)) {
+    case ErrorCode::kIo:
+    case ErrorCode::kInternal:
+    case ErrorCode::kNoMemory:
+      return kExitFailure;
+    default:
+      return kExitInvalidInput;
+  }
+}
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
+absl::StatusOr<SecretBytes> ReadPassphrase(std::istream& in, Io io) {
+  constexpr size_t kMaxPassphraseBytes = 1024;
+  if (const char* env = std::getenv("SOCLE_PASSPHRASE"); env != nullptr && *env != '\0') {
+    return SecretBytes(absl::string_view(env));
+  }
+  const bool terminal = &in == &std::cin && isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  bool echo_off = false;
+  if (terminal) {
+    io.err << "passphrase: " << std::flush;
+    if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    }
+  }
+  SecretBytes buffer(kMaxPassphraseBytes);
+  size_t n = 0;
+  bool too_long = false;
+  for (int c = in.get(); c != std::char_traits<char>::eof() && c != '\n'; c = in.get()) {
+    if (n < buffer.size()) {
+      buffer.data()[n++] = static_cast<uint8_t>(c);
+    } else {
+      too_long = true;
+    }
+  }
+  if (echo_off) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  if (terminal) io.err << "\n";
+  if (n > 0 && buffer.data()[n - 1] == '\r') --n;
+  if (too_long) {
+    return MakeError(ErrorCode::kInvalidArgument, "the passphrase is longer than 1024 bytes");
+  }
+  if (n == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "no passphrase: set SOCLE_PASSPHRASE or write it on the first line of "
+                     "standard input");
+  }
+  return SecretBytes(buffer.data(), n);
+}
 
 int PolicyCheck(const std::vector<std::string>& args, Io io) {
   if (WantsHelp(args)) {
@@ -136,7 +201,7 @@ int Version(const std::vector<std::string>& args, Io io) {
     io.err << kVersionUsage;
     return kExitUsage;
   }
-  io.out << "socle " << socle_version_string() << "\n";
+  io.out << "socle " << VersionString() << "\n";
   return kExitOk;
 }
 

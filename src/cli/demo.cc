@@ -30,7 +30,7 @@
 #include "socle/clock.hpp"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
-#include "socle/socle.h"
+#include "socle/version.hpp"
 
 namespace socle::cli {
 namespace {
@@ -416,12 +416,8 @@ int Demo(const std::vector<std::string>& args, Io io) {
     io.err << kDemoUsage;
     return kExitUsage;
   }
-  if (socle_init() != SOCLE_OK) {
-    io.err << "socle: initialisation failed: " << socle_last_error_message() << "\n";
-    return kExitFailure;
-  }
   DemoContext ctx{io.out, {}, {}};
-  io.out << "socle " << socle_version_string()
+  io.out << "socle " << VersionString()
          << " demo: the privacy core of a digital social case file, on synthetic services\n";
   struct Outcome {
     std::string title;

@@ -3,11 +3,7 @@
 // The passphrase comes from the environment variable SOCLE_PASSPHRASE or from the first line
 // of standard input (without echo on a terminal), never from the command line, where `ps` and
 // shell histories would show it.
-#include <termios.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -19,9 +15,6 @@
 #include "socle/vault.hpp"
 
 namespace socle::cli {
-
-int Keys(const std::vector<std::string>& args, Io io);
-
 namespace {
 
 constexpr char kUsage[] =
@@ -32,8 +25,6 @@ constexpr char kUsage[] =
     "\n"
     "The passphrase is read from SOCLE_PASSPHRASE, or else from the first line of standard\n"
     "input; never from the command line. The tenant defaults to 'default'.\n";
-
-constexpr size_t kMaxPassphraseBytes = 1024;
 
 struct Flags {
   std::string command;
@@ -90,47 +81,6 @@ std::string Parse(const std::vector<std::string>& args, Flags& flags) {
   if (flags.key_file.empty()) return "--key-file is required";
   if (flags.db.empty()) return "--db is required";
   return "";
-}
-
-// Reads the passphrase into wiped memory, one byte at a time so no growing buffer leaves
-// copies behind.
-absl::StatusOr<SecretBytes> ReadPassphrase(Io io) {
-  if (const char* env = std::getenv("SOCLE_PASSPHRASE"); env != nullptr && *env != '\0') {
-    return SecretBytes(absl::string_view(env));
-  }
-  const bool terminal = isatty(STDIN_FILENO) == 1;
-  termios saved{};
-  if (terminal) {
-    io.err << "passphrase: " << std::flush;
-    if (tcgetattr(STDIN_FILENO, &saved) == 0) {
-      termios quiet = saved;
-      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-  }
-  SecretBytes buffer(kMaxPassphraseBytes);
-  size_t n = 0;
-  bool too_long = false;
-  for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar()) {
-    if (n < buffer.size()) {
-      buffer.data()[n++] = static_cast<uint8_t>(c);
-    } else {
-      too_long = true;
-    }
-  }
-  if (terminal) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    io.err << "\n";
-  }
-  if (n > 0 && buffer.data()[n - 1] == '\r') --n;
-  if (too_long) {
-    return MakeError(ErrorCode::kInvalidArgument, "the passphrase is longer than 1024 bytes");
-  }
-  if (n == 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "no passphrase: set SOCLE_PASSPHRASE or write it on standard input");
-  }
-  return SecretBytes(buffer.data(), n);
 }
 
 int ExitCodeFor(const absl::Status& status) {
@@ -228,7 +178,7 @@ int Keys(const std::vector<std::string>& args, Io io) {
     return Usage(io, "unknown subcommand");
   }
   if (flags.command == "shred" && flags.person.empty()) return Usage(io, "--person is required");
-  auto passphrase = ReadPassphrase(io);
+  auto passphrase = ReadPassphrase(std::cin, io);
   if (!passphrase.ok()) return Fail(io, passphrase.status());
   if (flags.command == "init") return Init(flags, *passphrase, io);
   if (flags.command == "rotate") return Rotate(flags, *passphrase, io);

@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "cli/commands.h"
+#include "socle/init.hpp"
 
 namespace {
 
@@ -37,6 +39,11 @@ int main(int argc, char** argv) {
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? std::cerr : std::cout) << kUsage;
     return args.empty() ? kExitUsage : kExitOk;
+  }
+  // Once, before any command: a machine where socle cannot start fails here, not mid-command.
+  if (const absl::Status init = socle::Initialize(); !init.ok()) {
+    std::cerr << "socle: initialisation failed: " << init.message() << "\n";
+    return kExitFailure;
   }
   const std::string command = args[0];
   if (command == "policy" &&

@@ -50,7 +50,6 @@ constexpr char kUsage[] =
     "SOCLE_TEST_ONLY_PSEUDONYM_SECRET instead of the vault; never use it in production.\n";
 
 constexpr char kTestSecretVariable[] = "SOCLE_TEST_ONLY_PSEUDONYM_SECRET";
-constexpr size_t kMaxPassphraseBytes = 1024;
 
 constexpr size_t kChunk = 4096;
 
@@ -138,37 +137,8 @@ int Fail(Io io, int code, absl::string_view message) {
   return code;
 }
 
-// The passphrase of the key file: SOCLE_PASSPHRASE, or else the first line of `in` (read one
-// byte at a time into wiped memory, so no growing buffer keeps a copy).
-absl::StatusOr<SecretBytes> ReadPassphrase(std::istream& in) {
-  if (const char* env = std::getenv("SOCLE_PASSPHRASE"); env != nullptr && *env != '\0') {
-    return SecretBytes(absl::string_view(env));
-  }
-  SecretBytes buffer(kMaxPassphraseBytes);
-  size_t n = 0;
-  bool too_long = false;
-  for (int c = in.get(); c != std::char_traits<char>::eof() && c != '\n'; c = in.get()) {
-    if (n < buffer.size()) {
-      buffer.data()[n++] = static_cast<uint8_t>(c);
-    } else {
-      too_long = true;
-    }
-  }
-  if (n > 0 && buffer.data()[n - 1] == '\r') --n;
-  if (too_long) {
-    return MakeError(ErrorCode::kInvalidArgument, "the passphrase is longer than 1024 bytes");
-  }
-  if (n == 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "no passphrase: set SOCLE_PASSPHRASE or write it on the first line of "
-                     "standard input");
-  }
-  return SecretBytes(buffer.data(), n);
-}
-
 }  // namespace
 
-// The command on any input stream (the tests feed it a string stream).
 int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io) {
   if (WantsHelp(args)) {
     io.out << kUsage;
@@ -273,7 +243,7 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
       return Fail(io, kExitInvalidInput,
                   "no vault database at " + db + ": create it with `socle keys init`");
     }
-    auto passphrase = ReadPassphrase(in);
+    auto passphrase = ReadPassphrase(in, io);
     if (!passphrase.ok()) return Fail(io, kExitInvalidInput, passphrase.status().message());
     auto provider = KeyFileProvider::Open(key_file, *passphrase);
     if (!provider.ok()) {

@@ -14,10 +14,6 @@
 #include "socle/error.hpp"
 
 namespace socle::cli {
-
-// Redact with an explicit input stream, for the tests; Redact reads std::cin.
-int RedactStream(std::istream& in, const std::vector<std::string>& args, Io io);
-
 namespace {
 
 constexpr const char* kUsage =

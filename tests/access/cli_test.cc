@@ -7,10 +7,6 @@
 #include "cli/commands.h"
 #include "test_util.h"
 
-namespace socle::cli {
-int Access(const std::vector<std::string>& args, Io io);
-}  // namespace socle::cli
-
 namespace socle::access_testing {
 namespace {
 

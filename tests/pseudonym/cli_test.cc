@@ -17,10 +17,6 @@
 #include "crypto/crypto.h"
 #include "test_util.h"
 
-namespace socle::cli {
-int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io);
-}
-
 namespace socle::pseudonym_testing {
 namespace {
 

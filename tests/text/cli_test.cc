@@ -13,10 +13,6 @@
 #include "cli/commands.h"
 
 namespace socle::cli {
-int RedactStream(std::istream& in, const std::vector<std::string>& args, Io io);
-}
-
-namespace socle::cli {
 namespace {
 
 struct Run {

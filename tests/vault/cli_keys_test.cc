@@ -10,10 +10,6 @@
 #include "cli/commands.h"
 #include "test_util.h"
 
-namespace socle::cli {
-int Keys(const std::vector<std::string>& args, Io io);
-}  // namespace socle::cli
-
 namespace socle {
 namespace {
 

@@ -1,11 +1,11 @@
-#include "pseudonym/redact_recognise.h"
+#include "text/redact_recognise.h"
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 
-#include "pseudonym/nir_internal.h"
-#include "pseudonym/redact_fold.h"
+#include "text/nir_internal.h"
+#include "text/redact_fold.h"
 
 namespace socle::redact_internal {
 namespace {

@@ -1,4 +1,4 @@
-#include "pseudonym/redact_fold.h"
+#include "text/redact_fold.h"
 
 namespace socle::redact_internal {
 namespace {

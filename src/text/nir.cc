@@ -1,6 +1,6 @@
 #include "socle/nir.hpp"
 
-#include "pseudonym/nir_internal.h"
+#include "text/nir_internal.h"
 #include "socle/error.hpp"
 
 namespace socle {

@@ -1,7 +1,7 @@
 // The compiled form of a Redactor: an Aho-Corasick automaton over folded symbols (see
 // redact_fold.h) of every pattern the known identities produce, plus the recognisers' switches.
-#ifndef SOCLE_SRC_PSEUDONYM_REDACT_MATCHER_H_
-#define SOCLE_SRC_PSEUDONYM_REDACT_MATCHER_H_
+#ifndef SOCLE_SRC_TEXT_REDACT_MATCHER_H_
+#define SOCLE_SRC_TEXT_REDACT_MATCHER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -72,4 +72,4 @@ struct Matcher {
 
 }  // namespace socle::redact_internal
 
-#endif  // SOCLE_SRC_PSEUDONYM_REDACT_MATCHER_H_
+#endif  // SOCLE_SRC_TEXT_REDACT_MATCHER_H_

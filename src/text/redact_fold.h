@@ -5,8 +5,8 @@
 // default-ignorable code point (soft hyphen, zero-width spaces and joiners, word joiner, BOM,
 // bidi controls, variation selectors, tags…: invisible, so the scanner removes them before
 // matching; see Matcher::FindSpans).
-#ifndef SOCLE_SRC_PSEUDONYM_REDACT_FOLD_H_
-#define SOCLE_SRC_PSEUDONYM_REDACT_FOLD_H_
+#ifndef SOCLE_SRC_TEXT_REDACT_FOLD_H_
+#define SOCLE_SRC_TEXT_REDACT_FOLD_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -56,4 +56,4 @@ inline char SymbolChar(uint8_t s) {
 
 }  // namespace socle::redact_internal
 
-#endif  // SOCLE_SRC_PSEUDONYM_REDACT_FOLD_H_
+#endif  // SOCLE_SRC_TEXT_REDACT_FOLD_H_

@@ -1,6 +1,6 @@
-// Internals of the NIR module shared with the redactor (src/pseudonym/redact*.cc).
-#ifndef SOCLE_SRC_PSEUDONYM_NIR_INTERNAL_H_
-#define SOCLE_SRC_PSEUDONYM_NIR_INTERNAL_H_
+// Internals of the NIR module shared with the redactor (src/text/redact*.cc).
+#ifndef SOCLE_SRC_TEXT_NIR_INTERNAL_H_
+#define SOCLE_SRC_TEXT_NIR_INTERNAL_H_
 
 #include <array>
 #include <cstddef>
@@ -30,4 +30,4 @@ int64_t BodyNumber(const char* body13);
 
 }  // namespace socle::nir_internal
 
-#endif  // SOCLE_SRC_PSEUDONYM_NIR_INTERNAL_H_
+#endif  // SOCLE_SRC_TEXT_NIR_INTERNAL_H_

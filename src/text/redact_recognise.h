@@ -1,7 +1,7 @@
 // The recognisers of the redactor: identifiers found by their shape and their check digits, not
 // because the case file declared them. Each works on the original bytes and returns byte spans.
-#ifndef SOCLE_SRC_PSEUDONYM_REDACT_RECOGNISE_H_
-#define SOCLE_SRC_PSEUDONYM_REDACT_RECOGNISE_H_
+#ifndef SOCLE_SRC_TEXT_REDACT_RECOGNISE_H_
+#define SOCLE_SRC_TEXT_REDACT_RECOGNISE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -54,4 +54,4 @@ bool IbanChecks(absl::string_view compact);
 
 }  // namespace socle::redact_internal
 
-#endif  // SOCLE_SRC_PSEUDONYM_REDACT_RECOGNISE_H_
+#endif  // SOCLE_SRC_TEXT_REDACT_RECOGNISE_H_
