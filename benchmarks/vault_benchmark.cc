@@ -54,12 +54,12 @@ struct Fixture {
     auto provider = socle::KeyFileProvider::Create(dir + "/bench.key", Passphrase(), options);
     if (!provider.ok()) std::abort();
     key_file = std::shared_ptr<socle::KeyProvider>(std::move(*provider));
-    auto v = socle::Vault::Load(key_file, dir + "/bench.db", "bench-tenant");
+    auto v = socle::Vault::Open(key_file, dir + "/bench.db", "bench-tenant");
     if (!v.ok()) std::abort();
     vault = std::move(*v);
     socle::VaultOptions no_cache;
     no_cache.cache_capacity = 0;
-    auto u = socle::Vault::Load(key_file, dir + "/bench.db", "bench-tenant", no_cache);
+    auto u = socle::Vault::Open(key_file, dir + "/bench.db", "bench-tenant", no_cache);
     if (!u.ok()) std::abort();
     uncached = std::move(*u);
     plaintext.assign(kRecordBytes, 0x42);
@@ -68,7 +68,7 @@ struct Fixture {
       records.push_back("note-" + std::to_string(i));
     }
     for (int i = 0; i < kPersons; ++i) {
-      auto s = vault->Seal(Ref(i), plaintext);
+      auto s = vault->SealRecord(Ref(i), plaintext);
       if (!s.ok()) std::abort();
       sealed.push_back(*std::move(s));
     }
@@ -160,7 +160,7 @@ void BM_VaultSeal1KiB(benchmark::State& state) {
   Fixture& f = F();
   int i = 0;
   for (auto _ : state) {
-    auto sealed = f.vault->Seal(f.Ref(i), f.plaintext);
+    auto sealed = f.vault->SealRecord(f.Ref(i), f.plaintext);
     if (!sealed.ok()) state.SkipWithError("seal failed");
     benchmark::DoNotOptimize(sealed->data());
     if (++i == kPersons) i = 0;
@@ -173,7 +173,7 @@ void BM_VaultOpen1KiB(benchmark::State& state) {
   Fixture& f = F();
   int i = 0;
   for (auto _ : state) {
-    auto plain = f.vault->Open(f.Ref(i), f.sealed[i]);
+    auto plain = f.vault->OpenRecord(f.Ref(i), f.sealed[i]);
     if (!plain.ok()) state.SkipWithError("open failed");
     benchmark::DoNotOptimize(plain->data());
     if (++i == kPersons) i = 0;
@@ -190,7 +190,7 @@ void BM_VaultOpen1KiBCacheMiss(benchmark::State& state) {
   Fixture& f = F();
   int i = 0;
   for (auto _ : state) {
-    auto plain = f.uncached->Open(f.Ref(i), f.sealed[i]);
+    auto plain = f.uncached->OpenRecord(f.Ref(i), f.sealed[i]);
     if (!plain.ok()) state.SkipWithError("open failed");
     benchmark::DoNotOptimize(plain->data());
     if (++i == kPersons) i = 0;
@@ -238,11 +238,11 @@ void PairedRatio(benchmark::State& state) {
     const auto t1 = std::chrono::steady_clock::now();
     for (int k = 0; k < kBlock; ++k) {
       if constexpr (kSeal) {
-        auto sealed = f.vault->Seal(f.Ref(i), f.plaintext);
+        auto sealed = f.vault->SealRecord(f.Ref(i), f.plaintext);
         if (!sealed.ok()) state.SkipWithError("seal failed");
         benchmark::DoNotOptimize(sealed->data());
       } else {
-        auto opened = f.vault->Open(f.Ref(i), f.sealed[i]);
+        auto opened = f.vault->OpenRecord(f.Ref(i), f.sealed[i]);
         if (!opened.ok()) state.SkipWithError("open failed");
         benchmark::DoNotOptimize(opened->data());
       }
