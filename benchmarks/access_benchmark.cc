@@ -15,50 +15,32 @@
 //   build/access-rel/benchmarks/access_benchmark --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <ctime>
-#include <fstream>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
-#include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "harness.h"
 #include "socle/access.hpp"
 #include "socle/policy.hpp"
 
 namespace socle {
 namespace {
 
-// Peers on the mixed workload (decisions/s, p50 µs), from the workload's README.
-constexpr double kCedar = 7100, kCedarP50 = 131;
-constexpr double kCasbinAbac = 122000, kCasbinAbacP50 = 9;
-constexpr double kCasbinRbac = 1000, kCasbinRbacP50 = 1200;
-constexpr double kJsMaps = 940000, kJsMapsP50 = 1.5;
-
-std::string WorkloadDir() { return SOCLE_ACCESS_WORKLOAD_DIR; }
-std::string PolicyPath() {
-  return std::string(SOCLE_EXAMPLES_DIR) + "/../tests/access/workload_policy.textproto";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    fprintf(stderr, "cannot open %s\n", path.c_str());
-    std::abort();
-  }
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using socle_bench::AccessRequestLine;
+using socle_bench::AccessWorkloadDir;
+using socle_bench::AddPeerRatios;
+using socle_bench::CountDecisions;
+using socle_bench::Percentile;
+using socle_bench::ReadFileOrDie;
+using socle_bench::ResidentMb;
+using socle_bench::ThreadCpuMicroseconds;
+using socle_bench::Ticks;
 
 template <typename T>
 T Check(absl::StatusOr<T> v) {
@@ -69,45 +51,23 @@ T Check(absl::StatusOr<T> v) {
   return *std::move(v);
 }
 
-double ResidentMb() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return static_cast<double>(resident) * sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
-
 std::unique_ptr<AccessEngine> LoadEngine() {
-  const Policy policy = Check(Policy::LoadFile(PolicyPath()));
+  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
   auto engine = Check(AccessEngine::Create(policy));
-  Check(engine->LoadDirectoryTsvFiles(WorkloadDir() + "/professionals.tsv",
-                                      WorkloadDir() + "/persons.tsv"));
+  Check(engine->LoadDirectoryTsvFiles(AccessWorkloadDir() + "/professionals.tsv",
+                                      AccessWorkloadDir() + "/persons.tsv"));
   return engine;
-}
-
-struct Line {
-  std::string professional, action, record, person, category, author, reason;
-  bool masked;
-};
-
-std::vector<Line> ReadLines(const std::string& name) {
-  std::vector<Line> out;
-  const std::string text = ReadFile(WorkloadDir() + "/" + name);
-  for (absl::string_view l : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    std::vector<std::string> c = absl::StrSplit(l, '\t');
-    out.push_back({c[0], c[1], c[2], c[3], c[4], c[6], c[8], c[5] == "1"});
-  }
-  return out;
 }
 
 // The engine and the mixed requests, prepared once (requests prepared before timing, as for the
 // peers).
 struct Fixture {
   std::unique_ptr<AccessEngine> engine = LoadEngine();
-  std::vector<Line> lines = ReadLines("requests_mixed.tsv");
+  std::vector<AccessRequestLine> lines = socle_bench::ReadAccessRequests("requests_mixed.tsv");
   std::vector<AccessRequest> requests;
   Fixture() {
     const uint32_t purpose = *engine->FindPurpose("accompagnement");
-    for (const Line& l : lines) {
+    for (const AccessRequestLine& l : lines) {
       AccessRequest r;
       r.actor = *engine->FindProfessional(l.professional);
       r.person = *engine->FindPerson(l.person);
@@ -127,61 +87,6 @@ Fixture& Shared() {
   return *f;
 }
 
-void AddPeerRatios(benchmark::State& state, double per_second, double p50_us) {
-  state.counters["x_cedar"] = per_second / kCedar;
-  state.counters["x_casbin_abac"] = per_second / kCasbinAbac;
-  state.counters["x_casbin_rbac"] = per_second / kCasbinRbac;
-  state.counters["x_js_maps"] = per_second / kJsMaps;
-  if (p50_us > 0) {
-    state.counters["p50_x_cedar"] = kCedarP50 / p50_us;
-    state.counters["p50_x_casbin_abac"] = kCasbinAbacP50 / p50_us;
-    state.counters["p50_x_casbin_rbac"] = kCasbinRbacP50 / p50_us;
-    state.counters["p50_x_js_maps"] = kJsMapsP50 / p50_us;
-  }
-}
-
-// A cycle counter for single-call latencies: the TSC on x86-64 (fenced), steady_clock elsewhere.
-#if defined(__x86_64__) || defined(__i386__)
-inline uint64_t Ticks() {
-  _mm_lfence();
-  const uint64_t t = __rdtsc();
-  _mm_lfence();
-  return t;
-}
-#else
-inline uint64_t Ticks() {
-  return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-#endif
-
-// TSC ticks per microsecond, measured against steady_clock.
-double TicksPerMicrosecond() {
-  static const double ticks = [] {
-    const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t c0 = Ticks();
-    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50)) {
-    }
-    const uint64_t c1 = Ticks();
-    const auto t1 = std::chrono::steady_clock::now();
-    return static_cast<double>(c1 - c0) /
-           std::chrono::duration<double, std::micro>(t1 - t0).count();
-  }();
-  return ticks;
-}
-
-// CPU time of this thread: immune to the preemption of a shared machine.
-double ThreadCpuMicroseconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
-
 // ----------------------------------------------------------------------------------------------
 
 void BM_ResidentMemory(benchmark::State& state) {
@@ -197,9 +102,9 @@ void BM_ResidentMemory(benchmark::State& state) {
 BENCHMARK(BM_ResidentMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 void BM_LoadWorkload(benchmark::State& state) {
-  const Policy policy = Check(Policy::LoadFile(PolicyPath()));
-  const std::string professionals = ReadFile(WorkloadDir() + "/professionals.tsv");
-  const std::string persons = ReadFile(WorkloadDir() + "/persons.tsv");
+  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const std::string professionals = ReadFileOrDie(AccessWorkloadDir() + "/professionals.tsv");
+  const std::string persons = ReadFileOrDie(AccessWorkloadDir() + "/persons.tsv");
   for (auto _ : state) {
     auto engine = Check(AccessEngine::Create(policy));
     benchmark::DoNotOptimize(Check(engine->LoadDirectoryTsv(professionals, persons)));
@@ -220,9 +125,7 @@ void BM_DecideMixed_Snapshot(benchmark::State& state) {
     }
   }
   benchmark::DoNotOptimize(allowed);
-  state.SetItemsProcessed(state.iterations() * f.requests.size());
-  state.counters["decisions_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+  CountDecisions(state, f.requests.size());
 }
 BENCHMARK(BM_DecideMixed_Snapshot)->Unit(benchmark::kMillisecond)->MinTime(2);
 
@@ -234,9 +137,7 @@ void BM_DecideMixed_Engine(benchmark::State& state) {
     for (const AccessRequest& r : f.requests) allowed += f.engine->Decide(r)->allowed();
   }
   benchmark::DoNotOptimize(allowed);
-  state.SetItemsProcessed(state.iterations() * f.requests.size());
-  state.counters["decisions_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+  CountDecisions(state, f.requests.size());
 }
 BENCHMARK(BM_DecideMixed_Engine)->Unit(benchmark::kMillisecond)->MinTime(2);
 
@@ -247,9 +148,7 @@ void BM_DecideMixed_Batch(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(f.engine->DecideMany(f.requests, absl::MakeSpan(out)).ok());
   }
-  state.SetItemsProcessed(state.iterations() * f.requests.size());
-  state.counters["decisions_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+  CountDecisions(state, f.requests.size());
 }
 BENCHMARK(BM_DecideMixed_Batch)->Unit(benchmark::kMillisecond)->MinTime(2);
 
@@ -259,14 +158,9 @@ BENCHMARK(BM_DecideMixed_Batch)->Unit(benchmark::kMillisecond)->MinTime(2);
 void BM_DecideMixed_Latency(benchmark::State& state) {
   Fixture& f = Shared();
   const auto snapshot = f.engine->snapshot();
-  const double tpu = TicksPerMicrosecond();
+  const double tpu = socle_bench::TicksPerMicrosecond();
+  const uint64_t overhead = socle_bench::TicksOverhead();
   std::vector<double> single, batched;
-  uint64_t overhead = UINT64_MAX;
-  for (int i = 0; i < 1000; ++i) {
-    const uint64_t a = Ticks();
-    const uint64_t b = Ticks();
-    overhead = std::min(overhead, b - a);
-  }
   size_t allowed = 0;
   double total_us = 0;
   size_t total = 0;
@@ -311,7 +205,7 @@ void BM_DecideMixed_RawLoop(benchmark::State& state) {
   auto team_bit = [&](absl::string_view team) {
     return uint64_t{1} << (std::stoi(std::string(team.substr(1))) & 63);
   };
-  const std::string professionals = ReadFile(WorkloadDir() + "/professionals.tsv");
+  const std::string professionals = ReadFileOrDie(AccessWorkloadDir() + "/professionals.tsv");
   for (absl::string_view l : absl::StrSplit(professionals, '\n', absl::SkipEmpty())) {
     std::vector<absl::string_view> c = absl::StrSplit(l, '\t');
     const uint32_t id = *f.engine->FindProfessional(c[0]);
@@ -322,7 +216,7 @@ void BM_DecideMixed_RawLoop(benchmark::State& state) {
     for (absl::string_view t : absl::StrSplit(c[2], ',')) professional_teams[id] |= team_bit(t);
     professional_role[id] = static_cast<uint8_t>(*policy.FindRole(c[1]));
   }
-  const std::string persons = ReadFile(WorkloadDir() + "/persons.tsv");
+  const std::string persons = ReadFileOrDie(AccessWorkloadDir() + "/persons.tsv");
   for (absl::string_view l : absl::StrSplit(persons, '\n', absl::SkipEmpty())) {
     std::vector<absl::string_view> c = absl::StrSplit(l, '\t');
     const uint32_t id = *f.engine->FindPerson(c[0]);
@@ -349,9 +243,7 @@ void BM_DecideMixed_RawLoop(benchmark::State& state) {
     }
   }
   benchmark::DoNotOptimize(allowed);
-  state.SetItemsProcessed(state.iterations() * f.requests.size());
-  state.counters["decisions_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * f.requests.size()), benchmark::Counter::kIsRate);
+  CountDecisions(state, f.requests.size());
 }
 BENCHMARK(BM_DecideMixed_RawLoop)->Unit(benchmark::kMillisecond)->MinTime(2);
 

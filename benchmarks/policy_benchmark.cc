@@ -17,15 +17,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
+#include "harness.h"
 #include "socle/policy.hpp"
 #include "socle/v1/policy.pb.h"
 #include "socle/vocabulary.hpp"
@@ -141,20 +140,12 @@ std::string GeneratePolicy(int roles, int categories) {
   return t;
 }
 
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // The text of a workload, or nullopt (with the reason in `why`) when an example is missing.
 const std::string* Text(Workload workload, std::string* why) {
   static const std::optional<std::string> ccas =
-      ReadFile(SOCLE_EXAMPLES_DIR "/policies/ccas.textproto");
+      socle_bench::TryReadFile(socle_bench::ExamplesDir() + "/policies/ccas.textproto");
   static const std::optional<std::string> departement =
-      ReadFile(SOCLE_EXAMPLES_DIR "/policies/departement.textproto");
+      socle_bench::TryReadFile(socle_bench::ExamplesDir() + "/policies/departement.textproto");
   static const std::string generated = GeneratePolicy(kGeneratedRoles, kGeneratedCategories);
   switch (workload) {
     case Workload::kCcas:

@@ -22,13 +22,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "harness.h"
 #include "socle/policy.hpp"
 #include "socle/pseudonym.hpp"
 
@@ -40,14 +41,7 @@ constexpr char kDomain[] = "recherche_non_recours";  // a PERSON domain of the e
 
 // Identifiers of exactly `len` bytes, all different.
 std::vector<std::string> Identifiers(size_t len) {
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < kIds; ++i) {
-    std::string id = absl::StrCat("usager-", i, "-");
-    while (id.size() < len) id.push_back(static_cast<char>('a' + (id.size() * 7 + i) % 26));
-    id.resize(len);
-    ids.push_back(id);
-  }
-  return ids;
+  return socle_bench::SyntheticIdentifiers(kIds, len);
 }
 
 struct Setup {
@@ -178,59 +172,28 @@ BENCHMARK(BM_PseudonymBatch)->Arg(16)->Arg(32)->Arg(64);
 BENCHMARK(BM_RawToken)->Arg(16)->Arg(32)->Arg(64);
 BENCHMARK(BM_Token)->Arg(16)->Arg(32)->Arg(64);
 
-// Keeps items/s per benchmark (the median when repetitions are aggregated) for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const bool aggregate = run.run_type == Run::RT_Aggregate;
-      if (aggregate && run.aggregate_name != "median") continue;
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end()) continue;
-      if (!aggregate && seen_median_.count(run.run_name.str()) != 0) continue;
-      if (aggregate) seen_median_[run.run_name.str()] = true;
-      rates_[run.run_name.str()] = it->second.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  void PrintRatios() const {
-    std::printf("\nratios (items/s of socle's call / items/s of the raw primitive, same run)\n");
-    const struct {
-      const char* socle;
-      const char* raw;
-      double target;
-    } pairs[] = {{"BM_Pseudonym", "BM_RawKeyedBlake2b", 0.70},
-                 {"BM_PseudonymBatch", "BM_RawKeyedBlake2b", 0.70},
-                 {"BM_Token", "BM_RawToken", 0.60}};
-    for (const auto& p : pairs) {
-      for (const char* n : {"16", "32", "64"}) {
-        const auto a = rates_.find(absl::StrCat(p.socle, "/", n));
-        const auto b = rates_.find(absl::StrCat(p.raw, "/", n));
-        if (a == rates_.end() || b == rates_.end() || b->second <= 0) continue;
-        const double ratio = a->second / b->second;
-        std::printf(
-            "  %-22s / %-20s N=%-3s %8.2f M/s / %8.2f M/s = %5.1f %%  (target >= %.0f %%: %s)\n",
-            p.socle, p.raw, n, a->second / 1e6, b->second / 1e6, 100 * ratio, 100 * p.target,
-            ratio >= p.target ? "met" : "NOT met");
-      }
+// items/s of socle's call over items/s of the raw primitive, measured in the same run.
+void PrintRatios(const socle_bench::RateReporter& reporter) {
+  std::printf("\nratios (items/s of socle's call / items/s of the raw primitive, same run)\n");
+  const struct {
+    const char* socle;
+    const char* raw;
+    double target;
+  } pairs[] = {{"BM_Pseudonym", "BM_RawKeyedBlake2b", 0.70},
+               {"BM_PseudonymBatch", "BM_RawKeyedBlake2b", 0.70},
+               {"BM_Token", "BM_RawToken", 0.60}};
+  for (const auto& p : pairs) {
+    for (const char* n : {"16", "32", "64"}) {
+      socle_bench::PrintRateRatio(absl::StrFormat("%-22s / %-20s N=%-3s", p.socle, p.raw, n),
+                                  reporter.ItemsPerSecond(absl::StrCat(p.socle, "/", n)),
+                                  reporter.ItemsPerSecond(absl::StrCat(p.raw, "/", n)), p.target);
     }
   }
-
- private:
-  std::map<std::string, double> rates_;
-  std::map<std::string, bool> seen_median_;
-};
+}
 
 }  // namespace
 }  // namespace socle
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  socle::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
+  return socle_bench::RunBenchmarks(argc, argv, socle::PrintRatios);
 }

@@ -15,10 +15,10 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "harness.h"
 #include "socle/socle.h"
 
 namespace {
@@ -65,10 +65,7 @@ struct Batch {
 
 Batch Identifiers(size_t len) {
   Batch b;
-  for (size_t i = 0; i < kIds; ++i) {
-    std::string id = "usager-" + std::to_string(i) + "-";
-    while (id.size() < len) id.push_back(static_cast<char>('a' + (id.size() * 7 + i) % 26));
-    id.resize(len);
+  for (const std::string& id : socle_bench::SyntheticIdentifiers(kIds, len)) {
     b.offsets.push_back(b.bytes.size());
     b.bytes += id;
     b.lens.push_back(len);
@@ -137,61 +134,30 @@ BENCHMARK(BM_CapiBatchBinary)->Arg(16)->Arg(32)->Arg(64);
 BENCHMARK(BM_CapiBatchText)->Arg(16)->Arg(32)->Arg(64);
 BENCHMARK(BM_CapiOne)->Arg(16)->Arg(32)->Arg(64);
 
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const bool aggregate = run.run_type == Run::RT_Aggregate;
-      if (aggregate && run.aggregate_name != "median") continue;
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end()) continue;
-      if (!aggregate && medians_.count(run.run_name.str()) != 0) continue;
-      if (aggregate) medians_[run.run_name.str()] = true;
-      rates_[run.run_name.str()] = it->second.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  void PrintRatios() const {
-    std::printf("\nratios (items/s through the C ABI / items/s of raw keyed BLAKE2b, same run)\n");
-    const struct {
-      const char* name;
-      double target;
-    } rows[] = {{"BM_CapiBatchBinary", 0.50}, {"BM_CapiBatchText", 0.50}, {"BM_CapiOne", 0.0}};
-    for (const auto& row : rows) {
-      for (const char* n : {"16", "32", "64"}) {
-        const auto a = rates_.find(std::string(row.name) + "/" + n);
-        const auto b = rates_.find(std::string("BM_RawKeyedBlake2b/") + n);
-        if (a == rates_.end() || b == rates_.end() || b->second <= 0) continue;
-        const double ratio = a->second / b->second;
-        if (row.target > 0) {
-          std::printf("  %-20s N=%-3s %8.2f M/s / %8.2f M/s = %5.1f %%  (target >= %.0f %%: %s)\n",
-                      row.name, n, a->second / 1e6, b->second / 1e6, 100 * ratio, 100 * row.target,
-                      ratio >= row.target ? "met" : "NOT met");
-        } else {
-          std::printf("  %-20s N=%-3s %8.2f M/s / %8.2f M/s = %5.1f %%  (no target)\n", row.name, n,
-                      a->second / 1e6, b->second / 1e6, 100 * ratio);
-        }
-      }
+// items/s through the C ABI over items/s of raw keyed BLAKE2b, measured in the same run.
+void PrintRatios(const socle_bench::RateReporter& reporter) {
+  std::printf("\nratios (items/s through the C ABI / items/s of raw keyed BLAKE2b, same run)\n");
+  const struct {
+    const char* name;
+    double target;
+  } rows[] = {{"BM_CapiBatchBinary", 0.50}, {"BM_CapiBatchText", 0.50}, {"BM_CapiOne", 0.0}};
+  for (const auto& row : rows) {
+    for (const char* n : {"16", "32", "64"}) {
+      char label[64];
+      std::snprintf(label, sizeof label, "%-20s N=%-3s", row.name, n);
+      socle_bench::PrintRateRatio(label, reporter.ItemsPerSecond(std::string(row.name) + "/" + n),
+                                  reporter.ItemsPerSecond(std::string("BM_RawKeyedBlake2b/") + n),
+                                  row.target);
     }
   }
-
- private:
-  std::map<std::string, double> rates_;
-  std::map<std::string, bool> medians_;
-};
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
+  const int rc = socle_bench::RunBenchmarks(argc, argv, PrintRatios);
   socle_pseudonym_context_free(Shared().context);
   socle_pseudonymizer_free(Shared().pseudonymizer);
   socle_policy_free(Shared().policy);
-  benchmark::Shutdown();
-  return 0;
+  return rc;
 }

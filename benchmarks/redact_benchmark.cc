@@ -12,11 +12,11 @@
 
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "../tests/text/corpus.h"
+#include "harness.h"
 #include "socle/redact.hpp"
 
 namespace {
@@ -36,8 +36,8 @@ const Workload& GetWorkload() {
     auto* w = new Workload;
     std::vector<socle::text_test::CaseFile> files;
     std::string error;
-    if (!socle::text_test::LoadCorpus(std::string(SOCLE_EXAMPLES_DIR) + "/../tests/text/corpus",
-                                      &files, &error)) {
+    if (!socle::text_test::LoadCorpus(socle_bench::ExamplesDir() + "/../tests/text/corpus", &files,
+                                      &error)) {
       std::fprintf(stderr, "redact_benchmark: %s\n", error.c_str());
       std::abort();
     }
@@ -183,52 +183,29 @@ void BM_BuildRedactor(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildRedactor);
 
-// Prints as the console does, and keeps the bytes per second of each benchmark for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      const auto it = run.counters.find("bytes_per_second");
-      if (it != run.counters.end()) rates_[run.benchmark_name()] = it->second.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
+// The workload and bytes per second of each redaction beside the raw scans of the same run.
+void PrintRatios(const socle_bench::RateReporter& reporter) {
+  const Workload& w = GetWorkload();
+  std::printf(
+      "\nworkload: the corpus (%zu notes, %zu bytes) repeated to %zu notes, %zu bytes; "
+      "%zu known identities\n",
+      w.corpus_notes, w.corpus_bytes, w.notes.size(), w.all.size(), w.identities.size());
+  const char* baselines[] = {"BM_RawMemchr", "BM_RawStrlen", "BM_RawByteLoop"};
+  for (const char* b : baselines) {
+    std::printf("%-18s %9.1f MB/s\n", b, reporter.BytesPerSecond(b) / 1e6);
   }
-
-  void PrintRatios() const {
-    const Workload& w = GetWorkload();
+  for (const char* name : {"BM_RedactNotes", "BM_RedactOneText", "BM_FindNotes"}) {
+    const double rate = reporter.BytesPerSecond(name);
+    if (rate <= 0) continue;
     std::printf(
-        "\nworkload: the corpus (%zu notes, %zu bytes) repeated to %zu notes, %zu bytes; "
-        "%zu known identities\n",
-        w.corpus_notes, w.corpus_bytes, w.notes.size(), w.all.size(), w.identities.size());
-    const char* baselines[] = {"BM_RawMemchr", "BM_RawStrlen", "BM_RawByteLoop"};
-    for (const char* b : baselines) std::printf("%-18s %9.1f MB/s\n", b, Rate(b) / 1e6);
-    for (const char* name : {"BM_RedactNotes", "BM_RedactOneText", "BM_FindNotes"}) {
-      const double rate = Rate(name);
-      if (rate <= 0) continue;
-      std::printf(
-          "%-18s %9.1f MB/s  [target >= 50 MB/s: %s]  ratio to memchr %.4f, strlen "
-          "%.4f, byte loop %.3f\n",
-          name, rate / 1e6, rate >= 50e6 ? "met" : "NOT met", rate / Rate(baselines[0]),
-          rate / Rate(baselines[1]), rate / Rate(baselines[2]));
-    }
+        "%-18s %9.1f MB/s  [target >= 50 MB/s: %s]  ratio to memchr %.4f, strlen "
+        "%.4f, byte loop %.3f\n",
+        name, rate / 1e6, rate >= 50e6 ? "met" : "NOT met",
+        rate / reporter.BytesPerSecond(baselines[0]), rate / reporter.BytesPerSecond(baselines[1]),
+        rate / reporter.BytesPerSecond(baselines[2]));
   }
-
- private:
-  double Rate(const std::string& name) const {
-    const auto it = rates_.find(name);
-    return it == rates_.end() ? 0 : it->second;
-  }
-  std::map<std::string, double> rates_;
-};
+}
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return socle_bench::RunBenchmarks(argc, argv, PrintRatios); }

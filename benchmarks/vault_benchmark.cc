@@ -17,11 +17,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "harness.h"
 #include "socle/init.hpp"
 #include "socle/vault.hpp"
 
@@ -54,12 +55,12 @@ struct Fixture {
     auto provider = socle::KeyFileProvider::Create(dir + "/bench.key", Passphrase(), options);
     if (!provider.ok()) std::abort();
     key_file = std::shared_ptr<socle::KeyProvider>(std::move(*provider));
-    auto v = socle::Vault::Load(key_file, dir + "/bench.db", "bench-tenant");
+    auto v = socle::Vault::Open(key_file, dir + "/bench.db", "bench-tenant");
     if (!v.ok()) std::abort();
     vault = std::move(*v);
     socle::VaultOptions no_cache;
     no_cache.cache_capacity = 0;
-    auto u = socle::Vault::Load(key_file, dir + "/bench.db", "bench-tenant", no_cache);
+    auto u = socle::Vault::Open(key_file, dir + "/bench.db", "bench-tenant", no_cache);
     if (!u.ok()) std::abort();
     uncached = std::move(*u);
     plaintext.assign(kRecordBytes, 0x42);
@@ -68,7 +69,7 @@ struct Fixture {
       records.push_back("note-" + std::to_string(i));
     }
     for (int i = 0; i < kPersons; ++i) {
-      auto s = vault->Seal(Ref(i), plaintext);
+      auto s = vault->SealRecord(Ref(i), plaintext);
       if (!s.ok()) std::abort();
       sealed.push_back(*std::move(s));
     }
@@ -160,7 +161,7 @@ void BM_VaultSeal1KiB(benchmark::State& state) {
   Fixture& f = F();
   int i = 0;
   for (auto _ : state) {
-    auto sealed = f.vault->Seal(f.Ref(i), f.plaintext);
+    auto sealed = f.vault->SealRecord(f.Ref(i), f.plaintext);
     if (!sealed.ok()) state.SkipWithError("seal failed");
     benchmark::DoNotOptimize(sealed->data());
     if (++i == kPersons) i = 0;
@@ -173,7 +174,7 @@ void BM_VaultOpen1KiB(benchmark::State& state) {
   Fixture& f = F();
   int i = 0;
   for (auto _ : state) {
-    auto plain = f.vault->Open(f.Ref(i), f.sealed[i]);
+    auto plain = f.vault->OpenRecord(f.Ref(i), f.sealed[i]);
     if (!plain.ok()) state.SkipWithError("open failed");
     benchmark::DoNotOptimize(plain->data());
     if (++i == kPersons) i = 0;
@@ -190,7 +191,7 @@ void BM_VaultOpen1KiBCacheMiss(benchmark::State& state) {
   Fixture& f = F();
   int i = 0;
   for (auto _ : state) {
-    auto plain = f.uncached->Open(f.Ref(i), f.sealed[i]);
+    auto plain = f.uncached->OpenRecord(f.Ref(i), f.sealed[i]);
     if (!plain.ok()) state.SkipWithError("open failed");
     benchmark::DoNotOptimize(plain->data());
     if (++i == kPersons) i = 0;
@@ -238,11 +239,11 @@ void PairedRatio(benchmark::State& state) {
     const auto t1 = std::chrono::steady_clock::now();
     for (int k = 0; k < kBlock; ++k) {
       if constexpr (kSeal) {
-        auto sealed = f.vault->Seal(f.Ref(i), f.plaintext);
+        auto sealed = f.vault->SealRecord(f.Ref(i), f.plaintext);
         if (!sealed.ok()) state.SkipWithError("seal failed");
         benchmark::DoNotOptimize(sealed->data());
       } else {
-        auto opened = f.vault->Open(f.Ref(i), f.sealed[i]);
+        auto opened = f.vault->OpenRecord(f.Ref(i), f.sealed[i]);
         if (!opened.ok()) state.SkipWithError("open failed");
         benchmark::DoNotOptimize(opened->data());
       }
@@ -278,58 +279,31 @@ void BM_KeyFileUnlockDefaultCost(benchmark::State& state) {
 }
 BENCHMARK(BM_KeyFileUnlockDefaultCost)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-// Console output as usual, and each run's time per iteration kept for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Iteration && !run.error_occurred) {
-        seconds_per_op[run.benchmark_name()] =
-            run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
-        for (const auto& [name, counter] : run.counters) {
-          counters[run.benchmark_name()][name] = counter.value;
-        }
-      }
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> seconds_per_op;
-  std::map<std::string, std::map<std::string, double>> counters;
-};
-
-void PrintRatio(const RatioReporter& r, const std::string& what, const std::string& ours,
-                const std::string& raw, double target) {
-  const auto a = r.seconds_per_op.find(ours);
-  const auto b = r.seconds_per_op.find(raw);
-  if (a == r.seconds_per_op.end() || b == r.seconds_per_op.end()) return;
-  const double ratio = b->second / a->second;
+// `ours` as a percentage of `raw`'s throughput, from their times per iteration.
+void PrintRatio(const socle_bench::RateReporter& r, const std::string& what,
+                const std::string& ours, const std::string& raw, double target) {
+  const double a = r.SecondsPerIteration(ours);
+  const double b = r.SecondsPerIteration(raw);
+  if (a <= 0 || b <= 0) return;
+  const double ratio = b / a;
   std::printf("%-44s %6.1f %% of raw%s\n", what.c_str(), 100.0 * ratio,
               target > 0
                   ? (ratio >= target ? "   (target >= 70 %: met)" : "   (target >= 70 %: MISSED)")
                   : "");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  // Before any benchmark: sodium_init() picks the SIMD implementations of ChaCha20 and Poly1305;
-  // a raw benchmark run before it would measure the portable ones.
-  if (!socle::Initialize().ok()) return 1;
-  benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+void PrintRatios(const socle_bench::RateReporter& reporter) {
   std::printf(
       "\nRatios (socle's throughput / raw libsodium's, measured interleaved in one run):\n");
   for (const auto& [name, what] :
        {std::pair<std::string, std::string>{"BM_PairedSeal1KiB/min_time:2.000",
                                             "envelope seal, 1 KiB, cached key"},
         {"BM_PairedOpen1KiB/min_time:2.000", "envelope open, 1 KiB, cached key"}}) {
-    const auto it = reporter.counters.find(name);
-    if (it == reporter.counters.end()) continue;
-    const double pct = it->second["socle_pct_of_raw"];
+    if (reporter.SecondsPerIteration(name) <= 0) continue;
+    const double pct = reporter.Counter(name, "socle_pct_of_raw");
     std::printf("%-44s %6.1f %% of raw (raw %.0f ns, socle %.0f ns)   target >= 70 %%: %s\n",
-                what.c_str(), pct, it->second["raw_ns"], it->second["socle_ns"],
-                pct >= 70.0 ? "met" : "MISSED");
+                what.c_str(), pct, reporter.Counter(name, "raw_ns"),
+                reporter.Counter(name, "socle_ns"), pct >= 70.0 ? "met" : "MISSED");
   }
   std::printf("\nFrom the separate benchmarks above (noisier on a shared machine):\n");
   PrintRatio(reporter, "envelope seal, 1 KiB, cached key", "BM_VaultSeal1KiB", "BM_RawAeadSeal1KiB",
@@ -340,17 +314,22 @@ int main(int argc, char** argv) {
              "BM_RawAeadSeal1KiB", 0);
   PrintRatio(reporter, "envelope open, 1 KiB, cache miss", "BM_VaultOpen1KiBCacheMiss",
              "BM_RawAeadOpen1KiB", 0);
-  const auto miss = reporter.seconds_per_op.find("BM_VaultOpen1KiBCacheMiss");
-  const auto hit = reporter.seconds_per_op.find("BM_VaultOpen1KiB");
-  if (miss != reporter.seconds_per_op.end() && hit != reporter.seconds_per_op.end()) {
-    std::printf("%-44s %6.2f us per miss\n", "person-key cache miss cost",
-                (miss->second - hit->second) * 1e6);
+  const double miss = reporter.SecondsPerIteration("BM_VaultOpen1KiBCacheMiss");
+  const double hit = reporter.SecondsPerIteration("BM_VaultOpen1KiB");
+  if (miss > 0 && hit > 0) {
+    std::printf("%-44s %6.2f us per miss\n", "person-key cache miss cost", (miss - hit) * 1e6);
   }
-  const auto unlock = reporter.seconds_per_op.find("BM_KeyFileUnlockDefaultCost/iterations:3");
-  if (unlock != reporter.seconds_per_op.end()) {
-    std::printf("%-44s %6.0f ms\n", "key file unlock (Argon2id t=3, 256 MiB)",
-                unlock->second * 1e3);
+  const double unlock = reporter.SecondsPerIteration("BM_KeyFileUnlockDefaultCost/iterations:3");
+  if (unlock > 0) {
+    std::printf("%-44s %6.0f ms\n", "key file unlock (Argon2id t=3, 256 MiB)", unlock * 1e3);
   }
-  benchmark::Shutdown();
-  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any benchmark: sodium_init() picks the SIMD implementations of ChaCha20 and Poly1305;
+  // a raw benchmark run before it would measure the portable ones.
+  if (!socle::Initialize().ok()) return 1;
+  return socle_bench::RunBenchmarks(argc, argv, PrintRatios);
 }

@@ -1,11 +1,12 @@
 import os
+import re
 
 from conan import ConanFile
-from conan.errors import ConanInvalidConfiguration
+from conan.errors import ConanException, ConanInvalidConfiguration
 from conan.tools.build import check_min_cppstd
 from conan.tools.cmake import CMake, CMakeDeps, CMakeToolchain, cmake_layout
 from conan.tools.env import VirtualBuildEnv
-from conan.tools.files import copy, rmdir
+from conan.tools.files import copy, load, rmdir
 from conan.tools.scm import Version
 
 required_conan_version = ">=2.0.9"
@@ -13,8 +14,7 @@ required_conan_version = ">=2.0.9"
 
 class SocleConan(ConanFile):
     name = "socle"
-    # Kept equal to project(socle VERSION ...) in CMakeLists.txt (tests/conan checks it).
-    version = "0.1.0"
+    # No version here: set_version() reads it from include/socle/socle.h, its only home.
     description = ("Privacy core of the French digital social case file: access decisions, "
                    "consent, a tamper-evident access trail, pseudonymisation and exports")
     license = "LicenseRef-socle"
@@ -42,6 +42,21 @@ class SocleConan(ConanFile):
             "clang": "14",
             "apple-clang": "15",
         }
+
+    def set_version(self):
+        # The version lives in include/socle/socle.h alone; CMakeLists.txt reads the same macros
+        # (cmake/socleVersion.cmake). Conan calls this when the recipe is exported.
+        if self.version:
+            return
+        header = load(self, os.path.join(self.recipe_folder, "..", "include", "socle", "socle.h"))
+        parts = []
+        for part in ("MAJOR", "MINOR", "PATCH"):
+            match = re.search(rf"^#define SOCLE_VERSION_{part} +([0-9]+) *$", header, re.MULTILINE)
+            if not match:
+                raise ConanException(
+                    f"include/socle/socle.h: no '#define SOCLE_VERSION_{part} <number>' line")
+            parts.append(match.group(1))
+        self.version = ".".join(parts)
 
     def export_sources(self):
         # The recipe lives in conan/ inside socle's repository: export the parts of the tree

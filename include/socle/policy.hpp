@@ -26,8 +26,10 @@
 namespace socle {
 
 namespace policy_internal {
+// Opaque here: socle's own modules reach the compiled tables through
+// policy_internal::Compiled(const Policy&), in src/policy/compiled_policy.h.
 struct CompiledPolicy;
-}
+}  // namespace policy_internal
 
 // One problem found in a policy file.
 struct SOCLE_CXX_API Diagnostic {
@@ -97,10 +99,9 @@ class SOCLE_CXX_API Policy {
   DataSensitivity sensitivity(uint32_t category) const;
   SecrecyStatus secrecy(uint32_t role) const;
 
-  // The compiled tables, for socle's other modules (src/policy/compiled_policy.h).
-  const policy_internal::CompiledPolicy& compiled() const { return *impl_; }
 
  private:
+  friend struct policy_internal::CompiledPolicy;  // its Of() hands the tables to socle's modules
   explicit Policy(std::shared_ptr<const policy_internal::CompiledPolicy> impl)
       : impl_(std::move(impl)) {}
   std::shared_ptr<const policy_internal::CompiledPolicy> impl_;

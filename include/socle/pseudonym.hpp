@@ -79,7 +79,11 @@ struct SOCLE_CXX_API Pseudonym {
   // Parses the text form. PARSE when it is not exactly one (the message never quotes it).
   static absl::StatusOr<Pseudonym> Parse(absl::string_view text);
 
-  friend bool operator==(const Pseudonym&, const Pseudonym&) = default;
+  // Spelled out (not `= default`, which is C++20): the public headers compile as C++17.
+  friend bool operator==(const Pseudonym& a, const Pseudonym& b) {
+    return a.kind == b.kind && a.version == b.version && a.bytes == b.bytes;
+  }
+  friend bool operator!=(const Pseudonym& a, const Pseudonym& b) { return !(a == b); }
 };
 
 // The length of the token text for an identifier of `identifier_bytes` bytes (1 to 255), or 0.

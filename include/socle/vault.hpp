@@ -198,8 +198,8 @@ struct SOCLE_CXX_API RotationReport {
 // tenant's person index is keyed by a secret of that tenant, so the database holds no person
 // id in clear.
 //
-// Thread safety: a Vault is safe for concurrent use. Seal and Open of persons whose keys are
-// cached take a shared lock only; database work is serialised by one mutex; rotation runs
+// Thread safety: a Vault is safe for concurrent use. SealRecord and OpenRecord of persons whose
+// keys are cached take a shared lock only; database work is serialised by one mutex; rotation runs
 // while other threads keep sealing and opening. Other processes may open the same database
 // (SQLite WAL); their caches see a shred of this process only after cache_ttl.
 class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
@@ -211,7 +211,7 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // table), or has an unfinished shred that another connection's read snapshot keeps from
   // completing; UNSUPPORTED for a newer schema; VERIFICATION_FAILED when `provider` cannot
   // unwrap the tenant's keys.
-  static absl::StatusOr<std::unique_ptr<Vault>> Load(std::shared_ptr<KeyProvider> provider,
+  static absl::StatusOr<std::unique_ptr<Vault>> Open(std::shared_ptr<KeyProvider> provider,
                                                      const std::string& db_path,
                                                      absl::string_view tenant,
                                                      const VaultOptions& options = {});
@@ -221,18 +221,18 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
 
   // Encrypts `plaintext` for `record`, creating the person's data key on first use. Returns
   // header || nonce || ciphertext || tag (kSealedRecordOverhead bytes more than the plaintext).
-  absl::StatusOr<std::vector<uint8_t>> Seal(const RecordRef& record,
-                                            absl::Span<const uint8_t> plaintext);
-  // Decrypts what Seal returned for the same record. VERIFICATION_FAILED for any altered,
+  absl::StatusOr<std::vector<uint8_t>> SealRecord(const RecordRef& record,
+                                                  absl::Span<const uint8_t> plaintext);
+  // Decrypts what SealRecord returned for the same record. VERIFICATION_FAILED for any altered,
   // truncated or misplaced ciphertext; NOT_FOUND when the person has no key (shredded).
-  absl::StatusOr<SecretBytes> Open(const RecordRef& record, absl::Span<const uint8_t> sealed);
+  absl::StatusOr<SecretBytes> OpenRecord(const RecordRef& record, absl::Span<const uint8_t> sealed);
 
   // Crypto-shredding: deletes the person's wrapped keys (secure_delete overwrites them), wipes
   // them from the cache and truncates the WAL so no copy stays in the -wal file. Every record
   // sealed for the person becomes unreadable for good. OK only once no copy remains in the
   // database file or its WAL; FAILED_PRECONDITION when another connection's read snapshot kept
   // the WAL from being truncated (after a bounded wait): the key is deleted, and calling
-  // ShredPerson again, or the next Load, finishes the job. NOT_FOUND when the person has no key.
+  // ShredPerson again, or the next Open, finishes the job. NOT_FOUND when the person has no key.
   absl::Status ShredPerson(absl::string_view person_id);
 
   // Asks the provider for a new master key version (or takes its current one when it manages
@@ -245,7 +245,7 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // process made a newer version current meanwhile (run it again).
   absl::StatusOr<RotationReport> RotateMasterKey(bool retire_previous);
 
-  // Pseudonymisation master secrets (versions start at 1; the first is created by Load).
+  // Pseudonymisation master secrets (versions start at 1; the first is created by Open).
   // The current version is read from the database on every call, so a version another process
   // added is seen at once. Unwrapped secrets are cached like data keys (cache_capacity,
   // cache_ttl): a version destroyed by this process is dropped from the cache at once, one

@@ -71,7 +71,7 @@ struct Ids {
 
 // The policy as the engine reads it: flat tables indexed by dense ids, built once per engine.
 struct Tables {
-  explicit Tables(Policy p) : policy(std::move(p)), c(&policy.compiled()) {}
+  explicit Tables(Policy p) : policy(std::move(p)), c(&policy_internal::Compiled(policy)) {}
 
   Policy policy;
   const policy_internal::CompiledPolicy* c;

@@ -126,7 +126,7 @@ absl::StatusOr<size_t> CheckSizes(const policy_internal::CompiledPolicy& c) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) {
-  SOCLE_ASSIGN_OR_RETURN(const size_t cells, CheckSizes(policy.compiled()));
+  SOCLE_ASSIGN_OR_RETURN(const size_t cells, CheckSizes(policy_internal::Compiled(policy)));
   auto t = std::make_shared<Tables>(policy);
   const policy_internal::CompiledPolicy& c = *t->c;
   t->categories = static_cast<uint32_t>(c.data_categories.size());

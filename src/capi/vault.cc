@@ -349,7 +349,7 @@ int32_t socle_vault_open(socle_vault** out, socle_key_provider* provider, const 
     if (provider == nullptr) return NullArgument(error, "provider");
     if (db_path == nullptr) return NullArgument(error, "db_path");
     if (tenant == nullptr && tenant_len != 0) return NullArgument(error, "tenant");
-    auto vault = socle::Vault::Load(provider->provider, db_path, View(tenant, tenant_len),
+    auto vault = socle::Vault::Open(provider->provider, db_path, View(tenant, tenant_len),
                                     options != nullptr ? options->options : socle::VaultOptions{});
     if (!vault.ok()) return FromStatus(error, vault.status());
     *out = new socle_vault{*std::move(vault)};
@@ -372,7 +372,7 @@ int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id, size_
     if (plaintext == nullptr && plaintext_len != 0) return NullArgument(error, "plaintext");
     const socle::RecordRef record{View(person_id, person_id_len), View(record_id, record_id_len),
                                   schema_version};
-    auto sealed = vault->vault->Seal(
+    auto sealed = vault->vault->SealRecord(
         record, absl::MakeConstSpan(plaintext_len == 0 ? nullptr : plaintext, plaintext_len));
     if (!sealed.ok()) return FromStatus(error, sealed.status());
     return FillBuffer(
@@ -394,7 +394,7 @@ int32_t socle_vault_open_record(socle_vault* vault, const char* person_id, size_
     if (sealed == nullptr && sealed_len != 0) return NullArgument(error, "sealed");
     const socle::RecordRef record{View(person_id, person_id_len), View(record_id, record_id_len),
                                   schema_version};
-    auto plain = vault->vault->Open(
+    auto plain = vault->vault->OpenRecord(
         record, absl::MakeConstSpan(sealed_len == 0 ? nullptr : sealed, sealed_len));
     if (!plain.ok()) return FromStatus(error, plain.status());
     // FillBuffer copies into memory that socle_buffer_free wipes; `plain` wipes its own copy.

@@ -317,7 +317,7 @@ class KeysPseudonymsRedaction final : public Step {
     auto provider = KeyFileProvider::Create((dir / "ccas.key").string(), passphrase, key_options);
     if (!provider.ok()) return provider.status();
     std::shared_ptr<KeyProvider> shared_provider = *std::move(provider);
-    auto vault_or = Vault::Load(shared_provider, (dir / "vault.db").string(), "ccas_villeneuve");
+    auto vault_or = Vault::Open(shared_provider, (dir / "vault.db").string(), "ccas_villeneuve");
     if (!vault_or.ok()) return vault_or.status();
     Vault& vault = **vault_or;
     ctx.out << "  Key file (Argon2id) and vault (SQLite) created in a scratch directory.\n";
@@ -326,14 +326,14 @@ class KeysPseudonymsRedaction final : public Step {
         "Entretien du 23/11 avec Mme Rose Lefèvre-Martin (née le 12/05/1984), joignable au "
         "06 12 34 56 78 ou rose.lefevre@example.org. NIR 2 84 05 75 112 345 28. Sa fille Inès "
         "est scolarisée ; Mme Lefèvre-Martin demande une aide au loyer.";
-    auto sealed = vault.Seal({"usager-0001", "note-42"}, absl::Span<const uint8_t>(
+    auto sealed = vault.SealRecord({"usager-0001", "note-42"}, absl::Span<const uint8_t>(
         reinterpret_cast<const uint8_t*>(note.data()), note.size()));
     if (!sealed.ok()) return sealed.status();
-    auto opened = vault.Open({"usager-0001", "note-42"}, *sealed);
+    auto opened = vault.OpenRecord({"usager-0001", "note-42"}, *sealed);
     if (!opened.ok() || opened->view() != note) {
       return MakeError(ErrorCode::kInternal, "a sealed note did not open to itself");
     }
-    auto moved = vault.Open({"usager-0002", "note-42"}, *sealed);
+    auto moved = vault.OpenRecord({"usager-0002", "note-42"}, *sealed);
     ctx.out << "  A note sealed for usager-0001 (" << sealed->size()
             << " bytes) opens for her; moved to another person: "
             << (moved.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(moved.status())))
@@ -379,7 +379,7 @@ class KeysPseudonymsRedaction final : public Step {
 
     // End of retention: the person's key is shredded; every copy of the note becomes noise.
     SOCLE_DEMO_RETURN_IF_ERROR(vault.ShredPerson("usager-0001"));
-    auto after = vault.Open({"usager-0001", "note-42"}, *sealed);
+    auto after = vault.OpenRecord({"usager-0001", "note-42"}, *sealed);
     ctx.out << "  After crypto-shredding usager-0001's key, opening the note: "
             << (after.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(after.status()))) << "\n";
     if (after.ok() || moved.ok()) {

@@ -121,7 +121,7 @@ int Init(const Flags& flags, const SecretBytes& passphrase, Io io) {
   if (!provider.ok()) return Fail(io, provider.status());
   const std::string key_id = (*provider)->KeyId();
   auto vault =
-      Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
+      Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
   if (!vault.ok()) {
     io.err << "socle keys: the key file " << flags.key_file
            << " was created, but the database could not be prepared\n";
@@ -138,7 +138,7 @@ absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Flags& flags,
                                                  const SecretBytes& passphrase) {
   auto provider = KeyFileProvider::Open(flags.key_file, passphrase);
   if (!provider.ok()) return provider.status();
-  return Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
+  return Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
 }
 
 int Rotate(const Flags& flags, const SecretBytes& passphrase, Io io) {

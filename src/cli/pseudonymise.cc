@@ -236,7 +236,7 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
     options.base_version = base_version != 0 ? base_version : lowest;
     pseudonymizer = Pseudonymizer::Create(*policy, secrets, std::move(options));
   } else {
-    // Vault::Load would create a missing database, with new secrets: a mistyped path must not
+    // Vault::Open would create a missing database, with new secrets: a mistyped path must not
     // silently give pseudonyms that match nothing.
     std::error_code ec;
     if (!std::filesystem::exists(db, ec)) {
@@ -250,7 +250,7 @@ int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, I
       return Fail(io, ExitCodeForFailure(provider.status()),
                   key_file + ": " + std::string(provider.status().message()));
     }
-    auto vault = Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), db, tenant);
+    auto vault = Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), db, tenant);
     if (!vault.ok()) {
       return Fail(io, ExitCodeForFailure(vault.status()), db + ": " + std::string(vault.status().message()));
     }

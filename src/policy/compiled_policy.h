@@ -90,7 +90,15 @@ struct CompiledPolicy {
     if (activity >= activities.size() || category >= data_categories.size()) return false;
     return TestBit(&activity_categories[activity * category_words], category);
   }
+
+  // The tables behind `policy` (Policy befriends CompiledPolicy for this alone). Call it as
+  // Compiled(policy).
+  static const CompiledPolicy& Of(const Policy& policy) { return *policy.impl_; }
 };
+
+// The compiled tables of `policy`, for socle's own modules and tests: the only way in, now
+// that the public Policy keeps them opaque. Valid as long as `policy` or a copy of it lives.
+inline const CompiledPolicy& Compiled(const Policy& policy) { return CompiledPolicy::Of(policy); }
 
 // Compiles a policy that passed validation. Fails only on internal inconsistencies.
 absl::StatusOr<CompiledPolicy> Compile(v1::Policy source);

@@ -53,7 +53,7 @@ absl::StatusOr<SecretBytes> Derive(const SecretBytes& key, absl::string_view lab
 
 DomainTable DomainTable::FromPolicy(const Policy& policy) {
   DomainTable t;
-  for (const auto& d : policy.compiled().source.pseudonym_domains()) {
+  for (const auto& d : policy_internal::Compiled(policy).source.pseudonym_domains()) {
     PseudonymKind kind = PseudonymKind::kTransaction;  // unspecified: no linkage declared
     if (d.kind() == v1::PseudonymDomain::PERSON) kind = PseudonymKind::kPerson;
     if (d.kind() == v1::PseudonymDomain::RELATIONSHIP) kind = PseudonymKind::kRelationship;

@@ -670,9 +670,10 @@ absl::StatusOr<SecretBytes> Pseudonymizer::Impl::Reverse(const ReversalRequest& 
     return MakeError(ErrorCode::kPermissionDenied,
                      "token reversal: the role is not a role of the policy");
   }
-  if ((policy.compiled().role_capabilities[*role] & (1u << v1::Role::PSEUDONYM_REVERSAL)) == 0) {
+  const auto& compiled = policy_internal::Compiled(policy);
+  if ((compiled.role_capabilities[*role] & (1u << v1::Role::PSEUDONYM_REVERSAL)) == 0) {
     return MakeError(ErrorCode::kPermissionDenied,
-                     absl::StrCat("token reversal: role '", policy.compiled().roles.Name(*role),
+                     absl::StrCat("token reversal: role '", compiled.roles.Name(*role),
                                   "' does not have the PSEUDONYM_REVERSAL capability"));
   }
   if (request.actor.empty() || request.actor.size() > kMaxActorBytes ||

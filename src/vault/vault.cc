@@ -743,7 +743,7 @@ Vault::~Vault() {
   state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
 }
 
-absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> provider,
+absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> provider,
                                                    const std::string& db_path,
                                                    absl::string_view tenant,
                                                    const VaultOptions& options) {
@@ -775,8 +775,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Load(std::shared_ptr<KeyProvider> 
   return std::unique_ptr<Vault>(new Vault(std::move(state)));
 }
 
-absl::StatusOr<std::vector<uint8_t>> Vault::Seal(const RecordRef& record,
-                                                 absl::Span<const uint8_t> plaintext) {
+absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
+                                                       absl::Span<const uint8_t> plaintext) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
   // Before any key is created or any size computed: a huge length must change nothing.
   SOCLE_ASSIGN_OR_RETURN(const size_t sealed_size,
@@ -794,7 +794,8 @@ absl::StatusOr<std::vector<uint8_t>> Vault::Seal(const RecordRef& record,
   return out;
 }
 
-absl::StatusOr<SecretBytes> Vault::Open(const RecordRef& record, absl::Span<const uint8_t> sealed) {
+absl::StatusOr<SecretBytes> Vault::OpenRecord(const RecordRef& record,
+                                              absl::Span<const uint8_t> sealed) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
   SOCLE_ASSIGN_OR_RETURN(const uint32_t key_version, vault_internal::RecordKeyVersion(sealed));
   const absl::Time now = state_->clock->Now();
@@ -824,7 +825,7 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
     deleted = state_->db->Changes() > 0;
     if (deleted) {
       // In the same transaction as the delete: a crash before the WAL is truncated leaves this
-      // row, and the next Load finishes the job.
+      // row, and the next Open finishes the job.
       StatementUse use(*state_->insert_pending_shred);
       SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
       SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));

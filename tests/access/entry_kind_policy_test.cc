@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(rules_compile_into_a_table) {
       "entry_kinds { kind: PROFESSIONAL_APPRECIATION reader_roles: [\"social_worker\", "
       "\"manager\"] }\nentry_kinds { kind: THIRD_PARTY_INFORMATION }\n"
       "entry_kinds { kind: WORKING_NOTE }\n"));
-  const auto& c = policy.compiled();
+  const auto& c = policy_internal::Compiled(policy);
   const uint32_t social_worker = *policy.FindRole("social_worker");
   const uint32_t manager = *policy.FindRole("manager");
   const uint32_t trainee = *policy.FindRole("trainee");

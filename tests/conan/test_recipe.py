@@ -49,6 +49,7 @@ def recipe(request):
     cls = _recipe_class(os.path.join(SOURCE_DIR, "conan", "conanfile.py"))
     conanfile = cls(settings=LINUX_GCC12, options={"with_cli": request.param},
                     folders={"recipe_folder": os.path.join(SOURCE_DIR, "conan")})
+    conanfile.set_version()  # as `conan export` does
     conanfile.requirements()
     conanfile.build_requirements()
     conanfile.validate()
@@ -66,15 +67,35 @@ def _component_requires(conanfile):
             for name, component in conanfile.cpp_info.components.items()}
 
 
-def test_version_matches_cmake_project_and_header(recipe):
-    match = re.search(r"project\(\s*socle\s+VERSION\s+([0-9.]+)", _read("CMakeLists.txt"))
-    assert match, "project(socle VERSION ...) not found in CMakeLists.txt"
-    assert recipe.version == match.group(1), (
-        f"conan/conanfile.py says {recipe.version}, CMakeLists.txt says {match.group(1)}")
+def _header_version():
+    """MAJOR.MINOR.PATCH from include/socle/socle.h, the version's only home."""
     header = _read("include/socle/socle.h")
-    parts = [re.search(rf"#define SOCLE_VERSION_{p}\s+(\d+)", header).group(1)
-             for p in ("MAJOR", "MINOR", "PATCH")]
-    assert recipe.version == ".".join(parts), f"socle.h says {'.'.join(parts)}"
+    return ".".join(re.search(rf"^#define SOCLE_VERSION_{p} +(\d+) *$", header, re.M).group(1)
+                    for p in ("MAJOR", "MINOR", "PATCH"))
+
+
+def test_version_is_read_from_the_header(recipe):
+    assert type(recipe).version is None, "the recipe must not hard-code a version (set_version)"
+    assert recipe.version == _header_version(), (
+        f"conan/conanfile.py says {recipe.version}, socle.h says {_header_version()}")
+
+
+def test_cmake_project_version_is_the_headers():
+    # CTest passes the configured PROJECT_VERSION (read from socle.h by cmake/socleVersion.cmake).
+    configured = os.environ.get("SOCLE_PROJECT_VERSION")
+    if configured is None:
+        pytest.skip("SOCLE_PROJECT_VERSION is set by CTest (package.conan_recipe)")
+    assert configured == _header_version(), (
+        f"CMake configured version {configured}, socle.h says {_header_version()}")
+
+
+def test_set_version_keeps_a_version_given_on_the_command_line():
+    cls = _recipe_class(os.path.join(SOURCE_DIR, "conan", "conanfile.py"))
+    conanfile = cls(settings=LINUX_GCC12,
+                    folders={"recipe_folder": os.path.join(SOURCE_DIR, "conan")})
+    conanfile.version = "9.8.7"  # conan create --version 9.8.7
+    conanfile.set_version()
+    assert conanfile.version == "9.8.7"
 
 
 def test_every_requirement_is_used_by_a_component(recipe):
@@ -199,9 +220,10 @@ def test_exported_sources_configure(tmp_path):
 def test_test_package_requires_the_tested_reference():
     cls = _recipe_class(os.path.join(SOURCE_DIR, "conan", "test_package", "conanfile.py"))
     conanfile = cls(settings=LINUX_GCC12)
-    conanfile.tested_reference_str = "socle/0.1.0"
+    reference = f"socle/{_header_version()}"
+    conanfile.tested_reference_str = reference
     conanfile.requirements()
-    assert [r.ref for r in conanfile.requires_declared] == ["socle/0.1.0"]
+    assert [r.ref for r in conanfile.requires_declared] == [reference]
     cmake = _read("conan/test_package/CMakeLists.txt")
     assert "socle::socle)" in cmake and "socle::socle_cxx)" in cmake
 

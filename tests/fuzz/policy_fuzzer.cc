@@ -53,7 +53,7 @@ void CheckDiagnostics(const std::vector<socle::Diagnostic>& diagnostics) {
 }
 
 void UseLoadedPolicy(const socle::Policy& policy, absl::string_view text) {
-  const socle::v1::Policy& source = policy.compiled().source;
+  const socle::v1::Policy& source = socle::policy_internal::Compiled(policy).source;
   Check(policy.role_count() == static_cast<size_t>(source.roles_size()), "every role compiled");
   Check(policy.data_category_count() == static_cast<size_t>(source.data_categories_size()),
         "every data category compiled");

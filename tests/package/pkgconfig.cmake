@@ -24,9 +24,10 @@ if(NOT modversion STREQUAL VERSION)
 endif()
 
 # socle.pc: the C ABI, for a C program.
-# socle_cxx.pc: the C++ API, for a C++20 program (it pulls Abseil's flags through Requires).
+# socle_cxx.pc: the C++ API, for a C++17 program (its headers need no more; it pulls Abseil's
+# flags through Requires).
 set(c_compile "${C_COMPILER} ${C_FLAGS} -std=c11")
-set(cxx_compile "${CXX_COMPILER} ${CXX_FLAGS} -std=c++20")
+set(cxx_compile "${CXX_COMPILER} ${CXX_FLAGS} -std=c++17")
 foreach(case "c;socle;test_package.c;test_package_c" "cxx;socle_cxx;test_package.cpp;test_package")
   list(GET case 0 lang)
   list(GET case 1 module)

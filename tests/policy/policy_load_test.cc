@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(examples_id_revision_and_counts) {
 BOOST_AUTO_TEST_CASE(examples_settings_compile_as_written) {
   const absl::StatusOr<Policy> ccas = Policy::LoadFile(ExamplePath("ccas.textproto"));
   BOOST_REQUIRE(ccas.ok());
-  const auto& c = ccas->compiled();
+  const auto& c = policy_internal::Compiled(*ccas);
   BOOST_TEST(c.small_cell_threshold == 11u);
   BOOST_TEST(c.dominance_percent == 85u);
   BOOST_TEST(c.log_retention_months == 12u);
@@ -78,15 +78,15 @@ BOOST_AUTO_TEST_CASE(examples_settings_compile_as_written) {
 
   const absl::StatusOr<Policy> dep = Policy::LoadFile(ExamplePath("departement.textproto"));
   BOOST_REQUIRE(dep.ok());
-  BOOST_TEST(dep->compiled().log_retention_months == 24u);
-  BOOST_TEST((dep->compiled().break_glass_max == absl::Minutes(120)));
+  BOOST_TEST(policy_internal::Compiled(*dep).log_retention_months == 24u);
+  BOOST_TEST((policy_internal::Compiled(*dep).break_glass_max == absl::Minutes(120)));
 }
 
 // Fields left out take the documented defaults (docs/policy-reference.md).
 BOOST_AUTO_TEST_CASE(defaults_apply_when_fields_are_left_out) {
   const absl::StatusOr<Policy> policy = Policy::LoadFile(DataPath("valid/defaults.textproto"));
   BOOST_REQUIRE(policy.ok());
-  const auto& c = policy->compiled();
+  const auto& c = policy_internal::Compiled(*policy);
   BOOST_TEST(c.small_cell_threshold == 11u);
   BOOST_TEST(c.dominance_percent == 85u);
   BOOST_TEST(c.log_retention_months == 6u);

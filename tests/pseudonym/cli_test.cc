@@ -99,8 +99,7 @@ BOOST_AUTO_TEST_CASE(secrets_come_from_the_vault) {
     auto provider = KeyFileProvider::Create(key_file, SecretBytes(absl::string_view(passphrase)),
                                             options);
     BOOST_REQUIRE_MESSAGE(provider.ok(), provider.status().message());
-    auto vault =
-        Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), db, "ccas-essai");
+    auto vault = Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), db, "ccas-essai");
     BOOST_REQUIRE_MESSAGE(vault.ok(), vault.status().message());
     auto pseudonymizer = Pseudonymizer::Create(TestPolicy(), **vault);
     BOOST_REQUIRE(pseudonymizer.ok());

@@ -274,7 +274,7 @@ BOOST_AUTO_TEST_CASE(the_secret_cache_forgets_destroyed_versions) {
 BOOST_AUTO_TEST_CASE(a_version_1_vault_is_migrated_to_the_current_schema) {
   VaultFixture f;
   const RecordRef ref{"P-000123", "note-1", 1};
-  const auto sealed = f.vault->Seal(ref, vault_testing::Bytes("une note"));
+  const auto sealed = f.vault->SealRecord(ref, vault_testing::Bytes("une note"));
   BOOST_REQUIRE(sealed.ok());
   const auto fresh_schema = Schema(f.db());
   f.vault.reset();
@@ -287,14 +287,14 @@ BOOST_AUTO_TEST_CASE(a_version_1_vault_is_migrated_to_the_current_schema) {
   auto vault = f.Open();
   BOOST_TEST(QueryInt(f.db(), "PRAGMA user_version") == 2);
   BOOST_TEST((Schema(f.db()) == fresh_schema));
-  BOOST_TEST(vault->Open(ref, *sealed).ok());
+  BOOST_TEST(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(vault->Verify().ok());
   BOOST_REQUIRE(vault->RotatePseudonymSecret().ok());
   BOOST_TEST(vault->RetirePseudonymVersions(1).ok());
   // A later schema is still refused.
   vault.reset();
   Exec(f.db(), "PRAGMA user_version=3");
-  BOOST_TEST((Code(Vault::Load(f.hsm, f.db(), "ccas-lyon", f.options).status()) ==
+  BOOST_TEST((Code(Vault::Open(f.hsm, f.db(), "ccas-lyon", f.options).status()) ==
               ErrorCode::kUnsupported));
 }
 

@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(init_uses_the_default_argon2id_cost) {
   BOOST_TEST((*provider)->kdf_params().memlimit_bytes ==
              PassphraseKdfParams::Moderate().memlimit_bytes);
   // The database is bound to this key file.
-  BOOST_TEST(Vault::Load(std::shared_ptr<KeyProvider>(std::move(*provider)), db, "ccas-lyon").ok());
+  BOOST_TEST(Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), db, "ccas-lyon").ok());
   // A second init refuses to clobber the key file.
   const Run again = Keys({"init", "--key-file", key, "--db", db}, "init passphrase, quite long");
   BOOST_TEST(again.code == cli::kExitInvalidInput);
@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(rotate_and_shred) {
   const RecordRef ref{"P-CLI-000123", "note-1", 1};
   {
     auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-lyon");
-    sealed = *vault->Seal(ref, Bytes("note"));
+    sealed = *vault->SealRecord(ref, Bytes("note"));
   }
   const std::string pass(TestPassphrase().view());
   const Run rotated = Keys({"rotate", "--key-file", key, "--db", db, "--tenant=ccas-lyon"}, pass);
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(rotate_and_shred) {
   auto provider = KeyFileProvider::Open(key, TestPassphrase(), vault_testing::FastKdf());
   BOOST_REQUIRE(provider.ok());
   auto vault = LoadVault(std::shared_ptr<KeyProvider>(std::move(*provider)), db, "ccas-lyon");
-  BOOST_TEST(CodeName(vault->Open(ref, sealed).status()) == "NOT_FOUND");
+  BOOST_TEST(CodeName(vault->OpenRecord(ref, sealed).status()) == "NOT_FOUND");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_passphrase_and_usage_errors) {

@@ -55,12 +55,12 @@ BOOST_AUTO_TEST_CASE(seal_and_open_while_rotating_and_shredding) {
         const std::string record = "r-" + std::to_string(round);
         const std::string text = person + "/" + record;
         const RecordRef ref{person, record, 1};
-        const auto sealed = vault->Seal(ref, Bytes(text));
+        const auto sealed = vault->SealRecord(ref, Bytes(text));
         if (!sealed.ok()) {
           fail("seal: " + sealed.status().ToString());
           continue;
         }
-        const auto opened = vault->Open(ref, *sealed);
+        const auto opened = vault->OpenRecord(ref, *sealed);
         if (!opened.ok() || AsString(*opened) != text) {
           fail("open: " + opened.status().ToString());
         }
@@ -77,10 +77,10 @@ BOOST_AUTO_TEST_CASE(seal_and_open_while_rotating_and_shredding) {
     for (int i = 0; i < 40 && !done.load(); ++i) {
       const std::string person = "S-" + std::to_string(i);
       const RecordRef ref{person, "r", 1};
-      const auto sealed = vault->Seal(ref, Bytes("to be shredded"));
+      const auto sealed = vault->SealRecord(ref, Bytes("to be shredded"));
       if (!sealed.ok()) fail("seal before shred: " + sealed.status().ToString());
       if (!vault->ShredPerson(person).ok()) fail("shred");
-      if (sealed.ok() && CodeName(vault->Open(ref, *sealed).status()) != "NOT_FOUND") {
+      if (sealed.ok() && CodeName(vault->OpenRecord(ref, *sealed).status()) != "NOT_FOUND") {
         fail("a shredded person's record still opened");
       }
     }
@@ -102,13 +102,13 @@ BOOST_AUTO_TEST_CASE(concurrent_first_seals_of_one_person_share_one_key) {
   std::vector<std::vector<uint8_t>> sealed(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
-      sealed[t] = vault->Seal(RecordRef{"P-new", "r", 1}, Bytes("same person")).value();
+      sealed[t] = vault->SealRecord(RecordRef{"P-new", "r", 1}, Bytes("same person")).value();
     });
   }
   for (auto& t : threads) t.join();
   // Whichever thread created the key, every record opens with the one that was kept.
   for (const auto& s : sealed) {
-    BOOST_TEST(vault->Open(RecordRef{"P-new", "r", 1}, s).ok());
+    BOOST_TEST(vault->OpenRecord(RecordRef{"P-new", "r", 1}, s).ok());
   }
   BOOST_TEST(vault_testing::RawRows(dir.File("v.db"), "person_keys").size() == 1u);
 }

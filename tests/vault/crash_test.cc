@@ -158,7 +158,7 @@ int Child(const std::string& dir, uint64_t seed, int64_t first_id) {
     return 0;  // the parent's own checks give the verdict (an injected fault can cause this)
   }
   std::shared_ptr<KeyProvider> provider(std::move(*opened));
-  auto loaded = Vault::Load(provider, dir + "/v.db", kTenant);
+  auto loaded = Vault::Open(provider, dir + "/v.db", kTenant);
   if (!loaded.ok()) {
     Say("F load: " + loaded.status().ToString());
     return 0;
@@ -182,9 +182,9 @@ int Child(const std::string& dir, uint64_t seed, int64_t first_id) {
       const int64_t id = next++;
       Say("s " + std::to_string(id));
       const std::string text = Text(id);
-      auto sealed = vault->Seal(RecordRef{PersonId(id), "r", 1},
-                                absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(text.data()),
-                                                    text.size()));
+      auto sealed = vault->SealRecord(
+          RecordRef{PersonId(id), "r", 1},
+          absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
       if (!sealed.ok()) {
         Say("F seal: " + sealed.status().ToString());
         continue;
@@ -238,7 +238,7 @@ class Parent {
     auto created = KeyFileProvider::Create(dir_ + "/k", Passphrase(), FastKdf());
     if (!created.ok()) return Fail("create key file: " + created.status().ToString());
     {
-      auto vault = Vault::Load(std::shared_ptr<KeyProvider>(std::move(*created)), db(), kTenant);
+      auto vault = Vault::Open(std::shared_ptr<KeyProvider>(std::move(*created)), db(), kTenant);
       if (!vault.ok()) return Fail("first load: " + vault.status().ToString());
     }
     int status = 0;
@@ -432,7 +432,7 @@ class Parent {
     auto opened = KeyFileProvider::Open(dir_ + "/k", Passphrase(), FastKdf());
     if (!opened.ok()) return Fail("the key file does not open: " + opened.status().ToString());
     std::shared_ptr<KeyProvider> provider(std::move(*opened));
-    auto loaded = Vault::Load(provider, db(), kTenant);
+    auto loaded = Vault::Open(provider, db(), kTenant);
     if (!loaded.ok()) return Fail("Load: " + loaded.status().ToString());
     std::unique_ptr<Vault> vault = std::move(*loaded);
     if (const absl::Status verified = vault->Verify(); !verified.ok()) {
@@ -440,7 +440,7 @@ class Parent {
     }
     for (auto it = live_.begin(); it != live_.end();) {
       const int64_t id = *it;
-      const auto text = vault->Open(RecordRef{PersonId(id), "r", 1}, sealed_[id]);
+      const auto text = vault->OpenRecord(RecordRef{PersonId(id), "r", 1}, sealed_[id]);
       if (text.ok() && std::string(text->view()) == Text(id)) {
         ++it;
         continue;
@@ -457,7 +457,7 @@ class Parent {
     shred_under_way_.clear();
     if (round_ % 20 == 0 || round_ + 1 == o_.rounds) {
       for (int64_t id : shredded_) {
-        const auto text = vault->Open(RecordRef{PersonId(id), "r", 1}, sealed_[id]);
+        const auto text = vault->OpenRecord(RecordRef{PersonId(id), "r", 1}, sealed_[id]);
         if (ErrorCodeOf(text.status()) != ErrorCode::kNotFound) {
           return Fail("shredded person " + std::to_string(id) + " is not NOT_FOUND: " +
                       text.status().ToString());

@@ -426,7 +426,7 @@ BOOST_AUTO_TEST_CASE(an_overtaken_rotation_rewraps_nothing) {
   auto a = vault_testing::LoadVault(a_provider, db);
   auto b = vault_testing::LoadVault(b_provider, db);
   const RecordRef ref{"P-ROTATE-000042", "note", 1};
-  const auto sealed = a->Seal(ref, Bytes("a note"));
+  const auto sealed = a->SealRecord(ref, Bytes("a note"));
   BOOST_REQUIRE(sealed.ok());
 
   a_provider->after_rotate = [&] {
@@ -443,7 +443,7 @@ BOOST_AUTO_TEST_CASE(an_overtaken_rotation_rewraps_nothing) {
   BOOST_REQUIRE(fresh_file.ok());
   auto fresh = vault_testing::LoadVault(std::shared_ptr<KeyProvider>(std::move(*fresh_file)), db);
   BOOST_TEST(fresh->Verify().ok());
-  const auto opened = fresh->Open(ref, *sealed);
+  const auto opened = fresh->OpenRecord(ref, *sealed);
   BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status());
   BOOST_TEST(AsString(*opened) == "a note");
 }

@@ -65,34 +65,34 @@ BOOST_AUTO_TEST_CASE(no_error_message_carries_a_secret_or_an_identifier) {
   const std::string db = dir.File("v.db");
   auto vault = LoadVault(hsm, db);
   const RecordRef ref{kPerson, kRecord, 1};
-  const auto sealed = vault->Seal(ref, Bytes("note"));
+  const auto sealed = vault->SealRecord(ref, Bytes("note"));
   BOOST_REQUIRE(sealed.ok());
-  collect(Vault::Load(provider, db, "ccas-lyon").status());  // bound to another key id
-  collect(
-      vault
-          ->Seal(RecordRef{std::string(kPerson) + std::string(300, 'x'), kRecord, 1}, Bytes("note"))
-          .status());
-  collect(
-      vault
-          ->Seal(RecordRef{kPerson, std::string(kRecord) + std::string(300, 'y'), 1}, Bytes("note"))
-          .status());
-  collect(vault->Open(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
-  BOOST_REQUIRE(vault->Seal(RecordRef{kOtherPerson, kRecord, 1}, Bytes("n")).ok());
-  collect(vault->Open(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
-  collect(vault->Open(RecordRef{kPerson, "RECORD-ID-other", 1}, *sealed).status());
+  collect(Vault::Open(provider, db, "ccas-lyon").status());  // bound to another key id
+  collect(vault
+              ->SealRecord(RecordRef{std::string(kPerson) + std::string(300, 'x'), kRecord, 1},
+                           Bytes("note"))
+              .status());
+  collect(vault
+              ->SealRecord(RecordRef{kPerson, std::string(kRecord) + std::string(300, 'y'), 1},
+                           Bytes("note"))
+              .status());
+  collect(vault->OpenRecord(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
+  BOOST_REQUIRE(vault->SealRecord(RecordRef{kOtherPerson, kRecord, 1}, Bytes("n")).ok());
+  collect(vault->OpenRecord(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
+  collect(vault->OpenRecord(RecordRef{kPerson, "RECORD-ID-other", 1}, *sealed).status());
   std::vector<uint8_t> altered = *sealed;
   altered[20] ^= 1;
-  collect(vault->Open(ref, altered).status());
-  collect(vault->Open(ref, absl::MakeConstSpan(*sealed).first(30)).status());
+  collect(vault->OpenRecord(ref, altered).status());
+  collect(vault->OpenRecord(ref, absl::MakeConstSpan(*sealed).first(30)).status());
   collect(vault->ShredPerson("PERSON-ID-never"));
   collect(vault->DestroyPseudonymSecret(1));
   collect(vault->PseudonymMasterSecret(9).status());
   hsm->fail_wrap_after = 0;
   collect(vault->RotateMasterKey(true).status());
-  collect(vault->Seal(RecordRef{"PERSON-ID-brandnew", kRecord, 1}, Bytes("n")).status());
+  collect(vault->SealRecord(RecordRef{"PERSON-ID-brandnew", kRecord, 1}, Bytes("n")).status());
   hsm->fail_wrap_after = -1;
   BOOST_REQUIRE(vault->ShredPerson(kPerson).ok());
-  collect(vault->Open(ref, *sealed).status());
+  collect(vault->OpenRecord(ref, *sealed).status());
   {
     sqlite3* h = nullptr;
     BOOST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(no_error_message_carries_a_secret_or_an_identifier) {
   }
   auto reloaded = LoadVault(hsm, db);
   collect(reloaded->Verify());
-  collect(reloaded->Open(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
+  collect(reloaded->OpenRecord(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
 
   BOOST_TEST(errors.size() == 24u);  // every path above failed as expected
   const auto pseudonym = vault->PseudonymMasterSecret(1);

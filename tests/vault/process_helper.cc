@@ -68,7 +68,7 @@ absl::StatusOr<std::unique_ptr<socle::Vault>> OpenVault(const std::string& key,
   if (!provider.ok()) return provider.status();
   socle::VaultOptions options;
   options.cache_capacity = cache_capacity;
-  return socle::Vault::Load(std::shared_ptr<socle::KeyProvider>(std::move(*provider)), db, kTenant,
+  return socle::Vault::Open(std::shared_ptr<socle::KeyProvider>(std::move(*provider)), db, kTenant,
                             options);
 }
 
@@ -113,7 +113,7 @@ int Service(const std::string& key, const std::string& db, const std::string& pa
         (i % 2 == 0 || done.empty()) ? absl::StrCat("P-", i) : done[random() % done.size()].person;
     const std::string record = absl::StrCat("r", i);
     const socle::RecordRef ref{person, record, 1};
-    auto sealed = (*vault)->Seal(ref, AsBytes(Plaintext(person, record)));
+    auto sealed = (*vault)->SealRecord(ref, AsBytes(Plaintext(person, record)));
     if (sealed.ok()) {
       const std::string line =
           absl::StrCat(person, " ", record, " ",
@@ -133,10 +133,10 @@ int Service(const std::string& key, const std::string& db, const std::string& pa
     }
     const Acknowledged& earlier = done[random() % done.size()];
     const socle::RecordRef earlier_ref{earlier.person, earlier.record, 1};
-    auto opened = (*vault)->Open(earlier_ref, earlier.sealed);
+    auto opened = (*vault)->OpenRecord(earlier_ref, earlier.sealed);
     if (!opened.ok() && ErrorCodeOf(opened.status()) == ErrorCode::kFailedPrecondition) {
       if (!reopen()) return 1;
-      opened = (*vault)->Open(earlier_ref, earlier.sealed);
+      opened = (*vault)->OpenRecord(earlier_ref, earlier.sealed);
     }
     if (!opened.ok() || opened->view() != Plaintext(earlier.person, earlier.record)) {
       std::cerr << "service: an acknowledged record does not open: "
@@ -185,7 +185,7 @@ int Verify(const std::string& key, const std::string& db, const std::string& pas
   size_t count = 0;
   while (lines >> person >> record >> hex) {
     const std::string sealed = absl::HexStringToBytes(hex);
-    auto opened = (*vault)->Open(socle::RecordRef{person, record, 1}, AsBytes(sealed));
+    auto opened = (*vault)->OpenRecord(socle::RecordRef{person, record, 1}, AsBytes(sealed));
     if (!opened.ok() || opened->view() != Plaintext(person, record)) {
       std::cerr << "verify: acknowledged record " << count << " does not open: "
                 << (opened.ok() ? "wrong plaintext" : opened.status().ToString()) << "\n";
@@ -194,7 +194,8 @@ int Verify(const std::string& key, const std::string& db, const std::string& pas
     ++count;
   }
   const std::string shredded = absl::HexStringToBytes(shredded_hex);
-  auto gone = (*vault)->Open(socle::RecordRef{shredded_person, "before", 1}, AsBytes(shredded));
+  auto gone =
+      (*vault)->OpenRecord(socle::RecordRef{shredded_person, "before", 1}, AsBytes(shredded));
   if (gone.ok() || ErrorCodeOf(gone.status()) != ErrorCode::kNotFound) {
     std::cerr << "verify: the shredded person's record is not NOT_FOUND\n";
     return 1;

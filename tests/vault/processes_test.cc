@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(service_keeps_working_while_operators_rotate_shred_and_chan
   std::vector<uint8_t> shredded_record;
   {
     auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-processes");
-    auto sealed = vault->Seal(RecordRef{"P-SHRED", "before", 1}, Bytes("to be forgotten"));
+    auto sealed = vault->SealRecord(RecordRef{"P-SHRED", "before", 1}, Bytes("to be forgotten"));
     BOOST_REQUIRE(sealed.ok());
     shredded_record = *sealed;
   }

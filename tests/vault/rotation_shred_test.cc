@@ -46,7 +46,7 @@ std::string Note(int i) { return "note " + std::to_string(i) + " : rendez-vous C
 std::map<int, std::vector<uint8_t>> SealPersons(Vault& vault, int n) {
   std::map<int, std::vector<uint8_t>> sealed;
   for (int i = 0; i < n; ++i) {
-    auto s = vault.Seal(RecordRef{PersonId(i), "r", 1}, Bytes(Note(i)));
+    auto s = vault.SealRecord(RecordRef{PersonId(i), "r", 1}, Bytes(Note(i)));
     BOOST_REQUIRE(s.ok());
     sealed[i] = *std::move(s);
   }
@@ -55,7 +55,7 @@ std::map<int, std::vector<uint8_t>> SealPersons(Vault& vault, int n) {
 
 void CheckAllOpen(Vault& vault, const std::map<int, std::vector<uint8_t>>& sealed) {
   for (const auto& [i, bytes] : sealed) {
-    const auto opened = vault.Open(RecordRef{PersonId(i), "r", 1}, bytes);
+    const auto opened = vault.OpenRecord(RecordRef{PersonId(i), "r", 1}, bytes);
     BOOST_REQUIRE_MESSAGE(opened.ok(), "person " << i << ": " << opened.status());
     BOOST_TEST(AsString(*opened) == Note(i));
   }
@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(readers_and_writers_proceed_while_a_rotation_waits_on_the_p
   auto work = std::async(std::launch::async, [&]() -> std::string {
     for (int i : {3, 4}) {
       Vault& v = i == 3 ? *vault : *other;
-      const auto opened = v.Open(RecordRef{PersonId(i), "r", 1}, sealed[i]);
+      const auto opened = v.OpenRecord(RecordRef{PersonId(i), "r", 1}, sealed[i]);
       if (!opened.ok() || AsString(*opened) != Note(i)) return "open: " + opened.status().ToString();
     }
     // Frees the highest rowid, which the next insert takes again: the rotation's pending
@@ -211,10 +211,10 @@ BOOST_AUTO_TEST_CASE(readers_and_writers_proceed_while_a_rotation_waits_on_the_p
     if (const absl::Status s = vault->ShredPerson(PersonId(19)); !s.ok()) {
       return "shred: " + s.ToString();
     }
-    auto s1 = vault->Seal(RecordRef{"P-fresh", "r", 1}, fresh_text);
+    auto s1 = vault->SealRecord(RecordRef{"P-fresh", "r", 1}, fresh_text);
     if (!s1.ok()) return "seal: " + s1.status().ToString();
     fresh_sealed = *s1;
-    auto s2 = other->Seal(RecordRef{"P-other", "r", 1}, fresh_text);
+    auto s2 = other->SealRecord(RecordRef{"P-other", "r", 1}, fresh_text);
     if (!s2.ok()) return "seal through another connection: " + s2.status().ToString();
     other_sealed = *s2;
     return "";
@@ -236,12 +236,12 @@ BOOST_AUTO_TEST_CASE(readers_and_writers_proceed_while_a_rotation_waits_on_the_p
   BOOST_TEST(after.size() == before.size() + 1);  // 20 - 1 shredded + 2 new
   for (const RawRow& row : after) BOOST_TEST(row.master_version == 2);
   BOOST_TEST(!Leaks(FilesOnDisk(db), last_wrapping));
-  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(19), "r", 1}, sealed[19]).status()) ==
+  BOOST_TEST(CodeName(vault->OpenRecord(RecordRef{PersonId(19), "r", 1}, sealed[19]).status()) ==
              "NOT_FOUND");
   sealed.erase(19);
   CheckAllOpen(*vault, sealed);
-  BOOST_TEST(vault->Open(RecordRef{"P-fresh", "r", 1}, fresh_sealed).ok());
-  BOOST_TEST(other->Open(RecordRef{"P-other", "r", 1}, other_sealed).ok());
+  BOOST_TEST(vault->OpenRecord(RecordRef{"P-fresh", "r", 1}, fresh_sealed).ok());
+  BOOST_TEST(other->OpenRecord(RecordRef{"P-other", "r", 1}, other_sealed).ok());
   BOOST_TEST(vault->Verify().ok());
 }
 
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(a_first_seal_elsewhere_never_lands_under_a_retired_version)
   absl::StatusOr<std::vector<uint8_t>> late_sealed;
   std::thread sealer([&] {
     stale->PauseThisThreadAtWrap(1);
-    late_sealed = other->Seal(late, Bytes("x"));
+    late_sealed = other->SealRecord(late, Bytes("x"));
   });
   stale->WaitUntilPaused();  // wrapped under version 1, not written yet
   const auto report = rotating->RotateMasterKey(/*retire_previous=*/true);
@@ -276,9 +276,9 @@ BOOST_AUTO_TEST_CASE(a_first_seal_elsewhere_never_lands_under_a_retired_version)
   BOOST_TEST(rotating->Verify().ok());
   // Once it knows the new version, the same seal works.
   stale->FreezeCurrentVersion(0);
-  const auto retried = other->Seal(late, Bytes("x"));
+  const auto retried = other->SealRecord(late, Bytes("x"));
   BOOST_REQUIRE_MESSAGE(retried.ok(), retried.status());
-  BOOST_TEST(rotating->Open(late, *retried).ok());
+  BOOST_TEST(rotating->OpenRecord(late, *retried).ok());
   CheckAllOpen(*rotating, sealed);
 }
 
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(rotation_rewraps_every_key_without_touching_the_data) {
   auto vault = LoadVault(provider, db);
   auto paris = LoadVault(provider, db, "ccas-paris");
   const auto sealed = SealPersons(*vault, 40);
-  BOOST_REQUIRE(paris->Seal(RecordRef{"P-1", "r", 1}, Bytes("x")).ok());
+  BOOST_REQUIRE(paris->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x")).ok());
   BOOST_REQUIRE(vault->RotatePseudonymSecret().ok());
   const auto before = RawRows(db, "person_keys");
   BOOST_REQUIRE(before.size() == 41u);
@@ -404,7 +404,7 @@ BOOST_AUTO_TEST_CASE(versions_managed_outside_socle_are_followed) {
   const auto sealed = SealPersons(*vault, 5);
   hsm->RotateOutside();
   // New keys are wrapped under the HSM's current version even before socle re-wraps.
-  BOOST_REQUIRE(vault->Seal(RecordRef{"P-new", "r", 1}, Bytes("x")).ok());
+  BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-new", "r", 1}, Bytes("x")).ok());
   const auto report = vault->RotateMasterKey(false);
   BOOST_REQUIRE(report.ok());
   BOOST_TEST(report->master_version == 2u);
@@ -446,7 +446,7 @@ void ShredAndScan(std::shared_ptr<KeyProvider> provider, const std::string& db) 
 
     const std::string victim = PersonId(kVictim);
     const RecordRef ref{victim, "r", 1};
-    BOOST_TEST(CodeName(vault->Open(ref, sealed[kVictim]).status()) == "NOT_FOUND");
+    BOOST_TEST(CodeName(vault->OpenRecord(ref, sealed[kVictim]).status()) == "NOT_FOUND");
     BOOST_TEST(CodeName(vault->ShredPerson(PersonId(kVictim))) == "NOT_FOUND");
     victim_sealed = sealed[kVictim];
     sealed.erase(kVictim);
@@ -467,8 +467,9 @@ void ShredAndScan(std::shared_ptr<KeyProvider> provider, const std::string& db) 
   const std::vector<uint8_t> files = FilesOnDisk(db);
   for (const auto& wrapped : victim_wrappings) BOOST_TEST(!Leaks(files, wrapped));
   auto vault = LoadVault(provider, db);
-  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(kVictim), "r", 1}, victim_sealed).status()) ==
-             "NOT_FOUND");
+  BOOST_TEST(
+      CodeName(vault->OpenRecord(RecordRef{PersonId(kVictim), "r", 1}, victim_sealed).status()) ==
+      "NOT_FOUND");
   CheckAllOpen(*vault, sealed);
 }
 
@@ -512,10 +513,10 @@ BOOST_AUTO_TEST_CASE(a_reader_snapshot_keeps_shred_from_reporting_success) {
   const std::vector<uint8_t> victim = Vanished(before, RawRows(db, "person_keys"));
   BOOST_REQUIRE(!victim.empty());  // the delete itself committed...
   BOOST_TEST(Leaks(FilesOnDisk(db), victim));  // ...and the copy the error speaks of is there
-  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(7), "r", 1}, sealed[7]).status()) ==
+  BOOST_TEST(CodeName(vault->OpenRecord(RecordRef{PersonId(7), "r", 1}, sealed[7]).status()) ==
              "NOT_FOUND");
   // Later writes change nothing while the reader stays.
-  BOOST_REQUIRE(vault->Seal(RecordRef{"P-later", "r", 1}, Bytes("x")).ok());
+  BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-later", "r", 1}, Bytes("x")).ok());
   BOOST_TEST(Leaks(FilesOnDisk(db), victim));
 
   // Once the reader has left, shredding again finishes the job.
@@ -545,7 +546,7 @@ BOOST_AUTO_TEST_CASE(reopening_finishes_an_interrupted_shred) {
     BOOST_REQUIRE(!victim.empty());
     vault.reset();  // its closing checkpoint cannot truncate either: as if it had crashed
     // While the reader stays, a new vault refuses to open rather than leave the copy behind.
-    const auto refused = Vault::Load(provider, db, "ccas-lyon");
+    const auto refused = Vault::Open(provider, db, "ccas-lyon");
     BOOST_TEST(CodeName(refused.status()) == "FAILED_PRECONDITION");
     reader.Exec("COMMIT");
   }
@@ -555,7 +556,7 @@ BOOST_AUTO_TEST_CASE(reopening_finishes_an_interrupted_shred) {
   vault = LoadVault(provider, db);
   BOOST_TEST(!Leaks(FilesOnDisk(db), victim));
   BOOST_TEST(raw.Int("SELECT count(*) FROM pending_shreds") == 0);
-  BOOST_TEST(CodeName(vault->Open(RecordRef{PersonId(9), "r", 1}, sealed[9]).status()) ==
+  BOOST_TEST(CodeName(vault->OpenRecord(RecordRef{PersonId(9), "r", 1}, sealed[9]).status()) ==
              "NOT_FOUND");
   sealed.erase(9);
   CheckAllOpen(*vault, sealed);
@@ -565,15 +566,15 @@ BOOST_AUTO_TEST_CASE(a_shredded_person_is_evicted_from_the_cache_at_once) {
   TempDir dir;
   auto vault = LoadVault(NewKeyFile(dir.File("k")), dir.File("v.db"));
   const RecordRef ref{"P-000123", "note-1", 1};
-  const auto sealed = vault->Seal(ref, Bytes("x"));
-  BOOST_REQUIRE(vault->Open(ref, *sealed).ok());
+  const auto sealed = vault->SealRecord(ref, Bytes("x"));
+  BOOST_REQUIRE(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(vault->cached_keys() == 1u);
   BOOST_REQUIRE(vault->ShredPerson("P-000123").ok());
   BOOST_TEST(vault->cached_keys() == 0u);
-  BOOST_TEST(CodeName(vault->Open(ref, *sealed).status()) == "NOT_FOUND");
+  BOOST_TEST(CodeName(vault->OpenRecord(ref, *sealed).status()) == "NOT_FOUND");
   // Sealing for the same id again makes a new, unrelated key: old records stay unreadable.
-  BOOST_REQUIRE(vault->Seal(ref, Bytes("y")).ok());
-  BOOST_TEST(CodeName(vault->Open(ref, *sealed).status()) == "VERIFICATION_FAILED");
+  BOOST_REQUIRE(vault->SealRecord(ref, Bytes("y")).ok());
+  BOOST_TEST(CodeName(vault->OpenRecord(ref, *sealed).status()) == "VERIFICATION_FAILED");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

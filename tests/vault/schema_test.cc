@@ -25,13 +25,13 @@ absl::Status LoadAfter(const std::string& plant) {
   auto provider = NewKeyFile(dir.File("k"));
   {
     auto vault = LoadVault(provider, db);
-    BOOST_REQUIRE(vault->Seal(RecordRef{"P-1", "r", 1}, Bytes("x")).ok());
+    BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x")).ok());
   }
   {
     RawConnection raw(db);
     raw.Exec(plant);
   }
-  return Vault::Load(provider, db, "ccas-lyon").status();
+  return Vault::Open(provider, db, "ccas-lyon").status();
 }
 
 BOOST_AUTO_TEST_SUITE(schema)
@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_version_2_tables) {
   std::vector<uint8_t> sealed;
   {
     auto vault = LoadVault(provider, db);
-    sealed = *vault->Seal(RecordRef{"P-1", "r", 1}, Bytes("x"));
+    sealed = *vault->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x"));
   }
   {
     RawConnection raw(db);  // as the first release created it
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_version_2_tables) {
              "DROP TABLE reversal_counts; PRAGMA user_version=1;");
   }
   auto vault = LoadVault(provider, db);
-  BOOST_TEST(vault->Open(RecordRef{"P-1", "r", 1}, sealed).ok());
+  BOOST_TEST(vault->OpenRecord(RecordRef{"P-1", "r", 1}, sealed).ok());
   BOOST_TEST(vault->ShredPerson("P-1").ok());
   RawConnection raw(db);
   BOOST_TEST(raw.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'pending_shreds'") == 1);

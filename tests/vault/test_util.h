@@ -138,7 +138,7 @@ inline std::unique_ptr<Vault> LoadVault(std::shared_ptr<KeyProvider> provider,
                                         const std::string& db,
                                         absl::string_view tenant = "ccas-lyon",
                                         const VaultOptions& options = {}) {
-  auto vault = Vault::Load(std::move(provider), db, tenant, options);
+  auto vault = Vault::Open(std::move(provider), db, tenant, options);
   BOOST_REQUIRE_MESSAGE(vault.ok(), vault.status().ToString());
   return std::move(*vault);
 }

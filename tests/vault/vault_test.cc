@@ -49,14 +49,14 @@ BOOST_AUTO_TEST_CASE(seal_then_open_round_trips_at_every_size) {
     for (size_t i = 0; i < size; ++i) plain[i] = static_cast<uint8_t>(i * 7);
     const std::string record_id = "note-" + std::to_string(size);
     const RecordRef ref{"P-000123", record_id, 2};
-    const auto a = vault->Seal(ref, plain);
-    const auto b = vault->Seal(ref, plain);
+    const auto a = vault->SealRecord(ref, plain);
+    const auto b = vault->SealRecord(ref, plain);
     BOOST_REQUIRE(a.ok());
     BOOST_REQUIRE(b.ok());
     BOOST_TEST(a->size() == size + kSealedRecordOverhead);
     BOOST_TEST((*a)[0] == 0x01);
     BOOST_TEST(*a != *b);  // a fresh nonce each time
-    const auto opened = vault->Open(ref, *a);
+    const auto opened = vault->OpenRecord(ref, *a);
     BOOST_REQUIRE_MESSAGE(opened.ok(), "size " << size << ": " << opened.status());
     BOOST_TEST(std::vector<uint8_t>(opened->data(), opened->data() + opened->size()) == plain);
   }
@@ -68,12 +68,12 @@ BOOST_AUTO_TEST_CASE(a_ciphertext_moved_to_another_person_record_schema_or_tenan
   auto lyon = LoadVault(provider, dir.File("v.db"), "ccas-lyon");
   auto paris = LoadVault(provider, dir.File("v.db"), "ccas-paris");
   const RecordRef ref{"P-000123", "note-1", 1};
-  const auto sealed = lyon->Seal(ref, Bytes(kNote));
+  const auto sealed = lyon->SealRecord(ref, Bytes(kNote));
   BOOST_REQUIRE(sealed.ok());
-  BOOST_REQUIRE(lyon->Seal(RecordRef{"P-000124", "x", 1}, Bytes("x")).ok());
-  BOOST_REQUIRE(paris->Seal(ref, Bytes("same ids, other tenant")).ok());
+  BOOST_REQUIRE(lyon->SealRecord(RecordRef{"P-000124", "x", 1}, Bytes("x")).ok());
+  BOOST_REQUIRE(paris->SealRecord(ref, Bytes("same ids, other tenant")).ok());
   const auto code = [&](Vault& v, const RecordRef& r) {
-    return std::string(CodeName(v.Open(r, *sealed).status()));
+    return std::string(CodeName(v.OpenRecord(r, *sealed).status()));
   };
   BOOST_TEST(code(*lyon, RecordRef{"P-000124", "note-1", 1}) == "VERIFICATION_FAILED");
   BOOST_TEST(code(*lyon, RecordRef{"P-000123", "note-2", 1}) == "VERIFICATION_FAILED");
@@ -86,20 +86,20 @@ BOOST_AUTO_TEST_CASE(every_bit_flip_and_truncation_of_a_sealed_record_fails) {
   TempDir dir;
   auto vault = LoadVault(NewKeyFile(dir.File("k")), dir.File("v.db"));
   const RecordRef ref{"P-000123", "note-1", 1};
-  const auto sealed = vault->Seal(ref, Bytes(kNote));
+  const auto sealed = vault->SealRecord(ref, Bytes(kNote));
   BOOST_REQUIRE(sealed.ok());
   for (size_t i = 0; i < sealed->size(); ++i) {
     for (int bit = 0; bit < 8; ++bit) {
       std::vector<uint8_t> altered = *sealed;
       altered[i] ^= static_cast<uint8_t>(1u << bit);
-      const auto opened = vault->Open(ref, altered);
+      const auto opened = vault->OpenRecord(ref, altered);
       BOOST_TEST_REQUIRE(!opened.ok(), "byte " << i << " bit " << bit);
       BOOST_TEST(CodeName(opened.status()) == "VERIFICATION_FAILED");
       BOOST_TEST(opened.status().message() == "verification failed");
     }
   }
   for (size_t len = 0; len < sealed->size(); ++len) {
-    const auto opened = vault->Open(ref, absl::MakeConstSpan(*sealed).first(len));
+    const auto opened = vault->OpenRecord(ref, absl::MakeConstSpan(*sealed).first(len));
     BOOST_TEST_REQUIRE(!opened.ok());
     BOOST_TEST(CodeName(opened.status()) == "VERIFICATION_FAILED");
   }
@@ -109,8 +109,8 @@ BOOST_AUTO_TEST_CASE(opening_for_a_person_without_a_key_is_not_found_and_creates
   TempDir dir;
   auto vault = LoadVault(NewKeyFile(dir.File("k")), dir.File("v.db"));
   const RecordRef ref{"P-000123", "note-1", 1};
-  const auto sealed = vault->Seal(ref, Bytes(kNote));
-  const auto opened = vault->Open(RecordRef{"P-999999", "note-1", 1}, *sealed);
+  const auto sealed = vault->SealRecord(ref, Bytes(kNote));
+  const auto opened = vault->OpenRecord(RecordRef{"P-999999", "note-1", 1}, *sealed);
   BOOST_TEST(CodeName(opened.status()) == "NOT_FOUND");
   BOOST_TEST(RawRows(dir.File("v.db"), "person_keys").size() == 1u);
 }
@@ -121,12 +121,12 @@ BOOST_AUTO_TEST_CASE(records_open_after_a_restart_with_the_passphrase) {
   const RecordRef ref{"P-000123", "note-1", 1};
   {
     auto vault = LoadVault(NewKeyFile(dir.File("k")), dir.File("v.db"));
-    sealed = *vault->Seal(ref, Bytes(kNote));
+    sealed = *vault->SealRecord(ref, Bytes(kNote));
   }
   auto provider = KeyFileProvider::Open(dir.File("k"), TestPassphrase(), vault_testing::FastKdf());
   BOOST_REQUIRE(provider.ok());
   auto vault = LoadVault(std::shared_ptr<KeyProvider>(std::move(*provider)), dir.File("v.db"));
-  const auto opened = vault->Open(ref, sealed);
+  const auto opened = vault->OpenRecord(ref, sealed);
   BOOST_REQUIRE(opened.ok());
   BOOST_TEST(AsString(*opened) == kNote);
   BOOST_TEST(vault->Verify().ok());
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(records_open_after_a_restart_with_the_passphrase) {
 BOOST_AUTO_TEST_CASE(a_database_is_bound_to_one_master_key) {
   TempDir dir;
   { LoadVault(NewKeyFile(dir.File("k1")), dir.File("v.db")); }
-  const auto other = Vault::Load(NewKeyFile(dir.File("k2")), dir.File("v.db"), "ccas-lyon");
+  const auto other = Vault::Open(NewKeyFile(dir.File("k2")), dir.File("v.db"), "ccas-lyon");
   BOOST_TEST(CodeName(other.status()) == "FAILED_PRECONDITION");
 }
 
@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(the_database_holds_no_person_id_no_plaintext_and_is_private
   std::vector<uint8_t> sealed;
   {
     auto vault = LoadVault(NewKeyFile(dir.File("k")), db);
-    sealed = *vault->Seal(RecordRef{"P-PERSON-4242", "note-1", 1}, Bytes(kNote));
+    sealed = *vault->SealRecord(RecordRef{"P-PERSON-4242", "note-1", 1}, Bytes(kNote));
   }
   BOOST_TEST(FileMode(db) == 0600u);
   const std::vector<uint8_t> file = ReadFileBytes(db);
@@ -160,16 +160,16 @@ BOOST_AUTO_TEST_CASE(foreign_and_future_databases_are_refused) {
   TempDir dir;
   auto provider = NewKeyFile(dir.File("k"));
   Exec(dir.File("app.db"), "CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
-  BOOST_TEST(CodeName(Vault::Load(provider, dir.File("app.db"), "t").status()) ==
+  BOOST_TEST(CodeName(Vault::Open(provider, dir.File("app.db"), "t").status()) ==
              "FAILED_PRECONDITION");
   WriteFileBytes(dir.File("junk.db"), std::vector<uint8_t>(4096, 0x42));
-  BOOST_TEST(CodeName(Vault::Load(provider, dir.File("junk.db"), "t").status()) ==
+  BOOST_TEST(CodeName(Vault::Open(provider, dir.File("junk.db"), "t").status()) ==
              "FAILED_PRECONDITION");
   { LoadVault(provider, dir.File("v.db")); }
   Exec(dir.File("v.db"), "PRAGMA user_version=3");
-  BOOST_TEST(CodeName(Vault::Load(provider, dir.File("v.db"), "t").status()) == "UNSUPPORTED");
-  BOOST_TEST(CodeName(Vault::Load(provider, dir.File("v.db"), "").status()) == "INVALID_ARGUMENT");
-  BOOST_TEST(CodeName(Vault::Load(nullptr, dir.File("v2.db"), "t").status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(CodeName(Vault::Open(provider, dir.File("v.db"), "t").status()) == "UNSUPPORTED");
+  BOOST_TEST(CodeName(Vault::Open(provider, dir.File("v.db"), "").status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(CodeName(Vault::Open(nullptr, dir.File("v2.db"), "t").status()) == "INVALID_ARGUMENT");
 }
 
 BOOST_AUTO_TEST_CASE(cached_keys_expire_with_the_injected_clock) {
@@ -181,17 +181,17 @@ BOOST_AUTO_TEST_CASE(cached_keys_expire_with_the_injected_clock) {
   options.cache_ttl = absl::Minutes(5);
   auto vault = LoadVault(hsm, dir.File("v.db"), "ccas-lyon", options);
   const RecordRef ref{"P-000123", "note-1", 1};
-  const auto sealed = vault->Seal(ref, Bytes(kNote));  // creates and caches the key
+  const auto sealed = vault->SealRecord(ref, Bytes(kNote));  // creates and caches the key
   const int unwraps = hsm->unwraps_.load();
-  BOOST_REQUIRE(vault->Open(ref, *sealed).ok());
+  BOOST_REQUIRE(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(hsm->unwraps_.load() == unwraps);  // served from the cache
   clock.Advance(absl::Minutes(4));
-  BOOST_REQUIRE(vault->Open(ref, *sealed).ok());
+  BOOST_REQUIRE(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(hsm->unwraps_.load() == unwraps);
   clock.Advance(absl::Minutes(1));
-  BOOST_REQUIRE(vault->Open(ref, *sealed).ok());
+  BOOST_REQUIRE(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(hsm->unwraps_.load() == unwraps + 1);  // expired: unwrapped again
-  BOOST_REQUIRE(vault->Open(ref, *sealed).ok());
+  BOOST_REQUIRE(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(hsm->unwraps_.load() == unwraps + 1);
 }
 
@@ -202,17 +202,17 @@ BOOST_AUTO_TEST_CASE(the_cache_respects_its_capacity_or_is_off) {
   small.cache_capacity = 3;
   auto vault = LoadVault(hsm, dir.File("v.db"), "ccas-lyon", small);
   for (int i = 0; i < 10; ++i) {
-    BOOST_REQUIRE(vault->Seal(RecordRef{"P-" + std::to_string(i), "r", 1}, Bytes("x")).ok());
+    BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-" + std::to_string(i), "r", 1}, Bytes("x")).ok());
     BOOST_TEST(vault->cached_keys() <= 3u);
   }
   VaultOptions off;
   off.cache_capacity = 0;
   auto uncached = LoadVault(hsm, dir.File("v.db"), "ccas-lyon", off);
   const RecordRef ref{"P-1", "r", 1};
-  const auto sealed = uncached->Seal(ref, Bytes("x"));
+  const auto sealed = uncached->SealRecord(ref, Bytes("x"));
   const int unwraps = hsm->unwraps_.load();
-  BOOST_REQUIRE(uncached->Open(ref, *sealed).ok());
-  BOOST_REQUIRE(uncached->Open(ref, *sealed).ok());
+  BOOST_REQUIRE(uncached->OpenRecord(ref, *sealed).ok());
+  BOOST_REQUIRE(uncached->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(hsm->unwraps_.load() == unwraps + 2);
   BOOST_TEST(uncached->cached_keys() == 0u);
 }
@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(verify_finds_a_damaged_key) {
   std::vector<uint8_t> sealed;
   {
     auto vault = LoadVault(provider, db);
-    sealed = *vault->Seal(ref, Bytes(kNote));
+    sealed = *vault->SealRecord(ref, Bytes(kNote));
     BOOST_TEST(vault->Verify().ok());
   }
   Exec(db, "UPDATE person_keys SET wrapped = zeroblob(72)");
@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(verify_finds_a_damaged_key) {
   const absl::Status verified = vault->Verify();
   BOOST_TEST(CodeName(verified) == "DATA_LOSS");
   BOOST_TEST(verified.message() == "vault: 1 of 3 keys do not unwrap with this key provider");
-  BOOST_TEST(CodeName(vault->Open(ref, sealed).status()) == "VERIFICATION_FAILED");
+  BOOST_TEST(CodeName(vault->OpenRecord(ref, sealed).status()) == "VERIFICATION_FAILED");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -34,3 +34,8 @@ def rm(conanfile, pattern, folder, recursive=False):
             os.remove(os.path.join(root, filename))
         if not recursive:
             break
+
+
+def load(conanfile, path, encoding="utf-8"):
+    with open(path, encoding=encoding) as f:
+        return f.read()
