@@ -516,6 +516,49 @@ static void scenario(const socle_policy* policy) {
         "unknown team");
   CHECK(strcmp(socle_access_engine_team_name(engine, 424242), "") == 0, "unknown team id");
 
+  /* Teams are arrays of strings: a team id may contain a comma (only the TSV format separates
+   * teams with commas). "t,1" is one team, neither "t" nor "1". */
+  {
+    const char* comma_teams[] = {"t,1", "t9"};
+    const size_t comma_team_lens[] = {3, 2};
+    CHECK(socle_access_engine_upsert_professional(engine, S("sw7"), S("social_worker"),
+                                                  comma_teams, comma_team_lens, 2, 0, NULL,
+                                                  &error) == SOCLE_OK,
+          "team with a comma: %s", error != NULL ? socle_error_message(error) : "");
+    socle_error_free(error);
+    error = NULL;
+    CHECK(socle_access_engine_upsert_person(engine, S("x7"), comma_teams, comma_team_lens, 1,
+                                            NULL, 0, NULL, &error) == SOCLE_OK,
+          "person in a team with a comma: %s", error != NULL ? socle_error_message(error) : "");
+    socle_error_free(error);
+    error = NULL;
+    uint32_t comma_team = SOCLE_NO_ID;
+    CHECK(socle_access_engine_find_team(engine, S("t,1"), &comma_team, NULL) == SOCLE_OK &&
+              strcmp(socle_access_engine_team_name(engine, comma_team), "t,1") == 0,
+          "the team 't,1'");
+    CHECK(socle_access_engine_find_team(engine, S("t"), &comma_team, NULL) == SOCLE_E_NOT_FOUND,
+          "no team 't'");
+    CHECK(reason_of(engine, request(engine, "sw7", "x7", "social")) == SOCLE_REASON_ALLOWED,
+          "shared team with a comma");
+    CHECK(reason_of(engine, request(engine, "sw8", "x7", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+          "other team");
+    /* A grant lists categories the same way. */
+    const char* categories[] = {"social"};
+    const size_t category_lens[] = {6};
+    CHECK(socle_access_engine_grant(engine, S("x7"), S("sw8"), categories, category_lens, 1, 0,
+                                    NULL, NULL) == SOCLE_OK,
+          "grant");
+    CHECK(reason_of(engine, request(engine, "sw8", "x7", "social")) == SOCLE_REASON_ALLOWED_BY_GRANT,
+          "granted category");
+    CHECK(socle_access_engine_grant(engine, S("x7"), S("sw8"), NULL, category_lens, 1, 0, NULL,
+                                    &error) == SOCLE_E_INVALID_ARGUMENT,
+          "NULL categories with a count");
+    CHECK(error != NULL && strstr(socle_error_message(error), "categories") != NULL,
+          "names the parameter");
+    socle_error_free(error);
+    error = NULL;
+  }
+
   int32_t reached = 0;
   CHECK(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine), 0,
                                               &reached, NULL) == SOCLE_OK &&
