@@ -2,7 +2,7 @@
  * SIZE_MAX must come back as a clean error, without allocating, reading past the buffer or
  * aborting, and must leave the vault unchanged. Compiled as C11 and linked against libsocle only.
  * The key provider is a toy "HSM" over callbacks, so the test needs no key file.
- * Usage: capi_length_limits_test WORK_DIR */
+ * Usage: length_limits_capi_test WORK_DIR */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -205,6 +205,5 @@ int main(int argc, char** argv) {
     test_event_lengths();
     socle_vault_free(vault);
   }
-  printf("%d checks passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return check_report("length limits");
 }

@@ -7,27 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "socle/socle.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
-
-#define CHECK_RC(call, expected)                                                                \
-  do {                                                                                          \
-    int32_t rc_ = (call);                                                                       \
-    if (rc_ != (expected)) {                                                                    \
-      fprintf(stderr, "%s:%d: %s returned %s (%s), expected %s\n", __FILE__, __LINE__, #call,   \
-              socle_status_name(rc_), socle_last_error_message(), socle_status_name(expected)); \
-      ++failures;                                                                               \
-    }                                                                                           \
-  } while (0)
 
 /* What the hook saw: a vendor's access trail in miniature. */
 typedef struct {
@@ -384,6 +365,5 @@ int main(int argc, char** argv) {
   socle_pseudonym_secrets_free(secrets);
   test_controls_in_the_vault(policy, argv[2]);
   socle_policy_free(policy);
-  if (failures == 0) printf("pseudonym C ABI: all checks passed\n");
-  return failures == 0 ? 0 : 1;
+  return check_report("pseudonym C ABI");
 }
