@@ -245,7 +245,7 @@ int32_t Find(const socle_access_engine* engine, const char* id, size_t id_len, u
 
 // The borrowed name of a dense id: interned names are std::strings at stable addresses, so
 // NUL-terminated and alive with the engine.
-const char* NameOf(absl::string_view name) { return name.empty() ? "" : name.data(); }
+const char* Borrowed(absl::string_view name) { return name.empty() ? "" : name.data(); }
 
 // The writes that take string ids (person and professional, person and team…): `write` gets
 // their views in order.
@@ -415,15 +415,15 @@ int32_t socle_access_engine_find_purpose(const socle_access_engine* engine, cons
 }
 
 const char* socle_access_engine_professional_name(const socle_access_engine* engine, uint32_t id) {
-  return engine != nullptr ? NameOf(engine->engine->ProfessionalName(id)) : "";
+  return engine != nullptr ? Borrowed(engine->engine->ProfessionalName(id)) : "";
 }
 
 const char* socle_access_engine_person_name(const socle_access_engine* engine, uint32_t id) {
-  return engine != nullptr ? NameOf(engine->engine->PersonName(id)) : "";
+  return engine != nullptr ? Borrowed(engine->engine->PersonName(id)) : "";
 }
 
 const char* socle_access_engine_team_name(const socle_access_engine* engine, uint32_t id) {
-  return engine != nullptr ? NameOf(engine->engine->TeamName(id)) : "";
+  return engine != nullptr ? Borrowed(engine->engine->TeamName(id)) : "";
 }
 
 int32_t socle_access_engine_rule_name(const socle_access_engine* engine, uint32_t rule,
