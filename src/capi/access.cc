@@ -180,7 +180,7 @@ int32_t CheckVersion(const socle_access_request* request, socle_error** error) {
                            " (fill requests with socle_access_request_init)"));
 }
 
-// Item views may be NULL with a length: such a request is refused up front.
+// An item NULL with a length, or longer than any view, makes the request invalid: false.
 bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
   out->actor = in.actor;
   out->action = static_cast<socle::Action>(in.action);
@@ -191,7 +191,7 @@ bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
   out->author = in.author;
   out->masked = in.masked != 0;
   out->time = TimeOf(in.time_unix_seconds);
-  if (in.item == nullptr && in.item_len != 0) return false;
+  if (!socle::capi::InputFits(in.item, in.item_len)) return false;
   out->item = in.item == nullptr ? absl::string_view() : absl::string_view(in.item, in.item_len);
   return true;
 }
@@ -202,6 +202,11 @@ void Export(const socle::Decision& d, socle_decision* out) {
   out->rule = d.rule;
   out->obligations = d.obligations;
   out->revision = d.revision;
+}
+
+int32_t BadItem(socle_error** error) {
+  return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+              "request.item is NULL with a non-zero item_len, or item_len is too large");
 }
 
 socle::Decision InvalidDecision(uint64_t revision) {
@@ -298,7 +303,8 @@ absl::Status ForEachRequestSlice(const socle_access_request* requests, size_t co
         if (first.ok()) {
           first = socle::MakeError(
               socle::ErrorCode::kInvalidArgument,
-              absl::StrCat(what, " ", base + i, ": item is NULL with a non-zero item_len"));
+              absl::StrCat(what, " ", base + i,
+                           ": item is NULL with a non-zero item_len, or item_len is too large"));
         }
       }
     }
@@ -785,7 +791,7 @@ int32_t socle_access_engine_decide(const socle_access_engine* engine,
     const auto snapshot = engine->engine->snapshot();
     if (!Convert(*request, &r)) {
       Export(InvalidDecision(snapshot->revision()), out);
-      return NullArgument(error, "item");
+      return BadItem(error);
     }
     auto decision = snapshot->Decide(r);
     if (!decision.ok()) {
@@ -861,7 +867,16 @@ int32_t socle_access_engine_decide_columns(
         r.masked = masked != nullptr && masked[k] != 0;
         r.item = absl::string_view();
         if (items != nullptr && items[k] != nullptr) {
-          r.item = absl::string_view(items[k], item_lens[k]);
+          if (socle::capi::InputFits(items[k], item_lens[k])) {
+            r.item = absl::string_view(items[k], item_lens[k]);
+          } else {
+            r.actor = socle::kNoId;  // denied, and named below
+            if (first.ok()) {
+              first = socle::MakeError(
+                  socle::ErrorCode::kInvalidArgument,
+                  absl::StrCat("request ", k, ": item_lens[", k, "] is larger than any item"));
+            }
+          }
         }
         r.time = time;
       }
@@ -890,7 +905,7 @@ int32_t socle_access_engine_explain(const socle_access_engine* engine,
     if (request == nullptr) return NullArgument(error, "request");
     SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
-    if (!Convert(*request, &r)) return NullArgument(error, "item");
+    if (!Convert(*request, &r)) return BadItem(error);
     auto explanation = engine->engine->Explain(r);
     if (!explanation.ok()) return FromStatus(error, explanation.status());
     *out = new socle_explanation{*std::move(explanation)};

@@ -89,7 +89,7 @@ int32_t Input(const void* data, size_t len, absl::string_view name, absl::string
   *out = absl::string_view();
   absl::Span<const uint8_t> bytes;
   SOCLE_CAPI_RETURN_IF_FAILED(Input(data, len, name, &bytes, error));
-  if (len > out->max_size()) {
+  if (!InputFits(bytes.data(), len)) {
     try {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   absl::StrCat(name, ": a length of ", len, " bytes is more than any text"));
@@ -111,8 +111,8 @@ int32_t InputViews(const char* const* items, const size_t* lens, size_t count,
   out->resize(count);
   for (size_t i = 0; i < count; ++i) {
     // The element's name is only built when it is needed.
-    if (items[i] == nullptr && lens[i] != 0) {
-      return NullArgument(error, absl::StrCat(name, "[", i, "]"));
+    if (!InputFits(items[i], lens[i])) {
+      return Input(items[i], lens[i], absl::StrCat(name, "[", i, "]"), &(*out)[i], error);
     }
     (*out)[i] = items[i] == nullptr ? absl::string_view() : absl::string_view(items[i], lens[i]);
   }

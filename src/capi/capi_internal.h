@@ -99,6 +99,12 @@ int32_t Guard(socle_error** error, Body&& body) noexcept {
 
 // ---- Inputs -------------------------------------------------------------------------------------
 
+// Whether Input accepts (data, len): not NULL with a length, and no longer than a view can be.
+// For hot loops, which report a refused element with Input itself.
+inline bool InputFits(const void* data, size_t len) noexcept {
+  return len == 0 || (data != nullptr && len <= absl::string_view().max_size());
+}
+
 // The input `data[0, len)` as a view in *out. NULL with a length of 0 is the empty view; NULL with
 // a length, or a length no string can have, is SOCLE_E_INVALID_ARGUMENT naming `name`.
 int32_t Input(const void* data, size_t len, absl::string_view name, absl::string_view* out,

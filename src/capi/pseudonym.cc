@@ -318,7 +318,7 @@ int32_t socle_pseudonym_context_compute_batch(const socle_pseudonym_context* con
             }
             // The lengths come from the caller: their sum must not wrap around (compared before
             // adding; libsocle links only the public API, not src/crypto's CheckedAdd).
-            if (len > SIZE_MAX - offset) {
+            if (len > SIZE_MAX - offset || len > absl::string_view().max_size()) {
               return socle::MakeError(socle::ErrorCode::kInvalidArgument,
                                       "identifier " + std::to_string(base + i) +
                                           ": the identifier lengths add up to more than SIZE_MAX");
