@@ -16,7 +16,8 @@
  * - Every fallible call returns an int32_t status: SOCLE_OK (0) or one of the frozen SOCLE_E_*
  *   codes below. Details come through the optional `socle_error** error` (pass NULL if you do not
  *   want them); a thread-local copy of the last message is only a convenience. On failure the
- *   outputs are left empty (NULL handles, empty buffers) unless the call says otherwise.
+ *   outputs are left empty (NULL handles, empty buffers, numbers 0) unless the call says
+ *   otherwise.
  * - Handles are opaque and each *_free() accepts NULL. Immutable handles are thread-safe; each
  *   type says which it is.
  * - Owned output bytes go through socle_buffer, released with socle_buffer_free(); never free()
@@ -321,7 +322,7 @@ SOCLE_API int32_t socle_access_engine_wait_for_revision(const socle_access_engin
 
 /* Dense ids (AccessEngine::Find*): *out receives the dense id of the string id. SOCLE_E_NOT_FOUND
  * when the id is not in the directory (professionals, persons, teams) or the policy (categories,
- * purposes). */
+ * purposes). On any failure *out is SOCLE_NO_ID. */
 SOCLE_API int32_t socle_access_engine_find_professional(const socle_access_engine* engine,
                                                         const char* id, size_t id_len,
                                                         uint32_t* out, socle_error** error);
@@ -966,7 +967,7 @@ SOCLE_API int32_t socle_pseudonymizer_reverse_token(
  * characters are ignored, 2a/2b are accepted. SOCLE_OK when valid; SOCLE_E_INVALID_ARGUMENT
  * when not, with *out_problem saying why. `out_problem` and `out_warnings` may be NULL; they are
  * set on every call that gets that far (*out_problem = SOCLE_NIR_OK and the warning bits when
- * valid). */
+ * valid; 0 when the call fails before checking, on a NULL text). */
 SOCLE_API int32_t socle_nir_check(const char* text, size_t text_len, int32_t* out_problem,
                                   uint32_t* out_warnings, socle_error** error);
 /* The normalised NIR (15 characters, no separators, upper-case 2A/2B) into *out, which the

@@ -23,12 +23,13 @@ using socle::capi::FillBuffer;
 using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
-using socle::capi::Input;
 using socle::capi::InputList;
+using socle::capi::InputView;
 using socle::capi::kBatchSlice;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
 
 // The frozen constants of the ABI are the C++ values, one for one.
 #define SOCLE_CAPI_ACTIONS(X)                    \
@@ -236,7 +237,7 @@ int32_t Find(const socle_access_engine* engine, const char* id, size_t id_len, u
     *out = SOCLE_NO_ID;
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(id, id_len, "id", &v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &v, error));
     const std::optional<uint32_t> found = ((*engine->engine).*find)(v);
     if (found) {
       *out = *found;
@@ -258,10 +259,11 @@ template <size_t N, typename Call>
 int32_t Write(socle_access_engine* engine, const std::pair<const char*, size_t> (&ids)[N],
               const char* const (&names)[N], uint64_t* out_revision, socle_error** error,
               Call write) {
+  ResetNumbers(out_revision);
   if (engine == nullptr) return NullArgument(error, "engine");
   absl::string_view views[N];
   for (size_t i = 0; i < N; ++i) {
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(ids[i].first, ids[i].second, names[i], &views[i], error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(ids[i].first, ids[i].second, names[i], &views[i], error));
   }
   return Written(write(*engine->engine, views), out_revision, error);
 }
@@ -381,6 +383,7 @@ int32_t socle_access_engine_wait_for_revision(const socle_access_engine* engine,
                                               int64_t timeout_ms, int32_t* out_reached,
                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_reached);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (out_reached == nullptr) return NullArgument(error, "out_reached");
     if (timeout_ms < 0) {
@@ -460,6 +463,7 @@ int32_t socle_access_engine_load_directory_tsv_files(socle_access_engine* engine
                                                      const char* persons_path,
                                                      uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (professionals_path == nullptr) return NullArgument(error, "professionals_path");
     if (persons_path == nullptr) return NullArgument(error, "persons_path");
@@ -475,6 +479,7 @@ int32_t socle_access_engine_load_professionals(socle_access_engine* engine, size
                                                const size_t* team_lens, const int32_t* secrecy,
                                                uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
     std::vector<std::string> id_list, role_list;
@@ -504,6 +509,7 @@ int32_t socle_access_engine_load_persons(socle_access_engine* engine, size_t cou
                                          const size_t* referent_lens, uint64_t* out_revision,
                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
     if ((referents == nullptr) != (referent_lens == nullptr)) {
@@ -555,6 +561,7 @@ int32_t socle_access_engine_upsert_professional(socle_access_engine* engine, con
                                                 size_t team_count, int32_t secrecy,
                                                 uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     socle::ProfessionalEntry entry;
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputList(teams, team_lens, team_count, "teams", &entry.teams, error));
@@ -585,6 +592,7 @@ int32_t socle_access_engine_upsert_person(socle_access_engine* engine, const cha
                                           const char* referent, size_t referent_len,
                                           uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     socle::PersonEntry entry;
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputList(teams, team_lens, team_count, "teams", &entry.teams, error));
@@ -683,6 +691,7 @@ int32_t socle_access_engine_open_break_glass(socle_access_engine* engine, const 
                                              int64_t* out_expires_at_unix_seconds,
                                              uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_expires_at_unix_seconds);
     return Write(
         engine,
         {{actor, actor_len},
@@ -750,6 +759,7 @@ int32_t socle_access_engine_grant(socle_access_engine* engine, const char* perso
                                   int64_t expires_at_unix_seconds, uint64_t* out_revision,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     socle::GrantSpec grant;
     SOCLE_CAPI_RETURN_IF_FAILED(InputList(categories, category_lens, category_count, "categories",
                                           &grant.categories, error));

@@ -76,19 +76,19 @@ int32_t NullArgument(socle_error** error, absl::string_view name) noexcept {
   }
 }
 
-int32_t Input(const void* data, size_t len, absl::string_view name, absl::Span<const uint8_t>* out,
-              socle_error** error) noexcept {
+int32_t InputView(const void* data, size_t len, absl::string_view name,
+                  absl::Span<const uint8_t>* out, socle_error** error) noexcept {
   *out = absl::Span<const uint8_t>();
   if (data == nullptr) return len == 0 ? SOCLE_OK : NullArgument(error, name);
   *out = absl::MakeConstSpan(static_cast<const uint8_t*>(data), len);
   return SOCLE_OK;
 }
 
-int32_t Input(const void* data, size_t len, absl::string_view name, absl::string_view* out,
-              socle_error** error) noexcept {
+int32_t InputView(const void* data, size_t len, absl::string_view name, absl::string_view* out,
+                  socle_error** error) noexcept {
   *out = absl::string_view();
   absl::Span<const uint8_t> bytes;
-  SOCLE_CAPI_RETURN_IF_FAILED(Input(data, len, name, &bytes, error));
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(data, len, name, &bytes, error));
   if (!InputFits(bytes.data(), len)) {
     try {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
@@ -112,7 +112,7 @@ int32_t InputViews(const char* const* items, const size_t* lens, size_t count,
   for (size_t i = 0; i < count; ++i) {
     // The element's name is only built when it is needed.
     if (!InputFits(items[i], lens[i])) {
-      return Input(items[i], lens[i], absl::StrCat(name, "[", i, "]"), &(*out)[i], error);
+      return InputView(items[i], lens[i], absl::StrCat(name, "[", i, "]"), &(*out)[i], error);
     }
     (*out)[i] = items[i] == nullptr ? absl::string_view() : absl::string_view(items[i], lens[i]);
   }

@@ -6,9 +6,10 @@
 // One way per job, all here:
 //   Guard            every extern "C" body runs inside it: no exception crosses the boundary
 //   Fail/FromStatus  statuses map one to one onto socle::ErrorCode (NullArgument names a NULL)
-//   Input            a (pointer, length) input as a view, refusing NULL with a length
+//   InputView        a (pointer, length) input as a view, refusing NULL with a length
 //   InputViews       an array of strings (pointers and lengths) as views; InputList copies
-//   ResetBuffer      an output buffer emptied before anything can fail; FillBuffer fills it
+//   ResetBuffer      an output buffer emptied before anything can fail; FillBuffer fills it;
+//                    ResetHandle and ResetNumbers do the same for handles and numbers
 //   Wipe             memory that held a secret or an identifier, overwritten
 //   CallVendor       every call into vendor code (key provider callbacks, the reversal hook)
 //   ForEachSlice     every batch, cut into slices of kBatchSlice so conversions stay on the stack
@@ -99,19 +100,19 @@ int32_t Guard(socle_error** error, Body&& body) noexcept {
 
 // ---- Inputs -------------------------------------------------------------------------------------
 
-// Whether Input accepts (data, len): not NULL with a length, and no longer than a view can be.
-// For hot loops, which report a refused element with Input itself.
+// Whether InputView accepts (data, len): not NULL with a length, and no longer than a view can be.
+// For hot loops, which report a refused element with InputView itself.
 inline bool InputFits(const void* data, size_t len) noexcept {
   return len == 0 || (data != nullptr && len <= absl::string_view().max_size());
 }
 
 // The input `data[0, len)` as a view in *out. NULL with a length of 0 is the empty view; NULL with
 // a length, or a length no string can have, is SOCLE_E_INVALID_ARGUMENT naming `name`.
-int32_t Input(const void* data, size_t len, absl::string_view name, absl::string_view* out,
-              socle_error** error) noexcept;
+int32_t InputView(const void* data, size_t len, absl::string_view name, absl::string_view* out,
+                  socle_error** error) noexcept;
 // The same for bytes the C++ API takes as a span (any length: the C++ API checks it).
-int32_t Input(const void* data, size_t len, absl::string_view name, absl::Span<const uint8_t>* out,
-              socle_error** error) noexcept;
+int32_t InputView(const void* data, size_t len, absl::string_view name,
+                  absl::Span<const uint8_t>* out, socle_error** error) noexcept;
 
 // The array of `count` strings items[i][0, lens[i]) as views in *out. `items` and `lens` may be
 // NULL when `count` is 0; an element may be NULL when its length is 0 (an empty string). Errors
@@ -138,6 +139,13 @@ int32_t ResetHandle(Handle** out, socle_error** error) noexcept {
   if (out == nullptr) return NullArgument(error, "out");
   *out = nullptr;
   return SOCLE_OK;
+}
+
+// Zeroes a call's number outputs (NULL ones are skipped): done first, so a failed call leaves
+// them 0 unless its comment says otherwise.
+template <typename... Number>
+void ResetNumbers(Number*... outs) noexcept {
+  ((outs != nullptr ? static_cast<void>(*outs = Number{}) : static_cast<void>(0)), ...);
 }
 
 // Overwrites memory that held a secret or a personal identifier (the compiler keeps the stores).

@@ -15,7 +15,7 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
-using socle::capi::Input;
+using socle::capi::InputView;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
@@ -55,7 +55,7 @@ int32_t socle_policy_load(const char* text, size_t text_len, const char* source_
   return Guard(error, [&]() -> int32_t {
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     absl::string_view t;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(text, text_len, "text", &t, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &t, error));
     std::vector<socle::Diagnostic> diagnostics;
     auto policy = socle::Policy::Load(t, &diagnostics);
     if (!policy.ok()) {
@@ -82,7 +82,7 @@ int32_t socle_policy_validate(const char* text, size_t text_len, const char* sou
                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     absl::string_view t;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(text, text_len, "text", &t, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &t, error));
     std::vector<socle::Diagnostic> diagnostics;
     auto policy = socle::Policy::Load(t, &diagnostics);
     if (!policy.ok()) {

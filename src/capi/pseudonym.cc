@@ -41,7 +41,7 @@ using socle::capi::FillBuffer;
 using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
-using socle::capi::Input;
+using socle::capi::InputView;
 using socle::capi::kBatchSlice;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
@@ -116,7 +116,7 @@ int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t v
   return Guard(error, [&]() -> int32_t {
     if (secrets == nullptr) return NullArgument(error, "secrets");
     absl::string_view bytes;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(secret, secret_len, "secret", &bytes, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(secret, secret_len, "secret", &bytes, error));
     return FromStatus(error, secrets->secrets.Add(version, socle::SecretBytes(bytes)));
   });
 }
@@ -223,7 +223,8 @@ uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudony
 int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer,
                                         const char* domain, size_t domain_len) {
   absl::string_view d;
-  if (pseudonymizer == nullptr || Input(domain, domain_len, "domain", &d, nullptr) != SOCLE_OK) {
+  if (pseudonymizer == nullptr ||
+      InputView(domain, domain_len, "domain", &d, nullptr) != SOCLE_OK) {
     return 0;
   }
   const auto kind = pseudonymizer->pseudonymizer->domain_kind(d);
@@ -247,8 +248,9 @@ int32_t socle_pseudonymizer_new_context(const socle_pseudonymizer* pseudonymizer
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     absl::string_view d, r;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(domain, domain_len, "domain", &d, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(relationship, relationship_len, "relationship", &r, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &d, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputView(relationship, relationship_len, "relationship", &r, error));
     auto context = pseudonymizer->pseudonymizer->NewContext(d, r, version);
     if (!context.ok()) return FromStatus(error, context.status());
     *out = new socle_pseudonym_context{*std::move(context)};
@@ -264,7 +266,7 @@ int32_t socle_pseudonym_context_compute(const socle_pseudonym_context* context, 
   return Guard(error, [&]() -> int32_t {
     if (context == nullptr) return NullArgument(error, "context");
     absl::string_view identifier;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(id, id_len, "id", &identifier, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &identifier, error));
     if (out == nullptr) return NullArgument(error, "out");
     if (format == SOCLE_PSEUDONYM_FORMAT_BINARY) {
       return FromStatus(
@@ -343,7 +345,7 @@ int32_t socle_pseudonymizer_rotate(const socle_pseudonymizer* pseudonymizer, con
   return Guard(error, [&]() -> int32_t {
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     absl::string_view d;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(domain, domain_len, "domain", &d, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &d, error));
     if (count == 0) return SOCLE_OK;
     if (pseudonyms == nullptr) return NullArgument(error, "pseudonyms");
     if (out == nullptr) return NullArgument(error, "out");
@@ -392,8 +394,8 @@ int32_t socle_pseudonymizer_create_token(const socle_pseudonymizer* pseudonymize
     if (out_len != nullptr) *out_len = 0;
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     absl::string_view d, identifier;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(domain, domain_len, "domain", &d, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(id, id_len, "id", &identifier, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &d, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &identifier, error));
     if (out == nullptr) return NullArgument(error, "out");
     if (out_len == nullptr) return NullArgument(error, "out_len");
     const socle::Pseudonymizer& p = *pseudonymizer->pseudonymizer;
@@ -421,11 +423,11 @@ int32_t socle_pseudonymizer_reverse_token(const socle_pseudonymizer* pseudonymiz
     if (out == nullptr) return NullArgument(error, "out");
     socle::ReversalRequest request;
     absl::string_view t;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(actor, actor_len, "actor", &request.actor, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(role, role_len, "role", &request.role, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(reason, reason_len, "reason", &request.reason, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(domain, domain_len, "domain", &request.domain, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(token, token_len, "token", &t, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(actor, actor_len, "actor", &request.actor, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(role, role_len, "role", &request.role, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(reason, reason_len, "reason", &request.reason, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &request.domain, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(token, token_len, "token", &t, error));
     auto identifier = pseudonymizer->pseudonymizer->ReverseToken(request, t);
     if (!identifier.ok()) return FromStatus(error, identifier.status());
     return FillBuffer(out, identifier->view(), error);

@@ -27,11 +27,12 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
-using socle::capi::Input;
+using socle::capi::InputView;
 using socle::capi::InputViews;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
 using socle::capi::Wipe;
 
 #define SOCLE_CAPI_NIR_CONSTANTS(X)                                         \
@@ -83,7 +84,7 @@ void FillCounts(const socle::RedactionReport& report, uint64_t* counts, size_t c
 int32_t InputDate(const char* text, size_t len, const char* name, absl::CivilDay* out,
                   socle_error** error) {
   absl::string_view view;
-  SOCLE_CAPI_RETURN_IF_FAILED(Input(text, len, name, &view, error));
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
   auto day = socle::ParseIsoDate(view);
   if (!day.ok()) {
     return Fail(error, static_cast<int32_t>(socle::ErrorCodeOf(day.status())),
@@ -102,8 +103,9 @@ extern "C" {
 int32_t socle_nir_check(const char* text, size_t text_len, int32_t* out_problem,
                         uint32_t* out_warnings, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_problem, out_warnings);
     absl::string_view text_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(text, text_len, "text", &text_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &text_view, error));
     const socle::NirCheck check = socle::CheckNir(text_view);
     if (out_problem != nullptr) *out_problem = static_cast<int32_t>(check.problem);
     if (out_warnings != nullptr) *out_warnings = check.warnings;
@@ -119,7 +121,7 @@ int32_t socle_nir_normalise(const char* text, size_t text_len, socle_buffer* out
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
     absl::string_view text_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(text, text_len, "text", &text_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &text_view, error));
     auto nir = socle::ParseNir(text_view);
     if (!nir.ok()) return FromStatus(error, nir.status());
     const int32_t rc = FillBuffer(out, nir->view(), error);
@@ -130,9 +132,10 @@ int32_t socle_nir_normalise(const char* text, size_t text_len, socle_buffer* out
 
 int32_t socle_nir_key(const char* body, size_t body_len, int32_t* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out);
     if (out == nullptr) return NullArgument(error, "out");
     absl::string_view body_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(body, body_len, "body", &body_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(body, body_len, "body", &body_view, error));
     auto key = socle::NirKey(body_view);
     if (!key.ok()) return FromStatus(error, key.status());
     *out = *key;
@@ -145,6 +148,7 @@ int32_t socle_nir_key(const char* body, size_t body_len, int32_t* out, socle_err
 int32_t socle_generalise_birth_year(const char* birth, size_t birth_len, int32_t* out,
                                     socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out);
     if (out == nullptr) return NullArgument(error, "out");
     absl::CivilDay day;
     SOCLE_CAPI_RETURN_IF_FAILED(InputDate(birth, birth_len, "birth", &day, error));
@@ -158,6 +162,7 @@ int32_t socle_generalise_age_band(const char* birth, size_t birth_len, const cha
                                   int32_t* out_low, int32_t* out_high, socle_buffer* out_label,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_low, out_high);
     if (out_low == nullptr) return NullArgument(error, "out_low");
     if (out_high == nullptr) return NullArgument(error, "out_high");
     ResetBuffer(out_label);
@@ -196,7 +201,8 @@ int32_t socle_generalise_postcode(const char* postcode, size_t postcode_len, soc
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
     absl::string_view postcode_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(postcode, postcode_len, "postcode", &postcode_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputView(postcode, postcode_len, "postcode", &postcode_view, error));
     auto dep = socle::DepartementFromPostcode(postcode_view);
     if (!dep.ok()) return FromStatus(error, dep.status());
     return FillBuffer(out, *dep, error);
@@ -209,7 +215,7 @@ int32_t socle_generalise_insee_commune(const char* code, size_t code_len, socle_
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
     absl::string_view code_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(code, code_len, "code", &code_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(code, code_len, "code", &code_view, error));
     auto dep = socle::DepartementFromInseeCode(code_view);
     if (!dep.ok()) return FromStatus(error, dep.status());
     return FillBuffer(out, *dep, error);
@@ -219,6 +225,7 @@ int32_t socle_generalise_insee_commune(const char* code, size_t code_len, socle_
 int32_t socle_generalise_amount(const int64_t* bounds, size_t bound_count, int64_t amount,
                                 size_t* out_index, socle_buffer* out_label, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_index);
     if (out_index == nullptr) return NullArgument(error, "out_index");
     ResetBuffer(out_label);
     if (bounds == nullptr && bound_count != 0) return NullArgument(error, "bounds");
@@ -293,8 +300,8 @@ int32_t socle_redactor_create(const socle_known_identity* identities, size_t ide
     for (size_t i = 0; i < identity_count; ++i) {
       const socle_known_identity& id = identities[i];
       absl::string_view value;
-      SOCLE_CAPI_RETURN_IF_FAILED(
-          Input(id.value, id.value_len, absl::StrCat("identities[", i, "].value"), &value, error));
+      SOCLE_CAPI_RETURN_IF_FAILED(InputView(
+          id.value, id.value_len, absl::StrCat("identities[", i, "].value"), &value, error));
       known[i].kind = static_cast<socle::IdentityKind>(id.kind);
       known[i].person = id.person;
       known[i].value = std::string(value);
@@ -314,7 +321,7 @@ int32_t socle_redactor_create_from_text(const char* known, size_t known_len,
   return Guard(error, [&]() -> int32_t {
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     absl::string_view known_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(known, known_len, "known", &known_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(known, known_len, "known", &known_view, error));
     auto identities = socle::ParseKnownIdentities(known_view);
     if (!identities.ok()) return FromStatus(error, identities.status());
     auto redactor = socle::Redactor::Create(
@@ -336,7 +343,7 @@ int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text, 
     if (redactor == nullptr) return NullArgument(error, "redactor");
     if (out == nullptr) return NullArgument(error, "out");
     absl::string_view text_view;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(text, text_len, "text", &text_view, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &text_view, error));
     socle::RedactionReport report;
     std::string redacted;
     redactor->redactor.RedactTo(text_view, &redacted, &report);

@@ -183,10 +183,11 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
-using socle::capi::Input;
+using socle::capi::InputView;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
 
 #define SOCLE_CAPI_VAULT_CONSTANTS(X)             \
   X(SOCLE_VAULT_KEY_BYTES, socle::kVaultKeyBytes) \
@@ -210,7 +211,7 @@ socle_key_provider* WrapKeyFile(std::unique_ptr<socle::KeyFileProvider> key_file
 int32_t InputPassphrase(const uint8_t* data, size_t len, const char* name, socle::SecretBytes* out,
                         socle_error** error) {
   absl::string_view view;
-  SOCLE_CAPI_RETURN_IF_FAILED(Input(data, len, name, &view, error));
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(data, len, name, &view, error));
   *out = socle::SecretBytes(view);
   return SOCLE_OK;
 }
@@ -220,8 +221,8 @@ int32_t InputRecord(const char* person_id, size_t person_id_len, const char* rec
                     size_t record_id_len, uint32_t schema_version, socle::RecordRef* out,
                     socle_error** error) {
   absl::string_view person, record;
-  SOCLE_CAPI_RETURN_IF_FAILED(Input(person_id, person_id_len, "person_id", &person, error));
-  SOCLE_CAPI_RETURN_IF_FAILED(Input(record_id, record_id_len, "record_id", &record, error));
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(person_id, person_id_len, "person_id", &person, error));
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(record_id, record_id_len, "record_id", &record, error));
   *out = socle::RecordRef{person, record, schema_version};
   return SOCLE_OK;
 }
@@ -340,7 +341,7 @@ int32_t socle_vault_open(socle_key_provider* provider, const char* db_path, cons
     if (provider == nullptr) return NullArgument(error, "provider");
     if (db_path == nullptr) return NullArgument(error, "db_path");
     absl::string_view t;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(tenant, tenant_len, "tenant", &t, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(tenant, tenant_len, "tenant", &t, error));
     auto vault = socle::Vault::Load(provider->provider, db_path, t,
                                     options != nullptr ? options->options : socle::VaultOptions{});
     if (!vault.ok()) return FromStatus(error, vault.status());
@@ -363,7 +364,7 @@ int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id, size_
     SOCLE_CAPI_RETURN_IF_FAILED(InputRecord(person_id, person_id_len, record_id, record_id_len,
                                             schema_version, &record, error));
     absl::Span<const uint8_t> plain;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(plaintext, plaintext_len, "plaintext", &plain, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(plaintext, plaintext_len, "plaintext", &plain, error));
     auto sealed = vault->vault->Seal(record, plain);
     if (!sealed.ok()) return FromStatus(error, sealed.status());
     return FillBuffer(
@@ -384,7 +385,7 @@ int32_t socle_vault_open_record(socle_vault* vault, const char* person_id, size_
     SOCLE_CAPI_RETURN_IF_FAILED(InputRecord(person_id, person_id_len, record_id, record_id_len,
                                             schema_version, &record, error));
     absl::Span<const uint8_t> ciphertext;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(sealed, sealed_len, "sealed", &ciphertext, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(sealed, sealed_len, "sealed", &ciphertext, error));
     auto plain = vault->vault->Open(record, ciphertext);
     if (!plain.ok()) return FromStatus(error, plain.status());
     // FillBuffer copies into memory that socle_buffer_free wipes; `plain` wipes its own copy.
@@ -397,7 +398,7 @@ int32_t socle_vault_shred_person(socle_vault* vault, const char* person_id, size
   return Guard(error, [&]() -> int32_t {
     if (vault == nullptr) return NullArgument(error, "vault");
     absl::string_view person;
-    SOCLE_CAPI_RETURN_IF_FAILED(Input(person_id, person_id_len, "person_id", &person, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(person_id, person_id_len, "person_id", &person, error));
     return FromStatus(error, vault->vault->ShredPerson(person));
   });
 }
@@ -405,6 +406,7 @@ int32_t socle_vault_shred_person(socle_vault* vault, const char* person_id, size
 int32_t socle_vault_rotate_master_key(socle_vault* vault, int32_t retire_previous,
                                       uint32_t* out_version, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_version);
     if (vault == nullptr) return NullArgument(error, "vault");
     if (retire_previous != 0 && retire_previous != 1) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT, "retire_previous must be 0 or 1");
@@ -419,6 +421,7 @@ int32_t socle_vault_rotate_master_key(socle_vault* vault, int32_t retire_previou
 int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out);
     if (vault == nullptr) return NullArgument(error, "vault");
     if (out == nullptr) return NullArgument(error, "out");
     auto version = vault->vault->CurrentPseudonymVersion();
@@ -431,6 +434,7 @@ int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
 int32_t socle_vault_rotate_pseudonym_secret(socle_vault* vault, uint32_t* out_version,
                                             socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_version);
     if (vault == nullptr) return NullArgument(error, "vault");
     auto version = vault->vault->RotatePseudonymSecret();
     if (!version.ok()) return FromStatus(error, version.status());

@@ -319,6 +319,15 @@ static void scenario(const socle_policy* policy) {
                 SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
             "matrix");
 
+  /* A failed write changes nothing and leaves *out_revision 0. */
+  {
+    uint64_t failed_revision = 42;
+    CHECK_MSG(socle_access_engine_assign(engine, S("nobody"), S("t1"), &failed_revision, NULL) ==
+                  SOCLE_E_NOT_FOUND,
+              "assign an unknown person");
+    CHECK_MSG(failed_revision == 0, "revision %llu", (unsigned long long)failed_revision);
+  }
+
   /* Reassignment between two decisions. */
   CHECK_MSG(socle_access_engine_assign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
             "assign");

@@ -50,6 +50,15 @@ static void test_errors(void) {
   CHECK(socle_nir_key(NULL, 3, &key, NULL) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(strstr(socle_last_error_message(), "body") != NULL);
 
+  /* A failed call leaves its number outputs 0. */
+  key = 99;
+  CHECK(socle_nir_key("2 85 03", 7, &key, NULL) != SOCLE_OK);
+  CHECK(key == 0);
+  int32_t low = 7, high = 7;
+  CHECK(socle_generalise_age_band("1990-01-01", 10, "1980-01-01", 10, 5, 0, &low, &high, NULL,
+                                  NULL) == SOCLE_E_OUT_OF_RANGE);
+  CHECK(low == 0 && high == 0);
+
   /* NULL is accepted everywhere an error is read or freed. */
   socle_error_free(NULL);
   CHECK(socle_error_code(NULL) == SOCLE_E_INVALID_ARGUMENT);
