@@ -1,14 +1,28 @@
 /*
  * socle.h: the stable C ABI of socle, the privacy core of the digital social case file.
  *
- * Conventions (see docs/ARCHITECTURE.md):
+ * Conventions (docs/c-api.md explains each, with a worked example):
+ * - Names: socle_<type>_<verb>. A function that acts on a handle is prefixed by the handle's type
+ *   (socle_access_engine_decide acts on a socle_access_engine); a constructor by the type it makes
+ *   (socle_vault_open makes a socle_vault). Free functions are prefixed by their module
+ *   (socle_nir_check). Each name says what the C++ API's name says (AccessEngine::Decide).
+ * - Parameter order: (1) the handle acted on, if any; (2) the inputs; (3) the outputs, every one
+ *   named `out` or `out_*`, a caller-provided array followed by its `out_*_capacity`; (4) the
+ *   `socle_error** error`, last in every call that can fail. A constructor's new handle is its
+ *   output `out`.
+ * - Inputs: bytes and strings are a pointer and a `*_len` (no NUL needed unless said); an array
+ *   is a pointer and a `*_count`; an array of strings is `const char* const*` with a parallel
+ *   `const size_t*` of lengths. Several arrays of one length share one `count`, given first.
  * - Every fallible call returns an int32_t status: SOCLE_OK (0) or one of the frozen SOCLE_E_*
- *   codes below. Details come through the optional `socle_error** error` out-parameter (pass NULL
- *   if you do not want them); a thread-local copy of the last message is only a convenience.
- * - Out-parameters come first. Handles are opaque; each *_free() accepts NULL.
- * - Input bytes are a pointer and a length; strings need not be NUL-terminated unless said.
- * - Owned output goes through socle_buffer, released with socle_buffer_free(); never free() our
- *   memory. Borrowed strings live as long as the handle they come from.
+ *   codes below. Details come through the optional `socle_error** error` (pass NULL if you do not
+ *   want them); a thread-local copy of the last message is only a convenience. On failure the
+ *   outputs are left empty (NULL handles, empty buffers, numbers 0) unless the call says
+ *   otherwise.
+ * - Handles are opaque and each *_free() accepts NULL. Immutable handles are thread-safe; each
+ *   type says which it is.
+ * - Owned output bytes go through socle_buffer, released with socle_buffer_free(); never free()
+ *   our memory. Borrowed strings live as long as the handle they come from.
+ * - Versioned structs start with a `version` field and only grow at their end.
  * - No exception crosses this boundary; no message contains a secret or a personal identifier.
  * - Booleans are int32_t (0 or 1); enums are int32_t constants.
  */
@@ -36,7 +50,8 @@ extern "C" {
 #define SOCLE_VERSION_MAJOR 0
 #define SOCLE_VERSION_MINOR 1
 #define SOCLE_VERSION_PATCH 0
-#define SOCLE_VERSION_NUMBER (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
+#define SOCLE_VERSION_NUMBER \
+  (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
 
 /* "MAJOR.MINOR.PATCH" of the library actually loaded. Static storage; thread-safe. */
 SOCLE_API const char* socle_version_string(void);
@@ -79,6 +94,7 @@ typedef struct socle_error socle_error;
 #define SOCLE_SEVERITY_ERROR 1
 #define SOCLE_SEVERITY_WARNING 2
 
+/* Releases an error; NULL is accepted. */
 SOCLE_API void socle_error_free(socle_error* error);
 /* The status code (SOCLE_OK only for a validation report that holds warnings only). */
 SOCLE_API int32_t socle_error_code(const socle_error* error);
@@ -86,13 +102,18 @@ SOCLE_API int32_t socle_error_code(const socle_error* error);
 SOCLE_API const char* socle_error_message(const socle_error* error);
 /* Policy problems carry one diagnostic per problem found (0 for other errors). */
 SOCLE_API size_t socle_error_diagnostic_count(const socle_error* error);
-/* Accessors of diagnostic `index` (< count); out-of-range indexes give NULL or 0.
- * Strings are NUL-terminated and borrowed from `error`. */
+/* The accessors of diagnostic `index` (< count) follow; out-of-range indexes give NULL or 0,
+ * strings are NUL-terminated and borrowed from `error`. This one: SOCLE_SEVERITY_*. */
 SOCLE_API int32_t socle_error_diagnostic_severity(const socle_error* error, size_t index);
+/* The stable code of diagnostic `index` ("unknown_role"…). */
 SOCLE_API const char* socle_error_diagnostic_code(const socle_error* error, size_t index);
+/* Where in the policy diagnostic `index` points ("activities[2].purpose"). */
 SOCLE_API const char* socle_error_diagnostic_path(const socle_error* error, size_t index);
+/* The 1-based line of diagnostic `index` in the policy text, or 0. */
 SOCLE_API int32_t socle_error_diagnostic_line(const socle_error* error, size_t index);
+/* The 1-based column of diagnostic `index` in the policy text, or 0. */
 SOCLE_API int32_t socle_error_diagnostic_column(const socle_error* error, size_t index);
+/* The sentence of diagnostic `index`. */
 SOCLE_API const char* socle_error_diagnostic_message(const socle_error* error, size_t index);
 
 /* The message of the last failed call on this thread, or "" if none. Borrowed until the next
@@ -108,6 +129,8 @@ typedef struct socle_buffer {
   size_t size;
 } socle_buffer;
 
+/* Wipes and releases the bytes of `buffer` and resets it to empty; NULL and an empty buffer
+ * are accepted. */
 SOCLE_API void socle_buffer_free(socle_buffer* buffer);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -124,29 +147,33 @@ typedef struct socle_policy socle_policy;
 /* Parses, validates and compiles the policy in protobuf text format. On failure *out is set to
  * NULL and the status is SOCLE_E_PARSE or SOCLE_E_POLICY_INVALID, with every problem as a
  * diagnostic of *error. `source_name` (may be NULL) only names the text in messages. */
-SOCLE_API int32_t socle_policy_load(socle_policy** out, const char* text, size_t text_len,
-                                    const char* source_name, socle_error** error);
+SOCLE_API int32_t socle_policy_load(const char* text, size_t text_len, const char* source_name,
+                                    socle_policy** out, socle_error** error);
 /* As socle_policy_load, reading the NUL-terminated `path` (SOCLE_E_IO if unreadable). */
-SOCLE_API int32_t socle_policy_load_file(socle_policy** out, const char* path,
-                                         socle_error** error);
+SOCLE_API int32_t socle_policy_load_file(const char* path, socle_policy** out, socle_error** error);
 /* Validates without keeping the result: SOCLE_OK when the policy is valid, otherwise as
  * socle_policy_load. When `error` is not NULL and there is anything to report, *error receives
  * every diagnostic, warnings included; for a valid policy with warnings only, its
  * socle_error_code() is SOCLE_OK. *error is NULL when there is nothing to report. */
-SOCLE_API int32_t socle_policy_validate(const char* text, size_t text_len,
-                                        const char* source_name, socle_error** error);
+SOCLE_API int32_t socle_policy_validate(const char* text, size_t text_len, const char* source_name,
+                                        socle_error** error);
+/* Releases a policy; NULL is accepted. Handles made from it keep what they need. */
 SOCLE_API void socle_policy_free(socle_policy* policy);
 
-/* The policy's id and revision, NUL-terminated, borrowed from `policy`. */
+/* The policy's id, NUL-terminated, borrowed from `policy`. */
 SOCLE_API const char* socle_policy_id(const socle_policy* policy);
+/* The policy's revision, NUL-terminated, borrowed from `policy`. */
 SOCLE_API const char* socle_policy_revision(const socle_policy* policy);
-/* Copies the 32-byte digest into out (out_len must be >= SOCLE_POLICY_DIGEST_BYTES). */
-SOCLE_API int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_len,
+/* Copies the 32-byte digest into out (out_capacity must be >= SOCLE_POLICY_DIGEST_BYTES). */
+SOCLE_API int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_capacity,
                                       socle_error** error);
 /* The digest as 64 lower-case hex characters, borrowed from `policy`. */
 SOCLE_API const char* socle_policy_digest_hex(const socle_policy* policy);
+/* The number of processing activities of the policy. */
 SOCLE_API size_t socle_policy_activity_count(const socle_policy* policy);
+/* The number of roles of the policy. */
 SOCLE_API size_t socle_policy_role_count(const socle_policy* policy);
+/* The number of data categories of the policy. */
 SOCLE_API size_t socle_policy_data_category_count(const socle_policy* policy);
 /* Renders the register (SOCLE_REGISTER_MARKDOWN or SOCLE_REGISTER_JSON) into *out. */
 SOCLE_API int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
@@ -156,23 +183,26 @@ SOCLE_API int32_t socle_policy_render_register(const socle_policy* policy, int32
 /* Access decisions: need-to-know, habilitations, masks, blocks, break-the-glass, explained.  */
 /* (section engine: begin) */
 /*
- * A socle_engine decides whether a professional may do an action on an item of a person's file,
- * for a purpose (an activity of the policy), from the policy and from its state: the directory
- * (professionals, teams, persons and the teams assigned to their case, referents) and the facts
- * recorded by or for the person (masks, blocks, break-the-glass sessions, objections to
+ * A socle_access_engine decides whether a professional may do an action on an item of a person's
+ * file, for a purpose (an activity of the policy), from the policy and from its state: the
+ * directory (professionals, teams, persons and the teams assigned to their case, referents) and the
+ * facts recorded by or for the person (masks, blocks, break-the-glass sessions, objections to
  * emergency access, grants). Deny by default; a deny wins. docs/access-rules.md lists every rule,
  * reason code and obligation.
  *
  * Every change is a state event (proto/socle/v1/events.proto) and advances the revision by one;
  * every decision carries the revision it was computed on. A change that fails changes nothing.
- * Decisions take dense uint32_t ids, looked up once with socle_engine_*_id(); they never block on
- * writers.
+ * Decisions take dense uint32_t ids, looked up once with socle_access_engine_find_*(); they never
+ * block on writers.
  *
- * Thread safety: a socle_engine is safe for concurrent use by any number of threads (decisions and
- * updates alike). Error messages never contain a person's id, an item id or a justification.
+ * Thread safety: a socle_access_engine is safe for concurrent use by any number of threads
+ * (decisions and updates alike). Error messages never contain a person's id, an item id or a
+ * justification.
  */
 
-typedef struct socle_engine socle_engine;
+typedef struct socle_access_engine socle_access_engine;
+/* The trace of one decision (socle_access_engine_explain). */
+typedef struct socle_explanation socle_explanation;
 
 /* "No id": a request without author, a person without referent. */
 #define SOCLE_NO_ID 0xFFFFFFFFu
@@ -219,13 +249,13 @@ typedef struct socle_engine socle_engine;
 
 /* Obligations (bit flags, frozen). Every decision carries SOCLE_OBLIGATION_LOG. */
 #define SOCLE_OBLIGATION_LOG 0x01u
-#define SOCLE_OBLIGATION_BREAK_GLASS_FLAG 0x02u  /* log it with the break-the-glass flag */
-#define SOCLE_OBLIGATION_NOTIFY_PERSON 0x04u     /* tell the person afterwards */
-#define SOCLE_OBLIGATION_NOTIFY_REFERENT 0x08u   /* tell the person's referent afterwards */
-#define SOCLE_OBLIGATION_OPEN_REVIEW 0x10u       /* open a review (reviewer or DPO) */
-#define SOCLE_OBLIGATION_SHOW_PLACEHOLDER 0x20u  /* show "masked item", without content */
+#define SOCLE_OBLIGATION_BREAK_GLASS_FLAG 0x02u /* log it with the break-the-glass flag */
+#define SOCLE_OBLIGATION_NOTIFY_PERSON 0x04u    /* tell the person afterwards */
+#define SOCLE_OBLIGATION_NOTIFY_REFERENT 0x08u  /* tell the person's referent afterwards */
+#define SOCLE_OBLIGATION_OPEN_REVIEW 0x10u      /* open a review (reviewer or DPO) */
+#define SOCLE_OBLIGATION_SHOW_PLACEHOLDER 0x20u /* show "masked item", without content */
 
-/* How an item is shown (socle_engine_filter_view). */
+/* How an item is shown (socle_access_engine_filter_view). */
 #define SOCLE_VIEW_ABSENT 0
 #define SOCLE_VIEW_VISIBLE 1
 #define SOCLE_VIEW_PLACEHOLDER 2
@@ -247,8 +277,8 @@ typedef struct socle_access_request {
   uint32_t actor;   /* professional */
   int32_t action;   /* SOCLE_ACTION_* */
   uint32_t person;
-  uint32_t category; /* data category of the policy */
-  uint32_t purpose;  /* activity of the policy */
+  uint32_t category;  /* data category of the policy */
+  uint32_t purpose;   /* activity of the policy */
   int32_t entry_kind; /* SOCLE_ENTRY_* */
   uint32_t author;    /* professional who wrote the item, or SOCLE_NO_ID */
   int32_t masked;     /* 0 or 1 */
@@ -261,7 +291,7 @@ typedef struct socle_access_request {
 typedef struct socle_decision {
   int32_t effect;       /* SOCLE_EFFECT_* */
   int32_t reason;       /* SOCLE_REASON_* */
-  uint32_t rule;        /* what decided; socle_engine_rule_name() renders it */
+  uint32_t rule;        /* what decided; socle_access_engine_rule_name() renders it */
   uint32_t obligations; /* SOCLE_OBLIGATION_* flags */
   uint64_t revision;    /* the state revision the decision was computed on */
 } socle_decision;
@@ -273,193 +303,259 @@ SOCLE_API const char* socle_reason_name(int32_t reason);
 
 /* Creates an engine over `policy` (which the engine keeps alive itself; the caller may free its
  * handle at once), with an empty directory at revision 0. */
-SOCLE_API int32_t socle_engine_new(socle_engine** out, const socle_policy* policy,
-                                   socle_error** error);
-SOCLE_API void socle_engine_free(socle_engine* engine);
+SOCLE_API int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engine** out,
+                                             socle_error** error);
+/* Releases the engine; NULL is accepted. */
+SOCLE_API void socle_access_engine_free(socle_access_engine* engine);
 /* Freezes the engine's clock at `unix_seconds` (tests, demos); 0 returns to the real clock. The
  * clock never goes backwards: a time earlier than the latest one the engine has seen (set, or
  * read from the real clock) leaves it at that latest time, so expired sessions and grants stay
  * expired. State events dated more than 5 minutes after the engine's clock are refused. */
-SOCLE_API void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds);
-SOCLE_API uint64_t socle_engine_revision(const socle_engine* engine);
-/* Waits until the revision is at least `revision` or `timeout_ms` passes; *reached is 1 or 0. */
-SOCLE_API int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revision,
-                                                 int64_t timeout_ms, int32_t* reached,
-                                                 socle_error** error);
+SOCLE_API void socle_access_engine_set_time(socle_access_engine* engine, int64_t unix_seconds);
+/* The current state revision (0 for NULL). */
+SOCLE_API uint64_t socle_access_engine_revision(const socle_access_engine* engine);
+/* Waits until the revision is at least `revision` or `timeout_ms` passes; *out_reached is 1 or 0.
+ */
+SOCLE_API int32_t socle_access_engine_wait_for_revision(const socle_access_engine* engine,
+                                                        uint64_t revision, int64_t timeout_ms,
+                                                        int32_t* out_reached, socle_error** error);
 
-/* Dense ids. SOCLE_E_NOT_FOUND when the id is not in the directory (or the policy). */
-SOCLE_API int32_t socle_engine_professional_id(const socle_engine* engine, const char* id,
-                                               size_t id_len, uint32_t* out, socle_error** error);
-SOCLE_API int32_t socle_engine_person_id(const socle_engine* engine, const char* id,
-                                         size_t id_len, uint32_t* out, socle_error** error);
-SOCLE_API int32_t socle_engine_category_id(const socle_engine* engine, const char* id,
-                                           size_t id_len, uint32_t* out, socle_error** error);
-SOCLE_API int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id,
-                                          size_t id_len, uint32_t* out, socle_error** error);
+/* Dense ids (AccessEngine::Find*): *out receives the dense id of the string id. SOCLE_E_NOT_FOUND
+ * when the id is not in the directory (professionals, persons, teams) or the policy (categories,
+ * purposes). On any failure *out is SOCLE_NO_ID. */
+SOCLE_API int32_t socle_access_engine_find_professional(const socle_access_engine* engine,
+                                                        const char* id, size_t id_len,
+                                                        uint32_t* out, socle_error** error);
+/* The dense id of a person (SOCLE_E_NOT_FOUND never names the person). */
+SOCLE_API int32_t socle_access_engine_find_person(const socle_access_engine* engine, const char* id,
+                                                  size_t id_len, uint32_t* out,
+                                                  socle_error** error);
+/* The dense id of a team of the directory. */
+SOCLE_API int32_t socle_access_engine_find_team(const socle_access_engine* engine, const char* id,
+                                                size_t id_len, uint32_t* out, socle_error** error);
+/* The dense id of a data category of the policy. */
+SOCLE_API int32_t socle_access_engine_find_category(const socle_access_engine* engine,
+                                                    const char* id, size_t id_len, uint32_t* out,
+                                                    socle_error** error);
+/* The dense id of a processing activity (a purpose) of the policy. */
+SOCLE_API int32_t socle_access_engine_find_purpose(const socle_access_engine* engine,
+                                                   const char* id, size_t id_len, uint32_t* out,
+                                                   socle_error** error);
 /* The string id of a dense id, NUL-terminated, borrowed from `engine`; "" if unknown. */
-SOCLE_API const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id);
-SOCLE_API const char* socle_engine_person_name(const socle_engine* engine, uint32_t id);
+SOCLE_API const char* socle_access_engine_professional_name(const socle_access_engine* engine,
+                                                            uint32_t id);
+/* The string id of a dense person id, as socle_access_engine_professional_name. */
+SOCLE_API const char* socle_access_engine_person_name(const socle_access_engine* engine,
+                                                      uint32_t id);
+/* The string id of a dense team id, as socle_access_engine_professional_name. */
+SOCLE_API const char* socle_access_engine_team_name(const socle_access_engine* engine, uint32_t id);
 /* What a decision's `rule` names ("habilitations[2]", "masking"…), into *out. */
-SOCLE_API int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule,
-                                         socle_buffer* out, socle_error** error);
+SOCLE_API int32_t socle_access_engine_rule_name(const socle_access_engine* engine, uint32_t rule,
+                                                socle_buffer* out, socle_error** error);
 
-/* Each write below is one or more state events; *revision (may be NULL) receives the new
- * revision. Lists of teams or categories are comma-separated; ids are pointer and length. */
+/* Each write below is one or more state events; *out_revision (may be NULL) receives the new
+ * revision. Ids are pointer and length; lists of teams or categories are arrays of strings
+ * (pointers and lengths, as `team_lens`), never separated text. */
 
 /* Bulk load in the workload's TSV format (see docs/access-rules.md); all or nothing, errors name
  * the line. */
-SOCLE_API int32_t socle_engine_load_tsv(socle_engine* engine, const char* professionals,
-                                        size_t professionals_len, const char* persons,
-                                        size_t persons_len, uint64_t* revision,
-                                        socle_error** error);
+SOCLE_API int32_t socle_access_engine_load_directory_tsv(
+    socle_access_engine* engine, const char* professionals, size_t professionals_len,
+    const char* persons, size_t persons_len, uint64_t* out_revision, socle_error** error);
 /* The same, from two NUL-terminated file paths. */
-SOCLE_API int32_t socle_engine_load_tsv_files(socle_engine* engine,
-                                              const char* professionals_path,
-                                              const char* persons_path, uint64_t* revision,
-                                              socle_error** error);
+SOCLE_API int32_t socle_access_engine_load_directory_tsv_files(socle_access_engine* engine,
+                                                               const char* professionals_path,
+                                                               const char* persons_path,
+                                                               uint64_t* out_revision,
+                                                               socle_error** error);
 /* Bulk loads from arrays (one element per record, all or nothing; errors name the index).
- * Professionals: ids, roles and comma-separated teams; `secrecy` (may be NULL) SOCLE_SECRECY_* or 0
- * for the role's. Persons: ids and comma-separated teams; `referents` (may be NULL, as may any of
- * its elements) professional ids. Strings are pointer and length. */
-SOCLE_API int32_t socle_engine_load_professionals(socle_engine* engine, size_t count,
-                                                  const char* const* ids, const size_t* id_lens,
-                                                  const char* const* roles,
-                                                  const size_t* role_lens,
-                                                  const char* const* teams,
-                                                  const size_t* teams_lens,
-                                                  const int32_t* secrecy, uint64_t* revision,
-                                                  socle_error** error);
-SOCLE_API int32_t socle_engine_load_persons(socle_engine* engine, size_t count,
-                                            const char* const* ids, const size_t* id_lens,
-                                            const char* const* teams, const size_t* teams_lens,
-                                            const char* const* referents,
-                                            const size_t* referent_lens, uint64_t* revision,
-                                            socle_error** error);
+ * Record i has team_counts[i] teams, the next ones of `teams`/`team_lens` (the teams of all records
+ * back to back, sum(team_counts) strings; `teams` may be NULL when that sum is 0). Professionals:
+ * ids, roles, teams; `secrecy` (may be NULL) SOCLE_SECRECY_* or 0 for the role's. Persons: ids,
+ * teams; `referents` (may be NULL, as may any of its elements) professional ids. */
+SOCLE_API int32_t socle_access_engine_load_professionals(
+    socle_access_engine* engine, size_t count, const char* const* ids, const size_t* id_lens,
+    const char* const* roles, const size_t* role_lens, const size_t* team_counts,
+    const char* const* teams, const size_t* team_lens, const int32_t* secrecy,
+    uint64_t* out_revision, socle_error** error);
+/* Bulk load of persons from arrays, as socle_access_engine_load_professionals. */
+SOCLE_API int32_t socle_access_engine_load_persons(
+    socle_access_engine* engine, size_t count, const char* const* ids, const size_t* id_lens,
+    const size_t* team_counts, const char* const* teams, const size_t* team_lens,
+    const char* const* referents, const size_t* referent_lens, uint64_t* out_revision,
+    socle_error** error);
 /* Applies one serialized socle.v1.StateEvent (e.g. from the state ledger). */
-SOCLE_API int32_t socle_engine_apply_event(socle_engine* engine, const uint8_t* event,
-                                           size_t event_len, uint64_t* revision,
-                                           socle_error** error);
+SOCLE_API int32_t socle_access_engine_apply_event(socle_access_engine* engine, const uint8_t* event,
+                                                  size_t event_len, uint64_t* out_revision,
+                                                  socle_error** error);
 /* Applies a serialized socle.v1.StateEventBatch, all or nothing. */
-SOCLE_API int32_t socle_engine_apply_event_batch(socle_engine* engine, const uint8_t* batch,
-                                                 size_t batch_len, uint64_t* revision,
-                                                 socle_error** error);
+SOCLE_API int32_t socle_access_engine_apply_event_batch(socle_access_engine* engine,
+                                                        const uint8_t* batch, size_t batch_len,
+                                                        uint64_t* out_revision,
+                                                        socle_error** error);
 /* Creates or replaces a professional; `secrecy` SOCLE_SECRECY_* or 0 for the role's. */
-SOCLE_API int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id,
-                                                   size_t id_len, const char* role,
-                                                   size_t role_len, const char* teams,
-                                                   size_t teams_len, int32_t secrecy,
-                                                   uint64_t* revision, socle_error** error);
-SOCLE_API int32_t socle_engine_professional_leaves(socle_engine* engine, const char* id,
-                                                   size_t id_len, uint64_t* revision,
-                                                   socle_error** error);
+SOCLE_API int32_t socle_access_engine_upsert_professional(
+    socle_access_engine* engine, const char* id, size_t id_len, const char* role, size_t role_len,
+    const char* const* teams, const size_t* team_lens, size_t team_count, int32_t secrecy,
+    uint64_t* out_revision, socle_error** error);
+/* The professional leaves: every later decision for them is a denial
+ * (SOCLE_REASON_PROFESSIONAL_LEFT). */
+SOCLE_API int32_t socle_access_engine_professional_leaves(socle_access_engine* engine,
+                                                          const char* id, size_t id_len,
+                                                          uint64_t* out_revision,
+                                                          socle_error** error);
 /* Creates or replaces a person; `referent` may be empty (none). */
-SOCLE_API int32_t socle_engine_upsert_person(socle_engine* engine, const char* id, size_t id_len,
-                                             const char* teams, size_t teams_len,
-                                             const char* referent, size_t referent_len,
-                                             uint64_t* revision, socle_error** error);
-SOCLE_API int32_t socle_engine_assign(socle_engine* engine, const char* person,
-                                      size_t person_len, const char* team, size_t team_len,
-                                      uint64_t* revision, socle_error** error);
-SOCLE_API int32_t socle_engine_unassign(socle_engine* engine, const char* person,
-                                        size_t person_len, const char* team, size_t team_len,
-                                        uint64_t* revision, socle_error** error);
+SOCLE_API int32_t socle_access_engine_upsert_person(socle_access_engine* engine, const char* id,
+                                                    size_t id_len, const char* const* teams,
+                                                    const size_t* team_lens, size_t team_count,
+                                                    const char* referent, size_t referent_len,
+                                                    uint64_t* out_revision, socle_error** error);
+/* Assigns the person's case to `team`. */
+SOCLE_API int32_t socle_access_engine_assign(socle_access_engine* engine, const char* person,
+                                             size_t person_len, const char* team, size_t team_len,
+                                             uint64_t* out_revision, socle_error** error);
+/* Removes `team` from the person's case (SOCLE_E_NOT_FOUND if it was not assigned). */
+SOCLE_API int32_t socle_access_engine_unassign(socle_access_engine* engine, const char* person,
+                                               size_t person_len, const char* team, size_t team_len,
+                                               uint64_t* out_revision, socle_error** error);
 /* `referent` empty: the person has no referent any more. */
-SOCLE_API int32_t socle_engine_set_referent(socle_engine* engine, const char* person,
-                                            size_t person_len, const char* referent,
-                                            size_t referent_len, uint64_t* revision,
-                                            socle_error** error);
+SOCLE_API int32_t socle_access_engine_set_referent(socle_access_engine* engine, const char* person,
+                                                   size_t person_len, const char* referent,
+                                                   size_t referent_len, uint64_t* out_revision,
+                                                   socle_error** error);
 /* Masks one item (item non-empty, category empty) or one data category (the reverse) of the
  * person's file from an audience (SOCLE_AUDIENCE_*). Revoking takes the same arguments. */
-SOCLE_API int32_t socle_engine_set_mask(socle_engine* engine, const char* person,
-                                        size_t person_len, const char* item, size_t item_len,
-                                        const char* category, size_t category_len,
-                                        int32_t audience, const char* audience_id,
-                                        size_t audience_id_len, uint64_t* revision,
-                                        socle_error** error);
-SOCLE_API int32_t socle_engine_revoke_mask(socle_engine* engine, const char* person,
-                                           size_t person_len, const char* item, size_t item_len,
-                                           const char* category, size_t category_len,
-                                           int32_t audience, const char* audience_id,
-                                           size_t audience_id_len, uint64_t* revision,
-                                           socle_error** error);
-SOCLE_API int32_t socle_engine_block(socle_engine* engine, const char* person, size_t person_len,
-                                     const char* professional, size_t professional_len,
-                                     uint64_t* revision, socle_error** error);
-SOCLE_API int32_t socle_engine_unblock(socle_engine* engine, const char* person,
-                                       size_t person_len, const char* professional,
-                                       size_t professional_len, uint64_t* revision,
-                                       socle_error** error);
+SOCLE_API int32_t socle_access_engine_set_mask(socle_access_engine* engine, const char* person,
+                                               size_t person_len, const char* item, size_t item_len,
+                                               const char* category, size_t category_len,
+                                               int32_t audience, const char* audience_id,
+                                               size_t audience_id_len, uint64_t* out_revision,
+                                               socle_error** error);
+/* Revokes a mask set by socle_access_engine_set_mask, with the same arguments. */
+SOCLE_API int32_t socle_access_engine_revoke_mask(socle_access_engine* engine, const char* person,
+                                                  size_t person_len, const char* item,
+                                                  size_t item_len, const char* category,
+                                                  size_t category_len, int32_t audience,
+                                                  const char* audience_id, size_t audience_id_len,
+                                                  uint64_t* out_revision, socle_error** error);
+/* The person blocks `professional` from their file (a deny that wins). */
+SOCLE_API int32_t socle_access_engine_block(socle_access_engine* engine, const char* person,
+                                            size_t person_len, const char* professional,
+                                            size_t professional_len, uint64_t* out_revision,
+                                            socle_error** error);
+/* Lifts a block set by socle_access_engine_block. */
+SOCLE_API int32_t socle_access_engine_unblock(socle_access_engine* engine, const char* person,
+                                              size_t person_len, const char* professional,
+                                              size_t professional_len, uint64_t* out_revision,
+                                              socle_error** error);
 /* Opens a break-the-glass session of `actor` on `person`, now, for `duration_seconds` (0: the
  * policy's maximum). SOCLE_E_PERMISSION_DENIED if the person objected to emergency access, blocked
  * the actor, or the actor's role may not; SOCLE_E_FAILED_PRECONDITION if the policy disables it;
  * SOCLE_E_OUT_OF_RANGE for a negative or too long duration; SOCLE_E_NOT_FOUND for an unknown
- * reason code. *expires_at_unix_seconds (may be NULL): when it ends. */
-SOCLE_API int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor,
-                                                size_t actor_len, const char* person,
-                                                size_t person_len, const char* reason_code,
-                                                size_t reason_code_len, const char* justification,
-                                                size_t justification_len, int64_t duration_seconds,
-                                                int64_t* expires_at_unix_seconds,
-                                                uint64_t* revision, socle_error** error);
-SOCLE_API int32_t socle_engine_close_break_glass(socle_engine* engine, const char* actor,
-                                                 size_t actor_len, const char* person,
-                                                 size_t person_len, uint64_t* revision,
-                                                 socle_error** error);
+ * reason code. *out_expires_at_unix_seconds (may be NULL): when it ends. */
+SOCLE_API int32_t socle_access_engine_open_break_glass(
+    socle_access_engine* engine, const char* actor, size_t actor_len, const char* person,
+    size_t person_len, const char* reason_code, size_t reason_code_len, const char* justification,
+    size_t justification_len, int64_t duration_seconds, int64_t* out_expires_at_unix_seconds,
+    uint64_t* out_revision, socle_error** error);
+/* Closes the open break-the-glass session of `actor` on `person`. */
+SOCLE_API int32_t socle_access_engine_close_break_glass(socle_access_engine* engine,
+                                                        const char* actor, size_t actor_len,
+                                                        const char* person, size_t person_len,
+                                                        uint64_t* out_revision,
+                                                        socle_error** error);
 /* Recording an objection to emergency access ends the person's open sessions at once. */
-SOCLE_API int32_t socle_engine_record_emergency_objection(socle_engine* engine,
-                                                          const char* person, size_t person_len,
-                                                          uint64_t* revision, socle_error** error);
-SOCLE_API int32_t socle_engine_revoke_emergency_objection(socle_engine* engine,
-                                                          const char* person, size_t person_len,
-                                                          uint64_t* revision, socle_error** error);
-/* Grants `professional` access to the person's file for `categories` (empty: all) until
+SOCLE_API int32_t socle_access_engine_record_emergency_access_objection(socle_access_engine* engine,
+                                                                        const char* person,
+                                                                        size_t person_len,
+                                                                        uint64_t* out_revision,
+                                                                        socle_error** error);
+/* Withdraws the person's objection to emergency access. */
+SOCLE_API int32_t socle_access_engine_revoke_emergency_access_objection(socle_access_engine* engine,
+                                                                        const char* person,
+                                                                        size_t person_len,
+                                                                        uint64_t* out_revision,
+                                                                        socle_error** error);
+/* Grants `professional` access to the person's file for `categories` (none: all) until
  * `expires_at_unix_seconds` (0: until revoked). */
-SOCLE_API int32_t socle_engine_grant(socle_engine* engine, const char* person, size_t person_len,
-                                     const char* professional, size_t professional_len,
-                                     const char* categories, size_t categories_len,
-                                     int64_t expires_at_unix_seconds, uint64_t* revision,
-                                     socle_error** error);
-SOCLE_API int32_t socle_engine_revoke_grant(socle_engine* engine, const char* person,
+SOCLE_API int32_t socle_access_engine_grant(socle_access_engine* engine, const char* person,
                                             size_t person_len, const char* professional,
-                                            size_t professional_len, uint64_t* revision,
+                                            size_t professional_len, const char* const* categories,
+                                            const size_t* category_lens, size_t category_count,
+                                            int64_t expires_at_unix_seconds, uint64_t* out_revision,
                                             socle_error** error);
+/* Revokes the grant of `professional` on the person's file. */
+SOCLE_API int32_t socle_access_engine_revoke_grant(socle_access_engine* engine, const char* person,
+                                                   size_t person_len, const char* professional,
+                                                   size_t professional_len, uint64_t* out_revision,
+                                                   socle_error** error);
 
 /* Decides one request into *out. An unknown id or value: SOCLE_E_NOT_FOUND or
- * SOCLE_E_INVALID_ARGUMENT naming the field, and *out is a denial with SOCLE_REASON_INVALID_REQUEST. */
-SOCLE_API int32_t socle_engine_decide(const socle_engine* engine,
-                                      const socle_access_request* request, socle_decision* out,
-                                      socle_error** error);
+ * SOCLE_E_INVALID_ARGUMENT naming the field, and *out is a denial with
+ * SOCLE_REASON_INVALID_REQUEST. */
+SOCLE_API int32_t socle_access_engine_decide(const socle_access_engine* engine,
+                                             const socle_access_request* request,
+                                             socle_decision* out, socle_error** error);
 /* Decides requests[0..count) into out[0..count) on one snapshot. Invalid requests are denied with
  * SOCLE_REASON_INVALID_REQUEST and the others decided all the same; the status then names the
  * first invalid one. */
-SOCLE_API int32_t socle_engine_decide_many(const socle_engine* engine,
-                                           const socle_access_request* requests, size_t count,
-                                           socle_decision* out, socle_error** error);
+SOCLE_API int32_t socle_access_engine_decide_many(const socle_access_engine* engine,
+                                                  const socle_access_request* requests,
+                                                  size_t count, socle_decision* out,
+                                                  socle_error** error);
 /* The same with one array per field (for bindings that hold columns). NULL optional columns:
  * entry_kinds (all facts), authors (none), masked (none), items/item_lens (no item ids). Outputs
- * may be NULL except effects; *revision (may be NULL) receives the snapshot's revision. */
-SOCLE_API int32_t socle_engine_decide_columns(
-    const socle_engine* engine, size_t count, const uint32_t* actors, const int32_t* actions,
+ * may be NULL except out_effects; *out_revision (may be NULL) receives the snapshot's revision. */
+SOCLE_API int32_t socle_access_engine_decide_columns(
+    const socle_access_engine* engine, size_t count, const uint32_t* actors, const int32_t* actions,
     const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes,
     const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
     const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
-    int32_t* effects, int32_t* reasons, uint32_t* rules, uint32_t* obligations,
-    uint64_t* revision, socle_error** error);
-/* The decision (into *out, may be NULL) and its trace, one line per check, into *text. */
-SOCLE_API int32_t socle_engine_explain(const socle_engine* engine,
-                                       const socle_access_request* request, socle_decision* out,
-                                       socle_buffer* text, socle_error** error);
-/* How each item of a file is shown (one request per item): SOCLE_VIEW_* into visibility[i]. */
-SOCLE_API int32_t socle_engine_filter_view(const socle_engine* engine,
-                                           const socle_access_request* items, size_t count,
-                                           int32_t* visibility, socle_error** error);
-/* The persons `actor` may access for (action, category, purpose), sorted by dense id. On input
- * *count is the capacity of `out`; on output the number of persons. SOCLE_E_OUT_OF_RANGE when
- * the capacity is too small (*count then tells the size needed). */
-SOCLE_API int32_t socle_engine_list_persons(const socle_engine* engine, uint32_t actor,
-                                            uint32_t category, uint32_t purpose, int32_t action,
-                                            int64_t time_unix_seconds, uint32_t* out,
-                                            size_t* count, socle_error** error);
+    int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations,
+    uint64_t* out_revision, socle_error** error);
+/* The decision and a trace of every check, passed or failed, with the rule it rests on, into a new
+ * explanation *out (released with socle_explanation_free). Fails as socle_access_engine_decide. */
+SOCLE_API int32_t socle_access_engine_explain(const socle_access_engine* engine,
+                                              const socle_access_request* request,
+                                              socle_explanation** out, socle_error** error);
+/* How each item of a file is shown (one request per item): SOCLE_VIEW_* into out[i]. */
+SOCLE_API int32_t socle_access_engine_filter_view(const socle_access_engine* engine,
+                                                  const socle_access_request* items, size_t count,
+                                                  int32_t* out, socle_error** error);
+/* The persons `actor` may access for (action, category, purpose), sorted by dense id, into
+ * out[0..*out_count); `out` has room for `out_capacity` ids (may be NULL when 0).
+ * SOCLE_E_OUT_OF_RANGE when the room is too small: *out_count then tells the size needed. */
+SOCLE_API int32_t socle_access_engine_list_persons(const socle_access_engine* engine,
+                                                   uint32_t actor, uint32_t category,
+                                                   uint32_t purpose, int32_t action,
+                                                   int64_t time_unix_seconds, uint32_t* out,
+                                                   size_t out_capacity, size_t* out_count,
+                                                   socle_error** error);
+/* An explanation (socle_access_engine_explain): immutable, so its accessors are thread-safe.
+ * Strings are NUL-terminated and borrowed from it; an index out of range gives "" or 0. */
+SOCLE_API void socle_explanation_free(socle_explanation* explanation);
+/* The decision explained, into *out. */
+SOCLE_API void socle_explanation_decision(const socle_explanation* explanation,
+                                          socle_decision* out);
+/* The number of steps: one per check, in the order the engine ran them. */
+SOCLE_API size_t socle_explanation_step_count(const socle_explanation* explanation);
+/* The check of step `index` ("need_to_know", "habilitation"…; docs/access-rules.md lists them). */
+SOCLE_API const char* socle_explanation_step_check(const socle_explanation* explanation,
+                                                   size_t index);
+/* 1 when the check of step `index` passed, else 0. */
+SOCLE_API int32_t socle_explanation_step_passed(const socle_explanation* explanation, size_t index);
+/* 1 for the step that gave the decision its reason (exactly one step), else 0. */
+SOCLE_API int32_t socle_explanation_step_decisive(const socle_explanation* explanation,
+                                                  size_t index);
+/* The policy element the step rests on ("habilitations[2]", "activities[0]", "masking"…). */
+SOCLE_API const char* socle_explanation_step_rule(const socle_explanation* explanation,
+                                                  size_t index);
+/* A sentence a DPO can read. */
+SOCLE_API const char* socle_explanation_step_detail(const socle_explanation* explanation,
+                                                    size_t index);
+/* The whole trace as text (a heading with the decision, one line per step) into *out. */
+SOCLE_API int32_t socle_explanation_to_text(const socle_explanation* explanation, socle_buffer* out,
+                                            socle_error** error);
 /* (section engine: end) */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -489,8 +585,8 @@ typedef struct socle_vault_options socle_vault_options;
 #define SOCLE_VAULT_SEAL_OVERHEAD 45
 /* Argon2id parameters of a new key file: pass 0 and 0 for the default (opslimit 3, 256 MiB:
  * about 0.5 s to unlock). Parameters below libsodium's INTERACTIVE set (2 and 64 MiB) are
- * refused (SOCLE_E_INVALID_ARGUMENT); socle_key_file_open refuses a file that uses them
- * (SOCLE_E_FAILED_PRECONDITION). */
+ * refused (SOCLE_E_INVALID_ARGUMENT); socle_key_provider_open_key_file refuses a file that uses
+ * them (SOCLE_E_FAILED_PRECONDITION). */
 #define SOCLE_KDF_OPSLIMIT_DEFAULT 0
 #define SOCLE_KDF_MEMLIMIT_DEFAULT 0
 
@@ -498,23 +594,24 @@ typedef struct socle_vault_options socle_vault_options;
  * file is written atomically with mode 0600) holding master key version 1, protected by the
  * passphrase (`passphrase_len` >= 8 bytes; copied, then wiped; never stored). On success *out
  * owns a provider, released with socle_key_provider_free(). */
-SOCLE_API int32_t socle_key_file_create(socle_key_provider** out, const char* path,
-                                        const uint8_t* passphrase, size_t passphrase_len,
-                                        uint64_t opslimit, uint64_t memlimit_bytes,
-                                        socle_error** error);
+SOCLE_API int32_t socle_key_provider_create_key_file(const char* path, const uint8_t* passphrase,
+                                                     size_t passphrase_len, uint64_t opslimit,
+                                                     uint64_t memlimit_bytes,
+                                                     socle_key_provider** out, socle_error** error);
 /* Opens and unlocks an existing key file (its stored Argon2id cost is paid here). A wrong
  * passphrase or an altered file is SOCLE_E_VERIFICATION_FAILED; a file that is not a key file
  * is SOCLE_E_PARSE. */
-SOCLE_API int32_t socle_key_file_open(socle_key_provider** out, const char* path,
-                                      const uint8_t* passphrase, size_t passphrase_len,
-                                      socle_error** error);
+SOCLE_API int32_t socle_key_provider_open_key_file(const char* path, const uint8_t* passphrase,
+                                                   size_t passphrase_len, socle_key_provider** out,
+                                                   socle_error** error);
 /* Re-protects a key file provider's file under a new passphrase and Argon2id cost (0, 0 for
  * the default). The master keys do not change. SOCLE_E_INVALID_ARGUMENT for a provider that is
  * not a key file. */
-SOCLE_API int32_t socle_key_file_change_passphrase(socle_key_provider* provider,
-                                                   const uint8_t* new_passphrase,
-                                                   size_t new_passphrase_len, uint64_t opslimit,
-                                                   uint64_t memlimit_bytes, socle_error** error);
+SOCLE_API int32_t socle_key_provider_change_passphrase(socle_key_provider* provider,
+                                                       const uint8_t* new_passphrase,
+                                                       size_t new_passphrase_len, uint64_t opslimit,
+                                                       uint64_t memlimit_bytes,
+                                                       socle_error** error);
 
 /* A key provider backed by your HSM or KMS. Every callback returns SOCLE_OK or one of the
  * SOCLE_E_* codes (passed on to the caller of the vault with a generic message naming the
@@ -545,11 +642,11 @@ typedef struct socle_key_provider_callbacks {
   /* Required: the reverse; writes the key (SOCLE_VAULT_KEY_BYTES) to `out` (socle wipes it
    * after use). Return SOCLE_E_VERIFICATION_FAILED when the bytes do not authenticate. */
   int32_t (*unwrap)(void* user_data, uint32_t key_version, const uint8_t* wrapped,
-                    size_t wrapped_len, const uint8_t* associated_data,
-                    size_t associated_data_len, uint8_t* out, size_t out_capacity,
-                    size_t* out_len);
-  /* Optional (NULL: you rotate in your HSM, and socle_vault_rotate re-wraps under whatever
-   * current_version says): creates a new master key version, makes it current, returns it. */
+                    size_t wrapped_len, const uint8_t* associated_data, size_t associated_data_len,
+                    uint8_t* out, size_t out_capacity, size_t* out_len);
+  /* Optional (NULL: you rotate in your HSM, and socle_vault_rotate_master_key re-wraps under
+   * whatever current_version says): creates a new master key version, makes it current, returns it.
+   */
   int32_t (*rotate)(void* user_data, uint32_t* out_new_version);
   /* Optional (NULL: socle never destroys your versions): destroys versions < `version`. */
   int32_t (*retire_before)(void* user_data, uint32_t version);
@@ -559,9 +656,8 @@ typedef struct socle_key_provider_callbacks {
 
 /* Creates a provider over `callbacks` (copied; `callbacks->version` must be >= 1). On success
  * *out owns it; on failure `destroy` is not called. */
-SOCLE_API int32_t socle_key_provider_new_callbacks(socle_key_provider** out,
-                                                   const socle_key_provider_callbacks* callbacks,
-                                                   socle_error** error);
+SOCLE_API int32_t socle_key_provider_create_from_callbacks(
+    const socle_key_provider_callbacks* callbacks, socle_key_provider** out, socle_error** error);
 /* The provider's key id, NUL-terminated, borrowed from `provider`. */
 SOCLE_API const char* socle_key_provider_key_id(const socle_key_provider* provider);
 /* Releases the handle. A vault opened with it keeps its own reference, so the provider may be
@@ -570,22 +666,24 @@ SOCLE_API void socle_key_provider_free(socle_key_provider* provider);
 
 /* Vault options: an opaque object with setters, so it can grow. Owned by the caller. */
 SOCLE_API int32_t socle_vault_options_new(socle_vault_options** out, socle_error** error);
+/* Releases vault options; NULL is accepted. */
 SOCLE_API void socle_vault_options_free(socle_vault_options* options);
 /* How many persons' unwrapped keys stay cached in memory (default 4096; 0 turns it off). */
 SOCLE_API int32_t socle_vault_options_set_cache_capacity(socle_vault_options* options,
                                                          size_t capacity, socle_error** error);
 /* How long an unwrapped key stays cached (default 300 s; must be >= 1). */
 SOCLE_API int32_t socle_vault_options_set_cache_ttl_seconds(socle_vault_options* options,
-                                                            uint32_t seconds,
-                                                            socle_error** error);
+                                                            uint32_t seconds, socle_error** error);
 
 /* Opens the vault database at the NUL-terminated `db_path` (created with mode 0600 if missing)
  * for `tenant` (1 to 128 bytes). `provider` is not consumed (the vault keeps a reference).
  * `options` may be NULL for the defaults; it is copied. On success *out owns the vault,
  * released with socle_vault_free(). */
-SOCLE_API int32_t socle_vault_open(socle_vault** out, socle_key_provider* provider,
-                                   const char* db_path, const char* tenant, size_t tenant_len,
-                                   const socle_vault_options* options, socle_error** error);
+SOCLE_API int32_t socle_vault_open(socle_key_provider* provider, const char* db_path,
+                                   const char* tenant, size_t tenant_len,
+                                   const socle_vault_options* options, socle_vault** out,
+                                   socle_error** error);
+/* Closes the vault and releases it; NULL is accepted. Cached keys are wiped. */
 SOCLE_API void socle_vault_free(socle_vault* vault);
 
 /* Encrypts `plaintext` for the record (person id 1 to 256 bytes, record id 0 to 256 bytes,
@@ -610,8 +708,8 @@ SOCLE_API int32_t socle_vault_open_record(socle_vault* vault, const char* person
  * SOCLE_E_FAILED_PRECONDITION when another connection's read snapshot keeps the WAL (the key is
  * already gone: call it again later, or the next open finishes it). SOCLE_E_NOT_FOUND when the
  * person has no key. */
-SOCLE_API int32_t socle_vault_shred(socle_vault* vault, const char* person_id,
-                                    size_t person_id_len, socle_error** error);
+SOCLE_API int32_t socle_vault_shred_person(socle_vault* vault, const char* person_id,
+                                           size_t person_id_len, socle_error** error);
 /* Rotates the master key and re-wraps every key of the database under it, in batches that each
  * commit on their own, with the provider called outside any lock (seals and opens keep going;
  * records are not touched). A failure keeps the batches done and calling it again finishes.
@@ -619,11 +717,11 @@ SOCLE_API int32_t socle_vault_shred(socle_vault* vault, const char* person_id,
  * once every key is re-wrapped. SOCLE_E_FAILED_PRECONDITION when another process made a newer
  * version current meanwhile (call it again). `out_version` (may be NULL) receives the new
  * version. */
-SOCLE_API int32_t socle_vault_rotate(socle_vault* vault, int32_t retire_previous,
-                                     uint32_t* out_version, socle_error** error);
+SOCLE_API int32_t socle_vault_rotate_master_key(socle_vault* vault, int32_t retire_previous,
+                                                uint32_t* out_version, socle_error** error);
 /* The current pseudonymisation master secret version (>= 1). */
-SOCLE_API int32_t socle_vault_pseudonym_version(socle_vault* vault, uint32_t* out_version,
-                                                socle_error** error);
+SOCLE_API int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
+                                                        socle_error** error);
 /* Adds a new pseudonymisation master secret version and makes it current. */
 SOCLE_API int32_t socle_vault_rotate_pseudonym_secret(socle_vault* vault, uint32_t* out_version,
                                                       socle_error** error);
@@ -662,15 +760,18 @@ SOCLE_API int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
 #define SOCLE_PSEUDONYM_KIND_RELATIONSHIP 2
 #define SOCLE_PSEUDONYM_KIND_TRANSACTION 3
 
-/* Output record formats of socle_pseudonym_compute and socle_pseudonym_compute_batch. */
+/* Output record formats of socle_pseudonym_context_compute and
+ * socle_pseudonym_context_compute_batch. */
 #define SOCLE_PSEUDONYM_FORMAT_TEXT 1   /* SOCLE_PSEUDONYM_TEXT_LEN chars per record, no NUL */
 #define SOCLE_PSEUDONYM_FORMAT_BINARY 2 /* SOCLE_PSEUDONYM_BYTES bytes per record */
 
-/* Master secrets held in memory (the other source is a vault: socle_pseudonymizer_new_from_vault). Not thread-safe: fill it
- * on one thread, pass it to socle_pseudonymizer_new (which copies what it needs), then free it.
- * It wipes its secrets when freed. */
+/* Master secrets held in memory (the other source is a vault:
+ * socle_pseudonymizer_create_from_vault). Not thread-safe: fill it on one thread, pass it to
+ * socle_pseudonymizer_create (which copies what it needs), then free it. It wipes its secrets when
+ * freed. */
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
 
+/* New, empty in-memory master secrets into *out. */
 SOCLE_API int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
 /* Copies the master secret of `version` (1..SOCLE_PSEUDONYM_MAX_VERSION; the highest version
  * added is the current one). SOCLE_E_INVALID_ARGUMENT for fewer than 16 or more than 64 bytes,
@@ -678,6 +779,7 @@ SOCLE_API int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, soc
 SOCLE_API int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version,
                                               const uint8_t* secret, size_t secret_len,
                                               socle_error** error);
+/* Wipes and releases the secrets; NULL is accepted. */
 SOCLE_API void socle_pseudonym_secrets_free(socle_pseudonym_secrets* secrets);
 
 /* One reversal call, as reported to the hook. Never holds the token or the identifier. The
@@ -705,17 +807,20 @@ typedef struct socle_reversal_event {
  * SOCLE_E_INTERNAL). */
 typedef int32_t (*socle_reversal_hook)(void* user_data, const socle_reversal_event* event);
 
-/* Options of a pseudonymizer: an object with setters, read (copied) by socle_pseudonymizer_new.
- * Not thread-safe; free it whenever convenient after socle_pseudonymizer_new. */
+/* Options of a pseudonymizer: an object with setters, read (copied) by socle_pseudonymizer_create.
+ * Not thread-safe; free it whenever convenient after socle_pseudonymizer_create. */
 typedef struct socle_pseudonymizer_options socle_pseudonymizer_options;
 
+/* New options with the defaults into *out. */
 SOCLE_API int32_t socle_pseudonymizer_options_new(socle_pseudonymizer_options** out,
                                                   socle_error** error);
+/* Releases pseudonymizer options; NULL is accepted. */
 SOCLE_API void socle_pseudonymizer_options_free(socle_pseudonymizer_options* options);
 /* The first version of the chain (default 1): identifiers are pseudonymised with its key and
  * carried forward through later versions. Never change it for a deployment. */
-SOCLE_API int32_t socle_pseudonymizer_options_set_base_version(
-    socle_pseudonymizer_options* options, uint32_t version, socle_error** error);
+SOCLE_API int32_t socle_pseudonymizer_options_set_base_version(socle_pseudonymizer_options* options,
+                                                               uint32_t version,
+                                                               socle_error** error);
 /* Versions up to and including `version` are retired (default 0: none). With a vault this is
  * recorded in the vault, like socle_pseudonymizer_retire. */
 SOCLE_API int32_t socle_pseudonymizer_options_set_retired_through(
@@ -733,7 +838,7 @@ SOCLE_API int32_t socle_pseudonymizer_options_add_reason_code(socle_pseudonymize
                                                               const char* code, size_t code_len,
                                                               socle_error** error);
 /* The reversal hook and its user_data (borrowed: it must outlive the pseudonymizer). Without a
- * hook, socle_token_reverse always fails with SOCLE_E_FAILED_PRECONDITION. */
+ * hook, socle_pseudonymizer_reverse_token always fails with SOCLE_E_FAILED_PRECONDITION. */
 SOCLE_API int32_t socle_pseudonymizer_options_set_reversal_hook(
     socle_pseudonymizer_options* options, socle_reversal_hook hook, void* user_data,
     socle_error** error);
@@ -743,19 +848,22 @@ SOCLE_API int32_t socle_pseudonymizer_options_set_reversal_hook(
  * which may be freed right after this call. `options` may be NULL (defaults). */
 typedef struct socle_pseudonymizer socle_pseudonymizer;
 
-SOCLE_API int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* policy,
-                                          const socle_pseudonym_secrets* secrets,
-                                          const socle_pseudonymizer_options* options,
-                                          socle_error** error);
-/* As socle_pseudonymizer_new, with the pseudonymisation master secrets held in `vault` (every
+/* Builds a pseudonymizer over `policy` and the in-memory `secrets` into *out. */
+SOCLE_API int32_t socle_pseudonymizer_create(const socle_policy* policy,
+                                             const socle_pseudonym_secrets* secrets,
+                                             const socle_pseudonymizer_options* options,
+                                             socle_pseudonymizer** out, socle_error** error);
+/* As socle_pseudonymizer_create, with the pseudonymisation master secrets held in `vault` (every
  * version from the base to the current one must exist; SOCLE_E_NOT_FOUND otherwise). The secrets
  * never leave socle; the vault may be freed right after this call. */
-SOCLE_API int32_t socle_pseudonymizer_new_from_vault(socle_pseudonymizer** out,
-                                                     const socle_policy* policy,
-                                                     const socle_vault* vault,
-                                                     const socle_pseudonymizer_options* options,
-                                                     socle_error** error);
+SOCLE_API int32_t socle_pseudonymizer_create_from_vault(const socle_policy* policy,
+                                                        const socle_vault* vault,
+                                                        const socle_pseudonymizer_options* options,
+                                                        socle_pseudonymizer** out,
+                                                        socle_error** error);
+/* Releases the pseudonymizer and wipes its keys; NULL is accepted. */
 SOCLE_API void socle_pseudonymizer_free(socle_pseudonymizer* pseudonymizer);
+/* The current secret version (the highest available), or 0 for NULL. */
 SOCLE_API uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudonymizer);
 /* The kind of `domain` (SOCLE_PSEUDONYM_KIND_*), or 0 when it is not a domain of the policy. */
 SOCLE_API int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer,
@@ -774,44 +882,48 @@ SOCLE_API int32_t socle_pseudonymizer_retire(socle_pseudonymizer* pseudonymizer,
  * may outlive the pseudonymizer. It is immutable: compute calls may run concurrently. */
 typedef struct socle_pseudonym_context socle_pseudonym_context;
 
-SOCLE_API int32_t socle_pseudonym_context_new(socle_pseudonym_context** out,
-                                              const socle_pseudonymizer* pseudonymizer,
-                                              const char* domain, size_t domain_len,
-                                              const char* relationship, size_t relationship_len,
-                                              uint32_t version, socle_error** error);
+/* A new pseudonym context of `domain` into *out (see above). */
+SOCLE_API int32_t socle_pseudonymizer_new_context(const socle_pseudonymizer* pseudonymizer,
+                                                  const char* domain, size_t domain_len,
+                                                  const char* relationship, size_t relationship_len,
+                                                  uint32_t version, socle_pseudonym_context** out,
+                                                  socle_error** error);
+/* Wipes and releases the context; NULL is accepted. */
 SOCLE_API void socle_pseudonym_context_free(socle_pseudonym_context* context);
 
 /* The pseudonym of one identifier (1 or more bytes) into the caller's `out`: `format` is
- * SOCLE_PSEUDONYM_FORMAT_TEXT (out_len >= 27) or SOCLE_PSEUDONYM_FORMAT_BINARY (out_len >= 16).
- * No NUL is written. */
-SOCLE_API int32_t socle_pseudonym_compute(const socle_pseudonym_context* context,
-                                          const uint8_t* id, size_t id_len, int32_t format,
-                                          uint8_t* out, size_t out_len, socle_error** error);
+ * SOCLE_PSEUDONYM_FORMAT_TEXT (out_capacity >= 27) or SOCLE_PSEUDONYM_FORMAT_BINARY (out_capacity
+ * >= 16). No NUL is written. */
+SOCLE_API int32_t socle_pseudonym_context_compute(const socle_pseudonym_context* context,
+                                                  const uint8_t* id, size_t id_len, int32_t format,
+                                                  uint8_t* out, size_t out_capacity,
+                                                  socle_error** error);
 /* Batch: `count` identifiers back to back in `ids`, their lengths in `id_lens[count]`; the
  * pseudonyms are written as fixed-width records, in order, into the caller's `out`, which must
  * be exactly count * 27 (text) or count * 16 (binary) bytes. Nothing is allocated. Fails as a
  * whole if any identifier is empty. */
-SOCLE_API int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context,
-                                                const uint8_t* ids, const size_t* id_lens,
-                                                size_t count, int32_t format, uint8_t* out,
-                                                size_t out_len, socle_error** error);
+SOCLE_API int32_t socle_pseudonym_context_compute_batch(const socle_pseudonym_context* context,
+                                                        const uint8_t* ids, const size_t* id_lens,
+                                                        size_t count, int32_t format, uint8_t* out,
+                                                        size_t out_capacity, socle_error** error);
 
-/* Rotation to the current version: `in` holds `count` pseudonym text forms of `domain` (27
+/* Rotation to the current version: `pseudonyms` holds `count` pseudonym text forms of `domain` (27
  * chars each, back to back, any version from the base to the current one); `out` (exactly
  * count * 27 chars) receives them carried forward with the newer keys. Only the old pseudonyms
  * are read, never an identifier. PERSON and RELATIONSHIP domains only. */
-SOCLE_API int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer,
-                                               const char* domain, size_t domain_len,
-                                               const char* in, size_t count, char* out,
-                                               size_t out_len, socle_error** error);
+SOCLE_API int32_t socle_pseudonymizer_rotate(const socle_pseudonymizer* pseudonymizer,
+                                             const char* domain, size_t domain_len,
+                                             const char* pseudonyms, size_t count, char* out,
+                                             size_t out_capacity, socle_error** error);
 
 /* A reversible token for `id` (1 to 255 bytes) in `domain` (PERSON or RELATIONSHIP; the same
- * identifier always gives the same token), written into the caller's `out` (out_len >=
- * SOCLE_TOKEN_MAX_TEXT_LEN is always enough); *written receives its length. No NUL. */
-SOCLE_API int32_t socle_token_create(const socle_pseudonymizer* pseudonymizer, const char* domain,
-                                     size_t domain_len, const uint8_t* id, size_t id_len,
-                                     char* out, size_t out_len, size_t* written,
-                                     socle_error** error);
+ * identifier always gives the same token), written into the caller's `out` (out_capacity >=
+ * SOCLE_TOKEN_MAX_TEXT_LEN is always enough); *out_len receives its length. No NUL. */
+SOCLE_API int32_t socle_pseudonymizer_create_token(const socle_pseudonymizer* pseudonymizer,
+                                                   const char* domain, size_t domain_len,
+                                                   const uint8_t* id, size_t id_len, char* out,
+                                                   size_t out_capacity, size_t* out_len,
+                                                   socle_error** error);
 /* The privileged reversal of a token (REQ-49): `role` must be a role of the policy with the
  * PSEUDONYM_REVERSAL capability (else SOCLE_E_PERMISSION_DENIED), `actor` the individual asking
  * and `reason` why (see the reason options); each actor is rate-limited
@@ -819,11 +931,10 @@ SOCLE_API int32_t socle_token_create(const socle_pseudonymizer* pseudonymizer, c
  * SOCLE_E_VERIFICATION_FAILED with no detail. Every call is reported to the hook before it
  * returns. On success the identifier goes to *out (release it with socle_buffer_free, which
  * wipes it). Thread-safe. */
-SOCLE_API int32_t socle_token_reverse(const socle_pseudonymizer* pseudonymizer, const char* actor,
-                                      size_t actor_len, const char* role, size_t role_len,
-                                      const char* reason, size_t reason_len, const char* domain,
-                                      size_t domain_len, const char* token, size_t token_len,
-                                      socle_buffer* out, socle_error** error);
+SOCLE_API int32_t socle_pseudonymizer_reverse_token(
+    const socle_pseudonymizer* pseudonymizer, const char* actor, size_t actor_len, const char* role,
+    size_t role_len, const char* reason, size_t reason_len, const char* domain, size_t domain_len,
+    const char* token, size_t token_len, socle_buffer* out, socle_error** error);
 /* (section pseudonym: end) */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -837,14 +948,14 @@ SOCLE_API int32_t socle_token_reverse(const socle_pseudonymizer* pseudonymizer, 
 
 #define SOCLE_NIR_LENGTH 15
 
-/* Why a text is not a NIR (the *problem of socle_nir_check). */
+/* Why a text is not a NIR (the *out_problem of socle_nir_check). */
 #define SOCLE_NIR_OK 0
 #define SOCLE_NIR_BAD_LENGTH 1    /* not 15 characters once separators are removed */
 #define SOCLE_NIR_BAD_CHARACTER 2 /* not a digit (or 2A/2B at positions 6-7) */
 #define SOCLE_NIR_BAD_SEX 3       /* first digit not 1, 2, 3, 4, 7 or 8 */
 #define SOCLE_NIR_BAD_KEY 4       /* key != 97 - (number mod 97), 2A/2B counted as 19/18 */
 
-/* Plausibility warnings of a valid NIR (bits of *warnings). */
+/* Plausibility warnings of a valid NIR (bits of *out_warnings). */
 #define SOCLE_NIR_WARN_PROVISIONAL 0x01       /* sex digit 3, 4, 7 or 8: not a definitive NIR */
 #define SOCLE_NIR_WARN_MONTH_UNKNOWN 0x02     /* month 20-42 or 50-99: month not known */
 #define SOCLE_NIR_WARN_MONTH_IMPLAUSIBLE 0x04 /* month 00, 13-19 or 43-49 */
@@ -854,16 +965,17 @@ SOCLE_API int32_t socle_token_reverse(const socle_pseudonymizer* pseudonymizer, 
 
 /* Validates the NIR in text[0, text_len); spaces, no-break spaces, dots and dashes between
  * characters are ignored, 2a/2b are accepted. SOCLE_OK when valid; SOCLE_E_INVALID_ARGUMENT
- * when not, with *problem saying why. `problem` and `warnings` may be NULL; they are set on
- * every call that gets that far (*problem = SOCLE_NIR_OK and the warning bits when valid). */
-SOCLE_API int32_t socle_nir_check(int32_t* problem, uint32_t* warnings, const char* text,
-                                  size_t text_len, socle_error** error);
+ * when not, with *out_problem saying why. `out_problem` and `out_warnings` may be NULL; they are
+ * set on every call that gets that far (*out_problem = SOCLE_NIR_OK and the warning bits when
+ * valid; 0 when the call fails before checking, on a NULL text). */
+SOCLE_API int32_t socle_nir_check(const char* text, size_t text_len, int32_t* out_problem,
+                                  uint32_t* out_warnings, socle_error** error);
 /* The normalised NIR (15 characters, no separators, upper-case 2A/2B) into *out, which the
  * caller releases with socle_buffer_free (it wipes the bytes). Fails as socle_nir_check. */
-SOCLE_API int32_t socle_nir_normalise(socle_buffer* out, const char* text, size_t text_len,
+SOCLE_API int32_t socle_nir_normalise(const char* text, size_t text_len, socle_buffer* out,
                                       socle_error** error);
-/* The key (1-97) of a 13-character NIR body into *out_key. */
-SOCLE_API int32_t socle_nir_key(int32_t* out_key, const char* body, size_t body_len,
+/* The key (1-97) of a 13-character NIR body into *out. */
+SOCLE_API int32_t socle_nir_key(const char* body, size_t body_len, int32_t* out,
                                 socle_error** error);
 
 /* -- Generalisation of quasi-identifiers (REQ-50). Pure functions: thread-safe. Dates are
@@ -872,37 +984,37 @@ SOCLE_API int32_t socle_nir_key(int32_t* out_key, const char* body, size_t body_
 #define SOCLE_DATE_MONTH 1 /* "2024-03" */
 #define SOCLE_DATE_YEAR 2  /* "2024" */
 
-/* The year of a birth date into *out_year. */
-SOCLE_API int32_t socle_generalise_birth_year(int32_t* out_year, const char* birth,
-                                              size_t birth_len, socle_error** error);
+/* The year of a birth date into *out. */
+SOCLE_API int32_t socle_generalise_birth_year(const char* birth, size_t birth_len, int32_t* out,
+                                              socle_error** error);
 /* The age band of a person born on `birth` at the date `reference`: `width` is 5 or 10;
  * `open_from` is 0, or a multiple of the width from which every age falls in one open band
  * ("90+"). *out_low and *out_high are the band's bounds (inclusive; *out_high is -1 for the open
- * band). `label` (may be NULL) receives "35-39" or "90+". SOCLE_E_OUT_OF_RANGE when the
+ * band). `out_label` (may be NULL) receives "35-39" or "90+". SOCLE_E_OUT_OF_RANGE when the
  * reference date is before the birth date. A person born on 29 February is a year older on
  * 1 March in common years. */
-SOCLE_API int32_t socle_generalise_age_band(int32_t* out_low, int32_t* out_high,
-                                            socle_buffer* label, const char* birth,
-                                            size_t birth_len, const char* reference,
-                                            size_t reference_len, int32_t width,
-                                            int32_t open_from, socle_error** error);
+SOCLE_API int32_t socle_generalise_age_band(const char* birth, size_t birth_len,
+                                            const char* reference, size_t reference_len,
+                                            int32_t width, int32_t open_from, int32_t* out_low,
+                                            int32_t* out_high, socle_buffer* out_label,
+                                            socle_error** error);
 /* A date reduced to its month or its year (SOCLE_DATE_MONTH, SOCLE_DATE_YEAR). */
-SOCLE_API int32_t socle_generalise_date(socle_buffer* out, const char* date, size_t date_len,
-                                        int32_t granularity, socle_error** error);
+SOCLE_API int32_t socle_generalise_date(const char* date, size_t date_len, int32_t granularity,
+                                        socle_buffer* out, socle_error** error);
 /* The département ("75", "2A", "971"…) of a 5-digit French postcode. SOCLE_E_NOT_FOUND for
  * codes no département uses (Monaco 980xx, unassigned Corsican ranges…). */
-SOCLE_API int32_t socle_generalise_postcode(socle_buffer* out, const char* postcode,
-                                            size_t postcode_len, socle_error** error);
+SOCLE_API int32_t socle_generalise_postcode(const char* postcode, size_t postcode_len,
+                                            socle_buffer* out, socle_error** error);
 /* The département of an INSEE commune code ("2A004" -> "2A", "97411" -> "974").
  * SOCLE_E_NOT_FOUND for country codes (99xxx) and codes of no département. */
-SOCLE_API int32_t socle_generalise_insee_commune(socle_buffer* out, const char* code,
-                                                 size_t code_len, socle_error** error);
+SOCLE_API int32_t socle_generalise_insee_commune(const char* code, size_t code_len,
+                                                 socle_buffer* out, socle_error** error);
 /* The bracket of `amount` among `bound_count` strictly increasing `bounds` (1 to 1000): index
- * 0 is below bounds[0], index bound_count is at or above the last bound. `label` (may be NULL)
+ * 0 is below bounds[0], index bound_count is at or above the last bound. `out_label` (may be NULL)
  * receives "< 500", "[500, 1000)" or ">= 1500". */
-SOCLE_API int32_t socle_generalise_amount(size_t* out_index, socle_buffer* label,
-                                          const int64_t* bounds, size_t bound_count,
-                                          int64_t amount, socle_error** error);
+SOCLE_API int32_t socle_generalise_amount(const int64_t* bounds, size_t bound_count, int64_t amount,
+                                          size_t* out_index, socle_buffer* out_label,
+                                          socle_error** error);
 
 /* -- Free-text redaction. A socle_redactor is built once from the identities the case file
  *    knows, then redacts any number of notes: those identities (regardless of case, accents,
@@ -914,7 +1026,7 @@ SOCLE_API int32_t socle_generalise_amount(size_t* out_index, socle_buffer* label
 
 typedef struct socle_redactor socle_redactor;
 /* Options of a redactor being built. Not synchronised: use one from one thread at a time. It
- * is copied by socle_redactor_new and may be freed right after. */
+ * is copied by socle_redactor_create and may be freed right after. */
 typedef struct socle_redactor_options socle_redactor_options;
 
 /* The kinds of known identities. */
@@ -926,14 +1038,14 @@ typedef struct socle_redactor_options socle_redactor_options;
 #define SOCLE_IDENTITY_NIR 6        /* 15 characters, or 13 without the key */
 #define SOCLE_IDENTITY_BIRTH_DATE 7 /* "YYYY-MM-DD"; found in any common format */
 
-/* One known identity. `value` is borrowed for the duration of socle_redactor_new only. Names
+/* One known identity. `value` is borrowed for the duration of socle_redactor_create only. Names
  * and first names with the same `person` number are one individual: one placeholder number. */
-typedef struct socle_identity {
+typedef struct socle_known_identity {
   int32_t kind; /* SOCLE_IDENTITY_* */
   uint32_t person;
   const char* value; /* UTF-8, need not be NUL-terminated */
   size_t value_len;
-} socle_identity;
+} socle_known_identity;
 
 /* The placeholder types: indexes of the `counts` arrays below. */
 #define SOCLE_REDACTION_PERSON 0
@@ -960,11 +1072,11 @@ SOCLE_API const char* socle_redaction_type_name(int32_t type);
 
 /* New options with the defaults: every recogniser on, common words matched in any case. */
 SOCLE_API int32_t socle_redactor_options_new(socle_redactor_options** out, socle_error** error);
+/* Releases redactor options; NULL is accepted. */
 SOCLE_API void socle_redactor_options_free(socle_redactor_options* options);
 /* Which recognisers run (SOCLE_RECOGNISE_* bits). SOCLE_E_INVALID_ARGUMENT for unknown bits. */
 SOCLE_API int32_t socle_redactor_options_set_recognisers(socle_redactor_options* options,
-                                                         uint32_t recognisers,
-                                                         socle_error** error);
+                                                         uint32_t recognisers, socle_error** error);
 /* 1 (the default): precise names. A known name that is also an everyday French word (Rose,
  * Blanc, Petit…) is redacted where it is used as a name (a capital, a civility before it, or
  * another name of the person beside it), not in "une rose" or "un petit problème"; no known name
@@ -976,32 +1088,33 @@ SOCLE_API int32_t socle_redactor_options_set_common_words_need_capital(
 /* Builds a redactor from `identity_count` identities (`identities` may be NULL when the count
  * is 0). `options` may be NULL (defaults). SOCLE_E_INVALID_ARGUMENT names a bad identity by its
  * index and kind, never its value; SOCLE_E_RESOURCE_EXHAUSTED beyond 64 persons. */
-SOCLE_API int32_t socle_redactor_new(socle_redactor** out, const socle_identity* identities,
-                                     size_t identity_count,
-                                     const socle_redactor_options* options, socle_error** error);
-/* As socle_redactor_new, reading the identities from the text format of `socle redact --known`
+SOCLE_API int32_t socle_redactor_create(const socle_known_identity* identities,
+                                        size_t identity_count,
+                                        const socle_redactor_options* options, socle_redactor** out,
+                                        socle_error** error);
+/* As socle_redactor_create, reading the identities from the text format of `socle redact --known`
  * (one "kind value" per line, `person` between individuals; docs/redaction.md). SOCLE_E_PARSE
  * gives the line number only. */
-SOCLE_API int32_t socle_redactor_new_from_text(socle_redactor** out, const char* known,
-                                               size_t known_len,
-                                               const socle_redactor_options* options,
-                                               socle_error** error);
+SOCLE_API int32_t socle_redactor_create_from_text(const char* known, size_t known_len,
+                                                  const socle_redactor_options* options,
+                                                  socle_redactor** out, socle_error** error);
+/* Releases the redactor; NULL is accepted. */
 SOCLE_API void socle_redactor_free(socle_redactor* redactor);
 
-/* Redacts text[0, text_len) into *out (released with socle_buffer_free). When `counts` is not
- * NULL, counts[i] receives the number of placeholders of type i for i < counts_len (entries
- * beyond SOCLE_REDACTION_TYPE_COUNT are set to 0). */
+/* Redacts text[0, text_len) into *out (released with socle_buffer_free). When `out_counts` is
+ * not NULL, out_counts[i] receives the number of placeholders of type i for i < out_counts_capacity
+ * (entries beyond SOCLE_REDACTION_TYPE_COUNT are set to 0). */
 SOCLE_API int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text,
-                                        size_t text_len, socle_buffer* out, uint64_t* counts,
-                                        size_t counts_len, socle_error** error);
+                                        size_t text_len, socle_buffer* out, uint64_t* out_counts,
+                                        size_t out_counts_capacity, socle_error** error);
 /* Redacts `count` texts (texts[i] of text_lens[i] bytes; each numbered on its own) into one
- * buffer *out, the outputs one after the other: output i is out->data[ends[i-1], ends[i]) with
- * ends[-1] = 0; `ends` has `count` entries, filled by the call. `counts` as above, summed over
- * the batch. One call for many notes keeps bindings out of the hot loop. */
+ * buffer *out, the outputs one after the other: output i is out->data[out_ends[i-1], out_ends[i])
+ * with out_ends[-1] = 0; `out_ends` has `count` entries, filled by the call. `out_counts` as above,
+ * summed over the batch. One call for many notes keeps bindings out of the hot loop. */
 SOCLE_API int32_t socle_redactor_redact_batch(const socle_redactor* redactor,
                                               const char* const* texts, const size_t* text_lens,
-                                              size_t count, socle_buffer* out, size_t* ends,
-                                              uint64_t* counts, size_t counts_len,
+                                              size_t count, socle_buffer* out, size_t* out_ends,
+                                              uint64_t* out_counts, size_t out_counts_capacity,
                                               socle_error** error);
 /* (section text: end) */
 

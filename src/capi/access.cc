@@ -1,18 +1,16 @@
 // The C ABI of the access engine (include/socle/socle.h, "Access decisions").
 #include "socle/access.hpp"
 
-#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "capi/capi_internal.h"
 #include "socle/clock.hpp"
 #include "socle/error.hpp"
@@ -22,67 +20,75 @@ namespace {
 
 using socle::capi::Fail;
 using socle::capi::FillBuffer;
+using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputList;
+using socle::capi::InputView;
+using socle::capi::kBatchSlice;
 using socle::capi::NullArgument;
+using socle::capi::ResetBuffer;
+using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
 
 // The frozen constants of the ABI are the C++ values, one for one.
-static_assert(SOCLE_NO_ID == socle::kNoId);
-static_assert(SOCLE_ACTION_READ == static_cast<int32_t>(socle::Action::kRead));
-static_assert(SOCLE_ACTION_SHARE == static_cast<int32_t>(socle::Action::kShare));
-static_assert(SOCLE_ENTRY_FACT == static_cast<int32_t>(socle::EntryKind::kFact));
-static_assert(SOCLE_ENTRY_APPRECIATION == static_cast<int32_t>(socle::EntryKind::kAppreciation));
-static_assert(SOCLE_ENTRY_THIRD_PARTY_INFORMATION ==
-              static_cast<int32_t>(socle::EntryKind::kThirdPartyInformation));
-static_assert(SOCLE_ENTRY_WORKING_NOTE == static_cast<int32_t>(socle::EntryKind::kWorkingNote));
-static_assert(SOCLE_SECRECY_NONE == static_cast<int32_t>(socle::SecrecyStatus::kNone));
-static_assert(SOCLE_SECRECY_BY_PROFESSION ==
-              static_cast<int32_t>(socle::SecrecyStatus::kByProfession));
-static_assert(SOCLE_SECRECY_BY_MISSION == static_cast<int32_t>(socle::SecrecyStatus::kByMission));
-static_assert(SOCLE_EFFECT_DENY == static_cast<int32_t>(socle::Effect::kDeny));
-static_assert(SOCLE_EFFECT_ALLOW == static_cast<int32_t>(socle::Effect::kAllow));
-static_assert(SOCLE_REASON_ALLOWED == static_cast<int32_t>(socle::Reason::kAllowed));
-static_assert(SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED ==
-              static_cast<int32_t>(socle::Reason::kAllowedAuthorOfMasked));
-static_assert(SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED ==
-              static_cast<int32_t>(socle::Reason::kAllowedReferentOfMasked));
-static_assert(SOCLE_REASON_ALLOWED_BREAK_GLASS ==
-              static_cast<int32_t>(socle::Reason::kAllowedBreakGlass));
-static_assert(SOCLE_REASON_ALLOWED_BY_GRANT ==
-              static_cast<int32_t>(socle::Reason::kAllowedByGrant));
-static_assert(SOCLE_REASON_PROFESSIONAL_LEFT ==
-              static_cast<int32_t>(socle::Reason::kProfessionalLeft));
-static_assert(SOCLE_REASON_BLOCKED == static_cast<int32_t>(socle::Reason::kBlocked));
-static_assert(SOCLE_REASON_WORKING_NOTE == static_cast<int32_t>(socle::Reason::kWorkingNote));
-static_assert(SOCLE_REASON_NOT_ASSIGNED == static_cast<int32_t>(socle::Reason::kNotAssigned));
-static_assert(SOCLE_REASON_BREAK_GLASS_EXPIRED ==
-              static_cast<int32_t>(socle::Reason::kBreakGlassExpired));
-static_assert(SOCLE_REASON_ROLE_DOES_NOT_ALLOW ==
-              static_cast<int32_t>(socle::Reason::kRoleDoesNotAllow));
-static_assert(SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE ==
-              static_cast<int32_t>(socle::Reason::kCategoryOutsidePurpose));
-static_assert(SOCLE_REASON_NOT_BOUND_BY_SECRECY ==
-              static_cast<int32_t>(socle::Reason::kNotBoundBySecrecy));
-static_assert(SOCLE_REASON_ENTRY_KIND_RESTRICTED ==
-              static_cast<int32_t>(socle::Reason::kEntryKindRestricted));
-static_assert(SOCLE_REASON_MASKED == static_cast<int32_t>(socle::Reason::kMasked));
-static_assert(SOCLE_REASON_INVALID_REQUEST == static_cast<int32_t>(socle::Reason::kInvalidRequest));
-static_assert(SOCLE_OBLIGATION_LOG == socle::obligation::kLog);
-static_assert(SOCLE_OBLIGATION_BREAK_GLASS_FLAG == socle::obligation::kBreakGlassFlag);
-static_assert(SOCLE_OBLIGATION_NOTIFY_PERSON == socle::obligation::kNotifyPerson);
-static_assert(SOCLE_OBLIGATION_NOTIFY_REFERENT == socle::obligation::kNotifyReferent);
-static_assert(SOCLE_OBLIGATION_OPEN_REVIEW == socle::obligation::kOpenReview);
-static_assert(SOCLE_OBLIGATION_SHOW_PLACEHOLDER == socle::obligation::kShowPlaceholder);
-static_assert(SOCLE_VIEW_ABSENT == static_cast<int32_t>(socle::Visibility::kAbsent));
-static_assert(SOCLE_VIEW_VISIBLE == static_cast<int32_t>(socle::Visibility::kVisible));
-static_assert(SOCLE_VIEW_PLACEHOLDER == static_cast<int32_t>(socle::Visibility::kPlaceholder));
-static_assert(SOCLE_AUDIENCE_EVERYONE == static_cast<int32_t>(socle::MaskAudience::kEveryone));
-static_assert(SOCLE_AUDIENCE_ROLE == static_cast<int32_t>(socle::MaskAudience::kRole));
-static_assert(SOCLE_AUDIENCE_PROFESSIONAL ==
-              static_cast<int32_t>(socle::MaskAudience::kProfessional));
+#define SOCLE_CAPI_ACTIONS(X)                    \
+  X(SOCLE_ACTION_READ, socle::Action::kRead)     \
+  X(SOCLE_ACTION_WRITE, socle::Action::kWrite)   \
+  X(SOCLE_ACTION_DELETE, socle::Action::kDelete) \
+  X(SOCLE_ACTION_EXPORT, socle::Action::kExport) \
+  X(SOCLE_ACTION_PRINT, socle::Action::kPrint)   \
+  X(SOCLE_ACTION_SHARE, socle::Action::kShare)
+#define SOCLE_CAPI_ENTRY_KINDS(X)                                                  \
+  X(SOCLE_ENTRY_FACT, socle::EntryKind::kFact)                                     \
+  X(SOCLE_ENTRY_APPRECIATION, socle::EntryKind::kAppreciation)                     \
+  X(SOCLE_ENTRY_THIRD_PARTY_INFORMATION, socle::EntryKind::kThirdPartyInformation) \
+  X(SOCLE_ENTRY_WORKING_NOTE, socle::EntryKind::kWorkingNote)
+#define SOCLE_CAPI_SECRECY(X)                                         \
+  X(SOCLE_SECRECY_NONE, socle::SecrecyStatus::kNone)                  \
+  X(SOCLE_SECRECY_BY_PROFESSION, socle::SecrecyStatus::kByProfession) \
+  X(SOCLE_SECRECY_BY_MISSION, socle::SecrecyStatus::kByMission)
+#define SOCLE_CAPI_REASONS(X)                                                         \
+  X(SOCLE_REASON_ALLOWED, socle::Reason::kAllowed)                                    \
+  X(SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED, socle::Reason::kAllowedAuthorOfMasked)     \
+  X(SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED, socle::Reason::kAllowedReferentOfMasked) \
+  X(SOCLE_REASON_ALLOWED_BREAK_GLASS, socle::Reason::kAllowedBreakGlass)              \
+  X(SOCLE_REASON_ALLOWED_BY_GRANT, socle::Reason::kAllowedByGrant)                    \
+  X(SOCLE_REASON_PROFESSIONAL_LEFT, socle::Reason::kProfessionalLeft)                 \
+  X(SOCLE_REASON_BLOCKED, socle::Reason::kBlocked)                                    \
+  X(SOCLE_REASON_WORKING_NOTE, socle::Reason::kWorkingNote)                           \
+  X(SOCLE_REASON_NOT_ASSIGNED, socle::Reason::kNotAssigned)                           \
+  X(SOCLE_REASON_BREAK_GLASS_EXPIRED, socle::Reason::kBreakGlassExpired)              \
+  X(SOCLE_REASON_ROLE_DOES_NOT_ALLOW, socle::Reason::kRoleDoesNotAllow)               \
+  X(SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE, socle::Reason::kCategoryOutsidePurpose)    \
+  X(SOCLE_REASON_NOT_BOUND_BY_SECRECY, socle::Reason::kNotBoundBySecrecy)             \
+  X(SOCLE_REASON_ENTRY_KIND_RESTRICTED, socle::Reason::kEntryKindRestricted)          \
+  X(SOCLE_REASON_MASKED, socle::Reason::kMasked)                                      \
+  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)
+#define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
+  X(SOCLE_NO_ID, socle::kNoId)                                              \
+  X(SOCLE_EFFECT_DENY, socle::Effect::kDeny)                                \
+  X(SOCLE_EFFECT_ALLOW, socle::Effect::kAllow)                              \
+  X(SOCLE_OBLIGATION_LOG, socle::obligation::kLog)                          \
+  X(SOCLE_OBLIGATION_BREAK_GLASS_FLAG, socle::obligation::kBreakGlassFlag)  \
+  X(SOCLE_OBLIGATION_NOTIFY_PERSON, socle::obligation::kNotifyPerson)       \
+  X(SOCLE_OBLIGATION_NOTIFY_REFERENT, socle::obligation::kNotifyReferent)   \
+  X(SOCLE_OBLIGATION_OPEN_REVIEW, socle::obligation::kOpenReview)           \
+  X(SOCLE_OBLIGATION_SHOW_PLACEHOLDER, socle::obligation::kShowPlaceholder) \
+  X(SOCLE_VIEW_ABSENT, socle::Visibility::kAbsent)                          \
+  X(SOCLE_VIEW_VISIBLE, socle::Visibility::kVisible)                        \
+  X(SOCLE_VIEW_PLACEHOLDER, socle::Visibility::kPlaceholder)                \
+  X(SOCLE_AUDIENCE_EVERYONE, socle::MaskAudience::kEveryone)                \
+  X(SOCLE_AUDIENCE_ROLE, socle::MaskAudience::kRole)                        \
+  X(SOCLE_AUDIENCE_PROFESSIONAL, socle::MaskAudience::kProfessional)
+SOCLE_CAPI_ACTIONS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_ENTRY_KINDS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_SECRECY(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_REASONS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_ACCESS_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 static_assert(sizeof(socle_decision) == 24);
 
-// The engine's clock: real, or frozen by socle_engine_set_time for tests and demos. It never
+// The engine's clock: real, or frozen by socle_access_engine_set_time for tests and demos. It never
 // goes backwards: Now() is at least every time it returned before and every time it was set to,
 // so moving it back cannot reopen a session or a grant that has expired. (Tests that need to
 // step back in time inject a FakeClock through the C++ API.)
@@ -112,39 +118,55 @@ class SwitchableClock final : public socle::Clock {
 
 }  // namespace
 
-struct socle_engine {
+struct socle_access_engine {
   SwitchableClock clock;
   std::unique_ptr<socle::AccessEngine> engine;
 };
 
+struct socle_explanation {
+  socle::Explanation explanation;  // its strings are the NUL-terminated borrowed ones
+};
+
 namespace {
 
-// Requests are converted in slices of this size so batches need no heap allocation.
-constexpr size_t kSlice = 256;
-
-int32_t BadArgument(socle_error** error, std::string message) {
-  return Fail(error, SOCLE_E_INVALID_ARGUMENT, std::move(message));
-}
-
-// A (pointer, length) argument as a view; false (and *status set) for NULL with a length.
-bool View(const char* data, size_t len, const char* name, absl::string_view* out, int32_t* status,
-          socle_error** error) {
-  if (data == nullptr && len != 0) {
-    *status = NullArgument(error, name);
-    return false;
+// A secrecy status as the C++ enum; 0 is "the role's".
+int32_t InputSecrecy(int32_t secrecy, absl::string_view name, socle::SecrecyStatus* out,
+                     socle_error** error) {
+  switch (secrecy) {
+    case 0:
+#define SOCLE_CAPI_SECRECY_CASE(c_value, cxx_value) case c_value:
+      SOCLE_CAPI_SECRECY(SOCLE_CAPI_SECRECY_CASE)
+#undef SOCLE_CAPI_SECRECY_CASE
+      *out = static_cast<socle::SecrecyStatus>(secrecy);
+      return SOCLE_OK;
   }
-  *out = data == nullptr ? absl::string_view() : absl::string_view(data, len);
-  return true;
+  return Fail(
+      error, SOCLE_E_INVALID_ARGUMENT,
+      absl::StrCat(name, " is ", secrecy, "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
 }
 
-std::vector<std::string> SplitList(absl::string_view list) {
-  std::vector<std::string> out;
-  if (list.empty()) return out;
-  for (absl::string_view part : absl::StrSplit(list, ',')) {
-    out.emplace_back(absl::StripAsciiWhitespace(part));
+// The flattened teams of a bulk load: record i takes the next team_counts[i] of them.
+class TeamCursor {
+ public:
+  TeamCursor(const char* const* teams, const size_t* team_lens)
+      : teams_(teams), team_lens_(team_lens) {}
+
+  int32_t Next(size_t count, size_t record, std::vector<std::string>* out, socle_error** error) {
+    out->clear();
+    if (count == 0) return SOCLE_OK;
+    if (teams_ == nullptr) return NullArgument(error, "teams");
+    if (team_lens_ == nullptr) return NullArgument(error, "team_lens");
+    const size_t first = next_;
+    next_ += count;
+    return InputList(teams_ + first, team_lens_ + first, count,
+                     absl::StrCat("teams (record ", record, ")"), out, error);
   }
-  return out;
-}
+
+ private:
+  const char* const* teams_;
+  const size_t* team_lens_;
+  size_t next_ = 0;
+};
 
 absl::Time TimeOf(int64_t unix_seconds) {
   return unix_seconds == 0 ? absl::InfinitePast() : absl::FromUnixSeconds(unix_seconds);
@@ -159,7 +181,7 @@ int32_t CheckVersion(const socle_access_request* request, socle_error** error) {
                            " (fill requests with socle_access_request_init)"));
 }
 
-// Item views may be NULL with a length: such a request is refused up front.
+// An item NULL with a length, or longer than any view, makes the request invalid: false.
 bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
   out->actor = in.actor;
   out->action = static_cast<socle::Action>(in.action);
@@ -170,7 +192,7 @@ bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
   out->author = in.author;
   out->masked = in.masked != 0;
   out->time = TimeOf(in.time_unix_seconds);
-  if (in.item == nullptr && in.item_len != 0) return false;
+  if (!socle::capi::InputFits(in.item, in.item_len)) return false;
   out->item = in.item == nullptr ? absl::string_view() : absl::string_view(in.item, in.item_len);
   return true;
 }
@@ -183,6 +205,11 @@ void Export(const socle::Decision& d, socle_decision* out) {
   out->revision = d.revision;
 }
 
+int32_t BadItem(socle_error** error) {
+  return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+              "request.item is NULL with a non-zero item_len, or item_len is too large");
+}
+
 socle::Decision InvalidDecision(uint64_t revision) {
   socle::Decision d;
   d.reason = socle::Reason::kInvalidRequest;
@@ -191,113 +218,116 @@ socle::Decision InvalidDecision(uint64_t revision) {
   return d;
 }
 
-// Runs a write and stores its revision.
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* revision, socle_error** error) {
+// Stores the revision of a write (if asked for).
+int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
+                socle_error** error) {
   if (!result.ok()) return FromStatus(error, result.status());
-  if (revision != nullptr) *revision = *result;
+  if (out_revision != nullptr) *out_revision = *result;
   return SOCLE_OK;
 }
 
-int32_t LookUp(std::optional<uint32_t> found, const char* what, absl::string_view id, bool echo,
-               uint32_t* out, socle_error** error) {
-  if (found) {
-    *out = *found;
-    return SOCLE_OK;
-  }
-  *out = SOCLE_NO_ID;
-  return Fail(error, SOCLE_E_NOT_FOUND,
-              echo ? absl::StrCat(what, " '", id.substr(0, 256), "' is not known")
-                   : absl::StrCat("no such ", what, " in the directory"));
-}
-
-// The body of the socle_engine_*_id lookups: `find` is one of AccessEngine's Find* methods.
-int32_t LookUpId(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out,
-                 socle_error** error,
-                 std::optional<uint32_t> (socle::AccessEngine::*find)(absl::string_view) const,
-                 const char* what, bool echo) {
+// The body of the socle_access_engine_find_* lookups: `find` is one of AccessEngine's Find*.
+// Person ids never appear in a message; the other ids are names of the directory or the policy.
+int32_t Find(const socle_access_engine* engine, const char* id, size_t id_len, uint32_t* out,
+             socle_error** error,
+             std::optional<uint32_t> (socle::AccessEngine::*find)(absl::string_view) const,
+             const char* what, bool echo) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
     if (out == nullptr) return NullArgument(error, "out");
-    int32_t status = SOCLE_OK;
+    *out = SOCLE_NO_ID;
+    if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v;
-    if (!View(id, id_len, "id", &v, &status, error)) return status;
-    return LookUp(((*engine->engine).*find)(v), what, v, echo, out, error);
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &v, error));
+    const std::optional<uint32_t> found = ((*engine->engine).*find)(v);
+    if (found) {
+      *out = *found;
+      return SOCLE_OK;
+    }
+    return Fail(error, SOCLE_E_NOT_FOUND,
+                echo ? absl::StrCat(what, " '", v.substr(0, 256), "' is not known")
+                     : absl::StrCat("no such ", what, " in the directory"));
   });
 }
 
-int32_t MaskCall(socle_engine* engine, bool set, const char* person, size_t person_len,
+// The borrowed name of a dense id: interned names are std::strings at stable addresses, so
+// NUL-terminated and alive with the engine.
+const char* Borrowed(absl::string_view name) { return name.empty() ? "" : name.data(); }
+
+// The writes that take string ids (person and professional, person and team…): `write` gets
+// their views in order.
+template <size_t N, typename Call>
+int32_t Write(socle_access_engine* engine, const std::pair<const char*, size_t> (&ids)[N],
+              const char* const (&names)[N], uint64_t* out_revision, socle_error** error,
+              Call write) {
+  ResetNumbers(out_revision);
+  if (engine == nullptr) return NullArgument(error, "engine");
+  absl::string_view views[N];
+  for (size_t i = 0; i < N; ++i) {
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(ids[i].first, ids[i].second, names[i], &views[i], error));
+  }
+  return Written(write(*engine->engine, views), out_revision, error);
+}
+
+int32_t MaskCall(socle_access_engine* engine, bool set, const char* person, size_t person_len,
                  const char* item, size_t item_len, const char* category, size_t category_len,
                  int32_t audience, const char* audience_id, size_t audience_id_len,
-                 uint64_t* revision, socle_error** error) {
-  if (engine == nullptr) return NullArgument(error, "engine");
-  int32_t status = SOCLE_OK;
-  absl::string_view p, i, c, a;
-  if (!View(person, person_len, "person", &p, &status, error) ||
-      !View(item, item_len, "item", &i, &status, error) ||
-      !View(category, category_len, "category", &c, &status, error) ||
-      !View(audience_id, audience_id_len, "audience_id", &a, &status, error)) {
-    return status;
-  }
-  socle::MaskSpec mask;
-  mask.person = std::string(p);
-  mask.item = std::string(i);
-  mask.category = std::string(c);
-  mask.audience = static_cast<socle::MaskAudience>(audience);
-  mask.audience_id = std::string(a);
-  return Written(set ? engine->engine->SetMask(mask) : engine->engine->RevokeMask(mask), revision,
-                 error);
+                 uint64_t* out_revision, socle_error** error) {
+  return Write(engine,
+               {{person, person_len},
+                {item, item_len},
+                {category, category_len},
+                {audience_id, audience_id_len}},
+               {"person", "item", "category", "audience_id"}, out_revision, error,
+               [&](socle::AccessEngine& e, const absl::string_view* v) {
+                 socle::MaskSpec mask;
+                 mask.person = std::string(v[0]);
+                 mask.item = std::string(v[1]);
+                 mask.category = std::string(v[2]);
+                 mask.audience = static_cast<socle::MaskAudience>(audience);
+                 mask.audience_id = std::string(v[3]);
+                 return set ? e.SetMask(mask) : e.RevokeMask(mask);
+               });
 }
 
-// Two string ids (person and professional, person and team…) and a write.
-template <typename Write>
-int32_t PairCall(socle_engine* engine, const char* a, size_t a_len, const char* a_name,
-                 const char* b, size_t b_len, const char* b_name, uint64_t* revision,
-                 socle_error** error, Write write) {
-  if (engine == nullptr) return NullArgument(error, "engine");
-  int32_t status = SOCLE_OK;
-  absl::string_view first, second;
-  if (!View(a, a_len, a_name, &first, &status, error) ||
-      !View(b, b_len, b_name, &second, &status, error)) {
-    return status;
-  }
-  return Written(write(*engine->engine, first, second), revision, error);
-}
-
-template <typename Write>
-int32_t OneCall(socle_engine* engine, const char* a, size_t a_len, const char* a_name,
-                uint64_t* revision, socle_error** error, Write write) {
-  if (engine == nullptr) return NullArgument(error, "engine");
-  int32_t status = SOCLE_OK;
-  absl::string_view first;
-  if (!View(a, a_len, a_name, &first, &status, error)) return status;
-  return Written(write(*engine->engine, first), revision, error);
-}
-
-// Converts `requests` slice by slice (no heap allocation) and hands each slice to
-// `apply(slice, base)`. A request that cannot be converted goes through with an unknown actor
-// (denied, or absent from a view) and is named in the returned status, as is the first failure
-// of `apply`; the other requests are answered all the same.
+// Converts `requests` slice by slice and hands each slice to `apply(slice, base)`. A request
+// that cannot be converted goes through with an unknown actor (denied, or absent from a view)
+// and is named in the returned status, as is the first failure of `apply`; every request is
+// answered all the same.
 template <typename Apply>
-absl::Status ForEachSlice(const socle_access_request* requests, size_t count, const char* what,
-                          Apply apply) {
-  socle::AccessRequest in[kSlice];
+absl::Status ForEachRequestSlice(const socle_access_request* requests, size_t count,
+                                 const char* what, Apply apply) {
+  socle::AccessRequest in[kBatchSlice];
   absl::Status first = absl::OkStatus();
-  for (size_t base = 0; base < count; base += kSlice) {
-    const size_t n = std::min(kSlice, count - base);
+  ForEachSlice(count, [&](size_t base, size_t n) {
     for (size_t i = 0; i < n; ++i) {
       if (!Convert(requests[base + i], &in[i])) {
         in[i].actor = socle::kNoId;
         if (first.ok()) {
           first = socle::MakeError(
               socle::ErrorCode::kInvalidArgument,
-              absl::StrCat(what, " ", base + i, ": item is NULL with a non-zero item_len"));
+              absl::StrCat(what, " ", base + i,
+                           ": item is NULL with a non-zero item_len, or item_len is too large"));
         }
       }
     }
     absl::Status status = apply(absl::MakeConstSpan(in, n), base);
     if (!status.ok() && first.ok()) first = std::move(status);
-  }
+    return absl::OkStatus();
+  }).IgnoreError();
   return first;
+}
+
+// The status of a slice of decisions, naming where the slice starts.
+absl::Status InSlice(absl::Status status, size_t base) {
+  if (status.ok()) return status;
+  return socle::MakeError(
+      socle::ErrorCodeOf(status),
+      absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
+}
+
+const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_t index) {
+  if (explanation == nullptr || index >= explanation->explanation.steps.size()) return nullptr;
+  return &explanation->explanation.steps[index];
 }
 
 }  // namespace
@@ -318,16 +348,17 @@ void socle_access_request_init(socle_access_request* request) {
 }
 
 const char* socle_reason_name(int32_t reason) {
-  // Name() returns views of string literals, so .data() is NUL-terminated.
-  return socle::Name(static_cast<socle::Reason>(reason)).data();
+  const auto NameOf = [](socle::Reason r) { return socle::Name(r); };
+  switch (reason) { SOCLE_CAPI_REASONS(SOCLE_CAPI_NAME_CASE) }
+  return "unspecified";
 }
 
-int32_t socle_engine_new(socle_engine** out, const socle_policy* policy, socle_error** error) {
+int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engine** out,
+                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (policy == nullptr) return NullArgument(error, "policy");
-    auto engine = std::make_unique<socle_engine>();
+    auto engine = std::make_unique<socle_access_engine>();
     socle::AccessEngine::Options options;
     options.clock = &engine->clock;
     auto created = socle::AccessEngine::Create(policy->policy, options);
@@ -338,443 +369,439 @@ int32_t socle_engine_new(socle_engine** out, const socle_policy* policy, socle_e
   });
 }
 
-void socle_engine_free(socle_engine* engine) { delete engine; }
+void socle_access_engine_free(socle_access_engine* engine) { delete engine; }
 
-void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds) {
+void socle_access_engine_set_time(socle_access_engine* engine, int64_t unix_seconds) {
   if (engine != nullptr) engine->clock.Set(unix_seconds);
 }
 
-uint64_t socle_engine_revision(const socle_engine* engine) {
+uint64_t socle_access_engine_revision(const socle_access_engine* engine) {
   return engine != nullptr ? engine->engine->revision() : 0;
 }
 
-int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revision,
-                                       int64_t timeout_ms, int32_t* reached, socle_error** error) {
+int32_t socle_access_engine_wait_for_revision(const socle_access_engine* engine, uint64_t revision,
+                                              int64_t timeout_ms, int32_t* out_reached,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_reached);
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (reached == nullptr) return NullArgument(error, "reached");
+    if (out_reached == nullptr) return NullArgument(error, "out_reached");
     if (timeout_ms < 0) {
       return Fail(error, SOCLE_E_OUT_OF_RANGE,
                   absl::StrCat("timeout_ms is ", timeout_ms, "; it must not be negative"));
     }
-    *reached = engine->engine->WaitForRevision(revision, absl::Milliseconds(timeout_ms)) ? 1 : 0;
+    *out_reached =
+        engine->engine->WaitForRevision(revision, absl::Milliseconds(timeout_ms)) ? 1 : 0;
     return SOCLE_OK;
   });
 }
 
-int32_t socle_engine_professional_id(const socle_engine* engine, const char* id, size_t id_len,
-                                     uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindProfessional,
-                  "professional", true);
+int32_t socle_access_engine_find_professional(const socle_access_engine* engine, const char* id,
+                                              size_t id_len, uint32_t* out, socle_error** error) {
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindProfessional,
+              "professional", true);
 }
 
-int32_t socle_engine_person_id(const socle_engine* engine, const char* id, size_t id_len,
-                               uint32_t* out, socle_error** error) {
-  // A person's id never appears in a message.
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPerson, "person",
-                  false);
+int32_t socle_access_engine_find_person(const socle_access_engine* engine, const char* id,
+                                        size_t id_len, uint32_t* out, socle_error** error) {
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindPerson, "person", false);
 }
 
-int32_t socle_engine_category_id(const socle_engine* engine, const char* id, size_t id_len,
-                                 uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindCategory,
-                  "data category", true);
+int32_t socle_access_engine_find_team(const socle_access_engine* engine, const char* id,
+                                      size_t id_len, uint32_t* out, socle_error** error) {
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindTeam, "team", true);
 }
 
-int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id, size_t id_len,
-                                uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPurpose, "activity",
-                  true);
+int32_t socle_access_engine_find_category(const socle_access_engine* engine, const char* id,
+                                          size_t id_len, uint32_t* out, socle_error** error) {
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindCategory, "data category",
+              true);
 }
 
-const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id) {
-  if (engine == nullptr) return "";
-  // Interned names are std::strings at stable addresses: NUL-terminated, alive with the engine.
-  const absl::string_view name = engine->engine->ProfessionalName(id);
-  return name.empty() ? "" : name.data();
+int32_t socle_access_engine_find_purpose(const socle_access_engine* engine, const char* id,
+                                         size_t id_len, uint32_t* out, socle_error** error) {
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindPurpose, "activity", true);
 }
 
-const char* socle_engine_person_name(const socle_engine* engine, uint32_t id) {
-  if (engine == nullptr) return "";
-  const absl::string_view name = engine->engine->PersonName(id);
-  return name.empty() ? "" : name.data();
+const char* socle_access_engine_professional_name(const socle_access_engine* engine, uint32_t id) {
+  return engine != nullptr ? Borrowed(engine->engine->ProfessionalName(id)) : "";
 }
 
-int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule, socle_buffer* out,
-                               socle_error** error) {
+const char* socle_access_engine_person_name(const socle_access_engine* engine, uint32_t id) {
+  return engine != nullptr ? Borrowed(engine->engine->PersonName(id)) : "";
+}
+
+const char* socle_access_engine_team_name(const socle_access_engine* engine, uint32_t id) {
+  return engine != nullptr ? Borrowed(engine->engine->TeamName(id)) : "";
+}
+
+int32_t socle_access_engine_rule_name(const socle_access_engine* engine, uint32_t rule,
+                                      socle_buffer* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (out == nullptr) return NullArgument(error, "out");
-    out->data = nullptr;
-    out->size = 0;
     return FillBuffer(out, engine->engine->RuleName(rule), error);
   });
 }
 
-int32_t socle_engine_load_tsv(socle_engine* engine, const char* professionals,
-                              size_t professionals_len, const char* persons, size_t persons_len,
-                              uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_load_directory_tsv(socle_access_engine* engine,
+                                               const char* professionals, size_t professionals_len,
+                                               const char* persons, size_t persons_len,
+                                               uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, professionals, professionals_len, "professionals", persons, persons_len,
-                    "persons", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view a, absl::string_view b) {
-                      return e.LoadDirectoryTsv(a, b);
-                    });
+    return Write(engine, {{professionals, professionals_len}, {persons, persons_len}},
+                 {"professionals", "persons"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.LoadDirectoryTsv(v[0], v[1]);
+                 });
   });
 }
 
-int32_t socle_engine_load_tsv_files(socle_engine* engine, const char* professionals_path,
-                                    const char* persons_path, uint64_t* revision,
-                                    socle_error** error) {
+int32_t socle_access_engine_load_directory_tsv_files(socle_access_engine* engine,
+                                                     const char* professionals_path,
+                                                     const char* persons_path,
+                                                     uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (professionals_path == nullptr) return NullArgument(error, "professionals_path");
     if (persons_path == nullptr) return NullArgument(error, "persons_path");
     return Written(engine->engine->LoadDirectoryTsvFiles(professionals_path, persons_path),
-                   revision, error);
+                   out_revision, error);
   });
 }
 
-int32_t socle_engine_load_professionals(socle_engine* engine, size_t count, const char* const* ids,
-                                        const size_t* id_lens, const char* const* roles,
-                                        const size_t* role_lens, const char* const* teams,
-                                        const size_t* teams_lens, const int32_t* secrecy,
-                                        uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_load_professionals(socle_access_engine* engine, size_t count,
+                                               const char* const* ids, const size_t* id_lens,
+                                               const char* const* roles, const size_t* role_lens,
+                                               const size_t* team_counts, const char* const* teams,
+                                               const size_t* team_lens, const int32_t* secrecy,
+                                               uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
-    if (count > 0 && (roles == nullptr || role_lens == nullptr)) {
-      return NullArgument(error, "roles");
-    }
-    if (count > 0 && (teams == nullptr || teams_lens == nullptr)) {
-      return NullArgument(error, "teams");
-    }
+    if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
+    std::vector<std::string> id_list, role_list;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(ids, id_lens, count, "ids", &id_list, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(roles, role_lens, count, "roles", &role_list, error));
     socle::DirectoryData data;
     data.professionals.resize(count);
+    TeamCursor cursor(teams, team_lens);
     for (size_t i = 0; i < count; ++i) {
-      int32_t status = SOCLE_OK;
-      absl::string_view id, role, list;
-      if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
-          !View(roles[i], role_lens[i], "roles[i]", &role, &status, error) ||
-          !View(teams[i], teams_lens[i], "teams[i]", &list, &status, error)) {
-        return status;
-      }
       socle::ProfessionalEntry& e = data.professionals[i];
-      e.id = std::string(id);
-      e.role = std::string(role);
-      e.teams = SplitList(list);
+      e.id = std::move(id_list[i]);
+      e.role = std::move(role_list[i]);
+      SOCLE_CAPI_RETURN_IF_FAILED(cursor.Next(team_counts[i], i, &e.teams, error));
       if (secrecy != nullptr) {
-        if (secrecy[i] < 0 || secrecy[i] > SOCLE_SECRECY_BY_MISSION) {
-          return BadArgument(error,
-                             absl::StrCat("secrecy[", i, "] is ", secrecy[i],
-                                          "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
-        }
-        e.secrecy = static_cast<socle::SecrecyStatus>(secrecy[i]);
+        SOCLE_CAPI_RETURN_IF_FAILED(
+            InputSecrecy(secrecy[i], absl::StrCat("secrecy[", i, "]"), &e.secrecy, error));
       }
     }
-    return Written(engine->engine->LoadDirectory(data), revision, error);
+    return Written(engine->engine->LoadDirectory(data), out_revision, error);
   });
 }
 
-int32_t socle_engine_load_persons(socle_engine* engine, size_t count, const char* const* ids,
-                                  const size_t* id_lens, const char* const* teams,
-                                  const size_t* teams_lens, const char* const* referents,
-                                  const size_t* referent_lens, uint64_t* revision,
-                                  socle_error** error) {
+int32_t socle_access_engine_load_persons(socle_access_engine* engine, size_t count,
+                                         const char* const* ids, const size_t* id_lens,
+                                         const size_t* team_counts, const char* const* teams,
+                                         const size_t* team_lens, const char* const* referents,
+                                         const size_t* referent_lens, uint64_t* out_revision,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
-    if (count > 0 && (teams == nullptr || teams_lens == nullptr)) {
-      return NullArgument(error, "teams");
-    }
+    if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
     if ((referents == nullptr) != (referent_lens == nullptr)) {
-      return BadArgument(error, "referents and referent_lens go together: pass both or neither");
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  "referents and referent_lens go together: pass both or neither");
+    }
+    std::vector<std::string> id_list, referent_list;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(ids, id_lens, count, "ids", &id_list, error));
+    if (referents != nullptr) {
+      SOCLE_CAPI_RETURN_IF_FAILED(
+          InputList(referents, referent_lens, count, "referents", &referent_list, error));
     }
     socle::DirectoryData data;
     data.persons.resize(count);
+    TeamCursor cursor(teams, team_lens);
     for (size_t i = 0; i < count; ++i) {
-      int32_t status = SOCLE_OK;
-      absl::string_view id, list, referent;
-      if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
-          !View(teams[i], teams_lens[i], "teams[i]", &list, &status, error) ||
-          (referents != nullptr &&
-           !View(referents[i], referent_lens[i], "referents[i]", &referent, &status, error))) {
-        return status;
-      }
       socle::PersonEntry& e = data.persons[i];
-      e.id = std::string(id);
-      e.teams = SplitList(list);
-      e.referent = std::string(referent);
+      e.id = std::move(id_list[i]);
+      SOCLE_CAPI_RETURN_IF_FAILED(cursor.Next(team_counts[i], i, &e.teams, error));
+      if (referents != nullptr) e.referent = std::move(referent_list[i]);
     }
-    return Written(engine->engine->LoadDirectory(data), revision, error);
+    return Written(engine->engine->LoadDirectory(data), out_revision, error);
   });
 }
 
-int32_t socle_engine_apply_event(socle_engine* engine, const uint8_t* event, size_t event_len,
-                                 uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_apply_event(socle_access_engine* engine, const uint8_t* event,
+                                        size_t event_len, uint64_t* out_revision,
+                                        socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(
-        engine, reinterpret_cast<const char*>(event), event_len, "event", revision, error,
-        [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEvent(bytes); });
+    return Write(
+        engine, {{reinterpret_cast<const char*>(event), event_len}}, {"event"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.ApplyEvent(v[0]); });
   });
 }
 
-int32_t socle_engine_apply_event_batch(socle_engine* engine, const uint8_t* batch, size_t batch_len,
-                                       uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_apply_event_batch(socle_access_engine* engine, const uint8_t* batch,
+                                              size_t batch_len, uint64_t* out_revision,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(
-        engine, reinterpret_cast<const char*>(batch), batch_len, "batch", revision, error,
-        [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEventBatch(bytes); });
+    return Write(
+        engine, {{reinterpret_cast<const char*>(batch), batch_len}}, {"batch"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.ApplyEventBatch(v[0]); });
   });
 }
 
-int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id, size_t id_len,
-                                         const char* role, size_t role_len, const char* teams,
-                                         size_t teams_len, int32_t secrecy, uint64_t* revision,
+int32_t socle_access_engine_upsert_professional(socle_access_engine* engine, const char* id,
+                                                size_t id_len, const char* role, size_t role_len,
+                                                const char* const* teams, const size_t* team_lens,
+                                                size_t team_count, int32_t secrecy,
+                                                uint64_t* out_revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
+    socle::ProfessionalEntry entry;
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputList(teams, team_lens, team_count, "teams", &entry.teams, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputSecrecy(secrecy, "secrecy", &entry.secrecy, error));
+    return Write(engine, {{id, id_len}, {role, role_len}}, {"id", "role"}, out_revision, error,
+                 [&](socle::AccessEngine& e, const absl::string_view* v) {
+                   entry.id = std::string(v[0]);
+                   entry.role = std::string(v[1]);
+                   return e.UpsertProfessional(entry);
+                 });
+  });
+}
+
+int32_t socle_access_engine_professional_leaves(socle_access_engine* engine, const char* id,
+                                                size_t id_len, uint64_t* out_revision,
+                                                socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return Write(engine, {{id, id_len}}, {"id"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.ProfessionalLeaves(v[0]);
+                 });
+  });
+}
+
+int32_t socle_access_engine_upsert_person(socle_access_engine* engine, const char* id,
+                                          size_t id_len, const char* const* teams,
+                                          const size_t* team_lens, size_t team_count,
+                                          const char* referent, size_t referent_len,
+                                          uint64_t* out_revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
+    socle::PersonEntry entry;
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputList(teams, team_lens, team_count, "teams", &entry.teams, error));
+    return Write(engine, {{id, id_len}, {referent, referent_len}}, {"id", "referent"}, out_revision,
+                 error, [&](socle::AccessEngine& e, const absl::string_view* v) {
+                   entry.id = std::string(v[0]);
+                   entry.referent = std::string(v[1]);
+                   return e.UpsertPerson(entry);
+                 });
+  });
+}
+
+int32_t socle_access_engine_assign(socle_access_engine* engine, const char* person,
+                                   size_t person_len, const char* team, size_t team_len,
+                                   uint64_t* out_revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return Write(
+        engine, {{person, person_len}, {team, team_len}}, {"person", "team"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Assign(v[0], v[1]); });
+  });
+}
+
+int32_t socle_access_engine_unassign(socle_access_engine* engine, const char* person,
+                                     size_t person_len, const char* team, size_t team_len,
+                                     uint64_t* out_revision, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    return Write(
+        engine, {{person, person_len}, {team, team_len}}, {"person", "team"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Unassign(v[0], v[1]); });
+  });
+}
+
+int32_t socle_access_engine_set_referent(socle_access_engine* engine, const char* person,
+                                         size_t person_len, const char* referent,
+                                         size_t referent_len, uint64_t* out_revision,
                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view i, r, t;
-    if (!View(id, id_len, "id", &i, &status, error) ||
-        !View(role, role_len, "role", &r, &status, error) ||
-        !View(teams, teams_len, "teams", &t, &status, error)) {
-      return status;
-    }
-    if (secrecy < 0 || secrecy > SOCLE_SECRECY_BY_MISSION) {
-      return BadArgument(error, absl::StrCat("secrecy is ", secrecy,
-                                             "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
-    }
-    socle::ProfessionalEntry entry;
-    entry.id = std::string(i);
-    entry.role = std::string(r);
-    entry.teams = SplitList(t);
-    entry.secrecy = static_cast<socle::SecrecyStatus>(secrecy);
-    return Written(engine->engine->UpsertProfessional(entry), revision, error);
+    return Write(engine, {{person, person_len}, {referent, referent_len}}, {"person", "referent"},
+                 out_revision, error, [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.SetReferent(v[0], v[1]);
+                 });
   });
 }
 
-int32_t socle_engine_professional_leaves(socle_engine* engine, const char* id, size_t id_len,
-                                         uint64_t* revision, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    return OneCall(
-        engine, id, id_len, "id", revision, error,
-        [](socle::AccessEngine& e, absl::string_view p) { return e.ProfessionalLeaves(p); });
-  });
-}
-
-int32_t socle_engine_upsert_person(socle_engine* engine, const char* id, size_t id_len,
-                                   const char* teams, size_t teams_len, const char* referent,
-                                   size_t referent_len, uint64_t* revision, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view i, t, r;
-    if (!View(id, id_len, "id", &i, &status, error) ||
-        !View(teams, teams_len, "teams", &t, &status, error) ||
-        !View(referent, referent_len, "referent", &r, &status, error)) {
-      return status;
-    }
-    socle::PersonEntry entry;
-    entry.id = std::string(i);
-    entry.teams = SplitList(t);
-    entry.referent = std::string(r);
-    return Written(engine->engine->UpsertPerson(entry), revision, error);
-  });
-}
-
-int32_t socle_engine_assign(socle_engine* engine, const char* person, size_t person_len,
-                            const char* team, size_t team_len, uint64_t* revision,
-                            socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", team, team_len, "team", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
-                      return e.Assign(p, t);
-                    });
-  });
-}
-
-int32_t socle_engine_unassign(socle_engine* engine, const char* person, size_t person_len,
-                              const char* team, size_t team_len, uint64_t* revision,
-                              socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", team, team_len, "team", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
-                      return e.Unassign(p, t);
-                    });
-  });
-}
-
-int32_t socle_engine_set_referent(socle_engine* engine, const char* person, size_t person_len,
-                                  const char* referent, size_t referent_len, uint64_t* revision,
-                                  socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", referent, referent_len, "referent",
-                    revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view r) {
-                      return e.SetReferent(p, r);
-                    });
-  });
-}
-
-int32_t socle_engine_set_mask(socle_engine* engine, const char* person, size_t person_len,
-                              const char* item, size_t item_len, const char* category,
-                              size_t category_len, int32_t audience, const char* audience_id,
-                              size_t audience_id_len, uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_set_mask(socle_access_engine* engine, const char* person,
+                                     size_t person_len, const char* item, size_t item_len,
+                                     const char* category, size_t category_len, int32_t audience,
+                                     const char* audience_id, size_t audience_id_len,
+                                     uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return MaskCall(engine, true, person, person_len, item, item_len, category, category_len,
-                    audience, audience_id, audience_id_len, revision, error);
+                    audience, audience_id, audience_id_len, out_revision, error);
   });
 }
 
-int32_t socle_engine_revoke_mask(socle_engine* engine, const char* person, size_t person_len,
-                                 const char* item, size_t item_len, const char* category,
-                                 size_t category_len, int32_t audience, const char* audience_id,
-                                 size_t audience_id_len, uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_revoke_mask(socle_access_engine* engine, const char* person,
+                                        size_t person_len, const char* item, size_t item_len,
+                                        const char* category, size_t category_len, int32_t audience,
+                                        const char* audience_id, size_t audience_id_len,
+                                        uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return MaskCall(engine, false, person, person_len, item, item_len, category, category_len,
-                    audience, audience_id, audience_id_len, revision, error);
+                    audience, audience_id, audience_id_len, out_revision, error);
   });
 }
 
-int32_t socle_engine_block(socle_engine* engine, const char* person, size_t person_len,
-                           const char* professional, size_t professional_len, uint64_t* revision,
-                           socle_error** error) {
+int32_t socle_access_engine_block(socle_access_engine* engine, const char* person,
+                                  size_t person_len, const char* professional,
+                                  size_t professional_len, uint64_t* out_revision,
+                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
-                      return e.Block(p, q);
-                    });
+    return Write(
+        engine, {{person, person_len}, {professional, professional_len}},
+        {"person", "professional"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Block(v[0], v[1]); });
   });
 }
 
-int32_t socle_engine_unblock(socle_engine* engine, const char* person, size_t person_len,
-                             const char* professional, size_t professional_len, uint64_t* revision,
-                             socle_error** error) {
+int32_t socle_access_engine_unblock(socle_access_engine* engine, const char* person,
+                                    size_t person_len, const char* professional,
+                                    size_t professional_len, uint64_t* out_revision,
+                                    socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
-                      return e.Unblock(p, q);
-                    });
+    return Write(
+        engine, {{person, person_len}, {professional, professional_len}},
+        {"person", "professional"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Unblock(v[0], v[1]); });
   });
 }
 
-int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor, size_t actor_len,
-                                      const char* person, size_t person_len,
-                                      const char* reason_code, size_t reason_code_len,
-                                      const char* justification, size_t justification_len,
-                                      int64_t duration_seconds, int64_t* expires_at_unix_seconds,
-                                      uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_open_break_glass(socle_access_engine* engine, const char* actor,
+                                             size_t actor_len, const char* person,
+                                             size_t person_len, const char* reason_code,
+                                             size_t reason_code_len, const char* justification,
+                                             size_t justification_len, int64_t duration_seconds,
+                                             int64_t* out_expires_at_unix_seconds,
+                                             uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view a, p, r, j;
-    if (!View(actor, actor_len, "actor", &a, &status, error) ||
-        !View(person, person_len, "person", &p, &status, error) ||
-        !View(reason_code, reason_code_len, "reason_code", &r, &status, error) ||
-        !View(justification, justification_len, "justification", &j, &status, error)) {
-      return status;
-    }
-    socle::BreakGlassRequest request;
-    request.actor = std::string(a);
-    request.person = std::string(p);
-    request.reason_code = std::string(r);
-    request.justification = std::string(j);
-    request.duration = absl::Seconds(duration_seconds);
-    auto session = engine->engine->OpenBreakGlass(request);
-    if (!session.ok()) return FromStatus(error, session.status());
-    if (expires_at_unix_seconds != nullptr) {
-      *expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
-    }
-    if (revision != nullptr) *revision = session->revision;
-    return SOCLE_OK;
+    ResetNumbers(out_expires_at_unix_seconds);
+    return Write(
+        engine,
+        {{actor, actor_len},
+         {person, person_len},
+         {reason_code, reason_code_len},
+         {justification, justification_len}},
+        {"actor", "person", "reason_code", "justification"}, out_revision, error,
+        [&](socle::AccessEngine& e, const absl::string_view* v) -> absl::StatusOr<uint64_t> {
+          socle::BreakGlassRequest request;
+          request.actor = std::string(v[0]);
+          request.person = std::string(v[1]);
+          request.reason_code = std::string(v[2]);
+          request.justification = std::string(v[3]);
+          request.duration = absl::Seconds(duration_seconds);
+          auto session = e.OpenBreakGlass(request);
+          if (!session.ok()) return session.status();
+          if (out_expires_at_unix_seconds != nullptr) {
+            *out_expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
+          }
+          return session->revision;
+        });
   });
 }
 
-int32_t socle_engine_close_break_glass(socle_engine* engine, const char* actor, size_t actor_len,
-                                       const char* person, size_t person_len, uint64_t* revision,
-                                       socle_error** error) {
+int32_t socle_access_engine_close_break_glass(socle_access_engine* engine, const char* actor,
+                                              size_t actor_len, const char* person,
+                                              size_t person_len, uint64_t* out_revision,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, actor, actor_len, "actor", person, person_len, "person", revision,
-                    error, [](socle::AccessEngine& e, absl::string_view a, absl::string_view p) {
-                      return e.CloseBreakGlass(a, p);
-                    });
+    return Write(engine, {{actor, actor_len}, {person, person_len}}, {"actor", "person"},
+                 out_revision, error, [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.CloseBreakGlass(v[0], v[1]);
+                 });
   });
 }
 
-int32_t socle_engine_record_emergency_objection(socle_engine* engine, const char* person,
-                                                size_t person_len, uint64_t* revision,
-                                                socle_error** error) {
+int32_t socle_access_engine_record_emergency_access_objection(socle_access_engine* engine,
+                                                              const char* person, size_t person_len,
+                                                              uint64_t* out_revision,
+                                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(engine, person, person_len, "person", revision, error,
-                   [](socle::AccessEngine& e, absl::string_view p) {
-                     return e.RecordEmergencyAccessObjection(p);
-                   });
+    return Write(engine, {{person, person_len}}, {"person"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.RecordEmergencyAccessObjection(v[0]);
+                 });
   });
 }
 
-int32_t socle_engine_revoke_emergency_objection(socle_engine* engine, const char* person,
-                                                size_t person_len, uint64_t* revision,
-                                                socle_error** error) {
+int32_t socle_access_engine_revoke_emergency_access_objection(socle_access_engine* engine,
+                                                              const char* person, size_t person_len,
+                                                              uint64_t* out_revision,
+                                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(engine, person, person_len, "person", revision, error,
-                   [](socle::AccessEngine& e, absl::string_view p) {
-                     return e.RevokeEmergencyAccessObjection(p);
-                   });
+    return Write(engine, {{person, person_len}}, {"person"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.RevokeEmergencyAccessObjection(v[0]);
+                 });
   });
 }
 
-int32_t socle_engine_grant(socle_engine* engine, const char* person, size_t person_len,
-                           const char* professional, size_t professional_len,
-                           const char* categories, size_t categories_len,
-                           int64_t expires_at_unix_seconds, uint64_t* revision,
-                           socle_error** error) {
+int32_t socle_access_engine_grant(socle_access_engine* engine, const char* person,
+                                  size_t person_len, const char* professional,
+                                  size_t professional_len, const char* const* categories,
+                                  const size_t* category_lens, size_t category_count,
+                                  int64_t expires_at_unix_seconds, uint64_t* out_revision,
+                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view p, q, c;
-    if (!View(person, person_len, "person", &p, &status, error) ||
-        !View(professional, professional_len, "professional", &q, &status, error) ||
-        !View(categories, categories_len, "categories", &c, &status, error)) {
-      return status;
-    }
+    ResetNumbers(out_revision);
     socle::GrantSpec grant;
-    grant.person = std::string(p);
-    grant.professional = std::string(q);
-    grant.categories = SplitList(c);
-    if (expires_at_unix_seconds != 0)
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(categories, category_lens, category_count, "categories",
+                                          &grant.categories, error));
+    if (expires_at_unix_seconds != 0) {
       grant.expires_at = absl::FromUnixSeconds(expires_at_unix_seconds);
-    return Written(engine->engine->Grant(grant), revision, error);
+    }
+    return Write(engine, {{person, person_len}, {professional, professional_len}},
+                 {"person", "professional"}, out_revision, error,
+                 [&](socle::AccessEngine& e, const absl::string_view* v) {
+                   grant.person = std::string(v[0]);
+                   grant.professional = std::string(v[1]);
+                   return e.Grant(grant);
+                 });
   });
 }
 
-int32_t socle_engine_revoke_grant(socle_engine* engine, const char* person, size_t person_len,
-                                  const char* professional, size_t professional_len,
-                                  uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_revoke_grant(socle_access_engine* engine, const char* person,
+                                         size_t person_len, const char* professional,
+                                         size_t professional_len, uint64_t* out_revision,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
-                      return e.RevokeGrant(p, q);
-                    });
+    return Write(engine, {{person, person_len}, {professional, professional_len}},
+                 {"person", "professional"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.RevokeGrant(v[0], v[1]);
+                 });
   });
 }
 
-int32_t socle_engine_decide(const socle_engine* engine, const socle_access_request* request,
-                            socle_decision* out, socle_error** error) {
+int32_t socle_access_engine_decide(const socle_access_engine* engine,
+                                   const socle_access_request* request, socle_decision* out,
+                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (request == nullptr) return NullArgument(error, "request");
     if (out == nullptr) return NullArgument(error, "out");
-    const int32_t version = CheckVersion(request, error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
     const auto snapshot = engine->engine->snapshot();
     if (!Convert(*request, &r)) {
       Export(InvalidDecision(snapshot->revision()), out);
-      return NullArgument(error, "item");
+      return BadItem(error);
     }
     auto decision = snapshot->Decide(r);
     if (!decision.ok()) {
@@ -786,59 +813,56 @@ int32_t socle_engine_decide(const socle_engine* engine, const socle_access_reque
   });
 }
 
-int32_t socle_engine_decide_many(const socle_engine* engine, const socle_access_request* requests,
-                                 size_t count, socle_decision* out, socle_error** error) {
+int32_t socle_access_engine_decide_many(const socle_access_engine* engine,
+                                        const socle_access_request* requests, size_t count,
+                                        socle_decision* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count == 0) return SOCLE_OK;
     if (requests == nullptr) return NullArgument(error, "requests");
     if (out == nullptr) return NullArgument(error, "out");
-    const int32_t version = CheckVersion(&requests[0], error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(&requests[0], error));
     const auto snapshot = engine->engine->snapshot();
-    socle::Decision decided[kSlice];
-    return FromStatus(error, ForEachSlice(requests, count, "request",
-                                          [&](absl::Span<const socle::AccessRequest> in,
-                                              size_t base) {
-      absl::Status status = snapshot->DecideMany(in, absl::MakeSpan(decided, in.size()));
-      for (size_t i = 0; i < in.size(); ++i) Export(decided[i], &out[base + i]);
-      if (status.ok()) return status;
-      return socle::MakeError(
-          socle::ErrorCodeOf(status),
-          absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
-    }));
+    socle::Decision decided[kBatchSlice];
+    return FromStatus(
+        error, ForEachRequestSlice(requests, count, "request",
+                                   [&](absl::Span<const socle::AccessRequest> in, size_t base) {
+                                     absl::Status status = snapshot->DecideMany(
+                                         in, absl::MakeSpan(decided, in.size()));
+                                     for (size_t i = 0; i < in.size(); ++i)
+                                       Export(decided[i], &out[base + i]);
+                                     return InSlice(std::move(status), base);
+                                   }));
   });
 }
 
-int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count,
-                                    const uint32_t* actors, const int32_t* actions,
-                                    const uint32_t* persons, const uint32_t* categories,
-                                    const uint32_t* purposes, const int32_t* entry_kinds,
-                                    const uint32_t* authors, const int32_t* masked,
-                                    const char* const* items, const size_t* item_lens,
-                                    int64_t time_unix_seconds, int32_t* effects, int32_t* reasons,
-                                    uint32_t* rules, uint32_t* obligations, uint64_t* revision,
-                                    socle_error** error) {
+int32_t socle_access_engine_decide_columns(
+    const socle_access_engine* engine, size_t count, const uint32_t* actors, const int32_t* actions,
+    const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes,
+    const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
+    const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
+    int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations,
+    uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     const auto snapshot = engine->engine->snapshot();
-    if (revision != nullptr) *revision = snapshot->revision();
+    if (out_revision != nullptr) *out_revision = snapshot->revision();
     if (count == 0) return SOCLE_OK;
     if (actors == nullptr) return NullArgument(error, "actors");
     if (actions == nullptr) return NullArgument(error, "actions");
     if (persons == nullptr) return NullArgument(error, "persons");
     if (categories == nullptr) return NullArgument(error, "categories");
     if (purposes == nullptr) return NullArgument(error, "purposes");
-    if (effects == nullptr) return NullArgument(error, "effects");
+    if (out_effects == nullptr) return NullArgument(error, "out_effects");
     if ((items == nullptr) != (item_lens == nullptr)) {
-      return BadArgument(error, "items and item_lens go together: pass both or neither");
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  "items and item_lens go together: pass both or neither");
     }
     const absl::Time time = TimeOf(time_unix_seconds);
-    socle::AccessRequest in[kSlice];
-    socle::Decision decided[kSlice];
+    socle::AccessRequest in[kBatchSlice];
+    socle::Decision decided[kBatchSlice];
     absl::Status first = absl::OkStatus();
-    for (size_t base = 0; base < count; base += kSlice) {
-      const size_t n = std::min(kSlice, count - base);
+    ForEachSlice(count, [&](size_t base, size_t n) {
       for (size_t i = 0; i < n; ++i) {
         const size_t k = base + i;
         socle::AccessRequest& r = in[i];
@@ -852,89 +876,143 @@ int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count,
         r.author = authors != nullptr ? authors[k] : socle::kNoId;
         r.masked = masked != nullptr && masked[k] != 0;
         r.item = absl::string_view();
-        if (items != nullptr && items[k] != nullptr)
-          r.item = absl::string_view(items[k], item_lens[k]);
+        if (items != nullptr && items[k] != nullptr) {
+          if (socle::capi::InputFits(items[k], item_lens[k])) {
+            r.item = absl::string_view(items[k], item_lens[k]);
+          } else {
+            r.actor = socle::kNoId;  // denied, and named below
+            if (first.ok()) {
+              first = socle::MakeError(
+                  socle::ErrorCode::kInvalidArgument,
+                  absl::StrCat("request ", k, ": item_lens[", k, "] is larger than any item"));
+            }
+          }
+        }
         r.time = time;
       }
       absl::Status status =
           snapshot->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
       for (size_t i = 0; i < n; ++i) {
         const size_t k = base + i;
-        effects[k] = static_cast<int32_t>(decided[i].effect);
-        if (reasons != nullptr) reasons[k] = static_cast<int32_t>(decided[i].reason);
-        if (rules != nullptr) rules[k] = decided[i].rule;
-        if (obligations != nullptr) obligations[k] = decided[i].obligations;
+        out_effects[k] = static_cast<int32_t>(decided[i].effect);
+        if (out_reasons != nullptr) out_reasons[k] = static_cast<int32_t>(decided[i].reason);
+        if (out_rules != nullptr) out_rules[k] = decided[i].rule;
+        if (out_obligations != nullptr) out_obligations[k] = decided[i].obligations;
       }
-      if (!status.ok() && first.ok()) {
-        first = socle::MakeError(
-            socle::ErrorCodeOf(status),
-            absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
-      }
-    }
+      if (first.ok()) first = InSlice(std::move(status), base);
+      return absl::OkStatus();  // every request is answered
+    }).IgnoreError();
     return FromStatus(error, first);
   });
 }
 
-int32_t socle_engine_explain(const socle_engine* engine, const socle_access_request* request,
-                             socle_decision* out, socle_buffer* text, socle_error** error) {
+int32_t socle_access_engine_explain(const socle_access_engine* engine,
+                                    const socle_access_request* request, socle_explanation** out,
+                                    socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (engine == nullptr) return NullArgument(error, "engine");
     if (request == nullptr) return NullArgument(error, "request");
-    if (text == nullptr) return NullArgument(error, "text");
-    text->data = nullptr;
-    text->size = 0;
-    const int32_t version = CheckVersion(request, error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
-    if (!Convert(*request, &r)) return NullArgument(error, "item");
+    if (!Convert(*request, &r)) return BadItem(error);
     auto explanation = engine->engine->Explain(r);
     if (!explanation.ok()) return FromStatus(error, explanation.status());
-    if (out != nullptr) Export(explanation->decision, out);
-    return FillBuffer(text, explanation->ToString(), error);
+    *out = new socle_explanation{*std::move(explanation)};
+    return SOCLE_OK;
   });
 }
 
-int32_t socle_engine_filter_view(const socle_engine* engine, const socle_access_request* items,
-                                 size_t count, int32_t* visibility, socle_error** error) {
+int32_t socle_access_engine_filter_view(const socle_access_engine* engine,
+                                        const socle_access_request* items, size_t count,
+                                        int32_t* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count == 0) return SOCLE_OK;
     if (items == nullptr) return NullArgument(error, "items");
-    if (visibility == nullptr) return NullArgument(error, "visibility");
-    const int32_t version = CheckVersion(&items[0], error);
-    if (version != SOCLE_OK) return version;
+    if (out == nullptr) return NullArgument(error, "out");
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(&items[0], error));
     const auto snapshot = engine->engine->snapshot();
-    socle::Visibility shown[kSlice];
-    return FromStatus(error, ForEachSlice(items, count, "item",
-                                          [&](absl::Span<const socle::AccessRequest> in,
-                                              size_t base) {
-      absl::Status status = snapshot->FilterView(in, absl::MakeSpan(shown, in.size()));
-      for (size_t i = 0; i < in.size(); ++i) {
-        visibility[base + i] = static_cast<int32_t>(shown[i]);
-      }
-      return status;
-    }));
+    socle::Visibility shown[kBatchSlice];
+    return FromStatus(
+        error, ForEachRequestSlice(items, count, "item",
+                                   [&](absl::Span<const socle::AccessRequest> in, size_t base) {
+                                     absl::Status status =
+                                         snapshot->FilterView(in, absl::MakeSpan(shown, in.size()));
+                                     for (size_t i = 0; i < in.size(); ++i) {
+                                       out[base + i] = static_cast<int32_t>(shown[i]);
+                                     }
+                                     return status;
+                                   }));
   });
 }
 
-int32_t socle_engine_list_persons(const socle_engine* engine, uint32_t actor, uint32_t category,
-                                  uint32_t purpose, int32_t action, int64_t time_unix_seconds,
-                                  uint32_t* out, size_t* count, socle_error** error) {
+int32_t socle_access_engine_list_persons(const socle_access_engine* engine, uint32_t actor,
+                                         uint32_t category, uint32_t purpose, int32_t action,
+                                         int64_t time_unix_seconds, uint32_t* out,
+                                         size_t out_capacity, size_t* out_count,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    if (out_count == nullptr) return NullArgument(error, "out_count");
+    *out_count = 0;
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (count == nullptr) return NullArgument(error, "count");
-    if (out == nullptr && *count != 0) return NullArgument(error, "out");
+    if (out == nullptr && out_capacity != 0) return NullArgument(error, "out");
     auto persons = engine->engine->ListPersons(
         actor, category, purpose, static_cast<socle::Action>(action), TimeOf(time_unix_seconds));
     if (!persons.ok()) return FromStatus(error, persons.status());
-    const size_t capacity = *count;
-    *count = persons->size();
-    if (persons->size() > capacity) {
+    *out_count = persons->size();
+    if (persons->size() > out_capacity) {
       return Fail(error, SOCLE_E_OUT_OF_RANGE,
-                  absl::StrCat("out holds ", capacity, " ids; the list has ", persons->size()));
+                  absl::StrCat("out holds ", out_capacity, " ids; the list has ", persons->size()));
     }
     if (!persons->empty()) std::memcpy(out, persons->data(), persons->size() * sizeof(uint32_t));
     return SOCLE_OK;
+  });
+}
+
+void socle_explanation_free(socle_explanation* explanation) { delete explanation; }
+
+void socle_explanation_decision(const socle_explanation* explanation, socle_decision* out) {
+  if (out == nullptr) return;
+  Export(explanation != nullptr ? explanation->explanation.decision : InvalidDecision(0), out);
+}
+
+size_t socle_explanation_step_count(const socle_explanation* explanation) {
+  return explanation != nullptr ? explanation->explanation.steps.size() : 0;
+}
+
+const char* socle_explanation_step_check(const socle_explanation* explanation, size_t index) {
+  const socle::ExplanationStep* step = StepAt(explanation, index);
+  return step != nullptr ? step->check.c_str() : "";
+}
+
+int32_t socle_explanation_step_passed(const socle_explanation* explanation, size_t index) {
+  const socle::ExplanationStep* step = StepAt(explanation, index);
+  return step != nullptr && step->passed ? 1 : 0;
+}
+
+int32_t socle_explanation_step_decisive(const socle_explanation* explanation, size_t index) {
+  const socle::ExplanationStep* step = StepAt(explanation, index);
+  return step != nullptr && step->decisive ? 1 : 0;
+}
+
+const char* socle_explanation_step_rule(const socle_explanation* explanation, size_t index) {
+  const socle::ExplanationStep* step = StepAt(explanation, index);
+  return step != nullptr ? step->rule.c_str() : "";
+}
+
+const char* socle_explanation_step_detail(const socle_explanation* explanation, size_t index) {
+  const socle::ExplanationStep* step = StepAt(explanation, index);
+  return step != nullptr ? step->detail.c_str() : "";
+}
+
+int32_t socle_explanation_to_text(const socle_explanation* explanation, socle_buffer* out,
+                                  socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
+    if (explanation == nullptr) return NullArgument(error, "explanation");
+    if (out == nullptr) return NullArgument(error, "out");
+    return FillBuffer(out, explanation->explanation.ToString(), error);
   });
 }
 
