@@ -363,8 +363,27 @@ public final class BindingsTest {
         check(e == null || e.getMessage().contains("2"), "the parse error names the line");
     }
 
+    /** JNA binds lazily: check now that the library exports every function of the interface. */
+    static void symbols() {
+        com.sun.jna.NativeLibrary library = com.sun.jna.NativeLibrary.getInstance("socle");
+        int count = 0;
+        for (java.lang.reflect.Method m : SocleLibrary.class.getDeclaredMethods()) {
+            try {
+                library.getFunction(m.getName());
+                count++;
+            } catch (UnsatisfiedLinkError e) {
+                check(false, m.getName() + " is not exported by " + library.getFile());
+            }
+        }
+        check(count > 100, count + " functions");
+        check(fr.socle.Socle.version().equals(SocleLibrary.SOCLE_VERSION_MAJOR + "."
+                + SocleLibrary.SOCLE_VERSION_MINOR + "." + SocleLibrary.SOCLE_VERSION_PATCH),
+                "the version of the loaded library: " + fr.socle.Socle.version());
+    }
+
     public static void main(String[] args) {
         Map<String, Call> cases = Map.of(
+                "symbols", BindingsTest::symbols,
                 "workload_one_call", BindingsTest::workloadOneCall,
                 "workload_batch", BindingsTest::workloadBatch,
                 "policy_error", BindingsTest::policyError,
