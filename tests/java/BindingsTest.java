@@ -381,8 +381,40 @@ public final class BindingsTest {
                 "the version of the loaded library: " + fr.socle.Socle.version());
     }
 
+    /** Every Structure has the size the C compiler gives its struct (SOCLE_STRUCT_SIZES). */
+    static void layout() throws ReflectiveOperationException {
+        Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+        for (String pair : env("SOCLE_STRUCT_SIZES", "").split(",")) {
+            if (!pair.isEmpty()) {
+                String[] kv = pair.split("=");
+                sizes.put(kv[0], Integer.parseInt(kv[1]));
+            }
+        }
+        check(sizes.size() >= 6, "struct sizes from CMake: " + sizes);
+        int structures = 0;
+        for (Class<?> c : SocleLibrary.class.getDeclaredClasses()) {
+            if (com.sun.jna.Structure.class.isAssignableFrom(c)) {
+                structures++;
+            }
+        }
+        check(structures == sizes.size(), structures + " Structure classes for " + sizes.size()
+                + " structs in socle.h");
+        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+            // socle_access_request -> AccessRequest, as bindings/generate.py names them.
+            StringBuilder name = new StringBuilder();
+            for (String part : e.getKey().replaceFirst("^socle_", "").split("_")) {
+                name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+            Class<?> c = Class.forName(SocleLibrary.class.getName() + "$" + name);
+            int size = ((com.sun.jna.Structure) c.getDeclaredConstructor().newInstance()).size();
+            check(size == e.getValue(), "sizeof(" + e.getKey() + "): " + size + " in Java, "
+                    + e.getValue() + " in C");
+        }
+    }
+
     public static void main(String[] args) {
         Map<String, Call> cases = Map.of(
+                "layout", BindingsTest::layout,
                 "symbols", BindingsTest::symbols,
                 "workload_one_call", BindingsTest::workloadOneCall,
                 "workload_batch", BindingsTest::workloadBatch,

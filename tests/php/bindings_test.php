@@ -333,7 +333,31 @@ function testRedaction(): void
     check($e === null || str_contains($e->getMessage(), '2'), 'the parse error names the line');
 }
 
+function testLayout(): void
+{
+    global $source;
+    $ffi = \Socle\Library::ffi(); // FFI::cdef resolved every declared function to load
+    $sizes = [];
+    foreach (explode(',', getenv('SOCLE_STRUCT_SIZES') ?: '') as $pair) {
+        if ($pair !== '') {
+            [$name, $size] = explode('=', $pair);
+            $sizes[$name] = (int) $size;
+        }
+    }
+    preg_match_all('/^typedef struct (socle_\w+) \{/m', file_get_contents(Native::HEADER_FILE),
+        $structs);
+    check(count($structs[1]) >= 6 && array_keys($sizes) == $structs[1],
+        'the structs of socle_ffi.h are those of socle.h: ' . implode(' ', $structs[1]));
+    foreach ($sizes as $name => $size) {
+        $php = FFI::sizeof($ffi->type($name));
+        check($php === $size, "sizeof({$name}): {$php} in PHP, {$size} in C");
+    }
+    check(\Socle\Library::version() === Native::SOCLE_VERSION_MAJOR . '.'
+        . Native::SOCLE_VERSION_MINOR . '.' . Native::SOCLE_VERSION_PATCH, 'the library version');
+}
+
 $cases = [
+    'layout' => 'testLayout',
     'workload_one_call' => 'testWorkloadOneCallPerRequest',
     'workload_batch' => 'testWorkloadBatch',
     'policy_error' => 'testPolicyError',
