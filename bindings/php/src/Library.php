@@ -42,7 +42,7 @@ final class Library
     private static function load(): FFI
     {
         if (!extension_loaded('ffi')) {
-            throw new \RuntimeException('socle needs PHP\'s FFI extension (Debian: php8.2-ffi)');
+            throw new \RuntimeException('socle needs PHP\'s FFI extension (Debian: php8.2-common provides it)');
         }
         $explicit = getenv('SOCLE_LIBRARY');
         $name = ($explicit !== false && $explicit !== '') ? $explicit : self::defaultName();
