@@ -64,7 +64,8 @@ function workloadDir(): string
 function workloadEngine(): AccessEngine
 {
     global $source;
-    $engine = new AccessEngine(Policy::loadFile($source . '/tests/access/workload_policy.textproto'));
+    $policy = Policy::loadFile($source . '/tests/access/workload_policy.textproto');
+    $engine = new AccessEngine($policy);
     $revision = $engine->loadDirectoryTsvFiles(workloadDir() . '/professionals.tsv',
         workloadDir() . '/persons.tsv');
     // One event per professional (2,000) and per person (100,000).
@@ -225,8 +226,9 @@ function testWorkloadBatch(): void
 
 function testPolicyError(): void
 {
-    $e = expectError(static fn() => Policy::load("format_version: 1\nid: \"broken\"\ncolour: \"blue\"\n",
-        'broken.textproto'), Native::SOCLE_E_PARSE, 'an unknown field');
+    $e = expectError(static fn() => Policy::load(
+        "format_version: 1\nid: \"broken\"\ncolour: \"blue\"\n", 'broken.textproto'),
+        Native::SOCLE_E_PARSE, 'an unknown field');
     if ($e !== null) {
         check($e->statusName() === 'PARSE', 'status name');
         $d = $e->diagnostics()[0] ?? null;

@@ -106,7 +106,8 @@ final class AccessEngine
 
     public function professionalName(int $id): string
     {
-        return Library::string(Library::ffi()->socle_access_engine_professional_name($this->handle, $id));
+        return Library::string(
+            Library::ffi()->socle_access_engine_professional_name($this->handle, $id));
     }
 
     /** What a decision's rule names ("habilitations[2]"). */

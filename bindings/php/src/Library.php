@@ -119,8 +119,8 @@ final class Library
         } else {
             $message = Library::string($ffi->socle_last_error_message());
         }
-        throw new SocleException($status, Library::string($ffi->socle_status_name($status)), $message,
-            $diagnostics);
+        throw new SocleException($status, self::string($ffi->socle_status_name($status)),
+            $message, $diagnostics);
     }
 
     /**
