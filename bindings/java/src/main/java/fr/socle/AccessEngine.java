@@ -1,0 +1,243 @@
+package fr.socle;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import fr.socle.jna.SocleLibrary;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The access decision engine over a Policy: a directory, then decisions. Ids are looked up once
+ * with find*() and passed as dense ints. Thread-safe; close it (try-with-resources) when done.
+ */
+public final class AccessEngine extends Handle {
+    public AccessEngine(Policy policy) {
+        super(create(policy), p -> Socle.lib().socle_access_engine_free(p));
+    }
+
+    private static Pointer create(Policy policy) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_create(policy.pointer(), out, error), error);
+        return out.getValue();
+    }
+
+    public long revision() {
+        return Socle.lib().socle_access_engine_revision(pointer());
+    }
+
+    /** Freezes the engine's clock (tests, demos); 0 returns to the real clock. */
+    public void setTime(long unixSeconds) {
+        Socle.lib().socle_access_engine_set_time(pointer(), unixSeconds);
+    }
+
+    /** Loads professionals and persons in the workload's TSV format; returns the revision. */
+    public long loadDirectoryTsv(String professionals, String persons) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_load_directory_tsv(pointer(), professionals,
+                Socle.size(Socle.utf8Length(professionals)), persons,
+                Socle.size(Socle.utf8Length(persons)), revision, error), error);
+        return revision[0];
+    }
+
+    /** The same, from two files. */
+    public long loadDirectoryTsvFiles(String professionalsPath, String personsPath) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_load_directory_tsv_files(pointer(),
+                professionalsPath, personsPath, revision, error), error);
+        return revision[0];
+    }
+
+    private interface Finder {
+        int find(Pointer engine, String id, SocleLibrary.SizeT len, int[] out,
+                PointerByReference error);
+    }
+
+    private int find(Finder finder, String id) {
+        int[] out = new int[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(finder.find(pointer(), id, Socle.size(Socle.utf8Length(id)), out, error),
+                error);
+        return out[0];
+    }
+
+    public int findProfessional(String id) {
+        return find(Socle.lib()::socle_access_engine_find_professional, id);
+    }
+
+    public int findPerson(String id) {
+        return find(Socle.lib()::socle_access_engine_find_person, id);
+    }
+
+    public int findTeam(String id) {
+        return find(Socle.lib()::socle_access_engine_find_team, id);
+    }
+
+    public int findCategory(String id) {
+        return find(Socle.lib()::socle_access_engine_find_category, id);
+    }
+
+    public int findPurpose(String id) {
+        return find(Socle.lib()::socle_access_engine_find_purpose, id);
+    }
+
+    public String personName(int id) {
+        return Socle.lib().socle_access_engine_person_name(pointer(), id);
+    }
+
+    public String professionalName(int id) {
+        return Socle.lib().socle_access_engine_professional_name(pointer(), id);
+    }
+
+    /** What a decision's rule names ("habilitations[2]"). */
+    public String ruleName(int rule) {
+        SocleLibrary.Buffer out = new SocleLibrary.Buffer();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_rule_name(pointer(), rule, out, error), error);
+        return new String(Socle.take(out), StandardCharsets.UTF_8);
+    }
+
+    /** A contiguous array of socle_access_request, and the item ids it points into. */
+    private static final class Requests {
+        final SocleLibrary.AccessRequest[] array;
+        final Socle.Strings items;
+
+        Requests(List<AccessRequest> requests) {
+            List<String> ids = new ArrayList<>(requests.size());
+            for (AccessRequest r : requests) {
+                ids.add(r.item());
+            }
+            items = Socle.Strings.of(ids);
+            array = (SocleLibrary.AccessRequest[]) new SocleLibrary.AccessRequest()
+                    .toArray(Math.max(1, requests.size()));
+            for (int i = 0; i < requests.size(); i++) {
+                AccessRequest r = requests.get(i);
+                SocleLibrary.AccessRequest c = array[i];
+                c.version = SocleLibrary.SOCLE_ACCESS_REQUEST_VERSION;
+                c.actor = r.actor();
+                c.action = r.action();
+                c.person = r.person();
+                c.category = r.category();
+                c.purpose = r.purpose();
+                c.entry_kind = r.entryKind();
+                c.author = r.author();
+                c.masked = r.masked() ? 1 : 0;
+                c.reserved = 0;
+                c.time_unix_seconds = r.timeUnixSeconds();
+                c.item = r.item() == null ? null : items.at(i);
+                c.item_len = Socle.size(r.item() == null ? 0 : items.lens[i]);
+                c.write();
+            }
+        }
+    }
+
+    public Decision decide(AccessRequest request) {
+        Requests c = new Requests(List.of(request));
+        SocleLibrary.Decision out = new SocleLibrary.Decision();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_decide(pointer(), c.array[0], out, error),
+                error);
+        return Decision.of(out);
+    }
+
+    /**
+     * Decides every request on one snapshot, in one call. An invalid request is denied with
+     * SOCLE_REASON_INVALID_REQUEST and the call then throws the first one's error.
+     */
+    public List<Decision> decideMany(List<AccessRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        Requests c = new Requests(requests);
+        SocleLibrary.Decision[] out = (SocleLibrary.Decision[]) new SocleLibrary.Decision()
+                .toArray(requests.size());
+        PointerByReference error = new PointerByReference();
+        int status = Socle.lib().socle_access_engine_decide_many(pointer(), c.array[0],
+                Socle.size(requests.size()), out[0], error);
+        Socle.check(status, error);
+        List<Decision> decisions = new ArrayList<>(out.length);
+        for (SocleLibrary.Decision d : out) {
+            d.read();
+            decisions.add(Decision.of(d));
+        }
+        return decisions;
+    }
+
+    public Explanation explain(AccessRequest request) {
+        SocleLibrary lib = Socle.lib();
+        Requests c = new Requests(List.of(request));
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(lib.socle_access_engine_explain(pointer(), c.array[0], out, error), error);
+        Pointer e = out.getValue();
+        try {
+            SocleLibrary.Decision decision = new SocleLibrary.Decision();
+            lib.socle_explanation_decision(e, decision);
+            decision.read();
+            long count = lib.socle_explanation_step_count(e).longValue();
+            List<Explanation.Step> steps = new ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                SocleLibrary.SizeT index = Socle.size(i);
+                steps.add(new Explanation.Step(
+                        Socle.orEmpty(lib.socle_explanation_step_check(e, index)),
+                        lib.socle_explanation_step_passed(e, index) == 1,
+                        lib.socle_explanation_step_decisive(e, index) == 1,
+                        Socle.orEmpty(lib.socle_explanation_step_rule(e, index)),
+                        Socle.orEmpty(lib.socle_explanation_step_detail(e, index))));
+            }
+            SocleLibrary.Buffer text = new SocleLibrary.Buffer();
+            PointerByReference textError = new PointerByReference();
+            Socle.check(lib.socle_explanation_to_text(e, text, textError), textError);
+            return new Explanation(Decision.of(decision), List.copyOf(steps),
+                    new String(Socle.take(text), StandardCharsets.UTF_8));
+        } finally {
+            lib.socle_explanation_free(e);
+        }
+    }
+
+    /** How each item of a file is shown (one request per item): SOCLE_VIEW_* per item. */
+    public int[] filterView(List<AccessRequest> items) {
+        if (items.isEmpty()) {
+            return new int[0];
+        }
+        Requests c = new Requests(items);
+        int[] out = new int[items.size()];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_filter_view(pointer(), c.array[0],
+                Socle.size(items.size()), out, error), error);
+        return out;
+    }
+
+    /** The persons (dense ids, sorted) `actor` may access for (action, category, purpose). */
+    public int[] listPersons(int actor, int category, int purpose, int action,
+            long timeUnixSeconds) {
+        Memory count = new Memory(Native.SIZE_T_SIZE);
+        int capacity = 1024;
+        while (true) {
+            int[] out = new int[capacity];
+            PointerByReference error = new PointerByReference();
+            int status = Socle.lib().socle_access_engine_list_persons(pointer(), actor, category,
+                    purpose, action, timeUnixSeconds, out, Socle.size(capacity), count, error);
+            long needed = Socle.readSize(count);
+            if (status == SocleLibrary.SOCLE_E_OUT_OF_RANGE && needed > capacity) {
+                if (error.getValue() != null) {
+                    Socle.lib().socle_error_free(error.getValue());
+                }
+                capacity = Math.toIntExact(needed);
+                continue;
+            }
+            Socle.check(status, error);
+            return java.util.Arrays.copyOf(out, Math.toIntExact(needed));
+        }
+    }
+
+    public int[] listPersons(int actor, int category, int purpose) {
+        return listPersons(actor, category, purpose, SocleLibrary.SOCLE_ACTION_READ, 0);
+    }
+
+}

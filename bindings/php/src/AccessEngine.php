@@ -1,0 +1,299 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Socle;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * The access decision engine over a Policy: a directory, then decisions. Ids are looked up once
+ * with find*() and passed as dense integers. Freed when the object is destroyed.
+ */
+final class AccessEngine
+{
+    private CData $handle;
+
+    public function __construct(Policy $policy)
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_access_engine*');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_create($policy->handle(), FFI::addr($out),
+            FFI::addr($error)), $error);
+        $this->handle = $out;
+    }
+
+    public function __destruct()
+    {
+        Library::ffi()->socle_access_engine_free($this->handle);
+    }
+
+    public function revision(): int
+    {
+        return Library::ffi()->socle_access_engine_revision($this->handle);
+    }
+
+    /** Freezes the engine's clock (tests, demos); 0 returns to the real clock. */
+    public function setTime(int $unixSeconds): void
+    {
+        Library::ffi()->socle_access_engine_set_time($this->handle, $unixSeconds);
+    }
+
+    /** Loads professionals and persons in the workload's TSV format; returns the revision. */
+    public function loadDirectoryTsv(string $professionals, string $persons): int
+    {
+        $ffi = Library::ffi();
+        $revision = $ffi->new('uint64_t');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_load_directory_tsv($this->handle, $professionals,
+            strlen($professionals), $persons, strlen($persons), FFI::addr($revision),
+            FFI::addr($error)), $error);
+        return $revision->cdata;
+    }
+
+    /** The same from two files. */
+    public function loadDirectoryTsvFiles(string $professionalsPath, string $personsPath): int
+    {
+        $ffi = Library::ffi();
+        $revision = $ffi->new('uint64_t');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_load_directory_tsv_files($this->handle,
+            $professionalsPath, $personsPath, FFI::addr($revision), FFI::addr($error)), $error);
+        return $revision->cdata;
+    }
+
+    public function findProfessional(string $id): int
+    {
+        return $this->find('socle_access_engine_find_professional', $id);
+    }
+
+    public function findPerson(string $id): int
+    {
+        return $this->find('socle_access_engine_find_person', $id);
+    }
+
+    public function findTeam(string $id): int
+    {
+        return $this->find('socle_access_engine_find_team', $id);
+    }
+
+    public function findCategory(string $id): int
+    {
+        return $this->find('socle_access_engine_find_category', $id);
+    }
+
+    public function findPurpose(string $id): int
+    {
+        return $this->find('socle_access_engine_find_purpose', $id);
+    }
+
+    private function find(string $function, string $id): int
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('uint32_t');
+        $error = Library::newError();
+        Library::check($ffi->$function($this->handle, $id, strlen($id), FFI::addr($out),
+            FFI::addr($error)), $error);
+        return $out->cdata;
+    }
+
+    public function personName(int $id): string
+    {
+        return Library::string(Library::ffi()->socle_access_engine_person_name($this->handle, $id));
+    }
+
+    public function professionalName(int $id): string
+    {
+        return Library::string(
+            Library::ffi()->socle_access_engine_professional_name($this->handle, $id));
+    }
+
+    /** What a decision's rule names ("habilitations[2]"). */
+    public function ruleName(int $rule): string
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_buffer');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_rule_name($this->handle, $rule, FFI::addr($out),
+            FFI::addr($error)), $error);
+        return Library::take($out);
+    }
+
+    public function decide(AccessRequest $request): Decision
+    {
+        $ffi = Library::ffi();
+        [$c, $keep] = $this->requests([$request]);
+        $out = $ffi->new('socle_decision');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_decide($this->handle, FFI::addr($c[0]),
+            FFI::addr($out), FFI::addr($error)), $error);
+        return Decision::fromC($out);
+    }
+
+    /**
+     * Decides every request on one snapshot, in one call. An invalid request is denied with
+     * SOCLE_REASON_INVALID_REQUEST; with $strict (the default) the call then throws the first
+     * one's error.
+     *
+     * @param list<AccessRequest> $requests
+     * @return list<Decision>
+     */
+    public function decideMany(array $requests, bool $strict = true): array
+    {
+        $n = count($requests);
+        if ($n === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        [$c, $keep] = $this->requests($requests);
+        $out = $ffi->new("socle_decision[{$n}]");
+        $error = Library::newError();
+        $status = $ffi->socle_access_engine_decide_many($this->handle, FFI::addr($c[0]), $n,
+            FFI::addr($out[0]), FFI::addr($error));
+        if ($strict) {
+            Library::check($status, $error);
+        } elseif (!FFI::isNull($error)) {
+            $ffi->socle_error_free($error);
+        }
+        $decisions = [];
+        for ($i = 0; $i < $n; $i++) {
+            $decisions[] = Decision::fromC($out[$i]);
+        }
+        return $decisions;
+    }
+
+    public function explain(AccessRequest $request): Explanation
+    {
+        $ffi = Library::ffi();
+        [$c, $keep] = $this->requests([$request]);
+        $out = $ffi->new('socle_explanation*');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_explain($this->handle, FFI::addr($c[0]),
+            FFI::addr($out), FFI::addr($error)), $error);
+        try {
+            $decision = $ffi->new('socle_decision');
+            $ffi->socle_explanation_decision($out, FFI::addr($decision));
+            $steps = [];
+            $count = $ffi->socle_explanation_step_count($out);
+            for ($i = 0; $i < $count; $i++) {
+                $steps[] = new ExplanationStep(
+                    Library::string($ffi->socle_explanation_step_check($out, $i)),
+                    $ffi->socle_explanation_step_passed($out, $i) === 1,
+                    $ffi->socle_explanation_step_decisive($out, $i) === 1,
+                    Library::string($ffi->socle_explanation_step_rule($out, $i)),
+                    Library::string($ffi->socle_explanation_step_detail($out, $i))
+                );
+            }
+            $text = $ffi->new('socle_buffer');
+            $error = Library::newError();
+            Library::check($ffi->socle_explanation_to_text($out, FFI::addr($text),
+                FFI::addr($error)), $error);
+            return new Explanation(Decision::fromC($decision), $steps, Library::take($text));
+        } finally {
+            $ffi->socle_explanation_free($out);
+        }
+    }
+
+    /**
+     * How each item of a file is shown (one request per item): Native::SOCLE_VIEW_* per item.
+     *
+     * @param list<AccessRequest> $items
+     * @return list<int>
+     */
+    public function filterView(array $items): array
+    {
+        $n = count($items);
+        if ($n === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        [$c, $keep] = $this->requests($items);
+        $out = $ffi->new("int32_t[{$n}]");
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_filter_view($this->handle, FFI::addr($c[0]), $n,
+            FFI::addr($out[0]), FFI::addr($error)), $error);
+        $views = [];
+        for ($i = 0; $i < $n; $i++) {
+            $views[] = $out[$i];
+        }
+        return $views;
+    }
+
+    /**
+     * The persons (dense ids, sorted) $actor may access for (action, category, purpose).
+     *
+     * @return list<int>
+     */
+    public function listPersons(int $actor, int $category, int $purpose,
+                                int $action = Native::SOCLE_ACTION_READ,
+                                int $timeUnixSeconds = 0): array
+    {
+        $ffi = Library::ffi();
+        $count = $ffi->new('size_t');
+        $capacity = 1024;
+        while (true) {
+            $out = $ffi->new("uint32_t[{$capacity}]");
+            $error = Library::newError();
+            $status = $ffi->socle_access_engine_list_persons($this->handle, $actor, $category,
+                $purpose, $action, $timeUnixSeconds, FFI::addr($out[0]), $capacity,
+                FFI::addr($count), FFI::addr($error));
+            if ($status === Native::SOCLE_E_OUT_OF_RANGE && $count->cdata > $capacity) {
+                if (!FFI::isNull($error)) {
+                    $ffi->socle_error_free($error);
+                }
+                $capacity = $count->cdata;
+                continue;
+            }
+            Library::check($status, $error);
+            $persons = [];
+            for ($i = 0; $i < $count->cdata; $i++) {
+                $persons[] = $out[$i];
+            }
+            return $persons;
+        }
+    }
+
+    /**
+     * An array of socle_access_request, and what must stay alive while C reads it.
+     *
+     * @param list<AccessRequest> $requests
+     * @return array{0: CData, 1: mixed}
+     */
+    private function requests(array $requests): array
+    {
+        $ffi = Library::ffi();
+        $n = count($requests);
+        $c = $ffi->new("socle_access_request[{$n}]");
+        $items = [];
+        foreach ($requests as $r) {
+            $items[] = $r->item ?? '';
+        }
+        [, , $block] = Library::strings($items);
+        $offset = 0;
+        foreach (array_values($requests) as $i => $r) {
+            $q = $c[$i];
+            $q->version = Native::SOCLE_ACCESS_REQUEST_VERSION;
+            $q->actor = $r->actor;
+            $q->action = $r->action;
+            $q->person = $r->person;
+            $q->category = $r->category;
+            $q->purpose = $r->purpose;
+            $q->entry_kind = $r->entryKind;
+            $q->author = $r->author;
+            $q->masked = $r->masked ? 1 : 0;
+            $q->reserved = 0;
+            $q->time_unix_seconds = $r->timeUnixSeconds;
+            if ($r->item !== null) {
+                $q->item = FFI::addr($block[$offset]);
+                $q->item_len = strlen($r->item);
+                $offset += strlen($r->item);
+            } else {
+                $q->item = null;
+                $q->item_len = 0;
+            }
+        }
+        return [$c, $block];
+    }
+}

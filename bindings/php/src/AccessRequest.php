@@ -1,0 +1,26 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Socle;
+
+/**
+ * One access question, in dense ids (AccessEngine::find*). The defaults are those of
+ * socle_access_request_init(): read, a fact, no author, not masked, no item, now.
+ */
+final class AccessRequest
+{
+    public function __construct(
+        public int $actor,
+        public int $person,
+        public int $category,
+        public int $purpose,
+        public int $action = Native::SOCLE_ACTION_READ,
+        public int $entryKind = Native::SOCLE_ENTRY_FACT,
+        public int $author = Native::SOCLE_NO_ID,
+        public bool $masked = false,
+        public ?string $item = null,
+        public int $timeUnixSeconds = 0
+    ) {
+    }
+}

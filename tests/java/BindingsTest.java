@@ -1,0 +1,443 @@
+package fr.socle.test;
+
+import fr.socle.AccessEngine;
+import fr.socle.AccessRequest;
+import fr.socle.Decision;
+import fr.socle.Diagnostic;
+import fr.socle.Explanation;
+import fr.socle.KeyProvider;
+import fr.socle.Policy;
+import fr.socle.PseudonymContext;
+import fr.socle.Pseudonymizer;
+import fr.socle.Redactor;
+import fr.socle.SocleException;
+import fr.socle.Vault;
+import fr.socle.jna.SocleLibrary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java binding's tests (label `java`), run by CTest (tests/java/CMakeLists.txt) as
+ * {@code java -Djna.library.path=<build> fr.socle.test.BindingsTest <case>} with
+ * SOCLE_SOURCE_DIR, SOCLE_ACCESS_WORKLOAD_DIR and SOCLE_TEST_TMP set. Exit code 0 only when every
+ * check of the case passed.
+ */
+public final class BindingsTest {
+    private static final String PURPOSE = "accompagnement";
+    private static final List<String> REQUEST_FILES =
+            List.of("requests_allowed.tsv", "requests_denied.tsv", "requests_mixed.tsv");
+    private static final Map<String, Integer> EXPECTED_REASONS = Map.of(
+            "allow", SocleLibrary.SOCLE_REASON_ALLOWED,
+            "allow_own_masked", SocleLibrary.SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED,
+            "deny_not_in_team", SocleLibrary.SOCLE_REASON_NOT_ASSIGNED,
+            "deny_role_category", SocleLibrary.SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
+            "deny_masked", SocleLibrary.SOCLE_REASON_MASKED);
+
+    private static int failures = 0;
+    private static final Path SOURCE = Path.of(env("SOCLE_SOURCE_DIR", "."));
+    private static final Path WORKLOAD = Path.of(env("SOCLE_ACCESS_WORKLOAD_DIR",
+            SOURCE.resolve("tests/access/workload").toString()));
+
+    private BindingsTest() {}
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            failures++;
+            System.err.println("FAILED: " + what);
+        }
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    /** Runs `call`, which must throw a SocleException with `status`; returns it (or null). */
+    private static SocleException expectError(Call call, int status, String what) {
+        try {
+            call.run();
+        } catch (SocleException e) {
+            check(e.status() == status, what + ": status " + e.status() + " (" + e.statusName()
+                    + "), expected " + status);
+            return e;
+        } catch (Exception e) {
+            check(false, what + ": " + e);
+            return null;
+        }
+        check(false, what + ": no exception");
+        return null;
+    }
+
+    record Row(String professional, String action, String record, String person,
+            String category, boolean masked, String author, String decision, String reason) {}
+
+    private static List<Row> readRows(String name) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(WORKLOAD.resolve(name), StandardCharsets.UTF_8)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            rows.add(new Row(f[0], f[1], f[2], f[3], f[4], f[5].equals("1"), f[6], f[7], f[8]));
+        }
+        check(rows.size() == 20000, name + ": " + rows.size() + " rows");
+        return rows;
+    }
+
+    private static AccessEngine workloadEngine(Policy policy) {
+        AccessEngine engine = new AccessEngine(policy);
+        long revision = engine.loadDirectoryTsvFiles(WORKLOAD.resolve("professionals.tsv").toString(),
+                WORKLOAD.resolve("persons.tsv").toString());
+        // One event per professional (2,000) and per person (100,000).
+        check(revision == 102000 && engine.revision() == 102000, "revision " + revision);
+        return engine;
+    }
+
+    private static List<AccessRequest> requestsOf(AccessEngine engine, List<Row> rows) {
+        int purpose = engine.findPurpose(PURPOSE);
+        Map<String, Integer> categories = new HashMap<>();
+        List<AccessRequest> requests = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            int category = categories.computeIfAbsent(r.category(), engine::findCategory);
+            requests.add(AccessRequest.of(engine.findProfessional(r.professional()),
+                            engine.findPerson(r.person()), category, purpose)
+                    .withAction(r.action().equals("write") ? SocleLibrary.SOCLE_ACTION_WRITE
+                            : SocleLibrary.SOCLE_ACTION_READ)
+                    .withAuthor(engine.findProfessional(r.author()))
+                    .withMasked(r.masked())
+                    .withItem(r.record()));
+        }
+        return requests;
+    }
+
+    /** Decisions that differ from the file's expectations (effect or reason). */
+    private static int mismatches(String name, List<Row> rows, List<Decision> decisions,
+            boolean quiet) {
+        if (decisions.size() != rows.size()) {
+            System.err.println(name + ": " + decisions.size() + " decisions for " + rows.size()
+                    + " requests");
+            return Math.max(1, rows.size());
+        }
+        int wrong = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Decision d = decisions.get(i);
+            if (d.allowed() != r.decision().equals("allow")
+                    || d.reason() != EXPECTED_REASONS.get(r.reason())
+                    || (d.obligations() & SocleLibrary.SOCLE_OBLIGATION_LOG) == 0) {
+                if (++wrong <= 5 && !quiet) {
+                    System.err.println(name + " line " + (i + 1) + ": expected " + r.reason()
+                            + ", got " + d.reasonName());
+                }
+            }
+        }
+        return wrong;
+    }
+
+    static void workloadOneCall() throws IOException {
+        try (Policy policy = Policy.loadFile(
+                     SOURCE.resolve("tests/access/workload_policy.textproto").toString());
+             AccessEngine engine = workloadEngine(policy)) {
+            for (String name : REQUEST_FILES) {
+                List<Row> rows = readRows(name);
+                List<Decision> decisions = new ArrayList<>();
+                for (AccessRequest request : requestsOf(engine, rows)) {
+                    decisions.add(engine.decide(request));
+                }
+                int wrong = mismatches(name, rows, decisions, false);
+                check(wrong == 0, name + ", one call per request: " + wrong + " mismatches");
+                check(decisions.get(0).revision() == 102000, "decisions carry the revision");
+            }
+            // The comparison itself can fail: the same decisions against flipped expectations.
+            List<Row> rows = readRows("requests_mixed.tsv").subList(0, 10);
+            List<Decision> decisions = engine.decideMany(requestsOf(engine, rows));
+            List<Row> flipped = new ArrayList<>();
+            for (Row r : rows) {
+                flipped.add(new Row(r.professional(), r.action(), r.record(), r.person(),
+                        r.category(), r.masked(), r.author(),
+                        r.decision().equals("allow") ? "deny" : "allow", r.reason()));
+            }
+            check(mismatches("flipped", flipped, decisions, true) == 10,
+                    "the mismatch count sees a wrong decision");
+        }
+    }
+
+    static void workloadBatch() throws IOException {
+        try (Policy policy = Policy.loadFile(
+                     SOURCE.resolve("tests/access/workload_policy.textproto").toString());
+             AccessEngine engine = workloadEngine(policy)) {
+            for (String name : REQUEST_FILES) {
+                List<Row> rows = readRows(name);
+                int wrong = mismatches(name, rows, engine.decideMany(requestsOf(engine, rows)),
+                        false);
+                check(wrong == 0, name + ", one batch call: " + wrong + " mismatches");
+            }
+
+            // requests_denied.tsv line 1: p872 shares no team with x50757.
+            AccessRequest request = AccessRequest.of(engine.findProfessional("p872"),
+                            engine.findPerson("x50757"), engine.findCategory("administrative"),
+                            engine.findPurpose(PURPOSE))
+                    .withAuthor(engine.findProfessional("p953")).withItem("r20001");
+            Explanation e = engine.explain(request);
+            check(!e.decision().allowed()
+                            && e.decision().reason() == SocleLibrary.SOCLE_REASON_NOT_ASSIGNED,
+                    "explain: the decision");
+            check(e.decision().equals(engine.decide(request)), "explain gives what decide gives");
+            check(e.decisiveStep().map(s -> s.check().equals("need_to_know") && !s.passed())
+                    .orElse(false), "explain: need_to_know is the decisive step");
+            check(e.steps().stream().filter(Explanation.Step::decisive).count() == 1,
+                    "explain: exactly one decisive step");
+            check(e.text().contains("not_assigned"), "explain: the text names the reason");
+            check(!engine.ruleName(e.decision().rule()).isEmpty(), "ruleName");
+
+            AccessRequest visible = AccessRequest.of(engine.findProfessional("p23"),
+                    engine.findPerson("x70058"), engine.findCategory("health"),
+                    engine.findPurpose(PURPOSE));
+            check(Arrays.equals(engine.filterView(List.of(visible, request)),
+                    new int[] {SocleLibrary.SOCLE_VIEW_VISIBLE, SocleLibrary.SOCLE_VIEW_ABSENT}),
+                    "filterView");
+
+            // list_persons is what deciding every person gives.
+            int actor = engine.findProfessional("p23");
+            int category = engine.findCategory("administrative");
+            int purpose = engine.findPurpose(PURPOSE);
+            int[] listed = engine.listPersons(actor, category, purpose);
+            List<AccessRequest> everyone = new ArrayList<>();
+            for (int person = 0; person < 100000; person++) {
+                everyone.add(AccessRequest.of(actor, person, category, purpose));
+            }
+            List<Decision> all = engine.decideMany(everyone);
+            int[] allowed = new int[all.size()];
+            int n = 0;
+            for (int person = 0; person < all.size(); person++) {
+                if (all.get(person).allowed()) {
+                    allowed[n++] = person;
+                }
+            }
+            check(listed.length > 1024 && Arrays.equals(listed, Arrays.copyOf(allowed, n)),
+                    "listPersons equals deciding everyone (" + listed.length + " persons)");
+            expectError(() -> engine.findPerson("nobody"), SocleLibrary.SOCLE_E_NOT_FOUND,
+                    "an unknown person");
+        }
+    }
+
+    static void policyError() {
+        SocleException e = expectError(() -> Policy.load(
+                        "format_version: 1\nid: \"broken\"\ncolour: \"blue\"\n", "broken.textproto"),
+                SocleLibrary.SOCLE_E_PARSE, "an unknown field");
+        if (e != null) {
+            check(e.statusName().equals("PARSE"), "status name");
+            check(!e.diagnostics().isEmpty() && e.diagnostics().get(0).line() == 3
+                    && e.diagnostics().get(0).message().contains("colour"),
+                    "the parse error is on line 3");
+            check(e.getMessage().contains("broken.textproto"), "the message names the source");
+        }
+        e = expectError(() -> Policy.load("format_version: 1\nid: \"broken\"\n"
+                        + "revision: \"test\"\nstatistics {\n  small_cell_threshold: 2\n}\n",
+                        "broken.textproto"),
+                SocleLibrary.SOCLE_E_POLICY_INVALID, "a semantic error");
+        if (e != null) {
+            List<Diagnostic> threshold = e.diagnostics().stream()
+                    .filter(d -> d.code().equals("statistics.threshold_too_low")).toList();
+            check(e.diagnostics().size() > 1, "every problem is reported");
+            check(threshold.size() == 1 && threshold.get(0).line() == 5
+                    && threshold.get(0).column() == 3
+                    && threshold.get(0).path().equals("statistics.small_cell_threshold")
+                    && threshold.get(0).isError(), "the threshold diagnostic is at 5:3");
+            check(e.getMessage().contains("5:3: error: "), "the message holds 5:3");
+        }
+        try (Policy policy = Policy.loadFile(
+                SOURCE.resolve("examples/policies/ccas.textproto").toString())) {
+            check(!policy.id().isEmpty() && policy.digestHex().length() == 64,
+                    "a valid policy loads");
+        }
+    }
+
+    static void vault() throws IOException {
+        Path dir = Files.createTempDirectory(Path.of(env("SOCLE_TEST_TMP",
+                System.getProperty("java.io.tmpdir"))), "java-vault-");
+        String key = dir.resolve("master.key").toString();
+        String db = dir.resolve("vault.db").toString();
+        byte[] passphrase = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+        byte[] note = "Entretien du 3 mars : situation stable.\0\u00ff"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] sealed;
+        // The weakest Argon2id cost socle accepts (libsodium's INTERACTIVE set): a fast test.
+        try (KeyProvider provider = KeyProvider.createKeyFile(key, passphrase, 2, 64L << 20);
+             Vault vault = Vault.open(provider, db, "ccas-1")) {
+            check(!provider.keyId().isEmpty(), "the key file has an id");
+            expectError(() -> KeyProvider.createKeyFile(key, passphrase, 2, 64L << 20),
+                    SocleLibrary.SOCLE_E_ALREADY_EXISTS, "a second key file at the same path");
+            expectError(() -> KeyProvider.openKeyFile(key,
+                            "wrong passphrase".getBytes(StandardCharsets.UTF_8)),
+                    SocleLibrary.SOCLE_E_VERIFICATION_FAILED, "a wrong passphrase");
+            sealed = vault.sealRecord("x1", "note-7", note, 1);
+            check(sealed.length == note.length + SocleLibrary.SOCLE_VAULT_SEAL_OVERHEAD,
+                    "sealed size");
+            check(Arrays.equals(vault.openRecord("x1", "note-7", sealed), note), "the round trip");
+            byte[] tampered = sealed.clone();
+            tampered[tampered.length - 1] ^= 1;
+            expectError(() -> vault.openRecord("x1", "note-7", tampered),
+                    SocleLibrary.SOCLE_E_VERIFICATION_FAILED, "altered bytes");
+            expectError(() -> vault.openRecord("x1", "note-8", sealed),
+                    SocleLibrary.SOCLE_E_VERIFICATION_FAILED, "another record");
+        }
+        // Reopened from the key file, the same vault opens the record; then shredding.
+        try (KeyProvider provider = KeyProvider.openKeyFile(key, passphrase);
+             Vault vault = Vault.open(provider, db, "ccas-1")) {
+            check(Arrays.equals(vault.openRecord("x1", "note-7", sealed), note),
+                    "after reopening");
+            vault.shredPerson("x1");
+            expectError(() -> vault.openRecord("x1", "note-7", sealed),
+                    SocleLibrary.SOCLE_E_NOT_FOUND, "a shredded person");
+        }
+        // A closed handle refuses to be used (no use after free).
+        Vault closed;
+        try (KeyProvider provider = KeyProvider.openKeyFile(key, passphrase)) {
+            closed = Vault.open(provider, db, "ccas-1");
+        }
+        closed.close();
+        closed.close();  // idempotent
+        try {
+            closed.shredPerson("x2");
+            check(false, "a closed vault must refuse calls");
+        } catch (IllegalStateException expected) {
+            // as documented
+        }
+
+        // Pseudonyms from in-memory secrets, in the PERSON domain of the example policy.
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) 0x42);
+        try (Policy policy = Policy.loadFile(
+                     SOURCE.resolve("examples/policies/ccas.textproto").toString());
+             Pseudonymizer p = Pseudonymizer.fromSecrets(policy, Map.of(1, secret));
+             PseudonymContext context = p.context("recherche_non_recours")) {
+            check(p.currentVersion() == 1, "current version");
+            String one = context.compute("x1");
+            check(one.length() == SocleLibrary.SOCLE_PSEUDONYM_TEXT_LEN && one.startsWith("P0001"),
+                    "pseudonym text form: " + one);
+            check(context.compute("x1").equals(one) && !context.compute("x2").equals(one),
+                    "a PERSON domain is stable per person");
+            check(context.compute("x1".getBytes(StandardCharsets.UTF_8), true).length
+                    == SocleLibrary.SOCLE_PSEUDONYM_BYTES, "binary form");
+            check(context.computeMany(List.of("x1", "x2"))
+                    .equals(List.of(one, context.compute("x2"))), "batch");
+            expectError(() -> p.context("no_such_domain"), SocleLibrary.SOCLE_E_NOT_FOUND,
+                    "an unknown domain");
+            expectError(() -> Pseudonymizer.fromSecrets(policy,
+                            Map.of(1, "short".getBytes(StandardCharsets.UTF_8))),
+                    SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "a too short secret");
+        }
+    }
+
+    static void redaction() {
+        try (Redactor redactor = Redactor.create(List.of(
+                new Redactor.Identity(SocleLibrary.SOCLE_IDENTITY_NAME, 1, "Martin"),
+                new Redactor.Identity(SocleLibrary.SOCLE_IDENTITY_FIRST_NAME, 1, "Rose")))) {
+            Redactor.Redaction r = redactor.redact(
+                    "Mme ROSE martin (tél. 06.12.34.56.78) écrit depuis rose.m@example.fr.");
+            check(r.text().equals("Mme [PERSONNE-1] (tél. [TÉLÉPHONE]) écrit depuis [EMAIL]."),
+                    "redacted: " + r.text());
+            check(r.counts().get("PERSONNE") == 1 && r.counts().get("TÉLÉPHONE") == 1
+                    && r.counts().get("EMAIL") == 1 && r.counts().get("NIR") == 0,
+                    "counts per type: " + r.counts());
+        }
+        try (Redactor fromText = Redactor.fromText(
+                "name Martin\nfirst_name Rose\nperson\nfirst_name Lucas\nname Martin\n")) {
+            check(fromText.redact("Rose Martin et son fils Lucas Martin").text()
+                    .equals("[PERSONNE-1] et son fils [PERSONNE-2]"), "the --known text format");
+        }
+        SocleException e = expectError(() -> Redactor.fromText("name Martin\nnot_a_kind x\n"),
+                SocleLibrary.SOCLE_E_PARSE, "a bad known-identities text");
+        check(e == null || e.getMessage().contains("2"), "the parse error names the line");
+    }
+
+    /** JNA binds lazily: check now that the library exports every function of the interface. */
+    static void symbols() {
+        com.sun.jna.NativeLibrary library = com.sun.jna.NativeLibrary.getInstance("socle");
+        int count = 0;
+        for (java.lang.reflect.Method m : SocleLibrary.class.getDeclaredMethods()) {
+            try {
+                library.getFunction(m.getName());
+                count++;
+            } catch (UnsatisfiedLinkError e) {
+                check(false, m.getName() + " is not exported by " + library.getFile());
+            }
+        }
+        check(count > 100, count + " functions");
+        check(fr.socle.Socle.version().equals(SocleLibrary.SOCLE_VERSION_MAJOR + "."
+                + SocleLibrary.SOCLE_VERSION_MINOR + "." + SocleLibrary.SOCLE_VERSION_PATCH),
+                "the version of the loaded library: " + fr.socle.Socle.version());
+    }
+
+    /** Every Structure has the size the C compiler gives its struct (SOCLE_STRUCT_SIZES). */
+    static void layout() throws ReflectiveOperationException {
+        Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+        for (String pair : env("SOCLE_STRUCT_SIZES", "").split(",")) {
+            if (!pair.isEmpty()) {
+                String[] kv = pair.split("=");
+                sizes.put(kv[0], Integer.parseInt(kv[1]));
+            }
+        }
+        check(sizes.size() >= 6, "struct sizes from CMake: " + sizes);
+        int structures = 0;
+        for (Class<?> c : SocleLibrary.class.getDeclaredClasses()) {
+            if (com.sun.jna.Structure.class.isAssignableFrom(c)) {
+                structures++;
+            }
+        }
+        check(structures == sizes.size(), structures + " Structure classes for " + sizes.size()
+                + " structs in socle.h");
+        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+            // socle_access_request -> AccessRequest, as bindings/generate.py names them.
+            StringBuilder name = new StringBuilder();
+            for (String part : e.getKey().replaceFirst("^socle_", "").split("_")) {
+                name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+            Class<?> c = Class.forName(SocleLibrary.class.getName() + "$" + name);
+            int size = ((com.sun.jna.Structure) c.getDeclaredConstructor().newInstance()).size();
+            check(size == e.getValue(), "sizeof(" + e.getKey() + "): " + size + " in Java, "
+                    + e.getValue() + " in C");
+        }
+    }
+
+    public static void main(String[] args) {
+        Map<String, Call> cases = Map.of(
+                "layout", BindingsTest::layout,
+                "symbols", BindingsTest::symbols,
+                "workload_one_call", BindingsTest::workloadOneCall,
+                "workload_batch", BindingsTest::workloadBatch,
+                "policy_error", BindingsTest::policyError,
+                "vault", BindingsTest::vault,
+                "redaction", BindingsTest::redaction);
+        String name = args.length == 1 ? args[0] : "";
+        Call call = cases.get(name);
+        if (call == null) {
+            System.err.println("usage: BindingsTest " + String.join("|", cases.keySet()));
+            System.exit(2);
+        }
+        try {
+            call.run();
+        } catch (Throwable t) {
+            failures++;
+            System.err.println("FAILED: " + t);
+            t.printStackTrace();
+        }
+        if (failures > 0) {
+            System.err.println(name + ": " + failures + " check(s) failed");
+            System.exit(1);
+        }
+        System.out.println(name + ": ok");
+    }
+}

@@ -1,0 +1,385 @@
+<?php
+
+// The PHP binding's tests (label `php`), run by CTest (tests/php/CMakeLists.txt) as
+//   php bindings_test.php <case>
+// with SOCLE_LIBRARY (the libsocle of the build), SOCLE_ACCESS_WORKLOAD_DIR, SOCLE_SOURCE_DIR and
+// SOCLE_TEST_TMP set. Exit code 0 only when every check of the case passed.
+
+declare(strict_types=1);
+
+$source = getenv('SOCLE_SOURCE_DIR') ?: dirname(__DIR__, 2);
+require $source . '/bindings/php/autoload.php';
+
+use Socle\AccessEngine;
+use Socle\AccessRequest;
+use Socle\KeyProvider;
+use Socle\Native;
+use Socle\Policy;
+use Socle\Pseudonymizer;
+use Socle\Redactor;
+use Socle\SocleException;
+use Socle\Vault;
+
+$failures = 0;
+
+function check(bool $condition, string $what): void
+{
+    global $failures;
+    if (!$condition) {
+        $failures++;
+        fwrite(STDERR, "FAILED: {$what}\n");
+    }
+}
+
+/** Runs $f, which must throw a SocleException; returns it (null, and a failure, if not). */
+function expectError(callable $f, int $status, string $what): ?SocleException
+{
+    try {
+        $f();
+    } catch (SocleException $e) {
+        check($e->status() === $status && $e->getCode() === $status,
+            "{$what}: status {$e->status()} ({$e->statusName()}), expected {$status}");
+        return $e;
+    }
+    check(false, "{$what}: no exception");
+    return null;
+}
+
+const PURPOSE = 'accompagnement';
+const REQUEST_FILES = ['requests_allowed.tsv', 'requests_denied.tsv', 'requests_mixed.tsv'];
+const EXPECTED_REASONS = [
+    'allow' => Native::SOCLE_REASON_ALLOWED,
+    'allow_own_masked' => Native::SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED,
+    'deny_not_in_team' => Native::SOCLE_REASON_NOT_ASSIGNED,
+    'deny_role_category' => Native::SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
+    'deny_masked' => Native::SOCLE_REASON_MASKED,
+];
+
+function workloadDir(): string
+{
+    global $source;
+    return getenv('SOCLE_ACCESS_WORKLOAD_DIR') ?: $source . '/tests/access/workload';
+}
+
+function workloadEngine(): AccessEngine
+{
+    global $source;
+    $policy = Policy::loadFile($source . '/tests/access/workload_policy.textproto');
+    $engine = new AccessEngine($policy);
+    $revision = $engine->loadDirectoryTsvFiles(workloadDir() . '/professionals.tsv',
+        workloadDir() . '/persons.tsv');
+    // One event per professional (2,000) and per person (100,000).
+    check($revision === 102000 && $engine->revision() === 102000, "revision {$revision}");
+    return $engine;
+}
+
+/**
+ * The rows of a request file: [professional, action, record, person, category, masked, author,
+ * decision, reason].
+ *
+ * @return list<list<string>>
+ */
+function readRows(string $name): array
+{
+    $rows = [];
+    foreach (file(workloadDir() . '/' . $name, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES)
+             as $line) {
+        $rows[] = explode("\t", $line);
+    }
+    check(count($rows) === 20000, "{$name}: " . count($rows) . ' rows');
+    return $rows;
+}
+
+/** @return list<AccessRequest> */
+function requestsOf(AccessEngine $engine, array $rows): array
+{
+    $purpose = $engine->findPurpose(PURPOSE);
+    $categories = [];
+    $requests = [];
+    foreach ($rows as $r) {
+        $categories[$r[4]] ??= $engine->findCategory($r[4]);
+        $requests[] = new AccessRequest(
+            actor: $engine->findProfessional($r[0]),
+            person: $engine->findPerson($r[3]),
+            category: $categories[$r[4]],
+            purpose: $purpose,
+            action: $r[1] === 'write' ? Native::SOCLE_ACTION_WRITE : Native::SOCLE_ACTION_READ,
+            author: $engine->findProfessional($r[6]),
+            masked: $r[5] === '1',
+            item: $r[2]
+        );
+    }
+    return $requests;
+}
+
+/**
+ * The number of decisions that differ from the file's expectations (effect or reason), the
+ * first few described on stderr.
+ *
+ * @param list<\Socle\Decision> $decisions
+ */
+function mismatches(string $name, array $rows, array $decisions, bool $quiet = false): int
+{
+    $wrong = 0;
+    if (count($decisions) !== count($rows)) {
+        fwrite(STDERR, "{$name}: " . count($decisions) . ' decisions for ' . count($rows)
+            . " requests\n");
+        return max(1, count($rows));
+    }
+    foreach ($rows as $i => $r) {
+        $d = $decisions[$i];
+        if ($d->allowed() !== ($r[7] === 'allow') || $d->reason !== EXPECTED_REASONS[$r[8]]
+            || ($d->obligations & Native::SOCLE_OBLIGATION_LOG) === 0) {
+            if (++$wrong <= 5 && !$quiet) {
+                fwrite(STDERR, sprintf("%s line %d: expected %s, got %s\n", $name, $i + 1, $r[8],
+                    $d->reasonName()));
+            }
+        }
+    }
+    return $wrong;
+}
+
+function testWorkloadOneCallPerRequest(): void
+{
+    $engine = workloadEngine();
+    foreach (REQUEST_FILES as $name) {
+        $rows = readRows($name);
+        $decisions = [];
+        foreach (requestsOf($engine, $rows) as $request) {
+            $decisions[] = $engine->decide($request);
+        }
+        $wrong = mismatches($name, $rows, $decisions);
+        check($wrong === 0, "{$name}, one call per request: {$wrong} mismatches");
+        check($decisions[0]->revision === 102000, 'decisions carry the revision');
+    }
+    // The comparison itself can fail: the same decisions against flipped expectations.
+    $rows = readRows('requests_mixed.tsv');
+    $decisions = $engine->decideMany(requestsOf($engine, array_slice($rows, 0, 10)));
+    $flipped = array_map(static fn(array $r): array =>
+        array_replace($r, [7 => $r[7] === 'allow' ? 'deny' : 'allow']), array_slice($rows, 0, 10));
+    check(mismatches('flipped', $flipped, $decisions, true) === 10,
+        'the mismatch count sees a wrong decision');
+}
+
+function testWorkloadBatch(): void
+{
+    $engine = workloadEngine();
+    foreach (REQUEST_FILES as $name) {
+        $rows = readRows($name);
+        $decisions = $engine->decideMany(requestsOf($engine, $rows));
+        $wrong = mismatches($name, $rows, $decisions);
+        check($wrong === 0, "{$name}, one batch call: {$wrong} mismatches");
+    }
+
+    // requests_denied.tsv line 1: p872 shares no team with x50757.
+    $request = new AccessRequest(
+        actor: $engine->findProfessional('p872'),
+        person: $engine->findPerson('x50757'),
+        category: $engine->findCategory('administrative'),
+        purpose: $engine->findPurpose(PURPOSE),
+        author: $engine->findProfessional('p953'),
+        item: 'r20001'
+    );
+    $e = $engine->explain($request);
+    check(!$e->decision->allowed() && $e->decision->reason === Native::SOCLE_REASON_NOT_ASSIGNED,
+        'explain: the decision');
+    check($e->decision == $engine->decide($request), 'explain gives what decide gives');
+    $decisive = $e->decisiveStep();
+    check($decisive !== null && $decisive->check === 'need_to_know' && !$decisive->passed,
+        'explain: need_to_know is the decisive step');
+    check(count(array_filter($e->steps, static fn($s) => $s->decisive)) === 1,
+        'explain: exactly one decisive step');
+    check(str_contains($e->text, 'not_assigned'), 'explain: the text names the reason');
+    check($engine->ruleName($e->decision->rule) !== '', 'ruleName');
+
+    // filter_view: one visible item, one the actor may not see.
+    $visible = new AccessRequest(
+        actor: $engine->findProfessional('p23'),
+        person: $engine->findPerson('x70058'),
+        category: $engine->findCategory('health'),
+        purpose: $engine->findPurpose(PURPOSE)
+    );
+    check($engine->filterView([$visible, $request])
+        === [Native::SOCLE_VIEW_VISIBLE, Native::SOCLE_VIEW_ABSENT], 'filterView');
+
+    // list_persons is what deciding every person gives.
+    $actor = $engine->findProfessional('p23');
+    $category = $engine->findCategory('administrative');
+    $purpose = $engine->findPurpose(PURPOSE);
+    $listed = $engine->listPersons($actor, $category, $purpose);
+    $everyone = [];
+    for ($person = 0; $person < 100000; $person++) {
+        $everyone[] = new AccessRequest($actor, $person, $category, $purpose);
+    }
+    $allowed = [];
+    foreach ($engine->decideMany($everyone) as $person => $d) {
+        if ($d->allowed()) {
+            $allowed[] = $person;
+        }
+    }
+    check(count($listed) > 1024 && $listed === $allowed,
+        'listPersons equals deciding everyone (' . count($listed) . ' persons)');
+
+    expectError(static fn() => $engine->findPerson('nobody'), Native::SOCLE_E_NOT_FOUND,
+        'an unknown person');
+}
+
+function testPolicyError(): void
+{
+    $e = expectError(static fn() => Policy::load(
+        "format_version: 1\nid: \"broken\"\ncolour: \"blue\"\n", 'broken.textproto'),
+        Native::SOCLE_E_PARSE, 'an unknown field');
+    if ($e !== null) {
+        check($e->statusName() === 'PARSE', 'status name');
+        $d = $e->diagnostics()[0] ?? null;
+        check($d !== null && $d->line === 3 && $d->column >= 1 && str_contains($d->message, 'colour'),
+            'the parse error is on line 3');
+        check(str_contains($e->getMessage(), 'broken.textproto'), 'the message names the source');
+    }
+    $e = expectError(static fn() => Policy::load("format_version: 1\nid: \"broken\"\n"
+        . "revision: \"test\"\nstatistics {\n  small_cell_threshold: 2\n}\n", 'broken.textproto'),
+        Native::SOCLE_E_POLICY_INVALID, 'a semantic error');
+    if ($e !== null) {
+        $threshold = array_values(array_filter($e->diagnostics(),
+            static fn($d) => $d->code === 'statistics.threshold_too_low'));
+        check(count($e->diagnostics()) > 1, 'every problem is reported');
+        check(count($threshold) === 1 && $threshold[0]->line === 5 && $threshold[0]->column === 3
+            && $threshold[0]->path === 'statistics.small_cell_threshold'
+            && $threshold[0]->isError(), 'the threshold diagnostic is at 5:3');
+        check(str_contains((string) $e->getMessage(), '5:3: error: '), 'the message holds 5:3');
+    }
+    global $source;
+    $policy = Policy::loadFile($source . '/examples/policies/ccas.textproto');
+    check($policy->id() !== '' && strlen($policy->digestHex()) === 64, 'a valid policy loads');
+}
+
+function testVault(): void
+{
+    global $source;
+    $dir = (getenv('SOCLE_TEST_TMP') ?: sys_get_temp_dir()) . '/php-vault-' . getmypid();
+    @mkdir($dir, 0700, true);
+    foreach (['master.key', 'vault.db', 'vault.db-wal', 'vault.db-shm'] as $f) {
+        @unlink("{$dir}/{$f}");
+    }
+    $passphrase = 'correct horse battery staple';
+    // The weakest Argon2id cost socle accepts (libsodium's INTERACTIVE set), to keep the test fast.
+    $provider = KeyProvider::createKeyFile("{$dir}/master.key", $passphrase, 2, 64 << 20);
+    check($provider->keyId() !== '', 'the key file has an id');
+    expectError(static fn() => KeyProvider::createKeyFile("{$dir}/master.key", $passphrase, 2,
+        64 << 20), Native::SOCLE_E_ALREADY_EXISTS, 'a second key file at the same path');
+    expectError(static fn() => KeyProvider::openKeyFile("{$dir}/master.key", 'wrong passphrase'),
+        Native::SOCLE_E_VERIFICATION_FAILED, 'a wrong passphrase');
+    $vault = Vault::open($provider, "{$dir}/vault.db", 'ccas-1');
+    $provider = null; // the vault keeps its own reference
+
+    $note = "Entretien du 3 mars : situation stable.\x00\xff";
+    $sealed = $vault->sealRecord('x1', 'note-7', $note);
+    check(strlen($sealed) === strlen($note) + Native::SOCLE_VAULT_SEAL_OVERHEAD, 'sealed size');
+    check(!str_contains($sealed, 'Entretien'), 'the sealed bytes hide the text');
+    check($vault->openRecord('x1', 'note-7', $sealed) === $note, 'the round trip');
+    $tampered = $sealed;
+    $tampered[strlen($tampered) - 1] = chr(ord($tampered[strlen($tampered) - 1]) ^ 1);
+    expectError(static fn() => $vault->openRecord('x1', 'note-7', $tampered),
+        Native::SOCLE_E_VERIFICATION_FAILED, 'altered bytes');
+    expectError(static fn() => $vault->openRecord('x1', 'note-8', $sealed),
+        Native::SOCLE_E_VERIFICATION_FAILED, 'another record');
+
+    // Reopened from the key file, the same vault opens the record.
+    $vault = null;
+    $vault = Vault::open(KeyProvider::openKeyFile("{$dir}/master.key", $passphrase),
+        "{$dir}/vault.db", 'ccas-1');
+    check($vault->openRecord('x1', 'note-7', $sealed) === $note, 'after reopening');
+
+    $vault->shredPerson('x1');
+    expectError(static fn() => $vault->openRecord('x1', 'note-7', $sealed),
+        Native::SOCLE_E_NOT_FOUND, 'a shredded person');
+
+    // Pseudonyms from in-memory secrets, in the PERSON domain of the example policy.
+    $policy = Policy::loadFile($source . '/examples/policies/ccas.textproto');
+    $p = Pseudonymizer::fromSecrets($policy, [1 => str_repeat("\x42", 32)]);
+    check($p->currentVersion() === 1, 'current version');
+    $context = $p->context('recherche_non_recours');
+    $one = $context->compute('x1');
+    check(strlen($one) === Native::SOCLE_PSEUDONYM_TEXT_LEN && str_starts_with($one, 'P0001'),
+        "pseudonym text form: {$one}");
+    check($context->compute('x1') === $one && $context->compute('x2') !== $one,
+        'a PERSON domain is stable per person');
+    check(strlen($context->compute('x1', true)) === Native::SOCLE_PSEUDONYM_BYTES, 'binary form');
+    check($context->computeMany(['x1', 'x2']) === [$one, $context->compute('x2')], 'batch');
+    $again = Pseudonymizer::fromSecrets($policy, [1 => str_repeat("\x42", 32)]);
+    check($again->context('recherche_non_recours')->compute('x1') === $one,
+        'the same secret gives the same pseudonym');
+    expectError(static fn() => $p->context('no_such_domain'), Native::SOCLE_E_NOT_FOUND,
+        'an unknown domain');
+    expectError(static fn() => Pseudonymizer::fromSecrets($policy, [1 => 'short']),
+        Native::SOCLE_E_INVALID_ARGUMENT, 'a too short secret');
+}
+
+function testRedaction(): void
+{
+    $redactor = Redactor::create([
+        [Native::SOCLE_IDENTITY_NAME, 1, 'Martin'],
+        [Native::SOCLE_IDENTITY_FIRST_NAME, 1, 'Rose'],
+    ]);
+    $r = $redactor->redact('Mme ROSE martin (tél. 06.12.34.56.78) écrit depuis rose.m@example.fr.');
+    check($r->text === 'Mme [PERSONNE-1] (tél. [TÉLÉPHONE]) écrit depuis [EMAIL].',
+        "redacted: {$r->text}");
+    check($r->counts['PERSONNE'] === 1 && $r->counts['TÉLÉPHONE'] === 1
+        && $r->counts['EMAIL'] === 1 && $r->counts['NIR'] === 0, 'counts per type');
+    $fromText = Redactor::fromText("name Martin\nfirst_name Rose\nperson\nfirst_name Lucas\n"
+        . "name Martin\n");
+    check((string) $fromText->redact('Rose Martin et son fils Lucas Martin')
+        === '[PERSONNE-1] et son fils [PERSONNE-2]', 'from the --known text format');
+    $e = expectError(static fn() => Redactor::fromText("name Martin\nnot_a_kind x\n"),
+        Native::SOCLE_E_PARSE, 'a bad known-identities text');
+    check($e === null || str_contains($e->getMessage(), '2'), 'the parse error names the line');
+}
+
+function testLayout(): void
+{
+    global $source;
+    $ffi = \Socle\Library::ffi(); // FFI::cdef resolved every declared function to load
+    $sizes = [];
+    foreach (explode(',', getenv('SOCLE_STRUCT_SIZES') ?: '') as $pair) {
+        if ($pair !== '') {
+            [$name, $size] = explode('=', $pair);
+            $sizes[$name] = (int) $size;
+        }
+    }
+    preg_match_all('/^typedef struct (socle_\w+) \{/m', file_get_contents(Native::HEADER_FILE),
+        $structs);
+    check(count($structs[1]) >= 6 && array_keys($sizes) == $structs[1],
+        'the structs of socle_ffi.h are those of socle.h: ' . implode(' ', $structs[1]));
+    foreach ($sizes as $name => $size) {
+        $php = FFI::sizeof($ffi->type($name));
+        check($php === $size, "sizeof({$name}): {$php} in PHP, {$size} in C");
+    }
+    check(\Socle\Library::version() === Native::SOCLE_VERSION_MAJOR . '.'
+        . Native::SOCLE_VERSION_MINOR . '.' . Native::SOCLE_VERSION_PATCH, 'the library version');
+}
+
+$cases = [
+    'layout' => 'testLayout',
+    'workload_one_call' => 'testWorkloadOneCallPerRequest',
+    'workload_batch' => 'testWorkloadBatch',
+    'policy_error' => 'testPolicyError',
+    'vault' => 'testVault',
+    'redaction' => 'testRedaction',
+];
+$case = $argv[1] ?? '';
+if (!isset($cases[$case])) {
+    fwrite(STDERR, 'usage: php bindings_test.php ' . implode('|', array_keys($cases)) . "\n");
+    exit(2);
+}
+try {
+    $cases[$case]();
+} catch (\Throwable $e) {
+    $failures++;
+    fwrite(STDERR, 'FAILED: ' . get_class($e) . ': ' . $e->getMessage() . "\n"
+        . $e->getTraceAsString() . "\n");
+}
+if ($failures > 0) {
+    fwrite(STDERR, "{$case}: {$failures} check(s) failed\n");
+    exit(1);
+}
+echo "{$case}: ok\n";
