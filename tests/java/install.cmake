@@ -8,17 +8,11 @@ foreach(var BUILD_DIR STAGE WORK JAVAC JAVA JNA_JAR LIBDIR DATADIR VERSION)
   endif()
 endforeach()
 
-function(run what)
-  execute_process(${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-  set(output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../package/common.cmake")  # socle_run
 
 file(REMOVE_RECURSE "${STAGE}" "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/classes")
-run("cmake --install" COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${STAGE}")
+socle_run("cmake --install" COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${STAGE}" OUTPUT_VARIABLE output)
 set(jar "${STAGE}/${DATADIR}/java/socle.jar")
 if(NOT EXISTS "${jar}")
   message(FATAL_ERROR "not installed: ${DATADIR}/java/socle.jar")
@@ -42,10 +36,10 @@ public class Example {
     }
 }
 ]=])
-run("javac" COMMAND ${JAVAC} -cp "${jar}:${JNA_JAR}" -d "${WORK}/classes" "${WORK}/Example.java")
-run("java" COMMAND ${CMAKE_COMMAND} -E env --unset=SOCLE_LIBRARY --unset=LD_LIBRARY_PATH
+socle_run("javac" COMMAND ${JAVAC} -cp "${jar}:${JNA_JAR}" -d "${WORK}/classes" "${WORK}/Example.java" OUTPUT_VARIABLE output)
+socle_run("java" COMMAND ${CMAKE_COMMAND} -E env --unset=SOCLE_LIBRARY --unset=LD_LIBRARY_PATH
   ${JAVA} -Djna.library.path=${STAGE}/${LIBDIR} -cp "${WORK}/classes:${jar}:${JNA_JAR}" Example
-  "${STAGE}/${DATADIR}/socle/examples/policies/ccas.textproto")
+  "${STAGE}/${DATADIR}/socle/examples/policies/ccas.textproto" OUTPUT_VARIABLE output)
 if(NOT output MATCHES "version=${VERSION} policy=[^\n]+\nstatus=PARSE line=3\n")
   message(FATAL_ERROR "unexpected output of the installed-jar program:\n${output}")
 endif()

@@ -9,17 +9,11 @@ foreach(var BUILD_DIR SOURCE_DIR STAGE WORK PHP LIBDIR DATADIR VERSION)
   endif()
 endforeach()
 
-function(run what)
-  execute_process(${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-  set(output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../package/common.cmake")  # socle_run
 
 file(REMOVE_RECURSE "${STAGE}" "${WORK}")
-run("cmake --install" COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${STAGE}"
-  --component runtime)
+socle_run("cmake --install" COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${STAGE}"
+  --component runtime OUTPUT_VARIABLE output)
 file(COPY "${SOURCE_DIR}/bindings/php/" DESTINATION "${WORK}/vendor/socle/socle")
 file(WRITE "${WORK}/example.php" [=[<?php
 require __DIR__ . '/vendor/socle/socle/autoload.php';
@@ -32,10 +26,10 @@ try {
     echo 'status=', $e->statusName(), ' line=', $e->diagnostics()[0]->line, "\n";
 }
 ]=])
-run("php" COMMAND ${CMAKE_COMMAND} -E env --unset=SOCLE_LIBRARY
+socle_run("php" COMMAND ${CMAKE_COMMAND} -E env --unset=SOCLE_LIBRARY
   "LD_LIBRARY_PATH=${STAGE}/${LIBDIR}"
   ${PHP} -d ffi.enable=true "${WORK}/example.php"
-  "${SOURCE_DIR}/examples/policies/ccas.textproto")
+  "${SOURCE_DIR}/examples/policies/ccas.textproto" OUTPUT_VARIABLE output)
 if(NOT output MATCHES "version=${VERSION} policy=[^\n]+\nstatus=PARSE line=3\n")
   message(FATAL_ERROR "unexpected output of the vendored PHP package:\n${output}")
 endif()
