@@ -98,11 +98,10 @@ def test_layout_does_not_depend_on_the_header_whitespace(header: Path) -> None:
     text = header.read_text(encoding="utf-8")
     # One declaration, named, so that other declarations with the same parameters (the header
     # grows) do not change the expectation.
-    declaration = "socle_policy_load(socle_policy** out, const char* text, size_t text_len,\n"
+    declaration = "socle_policy_load(const char* text, size_t text_len, const char* source_name,\n"
     assert text.count(declaration) == 1
     squeezed = text.replace(
-        declaration, "socle_policy_load(socle_policy** out,\n  const char *text,\n"
-                     "      size_t   text_len,")
+        declaration, "socle_policy_load(const char *text,\n  size_t   text_len,\n"
+                     "      const char* source_name,")
     assert generate_cdef.build_cdef(squeezed) == generate_cdef.build_cdef(text).replace(
-        "socle_policy_load(socle_policy** out, const char* text",
-        "socle_policy_load(socle_policy** out, const char *text")
+        "socle_policy_load(const char* text", "socle_policy_load(const char *text")
