@@ -300,12 +300,22 @@ class _Strings:
 
     def __init__(self, values: Sequence[Optional[bytes]]) -> None:
         self.count = len(values)
-        self._keep = [ffi.from_buffer(v) if v else ffi.NULL for v in values]
-        if self.count:
-            self.pointers = ffi.new("char*[]", [ffi.cast("char*", k) for k in self._keep])
-            self.lengths = ffi.new("size_t[]", [len(v) if v else 0 for v in values])
-        else:
+        self._keep = None
+        if not self.count:
             self.pointers = self.lengths = ffi.NULL
+            return
+        # One buffer for all the strings, each pointer an offset into it.
+        blob = b"".join(v for v in values if v)
+        self._keep = ffi.from_buffer(blob) if blob else None
+        base = ffi.cast("char*", self._keep) if blob else ffi.NULL
+        self.pointers = ffi.new("char*[]", self.count)
+        self.lengths = ffi.new("size_t[]", self.count)
+        offset = 0
+        for i, value in enumerate(values):
+            if value:
+                self.pointers[i] = base + offset
+                self.lengths[i] = len(value)
+                offset += len(value)
 
     @classmethod
     def of(cls, values: Iterable[Any], what: str, optional: bool = False) -> "_Strings":
