@@ -1,8 +1,8 @@
 // Access decisions through the C ABI (libsocle only) on the shared workload's mixed request file,
-// single thread: one socle_engine_decide call per decision (throughput, and latency percentiles
-// with rdtsc around each call), an array of requests per call (socle_engine_decide_many), and
-// columns (socle_engine_decide_columns, what the Python bindings call), with the peers' figures
-// of the workload's README as ratios.
+// single thread: one socle_access_engine_decide call per decision (throughput, and latency
+// percentiles with rdtsc around each call), an array of requests per call
+// (socle_access_engine_decide_many), and columns (socle_access_engine_decide_columns, what the
+// Python bindings call), with the peers' figures of the workload's README as ratios.
 //
 // Run from a release build (see README.md in this folder):
 //   build/access-rel/benchmarks/access_capi_benchmark --benchmark_counters_tabular=true
@@ -64,15 +64,16 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
-uint32_t IdOf(int32_t (*lookup)(const socle_engine*, const char*, size_t, uint32_t*, socle_error**),
-              const socle_engine* engine, const std::string& id) {
+uint32_t IdOf(int32_t (*lookup)(const socle_access_engine*, const char*, size_t, uint32_t*,
+                                socle_error**),
+              const socle_access_engine* engine, const std::string& id) {
   uint32_t out = SOCLE_NO_ID;
   lookup(engine, id.data(), id.size(), &out, nullptr);
   return out;
 }
 
 struct Fixture {
-  socle_engine* engine = nullptr;
+  socle_access_engine* engine = nullptr;
   std::vector<std::string> items;  // keeps item ids alive
   std::vector<socle_access_request> requests;
   // Columns.
@@ -84,16 +85,16 @@ struct Fixture {
     socle_error* error = nullptr;
     const std::string policy_path =
         std::string(SOCLE_EXAMPLES_DIR) + "/../tests/access/workload_policy.textproto";
-    Require(socle_policy_load_file(&policy, policy_path.c_str(), &error), error, "policy");
-    Require(socle_engine_new(&engine, policy, &error), error, "engine");
+    Require(socle_policy_load_file(policy_path.c_str(), &policy, &error), error, "policy");
+    Require(socle_access_engine_create(policy, &engine, &error), error, "engine");
     socle_policy_free(policy);
     const std::string professionals = WorkloadDir() + "/professionals.tsv";
     const std::string persons_path = WorkloadDir() + "/persons.tsv";
-    Require(socle_engine_load_tsv_files(engine, professionals.c_str(), persons_path.c_str(),
-                                        nullptr, &error),
+    Require(socle_access_engine_load_directory_tsv_files(engine, professionals.c_str(),
+                                                         persons_path.c_str(), nullptr, &error),
             error, "load");
     uint32_t purpose = SOCLE_NO_ID;
-    Require(socle_engine_purpose_id(engine, "accompagnement", 14, &purpose, &error), error,
+    Require(socle_access_engine_find_purpose(engine, "accompagnement", 14, &purpose, &error), error,
             "purpose");
     const std::string text = ReadFile(WorkloadDir() + "/requests_mixed.tsv");
     for (const std::string& line : Split(text, '\n')) {
@@ -106,15 +107,15 @@ struct Fixture {
       const std::vector<std::string> c = Split(line, '\t');
       socle_access_request r;
       socle_access_request_init(&r);
-      r.actor = IdOf(socle_engine_professional_id, engine, c[0]);
+      r.actor = IdOf(socle_access_engine_find_professional, engine, c[0]);
       r.action = c[1] == "write" ? SOCLE_ACTION_WRITE : SOCLE_ACTION_READ;
       r.item = items[k].data();
       r.item_len = items[k].size();
-      r.person = IdOf(socle_engine_person_id, engine, c[3]);
-      r.category = IdOf(socle_engine_category_id, engine, c[4]);
+      r.person = IdOf(socle_access_engine_find_person, engine, c[3]);
+      r.category = IdOf(socle_access_engine_find_category, engine, c[4]);
       r.purpose = purpose;
       r.masked = c[5] == "1";
-      r.author = IdOf(socle_engine_professional_id, engine, c[6]);
+      r.author = IdOf(socle_access_engine_find_professional, engine, c[6]);
       requests.push_back(r);
       actors.push_back(r.actor);
       persons.push_back(r.person);
@@ -186,7 +187,7 @@ void BM_Capi_DecideOneCall(benchmark::State& state) {
   for (auto _ : state) {
     for (const socle_access_request& r : f.requests) {
       socle_decision d;
-      socle_engine_decide(f.engine, &r, &d, nullptr);
+      socle_access_engine_decide(f.engine, &r, &d, nullptr);
       allowed += d.effect;
     }
   }
@@ -213,7 +214,7 @@ void BM_Capi_DecideOneCall_Latency(benchmark::State& state) {
     for (const socle_access_request& r : f.requests) {
       socle_decision d;
       const uint64_t a = Ticks();
-      socle_engine_decide(f.engine, &r, &d, nullptr);
+      socle_access_engine_decide(f.engine, &r, &d, nullptr);
       const uint64_t b = Ticks();
       allowed += d.effect;
       const uint64_t t = b - a > overhead ? b - a - overhead : 0;
@@ -236,8 +237,8 @@ void BM_Capi_DecideMany(benchmark::State& state) {
   Fixture& f = Shared();
   std::vector<socle_decision> out(f.requests.size());
   for (auto _ : state) {
-    benchmark::DoNotOptimize(socle_engine_decide_many(f.engine, f.requests.data(),
-                                                      f.requests.size(), out.data(), nullptr));
+    benchmark::DoNotOptimize(socle_access_engine_decide_many(
+        f.engine, f.requests.data(), f.requests.size(), out.data(), nullptr));
   }
   state.SetItemsProcessed(state.iterations() * f.requests.size());
   state.counters["decisions_per_s"] = benchmark::Counter(
@@ -250,7 +251,7 @@ void BM_Capi_DecideColumns(benchmark::State& state) {
   const size_t n = f.requests.size();
   std::vector<int32_t> effects(n), reasons(n);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(socle_engine_decide_columns(
+    benchmark::DoNotOptimize(socle_access_engine_decide_columns(
         f.engine, n, f.actors.data(), f.actions.data(), f.persons.data(), f.categories.data(),
         f.purposes.data(), nullptr, f.authors.data(), f.masked.data(), nullptr, nullptr, 0,
         effects.data(), reasons.data(), nullptr, nullptr, nullptr, nullptr));

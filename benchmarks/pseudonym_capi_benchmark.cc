@@ -2,10 +2,10 @@
 // libsodium primitive (called directly here), with the ratios printed at the end:
 //
 //   BM_RawKeyedBlake2b/N    crypto_generichash(out 16, id of N bytes, 32-byte key): the limit
-//   BM_CapiBatchBinary/N    socle_pseudonym_compute_batch, 1024 ids back to back, 16-byte
+//   BM_CapiBatchBinary/N    socle_pseudonym_context_compute_batch, 1024 ids back to back, 16-byte
 //                           records (target >= 50 % of raw)
 //   BM_CapiBatchText/N      the same, 27-character text records
-//   BM_CapiOne/N            socle_pseudonym_compute, one call per identifier, binary
+//   BM_CapiOne/N            socle_pseudonym_context_compute, one call per identifier, binary
 //
 // A vendor program sees exactly this: the program links libsocle and nothing of socle's
 // internals. Run from a release build (see pseudonym_benchmark.cc).
@@ -38,19 +38,19 @@ Setup& Shared() {
     Setup s;
     if (sodium_init() < 0 || socle_init() != SOCLE_OK) return s;
     const std::string path = std::string(SOCLE_EXAMPLES_DIR) + "/policies/ccas.textproto";
-    if (socle_policy_load_file(&s.policy, path.c_str(), nullptr) != SOCLE_OK) return s;
+    if (socle_policy_load_file(path.c_str(), &s.policy, nullptr) != SOCLE_OK) return s;
     for (size_t i = 0; i < s.key.size(); ++i) s.key[i] = static_cast<uint8_t>(i);
     socle_pseudonym_secrets* secrets = nullptr;
     if (socle_pseudonym_secrets_new(&secrets, nullptr) != SOCLE_OK) return s;
     const bool added =
         socle_pseudonym_secrets_add(secrets, 1, s.key.data(), s.key.size(), nullptr) == SOCLE_OK;
-    const bool created = added && socle_pseudonymizer_new(&s.pseudonymizer, s.policy, secrets,
-                                                          nullptr, nullptr) == SOCLE_OK;
+    const bool created = added && socle_pseudonymizer_create(s.policy, secrets, nullptr,
+                                                             &s.pseudonymizer, nullptr) == SOCLE_OK;
     socle_pseudonym_secrets_free(secrets);
     if (!created) return s;
     const char domain[] = "recherche_non_recours";
-    s.ok = socle_pseudonym_context_new(&s.context, s.pseudonymizer, domain, sizeof domain - 1,
-                                       nullptr, 0, 0, nullptr) == SOCLE_OK;
+    s.ok = socle_pseudonymizer_new_context(s.pseudonymizer, domain, sizeof domain - 1, nullptr, 0,
+                                           0, &s.context, nullptr) == SOCLE_OK;
     return s;
   }();
   return s;
@@ -99,9 +99,9 @@ void Batched(benchmark::State& state, int32_t format, size_t record) {
   const Batch b = Identifiers(static_cast<size_t>(state.range(0)));
   std::vector<uint8_t> out(kIds * record);
   for (auto _ : state) {
-    const int32_t rc = socle_pseudonym_compute_batch(s.context, U8(b.bytes), b.lens.data(), kIds,
-                                                     format, out.data(), out.size(), nullptr);
-    if (rc != SOCLE_OK) return state.SkipWithError("socle_pseudonym_compute_batch failed");
+    const int32_t rc = socle_pseudonym_context_compute_batch(
+        s.context, U8(b.bytes), b.lens.data(), kIds, format, out.data(), out.size(), nullptr);
+    if (rc != SOCLE_OK) return state.SkipWithError("socle_pseudonym_context_compute_batch failed");
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * kIds);
@@ -123,9 +123,9 @@ void BM_CapiOne(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     const size_t k = i++ & (kIds - 1);
-    const int32_t rc =
-        socle_pseudonym_compute(s.context, U8(b.bytes) + b.offsets[k], b.lens[k],
-                                SOCLE_PSEUDONYM_FORMAT_BINARY, out.data(), out.size(), nullptr);
+    const int32_t rc = socle_pseudonym_context_compute(s.context, U8(b.bytes) + b.offsets[k],
+                                                       b.lens[k], SOCLE_PSEUDONYM_FORMAT_BINARY,
+                                                       out.data(), out.size(), nullptr);
     benchmark::DoNotOptimize(rc);
     benchmark::DoNotOptimize(out);
   }

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
 
   socle_policy* policy = NULL;
   socle_error* error = NULL;
-  status = socle_policy_load_file(&policy, argv[1], &error);
+  status = socle_policy_load_file(argv[1], &policy, &error);
   if (status != SOCLE_OK) {
     fprintf(stderr, "%s: %s: %s\n", argv[1], socle_status_name(status),
             error != NULL ? socle_error_message(error) : "(no detail)");

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
       argc > 2 && strcmp(argv[2], "json") == 0 ? SOCLE_REGISTER_JSON : SOCLE_REGISTER_MARKDOWN;
   socle_policy* policy = NULL;
   socle_error* error = NULL;
-  if (socle_policy_load_file(&policy, argv[1], &error) != SOCLE_OK) {
+  if (socle_policy_load_file(argv[1], &policy, &error) != SOCLE_OK) {
     fprintf(stderr, "%s\n", socle_error_message(error));
     for (size_t i = 0; i < socle_error_diagnostic_count(error); ++i)
       fprintf(stderr, "line %d: %s [%s]\n", socle_error_diagnostic_line(error, i),

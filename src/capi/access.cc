@@ -82,7 +82,7 @@ static_assert(SOCLE_AUDIENCE_PROFESSIONAL ==
               static_cast<int32_t>(socle::MaskAudience::kProfessional));
 static_assert(sizeof(socle_decision) == 24);
 
-// The engine's clock: real, or frozen by socle_engine_set_time for tests and demos. It never
+// The engine's clock: real, or frozen by socle_access_engine_set_time for tests and demos. It never
 // goes backwards: Now() is at least every time it returned before and every time it was set to,
 // so moving it back cannot reopen a session or a grant that has expired. (Tests that need to
 // step back in time inject a FakeClock through the C++ API.)
@@ -112,9 +112,14 @@ class SwitchableClock final : public socle::Clock {
 
 }  // namespace
 
-struct socle_engine {
+struct socle_access_engine {
   SwitchableClock clock;
   std::unique_ptr<socle::AccessEngine> engine;
+};
+
+// An explanation (socle_access_engine_explain); its strings are NUL-terminated std::strings.
+struct socle_explanation {
+  socle::Explanation explanation;
 };
 
 namespace {
@@ -137,14 +142,45 @@ bool View(const char* data, size_t len, const char* name, absl::string_view* out
   return true;
 }
 
-std::vector<std::string> SplitList(absl::string_view list) {
-  std::vector<std::string> out;
-  if (list.empty()) return out;
-  for (absl::string_view part : absl::StrSplit(list, ',')) {
-    out.emplace_back(absl::StripAsciiWhitespace(part));
+// An array of `count` strings (pointers and lengths) as a vector; `items` and `lens` may be NULL
+// when `count` is 0.
+int32_t Strings(const char* const* items, const size_t* lens, size_t count, const char* name,
+                std::vector<std::string>* out, socle_error** error) {
+  out->clear();
+  if (count == 0) return SOCLE_OK;
+  if (items == nullptr) return NullArgument(error, name);
+  if (lens == nullptr) return NullArgument(error, absl::StrCat(name, " lengths").c_str());
+  out->reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (items[i] == nullptr && lens[i] != 0) {
+      return NullArgument(error, absl::StrCat(name, "[", i, "]").c_str());
+    }
+    out->emplace_back(items[i] == nullptr ? absl::string_view()
+                                          : absl::string_view(items[i], lens[i]));
   }
-  return out;
+  return SOCLE_OK;
 }
+
+// Walks the flattened teams of a bulk load: record i takes the next team_counts[i] of them.
+struct TeamCursor {
+  const char* const* teams;
+  const size_t* team_lens;
+  size_t next = 0;
+
+  int32_t Take(size_t n, size_t record, std::vector<std::string>* out, socle_error** error) {
+    if (n == 0) {
+      out->clear();
+      return SOCLE_OK;
+    }
+    if (teams == nullptr || team_lens == nullptr) {
+      return NullArgument(error, team_lens == nullptr && teams != nullptr ? "team_lens" : "teams");
+    }
+    const int32_t status = Strings(teams + next, team_lens + next, n,
+                                   absl::StrCat("teams of record ", record).c_str(), out, error);
+    next += n;
+    return status;
+  }
+};
 
 absl::Time TimeOf(int64_t unix_seconds) {
   return unix_seconds == 0 ? absl::InfinitePast() : absl::FromUnixSeconds(unix_seconds);
@@ -211,7 +247,7 @@ int32_t LookUp(std::optional<uint32_t> found, const char* what, absl::string_vie
 }
 
 // The body of the socle_engine_*_id lookups: `find` is one of AccessEngine's Find* methods.
-int32_t LookUpId(const socle_engine* engine, const char* id, size_t id_len, uint32_t* out,
+int32_t LookUpId(const socle_access_engine* engine, const char* id, size_t id_len, uint32_t* out,
                  socle_error** error,
                  std::optional<uint32_t> (socle::AccessEngine::*find)(absl::string_view) const,
                  const char* what, bool echo) {
@@ -225,7 +261,7 @@ int32_t LookUpId(const socle_engine* engine, const char* id, size_t id_len, uint
   });
 }
 
-int32_t MaskCall(socle_engine* engine, bool set, const char* person, size_t person_len,
+int32_t MaskCall(socle_access_engine* engine, bool set, const char* person, size_t person_len,
                  const char* item, size_t item_len, const char* category, size_t category_len,
                  int32_t audience, const char* audience_id, size_t audience_id_len,
                  uint64_t* revision, socle_error** error) {
@@ -250,7 +286,7 @@ int32_t MaskCall(socle_engine* engine, bool set, const char* person, size_t pers
 
 // Two string ids (person and professional, person and team…) and a write.
 template <typename Write>
-int32_t PairCall(socle_engine* engine, const char* a, size_t a_len, const char* a_name,
+int32_t PairCall(socle_access_engine* engine, const char* a, size_t a_len, const char* a_name,
                  const char* b, size_t b_len, const char* b_name, uint64_t* revision,
                  socle_error** error, Write write) {
   if (engine == nullptr) return NullArgument(error, "engine");
@@ -264,7 +300,7 @@ int32_t PairCall(socle_engine* engine, const char* a, size_t a_len, const char* 
 }
 
 template <typename Write>
-int32_t OneCall(socle_engine* engine, const char* a, size_t a_len, const char* a_name,
+int32_t OneCall(socle_access_engine* engine, const char* a, size_t a_len, const char* a_name,
                 uint64_t* revision, socle_error** error, Write write) {
   if (engine == nullptr) return NullArgument(error, "engine");
   int32_t status = SOCLE_OK;
@@ -322,12 +358,13 @@ const char* socle_reason_name(int32_t reason) {
   return socle::Name(static_cast<socle::Reason>(reason)).data();
 }
 
-int32_t socle_engine_new(socle_engine** out, const socle_policy* policy, socle_error** error) {
+int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engine** out,
+                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
     if (policy == nullptr) return NullArgument(error, "policy");
-    auto engine = std::make_unique<socle_engine>();
+    auto engine = std::make_unique<socle_access_engine>();
     socle::AccessEngine::Options options;
     options.clock = &engine->clock;
     auto created = socle::AccessEngine::Create(policy->policy, options);
@@ -338,70 +375,83 @@ int32_t socle_engine_new(socle_engine** out, const socle_policy* policy, socle_e
   });
 }
 
-void socle_engine_free(socle_engine* engine) { delete engine; }
+void socle_access_engine_free(socle_access_engine* engine) { delete engine; }
 
-void socle_engine_set_time(socle_engine* engine, int64_t unix_seconds) {
+void socle_access_engine_set_time(socle_access_engine* engine, int64_t unix_seconds) {
   if (engine != nullptr) engine->clock.Set(unix_seconds);
 }
 
-uint64_t socle_engine_revision(const socle_engine* engine) {
+uint64_t socle_access_engine_revision(const socle_access_engine* engine) {
   return engine != nullptr ? engine->engine->revision() : 0;
 }
 
-int32_t socle_engine_wait_for_revision(const socle_engine* engine, uint64_t revision,
-                                       int64_t timeout_ms, int32_t* reached, socle_error** error) {
+int32_t socle_access_engine_wait_for_revision(const socle_access_engine* engine, uint64_t revision,
+                                              int64_t timeout_ms, int32_t* out_reached,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (reached == nullptr) return NullArgument(error, "reached");
+    if (out_reached == nullptr) return NullArgument(error, "out_reached");
     if (timeout_ms < 0) {
       return Fail(error, SOCLE_E_OUT_OF_RANGE,
                   absl::StrCat("timeout_ms is ", timeout_ms, "; it must not be negative"));
     }
-    *reached = engine->engine->WaitForRevision(revision, absl::Milliseconds(timeout_ms)) ? 1 : 0;
+    *out_reached =
+        engine->engine->WaitForRevision(revision, absl::Milliseconds(timeout_ms)) ? 1 : 0;
     return SOCLE_OK;
   });
 }
 
-int32_t socle_engine_professional_id(const socle_engine* engine, const char* id, size_t id_len,
-                                     uint32_t* out, socle_error** error) {
+int32_t socle_access_engine_find_professional(const socle_access_engine* engine, const char* id,
+                                              size_t id_len, uint32_t* out, socle_error** error) {
   return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindProfessional,
                   "professional", true);
 }
 
-int32_t socle_engine_person_id(const socle_engine* engine, const char* id, size_t id_len,
-                               uint32_t* out, socle_error** error) {
+int32_t socle_access_engine_find_person(const socle_access_engine* engine, const char* id,
+                                        size_t id_len, uint32_t* out, socle_error** error) {
   // A person's id never appears in a message.
   return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPerson, "person",
                   false);
 }
 
-int32_t socle_engine_category_id(const socle_engine* engine, const char* id, size_t id_len,
-                                 uint32_t* out, socle_error** error) {
+int32_t socle_access_engine_find_team(const socle_access_engine* engine, const char* id,
+                                      size_t id_len, uint32_t* out, socle_error** error) {
+  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindTeam, "team", true);
+}
+
+int32_t socle_access_engine_find_category(const socle_access_engine* engine, const char* id,
+                                          size_t id_len, uint32_t* out, socle_error** error) {
   return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindCategory,
                   "data category", true);
 }
 
-int32_t socle_engine_purpose_id(const socle_engine* engine, const char* id, size_t id_len,
-                                uint32_t* out, socle_error** error) {
+int32_t socle_access_engine_find_purpose(const socle_access_engine* engine, const char* id,
+                                         size_t id_len, uint32_t* out, socle_error** error) {
   return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPurpose, "activity",
                   true);
 }
 
-const char* socle_engine_professional_name(const socle_engine* engine, uint32_t id) {
+const char* socle_access_engine_professional_name(const socle_access_engine* engine, uint32_t id) {
   if (engine == nullptr) return "";
   // Interned names are std::strings at stable addresses: NUL-terminated, alive with the engine.
   const absl::string_view name = engine->engine->ProfessionalName(id);
   return name.empty() ? "" : name.data();
 }
 
-const char* socle_engine_person_name(const socle_engine* engine, uint32_t id) {
+const char* socle_access_engine_person_name(const socle_access_engine* engine, uint32_t id) {
   if (engine == nullptr) return "";
   const absl::string_view name = engine->engine->PersonName(id);
   return name.empty() ? "" : name.data();
 }
 
-int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule, socle_buffer* out,
-                               socle_error** error) {
+const char* socle_access_engine_team_name(const socle_access_engine* engine, uint32_t id) {
+  if (engine == nullptr) return "";
+  const absl::string_view name = engine->engine->TeamName(id);
+  return name.empty() ? "" : name.data();
+}
+
+int32_t socle_access_engine_rule_name(const socle_access_engine* engine, uint32_t rule,
+                                      socle_buffer* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (out == nullptr) return NullArgument(error, "out");
@@ -411,58 +461,60 @@ int32_t socle_engine_rule_name(const socle_engine* engine, uint32_t rule, socle_
   });
 }
 
-int32_t socle_engine_load_tsv(socle_engine* engine, const char* professionals,
-                              size_t professionals_len, const char* persons, size_t persons_len,
-                              uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_load_directory_tsv(socle_access_engine* engine,
+                                               const char* professionals, size_t professionals_len,
+                                               const char* persons, size_t persons_len,
+                                               uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return PairCall(engine, professionals, professionals_len, "professionals", persons, persons_len,
-                    "persons", revision, error,
+                    "persons", out_revision, error,
                     [](socle::AccessEngine& e, absl::string_view a, absl::string_view b) {
                       return e.LoadDirectoryTsv(a, b);
                     });
   });
 }
 
-int32_t socle_engine_load_tsv_files(socle_engine* engine, const char* professionals_path,
-                                    const char* persons_path, uint64_t* revision,
-                                    socle_error** error) {
+int32_t socle_access_engine_load_directory_tsv_files(socle_access_engine* engine,
+                                                     const char* professionals_path,
+                                                     const char* persons_path,
+                                                     uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (professionals_path == nullptr) return NullArgument(error, "professionals_path");
     if (persons_path == nullptr) return NullArgument(error, "persons_path");
     return Written(engine->engine->LoadDirectoryTsvFiles(professionals_path, persons_path),
-                   revision, error);
+                   out_revision, error);
   });
 }
 
-int32_t socle_engine_load_professionals(socle_engine* engine, size_t count, const char* const* ids,
-                                        const size_t* id_lens, const char* const* roles,
-                                        const size_t* role_lens, const char* const* teams,
-                                        const size_t* teams_lens, const int32_t* secrecy,
-                                        uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_load_professionals(socle_access_engine* engine, size_t count,
+                                               const char* const* ids, const size_t* id_lens,
+                                               const char* const* roles, const size_t* role_lens,
+                                               const size_t* team_counts, const char* const* teams,
+                                               const size_t* team_lens, const int32_t* secrecy,
+                                               uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
     if (count > 0 && (roles == nullptr || role_lens == nullptr)) {
       return NullArgument(error, "roles");
     }
-    if (count > 0 && (teams == nullptr || teams_lens == nullptr)) {
-      return NullArgument(error, "teams");
-    }
+    if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
     socle::DirectoryData data;
     data.professionals.resize(count);
+    TeamCursor cursor{teams, team_lens};
     for (size_t i = 0; i < count; ++i) {
       int32_t status = SOCLE_OK;
-      absl::string_view id, role, list;
+      absl::string_view id, role;
       if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
-          !View(roles[i], role_lens[i], "roles[i]", &role, &status, error) ||
-          !View(teams[i], teams_lens[i], "teams[i]", &list, &status, error)) {
+          !View(roles[i], role_lens[i], "roles[i]", &role, &status, error)) {
         return status;
       }
       socle::ProfessionalEntry& e = data.professionals[i];
       e.id = std::string(id);
       e.role = std::string(role);
-      e.teams = SplitList(list);
+      status = cursor.Take(team_counts[i], i, &e.teams, error);
+      if (status != SOCLE_OK) return status;
       if (secrecy != nullptr) {
         if (secrecy[i] < 0 || secrecy[i] > SOCLE_SECRECY_BY_MISSION) {
           return BadArgument(error,
@@ -472,73 +524,75 @@ int32_t socle_engine_load_professionals(socle_engine* engine, size_t count, cons
         e.secrecy = static_cast<socle::SecrecyStatus>(secrecy[i]);
       }
     }
-    return Written(engine->engine->LoadDirectory(data), revision, error);
+    return Written(engine->engine->LoadDirectory(data), out_revision, error);
   });
 }
 
-int32_t socle_engine_load_persons(socle_engine* engine, size_t count, const char* const* ids,
-                                  const size_t* id_lens, const char* const* teams,
-                                  const size_t* teams_lens, const char* const* referents,
-                                  const size_t* referent_lens, uint64_t* revision,
-                                  socle_error** error) {
+int32_t socle_access_engine_load_persons(socle_access_engine* engine, size_t count,
+                                         const char* const* ids, const size_t* id_lens,
+                                         const size_t* team_counts, const char* const* teams,
+                                         const size_t* team_lens, const char* const* referents,
+                                         const size_t* referent_lens, uint64_t* out_revision,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
-    if (count > 0 && (teams == nullptr || teams_lens == nullptr)) {
-      return NullArgument(error, "teams");
-    }
+    if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
     if ((referents == nullptr) != (referent_lens == nullptr)) {
       return BadArgument(error, "referents and referent_lens go together: pass both or neither");
     }
     socle::DirectoryData data;
     data.persons.resize(count);
+    TeamCursor cursor{teams, team_lens};
     for (size_t i = 0; i < count; ++i) {
       int32_t status = SOCLE_OK;
-      absl::string_view id, list, referent;
+      absl::string_view id, referent;
       if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
-          !View(teams[i], teams_lens[i], "teams[i]", &list, &status, error) ||
           (referents != nullptr &&
            !View(referents[i], referent_lens[i], "referents[i]", &referent, &status, error))) {
         return status;
       }
       socle::PersonEntry& e = data.persons[i];
       e.id = std::string(id);
-      e.teams = SplitList(list);
+      status = cursor.Take(team_counts[i], i, &e.teams, error);
+      if (status != SOCLE_OK) return status;
       e.referent = std::string(referent);
     }
-    return Written(engine->engine->LoadDirectory(data), revision, error);
+    return Written(engine->engine->LoadDirectory(data), out_revision, error);
   });
 }
 
-int32_t socle_engine_apply_event(socle_engine* engine, const uint8_t* event, size_t event_len,
-                                 uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_apply_event(socle_access_engine* engine, const uint8_t* event,
+                                        size_t event_len, uint64_t* out_revision,
+                                        socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return OneCall(
-        engine, reinterpret_cast<const char*>(event), event_len, "event", revision, error,
+        engine, reinterpret_cast<const char*>(event), event_len, "event", out_revision, error,
         [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEvent(bytes); });
   });
 }
 
-int32_t socle_engine_apply_event_batch(socle_engine* engine, const uint8_t* batch, size_t batch_len,
-                                       uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_apply_event_batch(socle_access_engine* engine, const uint8_t* batch,
+                                              size_t batch_len, uint64_t* out_revision,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return OneCall(
-        engine, reinterpret_cast<const char*>(batch), batch_len, "batch", revision, error,
+        engine, reinterpret_cast<const char*>(batch), batch_len, "batch", out_revision, error,
         [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEventBatch(bytes); });
   });
 }
 
-int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id, size_t id_len,
-                                         const char* role, size_t role_len, const char* teams,
-                                         size_t teams_len, int32_t secrecy, uint64_t* revision,
-                                         socle_error** error) {
+int32_t socle_access_engine_upsert_professional(socle_access_engine* engine, const char* id,
+                                                size_t id_len, const char* role, size_t role_len,
+                                                const char* const* teams, const size_t* team_lens,
+                                                size_t team_count, int32_t secrecy,
+                                                uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     int32_t status = SOCLE_OK;
-    absl::string_view i, r, t;
+    absl::string_view i, r;
     if (!View(id, id_len, "id", &i, &status, error) ||
-        !View(role, role_len, "role", &r, &status, error) ||
-        !View(teams, teams_len, "teams", &t, &status, error)) {
+        !View(role, role_len, "role", &r, &status, error)) {
       return status;
     }
     if (secrecy < 0 || secrecy > SOCLE_SECRECY_BY_MISSION) {
@@ -546,127 +600,137 @@ int32_t socle_engine_upsert_professional(socle_engine* engine, const char* id, s
                                              "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
     }
     socle::ProfessionalEntry entry;
+    status = Strings(teams, team_lens, team_count, "teams", &entry.teams, error);
+    if (status != SOCLE_OK) return status;
     entry.id = std::string(i);
     entry.role = std::string(r);
-    entry.teams = SplitList(t);
     entry.secrecy = static_cast<socle::SecrecyStatus>(secrecy);
-    return Written(engine->engine->UpsertProfessional(entry), revision, error);
+    return Written(engine->engine->UpsertProfessional(entry), out_revision, error);
   });
 }
 
-int32_t socle_engine_professional_leaves(socle_engine* engine, const char* id, size_t id_len,
-                                         uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_professional_leaves(socle_access_engine* engine, const char* id,
+                                                size_t id_len, uint64_t* out_revision,
+                                                socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return OneCall(
-        engine, id, id_len, "id", revision, error,
+        engine, id, id_len, "id", out_revision, error,
         [](socle::AccessEngine& e, absl::string_view p) { return e.ProfessionalLeaves(p); });
   });
 }
 
-int32_t socle_engine_upsert_person(socle_engine* engine, const char* id, size_t id_len,
-                                   const char* teams, size_t teams_len, const char* referent,
-                                   size_t referent_len, uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_upsert_person(socle_access_engine* engine, const char* id,
+                                          size_t id_len, const char* const* teams,
+                                          const size_t* team_lens, size_t team_count,
+                                          const char* referent, size_t referent_len,
+                                          uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     int32_t status = SOCLE_OK;
-    absl::string_view i, t, r;
+    absl::string_view i, r;
     if (!View(id, id_len, "id", &i, &status, error) ||
-        !View(teams, teams_len, "teams", &t, &status, error) ||
         !View(referent, referent_len, "referent", &r, &status, error)) {
       return status;
     }
     socle::PersonEntry entry;
+    status = Strings(teams, team_lens, team_count, "teams", &entry.teams, error);
+    if (status != SOCLE_OK) return status;
     entry.id = std::string(i);
-    entry.teams = SplitList(t);
     entry.referent = std::string(r);
-    return Written(engine->engine->UpsertPerson(entry), revision, error);
+    return Written(engine->engine->UpsertPerson(entry), out_revision, error);
   });
 }
 
-int32_t socle_engine_assign(socle_engine* engine, const char* person, size_t person_len,
-                            const char* team, size_t team_len, uint64_t* revision,
-                            socle_error** error) {
+int32_t socle_access_engine_assign(socle_access_engine* engine, const char* person,
+                                   size_t person_len, const char* team, size_t team_len,
+                                   uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", team, team_len, "team", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
+    return PairCall(engine, person, person_len, "person", team, team_len, "team", out_revision,
+                    error, [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
                       return e.Assign(p, t);
                     });
   });
 }
 
-int32_t socle_engine_unassign(socle_engine* engine, const char* person, size_t person_len,
-                              const char* team, size_t team_len, uint64_t* revision,
-                              socle_error** error) {
+int32_t socle_access_engine_unassign(socle_access_engine* engine, const char* person,
+                                     size_t person_len, const char* team, size_t team_len,
+                                     uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", team, team_len, "team", revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
+    return PairCall(engine, person, person_len, "person", team, team_len, "team", out_revision,
+                    error, [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
                       return e.Unassign(p, t);
                     });
   });
 }
 
-int32_t socle_engine_set_referent(socle_engine* engine, const char* person, size_t person_len,
-                                  const char* referent, size_t referent_len, uint64_t* revision,
-                                  socle_error** error) {
+int32_t socle_access_engine_set_referent(socle_access_engine* engine, const char* person,
+                                         size_t person_len, const char* referent,
+                                         size_t referent_len, uint64_t* out_revision,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return PairCall(engine, person, person_len, "person", referent, referent_len, "referent",
-                    revision, error,
+                    out_revision, error,
                     [](socle::AccessEngine& e, absl::string_view p, absl::string_view r) {
                       return e.SetReferent(p, r);
                     });
   });
 }
 
-int32_t socle_engine_set_mask(socle_engine* engine, const char* person, size_t person_len,
-                              const char* item, size_t item_len, const char* category,
-                              size_t category_len, int32_t audience, const char* audience_id,
-                              size_t audience_id_len, uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_set_mask(socle_access_engine* engine, const char* person,
+                                     size_t person_len, const char* item, size_t item_len,
+                                     const char* category, size_t category_len, int32_t audience,
+                                     const char* audience_id, size_t audience_id_len,
+                                     uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return MaskCall(engine, true, person, person_len, item, item_len, category, category_len,
-                    audience, audience_id, audience_id_len, revision, error);
+                    audience, audience_id, audience_id_len, out_revision, error);
   });
 }
 
-int32_t socle_engine_revoke_mask(socle_engine* engine, const char* person, size_t person_len,
-                                 const char* item, size_t item_len, const char* category,
-                                 size_t category_len, int32_t audience, const char* audience_id,
-                                 size_t audience_id_len, uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_revoke_mask(socle_access_engine* engine, const char* person,
+                                        size_t person_len, const char* item, size_t item_len,
+                                        const char* category, size_t category_len, int32_t audience,
+                                        const char* audience_id, size_t audience_id_len,
+                                        uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return MaskCall(engine, false, person, person_len, item, item_len, category, category_len,
-                    audience, audience_id, audience_id_len, revision, error);
+                    audience, audience_id, audience_id_len, out_revision, error);
   });
 }
 
-int32_t socle_engine_block(socle_engine* engine, const char* person, size_t person_len,
-                           const char* professional, size_t professional_len, uint64_t* revision,
-                           socle_error** error) {
+int32_t socle_access_engine_block(socle_access_engine* engine, const char* person,
+                                  size_t person_len, const char* professional,
+                                  size_t professional_len, uint64_t* out_revision,
+                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", revision, error,
+                    "professional", out_revision, error,
                     [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
                       return e.Block(p, q);
                     });
   });
 }
 
-int32_t socle_engine_unblock(socle_engine* engine, const char* person, size_t person_len,
-                             const char* professional, size_t professional_len, uint64_t* revision,
-                             socle_error** error) {
+int32_t socle_access_engine_unblock(socle_access_engine* engine, const char* person,
+                                    size_t person_len, const char* professional,
+                                    size_t professional_len, uint64_t* out_revision,
+                                    socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", revision, error,
+                    "professional", out_revision, error,
                     [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
                       return e.Unblock(p, q);
                     });
   });
 }
 
-int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor, size_t actor_len,
-                                      const char* person, size_t person_len,
-                                      const char* reason_code, size_t reason_code_len,
-                                      const char* justification, size_t justification_len,
-                                      int64_t duration_seconds, int64_t* expires_at_unix_seconds,
-                                      uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_open_break_glass(socle_access_engine* engine, const char* actor,
+                                             size_t actor_len, const char* person,
+                                             size_t person_len, const char* reason_code,
+                                             size_t reason_code_len, const char* justification,
+                                             size_t justification_len, int64_t duration_seconds,
+                                             int64_t* out_expires_at_unix_seconds,
+                                             uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     int32_t status = SOCLE_OK;
@@ -685,85 +749,93 @@ int32_t socle_engine_open_break_glass(socle_engine* engine, const char* actor, s
     request.duration = absl::Seconds(duration_seconds);
     auto session = engine->engine->OpenBreakGlass(request);
     if (!session.ok()) return FromStatus(error, session.status());
-    if (expires_at_unix_seconds != nullptr) {
-      *expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
+    if (out_expires_at_unix_seconds != nullptr) {
+      *out_expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
     }
-    if (revision != nullptr) *revision = session->revision;
+    if (out_revision != nullptr) *out_revision = session->revision;
     return SOCLE_OK;
   });
 }
 
-int32_t socle_engine_close_break_glass(socle_engine* engine, const char* actor, size_t actor_len,
-                                       const char* person, size_t person_len, uint64_t* revision,
-                                       socle_error** error) {
+int32_t socle_access_engine_close_break_glass(socle_access_engine* engine, const char* actor,
+                                              size_t actor_len, const char* person,
+                                              size_t person_len, uint64_t* out_revision,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, actor, actor_len, "actor", person, person_len, "person", revision,
+    return PairCall(engine, actor, actor_len, "actor", person, person_len, "person", out_revision,
                     error, [](socle::AccessEngine& e, absl::string_view a, absl::string_view p) {
                       return e.CloseBreakGlass(a, p);
                     });
   });
 }
 
-int32_t socle_engine_record_emergency_objection(socle_engine* engine, const char* person,
-                                                size_t person_len, uint64_t* revision,
-                                                socle_error** error) {
+int32_t socle_access_engine_record_emergency_access_objection(socle_access_engine* engine,
+                                                              const char* person, size_t person_len,
+                                                              uint64_t* out_revision,
+                                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(engine, person, person_len, "person", revision, error,
+    return OneCall(engine, person, person_len, "person", out_revision, error,
                    [](socle::AccessEngine& e, absl::string_view p) {
                      return e.RecordEmergencyAccessObjection(p);
                    });
   });
 }
 
-int32_t socle_engine_revoke_emergency_objection(socle_engine* engine, const char* person,
-                                                size_t person_len, uint64_t* revision,
-                                                socle_error** error) {
+int32_t socle_access_engine_revoke_emergency_access_objection(socle_access_engine* engine,
+                                                              const char* person, size_t person_len,
+                                                              uint64_t* out_revision,
+                                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(engine, person, person_len, "person", revision, error,
+    return OneCall(engine, person, person_len, "person", out_revision, error,
                    [](socle::AccessEngine& e, absl::string_view p) {
                      return e.RevokeEmergencyAccessObjection(p);
                    });
   });
 }
 
-int32_t socle_engine_grant(socle_engine* engine, const char* person, size_t person_len,
-                           const char* professional, size_t professional_len,
-                           const char* categories, size_t categories_len,
-                           int64_t expires_at_unix_seconds, uint64_t* revision,
-                           socle_error** error) {
+int32_t socle_access_engine_grant(socle_access_engine* engine, const char* person,
+                                  size_t person_len, const char* professional,
+                                  size_t professional_len, const char* const* categories,
+                                  const size_t* category_lens, size_t category_count,
+                                  int64_t expires_at_unix_seconds, uint64_t* out_revision,
+                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     int32_t status = SOCLE_OK;
-    absl::string_view p, q, c;
+    absl::string_view p, q;
     if (!View(person, person_len, "person", &p, &status, error) ||
-        !View(professional, professional_len, "professional", &q, &status, error) ||
-        !View(categories, categories_len, "categories", &c, &status, error)) {
+        !View(professional, professional_len, "professional", &q, &status, error)) {
       return status;
     }
     socle::GrantSpec grant;
+    status =
+        Strings(categories, category_lens, category_count, "categories", &grant.categories, error);
+    if (status != SOCLE_OK) return status;
     grant.person = std::string(p);
     grant.professional = std::string(q);
-    grant.categories = SplitList(c);
-    if (expires_at_unix_seconds != 0)
+    if (expires_at_unix_seconds != 0) {
       grant.expires_at = absl::FromUnixSeconds(expires_at_unix_seconds);
-    return Written(engine->engine->Grant(grant), revision, error);
+    }
+    return Written(engine->engine->Grant(grant), out_revision, error);
   });
 }
 
-int32_t socle_engine_revoke_grant(socle_engine* engine, const char* person, size_t person_len,
-                                  const char* professional, size_t professional_len,
-                                  uint64_t* revision, socle_error** error) {
+int32_t socle_access_engine_revoke_grant(socle_access_engine* engine, const char* person,
+                                         size_t person_len, const char* professional,
+                                         size_t professional_len, uint64_t* out_revision,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", revision, error,
+                    "professional", out_revision, error,
                     [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
                       return e.RevokeGrant(p, q);
                     });
   });
 }
 
-int32_t socle_engine_decide(const socle_engine* engine, const socle_access_request* request,
-                            socle_decision* out, socle_error** error) {
+int32_t socle_access_engine_decide(const socle_access_engine* engine,
+                                   const socle_access_request* request, socle_decision* out,
+                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (request == nullptr) return NullArgument(error, "request");
@@ -786,8 +858,9 @@ int32_t socle_engine_decide(const socle_engine* engine, const socle_access_reque
   });
 }
 
-int32_t socle_engine_decide_many(const socle_engine* engine, const socle_access_request* requests,
-                                 size_t count, socle_decision* out, socle_error** error) {
+int32_t socle_access_engine_decide_many(const socle_access_engine* engine,
+                                        const socle_access_request* requests, size_t count,
+                                        socle_decision* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count == 0) return SOCLE_OK;
@@ -810,26 +883,24 @@ int32_t socle_engine_decide_many(const socle_engine* engine, const socle_access_
   });
 }
 
-int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count,
-                                    const uint32_t* actors, const int32_t* actions,
-                                    const uint32_t* persons, const uint32_t* categories,
-                                    const uint32_t* purposes, const int32_t* entry_kinds,
-                                    const uint32_t* authors, const int32_t* masked,
-                                    const char* const* items, const size_t* item_lens,
-                                    int64_t time_unix_seconds, int32_t* effects, int32_t* reasons,
-                                    uint32_t* rules, uint32_t* obligations, uint64_t* revision,
-                                    socle_error** error) {
+int32_t socle_access_engine_decide_columns(
+    const socle_access_engine* engine, size_t count, const uint32_t* actors, const int32_t* actions,
+    const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes,
+    const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
+    const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
+    int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations,
+    uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     const auto snapshot = engine->engine->snapshot();
-    if (revision != nullptr) *revision = snapshot->revision();
+    if (out_revision != nullptr) *out_revision = snapshot->revision();
     if (count == 0) return SOCLE_OK;
     if (actors == nullptr) return NullArgument(error, "actors");
     if (actions == nullptr) return NullArgument(error, "actions");
     if (persons == nullptr) return NullArgument(error, "persons");
     if (categories == nullptr) return NullArgument(error, "categories");
     if (purposes == nullptr) return NullArgument(error, "purposes");
-    if (effects == nullptr) return NullArgument(error, "effects");
+    if (out_effects == nullptr) return NullArgument(error, "out_effects");
     if ((items == nullptr) != (item_lens == nullptr)) {
       return BadArgument(error, "items and item_lens go together: pass both or neither");
     }
@@ -860,10 +931,10 @@ int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count,
           snapshot->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
       for (size_t i = 0; i < n; ++i) {
         const size_t k = base + i;
-        effects[k] = static_cast<int32_t>(decided[i].effect);
-        if (reasons != nullptr) reasons[k] = static_cast<int32_t>(decided[i].reason);
-        if (rules != nullptr) rules[k] = decided[i].rule;
-        if (obligations != nullptr) obligations[k] = decided[i].obligations;
+        out_effects[k] = static_cast<int32_t>(decided[i].effect);
+        if (out_reasons != nullptr) out_reasons[k] = static_cast<int32_t>(decided[i].reason);
+        if (out_rules != nullptr) out_rules[k] = decided[i].rule;
+        if (out_obligations != nullptr) out_obligations[k] = decided[i].obligations;
       }
       if (!status.ok() && first.ok()) {
         first = socle::MakeError(
@@ -875,32 +946,33 @@ int32_t socle_engine_decide_columns(const socle_engine* engine, size_t count,
   });
 }
 
-int32_t socle_engine_explain(const socle_engine* engine, const socle_access_request* request,
-                             socle_decision* out, socle_buffer* text, socle_error** error) {
+int32_t socle_access_engine_explain(const socle_access_engine* engine,
+                                    const socle_access_request* request, socle_explanation** out,
+                                    socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    if (out == nullptr) return NullArgument(error, "out");
+    *out = nullptr;
     if (engine == nullptr) return NullArgument(error, "engine");
     if (request == nullptr) return NullArgument(error, "request");
-    if (text == nullptr) return NullArgument(error, "text");
-    text->data = nullptr;
-    text->size = 0;
     const int32_t version = CheckVersion(request, error);
     if (version != SOCLE_OK) return version;
     socle::AccessRequest r;
     if (!Convert(*request, &r)) return NullArgument(error, "item");
     auto explanation = engine->engine->Explain(r);
     if (!explanation.ok()) return FromStatus(error, explanation.status());
-    if (out != nullptr) Export(explanation->decision, out);
-    return FillBuffer(text, explanation->ToString(), error);
+    *out = new socle_explanation{*std::move(explanation)};
+    return SOCLE_OK;
   });
 }
 
-int32_t socle_engine_filter_view(const socle_engine* engine, const socle_access_request* items,
-                                 size_t count, int32_t* visibility, socle_error** error) {
+int32_t socle_access_engine_filter_view(const socle_access_engine* engine,
+                                        const socle_access_request* items, size_t count,
+                                        int32_t* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (engine == nullptr) return NullArgument(error, "engine");
     if (count == 0) return SOCLE_OK;
     if (items == nullptr) return NullArgument(error, "items");
-    if (visibility == nullptr) return NullArgument(error, "visibility");
+    if (out == nullptr) return NullArgument(error, "out");
     const int32_t version = CheckVersion(&items[0], error);
     if (version != SOCLE_OK) return version;
     const auto snapshot = engine->engine->snapshot();
@@ -909,32 +981,90 @@ int32_t socle_engine_filter_view(const socle_engine* engine, const socle_access_
                                           [&](absl::Span<const socle::AccessRequest> in,
                                               size_t base) {
       absl::Status status = snapshot->FilterView(in, absl::MakeSpan(shown, in.size()));
-      for (size_t i = 0; i < in.size(); ++i) {
-        visibility[base + i] = static_cast<int32_t>(shown[i]);
-      }
+      for (size_t i = 0; i < in.size(); ++i) out[base + i] = static_cast<int32_t>(shown[i]);
       return status;
     }));
   });
 }
 
-int32_t socle_engine_list_persons(const socle_engine* engine, uint32_t actor, uint32_t category,
-                                  uint32_t purpose, int32_t action, int64_t time_unix_seconds,
-                                  uint32_t* out, size_t* count, socle_error** error) {
+int32_t socle_access_engine_list_persons(const socle_access_engine* engine, uint32_t actor,
+                                         uint32_t category, uint32_t purpose, int32_t action,
+                                         int64_t time_unix_seconds, uint32_t* out,
+                                         size_t out_capacity, size_t* out_count,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    if (out_count == nullptr) return NullArgument(error, "out_count");
+    *out_count = 0;
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (count == nullptr) return NullArgument(error, "count");
-    if (out == nullptr && *count != 0) return NullArgument(error, "out");
+    if (out == nullptr && out_capacity != 0) return NullArgument(error, "out");
     auto persons = engine->engine->ListPersons(
         actor, category, purpose, static_cast<socle::Action>(action), TimeOf(time_unix_seconds));
     if (!persons.ok()) return FromStatus(error, persons.status());
-    const size_t capacity = *count;
-    *count = persons->size();
-    if (persons->size() > capacity) {
+    *out_count = persons->size();
+    if (persons->size() > out_capacity) {
       return Fail(error, SOCLE_E_OUT_OF_RANGE,
-                  absl::StrCat("out holds ", capacity, " ids; the list has ", persons->size()));
+                  absl::StrCat("out holds ", out_capacity, " ids; the list has ", persons->size()));
     }
     if (!persons->empty()) std::memcpy(out, persons->data(), persons->size() * sizeof(uint32_t));
     return SOCLE_OK;
+  });
+}
+
+void socle_explanation_free(socle_explanation* explanation) { delete explanation; }
+
+void socle_explanation_decision(const socle_explanation* explanation, socle_decision* out) {
+  if (out == nullptr) return;
+  if (explanation == nullptr) {
+    Export(InvalidDecision(0), out);
+    return;
+  }
+  Export(explanation->explanation.decision, out);
+}
+
+size_t socle_explanation_step_count(const socle_explanation* explanation) {
+  return explanation != nullptr ? explanation->explanation.steps.size() : 0;
+}
+
+namespace {
+const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_t index) {
+  if (explanation == nullptr || index >= explanation->explanation.steps.size()) return nullptr;
+  return &explanation->explanation.steps[index];
+}
+}  // namespace
+
+const char* socle_explanation_step_check(const socle_explanation* explanation, size_t index) {
+  const auto* step = StepAt(explanation, index);
+  return step != nullptr ? step->check.c_str() : "";
+}
+
+int32_t socle_explanation_step_passed(const socle_explanation* explanation, size_t index) {
+  const auto* step = StepAt(explanation, index);
+  return step != nullptr && step->passed ? 1 : 0;
+}
+
+int32_t socle_explanation_step_decisive(const socle_explanation* explanation, size_t index) {
+  const auto* step = StepAt(explanation, index);
+  return step != nullptr && step->decisive ? 1 : 0;
+}
+
+const char* socle_explanation_step_rule(const socle_explanation* explanation, size_t index) {
+  const auto* step = StepAt(explanation, index);
+  return step != nullptr ? step->rule.c_str() : "";
+}
+
+const char* socle_explanation_step_detail(const socle_explanation* explanation, size_t index) {
+  const auto* step = StepAt(explanation, index);
+  return step != nullptr ? step->detail.c_str() : "";
+}
+
+int32_t socle_explanation_to_text(const socle_explanation* explanation, socle_buffer* out,
+                                  socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (out == nullptr) return NullArgument(error, "out");
+    out->data = nullptr;
+    out->size = 0;
+    if (explanation == nullptr) return NullArgument(error, "explanation");
+    return FillBuffer(out, explanation->explanation.ToString(), error);
   });
 }
 

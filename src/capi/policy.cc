@@ -39,8 +39,8 @@ absl::Status WithSource(const absl::Status& status, const char* source_name) {
 
 extern "C" {
 
-int32_t socle_policy_load(socle_policy** out, const char* text, size_t text_len,
-                          const char* source_name, socle_error** error) {
+int32_t socle_policy_load(const char* text, size_t text_len, const char* source_name,
+                          socle_policy** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -55,7 +55,7 @@ int32_t socle_policy_load(socle_policy** out, const char* text, size_t text_len,
   });
 }
 
-int32_t socle_policy_load_file(socle_policy** out, const char* path, socle_error** error) {
+int32_t socle_policy_load_file(const char* path, socle_policy** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -98,14 +98,14 @@ const char* socle_policy_revision(const socle_policy* policy) {
   return policy != nullptr ? policy->revision.c_str() : "";
 }
 
-int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_len,
+int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_capacity,
                             socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (policy == nullptr) return NullArgument(error, "policy");
     if (out == nullptr) return NullArgument(error, "out");
-    if (out_len < SOCLE_POLICY_DIGEST_BYTES) {
+    if (out_capacity < SOCLE_POLICY_DIGEST_BYTES) {
       return Fail(error, SOCLE_E_OUT_OF_RANGE,
-                  "out_len is " + std::to_string(out_len) + "; the digest needs " +
+                  "out_capacity is " + std::to_string(out_capacity) + "; the digest needs " +
                       std::to_string(SOCLE_POLICY_DIGEST_BYTES) + " bytes");
     }
     std::memcpy(out, policy->policy.digest().data(), SOCLE_POLICY_DIGEST_BYTES);
@@ -129,8 +129,8 @@ size_t socle_policy_data_category_count(const socle_policy* policy) {
   return policy != nullptr ? policy->policy.data_category_count() : 0;
 }
 
-int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
-                                     socle_buffer* out, socle_error** error) {
+int32_t socle_policy_render_register(const socle_policy* policy, int32_t format, socle_buffer* out,
+                                     socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (policy == nullptr) return NullArgument(error, "policy");
     if (out == nullptr) return NullArgument(error, "out");

@@ -213,9 +213,10 @@ int32_t socle_pseudonymizer_options_set_reversal_hook(socle_pseudonymizer_option
   });
 }
 
-int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* policy,
-                                const socle_pseudonym_secrets* secrets,
-                                const socle_pseudonymizer_options* options, socle_error** error) {
+int32_t socle_pseudonymizer_create(const socle_policy* policy,
+                                   const socle_pseudonym_secrets* secrets,
+                                   const socle_pseudonymizer_options* options,
+                                   socle_pseudonymizer** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (secrets == nullptr) {
       if (out != nullptr) *out = nullptr;
@@ -225,10 +226,9 @@ int32_t socle_pseudonymizer_new(socle_pseudonymizer** out, const socle_policy* p
   });
 }
 
-int32_t socle_pseudonymizer_new_from_vault(socle_pseudonymizer** out, const socle_policy* policy,
-                                           const socle_vault* vault,
-                                           const socle_pseudonymizer_options* options,
-                                           socle_error** error) {
+int32_t socle_pseudonymizer_create_from_vault(const socle_policy* policy, const socle_vault* vault,
+                                              const socle_pseudonymizer_options* options,
+                                              socle_pseudonymizer** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (vault == nullptr) {
       if (out != nullptr) *out = nullptr;
@@ -259,11 +259,11 @@ int32_t socle_pseudonymizer_retire(socle_pseudonymizer* pseudonymizer, uint32_t 
   });
 }
 
-int32_t socle_pseudonym_context_new(socle_pseudonym_context** out,
-                                    const socle_pseudonymizer* pseudonymizer, const char* domain,
-                                    size_t domain_len, const char* relationship,
-                                    size_t relationship_len, uint32_t version,
-                                    socle_error** error) {
+int32_t socle_pseudonymizer_new_context(const socle_pseudonymizer* pseudonymizer,
+                                        const char* domain, size_t domain_len,
+                                        const char* relationship, size_t relationship_len,
+                                        uint32_t version, socle_pseudonym_context** out,
+                                        socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -282,28 +282,29 @@ int32_t socle_pseudonym_context_new(socle_pseudonym_context** out,
 
 void socle_pseudonym_context_free(socle_pseudonym_context* context) { delete context; }
 
-int32_t socle_pseudonym_compute(const socle_pseudonym_context* context, const uint8_t* id,
-                                size_t id_len, int32_t format, uint8_t* out, size_t out_len,
-                                socle_error** error) {
+int32_t socle_pseudonym_context_compute(const socle_pseudonym_context* context, const uint8_t* id,
+                                        size_t id_len, int32_t format, uint8_t* out,
+                                        size_t out_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (context == nullptr) return NullArgument(error, "context");
     if (id == nullptr && id_len != 0) return NullArgument(error, "id");
     if (out == nullptr) return NullArgument(error, "out");
     const absl::string_view identifier = View(id, id_len);
     if (format == SOCLE_PSEUDONYM_FORMAT_BINARY) {
-      return FromStatus(error,
-                        context->context.ComputeBytes(identifier, absl::MakeSpan(out, out_len)));
+      return FromStatus(
+          error, context->context.ComputeBytes(identifier, absl::MakeSpan(out, out_capacity)));
     }
     if (format != SOCLE_PSEUDONYM_FORMAT_TEXT) return BadFormat(error, format);
     auto p = context->context.Compute(identifier);
     if (!p.ok()) return FromStatus(error, p.status());
-    return FromStatus(error, p->ToText(absl::MakeSpan(reinterpret_cast<char*>(out), out_len)));
+    return FromStatus(error, p->ToText(absl::MakeSpan(reinterpret_cast<char*>(out), out_capacity)));
   });
 }
 
-int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context, const uint8_t* ids,
-                                      const size_t* id_lens, size_t count, int32_t format,
-                                      uint8_t* out, size_t out_len, socle_error** error) {
+int32_t socle_pseudonym_context_compute_batch(const socle_pseudonym_context* context,
+                                              const uint8_t* ids, const size_t* id_lens,
+                                              size_t count, int32_t format, uint8_t* out,
+                                              size_t out_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (context == nullptr) return NullArgument(error, "context");
     if (count == 0) return SOCLE_OK;
@@ -322,10 +323,11 @@ int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context, co
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   std::to_string(count) + " identifiers cannot fit in any output");
     }
-    if (out_len != count * record) {
+    if (out_capacity != count * record) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   std::to_string(count) + " identifiers need an output of exactly " +
-                      std::to_string(count * record) + " bytes, not " + std::to_string(out_len));
+                      std::to_string(count * record) + " bytes, not " +
+                      std::to_string(out_capacity));
     }
     std::array<absl::string_view, kChunk> views;
     size_t offset = 0;
@@ -363,32 +365,33 @@ int32_t socle_pseudonym_compute_batch(const socle_pseudonym_context* context, co
   });
 }
 
-int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer, const char* domain,
-                                     size_t domain_len, const char* in, size_t count, char* out,
-                                     size_t out_len, socle_error** error) {
+int32_t socle_pseudonymizer_rotate(const socle_pseudonymizer* pseudonymizer, const char* domain,
+                                   size_t domain_len, const char* pseudonyms, size_t count,
+                                   char* out, size_t out_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     if (domain == nullptr && domain_len != 0) return NullArgument(error, "domain");
     if (count == 0) return SOCLE_OK;
-    if (in == nullptr) return NullArgument(error, "in");
+    if (pseudonyms == nullptr) return NullArgument(error, "pseudonyms");
     if (out == nullptr) return NullArgument(error, "out");
     constexpr size_t kRecord = SOCLE_PSEUDONYM_TEXT_LEN;
     if (count > SIZE_MAX / kRecord) {  // checked before the product below
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   std::to_string(count) + " pseudonyms cannot fit in any output");
     }
-    if (out_len != count * kRecord) {
+    if (out_capacity != count * kRecord) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   std::to_string(count) + " pseudonyms need an output of exactly " +
                       std::to_string(count * kRecord) + " characters, not " +
-                      std::to_string(out_len));
+                      std::to_string(out_capacity));
     }
     // Parse everything first, so that a bad record leaves `out` untouched.
     std::array<socle::Pseudonym, kChunk> chunk;
     for (size_t start = 0; start < count; start += kChunk) {
       const size_t n = count - start < kChunk ? count - start : kChunk;
       for (size_t i = 0; i < n; ++i) {
-        auto p = socle::Pseudonym::Parse(absl::string_view(in + (start + i) * kRecord, kRecord));
+        auto p =
+            socle::Pseudonym::Parse(absl::string_view(pseudonyms + (start + i) * kRecord, kRecord));
         if (!p.ok()) {
           return Fail(
               error, SOCLE_E_PARSE,
@@ -399,7 +402,8 @@ int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer, c
     for (size_t start = 0; start < count; start += kChunk) {
       const size_t n = count - start < kChunk ? count - start : kChunk;
       for (size_t i = 0; i < n; ++i) {
-        chunk[i] = *socle::Pseudonym::Parse(absl::string_view(in + (start + i) * kRecord, kRecord));
+        chunk[i] = *socle::Pseudonym::Parse(
+            absl::string_view(pseudonyms + (start + i) * kRecord, kRecord));
       }
       const auto span = absl::MakeSpan(chunk.data(), n);
       const absl::Status status =
@@ -415,34 +419,36 @@ int32_t socle_pseudonym_rotate_batch(const socle_pseudonymizer* pseudonymizer, c
   });
 }
 
-int32_t socle_token_create(const socle_pseudonymizer* pseudonymizer, const char* domain,
-                           size_t domain_len, const uint8_t* id, size_t id_len, char* out,
-                           size_t out_len, size_t* written, socle_error** error) {
+int32_t socle_pseudonymizer_create_token(const socle_pseudonymizer* pseudonymizer,
+                                         const char* domain, size_t domain_len, const uint8_t* id,
+                                         size_t id_len, char* out, size_t out_capacity,
+                                         size_t* out_len, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (written != nullptr) *written = 0;
+    if (out_len != nullptr) *out_len = 0;
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     if (domain == nullptr && domain_len != 0) return NullArgument(error, "domain");
     if (id == nullptr && id_len != 0) return NullArgument(error, "id");
     if (out == nullptr) return NullArgument(error, "out");
-    if (written == nullptr) return NullArgument(error, "written");
+    if (out_len == nullptr) return NullArgument(error, "out_len");
     const socle::Pseudonymizer& p = *pseudonymizer->pseudonymizer;
     const auto index = p.FindDomain(View(domain, domain_len));
     if (!index) {
       return Fail(error, SOCLE_E_NOT_FOUND,
                   "the domain is not a pseudonymisation domain of the policy");
     }
-    auto n = p.CreateToken(*index, View(id, id_len), absl::MakeSpan(out, out_len));
+    auto n = p.CreateToken(*index, View(id, id_len), absl::MakeSpan(out, out_capacity));
     if (!n.ok()) return FromStatus(error, n.status());
-    *written = *n;
+    *out_len = *n;
     return SOCLE_OK;
   });
 }
 
-int32_t socle_token_reverse(const socle_pseudonymizer* pseudonymizer, const char* actor,
-                            size_t actor_len, const char* role, size_t role_len, const char* reason,
-                            size_t reason_len, const char* domain, size_t domain_len,
-                            const char* token, size_t token_len, socle_buffer* out,
-                            socle_error** error) {
+int32_t socle_pseudonymizer_reverse_token(const socle_pseudonymizer* pseudonymizer,
+                                          const char* actor, size_t actor_len, const char* role,
+                                          size_t role_len, const char* reason, size_t reason_len,
+                                          const char* domain, size_t domain_len, const char* token,
+                                          size_t token_len, socle_buffer* out,
+                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     if (out == nullptr) return NullArgument(error, "out");

@@ -106,20 +106,20 @@ extern "C" {
 
 // ---- NIR ------------------------------------------------------------------------------------
 
-int32_t socle_nir_check(int32_t* problem, uint32_t* warnings, const char* text, size_t text_len,
-                        socle_error** error) {
+int32_t socle_nir_check(const char* text, size_t text_len, int32_t* out_problem,
+                        uint32_t* out_warnings, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (text == nullptr && text_len != 0) return NullArgument(error, "text");
     const socle::NirCheck check = socle::CheckNir(View(text, text_len));
-    if (problem != nullptr) *problem = static_cast<int32_t>(check.problem);
-    if (warnings != nullptr) *warnings = check.warnings;
+    if (out_problem != nullptr) *out_problem = static_cast<int32_t>(check.problem);
+    if (out_warnings != nullptr) *out_warnings = check.warnings;
     if (check.ok()) return SOCLE_OK;
     return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                 "NIR: invalid (" + std::string(socle::NirProblemName(check.problem)) + ")");
   });
 }
 
-int32_t socle_nir_normalise(socle_buffer* out, const char* text, size_t text_len,
+int32_t socle_nir_normalise(const char* text, size_t text_len, socle_buffer* out,
                             socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
@@ -133,38 +133,38 @@ int32_t socle_nir_normalise(socle_buffer* out, const char* text, size_t text_len
   });
 }
 
-int32_t socle_nir_key(int32_t* out_key, const char* body, size_t body_len, socle_error** error) {
+int32_t socle_nir_key(const char* body, size_t body_len, int32_t* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out_key == nullptr) return NullArgument(error, "out_key");
+    if (out == nullptr) return NullArgument(error, "out");
     if (body == nullptr && body_len != 0) return NullArgument(error, "body");
     auto key = socle::NirKey(View(body, body_len));
     if (!key.ok()) return FromStatus(error, key.status());
-    *out_key = *key;
+    *out = *key;
     return SOCLE_OK;
   });
 }
 
 // ---- Generalisation -------------------------------------------------------------------------
 
-int32_t socle_generalise_birth_year(int32_t* out_year, const char* birth, size_t birth_len,
+int32_t socle_generalise_birth_year(const char* birth, size_t birth_len, int32_t* out,
                                     socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out_year == nullptr) return NullArgument(error, "out_year");
+    if (out == nullptr) return NullArgument(error, "out");
     auto day = ParseDate(birth, birth_len, "birth");
     if (!day.ok()) return FromStatus(error, day.status());
-    *out_year = static_cast<int32_t>(day->year());
+    *out = static_cast<int32_t>(day->year());
     return SOCLE_OK;
   });
 }
 
-int32_t socle_generalise_age_band(int32_t* out_low, int32_t* out_high, socle_buffer* label,
-                                  const char* birth, size_t birth_len, const char* reference,
+int32_t socle_generalise_age_band(const char* birth, size_t birth_len, const char* reference,
                                   size_t reference_len, int32_t width, int32_t open_from,
+                                  int32_t* out_low, int32_t* out_high, socle_buffer* out_label,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out_low == nullptr) return NullArgument(error, "out_low");
     if (out_high == nullptr) return NullArgument(error, "out_high");
-    ResetBuffer(label);
+    ResetBuffer(out_label);
     auto b = ParseDate(birth, birth_len, "birth");
     if (!b.ok()) return FromStatus(error, b.status());
     auto r = ParseDate(reference, reference_len, "reference");
@@ -173,13 +173,13 @@ int32_t socle_generalise_age_band(int32_t* out_low, int32_t* out_high, socle_buf
     if (!band.ok()) return FromStatus(error, band.status());
     *out_low = band->low;
     *out_high = band->high.has_value() ? *band->high : -1;
-    if (label != nullptr) return FillBuffer(label, band->Label(), error);
+    if (out_label != nullptr) return FillBuffer(out_label, band->Label(), error);
     return SOCLE_OK;
   });
 }
 
-int32_t socle_generalise_date(socle_buffer* out, const char* date, size_t date_len,
-                              int32_t granularity, socle_error** error) {
+int32_t socle_generalise_date(const char* date, size_t date_len, int32_t granularity,
+                              socle_buffer* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
@@ -195,7 +195,7 @@ int32_t socle_generalise_date(socle_buffer* out, const char* date, size_t date_l
   });
 }
 
-int32_t socle_generalise_postcode(socle_buffer* out, const char* postcode, size_t postcode_len,
+int32_t socle_generalise_postcode(const char* postcode, size_t postcode_len, socle_buffer* out,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
@@ -207,7 +207,7 @@ int32_t socle_generalise_postcode(socle_buffer* out, const char* postcode, size_
   });
 }
 
-int32_t socle_generalise_insee_commune(socle_buffer* out, const char* code, size_t code_len,
+int32_t socle_generalise_insee_commune(const char* code, size_t code_len, socle_buffer* out,
                                        socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
@@ -219,11 +219,11 @@ int32_t socle_generalise_insee_commune(socle_buffer* out, const char* code, size
   });
 }
 
-int32_t socle_generalise_amount(size_t* out_index, socle_buffer* label, const int64_t* bounds,
-                                size_t bound_count, int64_t amount, socle_error** error) {
+int32_t socle_generalise_amount(const int64_t* bounds, size_t bound_count, int64_t amount,
+                                size_t* out_index, socle_buffer* out_label, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out_index == nullptr) return NullArgument(error, "out_index");
-    ResetBuffer(label);
+    ResetBuffer(out_label);
     if (bounds == nullptr && bound_count != 0) return NullArgument(error, "bounds");
     if (bound_count > 1000) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT, "amount brackets: give 1 to 1000 bounds");
@@ -233,7 +233,7 @@ int32_t socle_generalise_amount(size_t* out_index, socle_buffer* label, const in
     if (!brackets.ok()) return FromStatus(error, brackets.status());
     const socle::AmountBrackets::Bracket b = brackets->Find(amount);
     *out_index = b.index;
-    if (label != nullptr) return FillBuffer(label, b.Label(), error);
+    if (out_label != nullptr) return FillBuffer(out_label, b.Label(), error);
     return SOCLE_OK;
   });
 }
@@ -286,16 +286,16 @@ int32_t socle_redactor_options_set_common_words_need_capital(socle_redactor_opti
   });
 }
 
-int32_t socle_redactor_new(socle_redactor** out, const socle_identity* identities,
-                           size_t identity_count, const socle_redactor_options* options,
-                           socle_error** error) {
+int32_t socle_redactor_create(const socle_known_identity* identities, size_t identity_count,
+                              const socle_redactor_options* options, socle_redactor** out,
+                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
     if (identities == nullptr && identity_count != 0) return NullArgument(error, "identities");
     std::vector<socle::KnownIdentity> known(identity_count);
     for (size_t i = 0; i < identity_count; ++i) {
-      const socle_identity& id = identities[i];
+      const socle_known_identity& id = identities[i];
       if (id.value == nullptr && id.value_len != 0) {
         return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                     "identity " + std::to_string(i) + ": value must not be NULL");
@@ -313,8 +313,9 @@ int32_t socle_redactor_new(socle_redactor** out, const socle_identity* identitie
   });
 }
 
-int32_t socle_redactor_new_from_text(socle_redactor** out, const char* known, size_t known_len,
-                                     const socle_redactor_options* options, socle_error** error) {
+int32_t socle_redactor_create_from_text(const char* known, size_t known_len,
+                                        const socle_redactor_options* options, socle_redactor** out,
+                                        socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -333,7 +334,7 @@ int32_t socle_redactor_new_from_text(socle_redactor** out, const char* known, si
 void socle_redactor_free(socle_redactor* redactor) { delete redactor; }
 
 int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text, size_t text_len,
-                              socle_buffer* out, uint64_t* counts, size_t counts_len,
+                              socle_buffer* out, uint64_t* out_counts, size_t out_counts_capacity,
                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (redactor == nullptr) return NullArgument(error, "redactor");
@@ -344,23 +345,23 @@ int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text, 
     std::string redacted;
     redactor->redactor.RedactTo(View(text, text_len), &redacted, &report);
     const int32_t rc = FillBuffer(out, redacted, error);
-    if (rc == SOCLE_OK) FillCounts(report, counts, counts_len);
+    if (rc == SOCLE_OK) FillCounts(report, out_counts, out_counts_capacity);
     return rc;
   });
 }
 
 int32_t socle_redactor_redact_batch(const socle_redactor* redactor, const char* const* texts,
                                     const size_t* text_lens, size_t count, socle_buffer* out,
-                                    size_t* ends, uint64_t* counts, size_t counts_len,
-                                    socle_error** error) {
+                                    size_t* out_ends, uint64_t* out_counts,
+                                    size_t out_counts_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (redactor == nullptr) return NullArgument(error, "redactor");
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
-    if (count != 0 && (texts == nullptr || text_lens == nullptr || ends == nullptr)) {
+    if (count != 0 && (texts == nullptr || text_lens == nullptr || out_ends == nullptr)) {
       return NullArgument(error, texts == nullptr       ? "texts"
                                  : text_lens == nullptr ? "text_lens"
-                                                        : "ends");
+                                                        : "out_ends");
     }
     for (size_t i = 0; i < count; ++i) {
       if (texts[i] == nullptr && text_lens[i] != 0) {
@@ -375,11 +376,11 @@ int32_t socle_redactor_redact_batch(const socle_redactor* redactor, const char* 
       socle::RedactionReport report;
       redactor->redactor.RedactTo(View(texts[i], text_lens[i]), &one, &report);
       all += one;
-      ends[i] = all.size();
+      out_ends[i] = all.size();
       total.Add(report);
     }
     const int32_t rc = FillBuffer(out, all, error);
-    if (rc == SOCLE_OK) FillCounts(total, counts, counts_len);
+    if (rc == SOCLE_OK) FillCounts(total, out_counts, out_counts_capacity);
     return rc;
   });
 }

@@ -236,9 +236,10 @@ void ClearBuffer(socle_buffer* out) {
 
 extern "C" {
 
-int32_t socle_key_file_create(socle_key_provider** out, const char* path, const uint8_t* passphrase,
-                              size_t passphrase_len, uint64_t opslimit, uint64_t memlimit_bytes,
-                              socle_error** error) {
+int32_t socle_key_provider_create_key_file(const char* path, const uint8_t* passphrase,
+                                           size_t passphrase_len, uint64_t opslimit,
+                                           uint64_t memlimit_bytes, socle_key_provider** out,
+                                           socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -254,8 +255,9 @@ int32_t socle_key_file_create(socle_key_provider** out, const char* path, const 
   });
 }
 
-int32_t socle_key_file_open(socle_key_provider** out, const char* path, const uint8_t* passphrase,
-                            size_t passphrase_len, socle_error** error) {
+int32_t socle_key_provider_open_key_file(const char* path, const uint8_t* passphrase,
+                                         size_t passphrase_len, socle_key_provider** out,
+                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -268,10 +270,10 @@ int32_t socle_key_file_open(socle_key_provider** out, const char* path, const ui
   });
 }
 
-int32_t socle_key_file_change_passphrase(socle_key_provider* provider,
-                                         const uint8_t* new_passphrase, size_t new_passphrase_len,
-                                         uint64_t opslimit, uint64_t memlimit_bytes,
-                                         socle_error** error) {
+int32_t socle_key_provider_change_passphrase(socle_key_provider* provider,
+                                             const uint8_t* new_passphrase,
+                                             size_t new_passphrase_len, uint64_t opslimit,
+                                             uint64_t memlimit_bytes, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (provider == nullptr) return NullArgument(error, "provider");
     if (provider->key_file == nullptr) {
@@ -286,9 +288,8 @@ int32_t socle_key_file_change_passphrase(socle_key_provider* provider,
   });
 }
 
-int32_t socle_key_provider_new_callbacks(socle_key_provider** out,
-                                         const socle_key_provider_callbacks* callbacks,
-                                         socle_error** error) {
+int32_t socle_key_provider_create_from_callbacks(const socle_key_provider_callbacks* callbacks,
+                                                 socle_key_provider** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     *out = nullptr;
@@ -340,8 +341,8 @@ int32_t socle_vault_options_set_cache_ttl_seconds(socle_vault_options* options, 
   });
 }
 
-int32_t socle_vault_open(socle_vault** out, socle_key_provider* provider, const char* db_path,
-                         const char* tenant, size_t tenant_len, const socle_vault_options* options,
+int32_t socle_vault_open(socle_key_provider* provider, const char* db_path, const char* tenant,
+                         size_t tenant_len, const socle_vault_options* options, socle_vault** out,
                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
@@ -402,8 +403,8 @@ int32_t socle_vault_open_record(socle_vault* vault, const char* person_id, size_
   });
 }
 
-int32_t socle_vault_shred(socle_vault* vault, const char* person_id, size_t person_id_len,
-                          socle_error** error) {
+int32_t socle_vault_shred_person(socle_vault* vault, const char* person_id, size_t person_id_len,
+                                 socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (vault == nullptr) return NullArgument(error, "vault");
     if (person_id == nullptr && person_id_len != 0) return NullArgument(error, "person_id");
@@ -411,8 +412,8 @@ int32_t socle_vault_shred(socle_vault* vault, const char* person_id, size_t pers
   });
 }
 
-int32_t socle_vault_rotate(socle_vault* vault, int32_t retire_previous, uint32_t* out_version,
-                           socle_error** error) {
+int32_t socle_vault_rotate_master_key(socle_vault* vault, int32_t retire_previous,
+                                      uint32_t* out_version, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (vault == nullptr) return NullArgument(error, "vault");
     if (retire_previous != 0 && retire_previous != 1) {
@@ -425,14 +426,14 @@ int32_t socle_vault_rotate(socle_vault* vault, int32_t retire_previous, uint32_t
   });
 }
 
-int32_t socle_vault_pseudonym_version(socle_vault* vault, uint32_t* out_version,
-                                      socle_error** error) {
+int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
+                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (vault == nullptr) return NullArgument(error, "vault");
-    if (out_version == nullptr) return NullArgument(error, "out_version");
+    if (out == nullptr) return NullArgument(error, "out");
     auto version = vault->vault->CurrentPseudonymVersion();
     if (!version.ok()) return FromStatus(error, version.status());
-    *out_version = *version;
+    *out = *version;
     return SOCLE_OK;
   });
 }

@@ -54,9 +54,9 @@ static int expected_reason(const char* s) {
   return -1;
 }
 
-static uint32_t id_of(int32_t (*lookup)(const socle_engine*, const char*, size_t, uint32_t*,
+static uint32_t id_of(int32_t (*lookup)(const socle_access_engine*, const char*, size_t, uint32_t*,
                                         socle_error**),
-                      const socle_engine* engine, const char* id) {
+                      const socle_access_engine* engine, const char* id) {
   uint32_t out = SOCLE_NO_ID;
   int32_t status = lookup(engine, id, strlen(id), &out, NULL);
   return status == SOCLE_OK ? out : SOCLE_NO_ID;
@@ -83,7 +83,7 @@ static int split(char* line, char** fields, int max) {
   return n;
 }
 
-static void read_workload(const socle_engine* engine, const char* dir, const char* name,
+static void read_workload(const socle_access_engine* engine, const char* dir, const char* name,
                           uint32_t purpose, workload* w) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -103,15 +103,15 @@ static void read_workload(const socle_engine* engine, const char* dir, const cha
     if (split(line, f, 9) == 9) {
       socle_access_request* r = &w->requests[n];
       socle_access_request_init(r);
-      r->actor = id_of(socle_engine_professional_id, engine, f[0]);
+      r->actor = id_of(socle_access_engine_find_professional, engine, f[0]);
       r->action = strcmp(f[1], "write") == 0 ? SOCLE_ACTION_WRITE : SOCLE_ACTION_READ;
       r->item = f[2];
       r->item_len = strlen(f[2]);
-      r->person = id_of(socle_engine_person_id, engine, f[3]);
-      r->category = id_of(socle_engine_category_id, engine, f[4]);
+      r->person = id_of(socle_access_engine_find_person, engine, f[3]);
+      r->category = id_of(socle_access_engine_find_category, engine, f[4]);
       r->purpose = purpose;
       r->masked = strcmp(f[5], "1") == 0;
-      r->author = id_of(socle_engine_professional_id, engine, f[6]);
+      r->author = id_of(socle_access_engine_find_professional, engine, f[6]);
       w->expected_effect[n] = strcmp(f[7], "allow") == 0 ? SOCLE_EFFECT_ALLOW : SOCLE_EFFECT_DENY;
       w->expected_reason[n] = expected_reason(f[8]);
       CHECK(r->actor != SOCLE_NO_ID && r->person != SOCLE_NO_ID && r->category != SOCLE_NO_ID,
@@ -131,7 +131,7 @@ static void free_workload(workload* w) {
   free(w->text);
 }
 
-static void decide_workload(const socle_engine* engine, const char* dir, const char* name,
+static void decide_workload(const socle_access_engine* engine, const char* dir, const char* name,
                             uint32_t purpose) {
   workload w;
   read_workload(engine, dir, name, purpose, &w);
@@ -142,7 +142,7 @@ static void decide_workload(const socle_engine* engine, const char* dir, const c
   for (size_t i = 0; i < w.count; ++i) {
     socle_decision d;
     socle_error* error = NULL;
-    int32_t status = socle_engine_decide(engine, &w.requests[i], &d, &error);
+    int32_t status = socle_access_engine_decide(engine, &w.requests[i], &d, &error);
     CHECK_OK(status, error);
     socle_error_free(error);
     if (d.effect != w.expected_effect[i] || d.reason != w.expected_reason[i]) {
@@ -158,15 +158,15 @@ static void decide_workload(const socle_engine* engine, const char* dir, const c
   /* An array of requests. */
   socle_decision* out = calloc(w.count, sizeof *out);
   socle_error* error = NULL;
-  int32_t status = socle_engine_decide_many(engine, w.requests, w.count, out, &error);
+  int32_t status = socle_access_engine_decide_many(engine, w.requests, w.count, out, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   mismatches = 0;
   for (size_t i = 0; i < w.count; ++i) {
     mismatches += out[i].effect != w.expected_effect[i] || out[i].reason != w.expected_reason[i];
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches in socle_engine_decide_many", name, mismatches);
-  printf("%s: %zu decisions, %zu mismatches (socle_engine_decide_many)\n", name, w.count,
+  CHECK(mismatches == 0, "%s: %zu mismatches in socle_access_engine_decide_many", name, mismatches);
+  printf("%s: %zu decisions, %zu mismatches (socle_access_engine_decide_many)\n", name, w.count,
          mismatches);
 
   /* Columns. */
@@ -189,23 +189,24 @@ static void decide_workload(const socle_engine* engine, const char* dir, const c
     masked[i] = w.requests[i].masked;
   }
   uint64_t revision = 0;
-  status = socle_engine_decide_columns(engine, w.count, actors, actions, persons, categories,
-                                       purposes, NULL, authors, masked, NULL, NULL, 0, effects,
-                                       reasons, NULL, NULL, &revision, &error);
+  status = socle_access_engine_decide_columns(engine, w.count, actors, actions, persons, categories,
+                                              purposes, NULL, authors, masked, NULL, NULL, 0,
+                                              effects, reasons, NULL, NULL, &revision, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
-  CHECK(revision == socle_engine_revision(engine), "columns carry the revision");
+  CHECK(revision == socle_access_engine_revision(engine), "columns carry the revision");
   mismatches = 0;
   for (size_t i = 0; i < w.count; ++i) {
     mismatches += effects[i] != w.expected_effect[i] || reasons[i] != w.expected_reason[i];
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches in socle_engine_decide_columns", name, mismatches);
-  printf("%s: %zu decisions, %zu mismatches (socle_engine_decide_columns)\n", name, w.count,
+  CHECK(mismatches == 0, "%s: %zu mismatches in socle_access_engine_decide_columns", name,
+        mismatches);
+  printf("%s: %zu decisions, %zu mismatches (socle_access_engine_decide_columns)\n", name, w.count,
          mismatches);
 
   /* A file view: masked denials are placeholders. */
   int32_t* shown = malloc(w.count * sizeof(int32_t));
-  status = socle_engine_filter_view(engine, w.requests, w.count, shown, &error);
+  status = socle_access_engine_filter_view(engine, w.requests, w.count, shown, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   mismatches = 0;
@@ -215,7 +216,7 @@ static void decide_workload(const socle_engine* engine, const char* dir, const c
                                                                    : SOCLE_VIEW_ABSENT;
     mismatches += shown[i] != want;
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches in socle_engine_filter_view", name, mismatches);
+  CHECK(mismatches == 0, "%s: %zu mismatches in socle_access_engine_filter_view", name, mismatches);
 
   free(shown);
   free(actors);
@@ -232,20 +233,20 @@ static void decide_workload(const socle_engine* engine, const char* dir, const c
 }
 
 /* A request on the scenario engine by string ids. */
-static socle_access_request request(const socle_engine* engine, const char* actor,
+static socle_access_request request(const socle_access_engine* engine, const char* actor,
                                     const char* person, const char* category) {
   socle_access_request r;
   socle_access_request_init(&r);
-  r.actor = id_of(socle_engine_professional_id, engine, actor);
-  r.person = id_of(socle_engine_person_id, engine, person);
-  r.category = id_of(socle_engine_category_id, engine, category);
-  r.purpose = id_of(socle_engine_purpose_id, engine, "accompagnement");
+  r.actor = id_of(socle_access_engine_find_professional, engine, actor);
+  r.person = id_of(socle_access_engine_find_person, engine, person);
+  r.category = id_of(socle_access_engine_find_category, engine, category);
+  r.purpose = id_of(socle_access_engine_find_purpose, engine, "accompagnement");
   return r;
 }
 
-static int32_t reason_of(const socle_engine* engine, socle_access_request r) {
+static int32_t reason_of(const socle_access_engine* engine, socle_access_request r) {
   socle_decision d;
-  int32_t status = socle_engine_decide(engine, &r, &d, NULL);
+  int32_t status = socle_access_engine_decide(engine, &r, &d, NULL);
   CHECK(status == SOCLE_OK, "decide: %s", socle_last_error_message());
   return d.reason;
 }
@@ -253,22 +254,23 @@ static int32_t reason_of(const socle_engine* engine, socle_access_request r) {
 #define S(x) (x), strlen(x)
 
 static void scenario(const socle_policy* policy) {
-  socle_engine* engine = NULL;
+  socle_access_engine* engine = NULL;
   socle_error* error = NULL;
-  int32_t status = socle_engine_new(&engine, policy, &error);
+  int32_t status = socle_access_engine_create(policy, &engine, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   if (engine == NULL) return;
   /* The engine's clock never goes backwards: freeze it a day ahead of the real time, on the hour. */
   const int64_t t0 = ((int64_t)time(NULL) / 3600 + 24) * 3600;
-  socle_engine_set_time(engine, t0);
+  socle_access_engine_set_time(engine, t0);
 
   const char professionals[] =
       "sw1\tsocial_worker\tt1\nsw2\tsocial_worker\tt1\nsw3\tsocial_worker\tt2\n"
       "sec1\tsecretary\tt1\n";
   const char persons[] = "x1\tt1\nx2\tt2\nx3\tt1\tsw3\n";
   uint64_t revision = 0;
-  status = socle_engine_load_tsv(engine, S(professionals), S(persons), &revision, &error);
+  status = socle_access_engine_load_directory_tsv(engine, S(professionals), S(persons), &revision,
+                                                  &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   CHECK(revision == 7, "revision %llu", (unsigned long long)revision);
@@ -279,20 +281,25 @@ static void scenario(const socle_policy* policy) {
     const size_t id_lens[] = {3, 3};
     const char* roles[] = {"social_worker", "social_worker"};
     const size_t role_lens[] = {13, 13};
-    const char* teams[] = {"t8", "t8,t9"};
-    const size_t teams_lens[] = {2, 5};
-    status = socle_engine_load_professionals(engine, 2, ids, id_lens, roles, role_lens, teams,
-                                             teams_lens, NULL, &revision, &error);
+    /* sw8 is in t8; sw9 in t8 and t9: the teams of every record back to back. */
+    const size_t team_counts[] = {1, 2};
+    const char* teams[] = {"t8", "t8", "t9"};
+    const size_t team_lens[] = {2, 2, 2};
+    status = socle_access_engine_load_professionals(engine, 2, ids, id_lens, roles, role_lens,
+                                                    team_counts, teams, team_lens, NULL, &revision,
+                                                    &error);
     CHECK_OK(status, error);
     socle_error_free(error);
     const char* pids[] = {"x8", "x9"};
     const size_t pid_lens[] = {2, 2};
+    const size_t pteam_counts[] = {1, 1};
     const char* pteams[] = {"t8", "t7"};
     const size_t pteam_lens[] = {2, 2};
     const char* referents[] = {NULL, "sw9"};
     const size_t referent_lens[] = {0, 3};
-    status = socle_engine_load_persons(engine, 2, pids, pid_lens, pteams, pteam_lens, referents,
-                                       referent_lens, &revision, &error);
+    status =
+        socle_access_engine_load_persons(engine, 2, pids, pid_lens, pteam_counts, pteams,
+                                         pteam_lens, referents, referent_lens, &revision, &error);
     CHECK_OK(status, error);
     socle_error_free(error);
     CHECK(revision == 11, "revision %llu", (unsigned long long)revision);
@@ -304,13 +311,14 @@ static void scenario(const socle_policy* policy) {
           "loaded, not assigned");
     const char* bad_roles[] = {"social_worker", "astronaut"};
     const size_t bad_role_lens[] = {13, 9};
-    status = socle_engine_load_professionals(engine, 2, ids, id_lens, bad_roles, bad_role_lens,
-                                             teams, teams_lens, NULL, NULL, &error);
+    status =
+        socle_access_engine_load_professionals(engine, 2, ids, id_lens, bad_roles, bad_role_lens,
+                                               team_counts, teams, team_lens, NULL, NULL, &error);
     CHECK(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
     CHECK(error != NULL && strstr(socle_error_message(error), "professionals[1]") != NULL,
           "names the index: %s", error != NULL ? socle_error_message(error) : "");
     socle_error_free(error);
-    CHECK(socle_engine_revision(engine) == 11, "nothing loaded");
+    CHECK(socle_access_engine_revision(engine) == 11, "nothing loaded");
   }
 
   CHECK(reason_of(engine, request(engine, "sw1", "x1", "social")) == SOCLE_REASON_ALLOWED, "team");
@@ -323,49 +331,54 @@ static void scenario(const socle_policy* policy) {
         "matrix");
 
   /* Reassignment between two decisions. */
-  CHECK(socle_engine_assign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK, "assign");
+  CHECK(socle_access_engine_assign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
+        "assign");
   CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_ALLOWED,
         "after assign");
-  CHECK(socle_engine_unassign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK, "unassign");
+  CHECK(socle_access_engine_unassign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
+        "unassign");
   CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
         "after unassign");
 
   /* A masked item: the author keeps access; the placeholder is signalled. */
-  CHECK(socle_engine_set_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE, NULL,
-                              0, &revision, NULL) == SOCLE_OK,
+  CHECK(socle_access_engine_set_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
+                                     NULL, 0, &revision, NULL) == SOCLE_OK,
         "set mask");
   socle_access_request r = request(engine, "sw2", "x1", "social");
   r.item = "doc-1";
   r.item_len = 5;
-  r.author = id_of(socle_engine_professional_id, engine, "sw1");
+  r.author = id_of(socle_access_engine_find_professional, engine, "sw1");
   socle_decision d;
-  CHECK(socle_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
+  CHECK(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
   CHECK(d.reason == SOCLE_REASON_MASKED, "masked: %s", socle_reason_name(d.reason));
   CHECK(d.obligations == (SOCLE_OBLIGATION_LOG | SOCLE_OBLIGATION_SHOW_PLACEHOLDER), "placeholder");
   CHECK(d.revision == revision, "decision revision");
   r.actor = r.author;
   CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED, "author");
-  CHECK(socle_engine_revoke_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
-                                 NULL, 0, &revision, NULL) == SOCLE_OK,
-        "revoke mask");
-  r.actor = id_of(socle_engine_professional_id, engine, "sw2");
+  CHECK(
+      socle_access_engine_revoke_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
+                                      NULL, 0, &revision, NULL) == SOCLE_OK,
+      "revoke mask");
+  r.actor = id_of(socle_access_engine_find_professional, engine, "sw2");
   CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED, "unmasked");
 
   /* Blocks. */
-  CHECK(socle_engine_block(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK, "block");
+  CHECK(socle_access_engine_block(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK, "block");
   CHECK(reason_of(engine, request(engine, "sw2", "x1", "social")) == SOCLE_REASON_BLOCKED,
         "blocked");
-  CHECK(socle_engine_unblock(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK, "unblock");
+  CHECK(socle_access_engine_unblock(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK,
+        "unblock");
 
   /* Break-the-glass, expiring at the exact second. */
   int64_t expires = 0;
-  status = socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"),
-                                         S("Appel de nuit"), 3600, &expires, &revision, &error);
+  status =
+      socle_access_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"),
+                                           S("Appel de nuit"), 3600, &expires, &revision, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   CHECK(expires == t0 + 3600, "expires at %lld", (long long)expires);
   r = request(engine, "sw3", "x1", "social");
-  CHECK(socle_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
+  CHECK(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
   CHECK(d.reason == SOCLE_REASON_ALLOWED_BREAK_GLASS, "break-glass: %s",
         socle_reason_name(d.reason));
   CHECK((d.obligations & (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
@@ -377,111 +390,149 @@ static void scenario(const socle_policy* policy) {
   CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "one second before");
   r.time_unix_seconds = expires;
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "at the second");
-  socle_engine_set_time(engine, expires);
+  socle_access_engine_set_time(engine, expires);
   r.time_unix_seconds = 0;
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "by the engine's clock");
   /* Neither the clock moved back nor an earlier request time reopens it. */
-  socle_engine_set_time(engine, t0);
+  socle_access_engine_set_time(engine, t0);
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "clock set back");
-  socle_engine_set_time(engine, 0);
+  socle_access_engine_set_time(engine, 0);
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "back to the real clock");
   r.time_unix_seconds = t0 + 60;
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "earlier request time");
   r.time_unix_seconds = 0;
 
   /* An objection while a session is open ends it; refusals change nothing. */
-  CHECK(socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"), 0,
-                                      NULL, &revision, NULL) == SOCLE_OK,
+  CHECK(socle_access_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"),
+                                             0, NULL, &revision, NULL) == SOCLE_OK,
         "reopen");
   CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "reopened");
-  CHECK(socle_engine_record_emergency_objection(engine, S("x1"), &revision, NULL) == SOCLE_OK,
+  CHECK(socle_access_engine_record_emergency_access_objection(engine, S("x1"), &revision, NULL) ==
+            SOCLE_OK,
         "objection");
   CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "ended by the objection");
-  const uint64_t before = socle_engine_revision(engine);
-  status = socle_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"), 0,
-                                         NULL, NULL, &error);
+  const uint64_t before = socle_access_engine_revision(engine);
+  status = socle_access_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"),
+                                                S("Encore"), 0, NULL, NULL, &error);
   CHECK(status == SOCLE_E_PERMISSION_DENIED, "%s", socle_status_name(status));
   CHECK(error != NULL && strstr(socle_error_message(error), "objected") != NULL, "message");
   socle_error_free(error);
-  status = socle_engine_open_break_glass(engine, S("sw3"), S("x2"), S("astreinte"), S("Encore"),
-                                         -60, NULL, NULL, &error);
+  status = socle_access_engine_open_break_glass(engine, S("sw3"), S("x2"), S("astreinte"),
+                                                S("Encore"), -60, NULL, NULL, &error);
   CHECK(status == SOCLE_E_OUT_OF_RANGE, "negative duration: %s", socle_status_name(status));
   socle_error_free(error);
-  CHECK(socle_engine_revision(engine) == before, "revision unchanged");
+  CHECK(socle_access_engine_revision(engine) == before, "revision unchanged");
 
   /* Bad requests: clear errors, a denial with invalid_request. */
   r = request(engine, "sw1", "x1", "social");
   r.person = 424242;
-  status = socle_engine_decide(engine, &r, &d, &error);
+  status = socle_access_engine_decide(engine, &r, &d, &error);
   CHECK(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
   CHECK(error != NULL && strstr(socle_error_message(error), "person") != NULL, "names the field");
   CHECK(d.effect == SOCLE_EFFECT_DENY && d.reason == SOCLE_REASON_INVALID_REQUEST, "invalid");
   socle_error_free(error);
   r = request(engine, "sw1", "x1", "social");
   r.version = 0;
-  CHECK(socle_engine_decide(engine, &r, &d, NULL) == SOCLE_E_INVALID_ARGUMENT, "version 0");
+  CHECK(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_E_INVALID_ARGUMENT, "version 0");
   uint32_t id = 0;
-  CHECK(socle_engine_person_id(engine, S("nobody"), &id, NULL) == SOCLE_E_NOT_FOUND, "lookup");
+  CHECK(socle_access_engine_find_person(engine, S("nobody"), &id, NULL) == SOCLE_E_NOT_FOUND,
+        "lookup");
   CHECK(id == SOCLE_NO_ID, "no id");
-  CHECK(socle_engine_purpose_id(engine, S("astrologie"), &id, NULL) == SOCLE_E_NOT_FOUND,
+  CHECK(socle_access_engine_find_purpose(engine, S("astrologie"), &id, NULL) == SOCLE_E_NOT_FOUND,
         "purpose");
-  CHECK(socle_engine_upsert_professional(engine, S("p9"), S("astronaut"), S("t1"), 0, NULL,
-                                         &error) == SOCLE_E_NOT_FOUND,
+  const char* p9_teams[] = {"t1"};
+  const size_t p9_team_lens[] = {2};
+  CHECK(socle_access_engine_upsert_professional(engine, S("p9"), S("astronaut"), p9_teams,
+                                                p9_team_lens, 1, 0, NULL,
+                                                &error) == SOCLE_E_NOT_FOUND,
         "unknown role");
   CHECK(error != NULL && strstr(socle_error_message(error), "astronaut") != NULL, "role named");
   socle_error_free(error);
-  CHECK(socle_engine_revision(engine) == before, "revision unchanged");
+  CHECK(socle_access_engine_revision(engine) == before, "revision unchanged");
 
   /* Explain, rule names, lists. */
   socle_buffer text = {0};
+  socle_explanation* explanation = NULL;
   r = request(engine, "sec1", "x1", "social");
-  status = socle_engine_explain(engine, &r, &d, &text, &error);
+  status = socle_access_engine_explain(engine, &r, &explanation, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
+  socle_explanation_decision(explanation, &d);
+  CHECK(d.reason == SOCLE_REASON_ROLE_DOES_NOT_ALLOW, "explained: %s", socle_reason_name(d.reason));
+  {
+    /* Exactly one decisive step, failed, resting on a habilitation; every step has a check. */
+    size_t decisive = 0;
+    const size_t steps = socle_explanation_step_count(explanation);
+    CHECK(steps > 0, "steps");
+    for (size_t i = 0; i < steps; ++i) {
+      CHECK(socle_explanation_step_check(explanation, i)[0] != 0, "step %zu has a check", i);
+      if (socle_explanation_step_decisive(explanation, i)) {
+        ++decisive;
+        CHECK(socle_explanation_step_passed(explanation, i) == 0, "the decisive step failed");
+        CHECK(strstr(socle_explanation_step_rule(explanation, i), "habilitations") != NULL,
+              "decisive rule: %s", socle_explanation_step_rule(explanation, i));
+        CHECK(socle_explanation_step_detail(explanation, i)[0] != 0, "detail");
+      }
+    }
+    CHECK(decisive == 1, "%zu decisive steps", decisive);
+    CHECK(strcmp(socle_explanation_step_check(explanation, steps), "") == 0 &&
+              socle_explanation_step_passed(explanation, steps) == 0,
+          "out of range");
+  }
+  CHECK(socle_explanation_to_text(explanation, &text, NULL) == SOCLE_OK, "to_text");
   CHECK(text.data != NULL && strstr((const char*)text.data, "DENY (role_does_not_allow)") != NULL,
         "explanation");
   socle_buffer_free(&text);
-  status = socle_engine_rule_name(engine, d.rule, &text, NULL);
+  socle_explanation_free(explanation);
+  socle_explanation_free(NULL);
+  status = socle_access_engine_rule_name(engine, d.rule, &text, NULL);
   CHECK(status == SOCLE_OK && strstr((const char*)text.data, "habilitations") != NULL, "rule");
   socle_buffer_free(&text);
   CHECK(strcmp(socle_reason_name(SOCLE_REASON_NOT_BOUND_BY_SECRECY), "not_bound_by_secrecy") == 0,
         "reason names");
 
   uint32_t listed[4];
-  size_t count = 1;
-  const uint32_t sw1 = id_of(socle_engine_professional_id, engine, "sw1");
-  const uint32_t social = id_of(socle_engine_category_id, engine, "social");
-  const uint32_t purpose = id_of(socle_engine_purpose_id, engine, "accompagnement");
-  status = socle_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0, listed,
-                                     &count, NULL);
+  size_t count = 0;
+  const uint32_t sw1 = id_of(socle_access_engine_find_professional, engine, "sw1");
+  const uint32_t social = id_of(socle_access_engine_find_category, engine, "social");
+  const uint32_t purpose = id_of(socle_access_engine_find_purpose, engine, "accompagnement");
+  status = socle_access_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0,
+                                            listed, 1, &count, NULL);
   CHECK(status == SOCLE_E_OUT_OF_RANGE && count == 2, "too small: %s %zu",
         socle_status_name(status), count);
-  count = 4;
-  status = socle_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0, listed,
-                                     &count, NULL);
+  count = 0;
+  status = socle_access_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0,
+                                            listed, 4, &count, NULL);
   CHECK(status == SOCLE_OK && count == 2, "list: %zu", count);
-  CHECK(strcmp(socle_engine_person_name(engine, listed[0]), "x1") == 0 &&
-            strcmp(socle_engine_person_name(engine, listed[1]), "x3") == 0,
+  CHECK(strcmp(socle_access_engine_person_name(engine, listed[0]), "x1") == 0 &&
+            strcmp(socle_access_engine_person_name(engine, listed[1]), "x3") == 0,
         "sorted persons");
-  CHECK(strcmp(socle_engine_professional_name(engine, sw1), "sw1") == 0, "names");
+  CHECK(strcmp(socle_access_engine_professional_name(engine, sw1), "sw1") == 0, "names");
+  uint32_t t9 = SOCLE_NO_ID;
+  CHECK(socle_access_engine_find_team(engine, S("t9"), &t9, NULL) == SOCLE_OK, "find team");
+  CHECK(strcmp(socle_access_engine_team_name(engine, t9), "t9") == 0, "team name");
+  CHECK(socle_access_engine_find_team(engine, S("t99"), &t9, NULL) == SOCLE_E_NOT_FOUND &&
+            t9 == SOCLE_NO_ID,
+        "unknown team");
+  CHECK(strcmp(socle_access_engine_team_name(engine, 424242), "") == 0, "unknown team id");
 
   int32_t reached = 0;
-  CHECK(socle_engine_wait_for_revision(engine, socle_engine_revision(engine), 0, &reached, NULL) ==
-                SOCLE_OK &&
+  CHECK(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine), 0,
+                                              &reached, NULL) == SOCLE_OK &&
             reached == 1,
         "reached");
-  CHECK(socle_engine_wait_for_revision(engine, socle_engine_revision(engine) + 1, 5, &reached,
-                                       NULL) == SOCLE_OK &&
+  CHECK(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine) + 1, 5,
+                                              &reached, NULL) == SOCLE_OK &&
             reached == 0,
         "timeout");
-  socle_engine_free(engine);
-  socle_engine_free(NULL);
+  socle_access_engine_free(engine);
+  socle_access_engine_free(NULL);
 }
 
 /* ---------------------------------------------------------------------------------------------
  * Every on/off option of the policy both ways (as tests/access/policy_options_test.cc): the
  * actors whose outcome must not change with an option, and the one whose outcome must, through
- * socle_engine_decide, socle_engine_explain and socle_engine_filter_view. */
+ * socle_access_engine_decide, socle_access_engine_explain and socle_access_engine_filter_view. */
 
 /* `text` with the first `from` replaced by `to` (malloc'ed), or NULL when `from` is absent. */
 static char* replaced(const char* text, const char* from, const char* to) {
@@ -591,40 +642,41 @@ static void option_both_ways(const char* policy_text, int option, int on) {
   CHECK(text != NULL, "%s: the policy has no '%s'", kOptions[option].name, kOptions[option].off);
   if (text == NULL) return;
   socle_policy* policy = NULL;
-  socle_engine* engine = NULL;
-  CHECK(socle_policy_load(&policy, text, strlen(text), "policy", NULL) == SOCLE_OK, "%s: load: %s",
+  socle_access_engine* engine = NULL;
+  CHECK(socle_policy_load(text, strlen(text), "policy", &policy, NULL) == SOCLE_OK, "%s: load: %s",
         kOptions[option].name, socle_last_error_message());
   free(text);
   if (policy == NULL) return;
-  CHECK(socle_engine_new(&engine, policy, NULL) == SOCLE_OK, "engine");
+  CHECK(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK, "engine");
   socle_policy_free(policy);
   if (engine == NULL) return;
   const int64_t t0 = ((int64_t)time(NULL) / 3600 + 24) * 3600;
-  socle_engine_set_time(engine, t0);
+  socle_access_engine_set_time(engine, t0);
   const char professionals[] =
       "sw1\tsocial_worker\tt1\nsw2\tsocial_worker\tt1\nsw3\tsocial_worker\tt2\n"
       "sw4\tsocial_worker\tt3\nsw5\tsocial_worker\tt3\nsw6\tsocial_worker\tt3\n"
       "sec1\tsecretary\tt1\n";
   const char persons[] = "x1\tt1\nx2\tt2\nx3\tt1\tsw3\n";
-  CHECK(socle_engine_load_tsv(engine, S(professionals), S(persons), NULL, NULL) == SOCLE_OK,
+  CHECK(socle_access_engine_load_directory_tsv(engine, S(professionals), S(persons), NULL, NULL) ==
+            SOCLE_OK,
         "load: %s", socle_last_error_message());
-  CHECK(socle_engine_set_mask(engine, S("x3"), S("r1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE, NULL, 0,
-                              NULL, NULL) == SOCLE_OK,
+  CHECK(socle_access_engine_set_mask(engine, S("x3"), S("r1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
+                                     NULL, 0, NULL, NULL) == SOCLE_OK,
         "mask");
   const int break_glass = !(on && option == OPTION_BREAK_GLASS_OFF);
-  const int32_t opened = socle_engine_open_break_glass(engine, S("sw4"), S("x3"), S("astreinte"),
-                                                       S("Nuit"), 0, NULL, NULL, NULL);
+  const int32_t opened = socle_access_engine_open_break_glass(
+      engine, S("sw4"), S("x3"), S("astreinte"), S("Nuit"), 0, NULL, NULL, NULL);
   CHECK(opened == (break_glass ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s: open: %s",
         kOptions[option].name, socle_status_name(opened));
-  socle_engine_open_break_glass(engine, S("sw5"), S("x3"), S("astreinte"), S("Nuit"), 0, NULL,
-                                NULL, NULL);
-  socle_engine_set_time(engine, t0 + 60);
+  socle_access_engine_open_break_glass(engine, S("sw5"), S("x3"), S("astreinte"), S("Nuit"), 0,
+                                       NULL, NULL, NULL);
+  socle_access_engine_set_time(engine, t0 + 60);
   if (break_glass) {
-    CHECK(socle_engine_close_break_glass(engine, S("sw5"), S("x3"), NULL, NULL) == SOCLE_OK,
+    CHECK(socle_access_engine_close_break_glass(engine, S("sw5"), S("x3"), NULL, NULL) == SOCLE_OK,
           "close");
   }
-  socle_engine_set_time(engine, t0 + 120);
-  const int32_t named = socle_engine_set_referent(engine, S("x2"), S("sec1"), NULL, NULL);
+  socle_access_engine_set_time(engine, t0 + 120);
+  const int32_t named = socle_access_engine_set_referent(engine, S("x2"), S("sec1"), NULL, NULL);
   const int secretary_may = on && option == OPTION_SECRETARY_REFERENT;
   CHECK(named == (secretary_may ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s %s: referent: %s",
         kOptions[option].name, on ? "on" : "off", socle_status_name(named));
@@ -636,17 +688,18 @@ static void option_both_ways(const char* policy_text, int option, int on) {
     requests[a].item = kActors[a].item;
     requests[a].item_len = strlen(kActors[a].item);
     if (kActors[a].author != NULL) {
-      requests[a].author = id_of(socle_engine_professional_id, engine, kActors[a].author);
+      requests[a].author = id_of(socle_access_engine_find_professional, engine, kActors[a].author);
     }
   }
-  CHECK(socle_engine_filter_view(engine, requests, ACTOR_COUNT, view, NULL) == SOCLE_OK, "view");
+  CHECK(socle_access_engine_filter_view(engine, requests, ACTOR_COUNT, view, NULL) == SOCLE_OK,
+        "view");
   const int silent = on && option == OPTION_SILENT;
   for (int a = 0; a < ACTOR_COUNT; ++a) {
     const int32_t want = option_reason(option, on, a);
     const int allowed = want < 20;
     const int placeholder = want == SOCLE_REASON_MASKED && !silent;
     socle_decision d;
-    CHECK(socle_engine_decide(engine, &requests[a], &d, NULL) == SOCLE_OK, "decide");
+    CHECK(socle_access_engine_decide(engine, &requests[a], &d, NULL) == SOCLE_OK, "decide");
     CHECK(d.reason == want, "%s %s, %s: %s (expected %s)", kOptions[option].name,
           on ? "on" : "off", kActors[a].name, socle_reason_name(d.reason),
           socle_reason_name(want));
@@ -659,8 +712,12 @@ static void option_both_ways(const char* policy_text, int option, int on) {
           on ? "on" : "off", kActors[a].name, view[a], want_view);
     socle_decision explained;
     socle_buffer text = {0};
-    CHECK(socle_engine_explain(engine, &requests[a], &explained, &text, NULL) == SOCLE_OK,
+    socle_explanation* explanation = NULL;
+    CHECK(socle_access_engine_explain(engine, &requests[a], &explanation, NULL) == SOCLE_OK,
           "explain");
+    socle_explanation_decision(explanation, &explained);
+    CHECK(socle_explanation_to_text(explanation, &text, NULL) == SOCLE_OK, "to_text");
+    socle_explanation_free(explanation);
     CHECK(explained.reason == want, "%s %s, %s: explained %s", kOptions[option].name,
           on ? "on" : "off", kActors[a].name, socle_reason_name(explained.reason));
     const char* trace = text.data != NULL ? (const char*)text.data : "";
@@ -672,7 +729,7 @@ static void option_both_ways(const char* policy_text, int option, int on) {
     }
     socle_buffer_free(&text);
   }
-  socle_engine_free(engine);
+  socle_access_engine_free(engine);
 }
 
 static void every_option_both_ways(const char* policy_path) {
@@ -692,31 +749,32 @@ int main(int argc, char** argv) {
   }
   socle_policy* policy = NULL;
   socle_error* error = NULL;
-  int32_t status = socle_policy_load_file(&policy, argv[1], &error);
+  int32_t status = socle_policy_load_file(argv[1], &policy, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   if (policy == NULL) return 1;
 
-  socle_engine* engine = NULL;
-  status = socle_engine_new(&engine, policy, &error);
+  socle_access_engine* engine = NULL;
+  status = socle_access_engine_create(policy, &engine, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   char professionals[4096], persons[4096];
   snprintf(professionals, sizeof professionals, "%s/professionals.tsv", argv[2]);
   snprintf(persons, sizeof persons, "%s/persons.tsv", argv[2]);
   uint64_t revision = 0;
-  status = socle_engine_load_tsv_files(engine, professionals, persons, &revision, &error);
+  status = socle_access_engine_load_directory_tsv_files(engine, professionals, persons, &revision,
+                                                        &error);
   CHECK_OK(status, error);
   socle_error_free(error);
   CHECK(revision == 102000, "revision %llu", (unsigned long long)revision);
 
   uint32_t purpose = SOCLE_NO_ID;
-  CHECK(socle_engine_purpose_id(engine, "accompagnement", 14, &purpose, NULL) == SOCLE_OK,
+  CHECK(socle_access_engine_find_purpose(engine, "accompagnement", 14, &purpose, NULL) == SOCLE_OK,
         "purpose");
   decide_workload(engine, argv[2], "requests_allowed.tsv", purpose);
   decide_workload(engine, argv[2], "requests_denied.tsv", purpose);
   decide_workload(engine, argv[2], "requests_mixed.tsv", purpose);
-  socle_engine_free(engine);
+  socle_access_engine_free(engine);
 
   scenario(policy);
   socle_policy_free(policy);

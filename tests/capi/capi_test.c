@@ -34,7 +34,7 @@ static void test_load_examples(void) {
   for (size_t i = 0; i < 2; ++i) {
     socle_policy* policy = NULL;
     socle_error* error = NULL;
-    int32_t rc = socle_policy_load_file(&policy, example(names[i]), &error);
+    int32_t rc = socle_policy_load_file(example(names[i]), &policy, &error);
     CHECK(rc == SOCLE_OK);
     CHECK(error == NULL);
     if (rc != SOCLE_OK) {
@@ -78,7 +78,7 @@ static void test_load_examples(void) {
 
     /* Loading the same text twice gives the same digest. */
     socle_policy* again = NULL;
-    CHECK(socle_policy_load_file(&again, example(names[i]), NULL) == SOCLE_OK);
+    CHECK(socle_policy_load_file(example(names[i]), &again, NULL) == SOCLE_OK);
     CHECK(again != NULL &&
           strcmp(socle_policy_digest_hex(again), socle_policy_digest_hex(policy)) == 0);
     socle_policy_free(again);
@@ -105,7 +105,7 @@ static const char kBroken[] =
 static void test_broken_policy(void) {
   socle_policy* policy = (socle_policy*)1; /* must be reset to NULL */
   socle_error* error = NULL;
-  int32_t rc = socle_policy_load(&policy, kBroken, strlen(kBroken), "broken.textproto", &error);
+  int32_t rc = socle_policy_load(kBroken, strlen(kBroken), "broken.textproto", &policy, &error);
   CHECK(rc == SOCLE_E_POLICY_INVALID);
   CHECK(policy == NULL);
   CHECK(error != NULL);
@@ -144,7 +144,7 @@ static void test_broken_policy(void) {
   /* syntax error: PARSE with a line and a column */
   const char syntax[] = "format_version: 1\nid: \"x\"\nnot_a_field: 3\n";
   error = NULL;
-  CHECK(socle_policy_load(&policy, syntax, strlen(syntax), NULL, &error) == SOCLE_E_PARSE);
+  CHECK(socle_policy_load(syntax, strlen(syntax), NULL, &policy, &error) == SOCLE_E_PARSE);
   CHECK(error != NULL && socle_error_diagnostic_count(error) == 1);
   if (error != NULL && socle_error_diagnostic_count(error) == 1) {
     CHECK(strcmp(socle_error_diagnostic_code(error, 0), "syntax") == 0);
@@ -155,15 +155,15 @@ static void test_broken_policy(void) {
 
 static void test_bad_arguments(void) {
   socle_error* error = NULL;
-  CHECK(socle_policy_load(NULL, "x", 1, NULL, &error) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_policy_load("x", 1, NULL, NULL, &error) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(error != NULL && strstr(socle_error_message(error), "out") != NULL);
   socle_error_free(error);
   socle_policy* policy = NULL;
-  CHECK(socle_policy_load(&policy, NULL, 5, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
-  CHECK(socle_policy_load_file(&policy, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
-  CHECK(socle_policy_load_file(&policy, "/nonexistent/policy.textproto", NULL) == SOCLE_E_IO);
+  CHECK(socle_policy_load(NULL, 5, NULL, &policy, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_policy_load_file(NULL, &policy, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_policy_load_file("/nonexistent/policy.textproto", &policy, NULL) == SOCLE_E_IO);
   CHECK(policy == NULL);
-  CHECK(socle_policy_load(&policy, "", 0, NULL, NULL) == SOCLE_E_POLICY_INVALID);
+  CHECK(socle_policy_load("", 0, NULL, &policy, NULL) == SOCLE_E_POLICY_INVALID);
   CHECK(socle_policy_digest(NULL, NULL, 0, NULL) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_policy_render_register(NULL, SOCLE_REGISTER_JSON, NULL, NULL) ==
         SOCLE_E_INVALID_ARGUMENT);

@@ -58,13 +58,13 @@ static socle_vault* open_vault(const char* work) {
   cb.wrap = toy_wrap;
   cb.unwrap = toy_unwrap;
   socle_key_provider* provider = NULL;
-  if (socle_key_provider_new_callbacks(&provider, &cb, NULL) != SOCLE_OK) return NULL;
+  if (socle_key_provider_create_from_callbacks(&cb, &provider, NULL) != SOCLE_OK) return NULL;
   char path[4200];
   snprintf(path, sizeof path, "%s/length_limits.db", work);
   remove(path);
   socle_vault* vault = NULL;
   socle_error* error = NULL;
-  const int32_t rc = socle_vault_open(&vault, provider, path, "t", 1, NULL, &error);
+  const int32_t rc = socle_vault_open(provider, path, "t", 1, NULL, &vault, &error);
   if (rc != SOCLE_OK) fprintf(stderr, "socle_vault_open: %s\n", socle_error_message(error));
   socle_error_free(error);
   socle_key_provider_free(provider);
@@ -88,7 +88,7 @@ static void test_seal_huge_lengths(socle_vault* vault) {
     socle_error_free(error);
   }
   /* Nothing changed: the refused seals created no key for the new person. */
-  CHECK(socle_vault_shred(vault, "P-new", 5, NULL) == SOCLE_E_NOT_FOUND);
+  CHECK(socle_vault_shred_person(vault, "P-new", 5, NULL) == SOCLE_E_NOT_FOUND);
 
   /* The limit itself is a size, not a crash: a small record still seals and opens. */
   socle_buffer sealed = {0};
@@ -131,29 +131,31 @@ static const char kPolicy[] =
  * wrap: refused before any identifier is read. */
 static void test_pseudonym_batch_lengths(socle_vault* vault) {
   socle_policy* policy = NULL;
-  CHECK(socle_policy_load(&policy, kPolicy, strlen(kPolicy), "length_limits", NULL) == SOCLE_OK);
+  CHECK(socle_policy_load(kPolicy, strlen(kPolicy), "length_limits", &policy, NULL) == SOCLE_OK);
   socle_pseudonymizer* pseudonymizer = NULL;
-  CHECK(policy != NULL && socle_pseudonymizer_new_from_vault(&pseudonymizer, policy, vault, NULL,
-                                                             NULL) == SOCLE_OK);
+  CHECK(policy != NULL && socle_pseudonymizer_create_from_vault(policy, vault, NULL, &pseudonymizer,
+                                                                NULL) == SOCLE_OK);
   socle_pseudonym_context* context = NULL;
-  CHECK(pseudonymizer != NULL && socle_pseudonym_context_new(&context, pseudonymizer, "recherche",
-                                                             9, NULL, 0, 0, NULL) == SOCLE_OK);
+  CHECK(pseudonymizer != NULL &&
+        socle_pseudonymizer_new_context(pseudonymizer, "recherche", 9, NULL, 0, 0, &context,
+                                        NULL) == SOCLE_OK);
   if (context != NULL) {
     const uint8_t ids[] = "abcdef";
     /* Each length fits a string view (at most PTRDIFF_MAX); their sum wraps at the third. */
     const size_t lens[] = {PTRDIFF_MAX, PTRDIFF_MAX, 3};
     uint8_t out[3 * SOCLE_PSEUDONYM_BYTES];
     socle_error* error = NULL;
-    CHECK(socle_pseudonym_compute_batch(context, ids, lens, 3, SOCLE_PSEUDONYM_FORMAT_BINARY, out,
-                                        sizeof out, &error) == SOCLE_E_INVALID_ARGUMENT);
+    CHECK(socle_pseudonym_context_compute_batch(context, ids, lens, 3,
+                                                SOCLE_PSEUDONYM_FORMAT_BINARY, out, sizeof out,
+                                                &error) == SOCLE_E_INVALID_ARGUMENT);
     CHECK(error != NULL && strstr(socle_error_message(error), "SIZE_MAX") != NULL);
     socle_error_free(error);
     error = NULL;
     /* count * record would wrap to a small number. */
     const size_t count = SIZE_MAX / SOCLE_PSEUDONYM_BYTES + 2;
-    CHECK(socle_pseudonym_compute_batch(context, ids, lens, count, SOCLE_PSEUDONYM_FORMAT_BINARY,
-                                        out, (count * SOCLE_PSEUDONYM_BYTES),
-                                        &error) == SOCLE_E_INVALID_ARGUMENT);
+    CHECK(socle_pseudonym_context_compute_batch(
+              context, ids, lens, count, SOCLE_PSEUDONYM_FORMAT_BINARY, out,
+              (count * SOCLE_PSEUDONYM_BYTES), &error) == SOCLE_E_INVALID_ARGUMENT);
     CHECK(error != NULL && strstr(socle_error_message(error), "cannot fit") != NULL);
     socle_error_free(error);
   }
@@ -167,26 +169,26 @@ static void test_pseudonym_batch_lengths(socle_vault* vault) {
  * made it a 0-byte event that was parsed and applied (refused later, for another reason). */
 static void test_event_lengths(void) {
   socle_policy* policy = NULL;
-  CHECK(socle_policy_load(&policy, kPolicy, strlen(kPolicy), "length_limits", NULL) == SOCLE_OK);
-  socle_engine* engine = NULL;
-  CHECK(policy != NULL && socle_engine_new(&engine, policy, NULL) == SOCLE_OK);
+  CHECK(socle_policy_load(kPolicy, strlen(kPolicy), "length_limits", &policy, NULL) == SOCLE_OK);
+  socle_access_engine* engine = NULL;
+  CHECK(policy != NULL && socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK);
   if (engine != NULL) {
     static const uint8_t event[16] = {0};
     const size_t lengths[] = {(size_t)1 << 32, ((size_t)1 << 31), SIZE_MAX / 2};
     for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) {
       socle_error* error = NULL;
-      CHECK(socle_engine_apply_event(engine, event, lengths[i], NULL, &error) ==
+      CHECK(socle_access_engine_apply_event(engine, event, lengths[i], NULL, &error) ==
             SOCLE_E_RESOURCE_EXHAUSTED);
       CHECK(error != NULL && strstr(socle_error_message(error), "at most 2 GiB") != NULL);
       socle_error_free(error);
       error = NULL;
-      CHECK(socle_engine_apply_event_batch(engine, event, lengths[i], NULL, &error) ==
+      CHECK(socle_access_engine_apply_event_batch(engine, event, lengths[i], NULL, &error) ==
             SOCLE_E_RESOURCE_EXHAUSTED);
       socle_error_free(error);
     }
-    CHECK(socle_engine_revision(engine) == 0); /* nothing was applied */
+    CHECK(socle_access_engine_revision(engine) == 0); /* nothing was applied */
   }
-  socle_engine_free(engine);
+  socle_access_engine_free(engine);
   socle_policy_free(policy);
 }
 

@@ -68,15 +68,15 @@ static socle_pseudonymizer* from_vault(const socle_policy* policy, const socle_v
   CHECK_RC(socle_pseudonymizer_options_set_reversal_hook(options, record, t, NULL), SOCLE_OK);
   CHECK_RC(socle_pseudonymizer_options_set_reversal_rate_limit(options, 4, 3600, NULL), SOCLE_OK);
   socle_pseudonymizer* p = NULL;
-  CHECK_RC(socle_pseudonymizer_new_from_vault(&p, policy, vault, options, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_create_from_vault(policy, vault, options, &p, NULL), SOCLE_OK);
   socle_pseudonymizer_options_free(options);
   return p;
 }
 
 static int32_t reverse(const socle_pseudonymizer* p, const char* token, size_t token_len) {
   socle_buffer out = {0};
-  const int32_t rc = socle_token_reverse(p, "agent-7", 7, "dpo", 3, "motif", 5, "suivi", 5, token,
-                                         token_len, &out, NULL);
+  const int32_t rc = socle_pseudonymizer_reverse_token(p, "agent-7", 7, "dpo", 3, "motif", 5,
+                                                       "suivi", 5, token, token_len, &out, NULL);
   socle_buffer_free(&out);
   return rc;
 }
@@ -91,20 +91,21 @@ static void test_controls_in_the_vault(const socle_policy* policy, const char* d
   remove(db_path);
   remove(in_work(dir, "controls.key"));
   socle_key_provider* provider = NULL;
-  CHECK_RC(socle_key_file_create(&provider, in_work(dir, "controls.key"), kPass, sizeof kPass - 1,
-                                 2, 64u << 20, NULL),  /* libsodium's INTERACTIVE floor */
+  CHECK_RC(socle_key_provider_create_key_file(in_work(dir, "controls.key"), kPass, sizeof kPass - 1,
+                                              2, 64u << 20, &provider,
+                                              NULL), /* libsodium's INTERACTIVE floor */
            SOCLE_OK);
   if (provider == NULL) return;
   trail t;
   memset(&t, 0, sizeof t);
   socle_vault* vault = NULL;
-  CHECK_RC(socle_vault_open(&vault, provider, db_path, "ccas", 4, NULL, NULL), SOCLE_OK);
+  CHECK_RC(socle_vault_open(provider, db_path, "ccas", 4, NULL, &vault, NULL), SOCLE_OK);
   if (vault == NULL) return;
   socle_pseudonymizer* p0 = from_vault(policy, vault, &t);
   char token[SOCLE_TOKEN_MAX_TEXT_LEN];
   size_t token_len = 0;
-  CHECK_RC(socle_token_create(p0, "suivi", 5, (const uint8_t*)"personne-7", 10, token,
-                              sizeof token, &token_len, NULL),
+  CHECK_RC(socle_pseudonymizer_create_token(p0, "suivi", 5, (const uint8_t*)"personne-7", 10, token,
+                                            sizeof token, &token_len, NULL),
            SOCLE_OK);
   uint32_t version = 0;
   CHECK_RC(socle_vault_rotate_pseudonym_secret(vault, &version, NULL), SOCLE_OK);
@@ -117,7 +118,7 @@ static void test_controls_in_the_vault(const socle_policy* policy, const char* d
   socle_vault_free(vault);
   vault = NULL;
   /* Reopened: still retired, and the same actor has one reversal left. */
-  CHECK_RC(socle_vault_open(&vault, provider, db_path, "ccas", 4, NULL, NULL), SOCLE_OK);
+  CHECK_RC(socle_vault_open(provider, db_path, "ccas", 4, NULL, &vault, NULL), SOCLE_OK);
   socle_pseudonymizer* pc = from_vault(policy, vault, &t);
   CHECK_RC(reverse(pc, token, token_len), SOCLE_E_FAILED_PRECONDITION); /* 4 of 4 */
   CHECK_RC(reverse(pc, token, token_len), SOCLE_E_RESOURCE_EXHAUSTED);
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
   }
   CHECK_RC(socle_init(), SOCLE_OK);
   socle_policy* policy = NULL;
-  CHECK_RC(socle_policy_load_file(&policy, argv[1], NULL), SOCLE_OK);
+  CHECK_RC(socle_policy_load_file(argv[1], &policy, NULL), SOCLE_OK);
   if (policy == NULL) return 1;
 
   /* Secrets: versions 1 and 2; a short one is refused with no secret in the message. */
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
   CHECK_RC(socle_pseudonymizer_options_set_reversal_rate_limit(options, 0, 3600, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   socle_pseudonymizer* p1 = NULL;
-  CHECK_RC(socle_pseudonymizer_new(&p1, policy, secrets, options, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_create(policy, secrets, options, &p1, NULL), SOCLE_OK);
   CHECK(socle_pseudonymizer_current_version(p1) == 1);
   CHECK(socle_pseudonymizer_domain_kind(p1, "suivi", 5) == SOCLE_PSEUDONYM_KIND_PERSON);
   CHECK(socle_pseudonymizer_domain_kind(p1, "evaluation", 10) == SOCLE_PSEUDONYM_KIND_RELATIONSHIP);
@@ -171,17 +172,18 @@ int main(int argc, char** argv) {
   CHECK(socle_pseudonymizer_domain_kind(p1, "nope", 4) == 0);
 
   socle_pseudonym_context* ctx = NULL;
-  CHECK_RC(socle_pseudonym_context_new(&ctx, p1, "suivi", 5, NULL, 0, 0, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_new_context(p1, "suivi", 5, NULL, 0, 0, &ctx, NULL), SOCLE_OK);
   uint8_t text[SOCLE_PSEUDONYM_TEXT_LEN];
   const char* id = "personne-000042";
-  CHECK_RC(socle_pseudonym_compute(ctx, (const uint8_t*)id, strlen(id), SOCLE_PSEUDONYM_FORMAT_TEXT,
-                                   text, sizeof text, NULL),
+  CHECK_RC(socle_pseudonym_context_compute(ctx, (const uint8_t*)id, strlen(id),
+                                           SOCLE_PSEUDONYM_FORMAT_TEXT, text, sizeof text, NULL),
            SOCLE_OK);
   CHECK(memcmp(text, "P0001uQMTaVANaV_YO4KaKwG1qA", SOCLE_PSEUDONYM_TEXT_LEN) == 0);
-  CHECK_RC(socle_pseudonym_compute(ctx, (const uint8_t*)id, 0, SOCLE_PSEUDONYM_FORMAT_TEXT, text,
-                                   sizeof text, NULL),
+  CHECK_RC(socle_pseudonym_context_compute(ctx, (const uint8_t*)id, 0, SOCLE_PSEUDONYM_FORMAT_TEXT,
+                                           text, sizeof text, NULL),
            SOCLE_E_INVALID_ARGUMENT);
-  CHECK_RC(socle_pseudonym_compute(ctx, (const uint8_t*)id, strlen(id), 7, text, sizeof text, NULL),
+  CHECK_RC(socle_pseudonym_context_compute(ctx, (const uint8_t*)id, strlen(id), 7, text,
+                                           sizeof text, NULL),
            SOCLE_E_INVALID_ARGUMENT);
 
   /* Batch: identifiers back to back with their lengths; fixed-width records out. */
@@ -196,26 +198,26 @@ int main(int argc, char** argv) {
   }
   static uint8_t batch_text[N * SOCLE_PSEUDONYM_TEXT_LEN];
   static uint8_t batch_bin[N * SOCLE_PSEUDONYM_BYTES];
-  CHECK_RC(
-      socle_pseudonym_compute_batch(ctx, (const uint8_t*)ids, lens, N, SOCLE_PSEUDONYM_FORMAT_TEXT,
-                                    batch_text, sizeof batch_text, NULL),
-      SOCLE_OK);
-  CHECK_RC(socle_pseudonym_compute_batch(ctx, (const uint8_t*)ids, lens, N,
-                                         SOCLE_PSEUDONYM_FORMAT_BINARY, batch_bin, sizeof batch_bin,
-                                         NULL),
+  CHECK_RC(socle_pseudonym_context_compute_batch(ctx, (const uint8_t*)ids, lens, N,
+                                                 SOCLE_PSEUDONYM_FORMAT_TEXT, batch_text,
+                                                 sizeof batch_text, NULL),
            SOCLE_OK);
-  CHECK_RC(socle_pseudonym_compute_batch(ctx, (const uint8_t*)ids, lens, N,
-                                         SOCLE_PSEUDONYM_FORMAT_BINARY, batch_bin,
-                                         sizeof batch_bin - 1, NULL),
+  CHECK_RC(socle_pseudonym_context_compute_batch(ctx, (const uint8_t*)ids, lens, N,
+                                                 SOCLE_PSEUDONYM_FORMAT_BINARY, batch_bin,
+                                                 sizeof batch_bin, NULL),
+           SOCLE_OK);
+  CHECK_RC(socle_pseudonym_context_compute_batch(ctx, (const uint8_t*)ids, lens, N,
+                                                 SOCLE_PSEUDONYM_FORMAT_BINARY, batch_bin,
+                                                 sizeof batch_bin - 1, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   offset = 0;
   for (int i = 0; i < N; ++i) {
     uint8_t one[SOCLE_PSEUDONYM_TEXT_LEN], bin[SOCLE_PSEUDONYM_BYTES];
-    CHECK_RC(socle_pseudonym_compute(ctx, (const uint8_t*)ids + offset, lens[i],
-                                     SOCLE_PSEUDONYM_FORMAT_TEXT, one, sizeof one, NULL),
+    CHECK_RC(socle_pseudonym_context_compute(ctx, (const uint8_t*)ids + offset, lens[i],
+                                             SOCLE_PSEUDONYM_FORMAT_TEXT, one, sizeof one, NULL),
              SOCLE_OK);
-    CHECK_RC(socle_pseudonym_compute(ctx, (const uint8_t*)ids + offset, lens[i],
-                                     SOCLE_PSEUDONYM_FORMAT_BINARY, bin, sizeof bin, NULL),
+    CHECK_RC(socle_pseudonym_context_compute(ctx, (const uint8_t*)ids + offset, lens[i],
+                                             SOCLE_PSEUDONYM_FORMAT_BINARY, bin, sizeof bin, NULL),
              SOCLE_OK);
     CHECK(memcmp(one, batch_text + i * SOCLE_PSEUDONYM_TEXT_LEN, SOCLE_PSEUDONYM_TEXT_LEN) == 0);
     CHECK(memcmp(bin, batch_bin + i * SOCLE_PSEUDONYM_BYTES, SOCLE_PSEUDONYM_BYTES) == 0);
@@ -225,52 +227,53 @@ int main(int argc, char** argv) {
   /* Transaction contexts: fresh per context. */
   socle_pseudonym_context* t1 = NULL;
   socle_pseudonym_context* t2 = NULL;
-  CHECK_RC(socle_pseudonym_context_new(&t1, p1, "stats", 5, NULL, 0, 0, NULL), SOCLE_OK);
-  CHECK_RC(socle_pseudonym_context_new(&t2, p1, "stats", 5, NULL, 0, 0, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_new_context(p1, "stats", 5, NULL, 0, 0, &t1, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_new_context(p1, "stats", 5, NULL, 0, 0, &t2, NULL), SOCLE_OK);
   uint8_t a[SOCLE_PSEUDONYM_BYTES], a2[SOCLE_PSEUDONYM_BYTES], b[SOCLE_PSEUDONYM_BYTES];
-  CHECK_RC(socle_pseudonym_compute(t1, (const uint8_t*)id, strlen(id),
-                                   SOCLE_PSEUDONYM_FORMAT_BINARY, a, sizeof a, NULL),
+  CHECK_RC(socle_pseudonym_context_compute(t1, (const uint8_t*)id, strlen(id),
+                                           SOCLE_PSEUDONYM_FORMAT_BINARY, a, sizeof a, NULL),
            SOCLE_OK);
-  CHECK_RC(socle_pseudonym_compute(t1, (const uint8_t*)id, strlen(id),
-                                   SOCLE_PSEUDONYM_FORMAT_BINARY, a2, sizeof a2, NULL),
+  CHECK_RC(socle_pseudonym_context_compute(t1, (const uint8_t*)id, strlen(id),
+                                           SOCLE_PSEUDONYM_FORMAT_BINARY, a2, sizeof a2, NULL),
            SOCLE_OK);
-  CHECK_RC(socle_pseudonym_compute(t2, (const uint8_t*)id, strlen(id),
-                                   SOCLE_PSEUDONYM_FORMAT_BINARY, b, sizeof b, NULL),
+  CHECK_RC(socle_pseudonym_context_compute(t2, (const uint8_t*)id, strlen(id),
+                                           SOCLE_PSEUDONYM_FORMAT_BINARY, b, sizeof b, NULL),
            SOCLE_OK);
   CHECK(memcmp(a, a2, sizeof a) == 0);
   CHECK(memcmp(a, b, sizeof a) != 0);
   socle_pseudonym_context_free(t1);
   socle_pseudonym_context_free(t2);
-  CHECK_RC(socle_pseudonym_context_new(&t1, p1, "evaluation", 10, NULL, 0, 0, NULL),
+  CHECK_RC(socle_pseudonymizer_new_context(p1, "evaluation", 10, NULL, 0, 0, &t1, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   CHECK(t1 == NULL);
-  CHECK_RC(socle_pseudonym_context_new(&t1, p1, "nope", 4, NULL, 0, 0, NULL), SOCLE_E_NOT_FOUND);
+  CHECK_RC(socle_pseudonymizer_new_context(p1, "nope", 4, NULL, 0, 0, &t1, NULL),
+           SOCLE_E_NOT_FOUND);
 
   /* Tokens and the privileged reversal. */
   char token[SOCLE_TOKEN_MAX_TEXT_LEN];
   size_t token_len = 0;
-  CHECK_RC(socle_token_create(p1, "suivi", 5, (const uint8_t*)id, strlen(id), token, sizeof token,
-                              &token_len, NULL),
+  CHECK_RC(socle_pseudonymizer_create_token(p1, "suivi", 5, (const uint8_t*)id, strlen(id), token,
+                                            sizeof token, &token_len, NULL),
            SOCLE_OK);
   CHECK(token_len == 80);
   CHECK(memcmp(token,
                "K0001itMiy9v11LS0Y4VTcx_So7zzE1FXIRYGvCOD2iZzE4hwc1hqp3v558QfA5xX7fkLRWKuFmGpROQ",
                80) == 0);
-  CHECK_RC(socle_token_create(p1, "stats", 5, (const uint8_t*)id, strlen(id), token, sizeof token,
-                              &token_len, NULL),
+  CHECK_RC(socle_pseudonymizer_create_token(p1, "stats", 5, (const uint8_t*)id, strlen(id), token,
+                                            sizeof token, &token_len, NULL),
            SOCLE_E_FAILED_PRECONDITION);
-  CHECK_RC(socle_token_create(p1, "suivi", 5, (const uint8_t*)id, strlen(id), token, sizeof token,
-                              &token_len, NULL),
+  CHECK_RC(socle_pseudonymizer_create_token(p1, "suivi", 5, (const uint8_t*)id, strlen(id), token,
+                                            sizeof token, &token_len, NULL),
            SOCLE_OK);
 
   socle_buffer out = {0};
   const char* reason = "demande de la personne";
-  CHECK_RC(socle_token_reverse(p1, "agent-42", 8, "ass", 3, reason, strlen(reason), "suivi", 5,
-                               token, token_len, &out, NULL),
+  CHECK_RC(socle_pseudonymizer_reverse_token(p1, "agent-42", 8, "ass", 3, reason, strlen(reason),
+                                             "suivi", 5, token, token_len, &out, NULL),
            SOCLE_E_PERMISSION_DENIED);
   CHECK(t.calls == 1 && t.last_outcome == SOCLE_E_PERMISSION_DENIED);
-  CHECK_RC(socle_token_reverse(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason), "suivi", 5,
-                               token, token_len, &out, NULL),
+  CHECK_RC(socle_pseudonymizer_reverse_token(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason),
+                                             "suivi", 5, token, token_len, &out, NULL),
            SOCLE_OK);
   CHECK(out.size == strlen(id) && memcmp(out.data, id, out.size) == 0);
   socle_buffer_free(&out);
@@ -278,21 +281,21 @@ int main(int argc, char** argv) {
   CHECK(strcmp(t.last_actor, "agent-42") == 0 && strcmp(t.last_reason, reason) == 0);
   CHECK(t.last_time > 1600000000000000LL);
   token[20] ^= 1;
-  CHECK_RC(socle_token_reverse(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason), "suivi", 5,
-                               token, token_len, &out, &error),
+  CHECK_RC(socle_pseudonymizer_reverse_token(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason),
+                                             "suivi", 5, token, token_len, &out, &error),
            SOCLE_E_VERIFICATION_FAILED);
   CHECK(error != NULL && strcmp(socle_error_message(error), "verification failed") == 0);
   socle_error_free(error);
   token[20] ^= 1;
   t.refuse = 1; /* the trail is down: the identifier is withheld */
-  CHECK_RC(socle_token_reverse(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason), "suivi", 5,
-                               token, token_len, &out, NULL),
+  CHECK_RC(socle_pseudonymizer_reverse_token(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason),
+                                             "suivi", 5, token, token_len, &out, NULL),
            SOCLE_E_IO);
   CHECK(out.data == NULL);
   t.refuse = 0;
   /* Capacity 3 per hour: the 4th call is throttled. */
-  CHECK_RC(socle_token_reverse(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason), "suivi", 5,
-                               token, token_len, &out, NULL),
+  CHECK_RC(socle_pseudonymizer_reverse_token(p1, "agent-42", 8, "dpo", 3, reason, strlen(reason),
+                                             "suivi", 5, token, token_len, &out, NULL),
            SOCLE_E_RESOURCE_EXHAUSTED);
   CHECK(t.calls == 5 && t.last_outcome == SOCLE_E_RESOURCE_EXHAUSTED);
 
@@ -300,32 +303,33 @@ int main(int argc, char** argv) {
   master(m, 2);
   CHECK_RC(socle_pseudonym_secrets_add(secrets, 2, m, sizeof m, NULL), SOCLE_OK);
   socle_pseudonymizer* p2 = NULL;
-  CHECK_RC(socle_pseudonymizer_new(&p2, policy, secrets, NULL, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_create(policy, secrets, NULL, &p2, NULL), SOCLE_OK);
   CHECK(socle_pseudonymizer_current_version(p2) == 2);
   static char rotated[N * SOCLE_PSEUDONYM_TEXT_LEN];
-  CHECK_RC(socle_pseudonym_rotate_batch(p2, "suivi", 5, (const char*)batch_text, N, rotated,
-                                        sizeof rotated, NULL),
+  CHECK_RC(socle_pseudonymizer_rotate(p2, "suivi", 5, (const char*)batch_text, N, rotated,
+                                      sizeof rotated, NULL),
            SOCLE_OK);
   socle_pseudonym_context* ctx2 = NULL;
-  CHECK_RC(socle_pseudonym_context_new(&ctx2, p2, "suivi", 5, NULL, 0, 0, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_new_context(p2, "suivi", 5, NULL, 0, 0, &ctx2, NULL), SOCLE_OK);
   static uint8_t fresh[N * SOCLE_PSEUDONYM_TEXT_LEN];
-  CHECK_RC(socle_pseudonym_compute_batch(ctx2, (const uint8_t*)ids, lens, N,
-                                         SOCLE_PSEUDONYM_FORMAT_TEXT, fresh, sizeof fresh, NULL),
-           SOCLE_OK);
+  CHECK_RC(
+      socle_pseudonym_context_compute_batch(ctx2, (const uint8_t*)ids, lens, N,
+                                            SOCLE_PSEUDONYM_FORMAT_TEXT, fresh, sizeof fresh, NULL),
+      SOCLE_OK);
   CHECK(memcmp(rotated, fresh, sizeof fresh) == 0);
   CHECK(rotated[1] == '0' && rotated[4] == '2');
   batch_text[SOCLE_PSEUDONYM_TEXT_LEN + 7] = '+'; /* not base64url */
-  CHECK_RC(socle_pseudonym_rotate_batch(p2, "suivi", 5, (const char*)batch_text, N, rotated,
-                                        sizeof rotated, NULL),
+  CHECK_RC(socle_pseudonymizer_rotate(p2, "suivi", 5, (const char*)batch_text, N, rotated,
+                                      sizeof rotated, NULL),
            SOCLE_E_PARSE);
   CHECK_RC(socle_pseudonymizer_retire(p2, 1, NULL), SOCLE_OK);
   CHECK_RC(socle_pseudonymizer_retire(p2, 2, NULL), SOCLE_E_FAILED_PRECONDITION);
-  CHECK_RC(socle_pseudonym_context_new(&t1, p2, "suivi", 5, NULL, 0, 1, NULL),
+  CHECK_RC(socle_pseudonymizer_new_context(p2, "suivi", 5, NULL, 0, 1, &t1, NULL),
            SOCLE_E_FAILED_PRECONDITION);
 
   /* NULL handles and out-parameters. */
-  CHECK_RC(socle_pseudonymizer_new(NULL, policy, secrets, NULL, NULL), SOCLE_E_INVALID_ARGUMENT);
-  CHECK_RC(socle_pseudonym_compute(NULL, (const uint8_t*)id, 1, 1, text, sizeof text, NULL),
+  CHECK_RC(socle_pseudonymizer_create(policy, secrets, NULL, NULL, NULL), SOCLE_E_INVALID_ARGUMENT);
+  CHECK_RC(socle_pseudonym_context_compute(NULL, (const uint8_t*)id, 1, 1, text, sizeof text, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   socle_pseudonymizer_free(NULL);
   socle_pseudonym_context_free(NULL);

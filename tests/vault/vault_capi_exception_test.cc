@@ -65,16 +65,17 @@ int main(int argc, char** argv) {
   cb.wrap = Wrap;
   cb.unwrap = Unwrap;
   socle_key_provider* provider = nullptr;
-  Check(socle_key_provider_new_callbacks(&provider, &cb, nullptr) == SOCLE_OK, "new_callbacks");
+  Check(socle_key_provider_create_from_callbacks(&cb, &provider, nullptr) == SOCLE_OK,
+        "new_callbacks");
   socle_vault* warm = nullptr;
   socle_vault* cold = nullptr;
-  Check(socle_vault_open(&warm, provider, db.c_str(), "t", 1, nullptr, nullptr) == SOCLE_OK,
+  Check(socle_vault_open(provider, db.c_str(), "t", 1, nullptr, &warm, nullptr) == SOCLE_OK,
         "open");
   socle_buffer sealed = {nullptr, 0};
   Check(socle_vault_seal_record(warm, "P-1", 3, "r", 1, 1, reinterpret_cast<const uint8_t*>("x"), 1,
                                 &sealed, nullptr) == SOCLE_OK,
         "seal");
-  Check(socle_vault_open(&cold, provider, db.c_str(), "t", 1, nullptr, nullptr) == SOCLE_OK,
+  Check(socle_vault_open(provider, db.c_str(), "t", 1, nullptr, &cold, nullptr) == SOCLE_OK,
         "open a second vault, with an empty cache");
 
   throw_now = true;

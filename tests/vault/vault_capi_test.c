@@ -34,11 +34,11 @@ static void test_key_file_and_records(void) {
   remove(path_of("c.key"));
   remove(path_of("c.db"));
   /* Below libsodium's INTERACTIVE Argon2id cost is for tests only: the C ABI refuses it. */
-  CHECK(socle_key_file_create(&provider, path_of("c.key"), kPass, PASS_LEN, 1, 8192, NULL) ==
-        SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_key_provider_create_key_file(path_of("c.key"), kPass, PASS_LEN, 1, 8192, &provider,
+                                           NULL) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(provider == NULL);
-  int32_t rc =
-      socle_key_file_create(&provider, path_of("c.key"), kPass, PASS_LEN, KDF_OPS, KDF_MEM, &error);
+  int32_t rc = socle_key_provider_create_key_file(path_of("c.key"), kPass, PASS_LEN, KDF_OPS,
+                                                  KDF_MEM, &provider, &error);
   CHECK(rc == SOCLE_OK);
   if (rc != SOCLE_OK) {
     fprintf(stderr, "  %s\n", socle_error_message(error));
@@ -49,7 +49,8 @@ static void test_key_file_and_records(void) {
 
   /* A wrong passphrase: one generic error, nothing else. */
   socle_key_provider* wrong = NULL;
-  rc = socle_key_file_open(&wrong, path_of("c.key"), (const uint8_t*)"not it at all", 13, &error);
+  rc = socle_key_provider_open_key_file(path_of("c.key"), (const uint8_t*)"not it at all", 13,
+                                        &wrong, &error);
   CHECK(rc == SOCLE_E_VERIFICATION_FAILED);
   CHECK(wrong == NULL);
   CHECK(error != NULL && socle_error_code(error) == SOCLE_E_VERIFICATION_FAILED);
@@ -62,7 +63,7 @@ static void test_key_file_and_records(void) {
   CHECK(socle_vault_options_set_cache_ttl_seconds(options, 0, NULL) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_vault_options_set_cache_ttl_seconds(options, 60, NULL) == SOCLE_OK);
   socle_vault* vault = NULL;
-  rc = socle_vault_open(&vault, provider, path_of("c.db"), "ccas-lyon", 9, options, &error);
+  rc = socle_vault_open(provider, path_of("c.db"), "ccas-lyon", 9, options, &vault, &error);
   socle_vault_options_free(options);
   socle_key_provider_free(provider); /* the vault keeps its own reference */
   CHECK(rc == SOCLE_OK);
@@ -108,23 +109,23 @@ static void test_key_file_and_records(void) {
 
   /* Rotation, then the pseudonymisation secrets. */
   uint32_t version = 0;
-  CHECK(socle_vault_rotate(vault, 1, &version, NULL) == SOCLE_OK);
+  CHECK(socle_vault_rotate_master_key(vault, 1, &version, NULL) == SOCLE_OK);
   CHECK(version == 2);
-  CHECK(socle_vault_rotate(vault, 7, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_vault_rotate_master_key(vault, 7, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_vault_open_record(vault, "P-000123", 8, "note-1", 6, 1, sealed.data, sealed.size,
                                 &plain, NULL) == SOCLE_OK);
   socle_buffer_free(&plain);
-  CHECK(socle_vault_pseudonym_version(vault, &version, NULL) == SOCLE_OK && version == 1);
+  CHECK(socle_vault_current_pseudonym_version(vault, &version, NULL) == SOCLE_OK && version == 1);
   CHECK(socle_vault_rotate_pseudonym_secret(vault, &version, NULL) == SOCLE_OK && version == 2);
   CHECK(socle_vault_destroy_pseudonym_secret(vault, 2, NULL) == SOCLE_E_FAILED_PRECONDITION);
   CHECK(socle_vault_destroy_pseudonym_secret(vault, 1, NULL) == SOCLE_OK);
   CHECK(socle_vault_verify(vault, NULL) == SOCLE_OK);
 
   /* Shredding makes the record unreadable for good. */
-  CHECK(socle_vault_shred(vault, "P-000123", 8, NULL) == SOCLE_OK);
+  CHECK(socle_vault_shred_person(vault, "P-000123", 8, NULL) == SOCLE_OK);
   CHECK(socle_vault_open_record(vault, "P-000123", 8, "note-1", 6, 1, sealed.data, sealed.size,
                                 &plain, NULL) == SOCLE_E_NOT_FOUND);
-  CHECK(socle_vault_shred(vault, "P-000123", 8, NULL) == SOCLE_E_NOT_FOUND);
+  CHECK(socle_vault_shred_person(vault, "P-000123", 8, NULL) == SOCLE_E_NOT_FOUND);
 
   /* NULL arguments are statuses, not crashes. */
   CHECK(socle_vault_seal_record(NULL, "P", 1, "r", 1, 1, NULL, 0, &plain, NULL) ==
@@ -133,21 +134,22 @@ static void test_key_file_and_records(void) {
         SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_vault_seal_record(vault, "P", 1, "r", 1, 1, NULL, 0, NULL, NULL) ==
         SOCLE_E_INVALID_ARGUMENT);
-  CHECK(socle_vault_open(NULL, NULL, NULL, NULL, 0, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_vault_open(NULL, NULL, NULL, 0, NULL, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
   socle_buffer_free(&sealed);
   socle_vault_free(vault);
   socle_vault_free(NULL);
   socle_key_provider_free(NULL);
 
   /* The passphrase can change; the data stays readable. */
-  CHECK(socle_key_file_open(&provider, path_of("c.key"), kPass, PASS_LEN, NULL) == SOCLE_OK);
-  CHECK(socle_key_file_change_passphrase(provider, (const uint8_t*)"a brand new passphrase", 22,
-                                         KDF_OPS, KDF_MEM, NULL) == SOCLE_OK);
+  CHECK(socle_key_provider_open_key_file(path_of("c.key"), kPass, PASS_LEN, &provider, NULL) ==
+        SOCLE_OK);
+  CHECK(socle_key_provider_change_passphrase(provider, (const uint8_t*)"a brand new passphrase", 22,
+                                             KDF_OPS, KDF_MEM, NULL) == SOCLE_OK);
   socle_key_provider_free(provider);
-  CHECK(socle_key_file_open(&provider, path_of("c.key"), kPass, PASS_LEN, NULL) ==
+  CHECK(socle_key_provider_open_key_file(path_of("c.key"), kPass, PASS_LEN, &provider, NULL) ==
         SOCLE_E_VERIFICATION_FAILED);
-  CHECK(socle_key_file_open(&provider, path_of("c.key"), (const uint8_t*)"a brand new passphrase",
-                            22, NULL) == SOCLE_OK);
+  CHECK(socle_key_provider_open_key_file(path_of("c.key"), (const uint8_t*)"a brand new passphrase",
+                                         22, &provider, NULL) == SOCLE_OK);
   socle_key_provider_free(provider);
 }
 
@@ -241,21 +243,21 @@ static void test_callback_provider(void) {
 
   /* Bad structs are refused, and destroy is not called for them. */
   cb.version = 0;
-  CHECK(socle_key_provider_new_callbacks(&provider, &cb, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_key_provider_create_from_callbacks(&cb, &provider, NULL) == SOCLE_E_INVALID_ARGUMENT);
   cb.version = SOCLE_KEY_PROVIDER_CALLBACKS_VERSION;
   cb.unwrap = NULL;
-  CHECK(socle_key_provider_new_callbacks(&provider, &cb, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_key_provider_create_from_callbacks(&cb, &provider, NULL) == SOCLE_E_INVALID_ARGUMENT);
   cb.unwrap = toy_unwrap;
   cb.key_id = "";
-  CHECK(socle_key_provider_new_callbacks(&provider, &cb, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_key_provider_create_from_callbacks(&cb, &provider, NULL) == SOCLE_E_INVALID_ARGUMENT);
   cb.key_id = "toy-hsm:key/1";
   CHECK(hsm.destroyed == 0);
 
-  CHECK(socle_key_provider_new_callbacks(&provider, &cb, NULL) == SOCLE_OK);
+  CHECK(socle_key_provider_create_from_callbacks(&cb, &provider, NULL) == SOCLE_OK);
   CHECK(strcmp(socle_key_provider_key_id(provider), "toy-hsm:key/1") == 0);
   remove(path_of("hsm.db"));
   socle_vault* vault = NULL;
-  int32_t rc = socle_vault_open(&vault, provider, path_of("hsm.db"), "dept-69", 7, NULL, &error);
+  int32_t rc = socle_vault_open(provider, path_of("hsm.db"), "dept-69", 7, NULL, &vault, &error);
   CHECK(rc == SOCLE_OK);
   if (rc != SOCLE_OK) {
     fprintf(stderr, "  %s\n", socle_error_message(error));
@@ -270,12 +272,13 @@ static void test_callback_provider(void) {
   CHECK(socle_vault_seal_record(vault, "P-1", 3, "r", 1, 1, (const uint8_t*)"hello", 5, &sealed,
                                 NULL) == SOCLE_OK);
   uint32_t version = 0;
-  CHECK(socle_vault_rotate(vault, 1, &version, NULL) == SOCLE_OK); /* no retire_before: kept */
+  CHECK(socle_vault_rotate_master_key(vault, 1, &version, NULL) ==
+        SOCLE_OK); /* no retire_before: kept */
   CHECK(version == 2);
 
   /* A new vault (empty cache) must unwrap: every failure of the HSM is a clean status. */
   socle_vault* cold = NULL;
-  CHECK(socle_vault_open(&cold, provider, path_of("hsm.db"), "dept-69", 7, NULL, NULL) == SOCLE_OK);
+  CHECK(socle_vault_open(provider, path_of("hsm.db"), "dept-69", 7, NULL, &cold, NULL) == SOCLE_OK);
   hsm.fail_unwrap = FAIL_IO;
   rc = socle_vault_open_record(cold, "P-1", 3, "r", 1, 1, sealed.data, sealed.size, &plain, &error);
   CHECK(rc == SOCLE_E_IO);
@@ -330,37 +333,37 @@ static const char kPolicy[] =
  * two vault handles on the same database. */
 static void test_pseudonyms_from_vault(void) {
   socle_policy* policy = NULL;
-  CHECK(socle_policy_load(&policy, kPolicy, strlen(kPolicy), "vault_c", NULL) == SOCLE_OK);
+  CHECK(socle_policy_load(kPolicy, strlen(kPolicy), "vault_c", &policy, NULL) == SOCLE_OK);
   socle_key_provider* provider = NULL;
   remove(path_of("p.key"));
   remove(path_of("p.db"));
-  CHECK(socle_key_file_create(&provider, path_of("p.key"), kPass, PASS_LEN, KDF_OPS, KDF_MEM,
-                              NULL) == SOCLE_OK);
+  CHECK(socle_key_provider_create_key_file(path_of("p.key"), kPass, PASS_LEN, KDF_OPS, KDF_MEM,
+                                           &provider, NULL) == SOCLE_OK);
   char first[SOCLE_PSEUDONYM_TEXT_LEN], second[SOCLE_PSEUDONYM_TEXT_LEN];
   char* outs[2] = {first, second};
   for (int round = 0; round < 2 && policy != NULL && provider != NULL; ++round) {
     socle_vault* vault = NULL;
-    CHECK(socle_vault_open(&vault, provider, path_of("p.db"), "ccas", 4, NULL, NULL) == SOCLE_OK);
+    CHECK(socle_vault_open(provider, path_of("p.db"), "ccas", 4, NULL, &vault, NULL) == SOCLE_OK);
     socle_pseudonymizer* pseudonymizer = NULL;
     socle_error* error = NULL;
-    int32_t rc = socle_pseudonymizer_new_from_vault(&pseudonymizer, policy, vault, NULL, &error);
+    int32_t rc = socle_pseudonymizer_create_from_vault(policy, vault, NULL, &pseudonymizer, &error);
     CHECK(rc == SOCLE_OK);
     if (rc != SOCLE_OK) fprintf(stderr, "  %s\n", socle_error_message(error));
     socle_error_free(error);
     socle_vault_free(vault); /* the pseudonymizer keeps what it needs */
     socle_pseudonym_context* context = NULL;
-    CHECK(socle_pseudonym_context_new(&context, pseudonymizer, "recherche", 9, NULL, 0, 0, NULL) ==
-          SOCLE_OK);
-    CHECK(socle_pseudonym_compute(context, (const uint8_t*)"usager-1", 8,
-                                  SOCLE_PSEUDONYM_FORMAT_TEXT, (uint8_t*)outs[round],
-                                  SOCLE_PSEUDONYM_TEXT_LEN, NULL) == SOCLE_OK);
+    CHECK(socle_pseudonymizer_new_context(pseudonymizer, "recherche", 9, NULL, 0, 0, &context,
+                                          NULL) == SOCLE_OK);
+    CHECK(socle_pseudonym_context_compute(context, (const uint8_t*)"usager-1", 8,
+                                          SOCLE_PSEUDONYM_FORMAT_TEXT, (uint8_t*)outs[round],
+                                          SOCLE_PSEUDONYM_TEXT_LEN, NULL) == SOCLE_OK);
     socle_pseudonym_context_free(context);
     socle_pseudonymizer_free(pseudonymizer);
   }
   CHECK(first[0] == 'P');
   CHECK(memcmp(first, second, SOCLE_PSEUDONYM_TEXT_LEN) == 0);
   socle_pseudonymizer* none = (socle_pseudonymizer*)1;
-  CHECK(socle_pseudonymizer_new_from_vault(&none, policy, NULL, NULL, NULL) ==
+  CHECK(socle_pseudonymizer_create_from_vault(policy, NULL, NULL, &none, NULL) ==
         SOCLE_E_INVALID_ARGUMENT);
   CHECK(none == NULL);
   socle_key_provider_free(provider);
