@@ -635,6 +635,10 @@ def test_every_policy_option_both_ways(option: str, on: bool) -> None:
         assert batch[i].reason == want, (option, on, name)
         placeholder = want == R.MASKED and not silent
         assert bool(d.obligations & socle.Obligation.SHOW_PLACEHOLDER) == placeholder, name
+        view = socle.View.VISIBLE if d.allowed else (
+            socle.View.PLACEHOLDER if placeholder else socle.View.ABSENT)
+        assert engine.filter_view(professional, person, PURPOSE, [category], items=[item],
+                                  authors=[author]) == [view], (option, on, name)
         e = engine.explain(professional, person, category, PURPOSE, item=item, author=author)
         assert e.decision.reason == want, name
         decisive = [step for step in e.steps if step.decisive]
