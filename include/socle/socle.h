@@ -16,7 +16,8 @@
  * - Every fallible call returns an int32_t status: SOCLE_OK (0) or one of the frozen SOCLE_E_*
  *   codes below. Details come through the optional `socle_error** error` (pass NULL if you do not
  *   want them); a thread-local copy of the last message is only a convenience. On failure the
- *   outputs are left empty (NULL handles, empty buffers) unless the call says otherwise.
+ *   outputs are left empty (NULL handles, empty buffers, numbers 0) unless the call says
+ *   otherwise.
  * - Handles are opaque and each *_free() accepts NULL. Immutable handles are thread-safe; each
  *   type says which it is.
  * - Owned output bytes go through socle_buffer, released with socle_buffer_free(); never free()
@@ -93,6 +94,7 @@ typedef struct socle_error socle_error;
 #define SOCLE_SEVERITY_ERROR 1
 #define SOCLE_SEVERITY_WARNING 2
 
+/* Releases an error; NULL is accepted. */
 SOCLE_API void socle_error_free(socle_error* error);
 /* The status code (SOCLE_OK only for a validation report that holds warnings only). */
 SOCLE_API int32_t socle_error_code(const socle_error* error);
@@ -100,13 +102,18 @@ SOCLE_API int32_t socle_error_code(const socle_error* error);
 SOCLE_API const char* socle_error_message(const socle_error* error);
 /* Policy problems carry one diagnostic per problem found (0 for other errors). */
 SOCLE_API size_t socle_error_diagnostic_count(const socle_error* error);
-/* Accessors of diagnostic `index` (< count); out-of-range indexes give NULL or 0.
- * Strings are NUL-terminated and borrowed from `error`. */
+/* The accessors of diagnostic `index` (< count) follow; out-of-range indexes give NULL or 0,
+ * strings are NUL-terminated and borrowed from `error`. This one: SOCLE_SEVERITY_*. */
 SOCLE_API int32_t socle_error_diagnostic_severity(const socle_error* error, size_t index);
+/* The stable code of diagnostic `index` ("unknown_role"…). */
 SOCLE_API const char* socle_error_diagnostic_code(const socle_error* error, size_t index);
+/* Where in the policy diagnostic `index` points ("activities[2].purpose"). */
 SOCLE_API const char* socle_error_diagnostic_path(const socle_error* error, size_t index);
+/* The 1-based line of diagnostic `index` in the policy text, or 0. */
 SOCLE_API int32_t socle_error_diagnostic_line(const socle_error* error, size_t index);
+/* The 1-based column of diagnostic `index` in the policy text, or 0. */
 SOCLE_API int32_t socle_error_diagnostic_column(const socle_error* error, size_t index);
+/* The sentence of diagnostic `index`. */
 SOCLE_API const char* socle_error_diagnostic_message(const socle_error* error, size_t index);
 
 /* The message of the last failed call on this thread, or "" if none. Borrowed until the next
@@ -122,6 +129,8 @@ typedef struct socle_buffer {
   size_t size;
 } socle_buffer;
 
+/* Wipes and releases the bytes of `buffer` and resets it to empty; NULL and an empty buffer
+ * are accepted. */
 SOCLE_API void socle_buffer_free(socle_buffer* buffer);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -148,18 +157,23 @@ SOCLE_API int32_t socle_policy_load_file(const char* path, socle_policy** out, s
  * socle_error_code() is SOCLE_OK. *error is NULL when there is nothing to report. */
 SOCLE_API int32_t socle_policy_validate(const char* text, size_t text_len, const char* source_name,
                                         socle_error** error);
+/* Releases a policy; NULL is accepted. Handles made from it keep what they need. */
 SOCLE_API void socle_policy_free(socle_policy* policy);
 
-/* The policy's id and revision, NUL-terminated, borrowed from `policy`. */
+/* The policy's id, NUL-terminated, borrowed from `policy`. */
 SOCLE_API const char* socle_policy_id(const socle_policy* policy);
+/* The policy's revision, NUL-terminated, borrowed from `policy`. */
 SOCLE_API const char* socle_policy_revision(const socle_policy* policy);
 /* Copies the 32-byte digest into out (out_capacity must be >= SOCLE_POLICY_DIGEST_BYTES). */
 SOCLE_API int32_t socle_policy_digest(const socle_policy* policy, uint8_t* out, size_t out_capacity,
                                       socle_error** error);
 /* The digest as 64 lower-case hex characters, borrowed from `policy`. */
 SOCLE_API const char* socle_policy_digest_hex(const socle_policy* policy);
+/* The number of processing activities of the policy. */
 SOCLE_API size_t socle_policy_activity_count(const socle_policy* policy);
+/* The number of roles of the policy. */
 SOCLE_API size_t socle_policy_role_count(const socle_policy* policy);
+/* The number of data categories of the policy. */
 SOCLE_API size_t socle_policy_data_category_count(const socle_policy* policy);
 /* Renders the register (SOCLE_REGISTER_MARKDOWN or SOCLE_REGISTER_JSON) into *out. */
 SOCLE_API int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
@@ -291,12 +305,14 @@ SOCLE_API const char* socle_reason_name(int32_t reason);
  * handle at once), with an empty directory at revision 0. */
 SOCLE_API int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engine** out,
                                              socle_error** error);
+/* Releases the engine; NULL is accepted. */
 SOCLE_API void socle_access_engine_free(socle_access_engine* engine);
 /* Freezes the engine's clock at `unix_seconds` (tests, demos); 0 returns to the real clock. The
  * clock never goes backwards: a time earlier than the latest one the engine has seen (set, or
  * read from the real clock) leaves it at that latest time, so expired sessions and grants stay
  * expired. State events dated more than 5 minutes after the engine's clock are refused. */
 SOCLE_API void socle_access_engine_set_time(socle_access_engine* engine, int64_t unix_seconds);
+/* The current state revision (0 for NULL). */
 SOCLE_API uint64_t socle_access_engine_revision(const socle_access_engine* engine);
 /* Waits until the revision is at least `revision` or `timeout_ms` passes; *out_reached is 1 or 0.
  */
@@ -306,26 +322,32 @@ SOCLE_API int32_t socle_access_engine_wait_for_revision(const socle_access_engin
 
 /* Dense ids (AccessEngine::Find*): *out receives the dense id of the string id. SOCLE_E_NOT_FOUND
  * when the id is not in the directory (professionals, persons, teams) or the policy (categories,
- * purposes). */
+ * purposes). On any failure *out is SOCLE_NO_ID. */
 SOCLE_API int32_t socle_access_engine_find_professional(const socle_access_engine* engine,
                                                         const char* id, size_t id_len,
                                                         uint32_t* out, socle_error** error);
+/* The dense id of a person (SOCLE_E_NOT_FOUND never names the person). */
 SOCLE_API int32_t socle_access_engine_find_person(const socle_access_engine* engine, const char* id,
                                                   size_t id_len, uint32_t* out,
                                                   socle_error** error);
+/* The dense id of a team of the directory. */
 SOCLE_API int32_t socle_access_engine_find_team(const socle_access_engine* engine, const char* id,
                                                 size_t id_len, uint32_t* out, socle_error** error);
+/* The dense id of a data category of the policy. */
 SOCLE_API int32_t socle_access_engine_find_category(const socle_access_engine* engine,
                                                     const char* id, size_t id_len, uint32_t* out,
                                                     socle_error** error);
+/* The dense id of a processing activity (a purpose) of the policy. */
 SOCLE_API int32_t socle_access_engine_find_purpose(const socle_access_engine* engine,
                                                    const char* id, size_t id_len, uint32_t* out,
                                                    socle_error** error);
 /* The string id of a dense id, NUL-terminated, borrowed from `engine`; "" if unknown. */
 SOCLE_API const char* socle_access_engine_professional_name(const socle_access_engine* engine,
                                                             uint32_t id);
+/* The string id of a dense person id, as socle_access_engine_professional_name. */
 SOCLE_API const char* socle_access_engine_person_name(const socle_access_engine* engine,
                                                       uint32_t id);
+/* The string id of a dense team id, as socle_access_engine_professional_name. */
 SOCLE_API const char* socle_access_engine_team_name(const socle_access_engine* engine, uint32_t id);
 /* What a decision's `rule` names ("habilitations[2]", "masking"…), into *out. */
 SOCLE_API int32_t socle_access_engine_rule_name(const socle_access_engine* engine, uint32_t rule,
@@ -356,6 +378,7 @@ SOCLE_API int32_t socle_access_engine_load_professionals(
     const char* const* roles, const size_t* role_lens, const size_t* team_counts,
     const char* const* teams, const size_t* team_lens, const int32_t* secrecy,
     uint64_t* out_revision, socle_error** error);
+/* Bulk load of persons from arrays, as socle_access_engine_load_professionals. */
 SOCLE_API int32_t socle_access_engine_load_persons(
     socle_access_engine* engine, size_t count, const char* const* ids, const size_t* id_lens,
     const size_t* team_counts, const char* const* teams, const size_t* team_lens,
@@ -375,6 +398,8 @@ SOCLE_API int32_t socle_access_engine_upsert_professional(
     socle_access_engine* engine, const char* id, size_t id_len, const char* role, size_t role_len,
     const char* const* teams, const size_t* team_lens, size_t team_count, int32_t secrecy,
     uint64_t* out_revision, socle_error** error);
+/* The professional leaves: every later decision for them is a denial
+ * (SOCLE_REASON_PROFESSIONAL_LEFT). */
 SOCLE_API int32_t socle_access_engine_professional_leaves(socle_access_engine* engine,
                                                           const char* id, size_t id_len,
                                                           uint64_t* out_revision,
@@ -385,9 +410,11 @@ SOCLE_API int32_t socle_access_engine_upsert_person(socle_access_engine* engine,
                                                     const size_t* team_lens, size_t team_count,
                                                     const char* referent, size_t referent_len,
                                                     uint64_t* out_revision, socle_error** error);
+/* Assigns the person's case to `team`. */
 SOCLE_API int32_t socle_access_engine_assign(socle_access_engine* engine, const char* person,
                                              size_t person_len, const char* team, size_t team_len,
                                              uint64_t* out_revision, socle_error** error);
+/* Removes `team` from the person's case (SOCLE_E_NOT_FOUND if it was not assigned). */
 SOCLE_API int32_t socle_access_engine_unassign(socle_access_engine* engine, const char* person,
                                                size_t person_len, const char* team, size_t team_len,
                                                uint64_t* out_revision, socle_error** error);
@@ -404,16 +431,19 @@ SOCLE_API int32_t socle_access_engine_set_mask(socle_access_engine* engine, cons
                                                int32_t audience, const char* audience_id,
                                                size_t audience_id_len, uint64_t* out_revision,
                                                socle_error** error);
+/* Revokes a mask set by socle_access_engine_set_mask, with the same arguments. */
 SOCLE_API int32_t socle_access_engine_revoke_mask(socle_access_engine* engine, const char* person,
                                                   size_t person_len, const char* item,
                                                   size_t item_len, const char* category,
                                                   size_t category_len, int32_t audience,
                                                   const char* audience_id, size_t audience_id_len,
                                                   uint64_t* out_revision, socle_error** error);
+/* The person blocks `professional` from their file (a deny that wins). */
 SOCLE_API int32_t socle_access_engine_block(socle_access_engine* engine, const char* person,
                                             size_t person_len, const char* professional,
                                             size_t professional_len, uint64_t* out_revision,
                                             socle_error** error);
+/* Lifts a block set by socle_access_engine_block. */
 SOCLE_API int32_t socle_access_engine_unblock(socle_access_engine* engine, const char* person,
                                               size_t person_len, const char* professional,
                                               size_t professional_len, uint64_t* out_revision,
@@ -428,6 +458,7 @@ SOCLE_API int32_t socle_access_engine_open_break_glass(
     size_t person_len, const char* reason_code, size_t reason_code_len, const char* justification,
     size_t justification_len, int64_t duration_seconds, int64_t* out_expires_at_unix_seconds,
     uint64_t* out_revision, socle_error** error);
+/* Closes the open break-the-glass session of `actor` on `person`. */
 SOCLE_API int32_t socle_access_engine_close_break_glass(socle_access_engine* engine,
                                                         const char* actor, size_t actor_len,
                                                         const char* person, size_t person_len,
@@ -439,6 +470,7 @@ SOCLE_API int32_t socle_access_engine_record_emergency_access_objection(socle_ac
                                                                         size_t person_len,
                                                                         uint64_t* out_revision,
                                                                         socle_error** error);
+/* Withdraws the person's objection to emergency access. */
 SOCLE_API int32_t socle_access_engine_revoke_emergency_access_objection(socle_access_engine* engine,
                                                                         const char* person,
                                                                         size_t person_len,
@@ -452,6 +484,7 @@ SOCLE_API int32_t socle_access_engine_grant(socle_access_engine* engine, const c
                                             const size_t* category_lens, size_t category_count,
                                             int64_t expires_at_unix_seconds, uint64_t* out_revision,
                                             socle_error** error);
+/* Revokes the grant of `professional` on the person's file. */
 SOCLE_API int32_t socle_access_engine_revoke_grant(socle_access_engine* engine, const char* person,
                                                    size_t person_len, const char* professional,
                                                    size_t professional_len, uint64_t* out_revision,
@@ -633,6 +666,7 @@ SOCLE_API void socle_key_provider_free(socle_key_provider* provider);
 
 /* Vault options: an opaque object with setters, so it can grow. Owned by the caller. */
 SOCLE_API int32_t socle_vault_options_new(socle_vault_options** out, socle_error** error);
+/* Releases vault options; NULL is accepted. */
 SOCLE_API void socle_vault_options_free(socle_vault_options* options);
 /* How many persons' unwrapped keys stay cached in memory (default 4096; 0 turns it off). */
 SOCLE_API int32_t socle_vault_options_set_cache_capacity(socle_vault_options* options,
@@ -649,6 +683,7 @@ SOCLE_API int32_t socle_vault_open(socle_key_provider* provider, const char* db_
                                    const char* tenant, size_t tenant_len,
                                    const socle_vault_options* options, socle_vault** out,
                                    socle_error** error);
+/* Closes the vault and releases it; NULL is accepted. Cached keys are wiped. */
 SOCLE_API void socle_vault_free(socle_vault* vault);
 
 /* Encrypts `plaintext` for the record (person id 1 to 256 bytes, record id 0 to 256 bytes,
@@ -736,6 +771,7 @@ SOCLE_API int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
  * freed. */
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
 
+/* New, empty in-memory master secrets into *out. */
 SOCLE_API int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
 /* Copies the master secret of `version` (1..SOCLE_PSEUDONYM_MAX_VERSION; the highest version
  * added is the current one). SOCLE_E_INVALID_ARGUMENT for fewer than 16 or more than 64 bytes,
@@ -743,6 +779,7 @@ SOCLE_API int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, soc
 SOCLE_API int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version,
                                               const uint8_t* secret, size_t secret_len,
                                               socle_error** error);
+/* Wipes and releases the secrets; NULL is accepted. */
 SOCLE_API void socle_pseudonym_secrets_free(socle_pseudonym_secrets* secrets);
 
 /* One reversal call, as reported to the hook. Never holds the token or the identifier. The
@@ -774,8 +811,10 @@ typedef int32_t (*socle_reversal_hook)(void* user_data, const socle_reversal_eve
  * Not thread-safe; free it whenever convenient after socle_pseudonymizer_create. */
 typedef struct socle_pseudonymizer_options socle_pseudonymizer_options;
 
+/* New options with the defaults into *out. */
 SOCLE_API int32_t socle_pseudonymizer_options_new(socle_pseudonymizer_options** out,
                                                   socle_error** error);
+/* Releases pseudonymizer options; NULL is accepted. */
 SOCLE_API void socle_pseudonymizer_options_free(socle_pseudonymizer_options* options);
 /* The first version of the chain (default 1): identifiers are pseudonymised with its key and
  * carried forward through later versions. Never change it for a deployment. */
@@ -809,6 +848,7 @@ SOCLE_API int32_t socle_pseudonymizer_options_set_reversal_hook(
  * which may be freed right after this call. `options` may be NULL (defaults). */
 typedef struct socle_pseudonymizer socle_pseudonymizer;
 
+/* Builds a pseudonymizer over `policy` and the in-memory `secrets` into *out. */
 SOCLE_API int32_t socle_pseudonymizer_create(const socle_policy* policy,
                                              const socle_pseudonym_secrets* secrets,
                                              const socle_pseudonymizer_options* options,
@@ -821,7 +861,9 @@ SOCLE_API int32_t socle_pseudonymizer_create_from_vault(const socle_policy* poli
                                                         const socle_pseudonymizer_options* options,
                                                         socle_pseudonymizer** out,
                                                         socle_error** error);
+/* Releases the pseudonymizer and wipes its keys; NULL is accepted. */
 SOCLE_API void socle_pseudonymizer_free(socle_pseudonymizer* pseudonymizer);
+/* The current secret version (the highest available), or 0 for NULL. */
 SOCLE_API uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudonymizer);
 /* The kind of `domain` (SOCLE_PSEUDONYM_KIND_*), or 0 when it is not a domain of the policy. */
 SOCLE_API int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer,
@@ -840,11 +882,13 @@ SOCLE_API int32_t socle_pseudonymizer_retire(socle_pseudonymizer* pseudonymizer,
  * may outlive the pseudonymizer. It is immutable: compute calls may run concurrently. */
 typedef struct socle_pseudonym_context socle_pseudonym_context;
 
+/* A new pseudonym context of `domain` into *out (see above). */
 SOCLE_API int32_t socle_pseudonymizer_new_context(const socle_pseudonymizer* pseudonymizer,
                                                   const char* domain, size_t domain_len,
                                                   const char* relationship, size_t relationship_len,
                                                   uint32_t version, socle_pseudonym_context** out,
                                                   socle_error** error);
+/* Wipes and releases the context; NULL is accepted. */
 SOCLE_API void socle_pseudonym_context_free(socle_pseudonym_context* context);
 
 /* The pseudonym of one identifier (1 or more bytes) into the caller's `out`: `format` is
@@ -923,7 +967,7 @@ SOCLE_API int32_t socle_pseudonymizer_reverse_token(
  * characters are ignored, 2a/2b are accepted. SOCLE_OK when valid; SOCLE_E_INVALID_ARGUMENT
  * when not, with *out_problem saying why. `out_problem` and `out_warnings` may be NULL; they are
  * set on every call that gets that far (*out_problem = SOCLE_NIR_OK and the warning bits when
- * valid). */
+ * valid; 0 when the call fails before checking, on a NULL text). */
 SOCLE_API int32_t socle_nir_check(const char* text, size_t text_len, int32_t* out_problem,
                                   uint32_t* out_warnings, socle_error** error);
 /* The normalised NIR (15 characters, no separators, upper-case 2A/2B) into *out, which the
@@ -1028,6 +1072,7 @@ SOCLE_API const char* socle_redaction_type_name(int32_t type);
 
 /* New options with the defaults: every recogniser on, common words matched in any case. */
 SOCLE_API int32_t socle_redactor_options_new(socle_redactor_options** out, socle_error** error);
+/* Releases redactor options; NULL is accepted. */
 SOCLE_API void socle_redactor_options_free(socle_redactor_options* options);
 /* Which recognisers run (SOCLE_RECOGNISE_* bits). SOCLE_E_INVALID_ARGUMENT for unknown bits. */
 SOCLE_API int32_t socle_redactor_options_set_recognisers(socle_redactor_options* options,
@@ -1053,6 +1098,7 @@ SOCLE_API int32_t socle_redactor_create(const socle_known_identity* identities,
 SOCLE_API int32_t socle_redactor_create_from_text(const char* known, size_t known_len,
                                                   const socle_redactor_options* options,
                                                   socle_redactor** out, socle_error** error);
+/* Releases the redactor; NULL is accepted. */
 SOCLE_API void socle_redactor_free(socle_redactor* redactor);
 
 /* Redacts text[0, text_len) into *out (released with socle_buffer_free). When `out_counts` is

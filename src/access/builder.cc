@@ -69,14 +69,6 @@ absl::Status CheckId(absl::string_view field, absl::string_view id) {
   return absl::OkStatus();
 }
 
-absl::Status CheckTeamId(absl::string_view field, absl::string_view id) {
-  SOCLE_RETURN_IF_ERROR(CheckId(field, id));
-  if (id.find(',') != absl::string_view::npos) {
-    return Invalid(absl::StrCat(field, " '", id, "' contains a comma, which separates team lists"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckText(absl::string_view field, absl::string_view text) {
   if (text.size() > kMaxTextBytes) {
     return Invalid(
@@ -337,7 +329,7 @@ absl::Status Builder::Upsert(const v1::ProfessionalUpserted& e) {
                                   "' is not a role of the policy"));
   }
   for (const std::string& team : e.teams()) {
-    SOCLE_RETURN_IF_ERROR(CheckTeamId("professional_upserted.teams", team));
+    SOCLE_RETURN_IF_ERROR(CheckId("professional_upserted.teams", team));
   }
   if (!v1::SecrecyStatus_IsValid(e.secrecy())) {
     return Invalid(
@@ -376,7 +368,7 @@ absl::Status Builder::Leave(const v1::ProfessionalLeft& e) {
 absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
   SOCLE_RETURN_IF_ERROR(CheckId("person_upserted.id", e.id()));
   for (const std::string& team : e.teams()) {
-    SOCLE_RETURN_IF_ERROR(CheckTeamId("person_upserted.teams", team));
+    SOCLE_RETURN_IF_ERROR(CheckId("person_upserted.teams", team));
   }
   uint32_t referent = kNoId;
   if (!e.referent().empty()) {
@@ -412,7 +404,7 @@ absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
 
 absl::Status Builder::Assign(const v1::PersonAssigned& e) {
   SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("person_assigned.person", e.person()));
-  SOCLE_RETURN_IF_ERROR(CheckTeamId("person_assigned.team", e.team()));
+  SOCLE_RETURN_IF_ERROR(CheckId("person_assigned.team", e.team()));
   const uint32_t team = ids_.teams.Intern(e.team());
   if (Contains(s_.persons[id].teams, team)) {
     return MakeError(
@@ -427,7 +419,7 @@ absl::Status Builder::Assign(const v1::PersonAssigned& e) {
 
 absl::Status Builder::Unassign(const v1::PersonUnassigned& e) {
   SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("person_unassigned.person", e.person()));
-  SOCLE_RETURN_IF_ERROR(CheckTeamId("person_unassigned.team", e.team()));
+  SOCLE_RETURN_IF_ERROR(CheckId("person_unassigned.team", e.team()));
   const auto team = ids_.teams.Find(e.team());
   if (!team || !Contains(s_.persons[id].teams, *team)) {
     return MakeError(

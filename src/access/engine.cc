@@ -49,13 +49,16 @@ absl::Status Within(absl::string_view where, const absl::Status& status) {
   return MakeError(ErrorCodeOf(status), absl::StrCat(where, ": ", status.message()));
 }
 
+// The teams column of the TSV format: a comma-separated list, so a team id read from TSV cannot
+// contain a comma (one that does is loaded through the API's arrays instead).
 absl::Status AddTeams(absl::string_view list,
                       google::protobuf::RepeatedPtrField<std::string>* out) {
   if (list.empty()) return absl::OkStatus();
   for (absl::string_view team : absl::StrSplit(list, ',')) {
     team = absl::StripAsciiWhitespace(team);
     if (team.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument, "the team list has an empty entry");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "the team list has an empty entry (teams are separated by commas)");
     }
     out->Add(std::string(team));
   }

@@ -1,18 +1,16 @@
 // The C ABI of the access engine (include/socle/socle.h, "Access decisions").
 #include "socle/access.hpp"
 
-#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "capi/capi_internal.h"
 #include "socle/clock.hpp"
 #include "socle/error.hpp"
@@ -22,64 +20,72 @@ namespace {
 
 using socle::capi::Fail;
 using socle::capi::FillBuffer;
+using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputList;
+using socle::capi::InputView;
+using socle::capi::kBatchSlice;
 using socle::capi::NullArgument;
+using socle::capi::ResetBuffer;
+using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
 
 // The frozen constants of the ABI are the C++ values, one for one.
-static_assert(SOCLE_NO_ID == socle::kNoId);
-static_assert(SOCLE_ACTION_READ == static_cast<int32_t>(socle::Action::kRead));
-static_assert(SOCLE_ACTION_SHARE == static_cast<int32_t>(socle::Action::kShare));
-static_assert(SOCLE_ENTRY_FACT == static_cast<int32_t>(socle::EntryKind::kFact));
-static_assert(SOCLE_ENTRY_APPRECIATION == static_cast<int32_t>(socle::EntryKind::kAppreciation));
-static_assert(SOCLE_ENTRY_THIRD_PARTY_INFORMATION ==
-              static_cast<int32_t>(socle::EntryKind::kThirdPartyInformation));
-static_assert(SOCLE_ENTRY_WORKING_NOTE == static_cast<int32_t>(socle::EntryKind::kWorkingNote));
-static_assert(SOCLE_SECRECY_NONE == static_cast<int32_t>(socle::SecrecyStatus::kNone));
-static_assert(SOCLE_SECRECY_BY_PROFESSION ==
-              static_cast<int32_t>(socle::SecrecyStatus::kByProfession));
-static_assert(SOCLE_SECRECY_BY_MISSION == static_cast<int32_t>(socle::SecrecyStatus::kByMission));
-static_assert(SOCLE_EFFECT_DENY == static_cast<int32_t>(socle::Effect::kDeny));
-static_assert(SOCLE_EFFECT_ALLOW == static_cast<int32_t>(socle::Effect::kAllow));
-static_assert(SOCLE_REASON_ALLOWED == static_cast<int32_t>(socle::Reason::kAllowed));
-static_assert(SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED ==
-              static_cast<int32_t>(socle::Reason::kAllowedAuthorOfMasked));
-static_assert(SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED ==
-              static_cast<int32_t>(socle::Reason::kAllowedReferentOfMasked));
-static_assert(SOCLE_REASON_ALLOWED_BREAK_GLASS ==
-              static_cast<int32_t>(socle::Reason::kAllowedBreakGlass));
-static_assert(SOCLE_REASON_ALLOWED_BY_GRANT ==
-              static_cast<int32_t>(socle::Reason::kAllowedByGrant));
-static_assert(SOCLE_REASON_PROFESSIONAL_LEFT ==
-              static_cast<int32_t>(socle::Reason::kProfessionalLeft));
-static_assert(SOCLE_REASON_BLOCKED == static_cast<int32_t>(socle::Reason::kBlocked));
-static_assert(SOCLE_REASON_WORKING_NOTE == static_cast<int32_t>(socle::Reason::kWorkingNote));
-static_assert(SOCLE_REASON_NOT_ASSIGNED == static_cast<int32_t>(socle::Reason::kNotAssigned));
-static_assert(SOCLE_REASON_BREAK_GLASS_EXPIRED ==
-              static_cast<int32_t>(socle::Reason::kBreakGlassExpired));
-static_assert(SOCLE_REASON_ROLE_DOES_NOT_ALLOW ==
-              static_cast<int32_t>(socle::Reason::kRoleDoesNotAllow));
-static_assert(SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE ==
-              static_cast<int32_t>(socle::Reason::kCategoryOutsidePurpose));
-static_assert(SOCLE_REASON_NOT_BOUND_BY_SECRECY ==
-              static_cast<int32_t>(socle::Reason::kNotBoundBySecrecy));
-static_assert(SOCLE_REASON_ENTRY_KIND_RESTRICTED ==
-              static_cast<int32_t>(socle::Reason::kEntryKindRestricted));
-static_assert(SOCLE_REASON_MASKED == static_cast<int32_t>(socle::Reason::kMasked));
-static_assert(SOCLE_REASON_INVALID_REQUEST == static_cast<int32_t>(socle::Reason::kInvalidRequest));
-static_assert(SOCLE_OBLIGATION_LOG == socle::obligation::kLog);
-static_assert(SOCLE_OBLIGATION_BREAK_GLASS_FLAG == socle::obligation::kBreakGlassFlag);
-static_assert(SOCLE_OBLIGATION_NOTIFY_PERSON == socle::obligation::kNotifyPerson);
-static_assert(SOCLE_OBLIGATION_NOTIFY_REFERENT == socle::obligation::kNotifyReferent);
-static_assert(SOCLE_OBLIGATION_OPEN_REVIEW == socle::obligation::kOpenReview);
-static_assert(SOCLE_OBLIGATION_SHOW_PLACEHOLDER == socle::obligation::kShowPlaceholder);
-static_assert(SOCLE_VIEW_ABSENT == static_cast<int32_t>(socle::Visibility::kAbsent));
-static_assert(SOCLE_VIEW_VISIBLE == static_cast<int32_t>(socle::Visibility::kVisible));
-static_assert(SOCLE_VIEW_PLACEHOLDER == static_cast<int32_t>(socle::Visibility::kPlaceholder));
-static_assert(SOCLE_AUDIENCE_EVERYONE == static_cast<int32_t>(socle::MaskAudience::kEveryone));
-static_assert(SOCLE_AUDIENCE_ROLE == static_cast<int32_t>(socle::MaskAudience::kRole));
-static_assert(SOCLE_AUDIENCE_PROFESSIONAL ==
-              static_cast<int32_t>(socle::MaskAudience::kProfessional));
+#define SOCLE_CAPI_ACTIONS(X)                    \
+  X(SOCLE_ACTION_READ, socle::Action::kRead)     \
+  X(SOCLE_ACTION_WRITE, socle::Action::kWrite)   \
+  X(SOCLE_ACTION_DELETE, socle::Action::kDelete) \
+  X(SOCLE_ACTION_EXPORT, socle::Action::kExport) \
+  X(SOCLE_ACTION_PRINT, socle::Action::kPrint)   \
+  X(SOCLE_ACTION_SHARE, socle::Action::kShare)
+#define SOCLE_CAPI_ENTRY_KINDS(X)                                                  \
+  X(SOCLE_ENTRY_FACT, socle::EntryKind::kFact)                                     \
+  X(SOCLE_ENTRY_APPRECIATION, socle::EntryKind::kAppreciation)                     \
+  X(SOCLE_ENTRY_THIRD_PARTY_INFORMATION, socle::EntryKind::kThirdPartyInformation) \
+  X(SOCLE_ENTRY_WORKING_NOTE, socle::EntryKind::kWorkingNote)
+#define SOCLE_CAPI_SECRECY(X)                                         \
+  X(SOCLE_SECRECY_NONE, socle::SecrecyStatus::kNone)                  \
+  X(SOCLE_SECRECY_BY_PROFESSION, socle::SecrecyStatus::kByProfession) \
+  X(SOCLE_SECRECY_BY_MISSION, socle::SecrecyStatus::kByMission)
+#define SOCLE_CAPI_REASONS(X)                                                         \
+  X(SOCLE_REASON_ALLOWED, socle::Reason::kAllowed)                                    \
+  X(SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED, socle::Reason::kAllowedAuthorOfMasked)     \
+  X(SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED, socle::Reason::kAllowedReferentOfMasked) \
+  X(SOCLE_REASON_ALLOWED_BREAK_GLASS, socle::Reason::kAllowedBreakGlass)              \
+  X(SOCLE_REASON_ALLOWED_BY_GRANT, socle::Reason::kAllowedByGrant)                    \
+  X(SOCLE_REASON_PROFESSIONAL_LEFT, socle::Reason::kProfessionalLeft)                 \
+  X(SOCLE_REASON_BLOCKED, socle::Reason::kBlocked)                                    \
+  X(SOCLE_REASON_WORKING_NOTE, socle::Reason::kWorkingNote)                           \
+  X(SOCLE_REASON_NOT_ASSIGNED, socle::Reason::kNotAssigned)                           \
+  X(SOCLE_REASON_BREAK_GLASS_EXPIRED, socle::Reason::kBreakGlassExpired)              \
+  X(SOCLE_REASON_ROLE_DOES_NOT_ALLOW, socle::Reason::kRoleDoesNotAllow)               \
+  X(SOCLE_REASON_CATEGORY_OUTSIDE_PURPOSE, socle::Reason::kCategoryOutsidePurpose)    \
+  X(SOCLE_REASON_NOT_BOUND_BY_SECRECY, socle::Reason::kNotBoundBySecrecy)             \
+  X(SOCLE_REASON_ENTRY_KIND_RESTRICTED, socle::Reason::kEntryKindRestricted)          \
+  X(SOCLE_REASON_MASKED, socle::Reason::kMasked)                                      \
+  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)
+#define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
+  X(SOCLE_NO_ID, socle::kNoId)                                              \
+  X(SOCLE_EFFECT_DENY, socle::Effect::kDeny)                                \
+  X(SOCLE_EFFECT_ALLOW, socle::Effect::kAllow)                              \
+  X(SOCLE_OBLIGATION_LOG, socle::obligation::kLog)                          \
+  X(SOCLE_OBLIGATION_BREAK_GLASS_FLAG, socle::obligation::kBreakGlassFlag)  \
+  X(SOCLE_OBLIGATION_NOTIFY_PERSON, socle::obligation::kNotifyPerson)       \
+  X(SOCLE_OBLIGATION_NOTIFY_REFERENT, socle::obligation::kNotifyReferent)   \
+  X(SOCLE_OBLIGATION_OPEN_REVIEW, socle::obligation::kOpenReview)           \
+  X(SOCLE_OBLIGATION_SHOW_PLACEHOLDER, socle::obligation::kShowPlaceholder) \
+  X(SOCLE_VIEW_ABSENT, socle::Visibility::kAbsent)                          \
+  X(SOCLE_VIEW_VISIBLE, socle::Visibility::kVisible)                        \
+  X(SOCLE_VIEW_PLACEHOLDER, socle::Visibility::kPlaceholder)                \
+  X(SOCLE_AUDIENCE_EVERYONE, socle::MaskAudience::kEveryone)                \
+  X(SOCLE_AUDIENCE_ROLE, socle::MaskAudience::kRole)                        \
+  X(SOCLE_AUDIENCE_PROFESSIONAL, socle::MaskAudience::kProfessional)
+SOCLE_CAPI_ACTIONS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_ENTRY_KINDS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_SECRECY(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_REASONS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_ACCESS_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 static_assert(sizeof(socle_decision) == 24);
 
 // The engine's clock: real, or frozen by socle_access_engine_set_time for tests and demos. It never
@@ -117,69 +123,49 @@ struct socle_access_engine {
   std::unique_ptr<socle::AccessEngine> engine;
 };
 
-// An explanation (socle_access_engine_explain); its strings are NUL-terminated std::strings.
 struct socle_explanation {
-  socle::Explanation explanation;
+  socle::Explanation explanation;  // its strings are the NUL-terminated borrowed ones
 };
 
 namespace {
 
-// Requests are converted in slices of this size so batches need no heap allocation.
-constexpr size_t kSlice = 256;
-
-int32_t BadArgument(socle_error** error, std::string message) {
-  return Fail(error, SOCLE_E_INVALID_ARGUMENT, std::move(message));
-}
-
-// A (pointer, length) argument as a view; false (and *status set) for NULL with a length.
-bool View(const char* data, size_t len, const char* name, absl::string_view* out, int32_t* status,
-          socle_error** error) {
-  if (data == nullptr && len != 0) {
-    *status = NullArgument(error, name);
-    return false;
-  }
-  *out = data == nullptr ? absl::string_view() : absl::string_view(data, len);
-  return true;
-}
-
-// An array of `count` strings (pointers and lengths) as a vector; `items` and `lens` may be NULL
-// when `count` is 0.
-int32_t Strings(const char* const* items, const size_t* lens, size_t count, const char* name,
-                std::vector<std::string>* out, socle_error** error) {
-  out->clear();
-  if (count == 0) return SOCLE_OK;
-  if (items == nullptr) return NullArgument(error, name);
-  if (lens == nullptr) return NullArgument(error, absl::StrCat(name, " lengths").c_str());
-  out->reserve(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (items[i] == nullptr && lens[i] != 0) {
-      return NullArgument(error, absl::StrCat(name, "[", i, "]").c_str());
-    }
-    out->emplace_back(items[i] == nullptr ? absl::string_view()
-                                          : absl::string_view(items[i], lens[i]));
-  }
-  return SOCLE_OK;
-}
-
-// Walks the flattened teams of a bulk load: record i takes the next team_counts[i] of them.
-struct TeamCursor {
-  const char* const* teams;
-  const size_t* team_lens;
-  size_t next = 0;
-
-  int32_t Take(size_t n, size_t record, std::vector<std::string>* out, socle_error** error) {
-    if (n == 0) {
-      out->clear();
+// A secrecy status as the C++ enum; 0 is "the role's".
+int32_t InputSecrecy(int32_t secrecy, absl::string_view name, socle::SecrecyStatus* out,
+                     socle_error** error) {
+  switch (secrecy) {
+    case 0:
+#define SOCLE_CAPI_SECRECY_CASE(c_value, cxx_value) case c_value:
+      SOCLE_CAPI_SECRECY(SOCLE_CAPI_SECRECY_CASE)
+#undef SOCLE_CAPI_SECRECY_CASE
+      *out = static_cast<socle::SecrecyStatus>(secrecy);
       return SOCLE_OK;
-    }
-    if (teams == nullptr || team_lens == nullptr) {
-      return NullArgument(error, team_lens == nullptr && teams != nullptr ? "team_lens" : "teams");
-    }
-    const int32_t status = Strings(teams + next, team_lens + next, n,
-                                   absl::StrCat("teams of record ", record).c_str(), out, error);
-    next += n;
-    return status;
   }
+  return Fail(
+      error, SOCLE_E_INVALID_ARGUMENT,
+      absl::StrCat(name, " is ", secrecy, "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
+}
+
+// The flattened teams of a bulk load: record i takes the next team_counts[i] of them.
+class TeamCursor {
+ public:
+  TeamCursor(const char* const* teams, const size_t* team_lens)
+      : teams_(teams), team_lens_(team_lens) {}
+
+  int32_t Next(size_t count, size_t record, std::vector<std::string>* out, socle_error** error) {
+    out->clear();
+    if (count == 0) return SOCLE_OK;
+    if (teams_ == nullptr) return NullArgument(error, "teams");
+    if (team_lens_ == nullptr) return NullArgument(error, "team_lens");
+    const size_t first = next_;
+    next_ += count;
+    return InputList(teams_ + first, team_lens_ + first, count,
+                     absl::StrCat("teams (record ", record, ")"), out, error);
+  }
+
+ private:
+  const char* const* teams_;
+  const size_t* team_lens_;
+  size_t next_ = 0;
 };
 
 absl::Time TimeOf(int64_t unix_seconds) {
@@ -195,7 +181,7 @@ int32_t CheckVersion(const socle_access_request* request, socle_error** error) {
                            " (fill requests with socle_access_request_init)"));
 }
 
-// Item views may be NULL with a length: such a request is refused up front.
+// An item NULL with a length, or longer than any view, makes the request invalid: false.
 bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
   out->actor = in.actor;
   out->action = static_cast<socle::Action>(in.action);
@@ -206,7 +192,7 @@ bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
   out->author = in.author;
   out->masked = in.masked != 0;
   out->time = TimeOf(in.time_unix_seconds);
-  if (in.item == nullptr && in.item_len != 0) return false;
+  if (!socle::capi::InputFits(in.item, in.item_len)) return false;
   out->item = in.item == nullptr ? absl::string_view() : absl::string_view(in.item, in.item_len);
   return true;
 }
@@ -219,6 +205,11 @@ void Export(const socle::Decision& d, socle_decision* out) {
   out->revision = d.revision;
 }
 
+int32_t BadItem(socle_error** error) {
+  return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+              "request.item is NULL with a non-zero item_len, or item_len is too large");
+}
+
 socle::Decision InvalidDecision(uint64_t revision) {
   socle::Decision d;
   d.reason = socle::Reason::kInvalidRequest;
@@ -227,113 +218,116 @@ socle::Decision InvalidDecision(uint64_t revision) {
   return d;
 }
 
-// Runs a write and stores its revision.
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* revision, socle_error** error) {
+// Stores the revision of a write (if asked for).
+int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
+                socle_error** error) {
   if (!result.ok()) return FromStatus(error, result.status());
-  if (revision != nullptr) *revision = *result;
+  if (out_revision != nullptr) *out_revision = *result;
   return SOCLE_OK;
 }
 
-int32_t LookUp(std::optional<uint32_t> found, const char* what, absl::string_view id, bool echo,
-               uint32_t* out, socle_error** error) {
-  if (found) {
-    *out = *found;
-    return SOCLE_OK;
-  }
-  *out = SOCLE_NO_ID;
-  return Fail(error, SOCLE_E_NOT_FOUND,
-              echo ? absl::StrCat(what, " '", id.substr(0, 256), "' is not known")
-                   : absl::StrCat("no such ", what, " in the directory"));
+// The body of the socle_access_engine_find_* lookups: `find` is one of AccessEngine's Find*.
+// Person ids never appear in a message; the other ids are names of the directory or the policy.
+int32_t Find(const socle_access_engine* engine, const char* id, size_t id_len, uint32_t* out,
+             socle_error** error,
+             std::optional<uint32_t> (socle::AccessEngine::*find)(absl::string_view) const,
+             const char* what, bool echo) {
+  return Guard(error, [&]() -> int32_t {
+    if (out == nullptr) return NullArgument(error, "out");
+    *out = SOCLE_NO_ID;
+    if (engine == nullptr) return NullArgument(error, "engine");
+    absl::string_view v;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &v, error));
+    const std::optional<uint32_t> found = ((*engine->engine).*find)(v);
+    if (found) {
+      *out = *found;
+      return SOCLE_OK;
+    }
+    return Fail(error, SOCLE_E_NOT_FOUND,
+                echo ? absl::StrCat(what, " '", v.substr(0, 256), "' is not known")
+                     : absl::StrCat("no such ", what, " in the directory"));
+  });
 }
 
-// The body of the socle_engine_*_id lookups: `find` is one of AccessEngine's Find* methods.
-int32_t LookUpId(const socle_access_engine* engine, const char* id, size_t id_len, uint32_t* out,
-                 socle_error** error,
-                 std::optional<uint32_t> (socle::AccessEngine::*find)(absl::string_view) const,
-                 const char* what, bool echo) {
-  return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    if (out == nullptr) return NullArgument(error, "out");
-    int32_t status = SOCLE_OK;
-    absl::string_view v;
-    if (!View(id, id_len, "id", &v, &status, error)) return status;
-    return LookUp(((*engine->engine).*find)(v), what, v, echo, out, error);
-  });
+// The borrowed name of a dense id: interned names are std::strings at stable addresses, so
+// NUL-terminated and alive with the engine.
+const char* Borrowed(absl::string_view name) { return name.empty() ? "" : name.data(); }
+
+// The writes that take string ids (person and professional, person and team…): `write` gets
+// their views in order.
+template <size_t N, typename Call>
+int32_t Write(socle_access_engine* engine, const std::pair<const char*, size_t> (&ids)[N],
+              const char* const (&names)[N], uint64_t* out_revision, socle_error** error,
+              Call write) {
+  ResetNumbers(out_revision);
+  if (engine == nullptr) return NullArgument(error, "engine");
+  absl::string_view views[N];
+  for (size_t i = 0; i < N; ++i) {
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(ids[i].first, ids[i].second, names[i], &views[i], error));
+  }
+  return Written(write(*engine->engine, views), out_revision, error);
 }
 
 int32_t MaskCall(socle_access_engine* engine, bool set, const char* person, size_t person_len,
                  const char* item, size_t item_len, const char* category, size_t category_len,
                  int32_t audience, const char* audience_id, size_t audience_id_len,
-                 uint64_t* revision, socle_error** error) {
-  if (engine == nullptr) return NullArgument(error, "engine");
-  int32_t status = SOCLE_OK;
-  absl::string_view p, i, c, a;
-  if (!View(person, person_len, "person", &p, &status, error) ||
-      !View(item, item_len, "item", &i, &status, error) ||
-      !View(category, category_len, "category", &c, &status, error) ||
-      !View(audience_id, audience_id_len, "audience_id", &a, &status, error)) {
-    return status;
-  }
-  socle::MaskSpec mask;
-  mask.person = std::string(p);
-  mask.item = std::string(i);
-  mask.category = std::string(c);
-  mask.audience = static_cast<socle::MaskAudience>(audience);
-  mask.audience_id = std::string(a);
-  return Written(set ? engine->engine->SetMask(mask) : engine->engine->RevokeMask(mask), revision,
-                 error);
+                 uint64_t* out_revision, socle_error** error) {
+  return Write(engine,
+               {{person, person_len},
+                {item, item_len},
+                {category, category_len},
+                {audience_id, audience_id_len}},
+               {"person", "item", "category", "audience_id"}, out_revision, error,
+               [&](socle::AccessEngine& e, const absl::string_view* v) {
+                 socle::MaskSpec mask;
+                 mask.person = std::string(v[0]);
+                 mask.item = std::string(v[1]);
+                 mask.category = std::string(v[2]);
+                 mask.audience = static_cast<socle::MaskAudience>(audience);
+                 mask.audience_id = std::string(v[3]);
+                 return set ? e.SetMask(mask) : e.RevokeMask(mask);
+               });
 }
 
-// Two string ids (person and professional, person and team…) and a write.
-template <typename Write>
-int32_t PairCall(socle_access_engine* engine, const char* a, size_t a_len, const char* a_name,
-                 const char* b, size_t b_len, const char* b_name, uint64_t* revision,
-                 socle_error** error, Write write) {
-  if (engine == nullptr) return NullArgument(error, "engine");
-  int32_t status = SOCLE_OK;
-  absl::string_view first, second;
-  if (!View(a, a_len, a_name, &first, &status, error) ||
-      !View(b, b_len, b_name, &second, &status, error)) {
-    return status;
-  }
-  return Written(write(*engine->engine, first, second), revision, error);
-}
-
-template <typename Write>
-int32_t OneCall(socle_access_engine* engine, const char* a, size_t a_len, const char* a_name,
-                uint64_t* revision, socle_error** error, Write write) {
-  if (engine == nullptr) return NullArgument(error, "engine");
-  int32_t status = SOCLE_OK;
-  absl::string_view first;
-  if (!View(a, a_len, a_name, &first, &status, error)) return status;
-  return Written(write(*engine->engine, first), revision, error);
-}
-
-// Converts `requests` slice by slice (no heap allocation) and hands each slice to
-// `apply(slice, base)`. A request that cannot be converted goes through with an unknown actor
-// (denied, or absent from a view) and is named in the returned status, as is the first failure
-// of `apply`; the other requests are answered all the same.
+// Converts `requests` slice by slice and hands each slice to `apply(slice, base)`. A request
+// that cannot be converted goes through with an unknown actor (denied, or absent from a view)
+// and is named in the returned status, as is the first failure of `apply`; every request is
+// answered all the same.
 template <typename Apply>
-absl::Status ForEachSlice(const socle_access_request* requests, size_t count, const char* what,
-                          Apply apply) {
-  socle::AccessRequest in[kSlice];
+absl::Status ForEachRequestSlice(const socle_access_request* requests, size_t count,
+                                 const char* what, Apply apply) {
+  socle::AccessRequest in[kBatchSlice];
   absl::Status first = absl::OkStatus();
-  for (size_t base = 0; base < count; base += kSlice) {
-    const size_t n = std::min(kSlice, count - base);
+  ForEachSlice(count, [&](size_t base, size_t n) {
     for (size_t i = 0; i < n; ++i) {
       if (!Convert(requests[base + i], &in[i])) {
         in[i].actor = socle::kNoId;
         if (first.ok()) {
           first = socle::MakeError(
               socle::ErrorCode::kInvalidArgument,
-              absl::StrCat(what, " ", base + i, ": item is NULL with a non-zero item_len"));
+              absl::StrCat(what, " ", base + i,
+                           ": item is NULL with a non-zero item_len, or item_len is too large"));
         }
       }
     }
     absl::Status status = apply(absl::MakeConstSpan(in, n), base);
     if (!status.ok() && first.ok()) first = std::move(status);
-  }
+    return absl::OkStatus();
+  }).IgnoreError();
   return first;
+}
+
+// The status of a slice of decisions, naming where the slice starts.
+absl::Status InSlice(absl::Status status, size_t base) {
+  if (status.ok()) return status;
+  return socle::MakeError(
+      socle::ErrorCodeOf(status),
+      absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
+}
+
+const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_t index) {
+  if (explanation == nullptr || index >= explanation->explanation.steps.size()) return nullptr;
+  return &explanation->explanation.steps[index];
 }
 
 }  // namespace
@@ -354,15 +348,15 @@ void socle_access_request_init(socle_access_request* request) {
 }
 
 const char* socle_reason_name(int32_t reason) {
-  // Name() returns views of string literals, so .data() is NUL-terminated.
-  return socle::Name(static_cast<socle::Reason>(reason)).data();
+  const auto NameOf = [](socle::Reason r) { return socle::Name(r); };
+  switch (reason) { SOCLE_CAPI_REASONS(SOCLE_CAPI_NAME_CASE) }
+  return "unspecified";
 }
 
 int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engine** out,
                                    socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (policy == nullptr) return NullArgument(error, "policy");
     auto engine = std::make_unique<socle_access_engine>();
     socle::AccessEngine::Options options;
@@ -389,6 +383,7 @@ int32_t socle_access_engine_wait_for_revision(const socle_access_engine* engine,
                                               int64_t timeout_ms, int32_t* out_reached,
                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_reached);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (out_reached == nullptr) return NullArgument(error, "out_reached");
     if (timeout_ms < 0) {
@@ -403,60 +398,49 @@ int32_t socle_access_engine_wait_for_revision(const socle_access_engine* engine,
 
 int32_t socle_access_engine_find_professional(const socle_access_engine* engine, const char* id,
                                               size_t id_len, uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindProfessional,
-                  "professional", true);
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindProfessional,
+              "professional", true);
 }
 
 int32_t socle_access_engine_find_person(const socle_access_engine* engine, const char* id,
                                         size_t id_len, uint32_t* out, socle_error** error) {
-  // A person's id never appears in a message.
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPerson, "person",
-                  false);
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindPerson, "person", false);
 }
 
 int32_t socle_access_engine_find_team(const socle_access_engine* engine, const char* id,
                                       size_t id_len, uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindTeam, "team", true);
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindTeam, "team", true);
 }
 
 int32_t socle_access_engine_find_category(const socle_access_engine* engine, const char* id,
                                           size_t id_len, uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindCategory,
-                  "data category", true);
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindCategory, "data category",
+              true);
 }
 
 int32_t socle_access_engine_find_purpose(const socle_access_engine* engine, const char* id,
                                          size_t id_len, uint32_t* out, socle_error** error) {
-  return LookUpId(engine, id, id_len, out, error, &socle::AccessEngine::FindPurpose, "activity",
-                  true);
+  return Find(engine, id, id_len, out, error, &socle::AccessEngine::FindPurpose, "activity", true);
 }
 
 const char* socle_access_engine_professional_name(const socle_access_engine* engine, uint32_t id) {
-  if (engine == nullptr) return "";
-  // Interned names are std::strings at stable addresses: NUL-terminated, alive with the engine.
-  const absl::string_view name = engine->engine->ProfessionalName(id);
-  return name.empty() ? "" : name.data();
+  return engine != nullptr ? Borrowed(engine->engine->ProfessionalName(id)) : "";
 }
 
 const char* socle_access_engine_person_name(const socle_access_engine* engine, uint32_t id) {
-  if (engine == nullptr) return "";
-  const absl::string_view name = engine->engine->PersonName(id);
-  return name.empty() ? "" : name.data();
+  return engine != nullptr ? Borrowed(engine->engine->PersonName(id)) : "";
 }
 
 const char* socle_access_engine_team_name(const socle_access_engine* engine, uint32_t id) {
-  if (engine == nullptr) return "";
-  const absl::string_view name = engine->engine->TeamName(id);
-  return name.empty() ? "" : name.data();
+  return engine != nullptr ? Borrowed(engine->engine->TeamName(id)) : "";
 }
 
 int32_t socle_access_engine_rule_name(const socle_access_engine* engine, uint32_t rule,
                                       socle_buffer* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (out == nullptr) return NullArgument(error, "out");
-    out->data = nullptr;
-    out->size = 0;
     return FillBuffer(out, engine->engine->RuleName(rule), error);
   });
 }
@@ -466,11 +450,11 @@ int32_t socle_access_engine_load_directory_tsv(socle_access_engine* engine,
                                                const char* persons, size_t persons_len,
                                                uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, professionals, professionals_len, "professionals", persons, persons_len,
-                    "persons", out_revision, error,
-                    [](socle::AccessEngine& e, absl::string_view a, absl::string_view b) {
-                      return e.LoadDirectoryTsv(a, b);
-                    });
+    return Write(engine, {{professionals, professionals_len}, {persons, persons_len}},
+                 {"professionals", "persons"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.LoadDirectoryTsv(v[0], v[1]);
+                 });
   });
 }
 
@@ -479,6 +463,7 @@ int32_t socle_access_engine_load_directory_tsv_files(socle_access_engine* engine
                                                      const char* persons_path,
                                                      uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (professionals_path == nullptr) return NullArgument(error, "professionals_path");
     if (persons_path == nullptr) return NullArgument(error, "persons_path");
@@ -494,34 +479,23 @@ int32_t socle_access_engine_load_professionals(socle_access_engine* engine, size
                                                const size_t* team_lens, const int32_t* secrecy,
                                                uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
-    if (count > 0 && (roles == nullptr || role_lens == nullptr)) {
-      return NullArgument(error, "roles");
-    }
     if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
+    std::vector<std::string> id_list, role_list;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(ids, id_lens, count, "ids", &id_list, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(roles, role_lens, count, "roles", &role_list, error));
     socle::DirectoryData data;
     data.professionals.resize(count);
-    TeamCursor cursor{teams, team_lens};
+    TeamCursor cursor(teams, team_lens);
     for (size_t i = 0; i < count; ++i) {
-      int32_t status = SOCLE_OK;
-      absl::string_view id, role;
-      if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
-          !View(roles[i], role_lens[i], "roles[i]", &role, &status, error)) {
-        return status;
-      }
       socle::ProfessionalEntry& e = data.professionals[i];
-      e.id = std::string(id);
-      e.role = std::string(role);
-      status = cursor.Take(team_counts[i], i, &e.teams, error);
-      if (status != SOCLE_OK) return status;
+      e.id = std::move(id_list[i]);
+      e.role = std::move(role_list[i]);
+      SOCLE_CAPI_RETURN_IF_FAILED(cursor.Next(team_counts[i], i, &e.teams, error));
       if (secrecy != nullptr) {
-        if (secrecy[i] < 0 || secrecy[i] > SOCLE_SECRECY_BY_MISSION) {
-          return BadArgument(error,
-                             absl::StrCat("secrecy[", i, "] is ", secrecy[i],
-                                          "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
-        }
-        e.secrecy = static_cast<socle::SecrecyStatus>(secrecy[i]);
+        SOCLE_CAPI_RETURN_IF_FAILED(
+            InputSecrecy(secrecy[i], absl::StrCat("secrecy[", i, "]"), &e.secrecy, error));
       }
     }
     return Written(engine->engine->LoadDirectory(data), out_revision, error);
@@ -535,28 +509,27 @@ int32_t socle_access_engine_load_persons(socle_access_engine* engine, size_t cou
                                          const size_t* referent_lens, uint64_t* out_revision,
                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (count > 0 && (ids == nullptr || id_lens == nullptr)) return NullArgument(error, "ids");
     if (count > 0 && team_counts == nullptr) return NullArgument(error, "team_counts");
     if ((referents == nullptr) != (referent_lens == nullptr)) {
-      return BadArgument(error, "referents and referent_lens go together: pass both or neither");
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  "referents and referent_lens go together: pass both or neither");
+    }
+    std::vector<std::string> id_list, referent_list;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(ids, id_lens, count, "ids", &id_list, error));
+    if (referents != nullptr) {
+      SOCLE_CAPI_RETURN_IF_FAILED(
+          InputList(referents, referent_lens, count, "referents", &referent_list, error));
     }
     socle::DirectoryData data;
     data.persons.resize(count);
-    TeamCursor cursor{teams, team_lens};
+    TeamCursor cursor(teams, team_lens);
     for (size_t i = 0; i < count; ++i) {
-      int32_t status = SOCLE_OK;
-      absl::string_view id, referent;
-      if (!View(ids[i], id_lens[i], "ids[i]", &id, &status, error) ||
-          (referents != nullptr &&
-           !View(referents[i], referent_lens[i], "referents[i]", &referent, &status, error))) {
-        return status;
-      }
       socle::PersonEntry& e = data.persons[i];
-      e.id = std::string(id);
-      status = cursor.Take(team_counts[i], i, &e.teams, error);
-      if (status != SOCLE_OK) return status;
-      e.referent = std::string(referent);
+      e.id = std::move(id_list[i]);
+      SOCLE_CAPI_RETURN_IF_FAILED(cursor.Next(team_counts[i], i, &e.teams, error));
+      if (referents != nullptr) e.referent = std::move(referent_list[i]);
     }
     return Written(engine->engine->LoadDirectory(data), out_revision, error);
   });
@@ -566,9 +539,9 @@ int32_t socle_access_engine_apply_event(socle_access_engine* engine, const uint8
                                         size_t event_len, uint64_t* out_revision,
                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(
-        engine, reinterpret_cast<const char*>(event), event_len, "event", out_revision, error,
-        [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEvent(bytes); });
+    return Write(
+        engine, {{reinterpret_cast<const char*>(event), event_len}}, {"event"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.ApplyEvent(v[0]); });
   });
 }
 
@@ -576,9 +549,9 @@ int32_t socle_access_engine_apply_event_batch(socle_access_engine* engine, const
                                               size_t batch_len, uint64_t* out_revision,
                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(
-        engine, reinterpret_cast<const char*>(batch), batch_len, "batch", out_revision, error,
-        [](socle::AccessEngine& e, absl::string_view bytes) { return e.ApplyEventBatch(bytes); });
+    return Write(
+        engine, {{reinterpret_cast<const char*>(batch), batch_len}}, {"batch"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.ApplyEventBatch(v[0]); });
   });
 }
 
@@ -588,24 +561,17 @@ int32_t socle_access_engine_upsert_professional(socle_access_engine* engine, con
                                                 size_t team_count, int32_t secrecy,
                                                 uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view i, r;
-    if (!View(id, id_len, "id", &i, &status, error) ||
-        !View(role, role_len, "role", &r, &status, error)) {
-      return status;
-    }
-    if (secrecy < 0 || secrecy > SOCLE_SECRECY_BY_MISSION) {
-      return BadArgument(error, absl::StrCat("secrecy is ", secrecy,
-                                             "; use 0 (the role's) or a SOCLE_SECRECY_* value"));
-    }
+    ResetNumbers(out_revision);
     socle::ProfessionalEntry entry;
-    status = Strings(teams, team_lens, team_count, "teams", &entry.teams, error);
-    if (status != SOCLE_OK) return status;
-    entry.id = std::string(i);
-    entry.role = std::string(r);
-    entry.secrecy = static_cast<socle::SecrecyStatus>(secrecy);
-    return Written(engine->engine->UpsertProfessional(entry), out_revision, error);
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputList(teams, team_lens, team_count, "teams", &entry.teams, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputSecrecy(secrecy, "secrecy", &entry.secrecy, error));
+    return Write(engine, {{id, id_len}, {role, role_len}}, {"id", "role"}, out_revision, error,
+                 [&](socle::AccessEngine& e, const absl::string_view* v) {
+                   entry.id = std::string(v[0]);
+                   entry.role = std::string(v[1]);
+                   return e.UpsertProfessional(entry);
+                 });
   });
 }
 
@@ -613,9 +579,10 @@ int32_t socle_access_engine_professional_leaves(socle_access_engine* engine, con
                                                 size_t id_len, uint64_t* out_revision,
                                                 socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(
-        engine, id, id_len, "id", out_revision, error,
-        [](socle::AccessEngine& e, absl::string_view p) { return e.ProfessionalLeaves(p); });
+    return Write(engine, {{id, id_len}}, {"id"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.ProfessionalLeaves(v[0]);
+                 });
   });
 }
 
@@ -625,19 +592,16 @@ int32_t socle_access_engine_upsert_person(socle_access_engine* engine, const cha
                                           const char* referent, size_t referent_len,
                                           uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view i, r;
-    if (!View(id, id_len, "id", &i, &status, error) ||
-        !View(referent, referent_len, "referent", &r, &status, error)) {
-      return status;
-    }
+    ResetNumbers(out_revision);
     socle::PersonEntry entry;
-    status = Strings(teams, team_lens, team_count, "teams", &entry.teams, error);
-    if (status != SOCLE_OK) return status;
-    entry.id = std::string(i);
-    entry.referent = std::string(r);
-    return Written(engine->engine->UpsertPerson(entry), out_revision, error);
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputList(teams, team_lens, team_count, "teams", &entry.teams, error));
+    return Write(engine, {{id, id_len}, {referent, referent_len}}, {"id", "referent"}, out_revision,
+                 error, [&](socle::AccessEngine& e, const absl::string_view* v) {
+                   entry.id = std::string(v[0]);
+                   entry.referent = std::string(v[1]);
+                   return e.UpsertPerson(entry);
+                 });
   });
 }
 
@@ -645,10 +609,9 @@ int32_t socle_access_engine_assign(socle_access_engine* engine, const char* pers
                                    size_t person_len, const char* team, size_t team_len,
                                    uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", team, team_len, "team", out_revision,
-                    error, [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
-                      return e.Assign(p, t);
-                    });
+    return Write(
+        engine, {{person, person_len}, {team, team_len}}, {"person", "team"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Assign(v[0], v[1]); });
   });
 }
 
@@ -656,10 +619,9 @@ int32_t socle_access_engine_unassign(socle_access_engine* engine, const char* pe
                                      size_t person_len, const char* team, size_t team_len,
                                      uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", team, team_len, "team", out_revision,
-                    error, [](socle::AccessEngine& e, absl::string_view p, absl::string_view t) {
-                      return e.Unassign(p, t);
-                    });
+    return Write(
+        engine, {{person, person_len}, {team, team_len}}, {"person", "team"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Unassign(v[0], v[1]); });
   });
 }
 
@@ -668,11 +630,10 @@ int32_t socle_access_engine_set_referent(socle_access_engine* engine, const char
                                          size_t referent_len, uint64_t* out_revision,
                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", referent, referent_len, "referent",
-                    out_revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view r) {
-                      return e.SetReferent(p, r);
-                    });
+    return Write(engine, {{person, person_len}, {referent, referent_len}}, {"person", "referent"},
+                 out_revision, error, [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.SetReferent(v[0], v[1]);
+                 });
   });
 }
 
@@ -703,11 +664,10 @@ int32_t socle_access_engine_block(socle_access_engine* engine, const char* perso
                                   size_t professional_len, uint64_t* out_revision,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", out_revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
-                      return e.Block(p, q);
-                    });
+    return Write(
+        engine, {{person, person_len}, {professional, professional_len}},
+        {"person", "professional"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Block(v[0], v[1]); });
   });
 }
 
@@ -716,11 +676,10 @@ int32_t socle_access_engine_unblock(socle_access_engine* engine, const char* per
                                     size_t professional_len, uint64_t* out_revision,
                                     socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", out_revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
-                      return e.Unblock(p, q);
-                    });
+    return Write(
+        engine, {{person, person_len}, {professional, professional_len}},
+        {"person", "professional"}, out_revision, error,
+        [](socle::AccessEngine& e, const absl::string_view* v) { return e.Unblock(v[0], v[1]); });
   });
 }
 
@@ -732,28 +691,28 @@ int32_t socle_access_engine_open_break_glass(socle_access_engine* engine, const 
                                              int64_t* out_expires_at_unix_seconds,
                                              uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view a, p, r, j;
-    if (!View(actor, actor_len, "actor", &a, &status, error) ||
-        !View(person, person_len, "person", &p, &status, error) ||
-        !View(reason_code, reason_code_len, "reason_code", &r, &status, error) ||
-        !View(justification, justification_len, "justification", &j, &status, error)) {
-      return status;
-    }
-    socle::BreakGlassRequest request;
-    request.actor = std::string(a);
-    request.person = std::string(p);
-    request.reason_code = std::string(r);
-    request.justification = std::string(j);
-    request.duration = absl::Seconds(duration_seconds);
-    auto session = engine->engine->OpenBreakGlass(request);
-    if (!session.ok()) return FromStatus(error, session.status());
-    if (out_expires_at_unix_seconds != nullptr) {
-      *out_expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
-    }
-    if (out_revision != nullptr) *out_revision = session->revision;
-    return SOCLE_OK;
+    ResetNumbers(out_expires_at_unix_seconds);
+    return Write(
+        engine,
+        {{actor, actor_len},
+         {person, person_len},
+         {reason_code, reason_code_len},
+         {justification, justification_len}},
+        {"actor", "person", "reason_code", "justification"}, out_revision, error,
+        [&](socle::AccessEngine& e, const absl::string_view* v) -> absl::StatusOr<uint64_t> {
+          socle::BreakGlassRequest request;
+          request.actor = std::string(v[0]);
+          request.person = std::string(v[1]);
+          request.reason_code = std::string(v[2]);
+          request.justification = std::string(v[3]);
+          request.duration = absl::Seconds(duration_seconds);
+          auto session = e.OpenBreakGlass(request);
+          if (!session.ok()) return session.status();
+          if (out_expires_at_unix_seconds != nullptr) {
+            *out_expires_at_unix_seconds = absl::ToUnixSeconds(session->expires_at);
+          }
+          return session->revision;
+        });
   });
 }
 
@@ -762,10 +721,10 @@ int32_t socle_access_engine_close_break_glass(socle_access_engine* engine, const
                                               size_t person_len, uint64_t* out_revision,
                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, actor, actor_len, "actor", person, person_len, "person", out_revision,
-                    error, [](socle::AccessEngine& e, absl::string_view a, absl::string_view p) {
-                      return e.CloseBreakGlass(a, p);
-                    });
+    return Write(engine, {{actor, actor_len}, {person, person_len}}, {"actor", "person"},
+                 out_revision, error, [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.CloseBreakGlass(v[0], v[1]);
+                 });
   });
 }
 
@@ -774,10 +733,10 @@ int32_t socle_access_engine_record_emergency_access_objection(socle_access_engin
                                                               uint64_t* out_revision,
                                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(engine, person, person_len, "person", out_revision, error,
-                   [](socle::AccessEngine& e, absl::string_view p) {
-                     return e.RecordEmergencyAccessObjection(p);
-                   });
+    return Write(engine, {{person, person_len}}, {"person"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.RecordEmergencyAccessObjection(v[0]);
+                 });
   });
 }
 
@@ -786,10 +745,10 @@ int32_t socle_access_engine_revoke_emergency_access_objection(socle_access_engin
                                                               uint64_t* out_revision,
                                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return OneCall(engine, person, person_len, "person", out_revision, error,
-                   [](socle::AccessEngine& e, absl::string_view p) {
-                     return e.RevokeEmergencyAccessObjection(p);
-                   });
+    return Write(engine, {{person, person_len}}, {"person"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.RevokeEmergencyAccessObjection(v[0]);
+                 });
   });
 }
 
@@ -800,23 +759,20 @@ int32_t socle_access_engine_grant(socle_access_engine* engine, const char* perso
                                   int64_t expires_at_unix_seconds, uint64_t* out_revision,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (engine == nullptr) return NullArgument(error, "engine");
-    int32_t status = SOCLE_OK;
-    absl::string_view p, q;
-    if (!View(person, person_len, "person", &p, &status, error) ||
-        !View(professional, professional_len, "professional", &q, &status, error)) {
-      return status;
-    }
+    ResetNumbers(out_revision);
     socle::GrantSpec grant;
-    status =
-        Strings(categories, category_lens, category_count, "categories", &grant.categories, error);
-    if (status != SOCLE_OK) return status;
-    grant.person = std::string(p);
-    grant.professional = std::string(q);
+    SOCLE_CAPI_RETURN_IF_FAILED(InputList(categories, category_lens, category_count, "categories",
+                                          &grant.categories, error));
     if (expires_at_unix_seconds != 0) {
       grant.expires_at = absl::FromUnixSeconds(expires_at_unix_seconds);
     }
-    return Written(engine->engine->Grant(grant), out_revision, error);
+    return Write(engine, {{person, person_len}, {professional, professional_len}},
+                 {"person", "professional"}, out_revision, error,
+                 [&](socle::AccessEngine& e, const absl::string_view* v) {
+                   grant.person = std::string(v[0]);
+                   grant.professional = std::string(v[1]);
+                   return e.Grant(grant);
+                 });
   });
 }
 
@@ -825,11 +781,11 @@ int32_t socle_access_engine_revoke_grant(socle_access_engine* engine, const char
                                          size_t professional_len, uint64_t* out_revision,
                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    return PairCall(engine, person, person_len, "person", professional, professional_len,
-                    "professional", out_revision, error,
-                    [](socle::AccessEngine& e, absl::string_view p, absl::string_view q) {
-                      return e.RevokeGrant(p, q);
-                    });
+    return Write(engine, {{person, person_len}, {professional, professional_len}},
+                 {"person", "professional"}, out_revision, error,
+                 [](socle::AccessEngine& e, const absl::string_view* v) {
+                   return e.RevokeGrant(v[0], v[1]);
+                 });
   });
 }
 
@@ -840,13 +796,12 @@ int32_t socle_access_engine_decide(const socle_access_engine* engine,
     if (engine == nullptr) return NullArgument(error, "engine");
     if (request == nullptr) return NullArgument(error, "request");
     if (out == nullptr) return NullArgument(error, "out");
-    const int32_t version = CheckVersion(request, error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
     const auto snapshot = engine->engine->snapshot();
     if (!Convert(*request, &r)) {
       Export(InvalidDecision(snapshot->revision()), out);
-      return NullArgument(error, "item");
+      return BadItem(error);
     }
     auto decision = snapshot->Decide(r);
     if (!decision.ok()) {
@@ -866,20 +821,18 @@ int32_t socle_access_engine_decide_many(const socle_access_engine* engine,
     if (count == 0) return SOCLE_OK;
     if (requests == nullptr) return NullArgument(error, "requests");
     if (out == nullptr) return NullArgument(error, "out");
-    const int32_t version = CheckVersion(&requests[0], error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(&requests[0], error));
     const auto snapshot = engine->engine->snapshot();
-    socle::Decision decided[kSlice];
-    return FromStatus(error, ForEachSlice(requests, count, "request",
-                                          [&](absl::Span<const socle::AccessRequest> in,
-                                              size_t base) {
-      absl::Status status = snapshot->DecideMany(in, absl::MakeSpan(decided, in.size()));
-      for (size_t i = 0; i < in.size(); ++i) Export(decided[i], &out[base + i]);
-      if (status.ok()) return status;
-      return socle::MakeError(
-          socle::ErrorCodeOf(status),
-          absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
-    }));
+    socle::Decision decided[kBatchSlice];
+    return FromStatus(
+        error, ForEachRequestSlice(requests, count, "request",
+                                   [&](absl::Span<const socle::AccessRequest> in, size_t base) {
+                                     absl::Status status = snapshot->DecideMany(
+                                         in, absl::MakeSpan(decided, in.size()));
+                                     for (size_t i = 0; i < in.size(); ++i)
+                                       Export(decided[i], &out[base + i]);
+                                     return InSlice(std::move(status), base);
+                                   }));
   });
 }
 
@@ -902,14 +855,14 @@ int32_t socle_access_engine_decide_columns(
     if (purposes == nullptr) return NullArgument(error, "purposes");
     if (out_effects == nullptr) return NullArgument(error, "out_effects");
     if ((items == nullptr) != (item_lens == nullptr)) {
-      return BadArgument(error, "items and item_lens go together: pass both or neither");
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  "items and item_lens go together: pass both or neither");
     }
     const absl::Time time = TimeOf(time_unix_seconds);
-    socle::AccessRequest in[kSlice];
-    socle::Decision decided[kSlice];
+    socle::AccessRequest in[kBatchSlice];
+    socle::Decision decided[kBatchSlice];
     absl::Status first = absl::OkStatus();
-    for (size_t base = 0; base < count; base += kSlice) {
-      const size_t n = std::min(kSlice, count - base);
+    ForEachSlice(count, [&](size_t base, size_t n) {
       for (size_t i = 0; i < n; ++i) {
         const size_t k = base + i;
         socle::AccessRequest& r = in[i];
@@ -923,8 +876,18 @@ int32_t socle_access_engine_decide_columns(
         r.author = authors != nullptr ? authors[k] : socle::kNoId;
         r.masked = masked != nullptr && masked[k] != 0;
         r.item = absl::string_view();
-        if (items != nullptr && items[k] != nullptr)
-          r.item = absl::string_view(items[k], item_lens[k]);
+        if (items != nullptr && items[k] != nullptr) {
+          if (socle::capi::InputFits(items[k], item_lens[k])) {
+            r.item = absl::string_view(items[k], item_lens[k]);
+          } else {
+            r.actor = socle::kNoId;  // denied, and named below
+            if (first.ok()) {
+              first = socle::MakeError(
+                  socle::ErrorCode::kInvalidArgument,
+                  absl::StrCat("request ", k, ": item_lens[", k, "] is larger than any item"));
+            }
+          }
+        }
         r.time = time;
       }
       absl::Status status =
@@ -936,12 +899,9 @@ int32_t socle_access_engine_decide_columns(
         if (out_rules != nullptr) out_rules[k] = decided[i].rule;
         if (out_obligations != nullptr) out_obligations[k] = decided[i].obligations;
       }
-      if (!status.ok() && first.ok()) {
-        first = socle::MakeError(
-            socle::ErrorCodeOf(status),
-            absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
-      }
-    }
+      if (first.ok()) first = InSlice(std::move(status), base);
+      return absl::OkStatus();  // every request is answered
+    }).IgnoreError();
     return FromStatus(error, first);
   });
 }
@@ -950,14 +910,12 @@ int32_t socle_access_engine_explain(const socle_access_engine* engine,
                                     const socle_access_request* request, socle_explanation** out,
                                     socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (engine == nullptr) return NullArgument(error, "engine");
     if (request == nullptr) return NullArgument(error, "request");
-    const int32_t version = CheckVersion(request, error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
-    if (!Convert(*request, &r)) return NullArgument(error, "item");
+    if (!Convert(*request, &r)) return BadItem(error);
     auto explanation = engine->engine->Explain(r);
     if (!explanation.ok()) return FromStatus(error, explanation.status());
     *out = new socle_explanation{*std::move(explanation)};
@@ -973,17 +931,19 @@ int32_t socle_access_engine_filter_view(const socle_access_engine* engine,
     if (count == 0) return SOCLE_OK;
     if (items == nullptr) return NullArgument(error, "items");
     if (out == nullptr) return NullArgument(error, "out");
-    const int32_t version = CheckVersion(&items[0], error);
-    if (version != SOCLE_OK) return version;
+    SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(&items[0], error));
     const auto snapshot = engine->engine->snapshot();
-    socle::Visibility shown[kSlice];
-    return FromStatus(error, ForEachSlice(items, count, "item",
-                                          [&](absl::Span<const socle::AccessRequest> in,
-                                              size_t base) {
-      absl::Status status = snapshot->FilterView(in, absl::MakeSpan(shown, in.size()));
-      for (size_t i = 0; i < in.size(); ++i) out[base + i] = static_cast<int32_t>(shown[i]);
-      return status;
-    }));
+    socle::Visibility shown[kBatchSlice];
+    return FromStatus(
+        error, ForEachRequestSlice(items, count, "item",
+                                   [&](absl::Span<const socle::AccessRequest> in, size_t base) {
+                                     absl::Status status =
+                                         snapshot->FilterView(in, absl::MakeSpan(shown, in.size()));
+                                     for (size_t i = 0; i < in.size(); ++i) {
+                                       out[base + i] = static_cast<int32_t>(shown[i]);
+                                     }
+                                     return status;
+                                   }));
   });
 }
 
@@ -1014,56 +974,44 @@ void socle_explanation_free(socle_explanation* explanation) { delete explanation
 
 void socle_explanation_decision(const socle_explanation* explanation, socle_decision* out) {
   if (out == nullptr) return;
-  if (explanation == nullptr) {
-    Export(InvalidDecision(0), out);
-    return;
-  }
-  Export(explanation->explanation.decision, out);
+  Export(explanation != nullptr ? explanation->explanation.decision : InvalidDecision(0), out);
 }
 
 size_t socle_explanation_step_count(const socle_explanation* explanation) {
   return explanation != nullptr ? explanation->explanation.steps.size() : 0;
 }
 
-namespace {
-const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_t index) {
-  if (explanation == nullptr || index >= explanation->explanation.steps.size()) return nullptr;
-  return &explanation->explanation.steps[index];
-}
-}  // namespace
-
 const char* socle_explanation_step_check(const socle_explanation* explanation, size_t index) {
-  const auto* step = StepAt(explanation, index);
+  const socle::ExplanationStep* step = StepAt(explanation, index);
   return step != nullptr ? step->check.c_str() : "";
 }
 
 int32_t socle_explanation_step_passed(const socle_explanation* explanation, size_t index) {
-  const auto* step = StepAt(explanation, index);
+  const socle::ExplanationStep* step = StepAt(explanation, index);
   return step != nullptr && step->passed ? 1 : 0;
 }
 
 int32_t socle_explanation_step_decisive(const socle_explanation* explanation, size_t index) {
-  const auto* step = StepAt(explanation, index);
+  const socle::ExplanationStep* step = StepAt(explanation, index);
   return step != nullptr && step->decisive ? 1 : 0;
 }
 
 const char* socle_explanation_step_rule(const socle_explanation* explanation, size_t index) {
-  const auto* step = StepAt(explanation, index);
+  const socle::ExplanationStep* step = StepAt(explanation, index);
   return step != nullptr ? step->rule.c_str() : "";
 }
 
 const char* socle_explanation_step_detail(const socle_explanation* explanation, size_t index) {
-  const auto* step = StepAt(explanation, index);
+  const socle::ExplanationStep* step = StepAt(explanation, index);
   return step != nullptr ? step->detail.c_str() : "";
 }
 
 int32_t socle_explanation_to_text(const socle_explanation* explanation, socle_buffer* out,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    out->data = nullptr;
-    out->size = 0;
+    ResetBuffer(out);
     if (explanation == nullptr) return NullArgument(error, "explanation");
+    if (out == nullptr) return NullArgument(error, "out");
     return FillBuffer(out, explanation->explanation.ToString(), error);
   });
 }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "capi/capi_internal.h"
 #include "socle/error.hpp"
 #include "socle/init.hpp"
@@ -15,26 +16,24 @@
 namespace {
 
 // The status codes of the ABI are socle::ErrorCode, value for value.
-static_assert(SOCLE_OK == static_cast<int32_t>(socle::ErrorCode::kOk));
-static_assert(SOCLE_E_INVALID_ARGUMENT == static_cast<int32_t>(socle::ErrorCode::kInvalidArgument));
-static_assert(SOCLE_E_NOT_FOUND == static_cast<int32_t>(socle::ErrorCode::kNotFound));
-static_assert(SOCLE_E_ALREADY_EXISTS == static_cast<int32_t>(socle::ErrorCode::kAlreadyExists));
-static_assert(SOCLE_E_PERMISSION_DENIED ==
-              static_cast<int32_t>(socle::ErrorCode::kPermissionDenied));
-static_assert(SOCLE_E_FAILED_PRECONDITION ==
-              static_cast<int32_t>(socle::ErrorCode::kFailedPrecondition));
-static_assert(SOCLE_E_OUT_OF_RANGE == static_cast<int32_t>(socle::ErrorCode::kOutOfRange));
-static_assert(SOCLE_E_RESOURCE_EXHAUSTED ==
-              static_cast<int32_t>(socle::ErrorCode::kResourceExhausted));
-static_assert(SOCLE_E_INTERNAL == static_cast<int32_t>(socle::ErrorCode::kInternal));
-static_assert(SOCLE_E_NO_MEMORY == static_cast<int32_t>(socle::ErrorCode::kNoMemory));
-static_assert(SOCLE_E_IO == static_cast<int32_t>(socle::ErrorCode::kIo));
-static_assert(SOCLE_E_PARSE == static_cast<int32_t>(socle::ErrorCode::kParse));
-static_assert(SOCLE_E_POLICY_INVALID == static_cast<int32_t>(socle::ErrorCode::kPolicyInvalid));
-static_assert(SOCLE_E_VERIFICATION_FAILED ==
-              static_cast<int32_t>(socle::ErrorCode::kVerificationFailed));
-static_assert(SOCLE_E_UNSUPPORTED == static_cast<int32_t>(socle::ErrorCode::kUnsupported));
-static_assert(SOCLE_E_DATA_LOSS == static_cast<int32_t>(socle::ErrorCode::kDataLoss));
+#define SOCLE_CAPI_STATUS_CODES(X)                                      \
+  X(SOCLE_OK, socle::ErrorCode::kOk)                                    \
+  X(SOCLE_E_INVALID_ARGUMENT, socle::ErrorCode::kInvalidArgument)       \
+  X(SOCLE_E_NOT_FOUND, socle::ErrorCode::kNotFound)                     \
+  X(SOCLE_E_ALREADY_EXISTS, socle::ErrorCode::kAlreadyExists)           \
+  X(SOCLE_E_PERMISSION_DENIED, socle::ErrorCode::kPermissionDenied)     \
+  X(SOCLE_E_FAILED_PRECONDITION, socle::ErrorCode::kFailedPrecondition) \
+  X(SOCLE_E_OUT_OF_RANGE, socle::ErrorCode::kOutOfRange)                \
+  X(SOCLE_E_RESOURCE_EXHAUSTED, socle::ErrorCode::kResourceExhausted)   \
+  X(SOCLE_E_INTERNAL, socle::ErrorCode::kInternal)                      \
+  X(SOCLE_E_NO_MEMORY, socle::ErrorCode::kNoMemory)                     \
+  X(SOCLE_E_IO, socle::ErrorCode::kIo)                                  \
+  X(SOCLE_E_PARSE, socle::ErrorCode::kParse)                            \
+  X(SOCLE_E_POLICY_INVALID, socle::ErrorCode::kPolicyInvalid)           \
+  X(SOCLE_E_VERIFICATION_FAILED, socle::ErrorCode::kVerificationFailed) \
+  X(SOCLE_E_UNSUPPORTED, socle::ErrorCode::kUnsupported)                \
+  X(SOCLE_E_DATA_LOSS, socle::ErrorCode::kDataLoss)
+SOCLE_CAPI_STATUS_CODES(SOCLE_CAPI_ASSERT_SAME)
 
 thread_local std::string last_error_message;
 
@@ -69,8 +68,75 @@ int32_t FromStatus(socle_error** error, const absl::Status& status,
               std::string(status.message()), std::move(diagnostics));
 }
 
-int32_t NullArgument(socle_error** error, const char* name) noexcept {
-  return Fail(error, SOCLE_E_INVALID_ARGUMENT, std::string(name) + " must not be NULL");
+int32_t NullArgument(socle_error** error, absl::string_view name) noexcept {
+  try {
+    return Fail(error, SOCLE_E_INVALID_ARGUMENT, std::string(name) + " must not be NULL");
+  } catch (...) {
+    return Fail(error, SOCLE_E_INVALID_ARGUMENT, "an argument must not be NULL");
+  }
+}
+
+int32_t InputView(const void* data, size_t len, absl::string_view name,
+                  absl::Span<const uint8_t>* out, socle_error** error) noexcept {
+  *out = absl::Span<const uint8_t>();
+  if (data == nullptr) return len == 0 ? SOCLE_OK : NullArgument(error, name);
+  *out = absl::MakeConstSpan(static_cast<const uint8_t*>(data), len);
+  return SOCLE_OK;
+}
+
+int32_t InputView(const void* data, size_t len, absl::string_view name, absl::string_view* out,
+                  socle_error** error) noexcept {
+  *out = absl::string_view();
+  absl::Span<const uint8_t> bytes;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(data, len, name, &bytes, error));
+  if (!InputFits(bytes.data(), len)) {
+    try {
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  absl::StrCat(name, ": a length of ", len, " bytes is more than any text"));
+    } catch (...) {
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT, "a length is more than any text");
+    }
+  }
+  if (len != 0) *out = absl::string_view(reinterpret_cast<const char*>(bytes.data()), len);
+  return SOCLE_OK;
+}
+
+int32_t InputViews(const char* const* items, const size_t* lens, size_t count,
+                   absl::string_view name, std::vector<absl::string_view>* out,
+                   socle_error** error) {
+  out->clear();
+  if (count == 0) return SOCLE_OK;
+  if (items == nullptr) return NullArgument(error, name);
+  if (lens == nullptr) return NullArgument(error, absl::StrCat("the lengths of ", name));
+  out->resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    // The element's name is only built when it is needed.
+    if (!InputFits(items[i], lens[i])) {
+      return InputView(items[i], lens[i], absl::StrCat(name, "[", i, "]"), &(*out)[i], error);
+    }
+    (*out)[i] = items[i] == nullptr ? absl::string_view() : absl::string_view(items[i], lens[i]);
+  }
+  return SOCLE_OK;
+}
+
+int32_t InputList(const char* const* items, const size_t* lens, size_t count,
+                  absl::string_view name, std::vector<std::string>* out, socle_error** error) {
+  std::vector<absl::string_view> views;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputViews(items, lens, count, name, &views, error));
+  out->clear();
+  out->reserve(views.size());
+  for (absl::string_view view : views) out->emplace_back(view);
+  return SOCLE_OK;
+}
+
+void ResetBuffer(socle_buffer* out) noexcept {
+  if (out == nullptr) return;
+  out->data = nullptr;
+  out->size = 0;
+}
+
+void Wipe(void* data, size_t size) noexcept {
+  if (data != nullptr && size != 0) explicit_bzero(data, size);
 }
 
 // Copies `bytes` into a buffer the caller releases with socle_buffer_free.
@@ -103,8 +169,9 @@ const char* socle_version_string(void) {
 uint32_t socle_version_number(void) { return SOCLE_VERSION_NUMBER; }
 
 const char* socle_status_name(int32_t status) {
-  // ErrorCodeName returns views of string literals, so .data() is NUL-terminated.
-  return socle::ErrorCodeName(static_cast<socle::ErrorCode>(status)).data();
+  const auto NameOf = [](socle::ErrorCode code) { return socle::ErrorCodeName(code); };
+  switch (status) { SOCLE_CAPI_STATUS_CODES(SOCLE_CAPI_NAME_CASE) }
+  return "UNKNOWN";
 }
 
 int32_t socle_init(void) {
@@ -159,13 +226,10 @@ const char* socle_last_error_message(void) { return last_error_message.c_str(); 
 
 void socle_buffer_free(socle_buffer* buffer) {
   if (buffer == nullptr) return;
-  if (buffer->data != nullptr) {
-    // Buffers may hold personal data or keys in later calls: wipe before release.
-    explicit_bzero(buffer->data, buffer->size);
-    std::free(buffer->data);
-  }
-  buffer->data = nullptr;
-  buffer->size = 0;
+  // Buffers may hold personal data or keys: wipe before release.
+  socle::capi::Wipe(buffer->data, buffer->size);
+  std::free(buffer->data);
+  socle::capi::ResetBuffer(buffer);
 }
 
 }  // extern "C"

@@ -1,9 +1,31 @@
-// Shared helpers of the C ABI implementation (one .cc per area: capi.cc for errors, buffers and
-// versions; policy.cc; later vault.cc, pseudonym.cc…). Every extern "C" body runs inside
-// Guard(), so no exception crosses the boundary; statuses map one to one onto socle::ErrorCode.
+// Shared helpers of the C ABI implementation: one .cc per area (capi.cc for errors, buffers and
+// versions; policy.cc, access.cc, vault.cc, pseudonym.cc, text.cc), each a thin translation
+// between include/socle/socle.h and the C++ API. No rule of socle lives here: a C body checks its
+// pointers, converts, calls the C++ API and converts back.
+//
+// One way per job, all here:
+//   Guard            every extern "C" body runs inside it: no exception crosses the boundary
+//   Fail/FromStatus  statuses map one to one onto socle::ErrorCode (NullArgument names a NULL)
+//   InputView        a (pointer, length) input as a view, refusing NULL with a length
+//   InputViews       an array of strings (pointers and lengths) as views; InputList copies
+//   ResetBuffer      an output buffer emptied before anything can fail; FillBuffer fills it;
+//                    ResetHandle and ResetNumbers do the same for handles and numbers
+//   Wipe             memory that held a secret or an identifier, overwritten
+//   CallVendor       every call into vendor code (key provider callbacks, the reversal hook)
+//   ForEachSlice     every batch, cut into slices of kBatchSlice so conversions stay on the stack
+//   SOCLE_CAPI_*     X-macro tables of the frozen constants: static_asserts and name switches
+//
+// Handles all have one shape: `struct socle_x { <the owned C++ object(s)>; <NUL-terminated copies
+// for the borrowed-string accessors> };`, an aggregate built with `new socle_x{...}` and deleted
+// by socle_x_free. A handle used by one area is defined in its area file; the ones several areas
+// take (socle_error, socle_policy, socle_vault) are defined here.
 #ifndef SOCLE_SRC_CAPI_CAPI_INTERNAL_H_
 #define SOCLE_SRC_CAPI_CAPI_INTERNAL_H_
 
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <string>
@@ -12,9 +34,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "socle/error.hpp"
 #include "socle/policy.hpp"
-#include "socle/vault.hpp"
 #include "socle/socle.h"
+#include "socle/vault.hpp"
+
+// ---- Handles shared by several areas ------------------------------------------------------------
 
 struct socle_error {
   int32_t code = SOCLE_E_INTERNAL;
@@ -22,13 +48,8 @@ struct socle_error {
   std::vector<socle::Diagnostic> diagnostics;
 };
 
-// A loaded policy (socle_policy_load); shared by every area that takes a policy handle.
+// A loaded policy (socle_policy_load); every area that takes a policy reads `policy`.
 struct socle_policy {
-  explicit socle_policy(socle::Policy p)
-      : policy(std::move(p)),
-        id(policy.id()),
-        revision(policy.revision()),
-        digest_hex(policy.digest_hex()) {}
   socle::Policy policy;
   // NUL-terminated copies for the borrowed-string accessors.
   std::string id;
@@ -43,6 +64,8 @@ struct socle_vault {
 
 namespace socle::capi {
 
+// ---- Statuses -----------------------------------------------------------------------------------
+
 // Records a failure: the thread-local last message, and an error object if the caller asked
 // for one. Never throws: if even that allocation fails, the caller still gets the status code.
 int32_t Fail(socle_error** error, int32_t code, std::string message,
@@ -53,10 +76,14 @@ int32_t FromStatus(socle_error** error, const absl::Status& status,
                    std::vector<Diagnostic> diagnostics = {}) noexcept;
 
 // SOCLE_E_INVALID_ARGUMENT naming the NULL parameter.
-int32_t NullArgument(socle_error** error, const char* name) noexcept;
+int32_t NullArgument(socle_error** error, absl::string_view name) noexcept;
 
-// Copies `bytes` into `out`, which the caller releases with socle_buffer_free.
-int32_t FillBuffer(socle_buffer* out, absl::string_view bytes, socle_error** error);
+// Returns from the enclosing function with the status of `expr` unless it is SOCLE_OK.
+#define SOCLE_CAPI_RETURN_IF_FAILED(expr)                          \
+  do {                                                             \
+    const int32_t socle_capi_status_ = (expr);                     \
+    if (socle_capi_status_ != SOCLE_OK) return socle_capi_status_; \
+  } while (false)
 
 // Runs `body` with the error out-parameter reset, turning any exception into a status.
 template <typename Body>
@@ -71,6 +98,124 @@ int32_t Guard(socle_error** error, Body&& body) noexcept {
   }
 }
 
+// ---- Inputs -------------------------------------------------------------------------------------
+
+// Whether InputView accepts (data, len): not NULL with a length, and no longer than a view can be.
+// For hot loops, which report a refused element with InputView itself.
+inline bool InputFits(const void* data, size_t len) noexcept {
+  return len == 0 || (data != nullptr && len <= absl::string_view().max_size());
+}
+
+// The input `data[0, len)` as a view in *out. NULL with a length of 0 is the empty view; NULL with
+// a length, or a length no string can have, is SOCLE_E_INVALID_ARGUMENT naming `name`.
+int32_t InputView(const void* data, size_t len, absl::string_view name, absl::string_view* out,
+                  socle_error** error) noexcept;
+// The same for bytes the C++ API takes as a span (any length: the C++ API checks it).
+int32_t InputView(const void* data, size_t len, absl::string_view name,
+                  absl::Span<const uint8_t>* out, socle_error** error) noexcept;
+
+// The array of `count` strings items[i][0, lens[i]) as views in *out. `items` and `lens` may be
+// NULL when `count` is 0; an element may be NULL when its length is 0 (an empty string). Errors
+// name `name` and the index.
+int32_t InputViews(const char* const* items, const size_t* lens, size_t count,
+                   absl::string_view name, std::vector<absl::string_view>* out,
+                   socle_error** error);
+
+// The same array copied into strings (for the C++ API's value types).
+int32_t InputList(const char* const* items, const size_t* lens, size_t count,
+                  absl::string_view name, std::vector<std::string>* out, socle_error** error);
+
+// ---- Outputs ------------------------------------------------------------------------------------
+
+// Empties an output buffer (NULL is ignored): done first, so a failed call leaves it empty.
+void ResetBuffer(socle_buffer* out) noexcept;
+
+// Copies `bytes` into `out`, which the caller releases with socle_buffer_free (which wipes it).
+int32_t FillBuffer(socle_buffer* out, absl::string_view bytes, socle_error** error);
+
+// Sets a constructor's `out` to NULL; SOCLE_E_INVALID_ARGUMENT when `out` itself is NULL.
+template <typename Handle>
+int32_t ResetHandle(Handle** out, socle_error** error) noexcept {
+  if (out == nullptr) return NullArgument(error, "out");
+  *out = nullptr;
+  return SOCLE_OK;
+}
+
+// Zeroes a call's number outputs (NULL ones are skipped): done first, so a failed call leaves
+// them 0 unless its comment says otherwise.
+template <typename... Number>
+void ResetNumbers(Number*... outs) noexcept {
+  ((outs != nullptr ? static_cast<void>(*outs = Number{}) : static_cast<void>(0)), ...);
+}
+
+// Overwrites memory that held a secret or a personal identifier (the compiler keeps the stores).
+void Wipe(void* data, size_t size) noexcept;
+
+// ---- Vendor code --------------------------------------------------------------------------------
+
+// Runs one call into vendor code (`call` returns the vendor's int32_t status): errno is the
+// caller's again afterwards, exceptions stop here, and the vendor's status becomes a socle status
+// whose message names only `what` ("key provider: the unwrap callback"): SOCLE_OK is OK, a
+// SOCLE_E_* code is kept, anything else is SOCLE_E_INTERNAL.
+template <typename Call>
+absl::Status CallVendor(absl::string_view what, Call&& call) noexcept {
+  const int saved_errno = errno;
+  int32_t rc = SOCLE_E_INTERNAL;
+  bool threw = false;
+  try {
+    rc = call();
+  } catch (...) {
+    threw = true;
+  }
+  errno = saved_errno;
+  try {
+    if (threw) return MakeError(ErrorCode::kInternal, std::string(what) + " threw an exception");
+    if (rc == SOCLE_OK) return absl::OkStatus();
+    if (rc > SOCLE_OK && rc <= SOCLE_E_DATA_LOSS) {
+      const auto code = static_cast<ErrorCode>(rc);
+      return MakeError(code,
+                       std::string(what) + " failed (" + std::string(ErrorCodeName(code)) + ")");
+    }
+    return MakeError(ErrorCode::kInternal,
+                     std::string(what) + " returned an unknown status " + std::to_string(rc));
+  } catch (...) {
+    return absl::InternalError("out of memory");
+  }
+}
+
+// ---- Batches ------------------------------------------------------------------------------------
+
+// Batch calls convert their inputs slice by slice into arrays of this many elements on the stack,
+// so a batch allocates nothing whatever its size.
+inline constexpr size_t kBatchSlice = 256;
+
+// Calls `slice(base, n)` for [base, base + n) covering [0, count) in order, n <= kBatchSlice, and
+// stops at the first error, which it returns. A batch that answers every element whatever happens
+// (decide_many) keeps its first error itself and returns OK from `slice`.
+template <typename Slice>
+absl::Status ForEachSlice(size_t count, Slice&& slice) {
+  for (size_t base = 0; base < count; base += kBatchSlice) {
+    absl::Status status = slice(base, std::min(kBatchSlice, count - base));
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace socle::capi
+
+// ---- Frozen constants ---------------------------------------------------------------------------
+// Each area lists its constants once, as an X-macro table of rows X(C_CONSTANT, cxx_value): the
+// table generates the static_asserts (the C value is the C++ value) and, for enums with a name
+// function, the switch of that function. Names themselves come from the C++ API (one source).
+
+#define SOCLE_CAPI_ASSERT_SAME(c_value, cxx_value)                                \
+  static_assert(static_cast<int64_t>(c_value) == static_cast<int64_t>(cxx_value), \
+                #c_value " must equal " #cxx_value);
+
+// One case of a name switch: the C++ name of the row's value (views of string literals, so
+// .data() is NUL-terminated).
+#define SOCLE_CAPI_NAME_CASE(c_value, cxx_value) \
+  case c_value:                                  \
+    return NameOf(cxx_value).data();
 
 #endif  // SOCLE_SRC_CAPI_CAPI_INTERNAL_H_

@@ -15,14 +15,18 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputView;
 using socle::capi::NullArgument;
+using socle::capi::ResetBuffer;
+using socle::capi::ResetHandle;
 
-static_assert(SOCLE_REGISTER_MARKDOWN == static_cast<int32_t>(socle::RegisterFormat::kMarkdown));
-static_assert(SOCLE_REGISTER_JSON == static_cast<int32_t>(socle::RegisterFormat::kJson));
-static_assert(SOCLE_SEVERITY_ERROR == static_cast<int32_t>(socle::Diagnostic::Severity::kError));
-static_assert(SOCLE_SEVERITY_WARNING ==
-              static_cast<int32_t>(socle::Diagnostic::Severity::kWarning));
-static_assert(SOCLE_POLICY_DIGEST_BYTES == socle::kPolicyDigestBytes);
+#define SOCLE_CAPI_POLICY_CONSTANTS(X)                             \
+  X(SOCLE_REGISTER_MARKDOWN, socle::RegisterFormat::kMarkdown)     \
+  X(SOCLE_REGISTER_JSON, socle::RegisterFormat::kJson)             \
+  X(SOCLE_SEVERITY_ERROR, socle::Diagnostic::Severity::kError)     \
+  X(SOCLE_SEVERITY_WARNING, socle::Diagnostic::Severity::kWarning) \
+  X(SOCLE_POLICY_DIGEST_BYTES, socle::kPolicyDigestBytes)
+SOCLE_CAPI_POLICY_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 
 std::string SourceName(const char* source_name) {
   return source_name != nullptr ? std::string(source_name) : std::string("policy");
@@ -34,6 +38,13 @@ absl::Status WithSource(const absl::Status& status, const char* source_name) {
                           SourceName(source_name) + ": " + std::string(status.message()));
 }
 
+socle_policy* NewHandle(socle::Policy policy) {
+  std::string id(policy.id());
+  std::string revision(policy.revision());
+  std::string digest_hex(policy.digest_hex());
+  return new socle_policy{std::move(policy), std::move(id), std::move(revision),
+                          std::move(digest_hex)};
+}
 
 }  // namespace
 
@@ -42,28 +53,27 @@ extern "C" {
 int32_t socle_policy_load(const char* text, size_t text_len, const char* source_name,
                           socle_policy** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    absl::string_view t;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &t, error));
     std::vector<socle::Diagnostic> diagnostics;
-    auto policy = socle::Policy::Load(absl::string_view(text, text_len), &diagnostics);
+    auto policy = socle::Policy::Load(t, &diagnostics);
     if (!policy.ok()) {
       return FromStatus(error, WithSource(policy.status(), source_name), std::move(diagnostics));
     }
-    *out = new socle_policy(*std::move(policy));
+    *out = NewHandle(*std::move(policy));
     return SOCLE_OK;
   });
 }
 
 int32_t socle_policy_load_file(const char* path, socle_policy** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (path == nullptr) return NullArgument(error, "path");
     std::vector<socle::Diagnostic> diagnostics;
     auto policy = socle::Policy::LoadFile(path, &diagnostics);
     if (!policy.ok()) return FromStatus(error, policy.status(), std::move(diagnostics));
-    *out = new socle_policy(*std::move(policy));
+    *out = NewHandle(*std::move(policy));
     return SOCLE_OK;
   });
 }
@@ -71,9 +81,10 @@ int32_t socle_policy_load_file(const char* path, socle_policy** out, socle_error
 int32_t socle_policy_validate(const char* text, size_t text_len, const char* source_name,
                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
+    absl::string_view t;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &t, error));
     std::vector<socle::Diagnostic> diagnostics;
-    auto policy = socle::Policy::Load(absl::string_view(text, text_len), &diagnostics);
+    auto policy = socle::Policy::Load(t, &diagnostics);
     if (!policy.ok()) {
       return FromStatus(error, WithSource(policy.status(), source_name), std::move(diagnostics));
     }
@@ -132,10 +143,9 @@ size_t socle_policy_data_category_count(const socle_policy* policy) {
 int32_t socle_policy_render_register(const socle_policy* policy, int32_t format, socle_buffer* out,
                                      socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (policy == nullptr) return NullArgument(error, "policy");
     if (out == nullptr) return NullArgument(error, "out");
-    out->data = nullptr;
-    out->size = 0;
     if (format != SOCLE_REGISTER_MARKDOWN && format != SOCLE_REGISTER_JSON) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   "format is " + std::to_string(format) +

@@ -1,5 +1,5 @@
 // The C ABI of pseudonymisation (include/socle/socle.h, "Pseudonymisation"), over the C++ API
-// of socle/pseudonym.hpp. Batches are cut into chunks whose views live on the stack, so a batch
+// of socle/pseudonym.hpp. Batches are cut into slices whose views live on the stack, so a batch
 // call allocates nothing.
 #include "socle/pseudonym.hpp"
 
@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "capi/capi_internal.h"
+#include "core/status_macros.h"
 #include "socle/error.hpp"
 #include "socle/socle.h"
 
@@ -21,9 +22,7 @@ struct socle_pseudonym_secrets {
 };
 
 struct socle_pseudonymizer_options {
-  socle::PseudonymizerOptions options;
-  socle_reversal_hook hook = nullptr;
-  void* user_data = nullptr;
+  socle::PseudonymizerOptions options;  // the C hook, if any, is already wrapped in it
 };
 
 struct socle_pseudonymizer {
@@ -31,40 +30,34 @@ struct socle_pseudonymizer {
 };
 
 struct socle_pseudonym_context {
-  explicit socle_pseudonym_context(socle::PseudonymContext c) : context(std::move(c)) {}
   socle::PseudonymContext context;
 };
 
 namespace {
 
+using socle::capi::CallVendor;
 using socle::capi::Fail;
 using socle::capi::FillBuffer;
+using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputView;
+using socle::capi::kBatchSlice;
 using socle::capi::NullArgument;
+using socle::capi::ResetBuffer;
+using socle::capi::ResetHandle;
 
-static_assert(SOCLE_PSEUDONYM_BYTES == socle::kPseudonymBytes);
-static_assert(SOCLE_PSEUDONYM_TEXT_LEN == socle::kPseudonymTextLength);
-static_assert(SOCLE_TOKEN_MAX_TEXT_LEN == socle::kMaxTokenTextLength);
-static_assert(SOCLE_PSEUDONYM_MIN_SECRET_BYTES == socle::kMinPseudonymSecretBytes);
-static_assert(SOCLE_PSEUDONYM_MAX_SECRET_BYTES == socle::kMaxPseudonymSecretBytes);
-static_assert(SOCLE_PSEUDONYM_MAX_VERSION == socle::kMaxPseudonymVersion);
-static_assert(SOCLE_PSEUDONYM_KIND_PERSON == static_cast<int32_t>(socle::PseudonymKind::kPerson));
-static_assert(SOCLE_PSEUDONYM_KIND_RELATIONSHIP ==
-              static_cast<int32_t>(socle::PseudonymKind::kRelationship));
-static_assert(SOCLE_PSEUDONYM_KIND_TRANSACTION ==
-              static_cast<int32_t>(socle::PseudonymKind::kTransaction));
-
-// Batches are converted chunk by chunk, with the views on the stack.
-constexpr size_t kChunk = 128;
-
-absl::string_view View(const char* data, size_t len) {
-  return len == 0 ? absl::string_view() : absl::string_view(data, len);
-}
-
-absl::string_view View(const uint8_t* data, size_t len) {
-  return View(reinterpret_cast<const char*>(data), len);
-}
+#define SOCLE_CAPI_PSEUDONYM_CONSTANTS(X)                                   \
+  X(SOCLE_PSEUDONYM_BYTES, socle::kPseudonymBytes)                          \
+  X(SOCLE_PSEUDONYM_TEXT_LEN, socle::kPseudonymTextLength)                  \
+  X(SOCLE_TOKEN_MAX_TEXT_LEN, socle::kMaxTokenTextLength)                   \
+  X(SOCLE_PSEUDONYM_MIN_SECRET_BYTES, socle::kMinPseudonymSecretBytes)      \
+  X(SOCLE_PSEUDONYM_MAX_SECRET_BYTES, socle::kMaxPseudonymSecretBytes)      \
+  X(SOCLE_PSEUDONYM_MAX_VERSION, socle::kMaxPseudonymVersion)               \
+  X(SOCLE_PSEUDONYM_KIND_PERSON, socle::PseudonymKind::kPerson)             \
+  X(SOCLE_PSEUDONYM_KIND_RELATIONSHIP, socle::PseudonymKind::kRelationship) \
+  X(SOCLE_PSEUDONYM_KIND_TRANSACTION, socle::PseudonymKind::kTransaction)
+SOCLE_CAPI_PSEUDONYM_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 
 int32_t BadFormat(socle_error** error, int32_t format) {
   return Fail(error, SOCLE_E_INVALID_ARGUMENT,
@@ -72,8 +65,7 @@ int32_t BadFormat(socle_error** error, int32_t format) {
                   "; use SOCLE_PSEUDONYM_FORMAT_TEXT (1) or SOCLE_PSEUDONYM_FORMAT_BINARY (2)");
 }
 
-// The C hook seen as a C++ hook. Vendor code cannot throw through a C function pointer, so
-// only its return value needs care.
+// The C hook seen as a C++ hook, called through CallVendor like every callback.
 socle::ReversalHook WrapHook(socle_reversal_hook hook, void* user_data) {
   if (hook == nullptr) return nullptr;
   return [hook, user_data](const socle::ReversalEvent& e) -> absl::Status {
@@ -90,11 +82,7 @@ socle::ReversalHook WrapHook(socle_reversal_hook hook, void* user_data) {
     event.token_version = e.token_version;
     event.outcome = static_cast<int32_t>(e.outcome);
     event.time_unix_micros = absl::ToUnixMicros(e.time);
-    const int32_t rc = hook(user_data, &event);
-    if (rc == SOCLE_OK) return absl::OkStatus();
-    const auto code = rc > 0 && rc <= SOCLE_E_DATA_LOSS ? static_cast<socle::ErrorCode>(rc)
-                                                        : socle::ErrorCode::kInternal;
-    return socle::MakeError(code, "the reversal hook did not record the event");
+    return CallVendor("pseudonymizer: the reversal hook", [&] { return hook(user_data, &event); });
   };
 }
 
@@ -102,15 +90,10 @@ socle::ReversalHook WrapHook(socle_reversal_hook hook, void* user_data) {
 int32_t NewPseudonymizer(socle_pseudonymizer** out, const socle_policy* policy,
                          const socle::PseudonymSecretSource& secrets,
                          const socle_pseudonymizer_options* options, socle_error** error) {
-  if (out == nullptr) return NullArgument(error, "out");
-  *out = nullptr;
   if (policy == nullptr) return NullArgument(error, "policy");
-  socle::PseudonymizerOptions opts;
-  if (options != nullptr) {
-    opts = options->options;
-    opts.reversal.hook = WrapHook(options->hook, options->user_data);
-  }
-  auto p = socle::Pseudonymizer::Create(policy->policy, secrets, std::move(opts));
+  auto p = socle::Pseudonymizer::Create(
+      policy->policy, secrets,
+      options != nullptr ? options->options : socle::PseudonymizerOptions{});
   if (!p.ok()) return FromStatus(error, p.status());
   *out = new socle_pseudonymizer{*std::move(p)};
   return SOCLE_OK;
@@ -122,8 +105,8 @@ extern "C" {
 
 int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = new socle_pseudonym_secrets();
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    *out = new socle_pseudonym_secrets{};
     return SOCLE_OK;
   });
 }
@@ -132,11 +115,9 @@ int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t v
                                     const uint8_t* secret, size_t secret_len, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (secrets == nullptr) return NullArgument(error, "secrets");
-    if (secret == nullptr && secret_len != 0) return NullArgument(error, "secret");
-    return FromStatus(
-        error,
-        secrets->secrets.Add(version, secret_len == 0 ? socle::SecretBytes()
-                                                      : socle::SecretBytes(secret, secret_len)));
+    absl::string_view bytes;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(secret, secret_len, "secret", &bytes, error));
+    return FromStatus(error, secrets->secrets.Add(version, socle::SecretBytes(bytes)));
   });
 }
 
@@ -144,8 +125,8 @@ void socle_pseudonym_secrets_free(socle_pseudonym_secrets* secrets) { delete sec
 
 int32_t socle_pseudonymizer_options_new(socle_pseudonymizer_options** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = new socle_pseudonymizer_options();
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    *out = new socle_pseudonymizer_options{};
     return SOCLE_OK;
   });
 }
@@ -207,8 +188,7 @@ int32_t socle_pseudonymizer_options_set_reversal_hook(socle_pseudonymizer_option
                                                       socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (options == nullptr) return NullArgument(error, "options");
-    options->hook = hook;
-    options->user_data = user_data;
+    options->options.reversal.hook = WrapHook(hook, user_data);
     return SOCLE_OK;
   });
 }
@@ -218,10 +198,8 @@ int32_t socle_pseudonymizer_create(const socle_policy* policy,
                                    const socle_pseudonymizer_options* options,
                                    socle_pseudonymizer** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (secrets == nullptr) {
-      if (out != nullptr) *out = nullptr;
-      return NullArgument(error, "secrets");
-    }
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (secrets == nullptr) return NullArgument(error, "secrets");
     return NewPseudonymizer(out, policy, secrets->secrets, options, error);
   });
 }
@@ -230,10 +208,8 @@ int32_t socle_pseudonymizer_create_from_vault(const socle_policy* policy, const 
                                               const socle_pseudonymizer_options* options,
                                               socle_pseudonymizer** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (vault == nullptr) {
-      if (out != nullptr) *out = nullptr;
-      return NullArgument(error, "vault");
-    }
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (vault == nullptr) return NullArgument(error, "vault");
     return NewPseudonymizer(out, policy, *vault->vault, options, error);
   });
 }
@@ -246,8 +222,12 @@ uint32_t socle_pseudonymizer_current_version(const socle_pseudonymizer* pseudony
 
 int32_t socle_pseudonymizer_domain_kind(const socle_pseudonymizer* pseudonymizer,
                                         const char* domain, size_t domain_len) {
-  if (pseudonymizer == nullptr || (domain == nullptr && domain_len != 0)) return 0;
-  const auto kind = pseudonymizer->pseudonymizer->domain_kind(View(domain, domain_len));
+  absl::string_view d;
+  if (pseudonymizer == nullptr ||
+      InputView(domain, domain_len, "domain", &d, nullptr) != SOCLE_OK) {
+    return 0;
+  }
+  const auto kind = pseudonymizer->pseudonymizer->domain_kind(d);
   return kind ? static_cast<int32_t>(*kind) : 0;
 }
 
@@ -265,17 +245,15 @@ int32_t socle_pseudonymizer_new_context(const socle_pseudonymizer* pseudonymizer
                                         uint32_t version, socle_pseudonym_context** out,
                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
-    if (domain == nullptr && domain_len != 0) return NullArgument(error, "domain");
-    if (relationship == nullptr && relationship_len != 0) {
-      return NullArgument(error, "relationship");
-    }
-    auto context = pseudonymizer->pseudonymizer->NewContext(
-        View(domain, domain_len), View(relationship, relationship_len), version);
+    absl::string_view d, r;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &d, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputView(relationship, relationship_len, "relationship", &r, error));
+    auto context = pseudonymizer->pseudonymizer->NewContext(d, r, version);
     if (!context.ok()) return FromStatus(error, context.status());
-    *out = new socle_pseudonym_context(*std::move(context));
+    *out = new socle_pseudonym_context{*std::move(context)};
     return SOCLE_OK;
   });
 }
@@ -287,9 +265,9 @@ int32_t socle_pseudonym_context_compute(const socle_pseudonym_context* context, 
                                         size_t out_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (context == nullptr) return NullArgument(error, "context");
-    if (id == nullptr && id_len != 0) return NullArgument(error, "id");
+    absl::string_view identifier;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &identifier, error));
     if (out == nullptr) return NullArgument(error, "out");
-    const absl::string_view identifier = View(id, id_len);
     if (format == SOCLE_PSEUDONYM_FORMAT_BINARY) {
       return FromStatus(
           error, context->context.ComputeBytes(identifier, absl::MakeSpan(out, out_capacity)));
@@ -329,39 +307,35 @@ int32_t socle_pseudonym_context_compute_batch(const socle_pseudonym_context* con
                       std::to_string(count * record) + " bytes, not " +
                       std::to_string(out_capacity));
     }
-    std::array<absl::string_view, kChunk> views;
+    std::array<absl::string_view, kBatchSlice> views;
     size_t offset = 0;
-    for (size_t start = 0; start < count; start += kChunk) {
-      const size_t n = count - start < kChunk ? count - start : kChunk;
-      for (size_t i = 0; i < n; ++i) {
-        const size_t len = id_lens[start + i];
-        if (len == 0) {
-          return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                      "identifier " + std::to_string(start + i) +
-                          " is empty: there is no pseudonym of nothing");
-        }
-        // The lengths come from the caller: their sum must not wrap around (compared before
-        // adding; libsocle links only the public API, not src/crypto's CheckedAdd).
-        if (len > SIZE_MAX - offset) {
-          return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                      "identifier " + std::to_string(start + i) +
-                          ": the identifier lengths add up to more than SIZE_MAX");
-        }
-        views[i] = View(ids + offset, len);
-        offset += len;
-      }
-      const auto chunk = absl::MakeConstSpan(views.data(), n);
-      absl::Status status;
-      if (format == SOCLE_PSEUDONYM_FORMAT_TEXT) {
-        status = context->context.ComputeBatchText(
-            chunk, absl::MakeSpan(reinterpret_cast<char*>(out) + start * record, n * record));
-      } else {
-        status = context->context.ComputeBatchBytes(
-            chunk, absl::MakeSpan(out + start * record, n * record));
-      }
-      if (!status.ok()) return FromStatus(error, status);
-    }
-    return SOCLE_OK;
+    return FromStatus(
+        error, ForEachSlice(count, [&](size_t base, size_t n) -> absl::Status {
+          for (size_t i = 0; i < n; ++i) {
+            const size_t len = id_lens[base + i];
+            if (len == 0) {
+              return socle::MakeError(socle::ErrorCode::kInvalidArgument,
+                                      "identifier " + std::to_string(base + i) +
+                                          " is empty: there is no pseudonym of nothing");
+            }
+            // The lengths come from the caller: their sum must not wrap around (compared before
+            // adding; libsocle links only the public API, not src/crypto's CheckedAdd).
+            if (len > SIZE_MAX - offset || len > absl::string_view().max_size()) {
+              return socle::MakeError(socle::ErrorCode::kInvalidArgument,
+                                      "identifier " + std::to_string(base + i) +
+                                          ": the identifier lengths add up to more than SIZE_MAX");
+            }
+            views[i] = absl::string_view(reinterpret_cast<const char*>(ids) + offset, len);
+            offset += len;
+          }
+          const auto slice = absl::MakeConstSpan(views.data(), n);
+          if (format == SOCLE_PSEUDONYM_FORMAT_TEXT) {
+            return context->context.ComputeBatchText(
+                slice, absl::MakeSpan(reinterpret_cast<char*>(out) + base * record, n * record));
+          }
+          return context->context.ComputeBatchBytes(
+              slice, absl::MakeSpan(out + base * record, n * record));
+        }));
   });
 }
 
@@ -370,7 +344,8 @@ int32_t socle_pseudonymizer_rotate(const socle_pseudonymizer* pseudonymizer, con
                                    char* out, size_t out_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
-    if (domain == nullptr && domain_len != 0) return NullArgument(error, "domain");
+    absl::string_view d;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &d, error));
     if (count == 0) return SOCLE_OK;
     if (pseudonyms == nullptr) return NullArgument(error, "pseudonyms");
     if (out == nullptr) return NullArgument(error, "out");
@@ -385,37 +360,29 @@ int32_t socle_pseudonymizer_rotate(const socle_pseudonymizer* pseudonymizer, con
                       std::to_string(count * kRecord) + " characters, not " +
                       std::to_string(out_capacity));
     }
+    const auto record = [&](size_t i) {
+      return absl::string_view(pseudonyms + i * kRecord, kRecord);
+    };
     // Parse everything first, so that a bad record leaves `out` untouched.
-    std::array<socle::Pseudonym, kChunk> chunk;
-    for (size_t start = 0; start < count; start += kChunk) {
-      const size_t n = count - start < kChunk ? count - start : kChunk;
-      for (size_t i = 0; i < n; ++i) {
-        auto p =
-            socle::Pseudonym::Parse(absl::string_view(pseudonyms + (start + i) * kRecord, kRecord));
-        if (!p.ok()) {
-          return Fail(
-              error, SOCLE_E_PARSE,
-              "record " + std::to_string(start + i) + ": " + std::string(p.status().message()));
-        }
+    for (size_t i = 0; i < count; ++i) {
+      auto p = socle::Pseudonym::Parse(record(i));
+      if (!p.ok()) {
+        return Fail(error, SOCLE_E_PARSE,
+                    "record " + std::to_string(i) + ": " + std::string(p.status().message()));
       }
     }
-    for (size_t start = 0; start < count; start += kChunk) {
-      const size_t n = count - start < kChunk ? count - start : kChunk;
-      for (size_t i = 0; i < n; ++i) {
-        chunk[i] = *socle::Pseudonym::Parse(
-            absl::string_view(pseudonyms + (start + i) * kRecord, kRecord));
-      }
-      const auto span = absl::MakeSpan(chunk.data(), n);
-      const absl::Status status =
-          pseudonymizer->pseudonymizer->Rotate(View(domain, domain_len), span, span);
-      if (!status.ok()) return FromStatus(error, status);
-      for (size_t i = 0; i < n; ++i) {
-        const absl::Status st =
-            chunk[i].ToText(absl::MakeSpan(out + (start + i) * kRecord, kRecord));
-        if (!st.ok()) return FromStatus(error, st);
-      }
-    }
-    return SOCLE_OK;
+    std::array<socle::Pseudonym, kBatchSlice> slice;
+    return FromStatus(error, ForEachSlice(count, [&](size_t base, size_t n) -> absl::Status {
+                        for (size_t i = 0; i < n; ++i)
+                          slice[i] = *socle::Pseudonym::Parse(record(base + i));
+                        const auto span = absl::MakeSpan(slice.data(), n);
+                        SOCLE_RETURN_IF_ERROR(pseudonymizer->pseudonymizer->Rotate(d, span, span));
+                        for (size_t i = 0; i < n; ++i) {
+                          SOCLE_RETURN_IF_ERROR(
+                              slice[i].ToText(absl::MakeSpan(out + (base + i) * kRecord, kRecord)));
+                        }
+                        return absl::OkStatus();
+                      }));
   });
 }
 
@@ -426,17 +393,18 @@ int32_t socle_pseudonymizer_create_token(const socle_pseudonymizer* pseudonymize
   return Guard(error, [&]() -> int32_t {
     if (out_len != nullptr) *out_len = 0;
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
-    if (domain == nullptr && domain_len != 0) return NullArgument(error, "domain");
-    if (id == nullptr && id_len != 0) return NullArgument(error, "id");
+    absl::string_view d, identifier;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &d, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(id, id_len, "id", &identifier, error));
     if (out == nullptr) return NullArgument(error, "out");
     if (out_len == nullptr) return NullArgument(error, "out_len");
     const socle::Pseudonymizer& p = *pseudonymizer->pseudonymizer;
-    const auto index = p.FindDomain(View(domain, domain_len));
+    const auto index = p.FindDomain(d);
     if (!index) {
       return Fail(error, SOCLE_E_NOT_FOUND,
                   "the domain is not a pseudonymisation domain of the policy");
     }
-    auto n = p.CreateToken(*index, View(id, id_len), absl::MakeSpan(out, out_capacity));
+    auto n = p.CreateToken(*index, identifier, absl::MakeSpan(out, out_capacity));
     if (!n.ok()) return FromStatus(error, n.status());
     *out_len = *n;
     return SOCLE_OK;
@@ -450,21 +418,17 @@ int32_t socle_pseudonymizer_reverse_token(const socle_pseudonymizer* pseudonymiz
                                           size_t token_len, socle_buffer* out,
                                           socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (pseudonymizer == nullptr) return NullArgument(error, "pseudonymizer");
     if (out == nullptr) return NullArgument(error, "out");
-    out->data = nullptr;
-    out->size = 0;
-    if ((actor == nullptr && actor_len != 0) || (role == nullptr && role_len != 0) ||
-        (reason == nullptr && reason_len != 0) || (domain == nullptr && domain_len != 0) ||
-        (token == nullptr && token_len != 0)) {
-      return NullArgument(error, "a string with a non-zero length");
-    }
     socle::ReversalRequest request;
-    request.actor = View(actor, actor_len);
-    request.role = View(role, role_len);
-    request.reason = View(reason, reason_len);
-    request.domain = View(domain, domain_len);
-    auto identifier = pseudonymizer->pseudonymizer->ReverseToken(request, View(token, token_len));
+    absl::string_view t;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(actor, actor_len, "actor", &request.actor, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(role, role_len, "role", &request.role, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(reason, reason_len, "reason", &request.reason, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(domain, domain_len, "domain", &request.domain, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(token, token_len, "token", &t, error));
+    auto identifier = pseudonymizer->pseudonymizer->ReverseToken(request, t);
     if (!identifier.ok()) return FromStatus(error, identifier.status());
     return FillBuffer(out, identifier->view(), error);
   });

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "capi/capi_internal.h"
 #include "socle/error.hpp"
 #include "socle/generalise.hpp"
@@ -17,7 +18,6 @@ struct socle_redactor_options {
 };
 
 struct socle_redactor {
-  explicit socle_redactor(socle::Redactor r) : redactor(std::move(r)) {}
   socle::Redactor redactor;
 };
 
@@ -27,58 +27,51 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputView;
+using socle::capi::InputViews;
 using socle::capi::NullArgument;
+using socle::capi::ResetBuffer;
+using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
+using socle::capi::Wipe;
 
-static_assert(SOCLE_NIR_LENGTH == socle::kNirLength);
-static_assert(SOCLE_NIR_OK == static_cast<int32_t>(socle::NirProblem::kNone));
-static_assert(SOCLE_NIR_BAD_LENGTH == static_cast<int32_t>(socle::NirProblem::kLength));
-static_assert(SOCLE_NIR_BAD_CHARACTER == static_cast<int32_t>(socle::NirProblem::kCharacter));
-static_assert(SOCLE_NIR_BAD_SEX == static_cast<int32_t>(socle::NirProblem::kSex));
-static_assert(SOCLE_NIR_BAD_KEY == static_cast<int32_t>(socle::NirProblem::kKey));
-static_assert(SOCLE_NIR_WARN_PROVISIONAL == static_cast<uint32_t>(socle::NirWarning::kProvisional));
-static_assert(SOCLE_NIR_WARN_MONTH_UNKNOWN ==
-              static_cast<uint32_t>(socle::NirWarning::kMonthUnknown));
-static_assert(SOCLE_NIR_WARN_MONTH_IMPLAUSIBLE ==
-              static_cast<uint32_t>(socle::NirWarning::kMonthImplausible));
-static_assert(SOCLE_NIR_WARN_PLACE_IMPLAUSIBLE ==
-              static_cast<uint32_t>(socle::NirWarning::kPlaceImplausible));
-static_assert(SOCLE_NIR_WARN_COMMUNE_ZERO ==
-              static_cast<uint32_t>(socle::NirWarning::kCommuneZero));
-static_assert(SOCLE_NIR_WARN_ORDER_ZERO == static_cast<uint32_t>(socle::NirWarning::kOrderZero));
-static_assert(SOCLE_DATE_MONTH == static_cast<int32_t>(socle::DateGranularity::kMonth));
-static_assert(SOCLE_DATE_YEAR == static_cast<int32_t>(socle::DateGranularity::kYear));
-static_assert(SOCLE_IDENTITY_NAME == static_cast<int32_t>(socle::IdentityKind::kName));
-static_assert(SOCLE_IDENTITY_FIRST_NAME == static_cast<int32_t>(socle::IdentityKind::kFirstName));
-static_assert(SOCLE_IDENTITY_ADDRESS == static_cast<int32_t>(socle::IdentityKind::kAddress));
-static_assert(SOCLE_IDENTITY_PHONE == static_cast<int32_t>(socle::IdentityKind::kPhone));
-static_assert(SOCLE_IDENTITY_EMAIL == static_cast<int32_t>(socle::IdentityKind::kEmail));
-static_assert(SOCLE_IDENTITY_NIR == static_cast<int32_t>(socle::IdentityKind::kNir));
-static_assert(SOCLE_IDENTITY_BIRTH_DATE == static_cast<int32_t>(socle::IdentityKind::kBirthDate));
-static_assert(SOCLE_REDACTION_PERSON == static_cast<int32_t>(socle::RedactionType::kPerson));
-static_assert(SOCLE_REDACTION_NIR == static_cast<int32_t>(socle::RedactionType::kNir));
-static_assert(SOCLE_REDACTION_PHONE == static_cast<int32_t>(socle::RedactionType::kPhone));
-static_assert(SOCLE_REDACTION_EMAIL == static_cast<int32_t>(socle::RedactionType::kEmail));
-static_assert(SOCLE_REDACTION_IBAN == static_cast<int32_t>(socle::RedactionType::kIban));
-static_assert(SOCLE_REDACTION_ADDRESS == static_cast<int32_t>(socle::RedactionType::kAddress));
-static_assert(SOCLE_REDACTION_BIRTH_DATE == static_cast<int32_t>(socle::RedactionType::kBirthDate));
-static_assert(SOCLE_REDACTION_TYPE_COUNT == socle::kRedactionTypeCount);
-
-absl::string_view View(const char* data, size_t len) {
-  return len == 0 ? absl::string_view() : absl::string_view(data, len);
-}
-
-void ResetBuffer(socle_buffer* b) {
-  if (b != nullptr) {
-    b->data = nullptr;
-    b->size = 0;
-  }
-}
-
-// Overwrites memory that held an identifier; the volatile pointer keeps the stores.
-void Wipe(void* p, size_t n) {
-  volatile unsigned char* v = static_cast<volatile unsigned char*>(p);
-  while (n-- > 0) *v++ = 0;
-}
+#define SOCLE_CAPI_NIR_CONSTANTS(X)                                         \
+  X(SOCLE_NIR_LENGTH, socle::kNirLength)                                    \
+  X(SOCLE_NIR_OK, socle::NirProblem::kNone)                                 \
+  X(SOCLE_NIR_BAD_LENGTH, socle::NirProblem::kLength)                       \
+  X(SOCLE_NIR_BAD_CHARACTER, socle::NirProblem::kCharacter)                 \
+  X(SOCLE_NIR_BAD_SEX, socle::NirProblem::kSex)                             \
+  X(SOCLE_NIR_BAD_KEY, socle::NirProblem::kKey)                             \
+  X(SOCLE_NIR_WARN_PROVISIONAL, socle::NirWarning::kProvisional)            \
+  X(SOCLE_NIR_WARN_MONTH_UNKNOWN, socle::NirWarning::kMonthUnknown)         \
+  X(SOCLE_NIR_WARN_MONTH_IMPLAUSIBLE, socle::NirWarning::kMonthImplausible) \
+  X(SOCLE_NIR_WARN_PLACE_IMPLAUSIBLE, socle::NirWarning::kPlaceImplausible) \
+  X(SOCLE_NIR_WARN_COMMUNE_ZERO, socle::NirWarning::kCommuneZero)           \
+  X(SOCLE_NIR_WARN_ORDER_ZERO, socle::NirWarning::kOrderZero)
+#define SOCLE_CAPI_GENERALISE_CONSTANTS(X)            \
+  X(SOCLE_DATE_MONTH, socle::DateGranularity::kMonth) \
+  X(SOCLE_DATE_YEAR, socle::DateGranularity::kYear)
+#define SOCLE_CAPI_IDENTITY_KINDS(X)                            \
+  X(SOCLE_IDENTITY_NAME, socle::IdentityKind::kName)            \
+  X(SOCLE_IDENTITY_FIRST_NAME, socle::IdentityKind::kFirstName) \
+  X(SOCLE_IDENTITY_ADDRESS, socle::IdentityKind::kAddress)      \
+  X(SOCLE_IDENTITY_PHONE, socle::IdentityKind::kPhone)          \
+  X(SOCLE_IDENTITY_EMAIL, socle::IdentityKind::kEmail)          \
+  X(SOCLE_IDENTITY_NIR, socle::IdentityKind::kNir)              \
+  X(SOCLE_IDENTITY_BIRTH_DATE, socle::IdentityKind::kBirthDate)
+#define SOCLE_CAPI_REDACTION_TYPES(X)                        \
+  X(SOCLE_REDACTION_PERSON, socle::RedactionType::kPerson)   \
+  X(SOCLE_REDACTION_NIR, socle::RedactionType::kNir)         \
+  X(SOCLE_REDACTION_PHONE, socle::RedactionType::kPhone)     \
+  X(SOCLE_REDACTION_EMAIL, socle::RedactionType::kEmail)     \
+  X(SOCLE_REDACTION_IBAN, socle::RedactionType::kIban)       \
+  X(SOCLE_REDACTION_ADDRESS, socle::RedactionType::kAddress) \
+  X(SOCLE_REDACTION_BIRTH_DATE, socle::RedactionType::kBirthDate)
+SOCLE_CAPI_NIR_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_GENERALISE_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_IDENTITY_KINDS(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_REDACTION_TYPES(SOCLE_CAPI_ASSERT_SAME)
+SOCLE_CAPI_ASSERT_SAME(SOCLE_REDACTION_TYPE_COUNT, socle::kRedactionTypeCount)
 
 void FillCounts(const socle::RedactionReport& report, uint64_t* counts, size_t counts_len) {
   if (counts == nullptr) return;
@@ -87,17 +80,18 @@ void FillCounts(const socle::RedactionReport& report, uint64_t* counts, size_t c
   }
 }
 
-absl::StatusOr<absl::CivilDay> ParseDate(const char* text, size_t len, const char* what) {
-  if (text == nullptr && len != 0) {
-    return socle::MakeError(socle::ErrorCode::kInvalidArgument,
-                            std::string(what) + " must not be NULL");
-  }
-  auto day = socle::ParseIsoDate(View(text, len));
+// An ISO 8601 date input; errors name `name`, never the date.
+int32_t InputDate(const char* text, size_t len, const char* name, absl::CivilDay* out,
+                  socle_error** error) {
+  absl::string_view view;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
+  auto day = socle::ParseIsoDate(view);
   if (!day.ok()) {
-    return socle::MakeError(socle::ErrorCodeOf(day.status()),
-                            std::string(what) + ": " + std::string(day.status().message()));
+    return Fail(error, static_cast<int32_t>(socle::ErrorCodeOf(day.status())),
+                std::string(name) + ": " + std::string(day.status().message()));
   }
-  return day;
+  *out = *day;
+  return SOCLE_OK;
 }
 
 }  // namespace
@@ -109,8 +103,10 @@ extern "C" {
 int32_t socle_nir_check(const char* text, size_t text_len, int32_t* out_problem,
                         uint32_t* out_warnings, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
-    const socle::NirCheck check = socle::CheckNir(View(text, text_len));
+    ResetNumbers(out_problem, out_warnings);
+    absl::string_view text_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &text_view, error));
+    const socle::NirCheck check = socle::CheckNir(text_view);
     if (out_problem != nullptr) *out_problem = static_cast<int32_t>(check.problem);
     if (out_warnings != nullptr) *out_warnings = check.warnings;
     if (check.ok()) return SOCLE_OK;
@@ -124,8 +120,9 @@ int32_t socle_nir_normalise(const char* text, size_t text_len, socle_buffer* out
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
-    auto nir = socle::ParseNir(View(text, text_len));
+    absl::string_view text_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &text_view, error));
+    auto nir = socle::ParseNir(text_view);
     if (!nir.ok()) return FromStatus(error, nir.status());
     const int32_t rc = FillBuffer(out, nir->view(), error);
     Wipe(nir->chars.data(), nir->chars.size());
@@ -135,9 +132,11 @@ int32_t socle_nir_normalise(const char* text, size_t text_len, socle_buffer* out
 
 int32_t socle_nir_key(const char* body, size_t body_len, int32_t* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out);
     if (out == nullptr) return NullArgument(error, "out");
-    if (body == nullptr && body_len != 0) return NullArgument(error, "body");
-    auto key = socle::NirKey(View(body, body_len));
+    absl::string_view body_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(body, body_len, "body", &body_view, error));
+    auto key = socle::NirKey(body_view);
     if (!key.ok()) return FromStatus(error, key.status());
     *out = *key;
     return SOCLE_OK;
@@ -149,10 +148,11 @@ int32_t socle_nir_key(const char* body, size_t body_len, int32_t* out, socle_err
 int32_t socle_generalise_birth_year(const char* birth, size_t birth_len, int32_t* out,
                                     socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out);
     if (out == nullptr) return NullArgument(error, "out");
-    auto day = ParseDate(birth, birth_len, "birth");
-    if (!day.ok()) return FromStatus(error, day.status());
-    *out = static_cast<int32_t>(day->year());
+    absl::CivilDay day;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputDate(birth, birth_len, "birth", &day, error));
+    *out = static_cast<int32_t>(day.year());
     return SOCLE_OK;
   });
 }
@@ -162,14 +162,14 @@ int32_t socle_generalise_age_band(const char* birth, size_t birth_len, const cha
                                   int32_t* out_low, int32_t* out_high, socle_buffer* out_label,
                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_low, out_high);
     if (out_low == nullptr) return NullArgument(error, "out_low");
     if (out_high == nullptr) return NullArgument(error, "out_high");
     ResetBuffer(out_label);
-    auto b = ParseDate(birth, birth_len, "birth");
-    if (!b.ok()) return FromStatus(error, b.status());
-    auto r = ParseDate(reference, reference_len, "reference");
-    if (!r.ok()) return FromStatus(error, r.status());
-    auto band = socle::AgeBandAt(*b, *r, width, open_from);
+    absl::CivilDay b, r;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputDate(birth, birth_len, "birth", &b, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputDate(reference, reference_len, "reference", &r, error));
+    auto band = socle::AgeBandAt(b, r, width, open_from);
     if (!band.ok()) return FromStatus(error, band.status());
     *out_low = band->low;
     *out_high = band->high.has_value() ? *band->high : -1;
@@ -188,10 +188,10 @@ int32_t socle_generalise_date(const char* date, size_t date_len, int32_t granula
                   "granularity is " + std::to_string(granularity) +
                       "; use SOCLE_DATE_MONTH (1) or SOCLE_DATE_YEAR (2)");
     }
-    auto day = ParseDate(date, date_len, "date");
-    if (!day.ok()) return FromStatus(error, day.status());
+    absl::CivilDay day;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputDate(date, date_len, "date", &day, error));
     return FillBuffer(
-        out, socle::GeneraliseDate(*day, static_cast<socle::DateGranularity>(granularity)), error);
+        out, socle::GeneraliseDate(day, static_cast<socle::DateGranularity>(granularity)), error);
   });
 }
 
@@ -200,8 +200,10 @@ int32_t socle_generalise_postcode(const char* postcode, size_t postcode_len, soc
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
-    if (postcode == nullptr && postcode_len != 0) return NullArgument(error, "postcode");
-    auto dep = socle::DepartementFromPostcode(View(postcode, postcode_len));
+    absl::string_view postcode_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputView(postcode, postcode_len, "postcode", &postcode_view, error));
+    auto dep = socle::DepartementFromPostcode(postcode_view);
     if (!dep.ok()) return FromStatus(error, dep.status());
     return FillBuffer(out, *dep, error);
   });
@@ -212,8 +214,9 @@ int32_t socle_generalise_insee_commune(const char* code, size_t code_len, socle_
   return Guard(error, [&]() -> int32_t {
     if (out == nullptr) return NullArgument(error, "out");
     ResetBuffer(out);
-    if (code == nullptr && code_len != 0) return NullArgument(error, "code");
-    auto dep = socle::DepartementFromInseeCode(View(code, code_len));
+    absl::string_view code_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(code, code_len, "code", &code_view, error));
+    auto dep = socle::DepartementFromInseeCode(code_view);
     if (!dep.ok()) return FromStatus(error, dep.status());
     return FillBuffer(out, *dep, error);
   });
@@ -222,6 +225,7 @@ int32_t socle_generalise_insee_commune(const char* code, size_t code_len, socle_
 int32_t socle_generalise_amount(const int64_t* bounds, size_t bound_count, int64_t amount,
                                 size_t* out_index, socle_buffer* out_label, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_index);
     if (out_index == nullptr) return NullArgument(error, "out_index");
     ResetBuffer(out_label);
     if (bounds == nullptr && bound_count != 0) return NullArgument(error, "bounds");
@@ -241,15 +245,15 @@ int32_t socle_generalise_amount(const int64_t* bounds, size_t bound_count, int64
 // ---- Redaction ------------------------------------------------------------------------------
 
 const char* socle_redaction_type_name(int32_t type) {
-  if (type < 0 || type >= SOCLE_REDACTION_TYPE_COUNT) return "";
-  // RedactionTypeName returns views of string literals, so .data() is NUL-terminated.
-  return socle::RedactionTypeName(static_cast<socle::RedactionType>(type)).data();
+  const auto NameOf = [](socle::RedactionType t) { return socle::RedactionTypeName(t); };
+  switch (type) { SOCLE_CAPI_REDACTION_TYPES(SOCLE_CAPI_NAME_CASE) }
+  return "";
 }
 
 int32_t socle_redactor_options_new(socle_redactor_options** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = new socle_redactor_options();
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    *out = new socle_redactor_options{};
     return SOCLE_OK;
   });
 }
@@ -290,25 +294,23 @@ int32_t socle_redactor_create(const socle_known_identity* identities, size_t ide
                               const socle_redactor_options* options, socle_redactor** out,
                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (identities == nullptr && identity_count != 0) return NullArgument(error, "identities");
     std::vector<socle::KnownIdentity> known(identity_count);
     for (size_t i = 0; i < identity_count; ++i) {
       const socle_known_identity& id = identities[i];
-      if (id.value == nullptr && id.value_len != 0) {
-        return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                    "identity " + std::to_string(i) + ": value must not be NULL");
-      }
+      absl::string_view value;
+      SOCLE_CAPI_RETURN_IF_FAILED(InputView(
+          id.value, id.value_len, absl::StrCat("identities[", i, "].value"), &value, error));
       known[i].kind = static_cast<socle::IdentityKind>(id.kind);
       known[i].person = id.person;
-      if (id.value_len != 0) known[i].value.assign(id.value, id.value_len);
+      known[i].value = std::string(value);
     }
     auto redactor = socle::Redactor::Create(
         known, options != nullptr ? options->options : socle::RedactorOptions{});
     for (auto& k : known) Wipe(k.value.data(), k.value.size());
     if (!redactor.ok()) return FromStatus(error, redactor.status());
-    *out = new socle_redactor(*std::move(redactor));
+    *out = new socle_redactor{*std::move(redactor)};
     return SOCLE_OK;
   });
 }
@@ -317,16 +319,16 @@ int32_t socle_redactor_create_from_text(const char* known, size_t known_len,
                                         const socle_redactor_options* options, socle_redactor** out,
                                         socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
-    if (known == nullptr && known_len != 0) return NullArgument(error, "known");
-    auto identities = socle::ParseKnownIdentities(View(known, known_len));
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    absl::string_view known_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(known, known_len, "known", &known_view, error));
+    auto identities = socle::ParseKnownIdentities(known_view);
     if (!identities.ok()) return FromStatus(error, identities.status());
     auto redactor = socle::Redactor::Create(
         *identities, options != nullptr ? options->options : socle::RedactorOptions{});
     for (auto& k : *identities) Wipe(k.value.data(), k.value.size());
     if (!redactor.ok()) return FromStatus(error, redactor.status());
-    *out = new socle_redactor(*std::move(redactor));
+    *out = new socle_redactor{*std::move(redactor)};
     return SOCLE_OK;
   });
 }
@@ -337,13 +339,14 @@ int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text, 
                               socle_buffer* out, uint64_t* out_counts, size_t out_counts_capacity,
                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (redactor == nullptr) return NullArgument(error, "redactor");
     if (out == nullptr) return NullArgument(error, "out");
-    ResetBuffer(out);
-    if (text == nullptr && text_len != 0) return NullArgument(error, "text");
+    absl::string_view text_view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, text_len, "text", &text_view, error));
     socle::RedactionReport report;
     std::string redacted;
-    redactor->redactor.RedactTo(View(text, text_len), &redacted, &report);
+    redactor->redactor.RedactTo(text_view, &redacted, &report);
     const int32_t rc = FillBuffer(out, redacted, error);
     if (rc == SOCLE_OK) FillCounts(report, out_counts, out_counts_capacity);
     return rc;
@@ -355,26 +358,18 @@ int32_t socle_redactor_redact_batch(const socle_redactor* redactor, const char* 
                                     size_t* out_ends, uint64_t* out_counts,
                                     size_t out_counts_capacity, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (redactor == nullptr) return NullArgument(error, "redactor");
     if (out == nullptr) return NullArgument(error, "out");
-    ResetBuffer(out);
-    if (count != 0 && (texts == nullptr || text_lens == nullptr || out_ends == nullptr)) {
-      return NullArgument(error, texts == nullptr       ? "texts"
-                                 : text_lens == nullptr ? "text_lens"
-                                                        : "out_ends");
-    }
-    for (size_t i = 0; i < count; ++i) {
-      if (texts[i] == nullptr && text_lens[i] != 0) {
-        return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                    "texts[" + std::to_string(i) + "] must not be NULL");
-      }
-    }
+    std::vector<absl::string_view> views;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputViews(texts, text_lens, count, "texts", &views, error));
+    if (count != 0 && out_ends == nullptr) return NullArgument(error, "out_ends");
     socle::RedactionReport total;
     std::string all;
     std::string one;
     for (size_t i = 0; i < count; ++i) {
       socle::RedactionReport report;
-      redactor->redactor.RedactTo(View(texts[i], text_lens[i]), &one, &report);
+      redactor->redactor.RedactTo(views[i], &one, &report);
       all += one;
       out_ends[i] = all.size();
       total.Add(report);

@@ -31,29 +31,14 @@ absl::Status VerificationFailed() {
   return MakeError(ErrorCode::kVerificationFailed, "verification failed");
 }
 
-// Runs one vendor callback: errno is the caller's again afterwards, exceptions stop here, and
-// the callback's status becomes a socle status with a message that names only the callback.
+// Runs one of the vendor's callbacks (CallVendor): a failed unwrap stays generic, whatever the
+// callback said.
 template <typename Call>
-absl::Status CallVendor(const char* name, Call&& call) {
-  const int saved_errno = errno;
-  int32_t rc = SOCLE_E_INTERNAL;
-  bool threw = false;
-  try {
-    rc = call();
-  } catch (...) {
-    threw = true;
-  }
-  errno = saved_errno;
-  const std::string callback = std::string("key provider: the ") + name + " callback ";
-  if (threw) return MakeError(ErrorCode::kInternal, callback + "threw an exception");
-  if (rc == SOCLE_OK) return absl::OkStatus();
-  if (rc == SOCLE_E_VERIFICATION_FAILED) return VerificationFailed();
-  if (rc > SOCLE_OK && rc <= SOCLE_E_DATA_LOSS) {
-    const auto code = static_cast<ErrorCode>(rc);
-    return MakeError(code, callback + "failed (" + std::string(ErrorCodeName(code)) + ")");
-  }
-  return MakeError(ErrorCode::kInternal,
-                   callback + "returned an unknown status " + std::to_string(rc));
+absl::Status CallProvider(const char* callback, Call&& call) {
+  absl::Status status =
+      CallVendor(std::string("key provider: the ") + callback + " callback", call);
+  if (ErrorCodeOf(status) == ErrorCode::kVerificationFailed) return VerificationFailed();
+  return status;
 }
 
 class CallbackProvider final : public KeyProvider {
@@ -65,7 +50,7 @@ class CallbackProvider final : public KeyProvider {
 
   ~CallbackProvider() override {
     if (callbacks_.destroy == nullptr) return;
-    CallVendor("destroy", [&] {
+    CallProvider("destroy", [&] {
       callbacks_.destroy(callbacks_.user_data);
       return SOCLE_OK;
     }).IgnoreError();
@@ -75,7 +60,7 @@ class CallbackProvider final : public KeyProvider {
 
   absl::StatusOr<uint32_t> CurrentVersion() const override {
     uint32_t version = 0;
-    SOCLE_RETURN_IF_ERROR(CallVendor("current_version", [&] {
+    SOCLE_RETURN_IF_ERROR(CallProvider("current_version", [&] {
       return callbacks_.current_version(callbacks_.user_data, &version);
     }));
     if (version == 0) {
@@ -91,7 +76,7 @@ class CallbackProvider final : public KeyProvider {
       absl::Span<const uint8_t> associated_data) const override {
     std::vector<uint8_t> out(SOCLE_WRAPPED_KEY_MAX_BYTES);
     size_t out_len = 0;
-    SOCLE_RETURN_IF_ERROR(CallVendor("wrap", [&] {
+    SOCLE_RETURN_IF_ERROR(CallProvider("wrap", [&] {
       return callbacks_.wrap(callbacks_.user_data, version, key.data(), key.size(),
                              associated_data.data(), associated_data.size(), out.data(), out.size(),
                              &out_len);
@@ -109,7 +94,7 @@ class CallbackProvider final : public KeyProvider {
                                      absl::Span<const uint8_t> associated_data) const override {
     SecretBytes out(kUnwrapCapacity);
     size_t out_len = 0;
-    SOCLE_RETURN_IF_ERROR(CallVendor("unwrap", [&] {
+    SOCLE_RETURN_IF_ERROR(CallProvider("unwrap", [&] {
       return callbacks_.unwrap(callbacks_.user_data, version, wrapped.data(), wrapped.size(),
                                associated_data.data(), associated_data.size(), out.data(),
                                out.size(), &out_len);
@@ -124,7 +109,7 @@ class CallbackProvider final : public KeyProvider {
     }
     uint32_t version = 0;
     SOCLE_RETURN_IF_ERROR(
-        CallVendor("rotate", [&] { return callbacks_.rotate(callbacks_.user_data, &version); }));
+        CallProvider("rotate", [&] { return callbacks_.rotate(callbacks_.user_data, &version); }));
     if (version == 0) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        "key provider: the rotate callback gave version 0");
@@ -136,8 +121,8 @@ class CallbackProvider final : public KeyProvider {
     if (callbacks_.retire_before == nullptr) {
       return MakeError(ErrorCode::kUnsupported, "key provider: no retire_before callback");
     }
-    return CallVendor("retire_before",
-                      [&] { return callbacks_.retire_before(callbacks_.user_data, version); });
+    return CallProvider("retire_before",
+                        [&] { return callbacks_.retire_before(callbacks_.user_data, version); });
   }
 
  private:
@@ -184,8 +169,8 @@ absl::StatusOr<std::shared_ptr<KeyProvider>> NewCallbackProvider(
 // first. `key_file` is set when the provider is a key file (for change_passphrase).
 struct socle_key_provider {
   std::shared_ptr<socle::KeyProvider> provider;
-  socle::KeyFileProvider* key_file = nullptr;
-  std::string key_id;
+  socle::KeyFileProvider* key_file;  // `provider` itself when it is a key file, else NULL
+  std::string key_id;                // NUL-terminated copy for socle_key_provider_key_id
 };
 
 struct socle_vault_options {
@@ -198,15 +183,16 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputView;
 using socle::capi::NullArgument;
+using socle::capi::ResetBuffer;
+using socle::capi::ResetHandle;
+using socle::capi::ResetNumbers;
 
-static_assert(SOCLE_VAULT_KEY_BYTES == socle::kVaultKeyBytes);
-static_assert(SOCLE_VAULT_SEAL_OVERHEAD == socle::kSealedRecordOverhead);
-
-// A passphrase copied into memory that is wiped when the call returns.
-socle::SecretBytes Passphrase(const uint8_t* data, size_t len) {
-  return len == 0 ? socle::SecretBytes() : socle::SecretBytes(data, len);
-}
+#define SOCLE_CAPI_VAULT_CONSTANTS(X)             \
+  X(SOCLE_VAULT_KEY_BYTES, socle::kVaultKeyBytes) \
+  X(SOCLE_VAULT_SEAL_OVERHEAD, socle::kSealedRecordOverhead)
+SOCLE_CAPI_VAULT_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 
 socle::PassphraseKdfParams Kdf(uint64_t opslimit, uint64_t memlimit_bytes) {
   if (opslimit == SOCLE_KDF_OPSLIMIT_DEFAULT && memlimit_bytes == SOCLE_KDF_MEMLIMIT_DEFAULT) {
@@ -216,20 +202,29 @@ socle::PassphraseKdfParams Kdf(uint64_t opslimit, uint64_t memlimit_bytes) {
 }
 
 socle_key_provider* WrapKeyFile(std::unique_ptr<socle::KeyFileProvider> key_file) {
-  auto* handle = new socle_key_provider;
-  handle->key_file = key_file.get();
-  handle->key_id = key_file->KeyId();
-  handle->provider = std::move(key_file);
-  return handle;
+  socle::KeyFileProvider* raw = key_file.get();
+  std::string key_id = key_file->KeyId();
+  return new socle_key_provider{std::move(key_file), raw, std::move(key_id)};
 }
 
-absl::string_view View(const char* data, size_t len) {
-  return len == 0 ? absl::string_view() : absl::string_view(data, len);
+// A passphrase input: a view refusing NULL with a length, copied into memory wiped on return.
+int32_t InputPassphrase(const uint8_t* data, size_t len, const char* name, socle::SecretBytes* out,
+                        socle_error** error) {
+  absl::string_view view;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(data, len, name, &view, error));
+  *out = socle::SecretBytes(view);
+  return SOCLE_OK;
 }
 
-void ClearBuffer(socle_buffer* out) {
-  out->data = nullptr;
-  out->size = 0;
+// The (person, record, schema) a sealed record is bound to; the views borrow the caller's bytes.
+int32_t InputRecord(const char* person_id, size_t person_id_len, const char* record_id,
+                    size_t record_id_len, uint32_t schema_version, socle::RecordRef* out,
+                    socle_error** error) {
+  absl::string_view person, record;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(person_id, person_id_len, "person_id", &person, error));
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(record_id, record_id_len, "record_id", &record, error));
+  *out = socle::RecordRef{person, record, schema_version};
+  return SOCLE_OK;
 }
 
 }  // namespace
@@ -241,14 +236,14 @@ int32_t socle_key_provider_create_key_file(const char* path, const uint8_t* pass
                                            uint64_t memlimit_bytes, socle_key_provider** out,
                                            socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (path == nullptr) return NullArgument(error, "path");
-    if (passphrase == nullptr && passphrase_len != 0) return NullArgument(error, "passphrase");
+    socle::SecretBytes secret;
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputPassphrase(passphrase, passphrase_len, "passphrase", &secret, error));
     socle::KeyFileOptions options;
     options.kdf = Kdf(opslimit, memlimit_bytes);
-    auto key_file =
-        socle::KeyFileProvider::Create(path, Passphrase(passphrase, passphrase_len), options);
+    auto key_file = socle::KeyFileProvider::Create(path, std::move(secret), options);
     if (!key_file.ok()) return FromStatus(error, key_file.status());
     *out = WrapKeyFile(*std::move(key_file));
     return SOCLE_OK;
@@ -259,11 +254,12 @@ int32_t socle_key_provider_open_key_file(const char* path, const uint8_t* passph
                                          size_t passphrase_len, socle_key_provider** out,
                                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (path == nullptr) return NullArgument(error, "path");
-    if (passphrase == nullptr && passphrase_len != 0) return NullArgument(error, "passphrase");
-    auto key_file = socle::KeyFileProvider::Open(path, Passphrase(passphrase, passphrase_len));
+    socle::SecretBytes secret;
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputPassphrase(passphrase, passphrase_len, "passphrase", &secret, error));
+    auto key_file = socle::KeyFileProvider::Open(path, std::move(secret));
     if (!key_file.ok()) return FromStatus(error, key_file.status());
     *out = WrapKeyFile(*std::move(key_file));
     return SOCLE_OK;
@@ -279,27 +275,23 @@ int32_t socle_key_provider_change_passphrase(socle_key_provider* provider,
     if (provider->key_file == nullptr) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT, "the provider is not a key file");
     }
-    if (new_passphrase == nullptr && new_passphrase_len != 0) {
-      return NullArgument(error, "new_passphrase");
-    }
-    return FromStatus(
-        error, provider->key_file->ChangePassphrase(Passphrase(new_passphrase, new_passphrase_len),
-                                                    Kdf(opslimit, memlimit_bytes)));
+    socle::SecretBytes secret;
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputPassphrase(new_passphrase, new_passphrase_len, "new_passphrase", &secret, error));
+    return FromStatus(error, provider->key_file->ChangePassphrase(std::move(secret),
+                                                                  Kdf(opslimit, memlimit_bytes)));
   });
 }
 
 int32_t socle_key_provider_create_from_callbacks(const socle_key_provider_callbacks* callbacks,
                                                  socle_key_provider** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (callbacks == nullptr) return NullArgument(error, "callbacks");
     auto provider = socle::capi::NewCallbackProvider(*callbacks);
     if (!provider.ok()) return FromStatus(error, provider.status());
-    auto handle = std::make_unique<socle_key_provider>();
-    handle->key_id = (*provider)->KeyId();
-    handle->provider = *std::move(provider);
-    *out = handle.release();
+    std::string key_id = (*provider)->KeyId();
+    *out = new socle_key_provider{*std::move(provider), nullptr, std::move(key_id)};
     return SOCLE_OK;
   });
 }
@@ -312,8 +304,8 @@ void socle_key_provider_free(socle_key_provider* provider) { delete provider; }
 
 int32_t socle_vault_options_new(socle_vault_options** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = new socle_vault_options;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    *out = new socle_vault_options{};
     return SOCLE_OK;
   });
 }
@@ -345,12 +337,12 @@ int32_t socle_vault_open(socle_key_provider* provider, const char* db_path, cons
                          size_t tenant_len, const socle_vault_options* options, socle_vault** out,
                          socle_error** error) {
   return Guard(error, [&]() -> int32_t {
-    if (out == nullptr) return NullArgument(error, "out");
-    *out = nullptr;
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (provider == nullptr) return NullArgument(error, "provider");
     if (db_path == nullptr) return NullArgument(error, "db_path");
-    if (tenant == nullptr && tenant_len != 0) return NullArgument(error, "tenant");
-    auto vault = socle::Vault::Load(provider->provider, db_path, View(tenant, tenant_len),
+    absl::string_view t;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(tenant, tenant_len, "tenant", &t, error));
+    auto vault = socle::Vault::Load(provider->provider, db_path, t,
                                     options != nullptr ? options->options : socle::VaultOptions{});
     if (!vault.ok()) return FromStatus(error, vault.status());
     *out = new socle_vault{*std::move(vault)};
@@ -365,16 +357,15 @@ int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id, size_
                                 uint32_t schema_version, const uint8_t* plaintext,
                                 size_t plaintext_len, socle_buffer* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (vault == nullptr) return NullArgument(error, "vault");
     if (out == nullptr) return NullArgument(error, "out");
-    ClearBuffer(out);
-    if (person_id == nullptr && person_id_len != 0) return NullArgument(error, "person_id");
-    if (record_id == nullptr && record_id_len != 0) return NullArgument(error, "record_id");
-    if (plaintext == nullptr && plaintext_len != 0) return NullArgument(error, "plaintext");
-    const socle::RecordRef record{View(person_id, person_id_len), View(record_id, record_id_len),
-                                  schema_version};
-    auto sealed = vault->vault->Seal(
-        record, absl::MakeConstSpan(plaintext_len == 0 ? nullptr : plaintext, plaintext_len));
+    socle::RecordRef record;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputRecord(person_id, person_id_len, record_id, record_id_len,
+                                            schema_version, &record, error));
+    absl::Span<const uint8_t> plain;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(plaintext, plaintext_len, "plaintext", &plain, error));
+    auto sealed = vault->vault->Seal(record, plain);
     if (!sealed.ok()) return FromStatus(error, sealed.status());
     return FillBuffer(
         out, absl::string_view(reinterpret_cast<const char*>(sealed->data()), sealed->size()),
@@ -387,16 +378,15 @@ int32_t socle_vault_open_record(socle_vault* vault, const char* person_id, size_
                                 uint32_t schema_version, const uint8_t* sealed, size_t sealed_len,
                                 socle_buffer* out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
     if (vault == nullptr) return NullArgument(error, "vault");
     if (out == nullptr) return NullArgument(error, "out");
-    ClearBuffer(out);
-    if (person_id == nullptr && person_id_len != 0) return NullArgument(error, "person_id");
-    if (record_id == nullptr && record_id_len != 0) return NullArgument(error, "record_id");
-    if (sealed == nullptr && sealed_len != 0) return NullArgument(error, "sealed");
-    const socle::RecordRef record{View(person_id, person_id_len), View(record_id, record_id_len),
-                                  schema_version};
-    auto plain = vault->vault->Open(
-        record, absl::MakeConstSpan(sealed_len == 0 ? nullptr : sealed, sealed_len));
+    socle::RecordRef record;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputRecord(person_id, person_id_len, record_id, record_id_len,
+                                            schema_version, &record, error));
+    absl::Span<const uint8_t> ciphertext;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(sealed, sealed_len, "sealed", &ciphertext, error));
+    auto plain = vault->vault->Open(record, ciphertext);
     if (!plain.ok()) return FromStatus(error, plain.status());
     // FillBuffer copies into memory that socle_buffer_free wipes; `plain` wipes its own copy.
     return FillBuffer(out, plain->view(), error);
@@ -407,14 +397,16 @@ int32_t socle_vault_shred_person(socle_vault* vault, const char* person_id, size
                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (vault == nullptr) return NullArgument(error, "vault");
-    if (person_id == nullptr && person_id_len != 0) return NullArgument(error, "person_id");
-    return FromStatus(error, vault->vault->ShredPerson(View(person_id, person_id_len)));
+    absl::string_view person;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(person_id, person_id_len, "person_id", &person, error));
+    return FromStatus(error, vault->vault->ShredPerson(person));
   });
 }
 
 int32_t socle_vault_rotate_master_key(socle_vault* vault, int32_t retire_previous,
                                       uint32_t* out_version, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_version);
     if (vault == nullptr) return NullArgument(error, "vault");
     if (retire_previous != 0 && retire_previous != 1) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT, "retire_previous must be 0 or 1");
@@ -429,6 +421,7 @@ int32_t socle_vault_rotate_master_key(socle_vault* vault, int32_t retire_previou
 int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
                                               socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out);
     if (vault == nullptr) return NullArgument(error, "vault");
     if (out == nullptr) return NullArgument(error, "out");
     auto version = vault->vault->CurrentPseudonymVersion();
@@ -441,6 +434,7 @@ int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
 int32_t socle_vault_rotate_pseudonym_secret(socle_vault* vault, uint32_t* out_version,
                                             socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_version);
     if (vault == nullptr) return NullArgument(error, "vault");
     auto version = vault->vault->RotatePseudonymSecret();
     if (!version.ok()) return FromStatus(error, version.status());

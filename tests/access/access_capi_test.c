@@ -10,23 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "socle/socle.h"
-
-static int failures = 0;
-
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                                            \
-      fputc('\n', stderr);                                                     \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
-
-#define CHECK_OK(status, error)                                    \
-  CHECK((status) == SOCLE_OK, "%s: %s", socle_status_name(status), \
-        (error) != NULL ? socle_error_message(error) : socle_last_error_message())
 
 static char* read_file(const char* path, size_t* len) {
   FILE* f = fopen(path, "rb");
@@ -114,8 +99,8 @@ static void read_workload(const socle_access_engine* engine, const char* dir, co
       r->author = id_of(socle_access_engine_find_professional, engine, f[6]);
       w->expected_effect[n] = strcmp(f[7], "allow") == 0 ? SOCLE_EFFECT_ALLOW : SOCLE_EFFECT_DENY;
       w->expected_reason[n] = expected_reason(f[8]);
-      CHECK(r->actor != SOCLE_NO_ID && r->person != SOCLE_NO_ID && r->category != SOCLE_NO_ID,
-            "%s line %zu: unknown id", name, n + 1);
+      CHECK_MSG(r->actor != SOCLE_NO_ID && r->person != SOCLE_NO_ID && r->category != SOCLE_NO_ID,
+                "%s line %zu: unknown id", name, n + 1);
       ++n;
     }
     if (end == NULL) break;
@@ -135,7 +120,7 @@ static void decide_workload(const socle_access_engine* engine, const char* dir, 
                             uint32_t purpose) {
   workload w;
   read_workload(engine, dir, name, purpose, &w);
-  CHECK(w.count == 20000, "%s: %zu requests", name, w.count);
+  CHECK_MSG(w.count == 20000, "%s: %zu requests", name, w.count);
 
   /* One call per decision. */
   size_t mismatches = 0;
@@ -150,9 +135,9 @@ static void decide_workload(const socle_access_engine* engine, const char* dir, 
         fprintf(stderr, "%s line %zu: got %s\n", name, i + 1, socle_reason_name(d.reason));
       }
     }
-    CHECK((d.obligations & SOCLE_OBLIGATION_LOG) != 0, "decisions are logged");
+    CHECK_MSG((d.obligations & SOCLE_OBLIGATION_LOG) != 0, "decisions are logged");
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches, one call per decision", name, mismatches);
+  CHECK_MSG(mismatches == 0, "%s: %zu mismatches, one call per decision", name, mismatches);
   printf("%s: %zu decisions, %zu mismatches (one call per decision)\n", name, w.count, mismatches);
 
   /* An array of requests. */
@@ -165,7 +150,8 @@ static void decide_workload(const socle_access_engine* engine, const char* dir, 
   for (size_t i = 0; i < w.count; ++i) {
     mismatches += out[i].effect != w.expected_effect[i] || out[i].reason != w.expected_reason[i];
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches in socle_access_engine_decide_many", name, mismatches);
+  CHECK_MSG(mismatches == 0, "%s: %zu mismatches in socle_access_engine_decide_many", name,
+            mismatches);
   printf("%s: %zu decisions, %zu mismatches (socle_access_engine_decide_many)\n", name, w.count,
          mismatches);
 
@@ -194,13 +180,13 @@ static void decide_workload(const socle_access_engine* engine, const char* dir, 
                                               effects, reasons, NULL, NULL, &revision, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
-  CHECK(revision == socle_access_engine_revision(engine), "columns carry the revision");
+  CHECK_MSG(revision == socle_access_engine_revision(engine), "columns carry the revision");
   mismatches = 0;
   for (size_t i = 0; i < w.count; ++i) {
     mismatches += effects[i] != w.expected_effect[i] || reasons[i] != w.expected_reason[i];
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches in socle_access_engine_decide_columns", name,
-        mismatches);
+  CHECK_MSG(mismatches == 0, "%s: %zu mismatches in socle_access_engine_decide_columns", name,
+            mismatches);
   printf("%s: %zu decisions, %zu mismatches (socle_access_engine_decide_columns)\n", name, w.count,
          mismatches);
 
@@ -216,7 +202,8 @@ static void decide_workload(const socle_access_engine* engine, const char* dir, 
                                                                    : SOCLE_VIEW_ABSENT;
     mismatches += shown[i] != want;
   }
-  CHECK(mismatches == 0, "%s: %zu mismatches in socle_access_engine_filter_view", name, mismatches);
+  CHECK_MSG(mismatches == 0, "%s: %zu mismatches in socle_access_engine_filter_view", name,
+            mismatches);
 
   free(shown);
   free(actors);
@@ -247,7 +234,7 @@ static socle_access_request request(const socle_access_engine* engine, const cha
 static int32_t reason_of(const socle_access_engine* engine, socle_access_request r) {
   socle_decision d;
   int32_t status = socle_access_engine_decide(engine, &r, &d, NULL);
-  CHECK(status == SOCLE_OK, "decide: %s", socle_last_error_message());
+  CHECK_MSG(status == SOCLE_OK, "decide: %s", socle_last_error_message());
   return d.reason;
 }
 
@@ -273,7 +260,7 @@ static void scenario(const socle_policy* policy) {
                                                   &error);
   CHECK_OK(status, error);
   socle_error_free(error);
-  CHECK(revision == 7, "revision %llu", (unsigned long long)revision);
+  CHECK_MSG(revision == 7, "revision %llu", (unsigned long long)revision);
 
   /* Bulk loads from C arrays: two professionals, then two persons (one with a referent). */
   {
@@ -302,72 +289,86 @@ static void scenario(const socle_policy* policy) {
                                          pteam_lens, referents, referent_lens, &revision, &error);
     CHECK_OK(status, error);
     socle_error_free(error);
-    CHECK(revision == 11, "revision %llu", (unsigned long long)revision);
-    CHECK(reason_of(engine, request(engine, "sw8", "x8", "social")) == SOCLE_REASON_ALLOWED,
-          "loaded team");
-    CHECK(reason_of(engine, request(engine, "sw9", "x9", "social")) == SOCLE_REASON_ALLOWED,
-          "loaded referent");
-    CHECK(reason_of(engine, request(engine, "sw8", "x9", "social")) == SOCLE_REASON_NOT_ASSIGNED,
-          "loaded, not assigned");
+    CHECK_MSG(revision == 11, "revision %llu", (unsigned long long)revision);
+    CHECK_MSG(reason_of(engine, request(engine, "sw8", "x8", "social")) == SOCLE_REASON_ALLOWED,
+              "loaded team");
+    CHECK_MSG(reason_of(engine, request(engine, "sw9", "x9", "social")) == SOCLE_REASON_ALLOWED,
+              "loaded referent");
+    CHECK_MSG(
+        reason_of(engine, request(engine, "sw8", "x9", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+        "loaded, not assigned");
     const char* bad_roles[] = {"social_worker", "astronaut"};
     const size_t bad_role_lens[] = {13, 9};
     status =
         socle_access_engine_load_professionals(engine, 2, ids, id_lens, bad_roles, bad_role_lens,
                                                team_counts, teams, team_lens, NULL, NULL, &error);
-    CHECK(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
-    CHECK(error != NULL && strstr(socle_error_message(error), "professionals[1]") != NULL,
-          "names the index: %s", error != NULL ? socle_error_message(error) : "");
+    CHECK_MSG(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
+    CHECK_MSG(error != NULL && strstr(socle_error_message(error), "professionals[1]") != NULL,
+              "names the index: %s", error != NULL ? socle_error_message(error) : "");
     socle_error_free(error);
-    CHECK(socle_access_engine_revision(engine) == 11, "nothing loaded");
+    CHECK_MSG(socle_access_engine_revision(engine) == 11, "nothing loaded");
   }
 
-  CHECK(reason_of(engine, request(engine, "sw1", "x1", "social")) == SOCLE_REASON_ALLOWED, "team");
-  CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
-        "other team");
-  CHECK(reason_of(engine, request(engine, "sw3", "x3", "social")) == SOCLE_REASON_ALLOWED,
-        "referent");
-  CHECK(reason_of(engine, request(engine, "sec1", "x1", "social")) ==
-            SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
-        "matrix");
+  CHECK_MSG(reason_of(engine, request(engine, "sw1", "x1", "social")) == SOCLE_REASON_ALLOWED,
+            "team");
+  CHECK_MSG(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+            "other team");
+  CHECK_MSG(reason_of(engine, request(engine, "sw3", "x3", "social")) == SOCLE_REASON_ALLOWED,
+            "referent");
+  CHECK_MSG(reason_of(engine, request(engine, "sec1", "x1", "social")) ==
+                SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
+            "matrix");
+
+  /* A failed write changes nothing and leaves *out_revision 0. */
+  {
+    uint64_t failed_revision = 42;
+    CHECK_MSG(socle_access_engine_assign(engine, S("nobody"), S("t1"), &failed_revision, NULL) ==
+                  SOCLE_E_NOT_FOUND,
+              "assign an unknown person");
+    CHECK_MSG(failed_revision == 0, "revision %llu", (unsigned long long)failed_revision);
+  }
 
   /* Reassignment between two decisions. */
-  CHECK(socle_access_engine_assign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
-        "assign");
-  CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_ALLOWED,
-        "after assign");
-  CHECK(socle_access_engine_unassign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
-        "unassign");
-  CHECK(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
-        "after unassign");
+  CHECK_MSG(socle_access_engine_assign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
+            "assign");
+  CHECK_MSG(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_ALLOWED,
+            "after assign");
+  CHECK_MSG(socle_access_engine_unassign(engine, S("x2"), S("t1"), &revision, NULL) == SOCLE_OK,
+            "unassign");
+  CHECK_MSG(reason_of(engine, request(engine, "sw1", "x2", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+            "after unassign");
 
   /* A masked item: the author keeps access; the placeholder is signalled. */
-  CHECK(socle_access_engine_set_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
-                                     NULL, 0, &revision, NULL) == SOCLE_OK,
-        "set mask");
+  CHECK_MSG(
+      socle_access_engine_set_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
+                                   NULL, 0, &revision, NULL) == SOCLE_OK,
+      "set mask");
   socle_access_request r = request(engine, "sw2", "x1", "social");
   r.item = "doc-1";
   r.item_len = 5;
   r.author = id_of(socle_access_engine_find_professional, engine, "sw1");
   socle_decision d;
-  CHECK(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
-  CHECK(d.reason == SOCLE_REASON_MASKED, "masked: %s", socle_reason_name(d.reason));
-  CHECK(d.obligations == (SOCLE_OBLIGATION_LOG | SOCLE_OBLIGATION_SHOW_PLACEHOLDER), "placeholder");
-  CHECK(d.revision == revision, "decision revision");
+  CHECK_MSG(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
+  CHECK_MSG(d.reason == SOCLE_REASON_MASKED, "masked: %s", socle_reason_name(d.reason));
+  CHECK_MSG(d.obligations == (SOCLE_OBLIGATION_LOG | SOCLE_OBLIGATION_SHOW_PLACEHOLDER),
+            "placeholder");
+  CHECK_MSG(d.revision == revision, "decision revision");
   r.actor = r.author;
-  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED, "author");
-  CHECK(
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_ALLOWED_AUTHOR_OF_MASKED, "author");
+  CHECK_MSG(
       socle_access_engine_revoke_mask(engine, S("x1"), S("doc-1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
                                       NULL, 0, &revision, NULL) == SOCLE_OK,
       "revoke mask");
   r.actor = id_of(socle_access_engine_find_professional, engine, "sw2");
-  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED, "unmasked");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_ALLOWED, "unmasked");
 
   /* Blocks. */
-  CHECK(socle_access_engine_block(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK, "block");
-  CHECK(reason_of(engine, request(engine, "sw2", "x1", "social")) == SOCLE_REASON_BLOCKED,
-        "blocked");
-  CHECK(socle_access_engine_unblock(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK,
-        "unblock");
+  CHECK_MSG(socle_access_engine_block(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK,
+            "block");
+  CHECK_MSG(reason_of(engine, request(engine, "sw2", "x1", "social")) == SOCLE_REASON_BLOCKED,
+            "blocked");
+  CHECK_MSG(socle_access_engine_unblock(engine, S("x1"), S("sw2"), &revision, NULL) == SOCLE_OK,
+            "unblock");
 
   /* Break-the-glass, expiring at the exact second. */
   int64_t expires = 0;
@@ -376,79 +377,82 @@ static void scenario(const socle_policy* policy) {
                                            S("Appel de nuit"), 3600, &expires, &revision, &error);
   CHECK_OK(status, error);
   socle_error_free(error);
-  CHECK(expires == t0 + 3600, "expires at %lld", (long long)expires);
+  CHECK_MSG(expires == t0 + 3600, "expires at %lld", (long long)expires);
   r = request(engine, "sw3", "x1", "social");
-  CHECK(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
-  CHECK(d.reason == SOCLE_REASON_ALLOWED_BREAK_GLASS, "break-glass: %s",
-        socle_reason_name(d.reason));
-  CHECK((d.obligations & (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
-                          SOCLE_OBLIGATION_OPEN_REVIEW)) ==
-            (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
-             SOCLE_OBLIGATION_OPEN_REVIEW),
-        "break-glass obligations");
+  CHECK_MSG(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_OK, "decide");
+  CHECK_MSG(d.reason == SOCLE_REASON_ALLOWED_BREAK_GLASS, "break-glass: %s",
+            socle_reason_name(d.reason));
+  CHECK_MSG((d.obligations & (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
+                              SOCLE_OBLIGATION_OPEN_REVIEW)) ==
+                (SOCLE_OBLIGATION_BREAK_GLASS_FLAG | SOCLE_OBLIGATION_NOTIFY_PERSON |
+                 SOCLE_OBLIGATION_OPEN_REVIEW),
+            "break-glass obligations");
   r.time_unix_seconds = expires - 1;
-  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "one second before");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "one second before");
   r.time_unix_seconds = expires;
-  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "at the second");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "at the second");
   socle_access_engine_set_time(engine, expires);
   r.time_unix_seconds = 0;
-  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "by the engine's clock");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "by the engine's clock");
   /* Neither the clock moved back nor an earlier request time reopens it. */
   socle_access_engine_set_time(engine, t0);
-  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "clock set back");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "clock set back");
   socle_access_engine_set_time(engine, 0);
-  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "back to the real clock");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "back to the real clock");
   r.time_unix_seconds = t0 + 60;
-  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "earlier request time");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "earlier request time");
   r.time_unix_seconds = 0;
 
   /* An objection while a session is open ends it; refusals change nothing. */
-  CHECK(socle_access_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"), S("Encore"),
-                                             0, NULL, &revision, NULL) == SOCLE_OK,
-        "reopen");
-  CHECK(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "reopened");
-  CHECK(socle_access_engine_record_emergency_access_objection(engine, S("x1"), &revision, NULL) ==
-            SOCLE_OK,
-        "objection");
-  CHECK(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "ended by the objection");
+  CHECK_MSG(socle_access_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"),
+                                                 S("Encore"), 0, NULL, &revision, NULL) == SOCLE_OK,
+            "reopen");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_ALLOWED_BREAK_GLASS, "reopened");
+  CHECK_MSG(socle_access_engine_record_emergency_access_objection(engine, S("x1"), &revision,
+                                                                  NULL) == SOCLE_OK,
+            "objection");
+  CHECK_MSG(reason_of(engine, r) == SOCLE_REASON_BREAK_GLASS_EXPIRED, "ended by the objection");
   const uint64_t before = socle_access_engine_revision(engine);
   status = socle_access_engine_open_break_glass(engine, S("sw3"), S("x1"), S("astreinte"),
                                                 S("Encore"), 0, NULL, NULL, &error);
-  CHECK(status == SOCLE_E_PERMISSION_DENIED, "%s", socle_status_name(status));
-  CHECK(error != NULL && strstr(socle_error_message(error), "objected") != NULL, "message");
+  CHECK_MSG(status == SOCLE_E_PERMISSION_DENIED, "%s", socle_status_name(status));
+  CHECK_MSG(error != NULL && strstr(socle_error_message(error), "objected") != NULL, "message");
   socle_error_free(error);
   status = socle_access_engine_open_break_glass(engine, S("sw3"), S("x2"), S("astreinte"),
                                                 S("Encore"), -60, NULL, NULL, &error);
-  CHECK(status == SOCLE_E_OUT_OF_RANGE, "negative duration: %s", socle_status_name(status));
+  CHECK_MSG(status == SOCLE_E_OUT_OF_RANGE, "negative duration: %s", socle_status_name(status));
   socle_error_free(error);
-  CHECK(socle_access_engine_revision(engine) == before, "revision unchanged");
+  CHECK_MSG(socle_access_engine_revision(engine) == before, "revision unchanged");
 
   /* Bad requests: clear errors, a denial with invalid_request. */
   r = request(engine, "sw1", "x1", "social");
   r.person = 424242;
   status = socle_access_engine_decide(engine, &r, &d, &error);
-  CHECK(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
-  CHECK(error != NULL && strstr(socle_error_message(error), "person") != NULL, "names the field");
-  CHECK(d.effect == SOCLE_EFFECT_DENY && d.reason == SOCLE_REASON_INVALID_REQUEST, "invalid");
+  CHECK_MSG(status == SOCLE_E_NOT_FOUND, "%s", socle_status_name(status));
+  CHECK_MSG(error != NULL && strstr(socle_error_message(error), "person") != NULL,
+            "names the field");
+  CHECK_MSG(d.effect == SOCLE_EFFECT_DENY && d.reason == SOCLE_REASON_INVALID_REQUEST, "invalid");
   socle_error_free(error);
   r = request(engine, "sw1", "x1", "social");
   r.version = 0;
-  CHECK(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_E_INVALID_ARGUMENT, "version 0");
+  CHECK_MSG(socle_access_engine_decide(engine, &r, &d, NULL) == SOCLE_E_INVALID_ARGUMENT,
+            "version 0");
   uint32_t id = 0;
-  CHECK(socle_access_engine_find_person(engine, S("nobody"), &id, NULL) == SOCLE_E_NOT_FOUND,
-        "lookup");
-  CHECK(id == SOCLE_NO_ID, "no id");
-  CHECK(socle_access_engine_find_purpose(engine, S("astrologie"), &id, NULL) == SOCLE_E_NOT_FOUND,
-        "purpose");
+  CHECK_MSG(socle_access_engine_find_person(engine, S("nobody"), &id, NULL) == SOCLE_E_NOT_FOUND,
+            "lookup");
+  CHECK_MSG(id == SOCLE_NO_ID, "no id");
+  CHECK_MSG(
+      socle_access_engine_find_purpose(engine, S("astrologie"), &id, NULL) == SOCLE_E_NOT_FOUND,
+      "purpose");
   const char* p9_teams[] = {"t1"};
   const size_t p9_team_lens[] = {2};
-  CHECK(socle_access_engine_upsert_professional(engine, S("p9"), S("astronaut"), p9_teams,
-                                                p9_team_lens, 1, 0, NULL,
-                                                &error) == SOCLE_E_NOT_FOUND,
-        "unknown role");
-  CHECK(error != NULL && strstr(socle_error_message(error), "astronaut") != NULL, "role named");
+  CHECK_MSG(socle_access_engine_upsert_professional(engine, S("p9"), S("astronaut"), p9_teams,
+                                                    p9_team_lens, 1, 0, NULL,
+                                                    &error) == SOCLE_E_NOT_FOUND,
+            "unknown role");
+  CHECK_MSG(error != NULL && strstr(socle_error_message(error), "astronaut") != NULL, "role named");
   socle_error_free(error);
-  CHECK(socle_access_engine_revision(engine) == before, "revision unchanged");
+  CHECK_MSG(socle_access_engine_revision(engine) == before, "revision unchanged");
 
   /* Explain, rule names, lists. */
   socle_buffer text = {0};
@@ -458,38 +462,41 @@ static void scenario(const socle_policy* policy) {
   CHECK_OK(status, error);
   socle_error_free(error);
   socle_explanation_decision(explanation, &d);
-  CHECK(d.reason == SOCLE_REASON_ROLE_DOES_NOT_ALLOW, "explained: %s", socle_reason_name(d.reason));
+  CHECK_MSG(d.reason == SOCLE_REASON_ROLE_DOES_NOT_ALLOW, "explained: %s",
+            socle_reason_name(d.reason));
   {
     /* Exactly one decisive step, failed, resting on a habilitation; every step has a check. */
     size_t decisive = 0;
     const size_t steps = socle_explanation_step_count(explanation);
-    CHECK(steps > 0, "steps");
+    CHECK_MSG(steps > 0, "steps");
     for (size_t i = 0; i < steps; ++i) {
-      CHECK(socle_explanation_step_check(explanation, i)[0] != 0, "step %zu has a check", i);
+      CHECK_MSG(socle_explanation_step_check(explanation, i)[0] != 0, "step %zu has a check", i);
       if (socle_explanation_step_decisive(explanation, i)) {
         ++decisive;
-        CHECK(socle_explanation_step_passed(explanation, i) == 0, "the decisive step failed");
-        CHECK(strstr(socle_explanation_step_rule(explanation, i), "habilitations") != NULL,
-              "decisive rule: %s", socle_explanation_step_rule(explanation, i));
-        CHECK(socle_explanation_step_detail(explanation, i)[0] != 0, "detail");
+        CHECK_MSG(socle_explanation_step_passed(explanation, i) == 0, "the decisive step failed");
+        CHECK_MSG(strstr(socle_explanation_step_rule(explanation, i), "habilitations") != NULL,
+                  "decisive rule: %s", socle_explanation_step_rule(explanation, i));
+        CHECK_MSG(socle_explanation_step_detail(explanation, i)[0] != 0, "detail");
       }
     }
-    CHECK(decisive == 1, "%zu decisive steps", decisive);
-    CHECK(strcmp(socle_explanation_step_check(explanation, steps), "") == 0 &&
-              socle_explanation_step_passed(explanation, steps) == 0,
-          "out of range");
+    CHECK_MSG(decisive == 1, "%zu decisive steps", decisive);
+    CHECK_MSG(strcmp(socle_explanation_step_check(explanation, steps), "") == 0 &&
+                  socle_explanation_step_passed(explanation, steps) == 0,
+              "out of range");
   }
-  CHECK(socle_explanation_to_text(explanation, &text, NULL) == SOCLE_OK, "to_text");
-  CHECK(text.data != NULL && strstr((const char*)text.data, "DENY (role_does_not_allow)") != NULL,
-        "explanation");
+  CHECK_MSG(socle_explanation_to_text(explanation, &text, NULL) == SOCLE_OK, "to_text");
+  CHECK_MSG(
+      text.data != NULL && strstr((const char*)text.data, "DENY (role_does_not_allow)") != NULL,
+      "explanation");
   socle_buffer_free(&text);
   socle_explanation_free(explanation);
   socle_explanation_free(NULL);
   status = socle_access_engine_rule_name(engine, d.rule, &text, NULL);
-  CHECK(status == SOCLE_OK && strstr((const char*)text.data, "habilitations") != NULL, "rule");
+  CHECK_MSG(status == SOCLE_OK && strstr((const char*)text.data, "habilitations") != NULL, "rule");
   socle_buffer_free(&text);
-  CHECK(strcmp(socle_reason_name(SOCLE_REASON_NOT_BOUND_BY_SECRECY), "not_bound_by_secrecy") == 0,
-        "reason names");
+  CHECK_MSG(
+      strcmp(socle_reason_name(SOCLE_REASON_NOT_BOUND_BY_SECRECY), "not_bound_by_secrecy") == 0,
+      "reason names");
 
   uint32_t listed[4];
   size_t count = 0;
@@ -498,33 +505,78 @@ static void scenario(const socle_policy* policy) {
   const uint32_t purpose = id_of(socle_access_engine_find_purpose, engine, "accompagnement");
   status = socle_access_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0,
                                             listed, 1, &count, NULL);
-  CHECK(status == SOCLE_E_OUT_OF_RANGE && count == 2, "too small: %s %zu",
-        socle_status_name(status), count);
+  CHECK_MSG(status == SOCLE_E_OUT_OF_RANGE && count == 2, "too small: %s %zu",
+            socle_status_name(status), count);
   count = 0;
   status = socle_access_engine_list_persons(engine, sw1, social, purpose, SOCLE_ACTION_READ, 0,
                                             listed, 4, &count, NULL);
-  CHECK(status == SOCLE_OK && count == 2, "list: %zu", count);
-  CHECK(strcmp(socle_access_engine_person_name(engine, listed[0]), "x1") == 0 &&
-            strcmp(socle_access_engine_person_name(engine, listed[1]), "x3") == 0,
-        "sorted persons");
-  CHECK(strcmp(socle_access_engine_professional_name(engine, sw1), "sw1") == 0, "names");
+  CHECK_MSG(status == SOCLE_OK && count == 2, "list: %zu", count);
+  CHECK_MSG(strcmp(socle_access_engine_person_name(engine, listed[0]), "x1") == 0 &&
+                strcmp(socle_access_engine_person_name(engine, listed[1]), "x3") == 0,
+            "sorted persons");
+  CHECK_MSG(strcmp(socle_access_engine_professional_name(engine, sw1), "sw1") == 0, "names");
   uint32_t t9 = SOCLE_NO_ID;
-  CHECK(socle_access_engine_find_team(engine, S("t9"), &t9, NULL) == SOCLE_OK, "find team");
-  CHECK(strcmp(socle_access_engine_team_name(engine, t9), "t9") == 0, "team name");
-  CHECK(socle_access_engine_find_team(engine, S("t99"), &t9, NULL) == SOCLE_E_NOT_FOUND &&
-            t9 == SOCLE_NO_ID,
-        "unknown team");
-  CHECK(strcmp(socle_access_engine_team_name(engine, 424242), "") == 0, "unknown team id");
+  CHECK_MSG(socle_access_engine_find_team(engine, S("t9"), &t9, NULL) == SOCLE_OK, "find team");
+  CHECK_MSG(strcmp(socle_access_engine_team_name(engine, t9), "t9") == 0, "team name");
+  CHECK_MSG(socle_access_engine_find_team(engine, S("t99"), &t9, NULL) == SOCLE_E_NOT_FOUND &&
+                t9 == SOCLE_NO_ID,
+            "unknown team");
+  CHECK_MSG(strcmp(socle_access_engine_team_name(engine, 424242), "") == 0, "unknown team id");
+
+  /* Teams are arrays of strings: a team id may contain a comma (only the TSV format separates
+   * teams with commas). "t,1" is one team, neither "t" nor "1". */
+  {
+    const char* comma_teams[] = {"t,1", "t9"};
+    const size_t comma_team_lens[] = {3, 2};
+    CHECK_MSG(
+        socle_access_engine_upsert_professional(engine, S("sw7"), S("social_worker"), comma_teams,
+                                                comma_team_lens, 2, 0, NULL, &error) == SOCLE_OK,
+        "team with a comma: %s", error != NULL ? socle_error_message(error) : "");
+    socle_error_free(error);
+    error = NULL;
+    CHECK_MSG(socle_access_engine_upsert_person(engine, S("x7"), comma_teams, comma_team_lens, 1,
+                                                NULL, 0, NULL, &error) == SOCLE_OK,
+              "person in a team with a comma: %s", error != NULL ? socle_error_message(error) : "");
+    socle_error_free(error);
+    error = NULL;
+    uint32_t comma_team = SOCLE_NO_ID;
+    CHECK_MSG(socle_access_engine_find_team(engine, S("t,1"), &comma_team, NULL) == SOCLE_OK &&
+                  strcmp(socle_access_engine_team_name(engine, comma_team), "t,1") == 0,
+              "the team 't,1'");
+    CHECK_MSG(socle_access_engine_find_team(engine, S("t"), &comma_team, NULL) == SOCLE_E_NOT_FOUND,
+              "no team 't'");
+    CHECK_MSG(reason_of(engine, request(engine, "sw7", "x7", "social")) == SOCLE_REASON_ALLOWED,
+              "shared team with a comma");
+    CHECK_MSG(
+        reason_of(engine, request(engine, "sw8", "x7", "social")) == SOCLE_REASON_NOT_ASSIGNED,
+        "other team");
+    /* A grant lists categories the same way. */
+    const char* categories[] = {"social"};
+    const size_t category_lens[] = {6};
+    CHECK_MSG(socle_access_engine_grant(engine, S("x7"), S("sw8"), categories, category_lens, 1, 0,
+                                        NULL, NULL) == SOCLE_OK,
+              "grant");
+    CHECK_MSG(
+        reason_of(engine, request(engine, "sw8", "x7", "social")) == SOCLE_REASON_ALLOWED_BY_GRANT,
+        "granted category");
+    CHECK_MSG(socle_access_engine_grant(engine, S("x7"), S("sw8"), NULL, category_lens, 1, 0, NULL,
+                                        &error) == SOCLE_E_INVALID_ARGUMENT,
+              "NULL categories with a count");
+    CHECK_MSG(error != NULL && strstr(socle_error_message(error), "categories") != NULL,
+              "names the parameter");
+    socle_error_free(error);
+    error = NULL;
+  }
 
   int32_t reached = 0;
-  CHECK(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine), 0,
-                                              &reached, NULL) == SOCLE_OK &&
-            reached == 1,
-        "reached");
-  CHECK(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine) + 1, 5,
-                                              &reached, NULL) == SOCLE_OK &&
-            reached == 0,
-        "timeout");
+  CHECK_MSG(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine), 0,
+                                                  &reached, NULL) == SOCLE_OK &&
+                reached == 1,
+            "reached");
+  CHECK_MSG(socle_access_engine_wait_for_revision(engine, socle_access_engine_revision(engine) + 1,
+                                                  5, &reached, NULL) == SOCLE_OK &&
+                reached == 0,
+            "timeout");
   socle_access_engine_free(engine);
   socle_access_engine_free(NULL);
 }
@@ -639,15 +691,16 @@ static int32_t option_reason(int option, int on, int actor) {
 static void option_both_ways(const char* policy_text, int option, int on) {
   char* text = on ? replaced(policy_text, kOptions[option].off, kOptions[option].on)
                   : replaced(policy_text, "", "");
-  CHECK(text != NULL, "%s: the policy has no '%s'", kOptions[option].name, kOptions[option].off);
+  CHECK_MSG(text != NULL, "%s: the policy has no '%s'", kOptions[option].name,
+            kOptions[option].off);
   if (text == NULL) return;
   socle_policy* policy = NULL;
   socle_access_engine* engine = NULL;
-  CHECK(socle_policy_load(text, strlen(text), "policy", &policy, NULL) == SOCLE_OK, "%s: load: %s",
-        kOptions[option].name, socle_last_error_message());
+  CHECK_MSG(socle_policy_load(text, strlen(text), "policy", &policy, NULL) == SOCLE_OK,
+            "%s: load: %s", kOptions[option].name, socle_last_error_message());
   free(text);
   if (policy == NULL) return;
-  CHECK(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK, "engine");
+  CHECK_MSG(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK, "engine");
   socle_policy_free(policy);
   if (engine == NULL) return;
   const int64_t t0 = ((int64_t)time(NULL) / 3600 + 24) * 3600;
@@ -657,29 +710,31 @@ static void option_both_ways(const char* policy_text, int option, int on) {
       "sw4\tsocial_worker\tt3\nsw5\tsocial_worker\tt3\nsw6\tsocial_worker\tt3\n"
       "sec1\tsecretary\tt1\n";
   const char persons[] = "x1\tt1\nx2\tt2\nx3\tt1\tsw3\n";
-  CHECK(socle_access_engine_load_directory_tsv(engine, S(professionals), S(persons), NULL, NULL) ==
-            SOCLE_OK,
-        "load: %s", socle_last_error_message());
-  CHECK(socle_access_engine_set_mask(engine, S("x3"), S("r1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
-                                     NULL, 0, NULL, NULL) == SOCLE_OK,
-        "mask");
+  CHECK_MSG(socle_access_engine_load_directory_tsv(engine, S(professionals), S(persons), NULL,
+                                                   NULL) == SOCLE_OK,
+            "load: %s", socle_last_error_message());
+  CHECK_MSG(socle_access_engine_set_mask(engine, S("x3"), S("r1"), NULL, 0, SOCLE_AUDIENCE_EVERYONE,
+                                         NULL, 0, NULL, NULL) == SOCLE_OK,
+            "mask");
   const int break_glass = !(on && option == OPTION_BREAK_GLASS_OFF);
   const int32_t opened = socle_access_engine_open_break_glass(
       engine, S("sw4"), S("x3"), S("astreinte"), S("Nuit"), 0, NULL, NULL, NULL);
-  CHECK(opened == (break_glass ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s: open: %s",
-        kOptions[option].name, socle_status_name(opened));
+  CHECK_MSG(opened == (break_glass ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s: open: %s",
+            kOptions[option].name, socle_status_name(opened));
   socle_access_engine_open_break_glass(engine, S("sw5"), S("x3"), S("astreinte"), S("Nuit"), 0,
                                        NULL, NULL, NULL);
   socle_access_engine_set_time(engine, t0 + 60);
   if (break_glass) {
-    CHECK(socle_access_engine_close_break_glass(engine, S("sw5"), S("x3"), NULL, NULL) == SOCLE_OK,
-          "close");
+    CHECK_MSG(
+        socle_access_engine_close_break_glass(engine, S("sw5"), S("x3"), NULL, NULL) == SOCLE_OK,
+        "close");
   }
   socle_access_engine_set_time(engine, t0 + 120);
   const int32_t named = socle_access_engine_set_referent(engine, S("x2"), S("sec1"), NULL, NULL);
   const int secretary_may = on && option == OPTION_SECRETARY_REFERENT;
-  CHECK(named == (secretary_may ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION), "%s %s: referent: %s",
-        kOptions[option].name, on ? "on" : "off", socle_status_name(named));
+  CHECK_MSG(named == (secretary_may ? SOCLE_OK : SOCLE_E_FAILED_PRECONDITION),
+            "%s %s: referent: %s", kOptions[option].name, on ? "on" : "off",
+            socle_status_name(named));
 
   socle_access_request requests[ACTOR_COUNT];
   int32_t view[ACTOR_COUNT];
@@ -691,41 +746,42 @@ static void option_both_ways(const char* policy_text, int option, int on) {
       requests[a].author = id_of(socle_access_engine_find_professional, engine, kActors[a].author);
     }
   }
-  CHECK(socle_access_engine_filter_view(engine, requests, ACTOR_COUNT, view, NULL) == SOCLE_OK,
-        "view");
+  CHECK_MSG(socle_access_engine_filter_view(engine, requests, ACTOR_COUNT, view, NULL) == SOCLE_OK,
+            "view");
   const int silent = on && option == OPTION_SILENT;
   for (int a = 0; a < ACTOR_COUNT; ++a) {
     const int32_t want = option_reason(option, on, a);
     const int allowed = want < 20;
     const int placeholder = want == SOCLE_REASON_MASKED && !silent;
     socle_decision d;
-    CHECK(socle_access_engine_decide(engine, &requests[a], &d, NULL) == SOCLE_OK, "decide");
-    CHECK(d.reason == want, "%s %s, %s: %s (expected %s)", kOptions[option].name,
-          on ? "on" : "off", kActors[a].name, socle_reason_name(d.reason),
-          socle_reason_name(want));
-    CHECK(((d.obligations & SOCLE_OBLIGATION_SHOW_PLACEHOLDER) != 0) == placeholder,
-          "%s %s, %s: placeholder obligation", kOptions[option].name, on ? "on" : "off",
-          kActors[a].name);
+    CHECK_MSG(socle_access_engine_decide(engine, &requests[a], &d, NULL) == SOCLE_OK, "decide");
+    CHECK_MSG(d.reason == want, "%s %s, %s: %s (expected %s)", kOptions[option].name,
+              on ? "on" : "off", kActors[a].name, socle_reason_name(d.reason),
+              socle_reason_name(want));
+    CHECK_MSG(((d.obligations & SOCLE_OBLIGATION_SHOW_PLACEHOLDER) != 0) == placeholder,
+              "%s %s, %s: placeholder obligation", kOptions[option].name, on ? "on" : "off",
+              kActors[a].name);
     const int32_t want_view =
         allowed ? SOCLE_VIEW_VISIBLE : placeholder ? SOCLE_VIEW_PLACEHOLDER : SOCLE_VIEW_ABSENT;
-    CHECK(view[a] == want_view, "%s %s, %s: view %d (expected %d)", kOptions[option].name,
-          on ? "on" : "off", kActors[a].name, view[a], want_view);
+    CHECK_MSG(view[a] == want_view, "%s %s, %s: view %d (expected %d)", kOptions[option].name,
+              on ? "on" : "off", kActors[a].name, view[a], want_view);
     socle_decision explained;
     socle_buffer text = {0};
     socle_explanation* explanation = NULL;
-    CHECK(socle_access_engine_explain(engine, &requests[a], &explanation, NULL) == SOCLE_OK,
-          "explain");
+    CHECK_MSG(socle_access_engine_explain(engine, &requests[a], &explanation, NULL) == SOCLE_OK,
+              "explain");
     socle_explanation_decision(explanation, &explained);
-    CHECK(socle_explanation_to_text(explanation, &text, NULL) == SOCLE_OK, "to_text");
+    CHECK_MSG(socle_explanation_to_text(explanation, &text, NULL) == SOCLE_OK, "to_text");
     socle_explanation_free(explanation);
-    CHECK(explained.reason == want, "%s %s, %s: explained %s", kOptions[option].name,
-          on ? "on" : "off", kActors[a].name, socle_reason_name(explained.reason));
+    CHECK_MSG(explained.reason == want, "%s %s, %s: explained %s", kOptions[option].name,
+              on ? "on" : "off", kActors[a].name, socle_reason_name(explained.reason));
     const char* trace = text.data != NULL ? (const char*)text.data : "";
     const char* decides = strstr(trace, "<= decides");
-    CHECK(decides != NULL && strstr(decides + 1, "<= decides") == NULL, "one decisive check");
-    if (allowed) CHECK(strstr(trace, "[FAIL]") == NULL, "%s: allowed, yet a check failed", trace);
+    CHECK_MSG(decides != NULL && strstr(decides + 1, "<= decides") == NULL, "one decisive check");
+    if (allowed)
+      CHECK_MSG(strstr(trace, "[FAIL]") == NULL, "%s: allowed, yet a check failed", trace);
     if (want == SOCLE_REASON_ALLOWED_BREAK_GLASS && a == SESSION_MASKED) {
-      CHECK(strstr(trace, "reveals_masked_items") != NULL, "%s", trace);
+      CHECK_MSG(strstr(trace, "reveals_masked_items") != NULL, "%s", trace);
     }
     socle_buffer_free(&text);
   }
@@ -766,11 +822,12 @@ int main(int argc, char** argv) {
                                                         &error);
   CHECK_OK(status, error);
   socle_error_free(error);
-  CHECK(revision == 102000, "revision %llu", (unsigned long long)revision);
+  CHECK_MSG(revision == 102000, "revision %llu", (unsigned long long)revision);
 
   uint32_t purpose = SOCLE_NO_ID;
-  CHECK(socle_access_engine_find_purpose(engine, "accompagnement", 14, &purpose, NULL) == SOCLE_OK,
-        "purpose");
+  CHECK_MSG(
+      socle_access_engine_find_purpose(engine, "accompagnement", 14, &purpose, NULL) == SOCLE_OK,
+      "purpose");
   decide_workload(engine, argv[2], "requests_allowed.tsv", purpose);
   decide_workload(engine, argv[2], "requests_denied.tsv", purpose);
   decide_workload(engine, argv[2], "requests_mixed.tsv", purpose);
@@ -779,10 +836,5 @@ int main(int argc, char** argv) {
   scenario(policy);
   socle_policy_free(policy);
   every_option_both_ways(argv[1]);
-  if (failures != 0) {
-    fprintf(stderr, "%d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("access C ABI: all checks passed\n");
-  return 0;
+  return check_report("access C ABI");
 }

@@ -1,32 +1,14 @@
 /* The pseudonymisation C ABI as a vendor uses it: compiled as C11, linked against libsocle only.
  * Usage: pseudonym_capi_test POLICY WORK_DIR (tests/pseudonym/policy.textproto, an empty
  * directory for a key file and a vault). */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "socle/socle.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
-
-#define CHECK_RC(call, expected)                                                                \
-  do {                                                                                          \
-    int32_t rc_ = (call);                                                                       \
-    if (rc_ != (expected)) {                                                                    \
-      fprintf(stderr, "%s:%d: %s returned %s (%s), expected %s\n", __FILE__, __LINE__, #call,   \
-              socle_status_name(rc_), socle_last_error_message(), socle_status_name(expected)); \
-      ++failures;                                                                               \
-    }                                                                                           \
-  } while (0)
 
 /* What the hook saw: a vendor's access trail in miniature. */
 typedef struct {
@@ -48,7 +30,45 @@ static int32_t record(void* user_data, const socle_reversal_event* event) {
   snprintf(t->last_reason, sizeof t->last_reason, "%.*s", (int)event->reason_len, event->reason);
   t->last_time = event->time_unix_micros;
   CHECK(event->version == SOCLE_REVERSAL_EVENT_VERSION);
+  if (t->refuse == 2) {
+    errno = EDOM; /* vendor code may use errno freely */
+    return 12345; /* not a status */
+  }
   return t->refuse ? SOCLE_E_IO : SOCLE_OK;
+}
+
+/* The hook is vendor code, called like every callback: its errno does not leak, and a value that
+ * is not a status becomes SOCLE_E_INTERNAL naming the hook, the identifier withheld. */
+static void test_hook_is_called_as_vendor_code(const socle_policy* policy,
+                                               const socle_pseudonym_secrets* secrets) {
+  trail t;
+  memset(&t, 0, sizeof t);
+  t.refuse = 2;
+  socle_pseudonymizer_options* options = NULL;
+  CHECK_RC(socle_pseudonymizer_options_new(&options, NULL), SOCLE_OK);
+  CHECK_RC(socle_pseudonymizer_options_set_reversal_hook(options, record, &t, NULL), SOCLE_OK);
+  socle_pseudonymizer* p = NULL;
+  CHECK_RC(socle_pseudonymizer_create(policy, secrets, options, &p, NULL), SOCLE_OK);
+  socle_pseudonymizer_options_free(options);
+  char token[SOCLE_TOKEN_MAX_TEXT_LEN];
+  size_t token_len = 0;
+  CHECK_RC(socle_pseudonymizer_create_token(p, "suivi", 5, (const uint8_t*)"P-7", 3, token,
+                                            sizeof token, &token_len, NULL),
+           SOCLE_OK);
+  socle_buffer out = {0};
+  socle_error* error = NULL;
+  const char* reason = "demande de la personne";
+  errno = ERANGE;
+  CHECK_RC(socle_pseudonymizer_reverse_token(p, "agent-42", 8, "dpo", 3, reason, strlen(reason),
+                                             "suivi", 5, token, token_len, &out, &error),
+           SOCLE_E_INTERNAL);
+  CHECK(errno == ERANGE);
+  CHECK(t.calls == 1);
+  CHECK(out.data == NULL && out.size == 0);
+  CHECK(error != NULL && strstr(socle_error_message(error), "could not be recorded") != NULL);
+  CHECK(error != NULL && strstr(socle_error_message(error), "P-7") == NULL);
+  socle_error_free(error);
+  socle_pseudonymizer_free(p);
 }
 
 static void master(uint8_t out[32], uint32_t version) {
@@ -152,6 +172,7 @@ int main(int argc, char** argv) {
   socle_error_free(error);
   CHECK_RC(socle_pseudonym_secrets_add(secrets, 1, m, sizeof m, NULL), SOCLE_OK);
   CHECK_RC(socle_pseudonym_secrets_add(secrets, 1, m, sizeof m, NULL), SOCLE_E_ALREADY_EXISTS);
+  test_hook_is_called_as_vendor_code(policy, secrets);
 
   /* A version-1 pseudonymizer first: the known answers of kat_test.cc. */
   trail t;
@@ -344,6 +365,5 @@ int main(int argc, char** argv) {
   socle_pseudonym_secrets_free(secrets);
   test_controls_in_the_vault(policy, argv[2]);
   socle_policy_free(policy);
-  if (failures == 0) printf("pseudonym C ABI: all checks passed\n");
-  return failures == 0 ? 0 : 1;
+  return check_report("pseudonym C ABI");
 }

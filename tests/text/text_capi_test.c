@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "socle/socle.h"
-#include "../capi/check.h"
-
 
 /* The buffer holds exactly `expected` (and a NUL after it). */
 static int buffer_is(const socle_buffer* b, const char* expected) {
@@ -254,6 +253,5 @@ int main(void) {
   test_nir();
   test_generalisation();
   test_redactor();
-  printf("text_capi_test: %d passed, %d failed\n", passed, failed);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return check_report("text C ABI");
 }

@@ -1,25 +1,19 @@
 // A vendor written in C++ whose key provider callback throws: socle must catch it at the
 // boundary and return SOCLE_E_INTERNAL naming the callback, with the caller's errno intact.
-// Linked against libsocle only, like any vendor program. Usage: vault_capi_exception_test DIR
+// Linked against libsocle only, like any vendor program. Usage: vault_callback_exception_capi_test
+// DIR
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
+#include "check.h"
 #include "socle/socle.h"
 
 namespace {
 
-int failures = 0;
 bool throw_now = false;
-
-void Check(bool ok, const char* what) {
-  if (!ok) {
-    ++failures;
-    std::fprintf(stderr, "check failed: %s\n", what);
-  }
-}
 
 int32_t CurrentVersion(void*, uint32_t* out) {
   *out = 1;
@@ -65,18 +59,19 @@ int main(int argc, char** argv) {
   cb.wrap = Wrap;
   cb.unwrap = Unwrap;
   socle_key_provider* provider = nullptr;
-  Check(socle_key_provider_create_from_callbacks(&cb, &provider, nullptr) == SOCLE_OK,
-        "new_callbacks");
+  CHECK_MSG(socle_key_provider_create_from_callbacks(&cb, &provider, nullptr) == SOCLE_OK,
+            "new_callbacks");
   socle_vault* warm = nullptr;
   socle_vault* cold = nullptr;
-  Check(socle_vault_open(provider, db.c_str(), "t", 1, nullptr, &warm, nullptr) == SOCLE_OK,
-        "open");
+  CHECK_MSG(socle_vault_open(provider, db.c_str(), "t", 1, nullptr, &warm, nullptr) == SOCLE_OK,
+            "open");
   socle_buffer sealed = {nullptr, 0};
-  Check(socle_vault_seal_record(warm, "P-1", 3, "r", 1, 1, reinterpret_cast<const uint8_t*>("x"), 1,
-                                &sealed, nullptr) == SOCLE_OK,
-        "seal");
-  Check(socle_vault_open(provider, db.c_str(), "t", 1, nullptr, &cold, nullptr) == SOCLE_OK,
-        "open a second vault, with an empty cache");
+  CHECK_MSG(
+      socle_vault_seal_record(warm, "P-1", 3, "r", 1, 1, reinterpret_cast<const uint8_t*>("x"), 1,
+                              &sealed, nullptr) == SOCLE_OK,
+      "seal");
+  CHECK_MSG(socle_vault_open(provider, db.c_str(), "t", 1, nullptr, &cold, nullptr) == SOCLE_OK,
+            "open a second vault, with an empty cache");
 
   throw_now = true;
   socle_error* error = nullptr;
@@ -84,9 +79,9 @@ int main(int argc, char** argv) {
   errno = ERANGE;
   int32_t rc =
       socle_vault_open_record(cold, "P-1", 3, "r", 1, 1, sealed.data, sealed.size, &plain, &error);
-  Check(rc == SOCLE_E_INTERNAL, "a throwing unwrap gives SOCLE_E_INTERNAL");
-  Check(errno == ERANGE, "errno is the caller's again");
-  Check(
+  CHECK_MSG(rc == SOCLE_E_INTERNAL, "a throwing unwrap gives SOCLE_E_INTERNAL");
+  CHECK_MSG(errno == ERANGE, "errno is the caller's again");
+  CHECK_MSG(
       error != nullptr && std::strcmp(socle_error_message(error),
                                       "key provider: the unwrap callback threw an exception") == 0,
       "the message names the callback");
@@ -94,21 +89,21 @@ int main(int argc, char** argv) {
   error = nullptr;
   rc = socle_vault_seal_record(cold, "P-2", 3, "r", 1, 1, reinterpret_cast<const uint8_t*>("x"), 1,
                                &plain, &error);
-  Check(rc == SOCLE_E_INTERNAL, "a throwing wrap gives SOCLE_E_INTERNAL");
-  Check(error != nullptr && std::strcmp(socle_error_message(error),
-                                        "key provider: the wrap callback threw an exception") == 0,
-        "the message names the callback");
+  CHECK_MSG(rc == SOCLE_E_INTERNAL, "a throwing wrap gives SOCLE_E_INTERNAL");
+  CHECK_MSG(
+      error != nullptr && std::strcmp(socle_error_message(error),
+                                      "key provider: the wrap callback threw an exception") == 0,
+      "the message names the callback");
   socle_error_free(error);
 
   throw_now = false;
-  Check(socle_vault_open_record(cold, "P-1", 3, "r", 1, 1, sealed.data, sealed.size, &plain,
-                                nullptr) == SOCLE_OK,
-        "the vault still works afterwards");
+  CHECK_MSG(socle_vault_open_record(cold, "P-1", 3, "r", 1, 1, sealed.data, sealed.size, &plain,
+                                    nullptr) == SOCLE_OK,
+            "the vault still works afterwards");
   socle_buffer_free(&plain);
   socle_buffer_free(&sealed);
   socle_vault_free(warm);
   socle_vault_free(cold);
   socle_key_provider_free(provider);
-  std::printf("%s\n", failures == 0 ? "ok" : "FAILED");
-  return failures == 0 ? 0 : 1;
+  return check_report("vault callback exception");
 }

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "socle/socle.h"
-#include "../capi/check.h"
-
 
 static char work[4096];
 
@@ -380,6 +379,5 @@ int main(int argc, char** argv) {
   test_key_file_and_records();
   test_callback_provider();
   test_pseudonyms_from_vault();
-  printf("%d checks passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return check_report("vault C ABI");
 }
