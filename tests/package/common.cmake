@@ -46,3 +46,19 @@ function(socle_require_policy prefix)
       "examples/policies/ccas.textproto from the installed tree")
   endif()
 endfunction()
+
+# socle_check_python_smoke(<output of python_smoke.py> <the socle/__init__.py expected>): the
+# package imported from where it was installed, is the header's version, and its first calls
+# worked (a policy error with its line, a redaction).
+function(socle_check_python_smoke out package)
+  foreach(line "socle: ${VERSION}" "package version: ${VERSION}" "package: ${package}"
+      "policy error line: 3" "engine revision: 0" "redacted: Mme [PERSONNE-1], [TÉLÉPHONE]")
+    string(FIND "${out}" "${line}\n" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "python_smoke.py did not print '${line}':\n${out}")
+    endif()
+  endforeach()
+  if(NOT out MATCHES "digest: [0-9a-f]+\n")
+    message(FATAL_ERROR "python_smoke.py printed no digest:\n${out}")
+  endif()
+endfunction()

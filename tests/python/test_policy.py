@@ -243,9 +243,14 @@ def test_embedded_nul_is_an_invalid_argument(example_path: Path) -> None:
 # -- lifetime ------------------------------------------------------------------------------------
 
 
-def test_policy_cannot_be_constructed_directly() -> None:
-    with pytest.raises(TypeError):
-        socle.Policy()
+@pytest.mark.parametrize("cls, factory", [
+    (socle.Policy, "load"), (socle.AccessEngine, "create"), (socle.KeyProvider, "open_key_file"),
+    (socle.Vault, "open"), (socle.Pseudonymizer, "create"), (socle.PseudonymContext, "new_context"),
+    (socle.Redactor, "create")])
+def test_handles_are_made_by_their_factory_only(cls: type, factory: str) -> None:
+    # As in C and C++ (socle_vault_open, Vault::Open): the constructor's name says what it does.
+    with pytest.raises(TypeError, match=factory):
+        cls()
 
 
 def test_closed_policy_refuses_to_be_used(example_path: Path) -> None:

@@ -26,7 +26,7 @@ def valid_nir() -> str:
 
 
 def test_redact_known_identities_and_shapes() -> None:
-    known = [socle.Identity("name", "Martin", 1), ("first_name", "Rose", 1),
+    known = [socle.KnownIdentity("name", "Martin", 1), ("first_name", "Rose", 1),
              (socle.IdentityKind.PHONE, "0612345678", 1)]
     text = (f"Mme ROSE martin (tél. 06.12.34.56.78, NIR {valid_nir()}) écrit depuis "
             "rose.m@example.fr.")
@@ -36,18 +36,18 @@ def test_redact_known_identities_and_shapes() -> None:
 
 
 def test_redactor_reports_counts_and_batches() -> None:
-    redactor = socle.Redactor(KNOWN)  # the text format of `socle redact --known`
+    redactor = socle.Redactor.create_from_text(KNOWN)  # the text format of `socle redact --known`
     one = redactor.redact("Rose Martin et son fils Lucas Martin")
     assert str(one) == one.text == "[PERSONNE-1] et son fils [PERSONNE-2]"
     assert one.counts[socle.RedactionType.PERSON] == 2 and sum(one.counts.values()) == 2
     texts = ["Lucas Martin", "rien à signaler", "", "Rose au 06 12 34 56 78",
              "IBAN FR76 3000 6000 0112 3456 7890 189"]
-    out, counts = redactor.redact_many(texts)
+    out, counts = redactor.redact_batch(texts)
     assert out == ["[PERSONNE-1]", "rien à signaler", "", "[PERSONNE-1] au [TÉLÉPHONE]",
                    "IBAN [IBAN]"]
     assert out == [redactor.redact(t).text for t in texts]  # each numbered on its own
     assert counts[socle.RedactionType.PERSON] == 2 and counts[socle.RedactionType.IBAN] == 1
-    assert redactor.redact_many([]) == ([], {t: 0 for t in socle.RedactionType})
+    assert redactor.redact_batch([]) == ([], {t: 0 for t in socle.RedactionType})
     assert socle.RedactionType.PHONE.placeholder == "TÉLÉPHONE"
 
 
@@ -61,19 +61,19 @@ def test_options() -> None:
     # The aggressive mode, asked for explicitly.
     aggressive = socle.redact(text, known=KNOWN, common_words_need_capital=False)
     assert aggressive == "Une [PERSONNE-1] pour [PERSONNE-1], [TÉLÉPHONE]"
-    without_phones = socle.Redactor(recognisers=socle.Recognise.ALL & ~socle.Recognise.PHONE)
+    without_phones = socle.Redactor.create(recognisers=socle.Recognise.ALL & ~socle.Recognise.PHONE)
     assert without_phones.redact("au 07 98 76 54 32").text == "au 07 98 76 54 32"
 
 
 def test_bad_known_identities_never_echo_values() -> None:
     with pytest.raises(socle.ParseError) as raised:
-        socle.Redactor("name Martin\nDupont-Secret\n")
+        socle.Redactor.create_from_text("name Martin\nDupont-Secret\n")
     assert "Dupont-Secret" not in str(raised.value)
     with pytest.raises(socle.InvalidArgumentError) as raised:
-        socle.Redactor([("nir", "12345 secret", 1)])
+        socle.Redactor.create([("nir", "12345 secret", 1)])
     assert "secret" not in str(raised.value)
     with pytest.raises(socle.InvalidArgumentError):
-        socle.Redactor([("not_a_kind", "x")])
+        socle.Redactor.create([("not_a_kind", "x")])
 
 
 def test_nir() -> None:

@@ -40,7 +40,7 @@ def key_file(_key_file_template: Path, tmp_path: Path) -> Path:
 def vault(key_file: Path, tmp_path: Path) -> socle.Vault:
     with socle.KeyProvider.open_key_file(key_file, PASSPHRASE) as provider:
         # The vault keeps its own reference: the provider may be closed right away.
-        return socle.Vault(provider, tmp_path / "vault.db", "ccas-test")
+        return socle.Vault.open(provider, tmp_path / "vault.db", "ccas-test")
 
 
 def test_seal_and_open(vault: socle.Vault) -> None:
@@ -72,22 +72,22 @@ def test_misplaced_or_altered_ciphertexts_fail(vault: socle.Vault) -> None:
 
 def test_shredding_makes_records_unreadable(vault: socle.Vault) -> None:
     sealed = vault.seal_record("x1", "note-1", b"to be forgotten")
-    vault.shred("x1")
+    vault.shred_person("x1")
     with pytest.raises(socle.NotFoundError):
         vault.open_record("x1", "note-1", sealed)
     with pytest.raises(socle.NotFoundError):
-        vault.shred("x1")
+        vault.shred_person("x1")
 
 
 def test_rotation_keeps_records_readable(vault: socle.Vault) -> None:
     sealed = vault.seal_record("x1", "note-1", b"kept")
-    assert vault.rotate(retire_previous=True) == 2
+    assert vault.rotate_master_key(retire_previous=True) == 2
     assert vault.open_record("x1", "note-1", sealed) == b"kept"
     vault.verify()
-    first = vault.pseudonym_version
+    first = vault.current_pseudonym_version()
     assert vault.rotate_pseudonym_secret() == first + 1
     vault.destroy_pseudonym_secret(first)
-    assert vault.pseudonym_version == first + 1
+    assert vault.current_pseudonym_version() == first + 1
 
 
 def test_key_file_passphrases(key_file: Path) -> None:
@@ -149,18 +149,18 @@ class ToyKms:
 
 def test_callback_provider(tmp_path: Path) -> None:
     kms = ToyKms()
-    provider = socle.KeyProvider.from_callbacks(
+    provider = socle.KeyProvider.create_from_callbacks(
         "hsm:test-1", current_version=kms.current_version, wrap=kms.wrap, unwrap=kms.unwrap,
         rotate=kms.rotate)
     assert provider.key_id == "hsm:test-1"
-    vault = socle.Vault(provider, tmp_path / "hsm.db", "tenant", cache_capacity=0)
+    vault = socle.Vault.open(provider, tmp_path / "hsm.db", "tenant", cache_capacity=0)
     provider.close()  # the vault keeps the provider, and the bindings its Python callbacks
     del provider
     sealed = vault.seal_record("x1", "r1", b"via the HSM")
     assert ("wrap", 1) in kms.calls
     assert vault.open_record("x1", "r1", sealed) == b"via the HSM"
     assert ("unwrap", 1) in kms.calls
-    assert vault.rotate() == 2 and ("wrap", 2) in kms.calls
+    assert vault.rotate_master_key() == 2 and ("wrap", 2) in kms.calls
     assert vault.open_record("x1", "r1", sealed) == b"via the HSM"
     # A callback's exception comes back as its status code.
     kms.secrets[2] = os.urandom(32)
@@ -181,13 +181,13 @@ def test_pseudonyms_from_the_vault(vault: socle.Vault, examples_dir: Path) -> No
     """The pseudonymisation secret stays in the vault: PERSON pseudonyms are stable across two
     pseudonymizers over the same vault, TRANSACTION ones differ between exports."""
     policy = socle.Policy.load_file(examples_dir / "policies" / "ccas.textproto")
-    first = socle.Pseudonymizer(policy, vault)
-    second = socle.Pseudonymizer(policy, vault)
-    research = first.pseudonyms("recherche_non_recours", ["usager-1", "usager-2"])
-    assert research == second.pseudonyms("recherche_non_recours", ["usager-1", "usager-2"])
+    first = socle.Pseudonymizer.create_from_vault(policy, vault)
+    second = socle.Pseudonymizer.create_from_vault(policy, vault)
+    research = first.compute_batch("recherche_non_recours", ["usager-1", "usager-2"])
+    assert research == second.compute_batch("recherche_non_recours", ["usager-1", "usager-2"])
     assert research[0] != research[1] and research[0].startswith("P0001")
-    assert (first.pseudonyms("stats_abs", ["usager-1"])
-            != first.pseudonyms("stats_abs", ["usager-1"]))
+    assert (first.compute_batch("stats_abs", ["usager-1"])
+            != first.compute_batch("stats_abs", ["usager-1"]))
 
 
 class _NoCopy(bytearray):
@@ -221,22 +221,22 @@ def test_pseudonym_controls_belong_to_the_vault(vault: socle.Vault, key_file: Pa
     database, including one made after the vault was reopened."""
     policy = socle.Policy.load_file(REPO_POLICY)
     kwargs = {"reversal_hook": lambda event: None, "reversal_rate_limit": (4, 3600)}
-    old = socle.Pseudonymizer(policy, vault, **kwargs)
-    token = old.token("suivi", "personne-7")
+    old = socle.Pseudonymizer.create_from_vault(policy, vault, **kwargs)
+    token = old.create_token("suivi", "personne-7")
     vault.rotate_pseudonym_secret()
-    first = socle.Pseudonymizer(policy, vault, **kwargs)
-    second = socle.Pseudonymizer(policy, vault, **kwargs)
+    first = socle.Pseudonymizer.create_from_vault(policy, vault, **kwargs)
+    second = socle.Pseudonymizer.create_from_vault(policy, vault, **kwargs)
     ask = {"domain": "suivi", "actor": "agent-7", "role": "dpo", "reason": "motif"}
-    assert second.reverse(token, **ask) == b"personne-7"  # 1 of 4
+    assert second.reverse_token(token, **ask) == b"personne-7"  # 1 of 4
     first.retire(1)
     with pytest.raises(socle.FailedPreconditionError):
-        second.reverse(token, **ask)  # 2 of 4
+        second.reverse_token(token, **ask)  # 2 of 4
     vault.close()
     with socle.KeyProvider.open_key_file(key_file, PASSPHRASE) as provider:
-        reopened = socle.Vault(provider, tmp_path / "vault.db", "ccas-test")
-    third = socle.Pseudonymizer(policy, reopened, **kwargs)
+        reopened = socle.Vault.open(provider, tmp_path / "vault.db", "ccas-test")
+    third = socle.Pseudonymizer.create_from_vault(policy, reopened, **kwargs)
     for _ in range(2):  # 3 and 4 of 4
         with pytest.raises(socle.FailedPreconditionError):
-            third.reverse(token, **ask)
+            third.reverse_token(token, **ask)
     with pytest.raises(socle.ResourceExhaustedError):
-        third.reverse(token, **ask)
+        third.reverse_token(token, **ask)

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Decisions per second of ``socle.Engine.decide_many`` on the shared access workload.
+"""Decisions per second of ``socle.AccessEngine.decide_many`` on the shared access workload.
 
 One thread; requests prepared before timing (as for the peers' figures in the workload's
 README): the mixed request file is turned into columns of dense ids once, then decided by one
-``decide_many`` call per pass (one C call, ``socle_engine_decide_columns``, outputs into
+``decide_many`` call per pass (one C call, ``socle_access_engine_decide_columns``, outputs into
 preallocated arrays). Every pass is checked against the expected decisions and reasons first.
 
 Usage (from the repository root, with a release build's libsocle)::
@@ -54,21 +54,22 @@ def main() -> int:
     args = parser.parse_args()
 
     with socle.Policy.load_file(args.policy) as policy:
-        engine = socle.Engine(policy)
+        engine = socle.AccessEngine.create(policy)
     started = time.perf_counter()
-    engine.load_tsv_files(args.workload / "professionals.tsv", args.workload / "persons.tsv")
+    engine.load_directory_tsv_files(args.workload / "professionals.tsv",
+                                    args.workload / "persons.tsv")
     load_s = time.perf_counter() - started
 
     rows = [line.split("\t") for line in
             (args.workload / args.requests).read_text(encoding="utf-8").splitlines() if line]
-    actors = engine.professional_ids(r[0] for r in rows)
+    actors = engine.find_professionals(r[0] for r in rows)
     actions = array.array("i", (int(socle.Action[r[1].upper()]) for r in rows))
     items = socle.ItemIds([r[2] for r in rows])
-    persons = engine.person_ids(r[3] for r in rows)
-    categories = engine.category_ids(r[4] for r in rows)
+    persons = engine.find_persons(r[3] for r in rows)
+    categories = engine.find_categories(r[4] for r in rows)
     masked = array.array("i", (int(r[5]) for r in rows))
-    authors = engine.professional_ids((r[6] for r in rows), missing=socle.NO_ID)
-    purposes = array.array("I", [engine.purpose_id("accompagnement")]) * len(rows)
+    authors = engine.find_professionals((r[6] for r in rows), missing=socle.NO_ID)
+    purposes = array.array("I", [engine.find_purpose("accompagnement")]) * len(rows)
     out = socle.Decisions(len(rows))
 
     def decide(with_items: bool) -> socle.Decisions:
@@ -99,7 +100,7 @@ def main() -> int:
         results[label] = (statistics.median(rates), max(rates))
 
     # Per-call path, for comparison (one Python call and one C call per decision).
-    purpose = engine.purpose_id("accompagnement")
+    purpose = engine.find_purpose("accompagnement")
     n = 5000
     started = time.perf_counter()
     for i in range(n):

@@ -12,6 +12,12 @@ Every failing call raises a subclass of :class:`socle.Error`, one per status cod
 (:class:`ParseError`, :class:`PolicyInvalidError`, :class:`IoError`…); policy problems come with
 the list of :class:`Diagnostic` found, each with its line, column and field path.
 
+The names follow the C ABI and the C++ API: ``socle_access_engine_decide`` is
+``socle::AccessEngine::Decide`` and :meth:`AccessEngine.decide`; ``socle_vault_open`` is
+``socle::Vault::Open`` and :meth:`Vault.open`. Handles are made by class methods (``create``,
+``open``, ``load``) and freed when garbage-collected, or at once by ``close()`` or a ``with``
+block.
+
 Thread safety: a :class:`Policy` is immutable, and its methods may be called from any number of
 threads at once (the GIL is released during C calls).
 """
@@ -405,7 +411,7 @@ class Policy(_Handle):
         name = _c_string(source_name, "source_name") if source_name is not None else ffi.NULL
         out = ffi.new("socle_policy**")
         with _ErrorSlot() as slot:
-            check(lib.socle_policy_load(out, data, _length(data), name, slot.pointer), slot.error)
+            check(lib.socle_policy_load(data, _length(data), name, out, slot.pointer), slot.error)
         return cls._adopt(out[0])
 
     @classmethod
@@ -416,7 +422,7 @@ class Policy(_Handle):
         out = ffi.new("socle_policy**")
         with _ErrorSlot() as slot:
             try:
-                check(lib.socle_policy_load_file(out, encoded, slot.pointer), slot.error)
+                check(lib.socle_policy_load_file(encoded, out, slot.pointer), slot.error)
             except IoError as e:
                 e.filename = os.fsdecode(encoded)
                 raise
@@ -508,13 +514,13 @@ class Policy(_Handle):
 # above, so they come last. (A test checks that these lists are the modules' __all__. Importing a
 # submodule binds its name in this namespace: never name one like a helper above, e.g. `_text`.)
 
-from ._access import (NO_ID, Action, Audience, BreakGlassSession, Decision, Decisions,  # noqa: E402
-                      Effect, Engine, EntryKind, Explanation, ExplanationStep, ItemIds,
-                      Obligation, Reason, Secrecy, View)
+from ._access import (NO_ID, AccessEngine, Action, Audience, BreakGlassSession,  # noqa: E402
+                      Decision, Decisions, Effect, EntryKind, Explanation, ExplanationStep,
+                      ItemIds, Obligation, Reason, Secrecy, View)
 
-__all__ += ["NO_ID", "Action", "Audience", "BreakGlassSession", "Decision", "Decisions", "Effect",
-            "Engine", "EntryKind", "Explanation", "ExplanationStep", "ItemIds", "Obligation",
-            "Reason", "Secrecy", "View"]
+__all__ += ["NO_ID", "AccessEngine", "Action", "Audience", "BreakGlassSession", "Decision",
+            "Decisions", "Effect", "EntryKind", "Explanation", "ExplanationStep", "ItemIds",
+            "Obligation", "Reason", "Secrecy", "View"]
 
 from ._vault import KeyProvider, Vault  # noqa: E402
 
@@ -526,11 +532,11 @@ from ._pseudonym import (PseudonymContext, PseudonymKind, Pseudonymizer,  # noqa
 __all__ += ["PseudonymContext", "PseudonymKind", "Pseudonymizer", "ReversalEvent"]
 
 from ._text_tools import (  # noqa: E402
-    AgeBand, Identity, IdentityKind, NirCheck, Recognise, Redacted, RedactionType, Redactor,
+    AgeBand, IdentityKind, KnownIdentity, NirCheck, Recognise, Redacted, RedactionType, Redactor,
     generalise_age_band, generalise_amount, generalise_birth_year, generalise_date,
     generalise_insee_commune, generalise_postcode, nir_check, nir_key, nir_normalise, redact)
 
-__all__ += ["AgeBand", "Identity", "IdentityKind", "NirCheck", "Recognise", "Redacted",
+__all__ += ["AgeBand", "IdentityKind", "KnownIdentity", "NirCheck", "Recognise", "Redacted",
             "RedactionType", "Redactor", "generalise_age_band", "generalise_amount",
             "generalise_birth_year", "generalise_date", "generalise_insee_commune",
             "generalise_postcode", "nir_check", "nir_key", "nir_normalise", "redact"]

@@ -1,7 +1,9 @@
-"""The access decision engine (``socle_engine``, section "Access decisions" of socle.h).
+"""The access decision engine (``socle_access_engine``, section "Access decisions" of socle.h;
+``socle::AccessEngine`` in C++).
 
-Imported by ``socle/__init__.py``, which re-exports the public names; use them as ``socle.Engine``,
-``socle.Reason``… See docs/access-rules.md for the rules, reason codes and obligations.
+Imported by ``socle/__init__.py``, which re-exports the public names; use them as
+``socle.AccessEngine``, ``socle.Reason``… See docs/access-rules.md for the rules, reason codes and
+obligations.
 """
 
 from __future__ import annotations
@@ -10,22 +12,21 @@ import array
 import datetime
 import enum
 import os
-import re
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional,
                     Sequence, Tuple, Union)
 
 from . import (Error, IoError, InvalidArgumentError, OutOfRangeError, Policy, Text,
-               _c_string, _ErrorSlot, _Handle, _text, check)
+               _c_string, _ErrorSlot, _Handle, _take, _text, check)
 from ._native import ffi, lib
 
 __all__ = [
+    "AccessEngine",
     "Action",
     "Audience",
     "BreakGlassSession",
     "Decision",
     "Decisions",
     "Effect",
-    "Engine",
     "EntryKind",
     "Explanation",
     "ExplanationStep",
@@ -84,6 +85,7 @@ def _reason_name(reason: int) -> str:
 
 
 _EFFECTS: Dict[int, Any] = {int(m): m for m in Effect}
+_VIEWS: Dict[int, Any] = {int(m): m for m in View}
 _REASONS: Dict[int, Any] = {int(m): m for m in Reason}
 _OBLIGATIONS: Dict[int, Any] = {}
 
@@ -108,7 +110,7 @@ class Decision:
     __slots__ = ("effect", "reason", "rule", "obligations", "revision", "_engine")
 
     def __init__(self, effect: int, reason: int, rule: int, obligations: int, revision: int,
-                 engine: Optional["Engine"] = None) -> None:
+                 engine: Optional["AccessEngine"] = None) -> None:
         # A value a newer library added stays a plain int.
         self.effect = _EFFECTS.get(effect, effect)
         self.reason = _REASONS.get(reason, reason)
@@ -153,7 +155,7 @@ class Decision:
 
 
 class Decisions:
-    """The answers of :meth:`Engine.decide_many`, as columns (``array.array``, one element per
+    """The answers of :meth:`AccessEngine.decide_many`, as columns (``array.array``, one element per
     request): ``effects`` (int32), ``reasons`` (int32), ``rules`` (uint32), ``obligations``
     (uint32), and the ``revision`` of the one snapshot they were all computed on. Indexing or
     iterating builds :class:`Decision` objects on demand; the arrays themselves hold plain
@@ -172,7 +174,7 @@ class Decisions:
         self.rules = array.array("I", bytes(4 * count))
         self.obligations = array.array("I", bytes(4 * count))
         self.revision = 0
-        self._engine: Optional[Engine] = None
+        self._engine: Optional[AccessEngine] = None
 
     def __len__(self) -> int:
         return len(self.effects)
@@ -195,19 +197,22 @@ class Decisions:
 
 
 class ExplanationStep(NamedTuple):
-    """One check of an explanation: its name (``"need_to_know"``), whether it passed, a sentence
-    saying why, the policy element it rests on, and whether it is the check that decided."""
+    """One check of an explanation (``socle_explanation_step_*``): its name
+    (``"need_to_know"``, ``"habilitation"``…; docs/access-rules.md lists them), whether it
+    passed, whether it is the check that gave the decision its reason, the policy element it
+    rests on (``"habilitations[2]"``, ``"masking"``…) and a sentence a DPO can read."""
 
     check: str
     passed: bool
-    detail: str
-    rule: str
     decisive: bool
+    rule: str
+    detail: str
 
 
 class Explanation(NamedTuple):
-    """The trace of :meth:`Engine.explain`: the ``decision``, every check in order as
-    :class:`ExplanationStep` ``steps``, and the whole ``text`` a DPO reads."""
+    """The trace of :meth:`AccessEngine.explain`: the ``decision``, every check in the order the
+    engine ran them as :class:`ExplanationStep` ``steps`` (exactly one of them ``decisive``),
+    and the whole ``text`` a DPO reads (``socle_explanation_to_text``)."""
 
     decision: Decision
     steps: List[ExplanationStep]
@@ -221,26 +226,31 @@ class Explanation(NamedTuple):
         return self.text
 
 
+def _explanation(handle: Any, engine: "AccessEngine") -> Explanation:
+    """Copies a ``socle_explanation*`` (borrowed) into Python through its accessors."""
+    out = ffi.new("socle_decision*")
+    lib.socle_explanation_decision(handle, out)
+    decision = Decision(out.effect, out.reason, out.rule, out.obligations, out.revision, engine)
+    steps = [ExplanationStep(check=_text(lib.socle_explanation_step_check(handle, i)),
+                             passed=bool(lib.socle_explanation_step_passed(handle, i)),
+                             decisive=bool(lib.socle_explanation_step_decisive(handle, i)),
+                             rule=_text(lib.socle_explanation_step_rule(handle, i)),
+                             detail=_text(lib.socle_explanation_step_detail(handle, i)))
+             for i in range(lib.socle_explanation_step_count(handle))]
+    buffer = ffi.new("socle_buffer*")
+    with _ErrorSlot() as slot:
+        status = lib.socle_explanation_to_text(handle, buffer, slot.pointer)
+        if status != lib.SOCLE_OK:
+            lib.socle_buffer_free(buffer)
+            check(status, slot.error)
+    return Explanation(decision, steps, _take(buffer).decode("utf-8", "replace"))
+
+
 class BreakGlassSession(NamedTuple):
     """An opened break-the-glass session: when it ends (Unix seconds) and the revision it made."""
 
     expires_at: int
     revision: int
-
-
-_STEP_RE = re.compile(
-    r"^\s*\[(pass|FAIL)\] ([^:]+): (.*) \(((?:[^()]|\([^()]*\))*)\)(  <= decides)?$")
-
-
-def _parse_steps(text: str) -> List[ExplanationStep]:
-    steps = []
-    for line in text.splitlines():
-        match = _STEP_RE.match(line)
-        if match:
-            steps.append(ExplanationStep(check=match.group(2), passed=match.group(1) == "pass",
-                                         detail=match.group(3), rule=match.group(4),
-                                         decisive=match.group(5) is not None))
-    return steps
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,6 +262,8 @@ lib.socle_access_request_init(_REQUEST_TEMPLATE)
 
 Id = Union[int, str, bytes]
 Time = Union[int, float, datetime.datetime, None]
+#: A list of ids (teams, categories): an iterable of ids, or one id alone. Never separated text:
+#: ``"t1,t2"`` is one id (with a comma in it), not two.
 Names = Union[str, bytes, Iterable[Union[str, bytes]], None]
 
 _U32_MAX = 0xFFFFFFFF
@@ -270,11 +282,48 @@ def _bytes(value: Union[str, bytes, bytearray, memoryview, None], what: str) -> 
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
-def _list(value: Names, what: str) -> bytes:
-    """A comma-separated list from a string or an iterable of strings."""
-    if value is None or isinstance(value, (str, bytes, bytearray, memoryview)):
-        return _bytes(value, what)
-    return b",".join(_bytes(v, what) for v in value)
+def _names(value: Names, what: str) -> List[bytes]:
+    """The ids of a list of teams or categories: None is no id, one string is one id."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return [_bytes(value, what)]
+    return [_bytes(v, what) for v in value]
+
+
+class _Strings:
+    """An array of strings as socle.h takes it: ``pointers`` (``const char* const*``), the
+    parallel ``lengths`` and their ``count``; NULL pointers when empty. None elements are NULL
+    (length 0). The object keeps the bytes alive: hold it until the C call returns."""
+
+    __slots__ = ("pointers", "lengths", "count", "_keep")
+
+    def __init__(self, values: Sequence[Optional[bytes]]) -> None:
+        self.count = len(values)
+        self._keep = None
+        if not self.count:
+            self.pointers = self.lengths = ffi.NULL
+            return
+        # One buffer for all the strings, each pointer an offset into it.
+        blob = b"".join(v for v in values if v)
+        self._keep = ffi.from_buffer(blob) if blob else None
+        base = ffi.cast("char*", self._keep) if blob else ffi.NULL
+        self.pointers = ffi.new("char*[]", self.count)
+        self.lengths = ffi.new("size_t[]", self.count)
+        offset = 0
+        for i, value in enumerate(values):
+            if value:
+                self.pointers[i] = base + offset
+                self.lengths[i] = len(value)
+                offset += len(value)
+
+    @classmethod
+    def of(cls, values: Iterable[Any], what: str, optional: bool = False) -> "_Strings":
+        """From str or bytes values (None too, with `optional`)."""
+        return cls([None if v is None and optional else _bytes(v, what) for v in values])
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def _unix(time: Time) -> int:
@@ -349,73 +398,69 @@ def _buffer_column(value: Any, count: Optional[int], what: str,
     return ffi.from_buffer(f"{ctype}[]", value), length
 
 
-class ItemIds:
-    """The `items` column of :meth:`Engine.decide_many`, packed once for C (pointers and
+class ItemIds(_Strings):
+    """The `items` column of :meth:`AccessEngine.decide_many`, packed once for C (pointers and
     lengths), to reuse across calls: ``ItemIds(["r1", "r2", None, …])``."""
 
-    __slots__ = ("pointers", "lengths", "_keep", "_count")
+    __slots__ = ()
 
     def __init__(self, items: Sequence[Union[str, bytes, None]]) -> None:
-        encoded = [None if v is None else _bytes(v, "item") for v in items]
-        blob = b"".join(e for e in encoded if e)
-        self._keep = ffi.from_buffer(blob) if blob else None
-        self._count = len(encoded)
-        self.pointers = ffi.new("char*[]", max(1, self._count))
-        self.lengths = ffi.new("size_t[]", max(1, self._count))
-        base = ffi.cast("char*", self._keep) if blob else ffi.NULL
-        offset = 0
-        for i, e in enumerate(encoded):
-            if e:
-                self.pointers[i] = base + offset
-                self.lengths[i] = len(e)
-                offset += len(e)
-
-    def __len__(self) -> int:
-        return self._count
+        super().__init__([None if v is None else _bytes(v, "item") for v in items])
 
 
 # ---------------------------------------------------------------------------------------------
 # The engine
 
 
-class Engine(_Handle):
-    """An access decision engine over a :class:`socle.Policy`: a directory (professionals,
-    teams, persons) and the state recorded for persons (masks, blocks, break-the-glass sessions,
-    objections, grants), asked whether a professional may act on an item of a person's file.
+class AccessEngine(_Handle):
+    """An access decision engine over a :class:`socle.Policy` (``socle_access_engine``,
+    ``socle::AccessEngine``): a directory (professionals, teams, persons) and the state recorded
+    for persons (masks, blocks, break-the-glass sessions, objections, grants), asked whether a
+    professional may act on an item of a person's file.
 
-    ``Engine(policy)`` starts with an empty directory at revision 0 (the engine keeps the policy
-    alive itself). Every write returns the new revision; every decision carries the revision it
-    was computed on. Requests name professionals, persons, categories and purposes either by
-    their string ids or by the dense ids of :meth:`professional_id`, :meth:`person_id`,
-    :meth:`category_id` and :meth:`purpose_id` (faster: look them up once).
+    ``AccessEngine.create(policy)`` starts with an empty directory at revision 0 (the engine
+    keeps the policy alive itself). Every write returns the new revision; every decision carries
+    the revision it was computed on. Requests name professionals, persons, categories and
+    purposes either by their string ids or by the dense ids of :meth:`find_professional`,
+    :meth:`find_person`, :meth:`find_category` and :meth:`find_purpose` (faster: look them up
+    once; :meth:`find_professionals`… for many).
 
     Thread safety: any number of threads may decide and write at once (the GIL is released
     during C calls). Bad input raises a :class:`socle.Error` subclass (:class:`NotFoundError`
-    for an unknown id, :class:`InvalidArgumentError`…) and changes nothing.
+    for an unknown id, :class:`InvalidArgumentError`…) and changes nothing. The C handle is
+    freed when the object is garbage-collected, or at once by :meth:`close` or at the end of a
+    ``with`` block.
     """
 
     __slots__ = ("_rules",)
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self) -> None:
+        raise TypeError("use AccessEngine.create(policy)")
+
+    @classmethod
+    def create(cls, policy: Policy) -> "AccessEngine":
+        """An engine over `policy`, with an empty directory at revision 0."""
         if not isinstance(policy, Policy):
-            raise TypeError(f"Engine needs a socle.Policy, not {type(policy).__name__}")
-        out = ffi.new("socle_engine**")
+            raise TypeError(f"AccessEngine needs a socle.Policy, not {type(policy).__name__}")
+        out = ffi.new("socle_access_engine**")
         with _ErrorSlot() as slot:
-            check(lib.socle_engine_new(out, policy._live(), slot.pointer), slot.error)
-        self._own(out[0], lib.socle_engine_free)
-        self._rules: Dict[int, str] = {}
+            check(lib.socle_access_engine_create(policy._live(), out, slot.pointer), slot.error)
+        engine = cls.__new__(cls)
+        engine._own(out[0], lib.socle_access_engine_free)
+        engine._rules = {}
+        return engine
 
     def __repr__(self) -> str:
         if self.closed:
-            return "<socle.Engine (closed)>"
-        return f"<socle.Engine revision={self.revision}>"
+            return "<socle.AccessEngine (closed)>"
+        return f"<socle.AccessEngine revision={self.revision}>"
 
     # -- clock and revisions ---------------------------------------------------------------------
 
     @property
     def revision(self) -> int:
         """The current state revision (one per state event)."""
-        return int(lib.socle_engine_revision(self._live()))
+        return int(lib.socle_access_engine_revision(self._live()))
 
     def wait_for_revision(self, revision: int, timeout: Optional[float] = None) -> bool:
         """Waits until the engine reaches `revision` (or `timeout` seconds pass; None waits
@@ -423,8 +468,8 @@ class Engine(_Handle):
         reached = ffi.new("int32_t*")
         timeout_ms = 2**62 if timeout is None else max(0, int(timeout * 1000))
         with _ErrorSlot() as slot:
-            check(lib.socle_engine_wait_for_revision(self._live(), revision, timeout_ms, reached,
-                                                     slot.pointer), slot.error)
+            check(lib.socle_access_engine_wait_for_revision(self._live(), revision, timeout_ms,
+                                                            reached, slot.pointer), slot.error)
         return bool(reached[0])
 
     def set_time(self, time: Time) -> None:
@@ -432,11 +477,11 @@ class Engine(_Handle):
         demos); 0 or None returns to the real clock. The clock never goes backwards: a time
         earlier than the latest one the engine has seen leaves it there, so expired sessions and
         grants stay expired."""
-        lib.socle_engine_set_time(self._live(), _unix(time))
+        lib.socle_access_engine_set_time(self._live(), _unix(time))
 
     # -- ids -------------------------------------------------------------------------------------
 
-    def _lookup(self, function: Callable[..., int], value: Union[str, bytes], what: str) -> int:
+    def _find(self, function: Callable[..., int], value: Union[str, bytes], what: str) -> int:
         encoded = value if type(value) is bytes else _bytes(value, what)
         out = ffi.new("uint32_t*")
         handle = self._live()
@@ -446,24 +491,29 @@ class Engine(_Handle):
                 check(function(handle, encoded, len(encoded), out, slot.pointer), slot.error)
         return out[0]
 
-    def professional_id(self, professional: Union[str, bytes]) -> int:
+    def find_professional(self, professional: Union[str, bytes]) -> int:
         """The dense id of a professional (:class:`NotFoundError` if not in the directory)."""
-        return self._lookup(lib.socle_engine_professional_id, professional, "professional")
+        return self._find(lib.socle_access_engine_find_professional, professional,
+                          "professional")
 
-    def person_id(self, person: Union[str, bytes]) -> int:
+    def find_person(self, person: Union[str, bytes]) -> int:
         """The dense id of a person (:class:`NotFoundError` if not in the directory)."""
-        return self._lookup(lib.socle_engine_person_id, person, "person")
+        return self._find(lib.socle_access_engine_find_person, person, "person")
 
-    def category_id(self, category: Union[str, bytes]) -> int:
+    def find_team(self, team: Union[str, bytes]) -> int:
+        """The dense id of a team (:class:`NotFoundError` if not in the directory)."""
+        return self._find(lib.socle_access_engine_find_team, team, "team")
+
+    def find_category(self, category: Union[str, bytes]) -> int:
         """The dense id of a data category of the policy."""
-        return self._lookup(lib.socle_engine_category_id, category, "category")
+        return self._find(lib.socle_access_engine_find_category, category, "category")
 
-    def purpose_id(self, purpose: Union[str, bytes]) -> int:
+    def find_purpose(self, purpose: Union[str, bytes]) -> int:
         """The dense id of a purpose (an activity of the policy)."""
-        return self._lookup(lib.socle_engine_purpose_id, purpose, "purpose")
+        return self._find(lib.socle_access_engine_find_purpose, purpose, "purpose")
 
-    def _ids(self, function: Callable[..., int], values: Iterable[Union[str, bytes]], what: str,
-             missing: Optional[int]) -> array.array:
+    def _find_many(self, function: Callable[..., int], values: Iterable[Union[str, bytes]],
+                   what: str, missing: Optional[int]) -> array.array:
         found = array.array("I")
         cache: Dict[Any, int] = {}
         out = ffi.new("uint32_t*")
@@ -486,47 +536,51 @@ class Engine(_Handle):
             found.append(dense)
         return found
 
-    def professional_ids(self, professionals: Iterable[Union[str, bytes]], *,
-                         missing: Optional[int] = None) -> array.array:
+    def find_professionals(self, professionals: Iterable[Union[str, bytes]], *,
+                           missing: Optional[int] = None) -> array.array:
         """Dense ids of many professionals, as an ``array('I')`` for :meth:`decide_many`. An
         unknown id raises :class:`NotFoundError`, or becomes `missing` (e.g. :data:`NO_ID`)."""
-        return self._ids(lib.socle_engine_professional_id, professionals, "professional", missing)
+        return self._find_many(lib.socle_access_engine_find_professional, professionals,
+                               "professional", missing)
 
-    def person_ids(self, persons: Iterable[Union[str, bytes]], *,
-                   missing: Optional[int] = None) -> array.array:
-        """As :meth:`professional_ids`, for persons."""
-        return self._ids(lib.socle_engine_person_id, persons, "person", missing)
+    def find_persons(self, persons: Iterable[Union[str, bytes]], *,
+                     missing: Optional[int] = None) -> array.array:
+        """As :meth:`find_professionals`, for persons."""
+        return self._find_many(lib.socle_access_engine_find_person, persons, "person", missing)
 
-    def category_ids(self, categories: Iterable[Union[str, bytes]]) -> array.array:
-        """As :meth:`professional_ids`, for data categories."""
-        return self._ids(lib.socle_engine_category_id, categories, "category", None)
+    def find_categories(self, categories: Iterable[Union[str, bytes]]) -> array.array:
+        """As :meth:`find_professionals`, for data categories."""
+        return self._find_many(lib.socle_access_engine_find_category, categories, "category",
+                               None)
 
-    def purpose_ids(self, purposes: Iterable[Union[str, bytes]]) -> array.array:
-        """As :meth:`professional_ids`, for purposes."""
-        return self._ids(lib.socle_engine_purpose_id, purposes, "purpose", None)
+    def find_purposes(self, purposes: Iterable[Union[str, bytes]]) -> array.array:
+        """As :meth:`find_professionals`, for purposes."""
+        return self._find_many(lib.socle_access_engine_find_purpose, purposes, "purpose", None)
 
     def professional_name(self, professional: int) -> str:
         """The string id of a dense professional id ("" if unknown)."""
-        return _text(lib.socle_engine_professional_name(self._live(), professional))
+        return _text(lib.socle_access_engine_professional_name(self._live(), professional))
 
     def person_name(self, person: int) -> str:
         """The string id of a dense person id ("" if unknown)."""
-        return _text(lib.socle_engine_person_name(self._live(), person))
+        return _text(lib.socle_access_engine_person_name(self._live(), person))
+
+    def team_name(self, team: int) -> str:
+        """The string id of a dense team id ("" if unknown)."""
+        return _text(lib.socle_access_engine_team_name(self._live(), team))
 
     def rule_name(self, rule: int) -> str:
         """What a decision's ``rule`` names (``"habilitations[2]"``, ``"masking"``…)."""
         name = self._rules.get(rule)
         if name is None:
             buffer = ffi.new("socle_buffer*")
-            try:
-                with _ErrorSlot() as slot:
-                    check(lib.socle_engine_rule_name(self._live(), rule, buffer, slot.pointer),
-                          slot.error)
-                name = ffi.unpack(ffi.cast("char*", buffer.data), buffer.size).decode(
-                    "utf-8", "replace") if buffer.size else ""
-            finally:
-                lib.socle_buffer_free(buffer)
-            self._rules[rule] = name
+            with _ErrorSlot() as slot:
+                status = lib.socle_access_engine_rule_name(self._live(), rule, buffer,
+                                                           slot.pointer)
+                if status != lib.SOCLE_OK:
+                    lib.socle_buffer_free(buffer)
+                    check(status, slot.error)
+            name = self._rules[rule] = _take(buffer).decode("utf-8", "replace")
         return name
 
     # -- loading and writes ----------------------------------------------------------------------
@@ -537,18 +591,19 @@ class Engine(_Handle):
             check(function(self._live(), *arguments, revision, slot.pointer), slot.error)
         return int(revision[0])
 
-    def load_tsv(self, professionals: Text, persons: Text) -> int:
+    def load_directory_tsv(self, professionals: Text, persons: Text) -> int:
         """Loads the directory from the workload's TSV format (see docs/access-rules.md), given
         as text: all or nothing, errors name the line. Returns the new revision."""
         p = _bytes(professionals, "professionals")
         q = _bytes(persons, "persons")
-        return self._write(lib.socle_engine_load_tsv, p, len(p), q, len(q))
+        return self._write(lib.socle_access_engine_load_directory_tsv, p, len(p), q, len(q))
 
-    def load_tsv_files(self, professionals: Union[str, bytes, "os.PathLike[str]"],
-                       persons: Union[str, bytes, "os.PathLike[str]"]) -> int:
-        """As :meth:`load_tsv`, reading two files (:class:`IoError` if one cannot be read)."""
+    def load_directory_tsv_files(self, professionals: Union[str, bytes, "os.PathLike[str]"],
+                                 persons: Union[str, bytes, "os.PathLike[str]"]) -> int:
+        """As :meth:`load_directory_tsv`, reading two files (:class:`IoError` if one cannot be
+        read)."""
         try:
-            return self._write(lib.socle_engine_load_tsv_files,
+            return self._write(lib.socle_access_engine_load_directory_tsv_files,
                                _c_string(professionals, "professionals path"),
                                _c_string(persons, "persons path"))
         except IoError as e:
@@ -557,35 +612,29 @@ class Engine(_Handle):
             raise
 
     @staticmethod
-    def _strings(values: Sequence[Any], what: str, lists: bool = False,
-                 optional: bool = False) -> Tuple[Any, Any, List[Any]]:
-        """(char*[], size_t[], keep-alive) for a sequence of strings."""
-        encoded = []
-        for value in values:
-            if value is None and optional:
-                encoded.append(None)
-            else:
-                encoded.append(_list(value, what) if lists else _bytes(value, what))
-        keep = [ffi.from_buffer(e) if e else ffi.NULL for e in encoded]
-        pointers = ffi.new("char*[]", [ffi.cast("char*", k) for k in keep])
-        lengths = ffi.new("size_t[]", [len(e) if e else 0 for e in encoded])
-        return pointers, lengths, keep
+    def _team_lists(teams: Sequence[Names]) -> Tuple[Any, _Strings]:
+        """(team_counts, teams) of a bulk load: each record's teams, back to back."""
+        lists = [_names(t, "teams") for t in teams]
+        counts = ffi.new("size_t[]", [len(t) for t in lists]) if lists else ffi.NULL
+        return counts, _Strings([team for t in lists for team in t])
 
     def load_professionals(self, ids: Sequence[Union[str, bytes]],
                            roles: Sequence[Union[str, bytes]], teams: Sequence[Names],
                            secrecy: Optional[Sequence[int]] = None) -> int:
         """Bulk load of professionals from parallel sequences (all or nothing; errors name the
-        index): ids, roles, teams (each a comma-separated string or a sequence of team ids) and
-        optionally :class:`Secrecy` values (0: the role's)."""
+        index): ids, roles, teams (each a sequence of team ids, or one team id) and optionally
+        :class:`Secrecy` values (0: the role's)."""
         count = len(ids)
         if len(roles) != count or len(teams) != count or (secrecy is not None and
                                                            len(secrecy) != count):
             raise InvalidArgumentError("ids, roles, teams and secrecy must have the same length")
-        i, il, k1 = self._strings(ids, "id")
-        r, rl, k2 = self._strings(roles, "role")
-        t, tl, k3 = self._strings(teams, "teams", lists=True)
-        s = ffi.new("int32_t[]", [int(v) for v in secrecy]) if secrecy is not None else ffi.NULL
-        return self._write(lib.socle_engine_load_professionals, count, i, il, r, rl, t, tl, s)
+        i, r = _Strings.of(ids, "id"), _Strings.of(roles, "role")
+        team_counts, t = self._team_lists(teams)
+        s = ffi.new("int32_t[]", [int(v) for v in secrecy]) if secrecy is not None and count \
+            else ffi.NULL
+        return self._write(lib.socle_access_engine_load_professionals, count, i.pointers,
+                           i.lengths, r.pointers, r.lengths, team_counts, t.pointers, t.lengths,
+                           s)
 
     def load_persons(self, ids: Sequence[Union[str, bytes]], teams: Sequence[Names],
                      referents: Optional[Sequence[Optional[Union[str, bytes]]]] = None) -> int:
@@ -594,40 +643,41 @@ class Engine(_Handle):
         count = len(ids)
         if len(teams) != count or (referents is not None and len(referents) != count):
             raise InvalidArgumentError("ids, teams and referents must have the same length")
-        i, il, k1 = self._strings(ids, "id")
-        t, tl, k2 = self._strings(teams, "teams", lists=True)
-        if referents is not None:
-            r, rl, k3 = self._strings(referents, "referent", optional=True)
-        else:
-            r, rl = ffi.NULL, ffi.NULL
-        return self._write(lib.socle_engine_load_persons, count, i, il, t, tl, r, rl)
+        i = _Strings.of(ids, "id")
+        team_counts, t = self._team_lists(teams)
+        r = _Strings.of(referents if referents is not None else (), "referent", optional=True)
+        return self._write(lib.socle_access_engine_load_persons, count, i.pointers, i.lengths,
+                           team_counts, t.pointers, t.lengths, r.pointers, r.lengths)
 
     def apply_event(self, event: bytes) -> int:
         """Applies one serialized ``socle.v1.StateEvent`` (e.g. from the state ledger)."""
         data = _bytes(event, "event")
-        return self._write(lib.socle_engine_apply_event, data, len(data))
+        return self._write(lib.socle_access_engine_apply_event, data, len(data))
 
     def apply_event_batch(self, batch: bytes) -> int:
         """Applies a serialized ``socle.v1.StateEventBatch``, all or nothing."""
         data = _bytes(batch, "batch")
-        return self._write(lib.socle_engine_apply_event_batch, data, len(data))
+        return self._write(lib.socle_access_engine_apply_event_batch, data, len(data))
 
     def upsert_professional(self, professional: str, role: str, teams: Names = (),
                             secrecy: int = 0) -> int:
         """Creates or replaces a professional; `secrecy` a :class:`Secrecy` or 0 (the role's)."""
-        p, r, t = _bytes(professional, "professional"), _bytes(role, "role"), _list(teams, "teams")
-        return self._write(lib.socle_engine_upsert_professional, p, len(p), r, len(r), t, len(t),
-                           int(secrecy))
+        p, r = _bytes(professional, "professional"), _bytes(role, "role")
+        t = _Strings(_names(teams, "teams"))
+        return self._write(lib.socle_access_engine_upsert_professional, p, len(p), r, len(r),
+                           t.pointers, t.lengths, t.count, int(secrecy))
 
     def professional_leaves(self, professional: str) -> int:
         """The professional left: every later decision for them is denied."""
         p = _bytes(professional, "professional")
-        return self._write(lib.socle_engine_professional_leaves, p, len(p))
+        return self._write(lib.socle_access_engine_professional_leaves, p, len(p))
 
     def upsert_person(self, person: str, teams: Names = (), referent: Optional[str] = None) -> int:
         """Creates or replaces a person, with the teams assigned to their case and a referent."""
-        p, t, r = _bytes(person, "person"), _list(teams, "teams"), _bytes(referent, "referent")
-        return self._write(lib.socle_engine_upsert_person, p, len(p), t, len(t), r, len(r))
+        p, r = _bytes(person, "person"), _bytes(referent, "referent")
+        t = _Strings(_names(teams, "teams"))
+        return self._write(lib.socle_access_engine_upsert_person, p, len(p), t.pointers,
+                           t.lengths, t.count, r, len(r))
 
     def _pair(self, function: Callable[..., int], a: Any, what_a: str, b: Any,
               what_b: str) -> int:
@@ -636,14 +686,15 @@ class Engine(_Handle):
 
     def assign(self, person: str, team: str) -> int:
         """Assigns a team to the person's case."""
-        return self._pair(lib.socle_engine_assign, person, "person", team, "team")
+        return self._pair(lib.socle_access_engine_assign, person, "person", team, "team")
 
     def unassign(self, person: str, team: str) -> int:
-        return self._pair(lib.socle_engine_unassign, person, "person", team, "team")
+        return self._pair(lib.socle_access_engine_unassign, person, "person", team, "team")
 
     def set_referent(self, person: str, referent: Optional[str]) -> int:
         """Sets the person's referent (None: no referent any more)."""
-        return self._pair(lib.socle_engine_set_referent, person, "person", referent, "referent")
+        return self._pair(lib.socle_access_engine_set_referent, person, "person", referent,
+                          "referent")
 
     def _mask(self, function: Callable[..., int], person: str, item: Optional[str],
               category: Optional[str], audience: Union[int, str],
@@ -661,7 +712,7 @@ class Engine(_Handle):
         """The person masks one item (`item`) or one data category (`category`) of their file
         from an :class:`Audience`: everyone, a role (`audience_id` the role) or a professional
         (`audience_id` the professional)."""
-        return self._mask(lib.socle_engine_set_mask, person, item, category, audience,
+        return self._mask(lib.socle_access_engine_set_mask, person, item, category, audience,
                           audience_id)
 
     def revoke_mask(self, person: str, *, item: Optional[str] = None,
@@ -669,15 +720,16 @@ class Engine(_Handle):
                     audience: Union[int, str] = Audience.EVERYONE,
                     audience_id: Optional[str] = None) -> int:
         """Revokes a mask set with the same arguments."""
-        return self._mask(lib.socle_engine_revoke_mask, person, item, category, audience,
+        return self._mask(lib.socle_access_engine_revoke_mask, person, item, category, audience,
                           audience_id)
 
     def block(self, person: str, professional: str) -> int:
         """The person blocks a professional: their next decisions are denied (``BLOCKED``)."""
-        return self._pair(lib.socle_engine_block, person, "person", professional, "professional")
+        return self._pair(lib.socle_access_engine_block, person, "person", professional,
+                          "professional")
 
     def unblock(self, person: str, professional: str) -> int:
-        return self._pair(lib.socle_engine_unblock, person, "person", professional,
+        return self._pair(lib.socle_access_engine_unblock, person, "person", professional,
                           "professional")
 
     def open_break_glass(self, actor: str, person: str, reason_code: str, justification: str,
@@ -693,33 +745,34 @@ class Engine(_Handle):
         a, p = _bytes(actor, "actor"), _bytes(person, "person")
         r, j = _bytes(reason_code, "reason_code"), _bytes(justification, "justification")
         expires = ffi.new("int64_t*")
-        revision = self._write(lib.socle_engine_open_break_glass, a, len(a), p, len(p), r, len(r),
-                               j, len(j), int(duration), expires)
+        revision = self._write(lib.socle_access_engine_open_break_glass, a, len(a), p, len(p), r,
+                               len(r), j, len(j), int(duration), expires)
         return BreakGlassSession(int(expires[0]), revision)
 
     def close_break_glass(self, actor: str, person: str) -> int:
-        return self._pair(lib.socle_engine_close_break_glass, actor, "actor", person, "person")
+        return self._pair(lib.socle_access_engine_close_break_glass, actor, "actor", person,
+                          "person")
 
-    def record_emergency_objection(self, person: str) -> int:
+    def record_emergency_access_objection(self, person: str) -> int:
         """The person objects to emergency access: ends their open sessions at once."""
         p = _bytes(person, "person")
-        return self._write(lib.socle_engine_record_emergency_objection, p, len(p))
+        return self._write(lib.socle_access_engine_record_emergency_access_objection, p, len(p))
 
-    def revoke_emergency_objection(self, person: str) -> int:
+    def revoke_emergency_access_objection(self, person: str) -> int:
         p = _bytes(person, "person")
-        return self._write(lib.socle_engine_revoke_emergency_objection, p, len(p))
+        return self._write(lib.socle_access_engine_revoke_emergency_access_objection, p, len(p))
 
     def grant(self, person: str, professional: str, categories: Names = (),
               expires_at: Time = 0) -> int:
         """Grants `professional` access to the person's file for `categories` (empty: all)
         until `expires_at` (0: until revoked)."""
         p, q = _bytes(person, "person"), _bytes(professional, "professional")
-        c = _list(categories, "categories")
-        return self._write(lib.socle_engine_grant, p, len(p), q, len(q), c, len(c),
-                           _unix(expires_at))
+        c = _Strings(_names(categories, "categories"))
+        return self._write(lib.socle_access_engine_grant, p, len(p), q, len(q), c.pointers,
+                           c.lengths, c.count, _unix(expires_at))
 
     def revoke_grant(self, person: str, professional: str) -> int:
-        return self._pair(lib.socle_engine_revoke_grant, person, "person", professional,
+        return self._pair(lib.socle_access_engine_revoke_grant, person, "person", professional,
                           "professional")
 
     # -- decisions -------------------------------------------------------------------------------
@@ -736,14 +789,14 @@ class Engine(_Handle):
                  masked: bool, item: Optional[Union[str, bytes]], time: Time
                  ) -> Tuple[Any, Optional[bytes]]:
         request = ffi.new("socle_access_request*", _REQUEST_TEMPLATE[0])
-        request.actor = self._dense_of(actor, self.professional_id, "actor")
-        request.person = self._dense_of(person, self.person_id, "person")
-        request.category = self._dense_of(category, self.category_id, "category")
-        request.purpose = self._dense_of(purpose, self.purpose_id, "purpose")
+        request.actor = self._dense_of(actor, self.find_professional, "actor")
+        request.person = self._dense_of(person, self.find_person, "person")
+        request.category = self._dense_of(category, self.find_category, "category")
+        request.purpose = self._dense_of(purpose, self.find_purpose, "purpose")
         request.action = _enum_value(Action, action, "action")
         request.entry_kind = _enum_value(EntryKind, entry_kind, "entry kind")
         if author is not None:
-            request.author = self._dense_of(author, self.professional_id, "author")
+            request.author = self._dense_of(author, self.find_professional, "author")
         if masked:
             request.masked = 1
         if time is not None:
@@ -771,10 +824,11 @@ class Engine(_Handle):
                                       author, masked, item, time)
         out = ffi.new("socle_decision*")
         handle = self._live()
-        if lib.socle_engine_decide(handle, request, out, ffi.NULL) != lib.SOCLE_OK:
+        if lib.socle_access_engine_decide(handle, request, out, ffi.NULL) != lib.SOCLE_OK:
             # Deciding changes nothing: ask again for the details of the failure.
             with _ErrorSlot() as slot:
-                check(lib.socle_engine_decide(handle, request, out, slot.pointer), slot.error)
+                check(lib.socle_access_engine_decide(handle, request, out, slot.pointer),
+                      slot.error)
         del keep
         return Decision(out.effect, out.reason, out.rule, out.obligations, out.revision, self)
 
@@ -787,19 +841,60 @@ class Engine(_Handle):
         the policy element it rests on and the one that decided (:class:`Explanation`)."""
         request, keep = self._request(actor, person, category, purpose, action, entry_kind,
                                       author, masked, item, time)
-        out = ffi.new("socle_decision*")
-        buffer = ffi.new("socle_buffer*")
-        try:
-            with _ErrorSlot() as slot:
-                check(lib.socle_engine_explain(self._live(), request, out, buffer, slot.pointer),
-                      slot.error)
-            text = ffi.unpack(ffi.cast("char*", buffer.data), buffer.size).decode(
-                "utf-8", "replace") if buffer.size else ""
-        finally:
-            lib.socle_buffer_free(buffer)
+        out = ffi.new("socle_explanation**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_engine_explain(self._live(), request, out, slot.pointer),
+                  slot.error)
         del keep
-        decision = Decision(out.effect, out.reason, out.rule, out.obligations, out.revision, self)
-        return Explanation(decision, _parse_steps(text), text)
+        try:
+            return _explanation(out[0], self)
+        finally:
+            lib.socle_explanation_free(out[0])
+
+    def filter_view(self, actor: Id, person: Id, purpose: Id, categories: Sequence[Id],
+                    action: Union[int, str] = Action.READ, *,
+                    entry_kinds: Optional[Sequence[Union[int, str]]] = None,
+                    authors: Optional[Sequence[Optional[Id]]] = None,
+                    masked: Optional[Sequence[bool]] = None,
+                    items: Optional[Sequence[Optional[Union[str, bytes]]]] = None,
+                    time: Time = None) -> List[Any]:
+        """How each item of `person`'s file is shown to `actor` for `purpose`: one
+        :class:`View` (``ABSENT``, ``VISIBLE``, ``PLACEHOLDER``) per item, in order. The items
+        are columns of one element each: their data `categories`, and optionally their
+        :class:`EntryKind`, their author (None: none), the vendor's mask flag and item id, as
+        in :meth:`decide`. One C call for the whole file."""
+        count = len(categories)
+        for column, what in ((entry_kinds, "entry_kinds"), (authors, "authors"),
+                             (masked, "masked"), (items, "items")):
+            if column is not None and len(column) != count:
+                raise InvalidArgumentError(f"{what} has {len(column)} elements for {count} "
+                                           "items")
+        template = ffi.new("socle_access_request*", _REQUEST_TEMPLATE[0])
+        template.actor = self._dense_of(actor, self.find_professional, "actor")
+        template.person = self._dense_of(person, self.find_person, "person")
+        template.purpose = self._dense_of(purpose, self.find_purpose, "purpose")
+        template.action = _enum_value(Action, action, "action")
+        template.time_unix_seconds = _unix(time)
+        ids = ItemIds(items) if items is not None else None
+        requests = ffi.new("socle_access_request[]", max(1, count))
+        for i in range(count):
+            requests[i] = template[0]
+            request = requests[i]  # a view of the array's element
+            request.category = self._dense_of(categories[i], self.find_category, "category")
+            if entry_kinds is not None:
+                request.entry_kind = _enum_value(EntryKind, entry_kinds[i], "entry kind")
+            if authors is not None and authors[i] is not None:
+                request.author = self._dense_of(authors[i], self.find_professional, "author")
+            if masked is not None and masked[i]:
+                request.masked = 1
+            if ids is not None and ids.lengths[i]:
+                request.item = ids.pointers[i]
+                request.item_len = ids.lengths[i]
+        out = ffi.new("int32_t[]", max(1, count))
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_engine_filter_view(self._live(), requests, count, out,
+                                                      slot.pointer), slot.error)
+        return [_VIEWS.get(out[i], out[i]) for i in range(count)]
 
     def _column(self, value: Any, count: int, what: str, typecode: str,
                 convert: Callable[[Any], int], scalar_types: Tuple[type, ...],
@@ -869,15 +964,16 @@ class Engine(_Handle):
         exported: List[Any] = []
         try:
             a = self._column(actors, count, "actors", "I",
-                             lambda v: self._dense_of(v, self.professional_id, "actor"), ids,
+                             lambda v: self._dense_of(v, self.find_professional, "actor"), ids,
                              exported)
             p = self._column(persons, count, "persons", "I",
-                             lambda v: self._dense_of(v, self.person_id, "person"), ids, exported)
+                             lambda v: self._dense_of(v, self.find_person, "person"), ids,
+                             exported)
             c = self._column(categories, count, "categories", "I",
-                             lambda v: self._dense_of(v, self.category_id, "category"), ids,
+                             lambda v: self._dense_of(v, self.find_category, "category"), ids,
                              exported)
             u = self._column(purposes, count, "purposes", "I",
-                             lambda v: self._dense_of(v, self.purpose_id, "purpose"), ids,
+                             lambda v: self._dense_of(v, self.find_purpose, "purpose"), ids,
                              exported)
             x = self._column(actions, count, "actions", "i",
                              lambda v: _enum_value(Action, v, "action"), (int, str), exported)
@@ -889,7 +985,7 @@ class Engine(_Handle):
             if authors is not None:
                 w = self._column(
                     authors, count, "authors", "I",
-                    lambda v: NO_ID if v is None else self._dense_of(v, self.professional_id,
+                    lambda v: NO_ID if v is None else self._dense_of(v, self.find_professional,
                                                                      "author"), ids, exported)
             if masked is not None:
                 if isinstance(masked, int):
@@ -911,7 +1007,7 @@ class Engine(_Handle):
                        ffi.from_buffer("uint32_t[]", out.obligations, require_writable=True)]
             exported.extend(outputs)
             with _ErrorSlot() as slot:
-                status = lib.socle_engine_decide_columns(
+                status = lib.socle_access_engine_decide_columns(
                     self._live(), count, a, x, p, c, u, e, w, m, s, sl, _unix(time), *outputs,
                     revision, slot.pointer)
                 out.revision = int(revision[0])
@@ -933,19 +1029,18 @@ class Engine(_Handle):
         """The persons `actor` may access for (action, category, purpose), through the team
         index (never a scan of the population): an ``array('I')`` of dense person ids sorted
         by id, or their string ids with `names`."""
-        a = self._dense_of(actor, self.professional_id, "actor")
-        c = self._dense_of(category, self.category_id, "category")
-        u = self._dense_of(purpose, self.purpose_id, "purpose")
+        a = self._dense_of(actor, self.find_professional, "actor")
+        c = self._dense_of(category, self.find_category, "category")
+        u = self._dense_of(purpose, self.find_purpose, "purpose")
         x = _enum_value(Action, action, "action")
         t = _unix(time)
         count = ffi.new("size_t*")
         capacity = _LIST_PERSONS_CAPACITY
         while True:
             found = array.array("I", bytes(4 * capacity))
-            count[0] = capacity
             with _ErrorSlot() as slot, ffi.from_buffer("uint32_t[]", found) as pointer:
-                status = lib.socle_engine_list_persons(self._live(), a, c, u, x, t, pointer,
-                                                       count, slot.pointer)
+                status = lib.socle_access_engine_list_persons(
+                    self._live(), a, c, u, x, t, pointer, capacity, count, slot.pointer)
                 if status == lib.SOCLE_E_OUT_OF_RANGE and count[0] > capacity:
                     capacity = int(count[0]) + 1024  # the directory may grow meanwhile
                     continue

@@ -2,17 +2,21 @@
 
 The library is looked for, in order:
 
-1. at the path in the environment variable ``SOCLE_LIBRARY``;
-2. next to this package (``libsocle.so.<major>``, then any ``libsocle.so*``), for a package that
+1. at the path in the environment variable ``SOCLE_LIBRARY`` (the only candidate when set: the
+   tests point it at the build tree's library);
+2. where ``cmake --install`` put it: an installed package holds ``_installed.py``, which names
+   the library directory relative to the package (so a moved prefix still works);
+3. next to this package (``libsocle.so.<major>``, then any ``libsocle.so*``), for a package that
    ships its own copy;
-3. by ``ctypes.util.find_library("socle")``, i.e. the system's library path.
+4. by its SONAME, ``libsocle.so.<major>``, through the dynamic linker: ``LD_LIBRARY_PATH``, the
+   ``ldconfig`` cache, ``/lib`` and ``/usr/lib`` (a ``pip install`` next to a system-wide
+   ``cmake --install``: run ``ldconfig`` after installing into ``/usr/local``).
 
 ``ffi`` and ``lib`` are the raw cffi objects; the public API in ``socle`` wraps them.
 """
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import re
 from pathlib import Path
@@ -50,13 +54,17 @@ def _candidates() -> List[Tuple[str, str]]:
         # hide a broken configuration.
         return [("SOCLE_LIBRARY", explicit)]
     here = Path(__file__).resolve().parent
-    major = _constant("SOCLE_VERSION_MAJOR")
-    bundled = sorted(here.glob("libsocle.so*"),
-                     key=lambda p: (p.name != f"libsocle.so.{major}", p.name))
+    soname = f"libsocle.so.{_constant('SOCLE_VERSION_MAJOR')}"
+    try:
+        from ._installed import LIBRARY_DIR
+    except ImportError:  # not installed by CMake (source tree, pip)
+        pass
+    else:
+        found.append(("installed by cmake --install",
+                      os.path.normpath(here / LIBRARY_DIR / soname)))
+    bundled = sorted(here.glob("libsocle.so*"), key=lambda p: (p.name != soname, p.name))
     found.extend(("next to the package", str(p)) for p in bundled)
-    system = ctypes.util.find_library("socle")
-    if system:
-        found.append(("find_library('socle')", system))
+    found.append(("the dynamic linker's search path", soname))
     return found
 
 
@@ -70,7 +78,8 @@ def _load() -> Tuple[object, str]:
     detail = "\n".join(tried) if tried else "  nothing found"
     raise LibraryNotFoundError(
         "cannot load libsocle; set SOCLE_LIBRARY to the path of libsocle.so.N, install socle "
-        "where the dynamic linker finds it, or ship it next to the socle package. "
+        "where the dynamic linker finds it (then run ldconfig), or ship it next to the socle "
+        "package. "
         f"Tried:\n{detail}")
 
 

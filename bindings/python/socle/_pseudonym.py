@@ -56,82 +56,124 @@ def _string(pointer: Any, length: int) -> str:
 
 
 class Pseudonymizer(_Handle):
-    """The policy's pseudonymisation domains with keys derived from master secrets.
+    """The policy's pseudonymisation domains with keys derived from master secrets
+    (``socle_pseudonymizer``, ``socle::Pseudonymizer``).
 
-    ``Pseudonymizer(policy, vault)`` takes the pseudonymisation master secrets held in a
-    :class:`socle.Vault` (they never reach Python). ``Pseudonymizer(policy, {1: secret_v1,
-    2: secret_v2})`` takes them from memory instead: `secrets` maps versions (1 to 9999) to
-    master secrets of 16 to 64 bytes; the highest is current. Options:
+    ``Pseudonymizer.create_from_vault(policy, vault)`` takes the pseudonymisation master secrets
+    held in a :class:`socle.Vault` (they never reach Python). ``Pseudonymizer.create(policy,
+    {1: secret_v1, 2: secret_v2})`` takes them from memory instead: versions (1 to 9999) mapped
+    to master secrets of 16 to 64 bytes; the highest is current. Options of both:
     `base_version` (first version of the chain), `retired_through`, `reversal_rate_limit`
     ``(capacity, window_seconds)`` per actor, `reason_codes` (the allowed reversal reasons;
     none: free text) and `reversal_hook`, a callable receiving every reversal call as a
     :class:`ReversalEvent` (from any thread; return None or 0 to record it, raise or return a
-    status to withhold the identifier). Without a hook, :meth:`reverse` always fails.
+    status to withhold the identifier). Without a hook, :meth:`reverse_token` always fails.
 
-    Pseudonyms are computed in a :class:`PseudonymContext` (:meth:`context`): one per export
+    Pseudonyms are computed in a :class:`PseudonymContext` (:meth:`new_context`): one per export
     for TRANSACTION domains (a fresh secret each), reusable for PERSON and RELATIONSHIP ones.
-    :meth:`pseudonyms` is the shortcut for one batch. Thread-safe.
+    :meth:`compute_batch` is the shortcut for one batch. Thread-safe.
     """
 
     __slots__ = ("_hook",)
 
-    def __init__(self, policy: Policy, secrets: Union[Mapping[int, Bytes], Any], *,
-                 base_version: Optional[int] = None, retired_through: Optional[int] = None,
-                 reversal_rate_limit: Optional[Tuple[int, int]] = None,
-                 reason_codes: Iterable[str] = (),
-                 reversal_hook: Optional[Callable[[ReversalEvent], Optional[int]]] = None
-                 ) -> None:
-        if not isinstance(policy, Policy):
-            raise TypeError(f"Pseudonymizer needs a socle.Policy, not {type(policy).__name__}")
-        self._hook: Any = None
-        from ._vault import Vault  # a secret source held by socle itself
-        vault = secrets if isinstance(secrets, Vault) else None
-        held: Any = None
-        if vault is None:
-            out_secrets = ffi.new("socle_pseudonym_secrets**")
-            with _ErrorSlot() as slot:
-                check(lib.socle_pseudonym_secrets_new(out_secrets, slot.pointer), slot.error)
-            held = ffi.gc(out_secrets[0], lib.socle_pseudonym_secrets_free)
+    def __init__(self) -> None:
+        raise TypeError("use Pseudonymizer.create(policy, secrets) or "
+                        "Pseudonymizer.create_from_vault(policy, vault)")
+
+    @classmethod
+    def create(cls, policy: Policy, secrets: Mapping[int, Bytes], *,
+               base_version: Optional[int] = None, retired_through: Optional[int] = None,
+               reversal_rate_limit: Optional[Tuple[int, int]] = None,
+               reason_codes: Iterable[str] = (),
+               reversal_hook: Optional[Callable[[ReversalEvent], Optional[int]]] = None
+               ) -> "Pseudonymizer":
+        """A pseudonymizer over master secrets held in memory: `secrets` maps versions to
+        secrets (copied by socle, and wiped there once the keys are derived)."""
+        cls._check_policy(policy)
+        out_secrets = ffi.new("socle_pseudonym_secrets**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_pseudonym_secrets_new(out_secrets, slot.pointer), slot.error)
+        held = ffi.gc(out_secrets[0], lib.socle_pseudonym_secrets_free)
+        try:
             for version, secret in secrets.items():
                 data = ffi.from_buffer(_data(secret, "secret"))
                 with _ErrorSlot() as slot:
                     check(lib.socle_pseudonym_secrets_add(held, version, data, len(data),
                                                           slot.pointer), slot.error)
+            return cls._create(
+                lambda options, out, error: lib.socle_pseudonymizer_create(
+                    policy._live(), held, options, out, error),
+                base_version, retired_through, reversal_rate_limit, reason_codes, reversal_hook)
+        finally:
+            ffi.release(held)  # wipes the secrets' copy now; the pseudonymizer has its keys
+
+    @classmethod
+    def create_from_vault(cls, policy: Policy, vault: Any, *,
+                          base_version: Optional[int] = None,
+                          retired_through: Optional[int] = None,
+                          reversal_rate_limit: Optional[Tuple[int, int]] = None,
+                          reason_codes: Iterable[str] = (),
+                          reversal_hook: Optional[Callable[[ReversalEvent], Optional[int]]] = None
+                          ) -> "Pseudonymizer":
+        """A pseudonymizer over the pseudonymisation master secrets held in `vault` (a
+        :class:`socle.Vault`; every version from the base to the current one must exist). The
+        vault may be closed right after."""
+        cls._check_policy(policy)
+        from ._vault import Vault
+        if not isinstance(vault, Vault):
+            raise TypeError(f"create_from_vault needs a socle.Vault, not {type(vault).__name__}")
+        return cls._create(
+            lambda options, out, error: lib.socle_pseudonymizer_create_from_vault(
+                policy._live(), vault._live(), options, out, error),
+            base_version, retired_through, reversal_rate_limit, reason_codes, reversal_hook)
+
+    @staticmethod
+    def _check_policy(policy: Any) -> None:
+        if not isinstance(policy, Policy):
+            raise TypeError(f"Pseudonymizer needs a socle.Policy, not {type(policy).__name__}")
+
+    @classmethod
+    def _create(cls, create: Callable[[Any, Any, Any], int], base_version: Optional[int],
+                retired_through: Optional[int], reversal_rate_limit: Optional[Tuple[int, int]],
+                reason_codes: Iterable[str],
+                reversal_hook: Optional[Callable[[ReversalEvent], Optional[int]]]
+                ) -> "Pseudonymizer":
+        """Builds the options, then calls `create(options, out, error)`."""
+        hook: Any = None
         out_options = ffi.new("socle_pseudonymizer_options**")
         with _ErrorSlot() as slot:
             check(lib.socle_pseudonymizer_options_new(out_options, slot.pointer), slot.error)
         options = ffi.gc(out_options[0], lib.socle_pseudonymizer_options_free)
-        with _ErrorSlot() as slot:
-            if base_version is not None:
-                check(lib.socle_pseudonymizer_options_set_base_version(
-                    options, base_version, slot.pointer), slot.error)
-            if retired_through is not None:
-                check(lib.socle_pseudonymizer_options_set_retired_through(
-                    options, retired_through, slot.pointer), slot.error)
-            if reversal_rate_limit is not None:
-                capacity, window = reversal_rate_limit
-                check(lib.socle_pseudonymizer_options_set_reversal_rate_limit(
-                    options, capacity, window, slot.pointer), slot.error)
-            for code in reason_codes:
-                c = _data(code, "reason code")
-                check(lib.socle_pseudonymizer_options_add_reason_code(options, c, len(c),
-                                                                      slot.pointer), slot.error)
-            if reversal_hook is not None:
-                self._hook = self._callback(reversal_hook)
-                check(lib.socle_pseudonymizer_options_set_reversal_hook(
-                    options, self._hook, ffi.NULL, slot.pointer), slot.error)
-        out = ffi.new("socle_pseudonymizer**")
-        with _ErrorSlot() as slot:
-            if vault is not None:
-                check(lib.socle_pseudonymizer_new_from_vault(out, policy._live(), vault._live(),
-                                                             options, slot.pointer), slot.error)
-            else:
-                check(lib.socle_pseudonymizer_new(out, policy._live(), held, options,
-                                                  slot.pointer), slot.error)
-        if held is not None:
-            ffi.release(held)  # wipes the secrets' copy now; the pseudonymizer has its keys
-        ffi.release(options)
-        self._own(out[0], lib.socle_pseudonymizer_free)
+        try:
+            with _ErrorSlot() as slot:
+                if base_version is not None:
+                    check(lib.socle_pseudonymizer_options_set_base_version(
+                        options, base_version, slot.pointer), slot.error)
+                if retired_through is not None:
+                    check(lib.socle_pseudonymizer_options_set_retired_through(
+                        options, retired_through, slot.pointer), slot.error)
+                if reversal_rate_limit is not None:
+                    capacity, window = reversal_rate_limit
+                    check(lib.socle_pseudonymizer_options_set_reversal_rate_limit(
+                        options, capacity, window, slot.pointer), slot.error)
+                for code in reason_codes:
+                    c = _data(code, "reason code")
+                    check(lib.socle_pseudonymizer_options_add_reason_code(
+                        options, c, len(c), slot.pointer), slot.error)
+                if reversal_hook is not None:
+                    hook = cls._callback(reversal_hook)
+                    check(lib.socle_pseudonymizer_options_set_reversal_hook(
+                        options, hook, ffi.NULL, slot.pointer), slot.error)
+            out = ffi.new("socle_pseudonymizer**")
+            with _ErrorSlot() as slot:
+                check(create(options, out, slot.pointer), slot.error)
+        finally:
+            ffi.release(options)
+        pseudonymizer = cls.__new__(cls)
+        pseudonymizer._own(out[0], lib.socle_pseudonymizer_free)
+        # The C side borrows the hook: it lives as long as this Pseudonymizer.
+        pseudonymizer._hook = hook
+        return pseudonymizer
 
     @staticmethod
     def _callback(hook: Callable[[ReversalEvent], Optional[int]]) -> Any:
@@ -150,7 +192,6 @@ class Pseudonymizer(_Handle):
             except BaseException:  # noqa: B902 - nothing may propagate into C
                 return internal
 
-        # The C side borrows the callback: it lives as long as this Pseudonymizer (_hook).
         return ffi.callback("socle_reversal_hook", call, error=internal)
 
     @property
@@ -171,18 +212,28 @@ class Pseudonymizer(_Handle):
             check(lib.socle_pseudonymizer_retire(self._live(), version, slot.pointer),
                   slot.error)
 
-    def context(self, domain: str, relationship: Optional[str] = None,
-                version: int = 0) -> "PseudonymContext":
+    def new_context(self, domain: str, relationship: Optional[str] = None,
+                    version: int = 0) -> "PseudonymContext":
         """A context for the pseudonyms of one export to `domain` (`relationship` names the
         relationship of a RELATIONSHIP domain; `version` 0: the current one)."""
-        return PseudonymContext(self, domain, relationship, version)
+        d = _data(domain, "domain")
+        r = _data(relationship, "relationship") if relationship is not None else b""
+        out = ffi.new("socle_pseudonym_context**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_pseudonymizer_new_context(self._live(), d, len(d),
+                                                      r if r else ffi.NULL, len(r), version, out,
+                                                      slot.pointer), slot.error)
+        context = PseudonymContext.__new__(PseudonymContext)
+        context._own(out[0], lib.socle_pseudonym_context_free)
+        return context
 
-    def pseudonyms(self, domain: str, ids: Sequence[Bytes], relationship: Optional[str] = None,
-                   version: int = 0) -> List[str]:
-        """The text pseudonyms of `ids` in `domain`, in one batch call (for a TRANSACTION
-        domain, this batch is one export: fresh pseudonyms, unlinkable to any other call)."""
-        with self.context(domain, relationship, version) as context:
-            return context.pseudonyms(ids)
+    def compute_batch(self, domain: str, ids: Sequence[Bytes],
+                      relationship: Optional[str] = None, version: int = 0) -> List[str]:
+        """The text pseudonyms of `ids` in `domain`, in one batch call: :meth:`new_context`
+        then :meth:`PseudonymContext.compute_batch` (for a TRANSACTION domain, this batch is
+        one export: fresh pseudonyms, unlinkable to any other call)."""
+        with self.new_context(domain, relationship, version) as context:
+            return context.compute_batch(ids)
 
     def rotate(self, domain: str, pseudonyms: Sequence[str]) -> List[str]:
         """Carries text pseudonyms of `domain` (any version from the base to the current one)
@@ -196,27 +247,29 @@ class Pseudonymizer(_Handle):
         data = b"".join(encoded)
         out = ffi.new("char[]", max(1, len(data)))
         with _ErrorSlot() as slot:
-            check(lib.socle_pseudonym_rotate_batch(self._live(), d, len(d), data, len(encoded),
-                                                   out, len(data), slot.pointer), slot.error)
+            check(lib.socle_pseudonymizer_rotate(self._live(), d, len(d), data, len(encoded),
+                                                 out, len(data), slot.pointer), slot.error)
         text = ffi.buffer(out, len(data))[:].decode("ascii")
         return [text[i:i + PSEUDONYM_TEXT_LEN] for i in range(0, len(text), PSEUDONYM_TEXT_LEN)]
 
-    def token(self, domain: str, id: Bytes) -> str:
+    def create_token(self, domain: str, id: Bytes) -> str:
         """The reversible token of `id` (1 to 255 bytes) in a PERSON or RELATIONSHIP `domain`
         (deterministic: the same identifier gives the same token)."""
         d, i = _data(domain, "domain"), _data(id, "id")
         out = ffi.new("char[]", lib.SOCLE_TOKEN_MAX_TEXT_LEN)
         written = ffi.new("size_t*")
         with _ErrorSlot() as slot:
-            check(lib.socle_token_create(self._live(), d, len(d), i, len(i), out, len(out),
-                                         written, slot.pointer), slot.error)
+            check(lib.socle_pseudonymizer_create_token(self._live(), d, len(d), i, len(i), out,
+                                                       len(out), written, slot.pointer),
+                  slot.error)
         return ffi.buffer(out, written[0])[:].decode("ascii")
 
-    def tokens(self, domain: str, ids: Iterable[Bytes]) -> List[str]:
-        """:meth:`token` for many identifiers."""
-        return [self.token(domain, i) for i in ids]
+    def create_tokens(self, domain: str, ids: Iterable[Bytes]) -> List[str]:
+        """:meth:`create_token` for many identifiers."""
+        return [self.create_token(domain, i) for i in ids]
 
-    def reverse(self, token: str, *, domain: str, actor: str, role: str, reason: str) -> bytes:
+    def reverse_token(self, token: str, *, domain: str, actor: str, role: str,
+                      reason: str) -> bytes:
         """The privileged reversal of a token (REQ-49): `role` must have the
         PSEUDONYM_REVERSAL capability (:class:`PermissionDeniedError`), `actor` is who asks and
         `reason` why; each actor is rate-limited (:class:`ResourceExhaustedError`); a token
@@ -226,8 +279,9 @@ class Pseudonymizer(_Handle):
         d, t = _data(domain, "domain"), _data(token, "token")
         buffer = ffi.new("socle_buffer*")
         with _ErrorSlot() as slot:
-            status = lib.socle_token_reverse(self._live(), a, len(a), r, len(r), why, len(why),
-                                             d, len(d), t, len(t), buffer, slot.pointer)
+            status = lib.socle_pseudonymizer_reverse_token(self._live(), a, len(a), r, len(r),
+                                                           why, len(why), d, len(d), t, len(t),
+                                                           buffer, slot.pointer)
             if status != lib.SOCLE_OK:
                 lib.socle_buffer_free(buffer)
                 check(status, slot.error)
@@ -240,22 +294,14 @@ class Pseudonymizer(_Handle):
 
 
 class PseudonymContext(_Handle):
-    """The pseudonyms of one export to one domain (see :meth:`Pseudonymizer.context`).
-    Immutable and thread-safe; it holds copies of its keys and may outlive its
-    pseudonymizer."""
+    """The pseudonyms of one export to one domain (``socle_pseudonym_context``; made by
+    :meth:`Pseudonymizer.new_context`). Immutable and thread-safe; it holds copies of its keys
+    and may outlive its pseudonymizer."""
 
     __slots__ = ()
 
-    def __init__(self, pseudonymizer: Pseudonymizer, domain: str,
-                 relationship: Optional[str] = None, version: int = 0) -> None:
-        d = _data(domain, "domain")
-        r = _data(relationship, "relationship") if relationship is not None else b""
-        out = ffi.new("socle_pseudonym_context**")
-        with _ErrorSlot() as slot:
-            check(lib.socle_pseudonym_context_new(out, pseudonymizer._live(), d, len(d),
-                                                  r if r else ffi.NULL, len(r), version,
-                                                  slot.pointer), slot.error)
-        self._own(out[0], lib.socle_pseudonym_context_free)
+    def __init__(self) -> None:
+        raise TypeError("use Pseudonymizer.new_context(domain)")
 
     def _compute(self, ids: Sequence[Bytes], format: int, width: int) -> bytes:
         encoded = [_data(i, "id") for i in ids]
@@ -265,26 +311,31 @@ class PseudonymContext(_Handle):
         lengths = ffi.new("size_t[]", [len(e) for e in encoded])
         out = ffi.new("uint8_t[]", width * len(encoded))
         with _ErrorSlot() as slot:
-            check(lib.socle_pseudonym_compute_batch(self._live(), data, lengths, len(encoded),
-                                                    format, out, len(out), slot.pointer),
-                  slot.error)
+            check(lib.socle_pseudonym_context_compute_batch(self._live(), data, lengths,
+                                                            len(encoded), format, out, len(out),
+                                                            slot.pointer), slot.error)
         return ffi.buffer(out)[:]
 
-    def pseudonym(self, id: Bytes) -> str:
+    def compute(self, id: Bytes) -> str:
         """The text pseudonym of one identifier (27 characters: kind, version, base64url)."""
-        return self.pseudonyms([id])[0]
+        data = _data(id, "id")
+        out = ffi.new("uint8_t[]", PSEUDONYM_TEXT_LEN)
+        with _ErrorSlot() as slot:
+            check(lib.socle_pseudonym_context_compute(self._live(), data, len(data),
+                                                      lib.SOCLE_PSEUDONYM_FORMAT_TEXT, out,
+                                                      len(out), slot.pointer), slot.error)
+        return ffi.buffer(out)[:].decode("ascii")
 
-    def pseudonyms(self, ids: Sequence[Bytes]) -> List[str]:
+    def compute_batch(self, ids: Sequence[Bytes]) -> List[str]:
         """Text pseudonyms of many identifiers, in one C call."""
         text = self._compute(ids, lib.SOCLE_PSEUDONYM_FORMAT_TEXT, PSEUDONYM_TEXT_LEN).decode(
             "ascii")
         return [text[i:i + PSEUDONYM_TEXT_LEN] for i in range(0, len(text), PSEUDONYM_TEXT_LEN)]
 
-    def pseudonyms_binary(self, ids: Sequence[Bytes]) -> bytes:
+    def compute_batch_binary(self, ids: Sequence[Bytes]) -> bytes:
         """Binary pseudonyms of many identifiers, back to back (16 bytes each), in one C call:
         no Python object per identifier."""
         return self._compute(ids, lib.SOCLE_PSEUDONYM_FORMAT_BINARY, PSEUDONYM_BYTES)
 
     def __repr__(self) -> str:
         return "<socle.PseudonymContext (closed)>" if self.closed else "<socle.PseudonymContext>"
-

@@ -14,8 +14,8 @@ from ._native import ffi, lib
 
 __all__ = [
     "AgeBand",
-    "Identity",
     "IdentityKind",
+    "KnownIdentity",
     "NirCheck",
     "Recognise",
     "Redacted",
@@ -88,7 +88,7 @@ def nir_check(text: Text) -> NirCheck:
     problem = ffi.new("int32_t*")
     warnings = ffi.new("uint32_t*")
     with _ErrorSlot() as slot:
-        status = lib.socle_nir_check(problem, warnings, data, len(data), slot.pointer)
+        status = lib.socle_nir_check(data, len(data), problem, warnings, slot.pointer)
         if status not in (lib.SOCLE_OK, lib.SOCLE_E_INVALID_ARGUMENT):
             check(status, slot.error)
     return NirCheck(status == lib.SOCLE_OK, int(problem[0]), int(warnings[0]))
@@ -100,7 +100,7 @@ def nir_normalise(text: Text) -> str:
     data = _data(text, "text")
     buffer = ffi.new("socle_buffer*")
     with _ErrorSlot() as slot:
-        status = lib.socle_nir_normalise(buffer, data, len(data), slot.pointer)
+        status = lib.socle_nir_normalise(data, len(data), buffer, slot.pointer)
         if status != lib.SOCLE_OK:
             lib.socle_buffer_free(buffer)
             check(status, slot.error)
@@ -112,7 +112,7 @@ def nir_key(body: Text) -> int:
     data = _data(body, "body")
     key = ffi.new("int32_t*")
     with _ErrorSlot() as slot:
-        check(lib.socle_nir_key(key, data, len(data), slot.pointer), slot.error)
+        check(lib.socle_nir_key(data, len(data), key, slot.pointer), slot.error)
     return int(key[0])
 
 
@@ -121,9 +121,10 @@ def nir_key(body: Text) -> int:
 
 
 def _buffer_call(function: Any, *arguments: Any) -> str:
+    """Calls ``function(*arguments, socle_buffer* out, socle_error** error)``; the text out."""
     buffer = ffi.new("socle_buffer*")
     with _ErrorSlot() as slot:
-        status = function(buffer, *arguments, slot.pointer)
+        status = function(*arguments, buffer, slot.pointer)
         if status != lib.SOCLE_OK:
             lib.socle_buffer_free(buffer)
             check(status, slot.error)
@@ -135,7 +136,7 @@ def generalise_birth_year(birth: Date) -> int:
     data = _data(birth, "birth")
     year = ffi.new("int32_t*")
     with _ErrorSlot() as slot:
-        check(lib.socle_generalise_birth_year(year, data, len(data), slot.pointer), slot.error)
+        check(lib.socle_generalise_birth_year(data, len(data), year, slot.pointer), slot.error)
     return int(year[0])
 
 
@@ -155,8 +156,8 @@ def generalise_age_band(birth: Date, reference: Date, width: int = 5,
     low, high = ffi.new("int32_t*"), ffi.new("int32_t*")
     buffer = ffi.new("socle_buffer*")
     with _ErrorSlot() as slot:
-        status = lib.socle_generalise_age_band(low, high, buffer, b, len(b), r, len(r), width,
-                                               open_from, slot.pointer)
+        status = lib.socle_generalise_age_band(b, len(b), r, len(r), width, open_from, low, high,
+                                               buffer, slot.pointer)
         if status != lib.SOCLE_OK:
             lib.socle_buffer_free(buffer)
             check(status, slot.error)
@@ -192,7 +193,7 @@ def generalise_amount(amount: int, bounds: Sequence[int]) -> Tuple[int, str]:
     index = ffi.new("size_t*")
     buffer = ffi.new("socle_buffer*")
     with _ErrorSlot() as slot:
-        status = lib.socle_generalise_amount(index, buffer, c_bounds, len(bounds), amount,
+        status = lib.socle_generalise_amount(c_bounds, len(bounds), amount, index, buffer,
                                              slot.pointer)
         if status != lib.SOCLE_OK:
             lib.socle_buffer_free(buffer)
@@ -204,10 +205,10 @@ def generalise_amount(amount: int, bounds: Sequence[int]) -> Tuple[int, str]:
 # Redaction
 
 
-class Identity(NamedTuple):
-    """An identity the case file knows: its :class:`IdentityKind` (or its name, ``"name"``,
-    ``"first_name"``, ``"phone"``…), the value, and the individual it belongs to (names and
-    first names with the same `person` share one placeholder number)."""
+class KnownIdentity(NamedTuple):
+    """An identity the case file knows (``socle_known_identity``): its :class:`IdentityKind`
+    (or its name, ``"name"``, ``"first_name"``, ``"phone"``…), the value, and the individual it
+    belongs to (names and first names with the same `person` share one placeholder number)."""
 
     kind: Union[int, str]
     value: str
@@ -225,7 +226,7 @@ class Redacted(NamedTuple):
         return self.text
 
 
-KnownIdentities = Union[str, bytes, Iterable[Union[Identity, Tuple[Any, ...]]]]
+KnownIdentities = Iterable[Union[KnownIdentity, Tuple[Any, ...]]]
 
 
 def _identity_kind(kind: Union[int, str]) -> int:
@@ -238,14 +239,15 @@ def _identity_kind(kind: Union[int, str]) -> int:
 
 
 class Redactor(_Handle):
-    """Redacts French free text: first the identities the file knows (`known`, matched
-    regardless of case, accents, hyphens and spacing), then NIRs, phone numbers, e-mails,
-    IBANs and birth dates found by their shape. Replacements are typed placeholders
-    ([PERSONNE-1], [NIR], [TÉLÉPHONE]…), numbered per text.
+    """Redacts French free text (``socle_redactor``, ``socle::Redactor``): first the identities
+    the file knows (matched regardless of case, accents, hyphens and spacing), then NIRs, phone
+    numbers, e-mails, IBANs and birth dates found by their shape. Replacements are typed
+    placeholders ([PERSONNE-1], [NIR], [TÉLÉPHONE]…), numbered per text.
 
-    `known` is a sequence of :class:`Identity` (or ``(kind, value[, person])`` tuples), or the
-    text format of ``socle redact --known`` (str or bytes). `recognisers` selects the
-    :class:`Recognise` bits (all by default). `common_words_need_capital` (True, the default)
+    :meth:`create` takes the known identities as :class:`KnownIdentity` values (or
+    ``(kind, value[, person])`` tuples); :meth:`create_from_text` takes the text format of
+    ``socle redact --known``. Both take the options: `recognisers` selects the
+    :class:`Recognise` bits (all by default); `common_words_need_capital` (True, the default)
     gives precise names: a known name that is an everyday word (Rose, Blanc…) is redacted where
     it is used as a name (a capital, a civility before it, another name of the person beside
     it), not in "une rose", and no name inside a place name ("Saint-Martin-d'Hères"); False is
@@ -255,9 +257,47 @@ class Redactor(_Handle):
 
     __slots__ = ()
 
-    def __init__(self, known: KnownIdentities = (), *,
-                 recognisers: int = Recognise.ALL,  # type: ignore[attr-defined]
-                 common_words_need_capital: bool = True) -> None:
+    def __init__(self) -> None:
+        raise TypeError("use Redactor.create(identities) or Redactor.create_from_text(known)")
+
+    @classmethod
+    def create(cls, identities: KnownIdentities = (), *,
+               recognisers: int = Recognise.ALL,  # type: ignore[attr-defined]
+               common_words_need_capital: bool = True) -> "Redactor":
+        """A redactor of the known `identities` (none: only the shapes)."""
+        entries = [k if isinstance(k, KnownIdentity) else KnownIdentity(*k) for k in identities]
+        values = [_data(e.value, "identity value") for e in entries]
+        c_identities = ffi.new("socle_known_identity[]", max(1, len(entries)))
+        keep = []
+        for i, (entry, value) in enumerate(zip(entries, values)):
+            c_identities[i].kind = _identity_kind(entry.kind)
+            c_identities[i].person = entry.person
+            pointer = ffi.from_buffer(value)
+            keep.append(pointer)
+            c_identities[i].value = ffi.cast("char*", pointer)
+            c_identities[i].value_len = len(value)
+        return cls._create(
+            lambda options, out, error: lib.socle_redactor_create(
+                c_identities if entries else ffi.NULL, len(entries), options, out, error),
+            recognisers, common_words_need_capital)
+
+    @classmethod
+    def create_from_text(cls, known: Text, *,
+                         recognisers: int = Recognise.ALL,  # type: ignore[attr-defined]
+                         common_words_need_capital: bool = True) -> "Redactor":
+        """A redactor of the identities in the text format of ``socle redact --known`` (one
+        ``kind value`` per line, ``person`` between individuals; docs/redaction.md).
+        :class:`ParseError` gives the line number only."""
+        data = _data(known, "known")
+        return cls._create(
+            lambda options, out, error: lib.socle_redactor_create_from_text(
+                data, len(data), options, out, error),
+            recognisers, common_words_need_capital)
+
+    @classmethod
+    def _create(cls, create: Any, recognisers: int,
+                common_words_need_capital: bool) -> "Redactor":
+        """Builds the options, then calls `create(options, out, error)`."""
         out_options = ffi.new("socle_redactor_options**")
         with _ErrorSlot() as slot:
             check(lib.socle_redactor_options_new(out_options, slot.pointer), slot.error)
@@ -269,31 +309,13 @@ class Redactor(_Handle):
                 check(lib.socle_redactor_options_set_common_words_need_capital(
                     options, 1 if common_words_need_capital else 0, slot.pointer), slot.error)
             out = ffi.new("socle_redactor**")
-            if isinstance(known, (str, bytes)):
-                data = _data(known, "known")
-                with _ErrorSlot() as slot:
-                    check(lib.socle_redactor_new_from_text(out, data, len(data), options,
-                                                           slot.pointer), slot.error)
-            else:
-                entries = [k if isinstance(k, Identity) else Identity(*k) for k in known]
-                values = [_data(e.value, "identity value") for e in entries]
-                identities = ffi.new("socle_identity[]", max(1, len(entries)))
-                keep = []
-                for i, (entry, value) in enumerate(zip(entries, values)):
-                    identities[i].kind = _identity_kind(entry.kind)
-                    identities[i].person = entry.person
-                    pointer = ffi.from_buffer(value)
-                    keep.append(pointer)
-                    identities[i].value = ffi.cast("char*", pointer)
-                    identities[i].value_len = len(value)
-                with _ErrorSlot() as slot:
-                    check(lib.socle_redactor_new(out, identities if entries else ffi.NULL,
-                                                 len(entries), options, slot.pointer),
-                          slot.error)
-                del keep
+            with _ErrorSlot() as slot:
+                check(create(options, out, slot.pointer), slot.error)
         finally:
             ffi.release(options)
-        self._own(out[0], lib.socle_redactor_free)
+        redactor = cls.__new__(cls)
+        redactor._own(out[0], lib.socle_redactor_free)
+        return redactor
 
     @staticmethod
     def _counts(counts: Any) -> Dict[RedactionType, int]:
@@ -312,7 +334,7 @@ class Redactor(_Handle):
                 check(status, slot.error)
         return Redacted(_take(buffer).decode("utf-8"), self._counts(counts))
 
-    def redact_many(self, texts: Sequence[Text]) -> Tuple[List[str], Dict[RedactionType, int]]:
+    def redact_batch(self, texts: Sequence[Text]) -> Tuple[List[str], Dict[RedactionType, int]]:
         """Redacts many texts (each numbered on its own) in one C call; returns the redacted
         texts and the placeholder counts summed over the batch."""
         encoded = [_data(t, "text") for t in texts]
@@ -343,8 +365,14 @@ class Redactor(_Handle):
         return "<socle.Redactor (closed)>" if self.closed else "<socle.Redactor>"
 
 
-def redact(text: Text, known: KnownIdentities = (), **options: Any) -> str:
-    """Redacts one text with the identities `known` (see :class:`Redactor`, which takes the
-    same options and is the one to keep for many texts); returns the redacted text."""
-    with Redactor(known, **options) as redactor:
+def redact(text: Text, known: Union[Text, KnownIdentities] = (), **options: Any) -> str:
+    """Redacts one text with the identities `known`: the text format of ``socle redact
+    --known`` (str or bytes, :meth:`Redactor.create_from_text`) or :class:`KnownIdentity`
+    values (:meth:`Redactor.create`), with the same options. Keep a :class:`Redactor` for many
+    texts. Returns the redacted text."""
+    if isinstance(known, (str, bytes)):
+        redactor = Redactor.create_from_text(known, **options)
+    else:
+        redactor = Redactor.create(known, **options)
+    with redactor:
         return redactor.redact(text).text

@@ -58,8 +58,8 @@ def _error_code(exception: BaseException) -> int:
     return int(lib.SOCLE_E_INTERNAL)
 
 
-# Python callbacks of providers created by KeyProvider.from_callbacks: C may call them until the
-# provider's `destroy` runs (the vault keeps its own reference), so they live here until then.
+# Python callbacks of providers created by KeyProvider.create_from_callbacks: C may call them until
+# the provider's `destroy` runs (the vault keeps its own reference), so they live here until then.
 # A destroyed provider's callbacks are dropped at the next creation, never while one runs.
 _CALLBACK_PROVIDERS: Dict[int, Tuple[Any, ...]] = {}
 _DESTROYED: List[Tuple[Any, ...]] = []
@@ -71,7 +71,7 @@ class KeyProvider(_Handle):
     - :meth:`create_key_file` / :meth:`open_key_file`: the embedded default, a key file
       protected by a passphrase (Argon2id; a wrong passphrase raises
       :class:`VerificationFailedError` with one generic message);
-    - :meth:`from_callbacks`: your HSM or KMS, through Python callables.
+    - :meth:`create_from_callbacks`: your HSM or KMS, through Python callables.
 
     A :class:`Vault` keeps its own reference to the provider: closing the provider after opening
     the vault is fine. Passphrases are copied by socle and wiped there; Python's own ``bytes``
@@ -82,7 +82,8 @@ class KeyProvider(_Handle):
     __slots__ = ()
 
     def __init__(self) -> None:
-        raise TypeError("use KeyProvider.create_key_file(), open_key_file() or from_callbacks()")
+        raise TypeError("use KeyProvider.create_key_file(), open_key_file() or "
+                        "create_from_callbacks()")
 
     @classmethod
     def _adopt(cls, handle: Any) -> "KeyProvider":
@@ -101,8 +102,9 @@ class KeyProvider(_Handle):
         encoded = _c_string(path, "path")
         with _passphrase(passphrase) as secret, _ErrorSlot() as slot:
             try:
-                check(lib.socle_key_file_create(out, encoded, secret, len(secret), opslimit,
-                                                memlimit, slot.pointer), slot.error)
+                check(lib.socle_key_provider_create_key_file(encoded, secret, len(secret),
+                                                             opslimit, memlimit, out,
+                                                             slot.pointer), slot.error)
             except IoError as e:
                 e.filename = os.fsdecode(encoded)
                 raise
@@ -117,8 +119,8 @@ class KeyProvider(_Handle):
         encoded = _c_string(path, "path")
         with _passphrase(passphrase) as secret, _ErrorSlot() as slot:
             try:
-                check(lib.socle_key_file_open(out, encoded, secret, len(secret), slot.pointer),
-                      slot.error)
+                check(lib.socle_key_provider_open_key_file(encoded, secret, len(secret), out,
+                                                           slot.pointer), slot.error)
             except IoError as e:
                 e.filename = os.fsdecode(encoded)
                 raise
@@ -128,12 +130,12 @@ class KeyProvider(_Handle):
                           memlimit: int = 0) -> None:
         """Re-protects the key file under a new passphrase (the master keys do not change)."""
         with _passphrase(new_passphrase) as secret, _ErrorSlot() as slot:
-            check(lib.socle_key_file_change_passphrase(self._live(), secret, len(secret),
-                                                       opslimit, memlimit, slot.pointer),
+            check(lib.socle_key_provider_change_passphrase(self._live(), secret, len(secret),
+                                                           opslimit, memlimit, slot.pointer),
                   slot.error)
 
     @classmethod
-    def from_callbacks(cls, key_id: str, *, current_version: Callable[[], int],
+    def create_from_callbacks(cls, key_id: str, *, current_version: Callable[[], int],
                        wrap: Callable[[int, bytes, bytes], bytes],
                        unwrap: Callable[[int, bytes, bytes], bytes],
                        rotate: Optional[Callable[[], int]] = None,
@@ -225,7 +227,7 @@ class KeyProvider(_Handle):
         out = ffi.new("socle_key_provider**")
         with _ErrorSlot() as slot:
             try:
-                check(lib.socle_key_provider_new_callbacks(out, callbacks, slot.pointer),
+                check(lib.socle_key_provider_create_from_callbacks(callbacks, out, slot.pointer),
                       slot.error)
             except Error:
                 _CALLBACK_PROVIDERS.pop(token, None)  # `destroy` is not called on failure
@@ -248,17 +250,28 @@ class Vault(_Handle):
     database, and records sealed with XChaCha20-Poly1305 bound to (tenant, person, record,
     schema version): a ciphertext moved to another person or record does not open.
 
-    ``Vault(provider, db_path, tenant)`` opens (or creates, mode 0600) the database.
+    ``Vault.open(provider, db_path, tenant)`` opens (or creates, mode 0600) the database.
     Any failed decryption raises :class:`VerificationFailedError`; a record of a person whose
     key was shredded raises :class:`NotFoundError`. No message contains a key, a passphrase, a
-    person id or a record id. Safe for concurrent use by any number of threads.
+    person id or a record id. Safe for concurrent use by any number of threads. The C handle is
+    freed when the object is garbage-collected, or at once by :meth:`close` or at the end of a
+    ``with`` block.
     """
 
     __slots__ = ("_provider",)
 
-    def __init__(self, provider: KeyProvider, db_path: Path, tenant: str, *,
-                 cache_capacity: Optional[int] = None,
-                 cache_ttl_seconds: Optional[int] = None) -> None:
+    def __init__(self) -> None:
+        raise TypeError("use Vault.open(provider, db_path, tenant)")
+
+    @classmethod
+    def open(cls, provider: KeyProvider, db_path: Path, tenant: str, *,
+             cache_capacity: Optional[int] = None,
+             cache_ttl_seconds: Optional[int] = None) -> "Vault":
+        """Opens the vault database at `db_path` (created with mode 0600 if missing) for
+        `tenant` (1 to 128 bytes). The vault keeps its own reference to `provider`, which may be
+        closed right after. `cache_capacity` (persons whose unwrapped keys stay in memory,
+        default 4096; 0 turns the cache off) and `cache_ttl_seconds` (default 300) are the
+        vault's options."""
         if not isinstance(provider, KeyProvider):
             raise TypeError(f"Vault needs a socle.KeyProvider, not {type(provider).__name__}")
         options = ffi.NULL
@@ -279,13 +292,15 @@ class Vault(_Handle):
         out = ffi.new("socle_vault**")
         with _ErrorSlot() as slot:
             try:
-                check(lib.socle_vault_open(out, provider._live(), encoded, t, len(t), options,
+                check(lib.socle_vault_open(provider._live(), encoded, t, len(t), options, out,
                                            slot.pointer), slot.error)
             except IoError as e:
                 e.filename = os.fsdecode(encoded)
                 raise
-        self._own(out[0], lib.socle_vault_free)
-        self._provider = provider  # keeps Python callbacks of a callback provider reachable
+        vault = cls.__new__(cls)
+        vault._own(out[0], lib.socle_vault_free)
+        vault._provider = provider  # keeps Python callbacks of a callback provider reachable
+        return vault
 
     def seal_record(self, person: str, record: str, plaintext: Bytes,
                     schema_version: int = 1) -> bytes:
@@ -328,28 +343,28 @@ class Vault(_Handle):
         """:meth:`open_record` for many ``(record id, sealed)`` pairs of one person."""
         return [self.open_record(person, r, data, schema_version) for r, data in records]
 
-    def shred(self, person: str) -> None:
+    def shred_person(self, person: str) -> None:
         """Crypto-shredding: deletes the person's key for good; every record sealed for them
         becomes unreadable. :class:`NotFoundError` when the person has no key."""
         p = _data(person, "person")
         with _ErrorSlot() as slot:
-            check(lib.socle_vault_shred(self._live(), p, len(p), slot.pointer), slot.error)
+            check(lib.socle_vault_shred_person(self._live(), p, len(p), slot.pointer),
+                  slot.error)
 
-    def rotate(self, retire_previous: bool = False) -> int:
+    def rotate_master_key(self, retire_previous: bool = False) -> int:
         """Rotates the master key and re-wraps every person key (records untouched); returns
         the new version. With `retire_previous`, older versions are then destroyed."""
         version = ffi.new("uint32_t*")
         with _ErrorSlot() as slot:
-            check(lib.socle_vault_rotate(self._live(), 1 if retire_previous else 0, version,
-                                         slot.pointer), slot.error)
+            check(lib.socle_vault_rotate_master_key(self._live(), 1 if retire_previous else 0,
+                                                    version, slot.pointer), slot.error)
         return int(version[0])
 
-    @property
-    def pseudonym_version(self) -> int:
+    def current_pseudonym_version(self) -> int:
         """The current pseudonymisation master secret version (>= 1)."""
         version = ffi.new("uint32_t*")
         with _ErrorSlot() as slot:
-            check(lib.socle_vault_pseudonym_version(self._live(), version, slot.pointer),
+            check(lib.socle_vault_current_pseudonym_version(self._live(), version, slot.pointer),
                   slot.error)
         return int(version[0])
 
