@@ -130,3 +130,48 @@ def test_the_command_line_exits_1_on_drift(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "-    public const SOCLE_E_PARSE = 12;" in result.stdout
     assert "+    public const SOCLE_E_PARSE = 11;" in result.stdout
+
+
+# ---- The Python cffi declarations (bindings/python/socle/_cdef.py) --------------------------------
+
+def _load_cdef() -> str:
+    namespace: dict = {}
+    text = (generate.BINDINGS / generate.PYTHON_CDEF).read_text(encoding="utf-8")
+    exec(compile(text, "_cdef.py", "exec"), namespace)
+    return namespace["CDEF"]
+
+
+def test_every_macro_and_function_of_the_header_reaches_python() -> None:
+    # The same cruder reading as for PHP and Java, against the cffi declarations.
+    text = HEADER.read_text(encoding="utf-8")
+    cdef = _load_cdef()
+    macros = set(re.findall(r"^#define (SOCLE_\w+) \S", text, re.MULTILINE))
+    macros -= generate.SKIPPED_MACROS
+    defined = set(re.findall(r"^#define (SOCLE_\w+) -?\d+$", cdef, re.MULTILINE))
+    assert macros and macros == defined
+    functions = set(re.findall(r"\bSOCLE_API\b[^;(]*?\b(socle_\w+)\s*\(", text))
+    declared = set(re.findall(r"\b(socle_\w+)\(", cdef))
+    assert len(functions) > 20 and functions == declared
+
+
+def test_macro_values_are_evaluated() -> None:
+    cdef = _load_cdef()
+    values = {m[0]: int(m[1]) for m in re.findall(r"^#define (\w+) (-?\d+)$", cdef, re.MULTILINE)}
+    assert values["SOCLE_VERSION_NUMBER"] == (values["SOCLE_VERSION_MAJOR"] * 10000 +
+                                              values["SOCLE_VERSION_MINOR"] * 100 +
+                                              values["SOCLE_VERSION_PATCH"])
+    assert values["SOCLE_OK"] == 0
+    assert values["SOCLE_POLICY_DIGEST_BYTES"] == 32
+
+
+def test_layout_does_not_depend_on_the_header_whitespace() -> None:
+    text = HEADER.read_text(encoding="utf-8")
+    # One declaration, named, so that other declarations with the same parameters (the header
+    # grows) do not change the expectation.
+    declaration = "socle_policy_load(const char* text, size_t text_len, const char* source_name,\n"
+    assert text.count(declaration) == 1
+    squeezed = text.replace(
+        declaration, "socle_policy_load(const char *text,\n  size_t   text_len,\n"
+                     "      const char* source_name,")
+    assert generate.build_cdef(squeezed) == generate.build_cdef(text).replace(
+        "socle_policy_load(const char* text", "socle_policy_load(const char *text")
