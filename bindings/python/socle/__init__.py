@@ -305,6 +305,15 @@ class _ErrorSlot:
         self.pointer[0] = ffi.NULL
 
 
+def _new_object(ctype: str, new: object, free: object) -> object:
+    """A new options or secrets object made by ``new(out, error)``, released by ``free`` when it is
+    collected or ``ffi.release``d (one way for every such object of the C ABI)."""
+    out = ffi.new(ctype + "**")
+    with _ErrorSlot() as slot:
+        check(new(out, slot.pointer), slot.error)  # type: ignore[operator]
+    return ffi.gc(out[0], free)
+
+
 def _take(buffer: object) -> bytes:
     """The bytes of a filled ``socle_buffer*``, which is then freed (and wiped) by socle."""
     try:

@@ -9,7 +9,7 @@ import enum
 from typing import (Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence,
                     Tuple, Union)
 
-from . import Error, InvalidArgumentError, Policy, _ErrorSlot, _Handle, _take, check
+from . import Error, InvalidArgumentError, Policy, _ErrorSlot, _Handle, _new_object, _take, check
 from ._native import ffi, lib
 
 __all__ = ["PseudonymContext", "PseudonymKind", "Pseudonymizer", "ReversalEvent"]
@@ -90,10 +90,8 @@ class Pseudonymizer(_Handle):
         """A pseudonymizer over master secrets held in memory: `secrets` maps versions to
         secrets (copied by socle, and wiped there once the keys are derived)."""
         cls._check_policy(policy)
-        out_secrets = ffi.new("socle_pseudonym_secrets**")
-        with _ErrorSlot() as slot:
-            check(lib.socle_pseudonym_secrets_new(out_secrets, slot.pointer), slot.error)
-        held = ffi.gc(out_secrets[0], lib.socle_pseudonym_secrets_free)
+        held = _new_object("socle_pseudonym_secrets", lib.socle_pseudonym_secrets_new,
+                           lib.socle_pseudonym_secrets_free)
         try:
             for version, secret in secrets.items():
                 data = ffi.from_buffer(_data(secret, "secret"))
@@ -140,10 +138,8 @@ class Pseudonymizer(_Handle):
                 ) -> "Pseudonymizer":
         """Builds the options, then calls `create(options, out, error)`."""
         hook: Any = None
-        out_options = ffi.new("socle_pseudonymizer_options**")
-        with _ErrorSlot() as slot:
-            check(lib.socle_pseudonymizer_options_new(out_options, slot.pointer), slot.error)
-        options = ffi.gc(out_options[0], lib.socle_pseudonymizer_options_free)
+        options = _new_object("socle_pseudonymizer_options", lib.socle_pseudonymizer_options_new,
+                              lib.socle_pseudonymizer_options_free)
         try:
             with _ErrorSlot() as slot:
                 if base_version is not None:

@@ -9,7 +9,7 @@ import datetime
 import enum
 from typing import (Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union)
 
-from . import InvalidArgumentError, _ErrorSlot, _Handle, _take, _text, check
+from . import InvalidArgumentError, _ErrorSlot, _Handle, _new_object, _take, _text, check
 from ._native import ffi, lib
 
 __all__ = [
@@ -298,10 +298,8 @@ class Redactor(_Handle):
     def _create(cls, create: Any, recognisers: int,
                 common_words_need_capital: bool) -> "Redactor":
         """Builds the options, then calls `create(options, out, error)`."""
-        out_options = ffi.new("socle_redactor_options**")
-        with _ErrorSlot() as slot:
-            check(lib.socle_redactor_options_new(out_options, slot.pointer), slot.error)
-        options = ffi.gc(out_options[0], lib.socle_redactor_options_free)
+        options = _new_object("socle_redactor_options", lib.socle_redactor_options_new,
+                              lib.socle_redactor_options_free)
         try:
             with _ErrorSlot() as slot:
                 check(lib.socle_redactor_options_set_recognisers(options, int(recognisers),

@@ -8,7 +8,7 @@ import contextlib
 import os
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
-from . import Error, IoError, _c_string, _ErrorSlot, _Handle, _take, _text, check
+from . import Error, IoError, _c_string, _ErrorSlot, _Handle, _new_object, _take, _text, check
 from ._native import ffi, lib
 
 __all__ = ["KeyProvider", "Vault"]
@@ -276,10 +276,8 @@ class Vault(_Handle):
             raise TypeError(f"Vault needs a socle.KeyProvider, not {type(provider).__name__}")
         options = ffi.NULL
         if cache_capacity is not None or cache_ttl_seconds is not None:
-            out_options = ffi.new("socle_vault_options**")
-            with _ErrorSlot() as slot:
-                check(lib.socle_vault_options_new(out_options, slot.pointer), slot.error)
-            options = ffi.gc(out_options[0], lib.socle_vault_options_free)
+            options = _new_object("socle_vault_options", lib.socle_vault_options_new,
+                                  lib.socle_vault_options_free)
             with _ErrorSlot() as slot:
                 if cache_capacity is not None:
                     check(lib.socle_vault_options_set_cache_capacity(
