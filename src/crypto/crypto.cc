@@ -86,6 +86,23 @@ Hash256 Hash(absl::string_view domain, absl::string_view data) {
   return out;
 }
 
+Hash256 Sha256(absl::Span<const uint8_t> data) {
+  static_assert(crypto_hash_sha256_BYTES == kHashBytes);
+  Hash256 out;
+  crypto_hash_sha256(out.data(), data.data(), data.size());
+  return out;
+}
+
+Hash256 Sha256WithPrefix(uint8_t prefix, absl::Span<const uint8_t> data) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, &prefix, 1);
+  crypto_hash_sha256_update(&state, data.data(), data.size());
+  Hash256 out;
+  crypto_hash_sha256_final(&state, out.data());
+  return out;
+}
+
 absl::Status KeyedHash(const SecretBytes& key, absl::Span<const uint8_t> data,
                        absl::Span<uint8_t> out) {
   if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX) {

@@ -38,6 +38,12 @@ using Hash256 = std::array<uint8_t, kHashBytes>;
 // "socle.policy.v1"), so a digest of one kind can never be confused with another.
 Hash256 Hash(absl::string_view domain, absl::string_view data);
 
+// SHA-256 (FIPS 180-4, libsodium's crypto_hash_sha256) of `data`. For formats that name SHA-256
+// (RFC 9162's Merkle tree); socle's own digests use Hash() above.
+Hash256 Sha256(absl::Span<const uint8_t> data);
+// SHA-256 of `prefix` (one byte) followed by `data`, without building the concatenation.
+Hash256 Sha256WithPrefix(uint8_t prefix, absl::Span<const uint8_t> data);
+
 // Keyed BLAKE2b of `data` into `out` (16 to 64 bytes). The key must be 16 to 64 bytes.
 absl::Status KeyedHash(const SecretBytes& key, absl::Span<const uint8_t> data,
                        absl::Span<uint8_t> out);

@@ -154,6 +154,23 @@ BOOST_AUTO_TEST_CASE(errors_never_contain_the_key) {
   testing::CheckNoKeyMaterial(status, short_key);
 }
 
+// SHA-256 against FIPS 180-4's examples (appendix B of FIPS 180-2): the empty string, "abc" and
+// the two-block 448-bit message; the prefixed form equals the hash of the concatenation.
+BOOST_AUTO_TEST_CASE(sha256_known_answers) {
+  auto bytes = [](absl::string_view s) {
+    return absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  BOOST_TEST(ToHex(Sha256(bytes(""))) ==
+             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  BOOST_TEST(ToHex(Sha256(bytes("abc"))) ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(ToHex(Sha256(bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))) ==
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  BOOST_TEST(ToHex(Sha256WithPrefix('a', bytes("bc"))) == ToHex(Sha256(bytes("abc"))));
+  BOOST_TEST(ToHex(Sha256WithPrefix('a', bytes(""))) == ToHex(Sha256(bytes("a"))));
+  BOOST_TEST(ToHex(Sha256WithPrefix('b', bytes("bc"))) != ToHex(Sha256(bytes("abc"))));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
