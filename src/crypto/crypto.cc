@@ -120,6 +120,8 @@ bool Base64Decode(absl::string_view text, std::vector<uint8_t>* out) {
   if (sodium_base642bin(out->data(), out->size(), text.data(), text.size(), nullptr, &written,
                         &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != text.data() + text.size()) {
+    // A signer key's seed travels in base64: what was decoded before the error is wiped.
+    sodium_memzero(out->data(), out->size());
     out->clear();
     return false;
   }

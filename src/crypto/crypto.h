@@ -48,7 +48,7 @@ Hash256 Sha256WithPrefix(uint8_t prefix, absl::Span<const uint8_t> data);
 // public keys, signatures).
 std::string Base64Encode(absl::Span<const uint8_t> bytes);
 // Decodes canonical padded standard base64 (no whitespace, unused bits zero) into `out`; false
-// when `text` is not such base64.
+// (and `out` wiped and emptied) when `text` is not such base64. The caller wipes a decoded secret.
 bool Base64Decode(absl::string_view text, std::vector<uint8_t>* out);
 
 // Keyed BLAKE2b of `data` into `out` (16 to 64 bytes). The key must be 16 to 64 bytes.

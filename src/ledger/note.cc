@@ -125,6 +125,7 @@ absl::StatusOr<KeyParts> ParseKeyParts(absl::string_view text, absl::string_view
                      absl::StrCat(what, " '", name, "': the key is not standard base64"));
   }
   if (key[0] != kNoteAlgEd25519) {
+    crypto::Wipe(absl::MakeSpan(key));
     return MakeError(ErrorCode::kUnsupported,
                      absl::StrCat(what, " '", name, "': algorithm ", key[0],
                                   " is not Ed25519 (1)"));
@@ -226,10 +227,12 @@ std::string NoteSigner::VerifierKey() const {
 SecretBytes NoteSigner::SignerKey() const {
   // libsodium keeps seed || public key: the seed is the first 32 bytes.
   std::vector<uint8_t> alg_seed = AlgAndKey(key_.secret_key.span().subspan(0, 32));
-  std::string text = absl::StrFormat("PRIVATE+KEY+%s+%08x+%s", name_, key_hash_,
-                                     crypto::Base64Encode(alg_seed));
-  crypto::Wipe(absl::MakeSpan(alg_seed));
+  std::string seed64 = crypto::Base64Encode(alg_seed);
+  std::string text = absl::StrFormat("PRIVATE+KEY+%s+%08x+%s", name_, key_hash_, seed64);
   SecretBytes out(text);
+  // Every copy of the seed but `out` is wiped.
+  crypto::Wipe(absl::MakeSpan(alg_seed));
+  crypto::Wipe(absl::MakeSpan(reinterpret_cast<uint8_t*>(seed64.data()), seed64.size()));
   crypto::Wipe(absl::MakeSpan(reinterpret_cast<uint8_t*>(text.data()), text.size()));
   return out;
 }
