@@ -1,6 +1,6 @@
-// The signed checkpoints of the ledger's tests and of docs/ledger-checkpoints.md, made from a
+// The signed checkpoints of the ledger's tests and of docs/ledger.md ("Checkpoints"), made from a
 // fixed seed (Ed25519 signatures are deterministic, so they are the same bytes every time).
-// checkpoint_test.cc freezes the first one; checkpoint_samples.cc writes all of them for the
+// checkpoint_test.cc freezes the second one; checkpoint_samples.cc writes all of them for the
 // independent verifiers (Go's note package, tests/ledger/verify_checkpoint.py).
 #ifndef SOCLE_TESTS_LEDGER_CHECKPOINT_SAMPLES_H_
 #define SOCLE_TESTS_LEDGER_CHECKPOINT_SAMPLES_H_

@@ -21,7 +21,7 @@ using testing::kSampleOrigin;
 using testing::SampleCheckpoints;
 using testing::SampleSigner;
 
-// The sample signed checkpoint, frozen (docs/ledger-checkpoints.md shows these bytes; the Go
+// The sample signed checkpoint, frozen (the "Checkpoints" section of docs/ledger.md shows these bytes; the Go
 // and Python verifiers check the same ones, written by ledger_checkpoint_samples).
 constexpr absl::string_view kSampleVerifierKey =
     "example.org/socle/trail+63f94fbc+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4";
