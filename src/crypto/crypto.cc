@@ -103,6 +103,32 @@ Hash256 Sha256WithPrefix(uint8_t prefix, absl::Span<const uint8_t> data) {
   return out;
 }
 
+std::string Base64Encode(absl::Span<const uint8_t> bytes) {
+  const size_t size = sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  std::string text(size, '\0');
+  sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  text.resize(size - 1);  // the terminating NUL
+  return text;
+}
+
+bool Base64Decode(absl::string_view text, std::vector<uint8_t>* out) {
+  out->assign(text.size() / 4 * 3 + 3, 0);
+  size_t written = 0;
+  const char* end = nullptr;
+  // libsodium refuses missing padding and non-zero unused bits; `end` catches trailing bytes.
+  if (sodium_base642bin(out->data(), out->size(), text.data(), text.size(), nullptr, &written,
+                        &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    // A signer key's seed travels in base64: what was decoded before the error is wiped.
+    sodium_memzero(out->data(), out->size());
+    out->clear();
+    return false;
+  }
+  out->resize(written);
+  return true;
+}
+
 absl::Status KeyedHash(const SecretBytes& key, absl::Span<const uint8_t> data,
                        absl::Span<uint8_t> out) {
   if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX) {

@@ -44,6 +44,13 @@ Hash256 Sha256(absl::Span<const uint8_t> data);
 // SHA-256 of `prefix` (one byte) followed by `data`, without building the concatenation.
 Hash256 Sha256WithPrefix(uint8_t prefix, absl::Span<const uint8_t> data);
 
+// RFC 4648 base64 with the standard alphabet and `=` padding (public bytes only: digests,
+// public keys, signatures).
+std::string Base64Encode(absl::Span<const uint8_t> bytes);
+// Decodes canonical padded standard base64 (no whitespace, unused bits zero) into `out`; false
+// (and `out` wiped and emptied) when `text` is not such base64. The caller wipes a decoded secret.
+bool Base64Decode(absl::string_view text, std::vector<uint8_t>* out);
+
 // Keyed BLAKE2b of `data` into `out` (16 to 64 bytes). The key must be 16 to 64 bytes.
 absl::Status KeyedHash(const SecretBytes& key, absl::Span<const uint8_t> data,
                        absl::Span<uint8_t> out);

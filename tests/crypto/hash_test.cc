@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -169,6 +170,30 @@ BOOST_AUTO_TEST_CASE(sha256_known_answers) {
   BOOST_TEST(ToHex(Sha256WithPrefix('a', bytes("bc"))) == ToHex(Sha256(bytes("abc"))));
   BOOST_TEST(ToHex(Sha256WithPrefix('a', bytes(""))) == ToHex(Sha256(bytes("a"))));
   BOOST_TEST(ToHex(Sha256WithPrefix('b', bytes("bc"))) != ToHex(Sha256(bytes("abc"))));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(base64)
+
+// Base64: RFC 4648 section 10 vectors both ways, then what the strict decoder refuses.
+BOOST_AUTO_TEST_CASE(base64_rfc4648_vectors_and_refusals) {
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    BOOST_TEST(Base64Encode(testing::Bytes(plain)) == encoded);
+    std::vector<uint8_t> decoded;
+    BOOST_TEST_REQUIRE(Base64Decode(encoded, &decoded), encoded);
+    BOOST_TEST(std::string(decoded.begin(), decoded.end()) == plain);
+  }
+  BOOST_TEST(Base64Encode(std::vector<uint8_t>{0xfb, 0xff}) == "+/8=");
+  for (const char* bad : {"Zg", "Zg=", "Zh==", "Zm9v\n", " Zm9v", "Zm9v=", "Zm9-", "Zm_v", "Z===",
+                          "Zm9vYg==Zg=="}) {
+    std::vector<uint8_t> decoded;
+    BOOST_TEST(!Base64Decode(bad, &decoded), bad);
+    BOOST_TEST(decoded.empty());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
