@@ -181,8 +181,9 @@ absl::Status NoPersonKey() {
 }
 
 absl::Status PersonShredded() {
-  return MakeError(ErrorCode::kFailedPrecondition,
-                   "the person's data key was crypto-shredded: nothing more may be sealed for them");
+  return MakeError(
+      ErrorCode::kFailedPrecondition,
+      "the person's data key was crypto-shredded: nothing more may be sealed for them");
 }
 
 absl::Status NotAVault(const std::string& path) {

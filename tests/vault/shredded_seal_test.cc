@@ -166,19 +166,21 @@ BOOST_AUTO_TEST_CASE(the_refusal_survives_reopening_and_is_per_tenant) {
   TempDir dir;
   const std::string db = dir.File("v.db");
   auto hsm = std::make_shared<FakeHsm>();
-  { 
+  {
     auto vault = LoadVault(hsm, db);
     BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-9", "r", 1}, Bytes("x")).ok());
     BOOST_REQUIRE(vault->ShredPerson("P-9").ok());
   }
   auto reopened = LoadVault(hsm, db);
-  BOOST_TEST(CodeName(reopened->SealRecord(RecordRef{"P-9", "r", 1}, Bytes("y"), kRefuse)
-                          .status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(
+      CodeName(reopened->SealRecord(RecordRef{"P-9", "r", 1}, Bytes("y"), kRefuse).status()) ==
+      "FAILED_PRECONDITION");
   // The same person id in another tenant is another person.
   auto other_tenant = LoadVault(hsm, db, "ccas-grenoble");
   BOOST_TEST(other_tenant->SealRecord(RecordRef{"P-9", "r", 1}, Bytes("z"), kRefuse).ok());
-  BOOST_TEST(CodeName(reopened->SealRecord(RecordRef{"P-9", "r", 1}, Bytes("y"), kRefuse)
-                          .status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(
+      CodeName(reopened->SealRecord(RecordRef{"P-9", "r", 1}, Bytes("y"), kRefuse).status()) ==
+      "FAILED_PRECONDITION");
 }
 
 BOOST_AUTO_TEST_CASE(a_person_re_created_by_case_data_is_sealed_under_the_new_key) {
@@ -220,8 +222,7 @@ BOOST_AUTO_TEST_CASE(a_shred_by_another_vault_is_refused_whatever_the_cache_hold
   BOOST_TEST(trail->cached_keys() == 0u);  // the dead key is dropped
   BOOST_TEST(RawRows(db, "person_keys").empty());
   BOOST_TEST(before.size() == 1u);
-  BOOST_TEST(CodeName(trail->OpenRecord(ref, std::vector<uint8_t>(60, 1)).status()) ==
-             "NOT_FOUND");
+  BOOST_TEST(CodeName(trail->OpenRecord(ref, std::vector<uint8_t>(60, 1)).status()) == "NOT_FOUND");
 }
 
 BOOST_AUTO_TEST_CASE(a_key_re_created_by_another_vault_replaces_the_cached_one) {
@@ -272,8 +273,8 @@ BOOST_AUTO_TEST_CASE(sealing_on_first_use_still_creates_a_key_after_a_shred) {
   BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x")).ok());
   BOOST_REQUIRE(vault->ShredPerson("P-1").ok());
   BOOST_TEST(vault->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x")).ok());
-  BOOST_TEST(vault->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x"), KeyCreation::kOnFirstUse)
-                 .ok());
+  BOOST_TEST(
+      vault->SealRecord(RecordRef{"P-1", "r", 1}, Bytes("x"), KeyCreation::kOnFirstUse).ok());
   BOOST_TEST(RawRows(dir.File("v.db"), "person_keys").size() == 1u);
   // Shredding the re-created key again leaves one tag, not two.
   BOOST_REQUIRE(vault->ShredPerson("P-1").ok());
