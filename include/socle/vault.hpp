@@ -183,6 +183,30 @@ struct SOCLE_CXX_API RecordRef {
   uint32_t schema_version = 1;
 };
 
+// What SealRecord does for a person who has no data key in the vault database.
+//
+// One enum argument of the one sealing call rather than a second method: both modes seal the
+// same way into the same format, the choice is visible at every call site, and a caller cannot
+// pick the wrong method by name. Case data seals with kOnFirstUse; the access trail, whose
+// entries about a person are sealed under that person's key, seals with kRefuseIfShredded so
+// that recording an access can never bring a crypto-shredded person's key back.
+enum class KeyCreation {
+  // Creates a random key on the first seal for the person. A person shredded earlier gets a
+  // new key, unrelated to the destroyed one (their old records stay unreadable). Uses the key
+  // cache as is: another process's shred is seen here after at most VaultOptions::cache_ttl.
+  kOnFirstUse,
+  // Creates a key on the first seal for a person never shredded in this tenant (so an entry
+  // about a person may come before any of their case data), and refuses with
+  // FAILED_PRECONDITION, creating nothing, for a person whose key was crypto-shredded and has
+  // not been re-created since (the vault keeps a keyed tag of every shredded person, never the
+  // id). The database is read on every such call, whatever the cache holds: a shred by any
+  // process or Vault object is refused from the moment it committed. It costs one indexed
+  // read under the vault's database mutex (the cache still saves the unwrap). A person shredded
+  // and then re-created by a kOnFirstUse seal has a key again, and this mode seals under it.
+  // Shreds done by builds older than vault schema 3 were not recorded (docs/keys.md).
+  kRefuseIfShredded,
+};
+
 // Bytes a sealed record adds to its plaintext: a 5-byte header (format byte 0x01, the data key
 // version as 4 bytes big-endian), a 24-byte nonce and a 16-byte tag.
 inline constexpr size_t kSealedRecordOverhead = 45;
@@ -198,10 +222,12 @@ struct SOCLE_CXX_API RotationReport {
 // tenant's person index is keyed by a secret of that tenant, so the database holds no person
 // id in clear.
 //
-// Thread safety: a Vault is safe for concurrent use. SealRecord and OpenRecord of persons whose
-// keys are cached take a shared lock only; database work is serialised by one mutex; rotation runs
-// while other threads keep sealing and opening. Other processes may open the same database
-// (SQLite WAL); their caches see a shred of this process only after cache_ttl.
+// Thread safety: a Vault is safe for concurrent use. SealRecord (kOnFirstUse) and OpenRecord of
+// persons whose keys are cached take a shared lock only; database work, including the read of
+// every kRefuseIfShredded seal, is serialised by one mutex; rotation runs while other threads
+// keep sealing and opening. Other processes may open the same database (SQLite WAL); their
+// caches see a shred of this process only after cache_ttl, except for kRefuseIfShredded seals,
+// which see it at once.
 class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
  public:
   // Opens the vault database at `db_path` for `tenant` (1 to 128 bytes), creating the database
@@ -219,16 +245,22 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   Vault(const Vault&) = delete;
   Vault& operator=(const Vault&) = delete;
 
-  // Encrypts `plaintext` for `record`, creating the person's data key on first use. Returns
-  // header || nonce || ciphertext || tag (kSealedRecordOverhead bytes more than the plaintext).
-  absl::StatusOr<std::vector<uint8_t>> SealRecord(const RecordRef& record,
-                                                  absl::Span<const uint8_t> plaintext);
+  // Encrypts `plaintext` for `record` under the person's data key, creating that key as
+  // `key_creation` says. Returns header || nonce || ciphertext || tag (kSealedRecordOverhead
+  // bytes more than the plaintext). With KeyCreation::kRefuseIfShredded, a shredded person is
+  // FAILED_PRECONDITION ("the person's data key was crypto-shredded: nothing more may be sealed
+  // for them") and no key is created.
+  absl::StatusOr<std::vector<uint8_t>> SealRecord(
+      const RecordRef& record, absl::Span<const uint8_t> plaintext,
+      KeyCreation key_creation = KeyCreation::kOnFirstUse);
   // Decrypts what SealRecord returned for the same record. VERIFICATION_FAILED for any altered,
   // truncated or misplaced ciphertext; NOT_FOUND when the person has no key (shredded).
   absl::StatusOr<SecretBytes> OpenRecord(const RecordRef& record, absl::Span<const uint8_t> sealed);
 
-  // Crypto-shredding: deletes the person's wrapped keys (secure_delete overwrites them), wipes
-  // them from the cache and truncates the WAL so no copy stays in the -wal file. Every record
+  // Crypto-shredding: deletes the person's wrapped keys (secure_delete overwrites them) and, in
+  // the same transaction, records the person's keyed tag as shredded (never the id: see
+  // KeyCreation::kRefuseIfShredded), wipes the keys from the cache and truncates the WAL so no
+  // copy stays in the -wal file. Every record
   // sealed for the person becomes unreadable for good. OK only once no copy remains in the
   // database file or its WAL; FAILED_PRECONDITION when another connection's read snapshot kept
   // the WAL from being truncated (after a bounded wait): the key is deleted, and calling

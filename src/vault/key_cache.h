@@ -17,6 +17,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -31,6 +32,10 @@ class KeyCache {
     SecretBytes key;
     uint32_t version = 0;
     absl::Time loaded;
+    // Person keys: the wrapped bytes this key came from (or was stored as). A seal that must
+    // not outlive a shred compares them with the database's row: equal bytes (random nonce,
+    // key and tag) mean the row still holds this very key. Empty for pseudonymisation secrets.
+    std::vector<uint8_t> wrapped;
   };
 
   KeyCache(size_t capacity, absl::Duration ttl) : capacity_(capacity), ttl_(ttl) {}

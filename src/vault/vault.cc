@@ -38,8 +38,11 @@ using vault_internal::Transaction;
 namespace {
 
 constexpr int64_t kApplicationId = 0x534f4356;  // "SOCV": PRAGMA application_id of a vault
-constexpr int64_t kSchemaVersion = 2;           // PRAGMA user_version
+constexpr int64_t kSchemaVersion = 3;           // PRAGMA user_version
 constexpr int64_t kRewrapBatch = 256;
+// Written by the transaction that creates or migrates the schema.
+constexpr char kSetVersionsSql[] = "PRAGMA application_id=1397703510; PRAGMA user_version=3;";
+static_assert(kApplicationId == 1397703510 && kSchemaVersion == 3);
 
 // Ordinary rowid tables on purpose: in a WITHOUT ROWID table (an index b-tree) interior pages
 // hold whole copies of rows as divider keys, and a deleted row's copy may stay there, wrapped
@@ -47,8 +50,9 @@ constexpr int64_t kRewrapBatch = 256;
 // the person tag (a keyed hash), never key material.
 //
 // Schema version 2 added the pending shreds and the pseudonymisation controls
-// (vault/pseudonym_controls.h). The same text creates them in a new database (kSchemaSql) and in a version-1 database (kSchemaV2Sql,
-// InitSchema), so a migrated vault has exactly the schema of a new one.
+// (vault/pseudonym_controls.h), version 3 the shredded persons. The same text creates them in a
+// new database (kSchemaSql) and in an older one (kSchemaV2Sql, kSchemaV3Sql, InitSchema), so a
+// migrated vault has exactly the schema of a new one.
 constexpr char kSchemaV1Sql[] = R"sql(
 CREATE TABLE meta (
   name TEXT PRIMARY KEY NOT NULL,
@@ -104,16 +108,34 @@ CREATE TABLE reversal_counts (
   UNIQUE (tenant, actor_tag));
 CREATE INDEX reversal_counts_expiry ON reversal_counts (tenant, expires_at);
 )sql";
+// shredded_persons: the keyed tag of every person whose data key was crypto-shredded, written
+// in the transaction of the delete, kept for good, so that a seal that must not bring a
+// shredded person's key back (KeyCreation::kRefuseIfShredded) can tell "shredded" from "never
+// seen". No id, no time (the access trail records when), no key material.
+constexpr char kSchemaV3Sql[] = R"sql(
+CREATE TABLE shredded_persons (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  person_tag BLOB NOT NULL,
+  UNIQUE (tenant, person_tag));
+)sql";
+// Data of the migration from version 2: the shreds a crash left pending are shreds too. (Shreds
+// that completed under version 2 left no trace on purpose, and cannot be recovered.)
+constexpr char kMigrateV2DataSql[] = R"sql(
+INSERT INTO shredded_persons (tenant, person_tag)
+  SELECT DISTINCT tenant, person_tag FROM pending_shreds WHERE true
+  ON CONFLICT DO NOTHING;
+)sql";
 
-// a || b (without a's terminating NUL), at compile time.
-template <size_t A, size_t B>
-constexpr std::array<char, A + B - 1> Concat(const char (&a)[A], const char (&b)[B]) {
-  std::array<char, A + B - 1> out{};
-  for (size_t i = 0; i + 1 < A; ++i) out[i] = a[i];
-  for (size_t i = 0; i < B; ++i) out[A - 1 + i] = b[i];
+// The parts one after the other (without their terminating NULs) and one NUL, at compile time.
+template <size_t... N>
+constexpr std::array<char, (N + ...) - sizeof...(N) + 1> Concat(const char (&... parts)[N]) {
+  std::array<char, (N + ...) - sizeof...(N) + 1> out{};
+  size_t pos = 0;
+  ((std::copy_n(parts, N - 1, out.begin() + pos), pos += N - 1), ...);
   return out;
 }
-constexpr auto kSchemaSqlText = Concat(kSchemaV1Sql, kSchemaV2Sql);
+constexpr auto kSchemaSqlText = Concat(kSchemaV1Sql, kSchemaV2Sql, kSchemaV3Sql);
 // The whole schema of a new vault.
 constexpr const char* kSchemaSql = kSchemaSqlText.data();
 
@@ -158,6 +180,12 @@ absl::Status NoPersonKey() {
   return MakeError(ErrorCode::kNotFound, "no data key for this person: never created, or shredded");
 }
 
+absl::Status PersonShredded() {
+  return MakeError(
+      ErrorCode::kFailedPrecondition,
+      "the person's data key was crypto-shredded: nothing more may be sealed for them");
+}
+
 absl::Status NotAVault(const std::string& path) {
   return MakeError(ErrorCode::kFailedPrecondition, "'" + path + "' is not a socle vault database");
 }
@@ -196,6 +224,8 @@ struct Vault::State {
   std::unique_ptr<Statement> delete_pseudonym;
   std::unique_ptr<Statement> insert_pending_shred;
   std::unique_ptr<Statement> select_pending_shred;
+  std::unique_ptr<Statement> insert_shredded;
+  std::unique_ptr<Statement> select_shredded;
   std::unique_ptr<Statement> select_floor;
   std::unique_ptr<Statement> raise_floor;
   // Per entry of kKeyTables: the next batch of rows to re-wrap, and the conditional update.
@@ -288,8 +318,17 @@ struct Vault::State {
   };
   // Caller holds db_mu.
   absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
-  absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(absl::string_view person,
-                                                                   bool create, absl::Time now);
+  // Caller holds db_mu. Whether the person's tag is in shredded_persons.
+  absl::StatusOr<bool> IsShredded(const PersonTag& tag);
+
+  // What PersonKey may do when the database holds no key for the person.
+  enum class Missing { kNotFound, kCreate, kCreateUnlessShredded };
+  // The person's key as the database holds it now: `cached` (the cache's entry, or null) when
+  // the row still holds that very key, else unwrapped from the row; created, or refused, as
+  // `missing` says when there is no row.
+  absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(
+      absl::string_view person, Missing missing, absl::Time now,
+      std::shared_ptr<const KeyCache::Entry> cached = nullptr);
   // Caller holds db_mu. Truncates the WAL and then clears the pending shreds it covered.
   absl::Status FinishPendingShreds();
   // Caller holds rotation_mu, not db_mu.
@@ -322,21 +361,27 @@ absl::Status Vault::State::InitSchema() {
                              db->QueryInt("SELECT count(*) FROM sqlite_schema"));
       if (tables != 0) return NotAVault(path);
       SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaSql));
-      SOCLE_RETURN_IF_ERROR(db->Exec("PRAGMA application_id=1397703510; PRAGMA user_version=2;"));
+      SOCLE_RETURN_IF_ERROR(db->Exec(kSetVersionsSql));
       version = kSchemaVersion;
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
-  static_assert(kApplicationId == 1397703510 && kSchemaVersion == 2);
-  if (version == 1) {
-    // A vault of the previous version: add the pseudonymisation controls, once, whichever
-    // process gets the write lock first.
+  if (version >= 1 && version < kSchemaVersion) {
+    // A vault of an earlier version: brought to this one step by step, in one transaction,
+    // once, whichever process gets the write lock first.
     SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
     SOCLE_ASSIGN_OR_RETURN(version, db->QueryInt("PRAGMA user_version"));
-    if (version == 1) {
-      SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV2Sql));
-      SOCLE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=2;"));
-      version = 2;
+    if (version >= 1 && version < kSchemaVersion) {
+      if (version == 1) {  // the pending shreds and the pseudonymisation controls
+        SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV2Sql));
+        version = 2;
+      }
+      if (version == 2) {  // the shredded persons
+        SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV3Sql));
+        SOCLE_RETURN_IF_ERROR(db->Exec(kMigrateV2DataSql));
+        version = 3;
+      }
+      SOCLE_RETURN_IF_ERROR(db->Exec(kSetVersionsSql));
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
@@ -442,6 +487,12 @@ absl::Status Vault::State::PrepareStatements() {
                                      "VALUES (?1, ?2, ?3)"));
   SOCLE_ASSIGN_OR_RETURN(select_pending_shred,
                          db->Prepare("SELECT count(*) FROM pending_shreds "
+                                     "WHERE tenant = ?1 AND person_tag = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(insert_shredded,
+                         db->Prepare("INSERT INTO shredded_persons (tenant, person_tag) "
+                                     "VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
+  SOCLE_ASSIGN_OR_RETURN(select_shredded,
+                         db->Prepare("SELECT count(*) FROM shredded_persons "
                                      "WHERE tenant = ?1 AND person_tag = ?2"));
   SOCLE_ASSIGN_OR_RETURN(select_floor,
                          db->Prepare("SELECT CAST(value AS INTEGER) FROM meta "
@@ -553,8 +604,17 @@ absl::StatusOr<std::optional<Vault::State::PersonRow>> Vault::State::ReadPersonR
                                             static_cast<uint32_t>(use->Int(1)), use->Blob(2)});
 }
 
+absl::StatusOr<bool> Vault::State::IsShredded(const PersonTag& tag) {
+  StatementUse use(*select_shredded);
+  SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+  SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
+  return row && use->Int(0) > 0;
+}
+
 absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
-    absl::string_view person, bool create, absl::Time now) {
+    absl::string_view person, Missing missing, absl::Time now,
+    std::shared_ptr<const KeyCache::Entry> cached) {
   const uint64_t epoch = cache.epoch();  // before the database read: see KeyCache::Insert
   SOCLE_ASSIGN_OR_RETURN(const PersonTag tag,
                          vault_internal::ComputePersonTag(lookup_key, tenant, person));
@@ -563,9 +623,17 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
   // process, and its re-read.
   for (int attempt = 0; attempt < 4; ++attempt) {
     std::optional<PersonRow> row;
+    bool shredded = false;
     {
       std::lock_guard lock(db_mu);
       SOCLE_ASSIGN_OR_RETURN(row, ReadPersonRow(tag));
+      if (!row.has_value() && missing == Missing::kCreateUnlessShredded) {
+        SOCLE_ASSIGN_OR_RETURN(shredded, IsShredded(tag));
+      }
+    }
+    if (row.has_value() && cached != nullptr && cached->version == row->key_version &&
+        cached->wrapped == row->wrapped) {
+      return cached;  // the row still holds the cached key: no unwrap
     }
     if (row.has_value()) {
       // Unwrapped outside the lock (an HSM may take milliseconds). A rotation that retired
@@ -582,10 +650,16 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       entry->key = *std::move(key);
       entry->version = row->key_version;
       entry->loaded = now;
+      entry->wrapped = std::move(row->wrapped);
       cache.Insert(person, entry, epoch, now);
       return std::shared_ptr<const KeyCache::Entry>(std::move(entry));
     }
-    if (!create) return NoPersonKey();
+    if (missing == Missing::kNotFound) return NoPersonKey();
+    if (shredded) {
+      // Shredded by this or another process: a key this process may still cache is dead.
+      if (cached != nullptr) cache.Shred(person);
+      return PersonShredded();
+    }
 
     // A new data key: random, never derived from anything.
     auto entry = std::make_shared<KeyCache::Entry>();
@@ -600,6 +674,15 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     {
       std::lock_guard lock(db_mu);
       SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+      if (missing == Missing::kCreateUnlessShredded) {
+        // Again under the write lock: a key created and shredded by another process since the
+        // read above must not be replaced by this one.
+        SOCLE_ASSIGN_OR_RETURN(shredded, IsShredded(tag));
+        if (shredded) {
+          if (cached != nullptr) cache.Shred(person);
+          return PersonShredded();  // the transaction rolls back: nothing was written
+        }
+      }
       // If a rotation (of this process or another) moved on since we wrapped, wrap again
       // under the version every other key now uses.
       SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPersonData, master_version, tenant, tag,
@@ -617,6 +700,7 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       inserted = db->Changes() > 0;
       SOCLE_RETURN_IF_ERROR(txn->Commit());
     }
+    entry->wrapped = std::move(wrapped);
     if (inserted) {
       cache.Insert(person, entry, epoch, now);
       return std::shared_ptr<const KeyCache::Entry>(std::move(entry));
@@ -776,15 +860,31 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> 
 }
 
 absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
-                                                       absl::Span<const uint8_t> plaintext) {
+                                                       absl::Span<const uint8_t> plaintext,
+                                                       KeyCreation key_creation) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
   // Before any key is created or any size computed: a huge length must change nothing.
   SOCLE_ASSIGN_OR_RETURN(const size_t sealed_size,
                          crypto::SealedSize(plaintext.size(), kSealedRecordOverhead));
   const absl::Time now = state_->clock->Now();
   std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
-  if (entry == nullptr) {
-    SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, /*create=*/true, now));
+  switch (key_creation) {
+    case KeyCreation::kOnFirstUse:
+      if (entry == nullptr) {
+        SOCLE_ASSIGN_OR_RETURN(entry,
+                               state_->PersonKey(record.person_id, State::Missing::kCreate, now));
+      }
+      break;
+    case KeyCreation::kRefuseIfShredded: {
+      // The database decides, whatever the cache holds: another process (or Vault object) may
+      // have shredded the person since this key was cached.
+      SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id,
+                                                      State::Missing::kCreateUnlessShredded, now,
+                                                      std::move(entry)));
+      break;
+    }
+    default:
+      return MakeError(ErrorCode::kInvalidArgument, "unknown KeyCreation value");
   }
   uint8_t nonce[crypto::kAeadNonceBytes];
   crypto::FastRandomBytes(absl::MakeSpan(nonce));
@@ -801,7 +901,8 @@ absl::StatusOr<SecretBytes> Vault::OpenRecord(const RecordRef& record,
   const absl::Time now = state_->clock->Now();
   std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
   if (entry == nullptr) {
-    SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, /*create=*/false, now));
+    SOCLE_ASSIGN_OR_RETURN(entry,
+                           state_->PersonKey(record.person_id, State::Missing::kNotFound, now));
   }
   if (entry->version != key_version) return VerificationFailed();
   return vault_internal::OpenRecord(entry->key, state_->tenant, record, sealed);
@@ -826,10 +927,19 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
     if (deleted) {
       // In the same transaction as the delete: a crash before the WAL is truncated leaves this
       // row, and the next Open finishes the job.
-      StatementUse use(*state_->insert_pending_shred);
+      {
+        StatementUse use(*state_->insert_pending_shred);
+        SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
+        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
+        SOCLE_RETURN_IF_ERROR(use->Bind(3, state_->NowSeconds()));
+        SOCLE_RETURN_IF_ERROR(use->Run());
+      }
+      // Remembered for good, in the same transaction: a crash cannot lose it, and a seal that
+      // must not bring the person back (KeyCreation::kRefuseIfShredded) is refused from the
+      // commit on, in every process.
+      StatementUse use(*state_->insert_shredded);
       SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
       SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-      SOCLE_RETURN_IF_ERROR(use->Bind(3, state_->NowSeconds()));
       SOCLE_RETURN_IF_ERROR(use->Run());
     } else {
       StatementUse use(*state_->select_pending_shred);

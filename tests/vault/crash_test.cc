@@ -7,8 +7,9 @@
 // rounds. After each round the parent checks, before anything reopens the vault, that no
 // wrapped key of a person whose shred was acknowledged remains in the database or its WAL; then
 // that the key file opens, Load and Verify pass, every acknowledged record opens (or, for a
-// person whose shred was under way, is NOT_FOUND), no shred is left pending, and still no
-// shredded person's wrapped key is left in any file.
+// person whose shred was under way, is NOT_FOUND), no shred is left pending, still no
+// shredded person's wrapped key is left in any file, and (every 20 rounds) every shredded person
+// is refused by KeyCreation::kRefuseIfShredded.
 //
 // The wrapped keys looked for are every wrapping the parent or the child could see: the child
 // reports a person's wrapped key after its first seal and just before shredding it, and the
@@ -461,6 +462,14 @@ class Parent {
         if (ErrorCodeOf(text.status()) != ErrorCode::kNotFound) {
           return Fail("shredded person " + std::to_string(id) + " is not NOT_FOUND: " +
                       text.status().ToString());
+        }
+        // The shredded tag was written with the delete: no kill loses it.
+        const auto sealed = vault->SealRecord(RecordRef{PersonId(id), "trail", 1}, {},
+                                              KeyCreation::kRefuseIfShredded);
+        if (ErrorCodeOf(sealed.status()) != ErrorCode::kFailedPrecondition) {
+          return Fail("shredded person " + std::to_string(id) +
+                      " is not refused by a sealing that refuses shredded persons: " +
+                      sealed.status().ToString());
         }
       }
     }

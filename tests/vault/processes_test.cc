@@ -145,6 +145,32 @@ BOOST_AUTO_TEST_CASE(service_keeps_working_while_operators_rotate_shred_and_chan
   BOOST_TEST(Run({helper, "verify", key, db, passfile, log, "P-SHRED", Hex(shredded_record)}) == 0);
 }
 
+// The access trail's seal (KeyCreation::kRefuseIfShredded) in a long-lived process whose cache
+// holds the person's key, while an operator shreds the person with `socle keys shred` in another
+// process: the next seal is refused at once, not after the cache's TTL, and creates no key.
+BOOST_AUTO_TEST_CASE(a_shred_by_another_process_is_refused_at_once_despite_the_cache) {
+  TempDir dir;
+  const std::string key = dir.File("master.key");
+  const std::string db = dir.File("vault.db");
+  const std::string first(TestPassphrase().view());
+  auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-processes");
+  const RecordRef entry{"P-TRAIL", "entry-1", 1};
+  const auto sealed =
+      vault->SealRecord(entry, Bytes("first entry"), KeyCreation::kRefuseIfShredded);
+  BOOST_REQUIRE(sealed.ok());
+  BOOST_REQUIRE(vault->cached_keys() == 1u);
+
+  BOOST_TEST(Run({SOCLE_CLI_PATH, "keys", "shred", "--key-file", key, "--db", db,
+                  "--tenant=ccas-processes", "--person", "P-TRAIL"},
+                 first) == 0);
+  BOOST_TEST(vault->cached_keys() == 1u);  // this process has not noticed yet
+  const auto refused = vault->SealRecord(RecordRef{"P-TRAIL", "entry-2", 1}, Bytes("second"),
+                                         KeyCreation::kRefuseIfShredded);
+  BOOST_TEST(ErrorCodeName(ErrorCodeOf(refused.status())) == "FAILED_PRECONDITION");
+  BOOST_TEST(vault_testing::RawRows(db, "person_keys").empty());
+  BOOST_TEST(ErrorCodeName(ErrorCodeOf(vault->OpenRecord(entry, *sealed).status())) == "NOT_FOUND");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
