@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/escaping.h"
 #include "crypto/crypto.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -57,9 +56,9 @@ uint64_t Uint(const Struct& json, const std::string& name, const fs::path& path)
 }
 
 std::vector<uint8_t> Base64(const std::string& text, const fs::path& path) {
-  std::string bytes;
-  BOOST_REQUIRE_MESSAGE(absl::Base64Unescape(text, &bytes), path << ": bad base64");
-  return std::vector<uint8_t>(bytes.begin(), bytes.end());
+  std::vector<uint8_t> bytes;
+  BOOST_REQUIRE_MESSAGE(crypto::Base64Decode(text, &bytes), path << ": bad base64");
+  return bytes;
 }
 
 // The proof's hashes; an element that is not 32 bytes makes the case invalid (nullopt).
