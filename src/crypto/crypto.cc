@@ -113,6 +113,14 @@ std::string Base64Encode(absl::Span<const uint8_t> bytes) {
 }
 
 bool Base64Decode(absl::string_view text, std::vector<uint8_t>* out) {
+  out->clear();
+  // libsodium (1.0.18) decodes some bytes outside the alphabet, high bytes among them, as digits:
+  // only the standard alphabet and padding reach it.
+  for (const char c : text) {
+    const bool in_alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                             (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    if (!in_alphabet) return false;
+  }
   out->assign(text.size() / 4 * 3 + 3, 0);
   size_t written = 0;
   const char* end = nullptr;
