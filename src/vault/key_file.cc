@@ -23,7 +23,7 @@
 #include "socle/error.hpp"
 #include "socle/v1/vault.pb.h"
 #include "socle/vault.hpp"
-#include "vault/file_util.h"
+#include "storage/file_util.h"
 #include "vault/format.h"
 
 namespace socle {
@@ -280,7 +280,7 @@ struct KeyFileProvider::State {
   Keyring ring;
   // The file `ring` was read from or written as; while `path` still names it, `ring` is what
   // the file holds.
-  vault_internal::FileSnapshot snapshot;
+  storage::FileSnapshot snapshot;
 
   int64_t Now() const { return absl::ToUnixSeconds(clock->Now()); }
 
@@ -315,8 +315,8 @@ struct KeyFileProvider::State {
   absl::Status Refresh() {
     if (snapshot.StillCurrent(path)) return absl::OkStatus();
     std::string bytes;
-    SOCLE_ASSIGN_OR_RETURN(vault_internal::FileSnapshot fresh,
-                           vault_internal::FileSnapshot::Read(path, kMaxKeyFileBytes, &bytes));
+    SOCLE_ASSIGN_OR_RETURN(storage::FileSnapshot fresh,
+                           storage::FileSnapshot::Read(path, kMaxKeyFileBytes, &bytes));
     SOCLE_ASSIGN_OR_RETURN(const KeyFileHeader header,
                            vault_internal::ParseKeyFileBytes(path, bytes));
     if (header.key_id != key_id || header.created_unix != created_unix) {
@@ -340,8 +340,8 @@ struct KeyFileProvider::State {
   // the copy back and adopts it. Caller holds `mu` exclusively.
   template <typename Change>
   absl::Status Rewrite(Change change) {
-    SOCLE_ASSIGN_OR_RETURN(const vault_internal::FileLock lock,
-                           vault_internal::FileLock::Exclusive(lock_path));
+    SOCLE_ASSIGN_OR_RETURN(const storage::FileLock lock,
+                           storage::FileLock::Exclusive(lock_path));
     SOCLE_RETURN_IF_ERROR(Refresh());
     Keyring next = ring.Clone();
     SOCLE_ASSIGN_OR_RETURN(const bool changed, change(next));
@@ -349,11 +349,11 @@ struct KeyFileProvider::State {
     next.updated_unix = Now();
     SOCLE_ASSIGN_OR_RETURN(const std::string bytes, Serialise(next));
     const absl::Status written =
-        vault_internal::WriteFileAtomically(path, bytes, vault_internal::WriteMode::kReplace);
+        storage::WriteFileAtomically(path, bytes, storage::WriteMode::kReplace);
     // Adopt what the file holds now: the new bytes once the rename happened, even if the
     // directory fsync then failed (the error is still returned).
     std::string now;
-    auto fresh = vault_internal::FileSnapshot::Read(path, kMaxKeyFileBytes, &now);
+    auto fresh = storage::FileSnapshot::Read(path, kMaxKeyFileBytes, &now);
     if (fresh.ok() && now == bytes) {
       ring = std::move(next);
       snapshot = *std::move(fresh);
@@ -390,9 +390,9 @@ absl::StatusOr<std::unique_ptr<KeyFileProvider>> KeyFileProvider::Create(
   ring.updated_unix = state->created_unix;
   SOCLE_ASSIGN_OR_RETURN(const std::string bytes, state->Serialise(ring));
   SOCLE_RETURN_IF_ERROR(
-      vault_internal::WriteFileAtomically(path, bytes, vault_internal::WriteMode::kCreateNew));
+      storage::WriteFileAtomically(path, bytes, storage::WriteMode::kCreateNew));
   std::string now;
-  auto fresh = vault_internal::FileSnapshot::Read(path, kMaxKeyFileBytes, &now);
+  auto fresh = storage::FileSnapshot::Read(path, kMaxKeyFileBytes, &now);
   // Replaced already by someone else? Then the empty snapshot makes the first use read it.
   if (fresh.ok() && now == bytes) state->snapshot = *std::move(fresh);
   return std::unique_ptr<KeyFileProvider>(new KeyFileProvider(std::move(state)));
@@ -402,8 +402,8 @@ absl::StatusOr<std::unique_ptr<KeyFileProvider>> KeyFileProvider::Open(
     const std::string& path, const SecretBytes& passphrase, const KeyFileOptions& options) {
   SOCLE_RETURN_IF_ERROR(crypto::Init());
   std::string bytes;
-  SOCLE_ASSIGN_OR_RETURN(vault_internal::FileSnapshot snapshot,
-                         vault_internal::FileSnapshot::Read(path, kMaxKeyFileBytes, &bytes));
+  SOCLE_ASSIGN_OR_RETURN(storage::FileSnapshot snapshot,
+                         storage::FileSnapshot::Read(path, kMaxKeyFileBytes, &bytes));
   SOCLE_ASSIGN_OR_RETURN(const KeyFileHeader header,
                          vault_internal::ParseKeyFileBytes(path, bytes));
   if (!options.allow_weak_kdf_for_tests && !AboveInteractiveFloor(header.kdf)) {

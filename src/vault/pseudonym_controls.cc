@@ -13,6 +13,9 @@
 namespace socle::vault_internal {
 
 using pseudonym_internal::WindowCounts;
+using sqlite::Database;
+using sqlite::StatementUse;
+using sqlite::Transaction;
 
 namespace {
 
@@ -33,7 +36,7 @@ absl::StatusOr<std::shared_ptr<VaultPseudonymControls>> VaultPseudonymControls::
     SOCLE_RETURN_IF_ERROR(crypto::KeyedHash(
         lookup_key, e.bytes(), absl::MakeSpan(c->actor_key_.data(), c->actor_key_.size())));
   }
-  SOCLE_ASSIGN_OR_RETURN(c->db_, Database::Open(path));
+  SOCLE_ASSIGN_OR_RETURN(c->db_, Database::Open(path, "vault database"));
   // Per connection, like the vault's own: durable commits, no trusted schema objects, deleted
   // rows overwritten.
   SOCLE_RETURN_IF_ERROR(c->db_->Exec(

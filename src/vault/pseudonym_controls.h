@@ -36,7 +36,7 @@
 #include "socle/pseudonym_secrets.hpp"
 #include "socle/secret_bytes.hpp"
 #include "vault/format.h"
-#include "vault/sqlite.h"
+#include "storage/sqlite.h"
 
 namespace socle::vault_internal {
 
@@ -67,14 +67,14 @@ class VaultPseudonymControls final : public PseudonymControls {
   std::string tenant_;
   SecretBytes actor_key_;
   mutable std::mutex mu_;
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<sqlite::Database> db_;
   // Finalised before db_ (declared after it).
-  std::unique_ptr<Statement> max_retired_;
-  std::unique_ptr<Statement> max_secret_;
-  std::unique_ptr<Statement> insert_retired_;
-  std::unique_ptr<Statement> prune_counts_;
-  std::unique_ptr<Statement> select_counts_;
-  std::unique_ptr<Statement> upsert_counts_;
+  std::unique_ptr<sqlite::Statement> max_retired_;
+  std::unique_ptr<sqlite::Statement> max_secret_;
+  std::unique_ptr<sqlite::Statement> insert_retired_;
+  std::unique_ptr<sqlite::Statement> prune_counts_;
+  std::unique_ptr<sqlite::Statement> select_counts_;
+  std::unique_ptr<sqlite::Statement> upsert_counts_;
 };
 
 }  // namespace socle::vault_internal

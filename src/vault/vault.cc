@@ -23,17 +23,17 @@
 #include "vault/format.h"
 #include "vault/key_cache.h"
 #include "vault/pseudonym_controls.h"
-#include "vault/sqlite.h"
+#include "storage/sqlite.h"
 
 namespace socle {
 
-using vault_internal::Database;
+using sqlite::Database;
 using vault_internal::KeyCache;
 using vault_internal::KeyKind;
 using vault_internal::PersonTag;
-using vault_internal::Statement;
-using vault_internal::StatementUse;
-using vault_internal::Transaction;
+using sqlite::Statement;
+using sqlite::StatementUse;
+using sqlite::Transaction;
 
 namespace {
 
@@ -402,10 +402,10 @@ absl::Status Vault::State::InitSchema() {
 absl::Status Vault::State::CheckSchema() {
   SOCLE_ASSIGN_OR_RETURN(auto memory, Database::OpenInMemory());
   SOCLE_RETURN_IF_ERROR(memory->Exec(kSchemaSql));
-  SOCLE_ASSIGN_OR_RETURN(const std::vector<vault_internal::SchemaObject> expected,
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<sqlite::SchemaObject> expected,
                          memory->Schema());
-  const auto missing = [&](const std::vector<vault_internal::SchemaObject>& actual) {
-    std::vector<const vault_internal::SchemaObject*> out;
+  const auto missing = [&](const std::vector<sqlite::SchemaObject>& actual) {
+    std::vector<const sqlite::SchemaObject*> out;
     for (const auto& e : expected) {
       if (std::none_of(actual.begin(), actual.end(),
                        [&](const auto& a) { return a.name == e.name; })) {
@@ -415,7 +415,7 @@ absl::Status Vault::State::CheckSchema() {
     return out;
   };
   // InitSchema has brought an older database to this version: from here, only exactness.
-  SOCLE_ASSIGN_OR_RETURN(const std::vector<vault_internal::SchemaObject> actual, db->Schema());
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<sqlite::SchemaObject> actual, db->Schema());
   const auto refuse = [&](const std::string& what) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "vault database '" + path + "': " + what +
@@ -721,7 +721,7 @@ absl::Status Vault::State::FinishPendingShreds() {
   // found a shredded key there). VACUUM rewrites every page from the live rows only; the
   // checkpoint below then puts those pages in place of the old ones and truncates the WAL.
   SOCLE_RETURN_IF_ERROR(db->Exec("VACUUM"));
-  const absl::Status truncated = db->CheckpointTruncate(vault_internal::CheckpointWait());
+  const absl::Status truncated = db->CheckpointTruncate(sqlite::CheckpointWait());
   if (!truncated.ok()) {
     return MakeError(ErrorCodeOf(truncated),
                      "crypto-shredding is not complete: the key is deleted, but earlier copies "
@@ -824,7 +824,7 @@ Vault::~Vault() {
   std::lock_guard lock(state_->db_mu);
   // Leave no WAL behind: a closed vault is one file (and pending shreds are finished).
   if (!state_->FinishPendingShreds().ok()) return;
-  state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
+  state_->db->CheckpointTruncate(sqlite::CheckpointWait()).IgnoreError();
 }
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> provider,
@@ -845,7 +845,7 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> 
   state->tenant = std::string(tenant);
   state->path = db_path;
   state->clock = options.clock != nullptr ? options.clock : &Clock::Real();
-  SOCLE_ASSIGN_OR_RETURN(state->db, Database::Open(db_path));
+  SOCLE_ASSIGN_OR_RETURN(state->db, Database::Open(db_path, "vault database"));
   SOCLE_RETURN_IF_ERROR(state->InitSchema());
   SOCLE_RETURN_IF_ERROR(state->BindKeyId());
   SOCLE_RETURN_IF_ERROR(state->PrepareStatements());
@@ -997,7 +997,7 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
   // Old wrapped bytes are overwritten in the database; drop their images from the WAL too
   // (best effort: they only open with the master key versions they were wrapped under).
   std::lock_guard lock(state_->db_mu);
-  state_->db->CheckpointTruncate(vault_internal::CheckpointWait()).IgnoreError();
+  state_->db->CheckpointTruncate(sqlite::CheckpointWait()).IgnoreError();
   return report;
 }
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "test_util.h"
-#include "vault/file_util.h"
+#include "storage/file_util.h"
 
 namespace {
 std::atomic<bool> fail_directory_fsync{false};
@@ -69,11 +69,11 @@ BOOST_AUTO_TEST_CASE(a_failed_directory_fsync_is_reported) {
     BOOST_TEST(CodeName(provider->RetireVersionsBefore(2)) == "IO");
     BOOST_TEST(CodeName(KeyFileProvider::Create(dir.File("new.key"), TestPassphrase(), FastKdf())
                             .status()) == "IO");
-    BOOST_TEST(CodeName(vault_internal::WriteFileAtomically(
-                   dir.File("other"), "bytes", vault_internal::WriteMode::kCreateNew)) == "IO");
+    BOOST_TEST(CodeName(storage::WriteFileAtomically(
+                   dir.File("other"), "bytes", storage::WriteMode::kCreateNew)) == "IO");
   }
-  BOOST_TEST(vault_internal::WriteFileAtomically(dir.File("other"), "more bytes",
-                                                 vault_internal::WriteMode::kReplace)
+  BOOST_TEST(storage::WriteFileAtomically(dir.File("other"), "more bytes",
+                                                 storage::WriteMode::kReplace)
                  .ok());
 }
 

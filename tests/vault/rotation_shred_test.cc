@@ -19,7 +19,7 @@
 
 #include "absl/strings/match.h"
 #include "test_util.h"
-#include "vault/sqlite.h"
+#include "storage/sqlite.h"
 
 namespace socle {
 namespace {
@@ -165,10 +165,10 @@ class PausingProvider final : public KeyProvider {
 // Shortens the wait of WAL truncations for one test.
 class ShortCheckpointWait {
  public:
-  ShortCheckpointWait() : saved_(vault_internal::CheckpointWait()) {
-    vault_internal::SetCheckpointWaitForTesting(absl::Milliseconds(50));
+  ShortCheckpointWait() : saved_(sqlite::CheckpointWait()) {
+    sqlite::SetCheckpointWaitForTesting(absl::Milliseconds(50));
   }
-  ~ShortCheckpointWait() { vault_internal::SetCheckpointWaitForTesting(saved_); }
+  ~ShortCheckpointWait() { sqlite::SetCheckpointWaitForTesting(saved_); }
 
  private:
   absl::Duration saved_;

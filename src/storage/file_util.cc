@@ -1,4 +1,4 @@
-#include "vault/file_util.h"
+#include "storage/file_util.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -13,7 +13,7 @@
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 
-namespace socle::vault_internal {
+namespace socle::storage {
 namespace {
 
 absl::Status IoError(absl::string_view what, const std::string& path, int err) {
@@ -220,4 +220,4 @@ absl::Status CreatePrivateFileIfMissing(const std::string& path) {
   return IoError("cannot create", path, errno);
 }
 
-}  // namespace socle::vault_internal
+}  // namespace socle::storage

@@ -1,12 +1,12 @@
-// A thin RAII layer over SQLite for the vault: one connection, prepared statements that reset
+// A thin RAII layer over SQLite for the vault and the ledger: one connection, prepared statements that reset
 // themselves after each use (an unreset SELECT would pin a read transaction and block WAL
 // checkpoints), and IMMEDIATE transactions that roll back unless committed. Error messages
 // carry SQLite's generic text for the result code (sqlite3_errstr), never data.
 //
-// Thread safety: none. The vault serialises every use of a Database and its statements with
+// Thread safety: none. Each user serialises every use of a Database and its statements with
 // one mutex.
-#ifndef SOCLE_SRC_VAULT_SQLITE_H_
-#define SOCLE_SRC_VAULT_SQLITE_H_
+#ifndef SOCLE_SRC_STORAGE_SQLITE_H_
+#define SOCLE_SRC_STORAGE_SQLITE_H_
 
 #include <sqlite3.h>
 
@@ -21,9 +21,10 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
-namespace socle::vault_internal {
+namespace socle::sqlite {
 
-absl::Status SqliteError(int rc, absl::string_view what);
+// "<label>: <what>: <SQLite's text for rc>", with the socle code closest to rc.
+absl::Status SqliteError(int rc, absl::string_view label, absl::string_view what);
 
 // How long a checkpoint that must truncate the WAL (crypto-shredding, rotation, close) waits for
 // other connections' readers and writers before giving up: 2 s. Tests shorten it.
@@ -41,7 +42,9 @@ struct SchemaObject {
 
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // `label` names the database in errors; it must outlive the statement (its Database's).
+  Statement(sqlite3* db, sqlite3_stmt* stmt, const std::string& label)
+      : db_(db), stmt_(stmt), label_(label) {}
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -66,6 +69,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  const std::string& label_;
 };
 
 // Resets a statement when the scope ends.
@@ -85,7 +89,9 @@ class Database {
   // Opens (creating if missing, with mode 0600) the database at `path`. The schema is not
   // trusted (SQLITE_DBCONFIG_TRUSTED_SCHEMA off: triggers and views cannot call functions with
   // side effects) and the connection is defensive (no writable_schema tricks).
-  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  // `label` names the database in every error ("vault database", "access trail database").
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                        absl::string_view label);
   // A private in-memory database (to derive the expected schema from its DDL).
   static absl::StatusOr<std::unique_ptr<Database>> OpenInMemory();
   ~Database();
@@ -98,6 +104,8 @@ class Database {
   absl::StatusOr<int64_t> QueryInt(const char* sql);
   absl::StatusOr<std::string> QueryText(const char* sql);
   int Changes() const { return sqlite3_changes(db_); }
+  sqlite3* raw() const { return db_; }
+  const std::string& label() const { return label_; }
   // Every object of sqlite_schema, in creation order.
   absl::StatusOr<std::vector<SchemaObject>> Schema();
   // PRAGMA wal_checkpoint(TRUNCATE): copies the WAL into the database and truncates it to zero
@@ -107,8 +115,9 @@ class Database {
   absl::Status CheckpointTruncate(absl::Duration wait = CheckpointWait());
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  Database(sqlite3* db, std::string label) : db_(db), label_(std::move(label)) {}
   sqlite3* db_;
+  std::string label_;
 };
 
 // BEGIN IMMEDIATE now; ROLLBACK when destroyed unless Commit() succeeded.
@@ -124,6 +133,6 @@ class Transaction {
   bool done_ = false;
 };
 
-}  // namespace socle::vault_internal
+}  // namespace socle::sqlite
 
-#endif  // SOCLE_SRC_VAULT_SQLITE_H_
+#endif  // SOCLE_SRC_STORAGE_SQLITE_H_

@@ -1,10 +1,10 @@
-// Files that hold keys: written atomically with owner-only permissions.
+// Files that hold keys or checkpoints: written atomically with owner-only permissions.
 //
 // Thread safety: the functions are thread-safe; two writers of one path race like any two
 // rename()s (the last one wins, and neither leaves a torn file): writers that read, change and
 // write a file back hold a FileLock over the whole sequence.
-#ifndef SOCLE_SRC_VAULT_FILE_UTIL_H_
-#define SOCLE_SRC_VAULT_FILE_UTIL_H_
+#ifndef SOCLE_SRC_STORAGE_FILE_UTIL_H_
+#define SOCLE_SRC_STORAGE_FILE_UTIL_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace socle::vault_internal {
+namespace socle::storage {
 
 enum class WriteMode { kCreateNew, kReplace };
 
@@ -81,6 +81,6 @@ class FileLock {
 // -wal and -shm files the same permissions).
 absl::Status CreatePrivateFileIfMissing(const std::string& path);
 
-}  // namespace socle::vault_internal
+}  // namespace socle::storage
 
-#endif  // SOCLE_SRC_VAULT_FILE_UTIL_H_
+#endif  // SOCLE_SRC_STORAGE_FILE_UTIL_H_

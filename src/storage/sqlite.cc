@@ -1,25 +1,26 @@
-#include "vault/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <atomic>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
-#include "vault/file_util.h"
+#include "storage/file_util.h"
 
-namespace socle::vault_internal {
+namespace socle::sqlite {
 
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 std::atomic<int64_t> checkpoint_wait_ms{2000};
 
-absl::Status Configure(sqlite3* db) {
+absl::Status Configure(sqlite3* db, absl::string_view label) {
   // A planted trigger or view must not reach functions with side effects, and SQL must not be
   // able to edit sqlite_schema behind the schema check's back.
   int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   if (rc == SQLITE_OK) rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "configure");
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label, "configure");
 }
 
 }  // namespace
@@ -32,7 +33,7 @@ void SetCheckpointWaitForTesting(absl::Duration wait) {
   checkpoint_wait_ms.store(absl::ToInt64Milliseconds(wait), std::memory_order_relaxed);
 }
 
-absl::Status SqliteError(int rc, absl::string_view what) {
+absl::Status SqliteError(int rc, absl::string_view label, absl::string_view what) {
   ErrorCode code = ErrorCode::kIo;
   switch (rc & 0xff) {
     case SQLITE_BUSY:
@@ -54,32 +55,32 @@ absl::Status SqliteError(int rc, absl::string_view what) {
     default:
       break;
   }
-  return MakeError(code, "vault database: " + std::string(what) + ": " + sqlite3_errstr(rc));
+  return MakeError(code, absl::StrCat(label, ": ", what, ": ", sqlite3_errstr(rc)));
 }
 
 absl::Status Statement::Bind(int index, int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_, index, value);
-  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "bind");
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label_, "bind");
 }
 
 absl::Status Statement::Bind(int index, absl::string_view text) {
   const int rc =
       sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "bind");
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label_, "bind");
 }
 
 absl::Status Statement::Bind(int index, absl::Span<const uint8_t> blob) {
   static const uint8_t kEmpty = 0;  // a zero-length blob, not NULL
   const int rc = sqlite3_bind_blob(stmt_, index, blob.empty() ? &kEmpty : blob.data(),
                                    static_cast<int>(blob.size()), SQLITE_STATIC);
-  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "bind");
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label_, "bind");
 }
 
 absl::StatusOr<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteError(rc, "step");
+  return SqliteError(rc, label_, "step");
 }
 
 absl::Status Statement::Run() {
@@ -106,20 +107,21 @@ std::vector<uint8_t> Statement::Blob(int column) const {
   return p == nullptr ? std::vector<uint8_t>() : std::vector<uint8_t>(p, p + n);
 }
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
-  SOCLE_RETURN_IF_ERROR(CreatePrivateFileIfMissing(path));
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                        absl::string_view label) {
+  SOCLE_RETURN_IF_ERROR(storage::CreatePrivateFileIfMissing(path));
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close_v2(db);
     return MakeError(rc == SQLITE_CANTOPEN ? ErrorCode::kIo : ErrorCode::kDataLoss,
-                     "cannot open the vault database '" + path + "': " + sqlite3_errstr(rc));
+                     absl::StrCat("cannot open the ", label, " '", path, "': ", sqlite3_errstr(rc)));
   }
-  auto database = std::unique_ptr<Database>(new Database(db));
+  auto database = std::unique_ptr<Database>(new Database(db, std::string(label)));
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  SOCLE_RETURN_IF_ERROR(Configure(db));
+  SOCLE_RETURN_IF_ERROR(Configure(db, label));
   return database;
 }
 
@@ -130,10 +132,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenInMemory() {
                                  nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close_v2(db);
-    return SqliteError(rc, "open in memory");
+    return SqliteError(rc, "in-memory database", "open");
   }
-  auto database = std::unique_ptr<Database>(new Database(db));
-  SOCLE_RETURN_IF_ERROR(Configure(db));
+  auto database = std::unique_ptr<Database>(new Database(db, "in-memory database"));
+  SOCLE_RETURN_IF_ERROR(Configure(db, "in-memory database"));
   return database;
 }
 
@@ -141,14 +143,14 @@ Database::~Database() { sqlite3_close_v2(db_); }
 
 absl::Status Database::Exec(const char* sql) {
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "exec");
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label_, "exec");
 }
 
 absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(rc, "prepare");
-  return std::make_unique<Statement>(db_, stmt);
+  if (rc != SQLITE_OK) return SqliteError(rc, label_, "prepare");
+  return std::make_unique<Statement>(db_, stmt, label_);
 }
 
 absl::StatusOr<int64_t> Database::QueryInt(const char* sql) {
@@ -186,11 +188,11 @@ absl::Status Database::CheckpointTruncate(absl::Duration wait) {
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
     return MakeError(ErrorCode::kFailedPrecondition,
-                     "vault database: the write-ahead log could not be truncated within " +
+                     label_ + ": the write-ahead log could not be truncated within " +
                          absl::FormatDuration(wait) +
                          ": another connection holds a read snapshot (or is writing)");
   }
-  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, "checkpoint");
+  return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label_, "checkpoint");
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
@@ -208,4 +210,4 @@ absl::Status Transaction::Commit() {
   return absl::OkStatus();
 }
 
-}  // namespace socle::vault_internal
+}  // namespace socle::sqlite
