@@ -8,8 +8,9 @@
 // stay in the vendor's store. Erasing a person's key (ShredPerson) makes every record sealed for
 // them unreadable, wherever copies of the ciphertext went. Rotating the master key re-wraps
 // every key, in batches, without touching the data. The vault also holds the versioned
-// pseudonymisation master secrets (PseudonymSecretSource), in their own table, wrapped the same
-// way and never mixed with data keys.
+// pseudonymisation master secrets (PseudonymSecretSource) and the root secrets of the tenant's
+// ledgers (LedgerSecret), each in its own table, wrapped the same way and never mixed with data
+// keys.
 //
 // Key providers: KeyFileProvider (a passphrase-protected file, Argon2id; the embedded default)
 // or your own implementation of KeyProvider over an HSM or a KMS (the C ABI offers the same
@@ -199,10 +200,13 @@ enum class KeyCreation {
   // about a person may come before any of their case data), and refuses with
   // FAILED_PRECONDITION, creating nothing, for a person whose key was crypto-shredded and has
   // not been re-created since (the vault keeps a keyed tag of every shredded person, never the
-  // id). The database is read on every such call, whatever the cache holds: a shred by any
-  // process or Vault object is refused from the moment it committed. It costs one indexed
-  // read under the vault's database mutex (the cache still saves the unwrap). A person shredded
-  // and then re-created by a kOnFirstUse seal has a key again, and this mode seals under it.
+  // id). A shred by any process or Vault object is refused from the moment it committed,
+  // whatever the cache holds: a cached key is used only while nothing at all was committed to
+  // the database since a read last found that key in the person's row (the vault watches the
+  // change counter SQLite keeps in the WAL index's shared memory, without a lock or a system
+  // call); after any commit, the next such seal of a cached person reads the database once
+  // more (one indexed read under the vault's database mutex). A person shredded and then
+  // re-created by a kOnFirstUse seal has a key again, and this mode seals under it.
   // Shreds done by builds older than vault schema 3 were not recorded (docs/keys.md).
   kRefuseIfShredded,
 };
@@ -223,9 +227,10 @@ struct SOCLE_CXX_API RotationReport {
 // id in clear.
 //
 // Thread safety: a Vault is safe for concurrent use. SealRecord (kOnFirstUse) and OpenRecord of
-// persons whose keys are cached take a shared lock only; database work, including the read of
-// every kRefuseIfShredded seal, is serialised by one mutex; rotation runs while other threads
-// keep sealing and opening. Other processes may open the same database (SQLite WAL); their
+// persons whose keys are cached take a shared lock only (so does a kRefuseIfShredded seal of a
+// cached person while nothing was committed to the database since its key was last read);
+// database work is serialised by one mutex; rotation runs while other threads keep sealing and
+// opening. Other processes may open the same database (SQLite WAL); their
 // caches see a shred of this process only after cache_ttl, except for kRefuseIfShredded seals,
 // which see it at once.
 class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
@@ -304,6 +309,16 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // and the per-actor reversal counts, kept in the database (the actor as a keyed tag, never
   // in clear). They have their own connection and outlive this object.
   std::shared_ptr<PseudonymControls> pseudonym_controls() const override;
+
+  // The 32-byte root secret of the ledger `ledger` (1 to 64 bytes of [a-z0-9_.-], e.g.
+  // "access_trail", "state") of this tenant, created at random on first use and wrapped under the
+  // master key like every key of the vault. Every process and Vault object of the database gets
+  // the same secret (concurrent first uses agree). Never shredded by ShredPerson; re-wrapped by
+  // RotateMasterKey.
+  // This object keeps it unwrapped after its first use (the secret never changes).
+  // INVALID_ARGUMENT for another name (the message does not repeat it); VERIFICATION_FAILED when
+  // the provider cannot unwrap it.
+  absl::StatusOr<SecretBytes> LedgerSecret(absl::string_view ledger);
 
   // The integrity check and restore test (GDPR art. 32(1)(b)-(d)): runs SQLite's
   // integrity_check and unwraps every key of this tenant. DATA_LOSS naming how many keys failed.

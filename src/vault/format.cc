@@ -1,5 +1,6 @@
 #include "vault/format.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -37,6 +38,20 @@ absl::Status CheckRecordRef(const RecordRef& record) {
   SOCLE_RETURN_IF_ERROR(CheckPersonId(record.person_id));
   if (record.record_id.size() > kMaxIdBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "the record id must be at most 256 bytes");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLedgerName(absl::string_view ledger) {
+  const bool valid =
+      !ledger.empty() && ledger.size() <= kMaxLedgerNameBytes &&
+      std::all_of(ledger.begin(), ledger.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+               c == '-';
+      });
+  if (!valid) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the ledger name must be 1 to 64 bytes of [a-z0-9_.-]");
   }
   return absl::OkStatus();
 }

@@ -32,6 +32,7 @@ static_assert(kSealedRecordOverhead ==
 
 inline constexpr size_t kMaxIdBytes = 256;
 inline constexpr size_t kMaxTenantBytes = 128;
+inline constexpr size_t kMaxLedgerNameBytes = 64;
 
 inline constexpr absl::string_view kRecordLabel = "socle.vault.record.v1";
 inline constexpr absl::string_view kWrapLabel = "socle.vault.wrap.v1";
@@ -42,12 +43,15 @@ enum class KeyKind : uint8_t {
   kTenantLookup = 1,     // the tenant's person-index key
   kPersonData = 2,       // a person's data key
   kPseudonymSecret = 3,  // a pseudonymisation master secret
+  kLedgerSecret = 4,     // the root secret of one ledger of the tenant (Vault::LedgerSecret)
 };
 
 // INVALID_ARGUMENT naming the field and the allowed length, never the content.
 absl::Status CheckTenant(absl::string_view tenant);
 absl::Status CheckPersonId(absl::string_view person_id);
 absl::Status CheckRecordRef(const RecordRef& record);
+// A ledger name: 1 to 64 bytes of [a-z0-9_.-].
+absl::Status CheckLedgerName(absl::string_view ledger);
 
 void PutU32(uint8_t* out, uint32_t v);
 uint32_t GetU32(const uint8_t* in);
@@ -71,7 +75,8 @@ class Encoder {
 //   Field(kWrapLabel) || U8(kind) || Field(key_id) || U32(master_version) || Field(tenant)
 //   || Field(subject) || U32(subject_version)
 // subject: empty for the tenant lookup key, the 32-byte person tag for a data key, empty for a
-// pseudonymisation secret. subject_version: 0, the data key version, the secret version.
+// pseudonymisation secret, the ledger name for a ledger secret. subject_version: 0, the data key
+// version, the secret version, 0.
 std::vector<uint8_t> WrapAssociatedData(KeyKind kind, absl::string_view key_id,
                                         uint32_t master_version, absl::string_view tenant,
                                         absl::Span<const uint8_t> subject,

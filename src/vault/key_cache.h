@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "socle/secret_bytes.hpp"
+#include "vault/commit_watch.h"
 
 namespace socle::vault_internal {
 
@@ -36,6 +37,11 @@ class KeyCache {
     // not outlive a shred compares them with the database's row: equal bytes (random nonce,
     // key and tag) mean the row still holds this very key. Empty for pseudonymisation secrets.
     std::vector<uint8_t> wrapped;
+    // Person keys: the CommitWatch fingerprint of the database before a read that found this
+    // key in the person's row (CommitWatch::kNone until one did). While the fingerprint is
+    // still that, nothing was committed since, so the person was not shredded: a
+    // KeyCreation::kRefuseIfShredded seal uses the key without reading the database.
+    mutable std::atomic<uint64_t> unshredded_as_of{CommitWatch::kNone};
   };
 
   KeyCache(size_t capacity, absl::Duration ttl) : capacity_(capacity), ttl_(ttl) {}

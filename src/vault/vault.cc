@@ -20,6 +20,7 @@
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
 #include "socle/error.hpp"
+#include "vault/commit_watch.h"
 #include "vault/format.h"
 #include "vault/key_cache.h"
 #include "vault/pseudonym_controls.h"
@@ -38,11 +39,11 @@ using sqlite::Transaction;
 namespace {
 
 constexpr int64_t kApplicationId = 0x534f4356;  // "SOCV": PRAGMA application_id of a vault
-constexpr int64_t kSchemaVersion = 3;           // PRAGMA user_version
+constexpr int64_t kSchemaVersion = 4;           // PRAGMA user_version
 constexpr int64_t kRewrapBatch = 256;
 // Written by the transaction that creates or migrates the schema.
-constexpr char kSetVersionsSql[] = "PRAGMA application_id=1397703510; PRAGMA user_version=3;";
-static_assert(kApplicationId == 1397703510 && kSchemaVersion == 3);
+constexpr char kSetVersionsSql[] = "PRAGMA application_id=1397703510; PRAGMA user_version=4;";
+static_assert(kApplicationId == 1397703510 && kSchemaVersion == 4);
 
 // Ordinary rowid tables on purpose: in a WITHOUT ROWID table (an index b-tree) interior pages
 // hold whole copies of rows as divider keys, and a deleted row's copy may stay there, wrapped
@@ -50,9 +51,10 @@ static_assert(kApplicationId == 1397703510 && kSchemaVersion == 3);
 // the person tag (a keyed hash), never key material.
 //
 // Schema version 2 added the pending shreds and the pseudonymisation controls
-// (vault/pseudonym_controls.h), version 3 the shredded persons. The same text creates them in a
-// new database (kSchemaSql) and in an older one (kSchemaV2Sql, kSchemaV3Sql, InitSchema), so a
-// migrated vault has exactly the schema of a new one.
+// (vault/pseudonym_controls.h), version 3 the shredded persons, version 4 the ledger secrets.
+// The same text creates them in a new database (kSchemaSql) and in an older one (kSchemaV2Sql,
+// kSchemaV3Sql, kSchemaV4Sql, InitSchema), so a migrated vault has exactly the schema of a new
+// one.
 constexpr char kSchemaV1Sql[] = R"sql(
 CREATE TABLE meta (
   name TEXT PRIMARY KEY NOT NULL,
@@ -119,6 +121,18 @@ CREATE TABLE shredded_persons (
   person_tag BLOB NOT NULL,
   UNIQUE (tenant, person_tag));
 )sql";
+// ledger_secrets: the root secret of each ledger of a tenant (Vault::LedgerSecret), wrapped like
+// every key. Never deleted by a shred; re-wrapped by a rotation.
+constexpr char kSchemaV4Sql[] = R"sql(
+CREATE TABLE ledger_secrets (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  ledger TEXT NOT NULL,
+  master_version INTEGER NOT NULL,
+  wrapped BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (tenant, ledger));
+)sql";
 // Data of the migration from version 2: the shreds a crash left pending are shreds too. (Shreds
 // that completed under version 2 left no trace on purpose, and cannot be recovered.)
 constexpr char kMigrateV2DataSql[] = R"sql(
@@ -135,7 +149,7 @@ constexpr std::array<char, (N + ...) - sizeof...(N) + 1> Concat(const char (&...
   ((std::copy_n(parts, N - 1, out.begin() + pos), pos += N - 1), ...);
   return out;
 }
-constexpr auto kSchemaSqlText = Concat(kSchemaV1Sql, kSchemaV2Sql, kSchemaV3Sql);
+constexpr auto kSchemaSqlText = Concat(kSchemaV1Sql, kSchemaV2Sql, kSchemaV3Sql, kSchemaV4Sql);
 // The whole schema of a new vault.
 constexpr const char* kSchemaSql = kSchemaSqlText.data();
 
@@ -152,6 +166,8 @@ constexpr KeyTable kKeyTables[] = {
      "id, tenant, person_tag, key_version, master_version, wrapped"},
     {"pseudonym_secrets", KeyKind::kPseudonymSecret,
      "id, tenant, X'', version, master_version, wrapped"},
+    {"ledger_secrets", KeyKind::kLedgerSecret,
+     "id, tenant, CAST(ledger AS BLOB), 0, master_version, wrapped"},
 };
 
 struct KeyRow {
@@ -228,6 +244,8 @@ struct Vault::State {
   std::unique_ptr<Statement> select_shredded;
   std::unique_ptr<Statement> select_floor;
   std::unique_ptr<Statement> raise_floor;
+  std::unique_ptr<Statement> select_ledger;
+  std::unique_ptr<Statement> insert_ledger;
   // Per entry of kKeyTables: the next batch of rows to re-wrap, and the conditional update.
   std::unique_ptr<Statement> rewrap_select[std::size(kKeyTables)];
   std::unique_ptr<Statement> rewrap_update[std::size(kKeyTables)];
@@ -236,6 +254,13 @@ struct Vault::State {
   std::mutex rotation_mu;
 
   KeyCache cache;
+  // Tells a kRefuseIfShredded seal whether anything was committed since its cached key was last
+  // found in the database. Made once the WAL index is open; uses the connection's mapping.
+  std::unique_ptr<vault_internal::CommitWatch> commit_watch;
+  // Unwrapped ledger secrets by ledger name. A ledger secret never changes once created (no
+  // shred, no re-key; a rotation re-wraps the same bytes), so it stays for the object's life.
+  std::mutex ledger_mu;
+  absl::flat_hash_map<std::string, SecretBytes> ledger_secrets;
   // Unwrapped pseudonymisation secrets by version (the decimal string), with the key cache's
   // TTL and capacity: a version destroyed by this process is dropped at once, one destroyed by
   // another process is seen at most cache_ttl later.
@@ -310,6 +335,8 @@ struct Vault::State {
   absl::Status PrepareStatements();
   absl::Status LoadTenantKey();
   absl::Status EnsurePseudonymSecret();
+  // The ledger's secret as the database holds it, created when it has none. Not cached here.
+  absl::StatusOr<SecretBytes> LoadLedgerSecret(absl::string_view ledger);
 
   struct PersonRow {
     uint32_t key_version = 0;
@@ -380,6 +407,10 @@ absl::Status Vault::State::InitSchema() {
         SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV3Sql));
         SOCLE_RETURN_IF_ERROR(db->Exec(kMigrateV2DataSql));
         version = 3;
+      }
+      if (version == 3) {  // the ledger secrets
+        SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV4Sql));
+        version = 4;
       }
       SOCLE_RETURN_IF_ERROR(db->Exec(kSetVersionsSql));
     }
@@ -497,6 +528,13 @@ absl::Status Vault::State::PrepareStatements() {
   SOCLE_ASSIGN_OR_RETURN(select_floor,
                          db->Prepare("SELECT CAST(value AS INTEGER) FROM meta "
                                      "WHERE name = 'master_version_floor'"));
+  SOCLE_ASSIGN_OR_RETURN(select_ledger,
+                         db->Prepare("SELECT master_version, wrapped FROM ledger_secrets "
+                                     "WHERE tenant = ?1 AND ledger = ?2"));
+  SOCLE_ASSIGN_OR_RETURN(
+      insert_ledger,
+      db->Prepare("INSERT INTO ledger_secrets (tenant, ledger, master_version, wrapped, "
+                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"));
   SOCLE_ASSIGN_OR_RETURN(
       raise_floor,
       db->Prepare("INSERT INTO meta (name, value) VALUES ('master_version_floor', ?1) "
@@ -593,6 +631,55 @@ absl::Status Vault::State::EnsurePseudonymSecret() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view ledger) {
+  const absl::Span<const uint8_t> subject(reinterpret_cast<const uint8_t*>(ledger.data()),
+                                          ledger.size());
+  // A read, then a creation that may lose to another process or Vault object, then the read
+  // of the winner's secret: every user of the database ends with the same bytes.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    uint32_t master_version = 0;
+    std::vector<uint8_t> wrapped;
+    bool found = false;
+    {
+      std::lock_guard lock(db_mu);
+      StatementUse use(*select_ledger);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, ledger));
+      SOCLE_ASSIGN_OR_RETURN(found, use->Step());
+      if (found) {
+        master_version = static_cast<uint32_t>(use->Int(0));
+        wrapped = use->Blob(1);
+      }
+    }
+    if (found) {
+      // Outside the lock, like a person key (an HSM may take its time).
+      return Unwrap(KeyKind::kLedgerSecret, master_version, tenant, subject, 0, wrapped);
+    }
+    SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
+    SOCLE_ASSIGN_OR_RETURN(master_version, provider->CurrentVersion());
+    SOCLE_ASSIGN_OR_RETURN(wrapped,
+                           Wrap(KeyKind::kLedgerSecret, master_version, tenant, subject, 0, secret));
+    std::lock_guard lock(db_mu);
+    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kLedgerSecret, master_version, tenant,
+                                             subject, 0, secret, wrapped));
+    {
+      StatementUse use(*insert_ledger);
+      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
+      SOCLE_RETURN_IF_ERROR(use->Bind(2, ledger));
+      SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{master_version}));
+      SOCLE_RETURN_IF_ERROR(use->Bind(4, absl::MakeConstSpan(wrapped)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(5, NowSeconds()));
+      SOCLE_RETURN_IF_ERROR(use->Run());
+    }
+    const bool inserted = db->Changes() > 0;
+    SOCLE_RETURN_IF_ERROR(txn->Commit());
+    if (inserted) return secret;
+    // Another process or Vault object created it first: read and use theirs.
+  }
+  return MakeError(ErrorCode::kInternal, "vault: the ledger secret could not be created");
+}
+
 absl::StatusOr<std::optional<Vault::State::PersonRow>> Vault::State::ReadPersonRow(
     const PersonTag& tag) {
   StatementUse use(*select_person);
@@ -624,8 +711,12 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
   for (int attempt = 0; attempt < 4; ++attempt) {
     std::optional<PersonRow> row;
     bool shredded = false;
+    // Before the read transaction begins: a commit between the two moves the fingerprint on,
+    // so what the read finds is at least as recent as `as_of` (KeyCache::Entry).
+    std::optional<uint64_t> as_of;
     {
       std::lock_guard lock(db_mu);
+      as_of = commit_watch != nullptr ? commit_watch->Fingerprint() : std::nullopt;
       SOCLE_ASSIGN_OR_RETURN(row, ReadPersonRow(tag));
       if (!row.has_value() && missing == Missing::kCreateUnlessShredded) {
         SOCLE_ASSIGN_OR_RETURN(shredded, IsShredded(tag));
@@ -633,7 +724,10 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     }
     if (row.has_value() && cached != nullptr && cached->version == row->key_version &&
         cached->wrapped == row->wrapped) {
-      return cached;  // the row still holds the cached key: no unwrap
+      // The row still holds the cached key: no unwrap.
+      cached->unshredded_as_of.store(as_of.value_or(vault_internal::CommitWatch::kNone),
+                                     std::memory_order_release);
+      return cached;
     }
     if (row.has_value()) {
       // Unwrapped outside the lock (an HSM may take milliseconds). A rotation that retired
@@ -651,6 +745,8 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       entry->version = row->key_version;
       entry->loaded = now;
       entry->wrapped = std::move(row->wrapped);
+      entry->unshredded_as_of.store(as_of.value_or(vault_internal::CommitWatch::kNone),
+                                    std::memory_order_release);
       cache.Insert(person, entry, epoch, now);
       return std::shared_ptr<const KeyCache::Entry>(std::move(entry));
     }
@@ -854,6 +950,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> 
   SOCLE_RETURN_IF_ERROR(state->FinishPendingShreds());
   SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
   SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
+  // The connection has read the database in WAL mode: its WAL index is mapped.
+  state->commit_watch = std::make_unique<vault_internal::CommitWatch>(state->db->raw());
   SOCLE_ASSIGN_OR_RETURN(state->controls, vault_internal::VaultPseudonymControls::Open(
                                               db_path, state->tenant, state->lookup_key));
   return std::unique_ptr<Vault>(new Vault(std::move(state)));
@@ -877,7 +975,17 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
       break;
     case KeyCreation::kRefuseIfShredded: {
       // The database decides, whatever the cache holds: another process (or Vault object) may
-      // have shredded the person since this key was cached.
+      // have shredded the person since this key was cached. It is read again only when
+      // something was committed since a read last found this very key in the person's row
+      // (by anyone: a shred is a commit); a shred by this object also drops the key from the
+      // cache.
+      if (entry != nullptr) {
+        const std::optional<uint64_t> fingerprint = state_->commit_watch->Fingerprint();
+        if (fingerprint.has_value() &&
+            entry->unshredded_as_of.load(std::memory_order_acquire) == *fingerprint) {
+          break;
+        }
+      }
       SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id,
                                                       State::Missing::kCreateUnlessShredded, now,
                                                       std::move(entry)));
@@ -892,6 +1000,19 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
   SOCLE_RETURN_IF_ERROR(vault_internal::SealRecord(entry->key, entry->version, state_->tenant,
                                                    record, nonce, plaintext, absl::MakeSpan(out)));
   return out;
+}
+
+absl::StatusOr<SecretBytes> Vault::LedgerSecret(absl::string_view ledger) {
+  SOCLE_RETURN_IF_ERROR(vault_internal::CheckLedgerName(ledger));
+  {
+    std::lock_guard lock(state_->ledger_mu);
+    const auto it = state_->ledger_secrets.find(ledger);
+    if (it != state_->ledger_secrets.end()) return it->second.Clone();
+  }
+  SOCLE_ASSIGN_OR_RETURN(SecretBytes secret, state_->LoadLedgerSecret(ledger));
+  std::lock_guard lock(state_->ledger_mu);
+  // Two threads may both have loaded it: they read (or one wrote, the other read) the same row.
+  return state_->ledger_secrets.try_emplace(ledger, std::move(secret)).first->second.Clone();
 }
 
 absl::StatusOr<SecretBytes> Vault::OpenRecord(const RecordRef& record,

@@ -1,7 +1,7 @@
 // The vault refuses a database whose schema it did not write: a trigger planted in the file
 // could copy every deleted key elsewhere, or put it back, and so undo every shred. Objects added
-// to the schema since a database was created are added when it opens (version 1 and version 2
-// databases are migrated to version 3).
+// to the schema since a database was created are added when it opens (version 1, 2 and 3
+// databases are migrated to version 4).
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
@@ -68,6 +68,10 @@ BOOST_AUTO_TEST_CASE(extra_views_indexes_and_altered_tables_are_refused) {
            // Without its UNIQUE constraint, the shredded table would take the same tag twice.
            "DROP TABLE shredded_persons; CREATE TABLE shredded_persons (id INTEGER PRIMARY KEY, "
            "tenant TEXT NOT NULL, person_tag BLOB NOT NULL);",
+           // Without its UNIQUE constraint, two processes could each store a ledger secret.
+           "DROP TABLE ledger_secrets; CREATE TABLE ledger_secrets (id INTEGER PRIMARY KEY, "
+           "tenant TEXT NOT NULL, ledger TEXT NOT NULL, master_version INTEGER NOT NULL, "
+           "wrapped BLOB NOT NULL, created_at INTEGER NOT NULL);",
        }) {
     const absl::Status status = LoadAfter(plant);
     BOOST_TEST(CodeName(status) == "FAILED_PRECONDITION", plant);
@@ -80,7 +84,7 @@ BOOST_AUTO_TEST_CASE(statistics_from_analyze_are_accepted) {
   BOOST_TEST(LoadAfter("ANALYZE;").ok());
 }
 
-BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_tables_of_versions_2_and_3) {
+BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_tables_of_versions_2_3_and_4) {
   TempDir dir;
   const std::string db = dir.File("v.db");
   auto provider = NewKeyFile(dir.File("k"));
@@ -92,7 +96,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_tables_of_versions_2_and_3) 
   {
     RawConnection raw(db);  // as the first release created it
     raw.Exec("DROP TABLE pending_shreds; DROP TABLE pseudonym_retirements; "
-             "DROP TABLE reversal_counts; DROP TABLE shredded_persons; PRAGMA user_version=1;");
+             "DROP TABLE reversal_counts; DROP TABLE shredded_persons; DROP TABLE ledger_secrets; "
+             "PRAGMA user_version=1;");
   }
   auto vault = LoadVault(provider, db);
   BOOST_TEST(vault->OpenRecord(RecordRef{"P-1", "r", 1}, sealed).ok());
@@ -100,7 +105,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_tables_of_versions_2_and_3) 
   RawConnection raw(db);
   BOOST_TEST(raw.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'pending_shreds'") == 1);
   BOOST_TEST(raw.Int("SELECT count(*) FROM shredded_persons") == 1);
-  BOOST_TEST(raw.Int("PRAGMA user_version") == 3);
+  BOOST_TEST(raw.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'ledger_secrets'") == 1);
+  BOOST_TEST(raw.Int("PRAGMA user_version") == 4);
 }
 
 // What the release before the shredded persons created (schema version 2), verbatim: a
@@ -195,9 +201,60 @@ BOOST_AUTO_TEST_CASE(a_version_2_database_opens_and_gains_the_shredded_persons) 
     BOOST_TEST(vault->Verify().ok());
   }
   RawConnection raw(db);
-  BOOST_TEST(raw.Int("PRAGMA user_version") == 3);
+  BOOST_TEST(raw.Int("PRAGMA user_version") == 4);
   BOOST_TEST((SchemaRows(db) == SchemaRows(dir.File("fresh.db"))));
   BOOST_TEST(raw.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'shredded_persons'") == 1);
+}
+
+// What the release before the ledger secrets created (schema version 3): version 2 and the
+// shredded persons, verbatim.
+constexpr char kVersion3Tables[] = R"sql(
+CREATE TABLE shredded_persons (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  person_tag BLOB NOT NULL,
+  UNIQUE (tenant, person_tag));
+PRAGMA user_version=3;
+)sql";
+
+BOOST_AUTO_TEST_CASE(a_version_3_database_keeps_its_keys_and_gains_the_ledger_secrets) {
+  TempDir dir;
+  auto provider = NewKeyFile(dir.File("k"));
+  { LoadVault(provider, dir.File("fresh.db")); }
+  const std::string db = dir.File("v3.db");
+  {
+    vault_testing::WriteFileBytes(db, {});
+    RawConnection raw(db);
+    raw.Exec(kVersion2Schema);
+    raw.Exec(kVersion3Tables);
+  }
+  const RecordRef ref{"P-1", "r", 1};
+  std::vector<uint8_t> sealed;
+  {
+    auto vault = LoadVault(provider, db);  // migrated from the verbatim version 3 schema
+    sealed = *vault->SealRecord(ref, Bytes("x"));
+    BOOST_REQUIRE(vault->SealRecord(RecordRef{"P-2", "r", 1}, Bytes("y")).ok());
+    BOOST_REQUIRE(vault->ShredPerson("P-2").ok());
+  }
+  BOOST_TEST((SchemaRows(db) == SchemaRows(dir.File("fresh.db"))));
+  {
+    RawConnection raw(db);  // back to version 3, with a key and a shredded person
+    raw.Exec("DROP TABLE ledger_secrets; PRAGMA user_version=3;");
+    BOOST_REQUIRE(raw.Int("SELECT count(*) FROM shredded_persons") == 1);
+  }
+  auto vault = LoadVault(provider, db);
+  BOOST_TEST(vault->OpenRecord(ref, sealed).ok());
+  BOOST_TEST(CodeName(vault->SealRecord(RecordRef{"P-2", "r", 1}, Bytes("z"),
+                                        KeyCreation::kRefuseIfShredded)
+                          .status()) == "FAILED_PRECONDITION");
+  const auto secret = vault->LedgerSecret("access_trail");
+  BOOST_REQUIRE_MESSAGE(secret.ok(), secret.status());
+  BOOST_TEST(secret->size() == kVaultKeyBytes);
+  BOOST_TEST(vault->Verify().ok());
+  RawConnection raw(db);
+  BOOST_TEST(raw.Int("PRAGMA user_version") == 4);
+  BOOST_TEST((SchemaRows(db) == SchemaRows(dir.File("fresh.db"))));
+  BOOST_TEST(raw.Int("SELECT count(*) FROM ledger_secrets") == 1);
 }
 
 // A shred that a crash interrupted under version 2 (its pending_shreds row is there) is a shred
@@ -215,7 +272,8 @@ BOOST_AUTO_TEST_CASE(a_shred_pending_in_a_version_2_database_is_remembered) {
   }
   {
     RawConnection raw(db);  // back to version 2, killed between ShredPerson's commit and its end
-    raw.Exec("DROP TABLE shredded_persons; PRAGMA user_version=2; BEGIN; "
+    raw.Exec("DROP TABLE shredded_persons; DROP TABLE ledger_secrets; PRAGMA user_version=2; "
+             "BEGIN; "
              "INSERT INTO pending_shreds (tenant, person_tag, created_at) "
              "  SELECT tenant, person_tag, 0 FROM person_keys WHERE id = 1; "
              "DELETE FROM person_keys WHERE id = 1; COMMIT;");
@@ -230,11 +288,11 @@ BOOST_AUTO_TEST_CASE(a_shred_pending_in_a_version_2_database_is_remembered) {
   RawConnection raw(db);
   BOOST_TEST(raw.Int("SELECT count(*) FROM shredded_persons") == 1);
   BOOST_TEST(raw.Int("SELECT count(*) FROM pending_shreds") == 0);  // finished by Open
-  BOOST_TEST(raw.Int("PRAGMA user_version") == 3);
+  BOOST_TEST(raw.Int("PRAGMA user_version") == 4);
 }
 
 BOOST_AUTO_TEST_CASE(a_current_database_missing_a_table_is_refused) {
-  for (const std::string table : {"pending_shreds", "shredded_persons"}) {
+  for (const std::string table : {"pending_shreds", "shredded_persons", "ledger_secrets"}) {
     const absl::Status status = LoadAfter("DROP TABLE " + table + ";");
     BOOST_TEST(CodeName(status) == "FAILED_PRECONDITION", table);
     BOOST_TEST(absl::StrContains(status.message(), "table '" + table + "' is missing"),

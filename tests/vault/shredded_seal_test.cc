@@ -225,6 +225,76 @@ BOOST_AUTO_TEST_CASE(a_shred_by_another_vault_is_refused_whatever_the_cache_hold
   BOOST_TEST(CodeName(trail->OpenRecord(ref, std::vector<uint8_t>(60, 1)).status()) == "NOT_FOUND");
 }
 
+// The cheap path: once a read found the cached key in the person's row, further seals use it
+// without reading the database while nothing is committed to it. A shred by another Vault
+// object (another connection) is a commit: the very next seal reads the database and is refused.
+BOOST_AUTO_TEST_CASE(a_shred_by_another_vault_is_refused_after_cheap_seals_of_the_cached_key) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto trail = LoadVault(hsm, db);
+  auto operator_vault = LoadVault(hsm, db);
+  BOOST_REQUIRE(operator_vault->SealRecord(RecordRef{"P-OTHER", "r", 1}, Bytes("x")).ok());
+  for (int round = 0; round < 3; ++round) {
+    const std::string person = "P-CHEAP-" + std::to_string(round);
+    BOOST_REQUIRE(operator_vault->SealRecord(RecordRef{person, "case", 1}, Bytes("x")).ok());
+    const int unwraps = hsm->unwraps_.load();
+    for (int i = 0; i < 50; ++i) {
+      const auto sealed =
+          trail->SealRecord(RecordRef{person, "e" + std::to_string(i), 1}, Bytes("entry"), kRefuse);
+      BOOST_REQUIRE_MESSAGE(sealed.ok(), sealed.status());
+    }
+    BOOST_TEST(hsm->unwraps_.load() == unwraps + 1);  // one miss, then the cache
+    // Something else is committed first (a new person): sealing still works, without an unwrap.
+    BOOST_REQUIRE(operator_vault->SealRecord(RecordRef{person + "-x", "r", 1}, Bytes("x")).ok());
+    BOOST_REQUIRE(trail->SealRecord(RecordRef{person, "after", 1}, Bytes("entry"), kRefuse).ok());
+    BOOST_TEST(hsm->unwraps_.load() == unwraps + 1);
+
+    BOOST_REQUIRE(operator_vault->ShredPerson(person).ok());
+    const auto refused =
+        trail->SealRecord(RecordRef{person, "next", 1}, Bytes("must not be sealed"), kRefuse);
+    BOOST_TEST(CodeName(refused.status()) == "FAILED_PRECONDITION");
+    BOOST_TEST(refused.status().message() == kShredMessage);
+    BOOST_TEST(
+        CodeName(trail->SealRecord(RecordRef{person, "again", 1}, Bytes("x"), kRefuse).status()) ==
+        "FAILED_PRECONDITION");
+  }
+  BOOST_TEST(trail->cached_keys() == 0u);
+}
+
+// This object's own shred (no other connection involved) is refused at once too.
+BOOST_AUTO_TEST_CASE(this_vaults_own_shred_is_refused_on_the_next_seal) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto vault = LoadVault(hsm, db);
+  const RecordRef ref{"P-OWN", "e", 1};
+  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(vault->SealRecord(ref, Bytes("x"), kRefuse).ok());
+  BOOST_REQUIRE(vault->ShredPerson("P-OWN").ok());
+  BOOST_TEST(CodeName(vault->SealRecord(ref, Bytes("x"), kRefuse).status()) ==
+             "FAILED_PRECONDITION");
+  BOOST_TEST(RawRows(db, "person_keys").empty());
+}
+
+// A shred by a program that is not socle at all (a plain SQLite connection deleting the row and
+// recording the tag, as ShredPerson's transaction does): the refusal does not depend on anything
+// a Vault object does besides committing.
+BOOST_AUTO_TEST_CASE(a_shred_committed_by_a_plain_connection_is_refused_on_the_next_seal) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto hsm = std::make_shared<FakeHsm>();
+  auto vault = LoadVault(hsm, db);
+  const RecordRef ref{"P-RAW", "e", 1};
+  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(vault->SealRecord(ref, Bytes("x"), kRefuse).ok());
+  {
+    RawConnection raw(db);
+    raw.Exec("BEGIN IMMEDIATE; INSERT INTO shredded_persons (tenant, person_tag) "
+             "SELECT tenant, person_tag FROM person_keys; DELETE FROM person_keys; COMMIT;");
+  }
+  BOOST_TEST(CodeName(vault->SealRecord(ref, Bytes("x"), kRefuse).status()) ==
+             "FAILED_PRECONDITION");
+}
+
 BOOST_AUTO_TEST_CASE(a_key_re_created_by_another_vault_replaces_the_cached_one) {
   TempDir dir;
   const std::string db = dir.File("v.db");

@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(foreign_and_future_databases_are_refused) {
   BOOST_TEST(CodeName(Vault::Open(provider, dir.File("junk.db"), "t").status()) ==
              "FAILED_PRECONDITION");
   { LoadVault(provider, dir.File("v.db")); }
-  Exec(dir.File("v.db"), "PRAGMA user_version=4");
+  Exec(dir.File("v.db"), "PRAGMA user_version=5");
   BOOST_TEST(CodeName(Vault::Open(provider, dir.File("v.db"), "t").status()) == "UNSUPPORTED");
   BOOST_TEST(CodeName(Vault::Open(provider, dir.File("v.db"), "").status()) == "INVALID_ARGUMENT");
   BOOST_TEST(CodeName(Vault::Open(nullptr, dir.File("v2.db"), "t").status()) == "INVALID_ARGUMENT");
