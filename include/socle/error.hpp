@@ -35,6 +35,7 @@ enum class ErrorCode : int32_t {
   kVerificationFailed = 13, // a signature, MAC or authenticated decryption failed (no detail)
   kUnsupported = 14,        // a format version or feature this build does not support
   kDataLoss = 15,           // stored data is truncated or corrupted
+  kLogTamperAttempt = 16,   // an update or delete of a ledger entry: refused and recorded
 };
 
 // The stable upper-case name of a code ("POLICY_INVALID"); "UNKNOWN" for values not listed.

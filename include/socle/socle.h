@@ -77,6 +77,7 @@ SOCLE_API uint32_t socle_version_number(void);
 #define SOCLE_E_VERIFICATION_FAILED 13
 #define SOCLE_E_UNSUPPORTED 14
 #define SOCLE_E_DATA_LOSS 15
+#define SOCLE_E_LOG_TAMPER_ATTEMPT 16
 
 /* The stable name of a status code ("POLICY_INVALID"), or "UNKNOWN". Static storage. */
 SOCLE_API const char* socle_status_name(int32_t status);

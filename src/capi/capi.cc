@@ -32,7 +32,8 @@ namespace {
   X(SOCLE_E_POLICY_INVALID, socle::ErrorCode::kPolicyInvalid)           \
   X(SOCLE_E_VERIFICATION_FAILED, socle::ErrorCode::kVerificationFailed) \
   X(SOCLE_E_UNSUPPORTED, socle::ErrorCode::kUnsupported)                \
-  X(SOCLE_E_DATA_LOSS, socle::ErrorCode::kDataLoss)
+  X(SOCLE_E_DATA_LOSS, socle::ErrorCode::kDataLoss)                    \
+  X(SOCLE_E_LOG_TAMPER_ATTEMPT, socle::ErrorCode::kLogTamperAttempt)
 SOCLE_CAPI_STATUS_CODES(SOCLE_CAPI_ASSERT_SAME)
 
 thread_local std::string last_error_message;

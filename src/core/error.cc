@@ -29,6 +29,7 @@ absl::StatusCode CanonicalOf(ErrorCode code) {
     case ErrorCode::kVerificationFailed: return absl::StatusCode::kUnauthenticated;
     case ErrorCode::kUnsupported: return absl::StatusCode::kUnimplemented;
     case ErrorCode::kDataLoss: return absl::StatusCode::kDataLoss;
+    case ErrorCode::kLogTamperAttempt: return absl::StatusCode::kPermissionDenied;
   }
   return absl::StatusCode::kUnknown;
 }
@@ -71,6 +72,7 @@ absl::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kVerificationFailed: return "VERIFICATION_FAILED";
     case ErrorCode::kUnsupported: return "UNSUPPORTED";
     case ErrorCode::kDataLoss: return "DATA_LOSS";
+    case ErrorCode::kLogTamperAttempt: return "LOG_TAMPER_ATTEMPT";
   }
   return "UNKNOWN";
 }

@@ -1,8 +1,10 @@
 #include "storage/sqlite.h"
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
@@ -193,6 +195,38 @@ absl::Status Database::CheckpointTruncate(absl::Duration wait) {
                          ": another connection holds a read snapshot (or is writing)");
   }
   return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, label_, "checkpoint");
+}
+
+absl::Status CheckSchemaIs(Database& db, const char* schema_sql, absl::string_view what,
+                           std::vector<std::string>* missing_triggers) {
+  SOCLE_ASSIGN_OR_RETURN(auto memory, Database::OpenInMemory());
+  SOCLE_RETURN_IF_ERROR(memory->Exec(schema_sql));
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<SchemaObject> expected, memory->Schema());
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<SchemaObject> actual, db.Schema());
+  const auto quoted = [](absl::string_view name) { return absl::StrCat("'", name, "'"); };
+  const auto refuse = [&](const std::string& problem) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat(what, ": ", problem,
+                                  "; refusing to use a database whose schema socle did not write"));
+  };
+  for (const auto& a : actual) {
+    // ANALYZE's statistics only steer the query planner.
+    if (a.type == "table" && absl::StartsWith(a.name, "sqlite_stat")) continue;
+    const auto e = std::find_if(expected.begin(), expected.end(),
+                                [&](const auto& x) { return x.name == a.name; });
+    if (e == expected.end()) return refuse(absl::StrCat("unexpected ", a.type, " ", quoted(a.name)));
+    if (!(*e == a)) return refuse(absl::StrCat(a.type, " ", quoted(a.name), " differs from its definition"));
+  }
+  for (const auto& e : expected) {
+    if (std::none_of(actual.begin(), actual.end(), [&](const auto& a) { return a.name == e.name; })) {
+      if (missing_triggers != nullptr && e.type == "trigger") {
+        missing_triggers->push_back(e.name);
+        continue;
+      }
+      return refuse(absl::StrCat(e.type, " ", quoted(e.name), " is missing"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {

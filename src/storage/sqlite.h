@@ -63,6 +63,7 @@ class Statement {
   void Reset();
 
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  sqlite3_stmt* raw() const { return stmt_; }
   std::string Text(int column) const;
   std::vector<uint8_t> Blob(int column) const;
 
@@ -119,6 +120,16 @@ class Database {
   sqlite3* db_;
   std::string label_;
 };
+
+// The schema of `db` must be exactly what `schema_sql` creates (run in memory to get the
+// expected objects; SQLite's sqlite_stat tables are ignored): a trigger, a view, an index or a
+// table planted in the file is refused before any statement of ours runs against it.
+// FAILED_PRECONDITION "<what>: unexpected trigger 'x'; refusing to use a database whose schema
+// socle did not write" (`what` names the database, e.g. "vault database '/path'").
+// With `missing_triggers`, a trigger of `schema_sql` that is absent is listed there instead of
+// refused (the ledger's append-only triggers: their removal is reported by its Verify).
+absl::Status CheckSchemaIs(Database& db, const char* schema_sql, absl::string_view what,
+                           std::vector<std::string>* missing_triggers = nullptr);
 
 // BEGIN IMMEDIATE now; ROLLBACK when destroyed unless Commit() succeeded.
 class Transaction {

@@ -431,39 +431,8 @@ absl::Status Vault::State::InitSchema() {
 // before any statement of ours runs against it. The expected rows come from running kSchemaSql
 // in memory, so tables added to it later are covered without touching this function.
 absl::Status Vault::State::CheckSchema() {
-  SOCLE_ASSIGN_OR_RETURN(auto memory, Database::OpenInMemory());
-  SOCLE_RETURN_IF_ERROR(memory->Exec(kSchemaSql));
-  SOCLE_ASSIGN_OR_RETURN(const std::vector<sqlite::SchemaObject> expected,
-                         memory->Schema());
-  const auto missing = [&](const std::vector<sqlite::SchemaObject>& actual) {
-    std::vector<const sqlite::SchemaObject*> out;
-    for (const auto& e : expected) {
-      if (std::none_of(actual.begin(), actual.end(),
-                       [&](const auto& a) { return a.name == e.name; })) {
-        out.push_back(&e);
-      }
-    }
-    return out;
-  };
   // InitSchema has brought an older database to this version: from here, only exactness.
-  SOCLE_ASSIGN_OR_RETURN(const std::vector<sqlite::SchemaObject> actual, db->Schema());
-  const auto refuse = [&](const std::string& what) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "vault database '" + path + "': " + what +
-                         "; refusing to use a database whose schema socle did not write");
-  };
-  for (const auto& a : actual) {
-    // ANALYZE's statistics only steer the query planner.
-    if (a.type == "table" && absl::StartsWith(a.name, "sqlite_stat")) continue;
-    const auto e = std::find_if(expected.begin(), expected.end(),
-                                [&](const auto& x) { return x.name == a.name; });
-    if (e == expected.end()) return refuse("unexpected " + a.type + " " + Quoted(a.name));
-    if (!(*e == a)) return refuse(a.type + " " + Quoted(a.name) + " differs from its definition");
-  }
-  if (const auto absent = missing(actual); !absent.empty()) {
-    return refuse(absent.front()->type + " " + Quoted(absent.front()->name) + " is missing");
-  }
-  return absl::OkStatus();
+  return sqlite::CheckSchemaIs(*db, kSchemaSql, "vault database '" + path + "'");
 }
 
 absl::Status Vault::State::BindKeyId() {

@@ -32,6 +32,7 @@ static_assert(static_cast<int32_t>(ErrorCode::kPolicyInvalid) == SOCLE_E_POLICY_
 static_assert(static_cast<int32_t>(ErrorCode::kVerificationFailed) == SOCLE_E_VERIFICATION_FAILED);
 static_assert(static_cast<int32_t>(ErrorCode::kUnsupported) == SOCLE_E_UNSUPPORTED);
 static_assert(static_cast<int32_t>(ErrorCode::kDataLoss) == SOCLE_E_DATA_LOSS);
+static_assert(static_cast<int32_t>(ErrorCode::kLogTamperAttempt) == SOCLE_E_LOG_TAMPER_ATTEMPT);
 
 // The name of the socle code carried by `status`, so failures print readably.
 absl::string_view CodeName(const absl::Status& status) {
@@ -63,6 +64,7 @@ constexpr CodeRow kCodes[] = {
     {ErrorCode::kVerificationFailed, SOCLE_E_VERIFICATION_FAILED, "VERIFICATION_FAILED"},
     {ErrorCode::kUnsupported, SOCLE_E_UNSUPPORTED, "UNSUPPORTED"},
     {ErrorCode::kDataLoss, SOCLE_E_DATA_LOSS, "DATA_LOSS"},
+    {ErrorCode::kLogTamperAttempt, SOCLE_E_LOG_TAMPER_ATTEMPT, "LOG_TAMPER_ATTEMPT"},
 };
 
 BOOST_AUTO_TEST_SUITE(error_codes)

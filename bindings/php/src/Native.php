@@ -37,6 +37,7 @@ final class Native
     public const SOCLE_E_VERIFICATION_FAILED = 13;
     public const SOCLE_E_UNSUPPORTED = 14;
     public const SOCLE_E_DATA_LOSS = 15;
+    public const SOCLE_E_LOG_TAMPER_ATTEMPT = 16;
     public const SOCLE_SEVERITY_ERROR = 1;
     public const SOCLE_SEVERITY_WARNING = 2;
     public const SOCLE_POLICY_DIGEST_BYTES = 32;

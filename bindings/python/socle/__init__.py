@@ -226,6 +226,10 @@ class DataLossError(Error):
     """Stored data is truncated or corrupted."""
 
 
+class LogTamperAttemptError(Error):
+    """An update or delete of a ledger entry: refused, and recorded as a tamper alert."""
+
+
 def _class_name(code_name: str) -> str:
     return "".join(part.capitalize() for part in code_name.split("_")) + "Error"
 

@@ -42,6 +42,7 @@ public interface SocleLibrary extends Library {
     int SOCLE_E_VERIFICATION_FAILED = 13;
     int SOCLE_E_UNSUPPORTED = 14;
     int SOCLE_E_DATA_LOSS = 15;
+    int SOCLE_E_LOG_TAMPER_ATTEMPT = 16;
     int SOCLE_SEVERITY_ERROR = 1;
     int SOCLE_SEVERITY_WARNING = 2;
     int SOCLE_POLICY_DIGEST_BYTES = 32;

@@ -1,0 +1,156 @@
+// socle/trail.hpp: the access trail: who did what on whose file, and why (REQ-38 to REQ-41,
+// REQ-54, REQ-55; CNIL délibération 2021-122).
+//
+// An AccessTrail decides and records in one call: AccessTrail::Decide asks the engine, and when
+// the decision carries the log obligation (every decision does, allowed or denied) it appends one
+// entry to the trail ledger before it returns. A list screen that opens N files makes N
+// requests and gets N entries (DecideMany appends them together). If the entry cannot be
+// recorded, the call fails and the caller must not show the item: recording cannot be skipped.
+// AccessEngine::Decide (pure, unrecorded) stays for callers that keep their own trail, for
+// simulations (what would happen if…), and for filtering what is never shown.
+//
+// Each entry about a person carries only their pseudonym in the trail's domain; the decision's
+// details (actor, role, structure, action, item, category, purpose, outcome, reason, rule,
+// break-the-glass flag and justification, revision, policy digest) are sealed under the
+// person's vault key. Reading the trail (History) needs the reader to be the person themselves
+// or a professional whose role has the policy's SECURITY_AUDITOR capability, and is itself
+// recorded. No call aggregates entries per professional (REQ-41).
+//
+// Thread safety: safe for concurrent use. The engine and the ledger must outlive the trail.
+#ifndef SOCLE_TRAIL_HPP_
+#define SOCLE_TRAIL_HPP_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "socle/access.hpp"
+#include "socle/export.hpp"
+#include "socle/ledger.hpp"
+
+namespace socle {
+
+// Privileged operations the trail records (socle.v1.OperationRecord.Operation).
+enum class TrailOperation : int32_t {
+  kTokenReversal = 1,
+  kKeyRotation = 2,
+  kCryptoShredding = 3,
+  kPolicyLoaded = 4,
+  kTrailRead = 5,
+  kExport = 6,
+  kShare = 7,
+};
+
+// Who reads a person's history.
+struct SOCLE_CXX_API HistoryQuery {
+  std::string person;  // whose history
+  // The reader: a professional id whose role has SECURITY_AUDITOR, or, with reader_is_person,
+  // the person themselves (or their legal representative), authenticated by the product.
+  std::string reader;
+  bool reader_is_person = false;
+  absl::Time from = absl::InfinitePast();  // entries with from <= time < to
+  absl::Time to = absl::InfiniteFuture();
+  int64_t after = -1;  // paging: the last index of the previous page, -1 for the first
+  size_t limit = 100;  // 1 to 10,000 entries per page
+};
+
+// One line of a person's history, decrypted.
+struct SOCLE_CXX_API HistoryEntry {
+  uint64_t index = 0;
+  absl::Time time;
+  LedgerEntryType type = LedgerEntryType::kAccessDecision;
+  // False when the entry cannot be read any more: the person's key was shredded, or the
+  // retention period removed its bytes. Its proof still holds.
+  bool readable = false;
+  // Access decisions (type kAccessDecision).
+  std::string actor;      // the professional's id
+  std::string role;       // their role at the time
+  std::string structure;  // their structure at the time
+  Action action = Action::kUnspecified;
+  std::string item;
+  std::string category;
+  std::string purpose;
+  bool allowed = false;
+  std::string reason;  // lower_snake reason name
+  std::string rule;    // the policy element that decided
+  bool break_glass = false;
+  std::string justification;
+  uint64_t revision = 0;
+  // Operations (type kOperation): what was done ("trail_read", "crypto_shredding"…) and a
+  // short detail.
+  std::string operation;
+  std::string detail;
+  // The proof that this entry is in the tree of the history's checkpoint.
+  LedgerInclusionProof proof;
+};
+
+// Who may read the person's file now, and why (REQ-55).
+struct SOCLE_CXX_API CurrentAccess {
+  std::string professional;
+  std::string role;
+  std::string structure;
+  std::string basis;  // "team", "referent", "grant", "break_glass"
+  std::string team;   // for "team"
+  absl::Time expires_at = absl::InfiniteFuture();
+};
+
+struct SOCLE_CXX_API PersonHistory {
+  std::vector<HistoryEntry> entries;
+  // The checkpoint every proof leads to (signed; verify it with Ledger::verifier_key()).
+  LedgerCheckpoint checkpoint;
+  // The `after` of the next page; -1 when this page is the last.
+  int64_t next_after = -1;
+};
+
+class SOCLE_CXX_API AccessTrail {
+ public:
+  // `ledger` is the trail's ledger (opened with the name "access_trail"); `engine` decides.
+  // Both must outlive the trail.
+  static absl::StatusOr<std::unique_ptr<AccessTrail>> Create(std::shared_ptr<Ledger> ledger,
+                                                             const AccessEngine& engine);
+  ~AccessTrail();
+  AccessTrail(const AccessTrail&) = delete;
+  AccessTrail& operator=(const AccessTrail&) = delete;
+
+  // Decides `request` on the engine's current state and records the decision (entry sealed
+  // for the person) before returning it. `justification` is the professional's, when they gave
+  // one (break-the-glass). Errors: the request's (as AccessSnapshot::Decide), and the ledger's
+  // (the decision is then not returned: show nothing).
+  absl::StatusOr<Decision> Decide(const AccessRequest& request,
+                                  absl::string_view justification = {});
+  // Decides requests[i] into out[i] and records every decision, in one append. An invalid
+  // request is denied with Reason::kInvalidRequest, recorded when its person is known, and the
+  // status names the first invalid one (as AccessSnapshot::DecideMany).
+  absl::Status DecideMany(absl::Span<const AccessRequest> requests, absl::Span<Decision> out);
+
+  // Records a privileged operation by `actor` (about `person`, or about no person when empty).
+  // `detail` is a few words for the reader of the history; no secret, no identifier.
+  absl::Status RecordOperation(TrailOperation operation, absl::string_view actor,
+                               absl::string_view person, absl::string_view detail);
+
+  // The person's history, one page, each entry with its inclusion proof against the newest
+  // checkpoint (signed now if the tree has grown). PERMISSION_DENIED (and recorded) when the
+  // reader is neither the person nor a SECURITY_AUDITOR; the read itself is recorded in the
+  // person's trail.
+  absl::StatusOr<PersonHistory> History(const HistoryQuery& query);
+
+  // The professionals who may read the person's file now, and why.
+  absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;
+
+  Ledger& ledger() const;
+
+ private:
+  struct State;
+  explicit AccessTrail(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace socle
+
+#endif  // SOCLE_TRAIL_HPP_

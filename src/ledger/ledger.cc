@@ -1,0 +1,1056 @@
+// The Ledger: entries sealed and hashed by the callers' threads, written by one committer in
+// batches (group commit) or by the caller itself (sync), each batch one store transaction that
+// reads the tree as stored, so that several processes keep one tree.
+#include "socle/ledger.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "core/status_macros.h"
+#include "crypto/crypto.h"
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "ledger/store.h"
+#include "socle/error.hpp"
+#include "socle/v1/ledger.pb.h"
+#include "socle/vault.hpp"
+#include "storage/file_util.h"
+
+namespace socle {
+
+using ledger::MerkleHash;
+
+namespace {
+
+// The record id every sealed payload is bound to (Vault::SealRecord's associated data).
+constexpr absl::string_view kSealedRecordId = "socle.ledger.v1";
+constexpr size_t kMaxPayloadBytes = 1 << 20;
+constexpr size_t kMaxNameBytes = 64;
+constexpr size_t kMaxWitnessBytes = 64 * 1024;
+// How many times a batch is tried before the ledger gives up.
+constexpr int kCommitAttempts = 3;
+// How many committed batches remember their first index (WaitDurable).
+constexpr size_t kRememberedBatches = 1 << 16;
+// Verify reads this many rows at a time.
+constexpr size_t kVerifyChunk = 4096;
+
+absl::Span<const uint8_t> Bytes(absl::string_view s) {
+  return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+absl::Status CheckName(absl::string_view name) {
+  const bool ok = !name.empty() && name.size() <= kMaxNameBytes &&
+                  std::all_of(name.begin(), name.end(), [](char c) {
+                    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' ||
+                           c == '.' || c == '-';
+                  });
+  if (!ok) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "ledger name: 1 to 64 bytes of a-z, 0-9, '_', '.', '-'");
+  }
+  return absl::OkStatus();
+}
+
+// A note key name allows no space and no '+': the tenant is written with anything else as '_'.
+std::string Origin(absl::string_view tenant, absl::string_view name) {
+  std::string t(tenant);
+  for (char& c : t) {
+    if (!(absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-')) c = '_';
+  }
+  return absl::StrCat("socle/", t, "/", name);
+}
+
+int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+LedgerHash ToLedgerHash(const MerkleHash& h) {
+  LedgerHash out;
+  std::copy(h.begin(), h.end(), out.begin());
+  return out;
+}
+
+absl::Status EntryError(uint64_t index, absl::string_view what) {
+  return MakeError(ErrorCode::kInvalidArgument, absl::StrCat("entries[", index, "]: ", what));
+}
+
+// Derives one 32-byte key of the ledger's secret for one use (keyed BLAKE2b, personalised).
+absl::StatusOr<SecretBytes> DeriveKey(const SecretBytes& secret, absl::string_view use) {
+  SecretBytes key(crypto::kAeadKeyBytes);
+  SOCLE_RETURN_IF_ERROR(
+      crypto::KeyedHashPersonal(secret.span(), use, {}, absl::MakeSpan(key.data(), key.size())));
+  return key;
+}
+
+std::string SnapshotLine(absl::string_view snapshot) {
+  const crypto::Hash256 hash = crypto::Sha256(Bytes(snapshot));
+  return absl::StrCat("snapshot ", crypto::Base64Encode(hash));
+}
+
+}  // namespace
+
+// One entry, sealed and hashed, waiting for its index.
+struct PendingEntry {
+  int64_t time_micros = 0;
+  int32_t type = 0;
+  std::string person;
+  std::string body;
+  MerkleHash leaf_hash{};
+};
+
+struct Ledger::State {
+  std::string path;
+  std::string witness_path;
+  std::string name;
+  std::string origin;
+  LedgerOptions options;
+  const Clock* clock = nullptr;
+  std::shared_ptr<Vault> vault;
+  std::optional<ledger::NoteSigner> signer;
+  std::vector<ledger::NoteVerifier> verifiers;
+  std::string verifier_key;
+  std::optional<crypto::KeyedHasher> mac;     // row MACs: 32 bytes of (index, leaf hash)
+  std::optional<crypto::KeyedHasher> pseudo;  // persons' pseudonyms: 16 bytes
+
+  // The store, and what this process knows of the tree and of checkpoints.
+  absl::Mutex store_mu;
+  std::unique_ptr<ledger::Store> store ABSL_GUARDED_BY(store_mu);
+  ledger::CompactRange range ABSL_GUARDED_BY(store_mu);
+  std::string range_bytes ABSL_GUARDED_BY(store_mu);
+  uint64_t last_checkpoint_size ABSL_GUARDED_BY(store_mu) = 0;
+  absl::Time last_checkpoint_time ABSL_GUARDED_BY(store_mu) = absl::InfinitePast();
+  std::string witness_note ABSL_GUARDED_BY(store_mu);  // the last witness this process wrote
+
+  // The queue: entries appended (seq numbers count them) and what is durable.
+  absl::Mutex queue_mu;
+  std::vector<PendingEntry> queue ABSL_GUARDED_BY(queue_mu);
+  uint64_t next_seq ABSL_GUARDED_BY(queue_mu) = 0;     // seq of the next entry appended
+  uint64_t queued_from ABSL_GUARDED_BY(queue_mu) = 0;  // seq of queue[0]
+  uint64_t durable_seq ABSL_GUARDED_BY(queue_mu) = 0;  // entries below are durable
+  absl::Time first_queued ABSL_GUARDED_BY(queue_mu);
+  int waiters ABSL_GUARDED_BY(queue_mu) = 0;
+  bool committing ABSL_GUARDED_BY(queue_mu) = false;
+  bool stopping ABSL_GUARDED_BY(queue_mu) = false;
+  absl::Status failure ABSL_GUARDED_BY(queue_mu);
+  // (seq of a batch's first entry, index of that entry), oldest first.
+  std::deque<std::pair<uint64_t, uint64_t>> batches ABSL_GUARDED_BY(queue_mu);
+  absl::Time oldest_uncovered ABSL_GUARDED_BY(queue_mu) = absl::InfinitePast();
+  std::thread committer;
+  absl::Status rolled_back;       // set by Open: appends are refused
+  absl::Status schema_integrity;  // likewise
+
+  // Takes the whole queue and commits it; the caller holds no lock. Only one commit runs at a
+  // time (committing).
+  absl::Status CommitQueued() ABSL_LOCKS_EXCLUDED(queue_mu, store_mu);
+  // Writes `entries` in one store transaction; returns the index of the first.
+  absl::StatusOr<uint64_t> Write(const std::vector<PendingEntry>& entries, bool force_checkpoint,
+                                 std::optional<uint64_t> expected_size = std::nullopt)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu);
+  absl::StatusOr<std::string> SignCheckpoint(uint64_t size, const MerkleHash& root,
+                                             absl::Time now);
+  absl::Status WriteWitness(const std::string& note) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu);
+  absl::StatusOr<ledger::Checkpoint> OpenNote(absl::string_view note) const;
+  MerkleHash RowMac(uint64_t index, const MerkleHash& leaf) const;
+  void RunCommitter();
+  absl::StatusOr<uint64_t> Enqueue(std::vector<PendingEntry> entries);
+  // Checks, seals and hashes entries for the store (the caller's thread).
+  absl::StatusOr<std::vector<PendingEntry>> Prepare(absl::Span<const NewLedgerEntry> entries) const;
+  std::string Pseudonym(absl::string_view person) const {
+    std::string out(kLedgerPseudonymBytes, '\0');
+    pseudo->Hash(Bytes(person), reinterpret_cast<uint8_t*>(out.data()));
+    return out;
+  }
+  absl::StatusOr<uint64_t> WaitFor(uint64_t seq);
+};
+
+MerkleHash Ledger::State::RowMac(uint64_t index, const MerkleHash& leaf) const {
+  uint8_t be[8];
+  for (int i = 0; i < 8; ++i) be[i] = static_cast<uint8_t>(index >> (56 - 8 * i));
+  MerkleHash out;
+  mac->Hash2(absl::MakeConstSpan(be), absl::MakeConstSpan(leaf), out.data());
+  return out;
+}
+
+absl::StatusOr<ledger::Checkpoint> Ledger::State::OpenNote(absl::string_view note) const {
+  return ledger::OpenCheckpoint(note, origin, verifiers);
+}
+
+absl::StatusOr<std::string> Ledger::State::SignCheckpoint(uint64_t size, const MerkleHash& root,
+                                                          absl::Time now) {
+  ledger::Checkpoint c;
+  c.origin = origin;
+  c.size = size;
+  c.root_hash = root;
+  // The time as an extension line: when the checkpoint was signed (RFC 3339, UTC).
+  c.extensions.push_back(absl::StrCat("time ", absl::FormatTime(absl::RFC3339_sec, now,
+                                                                absl::UTCTimeZone())));
+  return ledger::SignCheckpoint(c, *signer);
+}
+
+// The witness file holds the newest checkpoint any process of this ledger signed: it is only
+// ever replaced by a larger one, under a lock, so processes do not move it back.
+absl::Status Ledger::State::WriteWitness(const std::string& note) {
+  SOCLE_ASSIGN_OR_RETURN(const ledger::Checkpoint mine, OpenNote(note));
+  SOCLE_ASSIGN_OR_RETURN(const storage::FileLock lock,
+                         storage::FileLock::Exclusive(witness_path + ".lock"));
+  auto current = storage::ReadSmallFile(witness_path, kMaxWitnessBytes);
+  if (current.ok()) {
+    auto theirs = OpenNote(*current);
+    if (theirs.ok() && theirs->size >= mine.size) return absl::OkStatus();
+  } else if (ErrorCodeOf(current.status()) != ErrorCode::kNotFound) {
+    return current.status();
+  }
+  SOCLE_RETURN_IF_ERROR(
+      storage::WriteFileAtomically(witness_path, note, storage::WriteMode::kReplace));
+  witness_note = note;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& entries,
+                                              bool force_checkpoint,
+                                              std::optional<uint64_t> expected_size) {
+  uint64_t first_index = 0;
+  std::optional<std::string> signed_note;
+  const absl::Time now = clock->Now();
+  SOCLE_RETURN_IF_ERROR(store->Append([&](const ledger::TreeState& tree)
+                                          -> absl::StatusOr<ledger::AppendPlan> {
+    // The stored compact range, parsed once per change by another process.
+    if (tree.compact_range != range_bytes) {
+      SOCLE_ASSIGN_OR_RETURN(range, ledger::CompactRange::Parse(Bytes(tree.compact_range)));
+      range_bytes = tree.compact_range;
+    }
+    if (range.size() != tree.size) {
+      return MakeError(ErrorCode::kDataLoss,
+                       "ledger database: the stored tree size does not match its compact range");
+    }
+    if (expected_size.has_value() && *expected_size != tree.size) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       absl::StrCat("ledger: expected ", *expected_size, " entries, found ",
+                                    tree.size, " (another writer appended first)"));
+    }
+    ledger::CompactRange next = range;
+    ledger::AppendPlan plan;
+    first_index = tree.size;
+    plan.rows.reserve(entries.size());
+    for (const PendingEntry& e : entries) {
+      ledger::Row row;
+      row.index = next.size();
+      row.time_micros = e.time_micros;
+      row.type = e.type;
+      row.person = e.person;  // copied: a failed transaction leaves the batch intact to retry
+      row.body = e.body;
+      row.leaf_hash = e.leaf_hash;
+      row.mac = RowMac(row.index, row.leaf_hash);
+      SOCLE_RETURN_IF_ERROR(next.Append(e.leaf_hash, [&](int level, uint64_t index,
+                                                         const MerkleHash& hash) {
+        if (level >= ledger::kStoredSubtreeLevel) plan.subtrees.emplace_back(level, index, hash);
+      }));
+      plan.rows.push_back(std::move(row));
+    }
+    plan.tree.size = next.size();
+    plan.tree.compact_range = next.Serialize();
+    const bool due_by_count = options.checkpoint_every != 0 &&
+                              next.size() - last_checkpoint_size >= options.checkpoint_every;
+    if ((force_checkpoint || due_by_count) && next.size() > 0) {
+      SOCLE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(next.size(), next.Root(), now));
+      plan.checkpoint.emplace(next.size(), Micros(now), note);
+      signed_note = std::move(note);
+    }
+    range = std::move(next);
+    range_bytes = plan.tree.compact_range;
+    return plan;
+  }));
+  if (signed_note.has_value()) {
+    last_checkpoint_size = range.size();
+    last_checkpoint_time = now;
+    SOCLE_RETURN_IF_ERROR(WriteWitness(*signed_note));
+  }
+  return first_index;
+}
+
+absl::Status Ledger::State::CommitQueued() {
+  std::vector<PendingEntry> batch;
+  uint64_t first_seq = 0;
+  {
+    absl::MutexLock lock(&queue_mu);
+    queue_mu.Await(absl::Condition(
+        +[](bool* committing) { return !*committing; }, &committing));
+    if (!failure.ok()) return failure;
+    if (queue.empty()) return absl::OkStatus();
+    batch.swap(queue);
+    first_seq = queued_from;
+    committing = true;
+  }
+  absl::StatusOr<uint64_t> first_index;
+  // A busy database (another process's long transaction) or a passing I/O error gets a few
+  // more tries; the batch is intact after a failed transaction.
+  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+    if (attempt > 0) absl::SleepFor(absl::Milliseconds(50) * attempt);
+    absl::MutexLock lock(&store_mu);
+    first_index = Write(batch, false);
+    if (first_index.ok()) break;
+    range_bytes.clear();  // the cached range may be ahead of the database: read it again
+  }
+  absl::MutexLock lock(&queue_mu);
+  committing = false;
+  if (!first_index.ok()) {
+    // Nothing of the batch was written. Every later call fails with this error, so no caller
+    // believes in an entry that is not there; what no caller was told is durable is dropped.
+    failure = first_index.status();
+    return failure;
+  }
+  queued_from = first_seq + batch.size();
+  durable_seq = queued_from;
+  batches.emplace_back(first_seq, *first_index);
+  if (batches.size() > kRememberedBatches) batches.pop_front();
+  if (oldest_uncovered == absl::InfinitePast()) oldest_uncovered = clock->Now();
+  return absl::OkStatus();
+}
+
+void Ledger::State::RunCommitter() {
+  for (;;) {
+    bool stop = false;
+    bool checkpoint_due = false;
+    {
+      absl::MutexLock lock(&queue_mu);
+      const absl::Duration delay = options.durability == Durability::kSync
+                                       ? absl::InfiniteDuration()
+                                       : options.group_commit_delay;
+      // Sleep until entries wait long enough, someone waits for them, a checkpoint falls due
+      // or the ledger closes.
+      const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
+        if (stopping || !failure.ok()) return true;
+        if (!queue.empty() && options.durability != Durability::kSync &&
+            (waiters > 0 || clock->Now() - first_queued >= delay || queue.size() >= 65536)) {
+          return true;
+        }
+        return options.checkpoint_interval > absl::ZeroDuration() &&
+               oldest_uncovered != absl::InfinitePast() &&
+               clock->Now() - oldest_uncovered >= options.checkpoint_interval;
+      };
+      while (!ready()) {
+        queue_mu.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(1));
+      }
+      stop = stopping || !failure.ok();
+      checkpoint_due = queue.empty() && oldest_uncovered != absl::InfinitePast() &&
+                       options.checkpoint_interval > absl::ZeroDuration() &&
+                       clock->Now() - oldest_uncovered >= options.checkpoint_interval;
+    }
+    if (stop) return;
+    if (checkpoint_due) {
+      {
+        absl::MutexLock lock(&queue_mu);
+        oldest_uncovered = absl::InfinitePast();
+      }
+      absl::MutexLock lock(&store_mu);
+      std::vector<PendingEntry> none;
+      if (range.size() > last_checkpoint_size) {
+        auto written = Write(none, true);
+        if (!written.ok()) range_bytes.clear();
+      }
+      continue;
+    }
+    CommitQueued().IgnoreError();  // a failure is kept in `failure` and reported to callers
+  }
+}
+
+absl::StatusOr<uint64_t> Ledger::State::Enqueue(std::vector<PendingEntry> entries) {
+  uint64_t seq = 0;
+  {
+    absl::MutexLock lock(&queue_mu);
+    if (!failure.ok()) return failure;
+    if (queue.empty()) first_queued = clock->Now();
+    seq = next_seq;
+    next_seq += entries.size();
+    if (queue.empty()) {
+      queue = std::move(entries);
+    } else {
+      for (auto& e : entries) queue.push_back(std::move(e));
+    }
+  }
+  if (options.durability == Durability::kSync) {
+    SOCLE_RETURN_IF_ERROR(WaitFor(seq).status());
+  }
+  return seq;
+}
+
+absl::StatusOr<uint64_t> Ledger::State::WaitFor(uint64_t seq) {
+  for (;;) {
+    {
+      absl::MutexLock lock(&queue_mu);
+      if (durable_seq > seq) {
+        const auto it = std::upper_bound(
+            batches.begin(), batches.end(), seq,
+            [](uint64_t s, const std::pair<uint64_t, uint64_t>& b) { return s < b.first; });
+        if (it == batches.begin()) {
+          return MakeError(ErrorCode::kOutOfRange,
+                           "ledger: that append is too old for its index to be remembered");
+        }
+        return std::prev(it)->second + (seq - std::prev(it)->first);
+      }
+      if (!failure.ok()) return failure;
+      if (seq >= next_seq) {
+        return MakeError(ErrorCode::kInvalidArgument, "ledger: no append has that ticket");
+      }
+      if (options.durability != Durability::kSync) {
+        // The committer writes it; say that someone waits, so it does not sleep.
+        ++waiters;
+        struct Args {
+          State* s;
+          uint64_t seq;
+        } args{this, seq};
+        queue_mu.Await(absl::Condition(
+            +[](Args* a) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+              return a->s->durable_seq > a->seq || !a->s->failure.ok() || a->s->stopping;
+            },
+            &args));
+        --waiters;
+        if (stopping && durable_seq <= seq && failure.ok()) {
+          return MakeError(ErrorCode::kFailedPrecondition, "ledger: closed");
+        }
+        continue;
+      }
+    }
+    // kSync: whoever comes first commits the whole queue (its own and its followers' entries).
+    SOCLE_RETURN_IF_ERROR(CommitQueued());
+  }
+}
+
+Ledger::Ledger(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Ledger::~Ledger() {
+  Flush().IgnoreError();
+  {
+    absl::MutexLock lock(&state_->queue_mu);
+    state_->stopping = true;
+  }
+  if (state_->committer.joinable()) state_->committer.join();
+}
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
+                                                     std::shared_ptr<Vault> vault,
+                                                     absl::string_view name,
+                                                     const LedgerOptions& options) {
+  SOCLE_RETURN_IF_ERROR(CheckName(name));
+  if (vault == nullptr) return MakeError(ErrorCode::kInvalidArgument, "ledger: vault is null");
+  if (options.group_commit_delay < absl::Microseconds(100) ||
+      options.group_commit_delay > absl::Seconds(1)) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     "ledger options: group_commit_delay must be 100 µs to 1 s");
+  }
+  if (options.checkpoint_interval < absl::ZeroDuration()) {
+    return MakeError(ErrorCode::kOutOfRange, "ledger options: checkpoint_interval is negative");
+  }
+  auto state = std::make_unique<State>();
+  state->path = path;
+  state->witness_path = options.witness_path.empty() ? path + ".checkpoint" : options.witness_path;
+  state->name = std::string(name);
+  state->origin = Origin(vault->tenant(), name);
+  state->options = options;
+  state->clock = options.clock != nullptr ? options.clock : &Clock::Real();
+  state->vault = std::move(vault);
+
+  SOCLE_ASSIGN_OR_RETURN(const SecretBytes secret, state->vault->LedgerSecret(name));
+  SOCLE_ASSIGN_OR_RETURN(const SecretBytes seed, DeriveKey(secret, "socle.ledg.sign"));
+  SOCLE_ASSIGN_OR_RETURN(const SecretBytes mac_key, DeriveKey(secret, "socle.ledg.mac"));
+  SOCLE_ASSIGN_OR_RETURN(const SecretBytes pseudo_key, DeriveKey(secret, "socle.ledg.psn"));
+  SOCLE_ASSIGN_OR_RETURN(ledger::NoteSigner signer,
+                         ledger::NoteSigner::FromSeed(state->origin, seed));
+  state->verifier_key = signer.VerifierKey();
+  SOCLE_ASSIGN_OR_RETURN(ledger::NoteVerifier verifier,
+                         ledger::NoteVerifier::Parse(state->verifier_key));
+  state->verifiers.push_back(std::move(verifier));
+  state->signer.emplace(std::move(signer));
+  SOCLE_ASSIGN_OR_RETURN(auto mac, crypto::KeyedHasher::Create(mac_key.span(), "socle.ledg.row",
+                                                               kLedgerHashBytes));
+  state->mac.emplace(std::move(mac));
+  SOCLE_ASSIGN_OR_RETURN(auto pseudo, crypto::KeyedHasher::Create(
+                                          pseudo_key.span(), "socle.ledg.pers",
+                                          kLedgerPseudonymBytes));
+  state->pseudo.emplace(std::move(pseudo));
+
+  {
+    absl::MutexLock lock(&state->store_mu);
+    SOCLE_ASSIGN_OR_RETURN(state->store, ledger::OpenSqliteStore(path, options.durability));
+    state->schema_integrity = state->store->SchemaIntegrity();
+    SOCLE_ASSIGN_OR_RETURN(auto identity, state->store->Identity());
+    if (!identity.has_value()) {
+      SOCLE_RETURN_IF_ERROR(state->store->SetIdentity(name, state->vault->tenant()));
+      SOCLE_ASSIGN_OR_RETURN(identity, state->store->Identity());
+    }
+    if (!identity.has_value() || identity->first != name ||
+        identity->second != state->vault->tenant()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "ledger database '" + path + "' belongs to another ledger or tenant");
+    }
+    SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state->store->Tree());
+    SOCLE_ASSIGN_OR_RETURN(state->range, ledger::CompactRange::Parse(Bytes(tree.compact_range)));
+    state->range_bytes = tree.compact_range;
+    SOCLE_ASSIGN_OR_RETURN(auto latest, state->store->LatestCheckpoint());
+    if (latest.has_value()) {
+      state->last_checkpoint_size = latest->size;
+      state->last_checkpoint_time = absl::FromUnixMicros(latest->time_micros);
+    }
+    // Rollback: the witness outside the database must be covered by the database's tree.
+    auto witness = storage::ReadSmallFile(state->witness_path, kMaxWitnessBytes);
+    if (witness.ok()) {
+      SOCLE_ASSIGN_OR_RETURN(const ledger::Checkpoint w, state->OpenNote(*witness));
+      if (w.size > tree.size) {
+        // Verify reports it; appending would fork the tree, so appends are refused.
+        state->rolled_back = MakeError(
+            ErrorCode::kDataLoss,
+            absl::StrCat("ledger database '", path, "' holds ", tree.size,
+                         " entries but its last checkpoint (witness file) covers ", w.size,
+                         ": the database was rolled back or truncated; run Verify"));
+      }
+    } else if (ErrorCodeOf(witness.status()) != ErrorCode::kNotFound) {
+      return witness.status();
+    }
+  }
+  state->oldest_uncovered = state->range.size() > state->last_checkpoint_size
+                                ? state->clock->Now()
+                                : absl::InfinitePast();
+  State* raw = state.get();
+  state->committer = std::thread([raw] { raw->RunCommitter(); });
+  return std::unique_ptr<Ledger>(new Ledger(std::move(state)));
+}
+
+const std::string& Ledger::name() const { return state_->name; }
+const std::string& Ledger::origin() const { return state_->origin; }
+const std::string& Ledger::verifier_key() const { return state_->verifier_key; }
+Vault& Ledger::vault() const { return *state_->vault; }
+
+absl::StatusOr<std::string> Ledger::PersonPseudonym(absl::string_view person) const {
+  if (person.empty()) return MakeError(ErrorCode::kInvalidArgument, "ledger: empty person id");
+  return state_->Pseudonym(person);
+}
+
+absl::StatusOr<uint64_t> Ledger::Append(absl::Span<const NewLedgerEntry> entries) {
+  SOCLE_RETURN_IF_ERROR(state_->rolled_back);
+  SOCLE_RETURN_IF_ERROR(state_->schema_integrity);
+  SOCLE_ASSIGN_OR_RETURN(std::vector<PendingEntry> pending, state_->Prepare(entries));
+  return state_->Enqueue(std::move(pending));
+}
+
+absl::StatusOr<std::vector<PendingEntry>> Ledger::State::Prepare(
+    absl::Span<const NewLedgerEntry> entries) const {
+  std::vector<PendingEntry> pending;
+  pending.reserve(entries.size());
+  const absl::Time now = clock->Now();
+  v1::LedgerEntry entry;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const NewLedgerEntry& e = entries[i];
+    const int type = static_cast<int>(e.type);
+    if (type < 1 || type > 4) return EntryError(i, "type is not a LedgerEntryType");
+    if (e.payload.size() > kMaxPayloadBytes) return EntryError(i, "payload is over 1 MiB");
+    const absl::Time time = e.time == absl::InfinitePast() ? now : e.time;
+    if (time == absl::InfiniteFuture()) return EntryError(i, "time is infinite");
+    PendingEntry p;
+    p.time_micros = Micros(time);
+    p.type = type;
+    entry.Clear();
+    entry.set_format_version(1);
+    entry.set_time_micros(p.time_micros);
+    entry.set_type(static_cast<v1::LedgerEntryType>(type));
+    if (!e.person.empty()) {
+      p.person = Pseudonym(e.person);
+      entry.set_person(p.person);
+    }
+    if (!e.person.empty() && e.seal) {
+      const RecordRef record{e.person, kSealedRecordId, 1};
+      auto sealed =
+          vault->SealRecord(record, Bytes(e.payload), KeyCreation::kRefuseIfShredded);
+      if (!sealed.ok()) {
+        return MakeError(ErrorCodeOf(sealed.status()),
+                         absl::StrCat("entries[", i, "]: ", sealed.status().message()));
+      }
+      entry.set_sealed_payload(sealed->data(), sealed->size());
+    } else {
+      entry.set_payload(e.payload.data(), e.payload.size());
+    }
+    entry.SerializeToString(&p.body);
+    p.leaf_hash = ledger::HashLeaf(Bytes(p.body));
+    pending.push_back(std::move(p));
+  }
+  if (pending.empty()) return MakeError(ErrorCode::kInvalidArgument, "ledger: no entries");
+  return pending;
+}
+
+absl::StatusOr<uint64_t> Ledger::WaitDurable(uint64_t ticket) { return state_->WaitFor(ticket); }
+
+absl::Status Ledger::Flush() {
+  uint64_t last = 0;
+  {
+    absl::MutexLock lock(&state_->queue_mu);
+    if (!state_->failure.ok()) return state_->failure;
+    if (state_->next_seq == 0 || state_->durable_seq >= state_->next_seq) return absl::OkStatus();
+    last = state_->next_seq - 1;
+  }
+  return state_->WaitFor(last).status();
+}
+
+absl::StatusOr<uint64_t> Ledger::Size() {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  return tree.size;
+}
+
+namespace {
+
+absl::StatusOr<LedgerCheckpoint> FromStored(const ledger::StoredCheckpoint& stored,
+                                            const Ledger::State& state);
+
+}  // namespace
+
+absl::StatusOr<LedgerCheckpoint> Ledger::Checkpoint() {
+  SOCLE_RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(auto latest, state_->store->LatestCheckpoint());
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (!latest.has_value() || latest->size < tree.size) {
+    std::vector<PendingEntry> none;
+    auto written = state_->Write(none, true);
+    if (!written.ok()) {
+      state_->range_bytes.clear();
+      return written.status();
+    }
+    SOCLE_ASSIGN_OR_RETURN(latest, state_->store->LatestCheckpoint());
+  }
+  if (!latest.has_value()) {
+    return MakeError(ErrorCode::kFailedPrecondition, "ledger: an empty ledger has no checkpoint");
+  }
+  // Whoever signed it, the witness must hold it.
+  SOCLE_RETURN_IF_ERROR(state_->WriteWitness(latest->note));
+  return FromStored(*latest, *state_);
+}
+
+namespace {
+
+absl::StatusOr<LedgerCheckpoint> FromStored(const ledger::StoredCheckpoint& stored,
+                                            const Ledger::State& state) {
+  SOCLE_ASSIGN_OR_RETURN(const ledger::Checkpoint c, state.OpenNote(stored.note));
+  LedgerCheckpoint out;
+  out.size = c.size;
+  out.root = ToLedgerHash(c.root_hash);
+  out.time = absl::FromUnixMicros(stored.time_micros);
+  out.note = stored.note;
+  return out;
+}
+
+// The store's leaf hashes as merkle.h reads them (the caller holds the store's mutex).
+class StoreLeaves final : public ledger::LeafHashes {
+ public:
+  StoreLeaves(ledger::Store& store, uint64_t size) : store_(store), size_(size) {}
+  uint64_t size() const override { return size_; }
+  absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
+    return store_.ReadLeafHashes(begin, out);
+  }
+  absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) const override {
+    return store_.ReadSubtreeRoot(level, index, out);
+  }
+
+ private:
+  ledger::Store& store_;
+  uint64_t size_;
+};
+
+// The same, remembering the subtree roots it read: the proofs of one person's entries share
+// most of their upper nodes.
+class CachedLeaves final : public ledger::LeafHashes {
+ public:
+  CachedLeaves(ledger::Store& store, uint64_t size) : store_(store), size_(size) {}
+  uint64_t size() const override { return size_; }
+  absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
+    return store_.ReadLeafHashes(begin, out);
+  }
+  absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) const override {
+    const auto key = std::make_pair(level, index);
+    if (const auto it = cache_.find(key); it != cache_.end()) {
+      *out = it->second;
+      return true;
+    }
+    SOCLE_ASSIGN_OR_RETURN(const bool found, store_.ReadSubtreeRoot(level, index, out));
+    if (found) cache_.emplace(key, *out);
+    return found;
+  }
+
+ private:
+  ledger::Store& store_;
+  uint64_t size_;
+  mutable absl::flat_hash_map<std::pair<int, uint64_t>, MerkleHash> cache_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::optional<LedgerCheckpoint>> Ledger::LatestCheckpoint() {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(auto latest, state_->store->LatestCheckpoint());
+  if (!latest.has_value()) return std::nullopt;
+  SOCLE_ASSIGN_OR_RETURN(LedgerCheckpoint c, FromStored(*latest, *state_));
+  return c;
+}
+
+absl::StatusOr<LedgerInclusionProof> Ledger::ProveInclusion(uint64_t index, uint64_t tree_size) {
+  SOCLE_ASSIGN_OR_RETURN(std::vector<LedgerInclusionProof> proofs,
+                         ProveInclusions(absl::MakeConstSpan(&index, 1), tree_size));
+  return std::move(proofs.front());
+}
+
+absl::StatusOr<std::vector<LedgerInclusionProof>> Ledger::ProveInclusions(
+    absl::Span<const uint64_t> indexes, uint64_t tree_size) {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (tree_size == 0) {
+    SOCLE_ASSIGN_OR_RETURN(auto latest, state_->store->LatestCheckpoint());
+    if (!latest.has_value()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "ledger: no checkpoint yet to prove against (call Checkpoint first)");
+    }
+    tree_size = latest->size;
+  }
+  CachedLeaves leaves(*state_->store, tree.size);
+  std::vector<LedgerInclusionProof> proofs;
+  proofs.reserve(indexes.size());
+  for (const uint64_t index : indexes) {
+    if (tree_size > tree.size || index >= tree_size) {
+      return MakeError(ErrorCode::kOutOfRange,
+                       absl::StrCat("ledger: cannot prove entry ", index, " in a tree of ",
+                                    tree_size, " entries (the ledger holds ", tree.size, ")"));
+    }
+    LedgerInclusionProof proof;
+    proof.index = index;
+    proof.tree_size = tree_size;
+    MerkleHash leaf;
+    SOCLE_RETURN_IF_ERROR(leaves.ReadLeafHashes(index, absl::MakeSpan(&leaf, 1)));
+    proof.leaf_hash = ToLedgerHash(leaf);
+    SOCLE_ASSIGN_OR_RETURN(const auto hashes, ledger::InclusionProof(leaves, index, tree_size));
+    proof.hashes.reserve(hashes.size());
+    for (const auto& h : hashes) proof.hashes.push_back(ToLedgerHash(h));
+    proofs.push_back(std::move(proof));
+  }
+  return proofs;
+}
+
+absl::StatusOr<std::vector<LedgerHash>> Ledger::ProveConsistency(uint64_t size1, uint64_t size2) {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (size2 > tree.size) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     absl::StrCat("ledger: size ", size2, " is beyond the ledger's ", tree.size,
+                                  " entries"));
+  }
+  StoreLeaves leaves(*state_->store, tree.size);
+  SOCLE_ASSIGN_OR_RETURN(const auto hashes, ledger::ConsistencyProof(leaves, size1, size2));
+  std::vector<LedgerHash> out;
+  for (const auto& h : hashes) out.push_back(ToLedgerHash(h));
+  return out;
+}
+
+absl::StatusOr<LedgerHash> Ledger::Root(uint64_t tree_size) {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (tree_size > tree.size) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     absl::StrCat("ledger: size ", tree_size, " is beyond the ledger's ",
+                                  tree.size, " entries"));
+  }
+  StoreLeaves leaves(*state_->store, tree.size);
+  SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, tree_size));
+  return ToLedgerHash(root);
+}
+
+absl::StatusOr<LedgerVerification> Ledger::Verify() {
+  SOCLE_RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&state_->store_mu);
+  ledger::Store& store = *state_->store;
+  LedgerVerification report;
+  const auto bad = [&](uint64_t index, std::string problem) {
+    report.ok = false;
+    report.first_bad_index = index;
+    report.problem = std::move(problem);
+    return report;
+  };
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, store.Tree());
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<ledger::StoredCheckpoint> checkpoints,
+                         store.Checkpoints());
+  // The checkpoints' signatures first: a forged or foreign one is named by its size.
+  std::vector<std::pair<uint64_t, MerkleHash>> expected;  // (size, root), by size
+  for (const auto& c : checkpoints) {
+    auto opened = state_->OpenNote(c.note);
+    if (!opened.ok() || opened->size != c.size) {
+      return bad(c.size, absl::StrCat("the checkpoint of size ", c.size,
+                                      " is not signed by this ledger's key for this ledger "
+                                      "(forged or foreign)"));
+    }
+    expected.emplace_back(c.size, opened->root_hash);
+  }
+  std::optional<ledger::Checkpoint> witness;
+  auto witness_note = storage::ReadSmallFile(state_->witness_path, kMaxWitnessBytes);
+  if (witness_note.ok()) {
+    auto opened = state_->OpenNote(*witness_note);
+    if (!opened.ok()) {
+      return bad(0, "the witness file does not hold a checkpoint signed by this ledger's key");
+    }
+    witness = *opened;
+    if (witness->size > tree.size) {
+      return bad(tree.size,
+                 absl::StrCat("the database holds ", tree.size,
+                              " entries but the last checkpoint kept outside it covers ",
+                              witness->size, ": the database was rolled back or truncated"));
+    }
+    expected.emplace_back(witness->size, witness->root_hash);
+    std::sort(expected.begin(), expected.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  } else if (ErrorCodeOf(witness_note.status()) != ErrorCode::kNotFound) {
+    return witness_note.status();
+  }
+  if (!expected.empty() && expected.back().first > tree.size) {
+    return bad(tree.size, absl::StrCat("a checkpoint covers ", expected.back().first,
+                                       " entries but the tree holds ", tree.size,
+                                       ": entries were removed from the end"));
+  }
+
+  ledger::CompactRange range;
+  size_t next_expected = 0;
+  uint64_t index = 0;
+  v1::LedgerEntry entry;
+  const auto check_roots = [&]() -> std::optional<std::string> {
+    while (next_expected < expected.size() && expected[next_expected].first == range.size()) {
+      if (range.Root() != expected[next_expected].second) {
+        return absl::StrCat("the entries do not hash to the root signed for size ",
+                            range.size());
+      }
+      ++report.checkpoints;
+      ++next_expected;
+    }
+    return std::nullopt;
+  };
+  if (auto problem = check_roots()) return bad(0, *problem);
+  while (true) {
+    SOCLE_ASSIGN_OR_RETURN(const std::vector<ledger::Row> rows,
+                           store.ReadRows(index, kVerifyChunk));
+    for (const ledger::Row& row : rows) {
+      if (row.index != index) {
+        if (index < tree.size) {
+          return bad(index, absl::StrCat("entry ", index, " is missing (deleted)"));
+        }
+        return bad(row.index, absl::StrCat("entry ", row.index,
+                                           " is beyond the tree's size (inserted)"));
+      }
+      if (index >= tree.size) {
+        return bad(index, absl::StrCat("entry ", index, " is beyond the tree's size ", tree.size,
+                                       " (inserted)"));
+      }
+      if (!row.pruned) {
+        if (ledger::HashLeaf(Bytes(row.body)) != row.leaf_hash) {
+          return bad(index, absl::StrCat("entry ", index,
+                                         ": its bytes do not match its leaf hash (changed)"));
+        }
+        if (!entry.ParseFromString(row.body) || entry.time_micros() != row.time_micros ||
+            static_cast<int32_t>(entry.type()) != row.type || entry.person() != row.person) {
+          return bad(index, absl::StrCat("entry ", index,
+                                         ": its indexed columns do not match its bytes"));
+        }
+      }
+      if (!crypto::ConstantTimeEquals(state_->RowMac(index, row.leaf_hash), row.mac)) {
+        return bad(index, absl::StrCat("entry ", index,
+                                       ": its row MAC does not match (changed, moved or "
+                                       "inserted)"));
+      }
+      SOCLE_RETURN_IF_ERROR(range.Append(row.leaf_hash));
+      ++index;
+      ++report.entries;
+      if (auto problem = check_roots()) return bad(index - 1, *problem);
+    }
+    if (rows.size() < kVerifyChunk) break;
+  }
+  if (index < tree.size) {
+    return bad(index, absl::StrCat("entry ", index, " is missing (the tree holds ", tree.size,
+                                   ")"));
+  }
+  SOCLE_ASSIGN_OR_RETURN(const std::optional<uint64_t> last, store.LastIndex());
+  if (last.has_value() && *last >= tree.size) {
+    return bad(*last, absl::StrCat("entry ", *last, " is beyond the tree's size ", tree.size,
+                                   " (inserted)"));
+  }
+  if (range.Serialize() != tree.compact_range) {
+    return bad(tree.size, "the stored tree state does not match the entries");
+  }
+  if (const absl::Status schema = store.SchemaIntegrity(); !schema.ok()) {
+    if (ErrorCodeOf(schema) != ErrorCode::kFailedPrecondition) return schema;
+    // Every entry verifies, but someone opened the door: say so.
+    return bad(tree.size, std::string(schema.message()));
+  }
+  report.ok = true;
+  return report;
+}
+
+namespace {
+
+std::vector<StoredLedgerEntry> ToEntries(std::vector<ledger::Row> rows) {
+  std::vector<StoredLedgerEntry> out;
+  out.reserve(rows.size());
+  for (ledger::Row& r : rows) {
+    StoredLedgerEntry e;
+    e.index = r.index;
+    e.type = static_cast<LedgerEntryType>(r.type);
+    e.time = absl::FromUnixMicros(r.time_micros);
+    e.person = std::move(r.person);
+    e.bytes = std::move(r.body);
+    e.pruned = r.pruned;
+    e.leaf_hash = ToLedgerHash(r.leaf_hash);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<StoredLedgerEntry>> Ledger::ReadEntries(uint64_t begin,
+                                                                   size_t max_count) {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (begin >= tree.size) return std::vector<StoredLedgerEntry>();
+  max_count = static_cast<size_t>(std::min<uint64_t>(max_count, tree.size - begin));
+  SOCLE_ASSIGN_OR_RETURN(auto rows, state_->store->ReadRows(begin, max_count));
+  return ToEntries(std::move(rows));
+}
+
+absl::StatusOr<std::vector<StoredLedgerEntry>> Ledger::EntriesAbout(absl::string_view person,
+                                                                    absl::Time from, absl::Time to,
+                                                                    int64_t after,
+                                                                    size_t max_count) {
+  SOCLE_ASSIGN_OR_RETURN(const std::string pseudonym, PersonPseudonym(person));
+  const int64_t from_us = from == absl::InfinitePast() ? INT64_MIN : Micros(from);
+  const int64_t to_us = to == absl::InfiniteFuture() ? INT64_MAX : Micros(to);
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(auto rows,
+                         state_->store->RowsAbout(pseudonym, from_us, to_us, after, max_count));
+  return ToEntries(std::move(rows));
+}
+
+absl::StatusOr<SecretBytes> Ledger::OpenPayload(const StoredLedgerEntry& stored,
+                                                absl::string_view person) {
+  if (stored.pruned) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat("ledger entry ", stored.index,
+                                  " was pruned by the retention period: only its hash remains"));
+  }
+  v1::LedgerEntry entry;
+  if (!entry.ParseFromString(stored.bytes)) {
+    return MakeError(ErrorCode::kDataLoss,
+                     absl::StrCat("ledger entry ", stored.index, " is not a LedgerEntry"));
+  }
+  if (!entry.sealed_payload().empty()) {
+    SOCLE_ASSIGN_OR_RETURN(const std::string pseudonym, PersonPseudonym(person));
+    if (pseudonym != entry.person()) {
+      return MakeError(ErrorCode::kVerificationFailed,
+                       absl::StrCat("ledger entry ", stored.index, " is about another person"));
+    }
+    return state_->vault->OpenRecord(RecordRef{person, kSealedRecordId, 1},
+                                     Bytes(entry.sealed_payload()));
+  }
+  return SecretBytes(absl::string_view(entry.payload()));
+}
+
+absl::StatusOr<uint64_t> Ledger::PruneBefore(absl::Time cutoff) {
+  SOCLE_RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&state_->store_mu);
+  return state_->store->Prune(Micros(cutoff));
+}
+
+namespace {
+
+absl::Status TamperAttempt(Ledger& ledger, v1::OperationRecord::Operation operation,
+                           uint64_t index, absl::string_view actor) {
+  v1::OperationRecord record;
+  record.set_operation(operation);
+  record.set_actor(std::string(actor));
+  record.set_target_index(index);
+  record.set_detail(operation == v1::OperationRecord::UPDATE_ATTEMPT ? "update refused"
+                                                                     : "delete refused");
+  const std::string payload = record.SerializeAsString();
+  NewLedgerEntry alert;
+  alert.type = LedgerEntryType::kTamperAlert;
+  alert.payload = payload;
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t ticket, ledger.Append(absl::MakeConstSpan(&alert, 1)));
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t at, ledger.WaitDurable(ticket));
+  return MakeError(ErrorCode::kLogTamperAttempt,
+                   absl::StrCat("ledger entries are never ",
+                                operation == v1::OperationRecord::UPDATE_ATTEMPT ? "changed"
+                                                                                 : "deleted",
+                                ": the attempt on entry ", index,
+                                " was recorded as tamper alert ", at));
+}
+
+}  // namespace
+
+absl::Status Ledger::UpdateEntry(uint64_t index, absl::string_view actor) {
+  return TamperAttempt(*this, v1::OperationRecord::UPDATE_ATTEMPT, index, actor);
+}
+
+absl::Status Ledger::DeleteEntry(uint64_t index, absl::string_view actor) {
+  return TamperAttempt(*this, v1::OperationRecord::DELETE_ATTEMPT, index, actor);
+}
+
+absl::Status Ledger::SaveSnapshot(uint64_t revision, absl::string_view snapshot) {
+  SOCLE_RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (revision > tree.size) {
+    return MakeError(ErrorCode::kOutOfRange,
+                     absl::StrCat("ledger: a snapshot at revision ", revision,
+                                  " is beyond the ledger's ", tree.size, " entries"));
+  }
+  StoreLeaves leaves(*state_->store, tree.size);
+  SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, revision));
+  ledger::Checkpoint c;
+  c.origin = state_->origin;
+  c.size = revision;
+  c.root_hash = root;
+  c.extensions.push_back(SnapshotLine(snapshot));
+  SOCLE_ASSIGN_OR_RETURN(std::string note, ledger::SignCheckpoint(c, *state_->signer));
+  return state_->store->SaveSnapshot({revision, std::string(snapshot), std::move(note)});
+}
+
+absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestSnapshot() {
+  absl::MutexLock lock(&state_->store_mu);
+  SOCLE_ASSIGN_OR_RETURN(std::optional<ledger::StoredSnapshot> stored,
+                         state_->store->LatestSnapshot());
+  if (!stored.has_value()) return std::nullopt;
+  const auto damaged = [&](absl::string_view what) {
+    return MakeError(ErrorCode::kDataLoss, absl::StrCat("ledger: the snapshot at revision ",
+                                                        stored->revision, " ", what));
+  };
+  auto c = state_->OpenNote(stored->note);
+  if (!c.ok() || c->size != stored->revision) return damaged("has no valid checkpoint");
+  if (c->extensions.size() != 1 || c->extensions[0] != SnapshotLine(stored->bytes)) {
+    return damaged("does not match the hash its checkpoint signs");
+  }
+  SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
+  if (stored->revision > tree.size) return damaged("is beyond the ledger's entries");
+  StoreLeaves leaves(*state_->store, tree.size);
+  SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, stored->revision));
+  if (root != c->root_hash) return damaged("was taken on other entries than the ledger's");
+  return std::make_pair(stored->revision, std::move(stored->bytes));
+}
+
+absl::Status Ledger::AppendAt(uint64_t first_index, absl::Span<const NewLedgerEntry> entries) {
+  SOCLE_RETURN_IF_ERROR(state_->rolled_back);
+  SOCLE_RETURN_IF_ERROR(state_->schema_integrity);
+  SOCLE_ASSIGN_OR_RETURN(std::vector<PendingEntry> pending, state_->Prepare(entries));
+  SOCLE_RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&state_->store_mu);
+  auto written = state_->Write(pending, false, first_index);
+  if (!written.ok()) state_->range_bytes.clear();
+  return written.status();
+}
+
+}  // namespace socle

@@ -1,0 +1,122 @@
+// The storage a Ledger needs, kept narrow so that a second backend (PostgreSQL) implements the
+// same few calls: one exclusive append transaction that sees the tree as stored, reads by index,
+// by person and by time, checkpoints, snapshots, and the retention prune. The Ledger does every
+// computation (hashes, MACs, the compact range, signatures); a store only keeps bytes.
+//
+// Thread safety: none; the Ledger serialises every use of its store with one mutex. Several
+// processes (and several stores) may use one database: Append is serialised across them.
+#ifndef SOCLE_SRC_LEDGER_STORE_H_
+#define SOCLE_SRC_LEDGER_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "ledger/merkle.h"
+#include "socle/ledger.hpp"
+
+namespace socle::ledger {
+
+// One stored row. `body` is empty when pruned (then `pruned` is true).
+struct Row {
+  uint64_t index = 0;
+  int64_t time_micros = 0;
+  int32_t type = 0;
+  std::string person;  // the pseudonym, or empty
+  std::string body;    // the serialized LedgerEntry
+  bool pruned = false;
+  MerkleHash leaf_hash{};
+  MerkleHash mac{};
+};
+
+// The tree as stored: its size and compact range (CompactRange::Serialize()).
+struct TreeState {
+  uint64_t size = 0;
+  std::string compact_range;
+};
+
+// What one append transaction writes, all or nothing.
+struct AppendPlan {
+  std::vector<Row> rows;  // indexes tree.size, tree.size + 1, …
+  // Roots of completed perfect subtrees (level >= kStoredSubtreeLevel): level, index, hash.
+  std::vector<std::tuple<int, uint64_t, MerkleHash>> subtrees;
+  TreeState tree;  // the tree after the rows
+  // A checkpoint to store with them (size, time, note), if one is due.
+  std::optional<std::tuple<uint64_t, int64_t, std::string>> checkpoint;
+};
+
+// Stores keep the roots of perfect subtrees of 2^4 = 16 leaves and more.
+inline constexpr int kStoredSubtreeLevel = 4;
+
+struct StoredCheckpoint {
+  uint64_t size = 0;
+  int64_t time_micros = 0;
+  std::string note;
+};
+
+// An engine snapshot with the signed checkpoint that commits to it (its size is the revision,
+// an extension line carries the snapshot's SHA-256).
+struct StoredSnapshot {
+  uint64_t revision = 0;
+  std::string bytes;
+  std::string note;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Checks the schema again: OK, or FAILED_PRECONDITION naming an append-only trigger that was
+  // removed (other differences already fail the store's opening).
+  virtual absl::Status SchemaIntegrity() = 0;
+
+  // The ledger's identity, written once by the first Open: name and tenant.
+  virtual absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Identity() = 0;
+  virtual absl::Status SetIdentity(absl::string_view name, absl::string_view tenant) = 0;
+
+  // One exclusive write transaction: reads the tree as stored, calls `plan` with it and writes
+  // what it returns. `plan` may fail (nothing is written). Serialised across processes.
+  virtual absl::Status Append(
+      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan) = 0;
+
+  virtual absl::StatusOr<TreeState> Tree() = 0;
+  // Rows [begin, begin + max_count) that exist, in index order (a deleted row is simply absent;
+  // rows past the tree's size are returned too, so Verify sees an insertion).
+  virtual absl::StatusOr<std::vector<Row>> ReadRows(uint64_t begin, size_t max_count) = 0;
+  // The highest index stored, or nullopt for none.
+  virtual absl::StatusOr<std::optional<uint64_t>> LastIndex() = 0;
+  virtual absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) = 0;
+  virtual absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) = 0;
+  // Rows about `person` with from <= time < to and index > after, in index order.
+  virtual absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
+                                                     int64_t to_micros, int64_t after,
+                                                     size_t max_count) = 0;
+
+  // INSERT OR IGNORE: several processes may sign the same size.
+  virtual absl::Status AddCheckpoint(const StoredCheckpoint& checkpoint) = 0;
+  virtual absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
+  virtual absl::StatusOr<std::vector<StoredCheckpoint>> Checkpoints() = 0;
+
+  // Empties the body of every row older than `before_micros`; returns how many.
+  virtual absl::StatusOr<uint64_t> Prune(int64_t before_micros) = 0;
+
+  // INSERT OR REPLACE by revision.
+  virtual absl::Status SaveSnapshot(const StoredSnapshot& snapshot) = 0;
+  virtual absl::StatusOr<std::optional<StoredSnapshot>> LatestSnapshot() = 0;
+};
+
+// The SQLite store (sqlite_store.cc): its own file, WAL, versioned schema.
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                                       Durability durability);
+
+}  // namespace socle::ledger
+
+#endif  // SOCLE_SRC_LEDGER_STORE_H_
