@@ -16,9 +16,25 @@ constexpr int kChecksumWord = 10;
 // header.
 constexpr int kWalIndexRegionBytes = 32768;
 
+// The connection's journal mode is WAL, and its WAL index is open (a read opens it). xShmMap on
+// a connection without one would open a shared-memory file that SQLite's pager never closes.
+bool WalIndexOpen(sqlite3* db) {
+  sqlite3_stmt* mode = nullptr;
+  bool wal = false;
+  if (sqlite3_prepare_v2(db, "PRAGMA main.journal_mode", -1, &mode, nullptr) == SQLITE_OK &&
+      sqlite3_step(mode) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(mode, 0));
+    wal = text != nullptr && std::strcmp(text, "wal") == 0;
+  }
+  sqlite3_finalize(mode);
+  return wal && sqlite3_exec(db, "SELECT count(*) FROM main.sqlite_schema", nullptr, nullptr,
+                             nullptr) == SQLITE_OK;
+}
+
 }  // namespace
 
 CommitWatch::CommitWatch(sqlite3* db) {
+  if (!WalIndexOpen(db)) return;
   sqlite3_file* file = nullptr;
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
       file == nullptr || file->pMethods == nullptr || file->pMethods->iVersion < 2 ||

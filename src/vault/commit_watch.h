@@ -31,10 +31,10 @@ class CommitWatch {
   static constexpr uint64_t kNone = UINT64_MAX;
 
   // Maps region 0 of the WAL index of `db`'s main database through the connection's own file
-  // object (the VFS's xShmMap, the call SQLite's WAL code makes). Call it once the connection is
-  // in WAL mode and has read the database (the WAL index is then open), while no other thread
-  // uses the connection. Without a shared-memory WAL index (another journal mode, a VFS without
-  // shared memory) every Fingerprint() is nullopt. The mapping is the connection's: it lives as
+  // object (the VFS's xShmMap, the call SQLite's WAL code makes), after a read that makes sure
+  // the WAL index is open. Call it while no other thread uses the connection. Without a
+  // shared-memory WAL index (another journal mode, a VFS without shared memory) every
+  // Fingerprint() is nullopt. The mapping is the connection's: it lives as
   // long as the connection stays open, and so may this object's use of it.
   explicit CommitWatch(sqlite3* db);
 

@@ -919,7 +919,7 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> 
   SOCLE_RETURN_IF_ERROR(state->FinishPendingShreds());
   SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
   SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
-  // The connection has read the database in WAL mode: its WAL index is mapped.
+  // After InitSchema made sure of WAL mode (the watch maps the connection's WAL index).
   state->commit_watch = std::make_unique<vault_internal::CommitWatch>(state->db->raw());
   SOCLE_ASSIGN_OR_RETURN(state->controls, vault_internal::VaultPseudonymControls::Open(
                                               db_path, state->tenant, state->lookup_key));

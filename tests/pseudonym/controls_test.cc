@@ -281,11 +281,11 @@ BOOST_AUTO_TEST_CASE(a_version_1_vault_is_migrated_to_the_current_schema) {
   // Back to what version 1 wrote.
   Exec(f.db(),
        "DROP TABLE pending_shreds; DROP TABLE pseudonym_retirements; DROP TABLE reversal_counts; "
-       "DROP TABLE shredded_persons; PRAGMA user_version=1;");
+       "DROP TABLE shredded_persons; DROP TABLE ledger_secrets; PRAGMA user_version=1;");
   BOOST_REQUIRE(QueryInt(f.db(), "SELECT count(*) FROM sqlite_schema WHERE name = "
                                  "'reversal_counts'") == 0);
   auto vault = f.Open();
-  BOOST_TEST(QueryInt(f.db(), "PRAGMA user_version") == 3);
+  BOOST_TEST(QueryInt(f.db(), "PRAGMA user_version") == 4);
   BOOST_TEST((Schema(f.db()) == fresh_schema));
   BOOST_TEST(vault->OpenRecord(ref, *sealed).ok());
   BOOST_TEST(vault->Verify().ok());
@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_vault_is_migrated_to_the_current_schema) {
   BOOST_TEST(vault->RetirePseudonymVersions(1).ok());
   // A later schema is still refused.
   vault.reset();
-  Exec(f.db(), "PRAGMA user_version=4");
+  Exec(f.db(), "PRAGMA user_version=5");
   BOOST_TEST((Code(Vault::Open(f.hsm, f.db(), "ccas-lyon", f.options).status()) ==
               ErrorCode::kUnsupported));
 }

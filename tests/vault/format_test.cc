@@ -104,6 +104,24 @@ BOOST_AUTO_TEST_CASE(wrap_associated_data_layout) {
   // Each kind binds differently.
   BOOST_TEST(Hex(WrapAssociatedData(KeyKind::kPseudonymSecret, "k", 1, kTenant, {}, 1)) !=
              Hex(WrapAssociatedData(KeyKind::kTenantLookup, "k", 1, kTenant, {}, 1)));
+  // A ledger secret: kind 4, the ledger name as the subject, subject version 0.
+  const std::vector<uint8_t> ledger = WrapAssociatedData(
+      KeyKind::kLedgerSecret, "k", 3, kTenant, Bytes("access_trail"), 0);
+  BOOST_TEST(Hex(ledger) == "00000013" + Hex(Bytes(kWrapLabel)) + "04" + "00000001" +
+                                Hex(Bytes("k")) + "00000003" + "00000009" + Hex(Bytes(kTenant)) +
+                                "0000000c" + Hex(Bytes("access_trail")) + "00000000");
+}
+
+BOOST_AUTO_TEST_CASE(ledger_names) {
+  for (const absl::string_view good : {"access_trail", "state", "a", "0.9-rc_1"}) {
+    BOOST_TEST(CheckLedgerName(good).ok(), good);
+  }
+  BOOST_TEST(CheckLedgerName(std::string(64, 'x')).ok());
+  for (const std::string& bad :
+       {std::string(), std::string(65, 'x'), std::string("State"), std::string("a b"),
+        std::string("a:b"), std::string("\xc3\xa9"), std::string("a\0", 2)}) {
+    BOOST_TEST(CodeName(CheckLedgerName(bad)) == "INVALID_ARGUMENT");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(person_tag_known_answer) {

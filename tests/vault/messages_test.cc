@@ -87,7 +87,12 @@ BOOST_AUTO_TEST_CASE(no_error_message_carries_a_secret_or_an_identifier) {
   collect(vault->ShredPerson("PERSON-ID-never"));
   collect(vault->DestroyPseudonymSecret(1));
   collect(vault->PseudonymMasterSecret(9).status());
+  const auto ledger = vault->LedgerSecret("access_trail");
+  BOOST_REQUIRE(ledger.ok());
+  collect(vault->LedgerSecret(kPerson).status());  // not a ledger name: never repeated
+  collect(vault->LedgerSecret(std::string(65, 'a')).status());
   hsm->fail_wrap_after = 0;
+  collect(vault->LedgerSecret("state").status());
   collect(vault->RotateMasterKey(true).status());
   collect(vault->SealRecord(RecordRef{"PERSON-ID-brandnew", kRecord, 1}, Bytes("n")).status());
   hsm->fail_wrap_after = -1;
@@ -97,15 +102,18 @@ BOOST_AUTO_TEST_CASE(no_error_message_carries_a_secret_or_an_identifier) {
   {
     sqlite3* h = nullptr;
     BOOST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-    BOOST_REQUIRE(sqlite3_exec(h, "UPDATE person_keys SET wrapped = zeroblob(72)", nullptr, nullptr,
-                               nullptr) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(h,
+                               "UPDATE person_keys SET wrapped = zeroblob(72); "
+                               "UPDATE ledger_secrets SET wrapped = zeroblob(72);",
+                               nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(h);
   }
   auto reloaded = LoadVault(hsm, db);
   collect(reloaded->Verify());
   collect(reloaded->OpenRecord(RecordRef{kOtherPerson, kRecord, 1}, *sealed).status());
+  collect(reloaded->LedgerSecret("access_trail").status());
 
-  BOOST_TEST(errors.size() == 25u);  // every path above failed as expected
+  BOOST_TEST(errors.size() == 29u);  // every path above failed as expected
   const auto pseudonym = vault->PseudonymMasterSecret(1);
   BOOST_REQUIRE(pseudonym.ok());
   for (const absl::Status& status : errors) {
@@ -116,6 +124,7 @@ BOOST_AUTO_TEST_CASE(no_error_message_carries_a_secret_or_an_identifier) {
     CheckNoSecret(status, Bytes("PERSON-ID-"), "a person id");
     CheckNoSecret(status, Bytes("RECORD-ID-"), "a record id");
     CheckNoSecret(status, pseudonym->span(), "a pseudonymisation secret");
+    CheckNoSecret(status, ledger->span(), "a ledger secret");
     for (const auto& key : hsm->seen_keys()) CheckNoSecret(status, key, "a data key");
   }
 }

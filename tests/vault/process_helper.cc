@@ -13,6 +13,9 @@
 //       record, or when no record was acknowledged.
 //   process_helper passphrase KEY OLDFILE NEWFILE
 //       Changes the key file's passphrase (INTERACTIVE cost), like a second operator.
+//   process_helper ledger KEY DB PASSFILE LEDGER OUT
+//       Writes the hex of Vault::LedgerSecret(LEDGER) to OUT (a test file: the secret is
+//       compared with what other processes got).
 //   process_helper verify KEY DB PASSFILE LOG SHREDDED_PERSON SHREDDED_HEX
 //       A fresh process: Vault::Verify, then every record of LOG opens to its plaintext, and the
 //       shredded person's record is NOT_FOUND.
@@ -168,6 +171,23 @@ int ChangePassphrase(const std::string& key, const std::string& old_file,
   return 0;
 }
 
+int LedgerSecret(const std::string& key, const std::string& db, const std::string& passfile,
+                 const std::string& ledger, const std::string& out) {
+  auto vault = OpenVault(key, db, passfile, 0);
+  if (!vault.ok()) {
+    std::cerr << "ledger: " << vault.status() << "\n";
+    return 1;
+  }
+  auto secret = (*vault)->LedgerSecret(ledger);
+  if (!secret.ok()) {
+    std::cerr << "ledger: " << secret.status() << "\n";
+    return 1;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << absl::BytesToHexString(secret->view());
+  return file.good() ? 0 : 1;
+}
+
 int Verify(const std::string& key, const std::string& db, const std::string& passfile,
            const std::string& log, const std::string& shredded_person,
            const std::string& shredded_hex) {
@@ -211,6 +231,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 6 && a[0] == "service") return Service(a[1], a[2], a[3], a[4], a[5]);
   if (a.size() == 4 && a[0] == "passphrase") return ChangePassphrase(a[1], a[2], a[3]);
+  if (a.size() == 6 && a[0] == "ledger") return LedgerSecret(a[1], a[2], a[3], a[4], a[5]);
   if (a.size() == 7 && a[0] == "verify") return Verify(a[1], a[2], a[3], a[4], a[5], a[6]);
   std::cerr << "usage: see the comment at the top of tests/vault/process_helper.cc\n";
   return 2;

@@ -171,6 +171,60 @@ BOOST_AUTO_TEST_CASE(a_shred_by_another_process_is_refused_at_once_despite_the_c
   BOOST_TEST(ErrorCodeName(ErrorCodeOf(vault->OpenRecord(entry, *sealed).status())) == "NOT_FOUND");
 }
 
+// The same after the cached key was vouched for by a read and used without reading the database
+// (the cheap path of kRefuseIfShredded): the other process's shred is a commit, so the very next
+// seal reads the database again.
+BOOST_AUTO_TEST_CASE(a_shred_by_another_process_is_refused_after_cheap_seals_of_the_cached_key) {
+  TempDir dir;
+  const std::string key = dir.File("master.key");
+  const std::string db = dir.File("vault.db");
+  const std::string first(TestPassphrase().view());
+  auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-processes");
+  for (int i = 0; i < 20; ++i) {
+    const auto sealed =
+        vault->SealRecord(RecordRef{"P-TRAIL", "entry-" + std::to_string(i), 1},
+                          Bytes("an entry"), KeyCreation::kRefuseIfShredded);
+    BOOST_REQUIRE(sealed.ok());
+  }
+  BOOST_TEST(Run({SOCLE_CLI_PATH, "keys", "shred", "--key-file", key, "--db", db,
+                  "--tenant=ccas-processes", "--person", "P-TRAIL"},
+                 first) == 0);
+  BOOST_TEST(vault->cached_keys() == 1u);
+  const auto refused = vault->SealRecord(RecordRef{"P-TRAIL", "entry-next", 1}, Bytes("next"),
+                                         KeyCreation::kRefuseIfShredded);
+  BOOST_TEST(ErrorCodeName(ErrorCodeOf(refused.status())) == "FAILED_PRECONDITION");
+  BOOST_TEST(vault_testing::RawRows(db, "person_keys").empty());
+}
+
+// Vault::LedgerSecret from several processes: two first uses racing in two processes, and this
+// process, all get the same secret; a secret this process created is the one another reads.
+BOOST_AUTO_TEST_CASE(processes_get_the_same_ledger_secret) {
+  TempDir dir;
+  const std::string key = dir.File("master.key");
+  const std::string db = dir.File("vault.db");
+  const std::string passfile = dir.File("passphrase");
+  const std::string helper = SOCLE_PROCESS_HELPER_PATH;
+  auto vault = LoadVault(NewInteractiveKeyFile(key), db, "ccas-processes");
+  WriteText(passfile, std::string(TestPassphrase().view()));
+
+  const pid_t one = Spawn({helper, "ledger", key, db, passfile, "access_trail", dir.File("1")}, "");
+  const pid_t two = Spawn({helper, "ledger", key, db, passfile, "access_trail", dir.File("2")}, "");
+  BOOST_TEST(Wait(one) == 0);
+  BOOST_TEST(Wait(two) == 0);
+  const auto here = vault->LedgerSecret("access_trail");
+  BOOST_REQUIRE(here.ok());
+  const std::vector<uint8_t> expected = Bytes(Hex(here->span()));
+  BOOST_TEST(expected.size() == 2 * kVaultKeyBytes);
+  BOOST_TEST((vault_testing::ReadFileBytes(dir.File("1")) == expected));
+  BOOST_TEST((vault_testing::ReadFileBytes(dir.File("2")) == expected));
+
+  const auto state = vault->LedgerSecret("state");
+  BOOST_REQUIRE(state.ok());
+  BOOST_TEST(Run({helper, "ledger", key, db, passfile, "state", dir.File("3")}) == 0);
+  BOOST_TEST((vault_testing::ReadFileBytes(dir.File("3")) == Bytes(Hex(state->span()))));
+  BOOST_TEST(vault_testing::RawRows(db, "ledger_secrets").size() == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
