@@ -90,16 +90,6 @@ struct SOCLE_CXX_API HistoryEntry {
   LedgerInclusionProof proof;
 };
 
-// Who may read the person's file now, and why (REQ-55).
-struct SOCLE_CXX_API CurrentAccess {
-  std::string professional;
-  std::string role;
-  std::string structure;
-  std::string basis;  // "team", "referent", "grant", "break_glass"
-  std::string team;   // for "team"
-  absl::Time expires_at = absl::InfiniteFuture();
-};
-
 struct SOCLE_CXX_API PersonHistory {
   std::vector<HistoryEntry> entries;
   // The checkpoint every proof leads to (signed; verify it with Ledger::verifier_key()).
@@ -111,7 +101,8 @@ struct SOCLE_CXX_API PersonHistory {
 class SOCLE_CXX_API AccessTrail {
  public:
   // `ledger` is the trail's ledger (opened with the name "access_trail"); `engine` decides.
-  // Both must outlive the trail.
+  // Both must outlive the trail. Records the policy the engine decides under (an operation
+  // "policy_loaded" whose detail is the policy's digest in hex).
   static absl::StatusOr<std::unique_ptr<AccessTrail>> Create(std::shared_ptr<Ledger> ledger,
                                                              const AccessEngine& engine);
   ~AccessTrail();
@@ -139,9 +130,6 @@ class SOCLE_CXX_API AccessTrail {
   // reader is neither the person nor a SECURITY_AUDITOR; the read itself is recorded in the
   // person's trail.
   absl::StatusOr<PersonHistory> History(const HistoryQuery& query);
-
-  // The professionals who may read the person's file now, and why.
-  absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;
 
   Ledger& ledger() const;
 

@@ -336,7 +336,26 @@ void Ledger::State::RunCommitter() {
                clock->Now() - oldest_uncovered >= options.checkpoint_interval;
       };
       while (!ready()) {
-        queue_mu.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(1));
+        // Sleep until the first deadline, or until something changes that cannot wait: a
+        // waiter, a full queue, a first entry, the end.
+        absl::Duration wait = absl::InfiniteDuration();
+        const absl::Time now = clock->Now();
+        if (!queue.empty() && options.durability != Durability::kSync) {
+          wait = std::min(wait, first_queued + delay - now);
+        }
+        if (options.checkpoint_interval > absl::ZeroDuration() &&
+            oldest_uncovered != absl::InfinitePast()) {
+          wait = std::min(wait, oldest_uncovered + options.checkpoint_interval - now);
+        }
+        const bool was_empty = queue.empty();
+        const auto woken = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
+          // (Only what can change while we wait: a condition already true when Await starts
+          // returns without releasing the mutex, and a loop on it would starve everyone.)
+          return stopping || !failure.ok() ||
+                 (!queue.empty() && (was_empty || waiters > 0 || queue.size() >= 65536));
+        };
+        queue_mu.AwaitWithTimeout(absl::Condition(&woken),
+                                  std::max(wait, absl::Microseconds(100)));
       }
       stop = stopping || !failure.ok();
       checkpoint_due = queue.empty() && oldest_uncovered != absl::InfinitePast() &&

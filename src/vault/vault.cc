@@ -206,11 +206,6 @@ absl::Status NotAVault(const std::string& path) {
   return MakeError(ErrorCode::kFailedPrecondition, "'" + path + "' is not a socle vault database");
 }
 
-// Names in a schema the vault did not write may be anything: quote at most 64 bytes of them.
-std::string Quoted(absl::string_view name) {
-  return "'" + std::string(name.substr(0, 64)) + (name.size() > 64 ? "...'" : "'");
-}
-
 }  // namespace
 
 struct Vault::State {

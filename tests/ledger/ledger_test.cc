@@ -340,7 +340,7 @@ BOOST_FIXTURE_TEST_CASE(updates_and_deletes_are_refused_and_recorded, TamperFixt
   auto alerts = ledger->ReadEntries(before, 2);
   BOOST_REQUIRE(alerts.ok() && alerts->size() == 2u);
   for (int i = 0; i < 2; ++i) {
-    BOOST_TEST(static_cast<int>((*alerts)[i].type) == static_cast<int>(LedgerEntryType::kTamperAlert));
+    BOOST_TEST(((*alerts)[i].type == LedgerEntryType::kTamperAlert));
     v1::LedgerEntry e;
     BOOST_REQUIRE(e.ParseFromString((*alerts)[i].bytes));
     v1::OperationRecord op;
