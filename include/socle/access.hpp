@@ -357,16 +357,16 @@ class SOCLE_CXX_API AccessEngine {
     return Create(policy, Options());
   }
   // An engine of record: its state is `record`'s. Loads the newest snapshot, if any (refused with
-  // FAILED_PRECONDITION when it was written under another policy or by an unknown format
-  // version, DATA_LOSS when its content does not match its hash), then replays every later event,
-  // each as of its own recorded time (the clock-skew check does not apply to them, and sessions
-  // and grants fold exactly as they did), up to the record's EventCount(). From then on every
-  // successful write appends its events, stamped as applied, to the record before the new state
-  // is published; when AppendEvents fails, nothing is published, the revision stays, and the
-  // write returns its error. FAILED_PRECONDITION from AppendEvents means another process
-  // appended first: call CatchUp() and retry the write. An event of the record that does not
-  // apply (a record written under another policy, or damaged) fails Open with its error,
-  // prefixed with its revision.
+  // FAILED_PRECONDITION when it was written under another policy, UNSUPPORTED for an unknown
+  // format version, DATA_LOSS when its content does not match its hash or does not hold
+  // together), then replays every later event, each as of its own recorded time (the clock-skew
+  // check does not apply to them, and sessions and grants fold exactly as they did), up to the
+  // record's EventCount(). From then on every successful write appends its events, stamped as
+  // applied, to the record before the new state is published; when AppendEvents fails, nothing
+  // is published, the revision stays, and the write returns its error. FAILED_PRECONDITION from
+  // AppendEvents means another process appended first: call CatchUp() and retry the write. An
+  // event of the record that does not apply (a record written under another policy, or damaged)
+  // fails Open with its error, prefixed with its revision; one that does not parse, DATA_LOSS.
   // (Two overloads rather than `Options options = {}`: a nested struct with default member
   // initializers cannot be a default argument inside its enclosing class.)
   static absl::StatusOr<std::unique_ptr<AccessEngine>> Open(const Policy& policy,
