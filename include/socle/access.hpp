@@ -320,8 +320,7 @@ class SOCLE_CXX_API MemoryEngineRecord final : public EngineRecord {
   MemoryEngineRecord& operator=(const MemoryEngineRecord&) = delete;
 
   absl::StatusOr<uint64_t> EventCount() override;
-  absl::Status AppendEvents(uint64_t first_revision,
-                            absl::Span<const std::string> events) override;
+  absl::Status AppendEvents(uint64_t first_revision, absl::Span<const std::string> events) override;
   absl::Status ReadEvents(
       uint64_t from_revision,
       absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) override;

@@ -328,7 +328,8 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     if (event.event_case() == v1::StateEvent::kBreakGlassOpened) {
       // Stamped as applied: the end the session got, so a replay as of `at` folds the same.
       v1::StateEvent stamped = event;
-      google::protobuf::Timestamp* expires = stamped.mutable_break_glass_opened()->mutable_expires_at();
+      google::protobuf::Timestamp* expires =
+          stamped.mutable_break_glass_opened()->mutable_expires_at();
       const absl::Time end = absl::FromUnixNanos(session_end_);
       const int64_t seconds = absl::ToUnixSeconds(end);  // floor
       expires->set_seconds(seconds);
@@ -364,9 +365,9 @@ absl::Status Builder::Upsert(const v1::ProfessionalUpserted& e) {
   const uint32_t id = ids_.professionals.Intern(e.id());
   TeamList teams = SortedTeams(ids_, e.teams());
   {
-    const TeamList old_teams =
-        id < s_.professionals.size() && s_.professionals[id].known ? s_.professionals[id].teams
-                                                                   : TeamList();
+    const TeamList old_teams = id < s_.professionals.size() && s_.professionals[id].known
+                                   ? s_.professionals[id].teams
+                                   : TeamList();
     for (uint32_t team : old_teams) {
       if (!Contains(teams, team)) TeamRemove(team, id, true);
     }

@@ -313,7 +313,7 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
 }
 
 absl::StatusOr<std::vector<AccessHolder>> ListAccessHoldersImpl(const SnapshotData& s,
-                                                                 uint32_t person, absl::Time time) {
+                                                                uint32_t person, absl::Time time) {
   const PersonRecord* x = s.person(person);
   if (x == nullptr) {
     return MakeError(ErrorCode::kNotFound, absl::StrCat("person: no person has dense id ", person,
@@ -370,8 +370,7 @@ absl::StatusOr<std::vector<AccessHolder>> ListAccessHoldersImpl(const SnapshotDa
   }
   // Stable: of one professional's team entries (in ascending team order), the first is kept.
   std::stable_sort(out.begin(), out.end(), [](const AccessHolder& a, const AccessHolder& b) {
-    return a.professional != b.professional ? a.professional < b.professional
-                                            : a.basis < b.basis;
+    return a.professional != b.professional ? a.professional < b.professional : a.basis < b.basis;
   });
   out.erase(std::unique(out.begin(), out.end(),
                         [](const AccessHolder& a, const AccessHolder& b) {

@@ -133,8 +133,7 @@ class AccessEngine::Impl {
     builder.set_replay(true);
     v1::StateEvent event;
     SOCLE_RETURN_IF_ERROR(record_->ReadEvents(
-        base->state.revision + 1,
-        [&](uint64_t revision, absl::string_view bytes) -> absl::Status {
+        base->state.revision + 1, [&](uint64_t revision, absl::string_view bytes) -> absl::Status {
           if (revision != builder.revision() + 1) {
             return MakeError(ErrorCode::kDataLoss,
                              absl::StrCat("the record gave revision ", revision, " where ",
@@ -156,9 +155,9 @@ class AccessEngine::Impl {
   // Starts from the state of a snapshot (on a fresh engine, before any write).
   absl::Status Restore(absl::string_view snapshot, uint64_t event_count) {
     absl::MutexLock lock(&write_mu_);
-    SOCLE_ASSIGN_OR_RETURN(access_internal::State state,
-                           access_internal::DecodeSnapshot(snapshot, *tables_, *ids_,
-                                                           ++last_batch_));
+    SOCLE_ASSIGN_OR_RETURN(
+        access_internal::State state,
+        access_internal::DecodeSnapshot(snapshot, *tables_, *ids_, ++last_batch_));
     if (state.revision > event_count) {
       return MakeError(ErrorCode::kDataLoss,
                        absl::StrCat("the record's snapshot is of revision ", state.revision,

@@ -32,11 +32,11 @@ absl::Status MemoryEngineRecord::AppendEvents(uint64_t first_revision,
                                               absl::Span<const std::string> events) {
   absl::MutexLock lock(&data_->mu);
   if (first_revision != data_->events.size() + 1) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     absl::StrCat("the record holds ", data_->events.size(),
-                                  " events; an append from revision ", first_revision,
-                                  " expects ", first_revision - 1,
-                                  " (another writer went first: catch up and retry)"));
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        absl::StrCat("the record holds ", data_->events.size(), " events; an append from revision ",
+                     first_revision, " expects ", first_revision - 1,
+                     " (another writer went first: catch up and retry)"));
   }
   data_->events.insert(data_->events.end(), events.begin(), events.end());
   return absl::OkStatus();
@@ -46,8 +46,8 @@ absl::Status MemoryEngineRecord::ReadEvents(
     uint64_t from_revision,
     absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) {
   absl::ReaderMutexLock lock(&data_->mu);
-  for (uint64_t revision = from_revision == 0 ? 1 : from_revision;
-       revision <= data_->events.size(); ++revision) {
+  for (uint64_t revision = from_revision == 0 ? 1 : from_revision; revision <= data_->events.size();
+       ++revision) {
     SOCLE_RETURN_IF_ERROR(visit(revision, data_->events[revision - 1]));
   }
   return absl::OkStatus();

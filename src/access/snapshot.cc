@@ -145,8 +145,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
                                   "; this version of socle reads format_version 1"));
   }
   const auto& digest = t.policy.digest();
-  if (snapshot.policy_digest() != absl::string_view(reinterpret_cast<const char*>(digest.data()),
-                                                    digest.size())) {
+  if (snapshot.policy_digest() !=
+      absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      absl::StrCat("the record's engine snapshot was written under another policy "
                                   "than this one (policy digest ",
@@ -182,17 +182,18 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
 
   for (int i = 0; i < in.professionals_size(); ++i) {
     const v1::SnapshotProfessional& p = in.professionals(i);
-    const std::string where = absl::StrCat("professionals[", i, "]");
+    // Built only for a message: one allocation per record would cost more than the record.
+    auto where = [i] { return absl::StrCat("professionals[", i, "]"); };
     if (!InRange(p.id(), professionals) || out.professionals[p.id()].known) {
-      return Damaged(absl::StrCat(where, ".id is out of range or repeated"));
+      return Damaged(absl::StrCat(where(), ".id is out of range or repeated"));
     }
-    if (!InRange(p.role(), t.roles)) return Damaged(absl::StrCat(where, ".role is out of range"));
+    if (!InRange(p.role(), t.roles)) return Damaged(absl::StrCat(where(), ".role is out of range"));
     if (!v1::SecrecyStatus_IsValid(p.secrecy())) {
-      return Damaged(absl::StrCat(where, ".secrecy is not a secrecy status"));
+      return Damaged(absl::StrCat(where(), ".secrecy is not a secrecy status"));
     }
     if (!InRange(p.structure(), labels, true) ||
         !InRange(p.professional_category(), labels, true)) {
-      return Damaged(absl::StrCat(where, " names a label out of range"));
+      return Damaged(absl::StrCat(where(), " names a label out of range"));
     }
     ProfessionalRecord& r = out.professionals.Mutable(p.id(), batch);
     r.known = true;
@@ -203,7 +204,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     r.structure = p.structure();
     r.professional_category = p.professional_category();
     for (uint32_t team : p.teams()) {
-      if (!InRange(team, teams)) return Damaged(absl::StrCat(where, " names a team out of range"));
+      if (!InRange(team, teams))
+        return Damaged(absl::StrCat(where(), " names a team out of range"));
       r.teams.push_back(team);
     }
     std::sort(r.teams.begin(), r.teams.end());
@@ -216,19 +218,20 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
   };
   for (int i = 0; i < in.persons_size(); ++i) {
     const v1::SnapshotPerson& p = in.persons(i);
-    const std::string where = absl::StrCat("persons[", i, "]");
+    auto where = [i] { return absl::StrCat("persons[", i, "]"); };
     if (!InRange(p.id(), persons) || out.persons[p.id()].known) {
-      return Damaged(absl::StrCat(where, ".id is out of range or repeated"));
+      return Damaged(absl::StrCat(where(), ".id is out of range or repeated"));
     }
     if (p.referent() != kNoId && !known_professional(p.referent())) {
-      return Damaged(absl::StrCat(where, ".referent is not a professional"));
+      return Damaged(absl::StrCat(where(), ".referent is not a professional"));
     }
     PersonRecord& r = out.persons.Mutable(p.id(), batch);
     r.known = true;
     r.referent = p.referent();
     r.birth_days = p.birth_days();
     for (uint32_t team : p.teams()) {
-      if (!InRange(team, teams)) return Damaged(absl::StrCat(where, " names a team out of range"));
+      if (!InRange(team, teams))
+        return Damaged(absl::StrCat(where(), " names a team out of range"));
       r.teams.push_back(team);
     }
     std::sort(r.teams.begin(), r.teams.end());
@@ -236,9 +239,13 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     for (uint32_t team : r.teams) team_persons[team].push_back(p.id());
     if (r.referent != kNoId) referent_of[r.referent].push_back(p.id());
 
+    const bool has_state = p.blocked_size() > 0 || p.masks_size() > 0 || p.sessions_size() > 0 ||
+                           p.grants_size() > 0 || p.objects_to_emergency_access();
+    if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
-      if (!known_professional(pro)) return Damaged(absl::StrCat(where, ".blocked is out of range"));
+      if (!known_professional(pro))
+        return Damaged(absl::StrCat(where(), ".blocked is out of range"));
       st->blocked.push_back(pro);
     }
     SortUnique(st->blocked);
@@ -246,26 +253,26 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       Mask mask;
       const bool item = m.category() == kNoId;
       if (item ? m.item().empty() : (!m.item().empty() || !InRange(m.category(), t.categories))) {
-        return Damaged(absl::StrCat(where, ".masks names neither one item nor one category"));
+        return Damaged(absl::StrCat(where(), ".masks names neither one item nor one category"));
       }
       mask.category = m.category();
       mask.item = m.item();
       switch (static_cast<MaskAudience>(m.audience())) {
         case MaskAudience::kEveryone:
-          if (m.audience_id() != kNoId) return Damaged(absl::StrCat(where, ".masks audience"));
+          if (m.audience_id() != kNoId) return Damaged(absl::StrCat(where(), ".masks audience"));
           break;
         case MaskAudience::kRole:
           if (!InRange(m.audience_id(), t.roles)) {
-            return Damaged(absl::StrCat(where, ".masks audience"));
+            return Damaged(absl::StrCat(where(), ".masks audience"));
           }
           break;
         case MaskAudience::kProfessional:
           if (!known_professional(m.audience_id())) {
-            return Damaged(absl::StrCat(where, ".masks audience"));
+            return Damaged(absl::StrCat(where(), ".masks audience"));
           }
           break;
         default:
-          return Damaged(absl::StrCat(where, ".masks audience"));
+          return Damaged(absl::StrCat(where(), ".masks audience"));
       }
       mask.audience = static_cast<MaskAudience>(m.audience());
       mask.audience_id = m.audience_id();
@@ -274,7 +281,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     for (const v1::SnapshotSession& s : p.sessions()) {
       if (!known_professional(s.professional()) ||
           !InRange(s.reason_code(), t.reason_codes.size())) {
-        return Damaged(absl::StrCat(where, ".sessions names an id out of range"));
+        return Damaged(absl::StrCat(where(), ".sessions names an id out of range"));
       }
       st->sessions.push_back(
           Session{s.professional(), s.reason_code(), s.opened_at(), s.expires_at()});
@@ -282,13 +289,13 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     }
     for (const v1::SnapshotGrant& g : p.grants()) {
       if (!known_professional(g.professional())) {
-        return Damaged(absl::StrCat(where, ".grants names a professional out of range"));
+        return Damaged(absl::StrCat(where(), ".grants names a professional out of range"));
       }
       GrantRecord grant;
       grant.professional = g.professional();
       for (uint32_t c : g.categories()) {
         if (!InRange(c, t.categories)) {
-          return Damaged(absl::StrCat(where, ".grants names a category out of range"));
+          return Damaged(absl::StrCat(where(), ".grants names a category out of range"));
         }
         grant.categories.push_back(c);
       }

@@ -241,7 +241,7 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
                                                       uint32_t category, uint32_t purpose,
                                                       Action action, absl::Time time);
 absl::StatusOr<std::vector<AccessHolder>> ListAccessHoldersImpl(const SnapshotData& s,
-                                                                 uint32_t person, absl::Time time);
+                                                                uint32_t person, absl::Time time);
 absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessRequest& r);
 // "habilitations[2]", "activities[0] (name)"…
 std::string RuleNameOf(const Tables& t, uint32_t rule);

@@ -31,8 +31,7 @@ class TestRecord final : public EngineRecord {
     return memory_.AppendEvents(first, events);
   }
   absl::Status ReadEvents(
-      uint64_t from,
-      absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) override {
+      uint64_t from, absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) override {
     reads_from.push_back(from);
     return memory_.ReadEvents(from, visit);
   }
@@ -79,9 +78,9 @@ struct Tally {
       return;
     }
     const std::string code = CodeOf(r.status());
-    BOOST_TEST((code == "PERMISSION_DENIED" || code == "FAILED_PRECONDITION" ||
-                code == "ALREADY_EXISTS"),
-               code << ": " << r.status().message());
+    BOOST_TEST(
+        (code == "PERMISSION_DENIED" || code == "FAILED_PRECONDITION" || code == "ALREADY_EXISTS"),
+        code << ": " << r.status().message());
   }
 };
 
@@ -98,7 +97,10 @@ void ApplyExtras(AccessEngine& engine, FakeClock& clock, int part) {
     const WorkloadRequest& w = denied[i];
     switch (i % 4) {
       case 0:
-        tally(engine.Grant({w.person, w.professional, {w.category}, absl::InfiniteFuture(),
+        tally(engine.Grant({w.person,
+                            w.professional,
+                            {w.category},
+                            absl::InfiniteFuture(),
                             absl::StrCat("decision-", i)}));
         break;
       case 1:
@@ -121,8 +123,8 @@ void ApplyExtras(AccessEngine& engine, FakeClock& clock, int part) {
         tally(engine.SetMask({w.person, "", w.category, MaskAudience::kEveryone, ""}));
         break;
       case 2:
-        tally(engine.SetMask({w.person, w.record, "", MaskAudience::kProfessional,
-                              w.professional}));
+        tally(
+            engine.SetMask({w.person, w.record, "", MaskAudience::kProfessional, w.professional}));
         break;
       case 3:
         tally(engine.SetMask({w.person, "", w.category, MaskAudience::kRole, "social_worker"}));
@@ -135,8 +137,8 @@ void ApplyExtras(AccessEngine& engine, FakeClock& clock, int part) {
 
   if (part == 0) {
     // A short session and a grant that have ended when the other engine opens.
-    BOOST_REQUIRE(engine.OpenBreakGlass({"p0", "x7", "urgence_vitale", "chute", absl::Minutes(10)})
-                      .ok());
+    BOOST_REQUIRE(
+        engine.OpenBreakGlass({"p0", "x7", "urgence_vitale", "chute", absl::Minutes(10)}).ok());
     BOOST_REQUIRE(engine.Grant({"x8", "p0", {}, clock.Now() + absl::Hours(1), "short"}).ok());
     clock.Advance(absl::Hours(2));
     // A session closed, an objection that ends one.
@@ -155,8 +157,7 @@ void ApplyExtras(AccessEngine& engine, FakeClock& clock, int part) {
     Stamp(old.mutable_at(), clock.Now() - absl::Hours(24 * 30));
     old.mutable_access_granted()->set_person("x11");
     old.mutable_access_granted()->set_professional("p3");
-    Stamp(old.mutable_access_granted()->mutable_expires_at(),
-          clock.Now() - absl::Hours(24 * 29));
+    Stamp(old.mutable_access_granted()->mutable_expires_at(), clock.Now() - absl::Hours(24 * 29));
     BOOST_REQUIRE(engine.ApplyEvent(Serialized(old)).ok());
     v1::StateEvent ahead;
     ahead.set_format_version(1);
@@ -194,9 +195,9 @@ void ExpectSameDecisions(const AccessEngine& original, const AccessEngine& other
         const absl::StatusOr<Decision> da = original.Decide(a), db = other.Decide(b);
         ++compared;
         if (da.ok() != db.ok() ||
-            (da.ok() && (da->effect != db->effect || da->reason != db->reason ||
-                         da->rule != db->rule || da->obligations != db->obligations ||
-                         da->revision != db->revision))) {
+            (da.ok() &&
+             (da->effect != db->effect || da->reason != db->reason || da->rule != db->rule ||
+              da->obligations != db->obligations || da->revision != db->revision))) {
           if (++differences <= 5) {
             BOOST_TEST_MESSAGE(file << " " << w.professional << " " << w.person << ": "
                                     << ReasonOf(da) << " vs " << ReasonOf(db));
@@ -382,8 +383,8 @@ std::shared_ptr<MemoryEngineRecord> SmallRecord(FakeClock& clock) {
 BOOST_AUTO_TEST_CASE(a_snapshot_written_under_another_policy_is_refused) {
   FakeClock clock(kStart);
   auto record = SmallRecord(clock);
-  const Policy other = LoadPolicy(
-      PolicyVariant({{"max_duration_minutes: 240", "max_duration_minutes: 120"}}));
+  const Policy other =
+      LoadPolicy(PolicyVariant({{"max_duration_minutes: 240", "max_duration_minutes: 120"}}));
   AccessEngine::Options options;
   options.clock = &clock;
   auto opened = AccessEngine::Open(other, record, options);
@@ -419,8 +420,8 @@ BOOST_AUTO_TEST_CASE(a_damaged_snapshot_is_data_loss) {
   auto rehashed = [&](const v1::EngineState& st) {
     v1::EngineSnapshot e = envelope;
     st.SerializeToString(e.mutable_state());
-    const crypto::Hash256 hash = crypto::Sha256(absl::MakeConstSpan(
-        reinterpret_cast<const uint8_t*>(e.state().data()), e.state().size()));
+    const crypto::Hash256 hash = crypto::Sha256(
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(e.state().data()), e.state().size()));
     e.set_state_sha256(std::string(hash.begin(), hash.end()));
     return e.SerializeAsString();
   };
@@ -482,14 +483,12 @@ BOOST_AUTO_TEST_CASE(access_holders_of_a_person) {
   BOOST_REQUIRE(holders.ok());
   std::vector<std::string> got;
   for (const AccessHolder& h : *holders) {
-    got.push_back(absl::StrCat(e.ProfessionalName(h.professional), ":",
-                               static_cast<int>(h.basis), ":",
-                               h.team == kNoId ? "" : e.TeamName(h.team), ":", h.reference));
+    got.push_back(absl::StrCat(e.ProfessionalName(h.professional), ":", static_cast<int>(h.basis),
+                               ":", h.team == kNoId ? "" : e.TeamName(h.team), ":", h.reference));
   }
   // Sorted by dense professional id (the order of the scenario's directory), then basis.
-  const std::vector<std::string> want = {
-      "sw1:1:t1:",  "sw3:2::",    "sw3:3::CR-7", "sw3:4::",    "sec1:1:t1:",
-      "mgr1:1:t1:", "hp1:1:t1:", "hp2:1:t1:"};
+  const std::vector<std::string> want = {"sw1:1:t1:",  "sw3:2::",    "sw3:3::CR-7", "sw3:4::",
+                                         "sec1:1:t1:", "mgr1:1:t1:", "hp1:1:t1:",   "hp2:1:t1:"};
   BOOST_TEST(got == want, boost::test_tools::per_element());
   for (const AccessHolder& h : *holders) {
     if (h.basis == AccessBasis::kGrant) BOOST_TEST(h.expires_at == now + absl::Hours(1));
