@@ -7,6 +7,9 @@
 //   - latency percentiles of one decision (rdtsc around each call) and per decision over batches
 //     of 8 (steady_clock), as counters;
 //   - ListPersons for a professional; one directory update until a reader sees it;
+//   - an engine of record: Open on a MemoryEngineRecord holding the workload's 102,000 events,
+//     from a snapshot and by replaying every event, and SaveSnapshot; the write path with a
+//     record (LoadWorkload_Recorded);
 // beside the physical limit measured in the same run (the same requests checked by a minimal
 // hand-written loop over flat arrays and team bitmasks) and the peers' figures of the workload's
 // README, as ratios.
@@ -316,6 +319,72 @@ void BM_UpdateVisibleToReaders(benchmark::State& state) {
   state.counters["target_us"] = 1000;
 }
 BENCHMARK(BM_UpdateVisibleToReaders)->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+// ----------------------------------------------------------------------------------------------
+// Engine of record
+
+// A record holding the workload (102,000 events), with a snapshot of its state when asked.
+std::shared_ptr<MemoryEngineRecord> RecordedWorkload(const Policy& policy, bool snapshot) {
+  auto record = std::make_shared<MemoryEngineRecord>();
+  auto engine = Check(AccessEngine::Open(policy, record));
+  Check(engine->LoadDirectoryTsvFiles(AccessWorkloadDir() + "/professionals.tsv",
+                                      AccessWorkloadDir() + "/persons.tsv"));
+  if (snapshot) {
+    const absl::Status saved = engine->SaveSnapshot();
+    if (!saved.ok()) {
+      fprintf(stderr, "%s\n", std::string(saved.message()).c_str());
+      std::abort();
+    }
+  }
+  return record;
+}
+
+// Open from the newest snapshot (no event after it): decode the state, rebuild the indexes.
+void BM_OpenRecord_Snapshot(benchmark::State& state) {
+  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const auto record = RecordedWorkload(policy, true);
+  for (auto _ : state) {
+    auto engine = Check(AccessEngine::Open(policy, record));
+    if (engine->revision() != 102000u) std::abort();
+  }
+  state.counters["snapshot_mb"] =
+      static_cast<double>(Check(record->LatestSnapshot())->size()) / (1 << 20);
+  state.counters["target_ms"] = 1000;
+}
+BENCHMARK(BM_OpenRecord_Snapshot)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// Open by replaying all 102,000 events (no snapshot).
+void BM_OpenRecord_Replay(benchmark::State& state) {
+  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const auto record = RecordedWorkload(policy, false);
+  for (auto _ : state) {
+    auto engine = Check(AccessEngine::Open(policy, record));
+    if (engine->revision() != 102000u) std::abort();
+  }
+}
+BENCHMARK(BM_OpenRecord_Replay)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+void BM_SaveSnapshot(benchmark::State& state) {
+  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const auto record = RecordedWorkload(policy, false);
+  auto engine = Check(AccessEngine::Open(policy, record));
+  for (auto _ : state) {
+    if (!engine->SaveSnapshot().ok()) std::abort();
+  }
+}
+BENCHMARK(BM_SaveSnapshot)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// BM_LoadWorkload with a record: each event serialized and appended before publication.
+void BM_LoadWorkload_Recorded(benchmark::State& state) {
+  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const std::string professionals = ReadFileOrDie(AccessWorkloadDir() + "/professionals.tsv");
+  const std::string persons = ReadFileOrDie(AccessWorkloadDir() + "/persons.tsv");
+  for (auto _ : state) {
+    auto engine = Check(AccessEngine::Open(policy, std::make_shared<MemoryEngineRecord>()));
+    benchmark::DoNotOptimize(Check(engine->LoadDirectoryTsv(professionals, persons)));
+  }
+}
+BENCHMARK(BM_LoadWorkload_Recorded)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 }  // namespace
 }  // namespace socle

@@ -13,6 +13,10 @@
 // Decisions read an immutable AccessSnapshot; writers publish a new snapshot without copying the
 // directory (copy-on-write chunks), so a decision never waits for a writer.
 //
+// Engine of record: an engine opened on an EngineRecord (AccessEngine::Open) writes every event it
+// applies to the record before publishing it, and rebuilds its state from the record's newest
+// snapshot and the events after it (docs/access-rules.md, "Engine of record").
+//
 // Hot path: ids are interned once (FindProfessional, FindPerson, FindCategory, FindPurpose…) and
 // requests carry dense uint32_t ids; Decide does no allocation and no string work, except
 // comparing `item` with the person's item masks when the person has some.
@@ -23,8 +27,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -157,6 +163,23 @@ struct SOCLE_CXX_API Explanation {
   std::string ToString() const;
 };
 
+// Why a professional has access to a person's file (AccessSnapshot::ListAccessHolders).
+enum class AccessBasis : int32_t {
+  kTeam = 1,        // a team of the professional is assigned to the person's case
+  kReferent = 2,    // the professional is the person's referent
+  kGrant = 3,       // an active grant (a sharing decision)
+  kBreakGlass = 4,  // an open break-the-glass session
+};
+
+// One professional and one reason why they reach a person's file.
+struct AccessHolder {
+  uint32_t professional = kNoId;
+  AccessBasis basis = AccessBasis::kTeam;
+  uint32_t team = kNoId;  // kTeam: the lowest shared team id; kNoId otherwise
+  absl::Time expires_at = absl::InfiniteFuture();  // kGrant, kBreakGlass: when it ends
+  std::string reference;                           // kGrant: the sharing decision, if any
+};
+
 // An immutable state of the engine at one revision. Every method is const and thread-safe; hold
 // the shared_ptr for a batch of decisions to skip reloading the current snapshot each time.
 class SOCLE_CXX_API AccessSnapshot {
@@ -183,6 +206,17 @@ class SOCLE_CXX_API AccessSnapshot {
   absl::StatusOr<std::vector<uint32_t>> ListPersons(uint32_t actor, uint32_t category,
                                                     uint32_t purpose, Action action = Action::kRead,
                                                     absl::Time time = absl::InfinitePast()) const;
+  // Who has access to `person`'s file at `time` (REQ-55; InfinitePast: now by the engine's
+  // clock, an earlier time counts as the clock's): one entry per professional and basis, sorted
+  // by professional then basis. Professionals who left, and those the person blocks, are not
+  // listed; grants and sessions that have ended are not listed. This is need-to-know only: the
+  // habilitation matrix, purposes, secrecy, entry kinds and masks still decide each request
+  // (Explain says which). Found through the person's teams (team → professionals index), referent,
+  // grants and sessions, never by a scan of the professionals: the cost is the number of
+  // professionals of the person's teams plus their grants and sessions, times log of that.
+  // NOT_FOUND when the person is not in the directory at this revision.
+  absl::StatusOr<std::vector<AccessHolder>> ListAccessHolders(
+      uint32_t person, absl::Time time = absl::InfinitePast()) const;
 
  protected:
   AccessSnapshot() = default;
@@ -247,6 +281,57 @@ struct GrantSpec {
   std::string reference;  // the sharing decision, if any
 };
 
+// Where an engine of record keeps its state: every StateEvent it applies, in order, written
+// before the new state is published, and snapshots of its state. The state ledger
+// (socle/ledger.hpp) is the durable one; MemoryEngineRecord keeps them in memory. Revisions count
+// from 1: the first event recorded is revision 1. Implementations must be thread-safe; the engine
+// calls AppendEvents under its writer lock, and never calls back into itself from `visit`.
+class SOCLE_CXX_API EngineRecord {
+ public:
+  virtual ~EngineRecord() = default;
+  // The number of events recorded (= the revision of the state they fold to).
+  virtual absl::StatusOr<uint64_t> EventCount() = 0;
+  // Durably appends `events` (serialized socle.v1.StateEvent, stamped as applied) as revisions
+  // first_revision .. first_revision + events.size() - 1. FAILED_PRECONDITION when the record
+  // does not hold exactly first_revision - 1 events (another writer went first): nothing is
+  // appended. Any error: the engine publishes nothing.
+  virtual absl::Status AppendEvents(uint64_t first_revision,
+                                    absl::Span<const std::string> events) = 0;
+  // Calls `visit(revision, serialized_event)` for every event of revision >= from_revision, in
+  // order; stops at the first error `visit` returns and returns it.
+  virtual absl::Status ReadEvents(
+      uint64_t from_revision,
+      absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) = 0;
+  // Keeps a snapshot (serialized socle.v1.EngineSnapshot) of the state at `revision`.
+  virtual absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) = 0;
+  // The newest snapshot kept, or nullopt when none.
+  virtual absl::StatusOr<std::optional<std::string>> LatestSnapshot() = 0;
+};
+
+// An EngineRecord in memory, for tests and for callers without storage: it lives as long as the
+// process. Thread-safe. `visit` (ReadEvents) runs under a reader lock: it must not write to the
+// same record. SaveSnapshot keeps only the newest snapshot (the highest revision; the later call
+// on a tie) and refuses, with FAILED_PRECONDITION, a revision past the events recorded.
+class SOCLE_CXX_API MemoryEngineRecord final : public EngineRecord {
+ public:
+  MemoryEngineRecord();
+  ~MemoryEngineRecord() override;
+  MemoryEngineRecord(const MemoryEngineRecord&) = delete;
+  MemoryEngineRecord& operator=(const MemoryEngineRecord&) = delete;
+
+  absl::StatusOr<uint64_t> EventCount() override;
+  absl::Status AppendEvents(uint64_t first_revision, absl::Span<const std::string> events) override;
+  absl::Status ReadEvents(
+      uint64_t from_revision,
+      absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) override;
+  absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override;
+  absl::StatusOr<std::optional<std::string>> LatestSnapshot() override;
+
+ private:
+  struct Data;
+  std::unique_ptr<Data> data_;
+};
+
 // The engine. Thread safety: every method may be called from any number of threads. Reads
 // (Decide, Explain, ListPersons, snapshot()) never block on writers; writes are serialised and
 // publish a new snapshot when they succeed. A write that fails changes nothing (the revision
@@ -269,6 +354,26 @@ class SOCLE_CXX_API AccessEngine {
                                                               Options options);
   static absl::StatusOr<std::unique_ptr<AccessEngine>> Create(const Policy& policy) {
     return Create(policy, Options());
+  }
+  // An engine of record: its state is `record`'s. Loads the newest snapshot, if any (refused with
+  // FAILED_PRECONDITION when it was written under another policy, UNSUPPORTED for an unknown
+  // format version, DATA_LOSS when its content does not match its hash or does not hold
+  // together), then replays every later event, each as of its own recorded time (the clock-skew
+  // check does not apply to them, and sessions and grants fold exactly as they did), up to the
+  // record's EventCount(). From then on every successful write appends its events, stamped as
+  // applied, to the record before the new state is published; when AppendEvents fails, nothing
+  // is published, the revision stays, and the write returns its error. FAILED_PRECONDITION from
+  // AppendEvents means another process appended first: call CatchUp() and retry the write. An
+  // event of the record that does not apply (a record written under another policy, or damaged)
+  // fails Open with its error, prefixed with its revision; one that does not parse, DATA_LOSS.
+  // (Two overloads rather than `Options options = {}`: a nested struct with default member
+  // initializers cannot be a default argument inside its enclosing class.)
+  static absl::StatusOr<std::unique_ptr<AccessEngine>> Open(const Policy& policy,
+                                                            std::shared_ptr<EngineRecord> record,
+                                                            Options options);
+  static absl::StatusOr<std::unique_ptr<AccessEngine>> Open(const Policy& policy,
+                                                            std::shared_ptr<EngineRecord> record) {
+    return Open(policy, std::move(record), Options());
   }
   ~AccessEngine();
   AccessEngine(const AccessEngine&) = delete;
@@ -295,6 +400,16 @@ class SOCLE_CXX_API AccessEngine {
   std::shared_ptr<const AccessSnapshot> snapshot() const;
   // Waits until the published revision is at least `revision`; false on timeout.
   bool WaitForRevision(uint64_t revision, absl::Duration timeout) const;
+
+  // --- Engine of record (Open) ------------------------------------------------------------------
+  // Keeps a snapshot (socle.v1.EngineSnapshot) of the current state in the record, so that the
+  // next Open replays only the events after it. Serialises one immutable snapshot: writers are
+  // not blocked. FAILED_PRECONDITION on an engine made by Create (no record).
+  absl::Status SaveSnapshot();
+  // Applies the events other processes appended to the record since this engine's revision (one
+  // record shared by several engines); returns the new revision. FAILED_PRECONDITION on an
+  // engine without a record.
+  absl::StatusOr<uint64_t> CatchUp();
 
   // Applies one serialized socle.v1.StateEvent, or a socle.v1.StateEventBatch (all or nothing).
   // Returns the new revision.

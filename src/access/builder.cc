@@ -206,27 +206,31 @@ ProfessionalExtra& Builder::MutableExtra(uint32_t professional) {
   return extra;
 }
 
-void Builder::TeamAdd(uint32_t team, uint32_t person) {
+void Builder::TeamAdd(uint32_t team, uint32_t member, bool professional) {
   s_.teams.Resize(team + 1, batch_);
   TeamRecord& record = s_.teams.Mutable(team, batch_);
-  if (record.members == nullptr || record.members->owner != batch_) {
+  std::shared_ptr<TeamMembers>& members = professional ? record.professionals : record.members;
+  if (members == nullptr || members->owner != batch_) {
     auto copy = std::make_shared<TeamMembers>();
-    if (record.members != nullptr) copy->persons = record.members->persons;
+    if (members != nullptr) copy->persons = members->persons;
     copy->owner = batch_;
-    record.members = std::move(copy);
+    members = std::move(copy);
   }
-  InsertSorted(record.members->persons, person);
+  InsertSorted(members->persons, member);
 }
 
-void Builder::TeamRemove(uint32_t team, uint32_t person) {
-  if (team >= s_.teams.size() || s_.teams[team].members == nullptr) return;
+void Builder::TeamRemove(uint32_t team, uint32_t member, bool professional) {
+  if (team >= s_.teams.size()) return;
+  const TeamRecord& current = s_.teams[team];
+  if ((professional ? current.professionals : current.members) == nullptr) return;
   TeamRecord& record = s_.teams.Mutable(team, batch_);
-  if (record.members->owner != batch_) {
-    auto copy = std::make_shared<TeamMembers>(*record.members);
+  std::shared_ptr<TeamMembers>& members = professional ? record.professionals : record.members;
+  if (members->owner != batch_) {
+    auto copy = std::make_shared<TeamMembers>(*members);
     copy->owner = batch_;
-    record.members = std::move(copy);
+    members = std::move(copy);
   }
-  EraseSorted(record.members->persons, person);
+  EraseSorted(members->persons, member);
 }
 
 void Builder::IndexReferent(uint32_t professional, uint32_t person, bool add) {
@@ -254,7 +258,9 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
   SOCLE_ASSIGN_OR_RETURN(const int64_t at, TimestampNanos("event.at", event.at()));
   // Event times are not trusted: one dated in the future would open a session or a grant that
   // runs from then on. A little skew between the writer's clock and the engine's is tolerated.
-  if (at > SaturatingAdd(now_, max_skew_)) {
+  // A replayed event was checked when it was first applied; it folds as of its own time.
+  const int64_t now = replay_ ? at : now_;
+  if (!replay_ && at > SaturatingAdd(now_, max_skew_)) {
     return Invalid(absl::StrCat(EventName(event), ".at is ",
                                 absl::FormatDuration(absl::Nanoseconds(at) - absl::Nanoseconds(now_)),
                                 " ahead of the engine's clock; events dated more than ",
@@ -295,7 +301,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
           SetBlock(event.block_revoked().person(), event.block_revoked().professional(), false);
       break;
     case v1::StateEvent::kBreakGlassOpened:
-      status = Open(event.break_glass_opened(), at);
+      status = Open(event.break_glass_opened(), at, now);
       break;
     case v1::StateEvent::kBreakGlassClosed:
       status = Close(event.break_glass_closed(), at);
@@ -317,6 +323,23 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
   }
   if (!status.ok()) return status;
   ++s_.revision;
+  if (applied_ != nullptr) {
+    std::string& out = applied_->emplace_back();
+    if (event.event_case() == v1::StateEvent::kBreakGlassOpened) {
+      // Stamped as applied: the end the session got, so a replay as of `at` folds the same.
+      v1::StateEvent stamped = event;
+      google::protobuf::Timestamp* expires =
+          stamped.mutable_break_glass_opened()->mutable_expires_at();
+      const absl::Time end = absl::FromUnixNanos(session_end_);
+      const int64_t seconds = absl::ToUnixSeconds(end);  // floor
+      expires->set_seconds(seconds);
+      expires->set_nanos(
+          static_cast<int32_t>(absl::ToInt64Nanoseconds(end - absl::FromUnixSeconds(seconds))));
+      stamped.SerializeToString(&out);
+    } else {
+      event.SerializeToString(&out);
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -340,13 +363,25 @@ absl::Status Builder::Upsert(const v1::ProfessionalUpserted& e) {
       CheckText("professional_upserted.professional_category", e.professional_category()));
 
   const uint32_t id = ids_.professionals.Intern(e.id());
+  TeamList teams = SortedTeams(ids_, e.teams());
+  {
+    const TeamList old_teams = id < s_.professionals.size() && s_.professionals[id].known
+                                   ? s_.professionals[id].teams
+                                   : TeamList();
+    for (uint32_t team : old_teams) {
+      if (!Contains(teams, team)) TeamRemove(team, id, true);
+    }
+    for (uint32_t team : teams) {
+      if (!Contains(old_teams, team)) TeamAdd(team, id, true);
+    }
+  }
   ProfessionalRecord& r = MutableProfessional(id);
   r.known = true;
   r.left = false;
   r.role = *role;
   r.own_secrecy = e.secrecy() != v1::SECRECY_STATUS_UNSPECIFIED;
   r.secrecy = r.own_secrecy ? static_cast<SecrecyStatus>(e.secrecy()) : t_.c->role_secrecy[*role];
-  r.teams = SortedTeams(ids_, e.teams());
+  r.teams = std::move(teams);
   r.structure = e.structure().empty() ? kNoId : ids_.labels.Intern(e.structure());
   r.professional_category =
       e.professional_category().empty() ? kNoId : ids_.labels.Intern(e.professional_category());
@@ -541,7 +576,7 @@ absl::Status Builder::SetBlock(absl::string_view person, absl::string_view profe
   return absl::OkStatus();
 }
 
-absl::Status Builder::Open(const v1::BreakGlassOpened& e, int64_t at) {
+absl::Status Builder::Open(const v1::BreakGlassOpened& e, int64_t at, int64_t now) {
   if (!t_.break_glass_enabled) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "break-the-glass is disabled by the policy (break_glass.enabled)");
@@ -596,7 +631,8 @@ absl::Status Builder::Open(const v1::BreakGlassOpened& e, int64_t at) {
   }
   // Measured from the engine's clock as well: an event dated a little ahead (within the skew)
   // does not stretch the session past now + the maximum.
-  const int64_t ends = std::min(expires, SaturatingAdd(now_, t_.break_glass_max_nanos));
+  const int64_t ends = std::min(expires, SaturatingAdd(now, t_.break_glass_max_nanos));
+  session_end_ = ends;
   PersonRecord& r = MutablePerson(id);
   PersonState& state = MutableState(r);
   Session session{pro, *reason, at, ends};

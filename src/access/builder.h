@@ -9,11 +9,19 @@
 // (`now`, read once per batch) is refused, and a break-the-glass session never ends later than
 // now + the policy's maximum duration, whatever its event says.
 //
+// Replay (set_replay): events read back from an engine record are folded as of their own time,
+// as if the clock read their `at`: the skew check does not refuse old events, and sessions end
+// as they did. RecordTo: the builder keeps each event it applies, serialized and stamped as
+// applied (a break-the-glass session's expires_at is the end the builder gave it), for the
+// engine's record; without it the write path does no extra work.
+//
 // Not thread-safe: one builder at a time, under the engine's writer lock.
 #ifndef SOCLE_SRC_ACCESS_BUILDER_H_
 #define SOCLE_SRC_ACCESS_BUILDER_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "access/state.h"
@@ -32,6 +40,10 @@ class Builder {
   // dropped (the event may have been half applied to the private copy).
   absl::Status Apply(const v1::StateEvent& event);
 
+  void set_replay(bool replay) { replay_ = replay; }
+  // Appends each event applied from now on to `out` (serialized socle.v1.StateEvent).
+  void RecordTo(std::vector<std::string>* out) { applied_ = out; }
+
   uint64_t revision() const { return s_.revision; }
   State Take() && { return std::move(s_); }
 
@@ -44,7 +56,7 @@ class Builder {
   absl::Status SetReferent(const v1::ReferentSet& e);
   absl::Status SetMask(const v1::MaskTarget& target, bool set);
   absl::Status SetBlock(absl::string_view person, absl::string_view professional, bool set);
-  absl::Status Open(const v1::BreakGlassOpened& e, int64_t at);
+  absl::Status Open(const v1::BreakGlassOpened& e, int64_t at, int64_t now);
   absl::Status Close(const v1::BreakGlassClosed& e, int64_t at);
   absl::Status SetObjection(absl::string_view person, bool set, int64_t at);
   absl::Status Grant(const v1::AccessGranted& e, int64_t at);
@@ -62,8 +74,9 @@ class Builder {
   PersonState& MutableState(PersonRecord& person);
   void Settle(PersonRecord& person);
   ProfessionalExtra& MutableExtra(uint32_t professional);
-  void TeamAdd(uint32_t team, uint32_t person);
-  void TeamRemove(uint32_t team, uint32_t person);
+  // The team's persons (professional = false) or professionals (true).
+  void TeamAdd(uint32_t team, uint32_t member, bool professional = false);
+  void TeamRemove(uint32_t team, uint32_t member, bool professional = false);
   void IndexReferent(uint32_t professional, uint32_t person, bool add);
   void IndexGranted(uint32_t professional, uint32_t person, bool add);
 
@@ -73,6 +86,9 @@ class Builder {
   const BatchId batch_;
   const int64_t now_;
   const int64_t max_skew_;
+  bool replay_ = false;
+  std::vector<std::string>* applied_ = nullptr;
+  int64_t session_end_ = 0;  // the end Open gave the last session, for the record
 };
 
 }  // namespace socle::access_internal

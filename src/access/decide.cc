@@ -312,6 +312,74 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
   return out;
 }
 
+absl::StatusOr<std::vector<AccessHolder>> ListAccessHoldersImpl(const SnapshotData& s,
+                                                                uint32_t person, absl::Time time) {
+  const PersonRecord* x = s.person(person);
+  if (x == nullptr) {
+    return MakeError(ErrorCode::kNotFound, absl::StrCat("person: no person has dense id ", person,
+                                                        " at revision ", s.state.revision));
+  }
+  const PersonState* st = x->state.get();
+  // Who may be listed: in the directory, not gone, not blocked by the person.
+  auto eligible = [&](uint32_t pro) {
+    const ProfessionalRecord* p = s.professional(pro);
+    return p != nullptr && !p->left && (st == nullptr || !st->Blocks(pro));
+  };
+  std::vector<AccessHolder> out;
+  // The person's teams are sorted: the first team that lists a professional is the lowest.
+  for (uint32_t team : x->teams) {
+    if (team >= s.state.teams.size()) continue;
+    const auto& members = s.state.teams[team].professionals;
+    if (members == nullptr) continue;
+    for (uint32_t pro : members->persons) {
+      if (!eligible(pro)) continue;
+      AccessHolder h;
+      h.professional = pro;
+      h.basis = AccessBasis::kTeam;
+      h.team = team;
+      out.push_back(std::move(h));
+    }
+  }
+  if (x->referent != kNoId && eligible(x->referent)) {
+    AccessHolder h;
+    h.professional = x->referent;
+    h.basis = AccessBasis::kReferent;
+    out.push_back(std::move(h));
+  }
+  if (st != nullptr && (!st->grants.empty() || !st->sessions.empty())) {
+    AccessRequest r;
+    r.time = time;
+    const int64_t now = NowNanos(s, r);
+    for (const GrantRecord& g : st->grants) {
+      if (now >= g.expires_at || !eligible(g.professional)) continue;
+      AccessHolder h;
+      h.professional = g.professional;
+      h.basis = AccessBasis::kGrant;
+      if (g.expires_at != kNever) h.expires_at = absl::FromUnixNanos(g.expires_at);
+      h.reference = g.reference;
+      out.push_back(std::move(h));
+    }
+    for (const Session& session : st->sessions) {
+      if (now >= session.expires_at || !eligible(session.professional)) continue;
+      AccessHolder h;
+      h.professional = session.professional;
+      h.basis = AccessBasis::kBreakGlass;
+      h.expires_at = absl::FromUnixNanos(session.expires_at);
+      out.push_back(std::move(h));
+    }
+  }
+  // Stable: of one professional's team entries (in ascending team order), the first is kept.
+  std::stable_sort(out.begin(), out.end(), [](const AccessHolder& a, const AccessHolder& b) {
+    return a.professional != b.professional ? a.professional < b.professional : a.basis < b.basis;
+  });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const AccessHolder& a, const AccessHolder& b) {
+                          return a.professional == b.professional && a.basis == b.basis;
+                        }),
+            out.end());
+  return out;
+}
+
 // ----------------------------------------------------------------------------------------------
 // Explain: every check, evaluated on its own, with what it rests on.
 
@@ -708,6 +776,11 @@ absl::StatusOr<std::vector<uint32_t>> AccessSnapshot::ListPersons(uint32_t actor
                                                                   uint32_t purpose, Action action,
                                                                   absl::Time time) const {
   return access_internal::ListPersonsImpl(Data(*this), actor, category, purpose, action, time);
+}
+
+absl::StatusOr<std::vector<AccessHolder>> AccessSnapshot::ListAccessHolders(uint32_t person,
+                                                                            absl::Time time) const {
+  return access_internal::ListAccessHoldersImpl(Data(*this), person, time);
 }
 
 }  // namespace socle

@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "access/builder.h"
+#include "access/snapshot.h"
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "socle/access.hpp"
@@ -87,11 +88,12 @@ std::vector<absl::string_view> Columns(absl::string_view line) {
 class AccessEngine::Impl {
  public:
   Impl(std::shared_ptr<const access_internal::Tables> tables, const Clock* clock,
-       absl::Duration max_clock_skew)
+       absl::Duration max_clock_skew, std::shared_ptr<EngineRecord> record)
       : tables_(std::move(tables)),
         ids_(std::make_shared<access_internal::Ids>()),
         clock_(clock),
-        max_skew_nanos_(absl::ToInt64Nanoseconds(max_clock_skew)) {
+        max_skew_nanos_(absl::ToInt64Nanoseconds(max_clock_skew)),
+        record_(std::move(record)) {
     current_.store(
         std::make_shared<const SnapshotData>(tables_, ids_, clock_, access_internal::State()));
   }
@@ -102,25 +104,67 @@ class AccessEngine::Impl {
   const access_internal::Tables& tables() const { return *tables_; }
   const access_internal::Ids& ids() const { return *ids_; }
   const Clock& clock() const { return *clock_; }
+  EngineRecord* record() const { return record_.get(); }
 
   // Runs `body` on a builder over the newest state and publishes the result if it succeeds.
-  // `now` is the engine's clock for this batch: the events are checked against it.
+  // `now` is the engine's clock for this batch: the events are checked against it. An engine of
+  // record appends the applied events to its record first: if that fails, nothing is published.
   absl::StatusOr<uint64_t> Commit(absl::Time now, absl::FunctionRef<absl::Status(Builder&)> body) {
     absl::MutexLock lock(&write_mu_);
     const std::shared_ptr<const SnapshotData> base = current();
     Builder builder(*tables_, *ids_, base->state, ++last_batch_, absl::ToUnixNanos(now),
                     max_skew_nanos_);
+    std::vector<std::string> applied;  // stays empty (no allocation) without a record
+    if (record_ != nullptr) builder.RecordTo(&applied);
     SOCLE_RETURN_IF_ERROR(body(builder));
     if (builder.revision() == base->state.revision) return base->state.revision;
-    auto next =
-        std::make_shared<const SnapshotData>(tables_, ids_, clock_, std::move(builder).Take());
-    const uint64_t revision = next->state.revision;
-    current_.store(std::move(next), std::memory_order_release);
-    {
-      absl::MutexLock published(&publish_mu_);
-      published_ = revision;
+    if (record_ != nullptr) {
+      SOCLE_RETURN_IF_ERROR(record_->AppendEvents(base->state.revision + 1, applied));
     }
-    return revision;
+    return Publish(std::move(builder).Take());
+  }
+
+  // Folds the record's events after the current revision, each as of its own time, and
+  // publishes the result (all or nothing). Returns the new revision.
+  absl::StatusOr<uint64_t> CatchUp() {
+    absl::MutexLock lock(&write_mu_);
+    const std::shared_ptr<const SnapshotData> base = current();
+    Builder builder(*tables_, *ids_, base->state, ++last_batch_, 0, max_skew_nanos_);
+    builder.set_replay(true);
+    v1::StateEvent event;
+    SOCLE_RETURN_IF_ERROR(record_->ReadEvents(
+        base->state.revision + 1, [&](uint64_t revision, absl::string_view bytes) -> absl::Status {
+          if (revision != builder.revision() + 1) {
+            return MakeError(ErrorCode::kDataLoss,
+                             absl::StrCat("the record gave revision ", revision, " where ",
+                                          builder.revision() + 1, " was due"));
+          }
+          if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+              !event.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+            return MakeError(ErrorCode::kDataLoss,
+                             absl::StrCat("the record's event of revision ", revision,
+                                          " is not a serialized socle.v1.StateEvent"));
+          }
+          return Within(absl::StrCat("the record's event of revision ", revision),
+                        builder.Apply(event));
+        }));
+    if (builder.revision() == base->state.revision) return base->state.revision;
+    return Publish(std::move(builder).Take());
+  }
+
+  // Starts from the state of a snapshot (on a fresh engine, before any write).
+  absl::Status Restore(absl::string_view snapshot, uint64_t event_count) {
+    absl::MutexLock lock(&write_mu_);
+    SOCLE_ASSIGN_OR_RETURN(
+        access_internal::State state,
+        access_internal::DecodeSnapshot(snapshot, *tables_, *ids_, ++last_batch_));
+    if (state.revision > event_count) {
+      return MakeError(ErrorCode::kDataLoss,
+                       absl::StrCat("the record's snapshot is of revision ", state.revision,
+                                    " but the record holds ", event_count, " events"));
+    }
+    Publish(std::move(state));
+    return absl::OkStatus();
   }
 
   // One event, stamped now.
@@ -129,6 +173,17 @@ class AccessEngine::Impl {
     event.set_format_version(1);
     SetTime(event.mutable_at(), now);
     return Commit(now, [&](Builder& b) { return b.Apply(event); });
+  }
+
+  uint64_t Publish(access_internal::State state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
+    auto next = std::make_shared<const SnapshotData>(tables_, ids_, clock_, std::move(state));
+    const uint64_t revision = next->state.revision;
+    current_.store(std::move(next), std::memory_order_release);
+    {
+      absl::MutexLock published(&publish_mu_);
+      published_ = revision;
+    }
+    return revision;
   }
 
   bool WaitFor(uint64_t revision, absl::Duration timeout) const {
@@ -148,6 +203,7 @@ class AccessEngine::Impl {
   const std::shared_ptr<access_internal::Ids> ids_;
   const Clock* const clock_;
   const int64_t max_skew_nanos_;
+  const std::shared_ptr<EngineRecord> record_;  // null: an engine made by Create
   std::atomic<std::shared_ptr<const SnapshotData>> current_;
   absl::Mutex write_mu_;
   access_internal::BatchId last_batch_ ABSL_GUARDED_BY(write_mu_) = 0;
@@ -155,8 +211,11 @@ class AccessEngine::Impl {
   uint64_t published_ ABSL_GUARDED_BY(publish_mu_) = 0;
 };
 
-absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Create(const Policy& policy,
-                                                                   Options options) {
+namespace {
+
+absl::StatusOr<std::unique_ptr<AccessEngine::Impl>> NewImpl(const Policy& policy,
+                                                            const AccessEngine::Options& options,
+                                                            std::shared_ptr<EngineRecord> record) {
   if (options.max_clock_skew < absl::ZeroDuration() || options.max_clock_skew > absl::Hours(24)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("Options.max_clock_skew is ",
@@ -165,8 +224,51 @@ absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Create(const Policy&
   }
   SOCLE_ASSIGN_OR_RETURN(auto tables, access_internal::BuildTables(policy));
   const Clock* clock = options.clock != nullptr ? options.clock : &Clock::Real();
-  return std::unique_ptr<AccessEngine>(new AccessEngine(
-      std::make_unique<Impl>(std::move(tables), clock, options.max_clock_skew)));
+  return std::make_unique<AccessEngine::Impl>(std::move(tables), clock, options.max_clock_skew,
+                                              std::move(record));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Create(const Policy& policy,
+                                                                   Options options) {
+  SOCLE_ASSIGN_OR_RETURN(auto impl, NewImpl(policy, options, nullptr));
+  return std::unique_ptr<AccessEngine>(new AccessEngine(std::move(impl)));
+}
+
+absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Open(
+    const Policy& policy, std::shared_ptr<EngineRecord> record, Options options) {
+  if (record == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument, "AccessEngine::Open: the record is null");
+  }
+  SOCLE_ASSIGN_OR_RETURN(auto impl, NewImpl(policy, options, record));
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t count, record->EventCount());
+  SOCLE_ASSIGN_OR_RETURN(const std::optional<std::string> snapshot, record->LatestSnapshot());
+  if (snapshot.has_value()) SOCLE_RETURN_IF_ERROR(impl->Restore(*snapshot, count));
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t revision, impl->CatchUp());
+  if (revision < count) {
+    return MakeError(ErrorCode::kDataLoss,
+                     absl::StrCat("the record counts ", count, " events but gave only ", revision));
+  }
+  return std::unique_ptr<AccessEngine>(new AccessEngine(std::move(impl)));
+}
+
+absl::Status AccessEngine::SaveSnapshot() {
+  EngineRecord* record = impl_->record();
+  if (record == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "SaveSnapshot: this engine has no record (made by Create, not Open)");
+  }
+  const std::shared_ptr<const SnapshotData> snapshot = impl_->current();
+  return record->SaveSnapshot(snapshot->state.revision, access_internal::EncodeSnapshot(*snapshot));
+}
+
+absl::StatusOr<uint64_t> AccessEngine::CatchUp() {
+  if (impl_->record() == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "CatchUp: this engine has no record (made by Create, not Open)");
+  }
+  return impl_->CatchUp();
 }
 
 AccessEngine::AccessEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

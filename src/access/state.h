@@ -189,6 +189,9 @@ struct TeamMembers {
 };
 struct TeamRecord {
   std::shared_ptr<TeamMembers> members;  // never changed in place once published
+  // The professionals of the team (in `persons`, sorted), for ListAccessHolders; professionals
+  // who left stay listed (they may come back) and are filtered out when read.
+  std::shared_ptr<TeamMembers> professionals;
 };
 
 // The directory and the privacy facts at one revision.
@@ -237,6 +240,8 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r);
 absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uint32_t actor,
                                                       uint32_t category, uint32_t purpose,
                                                       Action action, absl::Time time);
+absl::StatusOr<std::vector<AccessHolder>> ListAccessHoldersImpl(const SnapshotData& s,
+                                                                uint32_t person, absl::Time time);
 absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessRequest& r);
 // "habilitations[2]", "activities[0] (name)"…
 std::string RuleNameOf(const Tables& t, uint32_t rule);

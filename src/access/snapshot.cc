@@ -1,0 +1,339 @@
+// Writing and reading the engine's state as a socle.v1.EngineSnapshot. The state is kept with its
+// dense ids and the id tables that give them, so a restored engine numbers ids as the saving one
+// did; the indexes derived from the records (team members, referents, grantees) are not stored
+// but rebuilt, so a snapshot cannot hold an index that disagrees with its records.
+#include "access/snapshot.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "core/status_macros.h"
+#include "crypto/crypto.h"
+#include "socle/error.hpp"
+#include "socle/v1/snapshot.pb.h"
+
+namespace socle::access_internal {
+namespace {
+
+constexpr uint32_t kSnapshotFormatVersion = 1;
+
+crypto::Hash256 StateHash(absl::string_view state) {
+  return crypto::Sha256(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(state.data()), state.size()));
+}
+
+absl::Status Damaged(absl::string_view what) {
+  return MakeError(ErrorCode::kDataLoss, absl::StrCat("the engine snapshot is damaged: ", what));
+}
+
+void AddNames(const SharedInterner& interner,
+              google::protobuf::RepeatedPtrField<std::string>* out) {
+  const size_t n = interner.size();
+  out->Reserve(static_cast<int>(n));
+  for (size_t i = 0; i < n; ++i) out->Add(std::string(interner.Name(static_cast<uint32_t>(i))));
+}
+
+absl::Status LoadNames(const google::protobuf::RepeatedPtrField<std::string>& names,
+                       SharedInterner& interner, absl::string_view what) {
+  if (interner.size() != 0) {
+    return MakeError(ErrorCode::kInternal, "a snapshot is restored into a fresh engine only");
+  }
+  for (int i = 0; i < names.size(); ++i) {
+    if (interner.Intern(names[i]) != static_cast<uint32_t>(i)) {
+      return Damaged(absl::StrCat(what, " has a duplicate at index ", i));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// An id of the snapshot, checked against the size of its table; kNoId passes when `none_ok`.
+bool InRange(uint32_t id, size_t size, bool none_ok = false) {
+  return id < size || (none_ok && id == kNoId);
+}
+
+template <typename T>
+void SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+}  // namespace
+
+std::string EncodeSnapshot(const SnapshotData& s) {
+  v1::EngineState state;
+  state.set_revision(s.state.revision);
+  AddNames(s.ids->professionals, state.mutable_professional_ids());
+  AddNames(s.ids->persons, state.mutable_person_ids());
+  AddNames(s.ids->teams, state.mutable_team_ids());
+  AddNames(s.ids->labels, state.mutable_labels());
+  for (size_t i = 0; i < s.state.professionals.size(); ++i) {
+    const ProfessionalRecord& r = s.state.professionals[i];
+    if (!r.known) continue;
+    v1::SnapshotProfessional* p = state.add_professionals();
+    p->set_id(static_cast<uint32_t>(i));
+    p->set_role(r.role);
+    p->set_secrecy(static_cast<v1::SecrecyStatus>(r.secrecy));
+    p->set_own_secrecy(r.own_secrecy);
+    p->set_left(r.left);
+    p->set_structure(r.structure);
+    p->set_professional_category(r.professional_category);
+    for (uint32_t team : r.teams) p->add_teams(team);
+  }
+  for (size_t i = 0; i < s.state.persons.size(); ++i) {
+    const PersonRecord& r = s.state.persons[i];
+    if (!r.known) continue;
+    v1::SnapshotPerson* p = state.add_persons();
+    p->set_id(static_cast<uint32_t>(i));
+    p->set_referent(r.referent);
+    p->set_birth_days(r.birth_days);
+    for (uint32_t team : r.teams) p->add_teams(team);
+    if (r.state == nullptr) continue;
+    const PersonState& st = *r.state;
+    for (uint32_t pro : st.blocked) p->add_blocked(pro);
+    for (const Mask& m : st.masks) {
+      v1::SnapshotMask* out = p->add_masks();
+      out->set_category(m.category);
+      out->set_item(m.item);
+      out->set_audience(static_cast<int32_t>(m.audience));
+      out->set_audience_id(m.audience_id);
+    }
+    for (const Session& session : st.sessions) {
+      v1::SnapshotSession* out = p->add_sessions();
+      out->set_professional(session.professional);
+      out->set_reason_code(session.reason_code);
+      out->set_opened_at(session.opened_at);
+      out->set_expires_at(session.expires_at);
+    }
+    for (const GrantRecord& g : st.grants) {
+      v1::SnapshotGrant* out = p->add_grants();
+      out->set_professional(g.professional);
+      for (uint32_t c : g.categories) out->add_categories(c);
+      out->set_expires_at(g.expires_at);
+      out->set_reference(g.reference);
+    }
+    p->set_objects_to_emergency_access(st.objects_to_emergency_access);
+  }
+
+  v1::EngineSnapshot snapshot;
+  snapshot.set_format_version(kSnapshotFormatVersion);
+  snapshot.set_revision(s.state.revision);
+  const auto& digest = s.tables->policy.digest();
+  snapshot.set_policy_digest(std::string(digest.begin(), digest.end()));
+  state.SerializeToString(snapshot.mutable_state());
+  const crypto::Hash256 hash = StateHash(snapshot.state());
+  snapshot.set_state_sha256(std::string(hash.begin(), hash.end()));
+  return snapshot.SerializeAsString();
+}
+
+absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, Ids& ids,
+                                     BatchId batch) {
+  v1::EngineSnapshot snapshot;
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+      !snapshot.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Damaged("the bytes are not a serialized socle.v1.EngineSnapshot");
+  }
+  if (snapshot.format_version() != kSnapshotFormatVersion) {
+    return MakeError(ErrorCode::kUnsupported,
+                     absl::StrCat("engine snapshot format_version is ", snapshot.format_version(),
+                                  "; this version of socle reads format_version 1"));
+  }
+  const auto& digest = t.policy.digest();
+  if (snapshot.policy_digest() !=
+      absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat("the record's engine snapshot was written under another policy "
+                                  "than this one (policy digest ",
+                                  t.policy.digest_hex(), ")"));
+  }
+  const crypto::Hash256 hash = StateHash(snapshot.state());
+  if (snapshot.state_sha256() !=
+      absl::string_view(reinterpret_cast<const char*>(hash.data()), hash.size())) {
+    return Damaged("its state does not match its SHA-256");
+  }
+  v1::EngineState in;
+  if (!in.ParseFromString(snapshot.state())) return Damaged("its state does not parse");
+  if (in.revision() != snapshot.revision()) {
+    return Damaged("its state's revision is not the envelope's");
+  }
+
+  SOCLE_RETURN_IF_ERROR(LoadNames(in.professional_ids(), ids.professionals, "professional_ids"));
+  SOCLE_RETURN_IF_ERROR(LoadNames(in.person_ids(), ids.persons, "person_ids"));
+  SOCLE_RETURN_IF_ERROR(LoadNames(in.team_ids(), ids.teams, "team_ids"));
+  SOCLE_RETURN_IF_ERROR(LoadNames(in.labels(), ids.labels, "labels"));
+  const size_t professionals = in.professional_ids_size();
+  const size_t persons = in.person_ids_size();
+  const size_t teams = in.team_ids_size();
+  const size_t labels = in.labels_size();
+
+  State out;
+  out.revision = in.revision();
+  out.professionals.Resize(professionals, batch);
+  out.persons.Resize(persons, batch);
+  out.teams.Resize(teams, batch);
+  std::vector<std::vector<uint32_t>> team_persons(teams), team_professionals(teams);
+  std::vector<std::vector<uint32_t>> referent_of(professionals), granted(professionals);
+
+  for (int i = 0; i < in.professionals_size(); ++i) {
+    const v1::SnapshotProfessional& p = in.professionals(i);
+    // Built only for a message: one allocation per record would cost more than the record.
+    auto where = [i] { return absl::StrCat("professionals[", i, "]"); };
+    if (!InRange(p.id(), professionals) || out.professionals[p.id()].known) {
+      return Damaged(absl::StrCat(where(), ".id is out of range or repeated"));
+    }
+    if (!InRange(p.role(), t.roles)) return Damaged(absl::StrCat(where(), ".role is out of range"));
+    if (!v1::SecrecyStatus_IsValid(p.secrecy())) {
+      return Damaged(absl::StrCat(where(), ".secrecy is not a secrecy status"));
+    }
+    if (!InRange(p.structure(), labels, true) ||
+        !InRange(p.professional_category(), labels, true)) {
+      return Damaged(absl::StrCat(where(), " names a label out of range"));
+    }
+    ProfessionalRecord& r = out.professionals.Mutable(p.id(), batch);
+    r.known = true;
+    r.role = p.role();
+    r.secrecy = static_cast<SecrecyStatus>(p.secrecy());
+    r.own_secrecy = p.own_secrecy();
+    r.left = p.left();
+    r.structure = p.structure();
+    r.professional_category = p.professional_category();
+    for (uint32_t team : p.teams()) {
+      if (!InRange(team, teams))
+        return Damaged(absl::StrCat(where(), " names a team out of range"));
+      r.teams.push_back(team);
+    }
+    std::sort(r.teams.begin(), r.teams.end());
+    r.teams.erase(std::unique(r.teams.begin(), r.teams.end()), r.teams.end());
+    for (uint32_t team : r.teams) team_professionals[team].push_back(p.id());
+  }
+
+  auto known_professional = [&](uint32_t id) {
+    return id < professionals && out.professionals[id].known;
+  };
+  for (int i = 0; i < in.persons_size(); ++i) {
+    const v1::SnapshotPerson& p = in.persons(i);
+    auto where = [i] { return absl::StrCat("persons[", i, "]"); };
+    if (!InRange(p.id(), persons) || out.persons[p.id()].known) {
+      return Damaged(absl::StrCat(where(), ".id is out of range or repeated"));
+    }
+    if (p.referent() != kNoId && !known_professional(p.referent())) {
+      return Damaged(absl::StrCat(where(), ".referent is not a professional"));
+    }
+    PersonRecord& r = out.persons.Mutable(p.id(), batch);
+    r.known = true;
+    r.referent = p.referent();
+    r.birth_days = p.birth_days();
+    for (uint32_t team : p.teams()) {
+      if (!InRange(team, teams))
+        return Damaged(absl::StrCat(where(), " names a team out of range"));
+      r.teams.push_back(team);
+    }
+    std::sort(r.teams.begin(), r.teams.end());
+    r.teams.erase(std::unique(r.teams.begin(), r.teams.end()), r.teams.end());
+    for (uint32_t team : r.teams) team_persons[team].push_back(p.id());
+    if (r.referent != kNoId) referent_of[r.referent].push_back(p.id());
+
+    const bool has_state = p.blocked_size() > 0 || p.masks_size() > 0 || p.sessions_size() > 0 ||
+                           p.grants_size() > 0 || p.objects_to_emergency_access();
+    if (!has_state) continue;  // most persons: no privacy state, a null pointer
+    auto st = std::make_shared<PersonState>();
+    for (uint32_t pro : p.blocked()) {
+      if (!known_professional(pro))
+        return Damaged(absl::StrCat(where(), ".blocked is out of range"));
+      st->blocked.push_back(pro);
+    }
+    SortUnique(st->blocked);
+    for (const v1::SnapshotMask& m : p.masks()) {
+      Mask mask;
+      const bool item = m.category() == kNoId;
+      if (item ? m.item().empty() : (!m.item().empty() || !InRange(m.category(), t.categories))) {
+        return Damaged(absl::StrCat(where(), ".masks names neither one item nor one category"));
+      }
+      mask.category = m.category();
+      mask.item = m.item();
+      switch (static_cast<MaskAudience>(m.audience())) {
+        case MaskAudience::kEveryone:
+          if (m.audience_id() != kNoId) return Damaged(absl::StrCat(where(), ".masks audience"));
+          break;
+        case MaskAudience::kRole:
+          if (!InRange(m.audience_id(), t.roles)) {
+            return Damaged(absl::StrCat(where(), ".masks audience"));
+          }
+          break;
+        case MaskAudience::kProfessional:
+          if (!known_professional(m.audience_id())) {
+            return Damaged(absl::StrCat(where(), ".masks audience"));
+          }
+          break;
+        default:
+          return Damaged(absl::StrCat(where(), ".masks audience"));
+      }
+      mask.audience = static_cast<MaskAudience>(m.audience());
+      mask.audience_id = m.audience_id();
+      st->masks.push_back(std::move(mask));
+    }
+    for (const v1::SnapshotSession& s : p.sessions()) {
+      if (!known_professional(s.professional()) ||
+          !InRange(s.reason_code(), t.reason_codes.size())) {
+        return Damaged(absl::StrCat(where(), ".sessions names an id out of range"));
+      }
+      st->sessions.push_back(
+          Session{s.professional(), s.reason_code(), s.opened_at(), s.expires_at()});
+      granted[s.professional()].push_back(p.id());
+    }
+    for (const v1::SnapshotGrant& g : p.grants()) {
+      if (!known_professional(g.professional())) {
+        return Damaged(absl::StrCat(where(), ".grants names a professional out of range"));
+      }
+      GrantRecord grant;
+      grant.professional = g.professional();
+      for (uint32_t c : g.categories()) {
+        if (!InRange(c, t.categories)) {
+          return Damaged(absl::StrCat(where(), ".grants names a category out of range"));
+        }
+        grant.categories.push_back(c);
+      }
+      SortUnique(grant.categories);
+      grant.expires_at = g.expires_at();
+      grant.reference = g.reference();
+      st->grants.push_back(std::move(grant));
+      granted[g.professional()].push_back(p.id());
+    }
+    st->objects_to_emergency_access = p.objects_to_emergency_access();
+    // Persons without privacy state keep a null pointer, as the builder leaves them.
+    if (!st->empty()) r.state = std::move(st);
+  }
+
+  for (size_t team = 0; team < teams; ++team) {
+    if (team_persons[team].empty() && team_professionals[team].empty()) continue;
+    TeamRecord& r = out.teams.Mutable(team, batch);
+    if (!team_persons[team].empty()) {
+      r.members = std::make_shared<TeamMembers>();
+      r.members->persons = std::move(team_persons[team]);  // ascending: persons come in id order
+      SortUnique(r.members->persons);
+    }
+    if (!team_professionals[team].empty()) {
+      r.professionals = std::make_shared<TeamMembers>();
+      r.professionals->persons = std::move(team_professionals[team]);
+      SortUnique(r.professionals->persons);
+    }
+  }
+  for (size_t pro = 0; pro < professionals; ++pro) {
+    if (referent_of[pro].empty() && granted[pro].empty()) continue;
+    auto extra = std::make_shared<ProfessionalExtra>();
+    extra->referent_of = std::move(referent_of[pro]);
+    extra->granted = std::move(granted[pro]);
+    SortUnique(extra->referent_of);
+    SortUnique(extra->granted);
+    out.professionals.Mutable(pro, batch).extra = std::move(extra);
+  }
+  return out;
+}
+
+}  // namespace socle::access_internal

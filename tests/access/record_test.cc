@@ -1,0 +1,605 @@
+// The engine of record (AccessEngine::Open on an EngineRecord): an engine opened on the record of
+// another decides every request of the access workload exactly as the original, whether it
+// replays every event or a snapshot and the events after it; a snapshot written under another
+// policy or damaged is refused; a failed append publishes nothing; two engines sharing one record
+// catch up with each other. And ListAccessHolders (who has access to a person's file).
+#include <algorithm>
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "crypto/crypto.h"
+#include "socle/access.hpp"
+#include "socle/clock.hpp"
+#include "socle/v1/events.pb.h"
+#include "socle/v1/snapshot.pb.h"
+#include "test_util.h"
+
+namespace socle::access_testing {
+namespace {
+
+constexpr absl::Time kStart = absl::FromUnixSeconds(Scenario::kStart);
+
+// A MemoryEngineRecord that can refuse appends, and remembers where reads began.
+class TestRecord final : public EngineRecord {
+ public:
+  absl::StatusOr<uint64_t> EventCount() override { return memory_.EventCount(); }
+  absl::Status AppendEvents(uint64_t first, absl::Span<const std::string> events) override {
+    if (fail_appends) return absl::UnavailableError("the disk is gone");
+    return memory_.AppendEvents(first, events);
+  }
+  absl::Status ReadEvents(
+      uint64_t from, absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) override {
+    reads_from.push_back(from);
+    return memory_.ReadEvents(from, visit);
+  }
+  absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override {
+    return memory_.SaveSnapshot(revision, snapshot);
+  }
+  absl::StatusOr<std::optional<std::string>> LatestSnapshot() override {
+    return memory_.LatestSnapshot();
+  }
+
+  bool fail_appends = false;
+  std::vector<uint64_t> reads_from;
+
+ private:
+  MemoryEngineRecord memory_;
+};
+
+Policy WorkloadPolicy() { return LoadPolicy(WorkloadPolicyText()); }
+
+std::unique_ptr<AccessEngine> OpenOn(std::shared_ptr<EngineRecord> record, const Clock& clock,
+                                     const Policy& policy = WorkloadPolicy()) {
+  AccessEngine::Options options;
+  options.clock = &clock;
+  auto engine = AccessEngine::Open(policy, std::move(record), options);
+  BOOST_REQUIRE_MESSAGE(engine.ok(), engine.status().message());
+  return *std::move(engine);
+}
+
+std::string Serialized(const v1::StateEvent& e) { return e.SerializeAsString(); }
+
+void Stamp(google::protobuf::Timestamp* out, absl::Time t) {
+  out->set_seconds(absl::ToUnixSeconds(t));
+  out->set_nanos(0);
+}
+
+// Counts what succeeded; a refusal the workload can cause (a role that may not open sessions or
+// be a referent, a duplicate) is fine, anything else fails the test.
+struct Tally {
+  int ok = 0;
+  template <typename T>
+  void operator()(const absl::StatusOr<T>& r) {
+    if (r.ok()) {
+      ++ok;
+      return;
+    }
+    const std::string code = CodeOf(r.status());
+    BOOST_TEST(
+        (code == "PERMISSION_DENIED" || code == "FAILED_PRECONDITION" || code == "ALREADY_EXISTS"),
+        code << ": " << r.status().message());
+  }
+};
+
+// Privacy facts and directory changes on top of the workload, touching the workload's requests:
+// grants, sessions and referents for denied requests, blocks, masks and objections for allowed
+// ones, sessions and grants that expire before the replay, events dated in the past and a little
+// in the future. `part` 0 or 1: the half to apply (so a snapshot can be taken in the middle).
+void ApplyExtras(AccessEngine& engine, FakeClock& clock, int part) {
+  Tally tally;
+  const std::vector<WorkloadRequest> denied = ReadRequests("requests_denied.tsv");
+  const std::vector<WorkloadRequest> allowed = ReadRequests("requests_allowed.tsv");
+  const size_t begin = part == 0 ? 0 : 300, end = part == 0 ? 300 : 600;
+  for (size_t i = begin; i < end; ++i) {
+    const WorkloadRequest& w = denied[i];
+    switch (i % 4) {
+      case 0:
+        tally(engine.Grant({w.person,
+                            w.professional,
+                            {w.category},
+                            absl::InfiniteFuture(),
+                            absl::StrCat("decision-", i)}));
+        break;
+      case 1:
+        tally(engine.OpenBreakGlass({w.professional, w.person, "astreinte", "injoignable"}));
+        break;
+      case 2:
+        tally(engine.SetReferent(w.person, w.professional));
+        break;
+      default:
+        tally(engine.Grant({w.person, w.professional, {}, kStart + absl::Hours(30 + i), ""}));
+    }
+  }
+  for (size_t i = begin; i < end; ++i) {
+    const WorkloadRequest& w = allowed[i];
+    switch (i % 5) {
+      case 0:
+        tally(engine.Block(w.person, w.professional));
+        break;
+      case 1:
+        tally(engine.SetMask({w.person, "", w.category, MaskAudience::kEveryone, ""}));
+        break;
+      case 2:
+        tally(
+            engine.SetMask({w.person, w.record, "", MaskAudience::kProfessional, w.professional}));
+        break;
+      case 3:
+        tally(engine.SetMask({w.person, "", w.category, MaskAudience::kRole, "social_worker"}));
+        break;
+      default:
+        tally(engine.RecordEmergencyAccessObjection(w.person));
+    }
+  }
+  BOOST_TEST(tally.ok > 400);
+
+  if (part == 0) {
+    // A short session and a grant that have ended when the other engine opens.
+    BOOST_REQUIRE(
+        engine.OpenBreakGlass({"p0", "x7", "urgence_vitale", "chute", absl::Minutes(10)}).ok());
+    BOOST_REQUIRE(engine.Grant({"x8", "p0", {}, clock.Now() + absl::Hours(1), "short"}).ok());
+    clock.Advance(absl::Hours(2));
+    // A session closed, an objection that ends one.
+    BOOST_REQUIRE(engine.OpenBreakGlass({"p1", "x9", "astreinte", "nuit"}).ok());
+    clock.Advance(absl::Minutes(5));
+    BOOST_REQUIRE(engine.CloseBreakGlass("p1", "x9").ok());
+    BOOST_REQUIRE(engine.OpenBreakGlass({"p2", "x10", "astreinte", "nuit"}).ok());
+    clock.Advance(absl::Minutes(5));
+    BOOST_REQUIRE(engine.RecordEmergencyAccessObjection("x10").ok());
+  } else {
+    // An event dated a month ago (a grant that has long ended), and one dated 4 minutes ahead of
+    // the clock (within the skew): its session ends at the clock + the policy's maximum, not at
+    // its own time + the maximum.
+    v1::StateEvent old;
+    old.set_format_version(1);
+    Stamp(old.mutable_at(), clock.Now() - absl::Hours(24 * 30));
+    old.mutable_access_granted()->set_person("x11");
+    old.mutable_access_granted()->set_professional("p3");
+    Stamp(old.mutable_access_granted()->mutable_expires_at(), clock.Now() - absl::Hours(24 * 29));
+    BOOST_REQUIRE(engine.ApplyEvent(Serialized(old)).ok());
+    v1::StateEvent ahead;
+    ahead.set_format_version(1);
+    const absl::Time at = clock.Now() + absl::Minutes(4);
+    Stamp(ahead.mutable_at(), at);
+    v1::BreakGlassOpened* open = ahead.mutable_break_glass_opened();
+    open->set_professional("p4");
+    open->set_person("x12");
+    open->set_reason_code("astreinte");
+    open->set_justification("équipe injoignable");
+    Stamp(open->mutable_expires_at(), at + absl::Minutes(240));
+    BOOST_REQUIRE(engine.ApplyEvent(Serialized(ahead)).ok());
+    // The directory moves too.
+    BOOST_REQUIRE(engine.ProfessionalLeaves("p5").ok());
+    BOOST_REQUIRE(engine.UpsertPerson({"x13", {"t1", "t2"}, "", "1990-01-02"}).ok());
+    BOOST_REQUIRE(engine.UpsertProfessional({"p-new", "social_worker", {"t1"}}).ok());
+    BOOST_REQUIRE(engine.Assign("x14", "t-new").ok());
+    BOOST_REQUIRE(engine.UpsertProfessional({"p6", "social_worker", {"t-new"}}).ok());
+    BOOST_REQUIRE(engine.RevokeGrant(denied[begin].person, denied[begin].professional).ok());
+  }
+}
+
+// Every workload request decides the same on both engines (each looks its ids up by name), now
+// and at `later`.
+void ExpectSameDecisions(const AccessEngine& original, const AccessEngine& other,
+                         absl::Time later) {
+  BOOST_REQUIRE_EQUAL(other.revision(), original.revision());
+  size_t compared = 0, differences = 0;
+  for (const char* file : kRequestFiles) {
+    const std::vector<WorkloadRequest> lines = ReadRequests(file);
+    for (const WorkloadRequest& w : lines) {
+      for (absl::Time time : {absl::InfinitePast(), later}) {
+        AccessRequest a = ToRequest(original, w), b = ToRequest(other, w);
+        a.time = b.time = time;
+        const absl::StatusOr<Decision> da = original.Decide(a), db = other.Decide(b);
+        ++compared;
+        if (da.ok() != db.ok() ||
+            (da.ok() &&
+             (da->effect != db->effect || da->reason != db->reason || da->rule != db->rule ||
+              da->obligations != db->obligations || da->revision != db->revision))) {
+          if (++differences <= 5) {
+            BOOST_TEST_MESSAGE(file << " " << w.professional << " " << w.person << ": "
+                                    << ReasonOf(da) << " vs " << ReasonOf(db));
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(compared == 120000u);
+  BOOST_TEST(differences == 0u);
+  // The facts added on top of the workload: persons listed, holders.
+  for (const char* person : {"x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14"}) {
+    auto ha = original.snapshot()->ListAccessHolders(*original.FindPerson(person), later);
+    auto hb = other.snapshot()->ListAccessHolders(*other.FindPerson(person), later);
+    BOOST_REQUIRE(ha.ok());
+    BOOST_REQUIRE(hb.ok());
+    BOOST_REQUIRE_EQUAL(ha->size(), hb->size());
+    for (size_t i = 0; i < ha->size(); ++i) {
+      BOOST_TEST(original.ProfessionalName((*ha)[i].professional) ==
+                 other.ProfessionalName((*hb)[i].professional));
+      BOOST_TEST(((*ha)[i].basis == (*hb)[i].basis));
+      BOOST_TEST(((*ha)[i].expires_at == (*hb)[i].expires_at));
+    }
+  }
+}
+
+struct Recorded {
+  FakeClock clock{kStart};
+  std::shared_ptr<TestRecord> record = std::make_shared<TestRecord>();
+  std::unique_ptr<AccessEngine> engine;
+};
+
+// The workload loaded into an engine of record, then the extras; a snapshot after the first part
+// when `snapshot` says so.
+std::unique_ptr<Recorded> RecordWorkload(bool snapshot) {
+  auto r = std::make_unique<Recorded>();
+  r->engine = OpenOn(r->record, r->clock);
+  BOOST_REQUIRE_EQUAL(r->engine->revision(), 0u);
+  auto loaded = r->engine->LoadDirectoryTsvFiles(WorkloadDir() + "/professionals.tsv",
+                                                 WorkloadDir() + "/persons.tsv");
+  BOOST_REQUIRE(loaded.ok());
+  BOOST_REQUIRE_EQUAL(*loaded, 102000u);
+  ApplyExtras(*r->engine, r->clock, 0);
+  if (snapshot) BOOST_REQUIRE(r->engine->SaveSnapshot().ok());
+  ApplyExtras(*r->engine, r->clock, 1);
+  BOOST_REQUIRE_EQUAL(*r->record->EventCount(), r->engine->revision());
+  return r;
+}
+
+BOOST_AUTO_TEST_SUITE(engine_record)
+
+BOOST_AUTO_TEST_CASE(replay_decides_every_workload_request_as_the_original) {
+  auto r = RecordWorkload(false);
+  r->record->reads_from.clear();
+  auto replayed = OpenOn(r->record, r->clock);
+  BOOST_TEST(r->record->reads_from == std::vector<uint64_t>{1}, boost::test_tools::per_element());
+  // Four hours and 2 minutes later: the session dated 4 minutes ahead has ended on both (it
+  // ended at the clock + 4 hours, not at its own time + 4 hours).
+  ExpectSameDecisions(*r->engine, *replayed, r->clock.Now() + absl::Minutes(242));
+}
+
+BOOST_AUTO_TEST_CASE(snapshot_and_tail_decide_as_the_original) {
+  auto r = RecordWorkload(true);
+  auto snapshot = r->record->LatestSnapshot();
+  BOOST_REQUIRE(snapshot.ok() && snapshot->has_value());
+  v1::EngineSnapshot envelope;
+  BOOST_REQUIRE(envelope.ParseFromString(**snapshot));
+  BOOST_TEST(envelope.revision() > 102000u);
+  BOOST_TEST(envelope.revision() < r->engine->revision());
+
+  r->record->reads_from.clear();
+  auto restored = OpenOn(r->record, r->clock);
+  // Only the events after the snapshot were read.
+  BOOST_TEST(r->record->reads_from == std::vector<uint64_t>{envelope.revision() + 1},
+             boost::test_tools::per_element());
+  ExpectSameDecisions(*r->engine, *restored, r->clock.Now() + absl::Minutes(242));
+  // The snapshot keeps the id tables: the restored engine numbers ids as the original does.
+  for (const char* id : {"p0", "p1999", "p-new", "p6"}) {
+    BOOST_TEST((restored->FindProfessional(id) == r->engine->FindProfessional(id)));
+  }
+  for (const char* id : {"x0", "x99999", "x13"}) {
+    BOOST_TEST((restored->FindPerson(id) == r->engine->FindPerson(id)));
+  }
+  BOOST_TEST((restored->FindTeam("t-new") == r->engine->FindTeam("t-new")));
+
+  // A snapshot of the restored engine restores the same again, and writes go on from there.
+  BOOST_REQUIRE(restored->SaveSnapshot().ok());
+  auto again = OpenOn(r->record, r->clock);
+  BOOST_TEST(again->revision() == r->engine->revision());
+  BOOST_REQUIRE(again->Block("x1", "p1").ok() || again->Block("x1", "p2").ok());
+  BOOST_TEST(*r->record->EventCount() == r->engine->revision() + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_write_appends_its_events_before_publishing) {
+  FakeClock clock(kStart);
+  auto record = std::make_shared<TestRecord>();
+  auto engine = OpenOn(record, clock);
+  DirectoryData d;
+  d.professionals = {{"sw1", "social_worker", {"t1"}}, {"sw2", "social_worker", {"t2"}}};
+  d.persons = {{"x1", {"t1"}}};
+  BOOST_REQUIRE(engine->LoadDirectory(d).ok());
+  BOOST_TEST(*record->EventCount() == 3u);
+  AccessRequest r;
+  r.actor = *engine->FindProfessional("sw2");
+  r.person = *engine->FindPerson("x1");
+  r.category = *engine->FindCategory("administrative");
+  r.purpose = *engine->FindPurpose("accompagnement");
+  BOOST_TEST(ReasonOf(engine->Decide(r)) == "not_assigned");
+
+  // The record refuses: the write fails with its error, nothing is published.
+  record->fail_appends = true;
+  auto granted = engine->Grant({"x1", "sw2", {}, absl::InfiniteFuture(), ""});
+  BOOST_TEST(CodeOf(granted.status()) == "IO");  // socle's code for UNAVAILABLE
+  BOOST_TEST(engine->revision() == 3u);
+  BOOST_TEST(ReasonOf(engine->Decide(r)) == "not_assigned");
+  BOOST_TEST(!engine->OpenBreakGlass({"sw2", "x1", "astreinte", "nuit"}).ok());
+  BOOST_TEST(!engine->LoadDirectory(d).ok());
+  BOOST_TEST(engine->revision() == 3u);
+  BOOST_TEST(*record->EventCount() == 3u);
+
+  // Back: the same write succeeds and lands in the record.
+  record->fail_appends = false;
+  BOOST_REQUIRE(engine->Grant({"x1", "sw2", {}, absl::InfiniteFuture(), ""}).ok());
+  BOOST_TEST(engine->revision() == 4u);
+  BOOST_TEST(*record->EventCount() == 4u);
+  BOOST_TEST(ReasonOf(OpenOn(record, clock)->Decide(r)) == "allowed_by_grant");
+
+  // A write that changes nothing (an invalid event) appends nothing.
+  BOOST_TEST(!engine->Block("x1", "nobody").ok());
+  BOOST_TEST(*record->EventCount() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(two_engines_share_one_record) {
+  FakeClock clock(kStart);
+  auto record = std::make_shared<MemoryEngineRecord>();
+  auto a = OpenOn(record, clock);
+  auto b = OpenOn(record, clock);
+  BOOST_REQUIRE(a->UpsertProfessional({"sw1", "social_worker", {"t1"}}).ok());
+  BOOST_REQUIRE(a->UpsertPerson({"x1", {"t1"}}).ok());
+  BOOST_TEST(b->revision() == 0u);
+  // b is behind: its write is refused, and changes nothing.
+  auto refused = b->UpsertProfessional({"sw2", "social_worker", {"t2"}});
+  BOOST_TEST(CodeOf(refused.status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(b->revision() == 0u);
+  BOOST_TEST(*record->EventCount() == 2u);
+  // It catches up, then retries.
+  auto caught = b->CatchUp();
+  BOOST_REQUIRE(caught.ok());
+  BOOST_TEST(*caught == 2u);
+  BOOST_TEST(b->FindPerson("x1").has_value());
+  BOOST_REQUIRE(b->UpsertProfessional({"sw2", "social_worker", {"t2"}}).ok());
+  BOOST_REQUIRE(b->Block("x1", "sw1").ok());
+  BOOST_TEST(*a->CatchUp() == 4u);
+  BOOST_TEST(*a->CatchUp() == 4u);  // nothing new
+  AccessRequest r;
+  r.actor = *a->FindProfessional("sw1");
+  r.person = *a->FindPerson("x1");
+  r.category = *a->FindCategory("administrative");
+  r.purpose = *a->FindPurpose("accompagnement");
+  BOOST_TEST(ReasonOf(a->Decide(r)) == "blocked");
+  BOOST_TEST(a->FindProfessional("sw2").has_value());
+}
+
+// Two engines writing to one record from two threads: each write that finds the record ahead
+// fails with FAILED_PRECONDITION and nothing else; after CatchUp and a retry, every write lands
+// once, and both engines end on the same state.
+BOOST_AUTO_TEST_CASE(two_writers_catch_up_and_retry) {
+  FakeClock clock(kStart);
+  auto record = std::make_shared<MemoryEngineRecord>();
+  auto a = OpenOn(record, clock);
+  BOOST_REQUIRE(a->UpsertProfessional({"sw1", "social_worker", {"t1"}}).ok());
+  auto b = OpenOn(record, clock);
+  constexpr int kWrites = 200;
+  std::atomic<int> ready{0};
+  auto writer = [&](AccessEngine& engine, const char* prefix, int* retries) {
+    ready.fetch_add(1);
+    while (ready.load() < 2) std::this_thread::yield();  // start together
+    for (int i = 0; i < kWrites; ++i) {
+      const PersonEntry person{absl::StrCat(prefix, i), {"t1"}};
+      for (;;) {
+        auto written = engine.UpsertPerson(person);
+        if (written.ok()) break;
+        if (written.status().code() != absl::StatusCode::kFailedPrecondition ||
+            !engine.CatchUp().ok()) {
+          return;  // counted below: a write missing
+        }
+        ++*retries;
+      }
+    }
+  };
+  int retries_a = 0, retries_b = 0;
+  std::thread ta(writer, std::ref(*a), "xa", &retries_a);
+  std::thread tb(writer, std::ref(*b), "xb", &retries_b);
+  ta.join();
+  tb.join();
+  BOOST_REQUIRE(a->CatchUp().ok());
+  BOOST_REQUIRE(b->CatchUp().ok());
+  BOOST_TEST(*record->EventCount() == 1u + 2 * kWrites);
+  BOOST_TEST(a->revision() == 1u + 2 * kWrites);
+  BOOST_TEST(b->revision() == a->revision());
+  for (int i = 0; i < kWrites; i += 17) {
+    for (const char* prefix : {"xa", "xb"}) {
+      const std::string id = absl::StrCat(prefix, i);
+      BOOST_TEST(a->FindPerson(id).has_value());
+      BOOST_TEST(b->FindPerson(id).has_value());
+    }
+  }
+  BOOST_TEST_MESSAGE("retries: " << retries_a << " + " << retries_b);
+}
+
+BOOST_AUTO_TEST_CASE(an_engine_without_a_record_has_no_snapshot_nor_catch_up) {
+  Scenario s;
+  BOOST_TEST(CodeOf(s.engine().SaveSnapshot()) == "FAILED_PRECONDITION");
+  BOOST_TEST(CodeOf(s.engine().CatchUp().status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(CodeOf(AccessEngine::Open(WorkloadPolicy(), nullptr).status()) == "INVALID_ARGUMENT");
+}
+
+// A small record with a snapshot, for the refusals below.
+std::shared_ptr<MemoryEngineRecord> SmallRecord(FakeClock& clock) {
+  auto record = std::make_shared<MemoryEngineRecord>();
+  auto engine = OpenOn(record, clock);
+  BOOST_REQUIRE(engine->UpsertProfessional({"sw1", "social_worker", {"t1"}}).ok());
+  BOOST_REQUIRE(engine->UpsertPerson({"x1", {"t1"}}).ok());
+  BOOST_REQUIRE(engine->Block("x1", "sw1").ok());
+  BOOST_REQUIRE(engine->SaveSnapshot().ok());
+  return record;
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_written_under_another_policy_is_refused) {
+  FakeClock clock(kStart);
+  auto record = SmallRecord(clock);
+  const Policy other =
+      LoadPolicy(PolicyVariant({{"max_duration_minutes: 240", "max_duration_minutes: 120"}}));
+  AccessEngine::Options options;
+  options.clock = &clock;
+  auto opened = AccessEngine::Open(other, record, options);
+  BOOST_TEST(CodeOf(opened.status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(opened.status().message().find("another policy") != std::string::npos,
+             opened.status().message());
+  BOOST_TEST(OpenOn(record, clock)->revision() == 3u);  // the right policy opens it
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_snapshot_is_data_loss) {
+  FakeClock clock(kStart);
+  auto record = SmallRecord(clock);
+  const std::string good = **record->LatestSnapshot();
+  AccessEngine::Options options;
+  options.clock = &clock;
+  auto open_with = [&](const std::string& bytes) {
+    BOOST_REQUIRE(record->SaveSnapshot(3, bytes).ok());  // replaces the one kept
+    return AccessEngine::Open(WorkloadPolicy(), record, options).status();
+  };
+  // A bit flipped in the state (the last field): its SHA-256 no longer matches.
+  std::string flipped = good;
+  flipped[flipped.size() - 3] ^= 0x01;
+  BOOST_TEST(CodeOf(open_with(flipped)) == "DATA_LOSS");
+  BOOST_TEST(CodeOf(open_with(good.substr(0, good.size() / 2))) == "DATA_LOSS");
+  BOOST_TEST(CodeOf(open_with("not a snapshot at all")) == "DATA_LOSS");
+
+  // A state that matches its hash but names an id out of range: refused, no crash.
+  v1::EngineSnapshot envelope;
+  BOOST_REQUIRE(envelope.ParseFromString(good));
+  v1::EngineState state;
+  BOOST_REQUIRE(state.ParseFromString(envelope.state()));
+  state.mutable_persons(0)->add_blocked(7);
+  auto rehashed = [&](const v1::EngineState& st) {
+    v1::EngineSnapshot e = envelope;
+    st.SerializeToString(e.mutable_state());
+    const crypto::Hash256 hash = crypto::Sha256(
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(e.state().data()), e.state().size()));
+    e.set_state_sha256(std::string(hash.begin(), hash.end()));
+    return e.SerializeAsString();
+  };
+  BOOST_TEST(CodeOf(open_with(rehashed(state))) == "DATA_LOSS");
+  // A changed state under the old hash.
+  v1::EngineSnapshot tampered = envelope;
+  state.SerializeToString(tampered.mutable_state());
+  BOOST_TEST(CodeOf(open_with(tampered.SerializeAsString())) == "DATA_LOSS");
+  // The same state rehashed opens: the check above is the range check, not the hash.
+  v1::EngineState same;
+  BOOST_REQUIRE(same.ParseFromString(envelope.state()));
+  BOOST_TEST(CodeOf(open_with(rehashed(same))) == "OK");
+  // An unknown format version.
+  v1::EngineSnapshot future = envelope;
+  future.set_format_version(2);
+  BOOST_TEST(CodeOf(open_with(future.SerializeAsString())) == "UNSUPPORTED");
+  // The good one still opens.
+  BOOST_REQUIRE(record->SaveSnapshot(3, good).ok());
+  BOOST_TEST(OpenOn(record, clock)->revision() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_record_event_that_does_not_apply_fails_open) {
+  FakeClock clock(kStart);
+  auto record = std::make_shared<MemoryEngineRecord>();
+  v1::StateEvent e;
+  e.set_format_version(1);
+  Stamp(e.mutable_at(), kStart);
+  e.mutable_block_set()->set_person("x1");
+  e.mutable_block_set()->set_professional("sw1");
+  BOOST_REQUIRE(record->AppendEvents(1, {Serialized(e)}).ok());
+  AccessEngine::Options options;
+  options.clock = &clock;
+  auto opened = AccessEngine::Open(WorkloadPolicy(), record, options);
+  BOOST_TEST(CodeOf(opened.status()) == "NOT_FOUND");
+  BOOST_TEST(opened.status().message().find("revision 1") != std::string::npos);
+  BOOST_REQUIRE(record->AppendEvents(1, {"x"}).code() == absl::StatusCode::kFailedPrecondition);
+  auto garbage = std::make_shared<MemoryEngineRecord>();
+  BOOST_REQUIRE(garbage->AppendEvents(1, {std::string("\xff\xff\xff", 3)}).ok());
+  BOOST_TEST(CodeOf(AccessEngine::Open(WorkloadPolicy(), garbage, options).status()) ==
+             "DATA_LOSS");
+}
+
+// --- ListAccessHolders ----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(access_holders_of_a_person) {
+  Scenario s;
+  AccessEngine& e = s.engine();
+  // x1 is in t1 (sw1, sw2, sec1, tr1, mgr1, hp1, hp2). sw2 leaves, the person blocks tr1; sw3 (t2)
+  // is made referent; hp2 gets a grant for one hour; sw3 a session as well.
+  BOOST_REQUIRE(e.ProfessionalLeaves("sw2").ok());
+  BOOST_REQUIRE(e.Block("x1", "tr1").ok());
+  BOOST_REQUIRE(e.SetReferent("x1", "sw3").ok());
+  const absl::Time now = s.clock().Now();
+  BOOST_REQUIRE(e.Grant({"x1", "sw3", {"administrative"}, now + absl::Hours(1), "CR-7"}).ok());
+  auto session = e.OpenBreakGlass({"sw3", "x1", "astreinte", "nuit", absl::Minutes(30)});
+  BOOST_REQUIRE(session.ok());
+
+  auto holders = e.snapshot()->ListAccessHolders(s.Person("x1"));
+  BOOST_REQUIRE(holders.ok());
+  std::vector<std::string> got;
+  for (const AccessHolder& h : *holders) {
+    got.push_back(absl::StrCat(e.ProfessionalName(h.professional), ":", static_cast<int>(h.basis),
+                               ":", h.team == kNoId ? "" : e.TeamName(h.team), ":", h.reference));
+  }
+  // Sorted by dense professional id (the order of the scenario's directory), then basis.
+  const std::vector<std::string> want = {"sw1:1:t1:",  "sw3:2::",    "sw3:3::CR-7", "sw3:4::",
+                                         "sec1:1:t1:", "mgr1:1:t1:", "hp1:1:t1:",   "hp2:1:t1:"};
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+  for (const AccessHolder& h : *holders) {
+    if (h.basis == AccessBasis::kGrant) BOOST_TEST(h.expires_at == now + absl::Hours(1));
+    if (h.basis == AccessBasis::kBreakGlass) BOOST_TEST(h.expires_at == session->expires_at);
+    if (h.basis == AccessBasis::kTeam) BOOST_TEST(h.expires_at == absl::InfiniteFuture());
+  }
+
+  // 45 minutes on, the session has ended; two hours on, the grant too.
+  auto later = e.snapshot()->ListAccessHolders(s.Person("x1"), now + absl::Minutes(45));
+  BOOST_REQUIRE(later.ok());
+  BOOST_TEST(later->size() == want.size() - 1);
+  s.clock().Advance(absl::Hours(2));
+  auto after = e.snapshot()->ListAccessHolders(s.Person("x1"));
+  BOOST_REQUIRE(after.ok());
+  BOOST_TEST(after->size() == want.size() - 2);
+
+  // A professional moved out of t1 is no longer listed through it; one moved in is.
+  BOOST_REQUIRE(e.UpsertProfessional({"sw1", "social_worker", {"t2"}}).ok());
+  BOOST_REQUIRE(e.UpsertProfessional({"sw2", "social_worker", {"t1"}}).ok());  // back
+  auto moved = e.snapshot()->ListAccessHolders(s.Person("x1"));
+  BOOST_REQUIRE(moved.ok());
+  BOOST_TEST(moved->front().professional == s.Pro("sw2"));
+  for (const AccessHolder& h : *moved) BOOST_TEST(h.professional != s.Pro("sw1"));
+
+  BOOST_TEST(CodeOf(e.snapshot()->ListAccessHolders(99999).status()) == "NOT_FOUND");
+}
+
+// Through the team index, the same professionals as a scan of every professional's teams.
+BOOST_AUTO_TEST_CASE(access_holders_on_the_workload_equal_a_scan) {
+  AccessEngine& engine = SharedWorkloadEngine();
+  const auto snapshot = engine.snapshot();
+  for (int i = 0; i < 100000; i += 4999) {
+    const uint32_t person = *engine.FindPerson(absl::StrCat("x", i));
+    auto holders = snapshot->ListAccessHolders(person);
+    BOOST_REQUIRE(holders.ok());
+    std::vector<uint32_t> listed;
+    for (const AccessHolder& h : *holders) {
+      BOOST_TEST((h.basis == AccessBasis::kTeam));
+      listed.push_back(h.professional);
+    }
+    // The scan: every professional, and the need-to-know step of an explanation.
+    std::vector<uint32_t> scanned;
+    for (int p = 0; p < 2000; ++p) {
+      const uint32_t pro = *engine.FindProfessional(absl::StrCat("p", p));
+      AccessRequest r;
+      r.actor = pro;
+      r.person = person;
+      r.category = *engine.FindCategory("administrative");
+      r.purpose = *engine.FindPurpose("accompagnement");
+      auto e = engine.Explain(r);
+      BOOST_REQUIRE(e.ok());
+      for (const ExplanationStep& step : e->steps) {
+        if (step.check == "need_to_know" && step.passed) scanned.push_back(pro);
+      }
+    }
+    std::sort(scanned.begin(), scanned.end());
+    BOOST_TEST(listed == scanned, boost::test_tools::per_element());
+    BOOST_TEST(!listed.empty());
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace socle::access_testing
