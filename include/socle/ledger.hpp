@@ -39,6 +39,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "absl/functional/function_ref.h"
+#include "socle/access.hpp"
 #include "socle/clock.hpp"
 #include "socle/export.hpp"
 #include "socle/secret_bytes.hpp"
@@ -255,6 +256,32 @@ class SOCLE_CXX_API Ledger {
  private:
   explicit Ledger(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
+};
+
+// The state ledger as the access engine's record (AccessEngine::Open): the event of revision r
+// is entry r - 1 (type kStateEvent, in clear: the state ledger holds the directory and the
+// privacy facts, like the engine's memory, and lives in its own file beside the vault); its
+// snapshots are the ledger's, hashed and checkpointed. Open the ledger with the name "state".
+//
+// Thread safety: safe for concurrent use, like the Ledger.
+class SOCLE_CXX_API StateLedger final : public EngineRecord {
+ public:
+  explicit StateLedger(std::shared_ptr<Ledger> ledger);
+  ~StateLedger() override;
+
+  absl::StatusOr<uint64_t> EventCount() override;
+  absl::Status AppendEvents(uint64_t first_revision,
+                            absl::Span<const std::string> events) override;
+  absl::Status ReadEvents(
+      uint64_t from_revision,
+      absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) override;
+  absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override;
+  absl::StatusOr<std::optional<std::string>> LatestSnapshot() override;
+
+  Ledger& ledger() const { return *ledger_; }
+
+ private:
+  std::shared_ptr<Ledger> ledger_;
 };
 
 }  // namespace socle

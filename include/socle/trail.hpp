@@ -33,6 +33,8 @@
 #include "socle/access.hpp"
 #include "socle/export.hpp"
 #include "socle/ledger.hpp"
+#include "socle/pseudonym.hpp"
+#include "socle/vault.hpp"
 
 namespace socle {
 
@@ -90,6 +92,16 @@ struct SOCLE_CXX_API HistoryEntry {
   LedgerInclusionProof proof;
 };
 
+// Who may read the person's file now, and why (REQ-55).
+struct SOCLE_CXX_API CurrentAccess {
+  std::string professional;
+  std::string role;
+  std::string structure;
+  std::string basis;  // "team", "referent", "grant", "break_glass"
+  std::string team;   // for "team"
+  absl::Time expires_at = absl::InfiniteFuture();
+};
+
 struct SOCLE_CXX_API PersonHistory {
   std::vector<HistoryEntry> entries;
   // The checkpoint every proof leads to (signed; verify it with Ledger::verifier_key()).
@@ -125,11 +137,26 @@ class SOCLE_CXX_API AccessTrail {
   absl::Status RecordOperation(TrailOperation operation, absl::string_view actor,
                                absl::string_view person, absl::string_view detail);
 
+  // Privileged operations done and recorded in one call (the record is durable before the
+  // operation runs: an operation that cannot be recorded does not happen).
+  // Crypto-shreds `person` in the trail's vault (Vault::ShredPerson), recorded as done by
+  // `actor`. The record stays readable (in clear, without the person's id) after the shred.
+  absl::Status ShredPerson(absl::string_view actor, absl::string_view person);
+  // Rotates the vault's master key (Vault::RotateMasterKey), recorded as done by `actor`.
+  absl::StatusOr<RotationReport> RotateMasterKey(absl::string_view actor, bool retire_previous);
+  // A ReversalHook (PseudonymizerOptions::reversal.hook) that records every reversal attempt,
+  // granted or refused, as a "token_reversal" operation of its actor; a reversal that cannot be
+  // recorded is withheld. The trail must outlive the Pseudonymizer.
+  ReversalHook ReversalRecorder();
+
   // The person's history, one page, each entry with its inclusion proof against the newest
   // checkpoint (signed now if the tree has grown). PERMISSION_DENIED (and recorded) when the
   // reader is neither the person nor a SECURITY_AUDITOR; the read itself is recorded in the
   // person's trail.
   absl::StatusOr<PersonHistory> History(const HistoryQuery& query);
+
+  // The professionals who may read the person's file now, and why.
+  absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;
 
   Ledger& ledger() const;
 

@@ -186,6 +186,61 @@ absl::Status AccessTrail::RecordOperation(TrailOperation operation, absl::string
   return state_->Operation(ToProto(operation), actor, person, detail, seal);
 }
 
+namespace {
+
+// Appends one operation and waits until it is durable.
+absl::Status RecordDurably(Ledger& ledger, v1::OperationRecord::Operation operation,
+                           absl::string_view actor, absl::string_view person,
+                           absl::string_view detail, absl::string_view policy_digest,
+                           uint64_t revision) {
+  if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty actor");
+  v1::OperationRecord record;
+  record.set_operation(operation);
+  record.set_actor(std::string(actor));
+  record.set_detail(std::string(detail));
+  record.set_policy_digest(std::string(policy_digest));
+  record.set_revision(revision);
+  const std::string payload = record.SerializeAsString();
+  NewLedgerEntry entry;
+  entry.type = LedgerEntryType::kOperation;
+  entry.person = person;
+  entry.payload = payload;
+  entry.seal = false;  // the record carries no person id: it must outlive a shred
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t ticket, ledger.Append(absl::MakeConstSpan(&entry, 1)));
+  return ledger.WaitDurable(ticket).status();
+}
+
+}  // namespace
+
+absl::Status AccessTrail::ShredPerson(absl::string_view actor, absl::string_view person) {
+  if (person.empty()) return MakeError(ErrorCode::kInvalidArgument, "ShredPerson: empty person");
+  SOCLE_RETURN_IF_ERROR(RecordDurably(*state_->ledger, v1::OperationRecord::CRYPTO_SHREDDING,
+                                      actor, person, "the person's data key was destroyed",
+                                      state_->policy_digest, state_->engine->revision()));
+  return state_->ledger->vault().ShredPerson(person);
+}
+
+absl::StatusOr<RotationReport> AccessTrail::RotateMasterKey(absl::string_view actor,
+                                                            bool retire_previous) {
+  SOCLE_RETURN_IF_ERROR(RecordDurably(
+      *state_->ledger, v1::OperationRecord::KEY_ROTATION, actor, {},
+      retire_previous ? "master key rotated, older versions retired" : "master key rotated",
+      state_->policy_digest, state_->engine->revision()));
+  return state_->ledger->vault().RotateMasterKey(retire_previous);
+}
+
+ReversalHook AccessTrail::ReversalRecorder() {
+  State* state = state_.get();
+  return [state](const ReversalEvent& event) -> absl::Status {
+    const std::string detail =
+        absl::StrCat(event.outcome == ErrorCode::kOk ? "granted" : "refused", " (",
+                     ErrorCodeName(event.outcome), "), role ", event.role, ", reason ",
+                     event.reason, ", domain ", event.domain);
+    return RecordDurably(*state->ledger, v1::OperationRecord::TOKEN_REVERSAL, event.actor, {},
+                         detail, state->policy_digest, state->engine->revision());
+  };
+}
+
 absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
   if (query.person.empty()) return MakeError(ErrorCode::kInvalidArgument, "History: empty person");
   if (query.limit == 0 || query.limit > kMaxHistoryPage) {
@@ -202,7 +257,7 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
                            : std::nullopt;
     if (!facts.has_value() || facts->left || (facts->capabilities & kSecurityAuditor) == 0) {
       SOCLE_RETURN_IF_ERROR(state_->Operation(v1::OperationRecord::TRAIL_READ, query.reader,
-                                              query.person, "history read refused", true));
+                                              query.person, "history read refused", false));
       return MakeError(ErrorCode::kPermissionDenied,
                        "History: reading the trail needs a role with the SECURITY_AUDITOR "
                        "capability (the refusal was recorded)");
@@ -212,7 +267,7 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
       v1::OperationRecord::TRAIL_READ, query.reader_is_person ? "person" : query.reader,
       query.person,
       query.reader_is_person ? "history read by the person" : "history read by an auditor",
-      true));
+      false));  // in clear: the read of a shredded person's history is recorded too
   Ledger& ledger = *state_->ledger;
   PersonHistory history;
   SOCLE_ASSIGN_OR_RETURN(history.checkpoint, ledger.Checkpoint());
@@ -277,6 +332,40 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
     history.entries.push_back(std::move(h));
   }
   return history;
+}
+
+absl::StatusOr<std::vector<CurrentAccess>> AccessTrail::CurrentAccessList(
+    absl::string_view person) const {
+  const AccessEngine& engine = *state_->engine;
+  const std::optional<uint32_t> id = engine.FindPerson(person);
+  if (!id.has_value()) {
+    return MakeError(ErrorCode::kNotFound, "CurrentAccessList: the person is not in the directory");
+  }
+  const auto snapshot = engine.snapshot();
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<AccessHolder> holders,
+                         snapshot->ListAccessHolders(*id));
+  std::vector<CurrentAccess> out;
+  out.reserve(holders.size());
+  for (const AccessHolder& holder : holders) {
+    CurrentAccess a;
+    a.professional = std::string(engine.ProfessionalName(holder.professional));
+    if (auto facts = access_internal::DescribeProfessional(*snapshot, holder.professional)) {
+      a.role = std::string(facts->role);
+      a.structure = std::string(facts->structure);
+    }
+    switch (holder.basis) {
+      case AccessBasis::kTeam:
+        a.basis = "team";
+        a.team = std::string(engine.TeamName(holder.team));
+        break;
+      case AccessBasis::kReferent: a.basis = "referent"; break;
+      case AccessBasis::kGrant: a.basis = "grant"; break;
+      case AccessBasis::kBreakGlass: a.basis = "break_glass"; break;
+    }
+    a.expires_at = holder.expires_at;
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 }  // namespace socle

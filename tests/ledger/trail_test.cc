@@ -1,6 +1,7 @@
 // The access trail (socle/trail.hpp): every decision recorded with all its fields, one entry per
 // file of a list screen, the person's history with proofs and nothing about anyone else, the
 // SECURITY_AUDITOR gate, the read itself recorded, crypto-shredding failing closed.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "ledger_fixture.h"
 #include "socle/error.hpp"
 #include "socle/trail.hpp"
+#include "socle/v1/ledger.pb.h"
 
 namespace socle::ledger_testing {
 namespace {
@@ -213,22 +215,53 @@ BOOST_FIXTURE_TEST_CASE(pages_and_time_ranges, TrailFixture) {
 BOOST_FIXTURE_TEST_CASE(shredding_fails_closed_and_keeps_proofs, TrailFixture) {
   Decide("sw1", "x1", "social");
   Decide("sw2", "x1", "administrative");
-  BOOST_REQUIRE(trail->RecordOperation(TrailOperation::kCryptoShredding, "dpo", "x1",
-                                       "file erased on request")
-                    .ok());
-  BOOST_REQUIRE(vault->ShredPerson("x1").ok());
+  BOOST_REQUIRE(trail->ShredPerson("dpo", "x1").ok());
+  BOOST_TEST(CodeName(trail->ShredPerson("dpo", "x1")) == "NOT_FOUND");  // recorded, refused
   // A decision about x1 can no longer be recorded: it is refused, not shown.
   const auto after = trail->Decide(scenario.Request("sw1", "x1", "social"));
   BOOST_TEST(CodeName(after.status()) == "FAILED_PRECONDITION");
-  // The history's decisions are unreadable; the shredding record stays readable; every proof
-  // holds. (Reading it records a sealed entry for x1, which now fails too: read as the auditor
-  // through the ledger itself.)
-  auto entries = ledger->EntriesAbout("x1", absl::InfinitePast(), absl::InfiniteFuture(), -1, 100);
-  BOOST_REQUIRE(entries.ok());
-  BOOST_REQUIRE(entries->size() == 3u);
-  BOOST_TEST(CodeName(ledger->OpenPayload((*entries)[0], "x1").status()) == "NOT_FOUND");
-  BOOST_TEST(ledger->OpenPayload((*entries)[2], "x1").ok());
+  // The history's decisions are unreadable, the shredding records readable, every proof holds.
+  const PersonHistory h = History("x1");
+  std::vector<std::string> readable;
+  size_t unreadable = 0;
+  for (const auto& e : h.entries) {
+    if (e.readable) {
+      readable.push_back(e.operation);
+    } else {
+      ++unreadable;
+    }
+  }
+  BOOST_TEST(unreadable == 2u);
+  const std::vector<std::string> expected = {"crypto_shredding", "crypto_shredding", "trail_read"};
+  BOOST_TEST(readable == expected, boost::test_tools::per_element());
+  CheckProofs(h);
   BOOST_TEST(ledger->Verify()->ok);
+}
+
+BOOST_FIXTURE_TEST_CASE(rotation_and_reversal_are_recorded, TrailFixture) {
+  auto rotated = trail->RotateMasterKey("dpo", false);
+  BOOST_REQUIRE_MESSAGE(rotated.ok(), rotated.status().ToString());
+  ReversalHook hook = trail->ReversalRecorder();
+  ReversalEvent event;
+  event.actor = "sw1";
+  event.role = "social_worker";
+  event.reason = "court_order";
+  event.domain = "stats";
+  event.outcome = ErrorCode::kPermissionDenied;
+  BOOST_REQUIRE(hook(event).ok());
+  auto entries = ledger->ReadEntries(0, 100);
+  BOOST_REQUIRE(entries.ok());
+  std::vector<std::string> ops;
+  for (const auto& stored : *entries) {
+    v1::LedgerEntry e;
+    BOOST_REQUIRE(e.ParseFromString(stored.bytes));
+    v1::OperationRecord op;
+    BOOST_REQUIRE(op.ParseFromString(e.payload()));
+    ops.push_back(absl::StrCat(op.operation(), " ", op.actor()));
+  }
+  // policy_loaded by socle at creation, the rotation, the refused reversal.
+  const std::vector<std::string> expected = {"4 socle", "2 dpo", "1 sw1"};
+  BOOST_TEST(ops == expected, boost::test_tools::per_element());
 }
 
 BOOST_FIXTURE_TEST_CASE(operations_are_recorded, TrailFixture) {
@@ -247,6 +280,32 @@ BOOST_FIXTURE_TEST_CASE(operations_are_recorded, TrailFixture) {
   const std::vector<std::string> expected = {"token_reversal", "policy_loaded", "export", "share",
                                              "trail_read"};
   BOOST_TEST(ops == expected, boost::test_tools::per_element());
+}
+
+BOOST_FIXTURE_TEST_CASE(who_may_read_the_file_now, TrailFixture) {
+  // x3: team t1 (sw1, sw2, sec1, tr1, mgr1, hp1, hp2), referent sw3 (team t2).
+  BOOST_REQUIRE(scenario.engine().Block("x3", "sw2").ok());
+  BOOST_REQUIRE(scenario.engine()
+                    .Grant({"x3", "aud1", {"administrative"},
+                            scenario.clock().Now() + absl::Hours(2), "decision-7"})
+                    .ok());
+  auto list = trail->CurrentAccessList("x3");
+  BOOST_REQUIRE_MESSAGE(list.ok(), list.status().ToString());
+  std::vector<std::string> seen;
+  for (const auto& a : *list) seen.push_back(absl::StrCat(a.professional, ":", a.basis, ":", a.team));
+  const std::vector<std::string> expected = {
+      "aud1:grant:", "hp1:team:t1", "hp2:team:t1", "mgr1:team:t1", "sec1:team:t1",
+      "sw1:team:t1", "sw3:referent:", "tr1:team:t1"};
+  std::sort(seen.begin(), seen.end());
+  BOOST_TEST(seen == expected, boost::test_tools::per_element());
+  for (const auto& a : *list) {
+    if (a.basis == "grant") {
+      BOOST_TEST((a.expires_at == scenario.clock().Now() + absl::Hours(2)));
+      BOOST_TEST(a.role == "security_auditor");
+      BOOST_TEST(a.structure == "DSI du département");
+    }
+  }
+  BOOST_TEST(CodeName(trail->CurrentAccessList("nobody").status()) == "NOT_FOUND");
 }
 
 BOOST_FIXTURE_TEST_CASE(the_trail_file_holds_no_person_id, TrailFixture) {

@@ -1,0 +1,113 @@
+// The state ledger (StateLedger over a Ledger file) as the access engine's record: an engine
+// reopened on the file decides every request of the access workload as the original, by replay
+// or from a snapshot and its tail; snapshots are checkpointed and checked; two engines (two
+// Ledger objects on one file, as two processes have) catch up with each other.
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+
+#include "../access/record_util.h"
+#include "ledger_fixture.h"
+#include "socle/access.hpp"
+#include "socle/ledger.hpp"
+#include "socle/v1/snapshot.pb.h"
+
+namespace socle::ledger_testing {
+namespace {
+
+using access_testing::kStart;
+
+struct StateFixture : LedgerFixture {
+  FakeClock clock{kStart};
+  Policy policy = access_testing::LoadPolicy(access_testing::WorkloadPolicyText());
+
+  std::shared_ptr<StateLedger> Record() {
+    auto ledger = Ledger::Open(path, vault, "state", Options());
+    BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+    return std::make_shared<StateLedger>(std::shared_ptr<Ledger>(std::move(*ledger)));
+  }
+  std::unique_ptr<AccessEngine> OpenEngine(std::shared_ptr<StateLedger> record) {
+    AccessEngine::Options options;
+    options.clock = &clock;
+    auto engine = AccessEngine::Open(policy, std::move(record), options);
+    BOOST_REQUIRE_MESSAGE(engine.ok(), engine.status().ToString());
+    return std::move(*engine);
+  }
+  // The workload and its extras, recorded in the state ledger file.
+  std::unique_ptr<AccessEngine> RecordWorkload(bool snapshot) {
+    auto engine = OpenEngine(Record());
+    auto loaded = engine->LoadDirectoryTsvFiles(access_testing::WorkloadDir() + "/professionals.tsv",
+                                                access_testing::WorkloadDir() + "/persons.tsv");
+    BOOST_REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
+    access_testing::ApplyExtras(*engine, clock, 0);
+    if (snapshot) BOOST_REQUIRE(engine->SaveSnapshot().ok());
+    access_testing::ApplyExtras(*engine, clock, 1);
+    return engine;
+  }
+};
+
+BOOST_AUTO_TEST_SUITE(state_ledger)
+
+BOOST_FIXTURE_TEST_CASE(replay_from_the_file_decides_as_the_original, StateFixture) {
+  auto original = RecordWorkload(false);
+  auto record = Record();
+  BOOST_TEST(*record->EventCount() == original->revision());
+  auto reopened = OpenEngine(record);
+  access_testing::ExpectSameDecisions(*original, *reopened, clock.Now() + absl::Minutes(242));
+  BOOST_TEST(record->ledger().Verify()->ok);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_snapshot_and_its_tail_decide_as_the_original, StateFixture) {
+  auto original = RecordWorkload(true);
+  auto record = Record();
+  auto snapshot = record->LatestSnapshot();
+  BOOST_REQUIRE(snapshot.ok() && snapshot->has_value());
+  v1::EngineSnapshot envelope;
+  BOOST_REQUIRE(envelope.ParseFromString(**snapshot));
+  BOOST_TEST(envelope.revision() < original->revision());
+  auto reopened = OpenEngine(record);
+  access_testing::ExpectSameDecisions(*original, *reopened, clock.Now() + absl::Minutes(242));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_snapshot_that_does_not_match_its_checkpoint_is_refused, StateFixture) {
+  {
+    auto engine = OpenEngine(Record());
+    BOOST_REQUIRE(engine->LoadDirectory({{{"p1", "social_worker", {"t1"}}}, {{"x1", {"t1"}}}}).ok());
+    BOOST_REQUIRE(engine->SaveSnapshot().ok());
+  }
+  {
+    Attacker attacker(path);
+    // One byte of the snapshot changed, its checkpoint kept.
+    attacker.Exec("UPDATE snapshots SET bytes = substr(bytes, 1, 40) || "
+                  "(CASE WHEN substr(bytes, 41, 1) = X'00' THEN X'01' ELSE X'00' END) || "
+                  "substr(bytes, 42)");
+  }
+  auto record = Record();
+  const auto latest = record->LatestSnapshot();
+  BOOST_TEST(CodeName(latest.status()) == "DATA_LOSS", latest.status().ToString());
+  AccessEngine::Options options;
+  options.clock = &clock;
+  BOOST_TEST(CodeName(AccessEngine::Open(policy, record, options).status()) == "DATA_LOSS");
+}
+
+BOOST_FIXTURE_TEST_CASE(two_engines_on_one_file_catch_up, StateFixture) {
+  auto a = OpenEngine(Record());
+  auto b = OpenEngine(Record());  // another Ledger object: as another process
+  BOOST_REQUIRE(a->LoadDirectory({{{"p1", "social_worker", {"t1"}}}, {{"x1", {"t1"}}}}).ok());
+  // b is behind: its write is refused until it catches up.
+  const auto refused = b->UpsertProfessional({"p2", "social_worker", {"t2"}});
+  BOOST_TEST(CodeName(refused.status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(b->revision() == 0u);
+  auto caught = b->CatchUp();
+  BOOST_REQUIRE(caught.ok());
+  BOOST_TEST(*caught == a->revision());
+  BOOST_REQUIRE(b->UpsertProfessional({"p2", "social_worker", {"t2"}}).ok());
+  BOOST_REQUIRE(b->Block("x1", "p1").ok());
+  BOOST_REQUIRE(a->CatchUp().ok());
+  BOOST_TEST(a->revision() == b->revision());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace socle::ledger_testing
