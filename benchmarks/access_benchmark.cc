@@ -29,13 +29,13 @@
 
 #include "absl/strings/str_split.h"
 #include "harness.h"
+#include "workload.h"
 #include "socle/access.hpp"
 #include "socle/policy.hpp"
 
 namespace socle {
 namespace {
 
-using socle_bench::AccessRequestLine;
 using socle_bench::AccessWorkloadDir;
 using socle_bench::AddPeerRatios;
 using socle_bench::CountDecisions;
@@ -45,44 +45,16 @@ using socle_bench::ResidentMb;
 using socle_bench::ThreadCpuMicroseconds;
 using socle_bench::Ticks;
 
-template <typename T>
-T Check(absl::StatusOr<T> v) {
-  if (!v.ok()) {
-    fprintf(stderr, "%s\n", std::string(v.status().message()).c_str());
-    std::abort();
-  }
-  return *std::move(v);
-}
+using socle_bench::Check;
 
-std::unique_ptr<AccessEngine> LoadEngine() {
-  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
-  auto engine = Check(AccessEngine::Create(policy));
-  Check(engine->LoadDirectoryTsvFiles(AccessWorkloadDir() + "/professionals.tsv",
-                                      AccessWorkloadDir() + "/persons.tsv"));
-  return engine;
-}
+std::unique_ptr<AccessEngine> LoadEngine() { return socle_bench::LoadWorkloadEngine(); }
 
 // The engine and the mixed requests, prepared once (requests prepared before timing, as for the
 // peers).
 struct Fixture {
   std::unique_ptr<AccessEngine> engine = LoadEngine();
-  std::vector<AccessRequestLine> lines = socle_bench::ReadAccessRequests("requests_mixed.tsv");
-  std::vector<AccessRequest> requests;
-  Fixture() {
-    const uint32_t purpose = *engine->FindPurpose("accompagnement");
-    for (const AccessRequestLine& l : lines) {
-      AccessRequest r;
-      r.actor = *engine->FindProfessional(l.professional);
-      r.person = *engine->FindPerson(l.person);
-      r.category = *engine->FindCategory(l.category);
-      r.purpose = purpose;
-      r.action = l.action == "write" ? Action::kWrite : Action::kRead;
-      r.author = engine->FindProfessional(l.author).value_or(kNoId);
-      r.masked = l.masked;
-      r.item = l.record;
-      requests.push_back(r);
-    }
-  }
+  socle_bench::WorkloadRequests workload{*engine, "requests_mixed.tsv"};
+  const std::vector<AccessRequest>& requests = workload.requests;
 };
 
 Fixture& Shared() {
@@ -105,7 +77,7 @@ void BM_ResidentMemory(benchmark::State& state) {
 BENCHMARK(BM_ResidentMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 void BM_LoadWorkload(benchmark::State& state) {
-  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const Policy policy = socle_bench::WorkloadPolicy();
   const std::string professionals = ReadFileOrDie(AccessWorkloadDir() + "/professionals.tsv");
   const std::string persons = ReadFileOrDie(AccessWorkloadDir() + "/persons.tsv");
   for (auto _ : state) {
@@ -341,7 +313,7 @@ std::shared_ptr<MemoryEngineRecord> RecordedWorkload(const Policy& policy, bool 
 
 // Open from the newest snapshot (no event after it): decode the state, rebuild the indexes.
 void BM_OpenRecord_Snapshot(benchmark::State& state) {
-  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const Policy policy = socle_bench::WorkloadPolicy();
   const auto record = RecordedWorkload(policy, true);
   for (auto _ : state) {
     auto engine = Check(AccessEngine::Open(policy, record));
@@ -355,7 +327,7 @@ BENCHMARK(BM_OpenRecord_Snapshot)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 // Open by replaying all 102,000 events (no snapshot).
 void BM_OpenRecord_Replay(benchmark::State& state) {
-  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const Policy policy = socle_bench::WorkloadPolicy();
   const auto record = RecordedWorkload(policy, false);
   for (auto _ : state) {
     auto engine = Check(AccessEngine::Open(policy, record));
@@ -365,7 +337,7 @@ void BM_OpenRecord_Replay(benchmark::State& state) {
 BENCHMARK(BM_OpenRecord_Replay)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 void BM_SaveSnapshot(benchmark::State& state) {
-  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const Policy policy = socle_bench::WorkloadPolicy();
   const auto record = RecordedWorkload(policy, false);
   auto engine = Check(AccessEngine::Open(policy, record));
   for (auto _ : state) {
@@ -376,7 +348,7 @@ BENCHMARK(BM_SaveSnapshot)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 // BM_LoadWorkload with a record: each event serialized and appended before publication.
 void BM_LoadWorkload_Recorded(benchmark::State& state) {
-  const Policy policy = Check(Policy::LoadFile(socle_bench::AccessWorkloadPolicyPath()));
+  const Policy policy = socle_bench::WorkloadPolicy();
   const std::string professionals = ReadFileOrDie(AccessWorkloadDir() + "/professionals.tsv");
   const std::string persons = ReadFileOrDie(AccessWorkloadDir() + "/persons.tsv");
   for (auto _ : state) {

@@ -663,28 +663,12 @@ absl::StatusOr<LedgerCheckpoint> FromStored(const ledger::StoredCheckpoint& stor
   return out;
 }
 
-// The store's leaf hashes as merkle.h reads them (the caller holds the store's mutex).
+// The store's leaf hashes as merkle.h reads them (the caller holds the store's mutex),
+// remembering the subtree roots it read: the proofs of one person's entries share most of their
+// upper nodes.
 class StoreLeaves final : public ledger::LeafHashes {
  public:
   StoreLeaves(ledger::Store& store, uint64_t size) : store_(store), size_(size) {}
-  uint64_t size() const override { return size_; }
-  absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
-    return store_.ReadLeafHashes(begin, out);
-  }
-  absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) const override {
-    return store_.ReadSubtreeRoot(level, index, out);
-  }
-
- private:
-  ledger::Store& store_;
-  uint64_t size_;
-};
-
-// The same, remembering the subtree roots it read: the proofs of one person's entries share
-// most of their upper nodes.
-class CachedLeaves final : public ledger::LeafHashes {
- public:
-  CachedLeaves(ledger::Store& store, uint64_t size) : store_(store), size_(size) {}
   uint64_t size() const override { return size_; }
   absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
     return store_.ReadLeafHashes(begin, out);
@@ -734,7 +718,7 @@ absl::StatusOr<std::vector<LedgerInclusionProof>> Ledger::ProveInclusions(
     }
     tree_size = latest->size;
   }
-  CachedLeaves leaves(*state_->store, tree.size);
+  StoreLeaves leaves(*state_->store, tree.size);
   std::vector<LedgerInclusionProof> proofs;
   proofs.reserve(indexes.size());
   for (const uint64_t index : indexes) {
