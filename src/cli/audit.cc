@@ -103,6 +103,8 @@ Hash NodeHash(const Hash& left, const Hash& right) {
   return out;
 }
 
+}  // namespace
+
 // RFC 9162 §2.1.3.2, as docs/ledger.md states it.
 bool InclusionProofHolds(const LedgerInclusionProof& proof, const Hash& root) {
   if (proof.index >= proof.tree_size) return false;
@@ -177,7 +179,30 @@ std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_vie
   return "";
 }
 
-std::string Time(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone()); }
+std::string FormatHistoryEntry(const HistoryEntry& e) {
+  std::string line = absl::StrCat(
+      "#", e.index, "  ", absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", e.time, absl::UTCTimeZone()),
+      "  ");
+  if (!e.readable) {
+    absl::StrAppend(&line, "unreadable (the person's key was shredded, or retention removed it)");
+  } else if (e.type == LedgerEntryType::kAccessDecision) {
+    absl::StrAppend(&line, "who: ", e.actor, "  role: ", e.role,
+                    "  structure: ", e.structure.empty() ? "-" : e.structure,
+                    "  action: ", Name(e.action), "  item: ", e.item.empty() ? "-" : e.item,
+                    "  category: ", e.category, "  purpose: ", e.purpose,
+                    "  outcome: ", e.allowed ? "allowed" : "denied", "  reason: ", e.reason,
+                    "  break-the-glass: ", e.break_glass ? "yes" : "no");
+    if (!e.justification.empty()) {
+      absl::StrAppend(&line, "  justification: \"", e.justification, "\"");
+    }
+  } else {
+    absl::StrAppend(&line, "operation: ", e.operation, "  who: ", e.actor.empty() ? "-" : e.actor);
+    if (!e.detail.empty()) absl::StrAppend(&line, "  detail: ", e.detail);
+  }
+  return line;
+}
+
+namespace {
 
 // The words after the subcommand.
 struct AuditFlags {
@@ -377,22 +402,7 @@ int History(const std::vector<std::string>& args, Io io) {
                                   absl::StrCat("the inclusion proof of entry ", e.index,
                                                " does not lead to the checkpoint")));
     }
-    io.out << "#" << e.index << "  " << Time(e.time) << "  ";
-    if (!e.readable) {
-      io.out << "unreadable (the person's key was shredded, or retention removed it)";
-    } else if (e.type == LedgerEntryType::kAccessDecision) {
-      io.out << "who: " << e.actor << "  role: " << e.role
-             << "  structure: " << (e.structure.empty() ? "-" : e.structure)
-             << "  action: " << Name(e.action) << "  item: " << (e.item.empty() ? "-" : e.item)
-             << "  category: " << e.category << "  purpose: " << e.purpose
-             << "  outcome: " << (e.allowed ? "allowed" : "denied") << "  reason: " << e.reason
-             << "  break-the-glass: " << (e.break_glass ? "yes" : "no");
-      if (!e.justification.empty()) io.out << "  justification: \"" << e.justification << "\"";
-    } else {
-      io.out << "operation: " << e.operation << "  who: " << (e.actor.empty() ? "-" : e.actor);
-      if (!e.detail.empty()) io.out << "  detail: " << e.detail;
-    }
-    io.out << "  proof: ok\n";
+    io.out << FormatHistoryEntry(e) << "  proof: ok\n";
   }
   if (history->next_after >= 0) {
     io.out << "next page: --since/--until as before, after entry " << history->next_after << "\n";

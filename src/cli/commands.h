@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "socle/ledger.hpp"
 #include "socle/secret_bytes.hpp"
+#include "socle/trail.hpp"
 #include "socle/vault.hpp"
 
 namespace socle::cli {
@@ -70,6 +71,17 @@ struct OpenedLedger {
 // key file and the vault always, the ledger unless `create_ledger`.
 absl::StatusOr<OpenedLedger> OpenLedger(const LedgerFlags& flags, bool create_ledger,
                                         std::istream& in, Io io);
+
+// Checks of what a ledger hands out, done with libsodium alone, as a third party would
+// (audit.cc). Whether `proof` leads from its leaf hash to `root` (RFC 9162 §2.1.3.2):
+bool InclusionProofHolds(const LedgerInclusionProof& proof, const LedgerHash& root);
+// The problem with `checkpoint` (its note not signed by `verifier_key`, of another origin, or
+// stating another size or root than the struct), or "" when it holds.
+std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_view verifier_key,
+                            absl::string_view origin);
+// One line of a person's history: index, date, who, role, structure, action, item, category,
+// purpose, outcome, reason, break-the-glass, justification (or the operation and its detail).
+std::string FormatHistoryEntry(const HistoryEntry& entry);
 
 // The commands that read standard input, on any stream (the tests feed them string streams).
 int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io);
