@@ -84,8 +84,7 @@ std::optional<std::string> FromBase64(absl::string_view text) {
   size_t length = 0;
   const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &length, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+                        text.size(), nullptr, &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != text.data() + text.size()) {
     return std::nullopt;
   }
@@ -159,10 +158,10 @@ std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_vie
         std::memcmp(signature->data(), key_hash, 4) != 0) {
       continue;
     }
-    signed_by_key |= crypto_sign_verify_detached(
-                         reinterpret_cast<const uint8_t*>(signature->data()) + 4,
-                         reinterpret_cast<const uint8_t*>(text.data()), text.size(),
-                         reinterpret_cast<const uint8_t*>(key->data()) + 1) == 0;
+    signed_by_key |=
+        crypto_sign_verify_detached(reinterpret_cast<const uint8_t*>(signature->data()) + 4,
+                                    reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                                    reinterpret_cast<const uint8_t*>(key->data()) + 1) == 0;
   }
   if (!signed_by_key) return "the checkpoint's signature does not verify with the verifier key";
   const std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
@@ -180,9 +179,9 @@ std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_vie
 }
 
 std::string FormatHistoryEntry(const HistoryEntry& e) {
-  std::string line = absl::StrCat(
-      "#", e.index, "  ", absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", e.time, absl::UTCTimeZone()),
-      "  ");
+  std::string line =
+      absl::StrCat("#", e.index, "  ",
+                   absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", e.time, absl::UTCTimeZone()), "  ");
   if (!e.readable) {
     absl::StrAppend(&line, "unreadable (the person's key was shredded, or retention removed it)");
   } else if (e.type == LedgerEntryType::kAccessDecision) {
@@ -273,8 +272,8 @@ int Verify(const std::vector<std::string>& args, Io io) {
   auto verification = opened->ledger->Verify();
   if (!verification.ok()) return Failed(io, verification.status());
   if (!verification->ok) {
-    io.out << "FAILED at entry " << verification->first_bad_index << ": "
-           << verification->problem << "\n";
+    io.out << "FAILED at entry " << verification->first_bad_index << ": " << verification->problem
+           << "\n";
     return kExitInvalidInput;
   }
   io.out << "ok: " << verification->entries << " entries, " << verification->checkpoints
@@ -380,8 +379,8 @@ int History(const std::vector<std::string>& args, Io io) {
   }
   auto engine = AccessEngine::Create(*policy);
   if (!engine.ok()) return Failed(io, engine.status());
-  auto loaded = (*engine)->LoadDirectoryTsvFiles(flags.values["--professionals"],
-                                                flags.values["--persons"]);
+  auto loaded =
+      (*engine)->LoadDirectoryTsvFiles(flags.values["--professionals"], flags.values["--persons"]);
   if (!loaded.ok()) return Failed(io, loaded.status());
   auto opened = OpenLedger(flags.ledger, /*create_ledger=*/false, std::cin, io);
   if (!opened.ok()) return Failed(io, opened.status());
@@ -431,8 +430,8 @@ absl::StatusOr<OpenedLedger> OpenLedger(const LedgerFlags& flags, bool create_le
   if (!passphrase.ok()) return passphrase.status();
   auto provider = KeyFileProvider::Open(flags.key, *passphrase);
   if (!provider.ok()) return provider.status();
-  auto vault = Vault::Open(std::shared_ptr<KeyProvider>(*std::move(provider)), flags.vault,
-                           flags.tenant);
+  auto vault =
+      Vault::Open(std::shared_ptr<KeyProvider>(*std::move(provider)), flags.vault, flags.tenant);
   if (!vault.ok()) return vault.status();
   LedgerOptions options;
   options.durability = Durability::kSync;  // a command's entries are on disk when it exits
