@@ -2,6 +2,7 @@
 // request and prints the trace a DPO reads: every check, passed or failed, with the policy rule.
 #include "socle/access.hpp"
 
+#include <iostream>
 #include <map>
 #include <ostream>
 #include <string>
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
+#include "socle/trail.hpp"
 
 namespace socle::cli {
 namespace {
@@ -21,9 +23,12 @@ constexpr char kAccessUsage[] =
     "         --actor ID --person ID --category ID --purpose ACTIVITY [--action read]\n"
     "         [--kind fact|appreciation|third_party_information|working_note]\n"
     "         [--item ID] [--masked] [--author ID] [--at 2026-03-01T10:00:00Z]\n"
+    "         [--trail DB --vault VAULT_DB --key KEY_FILE [--tenant T] [--witness PATH]]\n"
     "  Decides whether the professional may do the action on the item of the person's file for\n"
     "  the purpose, and prints every check with the policy rule it rests on. The directory files\n"
-    "  use the access workload's TSV format (docs/access-rules.md).\n";
+    "  use the access workload's TSV format (docs/access-rules.md). With --trail, the decision\n"
+    "  is also made through the access trail of the ledger DB and recorded there (the key\n"
+    "  file's passphrase from SOCLE_PASSPHRASE or standard input; `socle audit` reads it).\n";
 
 int Usage(Io io, const std::string& problem) {
   io.err << "socle access: " << problem << "\n" << kAccessUsage;
@@ -62,7 +67,9 @@ int Explain(const std::vector<std::string>& args, Io io) {
   }
   static const char* const kValued[] = {"--policy", "--professionals", "--persons", "--actor",
                                         "--person", "--category",      "--action",  "--purpose",
-                                        "--item",   "--author",        "--kind",    "--at"};
+                                        "--item",   "--author",        "--kind",    "--at",
+                                        "--trail",  "--vault",         "--key",     "--tenant",
+                                        "--witness"};
   std::map<std::string, std::string> values;
   bool masked = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -145,6 +152,21 @@ int Explain(const std::vector<std::string>& args, Io io) {
                                         "a professional of the directory", &request.author)) {
     return kExitInvalidInput;
   }
+  LedgerFlags trail_flags;
+  if (values.count("--trail")) {
+    trail_flags.db = values["--trail"];
+    trail_flags.vault = values["--vault"];
+    trail_flags.key = values["--key"];
+    if (values.count("--tenant")) trail_flags.tenant = values["--tenant"];
+    trail_flags.witness = values["--witness"];
+    if (trail_flags.vault.empty() || trail_flags.key.empty()) {
+      return Usage(io, "--trail needs --vault and --key");
+    }
+  } else {
+    for (const char* flag : {"--vault", "--key", "--tenant", "--witness"}) {
+      if (values.count(flag)) return Usage(io, absl::StrCat(flag, " goes with --trail"));
+    }
+  }
   request.masked = masked;
   const std::string item = values.count("--item") ? values["--item"] : std::string();
   request.item = item;
@@ -156,6 +178,24 @@ int Explain(const std::vector<std::string>& args, Io io) {
   if (!item.empty()) io.out << " (item " << item << ")";
   io.out << "\n" << explanation->ToString();
   io.out << "decided by: " << e.RuleName(explanation->decision.rule) << "\n";
+  if (trail_flags.db.empty()) return kExitOk;
+
+  // The recorded path: the same request decided through the trail, which appends the entry
+  // before it answers.
+  auto opened = OpenLedger(trail_flags, /*create_ledger=*/true, std::cin, io);
+  if (!opened.ok()) return Failed(io, opened.status());
+  auto trail = AccessTrail::Create(opened->ledger, e);
+  if (!trail.ok()) return Failed(io, trail.status());
+  auto recorded = (*trail)->Decide(request);
+  if (!recorded.ok()) return Failed(io, recorded.status());
+  if (recorded->allowed() != explanation->decision.allowed() ||
+      recorded->reason != explanation->decision.reason) {
+    return Failed(io, MakeError(ErrorCode::kInternal,
+                                "the recorded decision differs from the explained one"));
+  }
+  auto size = opened->ledger->Size();
+  if (!size.ok()) return Failed(io, size.status());
+  io.out << "recorded in the access trail (" << *size << " entries)\n";
   return kExitOk;
 }
 

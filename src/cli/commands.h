@@ -4,12 +4,16 @@
 #define SOCLE_SRC_CLI_COMMANDS_H_
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "socle/ledger.hpp"
 #include "socle/secret_bytes.hpp"
+#include "socle/trail.hpp"
+#include "socle/vault.hpp"
 
 namespace socle::cli {
 
@@ -47,6 +51,37 @@ int Keys(const std::vector<std::string>& args, Io io);           // keys.cc
 int Pseudonymise(const std::vector<std::string>& args, Io io);   // pseudonymise.cc
 int Redact(const std::vector<std::string>& args, Io io);         // redact.cc
 int Access(const std::vector<std::string>& args, Io io);         // access.cc
+int Audit(const std::vector<std::string>& args, Io io);          // audit.cc
+
+// Where a ledger and its keys are: the options `socle audit` and `socle access --trail` share.
+struct LedgerFlags {
+  std::string db;     // the ledger's SQLite file
+  std::string vault;  // the vault's SQLite file
+  std::string key;    // the key file
+  std::string tenant = "default";
+  std::string name = "access_trail";
+  std::string witness;  // empty: db + ".checkpoint"
+};
+struct OpenedLedger {
+  std::shared_ptr<Vault> vault;
+  std::shared_ptr<Ledger> ledger;  // durable on every append (Durability::kSync)
+};
+// Opens the key file (passphrase from ReadPassphrase(in, io)), the vault and the ledger.
+// NOT_FOUND naming the path when one of the files is missing (opening would create it): the
+// key file and the vault always, the ledger unless `create_ledger`.
+absl::StatusOr<OpenedLedger> OpenLedger(const LedgerFlags& flags, bool create_ledger,
+                                        std::istream& in, Io io);
+
+// Checks of what a ledger hands out, done with libsodium alone, as a third party would
+// (audit.cc). Whether `proof` leads from its leaf hash to `root` (RFC 9162 §2.1.3.2):
+bool InclusionProofHolds(const LedgerInclusionProof& proof, const LedgerHash& root);
+// The problem with `checkpoint` (its note not signed by `verifier_key`, of another origin, or
+// stating another size or root than the struct), or "" when it holds.
+std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_view verifier_key,
+                            absl::string_view origin);
+// One line of a person's history: index, date, who, role, structure, action, item, category,
+// purpose, outcome, reason, break-the-glass, justification (or the operation and its detail).
+std::string FormatHistoryEntry(const HistoryEntry& entry);
 
 // The commands that read standard input, on any stream (the tests feed them string streams).
 int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io);

@@ -23,8 +23,13 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include "socle/access.hpp"
+#include "socle/ledger.hpp"
 #include "socle/pseudonym.hpp"
+#include "socle/trail.hpp"
 #include "socle/redact.hpp"
 #include "socle/vault.hpp"
 #include "socle/clock.hpp"
@@ -41,13 +46,116 @@ namespace {
     if (!demo_status_.ok()) return demo_status_; \
   } while (0)
 
+// A scratch directory, removed with everything in it when the demo ends.
+struct ScratchDir {
+  std::filesystem::path path;
+  ~ScratchDir() {
+    std::error_code ignored;
+    if (!path.empty()) std::filesystem::remove_all(path, ignored);
+  }
+};
+
+absl::StatusOr<std::unique_ptr<ScratchDir>> MakeScratchDir(absl::string_view what) {
+  std::error_code ec;
+  auto dir = std::make_unique<ScratchDir>();
+  dir->path = std::filesystem::temp_directory_path(ec) /
+              absl::StrCat("socle-demo-", what, "-", ::getpid());
+  std::filesystem::create_directories(dir->path, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot create a scratch directory for the demo");
+  return dir;
+}
+
+// The access step's service, kept for the trail's step. Members are destroyed in reverse order:
+// the trail before the ledger and the engine it uses, the scratch directory last.
+struct DemoService {
+  std::unique_ptr<ScratchDir> dir;
+  std::unique_ptr<FakeClock> clock;
+  std::shared_ptr<Vault> vault;
+  std::unique_ptr<AccessEngine> engine;
+  std::shared_ptr<Ledger> ledger;
+  std::unique_ptr<AccessTrail> trail;
+  std::string ledger_path;
+  LedgerOptions ledger_options;
+};
+
 struct DemoContext {
   std::ostream& out;
   // The example policies, by file name ("policies/ccas.textproto").
   std::map<std::string, Policy> policies;
   // Lines for the summary, added by the steps.
   std::vector<std::string> summary;
+  // Set by the access step: the engine, and the access trail every decision went through.
+  std::unique_ptr<DemoService> service;
 };
+
+// A key file and a vault in `dir` (the demo's Argon2id parameters: real files use Moderate).
+absl::StatusOr<std::unique_ptr<Vault>> DemoVault(const std::filesystem::path& dir,
+                                                 absl::string_view tenant) {
+  KeyFileOptions key_options;
+  key_options.kdf = PassphraseKdfParams::Interactive();
+  const SecretBytes passphrase(absl::string_view("correct horse battery staple (demo)"));
+  auto provider = KeyFileProvider::Create((dir / "ccas.key").string(), passphrase, key_options);
+  if (!provider.ok()) return provider.status();
+  return Vault::Open(std::shared_ptr<KeyProvider>(*std::move(provider)),
+                     (dir / "vault.db").string(), tenant);
+}
+
+// What someone with the file and the sqlite3 shell can do: a consistent copy of the ledger
+// (VACUUM INTO), its update trigger dropped, one byte of entry `index` changed. Through SQLite's
+// C API because socle offers no way to change an entry, on purpose.
+absl::Status CopyAndTamper(const std::string& from, const std::string& to, uint64_t index) {
+  sqlite3* db = nullptr;
+  auto fail = [&](absl::string_view what) {
+    const std::string message = absl::StrCat("tampering with the copy: ", what, ": ",
+                                              db != nullptr ? sqlite3_errmsg(db) : "no memory");
+    sqlite3_close(db);
+    return MakeError(ErrorCode::kIo, message);
+  };
+  if (sqlite3_open_v2(from.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    return fail("open the ledger");
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &stmt, nullptr) != SQLITE_OK) {
+    return fail("prepare the copy");
+  }
+  sqlite3_bind_text(stmt, 1, to.c_str(), -1, SQLITE_TRANSIENT);
+  const int copied = sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (copied != SQLITE_DONE) return fail("copy");
+  sqlite3_close(db);
+  db = nullptr;
+  if (sqlite3_open_v2(to.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    return fail("open the copy");
+  }
+  if (sqlite3_exec(db, "DROP TRIGGER entries_no_update", nullptr, nullptr, nullptr) !=
+      SQLITE_OK) {
+    return fail("drop the trigger");
+  }
+  if (sqlite3_prepare_v2(db, "SELECT body FROM entries WHERE idx = ?", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return fail("read the entry");
+  }
+  sqlite3_bind_int64(stmt, 1, static_cast<sqlite3_int64>(index));
+  std::string body;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    body.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
+                static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  if (body.empty()) return fail("the entry has no bytes");
+  body[body.size() / 2] ^= 0x01;
+  if (sqlite3_prepare_v2(db, "UPDATE entries SET body = ? WHERE idx = ?", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return fail("prepare the change");
+  }
+  sqlite3_bind_blob(stmt, 1, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(index));
+  const int changed = sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (changed != SQLITE_DONE) return fail("change the entry");
+  sqlite3_close(db);
+  return absl::OkStatus();
+}
 
 class Step {
  public:
@@ -145,7 +253,8 @@ class PrintRegister final : public Step {
 };
 
 // 4. Who may read what: four professionals look at the same file; the person masks an item and
-// blocks a professional; a colleague from another team breaks the glass.
+// blocks a professional; a colleague from another team breaks the glass. Every decision goes
+// through the access trail (a real ledger file), as a product's screens would.
 class AccessDecisions final : public Step {
  public:
   std::string Title() const override { return "Who may read this file, and why (access engine)"; }
@@ -154,12 +263,33 @@ class AccessDecisions final : public Step {
     if (it == ctx.policies.end()) {
       return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
     }
-    FakeClock clock(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 9, 0, 0), absl::UTCTimeZone()));
+    auto service = std::make_unique<DemoService>();
+    auto dir = MakeScratchDir("trail");
+    if (!dir.ok()) return dir.status();
+    service->dir = *std::move(dir);
+    service->clock = std::make_unique<FakeClock>(
+        absl::FromCivil(absl::CivilSecond(2026, 11, 23, 9, 0, 0), absl::UTCTimeZone()));
+    FakeClock& clock = *service->clock;
     AccessEngine::Options options;
     options.clock = &clock;
     auto engine_or = AccessEngine::Create(it->second, options);
     if (!engine_or.ok()) return engine_or.status();
-    AccessEngine& engine = **engine_or;
+    service->engine = *std::move(engine_or);
+    AccessEngine& engine = *service->engine;
+    auto vault = DemoVault(service->dir->path, "ccas_villeneuve");
+    if (!vault.ok()) return vault.status();
+    service->vault = *std::move(vault);
+    service->ledger_path = (service->dir->path / "access_trail.db").string();
+    service->ledger_options.durability = Durability::kSync;
+    service->ledger_options.clock = &clock;
+    auto ledger = Ledger::Open(service->ledger_path, service->vault, "access_trail",
+                               service->ledger_options);
+    if (!ledger.ok()) return ledger.status();
+    service->ledger = *std::move(ledger);
+    auto trail_or = AccessTrail::Create(service->ledger, engine);
+    if (!trail_or.ok()) return trail_or.status();
+    service->trail = *std::move(trail_or);
+    AccessTrail& trail = *service->trail;
 
     // The synthetic service: one team follows the person; a CESF of another antenna does not.
     DirectoryData directory;
@@ -223,10 +353,12 @@ class AccessDecisions final : public Step {
       for (const Item& item : items) requests.push_back(request(actor, item));
       std::vector<Visibility> view(requests.size());
       SOCLE_DEMO_RETURN_IF_ERROR(engine.snapshot()->FilterView(requests, absl::MakeSpan(view)));
+      // The screen that opens the four items: four decisions, recorded in one append.
+      std::vector<Decision> decisions(requests.size());
+      SOCLE_DEMO_RETURN_IF_ERROR(trail.DecideMany(requests, absl::MakeSpan(decisions)));
       ctx.out << absl::StrFormat("  %-18s", actor);
       for (size_t i = 0; i < view.size(); ++i) {
-        auto decision = engine.Decide(requests[i]);
-        if (!decision.ok()) return decision.status();
+        const Decision* decision = &decisions[i];
         const char* shown = view[i] == Visibility::kVisible       ? "shown"
                             : view[i] == Visibility::kPlaceholder ? "[masked item]"
                                                                   : "-";
@@ -259,7 +391,7 @@ class AccessDecisions final : public Step {
     auto session = engine.OpenBreakGlass(glass);
     if (!session.ok()) return session.status();
     ctx.out << "\n  cesf.moreau breaks the glass (mise_a_l_abri, 2 h):\n";
-    auto during = engine.Decide(request("cesf.moreau", items[1]));
+    auto during = trail.Decide(request("cesf.moreau", items[1]), glass.justification);
     if (!during.ok()) return during.status();
     const uint32_t o = during->obligations;
     ctx.out << "    reads evaluation-sociale: " << Name(during->reason) << "; obligations:"
@@ -267,24 +399,119 @@ class AccessDecisions final : public Step {
             << ((o & obligation::kNotifyPerson) ? " notify-person" : "")
             << ((o & obligation::kNotifyReferent) ? " notify-referent" : "")
             << ((o & obligation::kOpenReview) ? " open-review" : "") << "\n";
-    auto masked = engine.Decide(request("cesf.moreau", items[3]));
+    auto masked = trail.Decide(request("cesf.moreau", items[3]), glass.justification);
     if (!masked.ok()) return masked.status();
     ctx.out << "    reads appreciation-budget (masked): " << Name(masked->reason) << "\n";
     clock.Advance(absl::Hours(2));
-    auto after = engine.Decide(request("cesf.moreau", items[1]));
+    auto after = trail.Decide(request("cesf.moreau", items[1]));
     if (!after.ok()) return after.status();
     ctx.out << "    two hours later: " << Name(after->reason) << "\n";
     if (!during->allowed() || masked->allowed() || after->allowed()) {
       return MakeError(ErrorCode::kInternal, "break-the-glass did not behave as the policy says");
     }
+    auto recorded = service->ledger->Size();
+    if (!recorded.ok()) return recorded.status();
+    ctx.out << "  Every decision above is in the access trail: " << *recorded
+            << " entries in a ledger file.\n";
     ctx.summary.push_back(absl::StrCat("access: ", actors.size(), " professionals × ",
                                        items.size(), " items decided and explained at revision ",
-                                       engine.revision()));
+                                       engine.revision(), ", all recorded"));
+    ctx.service = std::move(service);
     return absl::OkStatus();
   }
 };
 
-// 5. What leaves the service, and what is kept: the person's notes sealed under their own key,
+// 5. The access trail: the person reads who looked at her file, each line with its inclusion
+// proof checked against the signed checkpoint; then someone changes one byte of a copy of the
+// ledger file, and Verify names the entry.
+class AccessTrailHistory final : public Step {
+ public:
+  std::string Title() const override {
+    return "Access trail: history, proofs, a tampered copy";
+  }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    Ledger& ledger = *service.ledger;
+    HistoryQuery query;
+    query.person = "usager-0001";
+    query.reader = "usager-0001";
+    query.reader_is_person = true;  // her right of access, authenticated by the product
+    query.limit = 1000;
+    auto history = service.trail->History(query);
+    if (!history.ok()) return history.status();
+    const std::string problem =
+        CheckCheckpoint(history->checkpoint, ledger.verifier_key(), ledger.origin());
+    if (!problem.empty()) return MakeError(ErrorCode::kVerificationFailed, problem);
+    ctx.out << "  usager-0001 reads her history (" << history->entries.size()
+            << " entries; the read itself is the last):\n";
+    uint64_t decisions = 0, tampered = 0;
+    bool have_target = false;
+    for (const HistoryEntry& e : history->entries) {
+      if (!InclusionProofHolds(e.proof, history->checkpoint.root)) {
+        return MakeError(ErrorCode::kVerificationFailed,
+                         absl::StrCat("the proof of entry ", e.index, " does not verify"));
+      }
+      if (e.type == LedgerEntryType::kAccessDecision) {
+        ++decisions;
+        // The entry an attacker would like to change: the break-the-glass read.
+        if (e.break_glass && e.allowed && !have_target) {
+          tampered = e.index;
+          have_target = true;
+        }
+      }
+      ctx.out << "    " << FormatHistoryEntry(e) << "  proof: ok\n";
+    }
+    if (!have_target) {
+      return MakeError(ErrorCode::kInternal, "the break-the-glass read is not in the history");
+    }
+    ctx.out << "  Every proof leads to this checkpoint, whose signature verifies with "
+            << ledger.verifier_key() << ":\n";
+    for (absl::string_view line : absl::StrSplit(history->checkpoint.note, '\n')) {
+      if (!line.empty()) ctx.out << "    " << line << "\n";
+    }
+    auto verified = ledger.Verify();
+    if (!verified.ok()) return verified.status();
+    if (!verified->ok) {
+      return MakeError(ErrorCode::kDataLoss,
+                       absl::StrCat("the demo's own ledger does not verify at entry ",
+                                    verified->first_bad_index, ": ", verified->problem));
+    }
+    ctx.out << "  Verify on the ledger file: ok, " << verified->entries << " entries, "
+            << verified->checkpoints << " checkpoints.\n";
+
+    // The attack: a copy of the file, the trigger dropped, one byte of the break-the-glass
+    // entry changed with SQLite. The copy keeps its witness file (the last checkpoint).
+    const std::string copy = (service.dir->path / "access_trail.copy.db").string();
+    SOCLE_DEMO_RETURN_IF_ERROR(CopyAndTamper(service.ledger_path, copy, tampered));
+    std::error_code ec;
+    std::filesystem::copy_file(service.ledger_path + ".checkpoint", copy + ".checkpoint", ec);
+    if (ec) return MakeError(ErrorCode::kIo, "cannot copy the witness file");
+    LedgerOptions options = service.ledger_options;
+    auto copied = Ledger::Open(copy, service.vault, "access_trail", options);
+    if (!copied.ok()) return copied.status();
+    auto caught = (*copied)->Verify();
+    if (!caught.ok()) return caught.status();
+    ctx.out << "  A copy with one byte of entry " << tampered
+            << " changed (trigger dropped, sqlite3): Verify says ";
+    if (caught->ok) {
+      ctx.out << "ok (WRONG)\n";
+      return MakeError(ErrorCode::kInternal, "a tampered ledger verified");
+    }
+    ctx.out << "FAILED at entry " << caught->first_bad_index << ": " << caught->problem << "\n";
+    if (caught->first_bad_index != tampered) {
+      return MakeError(ErrorCode::kInternal, "Verify named another entry than the changed one");
+    }
+    ctx.summary.push_back(absl::StrCat("trail: ", decisions, " decisions in usager-0001's "
+                                       "history, every proof verified; the tampered entry ",
+                                       tampered, " named"));
+    return absl::OkStatus();
+  }
+};
+
+// 6. What leaves the service, and what is kept: the person's notes sealed under their own key,
 // pseudonyms per domain from the vault's secret, a note redacted before it is shared, and the
 // key shredded at the end of retention.
 class KeysPseudonymsRedaction final : public Step {
@@ -397,6 +624,7 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<ShowValidation>());
   steps.push_back(std::make_unique<PrintRegister>());
   steps.push_back(std::make_unique<AccessDecisions>());
+  steps.push_back(std::make_unique<AccessTrailHistory>());
   steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
   return steps;
 }
@@ -406,8 +634,9 @@ std::vector<std::unique_ptr<Step>> Steps() {
 int Demo(const std::vector<std::string>& args, Io io) {
   constexpr char kDemoUsage[] =
       "usage: socle demo\n"
-      "  Runs socle on a synthetic social service: policies, access decisions, the vault,\n"
-      "  pseudonyms and redaction (temporary files only).\n";
+      "  Runs socle on a synthetic social service: policies, access decisions recorded in the\n"
+      "  access trail, its verification, the vault, pseudonyms and redaction (temporary files\n"
+      "  only).\n";
   if (WantsHelp(args)) {
     io.out << kDemoUsage;
     return kExitOk;
@@ -416,7 +645,7 @@ int Demo(const std::vector<std::string>& args, Io io) {
     io.err << kDemoUsage;
     return kExitUsage;
   }
-  DemoContext ctx{io.out, {}, {}};
+  DemoContext ctx{io.out, {}, {}, nullptr};
   io.out << "socle " << VersionString()
          << " demo: the privacy core of a digital social case file, on synthetic services\n";
   struct Outcome {

@@ -19,6 +19,7 @@ constexpr char kUsage[] =
     "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout (vault secrets)\n"
     "  redact --known FILE                   text on stdin, redacted text on stdout\n"
     "  access explain ...                    explain an access decision, check by check\n"
+    "  audit verify|history|checkpoint|prove ...  the access trail: verify, read, prove\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   if (command == "pseudonymise" || command == "pseudonymize") return Pseudonymise(rest, io);
   if (command == "redact") return Redact(rest, io);
   if (command == "access") return Access(rest, io);
+  if (command == "audit") return Audit(rest, io);
   std::cerr << "socle: unknown command '" << (command == "policy" && args.size() >= 2
                                                   ? command + " " + args[1]
                                                   : command)
