@@ -317,8 +317,9 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // RotateMasterKey.
   // This object keeps it unwrapped after its first use (the secret never changes).
   // INVALID_ARGUMENT for another name (the message does not repeat it); VERIFICATION_FAILED when
-  // the provider cannot unwrap it.
-  absl::StatusOr<SecretBytes> LedgerSecret(absl::string_view ledger);
+  // the provider cannot unwrap it. With `create` false, a ledger without a secret is NOT_FOUND
+  // and nothing is written (opening an existing ledger file with the wrong vault).
+  absl::StatusOr<SecretBytes> LedgerSecret(absl::string_view ledger, bool create = true);
 
   // The integrity check and restore test (GDPR art. 32(1)(b)-(d)): runs SQLite's
   // integrity_check and unwraps every key of this tenant. DATA_LOSS naming how many keys failed.

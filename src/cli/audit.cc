@@ -406,9 +406,20 @@ int History(const std::vector<std::string>& args, Io io) {
   if (history->next_after >= 0) {
     io.out << "next page: --since/--until as before, after entry " << history->next_after << "\n";
   }
-  // REQ-55 — who may read the person's file now: AccessTrail::CurrentAccessList (coming on
-  // main) goes HERE, printed between the entries and the checkpoint as
-  // "who may read this file now:" followed by one line per professional.
+  // REQ-55: who may read the person's file now, and why.
+  auto holders = (*trail)->CurrentAccessList(query.person);
+  if (!holders.ok()) return Failed(io, holders.status());
+  io.out << "who may read this file now:\n";
+  for (const CurrentAccess& a : *holders) {
+    io.out << "  " << a.professional << " (" << (a.role.empty() ? "-" : a.role)
+           << (a.structure.empty() ? "" : ", " + a.structure) << "): " << a.basis
+           << (a.team.empty() ? "" : " " + a.team)
+           << (a.expires_at == absl::InfiniteFuture()
+                   ? ""
+                   : " until " + absl::FormatTime("%Y-%m-%d %H:%M UTC", a.expires_at,
+                                                  absl::UTCTimeZone()))
+           << "\n";
+  }
   io.out << "checkpoint (signature verified with " << ledger.verifier_key() << "):\n"
          << history->checkpoint.note;
   return kExitOk;

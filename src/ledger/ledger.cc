@@ -476,30 +476,12 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
   state->clock = options.clock != nullptr ? options.clock : &Clock::Real();
   state->vault = std::move(vault);
 
-  SOCLE_ASSIGN_OR_RETURN(const SecretBytes secret, state->vault->LedgerSecret(name));
-  SOCLE_ASSIGN_OR_RETURN(const SecretBytes seed, DeriveKey(secret, "socle.ledg.sign"));
-  SOCLE_ASSIGN_OR_RETURN(const SecretBytes mac_key, DeriveKey(secret, "socle.ledg.mac"));
-  SOCLE_ASSIGN_OR_RETURN(const SecretBytes pseudo_key, DeriveKey(secret, "socle.ledg.psn"));
-  SOCLE_ASSIGN_OR_RETURN(ledger::NoteSigner signer,
-                         ledger::NoteSigner::FromSeed(state->origin, seed));
-  state->verifier_key = signer.VerifierKey();
-  SOCLE_ASSIGN_OR_RETURN(ledger::NoteVerifier verifier,
-                         ledger::NoteVerifier::Parse(state->verifier_key));
-  state->verifiers.push_back(std::move(verifier));
-  state->signer.emplace(std::move(signer));
-  SOCLE_ASSIGN_OR_RETURN(auto mac, crypto::KeyedHasher::Create(mac_key.span(), "socle.ledg.row",
-                                                               kLedgerHashBytes));
-  state->mac.emplace(std::move(mac));
-  SOCLE_ASSIGN_OR_RETURN(auto pseudo, crypto::KeyedHasher::Create(
-                                          pseudo_key.span(), "socle.ledg.pers",
-                                          kLedgerPseudonymBytes));
-  state->pseudo.emplace(std::move(pseudo));
-
   {
     absl::MutexLock lock(&state->store_mu);
     SOCLE_ASSIGN_OR_RETURN(state->store, ledger::OpenSqliteStore(path, options.durability));
     state->schema_integrity = state->store->SchemaIntegrity();
     SOCLE_ASSIGN_OR_RETURN(auto identity, state->store->Identity());
+    const bool existed = identity.has_value();
     if (!identity.has_value()) {
       SOCLE_RETURN_IF_ERROR(state->store->SetIdentity(name, state->vault->tenant()));
       SOCLE_ASSIGN_OR_RETURN(identity, state->store->Identity());
@@ -509,6 +491,35 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
       return MakeError(ErrorCode::kFailedPrecondition,
                        "ledger database '" + path + "' belongs to another ledger or tenant");
     }
+    // A new ledger gets its secret; an existing one must find it in this vault (another vault of
+    // the same tenant is refused, and nothing is created in it).
+    auto secret = state->vault->LedgerSecret(name, /*create=*/!existed);
+    if (!secret.ok()) {
+      if (ErrorCodeOf(secret.status()) == ErrorCode::kNotFound) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "ledger database '" + path +
+                             "': this vault holds no key for it (written with another vault)");
+      }
+      return secret.status();
+    }
+    SOCLE_ASSIGN_OR_RETURN(const SecretBytes seed, DeriveKey(*secret, "socle.ledg.sign"));
+    SOCLE_ASSIGN_OR_RETURN(const SecretBytes mac_key, DeriveKey(*secret, "socle.ledg.mac"));
+    SOCLE_ASSIGN_OR_RETURN(const SecretBytes pseudo_key, DeriveKey(*secret, "socle.ledg.psn"));
+    SOCLE_ASSIGN_OR_RETURN(ledger::NoteSigner signer,
+                           ledger::NoteSigner::FromSeed(state->origin, seed));
+    state->verifier_key = signer.VerifierKey();
+    SOCLE_ASSIGN_OR_RETURN(ledger::NoteVerifier verifier,
+                           ledger::NoteVerifier::Parse(state->verifier_key));
+    state->verifiers.push_back(std::move(verifier));
+    state->signer.emplace(std::move(signer));
+    SOCLE_ASSIGN_OR_RETURN(auto mac, crypto::KeyedHasher::Create(mac_key.span(), "socle.ledg.row",
+                                                                 kLedgerHashBytes));
+    state->mac.emplace(std::move(mac));
+    SOCLE_ASSIGN_OR_RETURN(auto pseudo, crypto::KeyedHasher::Create(
+                                            pseudo_key.span(), "socle.ledg.pers",
+                                            kLedgerPseudonymBytes));
+    state->pseudo.emplace(std::move(pseudo));
+
     SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state->store->Tree());
     SOCLE_ASSIGN_OR_RETURN(state->range, ledger::CompactRange::Parse(Bytes(tree.compact_range)));
     state->range_bytes = tree.compact_range;
@@ -520,13 +531,17 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
     // Rollback: the witness outside the database must be covered by the database's tree.
     auto witness = storage::ReadSmallFile(state->witness_path, kMaxWitnessBytes);
     if (witness.ok()) {
-      SOCLE_ASSIGN_OR_RETURN(const ledger::Checkpoint w, state->OpenNote(*witness));
-      if (w.size > tree.size) {
+      auto w = state->OpenNote(*witness);
+      if (!w.ok()) {
+        state->rolled_back = MakeError(
+            ErrorCode::kDataLoss, "the witness file '" + state->witness_path +
+                                      "' does not hold a checkpoint of this ledger; run Verify");
+      } else if (w->size > tree.size) {
         // Verify reports it; appending would fork the tree, so appends are refused.
         state->rolled_back = MakeError(
             ErrorCode::kDataLoss,
             absl::StrCat("ledger database '", path, "' holds ", tree.size,
-                         " entries but its last checkpoint (witness file) covers ", w.size,
+                         " entries but its last checkpoint (witness file) covers ", w->size,
                          ": the database was rolled back or truncated; run Verify"));
       }
     } else if (ErrorCodeOf(witness.status()) != ErrorCode::kNotFound) {

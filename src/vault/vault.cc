@@ -331,7 +331,7 @@ struct Vault::State {
   absl::Status LoadTenantKey();
   absl::Status EnsurePseudonymSecret();
   // The ledger's secret as the database holds it, created when it has none. Not cached here.
-  absl::StatusOr<SecretBytes> LoadLedgerSecret(absl::string_view ledger);
+  absl::StatusOr<SecretBytes> LoadLedgerSecret(absl::string_view ledger, bool create);
 
   struct PersonRow {
     uint32_t key_version = 0;
@@ -595,7 +595,8 @@ absl::Status Vault::State::EnsurePseudonymSecret() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view ledger) {
+absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view ledger,
+                                                           bool create) {
   const absl::Span<const uint8_t> subject(reinterpret_cast<const uint8_t*>(ledger.data()),
                                           ledger.size());
   // A read, then a creation that may lose to another process or Vault object, then the read
@@ -618,6 +619,9 @@ absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view led
     if (found) {
       // Outside the lock, like a person key (an HSM may take its time).
       return Unwrap(KeyKind::kLedgerSecret, master_version, tenant, subject, 0, wrapped);
+    }
+    if (!create) {
+      return MakeError(ErrorCode::kNotFound, "vault: this tenant has no secret for that ledger");
     }
     SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
     SOCLE_ASSIGN_OR_RETURN(master_version, provider->CurrentVersion());
@@ -966,14 +970,14 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
   return out;
 }
 
-absl::StatusOr<SecretBytes> Vault::LedgerSecret(absl::string_view ledger) {
+absl::StatusOr<SecretBytes> Vault::LedgerSecret(absl::string_view ledger, bool create) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckLedgerName(ledger));
   {
     std::lock_guard lock(state_->ledger_mu);
     const auto it = state_->ledger_secrets.find(ledger);
     if (it != state_->ledger_secrets.end()) return it->second.Clone();
   }
-  SOCLE_ASSIGN_OR_RETURN(SecretBytes secret, state_->LoadLedgerSecret(ledger));
+  SOCLE_ASSIGN_OR_RETURN(SecretBytes secret, state_->LoadLedgerSecret(ledger, create));
   std::lock_guard lock(state_->ledger_mu);
   // Two threads may both have loaded it: they read (or one wrote, the other read) the same row.
   return state_->ledger_secrets.try_emplace(ledger, std::move(secret)).first->second.Clone();

@@ -163,6 +163,11 @@ def main():
               "the allowed decision's fields: %s" % out)
         check("who: cesf.moreau" in out and "outcome: denied" in out, "the denial: %s" % out)
         check("note-3" not in out and "usager-0002" not in out, "another person's entry shown")
+        # REQ-55: who may read the file now, and why (usager-0001: team pole_social, referent
+        # ass.durand); cesf.moreau (antenne_nord) may not.
+        check("who may read this file now:\n  ass.durand (ass, ccas): team pole_social\n"
+              "  ass.durand (ass, ccas): referent\n" in out, "the current access list: %s" % out)
+        check("  cesf.moreau" not in out, "a professional without access listed: %s" % out)
         check("checkpoint (signature verified with " + vkey in out, "the checkpoint: %s" % out)
         # The person reads their own history; the read above is in it.
         code, out, err = run([socle, "audit", "history", "t.db", "--person", "usager-0001",

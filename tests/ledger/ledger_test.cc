@@ -493,6 +493,13 @@ BOOST_FIXTURE_TEST_CASE(bad_input_gives_clear_errors, LedgerFixture) {
   } else {
     BOOST_TEST(!cut.status().message().empty());
   }
+  // The same tenant's other vault holds no key for this ledger: refused, and nothing created in
+  // it.
+  auto other_vault = std::shared_ptr<Vault>(
+      vault_testing::LoadVault(provider, dir.File("other-vault.db")));
+  BOOST_TEST(CodeName(Ledger::Open(path, other_vault, "access_trail", Options()).status()) ==
+             "FAILED_PRECONDITION");
+  BOOST_TEST(CodeName(other_vault->LedgerSecret("access_trail", false).status()) == "NOT_FOUND");
   // A vault database that is not a ledger.
   BOOST_TEST(CodeName(Ledger::Open(dir.File("vault.db"), vault, "access_trail", Options())
                           .status()) == "FAILED_PRECONDITION");
