@@ -930,23 +930,26 @@ SOCLE_API int32_t socle_access_trail_decide(socle_access_trail* trail,
                                             const socle_access_request* request,
                                             const char* justification, size_t justification_len,
                                             socle_decision* out, socle_error** error);
-/* Decides requests[0..count) into out[0..count) as socle_access_engine_decide_many and records
- * every decision (one append per slice of requests). Invalid requests are denied with
- * SOCLE_REASON_INVALID_REQUEST; the status then names the first one. */
+/* Decides requests[0..count) into out[0..count) on one snapshot, as
+ * socle_access_engine_decide_many, and records every decision in one append. Invalid requests are
+ * denied with SOCLE_REASON_INVALID_REQUEST (and recorded when their person is known); the status
+ * then names the first one. When the decisions cannot be recorded the call fails and none may be
+ * shown. */
 SOCLE_API int32_t socle_access_trail_decide_many(socle_access_trail* trail,
                                                  const socle_access_request* requests,
                                                  size_t count, socle_decision* out,
                                                  socle_error** error);
 /* The same with one array per field, as socle_access_engine_decide_columns (NULL optional
  * columns: entry_kinds, authors, masked, items/item_lens; outputs may be NULL except
- * out_effects), every decision recorded. */
+ * out_effects), on one snapshot whose revision *out_revision (may be NULL) receives, every
+ * decision recorded in one append. */
 SOCLE_API int32_t socle_access_trail_decide_columns(
     socle_access_trail* trail, size_t count, const uint32_t* actors, const int32_t* actions,
     const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes,
     const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
     const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
     int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations,
-    socle_error** error);
+    uint64_t* out_revision, socle_error** error);
 /* Records a privileged operation (SOCLE_TRAIL_OPERATION_*) by `actor`, about `person` (may be
  * empty: about no person). `detail` is a few words for the reader: no secret, no identifier. */
 SOCLE_API int32_t socle_access_trail_record_operation(socle_access_trail* trail, int32_t operation,

@@ -18,13 +18,9 @@ namespace {
 
 using socle::capi::Fail;
 using socle::capi::FillBuffer;
-using socle::capi::ForEachRequestSlice;
-using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
 using socle::capi::InputView;
-using socle::capi::InSlice;
-using socle::capi::kBatchSlice;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
@@ -474,6 +470,8 @@ int32_t socle_access_trail_decide(socle_access_trail* trail, const socle_access_
   });
 }
 
+// The batches decide on one snapshot and record in one append (AccessTrail::DecideMany), so they
+// convert the whole batch at once instead of slice by slice: the append allocates anyway.
 int32_t socle_access_trail_decide_many(socle_access_trail* trail,
                                        const socle_access_request* requests, size_t count,
                                        socle_decision* out, socle_error** error) {
@@ -483,17 +481,23 @@ int32_t socle_access_trail_decide_many(socle_access_trail* trail,
     if (requests == nullptr) return NullArgument(error, "requests");
     if (out == nullptr) return NullArgument(error, "out");
     SOCLE_CAPI_RETURN_IF_FAILED(socle::capi::CheckRequestVersion(&requests[0], error));
-    socle::Decision decided[kBatchSlice];
-    return FromStatus(
-        error, ForEachRequestSlice(requests, count, "request",
-                                   [&](absl::Span<const socle::AccessRequest> in, size_t base) {
-                                     absl::Status status = trail->trail->DecideMany(
-                                         in, absl::MakeSpan(decided, in.size()));
-                                     for (size_t i = 0; i < in.size(); ++i) {
-                                       socle::capi::ExportDecision(decided[i], &out[base + i]);
-                                     }
-                                     return InSlice(std::move(status), base);
-                                   }));
+    std::vector<socle::AccessRequest> in(count);
+    absl::Status first = absl::OkStatus();
+    for (size_t i = 0; i < count; ++i) {
+      if (!socle::capi::ConvertRequest(requests[i], &in[i])) {
+        in[i].actor = socle::kNoId;  // denied, and named by the status
+        if (first.ok()) {
+          first = socle::MakeError(
+              socle::ErrorCode::kInvalidArgument,
+              absl::StrCat("request ", i,
+                           ": item is NULL with a non-zero item_len, or item_len is too large"));
+        }
+      }
+    }
+    std::vector<socle::Decision> decided(count);
+    absl::Status status = trail->trail->DecideMany(in, absl::MakeSpan(decided));
+    for (size_t i = 0; i < count; ++i) socle::capi::ExportDecision(decided[i], &out[i]);
+    return FromStatus(error, first.ok() ? status : first);
   });
 }
 
@@ -503,28 +507,24 @@ int32_t socle_access_trail_decide_columns(
     const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
     const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
     int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations,
-    socle_error** error) {
+    uint64_t* out_revision, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
     if (trail == nullptr) return NullArgument(error, "trail");
     if (count == 0) return SOCLE_OK;
     const socle::capi::RequestColumns columns{
-        actors,   actions, persons, categories, purposes,
-        entry_kinds, authors, masked, items, item_lens,
+        actors,      actions, persons, categories, purposes,
+        entry_kinds, authors, masked,  items,      item_lens,
         TimeOf(time_unix_seconds, absl::InfinitePast())};
     SOCLE_CAPI_RETURN_IF_FAILED(socle::capi::CheckColumns(columns, out_effects, error));
-    socle::AccessRequest in[kBatchSlice];
-    socle::Decision decided[kBatchSlice];
+    std::vector<socle::AccessRequest> in(count);
     absl::Status first = absl::OkStatus();
-    ForEachSlice(count, [&](size_t base, size_t n) {
-      socle::capi::ConvertColumns(columns, base, n, in, &first);
-      absl::Status status =
-          trail->trail->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
-      socle::capi::ExportColumns(absl::MakeConstSpan(decided, n), base, out_effects, out_reasons,
-                                 out_rules, out_obligations);
-      if (first.ok()) first = InSlice(std::move(status), base);
-      return absl::OkStatus();  // every request is answered
-    }).IgnoreError();
-    return FromStatus(error, first);
+    socle::capi::ConvertColumns(columns, 0, count, in.data(), &first);
+    std::vector<socle::Decision> decided(count);
+    absl::Status status = trail->trail->DecideMany(in, absl::MakeSpan(decided));
+    socle::capi::ExportColumns(decided, 0, out_effects, out_reasons, out_rules, out_obligations);
+    if (out_revision != nullptr) *out_revision = decided[0].revision;
+    return FromStatus(error, first.ok() ? status : first);
   });
 }
 

@@ -161,10 +161,12 @@ static void test_trail(const char* policy_path) {
   const uint32_t categories[1] = {allowed.category};
   const uint32_t purposes[1] = {allowed.purpose};
   int32_t effects[1] = {-1};
+  uint64_t revision = 0;
   CHECK(socle_access_trail_decide_columns(trail, 1, actors, actions, persons, categories,
                                           purposes, NULL, NULL, NULL, NULL, NULL, 0, effects,
-                                          NULL, NULL, NULL, NULL) == SOCLE_OK);
+                                          NULL, NULL, NULL, &revision, NULL) == SOCLE_OK);
   CHECK(effects[0] == SOCLE_EFFECT_ALLOW);
+  CHECK(revision == out[0].revision && revision > 0);
   CHECK(socle_access_trail_record_operation(trail, SOCLE_TRAIL_OPERATION_EXPORT, S("ass1"),
                                             S("P-1"), S("export pdf"), NULL) == SOCLE_OK);
   CHECK(socle_access_trail_record_operation(trail, 99, S("ass1"), S("P-1"), S("x"), NULL) ==

@@ -480,7 +480,7 @@ public interface SocleLibrary extends Library {
     void socle_access_trail_free(Pointer trail);
     int socle_access_trail_decide(Pointer trail, AccessRequest request, String justification, SizeT justification_len, Decision out, PointerByReference error);
     int socle_access_trail_decide_many(Pointer trail, AccessRequest requests, SizeT count, Decision out, PointerByReference error);
-    int socle_access_trail_decide_columns(Pointer trail, SizeT count, int[] actors, int[] actions, int[] persons, int[] categories, int[] purposes, int[] entry_kinds, int[] authors, int[] masked, Pointer items, Pointer item_lens, long time_unix_seconds, int[] out_effects, int[] out_reasons, int[] out_rules, int[] out_obligations, PointerByReference error);
+    int socle_access_trail_decide_columns(Pointer trail, SizeT count, int[] actors, int[] actions, int[] persons, int[] categories, int[] purposes, int[] entry_kinds, int[] authors, int[] masked, Pointer items, Pointer item_lens, long time_unix_seconds, int[] out_effects, int[] out_reasons, int[] out_rules, int[] out_obligations, long[] out_revision, PointerByReference error);
     int socle_access_trail_record_operation(Pointer trail, int operation, String actor, SizeT actor_len, String person, SizeT person_len, String detail, SizeT detail_len, PointerByReference error);
     int socle_access_trail_history(Pointer trail, String person, SizeT person_len, String reader, SizeT reader_len, int reader_is_person, long from_unix_seconds, long to_unix_seconds, long after, SizeT limit, PointerByReference out, PointerByReference error);
     void socle_history_free(Pointer history);
