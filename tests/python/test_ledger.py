@@ -160,3 +160,18 @@ def test_ledger_options_and_bad_input(vault: socle.Vault, tmp_path: Path) -> Non
     assert (tmp_path / "w").exists()
     with pytest.raises(ValueError):
         ledger.size()  # closed
+
+
+def test_the_example_of_docs_ledger_md_runs(examples_dir: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "ledger.md"
+    text = docs.read_text(encoding="utf-8")
+    section = text[text.index("## From C, Python, PHP, Java"):]
+    example = section[section.index("```python\n") + 10:]
+    example = example[:example.index("```")]
+    (tmp_path / "examples").symlink_to(examples_dir)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, str(docs), "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and " ass1 ass social allowed" in lines[0]
