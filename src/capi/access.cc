@@ -19,8 +19,6 @@
 namespace {
 
 using socle::capi::Fail;
-using socle::capi::ForEachRequestSlice;
-using socle::capi::InSlice;
 using socle::capi::FillBuffer;
 using socle::capi::ForEachSlice;
 using socle::capi::FromStatus;
@@ -291,6 +289,42 @@ int32_t MaskCall(socle_access_engine* engine, bool set, const char* person, size
                });
 }
 
+// Converts `requests` slice by slice and hands each slice to `apply(slice, base)`. A request
+// that cannot be converted goes through with an unknown actor (denied, or absent from a view)
+// and is named in the returned status, as is the first failure of `apply`; every request is
+// answered all the same.
+template <typename Apply>
+absl::Status ForEachRequestSlice(const socle_access_request* requests, size_t count,
+                                 const char* what, Apply apply) {
+  socle::AccessRequest in[kBatchSlice];
+  absl::Status first = absl::OkStatus();
+  ForEachSlice(count, [&](size_t base, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!Convert(requests[base + i], &in[i])) {
+        in[i].actor = socle::kNoId;
+        if (first.ok()) {
+          first = socle::MakeError(
+              socle::ErrorCode::kInvalidArgument,
+              absl::StrCat(what, " ", base + i,
+                           ": item is NULL with a non-zero item_len, or item_len is too large"));
+        }
+      }
+    }
+    absl::Status status = apply(absl::MakeConstSpan(in, n), base);
+    if (!status.ok() && first.ok()) first = std::move(status);
+    return absl::OkStatus();
+  }).IgnoreError();
+  return first;
+}
+
+// The status of a slice of decisions, naming where the slice starts.
+absl::Status InSlice(absl::Status status, size_t base) {
+  if (status.ok()) return status;
+  return socle::MakeError(
+      socle::ErrorCodeOf(status),
+      absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
+}
+
 const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_t index) {
   if (explanation == nullptr || index >= explanation->explanation.steps.size()) return nullptr;
   return &explanation->explanation.steps[index];
@@ -313,12 +347,6 @@ void ExportDecision(const Decision& decision, socle_decision* out) { Export(deci
 Decision InvalidRequestDecision(uint64_t revision) { return InvalidDecision(revision); }
 
 int32_t InvalidItem(socle_error** error) { return BadItem(error); }
-
-absl::Status InSlice(absl::Status status, size_t base) {
-  if (status.ok()) return status;
-  return MakeError(ErrorCodeOf(status),
-                   absl::StrCat("in the slice starting at request ", base, ": ", status.message()));
-}
 
 int32_t CheckColumns(const RequestColumns& c, const int32_t* out_effects, socle_error** error) {
   if (c.actors == nullptr) return NullArgument(error, "actors");

@@ -218,37 +218,6 @@ void ExportDecision(const Decision& decision, socle_decision* out);
 Decision InvalidRequestDecision(uint64_t revision);
 // SOCLE_E_INVALID_ARGUMENT for a request whose item ConvertRequest refused.
 int32_t InvalidItem(socle_error** error);
-// The status of a slice of decisions, naming where the slice starts.
-absl::Status InSlice(absl::Status status, size_t base);
-
-// Converts `requests` slice by slice and hands each slice to `apply(slice, base)`. A request
-// that cannot be converted goes through with an unknown actor (denied, or absent from a view)
-// and is named in the returned status, as is the first failure of `apply`; every request is
-// answered all the same.
-template <typename Apply>
-absl::Status ForEachRequestSlice(const socle_access_request* requests, size_t count,
-                                 const char* what, Apply apply) {
-  AccessRequest in[kBatchSlice];
-  absl::Status first = absl::OkStatus();
-  ForEachSlice(count, [&](size_t base, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      if (!ConvertRequest(requests[base + i], &in[i])) {
-        in[i].actor = kNoId;
-        if (first.ok()) {
-          first = MakeError(
-              ErrorCode::kInvalidArgument,
-              absl::StrCat(what, " ", base + i,
-                           ": item is NULL with a non-zero item_len, or item_len is too large"));
-        }
-      }
-    }
-    absl::Status status = apply(absl::MakeConstSpan(in, n), base);
-    if (!status.ok() && first.ok()) first = std::move(status);
-    return absl::OkStatus();
-  }).IgnoreError();
-  return first;
-}
-
 // The columns of a decide_columns call (optional ones may be NULL).
 struct RequestColumns {
   const uint32_t* actors;

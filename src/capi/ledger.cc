@@ -1,5 +1,7 @@
 // The C ABI of the ledger and the access trail (include/socle/socle.h, "The ledger and the access
 // trail"): thin translations to socle/ledger.hpp and socle/trail.hpp.
+#include "socle/ledger.hpp"
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -10,7 +12,6 @@
 #include "absl/time/time.h"
 #include "capi/capi_internal.h"
 #include "socle/error.hpp"
-#include "socle/ledger.hpp"
 #include "socle/socle.h"
 #include "socle/trail.hpp"
 
@@ -26,21 +27,21 @@ using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
 
-#define SOCLE_CAPI_LEDGER_CONSTANTS(X)                                                      \
-  X(SOCLE_DURABILITY_SYNC, socle::Durability::kSync)                                        \
-  X(SOCLE_DURABILITY_GROUP, socle::Durability::kGroup)                                      \
-  X(SOCLE_DURABILITY_NONE, socle::Durability::kNone)                                        \
-  X(SOCLE_LEDGER_ENTRY_ACCESS_DECISION, socle::LedgerEntryType::kAccessDecision)            \
-  X(SOCLE_LEDGER_ENTRY_OPERATION, socle::LedgerEntryType::kOperation)                       \
-  X(SOCLE_LEDGER_ENTRY_TAMPER_ALERT, socle::LedgerEntryType::kTamperAlert)                  \
-  X(SOCLE_LEDGER_ENTRY_STATE_EVENT, socle::LedgerEntryType::kStateEvent)                    \
-  X(SOCLE_LEDGER_HASH_BYTES, socle::kLedgerHashBytes)                                       \
-  X(SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL, socle::TrailOperation::kTokenReversal)            \
-  X(SOCLE_TRAIL_OPERATION_KEY_ROTATION, socle::TrailOperation::kKeyRotation)                \
-  X(SOCLE_TRAIL_OPERATION_CRYPTO_SHREDDING, socle::TrailOperation::kCryptoShredding)        \
-  X(SOCLE_TRAIL_OPERATION_POLICY_LOADED, socle::TrailOperation::kPolicyLoaded)              \
-  X(SOCLE_TRAIL_OPERATION_TRAIL_READ, socle::TrailOperation::kTrailRead)                    \
-  X(SOCLE_TRAIL_OPERATION_EXPORT, socle::TrailOperation::kExport)                           \
+#define SOCLE_CAPI_LEDGER_CONSTANTS(X)                                               \
+  X(SOCLE_DURABILITY_SYNC, socle::Durability::kSync)                                 \
+  X(SOCLE_DURABILITY_GROUP, socle::Durability::kGroup)                               \
+  X(SOCLE_DURABILITY_NONE, socle::Durability::kNone)                                 \
+  X(SOCLE_LEDGER_ENTRY_ACCESS_DECISION, socle::LedgerEntryType::kAccessDecision)     \
+  X(SOCLE_LEDGER_ENTRY_OPERATION, socle::LedgerEntryType::kOperation)                \
+  X(SOCLE_LEDGER_ENTRY_TAMPER_ALERT, socle::LedgerEntryType::kTamperAlert)           \
+  X(SOCLE_LEDGER_ENTRY_STATE_EVENT, socle::LedgerEntryType::kStateEvent)             \
+  X(SOCLE_LEDGER_HASH_BYTES, socle::kLedgerHashBytes)                                \
+  X(SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL, socle::TrailOperation::kTokenReversal)     \
+  X(SOCLE_TRAIL_OPERATION_KEY_ROTATION, socle::TrailOperation::kKeyRotation)         \
+  X(SOCLE_TRAIL_OPERATION_CRYPTO_SHREDDING, socle::TrailOperation::kCryptoShredding) \
+  X(SOCLE_TRAIL_OPERATION_POLICY_LOADED, socle::TrailOperation::kPolicyLoaded)       \
+  X(SOCLE_TRAIL_OPERATION_TRAIL_READ, socle::TrailOperation::kTrailRead)             \
+  X(SOCLE_TRAIL_OPERATION_EXPORT, socle::TrailOperation::kExport)                    \
   X(SOCLE_TRAIL_OPERATION_SHARE, socle::TrailOperation::kShare)
 SOCLE_CAPI_LEDGER_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 
@@ -80,9 +81,9 @@ int32_t PutHash(const socle::LedgerHash& hash, uint8_t* out, size_t capacity, co
   if (out == nullptr && capacity == 0) return SOCLE_OK;
   if (out == nullptr) return NullArgument(error, name);
   if (capacity < hash.size()) {
-    return Fail(error, SOCLE_E_OUT_OF_RANGE,
-                absl::StrCat(name, " has room for ", capacity, " bytes; a hash needs ",
-                             hash.size()));
+    return Fail(
+        error, SOCLE_E_OUT_OF_RANGE,
+        absl::StrCat(name, " has room for ", capacity, " bytes; a hash needs ", hash.size()));
   }
   std::memcpy(out, hash.data(), hash.size());
   return SOCLE_OK;
@@ -221,9 +222,8 @@ int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* n
     if (db_path == nullptr) return NullArgument(error, "db_path");
     absl::string_view n;
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(name, name_len, "name", &n, error));
-    auto ledger = socle::Ledger::Open(db_path, vault->vault, n,
-                                      options != nullptr ? options->options
-                                                         : socle::LedgerOptions{});
+    auto ledger = socle::Ledger::Open(
+        db_path, vault->vault, n, options != nullptr ? options->options : socle::LedgerOptions{});
     if (!ledger.ok()) return FromStatus(error, ledger.status());
     *out = new socle_ledger{std::shared_ptr<socle::Ledger>(*std::move(ledger))};
     return SOCLE_OK;
@@ -326,8 +326,8 @@ int32_t socle_ledger_prove_inclusion(socle_ledger* ledger, uint64_t index, uint6
     auto proof = ledger->ledger->ProveInclusion(index, tree_size);
     if (!proof.ok()) return FromStatus(error, proof.status());
     if (out_tree_size != nullptr) *out_tree_size = proof->tree_size;
-    return PutProof(*proof, out_leaf_hash, out_leaf_hash_capacity, out_hashes,
-                    out_hashes_capacity, out_hash_count, error);
+    return PutProof(*proof, out_leaf_hash, out_leaf_hash_capacity, out_hashes, out_hashes_capacity,
+                    out_hash_count, error);
   });
 }
 
@@ -373,8 +373,8 @@ int32_t socle_ledger_delete_entry(socle_ledger* ledger, uint64_t index, const ch
   return Tamper(ledger, index, actor, actor_len, error, &socle::Ledger::DeleteEntry);
 }
 
-int32_t socle_ledger_prune_before(socle_ledger* ledger, int64_t cutoff_unix_seconds,
-                                  uint64_t* out, socle_error** error) {
+int32_t socle_ledger_prune_before(socle_ledger* ledger, int64_t cutoff_unix_seconds, uint64_t* out,
+                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     ResetNumbers(out);
     if (ledger == nullptr) return NullArgument(error, "ledger");
@@ -512,10 +512,17 @@ int32_t socle_access_trail_decide_columns(
     ResetNumbers(out_revision);
     if (trail == nullptr) return NullArgument(error, "trail");
     if (count == 0) return SOCLE_OK;
-    const socle::capi::RequestColumns columns{
-        actors,      actions, persons, categories, purposes,
-        entry_kinds, authors, masked,  items,      item_lens,
-        TimeOf(time_unix_seconds, absl::InfinitePast())};
+    const socle::capi::RequestColumns columns{actors,
+                                              actions,
+                                              persons,
+                                              categories,
+                                              purposes,
+                                              entry_kinds,
+                                              authors,
+                                              masked,
+                                              items,
+                                              item_lens,
+                                              TimeOf(time_unix_seconds, absl::InfinitePast())};
     SOCLE_CAPI_RETURN_IF_FAILED(socle::capi::CheckColumns(columns, out_effects, error));
     std::vector<socle::AccessRequest> in(count);
     absl::Status first = absl::OkStatus();
@@ -529,17 +536,15 @@ int32_t socle_access_trail_decide_columns(
 }
 
 int32_t socle_access_trail_record_operation(socle_access_trail* trail, int32_t operation,
-                                            const char* actor, size_t actor_len,
-                                            const char* person, size_t person_len,
-                                            const char* detail, size_t detail_len,
-                                            socle_error** error) {
+                                            const char* actor, size_t actor_len, const char* person,
+                                            size_t person_len, const char* detail,
+                                            size_t detail_len, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (trail == nullptr) return NullArgument(error, "trail");
     if (operation < SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL ||
         operation > SOCLE_TRAIL_OPERATION_SHARE) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                  absl::StrCat("operation ", operation,
-                               " is not a SOCLE_TRAIL_OPERATION_* value"));
+                  absl::StrCat("operation ", operation, " is not a SOCLE_TRAIL_OPERATION_* value"));
     }
     absl::string_view a, p, d;
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(actor, actor_len, "actor", &a, error));
@@ -550,11 +555,11 @@ int32_t socle_access_trail_record_operation(socle_access_trail* trail, int32_t o
   });
 }
 
-int32_t socle_access_trail_history(socle_access_trail* trail, const char* person,
-                                   size_t person_len, const char* reader, size_t reader_len,
-                                   int32_t reader_is_person, int64_t from_unix_seconds,
-                                   int64_t to_unix_seconds, int64_t after, size_t limit,
-                                   socle_history** out, socle_error** error) {
+int32_t socle_access_trail_history(socle_access_trail* trail, const char* person, size_t person_len,
+                                   const char* reader, size_t reader_len, int32_t reader_is_person,
+                                   int64_t from_unix_seconds, int64_t to_unix_seconds,
+                                   int64_t after, size_t limit, socle_history** out,
+                                   socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (trail == nullptr) return NullArgument(error, "trail");
