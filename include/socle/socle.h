@@ -735,6 +735,306 @@ SOCLE_API int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
 /* (section vault: end) */
 
 /* ------------------------------------------------------------------------------------------ */
+/* The ledger and the access trail: tamper-evident logs, who read whose file and why.         */
+/* (section ledger: begin) */
+/*
+ * A socle_ledger is an append-only list of entries in its own SQLite file, hashed into a Merkle
+ * tree (RFC 9162) and committed to by signed checkpoints (C2SP signed notes, Ed25519); its keys
+ * live in a socle_vault. What an entry says about a person is sealed under the person's vault key
+ * and the person is named only by a pseudonym: shredding the person makes the entries unreadable
+ * while every proof and checkpoint stays valid. docs/ledger.md describes the format.
+ *
+ * A socle_access_trail decides and records in one call: its decide functions ask the engine and
+ * append one entry per decision before they return (a decision that cannot be recorded is not
+ * returned: show nothing). A person's history (socle_access_trail_history) is readable by the
+ * person themselves or by a professional whose role has the SECURITY_AUDITOR capability, and
+ * the read is itself recorded.
+ *
+ * Thread safety: socle_ledger and socle_access_trail are safe for concurrent use;
+ * socle_ledger_options is used by one thread at a time; socle_history and socle_ledger_entries
+ * are immutable. Messages never contain a person's id, an item id or a justification.
+ */
+
+typedef struct socle_ledger socle_ledger;
+typedef struct socle_ledger_options socle_ledger_options;
+/* A page of a ledger's entries (socle_ledger_read_entries): immutable. */
+typedef struct socle_ledger_entries socle_ledger_entries;
+typedef struct socle_access_trail socle_access_trail;
+/* One page of a person's history (socle_access_trail_history): immutable. */
+typedef struct socle_history socle_history;
+
+/* When an appended entry is on disk (= socle::Durability). */
+#define SOCLE_DURABILITY_SYNC 0  /* fsync'd before the append returns */
+#define SOCLE_DURABILITY_GROUP 1 /* the default: group commit, wait_durable/flush to wait */
+#define SOCLE_DURABILITY_NONE 2  /* group commit without fsync: tests and benchmarks only */
+
+/* What an entry records (= socle::LedgerEntryType). */
+#define SOCLE_LEDGER_ENTRY_ACCESS_DECISION 1
+#define SOCLE_LEDGER_ENTRY_OPERATION 2
+#define SOCLE_LEDGER_ENTRY_TAMPER_ALERT 3
+#define SOCLE_LEDGER_ENTRY_STATE_EVENT 4
+
+/* Bytes of a leaf hash, a root and each hash of a proof. */
+#define SOCLE_LEDGER_HASH_BYTES 32
+
+/* Privileged operations the trail records (= socle::TrailOperation). */
+#define SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL 1
+#define SOCLE_TRAIL_OPERATION_KEY_ROTATION 2
+#define SOCLE_TRAIL_OPERATION_CRYPTO_SHREDDING 3
+#define SOCLE_TRAIL_OPERATION_POLICY_LOADED 4
+#define SOCLE_TRAIL_OPERATION_TRAIL_READ 5
+#define SOCLE_TRAIL_OPERATION_EXPORT 6
+#define SOCLE_TRAIL_OPERATION_SHARE 7
+
+/* Ledger options: an opaque object with setters, so it can grow. Owned by the caller; the
+ * defaults are group commit within 10 ms, a checkpoint every 10,000 entries or 5 s, the witness
+ * file beside the database. */
+SOCLE_API int32_t socle_ledger_options_new(socle_ledger_options** out, socle_error** error);
+/* Releases ledger options; NULL is accepted. */
+SOCLE_API void socle_ledger_options_free(socle_ledger_options* options);
+/* SOCLE_DURABILITY_*. */
+SOCLE_API int32_t socle_ledger_options_set_durability(socle_ledger_options* options,
+                                                      int32_t durability, socle_error** error);
+/* How long an entry may wait in the group-commit queue (100 to 1,000,000 µs). */
+SOCLE_API int32_t socle_ledger_options_set_group_commit_delay_micros(socle_ledger_options* options,
+                                                                     uint32_t micros,
+                                                                     socle_error** error);
+/* A checkpoint is signed after this many entries (0: never by count). */
+SOCLE_API int32_t socle_ledger_options_set_checkpoint_every(socle_ledger_options* options,
+                                                            uint64_t entries, socle_error** error);
+/* …or when the oldest entry not yet covered is this old (0: never by time). */
+SOCLE_API int32_t socle_ledger_options_set_checkpoint_interval_millis(
+    socle_ledger_options* options, uint32_t millis, socle_error** error);
+/* Where the last checkpoint is also kept, outside the database (NUL-terminated; NULL or "": the
+ * database's path + ".checkpoint"). Copied. */
+SOCLE_API int32_t socle_ledger_options_set_witness_path(socle_ledger_options* options,
+                                                        const char* path, socle_error** error);
+
+/* Opens the ledger `name` ("access_trail", "state": 1 to 64 bytes of [a-z0-9_.-]) in the SQLite
+ * file at the NUL-terminated `db_path` (created with mode 0600 if missing), its keys held by
+ * `vault`, which the ledger keeps alive itself (the caller may free its handle at once).
+ * `options` may be NULL for the defaults; it is copied. Another ledger's or tenant's file is
+ * SOCLE_E_FAILED_PRECONDITION. On success *out owns the ledger, released with
+ * socle_ledger_free(). */
+SOCLE_API int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* name,
+                                    size_t name_len, const socle_ledger_options* options,
+                                    socle_ledger** out, socle_error** error);
+/* Flushes the queue, closes and releases the ledger; NULL is accepted. A trail created on it
+ * keeps it open until the trail is freed. */
+SOCLE_API void socle_ledger_free(socle_ledger* ledger);
+/* The ledger's name, NUL-terminated, borrowed from `ledger`. */
+SOCLE_API const char* socle_ledger_name(const socle_ledger* ledger);
+/* The checkpoints' origin line ("socle/<tenant>/<name>"), borrowed from `ledger`. */
+SOCLE_API const char* socle_ledger_origin(const socle_ledger* ledger);
+/* The C2SP note verifier key of the checkpoints ("<origin>+<key hash>+<base64 key>"), borrowed
+ * from `ledger`: give it to third parties who verify checkpoints without socle. */
+SOCLE_API const char* socle_ledger_verifier_key(const socle_ledger* ledger);
+
+/* Appends one entry of `type` (SOCLE_LEDGER_ENTRY_*), stamped now, with the serialized record
+ * `payload`. `person` (may be empty) is who the entry is about: the ledger stores only their
+ * pseudonym and seals the payload under their vault key. *out_ticket receives a ticket for
+ * socle_ledger_wait_durable. SOCLE_E_FAILED_PRECONDITION (nothing appended) when the person's
+ * key was shredded. */
+SOCLE_API int32_t socle_ledger_append(socle_ledger* ledger, int32_t type, const char* person,
+                                      size_t person_len, const uint8_t* payload,
+                                      size_t payload_len, uint64_t* out_ticket,
+                                      socle_error** error);
+/* Waits until the entries of `ticket` are durable; *out_index (may be NULL) receives the index
+ * of the first of them. */
+SOCLE_API int32_t socle_ledger_wait_durable(socle_ledger* ledger, uint64_t ticket,
+                                            uint64_t* out_index, socle_error** error);
+/* Waits until everything appended so far through `ledger` is durable. */
+SOCLE_API int32_t socle_ledger_flush(socle_ledger* ledger, socle_error** error);
+/* The number of entries in the database (every process's) into *out. */
+SOCLE_API int32_t socle_ledger_size(socle_ledger* ledger, uint64_t* out, socle_error** error);
+/* Flushes, then signs a checkpoint of the current tree (or returns the latest if it already
+ * covers the tree). *out_note receives the C2SP signed note (released with socle_buffer_free);
+ * *out_size its tree size; out_root (SOCLE_LEDGER_HASH_BYTES bytes of room) its root. */
+SOCLE_API int32_t socle_ledger_checkpoint(socle_ledger* ledger, socle_buffer* out_note,
+                                          uint64_t* out_size, uint8_t* out_root,
+                                          size_t out_root_capacity, socle_error** error);
+/* An inclusion proof (RFC 9162) of entry `index` in the tree of `tree_size` entries (0: the
+ * latest checkpoint's size, which *out_tree_size receives). out_leaf_hash has room for
+ * SOCLE_LEDGER_HASH_BYTES bytes; the proof's hashes go back to back into out_hashes, which has
+ * room for `out_hashes_capacity` bytes (may be NULL when 0), and *out_hash_count tells how many.
+ * SOCLE_E_OUT_OF_RANGE when index >= tree_size or tree_size > size, or when out_hashes is too
+ * small: *out_hash_count then tells how many hashes it needs. */
+SOCLE_API int32_t socle_ledger_prove_inclusion(socle_ledger* ledger, uint64_t index,
+                                               uint64_t tree_size, uint64_t* out_tree_size,
+                                               uint8_t* out_leaf_hash,
+                                               size_t out_leaf_hash_capacity, uint8_t* out_hashes,
+                                               size_t out_hashes_capacity, size_t* out_hash_count,
+                                               socle_error** error);
+/* Recomputes every leaf hash, row MAC and checkpoint and compares with the witness file.
+ * *out_ok is 1 when all is as appended; otherwise 0, *out_first_bad_index names the first entry
+ * that is not (for a bad checkpoint: its size) and *out_problem (may be NULL) receives a sentence
+ * without personal data. *out_entries (may be NULL) receives how many entries were checked.
+ * SOCLE_OK either way; an error only when the database cannot be read. */
+SOCLE_API int32_t socle_ledger_verify(socle_ledger* ledger, int32_t* out_ok,
+                                      uint64_t* out_entries, uint64_t* out_first_bad_index,
+                                      socle_buffer* out_problem, socle_error** error);
+/* Up to `max_count` entries from `begin`, in order (fewer at the end, none past it), into a new
+ * page *out (released with socle_ledger_entries_free). */
+SOCLE_API int32_t socle_ledger_read_entries(socle_ledger* ledger, uint64_t begin,
+                                            size_t max_count, socle_ledger_entries** out,
+                                            socle_error** error);
+/* Entries are never changed: always SOCLE_E_LOG_TAMPER_ATTEMPT, after appending a tamper alert
+ * that names `actor` and the index. */
+SOCLE_API int32_t socle_ledger_update_entry(socle_ledger* ledger, uint64_t index,
+                                            const char* actor, size_t actor_len,
+                                            socle_error** error);
+/* Entries are never removed: always SOCLE_E_LOG_TAMPER_ATTEMPT, after appending a tamper alert
+ * that names `actor` and the index. */
+SOCLE_API int32_t socle_ledger_delete_entry(socle_ledger* ledger, uint64_t index,
+                                            const char* actor, size_t actor_len,
+                                            socle_error** error);
+/* Retention: removes the bytes of every entry older than `cutoff_unix_seconds` and keeps its
+ * leaf hash, so proofs and checkpoints still verify. *out (may be NULL) receives how many
+ * entries were pruned. */
+SOCLE_API int32_t socle_ledger_prune_before(socle_ledger* ledger, int64_t cutoff_unix_seconds,
+                                            uint64_t* out, socle_error** error);
+
+/* Releases a page of entries; NULL is accepted. An index out of range gives 0 or "". */
+SOCLE_API void socle_ledger_entries_free(socle_ledger_entries* entries);
+/* The number of entries of the page. */
+SOCLE_API size_t socle_ledger_entries_count(const socle_ledger_entries* entries);
+/* The ledger index of entry `index` of the page. */
+SOCLE_API uint64_t socle_ledger_entries_index(const socle_ledger_entries* entries, size_t index);
+/* Its type (SOCLE_LEDGER_ENTRY_*). */
+SOCLE_API int32_t socle_ledger_entries_type(const socle_ledger_entries* entries, size_t index);
+/* Its time, in seconds since the Unix epoch. */
+SOCLE_API int64_t socle_ledger_entries_time_unix_seconds(const socle_ledger_entries* entries,
+                                                         size_t index);
+/* 1 when the retention period removed its bytes, else 0. */
+SOCLE_API int32_t socle_ledger_entries_pruned(const socle_ledger_entries* entries, size_t index);
+/* Its stored bytes (the serialized socle.v1.LedgerEntry the leaf hashes; empty when pruned) into
+ * *out, and its leaf hash into out_leaf_hash (SOCLE_LEDGER_HASH_BYTES bytes of room; may be NULL
+ * when out_leaf_hash_capacity is 0). SOCLE_E_OUT_OF_RANGE for an index past the page. */
+SOCLE_API int32_t socle_ledger_entries_bytes(const socle_ledger_entries* entries, size_t index,
+                                             socle_buffer* out, uint8_t* out_leaf_hash,
+                                             size_t out_leaf_hash_capacity, socle_error** error);
+
+/* Creates a trail that records the decisions of `engine` in `ledger` (opened with the name
+ * "access_trail"). The trail keeps the ledger alive itself (the caller may free its handle);
+ * `engine` must outlive the trail. Records the policy the engine decides under. */
+SOCLE_API int32_t socle_access_trail_create(socle_ledger* ledger,
+                                            const socle_access_engine* engine,
+                                            socle_access_trail** out, socle_error** error);
+/* Releases the trail; NULL is accepted. */
+SOCLE_API void socle_access_trail_free(socle_access_trail* trail);
+/* Decides `request` as socle_access_engine_decide and records the decision (sealed for the
+ * person) before returning it in *out. `justification` is the professional's (break-the-glass),
+ * may be empty. When the decision cannot be recorded the call fails and *out is a denial: show
+ * nothing. */
+SOCLE_API int32_t socle_access_trail_decide(socle_access_trail* trail,
+                                            const socle_access_request* request,
+                                            const char* justification, size_t justification_len,
+                                            socle_decision* out, socle_error** error);
+/* Decides requests[0..count) into out[0..count) on one snapshot, as
+ * socle_access_engine_decide_many, and records every decision in one append. Invalid requests are
+ * denied with SOCLE_REASON_INVALID_REQUEST (and recorded when their person is known); the status
+ * then names the first one. When the decisions cannot be recorded the call fails and none may be
+ * shown. */
+SOCLE_API int32_t socle_access_trail_decide_many(socle_access_trail* trail,
+                                                 const socle_access_request* requests,
+                                                 size_t count, socle_decision* out,
+                                                 socle_error** error);
+/* The same with one array per field, as socle_access_engine_decide_columns (NULL optional
+ * columns: entry_kinds, authors, masked, items/item_lens; outputs may be NULL except
+ * out_effects), on one snapshot whose revision *out_revision (may be NULL) receives, every
+ * decision recorded in one append. */
+SOCLE_API int32_t socle_access_trail_decide_columns(
+    socle_access_trail* trail, size_t count, const uint32_t* actors, const int32_t* actions,
+    const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes,
+    const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked,
+    const char* const* items, const size_t* item_lens, int64_t time_unix_seconds,
+    int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations,
+    uint64_t* out_revision, socle_error** error);
+/* Records a privileged operation (SOCLE_TRAIL_OPERATION_*) by `actor`, about `person` (may be
+ * empty: about no person). `detail` is a few words for the reader: no secret, no identifier. */
+SOCLE_API int32_t socle_access_trail_record_operation(socle_access_trail* trail, int32_t operation,
+                                                      const char* actor, size_t actor_len,
+                                                      const char* person, size_t person_len,
+                                                      const char* detail, size_t detail_len,
+                                                      socle_error** error);
+/* One page of the history of `person`, read by `reader` (a professional whose role has
+ * SECURITY_AUDITOR, or with reader_is_person 1 the person themselves), entries with
+ * from <= time < to (0: unbounded), after index `after` (-1 for the first page), at most
+ * `limit` (1 to 10,000), each with its inclusion proof against the page's checkpoint, into a new
+ * *out (released with socle_history_free). SOCLE_E_PERMISSION_DENIED (recorded) for any other
+ * reader; the read itself is recorded. */
+SOCLE_API int32_t socle_access_trail_history(socle_access_trail* trail, const char* person,
+                                             size_t person_len, const char* reader,
+                                             size_t reader_len, int32_t reader_is_person,
+                                             int64_t from_unix_seconds, int64_t to_unix_seconds,
+                                             int64_t after, size_t limit, socle_history** out,
+                                             socle_error** error);
+
+/* Releases a history page; NULL is accepted. Its strings are NUL-terminated and borrowed from
+ * it; an index out of range gives 0 or "". */
+SOCLE_API void socle_history_free(socle_history* history);
+/* The number of entries of the page. */
+SOCLE_API size_t socle_history_entry_count(const socle_history* history);
+/* The `after` of the next page; -1 when this page is the last. */
+SOCLE_API int64_t socle_history_next_after(const socle_history* history);
+/* The signed note of the checkpoint every proof leads to (verify it with the ledger's verifier
+ * key). */
+SOCLE_API const char* socle_history_checkpoint_note(const socle_history* history);
+/* The tree size of that checkpoint. */
+SOCLE_API uint64_t socle_history_checkpoint_size(const socle_history* history);
+/* The ledger index of entry `index`. */
+SOCLE_API uint64_t socle_history_entry_index(const socle_history* history, size_t index);
+/* Its time, in seconds since the Unix epoch. */
+SOCLE_API int64_t socle_history_entry_time_unix_seconds(const socle_history* history,
+                                                        size_t index);
+/* Its type (SOCLE_LEDGER_ENTRY_*). */
+SOCLE_API int32_t socle_history_entry_type(const socle_history* history, size_t index);
+/* 0 when it cannot be read any more (the person's key was shredded, or its bytes were pruned);
+ * its proof still holds. */
+SOCLE_API int32_t socle_history_entry_readable(const socle_history* history, size_t index);
+/* The professional's id (access decisions and operations). */
+SOCLE_API const char* socle_history_entry_actor(const socle_history* history, size_t index);
+/* Their role at the time. */
+SOCLE_API const char* socle_history_entry_role(const socle_history* history, size_t index);
+/* Their structure at the time. */
+SOCLE_API const char* socle_history_entry_structure(const socle_history* history, size_t index);
+/* The action (SOCLE_ACTION_*; 0 for an operation). */
+SOCLE_API int32_t socle_history_entry_action(const socle_history* history, size_t index);
+/* The item id. */
+SOCLE_API const char* socle_history_entry_item(const socle_history* history, size_t index);
+/* The data category. */
+SOCLE_API const char* socle_history_entry_category(const socle_history* history, size_t index);
+/* The purpose (activity). */
+SOCLE_API const char* socle_history_entry_purpose(const socle_history* history, size_t index);
+/* 1 when the access was allowed, else 0. */
+SOCLE_API int32_t socle_history_entry_allowed(const socle_history* history, size_t index);
+/* The reason's name ("allowed", "not_assigned"…). */
+SOCLE_API const char* socle_history_entry_reason(const socle_history* history, size_t index);
+/* The policy element that decided. */
+SOCLE_API const char* socle_history_entry_rule(const socle_history* history, size_t index);
+/* 1 for a break-the-glass access, else 0. */
+SOCLE_API int32_t socle_history_entry_break_glass(const socle_history* history, size_t index);
+/* The professional's justification, when they gave one. */
+SOCLE_API const char* socle_history_entry_justification(const socle_history* history,
+                                                        size_t index);
+/* The engine revision the decision was computed on. */
+SOCLE_API uint64_t socle_history_entry_revision(const socle_history* history, size_t index);
+/* For an operation: what was done ("trail_read", "crypto_shredding"…). */
+SOCLE_API const char* socle_history_entry_operation(const socle_history* history, size_t index);
+/* For an operation: its short detail. */
+SOCLE_API const char* socle_history_entry_detail(const socle_history* history, size_t index);
+/* The inclusion proof of entry `index` in the checkpoint's tree: its leaf hash into
+ * out_leaf_hash (SOCLE_LEDGER_HASH_BYTES bytes of room), its hashes back to back into
+ * out_hashes (room for out_hashes_capacity bytes; may be NULL when 0), their number into
+ * *out_hash_count. SOCLE_E_OUT_OF_RANGE for an index past the page, or when out_hashes is too
+ * small: *out_hash_count then tells how many hashes it needs. */
+SOCLE_API int32_t socle_history_entry_proof(const socle_history* history, size_t index,
+                                            uint8_t* out_leaf_hash, size_t out_leaf_hash_capacity,
+                                            uint8_t* out_hashes, size_t out_hashes_capacity,
+                                            size_t* out_hash_count, socle_error** error);
+/* (section ledger: end) */
+
+/* ------------------------------------------------------------------------------------------ */
 /* Pseudonymisation: domains, keyed pseudonyms, reversible tokens, rotation.                  */
 /* (section pseudonym: begin) */
 /*

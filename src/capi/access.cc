@@ -332,6 +332,79 @@ const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_
 
 }  // namespace
 
+namespace socle::capi {
+
+const AccessEngine& EngineOf(const socle_access_engine& engine) { return *engine.engine; }
+
+int32_t CheckRequestVersion(const socle_access_request* request, socle_error** error) {
+  return CheckVersion(request, error);
+}
+
+bool ConvertRequest(const socle_access_request& in, AccessRequest* out) { return Convert(in, out); }
+
+void ExportDecision(const Decision& decision, socle_decision* out) { Export(decision, out); }
+
+Decision InvalidRequestDecision(uint64_t revision) { return InvalidDecision(revision); }
+
+int32_t InvalidItem(socle_error** error) { return BadItem(error); }
+
+int32_t CheckColumns(const RequestColumns& c, const int32_t* out_effects, socle_error** error) {
+  if (c.actors == nullptr) return NullArgument(error, "actors");
+  if (c.actions == nullptr) return NullArgument(error, "actions");
+  if (c.persons == nullptr) return NullArgument(error, "persons");
+  if (c.categories == nullptr) return NullArgument(error, "categories");
+  if (c.purposes == nullptr) return NullArgument(error, "purposes");
+  if (out_effects == nullptr) return NullArgument(error, "out_effects");
+  if ((c.items == nullptr) != (c.item_lens == nullptr)) {
+    return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                "items and item_lens go together: pass both or neither");
+  }
+  return SOCLE_OK;
+}
+
+void ConvertColumns(const RequestColumns& c, size_t base, size_t n, AccessRequest* in,
+                    absl::Status* first) {
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = base + i;
+    AccessRequest& r = in[i];
+    r.actor = c.actors[k];
+    r.action = static_cast<Action>(c.actions[k]);
+    r.person = c.persons[k];
+    r.category = c.categories[k];
+    r.purpose = c.purposes[k];
+    r.kind = c.entry_kinds != nullptr ? static_cast<EntryKind>(c.entry_kinds[k]) : EntryKind::kFact;
+    r.author = c.authors != nullptr ? c.authors[k] : kNoId;
+    r.masked = c.masked != nullptr && c.masked[k] != 0;
+    r.item = absl::string_view();
+    if (c.items != nullptr && c.items[k] != nullptr) {
+      if (InputFits(c.items[k], c.item_lens[k])) {
+        r.item = absl::string_view(c.items[k], c.item_lens[k]);
+      } else {
+        r.actor = kNoId;  // denied, and named by the status
+        if (first->ok()) {
+          *first = MakeError(ErrorCode::kInvalidArgument,
+                             absl::StrCat("request ", k, ": item_lens[", k,
+                                          "] is larger than any item"));
+        }
+      }
+    }
+    r.time = c.time;
+  }
+}
+
+void ExportColumns(absl::Span<const Decision> decided, size_t base, int32_t* out_effects,
+                   int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations) {
+  for (size_t i = 0; i < decided.size(); ++i) {
+    const size_t k = base + i;
+    out_effects[k] = static_cast<int32_t>(decided[i].effect);
+    if (out_reasons != nullptr) out_reasons[k] = static_cast<int32_t>(decided[i].reason);
+    if (out_rules != nullptr) out_rules[k] = decided[i].rule;
+    if (out_obligations != nullptr) out_obligations[k] = decided[i].obligations;
+  }
+}
+
+}  // namespace socle::capi
+
 extern "C" {
 
 void socle_access_request_init(socle_access_request* request) {
@@ -848,57 +921,19 @@ int32_t socle_access_engine_decide_columns(
     const auto snapshot = engine->engine->snapshot();
     if (out_revision != nullptr) *out_revision = snapshot->revision();
     if (count == 0) return SOCLE_OK;
-    if (actors == nullptr) return NullArgument(error, "actors");
-    if (actions == nullptr) return NullArgument(error, "actions");
-    if (persons == nullptr) return NullArgument(error, "persons");
-    if (categories == nullptr) return NullArgument(error, "categories");
-    if (purposes == nullptr) return NullArgument(error, "purposes");
-    if (out_effects == nullptr) return NullArgument(error, "out_effects");
-    if ((items == nullptr) != (item_lens == nullptr)) {
-      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                  "items and item_lens go together: pass both or neither");
-    }
-    const absl::Time time = TimeOf(time_unix_seconds);
+    const socle::capi::RequestColumns columns{actors,  actions, persons, categories,
+                                              purposes, entry_kinds, authors, masked,
+                                              items,   item_lens, TimeOf(time_unix_seconds)};
+    SOCLE_CAPI_RETURN_IF_FAILED(socle::capi::CheckColumns(columns, out_effects, error));
     socle::AccessRequest in[kBatchSlice];
     socle::Decision decided[kBatchSlice];
     absl::Status first = absl::OkStatus();
     ForEachSlice(count, [&](size_t base, size_t n) {
-      for (size_t i = 0; i < n; ++i) {
-        const size_t k = base + i;
-        socle::AccessRequest& r = in[i];
-        r.actor = actors[k];
-        r.action = static_cast<socle::Action>(actions[k]);
-        r.person = persons[k];
-        r.category = categories[k];
-        r.purpose = purposes[k];
-        r.kind = entry_kinds != nullptr ? static_cast<socle::EntryKind>(entry_kinds[k])
-                                        : socle::EntryKind::kFact;
-        r.author = authors != nullptr ? authors[k] : socle::kNoId;
-        r.masked = masked != nullptr && masked[k] != 0;
-        r.item = absl::string_view();
-        if (items != nullptr && items[k] != nullptr) {
-          if (socle::capi::InputFits(items[k], item_lens[k])) {
-            r.item = absl::string_view(items[k], item_lens[k]);
-          } else {
-            r.actor = socle::kNoId;  // denied, and named below
-            if (first.ok()) {
-              first = socle::MakeError(
-                  socle::ErrorCode::kInvalidArgument,
-                  absl::StrCat("request ", k, ": item_lens[", k, "] is larger than any item"));
-            }
-          }
-        }
-        r.time = time;
-      }
+      socle::capi::ConvertColumns(columns, base, n, in, &first);
       absl::Status status =
           snapshot->DecideMany(absl::MakeConstSpan(in, n), absl::MakeSpan(decided, n));
-      for (size_t i = 0; i < n; ++i) {
-        const size_t k = base + i;
-        out_effects[k] = static_cast<int32_t>(decided[i].effect);
-        if (out_reasons != nullptr) out_reasons[k] = static_cast<int32_t>(decided[i].reason);
-        if (out_rules != nullptr) out_rules[k] = decided[i].rule;
-        if (out_obligations != nullptr) out_obligations[k] = decided[i].obligations;
-      }
+      socle::capi::ExportColumns(absl::MakeConstSpan(decided, n), base, out_effects, out_reasons,
+                                 out_rules, out_obligations);
       if (first.ok()) first = InSlice(std::move(status), base);
       return absl::OkStatus();  // every request is answered
     }).IgnoreError();

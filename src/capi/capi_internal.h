@@ -33,8 +33,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "socle/access.hpp"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
 #include "socle/socle.h"
@@ -58,8 +60,9 @@ struct socle_policy {
 };
 
 // An open vault (socle_vault_open); the pseudonymizer may take it as its secret source.
+// Shared, because a ledger opened over the vault (socle_ledger_open) keeps it alive.
 struct socle_vault {
-  std::unique_ptr<socle::Vault> vault;
+  std::shared_ptr<socle::Vault> vault;
 };
 
 namespace socle::capi {
@@ -200,6 +203,45 @@ absl::Status ForEachSlice(size_t count, Slice&& slice) {
   }
   return absl::OkStatus();
 }
+
+
+// ---- Access requests (access.cc), shared with the access trail (ledger.cc) ----------------------
+
+// The C++ engine of a socle_access_engine.
+const AccessEngine& EngineOf(const socle_access_engine& engine);
+// SOCLE_OK when the request array's layout version is one this library reads.
+int32_t CheckRequestVersion(const socle_access_request* request, socle_error** error);
+// A C request as the C++ one; false when its item is NULL with a length or too long.
+bool ConvertRequest(const socle_access_request& in, AccessRequest* out);
+void ExportDecision(const Decision& decision, socle_decision* out);
+// The denial a request that cannot be decided gets.
+Decision InvalidRequestDecision(uint64_t revision);
+// SOCLE_E_INVALID_ARGUMENT for a request whose item ConvertRequest refused.
+int32_t InvalidItem(socle_error** error);
+// The columns of a decide_columns call (optional ones may be NULL).
+struct RequestColumns {
+  const uint32_t* actors;
+  const int32_t* actions;
+  const uint32_t* persons;
+  const uint32_t* categories;
+  const uint32_t* purposes;
+  const int32_t* entry_kinds;
+  const uint32_t* authors;
+  const int32_t* masked;
+  const char* const* items;
+  const size_t* item_lens;
+  absl::Time time;
+};
+// SOCLE_OK when the required columns are there (count > 0).
+int32_t CheckColumns(const RequestColumns& columns, const int32_t* out_effects,
+                     socle_error** error);
+// Requests [base, base + n) of the columns into in[0, n); an item too long denies its request
+// and is named in *first (if still OK).
+void ConvertColumns(const RequestColumns& columns, size_t base, size_t n, AccessRequest* in,
+                    absl::Status* first);
+// Decisions of requests [base, base + decided.size()) into the output columns.
+void ExportColumns(absl::Span<const Decision> decided, size_t base, int32_t* out_effects,
+                   int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations);
 
 }  // namespace socle::capi
 

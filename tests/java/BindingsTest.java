@@ -2,10 +2,12 @@ package fr.socle.test;
 
 import fr.socle.AccessEngine;
 import fr.socle.AccessRequest;
+import fr.socle.AccessTrail;
 import fr.socle.Decision;
 import fr.socle.Diagnostic;
 import fr.socle.Explanation;
 import fr.socle.KeyProvider;
+import fr.socle.Ledger;
 import fr.socle.Policy;
 import fr.socle.PseudonymContext;
 import fr.socle.Pseudonymizer;
@@ -341,6 +343,83 @@ public final class BindingsTest {
         }
     }
 
+    static void ledger() throws IOException {
+        Path dir = Files.createTempDirectory(Path.of(env("SOCLE_TEST_TMP",
+                System.getProperty("java.io.tmpdir"))), "java-ledger-");
+        byte[] passphrase = "ledger passphrase".getBytes(StandardCharsets.UTF_8);
+        List<AccessRequest> requests = new ArrayList<>();
+        try (Policy policy = Policy.loadFile(
+                     SOURCE.resolve("tests/access/workload_policy.textproto").toString());
+             AccessEngine engine = workloadEngine(policy);
+             KeyProvider provider = KeyProvider.createKeyFile(dir.resolve("master.key").toString(),
+                     passphrase, 2, 64L << 20);
+             Vault vault = Vault.open(provider, dir.resolve("vault.db").toString(), "ccas-1");
+             Ledger ledger = Ledger.open(vault, dir.resolve("trail.db").toString(),
+                     "access_trail", SocleLibrary.SOCLE_DURABILITY_SYNC);
+             AccessTrail trail = AccessTrail.create(ledger, engine)) {
+            check(ledger.origin().equals("socle/ccas-1/access_trail"), "origin " + ledger.origin());
+            check(ledger.verifierKey().startsWith("socle/ccas-1/access_trail+"), "verifier key");
+            requests.addAll(requestsOf(engine, readRows("requests_mixed.tsv")).subList(0, 4));
+            Decision one = trail.decide(requests.get(0), "justification");
+            List<Decision> many = trail.decideMany(requests);
+            check(many.get(0).equals(one), "the batch decides as the single call");
+            check(engine.decide(requests.get(1)).equals(many.get(1)),
+                    "the trail decides as the engine");
+            String person = engine.personName(requests.get(0).person());
+            trail.recordOperation(SocleLibrary.SOCLE_TRAIL_OPERATION_EXPORT, "someone", person,
+                    "export pdf");
+            long expected = 1 + requests.stream()
+                    .filter(r -> r.person() == requests.get(0).person()).count();
+
+            // The person reads their history, one entry a page; proofs match the ledger's.
+            int decisions = 0;
+            int operations = 0;
+            long after = -1;
+            for (int pages = 0; pages < 100; pages++) {
+                AccessTrail.HistoryPage page = trail.history(person, person, true, 0, 0, after, 1);
+                for (AccessTrail.HistoryEntry e : page.entries()) {
+                    if (e.type() == SocleLibrary.SOCLE_LEDGER_ENTRY_ACCESS_DECISION) {
+                        decisions++;
+                        check(e.readable() && !e.category().isEmpty() && !e.reason().isEmpty(),
+                                "a readable decision");
+                    } else if (e.operation().equals("export")) {
+                        operations++;
+                        check(e.detail().equals("export pdf"), "the operation detail");
+                    }
+                    Ledger.Proof proof = ledger.proveInclusion(e.index(), page.checkpointSize());
+                    check(Arrays.equals(proof.leafHash(), e.proof().leafHash())
+                            && proof.hashes().size() == e.proof().hashes().size(),
+                            "the history's proof is the ledger's");
+                }
+                check(page.checkpointNote().startsWith("socle/ccas-1/access_trail\n"),
+                        "the checkpoint note");
+                after = page.nextAfter();
+                if (after == -1) {
+                    break;
+                }
+            }
+            check(decisions == expected, decisions + " decisions, expected " + expected);
+            check(operations == 1, "the export is in the history");
+            expectError(() -> trail.history(person, "nobody", false, 0, 0, -1, 10),
+                    SocleLibrary.SOCLE_E_PERMISSION_DENIED, "a reader who may not read");
+
+            Ledger.Checkpoint checkpoint = ledger.checkpoint();
+            check(checkpoint.size() == ledger.size() && checkpoint.root().length == 32,
+                    "the checkpoint covers the ledger");
+            long ticket = ledger.append(SocleLibrary.SOCLE_LEDGER_ENTRY_OPERATION,
+                    new byte[] {8, 1}, "");
+            check(ledger.waitDurable(ticket) == checkpoint.size(), "the appended index");
+            expectError(() -> ledger.updateEntry(0, "admin"),
+                    SocleLibrary.SOCLE_E_LOG_TAMPER_ATTEMPT, "an update");
+            expectError(() -> ledger.deleteEntry(0, "admin"),
+                    SocleLibrary.SOCLE_E_LOG_TAMPER_ATTEMPT, "a delete");
+            ledger.flush();
+            Ledger.Verification verification = ledger.verify();
+            check(verification.ok() && verification.entries() == checkpoint.size() + 3,
+                    "verified: " + verification.problem());
+        }
+    }
+
     static void redaction() {
         try (Redactor redactor = Redactor.create(List.of(
                 new Redactor.Identity(SocleLibrary.SOCLE_IDENTITY_NAME, 1, "Martin"),
@@ -420,6 +499,7 @@ public final class BindingsTest {
                 "workload_batch", BindingsTest::workloadBatch,
                 "policy_error", BindingsTest::policyError,
                 "vault", BindingsTest::vault,
+                "ledger", BindingsTest::ledger,
                 "redaction", BindingsTest::redaction);
         String name = args.length == 1 ? args[0] : "";
         Call call = cases.get(name);

@@ -11,8 +11,10 @@ $source = getenv('SOCLE_SOURCE_DIR') ?: dirname(__DIR__, 2);
 require $source . '/bindings/php/autoload.php';
 
 use Socle\AccessEngine;
+use Socle\AccessTrail;
 use Socle\AccessRequest;
 use Socle\KeyProvider;
+use Socle\Ledger;
 use Socle\Native;
 use Socle\Policy;
 use Socle\Pseudonymizer;
@@ -315,6 +317,79 @@ function testVault(): void
         Native::SOCLE_E_INVALID_ARGUMENT, 'a too short secret');
 }
 
+function testLedger(): void
+{
+    $dir = (getenv('SOCLE_TEST_TMP') ?: sys_get_temp_dir()) . '/php-ledger-' . getmypid();
+    @mkdir($dir, 0700, true);
+    foreach (glob("{$dir}/*") ?: [] as $f) {
+        @unlink($f);
+    }
+    $provider = KeyProvider::createKeyFile("{$dir}/master.key", 'ledger passphrase', 2, 64 << 20);
+    $vault = Vault::open($provider, "{$dir}/vault.db", 'ccas-1');
+    $ledger = Ledger::open($vault, "{$dir}/trail.db", 'access_trail',
+        Native::SOCLE_DURABILITY_SYNC);
+    $vault = null; // the ledger keeps it alive
+    check($ledger->origin() === 'socle/ccas-1/access_trail', 'origin ' . $ledger->origin());
+    check(str_starts_with($ledger->verifierKey(), 'socle/ccas-1/access_trail+'), 'verifier key');
+
+    $engine = workloadEngine();
+    $trail = AccessTrail::create($ledger, $engine);
+    $requests = array_slice(requestsOf($engine, readRows('requests_mixed.tsv')), 0, 4);
+    $one = $trail->decide($requests[0], 'justification');
+    $many = $trail->decideMany($requests);
+    check($many[0] == $one, 'the batch decides as the single call');
+    check($engine->decide($requests[1]) == $many[1], 'the trail decides as the engine');
+    $trail->recordOperation(Native::SOCLE_TRAIL_OPERATION_EXPORT, 'someone',
+        $engine->personName($requests[0]->person), 'export pdf');
+
+    // The person of the first request reads their history, one entry a page.
+    $person = $engine->personName($requests[0]->person);
+    $expected = 0;
+    foreach ($requests as $r) {
+        $expected += $r->person === $requests[0]->person ? 1 : 0;
+    }
+    $decisions = 0;
+    $operations = 0;
+    $after = -1;
+    $pages = 0;
+    do {
+        $page = $trail->history($person, $person, true, $after, 1);
+        foreach ($page['entries'] as $e) {
+            if ($e['type'] === Native::SOCLE_LEDGER_ENTRY_ACCESS_DECISION) {
+                $decisions++;
+                check($e['readable'] && $e['category'] !== '' && $e['reason'] !== '',
+                    'a readable decision');
+            } elseif ($e['operation'] === 'export') {
+                $operations++;
+                check($e['detail'] === 'export pdf', 'the operation detail');
+            }
+        }
+        check(str_starts_with($page['checkpoint_note'], "socle/ccas-1/access_trail\n"),
+            'the checkpoint note');
+        $after = $page['next_after'];
+    } while ($after !== -1 && ++$pages < 100);
+    check($decisions === $expected + 1, "{$decisions} decisions, expected " . ($expected + 1));
+    check($operations === 1, 'the export is in the history');
+    expectError(static fn() => $trail->history($person, 'nobody'),
+        Native::SOCLE_E_PERMISSION_DENIED, 'a reader who may not read');
+
+    $checkpoint = $ledger->checkpoint();
+    check($checkpoint['size'] === $ledger->size() && strlen($checkpoint['root']) === 32,
+        'the checkpoint covers the ledger');
+    $proof = $ledger->proveInclusion(1);
+    check($proof['tree_size'] === $checkpoint['size'] && count($proof['hashes']) > 0, 'a proof');
+    $ticket = $ledger->append(Native::SOCLE_LEDGER_ENTRY_OPERATION, "\x08\x01");
+    check($ledger->waitDurable($ticket) === $checkpoint['size'], 'the appended index');
+    expectError(static fn() => $ledger->updateEntry(0, 'admin'),
+        Native::SOCLE_E_LOG_TAMPER_ATTEMPT, 'an update');
+    expectError(static fn() => $ledger->deleteEntry(0, 'admin'),
+        Native::SOCLE_E_LOG_TAMPER_ATTEMPT, 'a delete');
+    $ledger->flush();
+    $verification = $ledger->verify();
+    check($verification['ok'] && $verification['entries'] === $checkpoint['size'] + 3,
+        'verified: ' . $verification['problem']);
+}
+
 function testRedaction(): void
 {
     $redactor = Redactor::create([
@@ -364,6 +439,7 @@ $cases = [
     'workload_batch' => 'testWorkloadBatch',
     'policy_error' => 'testPolicyError',
     'vault' => 'testVault',
+    'ledger' => 'testLedger',
     'redaction' => 'testRedaction',
 ];
 $case = $argv[1] ?? '';

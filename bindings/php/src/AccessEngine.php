@@ -30,6 +30,12 @@ final class AccessEngine
         Library::ffi()->socle_access_engine_free($this->handle);
     }
 
+    /** @internal */
+    public function handle(): CData
+    {
+        return $this->handle;
+    }
+
     public function revision(): int
     {
         return Library::ffi()->socle_access_engine_revision($this->handle);
@@ -256,12 +262,14 @@ final class AccessEngine
     }
 
     /**
-     * An array of socle_access_request, and what must stay alive while C reads it.
+     * An array of socle_access_request, and what must stay alive while C reads it (also used by
+     * AccessTrail).
      *
+     * @internal
      * @param list<AccessRequest> $requests
      * @return array{0: CData, 1: mixed}
      */
-    private function requests(array $requests): array
+    public function requests(array $requests): array
     {
         $ffi = Library::ffi();
         $n = count($requests);

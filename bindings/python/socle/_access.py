@@ -954,6 +954,19 @@ class AccessEngine(_Handle):
         same; with `strict` (the default) the call then raises the error of the first invalid
         one, with the decisions as its ``decisions`` attribute.
         """
+        handle = self._live()
+        return self._decide_columns(
+            lambda *arguments: lib.socle_access_engine_decide_columns(handle, *arguments),
+            actors, persons, categories, purposes, actions, entry_kinds=entry_kinds,
+            authors=authors, masked=masked, items=items, time=time, out=out, strict=strict)
+
+    def _decide_columns(self, decide_columns: Callable[..., int], actors: Any, persons: Any,
+                        categories: Any, purposes: Any, actions: Any = Action.READ, *,
+                        entry_kinds: Any = None, authors: Any = None, masked: Any = None,
+                        items: Optional[Sequence[Any]] = None, time: Time = None,
+                        out: Optional[Decisions] = None, strict: bool = True) -> Decisions:
+        """The body of decide_many, shared with AccessTrail.decide_many: `decide_columns` is
+        the C call (engine's or trail's) with its receiver bound."""
         count = self._count(actors, persons, categories, purposes, actions, entry_kinds,
                             authors, masked)
         if out is None:
@@ -1007,9 +1020,8 @@ class AccessEngine(_Handle):
                        ffi.from_buffer("uint32_t[]", out.obligations, require_writable=True)]
             exported.extend(outputs)
             with _ErrorSlot() as slot:
-                status = lib.socle_access_engine_decide_columns(
-                    self._live(), count, a, x, p, c, u, e, w, m, s, sl, _unix(time), *outputs,
-                    revision, slot.pointer)
+                status = decide_columns(count, a, x, p, c, u, e, w, m, s, sl, _unix(time),
+                                        *outputs, revision, slot.pointer)
                 out.revision = int(revision[0])
                 out._engine = self
                 if strict:

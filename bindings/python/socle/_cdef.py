@@ -81,6 +81,21 @@ CDEF = """\
 #define SOCLE_KDF_MEMLIMIT_DEFAULT 0
 #define SOCLE_KEY_PROVIDER_CALLBACKS_VERSION 1
 #define SOCLE_WRAPPED_KEY_MAX_BYTES 4096
+#define SOCLE_DURABILITY_SYNC 0
+#define SOCLE_DURABILITY_GROUP 1
+#define SOCLE_DURABILITY_NONE 2
+#define SOCLE_LEDGER_ENTRY_ACCESS_DECISION 1
+#define SOCLE_LEDGER_ENTRY_OPERATION 2
+#define SOCLE_LEDGER_ENTRY_TAMPER_ALERT 3
+#define SOCLE_LEDGER_ENTRY_STATE_EVENT 4
+#define SOCLE_LEDGER_HASH_BYTES 32
+#define SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL 1
+#define SOCLE_TRAIL_OPERATION_KEY_ROTATION 2
+#define SOCLE_TRAIL_OPERATION_CRYPTO_SHREDDING 3
+#define SOCLE_TRAIL_OPERATION_POLICY_LOADED 4
+#define SOCLE_TRAIL_OPERATION_TRAIL_READ 5
+#define SOCLE_TRAIL_OPERATION_EXPORT 6
+#define SOCLE_TRAIL_OPERATION_SHARE 7
 #define SOCLE_PSEUDONYM_BYTES 16
 #define SOCLE_PSEUDONYM_TEXT_LEN 27
 #define SOCLE_TOKEN_MAX_TEXT_LEN 400
@@ -274,6 +289,73 @@ int32_t socle_vault_current_pseudonym_version(socle_vault* vault, uint32_t* out,
 int32_t socle_vault_rotate_pseudonym_secret(socle_vault* vault, uint32_t* out_version, socle_error** error);
 int32_t socle_vault_destroy_pseudonym_secret(socle_vault* vault, uint32_t version, socle_error** error);
 int32_t socle_vault_verify(socle_vault* vault, socle_error** error);
+typedef struct socle_ledger socle_ledger;
+typedef struct socle_ledger_options socle_ledger_options;
+typedef struct socle_ledger_entries socle_ledger_entries;
+typedef struct socle_access_trail socle_access_trail;
+typedef struct socle_history socle_history;
+int32_t socle_ledger_options_new(socle_ledger_options** out, socle_error** error);
+void socle_ledger_options_free(socle_ledger_options* options);
+int32_t socle_ledger_options_set_durability(socle_ledger_options* options, int32_t durability, socle_error** error);
+int32_t socle_ledger_options_set_group_commit_delay_micros(socle_ledger_options* options, uint32_t micros, socle_error** error);
+int32_t socle_ledger_options_set_checkpoint_every(socle_ledger_options* options, uint64_t entries, socle_error** error);
+int32_t socle_ledger_options_set_checkpoint_interval_millis(socle_ledger_options* options, uint32_t millis, socle_error** error);
+int32_t socle_ledger_options_set_witness_path(socle_ledger_options* options, const char* path, socle_error** error);
+int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* name, size_t name_len, const socle_ledger_options* options, socle_ledger** out, socle_error** error);
+void socle_ledger_free(socle_ledger* ledger);
+const char* socle_ledger_name(const socle_ledger* ledger);
+const char* socle_ledger_origin(const socle_ledger* ledger);
+const char* socle_ledger_verifier_key(const socle_ledger* ledger);
+int32_t socle_ledger_append(socle_ledger* ledger, int32_t type, const char* person, size_t person_len, const uint8_t* payload, size_t payload_len, uint64_t* out_ticket, socle_error** error);
+int32_t socle_ledger_wait_durable(socle_ledger* ledger, uint64_t ticket, uint64_t* out_index, socle_error** error);
+int32_t socle_ledger_flush(socle_ledger* ledger, socle_error** error);
+int32_t socle_ledger_size(socle_ledger* ledger, uint64_t* out, socle_error** error);
+int32_t socle_ledger_checkpoint(socle_ledger* ledger, socle_buffer* out_note, uint64_t* out_size, uint8_t* out_root, size_t out_root_capacity, socle_error** error);
+int32_t socle_ledger_prove_inclusion(socle_ledger* ledger, uint64_t index, uint64_t tree_size, uint64_t* out_tree_size, uint8_t* out_leaf_hash, size_t out_leaf_hash_capacity, uint8_t* out_hashes, size_t out_hashes_capacity, size_t* out_hash_count, socle_error** error);
+int32_t socle_ledger_verify(socle_ledger* ledger, int32_t* out_ok, uint64_t* out_entries, uint64_t* out_first_bad_index, socle_buffer* out_problem, socle_error** error);
+int32_t socle_ledger_read_entries(socle_ledger* ledger, uint64_t begin, size_t max_count, socle_ledger_entries** out, socle_error** error);
+int32_t socle_ledger_update_entry(socle_ledger* ledger, uint64_t index, const char* actor, size_t actor_len, socle_error** error);
+int32_t socle_ledger_delete_entry(socle_ledger* ledger, uint64_t index, const char* actor, size_t actor_len, socle_error** error);
+int32_t socle_ledger_prune_before(socle_ledger* ledger, int64_t cutoff_unix_seconds, uint64_t* out, socle_error** error);
+void socle_ledger_entries_free(socle_ledger_entries* entries);
+size_t socle_ledger_entries_count(const socle_ledger_entries* entries);
+uint64_t socle_ledger_entries_index(const socle_ledger_entries* entries, size_t index);
+int32_t socle_ledger_entries_type(const socle_ledger_entries* entries, size_t index);
+int64_t socle_ledger_entries_time_unix_seconds(const socle_ledger_entries* entries, size_t index);
+int32_t socle_ledger_entries_pruned(const socle_ledger_entries* entries, size_t index);
+int32_t socle_ledger_entries_bytes(const socle_ledger_entries* entries, size_t index, socle_buffer* out, uint8_t* out_leaf_hash, size_t out_leaf_hash_capacity, socle_error** error);
+int32_t socle_access_trail_create(socle_ledger* ledger, const socle_access_engine* engine, socle_access_trail** out, socle_error** error);
+void socle_access_trail_free(socle_access_trail* trail);
+int32_t socle_access_trail_decide(socle_access_trail* trail, const socle_access_request* request, const char* justification, size_t justification_len, socle_decision* out, socle_error** error);
+int32_t socle_access_trail_decide_many(socle_access_trail* trail, const socle_access_request* requests, size_t count, socle_decision* out, socle_error** error);
+int32_t socle_access_trail_decide_columns(socle_access_trail* trail, size_t count, const uint32_t* actors, const int32_t* actions, const uint32_t* persons, const uint32_t* categories, const uint32_t* purposes, const int32_t* entry_kinds, const uint32_t* authors, const int32_t* masked, const char* const* items, const size_t* item_lens, int64_t time_unix_seconds, int32_t* out_effects, int32_t* out_reasons, uint32_t* out_rules, uint32_t* out_obligations, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_trail_record_operation(socle_access_trail* trail, int32_t operation, const char* actor, size_t actor_len, const char* person, size_t person_len, const char* detail, size_t detail_len, socle_error** error);
+int32_t socle_access_trail_history(socle_access_trail* trail, const char* person, size_t person_len, const char* reader, size_t reader_len, int32_t reader_is_person, int64_t from_unix_seconds, int64_t to_unix_seconds, int64_t after, size_t limit, socle_history** out, socle_error** error);
+void socle_history_free(socle_history* history);
+size_t socle_history_entry_count(const socle_history* history);
+int64_t socle_history_next_after(const socle_history* history);
+const char* socle_history_checkpoint_note(const socle_history* history);
+uint64_t socle_history_checkpoint_size(const socle_history* history);
+uint64_t socle_history_entry_index(const socle_history* history, size_t index);
+int64_t socle_history_entry_time_unix_seconds(const socle_history* history, size_t index);
+int32_t socle_history_entry_type(const socle_history* history, size_t index);
+int32_t socle_history_entry_readable(const socle_history* history, size_t index);
+const char* socle_history_entry_actor(const socle_history* history, size_t index);
+const char* socle_history_entry_role(const socle_history* history, size_t index);
+const char* socle_history_entry_structure(const socle_history* history, size_t index);
+int32_t socle_history_entry_action(const socle_history* history, size_t index);
+const char* socle_history_entry_item(const socle_history* history, size_t index);
+const char* socle_history_entry_category(const socle_history* history, size_t index);
+const char* socle_history_entry_purpose(const socle_history* history, size_t index);
+int32_t socle_history_entry_allowed(const socle_history* history, size_t index);
+const char* socle_history_entry_reason(const socle_history* history, size_t index);
+const char* socle_history_entry_rule(const socle_history* history, size_t index);
+int32_t socle_history_entry_break_glass(const socle_history* history, size_t index);
+const char* socle_history_entry_justification(const socle_history* history, size_t index);
+uint64_t socle_history_entry_revision(const socle_history* history, size_t index);
+const char* socle_history_entry_operation(const socle_history* history, size_t index);
+const char* socle_history_entry_detail(const socle_history* history, size_t index);
+int32_t socle_history_entry_proof(const socle_history* history, size_t index, uint8_t* out_leaf_hash, size_t out_leaf_hash_capacity, uint8_t* out_hashes, size_t out_hashes_capacity, size_t* out_hash_count, socle_error** error);
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
 int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
 int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version, const uint8_t* secret, size_t secret_len, socle_error** error);

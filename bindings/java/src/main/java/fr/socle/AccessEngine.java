@@ -103,7 +103,7 @@ public final class AccessEngine extends Handle {
     }
 
     /** A contiguous array of socle_access_request, and the item ids it points into. */
-    private static final class Requests {
+    static final class Requests {
         final SocleLibrary.AccessRequest[] array;
         final Socle.Strings items;
 

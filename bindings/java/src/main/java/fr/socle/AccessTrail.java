@@ -1,0 +1,147 @@
+package fr.socle;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import fr.socle.jna.SocleLibrary;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides and records: every decision decide() and decideMany() return is already in the trail
+ * ledger (if it cannot be recorded they throw: show nothing). A person's history is read by the
+ * person or by a SECURITY_AUDITOR, and each read is recorded. The trail keeps its ledger open;
+ * the engine must stay open as long as the trail. Thread-safe.
+ */
+public final class AccessTrail extends Handle {
+    /** One line of a person's history, decrypted (readable false once shredded or pruned). */
+    public record HistoryEntry(long index, long timeUnixSeconds, int type, boolean readable,
+            String actor, String role, String structure, int action, String item,
+            String category, String purpose, boolean allowed, String reason, String rule,
+            boolean breakGlass, String justification, long revision, String operation,
+            String detail, Ledger.Proof proof) {}
+
+    /** One page of a history: `nextAfter` is the `after` of the next page, -1 after the last. */
+    public record HistoryPage(List<HistoryEntry> entries, long nextAfter, String checkpointNote,
+            long checkpointSize) {}
+
+    private final AccessEngine engine;
+
+    private AccessTrail(Pointer pointer, AccessEngine engine) {
+        super(pointer, p -> Socle.lib().socle_access_trail_free(p));
+        this.engine = engine;
+    }
+
+    public static AccessTrail create(Ledger ledger, AccessEngine engine) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_trail_create(ledger.pointer(), engine.pointer(), out,
+                error), error);
+        return new AccessTrail(out.getValue(), engine);
+    }
+
+    /** As AccessEngine.decide, recorded; `justification` is the professional's (or ""). */
+    public Decision decide(AccessRequest request, String justification) {
+        AccessEngine.Requests c = new AccessEngine.Requests(List.of(request));
+        SocleLibrary.Decision out = new SocleLibrary.Decision();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_trail_decide(pointer(), c.array[0], justification,
+                Socle.size(Socle.utf8Length(justification)), out, error), error);
+        return Decision.of(out);
+    }
+
+    public Decision decide(AccessRequest request) {
+        return decide(request, "");
+    }
+
+    /** As AccessEngine.decideMany, on one snapshot, every decision recorded in one append. */
+    public List<Decision> decideMany(List<AccessRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        AccessEngine.Requests c = new AccessEngine.Requests(requests);
+        SocleLibrary.Decision[] out = (SocleLibrary.Decision[]) new SocleLibrary.Decision()
+                .toArray(requests.size());
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_trail_decide_many(pointer(), c.array[0],
+                Socle.size(requests.size()), out[0], error), error);
+        List<Decision> decisions = new ArrayList<>(out.length);
+        for (SocleLibrary.Decision d : out) {
+            d.read();
+            decisions.add(Decision.of(d));
+        }
+        return decisions;
+    }
+
+    /** Records a privileged operation (SOCLE_TRAIL_OPERATION_*); `person` may be "". */
+    public void recordOperation(int operation, String actor, String person, String detail) {
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_trail_record_operation(pointer(), operation, actor,
+                Socle.size(Socle.utf8Length(actor)), person,
+                Socle.size(Socle.utf8Length(person)), detail,
+                Socle.size(Socle.utf8Length(detail)), error), error);
+    }
+
+    /**
+     * One page of `person`'s history read by `reader` (a SECURITY_AUDITOR, or with
+     * `readerIsPerson` the person), after index `after` (-1: the first page), at most `limit`
+     * entries, with from <= time < to (Unix seconds, 0: unbounded).
+     */
+    public HistoryPage history(String person, String reader, boolean readerIsPerson,
+            long fromUnixSeconds, long toUnixSeconds, long after, int limit) {
+        SocleLibrary lib = Socle.lib();
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(lib.socle_access_trail_history(pointer(), person,
+                Socle.size(Socle.utf8Length(person)), reader,
+                Socle.size(Socle.utf8Length(reader)), readerIsPerson ? 1 : 0, fromUnixSeconds,
+                toUnixSeconds, after, Socle.size(limit), out, error), error);
+        Pointer h = out.getValue();
+        try {
+            long size = lib.socle_history_checkpoint_size(h);
+            long count = lib.socle_history_entry_count(h).longValue();
+            List<HistoryEntry> entries = new ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                SocleLibrary.SizeT k = Socle.size(i);
+                byte[] leaf = new byte[SocleLibrary.SOCLE_LEDGER_HASH_BYTES];
+                byte[] hashes = new byte[64 * SocleLibrary.SOCLE_LEDGER_HASH_BYTES];
+                Memory n = new Memory(Native.SIZE_T_SIZE);
+                PointerByReference proofError = new PointerByReference();
+                Socle.check(lib.socle_history_entry_proof(h, k, leaf, Socle.size(leaf.length),
+                        hashes, Socle.size(hashes.length), n, proofError), proofError);
+                long index = lib.socle_history_entry_index(h, k);
+                entries.add(new HistoryEntry(index,
+                        lib.socle_history_entry_time_unix_seconds(h, k),
+                        lib.socle_history_entry_type(h, k),
+                        lib.socle_history_entry_readable(h, k) == 1,
+                        Socle.orEmpty(lib.socle_history_entry_actor(h, k)),
+                        Socle.orEmpty(lib.socle_history_entry_role(h, k)),
+                        Socle.orEmpty(lib.socle_history_entry_structure(h, k)),
+                        lib.socle_history_entry_action(h, k),
+                        Socle.orEmpty(lib.socle_history_entry_item(h, k)),
+                        Socle.orEmpty(lib.socle_history_entry_category(h, k)),
+                        Socle.orEmpty(lib.socle_history_entry_purpose(h, k)),
+                        lib.socle_history_entry_allowed(h, k) == 1,
+                        Socle.orEmpty(lib.socle_history_entry_reason(h, k)),
+                        Socle.orEmpty(lib.socle_history_entry_rule(h, k)),
+                        lib.socle_history_entry_break_glass(h, k) == 1,
+                        Socle.orEmpty(lib.socle_history_entry_justification(h, k)),
+                        lib.socle_history_entry_revision(h, k),
+                        Socle.orEmpty(lib.socle_history_entry_operation(h, k)),
+                        Socle.orEmpty(lib.socle_history_entry_detail(h, k)),
+                        new Ledger.Proof(index, size, leaf,
+                                Ledger.split(hashes, Socle.readSize(n)))));
+            }
+            return new HistoryPage(List.copyOf(entries), lib.socle_history_next_after(h),
+                    Socle.orEmpty(lib.socle_history_checkpoint_note(h)), size);
+        } finally {
+            lib.socle_history_free(h);
+        }
+    }
+
+    /** The engine this trail decides with. */
+    public AccessEngine engine() {
+        return engine;
+    }
+}

@@ -1,0 +1,139 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Socle;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * Decides and records: every decision decide() and decideMany() return is already in the trail
+ * ledger (if it cannot be recorded they throw: show nothing). A person's history is read by the
+ * person or by a SECURITY_AUDITOR, and each read is recorded. Keeps its ledger and engine alive.
+ */
+final class AccessTrail
+{
+    private function __construct(private CData $handle, private Ledger $ledger,
+                                 private AccessEngine $engine)
+    {
+    }
+
+    public static function create(Ledger $ledger, AccessEngine $engine): self
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_access_trail*');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_trail_create($ledger->handle(), $engine->handle(),
+            FFI::addr($out), FFI::addr($error)), $error);
+        return new self($out, $ledger, $engine);
+    }
+
+    public function __destruct()
+    {
+        Library::ffi()->socle_access_trail_free($this->handle);
+    }
+
+    /** As AccessEngine::decide(), recorded; $justification is the professional's. */
+    public function decide(AccessRequest $request, string $justification = ''): Decision
+    {
+        $ffi = Library::ffi();
+        [$c, $keep] = $this->engine->requests([$request]);
+        $out = $ffi->new('socle_decision');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_trail_decide($this->handle, FFI::addr($c[0]),
+            $justification, strlen($justification), FFI::addr($out), FFI::addr($error)), $error);
+        return Decision::fromC($out);
+    }
+
+    /**
+     * As AccessEngine::decideMany(), on one snapshot, every decision recorded in one append.
+     *
+     * @param list<AccessRequest> $requests
+     * @return list<Decision>
+     */
+    public function decideMany(array $requests, bool $strict = true): array
+    {
+        $n = count($requests);
+        if ($n === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        [$c, $keep] = $this->engine->requests($requests);
+        $out = $ffi->new("socle_decision[{$n}]");
+        $error = Library::newError();
+        $status = $ffi->socle_access_trail_decide_many($this->handle, FFI::addr($c[0]), $n,
+            FFI::addr($out[0]), FFI::addr($error));
+        if ($strict) {
+            Library::check($status, $error);
+        } elseif (!FFI::isNull($error)) {
+            $ffi->socle_error_free($error);
+        }
+        $decisions = [];
+        for ($i = 0; $i < $n; $i++) {
+            $decisions[] = Decision::fromC($out[$i]);
+        }
+        return $decisions;
+    }
+
+    /** Records a privileged operation (Native::SOCLE_TRAIL_OPERATION_*). */
+    public function recordOperation(int $operation, string $actor, string $person = '',
+                                    string $detail = ''): void
+    {
+        $error = Library::newError();
+        Library::check(Library::ffi()->socle_access_trail_record_operation($this->handle,
+            $operation, $actor, strlen($actor), $person, strlen($person), $detail,
+            strlen($detail), FFI::addr($error)), $error);
+    }
+
+    /**
+     * One page of $person's history read by $reader (a SECURITY_AUDITOR, or with
+     * $readerIsPerson the person), after index $after (-1: the first page). Times are Unix
+     * seconds (0: unbounded).
+     *
+     * @return array{entries: list<array<string, mixed>>, next_after: int, checkpoint_note: string}
+     */
+    public function history(string $person, string $reader, bool $readerIsPerson = false,
+                            int $after = -1, int $limit = 100, int $from = 0, int $to = 0): array
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_history*');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_trail_history($this->handle, $person, strlen($person),
+            $reader, strlen($reader), $readerIsPerson ? 1 : 0, $from, $to, $after, $limit,
+            FFI::addr($out), FFI::addr($error)), $error);
+        try {
+            $entries = [];
+            $count = $ffi->socle_history_entry_count($out);
+            for ($i = 0; $i < $count; $i++) {
+                $entries[] = [
+                    'index' => $ffi->socle_history_entry_index($out, $i),
+                    'time' => $ffi->socle_history_entry_time_unix_seconds($out, $i),
+                    'type' => $ffi->socle_history_entry_type($out, $i),
+                    'readable' => $ffi->socle_history_entry_readable($out, $i) === 1,
+                    'actor' => Library::string($ffi->socle_history_entry_actor($out, $i)),
+                    'role' => Library::string($ffi->socle_history_entry_role($out, $i)),
+                    'structure' => Library::string($ffi->socle_history_entry_structure($out, $i)),
+                    'action' => $ffi->socle_history_entry_action($out, $i),
+                    'item' => Library::string($ffi->socle_history_entry_item($out, $i)),
+                    'category' => Library::string($ffi->socle_history_entry_category($out, $i)),
+                    'purpose' => Library::string($ffi->socle_history_entry_purpose($out, $i)),
+                    'allowed' => $ffi->socle_history_entry_allowed($out, $i) === 1,
+                    'reason' => Library::string($ffi->socle_history_entry_reason($out, $i)),
+                    'rule' => Library::string($ffi->socle_history_entry_rule($out, $i)),
+                    'break_glass' => $ffi->socle_history_entry_break_glass($out, $i) === 1,
+                    'justification' =>
+                        Library::string($ffi->socle_history_entry_justification($out, $i)),
+                    'revision' => $ffi->socle_history_entry_revision($out, $i),
+                    'operation' => Library::string($ffi->socle_history_entry_operation($out, $i)),
+                    'detail' => Library::string($ffi->socle_history_entry_detail($out, $i)),
+                ];
+            }
+            return ['entries' => $entries,
+                'next_after' => $ffi->socle_history_next_after($out),
+                'checkpoint_note' => Library::string($ffi->socle_history_checkpoint_note($out))];
+        } finally {
+            $ffi->socle_history_free($out);
+        }
+    }
+}
