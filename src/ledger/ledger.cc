@@ -4,6 +4,8 @@
 #include "socle/ledger.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bitset>
 #include <deque>
 #include <string>
 #include <thread>
@@ -36,6 +38,10 @@ constexpr absl::string_view kSealedRecordId = "socle.ledger.v1";
 constexpr size_t kMaxPayloadBytes = 1 << 20;
 constexpr size_t kMaxNameBytes = 64;
 constexpr size_t kMaxWitnessBytes = 64 * 1024;
+// The committer writes at once when this many entries are queued, whatever the delay.
+constexpr size_t kCommitNowEntries = 1 << 16;
+// Appends wait while this many entries are queued (about 100 MiB of 300-byte entries).
+constexpr size_t kMaxQueuedEntries = 1 << 18;
 // How many times a batch is tried before the ledger gives up.
 constexpr int kCommitAttempts = 3;
 // How many committed batches remember their first index (WaitDurable).
@@ -96,6 +102,19 @@ std::string SnapshotLine(absl::string_view snapshot) {
 
 }  // namespace
 
+// The stored subtree roots this process has read, in chunks of 64 of one level. A stored root
+// never changes, so the cache is never stale; a chunk read before all its subtrees were complete
+// is read again for the ones it lacked. Bounded: emptied when it holds kMaxCachedChunks.
+struct SubtreeCache {
+  static constexpr uint64_t kChunk = 64;
+  static constexpr size_t kMaxCachedChunks = 8192;  // 8192 × 2 KiB
+  struct Chunk {
+    std::array<MerkleHash, kChunk> hash;
+    std::bitset<kChunk> have;
+  };
+  absl::flat_hash_map<std::pair<int, uint64_t>, std::unique_ptr<Chunk>> chunks;
+};
+
 // One entry, sealed and hashed, waiting for its index.
 struct PendingEntry {
   int64_t time_micros = 0;
@@ -127,6 +146,7 @@ struct Ledger::State {
   uint64_t last_checkpoint_size ABSL_GUARDED_BY(store_mu) = 0;
   absl::Time last_checkpoint_time ABSL_GUARDED_BY(store_mu) = absl::InfinitePast();
   std::string witness_note ABSL_GUARDED_BY(store_mu);  // the last witness this process wrote
+  SubtreeCache subtrees ABSL_GUARDED_BY(store_mu);
 
   // The queue: entries appended (seq numbers count them) and what is durable.
   absl::Mutex queue_mu;
@@ -328,7 +348,7 @@ void Ledger::State::RunCommitter() {
       const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
         if (stopping || !failure.ok()) return true;
         if (!queue.empty() && options.durability != Durability::kSync &&
-            (waiters > 0 || clock->Now() - first_queued >= delay || queue.size() >= 65536)) {
+            (waiters > 0 || clock->Now() - first_queued >= delay || queue.size() >= kCommitNowEntries)) {
           return true;
         }
         return options.checkpoint_interval > absl::ZeroDuration() &&
@@ -352,7 +372,7 @@ void Ledger::State::RunCommitter() {
           // (Only what can change while we wait: a condition already true when Await starts
           // returns without releasing the mutex, and a loop on it would starve everyone.)
           return stopping || !failure.ok() ||
-                 (!queue.empty() && (was_empty || waiters > 0 || queue.size() >= 65536));
+                 (!queue.empty() && (was_empty || waiters > 0 || queue.size() >= kCommitNowEntries));
         };
         queue_mu.AwaitWithTimeout(absl::Condition(&woken),
                                   std::max(wait, absl::Microseconds(100)));
@@ -384,6 +404,13 @@ absl::StatusOr<uint64_t> Ledger::State::Enqueue(std::vector<PendingEntry> entrie
   uint64_t seq = 0;
   {
     absl::MutexLock lock(&queue_mu);
+    // Back-pressure: a caller faster than the disk waits for the committer instead of growing
+    // the queue without bound.
+    queue_mu.Await(absl::Condition(
+        +[](State* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+          return s->queue.size() < kMaxQueuedEntries || !s->failure.ok() || s->stopping;
+        },
+        this));
     if (!failure.ok()) return failure;
     if (queue.empty()) first_queued = clock->Now();
     seq = next_seq;
@@ -678,32 +705,47 @@ absl::StatusOr<LedgerCheckpoint> FromStored(const ledger::StoredCheckpoint& stor
   return out;
 }
 
-// The store's leaf hashes as merkle.h reads them (the caller holds the store's mutex),
-// remembering the subtree roots it read: the proofs of one person's entries share most of their
-// upper nodes.
+// The store's leaf hashes as merkle.h reads them, with the subtree roots through the cache (the
+// caller holds the store's mutex).
 class StoreLeaves final : public ledger::LeafHashes {
  public:
-  StoreLeaves(ledger::Store& store, uint64_t size) : store_(store), size_(size) {}
+  StoreLeaves(ledger::Store& store, uint64_t size, SubtreeCache& cache)
+      : store_(store), size_(size), cache_(cache) {}
   uint64_t size() const override { return size_; }
   absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
     return store_.ReadLeafHashes(begin, out);
   }
   absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) const override {
-    const auto key = std::make_pair(level, index);
-    if (const auto it = cache_.find(key); it != cache_.end()) {
-      *out = it->second;
-      return true;
+    if (level < ledger::kStoredSubtreeLevel) return false;
+    const uint64_t first = index - index % SubtreeCache::kChunk;
+    auto& slot = cache_.chunks[std::make_pair(level, first)];
+    if (slot == nullptr || !slot->have[index - first]) {
+      if (slot == nullptr) {
+        if (cache_.chunks.size() > SubtreeCache::kMaxCachedChunks) {
+          cache_.chunks.clear();
+          return ReadSubtreeRoot(level, index, out);
+        }
+        slot = std::make_unique<SubtreeCache::Chunk>();
+      }
+      SubtreeCache::Chunk& chunk = *slot;
+      SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRoots(
+          level, first, first + SubtreeCache::kChunk,
+          [&](uint64_t i, const MerkleHash& hash) {
+            chunk.hash[i - first] = hash;
+            chunk.have.set(i - first);
+          }));
+      if (!chunk.have[index - first]) return false;
     }
-    SOCLE_ASSIGN_OR_RETURN(const bool found, store_.ReadSubtreeRoot(level, index, out));
-    if (found) cache_.emplace(key, *out);
-    return found;
+    *out = slot->hash[index - first];
+    return true;
   }
 
  private:
   ledger::Store& store_;
   uint64_t size_;
-  mutable absl::flat_hash_map<std::pair<int, uint64_t>, MerkleHash> cache_;
+  SubtreeCache& cache_;
 };
+
 
 }  // namespace
 
@@ -733,7 +775,7 @@ absl::StatusOr<std::vector<LedgerInclusionProof>> Ledger::ProveInclusions(
     }
     tree_size = latest->size;
   }
-  StoreLeaves leaves(*state_->store, tree.size);
+  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   std::vector<LedgerInclusionProof> proofs;
   proofs.reserve(indexes.size());
   for (const uint64_t index : indexes) {
@@ -764,7 +806,7 @@ absl::StatusOr<std::vector<LedgerHash>> Ledger::ProveConsistency(uint64_t size1,
                      absl::StrCat("ledger: size ", size2, " is beyond the ledger's ", tree.size,
                                   " entries"));
   }
-  StoreLeaves leaves(*state_->store, tree.size);
+  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   SOCLE_ASSIGN_OR_RETURN(const auto hashes, ledger::ConsistencyProof(leaves, size1, size2));
   std::vector<LedgerHash> out;
   for (const auto& h : hashes) out.push_back(ToLedgerHash(h));
@@ -779,10 +821,73 @@ absl::StatusOr<LedgerHash> Ledger::Root(uint64_t tree_size) {
                      absl::StrCat("ledger: size ", tree_size, " is beyond the ledger's ",
                                   tree.size, " entries"));
   }
-  StoreLeaves leaves(*state_->store, tree.size);
+  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, tree_size));
   return ToLedgerHash(root);
 }
+
+namespace {
+
+// Reads rows [0, size) in chunks of kVerifyChunk on its own thread, a few chunks ahead of the
+// consumer. Stop() (or the destructor) ends and joins it; the store is the consumer's again.
+class RowReader {
+ public:
+  RowReader(ledger::Store& store, uint64_t size)
+      : store_(store), size_(size), thread_([this] { Run(); }) {}
+  ~RowReader() { Stop(); }
+
+  // The next chunk, or nullopt after the last.
+  absl::StatusOr<std::optional<std::vector<ledger::Row>>> Next() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !r->chunks_.empty() || r->done_; },
+        this));
+    if (chunks_.empty()) return std::optional<std::vector<ledger::Row>>();
+    absl::StatusOr<std::vector<ledger::Row>> chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    if (!chunk.ok()) return chunk.status();
+    return std::optional<std::vector<ledger::Row>>(std::move(*chunk));
+  }
+
+  void Stop() {
+    {
+      absl::MutexLock lock(&mu_);
+      stop_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  static constexpr size_t kAhead = 3;
+
+  void Run() {
+    for (uint64_t begin = 0; begin < size_; begin += kVerifyChunk) {
+      absl::StatusOr<std::vector<ledger::Row>> rows = store_.ReadRows(begin, kVerifyChunk);
+      const bool failed = !rows.ok();
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return r->chunks_.size() < kAhead || r->stop_;
+          },
+          this));
+      if (stop_) break;
+      chunks_.push_back(std::move(rows));
+      if (failed) break;
+    }
+    absl::MutexLock lock(&mu_);
+    done_ = true;
+  }
+
+  ledger::Store& store_;
+  const uint64_t size_;
+  absl::Mutex mu_;
+  std::deque<absl::StatusOr<std::vector<ledger::Row>>> chunks_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // last: started once the rest is built
+};
+
+}  // namespace
 
 absl::StatusOr<LedgerVerification> Ledger::Verify() {
   SOCLE_RETURN_IF_ERROR(Flush());
@@ -851,9 +956,14 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
     return std::nullopt;
   };
   if (auto problem = check_roots()) return bad(0, *problem);
+  // A reader thread fetches the rows while this one hashes: SQLite's reads and the hashing
+  // each take about half the time, and the machine has a second core. Only the reader uses the
+  // store until it is joined (the store's mutex is held throughout).
+  RowReader reader(store, tree.size);
   while (true) {
-    SOCLE_ASSIGN_OR_RETURN(const std::vector<ledger::Row> rows,
-                           store.ReadRows(index, kVerifyChunk));
+    SOCLE_ASSIGN_OR_RETURN(const std::optional<std::vector<ledger::Row>> next, reader.Next());
+    if (!next.has_value()) break;
+    const std::vector<ledger::Row>& rows = *next;
     for (const ledger::Row& row : rows) {
       if (row.index != index) {
         if (index < tree.size) {
@@ -887,8 +997,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
       ++report.entries;
       if (auto problem = check_roots()) return bad(index - 1, *problem);
     }
-    if (rows.size() < kVerifyChunk) break;
   }
+  reader.Stop();
   if (index < tree.size) {
     return bad(index, absl::StrCat("entry ", index, " is missing (the tree holds ", tree.size,
                                    ")"));
@@ -1027,7 +1137,7 @@ absl::Status Ledger::SaveSnapshot(uint64_t revision, absl::string_view snapshot)
                      absl::StrCat("ledger: a snapshot at revision ", revision,
                                   " is beyond the ledger's ", tree.size, " entries"));
   }
-  StoreLeaves leaves(*state_->store, tree.size);
+  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, revision));
   ledger::Checkpoint c;
   c.origin = state_->origin;
@@ -1054,7 +1164,7 @@ absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestSn
   }
   SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
   if (stored->revision > tree.size) return damaged("is beyond the ledger's entries");
-  StoreLeaves leaves(*state_->store, tree.size);
+  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, stored->revision));
   if (root != c->root_hash) return damaged("was taken on other entries than the ledger's");
   return std::make_pair(stored->revision, std::move(stored->bytes));

@@ -238,15 +238,18 @@ class SqliteStore final : public Store {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) override {
-    if (level < kStoredSubtreeLevel) return false;
-    StatementUse select(*select_subtree_);
+  absl::Status ReadSubtreeRoots(
+      int level, uint64_t begin, uint64_t end,
+      absl::FunctionRef<void(uint64_t index, const MerkleHash& hash)> visit) override {
+    StatementUse select(*select_subtrees_);
     SOCLE_RETURN_IF_ERROR(select->Bind(1, static_cast<int64_t>(level)));
-    SOCLE_RETURN_IF_ERROR(select->Bind(2, static_cast<int64_t>(index)));
-    SOCLE_ASSIGN_OR_RETURN(const bool row, select->Step());
-    if (!row) return false;
-    *out = HashFrom(*select, 0);
-    return true;
+    SOCLE_RETURN_IF_ERROR(select->Bind(2, static_cast<int64_t>(begin)));
+    SOCLE_RETURN_IF_ERROR(select->Bind(3, static_cast<int64_t>(end)));
+    for (;;) {
+      SOCLE_ASSIGN_OR_RETURN(const bool row, select->Step());
+      if (!row) return absl::OkStatus();
+      visit(static_cast<uint64_t>(select->Int(0)), HashFrom(*select, 1));
+    }
   }
 
   absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
@@ -399,8 +402,9 @@ class SqliteStore final : public Store {
     SOCLE_ASSIGN_OR_RETURN(
         select_leaves_,
         db_->Prepare("SELECT idx, leaf_hash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx"));
-    SOCLE_ASSIGN_OR_RETURN(
-        select_subtree_, db_->Prepare("SELECT hash FROM subtrees WHERE level = ? AND idx = ?"));
+    SOCLE_ASSIGN_OR_RETURN(select_subtrees_,
+                           db_->Prepare("SELECT idx, hash FROM subtrees WHERE level = ? AND "
+                                        "idx >= ? AND idx < ? ORDER BY idx"));
     SOCLE_ASSIGN_OR_RETURN(
         select_person_,
         db_->Prepare("SELECT idx, time_us, type, person, body, leaf_hash, mac FROM entries "
@@ -445,7 +449,7 @@ class SqliteStore final : public Store {
   const std::string path_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Statement> select_meta_, insert_entry_, insert_subtree_, update_tree_,
-      select_tree_, select_rows_, select_last_, select_leaves_, select_subtree_, select_person_,
+      select_tree_, select_rows_, select_last_, select_leaves_, select_subtrees_, select_person_,
       insert_checkpoint_, select_latest_checkpoint_;
 };
 

@@ -94,7 +94,10 @@ class Store {
   // The highest index stored, or nullopt for none.
   virtual absl::StatusOr<std::optional<uint64_t>> LastIndex() = 0;
   virtual absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) = 0;
-  virtual absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) = 0;
+  // The stored roots of the perfect subtrees of `level` with index in [begin, end), in order.
+  virtual absl::Status ReadSubtreeRoots(
+      int level, uint64_t begin, uint64_t end,
+      absl::FunctionRef<void(uint64_t index, const MerkleHash& hash)> visit) = 0;
   // Rows about `person` with from <= time < to and index > after, in index order.
   virtual absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
                                                      int64_t to_micros, int64_t after,
