@@ -107,7 +107,8 @@ std::string SnapshotLine(absl::string_view snapshot) {
 // is read again for the ones it lacked. Bounded: emptied when it holds kMaxCachedChunks.
 struct SubtreeCache {
   static constexpr uint64_t kChunk = 64;
-  static constexpr size_t kMaxCachedChunks = 8192;  // 8192 × 2 KiB
+  // Up to 64 MiB: every stored root of a ledger of 20 million entries (4 bytes an entry).
+  static constexpr size_t kMaxCachedChunks = 32768;
   struct Chunk {
     std::array<MerkleHash, kChunk> hash;
     std::bitset<kChunk> have;
@@ -147,6 +148,10 @@ struct Ledger::State {
   absl::Time last_checkpoint_time ABSL_GUARDED_BY(store_mu) = absl::InfinitePast();
   std::string witness_note ABSL_GUARDED_BY(store_mu);  // the last witness this process wrote
   SubtreeCache subtrees ABSL_GUARDED_BY(store_mu);
+  // The leaf hashes of the incomplete tile at the end of the tree, as of this process's last
+  // write (tail_start: its first leaf; UINT64_MAX: unknown).
+  std::vector<MerkleHash> tail ABSL_GUARDED_BY(store_mu);
+  uint64_t tail_start ABSL_GUARDED_BY(store_mu) = UINT64_MAX;
 
   // The queue: entries appended (seq numbers count them) and what is durable.
   absl::Mutex queue_mu;
@@ -258,6 +263,16 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
     ledger::CompactRange next = range;
     ledger::AppendPlan plan;
     first_index = tree.size;
+    // The leaf hashes of the incomplete tile the batch continues: remembered from this
+    // process's last batch, or read back when another process appended since.
+    const uint64_t tile_start = tree.size - tree.size % ledger::kTileLeaves;
+    if (tail_start != tile_start || tail.size() != tree.size - tile_start) {
+      tail.resize(tree.size - tile_start);
+      tail_start = tile_start;
+      if (!tail.empty()) {
+        SOCLE_RETURN_IF_ERROR(store->ReadLeafHashes(tile_start, absl::MakeSpan(tail)));
+      }
+    }
     plan.rows.reserve(entries.size());
     for (const PendingEntry& e : entries) {
       ledger::Row row;
@@ -273,6 +288,14 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
         if (level >= ledger::kStoredSubtreeLevel) plan.subtrees.emplace_back(level, index, hash);
       }));
       plan.rows.push_back(std::move(row));
+      tail.push_back(e.leaf_hash);
+      if (tail.size() == ledger::kTileLeaves) {
+        plan.tiles.emplace_back(tail_start / ledger::kTileLeaves,
+                                std::string(reinterpret_cast<const char*>(tail.data()),
+                                            tail.size() * ledger::kMerkleHashBytes));
+        tail.clear();
+        tail_start += ledger::kTileLeaves;
+      }
     }
     plan.tree.size = next.size();
     plan.tree.compact_range = next.Serialize();
@@ -316,7 +339,9 @@ absl::Status Ledger::State::CommitQueued() {
     absl::MutexLock lock(&store_mu);
     first_index = Write(batch, false);
     if (first_index.ok()) break;
-    range_bytes.clear();  // the cached range may be ahead of the database: read it again
+    // The cached range and tile tail may be ahead of the database: read them again.
+    range_bytes.clear();
+    tail_start = UINT64_MAX;
   }
   absl::MutexLock lock(&queue_mu);
   committing = false;
@@ -392,7 +417,10 @@ void Ledger::State::RunCommitter() {
       std::vector<PendingEntry> none;
       if (range.size() > last_checkpoint_size) {
         auto written = Write(none, true);
-        if (!written.ok()) range_bytes.clear();
+        if (!written.ok()) {
+          range_bytes.clear();
+          tail_start = UINT64_MAX;
+        }
       }
       continue;
     }
@@ -680,6 +708,7 @@ absl::StatusOr<LedgerCheckpoint> Ledger::Checkpoint() {
     auto written = state_->Write(none, true);
     if (!written.ok()) {
       state_->range_bytes.clear();
+      state_->tail_start = UINT64_MAX;
       return written.status();
     }
     SOCLE_ASSIGN_OR_RETURN(latest, state_->store->LatestCheckpoint());
@@ -713,7 +742,21 @@ class StoreLeaves final : public ledger::LeafHashes {
       : store_(store), size_(size), cache_(cache) {}
   uint64_t size() const override { return size_; }
   absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
-    return store_.ReadLeafHashes(begin, out);
+    // A proof's siblings below the stored subtrees all lie in one aligned block of 16 leaves:
+    // read it once.
+    constexpr uint64_t kBlock = uint64_t{1} << ledger::kStoredSubtreeLevel;
+    const uint64_t block = begin - begin % kBlock;
+    if (out.size() > kBlock || begin + out.size() > block + kBlock || block + kBlock > size_) {
+      return store_.ReadLeafHashes(begin, out);
+    }
+    if (block_begin_ != block) {
+      SOCLE_ASSIGN_OR_RETURN(const bool tiled,
+                             store_.ReadLeafTile(block / kBlock, absl::MakeSpan(block_)));
+      if (!tiled) SOCLE_RETURN_IF_ERROR(store_.ReadLeafHashes(block, absl::MakeSpan(block_)));
+      block_begin_ = block;
+    }
+    std::copy_n(block_.begin() + (begin - block), out.size(), out.begin());
+    return absl::OkStatus();
   }
   absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) const override {
     if (level < ledger::kStoredSubtreeLevel) return false;
@@ -744,6 +787,8 @@ class StoreLeaves final : public ledger::LeafHashes {
   ledger::Store& store_;
   uint64_t size_;
   SubtreeCache& cache_;
+  mutable uint64_t block_begin_ = UINT64_MAX;
+  mutable std::array<MerkleHash, uint64_t{1} << ledger::kStoredSubtreeLevel> block_;
 };
 
 
@@ -1177,7 +1222,10 @@ absl::Status Ledger::AppendAt(uint64_t first_index, absl::Span<const NewLedgerEn
   SOCLE_RETURN_IF_ERROR(Flush());
   absl::MutexLock lock(&state_->store_mu);
   auto written = state_->Write(pending, false, first_index);
-  if (!written.ok()) state_->range_bytes.clear();
+  if (!written.ok()) {
+    state_->range_bytes.clear();
+    state_->tail_start = UINT64_MAX;
+  }
   return written.status();
 }
 

@@ -48,13 +48,18 @@ struct AppendPlan {
   std::vector<Row> rows;  // indexes tree.size, tree.size + 1, …
   // Roots of completed perfect subtrees (level >= kStoredSubtreeLevel): level, index, hash.
   std::vector<std::tuple<int, uint64_t, MerkleHash>> subtrees;
+  // Leaf tiles completed by the rows: the 16 leaf hashes of leaves [16 t, 16 t + 16), 512 bytes.
+  std::vector<std::pair<uint64_t, std::string>> tiles;
   TreeState tree;  // the tree after the rows
   // A checkpoint to store with them (size, time, note), if one is due.
   std::optional<std::tuple<uint64_t, int64_t, std::string>> checkpoint;
 };
 
-// Stores keep the roots of perfect subtrees of 2^4 = 16 leaves and more.
+// Stores keep the roots of perfect subtrees of 2^4 = 16 leaves and more, and the leaf hashes of
+// each complete aligned block of 16 leaves together (a tile, as C2SP tlog-tiles has them): a
+// proof's siblings below the stored subtrees all lie in one tile.
 inline constexpr int kStoredSubtreeLevel = 4;
+inline constexpr uint64_t kTileLeaves = uint64_t{1} << kStoredSubtreeLevel;
 
 struct StoredCheckpoint {
   uint64_t size = 0;
@@ -94,6 +99,8 @@ class Store {
   // The highest index stored, or nullopt for none.
   virtual absl::StatusOr<std::optional<uint64_t>> LastIndex() = 0;
   virtual absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) = 0;
+  // The hashes of tile `tile` (kTileLeaves of them) into `out`: false when it is not stored.
+  virtual absl::StatusOr<bool> ReadLeafTile(uint64_t tile, absl::Span<MerkleHash> out) = 0;
   // The stored roots of the perfect subtrees of `level` with index in [begin, end), in order.
   virtual absl::Status ReadSubtreeRoots(
       int level, uint64_t begin, uint64_t end,
