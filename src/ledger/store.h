@@ -35,6 +35,8 @@ struct Row {
   bool pruned = false;
   MerkleHash leaf_hash{};
   MerkleHash mac{};
+  // Set by Verify's reader: the body hashes to leaf_hash (or was pruned). Not stored.
+  bool body_matches = false;
 };
 
 // The tree as stored: its size and compact range (CompactRange::Serialize()).
