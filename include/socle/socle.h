@@ -1032,6 +1032,57 @@ SOCLE_API int32_t socle_history_entry_proof(const socle_history* history, size_t
                                             uint8_t* out_leaf_hash, size_t out_leaf_hash_capacity,
                                             uint8_t* out_hashes, size_t out_hashes_capacity,
                                             size_t* out_hash_count, socle_error** error);
+
+/* Who may read a person's file now, and why (REQ-55; socle_access_trail_current_access):
+ * immutable. Its strings are NUL-terminated and borrowed from it; an index out of range gives 0
+ * or "". */
+typedef struct socle_current_access socle_current_access;
+
+/* The professionals who may read `person`'s file now and on what basis, one per professional
+ * and basis, into a new *out (released with socle_current_access_free). SOCLE_E_NOT_FOUND when
+ * the person is not in the directory. */
+SOCLE_API int32_t socle_access_trail_current_access(const socle_access_trail* trail,
+                                                    const char* person, size_t person_len,
+                                                    socle_current_access** out,
+                                                    socle_error** error);
+/* Releases the list; NULL is accepted. */
+SOCLE_API void socle_current_access_free(socle_current_access* access);
+/* The number of lines of the list. */
+SOCLE_API size_t socle_current_access_count(const socle_current_access* access);
+/* The professional's id. */
+SOCLE_API const char* socle_current_access_professional(const socle_current_access* access,
+                                                        size_t index);
+/* Their role (a Role id of the policy). */
+SOCLE_API const char* socle_current_access_role(const socle_current_access* access, size_t index);
+/* Their structure, or "". */
+SOCLE_API const char* socle_current_access_structure(const socle_current_access* access,
+                                                     size_t index);
+/* Why: "team", "referent", "grant" or "break_glass". */
+SOCLE_API const char* socle_current_access_basis(const socle_current_access* access, size_t index);
+/* For "team": the team shared with the person's case; "" otherwise. */
+SOCLE_API const char* socle_current_access_team(const socle_current_access* access, size_t index);
+/* When a grant or a break-the-glass session ends (Unix seconds); 0 when it does not. */
+SOCLE_API int64_t socle_current_access_expires_unix_seconds(const socle_current_access* access,
+                                                            size_t index);
+
+/* Opens an engine of record over `policy` on the state ledger `ledger` (a ledger opened with
+ * the name "state"): the state is rebuilt from the ledger's newest snapshot and the events after
+ * it, and every change the engine applies from then on is written to the ledger before it is
+ * published (a change that cannot be written is refused and changes nothing). The engine keeps
+ * the policy and the ledger alive. SOCLE_E_FAILED_PRECONDITION for a snapshot written under
+ * another policy, SOCLE_E_DATA_LOSS for a damaged one. */
+SOCLE_API int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger* ledger,
+                                           socle_access_engine** out, socle_error** error);
+/* Writes a snapshot of the engine's state to its state ledger, so that the next open replays
+ * only the events after it. SOCLE_E_FAILED_PRECONDITION for an engine made by
+ * socle_access_engine_create. */
+SOCLE_API int32_t socle_access_engine_save_snapshot(socle_access_engine* engine,
+                                                    socle_error** error);
+/* Applies the events another process appended to the state ledger since this engine's
+ * revision; *out_revision is the new revision. A change refused with SOCLE_E_FAILED_PRECONDITION
+ * because another process wrote first succeeds after a catch-up. */
+SOCLE_API int32_t socle_access_engine_catch_up(socle_access_engine* engine,
+                                               uint64_t* out_revision, socle_error** error);
 /* (section ledger: end) */
 
 /* ------------------------------------------------------------------------------------------ */

@@ -1,5 +1,6 @@
 // The C ABI of the access engine (include/socle/socle.h, "Access decisions").
 #include "socle/access.hpp"
+#include "socle/ledger.hpp"
 
 #include <atomic>
 #include <cstring>
@@ -438,6 +439,44 @@ int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engi
     if (!created.ok()) return FromStatus(error, created.status());
     engine->engine = *std::move(created);
     *out = engine.release();
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger* ledger,
+                                 socle_access_engine** out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (policy == nullptr) return NullArgument(error, "policy");
+    if (ledger == nullptr) return NullArgument(error, "ledger");
+    auto engine = std::make_unique<socle_access_engine>();
+    socle::AccessEngine::Options options;
+    options.clock = &engine->clock;
+    auto opened = socle::AccessEngine::Open(
+        policy->policy, std::make_shared<socle::StateLedger>(socle::capi::LedgerOf(ledger)), options);
+    if (!opened.ok()) return FromStatus(error, opened.status());
+    engine->engine = *std::move(opened);
+    *out = engine.release();
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_access_engine_save_snapshot(socle_access_engine* engine, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    return FromStatus(error, engine->engine->SaveSnapshot());
+  });
+}
+
+int32_t socle_access_engine_catch_up(socle_access_engine* engine, uint64_t* out_revision,
+                                     socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_revision);
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out_revision == nullptr) return NullArgument(error, "out_revision");
+    auto revision = engine->engine->CatchUp();
+    if (!revision.ok()) return FromStatus(error, revision.status());
+    *out_revision = *revision;
     return SOCLE_OK;
   });
 }

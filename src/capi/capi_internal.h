@@ -38,6 +38,7 @@
 #include "absl/types/span.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
+#include "socle/ledger.hpp"
 #include "socle/policy.hpp"
 #include "socle/socle.h"
 #include "socle/vault.hpp"
@@ -209,6 +210,8 @@ absl::Status ForEachSlice(size_t count, Slice&& slice) {
 
 // The C++ engine of a socle_access_engine.
 const AccessEngine& EngineOf(const socle_access_engine& engine);
+// The C++ ledger of a socle_ledger (ledger.cc), shared: an engine of record keeps it alive.
+std::shared_ptr<Ledger> LedgerOf(const socle_ledger* ledger);
 // SOCLE_OK when the request array's layout version is one this library reads.
 int32_t CheckRequestVersion(const socle_access_request* request, socle_error** error);
 // A C request as the C++ one; false when its item is NULL with a length or too long.

@@ -63,6 +63,10 @@ struct socle_access_trail {
   std::unique_ptr<socle::AccessTrail> trail;
 };
 
+struct socle_current_access {
+  std::vector<socle::CurrentAccess> lines;
+};
+
 struct socle_history {
   socle::PersonHistory history;  // its strings are the NUL-terminated borrowed ones
 };
@@ -705,3 +709,67 @@ int32_t socle_history_entry_proof(const socle_history* history, size_t index,
 }
 
 }  // extern "C"
+
+std::shared_ptr<socle::Ledger> socle::capi::LedgerOf(const socle_ledger* ledger) {
+  return ledger->ledger;
+}
+
+// ---- Who may read a file now ------------------------------------------------------------------
+
+int32_t socle_access_trail_current_access(const socle_access_trail* trail, const char* person,
+                                          size_t person_len, socle_current_access** out,
+                                          socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (trail == nullptr) return NullArgument(error, "trail");
+    absl::string_view p;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(person, person_len, "person", &p, error));
+    auto lines = trail->trail->CurrentAccessList(p);
+    if (!lines.ok()) return FromStatus(error, lines.status());
+    *out = new socle_current_access{*std::move(lines)};
+    return SOCLE_OK;
+  });
+}
+
+void socle_current_access_free(socle_current_access* access) { delete access; }
+
+size_t socle_current_access_count(const socle_current_access* access) {
+  return access == nullptr ? 0 : access->lines.size();
+}
+
+namespace {
+
+const char* AccessText(const socle_current_access* access, size_t index,
+                       std::string socle::CurrentAccess::*member) {
+  if (access == nullptr || index >= access->lines.size()) return "";
+  return (access->lines[index].*member).c_str();
+}
+
+}  // namespace
+
+const char* socle_current_access_professional(const socle_current_access* access, size_t index) {
+  return AccessText(access, index, &socle::CurrentAccess::professional);
+}
+
+const char* socle_current_access_role(const socle_current_access* access, size_t index) {
+  return AccessText(access, index, &socle::CurrentAccess::role);
+}
+
+const char* socle_current_access_structure(const socle_current_access* access, size_t index) {
+  return AccessText(access, index, &socle::CurrentAccess::structure);
+}
+
+const char* socle_current_access_basis(const socle_current_access* access, size_t index) {
+  return AccessText(access, index, &socle::CurrentAccess::basis);
+}
+
+const char* socle_current_access_team(const socle_current_access* access, size_t index) {
+  return AccessText(access, index, &socle::CurrentAccess::team);
+}
+
+int64_t socle_current_access_expires_unix_seconds(const socle_current_access* access,
+                                                  size_t index) {
+  if (access == nullptr || index >= access->lines.size()) return 0;
+  const absl::Time expires = access->lines[index].expires_at;
+  return expires == absl::InfiniteFuture() ? 0 : SecondsOf(expires);
+}

@@ -241,6 +241,23 @@ static void test_trail(const char* policy_path) {
                                    NULL) == SOCLE_E_PERMISSION_DENIED);
   CHECK(refused == NULL);
 
+  /* Who may read P-1's file now (REQ-55): ass1 and sec1 through the team pole-social. */
+  socle_current_access* access = NULL;
+  CHECK(socle_access_trail_current_access(trail, S("P-1"), &access, NULL) == SOCLE_OK);
+  CHECK(socle_current_access_count(access) == 2);
+  CHECK(strcmp(socle_current_access_professional(access, 0), "ass1") == 0);
+  CHECK(strcmp(socle_current_access_role(access, 0), "ass") == 0);
+  CHECK(strcmp(socle_current_access_basis(access, 0), "team") == 0);
+  CHECK(strcmp(socle_current_access_team(access, 0), "pole-social") == 0);
+  CHECK(socle_current_access_expires_unix_seconds(access, 0) == 0);
+  CHECK(strcmp(socle_current_access_professional(access, 1), "sec1") == 0);
+  CHECK(strcmp(socle_current_access_professional(access, 2), "") == 0); /* out of range */
+  socle_current_access_free(access);
+  access = NULL;
+  CHECK(socle_access_trail_current_access(trail, S("nobody"), &access, NULL) ==
+        SOCLE_E_NOT_FOUND);
+  CHECK(access == NULL);
+
   socle_access_trail_free(trail);
   socle_access_engine_free(engine);
 
@@ -351,6 +368,80 @@ static void test_bad_arguments(void) {
   socle_ledger_options_free(NULL);
 }
 
+/* The engine of record on a state ledger: reopened, it has the same state; two engines on one
+ * file (two handles, as two processes) catch up with each other. */
+static void test_state_ledger(const char* policy_path) {
+  socle_error* error = NULL;
+  socle_key_provider* provider = NULL;
+  int32_t rc = socle_key_provider_create_key_file(
+      path_of("s.key"), (const uint8_t*)"state C test", 12, 2, (uint64_t)64 << 20, &provider,
+      &error);
+  CHECK_OK(rc, error);
+  if (rc != SOCLE_OK) return;
+  socle_vault* vault = NULL;
+  CHECK(socle_vault_open(provider, path_of("s.vault"), S("ccas-lyon"), NULL, &vault, NULL) ==
+        SOCLE_OK);
+  socle_key_provider_free(provider);
+  socle_policy* policy = NULL;
+  CHECK(socle_policy_load_file(policy_path, &policy, NULL) == SOCLE_OK);
+  socle_ledger* a_ledger = NULL;
+  socle_ledger* b_ledger = NULL;
+  CHECK(socle_ledger_open(vault, path_of("state.db"), S("state"), NULL, &a_ledger, NULL) ==
+        SOCLE_OK);
+  CHECK(socle_ledger_open(vault, path_of("state.db"), S("state"), NULL, &b_ledger, NULL) ==
+        SOCLE_OK);
+  socle_vault_free(vault);
+  if (policy == NULL || a_ledger == NULL || b_ledger == NULL) return;
+
+  socle_access_engine* a = NULL;
+  CHECK(socle_access_engine_open(policy, NULL, &a, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_access_engine_open(policy, a_ledger, &a, NULL) == SOCLE_OK);
+  const char* team = "pole-social";
+  const size_t team_len = strlen(team);
+  CHECK(socle_access_engine_upsert_professional(a, S("ass1"), S("ass"), &team, &team_len, 1, 0,
+                                                NULL, NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_upsert_person(a, S("P-1"), &team, &team_len, 1, S(""), NULL, NULL) ==
+        SOCLE_OK);
+  CHECK(socle_access_engine_save_snapshot(a, NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_upsert_person(a, S("P-2"), &team, &team_len, 1, S(""), NULL, NULL) ==
+        SOCLE_OK);
+  const uint64_t revision = socle_access_engine_revision(a);
+  CHECK(revision == 3);
+
+  /* b, opened on the same file, starts where a is; after a writes again, b's write is refused
+   * until it catches up. */
+  socle_access_engine* b = NULL;
+  CHECK(socle_access_engine_open(policy, b_ledger, &b, NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_revision(b) == revision);
+  socle_access_request r = request(b, "ass1", "P-2", "social");
+  socle_decision d;
+  CHECK(socle_access_engine_decide(b, &r, &d, NULL) == SOCLE_OK);
+  CHECK(d.effect == SOCLE_EFFECT_ALLOW);
+  CHECK(socle_access_engine_block(a, S("P-2"), S("ass1"), NULL, NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_upsert_person(b, S("P-3"), &team, &team_len, 1, S(""), NULL, NULL) ==
+        SOCLE_E_FAILED_PRECONDITION);
+  uint64_t caught = 0;
+  CHECK(socle_access_engine_catch_up(b, &caught, NULL) == SOCLE_OK);
+  CHECK(caught == revision + 1);
+  CHECK(socle_access_engine_decide(b, &r, &d, NULL) == SOCLE_OK);
+  CHECK(d.effect == SOCLE_EFFECT_DENY); /* blocked, as on a */
+  CHECK(socle_access_engine_upsert_person(b, S("P-3"), &team, &team_len, 1, S(""), NULL, NULL) ==
+        SOCLE_OK);
+  CHECK(socle_access_engine_catch_up(NULL, &caught, NULL) == SOCLE_E_INVALID_ARGUMENT);
+
+  /* An engine without a record has no snapshot. */
+  socle_access_engine* plain = NULL;
+  CHECK(socle_access_engine_create(policy, &plain, NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_save_snapshot(plain, NULL) == SOCLE_E_FAILED_PRECONDITION);
+  socle_access_engine_free(plain);
+
+  socle_access_engine_free(a);
+  socle_access_engine_free(b);
+  socle_ledger_free(a_ledger);
+  socle_ledger_free(b_ledger);
+  socle_policy_free(policy);
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
@@ -360,10 +451,14 @@ int main(int argc, char** argv) {
   /* A clean work directory: a witness left by an earlier run (another key) would not verify. */
   static const char* const kFiles[] = {"l.key",         "l.vault",         "l.vault-wal",
                                        "l.vault-shm",   "trail.db",        "trail.db-wal",
-                                       "trail.db-shm",  "trail.witness",   "trail.db.checkpoint"};
+                                       "trail.db-shm",  "trail.witness",   "trail.db.checkpoint",
+                                       "s.key",         "s.vault",         "s.vault-wal",
+                                       "s.vault-shm",   "state.db",        "state.db-wal",
+                                       "state.db-shm",  "state.db.checkpoint"};
   for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
   CHECK(socle_init() == SOCLE_OK);
   test_trail(argv[1]);
+  test_state_ledger(argv[1]);
   test_bad_arguments();
   return check_report("ledger_capi_test");
 }

@@ -175,3 +175,35 @@ def test_the_example_of_docs_ledger_md_runs(examples_dir: Path, tmp_path: Path,
     exec(compile(example, str(docs), "exec"), {})
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and " ass1 ass social allowed" in lines[0]
+
+
+def test_current_access_lists_who_may_read_the_file(ledger: socle.Ledger,
+                                                     engine: socle.AccessEngine) -> None:
+    trail = socle.AccessTrail.create(ledger, engine)
+    lines = trail.current_access("P-1")
+    assert [(a.professional, a.basis, a.team) for a in lines] == [
+        ("ass1", "team", "pole-social"), ("sec1", "team", "pole-social")]
+    assert lines[0].role == "ass" and lines[0].expires_at is None
+    with pytest.raises(socle.NotFoundError):
+        trail.current_access("nobody")
+
+
+def test_engine_of_record_reopens_and_catches_up(vault: socle.Vault, tmp_path: Path,
+                                                 examples_dir: Path) -> None:
+    with socle.Policy.load_file(examples_dir / "policies" / "ccas.textproto") as policy:
+        state_a = socle.Ledger.open(vault, tmp_path / "state.db", "state")
+        state_b = socle.Ledger.open(vault, tmp_path / "state.db", "state")
+        a = socle.AccessEngine.open(policy, state_a)
+        a.upsert_professional("ass1", "ass", ["pole-social"])
+        a.upsert_person("P-1", ["pole-social"])
+        a.save_snapshot()
+        a.upsert_person("P-2", ["pole-social"])
+        b = socle.AccessEngine.open(policy, state_b)  # as another process would
+    assert b.revision == a.revision == 3
+    assert b.decide("ass1", "P-2", "social", "accompagnement_social").allowed
+    a.block("P-2", "ass1")
+    with pytest.raises(socle.FailedPreconditionError):
+        b.upsert_person("P-3", ["pole-social"])
+    assert b.catch_up() == 4
+    assert not b.decide("ass1", "P-2", "social", "accompagnement_social").allowed
+    b.upsert_person("P-3", ["pole-social"])

@@ -539,11 +539,11 @@ from ._vault import KeyProvider, Vault  # noqa: E402
 
 __all__ += ["KeyProvider", "Vault"]
 
-from ._ledger import (AccessTrail, Checkpoint, Durability, HistoryEntry,  # noqa: E402
+from ._ledger import (AccessTrail, Checkpoint, CurrentAccess, Durability, HistoryEntry,  # noqa: E402
                       InclusionProof, Ledger, LedgerEntry, LedgerEntryType, TrailOperation,
                       Verification)
 
-__all__ += ["AccessTrail", "Checkpoint", "Durability", "HistoryEntry", "InclusionProof",
+__all__ += ["AccessTrail", "Checkpoint", "CurrentAccess", "Durability", "HistoryEntry", "InclusionProof",
             "Ledger", "LedgerEntry", "LedgerEntryType", "TrailOperation", "Verification"]
 
 from ._pseudonym import (PseudonymContext, PseudonymKind, Pseudonymizer,  # noqa: E402

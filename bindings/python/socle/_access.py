@@ -432,10 +432,10 @@ class AccessEngine(_Handle):
     ``with`` block.
     """
 
-    __slots__ = ("_rules",)
+    __slots__ = ("_rules", "_record")
 
     def __init__(self) -> None:
-        raise TypeError("use AccessEngine.create(policy)")
+        raise TypeError("use AccessEngine.create(policy) or AccessEngine.open(policy, ledger)")
 
     @classmethod
     def create(cls, policy: Policy) -> "AccessEngine":
@@ -448,7 +448,40 @@ class AccessEngine(_Handle):
         engine = cls.__new__(cls)
         engine._own(out[0], lib.socle_access_engine_free)
         engine._rules = {}
+        engine._record = None
         return engine
+
+    @classmethod
+    def open(cls, policy: Policy, ledger: Any) -> "AccessEngine":
+        """An engine of record on the state ledger `ledger` (a :class:`socle.Ledger` opened with
+        the name "state"): its state is rebuilt from the newest snapshot and the events after
+        it, and every change it applies is written to the ledger before it is published."""
+        if not isinstance(policy, Policy):
+            raise TypeError(f"AccessEngine needs a socle.Policy, not {type(policy).__name__}")
+        out = ffi.new("socle_access_engine**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_engine_open(policy._live(), ledger._live(), out, slot.pointer),
+                  slot.error)
+        engine = cls.__new__(cls)
+        engine._own(out[0], lib.socle_access_engine_free)
+        engine._rules = {}
+        engine._record = ledger
+        return engine
+
+    def save_snapshot(self) -> None:
+        """Writes a snapshot of the state to the engine's state ledger (opened with
+        :meth:`open`), so that the next open replays only the events after it."""
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_engine_save_snapshot(self._live(), slot.pointer), slot.error)
+
+    def catch_up(self) -> int:
+        """Applies the events other processes appended to the state ledger; the new revision.
+        A write refused with :class:`FailedPreconditionError` (another process wrote first)
+        succeeds after it."""
+        out = ffi.new("uint64_t*")
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_engine_catch_up(self._live(), out, slot.pointer), slot.error)
+        return int(out[0])
 
     def __repr__(self) -> str:
         if self.closed:

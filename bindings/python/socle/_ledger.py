@@ -94,6 +94,16 @@ class Verification(NamedTuple):
         return self.ok
 
 
+class CurrentAccess(NamedTuple):
+    """One line of :meth:`AccessTrail.current_access`: who may read the file, and why."""
+    professional: str
+    role: str
+    structure: str
+    basis: str  # "team", "referent", "grant", "break_glass"
+    team: str  # for "team"
+    expires_at: Optional[datetime.datetime]  # None: no end
+
+
 class LedgerEntry(NamedTuple):
     """One stored entry: its ``data`` is the serialized socle.v1.LedgerEntry the leaf hashes
     (empty when ``pruned``)."""
@@ -472,6 +482,30 @@ class AccessTrail(_Handle):
             check(lib.socle_access_trail_record_operation(self._live(), int(operation), a, len(a),
                                                           p, len(p), d, len(d), slot.pointer),
                   slot.error)
+
+    def current_access(self, person: str) -> List["CurrentAccess"]:
+        """Who may read `person`'s file now, and why (REQ-55): one line per professional and
+        basis ("team", "referent", "grant", "break_glass")."""
+        p = _text_bytes(person, "person")
+        out = ffi.new("socle_current_access**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_trail_current_access(self._live(), p, len(p), out,
+                                                        slot.pointer), slot.error)
+        try:
+            lines = []
+            for i in range(lib.socle_current_access_count(out[0])):
+                expires = int(lib.socle_current_access_expires_unix_seconds(out[0], i))
+                lines.append(CurrentAccess(
+                    _text(lib.socle_current_access_professional(out[0], i)),
+                    _text(lib.socle_current_access_role(out[0], i)),
+                    _text(lib.socle_current_access_structure(out[0], i)),
+                    _text(lib.socle_current_access_basis(out[0], i)),
+                    _text(lib.socle_current_access_team(out[0], i)),
+                    datetime.datetime.fromtimestamp(expires, datetime.timezone.utc)
+                    if expires else None))
+            return lines
+        finally:
+            lib.socle_current_access_free(out[0])
 
     def history(self, person: str, *, reader: Optional[str] = None,
                 reader_is_person: bool = False, since: Time = None, until: Time = None,

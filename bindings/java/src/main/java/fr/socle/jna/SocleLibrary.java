@@ -508,6 +508,18 @@ public interface SocleLibrary extends Library {
     String socle_history_entry_operation(Pointer history, SizeT index);
     String socle_history_entry_detail(Pointer history, SizeT index);
     int socle_history_entry_proof(Pointer history, SizeT index, byte[] out_leaf_hash, SizeT out_leaf_hash_capacity, byte[] out_hashes, SizeT out_hashes_capacity, Pointer out_hash_count, PointerByReference error);
+    int socle_access_trail_current_access(Pointer trail, String person, SizeT person_len, PointerByReference out, PointerByReference error);
+    void socle_current_access_free(Pointer access);
+    SizeT socle_current_access_count(Pointer access);
+    String socle_current_access_professional(Pointer access, SizeT index);
+    String socle_current_access_role(Pointer access, SizeT index);
+    String socle_current_access_structure(Pointer access, SizeT index);
+    String socle_current_access_basis(Pointer access, SizeT index);
+    String socle_current_access_team(Pointer access, SizeT index);
+    long socle_current_access_expires_unix_seconds(Pointer access, SizeT index);
+    int socle_access_engine_open(Pointer policy, Pointer ledger, PointerByReference out, PointerByReference error);
+    int socle_access_engine_save_snapshot(Pointer engine, PointerByReference error);
+    int socle_access_engine_catch_up(Pointer engine, long[] out_revision, PointerByReference error);
     int socle_pseudonym_secrets_new(PointerByReference out, PointerByReference error);
     int socle_pseudonym_secrets_add(Pointer secrets, int version, byte[] secret, SizeT secret_len, PointerByReference error);
     void socle_pseudonym_secrets_free(Pointer secrets);
