@@ -468,7 +468,7 @@ BENCHMARK(BM_RawWriteFdatasync)->Unit(benchmark::kMicrosecond)->UseRealTime()->M
 
 // The large ledgers, built once per version of this code and kept: appends with kNone in
 // batches. Bump kCacheVersion when what they hold changes.
-constexpr const char* kCacheVersion = "v3";  // v3: leaf tiles in the schema
+constexpr const char* kCacheVersion = "v4";  // v4: tiles with their nodes
 constexpr uint64_t kVerifyEntries = 1'000'000;
 constexpr uint64_t kHistoryEntries = 1000;  // about kHistoryPerson, spread over the 10M
 constexpr const char* kHistoryPerson = "person-history";

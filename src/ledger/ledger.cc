@@ -152,6 +152,31 @@ struct Ledger::State {
   // write (tail_start: its first leaf; UINT64_MAX: unknown).
   std::vector<MerkleHash> tail ABSL_GUARDED_BY(store_mu);
   uint64_t tail_start ABSL_GUARDED_BY(store_mu) = UINT64_MAX;
+  // The tile's nodes of 2, 4 and 8 leaves seen completed by this process's appends.
+  std::array<MerkleHash, ledger::kTileHashes - ledger::kTileLeaves> tail_node_hashes
+      ABSL_GUARDED_BY(store_mu);
+  std::bitset<ledger::kTileHashes - ledger::kTileLeaves> tail_nodes ABSL_GUARDED_BY(store_mu);
+
+  // The complete tile in `tail`: its leaves and nodes (hashed here for the nodes another
+  // process appended).
+  std::string Tile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu) {
+    std::array<MerkleHash, ledger::kTileHashes> hashes;
+    std::copy(tail.begin(), tail.end(), hashes.begin());
+    if (tail_nodes.all()) {
+      std::copy(tail_node_hashes.begin(), tail_node_hashes.end(),
+                hashes.begin() + ledger::kTileLeaves);
+    } else {
+      for (int level = 1; level <= 3; ++level) {
+        for (uint64_t i = 0; i < (ledger::kTileLeaves >> level); ++i) {
+          const size_t below = level == 1 ? 2 * i : ledger::TileNodePosition(level - 1, 2 * i);
+          hashes[ledger::TileNodePosition(level, i)] =
+              ledger::HashChildren(hashes[below], hashes[below + 1]);
+        }
+      }
+    }
+    return std::string(reinterpret_cast<const char*>(hashes.data()),
+                       hashes.size() * ledger::kMerkleHashBytes);
+  }
 
   // The queue: entries appended (seq numbers count them) and what is durable.
   absl::Mutex queue_mu;
@@ -269,6 +294,7 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
     if (tail_start != tile_start || tail.size() != tree.size - tile_start) {
       tail.resize(tree.size - tile_start);
       tail_start = tile_start;
+      tail_nodes.reset();  // the tile's nodes are recomputed when it completes
       if (!tail.empty()) {
         SOCLE_RETURN_IF_ERROR(store->ReadLeafHashes(tile_start, absl::MakeSpan(tail)));
       }
@@ -285,15 +311,22 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
       row.mac = RowMac(row.index, row.leaf_hash);
       SOCLE_RETURN_IF_ERROR(next.Append(e.leaf_hash, [&](int level, uint64_t index,
                                                          const MerkleHash& hash) {
-        if (level >= ledger::kStoredSubtreeLevel) plan.subtrees.emplace_back(level, index, hash);
+        if (level >= ledger::kStoredSubtreeLevel) {
+          plan.subtrees.emplace_back(level, index, hash);
+        } else if (level >= 1) {
+          // A node of the current tile: kept for the tile (the append computed it anyway).
+          const uint64_t per_tile = ledger::kTileLeaves >> level;
+          const size_t position = ledger::TileNodePosition(level, index % per_tile);
+          tail_node_hashes[position - ledger::kTileLeaves] = hash;
+          tail_nodes.set(position - ledger::kTileLeaves);
+        }
       }));
       plan.rows.push_back(std::move(row));
       tail.push_back(e.leaf_hash);
       if (tail.size() == ledger::kTileLeaves) {
-        plan.tiles.emplace_back(tail_start / ledger::kTileLeaves,
-                                std::string(reinterpret_cast<const char*>(tail.data()),
-                                            tail.size() * ledger::kMerkleHashBytes));
+        plan.tiles.emplace_back(tail_start / ledger::kTileLeaves, Tile());
         tail.clear();
+        tail_nodes.reset();
         tail_start += ledger::kTileLeaves;
       }
     }
@@ -749,17 +782,21 @@ class StoreLeaves final : public ledger::LeafHashes {
     if (out.size() > kBlock || begin + out.size() > block + kBlock || block + kBlock > size_) {
       return store_.ReadLeafHashes(begin, out);
     }
-    if (block_begin_ != block) {
-      SOCLE_ASSIGN_OR_RETURN(const bool tiled,
-                             store_.ReadLeafTile(block / kBlock, absl::MakeSpan(block_)));
-      if (!tiled) SOCLE_RETURN_IF_ERROR(store_.ReadLeafHashes(block, absl::MakeSpan(block_)));
-      block_begin_ = block;
-    }
+    SOCLE_RETURN_IF_ERROR(LoadTile(block));
     std::copy_n(block_.begin() + (begin - block), out.size(), out.begin());
     return absl::OkStatus();
   }
   absl::StatusOr<bool> ReadSubtreeRoot(int level, uint64_t index, MerkleHash* out) const override {
-    if (level < ledger::kStoredSubtreeLevel) return false;
+    if (level < ledger::kStoredSubtreeLevel) {
+      // Below 16 leaves: from the tile, when the block is complete and its tile has its nodes.
+      const uint64_t first = index << level;
+      const uint64_t block = first - first % ledger::kTileLeaves;
+      if (block + ledger::kTileLeaves > size_) return false;
+      SOCLE_RETURN_IF_ERROR(LoadTile(block));
+      if (!block_has_nodes_) return false;
+      *out = block_[ledger::TileNodePosition(level, (first - block) >> level)];
+      return true;
+    }
     const uint64_t first = index - index % SubtreeCache::kChunk;
     auto& slot = cache_.chunks[std::make_pair(level, first)];
     if (slot == nullptr || !slot->have[index - first]) {
@@ -787,8 +824,22 @@ class StoreLeaves final : public ledger::LeafHashes {
   ledger::Store& store_;
   uint64_t size_;
   SubtreeCache& cache_;
+  // The complete block of 16 leaves that begins at `block`: its tile, or its rows.
+  absl::Status LoadTile(uint64_t block) const {
+    if (block_begin_ == block) return absl::OkStatus();
+    SOCLE_ASSIGN_OR_RETURN(block_has_nodes_, store_.ReadLeafTile(block / ledger::kTileLeaves,
+                                                                 absl::MakeSpan(block_)));
+    if (!block_has_nodes_) {
+      SOCLE_RETURN_IF_ERROR(store_.ReadLeafHashes(
+          block, absl::MakeSpan(block_.data(), ledger::kTileLeaves)));
+    }
+    block_begin_ = block;
+    return absl::OkStatus();
+  }
+
   mutable uint64_t block_begin_ = UINT64_MAX;
-  mutable std::array<MerkleHash, uint64_t{1} << ledger::kStoredSubtreeLevel> block_;
+  mutable bool block_has_nodes_ = false;
+  mutable std::array<MerkleHash, ledger::kTileHashes> block_;
 };
 
 

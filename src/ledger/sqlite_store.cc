@@ -6,7 +6,8 @@
 //                once pruned), the leaf hash and the row MAC; indexed per person and per time
 //   tree         one row: the size and the compact range, updated in each append transaction
 //   subtrees     roots of the perfect subtrees of 16 leaves and more (fast proofs)
-//   leaf_tiles   the 16 leaf hashes of each complete aligned block of 16 leaves, in one blob
+//   leaf_tiles   each complete aligned block of 16 leaves: its leaf hashes and the roots of its
+//                subtrees of 2, 4 and 8 leaves, in one blob (store.h, kTileHashes)
 //   checkpoints  the signed checkpoints, by size
 //   snapshots    engine snapshots (the state ledger), by revision
 // Triggers refuse any UPDATE of an entry other than the retention prune (bytes to NULL) and any
@@ -101,6 +102,15 @@ CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 )sql";
 
+// Rows per multi-row INSERT (7 parameters each; SQLite allows 32,766).
+constexpr size_t kRowsPerInsert = 32;
+
+std::string InsertSql(size_t rows) {
+  std::string sql = "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac) VALUES ";
+  for (size_t i = 0; i < rows; ++i) absl::StrAppend(&sql, i == 0 ? "" : ", ", "(?, ?, ?, ?, ?, ?, ?)");
+  return sql;
+}
+
 MerkleHash HashFrom(const Statement& s, int column) {
   MerkleHash h{};
   const void* p = sqlite3_column_blob(s.raw(), column);
@@ -170,17 +180,15 @@ class SqliteStore final : public Store {
     SOCLE_ASSIGN_OR_RETURN(const TreeState tree, Tree());
     SOCLE_ASSIGN_OR_RETURN(const AppendPlan p, plan(tree));
     {
-      StatementUse insert(*insert_entry_);
-      for (const Row& r : p.rows) {
-        insert->Reset();
-        SOCLE_RETURN_IF_ERROR(insert->Bind(1, static_cast<int64_t>(r.index)));
-        SOCLE_RETURN_IF_ERROR(insert->Bind(2, r.time_micros));
-        SOCLE_RETURN_IF_ERROR(insert->Bind(3, static_cast<int64_t>(r.type)));
-        if (!r.person.empty()) SOCLE_RETURN_IF_ERROR(insert->Bind(4, Bytes(r.person)));
-        SOCLE_RETURN_IF_ERROR(insert->Bind(5, Bytes(r.body)));
-        SOCLE_RETURN_IF_ERROR(insert->Bind(6, Bytes(r.leaf_hash)));
-        SOCLE_RETURN_IF_ERROR(insert->Bind(7, Bytes(r.mac)));
-        SOCLE_RETURN_IF_ERROR(insert->Run());
+      // Rows go in kRowsPerInsert at a time (one statement step for many rows), the rest one by
+      // one.
+      size_t i = 0;
+      for (; i + kRowsPerInsert <= p.rows.size(); i += kRowsPerInsert) {
+        SOCLE_RETURN_IF_ERROR(InsertRows(*insert_entries_, absl::MakeConstSpan(p.rows).subspan(
+                                                               i, kRowsPerInsert)));
+      }
+      for (; i < p.rows.size(); ++i) {
+        SOCLE_RETURN_IF_ERROR(InsertRows(*insert_entry_, absl::MakeConstSpan(&p.rows[i], 1)));
       }
     }
     {
@@ -416,10 +424,8 @@ class SqliteStore final : public Store {
 
   absl::Status Prepare() {
     SOCLE_ASSIGN_OR_RETURN(select_meta_, db_->Prepare("SELECT value FROM meta WHERE key = ?"));
-    SOCLE_ASSIGN_OR_RETURN(
-        insert_entry_,
-        db_->Prepare("INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    SOCLE_ASSIGN_OR_RETURN(insert_entry_, db_->Prepare(InsertSql(1).c_str()));
+    SOCLE_ASSIGN_OR_RETURN(insert_entries_, db_->Prepare(InsertSql(kRowsPerInsert).c_str()));
     SOCLE_ASSIGN_OR_RETURN(insert_subtree_,
                            db_->Prepare("INSERT OR IGNORE INTO subtrees (level, idx, hash) "
                                         "VALUES (?, ?, ?)"));
@@ -456,6 +462,23 @@ class SqliteStore final : public Store {
     return absl::OkStatus();
   }
 
+  // Inserts `rows` with `insert`, a statement of exactly rows.size() rows of 7 columns.
+  static absl::Status InsertRows(Statement& insert, absl::Span<const Row> rows) {
+    StatementUse use(insert);
+    int n = 0;
+    for (const Row& r : rows) {
+      SOCLE_RETURN_IF_ERROR(use->Bind(++n, static_cast<int64_t>(r.index)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(++n, r.time_micros));
+      SOCLE_RETURN_IF_ERROR(use->Bind(++n, static_cast<int64_t>(r.type)));
+      ++n;  // person: NULL unless bound
+      if (!r.person.empty()) SOCLE_RETURN_IF_ERROR(use->Bind(n, Bytes(r.person)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(++n, Bytes(r.body)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(++n, Bytes(r.leaf_hash)));
+      SOCLE_RETURN_IF_ERROR(use->Bind(++n, Bytes(r.mac)));
+    }
+    return use->Run();
+  }
+
   absl::Status InsertCheckpoint(const StoredCheckpoint& c) {
     StatementUse insert(*insert_checkpoint_);
     SOCLE_RETURN_IF_ERROR(insert->Bind(1, static_cast<int64_t>(c.size)));
@@ -485,7 +508,7 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   std::unique_ptr<Database> db_;
-  std::unique_ptr<Statement> select_meta_, insert_entry_, insert_subtree_, update_tree_,
+  std::unique_ptr<Statement> select_meta_, insert_entry_, insert_entries_, insert_subtree_, update_tree_,
       select_tree_, select_rows_, select_last_, select_leaves_, select_subtrees_, select_person_, insert_tile_, select_tile_,
       insert_checkpoint_, select_latest_checkpoint_;
 };

@@ -50,7 +50,7 @@ struct AppendPlan {
   std::vector<Row> rows;  // indexes tree.size, tree.size + 1, …
   // Roots of completed perfect subtrees (level >= kStoredSubtreeLevel): level, index, hash.
   std::vector<std::tuple<int, uint64_t, MerkleHash>> subtrees;
-  // Leaf tiles completed by the rows: the 16 leaf hashes of leaves [16 t, 16 t + 16), 512 bytes.
+  // Leaf tiles completed by the rows: tile t covers leaves [16 t, 16 t + 16) (kTileHashes).
   std::vector<std::pair<uint64_t, std::string>> tiles;
   TreeState tree;  // the tree after the rows
   // A checkpoint to store with them (size, time, note), if one is due.
@@ -62,6 +62,13 @@ struct AppendPlan {
 // proof's siblings below the stored subtrees all lie in one tile.
 inline constexpr int kStoredSubtreeLevel = 4;
 inline constexpr uint64_t kTileLeaves = uint64_t{1} << kStoredSubtreeLevel;
+// A tile holds its 16 leaf hashes, then the roots of its perfect subtrees of 2, 4 and 8 leaves
+// (8 + 4 + 2), so a proof hashes nothing below 16 leaves: 30 hashes, 960 bytes.
+inline constexpr size_t kTileHashes = 30;
+// Where the root of the `offset`-th subtree of 2^level leaves (level 1 to 3) of a tile is.
+constexpr size_t TileNodePosition(int level, uint64_t offset) {
+  return (level == 1 ? 16 : level == 2 ? 24 : 28) + static_cast<size_t>(offset);
+}
 
 struct StoredCheckpoint {
   uint64_t size = 0;
@@ -101,7 +108,7 @@ class Store {
   // The highest index stored, or nullopt for none.
   virtual absl::StatusOr<std::optional<uint64_t>> LastIndex() = 0;
   virtual absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) = 0;
-  // The hashes of tile `tile` (kTileLeaves of them) into `out`: false when it is not stored.
+  // The kTileHashes hashes of tile `tile` into `out`: false when it is not stored.
   virtual absl::StatusOr<bool> ReadLeafTile(uint64_t tile, absl::Span<MerkleHash> out) = 0;
   // The stored roots of the perfect subtrees of `level` with index in [begin, end), in order.
   virtual absl::Status ReadSubtreeRoots(
