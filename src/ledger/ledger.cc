@@ -570,17 +570,16 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
     state->schema_integrity = state->store->SchemaIntegrity();
     SOCLE_ASSIGN_OR_RETURN(auto identity, state->store->Identity());
     const bool existed = identity.has_value();
-    if (!identity.has_value()) {
-      SOCLE_RETURN_IF_ERROR(state->store->SetIdentity(name, state->vault->tenant()));
-      SOCLE_ASSIGN_OR_RETURN(identity, state->store->Identity());
-    }
-    if (!identity.has_value() || identity->first != name ||
-        identity->second != state->vault->tenant()) {
+    const auto foreign = [&] {
       return MakeError(ErrorCode::kFailedPrecondition,
                        "ledger database '" + path + "' belongs to another ledger or tenant");
+    };
+    if (existed && (identity->first != name || identity->second != state->vault->tenant())) {
+      return foreign();
     }
-    // A new ledger gets its secret; an existing one must find it in this vault (another vault of
-    // the same tenant is refused, and nothing is created in it).
+    // A new ledger's secret is created before the file names its ledger, so a process that
+    // finds the name finds the secret too; an existing ledger must find its secret in this vault
+    // (another vault of the same tenant is refused, and nothing is created in it).
     auto secret = state->vault->LedgerSecret(name, /*create=*/!existed);
     if (!secret.ok()) {
       if (ErrorCodeOf(secret.status()) == ErrorCode::kNotFound) {
@@ -589,6 +588,14 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
                              "': this vault holds no key for it (written with another vault)");
       }
       return secret.status();
+    }
+    if (!existed) {
+      SOCLE_RETURN_IF_ERROR(state->store->SetIdentity(name, state->vault->tenant()));
+      SOCLE_ASSIGN_OR_RETURN(identity, state->store->Identity());
+      if (!identity.has_value() || identity->first != name ||
+          identity->second != state->vault->tenant()) {
+        return foreign();
+      }
     }
     SOCLE_ASSIGN_OR_RETURN(const SecretBytes seed, DeriveKey(*secret, "socle.ledg.sign"));
     SOCLE_ASSIGN_OR_RETURN(const SecretBytes mac_key, DeriveKey(*secret, "socle.ledg.mac"));
