@@ -301,11 +301,11 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
     }
     plan.rows.reserve(entries.size());
     for (const PendingEntry& e : entries) {
-      ledger::Row row;
+      ledger::NewRow row;
       row.index = next.size();
       row.time_micros = e.time_micros;
       row.type = e.type;
-      row.person = e.person;  // copied: a failed transaction leaves the batch intact to retry
+      row.person = e.person;  // views: the batch outlives the transaction (and any retry)
       row.body = e.body;
       row.leaf_hash = e.leaf_hash;
       row.mac = RowMac(row.index, row.leaf_hash);
@@ -321,7 +321,7 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
           tail_nodes.set(position - ledger::kTileLeaves);
         }
       }));
-      plan.rows.push_back(std::move(row));
+      plan.rows.push_back(row);
       tail.push_back(e.leaf_hash);
       if (tail.size() == ledger::kTileLeaves) {
         plan.tiles.emplace_back(tail_start / ledger::kTileLeaves, Tile());

@@ -39,6 +39,18 @@ struct Row {
   bool body_matches = false;
 };
 
+// One row to append: `person` and `body` are views of bytes the caller keeps until Append
+// returns (no copy of each body on the committer's path).
+struct NewRow {
+  uint64_t index = 0;
+  int64_t time_micros = 0;
+  int32_t type = 0;
+  absl::string_view person;  // the pseudonym, or empty
+  absl::string_view body;    // the serialized LedgerEntry
+  MerkleHash leaf_hash{};
+  MerkleHash mac{};
+};
+
 // The tree as stored: its size and compact range (CompactRange::Serialize()).
 struct TreeState {
   uint64_t size = 0;
@@ -47,7 +59,7 @@ struct TreeState {
 
 // What one append transaction writes, all or nothing.
 struct AppendPlan {
-  std::vector<Row> rows;  // indexes tree.size, tree.size + 1, …
+  std::vector<NewRow> rows;  // indexes tree.size, tree.size + 1, …
   // Roots of completed perfect subtrees (level >= kStoredSubtreeLevel): level, index, hash.
   std::vector<std::tuple<int, uint64_t, MerkleHash>> subtrees;
   // Leaf tiles completed by the rows: tile t covers leaves [16 t, 16 t + 16) (kTileHashes).

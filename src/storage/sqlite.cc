@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -245,6 +247,98 @@ absl::Status Transaction::Commit() {
   SOCLE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
   done_ = true;
   return absl::OkStatus();
+}
+
+WalCheckpointer::WalCheckpointer(std::string path, std::string label, std::string pragmas)
+    : path_(std::move(path)), label_(std::move(label)), pragmas_(std::move(pragmas)) {}
+
+WalCheckpointer::~WalCheckpointer() {
+  if (writer_ != nullptr) sqlite3_wal_hook(writer_, nullptr, nullptr);
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void WalCheckpointer::Attach(Database& writer) {
+  writer_ = writer.raw();
+  // Replaces sqlite3_wal_autocheckpoint's hook (it is one, too).
+  sqlite3_wal_hook(writer_, &WalCheckpointer::Hook, this);
+}
+
+int WalCheckpointer::passes() const {
+  absl::MutexLock lock(&mu_);
+  return passes_;
+}
+
+// Called by SQLite on the writer's thread after each commit, the write lock released.
+int WalCheckpointer::Hook(void* self, sqlite3* db, const char* schema, int pages) {
+  auto* c = static_cast<WalCheckpointer*>(self);
+  if (pages >= kForegroundPages) {
+    // As SQLite's own hook does, once the thread's pass is over (it starts no other while the
+    // writer checkpoints): with no commit under way, the pass copies the whole log, and the
+    // next transaction restarts it. (Another process's checkpoint makes it BUSY: retried at
+    // the next commit.)
+    {
+      absl::MutexLock lock(&c->mu_);
+      c->writer_checkpointing_ = true;
+      c->mu_.Await(absl::Condition(
+          +[](WalCheckpointer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
+            return !w->thread_checkpointing_;
+          },
+          c));
+    }
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    absl::MutexLock lock(&c->mu_);
+    c->writer_checkpointing_ = false;
+  } else if (pages >= kBackgroundPages) {
+    absl::MutexLock lock(&c->mu_);
+    c->requested_ = true;
+    if (!c->thread_.joinable() && !c->stopping_) c->thread_ = std::thread([c] { c->Run(); });
+  }
+  return SQLITE_OK;
+}
+
+void WalCheckpointer::Run() {
+  std::unique_ptr<Database> db;
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](WalCheckpointer* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->mu_) {
+            return c->requested_ || c->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      requested_ = false;
+    }
+    if (db == nullptr) {
+      auto opened = Database::Open(path_, label_);
+      if (!opened.ok() || !(*opened)->Exec(pragmas_.c_str()).ok()) continue;
+      db = std::move(*opened);
+    }
+    // Passes while each copies more (commits go on meanwhile; the log restarts from its start
+    // once a pass has copied all of it); a pass that copies nothing new (a reader holds old
+    // frames, or nothing is left) ends the wake-up.
+    int copied_before = -1;
+    for (int pass = 0; pass < 8; ++pass) {
+      {
+        absl::MutexLock lock(&mu_);
+        if (stopping_ || writer_checkpointing_) break;
+        thread_checkpointing_ = true;
+      }
+      int log_frames = 0;
+      int copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(db->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                               &log_frames, &copied);
+      absl::MutexLock lock(&mu_);
+      thread_checkpointing_ = false;
+      ++passes_;
+      if (rc != SQLITE_OK || copied >= log_frames || copied <= copied_before) break;
+      copied_before = copied;
+    }
+  }
 }
 
 }  // namespace socle::sqlite
