@@ -390,14 +390,21 @@ function testLedger(): void
         'verified: ' . $verification['problem']);
 }
 
-/** An empty directory of SOCLE_TEST_TMP and a vault in it (the weakest Argon2id cost). */
-function freshVault(string $name): array
+/** An empty directory of SOCLE_TEST_TMP. */
+function freshDir(string $name): string
 {
     $dir = (getenv('SOCLE_TEST_TMP') ?: sys_get_temp_dir()) . "/php-{$name}-" . getmypid();
     @mkdir($dir, 0700, true);
     foreach (glob("{$dir}/*") ?: [] as $f) {
         @unlink($f);
     }
+    return $dir;
+}
+
+/** An empty directory and a vault in it (the weakest Argon2id cost). */
+function freshVault(string $name): array
+{
+    $dir = freshDir($name);
     $provider = KeyProvider::createKeyFile("{$dir}/master.key", 'ledger passphrase', 2, 64 << 20);
     return [$dir, Vault::open($provider, "{$dir}/vault.db", 'ccas-1')];
 }
@@ -501,6 +508,35 @@ function testEngineOfRecord(): void
         'a snapshot of an engine without a ledger');
 }
 
+/** The PHP example of docs/ledger.md runs and prints who may read P-1's file. */
+function testDocsExample(): void
+{
+    global $source;
+    $text = file_get_contents($source . '/docs/ledger.md');
+    $section = substr($text, (int) strpos($text, '### PHP and Java'));
+    $start = strpos($section, "```php\n");
+    check($start !== false, 'docs/ledger.md has a PHP example');
+    if ($start === false) {
+        return;
+    }
+    $example = substr($section, $start + 7);
+    $example = substr($example, 0, (int) strpos($example, '```'));
+    $dir = freshDir('docs-example');
+    @symlink($source . '/examples', "{$dir}/examples");
+    $cwd = getcwd();
+    chdir($dir);
+    ob_start();
+    try {
+        (static function (string $code): void {
+            eval($code);
+        })($example);
+    } finally {
+        $out = (string) ob_get_clean();
+        chdir($cwd);
+    }
+    check($out === "ass1 ass team pole-social\n", "the example printed: {$out}");
+}
+
 function testRedaction(): void
 {
     $redactor = Redactor::create([
@@ -553,6 +589,7 @@ $cases = [
     'ledger' => 'testLedger',
     'current_access' => 'testCurrentAccess',
     'engine_of_record' => 'testEngineOfRecord',
+    'docs_example' => 'testDocsExample',
     'redaction' => 'testRedaction',
 ];
 $case = $argv[1] ?? '';
