@@ -420,6 +420,124 @@ public final class BindingsTest {
         }
     }
 
+    private static Path freshDir(String name) throws IOException {
+        return Files.createTempDirectory(Path.of(env("SOCLE_TEST_TMP",
+                System.getProperty("java.io.tmpdir"))), "java-" + name + "-");
+    }
+
+    private static Policy examplePolicy(String name) {
+        return Policy.loadFile(SOURCE.resolve("examples/policies/" + name + ".textproto")
+                .toString());
+    }
+
+    /** Whether `professional` may read the "social" category of `person`'s file on `engine`. */
+    private static boolean readsSocial(AccessEngine engine, String professional, String person) {
+        return engine.decide(AccessRequest.of(engine.findProfessional(professional),
+                engine.findPerson(person), engine.findCategory("social"),
+                engine.findPurpose("accompagnement_social"))).allowed();
+    }
+
+    static void currentAccess() throws IOException {
+        Path dir = freshDir("current-access");
+        try (Policy policy = examplePolicy("ccas");
+             AccessEngine engine = new AccessEngine(policy);
+             KeyProvider provider = KeyProvider.createKeyFile(dir.resolve("master.key").toString(),
+                     "ledger passphrase".getBytes(StandardCharsets.UTF_8), 2, 64L << 20);
+             Vault vault = Vault.open(provider, dir.resolve("vault.db").toString(), "ccas-1");
+             Ledger ledger = Ledger.open(vault, dir.resolve("trail.db").toString(),
+                     "access_trail", SocleLibrary.SOCLE_DURABILITY_SYNC);
+             AccessTrail trail = AccessTrail.create(ledger, engine)) {
+            engine.loadDirectoryTsv("ass1\tass\tpole-social\n"
+                            + "sec1\tsecretaire_accueil\tpole-social\n"
+                            + "aud1\tauditeur_securite\t\nass2\tass\tpole-insertion\n",
+                    "P-1\tpole-social\tass2\nP-2\tpole-social\n");
+            List<AccessTrail.CurrentAccess> lines = trail.currentAccess("P-1");
+            List<String> summary = new ArrayList<>();
+            for (AccessTrail.CurrentAccess a : lines) {
+                summary.add(a.professional() + " " + a.role() + " " + a.basis() + " " + a.team());
+                check(!a.expires() && a.expiresAtUnixSeconds() == 0 && a.structure().isEmpty(),
+                        a.professional() + ": no end, no structure");
+            }
+            summary.sort(null); // the C ABI promises no order
+            check(summary.equals(List.of("ass1 ass team pole-social", "ass2 ass referent ",
+                    "sec1 secretaire_accueil team pole-social")), "P-1: " + summary);
+            boolean immutable = false;
+            try {
+                lines.add(lines.get(0));
+            } catch (UnsupportedOperationException e) {
+                immutable = true;
+            }
+            check(immutable, "the list is immutable");
+            // ass2 is P-1's referent only: not on P-2's list; the auditor is on no list.
+            List<String> p2 = new ArrayList<>();
+            for (AccessTrail.CurrentAccess a : trail.currentAccess("P-2")) {
+                p2.add(a.professional() + " " + a.basis());
+            }
+            p2.sort(null);
+            check(p2.equals(List.of("ass1 team", "sec1 team")), "P-2: " + p2);
+            check(readsSocial(engine, "ass2", "P-1") && !readsSocial(engine, "ass2", "P-2")
+                    && !readsSocial(engine, "aud1", "P-1"), "the list agrees with the decisions");
+            expectError(() -> trail.currentAccess("nobody"), SocleLibrary.SOCLE_E_NOT_FOUND,
+                    "an unknown person");
+        }
+    }
+
+    static void engineOfRecord() throws IOException {
+        Path dir = freshDir("engine-of-record");
+        String state = dir.resolve("state.db").toString();
+        try (Policy policy = examplePolicy("ccas");
+             KeyProvider provider = KeyProvider.createKeyFile(dir.resolve("master.key").toString(),
+                     "ledger passphrase".getBytes(StandardCharsets.UTF_8), 2, 64L << 20);
+             Vault vault = Vault.open(provider, dir.resolve("vault.db").toString(), "ccas-1");
+             // Two handles on one state ledger, as two processes would have.
+             Ledger stateA = Ledger.open(vault, state, "state");
+             Ledger stateB = Ledger.open(vault, state, "state");
+             AccessEngine a = AccessEngine.open(policy, stateA)) {
+            check(stateA.origin().equals("socle/ccas-1/state"), "origin " + stateA.origin());
+            check(a.revision() == 0, "a new state ledger: revision 0");
+            check(a.loadDirectoryTsv("ass1\tass\tpole-social\n", "P-1\tpole-social\n") == 2,
+                    "two events");
+            a.saveSnapshot();
+            // The snapshot names its policy: an engine under another one may not start from it.
+            try (Policy other = examplePolicy("departement")) {
+                expectError(() -> AccessEngine.open(other, stateB).close(),
+                        SocleLibrary.SOCLE_E_FAILED_PRECONDITION,
+                        "the snapshot under another policy");
+            }
+            check(a.loadDirectoryTsv("", "P-2\tpole-social\n") == 3,
+                    "an event after the snapshot");
+            check(stateA.size() == 3, "every event is in the state ledger: " + stateA.size());
+
+            try (AccessEngine b = AccessEngine.open(policy, stateB)) {
+                check(b.revision() == 3 && b.revision() == a.revision(),
+                        "reopened at revision " + b.revision());
+                check(readsSocial(b, "ass1", "P-2") && readsSocial(a, "ass1", "P-2"),
+                        "the reopened engine decides as the first");
+
+                // a moves P-2 out of ass1's team; b has not seen it: its own write is refused.
+                check(a.loadDirectoryTsv("", "P-2\tpole-insertion\n") == 4, "a writes revision 4");
+                check(!readsSocial(a, "ass1", "P-2"), "a: ass1 no longer reads P-2");
+                expectError(() -> b.loadDirectoryTsv("", "P-3\tpole-social\n"),
+                        SocleLibrary.SOCLE_E_FAILED_PRECONDITION, "a write on a stale engine");
+                check(b.revision() == 3 && readsSocial(b, "ass1", "P-2"),
+                        "the refused write changed nothing");
+                expectError(() -> b.findPerson("P-3"), SocleLibrary.SOCLE_E_NOT_FOUND,
+                        "the refused person");
+                check(b.catchUp() == 4 && b.revision() == 4, "b catches up to revision 4");
+                check(!readsSocial(b, "ass1", "P-2"), "b: ass1 no longer reads P-2");
+                check(b.loadDirectoryTsv("", "P-3\tpole-social\n") == 5,
+                        "after the catch-up b writes");
+                check(a.catchUp() == 5 && readsSocial(a, "ass1", "P-3"), "a sees what b wrote");
+                check(b.catchUp() == 5, "nothing new: the same revision");
+                check(stateB.size() == 5, "five events in the state ledger");
+            }
+            try (AccessEngine memory = new AccessEngine(policy)) {
+                expectError(memory::saveSnapshot, SocleLibrary.SOCLE_E_FAILED_PRECONDITION,
+                        "a snapshot of an engine without a ledger");
+            }
+        }
+    }
+
     static void redaction() {
         try (Redactor redactor = Redactor.create(List.of(
                 new Redactor.Identity(SocleLibrary.SOCLE_IDENTITY_NAME, 1, "Martin"),
@@ -500,6 +618,8 @@ public final class BindingsTest {
                 "policy_error", BindingsTest::policyError,
                 "vault", BindingsTest::vault,
                 "ledger", BindingsTest::ledger,
+                "current_access", BindingsTest::currentAccess,
+                "engine_of_record", BindingsTest::engineOfRecord,
                 "redaction", BindingsTest::redaction);
         String name = args.length == 1 ? args[0] : "";
         Call call = cases.get(name);

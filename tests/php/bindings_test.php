@@ -390,6 +390,153 @@ function testLedger(): void
         'verified: ' . $verification['problem']);
 }
 
+/** An empty directory of SOCLE_TEST_TMP. */
+function freshDir(string $name): string
+{
+    $dir = (getenv('SOCLE_TEST_TMP') ?: sys_get_temp_dir()) . "/php-{$name}-" . getmypid();
+    @mkdir($dir, 0700, true);
+    foreach (glob("{$dir}/*") ?: [] as $f) {
+        @unlink($f);
+    }
+    return $dir;
+}
+
+/** An empty directory and a vault in it (the weakest Argon2id cost). */
+function freshVault(string $name): array
+{
+    $dir = freshDir($name);
+    $provider = KeyProvider::createKeyFile("{$dir}/master.key", 'ledger passphrase', 2, 64 << 20);
+    return [$dir, Vault::open($provider, "{$dir}/vault.db", 'ccas-1')];
+}
+
+function ccasPolicy(): Policy
+{
+    global $source;
+    return Policy::loadFile($source . '/examples/policies/ccas.textproto');
+}
+
+/** Whether $professional may read the "social" category of $person's file on $engine. */
+function readsSocial(AccessEngine $engine, string $professional, string $person): bool
+{
+    return $engine->decide(new AccessRequest(
+        actor: $engine->findProfessional($professional),
+        person: $engine->findPerson($person),
+        category: $engine->findCategory('social'),
+        purpose: $engine->findPurpose('accompagnement_social')
+    ))->allowed();
+}
+
+function testCurrentAccess(): void
+{
+    [$dir, $vault] = freshVault('current-access');
+    $ledger = Ledger::open($vault, "{$dir}/trail.db", 'access_trail',
+        Native::SOCLE_DURABILITY_SYNC);
+    $engine = new AccessEngine(ccasPolicy());
+    $engine->loadDirectoryTsv(
+        "ass1\tass\tpole-social\nsec1\tsecretaire_accueil\tpole-social\n"
+        . "aud1\tauditeur_securite\t\nass2\tass\tpole-insertion\n",
+        "P-1\tpole-social\tass2\nP-2\tpole-social\n");
+    $trail = AccessTrail::create($ledger, $engine);
+
+    $lines = $trail->currentAccess('P-1');
+    $summary = array_map(static fn(\Socle\CurrentAccess $a): string =>
+        "{$a->professional} {$a->role} {$a->basis} {$a->team}", $lines);
+    sort($summary); // the C ABI promises no order
+    check($summary === ['ass1 ass team pole-social', 'ass2 ass referent ',
+        'sec1 secretaire_accueil team pole-social'], 'P-1: ' . implode(' | ', $summary));
+    foreach ($lines as $a) {
+        check($a instanceof \Socle\CurrentAccess && $a->expiresAt === null
+            && $a->structure === '', "{$a->professional}: no end, no structure");
+    }
+    // ass2 is P-1's referent only: not on P-2's list; the auditor is on no list.
+    $p2 = array_map(static fn(\Socle\CurrentAccess $a): string =>
+        "{$a->professional} {$a->basis}", $trail->currentAccess('P-2'));
+    sort($p2);
+    check($p2 === ['ass1 team', 'sec1 team'], 'P-2: ' . implode(' | ', $p2));
+    check(readsSocial($engine, 'ass2', 'P-1') && !readsSocial($engine, 'ass2', 'P-2')
+        && !readsSocial($engine, 'aud1', 'P-1'), 'the list agrees with the decisions');
+    expectError(static fn() => $trail->currentAccess('nobody'), Native::SOCLE_E_NOT_FOUND,
+        'an unknown person');
+}
+
+function testEngineOfRecord(): void
+{
+    [$dir, $vault] = freshVault('engine-of-record');
+    $policy = ccasPolicy();
+    // Two handles on one state ledger, as two processes would have.
+    $stateA = Ledger::open($vault, "{$dir}/state.db", 'state');
+    $stateB = Ledger::open($vault, "{$dir}/state.db", 'state');
+    check($stateA->origin() === 'socle/ccas-1/state', 'origin ' . $stateA->origin());
+
+    $a = AccessEngine::open($policy, $stateA);
+    check($a instanceof AccessEngine && $a->revision() === 0, 'a new state ledger: revision 0');
+    check($a->loadDirectoryTsv("ass1\tass\tpole-social\n", "P-1\tpole-social\n") === 2,
+        'two events');
+    $a->saveSnapshot();
+    // The snapshot names its policy: an engine under another one may not start from it.
+    global $source;
+    expectError(static fn() => AccessEngine::open(
+        Policy::loadFile($source . '/examples/policies/departement.textproto'), $stateB),
+        Native::SOCLE_E_FAILED_PRECONDITION, 'the snapshot under another policy');
+    check($a->loadDirectoryTsv('', "P-2\tpole-social\n") === 3, 'an event after the snapshot');
+    check($stateA->size() === 3, 'every event is in the state ledger: ' . $stateA->size());
+
+    $b = AccessEngine::open($policy, $stateB); // the snapshot, then the event after it
+    check($b->revision() === 3 && $b->revision() === $a->revision(),
+        "reopened at revision {$b->revision()}");
+    check(readsSocial($b, 'ass1', 'P-2') && readsSocial($a, 'ass1', 'P-2'),
+        'the reopened engine decides as the first');
+
+    // a moves P-2 out of ass1's team; b has not seen it, so its own write is refused.
+    check($a->loadDirectoryTsv('', "P-2\tpole-insertion\n") === 4, 'a writes revision 4');
+    check(!readsSocial($a, 'ass1', 'P-2'), 'a: ass1 no longer reads P-2');
+    expectError(static fn() => $b->loadDirectoryTsv('', "P-3\tpole-social\n"),
+        Native::SOCLE_E_FAILED_PRECONDITION, 'a write on a stale engine');
+    check($b->revision() === 3 && readsSocial($b, 'ass1', 'P-2'),
+        'the refused write changed nothing');
+    expectError(static fn() => $b->findPerson('P-3'), Native::SOCLE_E_NOT_FOUND,
+        'the refused person');
+    check($b->catchUp() === 4 && $b->revision() === 4, 'b catches up to revision 4');
+    check(!readsSocial($b, 'ass1', 'P-2'), 'b: ass1 no longer reads P-2');
+    check($b->loadDirectoryTsv('', "P-3\tpole-social\n") === 5, 'after the catch-up b writes');
+    check($a->catchUp() === 5 && readsSocial($a, 'ass1', 'P-3'), 'a sees what b wrote');
+    check($b->catchUp() === 5, 'nothing new: the same revision');
+    check($stateB->size() === 5, 'five events in the state ledger');
+
+    $memory = new AccessEngine($policy);
+    expectError(static fn() => $memory->saveSnapshot(), Native::SOCLE_E_FAILED_PRECONDITION,
+        'a snapshot of an engine without a ledger');
+}
+
+/** The PHP example of docs/ledger.md runs and prints who may read P-1's file. */
+function testDocsExample(): void
+{
+    global $source;
+    $text = file_get_contents($source . '/docs/ledger.md');
+    $section = substr($text, (int) strpos($text, '### PHP and Java'));
+    $start = strpos($section, "```php\n");
+    check($start !== false, 'docs/ledger.md has a PHP example');
+    if ($start === false) {
+        return;
+    }
+    $example = substr($section, $start + 7);
+    $example = substr($example, 0, (int) strpos($example, '```'));
+    $dir = freshDir('docs-example');
+    @symlink($source . '/examples', "{$dir}/examples");
+    $cwd = getcwd();
+    chdir($dir);
+    ob_start();
+    try {
+        (static function (string $code): void {
+            eval($code);
+        })($example);
+    } finally {
+        $out = (string) ob_get_clean();
+        chdir($cwd);
+    }
+    check($out === "ass1 ass team pole-social\n", "the example printed: {$out}");
+}
+
 function testRedaction(): void
 {
     $redactor = Redactor::create([
@@ -440,6 +587,9 @@ $cases = [
     'policy_error' => 'testPolicyError',
     'vault' => 'testVault',
     'ledger' => 'testLedger',
+    'current_access' => 'testCurrentAccess',
+    'engine_of_record' => 'testEngineOfRecord',
+    'docs_example' => 'testDocsExample',
     'redaction' => 'testRedaction',
 ];
 $case = $argv[1] ?? '';

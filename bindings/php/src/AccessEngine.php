@@ -9,7 +9,9 @@ use FFI\CData;
 
 /**
  * The access decision engine over a Policy: a directory, then decisions. Ids are looked up once
- * with find*() and passed as dense integers. Freed when the object is destroyed.
+ * with find*() and passed as dense integers. `new AccessEngine($policy)` starts empty in memory;
+ * AccessEngine::open($policy, $stateLedger) is an engine of record, rebuilt from and written to
+ * a state ledger. Freed when the object is destroyed.
  */
 final class AccessEngine
 {
@@ -25,9 +27,57 @@ final class AccessEngine
         $this->handle = $out;
     }
 
+    /**
+     * An engine of record over $policy on the state ledger $ledger (a Ledger opened with the
+     * name "state"): its state is rebuilt from the newest snapshot and the events after it, and
+     * every change it applies is written to the ledger before it is published (a change that
+     * cannot be written throws and changes nothing). The engine keeps the policy and the ledger
+     * alive. Throws SOCLE_E_FAILED_PRECONDITION for a snapshot written under another policy,
+     * SOCLE_E_DATA_LOSS for a damaged one.
+     */
+    public static function open(Policy $policy, Ledger $ledger): self
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_access_engine*');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_open($policy->handle(), $ledger->handle(),
+            FFI::addr($out), FFI::addr($error)), $error);
+        // The constructor creates an engine of its own: this one is already made.
+        $engine = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $engine->handle = $out;
+        return $engine;
+    }
+
     public function __destruct()
     {
         Library::ffi()->socle_access_engine_free($this->handle);
+    }
+
+    /**
+     * Writes a snapshot of the state to the engine's state ledger, so that the next open()
+     * replays only the events after it. Throws SOCLE_E_FAILED_PRECONDITION for an engine made
+     * with `new` (it has no ledger).
+     */
+    public function saveSnapshot(): void
+    {
+        $error = Library::newError();
+        Library::check(Library::ffi()->socle_access_engine_save_snapshot($this->handle,
+            FFI::addr($error)), $error);
+    }
+
+    /**
+     * Applies the events other processes appended to the state ledger; returns the new
+     * revision. A change refused with SOCLE_E_FAILED_PRECONDITION (another process wrote
+     * first) succeeds after it.
+     */
+    public function catchUp(): int
+    {
+        $ffi = Library::ffi();
+        $revision = $ffi->new('uint64_t');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_catch_up($this->handle, FFI::addr($revision),
+            FFI::addr($error)), $error);
+        return $revision->cdata;
     }
 
     /** @internal */

@@ -87,6 +87,39 @@ final class AccessTrail
     }
 
     /**
+     * Who may read $person's file now, and why (REQ-55): one line per professional and basis.
+     * Throws SOCLE_E_NOT_FOUND when the person is not in the directory.
+     *
+     * @return list<CurrentAccess>
+     */
+    public function currentAccess(string $person): array
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_current_access*');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_trail_current_access($this->handle, $person,
+            strlen($person), FFI::addr($out), FFI::addr($error)), $error);
+        try {
+            $lines = [];
+            $count = $ffi->socle_current_access_count($out);
+            for ($i = 0; $i < $count; $i++) {
+                $expires = $ffi->socle_current_access_expires_unix_seconds($out, $i);
+                $lines[] = new CurrentAccess(
+                    Library::string($ffi->socle_current_access_professional($out, $i)),
+                    Library::string($ffi->socle_current_access_role($out, $i)),
+                    Library::string($ffi->socle_current_access_structure($out, $i)),
+                    Library::string($ffi->socle_current_access_basis($out, $i)),
+                    Library::string($ffi->socle_current_access_team($out, $i)),
+                    $expires !== 0 ? $expires : null
+                );
+            }
+            return $lines;
+        } finally {
+            $ffi->socle_current_access_free($out);
+        }
+    }
+
+    /**
      * One page of $person's history read by $reader (a SECURITY_AUDITOR, or with
      * $readerIsPerson the person), after index $after (-1: the first page). Times are Unix
      * seconds (0: unbounded).

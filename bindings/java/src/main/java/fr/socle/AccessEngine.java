@@ -11,11 +11,33 @@ import java.util.List;
 
 /**
  * The access decision engine over a Policy: a directory, then decisions. Ids are looked up once
- * with find*() and passed as dense ints. Thread-safe; close it (try-with-resources) when done.
+ * with find*() and passed as dense ints. {@code new AccessEngine(policy)} starts empty in memory;
+ * {@link #open} is an engine of record, rebuilt from and written to a state ledger. Thread-safe;
+ * close it (try-with-resources) when done.
  */
 public final class AccessEngine extends Handle {
     public AccessEngine(Policy policy) {
-        super(create(policy), p -> Socle.lib().socle_access_engine_free(p));
+        this(create(policy));
+    }
+
+    private AccessEngine(Pointer pointer) {
+        super(pointer, p -> Socle.lib().socle_access_engine_free(p));
+    }
+
+    /**
+     * An engine of record over `policy` on the state ledger `ledger` (a Ledger opened with the
+     * name "state"): its state is rebuilt from the newest snapshot and the events after it, and
+     * every change it applies is written to the ledger before it is published (a change that
+     * cannot be written throws and changes nothing). The engine keeps the policy and the ledger
+     * alive: both may be closed after this call. SOCLE_E_FAILED_PRECONDITION for a snapshot
+     * written under another policy, SOCLE_E_DATA_LOSS for a damaged one.
+     */
+    public static AccessEngine open(Policy policy, Ledger ledger) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_open(policy.pointer(), ledger.pointer(), out,
+                error), error);
+        return new AccessEngine(out.getValue());
     }
 
     private static Pointer create(Policy policy) {
@@ -27,6 +49,28 @@ public final class AccessEngine extends Handle {
 
     public long revision() {
         return Socle.lib().socle_access_engine_revision(pointer());
+    }
+
+    /**
+     * Writes a snapshot of the state to the engine's state ledger, so that the next open()
+     * replays only the events after it. SOCLE_E_FAILED_PRECONDITION for an engine made with
+     * {@code new} (it has no ledger).
+     */
+    public void saveSnapshot() {
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_save_snapshot(pointer(), error), error);
+    }
+
+    /**
+     * Applies the events other processes appended to the state ledger; returns the new revision.
+     * A change refused with SOCLE_E_FAILED_PRECONDITION (another process wrote first) succeeds
+     * after it.
+     */
+    public long catchUp() {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_catch_up(pointer(), revision, error), error);
+        return revision[0];
     }
 
     /** Freezes the engine's clock (tests, demos); 0 returns to the real clock. */

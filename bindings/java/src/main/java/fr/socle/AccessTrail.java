@@ -26,6 +26,20 @@ public final class AccessTrail extends Handle {
     public record HistoryPage(List<HistoryEntry> entries, long nextAfter, String checkpointNote,
             long checkpointSize) {}
 
+    /**
+     * One line of currentAccess(): who may read the file now, and why. `basis` is "team",
+     * "referent", "grant" or "break_glass"; `team` the team shared with the case (for "team",
+     * else ""); `structure` may be ""; `expiresAtUnixSeconds` is when a grant or a session ends,
+     * 0 when it does not.
+     */
+    public record CurrentAccess(String professional, String role, String structure, String basis,
+            String team, long expiresAtUnixSeconds) {
+        /** Whether the access ends by itself (a grant or a break-the-glass session). */
+        public boolean expires() {
+            return expiresAtUnixSeconds != 0;
+        }
+    }
+
     private final AccessEngine engine;
 
     private AccessTrail(Pointer pointer, AccessEngine engine) {
@@ -81,6 +95,36 @@ public final class AccessTrail extends Handle {
                 Socle.size(Socle.utf8Length(actor)), person,
                 Socle.size(Socle.utf8Length(person)), detail,
                 Socle.size(Socle.utf8Length(detail)), error), error);
+    }
+
+    /**
+     * Who may read `person`'s file now, and why (REQ-55): one line per professional and basis.
+     * SOCLE_E_NOT_FOUND when the person is not in the directory.
+     */
+    public List<CurrentAccess> currentAccess(String person) {
+        SocleLibrary lib = Socle.lib();
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(lib.socle_access_trail_current_access(pointer(), person,
+                Socle.size(Socle.utf8Length(person)), out, error), error);
+        Pointer a = out.getValue();
+        try {
+            long count = lib.socle_current_access_count(a).longValue();
+            List<CurrentAccess> lines = new ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                SocleLibrary.SizeT k = Socle.size(i);
+                lines.add(new CurrentAccess(
+                        Socle.orEmpty(lib.socle_current_access_professional(a, k)),
+                        Socle.orEmpty(lib.socle_current_access_role(a, k)),
+                        Socle.orEmpty(lib.socle_current_access_structure(a, k)),
+                        Socle.orEmpty(lib.socle_current_access_basis(a, k)),
+                        Socle.orEmpty(lib.socle_current_access_team(a, k)),
+                        lib.socle_current_access_expires_unix_seconds(a, k)));
+            }
+            return List.copyOf(lines);
+        } finally {
+            lib.socle_current_access_free(a);
+        }
     }
 
     /**
