@@ -471,7 +471,7 @@ BENCHMARK(BM_RawWriteFdatasync)->Unit(benchmark::kMicrosecond)->UseRealTime()->M
 
 // The large ledgers, built once per version of this code and kept: appends with kNone in
 // batches. Bump kCacheVersion when what they hold changes.
-constexpr const char* kCacheVersion = "v5";  // v5: pages of 8 KiB
+constexpr const char* kCacheVersion = "v6";  // v6: the WAL checkpointed on a thread
 constexpr uint64_t kVerifyEntries = 1'000'000;
 constexpr uint64_t kHistoryEntries = 1000;  // about kHistoryPerson, spread over the 10M
 constexpr const char* kHistoryPerson = "person-history";

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <thread>
@@ -931,8 +932,17 @@ absl::StatusOr<LedgerHash> Ledger::Root(uint64_t tree_size) {
 
 namespace {
 
-// Reads rows [0, size) in chunks of kVerifyChunk on its own thread, a few chunks ahead of the
-// consumer. Stop() (or the destructor) ends and joins it; the store is the consumer's again.
+// One chunk of what Verify reads: rows [begin, begin + kVerifyChunk), and what the appends of
+// those rows stored besides: the leaf tiles and the subtree roots (level kStoredSubtreeLevel and
+// more) that they completed.
+struct VerifyChunk {
+  std::vector<ledger::Row> rows;
+  absl::flat_hash_map<uint64_t, std::string> tiles;
+  absl::flat_hash_map<std::pair<int, uint64_t>, MerkleHash> subtrees;
+};
+
+// Reads the tree's chunks on its own thread, a few ahead of the consumer. Stop() (or the
+// destructor) ends and joins it; the store is the consumer's again.
 class RowReader {
  public:
   RowReader(ledger::Store& store, uint64_t size)
@@ -940,16 +950,16 @@ class RowReader {
   ~RowReader() { Stop(); }
 
   // The next chunk, or nullopt after the last.
-  absl::StatusOr<std::optional<std::vector<ledger::Row>>> Next() {
+  absl::StatusOr<std::optional<VerifyChunk>> Next() {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
         +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !r->chunks_.empty() || r->done_; },
         this));
-    if (chunks_.empty()) return std::optional<std::vector<ledger::Row>>();
-    absl::StatusOr<std::vector<ledger::Row>> chunk = std::move(chunks_.front());
+    if (chunks_.empty()) return std::optional<VerifyChunk>();
+    absl::StatusOr<VerifyChunk> chunk = std::move(chunks_.front());
     chunks_.pop_front();
     if (!chunk.ok()) return chunk.status();
-    return std::optional<std::vector<ledger::Row>>(std::move(*chunk));
+    return std::optional<VerifyChunk>(std::move(*chunk));
   }
 
   void Stop() {
@@ -963,16 +973,36 @@ class RowReader {
  private:
   static constexpr size_t kAhead = 3;
 
+  absl::StatusOr<VerifyChunk> Read(uint64_t begin) {
+    VerifyChunk chunk;
+    SOCLE_ASSIGN_OR_RETURN(chunk.rows, store_.ReadRows(begin, kVerifyChunk));
+    // The leaf hashes are checked here, on this thread: it balances the work of the two.
+    for (ledger::Row& row : chunk.rows) {
+      row.body_matches = row.pruned || ledger::HashLeaf(Bytes(row.body)) == row.leaf_hash;
+    }
+    // The tiles and roots completed by the tree's leaves of this chunk: tile t completes
+    // with leaf 16 t + 15, subtree (level, i) with leaf ((i + 1) << level) - 1.
+    const uint64_t end = std::min<uint64_t>(begin + kVerifyChunk, size_);
+    SOCLE_RETURN_IF_ERROR(store_.ReadLeafTiles(
+        begin / ledger::kTileLeaves, end / ledger::kTileLeaves,
+        [&](uint64_t tile, absl::string_view hashes) { chunk.tiles.emplace(tile, hashes); }));
+    for (int level = ledger::kStoredSubtreeLevel; level < 64 && (uint64_t{1} << level) <= end;
+         ++level) {
+      const uint64_t first = begin >> level;
+      const uint64_t last = end >> level;
+      if (first == last) continue;
+      SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRoots(
+          level, first, last, [&](uint64_t i, const MerkleHash& hash) {
+            chunk.subtrees.emplace(std::make_pair(level, i), hash);
+          }));
+    }
+    return chunk;
+  }
+
   void Run() {
     for (uint64_t begin = 0; begin < size_; begin += kVerifyChunk) {
-      absl::StatusOr<std::vector<ledger::Row>> rows = store_.ReadRows(begin, kVerifyChunk);
-      const bool failed = !rows.ok();
-      if (!failed) {
-        // The leaf hashes are checked here, on this thread: it balances the work of the two.
-        for (ledger::Row& row : *rows) {
-          row.body_matches = row.pruned || ledger::HashLeaf(Bytes(row.body)) == row.leaf_hash;
-        }
-      }
+      absl::StatusOr<VerifyChunk> chunk = Read(begin);
+      const bool failed = !chunk.ok();
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
           +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -980,7 +1010,7 @@ class RowReader {
           },
           this));
       if (stop_) break;
-      chunks_.push_back(std::move(rows));
+      chunks_.push_back(std::move(chunk));
       if (failed) break;
     }
     absl::MutexLock lock(&mu_);
@@ -990,7 +1020,7 @@ class RowReader {
   ledger::Store& store_;
   const uint64_t size_;
   absl::Mutex mu_;
-  std::deque<absl::StatusOr<std::vector<ledger::Row>>> chunks_ ABSL_GUARDED_BY(mu_);
+  std::deque<absl::StatusOr<VerifyChunk>> chunks_ ABSL_GUARDED_BY(mu_);
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: started once the rest is built
@@ -1069,11 +1099,13 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
   // each take about half the time, and the machine has a second core. Only the reader uses the
   // store until it is joined (the store's mutex is held throughout).
   RowReader reader(store, tree.size);
+  // The tile being rebuilt from the appends (its leaves, then its nodes of 2, 4, 8 leaves).
+  std::array<MerkleHash, ledger::kTileHashes> tile{};
   while (true) {
-    SOCLE_ASSIGN_OR_RETURN(const std::optional<std::vector<ledger::Row>> next, reader.Next());
+    SOCLE_ASSIGN_OR_RETURN(const std::optional<VerifyChunk> next, reader.Next());
     if (!next.has_value()) break;
-    const std::vector<ledger::Row>& rows = *next;
-    for (const ledger::Row& row : rows) {
+    const VerifyChunk& chunk = *next;
+    for (const ledger::Row& row : chunk.rows) {
       if (row.index != index) {
         if (index < tree.size) {
           return bad(index, absl::StrCat("entry ", index, " is missing (deleted)"));
@@ -1101,7 +1133,58 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
                                        ": its row MAC does not match (changed, moved or "
                                        "inserted)"));
       }
-      SOCLE_RETURN_IF_ERROR(range.Append(row.leaf_hash));
+      // What the append stored besides the row must be what the entries give: proofs are
+      // read from it.
+      std::optional<std::pair<uint64_t, std::string>> derived_problem;
+      SOCLE_RETURN_IF_ERROR(range.Append(row.leaf_hash, [&](int level, uint64_t i,
+                                                            const MerkleHash& hash) {
+        if (level < ledger::kStoredSubtreeLevel) {
+          const uint64_t per_tile = ledger::kTileLeaves >> level;
+          tile[level == 0 ? i % per_tile : ledger::TileNodePosition(level, i % per_tile)] = hash;
+          return;
+        }
+        const auto stored = chunk.subtrees.find(std::make_pair(level, i));
+        if (derived_problem.has_value() ||
+            (stored != chunk.subtrees.end() && stored->second == hash)) {
+          return;
+        }
+        derived_problem.emplace(
+            i << level, absl::StrCat("the stored root of entries ", i << level, " to ",
+                                     ((i + 1) << level) - 1, " is ",
+                                     stored == chunk.subtrees.end() ? "missing" : "wrong",
+                                     " (the subtrees table was changed)"));
+      }));
+      if ((index + 1) % ledger::kTileLeaves == 0 && !derived_problem.has_value()) {
+        const uint64_t t = index / ledger::kTileLeaves;
+        const auto stored = chunk.tiles.find(t);
+        const absl::string_view expected_tile(reinterpret_cast<const char*>(tile.data()),
+                                              sizeof(tile));
+        if (stored == chunk.tiles.end() || stored->second != expected_tile) {
+          // Name the first entry the first wrong hash covers.
+          uint64_t first = t * ledger::kTileLeaves;
+          if (stored != chunk.tiles.end() && stored->second.size() == expected_tile.size()) {
+            size_t p = 0;
+            while (p < ledger::kTileHashes &&
+                   std::memcmp(stored->second.data() + p * ledger::kMerkleHashBytes,
+                               tile[p].data(), ledger::kMerkleHashBytes) == 0) {
+              ++p;
+            }
+            for (int level = 0; level <= 3; ++level) {
+              const uint64_t per_tile = ledger::kTileLeaves >> level;
+              const size_t base = level == 0 ? 0 : ledger::TileNodePosition(level, 0);
+              if (p >= base && p < base + per_tile) first += (p - base) << level;
+            }
+          }
+          derived_problem.emplace(
+              first, absl::StrCat("the stored leaf tile of entries ", t * ledger::kTileLeaves,
+                                  " to ", index, " is ",
+                                  stored == chunk.tiles.end() ? "missing" : "wrong",
+                                  " (the leaf_tiles table was changed)"));
+        }
+      }
+      if (derived_problem.has_value()) {
+        return bad(derived_problem->first, std::move(derived_problem->second));
+      }
       ++index;
       ++report.entries;
       if (auto problem = check_roots()) return bad(index - 1, *problem);

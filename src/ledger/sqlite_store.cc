@@ -287,6 +287,22 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  absl::Status ReadLeafTiles(
+      uint64_t begin, uint64_t end,
+      absl::FunctionRef<void(uint64_t tile, absl::string_view hashes)> visit) override {
+    StatementUse select(*select_tiles_);
+    SOCLE_RETURN_IF_ERROR(select->Bind(1, static_cast<int64_t>(begin)));
+    SOCLE_RETURN_IF_ERROR(select->Bind(2, static_cast<int64_t>(end)));
+    for (;;) {
+      SOCLE_ASSIGN_OR_RETURN(const bool row, select->Step());
+      if (!row) return absl::OkStatus();
+      const char* p = static_cast<const char*>(sqlite3_column_blob(select->raw(), 1));
+      const int n = sqlite3_column_bytes(select->raw(), 1);
+      visit(static_cast<uint64_t>(select->Int(0)),
+            p == nullptr ? absl::string_view() : absl::string_view(p, static_cast<size_t>(n)));
+    }
+  }
+
   absl::Status ReadSubtreeRoots(
       int level, uint64_t begin, uint64_t end,
       absl::FunctionRef<void(uint64_t index, const MerkleHash& hash)> visit) override {
@@ -399,9 +415,6 @@ class SqliteStore final : public Store {
     // The log is cut back to 64 MiB when it restarts (it grows past that only while a reader
     // holds old frames; WalCheckpointer keeps it near 8 MiB).
     SOCLE_RETURN_IF_ERROR(db_->Exec("PRAGMA journal_size_limit=67108864;"));
-    // A new file gets pages of 8 KiB (an existing one keeps its own): half the pages, frames
-    // and B-tree splits per entry of ~400 bytes with its two index entries.
-    SOCLE_RETURN_IF_ERROR(db_->Exec("PRAGMA page_size=8192;"));
     SOCLE_ASSIGN_OR_RETURN(const std::string mode, db_->QueryText("PRAGMA journal_mode=WAL"));
     if (mode != "wal") {
       return MakeError(ErrorCode::kIo, "ledger database: WAL journal mode is not available");
@@ -449,6 +462,9 @@ class SqliteStore final : public Store {
                                                       "(tile, hashes) VALUES (?, ?)"));
     SOCLE_ASSIGN_OR_RETURN(select_tile_,
                            db_->Prepare("SELECT hashes FROM leaf_tiles WHERE tile = ?"));
+    SOCLE_ASSIGN_OR_RETURN(select_tiles_,
+                           db_->Prepare("SELECT tile, hashes FROM leaf_tiles WHERE tile >= ? AND "
+                                        "tile < ? ORDER BY tile"));
     SOCLE_ASSIGN_OR_RETURN(update_tree_, db_->Prepare("UPDATE tree SET size = ?, "
                                                       "compact_range = ? WHERE id = 1"));
     SOCLE_ASSIGN_OR_RETURN(select_tree_,
@@ -529,7 +545,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
   std::unique_ptr<Statement> select_meta_, insert_entry_, insert_entries_, insert_subtree_, update_tree_,
       select_tree_, select_rows_, select_last_, select_leaves_, select_subtrees_, select_person_, insert_tile_, select_tile_,
-      insert_checkpoint_, select_latest_checkpoint_;
+      select_tiles_, insert_checkpoint_, select_latest_checkpoint_;
 };
 
 }  // namespace

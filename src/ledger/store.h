@@ -122,6 +122,10 @@ class Store {
   virtual absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) = 0;
   // The kTileHashes hashes of tile `tile` into `out`: false when it is not stored.
   virtual absl::StatusOr<bool> ReadLeafTile(uint64_t tile, absl::Span<MerkleHash> out) = 0;
+  // The stored tiles t with begin <= t < end, in order, as stored (Verify compares them).
+  virtual absl::Status ReadLeafTiles(
+      uint64_t begin, uint64_t end,
+      absl::FunctionRef<void(uint64_t tile, absl::string_view hashes)> visit) = 0;
   // The stored roots of the perfect subtrees of `level` with index in [begin, end), in order.
   virtual absl::Status ReadSubtreeRoots(
       int level, uint64_t begin, uint64_t end,

@@ -272,30 +272,47 @@ int WalCheckpointer::passes() const {
   return passes_;
 }
 
-// Called by SQLite on the writer's thread after each commit, the write lock released.
+// Called by SQLite on the writer's thread after each commit, the write lock released, with the
+// frames in the log (copied ones included: the log restarts from its start only when a
+// transaction begins after everything in it was copied).
 int WalCheckpointer::Hook(void* self, sqlite3* db, const char* schema, int pages) {
   auto* c = static_cast<WalCheckpointer*>(self);
-  if (pages >= kForegroundPages) {
-    // As SQLite's own hook does, once the thread's pass is over (it starts no other while the
-    // writer checkpoints): with no commit under way, the pass copies the whole log, and the
-    // next transaction restarts it. (Another process's checkpoint makes it BUSY: retried at
-    // the next commit.)
-    {
-      absl::MutexLock lock(&c->mu_);
-      c->writer_checkpointing_ = true;
-      c->mu_.Await(absl::Condition(
-          +[](WalCheckpointer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
-            return !w->thread_checkpointing_;
-          },
-          c));
+  {
+    absl::MutexLock lock(&c->mu_);
+    if (pages < c->copied_) {  // the log restarted
+      c->copied_ = 0;
+      c->catch_up_ = false;
     }
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    absl::MutexLock lock(&c->mu_);
-    c->writer_checkpointing_ = false;
-  } else if (pages >= kBackgroundPages) {
-    absl::MutexLock lock(&c->mu_);
-    c->requested_ = true;
-    if (!c->thread_.joinable() && !c->stopping_) c->thread_ = std::thread([c] { c->Run(); });
+    // The writer checkpoints itself when the log is too long, or to copy the few frames it
+    // committed during the thread's last pass (then its next transaction restarts the log).
+    const bool foreground =
+        pages >= kForegroundPages || (c->catch_up_ && !c->thread_checkpointing_);
+    if (!foreground) {
+      if (pages - c->copied_ >= kBackgroundPages) {
+        c->requested_ = true;
+        if (!c->thread_.joinable() && !c->stopping_) c->thread_ = std::thread([c] { c->Run(); });
+      }
+      return SQLITE_OK;
+    }
+    // Once the thread's pass is over (it starts no other while the writer checkpoints).
+    c->writer_checkpointing_ = true;
+    c->mu_.Await(absl::Condition(
+        +[](WalCheckpointer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
+          return !w->thread_checkpointing_;
+        },
+        c));
+  }
+  // No commit is under way: the whole log is copied. (Another process's checkpoint makes it
+  // BUSY: tried again at the next commit.)
+  int log_frames = 0;
+  int copied = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  absl::MutexLock lock(&c->mu_);
+  c->writer_checkpointing_ = false;
+  if (rc == SQLITE_OK) {
+    c->copied_ = copied;
+    c->catch_up_ = false;
   }
   return SQLITE_OK;
 }
@@ -312,31 +329,26 @@ void WalCheckpointer::Run() {
           this));
       if (stopping_) return;
       requested_ = false;
+      if (writer_checkpointing_) continue;
+      thread_checkpointing_ = true;
     }
     if (db == nullptr) {
       auto opened = Database::Open(path_, label_);
-      if (!opened.ok() || !(*opened)->Exec(pragmas_.c_str()).ok()) continue;
-      db = std::move(*opened);
+      if (opened.ok() && (*opened)->Exec(pragmas_.c_str()).ok()) db = std::move(*opened);
     }
-    // Passes while each copies more (commits go on meanwhile; the log restarts from its start
-    // once a pass has copied all of it); a pass that copies nothing new (a reader holds old
-    // frames, or nothing is left) ends the wake-up.
-    int copied_before = -1;
-    for (int pass = 0; pass < 8; ++pass) {
-      {
-        absl::MutexLock lock(&mu_);
-        if (stopping_ || writer_checkpointing_) break;
-        thread_checkpointing_ = true;
-      }
-      int log_frames = 0;
-      int copied = 0;
-      const int rc = sqlite3_wal_checkpoint_v2(db->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                               &log_frames, &copied);
-      absl::MutexLock lock(&mu_);
-      thread_checkpointing_ = false;
-      ++passes_;
-      if (rc != SQLITE_OK || copied >= log_frames || copied <= copied_before) break;
-      copied_before = copied;
+    // One pass: the log as it is when the pass starts (commits go on meanwhile).
+    int log_frames = 0;
+    int copied = 0;
+    const int rc = db == nullptr ? SQLITE_CANTOPEN
+                                 : sqlite3_wal_checkpoint_v2(db->raw(), nullptr,
+                                                             SQLITE_CHECKPOINT_PASSIVE,
+                                                             &log_frames, &copied);
+    absl::MutexLock lock(&mu_);
+    thread_checkpointing_ = false;
+    ++passes_;
+    if (rc == SQLITE_OK) {
+      copied_ = copied;
+      catch_up_ = true;
     }
   }
 }

@@ -150,12 +150,15 @@ class Transaction {
 // Copies a WAL database's log into its file on a thread and a connection of its own, so that
 // the connection that commits does not stop for it: SQLite's automatic checkpoint runs inside
 // the committing call, and took a fifth of the ledger's append rate. Attached to the writing
-// connection, it replaces that automatic checkpoint: a commit that leaves the log at
-// kBackgroundPages pages or more wakes the thread (started then, so a connection that only
-// reads never has one); a commit that leaves it at kForegroundPages (the thread cannot keep up,
-// or a reader holds old frames) checkpoints in the committing call, as SQLite would, so the log
-// stays bounded. A failed background checkpoint is retried at the next wake-up; the frames stay
-// in the log meanwhile, where readers find them.
+// connection, it replaces that automatic checkpoint: a commit that leaves kBackgroundPages
+// frames or more not yet copied wakes the thread (started then, so a connection that only
+// reads never has one), which copies the log as it is while commits go on; the writer's next
+// commit after that pass copies the few frames committed meanwhile (a short checkpoint in the
+// committing call), so that its next transaction restarts the log from its start. A commit
+// that leaves the log at kForegroundPages (the thread cannot keep up, or a reader holds old
+// frames) checkpoints in the committing call, as SQLite would: the log stays bounded. A failed
+// checkpoint is tried again later; the frames stay in the log meanwhile, where readers find
+// them.
 //
 // Thread safety: Attach once, from the thread that owns the writing connection; then the hook
 // and the thread synchronise themselves. Destroy before that connection.
@@ -188,6 +191,8 @@ class WalCheckpointer {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int passes_ ABSL_GUARDED_BY(mu_) = 0;
   bool thread_checkpointing_ ABSL_GUARDED_BY(mu_) = false;  // a pass is under way
+  int copied_ ABSL_GUARDED_BY(mu_) = 0;        // frames of the log copied by the last pass
+  bool catch_up_ ABSL_GUARDED_BY(mu_) = false;  // the writer copies the rest at its next commit
   bool writer_checkpointing_ ABSL_GUARDED_BY(mu_) = false;  // the hook waits or checkpoints
   std::thread thread_;  // started by the first request (the writer's thread only)
 };

@@ -76,7 +76,8 @@ class Attacker {
   }
   void DropTriggers() {
     for (const char* t : {"entries_no_update", "entries_no_delete", "subtrees_no_change",
-                          "subtrees_no_delete", "checkpoints_no_change", "checkpoints_no_delete"}) {
+                          "subtrees_no_delete", "leaf_tiles_no_change", "leaf_tiles_no_delete",
+                          "checkpoints_no_change", "checkpoints_no_delete"}) {
       Exec(absl::StrCat("DROP TRIGGER ", t));
     }
   }

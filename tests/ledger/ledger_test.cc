@@ -280,6 +280,47 @@ BOOST_FIXTURE_TEST_CASE(the_tail_cut_without_the_tree, TamperFixture) {
   ExpectBadAt(*ledger, 145, "missing");
 }
 
+// What an append stores besides the rows (proofs are read from it) is checked too: the leaf
+// tiles (16 leaf hashes, then the nodes of 2, 4 and 8 leaves) and the subtree roots.
+BOOST_FIXTURE_TEST_CASE(a_changed_leaf_hash_in_a_tile, TamperFixture) {
+  Attacker attacker(path);
+  attacker.DropTriggers();
+  // Tile 3 holds entries 48 to 63: its 6th leaf hash (entry 53) zeroed.
+  attacker.Exec("UPDATE leaf_tiles SET hashes = substr(hashes, 1, 160) || zeroblob(32) || "
+                "substr(hashes, 193) WHERE tile = 3");
+  ExpectBadAt(*ledger, 53, "leaf tile of entries 48 to 63 is wrong");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_changed_node_in_a_tile, TamperFixture) {
+  Attacker attacker(path);
+  attacker.DropTriggers();
+  // Tile 2's node of 4 leaves #1 (hash 25 of 30: entries 36 to 39).
+  attacker.Exec("UPDATE leaf_tiles SET hashes = substr(hashes, 1, 800) || zeroblob(32) || "
+                "substr(hashes, 833) WHERE tile = 2");
+  ExpectBadAt(*ledger, 36, "leaf tile of entries 32 to 47 is wrong");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_deleted_tile, TamperFixture) {
+  Attacker attacker(path);
+  attacker.DropTriggers();
+  attacker.Exec("DELETE FROM leaf_tiles WHERE tile = 5");
+  ExpectBadAt(*ledger, 80, "leaf tile of entries 80 to 95 is missing");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_changed_subtree_root, TamperFixture) {
+  Attacker attacker(path);
+  attacker.DropTriggers();
+  attacker.Exec("UPDATE subtrees SET hash = zeroblob(32) WHERE level = 5 AND idx = 1");
+  ExpectBadAt(*ledger, 32, "root of entries 32 to 63 is wrong");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_deleted_subtree_root, TamperFixture) {
+  Attacker attacker(path);
+  attacker.DropTriggers();
+  attacker.Exec("DELETE FROM subtrees WHERE level = 7 AND idx = 0");
+  ExpectBadAt(*ledger, 0, "root of entries 0 to 127 is missing");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_forged_checkpoint, TamperFixture) {
   Attacker attacker(path);
   attacker.DropTriggers();
