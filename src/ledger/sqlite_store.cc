@@ -25,6 +25,7 @@
 #include "ledger/store.h"
 #include "socle/error.hpp"
 #include "storage/sqlite.h"
+#include "storage/wal_vfs.h"
 
 namespace socle::ledger {
 
@@ -138,7 +139,11 @@ class SqliteStore final : public Store {
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
                                                      Durability durability) {
     auto store = std::unique_ptr<SqliteStore>(new SqliteStore(path));
-    SOCLE_ASSIGN_OR_RETURN(store->db_, Database::Open(path, "ledger database"));
+    // With synchronous=FULL (kSync, kGroup), a commit's frames go to the WAL in one write.
+    SOCLE_ASSIGN_OR_RETURN(
+        store->db_, Database::Open(path, "ledger database",
+                                   durability == Durability::kNone ? nullptr
+                                                                   : sqlite::CoalescingWalVfs()));
     SOCLE_RETURN_IF_ERROR(store->Init(durability));
     store->checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
         path, "ledger database", std::string(SynchronousPragma(durability)));

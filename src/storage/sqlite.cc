@@ -112,11 +112,12 @@ std::vector<uint8_t> Statement::Blob(int column) const {
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
-                                                        absl::string_view label) {
+                                                        absl::string_view label,
+                                                        const char* vfs) {
   SOCLE_RETURN_IF_ERROR(storage::CreatePrivateFileIfMissing(path));
   sqlite3* db = nullptr;
   const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     sqlite3_close_v2(db);
     return MakeError(rc == SQLITE_CANTOPEN ? ErrorCode::kIo : ErrorCode::kDataLoss,

@@ -94,8 +94,10 @@ class Database {
   // trusted (SQLITE_DBCONFIG_TRUSTED_SCHEMA off: triggers and views cannot call functions with
   // side effects) and the connection is defensive (no writable_schema tricks).
   // `label` names the database in every error ("vault database", "access trail database").
+  // `vfs`: a registered VFS's name (wal_vfs.h), or nullptr for SQLite's default.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
-                                                        absl::string_view label);
+                                                        absl::string_view label,
+                                                        const char* vfs = nullptr);
   // A private in-memory database (to derive the expected schema from its DDL).
   static absl::StatusOr<std::unique_ptr<Database>> OpenInMemory();
   ~Database();
