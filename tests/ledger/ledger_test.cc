@@ -96,10 +96,12 @@ BOOST_FIXTURE_TEST_CASE(every_durability_mode_keeps_every_entry, LedgerFixture) 
     std::filesystem::remove(path + ".checkpoint");
     auto ledger = Open(Options(d));
     std::vector<std::thread> threads;
+    std::vector<absl::Status> appended(4);
     for (int t = 0; t < 4; ++t) {
-      threads.emplace_back([&, t] { AppendSome(*ledger, 250, t * 1000); });
+      threads.emplace_back([&, t] { appended[t] = TryAppendSome(*ledger, 250, t * 1000); });
     }
     for (auto& t : threads) t.join();
+    for (const absl::Status& status : appended) BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
     NewLedgerEntry entry;
     entry.payload = "last";
     auto ticket = ledger->Append(absl::MakeConstSpan(&entry, 1));
@@ -136,28 +138,34 @@ BOOST_FIXTURE_TEST_CASE(two_writers_keep_one_tree_and_its_tiles, LedgerFixture) 
 BOOST_FIXTURE_TEST_CASE(one_call_is_contiguous, LedgerFixture) {
   auto ledger = Open(Options(Durability::kGroup));
   std::vector<std::thread> threads;
+  // Each thread's first problem (Boost.Test's macros are not thread-safe: checked after join).
+  std::vector<std::string> problems(3);
   for (int t = 0; t < 3; ++t) {
     threads.emplace_back([&, t] {
-      for (int round = 0; round < 50; ++round) {
+      for (int round = 0; round < 50 && problems[t].empty(); ++round) {
         std::vector<std::string> payloads;
         for (int i = 0; i < 10; ++i) payloads.push_back(absl::StrCat(t, ":", round, ":", i));
         std::vector<NewLedgerEntry> entries(10);
         for (int i = 0; i < 10; ++i) entries[i].payload = payloads[i];
         auto ticket = ledger->Append(entries);
-        BOOST_REQUIRE(ticket.ok());
-        auto first = ledger->WaitDurable(*ticket);
-        BOOST_REQUIRE(first.ok());
-        auto read = ledger->ReadEntries(*first, 10);
-        BOOST_REQUIRE(read.ok());
+        auto first = ticket.ok() ? ledger->WaitDurable(*ticket) : ticket.status();
+        auto read = first.ok() ? ledger->ReadEntries(*first, 10) : first.status();
+        if (!read.ok() || read->size() != 10) {
+          problems[t] = absl::StrCat("round ", round, ": ", read.status().ToString());
+          break;
+        }
         for (int i = 0; i < 10; ++i) {
           v1::LedgerEntry e;
-          BOOST_REQUIRE(e.ParseFromString((*read)[i].bytes));
-          BOOST_TEST(e.payload() == payloads[i]);
+          if (!e.ParseFromString((*read)[i].bytes) || e.payload() != payloads[i]) {
+            problems[t] = absl::StrCat("round ", round, ": entry ", i, " is not ", payloads[i]);
+            break;
+          }
         }
       }
     });
   }
   for (auto& t : threads) t.join();
+  for (const std::string& problem : problems) BOOST_TEST(problem.empty(), problem);
 }
 
 BOOST_FIXTURE_TEST_CASE(checkpoints_by_count, LedgerFixture) {
