@@ -6,6 +6,7 @@
 # Protobuf: CMake's FindProtobuf module (Debian ships no config), CONFIG under Conan.
 # libsodium: CONFIG first (Conan), then pkg-config (Debian).
 # SQLite: CMake's FindSQLite3 module.
+# libpq: pkg-config (the ledger's PostgreSQL store; linked privately, never in the public API).
 include(CMakeFindDependencyMacro)
 
 if(NOT COMMAND socle_find_package)
@@ -38,6 +39,10 @@ if(NOT SOCLE_DEPENDENCIES_CONSUMER)
   endif()
 
   find_package(SQLite3 REQUIRED)
+
+  # libpq (Debian's libpq-dev): the ledger's PostgreSQL store (src/ledger/pg_store.cc).
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
   if(SOCLE_BUILD_TESTS)
     find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
