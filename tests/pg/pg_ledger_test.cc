@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/merkle.h"
+#include "ledger/store.h"
 #include "pg_test_util.h"
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
@@ -240,6 +241,50 @@ BOOST_FIXTURE_TEST_CASE(a_reopened_ledger_keeps_its_identity, PgFixture) {
   auto foreign = Ledger::Open(uri, std::shared_ptr<Vault>(std::move(other_vault)), name,
                               Options());
   BOOST_TEST(CodeName(foreign.status()) == "FAILED_PRECONDITION");
+}
+
+// The store's calls the Ledger tests above reach only partly: snapshots (the state ledger's),
+// checkpoints added twice, identity written once, an empty ledger's last index.
+BOOST_FIXTURE_TEST_CASE(the_store_keeps_snapshots_checkpoints_and_identity, PgFixture) {
+  auto store = ledger::OpenPostgresStore(uri, name, Durability::kSync);
+  BOOST_REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  ledger::Store& s = **store;
+  BOOST_TEST(s.SchemaIntegrity().ok());
+  BOOST_TEST(!s.LastIndex()->has_value());
+  BOOST_TEST(!s.LatestSnapshot()->has_value());
+  BOOST_TEST(!s.Identity()->has_value());
+  BOOST_REQUIRE(s.SetIdentity(name, "ccas-lyon").ok());
+  BOOST_REQUIRE(s.SetIdentity("other", "other-tenant").ok());  // written once: ignored
+  auto identity = s.Identity();
+  BOOST_REQUIRE(identity.ok() && identity->has_value());
+  BOOST_TEST((*identity)->first == name);
+  BOOST_TEST((*identity)->second == "ccas-lyon");
+  const std::string bytes("\0\1\2 snapshot \xff", 14);
+  BOOST_REQUIRE(s.SaveSnapshot({7, "old", "note 7"}).ok());
+  BOOST_REQUIRE(s.SaveSnapshot({7, bytes, "note 7 again"}).ok());  // replaced by revision
+  BOOST_REQUIRE(s.SaveSnapshot({3, "older", "note 3"}).ok());
+  auto latest = s.LatestSnapshot();
+  BOOST_REQUIRE(latest.ok() && latest->has_value());
+  BOOST_TEST((*latest)->revision == 7u);
+  BOOST_TEST((*latest)->bytes == bytes);  // binary bytes round-trip, NULs included
+  BOOST_TEST((*latest)->note == "note 7 again");
+  BOOST_REQUIRE(s.AddCheckpoint({4, 100, "first"}).ok());
+  BOOST_REQUIRE(s.AddCheckpoint({4, 200, "second"}).ok());  // another process signed it too
+  BOOST_REQUIRE(s.AddCheckpoint({2, 50, "earlier"}).ok());
+  auto checkpoints = s.Checkpoints();
+  BOOST_REQUIRE(checkpoints.ok());
+  BOOST_REQUIRE(checkpoints->size() == 2u);
+  BOOST_TEST((*checkpoints)[0].size == 2u);
+  BOOST_TEST((*checkpoints)[1].note == "first");
+  BOOST_TEST((*s.LatestCheckpoint())->time_micros == 100);
+  // A plan that fails writes nothing, and the tree head stays as it was.
+  const absl::Status failed = s.Append([](const ledger::TreeState& tree)
+                                           -> absl::StatusOr<ledger::AppendPlan> {
+    BOOST_TEST(tree.size == 0u);
+    return MakeError(ErrorCode::kInternal, "plan refused");
+  });
+  BOOST_TEST(CodeName(failed) == "INTERNAL");
+  BOOST_TEST(s.Tree()->size == 0u);
 }
 
 // --- Tampering through a raw connection -----------------------------------------------------
