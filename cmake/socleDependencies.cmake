@@ -6,6 +6,8 @@
 # Protobuf: CMake's FindProtobuf module (Debian ships no config), CONFIG under Conan.
 # libsodium: CONFIG first (Conan), then pkg-config (Debian).
 # SQLite: CMake's FindSQLite3 module.
+# libpq: CONFIG first (Conan), then pkg-config (Debian); the ledger's PostgreSQL store, linked
+# privately, never in the public API.
 include(CMakeFindDependencyMacro)
 
 if(NOT COMMAND socle_find_package)
@@ -38,6 +40,17 @@ if(NOT SOCLE_DEPENDENCIES_CONSUMER)
   endif()
 
   find_package(SQLite3 REQUIRED)
+
+  # libpq: the ledger's PostgreSQL store (src/ledger/pg_store.cc). CONFIG first (Conan's
+  # libpq package), then pkg-config (Debian's libpq-dev), as libsodium.
+  find_package(PostgreSQL CONFIG QUIET)
+  if(TARGET PostgreSQL::PostgreSQL)
+    set(SOCLE_LIBPQ_TARGET PostgreSQL::PostgreSQL)
+  else()
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+    set(SOCLE_LIBPQ_TARGET PkgConfig::LIBPQ)
+  endif()
 
   if(SOCLE_BUILD_TESTS)
     find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)

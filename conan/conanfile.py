@@ -77,6 +77,8 @@ class SocleConan(ConanFile):
         self.requires("protobuf/[>=3.21.12 <4]")
         self.requires("libsodium/[>=1.0.18 <1.1]")
         self.requires("sqlite3/[>=3.40.1 <4]")
+        # the ledger's PostgreSQL store
+        self.requires("libpq/[>=15 <18]")
 
     def validate(self):
         if self.settings.compiler.get_safe("cppstd"):
@@ -146,6 +148,8 @@ class SocleConan(ConanFile):
             "libsodium::libsodium",
             # the storage of the state and access ledgers
             "sqlite3::sqlite3",
+            # the ledger's PostgreSQL store
+            "libpq::libpq",
         ]
         if self.settings.os in ("Linux", "FreeBSD"):
             cxx.system_libs = ["m", "pthread"]

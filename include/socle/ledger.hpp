@@ -73,7 +73,8 @@ struct SOCLE_CXX_API LedgerOptions {
   // Checkpoint() signs one on demand.
   absl::Duration checkpoint_interval = absl::Seconds(5);
   // Where the last checkpoint is also kept, outside the database (rollback detection). Empty:
-  // the database's path + ".checkpoint".
+  // the database's path + ".checkpoint". Required for a PostgreSQL ledger (INVALID_ARGUMENT
+  // otherwise): a URI has no directory to keep it in (docs/postgresql.md).
   std::string witness_path;
   // Stamps entries appended without a time, and checkpoints. nullptr: the real clock.
   const Clock* clock = nullptr;
@@ -155,7 +156,9 @@ class SOCLE_CXX_API Ledger {
   // A file of a newer schema is UNSUPPORTED; one that is not a ledger, DATA_LOSS or
   // FAILED_PRECONDITION naming the problem. Open reads the witness file: a database older than
   // it (rolled back) opens, so that Verify can name the first missing index, but every Append
-  // fails with DATA_LOSS.
+  // fails with DATA_LOSS. A `path` starting with postgresql:// or postgres:// (a libpq URI)
+  // opens the ledger in the schema "socle_<name>" of that PostgreSQL database instead (name at
+  // most 57 bytes there; options.witness_path required); errors never repeat its password.
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& path,
                                                       std::shared_ptr<Vault> vault,
                                                       absl::string_view name,

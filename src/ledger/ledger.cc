@@ -15,6 +15,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/status_macros.h"
@@ -52,6 +53,25 @@ constexpr size_t kVerifyChunk = 4096;
 
 absl::Span<const uint8_t> Bytes(absl::string_view s) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+// A path naming a PostgreSQL database (libpq's URI forms) opens the PostgreSQL store.
+bool IsPostgresUri(absl::string_view path) {
+  return absl::StartsWith(path, "postgresql://") || absl::StartsWith(path, "postgres://");
+}
+
+// How a path is named in messages: a URI loses its password and its query (which may hold
+// one: ?password=…).
+std::string ShownPath(const std::string& path) {
+  if (!IsPostgresUri(path)) return path;
+  const size_t scheme = path.find("://") + 3;
+  std::string shown = path.substr(0, path.find('?'));
+  const size_t at = shown.find('@', scheme);
+  const size_t colon = shown.find(':', scheme);
+  if (at != std::string::npos && colon != std::string::npos && colon < at) {
+    shown.erase(colon, at - colon);
+  }
+  return shown;
 }
 
 absl::Status CheckName(absl::string_view name) {
@@ -556,8 +576,14 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
   if (options.checkpoint_interval < absl::ZeroDuration()) {
     return MakeError(ErrorCode::kOutOfRange, "ledger options: checkpoint_interval is negative");
   }
+  const bool postgres = IsPostgresUri(path);
+  // A URI has no file beside which the witness could be kept: the caller names one.
+  if (postgres && options.witness_path.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "ledger options: witness_path must be set for a PostgreSQL ledger");
+  }
   auto state = std::make_unique<State>();
-  state->path = path;
+  state->path = ShownPath(path);
   state->witness_path = options.witness_path.empty() ? path + ".checkpoint" : options.witness_path;
   state->name = std::string(name);
   state->origin = Origin(vault->tenant(), name);
@@ -567,13 +593,16 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
 
   {
     absl::MutexLock lock(&state->store_mu);
-    SOCLE_ASSIGN_OR_RETURN(state->store, ledger::OpenSqliteStore(path, options.durability));
+    SOCLE_ASSIGN_OR_RETURN(state->store,
+                           postgres ? ledger::OpenPostgresStore(path, name, options.durability)
+                                    : ledger::OpenSqliteStore(path, options.durability));
     state->schema_integrity = state->store->SchemaIntegrity();
     SOCLE_ASSIGN_OR_RETURN(auto identity, state->store->Identity());
     const bool existed = identity.has_value();
     const auto foreign = [&] {
       return MakeError(ErrorCode::kFailedPrecondition,
-                       "ledger database '" + path + "' belongs to another ledger or tenant");
+                       "ledger database '" + state->path +
+                           "' belongs to another ledger or tenant");
     };
     if (existed && (identity->first != name || identity->second != state->vault->tenant())) {
       return foreign();
@@ -585,7 +614,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
     if (!secret.ok()) {
       if (ErrorCodeOf(secret.status()) == ErrorCode::kNotFound) {
         return MakeError(ErrorCode::kFailedPrecondition,
-                         "ledger database '" + path +
+                         "ledger database '" + state->path +
                              "': this vault holds no key for it (written with another vault)");
       }
       return secret.status();
@@ -636,7 +665,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
         // Verify reports it; appending would fork the tree, so appends are refused.
         state->rolled_back = MakeError(
             ErrorCode::kDataLoss,
-            absl::StrCat("ledger database '", path, "' holds ", tree.size,
+            absl::StrCat("ledger database '", state->path, "' holds ", tree.size,
                          " entries but its last checkpoint (witness file) covers ", w->size,
                          ": the database was rolled back or truncated; run Verify"));
       }

@@ -152,6 +152,13 @@ class Store {
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                        Durability durability);
 
+// The PostgreSQL store (pg_store.cc): `conninfo` is a libpq connection string (a
+// postgresql:// URI); the ledger lives in the schema "socle_<ledger_name>" of that database,
+// created and versioned on first use. Errors never repeat the connection string.
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                         absl::string_view ledger_name,
+                                                         Durability durability);
+
 }  // namespace socle::ledger
 
 #endif  // SOCLE_SRC_LEDGER_STORE_H_

@@ -1,0 +1,799 @@
+// The PostgreSQL ledger store: several ledgers share one database, each in a schema of its own
+// ("socle_<ledger name>"), reached through one libpq connection per store (docs/postgresql.md).
+//
+// Schema 1 (meta.schema_version), the same tables as the SQLite store's (sqlite_store.cc):
+//   meta, entries, tree, subtrees, leaf_tiles, checkpoints, snapshots
+// Row triggers refuse any UPDATE of an entry other than the retention prune (body to NULL,
+// nothing else changed) and any UPDATE or DELETE of entries, subtrees, leaf tiles and
+// checkpoints; statement triggers refuse TRUNCATE of them. SchemaIntegrity reads pg_trigger and
+// names one that was dropped or disabled.
+//
+// Appends from every process and host are serialised by a row lock on the tree head (SELECT …
+// FOR UPDATE in the append transaction): docs/postgresql.md argues it against an advisory lock.
+//
+// Errors name the "ledger database" and what failed, with PostgreSQL's SQLSTATE and primary
+// message only: the detail and context fields can quote row values, and the connection string
+// (which may hold a password) is never repeated.
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "ledger/store.h"
+#include "socle/error.hpp"
+
+namespace socle::ledger {
+
+namespace {
+
+constexpr int64_t kSchemaVersion = 1;
+// PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1).
+constexpr size_t kMaxIdentifierBytes = 63;
+// Serialises schema creation and migrations across processes (any value: only this code takes
+// it, inside the creating transaction). "SOCLEDGR" as a 64-bit integer.
+constexpr int64_t kMigrationLockKey = 0x534f434c45444752;
+
+// The tables, in the order they are created; the schema must hold each of them.
+constexpr const char* kTables[] = {"meta",     "entries",     "tree",     "subtrees",
+                                   "leaf_tiles", "checkpoints", "snapshots"};
+
+// The append-only triggers (table, trigger), as SchemaIntegrity expects them.
+constexpr std::pair<const char*, const char*> kTriggers[] = {
+    {"entries", "entries_no_update"},        {"entries", "entries_no_delete"},
+    {"entries", "entries_no_truncate"},      {"subtrees", "subtrees_no_change"},
+    {"subtrees", "subtrees_no_truncate"},    {"leaf_tiles", "leaf_tiles_no_change"},
+    {"leaf_tiles", "leaf_tiles_no_truncate"}, {"checkpoints", "checkpoints_no_change"},
+    {"checkpoints", "checkpoints_no_truncate"},
+};
+
+// Created in the ledger's schema (the connection's search_path), in one transaction.
+constexpr char kSchemaSql[] = R"sql(
+CREATE TABLE meta (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE entries (
+  idx bigint PRIMARY KEY,
+  time_us bigint NOT NULL,
+  type integer NOT NULL,
+  person bytea,
+  body bytea,
+  leaf_hash bytea NOT NULL,
+  mac bytea NOT NULL
+);
+CREATE INDEX entries_by_person ON entries (person, idx) WHERE person IS NOT NULL;
+CREATE INDEX entries_by_time ON entries (time_us);
+CREATE TABLE tree (
+  id integer PRIMARY KEY CHECK (id = 1),
+  size bigint NOT NULL,
+  compact_range bytea NOT NULL
+);
+CREATE TABLE subtrees (
+  level integer NOT NULL,
+  idx bigint NOT NULL,
+  hash bytea NOT NULL,
+  PRIMARY KEY (level, idx)
+);
+CREATE TABLE leaf_tiles (
+  tile bigint PRIMARY KEY,
+  hashes bytea NOT NULL
+);
+CREATE TABLE checkpoints (
+  size bigint PRIMARY KEY,
+  time_us bigint NOT NULL,
+  note text NOT NULL
+);
+CREATE TABLE snapshots (
+  revision bigint PRIMARY KEY,
+  bytes bytea NOT NULL,
+  note text NOT NULL
+);
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the ledger is append-only' USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+CREATE FUNCTION entries_prune_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.idx = OLD.idx AND NEW.time_us = OLD.time_us AND NEW.type = OLD.type
+     AND NEW.person IS NOT DISTINCT FROM OLD.person AND NEW.body IS NULL
+     AND NEW.leaf_hash = OLD.leaf_hash AND NEW.mac = OLD.mac THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'the ledger is append-only' USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+  FOR EACH ROW EXECUTE FUNCTION entries_prune_only();
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER subtrees_no_change BEFORE UPDATE OR DELETE ON subtrees
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER subtrees_no_truncate BEFORE TRUNCATE ON subtrees
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER leaf_tiles_no_change BEFORE UPDATE OR DELETE ON leaf_tiles
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER leaf_tiles_no_truncate BEFORE TRUNCATE ON leaf_tiles
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER checkpoints_no_change BEFORE UPDATE OR DELETE ON checkpoints
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+INSERT INTO tree (id, size, compact_range) VALUES (1, 0, '\x0000000000000000'::bytea);
+INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+)sql";
+
+// Rows per multi-row INSERT (7 parameters each; PostgreSQL allows 65,535 parameters).
+constexpr size_t kRowsPerInsert = 64;
+
+std::string InsertSql(size_t rows) {
+  std::string sql = "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac) VALUES ";
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t p = 7 * i;
+    absl::StrAppend(&sql, i == 0 ? "" : ", ", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $",
+                    p + 4, ", $", p + 5, ", $", p + 6, ", $", p + 7, ")");
+  }
+  return sql;
+}
+
+std::string QuoteIdentifier(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
+
+// The SQLSTATE and the primary message of a failed result, never its detail (which may quote a
+// row) nor the connection string.
+std::string Describe(const PGresult* result, PGconn* conn) {
+  if (result != nullptr) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    if (state != nullptr || primary != nullptr) {
+      return absl::StrCat(primary != nullptr ? primary : "error", " (SQLSTATE ",
+                          state != nullptr ? state : "?", ")");
+    }
+  }
+  // No server error: a client-side one (a lost connection). Its first line names no value.
+  std::string message = conn != nullptr ? PQerrorMessage(conn) : "";
+  if (const size_t eol = message.find('\n'); eol != std::string::npos) message.resize(eol);
+  return message.empty() ? std::string("no answer from the server") : message;
+}
+
+ErrorCode CodeOf(const PGresult* result) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (state == nullptr) return ErrorCode::kIo;  // the connection failed
+  const absl::string_view s(state);
+  if (absl::StartsWith(s, "08") || absl::StartsWith(s, "57")) return ErrorCode::kIo;
+  if (absl::StartsWith(s, "53")) return ErrorCode::kResourceExhausted;
+  if (absl::StartsWith(s, "40")) return ErrorCode::kFailedPrecondition;  // retried by callers
+  if (s == "23000") return ErrorCode::kLogTamperAttempt;  // refuse_change()
+  if (absl::StartsWith(s, "23")) return ErrorCode::kFailedPrecondition;
+  if (absl::StartsWith(s, "42")) return ErrorCode::kFailedPrecondition;  // schema changed
+  if (absl::StartsWith(s, "28")) return ErrorCode::kPermissionDenied;
+  return ErrorCode::kIo;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Parameters of one statement: integers and text in text format, bytes in binary format (no
+// escaping of bodies and hashes).
+class Params {
+ public:
+  void Int(int64_t v) { AddText(absl::StrCat(v)); }
+  void Text(absl::string_view v) { AddText(std::string(v)); }
+  void Bytes(absl::string_view v) {
+    values_.push_back(v.data() != nullptr ? v.data() : "");
+    lengths_.push_back(static_cast<int>(v.size()));
+    formats_.push_back(1);
+  }
+  void Bytes(const MerkleHash& h) {
+    Bytes(absl::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+  }
+  void Null() {
+    values_.push_back(nullptr);
+    lengths_.push_back(0);
+    formats_.push_back(0);
+  }
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const { return values_.data(); }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  void AddText(std::string s) {
+    owned_.push_back(std::move(s));  // a deque: earlier strings stay where they are
+    values_.push_back(owned_.back().c_str());
+    lengths_.push_back(0);
+    formats_.push_back(0);
+  }
+  std::deque<std::string> owned_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+// Results are asked for in binary: bytea and text as their bytes, integers big-endian.
+int64_t IntAt(const PGresult* r, int row, int col) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, col));
+  const int n = PQgetlength(r, row, col);
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+  if (n == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
+  return static_cast<int64_t>(v);
+}
+std::string BytesAt(const PGresult* r, int row, int col) {
+  return std::string(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+}
+absl::string_view ViewAt(const PGresult* r, int row, int col) {
+  return absl::string_view(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+}
+MerkleHash HashAt(const PGresult* r, int row, int col) {
+  MerkleHash h{};
+  if (!PQgetisnull(r, row, col) && PQgetlength(r, row, col) == static_cast<int>(h.size())) {
+    std::memcpy(h.data(), PQgetvalue(r, row, col), h.size());
+  }
+  return h;
+}
+
+class PostgresStore final : public Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& conninfo,
+                                                     absl::string_view ledger_name,
+                                                     Durability durability) {
+    const std::string schema = absl::StrCat("socle_", ledger_name);
+    const bool name_ok =
+        !ledger_name.empty() && schema.size() <= kMaxIdentifierBytes &&
+        std::all_of(ledger_name.begin(), ledger_name.end(), [](char c) {
+          return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' || c == '.' ||
+                 c == '-';
+        });
+    if (!name_ok) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       absl::StrCat("ledger name: a PostgreSQL ledger's name is 1 to ",
+                                    kMaxIdentifierBytes - 6, " bytes of a-z, 0-9, '_', '.', '-'"));
+    }
+    // A malformed connection string is refused without quoting it (it may hold a password).
+    char* parse_error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    if (options == nullptr) {
+      PQfreemem(parse_error);
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "ledger database: the PostgreSQL connection string is malformed");
+    }
+    PQconninfoFree(options);
+    auto store = std::unique_ptr<PostgresStore>(new PostgresStore(schema, durability));
+    store->conn_ = PQconnectdb(conninfo.c_str());
+    if (store->conn_ == nullptr) {
+      return MakeError(ErrorCode::kNoMemory, "ledger database: no memory for a connection");
+    }
+    if (PQstatus(store->conn_) != CONNECTION_OK) {
+      return MakeError(ErrorCode::kIo,
+                       absl::StrCat("ledger database: cannot connect to PostgreSQL: ",
+                                    store->ConnectionError()));
+    }
+    SOCLE_RETURN_IF_ERROR(store->Init());
+    return store;
+  }
+
+  ~PostgresStore() override {
+    if (conn_ != nullptr) PQfinish(conn_);
+  }
+
+  absl::Status SchemaIntegrity() override {
+    Params p;
+    p.Text(schema_);
+    SOCLE_ASSIGN_OR_RETURN(
+        Result r, Exec("SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t "
+                       "JOIN pg_class c ON c.oid = t.tgrelid "
+                       "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = $1 AND NOT t.tgisinternal",
+                       p, "read the schema's triggers", /*text_result=*/true));
+    for (const auto& [table, trigger] : kTriggers) {
+      bool found = false;
+      bool enabled = false;
+      for (int i = 0; i < PQntuples(r.get()); ++i) {
+        if (table == absl::string_view(PQgetvalue(r.get(), i, 0)) &&
+            trigger == absl::string_view(PQgetvalue(r.get(), i, 1))) {
+          found = true;
+          enabled = absl::string_view(PQgetvalue(r.get(), i, 2)) != "D";
+        }
+      }
+      if (!found || !enabled) {
+        return MakeError(
+            ErrorCode::kFailedPrecondition,
+            absl::StrCat("ledger database (schema ", schema_, "): the append-only trigger '",
+                         trigger, "' was ", found ? "disabled" : "removed",
+                         ": someone edited the database outside socle"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Identity() override {
+    SOCLE_ASSIGN_OR_RETURN(Result r, Exec("SELECT key, value FROM meta WHERE key IN "
+                                          "('name', 'tenant')",
+                                          Params(), "read the ledger's identity"));
+    std::optional<std::string> name, tenant;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      (ViewAt(r.get(), i, 0) == "name" ? name : tenant) = BytesAt(r.get(), i, 1);
+    }
+    if (!name.has_value() || !tenant.has_value()) return std::nullopt;
+    return std::make_pair(std::move(*name), std::move(*tenant));
+  }
+
+  absl::Status SetIdentity(absl::string_view name, absl::string_view tenant) override {
+    SOCLE_RETURN_IF_ERROR(Begin());
+    for (const auto& [k, v] : {std::pair<absl::string_view, absl::string_view>{"name", name},
+                               {"tenant", tenant}}) {
+      Params p;
+      p.Text(k);
+      p.Text(v);
+      if (auto r = Exec("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        p, "write the ledger's identity");
+          !r.ok()) {
+        return Rollback(r.status());
+      }
+    }
+    return Commit();
+  }
+
+  absl::Status Append(
+      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan) override {
+    SOCLE_RETURN_IF_ERROR(Reconnect());
+    SOCLE_RETURN_IF_ERROR(Begin());
+    absl::Status written = WriteAppend(plan);
+    if (!written.ok()) return Rollback(written);
+    return Commit();
+  }
+
+  absl::StatusOr<TreeState> Tree() override {
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_tree", Params(), "read the tree head"));
+    return TreeFrom(r.get());
+  }
+
+  absl::StatusOr<std::vector<Row>> ReadRows(uint64_t begin, size_t max_count) override {
+    Params p;
+    p.Int(static_cast<int64_t>(begin));
+    p.Int(static_cast<int64_t>(begin + max_count));
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_rows", p, "read entries"));
+    return Collect(r.get());
+  }
+
+  absl::StatusOr<std::optional<uint64_t>> LastIndex() override {
+    SOCLE_ASSIGN_OR_RETURN(Result r,
+                           ExecPrepared("select_last", Params(), "read the last entry's index"));
+    if (PQntuples(r.get()) == 0 || PQgetisnull(r.get(), 0, 0)) return std::nullopt;
+    return static_cast<uint64_t>(IntAt(r.get(), 0, 0));
+  }
+
+  absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) override {
+    Params p;
+    p.Int(static_cast<int64_t>(begin));
+    p.Int(static_cast<int64_t>(begin + out.size()));
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_leaves", p, "read leaf hashes"));
+    size_t n = 0;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      const uint64_t index = static_cast<uint64_t>(IntAt(r.get(), i, 0));
+      if (index != begin + n || n >= out.size()) break;
+      out[n++] = HashAt(r.get(), i, 1);
+    }
+    if (n != out.size()) {
+      return MakeError(ErrorCode::kDataLoss,
+                       absl::StrCat("ledger database: entry ", begin + n, " is missing"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> ReadLeafTile(uint64_t tile, absl::Span<MerkleHash> out) override {
+    Params p;
+    p.Int(static_cast<int64_t>(tile));
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_tile", p, "read a leaf tile"));
+    if (PQntuples(r.get()) == 0) return false;
+    const size_t n = static_cast<size_t>(PQgetlength(r.get(), 0, 0));
+    if (n != out.size() * kMerkleHashBytes) return false;  // Verify reports it
+    std::memcpy(out.data(), PQgetvalue(r.get(), 0, 0), n);
+    return true;
+  }
+
+  absl::Status ReadLeafTiles(
+      uint64_t begin, uint64_t end,
+      absl::FunctionRef<void(uint64_t tile, absl::string_view hashes)> visit) override {
+    Params p;
+    p.Int(static_cast<int64_t>(begin));
+    p.Int(static_cast<int64_t>(end));
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_tiles", p, "read leaf tiles"));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      visit(static_cast<uint64_t>(IntAt(r.get(), i, 0)), ViewAt(r.get(), i, 1));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadSubtreeRoots(
+      int level, uint64_t begin, uint64_t end,
+      absl::FunctionRef<void(uint64_t index, const MerkleHash& hash)> visit) override {
+    Params p;
+    p.Int(level);
+    p.Int(static_cast<int64_t>(begin));
+    p.Int(static_cast<int64_t>(end));
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_subtrees", p, "read subtree roots"));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      visit(static_cast<uint64_t>(IntAt(r.get(), i, 0)), HashAt(r.get(), i, 1));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
+                                             int64_t to_micros, int64_t after,
+                                             size_t max_count) override {
+    Params p;
+    p.Bytes(person);
+    p.Int(after);
+    p.Int(from_micros);
+    p.Int(to_micros);
+    p.Int(static_cast<int64_t>(std::min<size_t>(max_count, INT64_MAX)));
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_person", p, "read a person's entries"));
+    return Collect(r.get());
+  }
+
+  absl::Status AddCheckpoint(const StoredCheckpoint& checkpoint) override {
+    return InsertCheckpoint(checkpoint).status();
+  }
+
+  absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() override {
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_latest_checkpoint", Params(),
+                                                  "read the latest checkpoint"));
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return StoredCheckpoint{static_cast<uint64_t>(IntAt(r.get(), 0, 0)), IntAt(r.get(), 0, 1),
+                            BytesAt(r.get(), 0, 2)};
+  }
+
+  absl::StatusOr<std::vector<StoredCheckpoint>> Checkpoints() override {
+    SOCLE_ASSIGN_OR_RETURN(Result r, Exec("SELECT size, time_us, note FROM checkpoints "
+                                          "ORDER BY size",
+                                          Params(), "read the checkpoints"));
+    std::vector<StoredCheckpoint> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      out.push_back({static_cast<uint64_t>(IntAt(r.get(), i, 0)), IntAt(r.get(), i, 1),
+                     BytesAt(r.get(), i, 2)});
+    }
+    return out;
+  }
+
+  absl::StatusOr<uint64_t> Prune(int64_t before_micros) override {
+    Params p;
+    p.Int(before_micros);
+    SOCLE_ASSIGN_OR_RETURN(
+        Result r, Exec("UPDATE entries SET body = NULL WHERE time_us < $1 AND body IS NOT NULL", p,
+                       "prune entries"));
+    uint64_t pruned = 0;
+    if (!absl::SimpleAtoi(PQcmdTuples(r.get()), &pruned)) pruned = 0;
+    return pruned;
+  }
+
+  absl::Status SaveSnapshot(const StoredSnapshot& snapshot) override {
+    Params p;
+    p.Int(static_cast<int64_t>(snapshot.revision));
+    p.Bytes(snapshot.bytes);
+    p.Text(snapshot.note);
+    return Exec("INSERT INTO snapshots (revision, bytes, note) VALUES ($1, $2, $3) "
+                "ON CONFLICT (revision) DO UPDATE SET bytes = EXCLUDED.bytes, note = EXCLUDED.note",
+                p, "save a snapshot")
+        .status();
+  }
+
+  absl::StatusOr<std::optional<StoredSnapshot>> LatestSnapshot() override {
+    SOCLE_ASSIGN_OR_RETURN(Result r, Exec("SELECT revision, bytes, note FROM snapshots "
+                                          "ORDER BY revision DESC LIMIT 1",
+                                          Params(), "read the latest snapshot"));
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return StoredSnapshot{static_cast<uint64_t>(IntAt(r.get(), 0, 0)), BytesAt(r.get(), 0, 1),
+                          BytesAt(r.get(), 0, 2)};
+  }
+
+ private:
+  PostgresStore(std::string schema, Durability durability)
+      : schema_(std::move(schema)), durability_(durability) {}
+
+  std::string ConnectionError() const {
+    std::string message = PQerrorMessage(conn_);
+    // libpq's connection errors name the host and the user, never the password; keep the
+    // first line (the server's FATAL line follows on its own).
+    while (!message.empty() && absl::ascii_isspace(static_cast<unsigned char>(message.back()))) {
+      message.pop_back();
+    }
+    for (char& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    return message.empty() ? std::string("no answer from the server") : message;
+  }
+
+  absl::Status Error(const PGresult* result, absl::string_view what) const {
+    return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_,
+                                                  "): cannot ", what, ": ",
+                                                  Describe(result, conn_)));
+  }
+
+  // Runs `sql` (a command or a query); query results come in binary unless `text_result`.
+  absl::StatusOr<Result> Exec(const char* sql, const Params& p, absl::string_view what,
+                              bool text_result = false) {
+    Result r(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(), p.formats(),
+                          text_result ? 0 : 1));
+    return Check(std::move(r), what);
+  }
+
+  absl::StatusOr<Result> ExecPrepared(const char* name, const Params& p, absl::string_view what) {
+    Result r(PQexecPrepared(conn_, name, p.size(), p.values(), p.lengths(), p.formats(), 1));
+    return Check(std::move(r), what);
+  }
+
+  absl::StatusOr<Result> Check(Result r, absl::string_view what) const {
+    const ExecStatusType status = r != nullptr ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Error(r.get(), what);
+    return r;
+  }
+
+  // Several statements in one string, no parameters (the schema, the session settings).
+  absl::Status ExecScript(const std::string& sql, absl::string_view what) {
+    Result r(PQexec(conn_, sql.c_str()));
+    return Check(std::move(r), what).status();
+  }
+
+  absl::Status Begin() { return ExecScript("BEGIN", "begin a transaction"); }
+  absl::Status Commit() { return ExecScript("COMMIT", "commit"); }
+  // Rolls back after `cause`, which is returned (a rollback that fails changes nothing: the
+  // server drops the transaction with the session).
+  absl::Status Rollback(absl::Status cause) {
+    if (PQstatus(conn_) == CONNECTION_OK) Result(PQexec(conn_, "ROLLBACK"));
+    return cause;
+  }
+
+  // A connection lost since the last call is opened again (its session settings and prepared
+  // statements with it); the transaction that was under way, if any, was rolled back by the
+  // server.
+  absl::Status Reconnect() {
+    if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return MakeError(ErrorCode::kIo, absl::StrCat("ledger database: cannot reconnect to "
+                                                    "PostgreSQL: ",
+                                                    ConnectionError()));
+    }
+    return Session();
+  }
+
+  // The session's settings and prepared statements.
+  absl::Status Session() {
+    // Durability: a commit returns once the WAL is flushed (kSync, kGroup), or at once (kNone:
+    // a crash of the server may lose the last commits, never corrupt the tree).
+    SOCLE_RETURN_IF_ERROR(ExecScript(
+        absl::StrCat("SET synchronous_commit = ", durability_ == Durability::kNone ? "off" : "on",
+                     "; SET search_path = ", QuoteIdentifier(schema_),
+                     ", pg_catalog; SET client_min_messages = warning"),
+        "set the session"));
+    return Prepare();
+  }
+
+  absl::Status Init() {
+    // Notices (e.g. "schema already exists") are not for the caller's stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    SOCLE_RETURN_IF_ERROR(ExecScript(
+        absl::StrCat("SET search_path = ", QuoteIdentifier(schema_),
+                     ", pg_catalog; SET client_min_messages = warning"),
+        "set the session"));
+    int64_t version = 0;
+    SOCLE_RETURN_IF_ERROR(Begin());
+    if (absl::Status created = CreateOrReadVersion(&version); !created.ok()) {
+      return Rollback(created);
+    }
+    SOCLE_RETURN_IF_ERROR(Commit());
+    // Later schemas migrate here, step by step in one transaction under the migration lock.
+    if (version > kSchemaVersion) {
+      return MakeError(ErrorCode::kUnsupported,
+                       absl::StrCat("ledger database (schema ", schema_, ") version ", version,
+                                    " is newer than this build (", kSchemaVersion, ")"));
+    }
+    if (version != kSchemaVersion) return NotALedger();
+    return Session();
+  }
+
+  absl::Status NotALedger() const {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat("ledger database: schema ", schema_,
+                                  " exists but is not a socle ledger"));
+  }
+
+  // In the open transaction: waits for any other creator, creates the schema if it is absent,
+  // and reads its version.
+  absl::Status CreateOrReadVersion(int64_t* version) {
+    Params lock;
+    lock.Int(kMigrationLockKey);
+    SOCLE_RETURN_IF_ERROR(
+        Exec("SELECT pg_advisory_xact_lock($1)", lock, "wait for the schema lock").status());
+    Params name;
+    name.Text(schema_);
+    SOCLE_ASSIGN_OR_RETURN(Result exists,
+                           Exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", name,
+                                "look for the ledger's schema"));
+    if (PQntuples(exists.get()) == 0) {
+      SOCLE_RETURN_IF_ERROR(ExecScript(absl::StrCat("CREATE SCHEMA ", QuoteIdentifier(schema_),
+                                                    "; ", kSchemaSql),
+                                       "create the ledger's schema"));
+      *version = kSchemaVersion;
+      return absl::OkStatus();
+    }
+    // Every table must be there (a schema of the same name that is not a ledger is refused).
+    for (const char* table : kTables) {
+      Params t;
+      t.Text(schema_);
+      t.Text(table);
+      SOCLE_ASSIGN_OR_RETURN(
+          Result found, Exec("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2",
+                             t, "read the ledger's schema"));
+      if (PQntuples(found.get()) == 0) return NotALedger();
+    }
+    SOCLE_ASSIGN_OR_RETURN(Result r, Exec("SELECT value FROM meta WHERE key = 'schema_version'",
+                                          Params(), "read the schema version",
+                                          /*text_result=*/true));
+    if (PQntuples(r.get()) == 0 || !absl::SimpleAtoi(PQgetvalue(r.get(), 0, 0), version)) {
+      return NotALedger();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Prepare() {
+    const std::pair<const char*, std::string> statements[] = {
+        {"insert_entry", InsertSql(1)},
+        {"insert_entries", InsertSql(kRowsPerInsert)},
+        {"insert_subtree",
+         "INSERT INTO subtrees (level, idx, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"},
+        {"insert_tile",
+         "INSERT INTO leaf_tiles (tile, hashes) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+        {"select_tile", "SELECT hashes FROM leaf_tiles WHERE tile = $1"},
+        {"select_tiles",
+         "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile"},
+        {"update_tree", "UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1"},
+        {"select_tree", "SELECT size, compact_range FROM tree WHERE id = 1"},
+        // The tree head's row lock: every append transaction of every process takes it first.
+        {"lock_tree", "SELECT size, compact_range FROM tree WHERE id = 1 FOR UPDATE"},
+        {"select_rows",
+         "SELECT idx, time_us, type, person, body, leaf_hash, mac FROM entries "
+         "WHERE idx >= $1 AND idx < $2 ORDER BY idx"},
+        {"select_last", "SELECT max(idx) FROM entries"},
+        {"select_leaves",
+         "SELECT idx, leaf_hash FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx"},
+        {"select_subtrees",
+         "SELECT idx, hash FROM subtrees WHERE level = $1 AND idx >= $2 AND idx < $3 "
+         "ORDER BY idx"},
+        {"select_person",
+         "SELECT idx, time_us, type, person, body, leaf_hash, mac FROM entries "
+         "WHERE person = $1 AND idx > $2 AND time_us >= $3 AND time_us < $4 "
+         "ORDER BY idx LIMIT $5"},
+        {"insert_checkpoint",
+         "INSERT INTO checkpoints (size, time_us, note) VALUES ($1, $2, $3) "
+         "ON CONFLICT DO NOTHING"},
+        {"select_latest_checkpoint",
+         "SELECT size, time_us, note FROM checkpoints ORDER BY size DESC LIMIT 1"},
+    };
+    for (const auto& [name, sql] : statements) {
+      Result r(PQprepare(conn_, name, sql.c_str(), 0, nullptr));
+      SOCLE_RETURN_IF_ERROR(Check(std::move(r), absl::StrCat("prepare ", name)).status());
+    }
+    return absl::OkStatus();
+  }
+
+  static TreeState TreeFrom(const PGresult* r) {
+    if (PQntuples(r) == 0) return TreeState{};
+    return TreeState{static_cast<uint64_t>(IntAt(r, 0, 0)), BytesAt(r, 0, 1)};
+  }
+
+  absl::Status WriteAppend(
+      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan) {
+    SOCLE_ASSIGN_OR_RETURN(Result head, ExecPrepared("lock_tree", Params(), "lock the tree head"));
+    if (PQntuples(head.get()) != 1) {
+      return MakeError(ErrorCode::kDataLoss,
+                       absl::StrCat("ledger database (schema ", schema_,
+                                    "): the tree head is missing"));
+    }
+    SOCLE_ASSIGN_OR_RETURN(const AppendPlan p, plan(TreeFrom(head.get())));
+    const auto insert = [&](const char* statement, absl::Span<const NewRow> rows) {
+      Params params;
+      for (const NewRow& r : rows) {
+        params.Int(static_cast<int64_t>(r.index));
+        params.Int(r.time_micros);
+        params.Int(r.type);
+        if (r.person.empty()) {
+          params.Null();
+        } else {
+          params.Bytes(r.person);
+        }
+        params.Bytes(r.body);
+        params.Bytes(r.leaf_hash);
+        params.Bytes(r.mac);
+      }
+      return ExecPrepared(statement, params, "append entries").status();
+    };
+    size_t i = 0;
+    for (; i + kRowsPerInsert <= p.rows.size(); i += kRowsPerInsert) {
+      SOCLE_RETURN_IF_ERROR(
+          insert("insert_entries", absl::MakeConstSpan(p.rows).subspan(i, kRowsPerInsert)));
+    }
+    for (; i < p.rows.size(); ++i) {
+      SOCLE_RETURN_IF_ERROR(insert("insert_entry", absl::MakeConstSpan(&p.rows[i], 1)));
+    }
+    for (const auto& [level, index, hash] : p.subtrees) {
+      Params params;
+      params.Int(level);
+      params.Int(static_cast<int64_t>(index));
+      params.Bytes(hash);
+      SOCLE_RETURN_IF_ERROR(ExecPrepared("insert_subtree", params, "store a subtree").status());
+    }
+    for (const auto& [tile, hashes] : p.tiles) {
+      Params params;
+      params.Int(static_cast<int64_t>(tile));
+      params.Bytes(hashes);
+      SOCLE_RETURN_IF_ERROR(ExecPrepared("insert_tile", params, "store a leaf tile").status());
+    }
+    {
+      Params params;
+      params.Int(static_cast<int64_t>(p.tree.size));
+      params.Bytes(p.tree.compact_range);
+      SOCLE_RETURN_IF_ERROR(ExecPrepared("update_tree", params, "update the tree head").status());
+    }
+    if (p.checkpoint.has_value()) {
+      const auto& [size, time, note] = *p.checkpoint;
+      SOCLE_RETURN_IF_ERROR(InsertCheckpoint({size, time, note}).status());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Result> InsertCheckpoint(const StoredCheckpoint& c) {
+    SOCLE_RETURN_IF_ERROR(Reconnect());
+    Params p;
+    p.Int(static_cast<int64_t>(c.size));
+    p.Int(c.time_micros);
+    p.Text(c.note);
+    return ExecPrepared("insert_checkpoint", p, "store a checkpoint");
+  }
+
+  static std::vector<Row> Collect(const PGresult* r) {
+    std::vector<Row> rows;
+    rows.reserve(static_cast<size_t>(PQntuples(r)));
+    for (int i = 0; i < PQntuples(r); ++i) {
+      Row row;
+      row.index = static_cast<uint64_t>(IntAt(r, i, 0));
+      row.time_micros = IntAt(r, i, 1);
+      row.type = static_cast<int32_t>(IntAt(r, i, 2));
+      if (!PQgetisnull(r, i, 3)) row.person = BytesAt(r, i, 3);
+      row.pruned = PQgetisnull(r, i, 4) != 0;
+      if (!row.pruned) row.body = BytesAt(r, i, 4);
+      row.leaf_hash = HashAt(r, i, 5);
+      row.mac = HashAt(r, i, 6);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  const std::string schema_;
+  const Durability durability_;
+  PGconn* conn_ = nullptr;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                         absl::string_view ledger_name,
+                                                         Durability durability) {
+  return PostgresStore::Open(conninfo, ledger_name, durability);
+}
+
+}  // namespace socle::ledger

@@ -1,0 +1,149 @@
+// Helpers of the PostgreSQL suites: the server's URI (the throwaway cluster of pg_cluster.sh, or
+// SOCLE_TEST_POSTGRES), a ledger of its own per test (a schema named after the process and a
+// counter, dropped at the end), a vault and key file in a temporary directory, and a raw libpq
+// connection that plays the attacker.
+#ifndef SOCLE_TESTS_PG_PG_TEST_UTIL_H_
+#define SOCLE_TESTS_PG_PG_TEST_UTIL_H_
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "socle/ledger.hpp"
+#include "socle/vault.hpp"
+#include "../vault/test_util.h"
+
+namespace socle::pg_testing {
+
+using vault_testing::CodeName;
+using vault_testing::TempDir;
+
+// The server: SOCLE_TEST_POSTGRES, else the conninfo file pg_cluster.sh wrote in
+// SOCLE_TEST_POSTGRES_DIR (CTest sets it).
+inline std::string ServerUri() {
+  if (const char* uri = std::getenv("SOCLE_TEST_POSTGRES"); uri != nullptr && *uri != '\0') {
+    return uri;
+  }
+  const char* dir = std::getenv("SOCLE_TEST_POSTGRES_DIR");
+  BOOST_REQUIRE_MESSAGE(dir != nullptr,
+                        "set SOCLE_TEST_POSTGRES (a postgresql:// URI) or run through ctest");
+  std::ifstream in(std::string(dir) + "/conninfo");
+  std::string uri;
+  std::getline(in, uri);
+  BOOST_REQUIRE_MESSAGE(!uri.empty(), "no conninfo in " << dir << " (pg.cluster_start failed?)");
+  return uri;
+}
+
+// A ledger name no other test (nor an earlier run on the same server) uses.
+inline std::string UniqueLedgerName(absl::string_view prefix) {
+  static std::atomic<int> counter{0};
+  static const uint32_t run = std::random_device()();
+  return absl::StrCat(prefix, "_", getpid(), "_", run % 100000, "_", counter++);
+}
+
+// A raw connection to the server, as a database administrator has one.
+class RawConnection {
+ public:
+  RawConnection() : conn_(PQconnectdb(ServerUri().c_str())) {
+    BOOST_REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK, PQerrorMessage(conn_));
+    Result(PQexec(conn_, "SET client_min_messages = warning"));
+  }
+  ~RawConnection() { PQfinish(conn_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  // Whether `sql` succeeded.
+  bool Try(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const ExecStatusType s = PQresultStatus(r);
+    PQclear(r);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+  }
+  void Exec(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const ExecStatusType s = PQresultStatus(r);
+    PQclear(r);
+    BOOST_REQUIRE_MESSAGE(s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK,
+                          sql << ": " << PQerrorMessage(conn_));
+  }
+  // The first column of the first row of `sql`, as text.
+  std::string Query(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+    std::string value = ok ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    BOOST_REQUIRE_MESSAGE(ok, sql << ": " << PQerrorMessage(conn_));
+    return value;
+  }
+
+ private:
+  struct Result {
+    explicit Result(PGresult* r) { PQclear(r); }
+  };
+  PGconn* conn_;
+};
+
+// The schema of ledger `name`, quoted.
+inline std::string Schema(absl::string_view name) { return absl::StrCat("\"socle_", name, "\""); }
+
+// A vault and a key file in a temporary directory, a ledger of its own on the server and its
+// witness file; the ledger's schema is dropped at the end.
+struct PgFixture {
+  TempDir dir;
+  std::shared_ptr<KeyFileProvider> provider = vault_testing::NewKeyFile(dir.File("master.key"));
+  std::shared_ptr<Vault> vault = vault_testing::LoadVault(provider, dir.File("vault.db"));
+  std::string uri = ServerUri();
+  std::string name = UniqueLedgerName("pgt");
+  std::string witness = dir.File("trail.checkpoint");
+
+  ~PgFixture() {
+    RawConnection raw;
+    raw.Try("DROP SCHEMA IF EXISTS " + Schema(name) + " CASCADE");
+  }
+
+  LedgerOptions Options(Durability durability = Durability::kSync) const {
+    LedgerOptions options;
+    options.durability = durability;
+    options.group_commit_delay = absl::Milliseconds(1);
+    options.checkpoint_every = 0;
+    options.checkpoint_interval = absl::ZeroDuration();
+    options.witness_path = witness;
+    return options;
+  }
+
+  std::unique_ptr<Ledger> Open(Durability durability = Durability::kSync) {
+    auto ledger = Ledger::Open(uri, vault, name, Options(durability));
+    BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+    return std::move(*ledger);
+  }
+  // A table of this test's ledger, schema-qualified.
+  std::string Table(absl::string_view table) const { return Schema(name) + "." + std::string(table); }
+};
+
+// Appends `n` entries: every third about no person, the others about "person-<i % 7>".
+inline void AppendSome(Ledger& ledger, int n, int first = 0) {
+  for (int i = first; i < first + n; ++i) {
+    const std::string person = i % 3 == 0 ? "" : absl::StrCat("person-", i % 7);
+    const std::string payload = absl::StrCat("payload of entry ", i);
+    NewLedgerEntry entry;
+    entry.type = LedgerEntryType::kOperation;
+    entry.person = person;
+    entry.payload = payload;
+    auto ticket = ledger.Append(absl::MakeConstSpan(&entry, 1));
+    BOOST_REQUIRE_MESSAGE(ticket.ok(), ticket.status().ToString());
+  }
+  BOOST_REQUIRE(ledger.Flush().ok());
+}
+
+}  // namespace socle::pg_testing
+
+#endif  // SOCLE_TESTS_PG_PG_TEST_UTIL_H_
