@@ -3,6 +3,7 @@
 //   - raw limits: a libpq loop inserting the ledger's ~300-byte entry rows (the same entries
 //     table and indexes, in a scratch schema) in transactions of 1,000 rows, through a prepared
 //     multi-row INSERT (as the store writes them) and through COPY (binary format);
+//   - one round trip (a single-row INSERT, as the store sends per subtree and per leaf tile);
 //   - group-commit appends (kGroup, sealed ~300-byte entries about 64 persons) from 4 processes,
 //     each with its own Ledger on the same PostgreSQL ledger, and from 1 for reference: total
 //     entries/s (target >= 50,000/s and >= 50 % of the raw batched inserts), with the CPU of
@@ -393,6 +394,40 @@ void BM_RawPgCopy(benchmark::State& state) {
 }
 BENCHMARK(BM_RawPgCopy)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
 
+// One round trip: a prepared single-row INSERT of a subtree-like row (level, idx, 32-byte hash),
+// as the store sends one per stored subtree and per leaf tile, in transactions of 1,000.
+void BM_RawPgRoundTrip(benchmark::State& state) {
+  ScratchTable table;
+  table.conn.Exec("CREATE TABLE subtrees (level integer NOT NULL, idx bigint NOT NULL,"
+                  " hash bytea NOT NULL, PRIMARY KEY (level, idx))");
+  PGresult* prepared = PQprepare(table.conn.get(), "insert_subtree",
+                                 "INSERT INTO subtrees (level, idx, hash) VALUES ($1, $2, $3) "
+                                 "ON CONFLICT DO NOTHING",
+                                 0, nullptr);
+  if (PQresultStatus(prepared) != PGRES_COMMAND_OK) Die("prepare the round trip");
+  PQclear(prepared);
+  const std::string hash = Text(32, 3);
+  int64_t index = 0;
+  int in_transaction = 0;
+  table.conn.Exec("BEGIN");
+  for (auto _ : state) {
+    const std::string idx = absl::StrCat(index++);
+    const char* values[] = {"4", idx.c_str(), hash.data()};
+    const int lengths[] = {0, 0, static_cast<int>(hash.size())};
+    const int formats[] = {0, 0, 1};
+    PGresult* r = PQexecPrepared(table.conn.get(), "insert_subtree", 3, values, lengths, formats, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die("round trip");
+    PQclear(r);
+    if (++in_transaction == 1000) {
+      table.conn.Exec("COMMIT; BEGIN");
+      in_transaction = 0;
+    }
+  }
+  table.conn.Exec("COMMIT");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawPgRoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime()->MinTime(1);
+
 // --- A vault and the ledgers ------------------------------------------------------------------
 
 socle::SecretBytes Passphrase() {
@@ -762,6 +797,8 @@ void Summary(const socle_bench::RateReporter& reporter) {
   const double copy = reporter.ItemsPerSecond("BM_RawPgCopy/min_time:3.000/real_time");
   if (batched > 0) std::printf("  raw batched INSERT (1,000 rows/transaction): %.0f rows/s\n", batched);
   if (copy > 0) std::printf("  raw COPY binary (1,000 rows/transaction):    %.0f rows/s\n", copy);
+  const double trip = reporter.SecondsPerIteration("BM_RawPgRoundTrip/min_time:1.000/real_time");
+  if (trip > 0) std::printf("  one round trip (single-row INSERT): %.1f us\n", trip * 1e6);
   const double one = reporter.ItemsPerSecond(
       "BM_PgGroupAppendProcesses/1/iterations:3/manual_time");
   const double four = reporter.ItemsPerSecond(
