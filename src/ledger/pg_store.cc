@@ -579,14 +579,33 @@ class PostgresStore final : public Store {
   // Runs `sql` (a command or a query); query results come in binary unless `text_result`.
   absl::StatusOr<Result> Exec(const char* sql, const Params& p, absl::string_view what,
                               bool text_result = false) {
-    Result r(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(), p.formats(),
-                          text_result ? 0 : 1));
-    return Check(std::move(r), what);
+    return Retrying(what, [&] {
+      return Result(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(),
+                                 p.formats(), text_result ? 0 : 1));
+    });
   }
 
   absl::StatusOr<Result> ExecPrepared(const char* name, const Params& p, absl::string_view what) {
-    Result r(PQexecPrepared(conn_, name, p.size(), p.values(), p.lengths(), p.formats(), 1));
-    return Check(std::move(r), what);
+    return Retrying(what, [&] {
+      return Result(PQexecPrepared(conn_, name, p.size(), p.values(), p.lengths(), p.formats(), 1));
+    });
+  }
+
+  // Outside a transaction, a statement on a connection that was lost (a killed backend, a
+  // restarted server) is run again once on a new connection: the statements run that way are
+  // reads and idempotent writes (a checkpoint or snapshot upsert, the prune). Inside one, the
+  // error stands: the transaction is gone with the connection, and the append is retried whole.
+  template <typename Run>
+  absl::StatusOr<Result> Retrying(absl::string_view what, Run run) {
+    if (!in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+    }
+    absl::StatusOr<Result> r = Check(run(), what);
+    if (!r.ok() && !in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+      r = Check(run(), what);
+    }
+    return r;
   }
 
   absl::StatusOr<Result> Check(Result r, absl::string_view what) const {
@@ -601,11 +620,19 @@ class PostgresStore final : public Store {
     return Check(std::move(r), what).status();
   }
 
-  absl::Status Begin() { return ExecScript("BEGIN", "begin a transaction"); }
-  absl::Status Commit() { return ExecScript("COMMIT", "commit"); }
+  absl::Status Begin() {
+    SOCLE_RETURN_IF_ERROR(ExecScript("BEGIN", "begin a transaction"));
+    in_transaction_ = true;
+    return absl::OkStatus();
+  }
+  absl::Status Commit() {
+    in_transaction_ = false;
+    return ExecScript("COMMIT", "commit");
+  }
   // Rolls back after `cause`, which is returned (a rollback that fails changes nothing: the
   // server drops the transaction with the session).
   absl::Status Rollback(absl::Status cause) {
+    in_transaction_ = false;
     if (PQstatus(conn_) == CONNECTION_OK) Result(PQexec(conn_, "ROLLBACK"));
     return cause;
   }
@@ -684,8 +711,11 @@ class PostgresStore final : public Store {
       }
       Params p;
       p.Int(static_cast<int64_t>(d.size - 1));
-      auto r = Exec("SELECT leaf_hash FROM entries WHERE idx = $1", p,
-                    "read back an append whose commit was in doubt");
+      // Not Exec: this loop does its own bounded reconnection.
+      auto r = Check(Result(PQexecParams(conn_, "SELECT leaf_hash FROM entries WHERE idx = $1",
+                                         p.size(), nullptr, p.values(), p.lengths(),
+                                         p.formats(), 1)),
+                     "read back an append whose commit was in doubt");
       if (!r.ok()) {
         last = r.status();
         continue;
@@ -703,6 +733,7 @@ class PostgresStore final : public Store {
   // COMMIT of an append. An error the server sends on a live connection means the transaction
   // was rolled back; an answer lost with the connection means it may or may not have committed.
   absl::Status CommitAppend(const InDoubt& pending) {
+    in_transaction_ = false;
     const int fault = pg_commit_fault_for_testing.exchange(0);
     if (fault == 1 || fault == 4) shutdown(PQsocket(conn_), SHUT_RDWR);
     Result r(PQexec(conn_, "COMMIT"));
@@ -930,8 +961,9 @@ class PostgresStore final : public Store {
     return absl::OkStatus();
   }
 
+  // Inside an append's transaction, or alone (AddCheckpoint: then a lost connection is opened
+  // again by Retrying; inside, never, or the rest would run outside the transaction).
   absl::StatusOr<Result> InsertCheckpoint(const StoredCheckpoint& c) {
-    SOCLE_RETURN_IF_ERROR(Reconnect());
     Params p;
     p.Int(static_cast<int64_t>(c.size));
     p.Int(c.time_micros);
@@ -961,6 +993,7 @@ class PostgresStore final : public Store {
   const Durability durability_;
   PGconn* conn_ = nullptr;
   std::optional<InDoubt> in_doubt_;
+  bool in_transaction_ = false;  // between a BEGIN and its COMMIT or ROLLBACK
 };
 
 }  // namespace
