@@ -15,8 +15,10 @@
 // message only: the detail and context fields can quote row values, and the connection string
 // (which may hold a password) is never repeated.
 #include <libpq-fe.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -29,11 +31,20 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "core/status_macros.h"
 #include "ledger/store.h"
 #include "socle/error.hpp"
 
 namespace socle::ledger {
+
+// Test-only fault injection around the COMMIT of an append (tests/pg/pg_faults_test.cc declares
+// it): 0 none, 1 the connection is cut before COMMIT is sent, 2 after COMMIT ran (its answer is
+// lost), 3 and 4 as 2 and 1 with the server taken as unreachable while the outcome is checked
+// (the next append resolves it). Each value is used by one commit, then reset.
+extern std::atomic<int> pg_commit_fault_for_testing;
+std::atomic<int> pg_commit_fault_for_testing{0};
 
 namespace {
 
@@ -166,13 +177,24 @@ std::string Describe(const PGresult* result, PGconn* conn) {
   return message.empty() ? std::string("no answer from the server") : message;
 }
 
+// Reconnection after a lost connection: this many tries, waiting kBackoff, 2 kBackoff, … between
+// them (about 3 s in all), so that a server restart is ridden out and a server that stays down
+// is reported without hanging.
+constexpr int kReconnectAttempts = 6;
+constexpr absl::Duration kBackoff = absl::Milliseconds(100);
+
+// ErrorCode::kIo is the retryable code (absl's UNAVAILABLE): the Ledger's committer tries the
+// batch again. Lost connections (no SQLSTATE, 08, 57P01-57P03), a statement or lock timeout
+// (57014, 55P03) and a serialization failure or deadlock (40001, 40P01) all roll the
+// transaction back, so a retry is safe.
 ErrorCode CodeOf(const PGresult* result) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   if (state == nullptr) return ErrorCode::kIo;  // the connection failed
   const absl::string_view s(state);
   if (absl::StartsWith(s, "08") || absl::StartsWith(s, "57")) return ErrorCode::kIo;
+  if (s == "55P03" || s == "40001" || s == "40P01") return ErrorCode::kIo;
   if (absl::StartsWith(s, "53")) return ErrorCode::kResourceExhausted;
-  if (absl::StartsWith(s, "40")) return ErrorCode::kFailedPrecondition;  // retried by callers
+  if (absl::StartsWith(s, "40")) return ErrorCode::kFailedPrecondition;
   if (s == "23000") return ErrorCode::kLogTamperAttempt;  // refuse_change()
   if (absl::StartsWith(s, "23")) return ErrorCode::kFailedPrecondition;
   if (absl::StartsWith(s, "42")) return ErrorCode::kFailedPrecondition;  // schema changed
@@ -347,13 +369,44 @@ class PostgresStore final : public Store {
     return Commit();
   }
 
+  // One transaction under the tree head's row lock. A COMMIT whose answer is lost with the
+  // connection is in doubt: the store reconnects and reads the row the append ends with to learn
+  // whether it landed (OK) or not (kIo, retryable). If the server cannot be reached in time, the
+  // doubt is kept and resolved first by the next append (see InDoubt).
   absl::Status Append(
       absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan) override {
     SOCLE_RETURN_IF_ERROR(Reconnect());
-    SOCLE_RETURN_IF_ERROR(Begin());
-    absl::Status written = WriteAppend(plan);
+    if (in_doubt_.has_value()) {
+      SOCLE_ASSIGN_OR_RETURN(const bool landed, Landed(*in_doubt_));
+      const InDoubt doubt = *std::move(in_doubt_);
+      in_doubt_.reset();
+      if (landed) {
+        // The caller's retry of the batch whose commit was in doubt: it is stored already. The
+        // plan is made again against the tree it was made for, so the caller learns the same
+        // indexes and caches the tree the database holds; nothing is written twice.
+        SOCLE_ASSIGN_OR_RETURN(const AppendPlan again, plan(doubt.before));
+        if (Summarize(again, doubt.before) == doubt) return absl::OkStatus();
+        // Another batch: the caller's caches now describe a tree that is not stored. It clears
+        // them after an error, and its retry appends normally.
+        return MakeError(ErrorCode::kIo,
+                         absl::StrCat("ledger database (schema ", schema_,
+                                      "): an earlier append whose commit was in doubt did land "
+                                      "(entries ", doubt.before.size, " to ", doubt.size - 1,
+                                      "); this append was not made: retry it"));
+      }
+    }
+    // A connection that died since the last call (a killed backend, a restart) is only noticed
+    // when used: nothing was sent yet, so it is opened again and BEGIN tried once more.
+    absl::Status begun = Begin();
+    if (!begun.ok() && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+      begun = Begin();
+    }
+    SOCLE_RETURN_IF_ERROR(begun);
+    InDoubt pending;
+    absl::Status written = WriteAppend(plan, &pending);
     if (!written.ok()) return Rollback(written);
-    return Commit();
+    return CommitAppend(pending);
   }
 
   absl::StatusOr<TreeState> Tree() override {
@@ -526,14 +579,33 @@ class PostgresStore final : public Store {
   // Runs `sql` (a command or a query); query results come in binary unless `text_result`.
   absl::StatusOr<Result> Exec(const char* sql, const Params& p, absl::string_view what,
                               bool text_result = false) {
-    Result r(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(), p.formats(),
-                          text_result ? 0 : 1));
-    return Check(std::move(r), what);
+    return Retrying(what, [&] {
+      return Result(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(),
+                                 p.formats(), text_result ? 0 : 1));
+    });
   }
 
   absl::StatusOr<Result> ExecPrepared(const char* name, const Params& p, absl::string_view what) {
-    Result r(PQexecPrepared(conn_, name, p.size(), p.values(), p.lengths(), p.formats(), 1));
-    return Check(std::move(r), what);
+    return Retrying(what, [&] {
+      return Result(PQexecPrepared(conn_, name, p.size(), p.values(), p.lengths(), p.formats(), 1));
+    });
+  }
+
+  // Outside a transaction, a statement on a connection that was lost (a killed backend, a
+  // restarted server) is run again once on a new connection: the statements run that way are
+  // reads and idempotent writes (a checkpoint or snapshot upsert, the prune). Inside one, the
+  // error stands: the transaction is gone with the connection, and the append is retried whole.
+  template <typename Run>
+  absl::StatusOr<Result> Retrying(absl::string_view what, Run run) {
+    if (!in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+    }
+    absl::StatusOr<Result> r = Check(run(), what);
+    if (!r.ok() && !in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+      r = Check(run(), what);
+    }
+    return r;
   }
 
   absl::StatusOr<Result> Check(Result r, absl::string_view what) const {
@@ -548,11 +620,19 @@ class PostgresStore final : public Store {
     return Check(std::move(r), what).status();
   }
 
-  absl::Status Begin() { return ExecScript("BEGIN", "begin a transaction"); }
-  absl::Status Commit() { return ExecScript("COMMIT", "commit"); }
+  absl::Status Begin() {
+    SOCLE_RETURN_IF_ERROR(ExecScript("BEGIN", "begin a transaction"));
+    in_transaction_ = true;
+    return absl::OkStatus();
+  }
+  absl::Status Commit() {
+    in_transaction_ = false;
+    return ExecScript("COMMIT", "commit");
+  }
   // Rolls back after `cause`, which is returned (a rollback that fails changes nothing: the
   // server drops the transaction with the session).
   absl::Status Rollback(absl::Status cause) {
+    in_transaction_ = false;
     if (PQstatus(conn_) == CONNECTION_OK) Result(PQexec(conn_, "ROLLBACK"));
     return cause;
   }
@@ -560,15 +640,137 @@ class PostgresStore final : public Store {
   // A connection lost since the last call is opened again (its session settings and prepared
   // statements with it); the transaction that was under way, if any, was rolled back by the
   // server.
+  // Tries kReconnectAttempts times with a growing wait (a restarting server refuses
+  // connections, or answers "the database system is starting up", for a few seconds).
   absl::Status Reconnect() {
     if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      return MakeError(ErrorCode::kIo, absl::StrCat("ledger database: cannot reconnect to "
-                                                    "PostgreSQL: ",
-                                                    ConnectionError()));
+    absl::Status last;
+    for (int attempt = 0; attempt < kReconnectAttempts; ++attempt) {
+      if (attempt > 0) absl::SleepFor(kBackoff * (1 << (attempt - 1)));
+      PQreset(conn_);
+      if (PQstatus(conn_) != CONNECTION_OK) {
+        last = MakeError(
+            ErrorCode::kIo,
+            absl::StrCat("ledger database: cannot reconnect to PostgreSQL (", kReconnectAttempts,
+                         " tries): ", ConnectionError(),
+                         in_doubt_.has_value()
+                             ? absl::StrCat("; whether entries ", in_doubt_->before.size, " to ",
+                                            in_doubt_->size - 1,
+                                            " were stored is not known yet (the next append "
+                                            "learns it)")
+                             : std::string()));
+        continue;
+      }
+      last = Session();
+      if (last.ok()) return last;
     }
-    return Session();
+    return last;
+  }
+
+  // What an append transaction will have stored once committed: the tree it started from, the
+  // tree size it ends with and the leaf hashes of its first and last rows (rows are never
+  // changed, and a leaf hash covers the sealed entry, so finding the last row's is finding the
+  // append). Kept in in_doubt_ while the outcome of its COMMIT is not known.
+  struct InDoubt {
+    TreeState before;
+    uint64_t size = 0;
+    size_t rows = 0;
+    MerkleHash first_leaf{};
+    MerkleHash last_leaf{};
+    friend bool operator==(const InDoubt& a, const InDoubt& b) {
+      return a.before.size == b.before.size && a.before.compact_range == b.before.compact_range &&
+             a.size == b.size && a.rows == b.rows && a.first_leaf == b.first_leaf &&
+             a.last_leaf == b.last_leaf;
+    }
+  };
+
+  static InDoubt Summarize(const AppendPlan& plan, const TreeState& before) {
+    InDoubt d;
+    d.before = before;
+    d.size = plan.tree.size;
+    d.rows = plan.rows.size();
+    if (!plan.rows.empty()) {
+      d.first_leaf = plan.rows.front().leaf_hash;
+      d.last_leaf = plan.rows.back().leaf_hash;
+    }
+    return d;
+  }
+
+  // Whether the append `d` is stored: reconnects as needed, then reads its last row.
+  absl::StatusOr<bool> Landed(const InDoubt& d) {
+    absl::Status last;
+    for (int attempt = 0; attempt < kReconnectAttempts; ++attempt) {
+      if (attempt > 0) absl::SleepFor(kBackoff * (1 << (attempt - 1)));
+      if (PQstatus(conn_) != CONNECTION_OK) {
+        PQreset(conn_);
+        if (PQstatus(conn_) != CONNECTION_OK) {
+          last = MakeError(ErrorCode::kIo, absl::StrCat("cannot reconnect: ", ConnectionError()));
+          continue;
+        }
+        if (last = Session(); !last.ok()) continue;
+      }
+      Params p;
+      p.Int(static_cast<int64_t>(d.size - 1));
+      // Not Exec: this loop does its own bounded reconnection.
+      auto r = Check(Result(PQexecParams(conn_, "SELECT leaf_hash FROM entries WHERE idx = $1",
+                                         p.size(), nullptr, p.values(), p.lengths(),
+                                         p.formats(), 1)),
+                     "read back an append whose commit was in doubt");
+      if (!r.ok()) {
+        last = r.status();
+        continue;
+      }
+      return PQntuples(r->get()) == 1 && HashAt(r->get(), 0, 0) == d.last_leaf;
+    }
+    return MakeError(ErrorCode::kIo,
+                     absl::StrCat("ledger database (schema ", schema_,
+                                  "): the connection was lost while committing entries ",
+                                  d.before.size, " to ", d.size - 1,
+                                  ", and whether they were stored is not known yet (",
+                                  last.message(), "); the next append learns it first"));
+  }
+
+  // COMMIT of an append. An error the server sends on a live connection means the transaction
+  // was rolled back; an answer lost with the connection means it may or may not have committed.
+  absl::Status CommitAppend(const InDoubt& pending) {
+    in_transaction_ = false;
+    const int fault = pg_commit_fault_for_testing.exchange(0);
+    if (fault == 1 || fault == 4) shutdown(PQsocket(conn_), SHUT_RDWR);
+    Result r(PQexec(conn_, "COMMIT"));
+    if (fault == 2 || fault == 3) {
+      shutdown(PQsocket(conn_), SHUT_RDWR);
+      r.reset();  // as if the answer had been lost
+      Result(PQexec(conn_, "SELECT 1"));  // libpq notices the cut connection
+    }
+    if (r != nullptr && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return absl::OkStatus();
+    const std::string cause = Describe(r.get(), conn_);
+    if (r != nullptr && PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) != nullptr &&
+        PQstatus(conn_) == CONNECTION_OK) {
+      return Error(r.get(), "commit entries");
+    }
+    if (pending.rows == 0) {
+      // A checkpoint only (or nothing): storing it again is harmless.
+      return MakeError(ErrorCode::kIo, absl::StrCat("ledger database (schema ", schema_,
+                                                    "): the connection was lost during COMMIT (",
+                                                    cause, "): retry"));
+    }
+    in_doubt_ = pending;
+    if (fault == 3 || fault == 4) {
+      return MakeError(ErrorCode::kIo,
+                       absl::StrCat("ledger database (schema ", schema_,
+                                    "): the connection was lost while committing entries ",
+                                    pending.before.size, " to ", pending.size - 1,
+                                    ", and whether they were stored is not known yet (test); "
+                                    "the next append learns it first"));
+    }
+    SOCLE_ASSIGN_OR_RETURN(const bool landed, Landed(pending));
+    in_doubt_.reset();
+    if (landed) return absl::OkStatus();
+    return MakeError(ErrorCode::kIo,
+                     absl::StrCat("ledger database (schema ", schema_,
+                                  "): the connection was lost during COMMIT (", cause,
+                                  "); entries ", pending.before.size, " to ", pending.size - 1,
+                                  " were not stored: retry"));
   }
 
   // The session's settings and prepared statements.
@@ -697,14 +899,17 @@ class PostgresStore final : public Store {
   }
 
   absl::Status WriteAppend(
-      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan) {
+      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan,
+      InDoubt* pending) {
     SOCLE_ASSIGN_OR_RETURN(Result head, ExecPrepared("lock_tree", Params(), "lock the tree head"));
     if (PQntuples(head.get()) != 1) {
       return MakeError(ErrorCode::kDataLoss,
                        absl::StrCat("ledger database (schema ", schema_,
                                     "): the tree head is missing"));
     }
-    SOCLE_ASSIGN_OR_RETURN(const AppendPlan p, plan(TreeFrom(head.get())));
+    const TreeState before = TreeFrom(head.get());
+    SOCLE_ASSIGN_OR_RETURN(const AppendPlan p, plan(before));
+    *pending = Summarize(p, before);
     const auto insert = [&](const char* statement, absl::Span<const NewRow> rows) {
       Params params;
       for (const NewRow& r : rows) {
@@ -756,8 +961,9 @@ class PostgresStore final : public Store {
     return absl::OkStatus();
   }
 
+  // Inside an append's transaction, or alone (AddCheckpoint: then a lost connection is opened
+  // again by Retrying; inside, never, or the rest would run outside the transaction).
   absl::StatusOr<Result> InsertCheckpoint(const StoredCheckpoint& c) {
-    SOCLE_RETURN_IF_ERROR(Reconnect());
     Params p;
     p.Int(static_cast<int64_t>(c.size));
     p.Int(c.time_micros);
@@ -786,6 +992,8 @@ class PostgresStore final : public Store {
   const std::string schema_;
   const Durability durability_;
   PGconn* conn_ = nullptr;
+  std::optional<InDoubt> in_doubt_;
+  bool in_transaction_ = false;  // between a BEGIN and its COMMIT or ROLLBACK
 };
 
 }  // namespace

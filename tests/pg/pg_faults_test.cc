@@ -1,0 +1,470 @@
+// Faults on the PostgreSQL ledger (docs/postgresql.md, "Faults"): the store's connection killed
+// between appends and during a run of appends, the server stopped with `pg_ctl stop -m
+// immediate` mid-run and started again, a statement timeout behind a lock on the tree head, and
+// a COMMIT whose answer is lost (cut by a test hook in pg_store.cc) with and without the server
+// reachable to learn the outcome. In each: every acknowledged entry is there exactly once, a
+// failed one at most once, the tree verifies, and errors are retryable (IO) and say what failed.
+//
+// This program runs alone (RUN_SERIAL, tests/pg/CMakeLists.txt): it stops the shared cluster.
+#include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/store.h"
+#include "pg_test_util.h"
+#include "socle/error.hpp"
+#include "socle/ledger.hpp"
+
+namespace socle::ledger {
+// The COMMIT fault hook of pg_store.cc (0 none, 1 cut before COMMIT, 2 answer lost, 3 and 4 as
+// 2 and 1 with the outcome left unknown until the next append).
+extern std::atomic<int> pg_commit_fault_for_testing;
+}  // namespace socle::ledger
+
+namespace socle::pg_testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// `uri` with one more query parameter.
+std::string WithParam(const std::string& uri, absl::string_view param) {
+  return absl::StrCat(uri, absl::StrContains(uri, "?") ? "&" : "?", param);
+}
+
+// Appends entry `i` (no person; its payload names i) and waits until it is durable (kSync).
+absl::Status AppendOne(Ledger& ledger, int i) {
+  const std::string payload = absl::StrCat("fault entry ", i);
+  NewLedgerEntry entry;
+  entry.type = LedgerEntryType::kOperation;
+  entry.payload = payload;
+  return ledger.Append(absl::MakeConstSpan(&entry, 1)).status();
+}
+
+// How many times each entry number 0..n-1 is stored; REQUIREs a single sequence of indexes and
+// no payload it does not know.
+std::vector<int> CountEntries(Ledger& ledger, int n) {
+  std::vector<int> seen(static_cast<size_t>(n), 0);
+  auto size = ledger.Size();
+  BOOST_REQUIRE_MESSAGE(size.ok(), size.status().ToString());
+  for (uint64_t at = 0; at < *size;) {
+    auto page = ledger.ReadEntries(at, 4096);
+    BOOST_REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+    BOOST_REQUIRE(!page->empty());
+    for (const StoredLedgerEntry& entry : *page) {
+      BOOST_REQUIRE_EQUAL(entry.index, at);
+      auto payload = ledger.OpenPayload(entry, "");
+      BOOST_REQUIRE_MESSAGE(payload.ok(), "entry " << at << ": " << payload.status());
+      int number = -1;
+      const absl::string_view text = payload->view();
+      BOOST_REQUIRE_MESSAGE(absl::StartsWith(text, "fault entry ") &&
+                                absl::SimpleAtoi(text.substr(12), &number) && number >= 0 &&
+                                number < n,
+                            "entry " << at << ": unexpected payload");
+      ++seen[static_cast<size_t>(number)];
+      ++at;
+    }
+  }
+  return seen;
+}
+
+void ExpectVerifies(Ledger& ledger, uint64_t entries) {
+  auto report = ledger.Verify();
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  BOOST_TEST(report->ok, report->problem);
+  BOOST_TEST(report->entries == entries);
+}
+
+// Opens the fixture's ledger on `uri`, trying again for up to a minute (the server may be
+// coming back).
+std::unique_ptr<Ledger> OpenPatiently(PgFixture& f, const std::string& uri) {
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    auto ledger = Ledger::Open(uri, f.vault, f.name, f.Options(Durability::kSync));
+    if (ledger.ok()) return std::move(*ledger);
+    BOOST_REQUIRE_MESSAGE(Clock::now() < deadline, ledger.status().ToString());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// Appends entries 0..n-1 one at a time on `uri` while something else hurts the server. A
+// failed append is remembered, the ledger (which refuses everything after a failed batch) is
+// opened again, and the run goes on. `errors` gets each failure's message.
+struct Run {
+  std::vector<int> acknowledged;
+  std::vector<int> failed;
+  std::vector<std::string> errors;
+  double slowest_failure_s = 0;
+  std::atomic<int> done{0};
+};
+
+void AppendThrough(PgFixture& f, const std::string& uri, int n, Run& run, int first = 0) {
+  auto ledger = OpenPatiently(f, uri);
+  for (int i = first; i < first + n; ++i) {
+    const auto start = Clock::now();
+    const absl::Status appended = AppendOne(*ledger, i);
+    if (appended.ok()) {
+      run.acknowledged.push_back(i);
+    } else {
+      run.failed.push_back(i);
+      run.errors.push_back(absl::StrCat(CodeName(appended), ": ", appended.message()));
+      run.slowest_failure_s = std::max(
+          run.slowest_failure_s, std::chrono::duration<double>(Clock::now() - start).count());
+      ledger.reset();
+      ledger = OpenPatiently(f, uri);
+    }
+    run.done = i - first + 1;
+  }
+}
+
+// The run's invariants on a fresh handle: acknowledged entries once, failed ones at most once,
+// nothing else, one verified tree. Returns how many failed entries landed.
+int CheckRun(PgFixture& f, const Run& run, int n) {
+  auto ledger = OpenPatiently(f, f.uri);
+  const std::vector<int> seen = CountEntries(*ledger, n);
+  uint64_t total = 0;
+  for (int c : seen) total += static_cast<uint64_t>(c);
+  for (int i : run.acknowledged) {
+    BOOST_TEST(seen[static_cast<size_t>(i)] == 1, "acknowledged entry " << i);
+  }
+  int landed = 0;
+  for (int i : run.failed) {
+    BOOST_TEST(seen[static_cast<size_t>(i)] <= 1, "failed entry " << i);
+    landed += seen[static_cast<size_t>(i)];
+  }
+  BOOST_TEST(total == run.acknowledged.size() + static_cast<size_t>(landed));
+  ExpectVerifies(*ledger, total);
+  for (const std::string& e : run.errors) {
+    BOOST_TEST(absl::StartsWith(e, "IO: ledger"), e);
+  }
+  return landed;
+}
+
+// Ends the backends of the connections named `app`; returns how many.
+int Terminate(RawConnection& raw, absl::string_view app) {
+  int n = 0;
+  BOOST_REQUIRE(absl::SimpleAtoi(
+      raw.Query(absl::StrCat("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE application_name = '",
+                             app, "'")),
+      &n));
+  return n;
+}
+
+// --- The throwaway cluster's pg_ctl ---------------------------------------------------------
+
+// The cluster's directory (pg_cluster.sh), or empty on a server of SOCLE_TEST_POSTGRES.
+std::string ClusterDir() {
+  if (const char* uri = std::getenv("SOCLE_TEST_POSTGRES"); uri != nullptr && *uri != '\0') {
+    return "";
+  }
+  const char* dir = std::getenv("SOCLE_TEST_POSTGRES_DIR");
+  if (dir == nullptr) return "";
+  std::ifstream in(std::string(dir) + "/cluster");
+  std::string cluster;
+  std::getline(in, cluster);
+  return cluster;
+}
+
+// Runs pg_ctl on the cluster as its owner (as pg_cluster.sh does); returns its exit status.
+int PgCtl(const std::string& cluster, const std::string& args) {
+  const char* bindir = std::getenv("PG_BINDIR");
+  const std::string pg_ctl =
+      absl::StrCat(bindir != nullptr ? bindir : "/usr/lib/postgresql/15/bin", "/pg_ctl");
+  const std::string command =
+      absl::StrCat("cd / && ", getuid() == 0 ? "runuser -u postgres -- " : "", pg_ctl, " -D '",
+                   cluster, "/data' ", args, " > /dev/null 2>&1");
+  return std::system(command.c_str());
+}
+
+// Starts the cluster again with the options of its last start (postmaster.opts), whatever the
+// test did: later tests need it.
+struct RestartAtEnd {
+  std::string cluster;
+  ~RestartAtEnd() {
+    if (PgCtl(cluster, "status") != 0) {
+      PgCtl(cluster, absl::StrCat("-w -t 60 -l '", cluster, "/server.log' restart"));
+    }
+  }
+};
+
+BOOST_AUTO_TEST_SUITE(pg_faults)
+
+BOOST_FIXTURE_TEST_CASE(a_killed_connection_is_opened_again, PgFixture) {
+  const std::string app = absl::StrCat("socle_", name);
+  auto ledger = Ledger::Open(WithParam(uri, "application_name=" + app), vault, name, Options());
+  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(AppendOne(**ledger, i).ok());
+  RawConnection raw;
+  BOOST_REQUIRE(Terminate(raw, app) >= 1);
+  // The next append finds the connection gone, opens it again and succeeds.
+  for (int i = 20; i < 40; ++i) {
+    const absl::Status appended = AppendOne(**ledger, i);
+    BOOST_REQUIRE_MESSAGE(appended.ok(), appended.ToString());
+  }
+  // Reads too: the next one finds the connection gone and opens it again.
+  BOOST_REQUIRE(Terminate(raw, app) >= 1);
+  auto size = (*ledger)->Size();
+  BOOST_REQUIRE_MESSAGE(size.ok(), size.status().ToString());
+  BOOST_TEST(*size == 40u);
+  for (int c : CountEntries(**ledger, 40)) BOOST_TEST(c == 1);
+  ExpectVerifies(**ledger, 40);
+}
+
+BOOST_FIXTURE_TEST_CASE(connections_killed_during_appends, PgFixture) {
+  constexpr int kEntries = 5000;
+  const std::string app = absl::StrCat("socle_", name);
+  Run run;
+  std::atomic<bool> finished{false};
+  int kills = 0;
+  std::thread killer([&] {
+    RawConnection raw;
+    raw.Exec("SET client_min_messages = error");  // a backend that ended before its turn
+    std::mt19937 random(12345);
+    while (!finished) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30 + random() % 100));
+      if (run.done > 0) kills += Terminate(raw, app);
+    }
+  });
+  AppendThrough(*this, WithParam(uri, "application_name=" + app), kEntries, run);
+  finished = true;
+  killer.join();
+  BOOST_TEST_MESSAGE(kills << " backends killed; " << run.failed.size()
+                           << " appends reported failed");
+  BOOST_TEST(kills > 0);
+  const int landed = CheckRun(*this, run, kEntries);
+  BOOST_TEST_MESSAGE(landed << " of the failed appends had landed");
+}
+
+BOOST_FIXTURE_TEST_CASE(server_stopped_immediately_mid_run, PgFixture) {
+  const std::string cluster = ClusterDir();
+  if (cluster.empty()) {
+    BOOST_TEST_MESSAGE("not on the throwaway cluster (SOCLE_TEST_POSTGRES): not stopping it");
+    return;
+  }
+  RestartAtEnd restart{cluster};
+  constexpr int kEntries = 1500;
+  Run run;
+  std::thread appender([&] { AppendThrough(*this, uri, kEntries, run); });
+  while (run.done < 300) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  BOOST_REQUIRE(PgCtl(cluster, "-m immediate -w stop") == 0);
+  // Longer than the store's reconnection (about 3 s) times the Ledger's three tries: appends
+  // must fail, not wait for the server.
+  std::this_thread::sleep_for(std::chrono::seconds(12));
+  const int done_while_down = run.done;
+  BOOST_REQUIRE(PgCtl(cluster, absl::StrCat("-w -t 60 -l '", cluster, "/server.log' restart")) ==
+                0);
+  appender.join();
+  BOOST_TEST_MESSAGE(run.failed.size() << " appends failed; the slowest failure took "
+                                       << run.slowest_failure_s << " s");
+  BOOST_TEST(!run.failed.empty());
+  BOOST_TEST(run.slowest_failure_s < 30.0);
+  BOOST_TEST(done_while_down < kEntries);
+  // After the restart the run went on to its end.
+  BOOST_TEST(run.acknowledged.size() >= static_cast<size_t>(kEntries - done_while_down));
+  for (const std::string& e : run.errors) {
+    BOOST_TEST((absl::StrContains(e, "reconnect") || absl::StrContains(e, "connection") ||
+                absl::StrContains(e, "server")),
+               e);
+  }
+  CheckRun(*this, run, kEntries);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_statement_timeout_fails_cleanly, PgFixture) {
+  const std::string timed = WithParam(uri, "options=-c%20statement_timeout%3D300");
+  auto ledger = Ledger::Open(timed, vault, name, Options());
+  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(AppendOne(**ledger, i).ok());
+  RawConnection raw;
+  // Another session holds the tree head for longer than the timeout and all the retries.
+  raw.Exec("BEGIN");
+  raw.Exec("SELECT size FROM " + Table("tree") + " FOR UPDATE");
+  const absl::Status blocked = AppendOne(**ledger, 5);
+  BOOST_TEST(CodeName(blocked) == "IO");
+  BOOST_TEST(absl::StrContains(blocked.message(), "statement timeout"), blocked.message());
+  BOOST_TEST(absl::StrContains(blocked.message(), "lock the tree head"), blocked.message());
+  BOOST_TEST(raw.Query("SELECT count(*) FROM " + Table("entries")) == "5");
+  BOOST_TEST(raw.Query("SELECT size FROM " + Table("tree")) == "5");
+  raw.Exec("ROLLBACK");
+  // The failed handle refuses more; a new one appends once the lock is gone.
+  ledger->reset();
+  ledger = Ledger::Open(timed, vault, name, Options());
+  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+  BOOST_REQUIRE(AppendOne(**ledger, 6).ok());
+  // A lock released while the Ledger's committer still tries: the append succeeds, once.
+  raw.Exec("BEGIN");
+  raw.Exec("SELECT size FROM " + Table("tree") + " FOR UPDATE");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    raw.Exec("ROLLBACK");
+  });
+  const absl::Status waited = AppendOne(**ledger, 7);
+  release.join();
+  BOOST_REQUIRE_MESSAGE(waited.ok(), waited.ToString());
+  const std::vector<int> seen = CountEntries(**ledger, 8);
+  const std::vector<int> expected = {1, 1, 1, 1, 1, 0, 1, 1};
+  BOOST_TEST(seen == expected, boost::test_tools::per_element());
+  ExpectVerifies(**ledger, 7);
+}
+
+BOOST_FIXTURE_TEST_CASE(serialization_failures_are_retried, PgFixture) {
+  // Under SERIALIZABLE, two writers locking the tree head make one of them fail with 40001
+  // ("could not serialize access due to concurrent update"); the Ledger's committer retries.
+  const std::string serializable =
+      WithParam(uri, "options=-c%20default_transaction_isolation%3Dserializable");
+  OpenPatiently(*this, serializable).reset();  // the schema, before the race
+  RawConnection raw;
+  const auto rollbacks = [&] {
+    int64_t n = 0;
+    BOOST_REQUIRE(absl::SimpleAtoi(raw.Query("SELECT xact_rollback FROM pg_stat_database "
+                                             "WHERE datname = current_database()"),
+                                   &n));
+    return n;
+  };
+  const int64_t rollbacks_before = rollbacks();
+  constexpr int kPerWriter = 400;
+  Run runs[2];
+  std::thread writers[2];
+  for (int w = 0; w < 2; ++w) {
+    writers[w] = std::thread(
+        [&, w] { AppendThrough(*this, serializable, kPerWriter, runs[w], w * kPerWriter); });
+  }
+  for (auto& t : writers) t.join();
+  Run all;
+  for (const Run& r : runs) {
+    all.acknowledged.insert(all.acknowledged.end(), r.acknowledged.begin(), r.acknowledged.end());
+    all.failed.insert(all.failed.end(), r.failed.begin(), r.failed.end());
+    all.errors.insert(all.errors.end(), r.errors.begin(), r.errors.end());
+  }
+  // The statistics reach pg_stat_database within the stats interval.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const int64_t rolled_back = rollbacks() - rollbacks_before;
+  BOOST_TEST_MESSAGE(rolled_back << " transactions rolled back; " << all.failed.size()
+                                 << " appends failed");
+  for (const std::string& e : all.errors) {
+    BOOST_TEST(absl::StrContains(e, "SQLSTATE 40001"), e);
+  }
+  CheckRun(*this, all, 2 * kPerWriter);
+}
+
+// --- A COMMIT whose answer is lost ----------------------------------------------------------
+
+// A one-row plan for the store itself, its leaf hash and MAC filled with `tag` (the store checks
+// neither; the Ledger-level test below verifies real trees).
+ledger::AppendPlan OneRow(const ledger::TreeState& tree, uint8_t tag) {
+  ledger::AppendPlan plan;
+  ledger::NewRow row;
+  row.index = tree.size;
+  row.time_micros = 1;
+  row.type = 1;
+  row.body = "a body";
+  row.leaf_hash.fill(tag);
+  row.mac.fill(tag);
+  plan.rows.push_back(row);
+  plan.tree.size = tree.size + 1;
+  plan.tree.compact_range = absl::StrCat("range of ", tree.size + 1);
+  return plan;
+}
+
+BOOST_FIXTURE_TEST_CASE(an_in_doubt_commit_is_resolved_and_never_doubled, PgFixture) {
+  auto opened = ledger::OpenPostgresStore(uri, name, Durability::kSync);
+  BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  ledger::Store& s = **opened;
+  std::vector<uint64_t> planned_on;  // the tree size each plan was made for
+  const auto append = [&](uint8_t tag) {
+    return s.Append([&, tag](const ledger::TreeState& tree) -> absl::StatusOr<ledger::AppendPlan> {
+      planned_on.push_back(tree.size);
+      return OneRow(tree, tag);
+    });
+  };
+  RawConnection raw;
+  const auto tags = [&] {
+    return raw.Query("SELECT coalesce(string_agg(get_byte(leaf_hash, 0)::text, ',' ORDER BY idx), "
+                     "'') FROM " + Table("entries"));
+  };
+  const auto fault = [](int f) { ledger::pg_commit_fault_for_testing = f; };
+
+  // The answer to a COMMIT that ran is lost: the store reconnects, finds the row, says OK.
+  fault(2);
+  absl::Status st = append(1);
+  BOOST_TEST(st.ok(), st.ToString());
+  BOOST_TEST(tags() == "1");
+
+  // The connection is cut before COMMIT: the store reconnects, finds no row, says retry.
+  fault(1);
+  st = append(2);
+  BOOST_TEST(CodeName(st) == "IO");
+  BOOST_TEST(absl::StrContains(st.message(), "entries 1 to 1 were not stored: retry"), st.message());
+  BOOST_TEST(tags() == "1");
+  BOOST_TEST(s.Tree()->size == 1u);
+  BOOST_TEST(append(2).ok());
+  BOOST_TEST(tags() == "1,2");
+
+  // A COMMIT that ran, its outcome unknown (server unreachable): the retry of the same batch is
+  // answered OK from the stored rows, planned again on the tree it was made for, not written.
+  fault(3);
+  st = append(3);
+  BOOST_TEST(CodeName(st) == "IO");
+  BOOST_TEST(absl::StrContains(st.message(), "not known yet"), st.message());
+  BOOST_TEST(tags() == "1,2,3");
+  planned_on.clear();
+  st = append(3);
+  BOOST_TEST(st.ok(), st.ToString());
+  BOOST_TEST(planned_on == std::vector<uint64_t>{2}, boost::test_tools::per_element());
+  BOOST_TEST(tags() == "1,2,3");
+  BOOST_TEST(s.Tree()->size == 3u);
+
+  // The same, but the caller then appends another batch: refused once (retry), then appended.
+  fault(3);
+  BOOST_TEST(!append(4).ok());
+  st = append(5);
+  BOOST_TEST(CodeName(st) == "IO");
+  BOOST_TEST(absl::StrContains(st.message(), "did land (entries 3 to 3)"), st.message());
+  BOOST_TEST(tags() == "1,2,3,4");
+  BOOST_TEST(append(5).ok());
+  BOOST_TEST(tags() == "1,2,3,4,5");
+
+  // A COMMIT that did not run, its outcome unknown: the retry finds no row and appends, once.
+  fault(4);
+  st = append(6);
+  BOOST_TEST(CodeName(st) == "IO");
+  BOOST_TEST(tags() == "1,2,3,4,5");
+  planned_on.clear();
+  BOOST_TEST(append(6).ok());
+  BOOST_TEST(planned_on == std::vector<uint64_t>{5}, boost::test_tools::per_element());
+  BOOST_TEST(tags() == "1,2,3,4,5,6");
+  BOOST_TEST(s.Tree()->size == 6u);
+  BOOST_TEST(ledger::pg_commit_fault_for_testing == 0);
+}
+
+// Through the Ledger: its committer retries after each fault, and each entry is stored once.
+BOOST_FIXTURE_TEST_CASE(ledger_appends_survive_in_doubt_commits, PgFixture) {
+  auto ledger = Open(Durability::kSync);
+  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(AppendOne(*ledger, i).ok());
+  int next = 20;
+  for (int f : {2, 1, 3, 4, 2, 3}) {
+    ledger::pg_commit_fault_for_testing = f;
+    const absl::Status appended = AppendOne(*ledger, next++);
+    BOOST_TEST(appended.ok(), "fault " << f << ": " << appended);
+    BOOST_TEST(*ledger->Size() == static_cast<uint64_t>(next), "fault " << f);
+    BOOST_TEST(ledger::pg_commit_fault_for_testing == 0);
+  }
+  for (int i = next; i < next + 20; ++i) BOOST_REQUIRE(AppendOne(*ledger, i).ok());
+  next += 20;
+  for (int c : CountEntries(*ledger, next)) BOOST_TEST(c == 1);
+  ExpectVerifies(*ledger, static_cast<uint64_t>(next));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace socle::pg_testing
