@@ -145,17 +145,30 @@ INSERT INTO tree (id, size, compact_range) VALUES (1, 0, '\x0000000000000000'::b
 INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 )sql";
 
-// Rows per multi-row INSERT (7 parameters each; PostgreSQL allows 65,535 parameters).
-constexpr size_t kRowsPerInsert = 64;
+// Rows per multi-row INSERT, largest first: an append's entries, subtree roots and leaf tiles
+// go in statements of these sizes (7, 3 or 2 parameters a row; PostgreSQL allows 65,535), so a
+// transaction of 8,000 entries makes about 150 round trips, not one per root and per tile (which
+// were half of the time the tree head's lock was held).
+constexpr size_t kBatchSizes[] = {64, 16, 4, 1};
 
-std::string InsertSql(size_t rows) {
-  std::string sql = "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac) VALUES ";
+// `head` VALUES ($1, …), (…) `tail`, for `rows` rows of `columns` parameters.
+std::string MultiRowInsert(absl::string_view head, size_t columns, size_t rows,
+                           absl::string_view tail) {
+  std::string sql = absl::StrCat(head, " VALUES ");
   for (size_t i = 0; i < rows; ++i) {
-    const size_t p = 7 * i;
-    absl::StrAppend(&sql, i == 0 ? "" : ", ", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $",
-                    p + 4, ", $", p + 5, ", $", p + 6, ", $", p + 7, ")");
+    absl::StrAppend(&sql, i == 0 ? "(" : ", (");
+    for (size_t c = 0; c < columns; ++c) {
+      absl::StrAppend(&sql, c == 0 ? "$" : ", $", columns * i + c + 1);
+    }
+    absl::StrAppend(&sql, ")");
   }
+  absl::StrAppend(&sql, tail);
   return sql;
+}
+
+// The prepared statement that inserts `rows` rows of `table`.
+std::string InsertName(absl::string_view table, size_t rows) {
+  return absl::StrCat("insert_", table, "_", rows);
 }
 
 std::string QuoteIdentifier(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
@@ -853,13 +866,7 @@ class PostgresStore final : public Store {
   }
 
   absl::Status Prepare() {
-    const std::pair<const char*, std::string> statements[] = {
-        {"insert_entry", InsertSql(1)},
-        {"insert_entries", InsertSql(kRowsPerInsert)},
-        {"insert_subtree",
-         "INSERT INTO subtrees (level, idx, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"},
-        {"insert_tile",
-         "INSERT INTO leaf_tiles (tile, hashes) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+    std::vector<std::pair<std::string, std::string>> statements = {
         {"select_tile", "SELECT hashes FROM leaf_tiles WHERE tile = $1"},
         {"select_tiles",
          "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile"},
@@ -886,8 +893,23 @@ class PostgresStore final : public Store {
         {"select_latest_checkpoint",
          "SELECT size, time_us, note FROM checkpoints ORDER BY size DESC LIMIT 1"},
     };
+    for (const size_t rows : kBatchSizes) {
+      statements.emplace_back(
+          InsertName("entries", rows),
+          MultiRowInsert(
+              "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac)", 7, rows,
+              ""));
+      statements.emplace_back(
+          InsertName("subtrees", rows),
+          MultiRowInsert("INSERT INTO subtrees (level, idx, hash)", 3, rows,
+                         " ON CONFLICT DO NOTHING"));
+      statements.emplace_back(
+          InsertName("leaf_tiles", rows),
+          MultiRowInsert("INSERT INTO leaf_tiles (tile, hashes)", 2, rows,
+                         " ON CONFLICT DO NOTHING"));
+    }
     for (const auto& [name, sql] : statements) {
-      Result r(PQprepare(conn_, name, sql.c_str(), 0, nullptr));
+      Result r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
       SOCLE_RETURN_IF_ERROR(Check(std::move(r), absl::StrCat("prepare ", name)).status());
     }
     return absl::OkStatus();
@@ -910,44 +932,34 @@ class PostgresStore final : public Store {
     const TreeState before = TreeFrom(head.get());
     SOCLE_ASSIGN_OR_RETURN(const AppendPlan p, plan(before));
     *pending = Summarize(p, before);
-    const auto insert = [&](const char* statement, absl::Span<const NewRow> rows) {
-      Params params;
-      for (const NewRow& r : rows) {
-        params.Int(static_cast<int64_t>(r.index));
-        params.Int(r.time_micros);
-        params.Int(r.type);
-        if (r.person.empty()) {
-          params.Null();
-        } else {
-          params.Bytes(r.person);
-        }
-        params.Bytes(r.body);
-        params.Bytes(r.leaf_hash);
-        params.Bytes(r.mac);
-      }
-      return ExecPrepared(statement, params, "append entries").status();
-    };
-    size_t i = 0;
-    for (; i + kRowsPerInsert <= p.rows.size(); i += kRowsPerInsert) {
-      SOCLE_RETURN_IF_ERROR(
-          insert("insert_entries", absl::MakeConstSpan(p.rows).subspan(i, kRowsPerInsert)));
-    }
-    for (; i < p.rows.size(); ++i) {
-      SOCLE_RETURN_IF_ERROR(insert("insert_entry", absl::MakeConstSpan(&p.rows[i], 1)));
-    }
-    for (const auto& [level, index, hash] : p.subtrees) {
-      Params params;
-      params.Int(level);
-      params.Int(static_cast<int64_t>(index));
-      params.Bytes(hash);
-      SOCLE_RETURN_IF_ERROR(ExecPrepared("insert_subtree", params, "store a subtree").status());
-    }
-    for (const auto& [tile, hashes] : p.tiles) {
-      Params params;
-      params.Int(static_cast<int64_t>(tile));
-      params.Bytes(hashes);
-      SOCLE_RETURN_IF_ERROR(ExecPrepared("insert_tile", params, "store a leaf tile").status());
-    }
+    SOCLE_RETURN_IF_ERROR(InsertInBatches(
+        "entries", absl::MakeConstSpan(p.rows), "append entries",
+        [](Params& params, const NewRow& r) {
+          params.Int(static_cast<int64_t>(r.index));
+          params.Int(r.time_micros);
+          params.Int(r.type);
+          if (r.person.empty()) {
+            params.Null();
+          } else {
+            params.Bytes(r.person);
+          }
+          params.Bytes(r.body);
+          params.Bytes(r.leaf_hash);
+          params.Bytes(r.mac);
+        }));
+    SOCLE_RETURN_IF_ERROR(InsertInBatches(
+        "subtrees", absl::MakeConstSpan(p.subtrees), "store subtree roots",
+        [](Params& params, const std::tuple<int, uint64_t, MerkleHash>& subtree) {
+          params.Int(std::get<0>(subtree));
+          params.Int(static_cast<int64_t>(std::get<1>(subtree)));
+          params.Bytes(std::get<2>(subtree));
+        }));
+    SOCLE_RETURN_IF_ERROR(InsertInBatches(
+        "leaf_tiles", absl::MakeConstSpan(p.tiles), "store leaf tiles",
+        [](Params& params, const std::pair<uint64_t, std::string>& tile) {
+          params.Int(static_cast<int64_t>(tile.first));
+          params.Bytes(tile.second);
+        }));
     {
       Params params;
       params.Int(static_cast<int64_t>(p.tree.size));
@@ -957,6 +969,23 @@ class PostgresStore final : public Store {
     if (p.checkpoint.has_value()) {
       const auto& [size, time, note] = *p.checkpoint;
       SOCLE_RETURN_IF_ERROR(InsertCheckpoint({size, time, note}).status());
+    }
+    return absl::OkStatus();
+  }
+
+  // Inserts `items` into `table`, kBatchSizes rows a statement, largest first; `fill` adds one
+  // item's parameters.
+  template <typename T, typename Fill>
+  absl::Status InsertInBatches(absl::string_view table, absl::Span<const T> items,
+                               absl::string_view what, Fill fill) {
+    size_t i = 0;
+    for (const size_t rows : kBatchSizes) {
+      for (; items.size() - i >= rows; i += rows) {
+        Params params;
+        for (size_t j = i; j < i + rows; ++j) fill(params, items[j]);
+        SOCLE_RETURN_IF_ERROR(
+            ExecPrepared(InsertName(table, rows).c_str(), params, what).status());
+      }
     }
     return absl::OkStatus();
   }
