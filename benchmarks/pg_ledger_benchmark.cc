@@ -713,6 +713,22 @@ void BM_LedgerVerify_200k(benchmark::State& state) {
   }
 }
 
+// Times `read_all` (all kVerifyEntries rows read once; warmed up first), with this process's
+// and the server's CPU per row.
+template <typename Read>
+void TimeReads(benchmark::State& state, Read read_all) {
+  benchmark::DoNotOptimize(read_all());  // warm
+  const CpuSeconds cpu0 = ReadCpu();
+  for (auto _ : state) benchmark::DoNotOptimize(read_all());
+  const CpuSeconds cpu1 = ReadCpu();
+  const double rows = static_cast<double>(state.iterations()) * kVerifyEntries;
+  state.SetItemsProcessed(static_cast<int64_t>(rows));
+  state.counters["self_us_per_row"] = 1e6 * (cpu1.self - cpu0.self) / rows;
+  if (cpu0.server >= 0) {
+    state.counters["server_us_per_row"] = 1e6 * (cpu1.server - cpu0.server) / rows;
+  }
+}
+
 // The raw limit of Verify's reading: the PostgreSQL ledger's rows read with the store's query,
 // in Verify's chunks of 4,096, results in binary, one connection, nothing done with them.
 void BM_RawPgReadRows_200k(benchmark::State& state) {
@@ -738,14 +754,7 @@ void BM_RawPgReadRows_200k(benchmark::State& state) {
     }
     return bytes;
   };
-  benchmark::DoNotOptimize(read_all());  // warm
-  const CpuSeconds cpu0 = ReadCpu();
-  for (auto _ : state) benchmark::DoNotOptimize(read_all());
-  const CpuSeconds cpu1 = ReadCpu();
-  const double rows = static_cast<double>(state.iterations()) * kVerifyEntries;
-  state.SetItemsProcessed(static_cast<int64_t>(rows));
-  state.counters["self_us_per_row"] = 1e6 * (cpu1.self - cpu0.self) / rows;
-  if (cpu0.server >= 0) state.counters["server_us_per_row"] = 1e6 * (cpu1.server - cpu0.server) / rows;
+  TimeReads(state, read_all);
 }
 BENCHMARK(BM_RawPgReadRows_200k)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
@@ -774,14 +783,7 @@ void BM_RawPgCopyOut_200k(benchmark::State& state) {
     }
     return bytes;
   };
-  benchmark::DoNotOptimize(read_all());  // warm
-  const CpuSeconds cpu0 = ReadCpu();
-  for (auto _ : state) benchmark::DoNotOptimize(read_all());
-  const CpuSeconds cpu1 = ReadCpu();
-  const double rows = static_cast<double>(state.iterations()) * kVerifyEntries;
-  state.SetItemsProcessed(static_cast<int64_t>(rows));
-  state.counters["self_us_per_row"] = 1e6 * (cpu1.self - cpu0.self) / rows;
-  if (cpu0.server >= 0) state.counters["server_us_per_row"] = 1e6 * (cpu1.server - cpu0.server) / rows;
+  TimeReads(state, read_all);
 }
 BENCHMARK(BM_RawPgCopyOut_200k)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_LedgerVerify_200k)

@@ -2,9 +2,11 @@
 // processes, as a PHP-FPM or gunicorn pool shares them. Each process opens its own key file
 // provider, Vault and Ledger. The passphrase comes from a file named on the command line.
 //
-//   process_helper append KEY VAULT LEDGER PASSFILE CHILD COUNT
+//   process_helper append KEY VAULT LEDGER PASSFILE CHILD COUNT [WITNESS NAME]
 //       Appends COUNT entries one call at a time with group durability and the default
-//       checkpoint policy (so processes also race to sign checkpoints and write the witness):
+//       checkpoint policy (so processes also race to sign checkpoints and write the witness) to
+//       ledger NAME (default access_trail) at LEDGER, a file or a postgresql:// URI (then
+//       WITNESS names its witness file; tests/pg/pg_processes_test.cc):
 //       entry n is about no person when n % 3 == 0, else about "person-<n % 5>" (persons shared
 //       by every child, so their data keys are minted by whichever process comes first); its
 //       payload is Payload(CHILD, n). Flushes and exits 0, or 1 on any failure.
@@ -68,12 +70,14 @@ int Fail(absl::string_view what, const absl::Status& status) {
 }
 
 int Append(const std::string& key, const std::string& vault_db, const std::string& ledger_db,
-           const std::string& passfile, uint64_t child, uint64_t count) {
+           const std::string& passfile, uint64_t child, uint64_t count,
+           const std::string& witness, const std::string& name) {
   auto vault = OpenVault(key, vault_db, passfile);
   if (!vault.ok()) return Fail("vault", vault.status());
   socle::LedgerOptions options;
   options.durability = socle::Durability::kGroup;
-  auto ledger = socle::Ledger::Open(ledger_db, *vault, "access_trail", options);
+  options.witness_path = witness;
+  auto ledger = socle::Ledger::Open(ledger_db, *vault, name, options);
   if (!ledger.ok()) return Fail("ledger", ledger.status());
   const absl::Time start = absl::Now();
   for (uint64_t n = 0; n < count; ++n) {
@@ -141,9 +145,10 @@ int main(int argc, char** argv) {
   if (!socle::Initialize().ok()) return 2;
   const std::vector<std::string> a(argv + 1, argv + argc);
   uint64_t x = 0, y = 0;
-  if (a.size() == 7 && a[0] == "append" && absl::SimpleAtoi(a[5], &x) &&
+  if ((a.size() == 7 || a.size() == 9) && a[0] == "append" && absl::SimpleAtoi(a[5], &x) &&
       absl::SimpleAtoi(a[6], &y)) {
-    return Append(a[1], a[2], a[3], a[4], x, y);
+    return a.size() == 9 ? Append(a[1], a[2], a[3], a[4], x, y, a[7], a[8])
+                         : Append(a[1], a[2], a[3], a[4], x, y, "", "access_trail");
   }
   if (a.size() == 7 && a[0] == "crash" && absl::SimpleAtoi(a[6], &x)) {
     return Crash(a[1], a[2], a[3], a[4], a[5], x);

@@ -1,4 +1,4 @@
-// Four processes (pg_process_helper append) append 5,000 entries each with group durability to
+// Four processes (tests/ledger/process_helper append) append 5,000 entries each with group durability to
 // one PostgreSQL ledger, serialised by the tree head's row lock; afterwards one tree verifies,
 // holds 20,000 entries, and every (process, number) is there exactly once with its payload.
 #include <sys/wait.h>
@@ -18,7 +18,8 @@
 namespace socle::pg_testing {
 namespace {
 
-constexpr absl::string_view kTenant = "ccas-pg-processes";
+// The tenant tests/ledger/process_helper.cc opens its vault with.
+constexpr absl::string_view kTenant = "ccas-ledger-processes";
 constexpr int kChildren = 4;
 constexpr uint64_t kAppendsPerChild = 5000;
 
@@ -75,8 +76,9 @@ BOOST_AUTO_TEST_CASE(four_processes_append_to_one_tree) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<pid_t> children;
   for (int c = 0; c < kChildren; ++c) {
-    children.push_back(Spawn({SOCLE_PG_PROCESS_HELPER_PATH, "append", key, vault_db, uri, witness,
-                              passfile, name, absl::StrCat(c), absl::StrCat(kAppendsPerChild)}));
+    children.push_back(Spawn({SOCLE_LEDGER_PROCESS_HELPER_PATH, "append", key, vault_db, uri,
+                              passfile, absl::StrCat(c), absl::StrCat(kAppendsPerChild), witness,
+                              name}));
   }
   for (int c = 0; c < kChildren; ++c) BOOST_TEST(Wait(children[c]) == 0, "child " << c);
   const double seconds =
