@@ -145,6 +145,9 @@ struct SOCLE_CXX_API LedgerVerification {
   uint64_t checkpoints = 0;  // checkpoints checked (the witness included)
   uint64_t first_bad_index = 0;
   std::string problem;
+  // Edits of the stored rows that the append-only triggers refused since the ledger was created
+  // (someone tried; nothing changed). Counted on PostgreSQL only; 0 on SQLite.
+  uint64_t refused_edits = 0;
 };
 
 class SOCLE_CXX_API Ledger {
@@ -178,13 +181,15 @@ class SOCLE_CXX_API Ledger {
   // Appends `entries`, in order and contiguously (no entry of another call in between), and
   // returns a ticket for WaitDurable. kSync: durable on return. All or nothing: an entry about
   // a shredded person (FAILED_PRECONDITION), an invalid entry (INVALID_ARGUMENT naming it) or a
-  // failed commit appends none. A group commit that still fails after a few tries makes every
-  // later call fail with its error: entries already acknowledged durable are never lost; the
-  // ones no call was told are durable are dropped.
+  // failed commit appends none. A commit still failing after a few tries (the database gone,
+  // full, refusing) fails its batch only: WaitDurable of its tickets (kSync: this call) and the
+  // next Flush return the error, entries already acknowledged durable are never lost, and later
+  // appends go on, so the handle recovers by itself once the database answers again.
   absl::StatusOr<uint64_t> Append(absl::Span<const NewLedgerEntry> entries);
   // Waits until the entries of `ticket` are durable; returns the index of the first of them.
   absl::StatusOr<uint64_t> WaitDurable(uint64_t ticket);
-  // Waits until everything appended so far by this object is durable.
+  // Waits until everything appended so far by this object is settled; returns the error of a
+  // batch that failed since the last Flush (each failure is reported by one Flush), else OK.
   absl::Status Flush();
 
   // The number of entries in the database (every process's).

@@ -204,14 +204,21 @@ struct Ledger::State {
   std::vector<PendingEntry> queue ABSL_GUARDED_BY(queue_mu);
   uint64_t next_seq ABSL_GUARDED_BY(queue_mu) = 0;     // seq of the next entry appended
   uint64_t queued_from ABSL_GUARDED_BY(queue_mu) = 0;  // seq of queue[0]
-  uint64_t durable_seq ABSL_GUARDED_BY(queue_mu) = 0;  // entries below are durable
+  uint64_t durable_seq ABSL_GUARDED_BY(queue_mu) = 0;  // entries below are settled: durable or failed
   absl::Time first_queued ABSL_GUARDED_BY(queue_mu);
   int waiters ABSL_GUARDED_BY(queue_mu) = 0;
   bool committing ABSL_GUARDED_BY(queue_mu) = false;
   bool stopping ABSL_GUARDED_BY(queue_mu) = false;
-  absl::Status failure ABSL_GUARDED_BY(queue_mu);
-  // (seq of a batch's first entry, index of that entry), oldest first.
-  std::deque<std::pair<uint64_t, uint64_t>> batches ABSL_GUARDED_BY(queue_mu);
+  // The failure of a batch no Flush has reported yet (Flush reports it once).
+  absl::Status unflushed_failure ABSL_GUARDED_BY(queue_mu);
+  // The settled batches, oldest first: the seq of a batch's first entry and either the index of
+  // that entry or, for a batch that failed, its error. Contiguous in seq.
+  struct Settled {
+    uint64_t first_seq;
+    uint64_t first_index;
+    absl::Status status;
+  };
+  std::deque<Settled> batches ABSL_GUARDED_BY(queue_mu);
   absl::Time oldest_uncovered ABSL_GUARDED_BY(queue_mu) = absl::InfinitePast();
   std::thread committer;
   absl::Status rolled_back;       // set by Open: appends are refused
@@ -379,7 +386,6 @@ absl::Status Ledger::State::CommitQueued() {
     absl::MutexLock lock(&queue_mu);
     queue_mu.Await(absl::Condition(
         +[](bool* committing) { return !*committing; }, &committing));
-    if (!failure.ok()) return failure;
     if (queue.empty()) return absl::OkStatus();
     batch.swap(queue);
     first_seq = queued_from;
@@ -399,18 +405,21 @@ absl::Status Ledger::State::CommitQueued() {
   }
   absl::MutexLock lock(&queue_mu);
   committing = false;
-  if (!first_index.ok()) {
-    // Nothing of the batch was written. Every later call fails with this error, so no caller
-    // believes in an entry that is not there; what no caller was told is durable is dropped.
-    failure = first_index.status();
-    return failure;
-  }
   queued_from = first_seq + batch.size();
   durable_seq = queued_from;
-  batches.emplace_back(first_seq, *first_index);
+  if (!first_index.ok()) {
+    // Nothing of the batch was written (or, for an in-doubt commit, the error says whether that
+    // is known). Its waiters get the error, and so does the next Flush; the ledger goes on
+    // with the next batch, which reads the stored tree again, so it recovers by itself once the
+    // database answers.
+    batches.push_back(Settled{first_seq, 0, first_index.status()});
+    unflushed_failure = first_index.status();
+  } else {
+    batches.push_back(Settled{first_seq, *first_index, absl::OkStatus()});
+    if (oldest_uncovered == absl::InfinitePast()) oldest_uncovered = clock->Now();
+  }
   if (batches.size() > kRememberedBatches) batches.pop_front();
-  if (oldest_uncovered == absl::InfinitePast()) oldest_uncovered = clock->Now();
-  return absl::OkStatus();
+  return first_index.status();
 }
 
 void Ledger::State::RunCommitter() {
@@ -425,7 +434,7 @@ void Ledger::State::RunCommitter() {
       // Sleep until entries wait long enough, someone waits for them, a checkpoint falls due
       // or the ledger closes.
       const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
-        if (stopping || !failure.ok()) return true;
+        if (stopping) return true;
         if (!queue.empty() && options.durability != Durability::kSync &&
             (waiters > 0 || clock->Now() - first_queued >= delay || queue.size() >= kCommitNowEntries)) {
           return true;
@@ -450,13 +459,13 @@ void Ledger::State::RunCommitter() {
         const auto woken = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
           // (Only what can change while we wait: a condition already true when Await starts
           // returns without releasing the mutex, and a loop on it would starve everyone.)
-          return stopping || !failure.ok() ||
+          return stopping ||
                  (!queue.empty() && (was_empty || waiters > 0 || queue.size() >= kCommitNowEntries));
         };
         queue_mu.AwaitWithTimeout(absl::Condition(&woken),
                                   std::max(wait, absl::Microseconds(100)));
       }
-      stop = stopping || !failure.ok();
+      stop = stopping;
       checkpoint_due = queue.empty() && oldest_uncovered != absl::InfinitePast() &&
                        options.checkpoint_interval > absl::ZeroDuration() &&
                        clock->Now() - oldest_uncovered >= options.checkpoint_interval;
@@ -478,7 +487,7 @@ void Ledger::State::RunCommitter() {
       }
       continue;
     }
-    CommitQueued().IgnoreError();  // a failure is kept in `failure` and reported to callers
+    CommitQueued().IgnoreError();  // a failure is kept in `batches` and reported to waiters
   }
 }
 
@@ -490,10 +499,9 @@ absl::StatusOr<uint64_t> Ledger::State::Enqueue(std::vector<PendingEntry> entrie
     // the queue without bound.
     queue_mu.Await(absl::Condition(
         +[](State* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-          return s->queue.size() < kMaxQueuedEntries || !s->failure.ok() || s->stopping;
+          return s->queue.size() < kMaxQueuedEntries || s->stopping;
         },
         this));
-    if (!failure.ok()) return failure;
     if (queue.empty()) first_queued = clock->Now();
     seq = next_seq;
     next_seq += entries.size();
@@ -516,14 +524,15 @@ absl::StatusOr<uint64_t> Ledger::State::WaitFor(uint64_t seq) {
       if (durable_seq > seq) {
         const auto it = std::upper_bound(
             batches.begin(), batches.end(), seq,
-            [](uint64_t s, const std::pair<uint64_t, uint64_t>& b) { return s < b.first; });
+            [](uint64_t s, const Settled& b) { return s < b.first_seq; });
         if (it == batches.begin()) {
           return MakeError(ErrorCode::kOutOfRange,
                            "ledger: that append is too old for its index to be remembered");
         }
-        return std::prev(it)->second + (seq - std::prev(it)->first);
+        const Settled& batch = *std::prev(it);
+        if (!batch.status.ok()) return batch.status;
+        return batch.first_index + (seq - batch.first_seq);
       }
-      if (!failure.ok()) return failure;
       if (seq >= next_seq) {
         return MakeError(ErrorCode::kInvalidArgument, "ledger: no append has that ticket");
       }
@@ -536,18 +545,19 @@ absl::StatusOr<uint64_t> Ledger::State::WaitFor(uint64_t seq) {
         } args{this, seq};
         queue_mu.Await(absl::Condition(
             +[](Args* a) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-              return a->s->durable_seq > a->seq || !a->s->failure.ok() || a->s->stopping;
+              return a->s->durable_seq > a->seq || a->s->stopping;
             },
             &args));
         --waiters;
-        if (stopping && durable_seq <= seq && failure.ok()) {
+        if (stopping && durable_seq <= seq) {
           return MakeError(ErrorCode::kFailedPrecondition, "ledger: closed");
         }
         continue;
       }
     }
-    // kSync: whoever comes first commits the whole queue (its own and its followers' entries).
-    SOCLE_RETURN_IF_ERROR(CommitQueued());
+    // kSync: whoever comes first commits the whole queue (its own and its followers' entries);
+    // the outcome of this entry's batch is then read above.
+    CommitQueued().IgnoreError();
   }
 }
 
@@ -748,11 +758,15 @@ absl::Status Ledger::Flush() {
   uint64_t last = 0;
   {
     absl::MutexLock lock(&state_->queue_mu);
-    if (!state_->failure.ok()) return state_->failure;
-    if (state_->next_seq == 0 || state_->durable_seq >= state_->next_seq) return absl::OkStatus();
+    if (state_->next_seq == 0 || state_->durable_seq >= state_->next_seq) {
+      return std::exchange(state_->unflushed_failure, absl::OkStatus());
+    }
     last = state_->next_seq - 1;
   }
-  return state_->WaitFor(last).status();
+  const absl::Status waited = state_->WaitFor(last).status();
+  absl::MutexLock lock(&state_->queue_mu);
+  absl::Status failed = std::exchange(state_->unflushed_failure, absl::OkStatus());
+  return !failed.ok() ? failed : waited;
 }
 
 absl::StatusOr<uint64_t> Ledger::Size() {
@@ -1237,6 +1251,7 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
     // Every entry verifies, but someone opened the door: say so.
     return bad(tree.size, std::string(schema.message()));
   }
+  SOCLE_ASSIGN_OR_RETURN(report.refused_edits, store.RefusedEdits());
   report.ok = true;
   return report;
 }

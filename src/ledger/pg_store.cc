@@ -45,10 +45,16 @@ namespace socle::ledger {
 // (the next append resolves it). Each value is used by one commit, then reset.
 extern std::atomic<int> pg_commit_fault_for_testing;
 std::atomic<int> pg_commit_fault_for_testing{0};
+// Test-only: when > 0, the schema version Open creates or migrates to (tests/pg make a ledger of
+// an older version, then open it with the current one to test the migration).
+extern std::atomic<int64_t> pg_schema_version_for_testing;
+std::atomic<int64_t> pg_schema_version_for_testing{0};
 
 namespace {
 
-constexpr int64_t kSchemaVersion = 1;
+// The schema's version (meta.schema_version): a new ledger is created at version 1 (kSchemaSql,
+// never changed once released) and migrated step by step (kMigrations), as an old one is.
+constexpr int64_t kSchemaVersion = 2;
 // PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1).
 constexpr size_t kMaxIdentifierBytes = 63;
 // Serialises schema creation and migrations across processes (any value: only this code takes
@@ -68,7 +74,9 @@ constexpr std::pair<const char*, const char*> kTriggers[] = {
     {"checkpoints", "checkpoints_no_truncate"},
 };
 
-// Created in the ledger's schema (the connection's search_path), in one transaction.
+// Version 1, created in the ledger's schema (the connection's search_path), in one transaction.
+// Frozen: later versions are migrations below, so that a new ledger and a migrated one are the
+// same schema.
 constexpr char kSchemaSql[] = R"sql(
 CREATE TABLE meta (
   key text PRIMARY KEY,
@@ -145,6 +153,45 @@ INSERT INTO tree (id, size, compact_range) VALUES (1, 0, '\x0000000000000000'::b
 INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 )sql";
 
+// kMigrations[v - 1] takes the schema from version v to v + 1, in the creating or migrating
+// transaction (search_path = the ledger's schema), and sets meta.schema_version.
+//
+// 1 -> 2: refused edits are counted and said. A trigger's error rolls back its transaction and
+// everything it wrote, except a sequence: nextval is never undone, so `refused_changes` counts
+// every refused UPDATE, DELETE and TRUNCATE (Verify reports it) and the error, which the server
+// logs with its statement, role and time, carries the count. The functions run as the schema's
+// owner (SECURITY DEFINER, with a fixed search_path), so the application role needs no right on
+// the sequence and cannot reset it (docs/postgresql.md, "Roles").
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE SEQUENCE refused_changes;
+CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+  refusal bigint := nextval(format('%I.refused_changes', TG_TABLE_SCHEMA));
+BEGIN
+  RAISE EXCEPTION 'the ledger is append-only: % on %.% refused (refused edit %)', TG_OP,
+    TG_TABLE_SCHEMA, TG_TABLE_NAME, refusal USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+CREATE OR REPLACE FUNCTION entries_prune_only() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+  refusal bigint;
+BEGIN
+  IF NEW.idx = OLD.idx AND NEW.time_us = OLD.time_us AND NEW.type = OLD.type
+     AND NEW.person IS NOT DISTINCT FROM OLD.person AND NEW.body IS NULL
+     AND NEW.leaf_hash = OLD.leaf_hash AND NEW.mac = OLD.mac THEN
+    RETURN NEW;
+  END IF;
+  refusal := nextval(format('%I.refused_changes', TG_TABLE_SCHEMA));
+  RAISE EXCEPTION 'the ledger is append-only: % on %.% refused (refused edit %)', TG_OP,
+    TG_TABLE_SCHEMA, TG_TABLE_NAME, refusal USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per version step");
+
 // Rows per multi-row INSERT, largest first: an append's entries, subtree roots and leaf tiles
 // go in statements of these sizes (7, 3 or 2 parameters a row; PostgreSQL allows 65,535), so a
 // transaction of 8,000 entries makes about 150 round trips, not one per root and per tile (which
@@ -210,6 +257,7 @@ ErrorCode CodeOf(const PGresult* result) {
   if (absl::StartsWith(s, "40")) return ErrorCode::kFailedPrecondition;
   if (s == "23000") return ErrorCode::kLogTamperAttempt;  // refuse_change()
   if (absl::StartsWith(s, "23")) return ErrorCode::kFailedPrecondition;
+  if (s == "42501") return ErrorCode::kPermissionDenied;  // insufficient privilege (a role's GRANTs)
   if (absl::StartsWith(s, "42")) return ErrorCode::kFailedPrecondition;  // schema changed
   if (absl::StartsWith(s, "28")) return ErrorCode::kPermissionDenied;
   return ErrorCode::kIo;
@@ -352,6 +400,13 @@ class PostgresStore final : public Store {
       }
     }
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> RefusedEdits() override {
+    SOCLE_ASSIGN_OR_RETURN(
+        Result r, Exec("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refused_changes",
+                       Params(), "read the count of refused edits"));
+    return PQntuples(r.get()) == 1 ? static_cast<uint64_t>(IntAt(r.get(), 0, 0)) : 0;
   }
 
   absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Identity() override {
@@ -805,20 +860,33 @@ class PostgresStore final : public Store {
         absl::StrCat("SET search_path = ", QuoteIdentifier(schema_),
                      ", pg_catalog; SET client_min_messages = warning"),
         "set the session"));
-    int64_t version = 0;
     SOCLE_RETURN_IF_ERROR(Begin());
-    if (absl::Status created = CreateOrReadVersion(&version); !created.ok()) {
-      return Rollback(created);
-    }
+    if (absl::Status migrated = CreateOrMigrate(); !migrated.ok()) return Rollback(migrated);
     SOCLE_RETURN_IF_ERROR(Commit());
-    // Later schemas migrate here, step by step in one transaction under the migration lock.
+    return Session();
+  }
+
+  // In the open transaction, under the schema lock (so that processes opening a new or an old
+  // ledger at once create or migrate it once): creates the schema at version 1 if it is absent,
+  // then applies every migration step up to this build's version.
+  absl::Status CreateOrMigrate() {
+    int64_t version = 0;
+    SOCLE_RETURN_IF_ERROR(CreateOrReadVersion(&version));
+    const int64_t target = pg_schema_version_for_testing.load() > 0
+                               ? pg_schema_version_for_testing.load()
+                               : kSchemaVersion;
     if (version > kSchemaVersion) {
       return MakeError(ErrorCode::kUnsupported,
                        absl::StrCat("ledger database (schema ", schema_, ") version ", version,
                                     " is newer than this build (", kSchemaVersion, ")"));
     }
-    if (version != kSchemaVersion) return NotALedger();
-    return Session();
+    if (version < 1) return NotALedger();
+    for (; version < target; ++version) {
+      SOCLE_RETURN_IF_ERROR(ExecScript(kMigrations[version - 1],
+                                       absl::StrCat("migrate the ledger's schema from version ",
+                                                    version, " to ", version + 1)));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status NotALedger() const {
@@ -843,7 +911,7 @@ class PostgresStore final : public Store {
       SOCLE_RETURN_IF_ERROR(ExecScript(absl::StrCat("CREATE SCHEMA ", QuoteIdentifier(schema_),
                                                     "; ", kSchemaSql),
                                        "create the ledger's schema"));
-      *version = kSchemaVersion;
+      *version = 1;
       return absl::OkStatus();
     }
     // Every table must be there (a schema of the same name that is not a ledger is refused).

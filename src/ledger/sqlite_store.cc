@@ -151,6 +151,8 @@ class SqliteStore final : public Store {
     return store;
   }
 
+  absl::StatusOr<uint64_t> RefusedEdits() override { return 0; }
+
   absl::Status SchemaIntegrity() override {
     std::vector<std::string> missing;
     SOCLE_RETURN_IF_ERROR(

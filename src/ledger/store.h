@@ -103,6 +103,10 @@ class Store {
   // Checks the schema again: OK, or FAILED_PRECONDITION naming an append-only trigger that was
   // removed (other differences already fail the store's opening).
   virtual absl::Status SchemaIntegrity() = 0;
+  // How many edits the append-only triggers refused since the ledger was created (PostgreSQL
+  // counts them in a sequence, which a refused transaction does not roll back); 0 where they
+  // cannot be counted (SQLite: a trigger's RAISE undoes everything of its statement).
+  virtual absl::StatusOr<uint64_t> RefusedEdits() = 0;
 
   // The ledger's identity, written once by the first Open: name and tenant.
   virtual absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Identity() = 0;

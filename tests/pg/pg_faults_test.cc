@@ -36,11 +36,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// `uri` with one more query parameter.
-std::string WithParam(const std::string& uri, absl::string_view param) {
-  return absl::StrCat(uri, absl::StrContains(uri, "?") ? "&" : "?", param);
-}
-
 // Appends entry `i` (no person; its payload names i) and waits until it is durable (kSync).
 absl::Status AppendOne(Ledger& ledger, int i) {
   const std::string payload = absl::StrCat("fault entry ", i);
@@ -97,8 +92,8 @@ std::unique_ptr<Ledger> OpenPatiently(PgFixture& f, const std::string& uri) {
 }
 
 // Appends entries 0..n-1 one at a time on `uri` while something else hurts the server. A
-// failed append is remembered, the ledger (which refuses everything after a failed batch) is
-// opened again, and the run goes on. `errors` gets each failure's message.
+// failed append is remembered and the run goes on with the same handle, which recovers by
+// itself once the server answers. `errors` gets each failure's message.
 struct Run {
   std::vector<int> acknowledged;
   std::vector<int> failed;
@@ -119,8 +114,6 @@ void AppendThrough(PgFixture& f, const std::string& uri, int n, Run& run, int fi
       run.errors.push_back(absl::StrCat(CodeName(appended), ": ", appended.message()));
       run.slowest_failure_s = std::max(
           run.slowest_failure_s, std::chrono::duration<double>(Clock::now() - start).count());
-      ledger.reset();
-      ledger = OpenPatiently(f, uri);
     }
     run.done = i - first + 1;
   }
@@ -462,6 +455,83 @@ BOOST_FIXTURE_TEST_CASE(ledger_appends_survive_in_doubt_commits, PgFixture) {
   next += 20;
   for (int c : CountEntries(*ledger, next)) BOOST_TEST(c == 1);
   ExpectVerifies(*ledger, static_cast<uint64_t>(next));
+}
+
+// The disk full (SQLSTATE 53100): the ledger's tables in a tablespace on a 2 MiB tmpfs, filled
+// by appends. The append that finds no room fails with RESOURCE_EXHAUSTED and stores nothing;
+// what was acknowledged stays; once there is room again, the same handle appends again.
+// Needs root (mount) and the throwaway cluster; skipped otherwise.
+BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_appends_cleanly_and_recovers, PgFixture) {
+  const std::string cluster = ClusterDir();
+  if (cluster.empty() || getuid() != 0) {
+    BOOST_TEST_MESSAGE("skipped: needs root and the throwaway cluster to mount a small disk");
+    return;
+  }
+  // Under /tmp itself: the server's user must reach it (the fixture's directory is private).
+  const std::string disk = "/tmp/socle-pg-disk-" + name;
+  BOOST_REQUIRE(std::system(absl::StrCat("mkdir -p '", disk, "' && mount -t tmpfs -o size=2m,"
+                                         "mode=0700 tmpfs '", disk, "' && chown postgres: '",
+                                         disk, "'").c_str()) == 0);
+  struct Unmount {
+    std::string disk, tablespace, name;
+    ~Unmount() {
+      RawConnection raw;
+      raw.Try("DROP SCHEMA IF EXISTS " + Schema(name) + " CASCADE");
+      raw.Try("DROP TABLESPACE IF EXISTS " + tablespace);
+      std::system(absl::StrCat("umount '", disk, "' && rmdir '", disk, "'").c_str());
+    }
+  } unmount{disk, "small_" + name, name};
+  RawConnection raw;
+  raw.Exec("CREATE TABLESPACE " + unmount.tablespace + " LOCATION '" + disk + "'");
+  // The ledger's tables and indexes go to the small disk (its WAL stays on the cluster's).
+  const std::string small =
+      WithParam(uri, "options=-c%20default_tablespace%3D" + unmount.tablespace);
+  auto ledger = Ledger::Open(small, vault, name, Options(Durability::kGroup));
+  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+
+  // Batches of 100 entries of 1 KiB until one fails.
+  const std::string payload(1024, 'x');
+  std::vector<NewLedgerEntry> batch(100);
+  for (NewLedgerEntry& e : batch) {
+    e.type = LedgerEntryType::kOperation;
+    e.payload = payload;
+  }
+  uint64_t acknowledged = 0;
+  absl::Status failed;
+  for (int i = 0; i < 200 && failed.ok(); ++i) {
+    auto ticket = (*ledger)->Append(batch);
+    BOOST_REQUIRE(ticket.ok());
+    auto first = (*ledger)->WaitDurable(*ticket);
+    if (first.ok()) {
+      BOOST_REQUIRE(*first == acknowledged);
+      acknowledged += batch.size();
+    } else {
+      failed = first.status();
+    }
+  }
+  BOOST_TEST_MESSAGE(acknowledged << " entries fitted; then: " << failed.ToString());
+  BOOST_REQUIRE(!failed.ok());
+  BOOST_TEST(acknowledged > 0u);
+  BOOST_TEST(CodeName(failed) == "RESOURCE_EXHAUSTED");
+  BOOST_TEST(absl::StrContains(failed.message(), "53100"), failed.message());
+  BOOST_TEST(absl::StrContains(failed.message(), "cannot append"), failed.message());
+  // The next Flush says it too, once.
+  BOOST_TEST(CodeName((*ledger)->Flush()) == "RESOURCE_EXHAUSTED");
+  BOOST_TEST((*ledger)->Flush().ok());
+  // Nothing of the failed batch is stored, everything acknowledged is, and it verifies.
+  auto size = (*ledger)->Size();
+  BOOST_REQUIRE(size.ok());
+  BOOST_TEST(*size == acknowledged);
+  ExpectVerifies(**ledger, acknowledged);
+
+  // Room again: the same handle appends, no reopening.
+  BOOST_REQUIRE(std::system(absl::StrCat("mount -o remount,size=64m '", disk, "'").c_str()) == 0);
+  auto ticket = (*ledger)->Append(batch);
+  BOOST_REQUIRE(ticket.ok());
+  auto first = (*ledger)->WaitDurable(*ticket);
+  BOOST_REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  BOOST_TEST(*first == acknowledged);
+  ExpectVerifies(**ledger, acknowledged + batch.size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

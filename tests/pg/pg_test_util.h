@@ -43,6 +43,11 @@ inline std::string ServerUri() {
   return uri;
 }
 
+// `uri` with one more query parameter (a later one replaces an earlier one of the same name).
+inline std::string WithParam(const std::string& uri, absl::string_view param) {
+  return absl::StrCat(uri, uri.find('?') != std::string::npos ? "&" : "?", param);
+}
+
 // A ledger name no other test (nor an earlier run on the same server) uses.
 inline std::string UniqueLedgerName(absl::string_view prefix) {
   static std::atomic<int> counter{0};
@@ -53,7 +58,8 @@ inline std::string UniqueLedgerName(absl::string_view prefix) {
 // A raw connection to the server, as a database administrator has one.
 class RawConnection {
  public:
-  RawConnection() : conn_(PQconnectdb(ServerUri().c_str())) {
+  RawConnection() : RawConnection(ServerUri()) {}
+  explicit RawConnection(const std::string& uri) : conn_(PQconnectdb(uri.c_str())) {
     BOOST_REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK, PQerrorMessage(conn_));
     Result(PQexec(conn_, "SET client_min_messages = warning"));
   }
@@ -68,6 +74,19 @@ class RawConnection {
     PQclear(r);
     return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
   }
+  // The SQLSTATE `sql` failed with, or "" when it succeeded.
+  std::string State(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const ExecStatusType s = PQresultStatus(r);
+    const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    std::string out = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? ""
+                      : state != nullptr                           ? state
+                                                                   : "?";
+    PQclear(r);
+    return out;
+  }
+  // The server's message for the last failed statement.
+  std::string LastError() const { return PQerrorMessage(conn_); }
   void Exec(const std::string& sql) {
     PGresult* r = PQexec(conn_, sql.c_str());
     const ExecStatusType s = PQresultStatus(r);
