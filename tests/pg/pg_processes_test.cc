@@ -1,6 +1,7 @@
-// Four processes (tests/ledger/process_helper append) append 5,000 entries each with group durability to
-// one PostgreSQL ledger, serialised by the tree head's row lock; afterwards one tree verifies,
-// holds 20,000 entries, and every (process, number) is there exactly once with its payload.
+// Eight processes (tests/ledger/process_helper append, as the worker pools of two application
+// servers) append 10,000 entries each with group durability to one PostgreSQL ledger,
+// serialised by the tree head's row lock; afterwards one tree verifies, holds 80,000 entries,
+// and every (process, number) is there exactly once with its payload.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,8 +21,8 @@ namespace {
 
 // The tenant tests/ledger/process_helper.cc opens its vault with.
 constexpr absl::string_view kTenant = "ccas-ledger-processes";
-constexpr int kChildren = 4;
-constexpr uint64_t kAppendsPerChild = 5000;
+constexpr int kChildren = 8;
+constexpr uint64_t kAppendsPerChild = 10000;
 
 std::string PersonOf(uint64_t n) {
   return n % 3 == 0 ? std::string() : absl::StrCat("person-", n % 5);
@@ -48,7 +49,7 @@ int Wait(pid_t pid) {
 
 BOOST_AUTO_TEST_SUITE(pg_processes)
 
-BOOST_AUTO_TEST_CASE(four_processes_append_to_one_tree) {
+BOOST_AUTO_TEST_CASE(eight_processes_append_to_one_tree) {
   TempDir dir;
   const std::string key = dir.File("master.key"), vault_db = dir.File("vault.db"),
                     passfile = dir.File("passphrase"), witness = dir.File("trail.checkpoint");
