@@ -48,7 +48,7 @@ extern "C" {
 /* Version. The SONAME of libsocle is its major version.                                      */
 
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 2
+#define SOCLE_VERSION_MINOR 3
 #define SOCLE_VERSION_PATCH 0
 #define SOCLE_VERSION_NUMBER \
   (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
@@ -560,6 +560,36 @@ SOCLE_API int32_t socle_explanation_to_text(const socle_explanation* explanation
 /* (section engine: end) */
 
 /* ------------------------------------------------------------------------------------------ */
+/* Storage: where the vault and the ledgers live (docs/postgresql.md).                         */
+/* (section storage: begin) */
+/*
+ * One location chooses the backend of the vault, the access trail and the state ledger: a
+ * directory (SQLite files vault.db and <ledger name>.db, the default) or a PostgreSQL database
+ * named by a libpq URI ("postgresql://..." or "postgres://..."), shared by every application
+ * server. A socle_storage is immutable: every call on it is thread-safe.
+ */
+
+typedef struct socle_storage socle_storage;
+
+/* Opens the NUL-terminated `location`: a directory (created with mode 0700 if absent) or a
+ * PostgreSQL URI, which needs `witness_dir`, a local directory of this server for the ledgers'
+ * witness files (created 0700 if absent; NULL or "" for a directory: each witness beside its
+ * file). Connects to nothing yet. A file where the directory should be, a malformed URI (never
+ * quoted: it may hold a password) or a URI without `witness_dir` is SOCLE_E_INVALID_ARGUMENT.
+ * On success *out owns the storage, released with socle_storage_free(). */
+SOCLE_API int32_t socle_storage_open(const char* location, const char* witness_dir,
+                                     socle_storage** out, socle_error** error);
+/* Releases the storage; NULL is accepted. Vaults and ledgers opened in it stay open. */
+SOCLE_API void socle_storage_free(socle_storage* storage);
+/* 1 when the storage is a PostgreSQL database, 0 for a directory (or NULL). */
+SOCLE_API int32_t socle_storage_is_postgresql(const socle_storage* storage);
+/* The location as shown in messages (a URI without its password or query), NUL-terminated,
+ * borrowed from `storage`. */
+SOCLE_API const char* socle_storage_location(const socle_storage* storage);
+
+/* (section storage: end) */
+
+/* ------------------------------------------------------------------------------------------ */
 /* Vault: keys, encryption at rest, crypto-shredding.                                         */
 /* (section vault: begin) */
 /*
@@ -684,6 +714,12 @@ SOCLE_API int32_t socle_vault_open(socle_key_provider* provider, const char* db_
                                    const char* tenant, size_t tenant_len,
                                    const socle_vault_options* options, socle_vault** out,
                                    socle_error** error);
+/* socle_vault_open on `storage`: its directory's vault.db, or its PostgreSQL database (the
+ * schema socle_vault). */
+SOCLE_API int32_t socle_vault_open_in(socle_key_provider* provider, const socle_storage* storage,
+                                      const char* tenant, size_t tenant_len,
+                                      const socle_vault_options* options, socle_vault** out,
+                                      socle_error** error);
 /* Closes the vault and releases it; NULL is accepted. Cached keys are wiped. */
 SOCLE_API void socle_vault_free(socle_vault* vault);
 
@@ -819,6 +855,13 @@ SOCLE_API int32_t socle_ledger_options_set_witness_path(socle_ledger_options* op
 SOCLE_API int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* name,
                                     size_t name_len, const socle_ledger_options* options,
                                     socle_ledger** out, socle_error** error);
+/* socle_ledger_open on `storage`: its directory's <name>.db, or its PostgreSQL database (the
+ * schema socle_<name>, name at most 57 bytes). Options without a witness path get the
+ * storage's: beside the file, or <witness_dir>/<name>.checkpoint. */
+SOCLE_API int32_t socle_ledger_open_in(socle_vault* vault, const socle_storage* storage,
+                                       const char* name, size_t name_len,
+                                       const socle_ledger_options* options, socle_ledger** out,
+                                       socle_error** error);
 /* Flushes the queue, closes and releases the ledger; NULL is accepted. A trail created on it
  * keeps it open until the trail is freed. */
 SOCLE_API void socle_ledger_free(socle_ledger* ledger);

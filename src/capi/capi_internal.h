@@ -41,6 +41,7 @@
 #include "socle/ledger.hpp"
 #include "socle/policy.hpp"
 #include "socle/socle.h"
+#include "socle/storage.hpp"
 #include "socle/vault.hpp"
 
 // ---- Handles shared by several areas ------------------------------------------------------------
@@ -64,6 +65,12 @@ struct socle_policy {
 // Shared, because a ledger opened over the vault (socle_ledger_open) keeps it alive.
 struct socle_vault {
   std::shared_ptr<socle::Vault> vault;
+};
+
+// Where vaults and ledgers are opened (socle_storage_open): immutable.
+struct socle_storage {
+  socle::Storage storage;
+  std::string location;  // NUL-terminated copy of the shown location
 };
 
 namespace socle::capi {

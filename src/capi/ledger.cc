@@ -217,6 +217,31 @@ int32_t socle_ledger_options_set_witness_path(socle_ledger_options* options, con
 
 // ---- Ledger -------------------------------------------------------------------------------------
 
+int32_t socle_storage_open(const char* location, const char* witness_dir, socle_storage** out,
+                           socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (location == nullptr) return NullArgument(error, "location");
+    socle::StorageOptions options;
+    if (witness_dir != nullptr) options.witness_dir = witness_dir;
+    auto storage = socle::Storage::Open(location, options);
+    if (!storage.ok()) return FromStatus(error, storage.status());
+    const std::string shown = storage->shown_location();
+    *out = new socle_storage{*std::move(storage), shown};
+    return SOCLE_OK;
+  });
+}
+
+void socle_storage_free(socle_storage* storage) { delete storage; }
+
+int32_t socle_storage_is_postgresql(const socle_storage* storage) {
+  return storage != nullptr && storage->storage.postgres() ? 1 : 0;
+}
+
+const char* socle_storage_location(const socle_storage* storage) {
+  return storage == nullptr ? "" : storage->location.c_str();
+}
+
 int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* name,
                           size_t name_len, const socle_ledger_options* options, socle_ledger** out,
                           socle_error** error) {
@@ -228,6 +253,23 @@ int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* n
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(name, name_len, "name", &n, error));
     auto ledger = socle::Ledger::Open(
         db_path, vault->vault, n, options != nullptr ? options->options : socle::LedgerOptions{});
+    if (!ledger.ok()) return FromStatus(error, ledger.status());
+    *out = new socle_ledger{std::shared_ptr<socle::Ledger>(*std::move(ledger))};
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_ledger_open_in(socle_vault* vault, const socle_storage* storage, const char* name,
+                             size_t name_len, const socle_ledger_options* options,
+                             socle_ledger** out, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (storage == nullptr) return NullArgument(error, "storage");
+    if (vault == nullptr) return NullArgument(error, "vault");
+    absl::string_view n;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(name, name_len, "name", &n, error));
+    auto ledger = storage->storage.OpenLedger(
+        vault->vault, n, options != nullptr ? options->options : socle::LedgerOptions{});
     if (!ledger.ok()) return FromStatus(error, ledger.status());
     *out = new socle_ledger{std::shared_ptr<socle::Ledger>(*std::move(ledger))};
     return SOCLE_OK;

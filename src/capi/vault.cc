@@ -350,6 +350,24 @@ int32_t socle_vault_open(socle_key_provider* provider, const char* db_path, cons
   });
 }
 
+int32_t socle_vault_open_in(socle_key_provider* provider, const socle_storage* storage,
+                            const char* tenant, size_t tenant_len,
+                            const socle_vault_options* options, socle_vault** out,
+                            socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (storage == nullptr) return NullArgument(error, "storage");
+    if (provider == nullptr) return NullArgument(error, "provider");
+    absl::string_view t;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(tenant, tenant_len, "tenant", &t, error));
+    auto vault = storage->storage.OpenVault(
+        provider->provider, t, options != nullptr ? options->options : socle::VaultOptions{});
+    if (!vault.ok()) return FromStatus(error, vault.status());
+    *out = new socle_vault{*std::move(vault)};
+    return SOCLE_OK;
+  });
+}
+
 void socle_vault_free(socle_vault* vault) { delete vault; }
 
 int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id, size_t person_id_len,

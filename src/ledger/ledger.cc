@@ -33,6 +33,29 @@ namespace socle {
 
 using ledger::MerkleHash;
 
+namespace ledger {
+
+// A path naming a PostgreSQL database (libpq's URI forms) opens the PostgreSQL store.
+bool IsPostgresUri(absl::string_view path) {
+  return absl::StartsWith(path, "postgresql://") || absl::StartsWith(path, "postgres://");
+}
+
+// How a path is named in messages: a URI loses its password and its query (which may hold
+// one: ?password=…).
+std::string ShownPath(const std::string& path) {
+  if (!IsPostgresUri(path)) return path;
+  const size_t scheme = path.find("://") + 3;
+  std::string shown = path.substr(0, path.find('?'));
+  const size_t at = shown.find('@', scheme);
+  const size_t colon = shown.find(':', scheme);
+  if (at != std::string::npos && colon != std::string::npos && colon < at) {
+    shown.erase(colon, at - colon);
+  }
+  return shown;
+}
+
+}  // namespace ledger
+
 namespace {
 
 // The record id every sealed payload is bound to (Vault::SealRecord's associated data).
@@ -55,24 +78,6 @@ absl::Span<const uint8_t> Bytes(absl::string_view s) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
-// A path naming a PostgreSQL database (libpq's URI forms) opens the PostgreSQL store.
-bool IsPostgresUri(absl::string_view path) {
-  return absl::StartsWith(path, "postgresql://") || absl::StartsWith(path, "postgres://");
-}
-
-// How a path is named in messages: a URI loses its password and its query (which may hold
-// one: ?password=…).
-std::string ShownPath(const std::string& path) {
-  if (!IsPostgresUri(path)) return path;
-  const size_t scheme = path.find("://") + 3;
-  std::string shown = path.substr(0, path.find('?'));
-  const size_t at = shown.find('@', scheme);
-  const size_t colon = shown.find(':', scheme);
-  if (at != std::string::npos && colon != std::string::npos && colon < at) {
-    shown.erase(colon, at - colon);
-  }
-  return shown;
-}
 
 absl::Status CheckName(absl::string_view name) {
   const bool ok = !name.empty() && name.size() <= kMaxNameBytes &&
@@ -586,14 +591,14 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
   if (options.checkpoint_interval < absl::ZeroDuration()) {
     return MakeError(ErrorCode::kOutOfRange, "ledger options: checkpoint_interval is negative");
   }
-  const bool postgres = IsPostgresUri(path);
+  const bool postgres = ledger::IsPostgresUri(path);
   // A URI has no file beside which the witness could be kept: the caller names one.
   if (postgres && options.witness_path.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "ledger options: witness_path must be set for a PostgreSQL ledger");
   }
   auto state = std::make_unique<State>();
-  state->path = ShownPath(path);
+  state->path = ledger::ShownPath(path);
   state->witness_path = options.witness_path.empty() ? path + ".checkpoint" : options.witness_path;
   state->name = std::string(name);
   state->origin = Origin(vault->tenant(), name);

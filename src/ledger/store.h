@@ -159,6 +159,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
 // The PostgreSQL store (pg_store.cc): `conninfo` is a libpq connection string (a
 // postgresql:// URI); the ledger lives in the schema "socle_<ledger_name>" of that database,
 // created and versioned on first use. Errors never repeat the connection string.
+// Whether `path` is a libpq URI (postgresql:// or postgres://), which opens the PostgreSQL store.
+bool IsPostgresUri(absl::string_view path);
+// How a path is named in messages: a URI loses its password and its query (which may hold one).
+std::string ShownPath(const std::string& path);
+
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                          absl::string_view ledger_name,
                                                          Durability durability);

@@ -2,12 +2,14 @@
  * C11, linked against libsocle only. A vault and a ledger, decisions recorded through the trail
  * (one, a batch, columns), an operation, the person's history read by an auditor and by the
  * person, with proofs checked against the ledger's own, verification, the refused edits and a
- * reader who may not read.
+ * reader who may not read. A storage location (socle_storage_open) opening a vault and a ledger
+ * in a directory, and, given a file holding a PostgreSQL URI, in that database.
  *
- * usage: ledger_capi_test POLICY_FILE WORK_DIR */
+ * usage: ledger_capi_test POLICY_FILE WORK_DIR [POSTGRES_CONNINFO_FILE] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "socle/socle.h"
@@ -442,9 +444,94 @@ static void test_state_ledger(const char* policy_path) {
   socle_policy_free(policy);
 }
 
+/* A vault and a ledger opened through a storage location (a directory, or a PostgreSQL URI with
+ * a witness directory), appended to and verified; and the location's own errors. */
+static void test_storage(const char* location, const char* witness_dir) {
+  socle_storage* storage = NULL;
+  socle_error* error = NULL;
+  int32_t rc = socle_storage_open(location, witness_dir, &storage, &error);
+  CHECK_OK(rc, error);
+  socle_error_free(error);
+  if (rc != SOCLE_OK) return;
+  const int postgres = strncmp(location, "postgres", 8) == 0;
+  CHECK(socle_storage_is_postgresql(storage) == postgres);
+  CHECK(strstr(socle_storage_location(storage), "password") == NULL);
+
+  /* On a server, a tenant and a ledger of this run (its schemas outlive the test); in the work
+   * directory, fixed names (main() removes the files first). */
+  char tenant[64] = "ccas-storage", name[64] = "storage_trail";
+  const unsigned run =
+      postgres ? (unsigned)time(NULL) ^ (unsigned)clock() ^ (unsigned)(uintptr_t)&rc : 0;
+  if (postgres) {
+    snprintf(tenant, sizeof tenant, "ccas-storage-%u", run);
+    snprintf(name, sizeof name, "capi_%u", run);
+  }
+  socle_key_provider* provider = NULL;
+  char key[4200];
+  snprintf(key, sizeof key, "%s/storage-%u.key", work, run);
+  remove(key);
+  CHECK(socle_key_provider_create_key_file(key, (const uint8_t*)"storage C test", 14, 2,
+                                           (uint64_t)64 << 20, &provider, NULL) == SOCLE_OK);
+  socle_vault* vault = NULL;
+  rc = socle_vault_open_in(provider, storage, tenant, strlen(tenant), NULL, &vault, &error);
+  CHECK_OK(rc, error);
+  socle_error_free(error);
+  error = NULL;
+  socle_key_provider_free(provider);
+  socle_ledger* ledger = NULL;
+  if (vault != NULL) {
+    rc = socle_ledger_open_in(vault, storage, name, strlen(name), NULL, &ledger, &error);
+    CHECK_OK(rc, error);
+    socle_error_free(error);
+    error = NULL;
+  }
+  socle_storage_free(storage); /* what it opened stays open */
+  if (ledger != NULL) {
+    uint64_t ticket = 0;
+    for (int i = 0; i < 3; ++i) {
+      CHECK(socle_ledger_append(ledger, SOCLE_LEDGER_ENTRY_OPERATION, S("P-1"),
+                                (const uint8_t*)"stored", 6, &ticket, NULL) == SOCLE_OK);
+    }
+    CHECK(socle_ledger_flush(ledger, NULL) == SOCLE_OK);
+    uint64_t size = 0, entries = 0, bad = 0;
+    int32_t ok = 0;
+    socle_buffer problem = {0};
+    CHECK(socle_ledger_size(ledger, &size, NULL) == SOCLE_OK && size == 3);
+    CHECK(socle_ledger_verify(ledger, &ok, &entries, &bad, &problem, NULL) == SOCLE_OK);
+    CHECK(ok == 1 && entries == 3);
+    socle_buffer_free(&problem);
+    socle_ledger_free(ledger);
+  }
+  socle_vault_free(vault);
+  remove(key);
+}
+
+static void test_storage_errors(void) {
+  socle_storage* storage = NULL;
+  socle_error* error = NULL;
+  CHECK(socle_storage_open(NULL, NULL, &storage, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  /* A file where the directory should be. */
+  CHECK(socle_storage_open(path_of("l.key"), NULL, &storage, NULL) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(storage == NULL);
+  /* A URI needs a witness directory; a malformed one is refused without quoting it. */
+  CHECK(socle_storage_open("postgresql://ccas:s3cr3t@db.internal/ccas", NULL, &storage, &error) ==
+        SOCLE_E_INVALID_ARGUMENT);
+  CHECK(error != NULL && strstr(socle_error_message(error), "witness_dir") != NULL &&
+        strstr(socle_error_message(error), "s3cr3t") == NULL);
+  socle_error_free(error);
+  error = NULL;
+  CHECK(socle_storage_open("postgresql://ccas:s3cr3t@db.internal/ccas?frobnicate=1",
+                           path_of("w"), &storage, &error) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(error != NULL && strstr(socle_error_message(error), "s3cr3t") == NULL);
+  socle_error_free(error);
+  CHECK(socle_storage_is_postgresql(NULL) == 0);
+  CHECK(strcmp(socle_storage_location(NULL), "") == 0);
+  CHECK(socle_vault_open_in(NULL, NULL, S("t"), NULL, NULL, NULL) == SOCLE_E_INVALID_ARGUMENT);
+}
+
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR [POSTGRES_CONNINFO_FILE]\n", argv[0]);
     return 2;
   }
   snprintf(work, sizeof work, "%s", argv[2]);
@@ -454,11 +541,26 @@ int main(int argc, char** argv) {
                                        "trail.db-shm",  "trail.witness",   "trail.db.checkpoint",
                                        "s.key",         "s.vault",         "s.vault-wal",
                                        "s.vault-shm",   "state.db",        "state.db-wal",
-                                       "state.db-shm",  "state.db.checkpoint"};
+                                       "state.db-shm",  "state.db.checkpoint",
+                                       "storage/vault.db", "storage/vault.db-wal",
+                                       "storage/vault.db-shm", "storage/storage_trail.db",
+                                       "storage/storage_trail.db-wal",
+                                       "storage/storage_trail.db-shm",
+                                       "storage/storage_trail.db.checkpoint"};
   for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
   CHECK(socle_init() == SOCLE_OK);
   test_trail(argv[1]);
   test_state_ledger(argv[1]);
   test_bad_arguments();
+  test_storage(path_of("storage"), NULL);
+  test_storage_errors();
+  if (argc == 4) {
+    char uri[4096] = "";
+    FILE* f = fopen(argv[3], "r");
+    CHECK(f != NULL && fgets(uri, sizeof uri, f) != NULL);
+    if (f != NULL) fclose(f);
+    uri[strcspn(uri, "\n")] = '\0';
+    test_storage(uri, path_of("pg-witness"));
+  }
   return check_report("ledger_capi_test");
 }

@@ -5,9 +5,9 @@
 
 CDEF = """\
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 2
+#define SOCLE_VERSION_MINOR 3
 #define SOCLE_VERSION_PATCH 0
-#define SOCLE_VERSION_NUMBER 200
+#define SOCLE_VERSION_NUMBER 300
 #define SOCLE_OK 0
 #define SOCLE_E_INVALID_ARGUMENT 1
 #define SOCLE_E_NOT_FOUND 2
@@ -255,6 +255,11 @@ int32_t socle_explanation_step_decisive(const socle_explanation* explanation, si
 const char* socle_explanation_step_rule(const socle_explanation* explanation, size_t index);
 const char* socle_explanation_step_detail(const socle_explanation* explanation, size_t index);
 int32_t socle_explanation_to_text(const socle_explanation* explanation, socle_buffer* out, socle_error** error);
+typedef struct socle_storage socle_storage;
+int32_t socle_storage_open(const char* location, const char* witness_dir, socle_storage** out, socle_error** error);
+void socle_storage_free(socle_storage* storage);
+int32_t socle_storage_is_postgresql(const socle_storage* storage);
+const char* socle_storage_location(const socle_storage* storage);
 typedef struct socle_key_provider socle_key_provider;
 typedef struct socle_vault socle_vault;
 typedef struct socle_vault_options socle_vault_options;
@@ -280,6 +285,7 @@ void socle_vault_options_free(socle_vault_options* options);
 int32_t socle_vault_options_set_cache_capacity(socle_vault_options* options, size_t capacity, socle_error** error);
 int32_t socle_vault_options_set_cache_ttl_seconds(socle_vault_options* options, uint32_t seconds, socle_error** error);
 int32_t socle_vault_open(socle_key_provider* provider, const char* db_path, const char* tenant, size_t tenant_len, const socle_vault_options* options, socle_vault** out, socle_error** error);
+int32_t socle_vault_open_in(socle_key_provider* provider, const socle_storage* storage, const char* tenant, size_t tenant_len, const socle_vault_options* options, socle_vault** out, socle_error** error);
 void socle_vault_free(socle_vault* vault);
 int32_t socle_vault_seal_record(socle_vault* vault, const char* person_id, size_t person_id_len, const char* record_id, size_t record_id_len, uint32_t schema_version, const uint8_t* plaintext, size_t plaintext_len, socle_buffer* out, socle_error** error);
 int32_t socle_vault_open_record(socle_vault* vault, const char* person_id, size_t person_id_len, const char* record_id, size_t record_id_len, uint32_t schema_version, const uint8_t* sealed, size_t sealed_len, socle_buffer* out, socle_error** error);
@@ -302,6 +308,7 @@ int32_t socle_ledger_options_set_checkpoint_every(socle_ledger_options* options,
 int32_t socle_ledger_options_set_checkpoint_interval_millis(socle_ledger_options* options, uint32_t millis, socle_error** error);
 int32_t socle_ledger_options_set_witness_path(socle_ledger_options* options, const char* path, socle_error** error);
 int32_t socle_ledger_open(socle_vault* vault, const char* db_path, const char* name, size_t name_len, const socle_ledger_options* options, socle_ledger** out, socle_error** error);
+int32_t socle_ledger_open_in(socle_vault* vault, const socle_storage* storage, const char* name, size_t name_len, const socle_ledger_options* options, socle_ledger** out, socle_error** error);
 void socle_ledger_free(socle_ledger* ledger);
 const char* socle_ledger_name(const socle_ledger* ledger);
 const char* socle_ledger_origin(const socle_ledger* ledger);

@@ -23,9 +23,9 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface SocleLibrary extends Library {
     int SOCLE_VERSION_MAJOR = 0;
-    int SOCLE_VERSION_MINOR = 2;
+    int SOCLE_VERSION_MINOR = 3;
     int SOCLE_VERSION_PATCH = 0;
-    int SOCLE_VERSION_NUMBER = 200;
+    int SOCLE_VERSION_NUMBER = 300;
     int SOCLE_OK = 0;
     int SOCLE_E_INVALID_ARGUMENT = 1;
     int SOCLE_E_NOT_FOUND = 2;
@@ -426,6 +426,10 @@ public interface SocleLibrary extends Library {
     String socle_explanation_step_rule(Pointer explanation, SizeT index);
     String socle_explanation_step_detail(Pointer explanation, SizeT index);
     int socle_explanation_to_text(Pointer explanation, Buffer out, PointerByReference error);
+    int socle_storage_open(String location, String witness_dir, PointerByReference out, PointerByReference error);
+    void socle_storage_free(Pointer storage);
+    int socle_storage_is_postgresql(Pointer storage);
+    String socle_storage_location(Pointer storage);
     int socle_key_provider_create_key_file(String path, byte[] passphrase, SizeT passphrase_len, long opslimit, long memlimit_bytes, PointerByReference out, PointerByReference error);
     int socle_key_provider_open_key_file(String path, byte[] passphrase, SizeT passphrase_len, PointerByReference out, PointerByReference error);
     int socle_key_provider_change_passphrase(Pointer provider, byte[] new_passphrase, SizeT new_passphrase_len, long opslimit, long memlimit_bytes, PointerByReference error);
@@ -437,6 +441,7 @@ public interface SocleLibrary extends Library {
     int socle_vault_options_set_cache_capacity(Pointer options, SizeT capacity, PointerByReference error);
     int socle_vault_options_set_cache_ttl_seconds(Pointer options, int seconds, PointerByReference error);
     int socle_vault_open(Pointer provider, String db_path, String tenant, SizeT tenant_len, Pointer options, PointerByReference out, PointerByReference error);
+    int socle_vault_open_in(Pointer provider, Pointer storage, String tenant, SizeT tenant_len, Pointer options, PointerByReference out, PointerByReference error);
     void socle_vault_free(Pointer vault);
     int socle_vault_seal_record(Pointer vault, String person_id, SizeT person_id_len, String record_id, SizeT record_id_len, int schema_version, byte[] plaintext, SizeT plaintext_len, Buffer out, PointerByReference error);
     int socle_vault_open_record(Pointer vault, String person_id, SizeT person_id_len, String record_id, SizeT record_id_len, int schema_version, byte[] sealed, SizeT sealed_len, Buffer out, PointerByReference error);
@@ -454,6 +459,7 @@ public interface SocleLibrary extends Library {
     int socle_ledger_options_set_checkpoint_interval_millis(Pointer options, int millis, PointerByReference error);
     int socle_ledger_options_set_witness_path(Pointer options, String path, PointerByReference error);
     int socle_ledger_open(Pointer vault, String db_path, String name, SizeT name_len, Pointer options, PointerByReference out, PointerByReference error);
+    int socle_ledger_open_in(Pointer vault, Pointer storage, String name, SizeT name_len, Pointer options, PointerByReference out, PointerByReference error);
     void socle_ledger_free(Pointer ledger);
     String socle_ledger_name(Pointer ledger);
     String socle_ledger_origin(Pointer ledger);
