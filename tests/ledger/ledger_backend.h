@@ -5,9 +5,10 @@
 //   - SQLite: ledger NAME is the file NAME.db in the test's temporary directory, its witness the
 //     file beside it; the attacker is a plain sqlite3 connection to that file.
 //   - PostgreSQL: every ledger is on the server of tests/pg/pg_test_util.h (SOCLE_TEST_POSTGRES,
-//     or the throwaway cluster's conninfo), ledger NAME under a name of this test's own (so one
-//     schema per test, dropped at the end), its witness a file in the temporary directory; the
-//     attacker is a raw libpq connection whose search_path is that schema.
+//     or the throwaway cluster's conninfo); ledger NAME is named NAME_<process>_<run>_<counter>
+//     there, so each test has schemas of its own (dropped at the end); its witness is a file in
+//     the temporary directory; the attacker is a raw libpq connection whose search_path is the
+//     ledger's schema.
 // The attacker's SQL names the tables unqualified (the two stores have the same tables and
 // columns); what the two dialects write differently is an Attacker method.
 #ifndef SOCLE_TESTS_LEDGER_LEDGER_BACKEND_H_
@@ -148,9 +149,6 @@ class Backend {
     return ledger::OpenPostgresStore(uri_, Name(ledger), durability);
   }
 
-  // The server's URI.
-  const std::string& uri() const { return uri_; }
-
  private:
   static constexpr const char* kTables[] = {"meta",       "entries",     "tree",     "subtrees",
                                             "leaf_tiles", "checkpoints", "snapshots"};
@@ -238,12 +236,16 @@ class Attacker {
     }
   }
   // Whether all of `table`'s rows could be removed at once (TRUNCATE).
-  bool TryEmpty(absl::string_view table) { return Try(absl::StrCat("TRUNCATE ", table, " CASCADE")); }
+  bool TryEmpty(absl::string_view table) {
+    return Try(absl::StrCat("TRUNCATE ", table, " CASCADE"));
+  }
   // An SQL value of the bytes whose hex digits are `hex`.
   static std::string Blob(absl::string_view hex) { return absl::StrCat("'\\x", hex, "'::bytea"); }
-  // `from` replaced by `to` (as long) in entry `idx`'s stored bytes.
+  // `from` replaced by `to` (as long) in entry `idx`'s stored bytes, which hold it.
   void ReplaceInBody(uint64_t idx, absl::string_view from, absl::string_view to) {
     BOOST_REQUIRE(from.size() == to.size());
+    BOOST_REQUIRE(Query(absl::StrCat("SELECT position(", SqlQuote(from),
+                                     "::bytea in body) FROM entries WHERE idx = ", idx)) != "0");
     Exec(absl::StrCat("UPDATE entries SET body = overlay(body placing ", SqlQuote(to),
                       "::bytea from position(", SqlQuote(from), "::bytea in body) for ",
                       from.size(), ") WHERE idx = ", idx));
@@ -304,6 +306,8 @@ class Attacker {
   static std::string Blob(absl::string_view hex) { return absl::StrCat("X'", hex, "'"); }
   void ReplaceInBody(uint64_t idx, absl::string_view from, absl::string_view to) {
     BOOST_REQUIRE(from.size() == to.size());
+    BOOST_REQUIRE(Query(absl::StrCat("SELECT instr(CAST(body AS TEXT), ", SqlQuote(from),
+                                     ") FROM entries WHERE idx = ", idx)) != "0");
     Exec(absl::StrCat("UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), ",
                       SqlQuote(from), ", ", SqlQuote(to), ") AS BLOB) WHERE idx = ", idx));
   }

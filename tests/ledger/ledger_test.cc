@@ -4,7 +4,6 @@
 // updates and deletes, crypto-shredding and retention keeping proofs, the store's own calls, and
 // clear errors for bad input.
 #include <boost/test/unit_test.hpp>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>

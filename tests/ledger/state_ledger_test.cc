@@ -79,9 +79,10 @@ BOOST_FIXTURE_TEST_CASE(a_snapshot_that_does_not_match_its_checkpoint_is_refused
   {
     Attacker attacker(backend, "state");
     // One byte of the snapshot changed, its checkpoint kept.
+    const std::string zero = Attacker::Blob("00");
     attacker.Exec("UPDATE snapshots SET bytes = substr(bytes, 1, 40) || (CASE WHEN "
-                  "substr(bytes, 41, 1) = " + Attacker::Blob("00") + " THEN " +
-                  Attacker::Blob("01") + " ELSE " + Attacker::Blob("00") + " END) || substr(bytes, 42)");
+                  "substr(bytes, 41, 1) = " + zero + " THEN " + Attacker::Blob("01") + " ELSE " +
+                  zero + " END) || substr(bytes, 42)");
   }
   auto record = Record();
   const auto latest = record->LatestSnapshot();
