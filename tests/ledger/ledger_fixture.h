@@ -1,9 +1,7 @@
-// A ledger on disk for the ledger suites: a temporary directory, a vault with a fast key file,
-// a ledger file beside it, and a raw SQLite connection that plays the attacker.
+// A ledger for the ledger suites: a temporary directory, a vault with a fast key file, and the
+// ledgers of the test on the backend the program was built for (ledger_backend.h).
 #ifndef SOCLE_TESTS_LEDGER_LEDGER_FIXTURE_H_
 #define SOCLE_TESTS_LEDGER_LEDGER_FIXTURE_H_
-
-#include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
 #include <memory>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ledger_backend.h"
 #include "socle/ledger.hpp"
 #include "socle/vault.hpp"
 #include "../vault/test_util.h"
@@ -24,7 +23,9 @@ struct LedgerFixture {
   TempDir dir;
   std::shared_ptr<KeyFileProvider> provider = vault_testing::NewKeyFile(dir.File("master.key"));
   std::shared_ptr<Vault> vault = vault_testing::LoadVault(provider, dir.File("vault.db"));
-  std::string path = dir.File("trail.db");
+  Backend backend{dir};
+  // Where the access trail of the test lives (a file, or the server's URI).
+  std::string location = backend.Location("access_trail");
 
   static LedgerOptions Options(Durability durability = Durability::kSync) {
     LedgerOptions options;
@@ -35,11 +36,21 @@ struct LedgerFixture {
     return options;
   }
 
+  // Ledger `ledger` of this test (its name on the backend is backend.Name(ledger)), opened with
+  // `vault`.
+  absl::StatusOr<std::unique_ptr<Ledger>> TryOpen(LedgerOptions options,
+                                                  absl::string_view ledger = "access_trail",
+                                                  std::shared_ptr<Vault> with = nullptr) {
+    backend.Complete(options, ledger);
+    return Ledger::Open(backend.Location(ledger), with != nullptr ? with : vault,
+                        backend.Name(ledger), options);
+  }
+
   std::unique_ptr<Ledger> Open(const LedgerOptions& options = Options(),
-                               absl::string_view name = "access_trail") {
-    auto ledger = Ledger::Open(path, vault, name, options);
-    BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
-    return std::move(*ledger);
+                               absl::string_view ledger = "access_trail") {
+    auto opened = TryOpen(options, ledger);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    return std::move(*opened);
   }
 };
 
@@ -64,34 +75,6 @@ inline void AppendSome(Ledger& ledger, int n, int first = 0) {
   const absl::Status appended = TryAppendSome(ledger, n, first);
   BOOST_REQUIRE_MESSAGE(appended.ok(), appended.ToString());
 }
-
-// A plain connection to the ledger file, as an attacker with write access has one. Triggers are
-// dropped first when asked (they only stop casual edits).
-class Attacker {
- public:
-  explicit Attacker(const std::string& db) {
-    BOOST_REQUIRE(sqlite3_open_v2(db.c_str(), &h_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  }
-  ~Attacker() { sqlite3_close(h_); }
-  // The SQLite result code of `sql`.
-  int Try(const std::string& sql) { return sqlite3_exec(h_, sql.c_str(), nullptr, nullptr, nullptr); }
-  void Exec(const std::string& sql) {
-    char* error = nullptr;
-    const int rc = sqlite3_exec(h_, sql.c_str(), nullptr, nullptr, &error);
-    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, sql << ": " << (error != nullptr ? error : ""));
-    sqlite3_free(error);
-  }
-  void DropTriggers() {
-    for (const char* t : {"entries_no_update", "entries_no_delete", "subtrees_no_change",
-                          "subtrees_no_delete", "leaf_tiles_no_change", "leaf_tiles_no_delete",
-                          "checkpoints_no_change", "checkpoints_no_delete"}) {
-      Exec(absl::StrCat("DROP TRIGGER ", t));
-    }
-  }
-
- private:
-  sqlite3* h_ = nullptr;
-};
 
 }  // namespace socle::ledger_testing
 

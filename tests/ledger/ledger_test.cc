@@ -1,16 +1,20 @@
-// The Ledger (socle/ledger.hpp) on SQLite: appends in every durability mode, checkpoints and
-// proofs, Verify naming the first bad index for every kind of tampering, rollback against the
-// witness file, refused updates and deletes, crypto-shredding and retention keeping proofs, and
+// The Ledger (socle/ledger.hpp) on SQLite, and on PostgreSQL in tests/pg (ledger_backend.h):
+// appends in every durability mode, checkpoints and proofs, Verify naming the first bad index for
+// every kind of tampering, dropped triggers reported, rollback against the witness file, refused
+// updates and deletes, crypto-shredding and retention keeping proofs, the store's own calls, and
 // clear errors for bad input.
 #include <boost/test/unit_test.hpp>
-#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "ledger/merkle.h"
+#include "ledger/store.h"
 #include "ledger_fixture.h"
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
@@ -46,6 +50,13 @@ void ExpectBadAt(Ledger& ledger, uint64_t index, absl::string_view words) {
   BOOST_TEST(absl::StrContains(report.problem, words), report.problem);
 }
 
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 BOOST_AUTO_TEST_SUITE(ledger_store)
 
 BOOST_FIXTURE_TEST_CASE(appends_verify_and_prove, LedgerFixture) {
@@ -73,27 +84,47 @@ BOOST_FIXTURE_TEST_CASE(appends_verify_and_prove, LedgerFixture) {
     BOOST_REQUIRE_MESSAGE(proof.ok(), proof.status().ToString());
     CheckProof(*proof, checkpoint->root);
   }
+  ledger.reset();
+
+  // Reopened with group durability: four threads append to the same tree.
+  ledger = Open(Options(Durability::kGroup));
+  BOOST_TEST(*ledger->Size() == 1000u);
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> appended(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] { appended[t] = TryAppendSome(*ledger, 250, 1000 * (t + 1)); });
+  }
+  for (auto& t : threads) t.join();
+  for (const absl::Status& status : appended) BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+  BOOST_TEST(*ledger->Size() == 2000u);
   // A consistency proof between two checkpoints.
-  AppendSome(*ledger, 77, 1000);
   auto later = ledger->Checkpoint();
   BOOST_REQUIRE(later.ok());
-  auto consistency = ledger->ProveConsistency(1000, 1077);
-  BOOST_REQUIRE(consistency.ok());
+  auto consistency = ledger->ProveConsistency(1000, 2000);
+  BOOST_REQUIRE_MESSAGE(consistency.ok(), consistency.status().ToString());
   std::vector<ledger::MerkleHash> path;
   for (const auto& h : *consistency) path.push_back(ToMerkle(h));
-  BOOST_TEST(ledger::VerifyConsistency(1000, 1077, path, ToMerkle(checkpoint->root),
+  BOOST_TEST(ledger::VerifyConsistency(1000, 2000, path, ToMerkle(checkpoint->root),
                                        ToMerkle(later->root))
                  .ok());
+  // A wrong old root fails the same check (the verifier is not vacuous).
+  BOOST_TEST(!ledger::VerifyConsistency(1000, 2000, path, ToMerkle(later->root),
+                                        ToMerkle(later->root))
+                  .ok());
+  for (uint64_t i : {0u, 999u, 1000u, 1477u, 1999u}) {
+    auto proof = ledger->ProveInclusion(i);
+    BOOST_REQUIRE(proof.ok());
+    CheckProof(*proof, later->root);
+  }
   const LedgerVerification report = MustVerify(*ledger);
   BOOST_TEST(report.ok, report.problem);
-  BOOST_TEST(report.entries == 1077u);
+  BOOST_TEST(report.entries == 2000u);
   BOOST_TEST(report.checkpoints >= 3u);  // two in the database, the witness
 }
 
 BOOST_FIXTURE_TEST_CASE(every_durability_mode_keeps_every_entry, LedgerFixture) {
   for (Durability d : {Durability::kSync, Durability::kGroup, Durability::kNone}) {
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + ".checkpoint");
+    backend.Remove("access_trail");
     auto ledger = Open(Options(d));
     std::vector<std::thread> threads;
     std::vector<absl::Status> appended(4);
@@ -194,6 +225,71 @@ BOOST_FIXTURE_TEST_CASE(checkpoints_by_time, LedgerFixture) {
   BOOST_TEST(latest->size == 5u);
 }
 
+BOOST_FIXTURE_TEST_CASE(signed_checkpoints_are_stored_and_witnessed, LedgerFixture) {
+  auto ledger = Open();
+  AppendSome(*ledger, 40);
+  auto first = ledger->Checkpoint();
+  BOOST_REQUIRE(first.ok());
+  AppendSome(*ledger, 10, 40);
+  auto second = ledger->Checkpoint();
+  BOOST_REQUIRE(second.ok());
+  BOOST_TEST(absl::StartsWith(second->note, ledger->origin() + "\n50\n"));
+  auto latest = ledger->LatestCheckpoint();
+  BOOST_REQUIRE_MESSAGE(latest.ok(), latest.status().ToString());
+  BOOST_REQUIRE(latest->has_value());
+  BOOST_TEST((*latest)->size == 50u);
+  BOOST_TEST((*latest)->note == second->note);
+  // The witness file outside the database holds the same signed note.
+  BOOST_TEST(ReadText(backend.Witness("access_trail")) == second->note);
+  Attacker attacker(backend);
+  BOOST_TEST(attacker.Query("SELECT count(*) FROM checkpoints") == "2");
+}
+
+// The store's calls the Ledger tests above reach only partly: snapshots (the state ledger's),
+// checkpoints added twice, identity written once, an empty ledger's last index.
+BOOST_FIXTURE_TEST_CASE(the_store_keeps_snapshots_checkpoints_and_identity, LedgerFixture) {
+  const std::string name = backend.Name("access_trail");
+  auto store = backend.OpenStore("access_trail", Durability::kSync);
+  BOOST_REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  ledger::Store& s = **store;
+  BOOST_TEST(s.SchemaIntegrity().ok());
+  BOOST_TEST(!s.LastIndex()->has_value());
+  BOOST_TEST(!s.LatestSnapshot()->has_value());
+  BOOST_TEST(!s.Identity()->has_value());
+  BOOST_REQUIRE(s.SetIdentity(name, "ccas-lyon").ok());
+  BOOST_REQUIRE(s.SetIdentity("other", "other-tenant").ok());  // written once: ignored
+  auto identity = s.Identity();
+  BOOST_REQUIRE(identity.ok() && identity->has_value());
+  BOOST_TEST((*identity)->first == name);
+  BOOST_TEST((*identity)->second == "ccas-lyon");
+  const std::string bytes("\0\1\2 snapshot \xff", 14);
+  BOOST_REQUIRE(s.SaveSnapshot({7, "old", "note 7"}).ok());
+  BOOST_REQUIRE(s.SaveSnapshot({7, bytes, "note 7 again"}).ok());  // replaced by revision
+  BOOST_REQUIRE(s.SaveSnapshot({3, "older", "note 3"}).ok());
+  auto latest = s.LatestSnapshot();
+  BOOST_REQUIRE(latest.ok() && latest->has_value());
+  BOOST_TEST((*latest)->revision == 7u);
+  BOOST_TEST((*latest)->bytes == bytes);  // binary bytes round-trip, NULs included
+  BOOST_TEST((*latest)->note == "note 7 again");
+  BOOST_REQUIRE(s.AddCheckpoint({4, 100, "first"}).ok());
+  BOOST_REQUIRE(s.AddCheckpoint({4, 200, "second"}).ok());  // another process signed it too
+  BOOST_REQUIRE(s.AddCheckpoint({2, 50, "earlier"}).ok());
+  auto checkpoints = s.Checkpoints();
+  BOOST_REQUIRE(checkpoints.ok());
+  BOOST_REQUIRE(checkpoints->size() == 2u);
+  BOOST_TEST((*checkpoints)[0].size == 2u);
+  BOOST_TEST((*checkpoints)[1].note == "first");
+  BOOST_TEST((*s.LatestCheckpoint())->time_micros == 100);
+  // A plan that fails writes nothing, and the tree head stays as it was.
+  const absl::Status failed = s.Append([](const ledger::TreeState& tree)
+                                           -> absl::StatusOr<ledger::AppendPlan> {
+    BOOST_TEST(tree.size == 0u);
+    return MakeError(ErrorCode::kInternal, "plan refused");
+  });
+  BOOST_TEST(CodeName(failed) == "INTERNAL");
+  BOOST_TEST(s.Tree()->size == 0u);
+}
+
 // --- Tampering, each named at its index -------------------------------------------------------
 
 struct TamperFixture : LedgerFixture {
@@ -207,24 +303,31 @@ struct TamperFixture : LedgerFixture {
 };
 
 BOOST_FIXTURE_TEST_CASE(the_triggers_refuse_casual_edits, TamperFixture) {
-  Attacker attacker(path);
-  BOOST_TEST(attacker.Try("UPDATE entries SET time_us = 0 WHERE idx = 3") != SQLITE_OK);
-  BOOST_TEST(attacker.Try("DELETE FROM entries WHERE idx = 3") != SQLITE_OK);
-  BOOST_TEST(attacker.Try("DELETE FROM checkpoints") != SQLITE_OK);
+  Attacker attacker(backend);
+  BOOST_TEST(!attacker.Try("UPDATE entries SET time_us = 0 WHERE idx = 3"));
+  BOOST_TEST(!attacker.Try("UPDATE entries SET body = NULL, type = 9 WHERE idx = 3"));
+  BOOST_TEST(!attacker.Try("DELETE FROM entries WHERE idx = 3"));
+  BOOST_TEST(!attacker.TryEmpty("entries"));
+  BOOST_TEST(!attacker.Try("DELETE FROM checkpoints"));
+  BOOST_TEST(!attacker.Try("UPDATE subtrees SET hash = hash"));
+  BOOST_TEST(!attacker.Try("DELETE FROM leaf_tiles"));
+  // The retention prune (the body alone set to NULL) is the one update allowed.
+  BOOST_TEST(attacker.Try("UPDATE entries SET body = NULL WHERE idx = 3"));
+  BOOST_TEST(attacker.Query("SELECT count(*) FROM entries WHERE body IS NULL") == "1");
+  BOOST_TEST(attacker.Query("SELECT count(*) FROM entries") == "150");
   BOOST_TEST(MustVerify(*ledger).ok);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_changed_byte, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   // One byte of the payload: the bytes no longer match the leaf hash.
-  attacker.Exec("UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'entry 42', "
-                "'entry 43') AS BLOB) WHERE idx = 42");
+  attacker.ReplaceInBody(42, "entry 42", "entry 43");
   ExpectBadAt(*ledger, 42, "changed");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_changed_entry_with_its_leaf_hash, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   // Body and leaf hash both replaced by entry 7's: the row MAC binds index and hash.
   attacker.Exec("UPDATE entries SET body = (SELECT body FROM entries WHERE idx = 7), "
@@ -235,14 +338,14 @@ BOOST_FIXTURE_TEST_CASE(a_changed_entry_with_its_leaf_hash, TamperFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(a_deleted_row, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("DELETE FROM entries WHERE idx = 17");
   ExpectBadAt(*ledger, 17, "missing");
 }
 
 BOOST_FIXTURE_TEST_CASE(an_inserted_row, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   // Rows 30.. shifted up by one and a copy of row 5 put at 30, the tree's size raised.
   attacker.Exec("UPDATE entries SET idx = -idx - 1 WHERE idx >= 30");
@@ -254,7 +357,7 @@ BOOST_FIXTURE_TEST_CASE(an_inserted_row, TamperFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(a_row_appended_behind_the_tree, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("INSERT INTO entries SELECT 1000, time_us, type, person, body, leaf_hash, mac "
                 "FROM entries WHERE idx = 5");
@@ -262,7 +365,7 @@ BOOST_FIXTURE_TEST_CASE(a_row_appended_behind_the_tree, TamperFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(two_rows_swapped, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("UPDATE entries SET idx = -1 WHERE idx = 20");
   attacker.Exec("UPDATE entries SET idx = 20 WHERE idx = 21");
@@ -272,7 +375,7 @@ BOOST_FIXTURE_TEST_CASE(two_rows_swapped, TamperFixture) {
 
 BOOST_FIXTURE_TEST_CASE(a_truncated_tail, TamperFixture) {
   ledger->Checkpoint().IgnoreError();  // the witness covers all 150
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("DELETE FROM entries WHERE idx >= 140");
   attacker.Exec("DELETE FROM checkpoints WHERE size > 140");
@@ -282,7 +385,7 @@ BOOST_FIXTURE_TEST_CASE(a_truncated_tail, TamperFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(the_tail_cut_without_the_tree, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("DELETE FROM entries WHERE idx >= 145");
   ExpectBadAt(*ledger, 145, "missing");
@@ -291,70 +394,70 @@ BOOST_FIXTURE_TEST_CASE(the_tail_cut_without_the_tree, TamperFixture) {
 // What an append stores besides the rows (proofs are read from it) is checked too: the leaf
 // tiles (16 leaf hashes, then the nodes of 2, 4 and 8 leaves) and the subtree roots.
 BOOST_FIXTURE_TEST_CASE(a_changed_leaf_hash_in_a_tile, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   // Tile 3 holds entries 48 to 63: its 6th leaf hash (entry 53) zeroed.
-  attacker.Exec("UPDATE leaf_tiles SET hashes = substr(hashes, 1, 160) || zeroblob(32) || "
-                "substr(hashes, 193) WHERE tile = 3");
+  attacker.Exec("UPDATE leaf_tiles SET hashes = " + Attacker::Zeroed("hashes", 160, 32) +
+                " WHERE tile = 3");
   ExpectBadAt(*ledger, 53, "leaf tile of entries 48 to 63 is wrong");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_changed_node_in_a_tile, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   // Tile 2's node of 4 leaves #1 (hash 25 of 30: entries 36 to 39).
-  attacker.Exec("UPDATE leaf_tiles SET hashes = substr(hashes, 1, 800) || zeroblob(32) || "
-                "substr(hashes, 833) WHERE tile = 2");
+  attacker.Exec("UPDATE leaf_tiles SET hashes = " + Attacker::Zeroed("hashes", 800, 32) +
+                " WHERE tile = 2");
   ExpectBadAt(*ledger, 36, "leaf tile of entries 32 to 47 is wrong");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_deleted_tile, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("DELETE FROM leaf_tiles WHERE tile = 5");
   ExpectBadAt(*ledger, 80, "leaf tile of entries 80 to 95 is missing");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_changed_subtree_root, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
-  attacker.Exec("UPDATE subtrees SET hash = zeroblob(32) WHERE level = 5 AND idx = 1");
+  attacker.Exec("UPDATE subtrees SET hash = " + Attacker::ZeroBlob(32) +
+                " WHERE level = 5 AND idx = 1");
   ExpectBadAt(*ledger, 32, "root of entries 32 to 63 is wrong");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_deleted_subtree_root, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
   attacker.Exec("DELETE FROM subtrees WHERE level = 7 AND idx = 0");
   ExpectBadAt(*ledger, 0, "root of entries 0 to 127 is missing");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_forged_checkpoint, TamperFixture) {
-  Attacker attacker(path);
+  Attacker attacker(backend);
   attacker.DropTriggers();
-  // The checkpoint's root replaced: its signature no longer holds.
-  attacker.Exec("UPDATE checkpoints SET note = replace(note, substr(note, instr(note, "
-                "char(10) || '100' || char(10)) + 5, 8), 'AAAAAAAA') WHERE size = 100");
+  // The checkpoint's root replaced: its signature no longer holds. (Its first 8 characters
+  // after the size line, and wherever else they occur, as SQL's replace() does.)
+  const std::string note = attacker.Query("SELECT note FROM checkpoints WHERE size = 100");
+  const size_t size_line = note.find("\n100\n");
+  BOOST_REQUIRE(size_line != std::string::npos);
+  const std::string forged =
+      absl::StrReplaceAll(note, {{note.substr(size_line + 5, 8), "AAAAAAAA"}});
+  BOOST_REQUIRE(forged != note);
+  attacker.Exec("UPDATE checkpoints SET note = " + SqlQuote(forged) + " WHERE size = 100");
   ExpectBadAt(*ledger, 100, "forged or foreign");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_foreign_checkpoint, TamperFixture) {
   // A checkpoint of another ledger (same tenant, another name) planted in this one.
-  const std::string other_path = dir.File("other.db");
-  auto other = Ledger::Open(other_path, vault, "state", Options());
-  BOOST_REQUIRE(other.ok());
+  auto other = TryOpen(Options(), "state");
+  BOOST_REQUIRE_MESSAGE(other.ok(), other.status().ToString());
   AppendSome(**other, 120);
   auto foreign = (*other)->Checkpoint();
   BOOST_REQUIRE(foreign.ok());
-  Attacker attacker(path);
-  std::string note = foreign->note;
-  std::string quoted;
-  for (char c : note) {
-    if (c == '\'') quoted += '\'';
-    quoted += c;
-  }
-  attacker.Exec(absl::StrCat("INSERT INTO checkpoints (size, time_us, note) VALUES (120, 0, '",
-                             quoted, "')"));
+  Attacker attacker(backend);
+  attacker.Exec(absl::StrCat("INSERT INTO checkpoints (size, time_us, note) VALUES (120, 0, ",
+                             SqlQuote(foreign->note), ")"));
   ExpectBadAt(*ledger, 120, "forged or foreign");
 }
 
@@ -365,17 +468,14 @@ BOOST_FIXTURE_TEST_CASE(a_rolled_back_database, LedgerFixture) {
     BOOST_REQUIRE(ledger->Checkpoint().ok());
   }
   // An older copy, kept aside…
-  std::filesystem::copy_file(path, dir.File("old.db"));
+  backend.SaveCopy("access_trail");
   {
     auto ledger = Open();
     AppendSome(*ledger, 40, 60);
     BOOST_REQUIRE(ledger->Checkpoint().ok());
   }
   // …put back: the witness (outside the database) still says 100.
-  std::filesystem::copy_file(dir.File("old.db"), path,
-                             std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
+  backend.RestoreCopy("access_trail");
   auto ledger = Open();
   ExpectBadAt(*ledger, 60, "rolled back");
   NewLedgerEntry entry;
@@ -386,10 +486,9 @@ BOOST_FIXTURE_TEST_CASE(a_rolled_back_database, LedgerFixture) {
 BOOST_FIXTURE_TEST_CASE(reopened_after_tampering_still_verifies_and_names, TamperFixture) {
   ledger.reset();
   {
-    Attacker attacker(path);
+    Attacker attacker(backend);
     attacker.DropTriggers();
-    attacker.Exec("UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'entry 9', "
-                  "'entry 8') AS BLOB) WHERE idx = 9");
+    attacker.ReplaceInBody(9, "entry 9", "entry 8");
   }
   auto reopened = Open();
   ExpectBadAt(*reopened, 9, "changed");
@@ -397,6 +496,21 @@ BOOST_FIXTURE_TEST_CASE(reopened_after_tampering_still_verifies_and_names, Tampe
   NewLedgerEntry entry;
   entry.payload = "x";
   BOOST_TEST(CodeName(reopened->Append(absl::MakeConstSpan(&entry, 1)).status()) ==
+             "FAILED_PRECONDITION");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_dropped_trigger_is_reported, TamperFixture) {
+  Attacker(backend).DropTrigger("entries_no_delete");
+  const LedgerVerification report = MustVerify(*ledger);
+  BOOST_TEST(!report.ok);
+  BOOST_TEST(absl::StrContains(report.problem, "entries_no_delete"), report.problem);
+  BOOST_TEST(absl::StrContains(report.problem, "removed"), report.problem);
+  // Reopened, the ledger refuses appends while the trigger is gone.
+  ledger.reset();
+  ledger = Open();
+  NewLedgerEntry entry;
+  entry.payload = "x";
+  BOOST_TEST(CodeName(ledger->Append(absl::MakeConstSpan(&entry, 1)).status()) ==
              "FAILED_PRECONDITION");
 }
 
@@ -432,13 +546,7 @@ BOOST_FIXTURE_TEST_CASE(persons_appear_only_as_pseudonyms, LedgerFixture) {
   BOOST_REQUIRE(ledger->Append(absl::MakeConstSpan(&entry, 1)).ok());
   BOOST_REQUIRE(ledger->Flush().ok());
   ledger.reset();
-  const auto bytes = vault_testing::ReadFileBytes(path);
-  const auto wal = std::filesystem::exists(path + "-wal")
-                       ? vault_testing::ReadFileBytes(path + "-wal")
-                       : std::vector<uint8_t>();
-  const auto needle = vault_testing::Bytes("1850775123456");
-  BOOST_TEST(!vault_testing::Contains(bytes, needle));
-  BOOST_TEST(!vault_testing::Contains(wal, needle));
+  BOOST_TEST(!backend.StoredBytesContain("access_trail", "1850775123456"));
 }
 
 BOOST_FIXTURE_TEST_CASE(history_pages_and_decrypts, LedgerFixture) {
@@ -466,6 +574,11 @@ BOOST_FIXTURE_TEST_CASE(history_pages_and_decrypts, LedgerFixture) {
     if (i % 3 != 0 && i % 7 == 1) expected.push_back(i);
   }
   BOOST_TEST(seen == expected, boost::test_tools::per_element());
+  // No person's name reaches the database: only pseudonyms and sealed payloads (an entry about
+  // no person is stored as it is: the search finds it).
+  BOOST_REQUIRE(ledger->Flush().ok());
+  BOOST_TEST(!backend.StoredBytesContain("access_trail", "person-1"));
+  BOOST_TEST(backend.StoredBytesContain("access_trail", "payload of entry 3"));
 }
 
 BOOST_FIXTURE_TEST_CASE(shredding_keeps_every_proof, LedgerFixture) {
@@ -522,14 +635,19 @@ BOOST_FIXTURE_TEST_CASE(retention_prunes_bytes_and_keeps_proofs, LedgerFixture) 
     CheckProof(*proof, checkpoint->root);
   }
   BOOST_TEST(MustVerify(*ledger).ok);
+  Attacker attacker(backend);
+  BOOST_TEST(attacker.Query("SELECT count(*) FROM entries WHERE body IS NULL") == "30");
 }
 
 // --- Bad input --------------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(bad_input_gives_clear_errors, LedgerFixture) {
-  BOOST_TEST(CodeName(Ledger::Open(path, vault, "Access Trail", Options()).status()) ==
+  const std::string name = backend.Name("access_trail");
+  LedgerOptions options = Options();
+  backend.Complete(options, "access_trail");
+  BOOST_TEST(CodeName(Ledger::Open(location, vault, "Access Trail", options).status()) ==
              "INVALID_ARGUMENT");
-  BOOST_TEST(CodeName(Ledger::Open(path, nullptr, "access_trail", Options()).status()) ==
+  BOOST_TEST(CodeName(Ledger::Open(location, nullptr, name, options).status()) ==
              "INVALID_ARGUMENT");
   {
     auto ledger = Open();
@@ -541,38 +659,42 @@ BOOST_FIXTURE_TEST_CASE(bad_input_gives_clear_errors, LedgerFixture) {
     BOOST_TEST(CodeName(ledger->ProveInclusion(3, 3).status()) == "OUT_OF_RANGE");
     BOOST_TEST(CodeName(ledger->ProveInclusion(0).status()) == "FAILED_PRECONDITION");
   }
-  // The file belongs to the access trail: the state ledger may not open it.
-  const auto other = Ledger::Open(path, vault, "state", Options());
-  BOOST_TEST(CodeName(other.status()) == "FAILED_PRECONDITION");
   // Another tenant's vault.
   auto vault2 = std::shared_ptr<Vault>(
       vault_testing::LoadVault(provider, dir.File("vault.db"), "ccas-paris"));
-  BOOST_TEST(CodeName(Ledger::Open(path, vault2, "access_trail", Options()).status()) ==
+  BOOST_TEST(CodeName(TryOpen(Options(), "access_trail", vault2).status()) ==
              "FAILED_PRECONDITION");
-  // Not a database; a truncated one.
-  vault_testing::WriteFileBytes(dir.File("junk.db"), vault_testing::Bytes(std::string(5000, 'x')));
-  const auto junk = Ledger::Open(dir.File("junk.db"), vault, "access_trail", Options());
-  BOOST_TEST(CodeName(junk.status()) == "DATA_LOSS", junk.status().ToString());
-  auto bytes = vault_testing::ReadFileBytes(path);
-  bytes.resize(bytes.size() / 3);
-  vault_testing::WriteFileBytes(dir.File("cut.db"), bytes);
-  const auto cut = Ledger::Open(dir.File("cut.db"), vault, "access_trail", Options());
-  if (cut.ok()) {
-    auto report = (*cut)->Verify();
-    BOOST_TEST((!report.ok() || !report->ok));
-  } else {
-    BOOST_TEST(!cut.status().message().empty());
-  }
   // The same tenant's other vault holds no key for this ledger: refused, and nothing created in
   // it.
   auto other_vault = std::shared_ptr<Vault>(
       vault_testing::LoadVault(provider, dir.File("other-vault.db")));
-  BOOST_TEST(CodeName(Ledger::Open(path, other_vault, "access_trail", Options()).status()) ==
+  BOOST_TEST(CodeName(TryOpen(Options(), "access_trail", other_vault).status()) ==
              "FAILED_PRECONDITION");
-  BOOST_TEST(CodeName(other_vault->LedgerSecret("access_trail", false).status()) == "NOT_FOUND");
-  // A vault database that is not a ledger.
-  BOOST_TEST(CodeName(Ledger::Open(dir.File("vault.db"), vault, "access_trail", Options())
-                          .status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(CodeName(other_vault->LedgerSecret(name, false).status()) == "NOT_FOUND");
+  if constexpr (!kPostgres) {
+    // A file of its own per ledger (on PostgreSQL, another name is another schema): the file
+    // belongs to the access trail, the state ledger may not open it.
+    const auto other = Ledger::Open(location, vault, "state", Options());
+    BOOST_TEST(CodeName(other.status()) == "FAILED_PRECONDITION");
+    // Not a database; a truncated one.
+    vault_testing::WriteFileBytes(dir.File("junk.db"),
+                                  vault_testing::Bytes(std::string(5000, 'x')));
+    const auto junk = Ledger::Open(dir.File("junk.db"), vault, "access_trail", Options());
+    BOOST_TEST(CodeName(junk.status()) == "DATA_LOSS", junk.status().ToString());
+    auto bytes = vault_testing::ReadFileBytes(location);
+    bytes.resize(bytes.size() / 3);
+    vault_testing::WriteFileBytes(dir.File("cut.db"), bytes);
+    const auto cut = Ledger::Open(dir.File("cut.db"), vault, "access_trail", Options());
+    if (cut.ok()) {
+      auto report = (*cut)->Verify();
+      BOOST_TEST((!report.ok() || !report->ok));
+    } else {
+      BOOST_TEST(!cut.status().message().empty());
+    }
+    // A vault database that is not a ledger.
+    BOOST_TEST(CodeName(Ledger::Open(dir.File("vault.db"), vault, "access_trail", Options())
+                            .status()) == "FAILED_PRECONDITION");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

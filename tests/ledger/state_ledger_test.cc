@@ -1,7 +1,8 @@
 // The state ledger (StateLedger over a Ledger file) as the access engine's record: an engine
 // reopened on the file decides every request of the access workload as the original, by replay
 // or from a snapshot and its tail; snapshots are checkpointed and checked; two engines (two
-// Ledger objects on one file, as two processes have) catch up with each other.
+// Ledger objects on one file, as two processes have) catch up with each other. On SQLite, and on
+// PostgreSQL in tests/pg (ledger_backend.h).
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
@@ -22,7 +23,7 @@ struct StateFixture : LedgerFixture {
   Policy policy = access_testing::LoadPolicy(access_testing::WorkloadPolicyText());
 
   std::shared_ptr<StateLedger> Record() {
-    auto ledger = Ledger::Open(path, vault, "state", Options());
+    auto ledger = TryOpen(Options(), "state");
     BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
     return std::make_shared<StateLedger>(std::shared_ptr<Ledger>(std::move(*ledger)));
   }
@@ -76,11 +77,12 @@ BOOST_FIXTURE_TEST_CASE(a_snapshot_that_does_not_match_its_checkpoint_is_refused
     BOOST_REQUIRE(engine->SaveSnapshot().ok());
   }
   {
-    Attacker attacker(path);
+    Attacker attacker(backend, "state");
     // One byte of the snapshot changed, its checkpoint kept.
-    attacker.Exec("UPDATE snapshots SET bytes = substr(bytes, 1, 40) || "
-                  "(CASE WHEN substr(bytes, 41, 1) = X'00' THEN X'01' ELSE X'00' END) || "
-                  "substr(bytes, 42)");
+    const std::string zero = Attacker::Blob("00");
+    attacker.Exec("UPDATE snapshots SET bytes = substr(bytes, 1, 40) || (CASE WHEN "
+                  "substr(bytes, 41, 1) = " + zero + " THEN " + Attacker::Blob("01") + " ELSE " +
+                  zero + " END) || substr(bytes, 42)");
   }
   auto record = Record();
   const auto latest = record->LatestSnapshot();
