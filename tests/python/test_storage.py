@@ -83,7 +83,7 @@ def test_a_file_as_location_is_invalid(tmp_path: Path) -> None:
     assert path.read_text() == "a file"  # untouched
 
 
-def test_a_uri_needs_a_witness_dir_and_its_password_is_never_said() -> None:
+def test_a_uri_needs_a_witness_dir_and_its_password_is_never_said(tmp_path: Path) -> None:
     uri = "postgresql://ccas:s3cr3t-pw@db.internal:5432/ccas?sslmode=require"
     for witness in (None, ""):
         with pytest.raises(socle.InvalidArgumentError) as caught:
@@ -91,6 +91,14 @@ def test_a_uri_needs_a_witness_dir_and_its_password_is_never_said() -> None:
         message = str(caught.value)
         assert "witness" in message
         assert "s3cr3t-pw" not in message and "sslmode" not in message
+    with pytest.raises(socle.InvalidArgumentError) as caught:
+        socle.Storage.open("postgresql://ccas:s3cr3t-pw@[db", witness_dir=tmp_path)
+    assert "malformed" in str(caught.value) and "s3cr3t-pw" not in str(caught.value)
+    # Opening connects to nothing: the location is said without the password or the query.
+    storage = socle.Storage.open(uri, witness_dir=tmp_path / "witness")
+    assert storage.is_postgresql
+    assert storage.location == "postgresql://ccas@db.internal:5432/ccas"
+    assert (tmp_path / "witness").is_dir()
 
 
 def test_closed_storage_and_bad_arguments(tmp_path: Path, provider: socle.KeyProvider) -> None:
