@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""`socle access explain --storage` and `socle audit ... --storage` (issue 10): one location
-instead of the ledger's and the vault's files (socle::Storage, docs/postgresql.md).
+"""`socle keys|access explain|audit ... --storage` (issue 10): one location instead of the
+ledger's and the vault's files (socle::Storage, docs/postgresql.md).
 
-A vault is made with `socle keys init` in a directory; decisions are recorded through
+A vault is made with `socle keys init --storage DIR`; decisions are recorded through
 `socle access explain --storage DIR`, which puts the trail in DIR/access_trail.db; every audit
 subcommand reads it through --storage, and the old flags (DB --vault) read the same file. A
 witness directory keeps the witness file there. Bad input: a missing directory or ledger is
@@ -51,10 +51,12 @@ def main():
                        ["--actor", actor, "--person", "usager-0001", "--category", "social",
                         "--purpose", "accompagnement_social", "--key", "k.key"] + location)
 
-        os.mkdir("ccas", 0o700)
-        code, _, err = run([socle, "keys", "init", "--key-file", "k.key", "--db", "ccas/vault.db",
-                            "--kdf", "interactive"])
-        check(code == 0, "keys init: %d %s" % (code, err))
+        # keys init --storage creates the directory and its vault.db.
+        code, out, err = run([socle, "keys", "init", "--key-file", "k.key", "--storage", "ccas",
+                              "--kdf", "interactive"])
+        check(code == 0 and "vault database ccas/vault.db ready" in out,
+              "keys init --storage: %d %s %s" % (code, out, err))
+        check(os.path.isfile("ccas/vault.db"), "no ccas/vault.db")
         storage = ["--storage", "ccas", "--key", "k.key"]
 
         # Recorded through the storage: the trail is the directory's access_trail.db.
@@ -102,7 +104,27 @@ def main():
               "the witness in the witness directory: %d %s" % (code, err))
         check(not os.path.exists("data/access_trail.db.checkpoint"), "a witness beside the file")
 
+        # keys rotate and shred through the storage.
+        code, out, err = run([socle, "keys", "rotate", "--key-file", "k.key", "--storage", "ccas"])
+        check(code == 0 and "master key version 2" in out,
+              "keys rotate --storage: %d %s %s" % (code, out, err))
+        code, out, err = run([socle, "audit", "verify"] + storage)
+        check(code == 0 and out.startswith("ok: "), "verify after rotate: %d %s" % (code, err))
+
         # Bad input: a clear message and an exit code; nothing created.
+        code, _, err = run([socle, "keys", "shred", "--key-file", "k.key", "--storage", "nowhere",
+                            "--person", "usager-0001"])
+        check(code == 1 and "no such file: nowhere/vault.db" in err and
+              not os.path.exists("nowhere"), "keys shred, a missing storage: %d %s" % (code, err))
+        code, _, err = run([socle, "keys", "init", "--key-file", "k3.key", "--storage",
+                            "postgresql://ccas:s3cr3t-pw@db.internal/ccas", "--kdf",
+                            "interactive"])
+        check(code == 1 and "witness_dir" in err and "s3cr3t-pw" not in err and
+              not os.path.exists("k3.key"), "keys init, a URI without --witness-dir: %d %s" %
+              (code, err))
+        code, _, err = run([socle, "keys", "init", "--key-file", "k3.key", "--storage", "ccas",
+                            "--db", "x.db"])
+        check(code == 2 and "give one" in err, "keys init --storage --db: %d %s" % (code, err))
         code, _, err = run([socle, "audit", "verify", "--storage", "nowhere", "--key", "k.key"])
         check(code == 1 and "NOT_FOUND" in err and "no such directory: nowhere" in err,
               "a missing directory: %d %s" % (code, err))
@@ -149,7 +171,7 @@ def main():
         check(not os.path.exists("t.db") and not os.path.exists("w"), "a usage error created files")
 
         # The help texts say it.
-        for argv in (["audit", "--help"], ["access", "explain", "--help"]):
+        for argv in (["audit", "--help"], ["access", "explain", "--help"], ["keys", "--help"]):
             code, out, _ = run([socle] + argv)
             check(code == 0 and "--storage LOCATION" in out and "--witness-dir DIR" in out,
                   "%s: %s" % (" ".join(argv), out))
