@@ -23,12 +23,16 @@ constexpr char kAccessUsage[] =
     "         --actor ID --person ID --category ID --purpose ACTIVITY [--action read]\n"
     "         [--kind fact|appreciation|third_party_information|working_note]\n"
     "         [--item ID] [--masked] [--author ID] [--at 2026-03-01T10:00:00Z]\n"
-    "         [--trail DB --vault VAULT_DB --key KEY_FILE [--tenant T] [--witness PATH]]\n"
+    "         [(--trail DB --vault VAULT_DB | --storage LOCATION [--witness-dir DIR])\n"
+    "          --key KEY_FILE [--tenant T] [--witness PATH]]\n"
     "  Decides whether the professional may do the action on the item of the person's file for\n"
     "  the purpose, and prints every check with the policy rule it rests on. The directory files\n"
     "  use the access workload's TSV format (docs/access-rules.md). With --trail, the decision\n"
     "  is also made through the access trail of the ledger DB and recorded there (the key\n"
-    "  file's passphrase from SOCLE_PASSPHRASE or standard input; `socle audit` reads it).\n";
+    "  file's passphrase from SOCLE_PASSPHRASE or standard input; `socle audit` reads it).\n"
+    "  With --storage, the vault and the trail are those of one location (docs/postgresql.md):\n"
+    "  a directory holding vault.db and access_trail.db, or a PostgreSQL URI, which needs\n"
+    "  --witness-dir, a local directory for the witness files.\n";
 
 int Usage(Io io, const std::string& problem) {
   io.err << "socle access: " << problem << "\n" << kAccessUsage;
@@ -65,11 +69,11 @@ int Explain(const std::vector<std::string>& args, Io io) {
     io.out << kAccessUsage;
     return kExitOk;
   }
-  static const char* const kValued[] = {"--policy", "--professionals", "--persons", "--actor",
-                                        "--person", "--category",      "--action",  "--purpose",
-                                        "--item",   "--author",        "--kind",    "--at",
-                                        "--trail",  "--vault",         "--key",     "--tenant",
-                                        "--witness"};
+  static const char* const kValued[] = {"--policy",  "--professionals", "--persons",    "--actor",
+                                        "--person",  "--category",      "--action",     "--purpose",
+                                        "--item",    "--author",        "--kind",       "--at",
+                                        "--trail",   "--vault",         "--key",        "--tenant",
+                                        "--witness", "--storage",       "--witness-dir"};
   std::map<std::string, std::string> values;
   bool masked = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -153,18 +157,36 @@ int Explain(const std::vector<std::string>& args, Io io) {
     return kExitInvalidInput;
   }
   LedgerFlags trail_flags;
-  if (values.count("--trail")) {
+  const bool recorded_in_storage = values.count("--storage") > 0;
+  if (recorded_in_storage && (values.count("--trail") || values.count("--vault"))) {
+    return Usage(io,
+                 "--storage holds the trail and the vault: give it, or --trail and --vault, "
+                 "not both");
+  }
+  if (!recorded_in_storage && values.count("--witness-dir")) {
+    return Usage(io, "--witness-dir goes with --storage");
+  }
+  if (values.count("--trail") || recorded_in_storage) {
+    // (operator[] inserts an empty value: every presence check is above.)
     trail_flags.db = values["--trail"];
     trail_flags.vault = values["--vault"];
+    trail_flags.storage = values["--storage"];
+    trail_flags.witness_dir = values["--witness-dir"];
     trail_flags.key = values["--key"];
     if (values.count("--tenant")) trail_flags.tenant = values["--tenant"];
     trail_flags.witness = values["--witness"];
-    if (trail_flags.vault.empty() || trail_flags.key.empty()) {
+    if (recorded_in_storage && (trail_flags.storage.empty() || trail_flags.key.empty())) {
+      return Usage(io, "--storage needs a location and --key");
+    }
+    if (!recorded_in_storage &&
+        (trail_flags.db.empty() || trail_flags.vault.empty() || trail_flags.key.empty())) {
       return Usage(io, "--trail needs --vault and --key");
     }
   } else {
     for (const char* flag : {"--vault", "--key", "--tenant", "--witness"}) {
-      if (values.count(flag)) return Usage(io, absl::StrCat(flag, " goes with --trail"));
+      if (values.count(flag)) {
+        return Usage(io, absl::StrCat(flag, " goes with --trail or --storage"));
+      }
     }
   }
   request.masked = masked;
@@ -178,7 +200,7 @@ int Explain(const std::vector<std::string>& args, Io io) {
   if (!item.empty()) io.out << " (item " << item << ")";
   io.out << "\n" << explanation->ToString();
   io.out << "decided by: " << e.RuleName(explanation->decision.rule) << "\n";
-  if (trail_flags.db.empty()) return kExitOk;
+  if (trail_flags.db.empty() && trail_flags.storage.empty()) return kExitOk;
 
   // The recorded path: the same request decided through the trail, which appends the entry
   // before it answers.

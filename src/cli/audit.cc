@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -28,6 +29,7 @@
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
 #include "socle/policy.hpp"
+#include "socle/storage.hpp"
 #include "socle/trail.hpp"
 #include "socle/vault.hpp"
 
@@ -36,14 +38,14 @@ namespace socle::cli {
 namespace {
 
 constexpr char kAuditUsage[] =
-    "usage: socle audit verify     DB LEDGER_OPTIONS\n"
-    "       socle audit history    DB LEDGER_OPTIONS --person ID (--reader PRO | --as-person)\n"
+    "usage: socle audit verify     LEDGER_OPTIONS\n"
+    "       socle audit history    LEDGER_OPTIONS --person ID (--reader PRO | --as-person)\n"
     "                              --policy FILE --professionals FILE --persons FILE\n"
     "                              [--since RFC3339] [--until RFC3339] [--limit N]\n"
-    "       socle audit checkpoint DB LEDGER_OPTIONS\n"
-    "       socle audit prove      DB LEDGER_OPTIONS --index N [--size S]\n"
-    "LEDGER_OPTIONS: --vault VAULT_DB --key KEY_FILE [--tenant T] [--ledger access_trail]\n"
-    "                [--witness PATH]\n"
+    "       socle audit checkpoint LEDGER_OPTIONS\n"
+    "       socle audit prove      LEDGER_OPTIONS --index N [--size S]\n"
+    "LEDGER_OPTIONS: (DB --vault VAULT_DB | --storage LOCATION [--witness-dir DIR])\n"
+    "                --key KEY_FILE [--tenant T] [--ledger access_trail] [--witness PATH]\n"
     "\n"
     "  verify:     recomputes every entry, row MAC and checkpoint; prints 'ok: N entries, M\n"
     "              checkpoints' (exit 0) or 'FAILED at entry I: problem' (exit 1)\n"
@@ -55,8 +57,13 @@ constexpr char kAuditUsage[] =
     "  prove:      the leaf hash and inclusion proof of entry N (base64, one hash a line) in the\n"
     "              tree of the latest checkpoint, or of S entries\n"
     "\n"
+    "The ledger and the vault are the files DB and VAULT_DB, or those of one storage location\n"
+    "(docs/postgresql.md): a directory holding vault.db and <ledger>.db, or a PostgreSQL URI\n"
+    "(postgresql://user@host/db, the password in ~/.pgpass or PGPASSWORD), which needs\n"
+    "--witness-dir, a local directory for the witness files.\n"
     "The passphrase of the key file is read from SOCLE_PASSPHRASE, or else from the first line\n"
-    "of standard input. The tenant defaults to 'default', the witness file to DB.checkpoint.\n";
+    "of standard input. The tenant defaults to 'default', the witness file to DB.checkpoint\n"
+    "(with --storage: beside <ledger>.db, or DIR/<ledger>.checkpoint).\n";
 
 int Usage(Io io, const std::string& problem) {
   io.err << "socle audit: " << problem << "\n" << kAuditUsage;
@@ -243,6 +250,8 @@ std::string ParseAudit(const std::vector<std::string>& args,
     if (name == "--tenant") target = &flags.ledger.tenant;
     if (name == "--ledger") target = &flags.ledger.name;
     if (name == "--witness") target = &flags.ledger.witness;
+    if (name == "--storage") target = &flags.ledger.storage;
+    if (name == "--witness-dir") target = &flags.ledger.witness_dir;
     for (const std::string& own : own_flags) {
       if (name == own) target = &flags.values[own];
     }
@@ -253,8 +262,15 @@ std::string ParseAudit(const std::vector<std::string>& args,
     }
     *target = value;
   }
-  if (flags.ledger.db.empty()) return "the ledger database DB is required";
-  if (flags.ledger.vault.empty()) return "--vault is required";
+  if (!flags.ledger.storage.empty()) {
+    if (!flags.ledger.db.empty() || !flags.ledger.vault.empty()) {
+      return "--storage holds the ledger and the vault: give it, or DB and --vault, not both";
+    }
+  } else {
+    if (!flags.ledger.witness_dir.empty()) return "--witness-dir goes with --storage";
+    if (flags.ledger.db.empty()) return "the ledger database DB (or --storage) is required";
+    if (flags.ledger.vault.empty()) return "--vault is required";
+  }
   if (flags.ledger.key.empty()) return "--key is required";
   return "";
 }
@@ -429,27 +445,56 @@ int History(const std::vector<std::string>& args, Io io) {
 
 absl::StatusOr<OpenedLedger> OpenLedger(const LedgerFlags& flags, bool create_ledger,
                                         std::istream& in, Io io) {
-  // Opening creates missing files: a mistyped path must not become an empty vault or ledger.
-  for (const auto* path : {&flags.db, &flags.vault, &flags.key}) {
-    if (path == &flags.db && create_ledger) continue;
+  std::optional<Storage> storage;
+  if (!flags.storage.empty()) {
+    // Storage::Open creates a missing directory: a mistyped one must not become an empty
+    // storage. A URI (the prefixes Storage::Open recognises) names no local path.
+    const bool uri = absl::StartsWith(flags.storage, "postgresql://") ||
+                     absl::StartsWith(flags.storage, "postgres://");
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(*path, ec)) {
-      return MakeError(ErrorCode::kNotFound, absl::StrCat("no such file: ", *path));
+    if (!uri && !std::filesystem::exists(flags.storage, ec)) {
+      return MakeError(ErrorCode::kNotFound, absl::StrCat("no such directory: ", flags.storage));
+    }
+    StorageOptions storage_options;
+    storage_options.witness_dir = flags.witness_dir;
+    auto opened_storage = Storage::Open(flags.storage, storage_options);
+    if (!opened_storage.ok()) return opened_storage.status();
+    storage.emplace(*std::move(opened_storage));
+  }
+  // Opening creates missing files: a mistyped path must not become an empty vault or ledger.
+  // (A PostgreSQL storage has no files to check: its vault and ledger are schemas.)
+  std::vector<std::string> required;
+  if (!storage.has_value()) {
+    if (!create_ledger) required.push_back(flags.db);
+    required.push_back(flags.vault);
+  } else if (!storage->postgres()) {
+    const std::filesystem::path directory(flags.storage);
+    if (!create_ledger) required.push_back((directory / (flags.name + ".db")).string());
+    required.push_back((directory / "vault.db").string());
+  }
+  required.push_back(flags.key);
+  for (const std::string& path : required) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return MakeError(ErrorCode::kNotFound, absl::StrCat("no such file: ", path));
     }
   }
   auto passphrase = ReadPassphrase(in, io);
   if (!passphrase.ok()) return passphrase.status();
   auto provider = KeyFileProvider::Open(flags.key, *passphrase);
   if (!provider.ok()) return provider.status();
-  auto vault =
-      Vault::Open(std::shared_ptr<KeyProvider>(*std::move(provider)), flags.vault, flags.tenant);
+  std::shared_ptr<KeyProvider> shared_provider(*std::move(provider));
+  auto vault = storage.has_value()
+                   ? storage->OpenVault(std::move(shared_provider), flags.tenant)
+                   : Vault::Open(std::move(shared_provider), flags.vault, flags.tenant);
   if (!vault.ok()) return vault.status();
   LedgerOptions options;
   options.durability = Durability::kSync;  // a command's entries are on disk when it exits
-  options.witness_path = flags.witness;
+  options.witness_path = flags.witness;    // empty: beside the file, or the storage's
   OpenedLedger opened;
   opened.vault = std::shared_ptr<Vault>(*std::move(vault));
-  auto ledger = Ledger::Open(flags.db, opened.vault, flags.name, options);
+  auto ledger = storage.has_value() ? storage->OpenLedger(opened.vault, flags.name, options)
+                                    : Ledger::Open(flags.db, opened.vault, flags.name, options);
   if (!ledger.ok()) return ledger.status();
   opened.ledger = std::shared_ptr<Ledger>(*std::move(ledger));
   return opened;

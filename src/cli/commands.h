@@ -54,21 +54,26 @@ int Access(const std::vector<std::string>& args, Io io);         // access.cc
 int Audit(const std::vector<std::string>& args, Io io);          // audit.cc
 
 // Where a ledger and its keys are: the options `socle audit` and `socle access --trail` share.
+// Either the two files (`db` and `vault`) or one storage location (socle::Storage: a directory
+// holding vault.db and <name>.db, or a PostgreSQL URI with a local `witness_dir`).
 struct LedgerFlags {
-  std::string db;     // the ledger's SQLite file
-  std::string vault;  // the vault's SQLite file
-  std::string key;    // the key file
+  std::string db;           // the ledger's SQLite file
+  std::string vault;        // the vault's SQLite file
+  std::string storage;      // instead of db and vault: a directory or a postgresql:// URI
+  std::string witness_dir;  // with a URI storage: the local directory of the witness files
+  std::string key;          // the key file
   std::string tenant = "default";
   std::string name = "access_trail";
-  std::string witness;  // empty: db + ".checkpoint"
+  std::string witness;  // empty: db + ".checkpoint", or the storage's
 };
 struct OpenedLedger {
   std::shared_ptr<Vault> vault;
   std::shared_ptr<Ledger> ledger;  // durable on every append (Durability::kSync)
 };
-// Opens the key file (passphrase from ReadPassphrase(in, io)), the vault and the ledger.
-// NOT_FOUND naming the path when one of the files is missing (opening would create it): the
-// key file and the vault always, the ledger unless `create_ledger`.
+// Opens the key file (passphrase from ReadPassphrase(in, io)), the vault and the ledger, from
+// the two files or through socle::Storage. NOT_FOUND naming the path when one of the files is
+// missing (opening would create it): the key file and the vault always, the ledger unless
+// `create_ledger`; for a directory storage, the directory, its vault.db and its <name>.db.
 absl::StatusOr<OpenedLedger> OpenLedger(const LedgerFlags& flags, bool create_ledger,
                                         std::istream& in, Io io);
 

@@ -3,26 +3,33 @@
 // The passphrase comes from the environment variable SOCLE_PASSPHRASE or from the first line
 // of standard input (without echo on a terminal), never from the command line, where `ps` and
 // shell histories would show it.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "socle/error.hpp"
 #include "socle/secret_bytes.hpp"
+#include "socle/storage.hpp"
 #include "socle/vault.hpp"
 
 namespace socle::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: socle keys init   --key-file FILE --db DB [--tenant T] [--kdf moderate|interactive|"
+    "usage: socle keys init   --key-file FILE VAULT [--tenant T] [--kdf moderate|interactive|"
     "sensitive]\n"
-    "       socle keys rotate --key-file FILE --db DB [--tenant T] [--keep-old]\n"
-    "       socle keys shred  --key-file FILE --db DB --person ID [--tenant T]\n"
+    "       socle keys rotate --key-file FILE VAULT [--tenant T] [--keep-old]\n"
+    "       socle keys shred  --key-file FILE VAULT --person ID [--tenant T]\n"
+    "VAULT: --db DB | --storage LOCATION [--witness-dir DIR]\n"
     "\n"
+    "The vault is the database file DB, or that of a storage location (docs/postgresql.md): a\n"
+    "directory, whose vault.db it is (init creates the directory), or a PostgreSQL URI.\n"
     "The passphrase is read from SOCLE_PASSPHRASE, or else from the first line of standard\n"
     "input; never from the command line. The tenant defaults to 'default'.\n";
 
@@ -30,6 +37,8 @@ struct Flags {
   std::string command;
   std::string key_file;
   std::string db;
+  std::string storage;      // instead of db: a directory or a postgresql:// URI
+  std::string witness_dir;  // with a URI storage
   std::string tenant = "default";
   std::string person;
   std::string kdf = "moderate";
@@ -68,6 +77,8 @@ std::string Parse(const std::vector<std::string>& args, Flags& flags) {
     std::string* target = nullptr;
     if (name == "--key-file") target = &flags.key_file;
     if (name == "--db") target = &flags.db;
+    if (name == "--storage") target = &flags.storage;
+    if (name == "--witness-dir") target = &flags.witness_dir;
     if (name == "--tenant") target = &flags.tenant;
     if (name == "--person") target = &flags.person;
     if (name == "--kdf") target = &flags.kdf;
@@ -79,7 +90,11 @@ std::string Parse(const std::vector<std::string>& args, Flags& flags) {
     *target = value;
   }
   if (flags.key_file.empty()) return "--key-file is required";
-  if (flags.db.empty()) return "--db is required";
+  if (!flags.db.empty() && !flags.storage.empty()) return "--db and --storage: give one";
+  if (flags.db.empty() && flags.storage.empty()) return "--db (or --storage) is required";
+  if (flags.storage.empty() && !flags.witness_dir.empty()) {
+    return "--witness-dir goes with --storage";
+  }
   return "";
 }
 
@@ -106,6 +121,33 @@ int Fail(Io io, const absl::Status& status) {
 
 std::string Mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
+// The vault of --db, or of --storage; `*shown` names it for the output (a URI without its
+// password). Only `init` may create the storage's directory or its vault.db: elsewhere a
+// mistyped directory must not become an empty vault.
+absl::StatusOr<std::unique_ptr<Vault>> OpenVaultOf(const Flags& flags,
+                                                   std::shared_ptr<KeyProvider> provider,
+                                                   bool create, std::string* shown) {
+  *shown = flags.db;
+  if (flags.storage.empty()) return Vault::Open(std::move(provider), flags.db, flags.tenant);
+  // A URI (the prefixes Storage::Open recognises) names no local path.
+  const bool uri = absl::StartsWith(flags.storage, "postgresql://") ||
+                   absl::StartsWith(flags.storage, "postgres://");
+  std::error_code ec;
+  if (!create && !uri &&
+      !std::filesystem::is_regular_file(std::filesystem::path(flags.storage) / "vault.db", ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat("no such file: ",
+                                  (std::filesystem::path(flags.storage) / "vault.db").string()));
+  }
+  StorageOptions options;
+  options.witness_dir = flags.witness_dir;
+  auto storage = Storage::Open(flags.storage, options);
+  if (!storage.ok()) return storage.status();
+  *shown = storage->postgres() ? storage->shown_location()
+                               : (std::filesystem::path(flags.storage) / "vault.db").string();
+  return storage->OpenVault(std::move(provider), flags.tenant);
+}
+
 int Init(const Flags& flags, const SecretBytes& passphrase, Io io) {
   KeyFileOptions options;
   if (flags.kdf == "moderate") {
@@ -117,11 +159,20 @@ int Init(const Flags& flags, const SecretBytes& passphrase, Io io) {
   } else {
     return Usage(io, "--kdf must be moderate, interactive or sensitive");
   }
+  if (!flags.storage.empty()) {
+    // A location Storage refuses (a file, a URI without --witness-dir) is said before the key
+    // file is created.
+    StorageOptions storage_options;
+    storage_options.witness_dir = flags.witness_dir;
+    auto storage = Storage::Open(flags.storage, storage_options);
+    if (!storage.ok()) return Fail(io, storage.status());
+  }
   auto provider = KeyFileProvider::Create(flags.key_file, passphrase, options);
   if (!provider.ok()) return Fail(io, provider.status());
   const std::string key_id = (*provider)->KeyId();
-  auto vault =
-      Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
+  std::string shown;
+  auto vault = OpenVaultOf(flags, std::shared_ptr<KeyProvider>(std::move(*provider)),
+                           /*create=*/true, &shown);
   if (!vault.ok()) {
     io.err << "socle keys: the key file " << flags.key_file
            << " was created, but the database could not be prepared\n";
@@ -130,7 +181,7 @@ int Init(const Flags& flags, const SecretBytes& passphrase, Io io) {
   io.out << "key file " << flags.key_file << " created: master key " << key_id
          << ", version 1, Argon2id opslimit " << options.kdf.opslimit << ", memlimit "
          << Mebibytes(options.kdf.memlimit_bytes) << "\n"
-         << "vault database " << flags.db << " ready for tenant " << flags.tenant << "\n";
+         << "vault database " << shown << " ready for tenant " << flags.tenant << "\n";
   return kExitOk;
 }
 
@@ -138,7 +189,9 @@ absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Flags& flags,
                                                  const SecretBytes& passphrase) {
   auto provider = KeyFileProvider::Open(flags.key_file, passphrase);
   if (!provider.ok()) return provider.status();
-  return Vault::Open(std::shared_ptr<KeyProvider>(std::move(*provider)), flags.db, flags.tenant);
+  std::string shown;
+  return OpenVaultOf(flags, std::shared_ptr<KeyProvider>(std::move(*provider)),
+                     /*create=*/false, &shown);
 }
 
 int Rotate(const Flags& flags, const SecretBytes& passphrase, Io io) {

@@ -13,6 +13,7 @@ import fr.socle.PseudonymContext;
 import fr.socle.Pseudonymizer;
 import fr.socle.Redactor;
 import fr.socle.SocleException;
+import fr.socle.Storage;
 import fr.socle.Vault;
 import fr.socle.jna.SocleLibrary;
 import java.io.IOException;
@@ -420,6 +421,102 @@ public final class BindingsTest {
         }
     }
 
+    static void storage() throws IOException {
+        Path dir = freshDir("storage");
+        byte[] passphrase = "storage passphrase".getBytes(StandardCharsets.UTF_8);
+        Path location = dir.resolve("ccas"); // absent: created
+        byte[] sealed;
+        try (KeyProvider provider = KeyProvider.createKeyFile(dir.resolve("master.key").toString(),
+                passphrase, 2, 64L << 20)) {
+            Vault vault;
+            Ledger ledger;
+            try (Storage storage = Storage.open(location.toString())) {
+                check(!storage.isPostgresql() && storage.location().equals(location.toString()),
+                        "a directory: " + storage.location());
+                vault = storage.openVault(provider, "ccas-1");
+                ledger = storage.openLedger(vault, "access_trail",
+                        SocleLibrary.SOCLE_DURABILITY_SYNC);
+            }
+            // The vault and the ledger outlive the storage.
+            try (vault; ledger) {
+                check(Files.isDirectory(location)
+                        && Files.getPosixFilePermissions(location).equals(
+                                java.nio.file.attribute.PosixFilePermissions.fromString(
+                                        "rwx------")), "the directory, 0700");
+                check(Files.isRegularFile(location.resolve("vault.db"))
+                        && Files.isRegularFile(location.resolve("access_trail.db")),
+                        "vault.db and access_trail.db in the directory");
+                sealed = vault.sealRecord("x1", "note-1", "visite");
+                check(new String(vault.openRecord("x1", "note-1", sealed),
+                        StandardCharsets.UTF_8).equals("visite"), "a record seals and opens");
+                check(ledger.origin().equals("socle/ccas-1/access_trail"),
+                        "origin " + ledger.origin());
+                for (int i = 0; i < 3; i++) {
+                    ledger.waitDurable(ledger.append(SocleLibrary.SOCLE_LEDGER_ENTRY_OPERATION,
+                            new byte[] {8, 1}, "x1"));
+                }
+                check(ledger.checkpoint().size() == 3, "three entries");
+                check(Files.isRegularFile(location.resolve("access_trail.db.checkpoint")),
+                        "the witness beside the file");
+                Ledger.Verification verification = ledger.verify();
+                check(verification.ok() && verification.entries() == 3,
+                        "verified: " + verification.problem());
+            }
+
+            // The same location again: the same vault and ledger.
+            try (Storage storage = Storage.open(location.toString());
+                 Vault again = storage.openVault(provider, "ccas-1");
+                 Ledger trail = storage.openLedger(again, "access_trail");
+                 Vault other = storage.openVault(provider, "ccas-2")) {
+                check(new String(again.openRecord("x1", "note-1", sealed),
+                        StandardCharsets.UTF_8).equals("visite"), "the record reopens");
+                check(trail.size() == 3 && trail.verify().ok(), "the ledger reopens, verifies");
+                expectError(() -> storage.openLedger(other, "access_trail").close(),
+                        SocleLibrary.SOCLE_E_FAILED_PRECONDITION, "another tenant's ledger");
+                expectError(() -> storage.openLedger(again, "Not A Name").close(),
+                        SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "a bad ledger name");
+            }
+
+            // A witness directory.
+            try (Storage storage = Storage.open(dir.resolve("data").toString(),
+                         dir.resolve("witness").toString());
+                 Vault v = storage.openVault(provider, "ccas-1");
+                 Ledger state = storage.openLedger(v, "state")) {
+                state.waitDurable(state.append(SocleLibrary.SOCLE_LEDGER_ENTRY_STATE_EVENT,
+                        new byte[] {1}, ""));
+                state.checkpoint();
+                check(Files.isRegularFile(dir.resolve("witness/state.checkpoint"))
+                        && Files.isRegularFile(dir.resolve("data/state.db")),
+                        "the witness in the witness directory");
+            }
+        }
+
+        // INVALID_ARGUMENT: a file as location; a URI without a witness directory, its password
+        // never said.
+        Path file = Files.writeString(dir.resolve("a-file"), "a file");
+        SocleException e = expectError(() -> Storage.open(file.toString()).close(),
+                SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "a file as location");
+        check(e != null && e.getMessage().contains(file.toString()), "the path is said");
+        check(Files.readString(file).equals("a file"), "the file untouched");
+        String uri = "postgresql://ccas:s3cr3t-pw@db.internal:5432/ccas?sslmode=require";
+        for (String witness : Arrays.asList(null, "")) {
+            e = expectError(() -> Storage.open(uri, witness).close(),
+                    SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "a URI without a witness directory");
+            check(e != null && e.getMessage().contains("witness")
+                    && !e.getMessage().contains("s3cr3t-pw")
+                    && !e.getMessage().contains("sslmode"),
+                    "no password in " + (e == null ? "" : e.getMessage()));
+        }
+        e = expectError(() -> Storage.open("postgresql://ccas:s3cr3t-pw@[db", dir.toString())
+                .close(), SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "a malformed URI");
+        check(e != null && !e.getMessage().contains("s3cr3t-pw"), "a malformed URI unsaid");
+        try (Storage storage = Storage.open(uri, dir.resolve("pg-witness").toString())) {
+            check(storage.isPostgresql()
+                    && storage.location().equals("postgresql://ccas@db.internal:5432/ccas"),
+                    "a URI shown without its password: " + storage.location());
+        }
+    }
+
     private static Path freshDir(String name) throws IOException {
         return Files.createTempDirectory(Path.of(env("SOCLE_TEST_TMP",
                 System.getProperty("java.io.tmpdir"))), "java-" + name + "-");
@@ -610,17 +707,18 @@ public final class BindingsTest {
     }
 
     public static void main(String[] args) {
-        Map<String, Call> cases = Map.of(
-                "layout", BindingsTest::layout,
-                "symbols", BindingsTest::symbols,
-                "workload_one_call", BindingsTest::workloadOneCall,
-                "workload_batch", BindingsTest::workloadBatch,
-                "policy_error", BindingsTest::policyError,
-                "vault", BindingsTest::vault,
-                "ledger", BindingsTest::ledger,
-                "current_access", BindingsTest::currentAccess,
-                "engine_of_record", BindingsTest::engineOfRecord,
-                "redaction", BindingsTest::redaction);
+        Map<String, Call> cases = Map.ofEntries(
+                Map.entry("layout", BindingsTest::layout),
+                Map.entry("symbols", BindingsTest::symbols),
+                Map.entry("workload_one_call", BindingsTest::workloadOneCall),
+                Map.entry("workload_batch", BindingsTest::workloadBatch),
+                Map.entry("policy_error", BindingsTest::policyError),
+                Map.entry("vault", BindingsTest::vault),
+                Map.entry("ledger", BindingsTest::ledger),
+                Map.entry("current_access", BindingsTest::currentAccess),
+                Map.entry("engine_of_record", BindingsTest::engineOfRecord),
+                Map.entry("redaction", BindingsTest::redaction),
+                Map.entry("storage", BindingsTest::storage));
         String name = args.length == 1 ? args[0] : "";
         Call call = cases.get(name);
         if (call == null) {

@@ -20,6 +20,7 @@ use Socle\Policy;
 use Socle\Pseudonymizer;
 use Socle\Redactor;
 use Socle\SocleException;
+use Socle\Storage;
 use Socle\Vault;
 
 $failures = 0;
@@ -390,6 +391,81 @@ function testLedger(): void
         'verified: ' . $verification['problem']);
 }
 
+function testStorage(): void
+{
+    // freshDir() empties files, not directories: a new subdirectory for each run.
+    $dir = freshDir('storage') . '/' . bin2hex(random_bytes(4));
+    mkdir($dir, 0700);
+    $provider = KeyProvider::createKeyFile("{$dir}/master.key", 'storage passphrase', 2, 64 << 20);
+    $location = "{$dir}/ccas"; // absent: created
+    $storage = Storage::open($location);
+    check(!$storage->isPostgresql() && $storage->location() === $location,
+        'a directory: ' . $storage->location());
+    $vault = $storage->openVault($provider, 'ccas-1');
+    $ledger = $storage->openLedger($vault, 'access_trail', Native::SOCLE_DURABILITY_SYNC);
+    $storage = null; // the vault and the ledger outlive it
+    check(is_dir($location) && (fileperms($location) & 0777) === 0700, 'the directory, 0700');
+    check(is_file("{$location}/vault.db") && is_file("{$location}/access_trail.db"),
+        'vault.db and access_trail.db in the directory');
+    $sealed = $vault->sealRecord('x1', 'note-1', 'visite');
+    check($vault->openRecord('x1', 'note-1', $sealed) === 'visite', 'a record seals and opens');
+    check($ledger->origin() === 'socle/ccas-1/access_trail', 'origin ' . $ledger->origin());
+    for ($i = 0; $i < 3; $i++) {
+        $ledger->waitDurable($ledger->append(Native::SOCLE_LEDGER_ENTRY_OPERATION, "\x08\x01",
+            'x1'));
+    }
+    $checkpoint = $ledger->checkpoint();
+    check($checkpoint['size'] === 3, 'three entries');
+    check(is_file("{$location}/access_trail.db.checkpoint"), 'the witness beside the file');
+    $verification = $ledger->verify();
+    check($verification['ok'] && $verification['entries'] === 3,
+        'verified: ' . $verification['problem']);
+    $ledger = null;
+    $vault = null;
+
+    // The same location again: the same vault and ledger.
+    $storage = Storage::open($location);
+    $vault = $storage->openVault($provider, 'ccas-1');
+    check($vault->openRecord('x1', 'note-1', $sealed) === 'visite', 'the record reopens');
+    $ledger = $storage->openLedger($vault);
+    check($ledger->size() === 3 && $ledger->verify()['ok'], 'the ledger reopens and verifies');
+    expectError(static fn() => $storage->openLedger($storage->openVault($provider, 'ccas-2')),
+        Native::SOCLE_E_FAILED_PRECONDITION, "another tenant's ledger");
+    expectError(static fn() => $storage->openLedger($vault, 'Not A Name'),
+        Native::SOCLE_E_INVALID_ARGUMENT, 'a bad ledger name');
+
+    // A witness directory.
+    $storage = Storage::open("{$dir}/data", "{$dir}/witness");
+    $state = $storage->openLedger($storage->openVault($provider, 'ccas-1'), 'state');
+    $state->waitDurable($state->append(Native::SOCLE_LEDGER_ENTRY_STATE_EVENT, 'event'));
+    $state->checkpoint();
+    check(is_file("{$dir}/witness/state.checkpoint") && is_file("{$dir}/data/state.db"),
+        'the witness in the witness directory');
+
+    // INVALID_ARGUMENT: a file as location; a URI without a witness directory, its password
+    // never said.
+    file_put_contents("{$dir}/a-file", 'a file');
+    $e = expectError(static fn() => Storage::open("{$dir}/a-file"),
+        Native::SOCLE_E_INVALID_ARGUMENT, 'a file as location');
+    check($e !== null && str_contains($e->getMessage(), "{$dir}/a-file"), 'the path is said');
+    check(file_get_contents("{$dir}/a-file") === 'a file', 'the file untouched');
+    $uri = 'postgresql://ccas:s3cr3t-pw@db.internal:5432/ccas?sslmode=require';
+    foreach ([null, ''] as $witness) {
+        $e = expectError(static fn() => Storage::open($uri, $witness),
+            Native::SOCLE_E_INVALID_ARGUMENT, 'a URI without a witness directory');
+        check($e !== null && str_contains($e->getMessage(), 'witness')
+            && !str_contains($e->getMessage(), 's3cr3t-pw')
+            && !str_contains($e->getMessage(), 'sslmode'), 'no password in ' . $e?->getMessage());
+    }
+    $e = expectError(static fn() => Storage::open('postgresql://ccas:s3cr3t-pw@[db', $dir),
+        Native::SOCLE_E_INVALID_ARGUMENT, 'a malformed URI');
+    check($e !== null && !str_contains($e->getMessage(), 's3cr3t-pw'), 'a malformed URI unsaid');
+    $storage = Storage::open($uri, "{$dir}/pg-witness"); // connects to nothing yet
+    check($storage->isPostgresql()
+        && $storage->location() === 'postgresql://ccas@db.internal:5432/ccas',
+        'a URI shown without its password: ' . $storage->location());
+}
+
 /** An empty directory of SOCLE_TEST_TMP. */
 function freshDir(string $name): string
 {
@@ -591,6 +667,7 @@ $cases = [
     'engine_of_record' => 'testEngineOfRecord',
     'docs_example' => 'testDocsExample',
     'redaction' => 'testRedaction',
+    'storage' => 'testStorage',
 ];
 $case = $argv[1] ?? '';
 if (!isset($cases[$case])) {

@@ -91,7 +91,7 @@ def mismatches(rows: List[Row], effects: List[int], reasons: List[int]) -> List[
 # The shared workload
 
 
-@pytest.mark.parametrize("section", ["_access", "_vault", "_pseudonym", "_text_tools"])
+@pytest.mark.parametrize("section", ["_access", "_vault", "_ledger", "_pseudonym", "_text_tools"])
 def test_the_package_exports_every_section(section: str) -> None:
     module = importlib.import_module(f"socle.{section}")
     assert module.__all__ and set(module.__all__) <= set(socle.__all__)

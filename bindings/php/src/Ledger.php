@@ -9,8 +9,8 @@ use FFI\CData;
 
 /**
  * A tamper-evident, append-only ledger (a Merkle tree with signed checkpoints) in its own SQLite
- * file, its keys in a Vault (which the ledger keeps alive). Safe for concurrent use; freed when
- * the object is destroyed. docs/ledger.md.
+ * file or PostgreSQL schema, its keys in a Vault (which the ledger keeps alive). Safe for
+ * concurrent use; freed when the object is destroyed. docs/ledger.md.
  */
 final class Ledger
 {
@@ -21,9 +21,29 @@ final class Ledger
     /**
      * Opens the ledger $name ("access_trail", "state") in $dbPath (created, mode 0600, if
      * missing). $durability: Native::SOCLE_DURABILITY_* (null: group commit).
+     * Storage::openLedger() opens a ledger of a Storage (a directory or a PostgreSQL database).
      */
     public static function open(Vault $vault, string $dbPath, string $name = 'access_trail',
                                 ?int $durability = null): self
+    {
+        return self::withOptions($durability, static fn(FFI $ffi, CData $options, CData $out,
+                                                        CData $error): int =>
+            $ffi->socle_ledger_open($vault->handle(), $dbPath, $name, strlen($name), $options,
+                $out, $error));
+    }
+
+    /** @internal Storage::openLedger(). */
+    public static function openIn(Vault $vault, Storage $storage, string $name,
+                                  ?int $durability): self
+    {
+        return self::withOptions($durability, static fn(FFI $ffi, CData $options, CData $out,
+                                                        CData $error): int =>
+            $ffi->socle_ledger_open_in($vault->handle(), $storage->handle(), $name,
+                strlen($name), $options, $out, $error));
+    }
+
+    /** Calls $open(ffi, options, socle_ledger**, socle_error**) with the options set. */
+    private static function withOptions(?int $durability, callable $open): self
     {
         $ffi = Library::ffi();
         $options = $ffi->new('socle_ledger_options*');
@@ -38,8 +58,7 @@ final class Ledger
             }
             $out = $ffi->new('socle_ledger*');
             $error = Library::newError();
-            Library::check($ffi->socle_ledger_open($vault->handle(), $dbPath, $name,
-                strlen($name), $options, FFI::addr($out), FFI::addr($error)), $error);
+            Library::check($open($ffi, $options, FFI::addr($out), FFI::addr($error)), $error);
         } finally {
             $ffi->socle_ledger_options_free($options);
         }

@@ -17,7 +17,10 @@ final class Vault
     {
     }
 
-    /** Opens (or creates, mode 0600) the vault database at $dbPath for $tenant. */
+    /**
+     * Opens (or creates, mode 0600) the vault database at $dbPath for $tenant.
+     * Storage::openVault() opens the vault of a Storage (a directory or a PostgreSQL database).
+     */
     public static function open(KeyProvider $provider, string $dbPath, string $tenant): self
     {
         $ffi = Library::ffi();
@@ -25,6 +28,17 @@ final class Vault
         $error = Library::newError();
         Library::check($ffi->socle_vault_open($provider->handle(), $dbPath, $tenant,
             strlen($tenant), null, FFI::addr($out), FFI::addr($error)), $error);
+        return new self($out);
+    }
+
+    /** @internal Storage::openVault(). */
+    public static function openIn(KeyProvider $provider, Storage $storage, string $tenant): self
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_vault*');
+        $error = Library::newError();
+        Library::check($ffi->socle_vault_open_in($provider->handle(), $storage->handle(),
+            $tenant, strlen($tenant), null, FFI::addr($out), FFI::addr($error)), $error);
         return new self($out);
     }
 

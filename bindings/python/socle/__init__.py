@@ -540,11 +540,12 @@ from ._vault import KeyProvider, Vault  # noqa: E402
 __all__ += ["KeyProvider", "Vault"]
 
 from ._ledger import (AccessTrail, Checkpoint, CurrentAccess, Durability, HistoryEntry,  # noqa: E402
-                      InclusionProof, Ledger, LedgerEntry, LedgerEntryType, TrailOperation,
-                      Verification)
+                      InclusionProof, Ledger, LedgerEntry, LedgerEntryType, Storage,
+                      TrailOperation, Verification)
 
 __all__ += ["AccessTrail", "Checkpoint", "CurrentAccess", "Durability", "HistoryEntry", "InclusionProof",
-            "Ledger", "LedgerEntry", "LedgerEntryType", "TrailOperation", "Verification"]
+            "Ledger", "LedgerEntry", "LedgerEntryType", "Storage", "TrailOperation",
+            "Verification"]
 
 from ._pseudonym import (PseudonymContext, PseudonymKind, Pseudonymizer,  # noqa: E402
                          ReversalEvent)

@@ -1,12 +1,14 @@
 """The ledger and the access trail (section "ledger" of socle.h; docs/ledger.md). Re-exported by
 ``socle``: use ``socle.Ledger``, ``socle.AccessTrail``.
 
-A :class:`Ledger` is a tamper-evident, append-only log in its own SQLite file (a Merkle tree with
-signed checkpoints), its keys in a :class:`Vault`. An :class:`AccessTrail` decides and records in
+A :class:`Ledger` is a tamper-evident, append-only log in its own SQLite file or PostgreSQL schema
+(a Merkle tree with signed checkpoints), its keys in a :class:`Vault`; a :class:`Storage` names
+where the vault and the ledgers live. An :class:`AccessTrail` decides and records in
 one call: every decision it returns is already in the trail ledger. A person's history is read
 by the person or by a professional whose role has SECURITY_AUDITOR, and each read is recorded.
 
-Thread safety: :class:`Ledger` and :class:`AccessTrail` are safe for concurrent use.
+Thread safety: :class:`Ledger` and :class:`AccessTrail` are safe for concurrent use; a
+:class:`Storage` is immutable.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from . import _c_string, _ErrorSlot, _Handle, _new_object, _take, _text, check
 from ._access import (AccessEngine, Action, Decision, Decisions, EntryKind, Id, Time, _bytes,
                       _unix)
 from ._native import ffi, lib
-from ._vault import Vault
+from ._vault import KeyProvider, Vault, _check_provider, _vault_options
 
 __all__ = ["AccessTrail", "Checkpoint", "Durability", "HistoryEntry", "InclusionProof",
-           "Ledger", "LedgerEntry", "LedgerEntryType", "TrailOperation", "Verification"]
+           "Ledger", "LedgerEntry", "LedgerEntryType", "Storage", "TrailOperation",
+           "Verification"]
 
 Path = Union[str, bytes, "os.PathLike[str]"]
 Bytes = Union[bytes, bytearray, memoryview, str]
@@ -172,6 +175,36 @@ def _proof(function: Any, *arguments: Any) -> tuple:
             [raw[i:i + HASH_BYTES] for i in range(0, len(raw), HASH_BYTES)])
 
 
+def _ledger_options(durability: Optional[Union[Durability, int]],
+                    group_commit_delay: Optional[float], checkpoint_every: Optional[int],
+                    checkpoint_interval: Optional[float], witness_path: Optional[Path]) -> Any:
+    """A ``socle_ledger_options*`` with what is given set; the caller ``ffi.release``s it."""
+    options = _new_object("socle_ledger_options", lib.socle_ledger_options_new,
+                          lib.socle_ledger_options_free)
+    try:
+        with _ErrorSlot() as slot:
+            if durability is not None:
+                check(lib.socle_ledger_options_set_durability(options, int(durability),
+                                                              slot.pointer), slot.error)
+            if group_commit_delay is not None:
+                check(lib.socle_ledger_options_set_group_commit_delay_micros(
+                    options, int(round(group_commit_delay * 1e6)), slot.pointer), slot.error)
+            if checkpoint_every is not None:
+                check(lib.socle_ledger_options_set_checkpoint_every(
+                    options, checkpoint_every, slot.pointer), slot.error)
+            if checkpoint_interval is not None:
+                check(lib.socle_ledger_options_set_checkpoint_interval_millis(
+                    options, int(round(checkpoint_interval * 1e3)), slot.pointer), slot.error)
+            if witness_path is not None:
+                check(lib.socle_ledger_options_set_witness_path(
+                    options, _c_string(witness_path, "witness_path"), slot.pointer),
+                    slot.error)
+    except BaseException:
+        ffi.release(options)
+        raise
+    return options
+
+
 class Ledger(_Handle):
     """A tamper-evident, append-only ledger (``socle_ledger``).
 
@@ -196,36 +229,23 @@ class Ledger(_Handle):
         `group_commit_delay` in seconds (1e-4 to 1), a checkpoint every `checkpoint_every`
         entries or `checkpoint_interval` seconds (0: never by that measure), `witness_path`
         (default: the database's path + ".checkpoint")."""
-        options = _new_object("socle_ledger_options", lib.socle_ledger_options_new,
-                              lib.socle_ledger_options_free)
+        options = _ledger_options(durability, group_commit_delay, checkpoint_every,
+                                  checkpoint_interval, witness_path)
         try:
+            encoded_name = name.encode("utf-8")
+            out = ffi.new("socle_ledger**")
             with _ErrorSlot() as slot:
-                if durability is not None:
-                    check(lib.socle_ledger_options_set_durability(options, int(durability),
-                                                                  slot.pointer), slot.error)
-                if group_commit_delay is not None:
-                    check(lib.socle_ledger_options_set_group_commit_delay_micros(
-                        options, int(round(group_commit_delay * 1e6)), slot.pointer), slot.error)
-                if checkpoint_every is not None:
-                    check(lib.socle_ledger_options_set_checkpoint_every(
-                        options, checkpoint_every, slot.pointer), slot.error)
-                if checkpoint_interval is not None:
-                    check(lib.socle_ledger_options_set_checkpoint_interval_millis(
-                        options, int(round(checkpoint_interval * 1e3)), slot.pointer),
-                        slot.error)
-                if witness_path is not None:
-                    check(lib.socle_ledger_options_set_witness_path(
-                        options, _c_string(witness_path, "witness_path"), slot.pointer),
-                        slot.error)
-                encoded_name = name.encode("utf-8")
-                out = ffi.new("socle_ledger**")
                 check(lib.socle_ledger_open(vault._live(), _c_string(db_path, "db_path"),
                                             encoded_name, len(encoded_name), options, out,
                                             slot.pointer), slot.error)
         finally:
             ffi.release(options)
+        return cls._adopt(out[0])
+
+    @classmethod
+    def _adopt(cls, handle: Any) -> "Ledger":
         ledger = cls.__new__(cls)
-        ledger._own(out[0], lib.socle_ledger_free)
+        ledger._own(handle, lib.socle_ledger_free)
         return ledger
 
     @property
@@ -550,3 +570,93 @@ class AccessTrail(_Handle):
 
     def __repr__(self) -> str:
         return "<socle.AccessTrail (closed)>" if self.closed else "<socle.AccessTrail>"
+
+
+class Storage(_Handle):
+    """Where the vault and the ledgers live (``socle_storage``; docs/postgresql.md).
+
+    One location chooses the backend of the vault, the access trail and the state ledger at
+    once: a directory (SQLite files ``vault.db`` and ``<ledger name>.db``, created with mode
+    0700 if absent) or a PostgreSQL database named by a libpq URI (``postgresql://…`` or
+    ``postgres://…``), shared by every application server, which then needs `witness_dir`, a
+    local directory of this server for the ledgers' witness files::
+
+        storage = socle.Storage.open("/var/lib/ccas")
+        vault = storage.open_vault(provider, "ccas-lyon")
+        trail = storage.open_ledger(vault, "access_trail")
+
+    Messages name a URI without its password or query. Immutable: safe for concurrent use. The
+    vaults and ledgers it opened stay open when it is closed.
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        raise TypeError("use Storage.open(location, witness_dir=None)")
+
+    @classmethod
+    def open(cls, location: Path, witness_dir: Optional[Path] = None) -> "Storage":
+        """Opens `location`, a directory or a PostgreSQL URI. Connects to nothing yet:
+        :meth:`open_vault` and :meth:`open_ledger` connect. A file where the directory should
+        be, a malformed URI (never quoted: it may hold a password) or a URI without
+        `witness_dir` raise :class:`InvalidArgumentError`."""
+        encoded = _c_string(location, "location")
+        witness = ffi.NULL if witness_dir is None else _c_string(witness_dir, "witness_dir")
+        out = ffi.new("socle_storage**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_storage_open(encoded, witness, out, slot.pointer), slot.error)
+        storage = cls.__new__(cls)
+        storage._own(out[0], lib.socle_storage_free)
+        return storage
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the location is a PostgreSQL database (False: a directory)."""
+        return lib.socle_storage_is_postgresql(self._live()) == 1
+
+    @property
+    def location(self) -> str:
+        """The location as shown in messages (a URI without its password or query)."""
+        return _text(lib.socle_storage_location(self._live()))
+
+    def open_vault(self, provider: KeyProvider, tenant: str, *,
+                   cache_capacity: Optional[int] = None,
+                   cache_ttl_seconds: Optional[int] = None) -> Vault:
+        """:meth:`Vault.open` on this storage: the directory's ``vault.db``, or the database's
+        schema ``socle_vault``. Same options as :meth:`Vault.open`."""
+        _check_provider(provider)
+        options = _vault_options(cache_capacity, cache_ttl_seconds)
+        t = _bytes(tenant, "tenant")
+        out = ffi.new("socle_vault**")
+        with _ErrorSlot() as slot:
+            check(lib.socle_vault_open_in(provider._live(), self._live(), t, len(t), options,
+                                          out, slot.pointer), slot.error)
+        return Vault._adopt(out[0], provider)
+
+    def open_ledger(self, vault: Vault, name: str = "access_trail", *,
+                    durability: Optional[Union[Durability, int]] = None,
+                    group_commit_delay: Optional[float] = None,
+                    checkpoint_every: Optional[int] = None,
+                    checkpoint_interval: Optional[float] = None,
+                    witness_path: Optional[Path] = None) -> Ledger:
+        """:meth:`Ledger.open` on this storage: the directory's ``<name>.db``, or the database's
+        schema ``socle_<name>`` (name at most 57 bytes). Same options as :meth:`Ledger.open`;
+        without `witness_path`, the witness is beside the file, or
+        ``<witness_dir>/<name>.checkpoint``."""
+        options = _ledger_options(durability, group_commit_delay, checkpoint_every,
+                                  checkpoint_interval, witness_path)
+        try:
+            encoded_name = name.encode("utf-8")
+            out = ffi.new("socle_ledger**")
+            with _ErrorSlot() as slot:
+                check(lib.socle_ledger_open_in(vault._live(), self._live(), encoded_name,
+                                               len(encoded_name), options, out, slot.pointer),
+                      slot.error)
+        finally:
+            ffi.release(options)
+        return Ledger._adopt(out[0])
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<socle.Storage (closed)>"
+        return f"<socle.Storage location={self.location!r}>"

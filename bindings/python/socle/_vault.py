@@ -245,12 +245,35 @@ class KeyProvider(_Handle):
         return f"<socle.KeyProvider key_id={self.key_id!r}>"
 
 
+def _check_provider(provider: Any) -> None:
+    if not isinstance(provider, KeyProvider):
+        raise TypeError(f"Vault needs a socle.KeyProvider, not {type(provider).__name__}")
+
+
+def _vault_options(cache_capacity: Optional[int], cache_ttl_seconds: Optional[int]) -> Any:
+    """A ``socle_vault_options*`` with what is given set, or NULL for the defaults."""
+    if cache_capacity is None and cache_ttl_seconds is None:
+        return ffi.NULL
+    options = _new_object("socle_vault_options", lib.socle_vault_options_new,
+                          lib.socle_vault_options_free)
+    with _ErrorSlot() as slot:
+        if cache_capacity is not None:
+            check(lib.socle_vault_options_set_cache_capacity(
+                options, cache_capacity, slot.pointer), slot.error)
+        if cache_ttl_seconds is not None:
+            check(lib.socle_vault_options_set_cache_ttl_seconds(
+                options, cache_ttl_seconds, slot.pointer), slot.error)
+    return options
+
+
 class Vault(_Handle):
     """Per-person data keys wrapped by a :class:`KeyProvider`'s master key, kept in an SQLite
     database, and records sealed with XChaCha20-Poly1305 bound to (tenant, person, record,
     schema version): a ciphertext moved to another person or record does not open.
 
-    ``Vault.open(provider, db_path, tenant)`` opens (or creates, mode 0600) the database.
+    ``Vault.open(provider, db_path, tenant)`` opens (or creates, mode 0600) the database;
+    :meth:`Storage.open_vault` opens the vault of a :class:`Storage` (a directory or a PostgreSQL
+    database).
     Any failed decryption raises :class:`VerificationFailedError`; a record of a person whose
     key was shredded raises :class:`NotFoundError`. No message contains a key, a passphrase, a
     person id or a record id. Safe for concurrent use by any number of threads. The C handle is
@@ -272,19 +295,8 @@ class Vault(_Handle):
         closed right after. `cache_capacity` (persons whose unwrapped keys stay in memory,
         default 4096; 0 turns the cache off) and `cache_ttl_seconds` (default 300) are the
         vault's options."""
-        if not isinstance(provider, KeyProvider):
-            raise TypeError(f"Vault needs a socle.KeyProvider, not {type(provider).__name__}")
-        options = ffi.NULL
-        if cache_capacity is not None or cache_ttl_seconds is not None:
-            options = _new_object("socle_vault_options", lib.socle_vault_options_new,
-                                  lib.socle_vault_options_free)
-            with _ErrorSlot() as slot:
-                if cache_capacity is not None:
-                    check(lib.socle_vault_options_set_cache_capacity(
-                        options, cache_capacity, slot.pointer), slot.error)
-                if cache_ttl_seconds is not None:
-                    check(lib.socle_vault_options_set_cache_ttl_seconds(
-                        options, cache_ttl_seconds, slot.pointer), slot.error)
+        _check_provider(provider)
+        options = _vault_options(cache_capacity, cache_ttl_seconds)
         t = _data(tenant, "tenant")
         encoded = _c_string(db_path, "db_path")
         out = ffi.new("socle_vault**")
@@ -295,8 +307,12 @@ class Vault(_Handle):
             except IoError as e:
                 e.filename = os.fsdecode(encoded)
                 raise
+        return cls._adopt(out[0], provider)
+
+    @classmethod
+    def _adopt(cls, handle: Any, provider: KeyProvider) -> "Vault":
         vault = cls.__new__(cls)
-        vault._own(out[0], lib.socle_vault_free)
+        vault._own(handle, lib.socle_vault_free)
         vault._provider = provider  # keeps Python callbacks of a callback provider reachable
         return vault
 

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * A tamper-evident, append-only ledger (a Merkle tree with signed checkpoints) in its own SQLite
- * file, its keys in a Vault, which the ledger keeps alive. Thread-safe; close it when done.
- * docs/ledger.md.
+ * file or PostgreSQL schema, its keys in a Vault, which the ledger keeps alive. Thread-safe;
+ * close it when done. docs/ledger.md.
  */
 public final class Ledger extends Handle {
     private static final int HASH = SocleLibrary.SOCLE_LEDGER_HASH_BYTES;
@@ -34,9 +34,27 @@ public final class Ledger extends Handle {
 
     /**
      * Opens the ledger `name` ("access_trail", "state") in `dbPath` (created, mode 0600, if
-     * missing). `durability`: SOCLE_DURABILITY_*.
+     * missing). `durability`: SOCLE_DURABILITY_*. Storage.openLedger opens a ledger of a
+     * Storage (a directory or a PostgreSQL database).
      */
     public static Ledger open(Vault vault, String dbPath, String name, int durability) {
+        return withOptions(durability, (options, out, error) -> Socle.lib().socle_ledger_open(
+                vault.pointer(), dbPath, name, Socle.size(Socle.utf8Length(name)), options, out,
+                error));
+    }
+
+    /** Storage.openLedger. */
+    static Ledger openIn(Vault vault, Storage storage, String name, int durability) {
+        return withOptions(durability, (options, out, error) -> Socle.lib().socle_ledger_open_in(
+                vault.pointer(), storage.pointer(), name, Socle.size(Socle.utf8Length(name)),
+                options, out, error));
+    }
+
+    private interface Opener {
+        int open(Pointer options, PointerByReference out, PointerByReference error);
+    }
+
+    private static Ledger withOptions(int durability, Opener opener) {
         SocleLibrary lib = Socle.lib();
         PointerByReference options = new PointerByReference();
         PointerByReference error = new PointerByReference();
@@ -47,9 +65,7 @@ public final class Ledger extends Handle {
                     setError), setError);
             PointerByReference out = new PointerByReference();
             PointerByReference openError = new PointerByReference();
-            Socle.check(lib.socle_ledger_open(vault.pointer(), dbPath, name,
-                    Socle.size(Socle.utf8Length(name)), options.getValue(), out, openError),
-                    openError);
+            Socle.check(opener.open(options.getValue(), out, openError), openError);
             return new Ledger(out.getValue());
         } finally {
             lib.socle_ledger_options_free(options.getValue());

@@ -13,12 +13,24 @@ public final class Vault extends Handle {
         super(out.getValue(), p -> Socle.lib().socle_vault_free(p));
     }
 
-    /** Opens (or creates, mode 0600) the vault database at `dbPath` for `tenant`. */
+    /**
+     * Opens (or creates, mode 0600) the vault database at `dbPath` for `tenant`.
+     * Storage.openVault opens the vault of a Storage (a directory or a PostgreSQL database).
+     */
     public static Vault open(KeyProvider provider, String dbPath, String tenant) {
         PointerByReference out = new PointerByReference();
         PointerByReference error = new PointerByReference();
         Socle.check(Socle.lib().socle_vault_open(provider.pointer(), dbPath, tenant,
                 Socle.size(Socle.utf8Length(tenant)), null, out, error), error);
+        return new Vault(out);
+    }
+
+    /** Storage.openVault. */
+    static Vault openIn(KeyProvider provider, Storage storage, String tenant) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_vault_open_in(provider.pointer(), storage.pointer(),
+                tenant, Socle.size(Socle.utf8Length(tenant)), null, out, error), error);
         return new Vault(out);
     }
 
