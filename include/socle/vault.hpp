@@ -221,7 +221,11 @@ struct SOCLE_CXX_API RotationReport {
   bool retired_previous = false;
 };
 
-// The vault of one tenant (an organisation: a CCAS, a département) over one SQLite database.
+// The vault of one tenant (an organisation: a CCAS, a département) over one SQLite database, or
+// over the schema socle_vault of a PostgreSQL database that every application server shares
+// (docs/postgresql.md, "The vault on PostgreSQL": there, every use of a cached person key first
+// checks that no shred or re-wrap was committed since, so another server's shred is seen at
+// once).
 // Several tenants may share a database; each vault sees only its own tenant's keys, and a
 // tenant's person index is keyed by a secret of that tenant, so the database holds no person
 // id in clear.
@@ -235,6 +239,8 @@ struct SOCLE_CXX_API RotationReport {
 // which see it at once.
 class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
  public:
+  // `db_path` starting with postgresql:// or postgres:// is a libpq URI (never repeated with its
+  // password in a message); any other path is a SQLite file.
   // Opens the vault database at `db_path` for `tenant` (1 to 128 bytes), creating the database
   // (permissions 0600) and the tenant's keys if missing, and finishes any shred a crash
   // interrupted. FAILED_PRECONDITION when the database is bound to another master key id, is

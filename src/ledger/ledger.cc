@@ -28,6 +28,7 @@
 #include "socle/v1/ledger.pb.h"
 #include "socle/vault.hpp"
 #include "storage/file_util.h"
+#include "storage/pg.h"
 
 namespace socle {
 
@@ -35,24 +36,9 @@ using ledger::MerkleHash;
 
 namespace ledger {
 
-// A path naming a PostgreSQL database (libpq's URI forms) opens the PostgreSQL store.
-bool IsPostgresUri(absl::string_view path) {
-  return absl::StartsWith(path, "postgresql://") || absl::StartsWith(path, "postgres://");
-}
-
-// How a path is named in messages: a URI loses its password and its query (which may hold
-// one: ?password=…).
-std::string ShownPath(const std::string& path) {
-  if (!IsPostgresUri(path)) return path;
-  const size_t scheme = path.find("://") + 3;
-  std::string shown = path.substr(0, path.find('?'));
-  const size_t at = shown.find('@', scheme);
-  const size_t colon = shown.find(':', scheme);
-  if (at != std::string::npos && colon != std::string::npos && colon < at) {
-    shown.erase(colon, at - colon);
-  }
-  return shown;
-}
+// The shared libpq helpers (storage/pg.h) decide, for the ledger and socle::Storage.
+bool IsPostgresUri(absl::string_view path) { return pg::IsPostgresUri(path); }
+std::string ShownPath(const std::string& path) { return pg::ShownPath(path); }
 
 }  // namespace ledger
 

@@ -36,6 +36,7 @@
 #include "core/status_macros.h"
 #include "ledger/store.h"
 #include "socle/error.hpp"
+#include "storage/pg.h"
 
 namespace socle::ledger {
 
@@ -51,6 +52,16 @@ extern std::atomic<int64_t> pg_schema_version_for_testing;
 std::atomic<int64_t> pg_schema_version_for_testing{0};
 
 namespace {
+
+// The libpq helpers shared with the vault's store (storage/pg.h).
+using pg::BytesAt;
+using pg::CodeOf;
+using pg::Describe;
+using pg::IntAt;
+using pg::Params;
+using pg::QuoteIdentifier;
+using pg::Result;
+using pg::ViewAt;
 
 // The schema's version (meta.schema_version): a new ledger is created at version 1 (kSchemaSql,
 // never changed once released) and migrated step by step (kMigrations), as an old one is.
@@ -218,108 +229,12 @@ std::string InsertName(absl::string_view table, size_t rows) {
   return absl::StrCat("insert_", table, "_", rows);
 }
 
-std::string QuoteIdentifier(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
-
-// The SQLSTATE and the primary message of a failed result, never its detail (which may quote a
-// row) nor the connection string.
-std::string Describe(const PGresult* result, PGconn* conn) {
-  if (result != nullptr) {
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    if (state != nullptr || primary != nullptr) {
-      return absl::StrCat(primary != nullptr ? primary : "error", " (SQLSTATE ",
-                          state != nullptr ? state : "?", ")");
-    }
-  }
-  // No server error: a client-side one (a lost connection). Its first line names no value.
-  std::string message = conn != nullptr ? PQerrorMessage(conn) : "";
-  if (const size_t eol = message.find('\n'); eol != std::string::npos) message.resize(eol);
-  return message.empty() ? std::string("no answer from the server") : message;
-}
-
 // Reconnection after a lost connection: this many tries, waiting kBackoff, 2 kBackoff, … between
 // them (about 3 s in all), so that a server restart is ridden out and a server that stays down
 // is reported without hanging.
 constexpr int kReconnectAttempts = 6;
 constexpr absl::Duration kBackoff = absl::Milliseconds(100);
 
-// ErrorCode::kIo is the retryable code (absl's UNAVAILABLE): the Ledger's committer tries the
-// batch again. Lost connections (no SQLSTATE, 08, 57P01-57P03), a statement or lock timeout
-// (57014, 55P03) and a serialization failure or deadlock (40001, 40P01) all roll the
-// transaction back, so a retry is safe.
-ErrorCode CodeOf(const PGresult* result) {
-  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  if (state == nullptr) return ErrorCode::kIo;  // the connection failed
-  const absl::string_view s(state);
-  if (absl::StartsWith(s, "08") || absl::StartsWith(s, "57")) return ErrorCode::kIo;
-  if (s == "55P03" || s == "40001" || s == "40P01") return ErrorCode::kIo;
-  if (absl::StartsWith(s, "53")) return ErrorCode::kResourceExhausted;
-  if (absl::StartsWith(s, "40")) return ErrorCode::kFailedPrecondition;
-  if (s == "23000") return ErrorCode::kLogTamperAttempt;  // refuse_change()
-  if (absl::StartsWith(s, "23")) return ErrorCode::kFailedPrecondition;
-  if (s == "42501") return ErrorCode::kPermissionDenied;  // insufficient privilege (a role's GRANTs)
-  if (absl::StartsWith(s, "42")) return ErrorCode::kFailedPrecondition;  // schema changed
-  if (absl::StartsWith(s, "28")) return ErrorCode::kPermissionDenied;
-  return ErrorCode::kIo;
-}
-
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
-
-// Parameters of one statement: integers and text in text format, bytes in binary format (no
-// escaping of bodies and hashes).
-class Params {
- public:
-  void Int(int64_t v) { AddText(absl::StrCat(v)); }
-  void Text(absl::string_view v) { AddText(std::string(v)); }
-  void Bytes(absl::string_view v) {
-    values_.push_back(v.data() != nullptr ? v.data() : "");
-    lengths_.push_back(static_cast<int>(v.size()));
-    formats_.push_back(1);
-  }
-  void Bytes(const MerkleHash& h) {
-    Bytes(absl::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
-  }
-  void Null() {
-    values_.push_back(nullptr);
-    lengths_.push_back(0);
-    formats_.push_back(0);
-  }
-  int size() const { return static_cast<int>(values_.size()); }
-  const char* const* values() const { return values_.data(); }
-  const int* lengths() const { return lengths_.data(); }
-  const int* formats() const { return formats_.data(); }
-
- private:
-  void AddText(std::string s) {
-    owned_.push_back(std::move(s));  // a deque: earlier strings stay where they are
-    values_.push_back(owned_.back().c_str());
-    lengths_.push_back(0);
-    formats_.push_back(0);
-  }
-  std::deque<std::string> owned_;
-  std::vector<const char*> values_;
-  std::vector<int> lengths_;
-  std::vector<int> formats_;
-};
-
-// Results are asked for in binary: bytea and text as their bytes, integers big-endian.
-int64_t IntAt(const PGresult* r, int row, int col) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, col));
-  const int n = PQgetlength(r, row, col);
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
-  if (n == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
-  return static_cast<int64_t>(v);
-}
-std::string BytesAt(const PGresult* r, int row, int col) {
-  return std::string(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
-}
-absl::string_view ViewAt(const PGresult* r, int row, int col) {
-  return absl::string_view(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
-}
 MerkleHash HashAt(const PGresult* r, int row, int col) {
   MerkleHash h{};
   if (!PQgetisnull(r, row, col) && PQgetlength(r, row, col) == static_cast<int>(h.size())) {
@@ -346,14 +261,7 @@ class PostgresStore final : public Store {
                                     kMaxIdentifierBytes - 6, " bytes of a-z, 0-9, '_', '.', '-'"));
     }
     // A malformed connection string is refused without quoting it (it may hold a password).
-    char* parse_error = nullptr;
-    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
-    if (options == nullptr) {
-      PQfreemem(parse_error);
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "ledger database: the PostgreSQL connection string is malformed");
-    }
-    PQconninfoFree(options);
+    SOCLE_RETURN_IF_ERROR(pg::CheckConninfo(conninfo, "ledger database"));
     auto store = std::unique_ptr<PostgresStore>(new PostgresStore(schema, durability));
     store->conn_ = PQconnectdb(conninfo.c_str());
     if (store->conn_ == nullptr) {
@@ -625,18 +533,7 @@ class PostgresStore final : public Store {
   PostgresStore(std::string schema, Durability durability)
       : schema_(std::move(schema)), durability_(durability) {}
 
-  std::string ConnectionError() const {
-    std::string message = PQerrorMessage(conn_);
-    // libpq's connection errors name the host and the user, never the password; keep the
-    // first line (the server's FATAL line follows on its own).
-    while (!message.empty() && absl::ascii_isspace(static_cast<unsigned char>(message.back()))) {
-      message.pop_back();
-    }
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
-    return message.empty() ? std::string("no answer from the server") : message;
-  }
+  std::string ConnectionError() const { return pg::ConnectionError(conn_); }
 
   absl::Status Error(const PGresult* result, absl::string_view what) const {
     return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_,

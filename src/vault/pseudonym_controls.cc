@@ -13,9 +13,6 @@
 namespace socle::vault_internal {
 
 using pseudonym_internal::WindowCounts;
-using sqlite::Database;
-using sqlite::StatementUse;
-using sqlite::Transaction;
 
 namespace {
 
@@ -36,59 +33,19 @@ absl::StatusOr<std::shared_ptr<VaultPseudonymControls>> VaultPseudonymControls::
     SOCLE_RETURN_IF_ERROR(crypto::KeyedHash(
         lookup_key, e.bytes(), absl::MakeSpan(c->actor_key_.data(), c->actor_key_.size())));
   }
-  SOCLE_ASSIGN_OR_RETURN(c->db_, Database::Open(path, "vault database"));
-  // Per connection, like the vault's own: durable commits, no trusted schema objects, deleted
-  // rows overwritten.
-  SOCLE_RETURN_IF_ERROR(c->db_->Exec(
-      "PRAGMA secure_delete=ON; PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;"));
-  Database& db = *c->db_;
-  SOCLE_ASSIGN_OR_RETURN(c->max_retired_,
-                         db.Prepare("SELECT coalesce(max(through_version), 0) FROM "
-                                    "pseudonym_retirements WHERE tenant = ?1"));
-  SOCLE_ASSIGN_OR_RETURN(
-      c->max_secret_,
-      db.Prepare("SELECT coalesce(max(version), 0) FROM pseudonym_secrets WHERE tenant = ?1"));
-  SOCLE_ASSIGN_OR_RETURN(c->insert_retired_,
-                         db.Prepare("INSERT INTO pseudonym_retirements (tenant, through_version, "
-                                    "retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"));
-  SOCLE_ASSIGN_OR_RETURN(
-      c->prune_counts_,
-      db.Prepare("DELETE FROM reversal_counts WHERE id IN (SELECT id FROM reversal_counts "
-                 "WHERE tenant = ?1 AND expires_at <= ?2 ORDER BY expires_at LIMIT ?3)"));
-  SOCLE_ASSIGN_OR_RETURN(c->select_counts_,
-                         db.Prepare("SELECT window_nanos, window_index, previous_count, current_count, "
-                                    "expires_at FROM reversal_counts "
-                                    "WHERE tenant = ?1 AND actor_tag = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(
-      c->upsert_counts_,
-      db.Prepare("INSERT INTO reversal_counts (tenant, actor_tag, window_nanos, window_index, "
-                 "previous_count, current_count, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                 "ON CONFLICT (tenant, actor_tag) DO UPDATE SET window_nanos = excluded.window_nanos, "
-                 "window_index = excluded.window_index, "
-                 "previous_count = excluded.previous_count, current_count = excluded.current_count, "
-                 "expires_at = excluded.expires_at"));
+  // Its own connection; the vault has created or migrated the schema already.
+  SOCLE_ASSIGN_OR_RETURN(c->store_, OpenKeyStore(path, /*init=*/false));
   return c;
 }
 
-VaultPseudonymControls::~VaultPseudonymControls() {
-  // Statements before the connection.
-  max_retired_.reset();
-  max_secret_.reset();
-  insert_retired_.reset();
-  prune_counts_.reset();
-  select_counts_.reset();
-  upsert_counts_.reset();
-}
+VaultPseudonymControls::~VaultPseudonymControls() = default;
 
 absl::StatusOr<ActorTag> VaultPseudonymControls::Tag(absl::string_view actor) const {
   return vault_internal::ComputeKeyedTag(actor_key_, kActorTagLabel, tenant_, actor);
 }
 
 absl::StatusOr<uint32_t> VaultPseudonymControls::ReadRetired() const {
-  StatementUse use(*max_retired_);
-  SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant_));
-  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-  return row ? static_cast<uint32_t>(use->Int(0)) : 0u;
+  return store_->MaxRetired(tenant_);
 }
 
 absl::StatusOr<uint32_t> VaultPseudonymControls::RetiredThrough() const {
@@ -99,14 +56,8 @@ absl::StatusOr<uint32_t> VaultPseudonymControls::RetiredThrough() const {
 absl::Status VaultPseudonymControls::RetireThrough(uint32_t version) {
   if (version == 0) return MakeError(ErrorCode::kInvalidArgument, "retire: version 0");
   std::lock_guard lock(mu_);
-  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db_));
-  uint32_t current = 0;
-  {
-    StatementUse use(*max_secret_);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant_));
-    SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-    if (row) current = static_cast<uint32_t>(use->Int(0));
-  }
+  SOCLE_ASSIGN_OR_RETURN(auto txn, store_->Begin());
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, store_->MaxPseudonymVersion(tenant_));
   if (version >= current) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      absl::StrCat("retire: version ", version,
@@ -116,13 +67,7 @@ absl::Status VaultPseudonymControls::RetireThrough(uint32_t version) {
   }
   SOCLE_ASSIGN_OR_RETURN(const uint32_t retired, ReadRetired());
   if (version <= retired) return absl::OkStatus();  // already retired: nothing to write
-  {
-    StatementUse use(*insert_retired_);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant_));
-    SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
-    SOCLE_RETURN_IF_ERROR(use->Bind(3, absl::ToUnixSeconds(absl::Now())));
-    SOCLE_RETURN_IF_ERROR(use->Run());
-  }
+  SOCLE_RETURN_IF_ERROR(store_->InsertRetired(tenant_, version, absl::ToUnixSeconds(absl::Now())));
   return txn->Commit();
 }
 
@@ -140,51 +85,36 @@ absl::StatusOr<bool> VaultPseudonymControls::TakeReversal(absl::string_view acto
   const int64_t now_nanos = absl::ToUnixNanos(now);
   const int64_t window_nanos = absl::ToInt64Nanoseconds(window);
   std::lock_guard lock(mu_);
-  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db_));
-  {
-    StatementUse use(*prune_counts_);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant_));
-    SOCLE_RETURN_IF_ERROR(use->Bind(2, now_nanos));
-    SOCLE_RETURN_IF_ERROR(use->Bind(3, kPruneLimit));
-    SOCLE_RETURN_IF_ERROR(use->Run());
-  }
+  SOCLE_ASSIGN_OR_RETURN(auto txn, store_->Begin());
+  SOCLE_RETURN_IF_ERROR(store_->PruneCounts(tenant_, now_nanos, kPruneLimit));
   WindowCounts counts{pseudonym_internal::WindowIndex(now, window), 0, 0};
   {
-    StatementUse use(*select_counts_);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant_));
-    SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-    SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
-    if (found) {
-      const int64_t stored_window = use->Int(0);
-      const int64_t expires_at = use->Int(4);
-      const auto count = [&](int column) {
-        const int64_t v = use->Int(column);
+    SOCLE_ASSIGN_OR_RETURN(const std::optional<CountsRow> found,
+                           store_->ReadCounts(tenant_, absl::MakeConstSpan(tag)));
+    if (found.has_value()) {
+      const int64_t stored_window = found->window_nanos;
+      const int64_t expires_at = found->expires_at;
+      const auto count = [](int64_t v) {
         return static_cast<uint32_t>(
             std::clamp<int64_t>(v, 0, pseudonym_internal::kMaxReversalCapacity));
       };
       if (stored_window == window_nanos) {
-        counts = WindowCounts{use->Int(1), count(2), count(3)};
+        counts = WindowCounts{found->window_index, count(found->previous_count),
+                              count(found->current_count)};
       } else if (expires_at > now_nanos) {
         // Another limit for the same actor (options changed): every call still restraining
         // under the old one stays spent, counted in the previous window.
-        counts.previous = std::min<uint32_t>(count(2) + count(3),
+        counts.previous = std::min<uint32_t>(count(found->previous_count) +
+                                                 count(found->current_count),
                                              pseudonym_internal::kMaxReversalCapacity);
       }
     }
   }
   const bool allowed = pseudonym_internal::TakeFromWindows(counts, capacity, window, now);
-  {
-    StatementUse use(*upsert_counts_);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant_));
-    SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-    SOCLE_RETURN_IF_ERROR(use->Bind(3, window_nanos));
-    SOCLE_RETURN_IF_ERROR(use->Bind(4, counts.index));
-    SOCLE_RETURN_IF_ERROR(use->Bind(5, int64_t{counts.previous}));
-    SOCLE_RETURN_IF_ERROR(use->Bind(6, int64_t{counts.current}));
-    SOCLE_RETURN_IF_ERROR(
-        use->Bind(7, pseudonym_internal::WindowCountsExpiry(counts, window)));
-    SOCLE_RETURN_IF_ERROR(use->Run());
-  }
+  SOCLE_RETURN_IF_ERROR(store_->UpsertCounts(
+      tenant_, absl::MakeConstSpan(tag),
+      CountsRow{window_nanos, counts.index, int64_t{counts.previous}, int64_t{counts.current},
+                pseudonym_internal::WindowCountsExpiry(counts, window)}));
   SOCLE_RETURN_IF_ERROR(txn->Commit());
   return allowed;
 }

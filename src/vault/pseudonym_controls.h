@@ -14,10 +14,11 @@
 //                          expires_at), so the table follows the actors of the last two windows
 //                          and a call does O(1) work.
 //
-// The object has its own SQLite connection, so it may outlive the Vault that made it (a
-// Pseudonymizer keeps it; the C ABI lets the vault handle go right after). Every call is one
-// short IMMEDIATE transaction (synchronous=FULL): a retirement or a counted reversal that
-// returned OK is on disk.
+// The object has its own connection to the vault database (a KeyStore, SQLite or PostgreSQL),
+// so it may outlive the Vault that made it (a Pseudonymizer keeps it; the C ABI lets the vault
+// handle go right after). Every call is one short write transaction (SQLite: IMMEDIATE,
+// synchronous=FULL; PostgreSQL: under the vault's writer lock): a retirement or a counted
+// reversal that returned OK is durable.
 //
 // Thread safety: safe for concurrent use (one mutex over the connection).
 #ifndef SOCLE_SRC_VAULT_PSEUDONYM_CONTROLS_H_
@@ -36,7 +37,7 @@
 #include "socle/pseudonym_secrets.hpp"
 #include "socle/secret_bytes.hpp"
 #include "vault/format.h"
-#include "storage/sqlite.h"
+#include "vault/key_store.h"
 
 namespace socle::vault_internal {
 
@@ -67,14 +68,7 @@ class VaultPseudonymControls final : public PseudonymControls {
   std::string tenant_;
   SecretBytes actor_key_;
   mutable std::mutex mu_;
-  std::unique_ptr<sqlite::Database> db_;
-  // Finalised before db_ (declared after it).
-  std::unique_ptr<sqlite::Statement> max_retired_;
-  std::unique_ptr<sqlite::Statement> max_secret_;
-  std::unique_ptr<sqlite::Statement> insert_retired_;
-  std::unique_ptr<sqlite::Statement> prune_counts_;
-  std::unique_ptr<sqlite::Statement> select_counts_;
-  std::unique_ptr<sqlite::Statement> upsert_counts_;
+  std::unique_ptr<KeyStore> store_;
 };
 
 }  // namespace socle::vault_internal

@@ -1,5 +1,6 @@
 // The vault (socle/vault.hpp): person data keys and pseudonymisation secrets wrapped by a
-// provider's master key, kept in SQLite, cached unwrapped in memory.
+// provider's master key, kept in SQLite or PostgreSQL (vault/key_store.h), cached unwrapped in
+// memory.
 #include "socle/vault.hpp"
 
 #include <algorithm>
@@ -23,169 +24,33 @@
 #include "vault/commit_watch.h"
 #include "vault/format.h"
 #include "vault/key_cache.h"
+#include "vault/key_store.h"
 #include "vault/pseudonym_controls.h"
-#include "storage/sqlite.h"
 
 namespace socle {
 
-using sqlite::Database;
 using vault_internal::KeyCache;
 using vault_internal::KeyKind;
+using vault_internal::KeyRow;
+using vault_internal::KeyStore;
+using vault_internal::KeyTableId;
 using vault_internal::PersonTag;
-using sqlite::Statement;
-using sqlite::StatementUse;
-using sqlite::Transaction;
 
 namespace {
 
-constexpr int64_t kApplicationId = 0x534f4356;  // "SOCV": PRAGMA application_id of a vault
-constexpr int64_t kSchemaVersion = 4;           // PRAGMA user_version
-constexpr int64_t kRewrapBatch = 256;
-// Written by the transaction that creates or migrates the schema.
-constexpr char kSetVersionsSql[] = "PRAGMA application_id=1397703510; PRAGMA user_version=4;";
-static_assert(kApplicationId == 1397703510 && kSchemaVersion == 4);
-
-// Ordinary rowid tables on purpose: in a WITHOUT ROWID table (an index b-tree) interior pages
-// hold whole copies of rows as divider keys, and a deleted row's copy may stay there, wrapped
-// key included. Here interior pages hold rowids only; the unique indexes repeat the tenant and
-// the person tag (a keyed hash), never key material.
-//
-// Schema version 2 added the pending shreds and the pseudonymisation controls
-// (vault/pseudonym_controls.h), version 3 the shredded persons, version 4 the ledger secrets.
-// The same text creates them in a new database (kSchemaSql) and in an older one (kSchemaV2Sql,
-// kSchemaV3Sql, kSchemaV4Sql, InitSchema), so a migrated vault has exactly the schema of a new
-// one.
-constexpr char kSchemaV1Sql[] = R"sql(
-CREATE TABLE meta (
-  name TEXT PRIMARY KEY NOT NULL,
-  value TEXT NOT NULL);
-CREATE TABLE tenant_keys (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL UNIQUE,
-  master_version INTEGER NOT NULL,
-  wrapped BLOB NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE TABLE person_keys (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  person_tag BLOB NOT NULL,
-  key_version INTEGER NOT NULL,
-  master_version INTEGER NOT NULL,
-  wrapped BLOB NOT NULL,
-  created_at INTEGER NOT NULL,
-  UNIQUE (tenant, person_tag, key_version));
-CREATE TABLE pseudonym_secrets (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  master_version INTEGER NOT NULL,
-  wrapped BLOB NOT NULL,
-  created_at INTEGER NOT NULL,
-  UNIQUE (tenant, version));
-)sql";
-// pending_shreds: a crypto-shred whose deleted key may still have copies in the WAL. The row is
-// written in the transaction of the delete and removed only after a checkpoint truncated the
-// WAL; Load finishes any shred a crash interrupted.
-constexpr char kSchemaV2Sql[] = R"sql(
-CREATE TABLE pending_shreds (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  person_tag BLOB NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE TABLE pseudonym_retirements (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  through_version INTEGER NOT NULL,
-  retired_at INTEGER NOT NULL,
-  UNIQUE (tenant, through_version));
-CREATE TABLE reversal_counts (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  actor_tag BLOB NOT NULL,
-  window_nanos INTEGER NOT NULL,
-  window_index INTEGER NOT NULL,
-  previous_count INTEGER NOT NULL,
-  current_count INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  UNIQUE (tenant, actor_tag));
-CREATE INDEX reversal_counts_expiry ON reversal_counts (tenant, expires_at);
-)sql";
-// shredded_persons: the keyed tag of every person whose data key was crypto-shredded, written
-// in the transaction of the delete, kept for good, so that a seal that must not bring a
-// shredded person's key back (KeyCreation::kRefuseIfShredded) can tell "shredded" from "never
-// seen". No id, no time (the access trail records when), no key material.
-constexpr char kSchemaV3Sql[] = R"sql(
-CREATE TABLE shredded_persons (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  person_tag BLOB NOT NULL,
-  UNIQUE (tenant, person_tag));
-)sql";
-// ledger_secrets: the root secret of each ledger of a tenant (Vault::LedgerSecret), wrapped like
-// every key. Never deleted by a shred; re-wrapped by a rotation.
-constexpr char kSchemaV4Sql[] = R"sql(
-CREATE TABLE ledger_secrets (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  ledger TEXT NOT NULL,
-  master_version INTEGER NOT NULL,
-  wrapped BLOB NOT NULL,
-  created_at INTEGER NOT NULL,
-  UNIQUE (tenant, ledger));
-)sql";
-// Data of the migration from version 2: the shreds a crash left pending are shreds too. (Shreds
-// that completed under version 2 left no trace on purpose, and cannot be recovered.)
-constexpr char kMigrateV2DataSql[] = R"sql(
-INSERT INTO shredded_persons (tenant, person_tag)
-  SELECT DISTINCT tenant, person_tag FROM pending_shreds WHERE true
-  ON CONFLICT DO NOTHING;
-)sql";
-
-// The parts one after the other (without their terminating NULs) and one NUL, at compile time.
-template <size_t... N>
-constexpr std::array<char, (N + ...) - sizeof...(N) + 1> Concat(const char (&... parts)[N]) {
-  std::array<char, (N + ...) - sizeof...(N) + 1> out{};
-  size_t pos = 0;
-  ((std::copy_n(parts, N - 1, out.begin() + pos), pos += N - 1), ...);
-  return out;
-}
-constexpr auto kSchemaSqlText = Concat(kSchemaV1Sql, kSchemaV2Sql, kSchemaV3Sql, kSchemaV4Sql);
-// The whole schema of a new vault.
-constexpr const char* kSchemaSql = kSchemaSqlText.data();
-
-// Every wrapped-key table read the same way by rotation and verification:
-// id, tenant, subject, subject_version, master_version, wrapped.
-struct KeyTable {
-  const char* name;
-  KeyKind kind;
-  const char* columns;
-};
-constexpr KeyTable kKeyTables[] = {
-    {"tenant_keys", KeyKind::kTenantLookup, "id, tenant, X'', 0, master_version, wrapped"},
-    {"person_keys", KeyKind::kPersonData,
-     "id, tenant, person_tag, key_version, master_version, wrapped"},
-    {"pseudonym_secrets", KeyKind::kPseudonymSecret,
-     "id, tenant, X'', version, master_version, wrapped"},
-    {"ledger_secrets", KeyKind::kLedgerSecret,
-     "id, tenant, CAST(ledger AS BLOB), 0, master_version, wrapped"},
-};
-
-struct KeyRow {
-  int64_t id = 0;
-  std::string tenant;
-  std::vector<uint8_t> subject;
-  uint32_t subject_version = 0;
-  uint32_t master_version = 0;
-  std::vector<uint8_t> wrapped;
-};
-
-KeyRow ReadKeyRow(const Statement& s) {
-  return KeyRow{s.Int(0),
-                s.Text(1),
-                s.Blob(2),
-                static_cast<uint32_t>(s.Int(3)),
-                static_cast<uint32_t>(s.Int(4)),
-                s.Blob(5)};
+// The kind of key each table holds (vault/key_store.h's KeyTableId order).
+KeyKind KindOf(KeyTableId table) {
+  switch (table) {
+    case KeyTableId::kTenantKeys:
+      return KeyKind::kTenantLookup;
+    case KeyTableId::kPersonKeys:
+      return KeyKind::kPersonData;
+    case KeyTableId::kPseudonymSecrets:
+      return KeyKind::kPseudonymSecret;
+    case KeyTableId::kLedgerSecrets:
+      break;
+  }
+  return KeyKind::kLedgerSecret;
 }
 
 absl::Status VerificationFailed() {
@@ -200,10 +65,6 @@ absl::Status PersonShredded() {
   return MakeError(
       ErrorCode::kFailedPrecondition,
       "the person's data key was crypto-shredded: nothing more may be sealed for them");
-}
-
-absl::Status NotAVault(const std::string& path) {
-  return MakeError(ErrorCode::kFailedPrecondition, "'" + path + "' is not a socle vault database");
 }
 
 }  // namespace
@@ -222,36 +83,14 @@ struct Vault::State {
   const Clock* clock = nullptr;
   SecretBytes lookup_key;  // the tenant's person-index key; immutable after Load
 
-  // Every use of the database and its statements. Declared before the statements, which must
-  // be finalised first.
+  // Every use of the store (its one connection).
   mutable std::mutex db_mu;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<Statement> select_person;
-  std::unique_ptr<Statement> insert_person;
-  std::unique_ptr<Statement> delete_person;
-  std::unique_ptr<Statement> select_pseudonym;
-  std::unique_ptr<Statement> max_pseudonym;
-  std::unique_ptr<Statement> insert_pseudonym;
-  std::unique_ptr<Statement> delete_pseudonym;
-  std::unique_ptr<Statement> insert_pending_shred;
-  std::unique_ptr<Statement> select_pending_shred;
-  std::unique_ptr<Statement> insert_shredded;
-  std::unique_ptr<Statement> select_shredded;
-  std::unique_ptr<Statement> select_floor;
-  std::unique_ptr<Statement> raise_floor;
-  std::unique_ptr<Statement> select_ledger;
-  std::unique_ptr<Statement> insert_ledger;
-  // Per entry of kKeyTables: the next batch of rows to re-wrap, and the conditional update.
-  std::unique_ptr<Statement> rewrap_select[std::size(kKeyTables)];
-  std::unique_ptr<Statement> rewrap_update[std::size(kKeyTables)];
+  std::unique_ptr<KeyStore> store;
 
   // One rotation at a time; taken before db_mu, never while holding it.
   std::mutex rotation_mu;
 
   KeyCache cache;
-  // Tells a kRefuseIfShredded seal whether anything was committed since its cached key was last
-  // found in the database. Made once the WAL index is open; uses the connection's mapping.
-  std::unique_ptr<vault_internal::CommitWatch> commit_watch;
   // Unwrapped ledger secrets by ledger name. A ledger secret never changes once created (no
   // shred, no re-key; a rotation re-wraps the same bytes), so it stays for the object's life.
   std::mutex ledger_mu;
@@ -293,12 +132,7 @@ struct Vault::State {
                                   uint32_t subject_version, const SecretBytes& key,
                                   std::vector<uint8_t>& wrapped) {
     SOCLE_ASSIGN_OR_RETURN(const uint32_t now_version, provider->CurrentVersion());
-    uint32_t floor = 0;
-    {
-      StatementUse use(*select_floor);
-      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-      if (row) floor = static_cast<uint32_t>(use->Int(0));
-    }
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t floor, store->ReadMasterVersionFloor());
     if (now_version < floor) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        "the vault database is being re-wrapped under master key version " +
@@ -324,24 +158,31 @@ struct Vault::State {
     return key;
   }
 
-  absl::Status InitSchema();
-  absl::Status CheckSchema();
-  absl::Status BindKeyId();
-  absl::Status PrepareStatements();
   absl::Status LoadTenantKey();
   absl::Status EnsurePseudonymSecret();
   // The ledger's secret as the database holds it, created when it has none. Not cached here.
   absl::StatusOr<SecretBytes> LoadLedgerSecret(absl::string_view ledger, bool create);
 
-  struct PersonRow {
-    uint32_t key_version = 0;
-    uint32_t master_version = 0;
-    std::vector<uint8_t> wrapped;
-  };
+  using PersonRow = vault_internal::PersonRow;
   // Caller holds db_mu.
-  absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag);
+  absl::StatusOr<std::optional<PersonRow>> ReadPersonRow(const PersonTag& tag) {
+    return store->ReadPerson(tenant, tag);
+  }
   // Caller holds db_mu. Whether the person's tag is in shredded_persons.
-  absl::StatusOr<bool> IsShredded(const PersonTag& tag);
+  absl::StatusOr<bool> IsShredded(const PersonTag& tag) { return store->IsShredded(tenant, tag); }
+  // The store's commit fingerprint, taking db_mu when the store needs it.
+  absl::StatusOr<std::optional<uint64_t>> Fingerprint() {
+    if (store->fingerprint_is_lock_free()) return store->Fingerprint();
+    std::lock_guard lock(db_mu);
+    return store->Fingerprint();
+  }
+  // Whether `entry` (a cached person key) may be used as is: it was last found in the person's
+  // row with nothing deleted or re-wrapped since (Fingerprint).
+  absl::StatusOr<bool> Vouched(const KeyCache::Entry& entry) {
+    SOCLE_ASSIGN_OR_RETURN(const std::optional<uint64_t> fingerprint, Fingerprint());
+    return fingerprint.has_value() &&
+           entry.unshredded_as_of.load(std::memory_order_acquire) == *fingerprint;
+  }
 
   // What PersonKey may do when the database holds no key for the person.
   enum class Missing { kNotFound, kCreate, kCreateUnlessShredded };
@@ -351,190 +192,20 @@ struct Vault::State {
   absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(
       absl::string_view person, Missing missing, absl::Time now,
       std::shared_ptr<const KeyCache::Entry> cached = nullptr);
-  // Caller holds db_mu. Truncates the WAL and then clears the pending shreds it covered.
-  absl::Status FinishPendingShreds();
   // Caller holds rotation_mu, not db_mu.
   absl::StatusOr<size_t> RewrapAll(uint32_t target);
 };
 
-absl::Status Vault::State::InitSchema() {
-  // A file that is not a database fails its first query: say what it is not.
-  auto app_id = db->QueryInt("PRAGMA application_id");
-  if (!app_id.ok()) {
-    return ErrorCodeOf(app_id.status()) == ErrorCode::kDataLoss ? NotAVault(path) : app_id.status();
-  }
-  if (*app_id != 0 && *app_id != kApplicationId) return NotAVault(path);
-  // secure_delete: deleted cells and freed pages are overwritten with zeros, so a shredded
-  // key does not linger in free space. synchronous=FULL: a data key must be durable before a
-  // record sealed under it leaves this process.
-  SOCLE_RETURN_IF_ERROR(
-      db->Exec("PRAGMA secure_delete=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"));
-  SOCLE_ASSIGN_OR_RETURN(const std::string mode, db->QueryText("PRAGMA journal_mode=WAL"));
-  if (mode != "wal") {
-    return MakeError(ErrorCode::kIo, "vault database: WAL journal mode is not available");
-  }
-  SOCLE_ASSIGN_OR_RETURN(int64_t version, db->QueryInt("PRAGMA user_version"));
-  if (version == 0) {
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
-    // Another process may have created the schema while we waited for the write lock.
-    SOCLE_ASSIGN_OR_RETURN(version, db->QueryInt("PRAGMA user_version"));
-    if (version == 0) {
-      SOCLE_ASSIGN_OR_RETURN(const int64_t tables,
-                             db->QueryInt("SELECT count(*) FROM sqlite_schema"));
-      if (tables != 0) return NotAVault(path);
-      SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaSql));
-      SOCLE_RETURN_IF_ERROR(db->Exec(kSetVersionsSql));
-      version = kSchemaVersion;
-    }
-    SOCLE_RETURN_IF_ERROR(txn->Commit());
-  }
-  if (version >= 1 && version < kSchemaVersion) {
-    // A vault of an earlier version: brought to this one step by step, in one transaction,
-    // once, whichever process gets the write lock first.
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
-    SOCLE_ASSIGN_OR_RETURN(version, db->QueryInt("PRAGMA user_version"));
-    if (version >= 1 && version < kSchemaVersion) {
-      if (version == 1) {  // the pending shreds and the pseudonymisation controls
-        SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV2Sql));
-        version = 2;
-      }
-      if (version == 2) {  // the shredded persons
-        SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV3Sql));
-        SOCLE_RETURN_IF_ERROR(db->Exec(kMigrateV2DataSql));
-        version = 3;
-      }
-      if (version == 3) {  // the ledger secrets
-        SOCLE_RETURN_IF_ERROR(db->Exec(kSchemaV4Sql));
-        version = 4;
-      }
-      SOCLE_RETURN_IF_ERROR(db->Exec(kSetVersionsSql));
-    }
-    SOCLE_RETURN_IF_ERROR(txn->Commit());
-  }
-  if (version > kSchemaVersion) {
-    return MakeError(ErrorCode::kUnsupported, "vault database schema version " +
-                                                  std::to_string(version) +
-                                                  " is newer than this build (" +
-                                                  std::to_string(kSchemaVersion) + ")");
-  }
-  if (version != kSchemaVersion) return NotAVault(path);
-  return CheckSchema();
-}
-
-// The schema must be exactly what kSchemaSql creates: a trigger, a view, an index or a table
-// planted in the file (a trigger that re-inserts deleted keys would undo every shred) is refused
-// before any statement of ours runs against it. The expected rows come from running kSchemaSql
-// in memory, so tables added to it later are covered without touching this function.
-absl::Status Vault::State::CheckSchema() {
-  // InitSchema has brought an older database to this version: from here, only exactness.
-  return sqlite::CheckSchemaIs(*db, kSchemaSql, "vault database '" + path + "'");
-}
-
-absl::Status Vault::State::BindKeyId() {
-  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
-  SOCLE_ASSIGN_OR_RETURN(auto select,
-                         db->Prepare("SELECT value FROM meta WHERE name = 'master_key_id'"));
-  SOCLE_ASSIGN_OR_RETURN(const bool found, select->Step());
-  if (found) {
-    const std::string bound = select->Text(0);
-    if (bound != key_id) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "the vault database is bound to master key '" + bound +
-                           "', not to the provider's key '" + key_id + "'");
-    }
-    return absl::OkStatus();  // the transaction rolls back: nothing was written
-  }
-  select->Reset();
-  SOCLE_ASSIGN_OR_RETURN(
-      auto insert, db->Prepare("INSERT INTO meta (name, value) VALUES ('master_key_id', ?1)"));
-  SOCLE_RETURN_IF_ERROR(insert->Bind(1, key_id));
-  SOCLE_RETURN_IF_ERROR(insert->Run());
-  return txn->Commit();
-}
-
-absl::Status Vault::State::PrepareStatements() {
-  SOCLE_ASSIGN_OR_RETURN(select_person,
-                         db->Prepare("SELECT key_version, master_version, wrapped FROM person_keys "
-                                     "WHERE tenant = ?1 AND person_tag = ?2 "
-                                     "ORDER BY key_version DESC LIMIT 1"));
-  SOCLE_ASSIGN_OR_RETURN(
-      insert_person,
-      db->Prepare("INSERT INTO person_keys (tenant, person_tag, key_version, master_version, "
-                  "wrapped, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                  "ON CONFLICT DO NOTHING"));
-  SOCLE_ASSIGN_OR_RETURN(
-      delete_person, db->Prepare("DELETE FROM person_keys WHERE tenant = ?1 AND person_tag = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(select_pseudonym,
-                         db->Prepare("SELECT master_version, wrapped FROM pseudonym_secrets "
-                                     "WHERE tenant = ?1 AND version = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(
-      max_pseudonym,
-      db->Prepare("SELECT coalesce(max(version), 0) FROM pseudonym_secrets WHERE tenant = ?1"));
-  SOCLE_ASSIGN_OR_RETURN(
-      insert_pseudonym,
-      db->Prepare("INSERT INTO pseudonym_secrets (tenant, version, master_version, wrapped, "
-                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"));
-  SOCLE_ASSIGN_OR_RETURN(
-      delete_pseudonym,
-      db->Prepare("DELETE FROM pseudonym_secrets WHERE tenant = ?1 AND version = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(insert_pending_shred,
-                         db->Prepare("INSERT INTO pending_shreds (tenant, person_tag, created_at) "
-                                     "VALUES (?1, ?2, ?3)"));
-  SOCLE_ASSIGN_OR_RETURN(select_pending_shred,
-                         db->Prepare("SELECT count(*) FROM pending_shreds "
-                                     "WHERE tenant = ?1 AND person_tag = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(insert_shredded,
-                         db->Prepare("INSERT INTO shredded_persons (tenant, person_tag) "
-                                     "VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
-  SOCLE_ASSIGN_OR_RETURN(select_shredded,
-                         db->Prepare("SELECT count(*) FROM shredded_persons "
-                                     "WHERE tenant = ?1 AND person_tag = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(select_floor,
-                         db->Prepare("SELECT CAST(value AS INTEGER) FROM meta "
-                                     "WHERE name = 'master_version_floor'"));
-  SOCLE_ASSIGN_OR_RETURN(select_ledger,
-                         db->Prepare("SELECT master_version, wrapped FROM ledger_secrets "
-                                     "WHERE tenant = ?1 AND ledger = ?2"));
-  SOCLE_ASSIGN_OR_RETURN(
-      insert_ledger,
-      db->Prepare("INSERT INTO ledger_secrets (tenant, ledger, master_version, wrapped, "
-                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"));
-  SOCLE_ASSIGN_OR_RETURN(
-      raise_floor,
-      db->Prepare("INSERT INTO meta (name, value) VALUES ('master_version_floor', ?1) "
-                  "ON CONFLICT (name) DO UPDATE SET value = excluded.value "
-                  "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)"));
-  for (size_t i = 0; i < std::size(kKeyTables); ++i) {
-    const KeyTable& table = kKeyTables[i];
-    // Rows below the target only: a concurrent rotation to a newer version is never undone.
-    const std::string select_sql = std::string("SELECT ") + table.columns + " FROM " +
-                                   table.name + " WHERE master_version < ?1 ORDER BY id LIMIT " +
-                                   std::to_string(kRewrapBatch);
-    // Only if the row still holds what was unwrapped: a row shredded (and its id reused by a
-    // new person) or re-wrapped meanwhile is left alone.
-    const std::string update_sql =
-        std::string("UPDATE ") + table.name +
-        " SET master_version = ?1, wrapped = ?2 WHERE id = ?3 AND master_version = ?4 AND "
-        "wrapped = ?5";
-    SOCLE_ASSIGN_OR_RETURN(rewrap_select[i], db->Prepare(select_sql.c_str()));
-    SOCLE_ASSIGN_OR_RETURN(rewrap_update[i], db->Prepare(update_sql.c_str()));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Vault::State::LoadTenantKey() {
-  SOCLE_ASSIGN_OR_RETURN(auto select, db->Prepare("SELECT master_version, wrapped FROM tenant_keys "
-                                                  "WHERE tenant = ?1"));
   for (int attempt = 0; attempt < 2; ++attempt) {
     {
-      StatementUse use(*select);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-      SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
-      if (found) {
-        const auto master_version = static_cast<uint32_t>(use->Int(0));
-        const std::vector<uint8_t> wrapped = use->Blob(1);
-        SOCLE_ASSIGN_OR_RETURN(
-            lookup_key, Unwrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, wrapped));
+      absl::StatusOr<std::optional<vault_internal::WrappedKey>> found =
+          store->ReadTenantKey(tenant);
+      if (!found.ok()) return found.status();
+      if (found->has_value()) {
+        const vault_internal::WrappedKey& row = **found;
+        SOCLE_ASSIGN_OR_RETURN(lookup_key, Unwrap(KeyKind::kTenantLookup, row.master_version,
+                                                  tenant, {}, 0, row.wrapped));
         return absl::OkStatus();
       }
     }
@@ -542,19 +213,12 @@ absl::Status Vault::State::LoadTenantKey() {
     SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, provider->CurrentVersion());
     SOCLE_ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped,
                            Wrap(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key));
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
     SOCLE_RETURN_IF_ERROR(
         WrapAgainIfRotated(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key, wrapped));
-    SOCLE_ASSIGN_OR_RETURN(auto insert,
-                           db->Prepare("INSERT INTO tenant_keys (tenant, master_version, wrapped, "
-                                       "created_at) VALUES (?1, ?2, ?3, ?4) "
-                                       "ON CONFLICT DO NOTHING"));
-    SOCLE_RETURN_IF_ERROR(insert->Bind(1, tenant));
-    SOCLE_RETURN_IF_ERROR(insert->Bind(2, int64_t{master_version}));
-    SOCLE_RETURN_IF_ERROR(insert->Bind(3, absl::MakeConstSpan(wrapped)));
-    SOCLE_RETURN_IF_ERROR(insert->Bind(4, NowSeconds()));
-    SOCLE_RETURN_IF_ERROR(insert->Run());
-    const bool inserted = db->Changes() > 0;
+    SOCLE_ASSIGN_OR_RETURN(const bool inserted,
+                           store->InsertTenantKey(tenant, master_version,
+                                                  absl::MakeConstSpan(wrapped), NowSeconds()));
     SOCLE_RETURN_IF_ERROR(txn->Commit());
     if (inserted) {
       lookup_key = std::move(key);
@@ -566,30 +230,19 @@ absl::Status Vault::State::LoadTenantKey() {
 }
 
 absl::Status Vault::State::EnsurePseudonymSecret() {
-  uint32_t current = 0;
-  {
-    StatementUse use(*max_pseudonym);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-    SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-    if (row) current = static_cast<uint32_t>(use->Int(0));
-  }
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, store->MaxPseudonymVersion(tenant));
   if (current == 0) {
     const SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
     SOCLE_ASSIGN_OR_RETURN(uint32_t master_version, provider->CurrentVersion());
     SOCLE_ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped,
                            Wrap(KeyKind::kPseudonymSecret, master_version, tenant, {}, 1, secret));
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
     SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPseudonymSecret, master_version, tenant, {},
                                              1, secret, wrapped));
-    {
-      StatementUse use(*insert_pseudonym);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{1}));
-      SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{master_version}));
-      SOCLE_RETURN_IF_ERROR(use->Bind(4, absl::MakeConstSpan(wrapped)));
-      SOCLE_RETURN_IF_ERROR(use->Bind(5, NowSeconds()));
-      SOCLE_RETURN_IF_ERROR(use->Run());
-    }
+    SOCLE_RETURN_IF_ERROR(store
+                              ->InsertPseudonym(tenant, 1, master_version,
+                                                absl::MakeConstSpan(wrapped), NowSeconds())
+                              .status());
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   return absl::OkStatus();
@@ -607,13 +260,12 @@ absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view led
     bool found = false;
     {
       std::lock_guard lock(db_mu);
-      StatementUse use(*select_ledger);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, ledger));
-      SOCLE_ASSIGN_OR_RETURN(found, use->Step());
+      SOCLE_ASSIGN_OR_RETURN(std::optional<vault_internal::WrappedKey> row,
+                             store->ReadLedgerSecret(tenant, ledger));
+      found = row.has_value();
       if (found) {
-        master_version = static_cast<uint32_t>(use->Int(0));
-        wrapped = use->Blob(1);
+        master_version = row->master_version;
+        wrapped = std::move(row->wrapped);
       }
     }
     if (found) {
@@ -628,43 +280,17 @@ absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view led
     SOCLE_ASSIGN_OR_RETURN(wrapped,
                            Wrap(KeyKind::kLedgerSecret, master_version, tenant, subject, 0, secret));
     std::lock_guard lock(db_mu);
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+    SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
     SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kLedgerSecret, master_version, tenant,
                                              subject, 0, secret, wrapped));
-    {
-      StatementUse use(*insert_ledger);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, ledger));
-      SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{master_version}));
-      SOCLE_RETURN_IF_ERROR(use->Bind(4, absl::MakeConstSpan(wrapped)));
-      SOCLE_RETURN_IF_ERROR(use->Bind(5, NowSeconds()));
-      SOCLE_RETURN_IF_ERROR(use->Run());
-    }
-    const bool inserted = db->Changes() > 0;
+    SOCLE_ASSIGN_OR_RETURN(const bool inserted,
+                           store->InsertLedgerSecret(tenant, ledger, master_version,
+                                                     absl::MakeConstSpan(wrapped), NowSeconds()));
     SOCLE_RETURN_IF_ERROR(txn->Commit());
     if (inserted) return secret;
     // Another process or Vault object created it first: read and use theirs.
   }
   return MakeError(ErrorCode::kInternal, "vault: the ledger secret could not be created");
-}
-
-absl::StatusOr<std::optional<Vault::State::PersonRow>> Vault::State::ReadPersonRow(
-    const PersonTag& tag) {
-  StatementUse use(*select_person);
-  SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-  SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-  SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
-  if (!found) return std::optional<PersonRow>();
-  return std::optional<PersonRow>(PersonRow{static_cast<uint32_t>(use->Int(0)),
-                                            static_cast<uint32_t>(use->Int(1)), use->Blob(2)});
-}
-
-absl::StatusOr<bool> Vault::State::IsShredded(const PersonTag& tag) {
-  StatementUse use(*select_shredded);
-  SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-  SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-  return row && use->Int(0) > 0;
 }
 
 absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
@@ -684,7 +310,7 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     std::optional<uint64_t> as_of;
     {
       std::lock_guard lock(db_mu);
-      as_of = commit_watch != nullptr ? commit_watch->Fingerprint() : std::nullopt;
+      SOCLE_ASSIGN_OR_RETURN(as_of, store->Fingerprint());
       SOCLE_ASSIGN_OR_RETURN(row, ReadPersonRow(tag));
       if (!row.has_value() && missing == Missing::kCreateUnlessShredded) {
         SOCLE_ASSIGN_OR_RETURN(shredded, IsShredded(tag));
@@ -718,7 +344,11 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       cache.Insert(person, entry, epoch, now);
       return std::shared_ptr<const KeyCache::Entry>(std::move(entry));
     }
-    if (missing == Missing::kNotFound) return NoPersonKey();
+    if (missing == Missing::kNotFound) {
+      // Shredded elsewhere while cached here (a store that vouches for every cached use).
+      if (cached != nullptr) cache.Shred(person);
+      return NoPersonKey();
+    }
     if (shredded) {
       // Shredded by this or another process: a key this process may still cache is dead.
       if (cached != nullptr) cache.Shred(person);
@@ -737,7 +367,7 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     bool inserted = false;
     {
       std::lock_guard lock(db_mu);
-      SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+      SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
       if (missing == Missing::kCreateUnlessShredded) {
         // Again under the write lock: a key created and shredded by another process since the
         // read above must not be replaced by this one.
@@ -751,17 +381,10 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       // under the version every other key now uses.
       SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPersonData, master_version, tenant, tag,
                                                entry->version, entry->key, wrapped));
-      {
-        StatementUse use(*insert_person);
-        SOCLE_RETURN_IF_ERROR(use->Bind(1, tenant));
-        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-        SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{entry->version}));
-        SOCLE_RETURN_IF_ERROR(use->Bind(4, int64_t{master_version}));
-        SOCLE_RETURN_IF_ERROR(use->Bind(5, absl::MakeConstSpan(wrapped)));
-        SOCLE_RETURN_IF_ERROR(use->Bind(6, NowSeconds()));
-        SOCLE_RETURN_IF_ERROR(use->Run());
-      }
-      inserted = db->Changes() > 0;
+      SOCLE_ASSIGN_OR_RETURN(inserted, store->InsertPerson(tenant, tag, entry->version,
+                                                           master_version,
+                                                           absl::MakeConstSpan(wrapped),
+                                                           NowSeconds()));
       SOCLE_RETURN_IF_ERROR(txn->Commit());
     }
     entry->wrapped = std::move(wrapped);
@@ -772,38 +395,6 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
     // Another process created this person's key first: use theirs.
   }
   return VerificationFailed();
-}
-
-absl::Status Vault::State::FinishPendingShreds() {
-  // The rows cleared below are those the truncation covers; a shred another connection commits
-  // meanwhile gets a higher id and keeps its row.
-  SOCLE_ASSIGN_OR_RETURN(const int64_t last,
-                         db->QueryInt("SELECT coalesce(max(id), 0) FROM pending_shreds"));
-  if (last == 0) return absl::OkStatus();
-  // secure_delete zeroes a deleted cell, but not the stale copies of cells that SQLite leaves
-  // in the unallocated space of a page it rebuilt when rows moved between pages (the crash test
-  // found a shredded key there). VACUUM rewrites every page from the live rows only; the
-  // checkpoint below then puts those pages in place of the old ones and truncates the WAL.
-  SOCLE_RETURN_IF_ERROR(db->Exec("VACUUM"));
-  const absl::Status truncated = db->CheckpointTruncate(sqlite::CheckpointWait());
-  if (!truncated.ok()) {
-    return MakeError(ErrorCodeOf(truncated),
-                     "crypto-shredding is not complete: the key is deleted, but earlier copies "
-                     "remain in the vault database's write-ahead log (" +
-                         std::string(truncated.message()) +
-                         "); shredding the person again or reopening the vault finishes it");
-  }
-  {
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
-    SOCLE_ASSIGN_OR_RETURN(auto clear, db->Prepare("DELETE FROM pending_shreds WHERE id <= ?1"));
-    SOCLE_RETURN_IF_ERROR(clear->Bind(1, last));
-    SOCLE_RETURN_IF_ERROR(clear->Run());
-    clear.reset();
-    SOCLE_RETURN_IF_ERROR(txn->Commit());
-  }
-  // The frames of that delete hold no key; leave an empty WAL when nobody is in the way.
-  db->CheckpointTruncate(absl::ZeroDuration()).IgnoreError();
-  return absl::OkStatus();
 }
 
 // In batches, with the provider called outside db_mu and outside any transaction: seals, opens
@@ -824,46 +415,36 @@ absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
                          " current meanwhile: run the rotation again");
   };
   SOCLE_RETURN_IF_ERROR(target_still_current());
-  for (size_t t = 0; t < std::size(kKeyTables); ++t) {
-    const KeyTable& table = kKeyTables[t];
+  for (const KeyTableId table : vault_internal::kAllKeyTables) {
+    const KeyKind kind = KindOf(table);
     int idle_batches = 0;
     for (;;) {
       std::vector<KeyRow> rows;
       {
         std::lock_guard lock(db_mu);
-        StatementUse use(*rewrap_select[t]);
-        SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
-        for (;;) {
-          SOCLE_ASSIGN_OR_RETURN(const bool more, use->Step());
-          if (!more) break;
-          rows.push_back(ReadKeyRow(*use));
-        }
+        SOCLE_ASSIGN_OR_RETURN(rows, store->RowsBelow(table, target));
       }
       if (rows.empty()) break;
       std::vector<std::vector<uint8_t>> rewrapped;
       rewrapped.reserve(rows.size());
       for (const KeyRow& row : rows) {
         SOCLE_ASSIGN_OR_RETURN(const SecretBytes key,
-                               Unwrap(table.kind, row.master_version, row.tenant, row.subject,
+                               Unwrap(kind, row.master_version, row.tenant, row.subject,
                                       row.subject_version, row.wrapped));
         SOCLE_ASSIGN_OR_RETURN(
             rewrapped.emplace_back(),
-            Wrap(table.kind, target, row.tenant, row.subject, row.subject_version, key));
+            Wrap(kind, target, row.tenant, row.subject, row.subject_version, key));
       }
       size_t updated = 0;
       {
         std::lock_guard lock(db_mu);
-        SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db));
+        SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
         SOCLE_RETURN_IF_ERROR(target_still_current());
         for (size_t i = 0; i < rows.size(); ++i) {
-          StatementUse use(*rewrap_update[t]);
-          SOCLE_RETURN_IF_ERROR(use->Bind(1, int64_t{target}));
-          SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(rewrapped[i])));
-          SOCLE_RETURN_IF_ERROR(use->Bind(3, rows[i].id));
-          SOCLE_RETURN_IF_ERROR(use->Bind(4, int64_t{rows[i].master_version}));
-          SOCLE_RETURN_IF_ERROR(use->Bind(5, absl::MakeConstSpan(rows[i].wrapped)));
-          SOCLE_RETURN_IF_ERROR(use->Run());
-          updated += static_cast<size_t>(db->Changes());
+          SOCLE_ASSIGN_OR_RETURN(const bool done,
+                                 store->Rewrap(table, rows[i], target,
+                                               absl::MakeConstSpan(rewrapped[i])));
+          updated += done ? 1 : 0;
         }
         SOCLE_RETURN_IF_ERROR(txn->Commit());
       }
@@ -886,9 +467,7 @@ Vault::Vault(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 Vault::~Vault() {
   std::lock_guard lock(state_->db_mu);
-  // Leave no WAL behind: a closed vault is one file (and pending shreds are finished).
-  if (!state_->FinishPendingShreds().ok()) return;
-  state_->db->CheckpointTruncate(sqlite::CheckpointWait()).IgnoreError();
+  state_->store->Close();
 }
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> provider,
@@ -909,17 +488,15 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(std::shared_ptr<KeyProvider> 
   state->tenant = std::string(tenant);
   state->path = db_path;
   state->clock = options.clock != nullptr ? options.clock : &Clock::Real();
-  SOCLE_ASSIGN_OR_RETURN(state->db, Database::Open(db_path, "vault database"));
-  SOCLE_RETURN_IF_ERROR(state->InitSchema());
-  SOCLE_RETURN_IF_ERROR(state->BindKeyId());
-  SOCLE_RETURN_IF_ERROR(state->PrepareStatements());
+  // Creates or migrates the schema, refuses one socle did not write, prepares the statements.
+  SOCLE_ASSIGN_OR_RETURN(state->store, vault_internal::OpenKeyStore(db_path, /*init=*/true));
+  SOCLE_RETURN_IF_ERROR(state->store->BindKeyId(state->key_id));
   // A shred that a crash (or a reader) interrupted after its delete committed: finish it before
   // anything else, or refuse to open.
-  SOCLE_RETURN_IF_ERROR(state->FinishPendingShreds());
+  SOCLE_RETURN_IF_ERROR(state->store->FinishPendingShreds());
   SOCLE_RETURN_IF_ERROR(state->LoadTenantKey());
   SOCLE_RETURN_IF_ERROR(state->EnsurePseudonymSecret());
-  // After InitSchema made sure of WAL mode (the watch maps the connection's WAL index).
-  state->commit_watch = std::make_unique<vault_internal::CommitWatch>(state->db->raw());
+  state->store->StartWatch();
   SOCLE_ASSIGN_OR_RETURN(state->controls, vault_internal::VaultPseudonymControls::Open(
                                               db_path, state->tenant, state->lookup_key));
   return std::unique_ptr<Vault>(new Vault(std::move(state)));
@@ -936,6 +513,14 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
   std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
   switch (key_creation) {
     case KeyCreation::kOnFirstUse:
+      if (entry != nullptr && state_->store->vouch_every_cached_use()) {
+        SOCLE_ASSIGN_OR_RETURN(const bool vouched, state_->Vouched(*entry));
+        if (!vouched) {
+          SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id,
+                                                          State::Missing::kCreate, now,
+                                                          std::move(entry)));
+        }
+      }
       if (entry == nullptr) {
         SOCLE_ASSIGN_OR_RETURN(entry,
                                state_->PersonKey(record.person_id, State::Missing::kCreate, now));
@@ -948,11 +533,8 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
       // (by anyone: a shred is a commit); a shred by this object also drops the key from the
       // cache.
       if (entry != nullptr) {
-        const std::optional<uint64_t> fingerprint = state_->commit_watch->Fingerprint();
-        if (fingerprint.has_value() &&
-            entry->unshredded_as_of.load(std::memory_order_acquire) == *fingerprint) {
-          break;
-        }
+        SOCLE_ASSIGN_OR_RETURN(const bool vouched, state_->Vouched(*entry));
+        if (vouched) break;
       }
       SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id,
                                                       State::Missing::kCreateUnlessShredded, now,
@@ -989,6 +571,13 @@ absl::StatusOr<SecretBytes> Vault::OpenRecord(const RecordRef& record,
   SOCLE_ASSIGN_OR_RETURN(const uint32_t key_version, vault_internal::RecordKeyVersion(sealed));
   const absl::Time now = state_->clock->Now();
   std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
+  if (entry != nullptr && state_->store->vouch_every_cached_use()) {
+    SOCLE_ASSIGN_OR_RETURN(const bool vouched, state_->Vouched(*entry));
+    if (!vouched) {
+      SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, State::Missing::kNotFound,
+                                                      now, std::move(entry)));
+    }
+  }
   if (entry == nullptr) {
     SOCLE_ASSIGN_OR_RETURN(entry,
                            state_->PersonKey(record.person_id, State::Missing::kNotFound, now));
@@ -1005,47 +594,28 @@ absl::Status Vault::ShredPerson(absl::string_view person_id) {
   bool deleted = false;
   bool pending = false;  // deleted by an earlier call whose WAL truncation did not complete
   {
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
-    {
-      StatementUse use(*state_->delete_person);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-      SOCLE_RETURN_IF_ERROR(use->Run());
-    }
-    deleted = state_->db->Changes() > 0;
+    SOCLE_ASSIGN_OR_RETURN(auto txn, state_->store->Begin());
+    SOCLE_ASSIGN_OR_RETURN(deleted, state_->store->DeletePersonKeys(state_->tenant, tag));
     if (deleted) {
-      // In the same transaction as the delete: a crash before the WAL is truncated leaves this
-      // row, and the next Open finishes the job.
-      {
-        StatementUse use(*state_->insert_pending_shred);
-        SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-        SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-        SOCLE_RETURN_IF_ERROR(use->Bind(3, state_->NowSeconds()));
-        SOCLE_RETURN_IF_ERROR(use->Run());
-      }
-      // Remembered for good, in the same transaction: a crash cannot lose it, and a seal that
-      // must not bring the person back (KeyCreation::kRefuseIfShredded) is refused from the
-      // commit on, in every process.
-      StatementUse use(*state_->insert_shredded);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-      SOCLE_RETURN_IF_ERROR(use->Run());
+      // In the same transaction as the delete: a crash before the copies are cleaned up leaves
+      // a pending shred, and the next Open finishes the job. The shredded tag is remembered for
+      // good, in the same transaction: a crash cannot lose it, and a seal that must not bring
+      // the person back (KeyCreation::kRefuseIfShredded) is refused from the commit on, in
+      // every process.
+      SOCLE_RETURN_IF_ERROR(
+          state_->store->RecordShred(state_->tenant, tag, state_->NowSeconds()));
     } else {
-      StatementUse use(*state_->select_pending_shred);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, absl::MakeConstSpan(tag)));
-      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-      pending = row && use->Int(0) > 0;
+      SOCLE_ASSIGN_OR_RETURN(pending, state_->store->HasPendingShred(state_->tenant, tag));
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   // After the commit, so a concurrent miss that read the row before it cannot cache it again.
   state_->cache.Shred(person_id);
   if (!deleted && !pending) return NoPersonKey();
-  // The WAL still holds the page images that carried the wrapped key: fold them into the
-  // database (where secure_delete zeroed the row) and truncate the WAL. Success is reported
-  // only once that happened.
-  return state_->FinishPendingShreds();
+  // SQLite: the WAL still holds the page images that carried the wrapped key: fold them into
+  // the database (where secure_delete zeroed the row) and truncate the WAL. Success is reported
+  // only once that happened. PostgreSQL: VACUUM of the key table (docs/postgresql.md).
+  return state_->store->FinishPendingShreds();
 }
 
 absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
@@ -1064,14 +634,8 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
     // version, so the last (empty) look for such rows cannot be overtaken by another process's
     // first seal wrapped under a version about to be retired.
     std::lock_guard lock(state_->db_mu);
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
-    {
-      // Bound without a copy (SQLITE_STATIC): it must outlive the statement's run.
-      const std::string floor = std::to_string(report.master_version);
-      StatementUse use(*state_->raise_floor);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, floor));
-      SOCLE_RETURN_IF_ERROR(use->Run());
-    }
+    SOCLE_ASSIGN_OR_RETURN(auto txn, state_->store->Begin());
+    SOCLE_RETURN_IF_ERROR(state_->store->RaiseMasterVersionFloor(report.master_version));
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   SOCLE_ASSIGN_OR_RETURN(report.rewrapped, state_->RewrapAll(report.master_version));
@@ -1083,20 +647,17 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
       return retired;
     }
   }
-  // Old wrapped bytes are overwritten in the database; drop their images from the WAL too
-  // (best effort: they only open with the master key versions they were wrapped under).
+  // Old wrapped bytes are overwritten in the database; drop their old copies where the store
+  // can (best effort: they only open with the master key versions they were wrapped under).
   std::lock_guard lock(state_->db_mu);
-  state_->db->CheckpointTruncate(sqlite::CheckpointWait()).IgnoreError();
+  state_->store->AfterRewrap();
   return report;
 }
 
 absl::StatusOr<uint32_t> Vault::CurrentPseudonymVersion() const {
   // Read every time (one indexed row): a version another process added is current here too.
   std::lock_guard lock(state_->db_mu);
-  StatementUse use(*state_->max_pseudonym);
-  SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-  SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-  const uint32_t current = row ? static_cast<uint32_t>(use->Int(0)) : 0;
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, state_->store->MaxPseudonymVersion(state_->tenant));
   if (current == 0) {
     return MakeError(ErrorCode::kNotFound, "the vault holds no pseudonymisation secret");
   }
@@ -1112,16 +673,14 @@ absl::StatusOr<SecretBytes> Vault::PseudonymMasterSecret(uint32_t version) const
   std::vector<uint8_t> wrapped;
   {
     std::lock_guard lock(state_->db_mu);
-    StatementUse use(*state_->select_pseudonym);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-    SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
-    SOCLE_ASSIGN_OR_RETURN(const bool found, use->Step());
-    if (!found) {
+    SOCLE_ASSIGN_OR_RETURN(std::optional<vault_internal::WrappedKey> found,
+                           state_->store->ReadPseudonym(state_->tenant, version));
+    if (!found.has_value()) {
       return MakeError(ErrorCode::kNotFound,
                        "no pseudonymisation secret of version " + std::to_string(version));
     }
-    master_version = static_cast<uint32_t>(use->Int(0));
-    wrapped = use->Blob(1);
+    master_version = found->master_version;
+    wrapped = std::move(found->wrapped);
   }
   SOCLE_ASSIGN_OR_RETURN(SecretBytes secret,
                          state_->Unwrap(KeyKind::kPseudonymSecret, master_version, state_->tenant,
@@ -1137,13 +696,8 @@ absl::StatusOr<SecretBytes> Vault::PseudonymMasterSecret(uint32_t version) const
 
 absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
   std::lock_guard lock(state_->db_mu);
-  uint32_t newest = 0;
-  {
-    StatementUse use(*state_->max_pseudonym);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-    SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-    if (row) newest = static_cast<uint32_t>(use->Int(0));
-  }
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t newest,
+                         state_->store->MaxPseudonymVersion(state_->tenant));
   if (newest == UINT32_MAX) {
     return MakeError(ErrorCode::kOutOfRange, "no pseudonymisation secret version is left");
   }
@@ -1153,19 +707,14 @@ absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
   SOCLE_ASSIGN_OR_RETURN(
       std::vector<uint8_t> wrapped,
       state_->Wrap(KeyKind::kPseudonymSecret, master_version, state_->tenant, {}, version, secret));
-  SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+  SOCLE_ASSIGN_OR_RETURN(auto txn, state_->store->Begin());
   SOCLE_RETURN_IF_ERROR(state_->WrapAgainIfRotated(KeyKind::kPseudonymSecret, master_version,
                                                    state_->tenant, {}, version, secret, wrapped));
-  {
-    StatementUse use(*state_->insert_pseudonym);
-    SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-    SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
-    SOCLE_RETURN_IF_ERROR(use->Bind(3, int64_t{master_version}));
-    SOCLE_RETURN_IF_ERROR(use->Bind(4, absl::MakeConstSpan(wrapped)));
-    SOCLE_RETURN_IF_ERROR(use->Bind(5, state_->NowSeconds()));
-    SOCLE_RETURN_IF_ERROR(use->Run());
-  }
-  if (state_->db->Changes() == 0) {
+  SOCLE_ASSIGN_OR_RETURN(const bool inserted,
+                         state_->store->InsertPseudonym(state_->tenant, version, master_version,
+                                                        absl::MakeConstSpan(wrapped),
+                                                        state_->NowSeconds()));
+  if (!inserted) {
     return MakeError(ErrorCode::kAlreadyExists,
                      "another process added a pseudonymisation secret version at the same time");
   }
@@ -1180,31 +729,20 @@ absl::Status Vault::DestroyPseudonymSecret(uint32_t version) {
   std::lock_guard lock(state_->db_mu);
   bool deleted = false;
   {
-    SOCLE_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*state_->db));
+    SOCLE_ASSIGN_OR_RETURN(auto txn, state_->store->Begin());
     // The current version as the database says it now (another process may have rotated).
-    uint32_t current = 0;
-    {
-      StatementUse use(*state_->max_pseudonym);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-      SOCLE_ASSIGN_OR_RETURN(const bool row, use->Step());
-      if (row) current = static_cast<uint32_t>(use->Int(0));
-    }
+    SOCLE_ASSIGN_OR_RETURN(const uint32_t current,
+                           state_->store->MaxPseudonymVersion(state_->tenant));
     if (version == current) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        "the current pseudonymisation secret cannot be destroyed; rotate first");
     }
-    {
-      StatementUse use(*state_->delete_pseudonym);
-      SOCLE_RETURN_IF_ERROR(use->Bind(1, state_->tenant));
-      SOCLE_RETURN_IF_ERROR(use->Bind(2, int64_t{version}));
-      SOCLE_RETURN_IF_ERROR(use->Run());
-    }
-    deleted = state_->db->Changes() > 0;
+    SOCLE_ASSIGN_OR_RETURN(deleted, state_->store->DeletePseudonym(state_->tenant, version));
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   // After the commit, so a concurrent miss that read the row before it cannot cache it again.
   state_->pseudonym_cache.Shred(std::to_string(version));
-  state_->db->CheckpointTruncate().IgnoreError();
+  state_->store->AfterPseudonymDelete();
   if (!deleted) {
     return MakeError(ErrorCode::kNotFound,
                      "no pseudonymisation secret of version " + std::to_string(version));
@@ -1224,24 +762,15 @@ std::shared_ptr<PseudonymControls> Vault::pseudonym_controls() const { return st
 
 absl::Status Vault::Verify() const {
   std::lock_guard lock(state_->db_mu);
-  SOCLE_ASSIGN_OR_RETURN(const std::string integrity,
-                         state_->db->QueryText("PRAGMA integrity_check"));
-  if (integrity != "ok") {
-    return MakeError(ErrorCode::kDataLoss, "vault database: SQLite integrity check failed");
-  }
+  SOCLE_RETURN_IF_ERROR(state_->store->CheckIntegrity());
   size_t checked = 0;
   size_t failed = 0;
-  for (const KeyTable& table : kKeyTables) {
-    const std::string sql =
-        std::string("SELECT ") + table.columns + " FROM " + table.name + " WHERE tenant = ?1";
-    SOCLE_ASSIGN_OR_RETURN(auto select, state_->db->Prepare(sql.c_str()));
-    SOCLE_RETURN_IF_ERROR(select->Bind(1, state_->tenant));
-    for (;;) {
-      SOCLE_ASSIGN_OR_RETURN(const bool more, select->Step());
-      if (!more) break;
-      const KeyRow row = ReadKeyRow(*select);
+  for (const KeyTableId table : vault_internal::kAllKeyTables) {
+    SOCLE_ASSIGN_OR_RETURN(const std::vector<KeyRow> rows,
+                           state_->store->TenantRows(table, state_->tenant));
+    for (const KeyRow& row : rows) {
       ++checked;
-      const auto key = state_->Unwrap(table.kind, row.master_version, row.tenant, row.subject,
+      const auto key = state_->Unwrap(KindOf(table), row.master_version, row.tenant, row.subject,
                                       row.subject_version, row.wrapped);
       if (!key.ok()) {
         if (ErrorCodeOf(key.status()) != ErrorCode::kVerificationFailed) return key.status();
