@@ -1391,6 +1391,11 @@ absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestSn
   return std::make_pair(stored->revision, std::move(stored->bytes));
 }
 
+absl::StatusOr<std::unique_ptr<RecordWatch>> Ledger::WatchGrowth() {
+  absl::MutexLock lock(&state_->store_mu);
+  return state_->store->WatchGrowth();
+}
+
 absl::Status Ledger::AppendAt(uint64_t first_index, absl::Span<const NewLedgerEntry> entries) {
   SOCLE_RETURN_IF_ERROR(state_->rolled_back);
   SOCLE_RETURN_IF_ERROR(state_->schema_integrity);

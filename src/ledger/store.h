@@ -146,6 +146,14 @@ class Store {
   // INSERT OR REPLACE by revision.
   virtual absl::Status SaveSnapshot(const StoredSnapshot& snapshot) = 0;
   virtual absl::StatusOr<std::optional<StoredSnapshot>> LatestSnapshot() = 0;
+
+  // A watch of the tree's size (RecordWatch::WaitForGrowth(known_size, timeout): the size once
+  // it exceeds known_size, or as stored when `timeout` passes) on a connection of its own, so a
+  // follower waits without holding the Ledger's lock, and independent of this store once made.
+  // PostgreSQL: LISTEN on the ledger's channel, which every append's transaction notifies with
+  // its new size (delivered on COMMIT), the size read on each timeout; SQLite: the database's
+  // change counter looked at every 2 ms.
+  virtual absl::StatusOr<std::unique_ptr<RecordWatch>> WatchGrowth() = 0;
 };
 
 // The SQLite store (sqlite_store.cc): its own file, WAL, versioned schema.
