@@ -23,9 +23,9 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface SocleLibrary extends Library {
     int SOCLE_VERSION_MAJOR = 0;
-    int SOCLE_VERSION_MINOR = 2;
+    int SOCLE_VERSION_MINOR = 3;
     int SOCLE_VERSION_PATCH = 0;
-    int SOCLE_VERSION_NUMBER = 200;
+    int SOCLE_VERSION_NUMBER = 300;
     int SOCLE_OK = 0;
     int SOCLE_E_INVALID_ARGUMENT = 1;
     int SOCLE_E_NOT_FOUND = 2;
@@ -520,6 +520,10 @@ public interface SocleLibrary extends Library {
     int socle_access_engine_open(Pointer policy, Pointer ledger, PointerByReference out, PointerByReference error);
     int socle_access_engine_save_snapshot(Pointer engine, PointerByReference error);
     int socle_access_engine_catch_up(Pointer engine, long[] out_revision, PointerByReference error);
+    int socle_access_engine_follow(Pointer engine, int poll_interval_ms, int retry_delay_ms, PointerByReference error);
+    void socle_access_engine_stop_following(Pointer engine);
+    int socle_access_engine_follower_status(Pointer engine, int[] out_following, long[] out_failures, long[] out_in_step_at_unix_millis, PointerByReference error);
+    int socle_access_engine_follower_last_error(Pointer engine, PointerByReference error);
     int socle_pseudonym_secrets_new(PointerByReference out, PointerByReference error);
     int socle_pseudonym_secrets_add(Pointer secrets, int version, byte[] secret, SizeT secret_len, PointerByReference error);
     void socle_pseudonym_secrets_free(Pointer secrets);
