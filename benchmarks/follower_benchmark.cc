@@ -291,7 +291,7 @@ void Summary(const socle_bench::RateReporter&) {
   const auto line = [](const char* what, const char* key) {
     const auto it = Results().find(key);
     if (it == Results().end()) return;
-    std::printf("  %-58s p50 %8.3f ms   p99 %8.3f ms   max %8.3f ms\n", what,
+    std::printf("  %-62s p50 %8.3f ms   p99 %8.3f ms   max %8.3f ms\n", what,
                 it->second.p50 / 1000, it->second.p99 / 1000, it->second.max / 1000);
   };
   std::printf("\nState followers, %d events each, same run:\n", kEvents);
