@@ -253,9 +253,10 @@ class SOCLE_CXX_API Ledger {
 
   // A watch of the ledger's size (its entries counted as a RecordWatch counts events), on a
   // connection of its own, so that waiting never holds up the ledger. On PostgreSQL it LISTENs
-  // on the ledger's channel, which every append notifies with its new size when it commits, and
-  // reads the size when a wait times out (so a lost notification only delays); on SQLite it looks
-  // at the database's change counter every 2 ms. The watch must not outlive the ledger.
+  // on the ledger's channel, which every append of state events (the state ledger's) notifies
+  // with its new size when it commits, and reads the size when a wait times out (so a lost
+  // notification only delays, and other ledgers' appends are seen at that poll); on SQLite it
+  // looks at the database's change counter every 2 ms. The watch must not outlive the ledger.
   absl::StatusOr<std::unique_ptr<RecordWatch>> WatchGrowth();
 
   // The vault the ledger seals with.

@@ -353,6 +353,11 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
     }
     plan.tree.size = next.size();
     plan.tree.compact_range = next.Serialize();
+    // State events are what followers wait for (AppendAt is the state ledger's append).
+    plan.notify = expected_size.has_value() ||
+                  std::any_of(entries.begin(), entries.end(), [](const PendingEntry& e) {
+                    return e.type == static_cast<int32_t>(LedgerEntryType::kStateEvent);
+                  });
     const bool due_by_count = options.checkpoint_every != 0 &&
                               next.size() - last_checkpoint_size >= options.checkpoint_every;
     if ((force_checkpoint || due_by_count) && next.size() > 0) {

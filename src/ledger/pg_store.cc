@@ -877,10 +877,11 @@ class PostgresStore final : public Store {
         {"select_tile", "SELECT hashes FROM leaf_tiles WHERE tile = $1"},
         {"select_tiles",
          "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile"},
+        {"update_tree", "UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1"},
         // The new head, and the notification of the ledger's channel (the schema's name) with
         // the new size, which PostgreSQL delivers to the listeners when the transaction commits
         // (never if it rolls back): followers on other servers learn of the append at once.
-        {"update_tree",
+        {"update_tree_notify",
          "WITH updated AS (UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1 "
          "RETURNING size) SELECT pg_notify($3, size::text) FROM updated"},
         {"select_tree", "SELECT size, compact_range FROM tree WHERE id = 1"},
@@ -976,8 +977,10 @@ class PostgresStore final : public Store {
       Params params;
       params.Int(static_cast<int64_t>(p.tree.size));
       params.Bytes(p.tree.compact_range);
-      params.Text(schema_);
-      SOCLE_RETURN_IF_ERROR(ExecPrepared("update_tree", params, "update the tree head").status());
+      if (p.notify) params.Text(schema_);
+      SOCLE_RETURN_IF_ERROR(ExecPrepared(p.notify ? "update_tree_notify" : "update_tree", params,
+                                         "update the tree head")
+                                .status());
     }
     if (p.checkpoint.has_value()) {
       const auto& [size, time, note] = *p.checkpoint;
@@ -1040,7 +1043,7 @@ class PostgresStore final : public Store {
 };
 
 // A watch of the tree's size on a connection of its own that LISTENs on the ledger's channel
-// (the schema's name): every append's transaction notifies it with its new size, delivered when
+// (the schema's name): every append of state events notifies it with its new size, delivered when
 // it commits. A notification can be missed only while the connection is down; so after every
 // (re)connection the size is read once, and on each timeout too (the poll fallback). Interrupt
 // writes to an eventfd that the wait polls beside the connection's socket.

@@ -212,8 +212,11 @@ def test_engine_of_record_reopens_and_catches_up(vault: socle.Vault, tmp_path: P
 def test_a_following_engine_applies_the_other_handles_writes(vault: socle.Vault, tmp_path: Path,
                                                              examples_dir: Path) -> None:
     with socle.Policy.load_file(examples_dir / "policies" / "ccas.textproto") as policy:
-        a = socle.AccessEngine.open(policy, socle.Ledger.open(vault, tmp_path / "state.db", "state"))
-        b = socle.AccessEngine.open(policy, socle.Ledger.open(vault, tmp_path / "state.db", "state"))
+        # Two handles on one state ledger, as two processes (or two servers) have them.
+        a = socle.AccessEngine.open(policy,
+                                    socle.Ledger.open(vault, tmp_path / "state.db", "state"))
+        b = socle.AccessEngine.open(policy,
+                                    socle.Ledger.open(vault, tmp_path / "state.db", "state"))
     assert not b.follower_status.following
     b.follow(poll_interval=60)  # only the ledger's watch can be in time
     assert b.follower_status.following
