@@ -281,6 +281,23 @@ struct GrantSpec {
   std::string reference;  // the sharing decision, if any
 };
 
+// Tells when a record has grown (AccessEngine::Follow): the state ledger on PostgreSQL is told
+// by the server (LISTEN/NOTIFY), on SQLite it looks at the database's change counter; other
+// records are polled. Thread safety: one thread waits at a time; Interrupt may be called from
+// any thread. A watch must not outlive the record it came from.
+class SOCLE_CXX_API RecordWatch {
+ public:
+  virtual ~RecordWatch() = default;
+  // Waits until the record holds more than `known_count` events, `timeout` passes or Interrupt
+  // is called, and returns the record's event count then: at most `known_count` when it did not
+  // grow in time (or the wait was interrupted). On a timeout the count is read from the record
+  // itself, so a notification that was lost (a reconnection) only delays the news by `timeout`.
+  virtual absl::StatusOr<uint64_t> WaitForGrowth(uint64_t known_count,
+                                                 absl::Duration timeout) = 0;
+  // Makes the current WaitForGrowth, and every later one, return at once.
+  virtual void Interrupt() = 0;
+};
+
 // Where an engine of record keeps its state: every StateEvent it applies, in order, written
 // before the new state is published, and snapshots of its state. The state ledger
 // (socle/ledger.hpp) is the durable one; MemoryEngineRecord keeps them in memory. Revisions count
@@ -306,6 +323,9 @@ class SOCLE_CXX_API EngineRecord {
   virtual absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) = 0;
   // The newest snapshot kept, or nullopt when none.
   virtual absl::StatusOr<std::optional<std::string>> LatestSnapshot() = 0;
+  // A watch of the record's growth, for a follower (AccessEngine::Follow). The default reads
+  // EventCount() every 10 ms; a record that can be told of appends does better.
+  virtual absl::StatusOr<std::unique_ptr<RecordWatch>> Watch();
 };
 
 // An EngineRecord in memory, for tests and for callers without storage: it lives as long as the
@@ -326,6 +346,8 @@ class SOCLE_CXX_API MemoryEngineRecord final : public EngineRecord {
       absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) override;
   absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override;
   absl::StatusOr<std::optional<std::string>> LatestSnapshot() override;
+  // Woken by every append, at once.
+  absl::StatusOr<std::unique_ptr<RecordWatch>> Watch() override;
 
  private:
   struct Data;
@@ -348,6 +370,30 @@ class SOCLE_CXX_API AccessEngine {
     // Events (ApplyEvent, ApplyEventBatch) dated more than this after the clock are refused with
     // INVALID_ARGUMENT. 0 to 24 hours.
     absl::Duration max_clock_skew = kDefaultMaxClockSkew;
+  };
+
+  // How an engine of record follows its record (Follow).
+  struct FollowOptions {
+    // How long the follower waits to be told of an append before it reads the record's count
+    // itself (the poll fallback: a lost notification only delays by this much). 1 ms to 1 min.
+    absl::Duration poll_interval = absl::Seconds(1);
+    // After a failed wait or catch-up, the follower waits this long before trying again, twice
+    // as long after each further failure, up to 5 s. 1 ms to 5 s.
+    absl::Duration retry_delay = absl::Milliseconds(100);
+  };
+
+  // What a follower has done since Follow (follower_status()).
+  struct FollowerStatus {
+    bool following = false;
+    // The outcome of the follower's last wait and catch-up: OK, or its error (the engine then
+    // keeps deciding on the revision it has, which every decision states).
+    absl::Status status;
+    // The most recent error since Follow, kept after later attempts succeed; OK if none.
+    absl::Status last_error;
+    uint64_t failures = 0;  // failed attempts since Follow
+    // When the follower last found the engine in step with its record (the engine's clock);
+    // InfinitePast before the first time.
+    absl::Time in_step_at = absl::InfinitePast();
   };
 
   static absl::StatusOr<std::unique_ptr<AccessEngine>> Create(const Policy& policy,
@@ -410,6 +456,19 @@ class SOCLE_CXX_API AccessEngine {
   // record shared by several engines); returns the new revision. FAILED_PRECONDITION on an
   // engine without a record.
   absl::StatusOr<uint64_t> CatchUp();
+  // Keeps the engine caught up in the background: one thread waits for the record to grow
+  // (RecordWatch: on PostgreSQL a notification sent by the appending transaction's COMMIT, with
+  // `poll_interval` as the fallback) and calls CatchUp, so that a block or a revoked consent
+  // another server recorded denies here too within that delay. Errors do not stop it: it tries
+  // again after `retry_delay` and keeps them in follower_status(). FAILED_PRECONDITION without a
+  // record or when already following; the watch's error when it cannot be set up (nothing is
+  // started then). The engine's destructor stops the follower.
+  absl::Status Follow(const FollowOptions& options);
+  absl::Status Follow() { return Follow(FollowOptions()); }
+  // Stops the follower, interrupting its wait, and joins its thread; returns when it has ended.
+  // Does nothing when the engine is not following.
+  void StopFollowing();
+  FollowerStatus follower_status() const;
 
   // Applies one serialized socle.v1.StateEvent, or a socle.v1.StateEventBatch (all or nothing).
   // Returns the new revision.

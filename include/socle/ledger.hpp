@@ -256,6 +256,14 @@ class SOCLE_CXX_API Ledger {
   // against the entries and its hash (DATA_LOSS naming what does not match); nullopt when none.
   absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> LatestSnapshot();
 
+  // A watch of the ledger's size (its entries counted as a RecordWatch counts events), on a
+  // connection of its own, so that waiting never holds up the ledger. On PostgreSQL it LISTENs
+  // on the ledger's channel, which every append of state events (the state ledger's) notifies
+  // with its new size when it commits, and reads the size when a wait times out (so a lost
+  // notification only delays, and other ledgers' appends are seen at that poll); on SQLite it
+  // looks at the database's change counter every 2 ms. The watch must not outlive the ledger.
+  absl::StatusOr<std::unique_ptr<RecordWatch>> WatchGrowth();
+
   // The vault the ledger seals with.
   Vault& vault() const;
 
@@ -285,6 +293,8 @@ class SOCLE_CXX_API StateLedger final : public EngineRecord {
       absl::FunctionRef<absl::Status(uint64_t revision, absl::string_view event)> visit) override;
   absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override;
   absl::StatusOr<std::optional<std::string>> LatestSnapshot() override;
+  // Ledger::WatchGrowth: told of every process's appends (PostgreSQL) or looking every 2 ms.
+  absl::StatusOr<std::unique_ptr<RecordWatch>> Watch() override;
 
   Ledger& ledger() const { return *ledger_; }
 

@@ -1126,6 +1126,37 @@ SOCLE_API int32_t socle_access_engine_save_snapshot(socle_access_engine* engine,
  * because another process wrote first succeeds after a catch-up. */
 SOCLE_API int32_t socle_access_engine_catch_up(socle_access_engine* engine,
                                                uint64_t* out_revision, socle_error** error);
+/* Keeps an engine of record caught up in the background: one thread waits for its state
+ * ledger to grow and applies what other processes and servers appended, as
+ * socle_access_engine_catch_up does, so that a block or a withdrawn consent recorded on one
+ * server denies on every server that follows. On PostgreSQL the thread is told of each append
+ * when it commits (LISTEN/NOTIFY on a connection of its own) and reads the ledger's size every
+ * `poll_interval_ms` in case a notification was lost (0: 1000; 1 to 60000); on SQLite it looks
+ * at the database every 2 ms. After an error it tries again `retry_delay_ms` later (0: 100; 1
+ * to 5000), doubling up to 5 s, and keeps the error (socle_access_engine_follower_status).
+ * SOCLE_E_FAILED_PRECONDITION for an engine made by socle_access_engine_create or one already
+ * following; SOCLE_E_OUT_OF_RANGE for an interval out of range. socle_access_engine_free stops
+ * the follower. */
+SOCLE_API int32_t socle_access_engine_follow(socle_access_engine* engine, uint32_t poll_interval_ms,
+                                             uint32_t retry_delay_ms, socle_error** error);
+/* Stops the follower, interrupting its wait, and returns once its thread has ended. Does
+ * nothing when the engine is not following (or is NULL). */
+SOCLE_API void socle_access_engine_stop_following(socle_access_engine* engine);
+/* What the follower did. Returns the outcome of its last wait and catch-up: SOCLE_OK, or that
+ * error's code with its message in *error (the engine then keeps deciding on the revision it
+ * has, which every decision states). Unlike other calls, the outputs are set either way:
+ * *out_following 1 while it runs, *out_failures its failed attempts since it started,
+ * *out_in_step_at_unix_millis when it last found the engine in step with the ledger (the
+ * engine's clock; 0 before the first time). SOCLE_OK with *out_following 0 when not following. */
+SOCLE_API int32_t socle_access_engine_follower_status(const socle_access_engine* engine,
+                                                      int32_t* out_following,
+                                                      uint64_t* out_failures,
+                                                      int64_t* out_in_step_at_unix_millis,
+                                                      socle_error** error);
+/* The most recent error of the follower since it started, kept after later attempts succeeded:
+ * its code (and its message in *error), or SOCLE_OK when there was none. */
+SOCLE_API int32_t socle_access_engine_follower_last_error(const socle_access_engine* engine,
+                                                          socle_error** error);
 /* (section ledger: end) */
 
 /* ------------------------------------------------------------------------------------------ */

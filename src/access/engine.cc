@@ -1,10 +1,12 @@
 // AccessEngine: the published snapshot, the writer lock, the typed API (each call builds state
 // events and folds them), the bulk loaders (TSV, DirectoryData, serialized events).
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -82,6 +84,48 @@ std::vector<absl::string_view> Columns(absl::string_view line) {
   if (line.empty() || line[0] == '#') return {};
   return absl::StrSplit(line, '\t');
 }
+
+// The default RecordWatch: reads the record's count every kPollEvery, or sooner when the
+// caller's timeout is shorter. Interrupt wakes it through its own mutex.
+class PollingWatch final : public RecordWatch {
+ public:
+  explicit PollingWatch(EngineRecord& record) : record_(record) {}
+
+  absl::StatusOr<uint64_t> WaitForGrowth(uint64_t known_count, absl::Duration timeout) override {
+    const absl::Time deadline = absl::Now() + timeout;
+    for (;;) {
+      SOCLE_ASSIGN_OR_RETURN(const uint64_t count, record_.EventCount());
+      const absl::Duration left = deadline - absl::Now();
+      if (count > known_count || left <= absl::ZeroDuration()) return count;
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(&interrupted_), std::min(left, kPollEvery))) {
+        return count;
+      }
+    }
+  }
+
+  void Interrupt() override {
+    absl::MutexLock lock(&mu_);
+    interrupted_ = true;
+  }
+
+ private:
+  static constexpr absl::Duration kPollEvery = absl::Milliseconds(10);
+  EngineRecord& record_;
+  absl::Mutex mu_;
+  bool interrupted_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RecordWatch>> EngineRecord::Watch() {
+  return std::unique_ptr<RecordWatch>(std::make_unique<PollingWatch>(*this));
+}
+
+namespace {
+
+// The longest a follower waits after errors before trying again.
+constexpr absl::Duration kMaxRetryDelay = absl::Seconds(5);
 
 }  // namespace
 
@@ -186,6 +230,64 @@ class AccessEngine::Impl {
     return revision;
   }
 
+  ~Impl() { StopFollowing(); }
+
+  // The follower (AccessEngine::Follow): the watch is made here, so that a record that cannot
+  // be watched fails Follow itself; then one thread waits and catches up until StopFollowing.
+  absl::Status Follow(const FollowOptions& options) {
+    if (options.poll_interval < absl::Milliseconds(1) || options.poll_interval > absl::Minutes(1)) {
+      return MakeError(ErrorCode::kOutOfRange,
+                       absl::StrCat("FollowOptions.poll_interval is ",
+                                    absl::FormatDuration(options.poll_interval),
+                                    "; it must be between 1ms and 1m"));
+    }
+    if (options.retry_delay < absl::Milliseconds(1) || options.retry_delay > kMaxRetryDelay) {
+      return MakeError(ErrorCode::kOutOfRange,
+                       absl::StrCat("FollowOptions.retry_delay is ",
+                                    absl::FormatDuration(options.retry_delay),
+                                    "; it must be between 1ms and 5s"));
+    }
+    absl::MutexLock control(&follow_control_mu_);
+    {
+      absl::MutexLock lock(&follow_mu_);
+      if (follower_.joinable()) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "Follow: this engine is already following its record");
+      }
+    }
+    SOCLE_ASSIGN_OR_RETURN(std::unique_ptr<RecordWatch> watch, record_->Watch());
+    absl::MutexLock lock(&follow_mu_);
+    watch_ = std::move(watch);
+    stop_following_ = false;
+    follower_status_ = FollowerStatus();
+    follower_status_.following = true;
+    follower_ = std::thread([this, options] { RunFollower(options); });
+    return absl::OkStatus();
+  }
+
+  void StopFollowing() {
+    // One Follow or StopFollowing at a time (follow_control_mu_), so the thread is joined once;
+    // the follower itself takes only follow_mu_, which is not held while joining.
+    absl::MutexLock control(&follow_control_mu_);
+    std::thread follower;
+    {
+      absl::MutexLock lock(&follow_mu_);
+      if (!follower_.joinable()) return;
+      stop_following_ = true;
+      watch_->Interrupt();
+      follower = std::move(follower_);
+    }
+    follower.join();
+    absl::MutexLock lock(&follow_mu_);
+    watch_.reset();
+    follower_status_.following = false;
+  }
+
+  FollowerStatus follower_status() const {
+    absl::MutexLock lock(&follow_mu_);
+    return follower_status_;
+  }
+
   bool WaitFor(uint64_t revision, absl::Duration timeout) const {
     struct Wait {
       const Impl* impl;
@@ -199,6 +301,47 @@ class AccessEngine::Impl {
   }
 
  private:
+  void RunFollower(const FollowOptions& options) {
+    RecordWatch* watch = nullptr;
+    {
+      absl::MutexLock lock(&follow_mu_);
+      watch = watch_.get();  // reset only after this thread is joined
+    }
+    absl::Duration retry = options.retry_delay;
+    for (;;) {
+      const uint64_t known = current()->state.revision;
+      absl::StatusOr<uint64_t> count = watch->WaitForGrowth(known, options.poll_interval);
+      {
+        absl::MutexLock lock(&follow_mu_);
+        if (stop_following_) return;
+      }
+      absl::Status status = count.status();
+      if (status.ok() && *count > known) {
+        absl::StatusOr<uint64_t> caught = CatchUp();
+        status = caught.status();
+        // A record that counts events it does not give would wake the follower at once again:
+        // an error, so that it waits before the next try.
+        if (caught.ok() && *caught < *count) {
+          status = MakeError(ErrorCode::kDataLoss,
+                             absl::StrCat("the record counts ", *count, " events but gave only ",
+                                          *caught));
+        }
+      }
+      absl::MutexLock lock(&follow_mu_);
+      follower_status_.status = status;
+      if (status.ok()) {
+        retry = options.retry_delay;
+        if (current()->state.revision >= *count) follower_status_.in_step_at = clock_->Now();
+        continue;
+      }
+      ++follower_status_.failures;
+      follower_status_.last_error = status;
+      // Waits before the next try, unless stopped.
+      if (follow_mu_.AwaitWithTimeout(absl::Condition(&stop_following_), retry)) return;
+      retry = std::min(retry * 2, kMaxRetryDelay);
+    }
+  }
+
   const std::shared_ptr<const access_internal::Tables> tables_;
   const std::shared_ptr<access_internal::Ids> ids_;
   const Clock* const clock_;
@@ -209,6 +352,13 @@ class AccessEngine::Impl {
   access_internal::BatchId last_batch_ ABSL_GUARDED_BY(write_mu_) = 0;
   mutable absl::Mutex publish_mu_;
   uint64_t published_ ABSL_GUARDED_BY(publish_mu_) = 0;
+  // The follower: its thread, its watch and what it did.
+  absl::Mutex follow_control_mu_ ABSL_ACQUIRED_BEFORE(follow_mu_);
+  mutable absl::Mutex follow_mu_;
+  std::thread follower_ ABSL_GUARDED_BY(follow_mu_);
+  std::unique_ptr<RecordWatch> watch_ ABSL_GUARDED_BY(follow_mu_);
+  bool stop_following_ ABSL_GUARDED_BY(follow_mu_) = false;
+  FollowerStatus follower_status_ ABSL_GUARDED_BY(follow_mu_);
 };
 
 namespace {
@@ -269,6 +419,20 @@ absl::StatusOr<uint64_t> AccessEngine::CatchUp() {
                      "CatchUp: this engine has no record (made by Create, not Open)");
   }
   return impl_->CatchUp();
+}
+
+absl::Status AccessEngine::Follow(const FollowOptions& options) {
+  if (impl_->record() == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "Follow: this engine has no record (made by Create, not Open)");
+  }
+  return impl_->Follow(options);
+}
+
+void AccessEngine::StopFollowing() { impl_->StopFollowing(); }
+
+AccessEngine::FollowerStatus AccessEngine::follower_status() const {
+  return impl_->follower_status();
 }
 
 AccessEngine::AccessEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

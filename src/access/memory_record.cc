@@ -73,4 +73,42 @@ absl::StatusOr<std::optional<std::string>> MemoryEngineRecord::LatestSnapshot() 
   return data_->snapshot;
 }
 
+namespace {
+
+// Waits on the record's own mutex for its events to pass a count: an append wakes it at once.
+class MemoryWatch final : public RecordWatch {
+ public:
+  MemoryWatch(absl::Mutex& mu, const std::vector<std::string>& events)
+      : mu_(mu), events_(events) {}
+
+  absl::StatusOr<uint64_t> WaitForGrowth(uint64_t known_count, absl::Duration timeout) override {
+    struct Wait {
+      const MemoryWatch* watch;
+      uint64_t known;
+      static bool Done(Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return w->watch->interrupted_ || w->watch->events_.size() > w->known;
+      }
+    } wait{this, known_count};
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&Wait::Done, &wait), timeout);
+    return static_cast<uint64_t>(events_.size());
+  }
+
+  void Interrupt() override {
+    absl::MutexLock lock(&mu_);
+    interrupted_ = true;
+  }
+
+ private:
+  absl::Mutex& mu_;
+  const std::vector<std::string>& events_;  // guarded by mu_
+  bool interrupted_ = false;                // guarded by mu_
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RecordWatch>> MemoryEngineRecord::Watch() {
+  return std::unique_ptr<RecordWatch>(std::make_unique<MemoryWatch>(data_->mu, data_->events));
+}
+
 }  // namespace socle

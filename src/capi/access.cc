@@ -481,6 +481,56 @@ int32_t socle_access_engine_catch_up(socle_access_engine* engine, uint64_t* out_
   });
 }
 
+int32_t socle_access_engine_follow(socle_access_engine* engine, uint32_t poll_interval_ms,
+                                   uint32_t retry_delay_ms, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    socle::AccessEngine::FollowOptions options;
+    if (poll_interval_ms != 0) options.poll_interval = absl::Milliseconds(poll_interval_ms);
+    if (retry_delay_ms != 0) options.retry_delay = absl::Milliseconds(retry_delay_ms);
+    return FromStatus(error, engine->engine->Follow(options));
+  });
+}
+
+void socle_access_engine_stop_following(socle_access_engine* engine) {
+  // Joining a thread can throw std::system_error only on a programming error (a thread joining
+  // itself); nothing crosses the boundary all the same.
+  Guard(nullptr, [&]() -> int32_t {
+    if (engine != nullptr) engine->engine->StopFollowing();
+    return SOCLE_OK;
+  });
+}
+
+int32_t socle_access_engine_follower_status(const socle_access_engine* engine,
+                                            int32_t* out_following, uint64_t* out_failures,
+                                            int64_t* out_in_step_at_unix_millis,
+                                            socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    ResetNumbers(out_following, out_failures, out_in_step_at_unix_millis);
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out_following == nullptr) return NullArgument(error, "out_following");
+    if (out_failures == nullptr) return NullArgument(error, "out_failures");
+    if (out_in_step_at_unix_millis == nullptr) {
+      return NullArgument(error, "out_in_step_at_unix_millis");
+    }
+    const socle::AccessEngine::FollowerStatus status = engine->engine->follower_status();
+    *out_following = status.following ? 1 : 0;
+    *out_failures = status.failures;
+    *out_in_step_at_unix_millis = status.in_step_at == absl::InfinitePast()
+                                      ? 0
+                                      : absl::ToUnixMillis(status.in_step_at);
+    return FromStatus(error, status.status);
+  });
+}
+
+int32_t socle_access_engine_follower_last_error(const socle_access_engine* engine,
+                                                socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (engine == nullptr) return NullArgument(error, "engine");
+    return FromStatus(error, engine->engine->follower_status().last_error);
+  });
+}
+
 void socle_access_engine_free(socle_access_engine* engine) { delete engine; }
 
 void socle_access_engine_set_time(socle_access_engine* engine, int64_t unix_seconds) {

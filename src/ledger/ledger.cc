@@ -351,6 +351,11 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
     }
     plan.tree.size = next.size();
     plan.tree.compact_range = next.Serialize();
+    // State events are what followers wait for (AppendAt is the state ledger's append).
+    plan.notify = expected_size.has_value() ||
+                  std::any_of(entries.begin(), entries.end(), [](const PendingEntry& e) {
+                    return e.type == static_cast<int32_t>(LedgerEntryType::kStateEvent);
+                  });
     const bool due_by_count = options.checkpoint_every != 0 &&
                               next.size() - last_checkpoint_size >= options.checkpoint_every;
     if ((force_checkpoint || due_by_count) && next.size() > 0) {
@@ -1395,6 +1400,11 @@ absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestSn
   SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, stored->revision));
   if (root != c->root_hash) return damaged("was taken on other entries than the ledger's");
   return std::make_pair(stored->revision, std::move(stored->bytes));
+}
+
+absl::StatusOr<std::unique_ptr<RecordWatch>> Ledger::WatchGrowth() {
+  absl::MutexLock lock(&state_->store_mu);
+  return state_->store->WatchGrowth();
 }
 
 absl::Status Ledger::AppendAt(uint64_t first_index, absl::Span<const NewLedgerEntry> entries) {

@@ -15,10 +15,14 @@
 // message only: the detail and context fields can quote row values, and the connection string
 // (which may hold a password) is never repeated.
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -263,6 +267,7 @@ class PostgresStore final : public Store {
     // A malformed connection string is refused without quoting it (it may hold a password).
     SOCLE_RETURN_IF_ERROR(pg::CheckConninfo(conninfo, "ledger database"));
     auto store = std::unique_ptr<PostgresStore>(new PostgresStore(schema, durability));
+    store->conninfo_ = conninfo;  // for the growth watch's own connection
     store->conn_ = PQconnectdb(conninfo.c_str());
     if (store->conn_ == nullptr) {
       return MakeError(ErrorCode::kNoMemory, "ledger database: no memory for a connection");
@@ -528,6 +533,8 @@ class PostgresStore final : public Store {
     return StoredSnapshot{static_cast<uint64_t>(IntAt(r.get(), 0, 0)), BytesAt(r.get(), 0, 1),
                           BytesAt(r.get(), 0, 2)};
   }
+
+  absl::StatusOr<std::unique_ptr<RecordWatch>> WatchGrowth() override;
 
  private:
   PostgresStore(std::string schema, Durability durability)
@@ -836,6 +843,12 @@ class PostgresStore final : public Store {
         {"select_tiles",
          "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile"},
         {"update_tree", "UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1"},
+        // The new head, and the notification of the ledger's channel (the schema's name) with
+        // the new size, which PostgreSQL delivers to the listeners when the transaction commits
+        // (never if it rolls back): followers on other servers learn of the append at once.
+        {"update_tree_notify",
+         "WITH updated AS (UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1 "
+         "RETURNING size) SELECT pg_notify($3, size::text) FROM updated"},
         {"select_tree", "SELECT size, compact_range FROM tree WHERE id = 1"},
         // The tree head's row lock: every append transaction of every process takes it first.
         {"lock_tree", "SELECT size, compact_range FROM tree WHERE id = 1 FOR UPDATE"},
@@ -929,7 +942,10 @@ class PostgresStore final : public Store {
       Params params;
       params.Int(static_cast<int64_t>(p.tree.size));
       params.Bytes(p.tree.compact_range);
-      SOCLE_RETURN_IF_ERROR(ExecPrepared("update_tree", params, "update the tree head").status());
+      if (p.notify) params.Text(schema_);
+      SOCLE_RETURN_IF_ERROR(ExecPrepared(p.notify ? "update_tree_notify" : "update_tree", params,
+                                         "update the tree head")
+                                .status());
     }
     if (p.checkpoint.has_value()) {
       const auto& [size, time, note] = *p.checkpoint;
@@ -985,10 +1001,154 @@ class PostgresStore final : public Store {
 
   const std::string schema_;
   const Durability durability_;
+  std::string conninfo_;
   PGconn* conn_ = nullptr;
   std::optional<InDoubt> in_doubt_;
   bool in_transaction_ = false;  // between a BEGIN and its COMMIT or ROLLBACK
 };
+
+// A watch of the tree's size on a connection of its own that LISTENs on the ledger's channel
+// (the schema's name): every append of state events notifies it with its new size, delivered when
+// it commits. A notification can be missed only while the connection is down; so after every
+// (re)connection the size is read once, and on each timeout too (the poll fallback). Interrupt
+// writes to an eventfd that the wait polls beside the connection's socket.
+class PostgresGrowthWatch final : public RecordWatch {
+ public:
+  static absl::StatusOr<std::unique_ptr<RecordWatch>> Open(const std::string& conninfo,
+                                                           const std::string& schema) {
+    auto watch = std::unique_ptr<PostgresGrowthWatch>(new PostgresGrowthWatch(schema));
+    watch->wake_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (watch->wake_ < 0) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       absl::StrCat("ledger database (schema ", schema,
+                                    "): cannot make an eventfd for the growth watch"));
+    }
+    // The connection string, then this connection's name: a DBA sees "socle follower
+    // socle_NAME" in pg_stat_activity.
+    const std::string name = absl::StrCat("socle follower ", schema);
+    const char* keywords[] = {"dbname", "application_name", nullptr};
+    const char* values[] = {conninfo.c_str(), name.c_str(), nullptr};
+    watch->conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+    if (watch->conn_ == nullptr) {
+      return MakeError(ErrorCode::kNoMemory, "ledger database: no memory for a connection");
+    }
+    if (PQstatus(watch->conn_) != CONNECTION_OK) {
+      return watch->Error(nullptr, "connect to PostgreSQL for the growth watch");
+    }
+    PQsetNoticeProcessor(watch->conn_, [](void*, const char*) {}, nullptr);
+    SOCLE_RETURN_IF_ERROR(watch->Listen());
+    return std::unique_ptr<RecordWatch>(std::move(watch));
+  }
+
+  ~PostgresGrowthWatch() override {
+    if (conn_ != nullptr) PQfinish(conn_);
+    if (wake_ >= 0) close(wake_);
+  }
+
+  absl::StatusOr<uint64_t> WaitForGrowth(uint64_t known_size, absl::Duration timeout) override {
+    const absl::Time deadline = absl::Now() + timeout;
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      // One try per call: the follower spaces its retries (FollowOptions::retry_delay).
+      PQreset(conn_);
+      if (PQstatus(conn_) != CONNECTION_OK) {
+        return Error(nullptr, "reconnect the growth watch to PostgreSQL");
+      }
+      SOCLE_RETURN_IF_ERROR(Listen());  // reads the size: what was missed meanwhile
+    }
+    for (;;) {
+      if (size_ > known_size) return size_;
+      // Notifications already received (while a query ran, or before this call).
+      // A terminated backend shows as a failed read or a bad connection (whose socket is gone:
+      // polling it would sleep out the timeout).
+      if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+        return Error(nullptr, "read notifications");
+      }
+      for (PGnotify* n = PQnotifies(conn_); n != nullptr; n = PQnotifies(conn_)) {
+        uint64_t size = 0;
+        const bool ours = schema_ == n->relname;
+        const bool parsed = absl::SimpleAtoi(n->extra, &size);
+        PQfreemem(n);
+        if (!ours) continue;
+        if (parsed) {
+          size_ = std::max(size_, size);
+        } else {
+          SOCLE_RETURN_IF_ERROR(ReadSize());  // not socle's payload: look
+        }
+      }
+      if (size_ > known_size) return size_;
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) {
+        SOCLE_RETURN_IF_ERROR(ReadSize());  // the poll fallback
+        return size_;
+      }
+      pollfd fds[2] = {{PQsocket(conn_), POLLIN, 0}, {wake_, POLLIN, 0}};
+      const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(
+                                                  left, absl::Milliseconds(1))));
+      const int ready = poll(fds, 2, static_cast<int>(std::min<int64_t>(ms, 60000)));
+      if (ready < 0 && errno != EINTR) {
+        return MakeError(ErrorCode::kIo, absl::StrCat("ledger database (schema ", schema_,
+                                                      "): the growth watch cannot poll"));
+      }
+      if (fds[1].revents != 0) return size_;  // interrupted (the eventfd stays readable)
+    }
+  }
+
+  void Interrupt() override {
+    const uint64_t one = 1;
+    // The counter only grows: a failed write (it would overflow) leaves it readable anyway.
+    [[maybe_unused]] const ssize_t written = write(wake_, &one, sizeof one);
+  }
+
+ private:
+  explicit PostgresGrowthWatch(std::string schema)
+      : schema_(std::move(schema)), tree_(absl::StrCat(QuoteIdentifier(schema_), ".tree")) {}
+
+  absl::Status Error(const PGresult* result, absl::string_view what) const {
+    return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_,
+                                                  "): cannot ", what, ": ",
+                                                  Describe(result, conn_)));
+  }
+
+  absl::Status Run(const std::string& sql, absl::string_view what, Result* out = nullptr) {
+    Result r(PQexec(conn_, sql.c_str()));
+    const ExecStatusType status = r != nullptr ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Error(r.get(), what);
+    if (out != nullptr) *out = std::move(r);
+    return absl::OkStatus();
+  }
+
+  // LISTEN first, then read the size: an append that commits in between is seen by one or the
+  // other.
+  absl::Status Listen() {
+    SOCLE_RETURN_IF_ERROR(
+        Run(absl::StrCat("LISTEN ", QuoteIdentifier(schema_)), "listen for appends"));
+    return ReadSize();
+  }
+
+  absl::Status ReadSize() {
+    Result r;
+    SOCLE_RETURN_IF_ERROR(
+        Run(absl::StrCat("SELECT size FROM ", tree_, " WHERE id = 1"), "read the tree's size", &r));
+    uint64_t size = 0;
+    if (PQntuples(r.get()) != 1 || !absl::SimpleAtoi(PQgetvalue(r.get(), 0, 0), &size)) {
+      return MakeError(ErrorCode::kDataLoss,
+                       absl::StrCat("ledger database (schema ", schema_,
+                                    "): the tree head is missing"));
+    }
+    size_ = size;  // as stored (notifications come in commit order: they only add to it)
+    return absl::OkStatus();
+  }
+
+  const std::string schema_;
+  const std::string tree_;  // the tree head's table, schema-qualified
+  PGconn* conn_ = nullptr;
+  int wake_ = -1;
+  uint64_t size_ = 0;  // the largest size seen
+};
+
+absl::StatusOr<std::unique_ptr<RecordWatch>> PostgresStore::WatchGrowth() {
+  return PostgresGrowthWatch::Open(conninfo_, schema_);
+}
 
 }  // namespace
 

@@ -70,4 +70,8 @@ absl::StatusOr<std::optional<std::string>> StateLedger::LatestSnapshot() {
   return std::move(latest->second);
 }
 
+absl::StatusOr<std::unique_ptr<RecordWatch>> StateLedger::Watch() {
+  return ledger_->WatchGrowth();
+}
+
 }  // namespace socle

@@ -67,6 +67,11 @@ struct AppendPlan {
   TreeState tree;  // the tree after the rows
   // A checkpoint to store with them (size, time, note), if one is due.
   std::optional<std::tuple<uint64_t, int64_t, std::string>> checkpoint;
+  // Tell the ledger's watchers (WatchGrowth) at once: the state ledger's appends, which
+  // followers wait for. (On PostgreSQL a notifying transaction takes a lock that serialises the
+  // commits of every notifying transaction of the server, so appends nobody follows, such as the
+  // access trail's, do not notify; their watchers see them at their poll.)
+  bool notify = false;
 };
 
 // Stores keep the roots of perfect subtrees of 2^4 = 16 leaves and more, and the leaf hashes of
@@ -150,6 +155,14 @@ class Store {
   // INSERT OR REPLACE by revision.
   virtual absl::Status SaveSnapshot(const StoredSnapshot& snapshot) = 0;
   virtual absl::StatusOr<std::optional<StoredSnapshot>> LatestSnapshot() = 0;
+
+  // A watch of the tree's size (RecordWatch::WaitForGrowth(known_size, timeout): the size once
+  // it exceeds known_size, or as stored when `timeout` passes) on a connection of its own, so a
+  // follower waits without holding the Ledger's lock, and independent of this store once made.
+  // PostgreSQL: LISTEN on the ledger's channel, which every append of state events notifies
+  // with its new size (AppendPlan::notify; delivered on COMMIT), the size read on each timeout;
+  // SQLite: the database's change counter looked at every 2 ms.
+  virtual absl::StatusOr<std::unique_ptr<RecordWatch>> WatchGrowth() = 0;
 };
 
 // The SQLite store (sqlite_store.cc): its own file, WAL, versioned schema.

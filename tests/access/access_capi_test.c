@@ -831,6 +831,30 @@ int main(int argc, char** argv) {
   decide_workload(engine, argv[2], "requests_allowed.tsv", purpose);
   decide_workload(engine, argv[2], "requests_denied.tsv", purpose);
   decide_workload(engine, argv[2], "requests_mixed.tsv", purpose);
+
+  /* An engine without a state ledger has nothing to follow (tests/python and the PostgreSQL
+   * suite follow real ledgers); the status calls answer all the same. */
+  status = socle_access_engine_follow(engine, 0, 0, &error);
+  CHECK_MSG(status == SOCLE_E_FAILED_PRECONDITION && error != NULL,
+            "follow without a record: %d", status);
+  socle_error_free(error);
+  error = NULL;
+  CHECK_MSG(socle_access_engine_follow(NULL, 0, 0, NULL) == SOCLE_E_INVALID_ARGUMENT,
+            "follow(NULL)");
+  socle_access_engine_stop_following(engine); /* not following: nothing to do */
+  socle_access_engine_stop_following(NULL);
+  int32_t following = -1;
+  uint64_t failures = 99;
+  int64_t in_step = -1;
+  status = socle_access_engine_follower_status(engine, &following, &failures, &in_step, &error);
+  CHECK_MSG(status == SOCLE_OK && error == NULL && following == 0 && failures == 0 &&
+                in_step == 0,
+            "follower status: %d %d", status, following);
+  CHECK_MSG(socle_access_engine_follower_status(engine, NULL, &failures, &in_step, NULL) ==
+                SOCLE_E_INVALID_ARGUMENT,
+            "follower status without out_following");
+  CHECK_MSG(socle_access_engine_follower_last_error(engine, &error) == SOCLE_OK && error == NULL,
+            "no follower error");
   socle_access_engine_free(engine);
 
   scenario(policy);

@@ -627,11 +627,36 @@ public final class BindingsTest {
                 check(a.catchUp() == 5 && readsSocial(a, "ass1", "P-3"), "a sees what b wrote");
                 check(b.catchUp() == 5, "nothing new: the same revision");
                 check(stateB.size() == 5, "five events in the state ledger");
+
+                // b follows the state ledger: a's next write reaches it without a catch-up.
+                b.follow(60000, 0);  // only the ledger's watch can be in time
+                check(b.followerStatus().following(), "b follows");
+                expectError(() -> b.follow(0, 0), SocleLibrary.SOCLE_E_FAILED_PRECONDITION,
+                        "following twice");
+                check(a.loadDirectoryTsv("", "P-4\tpole-social\n") == 6, "a writes revision 6");
+                for (int i = 0; i < 10000 && b.revision() < 6; i++) {
+                    sleepMillis(1);
+                }
+                check(b.revision() == 6 && readsSocial(b, "ass1", "P-4"), "b followed a");
+                AccessEngine.FollowerStatus status = b.followerStatus();
+                check(status.failures() == 0 && status.error() == null
+                        && status.lastError() == null && status.inStepAtUnixMillis() > 0,
+                        "the follower had no error");
+                b.stopFollowing();
+                check(!b.followerStatus().following(), "b stopped following");
             }
             try (AccessEngine memory = new AccessEngine(policy)) {
                 expectError(memory::saveSnapshot, SocleLibrary.SOCLE_E_FAILED_PRECONDITION,
                         "a snapshot of an engine without a ledger");
             }
+        }
+    }
+
+    static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -579,6 +579,22 @@ function testEngineOfRecord(): void
     check($b->catchUp() === 5, 'nothing new: the same revision');
     check($stateB->size() === 5, 'five events in the state ledger');
 
+    // b follows the state ledger: a's next write reaches it without a catch-up.
+    $b->follow(60000); // only the ledger's watch can be in time
+    check($b->followerStatus()['following'], 'b follows');
+    expectError(static fn() => $b->follow(), Native::SOCLE_E_FAILED_PRECONDITION,
+        'following twice');
+    check($a->loadDirectoryTsv('', "P-4\tpole-social\n") === 6, 'a writes revision 6');
+    for ($i = 0; $i < 10000 && $b->revision() < 6; $i++) {
+        usleep(1000);
+    }
+    check($b->revision() === 6 && readsSocial($b, 'ass1', 'P-4'), 'b followed a');
+    $status = $b->followerStatus();
+    check($status['failures'] === 0 && $status['error'] === null && $status['lastError'] === null
+        && $status['inStepAtUnixMillis'] > 0, 'the follower had no error');
+    $b->stopFollowing();
+    check(!$b->followerStatus()['following'], 'b stopped following');
+
     $memory = new AccessEngine($policy);
     expectError(static fn() => $memory->saveSnapshot(), Native::SOCLE_E_FAILED_PRECONDITION,
         'a snapshot of an engine without a ledger');

@@ -207,3 +207,35 @@ def test_engine_of_record_reopens_and_catches_up(vault: socle.Vault, tmp_path: P
     assert b.catch_up() == 4
     assert not b.decide("ass1", "P-2", "social", "accompagnement_social").allowed
     b.upsert_person("P-3", ["pole-social"])
+
+
+def test_a_following_engine_applies_the_other_handles_writes(vault: socle.Vault, tmp_path: Path,
+                                                             examples_dir: Path) -> None:
+    with socle.Policy.load_file(examples_dir / "policies" / "ccas.textproto") as policy:
+        # Two handles on one state ledger, as two processes (or two servers) have them.
+        a = socle.AccessEngine.open(policy,
+                                    socle.Ledger.open(vault, tmp_path / "state.db", "state"))
+        b = socle.AccessEngine.open(policy,
+                                    socle.Ledger.open(vault, tmp_path / "state.db", "state"))
+    assert not b.follower_status.following
+    b.follow(poll_interval=60)  # only the ledger's watch can be in time
+    assert b.follower_status.following
+    with pytest.raises(socle.FailedPreconditionError):
+        b.follow()
+    with pytest.raises(socle.OutOfRangeError):
+        a.follow(poll_interval=0)
+    a.upsert_professional("ass1", "ass", ["pole-social"])
+    a.upsert_person("P-1", ["pole-social"])
+    assert b.wait_for_revision(a.revision, timeout=10)
+    assert b.decide("ass1", "P-1", "social", "accompagnement_social").allowed
+    a.block("P-1", "ass1")  # recorded through the other handle (another process, or server)
+    assert b.wait_for_revision(a.revision, timeout=10)
+    decision = b.decide("ass1", "P-1", "social", "accompagnement_social")
+    assert not decision.allowed and decision.revision == a.revision
+    status = b.follower_status
+    assert status.error is None and status.last_error is None and status.failures == 0
+    assert status.in_step_at is not None
+    b.stop_following()
+    assert not b.follower_status.following
+    b.follow()
+    b.close()  # stops the follower

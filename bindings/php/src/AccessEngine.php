@@ -80,6 +80,63 @@ final class AccessEngine
         return $revision->cdata;
     }
 
+    /**
+     * Keeps the engine of record caught up in the background: a thread waits for the state
+     * ledger to grow (on PostgreSQL it is told of each append as it commits, and reads the
+     * ledger's size every $pollIntervalMs in case a notification was lost; 0: 1000) and applies
+     * what other processes and servers appended; after an error it tries again $retryDelayMs
+     * later (0: 100). Stopped by stopFollowing() or when the engine is released.
+     * SOCLE_E_FAILED_PRECONDITION for an engine without a state ledger or already following.
+     */
+    public function follow(int $pollIntervalMs = 0, int $retryDelayMs = 0): void
+    {
+        $ffi = Library::ffi();
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_follow($this->handle, $pollIntervalMs,
+            $retryDelayMs, FFI::addr($error)), $error);
+    }
+
+    /** Stops the follower (its wait is interrupted); returns once its thread has ended. */
+    public function stopFollowing(): void
+    {
+        Library::ffi()->socle_access_engine_stop_following($this->handle);
+    }
+
+    /**
+     * What the follower did: ['following' => bool, 'failures' => int, 'inStepAtUnixMillis' =>
+     * int (0: never yet), 'error' => the SocleException of its last attempt or null, 'lastError'
+     * => the most recent since it started, or null].
+     *
+     * @return array{following: bool, failures: int, inStepAtUnixMillis: int,
+     *     error: ?SocleException, lastError: ?SocleException}
+     */
+    public function followerStatus(): array
+    {
+        $ffi = Library::ffi();
+        $following = $ffi->new('int32_t');
+        $failures = $ffi->new('uint64_t');
+        $inStep = $ffi->new('int64_t');
+        $status = null;
+        $error = Library::newError();
+        try {
+            Library::check($ffi->socle_access_engine_follower_status($this->handle,
+                FFI::addr($following), FFI::addr($failures), FFI::addr($inStep),
+                FFI::addr($error)), $error);
+        } catch (SocleException $e) {
+            $status = $e;
+        }
+        $last = null;
+        $error = Library::newError();
+        try {
+            Library::check($ffi->socle_access_engine_follower_last_error($this->handle,
+                FFI::addr($error)), $error);
+        } catch (SocleException $e) {
+            $last = $e;
+        }
+        return ['following' => $following->cdata !== 0, 'failures' => $failures->cdata,
+            'inStepAtUnixMillis' => $inStep->cdata, 'error' => $status, 'lastError' => $last];
+    }
+
     /** @internal */
     public function handle(): CData
     {

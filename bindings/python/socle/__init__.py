@@ -529,11 +529,11 @@ class Policy(_Handle):
 
 from ._access import (NO_ID, AccessEngine, Action, Audience, BreakGlassSession,  # noqa: E402
                       Decision, Decisions, Effect, EntryKind, Explanation, ExplanationStep,
-                      ItemIds, Obligation, Reason, Secrecy, View)
+                      FollowerStatus, ItemIds, Obligation, Reason, Secrecy, View)
 
 __all__ += ["NO_ID", "AccessEngine", "Action", "Audience", "BreakGlassSession", "Decision",
-            "Decisions", "Effect", "EntryKind", "Explanation", "ExplanationStep", "ItemIds",
-            "Obligation", "Reason", "Secrecy", "View"]
+            "Decisions", "Effect", "EntryKind", "Explanation", "ExplanationStep", "FollowerStatus",
+            "ItemIds", "Obligation", "Reason", "Secrecy", "View"]
 
 from ._vault import KeyProvider, Vault  # noqa: E402
 

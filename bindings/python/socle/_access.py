@@ -30,6 +30,7 @@ __all__ = [
     "EntryKind",
     "Explanation",
     "ExplanationStep",
+    "FollowerStatus",
     "ItemIds",
     "NO_ID",
     "Obligation",
@@ -412,6 +413,15 @@ class ItemIds(_Strings):
 # The engine
 
 
+class FollowerStatus(NamedTuple):
+    """What an engine's follower did (:attr:`AccessEngine.follower_status`)."""
+    following: bool
+    failures: int
+    in_step_at: Optional[datetime.datetime]
+    error: Optional[Error]
+    last_error: Optional[Error]
+
+
 class AccessEngine(_Handle):
     """An access decision engine over a :class:`socle.Policy` (``socle_access_engine``,
     ``socle::AccessEngine``): a directory (professionals, teams, persons) and the state recorded
@@ -482,6 +492,54 @@ class AccessEngine(_Handle):
         with _ErrorSlot() as slot:
             check(lib.socle_access_engine_catch_up(self._live(), out, slot.pointer), slot.error)
         return int(out[0])
+
+    def follow(self, poll_interval: float = 1.0, retry_delay: float = 0.1) -> None:
+        """Keeps the engine of record caught up in the background: a thread waits for the state
+        ledger to grow (on PostgreSQL it is told of each append as it commits; it reads the
+        ledger's size every `poll_interval` seconds in case a notification was lost) and applies
+        what other processes and servers appended. After an error it tries again `retry_delay`
+        seconds later and keeps the error (:attr:`follower_status`). Stopped by
+        :meth:`stop_following` or when the engine is closed. :class:`FailedPreconditionError`
+        for an engine made by :meth:`create` or one already following."""
+        poll_ms, retry_ms = int(poll_interval * 1000), int(retry_delay * 1000)
+        if not 1 <= poll_ms <= 60000 or not 1 <= retry_ms <= 5000:
+            raise OutOfRangeError("poll_interval must be 0.001 to 60 s and retry_delay 0.001 to "
+                                  "5 s", code=lib.SOCLE_E_OUT_OF_RANGE)
+        with _ErrorSlot() as slot:
+            check(lib.socle_access_engine_follow(self._live(), poll_ms, retry_ms, slot.pointer),
+                  slot.error)
+
+    def stop_following(self) -> None:
+        """Stops the follower (its wait is interrupted) and returns once its thread ended."""
+        lib.socle_access_engine_stop_following(self._live())
+
+    @property
+    def follower_status(self) -> "FollowerStatus":
+        """What the follower did: whether it runs, its failed attempts, when it last found the
+        engine in step with the ledger, the error of its last attempt (None if it succeeded)
+        and the most recent error since it started (None if none)."""
+        following = ffi.new("int32_t*")
+        failures = ffi.new("uint64_t*")
+        in_step = ffi.new("int64_t*")
+        error: Optional[Error] = None
+        with _ErrorSlot() as slot:
+            try:
+                check(lib.socle_access_engine_follower_status(self._live(), following, failures,
+                                                              in_step, slot.pointer), slot.error)
+            except Error as e:
+                error = e
+        last_error: Optional[Error] = None
+        with _ErrorSlot() as slot:
+            try:
+                check(lib.socle_access_engine_follower_last_error(self._live(), slot.pointer),
+                      slot.error)
+            except Error as e:
+                last_error = e
+        in_step_at = None
+        if in_step[0] != 0:
+            in_step_at = datetime.datetime.fromtimestamp(in_step[0] / 1000, datetime.timezone.utc)
+        return FollowerStatus(bool(following[0]), int(failures[0]), in_step_at, error,
+                              last_error)
 
     def __repr__(self) -> str:
         if self.closed:

@@ -376,6 +376,10 @@ int64_t socle_current_access_expires_unix_seconds(const socle_current_access* ac
 int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger* ledger, socle_access_engine** out, socle_error** error);
 int32_t socle_access_engine_save_snapshot(socle_access_engine* engine, socle_error** error);
 int32_t socle_access_engine_catch_up(socle_access_engine* engine, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_follow(socle_access_engine* engine, uint32_t poll_interval_ms, uint32_t retry_delay_ms, socle_error** error);
+void socle_access_engine_stop_following(socle_access_engine* engine);
+int32_t socle_access_engine_follower_status(const socle_access_engine* engine, int32_t* out_following, uint64_t* out_failures, int64_t* out_in_step_at_unix_millis, socle_error** error);
+int32_t socle_access_engine_follower_last_error(const socle_access_engine* engine, socle_error** error);
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
 int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
 int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version, const uint8_t* secret, size_t secret_len, socle_error** error);

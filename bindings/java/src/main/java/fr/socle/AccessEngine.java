@@ -73,6 +73,57 @@ public final class AccessEngine extends Handle {
         return revision[0];
     }
 
+    /**
+     * Keeps the engine of record caught up in the background: a thread waits for the state
+     * ledger to grow (on PostgreSQL it is told of each append as it commits, and reads the
+     * ledger's size every {@code pollIntervalMs} in case a notification was lost; 0: 1000) and
+     * applies what other processes and servers appended; after an error it tries again
+     * {@code retryDelayMs} later (0: 100). Stopped by {@link #stopFollowing} or {@link #close}.
+     * SOCLE_E_FAILED_PRECONDITION for an engine without a state ledger or already following.
+     */
+    public void follow(int pollIntervalMs, int retryDelayMs) {
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_follow(pointer(), pollIntervalMs,
+                retryDelayMs, error), error);
+    }
+
+    /** Stops the follower (its wait is interrupted); returns once its thread has ended. */
+    public void stopFollowing() {
+        Socle.lib().socle_access_engine_stop_following(pointer());
+    }
+
+    /**
+     * What the follower did: whether it runs, its failed attempts, when it last found the engine
+     * in step with the ledger (Unix milliseconds, 0 before), the error of its last attempt and
+     * the most recent since it started (null when none).
+     */
+    public record FollowerStatus(boolean following, long failures, long inStepAtUnixMillis,
+            SocleException error, SocleException lastError) {}
+
+    /** The follower's status (see {@link FollowerStatus}). */
+    public FollowerStatus followerStatus() {
+        int[] following = new int[1];
+        long[] failures = new long[1];
+        long[] inStep = new long[1];
+        SocleException status = null;
+        PointerByReference error = new PointerByReference();
+        try {
+            Socle.check(Socle.lib().socle_access_engine_follower_status(pointer(), following,
+                    failures, inStep, error), error);
+        } catch (SocleException e) {
+            status = e;
+        }
+        SocleException last = null;
+        PointerByReference lastError = new PointerByReference();
+        try {
+            Socle.check(Socle.lib().socle_access_engine_follower_last_error(pointer(), lastError),
+                    lastError);
+        } catch (SocleException e) {
+            last = e;
+        }
+        return new FollowerStatus(following[0] != 0, failures[0], inStep[0], status, last);
+    }
+
     /** Freezes the engine's clock (tests, demos); 0 returns to the real clock. */
     public void setTime(long unixSeconds) {
         Socle.lib().socle_access_engine_set_time(pointer(), unixSeconds);

@@ -526,6 +526,10 @@ public interface SocleLibrary extends Library {
     int socle_access_engine_open(Pointer policy, Pointer ledger, PointerByReference out, PointerByReference error);
     int socle_access_engine_save_snapshot(Pointer engine, PointerByReference error);
     int socle_access_engine_catch_up(Pointer engine, long[] out_revision, PointerByReference error);
+    int socle_access_engine_follow(Pointer engine, int poll_interval_ms, int retry_delay_ms, PointerByReference error);
+    void socle_access_engine_stop_following(Pointer engine);
+    int socle_access_engine_follower_status(Pointer engine, int[] out_following, long[] out_failures, long[] out_in_step_at_unix_millis, PointerByReference error);
+    int socle_access_engine_follower_last_error(Pointer engine, PointerByReference error);
     int socle_pseudonym_secrets_new(PointerByReference out, PointerByReference error);
     int socle_pseudonym_secrets_add(Pointer secrets, int version, byte[] secret, SizeT secret_len, PointerByReference error);
     void socle_pseudonym_secrets_free(Pointer secrets);
