@@ -262,11 +262,11 @@ uint64_t Be64(const char* p) { return (uint64_t{Be32(p)} << 32) | Be32(p + 4); }
 // Entry rows as `COPY (SELECT <kEntryColumns> …) TO STDOUT (FORMAT binary)` sends them
 // (PostgreSQL's manual, "COPY", "Binary Format"): a header (11-byte signature, flags, an
 // extension area), then per row a 16-bit field count and each field as a 32-bit length (-1 for
-// NULL) and its bytes, then a field count of -1. Verify reads its chunks this way: the server
-// produces a COPY's rows for a third of the CPU of a SELECT's result, and the rows are decoded
-// here as they arrive while the server produces the next ones (benchmarks/README.md). The
-// decoder checks every length against what is left: bytes that are not such a stream are
-// refused, never read past.
+// NULL) and its bytes, then a field count of -1. Verify reads its chunks this way: the rows are
+// decoded here as they arrive, while the backend produces the next ones, instead of once the
+// whole result is in (benchmarks/README.md, "the Ledger on PostgreSQL"). The decoder checks
+// every length against what is left: bytes that are not such a stream are refused, never read
+// past.
 class CopyRowDecoder {
  public:
   explicit CopyRowDecoder(std::vector<Row>* rows) : rows_(rows) {}
