@@ -1025,16 +1025,10 @@ class RowReader {
     SOCLE_RETURN_IF_ERROR(store_.ReadLeafTiles(
         begin / ledger::kTileLeaves, end / ledger::kTileLeaves,
         [&](uint64_t tile, absl::string_view hashes) { chunk.tiles.emplace(tile, hashes); }));
-    for (int level = ledger::kStoredSubtreeLevel; level < 64 && (uint64_t{1} << level) <= end;
-         ++level) {
-      const uint64_t first = begin >> level;
-      const uint64_t last = end >> level;
-      if (first == last) continue;
-      SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRoots(
-          level, first, last, [&](uint64_t i, const MerkleHash& hash) {
-            chunk.subtrees.emplace(std::make_pair(level, i), hash);
-          }));
-    }
+    SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRootsCompletedBy(
+        begin, end, [&](int level, uint64_t i, const MerkleHash& hash) {
+          chunk.subtrees.emplace(std::make_pair(level, i), hash);
+        }));
     return chunk;
   }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -247,6 +248,124 @@ MerkleHash HashAt(const PGresult* r, int row, int col) {
   return h;
 }
 
+// Reads of more rows than this (Verify's chunks) come through COPY (see CopyRowDecoder); a page
+// of a person's or of the ledger's entries through the prepared SELECT (a COPY is parsed and
+// planned each time, which costs more than it saves on a few rows).
+constexpr size_t kCopyRowsAbove = 256;
+
+// The entries' columns as a read returns them (Collect and CopyRowDecoder decode them in this
+// order).
+constexpr absl::string_view kEntryColumns = "idx, time_us, type, person, body, leaf_hash, mac";
+
+uint32_t Be32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
+}
+uint64_t Be64(const char* p) { return (uint64_t{Be32(p)} << 32) | Be32(p + 4); }
+
+// Entry rows as `COPY (SELECT <kEntryColumns> …) TO STDOUT (FORMAT binary)` sends them
+// (PostgreSQL's manual, "COPY", "Binary Format"): a header (11-byte signature, flags, an
+// extension area), then per row a 16-bit field count and each field as a 32-bit length (-1 for
+// NULL) and its bytes, then a field count of -1. Verify reads its chunks this way: the rows are
+// decoded here as they arrive, while the backend produces the next ones, instead of once the
+// whole result is in (benchmarks/README.md, "the Ledger on PostgreSQL"). The decoder checks
+// every length against what is left: bytes that are not such a stream are refused, never read
+// past.
+class CopyRowDecoder {
+ public:
+  explicit CopyRowDecoder(std::vector<Row>* rows) : rows_(rows) {}
+
+  // Decodes the complete rows of `data`, which follows the data fed before; a row cut between
+  // two calls is kept until its end arrives. False: not a stream of entry rows.
+  bool Feed(absl::string_view data) {
+    if (pending_.empty()) {
+      const size_t used = Parse(data);
+      if (used == kMalformed) return false;
+      pending_.assign(data.data() + used, data.size() - used);
+      return true;
+    }
+    pending_.append(data.data(), data.size());
+    const size_t used = Parse(pending_);
+    if (used == kMalformed) return false;
+    pending_.erase(0, used);
+    return true;
+  }
+
+  // The whole stream was read: header, rows and trailer, nothing left over.
+  bool Complete() const { return finished_ && pending_.empty(); }
+
+ private:
+  static constexpr size_t kMalformed = static_cast<size_t>(-1);
+  static constexpr size_t kColumns = 7;
+  static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // and a NUL: 11 bytes
+  static constexpr size_t kSignatureBytes = 11;
+
+  // Returns the bytes of `d` used (whole rows), or kMalformed.
+  size_t Parse(absl::string_view d) {
+    size_t pos = 0;
+    if (!header_done_) {
+      if (d.size() < kSignatureBytes + 8) return 0;
+      if (std::memcmp(d.data(), kSignature, kSignatureBytes) != 0) return kMalformed;
+      const uint64_t extension = Be32(d.data() + kSignatureBytes + 4);
+      if (d.size() - (kSignatureBytes + 8) < extension) return 0;
+      pos = kSignatureBytes + 8 + extension;
+      header_done_ = true;
+    }
+    while (pos < d.size()) {
+      if (finished_ || d.size() - pos < 2) return finished_ ? kMalformed : pos;
+      const int16_t fields = static_cast<int16_t>((static_cast<unsigned char>(d[pos]) << 8) |
+                                                  static_cast<unsigned char>(d[pos + 1]));
+      if (fields == -1) {
+        finished_ = true;
+        pos += 2;
+        continue;
+      }
+      if (fields != static_cast<int16_t>(kColumns)) return kMalformed;
+      // Find the row's fields before decoding any: a row is decoded whole or not yet.
+      std::array<absl::string_view, kColumns> value;
+      std::array<bool, kColumns> null{};
+      size_t q = pos + 2;
+      for (size_t c = 0; c < kColumns; ++c) {
+        if (d.size() - q < 4) return pos;
+        const int32_t length = static_cast<int32_t>(Be32(d.data() + q));
+        q += 4;
+        if (length < -1) return kMalformed;
+        null[c] = length == -1;
+        if (null[c]) continue;
+        if (d.size() - q < static_cast<size_t>(length)) return pos;
+        value[c] = d.substr(q, static_cast<size_t>(length));
+        q += static_cast<size_t>(length);
+      }
+      // idx, time_us (bigint), type (integer) are NOT NULL.
+      if (null[0] || value[0].size() != 8 || null[1] || value[1].size() != 8 || null[2] ||
+          value[2].size() != 4) {
+        return kMalformed;
+      }
+      Row& row = rows_->emplace_back();
+      row.index = Be64(value[0].data());
+      row.time_micros = static_cast<int64_t>(Be64(value[1].data()));
+      row.type = static_cast<int32_t>(Be32(value[2].data()));
+      if (!null[3]) row.person.assign(value[3].data(), value[3].size());
+      row.pruned = null[4];
+      if (!null[4]) row.body.assign(value[4].data(), value[4].size());
+      // A hash of the wrong length stays zero, as HashAt has it: Verify reports the row.
+      if (value[5].size() == kMerkleHashBytes) {
+        std::memcpy(row.leaf_hash.data(), value[5].data(), kMerkleHashBytes);
+      }
+      if (value[6].size() == kMerkleHashBytes) {
+        std::memcpy(row.mac.data(), value[6].data(), kMerkleHashBytes);
+      }
+      pos = q;
+    }
+    return pos;
+  }
+
+  std::vector<Row>* rows_;
+  std::string pending_;
+  bool header_done_ = false;
+  bool finished_ = false;
+};
+
 class PostgresStore final : public Store {
  public:
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& conninfo,
@@ -396,9 +515,13 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<std::vector<Row>> ReadRows(uint64_t begin, size_t max_count) override {
+    const int64_t from = static_cast<int64_t>(std::min<uint64_t>(begin, INT64_MAX));
+    const int64_t to = static_cast<int64_t>(
+        std::min<uint64_t>(max_count, static_cast<uint64_t>(INT64_MAX - from)) + from);
+    if (max_count > kCopyRowsAbove) return CopyRows(from, to);
     Params p;
-    p.Int(static_cast<int64_t>(begin));
-    p.Int(static_cast<int64_t>(begin + max_count));
+    p.Int(from);
+    p.Int(to);
     SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_rows", p, "read entries"));
     return Collect(r.get());
   }
@@ -445,6 +568,7 @@ class PostgresStore final : public Store {
     Params p;
     p.Int(static_cast<int64_t>(begin));
     p.Int(static_cast<int64_t>(end));
+    p.Int(static_cast<int64_t>(end > begin ? end - begin : 0));
     SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_tiles", p, "read leaf tiles"));
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       visit(static_cast<uint64_t>(IntAt(r.get(), i, 0)), ViewAt(r.get(), i, 1));
@@ -462,6 +586,26 @@ class PostgresStore final : public Store {
     SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_subtrees", p, "read subtree roots"));
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       visit(static_cast<uint64_t>(IntAt(r.get(), i, 0)), HashAt(r.get(), i, 1));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadSubtreeRootsCompletedBy(
+      uint64_t leaf_begin, uint64_t leaf_end,
+      absl::FunctionRef<void(int level, uint64_t index, const MerkleHash& hash)> visit) override {
+    int top = kStoredSubtreeLevel - 1;  // the highest level with 2^level <= leaf_end
+    while (top < 62 && (uint64_t{1} << (top + 1)) <= leaf_end) ++top;
+    if (top < kStoredSubtreeLevel) return absl::OkStatus();
+    Params p;
+    p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
+    p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
+    p.Int(kStoredSubtreeLevel);
+    p.Int(top);
+    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_subtrees_completed", p,
+                                                  "read subtree roots"));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      visit(static_cast<int>(IntAt(r.get(), i, 0)), static_cast<uint64_t>(IntAt(r.get(), i, 1)),
+            HashAt(r.get(), i, 2));
     }
     return absl::OkStatus();
   }
@@ -841,7 +985,9 @@ class PostgresStore final : public Store {
     std::vector<std::pair<std::string, std::string>> statements = {
         {"select_tile", "SELECT hashes FROM leaf_tiles WHERE tile = $1"},
         {"select_tiles",
-         "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile"},
+         // The LIMIT (end - begin) keeps the plan an index scan (see CopyRows).
+         "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile "
+         "LIMIT $3"},
         {"update_tree", "UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1"},
         // The new head, and the notification of the ledger's channel (the schema's name) with
         // the new size, which PostgreSQL delivers to the listeners when the transaction commits
@@ -853,18 +999,24 @@ class PostgresStore final : public Store {
         // The tree head's row lock: every append transaction of every process takes it first.
         {"lock_tree", "SELECT size, compact_range FROM tree WHERE id = 1 FOR UPDATE"},
         {"select_rows",
-         "SELECT idx, time_us, type, person, body, leaf_hash, mac FROM entries "
-         "WHERE idx >= $1 AND idx < $2 ORDER BY idx"},
+         absl::StrCat("SELECT ", kEntryColumns,
+                      " FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx")},
         {"select_last", "SELECT max(idx) FROM entries"},
         {"select_leaves",
          "SELECT idx, leaf_hash FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx"},
         {"select_subtrees",
          "SELECT idx, hash FROM subtrees WHERE level = $1 AND idx >= $2 AND idx < $3 "
          "ORDER BY idx"},
+        // One index scan per level, in one round trip (Verify sends it once per chunk).
+        {"select_subtrees_completed",
+         "SELECT s.level, s.idx, s.hash FROM generate_series($3::integer, $4::integer) AS l(n) "
+         "CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE level = l.n AND "
+         "idx >= ($1::bigint >> l.n) AND idx < ($2::bigint >> l.n) ORDER BY idx) AS s "
+         "ORDER BY s.level, s.idx"},
         {"select_person",
-         "SELECT idx, time_us, type, person, body, leaf_hash, mac FROM entries "
-         "WHERE person = $1 AND idx > $2 AND time_us >= $3 AND time_us < $4 "
-         "ORDER BY idx LIMIT $5"},
+         absl::StrCat("SELECT ", kEntryColumns,
+                      " FROM entries WHERE person = $1 AND idx > $2 AND time_us >= $3 AND "
+                      "time_us < $4 ORDER BY idx LIMIT $5")},
         {"insert_checkpoint",
          "INSERT INTO checkpoints (size, time_us, note) VALUES ($1, $2, $3) "
          "ON CONFLICT DO NOTHING"},
@@ -979,6 +1131,68 @@ class PostgresStore final : public Store {
     p.Int(c.time_micros);
     p.Text(c.note);
     return ExecPrepared("insert_checkpoint", p, "store a checkpoint");
+  }
+
+  // Rows [from, to) through one binary COPY, decoded as they arrive (CopyRowDecoder). Outside
+  // a transaction a lost connection is opened again and the COPY run once more, as Retrying
+  // does for a statement.
+  absl::StatusOr<std::vector<Row>> CopyRows(int64_t from, int64_t to) {
+    // Integers only in the text: COPY takes no parameters. No upper bound but a LIMIT: the
+    // planner then walks the primary key in order whatever its statistics say (a range on
+    // both sides, on a table not analysed yet, is planned as a bitmap scan and a sort, which
+    // cost the server 2.5 times as much); rows past `to` (there when rows are missing) are
+    // dropped below.
+    const std::string sql =
+        absl::StrCat("COPY (SELECT ", kEntryColumns, " FROM entries WHERE idx >= ", from,
+                     " ORDER BY idx LIMIT ", to - from, ") TO STDOUT (FORMAT binary)");
+    if (!in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+    }
+    const size_t expected_rows = static_cast<size_t>(std::min<int64_t>(to - from, 1 << 16));
+    absl::StatusOr<std::vector<Row>> rows = CopyRowsOnce(sql, expected_rows);
+    if (!rows.ok() && !in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
+      SOCLE_RETURN_IF_ERROR(Reconnect());
+      rows = CopyRowsOnce(sql, expected_rows);
+    }
+    if (rows.ok()) {
+      while (!rows->empty() && rows->back().index >= static_cast<uint64_t>(to)) rows->pop_back();
+    }
+    return rows;
+  }
+
+  absl::StatusOr<std::vector<Row>> CopyRowsOnce(const std::string& sql, size_t expected_rows) {
+    constexpr absl::string_view kWhat = "read entries";
+    Result started(PQexec(conn_, sql.c_str()));
+    if (started == nullptr || PQresultStatus(started.get()) != PGRES_COPY_OUT) {
+      return Error(started.get(), kWhat);
+    }
+    started.reset();
+    std::vector<Row> rows;
+    rows.reserve(expected_rows);
+    CopyRowDecoder decoder(&rows);
+    bool malformed = false;
+    char* buffer = nullptr;
+    int n = 0;
+    // One message per row; libpq hands each in a buffer of its own.
+    while ((n = PQgetCopyData(conn_, &buffer, /*async=*/0)) > 0) {
+      if (!malformed && !decoder.Feed(absl::string_view(buffer, static_cast<size_t>(n)))) {
+        malformed = true;  // read the rest, so that the connection stays usable
+      }
+      PQfreemem(buffer);
+    }
+    // -1: the COPY ended and its result follows; -2: an error (a lost connection).
+    absl::Status status;
+    while (Result r{PQgetResult(conn_)}) {
+      if (status.ok() && PQresultStatus(r.get()) != PGRES_COMMAND_OK) status = Error(r.get(), kWhat);
+    }
+    if (status.ok() && n == -2) status = Error(nullptr, kWhat);
+    SOCLE_RETURN_IF_ERROR(status);
+    if (malformed || !decoder.Complete()) {
+      return MakeError(ErrorCode::kIo, absl::StrCat("ledger database (schema ", schema_,
+                                                    "): cannot ", kWhat,
+                                                    ": the server's COPY data is malformed"));
+    }
+    return rows;
   }
 
   static std::vector<Row> Collect(const PGresult* r) {

@@ -139,6 +139,13 @@ class Store {
   virtual absl::Status ReadSubtreeRoots(
       int level, uint64_t begin, uint64_t end,
       absl::FunctionRef<void(uint64_t index, const MerkleHash& hash)> visit) = 0;
+  // The stored roots of the perfect subtrees (level >= kStoredSubtreeLevel) that the leaves
+  // [leaf_begin, leaf_end) complete: at each level L with 2^L <= leaf_end, the indexes in
+  // [leaf_begin >> L, leaf_end >> L), in order of level then index. What Verify checks each
+  // chunk of rows against, in one read.
+  virtual absl::Status ReadSubtreeRootsCompletedBy(
+      uint64_t leaf_begin, uint64_t leaf_end,
+      absl::FunctionRef<void(int level, uint64_t index, const MerkleHash& hash)> visit) = 0;
   // Rows about `person` with from <= time < to and index > after, in index order.
   virtual absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
                                                      int64_t to_micros, int64_t after,

@@ -1,10 +1,13 @@
 // The Ledger (socle/ledger.hpp) on PostgreSQL, what only PostgreSQL has: a URI's password never
-// repeated in a message, a disabled trigger, a squatted schema, a missing witness path. The
+// repeated in a message, a disabled trigger, a squatted schema, a missing witness path, Verify's
+// chunks read by COPY (a gap, a root of a high level). The
 // ledger suites of tests/ledger (appends, proofs, history, checkpoints, retention,
 // crypto-shredding, the store, tampering through a raw connection, the trail and the state
 // ledger) run on PostgreSQL too: pg_ledger_suite_test, CTest entry pg.ledger_suite.
 #include <boost/test/unit_test.hpp>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -68,6 +71,74 @@ BOOST_FIXTURE_TEST_CASE(a_disabled_trigger_is_reported, TamperFixture) {
   BOOST_TEST(!report.ok);
   BOOST_TEST(absl::StrContains(report.problem, "checkpoints_no_change"), report.problem);
   BOOST_TEST(absl::StrContains(report.problem, "disabled"), report.problem);
+}
+
+// --- Verify's chunks: one binary COPY per 4,096 rows (pg_store.cc, CopyRows) ----------------
+
+// 10,000 entries make three of Verify's chunks; each chunk's leaf tiles and the subtree roots
+// of every level its rows completed are read in one query each.
+struct ChunksFixture : PgFixture {
+  static constexpr int kEntries = 10000;
+  std::unique_ptr<Ledger> ledger = Open(Durability::kNone);
+  RawConnection raw;
+  ChunksFixture() {
+    std::vector<std::string> payloads;
+    std::vector<NewLedgerEntry> batch;
+    for (int i = 0; i < kEntries; ++i) payloads.push_back(absl::StrCat("payload of entry ", i));
+    for (int i = 0; i < kEntries; ++i) {
+      NewLedgerEntry entry;
+      entry.type = LedgerEntryType::kOperation;
+      entry.payload = payloads[i];
+      batch.push_back(entry);
+      if (batch.size() == 1000) {
+        BOOST_REQUIRE(ledger->Append(absl::MakeConstSpan(batch)).ok());
+        batch.clear();
+      }
+    }
+    BOOST_REQUIRE(ledger->Flush().ok());
+    BOOST_REQUIRE(ledger->Checkpoint().ok());
+  }
+  LedgerVerification MustVerify() {
+    auto report = ledger->Verify();
+    BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+    return *report;
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(verify_reads_every_chunk, ChunksFixture) {
+  const LedgerVerification report = MustVerify();
+  BOOST_TEST(report.ok, report.problem);
+  BOOST_TEST(report.entries == static_cast<uint64_t>(kEntries));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_row_deleted_in_a_later_chunk_is_named_and_skipped, ChunksFixture) {
+  raw.Exec("DROP TRIGGER entries_no_delete ON " + Table("entries"));
+  raw.Exec("DELETE FROM " + Table("entries") + " WHERE idx = 5000");
+  const LedgerVerification report = MustVerify();
+  BOOST_TEST(!report.ok);
+  BOOST_TEST(report.first_bad_index == 5000u, report.problem);
+  BOOST_TEST(absl::StrContains(report.problem, "missing"), report.problem);
+  // A page of more than 256 rows (read through COPY) over the gap: the rows that exist in
+  // [4990, 5290), none past it.
+  auto page = ledger->ReadEntries(4990, 300);
+  BOOST_REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+  BOOST_REQUIRE(page->size() == 299u);
+  BOOST_TEST(page->front().index == 4990u);
+  BOOST_TEST((*page)[10].index == 5001u);
+  BOOST_TEST(page->back().index == 5289u);
+  BOOST_TEST(absl::StrContains((*page)[10].bytes, "payload of entry 5001"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_changed_root_of_a_high_level_is_named, ChunksFixture) {
+  // The root of entries 8192 to 9215 (level 10), completed in the third chunk.
+  raw.Exec("DROP TRIGGER subtrees_no_change ON " + Table("subtrees"));
+  raw.Exec("UPDATE " + Table("subtrees") +
+           " SET hash = sha256(hash) WHERE level = 10 AND idx = 8");
+  const LedgerVerification report = MustVerify();
+  BOOST_TEST(!report.ok);
+  BOOST_TEST(report.first_bad_index == 8192u, report.problem);
+  BOOST_TEST(absl::StrContains(report.problem, "the stored root of entries 8192 to 9215 is wrong"),
+             report.problem);
 }
 
 // --- Bad input --------------------------------------------------------------------------------
