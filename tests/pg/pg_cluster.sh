@@ -8,6 +8,11 @@
 #                             only its owner, and root, reach it). Writes the libpq URI to
 #                             DIR/conninfo and the cluster's directory to DIR/cluster.
 #   pg_cluster.sh stop DIR    pg_ctl stop -m fast, and the cluster's directory is removed.
+#   pg_cluster.sh database DIR NAME
+#                             a new, empty database NAME on the server of DIR/conninfo (dropped
+#                             first if it exists), its URI written to DIR/conninfo-NAME: for a
+#                             suite that needs a database of its own (the C test's vault, bound
+#                             to its own master key).
 #
 # With SOCLE_TEST_POSTGRES set (a postgresql:// URI of an existing server), start only writes it
 # to DIR/conninfo and stop does nothing: the tests then run on that server.
@@ -18,7 +23,7 @@ set -eu
 command=${1:-}
 dir=${2:-}
 if [ -z "$command" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop DIR | database DIR NAME" >&2
   exit 2
 fi
 bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
@@ -80,8 +85,18 @@ case "$command" in
     fi
     rm -f "$dir/conninfo"
     ;;
+  database)
+    name=${3:?usage: $0 database DIR NAME}
+    uri=$(cat "$dir/conninfo")
+    psql "$uri" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" \
+      -c "CREATE DATABASE \"$name\""
+    case "$uri" in
+      *\?*) printf '%s&dbname=%s\n' "$uri" "$name" > "$dir/conninfo-$name" ;;
+      *) printf '%s?dbname=%s\n' "$uri" "$name" > "$dir/conninfo-$name" ;;
+    esac
+    ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop DIR | database DIR NAME" >&2
     exit 2
     ;;
 esac
