@@ -434,6 +434,8 @@ class PostgresStore final : public Store {
     return absl::OkStatus();
   }
 
+  bool ReadsFromAServer() const override { return true; }
+
   absl::StatusOr<uint64_t> RefusedEdits() override {
     SOCLE_ASSIGN_OR_RETURN(
         Result r, Exec("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refused_changes",

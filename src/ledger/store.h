@@ -112,6 +112,9 @@ class Store {
   // counts them in a sequence, which a refused transaction does not roll back); 0 where they
   // cannot be counted (SQLite: a trigger's RAISE undoes everything of its statement).
   virtual absl::StatusOr<uint64_t> RefusedEdits() = 0;
+  // Whether reads wait on a server that does the reading work (PostgreSQL): Verify then hashes
+  // the leaves on its checking thread, so the reading thread asks for the next chunk sooner.
+  virtual bool ReadsFromAServer() const { return false; }
 
   // The ledger's identity, written once by the first Open: name and tenant.
   virtual absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Identity() = 0;
