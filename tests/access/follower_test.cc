@@ -22,9 +22,11 @@ namespace socle::access_testing {
 namespace {
 
 // A MemoryEngineRecord whose reads can be made to fail, watched through the memory record's own
-// watch (woken by every append).
-class FlakyRecord final : public EngineRecord {
+// watch (woken by every append), or, with `own_watch` false, through EngineRecord's default
+// watch, which polls EventCount.
+class TestRecord final : public EngineRecord {
  public:
+  explicit TestRecord(bool own_watch = true) : own_watch_(own_watch) {}
   absl::StatusOr<uint64_t> EventCount() override { return memory_.EventCount(); }
   absl::Status AppendEvents(uint64_t first, absl::Span<const std::string> events) override {
     return memory_.AppendEvents(first, events);
@@ -40,33 +42,14 @@ class FlakyRecord final : public EngineRecord {
   absl::StatusOr<std::optional<std::string>> LatestSnapshot() override {
     return memory_.LatestSnapshot();
   }
-  absl::StatusOr<std::unique_ptr<RecordWatch>> Watch() override { return memory_.Watch(); }
+  absl::StatusOr<std::unique_ptr<RecordWatch>> Watch() override {
+    return own_watch_ ? memory_.Watch() : EngineRecord::Watch();
+  }
 
   std::atomic<bool> fail_reads{false};
 
  private:
-  MemoryEngineRecord memory_;
-};
-
-// A record with no watch of its own: the default RecordWatch polls EventCount.
-class PlainRecord final : public EngineRecord {
- public:
-  absl::StatusOr<uint64_t> EventCount() override { return memory_.EventCount(); }
-  absl::Status AppendEvents(uint64_t first, absl::Span<const std::string> events) override {
-    return memory_.AppendEvents(first, events);
-  }
-  absl::Status ReadEvents(
-      uint64_t from, absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) override {
-    return memory_.ReadEvents(from, visit);
-  }
-  absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override {
-    return memory_.SaveSnapshot(revision, snapshot);
-  }
-  absl::StatusOr<std::optional<std::string>> LatestSnapshot() override {
-    return memory_.LatestSnapshot();
-  }
-
- private:
+  const bool own_watch_;
   MemoryEngineRecord memory_;
 };
 
@@ -135,7 +118,7 @@ BOOST_AUTO_TEST_CASE(a_block_written_through_one_engine_denies_on_its_follower) 
 
 BOOST_AUTO_TEST_CASE(a_record_without_a_watch_is_polled) {
   FakeClock clock(kStart);
-  auto record = std::make_shared<PlainRecord>();
+  auto record = std::make_shared<TestRecord>(/*own_watch=*/false);
   auto a = OpenOn(record, clock);
   auto b = OpenOn(record, clock);
   AccessEngine::FollowOptions options;
@@ -191,7 +174,7 @@ BOOST_AUTO_TEST_CASE(follow_is_refused_without_a_record_twice_or_with_bad_option
 // the error stays in last_error.
 BOOST_AUTO_TEST_CASE(errors_are_reported_and_the_follower_recovers) {
   FakeClock clock(kStart);
-  auto record = std::make_shared<FlakyRecord>();
+  auto record = std::make_shared<TestRecord>();
   auto a = OpenOn(record, clock);
   auto b = OpenOn(record, clock);
   BOOST_REQUIRE(a->UpsertProfessional({"sw1", "social_worker", {"t1"}}).ok());
