@@ -318,6 +318,20 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kAccessGrantRevoked:
       status = RevokeGrant(event.access_grant_revoked());
       break;
+    case v1::StateEvent::kConsentGiven:
+    case v1::StateEvent::kConsentWithdrawn:
+    case v1::StateEvent::kRepresentativeSet:
+    case v1::StateEvent::kRepresentativeEnded:
+    case v1::StateEvent::kObjectionRecorded:
+    case v1::StateEvent::kObjectionDecided:
+    case v1::StateEvent::kObjectionWithdrawn:
+    case v1::StateEvent::kPersonInformed:
+    case v1::StateEvent::kInformationException:
+    case v1::StateEvent::kMandateCreated:
+    case v1::StateEvent::kMandateUsed:
+    case v1::StateEvent::kMandateRevoked:
+      return MakeError(ErrorCode::kUnsupported,
+                       absl::StrCat(EventName(event), " is not folded by this build yet"));
     default:
       return Invalid("the event holds no change (event is not set)");
   }

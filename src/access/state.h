@@ -155,16 +155,74 @@ struct GrantRecord {
   }
 };
 
+// --- Consent, representation, objection (issue 11; folded by builder, read by consent.cc,
+// sharing.cc and mandate.cc through person_facts.h). Dates are days since 1970-01-01.
+
+enum class ConsentScope : uint8_t { kProcessing = 1, kSharing = 2 };  // = ConsentGiven.Scope
+
+// One consent as given; kept after it ends (the person's history). At most one per
+// (purpose, scope) is current: a later grant ends the previous one at its own time.
+struct ConsentRecord {
+  uint32_t purpose = kNoId;
+  ConsentScope scope = ConsentScope::kProcessing;
+  std::vector<uint32_t> categories;       // sorted; empty: the purpose's categories
+  std::vector<uint32_t> recipients;       // sorted professional ids (kSharing)
+  std::vector<uint32_t> recipient_roles;  // sorted role ids (kSharing)
+  std::vector<uint32_t> given_by;         // sorted person ids: the person and/or representatives
+  int64_t given_at = 0;
+  int64_t expires_at = kNever;
+  int64_t ended_at = kNever;  // withdrawn, replaced, or (kSharing) the case closed
+  uint64_t revision = 0;      // the state revision of the ConsentGiven event
+  bool ValidAt(int64_t t) const { return given_at <= t && t < expires_at && t < ended_at; }
+};
+
+enum class RepresentativeKind : uint8_t {  // = RepresentativeSet.Kind
+  kParentalAuthority = 1,
+  kGuardianship = 2,
+  kCuratorship = 3,
+  kFamilyAuthorisation = 4,
+  kProxy = 5,
+};
+
+struct Representative {
+  uint32_t person = kNoId;  // the representative, a person of the directory
+  RepresentativeKind kind = RepresentativeKind::kParentalAuthority;
+  int32_t from_day = 0;
+  int32_t to_day = std::numeric_limits<int32_t>::max();  // last day, inclusive
+  bool ActiveOn(int32_t day) const { return from_day <= day && day <= to_day; }
+};
+
+enum class ObjectionKind : uint8_t { kProcessing = 1, kSharing = 2 };  // = ObjectionRecorded.Kind
+enum class ObjectionOutcome : uint8_t {  // 0, then = ObjectionDecided.Outcome
+  kPending = 0,
+  kUpheld = 1,
+  kCompellingGrounds = 2,
+  kLegalClaims = 3,
+};
+
+struct Objection {
+  ObjectionKind kind = ObjectionKind::kProcessing;
+  uint32_t purpose = kNoId;  // kProcessing: the activity; kSharing: kNoId
+  ObjectionOutcome outcome = ObjectionOutcome::kPending;
+  int64_t recorded_at = 0;
+  int64_t decided_at = kNever;
+  int64_t withdrawn_at = kNever;
+};
+
 // The rare state of one person. Immutable once published; null for persons who have none.
 struct PersonState {
   std::vector<uint32_t> blocked;  // sorted professional ids
   std::vector<Mask> masks;
   std::vector<Session> sessions;    // at most one per professional: the latest
   std::vector<GrantRecord> grants;  // at most one per professional
+  std::vector<ConsentRecord> consents;              // in the order given
+  std::vector<Representative> representatives;      // in the order set
+  std::vector<Objection> objections;                // in the order recorded
   bool objects_to_emergency_access = false;
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
+           consents.empty() && representatives.empty() && objections.empty() &&
            !objects_to_emergency_access;
   }
   bool Blocks(uint32_t professional) const {

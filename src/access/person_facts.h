@@ -1,0 +1,46 @@
+// The facts recorded by or for a person that several rules consult: consents, representatives,
+// objections, the person's age. The decision path (decide.cc), sharing decisions (sharing.cc) and
+// mandates (mandate.cc) read them here, so each rule is written once. Implemented in consent.cc.
+//
+// Thread safety: plain functions over immutable state.
+#ifndef SOCLE_SRC_ACCESS_PERSON_FACTS_H_
+#define SOCLE_SRC_ACCESS_PERSON_FACTS_H_
+
+#include <cstdint>
+
+#include "absl/container/inlined_vector.h"
+#include "access/state.h"
+
+namespace socle::access_internal {
+
+// The day (days since 1970-01-01, UTC) of a time in unix nanoseconds.
+int32_t DayOf(int64_t unix_nanos);
+
+// Full years of age on `day` for a person born on `birth_day` (a person born on 29 February
+// turns a year older on 1 March in common years); -1 when the birth date is unknown.
+int AgeOn(int32_t birth_day, int32_t day);
+
+// The representatives of the person active on `day`, of the kinds in `kinds` (a bit per
+// RepresentativeKind: 1u << kind), in the order they were set.
+absl::InlinedVector<uint32_t, 2> RepresentativesOn(const PersonState* state, int32_t day,
+                                                   uint32_t kinds);
+
+// Whether the person is under a representation measure of an adult (guardianship, curatorship,
+// family authorisation, proxy) on `day`: acts on their behalf go through the representative.
+bool UnderRepresentationMeasure(const PersonState* state, int32_t day);
+
+// The consent of `scope` for `purpose` valid at `at` (unix nanoseconds) and complete for the
+// person's age on that day (under 15: the person and every holder of parental authority), or
+// null. `category` (kNoId: any) must be covered; for kSharing, `recipient` (kNoId: any) must be
+// one of the consent's recipients or hold one of its roles.
+const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32_t purpose,
+                                  ConsentScope scope, uint32_t category, uint32_t recipient,
+                                  int64_t at);
+
+// Whether an objection of `kind` (for `purpose` when kProcessing) stands at `at`: recorded, not
+// withdrawn, and (kProcessing) not decided for compelling grounds or legal claims.
+bool ObjectionStands(const PersonState* state, ObjectionKind kind, uint32_t purpose, int64_t at);
+
+}  // namespace socle::access_internal
+
+#endif  // SOCLE_SRC_ACCESS_PERSON_FACTS_H_
