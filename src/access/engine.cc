@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "access/apply.h"
 #include "access/builder.h"
 #include "access/snapshot.h"
 #include "access/state.h"
@@ -525,6 +526,17 @@ absl::StatusOr<uint64_t> AccessEngine::ApplyEventBatch(absl::string_view seriali
     return absl::OkStatus();
   });
 }
+
+namespace access_internal {
+
+absl::StatusOr<uint64_t> ApplyNow(AccessEngine& engine, v1::StateEvent& event) {
+  const absl::Time now = Data(*engine.snapshot()).clock->Now();
+  event.set_format_version(1);
+  SetTime(event.mutable_at(), now);
+  return engine.ApplyEvent(event.SerializeAsString());
+}
+
+}  // namespace access_internal
 
 // --- The directory ------------------------------------------------------------------------------
 
