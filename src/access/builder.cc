@@ -11,110 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "access/event_checks.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 
 namespace socle::access_internal {
 namespace {
-
-// google.protobuf.Timestamp's own range: 0001-01-01 to 9999-12-31.
-constexpr int64_t kMinTimestampSeconds = -62135596800;
-constexpr int64_t kMaxTimestampSeconds = 253402300799;
-
-absl::Status Invalid(std::string message) {
-  return MakeError(ErrorCode::kInvalidArgument, message);
-}
-
-int64_t SaturatingAdd(int64_t a, int64_t b) {
-  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
-    return std::numeric_limits<int64_t>::max();
-  }
-  if (b < 0 && a < std::numeric_limits<int64_t>::min() - b) {
-    return std::numeric_limits<int64_t>::min();
-  }
-  return a + b;
-}
-
-// "break_glass_opened": the name of the change an event holds, for messages.
-std::string EventName(const v1::StateEvent& event) {
-  const google::protobuf::FieldDescriptor* field =
-      v1::StateEvent::descriptor()->FindFieldByNumber(static_cast<int>(event.event_case()));
-  return field != nullptr ? field->name() : std::string("event");
-}
-
-absl::StatusOr<int64_t> TimestampNanos(absl::string_view field,
-                                       const google::protobuf::Timestamp& t) {
-  if (t.seconds() < kMinTimestampSeconds || t.seconds() > kMaxTimestampSeconds || t.nanos() < 0 ||
-      t.nanos() > 999999999) {
-    return Invalid(absl::StrCat(field, " is not a valid time"));
-  }
-  // Saturates past 2262, which only ever means "far in the future".
-  return absl::ToUnixNanos(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()));
-}
-
-// Ids pushed in by the vendor: non-empty, bounded, no control characters (they travel in TSV
-// files and log lines). The id itself never appears in the message: it may be a person's.
-absl::Status CheckId(absl::string_view field, absl::string_view id) {
-  if (id.empty()) return Invalid(absl::StrCat(field, " is empty"));
-  if (id.size() > kMaxIdBytes) {
-    return Invalid(
-        absl::StrCat(field, " is ", id.size(), " bytes long; ids have at most ", kMaxIdBytes));
-  }
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      return Invalid(absl::StrCat(field, " contains a control character"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckText(absl::string_view field, absl::string_view text) {
-  if (text.size() > kMaxTextBytes) {
-    return Invalid(
-        absl::StrCat(field, " is ", text.size(), " bytes long; at most ", kMaxTextBytes));
-  }
-  return absl::OkStatus();
-}
-
-// YYYY-MM-DD → days since 1970-01-01.
-absl::StatusOr<int32_t> ParseDate(absl::string_view field, absl::string_view s) {
-  auto bad = [&] { return Invalid(absl::StrCat(field, " is not a date written YYYY-MM-DD")); };
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return bad();
-  int fields[3] = {0, 0, 0};
-  const int starts[3] = {0, 5, 8};
-  const int lengths[3] = {4, 2, 2};
-  for (int f = 0; f < 3; ++f) {
-    for (int i = 0; i < lengths[f]; ++i) {
-      const char c = s[starts[f] + i];
-      if (c < '0' || c > '9') return bad();
-      fields[f] = fields[f] * 10 + (c - '0');
-    }
-  }
-  const absl::CivilDay day(fields[0], fields[1], fields[2]);
-  if (day.year() != fields[0] || day.month() != fields[1] || day.day() != fields[2]) return bad();
-  return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
-}
-
-template <typename T>
-bool InsertSorted(std::vector<T>& v, T value) {
-  if (v.empty() || v.back() < value) {
-    v.push_back(value);
-    return true;
-  }
-  auto it = std::lower_bound(v.begin(), v.end(), value);
-  if (it != v.end() && *it == value) return false;
-  v.insert(it, value);
-  return true;
-}
-
-template <typename T>
-bool EraseSorted(std::vector<T>& v, T value) {
-  auto it = std::lower_bound(v.begin(), v.end(), value);
-  if (it == v.end() || *it != value) return false;
-  v.erase(it);
-  return true;
-}
 
 TeamList SortedTeams(Ids& ids, const google::protobuf::RepeatedPtrField<std::string>& names) {
   TeamList teams;
@@ -169,6 +71,40 @@ absl::StatusOr<uint32_t> Builder::ReferentFor(absl::string_view field, absl::str
                      "].referent)"));
   }
   return professional;
+}
+
+absl::StatusOr<uint32_t> Builder::Recorder(const v1::StateEvent& event) const {
+  const std::string field = absl::StrCat(EventName(event), ": recorded_by");
+  if (event.recorded_by().empty()) {
+    return Invalid(absl::StrCat(field,
+                                " is empty: a fact recorded by or for the person names the "
+                                "professional who recorded it"));
+  }
+  return KnownProfessional(field, event.recorded_by(), true);
+}
+
+absl::Status Builder::RequireInvolvement(const v1::StateEvent& event) {
+  const v1::PersonInvolvement& involvement = event.involvement();
+  const std::string field = absl::StrCat(EventName(event), ": involvement");
+  switch (involvement.kind()) {
+    case v1::PersonInvolvement::PRESENT:
+    case v1::PersonInvolvement::INFORMED_BEFOREHAND:
+      break;
+    case v1::PersonInvolvement::NOT_INFORMED:
+      if (involvement.reason().empty()) {
+        return Invalid(
+            absl::StrCat(field, ".reason is empty: say why the person was not informed"));
+      }
+      break;
+    case v1::PersonInvolvement::KIND_UNSPECIFIED:
+      return Invalid(absl::StrCat(field,
+                                  " is missing: an action on the person's behalf says "
+                                  "whether the person was present, informed beforehand, "
+                                  "or not informed and why (REQ-61)"));
+    default:
+      return Invalid(absl::StrCat(field, ".kind ", involvement.kind(), " is not a kind"));
+  }
+  return CheckText(absl::StrCat(field, ".reason"), involvement.reason());
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -261,11 +197,16 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
   // A replayed event was checked when it was first applied; it folds as of its own time.
   const int64_t now = replay_ ? at : now_;
   if (!replay_ && at > SaturatingAdd(now_, max_skew_)) {
-    return Invalid(absl::StrCat(EventName(event), ".at is ",
-                                absl::FormatDuration(absl::Nanoseconds(at) - absl::Nanoseconds(now_)),
-                                " ahead of the engine's clock; events dated more than ",
-                                absl::FormatDuration(absl::Nanoseconds(max_skew_)),
-                                " in the future are refused"));
+    return Invalid(absl::StrCat(
+        EventName(event), ".at is ",
+        absl::FormatDuration(absl::Nanoseconds(at) - absl::Nanoseconds(now_)),
+        " ahead of the engine's clock; events dated more than ",
+        absl::FormatDuration(absl::Nanoseconds(max_skew_)), " in the future are refused"));
+  }
+  recorder_ = kNoId;
+  at_ = at;
+  if (event.event_case() >= v1::StateEvent::kConsentGiven) {
+    SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   absl::Status status;
   switch (event.event_case()) {
@@ -318,10 +259,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kAccessGrantRevoked:
       status = RevokeGrant(event.access_grant_revoked());
       break;
+    case v1::StateEvent::kRepresentativeSet:
+      status = SetRepresentative(event.representative_set());
+      break;
+    case v1::StateEvent::kRepresentativeEnded:
+      status = EndRepresentative(event.representative_ended());
+      break;
     case v1::StateEvent::kConsentGiven:
     case v1::StateEvent::kConsentWithdrawn:
-    case v1::StateEvent::kRepresentativeSet:
-    case v1::StateEvent::kRepresentativeEnded:
     case v1::StateEvent::kObjectionRecorded:
     case v1::StateEvent::kObjectionDecided:
     case v1::StateEvent::kObjectionWithdrawn:

@@ -34,7 +34,12 @@ class Builder {
   // `now` and `max_skew` in unix nanoseconds: the engine's clock when the batch began, and how
   // far ahead of it an event may be dated.
   Builder(const Tables& tables, Ids& ids, State state, BatchId batch, int64_t now, int64_t max_skew)
-      : t_(tables), ids_(ids), s_(std::move(state)), batch_(batch), now_(now), max_skew_(max_skew) {}
+      : t_(tables),
+        ids_(ids),
+        s_(std::move(state)),
+        batch_(batch),
+        now_(now),
+        max_skew_(max_skew) {}
 
   // Validates `event` against the current state and applies it. On error the builder must be
   // dropped (the event may have been half applied to the private copy).
@@ -61,6 +66,16 @@ class Builder {
   absl::Status SetObjection(absl::string_view person, bool set, int64_t at);
   absl::Status Grant(const v1::AccessGranted& e, int64_t at);
   absl::Status RevokeGrant(const v1::AccessGrantRevoked& e);
+  // builder_representatives.cc
+  absl::Status SetRepresentative(const v1::RepresentativeSet& e);
+  absl::Status EndRepresentative(const v1::RepresentativeEnded& e);
+
+  // The facts recorded by or for the person (event numbers 26 on) name who recorded them: an
+  // active professional (StateEvent.recorded_by). Apply checks it and keeps it in recorder_.
+  absl::StatusOr<uint32_t> Recorder(const v1::StateEvent& event) const;
+  // An action on the person's behalf carries the person's involvement (REQ-61): a kind, and a
+  // reason when the person was not informed.
+  static absl::Status RequireInvolvement(const v1::StateEvent& event);
 
   // Lookups of records that exist at this point of the batch, with clear errors.
   absl::StatusOr<uint32_t> KnownPerson(absl::string_view field, absl::string_view id) const;
@@ -88,7 +103,9 @@ class Builder {
   const int64_t max_skew_;
   bool replay_ = false;
   std::vector<std::string>* applied_ = nullptr;
-  int64_t session_end_ = 0;  // the end Open gave the last session, for the record
+  int64_t session_end_ = 0;    // the end Open gave the last session, for the record
+  uint32_t recorder_ = kNoId;  // the professional who recorded the event being applied, if any
+  int64_t at_ = 0;             // the time of the event being applied (unix nanoseconds)
 };
 
 }  // namespace socle::access_internal

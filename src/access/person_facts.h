@@ -7,6 +7,7 @@
 #define SOCLE_SRC_ACCESS_PERSON_FACTS_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/container/inlined_vector.h"
 #include "access/state.h"
@@ -37,9 +38,12 @@ const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32
                                   ConsentScope scope, uint32_t category, uint32_t recipient,
                                   int64_t at);
 
-// Whether an objection of `kind` (for `purpose` when kProcessing) stands at `at`: recorded, not
-// withdrawn, and (kProcessing) not decided for compelling grounds or legal claims.
-bool ObjectionStands(const PersonState* state, ObjectionKind kind, uint32_t purpose, int64_t at);
+// The objection of `kind` (for `purpose` when kProcessing; ignored for kSharing) that stands at
+// `at` (unix nanoseconds), as it stood then: kPending (recorded, not yet decided at `at`) or
+// kUpheld; nullopt when none stands (none recorded by then, withdrawn, or decided for compelling
+// legitimate grounds or legal claims).
+std::optional<ObjectionOutcome> ObjectionAt(const PersonState* state, ObjectionKind kind,
+                                            uint32_t purpose, int64_t at);
 
 }  // namespace socle::access_internal
 

@@ -119,6 +119,13 @@ std::string EncodeSnapshot(const SnapshotData& s) {
       out->set_reference(g.reference);
     }
     p->set_objects_to_emergency_access(st.objects_to_emergency_access);
+    for (const Representative& rep : st.representatives) {
+      v1::SnapshotRepresentative* out = p->add_representatives();
+      out->set_person(rep.person);
+      out->set_kind(static_cast<int32_t>(rep.kind));
+      out->set_from_day(rep.from_day);
+      out->set_to_day(rep.to_day);
+    }
   }
 
   v1::EngineSnapshot snapshot;
@@ -240,7 +247,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     if (r.referent != kNoId) referent_of[r.referent].push_back(p.id());
 
     const bool has_state = p.blocked_size() > 0 || p.masks_size() > 0 || p.sessions_size() > 0 ||
-                           p.grants_size() > 0 || p.objects_to_emergency_access();
+                           p.grants_size() > 0 || p.objects_to_emergency_access() ||
+                           p.representatives_size() > 0;
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
@@ -306,6 +314,17 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       granted[g.professional()].push_back(p.id());
     }
     st->objects_to_emergency_access = p.objects_to_emergency_access();
+    for (const v1::SnapshotRepresentative& rep : p.representatives()) {
+      // Representatives are persons; a person's id is below persons' count (checked by InRange).
+      if (!InRange(rep.person(), persons) || rep.person() == p.id() ||
+          rep.kind() < static_cast<int32_t>(RepresentativeKind::kParentalAuthority) ||
+          rep.kind() > static_cast<int32_t>(RepresentativeKind::kProxy) ||
+          rep.from_day() > rep.to_day()) {
+        return Damaged(absl::StrCat(where(), ".representatives holds an impossible record"));
+      }
+      st->representatives.push_back(Representative{
+          rep.person(), static_cast<RepresentativeKind>(rep.kind()), rep.from_day(), rep.to_day()});
+    }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);
   }
