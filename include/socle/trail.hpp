@@ -86,8 +86,8 @@ struct SOCLE_CXX_API SharingTrailRecord {
     SecrecyStatus secrecy = SecrecyStatus::kUnspecified;
   };
   struct Item {
-    std::string item;      // the vendor's item id, required
-    std::string category;  // a DataCategory id of the policy, required
+    std::string item;            // the vendor's item id, required
+    std::string category;        // a DataCategory id of the policy, required
     std::string content_sha256;  // SHA-256 of the content shared (32 bytes), computed by the caller
   };
   // How the person was told beforehand (sharing checklist line 6).
@@ -122,13 +122,13 @@ struct SOCLE_CXX_API SharingTrailRecord {
     std::string reason;
   };
 
-  std::string share;   // the share's id
-  Party emitter;       // required
-  Party recipient;     // required
-  std::string person;  // required
+  std::string share;                                // the share's id
+  Party emitter;                                    // required
+  Party recipient;                                  // required
+  std::string person;                               // required
   SharingBasis basis = SharingBasis::kUnspecified;  // required
-  std::string purpose;  // an Activity id of the policy
-  std::vector<Item> items;  // at most 10,000
+  std::string purpose;                              // an Activity id of the policy
+  std::vector<Item> items;                          // at most 10,000
   bool granted = false;
   std::string failed_check;  // refused: the check's lower_snake name (required); granted: empty
   // A mandatory report (CP 226-14, CASF L.226-2-1) made despite the person's objection.

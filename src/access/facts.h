@@ -15,11 +15,11 @@
 namespace socle::access_internal {
 
 struct ProfessionalFacts {
-  absl::string_view role;       // the Role id of the policy
-  absl::string_view structure;  // empty when the vendor gave none
-  absl::string_view professional_category;  // empty when the vendor gave none
+  absl::string_view role;                               // the Role id of the policy
+  absl::string_view structure;                          // empty when the vendor gave none
+  absl::string_view professional_category;              // empty when the vendor gave none
   SecrecyStatus secrecy = SecrecyStatus::kUnspecified;  // the effective status
-  uint32_t capabilities = 0;    // bit (1 << socle.v1.Role.Capability)
+  uint32_t capabilities = 0;                            // bit (1 << socle.v1.Role.Capability)
   bool left = false;
 };
 

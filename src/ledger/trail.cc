@@ -96,7 +96,9 @@ absl::Status ValidateSharing(const SharingTrailRecord& r) {
     return SharingError("information.kind: unknown");
   }
   const int exception = static_cast<int>(r.information.exception);
-  if (exception < 0 || exception > static_cast<int>(Information::Exception::kContraryToChildInterest)) {
+  constexpr int kLastException =
+      static_cast<int>(Information::Exception::kContraryToChildInterest);
+  if (exception < 0 || exception > kLastException) {
     return SharingError("information.exception: unknown");
   }
   if ((r.information.kind == Information::Kind::kException) !=
