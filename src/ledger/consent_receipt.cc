@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -218,6 +219,37 @@ absl::StatusOr<v1::StateEvent> EventOfEntry(absl::string_view bytes, uint64_t in
                                         ": its payload is not a StateEvent"));
   }
   return event;
+}
+
+// Visits the state events of entries [0, end) in order, with their stored entries (a pruned
+// entry's bytes are gone: skipped). Entries of another type (the tamper alerts a refused
+// UpdateEntry or DeleteEntry appends) are not events: skipped.
+absl::Status ScanStateEvents(
+    Ledger& ledger, uint64_t end,
+    absl::FunctionRef<absl::Status(StoredLedgerEntry& stored, const v1::StateEvent& event)>
+        visit) {
+  constexpr size_t kChunk = 4096;
+  uint64_t index = 0;
+  while (index < end) {
+    SOCLE_ASSIGN_OR_RETURN(std::vector<StoredLedgerEntry> chunk,
+                           ledger.ReadEntries(index, std::min<uint64_t>(kChunk, end - index)));
+    if (chunk.empty()) {
+      return MakeError(ErrorCode::kDataLoss,
+                       absl::StrCat("state ledger: entry ", index, " is missing"));
+    }
+    for (StoredLedgerEntry& stored : chunk) {
+      if (stored.index != index) {
+        return MakeError(ErrorCode::kDataLoss,
+                         absl::StrCat("state ledger: entry ", index, " is missing"));
+      }
+      ++index;
+      if (stored.pruned || stored.type != LedgerEntryType::kStateEvent) continue;
+      SOCLE_ASSIGN_OR_RETURN(const v1::StateEvent event,
+                             EventOfEntry(stored.bytes, stored.index, ErrorCode::kDataLoss));
+      SOCLE_RETURN_IF_ERROR(visit(stored, event));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<StoredLedgerEntry> ReadEntry(Ledger& ledger, uint64_t index) {
@@ -830,34 +862,23 @@ absl::StatusOr<std::string> IssueConsentReceipt(StateLedger& state_ledger, const
 
   // A withdrawal names the grant it ends: the latest grant of the same (person, purpose, scope).
   if (parts.fields.status == ConsentStatus::kWithdrawn && index > 0) {
-    v1::StateEvent earlier;
     std::optional<uint64_t> grant;
-    bool stopped = false;
-    const absl::Status scanned = state_ledger.ReadEvents(
-        1, [&](uint64_t revision, absl::string_view bytes) -> absl::Status {
-          if (revision - 1 >= index) {
-            stopped = true;
-            return absl::CancelledError();
-          }
-          if (!earlier.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-            return MakeError(ErrorCode::kDataLoss,
-                             absl::StrCat("state ledger entry ", revision - 1,
-                                          ": its payload is not a StateEvent"));
-          }
+    LedgerHash grant_leaf{};
+    SOCLE_RETURN_IF_ERROR(ScanStateEvents(
+        ledger, index, [&](StoredLedgerEntry& stored, const v1::StateEvent& earlier) {
           if (earlier.has_consent_given()) {
             const v1::ConsentGiven& g = earlier.consent_given();
             if (g.person() == parts.fields.person && g.purpose() == parts.fields.purpose &&
                 g.scope() == event.consent_withdrawn().scope()) {
-              grant = revision - 1;
+              grant = stored.index;
+              grant_leaf = stored.leaf_hash;
             }
           }
           return absl::OkStatus();
-        });
-    if (!scanned.ok() && !stopped) return scanned;
+        }));
     if (grant.has_value()) {
-      SOCLE_ASSIGN_OR_RETURN(const StoredLedgerEntry granted, ReadEntry(ledger, *grant));
       parts.fields.withdraws_index = grant;
-      parts.withdraws_record_id = RecordId(parts.origin, *grant, granted.leaf_hash);
+      parts.withdraws_record_id = RecordId(parts.origin, *grant, grant_leaf);
     }
   }
 
@@ -931,47 +952,30 @@ absl::StatusOr<ConsentProof> ConsentHistory(StateLedger& state_ledger, absl::str
   if (size == 0) return out;
   // The checkpoint first, then the scan up to its size: every proof is against that one tree.
   SOCLE_ASSIGN_OR_RETURN(out.checkpoint, ledger.Checkpoint());
-  constexpr size_t kChunk = 4096;
   std::optional<uint64_t> last_grant[2];  // by scope
-  uint64_t index = 0;
-  while (index < out.checkpoint.size) {
-    SOCLE_ASSIGN_OR_RETURN(
-        std::vector<StoredLedgerEntry> chunk,
-        ledger.ReadEntries(index, std::min<uint64_t>(kChunk, out.checkpoint.size - index)));
-    if (chunk.empty()) {
-      return MakeError(ErrorCode::kDataLoss,
-                       absl::StrCat("state ledger: entry ", index, " is missing"));
-    }
-    for (StoredLedgerEntry& stored : chunk) {
-      if (stored.index != index) {
-        return MakeError(ErrorCode::kDataLoss,
-                         absl::StrCat("state ledger: entry ", index, " is missing"));
-      }
-      ++index;
-      // A pruned entry's bytes are gone (retention): nothing left to read or prove.
-      if (stored.pruned) continue;
-      SOCLE_ASSIGN_OR_RETURN(const v1::StateEvent event,
-                             EventOfEntry(stored.bytes, stored.index, ErrorCode::kDataLoss));
-      const bool given = event.has_consent_given();
-      if (!given && !event.has_consent_withdrawn()) continue;
-      const std::string& who = given ? event.consent_given().person()
-                                     : event.consent_withdrawn().person();
-      const std::string& what = given ? event.consent_given().purpose()
-                                      : event.consent_withdrawn().purpose();
-      if (who != person || what != purpose) continue;
-      SOCLE_ASSIGN_OR_RETURN(ConsentEventFields fields, FieldsOf(event, stored.index));
-      std::optional<uint64_t>& grant = last_grant[fields.scope == ConsentScope::kSharing];
-      if (given) {
-        grant = stored.index;
-      } else {
-        fields.withdraws_index = grant;
-      }
-      ConsentProofEvent e;
-      e.fields = std::move(fields);
-      e.entry = std::move(stored.bytes);
-      out.events.push_back(std::move(e));
-    }
-  }
+  SOCLE_RETURN_IF_ERROR(ScanStateEvents(
+      ledger, out.checkpoint.size,
+      [&](StoredLedgerEntry& stored, const v1::StateEvent& event) -> absl::Status {
+        const bool given = event.has_consent_given();
+        if (!given && !event.has_consent_withdrawn()) return absl::OkStatus();
+        const std::string& who = given ? event.consent_given().person()
+                                       : event.consent_withdrawn().person();
+        const std::string& what = given ? event.consent_given().purpose()
+                                        : event.consent_withdrawn().purpose();
+        if (who != person || what != purpose) return absl::OkStatus();
+        SOCLE_ASSIGN_OR_RETURN(ConsentEventFields fields, FieldsOf(event, stored.index));
+        std::optional<uint64_t>& grant = last_grant[fields.scope == ConsentScope::kSharing];
+        if (given) {
+          grant = stored.index;
+        } else {
+          fields.withdraws_index = grant;
+        }
+        ConsentProofEvent e;
+        e.fields = std::move(fields);
+        e.entry = std::move(stored.bytes);
+        out.events.push_back(std::move(e));
+        return absl::OkStatus();
+      }));
   if (out.events.empty()) return out;
   std::vector<uint64_t> indexes;
   indexes.reserve(out.events.size());

@@ -474,6 +474,14 @@ BOOST_FIXTURE_TEST_CASE(a_stored_consent_cannot_be_changed_unnoticed, ReceiptFix
   // Through socle: refused and recorded.
   BOOST_TEST(CodeName(ledger.UpdateEntry(kGrant, "admin-3")) == "LOG_TAMPER_ATTEMPT");
   BOOST_TEST(CodeName(ledger.DeleteEntry(kGrant, "admin-3")) == "LOG_TAMPER_ATTEMPT");
+  // The refusals are recorded in the ledger (two tamper alerts), and the consent is as it was.
+  BOOST_TEST(*ledger.Size() == 8u);
+  auto history = ConsentHistory(*state, "x1", "atelier_numerique");
+  BOOST_REQUIRE_MESSAGE(history.ok(), history.status().ToString());
+  BOOST_REQUIRE(history->events.size() == 2u);
+  BOOST_TEST(history->events[0].fields.evidence_reference == "FORM-2026-0042");
+  BOOST_TEST(VerifyConsentProof(*history, ledger.verifier_key()).ok());
+  BOOST_TEST(MustVerify(Issue(kGrant)).event.evidence_reference == "FORM-2026-0042");
   // In the database: the append-only triggers refuse the edit.
   Attacker attacker(backend, "state");
   BOOST_TEST(!attacker.Try("UPDATE entries SET time_us = 0 WHERE idx = 1"));
