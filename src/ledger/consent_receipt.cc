@@ -813,11 +813,41 @@ absl::StatusOr<ConsentReceipt> ReadReceiptText(std::string text) {
       OptionalString(*status, "socle:evidenceReference") != f.evidence_reference) {
     return Bad("the record does not state the event its entry holds");
   }
+  // The recipients, and the categories when the event names them (otherwise they are the
+  // policy's, which the document alone cannot check).
+  std::vector<std::string> recipients;
+  for (const Value* v : ItemsAt(*process, "dpv:hasRecipient")) {
+    if (!v->has_struct_value()) return Bad("dpv:hasRecipient holds a non-object");
+    recipients.push_back(OptionalString(v->struct_value(), "dct:identifier"));
+  }
+  std::vector<std::string> expected_recipients;
+  if (f.scope == ConsentScope::kSharing) {
+    expected_recipients = f.recipients;
+    expected_recipients.insert(expected_recipients.end(), f.recipient_roles.begin(),
+                               f.recipient_roles.end());
+  }
+  if (recipients != expected_recipients) return Bad("the recipients are not the entry's");
+  if (!f.categories.empty()) {
+    std::vector<std::string> categories;
+    for (const Value* v : ItemsAt(*process, "dpv:hasPersonalData")) {
+      if (!v->has_struct_value()) return Bad("dpv:hasPersonalData holds a non-object");
+      categories.push_back(OptionalString(v->struct_value(), "dct:identifier"));
+    }
+    if (categories != f.categories) return Bad("the personal data are not the entry's");
+  }
   if (given) {
     SOCLE_ASSIGN_OR_RETURN(const Struct* notice, ObjectAt(*record, "dpv:hasNotice"));
     if (OptionalString(*notice, "dct:hasVersion") != f.information_version ||
         OptionalString(*notice, "socle:sha256") != B64(Bytes(f.information_sha256))) {
       return Bad("the notice is not the one the entry names");
+    }
+    SOCLE_ASSIGN_OR_RETURN(const Struct* duration, ObjectAt(*status, "dpv:hasDuration"));
+    const std::string until = OptionalString(*duration, "@type");
+    if (f.expires_at.has_value()
+            ? until != "dpv:UntilTimeDuration" ||
+                  OptionalString(*duration, "rdf:value") != Rfc3339(*f.expires_at)
+            : until != "dpv:UntilEventDuration") {
+      return Bad("the duration is not the entry's expiry");
     }
   } else if (withdraws.has_value() && *withdraws >= f.index) {
     return Bad("a withdrawal names a grant that is not before it");

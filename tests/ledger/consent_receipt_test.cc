@@ -349,6 +349,29 @@ BOOST_FIXTURE_TEST_CASE(a_document_that_misstates_its_entry_is_refused, ReceiptF
                                            state->ledger().verifier_key())
                           .status()) == "VERIFICATION_FAILED");
   BOOST_TEST(CodeName(ParseConsentReceipt(*forged).status()) == "PARSE");
+  // The same for a sharing consent's recipient, and its expiry.
+  const std::string share_text = NoteText(Issue(kShareGrant));
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"\"dct:identifier\": \"inf-martin\"", "\"dct:identifier\": \"inf-durand\""},
+           {"\"rdf:value\": \"2027-05-28T20:26:40Z\"", "\"rdf:value\": \"2099-05-28T20:26:40Z\""},
+           {"\"socle:evidenceReference\": \"FORM-2026-0042\"",
+            "\"socle:evidenceReference\": \"FORM-2026-0043\""}}) {
+    const std::string changed = absl::StrReplaceAll(share_text, {{from, to}});
+    BOOST_REQUIRE_MESSAGE(changed != share_text, from);
+    auto resigned = ledger::SignNote(changed, *signer);
+    BOOST_REQUIRE(resigned.ok());
+    BOOST_TEST(CodeName(ParseConsentReceipt(*resigned).status()) == "PARSE", from);
+    BOOST_TEST(CodeName(VerifyConsentReceipt(*resigned, signer->VerifierKey(),
+                                             state->ledger().verifier_key())
+                            .status()) == "VERIFICATION_FAILED",
+               from);
+  }
+  // Unchanged but re-signed by that key: the document itself is consistent with its entry.
+  auto honest = ledger::SignNote(share_text, *signer);
+  BOOST_REQUIRE(honest.ok());
+  BOOST_TEST(VerifyConsentReceipt(*honest, signer->VerifierKey(), state->ledger().verifier_key())
+                 .ok());
   // Another entry's bytes put in: the leaf hash no longer matches, nor the proof.
   auto other = ParseConsentReceipt(Issue(kOtherGrant));
   BOOST_REQUIRE(other.ok());
