@@ -23,8 +23,9 @@
 //     dpv:hasRecipient (dpv:Recipient); withdrawal_method -> dpv:hasConsentControl with a
 //     dpv:WithdrawConsent (guide §8.3.8)
 //   event fields -> dpv:hasConsentStatus with a dpv:ConsentGiven or dpv:ConsentWithdrawn:
-//     event_time -> dpv:isIndicatedAtTime; entity_id -> dpv:isIndicatedBy (dpv:DataSubject, or
-//     dpv:GuardianOfDataSubject for a representative); dpv:hasIndicationMethod (the channel);
+//     event_time -> dpv:isIndicatedAtTime; entity_id -> dpv:isIndicatedBy (dpv:DataSubject;
+//     dpv:ParentOfDataSubject for a holder of parental authority, dpv:GuardianOfDataSubject for
+//     another representative: guide §8.5.5); dpv:hasIndicationMethod (the channel);
 //     validity_duration -> dpv:hasDuration (dpv:UntilTimeDuration with rdf:value, or
 //     dpv:UntilEventDuration)
 // What 27560 and DPV do not name is in socle's own namespace (urn:socle:consent-receipt:v1#):
@@ -35,6 +36,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -424,6 +426,8 @@ struct ReceiptParts {
   std::string record_id;
   std::string receipt_id;
   std::optional<std::string> withdraws_record_id;
+  // The measure of each representative among given_by (RepresentativeSet.kind), when recorded.
+  std::map<std::string, v1::RepresentativeSet::Kind> representation;
   LedgerCheckpoint checkpoint;
   LedgerInclusionProof proof;
   std::string entry;
@@ -561,7 +565,21 @@ std::string RenderReceipt(const ReceiptParts& p) {
   status.Add("dpv:isIndicatedAtTime", Json::Str(Rfc3339(f.time)));
   Json by = Json::Arr();
   for (const std::string& id : f.given_by) {
-    by.Push(PersonNode(id == f.person ? "dpv:DataSubject" : "dpv:GuardianOfDataSubject", id));
+    if (id == f.person) {
+      by.Push(PersonNode("dpv:DataSubject", id));
+      continue;
+    }
+    // A holder of parental authority is dpv:ParentOfDataSubject; any other legal representative
+    // (tutelle, curatelle, habilitation familiale, mandat) dpv:GuardianOfDataSubject.
+    const auto measure = p.representation.find(id);
+    const bool parent = measure != p.representation.end() &&
+                        measure->second == v1::RepresentativeSet::PARENTAL_AUTHORITY;
+    Json node = PersonNode(parent ? "dpv:ParentOfDataSubject" : "dpv:GuardianOfDataSubject", id);
+    if (measure != p.representation.end()) {
+      node.Add("socle:representation",
+               Json::Str(v1::RepresentativeSet::Kind_Name(measure->second)));
+    }
+    by.Push(std::move(node));
   }
   status.Add("dpv:isIndicatedBy", std::move(by));
   status.Add("dpv:hasIndicationMethod", Json::Str(f.channel));
@@ -891,17 +909,32 @@ absl::StatusOr<std::string> IssueConsentReceipt(StateLedger& state_ledger, const
   parts.record_id = RecordId(parts.origin, index, stored.leaf_hash);
 
   // A withdrawal names the grant it ends: the latest grant of the same (person, purpose, scope).
-  if (parts.fields.status == ConsentStatus::kWithdrawn && index > 0) {
+  // One scan of the entries before it, when the receipt needs them: a withdrawal names the
+  // grant it ends (the latest grant of the same person, purpose and scope), and a representative
+  // who gave or withdrew the consent is named with the measure that made them one (the latest
+  // RepresentativeSet of the pair before the event).
+  const bool withdrawal = parts.fields.status == ConsentStatus::kWithdrawn;
+  bool representatives = false;
+  for (const std::string& id : parts.fields.given_by) {
+    if (id != parts.fields.person) representatives = true;
+  }
+  if ((withdrawal || representatives) && index > 0) {
     std::optional<uint64_t> grant;
     LedgerHash grant_leaf{};
     SOCLE_RETURN_IF_ERROR(ScanStateEvents(
         ledger, index, [&](StoredLedgerEntry& stored, const v1::StateEvent& earlier) {
-          if (earlier.has_consent_given()) {
+          if (withdrawal && earlier.has_consent_given()) {
             const v1::ConsentGiven& g = earlier.consent_given();
             if (g.person() == parts.fields.person && g.purpose() == parts.fields.purpose &&
                 g.scope() == event.consent_withdrawn().scope()) {
               grant = stored.index;
               grant_leaf = stored.leaf_hash;
+            }
+          }
+          if (representatives && earlier.has_representative_set()) {
+            const v1::RepresentativeSet& r = earlier.representative_set();
+            if (r.person() == parts.fields.person) {
+              parts.representation[r.representative()] = r.kind();
             }
           }
           return absl::OkStatus();

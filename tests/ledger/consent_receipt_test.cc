@@ -297,6 +297,28 @@ BOOST_FIXTURE_TEST_CASE(a_withdrawal_names_the_grant_it_ends, ReceiptFixture) {
   BOOST_TEST(r.record_id != given.record_id);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_minors_consent_names_the_parent_who_gave_it, ReceiptFixture) {
+  v1::StateEvent parent;
+  SetAt(parent, kT0 + 90000);
+  parent.set_recorded_by("ass-dupont");
+  v1::RepresentativeSet* r = parent.mutable_representative_set();
+  r->set_person("x3");
+  r->set_representative("x4");
+  r->set_kind(v1::RepresentativeSet::PARENTAL_AUTHORITY);
+  r->set_from_date("2012-03-01");
+  v1::StateEvent given =
+      Given("x3", "atelier_numerique", v1::ConsentGiven::PROCESSING, kT0 + 90060);
+  given.mutable_consent_given()->add_given_by("x4");
+  Append({PersonUpserted("x3", kT0 + 89000), PersonUpserted("x4", kT0 + 89000), parent, given});
+  const ConsentReceipt receipt = MustVerify(Issue(9));
+  BOOST_TEST((receipt.event.given_by == std::vector<std::string>{"x3", "x4"}));
+  BOOST_TEST(absl::StrContains(receipt.json, R"("@type": "dpv:ParentOfDataSubject",
+          "dct:identifier": "x4",
+          "socle:representation": "PARENTAL_AUTHORITY")"));
+  BOOST_TEST(absl::StrContains(receipt.json, R"("@type": "dpv:DataSubject",
+          "dct:identifier": "x3")"));
+}
+
 BOOST_FIXTURE_TEST_CASE(every_changed_byte_fails_verification, ReceiptFixture) {
   const std::string receipt = Issue(kWithdrawal);
   BOOST_REQUIRE(MustVerify(receipt).verified);
