@@ -5,6 +5,8 @@
 // refused after any changed byte; the history and proof of one (person, purpose); and a stored
 // consent that cannot be updated unnoticed.
 #include <boost/test/unit_test.hpp>
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -268,6 +270,54 @@ BOOST_FIXTURE_TEST_CASE(the_document_is_json_for_python_too, ReceiptFixture) {
     return;
   }
   BOOST_TEST(std::system(command.c_str()) == 0);
+}
+
+// A third party checks receipts without socle: tests/ledger/verify_consent_receipt.py (hashlib,
+// json and PyNaCl, from the published formats) accepts socle's and refuses altered ones.
+BOOST_FIXTURE_TEST_CASE(an_independent_verifier_accepts_the_receipts, ReceiptFixture) {
+  const std::string script = SOCLE_ACCESS_TEST_DIR "/../ledger/verify_consent_receipt.py";
+  const auto run = [&](const std::string& receipt, const std::string& receipts_key) {
+    const std::string path = dir.File("receipt.txt");
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << receipt;
+    const std::string command =
+        absl::StrCat("/usr/bin/python3 ", script, " '", receipts_key, "' '",
+                     state->ledger().verifier_key(), "' ", path, " >/dev/null");
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  const std::string receipts_key = ReceiptsKey();
+  const int first = run(Issue(kGrant), receipts_key);
+  if (first == 77) {
+    BOOST_TEST_MESSAGE("no python3-nacl: skipped the independent verifier");
+    return;
+  }
+  BOOST_TEST(first == 0);
+  BOOST_TEST(run(Issue(kShareGrant), receipts_key) == 0);
+  BOOST_TEST(run(Issue(kWithdrawal), receipts_key) == 0);
+  // Refused: a changed byte; another key; and, signed by a key of the right name, a document
+  // whose path does not lead to the checkpoint or that misstates its entry's person.
+  std::string changed = Issue(kGrant);
+  changed[changed.find("FORM-2026-0042") + 5] = '3';
+  BOOST_TEST(run(changed, receipts_key) == 1);
+  BOOST_TEST(run(Issue(kGrant), state->ledger().verifier_key()) == 1);
+  auto impostor = ledger::NoteSigner::Generate(ConsentReceiptKeyName(state->ledger().origin()));
+  BOOST_REQUIRE(impostor.ok());
+  const std::string text = NoteText(Issue(kGrant));
+  auto honest = ledger::SignNote(text, *impostor);
+  BOOST_REQUIRE(honest.ok());
+  BOOST_TEST(run(*honest, impostor->VerifierKey()) == 0);  // the check is not vacuous
+  auto parsed = ParseConsentReceipt(*honest);
+  BOOST_REQUIRE(parsed.ok() && !parsed->proof.hashes.empty());
+  const std::string first_hash = crypto::Base64Encode(parsed->proof.hashes[0]);
+  std::string other_hash = first_hash;
+  other_hash[0] = other_hash[0] == 'A' ? 'B' : 'A';
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {first_hash, other_hash},
+           {"\"dct:identifier\": \"x1\"", "\"dct:identifier\": \"x9\""}}) {
+    auto forged = ledger::SignNote(absl::StrReplaceAll(text, {{from, to}}), *impostor);
+    BOOST_REQUIRE(forged.ok());
+    BOOST_TEST(run(*forged, impostor->VerifierKey()) == 1, from);
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(a_sharing_consent_names_its_basis_and_recipients, ReceiptFixture) {
