@@ -123,7 +123,8 @@ SOCLE_CXX_API absl::StatusOr<std::string> IssueConsentReceipt(StateLedger& state
 // key: the receipt's signature, the checkpoint's signature and origin, the leaf hash recomputed
 // from the entry's bytes, the inclusion proof against the checkpoint's root, and the JSON-LD
 // fields against the event the entry holds. Any failure, a single changed byte included, is
-// VERIFICATION_FAILED; INVALID_ARGUMENT only for keys that cannot be parsed.
+// VERIFICATION_FAILED; INVALID_ARGUMENT only for keys that cannot be parsed or do not belong
+// together (the receipts key's name must be ConsentReceiptKeyName of the checkpoint key's).
 SOCLE_CXX_API absl::StatusOr<ConsentReceipt> VerifyConsentReceipt(
     absl::string_view receipt, absl::string_view receipts_verifier_key,
     absl::string_view checkpoint_verifier_key);
