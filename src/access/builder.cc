@@ -205,7 +205,8 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
   }
   recorder_ = kNoId;
   at_ = at;
-  if (event.event_case() >= v1::StateEvent::kConsentGiven) {
+  if (event.event_case() >= v1::StateEvent::kConsentGiven &&
+      event.event_case() <= v1::StateEvent::kMandateRevoked) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   absl::Status status;
@@ -277,6 +278,12 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kMandateRevoked:
       return MakeError(ErrorCode::kUnsupported,
                        absl::StrCat(EventName(event), " is not folded by this build yet"));
+    case v1::StateEvent::kLedgerAlert:
+      // A refused edit of the state ledger: nothing changes but the revision.
+      if (!replay_) {
+        return Invalid("ledger_alert is read back from the state ledger only, never applied");
+      }
+      break;
     default:
       return Invalid("the event holds no change (event is not set)");
   }
