@@ -20,6 +20,7 @@
 #include "socle/access.hpp"
 #include "socle/representation.hpp"
 #include "socle/v1/events.pb.h"
+#include "socle/v1/snapshot.pb.h"
 #include "test_util.h"
 
 namespace socle {
@@ -697,6 +698,70 @@ BOOST_FIXTURE_TEST_CASE(replay_and_snapshot_restore_give_the_same_mandates, Serv
   BOOST_TEST(CodeOf(UseMandate(*restored, "m1", "papers", "aidant2", Present()).status()) ==
              "PERMISSION_DENIED");
   BOOST_TEST(UseMandate(*restored, "m3", "housing", "aidant2", Present()).ok());
+}
+
+// A snapshot whose mandates the builder could never have folded is refused (DATA_LOSS), even
+// when it matches its hash; the untouched one opens.
+BOOST_FIXTURE_TEST_CASE(a_snapshot_with_impossible_mandates_is_refused, Service) {
+  BOOST_REQUIRE(Create(Spec("m1", {"papers", "housing"})).ok());
+  BOOST_REQUIRE(engine->SaveSnapshot().ok());
+  const uint64_t revision = engine->revision();
+  const std::string good = **record->LatestSnapshot();
+  v1::EngineSnapshot envelope;
+  BOOST_REQUIRE(envelope.ParseFromString(good));
+  v1::EngineState state;
+  BOOST_REQUIRE(state.ParseFromString(envelope.state()));
+  v1::SnapshotPerson* holder = nullptr;
+  for (v1::SnapshotPerson& p : *state.mutable_persons()) {
+    if (p.mandates_size() > 0) holder = &p;
+  }
+  BOOST_REQUIRE(holder != nullptr);
+  const v1::SnapshotMandate original = holder->mandates(0);
+  auto open_with = [&](auto change) {
+    v1::EngineState st = state;
+    for (v1::SnapshotPerson& p : *st.mutable_persons()) {
+      if (p.id() == holder->id()) change(p, st);
+    }
+    v1::EngineSnapshot e = envelope;
+    st.SerializeToString(e.mutable_state());
+    const crypto::Hash256 hash = crypto::Sha256(absl::MakeConstSpan(
+        reinterpret_cast<const uint8_t*>(e.state().data()), e.state().size()));
+    e.set_state_sha256(std::string(hash.begin(), hash.end()));
+    BOOST_REQUIRE(record->SaveSnapshot(revision, e.SerializeAsString()).ok());
+    AccessEngine::Options options;
+    options.clock = &clock;
+    return CodeOf(AccessEngine::Open(LoadPolicy(MandatePolicyText()), record, options).status());
+  };
+  using P = v1::SnapshotPerson;
+  using S = v1::EngineState;
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_duration_days(366); }) ==
+             "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) {
+               p.mutable_mandates(0)->set_expires_at(p.mandates(0).expires_at() + 1);
+             }) == "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { *p.add_mandates() = p.mandates(0); }) == "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) {
+               p.mutable_mandates(0)->mutable_authorisations(0)->set_procedure(99);
+             }) == "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) {
+               p.mutable_mandates(0)->mutable_authorisations()->SwapElements(0, 1);
+             }) == "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_aidant(4000); }) ==
+             "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_structure(4000); }) ==
+             "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_attestation_sha256("short"); }) ==
+             "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->clear_authorisations(); }) ==
+             "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_id(""); }) == "DATA_LOSS");
+  // The same mandate id under two persons.
+  BOOST_TEST(open_with([&](P&, S& st) {
+               for (v1::SnapshotPerson& other : *st.mutable_persons()) {
+                 if (other.id() != holder->id()) *other.add_mandates() = original;
+               }
+             }) == "DATA_LOSS");
+  BOOST_TEST(open_with([](P&, S&) {}) == "OK");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
