@@ -116,8 +116,7 @@ SOCLE_CXX_API absl::StatusOr<uint64_t> UseMandate(AccessEngine& engine, absl::st
 SOCLE_CXX_API absl::StatusOr<uint64_t> RevokeMandate(AccessEngine& engine,
                                                      absl::string_view mandate,
                                                      absl::Span<const std::string> procedures,
-                                                     bool by_person,
-                                                     absl::string_view recorded_by);
+                                                     bool by_person, absl::string_view recorded_by);
 
 enum class MandateState : int32_t {
   kActive = 1,   // in force

@@ -156,10 +156,10 @@ absl::Status Builder::CreateMandate(const v1::StateEvent& event) {
                                   "(mandates.habilitated_structures)"));
   }
   if (aidant.role >= t_.c->mandate_role.size() || !t_.c->mandate_role[aidant.role]) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     absl::StrCat("mandate_created.recorded_by: role '",
-                                  t_.c->roles.Name(aidant.role),
-                                  "' may not create mandates (mandates.roles)"));
+    return MakeError(
+        ErrorCode::kPermissionDenied,
+        absl::StrCat("mandate_created.recorded_by: role '", t_.c->roles.Name(aidant.role),
+                     "' may not create mandates (mandates.roles)"));
   }
   const auto structure = ids_.labels.Find(e.structure());
   if (aidant.structure == kNoId || !structure || aidant.structure != *structure) {
@@ -195,9 +195,8 @@ absl::Status Builder::CreateMandate(const v1::StateEvent& event) {
 
   std::vector<absl::string_view> names;
   for (uint32_t p : procedures) names.push_back(t_.c->mandate_procedures.Name(p));
-  const std::array<uint8_t, 32> hash =
-      MandateAttestation(event.recorded_by(), e.person(), e.structure(), names, at_, expires,
-                         e.template_version());
+  const std::array<uint8_t, 32> hash = MandateAttestation(
+      event.recorded_by(), e.person(), e.structure(), names, at_, expires, e.template_version());
   if (!e.attestation_sha256().empty() &&
       std::memcmp(e.attestation_sha256().data(), hash.data(), hash.size()) != 0) {
     return Invalid(
@@ -229,7 +228,8 @@ absl::Status Builder::CreateMandate(const v1::StateEvent& event) {
 
 absl::Status Builder::UseMandate(const v1::StateEvent& event) {
   const v1::MandateUsed& e = event.mandate_used();
-  SOCLE_ASSIGN_OR_RETURN(const MandateOwner owner, KnownMandate("mandate_used.mandate", e.mandate()));
+  SOCLE_ASSIGN_OR_RETURN(const MandateOwner owner,
+                         KnownMandate("mandate_used.mandate", e.mandate()));
   const auto procedure = t_.c->mandate_procedures.Find(e.procedure());
   if (!procedure) {
     return MakeError(ErrorCode::kNotFound,
@@ -299,9 +299,8 @@ absl::Status Builder::RevokeMandate(const v1::MandateRevoked& e) {
   PersonRecord& r = MutablePerson(owner.person);
   MandateRecord& mutable_m = MutableState(r).mandates[owner.index];
   for (MandateAuthorisation& a : mutable_m.authorisations) {
-    const bool wanted =
-        named.empty() ? mutable_m.ActiveAt(a, at_)
-                      : std::binary_search(named.begin(), named.end(), a.procedure);
+    const bool wanted = named.empty() ? mutable_m.ActiveAt(a, at_)
+                                      : std::binary_search(named.begin(), named.end(), a.procedure);
     if (!wanted) continue;
     a.revoked_at = at_;
     a.revoked_by_person = e.by_person();

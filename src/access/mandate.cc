@@ -21,8 +21,7 @@ using access_internal::MandateRecord;
 using access_internal::SnapshotData;
 
 void SetInvolvement(const MandateInvolvement& involvement, v1::StateEvent& event) {
-  event.mutable_involvement()->set_kind(
-      static_cast<v1::PersonInvolvement::Kind>(involvement.kind));
+  event.mutable_involvement()->set_kind(static_cast<v1::PersonInvolvement::Kind>(involvement.kind));
   event.mutable_involvement()->set_reason(involvement.reason);
 }
 
@@ -54,8 +53,8 @@ absl::Time AddYears(absl::Time t, uint32_t years) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   const absl::CivilSecond second = absl::ToCivilSecond(t, utc);
   const absl::Duration fraction = t - absl::FromCivil(second, utc);
-  const absl::CivilSecond later(second.year() + years, second.month(), second.day(),
-                                second.hour(), second.minute(), second.second());
+  const absl::CivilSecond later(second.year() + years, second.month(), second.day(), second.hour(),
+                                second.minute(), second.second());
   return absl::FromCivil(later, utc) + fraction;
 }
 
@@ -105,8 +104,7 @@ const char* MandateVerdictName(MandateVerdict verdict) {
   return "unspecified";
 }
 
-std::array<uint8_t, 32> MandateAttestationSha256(absl::string_view aidant,
-                                                 absl::string_view person,
+std::array<uint8_t, 32> MandateAttestationSha256(absl::string_view aidant, absl::string_view person,
                                                  absl::string_view structure,
                                                  absl::Span<const std::string> procedures,
                                                  absl::Time created_at, absl::Time expires_at,
@@ -174,8 +172,8 @@ absl::StatusOr<std::vector<MandateInfo>> Mandates(const AccessSnapshot& snapshot
   }
   std::vector<MandateInfo> out;
   if (record->state == nullptr) return out;
-  const int64_t t = time == absl::InfinitePast() ? absl::ToUnixNanos(s.clock->Now())
-                                                 : absl::ToUnixNanos(time);
+  const int64_t t =
+      time == absl::InfinitePast() ? absl::ToUnixNanos(s.clock->Now()) : absl::ToUnixNanos(time);
   const uint32_t retention = s.tables->c->mandate_retention_years;
   for (const MandateRecord& m : record->state->mandates) {
     MandateInfo info;
@@ -213,8 +211,7 @@ absl::StatusOr<std::vector<MandateInfo>> Mandates(const AccessSnapshot& snapshot
 }
 
 absl::StatusOr<MandateVerdict> CheckMandate(const AccessSnapshot& snapshot,
-                                            absl::string_view mandate,
-                                            absl::string_view procedure,
+                                            absl::string_view mandate, absl::string_view procedure,
                                             absl::string_view professional, absl::Time time) {
   const SnapshotData& s = access_internal::Data(snapshot);
   SOCLE_ASSIGN_OR_RETURN(const MandateRecord* m, FindMandate(s, mandate));

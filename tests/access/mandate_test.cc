@@ -80,8 +80,12 @@ struct Service {
                  {"ward", {"t1"}, "", "1950-06-01"},
                  {"guardian", {}, "", "1975-01-01"}};
     BOOST_REQUIRE(engine->LoadDirectory(d).ok());
-    RepresentativeSpec guardianship{"ward",          "guardian", RepresentativeKind::kGuardianship,
-                                    absl::CivilDay(2020, 1, 1), std::nullopt, "jugement 2020-12",
+    RepresentativeSpec guardianship{"ward",
+                                    "guardian",
+                                    RepresentativeKind::kGuardianship,
+                                    absl::CivilDay(2020, 1, 1),
+                                    std::nullopt,
+                                    "jugement 2020-12",
                                     "aidant1"};
     BOOST_REQUIRE(SetRepresentative(*engine, guardianship).ok());
   }
@@ -114,16 +118,16 @@ struct Service {
                                const std::string& professional = "aidant2") {
     return UseMandate(*engine, mandate, procedure, professional, Present());
   }
-  absl::StatusOr<uint64_t> Revoke(const std::string& mandate,
-                                  std::vector<std::string> procedures, bool by_person = true,
+  absl::StatusOr<uint64_t> Revoke(const std::string& mandate, std::vector<std::string> procedures,
+                                  bool by_person = true,
                                   const std::string& recorded_by = "aidant1") {
     return RevokeMandate(*engine, mandate, procedures, by_person, recorded_by);
   }
   MandateVerdict Check(const std::string& mandate, const std::string& procedure,
                        const std::string& professional = "aidant2",
                        const AccessEngine* on = nullptr) {
-    auto verdict = CheckMandate(*(on ? on : engine.get())->snapshot(), mandate, procedure,
-                                professional);
+    auto verdict =
+        CheckMandate(*(on ? on : engine.get())->snapshot(), mandate, procedure, professional);
     BOOST_REQUIRE_MESSAGE(verdict.ok(), verdict.status().message());
     return *verdict;
   }
@@ -248,8 +252,8 @@ BOOST_FIXTURE_TEST_CASE(req63_expiry_is_creation_plus_the_days_and_nothing_else_
       BOOST_TEST((created->created_at == now));
       BOOST_TEST((created->expires_at == now + absl::Hours(24) * days));
       // In force until the last nanosecond before the expiry, not at it.
-      auto before = CheckMandate(*engine->snapshot(), absl::StrCat("d", days), procedure,
-                                 "aidant2", created->expires_at - absl::Nanoseconds(1));
+      auto before = CheckMandate(*engine->snapshot(), absl::StrCat("d", days), procedure, "aidant2",
+                                 created->expires_at - absl::Nanoseconds(1));
       auto at = CheckMandate(*engine->snapshot(), absl::StrCat("d", days), procedure, "aidant2",
                              created->expires_at);
       BOOST_TEST((*before == MandateVerdict::kAllowed));
@@ -271,8 +275,8 @@ BOOST_FIXTURE_TEST_CASE(req63_the_attestation_hash_covers_every_term, Service) {
   auto created = Create(Spec("m1", {"housing", "papers"}));
   BOOST_REQUIRE(created.ok());
   const std::array<uint8_t, 32> expected =
-      ExpectedHash("aidant1", "usager", kFranceServices, {"papers", "housing"},
-                   created->created_at, created->expires_at, "mandat-2026-01");
+      ExpectedHash("aidant1", "usager", kFranceServices, {"papers", "housing"}, created->created_at,
+                   created->expires_at, "mandat-2026-01");
   BOOST_TEST((created->attestation_sha256 == expected));
   const std::vector<std::string> procedures = {"papers", "housing"};
   BOOST_TEST((MandateAttestationSha256("aidant1", "usager", kFranceServices, procedures,
@@ -318,9 +322,9 @@ BOOST_FIXTURE_TEST_CASE(req63_the_attestation_hash_covers_every_term, Service) {
   other.template_version = "mandat-2026-02";
   auto second = Create(other);
   BOOST_REQUIRE(second.ok());
-  BOOST_TEST((second->attestation_sha256 ==
-              ExpectedHash("aidant1", "usager", kFranceServices, {"money"}, second->created_at,
-                           second->expires_at, "mandat-2026-02")));
+  BOOST_TEST((second->attestation_sha256 == ExpectedHash("aidant1", "usager", kFranceServices,
+                                                         {"money"}, second->created_at,
+                                                         second->expires_at, "mandat-2026-02")));
 }
 
 BOOST_FIXTURE_TEST_CASE(req63_a_given_attestation_must_match, Service) {
@@ -497,10 +501,10 @@ BOOST_FIXTURE_TEST_CASE(req66_a_person_under_a_measure_goes_through_the_represen
   BOOST_TEST(absl::StartsWith(Message(refused.status()), "representation_required:"));
   // A measure that starts after the creation stops the mandate's use from its first day.
   BOOST_REQUIRE(Create(Spec("m2", {"papers"})).ok());
-  const absl::CivilDay tomorrow =
-      absl::ToCivilDay(clock.Now(), absl::UTCTimeZone()) + 1;
-  RepresentativeSpec curatorship{"usager", "guardian", RepresentativeKind::kCuratorship,
-                                 tomorrow, std::nullopt, "jugement", "aidant1"};
+  const absl::CivilDay tomorrow = absl::ToCivilDay(clock.Now(), absl::UTCTimeZone()) + 1;
+  RepresentativeSpec curatorship{"usager", "guardian",   RepresentativeKind::kCuratorship,
+                                 tomorrow, std::nullopt, "jugement",
+                                 "aidant1"};
   BOOST_REQUIRE(SetRepresentative(*engine, curatorship).ok());
   BOOST_TEST(Use("m2", "papers").ok());
   clock.Advance(absl::Hours(24));
@@ -582,7 +586,9 @@ BOOST_FIXTURE_TEST_CASE(hostile_events_change_nothing, Service) {
       {"unknown person", with([](MandateSpec& s) { s.person = "nobody"; }), "NOT_FOUND"},
       {"unknown procedure", with([](MandateSpec& s) { s.procedures = {"taxes"}; }), "NOT_FOUND"},
       {"no procedure", with([](MandateSpec& s) { s.procedures = {}; }), "INVALID_ARGUMENT"},
-      {"a procedure twice", with([](MandateSpec& s) { s.procedures = {"housing", "housing"}; }),
+      {"a procedure twice", with([](MandateSpec& s) {
+         s.procedures = {"housing", "housing"};
+       }),
        "INVALID_ARGUMENT"},
       {"no template", with([](MandateSpec& s) { s.template_version = ""; }), "INVALID_ARGUMENT"},
       {"no structure", with([](MandateSpec& s) { s.structure = ""; }), "INVALID_ARGUMENT"},
@@ -592,12 +598,10 @@ BOOST_FIXTURE_TEST_CASE(hostile_events_change_nothing, Service) {
       {"use for an unknown procedure", Use("m1", "taxes").status(), "NOT_FOUND"},
       {"revocation of an unknown mandate", Revoke("m9", {}).status(), "NOT_FOUND"},
       {"revocation of an unknown procedure", Revoke("m1", {"taxes"}).status(), "NOT_FOUND"},
-      {"revocation of a procedure not covered", Revoke("m1", {"housing"}).status(),
-       "NOT_FOUND"},
+      {"revocation of a procedure not covered", Revoke("m1", {"housing"}).status(), "NOT_FOUND"},
       {"revocation naming a procedure twice", Revoke("m1", {"papers", "papers"}).status(),
        "INVALID_ARGUMENT"},
-      {"revocation recorded by nobody", Revoke("m1", {}, true, "").status(),
-       "INVALID_ARGUMENT"},
+      {"revocation recorded by nobody", Revoke("m1", {}, true, "").status(), "INVALID_ARGUMENT"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.name) {
@@ -624,8 +628,7 @@ BOOST_FIXTURE_TEST_CASE(hostile_events_change_nothing, Service) {
     e->set_duration_days(days);
     e->set_template_version("mandat-2026-01");
   }
-  BOOST_TEST(CodeOf(engine->ApplyEventBatch(batch.SerializeAsString()).status()) ==
-             "OUT_OF_RANGE");
+  BOOST_TEST(CodeOf(engine->ApplyEventBatch(batch.SerializeAsString()).status()) == "OUT_OF_RANGE");
   BOOST_TEST(engine->revision() == revision);
   BOOST_TEST(List().size() == 1u);
   BOOST_TEST(CodeOf(CheckMandate(*engine->snapshot(), "b31", "housing", "aidant2").status()) ==
@@ -641,19 +644,18 @@ std::vector<std::string> Answers(Service& s, const AccessEngine& engine) {
     for (const char* procedure : {"papers", "housing", "money"}) {
       for (const char* pro : {"aidant1", "aidant2", "ccas1", "benevole1"}) {
         auto verdict = CheckMandate(*engine.snapshot(), mandate, procedure, pro);
-        out.push_back(absl::StrCat(mandate, "/", procedure, "/", pro, ": ",
-                                   verdict.ok() ? MandateVerdictName(*verdict)
-                                                : CodeOf(verdict.status())));
+        out.push_back(
+            absl::StrCat(mandate, "/", procedure, "/", pro, ": ",
+                         verdict.ok() ? MandateVerdictName(*verdict) : CodeOf(verdict.status())));
       }
     }
   }
   for (const MandateInfo& m : s.List("usager", &engine)) {
-    std::string line = absl::StrCat(m.mandate, " ", m.structure, " ", m.aidant, " ",
-                                    absl::FormatTime(m.created_at), " ",
-                                    absl::FormatTime(m.expires_at), " ",
-                                    crypto::ToHex(m.attestation_sha256), " ",
-                                    MandateStateName(m.state), " ", absl::FormatTime(m.ends_at),
-                                    " ", absl::FormatTime(m.keep_until));
+    std::string line =
+        absl::StrCat(m.mandate, " ", m.structure, " ", m.aidant, " ",
+                     absl::FormatTime(m.created_at), " ", absl::FormatTime(m.expires_at), " ",
+                     crypto::ToHex(m.attestation_sha256), " ", MandateStateName(m.state), " ",
+                     absl::FormatTime(m.ends_at), " ", absl::FormatTime(m.keep_until));
     for (const MandateProcedureInfo& p : m.procedures) {
       absl::StrAppend(&line, " ", p.procedure, ":", MandateStateName(p.state), ":", p.uses, ":",
                       p.revoked_by_person);
@@ -693,8 +695,7 @@ BOOST_FIXTURE_TEST_CASE(replay_and_snapshot_restore_give_the_same_mandates, Serv
   BOOST_TEST(expected.size() > 36u);
   BOOST_TEST(Answers(*this, *restored) == expected, boost::test_tools::per_element());
   // The restored engine folds on as the first would: the same refusals and acceptances.
-  BOOST_TEST(CodeOf(CreateMandate(*restored, Spec("m1", {"papers"})).status()) ==
-             "ALREADY_EXISTS");
+  BOOST_TEST(CodeOf(CreateMandate(*restored, Spec("m1", {"papers"})).status()) == "ALREADY_EXISTS");
   BOOST_TEST(CodeOf(UseMandate(*restored, "m1", "papers", "aidant2", Present()).status()) ==
              "PERMISSION_DENIED");
   BOOST_TEST(UseMandate(*restored, "m3", "housing", "aidant2", Present()).ok());
@@ -724,8 +725,8 @@ BOOST_FIXTURE_TEST_CASE(a_snapshot_with_impossible_mandates_is_refused, Service)
     }
     v1::EngineSnapshot e = envelope;
     st.SerializeToString(e.mutable_state());
-    const crypto::Hash256 hash = crypto::Sha256(absl::MakeConstSpan(
-        reinterpret_cast<const uint8_t*>(e.state().data()), e.state().size()));
+    const crypto::Hash256 hash = crypto::Sha256(
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(e.state().data()), e.state().size()));
     e.set_state_sha256(std::string(hash.begin(), hash.end()));
     BOOST_REQUIRE(record->SaveSnapshot(revision, e.SerializeAsString()).ok());
     AccessEngine::Options options;
@@ -746,8 +747,7 @@ BOOST_FIXTURE_TEST_CASE(a_snapshot_with_impossible_mandates_is_refused, Service)
   BOOST_TEST(open_with([](P& p, S&) {
                p.mutable_mandates(0)->mutable_authorisations()->SwapElements(0, 1);
              }) == "DATA_LOSS");
-  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_aidant(4000); }) ==
-             "DATA_LOSS");
+  BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_aidant(4000); }) == "DATA_LOSS");
   BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_structure(4000); }) ==
              "DATA_LOSS");
   BOOST_TEST(open_with([](P& p, S&) { p.mutable_mandates(0)->set_attestation_sha256("short"); }) ==
