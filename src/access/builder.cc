@@ -266,6 +266,15 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kRepresentativeEnded:
       status = EndRepresentative(event.representative_ended());
       break;
+    case v1::StateEvent::kMandateCreated:
+      status = CreateMandate(event);
+      break;
+    case v1::StateEvent::kMandateUsed:
+      status = UseMandate(event);
+      break;
+    case v1::StateEvent::kMandateRevoked:
+      status = RevokeMandate(event.mandate_revoked());
+      break;
     case v1::StateEvent::kConsentGiven:
     case v1::StateEvent::kConsentWithdrawn:
     case v1::StateEvent::kObjectionRecorded:
@@ -273,9 +282,6 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kObjectionWithdrawn:
     case v1::StateEvent::kPersonInformed:
     case v1::StateEvent::kInformationException:
-    case v1::StateEvent::kMandateCreated:
-    case v1::StateEvent::kMandateUsed:
-    case v1::StateEvent::kMandateRevoked:
       return MakeError(ErrorCode::kUnsupported,
                        absl::StrCat(EventName(event), " is not folded by this build yet"));
     case v1::StateEvent::kLedgerAlert:
@@ -301,6 +307,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       expires->set_seconds(seconds);
       expires->set_nanos(
           static_cast<int32_t>(absl::ToInt64Nanoseconds(end - absl::FromUnixSeconds(seconds))));
+      stamped.SerializeToString(&out);
+    } else if (event.event_case() == v1::StateEvent::kMandateCreated &&
+               event.mandate_created().attestation_sha256().empty()) {
+      // Stamped with the hash the engine computed: the record holds the attestation's terms and
+      // their hash, and a replay checks it instead of computing it again.
+      v1::StateEvent stamped = event;
+      stamped.mutable_mandate_created()->set_attestation_sha256(
+          std::string(attestation_.begin(), attestation_.end()));
       stamped.SerializeToString(&out);
     } else {
       event.SerializeToString(&out);
