@@ -265,17 +265,17 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kRepresentativeEnded:
       status = EndRepresentative(event.representative_ended());
       break;
-    case v1::StateEvent::kConsentGiven:
-    case v1::StateEvent::kConsentWithdrawn:
-    case v1::StateEvent::kObjectionRecorded:
-    case v1::StateEvent::kObjectionDecided:
-    case v1::StateEvent::kObjectionWithdrawn:
     case v1::StateEvent::kPersonInformed:
       status = Inform(event.person_informed());
       break;
     case v1::StateEvent::kInformationException:
       status = Except(event.information_exception());
       break;
+    case v1::StateEvent::kConsentGiven:
+    case v1::StateEvent::kConsentWithdrawn:
+    case v1::StateEvent::kObjectionRecorded:
+    case v1::StateEvent::kObjectionDecided:
+    case v1::StateEvent::kObjectionWithdrawn:
     case v1::StateEvent::kMandateCreated:
     case v1::StateEvent::kMandateUsed:
     case v1::StateEvent::kMandateRevoked:
