@@ -61,6 +61,8 @@ SOCLE_CXX_API absl::string_view Name(SharingCheck check);
 struct SharedItem {
   std::string item;
   std::string category;
+  std::string content_sha256;  // SHA-256 of the content shared (32 bytes), for the sharing log;
+                               // carried to the outcome, not checked
 };
 
 // Whether the person took part (REQ-61): = socle.v1.PersonInvolvement.Kind.
@@ -132,6 +134,8 @@ struct SharingOutcome {
   bool follow_up_open = false;
   uint64_t consent_revision = 0;
   std::vector<PersonToInform> persons_to_inform;
+  PersonInvolvementKind involvement = PersonInvolvementKind::kUnspecified;  // as requested
+  std::string involvement_reason;
 
   uint64_t checked_revision = 0;  // the snapshot the checks read
   uint64_t revision = 0;          // Share, granted: the revision of the recorded AccessGranted

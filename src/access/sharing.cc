@@ -202,6 +202,8 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
   o.items = request.items;
   o.whole_file = request.whole_file;
   o.share = request.share;
+  o.involvement = request.involvement;
+  o.involvement_reason = request.involvement_reason;
   o.time = request.time == absl::InfinitePast() ? s.clock->Now() : request.time;
   o.checked_revision = s.state.revision;
   const int64_t at = absl::ToUnixNanos(o.time);
