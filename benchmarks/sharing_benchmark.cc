@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -37,6 +38,13 @@ sharing_rules { id: "exchange" basis: CSP_L1110_4_II
 sharing_rules { id: "crip" basis: CASF_L226_2_1
                 data_categories: ["administrative", "social"] recipient_roles: ["social_worker"] }
 )pb";
+
+SharedItem Item(std::string id, std::string category) {
+  SharedItem item;
+  item.item = std::move(id);
+  item.category = std::move(category);
+  return item;
+}
 
 // p600 and p601 are social workers of t15; x0 is in t15. Five items of the categories the rule
 // names.
@@ -71,7 +79,7 @@ struct Fixture {
         old.recipient = "p601";
         old.person = person;
         old.purpose = "accompagnement";
-        old.items = {{absl::StrCat("old-item-", k), "social"}};
+        old.items = {Item(absl::StrCat("old-item-", k), "social")};
         old.share = share;
         old.involvement = PersonInvolvementKind::kPresent;
         Check(Share(*engine, old));
@@ -82,11 +90,8 @@ struct Fixture {
     request.recipient = "p601";
     request.person = "x0";
     request.purpose = "accompagnement";
-    request.items = {{"i1", "social"},
-                     {"i2", "social"},
-                     {"i3", "administrative"},
-                     {"i4", "financial"},
-                     {"i5", "social"}};
+    request.items = {Item("i1", "social"), Item("i2", "social"), Item("i3", "administrative"),
+                     Item("i4", "financial"), Item("i5", "social")};
     request.share = "bench";
     request.involvement = PersonInvolvementKind::kPresent;
     InformationSpec info;
@@ -108,7 +113,7 @@ struct Fixture {
     crip.basis = SharingBasis::kCasfL226_2_1;
     crip.recipient = "p0";  // t0, not one of x0's teams
     crip.share = "to-p0";
-    crip.items = {{"i1", "social"}};
+    crip.items = {Item("i1", "social")};
     info.share = "to-p0";
     info.recipient = "p0";
     Check(RecordPersonInformed(*engine, info));
