@@ -73,6 +73,8 @@ enum class Reason : int32_t {
   kEntryKindRestricted = 28,     // the policy's entry-kind rule keeps this kind from the role
   kMasked = 29,                  // masked by the person
   kInvalidRequest = 30,          // unknown id or value in the request (only in batch answers)
+  kItemNotShared = 34,           // only shares reach the file, and none shares this item (for
+                                 // this purpose, to be read)
 };
 
 // The stable lower_snake name of a reason ("role_does_not_allow"); "unspecified" if unknown.

@@ -255,7 +255,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       status = SetObjection(event.emergency_access_objection_revoked().person(), false, at);
       break;
     case v1::StateEvent::kAccessGranted:
-      status = Grant(event.access_granted(), at);
+      status = Grant(event, at);
       break;
     case v1::StateEvent::kAccessGrantRevoked:
       status = RevokeGrant(event.access_grant_revoked());
@@ -275,13 +275,17 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kMandateRevoked:
       status = RevokeMandate(event.mandate_revoked());
       break;
+    case v1::StateEvent::kPersonInformed:
+      status = Inform(event.person_informed());
+      break;
+    case v1::StateEvent::kInformationException:
+      status = Except(event.information_exception());
+      break;
     case v1::StateEvent::kConsentGiven:
     case v1::StateEvent::kConsentWithdrawn:
     case v1::StateEvent::kObjectionRecorded:
     case v1::StateEvent::kObjectionDecided:
     case v1::StateEvent::kObjectionWithdrawn:
-    case v1::StateEvent::kPersonInformed:
-    case v1::StateEvent::kInformationException:
       return MakeError(ErrorCode::kUnsupported,
                        absl::StrCat(EventName(event), " is not folded by this build yet"));
     case v1::StateEvent::kLedgerAlert:
@@ -668,70 +672,6 @@ absl::Status Builder::SetObjection(absl::string_view person, bool set, int64_t a
     // The objection ends every open session now.
     for (Session& s : state.sessions) s.expires_at = std::min(s.expires_at, at);
   }
-  Settle(r);
-  return absl::OkStatus();
-}
-
-absl::Status Builder::Grant(const v1::AccessGranted& e, int64_t at) {
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("access_granted.person", e.person()));
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro,
-                         KnownProfessional("access_granted.professional", e.professional(), true));
-  GrantRecord grant;
-  grant.professional = pro;
-  for (const std::string& name : e.categories()) {
-    const auto category = t_.c->data_categories.Find(name);
-    if (!category) {
-      return MakeError(ErrorCode::kNotFound,
-                       absl::StrCat("access_granted.categories: '", name.substr(0, kMaxIdBytes),
-                                    "' is not a data category of the policy"));
-    }
-    grant.categories.push_back(*category);
-  }
-  std::sort(grant.categories.begin(), grant.categories.end());
-  grant.categories.erase(std::unique(grant.categories.begin(), grant.categories.end()),
-                         grant.categories.end());
-  if (e.has_expires_at()) {
-    SOCLE_ASSIGN_OR_RETURN(grant.expires_at,
-                           TimestampNanos("access_granted.expires_at", e.expires_at()));
-    if (grant.expires_at <= at) {
-      return MakeError(ErrorCode::kOutOfRange,
-                       "access_granted.expires_at is not after the event's time");
-    }
-  }
-  SOCLE_RETURN_IF_ERROR(CheckText("access_granted.reference", e.reference()));
-  grant.reference = e.reference();
-  PersonRecord& r = MutablePerson(id);
-  PersonState& state = MutableState(r);
-  auto it = std::find_if(state.grants.begin(), state.grants.end(),
-                         [&](const GrantRecord& g) { return g.professional == pro; });
-  if (it != state.grants.end()) {
-    *it = std::move(grant);
-  } else {
-    state.grants.push_back(std::move(grant));
-  }
-  IndexGranted(pro, id, true);
-  return absl::OkStatus();
-}
-
-absl::Status Builder::RevokeGrant(const v1::AccessGrantRevoked& e) {
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("access_grant_revoked.person", e.person()));
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro, KnownProfessional("access_grant_revoked.professional",
-                                                               e.professional(), false));
-  const PersonState* current = s_.persons[id].state.get();
-  const bool exists = current != nullptr &&
-                      std::any_of(current->grants.begin(), current->grants.end(),
-                                  [&](const GrantRecord& g) { return g.professional == pro; });
-  if (!exists) {
-    return MakeError(ErrorCode::kNotFound, absl::StrCat("access_grant_revoked: '", e.professional(),
-                                                        "' holds no grant on the person's file"));
-  }
-  PersonRecord& r = MutablePerson(id);
-  PersonState& state = MutableState(r);
-  state.grants.erase(std::find_if(state.grants.begin(), state.grants.end(),
-                                  [&](const GrantRecord& g) { return g.professional == pro; }));
-  const bool session = std::any_of(state.sessions.begin(), state.sessions.end(),
-                                   [&](const Session& s) { return s.professional == pro; });
-  if (!session) IndexGranted(pro, id, false);
   Settle(r);
   return absl::OkStatus();
 }

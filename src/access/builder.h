@@ -67,8 +67,12 @@ class Builder {
   absl::Status Open(const v1::BreakGlassOpened& e, int64_t at, int64_t now);
   absl::Status Close(const v1::BreakGlassClosed& e, int64_t at);
   absl::Status SetObjection(absl::string_view person, bool set, int64_t at);
-  absl::Status Grant(const v1::AccessGranted& e, int64_t at);
+  // builder_sharing.cc
+  absl::Status Grant(const v1::StateEvent& event, int64_t at);
+  absl::Status Share(const v1::StateEvent& event, GrantRecord grant, uint32_t person);
   absl::Status RevokeGrant(const v1::AccessGrantRevoked& e);
+  absl::Status Inform(const v1::PersonInformed& e);
+  absl::Status Except(const v1::InformationException& e);
   // builder_representatives.cc
   absl::Status SetRepresentative(const v1::RepresentativeSet& e);
   absl::Status EndRepresentative(const v1::RepresentativeEnded& e);

@@ -40,15 +40,29 @@ inline int64_t NowNanos(const SnapshotData& s, const AccessRequest& r) {
   return absl::ToUnixNanos(r.time > now ? r.time : now);
 }
 
-// Grants and break-the-glass sessions of the person for this professional.
+// Whether an active grant covers the request. A share covers a read for its purpose of one of
+// its items, as of the category it was shared as (a whole-file share: of its categories); a
+// plain grant covers its categories.
+inline bool GrantCovers(const GrantRecord& g, const AccessRequest& r) {
+  if (!g.is_share()) return g.Covers(r.category);
+  if (r.action != Action::kRead || r.purpose != g.purpose) return false;
+  if (g.items.empty()) return g.Covers(r.category);
+  if (r.item.empty()) return false;
+  const auto it = std::lower_bound(g.items.begin(), g.items.end(), r.item);
+  return it != g.items.end() && *it == r.item &&
+         g.item_categories[static_cast<size_t>(it - g.items.begin())] == r.category;
+}
+
+// Grants and break-the-glass sessions of the person for this professional. `not_shared`: the
+// professional holds shares on the file, none of which covers the request.
 Basis StateBasis(const PersonState& st, const SnapshotData& s, const AccessRequest& r,
-                 bool* expired) {
+                 bool* expired, bool* not_shared) {
   if (st.grants.empty() && st.sessions.empty()) return Basis::kNone;
   const int64_t now = NowNanos(s, r);
   for (const GrantRecord& g : st.grants) {
-    if (g.professional == r.actor && g.Covers(r.category) && now < g.expires_at) {
-      return Basis::kGrant;
-    }
+    if (g.professional != r.actor || now >= g.expires_at) continue;
+    if (GrantCovers(g, r)) return Basis::kGrant;
+    if (g.is_share()) *not_shared = true;
   }
   for (const Session& session : st.sessions) {
     if (session.professional != r.actor) continue;
@@ -136,14 +150,16 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
 
   Basis basis = Basis::kNone;
   bool expired = false;
+  bool not_shared = false;
   if (SharesTeam(p.teams, x.teams)) {
     basis = Basis::kTeam;
   } else if (x.referent == r.actor) {
     basis = Basis::kReferent;
   } else if (st != nullptr) {
-    basis = StateBasis(*st, s, r, &expired);
+    basis = StateBasis(*st, s, r, &expired, &not_shared);
   }
   if (basis == Basis::kNone) {
+    if (not_shared) return Deny(d, Reason::kItemNotShared, MakeRule(RuleKind::kGrant, 0));
     return expired ? Deny(d, Reason::kBreakGlassExpired, MakeRule(RuleKind::kBreakGlass, 0))
                    : Deny(d, Reason::kNotAssigned, MakeRule(RuleKind::kNeedToKnow, kRuleIndexNone));
   }
@@ -410,6 +426,7 @@ absl::string_view CheckOf(Reason reason, bool masked) {
     case Reason::kAllowedBreakGlass:
       return masked ? "masking" : "need_to_know";
     case Reason::kAllowedByGrant:
+    case Reason::kItemNotShared:
     case Reason::kNotAssigned:
     case Reason::kBreakGlassExpired:
       return "need_to_know";
@@ -487,6 +504,7 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
 
   {
     bool expired = false;
+    bool not_shared = false;
     Basis basis = Basis::kNone;
     uint32_t shared_team = kNoId;
     for (uint32_t a : p.teams) {
@@ -499,7 +517,7 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
     } else if (x.referent == r.actor) {
       basis = Basis::kReferent;
     } else if (st != nullptr) {
-      basis = StateBasis(*st, s, r, &expired);
+      basis = StateBasis(*st, s, r, &expired, &not_shared);
     }
     std::string detail;
     std::string rule;
@@ -517,7 +535,20 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
         rule = rule_name(RuleKind::kGrant, 0);
         const int64_t now = NowNanos(s, r);
         for (const GrantRecord& g : st->grants) {
-          if (g.professional == r.actor && g.Covers(r.category) && now < g.expires_at) {
+          if (g.professional != r.actor || now >= g.expires_at || !GrantCovers(g, r)) continue;
+          if (g.is_share()) {
+            detail = absl::StrCat(
+                actor, " received share ", Quote(g.share), " of person ", person, "'s file under ",
+                LegalReference(g.basis), " for activity ",
+                Quote(t.c->activities.Name(g.purpose)),
+                g.items.empty() ? absl::StrCat(" (whole file: ", g.categories.size(),
+                                               " categories)")
+                                : absl::StrCat(" (", g.items.size(), " items, this one among them)"),
+                g.expires_at == kNever ? std::string(", until revoked")
+                                       : absl::StrCat(", until ", TimeText(g.expires_at)));
+            break;
+          }
+          {
             detail = absl::StrCat(
                 actor, " holds a grant on person ", person, "'s file",
                 g.reference.empty() ? "" : " (sharing decision ",
@@ -544,7 +575,18 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
         break;
       }
       case Basis::kNone:
-        if (expired) {
+        if (not_shared) {
+          rule = rule_name(RuleKind::kGrant, 0);
+          size_t shares = 0;
+          for (const GrantRecord& g : st->grants) {
+            if (g.professional == r.actor && g.is_share()) ++shares;
+          }
+          detail = absl::StrCat(
+              actor, " reaches person ", person, "'s file only through ", shares,
+              shares == 1 ? " share" : " shares",
+              ", none of which shares this item with them to be read for activity ", activity,
+              r.item.empty() ? " (the request names no item)" : "");
+        } else if (expired) {
           rule = rule_name(RuleKind::kBreakGlass, 0);
           for (const Session& ss : st->sessions) {
             if (ss.professional == r.actor) {

@@ -54,6 +54,11 @@ absl::Status LoadNames(const google::protobuf::RepeatedPtrField<std::string>& na
 }
 
 // An id of the snapshot, checked against the size of its table; kNoId passes when `none_ok`.
+bool ValidBasis(int32_t basis) {
+  return basis >= static_cast<int32_t>(SharingBasis::kCspL1110_4_II) &&
+         basis <= static_cast<int32_t>(SharingBasis::kLegalObligation);
+}
+
 bool InRange(uint32_t id, size_t size, bool none_ok = false) {
   return id < size || (none_ok && id == kNoId);
 }
@@ -153,6 +158,49 @@ std::string EncodeSnapshot(const SnapshotData& s) {
       for (uint32_t c : g.categories) out->add_categories(c);
       out->set_expires_at(g.expires_at);
       out->set_reference(g.reference);
+      if (g.is_share()) {
+        out->set_share(g.share);
+        for (const std::string& item : g.items) out->add_items(item);
+        for (uint32_t c : g.item_categories) out->add_item_categories(c);
+        out->set_basis(static_cast<int32_t>(g.basis));
+        out->set_purpose(g.purpose);
+      }
+    }
+    if (!st.informed.empty() || !st.information_exceptions.empty()) {
+      v1::SnapshotPriorInformation* info = p->mutable_prior_information();
+      for (const InformationRecord& r : st.informed) {
+        v1::SnapshotInformed* out = info->add_informed();
+        out->set_share(r.share);
+        out->set_informed(r.informed);
+        out->set_recipient(r.recipient);
+        for (uint32_t c : r.categories) out->add_categories(c);
+        out->set_channel(r.channel);
+        out->set_maturity_assessment(r.maturity_assessment);
+        out->set_recorded_by(r.recorded_by);
+        out->set_at(r.at);
+        out->set_revision(r.revision);
+      }
+      for (const InformationExceptionRecord& r : st.information_exceptions) {
+        v1::SnapshotInformationException* out = info->add_exceptions();
+        out->set_share(r.share);
+        out->set_kind(static_cast<int32_t>(r.kind));
+        out->set_justification(r.justification);
+        out->set_decided_by(r.decided_by);
+        out->set_at(r.at);
+        out->set_revision(r.revision);
+      }
+    }
+    for (const ShareRecord& r : st.shares) {
+      v1::SnapshotShare* out = p->add_shares();
+      out->set_share(r.share);
+      out->set_emitter(r.emitter);
+      out->set_recipient(r.recipient);
+      out->set_basis(static_cast<int32_t>(r.basis));
+      out->set_purpose(r.purpose);
+      for (const std::string& item : r.items) out->add_items(item);
+      for (uint32_t c : r.categories) out->add_categories(c);
+      out->set_at(r.at);
+      out->set_revision(r.revision);
     }
     p->set_objects_to_emergency_access(st.objects_to_emergency_access);
     for (const Representative& rep : st.representatives) {
@@ -306,7 +354,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
 
     const bool has_state = p.blocked_size() > 0 || p.masks_size() > 0 || p.sessions_size() > 0 ||
                            p.grants_size() > 0 || p.objects_to_emergency_access() ||
-                           p.representatives_size() > 0 || p.mandates_size() > 0;
+                           p.representatives_size() > 0 || p.mandates_size() > 0 ||
+                           p.has_prior_information() || p.shares_size() > 0;
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
@@ -368,6 +417,23 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       SortUnique(grant.categories);
       grant.expires_at = g.expires_at();
       grant.reference = g.reference();
+      if (!g.share().empty()) {
+        if (g.items_size() != g.item_categories_size() || !ValidBasis(g.basis()) ||
+            !InRange(g.purpose(), t.activities) || !std::is_sorted(g.items().begin(),
+                                                                    g.items().end())) {
+          return Damaged(absl::StrCat(where(), ".grants holds an impossible share"));
+        }
+        for (uint32_t c : g.item_categories()) {
+          if (!InRange(c, t.categories)) {
+            return Damaged(absl::StrCat(where(), ".grants names a category out of range"));
+          }
+        }
+        grant.share = g.share();
+        grant.items.assign(g.items().begin(), g.items().end());
+        grant.item_categories.assign(g.item_categories().begin(), g.item_categories().end());
+        grant.basis = static_cast<SharingBasis>(g.basis());
+        grant.purpose = g.purpose();
+      }
       st->grants.push_back(std::move(grant));
       granted[g.professional()].push_back(p.id());
     }
@@ -393,6 +459,68 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       out.mandates.Mutable(id, batch) =
           MandateOwner{p.id(), static_cast<uint32_t>(st->mandates.size())};
       st->mandates.push_back(std::move(m));
+    }
+    for (const v1::SnapshotInformed& in : p.prior_information().informed()) {
+      InformationRecord r;
+      if (in.share().empty() || !InRange(in.informed(), persons) ||
+          !known_professional(in.recipient()) || !known_professional(in.recorded_by())) {
+        return Damaged(absl::StrCat(where(), ".prior_information holds an impossible record"));
+      }
+      for (uint32_t c : in.categories()) {
+        if (!InRange(c, t.categories)) {
+          return Damaged(absl::StrCat(where(), ".prior_information names a category out of range"));
+        }
+        r.categories.push_back(c);
+      }
+      SortUnique(r.categories);
+      r.share = in.share();
+      r.informed = in.informed();
+      r.recipient = in.recipient();
+      r.channel = in.channel();
+      r.maturity_assessment = in.maturity_assessment();
+      r.recorded_by = in.recorded_by();
+      r.at = in.at();
+      r.revision = in.revision();
+      st->informed.push_back(std::move(r));
+    }
+    for (const v1::SnapshotInformationException& in : p.prior_information().exceptions()) {
+      if (in.share().empty() || in.kind() < 1 || in.kind() > 3 ||
+          !known_professional(in.decided_by())) {
+        return Damaged(absl::StrCat(where(), ".prior_information holds an impossible exception"));
+      }
+      InformationExceptionRecord r;
+      r.share = in.share();
+      r.kind = static_cast<InformationExceptionKind>(in.kind());
+      r.justification = in.justification();
+      r.decided_by = in.decided_by();
+      r.at = in.at();
+      r.revision = in.revision();
+      st->information_exceptions.push_back(std::move(r));
+    }
+    for (const v1::SnapshotShare& in : p.shares()) {
+      if (in.share().empty() || !known_professional(in.emitter()) ||
+          !known_professional(in.recipient()) || !ValidBasis(in.basis()) ||
+          !InRange(in.purpose(), t.activities) ||
+          !std::is_sorted(in.items().begin(), in.items().end())) {
+        return Damaged(absl::StrCat(where(), ".shares holds an impossible share"));
+      }
+      ShareRecord r;
+      for (uint32_t c : in.categories()) {
+        if (!InRange(c, t.categories)) {
+          return Damaged(absl::StrCat(where(), ".shares names a category out of range"));
+        }
+        r.categories.push_back(c);
+      }
+      SortUnique(r.categories);
+      r.share = in.share();
+      r.emitter = in.emitter();
+      r.recipient = in.recipient();
+      r.basis = static_cast<SharingBasis>(in.basis());
+      r.purpose = in.purpose();
+      r.items.assign(in.items().begin(), in.items().end());
+      r.at = in.at();
+      r.revision = in.revision();
+      st->shares.push_back(std::move(r));
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);

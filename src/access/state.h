@@ -90,6 +90,15 @@ struct Tables {
   std::vector<uint8_t> role_referent;     // by role: may be a referent
   std::vector<uint8_t> role_break_glass;  // by role: may open break-the-glass sessions
   core::Interner reason_codes;            // break_glass.reason_codes, in policy order
+  // sharing_rules, in policy order (socle/sharing.hpp): by category and by role, 1 when the rule
+  // names it.
+  struct SharingRuleTable {
+    SharingBasis basis = SharingBasis::kUnspecified;
+    bool allow_whole_file = false;
+    std::vector<uint8_t> category;
+    std::vector<uint8_t> role;
+  };
+  std::vector<SharingRuleTable> sharing_rules;
   bool referent_keeps_access = false;
   bool reveals_masked = false;
   bool signalled = true;
@@ -145,11 +154,25 @@ struct Session {
   int64_t expires_at = 0;  // unix nanoseconds; closed sessions expire when closed
 };
 
+// A grant on a person's file. A plain grant (AccessGranted without `share`) covers its
+// categories for every action the habilitation matrix allows; at most one per professional, a
+// later one replaces it. A share (socle/sharing.hpp) is a grant of its own, one per share id:
+// the recipient reads exactly its items (or, for a whole-file share, its categories), for its
+// purpose only. A professional's grants combine by union: a request is covered when one of them
+// covers it.
 struct GrantRecord {
   uint32_t professional = kNoId;
   std::vector<uint32_t> categories;  // sorted; empty: every category
   int64_t expires_at = kNever;
   std::string reference;
+  // A share: its id, basis and purpose; `items` sorted (empty with a share: a whole-file share)
+  // and item_categories[i] the category items[i] was shared as.
+  std::string share;
+  std::vector<std::string> items;
+  std::vector<uint32_t> item_categories;
+  SharingBasis basis = SharingBasis::kUnspecified;
+  uint32_t purpose = kNoId;
+  bool is_share() const { return !share.empty(); }
   bool Covers(uint32_t category) const {
     if (categories.empty()) return true;
     for (uint32_t c : categories) {
@@ -157,6 +180,57 @@ struct GrantRecord {
     }
     return false;
   }
+  bool HasItem(absl::string_view item) const {
+    return std::binary_search(items.begin(), items.end(), item);
+  }
+};
+
+// One share granted on the person's file (the history of shares: kept after the grant is
+// revoked or has expired), for ItemRecipients and the person's history.
+struct ShareRecord {
+  std::string share;
+  uint32_t emitter = kNoId;  // recorded_by of the AccessGranted
+  uint32_t recipient = kNoId;
+  SharingBasis basis = SharingBasis::kUnspecified;
+  uint32_t purpose = kNoId;
+  std::vector<std::string> items;    // sorted; empty: whole file
+  std::vector<uint32_t> categories;  // sorted: the items' categories, or the whole file's
+  int64_t at = 0;
+  uint64_t revision = 0;  // the state revision of the AccessGranted
+  bool Includes(absl::string_view item, uint32_t category) const {
+    if (items.empty()) return category != kNoId && std::binary_search(categories.begin(),
+                                                                      categories.end(), category);
+    return std::binary_search(items.begin(), items.end(), item);
+  }
+};
+
+// The person (or a representative) was told of a share before it (REQ-27).
+struct InformationRecord {
+  std::string share;
+  uint32_t informed = kNoId;   // a person: the person themself or a representative
+  uint32_t recipient = kNoId;  // the professional the person was told about
+  std::vector<uint32_t> categories;  // sorted: the nature of the information
+  int32_t channel = 0;               // v1::Channel
+  std::string maturity_assessment;   // a child told: the professional's assessment
+  uint32_t recorded_by = kNoId;
+  int64_t at = 0;
+  uint64_t revision = 0;
+};
+
+enum class InformationExceptionKind : uint8_t {  // = InformationException.Kind
+  kUrgency = 1,
+  kImpossibility = 2,
+  kContraryToChildInterest = 3,
+};
+
+// No prior information for a share, and why (REQ-27).
+struct InformationExceptionRecord {
+  std::string share;
+  InformationExceptionKind kind = InformationExceptionKind::kUrgency;
+  std::string justification;
+  uint32_t decided_by = kNoId;  // recorded_by
+  int64_t at = 0;
+  uint64_t revision = 0;
 };
 
 // --- Consent, representation, objection (issue 11; folded by builder, read by consent.cc,
@@ -283,12 +357,16 @@ struct PersonState {
   std::vector<Representative> representatives;      // in the order set
   std::vector<Objection> objections;                // in the order recorded
   std::vector<MandateRecord> mandates;              // in the order created; never removed
+  std::vector<InformationRecord> informed;           // in the order recorded
+  std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
+  std::vector<ShareRecord> shares;                   // in the order granted
   bool objects_to_emergency_access = false;
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
            consents.empty() && representatives.empty() && objections.empty() &&
-           mandates.empty() && !objects_to_emergency_access;
+           mandates.empty() && informed.empty() && information_exceptions.empty() &&
+           shares.empty() && !objects_to_emergency_access;
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {

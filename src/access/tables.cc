@@ -50,6 +50,8 @@ absl::string_view Name(Reason reason) {
       return "masked";
     case Reason::kInvalidRequest:
       return "invalid_request";
+    case Reason::kItemNotShared:
+      return "item_not_shared";
     default:
       return "unspecified";
   }
@@ -165,6 +167,19 @@ absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) 
     if (auto role = c.roles.Find(name)) t->role_break_glass[*role] = 1;
   }
   for (const auto& code : c.source.break_glass().reason_codes()) t->reason_codes.Intern(code.id());
+  for (const auto& rule : c.source.sharing_rules()) {
+    Tables::SharingRuleTable& out = t->sharing_rules.emplace_back();
+    out.basis = static_cast<SharingBasis>(rule.basis());
+    out.allow_whole_file = rule.allow_whole_file();
+    out.category.assign(t->categories, 0);
+    out.role.assign(t->roles, 0);
+    for (const auto& name : rule.data_categories()) {
+      if (auto category = c.data_categories.Find(name)) out.category[*category] = 1;
+    }
+    for (const auto& name : rule.recipient_roles()) {
+      if (auto role = c.roles.Find(name)) out.role[*role] = 1;
+    }
+  }
   t->referent_keeps_access = c.masking_referent_keeps_access;
   t->reveals_masked = c.break_glass_reveals_masked;
   t->signalled = c.masking_mode == policy_internal::MaskingMode::kSignalled;

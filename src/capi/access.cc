@@ -65,7 +65,8 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_NOT_BOUND_BY_SECRECY, socle::Reason::kNotBoundBySecrecy)             \
   X(SOCLE_REASON_ENTRY_KIND_RESTRICTED, socle::Reason::kEntryKindRestricted)          \
   X(SOCLE_REASON_MASKED, socle::Reason::kMasked)                                      \
-  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)
+  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)                    \
+  X(SOCLE_REASON_ITEM_NOT_SHARED, socle::Reason::kItemNotShared)
 #define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
   X(SOCLE_NO_ID, socle::kNoId)                                              \
   X(SOCLE_EFFECT_DENY, socle::Effect::kDeny)                                \
