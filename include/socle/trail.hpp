@@ -19,9 +19,9 @@
 // Every sharing decision under professional secrecy (socle/sharing.hpp), granted or refused, is
 // recorded by RecordSharing as one entry sealed for the person (REQ-30, sharing checklist line
 // 10): emitter and recipient, basis, purpose, items with their content hashes, the failed check,
-// the prior-information and consent evidence. The person's history shows these entries; the
-// recipients of an item, for a rectification (REQ-12, GDPR art. 19), come from them
-// (RecipientsOfItem).
+// the prior-information and consent evidence. The person's history shows these entries. (The
+// recipients of an item, for a rectification (REQ-12, GDPR art. 19), come from the engine's
+// state: socle::ItemRecipients in socle/sharing.hpp.)
 //
 // Thread safety: safe for concurrent use. The engine and the ledger must outlive the trail.
 #ifndef SOCLE_TRAIL_HPP_
@@ -189,37 +189,6 @@ struct SOCLE_CXX_API CurrentAccess {
   absl::Time expires_at = absl::InfiniteFuture();
 };
 
-// Who asks whom an item of a person's file was shared with (RecipientsOfItem).
-struct SOCLE_CXX_API RecipientsQuery {
-  std::string person;
-  std::string item;
-  // The reader, as in HistoryQuery: a SECURITY_AUDITOR professional, or the person themselves.
-  std::string reader;
-  bool reader_is_person = false;
-};
-
-// A recipient of an item and every granted share that gave it to them, oldest first.
-struct SOCLE_CXX_API ItemRecipient {
-  struct Share {
-    std::string share;  // the share's id
-    absl::Time time;
-    uint64_t index = 0;  // the trail entry (its inclusion proof: Ledger::ProveInclusion)
-    SharingBasis basis = SharingBasis::kUnspecified;
-    std::string purpose;
-    std::string content_sha256;  // the item's content as shared then
-  };
-  SharingTrailRecord::Party recipient;  // as recorded at their latest share
-  std::vector<Share> shares;
-};
-
-struct SOCLE_CXX_API ItemRecipients {
-  // In the order of their first share of the item.
-  std::vector<ItemRecipient> recipients;
-  // Sharing entries of the person that could not be read (the key shredded, the bytes pruned by
-  // retention): recipients they named cannot be listed.
-  size_t unreadable = 0;
-};
-
 struct SOCLE_CXX_API PersonHistory {
   std::vector<HistoryEntry> entries;
   // The checkpoint every proof leads to (signed; verify it with Ledger::verifier_key()).
@@ -285,10 +254,6 @@ class SOCLE_CXX_API AccessTrail {
   absl::StatusOr<uint64_t> RecordSharing(const AccessSnapshot& snapshot,
                                          const SharingTrailRecord& record);
 
-  // Every recipient `query.item` of `query.person` was shared with (granted shares only), from
-  // the trail, so that a rectification notifies each of them (REQ-12, GDPR art. 19). The reader
-  // is gated and the read recorded as in History (operation "trail_read").
-  absl::StatusOr<ItemRecipients> RecipientsOfItem(const RecipientsQuery& query);
 
   // The professionals who may read the person's file now, and why.
   absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;

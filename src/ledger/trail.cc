@@ -21,8 +21,6 @@ constexpr size_t kMaxHistoryPage = 10000;
 constexpr size_t kMaxSharedItems = 10000;
 constexpr size_t kSha256Bytes = 32;
 constexpr size_t kMaxCheckName = 64;
-// Entries about a person read per ledger query when RecipientsOfItem scans their trail.
-constexpr size_t kRecipientsPage = 1000;
 constexpr uint32_t kSecurityAuditor = 1u << v1::Role::SECURITY_AUDITOR;
 
 v1::OperationRecord::Operation ToProto(TrailOperation operation) {
@@ -550,69 +548,6 @@ absl::StatusOr<uint64_t> AccessTrail::RecordSharing(const AccessSnapshot& snapsh
   SOCLE_ASSIGN_OR_RETURN(const uint64_t ticket,
                          state_->ledger->Append(absl::MakeConstSpan(&entry, 1)));
   return state_->ledger->WaitDurable(ticket);
-}
-
-absl::StatusOr<ItemRecipients> AccessTrail::RecipientsOfItem(const RecipientsQuery& query) {
-  if (query.person.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "RecipientsOfItem: empty person");
-  }
-  if (query.item.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "RecipientsOfItem: empty item");
-  }
-  SOCLE_RETURN_IF_ERROR(state_->AdmitReader(query.person, query.reader, query.reader_is_person,
-                                            "recipients of an item", "RecipientsOfItem"));
-  Ledger& ledger = *state_->ledger;
-  ItemRecipients out;
-  absl::flat_hash_map<std::string, size_t> position;  // recipient id -> out.recipients index
-  v1::SharingRecord sharing;
-  int64_t after = -1;
-  for (;;) {
-    SOCLE_ASSIGN_OR_RETURN(std::vector<StoredLedgerEntry> page,
-                           ledger.EntriesAbout(query.person, absl::InfinitePast(),
-                                               absl::InfiniteFuture(), after, kRecipientsPage));
-    for (const StoredLedgerEntry& s : page) {
-      if (s.type != LedgerEntryType::kSharingDecision) continue;
-      if (s.pruned) {
-        ++out.unreadable;
-        continue;
-      }
-      auto payload = ledger.OpenPayload(s, query.person);
-      if (!payload.ok()) {
-        const ErrorCode code = ErrorCodeOf(payload.status());
-        if (code != ErrorCode::kNotFound && code != ErrorCode::kVerificationFailed &&
-            code != ErrorCode::kFailedPrecondition) {
-          return payload.status();
-        }
-        ++out.unreadable;
-        continue;
-      }
-      if (!sharing.ParseFromArray(payload->data(), static_cast<int>(payload->size()))) {
-        ++out.unreadable;
-        continue;
-      }
-      if (!sharing.granted()) continue;
-      for (const auto& item : sharing.items()) {
-        if (item.item() != query.item) continue;
-        const std::string& professional = sharing.recipient().professional();
-        auto [it, inserted] = position.try_emplace(professional, out.recipients.size());
-        if (inserted) out.recipients.emplace_back();
-        ItemRecipient& recipient = out.recipients[it->second];
-        recipient.recipient = PartyFromProto(sharing.recipient());
-        ItemRecipient::Share share;
-        share.share = sharing.share();
-        share.time = s.time;
-        share.index = s.index;
-        share.basis = static_cast<SharingBasis>(sharing.basis());
-        share.purpose = sharing.purpose();
-        share.content_sha256 = item.content_sha256();
-        recipient.shares.push_back(std::move(share));
-        break;  // an item is listed once per share
-      }
-    }
-    if (page.size() < kRecipientsPage) break;
-    after = static_cast<int64_t>(page.back().index);
-  }
-  return out;
 }
 
 absl::StatusOr<std::vector<CurrentAccess>> AccessTrail::CurrentAccessList(

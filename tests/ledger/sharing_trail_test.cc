@@ -142,14 +142,6 @@ struct SharingFixture : LedgerFixture {
     return *history;
   }
 
-  absl::StatusOr<ItemRecipients> Recipients(absl::string_view person, absl::string_view item,
-                                            absl::string_view reader = "aud1") {
-    RecipientsQuery query;
-    query.person = std::string(person);
-    query.item = std::string(item);
-    query.reader = std::string(reader);
-    return trail->RecipientsOfItem(query);
-  }
 };
 
 std::vector<const HistoryEntry*> Shares(const PersonHistory& h) {
@@ -417,11 +409,6 @@ BOOST_FIXTURE_TEST_CASE(a_shredded_person_gets_no_new_sharing_entry, SharingFixt
   BOOST_TEST(!shares[0]->readable);
   BOOST_TEST(!shares[0]->sharing.has_value());
   CheckProofs(h);
-  // Its recipients can no longer be listed, and the answer says so.
-  auto recipients = Recipients("x1", "note-12");
-  BOOST_REQUIRE_MESSAGE(recipients.ok(), recipients.status().ToString());
-  BOOST_TEST(recipients->recipients.empty());
-  BOOST_TEST(recipients->unreadable == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_sharing_entry_cannot_be_modified, SharingFixture) {
@@ -460,93 +447,6 @@ BOOST_FIXTURE_TEST_CASE(the_trail_file_holds_no_id_of_a_share, SharingFixture) {
   }
 }
 
-// REQ-12, GDPR art. 19: a rectified item's recipients, to be notified.
-BOOST_FIXTURE_TEST_CASE(the_recipients_of_an_item_for_a_rectification, SharingFixture) {
-  const absl::Time t0 = scenario.clock().Now();
-  const uint64_t s1 = Share(Granted("s1", {"note-12", "budget-3"}, "hp1"));
-  scenario.clock().Advance(absl::Hours(1));
-  Share(Refused("s2"));  // note-12 to hp2, refused: hp2 never received it
-  scenario.clock().Advance(absl::Hours(1));
-  Record to_sw2 = Granted("s3", {"note-12"}, "sw2");
-  to_sw2.basis = SharingBasis::kCspL1110_4_IIITeam;
-  const uint64_t s3 = Share(to_sw2);
-  scenario.clock().Advance(absl::Hours(1));
-  Record again = Granted("s4", {"budget-3", "note-12"}, "hp1");
-  again.items[1].content_sha256 = Sha256("content of note-12, second version");
-  const uint64_t s4 = Share(again);
-  Share(Granted("s5", {"budget-3"}, "sw3"));
-  Share(Granted("s6", {"note-12"}, "mgr1", "x2"));  // another person's item of the same id
-
-  auto found = Recipients("x1", "note-12");
-  BOOST_REQUIRE_MESSAGE(found.ok(), found.status().ToString());
-  BOOST_TEST(found->unreadable == 0u);
-  BOOST_REQUIRE(found->recipients.size() == 2u);
-  const ItemRecipient& hp1 = found->recipients[0];
-  BOOST_TEST(hp1.recipient.professional == "hp1");
-  BOOST_TEST(hp1.recipient.structure == "Centre de santé municipal");
-  BOOST_TEST(hp1.recipient.professional_category == kNurse);
-  BOOST_REQUIRE(hp1.shares.size() == 2u);
-  BOOST_TEST(hp1.shares[0].share == "s1");
-  BOOST_TEST((hp1.shares[0].time == t0));
-  BOOST_TEST(hp1.shares[0].index == s1);
-  BOOST_TEST((hp1.shares[0].basis == SharingBasis::kCspL1110_4_IIIConsent));
-  BOOST_TEST(hp1.shares[0].purpose == "accompagnement");
-  BOOST_TEST(hp1.shares[0].content_sha256 == Sha256("content of note-12"));
-  BOOST_TEST(hp1.shares[1].share == "s4");
-  BOOST_TEST((hp1.shares[1].time == t0 + absl::Hours(3)));
-  BOOST_TEST(hp1.shares[1].index == s4);
-  BOOST_TEST(hp1.shares[1].content_sha256 == Sha256("content of note-12, second version"));
-  const ItemRecipient& sw2 = found->recipients[1];
-  BOOST_TEST(sw2.recipient.professional == "sw2");
-  BOOST_REQUIRE(sw2.shares.size() == 1u);
-  BOOST_TEST(sw2.shares[0].share == "s3");
-  BOOST_TEST(sw2.shares[0].index == s3);
-  BOOST_TEST((sw2.shares[0].basis == SharingBasis::kCspL1110_4_IIITeam));
-
-  auto budget = Recipients("x1", "budget-3");
-  BOOST_REQUIRE(budget.ok());
-  std::vector<std::string> seen;
-  for (const auto& r : budget->recipients) {
-    for (const auto& s : r.shares)
-      seen.push_back(absl::StrCat(r.recipient.professional, ":", s.share));
-  }
-  const std::vector<std::string> expected = {"hp1:s1", "hp1:s4", "sw3:s5"};
-  BOOST_TEST(seen == expected, boost::test_tools::per_element());
-
-  auto other = Recipients("x2", "note-12");
-  BOOST_REQUIRE(other.ok());
-  BOOST_REQUIRE(other->recipients.size() == 1u);
-  BOOST_TEST(other->recipients[0].recipient.professional == "mgr1");
-  auto never = Recipients("x1", "note-99");
-  BOOST_REQUIRE(never.ok());
-  BOOST_TEST(never->recipients.empty());
-  BOOST_TEST(CodeName(Recipients("x1", "").status()) == "INVALID_ARGUMENT");
-  BOOST_TEST(CodeName(Recipients("", "note-12").status()) == "INVALID_ARGUMENT");
-}
-
-BOOST_FIXTURE_TEST_CASE(reading_the_recipients_is_gated_and_recorded, SharingFixture) {
-  Share(Granted());
-  BOOST_TEST(CodeName(Recipients("x1", "note-12", "sw1").status()) == "PERMISSION_DENIED");
-  BOOST_TEST(CodeName(Recipients("x1", "note-12", "nobody").status()) == "PERMISSION_DENIED");
-  RecipientsQuery by_person;
-  by_person.person = "x1";
-  by_person.item = "note-12";
-  by_person.reader_is_person = true;
-  auto seen_by_person = trail->RecipientsOfItem(by_person);
-  BOOST_REQUIRE(seen_by_person.ok());
-  BOOST_TEST(seen_by_person->recipients.size() == 1u);
-  BOOST_REQUIRE(Recipients("x1", "note-12").ok());
-  std::vector<std::string> reads;
-  for (const auto& e : History("x1").entries) {
-    if (e.operation == "trail_read") reads.push_back(absl::StrCat(e.actor, ": ", e.detail));
-  }
-  const std::vector<std::string> expected = {
-      "sw1: recipients of an item read refused", "nobody: recipients of an item read refused",
-      "person: recipients of an item read by the person",
-      "aud1: recipients of an item read by an auditor", "aud1: history read by an auditor"};
-  BOOST_TEST(reads == expected, boost::test_tools::per_element());
-}
-
 BOOST_FIXTURE_TEST_CASE(shares_recorded_from_several_threads, SharingFixture) {
   constexpr int kThreads = 4;
   constexpr int kEach = 25;
@@ -565,10 +465,6 @@ BOOST_FIXTURE_TEST_CASE(shares_recorded_from_several_threads, SharingFixture) {
   std::set<std::string> ids;
   for (const auto* e : Shares(h)) ids.insert(e->sharing->share);
   BOOST_TEST(ids.size() == static_cast<size_t>(kThreads * kEach));
-  auto recipients = Recipients("x1", "note-12");
-  BOOST_REQUIRE(recipients.ok());
-  BOOST_REQUIRE(recipients->recipients.size() == 1u);
-  BOOST_TEST(recipients->recipients[0].shares.size() == static_cast<size_t>(kThreads * kEach));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
