@@ -266,10 +266,20 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       status = EndRepresentative(event.representative_ended());
       break;
     case v1::StateEvent::kConsentGiven:
+      status = GiveConsent(event.consent_given());
+      break;
     case v1::StateEvent::kConsentWithdrawn:
+      status = WithdrawConsent(event.consent_withdrawn());
+      break;
     case v1::StateEvent::kObjectionRecorded:
+      status = RecordObjection(event.objection_recorded());
+      break;
     case v1::StateEvent::kObjectionDecided:
+      status = DecideObjection(event.objection_decided());
+      break;
     case v1::StateEvent::kObjectionWithdrawn:
+      status = WithdrawObjection(event.objection_withdrawn());
+      break;
     case v1::StateEvent::kPersonInformed:
     case v1::StateEvent::kInformationException:
     case v1::StateEvent::kMandateCreated:
@@ -389,10 +399,12 @@ absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
     IndexReferent(referent, id, true);
   }
   // TeamAdd and IndexReferent touch other arrays only: `r` is still this batch's record.
+  const bool closes = !old_teams.empty() && teams.empty();
   r.known = true;
   r.teams = std::move(teams);
   r.referent = referent;
   r.birth_days = birth;
+  if (closes) CloseCase(r);
   return absl::OkStatus();
 }
 
@@ -423,6 +435,8 @@ absl::Status Builder::Unassign(const v1::PersonUnassigned& e) {
   PersonRecord& r = MutablePerson(id);
   r.teams.erase(std::find(r.teams.begin(), r.teams.end(), *team));
   TeamRemove(*team, id);
+  // TeamRemove touches the teams only: `r` is still this batch's record.
+  if (r.teams.empty()) CloseCase(r);
   return absl::OkStatus();
 }
 

@@ -69,6 +69,19 @@ class Builder {
   // builder_representatives.cc
   absl::Status SetRepresentative(const v1::RepresentativeSet& e);
   absl::Status EndRepresentative(const v1::RepresentativeEnded& e);
+  // builder_consent.cc
+  absl::Status GiveConsent(const v1::ConsentGiven& e);
+  absl::Status WithdrawConsent(const v1::ConsentWithdrawn& e);
+  absl::Status RecordObjection(const v1::ObjectionRecorded& e);
+  absl::Status DecideObjection(const v1::ObjectionDecided& e);
+  absl::Status WithdrawObjection(const v1::ObjectionWithdrawn& e);
+  // The person's case closed (their last team unassigned): their SHARING consents end now
+  // (REQ-25). Called by Upsert(person) and Unassign.
+  void CloseCase(PersonRecord& person);
+  // `who` (field `field`) is the person `id` or one of their representatives active on the day
+  // of the event being applied; returns their person id.
+  absl::StatusOr<uint32_t> PersonOrRepresentative(absl::string_view field, absl::string_view who,
+                                                  uint32_t id) const;
 
   // The facts recorded by or for the person (event numbers 26 on) name who recorded them: an
   // active professional (StateEvent.recorded_by). Apply checks it and keeps it in recorder_.

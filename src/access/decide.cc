@@ -8,8 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "access/person_facts.h"
 #include "access/state.h"
 #include "socle/access.hpp"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
 
 namespace socle {
@@ -56,6 +58,30 @@ Basis StateBasis(const PersonState& st, const SnapshotData& s, const AccessReque
     *expired = true;
   }
   return Basis::kNone;
+}
+
+// The person's consent and objections for the purpose (REQ-06, REQ-16): kAllowed when neither
+// stands in the way. A person without state has no consent and no objection; the clock is read
+// only when the person has consents (a consent-based purpose) or objections (an objectable one).
+inline Reason ConsentAndObjection(const SnapshotData& s, const AccessRequest& r,
+                                  const PersonState* st) {
+  const Tables& t = *s.tables;
+  if (t.NeedsConsent(r.purpose, r.category)) {
+    if (st == nullptr || st->consents.empty() ||
+        ValidConsent(s, r.person, r.purpose, ConsentScope::kProcessing, r.category, kNoId,
+                     NowNanos(s, r)) == nullptr) {
+      return Reason::kNoConsent;
+    }
+  }
+  if (t.activity_objectable[r.purpose] && st != nullptr && !st->objections.empty()) {
+    const std::optional<ObjectionOutcome> o =
+        ObjectionAt(st, ObjectionKind::kProcessing, r.purpose, NowNanos(s, r));
+    if (o) {
+      return *o == ObjectionOutcome::kPending ? Reason::kObjectionPending
+                                              : Reason::kObjectionUpheld;
+    }
+  }
+  return Reason::kAllowed;
 }
 
 inline bool MaskApplies(const Mask& m, const AccessRequest& r, uint32_t role) {
@@ -167,6 +193,11 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
                   MakeRule(RuleKind::kEntryKind, static_cast<uint32_t>(rule)));
     }
   }
+  if (const Reason why = ConsentAndObjection(s, r, st); why != Reason::kAllowed) {
+    return Deny(d, why,
+                MakeRule(why == Reason::kNoConsent ? RuleKind::kConsent : RuleKind::kObjection,
+                         r.purpose));
+  }
 
   const bool masked =
       r.masked || (st != nullptr && !st->masks.empty() && FirstMask(*st, r, p.role) != nullptr);
@@ -271,6 +302,8 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
     return out;
   }
 
+  const bool needs_consent = t.NeedsConsent(purpose, category);
+
   // Every source list is sorted: append each and merge it into place (linear per list), so the
   // candidates come out sorted without sorting thousands of ids.
   std::vector<uint32_t> candidates;
@@ -301,8 +334,10 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
     const PersonRecord& x = s.state.persons[id];
     if (!x.known) continue;
     // A person without privacy state who shares a team or has the actor as referent passes
-    // every remaining check (nothing masked, nothing blocked): skip the full decision.
+    // every remaining check (nothing masked, nothing blocked, no objection) unless the purpose
+    // needs a consent, which they do not have: skip the full decision.
     if (x.state == nullptr && (SharesTeam(p.teams, x.teams) || x.referent == actor)) {
+      if (needs_consent) continue;
       out.push_back(id);
       continue;
     }
@@ -427,6 +462,11 @@ absl::string_view CheckOf(Reason reason, bool masked) {
       return "special_category";
     case Reason::kEntryKindRestricted:
       return "entry_kind";
+    case Reason::kNoConsent:
+      return "consent";
+    case Reason::kObjectionPending:
+    case Reason::kObjectionUpheld:
+      return "objection";
     default:
       return "";
   }
@@ -626,6 +666,69 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
                                     ? std::string()
                                     : absl::StrCat(" and roles ", absl::StrJoin(readers, ", ")),
                                 "; not for role ", role));
+    }
+  }
+
+  {
+    const v1::Activity& act = c.source.activities(static_cast<int>(r.purpose));
+    const std::string rule = rule_name(RuleKind::kConsent, r.purpose);
+    if (!t.NeedsConsent(r.purpose, r.category)) {
+      add("consent", true, rule,
+          t.activity_consent[r.purpose] == Tables::kConsentSpecial
+              ? absl::StrCat("activity ", activity,
+                             " relies on explicit consent for special categories only; ",
+                             category, " is not one")
+              : absl::StrCat("activity ", activity, " does not rest on consent (legal basis ",
+                             Name(static_cast<LegalBasis>(act.legal_basis())), ")"));
+    } else {
+      const ConsentRecord* record = nullptr;
+      const ConsentVerdict verdict =
+          ConsentVerdictAt(s, r.person, r.purpose, ConsentScope::kProcessing, r.category, kNoId,
+                           NowNanos(s, r), &record);
+      if (verdict == ConsentVerdict::kValid) {
+        add("consent", true, rule,
+            absl::StrCat("person ", person, " consented to ", activity, " on ",
+                         TimeText(record->given_at), " (revision ", record->revision,
+                         ", information text version ", Quote(record->information_version),
+                         ")"));
+      } else {
+        add("consent", false, rule,
+            absl::StrCat("activity ", activity, " rests on consent and person ", person,
+                         " has no valid consent for ", category, ": ",
+                         Name(static_cast<socle::ConsentState>(verdict)),
+                         record != nullptr
+                             ? absl::StrCat(" (the consent of revision ", record->revision, ")")
+                             : std::string()));
+      }
+    }
+  }
+
+  {
+    const v1::Activity& act = c.source.activities(static_cast<int>(r.purpose));
+    const std::string rule = rule_name(RuleKind::kObjection, r.purpose);
+    if (!t.activity_objectable[r.purpose]) {
+      add("objection", true, rule,
+          absl::StrCat("activity ", activity, " rests on ",
+                       Name(static_cast<LegalBasis>(act.legal_basis())),
+                       ": no objection under art. 21 applies to it"));
+    } else {
+      const std::optional<ObjectionOutcome> o =
+          st == nullptr || st->objections.empty()
+              ? std::nullopt
+              : ObjectionAt(st, ObjectionKind::kProcessing, r.purpose, NowNanos(s, r));
+      if (!o) {
+        add("objection", true, rule,
+            absl::StrCat("person ", person, " has no standing objection to ", activity));
+      } else if (*o == ObjectionOutcome::kPending) {
+        add("objection", false, rule,
+            absl::StrCat("person ", person, " objected to ", activity,
+                         " (art. 21); the processing is suspended until the controller "
+                         "decides"));
+      } else {
+        add("objection", false, rule,
+            absl::StrCat("the controller upheld person ", person, "'s objection to ", activity,
+                         " (art. 21)"));
+      }
     }
   }
 

@@ -85,6 +85,19 @@ struct Tables {
   std::vector<uint8_t> role_bound;        // by role: bound by secrecy
   std::vector<uint8_t> role_referent;     // by role: may be a referent
   std::vector<uint8_t> role_break_glass;  // by role: may open break-the-glass sessions
+  // By activity, whether a decision for it needs the person's consent (a PROCESSING consent may
+  // be given for it unless kConsentNone): kConsentAll when its legal basis is consent (art.
+  // 6(1)(a)); kConsentSpecial when it lists explicit consent among its art. 9(2) conditions, for
+  // the special categories only (the other conditions may be met too; deny wins).
+  std::vector<uint8_t> activity_consent;
+  static constexpr uint8_t kConsentNone = 0, kConsentAll = 1, kConsentSpecial = 2;
+  bool NeedsConsent(uint32_t activity, uint32_t category) const {
+    const uint8_t c = activity_consent[activity];
+    return c == kConsentAll || (c == kConsentSpecial && category_special[category]);
+  }
+  // By activity: its legal basis is a public task or legitimate interests (art. 6(1)(e), (f)):
+  // the person may object (art. 21), which suspends it for them.
+  std::vector<uint8_t> activity_objectable;
   core::Interner reason_codes;            // break_glass.reason_codes, in policy order
   bool referent_keeps_access = false;
   bool reveals_masked = false;
@@ -160,7 +173,23 @@ struct GrantRecord {
 
 enum class ConsentScope : uint8_t { kProcessing = 1, kSharing = 2 };  // = ConsentGiven.Scope
 
-// One consent as given; kept after it ends (the person's history). At most one per
+enum class ConsentChannel : uint8_t {  // = socle.v1.Channel
+  kUnspecified = 0,
+  kInPerson = 1,
+  kPaper = 2,
+  kOnline = 3,
+  kPhone = 4,
+};
+
+// Why a consent ended before its expiry (ConsentRecord::ended_at).
+enum class ConsentEnd : uint8_t {
+  kNone = 0,        // still current (or only expired)
+  kWithdrawn = 1,   // ConsentWithdrawn
+  kReplaced = 2,    // a later grant for the same (purpose, scope)
+  kCaseClosed = 3,  // kSharing: the person's last team was unassigned (REQ-25)
+};
+
+// One consent as given; kept after it ends (the person's history, REQ-05). At most one per
 // (purpose, scope) is current: a later grant ends the previous one at its own time.
 struct ConsentRecord {
   uint32_t purpose = kNoId;
@@ -173,6 +202,21 @@ struct ConsentRecord {
   int64_t expires_at = kNever;
   int64_t ended_at = kNever;  // withdrawn, replaced, or (kSharing) the case closed
   uint64_t revision = 0;      // the state revision of the ConsentGiven event
+  // The proof of the grant (REQ-05), as the event gave it.
+  std::string information_version;
+  std::string information_sha256;  // 32 bytes
+  ConsentChannel channel = ConsentChannel::kUnspecified;
+  std::string evidence_reference;
+  std::string supports;           // kSharing: the supports the person was shown
+  std::string security_measures;  // kSharing: the security measures the person was shown
+  uint32_t recorded_by = kNoId;   // the professional who recorded it
+  // How it ended: why, by whom (ConsentWithdrawn: a person), through which channel, at which
+  // revision (0: not ended).
+  ConsentEnd ended_by = ConsentEnd::kNone;
+  uint32_t withdrawn_by = kNoId;
+  ConsentChannel withdrawal_channel = ConsentChannel::kUnspecified;
+  uint32_t withdrawal_recorded_by = kNoId;
+  uint64_t ended_revision = 0;
   bool ValidAt(int64_t t) const { return given_at <= t && t < expires_at && t < ended_at; }
 };
 
@@ -207,6 +251,18 @@ struct Objection {
   int64_t recorded_at = 0;
   int64_t decided_at = kNever;
   int64_t withdrawn_at = kNever;
+  uint32_t objected_by = kNoId;   // the person or a representative (a person id)
+  uint32_t recorded_by = kNoId;   // the professional who recorded it
+  uint32_t decided_by = kNoId;    // the professional who recorded the controller's decision
+  uint64_t revision = 0;          // the state revision of the ObjectionRecorded event
+  uint64_t decided_revision = 0;  // of the ObjectionDecided event; 0: not decided
+  std::string informed_evidence;  // kSharing: how the person was told of the right (REQ-26)
+  std::string justification;      // the controller's decision
+  // Pending or upheld, and not withdrawn: it stands (one per kind and purpose at a time).
+  bool Stands() const {
+    return withdrawn_at == kNever &&
+           (outcome == ObjectionOutcome::kPending || outcome == ObjectionOutcome::kUpheld);
+  }
 };
 
 // The rare state of one person. Immutable once published; null for persons who have none.

@@ -50,6 +50,12 @@ absl::string_view Name(Reason reason) {
       return "masked";
     case Reason::kInvalidRequest:
       return "invalid_request";
+    case Reason::kNoConsent:
+      return "no_consent";
+    case Reason::kObjectionPending:
+      return "objection_pending";
+    case Reason::kObjectionUpheld:
+      return "objection_upheld";
     default:
       return "unspecified";
   }
@@ -165,6 +171,19 @@ absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) 
     if (auto role = c.roles.Find(name)) t->role_break_glass[*role] = 1;
   }
   for (const auto& code : c.source.break_glass().reason_codes()) t->reason_codes.Intern(code.id());
+  t->activity_consent.assign(t->activities, 0);
+  t->activity_objectable.assign(t->activities, 0);
+  for (uint32_t a = 0; a < t->activities; ++a) {
+    const v1::Activity& activity = c.source.activities(static_cast<int>(a));
+    uint8_t consent = Tables::kConsentNone;
+    for (int condition : activity.special_category_conditions()) {
+      if (condition == v1::EXPLICIT_CONSENT) consent = Tables::kConsentSpecial;
+    }
+    if (activity.legal_basis() == v1::CONSENT) consent = Tables::kConsentAll;
+    t->activity_consent[a] = consent;
+    t->activity_objectable[a] = activity.legal_basis() == v1::PUBLIC_TASK ||
+                                activity.legal_basis() == v1::LEGITIMATE_INTERESTS;
+  }
   t->referent_keeps_access = c.masking_referent_keeps_access;
   t->reveals_masked = c.break_glass_reveals_masked;
   t->signalled = c.masking_mode == policy_internal::MaskingMode::kSignalled;
@@ -209,6 +228,10 @@ std::string RuleNameOf(const Tables& t, uint32_t rule) {
       return "break_glass";
     case RuleKind::kGrant:
       return "grants recorded for the person";
+    case RuleKind::kConsent:
+      return "consents";
+    case RuleKind::kObjection:
+      return "objections";
     default:
       return "none";
   }

@@ -65,7 +65,10 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_NOT_BOUND_BY_SECRECY, socle::Reason::kNotBoundBySecrecy)             \
   X(SOCLE_REASON_ENTRY_KIND_RESTRICTED, socle::Reason::kEntryKindRestricted)          \
   X(SOCLE_REASON_MASKED, socle::Reason::kMasked)                                      \
-  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)
+  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)                     \
+  X(SOCLE_REASON_NO_CONSENT, socle::Reason::kNoConsent)                               \
+  X(SOCLE_REASON_OBJECTION_PENDING, socle::Reason::kObjectionPending)                 \
+  X(SOCLE_REASON_OBJECTION_UPHELD, socle::Reason::kObjectionUpheld)
 #define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
   X(SOCLE_NO_ID, socle::kNoId)                                              \
   X(SOCLE_EFFECT_DENY, socle::Effect::kDeny)                                \
