@@ -125,6 +125,7 @@ PersonState& Builder::MutableState(PersonRecord& person) {
                                       : std::make_shared<PersonState>();
   PersonState& state = *copy;
   person.state = std::move(copy);
+  touched_ = &person;
   return state;
 }
 
@@ -204,6 +205,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
         absl::FormatDuration(absl::Nanoseconds(max_skew_)), " in the future are refused"));
   }
   recorder_ = kNoId;
+  touched_ = nullptr;
   at_ = at;
   if (event.event_case() >= v1::StateEvent::kConsentGiven) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
@@ -291,6 +293,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       return Invalid("the event holds no change (event is not set)");
   }
   if (!status.ok()) return status;
+  if (touched_ != nullptr) touched_->facts = FactsOf(touched_->state.get());
   ++s_.revision;
   if (applied_ != nullptr) {
     std::string& out = applied_->emplace_back();

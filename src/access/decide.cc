@@ -61,21 +61,22 @@ Basis StateBasis(const PersonState& st, const SnapshotData& s, const AccessReque
 }
 
 // The person's consent and objections for the purpose (REQ-06, REQ-16): kAllowed when neither
-// stands in the way. A person without state has no consent and no objection; the clock is read
-// only when the person has consents (a consent-based purpose) or objections (an objectable one).
+// stands in the way. A person without consents has none valid and without objections none
+// stands; the clock is read only when the person has consents (a consent-based purpose) or
+// objections (an objectable one).
 inline Reason ConsentAndObjection(const SnapshotData& s, const AccessRequest& r,
-                                  const PersonState* st) {
+                                  const PersonRecord& x) {
   const Tables& t = *s.tables;
   if (t.NeedsConsent(r.purpose, r.category)) {
-    if (st == nullptr || st->consents.empty() ||
+    if ((x.facts & kFactConsents) == 0 ||
         ValidConsent(s, r.person, r.purpose, ConsentScope::kProcessing, r.category, kNoId,
                      NowNanos(s, r)) == nullptr) {
       return Reason::kNoConsent;
     }
   }
-  if (t.activity_objectable[r.purpose] && st != nullptr && !st->objections.empty()) {
+  if (t.activity_objectable[r.purpose] && (x.facts & kFactObjections) != 0) {
     const std::optional<ObjectionOutcome> o =
-        ObjectionAt(st, ObjectionKind::kProcessing, r.purpose, NowNanos(s, r));
+        ObjectionAt(x.state.get(), ObjectionKind::kProcessing, r.purpose, NowNanos(s, r));
     if (o) {
       return *o == ObjectionOutcome::kPending ? Reason::kObjectionPending
                                               : Reason::kObjectionUpheld;
@@ -152,8 +153,9 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
   if (!p.known || !x.known) return Deny(d, Reason::kInvalidRequest, 0);
 
   if (p.left) return Deny(d, Reason::kProfessionalLeft, MakeRule(RuleKind::kDirectory, 0));
+  // The person's state is opened only for the facts it holds (x.facts, in the record).
   const PersonState* st = x.state.get();
-  if (st != nullptr && st->Blocks(r.actor)) {
+  if ((x.facts & kFactBlocks) != 0 && st->Blocks(r.actor)) {
     return Deny(d, Reason::kBlocked, MakeRule(RuleKind::kBlock, 0));
   }
   if (r.kind == EntryKind::kWorkingNote && r.author != r.actor) {
@@ -166,7 +168,7 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
     basis = Basis::kTeam;
   } else if (x.referent == r.actor) {
     basis = Basis::kReferent;
-  } else if (st != nullptr) {
+  } else if ((x.facts & kFactAccess) != 0) {
     basis = StateBasis(*st, s, r, &expired);
   }
   if (basis == Basis::kNone) {
@@ -193,14 +195,14 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
                   MakeRule(RuleKind::kEntryKind, static_cast<uint32_t>(rule)));
     }
   }
-  if (const Reason why = ConsentAndObjection(s, r, st); why != Reason::kAllowed) {
+  if (const Reason why = ConsentAndObjection(s, r, x); why != Reason::kAllowed) {
     return Deny(d, why,
                 MakeRule(why == Reason::kNoConsent ? RuleKind::kConsent : RuleKind::kObjection,
                          r.purpose));
   }
 
   const bool masked =
-      r.masked || (st != nullptr && !st->masks.empty() && FirstMask(*st, r, p.role) != nullptr);
+      r.masked || ((x.facts & kFactMasks) != 0 && FirstMask(*st, r, p.role) != nullptr);
   if (masked) {
     const uint32_t masking = MakeRule(RuleKind::kMasking, 0);
     if (r.author == r.actor) return Allow(d, Reason::kAllowedAuthorOfMasked, masking, basis, x);

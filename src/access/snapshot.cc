@@ -455,6 +455,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);
+    r.facts = FactsOf(r.state.get());
   }
 
   for (size_t team = 0; team < teams; ++team) {

@@ -266,14 +266,16 @@ struct Objection {
 };
 
 // The rare state of one person. Immutable once published; null for persons who have none.
-struct PersonState {
+// A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
+// and end): they come first, in one cache line (alignas), so a person with state costs one miss.
+struct alignas(64) PersonState {
   std::vector<uint32_t> blocked;  // sorted professional ids
   std::vector<Mask> masks;
-  std::vector<Session> sessions;    // at most one per professional: the latest
-  std::vector<GrantRecord> grants;  // at most one per professional
-  std::vector<ConsentRecord> consents;              // in the order given
-  std::vector<Representative> representatives;      // in the order set
-  std::vector<Objection> objections;                // in the order recorded
+  std::vector<Objection> objections;    // in the order recorded
+  std::vector<ConsentRecord> consents;  // in the order given
+  std::vector<Session> sessions;        // at most one per professional: the latest
+  std::vector<GrantRecord> grants;      // at most one per professional
+  std::vector<Representative> representatives;  // in the order set
   bool objects_to_emergency_access = false;
 
   bool empty() const {
@@ -289,10 +291,28 @@ struct PersonState {
   }
 };
 
+// What a person's state holds, in bits (PersonRecord::facts): a decision tests them in the
+// record it has already loaded and opens the state only for the parts that bear on it, so a
+// person whose state holds only, say, consents costs nothing more to a purpose that does not
+// rest on consent.
+inline constexpr uint8_t kFactBlocks = 1;      // blocked
+inline constexpr uint8_t kFactMasks = 2;       // masks
+inline constexpr uint8_t kFactAccess = 4;      // grants or sessions
+inline constexpr uint8_t kFactObjections = 8;  // objections
+inline constexpr uint8_t kFactConsents = 16;   // consents
+inline uint8_t FactsOf(const PersonState* st) {
+  if (st == nullptr) return 0;
+  return (st->blocked.empty() ? 0 : kFactBlocks) | (st->masks.empty() ? 0 : kFactMasks) |
+         (st->grants.empty() && st->sessions.empty() ? 0 : kFactAccess) |
+         (st->objections.empty() ? 0 : kFactObjections) |
+         (st->consents.empty() ? 0 : kFactConsents);
+}
+
 struct PersonRecord {
   uint32_t referent = kNoId;
   int32_t birth_days = kUnknownDate;  // days since 1970-01-01
   bool known = false;
+  uint8_t facts = 0;  // FactsOf(state), kept by the builder and the snapshot loader
   TeamList teams;
   std::shared_ptr<const PersonState> state;  // null for most persons
 };
