@@ -68,7 +68,7 @@ struct ConsentSpec {
   ConsentChannel channel = ConsentChannel::kInPerson;
   std::string evidence_reference;  // where the evidence is kept (a signed form's reference)
   absl::Time expires_at = absl::InfiniteFuture();  // InfiniteFuture: until withdrawn
-  std::vector<std::string> categories;  // data categories covered; empty: the purpose's
+  std::vector<std::string> categories;             // data categories covered; empty: the purpose's
   // kSharing: who may receive (professional ids, role ids of the policy; at least one of the
   // two), and what the person was shown of the supports and security measures.
   std::vector<std::string> recipients;
@@ -86,13 +86,9 @@ SOCLE_CXX_API absl::StatusOr<uint64_t> GiveConsent(AccessEngine& engine, const C
 // Withdraws the consent in force for (person, purpose, scope): the same channel and no more
 // parameters than the grant (REQ-06). `withdrawn_by` is the person or a representative in force.
 // NOT_FOUND when no consent is in force.
-SOCLE_CXX_API absl::StatusOr<uint64_t> WithdrawConsent(AccessEngine& engine,
-                                                       absl::string_view person,
-                                                       absl::string_view purpose,
-                                                       ConsentScope scope,
-                                                       absl::string_view withdrawn_by,
-                                                       ConsentChannel channel,
-                                                       absl::string_view recorded_by);
+SOCLE_CXX_API absl::StatusOr<uint64_t> WithdrawConsent(
+    AccessEngine& engine, absl::string_view person, absl::string_view purpose, ConsentScope scope,
+    absl::string_view withdrawn_by, ConsentChannel channel, absl::string_view recorded_by);
 
 // Why a consent is or is not valid at a time (ConsentStatus), and how one in the history ended.
 enum class ConsentState : int32_t {
@@ -101,12 +97,12 @@ enum class ConsentState : int32_t {
   kWithdrawn = 3,
   kReplaced = 4,  // a later grant for the same purpose and scope replaced it
   kExpired = 5,
-  kCaseClosed = 6,           // SHARING: the person's case closed (REQ-25)
-  kIncompleteForMinor = 7,   // under 15: the minor and every holder of parental authority
-                             // consent; 15 to 17: the minor does (REQ-08)
-  kIncompleteForAdult = 8,   // neither the person nor a guardian, family authorisation or proxy
-  kCategoryNotCovered = 9,   // the consent does not list the category asked about
-  kRecipientNotCovered = 10, // SHARING: the recipient is not among those consented to
+  kCaseClosed = 6,            // SHARING: the person's case closed (REQ-25)
+  kIncompleteForMinor = 7,    // under 15: the minor and every holder of parental authority
+                              // consent; 15 to 17: the minor does (REQ-08)
+  kIncompleteForAdult = 8,    // neither the person nor a guardian, family authorisation or proxy
+  kCategoryNotCovered = 9,    // the consent does not list the category asked about
+  kRecipientNotCovered = 10,  // SHARING: the recipient is not among those consented to
 };
 // "valid", "not_given", "withdrawn", "replaced", "expired", "case_closed",
 // "incomplete_for_minor", "incomplete_for_adult", "category_not_covered",
@@ -167,7 +163,7 @@ enum class ObjectionKind : int32_t {  // = socle.v1.ObjectionRecorded.Kind
 
 enum class ObjectionOutcome : int32_t {  // 0, then = socle.v1.ObjectionDecided.Outcome
   kPending = 0,
-  kUpheld = 1,                     // the processing stops for the person
+  kUpheld = 1,                       // the processing stops for the person
   kCompellingLegitimateGrounds = 2,  // the processing resumes
   kLegalClaims = 3,                  // the processing resumes
 };
@@ -177,8 +173,8 @@ SOCLE_CXX_API absl::string_view Name(ObjectionOutcome outcome);
 struct ObjectionSpec {
   std::string person;
   ObjectionKind kind = ObjectionKind::kProcessing;
-  std::string purpose;      // kProcessing: the activity (public task or legitimate interests)
-  std::string objected_by;  // the person or a representative in force
+  std::string purpose;            // kProcessing: the activity (public task or legitimate interests)
+  std::string objected_by;        // the person or a representative in force
   std::string informed_evidence;  // kSharing: how the person was told of the right (required)
   std::string recorded_by;
 };
@@ -190,12 +186,9 @@ SOCLE_CXX_API absl::StatusOr<uint64_t> RecordObjection(AccessEngine& engine,
                                                        const ObjectionSpec& spec);
 // The controller's decision on the pending art. 21 objection to `purpose` (REQ-16); the
 // justification is required. NOT_FOUND when none is pending.
-SOCLE_CXX_API absl::StatusOr<uint64_t> DecideObjection(AccessEngine& engine,
-                                                       absl::string_view person,
-                                                       absl::string_view purpose,
-                                                       ObjectionOutcome outcome,
-                                                       absl::string_view justification,
-                                                       absl::string_view recorded_by);
+SOCLE_CXX_API absl::StatusOr<uint64_t> DecideObjection(
+    AccessEngine& engine, absl::string_view person, absl::string_view purpose,
+    ObjectionOutcome outcome, absl::string_view justification, absl::string_view recorded_by);
 // The person withdraws a standing objection (`purpose` empty for kSharing).
 SOCLE_CXX_API absl::StatusOr<uint64_t> WithdrawObjection(AccessEngine& engine,
                                                          absl::string_view person,

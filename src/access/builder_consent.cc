@@ -56,8 +56,7 @@ void SortUnique(std::vector<T>& v) {
 }  // namespace
 
 absl::StatusOr<uint32_t> Builder::PersonOrRepresentative(absl::string_view field,
-                                                         absl::string_view who,
-                                                         uint32_t id) const {
+                                                         absl::string_view who, uint32_t id) const {
   SOCLE_ASSIGN_OR_RETURN(const uint32_t acting, KnownPerson(field, who));
   if (acting == id) return acting;
   const PersonState* state = s_.persons[id].state.get();
@@ -163,10 +162,9 @@ absl::Status Builder::GiveConsent(const v1::ConsentGiven& e) {
   for (const std::string& name : e.recipient_roles()) {
     const auto role = t_.c->roles.Find(name);
     if (!role) {
-      return MakeError(
-          ErrorCode::kNotFound,
-          absl::StrCat("consent_given.recipient_roles: '", name.substr(0, kMaxIdBytes),
-                       "' is not a role of the policy"));
+      return MakeError(ErrorCode::kNotFound,
+                       absl::StrCat("consent_given.recipient_roles: '", name.substr(0, kMaxIdBytes),
+                                    "' is not a role of the policy"));
     }
     c.recipient_roles.push_back(*role);
   }
@@ -213,10 +211,9 @@ absl::Status Builder::WithdrawConsent(const v1::ConsentWithdrawn& e) {
   SOCLE_ASSIGN_OR_RETURN(const ConsentScope scope, ScopeOf("consent_withdrawn.scope", e.scope()));
   const auto purpose = t_.c->activities.Find(e.purpose());
   if (!purpose) {
-    return MakeError(ErrorCode::kNotFound,
-                     absl::StrCat("consent_withdrawn.purpose: '",
-                                  e.purpose().substr(0, kMaxIdBytes),
-                                  "' is not an activity of the policy"));
+    return MakeError(ErrorCode::kNotFound, absl::StrCat("consent_withdrawn.purpose: '",
+                                                        e.purpose().substr(0, kMaxIdBytes),
+                                                        "' is not an activity of the policy"));
   }
   SOCLE_ASSIGN_OR_RETURN(const uint32_t by, PersonOrRepresentative("consent_withdrawn.withdrawn_by",
                                                                    e.withdrawn_by(), id));
@@ -229,12 +226,11 @@ absl::Status Builder::WithdrawConsent(const v1::ConsentWithdrawn& e) {
         return c.purpose == *purpose && c.scope == scope && c.ValidAt(at_);
       });
   if (!exists) {
-    return MakeError(ErrorCode::kNotFound,
-                     absl::StrCat("consent_withdrawn: the person has no consent in force for '",
-                                  e.purpose(), "' (", scope == ConsentScope::kSharing
-                                                          ? "SHARING"
-                                                          : "PROCESSING",
-                                  ") to withdraw"));
+    return MakeError(
+        ErrorCode::kNotFound,
+        absl::StrCat("consent_withdrawn: the person has no consent in force for '", e.purpose(),
+                     "' (", scope == ConsentScope::kSharing ? "SHARING" : "PROCESSING",
+                     ") to withdraw"));
   }
   PersonRecord& r = MutablePerson(id);
   for (ConsentRecord& c : MutableState(r).consents) {
@@ -253,8 +249,8 @@ absl::Status Builder::WithdrawConsent(const v1::ConsentWithdrawn& e) {
 void Builder::CloseCase(PersonRecord& person) {
   const PersonState* current = person.state.get();
   if (current == nullptr) return;
-  const bool any = std::any_of(
-      current->consents.begin(), current->consents.end(), [&](const ConsentRecord& c) {
+  const bool any =
+      std::any_of(current->consents.begin(), current->consents.end(), [&](const ConsentRecord& c) {
         return c.scope == ConsentScope::kSharing && c.ended_at == kNever && at_ < c.expires_at;
       });
   if (!any) return;
@@ -278,23 +274,22 @@ absl::Status Builder::RecordObjection(const v1::ObjectionRecorded& e) {
   if (kind == ObjectionKind::kProcessing) {
     const auto purpose = t_.c->activities.Find(e.purpose());
     if (!purpose) {
-      return MakeError(ErrorCode::kNotFound,
-                       absl::StrCat("objection_recorded.purpose: '",
-                                    e.purpose().substr(0, kMaxIdBytes),
-                                    "' is not an activity of the policy"));
+      return MakeError(ErrorCode::kNotFound, absl::StrCat("objection_recorded.purpose: '",
+                                                          e.purpose().substr(0, kMaxIdBytes),
+                                                          "' is not an activity of the policy"));
     }
     if (!t_.activity_objectable[*purpose]) {
       const v1::Activity& activity = t_.c->source.activities(static_cast<int>(*purpose));
       const bool consent = activity.legal_basis() == v1::CONSENT;
       return MakeError(
           ErrorCode::kFailedPrecondition,
-          absl::StrCat(
-              "objection_recorded.purpose: activity '", activity.id(), "' rests on ",
-              Name(static_cast<LegalBasis>(activity.legal_basis())),
-              consent ? ": the person withdraws their consent instead (consent_withdrawn)"
-                      : ": GDPR art. 21(1) gives a right to object to a public task or "
-                        "legitimate interests only; there is none against a legal obligation, "
-                        "a contract or vital interests"));
+          absl::StrCat("objection_recorded.purpose: activity '", activity.id(), "' rests on ",
+                       Name(static_cast<LegalBasis>(activity.legal_basis())),
+                       consent
+                           ? ": the person withdraws their consent instead (consent_withdrawn)"
+                           : ": GDPR art. 21(1) gives a right to object to a public task or "
+                             "legitimate interests only; there is none against a legal obligation, "
+                             "a contract or vital interests"));
     }
     o.purpose = *purpose;
   } else {
@@ -310,8 +305,8 @@ absl::Status Builder::RecordObjection(const v1::ObjectionRecorded& e) {
     }
   }
   SOCLE_RETURN_IF_ERROR(CheckText("objection_recorded.informed_evidence", e.informed_evidence()));
-  SOCLE_ASSIGN_OR_RETURN(o.objected_by, PersonOrRepresentative("objection_recorded.objected_by",
-                                                               e.objected_by(), id));
+  SOCLE_ASSIGN_OR_RETURN(
+      o.objected_by, PersonOrRepresentative("objection_recorded.objected_by", e.objected_by(), id));
   const PersonState* current = s_.persons[id].state.get();
   if (current != nullptr) {
     for (const Objection& old : current->objections) {
@@ -335,10 +330,9 @@ absl::Status Builder::DecideObjection(const v1::ObjectionDecided& e) {
   SOCLE_ASSIGN_OR_RETURN(const uint32_t id, KnownPerson("objection_decided.person", e.person()));
   const auto purpose = t_.c->activities.Find(e.purpose());
   if (!purpose) {
-    return MakeError(ErrorCode::kNotFound,
-                     absl::StrCat("objection_decided.purpose: '",
-                                  e.purpose().substr(0, kMaxIdBytes),
-                                  "' is not an activity of the policy"));
+    return MakeError(ErrorCode::kNotFound, absl::StrCat("objection_decided.purpose: '",
+                                                        e.purpose().substr(0, kMaxIdBytes),
+                                                        "' is not an activity of the policy"));
   }
   if (e.outcome() < v1::ObjectionDecided::UPHELD ||
       e.outcome() > v1::ObjectionDecided::LEGAL_CLAIMS) {
@@ -385,10 +379,9 @@ absl::Status Builder::WithdrawObjection(const v1::ObjectionWithdrawn& e) {
   if (kind == ObjectionKind::kProcessing) {
     const auto found = t_.c->activities.Find(e.purpose());
     if (!found) {
-      return MakeError(ErrorCode::kNotFound,
-                       absl::StrCat("objection_withdrawn.purpose: '",
-                                    e.purpose().substr(0, kMaxIdBytes),
-                                    "' is not an activity of the policy"));
+      return MakeError(ErrorCode::kNotFound, absl::StrCat("objection_withdrawn.purpose: '",
+                                                          e.purpose().substr(0, kMaxIdBytes),
+                                                          "' is not an activity of the policy"));
     }
     purpose = *found;
   } else if (!e.purpose().empty()) {

@@ -22,7 +22,8 @@ namespace ai = access_internal;
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t seconds = absl::ToUnixSeconds(t);  // floor
   out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  out->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
 }
 
 absl::Time TimeOf(int64_t nanos) {
@@ -205,9 +206,11 @@ absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot
     info.information_sha256 = r.information_sha256;
     info.channel = static_cast<ConsentChannel>(r.channel);
     info.evidence_reference = r.evidence_reference;
-    for (uint32_t v : r.categories) info.categories.push_back(std::string(c.data_categories.Name(v)));
+    for (uint32_t v : r.categories)
+      info.categories.push_back(std::string(c.data_categories.Name(v)));
     for (uint32_t v : r.recipients) info.recipients.push_back(ProfessionalName(s, v));
-    for (uint32_t v : r.recipient_roles) info.recipient_roles.push_back(std::string(c.roles.Name(v)));
+    for (uint32_t v : r.recipient_roles)
+      info.recipient_roles.push_back(std::string(c.roles.Name(v)));
     info.supports = r.supports;
     info.security_measures = r.security_measures;
     info.recorded_by = ProfessionalName(s, r.recorded_by);
@@ -227,9 +230,9 @@ absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot
 }
 
 absl::StatusOr<ConsentStatusInfo> ConsentStatus(const AccessSnapshot& snapshot,
-                                                absl::string_view person,
-                                                absl::string_view purpose, ConsentScope scope,
-                                                absl::Time time, absl::string_view category,
+                                                absl::string_view person, absl::string_view purpose,
+                                                ConsentScope scope, absl::Time time,
+                                                absl::string_view category,
                                                 absl::string_view recipient) {
   const ai::SnapshotData& s = ai::Data(snapshot);
   SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPersonId(s, person));
@@ -244,7 +247,8 @@ absl::StatusOr<ConsentStatusInfo> ConsentStatus(const AccessSnapshot& snapshot,
   uint32_t category_id = kNoId;
   if (!category.empty()) {
     const std::optional<uint32_t> found = c.data_categories.Find(category);
-    if (!found) return MakeError(ErrorCode::kNotFound, "category: not a data category of the policy");
+    if (!found)
+      return MakeError(ErrorCode::kNotFound, "category: not a data category of the policy");
     category_id = *found;
   }
   uint32_t recipient_id = kNoId;
