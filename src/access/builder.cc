@@ -125,7 +125,9 @@ PersonState& Builder::MutableState(PersonRecord& person) {
                                       : std::make_shared<PersonState>();
   PersonState& state = *copy;
   person.state = std::move(copy);
-  touched_ = &person;
+  if (std::find(touched_.begin(), touched_.end(), &person) == touched_.end()) {
+    touched_.push_back(&person);
+  }
   return state;
 }
 
@@ -205,7 +207,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
         absl::FormatDuration(absl::Nanoseconds(max_skew_)), " in the future are refused"));
   }
   recorder_ = kNoId;
-  touched_ = nullptr;
+  touched_.clear();
   at_ = at;
   if (event.event_case() >= v1::StateEvent::kConsentGiven) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
@@ -293,7 +295,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       return Invalid("the event holds no change (event is not set)");
   }
   if (!status.ok()) return status;
-  if (touched_ != nullptr) touched_->facts = FactsOf(touched_->state.get());
+  for (PersonRecord* person : touched_) person->facts = FactsOf(person->state.get());
   ++s_.revision;
   if (applied_ != nullptr) {
     std::string& out = applied_->emplace_back();

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "access/state.h"
 #include "socle/v1/events.pb.h"
@@ -118,9 +119,9 @@ class Builder {
   std::vector<std::string>* applied_ = nullptr;
   int64_t session_end_ = 0;    // the end Open gave the last session, for the record
   uint32_t recorder_ = kNoId;  // the professional who recorded the event being applied, if any
-  // The person whose state the event being applied changed (MutableState), whose `facts` Apply
+  // The persons whose state the event being applied changed (MutableState), whose `facts` Apply
   // recomputes once the event has applied. Records stay in place within a batch.
-  PersonRecord* touched_ = nullptr;
+  absl::InlinedVector<PersonRecord*, 2> touched_;
   int64_t at_ = 0;             // the time of the event being applied (unix nanoseconds)
 };
 

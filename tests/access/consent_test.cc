@@ -459,6 +459,33 @@ BOOST_FIXTURE_TEST_CASE(explicit_consent_covers_the_special_categories_only, Con
   BOOST_TEST(ReasonOf(Decide(For("x1", "suivi_sante", "health", "hp1"))) == "allowed");
 }
 
+// A decision opens the person's state only for the facts it holds (PersonRecord::facts): each
+// kind added or removed beside a consent is seen at once.
+BOOST_FIXTURE_TEST_CASE(other_facts_beside_a_consent_are_seen, Consenting) {
+  BOOST_REQUIRE(Give("x1", {"x1"}).ok());
+  BOOST_TEST(Reason("x1") == "allowed");
+  BOOST_REQUIRE(engine().Block("x1", "sw1").ok());
+  BOOST_TEST(Reason("x1") == "blocked");
+  BOOST_REQUIRE(engine().Unblock("x1", "sw1").ok());
+  const MaskSpec mask{"x1", "", "social", MaskAudience::kEveryone, ""};
+  BOOST_REQUIRE(engine().SetMask(mask).ok());
+  BOOST_TEST(Reason("x1") == "masked");
+  BOOST_REQUIRE(engine().RevokeMask(mask).ok());
+  BOOST_TEST(Reason("x1") == "allowed");
+  BOOST_TEST(Reason("x1", "accompagnement") == "allowed");
+  BOOST_REQUIRE(RecordObjection(engine(), {"x1", ObjectionKind::kProcessing, "accompagnement",
+                                           "x1", "", "sw1"})
+                    .ok());
+  BOOST_TEST(Reason("x1", "accompagnement") == "objection_pending");
+  BOOST_TEST(Reason("x1") == "allowed");
+  // A grant outside the teams, on a person with consents only.
+  GrantSpec grant;
+  grant.person = "x1";
+  grant.professional = "sw3";
+  BOOST_REQUIRE(engine().Grant(grant).ok());
+  BOOST_TEST(ReasonOf(Decide(For("x1", "atelier", "social", "sw3"))) == "allowed_by_grant");
+}
+
 BOOST_FIXTURE_TEST_CASE(hostile_events_are_refused_and_change_nothing, Consenting) {
   BOOST_REQUIRE(Give("adult", {"adult"}).ok());
   const uint64_t revision = engine().revision();
