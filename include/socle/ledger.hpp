@@ -86,6 +86,7 @@ enum class LedgerEntryType : int32_t {
   kOperation = 2,       // an OperationRecord: a privileged operation
   kTamperAlert = 3,     // an OperationRecord: an update or delete of the ledger, refused
   kStateEvent = 4,      // a StateEvent (the state ledger)
+  kSharingDecision = 5, // a SharingRecord: a share under professional secrecy, granted or refused
 };
 
 // One entry to append. The views must stay valid for the duration of Append.

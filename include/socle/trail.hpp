@@ -16,12 +16,20 @@
 // or a professional whose role has the policy's SECURITY_AUDITOR capability, and is itself
 // recorded. No call aggregates entries per professional (REQ-41).
 //
+// Every sharing decision under professional secrecy (socle/sharing.hpp), granted or refused, is
+// recorded by RecordSharing as one entry sealed for the person (REQ-30, sharing checklist line
+// 10): emitter and recipient, basis, purpose, items with their content hashes, the failed check,
+// the prior-information and consent evidence. The person's history shows these entries; the
+// recipients of an item, for a rectification (REQ-12, GDPR art. 19), come from them
+// (RecipientsOfItem).
+//
 // Thread safety: safe for concurrent use. The engine and the ledger must outlive the trail.
 #ifndef SOCLE_TRAIL_HPP_
 #define SOCLE_TRAIL_HPP_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +43,7 @@
 #include "socle/ledger.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/vault.hpp"
+#include "socle/vocabulary.hpp"
 
 namespace socle {
 
@@ -60,6 +69,80 @@ struct SOCLE_CXX_API HistoryQuery {
   absl::Time to = absl::InfiniteFuture();
   int64_t after = -1;  // paging: the last index of the previous page, -1 for the first
   size_t limit = 100;  // 1 to 10,000 entries per page
+};
+
+// A sharing decision as the trail records it (socle.v1.SharingRecord): a share under
+// professional secrecy, granted, or an attempt refused with the check that failed.
+struct SOCLE_CXX_API SharingTrailRecord {
+  // The emitter or the recipient. For a professional of the engine's directory, RecordSharing
+  // fills role, structure, professional_category and secrecy from the snapshot (what the caller
+  // put there is ignored); for a recipient outside the directory (the CRIP, a prosecutor), they
+  // are recorded as the caller gives them.
+  struct Party {
+    std::string professional;  // the professional's id (or the position's), required
+    std::string role;
+    std::string structure;              // organisation or position
+    std::string professional_category;  // e.g. "Assistant de service social (CSP R.1110-2)"
+    SecrecyStatus secrecy = SecrecyStatus::kUnspecified;
+  };
+  struct Item {
+    std::string item;            // the vendor's item id, required
+    std::string category;        // a DataCategory id of the policy, required
+    std::string content_sha256;  // SHA-256 of the content shared (32 bytes), computed by the caller
+  };
+  // How the person was told beforehand (sharing checklist line 6).
+  struct Information {
+    enum class Kind : int32_t {
+      kNone = 0,       // no evidence: not required, or missing (the share is then refused)
+      kInformed = 1,   // a PersonInformed event, at `revision`
+      kException = 2,  // an InformationException event, at `revision`
+    };
+    // socle.v1.InformationException.Kind.
+    enum class Exception : int32_t {
+      kUnspecified = 0,
+      kUrgency = 1,
+      kImpossibility = 2,
+      kContraryToChildInterest = 3,
+    };
+    Kind kind = Kind::kNone;
+    uint64_t revision = 0;  // the state revision of the event
+    Exception exception = Exception::kUnspecified;
+    // kUrgency or kImpossibility: the deferred information is still to be recorded.
+    bool follow_up_open = false;
+  };
+  // The person's involvement (socle.v1.PersonInvolvement, REQ-61).
+  struct Involvement {
+    enum class Kind : int32_t {
+      kUnspecified = 0,
+      kPresent = 1,
+      kInformedBeforehand = 2,
+      kNotInformed = 3,  // `reason` says why
+    };
+    Kind kind = Kind::kUnspecified;
+    std::string reason;
+  };
+
+  std::string share;                                // the share's id
+  Party emitter;                                    // required
+  Party recipient;                                  // required
+  std::string person;                               // required
+  SharingBasis basis = SharingBasis::kUnspecified;  // required
+  std::string purpose;                              // an Activity id of the policy
+  std::vector<Item> items;                          // at most 10,000
+  bool granted = false;
+  std::string failed_check;  // refused: the check's lower_snake name (required); granted: empty
+  // A mandatory report (CP 226-14, CASF L.226-2-1) made despite the person's objection.
+  bool overrides_opposition = false;
+  Information information;
+  uint64_t consent_revision = 0;  // the ConsentGiven event's state revision; 0: none
+  Involvement involvement;
+  // When the decision was taken; InfinitePast: now, by the ledger's clock. In a history, the
+  // entry's time.
+  absl::Time time = absl::InfinitePast();
+  // Filled by the trail: the revision of the snapshot the record describes, and the SHA-256 of
+  // the policy the engine decides under.
+  uint64_t revision = 0;
+  std::string policy_digest;
 };
 
 // One line of a person's history, decrypted.
@@ -88,6 +171,10 @@ struct SOCLE_CXX_API HistoryEntry {
   // short detail.
   std::string operation;
   std::string detail;
+  // Sharing decisions (type kSharingDecision): the whole record. actor, role and structure are
+  // then the emitter's, purpose the share's, allowed whether it was granted, reason the failed
+  // check, revision the engine's.
+  std::optional<SharingTrailRecord> sharing;
   // The proof that this entry is in the tree of the history's checkpoint.
   LedgerInclusionProof proof;
 };
@@ -100,6 +187,37 @@ struct SOCLE_CXX_API CurrentAccess {
   std::string basis;  // "team", "referent", "grant", "break_glass"
   std::string team;   // for "team"
   absl::Time expires_at = absl::InfiniteFuture();
+};
+
+// Who asks whom an item of a person's file was shared with (RecipientsOfItem).
+struct SOCLE_CXX_API RecipientsQuery {
+  std::string person;
+  std::string item;
+  // The reader, as in HistoryQuery: a SECURITY_AUDITOR professional, or the person themselves.
+  std::string reader;
+  bool reader_is_person = false;
+};
+
+// A recipient of an item and every granted share that gave it to them, oldest first.
+struct SOCLE_CXX_API ItemRecipient {
+  struct Share {
+    std::string share;  // the share's id
+    absl::Time time;
+    uint64_t index = 0;  // the trail entry (its inclusion proof: Ledger::ProveInclusion)
+    SharingBasis basis = SharingBasis::kUnspecified;
+    std::string purpose;
+    std::string content_sha256;  // the item's content as shared then
+  };
+  SharingTrailRecord::Party recipient;  // as recorded at their latest share
+  std::vector<Share> shares;
+};
+
+struct SOCLE_CXX_API ItemRecipients {
+  // In the order of their first share of the item.
+  std::vector<ItemRecipient> recipients;
+  // Sharing entries of the person that could not be read (the key shredded, the bytes pruned by
+  // retention): recipients they named cannot be listed.
+  size_t unreadable = 0;
 };
 
 struct SOCLE_CXX_API PersonHistory {
@@ -154,6 +272,23 @@ class SOCLE_CXX_API AccessTrail {
   // reader is neither the person nor a SECURITY_AUDITOR; the read itself is recorded in the
   // person's trail.
   absl::StatusOr<PersonHistory> History(const HistoryQuery& query);
+
+  // Records a sharing decision, granted or refused (REQ-30), described from the engine's current
+  // snapshot, and returns its index once it is durable. A share must not take effect unless
+  // this returned OK. INVALID_ARGUMENT (nothing recorded) for an empty emitter, recipient or
+  // person, an unspecified basis, an item without id or category or whose content hash is not
+  // 32 bytes, more than 10,000 items, a refusal without its failed check (or a grant with one);
+  // then the ledger's errors (FAILED_PRECONDITION for a shredded person).
+  absl::StatusOr<uint64_t> RecordSharing(const SharingTrailRecord& record);
+  // The same, described from `snapshot` (the one the sharing decision was computed on, so the
+  // record and the decision agree). `snapshot` must come from the trail's engine.
+  absl::StatusOr<uint64_t> RecordSharing(const AccessSnapshot& snapshot,
+                                         const SharingTrailRecord& record);
+
+  // Every recipient `query.item` of `query.person` was shared with (granted shares only), from
+  // the trail, so that a rectification notifies each of them (REQ-12, GDPR art. 19). The reader
+  // is gated and the read recorded as in History (operation "trail_read").
+  absl::StatusOr<ItemRecipients> RecipientsOfItem(const RecipientsQuery& query);
 
   // The professionals who may read the person's file now, and why.
   absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;

@@ -209,7 +209,8 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
   recorder_ = kNoId;
   touched_.clear();
   at_ = at;
-  if (event.event_case() >= v1::StateEvent::kConsentGiven) {
+  if (event.event_case() >= v1::StateEvent::kConsentGiven &&
+      event.event_case() <= v1::StateEvent::kMandateRevoked) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   absl::Status status;
@@ -269,6 +270,15 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kRepresentativeEnded:
       status = EndRepresentative(event.representative_ended());
       break;
+    case v1::StateEvent::kMandateCreated:
+      status = CreateMandate(event);
+      break;
+    case v1::StateEvent::kMandateUsed:
+      status = UseMandate(event);
+      break;
+    case v1::StateEvent::kMandateRevoked:
+      status = RevokeMandate(event.mandate_revoked());
+      break;
     case v1::StateEvent::kConsentGiven:
       status = GiveConsent(event.consent_given());
       break;
@@ -286,11 +296,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       break;
     case v1::StateEvent::kPersonInformed:
     case v1::StateEvent::kInformationException:
-    case v1::StateEvent::kMandateCreated:
-    case v1::StateEvent::kMandateUsed:
-    case v1::StateEvent::kMandateRevoked:
       return MakeError(ErrorCode::kUnsupported,
                        absl::StrCat(EventName(event), " is not folded by this build yet"));
+    case v1::StateEvent::kLedgerAlert:
+      // A refused edit of the state ledger: nothing changes but the revision.
+      if (!replay_) {
+        return Invalid("ledger_alert is read back from the state ledger only, never applied");
+      }
+      break;
     default:
       return Invalid("the event holds no change (event is not set)");
   }
@@ -309,6 +322,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       expires->set_seconds(seconds);
       expires->set_nanos(
           static_cast<int32_t>(absl::ToInt64Nanoseconds(end - absl::FromUnixSeconds(seconds))));
+      stamped.SerializeToString(&out);
+    } else if (event.event_case() == v1::StateEvent::kMandateCreated &&
+               event.mandate_created().attestation_sha256().empty()) {
+      // Stamped with the hash the engine computed: the record holds the attestation's terms and
+      // their hash, and a replay checks it instead of computing it again.
+      v1::StateEvent stamped = event;
+      stamped.mutable_mandate_created()->set_attestation_sha256(
+          std::string(attestation_.begin(), attestation_.end()));
       stamped.SerializeToString(&out);
     } else {
       event.SerializeToString(&out);

@@ -12,19 +12,22 @@
 // Replay (set_replay): events read back from an engine record are folded as of their own time,
 // as if the clock read their `at`: the skew check does not refuse old events, and sessions end
 // as they did. RecordTo: the builder keeps each event it applies, serialized and stamped as
-// applied (a break-the-glass session's expires_at is the end the builder gave it), for the
+// applied (a break-the-glass session's expires_at is the end the builder gave it, a mandate's
+// attestation_sha256 the hash the builder computed when the event left it empty), for the
 // engine's record; without it the write path does no extra work.
 //
 // Not thread-safe: one builder at a time, under the engine's writer lock.
 #ifndef SOCLE_SRC_ACCESS_BUILDER_H_
 #define SOCLE_SRC_ACCESS_BUILDER_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "access/state.h"
 #include "socle/v1/events.pb.h"
 
@@ -83,6 +86,12 @@ class Builder {
   // of the event being applied; returns their person id.
   absl::StatusOr<uint32_t> PersonOrRepresentative(absl::string_view field, absl::string_view who,
                                                   uint32_t id) const;
+  // builder_mandates.cc
+  absl::Status CreateMandate(const v1::StateEvent& event);
+  absl::Status UseMandate(const v1::StateEvent& event);
+  absl::Status RevokeMandate(const v1::MandateRevoked& e);
+  // The mandate of `id` (MandateCreated.mandate): its person and index, or NOT_FOUND.
+  absl::StatusOr<MandateOwner> KnownMandate(absl::string_view field, absl::string_view id) const;
 
   // The facts recorded by or for the person (event numbers 26 on) name who recorded them: an
   // active professional (StateEvent.recorded_by). Apply checks it and keeps it in recorder_.
@@ -118,6 +127,7 @@ class Builder {
   bool replay_ = false;
   std::vector<std::string>* applied_ = nullptr;
   int64_t session_end_ = 0;    // the end Open gave the last session, for the record
+  std::array<uint8_t, 32> attestation_{};  // the hash CreateMandate gave the last mandate
   uint32_t recorder_ = kNoId;  // the professional who recorded the event being applied, if any
   // The persons whose state the event being applied changed (MutableState), whose `facts` Apply
   // recomputes once the event has applied. Records stay in place within a batch.

@@ -14,6 +14,10 @@ std::optional<ProfessionalFacts> DescribeProfessional(const AccessSnapshot& snap
   ProfessionalFacts facts;
   facts.role = c.roles.Name(p->role);
   if (p->structure != kNoId) facts.structure = s.ids->labels.Name(p->structure);
+  if (p->professional_category != kNoId) {
+    facts.professional_category = s.ids->labels.Name(p->professional_category);
+  }
+  facts.secrecy = p->secrecy;
   facts.capabilities = p->role < c.role_capabilities.size() ? c.role_capabilities[p->role] : 0;
   facts.left = p->left;
   return facts;

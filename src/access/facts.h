@@ -1,5 +1,6 @@
 // What the access trail records about a professional, read from one snapshot: their role, their
-// structure, and whether their role has a capability of the policy (SECURITY_AUDITOR).
+// structure, their professional category and secrecy status (a sharing decision's parties), and
+// whether their role has a capability of the policy (SECURITY_AUDITOR).
 //
 // Thread safety: plain functions over immutable snapshots.
 #ifndef SOCLE_SRC_ACCESS_FACTS_H_
@@ -14,9 +15,11 @@
 namespace socle::access_internal {
 
 struct ProfessionalFacts {
-  absl::string_view role;       // the Role id of the policy
-  absl::string_view structure;  // empty when the vendor gave none
-  uint32_t capabilities = 0;    // bit (1 << socle.v1.Role.Capability)
+  absl::string_view role;                               // the Role id of the policy
+  absl::string_view structure;                          // empty when the vendor gave none
+  absl::string_view professional_category;              // empty when the vendor gave none
+  SecrecyStatus secrecy = SecrecyStatus::kUnspecified;  // the effective status
+  uint32_t capabilities = 0;                            // bit (1 << socle.v1.Role.Capability)
   bool left = false;
 };
 

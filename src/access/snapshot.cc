@@ -64,6 +64,42 @@ void SortUnique(std::vector<T>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
+// A mandate of the snapshot, checked: what the builder could not have folded is damage.
+template <typename KnownProfessional>
+absl::StatusOr<MandateRecord> LoadMandate(const v1::SnapshotMandate& in, const Tables& t,
+                                          size_t labels, KnownProfessional known_professional) {
+  constexpr int64_t kNanosPerDay = int64_t{86400} * 1000 * 1000 * 1000;
+  bool duration = false;
+  for (uint32_t d : kMandateDurationsDays) duration = duration || d == in.duration_days();
+  if (in.id().empty() || !InRange(in.structure(), labels) || !known_professional(in.aidant()) ||
+      !duration || in.attestation_sha256().size() != 32 ||
+      in.created_at() > std::numeric_limits<int64_t>::max() -
+                            int64_t{in.duration_days()} * kNanosPerDay ||
+      in.expires_at() != in.created_at() + int64_t{in.duration_days()} * kNanosPerDay ||
+      in.authorisations().empty()) {
+    return Damaged("a mandate holds an impossible record");
+  }
+  MandateRecord m;
+  m.id = in.id();
+  m.structure = in.structure();
+  m.aidant = in.aidant();
+  m.created_at = in.created_at();
+  m.expires_at = in.expires_at();
+  m.duration_days = in.duration_days();
+  m.template_version = in.template_version();
+  std::copy(in.attestation_sha256().begin(), in.attestation_sha256().end(), m.attestation.begin());
+  for (const v1::SnapshotMandateAuthorisation& a : in.authorisations()) {
+    if (!InRange(a.procedure(), t.c->mandate_procedures.size()) ||
+        (!m.authorisations.empty() && m.authorisations.back().procedure >= a.procedure())) {
+      return Damaged("a mandate's authorisations are out of range or out of order");
+    }
+    m.authorisations.push_back(MandateAuthorisation{a.procedure(), a.revoked_at(),
+                                                    a.revoked_by_person(), a.uses(),
+                                                    a.last_used_at()});
+  }
+  return m;
+}
+
 }  // namespace
 
 std::string EncodeSnapshot(const SnapshotData& s) {
@@ -167,6 +203,25 @@ std::string EncodeSnapshot(const SnapshotData& s) {
       out->set_informed_evidence(o.informed_evidence);
       out->set_justification(o.justification);
     }
+    for (const MandateRecord& m : st.mandates) {
+      v1::SnapshotMandate* out = p->add_mandates();
+      out->set_id(m.id);
+      out->set_structure(m.structure);
+      out->set_aidant(m.aidant);
+      out->set_created_at(m.created_at);
+      out->set_expires_at(m.expires_at);
+      out->set_duration_days(m.duration_days);
+      out->set_template_version(m.template_version);
+      out->set_attestation_sha256(std::string(m.attestation.begin(), m.attestation.end()));
+      for (const MandateAuthorisation& a : m.authorisations) {
+        v1::SnapshotMandateAuthorisation* auth = out->add_authorisations();
+        auth->set_procedure(a.procedure);
+        auth->set_revoked_at(a.revoked_at);
+        auth->set_revoked_by_person(a.revoked_by_person);
+        auth->set_uses(a.uses);
+        auth->set_last_used_at(a.last_used_at);
+      }
+    }
   }
 
   v1::EngineSnapshot snapshot;
@@ -215,6 +270,9 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
   SOCLE_RETURN_IF_ERROR(LoadNames(in.person_ids(), ids.persons, "person_ids"));
   SOCLE_RETURN_IF_ERROR(LoadNames(in.team_ids(), ids.teams, "team_ids"));
   SOCLE_RETURN_IF_ERROR(LoadNames(in.labels(), ids.labels, "labels"));
+  if (ids.mandates.size() != 0) {
+    return MakeError(ErrorCode::kInternal, "a snapshot is restored into a fresh engine only");
+  }
   const size_t professionals = in.professional_ids_size();
   const size_t persons = in.person_ids_size();
   const size_t teams = in.team_ids_size();
@@ -290,7 +348,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     const bool has_state = p.blocked_size() > 0 || p.masks_size() > 0 || p.sessions_size() > 0 ||
                            p.grants_size() > 0 || p.objects_to_emergency_access() ||
                            p.representatives_size() > 0 || p.consents_size() > 0 ||
-                           p.objections_size() > 0;
+                           p.objections_size() > 0 || p.mandates_size() > 0;
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
@@ -452,6 +510,17 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       o.informed_evidence = in_o.informed_evidence();
       o.justification = in_o.justification();
       st->objections.push_back(std::move(o));
+    }
+    for (const v1::SnapshotMandate& in_m : p.mandates()) {
+      SOCLE_ASSIGN_OR_RETURN(MandateRecord m, LoadMandate(in_m, t, labels, known_professional));
+      if (ids.mandates.Find(m.id)) {
+        return Damaged(absl::StrCat(where(), ".mandates repeats a mandate id"));
+      }
+      const uint32_t id = ids.mandates.Intern(m.id);
+      out.mandates.Resize(id + 1, batch);
+      out.mandates.Mutable(id, batch) =
+          MandateOwner{p.id(), static_cast<uint32_t>(st->mandates.size())};
+      st->mandates.push_back(std::move(m));
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);

@@ -5,6 +5,8 @@
 #ifndef SOCLE_SRC_ACCESS_STATE_H_
 #define SOCLE_SRC_ACCESS_STATE_H_
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -22,6 +24,7 @@
 #include "policy/compiled_policy.h"
 #include "socle/access.hpp"
 #include "socle/clock.hpp"
+#include "socle/mandate.hpp"
 #include "socle/policy.hpp"
 
 namespace socle::access_internal {
@@ -67,6 +70,7 @@ struct Ids {
   SharedInterner persons;
   SharedInterner teams;
   SharedInterner labels;  // structures and professional categories
+  SharedInterner mandates;  // mandate ids (MandateCreated.mandate); the index is State::mandates
 };
 
 // The policy as the engine reads it: flat tables indexed by dense ids, built once per engine.
@@ -265,6 +269,66 @@ struct Objection {
   }
 };
 
+// --- Mandates (REQ-63 to REQ-66; folded by builder_mandates.cc, read by mandate.cc) -----------
+
+// One procedure (démarche) a mandate covers: an authorisation of its own, revoked on its own.
+struct MandateAuthorisation {
+  uint32_t procedure = kNoId;   // policy_internal::CompiledPolicy::mandate_procedures
+  int64_t revoked_at = kNever;  // unix nanoseconds
+  bool revoked_by_person = false;
+  uint32_t uses = 0;            // MandateUsed events folded for it
+  int64_t last_used_at = 0;     // 0: never used
+};
+
+// A mandate held by a structure for a person. Kept after it ends (the person's history, and the
+// retention of REQ-66: until end + the policy's retention_years_after_end).
+struct MandateRecord {
+  std::string id;               // the vendor's mandate id
+  uint32_t structure = kNoId;   // in Ids::labels
+  uint32_t aidant = kNoId;      // the professional who created it (StateEvent.recorded_by)
+  int64_t created_at = 0;       // unix nanoseconds
+  int64_t expires_at = 0;       // created_at + duration_days × 24 h exactly
+  uint32_t duration_days = 0;
+  std::string template_version;
+  std::array<uint8_t, 32> attestation{};  // SHA-256 (MandateAttestation)
+  std::vector<MandateAuthorisation> authorisations;  // sorted by procedure, unique
+
+  // Whether `a` is in force at `t`: created, not expired, not revoked.
+  bool ActiveAt(const MandateAuthorisation& a, int64_t t) const {
+    return created_at <= t && t < expires_at && t < a.revoked_at;
+  }
+  // When the mandate ended or ends: at its expiry, or when its last authorisation was revoked if
+  // that came first.
+  int64_t EndsAt() const {
+    int64_t last_revoked = 0;
+    for (const MandateAuthorisation& a : authorisations) {
+      if (a.revoked_at == kNever) return expires_at;
+      last_revoked = std::max(last_revoked, a.revoked_at);
+    }
+    return std::min(expires_at, last_revoked);
+  }
+  const MandateAuthorisation* Find(uint32_t procedure) const {
+    for (const MandateAuthorisation& a : authorisations) {
+      if (a.procedure == procedure) return &a;
+    }
+    return nullptr;
+  }
+};
+
+// Where a mandate id's record lives (State::mandates, by dense id in Ids::mandates).
+struct MandateOwner {
+  uint32_t person = kNoId;  // kNoId: no mandate has this id (a rejected event interned it)
+  uint32_t index = 0;       // in the person's PersonState::mandates
+};
+
+// SHA-256 over the canonical encoding of a mandate's terms (socle/mandate.hpp documents it).
+// `procedures` are the procedure ids; they are sorted here.
+std::array<uint8_t, 32> MandateAttestation(absl::string_view aidant, absl::string_view person,
+                                           absl::string_view structure,
+                                           std::vector<absl::string_view> procedures,
+                                           int64_t created_at, int64_t expires_at,
+                                           absl::string_view template_version);
+
 // The rare state of one person. Immutable once published; null for persons who have none.
 // A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
 // and end): they come first, in one cache line (alignas), so a person with state costs one miss.
@@ -276,12 +340,13 @@ struct alignas(64) PersonState {
   std::vector<Session> sessions;        // at most one per professional: the latest
   std::vector<GrantRecord> grants;      // at most one per professional
   std::vector<Representative> representatives;  // in the order set
+  std::vector<MandateRecord> mandates;  // in the order created; never removed
   bool objects_to_emergency_access = false;
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
            consents.empty() && representatives.empty() && objections.empty() &&
-           !objects_to_emergency_access;
+           mandates.empty() && !objects_to_emergency_access;
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {
@@ -317,6 +382,13 @@ struct PersonRecord {
   std::shared_ptr<const PersonState> state;  // null for most persons
 };
 
+// Whether professional `pro` may act under `m`, a mandate of `person`, for `procedure` at `at`
+// (unix nanoseconds): the rule of MandateUsed and CheckMandate, written once
+// (builder_mandates.cc).
+MandateVerdict MandateUseVerdict(const Tables& t, const ProfessionalRecord& pro,
+                                 const PersonRecord& person, const MandateRecord& m,
+                                 uint32_t procedure, int64_t at);
+
 struct TeamMembers {
   BatchId owner = 0;
   std::vector<uint32_t> persons;  // sorted
@@ -334,6 +406,7 @@ struct State {
   CowArray<ProfessionalRecord> professionals;
   CowArray<PersonRecord> persons;
   CowArray<TeamRecord> teams;
+  CowArray<MandateOwner> mandates;  // by dense mandate id (Ids::mandates)
 };
 
 // The published, immutable snapshot.

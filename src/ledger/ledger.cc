@@ -713,7 +713,9 @@ absl::StatusOr<std::vector<PendingEntry>> Ledger::State::Prepare(
   for (size_t i = 0; i < entries.size(); ++i) {
     const NewLedgerEntry& e = entries[i];
     const int type = static_cast<int>(e.type);
-    if (type < 1 || type > 4) return EntryError(i, "type is not a LedgerEntryType");
+    if (type < 1 || type > static_cast<int>(LedgerEntryType::kSharingDecision)) {
+      return EntryError(i, "type is not a LedgerEntryType");
+    }
     if (e.payload.size() > kMaxPayloadBytes) return EntryError(i, "payload is over 1 MiB");
     const absl::Time time = e.time == absl::InfinitePast() ? now : e.time;
     if (time == absl::InfiniteFuture()) return EntryError(i, "time is infinite");

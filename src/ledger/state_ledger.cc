@@ -5,6 +5,7 @@
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
+#include "socle/v1/events.pb.h"
 #include "socle/v1/ledger.pb.h"
 
 namespace socle {
@@ -13,6 +14,30 @@ namespace {
 
 // Events are read back this many at a time.
 constexpr size_t kReadChunk = 4096;
+
+// The serialized socle.v1.StateEvent (ledger_alert) standing for the tamper alert `entry`.
+absl::StatusOr<std::string> AlertEvent(const v1::LedgerEntry& entry, uint64_t index) {
+  v1::OperationRecord record;
+  if (!record.ParseFromString(entry.payload())) {
+    return MakeError(ErrorCode::kDataLoss, absl::StrCat("state ledger: the tamper alert of entry ",
+                                                        index, " does not parse"));
+  }
+  v1::StateEvent event;
+  event.set_format_version(1);
+  const int64_t micros = entry.time_micros();
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  event.mutable_at()->set_seconds(seconds);
+  event.mutable_at()->set_nanos(static_cast<int32_t>(rest * 1000));
+  event.mutable_ledger_alert()->set_target_index(record.target_index());
+  event.mutable_ledger_alert()->set_delete_attempt(record.operation() ==
+                                                   v1::OperationRecord::DELETE_ATTEMPT);
+  return event.SerializeAsString();
+}
 
 }  // namespace
 
@@ -48,12 +73,21 @@ absl::Status StateLedger::ReadEvents(
         return MakeError(ErrorCode::kDataLoss,
                          absl::StrCat("state ledger: entry ", index, " is missing"));
       }
-      if (stored.pruned || !entry.ParseFromString(stored.bytes) ||
-          entry.type() != v1::STATE_EVENT) {
+      if (stored.pruned || !entry.ParseFromString(stored.bytes)) {
         return MakeError(ErrorCode::kDataLoss,
                          absl::StrCat("state ledger: entry ", index, " is not a state event"));
       }
-      SOCLE_RETURN_IF_ERROR(visit(index + 1, entry.payload()));
+      if (entry.type() == v1::TAMPER_ALERT) {
+        // A refused edit of this ledger (Ledger::UpdateEntry) recorded here: given as the no-op
+        // event that keeps entry i the event of revision i + 1.
+        SOCLE_ASSIGN_OR_RETURN(const std::string alert, AlertEvent(entry, index));
+        SOCLE_RETURN_IF_ERROR(visit(index + 1, alert));
+      } else if (entry.type() == v1::STATE_EVENT) {
+        SOCLE_RETURN_IF_ERROR(visit(index + 1, entry.payload()));
+      } else {
+        return MakeError(ErrorCode::kDataLoss,
+                         absl::StrCat("state ledger: entry ", index, " is not a state event"));
+      }
       ++index;
     }
     if (chunk.size() < kReadChunk) return absl::OkStatus();
@@ -70,8 +104,6 @@ absl::StatusOr<std::optional<std::string>> StateLedger::LatestSnapshot() {
   return std::move(latest->second);
 }
 
-absl::StatusOr<std::unique_ptr<RecordWatch>> StateLedger::Watch() {
-  return ledger_->WatchGrowth();
-}
+absl::StatusOr<std::unique_ptr<RecordWatch>> StateLedger::Watch() { return ledger_->WatchGrowth(); }
 
 }  // namespace socle

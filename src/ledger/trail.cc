@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "access/facts.h"
 #include "core/status_macros.h"
@@ -17,6 +18,11 @@ namespace socle {
 namespace {
 
 constexpr size_t kMaxHistoryPage = 10000;
+constexpr size_t kMaxSharedItems = 10000;
+constexpr size_t kSha256Bytes = 32;
+constexpr size_t kMaxCheckName = 64;
+// Entries about a person read per ledger query when RecipientsOfItem scans their trail.
+constexpr size_t kRecipientsPage = 1000;
 constexpr uint32_t kSecurityAuditor = 1u << v1::Role::SECURITY_AUDITOR;
 
 v1::OperationRecord::Operation ToProto(TrailOperation operation) {
@@ -41,6 +47,125 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
 bool IsOperation(TrailOperation operation) {
   const int v = static_cast<int>(operation);
   return v >= 1 && v <= 7;
+}
+
+// --- Sharing decisions ------------------------------------------------------------------------
+
+bool IsCheckName(absl::string_view name) {
+  if (name.empty() || name.size() > kMaxCheckName) return false;
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+absl::Status SharingError(absl::string_view what) {
+  return MakeError(ErrorCode::kInvalidArgument, absl::StrCat("RecordSharing: ", what));
+}
+
+// Messages name the field and the item's position, never an id.
+absl::Status ValidateSharing(const SharingTrailRecord& r) {
+  if (r.emitter.professional.empty()) return SharingError("emitter.professional is empty");
+  if (r.recipient.professional.empty()) return SharingError("recipient.professional is empty");
+  if (r.person.empty()) return SharingError("person is empty");
+  const int basis = static_cast<int>(r.basis);
+  if (basis < static_cast<int>(SharingBasis::kCspL1110_4_II) ||
+      basis > static_cast<int>(SharingBasis::kLegalObligation)) {
+    return SharingError("basis: not one of the closed list");
+  }
+  if (r.items.size() > kMaxSharedItems) return SharingError("more than 10000 items");
+  for (size_t i = 0; i < r.items.size(); ++i) {
+    const SharingTrailRecord::Item& item = r.items[i];
+    if (item.item.empty()) return SharingError(absl::StrCat("items[", i, "].item is empty"));
+    if (item.category.empty()) {
+      return SharingError(absl::StrCat("items[", i, "].category is empty"));
+    }
+    if (item.content_sha256.size() != kSha256Bytes) {
+      return SharingError(absl::StrCat("items[", i, "].content_sha256 is not 32 bytes"));
+    }
+  }
+  if (r.granted && !r.failed_check.empty()) {
+    return SharingError("failed_check is set on a granted share");
+  }
+  if (!r.granted && !IsCheckName(r.failed_check)) {
+    return SharingError("failed_check: a refusal names its check (lower_snake, 1 to 64 bytes)");
+  }
+  using Information = SharingTrailRecord::Information;
+  const int kind = static_cast<int>(r.information.kind);
+  if (kind < 0 || kind > static_cast<int>(Information::Kind::kException)) {
+    return SharingError("information.kind: unknown");
+  }
+  const int exception = static_cast<int>(r.information.exception);
+  constexpr int kLastException =
+      static_cast<int>(Information::Exception::kContraryToChildInterest);
+  if (exception < 0 || exception > kLastException) {
+    return SharingError("information.exception: unknown");
+  }
+  if ((r.information.kind == Information::Kind::kException) !=
+      (r.information.exception != Information::Exception::kUnspecified)) {
+    return SharingError("information.exception: set exactly when information.kind is kException");
+  }
+  if (r.information.follow_up_open &&
+      r.information.exception != Information::Exception::kUrgency &&
+      r.information.exception != Information::Exception::kImpossibility) {
+    return SharingError(
+        "information.follow_up_open: only for an urgency or impossibility exception");
+  }
+  const int involvement = static_cast<int>(r.involvement.kind);
+  if (involvement < 0 ||
+      involvement > static_cast<int>(SharingTrailRecord::Involvement::Kind::kNotInformed)) {
+    return SharingError("involvement.kind: unknown");
+  }
+  if (r.time == absl::InfiniteFuture()) return SharingError("time is infinite");
+  return absl::OkStatus();
+}
+
+void PartyToProto(const SharingTrailRecord::Party& party, v1::SharingRecord::Party* out) {
+  out->set_professional(party.professional);
+  out->set_role(party.role);
+  out->set_structure(party.structure);
+  out->set_professional_category(party.professional_category);
+  out->set_secrecy(static_cast<v1::SecrecyStatus>(party.secrecy));
+}
+
+SharingTrailRecord::Party PartyFromProto(const v1::SharingRecord::Party& party) {
+  SharingTrailRecord::Party out;
+  out.professional = party.professional();
+  out.role = party.role();
+  out.structure = party.structure();
+  out.professional_category = party.professional_category();
+  out.secrecy = static_cast<SecrecyStatus>(party.secrecy());
+  return out;
+}
+
+SharingTrailRecord SharingFromProto(const v1::SharingRecord& r) {
+  SharingTrailRecord out;
+  out.share = r.share();
+  out.emitter = PartyFromProto(r.emitter());
+  out.recipient = PartyFromProto(r.recipient());
+  out.person = r.person();
+  out.basis = static_cast<SharingBasis>(r.basis());
+  out.purpose = r.purpose();
+  out.items.reserve(r.items_size());
+  for (const auto& item : r.items()) {
+    out.items.push_back({item.item(), item.category(), item.content_sha256()});
+  }
+  out.granted = r.granted();
+  out.failed_check = r.failed_check();
+  out.overrides_opposition = r.overrides_opposition();
+  out.information.kind =
+      static_cast<SharingTrailRecord::Information::Kind>(r.information().kind());
+  out.information.revision = r.information().revision();
+  out.information.exception =
+      static_cast<SharingTrailRecord::Information::Exception>(r.information().exception());
+  out.information.follow_up_open = r.information().follow_up_open();
+  out.consent_revision = r.consent_revision();
+  out.involvement.kind =
+      static_cast<SharingTrailRecord::Involvement::Kind>(r.involvement().kind());
+  out.involvement.reason = r.involvement().reason();
+  out.revision = r.revision();
+  out.policy_digest = r.policy_digest();
+  return out;
 }
 
 }  // namespace
@@ -75,6 +200,48 @@ struct AccessTrail::State {
     record->set_revision(decision.revision);
     record->set_policy_digest(policy_digest);
     record->set_obligations(decision.obligations);
+  }
+
+  // The party as the snapshot's directory describes them; a party outside it as given.
+  void DescribeParty(const AccessSnapshot& snapshot, const SharingTrailRecord::Party& party,
+                     v1::SharingRecord::Party* out) const {
+    PartyToProto(party, out);
+    const std::optional<uint32_t> id = engine->FindProfessional(party.professional);
+    if (!id.has_value()) return;
+    const auto facts = access_internal::DescribeProfessional(snapshot, *id);
+    if (!facts.has_value()) return;
+    out->set_role(std::string(facts->role));
+    out->set_structure(std::string(facts->structure));
+    out->set_professional_category(std::string(facts->professional_category));
+    out->set_secrecy(static_cast<v1::SecrecyStatus>(facts->secrecy));
+  }
+
+  // The gate of every read of a person's trail: the person themselves, or a professional whose
+  // role has SECURITY_AUDITOR. The read, or its refusal, is recorded (in clear, so that the
+  // read of a shredded person's trail is recorded too) with `what` ("history",
+  // "recipients of an item").
+  absl::Status AdmitReader(absl::string_view person, absl::string_view reader,
+                           bool reader_is_person, absl::string_view what,
+                           absl::string_view call) {
+    if (!reader_is_person) {
+      const std::optional<uint32_t> id = engine->FindProfessional(reader);
+      const auto snapshot = engine->snapshot();
+      const auto facts =
+          id.has_value() ? access_internal::DescribeProfessional(*snapshot, *id) : std::nullopt;
+      if (!facts.has_value() || facts->left || (facts->capabilities & kSecurityAuditor) == 0) {
+        SOCLE_RETURN_IF_ERROR(Operation(v1::OperationRecord::TRAIL_READ, reader, person,
+                                        absl::StrCat(what, " read refused"), false));
+        return MakeError(ErrorCode::kPermissionDenied,
+                         absl::StrCat(call,
+                                      ": reading the trail needs a role with the "
+                                      "SECURITY_AUDITOR capability (the refusal was recorded)"));
+      }
+    }
+    return Operation(v1::OperationRecord::TRAIL_READ, reader_is_person ? "person" : reader,
+                     person,
+                     absl::StrCat(what, reader_is_person ? " read by the person"
+                                                         : " read by an auditor"),
+                     false);
   }
 
   absl::Status Operation(v1::OperationRecord::Operation operation, absl::string_view actor,
@@ -249,25 +416,8 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
   if (query.from >= query.to) {
     return MakeError(ErrorCode::kInvalidArgument, "History: `from` must be before `to`");
   }
-  if (!query.reader_is_person) {
-    const std::optional<uint32_t> reader = state_->engine->FindProfessional(query.reader);
-    const auto snapshot = state_->engine->snapshot();
-    const auto facts =
-        reader.has_value() ? access_internal::DescribeProfessional(*snapshot, *reader)
-                           : std::nullopt;
-    if (!facts.has_value() || facts->left || (facts->capabilities & kSecurityAuditor) == 0) {
-      SOCLE_RETURN_IF_ERROR(state_->Operation(v1::OperationRecord::TRAIL_READ, query.reader,
-                                              query.person, "history read refused", false));
-      return MakeError(ErrorCode::kPermissionDenied,
-                       "History: reading the trail needs a role with the SECURITY_AUDITOR "
-                       "capability (the refusal was recorded)");
-    }
-  }
-  SOCLE_RETURN_IF_ERROR(state_->Operation(
-      v1::OperationRecord::TRAIL_READ, query.reader_is_person ? "person" : query.reader,
-      query.person,
-      query.reader_is_person ? "history read by the person" : "history read by an auditor",
-      false));  // in clear: the read of a shredded person's history is recorded too
+  SOCLE_RETURN_IF_ERROR(state_->AdmitReader(query.person, query.reader, query.reader_is_person,
+                                            "history", "History"));
   Ledger& ledger = *state_->ledger;
   PersonHistory history;
   SOCLE_ASSIGN_OR_RETURN(history.checkpoint, ledger.Checkpoint());
@@ -288,6 +438,7 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
   history.entries.reserve(stored.size());
   v1::AccessRecord access;
   v1::OperationRecord operation;
+  v1::SharingRecord sharing;
   for (size_t i = 0; i < stored.size(); ++i) {
     const StoredLedgerEntry& s = stored[i];
     HistoryEntry h;
@@ -300,22 +451,39 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
     if (payload.ok()) {
       const absl::string_view bytes(reinterpret_cast<const char*>(payload->data()),
                                     payload->size());
-      if (s.type == LedgerEntryType::kAccessDecision && access.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-        h.readable = true;
-        h.actor = access.actor();
-        h.role = access.actor_role();
-        h.structure = access.actor_structure();
-        h.action = static_cast<Action>(access.action());
-        h.item = access.item();
-        h.category = access.category();
-        h.purpose = access.purpose();
-        h.allowed = access.allowed();
-        h.reason = access.reason();
-        h.rule = access.rule();
-        h.break_glass = access.break_glass();
-        h.justification = access.justification();
-        h.revision = access.revision();
-      } else if (s.type != LedgerEntryType::kAccessDecision && operation.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      const int size = static_cast<int>(bytes.size());
+      if (s.type == LedgerEntryType::kAccessDecision) {
+        if (access.ParseFromArray(bytes.data(), size)) {
+          h.readable = true;
+          h.actor = access.actor();
+          h.role = access.actor_role();
+          h.structure = access.actor_structure();
+          h.action = static_cast<Action>(access.action());
+          h.item = access.item();
+          h.category = access.category();
+          h.purpose = access.purpose();
+          h.allowed = access.allowed();
+          h.reason = access.reason();
+          h.rule = access.rule();
+          h.break_glass = access.break_glass();
+          h.justification = access.justification();
+          h.revision = access.revision();
+        }
+      } else if (s.type == LedgerEntryType::kSharingDecision) {
+        if (sharing.ParseFromArray(bytes.data(), size)) {
+          h.readable = true;
+          h.actor = sharing.emitter().professional();
+          h.role = sharing.emitter().role();
+          h.structure = sharing.emitter().structure();
+          h.action = Action::kShare;
+          h.purpose = sharing.purpose();
+          h.allowed = sharing.granted();
+          h.reason = sharing.failed_check();
+          h.revision = sharing.revision();
+          h.sharing = SharingFromProto(sharing);
+          h.sharing->time = s.time;
+        }
+      } else if (operation.ParseFromArray(bytes.data(), size)) {
         h.readable = true;
         h.actor = operation.actor();
         h.operation = std::string(OperationName(operation.operation()));
@@ -332,6 +500,119 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
     history.entries.push_back(std::move(h));
   }
   return history;
+}
+
+absl::StatusOr<uint64_t> AccessTrail::RecordSharing(const SharingTrailRecord& record) {
+  const std::shared_ptr<const AccessSnapshot> snapshot = state_->engine->snapshot();
+  return RecordSharing(*snapshot, record);
+}
+
+absl::StatusOr<uint64_t> AccessTrail::RecordSharing(const AccessSnapshot& snapshot,
+                                                    const SharingTrailRecord& record) {
+  SOCLE_RETURN_IF_ERROR(ValidateSharing(record));
+  v1::SharingRecord r;
+  r.set_share(record.share);
+  state_->DescribeParty(snapshot, record.emitter, r.mutable_emitter());
+  state_->DescribeParty(snapshot, record.recipient, r.mutable_recipient());
+  r.set_person(record.person);
+  r.set_basis(static_cast<v1::SharingBasis>(record.basis));
+  r.set_purpose(record.purpose);
+  r.mutable_items()->Reserve(static_cast<int>(record.items.size()));
+  for (const SharingTrailRecord::Item& item : record.items) {
+    v1::SharingRecord::Item* out = r.add_items();
+    out->set_item(item.item);
+    out->set_category(item.category);
+    out->set_content_sha256(item.content_sha256);
+  }
+  r.set_granted(record.granted);
+  r.set_failed_check(record.failed_check);
+  r.set_overrides_opposition(record.overrides_opposition);
+  v1::SharingRecord::PriorInformation* information = r.mutable_information();
+  information->set_kind(
+      static_cast<v1::SharingRecord::PriorInformation::Kind>(record.information.kind));
+  information->set_revision(record.information.revision);
+  information->set_exception(
+      static_cast<v1::InformationException::Kind>(record.information.exception));
+  information->set_follow_up_open(record.information.follow_up_open);
+  r.set_consent_revision(record.consent_revision);
+  r.mutable_involvement()->set_kind(
+      static_cast<v1::PersonInvolvement::Kind>(record.involvement.kind));
+  r.mutable_involvement()->set_reason(record.involvement.reason);
+  r.set_revision(snapshot.revision());
+  r.set_policy_digest(state_->policy_digest);
+  const std::string payload = r.SerializeAsString();
+  NewLedgerEntry entry;
+  entry.type = LedgerEntryType::kSharingDecision;
+  entry.time = record.time;
+  entry.person = record.person;
+  entry.payload = payload;
+  // Durable before the share takes effect: a share that cannot be recorded does not happen.
+  SOCLE_ASSIGN_OR_RETURN(const uint64_t ticket,
+                         state_->ledger->Append(absl::MakeConstSpan(&entry, 1)));
+  return state_->ledger->WaitDurable(ticket);
+}
+
+absl::StatusOr<ItemRecipients> AccessTrail::RecipientsOfItem(const RecipientsQuery& query) {
+  if (query.person.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "RecipientsOfItem: empty person");
+  }
+  if (query.item.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "RecipientsOfItem: empty item");
+  }
+  SOCLE_RETURN_IF_ERROR(state_->AdmitReader(query.person, query.reader, query.reader_is_person,
+                                            "recipients of an item", "RecipientsOfItem"));
+  Ledger& ledger = *state_->ledger;
+  ItemRecipients out;
+  absl::flat_hash_map<std::string, size_t> position;  // recipient id -> out.recipients index
+  v1::SharingRecord sharing;
+  int64_t after = -1;
+  for (;;) {
+    SOCLE_ASSIGN_OR_RETURN(std::vector<StoredLedgerEntry> page,
+                           ledger.EntriesAbout(query.person, absl::InfinitePast(),
+                                               absl::InfiniteFuture(), after, kRecipientsPage));
+    for (const StoredLedgerEntry& s : page) {
+      if (s.type != LedgerEntryType::kSharingDecision) continue;
+      if (s.pruned) {
+        ++out.unreadable;
+        continue;
+      }
+      auto payload = ledger.OpenPayload(s, query.person);
+      if (!payload.ok()) {
+        const ErrorCode code = ErrorCodeOf(payload.status());
+        if (code != ErrorCode::kNotFound && code != ErrorCode::kVerificationFailed &&
+            code != ErrorCode::kFailedPrecondition) {
+          return payload.status();
+        }
+        ++out.unreadable;
+        continue;
+      }
+      if (!sharing.ParseFromArray(payload->data(), static_cast<int>(payload->size()))) {
+        ++out.unreadable;
+        continue;
+      }
+      if (!sharing.granted()) continue;
+      for (const auto& item : sharing.items()) {
+        if (item.item() != query.item) continue;
+        const std::string& professional = sharing.recipient().professional();
+        auto [it, inserted] = position.try_emplace(professional, out.recipients.size());
+        if (inserted) out.recipients.emplace_back();
+        ItemRecipient& recipient = out.recipients[it->second];
+        recipient.recipient = PartyFromProto(sharing.recipient());
+        ItemRecipient::Share share;
+        share.share = sharing.share();
+        share.time = s.time;
+        share.index = s.index;
+        share.basis = static_cast<SharingBasis>(sharing.basis());
+        share.purpose = sharing.purpose();
+        share.content_sha256 = item.content_sha256();
+        recipient.shares.push_back(std::move(share));
+        break;  // an item is listed once per share
+      }
+    }
+    if (page.size() < kRecipientsPage) break;
+    after = static_cast<int64_t>(page.back().index);
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<CurrentAccess>> AccessTrail::CurrentAccessList(

@@ -136,6 +136,23 @@ absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
     c.dominance_percent = p.statistics().dominance_percent();
   }
   if (p.log_retention().has_months()) c.log_retention_months = p.log_retention().months();
+
+  const v1::Mandates& m = p.mandates();
+  for (const auto& procedure : m.procedures()) c.mandate_procedures.Intern(procedure.id());
+  for (const auto& structure : m.habilitated_structures()) c.mandate_structures.Intern(structure);
+  if (c.mandate_procedures.size() != static_cast<size_t>(m.procedures_size()) ||
+      c.mandate_structures.size() != static_cast<size_t>(m.habilitated_structures_size())) {
+    return Inconsistent("duplicate mandate procedures or structures");
+  }
+  c.mandate_role.assign(c.roles.size(), 0);
+  for (const auto& name : m.roles()) {
+    const auto role = c.roles.Find(name);
+    if (!role) return Inconsistent("an unknown role");
+    c.mandate_role[*role] = 1;
+  }
+  if (m.has_retention_years_after_end()) {
+    c.mandate_retention_years = m.retention_years_after_end();
+  }
   return c;
 }
 

@@ -24,6 +24,10 @@ inline constexpr uint32_t kDefaultDominancePercent = 85;
 inline constexpr uint32_t kDefaultLogRetentionMonths = 6;
 inline constexpr uint32_t kDefaultBreakGlassMinutes = 240;
 inline constexpr uint32_t kMaxBreakGlassMinutes = 24 * 60;
+// Mandate records are kept at least 6 years after their end (REQ-66); at most 100.
+inline constexpr uint32_t kDefaultMandateRetentionYears = 6;
+inline constexpr uint32_t kMinMandateRetentionYears = 6;
+inline constexpr uint32_t kMaxMandateRetentionYears = 100;
 
 enum class MaskingMode : int32_t { kSignalled = 1, kSilent = 2 };
 
@@ -64,6 +68,14 @@ struct CompiledPolicy {
   size_t role_words = 1;
   std::array<int32_t, kEntryKindCount> entry_kind_rule{-1, -1, -1, -1, -1};
   std::vector<uint64_t> entry_kind_readers;
+
+  // Mandates (REQ-63 to REQ-66): the procedure domains (dense ids in policy order), the
+  // structures habilitated to hold mandates (by name, policy order), the roles that may create and
+  // use them (by role id: 1 or 0), and how long their records are kept after their end.
+  core::Interner mandate_procedures;
+  core::Interner mandate_structures;
+  std::vector<uint8_t> mandate_role;
+  uint32_t mandate_retention_years = kDefaultMandateRetentionYears;
 
   static bool TestBit(const uint64_t* words, uint32_t bit) {
     return (words[bit >> 6] >> (bit & 63)) & 1u;

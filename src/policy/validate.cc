@@ -88,6 +88,7 @@ class Validator {
     CheckSharingRules();
     CheckBreakGlass();
     CheckEntryKinds();
+    CheckMandates();
     CheckPseudonymDomains();
     CheckStatistics();
     CheckLogRetention();
@@ -624,6 +625,67 @@ class Validator {
       }
       for (int j = 0; j < rule.reader_roles_size(); ++j) {
         Known(roles_, rule.reader_roles(j), "role", Path(absl::StrCat(at, ".reader_roles"), j));
+      }
+    }
+  }
+
+  // Mandates (REQ-63 to REQ-66): declared procedure domains with their labels, habilitated
+  // structures and roles without repeats, and records kept at least 6 years after their end.
+  void CheckMandates() {
+    if (!p_.has_mandates()) return;
+    const v1::Mandates& m = p_.mandates();
+    if (m.procedures().empty()) {
+      Error("mandates.procedures_missing", "mandates.procedures",
+            "the mandates section declares no procedure domain (démarche): declare them, e.g. "
+            "papers, family, social, work, housing, transport, money, justice, abroad, leisure");
+    }
+    Declare(m.procedures(), "mandates.procedures", "procedure domain",
+            [&](const std::string& id, const v1::Mandates::Procedure& procedure, int i) {
+              if (procedure.label().empty()) {
+                Error("mandates.procedure_label_missing", Path("mandates.procedures", i, "label"),
+                      absl::StrCat("procedure domain '", id,
+                                   "' has no label: the mandate's attestation shows it"));
+              }
+            });
+    if (m.habilitated_structures().empty()) {
+      Warning("mandates.unusable", "mandates.habilitated_structures",
+              "no structure is habilitated to hold mandates: none can be created");
+    }
+    absl::flat_hash_set<std::string> structures;
+    for (int i = 0; i < m.habilitated_structures_size(); ++i) {
+      const std::string& structure = m.habilitated_structures(i);
+      const std::string path = Path("mandates.habilitated_structures", i);
+      if (structure.empty()) {
+        Error("mandates.structure_empty", path, "a habilitated structure has no name");
+      } else if (!structures.insert(structure).second) {
+        Error("mandates.duplicate", path,
+              absl::StrCat("structure '", structure.substr(0, kMaxIdLength),
+                           "' is listed twice"));
+      }
+    }
+    if (m.roles().empty()) {
+      Warning("mandates.unusable", "mandates.roles",
+              "no role may create or use mandates: list the roles of the salaried aidants");
+    }
+    absl::flat_hash_set<std::string> roles;
+    for (int i = 0; i < m.roles_size(); ++i) {
+      const std::string& role = m.roles(i);
+      const std::string path = Path("mandates.roles", i);
+      if (!Known(roles_, role, "role", path)) continue;
+      if (!roles.insert(role).second) {
+        Error("mandates.duplicate", path, absl::StrCat("role '", role, "' is listed twice"));
+      }
+    }
+    if (m.has_retention_years_after_end()) {
+      const uint32_t years = m.retention_years_after_end();
+      if (years < kMinMandateRetentionYears) {
+        Error("mandates.retention_out_of_range", "mandates.retention_years_after_end",
+              absl::StrCat("mandate records are kept at least ", kMinMandateRetentionYears,
+                           " years after the mandate ends (REQ-66); got ", years));
+      } else if (years > kMaxMandateRetentionYears) {
+        Error("mandates.retention_out_of_range", "mandates.retention_years_after_end",
+              absl::StrCat("retention_years_after_end is ", years, "; at most ",
+                           kMaxMandateRetentionYears, " are accepted"));
       }
     }
   }

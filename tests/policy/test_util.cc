@@ -165,6 +165,11 @@ const std::vector<std::string>& AllErrorCodes() {
       "log_retention.justification_missing",
       "diagnostics.truncated",
       "policy.too_many_entries",
+      "mandates.procedures_missing",
+      "mandates.procedure_label_missing",
+      "mandates.structure_empty",
+      "mandates.duplicate",
+      "mandates.retention_out_of_range",
   };
   return *codes;
 }
@@ -173,6 +178,7 @@ const std::vector<std::string>& AllWarningCodes() {
   static const auto* codes = new std::vector<std::string>{
       "data_category.unused",
       "activity.security_measures_missing",
+      "mandates.unusable",
   };
   return *codes;
 }
