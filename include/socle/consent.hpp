@@ -90,7 +90,7 @@ SOCLE_CXX_API absl::StatusOr<uint64_t> WithdrawConsent(
     AccessEngine& engine, absl::string_view person, absl::string_view purpose, ConsentScope scope,
     absl::string_view withdrawn_by, ConsentChannel channel, absl::string_view recorded_by);
 
-// Why a consent is or is not valid at a time (ConsentStatus), and how one in the history ended.
+// Why a consent is or is not valid at a time (ConsentStatusAt), and how one in the history ended.
 enum class ConsentState : int32_t {
   kValid = 1,
   kNotGiven = 2,  // the default: none given for (purpose, scope) by then (REQ-07)
@@ -129,7 +129,7 @@ struct ConsentInfo {
   absl::Time expires_at = absl::InfiniteFuture();
   absl::Time ended_at = absl::InfiniteFuture();  // withdrawn, replaced or case closed
   // As of the engine's clock now: kValid while in force (its givers may still not be enough:
-  // ConsentStatus says), else kWithdrawn, kReplaced, kExpired or kCaseClosed.
+  // ConsentStatusAt says), else kWithdrawn, kReplaced, kExpired or kCaseClosed.
   ConsentState state = ConsentState::kValid;
   std::string withdrawn_by;  // kWithdrawn: the person or representative
   ConsentChannel withdrawal_channel = ConsentChannel::kInPerson;  // kWithdrawn
@@ -151,7 +151,7 @@ struct ConsentStatusInfo {
 // Whether `person` has a valid consent of `scope` for `purpose` at `time` (InfinitePast: the
 // engine's clock now), covering `category` and (kSharing) `recipient` when given (empty: any),
 // and why not. NOT_FOUND for an unknown person, purpose, category or recipient.
-SOCLE_CXX_API absl::StatusOr<ConsentStatusInfo> ConsentStatus(
+SOCLE_CXX_API absl::StatusOr<ConsentStatusInfo> ConsentStatusAt(
     const AccessSnapshot& snapshot, absl::string_view person, absl::string_view purpose,
     ConsentScope scope, absl::Time time = absl::InfinitePast(), absl::string_view category = "",
     absl::string_view recipient = "");

@@ -229,7 +229,7 @@ absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot
   return out;
 }
 
-absl::StatusOr<ConsentStatusInfo> ConsentStatus(const AccessSnapshot& snapshot,
+absl::StatusOr<ConsentStatusInfo> ConsentStatusAt(const AccessSnapshot& snapshot,
                                                 absl::string_view person, absl::string_view purpose,
                                                 ConsentScope scope, absl::Time time,
                                                 absl::string_view category,

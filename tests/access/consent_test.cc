@@ -136,7 +136,7 @@ struct Consenting : Scenario {
   std::string Status(const std::string& person, const std::string& purpose = "atelier",
                      ConsentScope scope = ConsentScope::kProcessing,
                      const std::string& category = "", const std::string& recipient = "") {
-    auto status = ConsentStatus(*engine().snapshot(), person, purpose, scope,
+    auto status = ConsentStatusAt(*engine().snapshot(), person, purpose, scope,
                                 absl::InfinitePast(), category, recipient);
     BOOST_REQUIRE_MESSAGE(status.ok(), status.status().message());
     return std::string(Name(status->state));
