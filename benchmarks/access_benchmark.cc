@@ -7,6 +7,9 @@
 //   - latency percentiles of one decision (rdtsc around each call) and per decision over batches
 //     of 8 (steady_clock), as counters;
 //   - ListPersons for a professional; one directory update until a reader sees it;
+//   - consent facts (socle/consent.hpp) on 10 % of the persons: the mixed requests decided on
+//     that engine and on today's (no facts) in alternating rounds, and for a consent-based
+//     purpose, with the ratios;
 //   - an engine of record: Open on a MemoryEngineRecord holding the workload's 102,000 events,
 //     from a snapshot and by replaying every event, and SaveSnapshot; the write path with a
 //     record (LoadWorkload_Recorded);
@@ -29,9 +32,10 @@
 
 #include "absl/strings/str_split.h"
 #include "harness.h"
-#include "workload.h"
 #include "socle/access.hpp"
+#include "socle/consent.hpp"
 #include "socle/policy.hpp"
+#include "workload.h"
 
 namespace socle {
 namespace {
@@ -291,6 +295,134 @@ void BM_UpdateVisibleToReaders(benchmark::State& state) {
   state.counters["target_us"] = 1000;
 }
 BENCHMARK(BM_UpdateVisibleToReaders)->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+// ----------------------------------------------------------------------------------------------
+// Consent facts (socle/consent.hpp)
+
+// The workload policy with a consent-based activity (art. 6(1)(a), and 9(2)(a) for health data)
+// that declares the four categories.
+Policy ConsentPolicy() {
+  std::string text = ReadFileOrDie(socle_bench::AccessWorkloadPolicyPath());
+  text += R"pb(
+activities {
+  id: "atelier"
+  name: "Ateliers collectifs"
+  purpose: "Ateliers proposés aux personnes qui le souhaitent"
+  purpose_kind: SOCIAL_SUPPORT
+  legal_basis: CONSENT
+  special_category_conditions: EXPLICIT_CONSENT
+  data_categories: ["administrative", "social", "financial", "health"]
+  person_categories: ["personne_accompagnee"]
+  recipients { name: "Animateurs" kind: INTERNAL }
+  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "financial" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "health" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
+  security_measures: "Accès limité"
+  dpia_reference: "AIPD-ATELIERS"
+}
+)pb";
+  return Check(Policy::Load(text));
+}
+
+// The workload under ConsentPolicy with consent facts on 10 % of the persons (every tenth): a
+// consent to "atelier" each, and for one in five of them an objection to "accompagnement"
+// (half still pending, half decided for compelling legitimate grounds, so the processing
+// resumes); the mixed requests for "accompagnement" and the same for "atelier".
+struct ConsentFixture {
+  std::unique_ptr<AccessEngine> engine;
+  size_t persons_with_facts = 0;
+  size_t objections = 0;
+  std::unique_ptr<socle_bench::WorkloadRequests> workload;
+  std::vector<AccessRequest> consent_purpose;
+
+  ConsentFixture() {
+    engine = Check(AccessEngine::Create(ConsentPolicy()));
+    Check(engine->LoadDirectoryTsvFiles(AccessWorkloadDir() + "/professionals.tsv",
+                                        AccessWorkloadDir() + "/persons.tsv"));
+    for (int i = 0; i < 100000; i += 10) {
+      const std::string person = "x" + std::to_string(i);
+      ConsentSpec spec;
+      spec.person = person;
+      spec.purpose = "atelier";
+      spec.given_by = {person};
+      spec.information_version = "v1";
+      spec.information_sha256 = std::string(32, 'h');
+      spec.channel = ConsentChannel::kPaper;
+      spec.recorded_by = "p0";
+      Check(GiveConsent(*engine, spec));
+      ++persons_with_facts;
+      if (i % 50 == 0) {
+        Check(RecordObjection(*engine, {person, ObjectionKind::kProcessing, "accompagnement",
+                                        person, "", "p0"}));
+        if (i % 100 == 0) {
+          Check(DecideObjection(*engine, person, "accompagnement",
+                                ObjectionOutcome::kCompellingLegitimateGrounds, "motif", "p0"));
+        }
+        ++objections;
+      }
+    }
+    workload = std::make_unique<socle_bench::WorkloadRequests>(*engine, "requests_mixed.tsv");
+    consent_purpose = workload->requests;
+    const uint32_t atelier = *engine->FindPurpose("atelier");
+    for (AccessRequest& r : consent_purpose) r.purpose = atelier;
+  }
+};
+
+ConsentFixture& SharedConsent() {
+  static ConsentFixture* f = new ConsentFixture();
+  return *f;
+}
+
+// Today's engine and the engine with consent facts on the same requests, in rounds that
+// alternate (the machine is shared: a slow patch hits both alike), and the consent engine on the
+// same requests for the consent-based purpose. Counters: decisions per thread-CPU second of each
+// (wall time on the shared machine mostly measures the other processes) and the ratios.
+void BM_DecideMixed_ConsentFacts(benchmark::State& state) {
+  Fixture& today = Shared();
+  ConsentFixture& f = SharedConsent();
+  const auto base = today.engine->snapshot();
+  const auto facts = f.engine->snapshot();
+  double base_s = 0, facts_s = 0, consent_s = 0;
+  size_t rounds = 0, allowed_base = 0, allowed_facts = 0, allowed_consent = 0;
+  auto time_loop = [](const AccessSnapshot& snapshot, const std::vector<AccessRequest>& requests,
+                      size_t* allowed) {
+    const double c0 = ThreadCpuMicroseconds();
+    for (const AccessRequest& r : requests) *allowed += snapshot.Decide(r)->allowed();
+    return (ThreadCpuMicroseconds() - c0) * 1e-6;
+  };
+  for (auto _ : state) {
+    // Each loop evicts some of the others' data: the order turns every round, so none always
+    // runs first.
+    for (size_t k = 0; k < 3; ++k) {
+      switch ((rounds + k) % 3) {
+        case 0:
+          base_s += time_loop(*base, today.requests, &allowed_base);
+          break;
+        case 1:
+          facts_s += time_loop(*facts, f.workload->requests, &allowed_facts);
+          break;
+        default:
+          consent_s += time_loop(*facts, f.consent_purpose, &allowed_consent);
+          break;
+      }
+    }
+    ++rounds;
+  }
+  const double n = static_cast<double>(today.requests.size() * rounds);
+  state.counters["today_dps"] = n / base_s;
+  state.counters["facts_dps"] = n / facts_s;
+  state.counters["consent_purpose_dps"] = n / consent_s;
+  state.counters["facts_ratio"] = base_s / facts_s;
+  state.counters["consent_purpose_ratio"] = base_s / consent_s;
+  state.counters["target_ratio"] = 0.9;
+  state.counters["persons_with_facts"] = static_cast<double>(f.persons_with_facts);
+  state.counters["objections"] = static_cast<double>(f.objections);
+  state.counters["allowed_today"] = static_cast<double>(allowed_base / rounds);
+  state.counters["allowed_facts"] = static_cast<double>(allowed_facts / rounds);
+  state.counters["allowed_consent"] = static_cast<double>(allowed_consent / rounds);
+}
+BENCHMARK(BM_DecideMixed_ConsentFacts)->Iterations(300)->Unit(benchmark::kMillisecond);
 
 // ----------------------------------------------------------------------------------------------
 // Engine of record

@@ -73,6 +73,9 @@ enum class Reason : int32_t {
   kEntryKindRestricted = 28,     // the policy's entry-kind rule keeps this kind from the role
   kMasked = 29,                  // masked by the person
   kInvalidRequest = 30,          // unknown id or value in the request (only in batch answers)
+  kNoConsent = 31,               // the purpose rests on consent; no valid consent of the person
+  kObjectionPending = 32,        // the person objected (art. 21); the controller has not decided
+  kObjectionUpheld = 33,         // the controller upheld the person's objection
   kItemNotShared = 34,           // only shares reach the file, and none shares this item (for
                                  // this purpose, to be read)
 };
@@ -105,6 +108,8 @@ enum class RuleKind : uint32_t {
   kMasking = 8,       // the policy's masking section
   kBreakGlass = 9,    // the policy's break_glass section
   kGrant = 10,        // a grant recorded for the person
+  kConsent = 11,      // the person's consents (index: the activity)
+  kObjection = 12,    // the person's objections (index: the activity)
 };
 inline constexpr uint32_t kRuleIndexNone = 0xFFFFFFu;
 constexpr uint32_t MakeRule(RuleKind kind, uint32_t index) {

@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "socle/consent.hpp"
 #include "socle/export.hpp"
 #include "socle/ledger.hpp"
 
@@ -45,8 +46,7 @@ class Policy;
 
 // dpv:ConsentGiven or dpv:ConsentWithdrawn.
 enum class ConsentStatus : int32_t { kGiven = 1, kWithdrawn = 2 };
-// socle.v1.ConsentGiven.Scope: GDPR art. 6(1)(a)/9(2)(a) processing, or CSP L.1110-4 III sharing.
-enum class ConsentScope : int32_t { kProcessing = 1, kSharing = 2 };
+// ConsentScope (PROCESSING, SHARING) is socle/consent.hpp's.
 
 // One consent event as the state ledger holds it (the fields of ConsentGiven or
 // ConsentWithdrawn, and the StateEvent's time and author).

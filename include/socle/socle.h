@@ -247,6 +247,9 @@ typedef struct socle_explanation socle_explanation;
 #define SOCLE_REASON_ENTRY_KIND_RESTRICTED 28
 #define SOCLE_REASON_MASKED 29
 #define SOCLE_REASON_INVALID_REQUEST 30
+#define SOCLE_REASON_NO_CONSENT 31
+#define SOCLE_REASON_OBJECTION_PENDING 32
+#define SOCLE_REASON_OBJECTION_UPHELD 33
 #define SOCLE_REASON_ITEM_NOT_SHARED 34
 
 /* Obligations (bit flags, frozen). Every decision carries SOCLE_OBLIGATION_LOG. */

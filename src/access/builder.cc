@@ -125,6 +125,9 @@ PersonState& Builder::MutableState(PersonRecord& person) {
                                       : std::make_shared<PersonState>();
   PersonState& state = *copy;
   person.state = std::move(copy);
+  if (std::find(touched_.begin(), touched_.end(), &person) == touched_.end()) {
+    touched_.push_back(&person);
+  }
   return state;
 }
 
@@ -204,6 +207,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
         absl::FormatDuration(absl::Nanoseconds(max_skew_)), " in the future are refused"));
   }
   recorder_ = kNoId;
+  touched_.clear();
   at_ = at;
   if (event.event_case() >= v1::StateEvent::kConsentGiven &&
       event.event_case() <= v1::StateEvent::kMandateRevoked) {
@@ -282,12 +286,20 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       status = Except(event.information_exception());
       break;
     case v1::StateEvent::kConsentGiven:
+      status = GiveConsent(event.consent_given());
+      break;
     case v1::StateEvent::kConsentWithdrawn:
+      status = WithdrawConsent(event.consent_withdrawn());
+      break;
     case v1::StateEvent::kObjectionRecorded:
+      status = RecordObjection(event.objection_recorded());
+      break;
     case v1::StateEvent::kObjectionDecided:
+      status = DecideObjection(event.objection_decided());
+      break;
     case v1::StateEvent::kObjectionWithdrawn:
-      return MakeError(ErrorCode::kUnsupported,
-                       absl::StrCat(EventName(event), " is not folded by this build yet"));
+      status = WithdrawObjection(event.objection_withdrawn());
+      break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.
       if (!replay_) {
@@ -298,6 +310,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       return Invalid("the event holds no change (event is not set)");
   }
   if (!status.ok()) return status;
+  for (PersonRecord* person : touched_) person->facts = FactsOf(person->state.get());
   ++s_.revision;
   if (applied_ != nullptr) {
     std::string& out = applied_->emplace_back();
@@ -414,10 +427,12 @@ absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
     IndexReferent(referent, id, true);
   }
   // TeamAdd and IndexReferent touch other arrays only: `r` is still this batch's record.
+  const bool closes = !old_teams.empty() && teams.empty();
   r.known = true;
   r.teams = std::move(teams);
   r.referent = referent;
   r.birth_days = birth;
+  if (closes) CloseCase(r);
   return absl::OkStatus();
 }
 
@@ -448,6 +463,8 @@ absl::Status Builder::Unassign(const v1::PersonUnassigned& e) {
   PersonRecord& r = MutablePerson(id);
   r.teams.erase(std::find(r.teams.begin(), r.teams.end(), *team));
   TeamRemove(*team, id);
+  // TeamRemove touches the teams only: `r` is still this batch's record.
+  if (r.teams.empty()) CloseCase(r);
   return absl::OkStatus();
 }
 

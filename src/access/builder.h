@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "access/state.h"
@@ -76,6 +77,19 @@ class Builder {
   // builder_representatives.cc
   absl::Status SetRepresentative(const v1::RepresentativeSet& e);
   absl::Status EndRepresentative(const v1::RepresentativeEnded& e);
+  // builder_consent.cc
+  absl::Status GiveConsent(const v1::ConsentGiven& e);
+  absl::Status WithdrawConsent(const v1::ConsentWithdrawn& e);
+  absl::Status RecordObjection(const v1::ObjectionRecorded& e);
+  absl::Status DecideObjection(const v1::ObjectionDecided& e);
+  absl::Status WithdrawObjection(const v1::ObjectionWithdrawn& e);
+  // The person's case closed (their last team unassigned): their SHARING consents end now
+  // (REQ-25). Called by Upsert(person) and Unassign.
+  void CloseCase(PersonRecord& person);
+  // `who` (field `field`) is the person `id` or one of their representatives active on the day
+  // of the event being applied; returns their person id.
+  absl::StatusOr<uint32_t> PersonOrRepresentative(absl::string_view field, absl::string_view who,
+                                                  uint32_t id) const;
   // builder_mandates.cc
   absl::Status CreateMandate(const v1::StateEvent& event);
   absl::Status UseMandate(const v1::StateEvent& event);
@@ -119,6 +133,9 @@ class Builder {
   int64_t session_end_ = 0;    // the end Open gave the last session, for the record
   std::array<uint8_t, 32> attestation_{};  // the hash CreateMandate gave the last mandate
   uint32_t recorder_ = kNoId;  // the professional who recorded the event being applied, if any
+  // The persons whose state the event being applied changed (MutableState), whose `facts` Apply
+  // recomputes once the event has applied. Records stay in place within a batch.
+  absl::InlinedVector<PersonRecord*, 2> touched_;
   int64_t at_ = 0;             // the time of the event being applied (unix nanoseconds)
 };
 

@@ -8,8 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "access/person_facts.h"
 #include "access/state.h"
 #include "socle/access.hpp"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
 
 namespace socle {
@@ -70,6 +72,31 @@ Basis StateBasis(const PersonState& st, const SnapshotData& s, const AccessReque
     *expired = true;
   }
   return Basis::kNone;
+}
+
+// The person's consent and objections for the purpose (REQ-06, REQ-16): kAllowed when neither
+// stands in the way. A person without consents has none valid and without objections none
+// stands; the clock is read only when the person has consents (a consent-based purpose) or
+// objections (an objectable one).
+inline Reason ConsentAndObjection(const SnapshotData& s, const AccessRequest& r,
+                                  const PersonRecord& x) {
+  const Tables& t = *s.tables;
+  if (t.NeedsConsent(r.purpose, r.category)) {
+    if ((x.facts & kFactConsents) == 0 ||
+        ValidConsent(s, r.person, r.purpose, ConsentScope::kProcessing, r.category, kNoId,
+                     NowNanos(s, r)) == nullptr) {
+      return Reason::kNoConsent;
+    }
+  }
+  if (t.activity_objectable[r.purpose] && (x.facts & kFactObjections) != 0) {
+    const std::optional<ObjectionOutcome> o =
+        ObjectionAt(x.state.get(), ObjectionKind::kProcessing, r.purpose, NowNanos(s, r));
+    if (o) {
+      return *o == ObjectionOutcome::kPending ? Reason::kObjectionPending
+                                              : Reason::kObjectionUpheld;
+    }
+  }
+  return Reason::kAllowed;
 }
 
 inline bool MaskApplies(const Mask& m, const AccessRequest& r, uint32_t role) {
@@ -140,8 +167,9 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
   if (!p.known || !x.known) return Deny(d, Reason::kInvalidRequest, 0);
 
   if (p.left) return Deny(d, Reason::kProfessionalLeft, MakeRule(RuleKind::kDirectory, 0));
+  // The person's state is opened only for the facts it holds (x.facts, in the record).
   const PersonState* st = x.state.get();
-  if (st != nullptr && st->Blocks(r.actor)) {
+  if ((x.facts & kFactBlocks) != 0 && st->Blocks(r.actor)) {
     return Deny(d, Reason::kBlocked, MakeRule(RuleKind::kBlock, 0));
   }
   if (r.kind == EntryKind::kWorkingNote && r.author != r.actor) {
@@ -155,7 +183,7 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
     basis = Basis::kTeam;
   } else if (x.referent == r.actor) {
     basis = Basis::kReferent;
-  } else if (st != nullptr) {
+  } else if ((x.facts & kFactAccess) != 0) {
     basis = StateBasis(*st, s, r, &expired, &not_shared);
   }
   if (basis == Basis::kNone) {
@@ -183,9 +211,14 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
                   MakeRule(RuleKind::kEntryKind, static_cast<uint32_t>(rule)));
     }
   }
+  if (const Reason why = ConsentAndObjection(s, r, x); why != Reason::kAllowed) {
+    return Deny(
+        d, why,
+        MakeRule(why == Reason::kNoConsent ? RuleKind::kConsent : RuleKind::kObjection, r.purpose));
+  }
 
   const bool masked =
-      r.masked || (st != nullptr && !st->masks.empty() && FirstMask(*st, r, p.role) != nullptr);
+      r.masked || ((x.facts & kFactMasks) != 0 && FirstMask(*st, r, p.role) != nullptr);
   if (masked) {
     const uint32_t masking = MakeRule(RuleKind::kMasking, 0);
     if (r.author == r.actor) return Allow(d, Reason::kAllowedAuthorOfMasked, masking, basis, x);
@@ -287,6 +320,8 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
     return out;
   }
 
+  const bool needs_consent = t.NeedsConsent(purpose, category);
+
   // Every source list is sorted: append each and merge it into place (linear per list), so the
   // candidates come out sorted without sorting thousands of ids.
   std::vector<uint32_t> candidates;
@@ -317,8 +352,10 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
     const PersonRecord& x = s.state.persons[id];
     if (!x.known) continue;
     // A person without privacy state who shares a team or has the actor as referent passes
-    // every remaining check (nothing masked, nothing blocked): skip the full decision.
+    // every remaining check (nothing masked, nothing blocked, no objection) unless the purpose
+    // needs a consent, which they do not have: skip the full decision.
     if (x.state == nullptr && (SharesTeam(p.teams, x.teams) || x.referent == actor)) {
+      if (needs_consent) continue;
       out.push_back(id);
       continue;
     }
@@ -444,6 +481,11 @@ absl::string_view CheckOf(Reason reason, bool masked) {
       return "special_category";
     case Reason::kEntryKindRestricted:
       return "entry_kind";
+    case Reason::kNoConsent:
+      return "consent";
+    case Reason::kObjectionPending:
+    case Reason::kObjectionUpheld:
+      return "objection";
     default:
       return "";
   }
@@ -539,11 +581,10 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
           if (g.is_share()) {
             detail = absl::StrCat(
                 actor, " received share ", Quote(g.share), " of person ", person, "'s file under ",
-                LegalReference(g.basis), " for activity ",
-                Quote(t.c->activities.Name(g.purpose)),
-                g.items.empty() ? absl::StrCat(" (whole file: ", g.categories.size(),
-                                               " categories)")
-                                : absl::StrCat(" (", g.items.size(), " items, this one among them)"),
+                LegalReference(g.basis), " for activity ", Quote(t.c->activities.Name(g.purpose)),
+                g.items.empty()
+                    ? absl::StrCat(" (whole file: ", g.categories.size(), " categories)")
+                    : absl::StrCat(" (", g.items.size(), " items, this one among them)"),
                 g.expires_at == kNever ? std::string(", until revoked")
                                        : absl::StrCat(", until ", TimeText(g.expires_at)));
             break;
@@ -581,11 +622,11 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
           for (const GrantRecord& g : st->grants) {
             if (g.professional == r.actor && g.is_share()) ++shares;
           }
-          detail = absl::StrCat(
-              actor, " reaches person ", person, "'s file only through ", shares,
-              shares == 1 ? " share" : " shares",
-              ", none of which shares this item with them to be read for activity ", activity,
-              r.item.empty() ? " (the request names no item)" : "");
+          detail =
+              absl::StrCat(actor, " reaches person ", person, "'s file only through ", shares,
+                           shares == 1 ? " share" : " shares",
+                           ", none of which shares this item with them to be read for activity ",
+                           activity, r.item.empty() ? " (the request names no item)" : "");
         } else if (expired) {
           rule = rule_name(RuleKind::kBreakGlass, 0);
           for (const Session& ss : st->sessions) {
@@ -668,6 +709,68 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
                                     ? std::string()
                                     : absl::StrCat(" and roles ", absl::StrJoin(readers, ", ")),
                                 "; not for role ", role));
+    }
+  }
+
+  {
+    const v1::Activity& act = c.source.activities(static_cast<int>(r.purpose));
+    const std::string rule = rule_name(RuleKind::kConsent, r.purpose);
+    if (!t.NeedsConsent(r.purpose, r.category)) {
+      add("consent", true, rule,
+          t.activity_consent[r.purpose] == Tables::kConsentSpecial
+              ? absl::StrCat("activity ", activity,
+                             " relies on explicit consent for special categories only; ", category,
+                             " is not one")
+              : absl::StrCat("activity ", activity, " does not rest on consent (legal basis ",
+                             Name(static_cast<LegalBasis>(act.legal_basis())), ")"));
+    } else {
+      const ConsentRecord* record = nullptr;
+      const ConsentVerdict verdict =
+          ConsentVerdictAt(s, r.person, r.purpose, ConsentScope::kProcessing, r.category, kNoId,
+                           NowNanos(s, r), &record);
+      if (verdict == ConsentVerdict::kValid) {
+        add("consent", true, rule,
+            absl::StrCat("person ", person, " consented to ", activity, " on ",
+                         TimeText(record->given_at), " (revision ", record->revision,
+                         ", information text version ", Quote(record->information_version), ")"));
+      } else {
+        add("consent", false, rule,
+            absl::StrCat("activity ", activity, " rests on consent and person ", person,
+                         " has no valid consent for ", category, ": ",
+                         Name(static_cast<socle::ConsentState>(verdict)),
+                         record != nullptr
+                             ? absl::StrCat(" (the consent of revision ", record->revision, ")")
+                             : std::string()));
+      }
+    }
+  }
+
+  {
+    const v1::Activity& act = c.source.activities(static_cast<int>(r.purpose));
+    const std::string rule = rule_name(RuleKind::kObjection, r.purpose);
+    if (!t.activity_objectable[r.purpose]) {
+      add("objection", true, rule,
+          absl::StrCat("activity ", activity, " rests on ",
+                       Name(static_cast<LegalBasis>(act.legal_basis())),
+                       ": no objection under art. 21 applies to it"));
+    } else {
+      const std::optional<ObjectionOutcome> o =
+          st == nullptr || st->objections.empty()
+              ? std::nullopt
+              : ObjectionAt(st, ObjectionKind::kProcessing, r.purpose, NowNanos(s, r));
+      if (!o) {
+        add("objection", true, rule,
+            absl::StrCat("person ", person, " has no standing objection to ", activity));
+      } else if (*o == ObjectionOutcome::kPending) {
+        add("objection", false, rule,
+            absl::StrCat("person ", person, " objected to ", activity,
+                         " (art. 21); the processing is suspended until the controller "
+                         "decides"));
+      } else {
+        add("objection", false, rule,
+            absl::StrCat("the controller upheld person ", person, "'s objection to ", activity,
+                         " (art. 21)"));
+      }
     }
   }
 

@@ -84,12 +84,19 @@ bool UnderRepresentationMeasure(const PersonState* state, int32_t day) {
   return !RepresentativesOn(state, day, kAdultMeasures).empty();
 }
 
+bool ConsentComplete(const PersonRecord& record, uint32_t person, const ConsentRecord& c,
+                     int64_t at) {
+  const int32_t given = DayOf(c.given_at);
+  const int32_t day = DayOf(at);
+  return GivenByEnough(c, person, record, given) &&
+         (day == given || GivenByEnough(c, person, record, day));
+}
+
 const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32_t purpose,
                                   ConsentScope scope, uint32_t category, uint32_t recipient,
                                   int64_t at) {
   const PersonRecord* record = s.person(person);
   if (record == nullptr || record->state == nullptr) return nullptr;
-  const int32_t day = DayOf(at);
   // The newest grant first: a later grant for the same purpose and scope ended the earlier one.
   const std::vector<ConsentRecord>& consents = record->state->consents;
   for (auto it = consents.rbegin(); it != consents.rend(); ++it) {
@@ -102,10 +109,58 @@ const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32
         continue;
       }
     }
-    if (!GivenByEnough(c, person, *record, day)) continue;
+    if (!ConsentComplete(*record, person, c, at)) continue;
     return &c;
   }
   return nullptr;
+}
+
+ConsentVerdict ConsentVerdictAt(const SnapshotData& s, uint32_t person, uint32_t purpose,
+                                ConsentScope scope, uint32_t category, uint32_t recipient,
+                                int64_t at, const ConsentRecord** record) {
+  *record = ValidConsent(s, person, purpose, scope, category, recipient, at);
+  if (*record != nullptr) return ConsentVerdict::kValid;
+  const PersonRecord* person_record = s.person(person);
+  if (person_record == nullptr || person_record->state == nullptr) {
+    return ConsentVerdict::kNotGiven;
+  }
+  const std::vector<ConsentRecord>& consents = person_record->state->consents;
+  for (auto it = consents.rbegin(); it != consents.rend(); ++it) {
+    if (it->purpose == purpose && it->scope == scope && it->given_at <= at) {
+      *record = &*it;
+      break;
+    }
+  }
+  const ConsentRecord* c = *record;
+  if (c == nullptr) return ConsentVerdict::kNotGiven;
+  if (at >= c->ended_at && c->ended_at <= c->expires_at) {
+    switch (c->ended_by) {
+      case ConsentEnd::kWithdrawn:
+        return ConsentVerdict::kWithdrawn;
+      case ConsentEnd::kReplaced:
+        return ConsentVerdict::kReplaced;
+      case ConsentEnd::kCaseClosed:
+        return ConsentVerdict::kCaseClosed;
+      default:
+        break;
+    }
+  }
+  if (!c->ValidAt(at)) return ConsentVerdict::kExpired;
+  if (category != kNoId && !c->categories.empty() && !Has(c->categories, category)) {
+    return ConsentVerdict::kCategoryNotCovered;
+  }
+  if (scope == ConsentScope::kSharing && recipient != kNoId) {
+    const ProfessionalRecord* p = s.professional(recipient);
+    if (!Has(c->recipients, recipient) && (p == nullptr || !Has(c->recipient_roles, p->role))) {
+      return ConsentVerdict::kRecipientNotCovered;
+    }
+  }
+  // Valid in time and scope, so the people who gave it are not enough.
+  const int given_age = AgeOn(person_record->birth_days, DayOf(c->given_at));
+  const int age = AgeOn(person_record->birth_days, DayOf(at));
+  return (given_age >= 0 && given_age < 18) || (age >= 0 && age < 18)
+             ? ConsentVerdict::kIncompleteForMinor
+             : ConsentVerdict::kIncompleteForAdult;
 }
 
 std::optional<ObjectionOutcome> ObjectionAt(const PersonState* state, ObjectionKind kind,

@@ -30,13 +30,41 @@ absl::InlinedVector<uint32_t, 2> RepresentativesOn(const PersonState* state, int
 // family authorisation, proxy) on `day`: acts on their behalf go through the representative.
 bool UnderRepresentationMeasure(const PersonState* state, int32_t day);
 
+// Whether the people who gave `c` are enough for the person (under 15: the person and every
+// holder of parental authority; 15 to 17: the person; an adult: the person, or a guardian, family
+// authorisation or proxy), both on the day it was given and on the day of `at`: a consent that
+// was incomplete when given does not become valid later (a 14-year-old's consent alone, at 15),
+// and one that a new holder of parental authority did not give no longer is.
+bool ConsentComplete(const PersonRecord& record, uint32_t person, const ConsentRecord& c,
+                     int64_t at);
+
 // The consent of `scope` for `purpose` valid at `at` (unix nanoseconds) and complete for the
-// person's age on that day (under 15: the person and every holder of parental authority), or
+// person's age on that day and on the day it was given (ConsentComplete: under 15: the person and every holder of parental authority), or
 // null. `category` (kNoId: any) must be covered; for kSharing, `recipient` (kNoId: any) must be
 // one of the consent's recipients or hold one of its roles.
 const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32_t purpose,
                                   ConsentScope scope, uint32_t category, uint32_t recipient,
                                   int64_t at);
+
+// Why the person has, or has not, a valid consent (= socle::ConsentState, socle/consent.hpp).
+enum class ConsentVerdict : uint8_t {
+  kValid = 1,
+  kNotGiven = 2,             // none given for (purpose, scope) by then: the default (REQ-07)
+  kWithdrawn = 3,
+  kReplaced = 4,
+  kExpired = 5,
+  kCaseClosed = 6,           // kSharing: ended when the person's case closed (REQ-25)
+  kIncompleteForMinor = 7,   // a minor's consent lacks the minor or a holder of parental authority
+  kIncompleteForAdult = 8,   // neither the person nor a representative who represents them
+  kCategoryNotCovered = 9,
+  kRecipientNotCovered = 10,
+};
+
+// The verdict of ValidConsent, with the consent it rests on: the valid one, or the newest given
+// for (purpose, scope) by `at` that fails (null when none was).
+ConsentVerdict ConsentVerdictAt(const SnapshotData& s, uint32_t person, uint32_t purpose,
+                                ConsentScope scope, uint32_t category, uint32_t recipient,
+                                int64_t at, const ConsentRecord** record);
 
 // The objection of `kind` (for `purpose` when kProcessing; ignored for kSharing) that stands at
 // `at` (unix nanoseconds), as it stood then: kPending (recorded, not yet decided at `at`) or

@@ -78,8 +78,8 @@ absl::StatusOr<MandateRecord> LoadMandate(const v1::SnapshotMandate& in, const T
   for (uint32_t d : kMandateDurationsDays) duration = duration || d == in.duration_days();
   if (in.id().empty() || !InRange(in.structure(), labels) || !known_professional(in.aidant()) ||
       !duration || in.attestation_sha256().size() != 32 ||
-      in.created_at() > std::numeric_limits<int64_t>::max() -
-                            int64_t{in.duration_days()} * kNanosPerDay ||
+      in.created_at() >
+          std::numeric_limits<int64_t>::max() - int64_t{in.duration_days()} * kNanosPerDay ||
       in.expires_at() != in.created_at() + int64_t{in.duration_days()} * kNanosPerDay ||
       in.authorisations().empty()) {
     return Damaged("a mandate holds an impossible record");
@@ -98,9 +98,8 @@ absl::StatusOr<MandateRecord> LoadMandate(const v1::SnapshotMandate& in, const T
         (!m.authorisations.empty() && m.authorisations.back().procedure >= a.procedure())) {
       return Damaged("a mandate's authorisations are out of range or out of order");
     }
-    m.authorisations.push_back(MandateAuthorisation{a.procedure(), a.revoked_at(),
-                                                    a.revoked_by_person(), a.uses(),
-                                                    a.last_used_at()});
+    m.authorisations.push_back(MandateAuthorisation{
+        a.procedure(), a.revoked_at(), a.revoked_by_person(), a.uses(), a.last_used_at()});
   }
   return m;
 }
@@ -209,6 +208,47 @@ std::string EncodeSnapshot(const SnapshotData& s) {
       out->set_kind(static_cast<int32_t>(rep.kind));
       out->set_from_day(rep.from_day);
       out->set_to_day(rep.to_day);
+    }
+    for (const ConsentRecord& c : st.consents) {
+      v1::SnapshotConsent* out = p->add_consents();
+      out->set_purpose(c.purpose);
+      out->set_scope(static_cast<int32_t>(c.scope));
+      for (uint32_t v : c.categories) out->add_categories(v);
+      for (uint32_t v : c.recipients) out->add_recipients(v);
+      for (uint32_t v : c.recipient_roles) out->add_recipient_roles(v);
+      for (uint32_t v : c.given_by) out->add_given_by(v);
+      out->set_given_at(c.given_at);
+      out->set_expires_at(c.expires_at);
+      out->set_ended_at(c.ended_at);
+      out->set_revision(c.revision);
+      out->set_information_version(c.information_version);
+      out->set_information_sha256(c.information_sha256);
+      out->set_channel(static_cast<int32_t>(c.channel));
+      out->set_evidence_reference(c.evidence_reference);
+      out->set_supports(c.supports);
+      out->set_security_measures(c.security_measures);
+      out->set_recorded_by(c.recorded_by);
+      out->set_ended_by(static_cast<int32_t>(c.ended_by));
+      out->set_withdrawn_by(c.withdrawn_by);
+      out->set_withdrawal_channel(static_cast<int32_t>(c.withdrawal_channel));
+      out->set_withdrawal_recorded_by(c.withdrawal_recorded_by);
+      out->set_ended_revision(c.ended_revision);
+    }
+    for (const Objection& o : st.objections) {
+      v1::SnapshotObjection* out = p->add_objections();
+      out->set_kind(static_cast<int32_t>(o.kind));
+      out->set_purpose(o.purpose);
+      out->set_outcome(static_cast<int32_t>(o.outcome));
+      out->set_recorded_at(o.recorded_at);
+      out->set_decided_at(o.decided_at);
+      out->set_withdrawn_at(o.withdrawn_at);
+      out->set_objected_by(o.objected_by);
+      out->set_recorded_by(o.recorded_by);
+      out->set_decided_by(o.decided_by);
+      out->set_revision(o.revision);
+      out->set_decided_revision(o.decided_revision);
+      out->set_informed_evidence(o.informed_evidence);
+      out->set_justification(o.justification);
     }
     for (const MandateRecord& m : st.mandates) {
       v1::SnapshotMandate* out = p->add_mandates();
@@ -354,7 +394,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
 
     const bool has_state = p.blocked_size() > 0 || p.masks_size() > 0 || p.sessions_size() > 0 ||
                            p.grants_size() > 0 || p.objects_to_emergency_access() ||
-                           p.representatives_size() > 0 || p.mandates_size() > 0 ||
+                           p.representatives_size() > 0 || p.consents_size() > 0 ||
+                           p.objections_size() > 0 || p.mandates_size() > 0 ||
                            p.has_prior_information() || p.shares_size() > 0;
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
@@ -419,8 +460,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       grant.reference = g.reference();
       if (!g.share().empty()) {
         if (g.items_size() != g.item_categories_size() || !ValidBasis(g.basis()) ||
-            !InRange(g.purpose(), t.activities) || !std::is_sorted(g.items().begin(),
-                                                                    g.items().end())) {
+            !InRange(g.purpose(), t.activities) ||
+            !std::is_sorted(g.items().begin(), g.items().end())) {
           return Damaged(absl::StrCat(where(), ".grants holds an impossible share"));
         }
         for (uint32_t c : g.item_categories()) {
@@ -448,6 +489,92 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       }
       st->representatives.push_back(Representative{
           rep.person(), static_cast<RepresentativeKind>(rep.kind()), rep.from_day(), rep.to_day()});
+    }
+    auto channel_ok = [](int32_t channel, bool none_ok) {
+      return (none_ok && channel == 0) ||
+             (channel >= static_cast<int32_t>(ConsentChannel::kInPerson) &&
+              channel <= static_cast<int32_t>(ConsentChannel::kPhone));
+    };
+    for (const v1::SnapshotConsent& in_c : p.consents()) {
+      const bool ended = in_c.ended_by() != 0;
+      if (!InRange(in_c.purpose(), t.activities) ||
+          (in_c.scope() != static_cast<int32_t>(ConsentScope::kProcessing) &&
+           in_c.scope() != static_cast<int32_t>(ConsentScope::kSharing)) ||
+          in_c.given_by().empty() || !channel_ok(in_c.channel(), false) ||
+          !channel_ok(in_c.withdrawal_channel(), true) || in_c.ended_by() < 0 ||
+          in_c.ended_by() > static_cast<int32_t>(ConsentEnd::kCaseClosed) ||
+          ended == (in_c.ended_at() == kNever) || !known_professional(in_c.recorded_by()) ||
+          !InRange(in_c.withdrawn_by(), persons, true) ||
+          (in_c.withdrawal_recorded_by() != kNoId &&
+           !known_professional(in_c.withdrawal_recorded_by()))) {
+        return Damaged(absl::StrCat(where(), ".consents holds an impossible record"));
+      }
+      ConsentRecord c;
+      c.purpose = in_c.purpose();
+      c.scope = static_cast<ConsentScope>(in_c.scope());
+      for (uint32_t v : in_c.categories()) {
+        if (!InRange(v, t.categories)) return Damaged(absl::StrCat(where(), ".consents category"));
+        c.categories.push_back(v);
+      }
+      for (uint32_t v : in_c.recipients()) {
+        if (!known_professional(v)) return Damaged(absl::StrCat(where(), ".consents recipient"));
+        c.recipients.push_back(v);
+      }
+      for (uint32_t v : in_c.recipient_roles()) {
+        if (!InRange(v, t.roles)) return Damaged(absl::StrCat(where(), ".consents role"));
+        c.recipient_roles.push_back(v);
+      }
+      for (uint32_t v : in_c.given_by()) {
+        if (!InRange(v, persons)) return Damaged(absl::StrCat(where(), ".consents given_by"));
+        c.given_by.push_back(v);
+      }
+      SortUnique(c.categories);
+      SortUnique(c.recipients);
+      SortUnique(c.recipient_roles);
+      SortUnique(c.given_by);
+      c.given_at = in_c.given_at();
+      c.expires_at = in_c.expires_at();
+      c.ended_at = in_c.ended_at();
+      c.revision = in_c.revision();
+      c.information_version = in_c.information_version();
+      c.information_sha256 = in_c.information_sha256();
+      c.channel = static_cast<ConsentChannel>(in_c.channel());
+      c.evidence_reference = in_c.evidence_reference();
+      c.supports = in_c.supports();
+      c.security_measures = in_c.security_measures();
+      c.recorded_by = in_c.recorded_by();
+      c.ended_by = static_cast<ConsentEnd>(in_c.ended_by());
+      c.withdrawn_by = in_c.withdrawn_by();
+      c.withdrawal_channel = static_cast<ConsentChannel>(in_c.withdrawal_channel());
+      c.withdrawal_recorded_by = in_c.withdrawal_recorded_by();
+      c.ended_revision = in_c.ended_revision();
+      st->consents.push_back(std::move(c));
+    }
+    for (const v1::SnapshotObjection& in_o : p.objections()) {
+      const bool processing = in_o.kind() == static_cast<int32_t>(ObjectionKind::kProcessing);
+      if ((!processing && in_o.kind() != static_cast<int32_t>(ObjectionKind::kSharing)) ||
+          (processing ? !InRange(in_o.purpose(), t.activities) : in_o.purpose() != kNoId) ||
+          in_o.outcome() < 0 ||
+          in_o.outcome() > static_cast<int32_t>(ObjectionOutcome::kLegalClaims) ||
+          !InRange(in_o.objected_by(), persons) || !known_professional(in_o.recorded_by()) ||
+          (in_o.decided_by() != kNoId && !known_professional(in_o.decided_by()))) {
+        return Damaged(absl::StrCat(where(), ".objections holds an impossible record"));
+      }
+      Objection o;
+      o.kind = static_cast<ObjectionKind>(in_o.kind());
+      o.purpose = in_o.purpose();
+      o.outcome = static_cast<ObjectionOutcome>(in_o.outcome());
+      o.recorded_at = in_o.recorded_at();
+      o.decided_at = in_o.decided_at();
+      o.withdrawn_at = in_o.withdrawn_at();
+      o.objected_by = in_o.objected_by();
+      o.recorded_by = in_o.recorded_by();
+      o.decided_by = in_o.decided_by();
+      o.revision = in_o.revision();
+      o.decided_revision = in_o.decided_revision();
+      o.informed_evidence = in_o.informed_evidence();
+      o.justification = in_o.justification();
+      st->objections.push_back(std::move(o));
     }
     for (const v1::SnapshotMandate& in_m : p.mandates()) {
       SOCLE_ASSIGN_OR_RETURN(MandateRecord m, LoadMandate(in_m, t, labels, known_professional));
@@ -524,6 +651,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);
+    r.facts = FactsOf(r.state.get());
   }
 
   for (size_t team = 0; team < teams; ++team) {

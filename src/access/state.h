@@ -69,7 +69,7 @@ struct Ids {
   SharedInterner professionals;
   SharedInterner persons;
   SharedInterner teams;
-  SharedInterner labels;  // structures and professional categories
+  SharedInterner labels;    // structures and professional categories
   SharedInterner mandates;  // mandate ids (MandateCreated.mandate); the index is State::mandates
 };
 
@@ -89,7 +89,20 @@ struct Tables {
   std::vector<uint8_t> role_bound;        // by role: bound by secrecy
   std::vector<uint8_t> role_referent;     // by role: may be a referent
   std::vector<uint8_t> role_break_glass;  // by role: may open break-the-glass sessions
-  core::Interner reason_codes;            // break_glass.reason_codes, in policy order
+  // By activity, whether a decision for it needs the person's consent (a PROCESSING consent may
+  // be given for it unless kConsentNone): kConsentAll when its legal basis is consent (art.
+  // 6(1)(a)); kConsentSpecial when it lists explicit consent among its art. 9(2) conditions, for
+  // the special categories only (the other conditions may be met too; deny wins).
+  std::vector<uint8_t> activity_consent;
+  static constexpr uint8_t kConsentNone = 0, kConsentAll = 1, kConsentSpecial = 2;
+  bool NeedsConsent(uint32_t activity, uint32_t category) const {
+    const uint8_t c = activity_consent[activity];
+    return c == kConsentAll || (c == kConsentSpecial && category_special[category]);
+  }
+  // By activity: its legal basis is a public task or legitimate interests (art. 6(1)(e), (f)):
+  // the person may object (art. 21), which suspends it for them.
+  std::vector<uint8_t> activity_objectable;
+  core::Interner reason_codes;  // break_glass.reason_codes, in policy order
   // sharing_rules, in policy order (socle/sharing.hpp): by category and by role, 1 when the rule
   // names it.
   struct SharingRuleTable {
@@ -198,8 +211,9 @@ struct ShareRecord {
   int64_t at = 0;
   uint64_t revision = 0;  // the state revision of the AccessGranted
   bool Includes(absl::string_view item, uint32_t category) const {
-    if (items.empty()) return category != kNoId && std::binary_search(categories.begin(),
-                                                                      categories.end(), category);
+    if (items.empty())
+      return category != kNoId &&
+             std::binary_search(categories.begin(), categories.end(), category);
     return std::binary_search(items.begin(), items.end(), item);
   }
 };
@@ -207,8 +221,8 @@ struct ShareRecord {
 // The person (or a representative) was told of a share before it (REQ-27).
 struct InformationRecord {
   std::string share;
-  uint32_t informed = kNoId;   // a person: the person themself or a representative
-  uint32_t recipient = kNoId;  // the professional the person was told about
+  uint32_t informed = kNoId;         // a person: the person themself or a representative
+  uint32_t recipient = kNoId;        // the professional the person was told about
   std::vector<uint32_t> categories;  // sorted: the nature of the information
   int32_t channel = 0;               // v1::Channel
   std::string maturity_assessment;   // a child told: the professional's assessment
@@ -238,7 +252,23 @@ struct InformationExceptionRecord {
 
 enum class ConsentScope : uint8_t { kProcessing = 1, kSharing = 2 };  // = ConsentGiven.Scope
 
-// One consent as given; kept after it ends (the person's history). At most one per
+enum class ConsentChannel : uint8_t {  // = socle.v1.Channel
+  kUnspecified = 0,
+  kInPerson = 1,
+  kPaper = 2,
+  kOnline = 3,
+  kPhone = 4,
+};
+
+// Why a consent ended before its expiry (ConsentRecord::ended_at).
+enum class ConsentEnd : uint8_t {
+  kNone = 0,        // still current (or only expired)
+  kWithdrawn = 1,   // ConsentWithdrawn
+  kReplaced = 2,    // a later grant for the same (purpose, scope)
+  kCaseClosed = 3,  // kSharing: the person's last team was unassigned (REQ-25)
+};
+
+// One consent as given; kept after it ends (the person's history, REQ-05). At most one per
 // (purpose, scope) is current: a later grant ends the previous one at its own time.
 struct ConsentRecord {
   uint32_t purpose = kNoId;
@@ -251,6 +281,21 @@ struct ConsentRecord {
   int64_t expires_at = kNever;
   int64_t ended_at = kNever;  // withdrawn, replaced, or (kSharing) the case closed
   uint64_t revision = 0;      // the state revision of the ConsentGiven event
+  // The proof of the grant (REQ-05), as the event gave it.
+  std::string information_version;
+  std::string information_sha256;  // 32 bytes
+  ConsentChannel channel = ConsentChannel::kUnspecified;
+  std::string evidence_reference;
+  std::string supports;           // kSharing: the supports the person was shown
+  std::string security_measures;  // kSharing: the security measures the person was shown
+  uint32_t recorded_by = kNoId;   // the professional who recorded it
+  // How it ended: why, by whom (ConsentWithdrawn: a person), through which channel, at which
+  // revision (0: not ended).
+  ConsentEnd ended_by = ConsentEnd::kNone;
+  uint32_t withdrawn_by = kNoId;
+  ConsentChannel withdrawal_channel = ConsentChannel::kUnspecified;
+  uint32_t withdrawal_recorded_by = kNoId;
+  uint64_t ended_revision = 0;
   bool ValidAt(int64_t t) const { return given_at <= t && t < expires_at && t < ended_at; }
 };
 
@@ -285,6 +330,18 @@ struct Objection {
   int64_t recorded_at = 0;
   int64_t decided_at = kNever;
   int64_t withdrawn_at = kNever;
+  uint32_t objected_by = kNoId;   // the person or a representative (a person id)
+  uint32_t recorded_by = kNoId;   // the professional who recorded it
+  uint32_t decided_by = kNoId;    // the professional who recorded the controller's decision
+  uint64_t revision = 0;          // the state revision of the ObjectionRecorded event
+  uint64_t decided_revision = 0;  // of the ObjectionDecided event; 0: not decided
+  std::string informed_evidence;  // kSharing: how the person was told of the right (REQ-26)
+  std::string justification;      // the controller's decision
+  // Pending or upheld, and not withdrawn: it stands (one per kind and purpose at a time).
+  bool Stands() const {
+    return withdrawn_at == kNever &&
+           (outcome == ObjectionOutcome::kPending || outcome == ObjectionOutcome::kUpheld);
+  }
 };
 
 // --- Mandates (REQ-63 to REQ-66; folded by builder_mandates.cc, read by mandate.cc) -----------
@@ -294,21 +351,21 @@ struct MandateAuthorisation {
   uint32_t procedure = kNoId;   // policy_internal::CompiledPolicy::mandate_procedures
   int64_t revoked_at = kNever;  // unix nanoseconds
   bool revoked_by_person = false;
-  uint32_t uses = 0;            // MandateUsed events folded for it
-  int64_t last_used_at = 0;     // 0: never used
+  uint32_t uses = 0;         // MandateUsed events folded for it
+  int64_t last_used_at = 0;  // 0: never used
 };
 
 // A mandate held by a structure for a person. Kept after it ends (the person's history, and the
 // retention of REQ-66: until end + the policy's retention_years_after_end).
 struct MandateRecord {
-  std::string id;               // the vendor's mandate id
-  uint32_t structure = kNoId;   // in Ids::labels
-  uint32_t aidant = kNoId;      // the professional who created it (StateEvent.recorded_by)
-  int64_t created_at = 0;       // unix nanoseconds
-  int64_t expires_at = 0;       // created_at + duration_days × 24 h exactly
+  std::string id;              // the vendor's mandate id
+  uint32_t structure = kNoId;  // in Ids::labels
+  uint32_t aidant = kNoId;     // the professional who created it (StateEvent.recorded_by)
+  int64_t created_at = 0;      // unix nanoseconds
+  int64_t expires_at = 0;      // created_at + duration_days × 24 h exactly
   uint32_t duration_days = 0;
   std::string template_version;
-  std::array<uint8_t, 32> attestation{};  // SHA-256 (MandateAttestation)
+  std::array<uint8_t, 32> attestation{};             // SHA-256 (MandateAttestation)
   std::vector<MandateAuthorisation> authorisations;  // sorted by procedure, unique
 
   // Whether `a` is in force at `t`: created, not expired, not revoked.
@@ -348,25 +405,27 @@ std::array<uint8_t, 32> MandateAttestation(absl::string_view aidant, absl::strin
                                            absl::string_view template_version);
 
 // The rare state of one person. Immutable once published; null for persons who have none.
-struct PersonState {
+// A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
+// and end): they come first, in one cache line (alignas), so a person with state costs one miss.
+struct alignas(64) PersonState {
   std::vector<uint32_t> blocked;  // sorted professional ids
   std::vector<Mask> masks;
-  std::vector<Session> sessions;    // at most one per professional: the latest
-  std::vector<GrantRecord> grants;  // at most one per professional
-  std::vector<ConsentRecord> consents;              // in the order given
-  std::vector<Representative> representatives;      // in the order set
-  std::vector<Objection> objections;                // in the order recorded
-  std::vector<MandateRecord> mandates;              // in the order created; never removed
-  std::vector<InformationRecord> informed;           // in the order recorded
+  std::vector<Objection> objections;            // in the order recorded
+  std::vector<ConsentRecord> consents;          // in the order given
+  std::vector<Session> sessions;                // at most one per professional: the latest
+  std::vector<GrantRecord> grants;              // at most one per professional
+  std::vector<Representative> representatives;  // in the order set
+  std::vector<MandateRecord> mandates;          // in the order created; never removed
+  std::vector<InformationRecord> informed;      // in the order recorded
   std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
-  std::vector<ShareRecord> shares;                   // in the order granted
+  std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
-           consents.empty() && representatives.empty() && objections.empty() &&
-           mandates.empty() && informed.empty() && information_exceptions.empty() &&
-           shares.empty() && !objects_to_emergency_access;
+           consents.empty() && representatives.empty() && objections.empty() && mandates.empty() &&
+           informed.empty() && information_exceptions.empty() && shares.empty() &&
+           !objects_to_emergency_access;
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {
@@ -376,10 +435,28 @@ struct PersonState {
   }
 };
 
+// What a person's state holds, in bits (PersonRecord::facts): a decision tests them in the
+// record it has already loaded and opens the state only for the parts that bear on it, so a
+// person whose state holds only, say, consents costs nothing more to a purpose that does not
+// rest on consent.
+inline constexpr uint8_t kFactBlocks = 1;      // blocked
+inline constexpr uint8_t kFactMasks = 2;       // masks
+inline constexpr uint8_t kFactAccess = 4;      // grants or sessions
+inline constexpr uint8_t kFactObjections = 8;  // objections
+inline constexpr uint8_t kFactConsents = 16;   // consents
+inline uint8_t FactsOf(const PersonState* st) {
+  if (st == nullptr) return 0;
+  return (st->blocked.empty() ? 0 : kFactBlocks) | (st->masks.empty() ? 0 : kFactMasks) |
+         (st->grants.empty() && st->sessions.empty() ? 0 : kFactAccess) |
+         (st->objections.empty() ? 0 : kFactObjections) |
+         (st->consents.empty() ? 0 : kFactConsents);
+}
+
 struct PersonRecord {
   uint32_t referent = kNoId;
   int32_t birth_days = kUnknownDate;  // days since 1970-01-01
   bool known = false;
+  uint8_t facts = 0;  // FactsOf(state), kept by the builder and the snapshot loader
   TeamList teams;
   std::shared_ptr<const PersonState> state;  // null for most persons
 };

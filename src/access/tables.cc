@@ -50,6 +50,12 @@ absl::string_view Name(Reason reason) {
       return "masked";
     case Reason::kInvalidRequest:
       return "invalid_request";
+    case Reason::kNoConsent:
+      return "no_consent";
+    case Reason::kObjectionPending:
+      return "objection_pending";
+    case Reason::kObjectionUpheld:
+      return "objection_upheld";
     case Reason::kItemNotShared:
       return "item_not_shared";
     default:
@@ -87,9 +93,9 @@ size_t SharedInterner::size() const {
 namespace {
 
 absl::Status TooLarge(absl::string_view what, size_t count, size_t cap) {
-  return MakeError(ErrorCode::kResourceExhausted,
-                   absl::StrCat("the policy has ", count, " ", what,
-                                "; the access engine takes at most ", cap));
+  return MakeError(
+      ErrorCode::kResourceExhausted,
+      absl::StrCat("the policy has ", count, " ", what, "; the access engine takes at most ", cap));
 }
 
 // The sizes of the policy against the engine's caps, and the habilitation table's cell count,
@@ -145,9 +151,8 @@ absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) 
       for (const auto& name : rows[i].data_categories()) {
         const auto category = c.data_categories.Find(name);
         if (!category) continue;
-        uint32_t& slot =
-            t->habilitation_row[t->HabilitationCell(*role, static_cast<uint32_t>(action),
-                                                    *category)];
+        uint32_t& slot = t->habilitation_row[t->HabilitationCell(
+            *role, static_cast<uint32_t>(action), *category)];
         if (slot == kRuleIndexNone) slot = static_cast<uint32_t>(i);
       }
     }
@@ -179,6 +184,19 @@ absl::StatusOr<std::shared_ptr<const Tables>> BuildTables(const Policy& policy) 
     for (const auto& name : rule.recipient_roles()) {
       if (auto role = c.roles.Find(name)) out.role[*role] = 1;
     }
+  }
+  t->activity_consent.assign(t->activities, 0);
+  t->activity_objectable.assign(t->activities, 0);
+  for (uint32_t a = 0; a < t->activities; ++a) {
+    const v1::Activity& activity = c.source.activities(static_cast<int>(a));
+    uint8_t consent = Tables::kConsentNone;
+    for (int condition : activity.special_category_conditions()) {
+      if (condition == v1::EXPLICIT_CONSENT) consent = Tables::kConsentSpecial;
+    }
+    if (activity.legal_basis() == v1::CONSENT) consent = Tables::kConsentAll;
+    t->activity_consent[a] = consent;
+    t->activity_objectable[a] = activity.legal_basis() == v1::PUBLIC_TASK ||
+                                activity.legal_basis() == v1::LEGITIMATE_INTERESTS;
   }
   t->referent_keeps_access = c.masking_referent_keeps_access;
   t->reveals_masked = c.break_glass_reveals_masked;
@@ -224,6 +242,10 @@ std::string RuleNameOf(const Tables& t, uint32_t rule) {
       return "break_glass";
     case RuleKind::kGrant:
       return "grants recorded for the person";
+    case RuleKind::kConsent:
+      return "consents";
+    case RuleKind::kObjection:
+      return "objections";
     default:
       return "none";
   }

@@ -1,6 +1,5 @@
 // The C ABI of the access engine (include/socle/socle.h, "Access decisions").
 #include "socle/access.hpp"
-#include "socle/ledger.hpp"
 
 #include <atomic>
 #include <cstring>
@@ -15,6 +14,7 @@
 #include "capi/capi_internal.h"
 #include "socle/clock.hpp"
 #include "socle/error.hpp"
+#include "socle/ledger.hpp"
 #include "socle/socle.h"
 
 namespace {
@@ -65,7 +65,10 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_NOT_BOUND_BY_SECRECY, socle::Reason::kNotBoundBySecrecy)             \
   X(SOCLE_REASON_ENTRY_KIND_RESTRICTED, socle::Reason::kEntryKindRestricted)          \
   X(SOCLE_REASON_MASKED, socle::Reason::kMasked)                                      \
-  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)                    \
+  X(SOCLE_REASON_INVALID_REQUEST, socle::Reason::kInvalidRequest)                     \
+  X(SOCLE_REASON_NO_CONSENT, socle::Reason::kNoConsent)                               \
+  X(SOCLE_REASON_OBJECTION_PENDING, socle::Reason::kObjectionPending)                 \
+  X(SOCLE_REASON_OBJECTION_UPHELD, socle::Reason::kObjectionUpheld)                   \
   X(SOCLE_REASON_ITEM_NOT_SHARED, socle::Reason::kItemNotShared)
 #define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
   X(SOCLE_NO_ID, socle::kNoId)                                              \
@@ -384,9 +387,9 @@ void ConvertColumns(const RequestColumns& c, size_t base, size_t n, AccessReques
       } else {
         r.actor = kNoId;  // denied, and named by the status
         if (first->ok()) {
-          *first = MakeError(ErrorCode::kInvalidArgument,
-                             absl::StrCat("request ", k, ": item_lens[", k,
-                                          "] is larger than any item"));
+          *first = MakeError(
+              ErrorCode::kInvalidArgument,
+              absl::StrCat("request ", k, ": item_lens[", k, "] is larger than any item"));
         }
       }
     }
@@ -454,7 +457,8 @@ int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger*
     socle::AccessEngine::Options options;
     options.clock = &engine->clock;
     auto opened = socle::AccessEngine::Open(
-        policy->policy, std::make_shared<socle::StateLedger>(socle::capi::LedgerOf(ledger)), options);
+        policy->policy, std::make_shared<socle::StateLedger>(socle::capi::LedgerOf(ledger)),
+        options);
     if (!opened.ok()) return FromStatus(error, opened.status());
     engine->engine = *std::move(opened);
     *out = engine.release();
@@ -517,9 +521,8 @@ int32_t socle_access_engine_follower_status(const socle_access_engine* engine,
     const socle::AccessEngine::FollowerStatus status = engine->engine->follower_status();
     *out_following = status.following ? 1 : 0;
     *out_failures = status.failures;
-    *out_in_step_at_unix_millis = status.in_step_at == absl::InfinitePast()
-                                      ? 0
-                                      : absl::ToUnixMillis(status.in_step_at);
+    *out_in_step_at_unix_millis =
+        status.in_step_at == absl::InfinitePast() ? 0 : absl::ToUnixMillis(status.in_step_at);
     return FromStatus(error, status.status);
   });
 }
@@ -1011,9 +1014,17 @@ int32_t socle_access_engine_decide_columns(
     const auto snapshot = engine->engine->snapshot();
     if (out_revision != nullptr) *out_revision = snapshot->revision();
     if (count == 0) return SOCLE_OK;
-    const socle::capi::RequestColumns columns{actors,  actions, persons, categories,
-                                              purposes, entry_kinds, authors, masked,
-                                              items,   item_lens, TimeOf(time_unix_seconds)};
+    const socle::capi::RequestColumns columns{actors,
+                                              actions,
+                                              persons,
+                                              categories,
+                                              purposes,
+                                              entry_kinds,
+                                              authors,
+                                              masked,
+                                              items,
+                                              item_lens,
+                                              TimeOf(time_unix_seconds)};
     SOCLE_CAPI_RETURN_IF_FAILED(socle::capi::CheckColumns(columns, out_effects, error));
     socle::AccessRequest in[kBatchSlice];
     socle::Decision decided[kBatchSlice];

@@ -75,6 +75,9 @@ final class Native
     public const SOCLE_REASON_ENTRY_KIND_RESTRICTED = 28;
     public const SOCLE_REASON_MASKED = 29;
     public const SOCLE_REASON_INVALID_REQUEST = 30;
+    public const SOCLE_REASON_NO_CONSENT = 31;
+    public const SOCLE_REASON_OBJECTION_PENDING = 32;
+    public const SOCLE_REASON_OBJECTION_UPHELD = 33;
     public const SOCLE_REASON_ITEM_NOT_SHARED = 34;
     public const SOCLE_OBLIGATION_LOG = 1;
     public const SOCLE_OBLIGATION_BREAK_GLASS_FLAG = 2;
