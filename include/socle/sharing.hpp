@@ -35,22 +35,22 @@ namespace socle {
 
 // The check of the sharing checklist that refused a share. Values are frozen.
 enum class SharingCheck : int32_t {
-  kNone = 0,                               // granted: every check passed
-  kNoBasis = 1,                            // 1: no basis of the closed list named
-  kPartyNotIdentified = 2,                 // 2: a party has left, or no known secrecy status
-  kEmitterNotBoundBySecrecy = 3,           // 2: the basis needs the emitter bound by secrecy
-  kRecipientNotBoundBySecrecy = 4,         // 2 (REQ-21): a SECRECY_NONE recipient, or unbound
-  kNotInCareOfSamePerson = 5,              // 3 (REQ-23): a party not in charge of the person
-  kNotInSameCareTeam = 6,                  // 3: L.1110-4 III team: no care team in common
-  kPurposeNotAllowed = 7,                  // 4: the activity does not declare an item's category
-  kNoItemSelected = 8,                     // 5: neither items nor a whole file
-  kWholeFileNotAllowed = 9,                // 5 (REQ-24): no sharing rule allows the whole file
-  kItemOutsideSharingRule = 10,            // 5: no sharing rule of the basis covers the item
-  kItemOutsideRecipientHabilitations = 11, // 5 (REQ-24): the recipient's role may not read it
-  kPersonNotInformed = 12,                 // 6 (REQ-27, REQ-28): no information, no exception
-  kNoSharingConsent = 13,                  // 7 (REQ-25): L.1110-4 III consent: none valid
-  kPersonObjectsToSharing = 14,            // 8 (REQ-26): an objection to sharing stands
-  kOnwardDisclosureForbidden = 15,         // 9 (REQ-29): the emitter received it under L.121-6-2
+  kNone = 0,                                // granted: every check passed
+  kNoBasis = 1,                             // 1: no basis of the closed list named
+  kPartyNotIdentified = 2,                  // 2: a party has left, or no known secrecy status
+  kEmitterNotBoundBySecrecy = 3,            // 2: the basis needs the emitter bound by secrecy
+  kRecipientNotBoundBySecrecy = 4,          // 2 (REQ-21): a SECRECY_NONE recipient, or unbound
+  kNotInCareOfSamePerson = 5,               // 3 (REQ-23): a party not in charge of the person
+  kNotInSameCareTeam = 6,                   // 3: L.1110-4 III team: no care team in common
+  kPurposeNotAllowed = 7,                   // 4: the activity does not declare an item's category
+  kNoItemSelected = 8,                      // 5: neither items nor a whole file
+  kWholeFileNotAllowed = 9,                 // 5 (REQ-24): no sharing rule allows the whole file
+  kItemOutsideSharingRule = 10,             // 5: no sharing rule of the basis covers the item
+  kItemOutsideRecipientHabilitations = 11,  // 5 (REQ-24): the recipient's role may not read it
+  kPersonNotInformed = 12,                  // 6 (REQ-27, REQ-28): no information, no exception
+  kNoSharingConsent = 13,                   // 7 (REQ-25): L.1110-4 III consent: none valid
+  kPersonObjectsToSharing = 14,             // 8 (REQ-26): an objection to sharing stands
+  kOnwardDisclosureForbidden = 15,          // 9 (REQ-29): the emitter received it under L.121-6-2
 };
 
 // "recipient_not_bound_by_secrecy"…; "unspecified" for an unknown value, "none" for kNone.
@@ -89,6 +89,12 @@ struct SharingRequest {
   absl::Time time = absl::InfinitePast();  // InfinitePast: now by the engine's clock
 };
 
+enum class InformationExceptionKind : int32_t {  // = socle.v1.InformationException.Kind
+  kUrgency = 1,
+  kImpossibility = 2,
+  kContraryToChildInterest = 3,  // a minor only; justification required
+};
+
 // Who is to be told of a share (REQ-28).
 enum class InformRelation : int32_t {
   kPerson = 1,             // the person themself
@@ -100,9 +106,9 @@ enum class InformRelation : int32_t {
 struct PersonToInform {
   std::string person;  // a person of the directory
   InformRelation relation = InformRelation::kPerson;
-  bool required = true;    // false: offered (the child), not needed for the share
-  bool informed = false;   // a PersonInformed for this share and recipient is recorded
-  uint64_t revision = 0;   // that record's revision
+  bool required = true;   // false: offered (the child), not needed for the share
+  bool informed = false;  // a PersonInformed for this share and recipient is recorded
+  uint64_t revision = 0;  // that record's revision
 };
 
 // The decision on a share: granted or the check that refused it, with everything the sharing log
@@ -129,6 +135,7 @@ struct SharingOutcome {
   // relied on, and of the consent (0: none).
   std::vector<uint64_t> information_revisions;
   uint64_t exception_revision = 0;
+  InformationExceptionKind exception = InformationExceptionKind::kUrgency;  // when relied on
   // An urgency or impossibility exception: the follow-up "inform the person" stays open until a
   // PersonInformed for the share is recorded (OpenInformationFollowUps).
   bool follow_up_open = false;
@@ -148,8 +155,9 @@ SOCLE_CXX_API absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& sn
 
 // Checks on the engine's current snapshot; when granted, records the share (an AccessGranted
 // with its items, basis, purpose and id, recorded_by the emitter, with the involvement: required,
-// REQ-61) and returns the outcome with the new revision. A refused share changes nothing. The
-// caller writes the outcome to the access trail (AccessTrail::RecordSharing), granted or not.
+// REQ-61) and returns the outcome with the new revision. A refused share changes nothing.
+// AccessTrail::Share (socle/trail.hpp) does this and records the outcome in the sharing log,
+// granted or refused, in one call: the way a product shares.
 SOCLE_CXX_API absl::StatusOr<SharingOutcome> Share(AccessEngine& engine,
                                                    const SharingRequest& request);
 
@@ -179,12 +187,6 @@ struct InformationSpec {
 };
 SOCLE_CXX_API absl::StatusOr<uint64_t> RecordPersonInformed(AccessEngine& engine,
                                                             const InformationSpec& spec);
-
-enum class InformationExceptionKind : int32_t {  // = socle.v1.InformationException.Kind
-  kUrgency = 1,
-  kImpossibility = 2,
-  kContraryToChildInterest = 3,  // a minor only; justification required
-};
 
 struct InformationExceptionSpec {
   std::string person;

@@ -42,6 +42,7 @@
 #include "socle/export.hpp"
 #include "socle/ledger.hpp"
 #include "socle/pseudonym.hpp"
+#include "socle/sharing.hpp"
 #include "socle/vault.hpp"
 #include "socle/vocabulary.hpp"
 
@@ -85,11 +86,9 @@ struct SOCLE_CXX_API SharingTrailRecord {
     std::string professional_category;  // e.g. "Assistant de service social (CSP R.1110-2)"
     SecrecyStatus secrecy = SecrecyStatus::kUnspecified;
   };
-  struct Item {
-    std::string item;            // the vendor's item id, required
-    std::string category;        // a DataCategory id of the policy, required
-    std::string content_sha256;  // SHA-256 of the content shared (32 bytes), computed by the caller
-  };
+  // item (required), category (a DataCategory id, required), content_sha256 (32 bytes, computed
+  // by the caller): the items of socle/sharing.hpp.
+  using Item = SharedItem;
   // How the person was told beforehand (sharing checklist line 6).
   struct Information {
     enum class Kind : int32_t {
@@ -112,12 +111,7 @@ struct SOCLE_CXX_API SharingTrailRecord {
   };
   // The person's involvement (socle.v1.PersonInvolvement, REQ-61).
   struct Involvement {
-    enum class Kind : int32_t {
-      kUnspecified = 0,
-      kPresent = 1,
-      kInformedBeforehand = 2,
-      kNotInformed = 3,  // `reason` says why
-    };
+    using Kind = PersonInvolvementKind;  // kNotInformed: `reason` says why
     Kind kind = Kind::kUnspecified;
     std::string reason;
   };
@@ -254,6 +248,13 @@ class SOCLE_CXX_API AccessTrail {
   absl::StatusOr<uint64_t> RecordSharing(const AccessSnapshot& snapshot,
                                          const SharingTrailRecord& record);
 
+  // Shares and records in one call, the way a product shares: socle::Share on `engine` (the
+  // trail's engine; FAILED_PRECONDITION otherwise) decides and, when granted, records the grant;
+  // the outcome, granted or refused, is then recorded in the sharing log. If that record cannot
+  // be written, a granted share is revoked again and the error returned: no share stands without
+  // its entry. Errors of the request (unknown ids, a share id already used): as socle::Share,
+  // nothing recorded.
+  absl::StatusOr<SharingOutcome> Share(AccessEngine& engine, const SharingRequest& request);
 
   // The professionals who may read the person's file now, and why.
   absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;

@@ -158,7 +158,8 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
                                           const SharingRequest& request) {
   const SnapshotData& s = Data(snapshot);
   const Tables& t = *s.tables;
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t emitter_id, FindProfessional(s, "emitter", request.emitter));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t emitter_id,
+                         FindProfessional(s, "emitter", request.emitter));
   SOCLE_ASSIGN_OR_RETURN(const uint32_t recipient_id,
                          FindProfessional(s, "recipient", request.recipient));
   SOCLE_ASSIGN_OR_RETURN(const uint32_t person_id, FindPerson(s, request.person));
@@ -181,8 +182,7 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
     SOCLE_RETURN_IF_ERROR(access_internal::CheckId("items.item", item.item));
     const std::optional<uint32_t> category = t.c->data_categories.Find(item.category);
     if (!category) {
-      return MakeError(ErrorCode::kNotFound,
-                       "items.category: not a data category of the policy");
+      return MakeError(ErrorCode::kNotFound, "items.category: not a data category of the policy");
     }
     item_categories.push_back(*category);
   }
@@ -192,7 +192,8 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
   o.recipient = request.recipient;
   o.person = request.person;
   o.recipient_role = std::string(t.c->roles.Name(recipient.role));
-  if (recipient.structure != kNoId) o.recipient_structure = std::string(s.ids->labels.Name(recipient.structure));
+  if (recipient.structure != kNoId)
+    o.recipient_structure = std::string(s.ids->labels.Name(recipient.structure));
   if (recipient.professional_category != kNoId) {
     o.recipient_category = std::string(s.ids->labels.Name(recipient.professional_category));
   }
@@ -221,17 +222,17 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
   // 2. Both identified, active, with a known secrecy status; bound where the basis says so. A
   // professional not bound by secrecy never receives a share (REQ-21).
   if (emitter.left || recipient.left) {
-    return Refuse(o, SharingCheck::kPartyNotIdentified,
-                  absl::StrCat("the ", emitter.left ? "emitter" : "recipient",
-                               " has left the service"));
+    return Refuse(
+        o, SharingCheck::kPartyNotIdentified,
+        absl::StrCat("the ", emitter.left ? "emitter" : "recipient", " has left the service"));
   }
   if (emitter.secrecy == SecrecyStatus::kUnspecified ||
       recipient.secrecy == SecrecyStatus::kUnspecified) {
-    return Refuse(o, SharingCheck::kPartyNotIdentified,
-                  absl::StrCat("the ",
-                               emitter.secrecy == SecrecyStatus::kUnspecified ? "emitter"
-                                                                               : "recipient",
-                               " has no known secrecy status"));
+    return Refuse(
+        o, SharingCheck::kPartyNotIdentified,
+        absl::StrCat("the ",
+                     emitter.secrecy == SecrecyStatus::kUnspecified ? "emitter" : "recipient",
+                     " has no known secrecy status"));
   }
   if (!Bound(recipient.secrecy)) {
     return Refuse(o, SharingCheck::kRecipientNotBoundBySecrecy,
@@ -240,8 +241,9 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
   }
   if (SharingRequiresSecrecyOfBoth(basis) && !Bound(emitter.secrecy)) {
     return Refuse(o, SharingCheck::kEmitterNotBoundBySecrecy,
-                  absl::StrCat(law, " needs the emitter bound by professional secrecy, and the "
-                                    "emitter is not"));
+                  absl::StrCat(law,
+                               " needs the emitter bound by professional secrecy, and the "
+                               "emitter is not"));
   }
 
   // 3. Both in charge of the person (same case); the same care team for L.1110-4 III team.
@@ -351,9 +353,8 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
         if (r.share != request.share || r.recipient != recipient_id || r.at > at) continue;
         const bool whom =
             r.informed == who ||
-            (person_or_representative &&
-             std::find(representatives.begin(), representatives.end(), r.informed) !=
-                 representatives.end());
+            (person_or_representative && std::find(representatives.begin(), representatives.end(),
+                                                   r.informed) != representatives.end());
         if (!whom) continue;
         bool covers = true;
         for (uint32_t c : categories) covers = covers && Has(r.categories, c);
@@ -408,16 +409,17 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
           (exception->kind != access_internal::InformationExceptionKind::kContraryToChildInterest ||
            minor);
       if (!usable) {
-        return Refuse(o, SharingCheck::kPersonNotInformed,
-                      absl::StrCat(missing, " of the ", required,
-                                   required == 1 ? " person" : " persons",
-                                   " to inform of this share (its nature and its recipient) ",
-                                   missing == 1 ? "was" : "were",
-                                   " not informed beforehand, and no exception (urgency, "
-                                   "impossibility, contrary to the child's interest) is recorded "
-                                   "for it"));
+        return Refuse(
+            o, SharingCheck::kPersonNotInformed,
+            absl::StrCat(missing, " of the ", required, required == 1 ? " person" : " persons",
+                         " to inform of this share (its nature and its recipient) ",
+                         missing == 1 ? "was" : "were",
+                         " not informed beforehand, and no exception (urgency, "
+                         "impossibility, contrary to the child's interest) is recorded "
+                         "for it"));
       }
       o.exception_revision = exception->revision;
+      o.exception = static_cast<InformationExceptionKind>(exception->kind);
       if (exception->kind != access_internal::InformationExceptionKind::kContraryToChildInterest) {
         o.follow_up_open = true;
         for (const access_internal::InformationRecord& r : st->informed) {
@@ -480,9 +482,9 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
   o.granted = true;
   o.sentence = absl::StrCat(
       "granted under ", law, ": ",
-      request.whole_file ? absl::StrCat("the whole file (", categories.size(), " categories)")
-                         : absl::StrCat(request.items.size(),
-                                        request.items.size() == 1 ? " item" : " items"),
+      request.whole_file
+          ? absl::StrCat("the whole file (", categories.size(), " categories)")
+          : absl::StrCat(request.items.size(), request.items.size() == 1 ? " item" : " items"),
       " to role '", o.recipient_role, "' for activity '", request.purpose, "'",
       o.follow_up_open ? "; the person is to be informed afterwards (follow-up open)" : "",
       o.exception_revision != 0 && !o.follow_up_open

@@ -29,16 +29,26 @@ v1::OperationRecord::Operation ToProto(TrailOperation operation) {
 
 absl::string_view OperationName(v1::OperationRecord::Operation operation) {
   switch (operation) {
-    case v1::OperationRecord::TOKEN_REVERSAL: return "token_reversal";
-    case v1::OperationRecord::KEY_ROTATION: return "key_rotation";
-    case v1::OperationRecord::CRYPTO_SHREDDING: return "crypto_shredding";
-    case v1::OperationRecord::POLICY_LOADED: return "policy_loaded";
-    case v1::OperationRecord::TRAIL_READ: return "trail_read";
-    case v1::OperationRecord::EXPORT: return "export";
-    case v1::OperationRecord::SHARE: return "share";
-    case v1::OperationRecord::UPDATE_ATTEMPT: return "update_attempt";
-    case v1::OperationRecord::DELETE_ATTEMPT: return "delete_attempt";
-    default: return "unspecified";
+    case v1::OperationRecord::TOKEN_REVERSAL:
+      return "token_reversal";
+    case v1::OperationRecord::KEY_ROTATION:
+      return "key_rotation";
+    case v1::OperationRecord::CRYPTO_SHREDDING:
+      return "crypto_shredding";
+    case v1::OperationRecord::POLICY_LOADED:
+      return "policy_loaded";
+    case v1::OperationRecord::TRAIL_READ:
+      return "trail_read";
+    case v1::OperationRecord::EXPORT:
+      return "export";
+    case v1::OperationRecord::SHARE:
+      return "share";
+    case v1::OperationRecord::UPDATE_ATTEMPT:
+      return "update_attempt";
+    case v1::OperationRecord::DELETE_ATTEMPT:
+      return "delete_attempt";
+    default:
+      return "unspecified";
   }
 }
 
@@ -94,8 +104,7 @@ absl::Status ValidateSharing(const SharingTrailRecord& r) {
     return SharingError("information.kind: unknown");
   }
   const int exception = static_cast<int>(r.information.exception);
-  constexpr int kLastException =
-      static_cast<int>(Information::Exception::kContraryToChildInterest);
+  constexpr int kLastException = static_cast<int>(Information::Exception::kContraryToChildInterest);
   if (exception < 0 || exception > kLastException) {
     return SharingError("information.exception: unknown");
   }
@@ -103,8 +112,7 @@ absl::Status ValidateSharing(const SharingTrailRecord& r) {
       (r.information.exception != Information::Exception::kUnspecified)) {
     return SharingError("information.exception: set exactly when information.kind is kException");
   }
-  if (r.information.follow_up_open &&
-      r.information.exception != Information::Exception::kUrgency &&
+  if (r.information.follow_up_open && r.information.exception != Information::Exception::kUrgency &&
       r.information.exception != Information::Exception::kImpossibility) {
     return SharingError(
         "information.follow_up_open: only for an urgency or impossibility exception");
@@ -151,15 +159,13 @@ SharingTrailRecord SharingFromProto(const v1::SharingRecord& r) {
   out.granted = r.granted();
   out.failed_check = r.failed_check();
   out.overrides_opposition = r.overrides_opposition();
-  out.information.kind =
-      static_cast<SharingTrailRecord::Information::Kind>(r.information().kind());
+  out.information.kind = static_cast<SharingTrailRecord::Information::Kind>(r.information().kind());
   out.information.revision = r.information().revision();
   out.information.exception =
       static_cast<SharingTrailRecord::Information::Exception>(r.information().exception());
   out.information.follow_up_open = r.information().follow_up_open();
   out.consent_revision = r.consent_revision();
-  out.involvement.kind =
-      static_cast<SharingTrailRecord::Involvement::Kind>(r.involvement().kind());
+  out.involvement.kind = static_cast<SharingTrailRecord::Involvement::Kind>(r.involvement().kind());
   out.involvement.reason = r.involvement().reason();
   out.revision = r.revision();
   out.policy_digest = r.policy_digest();
@@ -219,8 +225,7 @@ struct AccessTrail::State {
   // read of a shredded person's trail is recorded too) with `what` ("history",
   // "recipients of an item").
   absl::Status AdmitReader(absl::string_view person, absl::string_view reader,
-                           bool reader_is_person, absl::string_view what,
-                           absl::string_view call) {
+                           bool reader_is_person, absl::string_view what, absl::string_view call) {
     if (!reader_is_person) {
       const std::optional<uint32_t> id = engine->FindProfessional(reader);
       const auto snapshot = engine->snapshot();
@@ -235,11 +240,10 @@ struct AccessTrail::State {
                                       "SECURITY_AUDITOR capability (the refusal was recorded)"));
       }
     }
-    return Operation(v1::OperationRecord::TRAIL_READ, reader_is_person ? "person" : reader,
-                     person,
-                     absl::StrCat(what, reader_is_person ? " read by the person"
-                                                         : " read by an auditor"),
-                     false);
+    return Operation(
+        v1::OperationRecord::TRAIL_READ, reader_is_person ? "person" : reader, person,
+        absl::StrCat(what, reader_is_person ? " read by the person" : " read by an auditor"),
+        false);
   }
 
   absl::Status Operation(v1::OperationRecord::Operation operation, absl::string_view actor,
@@ -379,8 +383,8 @@ absl::Status RecordDurably(Ledger& ledger, v1::OperationRecord::Operation operat
 
 absl::Status AccessTrail::ShredPerson(absl::string_view actor, absl::string_view person) {
   if (person.empty()) return MakeError(ErrorCode::kInvalidArgument, "ShredPerson: empty person");
-  SOCLE_RETURN_IF_ERROR(RecordDurably(*state_->ledger, v1::OperationRecord::CRYPTO_SHREDDING,
-                                      actor, person, "the person's data key was destroyed",
+  SOCLE_RETURN_IF_ERROR(RecordDurably(*state_->ledger, v1::OperationRecord::CRYPTO_SHREDDING, actor,
+                                      person, "the person's data key was destroyed",
                                       state_->policy_digest, state_->engine->revision()));
   return state_->ledger->vault().ShredPerson(person);
 }
@@ -397,10 +401,9 @@ absl::StatusOr<RotationReport> AccessTrail::RotateMasterKey(absl::string_view ac
 ReversalHook AccessTrail::ReversalRecorder() {
   State* state = state_.get();
   return [state](const ReversalEvent& event) -> absl::Status {
-    const std::string detail =
-        absl::StrCat(event.outcome == ErrorCode::kOk ? "granted" : "refused", " (",
-                     ErrorCodeName(event.outcome), "), role ", event.role, ", reason ",
-                     event.reason, ", domain ", event.domain);
+    const std::string detail = absl::StrCat(
+        event.outcome == ErrorCode::kOk ? "granted" : "refused", " (", ErrorCodeName(event.outcome),
+        "), role ", event.role, ", reason ", event.reason, ", domain ", event.domain);
     return RecordDurably(*state->ledger, v1::OperationRecord::TOKEN_REVERSAL, event.actor, {},
                          detail, state->policy_digest, state->engine->revision());
   };
@@ -419,9 +422,9 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
   Ledger& ledger = *state_->ledger;
   PersonHistory history;
   SOCLE_ASSIGN_OR_RETURN(history.checkpoint, ledger.Checkpoint());
-  SOCLE_ASSIGN_OR_RETURN(std::vector<StoredLedgerEntry> stored,
-                         ledger.EntriesAbout(query.person, query.from, query.to, query.after,
-                                             query.limit + 1));
+  SOCLE_ASSIGN_OR_RETURN(
+      std::vector<StoredLedgerEntry> stored,
+      ledger.EntriesAbout(query.person, query.from, query.to, query.after, query.limit + 1));
   // Entries appended after the checkpoint appear on a later read, with their proofs.
   while (!stored.empty() && stored.back().index >= history.checkpoint.size) stored.pop_back();
   if (stored.size() > query.limit) {
@@ -550,6 +553,60 @@ absl::StatusOr<uint64_t> AccessTrail::RecordSharing(const AccessSnapshot& snapsh
   return state_->ledger->WaitDurable(ticket);
 }
 
+namespace {
+
+// The sharing log's record of a decision socle::Share took.
+SharingTrailRecord TrailRecordOf(const SharingOutcome& o) {
+  SharingTrailRecord r;
+  r.share = o.share;
+  r.emitter.professional = o.emitter;
+  r.recipient.professional = o.recipient;
+  r.person = o.person;
+  r.basis = o.basis;
+  r.purpose = o.purpose;
+  r.items = o.items;
+  r.granted = o.granted;
+  if (!o.granted) r.failed_check = std::string(Name(o.failed));
+  r.overrides_opposition = o.overrides_opposition;
+  using Information = SharingTrailRecord::Information;
+  if (o.exception_revision != 0) {
+    r.information.kind = Information::Kind::kException;
+    r.information.revision = o.exception_revision;
+    r.information.exception = static_cast<Information::Exception>(o.exception);
+    r.information.follow_up_open = o.follow_up_open;
+  } else if (!o.information_revisions.empty()) {
+    r.information.kind = Information::Kind::kInformed;
+    r.information.revision = o.information_revisions.back();
+  }
+  r.consent_revision = o.consent_revision;
+  r.involvement.kind = o.involvement;
+  r.involvement.reason = o.involvement_reason;
+  r.time = o.time;
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<SharingOutcome> AccessTrail::Share(AccessEngine& engine,
+                                                  const SharingRequest& request) {
+  if (&engine != state_->engine) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "AccessTrail::Share: the engine is not the trail's");
+  }
+  SOCLE_ASSIGN_OR_RETURN(SharingOutcome outcome, socle::Share(engine, request));
+  const absl::StatusOr<uint64_t> recorded =
+      RecordSharing(*engine.snapshot(), TrailRecordOf(outcome));
+  if (!recorded.ok()) {
+    if (outcome.granted) {
+      // No share stands without its entry: the grant is taken back (the attempt left nothing
+      // in the log, and the caller gets the log's error).
+      (void)RevokeShare(engine, outcome.person, outcome.recipient, outcome.share, outcome.emitter);
+    }
+    return recorded.status();
+  }
+  return outcome;
+}
+
 absl::StatusOr<std::vector<CurrentAccess>> AccessTrail::CurrentAccessList(
     absl::string_view person) const {
   const AccessEngine& engine = *state_->engine;
@@ -558,8 +615,7 @@ absl::StatusOr<std::vector<CurrentAccess>> AccessTrail::CurrentAccessList(
     return MakeError(ErrorCode::kNotFound, "CurrentAccessList: the person is not in the directory");
   }
   const auto snapshot = engine.snapshot();
-  SOCLE_ASSIGN_OR_RETURN(const std::vector<AccessHolder> holders,
-                         snapshot->ListAccessHolders(*id));
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<AccessHolder> holders, snapshot->ListAccessHolders(*id));
   std::vector<CurrentAccess> out;
   out.reserve(holders.size());
   for (const AccessHolder& holder : holders) {
@@ -574,9 +630,15 @@ absl::StatusOr<std::vector<CurrentAccess>> AccessTrail::CurrentAccessList(
         a.basis = "team";
         a.team = std::string(engine.TeamName(holder.team));
         break;
-      case AccessBasis::kReferent: a.basis = "referent"; break;
-      case AccessBasis::kGrant: a.basis = "grant"; break;
-      case AccessBasis::kBreakGlass: a.basis = "break_glass"; break;
+      case AccessBasis::kReferent:
+        a.basis = "referent";
+        break;
+      case AccessBasis::kGrant:
+        a.basis = "grant";
+        break;
+      case AccessBasis::kBreakGlass:
+        a.basis = "break_glass";
+        break;
     }
     a.expires_at = holder.expires_at;
     out.push_back(std::move(a));

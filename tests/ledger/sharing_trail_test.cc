@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "../access/sharing_util.h"
 #include "../access/test_util.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -141,7 +142,6 @@ struct SharingFixture : LedgerFixture {
     BOOST_REQUIRE_MESSAGE(history.ok(), history.status().ToString());
     return *history;
   }
-
 };
 
 std::vector<const HistoryEntry*> Shares(const PersonHistory& h) {
@@ -445,6 +445,58 @@ BOOST_FIXTURE_TEST_CASE(the_trail_file_holds_no_id_of_a_share, SharingFixture) {
                                absl::string_view("share-1"), absl::string_view("hp2")}) {
     BOOST_TEST(!backend.StoredBytesContain("access_trail", id), id);
   }
+}
+
+// AccessTrail::Share decides and records in one call: a refused attempt (no prior
+// information), then, once the person is informed, the granted share, each in the person's
+// history with the check that failed or the evidence it rests on; the recipient then reads the
+// shared item.
+struct ShareFixture : LedgerFixture {
+  access_testing::Sharing sharing;
+  std::shared_ptr<Ledger> ledger = Open(WithClock(sharing.clock));
+  std::unique_ptr<AccessTrail> trail;
+  ShareFixture() {
+    auto created = AccessTrail::Create(ledger, *sharing.engine);
+    BOOST_REQUIRE(created.ok());
+    trail = std::move(*created);
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(share_decides_and_records_in_one_call, ShareFixture) {
+  const SharingRequest request = access_testing::Sharing::Request(
+      SharingBasis::kCspL1110_4_II, "sw1", "sw2", "x1",
+      {{"note-12", "social", Sha256("content of note-12")}}, "share-7");
+  auto refused = trail->Share(*sharing.engine, request);
+  BOOST_REQUIRE_MESSAGE(refused.ok(), refused.status().ToString());
+  BOOST_TEST(!refused->granted);
+  sharing.Inform("x1", "share-7", "sw2", {"social"});
+  auto granted = trail->Share(*sharing.engine, request);
+  BOOST_REQUIRE_MESSAGE(granted.ok(), granted.status().ToString());
+  BOOST_TEST(granted->granted);
+
+  HistoryQuery query;
+  query.person = "x1";
+  query.reader = "x1";
+  query.reader_is_person = true;
+  auto history = trail->History(query);
+  BOOST_REQUIRE_MESSAGE(history.ok(), history.status().ToString());
+  const auto shares = Shares(*history);
+  BOOST_REQUIRE(shares.size() == 2u);
+  BOOST_REQUIRE(shares[0]->sharing.has_value());
+  BOOST_TEST(!shares[0]->sharing->granted);
+  BOOST_TEST(shares[0]->sharing->failed_check == "person_not_informed");
+  BOOST_TEST(shares[1]->sharing->granted);
+  BOOST_TEST(shares[1]->sharing->share == "share-7");
+  BOOST_TEST(static_cast<int>(shares[1]->sharing->information.kind) ==
+             static_cast<int>(SharingTrailRecord::Information::Kind::kInformed));
+  BOOST_TEST(shares[1]->sharing->information.revision != 0u);
+  BOOST_TEST(shares[1]->sharing->items.size() == 1u);
+  BOOST_TEST(shares[1]->sharing->recipient.role == "social_worker");
+
+  // Another engine than the trail's: refused, nothing recorded.
+  access_testing::Sharing other;
+  BOOST_TEST(CodeName(trail->Share(*other.engine, request).status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(Shares(*trail->History(query)).size() == 2u);
 }
 
 BOOST_FIXTURE_TEST_CASE(shares_recorded_from_several_threads, SharingFixture) {
