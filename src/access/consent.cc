@@ -30,14 +30,6 @@ absl::Time TimeOf(int64_t nanos) {
   return nanos == ai::kNever ? absl::InfiniteFuture() : absl::FromUnixNanos(nanos);
 }
 
-absl::StatusOr<uint32_t> FindPersonId(const ai::SnapshotData& s, absl::string_view person) {
-  const std::optional<uint32_t> id = s.ids->persons.Find(person);
-  if (!id || s.person(*id) == nullptr) {
-    return MakeError(ErrorCode::kNotFound, "person: no such person in the directory");
-  }
-  return *id;
-}
-
 std::string PersonName(const ai::SnapshotData& s, uint32_t id) {
   return id == kNoId ? std::string() : std::string(s.ids->persons.Name(id));
 }
@@ -191,7 +183,7 @@ absl::StatusOr<uint64_t> WithdrawObjection(AccessEngine& engine, absl::string_vi
 absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot,
                                                   absl::string_view person) {
   const ai::SnapshotData& s = ai::Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPersonId(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, ai::FindPerson(s, "person", person));
   std::vector<ConsentInfo> out;
   const ai::PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;
@@ -230,12 +222,12 @@ absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot
 }
 
 absl::StatusOr<ConsentStatusInfo> ConsentStatusAt(const AccessSnapshot& snapshot,
-                                                absl::string_view person, absl::string_view purpose,
-                                                ConsentScope scope, absl::Time time,
-                                                absl::string_view category,
-                                                absl::string_view recipient) {
+                                                  absl::string_view person,
+                                                  absl::string_view purpose, ConsentScope scope,
+                                                  absl::Time time, absl::string_view category,
+                                                  absl::string_view recipient) {
   const ai::SnapshotData& s = ai::Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPersonId(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, ai::FindPerson(s, "person", person));
   const auto& c = *s.tables->c;
   const std::optional<uint32_t> activity = c.activities.Find(purpose);
   if (!activity) {
@@ -274,7 +266,7 @@ absl::StatusOr<ConsentStatusInfo> ConsentStatusAt(const AccessSnapshot& snapshot
 absl::StatusOr<std::vector<ObjectionInfo>> Objections(const AccessSnapshot& snapshot,
                                                       absl::string_view person) {
   const ai::SnapshotData& s = ai::Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPersonId(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, ai::FindPerson(s, "person", person));
   std::vector<ObjectionInfo> out;
   const ai::PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;

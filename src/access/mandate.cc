@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "access/apply.h"
+#include "access/person_facts.h"
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
@@ -165,11 +166,8 @@ absl::StatusOr<uint64_t> RevokeMandate(AccessEngine& engine, absl::string_view m
 absl::StatusOr<std::vector<MandateInfo>> Mandates(const AccessSnapshot& snapshot,
                                                   absl::string_view person, absl::Time time) {
   const SnapshotData& s = access_internal::Data(snapshot);
-  const std::optional<uint32_t> id = s.ids->persons.Find(person);
-  const access_internal::PersonRecord* record = id ? s.person(*id) : nullptr;
-  if (record == nullptr) {
-    return MakeError(ErrorCode::kNotFound, "person: no such person in the directory");
-  }
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
+  const access_internal::PersonRecord* record = s.person(id);
   std::vector<MandateInfo> out;
   if (record->state == nullptr) return out;
   const int64_t t =
@@ -220,11 +218,9 @@ absl::StatusOr<MandateVerdict> CheckMandate(const AccessSnapshot& snapshot,
     return MakeError(ErrorCode::kNotFound,
                      "procedure: not a procedure domain of the policy (mandates.procedures)");
   }
-  const std::optional<uint32_t> pro = s.ids->professionals.Find(professional);
-  const access_internal::ProfessionalRecord* record = pro ? s.professional(*pro) : nullptr;
-  if (record == nullptr) {
-    return MakeError(ErrorCode::kNotFound, "professional: not in the directory");
-  }
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t pro,
+                         access_internal::FindProfessional(s, "professional", professional));
+  const access_internal::ProfessionalRecord* record = s.professional(pro);
   const MandateOwner& owner = s.state.mandates[*s.ids->mandates.Find(mandate)];
   return access_internal::MandateUseVerdict(*s.tables, *record, *s.person(owner.person), *m, *p,
                                             TimeOf(s, time));

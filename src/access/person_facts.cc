@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "access/event_checks.h"
+#include "core/status_macros.h"
+#include "socle/error.hpp"
 
 namespace socle::access_internal {
 namespace {
@@ -45,6 +49,28 @@ bool GivenByEnough(const ConsentRecord& c, uint32_t person, const PersonRecord& 
 }
 
 }  // namespace
+
+absl::StatusOr<uint32_t> FindPerson(const SnapshotData& s, absl::string_view field,
+                                    absl::string_view id) {
+  SOCLE_RETURN_IF_ERROR(CheckId(field, id));
+  const std::optional<uint32_t> found = s.ids->persons.Find(id);
+  if (!found || s.person(*found) == nullptr) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat(field, ": no such person in the directory"));
+  }
+  return *found;
+}
+
+absl::StatusOr<uint32_t> FindProfessional(const SnapshotData& s, absl::string_view field,
+                                          absl::string_view id) {
+  SOCLE_RETURN_IF_ERROR(CheckId(field, id));
+  const std::optional<uint32_t> found = s.ids->professionals.Find(id);
+  if (!found || s.professional(*found) == nullptr) {
+    return MakeError(ErrorCode::kNotFound,
+                     absl::StrCat(field, ": no such professional in the directory"));
+  }
+  return *found;
+}
 
 int32_t DayOf(int64_t unix_nanos) {
   int64_t day = unix_nanos / kNanosPerDay;

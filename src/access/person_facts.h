@@ -10,9 +10,19 @@
 #include <optional>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "access/state.h"
 
 namespace socle::access_internal {
+
+// The dense id of the person (professional) `id` of the snapshot's directory; INVALID_ARGUMENT
+// for a malformed id, NOT_FOUND otherwise, both naming `field` and never the id. The lookups of
+// every query by a vendor's id (consent.cc, sharing.cc, mandate.cc, representation.cc).
+absl::StatusOr<uint32_t> FindPerson(const SnapshotData& s, absl::string_view field,
+                                    absl::string_view id);
+absl::StatusOr<uint32_t> FindProfessional(const SnapshotData& s, absl::string_view field,
+                                          absl::string_view id);
 
 // The day (days since 1970-01-01, UTC) of a time in unix nanoseconds.
 int32_t DayOf(int64_t unix_nanos);
@@ -39,9 +49,10 @@ bool ConsentComplete(const PersonRecord& record, uint32_t person, const ConsentR
                      int64_t at);
 
 // The consent of `scope` for `purpose` valid at `at` (unix nanoseconds) and complete for the
-// person's age on that day and on the day it was given (ConsentComplete: under 15: the person and every holder of parental authority), or
-// null. `category` (kNoId: any) must be covered; for kSharing, `recipient` (kNoId: any) must be
-// one of the consent's recipients or hold one of its roles.
+// person's age on that day and on the day it was given (ConsentComplete: under 15: the person and
+// every holder of parental authority), or null. `category` (kNoId: any) must be covered; for
+// kSharing, `recipient` (kNoId: any) must be one of the consent's recipients or hold one of its
+// roles.
 const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32_t purpose,
                                   ConsentScope scope, uint32_t category, uint32_t recipient,
                                   int64_t at);
@@ -49,13 +60,13 @@ const ConsentRecord* ValidConsent(const SnapshotData& s, uint32_t person, uint32
 // Why the person has, or has not, a valid consent (= socle::ConsentState, socle/consent.hpp).
 enum class ConsentVerdict : uint8_t {
   kValid = 1,
-  kNotGiven = 2,             // none given for (purpose, scope) by then: the default (REQ-07)
+  kNotGiven = 2,  // none given for (purpose, scope) by then: the default (REQ-07)
   kWithdrawn = 3,
   kReplaced = 4,
   kExpired = 5,
-  kCaseClosed = 6,           // kSharing: ended when the person's case closed (REQ-25)
-  kIncompleteForMinor = 7,   // a minor's consent lacks the minor or a holder of parental authority
-  kIncompleteForAdult = 8,   // neither the person nor a representative who represents them
+  kCaseClosed = 6,          // kSharing: ended when the person's case closed (REQ-25)
+  kIncompleteForMinor = 7,  // a minor's consent lacks the minor or a holder of parental authority
+  kIncompleteForAdult = 8,  // neither the person nor a representative who represents them
   kCategoryNotCovered = 9,
   kRecipientNotCovered = 10,
 };

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "access/apply.h"
+#include "access/person_facts.h"
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
@@ -26,16 +27,6 @@ RepresentativeInfo Info(const access_internal::SnapshotData& s,
   info.from = kEpoch + r.from_day;
   if (r.to_day != kOpenEnded) info.to = kEpoch + r.to_day;
   return info;
-}
-
-absl::StatusOr<const access_internal::PersonRecord*> FindPerson(
-    const access_internal::SnapshotData& s, absl::string_view person) {
-  const std::optional<uint32_t> id = s.ids->persons.Find(person);
-  const access_internal::PersonRecord* record = id ? s.person(*id) : nullptr;
-  if (record == nullptr) {
-    return MakeError(ErrorCode::kNotFound, "person: no such person in the directory");
-  }
-  return record;
 }
 
 }  // namespace
@@ -86,7 +77,8 @@ absl::StatusOr<uint64_t> EndRepresentative(AccessEngine& engine, absl::string_vi
 absl::StatusOr<std::vector<RepresentativeInfo>> Representatives(const AccessSnapshot& snapshot,
                                                                 absl::string_view person) {
   const access_internal::SnapshotData& s = access_internal::Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const access_internal::PersonRecord* record, FindPerson(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
+  const access_internal::PersonRecord* record = s.person(id);
   std::vector<RepresentativeInfo> out;
   if (record->state == nullptr) return out;
   for (const access_internal::Representative& r : record->state->representatives) {
@@ -99,7 +91,8 @@ absl::StatusOr<std::vector<RepresentativeInfo>> RepresentativesOn(const AccessSn
                                                                   absl::string_view person,
                                                                   absl::CivilDay day) {
   const access_internal::SnapshotData& s = access_internal::Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const access_internal::PersonRecord* record, FindPerson(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
+  const access_internal::PersonRecord* record = s.person(id);
   std::vector<RepresentativeInfo> out;
   if (record->state == nullptr) return out;
   const auto d = static_cast<int32_t>(day - kEpoch);

@@ -78,26 +78,6 @@ bool Has(const std::vector<uint32_t>& sorted, uint32_t v) {
   return std::binary_search(sorted.begin(), sorted.end(), v);
 }
 
-absl::StatusOr<uint32_t> FindProfessional(const SnapshotData& s, absl::string_view field,
-                                          absl::string_view id) {
-  SOCLE_RETURN_IF_ERROR(access_internal::CheckId(field, id));
-  const std::optional<uint32_t> found = s.ids->professionals.Find(id);
-  if (!found || s.professional(*found) == nullptr) {
-    return MakeError(ErrorCode::kNotFound,
-                     absl::StrCat(field, ": no such professional in the directory"));
-  }
-  return *found;
-}
-
-absl::StatusOr<uint32_t> FindPerson(const SnapshotData& s, absl::string_view id) {
-  SOCLE_RETURN_IF_ERROR(access_internal::CheckId("person", id));
-  const std::optional<uint32_t> found = s.ids->persons.Find(id);
-  if (!found || s.person(*found) == nullptr) {
-    return MakeError(ErrorCode::kNotFound, "person: no such person in the directory");
-  }
-  return *found;
-}
-
 SharingOutcome& Refuse(SharingOutcome& o, SharingCheck check, std::string sentence) {
   o.granted = false;
   o.failed = check;
@@ -159,10 +139,11 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
   const SnapshotData& s = Data(snapshot);
   const Tables& t = *s.tables;
   SOCLE_ASSIGN_OR_RETURN(const uint32_t emitter_id,
-                         FindProfessional(s, "emitter", request.emitter));
+                         access_internal::FindProfessional(s, "emitter", request.emitter));
   SOCLE_ASSIGN_OR_RETURN(const uint32_t recipient_id,
-                         FindProfessional(s, "recipient", request.recipient));
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t person_id, FindPerson(s, request.person));
+                         access_internal::FindProfessional(s, "recipient", request.recipient));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t person_id,
+                         access_internal::FindPerson(s, "person", request.person));
   SOCLE_RETURN_IF_ERROR(access_internal::CheckId("share", request.share));
   const ProfessionalRecord& emitter = *s.professional(emitter_id);
   const ProfessionalRecord& recipient = *s.professional(recipient_id);
@@ -563,7 +544,7 @@ absl::StatusOr<uint64_t> RecordInformationException(AccessEngine& engine,
 absl::StatusOr<std::vector<InformationFollowUp>> OpenInformationFollowUps(
     const AccessSnapshot& snapshot, absl::string_view person) {
   const SnapshotData& s = Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPerson(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
   std::vector<InformationFollowUp> out;
   const PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;
@@ -586,7 +567,7 @@ absl::StatusOr<std::vector<InformationFollowUp>> OpenInformationFollowUps(
 absl::StatusOr<std::vector<ShareInfo>> Shares(const AccessSnapshot& snapshot,
                                               absl::string_view person) {
   const SnapshotData& s = Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPerson(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
   std::vector<ShareInfo> out;
   const PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;
@@ -617,7 +598,7 @@ absl::StatusOr<std::vector<std::string>> ItemRecipients(const AccessSnapshot& sn
                                                         absl::string_view item,
                                                         absl::string_view category) {
   const SnapshotData& s = Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, FindPerson(s, person));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
   SOCLE_RETURN_IF_ERROR(access_internal::CheckId("item", item));
   uint32_t category_id = kNoId;
   if (!category.empty()) {
