@@ -17,8 +17,6 @@ bool Has(const std::vector<uint32_t>& sorted, uint32_t value) {
   return std::binary_search(sorted.begin(), sorted.end(), value);
 }
 
-constexpr uint32_t Bit(RepresentativeKind kind) { return 1u << static_cast<uint32_t>(kind); }
-
 // Whether the people who gave `c` are enough for the person's age on `day` (REQ-08, REQ-09):
 // under 15, the minor and every holder of parental authority; from 15 to 17, the minor; an adult
 // (or age unknown), the person or a representative who represents them on that day.
@@ -28,7 +26,7 @@ bool GivenByEnough(const ConsentRecord& c, uint32_t person, const PersonRecord& 
   if (age >= 0 && age < 15) {
     if (!Has(c.given_by, person)) return false;
     const auto holders =
-        RepresentativesOn(record.state.get(), day, Bit(RepresentativeKind::kParentalAuthority));
+        RepresentativesOn(record.state.get(), day, KindBit(RepresentativeKind::kParentalAuthority));
     if (holders.empty()) return false;  // no holder recorded: nobody can complete the consent
     for (uint32_t holder : holders) {
       if (!Has(c.given_by, holder)) return false;
@@ -39,9 +37,9 @@ bool GivenByEnough(const ConsentRecord& c, uint32_t person, const PersonRecord& 
   if (age >= 0 && age < 18) return false;  // from 15 on, the minor's own consent (LIL art. 45)
   // An adult represented by a guardian, a family authorisation or a proxy consents through them;
   // a curator only assists: the person consents themselves.
-  constexpr uint32_t kRepresenting = Bit(RepresentativeKind::kGuardianship) |
-                                     Bit(RepresentativeKind::kFamilyAuthorisation) |
-                                     Bit(RepresentativeKind::kProxy);
+  constexpr uint32_t kRepresenting = KindBit(RepresentativeKind::kGuardianship) |
+                                     KindBit(RepresentativeKind::kFamilyAuthorisation) |
+                                     KindBit(RepresentativeKind::kProxy);
   for (uint32_t representative : RepresentativesOn(record.state.get(), day, kRepresenting)) {
     if (Has(c.given_by, representative)) return true;
   }
@@ -95,7 +93,7 @@ absl::InlinedVector<uint32_t, 2> RepresentativesOn(const PersonState* state, int
   absl::InlinedVector<uint32_t, 2> out;
   if (state == nullptr) return out;
   for (const Representative& r : state->representatives) {
-    if ((kinds & Bit(r.kind)) != 0 && r.ActiveOn(day) &&
+    if ((kinds & KindBit(r.kind)) != 0 && r.ActiveOn(day) &&
         std::find(out.begin(), out.end(), r.person) == out.end()) {
       out.push_back(r.person);
     }
@@ -105,8 +103,8 @@ absl::InlinedVector<uint32_t, 2> RepresentativesOn(const PersonState* state, int
 
 bool UnderRepresentationMeasure(const PersonState* state, int32_t day) {
   constexpr uint32_t kAdultMeasures =
-      Bit(RepresentativeKind::kGuardianship) | Bit(RepresentativeKind::kCuratorship) |
-      Bit(RepresentativeKind::kFamilyAuthorisation) | Bit(RepresentativeKind::kProxy);
+      KindBit(RepresentativeKind::kGuardianship) | KindBit(RepresentativeKind::kCuratorship) |
+      KindBit(RepresentativeKind::kFamilyAuthorisation) | KindBit(RepresentativeKind::kProxy);
   return !RepresentativesOn(state, day, kAdultMeasures).empty();
 }
 

@@ -31,8 +31,11 @@ int32_t DayOf(int64_t unix_nanos);
 // turns a year older on 1 March in common years); -1 when the birth date is unknown.
 int AgeOn(int32_t birth_day, int32_t day);
 
-// The representatives of the person active on `day`, of the kinds in `kinds` (a bit per
-// RepresentativeKind: 1u << kind), in the order they were set.
+// The bit of a kind of representation in the `kinds` of RepresentativesOn.
+constexpr uint32_t KindBit(RepresentativeKind kind) { return 1u << static_cast<uint32_t>(kind); }
+
+// The representatives of the person active on `day`, of the kinds in `kinds` (KindBit of each),
+// in the order they were set.
 absl::InlinedVector<uint32_t, 2> RepresentativesOn(const PersonState* state, int32_t day,
                                                    uint32_t kinds);
 

@@ -89,11 +89,6 @@ std::string CategoryName(const Tables& t, uint32_t category) {
   return absl::StrCat("'", t.c->data_categories.Name(category), "'");
 }
 
-// The relation of a representative kind to a minor, for the list of persons to inform.
-constexpr uint32_t Bit(access_internal::RepresentativeKind k) {
-  return 1u << static_cast<uint32_t>(k);
-}
-
 }  // namespace
 
 absl::string_view Name(SharingCheck check) {
@@ -354,8 +349,9 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
     };
     if (minor && InformsParents(basis)) {
       if (st != nullptr) {
-        constexpr uint32_t kKinds = Bit(access_internal::RepresentativeKind::kParentalAuthority) |
-                                    Bit(access_internal::RepresentativeKind::kGuardianship);
+        constexpr uint32_t kKinds =
+            access_internal::KindBit(access_internal::RepresentativeKind::kParentalAuthority) |
+            access_internal::KindBit(access_internal::RepresentativeKind::kGuardianship);
         for (uint32_t who : access_internal::RepresentativesOn(st, day, kKinds)) {
           bool parent = false;
           for (const access_internal::Representative& r : st->representatives) {
