@@ -3,16 +3,19 @@
 #ifndef SOCLE_TESTS_LEDGER_LEDGER_FIXTURE_H_
 #define SOCLE_TESTS_LEDGER_LEDGER_FIXTURE_H_
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "../vault/test_util.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/merkle.h"
 #include "ledger_backend.h"
 #include "socle/ledger.hpp"
+#include "socle/trail.hpp"
 #include "socle/vault.hpp"
-#include "../vault/test_util.h"
 
 namespace socle::ledger_testing {
 
@@ -74,6 +77,26 @@ inline absl::Status TryAppendSome(Ledger& ledger, int n, int first = 0) {
 inline void AppendSome(Ledger& ledger, int n, int first = 0) {
   const absl::Status appended = TryAppendSome(ledger, n, first);
   BOOST_REQUIRE_MESSAGE(appended.ok(), appended.ToString());
+}
+
+// Checks every entry of a person's history against its inclusion proof in the history's
+// checkpoint (RFC 9162 verification, ledger/merkle.h).
+inline void CheckProofs(const PersonHistory& h) {
+  ledger::MerkleHash root;
+  std::copy(h.checkpoint.root.begin(), h.checkpoint.root.end(), root.begin());
+  for (const auto& e : h.entries) {
+    std::vector<ledger::MerkleHash> path;
+    for (const auto& p : e.proof.hashes) {
+      ledger::MerkleHash m;
+      std::copy(p.begin(), p.end(), m.begin());
+      path.push_back(m);
+    }
+    ledger::MerkleHash leaf;
+    std::copy(e.proof.leaf_hash.begin(), e.proof.leaf_hash.end(), leaf.begin());
+    BOOST_TEST(e.proof.index == e.index);
+    BOOST_TEST(e.proof.tree_size == h.checkpoint.size);
+    BOOST_TEST(ledger::VerifyInclusion(leaf, e.index, e.proof.tree_size, path, root).ok());
+  }
 }
 
 }  // namespace socle::ledger_testing

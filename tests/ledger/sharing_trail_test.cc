@@ -152,24 +152,6 @@ std::vector<const HistoryEntry*> Shares(const PersonHistory& h) {
   return out;
 }
 
-void CheckProofs(const PersonHistory& h) {
-  ledger::MerkleHash root;
-  std::copy(h.checkpoint.root.begin(), h.checkpoint.root.end(), root.begin());
-  for (const auto& e : h.entries) {
-    std::vector<ledger::MerkleHash> path;
-    for (const auto& p : e.proof.hashes) {
-      ledger::MerkleHash m;
-      std::copy(p.begin(), p.end(), m.begin());
-      path.push_back(m);
-    }
-    ledger::MerkleHash leaf;
-    std::copy(e.proof.leaf_hash.begin(), e.proof.leaf_hash.end(), leaf.begin());
-    BOOST_TEST(e.proof.index == e.index);
-    BOOST_TEST(e.proof.tree_size == h.checkpoint.size);
-    BOOST_TEST(ledger::VerifyInclusion(leaf, e.index, e.proof.tree_size, path, root).ok());
-  }
-}
-
 std::string PolicyDigest(const AccessEngine& engine) {
   const auto& digest = engine.policy().digest();
   return std::string(digest.begin(), digest.end());
