@@ -264,7 +264,8 @@ static void test_share(socle_access_engine* engine, socle_access_trail* trail) {
   socle_share_request_free(r);
 }
 
-static void test_share_hostile(socle_access_engine* engine, socle_access_trail* trail) {
+static void test_share_hostile(socle_access_engine* engine, socle_access_trail* trail,
+                               const char* policy_path) {
   const uint64_t before = socle_access_engine_revision(engine);
   socle_share_request* r = NULL;
   socle_sharing_outcome* o = NULL;
@@ -303,6 +304,16 @@ static void test_share_hostile(socle_access_engine* engine, socle_access_trail* 
   CHECK_RC(socle_access_engine_check_share(NULL, r, &o, NULL), SOCLE_E_INVALID_ARGUMENT);
   CHECK_RC(socle_access_engine_check_share(engine, r, NULL, NULL), SOCLE_E_INVALID_ARGUMENT);
   CHECK_RC(socle_access_trail_share(trail, NULL, r, &o, NULL), SOCLE_E_INVALID_ARGUMENT);
+  /* Another engine than the trail's: refused, nothing recorded in either. */
+  CHECK(socle_share_request_set_parties(r, S("ass1"), S("crip1"), S("P-1"), NULL) == SOCLE_OK);
+  socle_access_engine* other = make_engine(policy_path);
+  if (other != NULL) {
+    const uint64_t other_before = socle_access_engine_revision(other);
+    CHECK_RC(socle_access_trail_share(trail, other, r, &o, NULL), SOCLE_E_FAILED_PRECONDITION);
+    CHECK(o == NULL);
+    CHECK(socle_access_engine_revision(other) == other_before);
+  }
+  socle_access_engine_free(other);
   socle_share_request_free(r);
   socle_share_request_free(NULL);
   socle_sharing_outcome_free(NULL);
@@ -479,7 +490,7 @@ int main(int argc, char** argv) {
   socle_access_trail* trail = engine != NULL ? make_trail(engine) : NULL;
   if (trail != NULL) {
     test_share(engine, trail);
-    test_share_hostile(engine, trail);
+    test_share_hostile(engine, trail, argv[1]);
     test_mandates(engine);
   }
   socle_access_trail_free(trail);
