@@ -813,6 +813,7 @@ typedef struct socle_history socle_history;
 #define SOCLE_LEDGER_ENTRY_OPERATION 2
 #define SOCLE_LEDGER_ENTRY_TAMPER_ALERT 3
 #define SOCLE_LEDGER_ENTRY_STATE_EVENT 4
+#define SOCLE_LEDGER_ENTRY_SHARING_DECISION 5 /* a share, granted or refused */
 
 /* Bytes of a leaf hash, a root and each hash of a proof. */
 #define SOCLE_LEDGER_HASH_BYTES 32
@@ -1161,6 +1162,365 @@ SOCLE_API int32_t socle_access_engine_follower_status(const socle_access_engine*
  * its code (and its message in *error), or SOCLE_OK when there was none. */
 SOCLE_API int32_t socle_access_engine_follower_last_error(const socle_access_engine* engine,
                                                           socle_error** error);
+
+/* ===== Sharing under professional secrecy, prior information, mandates (socle/sharing.hpp, socle/mandate.hpp) ===== */
+/*
+ * A share (secret partagé) names one legal basis of the closed list and is checked against every
+ * line of the sharing checklist (docs/consent-and-sharing.md); a refusal names the check that
+ * failed. A granted share is recorded as an item-level grant: the recipient then reads exactly the
+ * shared items, for the share's purpose. socle_access_trail_share decides, records the grant and
+ * writes the outcome, granted or refused, in the person's history (the way a product shares).
+ * Mandates (Aidants Connect) let the professionals of a habilitated structure carry out
+ * procedures on a person's behalf, for 1, 31, 182 or 365 days.
+ *
+ * Thread safety: socle_share_request is used by one thread at a time (fill it, then pass it);
+ * socle_sharing_outcome is immutable. The engine and trail calls are as thread-safe as their
+ * handles. Messages never contain a person id, an item id or a justification.
+ */
+
+typedef struct socle_share_request socle_share_request;
+/* The decision on a share (socle_access_engine_check_share, socle_access_trail_share): immutable.
+ * Its strings are NUL-terminated and borrowed from it; an index out of range gives 0 or "". */
+typedef struct socle_sharing_outcome socle_sharing_outcome;
+
+/* The legal bases of a share, a closed list (= socle::SharingBasis). */
+#define SOCLE_SHARING_BASIS_CSP_L1110_4_II 1          /* professionals caring for the person */
+#define SOCLE_SHARING_BASIS_CSP_L1110_4_III_TEAM 2    /* within the same care team */
+#define SOCLE_SHARING_BASIS_CSP_L1110_4_III_CONSENT 3 /* outside the team, with consent */
+#define SOCLE_SHARING_BASIS_CASF_L226_2_2 4           /* child protection */
+#define SOCLE_SHARING_BASIS_CASF_L226_2_1 5           /* child-protection alert to the CRIP */
+#define SOCLE_SHARING_BASIS_CASF_L121_6_2 6           /* coordinator, maire, département */
+#define SOCLE_SHARING_BASIS_CP_226_14 7               /* report to the authorities */
+#define SOCLE_SHARING_BASIS_LEGAL_OBLIGATION 8        /* another legal obligation, requisition */
+
+/* The check of the sharing checklist that refused a share (frozen; = socle::SharingCheck). */
+#define SOCLE_SHARING_CHECK_NONE 0 /* granted */
+#define SOCLE_SHARING_CHECK_NO_BASIS 1
+#define SOCLE_SHARING_CHECK_PARTY_NOT_IDENTIFIED 2
+#define SOCLE_SHARING_CHECK_EMITTER_NOT_BOUND_BY_SECRECY 3
+#define SOCLE_SHARING_CHECK_RECIPIENT_NOT_BOUND_BY_SECRECY 4
+#define SOCLE_SHARING_CHECK_NOT_IN_CARE_OF_SAME_PERSON 5
+#define SOCLE_SHARING_CHECK_NOT_IN_SAME_CARE_TEAM 6
+#define SOCLE_SHARING_CHECK_PURPOSE_NOT_ALLOWED 7
+#define SOCLE_SHARING_CHECK_NO_ITEM_SELECTED 8
+#define SOCLE_SHARING_CHECK_WHOLE_FILE_NOT_ALLOWED 9
+#define SOCLE_SHARING_CHECK_ITEM_OUTSIDE_SHARING_RULE 10
+#define SOCLE_SHARING_CHECK_ITEM_OUTSIDE_RECIPIENT_HABILITATIONS 11
+#define SOCLE_SHARING_CHECK_PERSON_NOT_INFORMED 12
+#define SOCLE_SHARING_CHECK_NO_SHARING_CONSENT 13
+#define SOCLE_SHARING_CHECK_PERSON_OBJECTS_TO_SHARING 14
+#define SOCLE_SHARING_CHECK_ONWARD_DISCLOSURE_FORBIDDEN 15
+
+/* Whether the person took part in what was done for them (REQ-61; = PersonInvolvement). */
+#define SOCLE_PERSON_INVOLVEMENT_PRESENT 1
+#define SOCLE_PERSON_INVOLVEMENT_INFORMED_BEFOREHAND 2
+#define SOCLE_PERSON_INVOLVEMENT_NOT_INFORMED 3 /* with a reason */
+
+/* Why the person could not be told before a share (= socle::InformationExceptionKind). */
+#define SOCLE_INFORMATION_EXCEPTION_URGENCY 1
+#define SOCLE_INFORMATION_EXCEPTION_IMPOSSIBILITY 2
+#define SOCLE_INFORMATION_EXCEPTION_CONTRARY_TO_CHILD_INTEREST 3 /* a minor; justification */
+
+/* How the person was told (= socle::InformChannel). */
+#define SOCLE_INFORM_CHANNEL_IN_PERSON 1
+#define SOCLE_INFORM_CHANNEL_PAPER 2
+#define SOCLE_INFORM_CHANNEL_ONLINE 3
+#define SOCLE_INFORM_CHANNEL_PHONE 4
+
+/* Who is to be told of a share (= socle::InformRelation). */
+#define SOCLE_INFORM_RELATION_PERSON 1
+#define SOCLE_INFORM_RELATION_PARENTAL_AUTHORITY 2
+#define SOCLE_INFORM_RELATION_GUARDIAN 3
+#define SOCLE_INFORM_RELATION_CHILD 4 /* offered, not required */
+
+/* The evidence of prior information a recorded share relied on (= SharingTrailRecord). */
+#define SOCLE_SHARING_INFORMATION_NONE 0
+#define SOCLE_SHARING_INFORMATION_INFORMED 1
+#define SOCLE_SHARING_INFORMATION_EXCEPTION 2
+
+/* The durations a mandate may have, in days; nothing else is accepted. */
+#define SOCLE_MANDATE_DURATION_DAY 1
+#define SOCLE_MANDATE_DURATION_MONTH 31
+#define SOCLE_MANDATE_DURATION_SEMESTER 182
+#define SOCLE_MANDATE_DURATION_YEAR 365
+/* Bytes of a mandate's attestation hash (SHA-256; socle/mandate.hpp gives its encoding). */
+#define SOCLE_MANDATE_ATTESTATION_BYTES 32
+
+/* The state of a mandate's authorisation (= socle::MandateState). */
+#define SOCLE_MANDATE_STATE_ACTIVE 1
+#define SOCLE_MANDATE_STATE_REVOKED 2
+#define SOCLE_MANDATE_STATE_EXPIRED 3
+
+/* Whether a use of a mandate is allowed, or why not (frozen; = socle::MandateVerdict). */
+#define SOCLE_MANDATE_VERDICT_ALLOWED 0
+#define SOCLE_MANDATE_VERDICT_PROCEDURE_NOT_IN_MANDATE 1
+#define SOCLE_MANDATE_VERDICT_REVOKED 2
+#define SOCLE_MANDATE_VERDICT_EXPIRED 3
+#define SOCLE_MANDATE_VERDICT_NOT_YET_CREATED 4
+#define SOCLE_MANDATE_VERDICT_OTHER_STRUCTURE 5
+#define SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED 6
+#define SOCLE_MANDATE_VERDICT_PROFESSIONAL_LEFT 7
+#define SOCLE_MANDATE_VERDICT_REPRESENTATION_REQUIRED 8
+
+/* The stable name of a basis ("l226_2_2"…), or "unspecified". Static storage. */
+SOCLE_API const char* socle_sharing_basis_name(int32_t basis);
+/* The stable name of a check ("person_not_informed"…; "none" for SOCLE_SHARING_CHECK_NONE), or
+ * "unspecified". Static storage. */
+SOCLE_API const char* socle_sharing_check_name(int32_t check);
+/* "active", "revoked", "expired", or "unspecified". Static storage. */
+SOCLE_API const char* socle_mandate_state_name(int32_t state);
+/* "allowed", "procedure_not_in_mandate"…, or "unspecified". Static storage. */
+SOCLE_API const char* socle_mandate_verdict_name(int32_t verdict);
+
+/* A share request: an opaque object with setters, owned by the caller, used by one thread at a
+ * time. Every string is copied. Required: emitter, recipient, person, basis, purpose, share id,
+ * items (or the whole file) and the person's involvement. */
+SOCLE_API int32_t socle_share_request_new(socle_share_request** out, socle_error** error);
+/* Releases a share request; NULL is accepted. */
+SOCLE_API void socle_share_request_free(socle_share_request* request);
+/* The professional who shares, the one who receives, and the person whose data is shared. */
+SOCLE_API int32_t socle_share_request_set_parties(socle_share_request* request, const char* emitter,
+                                                  size_t emitter_len, const char* recipient,
+                                                  size_t recipient_len, const char* person,
+                                                  size_t person_len, socle_error** error);
+/* The basis (SOCLE_SHARING_BASIS_*; 0 is refused by the check as SOCLE_SHARING_CHECK_NO_BASIS). */
+SOCLE_API int32_t socle_share_request_set_basis(socle_share_request* request, int32_t basis,
+                                                socle_error** error);
+/* The purpose: an activity id of the policy. */
+SOCLE_API int32_t socle_share_request_set_purpose(socle_share_request* request, const char* purpose,
+                                                  size_t purpose_len, socle_error** error);
+/* The share's id, chosen by the caller, unique for the person. */
+SOCLE_API int32_t socle_share_request_set_share(socle_share_request* request, const char* share,
+                                                size_t share_len, socle_error** error);
+/* Adds an item: the vendor's item id, its data category (a category id of the policy), and the
+ * SHA-256 of the content shared (32 bytes, or NULL and 0 when the caller keeps none; carried to
+ * the sharing log, not checked). */
+SOCLE_API int32_t socle_share_request_add_item(socle_share_request* request, const char* item,
+                                               size_t item_len, const char* category,
+                                               size_t category_len, const uint8_t* content_sha256,
+                                               size_t content_sha256_len, socle_error** error);
+/* 1: the whole file instead of selected items (refused unless a sharing rule allows it). */
+SOCLE_API int32_t socle_share_request_set_whole_file(socle_share_request* request,
+                                                     int32_t whole_file, socle_error** error);
+/* The person's involvement (SOCLE_PERSON_INVOLVEMENT_*; NOT_INFORMED needs `reason`). */
+SOCLE_API int32_t socle_share_request_set_involvement(socle_share_request* request, int32_t kind,
+                                                      const char* reason, size_t reason_len,
+                                                      socle_error** error);
+/* When the share happens (0: now by the engine's clock). */
+SOCLE_API int32_t socle_share_request_set_time_unix_seconds(socle_share_request* request,
+                                                            int64_t unix_seconds,
+                                                            socle_error** error);
+
+/* Checks `request` against the sharing checklist on the engine's current snapshot, recording
+ * nothing, into a new *out (released with socle_sharing_outcome_free). An unknown emitter,
+ * recipient or person and a share id already used for the person are errors
+ * (SOCLE_E_NOT_FOUND, SOCLE_E_ALREADY_EXISTS); every other failure is a refused outcome naming
+ * its check. */
+SOCLE_API int32_t socle_access_engine_check_share(const socle_access_engine* engine,
+                                                  const socle_share_request* request,
+                                                  socle_sharing_outcome** out, socle_error** error);
+/* Shares and records in one call (AccessTrail::Share): checks `request` on `engine` (the trail's
+ * engine: SOCLE_E_FAILED_PRECONDITION otherwise), records the grant when granted, then writes the
+ * outcome, granted or refused, in the person's history; if that record cannot be written the
+ * grant is taken back and the error returned. *out as socle_access_engine_check_share; request
+ * errors as there, nothing recorded. */
+SOCLE_API int32_t socle_access_trail_share(socle_access_trail* trail, socle_access_engine* engine,
+                                           const socle_share_request* request,
+                                           socle_sharing_outcome** out, socle_error** error);
+/* Ends one share's grant (the share stays in the person's history); `recorded_by` is the
+ * professional who records it. SOCLE_E_NOT_FOUND when no such share is in force. */
+SOCLE_API int32_t socle_access_engine_revoke_share(socle_access_engine* engine, const char* person,
+                                                   size_t person_len, const char* recipient,
+                                                   size_t recipient_len, const char* share,
+                                                   size_t share_len, const char* recorded_by,
+                                                   size_t recorded_by_len, uint64_t* out_revision,
+                                                   socle_error** error);
+/* Records that the person (or `informed`, a representative valid today; empty: the person) was
+ * told, before share `share`, that `categories` would be shared with `recipient`, through
+ * `channel` (SOCLE_INFORM_CHANNEL_*). `maturity_assessment`: for a child told, the
+ * professional's age and maturity assessment (may be empty otherwise). */
+SOCLE_API int32_t socle_access_engine_record_person_informed(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* informed,
+    size_t informed_len, const char* share, size_t share_len, const char* recipient,
+    size_t recipient_len, const char* const* categories, const size_t* category_lens,
+    size_t category_count, int32_t channel, const char* maturity_assessment,
+    size_t maturity_assessment_len, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+/* Records why the person could not be told before share `share` (SOCLE_INFORMATION_EXCEPTION_*),
+ * decided by `recorded_by`; CONTRARY_TO_CHILD_INTEREST needs a minor and a justification. An
+ * urgency or impossibility keeps a follow-up "inform the person" open until a
+ * socle_access_engine_record_person_informed for the share. */
+SOCLE_API int32_t socle_access_engine_record_information_exception(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* share,
+    size_t share_len, int32_t kind, const char* justification, size_t justification_len,
+    const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+
+/* Releases an outcome; NULL is accepted. */
+SOCLE_API void socle_sharing_outcome_free(socle_sharing_outcome* outcome);
+/* 1 when the share is granted (every check passed), else 0. */
+SOCLE_API int32_t socle_sharing_outcome_granted(const socle_sharing_outcome* outcome);
+/* The check that refused it (SOCLE_SHARING_CHECK_*; NONE when granted); socle_sharing_check_name
+ * names it. */
+SOCLE_API int32_t socle_sharing_outcome_failed(const socle_sharing_outcome* outcome);
+/* Why, in a sentence for a DPO (never a person id, an item id or a justification). */
+SOCLE_API const char* socle_sharing_outcome_sentence(const socle_sharing_outcome* outcome);
+/* 1 for a mandatory report made although the person objects to sharing, else 0. */
+SOCLE_API int32_t socle_sharing_outcome_overrides_opposition(const socle_sharing_outcome* outcome);
+/* The share's id. */
+SOCLE_API const char* socle_sharing_outcome_share(const socle_sharing_outcome* outcome);
+/* The emitter's id. */
+SOCLE_API const char* socle_sharing_outcome_emitter(const socle_sharing_outcome* outcome);
+/* The recipient's id. */
+SOCLE_API const char* socle_sharing_outcome_recipient(const socle_sharing_outcome* outcome);
+/* The basis (SOCLE_SHARING_BASIS_*). */
+SOCLE_API int32_t socle_sharing_outcome_basis(const socle_sharing_outcome* outcome);
+/* The purpose (an activity id). */
+SOCLE_API const char* socle_sharing_outcome_purpose(const socle_sharing_outcome* outcome);
+/* 1 for a whole-file share, else 0. */
+SOCLE_API int32_t socle_sharing_outcome_whole_file(const socle_sharing_outcome* outcome);
+/* The number of items requested (a whole-file share lists none). */
+SOCLE_API size_t socle_sharing_outcome_item_count(const socle_sharing_outcome* outcome);
+/* The id of item `index`. */
+SOCLE_API const char* socle_sharing_outcome_item(const socle_sharing_outcome* outcome,
+                                                 size_t index);
+/* The data category of item `index`. */
+SOCLE_API const char* socle_sharing_outcome_item_category(const socle_sharing_outcome* outcome,
+                                                          size_t index);
+/* The number of data categories the grant covers. */
+SOCLE_API size_t socle_sharing_outcome_category_count(const socle_sharing_outcome* outcome);
+/* Category `index` of the grant. */
+SOCLE_API const char* socle_sharing_outcome_category(const socle_sharing_outcome* outcome,
+                                                     size_t index);
+/* The number of prior-information records the share relied on. */
+SOCLE_API size_t
+socle_sharing_outcome_information_revision_count(const socle_sharing_outcome* outcome);
+/* The state revision of prior-information record `index`. */
+SOCLE_API uint64_t socle_sharing_outcome_information_revision(const socle_sharing_outcome* outcome,
+                                                              size_t index);
+/* The state revision of the information exception relied on, or 0. */
+SOCLE_API uint64_t socle_sharing_outcome_exception_revision(const socle_sharing_outcome* outcome);
+/* Its kind (SOCLE_INFORMATION_EXCEPTION_*), or 0 when none was relied on. */
+SOCLE_API int32_t socle_sharing_outcome_exception(const socle_sharing_outcome* outcome);
+/* 1 while the deferred information of an urgency or impossibility is still to be recorded. */
+SOCLE_API int32_t socle_sharing_outcome_follow_up_open(const socle_sharing_outcome* outcome);
+/* The state revision of the consent relied on, or 0. */
+SOCLE_API uint64_t socle_sharing_outcome_consent_revision(const socle_sharing_outcome* outcome);
+/* The number of persons to tell of the share (REQ-28). */
+SOCLE_API size_t socle_sharing_outcome_person_to_inform_count(const socle_sharing_outcome* outcome);
+/* The id of person to inform `index`. */
+SOCLE_API const char* socle_sharing_outcome_person_to_inform(const socle_sharing_outcome* outcome,
+                                                             size_t index);
+/* Their relation to the person (SOCLE_INFORM_RELATION_*). */
+SOCLE_API int32_t
+socle_sharing_outcome_person_to_inform_relation(const socle_sharing_outcome* outcome, size_t index);
+/* 1 when telling them is required for the share, 0 when only offered (the child). */
+SOCLE_API int32_t
+socle_sharing_outcome_person_to_inform_required(const socle_sharing_outcome* outcome, size_t index);
+/* 1 when their information for this share is recorded, else 0. */
+SOCLE_API int32_t
+socle_sharing_outcome_person_to_inform_informed(const socle_sharing_outcome* outcome, size_t index);
+/* The revision of the snapshot the checks read. */
+SOCLE_API uint64_t socle_sharing_outcome_checked_revision(const socle_sharing_outcome* outcome);
+/* A recorded grant's revision (socle_access_trail_share), else 0. */
+SOCLE_API uint64_t socle_sharing_outcome_revision(const socle_sharing_outcome* outcome);
+/* When the share was decided, in seconds since the Unix epoch. */
+SOCLE_API int64_t socle_sharing_outcome_time_unix_seconds(const socle_sharing_outcome* outcome);
+
+/* The sharing entries of a person's history (socle_access_trail_history; type
+ * SOCLE_LEDGER_ENTRY_SHARING_DECISION). For such an entry, socle_history_entry_actor, _role and
+ * _structure are the emitter's, _purpose the share's, _allowed whether it was granted and _reason
+ * the failed check's name. For any other entry, or an index out of range, these give 0 or "". */
+/* The share's id. */
+SOCLE_API const char* socle_history_entry_sharing_share(const socle_history* history, size_t index);
+/* The basis (SOCLE_SHARING_BASIS_*). */
+SOCLE_API int32_t socle_history_entry_sharing_basis(const socle_history* history, size_t index);
+/* The recipient's id. */
+SOCLE_API const char* socle_history_entry_sharing_recipient(const socle_history* history,
+                                                            size_t index);
+/* The recipient's role, as recorded. */
+SOCLE_API const char* socle_history_entry_sharing_recipient_role(const socle_history* history,
+                                                                 size_t index);
+/* The recipient's structure, as recorded. */
+SOCLE_API const char* socle_history_entry_sharing_recipient_structure(const socle_history* history,
+                                                                      size_t index);
+/* The number of items shared (or requested, when refused). */
+SOCLE_API size_t socle_history_entry_sharing_item_count(const socle_history* history, size_t index);
+/* The id of item `item` of the entry. */
+SOCLE_API const char* socle_history_entry_sharing_item(const socle_history* history, size_t index,
+                                                       size_t item);
+/* The data category of item `item` of the entry. */
+SOCLE_API const char* socle_history_entry_sharing_item_category(const socle_history* history,
+                                                                size_t index, size_t item);
+/* How the person was told beforehand (SOCLE_SHARING_INFORMATION_*). */
+SOCLE_API int32_t socle_history_entry_sharing_information(const socle_history* history,
+                                                          size_t index);
+/* The state revision of that information or exception, or 0. */
+SOCLE_API uint64_t socle_history_entry_sharing_information_revision(const socle_history* history,
+                                                                    size_t index);
+/* For an exception: its kind (SOCLE_INFORMATION_EXCEPTION_*), else 0. */
+SOCLE_API int32_t socle_history_entry_sharing_information_exception(const socle_history* history,
+                                                                    size_t index);
+/* 1 while the deferred information of an urgency or impossibility was still to be recorded. */
+SOCLE_API int32_t socle_history_entry_sharing_follow_up_open(const socle_history* history,
+                                                             size_t index);
+/* The state revision of the consent relied on, or 0. */
+SOCLE_API uint64_t socle_history_entry_sharing_consent_revision(const socle_history* history,
+                                                                size_t index);
+/* 1 for a mandatory report made although the person objects to sharing, else 0. */
+SOCLE_API int32_t socle_history_entry_sharing_overrides_opposition(const socle_history* history,
+                                                                   size_t index);
+/* The person's involvement (SOCLE_PERSON_INVOLVEMENT_*). */
+SOCLE_API int32_t socle_history_entry_sharing_involvement(const socle_history* history,
+                                                          size_t index);
+
+/* Creates mandate `mandate` (the vendor's id, unique) for `person`, held by `structure` (a
+ * habilitated structure), for `procedures` (procedure ids of the policy) and `duration_days`
+ * (SOCLE_MANDATE_DURATION_*: 1, 31, 182 or 365), shown to the person as `template_version`,
+ * created by `aidant` (a professional of the structure whose role may), with the person's
+ * involvement (SOCLE_PERSON_INVOLVEMENT_*; NOT_INFORMED needs `involvement_reason`). The
+ * attestation's SHA-256 goes into out_attestation_sha256 (SOCLE_MANDATE_ATTESTATION_BYTES of
+ * room), its expiry into *out_expires_at_unix_seconds (may be NULL). SOCLE_E_OUT_OF_RANGE for
+ * another duration; SOCLE_E_PERMISSION_DENIED for an aidant who may not; SOCLE_E_ALREADY_EXISTS
+ * for a known mandate id or a procedure already mandated ("procedure_already_mandated:");
+ * SOCLE_E_FAILED_PRECONDITION ("representation_required:") for a person under a measure of
+ * representation. */
+SOCLE_API int32_t socle_access_engine_create_mandate(
+    socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* person,
+    size_t person_len, const char* structure, size_t structure_len, const char* const* procedures,
+    const size_t* procedure_lens, size_t procedure_count, uint32_t duration_days,
+    const char* template_version, size_t template_version_len, const char* aidant,
+    size_t aidant_len, int32_t involvement, const char* involvement_reason,
+    size_t involvement_reason_len, uint8_t* out_attestation_sha256,
+    size_t out_attestation_sha256_capacity, int64_t* out_expires_at_unix_seconds,
+    uint64_t* out_revision, socle_error** error);
+/* Records that `professional` acted for the person under `mandate` for `procedure`, with the
+ * person's involvement. SOCLE_E_PERMISSION_DENIED (nothing recorded) unless
+ * socle_access_engine_check_mandate allows it now; its message names the verdict. */
+SOCLE_API int32_t socle_access_engine_use_mandate(socle_access_engine* engine, const char* mandate,
+                                                  size_t mandate_len, const char* procedure,
+                                                  size_t procedure_len, const char* professional,
+                                                  size_t professional_len, int32_t involvement,
+                                                  const char* involvement_reason,
+                                                  size_t involvement_reason_len,
+                                                  uint64_t* out_revision, socle_error** error);
+/* Revokes `procedures` of `mandate` (none: every authorisation still in force), at once.
+ * `by_person` 1: the person revoked it (any active professional records it); 0: the structure
+ * did at the person's request, and `recorded_by` must be one of its professionals.
+ * SOCLE_E_NOT_FOUND when a named procedure, or every one, is not in force. */
+SOCLE_API int32_t socle_access_engine_revoke_mandate(
+    socle_access_engine* engine, const char* mandate, size_t mandate_len,
+    const char* const* procedures, const size_t* procedure_lens, size_t procedure_count,
+    int32_t by_person, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision,
+    socle_error** error);
+/* Whether `professional` may act under `mandate` for `procedure` at `time_unix_seconds` (0, or
+ * a time before the engine's clock: now), into *out_verdict (SOCLE_MANDATE_VERDICT_*); records
+ * nothing. SOCLE_E_NOT_FOUND for an unknown mandate, procedure or professional. On any
+ * failure *out_verdict is -1 (never SOCLE_MANDATE_VERDICT_ALLOWED, which is 0). */
+SOCLE_API int32_t socle_access_engine_check_mandate(
+    const socle_access_engine* engine, const char* mandate, size_t mandate_len,
+    const char* procedure, size_t procedure_len, const char* professional, size_t professional_len,
+    int64_t time_unix_seconds, int32_t* out_verdict, socle_error** error);
+
 /* (section ledger: end) */
 
 /* ------------------------------------------------------------------------------------------ */

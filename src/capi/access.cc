@@ -340,6 +340,7 @@ const socle::ExplanationStep* StepAt(const socle_explanation* explanation, size_
 namespace socle::capi {
 
 const AccessEngine& EngineOf(const socle_access_engine& engine) { return *engine.engine; }
+AccessEngine& EngineOf(socle_access_engine& engine) { return *engine.engine; }
 
 int32_t CheckRequestVersion(const socle_access_request* request, socle_error** error) {
   return CheckVersion(request, error);

@@ -42,6 +42,7 @@
 #include "socle/policy.hpp"
 #include "socle/socle.h"
 #include "socle/storage.hpp"
+#include "socle/trail.hpp"
 #include "socle/vault.hpp"
 
 // ---- Handles shared by several areas ------------------------------------------------------------
@@ -212,13 +213,18 @@ absl::Status ForEachSlice(size_t count, Slice&& slice) {
   return absl::OkStatus();
 }
 
-
 // ---- Access requests (access.cc), shared with the access trail (ledger.cc) ----------------------
 
 // The C++ engine of a socle_access_engine.
 const AccessEngine& EngineOf(const socle_access_engine& engine);
+// The same, for the writes of other areas (sharing.cc).
+AccessEngine& EngineOf(socle_access_engine& engine);
 // The C++ ledger of a socle_ledger (ledger.cc), shared: an engine of record keeps it alive.
 std::shared_ptr<Ledger> LedgerOf(const socle_ledger* ledger);
+// The C++ trail of a socle_access_trail (ledger.cc), for the sharing calls (sharing.cc).
+AccessTrail& TrailOf(socle_access_trail& trail);
+// Entry `index` of a history page (ledger.cc), or nullptr out of range or for NULL.
+const HistoryEntry* HistoryEntryAt(const socle_history* history, size_t index);
 // SOCLE_OK when the request array's layout version is one this library reads.
 int32_t CheckRequestVersion(const socle_access_request* request, socle_error** error);
 // A C request as the C++ one; false when its item is NULL with a length or too long.

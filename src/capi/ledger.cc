@@ -35,6 +35,7 @@ using socle::capi::ResetNumbers;
   X(SOCLE_LEDGER_ENTRY_OPERATION, socle::LedgerEntryType::kOperation)                \
   X(SOCLE_LEDGER_ENTRY_TAMPER_ALERT, socle::LedgerEntryType::kTamperAlert)           \
   X(SOCLE_LEDGER_ENTRY_STATE_EVENT, socle::LedgerEntryType::kStateEvent)             \
+  X(SOCLE_LEDGER_ENTRY_SHARING_DECISION, socle::LedgerEntryType::kSharingDecision)   \
   X(SOCLE_LEDGER_HASH_BYTES, socle::kLedgerHashBytes)                                \
   X(SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL, socle::TrailOperation::kTokenReversal)     \
   X(SOCLE_TRAIL_OPERATION_KEY_ROTATION, socle::TrailOperation::kKeyRotation)         \
@@ -297,7 +298,7 @@ int32_t socle_ledger_append(socle_ledger* ledger, int32_t type, const char* pers
     ResetNumbers(out_ticket);
     if (ledger == nullptr) return NullArgument(error, "ledger");
     if (out_ticket == nullptr) return NullArgument(error, "out_ticket");
-    if (type < SOCLE_LEDGER_ENTRY_ACCESS_DECISION || type > SOCLE_LEDGER_ENTRY_STATE_EVENT) {
+    if (type < SOCLE_LEDGER_ENTRY_ACCESS_DECISION || type > SOCLE_LEDGER_ENTRY_SHARING_DECISION) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   absl::StrCat("type ", type, " is not a SOCLE_LEDGER_ENTRY_* value"));
     }
@@ -751,6 +752,12 @@ int32_t socle_history_entry_proof(const socle_history* history, size_t index,
 }
 
 }  // extern "C"
+
+socle::AccessTrail& socle::capi::TrailOf(socle_access_trail& trail) { return *trail.trail; }
+
+const socle::HistoryEntry* socle::capi::HistoryEntryAt(const socle_history* history, size_t index) {
+  return EntryAt(history, index);
+}
 
 std::shared_ptr<socle::Ledger> socle::capi::LedgerOf(const socle_ledger* ledger) {
   return ledger->ledger;

@@ -411,4 +411,142 @@ final class AccessEngine
         }
         return [$c, $block];
     }
+
+    // -- Sharing under professional secrecy, prior information, mandates -----------------------
+
+    /**
+     * Checks $request against the sharing checklist on the current state, recording nothing.
+     * An unknown emitter, recipient or person (SOCLE_E_NOT_FOUND) or a share id already used
+     * for the person (SOCLE_E_ALREADY_EXISTS) throw; every other failure is a refused outcome
+     * naming its check.
+     */
+    public function checkShare(ShareRequest $request): SharingOutcome
+    {
+        return Sharing::decide($request, fn(CData $c, CData $out, CData $error): int =>
+            Library::ffi()->socle_access_engine_check_share($this->handle, $c, $out, $error));
+    }
+
+    /** Ends one share's grant (it stays in the history); SOCLE_E_NOT_FOUND when none. */
+    public function revokeShare(string $person, string $recipient, string $share,
+                                string $recordedBy): int
+    {
+        return Sharing::write(fn(CData $revision, CData $error): int =>
+            Library::ffi()->socle_access_engine_revoke_share($this->handle, $person,
+                strlen($person), $recipient, strlen($recipient), $share, strlen($share),
+                $recordedBy, strlen($recordedBy), $revision, $error));
+    }
+
+    /**
+     * Records that the person (or $informed, a representative valid today) was told, before
+     * share $share, that $categories would be shared with $recipient
+     * (Native::SOCLE_INFORM_CHANNEL_*); returns the revision.
+     *
+     * @param list<string> $categories
+     */
+    public function recordPersonInformed(string $person, string $share, string $recipient,
+                                         array $categories, string $recordedBy,
+                                         string $informed = '',
+                                         int $channel = Native::SOCLE_INFORM_CHANNEL_IN_PERSON,
+                                         string $maturityAssessment = ''): int
+    {
+        [$pointers, $lengths, $block] = Library::strings($categories);
+        return Sharing::write(fn(CData $revision, CData $error): int =>
+            Library::ffi()->socle_access_engine_record_person_informed($this->handle, $person,
+                strlen($person), $informed, strlen($informed), $share, strlen($share),
+                $recipient, strlen($recipient), $pointers, $lengths, count($categories),
+                $channel, $maturityAssessment, strlen($maturityAssessment), $recordedBy,
+                strlen($recordedBy), $revision, $error));
+    }
+
+    /**
+     * Records why the person could not be told before share $share
+     * (Native::SOCLE_INFORMATION_EXCEPTION_*), decided by $recordedBy; returns the revision.
+     */
+    public function recordInformationException(string $person, string $share, int $kind,
+                                               string $recordedBy,
+                                               string $justification = ''): int
+    {
+        return Sharing::write(fn(CData $revision, CData $error): int =>
+            Library::ffi()->socle_access_engine_record_information_exception($this->handle,
+                $person, strlen($person), $share, strlen($share), $kind, $justification,
+                strlen($justification), $recordedBy, strlen($recordedBy), $revision, $error));
+    }
+
+    /**
+     * Creates mandate $mandate for $person, held by $structure, for $procedures and
+     * $durationDays (1, 31, 182 or 365: SOCLE_E_OUT_OF_RANGE otherwise), created by $aidant,
+     * with the person's involvement (Native::SOCLE_PERSON_INVOLVEMENT_*).
+     *
+     * @param list<string> $procedures
+     */
+    public function createMandate(string $mandate, string $person, string $structure,
+                                  array $procedures, int $durationDays, string $templateVersion,
+                                  string $aidant,
+                                  int $involvement = Native::SOCLE_PERSON_INVOLVEMENT_PRESENT,
+                                  string $involvementReason = ''): MandateCreated
+    {
+        $ffi = Library::ffi();
+        [$pointers, $lengths, $block] = Library::strings($procedures);
+        $hash = $ffi->new('uint8_t[' . Native::SOCLE_MANDATE_ATTESTATION_BYTES . ']');
+        $expires = $ffi->new('int64_t');
+        $revision = $ffi->new('uint64_t');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_create_mandate($this->handle, $mandate,
+            strlen($mandate), $person, strlen($person), $structure, strlen($structure),
+            $pointers, $lengths, count($procedures), $durationDays, $templateVersion,
+            strlen($templateVersion), $aidant, strlen($aidant), $involvement, $involvementReason,
+            strlen($involvementReason), FFI::addr($hash[0]),
+            Native::SOCLE_MANDATE_ATTESTATION_BYTES, FFI::addr($expires), FFI::addr($revision),
+            FFI::addr($error)), $error);
+        return new MandateCreated($revision->cdata,
+            FFI::string($hash, Native::SOCLE_MANDATE_ATTESTATION_BYTES), $expires->cdata);
+    }
+
+    /**
+     * Records that $professional acted for the person under $mandate for $procedure;
+     * SOCLE_E_PERMISSION_DENIED (nothing recorded) unless checkMandate() allows it.
+     */
+    public function useMandate(string $mandate, string $procedure, string $professional,
+                               int $involvement = Native::SOCLE_PERSON_INVOLVEMENT_PRESENT,
+                               string $involvementReason = ''): int
+    {
+        return Sharing::write(fn(CData $revision, CData $error): int =>
+            Library::ffi()->socle_access_engine_use_mandate($this->handle, $mandate,
+                strlen($mandate), $procedure, strlen($procedure), $professional,
+                strlen($professional), $involvement, $involvementReason,
+                strlen($involvementReason), $revision, $error));
+    }
+
+    /**
+     * Revokes $procedures of $mandate (none: every one in force), by the person ($byPerson) or
+     * by the structure at their request; returns the revision.
+     *
+     * @param list<string> $procedures
+     */
+    public function revokeMandate(string $mandate, string $recordedBy, array $procedures = [],
+                                  bool $byPerson = false): int
+    {
+        [$pointers, $lengths, $block] = Library::strings($procedures);
+        return Sharing::write(fn(CData $revision, CData $error): int =>
+            Library::ffi()->socle_access_engine_revoke_mandate($this->handle, $mandate,
+                strlen($mandate), $pointers, $lengths, count($procedures), $byPerson ? 1 : 0,
+                $recordedBy, strlen($recordedBy), $revision, $error));
+    }
+
+    /**
+     * Whether $professional may act under $mandate for $procedure (now, or at
+     * $timeUnixSeconds): Native::SOCLE_MANDATE_VERDICT_* (ALLOWED or why not); records nothing.
+     */
+    public function checkMandate(string $mandate, string $procedure, string $professional,
+                                 int $timeUnixSeconds = 0): int
+    {
+        $ffi = Library::ffi();
+        $verdict = $ffi->new('int32_t');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_check_mandate($this->handle, $mandate,
+            strlen($mandate), $procedure, strlen($procedure), $professional,
+            strlen($professional), $timeUnixSeconds, FFI::addr($verdict), FFI::addr($error)),
+            $error);
+        return $verdict->cdata;
+    }
 }

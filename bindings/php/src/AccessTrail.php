@@ -160,6 +160,8 @@ final class AccessTrail
                     'revision' => $ffi->socle_history_entry_revision($out, $i),
                     'operation' => Library::string($ffi->socle_history_entry_operation($out, $i)),
                     'detail' => Library::string($ffi->socle_history_entry_detail($out, $i)),
+                    // A sharing decision: its record (Sharing::historyRecord); null otherwise.
+                    'sharing' => Sharing::historyRecord($out, $i),
                 ];
             }
             return ['entries' => $entries,
@@ -168,5 +170,17 @@ final class AccessTrail
         } finally {
             $ffi->socle_history_free($out);
         }
+    }
+
+    /**
+     * Shares and records in one call: checks $request on the trail's engine, records the grant
+     * when granted, and writes the outcome, granted or refused, in the person's history. Errors
+     * as AccessEngine::checkShare(), nothing recorded.
+     */
+    public function share(ShareRequest $request): SharingOutcome
+    {
+        return Sharing::decide($request, fn(CData $c, CData $out, CData $error): int =>
+            Library::ffi()->socle_access_trail_share($this->handle, $this->engine->handle(), $c,
+                $out, $error));
     }
 }

@@ -547,6 +547,16 @@ __all__ += ["AccessTrail", "Checkpoint", "CurrentAccess", "Durability", "History
             "Ledger", "LedgerEntry", "LedgerEntryType", "Storage", "TrailOperation",
             "Verification"]
 
+from ._sharing import (MANDATE_DURATIONS, CreatedMandate, InformationException,  # noqa: E402
+                       InformChannel, InformRelation, MandateState, MandateVerdict,
+                       PersonInvolvement, PersonToInform, SharedItem, ShareRequest, SharingBasis,
+                       SharingCheck, SharingInformation, SharingOutcome, SharingRecord)
+
+__all__ += ["CreatedMandate", "InformChannel", "InformRelation", "InformationException",
+            "MANDATE_DURATIONS", "MandateState", "MandateVerdict", "PersonInvolvement",
+            "PersonToInform", "ShareRequest", "SharedItem", "SharingBasis", "SharingCheck",
+            "SharingInformation", "SharingOutcome", "SharingRecord"]
+
 from ._pseudonym import (PseudonymContext, PseudonymKind, Pseudonymizer,  # noqa: E402
                          ReversalEvent)
 

@@ -92,6 +92,7 @@ CDEF = """\
 #define SOCLE_LEDGER_ENTRY_OPERATION 2
 #define SOCLE_LEDGER_ENTRY_TAMPER_ALERT 3
 #define SOCLE_LEDGER_ENTRY_STATE_EVENT 4
+#define SOCLE_LEDGER_ENTRY_SHARING_DECISION 5
 #define SOCLE_LEDGER_HASH_BYTES 32
 #define SOCLE_TRAIL_OPERATION_TOKEN_REVERSAL 1
 #define SOCLE_TRAIL_OPERATION_KEY_ROTATION 2
@@ -100,6 +101,64 @@ CDEF = """\
 #define SOCLE_TRAIL_OPERATION_TRAIL_READ 5
 #define SOCLE_TRAIL_OPERATION_EXPORT 6
 #define SOCLE_TRAIL_OPERATION_SHARE 7
+#define SOCLE_SHARING_BASIS_CSP_L1110_4_II 1
+#define SOCLE_SHARING_BASIS_CSP_L1110_4_III_TEAM 2
+#define SOCLE_SHARING_BASIS_CSP_L1110_4_III_CONSENT 3
+#define SOCLE_SHARING_BASIS_CASF_L226_2_2 4
+#define SOCLE_SHARING_BASIS_CASF_L226_2_1 5
+#define SOCLE_SHARING_BASIS_CASF_L121_6_2 6
+#define SOCLE_SHARING_BASIS_CP_226_14 7
+#define SOCLE_SHARING_BASIS_LEGAL_OBLIGATION 8
+#define SOCLE_SHARING_CHECK_NONE 0
+#define SOCLE_SHARING_CHECK_NO_BASIS 1
+#define SOCLE_SHARING_CHECK_PARTY_NOT_IDENTIFIED 2
+#define SOCLE_SHARING_CHECK_EMITTER_NOT_BOUND_BY_SECRECY 3
+#define SOCLE_SHARING_CHECK_RECIPIENT_NOT_BOUND_BY_SECRECY 4
+#define SOCLE_SHARING_CHECK_NOT_IN_CARE_OF_SAME_PERSON 5
+#define SOCLE_SHARING_CHECK_NOT_IN_SAME_CARE_TEAM 6
+#define SOCLE_SHARING_CHECK_PURPOSE_NOT_ALLOWED 7
+#define SOCLE_SHARING_CHECK_NO_ITEM_SELECTED 8
+#define SOCLE_SHARING_CHECK_WHOLE_FILE_NOT_ALLOWED 9
+#define SOCLE_SHARING_CHECK_ITEM_OUTSIDE_SHARING_RULE 10
+#define SOCLE_SHARING_CHECK_ITEM_OUTSIDE_RECIPIENT_HABILITATIONS 11
+#define SOCLE_SHARING_CHECK_PERSON_NOT_INFORMED 12
+#define SOCLE_SHARING_CHECK_NO_SHARING_CONSENT 13
+#define SOCLE_SHARING_CHECK_PERSON_OBJECTS_TO_SHARING 14
+#define SOCLE_SHARING_CHECK_ONWARD_DISCLOSURE_FORBIDDEN 15
+#define SOCLE_PERSON_INVOLVEMENT_PRESENT 1
+#define SOCLE_PERSON_INVOLVEMENT_INFORMED_BEFOREHAND 2
+#define SOCLE_PERSON_INVOLVEMENT_NOT_INFORMED 3
+#define SOCLE_INFORMATION_EXCEPTION_URGENCY 1
+#define SOCLE_INFORMATION_EXCEPTION_IMPOSSIBILITY 2
+#define SOCLE_INFORMATION_EXCEPTION_CONTRARY_TO_CHILD_INTEREST 3
+#define SOCLE_INFORM_CHANNEL_IN_PERSON 1
+#define SOCLE_INFORM_CHANNEL_PAPER 2
+#define SOCLE_INFORM_CHANNEL_ONLINE 3
+#define SOCLE_INFORM_CHANNEL_PHONE 4
+#define SOCLE_INFORM_RELATION_PERSON 1
+#define SOCLE_INFORM_RELATION_PARENTAL_AUTHORITY 2
+#define SOCLE_INFORM_RELATION_GUARDIAN 3
+#define SOCLE_INFORM_RELATION_CHILD 4
+#define SOCLE_SHARING_INFORMATION_NONE 0
+#define SOCLE_SHARING_INFORMATION_INFORMED 1
+#define SOCLE_SHARING_INFORMATION_EXCEPTION 2
+#define SOCLE_MANDATE_DURATION_DAY 1
+#define SOCLE_MANDATE_DURATION_MONTH 31
+#define SOCLE_MANDATE_DURATION_SEMESTER 182
+#define SOCLE_MANDATE_DURATION_YEAR 365
+#define SOCLE_MANDATE_ATTESTATION_BYTES 32
+#define SOCLE_MANDATE_STATE_ACTIVE 1
+#define SOCLE_MANDATE_STATE_REVOKED 2
+#define SOCLE_MANDATE_STATE_EXPIRED 3
+#define SOCLE_MANDATE_VERDICT_ALLOWED 0
+#define SOCLE_MANDATE_VERDICT_PROCEDURE_NOT_IN_MANDATE 1
+#define SOCLE_MANDATE_VERDICT_REVOKED 2
+#define SOCLE_MANDATE_VERDICT_EXPIRED 3
+#define SOCLE_MANDATE_VERDICT_NOT_YET_CREATED 4
+#define SOCLE_MANDATE_VERDICT_OTHER_STRUCTURE 5
+#define SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED 6
+#define SOCLE_MANDATE_VERDICT_PROFESSIONAL_LEFT 7
+#define SOCLE_MANDATE_VERDICT_REPRESENTATION_REQUIRED 8
 #define SOCLE_PSEUDONYM_BYTES 16
 #define SOCLE_PSEUDONYM_TEXT_LEN 27
 #define SOCLE_TOKEN_MAX_TEXT_LEN 400
@@ -384,6 +443,76 @@ int32_t socle_access_engine_follow(socle_access_engine* engine, uint32_t poll_in
 void socle_access_engine_stop_following(socle_access_engine* engine);
 int32_t socle_access_engine_follower_status(const socle_access_engine* engine, int32_t* out_following, uint64_t* out_failures, int64_t* out_in_step_at_unix_millis, socle_error** error);
 int32_t socle_access_engine_follower_last_error(const socle_access_engine* engine, socle_error** error);
+typedef struct socle_share_request socle_share_request;
+typedef struct socle_sharing_outcome socle_sharing_outcome;
+const char* socle_sharing_basis_name(int32_t basis);
+const char* socle_sharing_check_name(int32_t check);
+const char* socle_mandate_state_name(int32_t state);
+const char* socle_mandate_verdict_name(int32_t verdict);
+int32_t socle_share_request_new(socle_share_request** out, socle_error** error);
+void socle_share_request_free(socle_share_request* request);
+int32_t socle_share_request_set_parties(socle_share_request* request, const char* emitter, size_t emitter_len, const char* recipient, size_t recipient_len, const char* person, size_t person_len, socle_error** error);
+int32_t socle_share_request_set_basis(socle_share_request* request, int32_t basis, socle_error** error);
+int32_t socle_share_request_set_purpose(socle_share_request* request, const char* purpose, size_t purpose_len, socle_error** error);
+int32_t socle_share_request_set_share(socle_share_request* request, const char* share, size_t share_len, socle_error** error);
+int32_t socle_share_request_add_item(socle_share_request* request, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* content_sha256, size_t content_sha256_len, socle_error** error);
+int32_t socle_share_request_set_whole_file(socle_share_request* request, int32_t whole_file, socle_error** error);
+int32_t socle_share_request_set_involvement(socle_share_request* request, int32_t kind, const char* reason, size_t reason_len, socle_error** error);
+int32_t socle_share_request_set_time_unix_seconds(socle_share_request* request, int64_t unix_seconds, socle_error** error);
+int32_t socle_access_engine_check_share(const socle_access_engine* engine, const socle_share_request* request, socle_sharing_outcome** out, socle_error** error);
+int32_t socle_access_trail_share(socle_access_trail* trail, socle_access_engine* engine, const socle_share_request* request, socle_sharing_outcome** out, socle_error** error);
+int32_t socle_access_engine_revoke_share(socle_access_engine* engine, const char* person, size_t person_len, const char* recipient, size_t recipient_len, const char* share, size_t share_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_person_informed(socle_access_engine* engine, const char* person, size_t person_len, const char* informed, size_t informed_len, const char* share, size_t share_len, const char* recipient, size_t recipient_len, const char* const* categories, const size_t* category_lens, size_t category_count, int32_t channel, const char* maturity_assessment, size_t maturity_assessment_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_information_exception(socle_access_engine* engine, const char* person, size_t person_len, const char* share, size_t share_len, int32_t kind, const char* justification, size_t justification_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+void socle_sharing_outcome_free(socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_granted(const socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_failed(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_sentence(const socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_overrides_opposition(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_share(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_emitter(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_recipient(const socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_basis(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_purpose(const socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_whole_file(const socle_sharing_outcome* outcome);
+size_t socle_sharing_outcome_item_count(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_item(const socle_sharing_outcome* outcome, size_t index);
+const char* socle_sharing_outcome_item_category(const socle_sharing_outcome* outcome, size_t index);
+size_t socle_sharing_outcome_category_count(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_category(const socle_sharing_outcome* outcome, size_t index);
+size_t socle_sharing_outcome_information_revision_count(const socle_sharing_outcome* outcome);
+uint64_t socle_sharing_outcome_information_revision(const socle_sharing_outcome* outcome, size_t index);
+uint64_t socle_sharing_outcome_exception_revision(const socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_exception(const socle_sharing_outcome* outcome);
+int32_t socle_sharing_outcome_follow_up_open(const socle_sharing_outcome* outcome);
+uint64_t socle_sharing_outcome_consent_revision(const socle_sharing_outcome* outcome);
+size_t socle_sharing_outcome_person_to_inform_count(const socle_sharing_outcome* outcome);
+const char* socle_sharing_outcome_person_to_inform(const socle_sharing_outcome* outcome, size_t index);
+int32_t socle_sharing_outcome_person_to_inform_relation(const socle_sharing_outcome* outcome, size_t index);
+int32_t socle_sharing_outcome_person_to_inform_required(const socle_sharing_outcome* outcome, size_t index);
+int32_t socle_sharing_outcome_person_to_inform_informed(const socle_sharing_outcome* outcome, size_t index);
+uint64_t socle_sharing_outcome_checked_revision(const socle_sharing_outcome* outcome);
+uint64_t socle_sharing_outcome_revision(const socle_sharing_outcome* outcome);
+int64_t socle_sharing_outcome_time_unix_seconds(const socle_sharing_outcome* outcome);
+const char* socle_history_entry_sharing_share(const socle_history* history, size_t index);
+int32_t socle_history_entry_sharing_basis(const socle_history* history, size_t index);
+const char* socle_history_entry_sharing_recipient(const socle_history* history, size_t index);
+const char* socle_history_entry_sharing_recipient_role(const socle_history* history, size_t index);
+const char* socle_history_entry_sharing_recipient_structure(const socle_history* history, size_t index);
+size_t socle_history_entry_sharing_item_count(const socle_history* history, size_t index);
+const char* socle_history_entry_sharing_item(const socle_history* history, size_t index, size_t item);
+const char* socle_history_entry_sharing_item_category(const socle_history* history, size_t index, size_t item);
+int32_t socle_history_entry_sharing_information(const socle_history* history, size_t index);
+uint64_t socle_history_entry_sharing_information_revision(const socle_history* history, size_t index);
+int32_t socle_history_entry_sharing_information_exception(const socle_history* history, size_t index);
+int32_t socle_history_entry_sharing_follow_up_open(const socle_history* history, size_t index);
+uint64_t socle_history_entry_sharing_consent_revision(const socle_history* history, size_t index);
+int32_t socle_history_entry_sharing_overrides_opposition(const socle_history* history, size_t index);
+int32_t socle_history_entry_sharing_involvement(const socle_history* history, size_t index);
+int32_t socle_access_engine_create_mandate(socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* person, size_t person_len, const char* structure, size_t structure_len, const char* const* procedures, const size_t* procedure_lens, size_t procedure_count, uint32_t duration_days, const char* template_version, size_t template_version_len, const char* aidant, size_t aidant_len, int32_t involvement, const char* involvement_reason, size_t involvement_reason_len, uint8_t* out_attestation_sha256, size_t out_attestation_sha256_capacity, int64_t* out_expires_at_unix_seconds, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_use_mandate(socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* procedure, size_t procedure_len, const char* professional, size_t professional_len, int32_t involvement, const char* involvement_reason, size_t involvement_reason_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_revoke_mandate(socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* const* procedures, const size_t* procedure_lens, size_t procedure_count, int32_t by_person, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_check_mandate(const socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* procedure, size_t procedure_len, const char* professional, size_t professional_len, int64_t time_unix_seconds, int32_t* out_verdict, socle_error** error);
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
 int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
 int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version, const uint8_t* secret, size_t secret_len, socle_error** error);

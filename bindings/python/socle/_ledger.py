@@ -52,6 +52,7 @@ class LedgerEntryType(enum.IntEnum):
     OPERATION = lib.SOCLE_LEDGER_ENTRY_OPERATION
     TAMPER_ALERT = lib.SOCLE_LEDGER_ENTRY_TAMPER_ALERT
     STATE_EVENT = lib.SOCLE_LEDGER_ENTRY_STATE_EVENT
+    SHARING_DECISION = lib.SOCLE_LEDGER_ENTRY_SHARING_DECISION
 
 
 class TrailOperation(enum.IntEnum):
@@ -144,6 +145,8 @@ class HistoryEntry(NamedTuple):
     detail: str
     proof: InclusionProof
     checkpoint_note: str
+    # A sharing decision (type SHARING_DECISION): its socle.SharingRecord; None otherwise.
+    sharing: Any = None
 
 
 def _time(unix_seconds: int) -> datetime.datetime:
@@ -398,6 +401,11 @@ class Ledger(_Handle):
         return f"<socle.Ledger {self.origin!r}>"
 
 
+def _sharing_record(page: Any, i: int) -> Any:
+    from ._sharing import _sharing_record as read  # its module imports this one
+    return read(page, i)
+
+
 def _history_entry(page: Any, i: int, note: str, tree_size: int) -> HistoryEntry:
     def text(function: Any) -> str:
         return _text(function(page, i))
@@ -426,7 +434,8 @@ def _history_entry(page: Any, i: int, note: str, tree_size: int) -> HistoryEntry
         operation=text(lib.socle_history_entry_operation),
         detail=text(lib.socle_history_entry_detail),
         proof=InclusionProof(index, tree_size, leaf, hashes),
-        checkpoint_note=note)
+        checkpoint_note=note,
+        sharing=_sharing_record(page, i))
 
 
 class AccessTrail(_Handle):

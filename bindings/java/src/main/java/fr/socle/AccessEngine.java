@@ -335,4 +335,129 @@ public final class AccessEngine extends Handle {
         return listPersons(actor, category, purpose, SocleLibrary.SOCLE_ACTION_READ, 0);
     }
 
+    // -- Sharing under professional secrecy, prior information, mandates -----------------------
+
+    /**
+     * Checks `request` against the sharing checklist on the current state, recording nothing.
+     * An unknown emitter, recipient or person (SOCLE_E_NOT_FOUND) or a share id already used
+     * for the person (SOCLE_E_ALREADY_EXISTS) throw; every other failure is a refused outcome
+     * naming its check.
+     */
+    public SharingOutcome checkShare(ShareRequest request) {
+        return SharingOutcome.decide(request, (r, out, error) ->
+                Socle.lib().socle_access_engine_check_share(pointer(), r, out, error));
+    }
+
+    /** Ends one share's grant (it stays in the history); SOCLE_E_NOT_FOUND when none. */
+    public long revokeShare(String person, String recipient, String share, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_revoke_share(pointer(), person, len(person),
+                recipient, len(recipient), share, len(share), recordedBy, len(recordedBy),
+                revision, error), error);
+        return revision[0];
+    }
+
+    /**
+     * Records that the person (or `informed`, a representative valid today; "" or null: the
+     * person) was told, before share `share`, that `categories` would be shared with
+     * `recipient`, through `channel` (SOCLE_INFORM_CHANNEL_*); `maturityAssessment` for a child
+     * told (or ""). Returns the revision.
+     */
+    public long recordPersonInformed(String person, String informed, String share,
+            String recipient, List<String> categories, int channel, String maturityAssessment,
+            String recordedBy) {
+        Socle.Strings c = Socle.Strings.of(categories);
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_record_person_informed(pointer(), person,
+                len(person), informed, len(informed), share, len(share), recipient,
+                len(recipient), c.pointers, c.lengths, Socle.size(categories.size()), channel,
+                maturityAssessment, len(maturityAssessment), recordedBy, len(recordedBy),
+                revision, error), error);
+        return revision[0];
+    }
+
+    /**
+     * Records why the person could not be told before share `share`
+     * (SOCLE_INFORMATION_EXCEPTION_*), decided by `recordedBy`; returns the revision.
+     */
+    public long recordInformationException(String person, String share, int kind,
+            String justification, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_record_information_exception(pointer(),
+                person, len(person), share, len(share), kind, justification,
+                len(justification), recordedBy, len(recordedBy), revision, error), error);
+        return revision[0];
+    }
+
+    /**
+     * Creates mandate `mandate` for `person`, held by `structure`, for `procedures` and
+     * `durationDays` (1, 31, 182 or 365: SOCLE_E_OUT_OF_RANGE otherwise), created by `aidant`,
+     * with the person's involvement (SOCLE_PERSON_INVOLVEMENT_*; NOT_INFORMED needs a reason).
+     */
+    public MandateCreated createMandate(String mandate, String person, String structure,
+            List<String> procedures, int durationDays, String templateVersion, String aidant,
+            int involvement, String involvementReason) {
+        Socle.Strings p = Socle.Strings.of(procedures);
+        byte[] hash = new byte[SocleLibrary.SOCLE_MANDATE_ATTESTATION_BYTES];
+        long[] expires = new long[1];
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_create_mandate(pointer(), mandate,
+                len(mandate), person, len(person), structure, len(structure), p.pointers,
+                p.lengths, Socle.size(procedures.size()), durationDays, templateVersion,
+                len(templateVersion), aidant, len(aidant), involvement, involvementReason,
+                len(involvementReason), hash, Socle.size(hash.length), expires, revision, error),
+                error);
+        return new MandateCreated(revision[0], hash, expires[0]);
+    }
+
+    /**
+     * Records that `professional` acted for the person under `mandate` for `procedure`;
+     * SOCLE_E_PERMISSION_DENIED (nothing recorded) unless checkMandate allows it.
+     */
+    public long useMandate(String mandate, String procedure, String professional,
+            int involvement, String involvementReason) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_use_mandate(pointer(), mandate, len(mandate),
+                procedure, len(procedure), professional, len(professional), involvement,
+                involvementReason, len(involvementReason), revision, error), error);
+        return revision[0];
+    }
+
+    /**
+     * Revokes `procedures` of `mandate` (empty: every one in force), by the person
+     * (`byPerson`) or by the structure at their request; returns the revision.
+     */
+    public long revokeMandate(String mandate, List<String> procedures, boolean byPerson,
+            String recordedBy) {
+        Socle.Strings p = Socle.Strings.of(procedures);
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_revoke_mandate(pointer(), mandate,
+                len(mandate), p.pointers, p.lengths, Socle.size(procedures.size()),
+                byPerson ? 1 : 0, recordedBy, len(recordedBy), revision, error), error);
+        return revision[0];
+    }
+
+    /**
+     * Whether `professional` may act under `mandate` for `procedure` (now, or at
+     * `timeUnixSeconds`): a SOCLE_MANDATE_VERDICT_* (ALLOWED or why not); records nothing.
+     */
+    public int checkMandate(String mandate, String procedure, String professional,
+            long timeUnixSeconds) {
+        int[] verdict = new int[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_check_mandate(pointer(), mandate,
+                len(mandate), procedure, len(procedure), professional, len(professional),
+                timeUnixSeconds, verdict, error), error);
+        return verdict[0];
+    }
+
+    private static SocleLibrary.SizeT len(String s) {
+        return Socle.size(Socle.utf8Length(s));
+    }
 }

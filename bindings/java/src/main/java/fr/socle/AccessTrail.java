@@ -15,12 +15,16 @@ import java.util.List;
  * the engine must stay open as long as the trail. Thread-safe.
  */
 public final class AccessTrail extends Handle {
-    /** One line of a person's history, decrypted (readable false once shredded or pruned). */
+    /**
+     * One line of a person's history, decrypted (readable false once shredded or pruned);
+     * `sharing` is the record of a sharing decision (type SOCLE_LEDGER_ENTRY_SHARING_DECISION),
+     * null for other entries.
+     */
     public record HistoryEntry(long index, long timeUnixSeconds, int type, boolean readable,
             String actor, String role, String structure, int action, String item,
             String category, String purpose, boolean allowed, String reason, String rule,
             boolean breakGlass, String justification, long revision, String operation,
-            String detail, Ledger.Proof proof) {}
+            String detail, Ledger.Proof proof, SharingRecord sharing) {}
 
     /** One page of a history: `nextAfter` is the `after` of the next page, -1 after the last. */
     public record HistoryPage(List<HistoryEntry> entries, long nextAfter, String checkpointNote,
@@ -175,7 +179,8 @@ public final class AccessTrail extends Handle {
                         Socle.orEmpty(lib.socle_history_entry_operation(h, k)),
                         Socle.orEmpty(lib.socle_history_entry_detail(h, k)),
                         new Ledger.Proof(index, size, leaf,
-                                Ledger.split(hashes, Socle.readSize(n)))));
+                                Ledger.split(hashes, Socle.readSize(n))),
+                        SharingRecord.of(lib, h, k)));
             }
             return new HistoryPage(List.copyOf(entries), lib.socle_history_next_after(h),
                     Socle.orEmpty(lib.socle_history_checkpoint_note(h)), size);
@@ -187,5 +192,15 @@ public final class AccessTrail extends Handle {
     /** The engine this trail decides with. */
     public AccessEngine engine() {
         return engine;
+    }
+
+    /**
+     * Shares and records in one call: checks `request` on the trail's engine, records the grant
+     * when granted, and writes the outcome, granted or refused, in the person's history. Errors
+     * as AccessEngine.checkShare, nothing recorded.
+     */
+    public SharingOutcome share(ShareRequest request) {
+        return SharingOutcome.decide(request, (r, out, error) ->
+                Socle.lib().socle_access_trail_share(pointer(), engine.pointer(), r, out, error));
     }
 }
