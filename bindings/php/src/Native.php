@@ -113,6 +113,8 @@ final class Native
     public const SOCLE_TRAIL_OPERATION_TRAIL_READ = 5;
     public const SOCLE_TRAIL_OPERATION_EXPORT = 6;
     public const SOCLE_TRAIL_OPERATION_SHARE = 7;
+    public const SOCLE_SUMMARY_FORMAT_JSON = 1;
+    public const SOCLE_SUMMARY_FORMAT_BINARY = 2;
     public const SOCLE_PSEUDONYM_BYTES = 16;
     public const SOCLE_PSEUDONYM_TEXT_LEN = 27;
     public const SOCLE_TOKEN_MAX_TEXT_LEN = 400;
