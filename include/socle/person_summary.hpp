@@ -90,11 +90,12 @@ struct PersonSummary {
 // The summary of `person` at `time` (InfinitePast: the engine's clock now). The facts recorded
 // after `time` are left out, and the states are those of `time`: a consent withdrawn later shows
 // as valid, an objection decided later as pending, a mandate procedure revoked later as active,
-// a follow-up closed later as open. Masks, blocks, the teams, the referent and whether a share's
-// grant still stands carry no time in the engine's state: they are those of the snapshot (their
-// history is in the state ledger and the access trail). Who can reach the file at an earlier time
-// counts grants and sessions as of the clock (AccessSnapshot::ListAccessHolders never reopens
-// what has ended). NOT_FOUND, naming no id, when the person is not in the snapshot's directory.
+// a follow-up closed later as open. Masks, blocks, the teams, the referent, mandate use counts and
+// whether a share's grant still stands carry no time in the engine's state: they are those of the
+// snapshot (their history is in the state ledger and the access trail). Who can reach the file at
+// an earlier time counts grants and sessions as of the clock (AccessSnapshot::ListAccessHolders
+// never reopens what has ended). NOT_FOUND, naming no id, when the person is not in the snapshot's
+// directory.
 SOCLE_CXX_API absl::StatusOr<PersonSummary> SummarisePerson(const AccessSnapshot& snapshot,
                                                             absl::string_view person,
                                                             absl::Time time = absl::InfinitePast());
