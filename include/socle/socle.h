@@ -1113,6 +1113,27 @@ SOCLE_API const char* socle_current_access_team(const socle_current_access* acce
 SOCLE_API int64_t socle_current_access_expires_unix_seconds(const socle_current_access* access,
                                                             size_t index);
 
+/* ===== What the person sees: the person summary (REQ-55) ===== */
+
+/* The formats of socle_access_engine_person_summary. */
+#define SOCLE_SUMMARY_FORMAT_JSON 1   /* socle.v1.PersonSummary in protobuf's JSON mapping */
+#define SOCLE_SUMMARY_FORMAT_BINARY 2 /* socle.v1.PersonSummary, protobuf binary encoding */
+
+/* Everything recorded by or for `person` that bears on who may read their file and what was
+ * done on their behalf, as it stood at `at_unix_seconds` (0: now by the engine's clock): consents
+ * and how they ended, objections and decisions, representatives, masks, blocks, mandates, shares
+ * with their recipients, items and bases, prior information still owed, open break-the-glass
+ * sessions, and who can reach the file and why (proto/socle/v1/person_summary.proto;
+ * include/socle/person_summary.hpp says what an earlier time shows). Written into *out, which
+ * the caller releases with socle_buffer_free: JSON (UTF-8, not NUL-terminated; the proto's field
+ * names, enums by name) or the binary encoding, per `format`. Reads one immutable snapshot: safe
+ * on any thread. SOCLE_E_NOT_FOUND when the person is not in the directory (the message names no
+ * id); SOCLE_E_INVALID_ARGUMENT for another format. */
+SOCLE_API int32_t socle_access_engine_person_summary(const socle_access_engine* engine,
+                                                     const char* person, size_t person_len,
+                                                     int64_t at_unix_seconds, int32_t format,
+                                                     socle_buffer* out, socle_error** error);
+
 /* Opens an engine of record over `policy` on the state ledger `ledger` (a ledger opened with
  * the name "state"): the state is rebuilt from the ledger's newest snapshot and the events after
  * it, and every change the engine applies from then on is written to the ledger before it is

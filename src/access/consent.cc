@@ -9,6 +9,7 @@
 
 #include "access/apply.h"
 #include "access/person_facts.h"
+#include "access/person_queries.h"
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
@@ -180,23 +181,20 @@ absl::StatusOr<uint64_t> WithdrawObjection(AccessEngine& engine, absl::string_vi
 // ----------------------------------------------------------------------------------------------
 // Queries
 
-absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot,
-                                                  absl::string_view person) {
-  const ai::SnapshotData& s = ai::Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, ai::FindPerson(s, "person", person));
+std::vector<ConsentInfo> ai::ConsentInfos(const ai::SnapshotData& s, const ai::PersonState* st,
+                                          int64_t now) {
   std::vector<ConsentInfo> out;
-  const ai::PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;
   const auto& c = *s.tables->c;
-  const int64_t now = absl::ToUnixNanos(s.clock->Now());
+  out.reserve(st->consents.size());
   for (const ai::ConsentRecord& r : st->consents) {
     ConsentInfo info;
     info.purpose = std::string(c.activities.Name(r.purpose));
-    info.scope = static_cast<ConsentScope>(r.scope);
+    info.scope = static_cast<socle::ConsentScope>(r.scope);
     for (uint32_t v : r.given_by) info.given_by.push_back(PersonName(s, v));
     info.information_version = r.information_version;
     info.information_sha256 = r.information_sha256;
-    info.channel = static_cast<ConsentChannel>(r.channel);
+    info.channel = static_cast<socle::ConsentChannel>(r.channel);
     info.evidence_reference = r.evidence_reference;
     for (uint32_t v : r.categories)
       info.categories.push_back(std::string(c.data_categories.Name(v)));
@@ -213,12 +211,19 @@ absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot
     info.state = StateOf(r, now);
     info.withdrawn_by = PersonName(s, r.withdrawn_by);
     if (r.withdrawal_channel != ai::ConsentChannel::kUnspecified) {
-      info.withdrawal_channel = static_cast<ConsentChannel>(r.withdrawal_channel);
+      info.withdrawal_channel = static_cast<socle::ConsentChannel>(r.withdrawal_channel);
     }
     info.ended_revision = r.ended_revision;
     out.push_back(std::move(info));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<ConsentInfo>> Consents(const AccessSnapshot& snapshot,
+                                                  absl::string_view person) {
+  const ai::SnapshotData& s = ai::Data(snapshot);
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, ai::FindPerson(s, "person", person));
+  return ai::ConsentInfos(s, s.person(id)->state.get(), absl::ToUnixNanos(s.clock->Now()));
 }
 
 absl::StatusOr<ConsentStatusInfo> ConsentStatusAt(const AccessSnapshot& snapshot,

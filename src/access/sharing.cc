@@ -13,6 +13,7 @@
 #include "access/apply.h"
 #include "access/event_checks.h"
 #include "access/person_facts.h"
+#include "access/person_queries.h"
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
@@ -537,27 +538,32 @@ absl::StatusOr<uint64_t> RecordInformationException(AccessEngine& engine,
   return access_internal::ApplyNow(engine, event);
 }
 
-absl::StatusOr<std::vector<InformationFollowUp>> OpenInformationFollowUps(
-    const AccessSnapshot& snapshot, absl::string_view person) {
-  const SnapshotData& s = Data(snapshot);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
+std::vector<InformationFollowUp> access_internal::FollowUpsOpenAt(const PersonState* st,
+                                                                  int64_t at) {
   std::vector<InformationFollowUp> out;
-  const PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;
   for (const auto& e : st->information_exceptions) {
     if (e.kind == access_internal::InformationExceptionKind::kContraryToChildInterest) continue;
+    if (e.at > at) continue;
     const bool done = std::any_of(st->informed.begin(), st->informed.end(), [&](const auto& r) {
-      return r.share == e.share && r.at >= e.at;
+      return r.share == e.share && r.at >= e.at && r.at <= at;
     });
     if (done) continue;
     InformationFollowUp f;
     f.share = e.share;
-    f.kind = static_cast<InformationExceptionKind>(e.kind);
+    f.kind = static_cast<socle::InformationExceptionKind>(e.kind);
     f.since = absl::FromUnixNanos(e.at);
     f.revision = e.revision;
     out.push_back(std::move(f));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<InformationFollowUp>> OpenInformationFollowUps(
+    const AccessSnapshot& snapshot, absl::string_view person) {
+  const SnapshotData& s = Data(snapshot);
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t id, access_internal::FindPerson(s, "person", person));
+  return access_internal::FollowUpsOpenAt(s.person(id)->state.get(), access_internal::kNever);
 }
 
 absl::StatusOr<std::vector<ShareInfo>> Shares(const AccessSnapshot& snapshot,

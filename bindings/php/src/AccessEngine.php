@@ -549,4 +549,24 @@ final class AccessEngine
             $error);
         return $verdict->cdata;
     }
+
+    /**
+     * What the person sees (REQ-55): everything recorded by or for $person that bears on who may
+     * read their file, as it stood at $atUnixSeconds (0: now by the engine's clock), as the JSON
+     * of socle.v1.PersonSummary (proto/socle/v1/person_summary.proto): consents and their
+     * history, objections, representatives, masks, blocks, mandates, shares with their
+     * recipients, items and bases, prior information still owed, open break-the-glass sessions,
+     * and who can reach the file and why. json_decode() it for an array. A SocleException with
+     * code SOCLE_E_NOT_FOUND for a person not in the directory.
+     */
+    public function personSummary(string $person, int $atUnixSeconds = 0): string
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('socle_buffer');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_person_summary($this->handle, $person,
+            strlen($person), $atUnixSeconds, Native::SOCLE_SUMMARY_FORMAT_JSON, FFI::addr($out),
+            FFI::addr($error)), $error);
+        return Library::take($out);
+    }
 }

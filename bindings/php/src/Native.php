@@ -114,6 +114,8 @@ final class Native
     public const SOCLE_TRAIL_OPERATION_TRAIL_READ = 5;
     public const SOCLE_TRAIL_OPERATION_EXPORT = 6;
     public const SOCLE_TRAIL_OPERATION_SHARE = 7;
+    public const SOCLE_SUMMARY_FORMAT_JSON = 1;
+    public const SOCLE_SUMMARY_FORMAT_BINARY = 2;
     public const SOCLE_SHARING_BASIS_CSP_L1110_4_II = 1;
     public const SOCLE_SHARING_BASIS_CSP_L1110_4_III_TEAM = 2;
     public const SOCLE_SHARING_BASIS_CSP_L1110_4_III_CONSENT = 3;

@@ -233,6 +233,7 @@ const char* socle_current_access_structure(const socle_current_access* access, s
 const char* socle_current_access_basis(const socle_current_access* access, size_t index);
 const char* socle_current_access_team(const socle_current_access* access, size_t index);
 int64_t socle_current_access_expires_unix_seconds(const socle_current_access* access, size_t index);
+int32_t socle_access_engine_person_summary(const socle_access_engine* engine, const char* person, size_t person_len, int64_t at_unix_seconds, int32_t format, socle_buffer* out, socle_error** error);
 int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger* ledger, socle_access_engine** out, socle_error** error);
 int32_t socle_access_engine_save_snapshot(socle_access_engine* engine, socle_error** error);
 int32_t socle_access_engine_catch_up(socle_access_engine* engine, uint64_t* out_revision, socle_error** error);

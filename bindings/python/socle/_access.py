@@ -11,6 +11,7 @@ from __future__ import annotations
 import array
 import datetime
 import enum
+import json
 import os
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional,
                     Sequence, Tuple, Union)
@@ -1152,3 +1153,24 @@ class AccessEngine(_Handle):
             if names:
                 return [self.person_name(i) for i in found]
             return found
+
+    def person_summary(self, person: str, at: Time = None) -> Dict[str, Any]:
+        """What the person sees (REQ-55): everything recorded by or for `person` that bears on
+        who may read their file, as it stood at `at` (Unix seconds or an aware datetime; None:
+        now by the engine's clock): consents and their history, objections, representatives,
+        masks, blocks, mandates, shares with their recipients, items and bases, prior information
+        still owed, open break-the-glass sessions, and who can reach the file and why. A dict
+        decoded from the socle.v1.PersonSummary JSON (proto/socle/v1/person_summary.proto: the
+        proto's field names, enums by name, times as RFC 3339 strings, a time that never comes
+        left out). :class:`NotFoundError` for a person not in the directory."""
+        p = _bytes(person, "person")
+        buffer = ffi.new("socle_buffer*")
+        with _ErrorSlot() as slot:
+            status = lib.socle_access_engine_person_summary(
+                self._live(), p, len(p), _unix(at), lib.SOCLE_SUMMARY_FORMAT_JSON, buffer,
+                slot.pointer)
+            if status != lib.SOCLE_OK:
+                lib.socle_buffer_free(buffer)
+                check(status, slot.error)
+        summary: Dict[str, Any] = json.loads(_take(buffer).decode("utf-8"))
+        return summary

@@ -460,4 +460,27 @@ public final class AccessEngine extends Handle {
     private static SocleLibrary.SizeT len(String s) {
         return Socle.size(Socle.utf8Length(s));
     }
+
+    /**
+     * What the person sees (REQ-55): everything recorded by or for {@code person} that bears on
+     * who may read their file, as it stood at {@code atUnixSeconds} (0: now by the engine's
+     * clock), as the JSON of socle.v1.PersonSummary (proto/socle/v1/person_summary.proto):
+     * consents and their history, objections, representatives, masks, blocks, mandates, shares
+     * with their recipients, items and bases, prior information still owed, open break-the-glass
+     * sessions, and who can reach the file and why. A {@link SocleException} with code
+     * SOCLE_E_NOT_FOUND for a person not in the directory.
+     */
+    public String personSummary(String person, long atUnixSeconds) {
+        SocleLibrary.Buffer out = new SocleLibrary.Buffer();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_person_summary(pointer(), person,
+                Socle.size(Socle.utf8Length(person)), atUnixSeconds,
+                SocleLibrary.SOCLE_SUMMARY_FORMAT_JSON, out, error), error);
+        return new String(Socle.take(out), StandardCharsets.UTF_8);
+    }
+
+    /** The person summary now. */
+    public String personSummary(String person) {
+        return personSummary(person, 0);
+    }
 }

@@ -119,6 +119,8 @@ public interface SocleLibrary extends Library {
     int SOCLE_TRAIL_OPERATION_TRAIL_READ = 5;
     int SOCLE_TRAIL_OPERATION_EXPORT = 6;
     int SOCLE_TRAIL_OPERATION_SHARE = 7;
+    int SOCLE_SUMMARY_FORMAT_JSON = 1;
+    int SOCLE_SUMMARY_FORMAT_BINARY = 2;
     int SOCLE_SHARING_BASIS_CSP_L1110_4_II = 1;
     int SOCLE_SHARING_BASIS_CSP_L1110_4_III_TEAM = 2;
     int SOCLE_SHARING_BASIS_CSP_L1110_4_III_CONSENT = 3;
@@ -586,6 +588,7 @@ public interface SocleLibrary extends Library {
     String socle_current_access_basis(Pointer access, SizeT index);
     String socle_current_access_team(Pointer access, SizeT index);
     long socle_current_access_expires_unix_seconds(Pointer access, SizeT index);
+    int socle_access_engine_person_summary(Pointer engine, String person, SizeT person_len, long at_unix_seconds, int format, Buffer out, PointerByReference error);
     int socle_access_engine_open(Pointer policy, Pointer ledger, PointerByReference out, PointerByReference error);
     int socle_access_engine_save_snapshot(Pointer engine, PointerByReference error);
     int socle_access_engine_catch_up(Pointer engine, long[] out_revision, PointerByReference error);
