@@ -47,11 +47,17 @@ int PolicyCheck(const std::vector<std::string>& args, Io io);
 int PolicyRegister(const std::vector<std::string>& args, Io io);
 int Version(const std::vector<std::string>& args, Io io);
 int Demo(const std::vector<std::string>& args, Io io);
-int Keys(const std::vector<std::string>& args, Io io);           // keys.cc
-int Pseudonymise(const std::vector<std::string>& args, Io io);   // pseudonymise.cc
-int Redact(const std::vector<std::string>& args, Io io);         // redact.cc
-int Access(const std::vector<std::string>& args, Io io);         // access.cc
-int Audit(const std::vector<std::string>& args, Io io);          // audit.cc
+int Keys(const std::vector<std::string>& args, Io io);            // keys.cc
+int Pseudonymise(const std::vector<std::string>& args, Io io);    // pseudonymise.cc
+int Redact(const std::vector<std::string>& args, Io io);          // redact.cc
+int Access(const std::vector<std::string>& args, Io io);          // access.cc
+int Audit(const std::vector<std::string>& args, Io io);           // audit.cc
+int Consent(const std::vector<std::string>& args, Io io);         // consent.cc
+int Objection(const std::vector<std::string>& args, Io io);       // consent.cc
+int Representative(const std::vector<std::string>& args, Io io);  // consent.cc
+int Share(const std::vector<std::string>& args, Io io);           // share.cc
+int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
+int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 
 // Where a ledger and its keys are: the options `socle audit` and `socle access --trail` share.
 // Either the two files (`db` and `vault`) or one storage location (socle::Storage: a directory
