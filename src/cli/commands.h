@@ -92,7 +92,11 @@ std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_vie
                             absl::string_view origin);
 // One line of a person's history: index, date, who, role, structure, action, item, category,
 // purpose, outcome, reason, break-the-glass, justification (or the operation and its detail).
+// A sharing decision (type kSharingDecision) is rendered by FormatSharing.
 std::string FormatHistoryEntry(const HistoryEntry& entry);
+// A sharing decision in plain words: share, basis and its legal reference, purpose, emitter and
+// recipient, items, granted or the failed check, information and consent evidence, involvement.
+std::string FormatSharing(const SharingTrailRecord& record);
 
 // The commands that read standard input, on any stream (the tests feed them string streams).
 int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io);

@@ -4,7 +4,12 @@
 // DemoContext; each capability of socle adds its own step (access decisions, the access trail,
 // exports…) and may add a line to the summary printed at the end. A step that fails makes the
 // demo exit non-zero, so the demo doubles as an end-to-end check.
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -20,29 +25,23 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/embedded.h"
-#include <cstdlib>
-#include <filesystem>
-
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include "socle/access.hpp"
-#include "socle/ledger.hpp"
-#include "socle/pseudonym.hpp"
-#include "socle/trail.hpp"
-#include "socle/redact.hpp"
-#include "socle/vault.hpp"
 #include "socle/clock.hpp"
 #include "socle/error.hpp"
+#include "socle/ledger.hpp"
 #include "socle/policy.hpp"
+#include "socle/pseudonym.hpp"
+#include "socle/redact.hpp"
+#include "socle/trail.hpp"
+#include "socle/vault.hpp"
 #include "socle/version.hpp"
 
 namespace socle::cli {
 namespace {
 
-#define SOCLE_DEMO_RETURN_IF_ERROR(expr)    \
-  do {                                      \
-    const absl::Status demo_status_ = (expr); \
+#define SOCLE_DEMO_RETURN_IF_ERROR(expr)         \
+  do {                                           \
+    const absl::Status demo_status_ = (expr);    \
     if (!demo_status_.ok()) return demo_status_; \
   } while (0)
 
@@ -58,8 +57,8 @@ struct ScratchDir {
 absl::StatusOr<std::unique_ptr<ScratchDir>> MakeScratchDir(absl::string_view what) {
   std::error_code ec;
   auto dir = std::make_unique<ScratchDir>();
-  dir->path = std::filesystem::temp_directory_path(ec) /
-              absl::StrCat("socle-demo-", what, "-", ::getpid());
+  dir->path =
+      std::filesystem::temp_directory_path(ec) / absl::StrCat("socle-demo-", what, "-", ::getpid());
   std::filesystem::create_directories(dir->path, ec);
   if (ec) return MakeError(ErrorCode::kIo, "cannot create a scratch directory for the demo");
   return dir;
@@ -107,7 +106,7 @@ absl::Status CopyAndTamper(const std::string& from, const std::string& to, uint6
   sqlite3* db = nullptr;
   auto fail = [&](absl::string_view what) {
     const std::string message = absl::StrCat("tampering with the copy: ", what, ": ",
-                                              db != nullptr ? sqlite3_errmsg(db) : "no memory");
+                                             db != nullptr ? sqlite3_errmsg(db) : "no memory");
     sqlite3_close(db);
     return MakeError(ErrorCode::kIo, message);
   };
@@ -127,8 +126,7 @@ absl::Status CopyAndTamper(const std::string& from, const std::string& to, uint6
   if (sqlite3_open_v2(to.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     return fail("open the copy");
   }
-  if (sqlite3_exec(db, "DROP TRIGGER entries_no_update", nullptr, nullptr, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_exec(db, "DROP TRIGGER entries_no_update", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return fail("drop the trigger");
   }
   if (sqlite3_prepare_v2(db, "SELECT body FROM entries WHERE idx = ?", -1, &stmt, nullptr) !=
@@ -181,11 +179,11 @@ class LoadPolicies final : public Step {
         return MakeError(ErrorCodeOf(policy.status()),
                          absl::StrCat(f.name, " does not load: ", policy.status().message()));
       }
-      ctx.out << absl::StrFormat("  %-34s policy '%s' rev. %s: %d activities, %d roles, "
-                                 "%d data categories\n",
-                                 f.name, policy->id(), policy->revision(),
-                                 policy->activity_count(), policy->role_count(),
-                                 policy->data_category_count());
+      ctx.out << absl::StrFormat(
+          "  %-34s policy '%s' rev. %s: %d activities, %d roles, "
+          "%d data categories\n",
+          f.name, policy->id(), policy->revision(), policy->activity_count(), policy->role_count(),
+          policy->data_category_count());
       ctx.out << "  " << std::string(34, ' ') << " digest " << policy->digest_hex().substr(0, 16)
               << "…";
       if (!diagnostics.empty()) ctx.out << "  (" << diagnostics.size() << " warning(s))";
@@ -282,8 +280,8 @@ class AccessDecisions final : public Step {
     service->ledger_path = (service->dir->path / "access_trail.db").string();
     service->ledger_options.durability = Durability::kSync;
     service->ledger_options.clock = &clock;
-    auto ledger = Ledger::Open(service->ledger_path, service->vault, "access_trail",
-                               service->ledger_options);
+    auto ledger =
+        Ledger::Open(service->ledger_path, service->vault, "access_trail", service->ledger_options);
     if (!ledger.ok()) return ledger.status();
     service->ledger = *std::move(ledger);
     auto trail_or = AccessTrail::Create(service->ledger, engine);
@@ -294,7 +292,8 @@ class AccessDecisions final : public Step {
     // The synthetic service: one team follows the person; a CESF of another antenna does not.
     DirectoryData directory;
     auto pro = [&](const char* id, const char* role, const char* team) {
-      directory.professionals.push_back({id, role, {team}, "ccas", SecrecyStatus::kUnspecified, ""});
+      directory.professionals.push_back(
+          {id, role, {team}, "ccas", SecrecyStatus::kUnspecified, ""});
     };
     pro("secretaire.martin", "secretaire_accueil", "pole_social");
     pro("stagiaire.leroy", "stagiaire_ass", "pole_social");
@@ -342,9 +341,8 @@ class AccessDecisions final : public Step {
     };
 
     // The file as each professional sees it.
-    const std::vector<const char*> actors = {"secretaire.martin", "stagiaire.leroy",
-                                             "ass.durand",        "infirmier.bernard",
-                                             "ass.petit",         "cesf.moreau"};
+    const std::vector<const char*> actors = {"secretaire.martin", "stagiaire.leroy", "ass.durand",
+                                             "infirmier.bernard", "ass.petit",       "cesf.moreau"};
     ctx.out << absl::StrFormat("  %-18s", "");
     for (const Item& item : items) ctx.out << absl::StrFormat(" %-20s", item.id);
     ctx.out << "\n";
@@ -413,8 +411,8 @@ class AccessDecisions final : public Step {
     if (!recorded.ok()) return recorded.status();
     ctx.out << "  Every decision above is in the access trail: " << *recorded
             << " entries in a ledger file.\n";
-    ctx.summary.push_back(absl::StrCat("access: ", actors.size(), " professionals × ",
-                                       items.size(), " items decided and explained at revision ",
+    ctx.summary.push_back(absl::StrCat("access: ", actors.size(), " professionals × ", items.size(),
+                                       " items decided and explained at revision ",
                                        engine.revision(), ", all recorded"));
     ctx.service = std::move(service);
     return absl::OkStatus();
@@ -426,9 +424,7 @@ class AccessDecisions final : public Step {
 // ledger file, and Verify names the entry.
 class AccessTrailHistory final : public Step {
  public:
-  std::string Title() const override {
-    return "Access trail: history, proofs, a tampered copy";
-  }
+  std::string Title() const override { return "Access trail: history, proofs, a tampered copy"; }
   absl::Status Run(DemoContext& ctx) override {
     if (ctx.service == nullptr) {
       return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
@@ -504,7 +500,8 @@ class AccessTrailHistory final : public Step {
     if (caught->first_bad_index != tampered) {
       return MakeError(ErrorCode::kInternal, "Verify named another entry than the changed one");
     }
-    ctx.summary.push_back(absl::StrCat("trail: ", decisions, " decisions in usager-0001's "
+    ctx.summary.push_back(absl::StrCat("trail: ", decisions,
+                                       " decisions in usager-0001's "
                                        "history, every proof verified; the tampered entry ",
                                        tampered, " named"));
     return absl::OkStatus();
@@ -516,9 +513,7 @@ class AccessTrailHistory final : public Step {
 // key shredded at the end of retention.
 class KeysPseudonymsRedaction final : public Step {
  public:
-  std::string Title() const override {
-    return "Keys, pseudonyms and redaction (vault, pseudonym)";
-  }
+  std::string Title() const override { return "Keys, pseudonyms and redaction (vault, pseudonym)"; }
   absl::Status Run(DemoContext& ctx) override {
     auto it = ctx.policies.find("policies/ccas.textproto");
     if (it == ctx.policies.end()) {
@@ -526,8 +521,8 @@ class KeysPseudonymsRedaction final : public Step {
     }
     // A scratch directory for the key file and the vault's SQLite database.
     std::error_code ec;
-    const auto dir = std::filesystem::temp_directory_path(ec) /
-                     absl::StrCat("socle-demo-", ::getpid());
+    const auto dir =
+        std::filesystem::temp_directory_path(ec) / absl::StrCat("socle-demo-", ::getpid());
     std::filesystem::create_directories(dir, ec);
     if (ec) return MakeError(ErrorCode::kIo, "cannot create a scratch directory for the demo");
     struct Cleanup {
@@ -553,8 +548,9 @@ class KeysPseudonymsRedaction final : public Step {
         "Entretien du 23/11 avec Mme Rose Lefèvre-Martin (née le 12/05/1984), joignable au "
         "06 12 34 56 78 ou rose.lefevre@example.org. NIR 2 84 05 75 112 345 28. Sa fille Inès "
         "est scolarisée ; Mme Lefèvre-Martin demande une aide au loyer.";
-    auto sealed = vault.SealRecord({"usager-0001", "note-42"}, absl::Span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(note.data()), note.size()));
+    auto sealed = vault.SealRecord(
+        {"usager-0001", "note-42"},
+        absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(note.data()), note.size()));
     if (!sealed.ok()) return sealed.status();
     auto opened = vault.OpenRecord({"usager-0001", "note-42"}, *sealed);
     if (!opened.ok() || opened->view() != note) {
@@ -563,8 +559,7 @@ class KeysPseudonymsRedaction final : public Step {
     auto moved = vault.OpenRecord({"usager-0002", "note-42"}, *sealed);
     ctx.out << "  A note sealed for usager-0001 (" << sealed->size()
             << " bytes) opens for her; moved to another person: "
-            << (moved.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(moved.status())))
-            << "\n";
+            << (moved.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(moved.status()))) << "\n";
 
     // Pseudonyms from the vault's pseudonymisation secret, per the policy's domains.
     auto pseudonymizer = Pseudonymizer::Create(it->second, vault);
@@ -586,16 +581,18 @@ class KeysPseudonymsRedaction final : public Step {
     }
     ctx.out << "  usager-0001 in two statistics exports (TRANSACTION): " << p1->ToText() << " / "
             << p2->ToText() << "\n"
-            << "  usager-0001 in two research waves (PERSON, linkage declared): "
-            << r1->ToText() << " / " << r2->ToText() << "\n";
+            << "  usager-0001 in two research waves (PERSON, linkage declared): " << r1->ToText()
+            << " / " << r2->ToText() << "\n";
     if (*p1 == *p2 || !(*r1 == *r2)) {
       return MakeError(ErrorCode::kInternal, "pseudonym linkage does not follow the domains");
     }
 
     // The note, redacted before it goes to a partner: the file's own identities first.
     const std::vector<KnownIdentity> known = {
-        {IdentityKind::kName, "Lefèvre-Martin", 1}, {IdentityKind::kFirstName, "Rose", 1},
-        {IdentityKind::kFirstName, "Inès", 2},      {IdentityKind::kName, "Lefèvre", 2},
+        {IdentityKind::kName, "Lefèvre-Martin", 1},
+        {IdentityKind::kFirstName, "Rose", 1},
+        {IdentityKind::kFirstName, "Inès", 2},
+        {IdentityKind::kName, "Lefèvre", 2},
     };
     auto redactor = Redactor::Create(known);
     if (!redactor.ok()) return redactor.status();
@@ -661,8 +658,7 @@ int Demo(const std::vector<std::string>& args, Io io) {
     const auto start = std::chrono::steady_clock::now();
     absl::Status status = step->Run(ctx);
     const double millis =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!status.ok()) io.out << "  FAILED: " << status.message() << "\n";
     outcomes.push_back({step->Title(), status, millis});
   }
