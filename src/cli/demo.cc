@@ -4,6 +4,7 @@
 // DemoContext; each capability of socle adds its own step (access decisions, the access trail,
 // exports…) and may add a line to the summary printed at the end. A step that fails makes the
 // demo exit non-zero, so the demo doubles as an end-to-end check.
+#include <sodium.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -27,11 +28,15 @@
 #include "cli/embedded.h"
 #include "socle/access.hpp"
 #include "socle/clock.hpp"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
+#include "socle/mandate.hpp"
 #include "socle/policy.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/redact.hpp"
+#include "socle/representation.hpp"
+#include "socle/sharing.hpp"
 #include "socle/trail.hpp"
 #include "socle/vault.hpp"
 #include "socle/version.hpp"
@@ -615,6 +620,294 @@ class KeysPseudonymsRedaction final : public Step {
   }
 };
 
+// The SHA-256 of a text (the information text shown, an item's content), for the demo's facts.
+std::string Sha256(absl::string_view text) {
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
+                     reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return out;
+}
+
+absl::Status Expect(bool holds, absl::string_view what) {
+  return holds ? absl::OkStatus()
+               : MakeError(ErrorCode::kInternal, absl::StrCat("unexpected outcome: ", what));
+}
+
+// 6. A 14-year-old and her two parents: a consent-based activity needs the minor AND both
+// holders of parental authority; then an information préoccupante to the CRIP, refused until the
+// parents were told, and the CRIP reading exactly what was shared. Through the access step's
+// engine and trail, as a product would.
+class MinorConsentAndSharing final : public Step {
+ public:
+  std::string Title() const override { return "A minor's consent, a share under secrecy"; }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    AccessEngine& engine = *service.engine;
+    AccessTrail& trail = *service.trail;
+    service.clock->Advance(absl::Hours(1));
+
+    // Léa (usager-0014), born 10 March 2012, followed by pole_social; her mother and father hold
+    // parental authority. The CRIP's evaluator is of the département, assigned to no CCAS file.
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        engine.UpsertPerson({"usager-0014", {"pole_social"}, "ass.durand", "2012-03-10"}).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.UpsertPerson({"mere-0014", {}, "", "1985-01-02"}).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.UpsertPerson({"pere-0014", {}, "", "1983-07-14"}).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine
+                                   .UpsertProfessional({"crip.roux",
+                                                        "evaluateur_crip",
+                                                        {"crip_47"},
+                                                        "departement",
+                                                        SecrecyStatus::kUnspecified,
+                                                        ""})
+                                   .status());
+    for (const char* parent : {"mere-0014", "pere-0014"}) {
+      RepresentativeSpec rep;
+      rep.person = "usager-0014";
+      rep.representative = parent;
+      rep.kind = RepresentativeKind::kParentalAuthority;
+      rep.from = absl::CivilDay(2012, 3, 10);
+      rep.reference = "livret de famille";
+      rep.recorded_by = "ass.durand";
+      SOCLE_DEMO_RETURN_IF_ERROR(SetRepresentative(engine, rep).status());
+    }
+    ctx.out << "  usager-0014 is 14 (born 2012-03-10); mere-0014 and pere-0014 hold parental "
+               "authority.\n";
+
+    // The workshops rest on consent (art. 6(1)(a)).
+    const std::string information = "Ateliers collectifs du CCAS : notice d'information v2026-09";
+    ConsentSpec consent;
+    consent.person = "usager-0014";
+    consent.purpose = "ateliers_collectifs";
+    consent.given_by = {"usager-0014"};
+    consent.information_version = "ateliers-2026-09";
+    consent.information_sha256 = Sha256(information);
+    consent.channel = ConsentChannel::kPaper;
+    consent.evidence_reference = "FORM-ATELIERS-0014";
+    consent.recorded_by = "ass.durand";
+    AccessRequest request;
+    request.actor = *engine.FindProfessional("ass.durand");
+    request.person = *engine.FindPerson("usager-0014");
+    request.category = *engine.FindCategory("administrative");
+    request.purpose = *engine.FindPurpose("ateliers_collectifs");
+    request.author = request.actor;
+    request.item = "inscription-atelier";
+
+    auto alone = GiveConsent(engine, consent);
+    if (!alone.ok()) return alone.status();
+    auto alone_status = ConsentStatusAt(*engine.snapshot(), "usager-0014", "ateliers_collectifs",
+                                        ConsentScope::kProcessing);
+    if (!alone_status.ok()) return alone_status.status();
+    auto refused = trail.Decide(request);
+    if (!refused.ok()) return refused.status();
+    ctx.out << "  Léa alone signs the workshops' form: consent " << Name(alone_status->state)
+            << "; ass.durand opens her registration for the workshops: " << Name(refused->reason)
+            << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(alone_status->state == ConsentState::kIncompleteForMinor &&
+                                          refused->reason == Reason::kNoConsent,
+                                      "a 14-year-old's consent alone must not be enough"));
+    consent.given_by = {"usager-0014", "mere-0014", "pere-0014"};
+    consent.evidence_reference = "FORM-ATELIERS-0014-bis";
+    auto together = GiveConsent(engine, consent);
+    if (!together.ok()) return together.status();
+    auto allowed = trail.Decide(request);
+    if (!allowed.ok()) return allowed.status();
+    ctx.out << "  Léa and both parents sign: the same request is " << Name(allowed->reason)
+            << " (consent of revision " << *together << ", which replaces " << *alone << ")\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(allowed->allowed(), "the minor and both parents consent"));
+
+    // An information préoccupante to the CRIP (CASF L.226-2-1): social and family items only.
+    const std::vector<SharedItem> items = {
+        {"evaluation-0014", "social", Sha256("Évaluation sociale de la situation de Léa")},
+        {"foyer-0014", "family", Sha256("Composition du foyer")},
+    };
+    SharingRequest share;
+    share.emitter = "ass.durand";
+    share.recipient = "crip.roux";
+    share.person = "usager-0014";
+    share.basis = SharingBasis::kCasfL226_2_1;
+    share.purpose = "accompagnement_social";
+    share.items = items;
+    share.share = "ip-2026-0014";
+    share.involvement = PersonInvolvementKind::kNotInformed;
+    share.involvement_reason = "les parents ne sont pas encore informés";
+    auto first = trail.Share(engine, share);
+    if (!first.ok()) return first.status();
+    ctx.out << "\n  ass.durand shares 2 items with crip.roux (CASF L.226-2-1): "
+            << (first->granted ? "granted" : "REFUSED") << ", check " << Name(first->failed)
+            << ":\n    " << first->sentence << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(!first->granted && first->failed == SharingCheck::kPersonNotInformed,
+               "a share before the parents were told must be refused"));
+    for (const char* parent : {"mere-0014", "pere-0014"}) {
+      InformationSpec told;
+      told.person = "usager-0014";
+      told.informed = parent;
+      told.share = share.share;
+      told.recipient = "crip.roux";
+      told.categories = {"social", "family"};
+      told.channel = InformChannel::kInPerson;
+      told.recorded_by = "ass.durand";
+      SOCLE_DEMO_RETURN_IF_ERROR(RecordPersonInformed(engine, told).status());
+    }
+    share.involvement = PersonInvolvementKind::kInformedBeforehand;
+    share.involvement_reason.clear();
+    auto second = trail.Share(engine, share);
+    if (!second.ok()) return second.status();
+    ctx.out << "  Both parents are told (what, to whom) and it is recorded; the same share: "
+            << (second->granted ? "granted" : "REFUSED") << " at revision " << second->revision
+            << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(second->granted, "the share after prior information"));
+
+    // The CRIP reads exactly what was shared, and nothing else of the file.
+    struct Read {
+      const char* item;
+      const char* category;
+      bool expected;
+    };
+    for (const Read& read :
+         {Read{"evaluation-0014", "social", true}, Read{"foyer-0014", "family", true},
+          Read{"note-accueil-0014", "administrative", false}}) {
+      AccessRequest r;
+      r.actor = *engine.FindProfessional("crip.roux");
+      r.person = *engine.FindPerson("usager-0014");
+      r.category = *engine.FindCategory(read.category);
+      r.purpose = *engine.FindPurpose("accompagnement_social");
+      r.author = *engine.FindProfessional("ass.durand");
+      r.item = read.item;
+      auto decision = trail.Decide(r);
+      if (!decision.ok()) return decision.status();
+      ctx.out << "    crip.roux reads " << read.item << ": " << Name(decision->reason) << "\n";
+      SOCLE_DEMO_RETURN_IF_ERROR(Expect(decision->allowed() == read.expected,
+                                        "the recipient reads exactly the shared items"));
+    }
+    auto recipients = ItemRecipients(*engine.snapshot(), "usager-0014", "evaluation-0014");
+    if (!recipients.ok()) return recipients.status();
+    ctx.out << "  Were evaluation-0014 rectified, socle lists whom to tell: "
+            << (recipients->empty() ? std::string("nobody") : (*recipients)[0]) << "\n";
+
+    // What the family reads in Léa's history: both decisions, in plain words.
+    HistoryQuery query;
+    query.person = "usager-0014";
+    query.reader = "usager-0014";
+    query.reader_is_person = true;
+    query.limit = 1000;
+    auto history = trail.History(query);
+    if (!history.ok()) return history.status();
+    int sharing = 0;
+    ctx.out << "  Her history shows the sharing decisions (proofs checked):\n";
+    for (const HistoryEntry& e : history->entries) {
+      if (!InclusionProofHolds(e.proof, history->checkpoint.root)) {
+        return MakeError(ErrorCode::kVerificationFailed,
+                         absl::StrCat("the proof of entry ", e.index, " does not verify"));
+      }
+      if (e.type != LedgerEntryType::kSharingDecision) continue;
+      ++sharing;
+      ctx.out << "    " << FormatHistoryEntry(e) << "\n";
+    }
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(sharing == 2,
+                                      "the refused and the granted share are in "
+                                      "the person's history"));
+    ctx.summary.push_back(
+        "consent: a 14-year-old alone -> no_consent, with both parents -> allowed; share "
+        "refused (person_not_informed), then granted; the CRIP reads 2 shared items, not a "
+        "third");
+    return absl::OkStatus();
+  }
+};
+
+// 7. The person objects to a processing, the controller decides; an aidant acts under a mandate,
+// which the person then revokes.
+class ObjectionAndMandate final : public Step {
+ public:
+  std::string Title() const override { return "An objection, and a mandate used then revoked"; }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    AccessEngine& engine = *service.engine;
+    AccessTrail& trail = *service.trail;
+    service.clock->Advance(absl::Hours(1));
+
+    AccessRequest read;
+    read.actor = *engine.FindProfessional("ass.durand");
+    read.person = *engine.FindPerson("usager-0001");
+    read.category = *engine.FindCategory("social");
+    read.purpose = *engine.FindPurpose("accompagnement_social");
+    read.author = read.actor;
+    read.item = "evaluation-sociale";
+    ObjectionSpec objection;
+    objection.person = "usager-0001";
+    objection.kind = ObjectionKind::kProcessing;
+    objection.purpose = "accompagnement_social";
+    objection.objected_by = "usager-0001";
+    objection.recorded_by = "ass.durand";
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordObjection(engine, objection).status());
+    auto pending = trail.Decide(read);
+    if (!pending.ok()) return pending.status();
+    ctx.out << "  usager-0001 objects to accompagnement_social (art. 21): ass.durand reads "
+               "evaluation-sociale: "
+            << Name(pending->reason) << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(DecideObjection(engine, "usager-0001", "accompagnement_social",
+                                               ObjectionOutcome::kCompellingLegitimateGrounds,
+                                               "Procédure d'expulsion en cours : le suivi "
+                                               "protège la personne",
+                                               "ass.durand")
+                                   .status());
+    auto resumed = trail.Decide(read);
+    if (!resumed.ok()) return resumed.status();
+    ctx.out << "  The controller decides (compelling legitimate grounds): " << Name(resumed->reason)
+            << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(pending->reason == Reason::kObjectionPending && resumed->allowed(),
+               "an objection suspends until decided"));
+
+    // A mandate held by the CCAS (Aidants Connect model) for housing and money procedures.
+    MandateSpec spec;
+    spec.mandate = "mandat-2026-0001";
+    spec.person = "usager-0001";
+    spec.structure = "ccas";
+    spec.procedures = {"logement", "argent"};
+    spec.duration_days = 31;
+    spec.template_version = "attestation-2026-01";
+    spec.aidant = "cesf.moreau";
+    spec.involvement.kind = MandateInvolvement::Kind::kPresent;
+    auto created = CreateMandate(engine, spec);
+    if (!created.ok()) return created.status();
+    std::string attestation;
+    for (uint8_t b : created->attestation_sha256)
+      absl::StrAppend(&attestation, absl::Hex(b, absl::kZeroPad2));
+    ctx.out << "\n  cesf.moreau creates " << spec.mandate
+            << " (logement, argent; 31 days), attestation " << attestation.substr(0, 16) << "…\n";
+    MandateInvolvement present;
+    present.kind = MandateInvolvement::Kind::kPresent;
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        UseMandate(engine, spec.mandate, "logement", "cesf.moreau", present).status());
+    auto trainee = CheckMandate(*engine.snapshot(), spec.mandate, "logement", "stagiaire.leroy");
+    if (!trainee.ok()) return trainee.status();
+    ctx.out << "  She files the housing application under it: recorded. The trainee may not: "
+            << MandateVerdictName(*trainee) << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        RevokeMandate(engine, spec.mandate, {}, /*by_person=*/true, "cesf.moreau").status());
+    auto after = UseMandate(engine, spec.mandate, "logement", "cesf.moreau", present);
+    auto verdict = CheckMandate(*engine.snapshot(), spec.mandate, "logement", "cesf.moreau");
+    if (!verdict.ok()) return verdict.status();
+    ctx.out << "  usager-0001 revokes it; a use afterwards: "
+            << (after.ok() ? "recorded (WRONG)" : ErrorCodeName(ErrorCodeOf(after.status())))
+            << " (" << MandateVerdictName(*verdict) << ")\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(*trainee == MandateVerdict::kRoleNotAllowed && !after.ok() &&
+                                          *verdict == MandateVerdict::kRevoked,
+                                      "a revoked mandate must not be usable"));
+    ctx.summary.push_back(
+        "objection: pending -> denied, decided -> allowed; mandate used, trainee refused, "
+        "revoked, use refused");
+    return absl::OkStatus();
+  }
+};
+
 std::vector<std::unique_ptr<Step>> Steps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(std::make_unique<LoadPolicies>());
@@ -622,6 +915,8 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<PrintRegister>());
   steps.push_back(std::make_unique<AccessDecisions>());
   steps.push_back(std::make_unique<AccessTrailHistory>());
+  steps.push_back(std::make_unique<MinorConsentAndSharing>());
+  steps.push_back(std::make_unique<ObjectionAndMandate>());
   steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
   return steps;
 }
@@ -632,8 +927,9 @@ int Demo(const std::vector<std::string>& args, Io io) {
   constexpr char kDemoUsage[] =
       "usage: socle demo\n"
       "  Runs socle on a synthetic social service: policies, access decisions recorded in the\n"
-      "  access trail, its verification, the vault, pseudonyms and redaction (temporary files\n"
-      "  only).\n";
+      "  access trail, its verification, a minor's consent, a share under professional\n"
+      "  secrecy, an objection, a mandate, the vault, pseudonyms and redaction (temporary\n"
+      "  files only).\n";
   if (WantsHelp(args)) {
     io.out << kDemoUsage;
     return kExitOk;
