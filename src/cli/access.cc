@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "cli/engine.h"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
 #include "socle/trail.hpp"
@@ -19,7 +20,7 @@ namespace socle::cli {
 namespace {
 
 constexpr char kAccessUsage[] =
-    "usage: socle access explain --policy FILE --professionals FILE --persons FILE\n"
+    "usage: socle access explain --policy FILE [--professionals FILE --persons FILE]\n"
     "         --actor ID --person ID --category ID --purpose ACTIVITY [--action read]\n"
     "         [--kind fact|appreciation|third_party_information|working_note]\n"
     "         [--item ID] [--masked] [--author ID] [--at 2026-03-01T10:00:00Z]\n"
@@ -32,7 +33,11 @@ constexpr char kAccessUsage[] =
     "  file's passphrase from SOCLE_PASSPHRASE or standard input; `socle audit` reads it).\n"
     "  With --storage, the vault and the trail are those of one location (docs/postgresql.md):\n"
     "  a directory holding vault.db and access_trail.db, or a PostgreSQL URI, which needs\n"
-    "  --witness-dir, a local directory for the witness files.\n";
+    "  --witness-dir, a local directory for the witness files.\n"
+    "  Without --professionals and --persons, --storage (and --key) give the state of record:\n"
+    "  the directory, consents, objections, shares and mandates that `socle directory`,\n"
+    "  `consent`, `objection`, `share` and `mandate` recorded there; the decision is then\n"
+    "  recorded in its access trail.\n";
 
 int Usage(Io io, const std::string& problem) {
   io.err << "socle access: " << problem << "\n" << kAccessUsage;
@@ -98,9 +103,19 @@ int Explain(const std::vector<std::string>& args, Io io) {
     }
     values[flag] = value;
   }
-  for (const char* required : {"--policy", "--professionals", "--persons", "--actor", "--person",
-                               "--category", "--purpose"}) {
+  for (const char* required : {"--policy", "--actor", "--person", "--category", "--purpose"}) {
     if (!values.count(required)) return Usage(io, absl::StrCat(required, " is required"));
+  }
+  // Without the directory's files, the engine is the state of record of --storage: its
+  // directory, consents, objections, shares and mandates (`socle consent|share|mandate`).
+  const bool of_record = !values.count("--professionals") && !values.count("--persons");
+  if (of_record && !values.count("--storage")) {
+    return Usage(io,
+                 "--professionals and --persons are required (or --storage, whose state of "
+                 "record holds the directory)");
+  }
+  if (!of_record && (!values.count("--professionals") || !values.count("--persons"))) {
+    return Usage(io, "give both --professionals and --persons, or neither (with --storage)");
   }
 
   AccessRequest request;
@@ -121,18 +136,41 @@ int Explain(const std::vector<std::string>& args, Io io) {
     }
   }
 
-  std::vector<Diagnostic> diagnostics;
-  auto policy = Policy::LoadFile(values["--policy"], &diagnostics);
-  if (!policy.ok()) {
-    for (const Diagnostic& d : diagnostics) io.err << d.ToString(values["--policy"]) << "\n";
-    return Failed(io, policy.status());
+  std::unique_ptr<AccessEngine> own_engine;
+  std::unique_ptr<OpenedEngine> of_record_engine;
+  if (of_record) {
+    if (values.count("--trail") || values.count("--vault") || values.count("--witness")) {
+      return Usage(io,
+                   "the state of record goes with --storage, not --trail, --vault or --witness");
+    }
+    std::vector<std::string> engine_args;
+    for (const char* flag : {"--storage", "--key", "--policy", "--tenant", "--witness-dir"}) {
+      if (values.count(flag)) engine_args.insert(engine_args.end(), {flag, values[flag]});
+    }
+    Flags engine_flags;
+    if (const std::string p = engine_flags.Parse(engine_args, EngineFlagNames(), {}); !p.empty()) {
+      return Usage(io, p);
+    }
+    if (const std::string p = CheckEngineFlags(engine_flags); !p.empty()) return Usage(io, p);
+    auto opened =
+        OpenEngine(engine_flags, /*create_state=*/false, /*with_trail=*/true, std::cin, io);
+    if (!opened.ok()) return Failed(io, opened.status());
+    of_record_engine = *std::move(opened);
+  } else {
+    std::vector<Diagnostic> diagnostics;
+    auto policy = Policy::LoadFile(values["--policy"], &diagnostics);
+    if (!policy.ok()) {
+      for (const Diagnostic& d : diagnostics) io.err << d.ToString(values["--policy"]) << "\n";
+      return Failed(io, policy.status());
+    }
+    auto engine = AccessEngine::Create(*policy);
+    if (!engine.ok()) return Failed(io, engine.status());
+    own_engine = *std::move(engine);
+    auto loaded = own_engine->LoadDirectoryTsvFiles(values["--professionals"], values["--persons"]);
+    if (!loaded.ok()) return Failed(io, loaded.status());
   }
-  auto engine = AccessEngine::Create(*policy);
-  if (!engine.ok()) return Failed(io, engine.status());
-  auto loaded = (*engine)->LoadDirectoryTsvFiles(values["--professionals"], values["--persons"]);
-  if (!loaded.ok()) return Failed(io, loaded.status());
 
-  AccessEngine& e = **engine;
+  AccessEngine& e = of_record ? *of_record_engine->engine : *own_engine;
   auto find = [&](const char* flag, std::optional<uint32_t> id, absl::string_view what,
                   uint32_t* out) -> bool {
     if (!id) {
@@ -204,18 +242,31 @@ int Explain(const std::vector<std::string>& args, Io io) {
 
   // The recorded path: the same request decided through the trail, which appends the entry
   // before it answers.
-  auto opened = OpenLedger(trail_flags, /*create_ledger=*/true, std::cin, io);
-  if (!opened.ok()) return Failed(io, opened.status());
-  auto trail = AccessTrail::Create(opened->ledger, e);
-  if (!trail.ok()) return Failed(io, trail.status());
-  auto recorded = (*trail)->Decide(request);
+  std::optional<OpenedLedger> own_ledger;
+  std::unique_ptr<AccessTrail> own_trail;
+  AccessTrail* trail = nullptr;
+  Ledger* ledger = nullptr;
+  if (of_record) {
+    trail = of_record_engine->trail.get();
+    ledger = of_record_engine->trail_ledger.get();
+  } else {
+    auto opened = OpenLedger(trail_flags, /*create_ledger=*/true, std::cin, io);
+    if (!opened.ok()) return Failed(io, opened.status());
+    own_ledger = *std::move(opened);
+    auto made = AccessTrail::Create(own_ledger->ledger, e);
+    if (!made.ok()) return Failed(io, made.status());
+    own_trail = *std::move(made);
+    trail = own_trail.get();
+    ledger = own_ledger->ledger.get();
+  }
+  auto recorded = trail->Decide(request);
   if (!recorded.ok()) return Failed(io, recorded.status());
   if (recorded->allowed() != explanation->decision.allowed() ||
       recorded->reason != explanation->decision.reason) {
     return Failed(io, MakeError(ErrorCode::kInternal,
                                 "the recorded decision differs from the explained one"));
   }
-  auto size = opened->ledger->Size();
+  auto size = ledger->Size();
   if (!size.ok()) return Failed(io, size.status());
   io.out << "recorded in the access trail (" << *size << " entries)\n";
   return kExitOk;

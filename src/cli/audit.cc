@@ -22,13 +22,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "cli/engine.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
 #include "socle/policy.hpp"
+#include "socle/sharing.hpp"
 #include "socle/storage.hpp"
 #include "socle/trail.hpp"
 #include "socle/vault.hpp"
@@ -40,7 +43,7 @@ namespace {
 constexpr char kAuditUsage[] =
     "usage: socle audit verify     LEDGER_OPTIONS\n"
     "       socle audit history    LEDGER_OPTIONS --person ID (--reader PRO | --as-person)\n"
-    "                              --policy FILE --professionals FILE --persons FILE\n"
+    "                              --policy FILE [--professionals FILE --persons FILE]\n"
     "                              [--since RFC3339] [--until RFC3339] [--limit N]\n"
     "       socle audit checkpoint LEDGER_OPTIONS\n"
     "       socle audit prove      LEDGER_OPTIONS --index N [--size S]\n"
@@ -52,6 +55,10 @@ constexpr char kAuditUsage[] =
     "  history:    a person's history, each entry with its inclusion proof checked against the\n"
     "              signed checkpoint; the reader is a professional whose role has the policy's\n"
     "              SECURITY_AUDITOR capability, or the person (--as-person); the read is recorded\n"
+    "              Sharing decisions are told in plain words: basis, recipient, items, granted\n"
+    "              or the failed check, information and consent evidence. Without\n"
+    "              --professionals and --persons, the directory is the state of record of\n"
+    "              --storage (the one `socle consent|share|mandate` write to)\n"
     "  checkpoint: signs a checkpoint of the current tree if it grew; prints it and the verifier\n"
     "              key (give both to whoever verifies without socle)\n"
     "  prove:      the leaf hash and inclusion proof of entry N (base64, one hash a line) in the\n"
@@ -185,6 +192,94 @@ std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_vie
   return "";
 }
 
+namespace {
+
+std::string FormatParty(const SharingTrailRecord::Party& p) {
+  std::vector<std::string> about;
+  if (!p.role.empty()) about.push_back(p.role);
+  if (!p.structure.empty()) about.push_back(p.structure);
+  if (p.secrecy != SecrecyStatus::kUnspecified) {
+    about.push_back(absl::StrCat("secrecy ", Name(p.secrecy)));
+  }
+  return about.empty() ? p.professional
+                       : absl::StrCat(p.professional, " (", absl::StrJoin(about, ", "), ")");
+}
+
+const char* InvolvementName(PersonInvolvementKind kind) {
+  switch (kind) {
+    case PersonInvolvementKind::kPresent:
+      return "the person was present";
+    case PersonInvolvementKind::kInformedBeforehand:
+      return "the person was informed beforehand";
+    case PersonInvolvementKind::kNotInformed:
+      return "the person was not informed";
+    default:
+      return "not stated";
+  }
+}
+
+const char* ExceptionName(SharingTrailRecord::Information::Exception kind) {
+  using Exception = SharingTrailRecord::Information::Exception;
+  switch (kind) {
+    case Exception::kUrgency:
+      return "urgency";
+    case Exception::kImpossibility:
+      return "impossibility";
+    case Exception::kContraryToChildInterest:
+      return "contrary to the child's interest";
+    default:
+      return "unspecified";
+  }
+}
+
+}  // namespace
+
+// A sharing decision in plain words: what was shared (or asked), with whom, on which basis, the
+// outcome or the check that refused it, and the evidence of information and consent relied on.
+std::string FormatSharing(const SharingTrailRecord& s) {
+  std::string line =
+      absl::StrCat("share ", s.share.empty() ? "-" : s.share, " under ", Name(s.basis), " (",
+                   LegalReference(s.basis), ") for ", s.purpose.empty() ? "-" : s.purpose,
+                   ": from ", FormatParty(s.emitter), " to ", FormatParty(s.recipient));
+  std::vector<std::string> items;
+  for (const SharedItem& item : s.items) {
+    items.push_back(absl::StrCat(item.item, " (", item.category, ")"));
+  }
+  absl::StrAppend(&line,
+                  "  items: ", items.empty() ? "the whole file" : absl::StrJoin(items, ", "));
+  if (s.granted) {
+    absl::StrAppend(&line, "  outcome: granted");
+  } else {
+    absl::StrAppend(&line, "  outcome: REFUSED, failed check: ", s.failed_check);
+  }
+  if (s.overrides_opposition) {
+    absl::StrAppend(&line, " (a mandatory report made although the person objects)");
+  }
+  using Kind = SharingTrailRecord::Information::Kind;
+  switch (s.information.kind) {
+    case Kind::kInformed:
+      absl::StrAppend(&line, "  information: person informed beforehand (state revision ",
+                      s.information.revision, ")");
+      break;
+    case Kind::kException:
+      absl::StrAppend(&line, "  information: not told beforehand, exception ",
+                      ExceptionName(s.information.exception), " (state revision ",
+                      s.information.revision, ")",
+                      s.information.follow_up_open ? ", follow-up open" : "");
+      break;
+    default:
+      absl::StrAppend(&line, "  information: none");
+  }
+  absl::StrAppend(&line, "  consent: ",
+                  s.consent_revision == 0 ? std::string("none")
+                                          : absl::StrCat("state revision ", s.consent_revision));
+  absl::StrAppend(&line, "  involvement: ", InvolvementName(s.involvement.kind));
+  if (!s.involvement.reason.empty()) {
+    absl::StrAppend(&line, " (\"", s.involvement.reason, "\")");
+  }
+  return line;
+}
+
 std::string FormatHistoryEntry(const HistoryEntry& e) {
   std::string line =
       absl::StrCat("#", e.index, "  ",
@@ -201,6 +296,8 @@ std::string FormatHistoryEntry(const HistoryEntry& e) {
     if (!e.justification.empty()) {
       absl::StrAppend(&line, "  justification: \"", e.justification, "\"");
     }
+  } else if (e.type == LedgerEntryType::kSharingDecision && e.sharing.has_value()) {
+    absl::StrAppend(&line, FormatSharing(*e.sharing));
   } else {
     absl::StrAppend(&line, "operation: ", e.operation, "  who: ", e.actor.empty() ? "-" : e.actor);
     if (!e.detail.empty()) absl::StrAppend(&line, "  detail: ", e.detail);
@@ -362,8 +459,19 @@ int History(const std::vector<std::string>& args, Io io) {
       !p.empty()) {
     return Usage(io, p);
   }
-  for (const char* required : {"--person", "--policy", "--professionals", "--persons"}) {
+  for (const char* required : {"--person", "--policy"}) {
     if (!flags.values.count(required)) return Usage(io, absl::StrCat(required, " is required"));
+  }
+  // Without the directory's files, the engine is the state of record of --storage (the one
+  // `socle consent|share|mandate` write to).
+  const bool of_record = !flags.values.count("--professionals") && !flags.values.count("--persons");
+  if (of_record && flags.ledger.storage.empty()) {
+    return Usage(io,
+                 "--professionals and --persons are required (or --storage, whose state of "
+                 "record holds the directory)");
+  }
+  if (!of_record && (!flags.values.count("--professionals") || !flags.values.count("--persons"))) {
+    return Usage(io, "give both --professionals and --persons, or neither (with --storage)");
   }
   if (flags.values.count("--reader") == flags.as_person) {
     return Usage(io, "give exactly one of --reader PRO and --as-person");
@@ -387,25 +495,60 @@ int History(const std::vector<std::string>& args, Io io) {
   }
   query.limit = limit;
 
-  std::vector<Diagnostic> diagnostics;
-  auto policy = Policy::LoadFile(flags.values["--policy"], &diagnostics);
-  if (!policy.ok()) {
-    for (const Diagnostic& d : diagnostics) io.err << d.ToString(flags.values["--policy"]) << "\n";
-    return Failed(io, policy.status());
+  std::unique_ptr<AccessEngine> own_engine;
+  std::optional<OpenedLedger> own_ledger;
+  std::unique_ptr<AccessTrail> own_trail;
+  std::unique_ptr<OpenedEngine> of_record_engine;
+  AccessTrail* trail = nullptr;
+  Ledger* trail_ledger = nullptr;
+  if (of_record) {
+    if (flags.ledger.name != "access_trail") {
+      return Usage(io, "with the state of record, the ledger is access_trail");
+    }
+    std::vector<std::string> engine_args = {
+        "--storage", flags.ledger.storage,     "--key",    flags.ledger.key,
+        "--policy",  flags.values["--policy"], "--tenant", flags.ledger.tenant};
+    if (!flags.ledger.witness_dir.empty()) {
+      engine_args.insert(engine_args.end(), {"--witness-dir", flags.ledger.witness_dir});
+    }
+    Flags engine_flags;
+    if (const std::string p = engine_flags.Parse(engine_args, EngineFlagNames(), {}); !p.empty()) {
+      return Usage(io, p);
+    }
+    auto opened =
+        OpenEngine(engine_flags, /*create_state=*/false, /*with_trail=*/true, std::cin, io);
+    if (!opened.ok()) return Failed(io, opened.status());
+    of_record_engine = *std::move(opened);
+    trail = of_record_engine->trail.get();
+    trail_ledger = of_record_engine->trail_ledger.get();
+  } else {
+    std::vector<Diagnostic> diagnostics;
+    auto policy = Policy::LoadFile(flags.values["--policy"], &diagnostics);
+    if (!policy.ok()) {
+      for (const Diagnostic& d : diagnostics) {
+        io.err << d.ToString(flags.values["--policy"]) << "\n";
+      }
+      return Failed(io, policy.status());
+    }
+    auto engine = AccessEngine::Create(*policy);
+    if (!engine.ok()) return Failed(io, engine.status());
+    own_engine = *std::move(engine);
+    auto loaded = own_engine->LoadDirectoryTsvFiles(flags.values["--professionals"],
+                                                    flags.values["--persons"]);
+    if (!loaded.ok()) return Failed(io, loaded.status());
+    auto opened = OpenLedger(flags.ledger, /*create_ledger=*/false, std::cin, io);
+    if (!opened.ok()) return Failed(io, opened.status());
+    own_ledger = *std::move(opened);
+    auto made = AccessTrail::Create(own_ledger->ledger, *own_engine);
+    if (!made.ok()) return Failed(io, made.status());
+    own_trail = *std::move(made);
+    trail = own_trail.get();
+    trail_ledger = own_ledger->ledger.get();
   }
-  auto engine = AccessEngine::Create(*policy);
-  if (!engine.ok()) return Failed(io, engine.status());
-  auto loaded =
-      (*engine)->LoadDirectoryTsvFiles(flags.values["--professionals"], flags.values["--persons"]);
-  if (!loaded.ok()) return Failed(io, loaded.status());
-  auto opened = OpenLedger(flags.ledger, /*create_ledger=*/false, std::cin, io);
-  if (!opened.ok()) return Failed(io, opened.status());
-  auto trail = AccessTrail::Create(opened->ledger, **engine);
-  if (!trail.ok()) return Failed(io, trail.status());
-  auto history = (*trail)->History(query);
+  auto history = trail->History(query);
   if (!history.ok()) return Failed(io, history.status());
 
-  Ledger& ledger = *opened->ledger;
+  Ledger& ledger = *trail_ledger;
   const std::string problem =
       CheckCheckpoint(history->checkpoint, ledger.verifier_key(), ledger.origin());
   if (!problem.empty()) return Failed(io, MakeError(ErrorCode::kVerificationFailed, problem));
@@ -423,7 +566,7 @@ int History(const std::vector<std::string>& args, Io io) {
     io.out << "next page: --since/--until as before, after entry " << history->next_after << "\n";
   }
   // REQ-55: who may read the person's file now, and why.
-  auto holders = (*trail)->CurrentAccessList(query.person);
+  auto holders = trail->CurrentAccessList(query.person);
   if (!holders.ok()) return Failed(io, holders.status());
   io.out << "who may read this file now:\n";
   for (const CurrentAccess& a : *holders) {
@@ -432,8 +575,8 @@ int History(const std::vector<std::string>& args, Io io) {
            << (a.team.empty() ? "" : " " + a.team)
            << (a.expires_at == absl::InfiniteFuture()
                    ? ""
-                   : " until " + absl::FormatTime("%Y-%m-%d %H:%M UTC", a.expires_at,
-                                                  absl::UTCTimeZone()))
+                   : " until " +
+                         absl::FormatTime("%Y-%m-%d %H:%M UTC", a.expires_at, absl::UTCTimeZone()))
            << "\n";
   }
   io.out << "checkpoint (signature verified with " << ledger.verifier_key() << "):\n"

@@ -47,11 +47,17 @@ int PolicyCheck(const std::vector<std::string>& args, Io io);
 int PolicyRegister(const std::vector<std::string>& args, Io io);
 int Version(const std::vector<std::string>& args, Io io);
 int Demo(const std::vector<std::string>& args, Io io);
-int Keys(const std::vector<std::string>& args, Io io);           // keys.cc
-int Pseudonymise(const std::vector<std::string>& args, Io io);   // pseudonymise.cc
-int Redact(const std::vector<std::string>& args, Io io);         // redact.cc
-int Access(const std::vector<std::string>& args, Io io);         // access.cc
-int Audit(const std::vector<std::string>& args, Io io);          // audit.cc
+int Keys(const std::vector<std::string>& args, Io io);            // keys.cc
+int Pseudonymise(const std::vector<std::string>& args, Io io);    // pseudonymise.cc
+int Redact(const std::vector<std::string>& args, Io io);          // redact.cc
+int Access(const std::vector<std::string>& args, Io io);          // access.cc
+int Audit(const std::vector<std::string>& args, Io io);           // audit.cc
+int Consent(const std::vector<std::string>& args, Io io);         // consent.cc
+int Objection(const std::vector<std::string>& args, Io io);       // consent.cc
+int Representative(const std::vector<std::string>& args, Io io);  // consent.cc
+int Share(const std::vector<std::string>& args, Io io);           // share.cc
+int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
+int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 
 // Where a ledger and its keys are: the options `socle audit` and `socle access --trail` share.
 // Either the two files (`db` and `vault`) or one storage location (socle::Storage: a directory
@@ -86,7 +92,11 @@ std::string CheckCheckpoint(const LedgerCheckpoint& checkpoint, absl::string_vie
                             absl::string_view origin);
 // One line of a person's history: index, date, who, role, structure, action, item, category,
 // purpose, outcome, reason, break-the-glass, justification (or the operation and its detail).
+// A sharing decision (type kSharingDecision) is rendered by FormatSharing.
 std::string FormatHistoryEntry(const HistoryEntry& entry);
+// A sharing decision in plain words: share, basis and its legal reference, purpose, emitter and
+// recipient, items, granted or the failed check, information and consent evidence, involvement.
+std::string FormatSharing(const SharingTrailRecord& record);
 
 // The commands that read standard input, on any stream (the tests feed them string streams).
 int PseudonymiseStream(const std::vector<std::string>& args, std::istream& in, Io io);

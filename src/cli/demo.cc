@@ -4,7 +4,13 @@
 // DemoContext; each capability of socle adds its own step (access decisions, the access trail,
 // exports…) and may add a line to the summary printed at the end. A step that fails makes the
 // demo exit non-zero, so the demo doubles as an end-to-end check.
+#include <sodium.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -20,29 +26,27 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/embedded.h"
-#include <cstdlib>
-#include <filesystem>
-
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include "socle/access.hpp"
-#include "socle/ledger.hpp"
-#include "socle/pseudonym.hpp"
-#include "socle/trail.hpp"
-#include "socle/redact.hpp"
-#include "socle/vault.hpp"
 #include "socle/clock.hpp"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
+#include "socle/ledger.hpp"
+#include "socle/mandate.hpp"
 #include "socle/policy.hpp"
+#include "socle/pseudonym.hpp"
+#include "socle/redact.hpp"
+#include "socle/representation.hpp"
+#include "socle/sharing.hpp"
+#include "socle/trail.hpp"
+#include "socle/vault.hpp"
 #include "socle/version.hpp"
 
 namespace socle::cli {
 namespace {
 
-#define SOCLE_DEMO_RETURN_IF_ERROR(expr)    \
-  do {                                      \
-    const absl::Status demo_status_ = (expr); \
+#define SOCLE_DEMO_RETURN_IF_ERROR(expr)         \
+  do {                                           \
+    const absl::Status demo_status_ = (expr);    \
     if (!demo_status_.ok()) return demo_status_; \
   } while (0)
 
@@ -58,8 +62,8 @@ struct ScratchDir {
 absl::StatusOr<std::unique_ptr<ScratchDir>> MakeScratchDir(absl::string_view what) {
   std::error_code ec;
   auto dir = std::make_unique<ScratchDir>();
-  dir->path = std::filesystem::temp_directory_path(ec) /
-              absl::StrCat("socle-demo-", what, "-", ::getpid());
+  dir->path =
+      std::filesystem::temp_directory_path(ec) / absl::StrCat("socle-demo-", what, "-", ::getpid());
   std::filesystem::create_directories(dir->path, ec);
   if (ec) return MakeError(ErrorCode::kIo, "cannot create a scratch directory for the demo");
   return dir;
@@ -107,7 +111,7 @@ absl::Status CopyAndTamper(const std::string& from, const std::string& to, uint6
   sqlite3* db = nullptr;
   auto fail = [&](absl::string_view what) {
     const std::string message = absl::StrCat("tampering with the copy: ", what, ": ",
-                                              db != nullptr ? sqlite3_errmsg(db) : "no memory");
+                                             db != nullptr ? sqlite3_errmsg(db) : "no memory");
     sqlite3_close(db);
     return MakeError(ErrorCode::kIo, message);
   };
@@ -127,8 +131,7 @@ absl::Status CopyAndTamper(const std::string& from, const std::string& to, uint6
   if (sqlite3_open_v2(to.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     return fail("open the copy");
   }
-  if (sqlite3_exec(db, "DROP TRIGGER entries_no_update", nullptr, nullptr, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_exec(db, "DROP TRIGGER entries_no_update", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return fail("drop the trigger");
   }
   if (sqlite3_prepare_v2(db, "SELECT body FROM entries WHERE idx = ?", -1, &stmt, nullptr) !=
@@ -181,11 +184,11 @@ class LoadPolicies final : public Step {
         return MakeError(ErrorCodeOf(policy.status()),
                          absl::StrCat(f.name, " does not load: ", policy.status().message()));
       }
-      ctx.out << absl::StrFormat("  %-34s policy '%s' rev. %s: %d activities, %d roles, "
-                                 "%d data categories\n",
-                                 f.name, policy->id(), policy->revision(),
-                                 policy->activity_count(), policy->role_count(),
-                                 policy->data_category_count());
+      ctx.out << absl::StrFormat(
+          "  %-34s policy '%s' rev. %s: %d activities, %d roles, "
+          "%d data categories\n",
+          f.name, policy->id(), policy->revision(), policy->activity_count(), policy->role_count(),
+          policy->data_category_count());
       ctx.out << "  " << std::string(34, ' ') << " digest " << policy->digest_hex().substr(0, 16)
               << "…";
       if (!diagnostics.empty()) ctx.out << "  (" << diagnostics.size() << " warning(s))";
@@ -282,8 +285,8 @@ class AccessDecisions final : public Step {
     service->ledger_path = (service->dir->path / "access_trail.db").string();
     service->ledger_options.durability = Durability::kSync;
     service->ledger_options.clock = &clock;
-    auto ledger = Ledger::Open(service->ledger_path, service->vault, "access_trail",
-                               service->ledger_options);
+    auto ledger =
+        Ledger::Open(service->ledger_path, service->vault, "access_trail", service->ledger_options);
     if (!ledger.ok()) return ledger.status();
     service->ledger = *std::move(ledger);
     auto trail_or = AccessTrail::Create(service->ledger, engine);
@@ -294,7 +297,8 @@ class AccessDecisions final : public Step {
     // The synthetic service: one team follows the person; a CESF of another antenna does not.
     DirectoryData directory;
     auto pro = [&](const char* id, const char* role, const char* team) {
-      directory.professionals.push_back({id, role, {team}, "ccas", SecrecyStatus::kUnspecified, ""});
+      directory.professionals.push_back(
+          {id, role, {team}, "ccas", SecrecyStatus::kUnspecified, ""});
     };
     pro("secretaire.martin", "secretaire_accueil", "pole_social");
     pro("stagiaire.leroy", "stagiaire_ass", "pole_social");
@@ -342,9 +346,8 @@ class AccessDecisions final : public Step {
     };
 
     // The file as each professional sees it.
-    const std::vector<const char*> actors = {"secretaire.martin", "stagiaire.leroy",
-                                             "ass.durand",        "infirmier.bernard",
-                                             "ass.petit",         "cesf.moreau"};
+    const std::vector<const char*> actors = {"secretaire.martin", "stagiaire.leroy", "ass.durand",
+                                             "infirmier.bernard", "ass.petit",       "cesf.moreau"};
     ctx.out << absl::StrFormat("  %-18s", "");
     for (const Item& item : items) ctx.out << absl::StrFormat(" %-20s", item.id);
     ctx.out << "\n";
@@ -413,8 +416,8 @@ class AccessDecisions final : public Step {
     if (!recorded.ok()) return recorded.status();
     ctx.out << "  Every decision above is in the access trail: " << *recorded
             << " entries in a ledger file.\n";
-    ctx.summary.push_back(absl::StrCat("access: ", actors.size(), " professionals × ",
-                                       items.size(), " items decided and explained at revision ",
+    ctx.summary.push_back(absl::StrCat("access: ", actors.size(), " professionals × ", items.size(),
+                                       " items decided and explained at revision ",
                                        engine.revision(), ", all recorded"));
     ctx.service = std::move(service);
     return absl::OkStatus();
@@ -426,9 +429,7 @@ class AccessDecisions final : public Step {
 // ledger file, and Verify names the entry.
 class AccessTrailHistory final : public Step {
  public:
-  std::string Title() const override {
-    return "Access trail: history, proofs, a tampered copy";
-  }
+  std::string Title() const override { return "Access trail: history, proofs, a tampered copy"; }
   absl::Status Run(DemoContext& ctx) override {
     if (ctx.service == nullptr) {
       return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
@@ -504,7 +505,8 @@ class AccessTrailHistory final : public Step {
     if (caught->first_bad_index != tampered) {
       return MakeError(ErrorCode::kInternal, "Verify named another entry than the changed one");
     }
-    ctx.summary.push_back(absl::StrCat("trail: ", decisions, " decisions in usager-0001's "
+    ctx.summary.push_back(absl::StrCat("trail: ", decisions,
+                                       " decisions in usager-0001's "
                                        "history, every proof verified; the tampered entry ",
                                        tampered, " named"));
     return absl::OkStatus();
@@ -516,9 +518,7 @@ class AccessTrailHistory final : public Step {
 // key shredded at the end of retention.
 class KeysPseudonymsRedaction final : public Step {
  public:
-  std::string Title() const override {
-    return "Keys, pseudonyms and redaction (vault, pseudonym)";
-  }
+  std::string Title() const override { return "Keys, pseudonyms and redaction (vault, pseudonym)"; }
   absl::Status Run(DemoContext& ctx) override {
     auto it = ctx.policies.find("policies/ccas.textproto");
     if (it == ctx.policies.end()) {
@@ -526,8 +526,8 @@ class KeysPseudonymsRedaction final : public Step {
     }
     // A scratch directory for the key file and the vault's SQLite database.
     std::error_code ec;
-    const auto dir = std::filesystem::temp_directory_path(ec) /
-                     absl::StrCat("socle-demo-", ::getpid());
+    const auto dir =
+        std::filesystem::temp_directory_path(ec) / absl::StrCat("socle-demo-", ::getpid());
     std::filesystem::create_directories(dir, ec);
     if (ec) return MakeError(ErrorCode::kIo, "cannot create a scratch directory for the demo");
     struct Cleanup {
@@ -553,8 +553,9 @@ class KeysPseudonymsRedaction final : public Step {
         "Entretien du 23/11 avec Mme Rose Lefèvre-Martin (née le 12/05/1984), joignable au "
         "06 12 34 56 78 ou rose.lefevre@example.org. NIR 2 84 05 75 112 345 28. Sa fille Inès "
         "est scolarisée ; Mme Lefèvre-Martin demande une aide au loyer.";
-    auto sealed = vault.SealRecord({"usager-0001", "note-42"}, absl::Span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(note.data()), note.size()));
+    auto sealed = vault.SealRecord(
+        {"usager-0001", "note-42"},
+        absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(note.data()), note.size()));
     if (!sealed.ok()) return sealed.status();
     auto opened = vault.OpenRecord({"usager-0001", "note-42"}, *sealed);
     if (!opened.ok() || opened->view() != note) {
@@ -563,8 +564,7 @@ class KeysPseudonymsRedaction final : public Step {
     auto moved = vault.OpenRecord({"usager-0002", "note-42"}, *sealed);
     ctx.out << "  A note sealed for usager-0001 (" << sealed->size()
             << " bytes) opens for her; moved to another person: "
-            << (moved.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(moved.status())))
-            << "\n";
+            << (moved.ok() ? "opened (WRONG)" : ErrorCodeName(ErrorCodeOf(moved.status()))) << "\n";
 
     // Pseudonyms from the vault's pseudonymisation secret, per the policy's domains.
     auto pseudonymizer = Pseudonymizer::Create(it->second, vault);
@@ -586,16 +586,18 @@ class KeysPseudonymsRedaction final : public Step {
     }
     ctx.out << "  usager-0001 in two statistics exports (TRANSACTION): " << p1->ToText() << " / "
             << p2->ToText() << "\n"
-            << "  usager-0001 in two research waves (PERSON, linkage declared): "
-            << r1->ToText() << " / " << r2->ToText() << "\n";
+            << "  usager-0001 in two research waves (PERSON, linkage declared): " << r1->ToText()
+            << " / " << r2->ToText() << "\n";
     if (*p1 == *p2 || !(*r1 == *r2)) {
       return MakeError(ErrorCode::kInternal, "pseudonym linkage does not follow the domains");
     }
 
     // The note, redacted before it goes to a partner: the file's own identities first.
     const std::vector<KnownIdentity> known = {
-        {IdentityKind::kName, "Lefèvre-Martin", 1}, {IdentityKind::kFirstName, "Rose", 1},
-        {IdentityKind::kFirstName, "Inès", 2},      {IdentityKind::kName, "Lefèvre", 2},
+        {IdentityKind::kName, "Lefèvre-Martin", 1},
+        {IdentityKind::kFirstName, "Rose", 1},
+        {IdentityKind::kFirstName, "Inès", 2},
+        {IdentityKind::kName, "Lefèvre", 2},
     };
     auto redactor = Redactor::Create(known);
     if (!redactor.ok()) return redactor.status();
@@ -618,6 +620,294 @@ class KeysPseudonymsRedaction final : public Step {
   }
 };
 
+// The SHA-256 of a text (the information text shown, an item's content), for the demo's facts.
+std::string Sha256(absl::string_view text) {
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
+                     reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return out;
+}
+
+absl::Status Expect(bool holds, absl::string_view what) {
+  return holds ? absl::OkStatus()
+               : MakeError(ErrorCode::kInternal, absl::StrCat("unexpected outcome: ", what));
+}
+
+// 6. A 14-year-old and her two parents: a consent-based activity needs the minor AND both
+// holders of parental authority; then an information préoccupante to the CRIP, refused until the
+// parents were told, and the CRIP reading exactly what was shared. Through the access step's
+// engine and trail, as a product would.
+class MinorConsentAndSharing final : public Step {
+ public:
+  std::string Title() const override { return "A minor's consent, a share under secrecy"; }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    AccessEngine& engine = *service.engine;
+    AccessTrail& trail = *service.trail;
+    service.clock->Advance(absl::Hours(1));
+
+    // Léa (usager-0014), born 10 March 2012, followed by pole_social; her mother and father hold
+    // parental authority. The CRIP's evaluator is of the département, assigned to no CCAS file.
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        engine.UpsertPerson({"usager-0014", {"pole_social"}, "ass.durand", "2012-03-10"}).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.UpsertPerson({"mere-0014", {}, "", "1985-01-02"}).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.UpsertPerson({"pere-0014", {}, "", "1983-07-14"}).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine
+                                   .UpsertProfessional({"crip.roux",
+                                                        "evaluateur_crip",
+                                                        {"crip_47"},
+                                                        "departement",
+                                                        SecrecyStatus::kUnspecified,
+                                                        ""})
+                                   .status());
+    for (const char* parent : {"mere-0014", "pere-0014"}) {
+      RepresentativeSpec rep;
+      rep.person = "usager-0014";
+      rep.representative = parent;
+      rep.kind = RepresentativeKind::kParentalAuthority;
+      rep.from = absl::CivilDay(2012, 3, 10);
+      rep.reference = "livret de famille";
+      rep.recorded_by = "ass.durand";
+      SOCLE_DEMO_RETURN_IF_ERROR(SetRepresentative(engine, rep).status());
+    }
+    ctx.out << "  usager-0014 is 14 (born 2012-03-10); mere-0014 and pere-0014 hold parental "
+               "authority.\n";
+
+    // The workshops rest on consent (art. 6(1)(a)).
+    const std::string information = "Ateliers collectifs du CCAS : notice d'information v2026-09";
+    ConsentSpec consent;
+    consent.person = "usager-0014";
+    consent.purpose = "ateliers_collectifs";
+    consent.given_by = {"usager-0014"};
+    consent.information_version = "ateliers-2026-09";
+    consent.information_sha256 = Sha256(information);
+    consent.channel = ConsentChannel::kPaper;
+    consent.evidence_reference = "FORM-ATELIERS-0014";
+    consent.recorded_by = "ass.durand";
+    AccessRequest request;
+    request.actor = *engine.FindProfessional("ass.durand");
+    request.person = *engine.FindPerson("usager-0014");
+    request.category = *engine.FindCategory("administrative");
+    request.purpose = *engine.FindPurpose("ateliers_collectifs");
+    request.author = request.actor;
+    request.item = "inscription-atelier";
+
+    auto alone = GiveConsent(engine, consent);
+    if (!alone.ok()) return alone.status();
+    auto alone_status = ConsentStatusAt(*engine.snapshot(), "usager-0014", "ateliers_collectifs",
+                                        ConsentScope::kProcessing);
+    if (!alone_status.ok()) return alone_status.status();
+    auto refused = trail.Decide(request);
+    if (!refused.ok()) return refused.status();
+    ctx.out << "  Léa alone signs the workshops' form: consent " << Name(alone_status->state)
+            << "; ass.durand opens her registration for the workshops: " << Name(refused->reason)
+            << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(alone_status->state == ConsentState::kIncompleteForMinor &&
+                                          refused->reason == Reason::kNoConsent,
+                                      "a 14-year-old's consent alone must not be enough"));
+    consent.given_by = {"usager-0014", "mere-0014", "pere-0014"};
+    consent.evidence_reference = "FORM-ATELIERS-0014-bis";
+    auto together = GiveConsent(engine, consent);
+    if (!together.ok()) return together.status();
+    auto allowed = trail.Decide(request);
+    if (!allowed.ok()) return allowed.status();
+    ctx.out << "  Léa and both parents sign: the same request is " << Name(allowed->reason)
+            << " (consent of revision " << *together << ", which replaces " << *alone << ")\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(allowed->allowed(), "the minor and both parents consent"));
+
+    // An information préoccupante to the CRIP (CASF L.226-2-1): social and family items only.
+    const std::vector<SharedItem> items = {
+        {"evaluation-0014", "social", Sha256("Évaluation sociale de la situation de Léa")},
+        {"foyer-0014", "family", Sha256("Composition du foyer")},
+    };
+    SharingRequest share;
+    share.emitter = "ass.durand";
+    share.recipient = "crip.roux";
+    share.person = "usager-0014";
+    share.basis = SharingBasis::kCasfL226_2_1;
+    share.purpose = "accompagnement_social";
+    share.items = items;
+    share.share = "ip-2026-0014";
+    share.involvement = PersonInvolvementKind::kNotInformed;
+    share.involvement_reason = "les parents ne sont pas encore informés";
+    auto first = trail.Share(engine, share);
+    if (!first.ok()) return first.status();
+    ctx.out << "\n  ass.durand shares 2 items with crip.roux (CASF L.226-2-1): "
+            << (first->granted ? "granted" : "REFUSED") << ", check " << Name(first->failed)
+            << ":\n    " << first->sentence << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(!first->granted && first->failed == SharingCheck::kPersonNotInformed,
+               "a share before the parents were told must be refused"));
+    for (const char* parent : {"mere-0014", "pere-0014"}) {
+      InformationSpec told;
+      told.person = "usager-0014";
+      told.informed = parent;
+      told.share = share.share;
+      told.recipient = "crip.roux";
+      told.categories = {"social", "family"};
+      told.channel = InformChannel::kInPerson;
+      told.recorded_by = "ass.durand";
+      SOCLE_DEMO_RETURN_IF_ERROR(RecordPersonInformed(engine, told).status());
+    }
+    share.involvement = PersonInvolvementKind::kInformedBeforehand;
+    share.involvement_reason.clear();
+    auto second = trail.Share(engine, share);
+    if (!second.ok()) return second.status();
+    ctx.out << "  Both parents are told (what, to whom) and it is recorded; the same share: "
+            << (second->granted ? "granted" : "REFUSED") << " at revision " << second->revision
+            << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(second->granted, "the share after prior information"));
+
+    // The CRIP reads exactly what was shared, and nothing else of the file.
+    struct Read {
+      const char* item;
+      const char* category;
+      bool expected;
+    };
+    for (const Read& read :
+         {Read{"evaluation-0014", "social", true}, Read{"foyer-0014", "family", true},
+          Read{"note-accueil-0014", "administrative", false}}) {
+      AccessRequest r;
+      r.actor = *engine.FindProfessional("crip.roux");
+      r.person = *engine.FindPerson("usager-0014");
+      r.category = *engine.FindCategory(read.category);
+      r.purpose = *engine.FindPurpose("accompagnement_social");
+      r.author = *engine.FindProfessional("ass.durand");
+      r.item = read.item;
+      auto decision = trail.Decide(r);
+      if (!decision.ok()) return decision.status();
+      ctx.out << "    crip.roux reads " << read.item << ": " << Name(decision->reason) << "\n";
+      SOCLE_DEMO_RETURN_IF_ERROR(Expect(decision->allowed() == read.expected,
+                                        "the recipient reads exactly the shared items"));
+    }
+    auto recipients = ItemRecipients(*engine.snapshot(), "usager-0014", "evaluation-0014");
+    if (!recipients.ok()) return recipients.status();
+    ctx.out << "  Were evaluation-0014 rectified, socle lists whom to tell: "
+            << (recipients->empty() ? std::string("nobody") : (*recipients)[0]) << "\n";
+
+    // What the family reads in Léa's history: both decisions, in plain words.
+    HistoryQuery query;
+    query.person = "usager-0014";
+    query.reader = "usager-0014";
+    query.reader_is_person = true;
+    query.limit = 1000;
+    auto history = trail.History(query);
+    if (!history.ok()) return history.status();
+    int sharing = 0;
+    ctx.out << "  Her history shows the sharing decisions (proofs checked):\n";
+    for (const HistoryEntry& e : history->entries) {
+      if (!InclusionProofHolds(e.proof, history->checkpoint.root)) {
+        return MakeError(ErrorCode::kVerificationFailed,
+                         absl::StrCat("the proof of entry ", e.index, " does not verify"));
+      }
+      if (e.type != LedgerEntryType::kSharingDecision) continue;
+      ++sharing;
+      ctx.out << "    " << FormatHistoryEntry(e) << "\n";
+    }
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(sharing == 2,
+                                      "the refused and the granted share are in "
+                                      "the person's history"));
+    ctx.summary.push_back(
+        "consent: a 14-year-old alone -> no_consent, with both parents -> allowed; share "
+        "refused (person_not_informed), then granted; the CRIP reads 2 shared items, not a "
+        "third");
+    return absl::OkStatus();
+  }
+};
+
+// 7. The person objects to a processing, the controller decides; an aidant acts under a mandate,
+// which the person then revokes.
+class ObjectionAndMandate final : public Step {
+ public:
+  std::string Title() const override { return "An objection, and a mandate used then revoked"; }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    AccessEngine& engine = *service.engine;
+    AccessTrail& trail = *service.trail;
+    service.clock->Advance(absl::Hours(1));
+
+    AccessRequest read;
+    read.actor = *engine.FindProfessional("ass.durand");
+    read.person = *engine.FindPerson("usager-0001");
+    read.category = *engine.FindCategory("social");
+    read.purpose = *engine.FindPurpose("accompagnement_social");
+    read.author = read.actor;
+    read.item = "evaluation-sociale";
+    ObjectionSpec objection;
+    objection.person = "usager-0001";
+    objection.kind = ObjectionKind::kProcessing;
+    objection.purpose = "accompagnement_social";
+    objection.objected_by = "usager-0001";
+    objection.recorded_by = "ass.durand";
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordObjection(engine, objection).status());
+    auto pending = trail.Decide(read);
+    if (!pending.ok()) return pending.status();
+    ctx.out << "  usager-0001 objects to accompagnement_social (art. 21): ass.durand reads "
+               "evaluation-sociale: "
+            << Name(pending->reason) << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(DecideObjection(engine, "usager-0001", "accompagnement_social",
+                                               ObjectionOutcome::kCompellingLegitimateGrounds,
+                                               "Procédure d'expulsion en cours : le suivi "
+                                               "protège la personne",
+                                               "ass.durand")
+                                   .status());
+    auto resumed = trail.Decide(read);
+    if (!resumed.ok()) return resumed.status();
+    ctx.out << "  The controller decides (compelling legitimate grounds): " << Name(resumed->reason)
+            << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(pending->reason == Reason::kObjectionPending && resumed->allowed(),
+               "an objection suspends until decided"));
+
+    // A mandate held by the CCAS (Aidants Connect model) for housing and money procedures.
+    MandateSpec spec;
+    spec.mandate = "mandat-2026-0001";
+    spec.person = "usager-0001";
+    spec.structure = "ccas";
+    spec.procedures = {"logement", "argent"};
+    spec.duration_days = 31;
+    spec.template_version = "attestation-2026-01";
+    spec.aidant = "cesf.moreau";
+    spec.involvement.kind = MandateInvolvement::Kind::kPresent;
+    auto created = CreateMandate(engine, spec);
+    if (!created.ok()) return created.status();
+    std::string attestation;
+    for (uint8_t b : created->attestation_sha256)
+      absl::StrAppend(&attestation, absl::Hex(b, absl::kZeroPad2));
+    ctx.out << "\n  cesf.moreau creates " << spec.mandate
+            << " (logement, argent; 31 days), attestation " << attestation.substr(0, 16) << "…\n";
+    MandateInvolvement present;
+    present.kind = MandateInvolvement::Kind::kPresent;
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        UseMandate(engine, spec.mandate, "logement", "cesf.moreau", present).status());
+    auto trainee = CheckMandate(*engine.snapshot(), spec.mandate, "logement", "stagiaire.leroy");
+    if (!trainee.ok()) return trainee.status();
+    ctx.out << "  She files the housing application under it: recorded. The trainee may not: "
+            << MandateVerdictName(*trainee) << "\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        RevokeMandate(engine, spec.mandate, {}, /*by_person=*/true, "cesf.moreau").status());
+    auto after = UseMandate(engine, spec.mandate, "logement", "cesf.moreau", present);
+    auto verdict = CheckMandate(*engine.snapshot(), spec.mandate, "logement", "cesf.moreau");
+    if (!verdict.ok()) return verdict.status();
+    ctx.out << "  usager-0001 revokes it; a use afterwards: "
+            << (after.ok() ? "recorded (WRONG)" : ErrorCodeName(ErrorCodeOf(after.status())))
+            << " (" << MandateVerdictName(*verdict) << ")\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(*trainee == MandateVerdict::kRoleNotAllowed && !after.ok() &&
+                                          *verdict == MandateVerdict::kRevoked,
+                                      "a revoked mandate must not be usable"));
+    ctx.summary.push_back(
+        "objection: pending -> denied, decided -> allowed; mandate used, trainee refused, "
+        "revoked, use refused");
+    return absl::OkStatus();
+  }
+};
+
 std::vector<std::unique_ptr<Step>> Steps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(std::make_unique<LoadPolicies>());
@@ -625,6 +915,8 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<PrintRegister>());
   steps.push_back(std::make_unique<AccessDecisions>());
   steps.push_back(std::make_unique<AccessTrailHistory>());
+  steps.push_back(std::make_unique<MinorConsentAndSharing>());
+  steps.push_back(std::make_unique<ObjectionAndMandate>());
   steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
   return steps;
 }
@@ -635,8 +927,9 @@ int Demo(const std::vector<std::string>& args, Io io) {
   constexpr char kDemoUsage[] =
       "usage: socle demo\n"
       "  Runs socle on a synthetic social service: policies, access decisions recorded in the\n"
-      "  access trail, its verification, the vault, pseudonyms and redaction (temporary files\n"
-      "  only).\n";
+      "  access trail, its verification, a minor's consent, a share under professional\n"
+      "  secrecy, an objection, a mandate, the vault, pseudonyms and redaction (temporary\n"
+      "  files only).\n";
   if (WantsHelp(args)) {
     io.out << kDemoUsage;
     return kExitOk;
@@ -661,8 +954,7 @@ int Demo(const std::vector<std::string>& args, Io io) {
     const auto start = std::chrono::steady_clock::now();
     absl::Status status = step->Run(ctx);
     const double millis =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!status.ok()) io.out << "  FAILED: " << status.message() << "\n";
     outcomes.push_back({step->Title(), status, millis});
   }

@@ -20,6 +20,12 @@ constexpr char kUsage[] =
     "  redact --known FILE                   text on stdin, redacted text on stdout\n"
     "  access explain ...                    explain an access decision, check by check\n"
     "  audit verify|history|checkpoint|prove ...  the access trail: verify, read, prove\n"
+    "  directory load ...                    load professionals and persons into the state\n"
+    "  consent give|withdraw|status|history|receipt|keys|verify ...  consents and receipts\n"
+    "  objection record|decide|withdraw ...  objections (art. 21, CSP L.1110-4 IV)\n"
+    "  representative set|end ...            legal representatives (parents, guardians...)\n"
+    "  share check|record|revoke|informed|exception|recipients|list ...  secret partage\n"
+    "  mandate create|use|revoke|check|list ...  mandates to act for a person\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
@@ -66,9 +72,14 @@ int main(int argc, char** argv) {
   if (command == "redact") return Redact(rest, io);
   if (command == "access") return Access(rest, io);
   if (command == "audit") return Audit(rest, io);
-  std::cerr << "socle: unknown command '" << (command == "policy" && args.size() >= 2
-                                                  ? command + " " + args[1]
-                                                  : command)
+  if (command == "directory") return Directory(rest, io);
+  if (command == "consent") return Consent(rest, io);
+  if (command == "objection") return Objection(rest, io);
+  if (command == "representative") return Representative(rest, io);
+  if (command == "share") return Share(rest, io);
+  if (command == "mandate") return Mandate(rest, io);
+  std::cerr << "socle: unknown command '"
+            << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"
             << kUsage;
   return kExitUsage;

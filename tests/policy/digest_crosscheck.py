@@ -23,7 +23,7 @@ import sys
 
 DOMAIN = b"socle.policy.v1"
 FROZEN = {
-    "ccas.textproto": "b6ff018e4411d85e51479980f6395f001266014c5fce7493f525227cf7e769d3",
+    "ccas.textproto": "17c6f380316536422eaa01268d08c25a4c3afe65677f56bade4c7de73e90fceb",
     "departement.textproto": "6f6fc00edce970c45b56dea36fcd87a3b5cb558a5a9db6ab7a31aeb3cefe4e0f",
 }
 
