@@ -55,6 +55,10 @@ enum class ConsentChannel : int32_t {  // = socle.v1.Channel
   kPhone = 4,
 };
 
+// The language of an information text when none is named: socle's notices were in French
+// before the language was recorded (events and snapshots without it read as "fr").
+inline constexpr absl::string_view kDefaultNoticeLanguage = "fr";
+
 // What a grant records (event consent_given).
 struct ConsentSpec {
   std::string person;
@@ -65,6 +69,9 @@ struct ConsentSpec {
   std::vector<std::string> given_by;
   std::string information_version;  // the version of the information text shown; required
   std::string information_sha256;   // SHA-256 of that text: 32 bytes; required
+  // The language of that text (ISO/IEC TS 27560's notice language): a BCP 47 tag (RFC 5646),
+  // e.g. "fr", "fr-FR", "en", "ar"; INVALID_ARGUMENT when it is not one. Empty: "fr".
+  std::string notice_language = std::string(kDefaultNoticeLanguage);
   ConsentChannel channel = ConsentChannel::kInPerson;
   std::string evidence_reference;  // where the evidence is kept (a signed form's reference)
   absl::Time expires_at = absl::InfiniteFuture();  // InfiniteFuture: until withdrawn
@@ -116,6 +123,7 @@ struct ConsentInfo {
   std::vector<std::string> given_by;
   std::string information_version;
   std::string information_sha256;
+  std::string notice_language;  // BCP 47 tag of the text shown ("fr" when none was recorded)
   ConsentChannel channel = ConsentChannel::kInPerson;
   std::string evidence_reference;
   std::vector<std::string> categories;

@@ -62,6 +62,9 @@ struct SOCLE_CXX_API ConsentEventFields {
   // The information text shown (given only): its version and SHA-256 (32 bytes, raw).
   std::string information_version;
   std::string information_sha256;
+  // Its language, a BCP 47 tag (given only; "fr" when the event names none:
+  // kDefaultNoticeLanguage).
+  std::string notice_language;
   std::string channel;  // "IN_PERSON", "PAPER", "ONLINE", "PHONE" (socle.v1.Channel's names)
   std::string evidence_reference;
   std::optional<absl::Time> expires_at;  // given only; nullopt: until withdrawn

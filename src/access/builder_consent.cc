@@ -7,11 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "access/builder.h"
 #include "access/event_checks.h"
 #include "access/person_facts.h"
 #include "core/status_macros.h"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
 #include "socle/vocabulary.hpp"
 
@@ -45,6 +49,55 @@ absl::StatusOr<ObjectionKind> KindOf(absl::string_view field, v1::ObjectionRecor
                                 "or SHARING (CSP L.1110-4 IV)"));
   }
   return static_cast<ObjectionKind>(kind);
+}
+
+// A well-formed BCP 47 language tag (RFC 5646 section 2.1, the `langtag` and `privateuse`
+// productions; the irregular grandfathered tags such as "i-klingon" are not taken): a language
+// (2 to 8 letters, extlangs after 2 or 3), then an optional script (4 letters), region (2 letters
+// or 3 digits), variants, extensions and a private use part. Subtags are 1 to 8 letters or
+// digits, case-insensitive. Whether the subtags are registered in IANA's registry is not checked.
+bool IsLanguageTag(absl::string_view tag) {
+  constexpr size_t kMaxTagBytes = 64;
+  if (tag.empty() || tag.size() > kMaxTagBytes) return false;
+  const std::vector<absl::string_view> parts = absl::StrSplit(tag, '-');
+  auto all = [](absl::string_view s, bool (*pred)(unsigned char)) {
+    return std::all_of(s.begin(), s.end(),
+                       [pred](char c) { return pred(static_cast<unsigned char>(c)); });
+  };
+  for (absl::string_view part : parts) {
+    if (part.empty() || part.size() > 8 || !all(part, absl::ascii_isalnum)) return false;
+  }
+  size_t i = 0;
+  auto is = [&](size_t size_from, size_t size_to, bool (*kind)(unsigned char)) {
+    return i < parts.size() && parts[i].size() >= size_from && parts[i].size() <= size_to &&
+           all(parts[i], kind);
+  };
+  auto private_use = [&] {  // "x" 1*("-" 1*8alphanum), to the end
+    if (i + 1 >= parts.size() || !absl::EqualsIgnoreCase(parts[i], "x")) return false;
+    i = parts.size();
+    return true;
+  };
+  if (absl::EqualsIgnoreCase(parts[0], "x")) return private_use();
+  if (!is(2, 8, absl::ascii_isalpha)) return false;
+  const size_t language = parts[i++].size();
+  for (int extlang = 0; language <= 3 && extlang < 3 && is(3, 3, absl::ascii_isalpha); ++extlang) {
+    ++i;
+  }
+  if (is(4, 4, absl::ascii_isalpha)) ++i;                                   // script
+  if (is(2, 2, absl::ascii_isalpha) || is(3, 3, absl::ascii_isdigit)) ++i;  // region
+  // Variants: 5 to 8 alphanumerics, or a digit and 3 alphanumerics.
+  while (is(5, 8, absl::ascii_isalnum) ||
+         (is(4, 4, absl::ascii_isalnum) && absl::ascii_isdigit(parts[i][0]))) {
+    ++i;
+  }
+  // Extensions: a singleton other than x, then one or more subtags of 2 to 8.
+  while (i < parts.size() && parts[i].size() == 1 && !absl::EqualsIgnoreCase(parts[i], "x")) {
+    ++i;
+    if (!is(2, 8, absl::ascii_isalnum)) return false;
+    while (is(2, 8, absl::ascii_isalnum)) ++i;
+  }
+  if (i < parts.size() && !private_use()) return false;
+  return i == parts.size();
 }
 
 template <typename T>
@@ -126,6 +179,11 @@ absl::Status Builder::GiveConsent(const v1::ConsentGiven& e) {
                                 e.information_sha256().size(),
                                 " bytes; the SHA-256 of the information text shown has 32"));
   }
+  if (!e.notice_language().empty() && !IsLanguageTag(e.notice_language())) {
+    return Invalid(
+        "consent_given.notice_language is not a BCP 47 language tag (RFC 5646), such as \"fr\", "
+        "\"fr-FR\" or \"en\": name the language of the information text shown");
+  }
   SOCLE_ASSIGN_OR_RETURN(c.channel, ChannelOf("consent_given.channel", e.channel()));
   SOCLE_RETURN_IF_ERROR(CheckText("consent_given.evidence_reference", e.evidence_reference()));
   SOCLE_RETURN_IF_ERROR(CheckText("consent_given.supports", e.supports()));
@@ -186,6 +244,8 @@ absl::Status Builder::GiveConsent(const v1::ConsentGiven& e) {
   c.revision = s_.revision + 1;
   c.information_version = e.information_version();
   c.information_sha256 = e.information_sha256();
+  c.notice_language =
+      e.notice_language().empty() ? std::string(kDefaultNoticeLanguage) : e.notice_language();
   c.evidence_reference = e.evidence_reference();
   c.supports = e.supports();
   c.security_measures = e.security_measures();

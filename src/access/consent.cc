@@ -109,6 +109,7 @@ absl::StatusOr<uint64_t> GiveConsent(AccessEngine& engine, const ConsentSpec& sp
   for (const std::string& who : spec.given_by) e->add_given_by(who);
   e->set_information_version(spec.information_version);
   e->set_information_sha256(spec.information_sha256);
+  e->set_notice_language(spec.notice_language);
   e->set_channel(static_cast<v1::Channel>(spec.channel));
   e->set_evidence_reference(spec.evidence_reference);
   if (spec.expires_at != absl::InfiniteFuture()) {
@@ -194,6 +195,7 @@ std::vector<ConsentInfo> ai::ConsentInfos(const ai::SnapshotData& s, const ai::P
     for (uint32_t v : r.given_by) info.given_by.push_back(PersonName(s, v));
     info.information_version = r.information_version;
     info.information_sha256 = r.information_sha256;
+    info.notice_language = r.notice_language;
     info.channel = static_cast<socle::ConsentChannel>(r.channel);
     info.evidence_reference = r.evidence_reference;
     for (uint32_t v : r.categories)

@@ -269,6 +269,31 @@ absl::Status CheckPolicyIds(const Tables& t, uint32_t category, uint32_t purpose
   return absl::OkStatus();
 }
 
+// The actor reaches the person through item-level shares only (Decide without an item said
+// kItemNotShared): whether one item of an active share, shared as the request's category for its
+// purpose, may be read, as Decide says for that item (its mask, the person's consent and
+// objections, the actor's habilitations all count). `r` names no item; it is given back so.
+bool SharedItemReadable(const SnapshotData& s, AccessRequest& r) {
+  const PersonState* st = s.state.persons[r.person].state.get();
+  if (st == nullptr || r.action != Action::kRead) return false;
+  const int64_t now = NowNanos(s, r);
+  bool readable = false;
+  for (const GrantRecord& g : st->grants) {
+    if (g.professional != r.actor || !g.is_share() || g.purpose != r.purpose ||
+        now >= g.expires_at) {
+      continue;
+    }
+    for (size_t i = 0; i < g.items.size() && !readable; ++i) {
+      if (g.item_categories[i] != r.category) continue;
+      r.item = g.items[i];
+      readable = DecideValid(s, r).allowed();
+    }
+    if (readable) break;
+  }
+  r.item = absl::string_view();
+  return readable;
+}
+
 }  // namespace
 
 absl::Status CheckRequest(const SnapshotData& s, const AccessRequest& r) {
@@ -360,7 +385,10 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
       continue;
     }
     r.person = id;
-    if (DecideValid(s, r).allowed()) out.push_back(id);
+    const Decision d = DecideValid(s, r);
+    if (d.allowed() || (d.reason == Reason::kItemNotShared && SharedItemReadable(s, r))) {
+      out.push_back(id);
+    }
   }
   return out;
 }

@@ -30,6 +30,19 @@ namespace socle {
 using access_internal::Builder;
 using access_internal::SnapshotData;
 
+namespace access_internal {
+
+// The precondition of the ApplyNow running on this thread, on its way to the writer lock.
+// ApplyNow reaches the engine through its public ApplyEvent (the public header names no internal
+// friend), so it leaves the precondition here and ApplyEvent takes it before anything else.
+struct PendingPrecondition {
+  Precondition check;
+  absl::Time at;
+};
+thread_local const PendingPrecondition* pending_precondition = nullptr;
+
+}  // namespace access_internal
+
 namespace {
 
 void SetTime(google::protobuf::Timestamp* out, absl::Time t) {
@@ -154,9 +167,15 @@ class AccessEngine::Impl {
   // Runs `body` on a builder over the newest state and publishes the result if it succeeds.
   // `now` is the engine's clock for this batch: the events are checked against it. An engine of
   // record appends the applied events to its record first: if that fails, nothing is published.
-  absl::StatusOr<uint64_t> Commit(absl::Time now, absl::FunctionRef<absl::Status(Builder&)> body) {
+  // A precondition, when given, is decided on that newest state first, with its event's time.
+  absl::StatusOr<uint64_t> Commit(
+      absl::Time now, absl::FunctionRef<absl::Status(Builder&)> body,
+      const access_internal::PendingPrecondition* precondition = nullptr) {
     absl::MutexLock lock(&write_mu_);
     const std::shared_ptr<const SnapshotData> base = current();
+    if (precondition != nullptr) {
+      SOCLE_RETURN_IF_ERROR(precondition->check(*base, precondition->at));
+    }
     Builder builder(*tables_, *ids_, base->state, ++last_batch_, absl::ToUnixNanos(now),
                     max_skew_nanos_);
     std::vector<std::string> applied;  // stays empty (no allocation) without a record
@@ -500,12 +519,15 @@ static absl::Status CheckSerializedSize(absl::string_view bytes, absl::string_vi
 }
 
 absl::StatusOr<uint64_t> AccessEngine::ApplyEvent(absl::string_view serialized_event) {
+  const access_internal::PendingPrecondition* precondition =
+      std::exchange(access_internal::pending_precondition, nullptr);
   SOCLE_RETURN_IF_ERROR(CheckSerializedSize(serialized_event, "event"));
   v1::StateEvent event;
   if (!event.ParseFromArray(serialized_event.data(), static_cast<int>(serialized_event.size()))) {
     return MakeError(ErrorCode::kParse, "the bytes are not a serialized socle.v1.StateEvent");
   }
-  return impl_->Commit(impl_->clock().Now(), [&](Builder& b) { return b.Apply(event); });
+  return impl_->Commit(
+      impl_->clock().Now(), [&](Builder& b) { return b.Apply(event); }, precondition);
 }
 
 absl::StatusOr<uint64_t> AccessEngine::ApplyEventBatch(absl::string_view serialized_batch) {
@@ -534,6 +556,19 @@ absl::StatusOr<uint64_t> ApplyNow(AccessEngine& engine, v1::StateEvent& event) {
   event.set_format_version(1);
   SetTime(event.mutable_at(), now);
   return engine.ApplyEvent(event.SerializeAsString());
+}
+
+absl::StatusOr<uint64_t> ApplyNow(AccessEngine& engine, v1::StateEvent& event,
+                                  Precondition precondition) {
+  const absl::Time now = Data(*engine.snapshot()).clock->Now();
+  event.set_format_version(1);
+  SetTime(event.mutable_at(), now);
+  const std::string serialized = event.SerializeAsString();
+  const PendingPrecondition pending{precondition, now};
+  pending_precondition = &pending;
+  absl::StatusOr<uint64_t> revision = engine.ApplyEvent(serialized);
+  pending_precondition = nullptr;  // ApplyEvent took it; cleared again whatever happened
+  return revision;
 }
 
 }  // namespace access_internal

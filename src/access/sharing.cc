@@ -4,6 +4,7 @@
 #include "socle/sharing.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,11 +15,17 @@
 #include "access/event_checks.h"
 #include "access/person_facts.h"
 #include "access/person_queries.h"
+#include "access/sharing_internal.h"
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 
 namespace socle {
+
+namespace access_internal {
+thread_local std::function<void()> share_checked_hook;
+}  // namespace access_internal
+
 namespace {
 
 using access_internal::Data;
@@ -473,8 +480,13 @@ absl::StatusOr<SharingOutcome> CheckShare(const AccessSnapshot& snapshot,
 }
 
 absl::StatusOr<SharingOutcome> Share(AccessEngine& engine, const SharingRequest& request) {
+  // A first decision on the published snapshot: refusals and errors need no writer lock, and a
+  // granted share gives the event to record (a whole file's categories).
   SOCLE_ASSIGN_OR_RETURN(SharingOutcome outcome, CheckShare(*engine.snapshot(), request));
   if (!outcome.granted) return outcome;
+  if (access_internal::share_checked_hook) {
+    std::exchange(access_internal::share_checked_hook, nullptr)();
+  }
   v1::StateEvent event;
   event.set_recorded_by(request.emitter);
   event.mutable_involvement()->set_kind(
@@ -495,7 +507,31 @@ absl::StatusOr<SharingOutcome> Share(AccessEngine& engine, const SharingRequest&
   e->set_share(request.share);
   e->set_purpose(request.purpose);
   e->set_reference(request.share);
-  SOCLE_ASSIGN_OR_RETURN(outcome.revision, access_internal::ApplyNow(engine, event));
+  // The decision that counts: the checklist again, under the writer lock, on the state the grant
+  // is applied to, as of the grant's time. Another writer may have recorded an objection,
+  // withdrawn a consent, ended a representative or closed the case since the first decision.
+  const std::vector<std::string> categories = outcome.categories;
+  bool refused = false;
+  absl::StatusOr<uint64_t> revision = access_internal::ApplyNow(
+      engine, event, [&](const AccessSnapshot& current, absl::Time at) -> absl::Status {
+        SharingRequest now = request;
+        if (now.time == absl::InfinitePast()) now.time = at;
+        SOCLE_ASSIGN_OR_RETURN(outcome, CheckShare(current, now));
+        if (!outcome.granted) {
+          refused = true;
+          return MakeError(ErrorCode::kFailedPrecondition, "share: refused on the newest state");
+        }
+        // The grant records the categories of the first decision; they depend on the policy and
+        // the request alone, never on the state.
+        if (outcome.categories != categories) {
+          return MakeError(ErrorCode::kInternal,
+                           "share: the shared categories changed between two decisions");
+        }
+        return absl::OkStatus();
+      });
+  if (refused) return outcome;
+  SOCLE_RETURN_IF_ERROR(revision.status());
+  outcome.revision = *revision;
   return outcome;
 }
 

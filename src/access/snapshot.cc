@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
 #include "socle/v1/snapshot.pb.h"
 
@@ -223,6 +224,7 @@ std::string EncodeSnapshot(const SnapshotData& s) {
       out->set_revision(c.revision);
       out->set_information_version(c.information_version);
       out->set_information_sha256(c.information_sha256);
+      out->set_notice_language(c.notice_language);
       out->set_channel(static_cast<int32_t>(c.channel));
       out->set_evidence_reference(c.evidence_reference);
       out->set_supports(c.supports);
@@ -538,6 +540,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       c.revision = in_c.revision();
       c.information_version = in_c.information_version();
       c.information_sha256 = in_c.information_sha256();
+      c.notice_language = in_c.notice_language().empty() ? std::string(kDefaultNoticeLanguage)
+                                                         : in_c.notice_language();
       c.channel = static_cast<ConsentChannel>(in_c.channel());
       c.evidence_reference = in_c.evidence_reference();
       c.supports = in_c.supports();

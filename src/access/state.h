@@ -284,6 +284,7 @@ struct ConsentRecord {
   // The proof of the grant (REQ-05), as the event gave it.
   std::string information_version;
   std::string information_sha256;  // 32 bytes
+  std::string notice_language;     // BCP 47 tag of the text shown ("fr" when the event had none)
   ConsentChannel channel = ConsentChannel::kUnspecified;
   std::string evidence_reference;
   std::string supports;           // kSharing: the supports the person was shown

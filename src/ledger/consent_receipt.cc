@@ -14,7 +14,9 @@
 //     dpv:hasContact; guide §8.4); jurisdiction -> dpv:hasJurisdiction (loc:FR);
 //     dpv:hasApplicableLaw (the GDPR's ELI)
 //   privacy_notice -> dpv:hasNotice with a dpv:ConsentNotice (its version as dct:hasVersion; its
-//     SHA-256 as socle:sha256, which DPV has no term for)
+//     language, a BCP 47 tag, as dct:language, Dublin Core's term for the language of a
+//     resource, which DPV reuses as it reuses dct:hasVersion; its SHA-256 as socle:sha256, which
+//     DPV has no term for)
 //   processing -> dpv:hasProcess with a dpv:Process: purpose -> dpv:hasPurpose (a dpv:Purpose
 //     with dct:identifier, dct:title, dct:description); lawful_basis / event_type ->
 //     dpv:hasLegalBasis (eu-gdpr:A6-1-a, eu-gdpr:A9-2-a, or a dpv:Consent naming CSP L.1110-4
@@ -168,6 +170,8 @@ absl::StatusOr<ConsentEventFields> FieldsOf(const v1::StateEvent& event, uint64_
     f.given_by.assign(g.given_by().begin(), g.given_by().end());
     f.information_version = g.information_version();
     f.information_sha256 = g.information_sha256();
+    f.notice_language =
+        g.notice_language().empty() ? std::string(kDefaultNoticeLanguage) : g.notice_language();
     f.channel = v1::Channel_Name(g.channel());
     f.evidence_reference = g.evidence_reference();
     if (g.has_expires_at()) f.expires_at = TimeOf(g.expires_at());
@@ -199,7 +203,8 @@ bool SameEvent(const ConsentEventFields& a, const ConsentEventFields& b) {
          a.person == b.person && a.purpose == b.purpose && a.time == b.time &&
          a.recorded_by == b.recorded_by && a.given_by == b.given_by &&
          a.information_version == b.information_version &&
-         a.information_sha256 == b.information_sha256 && a.channel == b.channel &&
+         a.information_sha256 == b.information_sha256 &&
+         a.notice_language == b.notice_language && a.channel == b.channel &&
          a.evidence_reference == b.evidence_reference && a.expires_at == b.expires_at &&
          a.categories == b.categories && a.recipients == b.recipients &&
          a.recipient_roles == b.recipient_roles && a.supports == b.supports &&
@@ -620,6 +625,7 @@ std::string RenderReceipt(const ReceiptParts& p) {
     Json notice = Json::Obj();
     notice.Add("@type", Json::Str("dpv:ConsentNotice"));
     notice.Add("dct:hasVersion", Json::Str(f.information_version));
+    notice.Add("dct:language", Json::Str(f.notice_language));
     notice.Add("socle:sha256", Json::Str(B64(Bytes(f.information_sha256))));
     record.Add("dpv:hasNotice", std::move(notice));
   }
@@ -856,6 +862,7 @@ absl::StatusOr<ConsentReceipt> ReadReceiptText(std::string text) {
   if (given) {
     SOCLE_ASSIGN_OR_RETURN(const Struct* notice, ObjectAt(*record, "dpv:hasNotice"));
     if (OptionalString(*notice, "dct:hasVersion") != f.information_version ||
+        OptionalString(*notice, "dct:language") != f.notice_language ||
         OptionalString(*notice, "socle:sha256") != B64(Bytes(f.information_sha256))) {
       return Bad("the notice is not the one the entry names");
     }

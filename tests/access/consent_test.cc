@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
 #include "socle/access.hpp"
 #include "socle/representation.hpp"
+#include "socle/v1/events.pb.h"
 #include "test_util.h"
 
 namespace socle::access_testing {
@@ -598,6 +600,61 @@ std::vector<std::string> DecideAll(AccessEngine& engine) {
   return out;
 }
 
+// ISO/IEC TS 27560's notice language: the BCP 47 tag of the information text shown, "fr" when
+// none is named; anything that is not a tag is refused with a message naming the field, never
+// the text sent.
+BOOST_FIXTURE_TEST_CASE(the_notice_language_is_a_bcp_47_tag_fr_by_default, Consenting) {
+  auto language_of = [&](const std::string& person) {
+    auto consents = Consents(*engine().snapshot(), person);
+    BOOST_REQUIRE(consents.ok());
+    BOOST_REQUIRE(!consents->empty());
+    return consents->back().notice_language;
+  };
+  BOOST_REQUIRE(Give("adult", {"adult"}).ok());
+  BOOST_TEST(language_of("adult") == "fr");  // ConsentSpec's default
+  ConsentSpec spec = Spec("adult", {"adult"});
+  spec.notice_language = "";
+  BOOST_REQUIRE(GiveConsent(engine(), spec).ok());
+  BOOST_TEST(language_of("adult") == "fr");
+  for (const char* tag :
+       {"en", "fr-FR", "FR-fr", "ar", "zh-Hant-TW", "sl-rozaj-biske", "de-CH-1996",
+        "en-US-u-ca-gregory", "zh-yue-HK", "es-419", "x-langue-des-signes", "fr-x-facile"}) {
+    spec.notice_language = tag;
+    auto given = GiveConsent(engine(), spec);
+    BOOST_TEST(given.ok(), tag << ": " << given.status().message());
+    BOOST_TEST(language_of("adult") == tag);
+  }
+  const uint64_t before = engine().revision();
+  for (const std::string& tag : std::vector<std::string>{
+           "not a tag", "f", "fr_FR", "fr-", "-fr", "fr--FR", "123", "français", "abcdefghi",
+           "en-US-x", "x", "fr-FR-a", "fr-FR-a-", "i-klingon", "fr\n", std::string(70, 'a')}) {
+    spec.notice_language = tag;
+    auto refused = GiveConsent(engine(), spec);
+    BOOST_TEST(CodeOf(refused.status()) == "INVALID_ARGUMENT", tag);
+    const std::string message(refused.status().message());
+    BOOST_TEST(absl::StrContains(message, "consent_given.notice_language is not a BCP 47"),
+               message);
+    if (tag.size() > 3) BOOST_TEST(!absl::StrContains(message, tag), message);
+  }
+  BOOST_TEST(engine().revision() == before);
+  // A ConsentGiven recorded before the field existed reads as French.
+  v1::StateEvent event;
+  event.set_format_version(1);
+  event.mutable_at()->set_seconds(absl::ToUnixSeconds(clock().Now()));
+  event.set_recorded_by("sw1");
+  v1::ConsentGiven* e = event.mutable_consent_given();
+  e->set_person("mother");
+  e->set_purpose("atelier");
+  e->set_scope(v1::ConsentGiven::PROCESSING);
+  e->add_given_by("mother");
+  e->set_information_version("notice-ateliers-v2");
+  e->set_information_sha256(std::string(32, '\x11'));
+  e->set_channel(v1::PAPER);
+  auto applied = engine().ApplyEvent(event.SerializeAsString());
+  BOOST_REQUIRE_MESSAGE(applied.ok(), applied.status().message());
+  BOOST_TEST(language_of("mother") == "fr");
+}
+
 BOOST_AUTO_TEST_CASE(a_reopened_or_restored_engine_decides_the_same) {
   FakeClock clock(absl::FromUnixSeconds(Scenario::kStart));
   AccessEngine::Options options;
@@ -638,6 +695,11 @@ BOOST_AUTO_TEST_CASE(a_reopened_or_restored_engine_decides_the_same) {
   };
   give("child", {"child", "mother", "father"}, "atelier", ConsentScope::kProcessing);
   give("teen", {"teen"}, "atelier", ConsentScope::kProcessing);
+  {
+    ConsentSpec spec = Consenting::Spec("x2", {"x2"}, "atelier");
+    spec.notice_language = "ar";  // kept through the replay and the snapshot
+    BOOST_REQUIRE(GiveConsent(engine, spec).ok());
+  }
   give("adult", {"adult"}, "suivi_sante", ConsentScope::kProcessing);
   give("x1", {"x1"}, "accompagnement", ConsentScope::kSharing);
   give("x1", {"x1"}, "atelier", ConsentScope::kProcessing);
@@ -678,6 +740,7 @@ BOOST_AUTO_TEST_CASE(a_reopened_or_restored_engine_decides_the_same) {
         BOOST_TEST((*a)[i].revision == (*b)[i].revision);
         BOOST_TEST((*a)[i].ended_revision == (*b)[i].ended_revision);
         BOOST_TEST((*a)[i].information_sha256 == (*b)[i].information_sha256);
+        BOOST_TEST((*a)[i].notice_language == (*b)[i].notice_language);
       }
       auto oa = Objections(*engine.snapshot(), person);
       auto ob = Objections(*other.snapshot(), person);

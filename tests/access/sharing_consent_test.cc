@@ -4,9 +4,11 @@
 // reports go through flagged overrides_opposition. The facts are applied as raw events, so the
 // suite does not depend on the consent helpers' C++ API.
 #include <boost/test/unit_test.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "access/sharing_internal.h"
 #include "sharing_util.h"
 #include "socle/access.hpp"
 #include "socle/sharing.hpp"
@@ -152,6 +154,88 @@ BOOST_FIXTURE_TEST_CASE(line_8_req_26_an_objection_blocks_every_l1110_4_share, C
   Object("x1", /*withdraw=*/true);
   clock.Advance(absl::Minutes(1));
   BOOST_TEST(Failed(exchange) == "granted");
+}
+
+// Share decides the checklist again under the writer lock, on the state the grant is applied to:
+// what another writer records between the first decision and the grant refuses the share, and the
+// refusal names the check it failed. The hook runs exactly there (sharing_internal.h).
+struct Race : Consents {
+  // Shares `r` with `between` run after Share's first decision (which grants), before the grant.
+  SharingOutcome ShareWith(const SharingRequest& r, std::function<void()> between) {
+    bool ran = false;
+    access_internal::share_checked_hook = [&] {
+      ran = true;
+      clock.Advance(absl::Seconds(1));
+      between();
+    };
+    auto outcome = Share(*engine, r);
+    access_internal::share_checked_hook = nullptr;
+    BOOST_REQUIRE_MESSAGE(outcome.ok(), outcome.status().message());
+    BOOST_REQUIRE_MESSAGE(ran, "the first decision did not grant: " << outcome->sentence);
+    return *std::move(outcome);
+  }
+  // No share is recorded for `person`.
+  void ExpectNotShared(const std::string& person) {
+    auto shares = Shares(*engine->snapshot(), person);
+    BOOST_REQUIRE(shares.ok());
+    BOOST_TEST(shares->empty());
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(an_objection_recorded_between_check_and_grant_refuses_the_share, Race) {
+  Inform("x1", "s1", "sw2", {"social"});
+  const SharingOutcome o =
+      ShareWith(Request(B::kCspL1110_4_II, "sw1", "sw2", "x1", {kSocial}), [&] { Object("x1"); });
+  BOOST_TEST(!o.granted);
+  BOOST_TEST(Name(o.failed) == "person_objects_to_sharing");
+  BOOST_TEST(o.revision == 0u);
+  // Decided on the state holding the objection, as of the grant's time.
+  BOOST_TEST(o.checked_revision == engine->snapshot()->revision());
+  BOOST_TEST(o.time == clock.Now());
+  ExpectNotShared("x1");
+  auto recipients = ItemRecipients(*engine->snapshot(), "x1", kSocial.item);
+  BOOST_REQUIRE(recipients.ok());
+  BOOST_TEST(recipients->empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_consent_withdrawn_between_check_and_grant_refuses_the_share, Race) {
+  Inform("adult", "s1", "hp3", {"health"});
+  Consent("adult", "hp3", {"health"});
+  clock.Advance(absl::Minutes(1));
+  const SharingOutcome o =
+      ShareWith(Request(B::kCspL1110_4_IIIConsent, "sw1", "hp3", "adult", {kHealth}),
+                [&] { Withdraw("adult"); });
+  BOOST_TEST(!o.granted);
+  BOOST_TEST(Name(o.failed) == "no_sharing_consent");
+  ExpectNotShared("adult");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_party_leaving_or_the_case_closing_in_between_refuses_the_share, Race) {
+  // Nothing in between: granted, decided on the state just before the grant, as of its time.
+  Inform("x1", "s0", "sw2", {"social"});
+  SharingOutcome o =
+      ShareWith(Request(B::kCspL1110_4_II, "sw1", "sw2", "x1", {kSocial}, "s0"), [] {});
+  BOOST_TEST(o.granted, o.sentence);
+  BOOST_TEST(o.revision == engine->snapshot()->revision());
+  BOOST_TEST(o.checked_revision + 1 == o.revision);
+  BOOST_TEST(o.time == clock.Now());
+  auto shares = Shares(*engine->snapshot(), "x1");
+  BOOST_REQUIRE(shares.ok());
+  BOOST_REQUIRE(shares->size() == 1u);
+  BOOST_TEST((*shares)[0].at == o.time);
+
+  Inform("x1", "s1", "sw2", {"social"});
+  const SharingRequest r = Request(B::kCspL1110_4_II, "sw1", "sw2", "x1", {kSocial});
+  o = ShareWith(r, [&] { BOOST_REQUIRE(engine->Unassign("x1", "t1").ok()); });
+  BOOST_TEST(Name(o.failed) == "not_in_care_of_same_person");
+  BOOST_REQUIRE(engine->Assign("x1", "t1").ok());
+  // Before, the grant to a recipient who had just left failed as an error of the fold; now the
+  // checklist refuses it.
+  o = ShareWith(r, [&] { BOOST_REQUIRE(engine->ProfessionalLeaves("sw2").ok()); });
+  BOOST_TEST(Name(o.failed) == "party_not_identified");
+  shares = Shares(*engine->snapshot(), "x1");
+  BOOST_REQUIRE(shares.ok());
+  BOOST_TEST(shares->size() == 1u);  // s0 only
 }
 
 BOOST_AUTO_TEST_SUITE_END()

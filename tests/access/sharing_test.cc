@@ -676,6 +676,34 @@ BOOST_AUTO_TEST_CASE(a_replay_and_a_restored_snapshot_decide_the_same) {
   }
 }
 
+// The checklist is decided when a share is recorded (under the writer lock), never when its event
+// is folded: a share that a later policy no longer allows (its sharing rule removed) still
+// replays and stays in the history, while a new share of the same item is refused.
+BOOST_AUTO_TEST_CASE(a_share_a_later_policy_no_longer_allows_still_replays) {
+  auto record = std::make_shared<MemoryEngineRecord>();
+  Sharing s(record);
+  s.Inform("x1", "s1", "sw2", {"social"});
+  s.Granted(Sharing::Request(B::kCspL1110_4_II, "sw1", "sw2", "x1", {kSocial}));
+  std::string rules(kSharingRules);
+  const size_t from = rules.find("sharing_rules { id: \"exchange\"");
+  const size_t to = rules.find("sharing_rules { id: \"care_team\"");
+  BOOST_REQUIRE(from != std::string::npos && to != std::string::npos);
+  rules.erase(from, to - from);
+  AccessEngine::Options options;
+  options.clock = &s.clock;
+  auto replayed = AccessEngine::Open(LoadPolicy(PolicyVariant({}, rules)), record, options);
+  BOOST_REQUIRE_MESSAGE(replayed.ok(), replayed.status().message());
+  auto shares = Shares(*(*replayed)->snapshot(), "x1");
+  BOOST_REQUIRE(shares.ok());
+  BOOST_REQUIRE(shares->size() == 1u);
+  BOOST_TEST((*shares)[0].share == "s1");
+  BOOST_TEST((*shares)[0].active);
+  auto again = CheckShare(*(*replayed)->snapshot(),
+                          Sharing::Request(B::kCspL1110_4_II, "sw1", "sw2", "x1", {kSocial}, "s2"));
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(Name(again->failed) == "item_outside_sharing_rule");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -30,19 +30,13 @@ static const char* path_of(const char* name) {
  * checklist refuses every share to them: check 5, the recipient's habilitations). */
 static const char kMandates[] =
     "\nhabilitations { role: \"crip_departement\" actions: [READ]"
-    " data_categories: [\"administrative\", \"social\"] }\n"
-    "mandates {\n"
-    "  procedures { id: \"papers\" label: \"Papiers - Citoyennet\xc3\xa9\" }\n"
-    "  procedures { id: \"housing\" label: \"Logement\" }\n"
-    "  habilitated_structures: [\"CCAS Villeneuve\"]\n"
-    "  roles: [\"ass\"]\n"
-    "}\n";
+    " data_categories: [\"administrative\", \"social\"] }\n";
 
 static const char kProfessionals[] =
-    "ass1\tass\tpole-social\tCCAS Villeneuve\n"
-    "ass2\tass\tpole-social\tCCAS Villeneuve\n"
-    "sec1\tsecretaire_accueil\tpole-social\tCCAS Villeneuve\n"
-    "aud1\tauditeur_securite\t\tCCAS Villeneuve\n"
+    "ass1\tass\tpole-social\tccas\n"
+    "ass2\tass\tpole-social\tccas\n"
+    "sec1\tsecretaire_accueil\tpole-social\tccas\n"
+    "aud1\tauditeur_securite\t\tccas\n"
     "crip1\tcrip_departement\tcrip\tD\xc3\xa9partement\n";
 static const char kPersons[] = "P-1\tpole-social\n";
 
@@ -354,8 +348,8 @@ static int32_t check_mandate(const socle_access_engine* engine, const char* mand
 }
 
 static void test_mandates(socle_access_engine* engine) {
-  const char* procedures[] = {"papers", "housing"};
-  const size_t procedure_lens[] = {6, 7};
+  const char* procedures[] = {"papiers", "logement"};
+  const size_t procedure_lens[] = {7, 8};
   uint8_t attestation[SOCLE_MANDATE_ATTESTATION_BYTES];
   int64_t expires = 0;
   uint64_t revision = 0;
@@ -364,7 +358,7 @@ static void test_mandates(socle_access_engine* engine) {
   /* Hostile first: a 366-day mandate, NULL with a length, a small buffer, an unknown person. */
   const uint64_t before = socle_access_engine_revision(engine);
   CHECK_RC(socle_access_engine_create_mandate(
-               engine, S("m-1"), S("P-1"), S("CCAS Villeneuve"), procedures, procedure_lens, 2, 366,
+               engine, S("m-1"), S("P-1"), S("ccas"), procedures, procedure_lens, 2, 366,
                S("attestation v1"), S("ass1"), SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0,
                attestation, sizeof attestation, &expires, &revision, &error),
            SOCLE_E_OUT_OF_RANGE);
@@ -372,21 +366,21 @@ static void test_mandates(socle_access_engine* engine) {
   socle_error_free(error);
   CHECK(expires == 0 && revision == 0);
   CHECK_RC(socle_access_engine_create_mandate(
-               engine, S("m-1"), NULL, 4, S("CCAS Villeneuve"), procedures, procedure_lens, 2,
+               engine, S("m-1"), NULL, 4, S("ccas"), procedures, procedure_lens, 2,
                SOCLE_MANDATE_DURATION_MONTH, S("attestation v1"), S("ass1"),
                SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, attestation, sizeof attestation, &expires,
                &revision, &error),
            SOCLE_E_INVALID_ARGUMENT);
   CHECK(error != NULL && strstr(socle_error_message(error), "person") != NULL);
   socle_error_free(error);
-  CHECK_RC(socle_access_engine_create_mandate(engine, S("m-1"), S("P-1"), S("CCAS Villeneuve"),
+  CHECK_RC(socle_access_engine_create_mandate(engine, S("m-1"), S("P-1"), S("ccas"),
                                               procedures, procedure_lens, 2,
                                               SOCLE_MANDATE_DURATION_MONTH, S("attestation v1"),
                                               S("ass1"), SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0,
                                               attestation, 16, &expires, &revision, NULL),
            SOCLE_E_OUT_OF_RANGE);
   CHECK_RC(socle_access_engine_create_mandate(
-               engine, S("m-1"), S("P-404"), S("CCAS Villeneuve"), procedures, procedure_lens, 2,
+               engine, S("m-1"), S("P-404"), S("ccas"), procedures, procedure_lens, 2,
                SOCLE_MANDATE_DURATION_MONTH, S("attestation v1"), S("ass1"),
                SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, attestation, sizeof attestation, &expires,
                &revision, &error),
@@ -395,7 +389,7 @@ static void test_mandates(socle_access_engine* engine) {
   socle_error_free(error);
   /* A secretary may not create one. */
   CHECK_RC(socle_access_engine_create_mandate(
-               engine, S("m-1"), S("P-1"), S("CCAS Villeneuve"), procedures, procedure_lens, 2,
+               engine, S("m-1"), S("P-1"), S("ccas"), procedures, procedure_lens, 2,
                SOCLE_MANDATE_DURATION_MONTH, S("attestation v1"), S("sec1"),
                SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, attestation, sizeof attestation, &expires,
                &revision, NULL),
@@ -404,7 +398,7 @@ static void test_mandates(socle_access_engine* engine) {
 
   /* Created for a month, with its attestation hash. */
   int32_t rc = socle_access_engine_create_mandate(
-      engine, S("m-1"), S("P-1"), S("CCAS Villeneuve"), procedures, procedure_lens, 2,
+      engine, S("m-1"), S("P-1"), S("ccas"), procedures, procedure_lens, 2,
       SOCLE_MANDATE_DURATION_MONTH, S("attestation v1"), S("ass1"),
       SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, attestation, sizeof attestation, &expires,
       &revision, &error);
@@ -416,37 +410,37 @@ static void test_mandates(socle_access_engine* engine) {
   CHECK(memcmp(attestation, zero, sizeof zero) != 0);
   /* The same id again: ALREADY_EXISTS. */
   CHECK_RC(socle_access_engine_create_mandate(
-               engine, S("m-1"), S("P-1"), S("CCAS Villeneuve"), procedures, procedure_lens, 1,
+               engine, S("m-1"), S("P-1"), S("ccas"), procedures, procedure_lens, 1,
                SOCLE_MANDATE_DURATION_DAY, S("attestation v1"), S("ass1"),
                SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, attestation, sizeof attestation, &expires,
                &revision, NULL),
            SOCLE_E_ALREADY_EXISTS);
 
   /* Used by another aidant of the structure; the secretary may not. */
-  CHECK(check_mandate(engine, "m-1", "papers", "ass2") == SOCLE_MANDATE_VERDICT_ALLOWED);
-  CHECK(check_mandate(engine, "m-1", "papers", "sec1") == SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED);
-  CHECK(socle_access_engine_use_mandate(engine, S("m-1"), S("papers"), S("ass2"),
+  CHECK(check_mandate(engine, "m-1", "papiers", "ass2") == SOCLE_MANDATE_VERDICT_ALLOWED);
+  CHECK(check_mandate(engine, "m-1", "papiers", "sec1") == SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED);
+  CHECK(socle_access_engine_use_mandate(engine, S("m-1"), S("papiers"), S("ass2"),
                                         SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, &revision,
                                         NULL) == SOCLE_OK);
   CHECK(revision == socle_access_engine_revision(engine));
   uint64_t at = socle_access_engine_revision(engine);
   CHECK_RC(
-      socle_access_engine_use_mandate(engine, S("m-1"), S("papers"), S("sec1"),
+      socle_access_engine_use_mandate(engine, S("m-1"), S("papiers"), S("sec1"),
                                       SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, &revision, NULL),
       SOCLE_E_PERMISSION_DENIED);
   CHECK(socle_access_engine_revision(engine) == at);
 
   /* Revoked by the person (papers only), then refused; housing stays. */
-  const char* papers = "papers";
-  const size_t papers_len = 6;
+  const char* papers = "papiers";
+  const size_t papers_len = 7;
   CHECK(socle_access_engine_revoke_mandate(engine, S("m-1"), &papers, &papers_len, 1, 1, S("ass1"),
                                            &revision, NULL) == SOCLE_OK);
-  CHECK(check_mandate(engine, "m-1", "papers", "ass2") == SOCLE_MANDATE_VERDICT_REVOKED);
+  CHECK(check_mandate(engine, "m-1", "papiers", "ass2") == SOCLE_MANDATE_VERDICT_REVOKED);
   CHECK(strcmp(socle_mandate_verdict_name(SOCLE_MANDATE_VERDICT_REVOKED), "revoked") == 0);
-  CHECK(check_mandate(engine, "m-1", "housing", "ass2") == SOCLE_MANDATE_VERDICT_ALLOWED);
+  CHECK(check_mandate(engine, "m-1", "logement", "ass2") == SOCLE_MANDATE_VERDICT_ALLOWED);
   at = socle_access_engine_revision(engine);
   CHECK_RC(
-      socle_access_engine_use_mandate(engine, S("m-1"), S("papers"), S("ass2"),
+      socle_access_engine_use_mandate(engine, S("m-1"), S("papiers"), S("ass2"),
                                       SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, &revision, NULL),
       SOCLE_E_PERMISSION_DENIED);
   CHECK_RC(socle_access_engine_revoke_mandate(engine, S("m-1"), &papers, &papers_len, 1, 1,
@@ -456,17 +450,17 @@ static void test_mandates(socle_access_engine* engine) {
 
   /* Unknown ids and bad arguments of the check: clear errors, no verdict. */
   int32_t verdict = 0;
-  CHECK_RC(socle_access_engine_check_mandate(engine, S("m-404"), S("papers"), S("ass2"), 0,
+  CHECK_RC(socle_access_engine_check_mandate(engine, S("m-404"), S("papiers"), S("ass2"), 0,
                                              &verdict, NULL),
            SOCLE_E_NOT_FOUND);
   CHECK(verdict == -1);
   CHECK_RC(
-      socle_access_engine_check_mandate(engine, NULL, 2, S("papers"), S("ass2"), 0, &verdict, NULL),
+      socle_access_engine_check_mandate(engine, NULL, 2, S("papiers"), S("ass2"), 0, &verdict, NULL),
       SOCLE_E_INVALID_ARGUMENT);
   CHECK_RC(
-      socle_access_engine_check_mandate(engine, S("m-1"), S("papers"), S("ass2"), 0, NULL, NULL),
+      socle_access_engine_check_mandate(engine, S("m-1"), S("papiers"), S("ass2"), 0, NULL, NULL),
       SOCLE_E_INVALID_ARGUMENT);
-  CHECK_RC(socle_access_engine_use_mandate(engine, S("m-1"), S("housing"), S("ass2"), 7, NULL, 0,
+  CHECK_RC(socle_access_engine_use_mandate(engine, S("m-1"), S("logement"), S("ass2"), 7, NULL, 0,
                                            &revision, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   CHECK_RC(socle_access_engine_revoke_mandate(engine, S("m-1"), NULL, NULL, 1, 1, S("ass1"),

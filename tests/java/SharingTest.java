@@ -35,17 +35,11 @@ public final class SharingTest {
      * share to them fails check 5, the recipient's habilitations) and a mandates section.
      */
     private static final String ADDENDUM = "\nhabilitations { role: \"crip_departement\" "
-            + "actions: [READ] data_categories: [\"administrative\", \"social\"] }\n"
-            + "mandates {\n"
-            + "  procedures { id: \"papers\" label: \"Papiers - Citoyenneté\" }\n"
-            + "  procedures { id: \"housing\" label: \"Logement\" }\n"
-            + "  habilitated_structures: [\"CCAS Villeneuve\"]\n"
-            + "  roles: [\"ass\"]\n"
-            + "}\n";
-    private static final String PROFESSIONALS = "ass1\tass\tpole-social\tCCAS Villeneuve\n"
-            + "ass2\tass\tpole-social\tCCAS Villeneuve\n"
-            + "sec1\tsecretaire_accueil\tpole-social\tCCAS Villeneuve\n"
-            + "aud1\tauditeur_securite\t\tCCAS Villeneuve\n"
+            + "actions: [READ] data_categories: [\"administrative\", \"social\"] }\n";
+    private static final String PROFESSIONALS = "ass1\tass\tpole-social\tccas\n"
+            + "ass2\tass\tpole-social\tccas\n"
+            + "sec1\tsecretaire_accueil\tpole-social\tccas\n"
+            + "aud1\tauditeur_securite\t\tccas\n"
             + "crip1\tcrip_departement\tcrip\tDépartement\n";
 
     private static int failures = 0;
@@ -218,38 +212,38 @@ public final class SharingTest {
         try (AccessEngine engine = engine()) {
             long before = engine.revision();
             SocleException e = expectError(() -> engine.createMandate("m-1", "P-1",
-                    "CCAS Villeneuve", List.of("papers", "housing"), 366, "attestation v1",
+                    "ccas", List.of("papiers", "logement"), 366, "attestation v1",
                     "ass1", present, ""), SocleLibrary.SOCLE_E_OUT_OF_RANGE, "366 days");
             check(e == null || e.getMessage().contains("366"), "the duration named");
-            expectError(() -> engine.createMandate("m-1", "P-1", "CCAS Villeneuve",
-                    List.of("papers"), 31, "attestation v1", "sec1", present, ""),
+            expectError(() -> engine.createMandate("m-1", "P-1", "ccas",
+                    List.of("papiers"), 31, "attestation v1", "sec1", present, ""),
                     SocleLibrary.SOCLE_E_PERMISSION_DENIED, "a secretary");
-            expectError(() -> engine.createMandate("m-1", "P-404", "CCAS Villeneuve",
-                    List.of("papers"), 31, "attestation v1", "ass1", present, ""),
+            expectError(() -> engine.createMandate("m-1", "P-404", "ccas",
+                    List.of("papiers"), 31, "attestation v1", "ass1", present, ""),
                     SocleLibrary.SOCLE_E_NOT_FOUND, "an unknown person");
             check(engine.revision() == before, "nothing changed");
 
-            MandateCreated created = engine.createMandate("m-1", "P-1", "CCAS Villeneuve",
-                    List.of("papers", "housing"), SocleLibrary.SOCLE_MANDATE_DURATION_MONTH,
+            MandateCreated created = engine.createMandate("m-1", "P-1", "ccas",
+                    List.of("papiers", "logement"), SocleLibrary.SOCLE_MANDATE_DURATION_MONTH,
                     "attestation v1", "ass1", present, "");
             check(created.revision() == before + 1, "revision");
             check(created.attestationSha256().length == 32
                     && !Arrays.equals(created.attestationSha256(), new byte[32]), "attestation");
             check(created.expiresAtUnixSeconds() == NOW + 31 * 86400L, "expiry");
-            check(engine.checkMandate("m-1", "papers", "ass2", 0)
+            check(engine.checkMandate("m-1", "papiers", "ass2", 0)
                     == SocleLibrary.SOCLE_MANDATE_VERDICT_ALLOWED, "allowed");
-            check(engine.checkMandate("m-1", "papers", "sec1", 0)
+            check(engine.checkMandate("m-1", "papiers", "sec1", 0)
                     == SocleLibrary.SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED, "role not allowed");
-            engine.useMandate("m-1", "papers", "ass2", present, "");
-            engine.revokeMandate("m-1", List.of("papers"), true, "ass1");
-            check(engine.checkMandate("m-1", "papers", "ass2", 0)
+            engine.useMandate("m-1", "papiers", "ass2", present, "");
+            engine.revokeMandate("m-1", List.of("papiers"), true, "ass1");
+            check(engine.checkMandate("m-1", "papiers", "ass2", 0)
                     == SocleLibrary.SOCLE_MANDATE_VERDICT_REVOKED, "revoked");
-            check(engine.checkMandate("m-1", "housing", "ass2", 0)
+            check(engine.checkMandate("m-1", "logement", "ass2", 0)
                     == SocleLibrary.SOCLE_MANDATE_VERDICT_ALLOWED, "housing still allowed");
             long at = engine.revision();
-            expectError(() -> engine.useMandate("m-1", "papers", "ass2", present, ""),
+            expectError(() -> engine.useMandate("m-1", "papiers", "ass2", present, ""),
                     SocleLibrary.SOCLE_E_PERMISSION_DENIED, "a revoked procedure");
-            expectError(() -> engine.checkMandate("m-404", "papers", "ass2", 0),
+            expectError(() -> engine.checkMandate("m-404", "papiers", "ass2", 0),
                     SocleLibrary.SOCLE_E_NOT_FOUND, "an unknown mandate");
             check(engine.revision() == at, "nothing recorded");
         }

@@ -148,6 +148,7 @@ struct ReceiptFixture : LedgerFixture {
     share.mutable_consent_given()->add_recipient_roles("ass");
     share.mutable_consent_given()->set_supports("Dossier social partagé");
     share.mutable_consent_given()->set_security_measures("Accès nominatif, tracé");
+    share.mutable_consent_given()->set_notice_language("en-GB");
     share.mutable_consent_given()->mutable_expires_at()->set_seconds(kT0 + 86400 * 365);
     events.push_back(share);
     events.push_back(
@@ -241,6 +242,10 @@ BOOST_FIXTURE_TEST_CASE(a_grant_yields_a_signed_json_ld_receipt_with_its_proof, 
   BOOST_TEST((r.event.given_by == std::vector<std::string>{"x1"}));
   BOOST_TEST(r.event.information_version == "atelier-2026-05");
   BOOST_TEST(r.event.information_sha256 == Sha256Of(kInformationText));
+  // ISO/IEC TS 27560's notice language: the event names none, so French.
+  BOOST_TEST(r.event.notice_language == "fr");
+  const auto& notice = record.at("dpv:hasNotice").struct_value().fields();
+  BOOST_TEST(notice.at("dct:language").string_value() == "fr");
   BOOST_TEST(r.event.channel == "PAPER");
   BOOST_TEST(r.event.evidence_reference == "FORM-2026-0042");
   BOOST_TEST(r.event.recorded_by == "ass-dupont");
@@ -313,7 +318,8 @@ BOOST_FIXTURE_TEST_CASE(an_independent_verifier_accepts_the_receipts, ReceiptFix
   other_hash[0] = other_hash[0] == 'A' ? 'B' : 'A';
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {first_hash, other_hash},
-           {"\"dct:identifier\": \"x1\"", "\"dct:identifier\": \"x9\""}}) {
+           {"\"dct:identifier\": \"x1\"", "\"dct:identifier\": \"x9\""},
+           {"\"dct:language\": \"fr\"", "\"dct:language\": \"de\""}}) {
     auto forged = ledger::SignNote(absl::StrReplaceAll(text, {{from, to}}), *impostor);
     BOOST_REQUIRE(forged.ok());
     BOOST_TEST(run(*forged, impostor->VerifierKey()) == 1, from);
@@ -327,6 +333,8 @@ BOOST_FIXTURE_TEST_CASE(a_sharing_consent_names_its_basis_and_recipients, Receip
   BOOST_TEST((r.legal_bases == std::vector<std::string>{"CSP L.1110-4 III"}));
   BOOST_TEST((r.event.recipients == std::vector<std::string>{"inf-martin"}));
   BOOST_TEST((r.event.recipient_roles == std::vector<std::string>{"ass"}));
+  BOOST_TEST(r.event.notice_language == "en-GB");
+  BOOST_TEST(absl::StrContains(r.json, "\"dct:language\": \"en-GB\""));
   BOOST_TEST((r.event.expires_at == absl::FromUnixSeconds(kT0 + 86400 * 365)));
   const std::string text = r.json;
   BOOST_TEST(absl::StrContains(text, "\"dpv:hasRecipient\""));
@@ -428,7 +436,8 @@ BOOST_FIXTURE_TEST_CASE(a_document_that_misstates_its_entry_is_refused, ReceiptF
            {"\"dct:identifier\": \"inf-martin\"", "\"dct:identifier\": \"inf-durand\""},
            {"\"rdf:value\": \"2027-05-28T20:26:40Z\"", "\"rdf:value\": \"2099-05-28T20:26:40Z\""},
            {"\"socle:evidenceReference\": \"FORM-2026-0042\"",
-            "\"socle:evidenceReference\": \"FORM-2026-0043\""}}) {
+            "\"socle:evidenceReference\": \"FORM-2026-0043\""},
+           {"\"dct:language\": \"en-GB\"", "\"dct:language\": \"fr\""}}) {
     const std::string changed = absl::StrReplaceAll(share_text, {{from, to}});
     BOOST_REQUIRE_MESSAGE(changed != share_text, from);
     auto resigned = ledger::SignNote(changed, *signer);

@@ -1,7 +1,7 @@
 // Where the ledger suites' ledgers live, and the attacker who edits them behind socle's back. The
-// same suites (ledger_test.cc, trail_test.cc, state_ledger_test.cc) run on SQLite in the
-// `ledger_test` program and on PostgreSQL in tests/pg's `pg_ledger_suite_test`, which compiles
-// them with SOCLE_LEDGER_TEST_POSTGRES=1:
+// same suites (ledger_test.cc, trail_test.cc, state_ledger_test.cc, sharing_trail_test.cc,
+// consent_receipt_test.cc) run on SQLite in the `ledger_test` program and on PostgreSQL in
+// tests/pg's `pg_ledger_suite_test`, which compiles them with SOCLE_LEDGER_TEST_POSTGRES=1:
 //   - SQLite: ledger NAME is the file NAME.db in the test's temporary directory, its witness the
 //     file beside it; the attacker is a plain sqlite3 connection to that file.
 //   - PostgreSQL: every ledger is on the server of tests/pg/pg_test_util.h (SOCLE_TEST_POSTGRES,

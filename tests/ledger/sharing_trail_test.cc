@@ -16,8 +16,10 @@
 #include "../access/test_util.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "access/sharing_internal.h"
 #include "ledger/merkle.h"
 #include "ledger_fixture.h"
+#include "socle/consent.hpp"
 #include "socle/error.hpp"
 #include "socle/trail.hpp"
 
@@ -479,6 +481,47 @@ BOOST_FIXTURE_TEST_CASE(share_decides_and_records_in_one_call, ShareFixture) {
   access_testing::Sharing other;
   BOOST_TEST(CodeName(trail->Share(*other.engine, request).status()) == "FAILED_PRECONDITION");
   BOOST_TEST(Shares(*trail->History(query)).size() == 2u);
+}
+
+// The person objects to sharing while a share is being decided (after the first decision, before
+// the grant): the share is decided again on the state it would be applied to, refused, and the
+// log records the refusal with the check that failed.
+BOOST_FIXTURE_TEST_CASE(an_objection_in_between_is_recorded_as_the_refusal, ShareFixture) {
+  sharing.Inform("x1", "share-8", "sw2", {"social"});
+  const SharingRequest request = access_testing::Sharing::Request(
+      SharingBasis::kCspL1110_4_II, "sw1", "sw2", "x1",
+      {{"note-12", "social", Sha256("content of note-12")}}, "share-8");
+  access_internal::share_checked_hook = [&] {
+    ObjectionSpec objection;
+    objection.person = "x1";
+    objection.kind = ObjectionKind::kSharing;
+    objection.objected_by = "x1";
+    objection.informed_evidence = "livret d'accueil remis";
+    objection.recorded_by = "sw1";
+    auto recorded = RecordObjection(*sharing.engine, objection);
+    BOOST_REQUIRE_MESSAGE(recorded.ok(), recorded.status().ToString());
+  };
+  auto outcome = trail->Share(*sharing.engine, request);
+  const bool hook_ran = !access_internal::share_checked_hook;
+  access_internal::share_checked_hook = nullptr;
+  BOOST_REQUIRE(hook_ran);
+  BOOST_REQUIRE_MESSAGE(outcome.ok(), outcome.status().ToString());
+  BOOST_TEST(!outcome->granted);
+  BOOST_TEST(Name(outcome->failed) == "person_objects_to_sharing");
+
+  HistoryQuery query;
+  query.person = "x1";
+  query.reader = "x1";
+  query.reader_is_person = true;
+  auto history = trail->History(query);
+  BOOST_REQUIRE_MESSAGE(history.ok(), history.status().ToString());
+  const auto shares = Shares(*history);
+  BOOST_REQUIRE(shares.size() == 1u);
+  BOOST_TEST(!shares[0]->sharing->granted);
+  BOOST_TEST(shares[0]->sharing->failed_check == "person_objects_to_sharing");
+  auto standing = socle::Shares(*sharing.engine->snapshot(), "x1");
+  BOOST_REQUIRE(standing.ok());
+  BOOST_TEST(standing->empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(shares_recorded_from_several_threads, SharingFixture) {

@@ -135,6 +135,12 @@ def verify(receipt, receipts_key, checkpoint_key):
             or status["@type"] != ("dpv:ConsentGiven" if given else "dpv:ConsentWithdrawn")
             or record["socle:stateLedgerIndex"] != proof["socle:index"]):
         raise Invalid("the record does not state the event its entry holds")
+    if given:
+        # The notice's language (ConsentGiven.notice_language, 15): a BCP 47 tag, "fr" when the
+        # event names none.
+        language = one(consent, 15).decode("utf-8") or "fr"
+        if record["dpv:hasNotice"].get("dct:language") != language:
+            raise Invalid("the notice's language is not the entry's")
     return person, purpose, status["@type"], seconds
 
 

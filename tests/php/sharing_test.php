@@ -59,20 +59,14 @@ function sharingEngine(): AccessEngine
     global $source;
     $text = file_get_contents($source . '/examples/policies/ccas.textproto') . '
 habilitations { role: "crip_departement" actions: [READ] data_categories: ["administrative", "social"] }
-mandates {
-  procedures { id: "papers" label: "Papiers - Citoyenneté" }
-  procedures { id: "housing" label: "Logement" }
-  habilitated_structures: ["CCAS Villeneuve"]
-  roles: ["ass"]
-}
 ';
     $engine = new AccessEngine(Policy::load($text, 'ccas+mandates'));
     $engine->setTime(NOW);
     $engine->loadDirectoryTsv(
-        "ass1\tass\tpole-social\tCCAS Villeneuve\n"
-        . "ass2\tass\tpole-social\tCCAS Villeneuve\n"
-        . "sec1\tsecretaire_accueil\tpole-social\tCCAS Villeneuve\n"
-        . "aud1\tauditeur_securite\t\tCCAS Villeneuve\n"
+        "ass1\tass\tpole-social\tccas\n"
+        . "ass2\tass\tpole-social\tccas\n"
+        . "sec1\tsecretaire_accueil\tpole-social\tccas\n"
+        . "aud1\tauditeur_securite\t\tccas\n"
         . "crip1\tcrip_departement\tcrip\tDépartement\n",
         "P-1\tpole-social\n");
     return $engine;
@@ -194,37 +188,37 @@ function testMandates(): void
 {
     $engine = sharingEngine();
     $before = $engine->revision();
-    $e = expectError(static fn() => $engine->createMandate('m-1', 'P-1', 'CCAS Villeneuve',
-        ['papers', 'housing'], 366, 'attestation v1', 'ass1'), Native::SOCLE_E_OUT_OF_RANGE,
+    $e = expectError(static fn() => $engine->createMandate('m-1', 'P-1', 'ccas',
+        ['papiers', 'logement'], 366, 'attestation v1', 'ass1'), Native::SOCLE_E_OUT_OF_RANGE,
         'a 366-day mandate');
     check($e === null || str_contains($e->getMessage(), '366'), 'the duration named');
-    expectError(static fn() => $engine->createMandate('m-1', 'P-1', 'CCAS Villeneuve',
-        ['papers'], 31, 'attestation v1', 'sec1'), Native::SOCLE_E_PERMISSION_DENIED,
+    expectError(static fn() => $engine->createMandate('m-1', 'P-1', 'ccas',
+        ['papiers'], 31, 'attestation v1', 'sec1'), Native::SOCLE_E_PERMISSION_DENIED,
         'a secretary');
-    expectError(static fn() => $engine->createMandate('m-1', 'P-404', 'CCAS Villeneuve',
-        ['papers'], 31, 'attestation v1', 'ass1'), Native::SOCLE_E_NOT_FOUND, 'unknown person');
+    expectError(static fn() => $engine->createMandate('m-1', 'P-404', 'ccas',
+        ['papiers'], 31, 'attestation v1', 'ass1'), Native::SOCLE_E_NOT_FOUND, 'unknown person');
     check($engine->revision() === $before, 'nothing changed');
 
-    $created = $engine->createMandate('m-1', 'P-1', 'CCAS Villeneuve', ['papers', 'housing'],
+    $created = $engine->createMandate('m-1', 'P-1', 'ccas', ['papiers', 'logement'],
         Native::SOCLE_MANDATE_DURATION_MONTH, 'attestation v1', 'ass1');
     check($created->revision === $before + 1, 'revision');
     check(strlen($created->attestationSha256) === 32
         && $created->attestationSha256 !== str_repeat("\0", 32), 'attestation hash');
     check($created->expiresAtUnixSeconds === NOW + 31 * 86400, 'expiry');
-    check($engine->checkMandate('m-1', 'papers', 'ass2') === Native::SOCLE_MANDATE_VERDICT_ALLOWED,
+    check($engine->checkMandate('m-1', 'papiers', 'ass2') === Native::SOCLE_MANDATE_VERDICT_ALLOWED,
         'allowed');
-    check($engine->checkMandate('m-1', 'papers', 'sec1')
+    check($engine->checkMandate('m-1', 'papiers', 'sec1')
         === Native::SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED, 'role not allowed');
-    $engine->useMandate('m-1', 'papers', 'ass2');
-    $engine->revokeMandate('m-1', 'ass1', ['papers'], true);
-    check($engine->checkMandate('m-1', 'papers', 'ass2') === Native::SOCLE_MANDATE_VERDICT_REVOKED,
+    $engine->useMandate('m-1', 'papiers', 'ass2');
+    $engine->revokeMandate('m-1', 'ass1', ['papiers'], true);
+    check($engine->checkMandate('m-1', 'papiers', 'ass2') === Native::SOCLE_MANDATE_VERDICT_REVOKED,
         'revoked');
-    check($engine->checkMandate('m-1', 'housing', 'ass2') === Native::SOCLE_MANDATE_VERDICT_ALLOWED,
+    check($engine->checkMandate('m-1', 'logement', 'ass2') === Native::SOCLE_MANDATE_VERDICT_ALLOWED,
         'housing still allowed');
     $at = $engine->revision();
-    expectError(static fn() => $engine->useMandate('m-1', 'papers', 'ass2'),
+    expectError(static fn() => $engine->useMandate('m-1', 'papiers', 'ass2'),
         Native::SOCLE_E_PERMISSION_DENIED, 'a revoked procedure');
-    expectError(static fn() => $engine->checkMandate('m-404', 'papers', 'ass2'),
+    expectError(static fn() => $engine->checkMandate('m-404', 'papiers', 'ass2'),
         Native::SOCLE_E_NOT_FOUND, 'an unknown mandate');
     check($engine->revision() === $at, 'nothing recorded');
 }

@@ -21,18 +21,12 @@ NOW = 1900000000  # the engine's fixed clock (2030)
 # external recipients none: every share to them fails check 5, the recipient's habilitations).
 ADDENDUM = """
 habilitations { role: "crip_departement" actions: [READ] data_categories: ["administrative", "social"] }
-mandates {
-  procedures { id: "papers" label: "Papiers - Citoyenneté" }
-  procedures { id: "housing" label: "Logement" }
-  habilitated_structures: ["CCAS Villeneuve"]
-  roles: ["ass"]
-}
 """
 
-PROFESSIONALS = ("ass1\tass\tpole-social\tCCAS Villeneuve\n"
-                 "ass2\tass\tpole-social\tCCAS Villeneuve\n"
-                 "sec1\tsecretaire_accueil\tpole-social\tCCAS Villeneuve\n"
-                 "aud1\tauditeur_securite\t\tCCAS Villeneuve\n"
+PROFESSIONALS = ("ass1\tass\tpole-social\tccas\n"
+                 "ass2\tass\tpole-social\tccas\n"
+                 "sec1\tsecretaire_accueil\tpole-social\tccas\n"
+                 "aud1\tauditeur_securite\t\tccas\n"
                  "crip1\tcrip_departement\tcrip\tDépartement\n")
 
 
@@ -175,18 +169,18 @@ def test_hostile_share_inputs_are_refused_and_change_nothing(
 def test_a_mandate_created_used_revoked_then_refused(engine: socle.AccessEngine) -> None:
     before = engine.revision
     with pytest.raises(socle.OutOfRangeError, match="366"):
-        engine.create_mandate("m-1", "P-1", "CCAS Villeneuve", ["papers", "housing"], 366,
+        engine.create_mandate("m-1", "P-1", "ccas", ["papiers", "logement"], 366,
                               "attestation v1", "ass1")
     with pytest.raises(socle.PermissionDeniedError):
-        engine.create_mandate("m-1", "P-1", "CCAS Villeneuve", ["papers"], 31, "attestation v1",
+        engine.create_mandate("m-1", "P-1", "ccas", ["papiers"], 31, "attestation v1",
                               "sec1")
     with pytest.raises(socle.NotFoundError) as caught:
-        engine.create_mandate("m-1", "P-404", "CCAS Villeneuve", ["papers"], 31,
+        engine.create_mandate("m-1", "P-404", "ccas", ["papiers"], 31,
                               "attestation v1", "ass1")
     assert "P-404" not in str(caught.value)
     assert engine.revision == before
 
-    created = engine.create_mandate("m-1", "P-1", "CCAS Villeneuve", ["papers", "housing"], 31,
+    created = engine.create_mandate("m-1", "P-1", "ccas", ["papiers", "logement"], 31,
                                     "attestation v1", "ass1",
                                     involvement=socle.PersonInvolvement.PRESENT)
     assert created.revision == before + 1
@@ -194,22 +188,22 @@ def test_a_mandate_created_used_revoked_then_refused(engine: socle.AccessEngine)
     assert created.expires_at == (datetime.datetime.fromtimestamp(NOW, datetime.timezone.utc)
                                   + datetime.timedelta(days=31))
     with pytest.raises(socle.AlreadyExistsError):
-        engine.create_mandate("m-1", "P-1", "CCAS Villeneuve", ["papers"], 1, "v1", "ass1")
+        engine.create_mandate("m-1", "P-1", "ccas", ["papiers"], 1, "v1", "ass1")
 
-    assert engine.check_mandate("m-1", "papers", "ass2") == socle.MandateVerdict.ALLOWED
-    assert engine.check_mandate("m-1", "papers", "sec1") == \
+    assert engine.check_mandate("m-1", "papiers", "ass2") == socle.MandateVerdict.ALLOWED
+    assert engine.check_mandate("m-1", "papiers", "sec1") == \
         socle.MandateVerdict.ROLE_NOT_ALLOWED
-    engine.use_mandate("m-1", "papers", "ass2")
-    engine.revoke_mandate("m-1", "ass1", ["papers"], by_person=True)
-    assert engine.check_mandate("m-1", "papers", "ass2") == socle.MandateVerdict.REVOKED
-    assert engine.check_mandate("m-1", "housing", "ass2") == socle.MandateVerdict.ALLOWED
+    engine.use_mandate("m-1", "papiers", "ass2")
+    engine.revoke_mandate("m-1", "ass1", ["papiers"], by_person=True)
+    assert engine.check_mandate("m-1", "papiers", "ass2") == socle.MandateVerdict.REVOKED
+    assert engine.check_mandate("m-1", "logement", "ass2") == socle.MandateVerdict.ALLOWED
     at = engine.revision
     with pytest.raises(socle.PermissionDeniedError):
-        engine.use_mandate("m-1", "papers", "ass2")
+        engine.use_mandate("m-1", "papiers", "ass2")
     with pytest.raises(socle.NotFoundError):
-        engine.revoke_mandate("m-1", "ass1", ["papers"], by_person=True)
+        engine.revoke_mandate("m-1", "ass1", ["papiers"], by_person=True)
     with pytest.raises(socle.NotFoundError):
-        engine.check_mandate("m-404", "papers", "ass2")
+        engine.check_mandate("m-404", "papiers", "ass2")
     with pytest.raises(socle.InvalidArgumentError):
-        engine.use_mandate("m-1", "housing", "ass2", involvement=7)
+        engine.use_mandate("m-1", "logement", "ass2", involvement=7)
     assert engine.revision == at
