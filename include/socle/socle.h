@@ -1547,7 +1547,7 @@ SOCLE_API int32_t socle_access_engine_check_mandate(
 #define SOCLE_REPRESENTATION_PROXY 5                /* mandat de protection future */
 
 /* What a consent is for (frozen; = socle::ConsentScope). */
-#define SOCLE_CONSENT_SCOPE_PROCESSING 1 /* the activity rests on consent (art. 6(1)(a), 9(2)(a)) */
+#define SOCLE_CONSENT_SCOPE_PROCESSING 1 /* the activity rests on consent (art. 6(1)(a)) */
 #define SOCLE_CONSENT_SCOPE_SHARING 2    /* sharing outside the care team (CSP L.1110-4 III) */
 
 /* How a consent was given or withdrawn (frozen; = socle::ConsentChannel). */
@@ -1562,10 +1562,10 @@ SOCLE_API int32_t socle_access_engine_check_mandate(
 #define SOCLE_CONSENT_STATE_WITHDRAWN 3
 #define SOCLE_CONSENT_STATE_REPLACED 4 /* a later grant for the same purpose and scope */
 #define SOCLE_CONSENT_STATE_EXPIRED 5
-#define SOCLE_CONSENT_STATE_CASE_CLOSED 6           /* SHARING: the person's case closed */
-#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_MINOR 7  /* under 15: the minor and every parent */
-#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_ADULT 8  /* not the person nor their representative */
-#define SOCLE_CONSENT_STATE_CATEGORY_NOT_COVERED 9  /* the category asked about is not listed */
+#define SOCLE_CONSENT_STATE_CASE_CLOSED 6            /* SHARING: the person's case closed */
+#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_MINOR 7   /* under 15: the minor and every parent */
+#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_ADULT 8   /* not the person nor their representative */
+#define SOCLE_CONSENT_STATE_CATEGORY_NOT_COVERED 9   /* the category asked about is not listed */
 #define SOCLE_CONSENT_STATE_RECIPIENT_NOT_COVERED 10 /* SHARING: the recipient is not listed */
 
 /* What an objection is to (frozen; = socle::ObjectionKind). */
@@ -1591,17 +1591,16 @@ SOCLE_API const char* socle_consent_state_name(int32_t state);
  * Parental authority needs the person's birth date and ends the day before their 18th
  * birthday; the other rules are socle/representation.hpp's (SOCLE_E_FAILED_PRECONDITION). */
 SOCLE_API int32_t socle_access_engine_set_representative(
-    socle_access_engine* engine, const char* person, size_t person_len,
-    const char* representative, size_t representative_len, int32_t kind, const char* from,
-    size_t from_len, const char* to, size_t to_len, const char* reference, size_t reference_len,
-    const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+    socle_access_engine* engine, const char* person, size_t person_len, const char* representative,
+    size_t representative_len, int32_t kind, const char* from, size_t from_len, const char* to,
+    size_t to_len, const char* reference, size_t reference_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 /* Ends the representation of `kind` by `representative` that runs past `last_day`: its last
  * day becomes `last_day`. SOCLE_E_NOT_FOUND when there is none. */
 SOCLE_API int32_t socle_access_engine_end_representative(
-    socle_access_engine* engine, const char* person, size_t person_len,
-    const char* representative, size_t representative_len, int32_t kind, const char* last_day,
-    size_t last_day_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision,
-    socle_error** error);
+    socle_access_engine* engine, const char* person, size_t person_len, const char* representative,
+    size_t representative_len, int32_t kind, const char* last_day, size_t last_day_len,
+    const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 
 /* A new, empty consent spec into *out (scope PROCESSING, channel IN_PERSON, no expiry), released
  * with socle_consent_spec_free(). */
@@ -1619,10 +1618,9 @@ SOCLE_API int32_t socle_consent_spec_set_scope(socle_consent_spec* spec, int32_t
                                                socle_error** error);
 /* The information text shown: its version (required) and its SHA-256 (`sha256_len` must be 32:
  * SOCLE_E_INVALID_ARGUMENT otherwise, and the spec is unchanged). */
-SOCLE_API int32_t socle_consent_spec_set_information(socle_consent_spec* spec,
-                                                     const char* version, size_t version_len,
-                                                     const uint8_t* sha256, size_t sha256_len,
-                                                     socle_error** error);
+SOCLE_API int32_t socle_consent_spec_set_information(socle_consent_spec* spec, const char* version,
+                                                     size_t version_len, const uint8_t* sha256,
+                                                     size_t sha256_len, socle_error** error);
 /* SOCLE_CONSENT_CHANNEL_*; another value is SOCLE_E_INVALID_ARGUMENT. */
 SOCLE_API int32_t socle_consent_spec_set_channel(socle_consent_spec* spec, int32_t channel,
                                                  socle_error** error);
@@ -1646,8 +1644,7 @@ SOCLE_API int32_t socle_consent_spec_set_security_measures(socle_consent_spec* s
 /* The professional who records the consent. */
 SOCLE_API int32_t socle_consent_spec_set_recorded_by(socle_consent_spec* spec,
                                                      const char* professional,
-                                                     size_t professional_len,
-                                                     socle_error** error);
+                                                     size_t professional_len, socle_error** error);
 /* Adds who consents: the person's id or a representative's in force on the day (at least one;
  * under 15, the person and every holder of parental authority). */
 SOCLE_API int32_t socle_consent_spec_add_given_by(socle_consent_spec* spec, const char* id,
@@ -1658,12 +1655,10 @@ SOCLE_API int32_t socle_consent_spec_add_category(socle_consent_spec* spec, cons
 /* SHARING: adds a professional who may receive. */
 SOCLE_API int32_t socle_consent_spec_add_recipient(socle_consent_spec* spec,
                                                    const char* professional,
-                                                   size_t professional_len,
-                                                   socle_error** error);
+                                                   size_t professional_len, socle_error** error);
 /* SHARING: adds a role of the policy whose members may receive. */
-SOCLE_API int32_t socle_consent_spec_add_recipient_role(socle_consent_spec* spec,
-                                                        const char* role, size_t role_len,
-                                                        socle_error** error);
+SOCLE_API int32_t socle_consent_spec_add_recipient_role(socle_consent_spec* spec, const char* role,
+                                                        size_t role_len, socle_error** error);
 
 /* Records the consent `spec` describes (event consent_given); a new grant for the same purpose
  * and scope replaces the previous one. SOCLE_E_NOT_FOUND for an unknown person, purpose,
@@ -1730,8 +1725,7 @@ SOCLE_API int32_t socle_ledger_issue_consent_receipt(socle_ledger* ledger,
                                                      socle_buffer* out, socle_error** error);
 /* The C2SP verifier key of the receipts issued from the state ledger `ledger` (public: give it,
  * with socle_ledger_verifier_key, to whoever checks receipts), into *out. */
-SOCLE_API int32_t socle_ledger_consent_receipt_verifier_key(socle_ledger* ledger,
-                                                            socle_buffer* out,
+SOCLE_API int32_t socle_ledger_consent_receipt_verifier_key(socle_ledger* ledger, socle_buffer* out,
                                                             socle_error** error);
 /* Verifies a receipt with the receipts verifier key and the state ledger's checkpoint verifier
  * key: both signatures, the inclusion proof and the JSON-LD fields against the entry's event.
