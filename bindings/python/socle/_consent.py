@@ -98,6 +98,7 @@ class ConsentSpec:
     given_by: Sequence[str]
     information_version: str
     information_sha256: bytes
+    recorded_by: str  # the professional who records it
     scope: Union[int, str] = lib.SOCLE_CONSENT_SCOPE_PROCESSING
     channel: Union[int, str] = lib.SOCLE_CONSENT_CHANNEL_IN_PERSON
     evidence_reference: str = ""
@@ -107,7 +108,6 @@ class ConsentSpec:
     recipient_roles: Sequence[str] = ()
     supports: str = ""
     security_measures: str = ""
-    recorded_by: str = ""
 
     def _handle(self) -> Any:
         """A filled ``socle_consent_spec``, freed when garbage-collected."""
