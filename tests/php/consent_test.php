@@ -61,8 +61,10 @@ activities {
   data_categories: ["administrative", "social"]
   person_categories: ["personne_accompagnee"]
   recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
-  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON
+              active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON
+              active_months: 12 end_action: DELETE source: "CNIL" }
   security_measures: "Accès limité aux animateurs"
   dpia_reference: "AIPD-ATELIERS"
 }
@@ -83,8 +85,9 @@ function prepare(AccessEngine $engine): void
         "child\tt1\t\t2025-06-02\nteen\tt1\t\t2025-06-01\nmother\tt1\t\t1995-01-02\n"
         . "father\tt1\t\t1993-07-14\nadult\tt1\t\t1970-06-01\n");
     foreach (['mother', 'father'] as $parent) {
-        $engine->setRepresentative('child', $parent, Native::SOCLE_REPRESENTATION_PARENTAL_AUTHORITY,
-            '2025-06-02', '', 'livret de famille', 'sw1');
+        $engine->setRepresentative('child', $parent,
+            Native::SOCLE_REPRESENTATION_PARENTAL_AUTHORITY, '2025-06-02', '', 'livret de famille',
+            'sw1');
     }
 }
 

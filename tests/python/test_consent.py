@@ -36,8 +36,10 @@ activities {
   data_categories: ["administrative", "social"]
   person_categories: ["personne_accompagnee"]
   recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
-  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON
+              active_months: 12 end_action: DELETE source: "CNIL" }
+  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON
+              active_months: 12 end_action: DELETE source: "CNIL" }
   security_measures: "Accès limité aux animateurs"
   dpia_reference: "AIPD-ATELIERS"
 }
