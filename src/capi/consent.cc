@@ -162,12 +162,6 @@ int32_t InputDay(const char* text, size_t len, const char* name, absl::CivilDay*
   return SOCLE_OK;
 }
 
-// The C handle's engine, for a write. The engine is the handle's own (never const in itself);
-// EngineOf gives the read view every area shares.
-socle::AccessEngine& Writable(socle_access_engine* engine) {
-  return const_cast<socle::AccessEngine&>(EngineOf(*engine));
-}
-
 int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
                 socle_error** error) {
   if (!result.ok()) return FromStatus(error, result.status());
@@ -269,7 +263,7 @@ int32_t socle_access_engine_set_representative(
     spec.representative = std::string(v[1]);
     spec.reference = std::string(v[2]);
     spec.recorded_by = std::string(v[3]);
-    return Written(socle::SetRepresentative(Writable(engine), spec), out_revision, error);
+    return Written(socle::SetRepresentative(EngineOf(*engine), spec), out_revision, error);
   });
 }
 
@@ -291,7 +285,7 @@ int32_t socle_access_engine_end_representative(socle_access_engine* engine, cons
     SOCLE_CAPI_RETURN_IF_FAILED(InputKind(kind, &cxx_kind, error));
     absl::CivilDay day;
     SOCLE_CAPI_RETURN_IF_FAILED(InputDay(last_day, last_day_len, "last_day", &day, error));
-    return Written(socle::EndRepresentative(Writable(engine), v[0], v[1], cxx_kind, day, v[2]),
+    return Written(socle::EndRepresentative(EngineOf(*engine), v[0], v[1], cxx_kind, day, v[2]),
                    out_revision, error);
   });
 }
@@ -417,7 +411,7 @@ int32_t socle_access_engine_give_consent(socle_access_engine* engine,
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     if (spec == nullptr) return NullArgument(error, "spec");
-    return Written(socle::GiveConsent(Writable(engine), spec->spec), out_revision, error);
+    return Written(socle::GiveConsent(EngineOf(*engine), spec->spec), out_revision, error);
   });
 }
 
@@ -442,7 +436,7 @@ int32_t socle_access_engine_withdraw_consent(socle_access_engine* engine, const 
     socle::ConsentChannel cxx_channel = socle::ConsentChannel::kInPerson;
     SOCLE_CAPI_RETURN_IF_FAILED(InputChannel(channel, &cxx_channel, error));
     return Written(
-        socle::WithdrawConsent(Writable(engine), v[0], v[1], cxx_scope, v[2], cxx_channel, v[3]),
+        socle::WithdrawConsent(EngineOf(*engine), v[0], v[1], cxx_scope, v[2], cxx_channel, v[3]),
         out_revision, error);
   });
 }
@@ -504,7 +498,7 @@ int32_t socle_access_engine_record_objection(socle_access_engine* engine, const 
     spec.objected_by = std::string(v[2]);
     spec.informed_evidence = std::string(v[3]);
     spec.recorded_by = std::string(v[4]);
-    return Written(socle::RecordObjection(Writable(engine), spec), out_revision, error);
+    return Written(socle::RecordObjection(EngineOf(*engine), spec), out_revision, error);
   });
 }
 
@@ -525,7 +519,7 @@ int32_t socle_access_engine_decide_objection(socle_access_engine* engine, const 
                                       v, error));
     socle::ObjectionOutcome cxx_outcome = socle::ObjectionOutcome::kPending;
     SOCLE_CAPI_RETURN_IF_FAILED(InputOutcome(outcome, &cxx_outcome, error));
-    return Written(socle::DecideObjection(Writable(engine), v[0], v[1], cxx_outcome, v[2], v[3]),
+    return Written(socle::DecideObjection(EngineOf(*engine), v[0], v[1], cxx_outcome, v[2], v[3]),
                    out_revision, error);
   });
 }
@@ -545,7 +539,7 @@ int32_t socle_access_engine_withdraw_objection(socle_access_engine* engine, cons
                                       v, error));
     socle::ObjectionKind cxx_kind = socle::ObjectionKind::kProcessing;
     SOCLE_CAPI_RETURN_IF_FAILED(InputObjectionKind(kind, &cxx_kind, error));
-    return Written(socle::WithdrawObjection(Writable(engine), v[0], cxx_kind, v[1], v[2]),
+    return Written(socle::WithdrawObjection(EngineOf(*engine), v[0], cxx_kind, v[1], v[2]),
                    out_revision, error);
   });
 }
