@@ -1545,6 +1545,224 @@ SOCLE_API int32_t socle_access_engine_check_mandate(
 /* (section ledger: end) */
 
 /* ------------------------------------------------------------------------------------------ */
+/* ===== Consent, objections, representatives (socle/consent.hpp) ===== */
+/* (section consent: begin) */
+/*
+ * The person's legal representatives (socle/representation.hpp), consents and objections
+ * (socle/consent.hpp) and consent receipts (socle/consent_receipt.hpp), as facts the access
+ * engine records and enforces (docs/consent-and-sharing.md). Every write is one state event
+ * and returns the new revision in *out_revision; a refused write changes nothing. Ids are the
+ * directory's (persons, professionals) and the policy's (activities, categories, roles); dates
+ * are ISO 8601 text "YYYY-MM-DD". Messages never name a person, an item or free text.
+ *
+ * Thread safety: the writes are serialised by the engine and the queries read an immutable
+ * snapshot, as every engine call. socle_consent_spec is not synchronised (fill it on one
+ * thread, then pass it to socle_access_engine_give_consent, which copies what it needs).
+ */
+
+/* Kinds of representation (frozen; = socle::RepresentativeKind). */
+#define SOCLE_REPRESENTATION_PARENTAL_AUTHORITY 1   /* autorité parentale */
+#define SOCLE_REPRESENTATION_GUARDIANSHIP 2         /* tutelle */
+#define SOCLE_REPRESENTATION_CURATORSHIP 3          /* curatelle */
+#define SOCLE_REPRESENTATION_FAMILY_AUTHORISATION 4 /* habilitation familiale */
+#define SOCLE_REPRESENTATION_PROXY 5                /* mandat de protection future */
+
+/* What a consent is for (frozen; = socle::ConsentScope). */
+#define SOCLE_CONSENT_SCOPE_PROCESSING 1 /* the activity rests on consent (art. 6(1)(a)) */
+#define SOCLE_CONSENT_SCOPE_SHARING 2    /* sharing outside the care team (CSP L.1110-4 III) */
+
+/* How a consent was given or withdrawn (frozen; = socle::ConsentChannel). */
+#define SOCLE_CONSENT_CHANNEL_IN_PERSON 1
+#define SOCLE_CONSENT_CHANNEL_PAPER 2 /* a signed form */
+#define SOCLE_CONSENT_CHANNEL_ONLINE 3
+#define SOCLE_CONSENT_CHANNEL_PHONE 4
+
+/* Whether a consent is valid, and why not (frozen; = socle::ConsentState). */
+#define SOCLE_CONSENT_STATE_VALID 1
+#define SOCLE_CONSENT_STATE_NOT_GIVEN 2 /* the default: none given */
+#define SOCLE_CONSENT_STATE_WITHDRAWN 3
+#define SOCLE_CONSENT_STATE_REPLACED 4 /* a later grant for the same purpose and scope */
+#define SOCLE_CONSENT_STATE_EXPIRED 5
+#define SOCLE_CONSENT_STATE_CASE_CLOSED 6            /* SHARING: the person's case closed */
+#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_MINOR 7   /* under 15: the minor and every parent */
+#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_ADULT 8   /* not the person nor their representative */
+#define SOCLE_CONSENT_STATE_CATEGORY_NOT_COVERED 9   /* the category asked about is not listed */
+#define SOCLE_CONSENT_STATE_RECIPIENT_NOT_COVERED 10 /* SHARING: the recipient is not listed */
+
+/* What an objection is to (frozen; = socle::ObjectionKind). */
+#define SOCLE_OBJECTION_KIND_PROCESSING 1 /* GDPR art. 21, to one activity */
+#define SOCLE_OBJECTION_KIND_SHARING 2    /* CSP L.1110-4 IV, to every share */
+
+/* The controller's decision on an objection (frozen; = socle::ObjectionOutcome). */
+#define SOCLE_OBJECTION_OUTCOME_PENDING 0
+#define SOCLE_OBJECTION_OUTCOME_UPHELD 1                        /* the processing stops */
+#define SOCLE_OBJECTION_OUTCOME_COMPELLING_LEGITIMATE_GROUNDS 2 /* the processing resumes */
+#define SOCLE_OBJECTION_OUTCOME_LEGAL_CLAIMS 3                  /* the processing resumes */
+
+/* What a grant records, filled with setters (so it can grow). Not synchronised. */
+typedef struct socle_consent_spec socle_consent_spec;
+
+/* The stable name of a consent state ("valid", "not_given", "incomplete_for_minor"…), or
+ * "unspecified". Static storage. */
+SOCLE_API const char* socle_consent_state_name(int32_t state);
+
+/* Records that `representative` (a person of the directory) represents `person` as `kind`
+ * (SOCLE_REPRESENTATION_*) from the day `from` to the day `to` (empty: until ended);
+ * `reference` is the judgment or the family record book, `recorded_by` the professional.
+ * Parental authority needs the person's birth date and ends the day before their 18th
+ * birthday; the other rules are socle/representation.hpp's (SOCLE_E_FAILED_PRECONDITION). */
+SOCLE_API int32_t socle_access_engine_set_representative(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* representative,
+    size_t representative_len, int32_t kind, const char* from, size_t from_len, const char* to,
+    size_t to_len, const char* reference, size_t reference_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Ends the representation of `kind` by `representative` that runs past `last_day`: its last
+ * day becomes `last_day`. SOCLE_E_NOT_FOUND when there is none. */
+SOCLE_API int32_t socle_access_engine_end_representative(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* representative,
+    size_t representative_len, int32_t kind, const char* last_day, size_t last_day_len,
+    const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+
+/* A new, empty consent spec into *out (scope PROCESSING, channel IN_PERSON, no expiry), released
+ * with socle_consent_spec_free(). */
+SOCLE_API int32_t socle_consent_spec_new(socle_consent_spec** out, socle_error** error);
+/* Releases a consent spec; NULL is accepted. */
+SOCLE_API void socle_consent_spec_free(socle_consent_spec* spec);
+/* The person the consent is about. */
+SOCLE_API int32_t socle_consent_spec_set_person(socle_consent_spec* spec, const char* person,
+                                                size_t person_len, socle_error** error);
+/* ONE activity id of the policy: there is no bundle. */
+SOCLE_API int32_t socle_consent_spec_set_purpose(socle_consent_spec* spec, const char* purpose,
+                                                 size_t purpose_len, socle_error** error);
+/* SOCLE_CONSENT_SCOPE_*; another value is SOCLE_E_INVALID_ARGUMENT. */
+SOCLE_API int32_t socle_consent_spec_set_scope(socle_consent_spec* spec, int32_t scope,
+                                               socle_error** error);
+/* The information text shown: its version (required) and its SHA-256 (`sha256_len` must be 32:
+ * SOCLE_E_INVALID_ARGUMENT otherwise, and the spec is unchanged). */
+SOCLE_API int32_t socle_consent_spec_set_information(socle_consent_spec* spec, const char* version,
+                                                     size_t version_len, const uint8_t* sha256,
+                                                     size_t sha256_len, socle_error** error);
+/* SOCLE_CONSENT_CHANNEL_*; another value is SOCLE_E_INVALID_ARGUMENT. */
+SOCLE_API int32_t socle_consent_spec_set_channel(socle_consent_spec* spec, int32_t channel,
+                                                 socle_error** error);
+/* Where the evidence is kept (a signed form's reference). */
+SOCLE_API int32_t socle_consent_spec_set_evidence_reference(socle_consent_spec* spec,
+                                                            const char* reference,
+                                                            size_t reference_len,
+                                                            socle_error** error);
+/* When the consent expires; 0: until withdrawn. */
+SOCLE_API int32_t socle_consent_spec_set_expires_unix_seconds(socle_consent_spec* spec,
+                                                              int64_t expires_unix_seconds,
+                                                              socle_error** error);
+/* SHARING: what the person was shown of the supports used. */
+SOCLE_API int32_t socle_consent_spec_set_supports(socle_consent_spec* spec, const char* supports,
+                                                  size_t supports_len, socle_error** error);
+/* SHARING: what the person was shown of the security measures. */
+SOCLE_API int32_t socle_consent_spec_set_security_measures(socle_consent_spec* spec,
+                                                           const char* measures,
+                                                           size_t measures_len,
+                                                           socle_error** error);
+/* The professional who records the consent. */
+SOCLE_API int32_t socle_consent_spec_set_recorded_by(socle_consent_spec* spec,
+                                                     const char* professional,
+                                                     size_t professional_len, socle_error** error);
+/* Adds who consents: the person's id or a representative's in force on the day (at least one;
+ * under 15, the person and every holder of parental authority). */
+SOCLE_API int32_t socle_consent_spec_add_given_by(socle_consent_spec* spec, const char* id,
+                                                  size_t id_len, socle_error** error);
+/* Adds a data category covered (none added: the purpose's). */
+SOCLE_API int32_t socle_consent_spec_add_category(socle_consent_spec* spec, const char* category,
+                                                  size_t category_len, socle_error** error);
+/* SHARING: adds a professional who may receive. */
+SOCLE_API int32_t socle_consent_spec_add_recipient(socle_consent_spec* spec,
+                                                   const char* professional,
+                                                   size_t professional_len, socle_error** error);
+/* SHARING: adds a role of the policy whose members may receive. */
+SOCLE_API int32_t socle_consent_spec_add_recipient_role(socle_consent_spec* spec, const char* role,
+                                                        size_t role_len, socle_error** error);
+
+/* Records the consent `spec` describes (event consent_given); a new grant for the same purpose
+ * and scope replaces the previous one. SOCLE_E_NOT_FOUND for an unknown person, purpose,
+ * category or recipient; SOCLE_E_FAILED_PRECONDITION for a PROCESSING consent to an activity
+ * that does not rest on consent, or givers who cannot consent. */
+SOCLE_API int32_t socle_access_engine_give_consent(socle_access_engine* engine,
+                                                   const socle_consent_spec* spec,
+                                                   uint64_t* out_revision, socle_error** error);
+/* Withdraws the consent in force for (person, purpose, scope), with no more parameters than the
+ * grant: `withdrawn_by` is the person or a representative in force, `channel`
+ * SOCLE_CONSENT_CHANNEL_*. SOCLE_E_NOT_FOUND when no consent is in force. */
+SOCLE_API int32_t socle_access_engine_withdraw_consent(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* purpose,
+    size_t purpose_len, int32_t scope, const char* withdrawn_by, size_t withdrawn_by_len,
+    int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision,
+    socle_error** error);
+/* Whether `person` has a valid consent of `scope` for `purpose` at `at_unix_seconds` (0: the
+ * engine's clock now), covering `category` and (SHARING) `recipient` when not empty: *out_state
+ * is SOCLE_CONSENT_STATE_*, *out_revision the revision of the consent the answer rests on (0
+ * when none was given). SOCLE_E_NOT_FOUND for an unknown person, purpose, category or
+ * recipient. */
+SOCLE_API int32_t socle_access_engine_consent_status(
+    const socle_access_engine* engine, const char* person, size_t person_len, const char* purpose,
+    size_t purpose_len, int32_t scope, int64_t at_unix_seconds, const char* category,
+    size_t category_len, const char* recipient, size_t recipient_len, int32_t* out_state,
+    uint64_t* out_revision, socle_error** error);
+
+/* Records an objection of `kind` (SOCLE_OBJECTION_KIND_*): PROCESSING to the activity `purpose`
+ * (public task or legitimate interests: it is suspended for the person until decided), SHARING
+ * to every share (`purpose` empty; `informed_evidence`, how the person was told of the right, is
+ * required). `objected_by` is the person or a representative in force. SOCLE_E_FAILED_PRECONDITION
+ * for an activity with no right to object; SOCLE_E_ALREADY_EXISTS while one stands. */
+SOCLE_API int32_t socle_access_engine_record_objection(
+    socle_access_engine* engine, const char* person, size_t person_len, int32_t kind,
+    const char* purpose, size_t purpose_len, const char* objected_by, size_t objected_by_len,
+    const char* informed_evidence, size_t informed_evidence_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* The controller's decision on the pending objection to `purpose`: `outcome`
+ * SOCLE_OBJECTION_OUTCOME_* other than PENDING, with its `justification` (required).
+ * SOCLE_E_NOT_FOUND when none is pending. */
+SOCLE_API int32_t socle_access_engine_decide_objection(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* purpose,
+    size_t purpose_len, int32_t outcome, const char* justification, size_t justification_len,
+    const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* The person withdraws a standing objection of `kind` (`purpose` empty for SHARING). */
+SOCLE_API int32_t socle_access_engine_withdraw_objection(
+    socle_access_engine* engine, const char* person, size_t person_len, int32_t kind,
+    const char* purpose, size_t purpose_len, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+
+/* Consent receipts. The state ledger (opened with the name "state", under an engine of record:
+ * socle_access_engine_open) holds every consent event: the event of revision r is its entry
+ * r - 1. */
+
+/* Issues the receipt of the consent event at entry `index` of the state ledger (a consent given
+ * or withdrawn), into *out: a C2SP signed note whose text is the JSON-LD document (ISO/IEC TS
+ * 27560, W3C DPV), carrying the entry, its inclusion proof and a checkpoint covering the whole
+ * ledger (signed now if the latest does not). `policy` is the policy the events were recorded
+ * under. SOCLE_E_INVALID_ARGUMENT when the entry is not a consent event, SOCLE_E_OUT_OF_RANGE
+ * when there is no such entry, SOCLE_E_NOT_FOUND when its purpose is not an activity of
+ * `policy`, SOCLE_E_FAILED_PRECONDITION when the entry was pruned. */
+SOCLE_API int32_t socle_ledger_issue_consent_receipt(socle_ledger* ledger,
+                                                     const socle_policy* policy, uint64_t index,
+                                                     socle_buffer* out, socle_error** error);
+/* The C2SP verifier key of the receipts issued from the state ledger `ledger` (public: give it,
+ * with socle_ledger_verifier_key, to whoever checks receipts), into *out. */
+SOCLE_API int32_t socle_ledger_consent_receipt_verifier_key(socle_ledger* ledger, socle_buffer* out,
+                                                            socle_error** error);
+/* Verifies a receipt with the receipts verifier key and the state ledger's checkpoint verifier
+ * key: both signatures, the inclusion proof and the JSON-LD fields against the entry's event.
+ * On success *out receives the verified JSON-LD document and *out_index the ledger entry it
+ * proves. Any failed check is SOCLE_E_VERIFICATION_FAILED; SOCLE_E_INVALID_ARGUMENT only for keys
+ * that cannot be parsed or do not belong together. */
+SOCLE_API int32_t socle_consent_receipt_verify(const char* receipt, size_t receipt_len,
+                                               const char* receipts_verifier_key,
+                                               size_t receipts_verifier_key_len,
+                                               const char* checkpoint_verifier_key,
+                                               size_t checkpoint_verifier_key_len,
+                                               socle_buffer* out, uint64_t* out_index,
+                                               socle_error** error);
+/* (section consent: end) */
+
+/* ------------------------------------------------------------------------------------------ */
 /* Pseudonymisation: domains, keyed pseudonyms, reversible tokens, rotation.                  */
 /* (section pseudonym: begin) */
 /*

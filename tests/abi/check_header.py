@@ -26,6 +26,8 @@ MODULES = {
     "generalise", "redaction", "policy",
     # The name functions of the sharing and mandate constants (socle_sharing_check_name…).
     "sharing_basis", "sharing_check", "mandate_state", "mandate_verdict",
+    # The name functions of the consent constants and the consent receipts' free functions.
+    "consent_state", "consent_receipt",
 }
 # int32_t functions that report a status without a socle_error** (reviewed exceptions).
 NO_ERROR_PARAMETER = {

@@ -569,4 +569,121 @@ final class AccessEngine
             FFI::addr($error)), $error);
         return Library::take($out);
     }
+
+    // -- representatives, consents, objections (socle/consent.hpp; Consent.php) ----------------
+
+    /** Runs a write of the consent section: ($this->handle, ...$arguments, &revision, &error). */
+    private function consentWrite(string $function, mixed ...$arguments): int
+    {
+        $ffi = Library::ffi();
+        $revision = $ffi->new('uint64_t');
+        $error = Library::newError();
+        Library::check($ffi->$function($this->handle,
+            ...[...$arguments, FFI::addr($revision), FFI::addr($error)]), $error);
+        return $revision->cdata;
+    }
+
+    /**
+     * Records that $representative (a person of the directory) represents $person as $kind
+     * (Native::SOCLE_REPRESENTATION_*) from the day $from to the day $to ('YYYY-MM-DD'; '' until
+     * ended). Parental authority needs the person's birth date and ends the day before their
+     * 18th birthday. Returns the new revision.
+     */
+    public function setRepresentative(string $person, string $representative, int $kind,
+                                      string $from, string $to, string $reference,
+                                      string $recordedBy): int
+    {
+        return $this->consentWrite('socle_access_engine_set_representative', $person,
+            strlen($person), $representative, strlen($representative), $kind, $from,
+            strlen($from), $to, strlen($to), $reference, strlen($reference), $recordedBy,
+            strlen($recordedBy));
+    }
+
+    /** Ends the representation of $kind by $representative on $lastDay ('YYYY-MM-DD'). */
+    public function endRepresentative(string $person, string $representative, int $kind,
+                                      string $lastDay, string $recordedBy): int
+    {
+        return $this->consentWrite('socle_access_engine_end_representative', $person,
+            strlen($person), $representative, strlen($representative), $kind, $lastDay,
+            strlen($lastDay), $recordedBy, strlen($recordedBy));
+    }
+
+    /** Records the consent $spec describes; returns the new revision. */
+    public function giveConsent(ConsentSpec $spec): int
+    {
+        $handle = $spec->handle();
+        try {
+            return $this->consentWrite('socle_access_engine_give_consent', $handle);
+        } finally {
+            Library::ffi()->socle_consent_spec_free($handle);
+        }
+    }
+
+    /**
+     * Withdraws the consent in force for ($person, $purpose, $scope): $withdrawnBy is the
+     * person or a representative in force, $channel Native::SOCLE_CONSENT_CHANNEL_*.
+     */
+    public function withdrawConsent(string $person, string $purpose, string $withdrawnBy,
+                                    int $channel, string $recordedBy,
+                                    int $scope = Native::SOCLE_CONSENT_SCOPE_PROCESSING): int
+    {
+        return $this->consentWrite('socle_access_engine_withdraw_consent', $person,
+            strlen($person), $purpose, strlen($purpose), $scope, $withdrawnBy,
+            strlen($withdrawnBy), $channel, $recordedBy, strlen($recordedBy));
+    }
+
+    /**
+     * Whether $person has a valid consent of $scope for $purpose at $atUnixSeconds (0: now),
+     * covering $category and (SHARING) $recipient when not empty.
+     */
+    public function consentStatus(string $person, string $purpose,
+                                  int $scope = Native::SOCLE_CONSENT_SCOPE_PROCESSING,
+                                  int $atUnixSeconds = 0, string $category = '',
+                                  string $recipient = ''): ConsentStatus
+    {
+        $ffi = Library::ffi();
+        $state = $ffi->new('int32_t');
+        $revision = $ffi->new('uint64_t');
+        $error = Library::newError();
+        Library::check($ffi->socle_access_engine_consent_status($this->handle, $person,
+            strlen($person), $purpose, strlen($purpose), $scope, $atUnixSeconds, $category,
+            strlen($category), $recipient, strlen($recipient), FFI::addr($state),
+            FFI::addr($revision), FFI::addr($error)), $error);
+        return new ConsentStatus($state->cdata, $revision->cdata);
+    }
+
+    /**
+     * Records an objection of $kind (Native::SOCLE_OBJECTION_KIND_*): PROCESSING to the activity
+     * $purpose (suspended for the person until decided), SHARING to every share ($purpose '',
+     * $informedEvidence required).
+     */
+    public function recordObjection(string $person, int $kind, string $purpose,
+                                    string $objectedBy, string $recordedBy,
+                                    string $informedEvidence = ''): int
+    {
+        return $this->consentWrite('socle_access_engine_record_objection', $person,
+            strlen($person), $kind, $purpose, strlen($purpose), $objectedBy, strlen($objectedBy),
+            $informedEvidence, strlen($informedEvidence), $recordedBy, strlen($recordedBy));
+    }
+
+    /**
+     * The controller's decision on the pending objection to $purpose: $outcome
+     * Native::SOCLE_OBJECTION_OUTCOME_* other than PENDING, with its justification.
+     */
+    public function decideObjection(string $person, string $purpose, int $outcome,
+                                    string $justification, string $recordedBy): int
+    {
+        return $this->consentWrite('socle_access_engine_decide_objection', $person,
+            strlen($person), $purpose, strlen($purpose), $outcome, $justification,
+            strlen($justification), $recordedBy, strlen($recordedBy));
+    }
+
+    /** The person withdraws a standing objection ($purpose '' for SHARING). */
+    public function withdrawObjection(string $person, int $kind, string $purpose,
+                                      string $recordedBy): int
+    {
+        return $this->consentWrite('socle_access_engine_withdraw_objection', $person,
+            strlen($person), $kind, $purpose, strlen($purpose), $recordedBy,
+            strlen($recordedBy));
+    }
 }

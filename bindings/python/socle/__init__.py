@@ -571,3 +571,11 @@ __all__ += ["AgeBand", "IdentityKind", "KnownIdentity", "NirCheck", "Recognise",
             "RedactionType", "Redactor", "generalise_age_band", "generalise_amount",
             "generalise_birth_year", "generalise_date", "generalise_insee_commune",
             "generalise_postcode", "nir_check", "nir_key", "nir_normalise", "redact"]
+
+from ._consent import (ConsentChannel, ConsentScope, ConsentSpec, ConsentState,  # noqa: E402
+                       ConsentStatus, ObjectionKind, ObjectionOutcome, RepresentationKind,
+                       VerifiedConsentReceipt, verify_consent_receipt)
+
+__all__ += ["ConsentChannel", "ConsentScope", "ConsentSpec", "ConsentState", "ConsentStatus",
+            "ObjectionKind", "ObjectionOutcome", "RepresentationKind", "VerifiedConsentReceipt",
+            "verify_consent_receipt"]

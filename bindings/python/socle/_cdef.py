@@ -161,6 +161,33 @@ CDEF = """\
 #define SOCLE_MANDATE_VERDICT_ROLE_NOT_ALLOWED 6
 #define SOCLE_MANDATE_VERDICT_PROFESSIONAL_LEFT 7
 #define SOCLE_MANDATE_VERDICT_REPRESENTATION_REQUIRED 8
+#define SOCLE_REPRESENTATION_PARENTAL_AUTHORITY 1
+#define SOCLE_REPRESENTATION_GUARDIANSHIP 2
+#define SOCLE_REPRESENTATION_CURATORSHIP 3
+#define SOCLE_REPRESENTATION_FAMILY_AUTHORISATION 4
+#define SOCLE_REPRESENTATION_PROXY 5
+#define SOCLE_CONSENT_SCOPE_PROCESSING 1
+#define SOCLE_CONSENT_SCOPE_SHARING 2
+#define SOCLE_CONSENT_CHANNEL_IN_PERSON 1
+#define SOCLE_CONSENT_CHANNEL_PAPER 2
+#define SOCLE_CONSENT_CHANNEL_ONLINE 3
+#define SOCLE_CONSENT_CHANNEL_PHONE 4
+#define SOCLE_CONSENT_STATE_VALID 1
+#define SOCLE_CONSENT_STATE_NOT_GIVEN 2
+#define SOCLE_CONSENT_STATE_WITHDRAWN 3
+#define SOCLE_CONSENT_STATE_REPLACED 4
+#define SOCLE_CONSENT_STATE_EXPIRED 5
+#define SOCLE_CONSENT_STATE_CASE_CLOSED 6
+#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_MINOR 7
+#define SOCLE_CONSENT_STATE_INCOMPLETE_FOR_ADULT 8
+#define SOCLE_CONSENT_STATE_CATEGORY_NOT_COVERED 9
+#define SOCLE_CONSENT_STATE_RECIPIENT_NOT_COVERED 10
+#define SOCLE_OBJECTION_KIND_PROCESSING 1
+#define SOCLE_OBJECTION_KIND_SHARING 2
+#define SOCLE_OBJECTION_OUTCOME_PENDING 0
+#define SOCLE_OBJECTION_OUTCOME_UPHELD 1
+#define SOCLE_OBJECTION_OUTCOME_COMPELLING_LEGITIMATE_GROUNDS 2
+#define SOCLE_OBJECTION_OUTCOME_LEGAL_CLAIMS 3
 #define SOCLE_PSEUDONYM_BYTES 16
 #define SOCLE_PSEUDONYM_TEXT_LEN 27
 #define SOCLE_TOKEN_MAX_TEXT_LEN 400
@@ -516,6 +543,35 @@ int32_t socle_access_engine_create_mandate(socle_access_engine* engine, const ch
 int32_t socle_access_engine_use_mandate(socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* procedure, size_t procedure_len, const char* professional, size_t professional_len, int32_t involvement, const char* involvement_reason, size_t involvement_reason_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_revoke_mandate(socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* const* procedures, const size_t* procedure_lens, size_t procedure_count, int32_t by_person, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_check_mandate(const socle_access_engine* engine, const char* mandate, size_t mandate_len, const char* procedure, size_t procedure_len, const char* professional, size_t professional_len, int64_t time_unix_seconds, int32_t* out_verdict, socle_error** error);
+typedef struct socle_consent_spec socle_consent_spec;
+const char* socle_consent_state_name(int32_t state);
+int32_t socle_access_engine_set_representative(socle_access_engine* engine, const char* person, size_t person_len, const char* representative, size_t representative_len, int32_t kind, const char* from, size_t from_len, const char* to, size_t to_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_end_representative(socle_access_engine* engine, const char* person, size_t person_len, const char* representative, size_t representative_len, int32_t kind, const char* last_day, size_t last_day_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_consent_spec_new(socle_consent_spec** out, socle_error** error);
+void socle_consent_spec_free(socle_consent_spec* spec);
+int32_t socle_consent_spec_set_person(socle_consent_spec* spec, const char* person, size_t person_len, socle_error** error);
+int32_t socle_consent_spec_set_purpose(socle_consent_spec* spec, const char* purpose, size_t purpose_len, socle_error** error);
+int32_t socle_consent_spec_set_scope(socle_consent_spec* spec, int32_t scope, socle_error** error);
+int32_t socle_consent_spec_set_information(socle_consent_spec* spec, const char* version, size_t version_len, const uint8_t* sha256, size_t sha256_len, socle_error** error);
+int32_t socle_consent_spec_set_channel(socle_consent_spec* spec, int32_t channel, socle_error** error);
+int32_t socle_consent_spec_set_evidence_reference(socle_consent_spec* spec, const char* reference, size_t reference_len, socle_error** error);
+int32_t socle_consent_spec_set_expires_unix_seconds(socle_consent_spec* spec, int64_t expires_unix_seconds, socle_error** error);
+int32_t socle_consent_spec_set_supports(socle_consent_spec* spec, const char* supports, size_t supports_len, socle_error** error);
+int32_t socle_consent_spec_set_security_measures(socle_consent_spec* spec, const char* measures, size_t measures_len, socle_error** error);
+int32_t socle_consent_spec_set_recorded_by(socle_consent_spec* spec, const char* professional, size_t professional_len, socle_error** error);
+int32_t socle_consent_spec_add_given_by(socle_consent_spec* spec, const char* id, size_t id_len, socle_error** error);
+int32_t socle_consent_spec_add_category(socle_consent_spec* spec, const char* category, size_t category_len, socle_error** error);
+int32_t socle_consent_spec_add_recipient(socle_consent_spec* spec, const char* professional, size_t professional_len, socle_error** error);
+int32_t socle_consent_spec_add_recipient_role(socle_consent_spec* spec, const char* role, size_t role_len, socle_error** error);
+int32_t socle_access_engine_give_consent(socle_access_engine* engine, const socle_consent_spec* spec, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_withdraw_consent(socle_access_engine* engine, const char* person, size_t person_len, const char* purpose, size_t purpose_len, int32_t scope, const char* withdrawn_by, size_t withdrawn_by_len, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_consent_status(const socle_access_engine* engine, const char* person, size_t person_len, const char* purpose, size_t purpose_len, int32_t scope, int64_t at_unix_seconds, const char* category, size_t category_len, const char* recipient, size_t recipient_len, int32_t* out_state, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_objection(socle_access_engine* engine, const char* person, size_t person_len, int32_t kind, const char* purpose, size_t purpose_len, const char* objected_by, size_t objected_by_len, const char* informed_evidence, size_t informed_evidence_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_decide_objection(socle_access_engine* engine, const char* person, size_t person_len, const char* purpose, size_t purpose_len, int32_t outcome, const char* justification, size_t justification_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_withdraw_objection(socle_access_engine* engine, const char* person, size_t person_len, int32_t kind, const char* purpose, size_t purpose_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_ledger_issue_consent_receipt(socle_ledger* ledger, const socle_policy* policy, uint64_t index, socle_buffer* out, socle_error** error);
+int32_t socle_ledger_consent_receipt_verifier_key(socle_ledger* ledger, socle_buffer* out, socle_error** error);
+int32_t socle_consent_receipt_verify(const char* receipt, size_t receipt_len, const char* receipts_verifier_key, size_t receipts_verifier_key_len, const char* checkpoint_verifier_key, size_t checkpoint_verifier_key_len, socle_buffer* out, uint64_t* out_index, socle_error** error);
 typedef struct socle_pseudonym_secrets socle_pseudonym_secrets;
 int32_t socle_pseudonym_secrets_new(socle_pseudonym_secrets** out, socle_error** error);
 int32_t socle_pseudonym_secrets_add(socle_pseudonym_secrets* secrets, uint32_t version, const uint8_t* secret, size_t secret_len, socle_error** error);

@@ -483,4 +483,123 @@ public final class AccessEngine extends Handle {
     public String personSummary(String person) {
         return personSummary(person, 0);
     }
+
+    // -- representatives, consents, objections (socle/consent.hpp; Consent.java) ---------------
+
+    /**
+     * Records that `representative` (a person of the directory) represents `person` as `kind`
+     * (SOCLE_REPRESENTATION_*) from the day `from` to the day `to` ("YYYY-MM-DD"; "" or null:
+     * until ended). Parental authority needs the person's birth date and ends the day before
+     * their 18th birthday. Returns the new revision.
+     */
+    public long setRepresentative(String person, String representative, int kind, String from,
+            String to, String reference, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_set_representative(pointer(), person,
+                len(person), representative, len(representative), kind, from, len(from), to,
+                len(to), reference, len(reference), recordedBy, len(recordedBy), revision,
+                error), error);
+        return revision[0];
+    }
+
+    /** Ends the representation of `kind` by `representative` on `lastDay` ("YYYY-MM-DD"). */
+    public long endRepresentative(String person, String representative, int kind,
+            String lastDay, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_end_representative(pointer(), person,
+                len(person), representative, len(representative), kind, lastDay, len(lastDay),
+                recordedBy, len(recordedBy), revision, error), error);
+        return revision[0];
+    }
+
+    /** Records the consent `spec` describes; returns the new revision. */
+    public long giveConsent(ConsentSpec spec) {
+        Pointer handle = spec.handle();
+        try {
+            long[] revision = new long[1];
+            PointerByReference error = new PointerByReference();
+            Socle.check(Socle.lib().socle_access_engine_give_consent(pointer(), handle, revision,
+                    error), error);
+            return revision[0];
+        } finally {
+            Socle.lib().socle_consent_spec_free(handle);
+        }
+    }
+
+    /**
+     * Withdraws the consent in force for (person, purpose, scope): `withdrawnBy` is the person or
+     * a representative in force, `channel` SOCLE_CONSENT_CHANNEL_*.
+     */
+    public long withdrawConsent(String person, String purpose, int scope, String withdrawnBy,
+            int channel, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_withdraw_consent(pointer(), person,
+                len(person), purpose, len(purpose), scope, withdrawnBy, len(withdrawnBy), channel,
+                recordedBy, len(recordedBy), revision, error), error);
+        return revision[0];
+    }
+
+    /**
+     * Whether `person` has a valid consent of `scope` for `purpose` at `atUnixSeconds` (0: now),
+     * covering `category` and (SHARING) `recipient` when not empty (or null).
+     */
+    public ConsentStatus consentStatus(String person, String purpose, int scope,
+            long atUnixSeconds, String category, String recipient) {
+        int[] state = new int[1];
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_consent_status(pointer(), person, len(person),
+                purpose, len(purpose), scope, atUnixSeconds, category, len(category), recipient,
+                len(recipient), state, revision, error), error);
+        return new ConsentStatus(state[0], revision[0]);
+    }
+
+    /** The PROCESSING consent status now, for any category. */
+    public ConsentStatus consentStatus(String person, String purpose) {
+        return consentStatus(person, purpose, SocleLibrary.SOCLE_CONSENT_SCOPE_PROCESSING, 0, null,
+                null);
+    }
+
+    /**
+     * Records an objection of `kind` (SOCLE_OBJECTION_KIND_*): PROCESSING to the activity
+     * `purpose` (suspended for the person until decided), SHARING to every share (`purpose`
+     * empty, `informedEvidence` required).
+     */
+    public long recordObjection(String person, int kind, String purpose, String objectedBy,
+            String informedEvidence, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_record_objection(pointer(), person,
+                len(person), kind, purpose, len(purpose), objectedBy, len(objectedBy),
+                informedEvidence, len(informedEvidence), recordedBy, len(recordedBy), revision,
+                error), error);
+        return revision[0];
+    }
+
+    /**
+     * The controller's decision on the pending objection to `purpose`: `outcome`
+     * SOCLE_OBJECTION_OUTCOME_* other than PENDING, with its justification.
+     */
+    public long decideObjection(String person, String purpose, int outcome, String justification,
+            String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_decide_objection(pointer(), person,
+                len(person), purpose, len(purpose), outcome, justification, len(justification),
+                recordedBy, len(recordedBy), revision, error), error);
+        return revision[0];
+    }
+
+    /** The person withdraws a standing objection (`purpose` empty for SHARING). */
+    public long withdrawObjection(String person, int kind, String purpose, String recordedBy) {
+        long[] revision = new long[1];
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_engine_withdraw_objection(pointer(), person,
+                len(person), kind, purpose, len(purpose), recordedBy, len(recordedBy), revision,
+                error), error);
+        return revision[0];
+    }
 }
