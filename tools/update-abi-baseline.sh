@@ -49,10 +49,13 @@ nm=$(cache_value CMAKE_NM)
 echo "Building libsocle in $build_dir"
 cmake --build "$build_dir" --target socle
 
-# The library itself (libsocle.so.MAJOR.MINOR.PATCH), wherever the build put it.
+# The library itself (libsocle.so.MAJOR.MINOR.PATCH of the version socle.h declares), wherever
+# the build put it: a build directory keeps the files of earlier versions, which must not be read.
+version=$(sed -n 's/^#define SOCLE_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
+  "$source_dir/include/socle/socle.h" | paste -sd.)
 library=$(find "$build_dir" -path "$build_dir/tests" -prune -o \
-  -name 'libsocle.so.*.*.*' -type f -print | head -n 1)
-[ -n "$library" ] || die "libsocle.so was not found in $build_dir"
+  -name "libsocle.so.$version" -type f -print | head -n 1)
+[ -n "$library" ] || die "libsocle.so.$version was not found in $build_dir"
 command -v readelf >/dev/null 2>&1 && {
   readelf -S "$library" | grep -q '\.debug_info' || die "$library has no debug information"
 }

@@ -1650,6 +1650,11 @@ SOCLE_API int32_t socle_consent_spec_set_evidence_reference(socle_consent_spec* 
                                                             const char* reference,
                                                             size_t reference_len,
                                                             socle_error** error);
+/* The language of the information notice shown, a BCP 47 tag ("fr" when not set, "fr-FR",
+ * "ar"...); a malformed tag is refused by socle_access_engine_give_consent, naming the field. */
+SOCLE_API int32_t socle_consent_spec_set_notice_language(socle_consent_spec* spec,
+                                                         const char* language,
+                                                         size_t language_len, socle_error** error);
 /* When the consent expires; 0: until withdrawn. */
 SOCLE_API int32_t socle_consent_spec_set_expires_unix_seconds(socle_consent_spec* spec,
                                                               int64_t expires_unix_seconds,

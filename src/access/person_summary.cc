@@ -189,6 +189,7 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_scope(static_cast<v1::ConsentGiven::Scope>(c.scope));
     AddAll(c.given_by, q.mutable_given_by());
     q.set_information_version(c.information_version);
+    q.set_notice_language(c.notice_language);
     q.set_information_sha256(absl::BytesToHexString(c.information_sha256));
     q.set_channel(static_cast<v1::Channel>(c.channel));
     q.set_evidence_reference(c.evidence_reference);

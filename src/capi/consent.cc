@@ -353,6 +353,12 @@ int32_t socle_consent_spec_set_evidence_reference(socle_consent_spec* spec, cons
                  "reference", error);
 }
 
+int32_t socle_consent_spec_set_notice_language(socle_consent_spec* spec, const char* language,
+                                               size_t language_len, socle_error** error) {
+  return SetText(spec, &socle::ConsentSpec::notice_language, language, language_len, "language",
+                 error);
+}
+
 int32_t socle_consent_spec_set_expires_unix_seconds(socle_consent_spec* spec,
                                                     int64_t expires_unix_seconds,
                                                     socle_error** error) {

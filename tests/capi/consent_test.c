@@ -314,6 +314,17 @@ static void test_hostile_input(socle_access_engine* engine) {
   CHECK(socle_access_engine_give_consent(NULL, spec, &revision, NULL) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_access_engine_give_consent(engine, NULL, &revision, NULL) ==
         SOCLE_E_INVALID_ARGUMENT);
+  /* A notice language that is no BCP 47 tag: refused naming the field, nothing recorded. */
+  CHECK(socle_consent_spec_set_purpose(spec, S("atelier"), NULL) == SOCLE_OK);
+  CHECK(socle_consent_spec_set_notice_language(spec, S("pas une langue"), NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_give_consent(engine, spec, &revision, &error) ==
+        SOCLE_E_INVALID_ARGUMENT);
+  CHECK(error != NULL && strstr(socle_error_message(error), "notice_language") != NULL);
+  CHECK(error != NULL && strstr(socle_error_message(error), "pas une langue") == NULL);
+  socle_error_free(error);
+  error = NULL;
+  CHECK(socle_access_engine_revision(engine) == after);
+  CHECK(socle_consent_spec_set_notice_language(NULL, S("fr"), NULL) == SOCLE_E_INVALID_ARGUMENT);
   socle_consent_spec_free(spec);
 
   int32_t state = 5;

@@ -178,8 +178,22 @@ def test_bad_input_is_refused_and_records_nothing(engine: socle.AccessEngine) ->
         engine.set_representative("adult", "mother", "guardianship",
                                   datetime.datetime(2040, 1, 1),  # a day, not a time
                                   recorded_by="sw1")
+    untagged = workshops("adult", "adult")
+    untagged.notice_language = "pas une langue"
+    with pytest.raises(socle.InvalidArgumentError, match="notice_language"):
+        engine.give_consent(untagged)
     assert engine.revision == before
     assert engine.consent_status("adult", "atelier").state == socle.ConsentState.NOT_GIVEN
+
+
+def test_the_notice_language_is_kept_and_shown(engine: socle.AccessEngine) -> None:
+    default = engine.give_consent(workshops("adult", "adult"))
+    arabic = workshops("teen", "teen")
+    arabic.notice_language = "ar"
+    engine.give_consent(arabic)
+    assert [c["notice_language"] for c in engine.person_summary("adult")["consents"]] == ["fr"]
+    assert [c["notice_language"] for c in engine.person_summary("teen")["consents"]] == ["ar"]
+    assert default > 0
 
 
 def test_a_receipt_is_issued_and_verified(policy: socle.Policy, tmp_path: Path) -> None:

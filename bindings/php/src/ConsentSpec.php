@@ -40,7 +40,8 @@ final class ConsentSpec
         public array $recipients = [],
         public array $recipientRoles = [],
         public string $supports = '',
-        public string $securityMeasures = ''
+        public string $securityMeasures = '',
+        public string $noticeLanguage = 'fr'
     ) {
     }
 
@@ -71,6 +72,8 @@ final class ConsentSpec
             $call('socle_consent_spec_set_channel', $this->channel);
             $call('socle_consent_spec_set_evidence_reference', $this->evidenceReference,
                 strlen($this->evidenceReference));
+            $call('socle_consent_spec_set_notice_language', $this->noticeLanguage,
+                strlen($this->noticeLanguage));
             $call('socle_consent_spec_set_expires_unix_seconds', $this->expiresAt);
             $call('socle_consent_spec_set_supports', $this->supports, strlen($this->supports));
             $call('socle_consent_spec_set_security_measures', $this->securityMeasures,

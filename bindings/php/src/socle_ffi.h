@@ -323,6 +323,7 @@ int32_t socle_consent_spec_set_scope(socle_consent_spec* spec, int32_t scope, so
 int32_t socle_consent_spec_set_information(socle_consent_spec* spec, const char* version, size_t version_len, const uint8_t* sha256, size_t sha256_len, socle_error** error);
 int32_t socle_consent_spec_set_channel(socle_consent_spec* spec, int32_t channel, socle_error** error);
 int32_t socle_consent_spec_set_evidence_reference(socle_consent_spec* spec, const char* reference, size_t reference_len, socle_error** error);
+int32_t socle_consent_spec_set_notice_language(socle_consent_spec* spec, const char* language, size_t language_len, socle_error** error);
 int32_t socle_consent_spec_set_expires_unix_seconds(socle_consent_spec* spec, int64_t expires_unix_seconds, socle_error** error);
 int32_t socle_consent_spec_set_supports(socle_consent_spec* spec, const char* supports, size_t supports_len, socle_error** error);
 int32_t socle_consent_spec_set_security_measures(socle_consent_spec* spec, const char* measures, size_t measures_len, socle_error** error);

@@ -108,6 +108,7 @@ class ConsentSpec:
     recipient_roles: Sequence[str] = ()
     supports: str = ""
     security_measures: str = ""
+    notice_language: str = "fr"  # BCP 47 tag of the information notice shown
 
     def _handle(self) -> Any:
         """A filled ``socle_consent_spec``, freed when garbage-collected."""
@@ -134,6 +135,7 @@ class ConsentSpec:
              _enum_value(ConsentChannel, self.channel, "channel"))
         text(lib.socle_consent_spec_set_evidence_reference, self.evidence_reference,
              "evidence_reference")
+        text(lib.socle_consent_spec_set_notice_language, self.notice_language, "notice_language")
         call(lib.socle_consent_spec_set_expires_unix_seconds, _unix(self.expires_at))
         text(lib.socle_consent_spec_set_supports, self.supports, "supports")
         text(lib.socle_consent_spec_set_security_measures, self.security_measures,

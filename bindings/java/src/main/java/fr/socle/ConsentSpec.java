@@ -13,12 +13,13 @@ import java.util.List;
  * (SOCLE_CONSENT_CHANNEL_*) and the evidence. The with* methods return modified copies; give it
  * to {@link AccessEngine#giveConsent}. {@code expiresAt} 0: until withdrawn; {@code categories}
  * empty: the purpose's. SHARING consents name who may receive and what the person was shown.
+ * {@code noticeLanguage}: the BCP 47 tag of the notice shown ("fr" from {@link #of}).
  */
 public record ConsentSpec(String person, String purpose, List<String> givenBy,
         String informationVersion, byte[] informationSha256, String recordedBy, int scope,
         int channel, String evidenceReference, long expiresAt, List<String> categories,
         List<String> recipients, List<String> recipientRoles, String supports,
-        String securityMeasures) {
+        String securityMeasures, String noticeLanguage) {
 
     /** A PROCESSING consent given in person, with no expiry, covering the purpose's categories. */
     public static ConsentSpec of(String person, String purpose, List<String> givenBy,
@@ -27,50 +28,50 @@ public record ConsentSpec(String person, String purpose, List<String> givenBy,
                 informationSha256.clone(), recordedBy,
                 SocleLibrary.SOCLE_CONSENT_SCOPE_PROCESSING,
                 SocleLibrary.SOCLE_CONSENT_CHANNEL_IN_PERSON, "", 0, List.of(), List.of(),
-                List.of(), "", "");
+                List.of(), "", "", "fr");
     }
 
     public ConsentSpec withPurpose(String value) {
         return new ConsentSpec(person, value, givenBy, informationVersion, informationSha256,
                 recordedBy, scope, channel, evidenceReference, expiresAt, categories, recipients,
-                recipientRoles, supports, securityMeasures);
+                recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     public ConsentSpec withGivenBy(List<String> value) {
         return new ConsentSpec(person, purpose, List.copyOf(value), informationVersion,
                 informationSha256, recordedBy, scope, channel, evidenceReference, expiresAt,
-                categories, recipients, recipientRoles, supports, securityMeasures);
+                categories, recipients, recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     public ConsentSpec withInformation(String version, byte[] sha256) {
         return new ConsentSpec(person, purpose, givenBy, version, sha256.clone(), recordedBy,
                 scope, channel, evidenceReference, expiresAt, categories, recipients,
-                recipientRoles, supports, securityMeasures);
+                recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     public ConsentSpec withScope(int value) {
         return new ConsentSpec(person, purpose, givenBy, informationVersion, informationSha256,
                 recordedBy, value, channel, evidenceReference, expiresAt, categories, recipients,
-                recipientRoles, supports, securityMeasures);
+                recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     /** The channel (SOCLE_CONSENT_CHANNEL_*) and where the evidence is kept. */
     public ConsentSpec withChannel(int value, String evidence) {
         return new ConsentSpec(person, purpose, givenBy, informationVersion, informationSha256,
                 recordedBy, scope, value, evidence, expiresAt, categories, recipients,
-                recipientRoles, supports, securityMeasures);
+                recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     public ConsentSpec withExpiresAt(long unixSeconds) {
         return new ConsentSpec(person, purpose, givenBy, informationVersion, informationSha256,
                 recordedBy, scope, channel, evidenceReference, unixSeconds, categories,
-                recipients, recipientRoles, supports, securityMeasures);
+                recipients, recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     public ConsentSpec withCategories(List<String> value) {
         return new ConsentSpec(person, purpose, givenBy, informationVersion, informationSha256,
                 recordedBy, scope, channel, evidenceReference, expiresAt, List.copyOf(value),
-                recipients, recipientRoles, supports, securityMeasures);
+                recipients, recipientRoles, supports, securityMeasures, noticeLanguage);
     }
 
     /** SHARING: who may receive, and what the person was shown of supports and security. */
@@ -79,7 +80,14 @@ public record ConsentSpec(String person, String purpose, List<String> givenBy,
         return new ConsentSpec(person, purpose, givenBy, informationVersion, informationSha256,
                 recordedBy, SocleLibrary.SOCLE_CONSENT_SCOPE_SHARING, channel, evidenceReference,
                 expiresAt, categories, List.copyOf(recipientIds), List.copyOf(roles),
-                supportsShown, securityShown);
+                supportsShown, securityShown, noticeLanguage);
+    }
+
+    /** The language of the information notice shown, a BCP 47 tag ("fr" by default). */
+    public ConsentSpec withNoticeLanguage(String value) {
+        return new ConsentSpec(person, purpose, givenBy, informationVersion, informationSha256,
+                recordedBy, scope, channel, evidenceReference, expiresAt, categories, recipients,
+                recipientRoles, supports, securityMeasures, value);
     }
 
     private interface Setter {
@@ -103,6 +111,8 @@ public record ConsentSpec(String person, String purpose, List<String> givenBy,
             set(e -> lib.socle_consent_spec_set_channel(spec, channel, e));
             set(e -> lib.socle_consent_spec_set_evidence_reference(spec, evidenceReference,
                     len(evidenceReference), e));
+            set(e -> lib.socle_consent_spec_set_notice_language(spec, noticeLanguage,
+                    len(noticeLanguage), e));
             set(e -> lib.socle_consent_spec_set_expires_unix_seconds(spec, expiresAt, e));
             set(e -> lib.socle_consent_spec_set_supports(spec, supports, len(supports), e));
             set(e -> lib.socle_consent_spec_set_security_measures(spec, securityMeasures,

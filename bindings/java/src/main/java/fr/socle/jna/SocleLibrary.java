@@ -702,6 +702,7 @@ public interface SocleLibrary extends Library {
     int socle_consent_spec_set_information(Pointer spec, String version, SizeT version_len, byte[] sha256, SizeT sha256_len, PointerByReference error);
     int socle_consent_spec_set_channel(Pointer spec, int channel, PointerByReference error);
     int socle_consent_spec_set_evidence_reference(Pointer spec, String reference, SizeT reference_len, PointerByReference error);
+    int socle_consent_spec_set_notice_language(Pointer spec, String language, SizeT language_len, PointerByReference error);
     int socle_consent_spec_set_expires_unix_seconds(Pointer spec, long expires_unix_seconds, PointerByReference error);
     int socle_consent_spec_set_supports(Pointer spec, String supports, SizeT supports_len, PointerByReference error);
     int socle_consent_spec_set_security_measures(Pointer spec, String measures, SizeT measures_len, PointerByReference error);
