@@ -72,6 +72,23 @@ absl::Status SharingError(absl::string_view what) {
 }
 
 // Messages name the field and the item's position, never an id.
+// The items of a sharing record: what the log needs of each (AccessTrail::Share checks them
+// before the share is granted, so that a share the log would refuse is never granted).
+absl::Status ValidateSharedItems(absl::Span<const SharingTrailRecord::Item> items) {
+  if (items.size() > kMaxSharedItems) return SharingError("more than 10000 items");
+  for (size_t i = 0; i < items.size(); ++i) {
+    const SharingTrailRecord::Item& item = items[i];
+    if (item.item.empty()) return SharingError(absl::StrCat("items[", i, "].item is empty"));
+    if (item.category.empty()) {
+      return SharingError(absl::StrCat("items[", i, "].category is empty"));
+    }
+    if (item.content_sha256.size() != kSha256Bytes) {
+      return SharingError(absl::StrCat("items[", i, "].content_sha256 is not 32 bytes"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateSharing(const SharingTrailRecord& r) {
   if (r.emitter.professional.empty()) return SharingError("emitter.professional is empty");
   if (r.recipient.professional.empty()) return SharingError("recipient.professional is empty");
@@ -81,17 +98,7 @@ absl::Status ValidateSharing(const SharingTrailRecord& r) {
       basis > static_cast<int>(SharingBasis::kLegalObligation)) {
     return SharingError("basis: not one of the closed list");
   }
-  if (r.items.size() > kMaxSharedItems) return SharingError("more than 10000 items");
-  for (size_t i = 0; i < r.items.size(); ++i) {
-    const SharingTrailRecord::Item& item = r.items[i];
-    if (item.item.empty()) return SharingError(absl::StrCat("items[", i, "].item is empty"));
-    if (item.category.empty()) {
-      return SharingError(absl::StrCat("items[", i, "].category is empty"));
-    }
-    if (item.content_sha256.size() != kSha256Bytes) {
-      return SharingError(absl::StrCat("items[", i, "].content_sha256 is not 32 bytes"));
-    }
-  }
+  SOCLE_RETURN_IF_ERROR(ValidateSharedItems(r.items));
   if (r.granted && !r.failed_check.empty()) {
     return SharingError("failed_check is set on a granted share");
   }
@@ -593,6 +600,8 @@ absl::StatusOr<SharingOutcome> AccessTrail::Share(AccessEngine& engine,
     return MakeError(ErrorCode::kFailedPrecondition,
                      "AccessTrail::Share: the engine is not the trail's");
   }
+  // What the log would refuse is refused before anything is granted: bad input changes nothing.
+  SOCLE_RETURN_IF_ERROR(ValidateSharedItems(request.items));
   SOCLE_ASSIGN_OR_RETURN(SharingOutcome outcome, socle::Share(engine, request));
   const absl::StatusOr<uint64_t> recorded =
       RecordSharing(*engine.snapshot(), TrailRecordOf(outcome));

@@ -284,7 +284,25 @@ static void test_share_hostile(socle_access_engine* engine, socle_access_trail* 
   CHECK(socle_share_request_set_basis(r, SOCLE_SHARING_BASIS_CASF_L226_2_1, NULL) == SOCLE_OK);
   CHECK(socle_share_request_set_purpose(r, S("accompagnement_social"), NULL) == SOCLE_OK);
   CHECK(socle_share_request_set_share(r, S("hostile"), NULL) == SOCLE_OK);
+  /* An item without its hash: the check needs none, the trail refuses it before any grant. */
   CHECK(socle_share_request_add_item(r, S("note-1"), S("social"), NULL, 0, NULL) == SOCLE_OK);
+  CHECK(socle_share_request_set_involvement(r, SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, NULL) ==
+        SOCLE_OK);
+  const uint64_t before_unhashed = socle_access_engine_revision(engine);
+  CHECK_RC(socle_access_trail_share(trail, engine, r, &o, &error), SOCLE_E_INVALID_ARGUMENT);
+  CHECK(error != NULL && strstr(socle_error_message(error), "content_sha256") != NULL);
+  socle_error_free(error);
+  error = NULL;
+  CHECK(o == NULL);
+  CHECK(socle_access_engine_revision(engine) == before_unhashed);
+  socle_share_request_free(r);
+  r = NULL;
+  CHECK(socle_share_request_new(&r, NULL) == SOCLE_OK);
+  CHECK(socle_share_request_set_basis(r, SOCLE_SHARING_BASIS_CASF_L226_2_1, NULL) == SOCLE_OK);
+  CHECK(socle_share_request_set_purpose(r, S("accompagnement_social"), NULL) == SOCLE_OK);
+  CHECK(socle_share_request_set_share(r, S("hostile"), NULL) == SOCLE_OK);
+  static const uint8_t note_hash[32] = {7};
+  CHECK(socle_share_request_add_item(r, S("note-1"), S("social"), note_hash, 32, NULL) == SOCLE_OK);
   CHECK(socle_share_request_set_involvement(r, SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0, NULL) ==
         SOCLE_OK);
   /* An unknown person: NOT_FOUND, never naming the person; nothing recorded. */
@@ -373,10 +391,10 @@ static void test_mandates(socle_access_engine* engine) {
            SOCLE_E_INVALID_ARGUMENT);
   CHECK(error != NULL && strstr(socle_error_message(error), "person") != NULL);
   socle_error_free(error);
-  CHECK_RC(socle_access_engine_create_mandate(engine, S("m-1"), S("P-1"), S("ccas"),
-                                              procedures, procedure_lens, 2,
-                                              SOCLE_MANDATE_DURATION_MONTH, S("attestation v1"),
-                                              S("ass1"), SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0,
+  CHECK_RC(socle_access_engine_create_mandate(engine, S("m-1"), S("P-1"), S("ccas"), procedures,
+                                              procedure_lens, 2, SOCLE_MANDATE_DURATION_MONTH,
+                                              S("attestation v1"), S("ass1"),
+                                              SOCLE_PERSON_INVOLVEMENT_PRESENT, NULL, 0,
                                               attestation, 16, &expires, &revision, NULL),
            SOCLE_E_OUT_OF_RANGE);
   CHECK_RC(socle_access_engine_create_mandate(
@@ -454,9 +472,9 @@ static void test_mandates(socle_access_engine* engine) {
                                              &verdict, NULL),
            SOCLE_E_NOT_FOUND);
   CHECK(verdict == -1);
-  CHECK_RC(
-      socle_access_engine_check_mandate(engine, NULL, 2, S("papiers"), S("ass2"), 0, &verdict, NULL),
-      SOCLE_E_INVALID_ARGUMENT);
+  CHECK_RC(socle_access_engine_check_mandate(engine, NULL, 2, S("papiers"), S("ass2"), 0, &verdict,
+                                             NULL),
+           SOCLE_E_INVALID_ARGUMENT);
   CHECK_RC(
       socle_access_engine_check_mandate(engine, S("m-1"), S("papiers"), S("ass2"), 0, NULL, NULL),
       SOCLE_E_INVALID_ARGUMENT);

@@ -483,6 +483,29 @@ BOOST_FIXTURE_TEST_CASE(share_decides_and_records_in_one_call, ShareFixture) {
   BOOST_TEST(Shares(*trail->History(query)).size() == 2u);
 }
 
+// A share the log would refuse (an item without its 32-byte hash) is refused before it is
+// granted: no grant, no entry, and the share's id is still free for the corrected request.
+BOOST_FIXTURE_TEST_CASE(a_share_the_log_would_refuse_is_never_granted, ShareFixture) {
+  sharing.Inform("x1", "share-9", "sw2", {"social"});
+  SharingRequest request =
+      access_testing::Sharing::Request(SharingBasis::kCspL1110_4_II, "sw1", "sw2", "x1",
+                                       {{"note-12", "social", "short"}}, "share-9");
+  const uint64_t before = sharing.engine->revision();
+  auto refused = trail->Share(*sharing.engine, request);
+  BOOST_TEST(CodeName(refused.status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(std::string(refused.status().message()).find("items[0].content_sha256") !=
+             std::string::npos);
+  BOOST_TEST(sharing.engine->revision() == before);
+  auto shares = socle::Shares(*sharing.engine->snapshot(), "x1");
+  BOOST_REQUIRE(shares.ok());
+  BOOST_TEST(shares->empty());
+
+  request.items[0].content_sha256 = Sha256("content of note-12");
+  auto granted = trail->Share(*sharing.engine, request);
+  BOOST_REQUIRE_MESSAGE(granted.ok(), granted.status().ToString());
+  BOOST_TEST(granted->granted);
+}
+
 // The person objects to sharing while a share is being decided (after the first decision, before
 // the grant): the share is decided again on the state it would be applied to, refused, and the
 // log records the refusal with the check that failed.
