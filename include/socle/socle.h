@@ -1478,6 +1478,13 @@ SOCLE_API int32_t socle_history_entry_sharing_information(const socle_history* h
 /* The state revision of that information or exception, or 0. */
 SOCLE_API uint64_t socle_history_entry_sharing_information_revision(const socle_history* history,
                                                                     size_t index);
+/* SOCLE_SHARING_INFORMATION_INFORMED: how many PersonInformed events the share rests on (one per
+ * person to inform: for a minor, each holder of parental authority), else 0. */
+SOCLE_API size_t socle_history_entry_sharing_informed_revision_count(const socle_history* history,
+                                                                     size_t index);
+/* The state revision of the `informed`-th of them (0 when out of range). */
+SOCLE_API uint64_t socle_history_entry_sharing_informed_revision(const socle_history* history,
+                                                                 size_t index, size_t informed);
 /* For an exception: its kind (SOCLE_INFORMATION_EXCEPTION_*), else 0. */
 SOCLE_API int32_t socle_history_entry_sharing_information_exception(const socle_history* history,
                                                                     size_t index);

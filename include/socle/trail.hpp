@@ -104,7 +104,10 @@ struct SOCLE_CXX_API SharingTrailRecord {
       kContraryToChildInterest = 3,
     };
     Kind kind = Kind::kNone;
-    uint64_t revision = 0;  // the state revision of the event
+    uint64_t revision = 0;  // the state revision of the event (kInformed: the last of them)
+    // kInformed: the revision of every PersonInformed event the share rests on, one per person to
+    // inform (REQ-28: for a minor, each holder of parental authority); `revision` is the last.
+    std::vector<uint64_t> informed_revisions;
     Exception exception = Exception::kUnspecified;
     // kUrgency or kImpossibility: the deferred information is still to be recorded.
     bool follow_up_open = false;

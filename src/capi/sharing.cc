@@ -654,6 +654,19 @@ uint64_t socle_history_entry_sharing_information_revision(const socle_history* h
   return s == nullptr ? 0 : s->information.revision;
 }
 
+size_t socle_history_entry_sharing_informed_revision_count(const socle_history* history,
+                                                           size_t index) {
+  const socle::SharingTrailRecord* s = SharingAt(history, index);
+  return s == nullptr ? 0 : s->information.informed_revisions.size();
+}
+
+uint64_t socle_history_entry_sharing_informed_revision(const socle_history* history, size_t index,
+                                                       size_t informed) {
+  const socle::SharingTrailRecord* s = SharingAt(history, index);
+  if (s == nullptr || informed >= s->information.informed_revisions.size()) return 0;
+  return s->information.informed_revisions[informed];
+}
+
 int32_t socle_history_entry_sharing_information_exception(const socle_history* history,
                                                           size_t index) {
   const socle::SharingTrailRecord* s = SharingAt(history, index);

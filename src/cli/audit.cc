@@ -258,8 +258,14 @@ std::string FormatSharing(const SharingTrailRecord& s) {
   using Kind = SharingTrailRecord::Information::Kind;
   switch (s.information.kind) {
     case Kind::kInformed:
-      absl::StrAppend(&line, "  information: person informed beforehand (state revision ",
-                      s.information.revision, ")");
+      if (s.information.informed_revisions.size() > 1) {
+        absl::StrAppend(&line, "  information: ", s.information.informed_revisions.size(),
+                        " persons informed beforehand (state revisions ",
+                        absl::StrJoin(s.information.informed_revisions, ", "), ")");
+      } else {
+        absl::StrAppend(&line, "  information: person informed beforehand (state revision ",
+                        s.information.revision, ")");
+      }
       break;
     case Kind::kException:
       absl::StrAppend(&line, "  information: not told beforehand, exception ",

@@ -124,6 +124,12 @@ absl::Status ValidateSharing(const SharingTrailRecord& r) {
     return SharingError(
         "information.follow_up_open: only for an urgency or impossibility exception");
   }
+  if (!r.information.informed_revisions.empty() &&
+      (r.information.kind != Information::Kind::kInformed ||
+       r.information.informed_revisions.back() != r.information.revision)) {
+    return SharingError(
+        "information.informed_revisions: only for kInformed, ending with information.revision");
+  }
   const int involvement = static_cast<int>(r.involvement.kind);
   if (involvement < 0 ||
       involvement > static_cast<int>(SharingTrailRecord::Involvement::Kind::kNotInformed)) {
@@ -168,6 +174,8 @@ SharingTrailRecord SharingFromProto(const v1::SharingRecord& r) {
   out.overrides_opposition = r.overrides_opposition();
   out.information.kind = static_cast<SharingTrailRecord::Information::Kind>(r.information().kind());
   out.information.revision = r.information().revision();
+  out.information.informed_revisions.assign(r.information().informed_revisions().begin(),
+                                            r.information().informed_revisions().end());
   out.information.exception =
       static_cast<SharingTrailRecord::Information::Exception>(r.information().exception());
   out.information.follow_up_open = r.information().follow_up_open();
@@ -539,6 +547,9 @@ absl::StatusOr<uint64_t> AccessTrail::RecordSharing(const AccessSnapshot& snapsh
   information->set_kind(
       static_cast<v1::SharingRecord::PriorInformation::Kind>(record.information.kind));
   information->set_revision(record.information.revision);
+  for (uint64_t revision : record.information.informed_revisions) {
+    information->add_informed_revisions(revision);
+  }
   information->set_exception(
       static_cast<v1::InformationException::Kind>(record.information.exception));
   information->set_follow_up_open(record.information.follow_up_open);
@@ -584,6 +595,7 @@ SharingTrailRecord TrailRecordOf(const SharingOutcome& o) {
   } else if (!o.information_revisions.empty()) {
     r.information.kind = Information::Kind::kInformed;
     r.information.revision = o.information_revisions.back();
+    r.information.informed_revisions = o.information_revisions;
   }
   r.consent_revision = o.consent_revision;
   r.involvement.kind = o.involvement;

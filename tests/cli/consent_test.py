@@ -311,7 +311,7 @@ def main():
         # Both decisions are in the person's history, in plain words, proofs checked.
         code, out, err = socle_run(["audit", "history"], "--person", MINOR, "--as-person")
         check(code == 0 and "outcome: REFUSED, failed check: person_not_informed" in out and
-              "outcome: granted  information: person informed beforehand" in out and
+              "outcome: granted  information: 2 persons informed beforehand (state revisions " in out and
               "under casf_l226_2_1 (CASF L.226-2-1)" in out and
               "to crip.roux (evaluateur_crip, departement" in out and
               "items: evaluation-1 (social), foyer-1 (family)" in out and

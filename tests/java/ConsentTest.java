@@ -137,6 +137,11 @@ public final class ConsentTest {
                     "allowed");
             engine.giveConsent(workshops("teen", List.of("teen")));
             check(engine.consentStatus("teen", "atelier").valid(), "at 15, the teen alone");
+            // The person summary (REQ-55): the JSON of socle.v1.PersonSummary, both consents.
+            String summary = engine.personSummary("child");
+            check(summary.contains("\"purpose\":\"atelier\"")
+                    && summary.contains("\"notice_language\":\"fr\"")
+                    && summary.indexOf("\"VALID\"") > 0, "the person summary");
 
             engine.setTime(DAY + 3600);
             engine.withdrawConsent("child", "atelier", PROCESSING, "father",

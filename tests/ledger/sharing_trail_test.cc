@@ -483,6 +483,37 @@ BOOST_FIXTURE_TEST_CASE(share_decides_and_records_in_one_call, ShareFixture) {
   BOOST_TEST(Shares(*trail->History(query)).size() == 2u);
 }
 
+// An L.226-2-2 share about a minor rests on the information of every holder of parental
+// authority (REQ-28): the log keeps each PersonInformed event, not only the last.
+BOOST_FIXTURE_TEST_CASE(the_log_keeps_every_parent_informed, ShareFixture) {
+  const SharingRequest request = access_testing::Sharing::Request(
+      SharingBasis::kCasfL226_2_2, "sw1", "sw2", "child",
+      {{"note-3", "social", Sha256("content of note-3")}}, "share-c");
+  sharing.Inform("child", "share-c", "sw2", {"social"}, "mother");
+  sharing.Inform("child", "share-c", "sw2", {"social"}, "father");
+  auto granted = trail->Share(*sharing.engine, request);
+  BOOST_REQUIRE_MESSAGE(granted.ok(), granted.status().ToString());
+  BOOST_REQUIRE(granted->granted);
+  BOOST_REQUIRE(granted->information_revisions.size() == 2u);
+
+  HistoryQuery query;
+  query.person = "child";
+  query.reader = "child";
+  query.reader_is_person = true;
+  auto history = trail->History(query);
+  BOOST_REQUIRE_MESSAGE(history.ok(), history.status().ToString());
+  const auto shares = Shares(*history);
+  BOOST_REQUIRE(shares.size() == 1u);
+  const SharingTrailRecord::Information& information = shares[0]->sharing->information;
+  BOOST_TEST(information.informed_revisions == granted->information_revisions);
+  BOOST_TEST(information.revision == granted->information_revisions.back());
+
+  // A record whose list does not end with its revision is refused.
+  SharingTrailRecord forged = *shares[0]->sharing;
+  forged.information.informed_revisions = {information.revision, 1};
+  BOOST_TEST(CodeName(trail->RecordSharing(forged).status()) == "INVALID_ARGUMENT");
+}
+
 // A share the log would refuse (an item without its 32-byte hash) is refused before it is
 // granted: no grant, no entry, and the share's id is still free for the corrected request.
 BOOST_FIXTURE_TEST_CASE(a_share_the_log_would_refuse_is_never_granted, ShareFixture) {

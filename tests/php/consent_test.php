@@ -133,6 +133,12 @@ function testConsents(): void
     check(reason($engine, 'child', 'atelier') === Native::SOCLE_REASON_ALLOWED, 'allowed');
     $engine->giveConsent(workshops('teen', ['teen']));
     check($engine->consentStatus('teen', 'atelier')->valid(), 'at 15, the teen alone');
+    // The person summary (REQ-55) shows both consents, the representatives who gave the second.
+    $summary = json_decode($engine->personSummary('child'), true, flags: JSON_THROW_ON_ERROR);
+    check(count($summary['consents']) === 2
+        && $summary['consents'][1]['given_by'] === ['child', 'mother', 'father']
+        && $summary['consents'][1]['state'] === 'VALID'
+        && $summary['consents'][1]['notice_language'] === 'fr', 'the person summary');
 
     $engine->setTime(DAY + 3600);
     $engine->withdrawConsent('child', 'atelier', 'father', Native::SOCLE_CONSENT_CHANNEL_PHONE,

@@ -64,6 +64,11 @@ final class Sharing
                 Library::string($ffi->socle_history_entry_sharing_item_category($history, $i,
                     $k))];
         }
+        $informed = [];
+        $n = $ffi->socle_history_entry_sharing_informed_revision_count($history, $i);
+        for ($k = 0; $k < $n; $k++) {
+            $informed[] = $ffi->socle_history_entry_sharing_informed_revision($history, $i, $k);
+        }
         return [
             'share' => Library::string($ffi->socle_history_entry_sharing_share($history, $i)),
             'basis' => $ffi->socle_history_entry_sharing_basis($history, $i),
@@ -77,6 +82,7 @@ final class Sharing
             'information' => $ffi->socle_history_entry_sharing_information($history, $i),
             'information_revision' =>
                 $ffi->socle_history_entry_sharing_information_revision($history, $i),
+            'informed_revisions' => $informed,
             'information_exception' =>
                 $ffi->socle_history_entry_sharing_information_exception($history, $i),
             'follow_up_open' =>

@@ -302,6 +302,8 @@ const char* socle_history_entry_sharing_item(const socle_history* history, size_
 const char* socle_history_entry_sharing_item_category(const socle_history* history, size_t index, size_t item);
 int32_t socle_history_entry_sharing_information(const socle_history* history, size_t index);
 uint64_t socle_history_entry_sharing_information_revision(const socle_history* history, size_t index);
+size_t socle_history_entry_sharing_informed_revision_count(const socle_history* history, size_t index);
+uint64_t socle_history_entry_sharing_informed_revision(const socle_history* history, size_t index, size_t informed);
 int32_t socle_history_entry_sharing_information_exception(const socle_history* history, size_t index);
 int32_t socle_history_entry_sharing_follow_up_open(const socle_history* history, size_t index);
 uint64_t socle_history_entry_sharing_consent_revision(const socle_history* history, size_t index);

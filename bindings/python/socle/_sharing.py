@@ -245,6 +245,7 @@ class SharingRecord(NamedTuple):
     items: List[SharedItem]
     information: Any  # SharingInformation
     information_revision: int
+    informed_revisions: List[int]  # INFORMED: one PersonInformed event per person to inform
     information_exception: Any  # InformationException, or None
     follow_up_open: bool
     consent_revision: int
@@ -270,6 +271,9 @@ def _sharing_record(page: Any, i: int) -> Optional[SharingRecord]:
         information=_or_int(SharingInformation,
                             lib.socle_history_entry_sharing_information(page, i)),
         information_revision=int(lib.socle_history_entry_sharing_information_revision(page, i)),
+        informed_revisions=[
+            int(lib.socle_history_entry_sharing_informed_revision(page, i, k))
+            for k in range(lib.socle_history_entry_sharing_informed_revision_count(page, i))],
         information_exception=_or_int(InformationException, exception) if exception else None,
         follow_up_open=lib.socle_history_entry_sharing_follow_up_open(page, i) == 1,
         consent_revision=int(lib.socle_history_entry_sharing_consent_revision(page, i)),

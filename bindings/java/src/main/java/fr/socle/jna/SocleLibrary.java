@@ -682,6 +682,8 @@ public interface SocleLibrary extends Library {
     String socle_history_entry_sharing_item_category(Pointer history, SizeT index, SizeT item);
     int socle_history_entry_sharing_information(Pointer history, SizeT index);
     long socle_history_entry_sharing_information_revision(Pointer history, SizeT index);
+    SizeT socle_history_entry_sharing_informed_revision_count(Pointer history, SizeT index);
+    long socle_history_entry_sharing_informed_revision(Pointer history, SizeT index, SizeT informed);
     int socle_history_entry_sharing_information_exception(Pointer history, SizeT index);
     int socle_history_entry_sharing_follow_up_open(Pointer history, SizeT index);
     long socle_history_entry_sharing_consent_revision(Pointer history, SizeT index);
