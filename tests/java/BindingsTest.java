@@ -1,5 +1,9 @@
 package fr.socle.test;
 
+import static fr.socle.test.Harness.check;
+import static fr.socle.test.Harness.env;
+import static fr.socle.test.Harness.expectError;
+
 import fr.socle.AccessEngine;
 import fr.socle.AccessRequest;
 import fr.socle.AccessTrail;
@@ -43,44 +47,15 @@ public final class BindingsTest {
             "deny_role_category", SocleLibrary.SOCLE_REASON_ROLE_DOES_NOT_ALLOW,
             "deny_masked", SocleLibrary.SOCLE_REASON_MASKED);
 
-    private static int failures = 0;
     private static final Path SOURCE = Path.of(env("SOCLE_SOURCE_DIR", "."));
     private static final Path WORKLOAD = Path.of(env("SOCLE_ACCESS_WORKLOAD_DIR",
             SOURCE.resolve("tests/access/workload").toString()));
 
     private BindingsTest() {}
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
-    private static void check(boolean condition, String what) {
-        if (!condition) {
-            failures++;
-            System.err.println("FAILED: " + what);
-        }
-    }
 
-    interface Call {
-        void run() throws Exception;
-    }
 
-    /** Runs `call`, which must throw a SocleException with `status`; returns it (or null). */
-    private static SocleException expectError(Call call, int status, String what) {
-        try {
-            call.run();
-        } catch (SocleException e) {
-            check(e.status() == status, what + ": status " + e.status() + " (" + e.statusName()
-                    + "), expected " + status);
-            return e;
-        } catch (Exception e) {
-            check(false, what + ": " + e);
-            return null;
-        }
-        check(false, what + ": no exception");
-        return null;
-    }
 
     record Row(String professional, String action, String record, String person,
             String category, boolean masked, String author, String decision, String reason) {}
@@ -732,7 +707,7 @@ public final class BindingsTest {
     }
 
     public static void main(String[] args) {
-        Map<String, Call> cases = Map.ofEntries(
+        Map<String, Harness.Call> cases = Map.ofEntries(
                 Map.entry("layout", BindingsTest::layout),
                 Map.entry("symbols", BindingsTest::symbols),
                 Map.entry("workload_one_call", BindingsTest::workloadOneCall),
@@ -744,23 +719,6 @@ public final class BindingsTest {
                 Map.entry("engine_of_record", BindingsTest::engineOfRecord),
                 Map.entry("redaction", BindingsTest::redaction),
                 Map.entry("storage", BindingsTest::storage));
-        String name = args.length == 1 ? args[0] : "";
-        Call call = cases.get(name);
-        if (call == null) {
-            System.err.println("usage: BindingsTest " + String.join("|", cases.keySet()));
-            System.exit(2);
-        }
-        try {
-            call.run();
-        } catch (Throwable t) {
-            failures++;
-            System.err.println("FAILED: " + t);
-            t.printStackTrace();
-        }
-        if (failures > 0) {
-            System.err.println(name + ": " + failures + " check(s) failed");
-            System.exit(1);
-        }
-        System.out.println(name + ": ok");
+        Harness.run("BindingsTest", cases, args);
     }
 }

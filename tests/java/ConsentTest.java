@@ -1,5 +1,9 @@
 package fr.socle.test;
 
+import static fr.socle.test.Harness.check;
+import static fr.socle.test.Harness.env;
+import static fr.socle.test.Harness.expectError;
+
 import fr.socle.AccessEngine;
 import fr.socle.AccessRequest;
 import fr.socle.Consent;
@@ -48,43 +52,13 @@ public final class ConsentTest {
             "}", "");
     private static final int PROCESSING = SocleLibrary.SOCLE_CONSENT_SCOPE_PROCESSING;
 
-    private static int failures = 0;
     private static final Path SOURCE = Path.of(env("SOCLE_SOURCE_DIR", "."));
 
     private ConsentTest() {}
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
-    private static void check(boolean condition, String what) {
-        if (!condition) {
-            failures++;
-            System.err.println("FAILED: " + what);
-        }
-    }
 
-    interface Call {
-        void run() throws Exception;
-    }
 
-    /** Runs `call`, which must throw a SocleException of `status` whose message names `names`. */
-    private static void expectError(Call call, int status, String names, String what) {
-        try {
-            call.run();
-        } catch (SocleException e) {
-            check(e.status() == status, what + ": status " + e.status() + " (" + e.statusName()
-                    + "), expected " + status);
-            check(e.getMessage().contains(names), what + ": '" + e.getMessage()
-                    + "' does not name " + names);
-            return;
-        } catch (Exception e) {
-            check(false, what + ": " + e);
-            return;
-        }
-        check(false, what + ": no exception");
-    }
 
     private static Policy policy() throws Exception {
         String text = Files.readString(SOURCE.resolve("tests/access/workload_policy.textproto"));
@@ -239,28 +213,11 @@ public final class ConsentTest {
     }
 
     public static void main(String[] args) {
-        Map<String, Call> cases = Map.of(
+        Map<String, Harness.Call> cases = Map.of(
                 "consents", ConsentTest::consents,
                 "objection", ConsentTest::objection,
                 "hostile", ConsentTest::hostile,
                 "receipt", ConsentTest::receipt);
-        String name = args.length == 1 ? args[0] : "";
-        Call call = cases.get(name);
-        if (call == null) {
-            System.err.println("usage: ConsentTest " + String.join("|", cases.keySet()));
-            System.exit(2);
-        }
-        try {
-            call.run();
-        } catch (Throwable t) {
-            failures++;
-            System.err.println("FAILED: " + t);
-            t.printStackTrace();
-        }
-        if (failures > 0) {
-            System.err.println(name + ": " + failures + " check(s) failed");
-            System.exit(1);
-        }
-        System.out.println(name + ": ok");
+        Harness.run("ConsentTest", cases, args);
     }
 }

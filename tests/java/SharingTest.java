@@ -1,5 +1,9 @@
 package fr.socle.test;
 
+import static fr.socle.test.Harness.check;
+import static fr.socle.test.Harness.env;
+import static fr.socle.test.Harness.expectError;
+
 import fr.socle.AccessEngine;
 import fr.socle.AccessRequest;
 import fr.socle.AccessTrail;
@@ -42,41 +46,12 @@ public final class SharingTest {
             + "aud1\tauditeur_securite\t\tccas\n"
             + "crip1\tcrip_departement\tcrip\tDépartement\n";
 
-    private static int failures = 0;
 
     private SharingTest() {}
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
-    private static void check(boolean condition, String what) {
-        if (!condition) {
-            failures++;
-            System.err.println("FAILED: " + what);
-        }
-    }
 
-    interface Call {
-        void run() throws Exception;
-    }
 
-    /** Runs `call`, which must throw a SocleException with `status`; returns it (or null). */
-    private static SocleException expectError(Call call, int status, String what) {
-        try {
-            call.run();
-        } catch (SocleException e) {
-            check(e.status() == status, what + ": status " + e.status() + " (" + e.statusName()
-                    + "), expected " + status + ": " + e.getMessage());
-            return e;
-        } catch (Exception e) {
-            check(false, what + ": " + e);
-            return null;
-        }
-        check(false, what + ": no exception");
-        return null;
-    }
 
     private static AccessEngine engine() throws Exception {
         String text = Files.readString(SOURCE.resolve("examples/policies/ccas.textproto"),
@@ -250,27 +225,10 @@ public final class SharingTest {
     }
 
     public static void main(String[] args) {
-        Map<String, Call> cases = Map.of(
+        Map<String, Harness.Call> cases = Map.of(
                 "share", SharingTest::share,
                 "hostile", SharingTest::hostile,
                 "mandates", SharingTest::mandates);
-        String name = args.length == 1 ? args[0] : "";
-        Call call = cases.get(name);
-        if (call == null) {
-            System.err.println("usage: SharingTest " + String.join("|", cases.keySet()));
-            System.exit(2);
-        }
-        try {
-            call.run();
-        } catch (Throwable t) {
-            failures++;
-            System.err.println("FAILED: " + t);
-            t.printStackTrace();
-        }
-        if (failures > 0) {
-            System.err.println(name + ": " + failures + " check(s) failed");
-            System.exit(1);
-        }
-        System.out.println(name + ": ok");
+        Harness.run("SharingTest", cases, args);
     }
 }

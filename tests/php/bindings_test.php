@@ -9,6 +9,7 @@ declare(strict_types=1);
 
 $source = getenv('SOCLE_SOURCE_DIR') ?: dirname(__DIR__, 2);
 require $source . '/bindings/php/autoload.php';
+require __DIR__ . '/harness.php';
 
 use Socle\AccessEngine;
 use Socle\AccessTrail;
@@ -22,31 +23,6 @@ use Socle\Redactor;
 use Socle\SocleException;
 use Socle\Storage;
 use Socle\Vault;
-
-$failures = 0;
-
-function check(bool $condition, string $what): void
-{
-    global $failures;
-    if (!$condition) {
-        $failures++;
-        fwrite(STDERR, "FAILED: {$what}\n");
-    }
-}
-
-/** Runs $f, which must throw a SocleException; returns it (null, and a failure, if not). */
-function expectError(callable $f, int $status, string $what): ?SocleException
-{
-    try {
-        $f();
-    } catch (SocleException $e) {
-        check($e->status() === $status && $e->getCode() === $status,
-            "{$what}: status {$e->status()} ({$e->statusName()}), expected {$status}");
-        return $e;
-    }
-    check(false, "{$what}: no exception");
-    return null;
-}
 
 const PURPOSE = 'accompagnement';
 const REQUEST_FILES = ['requests_allowed.tsv', 'requests_denied.tsv', 'requests_mixed.tsv'];
@@ -685,20 +661,4 @@ $cases = [
     'redaction' => 'testRedaction',
     'storage' => 'testStorage',
 ];
-$case = $argv[1] ?? '';
-if (!isset($cases[$case])) {
-    fwrite(STDERR, 'usage: php bindings_test.php ' . implode('|', array_keys($cases)) . "\n");
-    exit(2);
-}
-try {
-    $cases[$case]();
-} catch (\Throwable $e) {
-    $failures++;
-    fwrite(STDERR, 'FAILED: ' . get_class($e) . ': ' . $e->getMessage() . "\n"
-        . $e->getTraceAsString() . "\n");
-}
-if ($failures > 0) {
-    fwrite(STDERR, "{$case}: {$failures} check(s) failed\n");
-    exit(1);
-}
-echo "{$case}: ok\n";
+runCase('bindings_test.php', $cases, $argv);

@@ -11,6 +11,7 @@ declare(strict_types=1);
 
 $source = getenv('SOCLE_SOURCE_DIR') ?: dirname(__DIR__, 2);
 require $source . '/bindings/php/autoload.php';
+require __DIR__ . '/harness.php';
 
 use Socle\AccessEngine;
 use Socle\AccessRequest;
@@ -22,31 +23,6 @@ use Socle\Native;
 use Socle\Policy;
 use Socle\SocleException;
 use Socle\Vault;
-
-$failures = 0;
-
-function check(bool $condition, string $what): void
-{
-    global $failures;
-    if (!$condition) {
-        $failures++;
-        fwrite(STDERR, "FAILED: {$what}\n");
-    }
-}
-
-/** Runs $f, which must throw a SocleException of $status whose message names $names. */
-function expectError(callable $f, int $status, string $names, string $what): void
-{
-    try {
-        $f();
-    } catch (SocleException $e) {
-        check($e->status() === $status, "{$what}: status {$e->status()}, expected {$status}");
-        check(str_contains($e->getMessage(), $names),
-            "{$what}: '{$e->getMessage()}' does not name {$names}");
-        return;
-    }
-    check(false, "{$what}: no exception");
-}
 
 // 2040-06-01 12:00 UTC: later than the real clock (the engine's clock never goes back). On that
 // day `child` (born 2025-06-02) is 14 years and 364 days old, `teen` (born 2025-06-01) 15.
@@ -150,7 +126,7 @@ function testConsents(): void
         'valid as it was then');
     check(reason($engine, 'child', 'atelier') === Native::SOCLE_REASON_NO_CONSENT,
         'no_consent after the withdrawal');
-    expectError(fn () => $engine->withdrawConsent('child', 'atelier', 'father',
+    expectNamedError(fn () => $engine->withdrawConsent('child', 'atelier', 'father',
         Native::SOCLE_CONSENT_CHANNEL_PHONE, 'sw1'), Native::SOCLE_E_NOT_FOUND, '',
         'nothing left to withdraw');
     $engine->endRepresentative('child', 'mother', Native::SOCLE_REPRESENTATION_PARENTAL_AUTHORITY,
@@ -164,7 +140,7 @@ function testObjection(): void
         'adult', 'sw1');
     check(reason($engine, 'adult', 'accompagnement') === Native::SOCLE_REASON_OBJECTION_PENDING,
         'objection_pending');
-    expectError(fn () => $engine->recordObjection('adult', Native::SOCLE_OBJECTION_KIND_PROCESSING,
+    expectNamedError(fn () => $engine->recordObjection('adult', Native::SOCLE_OBJECTION_KIND_PROCESSING,
         'accompagnement', 'adult', 'sw1'), Native::SOCLE_E_ALREADY_EXISTS, '', 'not twice');
     $engine->decideObjection('adult', 'accompagnement', Native::SOCLE_OBJECTION_OUTCOME_UPHELD,
         'aucun motif impérieux', 'mgr1');
@@ -182,24 +158,24 @@ function testHostile(): void
     $before = $engine->revision();
     $short = workshops('adult', ['adult']);
     $short->informationSha256 = substr($short->informationSha256, 0, 31);
-    expectError(fn () => $engine->giveConsent($short), Native::SOCLE_E_INVALID_ARGUMENT,
+    expectNamedError(fn () => $engine->giveConsent($short), Native::SOCLE_E_INVALID_ARGUMENT,
         'sha256', 'a 31-byte SHA-256');
     $unknown = workshops('adult', ['adult']);
     $unknown->purpose = 'nothing_such';
-    expectError(fn () => $engine->giveConsent($unknown), Native::SOCLE_E_NOT_FOUND, '',
+    expectNamedError(fn () => $engine->giveConsent($unknown), Native::SOCLE_E_NOT_FOUND, '',
         'an unknown purpose');
     $badScope = workshops('adult', ['adult']);
     $badScope->scope = 3;
-    expectError(fn () => $engine->giveConsent($badScope), Native::SOCLE_E_INVALID_ARGUMENT,
+    expectNamedError(fn () => $engine->giveConsent($badScope), Native::SOCLE_E_INVALID_ARGUMENT,
         'scope', 'a scope out of range');
-    expectError(fn () => $engine->consentStatus('adult', 'atelier', 9),
+    expectNamedError(fn () => $engine->consentStatus('adult', 'atelier', 9),
         Native::SOCLE_E_INVALID_ARGUMENT, 'scope', 'a status of scope 9');
-    expectError(fn () => $engine->withdrawConsent('adult', 'atelier', 'adult', 42, 'sw1'),
+    expectNamedError(fn () => $engine->withdrawConsent('adult', 'atelier', 'adult', 42, 'sw1'),
         Native::SOCLE_E_INVALID_ARGUMENT, 'channel', 'channel 42');
-    expectError(fn () => $engine->setRepresentative('adult', 'mother',
+    expectNamedError(fn () => $engine->setRepresentative('adult', 'mother',
         Native::SOCLE_REPRESENTATION_GUARDIANSHIP, '2040-02-30', '', 'jugement', 'sw1'),
         Native::SOCLE_E_INVALID_ARGUMENT, 'from', 'a day that does not exist');
-    expectError(fn () => $engine->decideObjection('adult', 'accompagnement',
+    expectNamedError(fn () => $engine->decideObjection('adult', 'accompagnement',
         Native::SOCLE_OBJECTION_OUTCOME_PENDING, 'x', 'mgr1'), Native::SOCLE_E_INVALID_ARGUMENT,
         'outcome', 'PENDING is not a decision');
     check($engine->revision() === $before, 'nothing recorded');
@@ -231,9 +207,9 @@ function testReceipt(): void
         'atelier'), 'the JSON-LD document');
     $altered = str_replace('notice-ateliers-v3', 'notice-ateliers-v4', $receipt);
     check($altered !== $receipt, 'the receipt names the notice');
-    expectError(fn () => Consent::verifyReceipt($altered, $key, $state->verifierKey()),
+    expectNamedError(fn () => Consent::verifyReceipt($altered, $key, $state->verifierKey()),
         Native::SOCLE_E_VERIFICATION_FAILED, '', 'an altered receipt');
-    expectError(fn () => Consent::issueReceipt($state, $policy, 0),
+    expectNamedError(fn () => Consent::issueReceipt($state, $policy, 0),
         Native::SOCLE_E_INVALID_ARGUMENT, '', 'entry 0 is not a consent');
 }
 
@@ -243,20 +219,4 @@ $cases = [
     'hostile' => 'testHostile',
     'receipt' => 'testReceipt',
 ];
-$case = $argv[1] ?? '';
-if (!isset($cases[$case])) {
-    fwrite(STDERR, 'usage: php consent_test.php ' . implode('|', array_keys($cases)) . "\n");
-    exit(2);
-}
-try {
-    $cases[$case]();
-} catch (\Throwable $e) {
-    $failures++;
-    fwrite(STDERR, 'FAILED: ' . get_class($e) . ': ' . $e->getMessage() . "\n"
-        . $e->getTraceAsString() . "\n");
-}
-if ($failures > 0) {
-    fwrite(STDERR, "{$case}: {$failures} check(s) failed\n");
-    exit(1);
-}
-echo "{$case}: ok\n";
+runCase('consent_test.php', $cases, $argv);

@@ -10,6 +10,7 @@ declare(strict_types=1);
 
 $source = getenv('SOCLE_SOURCE_DIR') ?: dirname(__DIR__, 2);
 require $source . '/bindings/php/autoload.php';
+require __DIR__ . '/harness.php';
 
 use Socle\AccessEngine;
 use Socle\AccessRequest;
@@ -21,31 +22,6 @@ use Socle\Policy;
 use Socle\ShareRequest;
 use Socle\SocleException;
 use Socle\Vault;
-
-$failures = 0;
-
-function check(bool $condition, string $what): void
-{
-    global $failures;
-    if (!$condition) {
-        $failures++;
-        fwrite(STDERR, "FAILED: {$what}\n");
-    }
-}
-
-/** Runs $f, which must throw a SocleException with $status; returns it (null if not). */
-function expectError(callable $f, int $status, string $what): ?SocleException
-{
-    try {
-        $f();
-    } catch (SocleException $e) {
-        check($e->status() === $status, "{$what}: status {$e->status()} ({$e->statusName()}), "
-            . "expected {$status}: {$e->getMessage()}");
-        return $e;
-    }
-    check(false, "{$what}: no exception");
-    return null;
-}
 
 const NOW = 1900000000; // the engine's fixed clock (2030)
 
@@ -228,20 +204,4 @@ $cases = [
     'hostile' => 'testHostile',
     'mandates' => 'testMandates',
 ];
-$case = $argv[1] ?? '';
-if (!isset($cases[$case])) {
-    fwrite(STDERR, 'usage: php sharing_test.php ' . implode('|', array_keys($cases)) . "\n");
-    exit(2);
-}
-try {
-    $cases[$case]();
-} catch (\Throwable $e) {
-    $failures++;
-    fwrite(STDERR, 'FAILED: ' . get_class($e) . ': ' . $e->getMessage() . "\n"
-        . $e->getTraceAsString() . "\n");
-}
-if ($failures > 0) {
-    fwrite(STDERR, "{$case}: {$failures} check(s) failed\n");
-    exit(1);
-}
-echo "{$case}: ok\n";
+runCase('sharing_test.php', $cases, $argv);
