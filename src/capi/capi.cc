@@ -32,7 +32,7 @@ namespace {
   X(SOCLE_E_POLICY_INVALID, socle::ErrorCode::kPolicyInvalid)           \
   X(SOCLE_E_VERIFICATION_FAILED, socle::ErrorCode::kVerificationFailed) \
   X(SOCLE_E_UNSUPPORTED, socle::ErrorCode::kUnsupported)                \
-  X(SOCLE_E_DATA_LOSS, socle::ErrorCode::kDataLoss)                    \
+  X(SOCLE_E_DATA_LOSS, socle::ErrorCode::kDataLoss)                     \
   X(SOCLE_E_LOG_TAMPER_ATTEMPT, socle::ErrorCode::kLogTamperAttempt)
 SOCLE_CAPI_STATUS_CODES(SOCLE_CAPI_ASSERT_SAME)
 
@@ -65,8 +65,8 @@ int32_t Fail(socle_error** error, int32_t code, std::string message,
 int32_t FromStatus(socle_error** error, const absl::Status& status,
                    std::vector<Diagnostic> diagnostics) noexcept {
   if (status.ok()) return SOCLE_OK;
-  return Fail(error, static_cast<int32_t>(ErrorCodeOf(status)),
-              std::string(status.message()), std::move(diagnostics));
+  return Fail(error, static_cast<int32_t>(ErrorCodeOf(status)), std::string(status.message()),
+              std::move(diagnostics));
 }
 
 int32_t NullArgument(socle_error** error, absl::string_view name) noexcept {
@@ -83,6 +83,21 @@ int32_t InputView(const void* data, size_t len, absl::string_view name,
   if (data == nullptr) return len == 0 ? SOCLE_OK : NullArgument(error, name);
   *out = absl::MakeConstSpan(static_cast<const uint8_t*>(data), len);
   return SOCLE_OK;
+}
+
+int32_t InputString(const char* data, size_t len, absl::string_view name, std::string* out,
+                    socle_error** error) {
+  absl::string_view view;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(data, len, name, &view, error));
+  *out = std::string(view);
+  return SOCLE_OK;
+}
+
+int32_t InputEnum(int32_t value, int32_t low, int32_t high, absl::string_view name,
+                  absl::string_view family, socle_error** error) {
+  if (value >= low && value <= high) return SOCLE_OK;
+  return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+              absl::StrCat(name, " is ", value, "; use a ", family, " value"));
 }
 
 int32_t InputView(const void* data, size_t len, absl::string_view name, absl::string_view* out,

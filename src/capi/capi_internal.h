@@ -126,6 +126,23 @@ int32_t InputView(const void* data, size_t len, absl::string_view name, absl::st
 int32_t InputView(const void* data, size_t len, absl::string_view name,
                   absl::Span<const uint8_t>* out, socle_error** error) noexcept;
 
+// A string input copied into `*out` (InputView's checks).
+int32_t InputString(const char* data, size_t len, absl::string_view name, std::string* out,
+                    socle_error** error);
+
+// SOCLE_OK when the constant `value` is in [low, high] (a family of SOCLE_* constants numbered
+// without gaps); otherwise SOCLE_E_INVALID_ARGUMENT naming `name` and the family to use.
+int32_t InputEnum(int32_t value, int32_t low, int32_t high, absl::string_view name,
+                  absl::string_view family, socle_error** error);
+// The same, with the value as the C++ enum E in *out.
+template <typename E>
+int32_t InputEnum(int32_t value, int32_t low, int32_t high, absl::string_view name,
+                  absl::string_view family, E* out, socle_error** error) {
+  SOCLE_CAPI_RETURN_IF_FAILED(InputEnum(value, low, high, name, family, error));
+  *out = static_cast<E>(value);
+  return SOCLE_OK;
+}
+
 // The array of `count` strings items[i][0, lens[i]) as views in *out. `items` and `lens` may be
 // NULL when `count` is 0; an element may be NULL when its length is 0 (an empty string). Errors
 // name `name` and the index.

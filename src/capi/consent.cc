@@ -31,6 +31,8 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputEnum;
+using socle::capi::InputString;
 using socle::capi::InputView;
 using socle::capi::LedgerOf;
 using socle::capi::NullArgument;
@@ -81,72 +83,34 @@ SOCLE_CAPI_OBJECTION_DECISIONS(SOCLE_CAPI_ASSERT_SAME)
 static_assert(SOCLE_OBJECTION_OUTCOME_PENDING ==
               static_cast<int32_t>(socle::ObjectionOutcome::kPending));
 
-// The case labels of a table's C values.
-#define SOCLE_CAPI_CASE_OF(c_value, cxx_value) case c_value:
-
-// `value` as the enum E when it is one of the table's (`valid` is its switch), else
-// SOCLE_E_INVALID_ARGUMENT naming the parameter and the constants to use.
-template <typename E>
-int32_t InputEnum(int32_t value, bool valid, const char* name, const char* constants, E* out,
-                  socle_error** error) {
-  if (!valid) {
-    return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                absl::StrCat(name, " is ", value, "; use a ", constants, " value"));
-  }
-  *out = static_cast<E>(value);
-  return SOCLE_OK;
-}
-
+// The inputs of the tables above (each family is numbered without gaps).
 int32_t InputKind(int32_t kind, socle::RepresentativeKind* out, socle_error** error) {
-  bool valid = false;
-  switch (kind) {
-    SOCLE_CAPI_REPRESENTATIONS(SOCLE_CAPI_CASE_OF)
-    valid = true;
-  }
-  return InputEnum(kind, valid, "kind", "SOCLE_REPRESENTATION_*", out, error);
+  return InputEnum(kind, SOCLE_REPRESENTATION_PARENTAL_AUTHORITY, SOCLE_REPRESENTATION_PROXY,
+                   "kind", "SOCLE_REPRESENTATION_*", out, error);
 }
 
 int32_t InputScope(int32_t scope, socle::ConsentScope* out, socle_error** error) {
-  bool valid = false;
-  switch (scope) {
-    SOCLE_CAPI_CONSENT_SCOPES(SOCLE_CAPI_CASE_OF)
-    valid = true;
-  }
-  return InputEnum(scope, valid, "scope", "SOCLE_CONSENT_SCOPE_*", out, error);
+  return InputEnum(scope, SOCLE_CONSENT_SCOPE_PROCESSING, SOCLE_CONSENT_SCOPE_SHARING, "scope",
+                   "SOCLE_CONSENT_SCOPE_*", out, error);
 }
 
 int32_t InputChannel(int32_t channel, socle::ConsentChannel* out, socle_error** error) {
-  bool valid = false;
-  switch (channel) {
-    SOCLE_CAPI_CONSENT_CHANNELS(SOCLE_CAPI_CASE_OF)
-    valid = true;
-  }
-  return InputEnum(channel, valid, "channel", "SOCLE_CONSENT_CHANNEL_*", out, error);
+  return InputEnum(channel, SOCLE_CONSENT_CHANNEL_IN_PERSON, SOCLE_CONSENT_CHANNEL_PHONE, "channel",
+                   "SOCLE_CONSENT_CHANNEL_*", out, error);
 }
 
 int32_t InputObjectionKind(int32_t kind, socle::ObjectionKind* out, socle_error** error) {
-  bool valid = false;
-  switch (kind) {
-    SOCLE_CAPI_OBJECTION_KINDS(SOCLE_CAPI_CASE_OF)
-    valid = true;
-  }
-  return InputEnum(kind, valid, "kind", "SOCLE_OBJECTION_KIND_*", out, error);
+  return InputEnum(kind, SOCLE_OBJECTION_KIND_PROCESSING, SOCLE_OBJECTION_KIND_SHARING, "kind",
+                   "SOCLE_OBJECTION_KIND_*", out, error);
 }
 
 // A decision: any outcome but PENDING.
 int32_t InputOutcome(int32_t outcome, socle::ObjectionOutcome* out, socle_error** error) {
-  bool valid = false;
-  switch (outcome) {
-    SOCLE_CAPI_OBJECTION_DECISIONS(SOCLE_CAPI_CASE_OF)
-    valid = true;
-  }
   return InputEnum(
-      outcome, valid, "outcome",
+      outcome, SOCLE_OBJECTION_OUTCOME_UPHELD, SOCLE_OBJECTION_OUTCOME_LEGAL_CLAIMS, "outcome",
       "SOCLE_OBJECTION_OUTCOME_* (UPHELD, COMPELLING_LEGITIMATE_GROUNDS, LEGAL_CLAIMS)", out,
       error);
 }
-
-#undef SOCLE_CAPI_CASE_OF
 
 // A "YYYY-MM-DD" input as a day; the message names the parameter, never the value.
 int32_t InputDay(const char* text, size_t len, const char* name, absl::CivilDay* out,

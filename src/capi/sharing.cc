@@ -26,6 +26,8 @@ using socle::capi::Fail;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
 using socle::capi::InputList;
+using socle::capi::InputEnum;
+using socle::capi::InputString;
 using socle::capi::InputView;
 using socle::capi::NullArgument;
 using socle::capi::ResetHandle;
@@ -125,14 +127,6 @@ static_assert(socle::kMandateDurationsDays[2] == SOCLE_MANDATE_DURATION_SEMESTER
 static_assert(socle::kMandateDurationsDays[3] == SOCLE_MANDATE_DURATION_YEAR);
 static_assert(std::size(socle::kMandateDurationsDays) == 4);
 
-// SOCLE_OK when `value` is in [low, high]; otherwise INVALID_ARGUMENT naming `name` and `family`.
-int32_t InputEnum(int32_t value, int32_t low, int32_t high, absl::string_view name,
-                  absl::string_view family, socle_error** error) {
-  if (value >= low && value <= high) return SOCLE_OK;
-  return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-              absl::StrCat(name, " is ", value, "; use a ", family, " value"));
-}
-
 absl::Time TimeOf(int64_t unix_seconds) {
   return unix_seconds == 0 ? absl::InfinitePast() : absl::FromUnixSeconds(unix_seconds);
 }
@@ -152,15 +146,6 @@ int32_t InputInvolvement(int32_t kind, const char* reason, size_t reason_len,
   SOCLE_CAPI_RETURN_IF_FAILED(InputView(reason, reason_len, "involvement_reason", &r, error));
   out->kind = static_cast<socle::MandateInvolvement::Kind>(kind);
   out->reason = std::string(r);
-  return SOCLE_OK;
-}
-
-// A string input copied into `*out`.
-int32_t InputString(const char* data, size_t len, absl::string_view name, std::string* out,
-                    socle_error** error) {
-  absl::string_view view;
-  SOCLE_CAPI_RETURN_IF_FAILED(InputView(data, len, name, &view, error));
-  *out = std::string(view);
   return SOCLE_OK;
 }
 
