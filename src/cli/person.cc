@@ -1,14 +1,13 @@
 // `socle person summary`: what the person sees (REQ-55), read from the state of record (engine.h):
 // the socle.v1.PersonSummary of socle/person_summary.hpp, as JSON, for the front desk or a DPO
 // answering an access request (docs/consent-and-sharing.md, "What the person sees").
-#include "socle/person_summary.hpp"
-
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/engine.h"
+#include "socle/person_summary.hpp"
 
 namespace socle::cli {
 namespace {
