@@ -26,6 +26,7 @@ constexpr char kUsage[] =
     "  representative set|end ...            legal representatives (parents, guardians...)\n"
     "  share check|record|revoke|informed|exception|recipients|list ...  secret partage\n"
     "  mandate create|use|revoke|check|list ...  mandates to act for a person\n"
+    "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   if (command == "access") return Access(rest, io);
   if (command == "audit") return Audit(rest, io);
   if (command == "directory") return Directory(rest, io);
+  if (command == "person") return Person(rest, io);
   if (command == "consent") return Consent(rest, io);
   if (command == "objection") return Objection(rest, io);
   if (command == "representative") return Representative(rest, io);

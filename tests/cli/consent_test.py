@@ -374,6 +374,25 @@ def main():
               "logement: revoked" in out and "1 use" in out and "record kept until" in out,
               "mandate list: %d %s %s" % (code, out, err))
 
+        # What the person sees (REQ-55): the person summary, as JSON.
+        code, out, err = socle_run(["person", "summary"], "--person", MINOR)
+        summary = json.loads(out) if code == 0 else {}
+        check(code == 0 and summary.get("person") == MINOR and
+              any(c["given_by"] == [MINOR, MOTHER, FATHER] for c in summary["consents"]) and
+              any(s["recipient"] == "crip.roux" for s in summary["shares"]) and
+              {r["representative"] for r in summary["representatives"]} >= {MOTHER, FATHER},
+              "person summary of the minor: %d %s %s" % (code, out[:300], err))
+        code, out, err = socle_run(["person", "summary"], "--person", ADULT)
+        summary = json.loads(out) if code == 0 else {}
+        check(code == 0 and [m["state"] for m in summary.get("mandates", [])] == ["REVOKED"],
+              "person summary of the adult: %d %s %s" % (code, out[:300], err))
+        code, _, err = socle_run(["person", "summary"], "--person", "usager-inconnu-99")
+        check(code == 1 and "NOT_FOUND" in err and "usager-inconnu-99" not in err,
+              "person summary of an unknown person: %d %s" % (code, err))
+        code, _, err = socle_run(["person", "summary"], "--person", MINOR, "--at", "hier")
+        check(code == 2 and "--at is not an RFC 3339 time" in err,
+              "person summary, a bad --at: %d %s" % (code, err))
+
         # The state ledger verifies, and so does the trail.
         code, out, err = run([socle, "audit", "verify", "--storage", "ccas", "--key", "k.key",
                               "--ledger", "state"])
