@@ -44,32 +44,6 @@ constexpr const char* kExtraPolicy = R"pb(
     data_categories: [ "administrative", "social" ]
     recipient_roles: [ "social_worker" ]
   }
-  activities {
-    id: "atelier"
-    name: "Ateliers collectifs"
-    purpose: "Proposer des ateliers collectifs aux personnes qui le souhaitent"
-    purpose_kind: SOCIAL_SUPPORT
-    legal_basis: CONSENT
-    data_categories: [ "administrative", "social" ]
-    person_categories: [ "personne_accompagnee" ]
-    recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-    retention {
-      data_category: "administrative"
-      start: LAST_CONTACT_FROM_PERSON
-      active_months: 12
-      end_action: DELETE
-      source: "CNIL"
-    }
-    retention {
-      data_category: "social"
-      start: LAST_CONTACT_FROM_PERSON
-      active_months: 12
-      end_action: DELETE
-      source: "CNIL"
-    }
-    security_measures: "Accès limité aux animateurs"
-    dpia_reference: "AIPD-ATELIERS"
-  }
   mandates {
     procedures { id: "papers" label: "Papiers" }
     habilitated_structures: [ "France Services" ]
@@ -82,8 +56,10 @@ struct Fixture {
   uint64_t events = 0;  // recorded for x0
 
   Fixture() {
-    const std::string text =
-        socle_bench::ReadFileOrDie(socle_bench::AccessWorkloadPolicyPath()) + kExtraPolicy;
+    const std::string text = socle_bench::ReadFileOrDie(socle_bench::AccessWorkloadPolicyPath()) +
+                             socle_bench::ReadFileOrDie(socle_bench::AccessWorkloadDir() +
+                                                        "/../consent_activity.textproto") +
+                             kExtraPolicy;
     engine = Check(AccessEngine::Create(Check(Policy::Load(text))));
     Check(engine->LoadDirectoryTsvFiles(socle_bench::AccessWorkloadDir() + "/professionals.tsv",
                                         socle_bench::AccessWorkloadDir() + "/persons.tsv"));

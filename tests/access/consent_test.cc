@@ -26,20 +26,6 @@ using absl::CivilDay;
 // explicit consent for health data (art. 9(2)(a)).
 constexpr char kExtraActivities[] = R"pb(
 activities {
-  id: "atelier"
-  name: "Ateliers collectifs"
-  purpose: "Proposer des ateliers collectifs aux personnes qui le souhaitent"
-  purpose_kind: SOCIAL_SUPPORT
-  legal_basis: CONSENT
-  data_categories: ["administrative", "social"]
-  person_categories: ["personne_accompagnee"]
-  recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
-  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON active_months: 12 end_action: DELETE source: "CNIL" }
-  security_measures: "Accès limité aux animateurs"
-  dpia_reference: "AIPD-ATELIERS"
-}
-activities {
   id: "signalement"
   name: "Transmissions obligatoires"
   purpose: "Transmettre ce que la loi impose"
@@ -72,7 +58,9 @@ activities {
 }
 )pb";
 
-std::string ConsentPolicyText() { return PolicyVariant({}, kExtraActivities); }
+std::string ConsentPolicyText() {
+  return PolicyVariant({}, ReadFile(TestDir() + "/consent_activity.textproto") + kExtraActivities);
+}
 
 // The scenario (2026-05-28) with families. On that day `child` (born 2011-05-29) is 14 years
 // and 364 days old, `teen` (born 2011-05-28) 15 years and 0 days; both have `mother` and

@@ -30,33 +30,7 @@ constexpr char kFranceServices[] = "France Services Villeneuve";
 // The sharing suites' policy, with workshops that rest on consent and mandates.
 std::string SummaryPolicyText() {
   return PolicyVariant(
-      {}, absl::StrCat(kSharingRules, R"pb(
-        activities {
-          id: "atelier"
-          name: "Ateliers collectifs"
-          purpose: "Proposer des ateliers collectifs aux personnes qui le souhaitent"
-          purpose_kind: SOCIAL_SUPPORT
-          legal_basis: CONSENT
-          data_categories: [ "administrative", "social" ]
-          person_categories: [ "personne_accompagnee" ]
-          recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-          retention {
-            data_category: "administrative"
-            start: LAST_CONTACT_FROM_PERSON
-            active_months: 12
-            end_action: DELETE
-            source: "CNIL"
-          }
-          retention {
-            data_category: "social"
-            start: LAST_CONTACT_FROM_PERSON
-            active_months: 12
-            end_action: DELETE
-            source: "CNIL"
-          }
-          security_measures: "Accès limité aux animateurs"
-          dpia_reference: "AIPD-ATELIERS"
-        }
+      {}, absl::StrCat(kSharingRules, ReadFile(TestDir() + "/consent_activity.textproto"), R"pb(
         mandates {
           procedures { id: "papers" label: "Papiers - Citoyenneté - Élections" }
           procedures { id: "family" label: "Famille - Scolarité" }

@@ -19,24 +19,6 @@
  * that day `child` (born 2025-06-02) is 14 years and 364 days old, `teen` (born 2025-06-01) 15. */
 #define DAY 2222164800
 
-static const char kAtelier[] =
-    "activities {\n"
-    "  id: \"atelier\"\n"
-    "  name: \"Ateliers collectifs\"\n"
-    "  purpose: \"Proposer des ateliers collectifs aux personnes qui le souhaitent\"\n"
-    "  purpose_kind: SOCIAL_SUPPORT\n"
-    "  legal_basis: CONSENT\n"
-    "  data_categories: [\"administrative\", \"social\"]\n"
-    "  person_categories: [\"personne_accompagnee\"]\n"
-    "  recipients { name: \"Animateurs des ateliers\" kind: INTERNAL }\n"
-    "  retention { data_category: \"administrative\" start: LAST_CONTACT_FROM_PERSON "
-    "active_months: 12 end_action: DELETE source: \"CNIL\" }\n"
-    "  retention { data_category: \"social\" start: LAST_CONTACT_FROM_PERSON active_months: 12 "
-    "end_action: DELETE source: \"CNIL\" }\n"
-    "  security_measures: \"Accès limité aux animateurs\"\n"
-    "  dpia_reference: \"AIPD-ATELIERS\"\n"
-    "}\n";
-
 static const char kProfessionals[] = "sw1\tsocial_worker\tt1\nmgr1\tmanager\tt1\n";
 static const char kPersons[] =
     "child\tt1\t\t2025-06-02\n"
@@ -55,7 +37,8 @@ static const char* path_of(const char* name) {
   return path[which];
 }
 
-static char* read_policy(const char* path, size_t* len) {
+/* The text of `path` appended to `text[0, *len)` (NULL: none yet); exits when unreadable. */
+static char* append_file(char* text, size_t* len, const char* path) {
   FILE* f = fopen(path, "rb");
   if (f == NULL) {
     fprintf(stderr, "cannot open %s\n", path);
@@ -64,11 +47,11 @@ static char* read_policy(const char* path, size_t* len) {
   fseek(f, 0, SEEK_END);
   const long size = ftell(f);
   fseek(f, 0, SEEK_SET);
-  char* text = malloc((size_t)size + sizeof kAtelier);
-  if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) exit(2);
+  text = realloc(text, *len + (size_t)size + 1);
+  if (text == NULL || fread(text + *len, 1, (size_t)size, f) != (size_t)size) exit(2);
   fclose(f);
-  memcpy(text + size, kAtelier, sizeof kAtelier);
-  *len = (size_t)size + sizeof kAtelier - 1;
+  *len += (size_t)size;
+  text[*len] = '\0';
   return text;
 }
 
@@ -431,17 +414,17 @@ static void test_receipts(socle_ledger* ledger, const socle_policy* policy, uint
 }
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
+  if (argc != 4) {
+    fprintf(stderr, "usage: %s POLICY_FILE CONSENT_ACTIVITY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
+  snprintf(work, sizeof work, "%s", argv[3]);
   static const char* const kFiles[] = {"c.key",    "c.vault",      "c.vault-wal",  "c.vault-shm",
                                        "state.db", "state.db-wal", "state.db-shm", "state.witness"};
   for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
 
   size_t policy_len = 0;
-  char* policy_text = read_policy(argv[1], &policy_len);
+  char* policy_text = append_file(append_file(NULL, &policy_len, argv[1]), &policy_len, argv[2]);
   socle_policy* policy = NULL;
   socle_error* error = NULL;
   int32_t rc = socle_policy_load(policy_text, policy_len, "workload + atelier", &policy, &error);

@@ -33,23 +33,6 @@ public final class ConsentTest {
     // 2040-06-01 12:00 UTC: later than the real clock (the engine's clock never goes back). On
     // that day `child` (born 2025-06-02) is 14 years and 364 days old, `teen` (born 2025-06-01) 15.
     private static final long DAY = 2222164800L;
-    private static final String ATELIER = String.join("\n",
-            "activities {",
-            "  id: \"atelier\"",
-            "  name: \"Ateliers collectifs\"",
-            "  purpose: \"Proposer des ateliers collectifs aux personnes qui le souhaitent\"",
-            "  purpose_kind: SOCIAL_SUPPORT",
-            "  legal_basis: CONSENT",
-            "  data_categories: [\"administrative\", \"social\"]",
-            "  person_categories: [\"personne_accompagnee\"]",
-            "  recipients { name: \"Animateurs des ateliers\" kind: INTERNAL }",
-            "  retention { data_category: \"administrative\" start: LAST_CONTACT_FROM_PERSON"
-                    + " active_months: 12 end_action: DELETE source: \"CNIL\" }",
-            "  retention { data_category: \"social\" start: LAST_CONTACT_FROM_PERSON"
-                    + " active_months: 12 end_action: DELETE source: \"CNIL\" }",
-            "  security_measures: \"Accès limité aux animateurs\"",
-            "  dpia_reference: \"AIPD-ATELIERS\"",
-            "}", "");
     private static final int PROCESSING = SocleLibrary.SOCLE_CONSENT_SCOPE_PROCESSING;
 
     private static final Path SOURCE = Path.of(env("SOCLE_SOURCE_DIR", "."));
@@ -62,7 +45,9 @@ public final class ConsentTest {
 
     private static Policy policy() throws Exception {
         String text = Files.readString(SOURCE.resolve("tests/access/workload_policy.textproto"));
-        return Policy.load(text + ATELIER, "workload + atelier");
+        String atelier =
+                Files.readString(SOURCE.resolve("tests/access/consent_activity.textproto"));
+        return Policy.load(text + atelier, "workload + atelier");
     }
 
     private static void prepare(AccessEngine engine) {

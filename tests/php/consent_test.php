@@ -27,25 +27,7 @@ use Socle\Vault;
 // 2040-06-01 12:00 UTC: later than the real clock (the engine's clock never goes back). On that
 // day `child` (born 2025-06-02) is 14 years and 364 days old, `teen` (born 2025-06-01) 15.
 const DAY = 2222164800;
-const ATELIER = <<<'PB'
-activities {
-  id: "atelier"
-  name: "Ateliers collectifs"
-  purpose: "Proposer des ateliers collectifs aux personnes qui le souhaitent"
-  purpose_kind: SOCIAL_SUPPORT
-  legal_basis: CONSENT
-  data_categories: ["administrative", "social"]
-  person_categories: ["personne_accompagnee"]
-  recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON
-              active_months: 12 end_action: DELETE source: "CNIL" }
-  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON
-              active_months: 12 end_action: DELETE source: "CNIL" }
-  security_measures: "Accès limité aux animateurs"
-  dpia_reference: "AIPD-ATELIERS"
-}
-
-PB;
+define('ATELIER', file_get_contents($source . '/tests/access/consent_activity.textproto'));
 
 function policy(): Policy
 {

@@ -26,24 +26,7 @@ FAST = {"opslimit": 2, "memlimit": 64 << 20}  # libsodium's INTERACTIVE Argon2id
 DAY = int(datetime.datetime(2040, 6, 1, 12, tzinfo=datetime.timezone.utc).timestamp())
 NOTICE = hashlib.sha256(b"Notice des ateliers, version 3").digest()
 
-ATELIER = """
-activities {
-  id: "atelier"
-  name: "Ateliers collectifs"
-  purpose: "Proposer des ateliers collectifs aux personnes qui le souhaitent"
-  purpose_kind: SOCIAL_SUPPORT
-  legal_basis: CONSENT
-  data_categories: ["administrative", "social"]
-  person_categories: ["personne_accompagnee"]
-  recipients { name: "Animateurs des ateliers" kind: INTERNAL }
-  retention { data_category: "administrative" start: LAST_CONTACT_FROM_PERSON
-              active_months: 12 end_action: DELETE source: "CNIL" }
-  retention { data_category: "social" start: LAST_CONTACT_FROM_PERSON
-              active_months: 12 end_action: DELETE source: "CNIL" }
-  security_measures: "Accès limité aux animateurs"
-  dpia_reference: "AIPD-ATELIERS"
-}
-"""
+ATELIER = (REPO / "tests" / "access" / "consent_activity.textproto").read_text(encoding="utf-8")
 PROFESSIONALS = "sw1\tsocial_worker\tt1\nmgr1\tmanager\tt1\n"
 PERSONS = ("child\tt1\t\t2025-06-02\nteen\tt1\t\t2025-06-01\nmother\tt1\t\t1995-01-02\n"
            "father\tt1\t\t1993-07-14\nadult\tt1\t\t1970-06-01\n")
