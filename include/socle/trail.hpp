@@ -263,6 +263,12 @@ class SOCLE_CXX_API AccessTrail {
   absl::StatusOr<std::vector<CurrentAccess>> CurrentAccessList(absl::string_view person) const;
 
   Ledger& ledger() const;
+  const AccessEngine& engine() const;  // the engine it was created with
+
+  // Admits `auditor` to read the trail beyond one person's history (an audit extract,
+  // socle/audit_extract.hpp): PERMISSION_DENIED unless their role has the SECURITY_AUDITOR
+  // capability. The read, or its refusal, is recorded as a trail read described by `what`.
+  absl::Status AdmitAuditor(absl::string_view auditor, absl::string_view what);
 
  private:
   struct State;

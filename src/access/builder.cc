@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "access/event_checks.h"
+#include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 
@@ -320,10 +321,7 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       google::protobuf::Timestamp* expires =
           stamped.mutable_break_glass_opened()->mutable_expires_at();
       const absl::Time end = absl::FromUnixNanos(session_end_);
-      const int64_t seconds = absl::ToUnixSeconds(end);  // floor
-      expires->set_seconds(seconds);
-      expires->set_nanos(
-          static_cast<int32_t>(absl::ToInt64Nanoseconds(end - absl::FromUnixSeconds(seconds))));
+      core::SetTimestamp(end, expires);
       stamped.SerializeToString(&out);
     } else if (event.event_case() == v1::StateEvent::kMandateCreated &&
                event.mandate_created().attestation_sha256().empty()) {

@@ -11,6 +11,7 @@
 #include "access/person_facts.h"
 #include "access/person_queries.h"
 #include "access/state.h"
+#include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 #include "socle/v1/events.pb.h"
@@ -19,13 +20,6 @@ namespace socle {
 namespace {
 
 namespace ai = access_internal;
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t seconds = absl::ToUnixSeconds(t);  // floor
-  out->set_seconds(seconds);
-  out->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-}
 
 absl::Time TimeOf(int64_t nanos) {
   return nanos == ai::kNever ? absl::InfiniteFuture() : absl::FromUnixNanos(nanos);
@@ -116,7 +110,7 @@ absl::StatusOr<uint64_t> GiveConsent(AccessEngine& engine, const ConsentSpec& sp
     if (spec.expires_at == absl::InfinitePast()) {
       return MakeError(ErrorCode::kOutOfRange, "expires_at: the infinite past is not a time");
     }
-    SetTime(spec.expires_at, e->mutable_expires_at());
+    core::SetTimestamp(spec.expires_at, e->mutable_expires_at());
   }
   for (const std::string& c : spec.categories) e->add_categories(c);
   for (const std::string& r : spec.recipients) e->add_recipients(r);

@@ -20,6 +20,7 @@
 #include "access/builder.h"
 #include "access/snapshot.h"
 #include "access/state.h"
+#include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
@@ -44,13 +45,6 @@ thread_local const PendingPrecondition* pending_precondition = nullptr;
 }  // namespace access_internal
 
 namespace {
-
-void SetTime(google::protobuf::Timestamp* out, absl::Time t) {
-  const int64_t seconds = absl::ToUnixSeconds(t);  // floor
-  out->set_seconds(seconds);
-  out->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-}
 
 absl::Status ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -235,7 +229,7 @@ class AccessEngine::Impl {
   absl::StatusOr<uint64_t> Apply(v1::StateEvent& event) {
     const absl::Time now = clock_->Now();
     event.set_format_version(1);
-    SetTime(event.mutable_at(), now);
+    core::SetTimestamp(now, event.mutable_at());
     return Commit(now, [&](Builder& b) { return b.Apply(event); });
   }
 
@@ -262,10 +256,10 @@ class AccessEngine::Impl {
                                     "; it must be between 1ms and 1m"));
     }
     if (options.retry_delay < absl::Milliseconds(1) || options.retry_delay > kMaxRetryDelay) {
-      return MakeError(ErrorCode::kOutOfRange,
-                       absl::StrCat("FollowOptions.retry_delay is ",
-                                    absl::FormatDuration(options.retry_delay),
-                                    "; it must be between 1ms and 5s"));
+      return MakeError(
+          ErrorCode::kOutOfRange,
+          absl::StrCat("FollowOptions.retry_delay is ", absl::FormatDuration(options.retry_delay),
+                       "; it must be between 1ms and 5s"));
     }
     absl::MutexLock control(&follow_control_mu_);
     {
@@ -342,9 +336,8 @@ class AccessEngine::Impl {
         // A record that counts events it does not give would wake the follower at once again:
         // an error, so that it waits before the next try.
         if (caught.ok() && *caught < *count) {
-          status = MakeError(ErrorCode::kDataLoss,
-                             absl::StrCat("the record counts ", *count, " events but gave only ",
-                                          *caught));
+          status = MakeError(ErrorCode::kDataLoss, absl::StrCat("the record counts ", *count,
+                                                                " events but gave only ", *caught));
         }
       }
       absl::MutexLock lock(&follow_mu_);
@@ -387,10 +380,10 @@ absl::StatusOr<std::unique_ptr<AccessEngine::Impl>> NewImpl(const Policy& policy
                                                             const AccessEngine::Options& options,
                                                             std::shared_ptr<EngineRecord> record) {
   if (options.max_clock_skew < absl::ZeroDuration() || options.max_clock_skew > absl::Hours(24)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat("Options.max_clock_skew is ",
-                                  absl::FormatDuration(options.max_clock_skew),
-                                  "; it must be between 0 and 24h"));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        absl::StrCat("Options.max_clock_skew is ", absl::FormatDuration(options.max_clock_skew),
+                     "; it must be between 0 and 24h"));
   }
   SOCLE_ASSIGN_OR_RETURN(auto tables, access_internal::BuildTables(policy));
   const Clock* clock = options.clock != nullptr ? options.clock : &Clock::Real();
@@ -554,7 +547,7 @@ namespace access_internal {
 absl::StatusOr<uint64_t> ApplyNow(AccessEngine& engine, v1::StateEvent& event) {
   const absl::Time now = Data(*engine.snapshot()).clock->Now();
   event.set_format_version(1);
-  SetTime(event.mutable_at(), now);
+  core::SetTimestamp(now, event.mutable_at());
   return engine.ApplyEvent(event.SerializeAsString());
 }
 
@@ -562,7 +555,7 @@ absl::StatusOr<uint64_t> ApplyNow(AccessEngine& engine, v1::StateEvent& event,
                                   Precondition precondition) {
   const absl::Time now = Data(*engine.snapshot()).clock->Now();
   event.set_format_version(1);
-  SetTime(event.mutable_at(), now);
+  core::SetTimestamp(now, event.mutable_at());
   const std::string serialized = event.SerializeAsString();
   const PendingPrecondition pending{precondition, now};
   pending_precondition = &pending;
@@ -603,14 +596,14 @@ absl::StatusOr<uint64_t> AccessEngine::LoadDirectory(const DirectoryData& data) 
     for (size_t i = 0; i < data.professionals.size(); ++i) {
       event.Clear();
       event.set_format_version(1);
-      SetTime(event.mutable_at(), now);
+      core::SetTimestamp(now, event.mutable_at());
       FillProfessional(data.professionals[i], event.mutable_professional_upserted());
       SOCLE_RETURN_IF_ERROR(Within(absl::StrCat("professionals[", i, "]"), b.Apply(event)));
     }
     for (size_t i = 0; i < data.persons.size(); ++i) {
       event.Clear();
       event.set_format_version(1);
-      SetTime(event.mutable_at(), now);
+      core::SetTimestamp(now, event.mutable_at());
       FillPerson(data.persons[i], event.mutable_person_upserted());
       SOCLE_RETURN_IF_ERROR(Within(absl::StrCat("persons[", i, "]"), b.Apply(event)));
     }
@@ -637,7 +630,7 @@ absl::StatusOr<uint64_t> AccessEngine::LoadDirectoryTsv(absl::string_view profes
       }
       event.Clear();
       event.set_format_version(1);
-      SetTime(event.mutable_at(), now);
+      core::SetTimestamp(now, event.mutable_at());
       v1::ProfessionalUpserted* e = event.mutable_professional_upserted();
       e->set_id(std::string(cols[0]));
       e->set_role(std::string(cols[1]));
@@ -664,7 +657,7 @@ absl::StatusOr<uint64_t> AccessEngine::LoadDirectoryTsv(absl::string_view profes
       }
       event.Clear();
       event.set_format_version(1);
-      SetTime(event.mutable_at(), now);
+      core::SetTimestamp(now, event.mutable_at());
       v1::PersonUpserted* e = event.mutable_person_upserted();
       e->set_id(std::string(cols[0]));
       SOCLE_RETURN_IF_ERROR(Within(where, AddTeams(cols[1], e->mutable_teams())));
@@ -794,13 +787,13 @@ absl::StatusOr<BreakGlassSession> AccessEngine::OpenBreakGlass(const BreakGlassR
   v1::StateEvent event;
   event.set_format_version(1);
   const absl::Time now = impl_->clock().Now();
-  SetTime(event.mutable_at(), now);
+  core::SetTimestamp(now, event.mutable_at());
   v1::BreakGlassOpened* e = event.mutable_break_glass_opened();
   e->set_professional(request.actor);
   e->set_person(request.person);
   e->set_reason_code(request.reason_code);
   e->set_justification(request.justification);
-  SetTime(e->mutable_expires_at(), now + duration);
+  core::SetTimestamp(now + duration, e->mutable_expires_at());
   SOCLE_ASSIGN_OR_RETURN(const uint64_t revision,
                          impl_->Commit(now, [&](Builder& b) { return b.Apply(event); }));
   BreakGlassSession session;
@@ -837,7 +830,7 @@ absl::StatusOr<uint64_t> AccessEngine::Grant(const GrantSpec& grant) {
   e->set_professional(grant.professional);
   for (const auto& c : grant.categories) e->add_categories(c);
   if (grant.expires_at != absl::InfiniteFuture())
-    SetTime(e->mutable_expires_at(), grant.expires_at);
+    core::SetTimestamp(grant.expires_at, e->mutable_expires_at());
   e->set_reference(grant.reference);
   return impl_->Apply(event);
 }

@@ -19,6 +19,7 @@
 #include "access/person_facts.h"
 #include "access/person_queries.h"
 #include "access/state.h"
+#include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 #include "socle/v1/person_summary.pb.h"
@@ -155,18 +156,6 @@ absl::StatusOr<PersonSummary> SummarisePerson(const AccessSnapshot& snapshot,
 
 namespace {
 
-// Sets a Timestamp field (`field()` returns it, mutable) to `t`; an infinite time (no expiry,
-// not ended) leaves it unset.
-template <typename Field>
-void SetTime(absl::Time t, Field field) {
-  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return;
-  google::protobuf::Timestamp* out = field();
-  const int64_t seconds = absl::ToUnixSeconds(t);  // floor
-  out->set_seconds(seconds);
-  out->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-}
-
 template <typename Repeated, typename Strings>
 void AddAll(const Strings& from, Repeated* to) {
   for (const auto& v : from) to->Add(std::string(v));
@@ -178,7 +167,7 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
   v1::PersonSummary p;
   p.set_format_version(1);
   p.set_person(x.person);
-  SetTime(x.at, [&] { return p.mutable_at(); });
+  core::SetTimestampIfFinite(x.at, [&] { return p.mutable_at(); });
   p.set_revision(x.revision);
   p.set_birth_date(x.birth_date);
   p.set_referent(x.referent);
@@ -200,9 +189,9 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_security_measures(c.security_measures);
     q.set_recorded_by(c.recorded_by);
     q.set_revision(c.revision);
-    SetTime(c.given_at, [&] { return q.mutable_given_at(); });
-    SetTime(c.expires_at, [&] { return q.mutable_expires_at(); });
-    SetTime(c.ended_at, [&] { return q.mutable_ended_at(); });
+    core::SetTimestampIfFinite(c.given_at, [&] { return q.mutable_given_at(); });
+    core::SetTimestampIfFinite(c.expires_at, [&] { return q.mutable_expires_at(); });
+    core::SetTimestampIfFinite(c.ended_at, [&] { return q.mutable_ended_at(); });
     q.set_state(static_cast<PersonSummary_Consent::State>(c.state));
     q.set_withdrawn_by(c.withdrawn_by);
     if (c.state == ConsentState::kWithdrawn) {
@@ -218,13 +207,13 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_informed_evidence(o.informed_evidence);
     q.set_recorded_by(o.recorded_by);
     q.set_revision(o.revision);
-    SetTime(o.recorded_at, [&] { return q.mutable_recorded_at(); });
+    core::SetTimestampIfFinite(o.recorded_at, [&] { return q.mutable_recorded_at(); });
     q.set_outcome(static_cast<v1::PersonSummary_Objection::Outcome>(o.outcome));
-    SetTime(o.decided_at, [&] { return q.mutable_decided_at(); });
+    core::SetTimestampIfFinite(o.decided_at, [&] { return q.mutable_decided_at(); });
     q.set_decided_by(o.decided_by);
     q.set_justification(o.justification);
     q.set_decided_revision(o.decided_revision);
-    SetTime(o.withdrawn_at, [&] { return q.mutable_withdrawn_at(); });
+    core::SetTimestampIfFinite(o.withdrawn_at, [&] { return q.mutable_withdrawn_at(); });
   }
   p.set_objects_to_emergency_access(x.objects_to_emergency_access);
   const absl::CivilDay today = absl::ToCivilDay(x.at, absl::UTCTimeZone());
@@ -249,8 +238,8 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_mandate(m.mandate);
     q.set_structure(m.structure);
     q.set_aidant(m.aidant);
-    SetTime(m.created_at, [&] { return q.mutable_created_at(); });
-    SetTime(m.expires_at, [&] { return q.mutable_expires_at(); });
+    core::SetTimestampIfFinite(m.created_at, [&] { return q.mutable_created_at(); });
+    core::SetTimestampIfFinite(m.expires_at, [&] { return q.mutable_expires_at(); });
     q.set_duration_days(m.duration_days);
     q.set_template_version(m.template_version);
     q.set_attestation_sha256(absl::BytesToHexString(absl::string_view(
@@ -259,15 +248,16 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
       v1::PersonSummary_Mandate_Procedure& r = *q.add_procedures();
       r.set_procedure(a.procedure);
       r.set_state(static_cast<v1::PersonSummary_Mandate::State>(a.state));
-      if (a.revoked_at.has_value()) SetTime(*a.revoked_at, [&] { return r.mutable_revoked_at(); });
+      if (a.revoked_at.has_value())
+        core::SetTimestampIfFinite(*a.revoked_at, [&] { return r.mutable_revoked_at(); });
       r.set_revoked_by_person(a.revoked_by_person);
       r.set_uses(a.uses);
       if (a.last_used_at.has_value())
-        SetTime(*a.last_used_at, [&] { return r.mutable_last_used_at(); });
+        core::SetTimestampIfFinite(*a.last_used_at, [&] { return r.mutable_last_used_at(); });
     }
     q.set_state(static_cast<v1::PersonSummary_Mandate::State>(m.state));
-    SetTime(m.ends_at, [&] { return q.mutable_ends_at(); });
-    SetTime(m.keep_until, [&] { return q.mutable_keep_until(); });
+    core::SetTimestampIfFinite(m.ends_at, [&] { return q.mutable_ends_at(); });
+    core::SetTimestampIfFinite(m.keep_until, [&] { return q.mutable_keep_until(); });
   }
   for (const ShareInfo& sh : x.shares) {
     v1::PersonSummary_Share& q = *p.add_shares();
@@ -278,7 +268,7 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_purpose(sh.purpose);
     AddAll(sh.items, q.mutable_items());
     AddAll(sh.categories, q.mutable_categories());
-    SetTime(sh.at, [&] { return q.mutable_at(); });
+    core::SetTimestampIfFinite(sh.at, [&] { return q.mutable_at(); });
     q.set_revision(sh.revision);
     q.set_active(sh.active);
     q.set_whole_file(sh.items.empty());
@@ -287,7 +277,7 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     v1::PersonSummary_FollowUp& q = *p.add_open_follow_ups();
     q.set_share(f.share);
     q.set_kind(static_cast<v1::InformationException::Kind>(f.kind));
-    SetTime(f.since, [&] { return q.mutable_since(); });
+    core::SetTimestampIfFinite(f.since, [&] { return q.mutable_since(); });
     q.set_revision(f.revision);
   }
   for (const BreakGlassInfo& b : x.break_glass_sessions) {
@@ -296,8 +286,8 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_role(b.role);
     q.set_structure(b.structure);
     q.set_reason_code(b.reason_code);
-    SetTime(b.opened_at, [&] { return q.mutable_opened_at(); });
-    SetTime(b.expires_at, [&] { return q.mutable_expires_at(); });
+    core::SetTimestampIfFinite(b.opened_at, [&] { return q.mutable_opened_at(); });
+    core::SetTimestampIfFinite(b.expires_at, [&] { return q.mutable_expires_at(); });
   }
   for (const AccessHolderInfo& h : x.access) {
     v1::PersonSummary_AccessHolder& q = *p.add_access();
@@ -306,7 +296,7 @@ v1::PersonSummary ToProto(const PersonSummary& x) {
     q.set_structure(h.structure);
     q.set_basis(static_cast<v1::PersonSummary_AccessHolder::Basis>(h.basis));
     q.set_team(h.team);
-    SetTime(h.expires_at, [&] { return q.mutable_expires_at(); });
+    core::SetTimestampIfFinite(h.expires_at, [&] { return q.mutable_expires_at(); });
     q.set_reference(h.reference);
   }
   return p;

@@ -47,6 +47,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
 #include "google/protobuf/struct.pb.h"
@@ -87,9 +88,7 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
 }
 
-absl::Time TimeOf(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
+using core::TimeOf;
 
 LedgerHash ToLedgerHash(const ledger::MerkleHash& h) {
   LedgerHash out;

@@ -299,6 +299,13 @@ absl::StatusOr<std::unique_ptr<AccessTrail>> AccessTrail::Create(std::shared_ptr
 
 Ledger& AccessTrail::ledger() const { return *state_->ledger; }
 
+const AccessEngine& AccessTrail::engine() const { return *state_->engine; }
+
+absl::Status AccessTrail::AdmitAuditor(absl::string_view auditor, absl::string_view what) {
+  if (auditor.empty()) return MakeError(ErrorCode::kInvalidArgument, "AdmitAuditor: empty auditor");
+  return state_->AdmitReader("", auditor, /*reader_is_person=*/false, what, "AdmitAuditor");
+}
+
 absl::StatusOr<Decision> AccessTrail::Decide(const AccessRequest& request,
                                              absl::string_view justification) {
   const std::shared_ptr<const AccessSnapshot> snapshot = state_->engine->snapshot();
