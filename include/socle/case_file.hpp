@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "socle/export.hpp"
 #include "socle/vocabulary.hpp"
@@ -59,6 +60,12 @@ using EntrySource = std::function<absl::StatusOr<bool>(CaseEntry* entry)>;
 
 // An EntrySource over a vector the caller keeps alive.
 SOCLE_CXX_API EntrySource EntriesFrom(const std::vector<CaseEntry>& entries);
+
+// From their JSON form (protobuf's JSON mapping of socle.v1.Identity and socle.v1.Entry, e.g.
+// {"id": "note-12", "person": "x1", "category": "social", "kind": "FACT", "createdAt":
+// "2026-11-02T09:30:00Z", "text": "…"}): PARSE errors say what is wrong, never the content.
+SOCLE_CXX_API absl::StatusOr<PersonIdentity> ParsePersonIdentityJson(absl::string_view json);
+SOCLE_CXX_API absl::StatusOr<CaseEntry> ParseCaseEntryJson(absl::string_view json);
 
 }  // namespace socle
 

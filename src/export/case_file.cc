@@ -3,7 +3,10 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/proto_time.h"
+#include "google/protobuf/util/json_util.h"
+#include "socle/error.hpp"
 
 namespace socle {
 
@@ -51,5 +54,74 @@ void ToProto(const CaseEntry& x, v1::Entry* out) {
   out->set_released_by(x.released_by);
 }
 
+PersonIdentity FromProto(const v1::Identity& x) {
+  PersonIdentity out;
+  out.person = x.person();
+  out.family_name = x.family_name();
+  out.given_names = x.given_names();
+  out.birth_date = x.birth_date();
+  out.birth_place = x.birth_place();
+  out.address = x.address();
+  out.postcode = x.postcode();
+  out.commune = x.commune();
+  out.phone = x.phone();
+  out.email = x.email();
+  out.nir = x.nir();
+  return out;
+}
+
+CaseEntry FromProto(const v1::Entry& x) {
+  CaseEntry out;
+  out.id = x.id();
+  out.person = x.person();
+  out.category = x.category();
+  out.kind = static_cast<EntryKind>(x.kind());
+  out.author = x.author();
+  if (x.has_created_at()) out.created_at = core::TimeOf(x.created_at());
+  out.purpose = x.purpose();
+  out.provided_by_person = x.provided_by_person();
+  out.title = x.title();
+  out.text = x.text();
+  out.fields.reserve(x.fields_size());
+  for (const v1::Entry::Field& f : x.fields()) out.fields.emplace_back(f.name(), f.value());
+  out.released_by = x.released_by();
+  return out;
+}
+
+namespace {
+
+// protobuf's JSON parser, with a message that names the field at fault but never echoes the
+// value (its own messages may quote the input).
+template <typename Message>
+absl::Status ParseJson(absl::string_view json, absl::string_view what, Message* out) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), out, options);
+  if (!status.ok()) {
+    return MakeError(ErrorCode::kParse,
+                     absl::StrCat(what, " is not the JSON of ", Message::descriptor()->full_name(),
+                                  " (an unknown field, a wrong type or a bad time)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 }  // namespace export_internal
+
+absl::StatusOr<PersonIdentity> ParsePersonIdentityJson(absl::string_view json) {
+  v1::Identity identity;
+  if (auto s = export_internal::ParseJson(json, "the identity", &identity); !s.ok()) return s;
+  return export_internal::FromProto(identity);
+}
+
+absl::StatusOr<CaseEntry> ParseCaseEntryJson(absl::string_view json) {
+  v1::Entry entry;
+  if (auto s = export_internal::ParseJson(json, "the entry", &entry); !s.ok()) return s;
+  if (entry.kind() < 0 || entry.kind() >= kEntryKindCount) {
+    return MakeError(ErrorCode::kParse, "the entry has an unknown kind");
+  }
+  return export_internal::FromProto(entry);
+}
+
 }  // namespace socle

@@ -10,6 +10,8 @@ namespace socle::export_internal {
 
 void ToProto(const PersonIdentity& identity, v1::Identity* out);
 void ToProto(const CaseEntry& entry, v1::Entry* out);
+PersonIdentity FromProto(const v1::Identity& identity);
+CaseEntry FromProto(const v1::Entry& entry);
 
 }  // namespace socle::export_internal
 
