@@ -58,6 +58,12 @@ struct SOCLE_CXX_API CaseEntry {
 // true, or return false at the end. An error stops the export and is returned as is.
 using EntrySource = std::function<absl::StatusOr<bool>(CaseEntry* entry)>;
 
+// A person's identity and entries together (a file base, one person at a time).
+struct SOCLE_CXX_API PersonCaseFile {
+  PersonIdentity identity;
+  std::vector<CaseEntry> entries;
+};
+
 // An EntrySource over a vector the caller keeps alive.
 SOCLE_CXX_API EntrySource EntriesFrom(const std::vector<CaseEntry>& entries);
 
@@ -66,6 +72,8 @@ SOCLE_CXX_API EntrySource EntriesFrom(const std::vector<CaseEntry>& entries);
 // "2026-11-02T09:30:00Z", "text": "…"}): PARSE errors say what is wrong, never the content.
 SOCLE_CXX_API absl::StatusOr<PersonIdentity> ParsePersonIdentityJson(absl::string_view json);
 SOCLE_CXX_API absl::StatusOr<CaseEntry> ParseCaseEntryJson(absl::string_view json);
+// {"identity": {…}, "entries": [{…}, …]} (socle.v1.CaseFile).
+SOCLE_CXX_API absl::StatusOr<PersonCaseFile> ParsePersonCaseFileJson(absl::string_view json);
 
 }  // namespace socle
 

@@ -124,4 +124,19 @@ absl::StatusOr<CaseEntry> ParseCaseEntryJson(absl::string_view json) {
   return export_internal::FromProto(entry);
 }
 
+absl::StatusOr<PersonCaseFile> ParsePersonCaseFileJson(absl::string_view json) {
+  v1::CaseFile file;
+  if (auto s = export_internal::ParseJson(json, "the case file", &file); !s.ok()) return s;
+  PersonCaseFile out;
+  out.identity = export_internal::FromProto(file.identity());
+  out.entries.reserve(file.entries_size());
+  for (const v1::Entry& e : file.entries()) {
+    if (e.kind() < 0 || e.kind() >= kEntryKindCount) {
+      return MakeError(ErrorCode::kParse, "the case file has an entry of an unknown kind");
+    }
+    out.entries.push_back(export_internal::FromProto(e));
+  }
+  return out;
+}
+
 }  // namespace socle
