@@ -233,7 +233,10 @@ struct MirrorRun {
 
   Seed Derive(absl::string_view label, absl::string_view value) const {
     Seed out{};
-    hasher.Hash2(Bytes(label), Bytes(value), out.data());
+    // The labels hold no NUL: label || NUL is prefix-free, so no (label, value) pair can hash
+    // like another.
+    const std::string prefix = absl::StrCat(label, absl::string_view("\0", 1));
+    hasher.Hash2(Bytes(prefix), Bytes(value), out.data());
     return out;
   }
   std::string Pseudonym(absl::string_view prefix, absl::string_view label,
@@ -434,7 +437,10 @@ class PersonFakes {
   const FakeCommune& BirthCommune() {
     if (birth_commune_ == nullptr) {
       const auto communes = mirror_internal::Communes();
-      birth_commune_ = &communes[draws_.Pick("birth_commune", 0, communes.size())];
+      for (int attempt = 0; attempt < kMaxDrawAttempts; ++attempt) {
+        birth_commune_ = &communes[draws_.Pick("birth_commune", attempt, communes.size())];
+        if (!Conflicts(birth_commune_->name)) break;  // "Saint-Étienne" for an Étienne
+      }
     }
     return *birth_commune_;
   }
@@ -898,7 +904,8 @@ absl::StatusOr<MirroredPerson> TrainingMirror::Mirror(absl::string_view identity
     }
     e.set_person(fake_person);
     if (!e.id().empty()) {
-      e.set_id(impl_->run.Pseudonym("e-", "entry_id", absl::StrCat(id.person(), "\n", e.id())));
+      e.set_id(impl_->run.Pseudonym("e-", "entry_id",
+                                    absl::StrCat(id.person().size(), ":", id.person(), e.id())));
     }
     if (impl_->run.options.pseudonymise_authors && !e.author().empty()) {
       e.set_author(impl_->run.Pseudonym("pro-", "author", e.author()));

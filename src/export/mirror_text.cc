@@ -117,6 +117,20 @@ bool StartsWithFolded(absl::string_view text, size_t pos, absl::string_view word
 
 MonthMatch MatchMonth(absl::string_view text, size_t pos) {
   MonthMatch m;
+  // Every month name starts with one of these letters: most words stop here.
+  switch (text[pos] | 0x20) {
+    case 'j':
+    case 'f':
+    case 'm':
+    case 'a':
+    case 's':
+    case 'o':
+    case 'n':
+    case 'd':
+      break;
+    default:
+      return m;
+  }
   for (int k = 0; k < 12; ++k) {
     for (const bool accented : {true, false}) {
       const absl::string_view w = accented ? kMonths[k].accented : kMonths[k].plain;

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -183,27 +184,74 @@ TrainingMirror NewMirror() {
 
 BOOST_AUTO_TEST_SUITE(training_mirror)
 
+// What no output byte of person `p` may hold: her names (folded: case, accents and spacing
+// ignored, and as part of a longer word), phone, e-mail, NIR, street (with or without number),
+// ids and birth date.
+void CheckNoTrace(const Person& p, const MirroredPerson& m) {
+  const std::string all = AllText(m);
+  const std::string folded = Folded(all);
+  BOOST_TEST_CONTEXT(p.id) {
+    BOOST_TEST(folded.find(Folded(p.family)) == std::string::npos);
+    BOOST_TEST(folded.find(Folded(p.given)) == std::string::npos);
+    BOOST_TEST(all.find(p.phone) == std::string::npos);
+    BOOST_TEST(all.find(absl::StrReplaceAll(p.phone, {{" ", ""}})) == std::string::npos);
+    BOOST_TEST(all.find(p.email) == std::string::npos);
+    BOOST_TEST(all.find(p.nir) == std::string::npos);
+    BOOST_TEST(all.find(p.nir13) == std::string::npos);
+    BOOST_TEST(folded.find(Folded(p.street)) == std::string::npos);
+    BOOST_TEST(folded.find(Folded(p.street.substr(p.street.find(' ') + 1))) == std::string::npos);
+    BOOST_TEST(all.find(p.id) == std::string::npos);
+    BOOST_TEST(all.find(p.birth) == std::string::npos);
+    BOOST_TEST(all.find("pro-jdupont") == std::string::npos);
+  }
+}
+
+// 64 persons whose names, streets and communes are taken from the fake tables themselves, so
+// that a fake drawn equal to the original would show.
+std::vector<Person> CommonNamesCorpus() {
+  const char* families[] = {"Martin", "Bernard", "Petit",  "Dubois",
+                            "Moreau", "Lefèvre", "Garcia", "Le Goff"};
+  const char* given[] = {"Marie", "Jean", "Hélène", "Lucas", "Léa", "Pierre", "Rose", "Chloé"};
+  const char* streets[] = {"rue des Lilas", "avenue Victor Hugo", "allée des Acacias",
+                           "boulevard Gambetta"};
+  std::vector<Person> people;
+  for (int i = 0; i < 64; ++i) {
+    Person p;
+    p.id = absl::StrCat("c-", i);
+    p.family = families[i % 8];
+    p.given = given[i / 8];
+    p.birth = absl::StrFormat("%04d-%02d-%02d", 1940 + i, 1 + i % 12, 1 + i % 27);
+    p.birth_place = "Lyon";
+    p.street = absl::StrCat(1 + i, " ", streets[i % 4]);
+    p.postcode = "69003";
+    p.commune = "Lyon";
+    p.phone = absl::StrFormat("06 %02d %02d 34 56", 10 + i, 20 + i);
+    p.email = absl::StrCat(Folded(p.given), ".", absl::StrReplaceAll(Folded(p.family), {{" ", ""}}),
+                           "@gmail.com");
+    p.nir13 =
+        absl::StrFormat("%d%02d%02d69383%03d", 1 + i % 2, (40 + i) % 100, 1 + i % 12, 100 + i);
+    p.nir = WithKey(p.nir13);
+    people.push_back(p);
+  }
+  return people;
+}
+
+BOOST_AUTO_TEST_CASE(common_names_streets_and_communes_leave_no_trace) {
+  const TrainingMirror mirror = NewMirror();
+  for (const Person& p : CommonNamesCorpus()) {
+    absl::StatusOr<MirroredPerson> m = mirror.Mirror(IdentityBytes(p), EntryBytes(p));
+    BOOST_TEST_REQUIRE(m.ok(), m.status());
+    CheckNoTrace(p, *m);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(no_original_identity_survives_in_any_output_byte) {
   const TrainingMirror mirror = NewMirror();
   for (const Person& p : Corpus()) {
     absl::StatusOr<MirroredPerson> m = mirror.Mirror(IdentityBytes(p), EntryBytes(p));
     BOOST_TEST_REQUIRE(m.ok(), m.status());
-    const std::string all = AllText(*m);
-    const std::string folded = Folded(all);
+    CheckNoTrace(p, *m);
     BOOST_TEST_CONTEXT(p.id) {
-      BOOST_TEST(folded.find(Folded(p.family)) == std::string::npos);
-      BOOST_TEST(folded.find(Folded(p.given)) == std::string::npos);
-      BOOST_TEST(all.find(p.phone) == std::string::npos);
-      BOOST_TEST(all.find(absl::StrReplaceAll(p.phone, {{" ", ""}})) == std::string::npos);
-      BOOST_TEST(all.find(p.email) == std::string::npos);
-      BOOST_TEST(all.find(p.nir) == std::string::npos);
-      BOOST_TEST(all.find(p.nir13) == std::string::npos);
-      BOOST_TEST(folded.find(Folded(p.street)) == std::string::npos);
-      // The street without its number ("rue des Glycines") is gone too.
-      BOOST_TEST(folded.find(Folded(p.street.substr(p.street.find(' ') + 1))) == std::string::npos);
-      BOOST_TEST(all.find(p.id) == std::string::npos);
-      BOOST_TEST(all.find(p.birth) == std::string::npos);
-      BOOST_TEST(all.find("pro-jdupont") == std::string::npos);
       // What was replaced is counted.
       BOOST_TEST(m->report.count(RedactionType::kPerson) >= 6u);
       BOOST_TEST(m->report.count(RedactionType::kNir) == 1u);
@@ -495,6 +543,34 @@ BOOST_AUTO_TEST_CASE(a_huge_text_is_mirrored_whole) {
   BOOST_TEST(out.text().find(p.phone) == std::string::npos);
   BOOST_TEST(out.text().find("02/05/2024") == std::string::npos);
   BOOST_TEST(m->report.count(RedactionType::kPhone) == text.size() / chunk.size());
+}
+
+BOOST_AUTO_TEST_CASE(one_mirror_serves_many_threads_alike) {
+  const TrainingMirror mirror = NewMirror();
+  const std::vector<Person> people = Corpus();
+  std::vector<MirroredPerson> serial;
+  for (const Person& p : people) {
+    absl::StatusOr<MirroredPerson> m = mirror.Mirror(IdentityBytes(p), EntryBytes(p));
+    BOOST_REQUIRE(m.ok());
+    serial.push_back(*std::move(m));
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (size_t i = 0; i < people.size(); ++i) {
+          absl::StatusOr<MirroredPerson> m =
+              mirror.Mirror(IdentityBytes(people[i]), EntryBytes(people[i]));
+          if (!m.ok() || m->identity != serial[i].identity || m->entries != serial[i].entries) {
+            ++mismatches[t];
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int t = 0; t < 4; ++t) BOOST_TEST(mismatches[t] == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
