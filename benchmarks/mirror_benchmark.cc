@@ -68,8 +68,8 @@ const Workload& GetWorkload() {
       id.set_commune("Vierzon");
       id.set_phone(absl::StrFormat("06 12 34 %02d %02d", i / 100, i % 100));
       id.set_email(absl::StrCat(given[(i / 5) % 5], ".", families[i % 5], i, "@laposte.net"));
-      const std::string body = absl::StrFormat("%d%02d%02d18279%03d", 1 + i % 2, 40 + i % 60,
-                                               1 + i % 12, 1 + i % 999);
+      const std::string body =
+          absl::StrFormat("%d%02d%02d18279%03d", 1 + i % 2, 40 + i % 60, 1 + i % 12, 1 + i % 999);
       id.set_nir(absl::StrFormat("%s%02d", body, *socle::NirKey(body)));
       PersonRecords p;
       p.identity = id.SerializeAsString();
@@ -88,10 +88,10 @@ const Workload& GetWorkload() {
         e.set_author("pro-1");
         e.mutable_created_at()->set_seconds(1700000000 + 86400 * (i + k));
         e.set_title(absl::StrCat("Entretien avec ", id.given_names(), " ", id.family_name()));
-        e.set_text(absl::StrCat("Mme ", id.given_names(), " ", id.family_name(), ", ",
-                                id.address(), ", ", id.postcode(), " ", id.commune(), ", tél. ",
-                                id.phone(), ", ", id.email(), ", NIR ", id.nir(),
-                                ", vue le 12/03/2024. ", notes[next_note++ % notes.size()]));
+        e.set_text(absl::StrCat("Mme ", id.given_names(), " ", id.family_name(), ", ", id.address(),
+                                ", ", id.postcode(), " ", id.commune(), ", tél. ", id.phone(), ", ",
+                                id.email(), ", NIR ", id.nir(), ", vue le 12/03/2024. ",
+                                notes[next_note++ % notes.size()]));
         auto* f = e.add_fields();
         f->set_name("date_naissance");
         f->set_value(id.birth_date());
