@@ -400,11 +400,15 @@ class PersonFakes {
   }
   bool KnowsPhone(const std::string& digits) const { return phones_.contains(digits); }
 
-  std::string EmailFake(const std::string& lower) {
+  // The fake of a known e-mail address: built from the person's fake name, or for a
+  // relative's address (`relative`) from a fake name of its own.
+  std::string EmailFake(const std::string& lower, bool relative = false) {
     auto it = emails_.find(lower);
     if (it != emails_.end()) return it->second;
-    std::string local = absl::StrCat(Join(mirror_internal::FoldWords(primary_given_)), ".",
-                                     Join(mirror_internal::FoldWords(primary_surname_)));
+    const std::string given = relative ? DrawGiven(DrawSex()) : primary_given_;
+    const std::string surname = relative ? DrawSurname() : primary_surname_;
+    std::string local = absl::StrCat(Join(mirror_internal::FoldWords(given)), ".",
+                                     Join(mirror_internal::FoldWords(surname)));
     // A second address of the person, or one in two at random, gets a number.
     const uint64_t r = draws_.Next("email", ++counter_);
     if (!emails_.empty() || (r & 1)) absl::StrAppend(&local, 1 + (r >> 1) % 99);
@@ -831,7 +835,7 @@ absl::StatusOr<MirroredPerson> TrainingMirror::Mirror(absl::string_view identity
         fakes.PhoneFake(mirror_internal::PhoneDigits(k.value));
         break;
       case IdentityKind::kEmail:
-        fakes.EmailFake(absl::AsciiStrToLower(k.value));
+        fakes.EmailFake(absl::AsciiStrToLower(k.value), k.person != 1);
         break;
       case IdentityKind::kNir: {
         const std::string body = NirBody(k.value);

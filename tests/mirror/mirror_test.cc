@@ -467,6 +467,9 @@ BOOST_AUTO_TEST_CASE(relatives_from_known_identities_are_faked_too) {
   }
   v1::Identity id;
   BOOST_REQUIRE(id.ParseFromString(m->identity));
+  // The sister's e-mail address has a fake of its own, not the person's.
+  BOOST_TEST(out.text().find("@example.org)") != std::string::npos);
+  BOOST_TEST(out.text().find(id.email()) == std::string::npos);
   // The family name the person and her son share has one fake.
   BOOST_TEST(out.text().find(absl::StrCat("Mme ", id.family_name())) != std::string::npos);
   BOOST_TEST(out.text().find(Upper(id.family_name())) != std::string::npos);
