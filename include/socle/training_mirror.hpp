@@ -32,7 +32,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "socle/case_file.hpp"
 #include "socle/export.hpp"
+#include "socle/export_file.hpp"
 #include "socle/redact.hpp"
 
 namespace socle {
@@ -80,6 +82,10 @@ class SOCLE_CXX_API TrainingMirror {
                                         absl::Span<const std::string> entries,
                                         absl::string_view known_identities = {}) const;
 
+  // The same for the vendor's structs (socle/case_file.hpp): the person's case file, mirrored.
+  absl::StatusOr<PersonCaseFile> Mirror(const PersonCaseFile& file,
+                                        absl::string_view known_identities = {}) const;
+
   const TrainingMirrorOptions& options() const;
 
  private:
@@ -87,6 +93,13 @@ class SOCLE_CXX_API TrainingMirror {
   explicit TrainingMirror(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Mirrors one person and writes them to `writer` (created with ExportKind::kTrainingMirror): a
+// socle.v1.MirrorRecord of their faked identity, then one of each faked entry. Mirror's errors,
+// then the writer's; a person whose mirror fails writes nothing.
+SOCLE_CXX_API absl::Status WriteTrainingMirror(const TrainingMirror& mirror,
+                                               const PersonCaseFile& file, ExportWriter& writer,
+                                               absl::string_view known_identities = {});
 
 }  // namespace socle
 
