@@ -422,7 +422,7 @@ constexpr Markup kStyle =
     "html{font-size:100%;-webkit-text-size-adjust:100%}"
     "body{font-family:\"DejaVu Sans\",system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
     "font-size:1rem;line-height:1.55;color:#1b1b1b;background:#fff;margin:0 auto;"
-    "padding:1rem;max-width:50rem;overflow-wrap:anywhere}"
+    "padding:1rem;max-width:50rem;overflow-wrap:break-word}"
     "h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem}"
     "h2{font-size:1.3rem;margin:2.2rem 0 .8rem;padding-bottom:.3rem;"
     "border-bottom:3px solid #000091}"
@@ -465,7 +465,8 @@ constexpr Markup kStyle =
     "thead{display:table-header-group}"
     "tr.refused td,tr.urgent td,.entry,.box{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}"
-    "@page{margin:15mm}"
+    "table.compact th,table.compact td{font-size:10pt;padding:.25rem .3rem}"
+    "@page{size:A4;margin:15mm}"
     "}"
     "</style>";
 
