@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <ranges>
 #include <string>
 #include <utility>
 #include <vector>
@@ -470,6 +472,12 @@ constexpr Markup kStyle =
     "}"
     "</style>";
 
+// The records a list points to, as references.
+template <typename T>
+auto Deref(const std::vector<const T*>& list) {
+  return std::views::transform(list, [](const T* p) -> const T& { return *p; });
+}
+
 // One of two pieces of markup.
 Markup Choose(bool first, Markup a, Markup b) { return first ? a : b; }
 
@@ -511,48 +519,63 @@ PersonReportBuilder::PersonReportBuilder(PersonReportOptions options)
     : options_(std::move(options)) {}
 
 absl::Status PersonReportBuilder::Add(absl::string_view serialized) {
-  v1::AccessRequestRecord record;
-  if (!record.ParseFromArray(serialized.data(), static_cast<int>(serialized.size())) ||
-      serialized.size() > static_cast<size_t>(INT32_MAX)) {
+  if (serialized.size() > static_cast<size_t>(INT32_MAX)) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     absl::StrCat("person report: record ", records_, " is over 2 GiB"));
+  }
+  // A record that does not parse leaves its bytes in the arena (freed with the builder) and
+  // nothing else: no list holds it.
+  auto* record = google::protobuf::Arena::CreateMessage<v1::AccessRequestRecord>(&arena_);
+  if (!record->ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) {
     return MakeError(ErrorCode::kParse, absl::StrCat("person report: record ", records_,
                                                      " is not a socle.v1.AccessRequestRecord"));
   }
-  return Add(std::move(record));
+  return File(record);
 }
 
-absl::Status PersonReportBuilder::Add(v1::AccessRequestRecord record) {
+absl::Status PersonReportBuilder::Add(std::unique_ptr<v1::AccessRequestRecord> record) {
+  if (record == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("person report: record ", records_, " is null"));
+  }
+  v1::AccessRequestRecord* owned = record.release();
+  arena_.Own(owned);
+  return File(owned);
+}
+
+absl::Status PersonReportBuilder::File(v1::AccessRequestRecord* record) {
   const auto twice = [&](absl::string_view what) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("person report: record ", records_, " is a second ", what,
                                   "; an access request has at most one"));
   };
-  switch (record.record_case()) {
+  switch (record->record_case()) {
     case v1::AccessRequestRecord::kIdentity:
-      if (identity_) return twice("identity");
-      identity_ = std::move(*record.mutable_identity());
+      if (identity_ != nullptr) return twice("identity");
+      identity_ = &record->identity();
       break;
     case v1::AccessRequestRecord::kSummary:
-      if (summary_) return twice("summary");
-      summary_ = std::move(*record.mutable_summary());
+      if (summary_ != nullptr) return twice("summary");
+      summary_ = &record->summary();
       break;
     case v1::AccessRequestRecord::kContext:
-      if (context_) return twice("context");
-      context_ = std::move(*record.mutable_context());
+      if (context_ != nullptr) return twice("context");
+      context_ = &record->context();
       break;
     case v1::AccessRequestRecord::kActivity:
-      activities_.push_back(std::move(*record.mutable_activity()));
+      activities_.push_back(&record->activity());
       break;
     case v1::AccessRequestRecord::kEntry:
-      entries_.push_back(std::move(*record.mutable_entry()));
+      entries_.push_back(&record->entry());
       break;
     case v1::AccessRequestRecord::kWithheld:
-      withheld_.push_back(std::move(*record.mutable_withheld()));
+      withheld_.push_back(&record->withheld());
       break;
     case v1::AccessRequestRecord::kHistory:
-      history_.push_back(std::move(*record.mutable_history()));
+      history_.push_back(&record->history());
       break;
     case v1::AccessRequestRecord::kCheckpoint:
-      checkpoints_.push_back(std::move(*record.mutable_checkpoint()));
+      checkpoints_.push_back(&record->checkpoint());
       break;
     default:
       return MakeError(ErrorCode::kParse,
@@ -566,9 +589,9 @@ std::string PersonReportBuilder::Finish() && {
   static const v1::Identity kNoIdentity;
   static const v1::PersonSummary kNoSummary;
   static const v1::ReportContext kNoContext;
-  const v1::Identity& identity = identity_ ? *identity_ : kNoIdentity;
-  const v1::PersonSummary& summary = summary_ ? *summary_ : kNoSummary;
-  const v1::ReportContext& context = context_ ? *context_ : kNoContext;
+  const v1::Identity& identity = identity_ != nullptr ? *identity_ : kNoIdentity;
+  const v1::PersonSummary& summary = summary_ != nullptr ? *summary_ : kNoSummary;
+  const v1::ReportContext& context = context_ != nullptr ? *context_ : kNoContext;
 
   std::string zone = options_.time_zone;
   if (zone.empty()) zone = context.time_zone();
@@ -582,7 +605,7 @@ std::string PersonReportBuilder::Finish() && {
   Labels names;
   for (const v1::ReportContext::Label& n : context.names()) names.Put(n.id(), n.label());
   Labels activities;
-  for (const v1::ActivityNotice& a : activities_) activities.Put(a.activity(), a.name());
+  for (const v1::ActivityNotice& a : Deref(activities_)) activities.Put(a.activity(), a.name());
 
   absl::flat_hash_map<absl::string_view, absl::string_view> reasons;
   for (const ReasonWords& words : kReasonWords) reasons[Name(words.reason)] = words.french;
@@ -591,12 +614,12 @@ std::string PersonReportBuilder::Finish() && {
   size_t refused = 0;
   size_t urgent = 0;
   size_t text_bytes = 0;
-  for (const v1::HistoryRecord& h : history_) {
+  for (const v1::HistoryRecord& h : Deref(history_)) {
     if (h.readable() && h.type() == v1::ACCESS_DECISION && !h.allowed()) ++refused;
     if (h.break_glass()) ++urgent;
   }
   size_t shown = 0;  // working notes are never part of the file
-  for (const v1::Entry& e : entries_) {
+  for (const v1::Entry& e : Deref(entries_)) {
     text_bytes += e.text().size() + e.title().size();
     if (e.kind() != v1::WORKING_NOTE) ++shown;
   }
@@ -683,7 +706,7 @@ std::string PersonReportBuilder::Finish() && {
 
   // ---- 1. Identity
   b << "<section id=\"identite\"><h2>Qui vous êtes dans notre dossier</h2>";
-  const bool has_identity = identity_.has_value() || !summary.person().empty();
+  const bool has_identity = identity_ != nullptr || !summary.person().empty();
   if (!has_identity) {
     b << "<p class=\"empty\">Aucune donnée d’identité enregistrée.</p>";
   } else {
@@ -724,7 +747,7 @@ std::string PersonReportBuilder::Finish() && {
   if (activities_.empty()) {
     b << "<p class=\"empty\">Aucune finalité enregistrée.</p>";
   }
-  for (const v1::ActivityNotice& a : activities_) {
+  for (const v1::ActivityNotice& a : Deref(activities_)) {
     b << "<h3>";
     b.Text(a.name().empty() ? a.activity() : a.name());
     b << "</h3><dl class=\"facts\">";
@@ -760,7 +783,7 @@ std::string PersonReportBuilder::Finish() && {
   // ---- 3. Retention
   b << "<section id=\"conservation\"><h2>Combien de temps nous les gardons</h2>";
   bool any_retention = false;
-  for (const v1::ActivityNotice& a : activities_) {
+  for (const v1::ActivityNotice& a : Deref(activities_)) {
     if (a.retention_size() == 0) continue;
     any_retention = true;
     b << "<h3>";
@@ -836,13 +859,13 @@ std::string PersonReportBuilder::Finish() && {
     std::vector<Item> items;
     items.reserve(entries_.size() + withheld_.size());
     for (size_t i = 0; i < entries_.size(); ++i) {
-      const v1::Entry& e = entries_[i];
+      const v1::Entry& e = *entries_[i];
       if (e.kind() == v1::WORKING_NOTE) continue;  // never part of the file, even if sent
       items.push_back({category_of(e.category()), e.created_at().seconds(), e.created_at().nanos(),
                        static_cast<uint32_t>(i)});
     }
     for (size_t i = 0; i < withheld_.size(); ++i) {
-      const v1::WithheldEntry& w = withheld_[i];
+      const v1::WithheldEntry& w = *withheld_[i];
       items.push_back({category_of(w.category()), w.created_at().seconds(), w.created_at().nanos(),
                        static_cast<uint32_t>(entries_.size() + i)});
     }
@@ -871,7 +894,7 @@ std::string PersonReportBuilder::Finish() && {
         b << "</h3>";
       }
       if (item.index >= entries_.size()) {
-        const v1::WithheldEntry& w = withheld_[item.index - entries_.size()];
+        const v1::WithheldEntry& w = *withheld_[item.index - entries_.size()];
         b << "<div class=\"entry withheld\"><p><span class=\"flag\">Élément non communiqué</span>";
         if (IsSet(w.created_at())) {
           b << " (enregistré le ";
@@ -889,7 +912,7 @@ std::string PersonReportBuilder::Finish() && {
         b << ".</p></div>";
         continue;
       }
-      const v1::Entry& e = entries_[item.index];
+      const v1::Entry& e = *entries_[item.index];
       const bool appreciation = e.kind() == v1::PROFESSIONAL_APPRECIATION;
       b << Choose(appreciation, "<article class=\"entry appreciation\">",
                   "<article class=\"entry\">");
@@ -977,7 +1000,7 @@ std::string PersonReportBuilder::Finish() && {
   }
   // The sharing decisions of the trail, refused ones included.
   bool any_sharing = false;
-  for (const v1::HistoryRecord& h : history_) {
+  for (const v1::HistoryRecord& h : Deref(history_)) {
     if (h.type() != v1::SHARING_DECISION && h.sharing_recipient().empty()) continue;
     if (!any_sharing) {
       any_sharing = true;
@@ -1221,7 +1244,7 @@ std::string PersonReportBuilder::Finish() && {
          "d’urgence « Bris de glace ». Du plus ancien au plus récent :</p>"
          "<table class=\"compact\"><thead><tr><th>Date</th><th>Professionnel</th>"
          "<th>Fonction</th><th>Structure</th><th>Action</th><th>Motif</th></tr></thead><tbody>";
-    for (const v1::HistoryRecord& h : history_) {
+    for (const v1::HistoryRecord& h : Deref(history_)) {
       const bool is_refused = h.readable() && h.type() == v1::ACCESS_DECISION && !h.allowed();
       if (is_refused) {
         b << "<tr class=\"refused\">";
@@ -1293,7 +1316,7 @@ std::string PersonReportBuilder::Finish() && {
     b << "</tbody></table>";
   }
   if (!checkpoints_.empty()) {
-    const v1::CheckpointRecord& last = checkpoints_.back();
+    const v1::CheckpointRecord& last = *checkpoints_.back();
     b << "<p>Preuve : ces lignes sont incluses dans le journal signé de l’organisme (point de "
          "contrôle de ";
     b.Text(absl::StrCat(last.size()));

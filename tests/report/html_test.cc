@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace socle::html {
 namespace {
@@ -39,6 +40,36 @@ BOOST_AUTO_TEST_CASE(replaces_controls_and_malformed_utf8) {
   BOOST_TEST(Escaped("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // above U+10FFFF
   BOOST_TEST(Escaped("\xFF<") == fffd + "&lt;");
   BOOST_TEST(Escaped("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");  // U+1F600 stays
+}
+
+// The fast path reads 8 bytes at a time: every special byte at every position of a long string
+// must still be seen.
+BOOST_AUTO_TEST_CASE(every_special_byte_at_every_position) {
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const std::string fffd = "\xEF\xBF\xBD";
+  const std::pair<std::string, std::string> specials[] = {
+      {"&", "&amp;"},
+      {"<", "&lt;"},
+      {">", "&gt;"},
+      {"\"", "&quot;"},
+      {"'", "&#39;"},
+      {"\x01", fffd},
+      {std::string(1, '\0'), fffd},
+      {"\x1f", fffd},
+      {"\x7f", fffd},
+      {"\xff", fffd},
+      {"\xc3\xa9", "\xc3\xa9"},
+      {"\n", "\n"},
+      {" ", " "},
+      {"~", "~"},
+  };
+  for (size_t at = 0; at <= plain.size(); ++at) {
+    for (const auto& [special, escaped] : specials) {
+      const std::string input = plain.substr(0, at) + special + plain.substr(at);
+      const std::string expected = plain.substr(0, at) + escaped + plain.substr(at);
+      BOOST_TEST(Escaped(input) == expected, "at " << at);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(markup_is_written_as_is_and_text_escaped) {
