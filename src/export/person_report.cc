@@ -351,17 +351,22 @@ class Dates {
   }
 
   // "3 décembre 2026 à 14 h 05"
-  std::string DateTime(const Timestamp& t) const {
+  // The views returned by DateTime and Date stay valid until the next call: one per expression.
+  // (The history formats 10,000 of them; a buffer of our own spares as many allocations.)
+  absl::string_view DateTime(const Timestamp& t) const {
     if (!InRange(t)) return "date invalide";
     const absl::CivilSecond c = zone_.At(absl::FromUnixSeconds(t.seconds())).cs;
-    std::string out = Day(absl::CivilDay(c));
-    absl::StrAppend(&out, " à ", c.hour(), " h ", c.minute() < 10 ? "0" : "", c.minute());
-    return out;
+    scratch_.clear();
+    AppendDay(scratch_, absl::CivilDay(c));
+    absl::StrAppend(&scratch_, " à ", c.hour(), " h ", c.minute() < 10 ? "0" : "", c.minute());
+    return scratch_;
   }
   // "3 décembre 2026"
-  std::string Date(const Timestamp& t) const {
+  absl::string_view Date(const Timestamp& t) const {
     if (!InRange(t)) return "date invalide";
-    return Day(absl::CivilDay(zone_.At(absl::FromUnixSeconds(t.seconds())).cs));
+    scratch_.clear();
+    AppendDay(scratch_, absl::CivilDay(zone_.At(absl::FromUnixSeconds(t.seconds())).cs));
+    return scratch_;
   }
   // A YYYY-MM-DD date of the records ("1980-04-01" -> "1er avril 1980"); as written when it is
   // not one.
@@ -371,7 +376,13 @@ class Dates {
     return std::string(text);
   }
   static std::string Day(absl::CivilDay d) {
-    return absl::StrCat(d.day(), d.day() == 1 ? "er " : " ", kMonths[d.month() - 1], " ", d.year());
+    std::string out;
+    AppendDay(out, d);
+    return out;
+  }
+  static void AppendDay(std::string& out, absl::CivilDay d) {
+    absl::StrAppend(&out, d.day(), d.day() == 1 ? "er " : " ", kMonths[d.month() - 1], " ",
+                    d.year());
   }
 
   // The sentence that says which clock the page reads.
@@ -395,6 +406,7 @@ class Dates {
   std::string zone_name_;
   bool utc_ = false;
   bool fell_back_ = false;
+  mutable std::string scratch_;
 };
 
 // ---------------------------------------------------------------------------------------------
