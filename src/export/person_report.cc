@@ -28,7 +28,7 @@ absl::StatusOr<std::string> RenderPersonReport(absl::Span<const std::string> ser
     absl::Status status = builder.Add(record);
     if (!status.ok()) return status;
   }
-  return std::move(builder).Finish();
+  return builder.Finish();
 }
 
 namespace export_internal {
@@ -597,7 +597,7 @@ absl::Status PersonReportBuilder::File(v1::AccessRequestRecord* record) {
   return absl::OkStatus();
 }
 
-std::string PersonReportBuilder::Finish() && {
+std::string PersonReportBuilder::Finish() const {
   static const v1::Identity kNoIdentity;
   static const v1::PersonSummary kNoSummary;
   static const v1::ReportContext kNoContext;

@@ -30,8 +30,8 @@ class PersonReportBuilder {
   // The same for a record already decoded (a reader's): the builder takes it.
   absl::Status Add(std::unique_ptr<v1::AccessRequestRecord> record);
 
-  // The page. The builder is spent afterwards.
-  std::string Finish() &&;
+  // The page, from the records added so far (it may be called again after more are added).
+  std::string Finish() const;
 
  private:
   // Files the record (owned by arena_) under its kind.

@@ -2,6 +2,7 @@
 // durations, empty sections, withheld entries, appreciations, the history's flags, hostile
 // strings in every field kind, and bad input.
 #include <boost/test/unit_test.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -345,8 +346,17 @@ BOOST_AUTO_TEST_CASE(bad_records_are_refused_without_their_content) {
   BOOST_TEST((ErrorCodeOf(status) == ErrorCode::kInvalidArgument));
   BOOST_TEST(!Has(std::string(status.message()), "Lambert"));
   // The refused records changed nothing: the page holds the one identity.
-  const std::string text = VisibleText(std::move(builder).Finish());
+  const std::string text = VisibleText(builder.Finish());
   CHECK_FACT(text, "NomLambert-Secret");
+  // Decoded records (a reader's) go in the same way.
+  BOOST_TEST((ErrorCodeOf(builder.Add(std::unique_ptr<v1::AccessRequestRecord>())) ==
+              ErrorCode::kInvalidArgument));
+  auto entry = std::make_unique<v1::AccessRequestRecord>();
+  entry->mutable_entry()->set_title("Titre décodé");
+  BOOST_TEST(builder.Add(std::move(entry)).ok());
+  CHECK_FACT(VisibleText(builder.Finish()), "Titre décodé");
+  BOOST_TEST((ErrorCodeOf(builder.Add(std::make_unique<v1::AccessRequestRecord>(identity))) ==
+              ErrorCode::kInvalidArgument));
   // The public function reports the first bad record.
   auto html = RenderPersonReport({identity.SerializeAsString(), std::string("\x0a\xff", 2)});
   BOOST_TEST((ErrorCodeOf(html.status()) == ErrorCode::kParse));
