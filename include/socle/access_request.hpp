@@ -2,13 +2,14 @@
 // portability (art. 20, REQ-15), answered as `.socle` export files (socle/export_file.hpp).
 //
 // WriteAccessRequest writes everything about the person that they are entitled to see: their
-// identity, the summary of their consents, objections, representatives, mandates and shares
-// (socle/person_summary.hpp), every entry of their file the vendor hands over (never a working
-// note; third-party information withheld and marked in its place unless a professional released
-// it; appreciations with their author and date), the activities their data serves with purposes,
-// legal bases, recipients and retention periods, and the access history of their file with the
-// proof of each line (socle/trail.hpp). The vendor streams the entries (socle/case_file.hpp); the
-// file is written as they come, in constant memory.
+// identity, what the person's report needs to name things (the controller and DPO, the labels of
+// categories and roles: socle.v1.ReportContext), the summary of their consents, objections,
+// representatives, mandates and shares (socle/person_summary.hpp), every entry of their file the
+// vendor hands over (never a working note; third-party information withheld and marked in its place
+// unless a professional released it; appreciations with their author and date), the activities
+// their data serves with purposes, legal bases, recipients and retention periods, and the access
+// history of their file with the proof of each line (socle/trail.hpp). The vendor streams the
+// entries (socle/case_file.hpp); the file is written as they come, in constant memory.
 //
 // WritePortability writes the data the person provided (entries marked provided_by_person) of the
 // activities where the right applies: basis consent or contract (art. 20(1)(a)); the header's
@@ -25,6 +26,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -43,6 +46,11 @@ struct SOCLE_CXX_API PersonExportRequest {
   // The professional of the directory who prepares the answer; recorded in the trail.
   std::string handled_by;
   absl::Time at = absl::InfinitePast();  // InfinitePast: now
+  // For the person's report (socle/person_report.hpp), optional: display names of the
+  // professionals and persons the file names by id (id, name), and the IANA time zone the
+  // report shows times in (empty: Europe/Paris).
+  std::vector<std::pair<std::string, std::string>> display_names;
+  std::string time_zone;
 };
 
 // What was written.

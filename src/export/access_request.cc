@@ -172,6 +172,26 @@ void FillCheckpoint(const LedgerCheckpoint& c, const std::string& verifier_key,
   out->set_verifier_key(verifier_key);
 }
 
+// What the person's report needs to name things: the controller, the DPO, labels.
+void FillContext(const v1::Policy& policy, const PersonExportRequest& request, absl::Time at,
+                 v1::ReportContext* out) {
+  *out->mutable_controller() = policy.controller();
+  *out->mutable_dpo() = policy.dpo();
+  core::SetTimestampIfFinite(at, [out] { return out->mutable_issued_at(); });
+  *out->mutable_categories() = policy.data_categories();
+  for (const v1::Role& role : policy.roles()) {
+    v1::ReportContext::Label* label = out->add_roles();
+    label->set_id(role.id());
+    label->set_label(role.label());
+  }
+  for (const auto& [id, name] : request.display_names) {
+    v1::ReportContext::Label* label = out->add_names();
+    label->set_id(id);
+    label->set_label(name);
+  }
+  out->set_time_zone(request.time_zone);
+}
+
 // The person's whole history, page by page, each page after the checkpoint its proofs lead to.
 absl::StatusOr<uint64_t> WriteHistory(AccessTrail& trail, const PersonExportRequest& request,
                                       ExportWriter& writer) {
@@ -227,6 +247,10 @@ absl::StatusOr<PersonExportReport> WriteAccessRequest(AccessTrail& trail,
   if (!record.mutable_summary()->ParseFromString(SerializePersonSummary(summary))) {
     return MakeError(ErrorCode::kInternal, "WriteAccessRequest: the person summary does not parse");
   }
+  SOCLE_RETURN_IF_ERROR(Write(writer, record));
+
+  record.Clear();
+  FillContext(*p.policy, request, p.at, record.mutable_context());
   SOCLE_RETURN_IF_ERROR(Write(writer, record));
 
   // The activities the person's data serves: those of their entries, consents, objections and

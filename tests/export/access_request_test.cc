@@ -151,6 +151,9 @@ BOOST_FIXTURE_TEST_CASE(exports_every_entry_the_person_may_see_and_marks_the_wit
   BOOST_TEST(records[0].identity().family_name() == "Martin");
   BOOST_TEST(records[1].has_summary());
   BOOST_TEST(records[1].summary().person() == "x1");
+  BOOST_REQUIRE(records[2].has_context());
+  BOOST_TEST(records[2].context().roles_size() > 0);
+  BOOST_TEST(records[2].context().categories_size() == 4);
   std::vector<std::string> ids, withheld, activities;
   size_t history = 0, checkpoints = 0;
   for (const auto& r : records) {
