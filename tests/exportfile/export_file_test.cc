@@ -13,6 +13,8 @@
 #include "exportfile/format.h"
 #include "socle/export_file.hpp"
 #include "socle/init.hpp"
+#include "socle/vault.hpp"
+#include "../vault/test_util.h"
 #include "test_util.h"
 
 namespace socle {
@@ -217,6 +219,41 @@ BOOST_AUTO_TEST_CASE(signing_key_from_seed_is_deterministic) {
   BOOST_REQUIRE(a.ok() && b.ok());
   BOOST_TEST((a->public_key() == b->public_key()));
   BOOST_TEST(!ExportSigningKey::FromSeed(SecretBytes(16)).ok());
+}
+
+BOOST_AUTO_TEST_CASE(signing_key_from_vault_is_the_tenants) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("socle_export_vault_" + std::to_string(::getpid())))
+                              .string();
+  std::filesystem::create_directories(dir);
+  auto provider = vault_testing::NewKeyFile(dir + "/master.key");
+  ExportPublicKey first{};
+  {
+    auto vault = vault_testing::LoadVault(provider, dir + "/vault.db");
+    auto a = ExportSigningKey::FromVault(*vault);
+    BOOST_REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+    auto b = ExportSigningKey::FromVault(*vault);
+    BOOST_REQUIRE(b.ok());
+    BOOST_TEST((a->public_key() == b->public_key()));
+    first = a->public_key();
+    // Derived, not the ledger secret itself.
+    auto secret = vault->LedgerSecret("exports", false);
+    BOOST_REQUIRE(secret.ok());
+    BOOST_TEST(!secret->Equals(a->seed()));
+  }
+  {
+    // Another Vault object of the same database: the same key.
+    auto vault = vault_testing::LoadVault(provider, dir + "/vault.db");
+    auto again = ExportSigningKey::FromVault(*vault);
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST((again->public_key() == first));
+    // Another tenant: another key.
+    auto other = vault_testing::LoadVault(provider, dir + "/vault.db", "other-tenant");
+    auto theirs = ExportSigningKey::FromVault(*other);
+    BOOST_REQUIRE(theirs.ok());
+    BOOST_TEST(!(theirs->public_key() == first));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // Three frames (records of 400 KiB), signed and sealed: every part of the file altered.
