@@ -4,10 +4,11 @@
 // A file is a magic and format version, a header (socle.v1.ExportHeader: kind, issuer and its
 // Ed25519 public key, creation time, policy digest, pseudonymisation domain and profile, the
 // FileDescriptorSet of the record type, recipients), frames of length-delimited records, and a
-// trailer (record count, BLAKE2b-256 of every byte before it, the issuer's signature). Every frame
-// is signed by the issuer and bound to the file and to its position, so a reader checks each frame
-// before it returns one of its records. A *sealed* file encrypts the frames' contents with
-// libsodium's secretstream under a random file key, sealed to each recipient's X25519 public key.
+// trailer (record count, BLAKE2b-256 of every byte before it, the issuer's signature). The header
+// and every frame are signed by the issuer, each frame bound to the file and to its position, so a
+// reader checks each frame before it returns one of its records. A *sealed* file encrypts the
+// frames' contents with libsodium's secretstream under a random file key, sealed to each
+// recipient's X25519 public key.
 //
 // The writer and the reader use constant memory whatever the file's size: a frame holds at most
 // kExportFrameBytes of records, a record at most ExportLimits::max_record_bytes.
@@ -123,7 +124,7 @@ struct SOCLE_CXX_API ExportRecipient {
 // What the writer puts in the header besides what it computes (descriptors, file id, keys).
 struct SOCLE_CXX_API ExportWriterOptions {
   ExportKind kind = ExportKind::kAccessRequest;
-  std::string issuer;  // the controller's name
+  std::string issuer;                            // the controller's name
   absl::Time created_at = absl::InfinitePast();  // InfinitePast: now
   std::string policy_id;
   std::string policy_revision;
@@ -187,6 +188,9 @@ struct SOCLE_CXX_API ExportFailure {
   ExportProblem problem = ExportProblem::kNone;
   uint64_t offset = 0;  // the byte where the problem was found
 };
+// The failure an error of ExportReader::Open, Next or VerifyExport carries (a payload of the
+// status); kNone for any other status. Open has no reader to ask once it failed.
+SOCLE_CXX_API ExportFailure ExportFailureOf(const absl::Status& status);
 
 struct SOCLE_CXX_API ExportReaderOptions {
   // Empty: any issuer (the caller checks ExportReader::issuer_public_key()); otherwise the
@@ -230,6 +234,22 @@ struct SOCLE_CXX_API ExportVerification {
 // being decrypted.
 SOCLE_CXX_API absl::StatusOr<ExportVerification> VerifyExport(std::unique_ptr<ExportSource> source,
                                                               const ExportReaderOptions& options);
+
+// Shows a file's header and records as text, decoded with the FileDescriptorSet the header carries
+// (not with socle's compiled-in types): what any reader of the file sees. For `socle export dump`
+// and the bindings. Not thread-safe (one printer per thread).
+class SOCLE_CXX_API ExportRecordPrinter {
+ public:
+  enum class Format { kText, kJson };  // protobuf's text format, or its JSON mapping (one line)
+  // `header` is ExportReader::header(). INVALID_ARGUMENT when its descriptors do not build or do
+  // not define its record type.
+  static absl::StatusOr<std::unique_ptr<ExportRecordPrinter>> Create(absl::string_view header);
+  virtual ~ExportRecordPrinter() = default;
+  // The header without its descriptors (bytes fields in base64 in JSON).
+  virtual absl::StatusOr<std::string> Header(Format format) const = 0;
+  // One record; PARSE when it is not a message of the record type.
+  virtual absl::StatusOr<std::string> Record(absl::string_view record, Format format) const = 0;
+};
 
 }  // namespace socle
 
