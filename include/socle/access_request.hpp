@@ -86,6 +86,13 @@ SOCLE_CXX_API absl::StatusOr<PersonExportReport> WritePortability(
 // socle.v1.PortabilityRecord), as published in docs/schemas/portability-record.schema.json.
 SOCLE_CXX_API absl::string_view PortabilityJsonSchema();
 
+// The CSV form of a portability file's entries (RFC 4180, UTF-8, comma-separated, CRLF): one row
+// per entry with the columns of PortabilityCsvHeader(); structured fields in one column as
+// "name=value" pairs separated by "; ". PortabilityCsvRow returns "" for the identity record and
+// PARSE for bytes that are not a socle.v1.PortabilityRecord.
+SOCLE_CXX_API std::string PortabilityCsvHeader();
+SOCLE_CXX_API absl::StatusOr<std::string> PortabilityCsvRow(absl::string_view serialized_record);
+
 }  // namespace socle
 
 #endif  // SOCLE_ACCESS_REQUEST_HPP_

@@ -60,6 +60,10 @@ int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
 int Export(const std::vector<std::string>& args, Io io);          // export.cc
+// The writing subcommands of `socle export` (access-request, portability, audit, dataset,
+// mirror): export_write.cc.
+bool IsExportWriteSubcommand(const std::string& sub);
+int ExportWrite(const std::vector<std::string>& args, Io io);
 
 // Where a ledger and its keys are: the options `socle audit` and `socle access --trail` share.
 // Either the two files (`db` and `vault`) or one storage location (socle::Storage: a directory

@@ -16,8 +16,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
+#include "socle/access_request.hpp"
 #include "socle/error.hpp"
 #include "socle/export_file.hpp"
+#include "socle/person_report.hpp"
 
 namespace socle::cli {
 namespace {
@@ -27,6 +29,7 @@ constexpr char kExportUsage[] =
     "       socle export dump FILE [--json] [--key-file K]\n"
     "       socle export open FILE --key K --out F\n"
     "       socle export keygen --out K\n"
+    "       socle export report FILE [--key-file K] --out F.html\n"
     "\n"
     "  verify: check every signature of the file, its order, its end (and with --key-file, its\n"
     "          decryption); --issuer: the issuer's Ed25519 public key (64 hex digits) it must\n"
@@ -37,6 +40,9 @@ constexpr char kExportUsage[] =
     "          the command exits 0. --key-file: a recipient key to read a sealed file.\n"
     "  open:   decrypt a sealed file with the recipient key K and write its records to F as\n"
     "          JSON lines (mode 0600); F appears only once the whole file verified.\n"
+    "          With --csv (a portability file), the entries as CSV (RFC 4180) instead.\n"
+    "  report: the person's own report of an access-request file, one HTML page in plain\n"
+    "          French (docs/person-report.md), written to F once the whole file verified.\n"
     "  keygen: make a recipient key (X25519): the secret goes to K (mode 0600, never\n"
     "          overwritten), the public key is printed in hex, to give to the issuer.\n"
     "\n"
@@ -49,6 +55,7 @@ struct Args {
   std::string key_file;
   std::string out;
   bool json = false;
+  bool csv = false;
 };
 
 int Usage(Io io, const std::string& message) {
@@ -123,12 +130,65 @@ int ReadRecords(const std::string& path, const ExportRecipientKey* key, Io io,
   return kExitOk;
 }
 
+// The entries of a portability file as CSV.
+int DumpCsv(const Args& a, const ExportRecipientKey* key, Io io) {
+  return ReadRecords(
+      a.file, key, io,
+      [&](ExportReader& reader) {
+        if (reader.kind() != ExportKind::kPortability) {
+          io.err << "socle export: --csv reads a portability file\n";
+          return kExitInvalidInput;
+        }
+        io.out << PortabilityCsvHeader();
+        return kExitOk;
+      },
+      [&](const std::string& record) {
+        auto row = PortabilityCsvRow(record);
+        if (!row.ok()) return Refused(io, row.status());
+        io.out << *row;
+        return kExitOk;
+      });
+}
+
+// The person's report of an access-request file, written once the whole file verified.
+int Report(const Args& a, Io io) {
+  absl::StatusOr<ExportRecipientKey> key = MakeError(ErrorCode::kNotFound, "no key");
+  if (!a.key_file.empty()) {
+    key = ReadKeyFile(a.key_file);
+    if (!key.ok()) return Refused(io, key.status());
+  }
+  std::vector<std::string> records;
+  const int rc = ReadRecords(
+      a.file, key.ok() ? &*key : nullptr, io,
+      [&](ExportReader& reader) {
+        if (reader.kind() != ExportKind::kAccessRequest) {
+          io.err << "socle export: report reads an access-request file\n";
+          return kExitInvalidInput;
+        }
+        return kExitOk;
+      },
+      [&](const std::string& record) {
+        records.push_back(record);
+        return kExitOk;
+      });
+  if (rc != kExitOk) return rc;
+  auto html = RenderPersonReport(records);
+  if (!html.ok()) return Refused(io, html.status());
+  auto sink = FileSink(a.out);
+  if (!sink.ok()) return Refused(io, sink.status());
+  if (auto w = (*sink)->Write(*html); !w.ok()) return Refused(io, w);
+  if (auto c = (*sink)->Close(); !c.ok()) return Refused(io, c);
+  io.out << "ok: the report (" << html->size() << " bytes) written to " << a.out << "\n";
+  return kExitOk;
+}
+
 int Dump(const Args& a, Io io) {
   absl::StatusOr<ExportRecipientKey> key = MakeError(ErrorCode::kNotFound, "no key");
   if (!a.key_file.empty()) {
     key = ReadKeyFile(a.key_file);
     if (!key.ok()) return Refused(io, key.status());
   }
+  if (a.csv) return DumpCsv(a, key.ok() ? &*key : nullptr, io);
   const auto format =
       a.json ? ExportRecordPrinter::Format::kJson : ExportRecordPrinter::Format::kText;
   std::unique_ptr<ExportRecordPrinter> printer;
@@ -222,9 +282,10 @@ int Keygen(const Args& a, Io io) {
 }  // namespace
 
 int Export(const std::vector<std::string>& args, Io io) {
+  if (!args.empty() && IsExportWriteSubcommand(args[0])) return ExportWrite(args, io);
   if (WantsHelp(args)) {
-    io.out << kExportUsage;
-    return kExitOk;
+    io.out << kExportUsage << "\n";
+    return ExportWrite({"--help"}, io);
   }
   if (args.empty()) return Usage(io, "a subcommand is required");
   const std::string sub = args[0];
@@ -239,6 +300,8 @@ int Export(const std::vector<std::string>& args, Io io) {
     };
     if (arg == "--json") {
       a.json = true;
+    } else if (arg == "--csv") {
+      a.csv = true;
     } else if (arg == "--issuer") {
       if (!value(&a.issuer)) return Usage(io, "--issuer needs a value");
     } else if (arg == "--key-file" || arg == "--key") {
@@ -255,13 +318,17 @@ int Export(const std::vector<std::string>& args, Io io) {
     if (!positional.empty() || a.out.empty()) return Usage(io, "keygen takes --out K only");
     return Keygen(a, io);
   }
-  if (sub != "verify" && sub != "dump" && sub != "open") {
+  if (sub != "verify" && sub != "dump" && sub != "open" && sub != "report") {
     return Usage(io, "unknown subcommand '" + sub + "'");
   }
   if (positional.size() != 1) return Usage(io, sub + " takes one FILE");
   a.file = positional[0];
   if (sub == "verify") return Verify(a, io);
   if (sub == "dump") return Dump(a, io);
+  if (sub == "report") {
+    if (a.out.empty()) return Usage(io, "report needs --out F.html");
+    return Report(a, io);
+  }
   if (a.key_file.empty() || a.out.empty()) return Usage(io, "open needs --key K and --out F");
   return Open(a, io);
 }
