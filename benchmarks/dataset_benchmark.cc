@@ -188,7 +188,7 @@ void BM_RawRedaction(benchmark::State& state) {
   std::string out;
   for (auto _ : state) {
     for (int i = 0; i < kPersons; ++i) {
-      auto redactor = Redactor::Create(export_internal::KnownIdentitiesOf(w.identities[i]));
+      auto redactor = export_internal::RedactorFor(w.identities[i]);
       if (!redactor.ok()) return state.SkipWithError("redactor");
       for (const auto& e : w.entries[i]) {
         redactor->RedactTo(e.title(), &out);

@@ -98,16 +98,21 @@ std::vector<KnownIdentity> KnownIdentitiesOf(const v1::Identity& identity) {
   add(IdentityKind::kEmail, identity.email());
   add(IdentityKind::kNir, identity.nir());
   add(IdentityKind::kBirthDate, identity.birth_date());
-  // The redactor refuses a whole list for one value it cannot match (a one-letter name, a
-  // malformed NIR): keep those it accepts, one by one, only when the whole list is refused.
-  if (!out.empty() && !Redactor::Create(out).ok()) {
-    std::vector<KnownIdentity> accepted;
-    for (KnownIdentity& k : out) {
-      if (Redactor::Create(absl::MakeConstSpan(&k, 1)).ok()) accepted.push_back(std::move(k));
-    }
-    out = std::move(accepted);
-  }
   return out;
+}
+
+absl::StatusOr<Redactor> RedactorFor(const v1::Identity& identity) {
+  std::vector<KnownIdentity> known = KnownIdentitiesOf(identity);
+  auto redactor = Redactor::Create(known);
+  if (redactor.ok()) return redactor;
+  // The redactor refuses a whole list for one value it cannot match (a one-letter name, a
+  // malformed NIR): keep those it accepts, one by one. The recognisers (NIR, phone, e-mail,
+  // IBAN, birth date) apply whatever is left, even nothing.
+  std::vector<KnownIdentity> accepted;
+  for (KnownIdentity& k : known) {
+    if (Redactor::Create(absl::MakeConstSpan(&k, 1)).ok()) accepted.push_back(std::move(k));
+  }
+  return Redactor::Create(accepted);
 }
 
 absl::StatusOr<DatasetTransform> DatasetTransform::Create(const Policy& policy,
@@ -361,16 +366,8 @@ absl::Status DatasetTransform::Add(const v1::Identity& identity,
 
   std::optional<Redactor> redactor;
   if (needs_redactor_) {
-    const std::vector<KnownIdentity> known = KnownIdentitiesOf(identity);
-    auto r = Redactor::Create(known);
-    if (r.ok()) redactor = *std::move(r);
-    // Without a usable identity the recognisers (NIR, phone, e-mail, IBAN, birth date) still
-    // apply: an empty list is accepted.
-    if (!redactor) {
-      auto empty = Redactor::Create({});
-      if (!empty.ok()) return empty.status();
-      redactor = *std::move(empty);
-    }
+    SOCLE_ASSIGN_OR_RETURN(Redactor r, RedactorFor(identity));
+    redactor = std::move(r);
   }
   const Redactor* red = redactor ? &*redactor : nullptr;
 

@@ -59,7 +59,7 @@ class DatasetTransform {
     int open_from_age = 0;
   };
 
-  DatasetTransform(PseudonymContext context) : context_(std::move(context)) {}
+  explicit DatasetTransform(PseudonymContext context) : context_(std::move(context)) {}
 
   // The value of a field for one person (and one entry, or none), or nullopt when absent.
   std::optional<std::string> Raw(const FieldPlan& plan, const v1::Identity& identity,
@@ -82,9 +82,12 @@ class DatasetTransform {
   std::string scratch_;
 };
 
-// The identities of the person's file, for the redactor: names, first names, address, phone,
-// e-mail, NIR and birth date. Values the redactor refuses (a one-letter name…) are left out.
+// The identities of the person's file, for the redactor: names, first names (each one of several
+// too), address, phone, e-mail, NIR and birth date, all as person 1.
 std::vector<KnownIdentity> KnownIdentitiesOf(const v1::Identity& identity);
+// The redactor of the person's identities; those it refuses (a one-letter name, a malformed NIR)
+// are left out, so it fails only on resource limits.
+absl::StatusOr<Redactor> RedactorFor(const v1::Identity& identity);
 
 }  // namespace socle::export_internal
 

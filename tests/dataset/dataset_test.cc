@@ -220,6 +220,23 @@ BOOST_AUTO_TEST_CASE(values_holding_a_nir_or_an_identity_are_dropped) {
   BOOST_TEST(builder.stats().identifier_values_dropped == 1u);
 }
 
+// Identities the redactor refuses (a one-letter first name, a malformed NIR or phone) are left
+// out of its list; the others are still redacted.
+BOOST_AUTO_TEST_CASE(unusable_identities_do_not_disable_redaction) {
+  auto pseudonymizer = MakePseudonymizer();
+  DatasetBuilder builder = MakeBuilder(*pseudonymizer, "complet");
+  v1::Identity id = Person();
+  id.set_given_names("A");
+  id.set_nir("pas un NIR");
+  id.set_phone("12");
+  id.set_birth_date("12 mars 1985");
+  const auto records = AddPerson(builder, id, Entries());
+  BOOST_REQUIRE_EQUAL(records.size(), 1u);
+  BOOST_TEST(FieldOf(records[0], "title") == "Entretien avec Mme [PERSONNE-1]");
+  BOOST_TEST(FieldOf(records[0], "birth_date") == "<absent>");
+  BOOST_TEST(builder.stats().unreadable_values == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(dataset_linkage)
