@@ -1,6 +1,7 @@
 // The treatments of a pseudonymisation profile, one by one, on a person whose values are known;
 // linkage by domain kind (REQ-48); the notice (REQ-52); hostile input.
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -358,9 +359,12 @@ BOOST_AUTO_TEST_CASE(unknown_field_names_and_huge_text) {
   std::string big;
   while (big.size() < kMaxDatasetValueBytes - 64) big += "Vu Capucine DUBREUIL au 06 12 34 56 78. ";
   AddField(&e, "observation", big);
+  e.mutable_created_at()->set_seconds(INT64_MIN);  // no calendar day: left out, counted
   const auto records = AddPerson(builder, Person(), {e});
   BOOST_REQUIRE_EQUAL(records.size(), 1u);
   BOOST_TEST(FieldOf(records[0], "text") == "<absent>");
+  BOOST_TEST(FieldOf(records[0], "created_at") == "<absent>");
+  BOOST_TEST(builder.stats().unreadable_values == 1u);
   const std::string observation = FieldOf(records[0], "observation");
   BOOST_TEST(!absl::StrContains(observation, "DUBREUIL"));
   BOOST_TEST(!absl::StrContains(observation, "06 12"));
