@@ -126,6 +126,21 @@ v1::Register BuildRegister(const CompiledPolicy& c) {
     }
     *e->mutable_security_measures() = a.security_measures();
     e->set_dpia_reference(a.dpia_reference());
+    for (const v1::PseudonymisationProfile& profile : p.pseudonymisation_profiles()) {
+      if (profile.activity() != a.id()) continue;
+      std::string recipient = profile.recipient();
+      bool linked = false;
+      for (const v1::PseudonymDomain& d : p.pseudonym_domains()) {
+        if (d.id() != profile.domain()) continue;
+        if (recipient.empty()) recipient = d.recipient();
+        linked = d.kind() == v1::PseudonymDomain::PERSON ||
+                 d.kind() == v1::PseudonymDomain::RELATIONSHIP;
+      }
+      e->add_pseudonymised_datasets(absl::StrCat(
+          recipient, ": pseudonymised dataset `", profile.id(), "` for ", profile.purpose(),
+          " (domain `", profile.domain(), "`, ",
+          linked ? "pseudonyms linked across exports" : "fresh pseudonyms in every export", ")"));
+    }
   }
   return reg;
 }
@@ -182,6 +197,10 @@ std::string RenderMarkdown(const v1::Register& reg) {
     std::vector<std::string> recipients;
     for (const auto& r : e.recipients()) recipients.push_back(Recipient(r));
     absl::StrAppend(&out, "| (d) Recipients | ", Cell(absl::StrJoin(recipients, "; ")), " |\n");
+    if (!e.pseudonymised_datasets().empty()) {
+      absl::StrAppend(&out, "| (d) Pseudonymised datasets | ",
+                      Cell(absl::StrJoin(e.pseudonymised_datasets(), "; ")), " |\n");
+    }
     std::vector<std::string> transfers;
     for (const auto& t : e.transfers()) {
       transfers.push_back(absl::StrCat(t.country(), " (", t.safeguard(), ")"));

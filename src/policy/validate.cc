@@ -11,6 +11,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "policy/compiled_policy.h"
+#include "policy/profile_fields.h"
 
 namespace socle::policy_internal {
 namespace {
@@ -90,6 +91,7 @@ class Validator {
     CheckEntryKinds();
     CheckMandates();
     CheckPseudonymDomains();
+    CheckPseudonymisationProfiles();
     CheckStatistics();
     CheckLogRetention();
     CheckUnusedCategories();
@@ -274,7 +276,12 @@ class Validator {
     Declare(p_.sharing_rules(), "sharing_rules", "sharing rule",
             [&](const std::string&, const v1::SharingRule&, int) {});
     Declare(p_.pseudonym_domains(), "pseudonym_domains", "pseudonymisation domain",
-            [&](const std::string&, const v1::PseudonymDomain&, int) {});
+            [&](const std::string& id, const v1::PseudonymDomain& d, int) {
+              domains_.emplace(id, &d);
+            });
+    Declare(p_.pseudonymisation_profiles(), "pseudonymisation_profiles",
+            "pseudonymisation profile",
+            [&](const std::string&, const v1::PseudonymisationProfile&, int) {});
     Declare(p_.break_glass().reason_codes(), "break_glass.reason_codes", "reason code",
             [&](const std::string&, const v1::BreakGlass::ReasonCode&, int) {});
   }
@@ -708,6 +715,182 @@ class Validator {
     }
   }
 
+  void CheckPseudonymisationProfiles() {
+    for (int i = 0; i < p_.pseudonymisation_profiles_size(); ++i) {
+      CheckPseudonymisationProfile(p_.pseudonymisation_profiles(i), i);
+    }
+  }
+
+  void CheckPseudonymisationProfile(const v1::PseudonymisationProfile& profile, int i) {
+    using Profile = v1::PseudonymisationProfile;
+    const std::string at = Path("pseudonymisation_profiles", i);
+    auto field = [&](absl::string_view f) { return absl::StrCat(at, ".", f); };
+    const std::string who = absl::StrCat("pseudonymisation profile '", profile.id(), "'");
+
+    const v1::PseudonymDomain* domain = nullptr;
+    if (profile.domain().empty()) {
+      Error("profile.domain_missing", field("domain"),
+            absl::StrCat(who, " names no pseudonymisation domain: set domain to a "
+                              "pseudonym_domains id (REQ-47)"));
+    } else if (Known(domains_, profile.domain(), "pseudonymisation domain", field("domain"))) {
+      domain = domains_.at(profile.domain());
+    }
+    if (profile.activity().empty()) {
+      Error("profile.activity_missing", field("activity"),
+            absl::StrCat(who, " names no activity: the dataset inherits the retention and the "
+                              "access rules of the activity its records come from (REQ-52)"));
+    } else {
+      Known(activities_, profile.activity(), "activity", field("activity"));
+    }
+    if (profile.purpose().empty()) {
+      Error("profile.purpose_missing", field("purpose"),
+            absl::StrCat(who, " has no purpose: say what the dataset is for"));
+    }
+    if (profile.recipient().empty() && (domain == nullptr || domain->recipient().empty())) {
+      Error("profile.recipient_missing", field("recipient"),
+            absl::StrCat(who, " names no recipient, and neither does its domain"));
+    }
+
+    absl::flat_hash_set<std::string> seen;
+    for (int j = 0; j < profile.fields_size(); ++j) {
+      const Profile::FieldTreatment& f = profile.fields(j);
+      const std::string fat = absl::StrCat(at, ".fields[", j, "]");
+      auto ffield = [&](absl::string_view name) { return absl::StrCat(fat, ".", name); };
+      if (!IsValidId(f.name())) {
+        Error("profile.field_name_invalid", ffield("name"),
+              absl::StrCat(who, ": a field name must be an Identity field, an entry attribute "
+                                "or an entry field's name (1 to 64 characters a-z, 0-9 and _, "
+                                "starting with a letter)"));
+        continue;
+      }
+      if (!seen.insert(f.name()).second) {
+        Error("profile.field_duplicate", ffield("name"),
+              absl::StrCat(who, " lists the field '", f.name(), "' twice"));
+        continue;
+      }
+      CheckFieldTreatment(f, who, ffield);
+    }
+  }
+
+  template <typename FieldPath>
+  void CheckFieldTreatment(const v1::PseudonymisationProfile::FieldTreatment& f,
+                           const std::string& who, FieldPath&& ffield) {
+    using Profile = v1::PseudonymisationProfile;
+    const ProfileField kind = FindProfileField(f.name());
+    const std::string what = absl::StrCat(who, ", field '", f.name(), "'");
+    const auto t = f.treatment();
+    if (t == Profile::TREATMENT_UNSPECIFIED) {
+      Error("profile.treatment_missing", ffield("treatment"),
+            absl::StrCat(what, " has no treatment: DROP, PSEUDONYMISE, GENERALISE, KEEP or "
+                               "REDACT"));
+      return;
+    }
+    if (kind == ProfileField::kNir) {
+      if (t != Profile::DROP) {
+        Error("profile.nir_forbidden", ffield("treatment"),
+              absl::StrCat(what, ": the NIR is never part of a pseudonymised dataset, not even "
+                                 "pseudonymised (REQ-44); use DROP or leave it out"));
+      }
+      return;
+    }
+    if (IsDirectIdentifier(kind) && (t == Profile::KEEP || t == Profile::PSEUDONYMISE)) {
+      Error("profile.identifier_forbidden", ffield("treatment"),
+            absl::StrCat(what, " is a direct identifier: it is never kept nor pseudonymised (the "
+                               "record's subject already is the person's pseudonym; REQ-46)",
+                         kind == ProfileField::kBirthDate
+                             ? "; generalise it (AGE_BAND_5, AGE_BAND_10, BIRTH_YEAR) or drop it"
+                             : "; drop it"));
+      return;
+    }
+    if (IsFreeText(kind) && t != Profile::DROP && t != Profile::REDACT) {
+      Error("profile.free_text_forbidden", ffield("treatment"),
+            absl::StrCat(what, " is free text: it is released only through REDACT (the "
+                               "redactor), or dropped"));
+      return;
+    }
+    if (t == Profile::REDACT && !IsFreeText(kind) && kind != ProfileField::kEntryField) {
+      Error("profile.treatment_not_applicable", ffield("treatment"),
+            absl::StrCat(what, ": REDACT applies to free text (text, title, entry fields)"));
+      return;
+    }
+    const auto g = f.generalisation();
+    if (t != Profile::GENERALISE) {
+      if (g != Profile::GENERALISATION_UNSPECIFIED || !f.bracket_bounds().empty() ||
+          f.open_from_age() != 0) {
+        Error("profile.generalisation_invalid", ffield("generalisation"),
+              absl::StrCat(what, " has a generalisation but its treatment is not GENERALISE"));
+      }
+      if (t == Profile::PSEUDONYMISE &&
+          (kind == ProfileField::kCreatedAt || kind == ProfileField::kKind)) {
+        Error("profile.treatment_not_applicable", ffield("treatment"),
+              absl::StrCat(what, ": a date or a kind of entry is kept or generalised, not "
+                                 "pseudonymised"));
+      }
+      return;
+    }
+    if (g == Profile::GENERALISATION_UNSPECIFIED) {
+      Error("profile.generalisation_missing", ffield("generalisation"),
+            absl::StrCat(what, " is generalised without a generalisation: AGE_BAND_5, "
+                               "AGE_BAND_10, BIRTH_YEAR, DATE_MONTH, DATE_YEAR, DEPARTEMENT or "
+                               "AMOUNT_BRACKETS"));
+      return;
+    }
+    const bool entry_field = kind == ProfileField::kEntryField;
+    bool applies = false;
+    switch (g) {
+      case Profile::AGE_BAND_5:
+      case Profile::AGE_BAND_10:
+      case Profile::BIRTH_YEAR:
+        applies = entry_field || kind == ProfileField::kBirthDate;
+        break;
+      case Profile::DATE_MONTH:
+        applies = entry_field || kind == ProfileField::kCreatedAt;
+        break;
+      case Profile::DATE_YEAR:
+        applies = entry_field || kind == ProfileField::kCreatedAt || kind == ProfileField::kBirthDate;
+        break;
+      case Profile::DEPARTEMENT:
+        applies = entry_field || kind == ProfileField::kPostcode ||
+                  kind == ProfileField::kCommune || kind == ProfileField::kBirthPlace;
+        break;
+      case Profile::AMOUNT_BRACKETS:
+        applies = entry_field;
+        break;
+      default:
+        break;
+    }
+    if (!applies) {
+      Error("profile.treatment_not_applicable", ffield("generalisation"),
+            absl::StrCat(what, ": ", Profile::Generalisation_Name(g),
+                         " does not apply to this field (docs/pseudonymised-datasets.md lists "
+                         "which generalisation fits which field)"));
+      return;
+    }
+    const bool age_band = g == Profile::AGE_BAND_5 || g == Profile::AGE_BAND_10;
+    if (g == Profile::AMOUNT_BRACKETS) {
+      bool increasing = !f.bracket_bounds().empty() && f.bracket_bounds_size() <= 1000;
+      for (int k = 1; increasing && k < f.bracket_bounds_size(); ++k) {
+        increasing = f.bracket_bounds(k - 1) < f.bracket_bounds(k);
+      }
+      if (!increasing) {
+        Error("profile.generalisation_invalid", ffield("bracket_bounds"),
+              absl::StrCat(what, ": AMOUNT_BRACKETS needs 1 to 1000 strictly increasing "
+                                 "bracket_bounds"));
+      }
+    } else if (!f.bracket_bounds().empty()) {
+      Error("profile.generalisation_invalid", ffield("bracket_bounds"),
+            absl::StrCat(what, ": bracket_bounds apply only to AMOUNT_BRACKETS"));
+    }
+    if (f.open_from_age() != 0) {
+      const uint32_t width = g == Profile::AGE_BAND_5 ? 5 : 10;
+      if (!age_band || f.open_from_age() % width != 0 || f.open_from_age() > 150) {
+        Error("profile.generalisation_invalid", ffield("open_from_age"),
+              absl::StrCat(what, ": open_from_age applies to AGE_BAND_5 and AGE_BAND_10 only, "
+                                 "as a multiple of the band's width up to 150"));
+      }
+    }
+  }
+
   void CheckStatistics() {
     const v1::Statistics& s = p_.statistics();
     if (s.has_small_cell_threshold() && s.small_cell_threshold() < 3) {
@@ -776,6 +959,7 @@ class Validator {
   absl::flat_hash_set<std::string> person_categories_;
   absl::flat_hash_set<std::string> activities_;
   absl::flat_hash_set<std::string> used_categories_;
+  absl::flat_hash_map<std::string, const v1::PseudonymDomain*> domains_;
 };
 
 }  // namespace

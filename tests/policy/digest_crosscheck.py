@@ -23,8 +23,8 @@ import sys
 
 DOMAIN = b"socle.policy.v1"
 FROZEN = {
-    "ccas.textproto": "17c6f380316536422eaa01268d08c25a4c3afe65677f56bade4c7de73e90fceb",
-    "departement.textproto": "6f6fc00edce970c45b56dea36fcd87a3b5cb558a5a9db6ab7a31aeb3cefe4e0f",
+    "ccas.textproto": "9029c366c4a20c59e44db0ac3e3c6a8c109849c54c368c1d3ff151f7d7efd6c7",
+    "departement.textproto": "432ecb84693c1a79e1288de012cb3e9305f0ac44757f39161dc9427b96e1a4d8",
 }
 
 
