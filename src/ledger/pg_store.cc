@@ -792,8 +792,10 @@ class PostgresStore final : public Store {
   // server.
   // Tries kReconnectAttempts times with a growing wait (a restarting server refuses
   // connections, or answers "the database system is starting up", for a few seconds).
-  absl::Status Reconnect() {
-    if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
+  // `force`: the server said it ended the session (SQLSTATE 57P01 and the like) before libpq
+  // noticed the closed socket.
+  absl::Status Reconnect(bool force = false) {
+    if (!force && PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
     absl::Status last;
     for (int attempt = 0; attempt < kReconnectAttempts; ++attempt) {
       if (attempt > 0) absl::SleepFor(kBackoff * (1 << (attempt - 1)));
@@ -1213,6 +1215,8 @@ class PostgresStore final : public Store {
     return rows;
   }
 
+  enum class Resume { kNo, kSameSession, kNewSession };
+
   // The second connection of Verify's reading: the tiles' and roots' statements only.
   absl::StatusOr<std::unique_ptr<pg::Connection>> OpenSideConnection() const {
     const std::string schema = schema_;
@@ -1272,11 +1276,13 @@ class PostgresStore final : public Store {
   // as the first row past it arrives, while the backend goes on producing the next rows (up to
   // what the socket holds: memory stays bounded by the reader's queue). `*next` is the
   // beginning of the first chunk not delivered; `*stopped` is set when `deliver` stopped it,
-  // `*timed_out` when the server ended the COPY for its statement_timeout (SQLSTATE 57014).
+  // `*resume` says whether a failed stream may be resumed: on the same session after the
+  // server's statement_timeout (SQLSTATE 57014), on a new one when the server ended the session
+  // (57P01 to 57P03: a terminated backend, a shutdown; 08: a lost connection).
   absl::Status StreamForVerify(uint64_t from, uint64_t to, uint64_t size, size_t chunk_rows,
                                pg::Connection& side,
                                absl::FunctionRef<bool(VerifyRead&& read)> deliver, uint64_t* next,
-                               bool* stopped, bool* timed_out) {
+                               bool* stopped, Resume* resume) {
     constexpr absl::string_view kWhat = "read entries";
     SOCLE_RETURN_IF_ERROR(Reconnect());
     // In a read-only transaction whose settings end with it: the planner must walk the primary
@@ -1358,7 +1364,11 @@ class PostgresStore final : public Store {
       if (!early && status.ok() && PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
         status = Error(r.get(), kWhat);
         const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-        *timed_out = state != nullptr && absl::string_view(state) == "57014";
+        const absl::string_view code = state != nullptr ? state : "";
+        if (code == "57014") *resume = Resume::kSameSession;
+        if (absl::StartsWith(code, "57P") || absl::StartsWith(code, "08")) {
+          *resume = Resume::kNewSession;
+        }
       }
     }
     if (!early && status.ok() && n == -2) status = Error(nullptr, kWhat);
@@ -1556,12 +1566,15 @@ absl::Status PostgresStore::ReadForVerify(uint64_t size, size_t chunk_rows,
   std::optional<uint64_t> failed_at;
   while (true) {
     bool stopped = false;
-    bool timed_out = false;
+    Resume resume = Resume::kNo;
     const absl::Status status =
-        StreamForVerify(next, to, size, chunk_rows, *side, deliver, &next, &stopped, &timed_out);
+        StreamForVerify(next, to, size, chunk_rows, *side, deliver, &next, &stopped, &resume);
     if (status.ok() || stopped) return status;
-    if ((PQstatus(conn_) == CONNECTION_OK && !timed_out) || failed_at == next) return status;
+    const bool lost = PQstatus(conn_) != CONNECTION_OK;
+    if ((!lost && resume == Resume::kNo) || failed_at == next) return status;
     failed_at = next;
+    // A session the server ended may still look open to libpq: it is opened again.
+    if (!lost && resume == Resume::kNewSession) SOCLE_RETURN_IF_ERROR(Reconnect(/*force=*/true));
   }
 }
 
