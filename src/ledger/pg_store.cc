@@ -1354,6 +1354,14 @@ class PostgresStore final : public Store {
       while (!early) {
         while (checked < rows.size() && rows[checked].index < read.end) ++checked;
         if (checked == rows.size()) break;
+        if (rows[checked].index >= to) {
+          // Not asked for: a server that sends it is not trusted to end the chunks.
+          status = MakeError(ErrorCode::kIo,
+                             absl::StrCat("ledger database (schema ", schema_, "): cannot ", kWhat,
+                                          ": the server sent a row out of range"));
+          early = true;
+          break;
+        }
         early = !hand(checked);
         checked = 0;
       }
