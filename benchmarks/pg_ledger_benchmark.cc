@@ -102,9 +102,9 @@ const std::string& ServerUri() {
     }
     g_cluster_dir = MakeTempDir("socle-pgbench-");
     // pg_cluster.sh would reuse SOCLE_TEST_POSTGRES's server: this program starts its own.
-    const std::string command = absl::StrCat("env -u SOCLE_TEST_POSTGRES '",
-                                             SOCLE_PG_CLUSTER_SCRIPT, "' start '", g_cluster_dir,
-                                             "' >&2");
+    const std::string command =
+        absl::StrCat("env -u SOCLE_TEST_POSTGRES '", SOCLE_PG_CLUSTER_SCRIPT, "' start '",
+                     g_cluster_dir, "' >&2");
     std::atexit(StopCluster);
     if (std::system(command.c_str()) != 0) Die("pg_cluster.sh start failed");
     std::ifstream in(g_cluster_dir + "/conninfo");
@@ -121,7 +121,8 @@ class Connection {
  public:
   Connection() : conn_(PQconnectdb(ServerUri().c_str())) {
     if (PQstatus(conn_) != CONNECTION_OK) Die(absl::StrCat("connect: ", PQerrorMessage(conn_)));
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
   }
   ~Connection() { PQfinish(conn_); }
   Connection(const Connection&) = delete;
@@ -191,7 +192,8 @@ double ProcCpuSeconds(const std::string& stat, bool with_children) {
   std::vector<std::string> fields = socle_bench::Split(stat.substr(paren + 2), ' ');
   if (fields.size() < 15) return 0;
   double ticks = 0;
-  for (size_t f = 11; f < (with_children ? 15u : 13u); ++f) ticks += std::strtod(fields[f].c_str(), nullptr);
+  for (size_t f = 11; f < (with_children ? 15u : 13u); ++f)
+    ticks += std::strtod(fields[f].c_str(), nullptr);
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 CpuSeconds ReadCpu() {
@@ -296,11 +298,12 @@ void BigEndian(std::string* out, uint64_t v, int bytes) {
 void BM_RawPgBatchedInsert(benchmark::State& state) {
   ScratchTable table;
   const RawRows rows;
-  std::string sql = "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac) VALUES ";
+  std::string sql =
+      "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac) VALUES ";
   for (int i = 0; i < kRowsPerInsert; ++i) {
     const int p = 7 * i;
-    absl::StrAppend(&sql, i == 0 ? "" : ", ", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $",
-                    p + 4, ", $", p + 5, ", $", p + 6, ", $", p + 7, ")");
+    absl::StrAppend(&sql, i == 0 ? "" : ", ", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $", p + 4,
+                    ", $", p + 5, ", $", p + 6, ", $", p + 7, ")");
   }
   PGresult* prepared = PQprepare(table.conn.get(), "insert_rows", sql.c_str(), 0, nullptr);
   if (PQresultStatus(prepared) != PGRES_COMMAND_OK) Die("prepare the raw insert");
@@ -378,8 +381,8 @@ void BM_RawPgCopy(benchmark::State& state) {
         BigEndian(&data, static_cast<uint64_t>(kTime0 + index), 8);
         BigEndian(&data, 4, 4);
         BigEndian(&data, 1, 4);
-        for (const std::string* bytes : {&rows.persons[index % kPersons],
-                                         &rows.bodies[index & 255], &rows.hash, &rows.hash}) {
+        for (const std::string* bytes :
+             {&rows.persons[index % kPersons], &rows.bodies[index & 255], &rows.hash, &rows.hash}) {
           BigEndian(&data, bytes->size(), 4);
           data.append(*bytes);
         }
@@ -409,8 +412,9 @@ BENCHMARK(BM_RawPgCopy)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3
 // as the store sends one per stored subtree and per leaf tile, in transactions of 1,000.
 void BM_RawPgRoundTrip(benchmark::State& state) {
   ScratchTable table;
-  table.conn.Exec("CREATE TABLE subtrees (level integer NOT NULL, idx bigint NOT NULL,"
-                  " hash bytea NOT NULL, PRIMARY KEY (level, idx))");
+  table.conn.Exec(
+      "CREATE TABLE subtrees (level integer NOT NULL, idx bigint NOT NULL,"
+      " hash bytea NOT NULL, PRIMARY KEY (level, idx))");
   PGresult* prepared = PQprepare(table.conn.get(), "insert_subtree",
                                  "INSERT INTO subtrees (level, idx, hash) VALUES ($1, $2, $3) "
                                  "ON CONFLICT DO NOTHING",
@@ -426,7 +430,8 @@ void BM_RawPgRoundTrip(benchmark::State& state) {
     const char* values[] = {"4", idx.c_str(), hash.data()};
     const int lengths[] = {0, 0, static_cast<int>(hash.size())};
     const int formats[] = {0, 0, 1};
-    PGresult* r = PQexecPrepared(table.conn.get(), "insert_subtree", 3, values, lengths, formats, 0);
+    PGresult* r =
+        PQexecPrepared(table.conn.get(), "insert_subtree", 3, values, lengths, formats, 0);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) Die("round trip");
     PQclear(r);
     if (++in_transaction == 1000) {
@@ -638,7 +643,8 @@ void BM_PgGroupAppendProcesses(benchmark::State& state) {
         static_cast<double>(after.wal_syncs - before.wal_syncs) / seconds;
   }
   Connection check;
-  const int64_t stored = check.Int(absl::StrCat("SELECT count(*) FROM \"socle_", name, "\".entries"));
+  const int64_t stored =
+      check.Int(absl::StrCat("SELECT count(*) FROM \"socle_", name, "\".entries"));
   if (stored != static_cast<int64_t>(entries) + kPersons) Die("the ledger lacks entries");
 }
 BENCHMARK(BM_PgGroupAppendProcesses)
@@ -691,8 +697,8 @@ VerifyLedgers& Verified() {
     l->pg_build_seconds = BuildInto(*l->pg);
     socle::LedgerOptions options;
     options.durability = socle::Durability::kNone;
-    auto sqlite = socle::Ledger::Open(l->dir->File("verify.db"), l->dir->vault, "access_trail",
-                                      options);
+    auto sqlite =
+        socle::Ledger::Open(l->dir->File("verify.db"), l->dir->vault, "access_trail", options);
     Check(sqlite.status(), "SQLite ledger");
     l->sqlite = std::move(*sqlite);
     l->sqlite_build_seconds = BuildInto(*l->sqlite);
@@ -701,12 +707,24 @@ VerifyLedgers& Verified() {
   return *g_verified;
 }
 
+// What each Verify cost in CPU per row (this process's threads, and the backends for
+// PostgreSQL) and how many of the machine's cores it kept busy: [0] SQLite, [1] PostgreSQL.
+struct VerifyCpu {
+  double us_per_row = 0;  // client + backends
+  double cores = 0;       // that CPU over the wall time
+};
+VerifyCpu g_verify_cpu[2];
+
 // range(0): 0 = SQLite, 1 = PostgreSQL. A first, untimed Verify warms the caches of both.
+// Counters: self_us_per_row (this process: Verify's reading and checking threads),
+// backend_us_per_row (the PostgreSQL backends: the COPY's and the tiles' connections),
+// cores_busy ((self + backends) CPU over the wall time: 2 is all of this VM).
 void BM_LedgerVerify_200k(benchmark::State& state) {
   VerifyLedgers& v = Verified();
   socle::Ledger& ledger = state.range(0) == 1 ? *v.pg : *v.sqlite;
   Check(ledger.Verify().status(), "verify");
   const CpuSeconds cpu0 = ReadCpu();
+  const auto wall0 = std::chrono::steady_clock::now();
   for (auto _ : state) {
     auto report = ledger.Verify();
     Check(report.status(), "verify");
@@ -714,15 +732,21 @@ void BM_LedgerVerify_200k(benchmark::State& state) {
       Die(absl::StrCat("verify: ", report->problem));
     }
   }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   state.SetItemsProcessed(state.iterations() * kVerifyEntries);
   const CpuSeconds cpu1 = ReadCpu();
   const double rows = static_cast<double>(state.iterations()) * kVerifyEntries;
   state.counters["build_s"] = state.range(0) == 1 ? v.pg_build_seconds : v.sqlite_build_seconds;
   state.counters["self_us_per_row"] = 1e6 * (cpu1.self - cpu0.self) / rows;
+  double cpu = cpu1.self - cpu0.self;
   if (state.range(0) == 1 && cpu0.server >= 0) {
     state.counters["server_us_per_row"] = 1e6 * (cpu1.server - cpu0.server) / rows;
     state.counters["backend_us_per_row"] = 1e6 * (cpu1.backends - cpu0.backends) / rows;
+    cpu += cpu1.backends - cpu0.backends;
   }
+  state.counters["cores_busy"] = cpu / wall;
+  g_verify_cpu[state.range(0) == 1 ? 1 : 0] = VerifyCpu{1e6 * cpu / rows, cpu / wall};
 }
 
 // Times `read_all` (all kVerifyEntries rows read once; warmed up first), with this process's
@@ -773,10 +797,10 @@ void BM_RawPgReadRows_200k(benchmark::State& state) {
   const auto read_all = [&] {
     size_t bytes = 0;
     for (uint64_t begin = 0; begin < kVerifyEntries; begin += kChunk) {
-      bytes += CopyOut(c, absl::StrCat("COPY (SELECT idx, time_us, type, person, body, leaf_hash, "
-                                       "mac FROM entries WHERE idx >= ", begin,
-                                       " ORDER BY idx LIMIT ", kChunk,
-                                       ") TO STDOUT (FORMAT binary)"));
+      bytes += CopyOut(
+          c, absl::StrCat("COPY (SELECT idx, time_us, type, person, body, leaf_hash, "
+                          "mac FROM entries WHERE idx >= ",
+                          begin, " ORDER BY idx LIMIT ", kChunk, ") TO STDOUT (FORMAT binary)"));
     }
     return bytes;
   };
@@ -817,9 +841,9 @@ BENCHMARK(BM_RawPgSelectRows_200k)->Unit(benchmark::kMillisecond)->UseRealTime()
 void BM_RawPgCopyOut_200k(benchmark::State& state) {
   VerifyLedgers& v = Verified();
   Connection c;
-  const std::string sql = absl::StrCat(
-      "COPY (SELECT idx, time_us, type, person, body, leaf_hash, mac FROM \"socle_", v.pg_name,
-      "\".entries ORDER BY idx) TO STDOUT (FORMAT binary)");
+  const std::string sql =
+      absl::StrCat("COPY (SELECT idx, time_us, type, person, body, leaf_hash, mac FROM \"socle_",
+                   v.pg_name, "\".entries ORDER BY idx) TO STDOUT (FORMAT binary)");
   TimeReads(state, [&] { return CopyOut(c, sql); });
 }
 BENCHMARK(BM_RawPgCopyOut_200k)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
@@ -834,14 +858,15 @@ void Summary(const socle_bench::RateReporter& reporter) {
   std::printf("\nThe Ledger on PostgreSQL against the raw limits, same run, same server:\n");
   const double batched = reporter.ItemsPerSecond("BM_RawPgBatchedInsert/min_time:3.000/real_time");
   const double copy = reporter.ItemsPerSecond("BM_RawPgCopy/min_time:3.000/real_time");
-  if (batched > 0) std::printf("  raw batched INSERT (1,000 rows/transaction): %.0f rows/s\n", batched);
+  if (batched > 0)
+    std::printf("  raw batched INSERT (1,000 rows/transaction): %.0f rows/s\n", batched);
   if (copy > 0) std::printf("  raw COPY binary (1,000 rows/transaction):    %.0f rows/s\n", copy);
   const double trip = reporter.SecondsPerIteration("BM_RawPgRoundTrip/min_time:1.000/real_time");
   if (trip > 0) std::printf("  one round trip (single-row INSERT): %.1f us\n", trip * 1e6);
-  const double one = reporter.ItemsPerSecond(
-      "BM_PgGroupAppendProcesses/1/iterations:3/manual_time");
-  const double four = reporter.ItemsPerSecond(
-      "BM_PgGroupAppendProcesses/4/iterations:3/manual_time");
+  const double one =
+      reporter.ItemsPerSecond("BM_PgGroupAppendProcesses/1/iterations:3/manual_time");
+  const double four =
+      reporter.ItemsPerSecond("BM_PgGroupAppendProcesses/4/iterations:3/manual_time");
   socle_bench::PrintRateRatio("group appends, 1 process  ", one, batched, 0);
   socle_bench::PrintRateRatio("group appends, 4 processes", four, batched, 0.5);
   socle_bench::PrintRateRatio("group appends, 4 proc/COPY", four, copy, 0);
@@ -853,6 +878,17 @@ void Summary(const socle_bench::RateReporter& reporter) {
       "Verify, PostgreSQL/SQLite ",
       reporter.ItemsPerSecond("BM_LedgerVerify_200k/1/iterations:3/real_time"),
       reporter.ItemsPerSecond("BM_LedgerVerify_200k/0/iterations:3/real_time"), 0.8);
+  // With both Verify keeping the two cores busy, the rates' ratio is the inverse of their CPU
+  // per row: what this machine allows PostgreSQL's Verify, whatever the overlap.
+  const VerifyCpu& lite = g_verify_cpu[0];
+  const VerifyCpu& pg = g_verify_cpu[1];
+  if (lite.us_per_row > 0 && pg.us_per_row > 0) {
+    std::printf(
+        "  Verify's CPU per row (client + backends): SQLite %.2f us on %.2f cores, PostgreSQL "
+        "%.2f us on %.2f cores: CPU bound %.1f %%\n",
+        lite.us_per_row, lite.cores, pg.us_per_row, pg.cores,
+        100 * lite.us_per_row / pg.us_per_row);
+  }
   socle_bench::PrintRateRatio(
       "Verify, PostgreSQL/raw reads",
       reporter.ItemsPerSecond("BM_LedgerVerify_200k/1/iterations:3/real_time"),

@@ -64,13 +64,12 @@ absl::Span<const uint8_t> Bytes(absl::string_view s) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
-
 absl::Status CheckName(absl::string_view name) {
-  const bool ok = !name.empty() && name.size() <= kMaxNameBytes &&
-                  std::all_of(name.begin(), name.end(), [](char c) {
-                    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' ||
-                           c == '.' || c == '-';
-                  });
+  const bool ok =
+      !name.empty() && name.size() <= kMaxNameBytes &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' || c == '.' || c == '-';
+      });
   if (!ok) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "ledger name: 1 to 64 bytes of a-z, 0-9, '_', '.', '-'");
@@ -195,7 +194,8 @@ struct Ledger::State {
   std::vector<PendingEntry> queue ABSL_GUARDED_BY(queue_mu);
   uint64_t next_seq ABSL_GUARDED_BY(queue_mu) = 0;     // seq of the next entry appended
   uint64_t queued_from ABSL_GUARDED_BY(queue_mu) = 0;  // seq of queue[0]
-  uint64_t durable_seq ABSL_GUARDED_BY(queue_mu) = 0;  // entries below are settled: durable or failed
+  uint64_t durable_seq ABSL_GUARDED_BY(queue_mu) =
+      0;  // entries below are settled: durable or failed
   absl::Time first_queued ABSL_GUARDED_BY(queue_mu);
   int waiters ABSL_GUARDED_BY(queue_mu) = 0;
   bool committing ABSL_GUARDED_BY(queue_mu) = false;
@@ -222,8 +222,7 @@ struct Ledger::State {
   absl::StatusOr<uint64_t> Write(const std::vector<PendingEntry>& entries, bool force_checkpoint,
                                  std::optional<uint64_t> expected_size = std::nullopt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu);
-  absl::StatusOr<std::string> SignCheckpoint(uint64_t size, const MerkleHash& root,
-                                             absl::Time now);
+  absl::StatusOr<std::string> SignCheckpoint(uint64_t size, const MerkleHash& root, absl::Time now);
   absl::Status WriteWitness(const std::string& note) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu);
   absl::StatusOr<ledger::Checkpoint> OpenNote(absl::string_view note) const;
   MerkleHash RowMac(uint64_t index, const MerkleHash& leaf) const;
@@ -258,8 +257,8 @@ absl::StatusOr<std::string> Ledger::State::SignCheckpoint(uint64_t size, const M
   c.size = size;
   c.root_hash = root;
   // The time as an extension line: when the checkpoint was signed (RFC 3339, UTC).
-  c.extensions.push_back(absl::StrCat("time ", absl::FormatTime(absl::RFC3339_sec, now,
-                                                                absl::UTCTimeZone())));
+  c.extensions.push_back(
+      absl::StrCat("time ", absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone())));
   return ledger::SignCheckpoint(c, *signer);
 }
 
@@ -288,85 +287,86 @@ absl::StatusOr<uint64_t> Ledger::State::Write(const std::vector<PendingEntry>& e
   uint64_t first_index = 0;
   std::optional<std::string> signed_note;
   const absl::Time now = clock->Now();
-  SOCLE_RETURN_IF_ERROR(store->Append([&](const ledger::TreeState& tree)
-                                          -> absl::StatusOr<ledger::AppendPlan> {
-    // The stored compact range, parsed once per change by another process.
-    if (tree.compact_range != range_bytes) {
-      SOCLE_ASSIGN_OR_RETURN(range, ledger::CompactRange::Parse(Bytes(tree.compact_range)));
-      range_bytes = tree.compact_range;
-    }
-    if (range.size() != tree.size) {
-      return MakeError(ErrorCode::kDataLoss,
-                       "ledger database: the stored tree size does not match its compact range");
-    }
-    if (expected_size.has_value() && *expected_size != tree.size) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       absl::StrCat("ledger: expected ", *expected_size, " entries, found ",
-                                    tree.size, " (another writer appended first)"));
-    }
-    ledger::CompactRange next = range;
-    ledger::AppendPlan plan;
-    first_index = tree.size;
-    // The leaf hashes of the incomplete tile the batch continues: remembered from this
-    // process's last batch, or read back when another process appended since.
-    const uint64_t tile_start = tree.size - tree.size % ledger::kTileLeaves;
-    if (tail_start != tile_start || tail.size() != tree.size - tile_start) {
-      tail.resize(tree.size - tile_start);
-      tail_start = tile_start;
-      tail_nodes.reset();  // the tile's nodes are recomputed when it completes
-      if (!tail.empty()) {
-        SOCLE_RETURN_IF_ERROR(store->ReadLeafHashes(tile_start, absl::MakeSpan(tail)));
-      }
-    }
-    plan.rows.reserve(entries.size());
-    for (const PendingEntry& e : entries) {
-      ledger::NewRow row;
-      row.index = next.size();
-      row.time_micros = e.time_micros;
-      row.type = e.type;
-      row.person = e.person;  // views: the batch outlives the transaction (and any retry)
-      row.body = e.body;
-      row.leaf_hash = e.leaf_hash;
-      row.mac = RowMac(row.index, row.leaf_hash);
-      SOCLE_RETURN_IF_ERROR(next.Append(e.leaf_hash, [&](int level, uint64_t index,
-                                                         const MerkleHash& hash) {
-        if (level >= ledger::kStoredSubtreeLevel) {
-          plan.subtrees.emplace_back(level, index, hash);
-        } else if (level >= 1) {
-          // A node of the current tile: kept for the tile (the append computed it anyway).
-          const uint64_t per_tile = ledger::kTileLeaves >> level;
-          const size_t position = ledger::TileNodePosition(level, index % per_tile);
-          tail_node_hashes[position - ledger::kTileLeaves] = hash;
-          tail_nodes.set(position - ledger::kTileLeaves);
+  SOCLE_RETURN_IF_ERROR(
+      store->Append([&](const ledger::TreeState& tree) -> absl::StatusOr<ledger::AppendPlan> {
+        // The stored compact range, parsed once per change by another process.
+        if (tree.compact_range != range_bytes) {
+          SOCLE_ASSIGN_OR_RETURN(range, ledger::CompactRange::Parse(Bytes(tree.compact_range)));
+          range_bytes = tree.compact_range;
         }
+        if (range.size() != tree.size) {
+          return MakeError(
+              ErrorCode::kDataLoss,
+              "ledger database: the stored tree size does not match its compact range");
+        }
+        if (expected_size.has_value() && *expected_size != tree.size) {
+          return MakeError(ErrorCode::kFailedPrecondition,
+                           absl::StrCat("ledger: expected ", *expected_size, " entries, found ",
+                                        tree.size, " (another writer appended first)"));
+        }
+        ledger::CompactRange next = range;
+        ledger::AppendPlan plan;
+        first_index = tree.size;
+        // The leaf hashes of the incomplete tile the batch continues: remembered from this
+        // process's last batch, or read back when another process appended since.
+        const uint64_t tile_start = tree.size - tree.size % ledger::kTileLeaves;
+        if (tail_start != tile_start || tail.size() != tree.size - tile_start) {
+          tail.resize(tree.size - tile_start);
+          tail_start = tile_start;
+          tail_nodes.reset();  // the tile's nodes are recomputed when it completes
+          if (!tail.empty()) {
+            SOCLE_RETURN_IF_ERROR(store->ReadLeafHashes(tile_start, absl::MakeSpan(tail)));
+          }
+        }
+        plan.rows.reserve(entries.size());
+        for (const PendingEntry& e : entries) {
+          ledger::NewRow row;
+          row.index = next.size();
+          row.time_micros = e.time_micros;
+          row.type = e.type;
+          row.person = e.person;  // views: the batch outlives the transaction (and any retry)
+          row.body = e.body;
+          row.leaf_hash = e.leaf_hash;
+          row.mac = RowMac(row.index, row.leaf_hash);
+          SOCLE_RETURN_IF_ERROR(
+              next.Append(e.leaf_hash, [&](int level, uint64_t index, const MerkleHash& hash) {
+                if (level >= ledger::kStoredSubtreeLevel) {
+                  plan.subtrees.emplace_back(level, index, hash);
+                } else if (level >= 1) {
+                  // A node of the current tile: kept for the tile (the append computed it anyway).
+                  const uint64_t per_tile = ledger::kTileLeaves >> level;
+                  const size_t position = ledger::TileNodePosition(level, index % per_tile);
+                  tail_node_hashes[position - ledger::kTileLeaves] = hash;
+                  tail_nodes.set(position - ledger::kTileLeaves);
+                }
+              }));
+          plan.rows.push_back(row);
+          tail.push_back(e.leaf_hash);
+          if (tail.size() == ledger::kTileLeaves) {
+            plan.tiles.emplace_back(tail_start / ledger::kTileLeaves, Tile());
+            tail.clear();
+            tail_nodes.reset();
+            tail_start += ledger::kTileLeaves;
+          }
+        }
+        plan.tree.size = next.size();
+        plan.tree.compact_range = next.Serialize();
+        // State events are what followers wait for (AppendAt is the state ledger's append).
+        plan.notify = expected_size.has_value() ||
+                      std::any_of(entries.begin(), entries.end(), [](const PendingEntry& e) {
+                        return e.type == static_cast<int32_t>(LedgerEntryType::kStateEvent);
+                      });
+        const bool due_by_count = options.checkpoint_every != 0 &&
+                                  next.size() - last_checkpoint_size >= options.checkpoint_every;
+        if ((force_checkpoint || due_by_count) && next.size() > 0) {
+          SOCLE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(next.size(), next.Root(), now));
+          plan.checkpoint.emplace(next.size(), Micros(now), note);
+          signed_note = std::move(note);
+        }
+        range = std::move(next);
+        range_bytes = plan.tree.compact_range;
+        return plan;
       }));
-      plan.rows.push_back(row);
-      tail.push_back(e.leaf_hash);
-      if (tail.size() == ledger::kTileLeaves) {
-        plan.tiles.emplace_back(tail_start / ledger::kTileLeaves, Tile());
-        tail.clear();
-        tail_nodes.reset();
-        tail_start += ledger::kTileLeaves;
-      }
-    }
-    plan.tree.size = next.size();
-    plan.tree.compact_range = next.Serialize();
-    // State events are what followers wait for (AppendAt is the state ledger's append).
-    plan.notify = expected_size.has_value() ||
-                  std::any_of(entries.begin(), entries.end(), [](const PendingEntry& e) {
-                    return e.type == static_cast<int32_t>(LedgerEntryType::kStateEvent);
-                  });
-    const bool due_by_count = options.checkpoint_every != 0 &&
-                              next.size() - last_checkpoint_size >= options.checkpoint_every;
-    if ((force_checkpoint || due_by_count) && next.size() > 0) {
-      SOCLE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(next.size(), next.Root(), now));
-      plan.checkpoint.emplace(next.size(), Micros(now), note);
-      signed_note = std::move(note);
-    }
-    range = std::move(next);
-    range_bytes = plan.tree.compact_range;
-    return plan;
-  }));
   if (signed_note.has_value()) {
     last_checkpoint_size = range.size();
     last_checkpoint_time = now;
@@ -432,7 +432,8 @@ void Ledger::State::RunCommitter() {
       const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
         if (stopping) return true;
         if (!queue.empty() && options.durability != Durability::kSync &&
-            (waiters > 0 || clock->Now() - first_queued >= delay || queue.size() >= kCommitNowEntries)) {
+            (waiters > 0 || clock->Now() - first_queued >= delay ||
+             queue.size() >= kCommitNowEntries)) {
           return true;
         }
         return options.checkpoint_interval > absl::ZeroDuration() &&
@@ -455,11 +456,10 @@ void Ledger::State::RunCommitter() {
         const auto woken = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu) {
           // (Only what can change while we wait: a condition already true when Await starts
           // returns without releasing the mutex, and a loop on it would starve everyone.)
-          return stopping ||
-                 (!queue.empty() && (was_empty || waiters > 0 || queue.size() >= kCommitNowEntries));
+          return stopping || (!queue.empty() &&
+                              (was_empty || waiters > 0 || queue.size() >= kCommitNowEntries));
         };
-        queue_mu.AwaitWithTimeout(absl::Condition(&woken),
-                                  std::max(wait, absl::Microseconds(100)));
+        queue_mu.AwaitWithTimeout(absl::Condition(&woken), std::max(wait, absl::Microseconds(100)));
       }
       stop = stopping;
       checkpoint_due = queue.empty() && oldest_uncovered != absl::InfinitePast() &&
@@ -518,9 +518,9 @@ absl::StatusOr<uint64_t> Ledger::State::WaitFor(uint64_t seq) {
     {
       absl::MutexLock lock(&queue_mu);
       if (durable_seq > seq) {
-        const auto it = std::upper_bound(
-            batches.begin(), batches.end(), seq,
-            [](uint64_t s, const Settled& b) { return s < b.first_seq; });
+        const auto it =
+            std::upper_bound(batches.begin(), batches.end(), seq,
+                             [](uint64_t s, const Settled& b) { return s < b.first_seq; });
         if (it == batches.begin()) {
           return MakeError(ErrorCode::kOutOfRange,
                            "ledger: that append is too old for its index to be remembered");
@@ -607,8 +607,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
     const bool existed = identity.has_value();
     const auto foreign = [&] {
       return MakeError(ErrorCode::kFailedPrecondition,
-                       "ledger database '" + state->path +
-                           "' belongs to another ledger or tenant");
+                       "ledger database '" + state->path + "' belongs to another ledger or tenant");
     };
     if (existed && (identity->first != name || identity->second != state->vault->tenant())) {
       return foreign();
@@ -643,12 +642,12 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
                            ledger::NoteVerifier::Parse(state->verifier_key));
     state->verifiers.push_back(std::move(verifier));
     state->signer.emplace(std::move(signer));
-    SOCLE_ASSIGN_OR_RETURN(auto mac, crypto::KeyedHasher::Create(mac_key.span(), "socle.ledg.row",
-                                                                 kLedgerHashBytes));
+    SOCLE_ASSIGN_OR_RETURN(
+        auto mac, crypto::KeyedHasher::Create(mac_key.span(), "socle.ledg.row", kLedgerHashBytes));
     state->mac.emplace(std::move(mac));
-    SOCLE_ASSIGN_OR_RETURN(auto pseudo, crypto::KeyedHasher::Create(
-                                            pseudo_key.span(), "socle.ledg.pers",
-                                            kLedgerPseudonymBytes));
+    SOCLE_ASSIGN_OR_RETURN(
+        auto pseudo,
+        crypto::KeyedHasher::Create(pseudo_key.span(), "socle.ledg.pers", kLedgerPseudonymBytes));
     state->pseudo.emplace(std::move(pseudo));
 
     SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state->store->Tree());
@@ -732,8 +731,7 @@ absl::StatusOr<std::vector<PendingEntry>> Ledger::State::Prepare(
     }
     if (!e.person.empty() && e.seal) {
       const RecordRef record{e.person, kSealedRecordId, 1};
-      auto sealed =
-          vault->SealRecord(record, Bytes(e.payload), KeyCreation::kRefuseIfShredded);
+      auto sealed = vault->SealRecord(record, Bytes(e.payload), KeyCreation::kRefuseIfShredded);
       if (!sealed.ok()) {
         return MakeError(ErrorCodeOf(sealed.status()),
                          absl::StrCat("entries[", i, "]: ", sealed.status().message()));
@@ -857,12 +855,11 @@ class StoreLeaves final : public ledger::LeafHashes {
         slot = std::make_unique<SubtreeCache::Chunk>();
       }
       SubtreeCache::Chunk& chunk = *slot;
-      SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRoots(
-          level, first, first + SubtreeCache::kChunk,
-          [&](uint64_t i, const MerkleHash& hash) {
-            chunk.hash[i - first] = hash;
-            chunk.have.set(i - first);
-          }));
+      SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRoots(level, first, first + SubtreeCache::kChunk,
+                                                    [&](uint64_t i, const MerkleHash& hash) {
+                                                      chunk.hash[i - first] = hash;
+                                                      chunk.have.set(i - first);
+                                                    }));
       if (!chunk.have[index - first]) return false;
     }
     *out = slot->hash[index - first];
@@ -876,11 +873,11 @@ class StoreLeaves final : public ledger::LeafHashes {
   // The complete block of 16 leaves that begins at `block`: its tile, or its rows.
   absl::Status LoadTile(uint64_t block) const {
     if (block_begin_ == block) return absl::OkStatus();
-    SOCLE_ASSIGN_OR_RETURN(block_has_nodes_, store_.ReadLeafTile(block / ledger::kTileLeaves,
-                                                                 absl::MakeSpan(block_)));
+    SOCLE_ASSIGN_OR_RETURN(
+        block_has_nodes_, store_.ReadLeafTile(block / ledger::kTileLeaves, absl::MakeSpan(block_)));
     if (!block_has_nodes_) {
-      SOCLE_RETURN_IF_ERROR(store_.ReadLeafHashes(
-          block, absl::MakeSpan(block_.data(), ledger::kTileLeaves)));
+      SOCLE_RETURN_IF_ERROR(
+          store_.ReadLeafHashes(block, absl::MakeSpan(block_.data(), ledger::kTileLeaves)));
     }
     block_begin_ = block;
     return absl::OkStatus();
@@ -890,7 +887,6 @@ class StoreLeaves final : public ledger::LeafHashes {
   mutable bool block_has_nodes_ = false;
   mutable std::array<MerkleHash, ledger::kTileHashes> block_;
 };
-
 
 }  // namespace
 
@@ -947,9 +943,9 @@ absl::StatusOr<std::vector<LedgerHash>> Ledger::ProveConsistency(uint64_t size1,
   absl::MutexLock lock(&state_->store_mu);
   SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
   if (size2 > tree.size) {
-    return MakeError(ErrorCode::kOutOfRange,
-                     absl::StrCat("ledger: size ", size2, " is beyond the ledger's ", tree.size,
-                                  " entries"));
+    return MakeError(
+        ErrorCode::kOutOfRange,
+        absl::StrCat("ledger: size ", size2, " is beyond the ledger's ", tree.size, " entries"));
   }
   StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   SOCLE_ASSIGN_OR_RETURN(const auto hashes, ledger::ConsistencyProof(leaves, size1, size2));
@@ -963,8 +959,8 @@ absl::StatusOr<LedgerHash> Ledger::Root(uint64_t tree_size) {
   SOCLE_ASSIGN_OR_RETURN(const ledger::TreeState tree, state_->store->Tree());
   if (tree_size > tree.size) {
     return MakeError(ErrorCode::kOutOfRange,
-                     absl::StrCat("ledger: size ", tree_size, " is beyond the ledger's ",
-                                  tree.size, " entries"));
+                     absl::StrCat("ledger: size ", tree_size, " is beyond the ledger's ", tree.size,
+                                  " entries"));
   }
   StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   SOCLE_ASSIGN_OR_RETURN(const MerkleHash root, ledger::ComputeRoot(leaves, tree_size));
@@ -983,7 +979,8 @@ struct VerifyChunk {
   absl::flat_hash_map<std::pair<int, uint64_t>, MerkleHash> subtrees;
 };
 
-// Reads the tree's chunks on its own thread, a few ahead of the consumer. Stop() (or the
+// Reads the tree's chunks on its own thread (Store::ReadForVerify), a few ahead of the consumer:
+// at most kAhead chunks wait, so memory stays bounded however long the ledger. Stop() (or the
 // destructor) ends and joins it; the store is the consumer's again.
 class RowReader {
  public:
@@ -995,7 +992,8 @@ class RowReader {
   absl::StatusOr<std::optional<VerifyChunk>> Next() {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
-        +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !r->chunks_.empty() || r->done_; },
+        +[](RowReader* r)
+             ABSL_NO_THREAD_SAFETY_ANALYSIS { return !r->chunks_.empty() || r->done_; },
         this));
     if (chunks_.empty()) return std::optional<VerifyChunk>();
     absl::StatusOr<VerifyChunk> chunk = std::move(chunks_.front());
@@ -1015,46 +1013,43 @@ class RowReader {
  private:
   static constexpr size_t kAhead = 3;
 
-  absl::StatusOr<VerifyChunk> Read(uint64_t begin) {
+  VerifyChunk ToChunk(ledger::VerifyRead&& read) const {
     VerifyChunk chunk;
-    SOCLE_ASSIGN_OR_RETURN(chunk.rows, store_.ReadRows(begin, kVerifyChunk));
+    chunk.rows = std::move(read.rows);
     // The leaf hashes are checked here, on this thread, when reading is local work (SQLite): it
-    // balances the work of the two. When a server does the reading, this thread would hash
-    // while the server waits for the next request: the checking thread hashes instead.
+    // balances the work of the two. When a server does the reading, this thread decodes what
+    // the server sends while the checking thread hashes.
     chunk.leaves_hashed = !store_.ReadsFromAServer();
     if (chunk.leaves_hashed) {
       for (ledger::Row& row : chunk.rows) {
         row.body_matches = row.pruned || ledger::HashLeaf(Bytes(row.body)) == row.leaf_hash;
       }
     }
-    // The tiles and roots completed by the tree's leaves of this chunk: tile t completes
-    // with leaf 16 t + 15, subtree (level, i) with leaf ((i + 1) << level) - 1.
-    const uint64_t end = std::min<uint64_t>(begin + kVerifyChunk, size_);
-    SOCLE_RETURN_IF_ERROR(store_.ReadLeafTiles(
-        begin / ledger::kTileLeaves, end / ledger::kTileLeaves,
-        [&](uint64_t tile, absl::string_view hashes) { chunk.tiles.emplace(tile, hashes); }));
-    SOCLE_RETURN_IF_ERROR(store_.ReadSubtreeRootsCompletedBy(
-        begin, end, [&](int level, uint64_t i, const MerkleHash& hash) {
-          chunk.subtrees.emplace(std::make_pair(level, i), hash);
-        }));
+    chunk.tiles.reserve(read.tiles.size());
+    for (auto& [tile, hashes] : read.tiles) chunk.tiles.emplace(tile, std::move(hashes));
+    chunk.subtrees.reserve(read.subtrees.size());
+    for (const auto& [level, i, hash] : read.subtrees) {
+      chunk.subtrees.emplace(std::make_pair(level, i), hash);
+    }
     return chunk;
   }
 
   void Run() {
-    for (uint64_t begin = 0; begin < size_; begin += kVerifyChunk) {
-      absl::StatusOr<VerifyChunk> chunk = Read(begin);
-      const bool failed = !chunk.ok();
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return r->chunks_.size() < kAhead || r->stop_;
-          },
-          this));
-      if (stop_) break;
-      chunks_.push_back(std::move(chunk));
-      if (failed) break;
-    }
+    const absl::Status status =
+        store_.ReadForVerify(size_, kVerifyChunk, [this](ledger::VerifyRead&& read) {
+          VerifyChunk chunk = ToChunk(std::move(read));
+          absl::MutexLock lock(&mu_);
+          mu_.Await(absl::Condition(
+              +[](RowReader* r) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                return r->chunks_.size() < kAhead || r->stop_;
+              },
+              this));
+          if (stop_) return false;
+          chunks_.push_back(std::move(chunk));
+          return true;
+        });
     absl::MutexLock lock(&mu_);
+    if (!status.ok() && !stop_) chunks_.push_back(status);
     done_ = true;
   }
 
@@ -1127,8 +1122,7 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
   const auto check_roots = [&]() -> std::optional<std::string> {
     while (next_expected < expected.size() && expected[next_expected].first == range.size()) {
       if (range.Root() != expected[next_expected].second) {
-        return absl::StrCat("the entries do not hash to the root signed for size ",
-                            range.size());
+        return absl::StrCat("the entries do not hash to the root signed for size ", range.size());
       }
       ++report.checkpoints;
       ++next_expected;
@@ -1151,8 +1145,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
         if (index < tree.size) {
           return bad(index, absl::StrCat("entry ", index, " is missing (deleted)"));
         }
-        return bad(row.index, absl::StrCat("entry ", row.index,
-                                           " is beyond the tree's size (inserted)"));
+        return bad(row.index,
+                   absl::StrCat("entry ", row.index, " is beyond the tree's size (inserted)"));
       }
       if (index >= tree.size) {
         return bad(index, absl::StrCat("entry ", index, " is beyond the tree's size ", tree.size,
@@ -1168,8 +1162,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
         }
         if (!entry.ParseFromString(row.body) || entry.time_micros() != row.time_micros ||
             static_cast<int32_t>(entry.type()) != row.type || entry.person() != row.person) {
-          return bad(index, absl::StrCat("entry ", index,
-                                         ": its indexed columns do not match its bytes"));
+          return bad(index,
+                     absl::StrCat("entry ", index, ": its indexed columns do not match its bytes"));
         }
       }
       if (!crypto::ConstantTimeEquals(state_->RowMac(index, row.leaf_hash), row.mac)) {
@@ -1193,10 +1187,10 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
           return;
         }
         derived_problem.emplace(
-            i << level, absl::StrCat("the stored root of entries ", i << level, " to ",
-                                     ((i + 1) << level) - 1, " is ",
-                                     stored == chunk.subtrees.end() ? "missing" : "wrong",
-                                     " (the subtrees table was changed)"));
+            i << level,
+            absl::StrCat("the stored root of entries ", i << level, " to ", ((i + 1) << level) - 1,
+                         " is ", stored == chunk.subtrees.end() ? "missing" : "wrong",
+                         " (the subtrees table was changed)"));
       }));
       if ((index + 1) % ledger::kTileLeaves == 0 && !derived_problem.has_value()) {
         const uint64_t t = index / ledger::kTileLeaves;
@@ -1209,8 +1203,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
           if (stored != chunk.tiles.end() && stored->second.size() == expected_tile.size()) {
             size_t p = 0;
             while (p < ledger::kTileHashes &&
-                   std::memcmp(stored->second.data() + p * ledger::kMerkleHashBytes,
-                               tile[p].data(), ledger::kMerkleHashBytes) == 0) {
+                   std::memcmp(stored->second.data() + p * ledger::kMerkleHashBytes, tile[p].data(),
+                               ledger::kMerkleHashBytes) == 0) {
               ++p;
             }
             for (int level = 0; level <= 3; ++level) {
@@ -1220,10 +1214,10 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
             }
           }
           derived_problem.emplace(
-              first, absl::StrCat("the stored leaf tile of entries ", t * ledger::kTileLeaves,
-                                  " to ", index, " is ",
-                                  stored == chunk.tiles.end() ? "missing" : "wrong",
-                                  " (the leaf_tiles table was changed)"));
+              first,
+              absl::StrCat("the stored leaf tile of entries ", t * ledger::kTileLeaves, " to ",
+                           index, " is ", stored == chunk.tiles.end() ? "missing" : "wrong",
+                           " (the leaf_tiles table was changed)"));
         }
       }
       if (derived_problem.has_value()) {
@@ -1236,8 +1230,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
   }
   reader.Stop();
   if (index < tree.size) {
-    return bad(index, absl::StrCat("entry ", index, " is missing (the tree holds ", tree.size,
-                                   ")"));
+    return bad(index,
+               absl::StrCat("entry ", index, " is missing (the tree holds ", tree.size, ")"));
   }
   SOCLE_ASSIGN_OR_RETURN(const std::optional<uint64_t> last, store.LastIndex());
   if (last.has_value() && *last >= tree.size) {
@@ -1333,8 +1327,8 @@ absl::StatusOr<uint64_t> Ledger::PruneBefore(absl::Time cutoff) {
 
 namespace {
 
-absl::Status TamperAttempt(Ledger& ledger, v1::OperationRecord::Operation operation,
-                           uint64_t index, absl::string_view actor) {
+absl::Status TamperAttempt(Ledger& ledger, v1::OperationRecord::Operation operation, uint64_t index,
+                           absl::string_view actor) {
   v1::OperationRecord record;
   record.set_operation(operation);
   record.set_actor(std::string(actor));
@@ -1347,12 +1341,11 @@ absl::Status TamperAttempt(Ledger& ledger, v1::OperationRecord::Operation operat
   alert.payload = payload;
   SOCLE_ASSIGN_OR_RETURN(const uint64_t ticket, ledger.Append(absl::MakeConstSpan(&alert, 1)));
   SOCLE_ASSIGN_OR_RETURN(const uint64_t at, ledger.WaitDurable(ticket));
-  return MakeError(ErrorCode::kLogTamperAttempt,
-                   absl::StrCat("ledger entries are never ",
-                                operation == v1::OperationRecord::UPDATE_ATTEMPT ? "changed"
-                                                                                 : "deleted",
-                                ": the attempt on entry ", index,
-                                " was recorded as tamper alert ", at));
+  return MakeError(
+      ErrorCode::kLogTamperAttempt,
+      absl::StrCat("ledger entries are never ",
+                   operation == v1::OperationRecord::UPDATE_ATTEMPT ? "changed" : "deleted",
+                   ": the attempt on entry ", index, " was recorded as tamper alert ", at));
 }
 
 }  // namespace

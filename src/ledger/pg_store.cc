@@ -28,6 +28,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,15 +79,15 @@ constexpr size_t kMaxIdentifierBytes = 63;
 constexpr int64_t kMigrationLockKey = 0x534f434c45444752;
 
 // The tables, in the order they are created; the schema must hold each of them.
-constexpr const char* kTables[] = {"meta",     "entries",     "tree",     "subtrees",
+constexpr const char* kTables[] = {"meta",       "entries",     "tree",     "subtrees",
                                    "leaf_tiles", "checkpoints", "snapshots"};
 
 // The append-only triggers (table, trigger), as SchemaIntegrity expects them.
 constexpr std::pair<const char*, const char*> kTriggers[] = {
-    {"entries", "entries_no_update"},        {"entries", "entries_no_delete"},
-    {"entries", "entries_no_truncate"},      {"subtrees", "subtrees_no_change"},
-    {"subtrees", "subtrees_no_truncate"},    {"leaf_tiles", "leaf_tiles_no_change"},
-    {"leaf_tiles", "leaf_tiles_no_truncate"}, {"checkpoints", "checkpoints_no_change"},
+    {"entries", "entries_no_update"},           {"entries", "entries_no_delete"},
+    {"entries", "entries_no_truncate"},         {"subtrees", "subtrees_no_change"},
+    {"subtrees", "subtrees_no_truncate"},       {"leaf_tiles", "leaf_tiles_no_change"},
+    {"leaf_tiles", "leaf_tiles_no_truncate"},   {"checkpoints", "checkpoints_no_change"},
     {"checkpoints", "checkpoints_no_truncate"},
 };
 
@@ -253,6 +254,41 @@ MerkleHash HashAt(const PGresult* r, int row, int col) {
 // planned each time, which costs more than it saves on a few rows).
 constexpr size_t kCopyRowsAbove = 256;
 
+// The leaf tiles t with $1 <= t < $2; the LIMIT $3 (= $2 - $1) keeps the plan an index scan
+// (see CopyRows).
+constexpr char kSelectTilesSql[] =
+    "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile LIMIT $3";
+// The subtree roots of levels $3 to $4 that the leaves [$1, $2) complete: one index scan per
+// level, in one round trip (Verify sends it once per chunk).
+constexpr char kSelectSubtreesCompletedSql[] =
+    "SELECT s.level, s.idx, s.hash FROM generate_series($3::integer, $4::integer) AS l(n) "
+    "CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE level = l.n AND "
+    "idx >= ($1::bigint >> l.n) AND idx < ($2::bigint >> l.n) ORDER BY idx) AS s "
+    "ORDER BY s.level, s.idx";
+
+// The parameters of kSelectTilesSql for the tiles [begin, end).
+pg::Params TilesParams(uint64_t begin, uint64_t end) {
+  pg::Params p;
+  p.Int(static_cast<int64_t>(begin));
+  p.Int(static_cast<int64_t>(end));
+  p.Int(static_cast<int64_t>(end > begin ? end - begin : 0));
+  return p;
+}
+
+// The parameters of kSelectSubtreesCompletedSql for the leaves [leaf_begin, leaf_end), or
+// nullopt when they complete no stored subtree (fewer than 2^kStoredSubtreeLevel leaves).
+std::optional<pg::Params> SubtreesCompletedParams(uint64_t leaf_begin, uint64_t leaf_end) {
+  int top = kStoredSubtreeLevel - 1;  // the highest level with 2^level <= leaf_end
+  while (top < 62 && (uint64_t{1} << (top + 1)) <= leaf_end) ++top;
+  if (top < kStoredSubtreeLevel) return std::nullopt;
+  pg::Params p;
+  p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
+  p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
+  p.Int(kStoredSubtreeLevel);
+  p.Int(top);
+  return p;
+}
+
 // The entries' columns as a read returns them (Collect and CopyRowDecoder decode them in this
 // order).
 constexpr absl::string_view kEntryColumns = "idx, time_us, type, person, body, leaf_hash, mac";
@@ -372,12 +408,11 @@ class PostgresStore final : public Store {
                                                      absl::string_view ledger_name,
                                                      Durability durability) {
     const std::string schema = absl::StrCat("socle_", ledger_name);
-    const bool name_ok =
-        !ledger_name.empty() && schema.size() <= kMaxIdentifierBytes &&
-        std::all_of(ledger_name.begin(), ledger_name.end(), [](char c) {
-          return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' || c == '.' ||
-                 c == '-';
-        });
+    const bool name_ok = !ledger_name.empty() && schema.size() <= kMaxIdentifierBytes &&
+                         std::all_of(ledger_name.begin(), ledger_name.end(), [](char c) {
+                           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' ||
+                                  c == '.' || c == '-';
+                         });
     if (!name_ok) {
       return MakeError(ErrorCode::kInvalidArgument,
                        absl::StrCat("ledger name: a PostgreSQL ledger's name is 1 to ",
@@ -407,12 +442,12 @@ class PostgresStore final : public Store {
   absl::Status SchemaIntegrity() override {
     Params p;
     p.Text(schema_);
-    SOCLE_ASSIGN_OR_RETURN(
-        Result r, Exec("SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t "
-                       "JOIN pg_class c ON c.oid = t.tgrelid "
-                       "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                       "WHERE n.nspname = $1 AND NOT t.tgisinternal",
-                       p, "read the schema's triggers", /*text_result=*/true));
+    SOCLE_ASSIGN_OR_RETURN(Result r,
+                           Exec("SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t "
+                                "JOIN pg_class c ON c.oid = t.tgrelid "
+                                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "WHERE n.nspname = $1 AND NOT t.tgisinternal",
+                                p, "read the schema's triggers", /*text_result=*/true));
     for (const auto& [table, trigger] : kTriggers) {
       bool found = false;
       bool enabled = false;
@@ -457,13 +492,13 @@ class PostgresStore final : public Store {
 
   absl::Status SetIdentity(absl::string_view name, absl::string_view tenant) override {
     SOCLE_RETURN_IF_ERROR(Begin());
-    for (const auto& [k, v] : {std::pair<absl::string_view, absl::string_view>{"name", name},
-                               {"tenant", tenant}}) {
+    for (const auto& [k, v] :
+         {std::pair<absl::string_view, absl::string_view>{"name", name}, {"tenant", tenant}}) {
       Params p;
       p.Text(k);
       p.Text(v);
-      if (auto r = Exec("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                        p, "write the ledger's identity");
+      if (auto r = Exec("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING", p,
+                        "write the ledger's identity");
           !r.ok()) {
         return Rollback(r.status());
       }
@@ -493,7 +528,8 @@ class PostgresStore final : public Store {
         return MakeError(ErrorCode::kIo,
                          absl::StrCat("ledger database (schema ", schema_,
                                       "): an earlier append whose commit was in doubt did land "
-                                      "(entries ", doubt.before.size, " to ", doubt.size - 1,
+                                      "(entries ",
+                                      doubt.before.size, " to ", doubt.size - 1,
                                       "); this append was not made: retry it"));
       }
     }
@@ -567,11 +603,8 @@ class PostgresStore final : public Store {
   absl::Status ReadLeafTiles(
       uint64_t begin, uint64_t end,
       absl::FunctionRef<void(uint64_t tile, absl::string_view hashes)> visit) override {
-    Params p;
-    p.Int(static_cast<int64_t>(begin));
-    p.Int(static_cast<int64_t>(end));
-    p.Int(static_cast<int64_t>(end > begin ? end - begin : 0));
-    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_tiles", p, "read leaf tiles"));
+    SOCLE_ASSIGN_OR_RETURN(
+        Result r, ExecPrepared("select_tiles", TilesParams(begin, end), "read leaf tiles"));
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       visit(static_cast<uint64_t>(IntAt(r.get(), i, 0)), ViewAt(r.get(), i, 1));
     }
@@ -595,22 +628,21 @@ class PostgresStore final : public Store {
   absl::Status ReadSubtreeRootsCompletedBy(
       uint64_t leaf_begin, uint64_t leaf_end,
       absl::FunctionRef<void(int level, uint64_t index, const MerkleHash& hash)> visit) override {
-    int top = kStoredSubtreeLevel - 1;  // the highest level with 2^level <= leaf_end
-    while (top < 62 && (uint64_t{1} << (top + 1)) <= leaf_end) ++top;
-    if (top < kStoredSubtreeLevel) return absl::OkStatus();
-    Params p;
-    p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
-    p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
-    p.Int(kStoredSubtreeLevel);
-    p.Int(top);
-    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_subtrees_completed", p,
-                                                  "read subtree roots"));
+    const std::optional<Params> p = SubtreesCompletedParams(leaf_begin, leaf_end);
+    if (!p.has_value()) return absl::OkStatus();
+    SOCLE_ASSIGN_OR_RETURN(Result r,
+                           ExecPrepared("select_subtrees_completed", *p, "read subtree roots"));
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       visit(static_cast<int>(IntAt(r.get(), i, 0)), static_cast<uint64_t>(IntAt(r.get(), i, 1)),
             HashAt(r.get(), i, 2));
     }
     return absl::OkStatus();
   }
+
+  // One COPY streams the rows of every chunk on this store's connection while the tiles and
+  // roots of each chunk are read on a second connection (see StreamForVerify).
+  absl::Status ReadForVerify(uint64_t size, size_t chunk_rows,
+                             absl::FunctionRef<bool(VerifyRead&& read)> deliver) override;
 
   absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
                                              int64_t to_micros, int64_t after,
@@ -630,8 +662,8 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() override {
-    SOCLE_ASSIGN_OR_RETURN(Result r, ExecPrepared("select_latest_checkpoint", Params(),
-                                                  "read the latest checkpoint"));
+    SOCLE_ASSIGN_OR_RETURN(
+        Result r, ExecPrepared("select_latest_checkpoint", Params(), "read the latest checkpoint"));
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return StoredCheckpoint{static_cast<uint64_t>(IntAt(r.get(), 0, 0)), IntAt(r.get(), 0, 1),
                             BytesAt(r.get(), 0, 2)};
@@ -665,9 +697,10 @@ class PostgresStore final : public Store {
     p.Int(static_cast<int64_t>(snapshot.revision));
     p.Bytes(snapshot.bytes);
     p.Text(snapshot.note);
-    return Exec("INSERT INTO snapshots (revision, bytes, note) VALUES ($1, $2, $3) "
-                "ON CONFLICT (revision) DO UPDATE SET bytes = EXCLUDED.bytes, note = EXCLUDED.note",
-                p, "save a snapshot")
+    return Exec(
+               "INSERT INTO snapshots (revision, bytes, note) VALUES ($1, $2, $3) "
+               "ON CONFLICT (revision) DO UPDATE SET bytes = EXCLUDED.bytes, note = EXCLUDED.note",
+               p, "save a snapshot")
         .status();
   }
 
@@ -689,9 +722,8 @@ class PostgresStore final : public Store {
   std::string ConnectionError() const { return pg::ConnectionError(conn_); }
 
   absl::Status Error(const PGresult* result, absl::string_view what) const {
-    return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_,
-                                                  "): cannot ", what, ": ",
-                                                  Describe(result, conn_)));
+    return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_, "): cannot ",
+                                                  what, ": ", Describe(result, conn_)));
   }
 
   // Runs `sql` (a command or a query); query results come in binary unless `text_result`.
@@ -760,8 +792,10 @@ class PostgresStore final : public Store {
   // server.
   // Tries kReconnectAttempts times with a growing wait (a restarting server refuses
   // connections, or answers "the database system is starting up", for a few seconds).
-  absl::Status Reconnect() {
-    if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
+  // `force`: the server said it ended the session (SQLSTATE 57P01 and the like) before libpq
+  // noticed the closed socket.
+  absl::Status Reconnect(bool force = false) {
+    if (!force && PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
     absl::Status last;
     for (int attempt = 0; attempt < kReconnectAttempts; ++attempt) {
       if (attempt > 0) absl::SleepFor(kBackoff * (1 << (attempt - 1)));
@@ -830,22 +864,22 @@ class PostgresStore final : public Store {
       Params p;
       p.Int(static_cast<int64_t>(d.size - 1));
       // Not Exec: this loop does its own bounded reconnection.
-      auto r = Check(Result(PQexecParams(conn_, "SELECT leaf_hash FROM entries WHERE idx = $1",
-                                         p.size(), nullptr, p.values(), p.lengths(),
-                                         p.formats(), 1)),
-                     "read back an append whose commit was in doubt");
+      auto r =
+          Check(Result(PQexecParams(conn_, "SELECT leaf_hash FROM entries WHERE idx = $1", p.size(),
+                                    nullptr, p.values(), p.lengths(), p.formats(), 1)),
+                "read back an append whose commit was in doubt");
       if (!r.ok()) {
         last = r.status();
         continue;
       }
       return PQntuples(r->get()) == 1 && HashAt(r->get(), 0, 0) == d.last_leaf;
     }
-    return MakeError(ErrorCode::kIo,
-                     absl::StrCat("ledger database (schema ", schema_,
-                                  "): the connection was lost while committing entries ",
-                                  d.before.size, " to ", d.size - 1,
-                                  ", and whether they were stored is not known yet (",
-                                  last.message(), "); the next append learns it first"));
+    return MakeError(
+        ErrorCode::kIo,
+        absl::StrCat("ledger database (schema ", schema_,
+                     "): the connection was lost while committing entries ", d.before.size, " to ",
+                     d.size - 1, ", and whether they were stored is not known yet (",
+                     last.message(), "); the next append learns it first"));
   }
 
   // COMMIT of an append. An error the server sends on a live connection means the transaction
@@ -857,7 +891,7 @@ class PostgresStore final : public Store {
     Result r(PQexec(conn_, "COMMIT"));
     if (fault == 2 || fault == 3) {
       shutdown(PQsocket(conn_), SHUT_RDWR);
-      r.reset();  // as if the answer had been lost
+      r.reset();                          // as if the answer had been lost
       Result(PQexec(conn_, "SELECT 1"));  // libpq notices the cut connection
     }
     if (r != nullptr && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return absl::OkStatus();
@@ -884,11 +918,10 @@ class PostgresStore final : public Store {
     SOCLE_ASSIGN_OR_RETURN(const bool landed, Landed(pending));
     in_doubt_.reset();
     if (landed) return absl::OkStatus();
-    return MakeError(ErrorCode::kIo,
-                     absl::StrCat("ledger database (schema ", schema_,
-                                  "): the connection was lost during COMMIT (", cause,
-                                  "); entries ", pending.before.size, " to ", pending.size - 1,
-                                  " were not stored: retry"));
+    return MakeError(ErrorCode::kIo, absl::StrCat("ledger database (schema ", schema_,
+                                                  "): the connection was lost during COMMIT (",
+                                                  cause, "); entries ", pending.before.size, " to ",
+                                                  pending.size - 1, " were not stored: retry"));
   }
 
   // The session's settings and prepared statements.
@@ -905,11 +938,12 @@ class PostgresStore final : public Store {
 
   absl::Status Init() {
     // Notices (e.g. "schema already exists") are not for the caller's stderr.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-    SOCLE_RETURN_IF_ERROR(ExecScript(
-        absl::StrCat("SET search_path = ", QuoteIdentifier(schema_),
-                     ", pg_catalog; SET client_min_messages = warning"),
-        "set the session"));
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
+    SOCLE_RETURN_IF_ERROR(
+        ExecScript(absl::StrCat("SET search_path = ", QuoteIdentifier(schema_),
+                                ", pg_catalog; SET client_min_messages = warning"),
+                   "set the session"));
     SOCLE_RETURN_IF_ERROR(Begin());
     if (absl::Status migrated = CreateOrMigrate(); !migrated.ok()) return Rollback(migrated);
     SOCLE_RETURN_IF_ERROR(Commit());
@@ -932,17 +966,17 @@ class PostgresStore final : public Store {
     }
     if (version < 1) return NotALedger();
     for (; version < target; ++version) {
-      SOCLE_RETURN_IF_ERROR(ExecScript(kMigrations[version - 1],
-                                       absl::StrCat("migrate the ledger's schema from version ",
-                                                    version, " to ", version + 1)));
+      SOCLE_RETURN_IF_ERROR(ExecScript(
+          kMigrations[version - 1],
+          absl::StrCat("migrate the ledger's schema from version ", version, " to ", version + 1)));
     }
     return absl::OkStatus();
   }
 
   absl::Status NotALedger() const {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     absl::StrCat("ledger database: schema ", schema_,
-                                  " exists but is not a socle ledger"));
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        absl::StrCat("ledger database: schema ", schema_, " exists but is not a socle ledger"));
   }
 
   // In the open transaction: waits for any other creator, creates the schema if it is absent,
@@ -954,13 +988,12 @@ class PostgresStore final : public Store {
         Exec("SELECT pg_advisory_xact_lock($1)", lock, "wait for the schema lock").status());
     Params name;
     name.Text(schema_);
-    SOCLE_ASSIGN_OR_RETURN(Result exists,
-                           Exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", name,
-                                "look for the ledger's schema"));
+    SOCLE_ASSIGN_OR_RETURN(Result exists, Exec("SELECT 1 FROM pg_namespace WHERE nspname = $1",
+                                               name, "look for the ledger's schema"));
     if (PQntuples(exists.get()) == 0) {
-      SOCLE_RETURN_IF_ERROR(ExecScript(absl::StrCat("CREATE SCHEMA ", QuoteIdentifier(schema_),
-                                                    "; ", kSchemaSql),
-                                       "create the ledger's schema"));
+      SOCLE_RETURN_IF_ERROR(
+          ExecScript(absl::StrCat("CREATE SCHEMA ", QuoteIdentifier(schema_), "; ", kSchemaSql),
+                     "create the ledger's schema"));
       *version = 1;
       return absl::OkStatus();
     }
@@ -970,8 +1003,8 @@ class PostgresStore final : public Store {
       t.Text(schema_);
       t.Text(table);
       SOCLE_ASSIGN_OR_RETURN(
-          Result found, Exec("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2",
-                             t, "read the ledger's schema"));
+          Result found, Exec("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2", t,
+                             "read the ledger's schema"));
       if (PQntuples(found.get()) == 0) return NotALedger();
     }
     SOCLE_ASSIGN_OR_RETURN(Result r, Exec("SELECT value FROM meta WHERE key = 'schema_version'",
@@ -986,10 +1019,7 @@ class PostgresStore final : public Store {
   absl::Status Prepare() {
     std::vector<std::pair<std::string, std::string>> statements = {
         {"select_tile", "SELECT hashes FROM leaf_tiles WHERE tile = $1"},
-        {"select_tiles",
-         // The LIMIT (end - begin) keeps the plan an index scan (see CopyRows).
-         "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile "
-         "LIMIT $3"},
+        {"select_tiles", kSelectTilesSql},
         {"update_tree", "UPDATE tree SET size = $1, compact_range = $2 WHERE id = 1"},
         // The new head, and the notification of the ledger's channel (the schema's name) with
         // the new size, which PostgreSQL delivers to the listeners when the transaction commits
@@ -1000,21 +1030,15 @@ class PostgresStore final : public Store {
         {"select_tree", "SELECT size, compact_range FROM tree WHERE id = 1"},
         // The tree head's row lock: every append transaction of every process takes it first.
         {"lock_tree", "SELECT size, compact_range FROM tree WHERE id = 1 FOR UPDATE"},
-        {"select_rows",
-         absl::StrCat("SELECT ", kEntryColumns,
-                      " FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx")},
+        {"select_rows", absl::StrCat("SELECT ", kEntryColumns,
+                                     " FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx")},
         {"select_last", "SELECT max(idx) FROM entries"},
         {"select_leaves",
          "SELECT idx, leaf_hash FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx"},
         {"select_subtrees",
          "SELECT idx, hash FROM subtrees WHERE level = $1 AND idx >= $2 AND idx < $3 "
          "ORDER BY idx"},
-        // One index scan per level, in one round trip (Verify sends it once per chunk).
-        {"select_subtrees_completed",
-         "SELECT s.level, s.idx, s.hash FROM generate_series($3::integer, $4::integer) AS l(n) "
-         "CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE level = l.n AND "
-         "idx >= ($1::bigint >> l.n) AND idx < ($2::bigint >> l.n) ORDER BY idx) AS s "
-         "ORDER BY s.level, s.idx"},
+        {"select_subtrees_completed", kSelectSubtreesCompletedSql},
         {"select_person",
          absl::StrCat("SELECT ", kEntryColumns,
                       " FROM entries WHERE person = $1 AND idx > $2 AND time_us >= $3 AND "
@@ -1028,17 +1052,14 @@ class PostgresStore final : public Store {
     for (const size_t rows : kBatchSizes) {
       statements.emplace_back(
           InsertName("entries", rows),
-          MultiRowInsert(
-              "INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac)", 7, rows,
-              ""));
-      statements.emplace_back(
-          InsertName("subtrees", rows),
-          MultiRowInsert("INSERT INTO subtrees (level, idx, hash)", 3, rows,
-                         " ON CONFLICT DO NOTHING"));
-      statements.emplace_back(
-          InsertName("leaf_tiles", rows),
-          MultiRowInsert("INSERT INTO leaf_tiles (tile, hashes)", 2, rows,
-                         " ON CONFLICT DO NOTHING"));
+          MultiRowInsert("INSERT INTO entries (idx, time_us, type, person, body, leaf_hash, mac)",
+                         7, rows, ""));
+      statements.emplace_back(InsertName("subtrees", rows),
+                              MultiRowInsert("INSERT INTO subtrees (level, idx, hash)", 3, rows,
+                                             " ON CONFLICT DO NOTHING"));
+      statements.emplace_back(InsertName("leaf_tiles", rows),
+                              MultiRowInsert("INSERT INTO leaf_tiles (tile, hashes)", 2, rows,
+                                             " ON CONFLICT DO NOTHING"));
     }
     for (const auto& [name, sql] : statements) {
       Result r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
@@ -1053,45 +1074,42 @@ class PostgresStore final : public Store {
   }
 
   absl::Status WriteAppend(
-      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan,
-      InDoubt* pending) {
+      absl::FunctionRef<absl::StatusOr<AppendPlan>(const TreeState& tree)> plan, InDoubt* pending) {
     SOCLE_ASSIGN_OR_RETURN(Result head, ExecPrepared("lock_tree", Params(), "lock the tree head"));
     if (PQntuples(head.get()) != 1) {
-      return MakeError(ErrorCode::kDataLoss,
-                       absl::StrCat("ledger database (schema ", schema_,
-                                    "): the tree head is missing"));
+      return MakeError(ErrorCode::kDataLoss, absl::StrCat("ledger database (schema ", schema_,
+                                                          "): the tree head is missing"));
     }
     const TreeState before = TreeFrom(head.get());
     SOCLE_ASSIGN_OR_RETURN(const AppendPlan p, plan(before));
     *pending = Summarize(p, before);
-    SOCLE_RETURN_IF_ERROR(InsertInBatches(
-        "entries", absl::MakeConstSpan(p.rows), "append entries",
-        [](Params& params, const NewRow& r) {
-          params.Int(static_cast<int64_t>(r.index));
-          params.Int(r.time_micros);
-          params.Int(r.type);
-          if (r.person.empty()) {
-            params.Null();
-          } else {
-            params.Bytes(r.person);
-          }
-          params.Bytes(r.body);
-          params.Bytes(r.leaf_hash);
-          params.Bytes(r.mac);
-        }));
-    SOCLE_RETURN_IF_ERROR(InsertInBatches(
-        "subtrees", absl::MakeConstSpan(p.subtrees), "store subtree roots",
-        [](Params& params, const std::tuple<int, uint64_t, MerkleHash>& subtree) {
-          params.Int(std::get<0>(subtree));
-          params.Int(static_cast<int64_t>(std::get<1>(subtree)));
-          params.Bytes(std::get<2>(subtree));
-        }));
-    SOCLE_RETURN_IF_ERROR(InsertInBatches(
-        "leaf_tiles", absl::MakeConstSpan(p.tiles), "store leaf tiles",
-        [](Params& params, const std::pair<uint64_t, std::string>& tile) {
-          params.Int(static_cast<int64_t>(tile.first));
-          params.Bytes(tile.second);
-        }));
+    SOCLE_RETURN_IF_ERROR(InsertInBatches("entries", absl::MakeConstSpan(p.rows), "append entries",
+                                          [](Params& params, const NewRow& r) {
+                                            params.Int(static_cast<int64_t>(r.index));
+                                            params.Int(r.time_micros);
+                                            params.Int(r.type);
+                                            if (r.person.empty()) {
+                                              params.Null();
+                                            } else {
+                                              params.Bytes(r.person);
+                                            }
+                                            params.Bytes(r.body);
+                                            params.Bytes(r.leaf_hash);
+                                            params.Bytes(r.mac);
+                                          }));
+    SOCLE_RETURN_IF_ERROR(
+        InsertInBatches("subtrees", absl::MakeConstSpan(p.subtrees), "store subtree roots",
+                        [](Params& params, const std::tuple<int, uint64_t, MerkleHash>& subtree) {
+                          params.Int(std::get<0>(subtree));
+                          params.Int(static_cast<int64_t>(std::get<1>(subtree)));
+                          params.Bytes(std::get<2>(subtree));
+                        }));
+    SOCLE_RETURN_IF_ERROR(
+        InsertInBatches("leaf_tiles", absl::MakeConstSpan(p.tiles), "store leaf tiles",
+                        [](Params& params, const std::pair<uint64_t, std::string>& tile) {
+                          params.Int(static_cast<int64_t>(tile.first));
+                          params.Bytes(tile.second);
+                        }));
     {
       Params params;
       params.Int(static_cast<int64_t>(p.tree.size));
@@ -1118,8 +1136,7 @@ class PostgresStore final : public Store {
       for (; items.size() - i >= rows; i += rows) {
         Params params;
         for (size_t j = i; j < i + rows; ++j) fill(params, items[j]);
-        SOCLE_RETURN_IF_ERROR(
-            ExecPrepared(InsertName(table, rows).c_str(), params, what).status());
+        SOCLE_RETURN_IF_ERROR(ExecPrepared(InsertName(table, rows).c_str(), params, what).status());
       }
     }
     return absl::OkStatus();
@@ -1185,16 +1202,196 @@ class PostgresStore final : public Store {
     // -1: the COPY ended and its result follows; -2: an error (a lost connection).
     absl::Status status;
     while (Result r{PQgetResult(conn_)}) {
-      if (status.ok() && PQresultStatus(r.get()) != PGRES_COMMAND_OK) status = Error(r.get(), kWhat);
+      if (status.ok() && PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+        status = Error(r.get(), kWhat);
     }
     if (status.ok() && n == -2) status = Error(nullptr, kWhat);
     SOCLE_RETURN_IF_ERROR(status);
     if (malformed || !decoder.Complete()) {
-      return MakeError(ErrorCode::kIo, absl::StrCat("ledger database (schema ", schema_,
-                                                    "): cannot ", kWhat,
-                                                    ": the server's COPY data is malformed"));
+      return MakeError(ErrorCode::kIo,
+                       absl::StrCat("ledger database (schema ", schema_, "): cannot ", kWhat,
+                                    ": the server's COPY data is malformed"));
     }
     return rows;
+  }
+
+  enum class Resume { kNo, kSameSession, kNewSession };
+
+  // The second connection of Verify's reading: the tiles' and roots' statements only.
+  absl::StatusOr<std::unique_ptr<pg::Connection>> OpenSideConnection() const {
+    const std::string schema = schema_;
+    return pg::Connection::Open(
+        conninfo_, absl::StrCat("ledger database (schema ", schema_, ")"),
+        [schema](pg::Connection& c) -> absl::Status {
+          SOCLE_RETURN_IF_ERROR(
+              c.ExecScript(absl::StrCat("SET search_path = ", QuoteIdentifier(schema),
+                                        ", pg_catalog; SET client_min_messages = warning"),
+                           "set the session"));
+          SOCLE_RETURN_IF_ERROR(c.Prepare("select_tiles", kSelectTilesSql));
+          return c.Prepare("select_subtrees_completed", kSelectSubtreesCompletedSql);
+        });
+  }
+
+  // The leaf tiles and subtree roots of `read`'s leaves below `size`, on `side`.
+  static absl::Status ReadTilesAndRoots(pg::Connection& side, uint64_t size, VerifyRead& read) {
+    const uint64_t end = std::min(read.end, size);
+    if (read.begin >= end) return absl::OkStatus();
+    SOCLE_ASSIGN_OR_RETURN(
+        Result tiles,
+        side.ExecPrepared("select_tiles", TilesParams(read.begin / kTileLeaves, end / kTileLeaves),
+                          "read leaf tiles"));
+    read.tiles.reserve(static_cast<size_t>(PQntuples(tiles.get())));
+    for (int i = 0; i < PQntuples(tiles.get()); ++i) {
+      read.tiles.emplace_back(static_cast<uint64_t>(IntAt(tiles.get(), i, 0)),
+                              ViewAt(tiles.get(), i, 1));
+    }
+    const std::optional<Params> p = SubtreesCompletedParams(read.begin, end);
+    if (!p.has_value()) return absl::OkStatus();
+    SOCLE_ASSIGN_OR_RETURN(
+        Result roots, side.ExecPrepared("select_subtrees_completed", *p, "read subtree roots"));
+    read.subtrees.reserve(static_cast<size_t>(PQntuples(roots.get())));
+    for (int i = 0; i < PQntuples(roots.get()); ++i) {
+      read.subtrees.emplace_back(static_cast<int>(IntAt(roots.get(), i, 0)),
+                                 static_cast<uint64_t>(IntAt(roots.get(), i, 1)),
+                                 HashAt(roots.get(), i, 2));
+    }
+    return absl::OkStatus();
+  }
+
+  // Asks the server to end the statement under way on this connection (the COPY of a reading
+  // that stops early) and reads what it sent meanwhile, so that the connection stays usable.
+  void CancelCopy() {
+    if (PGcancel* cancel = PQgetCancel(conn_); cancel != nullptr) {
+      char error[256];
+      PQcancel(cancel, error, sizeof(error));  // a failed request: the drain reads it all
+      PQfreeCancel(cancel);
+    }
+    char* buffer = nullptr;
+    while (PQgetCopyData(conn_, &buffer, /*async=*/0) > 0) PQfreemem(buffer);
+  }
+
+  // Verify's rows [from, to), the chunks of `chunk_rows` rows from `from`, through one
+  // `COPY (SELECT … ORDER BY idx) TO STDOUT (FORMAT binary)` on this connection, decoded as they
+  // arrive; each chunk is handed to `deliver` with its tiles and roots (read on `side`) as soon
+  // as the first row past it arrives, while the backend goes on producing the next rows (up to
+  // what the socket holds: memory stays bounded by the reader's queue). `*next` is the
+  // beginning of the first chunk not delivered; `*stopped` is set when `deliver` stopped it,
+  // `*resume` says whether a failed stream may be resumed: on the same session after the
+  // server's statement_timeout (SQLSTATE 57014), on a new one when the server ended the session
+  // (57P01 to 57P03: a terminated backend, a shutdown; 08: a lost connection).
+  absl::Status StreamForVerify(uint64_t from, uint64_t to, uint64_t size, size_t chunk_rows,
+                               pg::Connection& side,
+                               absl::FunctionRef<bool(VerifyRead&& read)> deliver, uint64_t* next,
+                               bool* stopped, Resume* resume) {
+    constexpr absl::string_view kWhat = "read entries";
+    SOCLE_RETURN_IF_ERROR(Reconnect());
+    // In a read-only transaction whose settings end with it: the planner must walk the primary
+    // key in order whatever its statistics say (without them, a range over most of the table
+    // is planned as a scan and an external sort: two to five times the backend's work), and in
+    // one process (a parallel scan costs more CPU on a server shared with its clients).
+    SOCLE_RETURN_IF_ERROR(ExecScript(
+        "BEGIN READ ONLY; SET LOCAL enable_sort = off; "
+        "SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0",
+        "begin Verify's reading"));
+    const auto end_transaction = [this] {
+      if (PQstatus(conn_) == CONNECTION_OK) Result(PQexec(conn_, "ROLLBACK"));
+    };
+    // Integers only in the text: COPY takes no parameters.
+    const std::string sql =
+        absl::StrCat("COPY (SELECT ", kEntryColumns, " FROM entries WHERE idx >= ", from,
+                     " AND idx < ", to, " ORDER BY idx) TO STDOUT (FORMAT binary)");
+    Result started(PQexec(conn_, sql.c_str()));
+    if (started == nullptr || PQresultStatus(started.get()) != PGRES_COPY_OUT) {
+      absl::Status status = Error(started.get(), kWhat);
+      end_transaction();
+      return status;
+    }
+    started.reset();
+    std::vector<Row> rows;  // decoded, not handed yet
+    rows.reserve(chunk_rows + 1);
+    CopyRowDecoder decoder(&rows);
+    VerifyRead read;
+    read.begin = from;
+    read.end = from + chunk_rows;
+    absl::Status status;
+    bool early = false;  // the loop left before the COPY's end (stopped, malformed, an error)
+    // Hands the chunk `read` over with the decoded rows before `cut`, and starts the next one.
+    const auto hand = [&](size_t cut) -> bool {
+      std::vector<Row> rest(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(cut)),
+                            std::make_move_iterator(rows.end()));
+      rows.resize(cut);
+      read.rows = std::move(rows);
+      rows = std::move(rest);
+      rows.reserve(chunk_rows + 1);
+      if (status = ReadTilesAndRoots(side, size, read); !status.ok()) return false;
+      const uint64_t following = read.end;
+      if (!deliver(std::move(read))) {
+        *stopped = true;
+        return false;
+      }
+      *next = following;
+      read = VerifyRead();
+      read.begin = following;
+      read.end = following + chunk_rows;
+      return true;
+    };
+    char* buffer = nullptr;
+    int n = 0;
+    size_t checked = 0;
+    // One message per row; libpq hands each in a buffer of its own.
+    while (!early && (n = PQgetCopyData(conn_, &buffer, /*async=*/0)) > 0) {
+      const bool fed = decoder.Feed(absl::string_view(buffer, static_cast<size_t>(n)));
+      PQfreemem(buffer);
+      if (!fed) {
+        status = MakeError(ErrorCode::kIo,
+                           absl::StrCat("ledger database (schema ", schema_, "): cannot ", kWhat,
+                                        ": the server's COPY data is malformed"));
+        early = true;
+        break;
+      }
+      // The first row past the chunk, in the order received, closes it (and every empty chunk
+      // before that row's own). `checked` rows of the chunk are known to belong to it.
+      while (!early) {
+        while (checked < rows.size() && rows[checked].index < read.end) ++checked;
+        if (checked == rows.size()) break;
+        if (rows[checked].index >= to) {
+          // Not asked for: a server that sends it is not trusted to end the chunks.
+          status = MakeError(ErrorCode::kIo,
+                             absl::StrCat("ledger database (schema ", schema_, "): cannot ", kWhat,
+                                          ": the server sent a row out of range"));
+          early = true;
+          break;
+        }
+        early = !hand(checked);
+        checked = 0;
+      }
+    }
+    if (early) CancelCopy();
+    // After the data (-1) or an error (-2, a lost connection): the COPY's own result.
+    while (Result r{PQgetResult(conn_)}) {
+      if (!early && status.ok() && PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+        status = Error(r.get(), kWhat);
+        const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        const absl::string_view code = state != nullptr ? state : "";
+        if (code == "57014") *resume = Resume::kSameSession;
+        if (absl::StartsWith(code, "57P") || absl::StartsWith(code, "08")) {
+          *resume = Resume::kNewSession;
+        }
+      }
+    }
+    if (!early && status.ok() && n == -2) status = Error(nullptr, kWhat);
+    end_transaction();
+    if (*stopped || !status.ok()) return status;
+    if (!decoder.Complete()) {
+      return MakeError(ErrorCode::kIo,
+                       absl::StrCat("ledger database (schema ", schema_, "): cannot ", kWhat,
+                                    ": the server's COPY data is malformed"));
+    }
+    // The last chunks: the rows decoded, then any chunk whose rows are all missing.
+    while (read.begin < to) {
+      if (!hand(rows.size())) return status;
+    }
+    return absl::OkStatus();
   }
 
   static std::vector<Row> Collect(const PGresult* r) {
@@ -1251,7 +1448,8 @@ class PostgresGrowthWatch final : public RecordWatch {
     if (PQstatus(watch->conn_) != CONNECTION_OK) {
       return watch->Error(nullptr, "connect to PostgreSQL for the growth watch");
     }
-    PQsetNoticeProcessor(watch->conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        watch->conn_, [](void*, const char*) {}, nullptr);
     SOCLE_RETURN_IF_ERROR(watch->Listen());
     return std::unique_ptr<RecordWatch>(std::move(watch));
   }
@@ -1298,8 +1496,8 @@ class PostgresGrowthWatch final : public RecordWatch {
         return size_;
       }
       pollfd fds[2] = {{PQsocket(conn_), POLLIN, 0}, {wake_, POLLIN, 0}};
-      const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(
-                                                  left, absl::Milliseconds(1))));
+      const int64_t ms =
+          std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))));
       const int ready = poll(fds, 2, static_cast<int>(std::min<int64_t>(ms, 60000)));
       if (ready < 0 && errno != EINTR) {
         return MakeError(ErrorCode::kIo, absl::StrCat("ledger database (schema ", schema_,
@@ -1320,9 +1518,8 @@ class PostgresGrowthWatch final : public RecordWatch {
       : schema_(std::move(schema)), tree_(absl::StrCat(QuoteIdentifier(schema_), ".tree")) {}
 
   absl::Status Error(const PGresult* result, absl::string_view what) const {
-    return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_,
-                                                  "): cannot ", what, ": ",
-                                                  Describe(result, conn_)));
+    return MakeError(CodeOf(result), absl::StrCat("ledger database (schema ", schema_, "): cannot ",
+                                                  what, ": ", Describe(result, conn_)));
   }
 
   absl::Status Run(const std::string& sql, absl::string_view what, Result* out = nullptr) {
@@ -1347,9 +1544,8 @@ class PostgresGrowthWatch final : public RecordWatch {
         Run(absl::StrCat("SELECT size FROM ", tree_, " WHERE id = 1"), "read the tree's size", &r));
     uint64_t size = 0;
     if (PQntuples(r.get()) != 1 || !absl::SimpleAtoi(PQgetvalue(r.get(), 0, 0), &size)) {
-      return MakeError(ErrorCode::kDataLoss,
-                       absl::StrCat("ledger database (schema ", schema_,
-                                    "): the tree head is missing"));
+      return MakeError(ErrorCode::kDataLoss, absl::StrCat("ledger database (schema ", schema_,
+                                                          "): the tree head is missing"));
     }
     size_ = size;  // as stored (notifications come in commit order: they only add to it)
     return absl::OkStatus();
@@ -1361,6 +1557,34 @@ class PostgresGrowthWatch final : public RecordWatch {
   int wake_ = -1;
   uint64_t size_ = 0;  // the largest size seen
 };
+
+absl::Status PostgresStore::ReadForVerify(uint64_t size, size_t chunk_rows,
+                                          absl::FunctionRef<bool(VerifyRead&& read)> deliver) {
+  // One chunk: a second connection and the transaction would cost more than they save.
+  if (size <= chunk_rows || chunk_rows == 0) return Store::ReadForVerify(size, chunk_rows, deliver);
+  const uint64_t chunks = (size - 1) / chunk_rows + 1;
+  const uint64_t to = chunks > static_cast<uint64_t>(INT64_MAX) / chunk_rows
+                          ? static_cast<uint64_t>(INT64_MAX)
+                          : chunks * chunk_rows;
+  SOCLE_ASSIGN_OR_RETURN(const std::unique_ptr<pg::Connection> side, OpenSideConnection());
+  uint64_t next = 0;
+  // As CopyRows: a lost connection (or a statement timeout, a long stream being one statement)
+  // is opened again and the stream resumed at the first chunk not delivered, once per chunk;
+  // rows already handed over are never read twice.
+  std::optional<uint64_t> failed_at;
+  while (true) {
+    bool stopped = false;
+    Resume resume = Resume::kNo;
+    const absl::Status status =
+        StreamForVerify(next, to, size, chunk_rows, *side, deliver, &next, &stopped, &resume);
+    if (status.ok() || stopped) return status;
+    const bool lost = PQstatus(conn_) != CONNECTION_OK;
+    if ((!lost && resume == Resume::kNo) || failed_at == next) return status;
+    failed_at = next;
+    // A session the server ended may still look open to libpq: it is opened again.
+    if (!lost && resume == Resume::kNewSession) SOCLE_RETURN_IF_ERROR(Reconnect(/*force=*/true));
+  }
+}
 
 absl::StatusOr<std::unique_ptr<RecordWatch>> PostgresStore::WatchGrowth() {
   return PostgresGrowthWatch::Open(conninfo_, schema_);

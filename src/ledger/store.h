@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -87,6 +88,18 @@ constexpr size_t TileNodePosition(int level, uint64_t offset) {
   return (level == 1 ? 16 : level == 2 ? 24 : 28) + static_cast<size_t>(offset);
 }
 
+// One chunk of what Verify reads (Store::ReadForVerify): the rows with index in [begin, end)
+// that exist, in index order, and what the appends of those rows stored besides: the leaf tiles
+// t with begin / 16 <= t < min(end, size) / 16, and the subtree roots that the leaves
+// [begin, min(end, size)) complete (ReadSubtreeRootsCompletedBy), in the order read.
+struct VerifyRead {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  std::vector<Row> rows;
+  std::vector<std::pair<uint64_t, std::string>> tiles;
+  std::vector<std::tuple<int, uint64_t, MerkleHash>> subtrees;
+};
+
 struct StoredCheckpoint {
   uint64_t size = 0;
   int64_t time_micros = 0;
@@ -149,6 +162,15 @@ class Store {
   virtual absl::Status ReadSubtreeRootsCompletedBy(
       uint64_t leaf_begin, uint64_t leaf_end,
       absl::FunctionRef<void(int level, uint64_t index, const MerkleHash& hash)> visit) = 0;
+  // Verify's reading of a tree of `size` leaves: the chunks [0, c), [c, 2 c), … (c =
+  // `chunk_rows`) up to the one that holds leaf size - 1, each handed to `deliver` in order, the
+  // last one with the rows past `size` that it covers (Verify reports them as inserted). An
+  // empty chunk (its rows deleted) is delivered too. `deliver` returns false to stop the
+  // reading (then OK is returned). The default reads each chunk with ReadRows, ReadLeafTiles and
+  // ReadSubtreeRootsCompletedBy, one after the other; the PostgreSQL store streams the rows of
+  // every chunk through one COPY and reads the tiles and roots on a second connection.
+  virtual absl::Status ReadForVerify(uint64_t size, size_t chunk_rows,
+                                     absl::FunctionRef<bool(VerifyRead&& read)> deliver);
   // Rows about `person` with from <= time < to and index > after, in index order.
   virtual absl::StatusOr<std::vector<Row>> RowsAbout(absl::string_view person, int64_t from_micros,
                                                      int64_t to_micros, int64_t after,
@@ -174,6 +196,31 @@ class Store {
   // SQLite: the database's change counter looked at every 2 ms.
   virtual absl::StatusOr<std::unique_ptr<RecordWatch>> WatchGrowth() = 0;
 };
+
+inline absl::Status Store::ReadForVerify(uint64_t size, size_t chunk_rows,
+                                         absl::FunctionRef<bool(VerifyRead&& read)> deliver) {
+  for (uint64_t begin = 0; begin < size; begin += chunk_rows) {
+    VerifyRead read;
+    read.begin = begin;
+    read.end = begin + chunk_rows;
+    absl::StatusOr<std::vector<Row>> rows = ReadRows(begin, chunk_rows);
+    if (!rows.ok()) return rows.status();
+    read.rows = *std::move(rows);
+    // Tile t completes with leaf 16 t + 15, subtree (level, i) with leaf ((i + 1) << level) - 1.
+    const uint64_t end = read.end < size ? read.end : size;
+    absl::Status status = ReadLeafTiles(
+        begin / kTileLeaves, end / kTileLeaves,
+        [&](uint64_t tile, absl::string_view hashes) { read.tiles.emplace_back(tile, hashes); });
+    if (!status.ok()) return status;
+    status =
+        ReadSubtreeRootsCompletedBy(begin, end, [&](int level, uint64_t i, const MerkleHash& hash) {
+          read.subtrees.emplace_back(level, i, hash);
+        });
+    if (!status.ok()) return status;
+    if (!deliver(std::move(read))) break;
+  }
+  return absl::OkStatus();
+}
 
 // The SQLite store (sqlite_store.cc): its own file, WAL, versioned schema.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,

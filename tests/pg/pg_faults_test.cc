@@ -6,8 +6,8 @@
 // failed one at most once, the tree verifies, and errors are retryable (IO) and say what failed.
 //
 // This program runs alone (RUN_SERIAL, tests/pg/CMakeLists.txt): it stops the shared cluster.
-#include <boost/test/unit_test.hpp>
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -112,8 +112,8 @@ void AppendThrough(PgFixture& f, const std::string& uri, int n, Run& run, int fi
     } else {
       run.failed.push_back(i);
       run.errors.push_back(absl::StrCat(CodeName(appended), ": ", appended.message()));
-      run.slowest_failure_s = std::max(
-          run.slowest_failure_s, std::chrono::duration<double>(Clock::now() - start).count());
+      run.slowest_failure_s = std::max(run.slowest_failure_s,
+                                       std::chrono::duration<double>(Clock::now() - start).count());
     }
     run.done = i - first + 1;
   }
@@ -381,8 +381,10 @@ BOOST_FIXTURE_TEST_CASE(an_in_doubt_commit_is_resolved_and_never_doubled, PgFixt
   };
   RawConnection raw;
   const auto tags = [&] {
-    return raw.Query("SELECT coalesce(string_agg(get_byte(leaf_hash, 0)::text, ',' ORDER BY idx), "
-                     "'') FROM " + Table("entries"));
+    return raw.Query(
+        "SELECT coalesce(string_agg(get_byte(leaf_hash, 0)::text, ',' ORDER BY idx), "
+        "'') FROM " +
+        Table("entries"));
   };
   const auto fault = [](int f) { ledger::pg_commit_fault_for_testing = f; };
 
@@ -396,7 +398,8 @@ BOOST_FIXTURE_TEST_CASE(an_in_doubt_commit_is_resolved_and_never_doubled, PgFixt
   fault(1);
   st = append(2);
   BOOST_TEST(CodeName(st) == "IO");
-  BOOST_TEST(absl::StrContains(st.message(), "entries 1 to 1 were not stored: retry"), st.message());
+  BOOST_TEST(absl::StrContains(st.message(), "entries 1 to 1 were not stored: retry"),
+             st.message());
   BOOST_TEST(tags() == "1");
   BOOST_TEST(s.Tree()->size == 1u);
   BOOST_TEST(append(2).ok());
@@ -457,6 +460,131 @@ BOOST_FIXTURE_TEST_CASE(ledger_appends_survive_in_doubt_commits, PgFixture) {
   ExpectVerifies(*ledger, static_cast<uint64_t>(next));
 }
 
+// --- Verify's streamed reading (pg_store.cc, StreamForVerify) ------------------------------
+
+// Appends `n` clear entries in batches of 1,000 on `ledger` (kNone): three chunks of Verify and
+// more, each read in one COPY stream.
+void AppendMany(Ledger& ledger, int n) {
+  std::vector<std::string> payloads;
+  for (int i = 0; i < n; ++i) payloads.push_back(absl::StrCat("verify entry ", i));
+  std::vector<NewLedgerEntry> batch;
+  for (int i = 0; i < n; ++i) {
+    NewLedgerEntry entry;
+    entry.type = LedgerEntryType::kOperation;
+    entry.payload = payloads[static_cast<size_t>(i)];
+    batch.push_back(entry);
+    if (batch.size() == 1000 || i == n - 1) {
+      BOOST_REQUIRE(ledger.Append(absl::MakeConstSpan(batch)).ok());
+      batch.clear();
+    }
+  }
+  BOOST_REQUIRE(ledger.Flush().ok());
+}
+
+// Both of the reading's connections killed while the first chunk is handed over: the stream is
+// opened again at the first chunk not handed over, and every row, tile and root comes once.
+BOOST_FIXTURE_TEST_CASE(verify_reading_resumes_after_killed_connections, PgFixture) {
+  constexpr int kEntries = 20000;
+  AppendMany(*Open(Durability::kNone), kEntries);
+  const std::string app = absl::StrCat("socle_", name);
+  auto opened =
+      ledger::OpenPostgresStore(WithParam(uri, "application_name=" + app), name, Durability::kNone);
+  BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  ledger::Store& store = **opened;
+  RawConnection raw;
+  raw.Exec("SET client_min_messages = error");
+  std::vector<uint64_t> chunks, indexes;
+  size_t tiles = 0;
+  int killed = 0;
+  const absl::Status read = store.ReadForVerify(kEntries, 4096, [&](ledger::VerifyRead&& chunk) {
+    chunks.push_back(chunk.begin);
+    for (const ledger::Row& row : chunk.rows) indexes.push_back(row.index);
+    tiles += chunk.tiles.size();
+    if (chunks.size() == 1) killed = Terminate(raw, app);
+    return true;
+  });
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.ToString());
+  BOOST_TEST(killed == 2);  // the COPY's connection and the tiles' one
+  BOOST_TEST(chunks == (std::vector<uint64_t>{0, 4096, 8192, 12288, 16384}));
+  BOOST_REQUIRE(indexes.size() == static_cast<size_t>(kEntries));
+  for (size_t i = 0; i < indexes.size(); ++i) BOOST_REQUIRE(indexes[i] == i);
+  BOOST_TEST(tiles == static_cast<size_t>(kEntries / 16));
+}
+
+// Backends killed every 100 to 400 ms while Verify runs: each Verify either verifies every
+// entry or fails with an IO error that says what failed; never a wrong verdict.
+BOOST_FIXTURE_TEST_CASE(verify_under_killed_connections_never_gives_a_wrong_verdict, PgFixture) {
+  constexpr int kEntries = 20000;
+  const std::string app = absl::StrCat("socle_", name);
+  auto ledger = Ledger::Open(WithParam(uri, "application_name=" + app), vault, name,
+                             Options(Durability::kNone));
+  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+  AppendMany(**ledger, kEntries);
+  std::atomic<bool> finished{false};
+  int kills = 0;
+  std::thread killer([&] {
+    RawConnection raw;
+    raw.Exec("SET client_min_messages = error");
+    std::mt19937 random(4242);
+    while (!finished) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 300));
+      kills += Terminate(raw, app);
+    }
+  });
+  int verified = 0, failed = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto report = (*ledger)->Verify();
+    if (!report.ok()) {
+      if (failed++ == 0) BOOST_TEST_MESSAGE("first error: " << report.status());
+      BOOST_TEST(CodeName(report.status()) == "IO", report.status().ToString());
+      BOOST_TEST(absl::StartsWith(report.status().message(), "ledger database"),
+                 report.status().ToString());
+      continue;
+    }
+    BOOST_TEST(report->ok, report->problem);
+    BOOST_TEST(report->entries == static_cast<uint64_t>(kEntries));
+    ++verified;
+  }
+  finished = true;
+  killer.join();
+  BOOST_TEST_MESSAGE(kills << " backends killed; " << verified << " Verify passed, " << failed
+                           << " failed with an IO error");
+  BOOST_TEST(kills > 0);
+  ExpectVerifies(**ledger, kEntries);
+}
+
+// The server stopped while Verify's stream is under way: a clear IO error after the store's
+// bounded reconnection, nothing handed over twice, and the next Verify passes once it is back.
+BOOST_FIXTURE_TEST_CASE(verify_fails_clearly_when_the_server_stops, PgFixture) {
+  const std::string cluster = ClusterDir();
+  if (cluster.empty()) {
+    BOOST_TEST_MESSAGE("not on the throwaway cluster (SOCLE_TEST_POSTGRES): not stopping it");
+    return;
+  }
+  RestartAtEnd restart{cluster};
+  constexpr int kEntries = 20000;
+  // kSync: an immediate stop loses the commits of kNone that were not flushed yet.
+  auto ledger = Open(Durability::kSync);
+  AppendMany(*ledger, kEntries);
+  auto opened = ledger::OpenPostgresStore(uri, name, Durability::kNone);
+  BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  std::vector<uint64_t> chunks;
+  const absl::Status read =
+      (*opened)->ReadForVerify(kEntries, 4096, [&](ledger::VerifyRead&& chunk) {
+        chunks.push_back(chunk.begin);
+        if (chunks.size() == 1) BOOST_REQUIRE(PgCtl(cluster, "-m immediate -w stop") == 0);
+        return true;
+      });
+  BOOST_TEST(!read.ok());
+  BOOST_TEST(CodeName(read) == "IO", read.ToString());
+  BOOST_TEST(absl::StartsWith(read.message(), "ledger database"), read.ToString());
+  BOOST_TEST(chunks == std::vector<uint64_t>{0});
+  BOOST_REQUIRE(PgCtl(cluster, absl::StrCat("-w -t 60 -l '", cluster, "/server.log' restart")) ==
+                0);
+  // A handle opened once the server is back verifies every entry.
+  ExpectVerifies(*OpenPatiently(*this, uri), kEntries);
+}
+
 // The disk full (SQLSTATE 53100): the ledger's tables in a tablespace on a 2 MiB tmpfs, filled
 // by appends. The append that finds no room fails with RESOURCE_EXHAUSTED and stores nothing;
 // what was acknowledged stays; once there is room again, the same handle appends again.
@@ -469,9 +597,11 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_appends_cleanly_and_recovers, PgFixtur
   }
   // Under /tmp itself: the server's user must reach it (the fixture's directory is private).
   const std::string disk = "/tmp/socle-pg-disk-" + name;
-  BOOST_REQUIRE(std::system(absl::StrCat("mkdir -p '", disk, "' && mount -t tmpfs -o size=2m,"
-                                         "mode=0700 tmpfs '", disk, "' && chown postgres: '",
-                                         disk, "'").c_str()) == 0);
+  BOOST_REQUIRE(std::system(absl::StrCat("mkdir -p '", disk,
+                                         "' && mount -t tmpfs -o size=2m,"
+                                         "mode=0700 tmpfs '",
+                                         disk, "' && chown postgres: '", disk, "'")
+                                .c_str()) == 0);
   struct Unmount {
     std::string disk, tablespace, name;
     ~Unmount() {
