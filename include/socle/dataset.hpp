@@ -26,7 +26,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
+#include "socle/case_file.hpp"
 #include "socle/export.hpp"
+#include "socle/export_file.hpp"
 #include "socle/policy.hpp"
 #include "socle/pseudonym.hpp"
 
@@ -70,6 +72,17 @@ class SOCLE_CXX_API DatasetBuilder {
   // for the profile's activity (working notes and NIR categories never count) when the profile
   // lists an entry field, otherwise one for the person. PARSE for bytes that are not such
   // messages, INVALID_ARGUMENT for an identity without a person id; on error nothing is counted.
+  // The same, opening the export's context on the profile's domain itself (a RELATIONSHIP domain
+  // takes the profile's id as its relationship label). NOT_FOUND for an unknown profile.
+  static absl::StatusOr<DatasetBuilder> Create(const Policy& policy, absl::string_view profile,
+                                               const Pseudonymizer& pseudonymizer,
+                                               absl::CivilDay reference);
+
+  // One person from the vendor's structs (socle/case_file.hpp), their records written to
+  // `writer` (created with ExportKind::kPseudonymisedDataset, the builder's domain and profile
+  // and Notice()). Add's errors, then the writer's.
+  absl::Status Write(const PersonCaseFile& file, ExportWriter& writer);
+
   absl::StatusOr<std::vector<std::string>> Add(absl::string_view identity,
                                                absl::Span<const absl::string_view> entries);
 

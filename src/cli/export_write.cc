@@ -4,6 +4,7 @@
 // files (socle/case_file.hpp); the file is signed by the tenant's export key (derived from the
 // vault) and, with --recipient, sealed to each recipient's public key.
 #include <fstream>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -11,14 +12,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "cli/commands.h"
 #include "cli/engine.h"
 #include "socle/access_request.hpp"
 #include "socle/audit_extract.hpp"
 #include "socle/case_file.hpp"
+#include "socle/dataset.hpp"
 #include "socle/error.hpp"
 #include "socle/export_file.hpp"
 #include "socle/person_report.hpp"
+#include "socle/pseudonym.hpp"
 #include "socle/training_mirror.hpp"
 
 namespace socle::cli {
@@ -29,6 +33,8 @@ constexpr char kExportWriteUsage[] =
     "       socle export portability    ENGINE_OPTIONS PERSON_OPTIONS\n"
     "       socle export audit          ENGINE_OPTIONS --auditor PRO --out FILE [--from N]\n"
     "                                   [--to N] [--since N] [--recipient KEY[=LABEL]]...\n"
+    "       socle export dataset        ENGINE_OPTIONS --profile P --handled-by PRO --input FILE\n"
+    "                                   --out FILE [--recipient KEY[=LABEL]]...\n"
     "       socle export mirror         ENGINE_OPTIONS --handled-by PRO --input FILE --out FILE\n"
     "                                   [--recipient KEY[=LABEL]]...\n"
     "PERSON_OPTIONS: --person ID --requested-by ID --handled-by PRO --identity FILE\n"
@@ -46,6 +52,11 @@ constexpr char kExportWriteUsage[] =
     "                  history with its proofs. --html also writes the person's own report\n"
     "  portability:    the data the person provided under consent or contract (art. 20); the\n"
     "                  header says whether the right applies\n"
+    "  dataset:        a pseudonymised dataset through the policy's pseudonymisation profile\n"
+    "                  P (docs/pseudonymised-datasets.md): each person's pseudonym in the\n"
+    "                  profile's domain, fields dropped, generalised, pseudonymised or\n"
+    "                  redacted as it says, never a NIR; the header carries the source's\n"
+    "                  retention. --input: one JSON socle.v1.CaseFile per line\n"
     "  mirror:         a training copy of a file base with every identity faked (French\n"
     "                  names, fiction phone numbers, NIRs no one holds, dates shifted per\n"
     "                  person); --input: one JSON socle.v1.CaseFile per line\n"
@@ -75,7 +86,9 @@ bool ParseRecipients(const Flags& flags, std::vector<ExportRecipient>* out, std:
 absl::StatusOr<std::unique_ptr<ExportWriter>> OpenWriter(const Flags& flags, OpenedEngine& opened,
                                                          ExportKind kind,
                                                          std::vector<ExportRecipient> recipients,
-                                                         std::string notice = {}) {
+                                                         std::string notice = {},
+                                                         std::string domain = {},
+                                                         std::string profile = {}) {
   auto key = ExportSigningKey::FromVault(*opened.vault);
   if (!key.ok()) return key.status();
   auto sink = FileSink(flags.Get("--out"));
@@ -88,6 +101,8 @@ absl::StatusOr<std::unique_ptr<ExportWriter>> OpenWriter(const Flags& flags, Ope
   const auto& digest = opened.policy->digest();
   options.policy_digest.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
   options.notice = std::move(notice);
+  options.pseudonym_domain = std::move(domain);
+  options.pseudonymisation_profile = std::move(profile);
   options.recipients = std::move(recipients);
   return ExportWriter::Create(std::move(*sink), *key, options);
 }
@@ -234,44 +249,93 @@ int AuditExtractCommand(const Flags& flags, const EngineOpener& open, const Repo
   return kExitOk;
 }
 
+// Calls `each` with every person of --input (one JSON socle.v1.CaseFile per line); errors name
+// the line, never its content.
+absl::Status ForEachCaseFile(const Flags& flags,
+                             const std::function<absl::Status(const PersonCaseFile&)>& each) {
+  std::ifstream input(flags.Get("--input"), std::ios::binary);
+  if (!input) return MakeError(ErrorCode::kIo, "--input cannot be opened");
+  std::string line;
+  for (uint64_t n = 1; std::getline(input, line); ++n) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto file = ParsePersonCaseFileJson(line);
+    absl::Status s = file.ok() ? each(*file) : file.status();
+    if (!s.ok()) {
+      return MakeError(ErrorCodeOf(s), absl::StrCat("--input line ", n, ": ", s.message()));
+    }
+  }
+  if (input.bad()) return MakeError(ErrorCode::kIo, "--input could not be read");
+  return absl::OkStatus();
+}
+
+// Checks --handled-by and records the export (no person: it is about many) before anything is
+// written, as every export.
+absl::Status RecordExport(const Flags& flags, OpenedEngine& engine, absl::string_view what) {
+  if (!engine.engine->FindProfessional(flags.Get("--handled-by")).has_value()) {
+    return MakeError(ErrorCode::kNotFound, "--handled-by is not in the directory");
+  }
+  return engine.trail->RecordOperation(TrailOperation::kExport, flags.Get("--handled-by"), "",
+                                       what);
+}
+
+int Dataset(const Flags& flags, const EngineOpener& open, const Reporter& r) {
+  std::vector<ExportRecipient> recipients;
+  std::string problem;
+  if (!ParseRecipients(flags, &recipients, &problem)) return r.Usage(problem);
+  auto opened = open();
+  if (!opened.ok()) return r.Failed(opened.status());
+  OpenedEngine& engine = **opened;
+  const std::string profile = flags.Get("--profile");
+  auto pseudonymizer = Pseudonymizer::Create(*engine.policy, *engine.vault);
+  if (!pseudonymizer.ok()) return r.Failed(pseudonymizer.status());
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  auto builder = DatasetBuilder::Create(*engine.policy, profile, **pseudonymizer, today);
+  if (!builder.ok()) return r.Failed(builder.status());
+  if (auto s = RecordExport(flags, engine, absl::StrCat("pseudonymised_dataset ", profile));
+      !s.ok()) {
+    return r.Failed(s);
+  }
+  auto writer = OpenWriter(flags, engine, ExportKind::kPseudonymisedDataset, std::move(recipients),
+                           builder->Notice(), std::string(builder->domain()), profile);
+  if (!writer.ok()) return r.Failed(writer.status());
+  if (auto s = ForEachCaseFile(
+          flags, [&](const PersonCaseFile& file) { return builder->Write(file, **writer); });
+      !s.ok()) {
+    return r.Failed(s);
+  }
+  auto summary = (*writer)->Finish();
+  if (!summary.ok()) return r.Failed(summary.status());
+  const DatasetStats& stats = builder->stats();
+  r.io.out << "pseudonymised_dataset: " << stats.persons << " persons, " << stats.records
+           << " records; left out: " << stats.entries_outside_activity
+           << " entries outside the activity, " << stats.nir_values_dropped
+           << " values holding a NIR, " << stats.identifier_values_dropped
+           << " values holding an identity\n";
+  PrintSummary(r, "file", *summary);
+  return kExitOk;
+}
+
 // The training mirror of every person of --input, one JSON socle.v1.CaseFile per line.
 int Mirror(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   std::vector<ExportRecipient> recipients;
   std::string problem;
   if (!ParseRecipients(flags, &recipients, &problem)) return r.Usage(problem);
-  std::ifstream input(flags.Get("--input"), std::ios::binary);
-  if (!input) return r.Failed(MakeError(ErrorCode::kIo, "--input cannot be opened"));
   auto mirror = TrainingMirror::Create();
   if (!mirror.ok()) return r.Failed(mirror.status());
   auto opened = open();
   if (!opened.ok()) return r.Failed(opened.status());
   OpenedEngine& engine = **opened;
-  if (!engine.engine->FindProfessional(flags.Get("--handled-by")).has_value()) {
-    return r.Failed(MakeError(ErrorCode::kNotFound, "--handled-by is not in the directory"));
-  }
-  // Recorded before anything is written, as every export.
-  if (auto s = engine.trail->RecordOperation(TrailOperation::kExport, flags.Get("--handled-by"), "",
-                                             "training_mirror");
-      !s.ok()) {
-    return r.Failed(s);
-  }
+  if (auto s = RecordExport(flags, engine, "training_mirror"); !s.ok()) return r.Failed(s);
   auto writer = OpenWriter(flags, engine, ExportKind::kTrainingMirror, std::move(recipients));
   if (!writer.ok()) return r.Failed(writer.status());
-  std::string line;
-  uint64_t n = 0, persons = 0;
-  while (std::getline(input, line)) {
-    ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto file = ParsePersonCaseFileJson(line);
-    if (!file.ok()) {
-      return r.Failed(MakeError(ErrorCode::kParse,
-                                absl::StrCat("--input line ", n, ": ", file.status().message())));
-    }
-    if (auto s = WriteTrainingMirror(*mirror, *file, **writer); !s.ok()) {
-      return r.Failed(
-          MakeError(ErrorCodeOf(s), absl::StrCat("--input line ", n, ": ", s.message())));
-    }
-    ++persons;
+  uint64_t persons = 0;
+  if (auto s = ForEachCaseFile(flags,
+                               [&](const PersonCaseFile& file) {
+                                 ++persons;
+                                 return WriteTrainingMirror(*mirror, file, **writer);
+                               });
+      !s.ok()) {
+    return r.Failed(s);
   }
   auto summary = (*writer)->Finish();
   if (!summary.ok()) return r.Failed(summary.status());
@@ -311,6 +375,13 @@ int ExportWrite(const std::vector<std::string>& args, Io io) {
        false,
        true,
        AuditExtractCommand},
+      {"dataset",
+       {"--profile", "--handled-by", "--input", "--out"},
+       {"--recipient"},
+       {},
+       false,
+       true,
+       Dataset},
       {"mirror", {"--handled-by", "--input", "--out"}, {"--recipient"}, {}, false, true, Mirror},
   };
   return RunEngineCommand(r, subs, args);
