@@ -67,8 +67,9 @@ struct SOCLE_CXX_API PersonCaseFile {
 // An EntrySource over a vector the caller keeps alive.
 SOCLE_CXX_API EntrySource EntriesFrom(const std::vector<CaseEntry>& entries);
 
-// From their JSON form (protobuf's JSON mapping of socle.v1.Identity and socle.v1.Entry, e.g.
-// {"id": "note-12", "person": "x1", "category": "social", "kind": "FACT", "createdAt":
+// From their JSON form (protobuf's JSON mapping of socle.v1.Identity and socle.v1.Entry, with the
+// proto field names as socle export dump prints them, or the lowerCamelCase ones; e.g.
+// {"id": "note-12", "person": "x1", "category": "social", "kind": "FACT", "created_at":
 // "2026-11-02T09:30:00Z", "text": "…"}): PARSE errors say what is wrong, never the content.
 SOCLE_CXX_API absl::StatusOr<PersonIdentity> ParsePersonIdentityJson(absl::string_view json);
 SOCLE_CXX_API absl::StatusOr<CaseEntry> ParseCaseEntryJson(absl::string_view json);

@@ -9,7 +9,7 @@ absl::string_view PortabilityJsonSchema() {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://socle.example/schemas/v1/portability-record.schema.json",
   "title": "socle.v1.PortabilityRecord",
-  "description": "One record of a socle portability file (GDPR art. 20) in protobuf's JSON mapping: the person's identity, or one entry they provided. Version 1.",
+  "description": "One record of a socle portability file (GDPR art. 20) in protobuf's JSON mapping with the proto field names (what socle export dump --json prints): the person's identity, or one entry they provided. Version 1.",
   "type": "object",
   "oneOf": [
     { "required": ["identity"] },
@@ -21,10 +21,10 @@ absl::string_view PortabilityJsonSchema() {
       "additionalProperties": false,
       "properties": {
         "person": { "type": "string" },
-        "familyName": { "type": "string" },
-        "givenNames": { "type": "string" },
-        "birthDate": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-        "birthPlace": { "type": "string" },
+        "family_name": { "type": "string" },
+        "given_names": { "type": "string" },
+        "birth_date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        "birth_place": { "type": "string" },
         "address": { "type": "string" },
         "postcode": { "type": "string" },
         "commune": { "type": "string" },
@@ -43,9 +43,9 @@ absl::string_view PortabilityJsonSchema() {
         "category": { "type": "string" },
         "kind": { "enum": ["FACT", "PROFESSIONAL_APPRECIATION", "THIRD_PARTY_INFORMATION", "WORKING_NOTE"] },
         "author": { "type": "string" },
-        "createdAt": { "type": "string", "format": "date-time" },
+        "created_at": { "type": "string", "format": "date-time" },
         "purpose": { "type": "string" },
-        "providedByPerson": { "type": "boolean" },
+        "provided_by_person": { "type": "boolean" },
         "title": { "type": "string" },
         "text": { "type": "string" },
         "fields": {
@@ -59,7 +59,7 @@ absl::string_view PortabilityJsonSchema() {
             }
           }
         },
-        "releasedBy": { "type": "string" }
+        "released_by": { "type": "string" }
       }
     }
   },

@@ -15,9 +15,9 @@ BOOST_AUTO_TEST_SUITE(case_file)
 BOOST_AUTO_TEST_CASE(reads_an_entry_with_every_field) {
   auto e = ParseCaseEntryJson(
       R"({"id": "note-12", "person": "x1", "category": "social", "kind": "PROFESSIONAL_APPRECIATION",
-          "author": "sw1", "createdAt": "2026-11-02T09:30:00Z", "purpose": "accompagnement",
-          "providedByPerson": true, "title": "Entretien", "text": "Point FSL",
-          "fields": [{"name": "montant", "value": "420"}], "releasedBy": "sw2"})");
+          "author": "sw1", "created_at": "2026-11-02T09:30:00Z", "purpose": "accompagnement",
+          "provided_by_person": true, "title": "Entretien", "text": "Point FSL",
+          "fields": [{"name": "montant", "value": "420"}], "released_by": "sw2"})");
   BOOST_REQUIRE_MESSAGE(e.ok(), e.status().ToString());
   BOOST_TEST(e->id == "note-12");
   BOOST_TEST(static_cast<int>(e->kind) == static_cast<int>(EntryKind::kAppreciation));
@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(reads_an_entry_with_every_field) {
 
 BOOST_AUTO_TEST_CASE(reads_a_case_file) {
   auto f = ParsePersonCaseFileJson(
-      R"({"identity": {"person": "x1", "familyName": "Martin", "birthDate": "1990-04-02"},
+      R"({"identity": {"person": "x1", "family_name": "Martin", "birth_date": "1990-04-02"},
           "entries": [{"id": "a", "kind": "FACT"}, {"id": "b", "kind": "WORKING_NOTE"}]})");
   BOOST_REQUIRE_MESSAGE(f.ok(), f.status().ToString());
   BOOST_TEST(f->identity.family_name == "Martin");
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(reads_a_case_file) {
 BOOST_AUTO_TEST_CASE(bad_json_is_refused_without_its_content) {
   for (const char* json : {R"({"id": "secret-id", "unknown": 1})", R"({"id": "secret-id",)",
                            R"({"id": "secret-id", "kind": "GOSSIP"})",
-                           R"({"id": "secret-id", "createdAt": "yesterday"})"}) {
+                           R"({"id": "secret-id", "created_at": "yesterday"})"}) {
     auto e = ParseCaseEntryJson(json);
     BOOST_TEST(!e.ok());
     BOOST_TEST((ErrorCodeOf(e.status()) == ErrorCode::kParse));

@@ -8,7 +8,7 @@ dumped and, for the access request, rendered as the person's report. Checks what
 mirror), a sealed copy opened by its recipient only, a tampered copy refused at its offset, and
 errors that never name a person or quote an entry.
 
-Usage: cli_test.py SOCLE POLICY
+Usage: cli_test.py SOCLE POLICY SCHEMA (docs/schemas/portability-record.schema.json)
 """
 import json
 import os
@@ -41,17 +41,18 @@ def run(argv):
 def entry(id_, kind, category="social", text="", provided=False, purpose="accompagnement_social",
           fields=None):
     e = {"id": id_, "person": PERSON, "category": category, "kind": kind, "author": "ass.durand",
-         "createdAt": "2026-11-02T09:30:00Z", "purpose": purpose, "title": "Entretien " + id_,
+         "created_at": "2026-11-02T09:30:00Z", "purpose": purpose, "title": "Entretien " + id_,
          "text": text}
     if provided:
-        e["providedByPerson"] = True
+        e["provided_by_person"] = True
     if fields:
         e["fields"] = [{"name": k, "value": v} for k, v in fields.items()]
     return e
 
 
 def main():
-    socle, policy = (os.path.abspath(a) for a in sys.argv[1:3])
+    global SCHEMA_FILE
+    socle, policy, SCHEMA_FILE = (os.path.abspath(a) for a in sys.argv[1:4])
     work = tempfile.mkdtemp(prefix="socle-export-test-")
     try:
         os.chdir(work)
@@ -60,8 +61,8 @@ def main():
                     "audit.martin\tauditeur_securite\t\tccas\n")
         with open("persons.tsv", "w") as f:
             f.write("%s\tpole_social\tass.durand\t1984-05-12\n" % PERSON)
-        identity = {"person": PERSON, "familyName": "Lefèvre-Martin", "givenNames": "Rose",
-                    "birthDate": "1984-05-12", "postcode": "47300", "commune": "Villeneuve-sur-Lot",
+        identity = {"person": PERSON, "family_name": "Lefèvre-Martin", "given_names": "Rose",
+                    "birth_date": "1984-05-12", "postcode": "47300", "commune": "Villeneuve-sur-Lot",
                     "phone": "06 12 34 56 78", "email": "rose.lefevre@example.org", "nir": NIR}
         with open("identity.json", "w") as f:
             json.dump(identity, f, ensure_ascii=False)
@@ -72,6 +73,9 @@ def main():
             entry("tiers-1", "THIRD_PARTY_INFORMATION", text="Le voisin signale des cris."),
             entry("brouillon-1", "WORKING_NOTE", text="A revoir avec la cheffe."),
             entry("budget-1", "FACT", category="financial", fields={"ressources_mensuelles": "1240"}),
+            entry("inscription-1", "FACT", category="family", provided=True,
+                  purpose="ateliers_collectifs", text="Inscription à l'atelier cuisine.",
+                  fields={"enfants": "2"}),
         ]
         with open("entries.jsonl", "w") as f:
             for e in entries:
@@ -93,7 +97,7 @@ def main():
         # The access request, signed, with the person's report.
         code, out, err = run([socle, "export", "access-request"] + engine + person +
                              ["--out", "acces.socle", "--html", "acces.html"])
-        check(code == 0 and "3 entries, 1 withheld" in out and "1 left out" in out,
+        check(code == 0 and "4 entries, 1 withheld" in out and "1 left out" in out,
               "access-request: %d %s %s" % (code, out, err))
         code, out, err = run([socle, "export", "verify", "acces.socle"])
         check(code == 0 and "access_request, signed" in out, "verify: %d %s %s" % (code, out, err))
@@ -105,7 +109,7 @@ def main():
               "activity" in kinds and "history" in kinds and "checkpoint" in kinds,
               "the access request's record kinds: %s" % sorted(set(kinds)))
         ids = [r["entry"]["id"] for r in records[1:] if "entry" in r]
-        check(sorted(ids) == ["appreciation-1", "budget-1", "note-1"],
+        check(sorted(ids) == ["appreciation-1", "budget-1", "inscription-1", "note-1"],
               "entries of the access request: %s" % ids)
         withheld = [r["withheld"] for r in records[1:] if "withheld" in r]
         check(len(withheld) == 1 and withheld[0]["reason"] == "third_party_information",
@@ -146,17 +150,30 @@ def main():
         check(code == 0 and "Lefèvre-Martin" in open("opened.jsonl", encoding="utf-8").read(),
               "open sealed: %d %s %s" % (code, out, err))
 
-        # Portability: the ccas's social support rests on a public task: nothing carried, and
-        # the header says why.
+        # Portability: what the person provided under consent (the workshops), not what the
+        # public task of social support holds; the records follow the published JSON Schema.
         code, out, err = run([socle, "export", "portability"] + engine + person +
                              ["--out", "porta.socle"])
-        check(code == 0 and "0 entries" in out, "portability: %d %s %s" % (code, out, err))
+        check(code == 0 and "1 entries" in out, "portability: %d %s %s" % (code, out, err))
         code, out, err = run([socle, "export", "dump", "porta.socle", "--csv"])
-        check(code == 0 and out.startswith("id,category,kind"), "dump --csv: %d %s" % (code, err))
+        lines = out.splitlines()
+        check(code == 0 and lines[0].startswith("id,category,kind") and len(lines) == 2 and
+              lines[1].startswith("inscription-1,family,FACT"), "dump --csv: %d %s" % (code, out))
         code, out, err = run([socle, "export", "dump", "porta.socle", "--json"])
-        header = json.loads(out.splitlines()[0])["header"]
-        check(header.get("portability", {}).get("rightApplies") is not True,
-              "portability applies to a public task: %s" % header.get("portability"))
+        lines = out.splitlines()
+        header = json.loads(lines[0])["header"]
+        check(header.get("portability", {}).get("right_applies") is True and
+              header["portability"].get("activities") == ["ateliers_collectifs"],
+              "portability notice: %s" % header.get("portability"))
+        import jsonschema
+        schema = json.loads(header["portability"]["json_schema"])
+        with open(SCHEMA_FILE, encoding="utf-8") as f:
+            check(json.load(f) == schema, "the file's schema is not the published one")
+        for line in lines[1:]:
+            try:
+                jsonschema.validate(json.loads(line), schema)
+            except jsonschema.ValidationError as e:
+                check(False, "a portability record breaks the schema: %s" % e.message)
 
         # A pseudonymised dataset for the observatory: no name, no NIR, no phone, no id.
         code, out, err = run([socle, "export", "dataset"] + engine +
