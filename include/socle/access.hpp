@@ -450,6 +450,8 @@ class SOCLE_CXX_API AccessEngine {
 
   // --- State ------------------------------------------------------------------------------------
   uint64_t revision() const;
+  // The clock it decides by (Options::clock, or the real clock).
+  const Clock& clock() const;
   std::shared_ptr<const AccessSnapshot> snapshot() const;
   // Waits until the published revision is at least `revision`; false on timeout.
   bool WaitForRevision(uint64_t revision, absl::Duration timeout) const;

@@ -495,6 +495,8 @@ std::string AccessEngine::RuleName(uint32_t rule) const {
 
 uint64_t AccessEngine::revision() const { return impl_->current()->state.revision; }
 
+const Clock& AccessEngine::clock() const { return impl_->clock(); }
+
 std::shared_ptr<const AccessSnapshot> AccessEngine::snapshot() const { return impl_->current(); }
 
 bool AccessEngine::WaitForRevision(uint64_t revision, absl::Duration timeout) const {

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -26,10 +28,15 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/embedded.h"
+#include "cli/export_write.h"
 #include "socle/access.hpp"
+#include "socle/access_request.hpp"
+#include "socle/case_file.hpp"
 #include "socle/clock.hpp"
 #include "socle/consent.hpp"
+#include "socle/dataset.hpp"
 #include "socle/error.hpp"
+#include "socle/export_file.hpp"
 #include "socle/ledger.hpp"
 #include "socle/mandate.hpp"
 #include "socle/policy.hpp"
@@ -90,6 +97,8 @@ struct DemoContext {
   std::vector<std::string> summary;
   // Set by the access step: the engine, and the access trail every decision went through.
   std::unique_ptr<DemoService> service;
+  // `socle demo --out DIR`: where the export step keeps its files (empty: a scratch directory).
+  std::string out_dir;
 };
 
 // A key file and a vault in `dir` (the demo's Argon2id parameters: real files use Moderate).
@@ -908,6 +917,167 @@ class ObjectionAndMandate final : public Step {
   }
 };
 
+// What leaves the service (issue 12): the person's access request (art. 15) and its report in
+// plain French, a pseudonymised dataset for the statistics office, both verified, and a tampered
+// copy refused at its offset. With `socle demo --out DIR` the files are kept in DIR.
+class Exports final : public Step {
+ public:
+  std::string Title() const override { return "What leaves the service (export files)"; }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    const std::filesystem::path dir =
+        ctx.out_dir.empty() ? service.dir->path : std::filesystem::path(ctx.out_dir);
+    service.clock->Advance(absl::Hours(1));
+
+    // The person's file as the vendor's product holds it.
+    PersonCaseFile file;
+    file.identity = {
+        "usager-0001",    "Lefèvre-Martin",           "Rose",  "1984-05-12",
+        "Agen",           "12 rue des Lilas",         "47300", "Villeneuve-sur-Garance",
+        "06 12 34 56 78", "rose.lefevre@example.org", ""};
+    auto entry = [&](const char* id, const char* category, EntryKind kind, const char* author,
+                     const char* text) {
+      CaseEntry e;
+      e.id = id;
+      e.person = "usager-0001";
+      e.category = category;
+      e.kind = kind;
+      e.author = author;
+      e.created_at = service.clock->Now() - absl::Hours(24 * 10);
+      e.purpose = "accompagnement_social";
+      e.title = id;
+      e.text = text;
+      return e;
+    };
+    file.entries = {
+        entry("note-accueil", "administrative", EntryKind::kFact, "secretaire.martin",
+              "Mme Rose Lefèvre-Martin se présente pour une aide au loyer."),
+        entry("evaluation-sociale", "social", EntryKind::kFact, "ass.durand",
+              "Loyer de 640 euros, ressources de 1 240 euros par mois."),
+        entry("appreciation-budget", "social", EntryKind::kAppreciation, "ass.durand",
+              "Mme Lefèvre-Martin tient son budget avec rigueur."),
+        entry("signalement-voisin", "family", EntryKind::kThirdPartyInformation, "ass.durand",
+              "Un voisin rapporte des difficultés avec l'ancien conjoint."),
+        entry("brouillon", "social", EntryKind::kWorkingNote, "ass.durand",
+              "Penser à appeler la CAF."),
+    };
+    file.entries[1].fields = {{"ressources_mensuelles", "1240"}};
+
+    auto key = ExportSigningKey::FromVault(*service.vault);
+    if (!key.ok()) return key.status();
+    const Policy& policy = service.engine->policy();
+    auto options = [&](ExportKind kind) {
+      ExportWriterOptions o;
+      o.kind = kind;
+      o.issuer = "CCAS de Villeneuve-sur-Garance";
+      o.policy_id = std::string(policy.id());
+      o.policy_revision = std::string(policy.revision());
+      o.policy_digest.assign(reinterpret_cast<const char*>(policy.digest().data()),
+                             policy.digest().size());
+      return o;
+    };
+
+    // 1. The access request, with the person's own report rendered from the same records.
+    const std::string access_path = (dir / "acces-usager-0001.socle").string();
+    auto sink = FileSink(access_path);
+    if (!sink.ok()) return sink.status();
+    auto writer = ExportWriter::Create(std::move(*sink), *key, options(ExportKind::kAccessRequest));
+    if (!writer.ok()) return writer.status();
+    RecordKeepingWriter tee(**writer);
+    PersonExportRequest request;
+    request.identity = file.identity;
+    request.requested_by = "usager-0001";
+    request.handled_by = "ass.durand";
+    auto report = WriteAccessRequest(*service.trail, request, EntriesFrom(file.entries), tee);
+    if (!report.ok()) return report.status();
+    const std::string html_path = (dir / "acces-usager-0001.html").string();
+    SOCLE_DEMO_RETURN_IF_ERROR(WritePersonReportHtml(html_path, tee.records));
+    ctx.out << "  Access request (art. 15) for usager-0001: " << report->entries << " entries, "
+            << report->withheld << " withheld (third-party information, marked), "
+            << report->left_out << " working note left out, " << report->history_entries
+            << " lines of access history with proofs; " << report->file.bytes
+            << " bytes, signed.\n  The person's report: one HTML page in plain French ("
+            << std::filesystem::file_size(html_path) << " bytes).\n";
+
+    // 2. A pseudonymised dataset for the statistics office (profile observatoire_abs).
+    auto pseudonymizer = Pseudonymizer::Create(policy, *service.vault);
+    if (!pseudonymizer.ok()) return pseudonymizer.status();
+    auto builder =
+        DatasetBuilder::Create(policy, "observatoire_abs", **pseudonymizer,
+                               absl::ToCivilDay(service.clock->Now(), absl::UTCTimeZone()));
+    if (!builder.ok()) return builder.status();
+    SOCLE_DEMO_RETURN_IF_ERROR(service.trail->RecordOperation(
+        TrailOperation::kExport, "ass.durand", "", "pseudonymised_dataset observatoire_abs"));
+    const std::string dataset_path = (dir / "observatoire-abs.socle").string();
+    auto dataset_sink = FileSink(dataset_path);
+    if (!dataset_sink.ok()) return dataset_sink.status();
+    ExportWriterOptions dataset_options = options(ExportKind::kPseudonymisedDataset);
+    dataset_options.pseudonym_domain = std::string(builder->domain());
+    dataset_options.pseudonymisation_profile = "observatoire_abs";
+    dataset_options.notice = builder->Notice();
+    const ExportRecipientKey observatory = ExportRecipientKey::Generate();
+    dataset_options.recipients.push_back({observatory.public_key(), "Observatoire social"});
+    auto dataset = ExportWriter::Create(std::move(*dataset_sink), *key, dataset_options);
+    if (!dataset.ok()) return dataset.status();
+    SOCLE_DEMO_RETURN_IF_ERROR(builder->Write(file, **dataset));
+    auto dataset_summary = (*dataset)->Finish();
+    if (!dataset_summary.ok()) return dataset_summary.status();
+    ctx.out << "  Pseudonymised dataset for the statistics office: " << builder->stats().records
+            << " records (ages in 5-year bands, département, month, resources in brackets,\n"
+            << "  a fresh pseudonym per export), sealed to the observatory's key; "
+            << dataset_summary->bytes << " bytes.\n";
+
+    // 3. Both verified as a recipient would; the observatory opens its file.
+    ExportReaderOptions verify;
+    verify.trusted_issuers = {key->public_key()};
+    auto access_ok = VerifyExport(*FileSource(access_path), verify);
+    if (!access_ok.ok()) return access_ok.status();
+    verify.key = &observatory;
+    auto dataset_ok = VerifyExport(*FileSource(dataset_path), verify);
+    if (!dataset_ok.ok()) return dataset_ok.status();
+    const std::string bytes = ReadWholeFile(dataset_path);
+    const bool no_identity = !absl::StrContains(bytes, "Lefèvre") &&
+                             !absl::StrContains(bytes, "usager-0001") &&
+                             !absl::StrContains(bytes, "1984-05-12");
+    ctx.out << "  Verified: access request " << access_ok->records << " records, dataset "
+            << dataset_ok->records << " records, both signed by the CCAS; no name, id or birth "
+            << "date in the dataset's bytes: " << (no_identity ? "yes" : "NO") << "\n";
+
+    // 4. One byte changed in a copy: refused, with where.
+    std::string tampered = ReadWholeFile(access_path);
+    const size_t flipped = tampered.size() * 3 / 4;  // in the records, past the header
+    tampered[flipped] ^= 0x01;
+    auto refused = VerifyExport(MemorySource(tampered), verify);
+    const ExportFailure failure = ExportFailureOf(refused.status());
+    ctx.out << "  A copy with one byte changed at byte " << flipped << ": "
+            << (refused.ok() ? "accepted (WRONG)" : std::string(Name(failure.problem)))
+            << " at byte " << failure.offset << "\n";
+    if (!ctx.out_dir.empty()) {
+      ctx.out << "  Files kept in " << dir.string() << ": acces-usager-0001.socle, "
+              << "acces-usager-0001.html, observatoire-abs.socle\n";
+    }
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(report->withheld == 1 && report->left_out == 1 &&
+                                          no_identity && !refused.ok() &&
+                                          failure.problem != ExportProblem::kNone,
+                                      "the exports must withhold, verify and refuse a tamper"));
+    ctx.summary.push_back(
+        absl::StrCat("exports: access request (", report->entries,
+                     " entries, 1 withheld) and its HTML report, "
+                     "a sealed pseudonymised dataset, both verified; a tampered copy refused (",
+                     Name(failure.problem), " at byte ", failure.offset, ")"));
+    return absl::OkStatus();
+  }
+
+ private:
+  static std::string ReadWholeFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+};
+
 std::vector<std::unique_ptr<Step>> Steps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(std::make_unique<LoadPolicies>());
@@ -917,6 +1087,7 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<AccessTrailHistory>());
   steps.push_back(std::make_unique<MinorConsentAndSharing>());
   steps.push_back(std::make_unique<ObjectionAndMandate>());
+  steps.push_back(std::make_unique<Exports>());
   steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
   return steps;
 }
@@ -925,20 +1096,31 @@ std::vector<std::unique_ptr<Step>> Steps() {
 
 int Demo(const std::vector<std::string>& args, Io io) {
   constexpr char kDemoUsage[] =
-      "usage: socle demo\n"
+      "usage: socle demo [--out DIR]\n"
       "  Runs socle on a synthetic social service: policies, access decisions recorded in the\n"
       "  access trail, its verification, a minor's consent, a share under professional\n"
       "  secrecy, an objection, a mandate, the vault, pseudonyms and redaction (temporary\n"
-      "  files only).\n";
+      "  files only), and the export files: an access request with the person's report and a\n"
+      "  pseudonymised dataset, verified, and a tampered copy refused. --out DIR keeps those\n"
+      "  three files in DIR (created if missing).\n";
   if (WantsHelp(args)) {
     io.out << kDemoUsage;
     return kExitOk;
   }
-  if (!args.empty()) {
+  std::string out_dir;
+  if (args.size() == 2 && args[0] == "--out") {
+    out_dir = args[1];
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      io.err << "socle demo: cannot create the directory given by --out\n";
+      return kExitFailure;
+    }
+  } else if (!args.empty()) {
     io.err << kDemoUsage;
     return kExitUsage;
   }
-  DemoContext ctx{io.out, {}, {}, nullptr};
+  DemoContext ctx{io.out, {}, {}, nullptr, out_dir};
   io.out << "socle " << VersionString()
          << " demo: the privacy core of a digital social case file, on synthetic services\n";
   struct Outcome {

@@ -3,6 +3,8 @@
 // written from the engine of record (engine.h). The vendor's identity and entries come as JSON
 // files (socle/case_file.hpp); the file is signed by the tenant's export key (derived from the
 // vault) and, with --recipient, sealed to each recipient's public key.
+#include "cli/export_write.h"
+
 #include <fstream>
 #include <functional>
 #include <ostream>
@@ -155,31 +157,6 @@ absl::Status ReadPersonInput(const Flags& flags, PersonInput* in) {
   return absl::OkStatus();
 }
 
-// Passes records on to `inner` and keeps them: the person's report is rendered from the very
-// records the file holds, even when the file is sealed to others.
-class TeeWriter final : public ExportWriter {
- public:
-  explicit TeeWriter(ExportWriter& inner) : inner_(inner) {}
-  absl::Status Add(absl::string_view record) override {
-    records.emplace_back(record);
-    return inner_.Add(record);
-  }
-  absl::StatusOr<ExportFileSummary> Finish() override { return inner_.Finish(); }
-  std::vector<std::string> records;
-
- private:
-  ExportWriter& inner_;
-};
-
-absl::Status WriteHtml(const std::string& path, const std::vector<std::string>& records) {
-  auto html = RenderPersonReport(records);
-  if (!html.ok()) return html.status();
-  auto sink = FileSink(path);
-  if (!sink.ok()) return sink.status();
-  if (auto w = (*sink)->Write(*html); !w.ok()) return w;
-  return (*sink)->Close();
-}
-
 void PrintSummary(const Reporter& r, absl::string_view what, const ExportFileSummary& file) {
   r.io.out << what << ": " << file.records << " records, " << file.bytes << " bytes, written to "
            << "the file given by --out\n";
@@ -198,13 +175,15 @@ int PersonExport(const Flags& flags, const EngineOpener& open, const Reporter& r
       kind == ExportKind::kPortability ? PortabilityNotice(*engine.policy) : std::string();
   auto writer = OpenWriter(flags, engine, kind, std::move(recipients), notice);
   if (!writer.ok()) return r.Failed(writer.status());
-  TeeWriter tee(**writer);
+  RecordKeepingWriter tee(**writer);
   auto report = kind == ExportKind::kPortability
                     ? WritePortability(*engine.trail, input.request, input.Source(), **writer)
                     : WriteAccessRequest(*engine.trail, input.request, input.Source(), tee);
   if (!report.ok()) return r.Failed(report.status());
   if (flags.Has("--html")) {
-    if (auto s = WriteHtml(flags.Get("--html"), tee.records); !s.ok()) return r.Failed(s);
+    if (auto s = WritePersonReportHtml(flags.Get("--html"), tee.records); !s.ok()) {
+      return r.Failed(s);
+    }
     r.io.out << "the person's report written to the file given by --html\n";
   }
   r.io.out << Name(kind) << ": " << report->entries << " entries, " << report->withheld
@@ -345,6 +324,16 @@ int Mirror(const Flags& flags, const EngineOpener& open, const Reporter& r) {
 }
 
 }  // namespace
+
+absl::Status WritePersonReportHtml(const std::string& path,
+                                   const std::vector<std::string>& records) {
+  auto html = RenderPersonReport(records);
+  if (!html.ok()) return html.status();
+  auto sink = FileSink(path);
+  if (!sink.ok()) return sink.status();
+  if (auto w = (*sink)->Write(*html); !w.ok()) return w;
+  return (*sink)->Close();
+}
 
 bool IsExportWriteSubcommand(const std::string& sub) {
   return sub == "access-request" || sub == "portability" || sub == "audit" || sub == "mirror" ||

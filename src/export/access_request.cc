@@ -65,7 +65,7 @@ absl::StatusOr<Prepared> Prepare(AccessTrail& trail, const PersonExportRequest& 
   Prepared p;
   p.policy = &policy_internal::Compiled(engine.policy()).source;
   p.snapshot = engine.snapshot();
-  p.at = request.at == absl::InfinitePast() ? absl::Now() : request.at;
+  p.at = request.at == absl::InfinitePast() ? engine.clock().Now() : request.at;
   if (request.requested_by != person) {
     // A legal representative in force on the day of the request (REQ-09).
     const absl::CivilDay day = absl::ToCivilDay(p.at, absl::UTCTimeZone());
