@@ -187,6 +187,9 @@ struct SOCLE_CXX_API ExportFailure {
   ExportProblem problem = ExportProblem::kNone;
   uint64_t offset = 0;  // the byte where the problem was found
 };
+// The failure an error of ExportReader::Open, Next or VerifyExport carries (a payload of the
+// status); kNone for any other status. Open has no reader to ask once it failed.
+SOCLE_CXX_API ExportFailure ExportFailureOf(const absl::Status& status);
 
 struct SOCLE_CXX_API ExportReaderOptions {
   // Empty: any issuer (the caller checks ExportReader::issuer_public_key()); otherwise the
@@ -230,6 +233,22 @@ struct SOCLE_CXX_API ExportVerification {
 // being decrypted.
 SOCLE_CXX_API absl::StatusOr<ExportVerification> VerifyExport(std::unique_ptr<ExportSource> source,
                                                               const ExportReaderOptions& options);
+
+// Shows a file's header and records as text, decoded with the FileDescriptorSet the header carries
+// (not with socle's compiled-in types): what any reader of the file sees. For `socle export dump`
+// and the bindings. Not thread-safe (one printer per thread).
+class SOCLE_CXX_API ExportRecordPrinter {
+ public:
+  enum class Format { kText, kJson };  // protobuf's text format, or its JSON mapping (one line)
+  // `header` is ExportReader::header(). INVALID_ARGUMENT when its descriptors do not build or do
+  // not define its record type.
+  static absl::StatusOr<std::unique_ptr<ExportRecordPrinter>> Create(absl::string_view header);
+  virtual ~ExportRecordPrinter() = default;
+  // The header without its descriptors (bytes fields in base64 in JSON).
+  virtual absl::StatusOr<std::string> Header(Format format) const = 0;
+  // One record; PARSE when it is not a message of the record type.
+  virtual absl::StatusOr<std::string> Record(absl::string_view record, Format format) const = 0;
+};
 
 }  // namespace socle
 

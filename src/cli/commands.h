@@ -59,6 +59,7 @@ int Share(const std::vector<std::string>& args, Io io);           // share.cc
 int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
+int Export(const std::vector<std::string>& args, Io io);          // export.cc
 
 // Where a ledger and its keys are: the options `socle audit` and `socle access --trail` share.
 // Either the two files (`db` and `vault`) or one storage location (socle::Storage: a directory

@@ -27,6 +27,7 @@ constexpr char kUsage[] =
     "  share check|record|revoke|informed|exception|recipients|list ...  secret partage\n"
     "  mandate create|use|revoke|check|list ...  mandates to act for a person\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
+    "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   if (command == "audit") return Audit(rest, io);
   if (command == "directory") return Directory(rest, io);
   if (command == "person") return Person(rest, io);
+  if (command == "export") return Export(rest, io);
   if (command == "consent") return Consent(rest, io);
   if (command == "objection") return Objection(rest, io);
   if (command == "representative") return Representative(rest, io);
