@@ -123,7 +123,7 @@ struct SOCLE_CXX_API ExportRecipient {
 // What the writer puts in the header besides what it computes (descriptors, file id, keys).
 struct SOCLE_CXX_API ExportWriterOptions {
   ExportKind kind = ExportKind::kAccessRequest;
-  std::string issuer;  // the controller's name
+  std::string issuer;                            // the controller's name
   absl::Time created_at = absl::InfinitePast();  // InfinitePast: now
   std::string policy_id;
   std::string policy_revision;

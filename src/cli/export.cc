@@ -129,7 +129,8 @@ int Dump(const Args& a, Io io) {
     key = ReadKeyFile(a.key_file);
     if (!key.ok()) return Refused(io, key.status());
   }
-  const auto format = a.json ? ExportRecordPrinter::Format::kJson : ExportRecordPrinter::Format::kText;
+  const auto format =
+      a.json ? ExportRecordPrinter::Format::kJson : ExportRecordPrinter::Format::kText;
   std::unique_ptr<ExportRecordPrinter> printer;
   uint64_t n = 0;
   return ReadRecords(

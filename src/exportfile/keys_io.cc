@@ -134,8 +134,8 @@ absl::StatusOr<ExportPublicKey> ParsePublicKeyHex(absl::string_view hex) {
 namespace {
 
 absl::Status IoError(absl::string_view what, const std::string& path, int error) {
-  return MakeError(ErrorCode::kIo, absl::StrCat("export file: ", what, " ", path, ": ",
-                                                std::strerror(error)));
+  return MakeError(ErrorCode::kIo,
+                   absl::StrCat("export file: ", what, " ", path, ": ", std::strerror(error)));
 }
 
 class FileSinkImpl : public ExportSink {
@@ -170,7 +170,8 @@ class FileSinkImpl : public ExportSink {
       return IoError("cannot fsync", temp_, error);
     }
     if (::close(fd) != 0) return IoError("cannot close", temp_, errno);
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) return IoError("cannot rename onto", path_, errno);
+    if (::rename(temp_.c_str(), path_.c_str()) != 0)
+      return IoError("cannot rename onto", path_, errno);
     closed_ = true;
     const size_t slash = path_.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);

@@ -59,8 +59,7 @@ absl::Span<const uint8_t> AsBytes(absl::string_view s) {
 
 class Reader : public ExportReader {
  public:
-  Reader(std::unique_ptr<ExportSource> source, const ExportReaderOptions& options,
-         bool verify_only)
+  Reader(std::unique_ptr<ExportSource> source, const ExportReaderOptions& options, bool verify_only)
       : source_(std::move(source)),
         limits_(options.limits),
         trusted_(options.trusted_issuers),
@@ -133,13 +132,14 @@ class Reader : public ExportReader {
     std::memcpy(issuer_.data(), header.issuer_public_key().data(), issuer_.size());
     file_id_ = header.file_id();
     header_hash_ = exportfile::Blake2b256(header_);
-    if (!crypto::Verify(issuer_, AsBytes(exportfile::HeaderSigningInput(header_hash_)),
-                        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(signature),
-                                            sizeof(signature)))
+    if (!crypto::Verify(
+             issuer_, AsBytes(exportfile::HeaderSigningInput(header_hash_)),
+             absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(signature), sizeof(signature)))
              .ok()) {
       return Fail(ExportProblem::kAltered, header_offset);
     }
-    if (!trusted_.empty() && std::find(trusted_.begin(), trusted_.end(), issuer_) == trusted_.end()) {
+    if (!trusted_.empty() &&
+        std::find(trusted_.begin(), trusted_.end(), issuer_) == trusted_.end()) {
       return Fail(ExportProblem::kUntrustedIssuer, header_offset);
     }
     if (sealed_ && key_ != nullptr) {
@@ -191,7 +191,8 @@ class Reader : public ExportReader {
         int shift = 0;
         size_t p = pos_;
         while (true) {
-          if (p >= plain_.size() || shift > 63) return Fail(ExportProblem::kMalformed, frame_offset_);
+          if (p >= plain_.size() || shift > 63)
+            return Fail(ExportProblem::kMalformed, frame_offset_);
           const uint8_t byte = static_cast<uint8_t>(plain_[p++]);
           length |= static_cast<uint64_t>(byte & 0x7f) << shift;
           shift += 7;
@@ -217,9 +218,10 @@ class Reader : public ExportReader {
  private:
   absl::Status Fail(ExportProblem problem, uint64_t offset) {
     failure_ = ExportFailure{problem, offset};
-    status_ = MakeError(CodeFor(problem),
-                        absl::StrCat("export file: ", absl::StrReplaceAll(Name(problem), {{"_", " "}}),
-                                     " at byte ", offset));
+    status_ =
+        MakeError(CodeFor(problem),
+                  absl::StrCat("export file: ", absl::StrReplaceAll(Name(problem), {{"_", " "}}),
+                               " at byte ", offset));
     status_.SetPayload(kFailurePayload,
                        absl::Cord(absl::StrCat(static_cast<int32_t>(problem), " ", offset)));
     return status_;
@@ -266,7 +268,8 @@ class Reader : public ExportReader {
     const uint32_t flags = exportfile::GetUint32(head + 24);
     const uint32_t length = exportfile::GetUint32(head + 28);
     if (index != next_index_) return Fail(ExportProblem::kReordered, frame_offset_);
-    if ((flags & ~exportfile::kFlagFinal) != 0) return Fail(ExportProblem::kMalformed, frame_offset_);
+    if ((flags & ~exportfile::kFlagFinal) != 0)
+      return Fail(ExportProblem::kMalformed, frame_offset_);
     if (length > exportfile::MaxFrameContentBytes(limits_.max_record_bytes, sealed_)) {
       return Fail(ExportProblem::kTooLarge, frame_offset_);
     }

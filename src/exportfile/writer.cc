@@ -98,9 +98,9 @@ class Writer : public ExportWriter {
         parsed = header.mutable_dataset()->ParseFromString(options.notice);
       }
       if (!parsed) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         absl::StrCat("export writer: the notice is not a notice of kind ",
-                                      Name(options.kind)));
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            absl::StrCat("export writer: the notice is not a notice of kind ", Name(options.kind)));
       }
     }
     file_id_.resize(exportfile::kFileIdBytes);
@@ -178,8 +178,8 @@ class Writer : public ExportWriter {
     v1::ExportTrailer trailer;
     trailer.set_record_count(records_);
     trailer.set_body_hash(body_hash.data(), body_hash.size());
-    const auto signature = crypto::Sign(
-        key_, AsBytes(exportfile::TrailerSigningInput(file_id_, header_hash_, body_hash, records_)));
+    const auto signature = crypto::Sign(key_, AsBytes(exportfile::TrailerSigningInput(
+                                                  file_id_, header_hash_, body_hash, records_)));
     trailer.set_signature(signature.data(), signature.size());
     const std::string trailer_bytes = trailer.SerializeAsString();
     out_.clear();
@@ -218,8 +218,7 @@ class Writer : public ExportWriter {
   // Writes out_ to the sink, hashing it into the body hash unless it is the trailer.
   absl::Status Emit(bool hash = true) {
     if (hash) {
-      crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out_.data()),
-                                out_.size());
+      crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out_.data()), out_.size());
     }
     bytes_ += out_.size();
     return sink_->Write(out_);

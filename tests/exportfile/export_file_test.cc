@@ -1,6 +1,8 @@
 // The `.socle` export file (socle/export_file.hpp, docs/export-format.md): round trips of every
 // kind, signed and sealed; recipients and keys; every tamper case named at its offset.
 #define BOOST_TEST_MODULE socle_exportfile
+#include "socle/export_file.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,9 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "../vault/test_util.h"
 #include "exportfile/format.h"
-#include "socle/export_file.hpp"
 #include "socle/init.hpp"
+#include "socle/vault.hpp"
 #include "test_util.h"
 
 namespace socle {
@@ -87,8 +90,7 @@ void ExpectProblem(const ReadResult& result, ExportProblem problem, uint64_t off
   BOOST_TEST(!result.status.ok());
   BOOST_TEST(Name(result.failure.problem) == Name(problem));
   BOOST_TEST(result.failure.offset == offset);
-  const std::string expected =
-      absl::StrCat(" at byte ", offset);
+  const std::string expected = absl::StrCat(" at byte ", offset);
   BOOST_TEST(std::string(result.status.message()).find(expected) != std::string::npos,
              result.status.message());
   BOOST_TEST(std::string(result.status.message()).rfind("export file: ", 0) == 0);
@@ -147,7 +149,8 @@ BOOST_AUTO_TEST_CASE(round_trip_every_kind_signed_and_sealed) {
 }
 
 BOOST_AUTO_TEST_CASE(record_printer_decodes_with_the_headers_descriptors) {
-  const std::string file = Write(Options(ExportKind::kAccessRequest), Records(ExportKind::kAccessRequest, 2));
+  const std::string file =
+      Write(Options(ExportKind::kAccessRequest), Records(ExportKind::kAccessRequest, 2));
   auto reader = ExportReader::Open(MemorySource(file), {});
   BOOST_REQUIRE(reader.ok());
   auto printer = ExportRecordPrinter::Create((*reader)->header());
@@ -199,7 +202,8 @@ BOOST_AUTO_TEST_CASE(two_recipients_each_open_others_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_issuer) {
-  const std::string file = Write(Options(ExportKind::kAuditExtract), Records(ExportKind::kAuditExtract, 3));
+  const std::string file =
+      Write(Options(ExportKind::kAuditExtract), Records(ExportKind::kAuditExtract, 3));
   ExportReaderOptions options;
   options.trusted_issuers = {ExportSigningKey::Generate().public_key()};
   ExpectProblem(Read(file, options), ExportProblem::kUntrustedIssuer, 16);
@@ -217,6 +221,41 @@ BOOST_AUTO_TEST_CASE(signing_key_from_seed_is_deterministic) {
   BOOST_REQUIRE(a.ok() && b.ok());
   BOOST_TEST((a->public_key() == b->public_key()));
   BOOST_TEST(!ExportSigningKey::FromSeed(SecretBytes(16)).ok());
+}
+
+BOOST_AUTO_TEST_CASE(signing_key_from_vault_is_the_tenants) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("socle_export_vault_" + std::to_string(::getpid())))
+                              .string();
+  std::filesystem::create_directories(dir);
+  auto provider = vault_testing::NewKeyFile(dir + "/master.key");
+  ExportPublicKey first{};
+  {
+    auto vault = vault_testing::LoadVault(provider, dir + "/vault.db");
+    auto a = ExportSigningKey::FromVault(*vault);
+    BOOST_REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+    auto b = ExportSigningKey::FromVault(*vault);
+    BOOST_REQUIRE(b.ok());
+    BOOST_TEST((a->public_key() == b->public_key()));
+    first = a->public_key();
+    // Derived, not the ledger secret itself.
+    auto secret = vault->LedgerSecret("exports", false);
+    BOOST_REQUIRE(secret.ok());
+    BOOST_TEST(!secret->Equals(a->seed()));
+  }
+  {
+    // Another Vault object of the same database: the same key.
+    auto vault = vault_testing::LoadVault(provider, dir + "/vault.db");
+    auto again = ExportSigningKey::FromVault(*vault);
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST((again->public_key() == first));
+    // Another tenant: another key.
+    auto other = vault_testing::LoadVault(provider, dir + "/vault.db", "other-tenant");
+    auto theirs = ExportSigningKey::FromVault(*other);
+    BOOST_REQUIRE(theirs.ok());
+    BOOST_TEST(!(theirs->public_key() == first));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // Three frames (records of 400 KiB), signed and sealed: every part of the file altered.
@@ -252,9 +291,9 @@ BOOST_AUTO_TEST_CASE(every_tamper_case_at_its_offset) {
       for (uint64_t frame : layout.frames) {
         ExpectProblem(Read(flip(frame + 3), options), ExportProblem::kForeign, frame);  // file id
         ExpectProblem(Read(flip(frame + 16), options), ExportProblem::kReordered, frame);  // index
-        ExpectProblem(Read(flip(frame + 24), options), ExportProblem::kAltered, frame);   // FINAL
+        ExpectProblem(Read(flip(frame + 24), options), ExportProblem::kAltered, frame);    // FINAL
         ExpectProblem(Read(flip(frame + 25), options), ExportProblem::kMalformed, frame);  // flags
-        ExpectProblem(Read(flip(frame + 40), options), ExportProblem::kAltered, frame);   // content
+        ExpectProblem(Read(flip(frame + 40), options), ExportProblem::kAltered, frame);  // content
         const uint32_t length = exportfile::GetUint32(file.data() + frame + 28);
         ExpectProblem(Read(flip(frame + 32 + length + 10), options), ExportProblem::kAltered,
                       frame);  // signature
@@ -267,12 +306,20 @@ BOOST_AUTO_TEST_CASE(every_tamper_case_at_its_offset) {
       ExpectProblem(Read(flip(layout.end - 3), options), ExportProblem::kAltered, layout.trailer);
       // Bytes after the trailer.
       ExpectProblem(Read(file + "x", options), ExportProblem::kTrailingBytes, file.size());
-      BOOST_TEST(Name(ExportFailureOf(VerifyExport(MemorySource(file + "x"), {}).status()).problem) ==
-                 "trailing_bytes");
+      BOOST_TEST(
+          Name(ExportFailureOf(VerifyExport(MemorySource(file + "x"), {}).status()).problem) ==
+          "trailing_bytes");
       // Truncated at every frame boundary, in the middle of every part, and at every byte of the
       // preamble and the trailer.
-      std::vector<uint64_t> cuts = {0, 3, 12, 14, 16, 100, layout.header_signature,
-                                    layout.header_signature + 63, layout.trailer,
+      std::vector<uint64_t> cuts = {0,
+                                    3,
+                                    12,
+                                    14,
+                                    16,
+                                    100,
+                                    layout.header_signature,
+                                    layout.header_signature + 63,
+                                    layout.trailer,
                                     layout.trailer + 2};
       for (uint64_t frame : layout.frames) {
         for (uint64_t d : {0, 1, 31, 32, 1000, 400000}) cuts.push_back(frame + d);
@@ -288,7 +335,8 @@ BOOST_AUTO_TEST_CASE(every_tamper_case_at_its_offset) {
       // Two frames swapped.
       const std::string f0 = file.substr(layout.frames[0], layout.frames[1] - layout.frames[0]);
       const std::string f1 = file.substr(layout.frames[1], layout.frames[2] - layout.frames[1]);
-      std::string swapped = file.substr(0, layout.frames[0]) + f1 + f0 + file.substr(layout.frames[2]);
+      std::string swapped =
+          file.substr(0, layout.frames[0]) + f1 + f0 + file.substr(layout.frames[2]);
       ExpectProblem(Read(swapped, options), ExportProblem::kReordered, layout.frames[0]);
       // A frame dropped.
       std::string dropped = file.substr(0, layout.frames[0]) + file.substr(layout.frames[1]);
@@ -296,13 +344,14 @@ BOOST_AUTO_TEST_CASE(every_tamper_case_at_its_offset) {
       // The same frame of another file by the same issuer.
       const std::string other = ThreeFrames(sealed, key);
       const auto other_layout = LayoutOf(other);
-      std::string spliced = file.substr(0, layout.frames[1]) +
-                            other.substr(other_layout.frames[1],
-                                         other_layout.frames[2] - other_layout.frames[1]) +
-                            file.substr(layout.frames[2]);
+      std::string spliced =
+          file.substr(0, layout.frames[1]) +
+          other.substr(other_layout.frames[1], other_layout.frames[2] - other_layout.frames[1]) +
+          file.substr(layout.frames[2]);
       ExpectProblem(Read(spliced, options), ExportProblem::kForeign, layout.frames[1]);
       // Another file's trailer.
-      std::string other_trailer = file.substr(0, layout.trailer) + other.substr(other_layout.trailer);
+      std::string other_trailer =
+          file.substr(0, layout.trailer) + other.substr(other_layout.trailer);
       ExpectProblem(Read(other_trailer, options), ExportProblem::kAltered, layout.trailer);
     }
   }
@@ -329,7 +378,8 @@ std::string WithUint32(std::string file, uint64_t at, uint32_t value) {
 }
 
 BOOST_AUTO_TEST_CASE(hostile_lengths_are_refused_before_allocation) {
-  const std::string file = Write(Options(ExportKind::kAccessRequest), Records(ExportKind::kAccessRequest, 3));
+  const std::string file =
+      Write(Options(ExportKind::kAccessRequest), Records(ExportKind::kAccessRequest, 3));
   const auto layout = LayoutOf(file);
   ExpectProblem(Read(WithUint32(file, 12, 0xffffffffu)), ExportProblem::kTooLarge, 12);
   ExpectProblem(Read(WithUint32(file, layout.frames[0] + 28, 0xffffffffu)),
@@ -385,7 +435,8 @@ BOOST_AUTO_TEST_CASE(writer_refuses_bad_input) {
   options = Options(ExportKind::kPortability);
   options.notice = "\xff\xff\xff";
   BOOST_TEST(!ExportWriter::Create(StringSink(&out), Issuer(), options).ok());
-  auto writer = ExportWriter::Create(StringSink(&out), Issuer(), Options(ExportKind::kAccessRequest));
+  auto writer =
+      ExportWriter::Create(StringSink(&out), Issuer(), Options(ExportKind::kAccessRequest));
   BOOST_REQUIRE(writer.ok());
   BOOST_TEST(!(*writer)->Add(std::string((16 << 20) + 1, 'x')).ok());
   BOOST_TEST((*writer)->Add(std::string(2 << 20, 'x')).ok());  // one record bigger than a frame
@@ -398,15 +449,16 @@ BOOST_AUTO_TEST_CASE(writer_refuses_bad_input) {
 }
 
 BOOST_AUTO_TEST_CASE(file_sink_is_atomic) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("socle_export_" + std::to_string(::getpid())))
-                              .string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("socle_export_" + std::to_string(::getpid())))
+          .string();
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/out.socle";
   {
     auto sink = FileSink(path);
     BOOST_REQUIRE(sink.ok());
-    auto writer = ExportWriter::Create(std::move(*sink), Issuer(), Options(ExportKind::kAccessRequest));
+    auto writer =
+        ExportWriter::Create(std::move(*sink), Issuer(), Options(ExportKind::kAccessRequest));
     BOOST_REQUIRE(writer.ok());
     BOOST_REQUIRE((*writer)->Add(SampleRecord(ExportKind::kAccessRequest, 1)).ok());
     // Destroyed without Finish: nothing is left behind.
@@ -415,7 +467,8 @@ BOOST_AUTO_TEST_CASE(file_sink_is_atomic) {
   {
     auto sink = FileSink(path);
     BOOST_REQUIRE(sink.ok());
-    auto writer = ExportWriter::Create(std::move(*sink), Issuer(), Options(ExportKind::kAccessRequest));
+    auto writer =
+        ExportWriter::Create(std::move(*sink), Issuer(), Options(ExportKind::kAccessRequest));
     BOOST_REQUIRE(writer.ok());
     BOOST_REQUIRE((*writer)->Add(SampleRecord(ExportKind::kAccessRequest, 1)).ok());
     BOOST_TEST(!std::filesystem::exists(path));  // not visible before Finish

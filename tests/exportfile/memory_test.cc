@@ -82,9 +82,9 @@ BOOST_AUTO_TEST_CASE(the_counter_counts) {
 }
 
 void WriteAndRead(bool sealed) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("socle_export_mem_" + std::to_string(::getpid())))
-                              .string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("socle_export_mem_" + std::to_string(::getpid())))
+          .string();
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/big.socle";
   const ExportSigningKey issuer = ExportSigningKey::Generate();
@@ -146,10 +146,10 @@ BOOST_AUTO_TEST_CASE(hostile_lengths_allocate_nothing) {
   for (uint64_t at : {uint64_t{12}, layout.frames[0] + 28, layout.trailer}) {
     for (uint32_t length : {0xffffffffu, 0x00ffffffu}) {
       std::string hostile = file.substr(0, at + 4);
-      hostile.replace(at, 4, std::string{static_cast<char>(length & 0xff),
-                                         static_cast<char>((length >> 8) & 0xff),
-                                         static_cast<char>((length >> 16) & 0xff),
-                                         static_cast<char>(length >> 24)});
+      hostile.replace(
+          at, 4,
+          std::string{static_cast<char>(length & 0xff), static_cast<char>((length >> 8) & 0xff),
+                      static_cast<char>((length >> 16) & 0xff), static_cast<char>(length >> 24)});
       Window window;
       auto verified = VerifyExport(MemorySource(hostile), {});
       BOOST_TEST(!verified.ok());

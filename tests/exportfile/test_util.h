@@ -14,9 +14,9 @@
 
 namespace socle::exportfile_test {
 
-inline constexpr ExportKind kAllKinds[] = {
-    ExportKind::kAccessRequest, ExportKind::kPortability, ExportKind::kPseudonymisedDataset,
-    ExportKind::kAuditExtract, ExportKind::kTrainingMirror};
+inline constexpr ExportKind kAllKinds[] = {ExportKind::kAccessRequest, ExportKind::kPortability,
+                                           ExportKind::kPseudonymisedDataset,
+                                           ExportKind::kAuditExtract, ExportKind::kTrainingMirror};
 
 // The i-th sample record of a kind, serialized; `padding` bytes of text make it bigger.
 inline std::string SampleRecord(ExportKind kind, uint64_t i, size_t padding = 0) {

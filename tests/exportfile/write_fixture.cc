@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
   const ExportSigningKey issuer = ExportSigningKey::Generate();
   auto sink = FileSink(argv[1]);
   if (!sink.ok()) return 3;
-  auto writer = ExportWriter::Create(std::move(*sink), issuer,
-                                     exportfile_test::Options(kind, recipients));
+  auto writer =
+      ExportWriter::Create(std::move(*sink), issuer, exportfile_test::Options(kind, recipients));
   if (!writer.ok()) {
     std::cerr << writer.status() << "\n";
     return 3;
@@ -40,8 +40,8 @@ int main(int argc, char** argv) {
   for (uint64_t i = 0; i < n; ++i) {
     // Some records of 300 KB, so that a file of a few dozen records has several frames.
     const std::string record = exportfile_test::SampleRecord(kind, i, i % 10 == 9 ? 300000 : 0);
-    expected << crypto::ToHex(absl::MakeConstSpan(
-                    reinterpret_cast<const uint8_t*>(record.data()), record.size()))
+    expected << crypto::ToHex(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(record.data()),
+                                                  record.size()))
              << "\n";
     if (!(*writer)->Add(record).ok()) return 3;
   }
