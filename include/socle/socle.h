@@ -2438,8 +2438,7 @@ SOCLE_API int32_t socle_case_entry_add_field(socle_case_entry* entry, const char
                                              socle_error** error);
 /* Third-party information (art. 15(4)) released to the person by this professional, who judged
  * it can be shown; "" (the default): withheld from access requests. */
-SOCLE_API int32_t socle_case_entry_set_released_by(socle_case_entry* entry,
-                                                   const char* released_by,
+SOCLE_API int32_t socle_case_entry_set_released_by(socle_case_entry* entry, const char* released_by,
                                                    size_t released_by_len, socle_error** error);
 
 /* The vendor's entries, one per call, in any order (a database cursor): fill `entry` (new and
@@ -2447,8 +2446,7 @@ SOCLE_API int32_t socle_case_entry_set_released_by(socle_case_entry* entry,
  * at the end set *has_entry to 0 and return SOCLE_OK. Any other return stops the export: a
  * SOCLE_E_* code is returned as is, anything else as SOCLE_E_INTERNAL, with a message naming the
  * entry source only. Called on the thread of the export call; errno is kept. */
-typedef int32_t (*socle_entry_source)(void* user_data, socle_case_entry* entry,
-                                      int32_t* has_entry);
+typedef int32_t (*socle_entry_source)(void* user_data, socle_case_entry* entry, int32_t* has_entry);
 
 /* What the person's exports and the audit extract wrote. Opaque, immutable. */
 typedef struct socle_export_report socle_export_report;
@@ -2468,18 +2466,18 @@ typedef struct socle_export_report socle_export_report;
  * the writer is left unfinished (free it: no file). */
 SOCLE_API int32_t socle_access_trail_write_access_request(
     socle_access_trail* trail, const socle_person_identity* identity, const char* requested_by,
-    size_t requested_by_len, const char* handled_by, size_t handled_by_len,
-    int64_t at_unix_seconds, socle_entry_source entries, void* user_data,
-    socle_export_writer* writer, socle_export_report** out, socle_error** error);
+    size_t requested_by_len, const char* handled_by, size_t handled_by_len, int64_t at_unix_seconds,
+    socle_entry_source entries, void* user_data, socle_export_writer* writer,
+    socle_export_report** out, socle_error** error);
 /* Writes the data the person provided (entries marked provided_by_person) of the activities where
  * the right to portability applies (GDPR art. 20) into `writer` (created with
  * SOCLE_EXPORT_KIND_PORTABILITY and the notice of socle_policy_portability_notice), and finishes
  * it. The parameters and errors of socle_access_trail_write_access_request. */
 SOCLE_API int32_t socle_access_trail_write_portability(
     socle_access_trail* trail, const socle_person_identity* identity, const char* requested_by,
-    size_t requested_by_len, const char* handled_by, size_t handled_by_len,
-    int64_t at_unix_seconds, socle_entry_source entries, void* user_data,
-    socle_export_writer* writer, socle_export_report** out, socle_error** error);
+    size_t requested_by_len, const char* handled_by, size_t handled_by_len, int64_t at_unix_seconds,
+    socle_entry_source entries, void* user_data, socle_export_writer* writer,
+    socle_export_report** out, socle_error** error);
 /* Writes the entries [begin, end) of the trail (end 0: up to the checkpoint signed now), each
  * with its inclusion proof, for `auditor` (a professional whose role has SECURITY_AUDITOR) into
  * `writer` (created with SOCLE_EXPORT_KIND_AUDIT_EXTRACT), and finishes it; `since_size` (0:
