@@ -2159,6 +2159,445 @@ SOCLE_API int32_t socle_redactor_redact_batch(const socle_redactor* redactor,
                                               socle_error** error);
 /* (section text: end) */
 
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Export files (socle/export_file.hpp, socle/case_file.hpp, socle/access_request.hpp, socle/audit_extract.hpp) ===== */
+/* (section export: begin) */
+/*
+ * `.socle` export files (docs/export-format.md): a header, signed frames of records, a trailer;
+ * a sealed file encrypts the records to one or more recipients' X25519 keys. A writer adds
+ * records one by one; the access trail writes the person's exports (access request, portability)
+ * and the auditor's extract into a writer; a reader checks every frame before it returns a
+ * record. Records are socle.v1 messages (proto/socle/v1/export.proto); the reader also gives them
+ * in protobuf's JSON mapping, decoded with the descriptors the file carries.
+ *
+ * Thread safety: keys are immutable (every call thread-safe); options, writers, readers,
+ * identities and entries are used by one thread at a time. A refused file's problem and byte
+ * offset are in the socle_error (socle_error_export_problem, socle_error_export_offset) and,
+ * after a failed socle_export_reader_next, on the reader. Messages never hold a key, a name or
+ * an entry's content.
+ */
+
+/* Kinds of export files (ExportKind; socle.v1.ExportKind). */
+#define SOCLE_EXPORT_KIND_ACCESS_REQUEST 1        /* socle.v1.AccessRequestRecord (art. 15) */
+#define SOCLE_EXPORT_KIND_PORTABILITY 2           /* socle.v1.PortabilityRecord (art. 20) */
+#define SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET 3 /* socle.v1.DatasetRecord */
+#define SOCLE_EXPORT_KIND_AUDIT_EXTRACT 4         /* socle.v1.AuditRecord */
+#define SOCLE_EXPORT_KIND_TRAINING_MIRROR 5       /* socle.v1.MirrorRecord */
+
+/* Why a file was refused (ExportProblem). */
+#define SOCLE_EXPORT_PROBLEM_NONE 0
+#define SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT 1    /* the magic is wrong */
+#define SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION 2  /* a format version this build does not read */
+#define SOCLE_EXPORT_PROBLEM_MALFORMED 3        /* a header, frame or record does not parse */
+#define SOCLE_EXPORT_PROBLEM_TOO_LARGE 4        /* a length beyond the reader's limits */
+#define SOCLE_EXPORT_PROBLEM_TRUNCATED 5        /* the input ends before the trailer */
+#define SOCLE_EXPORT_PROBLEM_REORDERED 6        /* a frame out of its place */
+#define SOCLE_EXPORT_PROBLEM_ALTERED 7          /* a signature, hash or tag does not match */
+#define SOCLE_EXPORT_PROBLEM_FOREIGN 8          /* a frame of another file */
+#define SOCLE_EXPORT_PROBLEM_UNTRUSTED_ISSUER 9 /* signed by a key the caller does not trust */
+#define SOCLE_EXPORT_PROBLEM_NOT_A_RECIPIENT 10 /* sealed, and the key is no recipient's */
+#define SOCLE_EXPORT_PROBLEM_KEY_REQUIRED 11    /* sealed, and no key was given */
+#define SOCLE_EXPORT_PROBLEM_TRAILING_BYTES 12  /* bytes after the trailer */
+
+/* The size of every export key (an Ed25519 public key, an X25519 public or secret key). */
+#define SOCLE_EXPORT_KEY_BYTES 32
+
+/* The stable name of a kind ("access_request"…), or "unspecified". Static storage. */
+SOCLE_API const char* socle_export_kind_name(int32_t kind);
+/* The stable name of a problem ("truncated"…), or "unspecified". Static storage. */
+SOCLE_API const char* socle_export_problem_name(int32_t problem);
+/* Why the call that filled `error` refused an export file (SOCLE_EXPORT_PROBLEM_*), or
+ * SOCLE_EXPORT_PROBLEM_NONE when the error is not about a file's content (or NULL). */
+SOCLE_API int32_t socle_error_export_problem(const socle_error* error);
+/* The byte of the file where that problem was found (0 with SOCLE_EXPORT_PROBLEM_NONE). */
+SOCLE_API uint64_t socle_error_export_offset(const socle_error* error);
+
+/* The issuer's Ed25519 signing key. Immutable; its seed never leaves the library. */
+typedef struct socle_export_signing_key socle_export_signing_key;
+/* A recipient's X25519 key pair. Immutable. The recipient keeps the secret key; the issuer is
+ * given the public key. */
+typedef struct socle_export_recipient_key socle_export_recipient_key;
+
+/* The tenant's export signing key, derived from the vault's ledger secret "exports" (created on
+ * first use), so every process of the tenant signs with the same key. The key does not keep the
+ * vault. */
+SOCLE_API int32_t socle_export_signing_key_from_vault(socle_vault* vault,
+                                                      socle_export_signing_key** out,
+                                                      socle_error** error);
+/* A new random signing key (tests, one-off files: a reader cannot tell it from the tenant's). */
+SOCLE_API int32_t socle_export_signing_key_generate(socle_export_signing_key** out,
+                                                    socle_error** error);
+/* Copies the 32-byte public key into out (out_capacity >= SOCLE_EXPORT_KEY_BYTES, else
+ * SOCLE_E_OUT_OF_RANGE). */
+SOCLE_API int32_t socle_export_signing_key_public_key(const socle_export_signing_key* key,
+                                                      uint8_t* out, size_t out_capacity,
+                                                      socle_error** error);
+/* Wipes and releases a signing key; NULL is accepted. */
+SOCLE_API void socle_export_signing_key_free(socle_export_signing_key* key);
+
+/* A new random recipient key pair. */
+SOCLE_API int32_t socle_export_recipient_key_generate(socle_export_recipient_key** out,
+                                                      socle_error** error);
+/* The key pair of a 32-byte X25519 secret key (copied; wipe your copy). SOCLE_E_INVALID_ARGUMENT
+ * for another length. */
+SOCLE_API int32_t socle_export_recipient_key_from_secret(const uint8_t* secret, size_t secret_len,
+                                                         socle_export_recipient_key** out,
+                                                         socle_error** error);
+/* Copies the 32-byte public key into out (out_capacity >= SOCLE_EXPORT_KEY_BYTES, else
+ * SOCLE_E_OUT_OF_RANGE): give it to the issuer. */
+SOCLE_API int32_t socle_export_recipient_key_public_key(const socle_export_recipient_key* key,
+                                                        uint8_t* out, size_t out_capacity,
+                                                        socle_error** error);
+/* Copies the 32-byte secret key into out (out_capacity >= SOCLE_EXPORT_KEY_BYTES, else
+ * SOCLE_E_OUT_OF_RANGE), to store it; wipe the copy after use. */
+SOCLE_API int32_t socle_export_recipient_key_secret_key(const socle_export_recipient_key* key,
+                                                        uint8_t* out, size_t out_capacity,
+                                                        socle_error** error);
+/* Wipes and releases a recipient key; NULL is accepted. */
+SOCLE_API void socle_export_recipient_key_free(socle_export_recipient_key* key);
+
+/* What a writer puts in the header (ExportWriterOptions): an object with setters, copied by
+ * socle_export_writer_create. One thread at a time. A setter refuses a bad value, naming the
+ * parameter, and leaves the options as they were. */
+typedef struct socle_export_writer_options socle_export_writer_options;
+
+/* New options: an access request, no issuer name, created now, signed (no recipient). */
+SOCLE_API int32_t socle_export_writer_options_new(socle_export_writer_options** out,
+                                                  socle_error** error);
+/* Releases writer options; NULL is accepted. */
+SOCLE_API void socle_export_writer_options_free(socle_export_writer_options* options);
+/* The kind of file (SOCLE_EXPORT_KIND_*). */
+SOCLE_API int32_t socle_export_writer_options_set_kind(socle_export_writer_options* options,
+                                                       int32_t kind, socle_error** error);
+/* The controller's name, shown to readers. */
+SOCLE_API int32_t socle_export_writer_options_set_issuer(socle_export_writer_options* options,
+                                                         const char* issuer, size_t issuer_len,
+                                                         socle_error** error);
+/* The creation time written in the header (Unix seconds; 0: when the writer is created). */
+SOCLE_API int32_t socle_export_writer_options_set_created_unix_seconds(
+    socle_export_writer_options* options, int64_t created_unix_seconds, socle_error** error);
+/* The policy the file was written under: its id, revision and 32-byte digest (digest_len 0: no
+ * digest; see socle_policy_digest). SOCLE_E_INVALID_ARGUMENT for a digest of another length. */
+SOCLE_API int32_t socle_export_writer_options_set_policy(socle_export_writer_options* options,
+                                                         const char* id, size_t id_len,
+                                                         const char* revision, size_t revision_len,
+                                                         const uint8_t* digest, size_t digest_len,
+                                                         socle_error** error);
+/* The pseudonymisation domain of the records' pseudonyms (datasets), or "". */
+SOCLE_API int32_t socle_export_writer_options_set_pseudonym_domain(
+    socle_export_writer_options* options, const char* domain, size_t domain_len,
+    socle_error** error);
+/* The pseudonymisation profile the records went through (datasets), or "". */
+SOCLE_API int32_t socle_export_writer_options_set_pseudonymisation_profile(
+    socle_export_writer_options* options, const char* profile, size_t profile_len,
+    socle_error** error);
+/* The kind's notice, serialized: socle_policy_portability_notice for a portability file, a
+ * socle.v1.DatasetNotice for a dataset; empty for the other kinds. */
+SOCLE_API int32_t socle_export_writer_options_set_notice(socle_export_writer_options* options,
+                                                         const uint8_t* notice, size_t notice_len,
+                                                         socle_error** error);
+/* Seals the file to one more recipient: its 32-byte X25519 public key and a label shown to
+ * people ("Observatoire départemental"; not secret, not an id). Without recipients the file is
+ * signed, not sealed. SOCLE_E_INVALID_ARGUMENT for a key of another length; SOCLE_E_OUT_OF_RANGE
+ * beyond 64 recipients. */
+SOCLE_API int32_t socle_export_writer_options_add_recipient(socle_export_writer_options* options,
+                                                            const uint8_t* public_key,
+                                                            size_t public_key_len,
+                                                            const char* label, size_t label_len,
+                                                            socle_error** error);
+
+/* Writes one file. One thread at a time. */
+typedef struct socle_export_writer socle_export_writer;
+
+/* A writer of the file `path` (NUL-terminated), signed with `key`, its header per `options`
+ * (copied; the writer does not keep `key` or `options`). The file is written beside `path` and
+ * renamed onto it by socle_export_writer_finish: a reader never sees half a file, and a writer
+ * freed before finishing leaves none. SOCLE_E_IO when the directory cannot be written. */
+SOCLE_API int32_t socle_export_writer_create(const char* path, const socle_export_signing_key* key,
+                                             const socle_export_writer_options* options,
+                                             socle_export_writer** out, socle_error** error);
+/* Adds one record: a serialized message of the kind's record type (not checked against it).
+ * SOCLE_E_INVALID_ARGUMENT beyond 16 MiB; SOCLE_E_FAILED_PRECONDITION once finished. */
+SOCLE_API int32_t socle_export_writer_add(socle_export_writer* writer, const uint8_t* record,
+                                          size_t record_len, socle_error** error);
+/* Writes the trailer and makes the file durable and visible; *out_records and *out_bytes (may
+ * be NULL) receive the records written and the file's size. A writer finishes once. */
+SOCLE_API int32_t socle_export_writer_finish(socle_export_writer* writer, uint64_t* out_records,
+                                             uint64_t* out_bytes, socle_error** error);
+/* Releases a writer; an unfinished one leaves no file. NULL is accepted. */
+SOCLE_API void socle_export_writer_free(socle_export_writer* writer);
+
+/* The vendor's case file, as the person's exports read it (socle/case_file.hpp): who the person
+ * is, and the entries of their file. socle never keeps them. One thread at a time; every setter
+ * copies its value, refuses a bad one naming the parameter, and leaves the handle as it was. */
+typedef struct socle_person_identity socle_person_identity;
+/* One entry of the person's file (a note, a document, a form), filled by the vendor's entry
+ * source. */
+typedef struct socle_case_entry socle_case_entry;
+
+/* A new identity, every field empty (unknown). */
+SOCLE_API int32_t socle_person_identity_new(socle_person_identity** out, socle_error** error);
+/* Wipes and releases an identity; NULL is accepted. */
+SOCLE_API void socle_person_identity_free(socle_person_identity* identity);
+/* Replaces every field with those of its JSON form (protobuf's JSON mapping of
+ * socle.v1.Identity: {"person": "x1", "familyName": "Martin", …}). SOCLE_E_PARSE names what is
+ * wrong, never the content. */
+SOCLE_API int32_t socle_person_identity_set_json(socle_person_identity* identity, const char* json,
+                                                 size_t json_len, socle_error** error);
+/* The vendor's id of the person: whose file (required by the exports). */
+SOCLE_API int32_t socle_person_identity_set_person(socle_person_identity* identity,
+                                                   const char* person, size_t person_len,
+                                                   socle_error** error);
+/* The family name. */
+SOCLE_API int32_t socle_person_identity_set_family_name(socle_person_identity* identity,
+                                                        const char* family_name,
+                                                        size_t family_name_len,
+                                                        socle_error** error);
+/* The given names. */
+SOCLE_API int32_t socle_person_identity_set_given_names(socle_person_identity* identity,
+                                                        const char* given_names,
+                                                        size_t given_names_len,
+                                                        socle_error** error);
+/* The birth date, YYYY-MM-DD. */
+SOCLE_API int32_t socle_person_identity_set_birth_date(socle_person_identity* identity,
+                                                       const char* birth_date,
+                                                       size_t birth_date_len, socle_error** error);
+/* The birth place. */
+SOCLE_API int32_t socle_person_identity_set_birth_place(socle_person_identity* identity,
+                                                        const char* birth_place,
+                                                        size_t birth_place_len,
+                                                        socle_error** error);
+/* The street and number. */
+SOCLE_API int32_t socle_person_identity_set_address(socle_person_identity* identity,
+                                                    const char* address, size_t address_len,
+                                                    socle_error** error);
+/* The postcode. */
+SOCLE_API int32_t socle_person_identity_set_postcode(socle_person_identity* identity,
+                                                     const char* postcode, size_t postcode_len,
+                                                     socle_error** error);
+/* The commune. */
+SOCLE_API int32_t socle_person_identity_set_commune(socle_person_identity* identity,
+                                                    const char* commune, size_t commune_len,
+                                                    socle_error** error);
+/* The phone number. */
+SOCLE_API int32_t socle_person_identity_set_phone(socle_person_identity* identity,
+                                                  const char* phone, size_t phone_len,
+                                                  socle_error** error);
+/* The e-mail address. */
+SOCLE_API int32_t socle_person_identity_set_email(socle_person_identity* identity,
+                                                  const char* email, size_t email_len,
+                                                  socle_error** error);
+/* The NIR: only for an activity whose policy says nir_authorised. */
+SOCLE_API int32_t socle_person_identity_set_nir(socle_person_identity* identity, const char* nir,
+                                                size_t nir_len, socle_error** error);
+
+/* A new entry: a fact, every other field empty. */
+SOCLE_API int32_t socle_case_entry_new(socle_case_entry** out, socle_error** error);
+/* Wipes and releases an entry; NULL is accepted. */
+SOCLE_API void socle_case_entry_free(socle_case_entry* entry);
+/* Replaces every field with those of its JSON form (protobuf's JSON mapping of socle.v1.Entry:
+ * {"id": "note-12", "person": "x1", "category": "social", "kind": "FACT", "createdAt":
+ * "2026-11-02T09:30:00Z", "text": "…"}). SOCLE_E_PARSE names what is wrong, never the content. */
+SOCLE_API int32_t socle_case_entry_set_json(socle_case_entry* entry, const char* json,
+                                            size_t json_len, socle_error** error);
+/* The vendor's id of the entry. */
+SOCLE_API int32_t socle_case_entry_set_id(socle_case_entry* entry, const char* id, size_t id_len,
+                                          socle_error** error);
+/* Whose file it belongs to. */
+SOCLE_API int32_t socle_case_entry_set_person(socle_case_entry* entry, const char* person,
+                                              size_t person_len, socle_error** error);
+/* Its data category (a category of the policy). */
+SOCLE_API int32_t socle_case_entry_set_category(socle_case_entry* entry, const char* category,
+                                                size_t category_len, socle_error** error);
+/* Its kind (SOCLE_ENTRY_*: fact, appreciation, third-party information, working note). */
+SOCLE_API int32_t socle_case_entry_set_kind(socle_case_entry* entry, int32_t kind,
+                                            socle_error** error);
+/* Its author (a professional of the directory). */
+SOCLE_API int32_t socle_case_entry_set_author(socle_case_entry* entry, const char* author,
+                                              size_t author_len, socle_error** error);
+/* When it was written (Unix seconds; 0, the default: unknown). */
+SOCLE_API int32_t socle_case_entry_set_created_unix_seconds(socle_case_entry* entry,
+                                                            int64_t created_unix_seconds,
+                                                            socle_error** error);
+/* The activity it was recorded for. */
+SOCLE_API int32_t socle_case_entry_set_purpose(socle_case_entry* entry, const char* purpose,
+                                               size_t purpose_len, socle_error** error);
+/* 1: given by the person (what portability carries, art. 20); 0 (the default) otherwise. */
+SOCLE_API int32_t socle_case_entry_set_provided_by_person(socle_case_entry* entry,
+                                                          int32_t provided_by_person,
+                                                          socle_error** error);
+/* Its title. */
+SOCLE_API int32_t socle_case_entry_set_title(socle_case_entry* entry, const char* title,
+                                             size_t title_len, socle_error** error);
+/* Its free text. */
+SOCLE_API int32_t socle_case_entry_set_text(socle_case_entry* entry, const char* text,
+                                            size_t text_len, socle_error** error);
+/* Appends one structured field: its name and value. */
+SOCLE_API int32_t socle_case_entry_add_field(socle_case_entry* entry, const char* name,
+                                             size_t name_len, const char* value, size_t value_len,
+                                             socle_error** error);
+/* Third-party information (art. 15(4)) released to the person by this professional, who judged
+ * it can be shown; "" (the default): withheld from access requests. */
+SOCLE_API int32_t socle_case_entry_set_released_by(socle_case_entry* entry, const char* released_by,
+                                                   size_t released_by_len, socle_error** error);
+
+/* The vendor's entries, one per call, in any order (a database cursor): fill `entry` (new and
+ * empty at each call, owned by socle: do not free it), set *has_entry to 1 and return SOCLE_OK;
+ * at the end set *has_entry to 0 and return SOCLE_OK. Any other return stops the export: a
+ * SOCLE_E_* code is returned as is, anything else as SOCLE_E_INTERNAL, with a message naming the
+ * entry source only. Called on the thread of the export call; errno is kept. */
+typedef int32_t (*socle_entry_source)(void* user_data, socle_case_entry* entry, int32_t* has_entry);
+
+/* What the person's exports and the audit extract wrote. Opaque, immutable. */
+typedef struct socle_export_report socle_export_report;
+
+/* Writes the person's access request (GDPR art. 15) into `writer` (created with
+ * SOCLE_EXPORT_KIND_ACCESS_REQUEST), and finishes it: `identity` (identity.person: whose file), the
+ * summary of their consents, objections, representatives, mandates and shares, every entry
+ * `entries` gives (NULL: none; never a working note; third-party information withheld and
+ * marked unless released; appreciations with author and date), the activities, and the access
+ * history of their file with its proofs. `requested_by` is the person or one of their
+ * representatives in force; `handled_by` the professional who prepares it (recorded in the trail
+ * before anything is written: an export that cannot be recorded is not written);
+ * `at_unix_seconds` 0: now. SOCLE_E_INVALID_ARGUMENT for an entry about another person, of an
+ * unknown category or activity, or an appreciation without author or date (naming its position,
+ * never its content); SOCLE_E_NOT_FOUND for an unknown person or professional;
+ * SOCLE_E_PERMISSION_DENIED for a requester who may not ask; the entry source's error. On error
+ * the writer is left unfinished (free it: no file). */
+SOCLE_API int32_t socle_access_trail_write_access_request(
+    socle_access_trail* trail, const socle_person_identity* identity, const char* requested_by,
+    size_t requested_by_len, const char* handled_by, size_t handled_by_len, int64_t at_unix_seconds,
+    socle_entry_source entries, void* user_data, socle_export_writer* writer,
+    socle_export_report** out, socle_error** error);
+/* Writes the data the person provided (entries marked provided_by_person) of the activities where
+ * the right to portability applies (GDPR art. 20) into `writer` (created with
+ * SOCLE_EXPORT_KIND_PORTABILITY and the notice of socle_policy_portability_notice), and finishes
+ * it. The parameters and errors of socle_access_trail_write_access_request. */
+SOCLE_API int32_t socle_access_trail_write_portability(
+    socle_access_trail* trail, const socle_person_identity* identity, const char* requested_by,
+    size_t requested_by_len, const char* handled_by, size_t handled_by_len, int64_t at_unix_seconds,
+    socle_entry_source entries, void* user_data, socle_export_writer* writer,
+    socle_export_report** out, socle_error** error);
+/* Writes the entries [begin, end) of the trail (end 0: up to the checkpoint signed now), each
+ * with its inclusion proof, for `auditor` (a professional whose role has SECURITY_AUDITOR) into
+ * `writer` (created with SOCLE_EXPORT_KIND_AUDIT_EXTRACT), and finishes it; `since_size` (0:
+ * none) is the size of a checkpoint the auditor already holds, proved a prefix of the new one.
+ * SOCLE_E_PERMISSION_DENIED (recorded) for another auditor; SOCLE_E_OUT_OF_RANGE for a range or
+ * since_size beyond the checkpoint. */
+SOCLE_API int32_t socle_access_trail_write_audit_extract(
+    socle_access_trail* trail, const char* auditor, size_t auditor_len, uint64_t begin,
+    uint64_t end, uint64_t since_size, socle_export_writer* writer, socle_export_report** out,
+    socle_error** error);
+/* Releases a report; NULL is accepted. */
+SOCLE_API void socle_export_report_free(socle_export_report* report);
+/* Entries written (the person's exports; the audit extract's trail entries). */
+SOCLE_API uint64_t socle_export_report_entries(const socle_export_report* report);
+/* Third-party entries withheld (marked in the file). */
+SOCLE_API uint64_t socle_export_report_withheld(const socle_export_report* report);
+/* Working notes, and entries portability does not carry, left out. */
+SOCLE_API uint64_t socle_export_report_left_out(const socle_export_report* report);
+/* Lines of the access history (access request). */
+SOCLE_API uint64_t socle_export_report_history_entries(const socle_export_report* report);
+/* The size of the checkpoint the audit extract proves against (0 for the person's exports). */
+SOCLE_API uint64_t socle_export_report_checkpoint_size(const socle_export_report* report);
+/* Records in the file. */
+SOCLE_API uint64_t socle_export_report_records(const socle_export_report* report);
+/* The file's size in bytes. */
+SOCLE_API uint64_t socle_export_report_bytes(const socle_export_report* report);
+
+/* The header's notice of a portability file under `policy` (socle.v1.PortabilityNotice,
+ * serialized: whether the right applies, for which activities, and the records' JSON Schema),
+ * into *out: pass it to socle_export_writer_options_set_notice. */
+SOCLE_API int32_t socle_policy_portability_notice(const socle_policy* policy, socle_buffer* out,
+                                                  socle_error** error);
+/* The JSON Schema (draft 2020-12) of a portability record's JSON form, as published in
+ * docs/schemas/portability-record.schema.json. NUL-terminated, static storage. */
+SOCLE_API const char* socle_export_portability_json_schema(void);
+
+/* What a reader checks (ExportReaderOptions): an object with setters, copied by
+ * socle_export_reader_open and socle_export_verify_file. One thread at a time. */
+typedef struct socle_export_reader_options socle_export_reader_options;
+
+/* New options: any issuer, no key, the default limits (4 MiB header, 16 MiB record, 64
+ * recipients). */
+SOCLE_API int32_t socle_export_reader_options_new(socle_export_reader_options** out,
+                                                  socle_error** error);
+/* Wipes and releases reader options; NULL is accepted. */
+SOCLE_API void socle_export_reader_options_free(socle_export_reader_options* options);
+/* Trusts one more issuer's 32-byte Ed25519 public key: once any is trusted, a file signed by
+ * another key is refused (SOCLE_EXPORT_PROBLEM_UNTRUSTED_ISSUER). Without any, the caller checks
+ * socle_export_reader_issuer_public_key itself. */
+SOCLE_API int32_t socle_export_reader_options_add_trusted_issuer(
+    socle_export_reader_options* options, const uint8_t* public_key, size_t public_key_len,
+    socle_error** error);
+/* The recipient key that opens a sealed file (copied; NULL: none). */
+SOCLE_API int32_t socle_export_reader_options_set_key(socle_export_reader_options* options,
+                                                      const socle_export_recipient_key* key,
+                                                      socle_error** error);
+/* Hard limits on the lengths read from a file (0 keeps a limit's default). */
+SOCLE_API int32_t socle_export_reader_options_set_limits(socle_export_reader_options* options,
+                                                         uint64_t max_header_bytes,
+                                                         uint64_t max_record_bytes,
+                                                         uint64_t max_recipients,
+                                                         socle_error** error);
+
+/* Reads one file, record by record, each only after the frame holding it was verified. One
+ * thread at a time. */
+typedef struct socle_export_reader socle_export_reader;
+
+/* Opens the file `path` (NUL-terminated) and checks its header; `options` may be NULL
+ * (defaults). A refused file is SOCLE_E_DATA_LOSS, SOCLE_E_VERIFICATION_FAILED,
+ * SOCLE_E_UNSUPPORTED… with its problem and offset in *error (socle_error_export_problem). */
+SOCLE_API int32_t socle_export_reader_open(const char* path,
+                                           const socle_export_reader_options* options,
+                                           socle_export_reader** out, socle_error** error);
+/* Releases a reader; NULL is accepted. */
+SOCLE_API void socle_export_reader_free(socle_export_reader* reader);
+/* The file's kind (SOCLE_EXPORT_KIND_*). */
+SOCLE_API int32_t socle_export_reader_kind(const socle_export_reader* reader);
+/* 1 when the file is sealed, 0 when it is only signed. */
+SOCLE_API int32_t socle_export_reader_sealed(const socle_export_reader* reader);
+/* Copies the issuer's 32-byte Ed25519 public key into out (out_capacity >=
+ * SOCLE_EXPORT_KEY_BYTES, else SOCLE_E_OUT_OF_RANGE). */
+SOCLE_API int32_t socle_export_reader_issuer_public_key(const socle_export_reader* reader,
+                                                        uint8_t* out, size_t out_capacity,
+                                                        socle_error** error);
+/* The header as serialized in the file (socle.v1.ExportHeader), into *out. */
+SOCLE_API int32_t socle_export_reader_header(const socle_export_reader* reader, socle_buffer* out,
+                                             socle_error** error);
+/* The header in protobuf's JSON mapping, without its descriptors (one line, UTF-8), into *out. */
+SOCLE_API int32_t socle_export_reader_header_json(const socle_export_reader* reader,
+                                                  socle_buffer* out, socle_error** error);
+/* The next record's bytes into *out and *out_has_record 1; at the end, once the trailer
+ * verified, an empty *out and *out_has_record 0. A file is accepted only when this returned
+ * *out_has_record 0 without error. A refused file is an error whose problem and offset are in
+ * *error and on the reader (socle_export_reader_failure_problem); the reader then stays failed. */
+SOCLE_API int32_t socle_export_reader_next(socle_export_reader* reader, socle_buffer* out,
+                                           int32_t* out_has_record, socle_error** error);
+/* As socle_export_reader_next, the record in protobuf's JSON mapping (one line, UTF-8), decoded
+ * with the descriptors the file carries. SOCLE_E_PARSE for a record that is not of the file's
+ * record type. */
+SOCLE_API int32_t socle_export_reader_next_json(socle_export_reader* reader, socle_buffer* out,
+                                                int32_t* out_has_record, socle_error** error);
+/* The records returned so far. */
+SOCLE_API uint64_t socle_export_reader_records_read(const socle_export_reader* reader);
+/* After a failed socle_export_reader_next: why (SOCLE_EXPORT_PROBLEM_*); NONE otherwise. */
+SOCLE_API int32_t socle_export_reader_failure_problem(const socle_export_reader* reader);
+/* After a failed socle_export_reader_next: the byte where the problem was found; 0 otherwise. */
+SOCLE_API uint64_t socle_export_reader_failure_offset(const socle_export_reader* reader);
+
+/* Reads the file `path` through and checks every frame and the trailer; `options` may be NULL.
+ * Without a key a sealed file is checked (signatures, order, trailer) without being decrypted.
+ * On success *out_kind (SOCLE_EXPORT_KIND_*), *out_sealed, *out_records and *out_bytes (each may
+ * be NULL) describe it; a refused file is an error whose problem and offset are in *error
+ * (socle_error_export_problem). */
+SOCLE_API int32_t socle_export_verify_file(const char* path,
+                                           const socle_export_reader_options* options,
+                                           int32_t* out_kind, int32_t* out_sealed,
+                                           uint64_t* out_records, uint64_t* out_bytes,
+                                           socle_error** error);
+/* (section export: end) */
+
 #ifdef __cplusplus
 }
 #endif

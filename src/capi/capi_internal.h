@@ -51,6 +51,9 @@ struct socle_error {
   int32_t code = SOCLE_E_INTERNAL;
   std::string message;
   std::vector<socle::Diagnostic> diagnostics;
+  // A refused export file (export.cc): SOCLE_EXPORT_PROBLEM_* and the byte where it was found.
+  int32_t export_problem = 0;
+  uint64_t export_offset = 0;
 };
 
 // A loaded policy (socle_policy_load); every area that takes a policy reads `policy`.

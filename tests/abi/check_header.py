@@ -28,6 +28,8 @@ MODULES = {
     "sharing_basis", "sharing_check", "mandate_state", "mandate_verdict",
     # The name functions of the consent constants and the consent receipts' free functions.
     "consent_state", "consent_receipt",
+    # Export files: the kinds' and problems' names, the portability schema, verify_file.
+    "export",
 }
 # int32_t functions that report a status without a socle_error** (reviewed exceptions).
 NO_ERROR_PARAMETER = {
@@ -39,6 +41,11 @@ MUTABLE_INPUTS = {
     # AccessTrail::Share(AccessEngine&, ...): the share is a write on the engine (its grant) and
     # on the trail (its entry); the trail's engine, named so that C and C++ say the same.
     ("socle_access_trail_share", "engine"),
+    # WriteAccessRequest(AccessTrail&, ..., ExportWriter&) and its siblings: the trail records the
+    # export, the writer receives its records and is finished; C and C++ say the same.
+    ("socle_access_trail_write_access_request", "writer"),
+    ("socle_access_trail_write_portability", "writer"),
+    ("socle_access_trail_write_audit_extract", "writer"),
 }
 
 DECLARATION = re.compile(r"SOCLE_API\s+([^;{}()]*?)\b(socle_\w+)\s*\(([^;]*?)\)\s*;", re.S)

@@ -34,6 +34,65 @@ final class AccessTrail
         Library::ffi()->socle_access_trail_free($this->handle);
     }
 
+    /**
+     * Writes the person's access request (GDPR art. 15) to the file $out, signed with
+     * $signingKey and sealed to $recipients (none: signed only): $identity (socle.v1.Identity's
+     * JSON form, ['person' => 'P-1', 'familyName' => 'Martin']), every entry of $entries (arrays
+     * as socle.v1.Entry; any iterable, a generator streams them one at a time), the person's
+     * summary and the access history of their file. $requestedBy is the person or their
+     * representative, $handledBy the professional who prepares it (recorded in the trail first).
+     * On error no file is left; an exception thrown by $entries is thrown again as is.
+     *
+     * @param array<string, mixed> $identity
+     * @param iterable<array<string, mixed>> $entries
+     * @param list<string|RecipientKey|array{0: string|RecipientKey, 1: string}> $recipients
+     * @return array<string, int> entries, withheld, left_out, history_entries, records, bytes
+     */
+    public function writeAccessRequest(array $identity, iterable $entries, string $requestedBy,
+                                       string $handledBy, string $out,
+                                       ExportSigningKey $signingKey, array $recipients = [],
+                                       string $issuer = '', int $at = 0): array
+    {
+        return Export::writePerson('socle_access_trail_write_access_request', $this->handle,
+            $identity, $entries, $requestedBy, $handledBy, $out, $signingKey, $recipients,
+            $issuer, $at, Native::SOCLE_EXPORT_KIND_ACCESS_REQUEST, '', null);
+    }
+
+    /**
+     * As writeAccessRequest(), the data the person provided of the activities where portability
+     * applies (GDPR art. 20), with $policy's notice in the header.
+     *
+     * @param array<string, mixed> $identity
+     * @param iterable<array<string, mixed>> $entries
+     * @param list<string|RecipientKey|array{0: string|RecipientKey, 1: string}> $recipients
+     * @return array<string, int>
+     */
+    public function writePortability(Policy $policy, array $identity, iterable $entries,
+                                     string $requestedBy, string $handledBy, string $out,
+                                     ExportSigningKey $signingKey, array $recipients = [],
+                                     string $issuer = '', int $at = 0): array
+    {
+        return Export::writePerson('socle_access_trail_write_portability', $this->handle,
+            $identity, $entries, $requestedBy, $handledBy, $out, $signingKey, $recipients,
+            $issuer, $at, Native::SOCLE_EXPORT_KIND_PORTABILITY,
+            Export::portabilityNotice($policy), $policy);
+    }
+
+    /**
+     * Writes the entries [$begin, $end) of the trail ($end 0: all) with their proofs for
+     * $auditor (a SECURITY_AUDITOR) to the file $out; $sinceSize: a checkpoint the auditor holds.
+     *
+     * @param list<string|RecipientKey|array{0: string|RecipientKey, 1: string}> $recipients
+     * @return array<string, int> entries, checkpoint_size, records, bytes…
+     */
+    public function writeAuditExtract(string $auditor, string $out, ExportSigningKey $signingKey,
+                                      int $begin = 0, int $end = 0, int $sinceSize = 0,
+                                      array $recipients = [], string $issuer = ''): array
+    {
+        return Export::writeAudit($this->handle, $auditor, $out, $signingKey, $begin, $end,
+            $sinceSize, $recipients, $issuer);
+    }
+
     /** As AccessEngine::decide(), recorded; $justification is the professional's. */
     public function decide(AccessRequest $request, string $justification = ''): Decision
     {

@@ -248,6 +248,25 @@ final class Native
     public const SOCLE_RECOGNISE_IBAN = 8;
     public const SOCLE_RECOGNISE_BIRTH_DATE = 16;
     public const SOCLE_RECOGNISE_ALL = 31;
+    public const SOCLE_EXPORT_KIND_ACCESS_REQUEST = 1;
+    public const SOCLE_EXPORT_KIND_PORTABILITY = 2;
+    public const SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET = 3;
+    public const SOCLE_EXPORT_KIND_AUDIT_EXTRACT = 4;
+    public const SOCLE_EXPORT_KIND_TRAINING_MIRROR = 5;
+    public const SOCLE_EXPORT_PROBLEM_NONE = 0;
+    public const SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT = 1;
+    public const SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION = 2;
+    public const SOCLE_EXPORT_PROBLEM_MALFORMED = 3;
+    public const SOCLE_EXPORT_PROBLEM_TOO_LARGE = 4;
+    public const SOCLE_EXPORT_PROBLEM_TRUNCATED = 5;
+    public const SOCLE_EXPORT_PROBLEM_REORDERED = 6;
+    public const SOCLE_EXPORT_PROBLEM_ALTERED = 7;
+    public const SOCLE_EXPORT_PROBLEM_FOREIGN = 8;
+    public const SOCLE_EXPORT_PROBLEM_UNTRUSTED_ISSUER = 9;
+    public const SOCLE_EXPORT_PROBLEM_NOT_A_RECIPIENT = 10;
+    public const SOCLE_EXPORT_PROBLEM_KEY_REQUIRED = 11;
+    public const SOCLE_EXPORT_PROBLEM_TRAILING_BYTES = 12;
+    public const SOCLE_EXPORT_KEY_BYTES = 32;
 
     private function __construct()
     {

@@ -579,3 +579,12 @@ from ._consent import (ConsentChannel, ConsentScope, ConsentSpec, ConsentState, 
 __all__ += ["ConsentChannel", "ConsentScope", "ConsentSpec", "ConsentState", "ConsentStatus",
             "ObjectionKind", "ObjectionOutcome", "RepresentationKind", "VerifiedConsentReceipt",
             "verify_consent_receipt"]
+
+from ._export import (ExportError, ExportFileError, ExportKind, ExportProblem,  # noqa: E402
+                      ExportReader, ExportReport, ExportSigningKey, ExportSummary,
+                      ExportVerification, ExportWriter, RecipientKey, portability_json_schema,
+                      verify_export)
+
+__all__ += ["ExportError", "ExportFileError", "ExportKind", "ExportProblem", "ExportReader",
+            "ExportReport", "ExportSigningKey", "ExportSummary", "ExportVerification",
+            "ExportWriter", "RecipientKey", "portability_json_schema", "verify_export"]

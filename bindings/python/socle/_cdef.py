@@ -235,6 +235,25 @@ CDEF = """\
 #define SOCLE_RECOGNISE_IBAN 8
 #define SOCLE_RECOGNISE_BIRTH_DATE 16
 #define SOCLE_RECOGNISE_ALL 31
+#define SOCLE_EXPORT_KIND_ACCESS_REQUEST 1
+#define SOCLE_EXPORT_KIND_PORTABILITY 2
+#define SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET 3
+#define SOCLE_EXPORT_KIND_AUDIT_EXTRACT 4
+#define SOCLE_EXPORT_KIND_TRAINING_MIRROR 5
+#define SOCLE_EXPORT_PROBLEM_NONE 0
+#define SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT 1
+#define SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION 2
+#define SOCLE_EXPORT_PROBLEM_MALFORMED 3
+#define SOCLE_EXPORT_PROBLEM_TOO_LARGE 4
+#define SOCLE_EXPORT_PROBLEM_TRUNCATED 5
+#define SOCLE_EXPORT_PROBLEM_REORDERED 6
+#define SOCLE_EXPORT_PROBLEM_ALTERED 7
+#define SOCLE_EXPORT_PROBLEM_FOREIGN 8
+#define SOCLE_EXPORT_PROBLEM_UNTRUSTED_ISSUER 9
+#define SOCLE_EXPORT_PROBLEM_NOT_A_RECIPIENT 10
+#define SOCLE_EXPORT_PROBLEM_KEY_REQUIRED 11
+#define SOCLE_EXPORT_PROBLEM_TRAILING_BYTES 12
+#define SOCLE_EXPORT_KEY_BYTES 32
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -644,4 +663,101 @@ int32_t socle_redactor_create_from_text(const char* known, size_t known_len, con
 void socle_redactor_free(socle_redactor* redactor);
 int32_t socle_redactor_redact(const socle_redactor* redactor, const char* text, size_t text_len, socle_buffer* out, uint64_t* out_counts, size_t out_counts_capacity, socle_error** error);
 int32_t socle_redactor_redact_batch(const socle_redactor* redactor, const char* const* texts, const size_t* text_lens, size_t count, socle_buffer* out, size_t* out_ends, uint64_t* out_counts, size_t out_counts_capacity, socle_error** error);
+const char* socle_export_kind_name(int32_t kind);
+const char* socle_export_problem_name(int32_t problem);
+int32_t socle_error_export_problem(const socle_error* error);
+uint64_t socle_error_export_offset(const socle_error* error);
+typedef struct socle_export_signing_key socle_export_signing_key;
+typedef struct socle_export_recipient_key socle_export_recipient_key;
+int32_t socle_export_signing_key_from_vault(socle_vault* vault, socle_export_signing_key** out, socle_error** error);
+int32_t socle_export_signing_key_generate(socle_export_signing_key** out, socle_error** error);
+int32_t socle_export_signing_key_public_key(const socle_export_signing_key* key, uint8_t* out, size_t out_capacity, socle_error** error);
+void socle_export_signing_key_free(socle_export_signing_key* key);
+int32_t socle_export_recipient_key_generate(socle_export_recipient_key** out, socle_error** error);
+int32_t socle_export_recipient_key_from_secret(const uint8_t* secret, size_t secret_len, socle_export_recipient_key** out, socle_error** error);
+int32_t socle_export_recipient_key_public_key(const socle_export_recipient_key* key, uint8_t* out, size_t out_capacity, socle_error** error);
+int32_t socle_export_recipient_key_secret_key(const socle_export_recipient_key* key, uint8_t* out, size_t out_capacity, socle_error** error);
+void socle_export_recipient_key_free(socle_export_recipient_key* key);
+typedef struct socle_export_writer_options socle_export_writer_options;
+int32_t socle_export_writer_options_new(socle_export_writer_options** out, socle_error** error);
+void socle_export_writer_options_free(socle_export_writer_options* options);
+int32_t socle_export_writer_options_set_kind(socle_export_writer_options* options, int32_t kind, socle_error** error);
+int32_t socle_export_writer_options_set_issuer(socle_export_writer_options* options, const char* issuer, size_t issuer_len, socle_error** error);
+int32_t socle_export_writer_options_set_created_unix_seconds(socle_export_writer_options* options, int64_t created_unix_seconds, socle_error** error);
+int32_t socle_export_writer_options_set_policy(socle_export_writer_options* options, const char* id, size_t id_len, const char* revision, size_t revision_len, const uint8_t* digest, size_t digest_len, socle_error** error);
+int32_t socle_export_writer_options_set_pseudonym_domain(socle_export_writer_options* options, const char* domain, size_t domain_len, socle_error** error);
+int32_t socle_export_writer_options_set_pseudonymisation_profile(socle_export_writer_options* options, const char* profile, size_t profile_len, socle_error** error);
+int32_t socle_export_writer_options_set_notice(socle_export_writer_options* options, const uint8_t* notice, size_t notice_len, socle_error** error);
+int32_t socle_export_writer_options_add_recipient(socle_export_writer_options* options, const uint8_t* public_key, size_t public_key_len, const char* label, size_t label_len, socle_error** error);
+typedef struct socle_export_writer socle_export_writer;
+int32_t socle_export_writer_create(const char* path, const socle_export_signing_key* key, const socle_export_writer_options* options, socle_export_writer** out, socle_error** error);
+int32_t socle_export_writer_add(socle_export_writer* writer, const uint8_t* record, size_t record_len, socle_error** error);
+int32_t socle_export_writer_finish(socle_export_writer* writer, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
+void socle_export_writer_free(socle_export_writer* writer);
+typedef struct socle_person_identity socle_person_identity;
+typedef struct socle_case_entry socle_case_entry;
+int32_t socle_person_identity_new(socle_person_identity** out, socle_error** error);
+void socle_person_identity_free(socle_person_identity* identity);
+int32_t socle_person_identity_set_json(socle_person_identity* identity, const char* json, size_t json_len, socle_error** error);
+int32_t socle_person_identity_set_person(socle_person_identity* identity, const char* person, size_t person_len, socle_error** error);
+int32_t socle_person_identity_set_family_name(socle_person_identity* identity, const char* family_name, size_t family_name_len, socle_error** error);
+int32_t socle_person_identity_set_given_names(socle_person_identity* identity, const char* given_names, size_t given_names_len, socle_error** error);
+int32_t socle_person_identity_set_birth_date(socle_person_identity* identity, const char* birth_date, size_t birth_date_len, socle_error** error);
+int32_t socle_person_identity_set_birth_place(socle_person_identity* identity, const char* birth_place, size_t birth_place_len, socle_error** error);
+int32_t socle_person_identity_set_address(socle_person_identity* identity, const char* address, size_t address_len, socle_error** error);
+int32_t socle_person_identity_set_postcode(socle_person_identity* identity, const char* postcode, size_t postcode_len, socle_error** error);
+int32_t socle_person_identity_set_commune(socle_person_identity* identity, const char* commune, size_t commune_len, socle_error** error);
+int32_t socle_person_identity_set_phone(socle_person_identity* identity, const char* phone, size_t phone_len, socle_error** error);
+int32_t socle_person_identity_set_email(socle_person_identity* identity, const char* email, size_t email_len, socle_error** error);
+int32_t socle_person_identity_set_nir(socle_person_identity* identity, const char* nir, size_t nir_len, socle_error** error);
+int32_t socle_case_entry_new(socle_case_entry** out, socle_error** error);
+void socle_case_entry_free(socle_case_entry* entry);
+int32_t socle_case_entry_set_json(socle_case_entry* entry, const char* json, size_t json_len, socle_error** error);
+int32_t socle_case_entry_set_id(socle_case_entry* entry, const char* id, size_t id_len, socle_error** error);
+int32_t socle_case_entry_set_person(socle_case_entry* entry, const char* person, size_t person_len, socle_error** error);
+int32_t socle_case_entry_set_category(socle_case_entry* entry, const char* category, size_t category_len, socle_error** error);
+int32_t socle_case_entry_set_kind(socle_case_entry* entry, int32_t kind, socle_error** error);
+int32_t socle_case_entry_set_author(socle_case_entry* entry, const char* author, size_t author_len, socle_error** error);
+int32_t socle_case_entry_set_created_unix_seconds(socle_case_entry* entry, int64_t created_unix_seconds, socle_error** error);
+int32_t socle_case_entry_set_purpose(socle_case_entry* entry, const char* purpose, size_t purpose_len, socle_error** error);
+int32_t socle_case_entry_set_provided_by_person(socle_case_entry* entry, int32_t provided_by_person, socle_error** error);
+int32_t socle_case_entry_set_title(socle_case_entry* entry, const char* title, size_t title_len, socle_error** error);
+int32_t socle_case_entry_set_text(socle_case_entry* entry, const char* text, size_t text_len, socle_error** error);
+int32_t socle_case_entry_add_field(socle_case_entry* entry, const char* name, size_t name_len, const char* value, size_t value_len, socle_error** error);
+int32_t socle_case_entry_set_released_by(socle_case_entry* entry, const char* released_by, size_t released_by_len, socle_error** error);
+typedef int32_t(*socle_entry_source)(void* user_data, socle_case_entry* entry, int32_t* has_entry);
+typedef struct socle_export_report socle_export_report;
+int32_t socle_access_trail_write_access_request(socle_access_trail* trail, const socle_person_identity* identity, const char* requested_by, size_t requested_by_len, const char* handled_by, size_t handled_by_len, int64_t at_unix_seconds, socle_entry_source entries, void* user_data, socle_export_writer* writer, socle_export_report** out, socle_error** error);
+int32_t socle_access_trail_write_portability(socle_access_trail* trail, const socle_person_identity* identity, const char* requested_by, size_t requested_by_len, const char* handled_by, size_t handled_by_len, int64_t at_unix_seconds, socle_entry_source entries, void* user_data, socle_export_writer* writer, socle_export_report** out, socle_error** error);
+int32_t socle_access_trail_write_audit_extract(socle_access_trail* trail, const char* auditor, size_t auditor_len, uint64_t begin, uint64_t end, uint64_t since_size, socle_export_writer* writer, socle_export_report** out, socle_error** error);
+void socle_export_report_free(socle_export_report* report);
+uint64_t socle_export_report_entries(const socle_export_report* report);
+uint64_t socle_export_report_withheld(const socle_export_report* report);
+uint64_t socle_export_report_left_out(const socle_export_report* report);
+uint64_t socle_export_report_history_entries(const socle_export_report* report);
+uint64_t socle_export_report_checkpoint_size(const socle_export_report* report);
+uint64_t socle_export_report_records(const socle_export_report* report);
+uint64_t socle_export_report_bytes(const socle_export_report* report);
+int32_t socle_policy_portability_notice(const socle_policy* policy, socle_buffer* out, socle_error** error);
+const char* socle_export_portability_json_schema(void);
+typedef struct socle_export_reader_options socle_export_reader_options;
+int32_t socle_export_reader_options_new(socle_export_reader_options** out, socle_error** error);
+void socle_export_reader_options_free(socle_export_reader_options* options);
+int32_t socle_export_reader_options_add_trusted_issuer(socle_export_reader_options* options, const uint8_t* public_key, size_t public_key_len, socle_error** error);
+int32_t socle_export_reader_options_set_key(socle_export_reader_options* options, const socle_export_recipient_key* key, socle_error** error);
+int32_t socle_export_reader_options_set_limits(socle_export_reader_options* options, uint64_t max_header_bytes, uint64_t max_record_bytes, uint64_t max_recipients, socle_error** error);
+typedef struct socle_export_reader socle_export_reader;
+int32_t socle_export_reader_open(const char* path, const socle_export_reader_options* options, socle_export_reader** out, socle_error** error);
+void socle_export_reader_free(socle_export_reader* reader);
+int32_t socle_export_reader_kind(const socle_export_reader* reader);
+int32_t socle_export_reader_sealed(const socle_export_reader* reader);
+int32_t socle_export_reader_issuer_public_key(const socle_export_reader* reader, uint8_t* out, size_t out_capacity, socle_error** error);
+int32_t socle_export_reader_header(const socle_export_reader* reader, socle_buffer* out, socle_error** error);
+int32_t socle_export_reader_header_json(const socle_export_reader* reader, socle_buffer* out, socle_error** error);
+int32_t socle_export_reader_next(socle_export_reader* reader, socle_buffer* out, int32_t* out_has_record, socle_error** error);
+int32_t socle_export_reader_next_json(socle_export_reader* reader, socle_buffer* out, int32_t* out_has_record, socle_error** error);
+uint64_t socle_export_reader_records_read(const socle_export_reader* reader);
+int32_t socle_export_reader_failure_problem(const socle_export_reader* reader);
+uint64_t socle_export_reader_failure_offset(const socle_export_reader* reader);
+int32_t socle_export_verify_file(const char* path, const socle_export_reader_options* options, int32_t* out_kind, int32_t* out_sealed, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
 """

@@ -512,6 +512,36 @@ class AccessTrail(_Handle):
                                                           p, len(p), d, len(d), slot.pointer),
                   slot.error)
 
+    # -- export files (socle/_export.py; docs/exports.md) ----------------------------------------
+
+    def write_access_request(self, **arguments: Any) -> Any:
+        """Writes the person's access request (GDPR art. 15) to the file `out`, signed with
+        `signing_key` (:class:`socle.ExportSigningKey`) and sealed to `recipients` (none: signed
+        only): `identity` (a dict, protobuf's JSON mapping of socle.v1.Identity, e.g.
+        ``{"person": "P-1", "familyName": "Martin"}``), every entry of `entries` (an iterable of
+        dicts as socle.v1.Entry, e.g. a generator over a database cursor: streamed, one at a
+        time), the person's summary and the access history of their file. `requested_by` is the
+        person or their representative, `handled_by` the professional who prepares it (recorded
+        in the trail first). Returns a :class:`socle.ExportReport`. On error no file is left; an
+        exception raised by `entries` is raised again as is."""
+        from ._export import write_access_request
+        return write_access_request(self, **arguments)
+
+    def write_portability(self, **arguments: Any) -> Any:
+        """As :meth:`write_access_request`, the data the person provided (entries with
+        ``providedByPerson``) of the activities where portability applies (GDPR art. 20); takes
+        the engine's `policy` too, whose notice goes in the header."""
+        from ._export import write_portability
+        return write_portability(self, **arguments)
+
+    def write_audit_extract(self, **arguments: Any) -> Any:
+        """Writes the entries [`begin`, `end`) of the trail (`end` 0: all) with their proofs for
+        `auditor` (a professional whose role has SECURITY_AUDITOR) to the file `out`, signed with
+        `signing_key`; `since_size`: the size of a checkpoint the auditor holds. Returns a
+        :class:`socle.ExportReport`."""
+        from ._export import write_audit_extract
+        return write_audit_extract(self, **arguments)
+
     def current_access(self, person: str) -> List["CurrentAccess"]:
         """Who may read `person`'s file now, and why (REQ-55): one line per professional and
         basis ("team", "referent", "grant", "break_glass")."""

@@ -51,6 +51,130 @@ public final class AccessTrail extends Handle {
         this.engine = engine;
     }
 
+    /**
+     * What an export wrote: entries written, withheld (third-party information), left out
+     * (working notes, entries portability does not carry), lines of access history, the audit
+     * extract's checkpoint size, and the file's records and bytes.
+     */
+    public record ExportReport(long entries, long withheld, long leftOut, long historyEntries,
+            long checkpointSize, long records, long bytes) {}
+
+    /**
+     * Writes the person's access request (GDPR art. 15) into `writer` (created with
+     * SOCLE_EXPORT_KIND_ACCESS_REQUEST) and finishes it: `identityJson` (socle.v1.Identity's JSON
+     * form, {"person": "P-1", "familyName": "Martin"}), every entry of `entriesJson` (socle.v1.Entry
+     * JSON texts, pulled one at a time: an Iterable over a database cursor streams), the person's
+     * summary and the access history of their file. `requestedBy` is the person or their
+     * representative, `handledBy` the professional who prepares it (recorded in the trail first).
+     * On error the writer is left unfinished (close it: no file); an exception thrown by the
+     * entries' iterator is thrown again as is.
+     */
+    public ExportReport writeAccessRequest(String identityJson, Iterable<String> entriesJson,
+            String requestedBy, String handledBy, ExportWriter writer) {
+        return writePerson(true, identityJson, entriesJson, requestedBy, handledBy, writer);
+    }
+
+    /**
+     * As writeAccessRequest(), the data the person provided of the activities where portability
+     * applies (GDPR art. 20), into a writer created with SOCLE_EXPORT_KIND_PORTABILITY and
+     * portabilityNotice(policy).
+     */
+    public ExportReport writePortability(String identityJson, Iterable<String> entriesJson,
+            String requestedBy, String handledBy, ExportWriter writer) {
+        return writePerson(false, identityJson, entriesJson, requestedBy, handledBy, writer);
+    }
+
+    /** The header's notice of a portability file under `policy`, for ExportWriter.create. */
+    public static byte[] portabilityNotice(Policy policy) {
+        SocleLibrary.Buffer out = new SocleLibrary.Buffer();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_policy_portability_notice(policy.pointer(), out, error),
+                error);
+        return Socle.take(out);
+    }
+
+    /**
+     * Writes the entries [begin, end) of the trail (end 0: all) with their proofs for `auditor`
+     * (a SECURITY_AUDITOR) into `writer` (created with SOCLE_EXPORT_KIND_AUDIT_EXTRACT) and
+     * finishes it; `sinceSize`: the size of a checkpoint the auditor holds (0: none).
+     */
+    public ExportReport writeAuditExtract(String auditor, long begin, long end, long sinceSize,
+            ExportWriter writer) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(Socle.lib().socle_access_trail_write_audit_extract(pointer(), auditor,
+                Socle.size(Socle.utf8Length(auditor)), begin, end, sinceSize, writer.pointer(),
+                out, error), error);
+        return report(out.getValue());
+    }
+
+    private ExportReport writePerson(boolean accessRequest, String identityJson,
+            Iterable<String> entriesJson, String requestedBy, String handledBy,
+            ExportWriter writer) {
+        SocleLibrary lib = Socle.lib();
+        PointerByReference out = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        Socle.check(lib.socle_person_identity_new(out, error), error);
+        Pointer identity = out.getValue();
+        try {
+            Socle.check(lib.socle_person_identity_set_json(identity, identityJson,
+                    Socle.size(Socle.utf8Length(identityJson)), error), error);
+            java.util.Iterator<String> entries = entriesJson.iterator();
+            RuntimeException[] raised = new RuntimeException[1];
+            SocleLibrary.EntrySource source = (userData, entry, hasEntry) -> {
+                try {
+                    if (!entries.hasNext()) {
+                        hasEntry.setInt(0, 0);
+                        return SocleLibrary.SOCLE_OK;
+                    }
+                    String json = entries.next();
+                    PointerByReference entryError = new PointerByReference();
+                    Socle.check(lib.socle_case_entry_set_json(entry, json,
+                            Socle.size(Socle.utf8Length(json)), entryError), entryError);
+                    hasEntry.setInt(0, 1);
+                    return SocleLibrary.SOCLE_OK;
+                } catch (SocleException e) {
+                    raised[0] = e;
+                    return e.status() > 0 ? e.status() : SocleLibrary.SOCLE_E_INTERNAL;
+                } catch (RuntimeException e) {
+                    raised[0] = e;
+                    return SocleLibrary.SOCLE_E_INTERNAL;
+                }
+            };
+            PointerByReference report = new PointerByReference();
+            int status = accessRequest
+                    ? lib.socle_access_trail_write_access_request(pointer(), identity,
+                            requestedBy, Socle.size(Socle.utf8Length(requestedBy)), handledBy,
+                            Socle.size(Socle.utf8Length(handledBy)), 0, source, null,
+                            writer.pointer(), report, error)
+                    : lib.socle_access_trail_write_portability(pointer(), identity, requestedBy,
+                            Socle.size(Socle.utf8Length(requestedBy)), handledBy,
+                            Socle.size(Socle.utf8Length(handledBy)), 0, source, null,
+                            writer.pointer(), report, error);
+            if (status != SocleLibrary.SOCLE_OK && raised[0] != null) {
+                lib.socle_error_free(error.getValue());
+                throw raised[0];
+            }
+            Socle.check(status, error);
+            return report(report.getValue());
+        } finally {
+            lib.socle_person_identity_free(identity);
+        }
+    }
+
+    private static ExportReport report(Pointer r) {
+        SocleLibrary lib = Socle.lib();
+        try {
+            return new ExportReport(lib.socle_export_report_entries(r),
+                    lib.socle_export_report_withheld(r), lib.socle_export_report_left_out(r),
+                    lib.socle_export_report_history_entries(r),
+                    lib.socle_export_report_checkpoint_size(r), lib.socle_export_report_records(r),
+                    lib.socle_export_report_bytes(r));
+        } finally {
+            lib.socle_export_report_free(r);
+        }
+    }
+
     public static AccessTrail create(Ledger ledger, AccessEngine engine) {
         PointerByReference out = new PointerByReference();
         PointerByReference error = new PointerByReference();

@@ -253,6 +253,25 @@ public interface SocleLibrary extends Library {
     int SOCLE_RECOGNISE_IBAN = 8;
     int SOCLE_RECOGNISE_BIRTH_DATE = 16;
     int SOCLE_RECOGNISE_ALL = 31;
+    int SOCLE_EXPORT_KIND_ACCESS_REQUEST = 1;
+    int SOCLE_EXPORT_KIND_PORTABILITY = 2;
+    int SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET = 3;
+    int SOCLE_EXPORT_KIND_AUDIT_EXTRACT = 4;
+    int SOCLE_EXPORT_KIND_TRAINING_MIRROR = 5;
+    int SOCLE_EXPORT_PROBLEM_NONE = 0;
+    int SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT = 1;
+    int SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION = 2;
+    int SOCLE_EXPORT_PROBLEM_MALFORMED = 3;
+    int SOCLE_EXPORT_PROBLEM_TOO_LARGE = 4;
+    int SOCLE_EXPORT_PROBLEM_TRUNCATED = 5;
+    int SOCLE_EXPORT_PROBLEM_REORDERED = 6;
+    int SOCLE_EXPORT_PROBLEM_ALTERED = 7;
+    int SOCLE_EXPORT_PROBLEM_FOREIGN = 8;
+    int SOCLE_EXPORT_PROBLEM_UNTRUSTED_ISSUER = 9;
+    int SOCLE_EXPORT_PROBLEM_NOT_A_RECIPIENT = 10;
+    int SOCLE_EXPORT_PROBLEM_KEY_REQUIRED = 11;
+    int SOCLE_EXPORT_PROBLEM_TRAILING_BYTES = 12;
+    int SOCLE_EXPORT_KEY_BYTES = 32;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -270,6 +289,11 @@ public interface SocleLibrary extends Library {
     /** socle_reversal_hook. */
     interface ReversalHook extends Callback {
         int invoke(Pointer user_data, ReversalEvent event);
+    }
+
+    /** socle_entry_source. */
+    interface EntrySource extends Callback {
+        int invoke(Pointer user_data, Pointer entry, Pointer has_entry);
     }
 
     /** struct socle_buffer. */
@@ -764,4 +788,91 @@ public interface SocleLibrary extends Library {
     void socle_redactor_free(Pointer redactor);
     int socle_redactor_redact(Pointer redactor, String text, SizeT text_len, Buffer out, long[] out_counts, SizeT out_counts_capacity, PointerByReference error);
     int socle_redactor_redact_batch(Pointer redactor, Pointer texts, Pointer text_lens, SizeT count, Buffer out, Pointer out_ends, long[] out_counts, SizeT out_counts_capacity, PointerByReference error);
+    String socle_export_kind_name(int kind);
+    String socle_export_problem_name(int problem);
+    int socle_error_export_problem(Pointer error);
+    long socle_error_export_offset(Pointer error);
+    int socle_export_signing_key_from_vault(Pointer vault, PointerByReference out, PointerByReference error);
+    int socle_export_signing_key_generate(PointerByReference out, PointerByReference error);
+    int socle_export_signing_key_public_key(Pointer key, byte[] out, SizeT out_capacity, PointerByReference error);
+    void socle_export_signing_key_free(Pointer key);
+    int socle_export_recipient_key_generate(PointerByReference out, PointerByReference error);
+    int socle_export_recipient_key_from_secret(byte[] secret, SizeT secret_len, PointerByReference out, PointerByReference error);
+    int socle_export_recipient_key_public_key(Pointer key, byte[] out, SizeT out_capacity, PointerByReference error);
+    int socle_export_recipient_key_secret_key(Pointer key, byte[] out, SizeT out_capacity, PointerByReference error);
+    void socle_export_recipient_key_free(Pointer key);
+    int socle_export_writer_options_new(PointerByReference out, PointerByReference error);
+    void socle_export_writer_options_free(Pointer options);
+    int socle_export_writer_options_set_kind(Pointer options, int kind, PointerByReference error);
+    int socle_export_writer_options_set_issuer(Pointer options, String issuer, SizeT issuer_len, PointerByReference error);
+    int socle_export_writer_options_set_created_unix_seconds(Pointer options, long created_unix_seconds, PointerByReference error);
+    int socle_export_writer_options_set_policy(Pointer options, String id, SizeT id_len, String revision, SizeT revision_len, byte[] digest, SizeT digest_len, PointerByReference error);
+    int socle_export_writer_options_set_pseudonym_domain(Pointer options, String domain, SizeT domain_len, PointerByReference error);
+    int socle_export_writer_options_set_pseudonymisation_profile(Pointer options, String profile, SizeT profile_len, PointerByReference error);
+    int socle_export_writer_options_set_notice(Pointer options, byte[] notice, SizeT notice_len, PointerByReference error);
+    int socle_export_writer_options_add_recipient(Pointer options, byte[] public_key, SizeT public_key_len, String label, SizeT label_len, PointerByReference error);
+    int socle_export_writer_create(String path, Pointer key, Pointer options, PointerByReference out, PointerByReference error);
+    int socle_export_writer_add(Pointer writer, byte[] record, SizeT record_len, PointerByReference error);
+    int socle_export_writer_finish(Pointer writer, long[] out_records, long[] out_bytes, PointerByReference error);
+    void socle_export_writer_free(Pointer writer);
+    int socle_person_identity_new(PointerByReference out, PointerByReference error);
+    void socle_person_identity_free(Pointer identity);
+    int socle_person_identity_set_json(Pointer identity, String json, SizeT json_len, PointerByReference error);
+    int socle_person_identity_set_person(Pointer identity, String person, SizeT person_len, PointerByReference error);
+    int socle_person_identity_set_family_name(Pointer identity, String family_name, SizeT family_name_len, PointerByReference error);
+    int socle_person_identity_set_given_names(Pointer identity, String given_names, SizeT given_names_len, PointerByReference error);
+    int socle_person_identity_set_birth_date(Pointer identity, String birth_date, SizeT birth_date_len, PointerByReference error);
+    int socle_person_identity_set_birth_place(Pointer identity, String birth_place, SizeT birth_place_len, PointerByReference error);
+    int socle_person_identity_set_address(Pointer identity, String address, SizeT address_len, PointerByReference error);
+    int socle_person_identity_set_postcode(Pointer identity, String postcode, SizeT postcode_len, PointerByReference error);
+    int socle_person_identity_set_commune(Pointer identity, String commune, SizeT commune_len, PointerByReference error);
+    int socle_person_identity_set_phone(Pointer identity, String phone, SizeT phone_len, PointerByReference error);
+    int socle_person_identity_set_email(Pointer identity, String email, SizeT email_len, PointerByReference error);
+    int socle_person_identity_set_nir(Pointer identity, String nir, SizeT nir_len, PointerByReference error);
+    int socle_case_entry_new(PointerByReference out, PointerByReference error);
+    void socle_case_entry_free(Pointer entry);
+    int socle_case_entry_set_json(Pointer entry, String json, SizeT json_len, PointerByReference error);
+    int socle_case_entry_set_id(Pointer entry, String id, SizeT id_len, PointerByReference error);
+    int socle_case_entry_set_person(Pointer entry, String person, SizeT person_len, PointerByReference error);
+    int socle_case_entry_set_category(Pointer entry, String category, SizeT category_len, PointerByReference error);
+    int socle_case_entry_set_kind(Pointer entry, int kind, PointerByReference error);
+    int socle_case_entry_set_author(Pointer entry, String author, SizeT author_len, PointerByReference error);
+    int socle_case_entry_set_created_unix_seconds(Pointer entry, long created_unix_seconds, PointerByReference error);
+    int socle_case_entry_set_purpose(Pointer entry, String purpose, SizeT purpose_len, PointerByReference error);
+    int socle_case_entry_set_provided_by_person(Pointer entry, int provided_by_person, PointerByReference error);
+    int socle_case_entry_set_title(Pointer entry, String title, SizeT title_len, PointerByReference error);
+    int socle_case_entry_set_text(Pointer entry, String text, SizeT text_len, PointerByReference error);
+    int socle_case_entry_add_field(Pointer entry, String name, SizeT name_len, String value, SizeT value_len, PointerByReference error);
+    int socle_case_entry_set_released_by(Pointer entry, String released_by, SizeT released_by_len, PointerByReference error);
+    int socle_access_trail_write_access_request(Pointer trail, Pointer identity, String requested_by, SizeT requested_by_len, String handled_by, SizeT handled_by_len, long at_unix_seconds, EntrySource entries, Pointer user_data, Pointer writer, PointerByReference out, PointerByReference error);
+    int socle_access_trail_write_portability(Pointer trail, Pointer identity, String requested_by, SizeT requested_by_len, String handled_by, SizeT handled_by_len, long at_unix_seconds, EntrySource entries, Pointer user_data, Pointer writer, PointerByReference out, PointerByReference error);
+    int socle_access_trail_write_audit_extract(Pointer trail, String auditor, SizeT auditor_len, long begin, long end, long since_size, Pointer writer, PointerByReference out, PointerByReference error);
+    void socle_export_report_free(Pointer report);
+    long socle_export_report_entries(Pointer report);
+    long socle_export_report_withheld(Pointer report);
+    long socle_export_report_left_out(Pointer report);
+    long socle_export_report_history_entries(Pointer report);
+    long socle_export_report_checkpoint_size(Pointer report);
+    long socle_export_report_records(Pointer report);
+    long socle_export_report_bytes(Pointer report);
+    int socle_policy_portability_notice(Pointer policy, Buffer out, PointerByReference error);
+    String socle_export_portability_json_schema();
+    int socle_export_reader_options_new(PointerByReference out, PointerByReference error);
+    void socle_export_reader_options_free(Pointer options);
+    int socle_export_reader_options_add_trusted_issuer(Pointer options, byte[] public_key, SizeT public_key_len, PointerByReference error);
+    int socle_export_reader_options_set_key(Pointer options, Pointer key, PointerByReference error);
+    int socle_export_reader_options_set_limits(Pointer options, long max_header_bytes, long max_record_bytes, long max_recipients, PointerByReference error);
+    int socle_export_reader_open(String path, Pointer options, PointerByReference out, PointerByReference error);
+    void socle_export_reader_free(Pointer reader);
+    int socle_export_reader_kind(Pointer reader);
+    int socle_export_reader_sealed(Pointer reader);
+    int socle_export_reader_issuer_public_key(Pointer reader, byte[] out, SizeT out_capacity, PointerByReference error);
+    int socle_export_reader_header(Pointer reader, Buffer out, PointerByReference error);
+    int socle_export_reader_header_json(Pointer reader, Buffer out, PointerByReference error);
+    int socle_export_reader_next(Pointer reader, Buffer out, int[] out_has_record, PointerByReference error);
+    int socle_export_reader_next_json(Pointer reader, Buffer out, int[] out_has_record, PointerByReference error);
+    long socle_export_reader_records_read(Pointer reader);
+    int socle_export_reader_failure_problem(Pointer reader);
+    long socle_export_reader_failure_offset(Pointer reader);
+    int socle_export_verify_file(String path, Pointer options, int[] out_kind, int[] out_sealed, long[] out_records, long[] out_bytes, PointerByReference error);
 }
