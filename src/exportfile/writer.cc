@@ -215,7 +215,7 @@ class Writer : public ExportWriter {
     out_.append(reinterpret_cast<const char*>(signature.data()), signature.size());
   }
 
-  // Writes out_ to the sink, hashing it into the body hash unless it is the trailer.
+  // Writes out_ to the sink, hashing it into the body hash when asked (the header).
   absl::Status Emit(bool hash = true) {
     if (hash) {
       crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out_.data()), out_.size());
@@ -246,9 +246,15 @@ class Writer : public ExportWriter {
     const Hash frame_hash = exportfile::Blake2b256(out_);
     AppendSignature(
         exportfile::FrameSigningInput(file_id_, header_hash_, index_, flags, frame_hash));
+    // The body hash covers the frame through its hash, and its signature.
+    crypto_generichash_update(&body_, frame_hash.data(), frame_hash.size());
+    crypto_generichash_update(
+        &body_,
+        reinterpret_cast<const uint8_t*>(out_.data() + out_.size() - exportfile::kSignatureBytes),
+        exportfile::kSignatureBytes);
     ++index_;
     frame_.clear();
-    return Emit();
+    return Emit(/*hash=*/false);
   }
 
   std::unique_ptr<ExportSink> sink_;
