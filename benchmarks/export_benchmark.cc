@@ -250,16 +250,13 @@ void BM_PeakMemory(benchmark::State& state) {
 }
 
 BENCHMARK(BM_PeakMemory)->Arg(10)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
-// Wall-clock rates: the writer and the reader hash on a second thread while the caller's thread
-// encrypts or decrypts, so the caller's CPU time would flatter them (the CPU column shows the
-// whole process's CPU time). The raw limits, single-threaded, are timed the same way.
-BENCHMARK(BM_WriteSigned)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
-BENCHMARK(BM_WriteSealed)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
-BENCHMARK(BM_ReadSigned)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
-BENCHMARK(BM_ReadSealed)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
-BENCHMARK(BM_RawProtobufSerialise)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_RawSecretstream)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_RawBlake2b)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WriteSigned)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WriteSealed)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadSigned)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadSealed)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RawProtobufSerialise)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RawSecretstream)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RawBlake2b)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawEd25519SignPerFrame);
 BENCHMARK(BM_RawEd25519VerifyPerFrame);
 

@@ -4,9 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <future>
 #include <string>
 
 #include "absl/strings/cord.h"
@@ -53,19 +51,6 @@ ErrorCode CodeFor(ExportProblem problem) {
       break;
   }
   return ErrorCode::kInternal;
-}
-
-// H(frame header || content), the hash a frame's signature covers.
-Hash FrameHash(const std::array<char, exportfile::kFrameHeaderBytes>& head,
-               absl::string_view content) {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 32);
-  crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(head.data()), head.size());
-  crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(content.data()),
-                            content.size());
-  Hash out;
-  crypto_generichash_final(&state, out.data(), out.size());
-  return out;
 }
 
 absl::Span<const uint8_t> AsBytes(absl::string_view s) {
@@ -311,44 +296,39 @@ class Reader : public ExportReader {
     SOCLE_ASSIGN_OR_RETURN(n, ReadExact(reinterpret_cast<char*>(signature), sizeof(signature)));
     if (n < sizeof(signature)) return Fail(ExportProblem::kTruncated, offset_);
 
-    // A sealed frame read with its key is decrypted on this thread while a second one hashes it
-    // for its signature: the two passes take the two cores. The plaintext stays in plain_ and no
-    // record of it is handed out unless the signature holds (secretstream checks its own tag
-    // before it decrypts, so nothing unauthenticated is produced either).
-    std::array<char, exportfile::kFrameHeaderBytes> head_bytes;
-    std::memcpy(head_bytes.data(), head, sizeof(head));
-    std::future<Hash> hashing;
-    bool opened = true;
-    if (decrypting_) {
-      // launch::deferred as well: if no thread can be started, get() hashes on this thread.
-      hashing = std::async(std::launch::async | std::launch::deferred,
-                           [head_bytes, content] { return FrameHash(head_bytes, content); });
-      const size_t plain_bytes = content.size() - exportfile::kStreamOverheadBytes;
-      if (plain_.size() < plain_bytes) plain_.resize(plain_bytes);
-      unsigned char tag = 0;
-      opened =
-          crypto_secretstream_xchacha20poly1305_pull(
-              &stream_, reinterpret_cast<uint8_t*>(plain_.data()), nullptr, &tag,
-              reinterpret_cast<const uint8_t*>(content.data()), content.size(), nullptr, 0) == 0 &&
-          tag == ((flags & exportfile::kFlagFinal) != 0
-                      ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-                      : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-      frame_records_ = absl::string_view(plain_.data(), plain_bytes);
-    }
-    const Hash frame_hash = hashing.valid() ? hashing.get() : FrameHash(head_bytes, content);
-    // The signature first: a frame altered in any way is reported as such, whatever it decrypts to.
+    crypto_generichash_state frame_state;
+    crypto_generichash_init(&frame_state, nullptr, 0, 32);
+    crypto_generichash_update(&frame_state, reinterpret_cast<const uint8_t*>(head), sizeof(head));
+    crypto_generichash_update(&frame_state, reinterpret_cast<const uint8_t*>(content.data()),
+                              content.size());
+    Hash frame_hash;
+    crypto_generichash_final(&frame_state, frame_hash.data(), frame_hash.size());
     if (!crypto::Verify(issuer_,
                         AsBytes(exportfile::FrameSigningInput(file_id_, header_hash_, index, flags,
                                                               frame_hash)),
                         signature)
-             .ok() ||
-        !opened) {
-      frame_records_ = absl::string_view();
+             .ok()) {
       return Fail(ExportProblem::kAltered, frame_offset_);
     }
     crypto_generichash_update(&body_, frame_hash.data(), frame_hash.size());
     crypto_generichash_update(&body_, signature, sizeof(signature));
-    if (!sealed_) frame_records_ = content;
+
+    if (!sealed_) {
+      frame_records_ = content;
+    } else if (decrypting_) {
+      const size_t plain_bytes = content.size() - exportfile::kStreamOverheadBytes;
+      if (plain_.size() < plain_bytes) plain_.resize(plain_bytes);
+      unsigned char tag = 0;
+      if (crypto_secretstream_xchacha20poly1305_pull(
+              &stream_, reinterpret_cast<uint8_t*>(plain_.data()), nullptr, &tag,
+              reinterpret_cast<const uint8_t*>(content.data()), content.size(), nullptr, 0) != 0 ||
+          tag != ((flags & exportfile::kFlagFinal) != 0
+                      ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+                      : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)) {
+        return Fail(ExportProblem::kAltered, frame_offset_);
+      }
+      frame_records_ = absl::string_view(plain_.data(), plain_bytes);
+    }
     ++next_index_;
     final_seen_ = (flags & exportfile::kFlagFinal) != 0;
     return absl::OkStatus();

@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <cstring>
-#include <future>
 #include <set>
 #include <string>
 
@@ -54,10 +53,9 @@ class Writer : public ExportWriter {
     crypto_generichash_init(&body_, nullptr, 0, 32);
   }
   ~Writer() override {
-    if (pending_.valid()) pending_.wait();  // the other thread reads buf_
     sodium_memzero(&stream_, sizeof(stream_));
-    // The records of the last frames, wherever they were (plaintext in frame_ or buf_).
-    for (std::string* buffer : {&frame_, &buf_[0], &buf_[1]}) {
+    // The records of the last frames, wherever they were (plaintext in frame_ or out_).
+    for (std::string* buffer : {&frame_, &out_}) {
       buffer->resize(buffer->capacity());
       sodium_memzero(buffer->data(), buffer->size());
     }
@@ -147,20 +145,17 @@ class Writer : public ExportWriter {
                                     " bytes, at most ", ExportLimits{}.max_header_bytes));
     }
     header_hash_ = exportfile::Blake2b256(header_bytes);
-    std::string& out = Out();
-    out.assign(exportfile::kMagic, sizeof(exportfile::kMagic));
-    exportfile::PutUint32(&out, exportfile::kFormatVersion);
-    exportfile::PutUint32(&out, static_cast<uint32_t>(header_bytes.size()));
-    out.append(header_bytes);
-    AppendSignature(exportfile::HeaderSigningInput(header_hash_), &out);
-    crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out.data()), out.size());
-    SOCLE_RETURN_IF_ERROR(Emit(out));
+    out_.assign(exportfile::kMagic, sizeof(exportfile::kMagic));
+    exportfile::PutUint32(&out_, exportfile::kFormatVersion);
+    exportfile::PutUint32(&out_, static_cast<uint32_t>(header_bytes.size()));
+    out_.append(header_bytes);
+    AppendSignature(exportfile::HeaderSigningInput(header_hash_));
+    crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out_.data()), out_.size());
+    SOCLE_RETURN_IF_ERROR(Emit());
     // Records go straight after room for the frame header (signed) or into frame_ (sealed).
-    for (std::string& buffer : buf_) {
-      buffer.reserve(exportfile::kFrameHeaderBytes + kExportFrameBytes +
-                     exportfile::kStreamOverheadBytes + exportfile::kSignatureBytes);
-      buffer.assign(exportfile::kFrameHeaderBytes, '\0');
-    }
+    out_.reserve(exportfile::kFrameHeaderBytes + kExportFrameBytes +
+                 exportfile::kStreamOverheadBytes + exportfile::kSignatureBytes);
+    out_.assign(exportfile::kFrameHeaderBytes, '\0');
     if (sealed_) frame_.reserve(kExportFrameBytes);
     return absl::OkStatus();
   }
@@ -178,11 +173,11 @@ class Writer : public ExportWriter {
       varint[varint_bytes++] = static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
       if (v < 0x80) break;
     }
-    const size_t filled = sealed_ ? frame_.size() : Out().size() - exportfile::kFrameHeaderBytes;
+    std::string& plain = sealed_ ? frame_ : out_;
+    const size_t filled = plain.size() - (sealed_ ? 0 : exportfile::kFrameHeaderBytes);
     if (filled != 0 && filled + varint_bytes + record.size() > kExportFrameBytes) {
       SOCLE_RETURN_IF_ERROR(Guard(Flush(/*final=*/false)));
     }
-    std::string& plain = sealed_ ? frame_ : Out();  // after Flush, which switches Out()
     plain.append(varint, varint_bytes);
     plain.append(record.data(), record.size());
     ++records_;
@@ -201,11 +196,10 @@ class Writer : public ExportWriter {
                                                   file_id_, header_hash_, body_hash, records_)));
     trailer.set_signature(signature.data(), signature.size());
     const std::string trailer_bytes = trailer.SerializeAsString();
-    std::string& out = Out();
-    out.clear();
-    exportfile::PutUint32(&out, static_cast<uint32_t>(trailer_bytes.size()));
-    out.append(trailer_bytes);
-    SOCLE_RETURN_IF_ERROR(Guard(Emit(out)));
+    out_.clear();
+    exportfile::PutUint32(&out_, static_cast<uint32_t>(trailer_bytes.size()));
+    out_.append(trailer_bytes);
+    SOCLE_RETURN_IF_ERROR(Guard(Emit()));
     SOCLE_RETURN_IF_ERROR(Guard(sink_->Close()));
     finished_ = true;
     ExportFileSummary summary;
@@ -230,72 +224,48 @@ class Writer : public ExportWriter {
     return status;
   }
 
-  std::string& Out() { return buf_[cur_]; }
-
-  void AppendSignature(absl::string_view input, std::string* out) {
+  void AppendSignature(absl::string_view input) {
     const auto signature = crypto::Sign(key_, AsBytes(input));
-    out->append(reinterpret_cast<const char*>(signature.data()), signature.size());
+    out_.append(reinterpret_cast<const char*>(signature.data()), signature.size());
   }
 
-  absl::Status Emit(const std::string& out) {
-    bytes_ += out.size();
-    return sink_->Write(out);
+  absl::Status Emit() {
+    bytes_ += out_.size();
+    return sink_->Write(out_);
   }
 
-  // Completes the frame in Out() (its header, the secretstream chunk of frame_ when sealed), then
-  // hands it to a second thread to be hashed while the caller fills (and, sealed, encrypts) the
-  // next frame in the other buffer; the frame before it, hashed meanwhile, is signed and written
-  // first. So at most two frames are held, and the sink sees the frames in order, from the
-  // caller's thread. The FINAL frame is hashed here.
+  // Completes the frame in out_ (its header, the secretstream chunk of frame_ when sealed, its
+  // signature), writes it, and leaves out_ ready for the next frame's records.
   absl::Status Flush(bool final) {
     const uint32_t flags = final ? exportfile::kFlagFinal : 0;
-    std::string& out = Out();
     if (sealed_) {
-      out.resize(exportfile::kFrameHeaderBytes + frame_.size() + exportfile::kStreamOverheadBytes);
+      out_.resize(exportfile::kFrameHeaderBytes + frame_.size() + exportfile::kStreamOverheadBytes);
       crypto_secretstream_xchacha20poly1305_push(
-          &stream_, reinterpret_cast<uint8_t*>(out.data() + exportfile::kFrameHeaderBytes), nullptr,
-          reinterpret_cast<const uint8_t*>(frame_.data()), frame_.size(), nullptr, 0,
+          &stream_, reinterpret_cast<uint8_t*>(out_.data() + exportfile::kFrameHeaderBytes),
+          nullptr, reinterpret_cast<const uint8_t*>(frame_.data()), frame_.size(), nullptr, 0,
           final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                 : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
       frame_.clear();  // overwritten by the next frame, zeroed by the destructor
     }
-    const size_t content_bytes = out.size() - exportfile::kFrameHeaderBytes;
-    char* head = out.data();
+    const size_t content_bytes = out_.size() - exportfile::kFrameHeaderBytes;
+    char* head = out_.data();
     std::memcpy(head, file_id_.data(), exportfile::kFileIdBytes);
     exportfile::StoreUint64(head + 16, index_);
     exportfile::StoreUint32(head + 24, flags);
     exportfile::StoreUint32(head + 28, static_cast<uint32_t>(content_bytes));
-    const uint64_t index = index_++;
-    SOCLE_RETURN_IF_ERROR(WritePending());
-    if (final) return WriteFrame(exportfile::Blake2b256(out), index, flags, &out);
-    // launch::deferred as well: if no thread can be started, get() hashes on this thread.
-    pending_ =
-        std::async(std::launch::async | std::launch::deferred,
-                   [bytes = absl::string_view(out)] { return exportfile::Blake2b256(bytes); });
-    pending_index_ = index;
-    cur_ = 1 - cur_;
-    Out().resize(exportfile::kFrameHeaderBytes);
-    return absl::OkStatus();
-  }
-
-  // Signs and writes the frame the other thread hashed, if any (never the FINAL one).
-  absl::Status WritePending() {
-    if (!pending_.valid()) return absl::OkStatus();
-    const Hash frame_hash = pending_.get();
-    return WriteFrame(frame_hash, pending_index_, /*flags=*/0, &buf_[1 - cur_]);
-  }
-
-  absl::Status WriteFrame(const Hash& frame_hash, uint64_t index, uint32_t flags,
-                          std::string* out) {
-    AppendSignature(exportfile::FrameSigningInput(file_id_, header_hash_, index, flags, frame_hash),
-                    out);
+    const Hash frame_hash = exportfile::Blake2b256(out_);
+    AppendSignature(
+        exportfile::FrameSigningInput(file_id_, header_hash_, index_, flags, frame_hash));
     // The body hash covers the frame through its hash, and its signature.
     crypto_generichash_update(&body_, frame_hash.data(), frame_hash.size());
     crypto_generichash_update(
         &body_,
-        reinterpret_cast<const uint8_t*>(out->data() + out->size() - exportfile::kSignatureBytes),
+        reinterpret_cast<const uint8_t*>(out_.data() + out_.size() - exportfile::kSignatureBytes),
         exportfile::kSignatureBytes);
-    return Emit(*out);
+    ++index_;
+    SOCLE_RETURN_IF_ERROR(Emit());
+    out_.resize(exportfile::kFrameHeaderBytes);
+    return absl::OkStatus();
   }
 
   std::unique_ptr<ExportSink> sink_;
@@ -308,15 +278,10 @@ class Writer : public ExportWriter {
   std::string file_id_;
   Hash header_hash_{};
   std::string frame_;  // sealed files: the records of the frame being filled (plaintext)
-  // The bytes of two frames as written (signed files: the records filled in place): Out(), the
-  // frame being filled, and the other, hashed by pending_ (when valid).
-  std::string buf_[2];
-  int cur_ = 0;
+  std::string out_;    // the bytes of one frame as written (signed files: filled in place)
   uint64_t index_ = 0;
   uint64_t records_ = 0;
   uint64_t bytes_ = 0;
-  std::future<Hash> pending_;  // last: waited for by the destructor before the buffers go
-  uint64_t pending_index_ = 0;
 };
 
 }  // namespace
