@@ -4,11 +4,11 @@
 // A file is a magic and format version, a header (socle.v1.ExportHeader: kind, issuer and its
 // Ed25519 public key, creation time, policy digest, pseudonymisation domain and profile, the
 // FileDescriptorSet of the record type, recipients), frames of length-delimited records, and a
-// trailer (record count, BLAKE2b-256 of every byte before it, the issuer's signature). The header
-// and every frame are signed by the issuer, each frame bound to the file and to its position, so a
-// reader checks each frame before it returns one of its records. A *sealed* file encrypts the
-// frames' contents with libsodium's secretstream under a random file key, sealed to each
-// recipient's X25519 public key.
+// trailer (record count, a BLAKE2b-256 body hash binding everything before it through the frames'
+// own hashes, the issuer's signature). The header and every frame are signed by the issuer, each
+// frame bound to the file and to its position, so a reader checks each frame before it returns
+// one of its records. A *sealed* file encrypts the frames' contents with libsodium's
+// secretstream under a random file key, sealed to each recipient's X25519 public key.
 //
 // The writer and the reader use constant memory whatever the file's size: a frame holds at most
 // kExportFrameBytes of records, a record at most ExportLimits::max_record_bytes.

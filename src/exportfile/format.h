@@ -64,6 +64,8 @@ size_t MaxFrameContentBytes(size_t max_record_bytes, bool sealed);
 
 void PutUint32(std::string* out, uint32_t value);
 void PutUint64(std::string* out, uint64_t value);
+void StoreUint32(char* p, uint32_t value);  // the same, in place
+void StoreUint64(char* p, uint64_t value);
 uint32_t GetUint32(const char* p);
 uint64_t GetUint64(const char* p);
 void PutVarint(std::string* out, uint64_t value);

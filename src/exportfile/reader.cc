@@ -70,6 +70,7 @@ class Reader : public ExportReader {
   ~Reader() override {
     sodium_memzero(&stream_, sizeof(stream_));
     if (!plain_.empty()) sodium_memzero(plain_.data(), plain_.size());
+    if (!sealed_ && !frame_.empty()) sodium_memzero(frame_.data(), frame_.size());
   }
 
   absl::Status Open() {
@@ -186,21 +187,22 @@ class Reader : public ExportReader {
       return Fail(ExportProblem::kKeyRequired, first_frame_offset_);
     }
     while (true) {
-      if (pos_ < plain_.size()) {
+      const absl::string_view records = frame_records_;
+      if (pos_ < records.size()) {
         uint64_t length = 0;
         int shift = 0;
         size_t p = pos_;
         while (true) {
-          if (p >= plain_.size() || shift > 63)
+          if (p >= records.size() || shift > 63)
             return Fail(ExportProblem::kMalformed, frame_offset_);
-          const uint8_t byte = static_cast<uint8_t>(plain_[p++]);
+          const uint8_t byte = static_cast<uint8_t>(records[p++]);
           length |= static_cast<uint64_t>(byte & 0x7f) << shift;
           shift += 7;
           if ((byte & 0x80) == 0) break;
         }
         if (length > limits_.max_record_bytes) return Fail(ExportProblem::kTooLarge, frame_offset_);
-        if (length > plain_.size() - p) return Fail(ExportProblem::kMalformed, frame_offset_);
-        if (record != nullptr) record->assign(plain_.data() + p, length);
+        if (length > records.size() - p) return Fail(ExportProblem::kMalformed, frame_offset_);
+        if (record != nullptr) record->assign(records.data() + p, length);
         pos_ = p + length;
         ++records_;
         return true;
@@ -243,14 +245,21 @@ class Reader : public ExportReader {
   // Reads `size` bytes into *out, growing it by at most 1 MiB ahead of the bytes read; false
   // when the input ends first.
   absl::StatusOr<bool> ReadInto(std::string* out, size_t size) {
-    out->clear();
+    size_t have = 0;
+    SOCLE_ASSIGN_OR_RETURN(const bool complete, ReadInto(out, size, &have));
+    out->resize(have);
+    return complete;
+  }
+  // The same into a buffer reused from frame to frame: the bytes are (*out)[0, *have), and *out
+  // keeps its size (only grows, so it is not cleared and zero-filled again for every frame).
+  absl::StatusOr<bool> ReadInto(std::string* out, size_t size, size_t* have) {
     constexpr size_t kStep = size_t{1} << 20;
-    while (out->size() < size) {
-      const size_t have = out->size();
-      const size_t want = std::min(size - have, kStep);
-      out->resize(have + want);
-      SOCLE_ASSIGN_OR_RETURN(const size_t n, ReadExact(out->data() + have, want));
-      out->resize(have + n);
+    *have = 0;
+    while (*have < size) {
+      const size_t want = std::min(size - *have, kStep);
+      if (out->size() < *have + want) out->resize(*have + want);
+      SOCLE_ASSIGN_OR_RETURN(const size_t n, ReadExact(out->data() + *have, want));
+      *have += n;
       if (n < want) return false;
     }
     return true;
@@ -276,8 +285,13 @@ class Reader : public ExportReader {
     if (sealed_ && length < exportfile::kStreamOverheadBytes) {
       return Fail(ExportProblem::kMalformed, frame_offset_);
     }
-    SOCLE_ASSIGN_OR_RETURN(bool complete, ReadInto(&frame_, length));
+    // The previous frame's records are all handed out: its buffers can be reused.
+    frame_records_ = absl::string_view();
+    pos_ = 0;
+    size_t have = 0;
+    SOCLE_ASSIGN_OR_RETURN(bool complete, ReadInto(&frame_, length, &have));
     if (!complete) return Fail(ExportProblem::kTruncated, offset_);
+    const absl::string_view content(frame_.data(), length);
     uint8_t signature[exportfile::kSignatureBytes];
     SOCLE_ASSIGN_OR_RETURN(n, ReadExact(reinterpret_cast<char*>(signature), sizeof(signature)));
     if (n < sizeof(signature)) return Fail(ExportProblem::kTruncated, offset_);
@@ -285,8 +299,8 @@ class Reader : public ExportReader {
     crypto_generichash_state frame_state;
     crypto_generichash_init(&frame_state, nullptr, 0, 32);
     crypto_generichash_update(&frame_state, reinterpret_cast<const uint8_t*>(head), sizeof(head));
-    crypto_generichash_update(&frame_state, reinterpret_cast<const uint8_t*>(frame_.data()),
-                              frame_.size());
+    crypto_generichash_update(&frame_state, reinterpret_cast<const uint8_t*>(content.data()),
+                              content.size());
     Hash frame_hash;
     crypto_generichash_final(&frame_state, frame_hash.data(), frame_hash.size());
     if (!crypto::Verify(issuer_,
@@ -296,30 +310,24 @@ class Reader : public ExportReader {
              .ok()) {
       return Fail(ExportProblem::kAltered, frame_offset_);
     }
-    crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(head), sizeof(head));
-    crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(frame_.data()),
-                              frame_.size());
+    crypto_generichash_update(&body_, frame_hash.data(), frame_hash.size());
     crypto_generichash_update(&body_, signature, sizeof(signature));
 
-    if (!plain_.empty()) sodium_memzero(plain_.data(), plain_.size());
-    plain_.clear();
-    pos_ = 0;
     if (!sealed_) {
-      plain_.swap(frame_);
+      frame_records_ = content;
     } else if (decrypting_) {
-      plain_.resize(frame_.size() - exportfile::kStreamOverheadBytes);
-      unsigned long long plain_bytes = 0;
+      const size_t plain_bytes = content.size() - exportfile::kStreamOverheadBytes;
+      if (plain_.size() < plain_bytes) plain_.resize(plain_bytes);
       unsigned char tag = 0;
       if (crypto_secretstream_xchacha20poly1305_pull(
-              &stream_, reinterpret_cast<uint8_t*>(plain_.data()), &plain_bytes, &tag,
-              reinterpret_cast<const uint8_t*>(frame_.data()), frame_.size(), nullptr, 0) != 0 ||
+              &stream_, reinterpret_cast<uint8_t*>(plain_.data()), nullptr, &tag,
+              reinterpret_cast<const uint8_t*>(content.data()), content.size(), nullptr, 0) != 0 ||
           tag != ((flags & exportfile::kFlagFinal) != 0
                       ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                       : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)) {
-        plain_.clear();
         return Fail(ExportProblem::kAltered, frame_offset_);
       }
-      plain_.resize(plain_bytes);
+      frame_records_ = absl::string_view(plain_.data(), plain_bytes);
     }
     ++next_index_;
     final_seen_ = (flags & exportfile::kFlagFinal) != 0;
@@ -386,8 +394,9 @@ class Reader : public ExportReader {
   uint64_t next_index_ = 0;
   bool final_seen_ = false;
   bool done_ = false;
-  std::string frame_;  // the frame as read
-  std::string plain_;  // its records
+  std::string frame_;  // the frame as read (its first bytes: the buffer is reused and only grows)
+  std::string plain_;  // sealed files: its records, decrypted (the same)
+  absl::string_view frame_records_;  // the frame's records: in frame_ (signed) or plain_ (sealed)
   size_t pos_ = 0;
   uint64_t records_ = 0;
   uint64_t trailer_records_ = 0;

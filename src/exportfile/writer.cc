@@ -52,7 +52,14 @@ class Writer : public ExportWriter {
       : sink_(std::move(sink)), key_(std::move(key)) {
     crypto_generichash_init(&body_, nullptr, 0, 32);
   }
-  ~Writer() override { sodium_memzero(&stream_, sizeof(stream_)); }
+  ~Writer() override {
+    sodium_memzero(&stream_, sizeof(stream_));
+    // The records of the last frames, wherever they were (plaintext in frame_ or out_).
+    for (std::string* buffer : {&frame_, &out_}) {
+      buffer->resize(buffer->capacity());
+      sodium_memzero(buffer->data(), buffer->size());
+    }
+  }
 
   absl::Status Start(const ExportWriterOptions& options, const ExportPublicKey& issuer_key) {
     const google::protobuf::Descriptor* record = RecordDescriptor(options.kind);
@@ -143,8 +150,13 @@ class Writer : public ExportWriter {
     exportfile::PutUint32(&out_, static_cast<uint32_t>(header_bytes.size()));
     out_.append(header_bytes);
     AppendSignature(exportfile::HeaderSigningInput(header_hash_));
+    crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out_.data()), out_.size());
     SOCLE_RETURN_IF_ERROR(Emit());
-    frame_.reserve(kExportFrameBytes);
+    // Records go straight after room for the frame header (signed) or into frame_ (sealed).
+    out_.reserve(exportfile::kFrameHeaderBytes + kExportFrameBytes +
+                 exportfile::kStreamOverheadBytes + exportfile::kSignatureBytes);
+    out_.assign(exportfile::kFrameHeaderBytes, '\0');
+    if (sealed_) frame_.reserve(kExportFrameBytes);
     return absl::OkStatus();
   }
 
@@ -161,11 +173,13 @@ class Writer : public ExportWriter {
       varint[varint_bytes++] = static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
       if (v < 0x80) break;
     }
-    if (!frame_.empty() && frame_.size() + varint_bytes + record.size() > kExportFrameBytes) {
+    std::string& plain = sealed_ ? frame_ : out_;
+    const size_t filled = plain.size() - (sealed_ ? 0 : exportfile::kFrameHeaderBytes);
+    if (filled != 0 && filled + varint_bytes + record.size() > kExportFrameBytes) {
       SOCLE_RETURN_IF_ERROR(Guard(Flush(/*final=*/false)));
     }
-    frame_.append(varint, varint_bytes);
-    frame_.append(record.data(), record.size());
+    plain.append(varint, varint_bytes);
+    plain.append(record.data(), record.size());
     ++records_;
     return absl::OkStatus();
   }
@@ -185,7 +199,7 @@ class Writer : public ExportWriter {
     out_.clear();
     exportfile::PutUint32(&out_, static_cast<uint32_t>(trailer_bytes.size()));
     out_.append(trailer_bytes);
-    SOCLE_RETURN_IF_ERROR(Guard(Emit(/*hash=*/false)));
+    SOCLE_RETURN_IF_ERROR(Guard(Emit()));
     SOCLE_RETURN_IF_ERROR(Guard(sink_->Close()));
     finished_ = true;
     ExportFileSummary summary;
@@ -215,40 +229,43 @@ class Writer : public ExportWriter {
     out_.append(reinterpret_cast<const char*>(signature.data()), signature.size());
   }
 
-  // Writes out_ to the sink, hashing it into the body hash unless it is the trailer.
-  absl::Status Emit(bool hash = true) {
-    if (hash) {
-      crypto_generichash_update(&body_, reinterpret_cast<const uint8_t*>(out_.data()), out_.size());
-    }
+  absl::Status Emit() {
     bytes_ += out_.size();
     return sink_->Write(out_);
   }
 
+  // Completes the frame in out_ (its header, the secretstream chunk of frame_ when sealed, its
+  // signature), writes it, and leaves out_ ready for the next frame's records.
   absl::Status Flush(bool final) {
     const uint32_t flags = final ? exportfile::kFlagFinal : 0;
-    absl::string_view content = frame_;
     if (sealed_) {
-      cipher_.resize(frame_.size() + exportfile::kStreamOverheadBytes);
-      unsigned long long cipher_bytes = 0;
+      out_.resize(exportfile::kFrameHeaderBytes + frame_.size() + exportfile::kStreamOverheadBytes);
       crypto_secretstream_xchacha20poly1305_push(
-          &stream_, reinterpret_cast<uint8_t*>(cipher_.data()), &cipher_bytes,
-          reinterpret_cast<const uint8_t*>(frame_.data()), frame_.size(), nullptr, 0,
+          &stream_, reinterpret_cast<uint8_t*>(out_.data() + exportfile::kFrameHeaderBytes),
+          nullptr, reinterpret_cast<const uint8_t*>(frame_.data()), frame_.size(), nullptr, 0,
           final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                 : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-      content = absl::string_view(cipher_.data(), cipher_bytes);
+      frame_.clear();  // overwritten by the next frame, zeroed by the destructor
     }
-    out_.clear();
-    out_.append(file_id_);
-    exportfile::PutUint64(&out_, index_);
-    exportfile::PutUint32(&out_, flags);
-    exportfile::PutUint32(&out_, static_cast<uint32_t>(content.size()));
-    out_.append(content.data(), content.size());
+    const size_t content_bytes = out_.size() - exportfile::kFrameHeaderBytes;
+    char* head = out_.data();
+    std::memcpy(head, file_id_.data(), exportfile::kFileIdBytes);
+    exportfile::StoreUint64(head + 16, index_);
+    exportfile::StoreUint32(head + 24, flags);
+    exportfile::StoreUint32(head + 28, static_cast<uint32_t>(content_bytes));
     const Hash frame_hash = exportfile::Blake2b256(out_);
     AppendSignature(
         exportfile::FrameSigningInput(file_id_, header_hash_, index_, flags, frame_hash));
+    // The body hash covers the frame through its hash, and its signature.
+    crypto_generichash_update(&body_, frame_hash.data(), frame_hash.size());
+    crypto_generichash_update(
+        &body_,
+        reinterpret_cast<const uint8_t*>(out_.data() + out_.size() - exportfile::kSignatureBytes),
+        exportfile::kSignatureBytes);
     ++index_;
-    frame_.clear();
-    return Emit();
+    SOCLE_RETURN_IF_ERROR(Emit());
+    out_.resize(exportfile::kFrameHeaderBytes);
+    return absl::OkStatus();
   }
 
   std::unique_ptr<ExportSink> sink_;
@@ -260,9 +277,8 @@ class Writer : public ExportWriter {
   bool failed_ = false;
   std::string file_id_;
   Hash header_hash_{};
-  std::string frame_;   // the records of the frame being filled (plaintext)
-  std::string cipher_;  // its secretstream chunk (sealed files)
-  std::string out_;     // the bytes of one frame as written
+  std::string frame_;  // sealed files: the records of the frame being filled (plaintext)
+  std::string out_;    // the bytes of one frame as written (signed files: filled in place)
   uint64_t index_ = 0;
   uint64_t records_ = 0;
   uint64_t bytes_ = 0;

@@ -357,6 +357,72 @@ BOOST_AUTO_TEST_CASE(every_tamper_case_at_its_offset) {
   }
 }
 
+// The body hash as docs/export-format.md specifies it: the bytes before the first frame, then
+// each frame's hash and signature. A trailer carrying the hash of every byte (the other obvious
+// reading), validly signed, is refused as altered at the trailer.
+BOOST_AUTO_TEST_CASE(body_hash_covers_the_header_bytes_and_the_frame_hashes) {
+  for (const bool sealed : {false, true}) {
+    BOOST_TEST_CONTEXT("sealed " << sealed) {
+      const ExportRecipientKey key = ExportRecipientKey::Generate();
+      auto options = Options(ExportKind::kPseudonymisedDataset);
+      if (sealed) options.recipients.push_back({key.public_key(), "r"});
+      std::string file;
+      auto writer = ExportWriter::Create(StringSink(&file), Issuer(), options);
+      BOOST_REQUIRE(writer.ok());
+      for (const std::string& r : Records(ExportKind::kPseudonymisedDataset, 12, 300000)) {
+        BOOST_REQUIRE((*writer)->Add(r).ok());
+      }
+      auto summary = (*writer)->Finish();
+      BOOST_REQUIRE(summary.ok());
+      const auto layout = LayoutOf(file);
+      BOOST_TEST(layout.frames.size() >= 3u);
+      std::string input = file.substr(0, layout.frames[0]);
+      for (size_t i = 0; i < layout.frames.size(); ++i) {
+        const uint64_t end = i + 1 < layout.frames.size() ? layout.frames[i + 1] : layout.trailer;
+        const uint64_t signature = end - exportfile::kSignatureBytes;
+        const auto frame_hash = exportfile::Blake2b256(
+            absl::string_view(file).substr(layout.frames[i], signature - layout.frames[i]));
+        input.append(reinterpret_cast<const char*>(frame_hash.data()), frame_hash.size());
+        input.append(file, signature, exportfile::kSignatureBytes);
+      }
+      const auto body_hash = exportfile::Blake2b256(input);
+      BOOST_TEST((summary->body_hash == body_hash));
+      v1::ExportTrailer trailer;
+      BOOST_REQUIRE(trailer.ParseFromString(file.substr(layout.trailer + 4)));
+      BOOST_TEST(trailer.body_hash() ==
+                 std::string(reinterpret_cast<const char*>(body_hash.data()), body_hash.size()));
+      ExportReaderOptions read_options;
+      read_options.key = &key;
+      BOOST_TEST(Read(file, read_options).status.ok());
+
+      // The same trailer, re-signed over BLAKE2b of every byte before it.
+      v1::ExportHeader header;
+      BOOST_REQUIRE(header.ParseFromString(file.substr(16, layout.header_signature - 16)));
+      const auto every_byte = exportfile::Blake2b256(file.substr(0, layout.trailer));
+      const std::string signing_input = exportfile::TrailerSigningInput(
+          header.file_id(), exportfile::Blake2b256(file.substr(16, layout.header_signature - 16)),
+          every_byte, trailer.record_count());
+      auto pair = crypto::SigningKeyPairFromSeed(Issuer().seed());
+      BOOST_REQUIRE(pair.ok());
+      const auto signature = crypto::Sign(
+          *pair, absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(signing_input.data()),
+                                     signing_input.size()));
+      trailer.set_body_hash(every_byte.data(), every_byte.size());
+      trailer.set_signature(signature.data(), signature.size());
+      const std::string trailer_bytes = trailer.SerializeAsString();
+      std::string other = file.substr(0, layout.trailer);
+      exportfile::PutUint32(&other, static_cast<uint32_t>(trailer_bytes.size()));
+      other += trailer_bytes;
+      ExpectProblem(Read(other, read_options), ExportProblem::kAltered, layout.trailer);
+      auto verified = VerifyExport(MemorySource(other), {});
+      BOOST_TEST(!verified.ok());
+      BOOST_TEST(Name(ExportFailureOf(verified.status()).problem) == Name(ExportProblem::kAltered));
+      BOOST_TEST(ExportFailureOf(verified.status()).offset == layout.trailer);
+      BOOST_TEST(VerifyExport(MemorySource(file), {}).ok());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(unknown_version_and_wrong_magic) {
   std::string file = Write(Options(ExportKind::kPortability), Records(ExportKind::kPortability, 1));
   std::string v2 = file;

@@ -50,20 +50,17 @@ def verify(public_key, message, signature, problem, offset):
 
 
 class Input:
-    """Reads exactly n bytes, refusing a short read as truncated; hashes what it reads."""
+    """Reads exactly n bytes, refusing a short read as truncated."""
 
     def __init__(self, f):
         self.f = f
         self.offset = 0
-        self.body = hashlib.blake2b(digest_size=32)
 
-    def read(self, n, hash_it=True):
+    def read(self, n):
         data = self.f.read(n)
         self.offset += len(data)
         if len(data) < n:
             raise Refused("truncated", self.offset)
-        if hash_it:
-            self.body.update(data)
         return data
 
 
@@ -77,15 +74,19 @@ def read_export(f, pb2, secret_key=None, trusted_issuer=None):
         raise Refused("not_an_export", 0)
     if len(magic) < 8:
         raise Refused("truncated", len(magic))
-    inp.body.update(magic)
-    (version,) = struct.unpack("<I", inp.read(4))
+    version_bytes = inp.read(4)
+    (version,) = struct.unpack("<I", version_bytes)
     if version != 1:
         raise Refused("unknown_version", 8)
-    (length,) = struct.unpack("<I", inp.read(4))
+    length_bytes = inp.read(4)
+    (length,) = struct.unpack("<I", length_bytes)
     if length > MAX_HEADER:
         raise Refused("too_large", 12)
     header_bytes = inp.read(length)
     header_signature = inp.read(64)
+    # The body hash: the first 16 + L + 64 bytes as they are, then each frame's hash and signature.
+    body = hashlib.blake2b(magic + version_bytes + length_bytes + header_bytes + header_signature,
+                           digest_size=32)
     header = pb2.ExportHeader()
     try:
         header.ParseFromString(header_bytes)
@@ -135,9 +136,11 @@ def read_export(f, pb2, secret_key=None, trusted_issuer=None):
             raise Refused("too_large", frame_offset)
         content = inp.read(n)
         signature = inp.read(64)
+        frame_hash = H(head + content)
         message = (b"socle-export-v1-frame\x00" + file_id + header_hash
-                   + struct.pack("<QI", frame_index, flags) + H(head + content))
+                   + struct.pack("<QI", frame_index, flags) + frame_hash)
         verify(issuer, message, signature, "altered", frame_offset)
+        body.update(frame_hash + signature)
         if sealed:
             try:
                 plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, content, b"")
@@ -173,11 +176,11 @@ def read_export(f, pb2, secret_key=None, trusted_issuer=None):
             break
 
     trailer_offset = inp.offset
-    body_hash = inp.body.digest()
-    (length,) = struct.unpack("<I", inp.read(4, hash_it=False))
+    body_hash = body.digest()
+    (length,) = struct.unpack("<I", inp.read(4))
     if length > MAX_TRAILER:
         raise Refused("too_large", trailer_offset)
-    trailer_bytes = inp.read(length, hash_it=False)
+    trailer_bytes = inp.read(length)
     trailer = pb2.ExportTrailer()
     try:
         trailer.ParseFromString(trailer_bytes)

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "crypto/crypto.h"
 #include "exportfile/format.h"
 #include "socle/export_file.hpp"
@@ -117,8 +118,11 @@ std::string WrapContent(absl::string_view content) {
   sign(exportfile::FrameSigningInput(header.file_id(), header_hash, 0, exportfile::kFlagFinal,
                                      frame_hash),
        &frame);
+  // The body hash: the bytes up to the first frame, then the frame's hash and signature.
+  const auto body_hash = exportfile::Blake2b256(absl::StrCat(
+      out, absl::string_view(reinterpret_cast<const char*>(frame_hash.data()), frame_hash.size()),
+      absl::string_view(frame).substr(frame.size() - exportfile::kSignatureBytes)));
   out += frame;
-  const auto body_hash = exportfile::Blake2b256(out);
   v1::ExportTrailer trailer;
   trailer.set_record_count(0);
   trailer.set_body_hash(body_hash.data(), body_hash.size());
