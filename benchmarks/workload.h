@@ -27,6 +27,14 @@ T Check(absl::StatusOr<T> v) {
   return *std::move(v);
 }
 
+// The same for a call that returns no value.
+inline void Check(const absl::Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    std::abort();
+  }
+}
+
 inline socle::Policy WorkloadPolicy() {
   return Check(socle::Policy::LoadFile(AccessWorkloadPolicyPath()));
 }
