@@ -1,4 +1,4 @@
-// Files that hold keys or checkpoints: written atomically with owner-only permissions.
+// Files that hold keys, checkpoints or exports: written atomically with owner-only permissions.
 //
 // Thread safety: the functions are thread-safe; two writers of one path race like any two
 // rename()s (the last one wins, and neither leaves a torn file): writers that read, change and
