@@ -192,6 +192,42 @@ void FillContext(const v1::Policy& policy, const PersonExportRequest& request, a
   out->set_time_zone(request.time_zone);
 }
 
+// What becomes of one entry of the vendor's stream in a kind's file.
+enum class Disposition {
+  kWritten,   // the entry, whole
+  kWithheld,  // a marker in its place (third-party information, access request)
+  kLeftOut,   // nothing
+};
+
+// The one loop over the vendor's entries of both kinds: reads the stream to its end, checks each
+// entry (CheckEntry: an error names its position, never its content), and lets `decide` fill
+// `record` (cleared) from the entry and say what becomes of it; the record of a written or
+// withheld entry is written. Counts each entry in `report`.
+template <typename Record, typename Decide>
+absl::Status WriteEntries(const Prepared& p, const AccessEngine& engine, const std::string& person,
+                          const EntrySource& entries, Decide decide, Record& record,
+                          ExportWriter& writer, PersonExportReport& report) {
+  CaseEntry entry;
+  for (uint64_t n = 1;; ++n) {
+    SOCLE_ASSIGN_OR_RETURN(const bool more, entries(&entry));
+    if (!more) return absl::OkStatus();
+    SOCLE_RETURN_IF_ERROR(CheckEntry(p, engine, person, entry, n));
+    record.Clear();
+    switch (decide(entry, record)) {
+      case Disposition::kLeftOut:
+        ++report.left_out;
+        continue;
+      case Disposition::kWithheld:
+        ++report.withheld;
+        break;
+      case Disposition::kWritten:
+        ++report.entries;
+        break;
+    }
+    SOCLE_RETURN_IF_ERROR(Write(writer, record));
+  }
+}
+
 // The person's whole history, page by page, each page after the checkpoint its proofs lead to.
 absl::StatusOr<uint64_t> WriteHistory(AccessTrail& trail, const PersonExportRequest& request,
                                       ExportWriter& writer) {
@@ -264,30 +300,23 @@ absl::StatusOr<PersonExportReport> WriteAccessRequest(AccessTrail& trail,
     if (!s.purpose.empty()) activities.insert(s.purpose);
   }
 
-  CaseEntry entry;
-  for (uint64_t n = 1;; ++n) {
-    SOCLE_ASSIGN_OR_RETURN(const bool more, entries(&entry));
-    if (!more) break;
-    SOCLE_RETURN_IF_ERROR(CheckEntry(p, engine, person, entry, n));
+  // Working notes are their author's alone, never part of the file; third-party information
+  // not released by a professional is marked as withheld.
+  auto decide = [&activities](const CaseEntry& entry, v1::AccessRequestRecord& out) {
     if (!entry.purpose.empty()) activities.insert(entry.purpose);
-    record.Clear();
-    if (entry.kind == EntryKind::kWorkingNote) {
-      ++report.left_out;  // its author's alone, never part of the file
-      continue;
-    }
+    if (entry.kind == EntryKind::kWorkingNote) return Disposition::kLeftOut;
     if (entry.kind == EntryKind::kThirdPartyInformation && entry.released_by.empty()) {
-      v1::WithheldEntry* w = record.mutable_withheld();
+      v1::WithheldEntry* w = out.mutable_withheld();
       w->set_id(entry.id);
       w->set_category(entry.category);
       core::SetTimestampIfFinite(entry.created_at, [w] { return w->mutable_created_at(); });
       w->set_reason(std::string(kThirdPartyReason));
-      ++report.withheld;
-    } else {
-      ToProto(entry, record.mutable_entry());
-      ++report.entries;
+      return Disposition::kWithheld;
     }
-    SOCLE_RETURN_IF_ERROR(Write(writer, record));
-  }
+    ToProto(entry, out.mutable_entry());
+    return Disposition::kWritten;
+  };
+  SOCLE_RETURN_IF_ERROR(WriteEntries(p, engine, person, entries, decide, record, writer, report));
 
   for (const std::string& id : activities) {
     const v1::Activity* a = FindActivity(*p.policy, id);
@@ -333,24 +362,18 @@ absl::StatusOr<PersonExportReport> WritePortability(AccessTrail& trail,
   v1::PortabilityRecord record;
   ToProto(request.identity, record.mutable_identity());
   SOCLE_RETURN_IF_ERROR(Write(writer, record));
-  CaseEntry entry;
-  for (uint64_t n = 1;; ++n) {
-    SOCLE_ASSIGN_OR_RETURN(const bool more, entries(&entry));
-    if (!more) break;
-    SOCLE_RETURN_IF_ERROR(CheckEntry(p, engine, person, entry, n));
+  // Art. 20 carries what the person provided, under consent or contract, and nothing of third
+  // parties or of a professional's own notes.
+  auto decide = [&p](const CaseEntry& entry, v1::PortabilityRecord& out) {
     const v1::Activity* a = FindActivity(*p.policy, entry.purpose);
-    // Art. 20 carries what the person provided, under consent or contract, and nothing of
-    // third parties or of a professional's own notes.
     if (!entry.provided_by_person || a == nullptr || !PortabilityApplies(*a) ||
         entry.kind == EntryKind::kWorkingNote || entry.kind == EntryKind::kThirdPartyInformation) {
-      ++report.left_out;
-      continue;
+      return Disposition::kLeftOut;
     }
-    record.Clear();
-    ToProto(entry, record.mutable_entry());
-    SOCLE_RETURN_IF_ERROR(Write(writer, record));
-    ++report.entries;
-  }
+    ToProto(entry, out.mutable_entry());
+    return Disposition::kWritten;
+  };
+  SOCLE_RETURN_IF_ERROR(WriteEntries(p, engine, person, entries, decide, record, writer, report));
   SOCLE_ASSIGN_OR_RETURN(report.file, writer.Finish());
   return report;
 }

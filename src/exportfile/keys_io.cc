@@ -15,6 +15,7 @@
 #include "socle/error.hpp"
 #include "socle/export_file.hpp"
 #include "socle/vault.hpp"
+#include "storage/file_util.h"
 
 namespace socle {
 
@@ -138,56 +139,35 @@ absl::Status IoError(absl::string_view what, const std::string& path, int error)
                    absl::StrCat("export file: ", what, " ", path, ": ", std::strerror(error)));
 }
 
+// A storage error's code and message, said of an export file.
+absl::Status InExportFile(const absl::Status& status) {
+  if (status.ok()) return status;
+  return MakeError(ErrorCodeOf(status), absl::StrCat("export file: ", status.message()));
+}
+
+// The export file's bytes streamed into a storage::AtomicFileWriter (mode 0600, fsynced, renamed
+// over `path` with its directory fsynced on Close): an export that fails or is abandoned leaves
+// no file and no temporary file.
 class FileSinkImpl : public ExportSink {
  public:
-  FileSinkImpl(std::string path, std::string temp, int fd)
-      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
-  ~FileSinkImpl() override {
-    if (fd_ >= 0) ::close(fd_);
-    if (!closed_) ::unlink(temp_.c_str());
-  }
+  explicit FileSinkImpl(storage::AtomicFileWriter file) : file_(std::move(file)) {}
 
   absl::Status Write(absl::string_view bytes) override {
-    if (fd_ < 0) return MakeError(ErrorCode::kFailedPrecondition, "export file: sink closed");
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return IoError("cannot write", temp_, errno);
-      }
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return absl::OkStatus();
+    if (closed_) return SinkClosed();
+    return InExportFile(file_.Append(bytes));
   }
 
   absl::Status Close() override {
-    if (fd_ < 0) return MakeError(ErrorCode::kFailedPrecondition, "export file: sink closed");
-    const int fd = fd_;
-    fd_ = -1;
-    if (::fsync(fd) != 0) {
-      const int error = errno;
-      ::close(fd);
-      return IoError("cannot fsync", temp_, error);
-    }
-    if (::close(fd) != 0) return IoError("cannot close", temp_, errno);
-    if (::rename(temp_.c_str(), path_.c_str()) != 0)
-      return IoError("cannot rename onto", path_, errno);
+    if (closed_) return SinkClosed();
     closed_ = true;
-    const size_t slash = path_.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
-    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0) return IoError("cannot open the directory of", path_, errno);
-    const int rc = ::fsync(dir_fd);
-    const int error = errno;
-    ::close(dir_fd);
-    if (rc != 0) return IoError("cannot fsync the directory of", path_, error);
-    return absl::OkStatus();
+    return InExportFile(file_.Commit());
   }
 
  private:
-  std::string path_;
-  std::string temp_;
-  int fd_ = -1;
+  static absl::Status SinkClosed() {
+    return MakeError(ErrorCode::kFailedPrecondition, "export file: sink closed");
+  }
+  storage::AtomicFileWriter file_;
   bool closed_ = false;
 };
 
@@ -239,10 +219,9 @@ class MemorySourceImpl : public ExportSource {
 
 absl::StatusOr<std::unique_ptr<ExportSink>> FileSink(const std::string& path) {
   if (path.empty()) return MakeError(ErrorCode::kInvalidArgument, "export file: empty path");
-  std::string temp = path + ".tmp.XXXXXX";
-  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);  // mode 0600
-  if (fd < 0) return IoError("cannot create a file beside", path, errno);
-  return std::unique_ptr<ExportSink>(new FileSinkImpl(path, std::move(temp), fd));
+  auto file = storage::AtomicFileWriter::Create(path, storage::WriteMode::kReplace);
+  if (!file.ok()) return InExportFile(file.status());
+  return std::unique_ptr<ExportSink>(new FileSinkImpl(std::move(*file)));
 }
 
 std::unique_ptr<ExportSink> StringSink(std::string* out) {

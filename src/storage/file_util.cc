@@ -29,76 +29,107 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// Closes on scope exit; the temporary file is unlinked unless released.
-class TempFile {
- public:
-  explicit TempFile(std::string name) : name_(std::move(name)) {}
-  ~TempFile() {
-    if (fd_ >= 0) close(fd_);
-    if (!released_) unlink(name_.c_str());
-  }
-  std::string& name() { return name_; }
-  int& fd() { return fd_; }
-  void Release() { released_ = true; }
-
- private:
-  std::string name_;
-  int fd_ = -1;
-  bool released_ = false;
-};
-
 }  // namespace
 
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view bytes, WriteMode mode) {
-  TempFile tmp(path + ".tmp-XXXXXX");
-  tmp.fd() = mkstemp(tmp.name().data());  // mkstemp creates the file with mode 0600
-  if (tmp.fd() < 0) {
-    tmp.Release();  // nothing was created
-    return IoError("cannot create a temporary file beside", path, errno);
+absl::StatusOr<AtomicFileWriter> AtomicFileWriter::Create(const std::string& path, WriteMode mode) {
+  std::string temp = path + ".tmp.XXXXXX";
+  const int fd = mkostemp(temp.data(), O_CLOEXEC);  // mkostemp creates the file with mode 0600
+  if (fd < 0) return IoError("cannot create a temporary file beside", path, errno);
+  AtomicFileWriter writer(path, std::move(temp), fd, mode);
+  // 0600 whatever the platform's mkostemp did: key files and exports are the owner's alone.
+  if (fchmod(fd, S_IRUSR | S_IWUSR) != 0) return IoError("cannot chmod", writer.temp_, errno);
+  return writer;
+}
+
+AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept { *this = std::move(other); }
+
+AtomicFileWriter& AtomicFileWriter::operator=(AtomicFileWriter&& other) noexcept {
+  if (this != &other) {
+    Abandon();
+    path_ = std::move(other.path_);
+    temp_ = std::exchange(other.temp_, std::string());
+    fd_ = std::exchange(other.fd_, -1);
+    mode_ = other.mode_;
+    torn_ = other.torn_;
   }
-  if (fchmod(tmp.fd(), S_IRUSR | S_IWUSR) != 0) return IoError("cannot chmod", tmp.name(), errno);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = write(tmp.fd(), bytes.data() + done, bytes.size() - done);
+  return *this;
+}
+
+AtomicFileWriter::~AtomicFileWriter() { Abandon(); }
+
+void AtomicFileWriter::Abandon() {
+  if (fd_ >= 0) close(std::exchange(fd_, -1));
+  if (!temp_.empty()) unlink(std::exchange(temp_, std::string()).c_str());
+}
+
+absl::Status AtomicFileWriter::Append(absl::string_view bytes) {
+  if (fd_ < 0) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "'" + path_ + "' is already committed or abandoned");
+  }
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return IoError("cannot write", tmp.name(), errno);
+      torn_ = true;
+      return IoError("cannot write", temp_, errno);
     }
-    done += static_cast<size_t>(n);
+    bytes.remove_prefix(static_cast<size_t>(n));
   }
-  if (fsync(tmp.fd()) != 0) return IoError("cannot fsync", tmp.name(), errno);
-  if (close(tmp.fd()) != 0) {
-    tmp.fd() = -1;
-    return IoError("cannot close", tmp.name(), errno);
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::Commit() {
+  if (fd_ < 0) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "'" + path_ + "' is already committed or abandoned");
   }
-  tmp.fd() = -1;
-  if (mode == WriteMode::kCreateNew) {
+  if (torn_) {
+    Abandon();
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "'" + path_ + "' is not committed: a write to it failed");
+  }
+  // Any return before the move leaves `path` unchanged and removes the temporary file.
+  struct AbandonOnError {
+    AtomicFileWriter* writer;
+    ~AbandonOnError() { writer->Abandon(); }
+  } abandon{this};
+  if (fsync(fd_) != 0) return IoError("cannot fsync", temp_, errno);
+  if (close(std::exchange(fd_, -1)) != 0) return IoError("cannot close", temp_, errno);
+  if (mode_ == WriteMode::kCreateNew) {
     // link() fails with EEXIST instead of replacing: creation never clobbers a key file.
-    if (link(tmp.name().c_str(), path.c_str()) != 0) {
+    if (link(temp_.c_str(), path_.c_str()) != 0) {
       if (errno == EEXIST) {
-        return MakeError(ErrorCode::kAlreadyExists, "'" + path + "' already exists");
+        return MakeError(ErrorCode::kAlreadyExists, "'" + path_ + "' already exists");
       }
-      return IoError("cannot create", path, errno);
+      return IoError("cannot create", path_, errno);
     }
-  } else if (rename(tmp.name().c_str(), path.c_str()) != 0) {
-    return IoError("cannot replace", path, errno);
+    // The temporary name goes before the directory fsync, which then makes both changes durable.
+    unlink(std::exchange(temp_, std::string()).c_str());
   } else {
-    tmp.Release();
+    if (rename(temp_.c_str(), path_.c_str()) != 0) return IoError("cannot replace", path_, errno);
+    temp_.clear();
   }
   // Make the new directory entry durable. Until then a crash may bring the old file back, so
   // a failure here is reported: the caller must not treat the change as durable.
-  const std::string dir = DirectoryOf(path);
+  const std::string dir = DirectoryOf(path_);
   const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) {
-    return IoError("'" + path + "' was written, but cannot open its directory", dir, errno);
+    return IoError("'" + path_ + "' was written, but cannot open its directory", dir, errno);
   }
   if (fsync(dir_fd) != 0) {
     const int err = errno;
     close(dir_fd);
-    return IoError("'" + path + "' was written, but cannot fsync its directory", dir, err);
+    return IoError("'" + path_ + "' was written, but cannot fsync its directory", dir, err);
   }
   close(dir_fd);
   return absl::OkStatus();
+}
+
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view bytes, WriteMode mode) {
+  SOCLE_ASSIGN_OR_RETURN(AtomicFileWriter writer, AtomicFileWriter::Create(path, mode));
+  SOCLE_RETURN_IF_ERROR(writer.Append(bytes));
+  return writer.Commit();
 }
 
 namespace {

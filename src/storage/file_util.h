@@ -1,4 +1,4 @@
-// Files that hold keys or checkpoints: written atomically with owner-only permissions.
+// Files that hold keys, checkpoints or exports: written atomically with owner-only permissions.
 //
 // Thread safety: the functions are thread-safe; two writers of one path race like any two
 // rename()s (the last one wins, and neither leaves a torn file): writers that read, change and
@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -18,12 +19,51 @@ namespace socle::storage {
 
 enum class WriteMode { kCreateNew, kReplace };
 
-// Writes `bytes` to a temporary file beside `path` (mode 0600), fsyncs it, then moves it into
-// place: with kCreateNew by link() (ALREADY_EXISTS if `path` exists, never clobbering), with
-// kReplace by rename(). Finally fsyncs the directory. On any failure before the move the
-// temporary file is removed and `path` is unchanged. A failed directory fsync is reported (IO):
-// `path` then already names the new file, which may not survive a crash. IO errors name the
-// path and the system error, not content.
+// A file written as a stream and moved into place whole: readers of `path` see the old file or
+// the new one, never a torn one. Create() makes a temporary file beside `path`
+// (`<path>.tmp.XXXXXX`, mode 0600, close-on-exec); Append() writes to it; Commit() fsyncs it,
+// moves it into place (kCreateNew by link(): ALREADY_EXISTS if `path` exists, never clobbering;
+// kReplace by rename()) and fsyncs the directory. The temporary file is removed when Commit()
+// fails before the move and when the writer is destroyed uncommitted: `path` is then unchanged.
+// A failed directory fsync is reported (IO, "was written, but cannot fsync its directory"):
+// `path` then already names the new file, which may not survive a crash. After a failed Append()
+// the file is torn: Commit() refuses it (FAILED_PRECONDITION). IO errors name the path and the
+// system error, never content.
+//
+// Thread safety: one writer is used by one thread at a time; two writers of one path race like
+// two rename()s (see above). Move-only.
+class AtomicFileWriter {
+ public:
+  static absl::StatusOr<AtomicFileWriter> Create(const std::string& path, WriteMode mode);
+
+  AtomicFileWriter(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter& operator=(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  // Writes all of `bytes` (retrying short writes). FAILED_PRECONDITION once committed.
+  absl::Status Append(absl::string_view bytes);
+
+  // Moves the file into place, once: FAILED_PRECONDITION on a second call or after a failed
+  // Append(). Whatever it returns, the writer is finished.
+  absl::Status Commit();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  AtomicFileWriter(std::string path, std::string temp, int fd, WriteMode mode)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), mode_(mode) {}
+  void Abandon();  // closes and removes the temporary file, if any
+
+  std::string path_;
+  std::string temp_;  // empty once moved into place or removed
+  int fd_ = -1;
+  WriteMode mode_ = WriteMode::kReplace;
+  bool torn_ = false;  // an Append() failed
+};
+
+// Writes `bytes` to `path` atomically: an AtomicFileWriter created, appended to and committed.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view bytes, WriteMode mode);
 
 // Reads a whole file of at most `max_bytes` (OUT_OF_RANGE beyond; NOT_FOUND if missing).

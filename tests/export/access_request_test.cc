@@ -10,6 +10,7 @@
 
 #include "../access/test_util.h"
 #include "../ledger/ledger_fixture.h"
+#include "../support/export_recording.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/merkle.h"
@@ -23,29 +24,7 @@ namespace {
 using access_testing::Scenario;
 using ledger_testing::LedgerFixture;
 
-// Keeps what a kind writes, so a test reads it back without the file format.
-class RecordingWriter final : public ExportWriter {
- public:
-  absl::Status Add(absl::string_view record) override {
-    if (finished) return absl::FailedPreconditionError("finished");
-    records.emplace_back(record);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<ExportFileSummary> Finish() override {
-    finished = true;
-    ExportFileSummary s;
-    s.records = records.size();
-    return s;
-  }
-  template <typename Record>
-  std::vector<Record> Parsed() const {
-    std::vector<Record> out(records.size());
-    for (size_t i = 0; i < records.size(); ++i) BOOST_REQUIRE(out[i].ParseFromString(records[i]));
-    return out;
-  }
-  std::vector<std::string> records;
-  bool finished = false;
-};
+using test_support::RecordingWriter;
 
 constexpr char kExtra[] = R"pb(
   roles {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/export_recording.h"
 #include "absl/strings/match.h"
 #include "socle/training_mirror.hpp"
 #include "socle/v1/export.pb.h"
@@ -11,15 +12,7 @@
 namespace socle::mirror_testing {
 namespace {
 
-class RecordingWriter final : public ExportWriter {
- public:
-  absl::Status Add(absl::string_view record) override {
-    records.emplace_back(record);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<ExportFileSummary> Finish() override { return ExportFileSummary{}; }
-  std::vector<std::string> records;
-};
+using test_support::RecordingWriter;
 
 PersonCaseFile Sample() {
   PersonCaseFile f;
