@@ -125,7 +125,8 @@ def main():
                     check(err is None and got2 == expected,
                           "%s: second recipient: %s" % (name, err))
                     _, _, err = read(socle_export, data, secrets[2])
-                    check(str(err) == "not_a_recipient at byte 16", "%s: stranger: %s" % (name, err))
+                    check(str(err) == "not_a_recipient at byte 16",
+                          "%s: stranger: %s" % (name, err))
                     _, _, err = read(socle_export, data)
                     check(err is not None and err.problem == "key_required",
                           "%s: no key: %s" % (name, err))
@@ -178,6 +179,36 @@ def main():
               "%s: version" % name)
         check(variant(data[:12] + (5 << 20).to_bytes(4, "little") + data[16:])[1]
               == "too_large at byte 12", "%s: header length" % name)
+
+        # Hostile frame headers, refused before the content is read or allocated.
+        def frame_field(at, value):
+            return data[:first_frame + at] + value + data[first_frame + at + len(value):]
+
+        check(variant(frame_field(28, b"\xff\xff\xff\xff"))[1]
+              == "too_large at byte %d" % first_frame, "%s: frame length" % name)
+        check(variant(frame_field(24, b"\x02"))[1] == "malformed at byte %d" % first_frame,
+              "%s: unknown flag" % name)
+        check(variant(frame_field(0, bytes(16)))[1] == "foreign at byte %d" % first_frame,
+              "%s: foreign frame" % name)
+
+    # Every byte of a small signed file flipped in turn (one in 61 inside the header's
+    # descriptors): each copy is refused with a Refused, never another exception, and whatever
+    # records were handed out before the refusal are the writer's own, unchanged.
+    _, data, expected, issuer = write("flips.socle", 1, 2)
+    header_end = 16 + int.from_bytes(data[12:16], "little")
+    positions = [p for p in range(len(data)) if p < 64 or p >= header_end - 64 or p % 61 == 0]
+    refused = 0
+    for p in positions:
+        flipped = bytearray(data)
+        flipped[p] ^= 0x40
+        try:
+            _, got, err = read(socle_export, bytes(flipped), issuer=issuer, raw=True)
+        except Exception as e:  # anything but Refused is a defect
+            check(False, "flip at %d: %s: %s" % (p, type(e).__name__, e))
+            continue
+        check(got == expected[:len(got)], "flip at %d: a changed record handed out" % p)
+        refused += err is not None
+    check(refused == len(positions), "flips: %d of %d refused" % (refused, len(positions)))
 
     # The command-line form prints a file and refuses a tampered one.
     path, data, expected, issuer = write("cli.socle", 1, 3)

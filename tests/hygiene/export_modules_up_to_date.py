@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The committed protoc-generated modules of the export records (integrations/python/socle_export/v1,
-integrations/java/src/fr/socle/v1) are what tools/generate-export-modules.py gives from today's
+"""The committed protoc-generated modules of the export records
+(integrations/python/socle_export/v1, integrations/java/src/fr/socle/v1) are what tools/generate-export-modules.py gives from today's
 .proto files: it regenerates them in a temporary directory and fails, naming each file, on any
 difference, missing or extra file (a .proto changed without running the script).
 

@@ -5,6 +5,9 @@
 //                                                        its fields checked; prints "ok N"
 //   java ExportReaderCheck verify FILE ISSUER_HEX        verifyAll() (signed or sealed); "verified"
 //   java ExportReaderCheck records FILE                  next() on a file; "ok N" or the refusal
+//   java ExportReaderCheck flips FILE                    every byte flipped in turn (one in 61
+//                                                        inside the header's descriptors): each
+//                                                        copy refused, by a RefusedException only
 // A refused file prints "PROBLEM at byte N" on stderr and exits 1; a failed check exits 2.
 import com.google.protobuf.Message;
 import fr.socle.export.SocleExportReader;
@@ -83,8 +86,38 @@ public final class ExportReaderCheck {
     }
   }
 
+  private static void flips(String path) throws Exception {
+    byte[] data = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path));
+    long headerEnd = 16 + (java.nio.ByteBuffer.wrap(data, 12, 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL);
+    int tried = 0;
+    int refused = 0;
+    for (int p = 0; p < data.length; p++) {
+      if (p >= 64 && p < headerEnd - 64 && p % 61 != 0) continue;
+      tried++;
+      byte[] copy = data.clone();
+      copy[p] ^= 0x40;
+      try (SocleExportReader reader =
+               new SocleExportReader(new java.io.ByteArrayInputStream(copy), null)) {
+        reader.readAll();
+        check(false, "flip at " + p + ": read without a refusal");
+      } catch (SocleExportReader.RefusedException e) {
+        refused++;
+      } catch (Throwable t) {  // anything but a RefusedException is a defect
+        check(false, "flip at " + p + ": " + t);
+      }
+    }
+    check(refused == tried, "flips: " + refused + " of " + tried + " refused");
+    System.out.println("refused " + refused + " of " + tried);
+  }
+
   public static void main(String[] args) throws Exception {
     String mode = args[0];
+    if (mode.equals("flips")) {
+      flips(args[1]);
+      if (failures > 0) System.exit(2);
+      return;
+    }
     byte[] issuer = args.length > 2 ? HexFormat.of().parseHex(args[2]) : null;
     try (InputStream in = new BufferedInputStream(new FileInputStream(args[1]));
          SocleExportReader reader = new SocleExportReader(in, issuer)) {

@@ -4,7 +4,8 @@ SocleExportReader.java compiled with javac against protobuf.jar and bcprov.jar o
 jar, no JNA, no libsocle), then run on files socle's C++ writer wrote (exportfile_fixture): signed
 files of every kind decoded as their generated types with their fields checked; a sealed dataset
 verified without its key and its records refused as key_required; tampered copies refused with
-the problem and the offset socle names.
+the problem and the offset socle names; every byte of a small file flipped in turn, each copy
+refused by a RefusedException and nothing else.
 
 Usage: java_reader_test.py JAVAC JAVA PROTOBUF_JAR BCPROV_JAR FIXTURE_PROGRAM SOURCE_DIR WORK_DIR
 """
@@ -100,6 +101,11 @@ def main():
     check(variant("magic.socle", b"PK" + data[2:]) == "not_an_export at byte 0", "magic")
     check(variant("big.socle", data[:12] + (5 << 20).to_bytes(4, "little") + data[16:])
           == "too_large at byte 12", "header length")
+
+    # Every byte of a small file flipped in turn: refused, by a RefusedException only.
+    path, issuer = write("flips.socle", 1, 2)
+    rc, out, err = run("flips", path)
+    check(rc == 0 and out.startswith("refused "), "flips: %s %s" % (out, err))
 
     # A sealed dataset: verified without its key; its records need libsodium.
     recipient = "11" * 32  # any X25519 public key: the check never opens the file

@@ -61,7 +61,7 @@ def blake2b_256(data):
 def _verify(public_key, message, signature, problem, offset):
     try:
         nacl.signing.VerifyKey(public_key).verify(message, signature)
-    except (nacl.exceptions.BadSignatureError, ValueError):
+    except (nacl.exceptions.CryptoError, ValueError, TypeError):
         raise Refused(problem, offset) from None
 
 
