@@ -5,12 +5,22 @@
 // author) and the raw redaction (Redactor::Create for the person + RedactTo of each title).
 // 1,000 persons with 4 entries each (4,000 records a pass); items are records.
 //
+// The export as a vendor runs it (WriteDataset): the same 1,000 persons from the vendor's structs,
+// each person's export recorded in their history (one sealed "export" line each, one ledger
+// append per batch of 1,000, durable: SQLite, group commit, fsync) before their records are
+// written, beside the raw ledger append of the same 1,000 sealed entries (Ledger::Append +
+// WaitDurable) in the same run. The persons' vault keys exist already (their files were sealed
+// before: creating a key is a durable vault write, once in a person's life). Items of these two
+// are persons (= ledger entries).
+//
 //   cmake --preset release -B build/rel -DSOCLE_BUILD_BENCHMARKS=ON
 //   cmake --build build/rel -j2 --target dataset_benchmark
 //   build/rel/benchmarks/dataset_benchmark
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,12 +29,20 @@
 #include "absl/strings/str_format.h"
 #include "export/dataset.h"
 #include "harness.h"
+#include "socle/access.hpp"
+#include "socle/case_file.hpp"
 #include "socle/dataset.hpp"
+#include "socle/export_file.hpp"
 #include "socle/init.hpp"
+#include "socle/ledger.hpp"
 #include "socle/nir.hpp"
 #include "socle/policy.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/redact.hpp"
+#include "socle/trail.hpp"
+#include "socle/v1/ledger.pb.h"
+#include "socle/vault.hpp"
+#include "workload.h"
 
 namespace socle {
 namespace {
@@ -42,6 +60,7 @@ struct Workload {
   std::vector<std::vector<v1::Entry>> entries;
   std::vector<std::string> identity_bytes;
   std::vector<std::vector<std::string>> entry_bytes;
+  std::vector<PersonCaseFile> files;  // the same persons as the vendor's structs
 };
 
 const Workload& GetWorkload() {
@@ -98,6 +117,32 @@ const Workload& GetWorkload() {
                                 " se présente ; joignable au ", id.phone(), "."));
         entries.push_back(std::move(e));
       }
+      PersonCaseFile file;
+      file.identity.person = id.person();
+      file.identity.family_name = id.family_name();
+      file.identity.given_names = id.given_names();
+      file.identity.birth_date = id.birth_date();
+      file.identity.address = id.address();
+      file.identity.postcode = id.postcode();
+      file.identity.commune = id.commune();
+      file.identity.phone = id.phone();
+      file.identity.email = id.email();
+      file.identity.nir = id.nir();
+      for (const v1::Entry& e : entries) {
+        CaseEntry c;
+        c.id = e.id();
+        c.person = e.person();
+        c.category = e.category();
+        c.kind =
+            e.kind() == v1::PROFESSIONAL_APPRECIATION ? EntryKind::kAppreciation : EntryKind::kFact;
+        c.purpose = e.purpose();
+        c.author = e.author();
+        c.created_at = absl::FromUnixSeconds(e.created_at().seconds());
+        c.title = e.title();
+        c.text = e.text();
+        file.entries.push_back(std::move(c));
+      }
+      w->files.push_back(std::move(file));
       w->identity_bytes.push_back(id.SerializeAsString());
       std::vector<std::string> eb;
       for (const auto& e : entries) eb.push_back(e.SerializeAsString());
@@ -200,10 +245,123 @@ void BM_RawRedaction(benchmark::State& state) {
   state.SetItemsProcessed(records);
 }
 
+// A writer that keeps nothing (the file format's own rate is export_benchmark's).
+class DiscardingWriter final : public ExportWriter {
+ public:
+  absl::Status Add(absl::string_view record) override {
+    bytes += record.size();
+    return absl::OkStatus();
+  }
+  absl::StatusOr<ExportFileSummary> Finish() override { return ExportFileSummary{}; }
+  uint64_t bytes = 0;
+};
+
+// A real trail (SQLite, the default durability: group commit with fsync) on an engine of the
+// policy, with the professional who exports, and the persons' keys made beforehand.
+struct TrailFixture {
+  std::string dir;
+  std::unique_ptr<AccessEngine> engine;
+  std::shared_ptr<Vault> vault;
+  std::shared_ptr<Ledger> ledger;
+  std::unique_ptr<AccessTrail> trail;
+
+  TrailFixture() {
+    const Workload& w = GetWorkload();
+    dir = (std::filesystem::temp_directory_path() /
+           ("socle-dataset-bench-" + std::to_string(::getpid())))
+              .string();
+    std::filesystem::create_directories(dir);
+    engine = socle_bench::Check(AccessEngine::Create(*w.policy));
+    ProfessionalEntry exporter;
+    exporter.id = "ass.bench";
+    exporter.role = "ass_polyvalence";
+    exporter.structure = "MDS de Bordeaux";
+    socle_bench::Check(engine->UpsertProfessional(exporter));
+    KeyFileOptions key_options;
+    key_options.kdf = PassphraseKdfParams::MinimumForTests();
+    key_options.allow_weak_kdf_for_tests = true;
+    std::shared_ptr<KeyProvider> provider = socle_bench::Check(KeyFileProvider::Create(
+        dir + "/master.key", SecretBytes(absl::string_view("benchmark passphrase")), key_options));
+    VaultOptions vault_options;
+    vault_options.cache_capacity = 2 * kPersons;
+    vault = socle_bench::Check(Vault::Open(provider, dir + "/vault.db", "bench", vault_options));
+    ledger = socle_bench::Check(Ledger::Open(dir + "/trail.db", vault, "access_trail"));
+    trail = socle_bench::Check(AccessTrail::Create(ledger, *engine));
+    for (const PersonCaseFile& f : w.files) {
+      socle_bench::Check(
+          vault->SealRecord({f.identity.person, "case-file", 1},
+                            absl::MakeConstSpan(reinterpret_cast<const uint8_t*>("x"), 1)));
+    }
+  }
+};
+
+TrailFixture& Trail() {
+  static TrailFixture* f = new TrailFixture();
+  return *f;
+}
+
+// WriteDataset: transform, record each person (one append of 1,000, durable), write.
+void BM_DatasetExportRecorded(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  TrailFixture& t = Trail();
+  BulkExportOptions options;
+  options.handled_by = "ass.bench";
+  int64_t persons = 0;
+  int64_t records = 0;
+  for (auto _ : state) {
+    auto context = w.pseudonymizer->NewContext(kDomain);
+    if (!context.ok()) return state.SkipWithError("context");
+    auto builder = DatasetBuilder::Create(*w.policy, kProfile, *std::move(context),
+                                          absl::CivilDay(2026, 12, 5));
+    if (!builder.ok()) return state.SkipWithError("builder");
+    DiscardingWriter writer;
+    auto report = WriteDataset(*t.trail, *builder, CaseFilesFrom(w.files), writer, options);
+    if (!report.ok()) return state.SkipWithError(std::string(report.status().message()).c_str());
+    persons += static_cast<int64_t>(report->persons);
+    records += static_cast<int64_t>(report->records);
+  }
+  state.SetItemsProcessed(persons);
+  state.counters["records/s"] =
+      benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+}
+
+// The raw limit of the recording: the same 1,000 entries (an operation record sealed for each
+// person), in one append, waited durable.
+void BM_RawLedgerAppend(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  TrailFixture& t = Trail();
+  std::vector<std::string> payloads(w.files.size());
+  std::vector<NewLedgerEntry> entries(w.files.size());
+  for (size_t i = 0; i < w.files.size(); ++i) {
+    v1::OperationRecord record;
+    record.set_operation(v1::OperationRecord::EXPORT);
+    record.set_actor("ass.bench");
+    record.set_person(w.files[i].identity.person);
+    record.set_detail(absl::StrCat("pseudonymised_dataset ", kProfile));
+    record.set_policy_digest(std::string(32, 'd'));
+    record.set_revision(1);
+    payloads[i] = record.SerializeAsString();
+    entries[i].type = LedgerEntryType::kOperation;
+    entries[i].person = w.files[i].identity.person;
+    entries[i].payload = payloads[i];
+  }
+  int64_t appended = 0;
+  for (auto _ : state) {
+    auto ticket = t.ledger->Append(entries);
+    if (!ticket.ok() || !t.ledger->WaitDurable(*ticket).ok()) {
+      return state.SkipWithError("append");
+    }
+    appended += static_cast<int64_t>(entries.size());
+  }
+  state.SetItemsProcessed(appended);
+}
+
 BENCHMARK(BM_DatasetTransform)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DatasetBuilder)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawPseudonyms)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawRedaction)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DatasetExportRecorded)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RawLedgerAppend)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void PrintRatios(const socle_bench::RateReporter& reporter) {
   const double transform = reporter.ItemsPerSecond("BM_DatasetTransform");
@@ -214,6 +372,21 @@ void PrintRatios(const socle_bench::RateReporter& reporter) {
   socle_bench::PrintRateRatio("transform / raw pseudonyms", transform, pseudonyms, 0);
   socle_bench::PrintRateRatio("transform / raw redaction ", transform, redaction, 0);
   socle_bench::PrintRateRatio("builder   / transform     ", builder, transform, 0);
+  const double exported = reporter.ItemsPerSecond("BM_DatasetExportRecorded/real_time");
+  const double appended = reporter.ItemsPerSecond("BM_RawLedgerAppend/real_time");
+  std::printf(
+      "\npersons/s of the recorded export / entries/s of the raw ledger append (same run)\n");
+  socle_bench::PrintRateRatio("export with recording / raw append", exported, appended, 0);
+  const double export_s = reporter.SecondsPerIteration("BM_DatasetExportRecorded/real_time");
+  const double append_s = reporter.SecondsPerIteration("BM_RawLedgerAppend/real_time");
+  const double transform_s = reporter.SecondsPerIteration("BM_DatasetTransform");
+  if (export_s > 0 && append_s > 0 && transform_s > 0) {
+    // Wall clock per person, all three in this run: the recording's share is the raw append's.
+    std::printf(
+        "  per person (wall clock): export with recording %.1f us; raw append alone %.1f us; "
+        "transform alone %.1f us\n",
+        1e6 * export_s / kPersons, 1e6 * append_s / kPersons, 1e6 * transform_s / kPersons);
+  }
   if (pseudonyms > 0 && redaction > 0 && transform > 0) {
     // The time of the raw parts per record, over the time of the whole per record.
     const double parts = 1 / pseudonyms + 1 / redaction;

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "socle/export_file.hpp"
 #include "socle/policy.hpp"
 #include "socle/pseudonym.hpp"
+#include "socle/trail.hpp"
 
 namespace socle {
 
@@ -78,13 +80,11 @@ class SOCLE_CXX_API DatasetBuilder {
                                                const Pseudonymizer& pseudonymizer,
                                                absl::CivilDay reference);
 
-  // One person from the vendor's structs (socle/case_file.hpp), their records written to
-  // `writer` (created with ExportKind::kPseudonymisedDataset, the builder's domain and profile
-  // and Notice()). Add's errors, then the writer's.
-  absl::Status Write(const PersonCaseFile& file, ExportWriter& writer);
-
   absl::StatusOr<std::vector<std::string>> Add(absl::string_view identity,
                                                absl::Span<const absl::string_view> entries);
+  // The same from the vendor's structs (socle/case_file.hpp). Add computes records and writes
+  // nothing: a file is written, and each person's export recorded, by WriteDataset below.
+  absl::StatusOr<std::vector<std::string>> Add(const PersonCaseFile& file);
 
   // The serialised socle.v1.DatasetNotice for the file's header: the source activity, the
   // purpose and recipient, the activity's retention rules (the dataset inherits them, REQ-52)
@@ -92,12 +92,65 @@ class SOCLE_CXX_API DatasetBuilder {
   std::string Notice() const;
   // The profile's domain, for the file's header.
   absl::string_view domain() const;
+  // The profile's id.
+  const std::string& profile() const;
   const DatasetStats& stats() const;
 
  private:
   explicit DatasetBuilder(std::unique_ptr<export_internal::DatasetTransform> impl);
   std::unique_ptr<export_internal::DatasetTransform> impl_;
 };
+
+// --- Writing a file of many persons, each person's export recorded --------------------------
+//
+// Every export is a line of the access trail in the person's own history (issue 12): a dataset
+// or a training mirror records an "export" operation about each person whose file went into
+// it, before any of that person's records is written. The writers below read the persons one by
+// one, gather them into batches (BulkExportOptions), record a batch in the trail in one ledger
+// append (AccessTrail::RecordOperations, durable on return), then write the batch's records. An
+// export that cannot be recorded stops there: no record of an unrecorded person is ever written,
+// and the file is left unfinished (a reader reports it truncated). docs/exports.md, "What the
+// trail records".
+
+// The vendor's persons, one at a time (a database cursor): fill *file and return true, or
+// return false at the end. An error stops the export and is returned as is.
+using CaseFileSource = std::function<absl::StatusOr<bool>(PersonCaseFile* file)>;
+// A CaseFileSource over a vector the caller keeps alive.
+SOCLE_CXX_API CaseFileSource CaseFilesFrom(const std::vector<PersonCaseFile>& files);
+
+struct SOCLE_CXX_API BulkExportOptions {
+  // The professional who makes the export (an id of the engine's directory): the actor of
+  // every line it records. Required.
+  std::string handled_by;
+  // A batch is recorded, then written, when it holds this many persons (1 to
+  // AccessTrail::kMaxOperationPersons)…
+  size_t batch_persons = 1000;
+  // …or this many bytes of records (1 KiB to 64 MiB), whichever comes first: the memory a
+  // batch holds before it is written.
+  size_t batch_bytes = size_t{8} << 20;
+};
+
+struct SOCLE_CXX_API BulkExportReport {
+  uint64_t persons = 0;    // persons written (each with its line in the trail)
+  uint64_t records = 0;    // records written
+  uint64_t batches = 0;    // ledger appends of export lines
+  ExportFileSummary file;  // the finished file
+};
+
+// Writes the dataset of every person of `source` through `builder` to `writer` (created with
+// ExportKind::kPseudonymisedDataset, the builder's domain and profile and Notice()), then
+// finishes the file. Each person's history gets the line "export: pseudonymised_dataset
+// <profile>" by options.handled_by before their records are written. Errors: INVALID_ARGUMENT
+// for an empty handled_by or batch sizes out of range, NOT_FOUND when handled_by is not in the
+// trail's directory (nothing recorded, nothing written); then the source's, Add's (naming the
+// person's position in the source, never an id), RecordOperations' (FAILED_PRECONDITION for a
+// crypto-shredded person: the batch is refused) and the writer's. Records of the batches
+// recorded before an error are in the (unfinished) file; none of a batch that was not recorded.
+SOCLE_CXX_API absl::StatusOr<BulkExportReport> WriteDataset(AccessTrail& trail,
+                                                            DatasetBuilder& builder,
+                                                            const CaseFileSource& source,
+                                                            ExportWriter& writer,
+                                                            const BulkExportOptions& options);
 
 }  // namespace socle
 

@@ -27,6 +27,7 @@
 #ifndef SOCLE_TRAIL_HPP_
 #define SOCLE_TRAIL_HPP_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -216,10 +217,27 @@ class SOCLE_CXX_API AccessTrail {
   // status names the first invalid one (as AccessSnapshot::DecideMany).
   absl::Status DecideMany(absl::Span<const AccessRequest> requests, absl::Span<Decision> out);
 
-  // Records a privileged operation by `actor` (about `person`, or about no person when empty).
-  // `detail` is a few words for the reader of the history; no secret, no identifier.
+  // Records a privileged operation by `actor` (about `person`, or about no person when empty),
+  // durable before it returns: the one-person case of RecordOperations (an empty `person`: one
+  // entry about no one, in clear). `detail` is a few words for the reader of the history; no
+  // secret, no identifier.
   absl::Status RecordOperation(TrailOperation operation, absl::string_view actor,
                                absl::string_view person, absl::string_view detail);
+
+  // At most this many persons per RecordOperations call.
+  static constexpr size_t kMaxOperationPersons = 10000;
+  // Records one operation by `actor` about each of `persons` (an export of many persons' files:
+  // a pseudonymised dataset, a training mirror), as RecordOperation does for one: one entry per
+  // person, sealed for that person (in clear for kCryptoShredding), so that each sees it in their
+  // history. One ledger append, all or nothing, durable before it returns. The same person twice
+  // gets two entries. Errors, nothing recorded: INVALID_ARGUMENT for an unknown operation, an
+  // empty actor or an empty person (the message names its position, never an id); OUT_OF_RANGE
+  // for more than kMaxOperationPersons persons; FAILED_PRECONDITION when one of them was
+  // crypto-shredded (the whole batch is refused, naming the first such position: a shredded
+  // person's file is gone and cannot be exported); then the ledger's errors. An empty `persons`
+  // records nothing and returns OK.
+  absl::Status RecordOperations(TrailOperation operation, absl::string_view actor,
+                                absl::Span<const std::string> persons, absl::string_view detail);
 
   // Privileged operations done and recorded in one call (the record is durable before the
   // operation runs: an operation that cannot be recorded does not happen).

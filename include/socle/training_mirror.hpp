@@ -25,14 +25,17 @@
 #define SOCLE_TRAINING_MIRROR_HPP_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "socle/case_file.hpp"
+#include "socle/dataset.hpp"
 #include "socle/export.hpp"
 #include "socle/export_file.hpp"
 #include "socle/redact.hpp"
@@ -94,12 +97,23 @@ class SOCLE_CXX_API TrainingMirror {
   std::unique_ptr<Impl> impl_;
 };
 
-// Mirrors one person and writes them to `writer` (created with ExportKind::kTrainingMirror): a
-// socle.v1.MirrorRecord of their faked identity, then one of each faked entry. Mirror's errors,
-// then the writer's; a person whose mirror fails writes nothing.
-SOCLE_CXX_API absl::Status WriteTrainingMirror(const TrainingMirror& mirror,
-                                               const PersonCaseFile& file, ExportWriter& writer,
-                                               absl::string_view known_identities = {});
+// The vendor's persons for a mirror, one at a time (a database cursor): fill *file and, when
+// the file knows more of them, *known_identities (the text format of ParseKnownIdentities, as
+// for Mirror; it arrives empty), and return true; return false at the end. An error stops the
+// export and is returned as is.
+using MirrorSource =
+    std::function<absl::StatusOr<bool>(PersonCaseFile* file, std::string* known_identities)>;
+
+// Writes the training mirror of every person of `source` to `writer` (created with
+// ExportKind::kTrainingMirror) and finishes the file: for each person a socle.v1.MirrorRecord of
+// their faked identity, then one of each faked entry. Each person's history gets the line
+// "export: training_mirror" by options.handled_by before their records are written, in batches
+// as for WriteDataset (socle/dataset.hpp), with the same errors and the same guarantee: no
+// record of an unrecorded person is ever written. A person whose mirror fails stops the export
+// (the error names their position in the source, never an id).
+SOCLE_CXX_API absl::StatusOr<BulkExportReport> WriteTrainingMirror(
+    AccessTrail& trail, const TrainingMirror& mirror, const MirrorSource& source,
+    ExportWriter& writer, const BulkExportOptions& options);
 
 }  // namespace socle
 

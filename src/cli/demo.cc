@@ -1009,8 +1009,6 @@ class Exports final : public Step {
         DatasetBuilder::Create(policy, "observatoire_abs", **pseudonymizer,
                                absl::ToCivilDay(service.clock->Now(), absl::UTCTimeZone()));
     if (!builder.ok()) return builder.status();
-    SOCLE_DEMO_RETURN_IF_ERROR(service.trail->RecordOperation(
-        TrailOperation::kExport, "ass.durand", "", "pseudonymised_dataset observatoire_abs"));
     const std::string dataset_path = (dir / "observatoire-abs.socle").string();
     auto dataset_sink = FileSink(dataset_path);
     if (!dataset_sink.ok()) return dataset_sink.status();
@@ -1022,13 +1020,18 @@ class Exports final : public Step {
     dataset_options.recipients.push_back({observatory.public_key(), "Observatoire social"});
     auto dataset = ExportWriter::Create(std::move(*dataset_sink), *key, dataset_options);
     if (!dataset.ok()) return dataset.status();
-    SOCLE_DEMO_RETURN_IF_ERROR(builder->Write(file, **dataset));
-    auto dataset_summary = (*dataset)->Finish();
-    if (!dataset_summary.ok()) return dataset_summary.status();
-    ctx.out << "  Pseudonymised dataset for the statistics office: " << builder->stats().records
+    // The export is recorded in the person's history before their records are written.
+    BulkExportOptions bulk;
+    bulk.handled_by = "ass.durand";
+    const std::vector<PersonCaseFile> persons = {file};
+    auto dataset_report =
+        WriteDataset(*service.trail, *builder, CaseFilesFrom(persons), **dataset, bulk);
+    if (!dataset_report.ok()) return dataset_report.status();
+    const ExportFileSummary* dataset_summary = &dataset_report->file;
+    ctx.out << "  Pseudonymised dataset for the statistics office: " << dataset_report->records
             << " records (ages in 5-year bands, département, month, resources in brackets,\n"
             << "  a fresh pseudonym per export), sealed to the observatory's key; "
-            << dataset_summary->bytes << " bytes.\n";
+            << dataset_summary->bytes << " bytes; the export is a line of usager-0001's history.\n";
 
     // 3. Both verified as a recipient would; the observatory opens its file.
     ExportReaderOptions verify;

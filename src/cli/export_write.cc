@@ -6,7 +6,6 @@
 #include "cli/export_write.h"
 
 #include <fstream>
-#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -228,39 +227,58 @@ int AuditExtractCommand(const Flags& flags, const EngineOpener& open, const Repo
   return kExitOk;
 }
 
-// Calls `each` with every person of --input (one JSON socle.v1.CaseFile per line); errors name
-// the line, never its content.
-absl::Status ForEachCaseFile(const Flags& flags,
-                             const std::function<absl::Status(const PersonCaseFile&)>& each) {
-  std::ifstream input(flags.Get("--input"), std::ios::binary);
-  if (!input) return MakeError(ErrorCode::kIo, "--input cannot be opened");
-  std::string line;
-  for (uint64_t n = 1; std::getline(input, line); ++n) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto file = ParsePersonCaseFileJson(line);
-    absl::Status s = file.ok() ? each(*file) : file.status();
-    if (!s.ok()) {
-      return MakeError(ErrorCodeOf(s), absl::StrCat("--input line ", n, ": ", s.message()));
+// The persons of --input, one JSON socle.v1.CaseFile per line, read as the export asks; errors
+// name the line, never its content.
+struct CaseFileInput {
+  std::ifstream input;
+  uint64_t line = 0;
+
+  absl::StatusOr<bool> Next(PersonCaseFile* file) {
+    std::string text;
+    while (std::getline(input, text)) {
+      ++line;
+      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank line
+      auto parsed = ParsePersonCaseFileJson(text);
+      if (!parsed.ok()) {
+        return MakeError(ErrorCodeOf(parsed.status()),
+                         absl::StrCat("--input line ", line, ": ", parsed.status().message()));
+      }
+      *file = *std::move(parsed);
+      return true;
     }
+    if (input.bad()) return MakeError(ErrorCode::kIo, "--input could not be read");
+    return false;
   }
-  if (input.bad()) return MakeError(ErrorCode::kIo, "--input could not be read");
+};
+
+absl::Status OpenCaseFileInput(const Flags& flags, CaseFileInput* in) {
+  in->input.open(flags.Get("--input"), std::ios::binary);
+  if (!in->input) return MakeError(ErrorCode::kIo, "--input cannot be opened");
   return absl::OkStatus();
 }
 
-// Checks --handled-by and records the export (no person: it is about many) before anything is
-// written, as every export.
-absl::Status RecordExport(const Flags& flags, OpenedEngine& engine, absl::string_view what) {
+// Each person's export is recorded in their history by the library before their records are
+// written (WriteDataset, WriteTrainingMirror: docs/exports.md, "What the trail records").
+BulkExportOptions BulkOptions(const Flags& flags) {
+  BulkExportOptions options;
+  options.handled_by = flags.Get("--handled-by");
+  return options;
+}
+
+// Checked before --out is created (the library checks it again).
+absl::Status CheckHandledBy(const Flags& flags, const OpenedEngine& engine) {
   if (!engine.engine->FindProfessional(flags.Get("--handled-by")).has_value()) {
     return MakeError(ErrorCode::kNotFound, "--handled-by is not in the directory");
   }
-  return engine.trail->RecordOperation(TrailOperation::kExport, flags.Get("--handled-by"), "",
-                                       what);
+  return absl::OkStatus();
 }
 
 int Dataset(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   std::vector<ExportRecipient> recipients;
   std::string problem;
   if (!ParseRecipients(flags, &recipients, &problem)) return r.Usage(problem);
+  CaseFileInput input;
+  if (auto s = OpenCaseFileInput(flags, &input); !s.ok()) return r.Failed(s);
   auto opened = open();
   if (!opened.ok()) return r.Failed(opened.status());
   OpenedEngine& engine = **opened;
@@ -270,27 +288,22 @@ int Dataset(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
   auto builder = DatasetBuilder::Create(*engine.policy, profile, **pseudonymizer, today);
   if (!builder.ok()) return r.Failed(builder.status());
-  if (auto s = RecordExport(flags, engine, absl::StrCat("pseudonymised_dataset ", profile));
-      !s.ok()) {
-    return r.Failed(s);
-  }
+  if (auto s = CheckHandledBy(flags, engine); !s.ok()) return r.Failed(s);
   auto writer = OpenWriter(flags, engine, ExportKind::kPseudonymisedDataset, std::move(recipients),
                            builder->Notice(), std::string(builder->domain()), profile);
   if (!writer.ok()) return r.Failed(writer.status());
-  if (auto s = ForEachCaseFile(
-          flags, [&](const PersonCaseFile& file) { return builder->Write(file, **writer); });
-      !s.ok()) {
-    return r.Failed(s);
-  }
-  auto summary = (*writer)->Finish();
-  if (!summary.ok()) return r.Failed(summary.status());
+  auto report = WriteDataset(
+      *engine.trail, *builder, [&input](PersonCaseFile* file) { return input.Next(file); },
+      **writer, BulkOptions(flags));
+  if (!report.ok()) return r.Failed(report.status());
   const DatasetStats& stats = builder->stats();
-  r.io.out << "pseudonymised_dataset: " << stats.persons << " persons, " << stats.records
+  r.io.out << "pseudonymised_dataset: " << report->persons << " persons, " << report->records
            << " records; left out: " << stats.entries_outside_activity
            << " entries outside the activity, " << stats.nir_values_dropped
            << " values holding a NIR, " << stats.identifier_values_dropped
            << " values holding an identity\n";
-  PrintSummary(r, "file", *summary);
+  r.io.out << "recorded in the access trail: one export line in each person's history\n";
+  PrintSummary(r, "file", report->file);
   return kExitOk;
 }
 
@@ -299,27 +312,24 @@ int Mirror(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   std::vector<ExportRecipient> recipients;
   std::string problem;
   if (!ParseRecipients(flags, &recipients, &problem)) return r.Usage(problem);
+  CaseFileInput input;
+  if (auto s = OpenCaseFileInput(flags, &input); !s.ok()) return r.Failed(s);
   auto mirror = TrainingMirror::Create();
   if (!mirror.ok()) return r.Failed(mirror.status());
   auto opened = open();
   if (!opened.ok()) return r.Failed(opened.status());
   OpenedEngine& engine = **opened;
-  if (auto s = RecordExport(flags, engine, "training_mirror"); !s.ok()) return r.Failed(s);
+  if (auto s = CheckHandledBy(flags, engine); !s.ok()) return r.Failed(s);
   auto writer = OpenWriter(flags, engine, ExportKind::kTrainingMirror, std::move(recipients));
   if (!writer.ok()) return r.Failed(writer.status());
-  uint64_t persons = 0;
-  if (auto s = ForEachCaseFile(flags,
-                               [&](const PersonCaseFile& file) {
-                                 ++persons;
-                                 return WriteTrainingMirror(*mirror, file, **writer);
-                               });
-      !s.ok()) {
-    return r.Failed(s);
-  }
-  auto summary = (*writer)->Finish();
-  if (!summary.ok()) return r.Failed(summary.status());
-  r.io.out << "training_mirror: " << persons << " persons\n";
-  PrintSummary(r, "file", *summary);
+  auto report = WriteTrainingMirror(
+      *engine.trail, *mirror,
+      [&input](PersonCaseFile* file, std::string*) { return input.Next(file); }, **writer,
+      BulkOptions(flags));
+  if (!report.ok()) return r.Failed(report.status());
+  r.io.out << "training_mirror: " << report->persons << " persons\n";
+  r.io.out << "recorded in the access trail: one export line in each person's history\n";
+  PrintSummary(r, "file", report->file);
   return kExitOk;
 }
 

@@ -12,6 +12,7 @@
 #include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "export/case_file.h"
+#include "export/export_recorder.h"
 #include "policy/compiled_policy.h"
 #include "socle/error.hpp"
 #include "socle/person_summary.hpp"
@@ -270,8 +271,8 @@ absl::StatusOr<PersonExportReport> WriteAccessRequest(AccessTrail& trail,
   const AccessEngine& engine = trail.engine();
   const std::string& person = request.identity.person;
   // Recorded first: an export that cannot be recorded is not written.
-  SOCLE_RETURN_IF_ERROR(
-      trail.RecordOperation(TrailOperation::kExport, request.handled_by, person, "access_request"));
+  SOCLE_RETURN_IF_ERROR(export_internal::RecordExport(
+      trail, request.handled_by, absl::MakeConstSpan(&person, 1), "access_request"));
 
   PersonExportReport report;
   v1::AccessRequestRecord record;
@@ -356,8 +357,9 @@ absl::StatusOr<PersonExportReport> WritePortability(AccessTrail& trail,
   SOCLE_ASSIGN_OR_RETURN(const Prepared p, Prepare(trail, request, "WritePortability"));
   const AccessEngine& engine = trail.engine();
   const std::string& person = request.identity.person;
-  SOCLE_RETURN_IF_ERROR(
-      trail.RecordOperation(TrailOperation::kExport, request.handled_by, person, "portability"));
+  // Recorded first, as every export (export_recorder.h).
+  SOCLE_RETURN_IF_ERROR(export_internal::RecordExport(
+      trail, request.handled_by, absl::MakeConstSpan(&person, 1), "portability"));
   PersonExportReport report;
   v1::PortabilityRecord record;
   ToProto(request.identity, record.mutable_identity());

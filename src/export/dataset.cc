@@ -441,6 +441,7 @@ absl::StatusOr<std::vector<std::string>> DatasetBuilder::Add(
 
 std::string DatasetBuilder::Notice() const { return impl_->notice().SerializeAsString(); }
 absl::string_view DatasetBuilder::domain() const { return impl_->profile().domain(); }
+const std::string& DatasetBuilder::profile() const { return impl_->profile().id(); }
 const DatasetStats& DatasetBuilder::stats() const { return impl_->stats(); }
 
 }  // namespace socle

@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "export/case_file.h"
 #include "export/dataset.h"
+#include "export/export_recorder.h"
 #include "policy/compiled_policy.h"
 #include "socle/dataset.hpp"
 #include "socle/error.hpp"
@@ -31,7 +33,7 @@ absl::StatusOr<DatasetBuilder> DatasetBuilder::Create(const Policy& policy,
                    "DatasetBuilder: the policy declares no pseudonymisation profile of that id");
 }
 
-absl::Status DatasetBuilder::Write(const PersonCaseFile& file, ExportWriter& writer) {
+absl::StatusOr<std::vector<std::string>> DatasetBuilder::Add(const PersonCaseFile& file) {
   v1::Identity identity;
   export_internal::ToProto(file.identity, &identity);
   std::vector<v1::Entry> entries(file.entries.size());
@@ -42,10 +44,40 @@ absl::Status DatasetBuilder::Write(const PersonCaseFile& file, ExportWriter& wri
   }
   std::vector<v1::DatasetRecord> records;
   SOCLE_RETURN_IF_ERROR(impl_->Add(identity, pointers, &records));
-  for (const v1::DatasetRecord& r : records) {
-    SOCLE_RETURN_IF_ERROR(writer.Add(r.SerializeAsString()));
+  std::vector<std::string> out;
+  out.reserve(records.size());
+  for (const v1::DatasetRecord& r : records) out.push_back(r.SerializeAsString());
+  return out;
+}
+
+CaseFileSource CaseFilesFrom(const std::vector<PersonCaseFile>& files) {
+  return [&files, next = size_t{0}](PersonCaseFile* file) mutable -> absl::StatusOr<bool> {
+    if (next == files.size()) return false;
+    *file = files[next++];
+    return true;
+  };
+}
+
+absl::StatusOr<BulkExportReport> WriteDataset(AccessTrail& trail, DatasetBuilder& builder,
+                                              const CaseFileSource& source, ExportWriter& writer,
+                                              const BulkExportOptions& options) {
+  SOCLE_ASSIGN_OR_RETURN(
+      export_internal::ExportBatcher batcher,
+      export_internal::ExportBatcher::Create(
+          trail, writer, options, absl::StrCat("pseudonymised_dataset ", builder.profile()),
+          "WriteDataset"));
+  PersonCaseFile file;
+  for (uint64_t n = 1;; ++n) {
+    SOCLE_ASSIGN_OR_RETURN(const bool more, source(&file));
+    if (!more) break;
+    absl::StatusOr<std::vector<std::string>> records = builder.Add(file);
+    if (!records.ok()) {
+      return MakeError(ErrorCodeOf(records.status()),
+                       absl::StrCat("WriteDataset: person ", n, ": ", records.status().message()));
+    }
+    SOCLE_RETURN_IF_ERROR(batcher.Add(file.identity.person, *std::move(records)));
   }
-  return absl::OkStatus();
+  return batcher.Finish();
 }
 
 }  // namespace socle

@@ -2,8 +2,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "export/case_file.h"
+#include "export/export_recorder.h"
 #include "socle/error.hpp"
 #include "socle/training_mirror.hpp"
 #include "socle/v1/export.pb.h"
@@ -55,20 +57,42 @@ absl::StatusOr<PersonCaseFile> TrainingMirror::Mirror(const PersonCaseFile& file
   return out;
 }
 
-absl::Status WriteTrainingMirror(const TrainingMirror& mirror, const PersonCaseFile& file,
-                                 ExportWriter& writer, absl::string_view known_identities) {
+absl::StatusOr<BulkExportReport> WriteTrainingMirror(AccessTrail& trail,
+                                                     const TrainingMirror& mirror,
+                                                     const MirrorSource& source,
+                                                     ExportWriter& writer,
+                                                     const BulkExportOptions& options) {
+  SOCLE_ASSIGN_OR_RETURN(export_internal::ExportBatcher batcher,
+                         export_internal::ExportBatcher::Create(
+                             trail, writer, options, "training_mirror", "WriteTrainingMirror"));
+  PersonCaseFile file;
+  std::string known_identities;
   v1::Identity identity;
   std::vector<v1::Entry> entries;
-  SOCLE_RETURN_IF_ERROR(MirrorMessages(mirror, file, known_identities, &identity, &entries));
   v1::MirrorRecord record;
-  *record.mutable_identity() = std::move(identity);
-  SOCLE_RETURN_IF_ERROR(writer.Add(record.SerializeAsString()));
-  for (v1::Entry& e : entries) {
+  for (uint64_t n = 1;; ++n) {
+    known_identities.clear();
+    SOCLE_ASSIGN_OR_RETURN(const bool more, source(&file, &known_identities));
+    if (!more) break;
+    const absl::Status mirrored =
+        MirrorMessages(mirror, file, known_identities, &identity, &entries);
+    if (!mirrored.ok()) {
+      return MakeError(ErrorCodeOf(mirrored),
+                       absl::StrCat("WriteTrainingMirror: person ", n, ": ", mirrored.message()));
+    }
+    std::vector<std::string> records;
+    records.reserve(entries.size() + 1);
     record.Clear();
-    *record.mutable_entry() = std::move(e);
-    SOCLE_RETURN_IF_ERROR(writer.Add(record.SerializeAsString()));
+    *record.mutable_identity() = std::move(identity);
+    records.push_back(record.SerializeAsString());
+    for (v1::Entry& e : entries) {
+      record.Clear();
+      *record.mutable_entry() = std::move(e);
+      records.push_back(record.SerializeAsString());
+    }
+    SOCLE_RETURN_IF_ERROR(batcher.Add(file.identity.person, std::move(records)));
   }
-  return absl::OkStatus();
+  return batcher.Finish();
 }
 
 }  // namespace socle

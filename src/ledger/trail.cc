@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "access/facts.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
@@ -278,6 +279,46 @@ struct AccessTrail::State {
     entry.seal = seal;
     return ledger->Append(absl::MakeConstSpan(&entry, 1)).status();
   }
+
+  // RecordOperation and RecordOperations: one entry per person (an empty view: one entry about
+  // no one, in clear), in one append, durable before it returns. The record of a shredding
+  // must stay readable once the person's key is gone: in clear, and without their id (the
+  // entry still carries their pseudonym).
+  absl::Status OperationsDurably(TrailOperation operation, absl::string_view actor,
+                                 absl::Span<const absl::string_view> persons,
+                                 absl::string_view detail, absl::string_view call) {
+    v1::OperationRecord record;
+    record.set_operation(ToProto(operation));
+    record.set_actor(std::string(actor));
+    record.set_detail(std::string(detail));
+    record.set_policy_digest(policy_digest);
+    record.set_revision(engine->revision());
+    std::vector<std::string> payloads(persons.size());
+    std::vector<NewLedgerEntry> entries(persons.size());
+    for (size_t i = 0; i < persons.size(); ++i) {
+      const bool seal = !persons[i].empty() && operation != TrailOperation::kCryptoShredding;
+      if (seal) {
+        record.set_person(std::string(persons[i]));
+      } else {
+        record.clear_person();
+      }
+      payloads[i] = record.SerializeAsString();
+      entries[i].type = LedgerEntryType::kOperation;
+      entries[i].person = persons[i];
+      entries[i].payload = payloads[i];
+      entries[i].seal = seal;
+    }
+    const absl::StatusOr<uint64_t> ticket = ledger->Append(entries);
+    if (!ticket.ok()) {
+      // The ledger names the entry at fault ("entries[i]: …"); entry i is persons[i].
+      absl::string_view why = ticket.status().message();
+      std::string position;
+      if (absl::ConsumePrefix(&why, "entries[")) position = "persons[";
+      return MakeError(ErrorCodeOf(ticket.status()),
+                       absl::StrCat(call, ": nothing recorded: ", position, why));
+    }
+    return ledger->WaitDurable(*ticket).status();
+  }
 };
 
 AccessTrail::AccessTrail(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -371,10 +412,33 @@ absl::Status AccessTrail::RecordOperation(TrailOperation operation, absl::string
     return MakeError(ErrorCode::kInvalidArgument, "RecordOperation: unknown operation");
   }
   if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "RecordOperation: empty actor");
-  // The record of a shredding must stay readable once the person's key is gone: in clear, and
-  // without their id (the entry still carries their pseudonym).
-  const bool seal = !person.empty() && operation != TrailOperation::kCryptoShredding;
-  return state_->Operation(ToProto(operation), actor, person, detail, seal);
+  return state_->OperationsDurably(operation, actor, absl::MakeConstSpan(&person, 1), detail,
+                                   "RecordOperation");
+}
+
+absl::Status AccessTrail::RecordOperations(TrailOperation operation, absl::string_view actor,
+                                           absl::Span<const std::string> persons,
+                                           absl::string_view detail) {
+  if (!IsOperation(operation)) {
+    return MakeError(ErrorCode::kInvalidArgument, "RecordOperations: unknown operation");
+  }
+  if (actor.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "RecordOperations: empty actor");
+  }
+  if (persons.size() > kMaxOperationPersons) {
+    return MakeError(
+        ErrorCode::kOutOfRange,
+        absl::StrCat("RecordOperations: more than ", kMaxOperationPersons, " persons in one call"));
+  }
+  std::vector<absl::string_view> views(persons.begin(), persons.end());
+  for (size_t i = 0; i < views.size(); ++i) {
+    if (views[i].empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       absl::StrCat("RecordOperations: persons[", i, "] is empty"));
+    }
+  }
+  if (views.empty()) return absl::OkStatus();
+  return state_->OperationsDurably(operation, actor, views, detail, "RecordOperations");
 }
 
 namespace {

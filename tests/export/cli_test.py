@@ -198,6 +198,23 @@ def main():
         for secret in ("Lefèvre", "Rose", NIR, "12 34 56 78", PERSON):
             check(secret not in out, "the mirror holds an original identity")
 
+        # Both exports are lines of the person's own history, with their proofs (issue 12).
+        code, out, err = run([socle, "audit", "history", "--storage", "ccas", "--key", "k.key",
+                              "--policy", policy, "--person", PERSON, "--as-person"])
+        lines = out.splitlines()
+        for detail in ("pseudonymised_dataset observatoire_abs", "training_mirror"):
+            mine = [l for l in lines if "operation: export  who: ass.durand  detail: " + detail in l]
+            check(code == 0 and len(mine) == 1 and mine[0].endswith("proof: ok"),
+                  "the %s export is not once in the person's history: %d %s %s" %
+                  (detail, code, out, err))
+
+        # A dataset whose recording is refused (an unknown professional) writes no file.
+        code, out, err = run([socle, "export", "dataset"] + engine +
+                             ["--profile", "observatoire_abs", "--handled-by", "nobody",
+                              "--input", "base.jsonl", "--out", "refused.socle"])
+        check(code != 0 and not os.path.exists("refused.socle"),
+              "a dataset by an unknown professional: %d %s %s" % (code, out, err))
+
         # An audit extract: refused to a social worker, written for the auditor.
         code, out, err = run([socle, "export", "audit"] + engine +
                              ["--auditor", "ass.durand", "--out", "audit.socle"])

@@ -1,18 +1,15 @@
-// The training mirror over the vendor's structs and written as export records
-// (TrainingMirror::Mirror(PersonCaseFile), WriteTrainingMirror).
+// The training mirror over the vendor's structs (TrainingMirror::Mirror(PersonCaseFile)).
+// Writing a file, each person's export recorded in the trail (WriteTrainingMirror), is tested in
+// tests/export/bulk_export_test.cc.
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 
-#include "../support/export_recording.h"
 #include "absl/strings/match.h"
 #include "socle/training_mirror.hpp"
-#include "socle/v1/export.pb.h"
 
 namespace socle::mirror_testing {
 namespace {
-
-using test_support::RecordingWriter;
 
 PersonCaseFile Sample() {
   PersonCaseFile f;
@@ -46,28 +43,6 @@ BOOST_AUTO_TEST_CASE(mirrors_structs_consistently) {
   // The fake name of the identity is the one in the text.
   BOOST_TEST(absl::StrContains(out->entries[0].text, out->identity.family_name));
   BOOST_TEST(out->entries[0].created_at != Sample().entries[0].created_at);
-}
-
-BOOST_AUTO_TEST_CASE(writes_the_identity_then_the_entries) {
-  auto mirror = TrainingMirror::Create();
-  BOOST_REQUIRE(mirror.ok());
-  RecordingWriter writer;
-  BOOST_REQUIRE(WriteTrainingMirror(*mirror, Sample(), writer).ok());
-  BOOST_REQUIRE(writer.records.size() == 2u);
-  v1::MirrorRecord identity, entry;
-  BOOST_REQUIRE(identity.ParseFromString(writer.records[0]));
-  BOOST_REQUIRE(entry.ParseFromString(writer.records[1]));
-  BOOST_TEST(identity.has_identity());
-  BOOST_TEST(entry.has_entry());
-  for (const std::string& r : writer.records) {
-    BOOST_TEST(!absl::StrContains(r, "Lefèvre"));
-    BOOST_TEST(!absl::StrContains(r, "usager-0042"));
-  }
-  PersonCaseFile bad = Sample();
-  bad.entries[0].person = "someone-else";
-  RecordingWriter none;
-  BOOST_TEST(!WriteTrainingMirror(*mirror, bad, none).ok());
-  BOOST_TEST(none.records.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #define SOCLE_TESTS_SUPPORT_EXPORT_RECORDING_H_
 
 #include <boost/test/unit_test.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,13 @@
 namespace socle::test_support {
 
 // Records each Add(); Finish() marks it finished (a later Add() is refused, as a real writer's
-// is) and reports the number of records.
+// is) and reports the number of records. `on_add`, when set, runs before each record is kept (to
+// look at the trail at that moment).
 class RecordingWriter final : public ExportWriter {
  public:
   absl::Status Add(absl::string_view record) override {
     if (finished) return absl::FailedPreconditionError("finished");
+    if (on_add) on_add();
     records.emplace_back(record);
     return absl::OkStatus();
   }
@@ -42,6 +45,7 @@ class RecordingWriter final : public ExportWriter {
 
   std::vector<std::string> records;
   bool finished = false;
+  std::function<void()> on_add;
 };
 
 }  // namespace socle::test_support
