@@ -2,8 +2,8 @@
 // one descent of the tree (ledger::InclusionProofs, Ledger::ProveInclusions, its tiles read in
 // runs) equal the proofs made one by one and verify, for random index sets, against the newest
 // checkpoint and an older one; a tampered payload in the database makes that line of the
-// history unreadable and no other, every proof still holding. On SQLite, and on PostgreSQL in
-// tests/pg (ledger_backend.h).
+// history unreadable and no other, every proof still holding. On SQLite (written against
+// ledger_backend.h, so tests/pg's suite program can compile it for PostgreSQL too).
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <random>
