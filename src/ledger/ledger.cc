@@ -980,6 +980,7 @@ absl::StatusOr<std::vector<LedgerInclusionProof>> Ledger::ProveInclusions(
                                     tree_size, " entries (the ledger holds ", tree.size, ")"));
     }
   }
+  if (indexes.empty()) return std::vector<LedgerInclusionProof>();
   StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
   // All the proofs in one descent of the tree: the nodes they share are read or hashed once.
   leaves.Expect(indexes);

@@ -138,6 +138,10 @@ BOOST_FIXTURE_TEST_CASE(ledger_proofs_of_a_page_equal_the_proofs_one_by_one, Led
       }
     }
   }
+  // No index: nothing to prove, whatever the size (as before the batch).
+  const auto empty = ledger->ProveInclusions({}, last->size + 100);
+  BOOST_REQUIRE(empty.ok());
+  BOOST_TEST(empty->empty());
   // One index out of range refuses the whole batch, naming it.
   const std::vector<uint64_t> bad = {1, 2, 5000};
   const auto refused = ledger->ProveInclusions(bad, last->size);
