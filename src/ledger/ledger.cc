@@ -8,6 +8,7 @@
 #include <bitset>
 #include <cstring>
 #include <deque>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <utility>
@@ -821,6 +822,17 @@ class StoreLeaves final : public ledger::LeafHashes {
   StoreLeaves(ledger::Store& store, uint64_t size, SubtreeCache& cache)
       : store_(store), size_(size), cache_(cache) {}
   uint64_t size() const override { return size_; }
+  // The leaves whose proofs are about to be made: the complete tiles they lie in are read in
+  // runs (one query for tiles close together) rather than one query each.
+  void Expect(absl::Span<const uint64_t> indexes) {
+    wanted_.clear();
+    for (const uint64_t index : indexes) {
+      const uint64_t tile = index / ledger::kTileLeaves;
+      if ((tile + 1) * ledger::kTileLeaves <= size_) wanted_.push_back(tile);
+    }
+    std::sort(wanted_.begin(), wanted_.end());
+    wanted_.erase(std::unique(wanted_.begin(), wanted_.end()), wanted_.end());
+  }
   absl::Status ReadLeafHashes(uint64_t begin, absl::Span<MerkleHash> out) const override {
     // A proof's siblings below the stored subtrees all lie in one aligned block of 16 leaves:
     // read it once.
@@ -873,8 +885,13 @@ class StoreLeaves final : public ledger::LeafHashes {
   // The complete block of 16 leaves that begins at `block`: its tile, or its rows.
   absl::Status LoadTile(uint64_t block) const {
     if (block_begin_ == block) return absl::OkStatus();
-    SOCLE_ASSIGN_OR_RETURN(
-        block_has_nodes_, store_.ReadLeafTile(block / ledger::kTileLeaves, absl::MakeSpan(block_)));
+    const uint64_t tile = block / ledger::kTileLeaves;
+    const auto wanted = std::lower_bound(wanted_.begin(), wanted_.end(), tile);
+    if (wanted != wanted_.end() && *wanted == tile) {
+      SOCLE_ASSIGN_OR_RETURN(block_has_nodes_, TileFromRun(wanted));
+    } else {
+      SOCLE_ASSIGN_OR_RETURN(block_has_nodes_, store_.ReadLeafTile(tile, absl::MakeSpan(block_)));
+    }
     if (!block_has_nodes_) {
       SOCLE_RETURN_IF_ERROR(
           store_.ReadLeafHashes(block, absl::MakeSpan(block_.data(), ledger::kTileLeaves)));
@@ -883,9 +900,49 @@ class StoreLeaves final : public ledger::LeafHashes {
     return absl::OkStatus();
   }
 
+  // Tile *wanted into block_ (false when it is not stored as a tile), from the run of wanted
+  // tiles read with it: on a miss, the wanted tiles from it on that lie close together (at most
+  // kRunGap tiles apart, kRunTiles in all) are read in one query and kept until the next miss.
+  absl::StatusOr<bool> TileFromRun(std::vector<uint64_t>::const_iterator wanted) const {
+    const uint64_t tile = *wanted;
+    if (tile < run_begin_ || tile >= run_end_) {
+      auto last = wanted;
+      while (std::next(last) != wanted_.end() && *std::next(last) - *last <= kRunGap &&
+             *std::next(last) - tile < kRunTiles) {
+        ++last;
+      }
+      run_begin_ = tile;
+      run_end_ = *last + 1;
+      run_.assign(static_cast<size_t>(run_end_ - run_begin_), {});
+      run_stored_.assign(run_.size(), false);
+      SOCLE_RETURN_IF_ERROR(
+          store_.ReadLeafTiles(run_begin_, run_end_, [&](uint64_t t, absl::string_view hashes) {
+            // A tile of the wrong length is read as not stored, as ReadLeafTile does (Verify
+            // reports it).
+            if (t < run_begin_ || t >= run_end_ ||
+                hashes.size() != ledger::kTileHashes * ledger::kMerkleHashBytes) {
+              return;
+            }
+            std::memcpy(run_[t - run_begin_].data(), hashes.data(), hashes.size());
+            run_stored_[t - run_begin_] = true;
+          }));
+    }
+    if (!run_stored_[tile - run_begin_]) return false;
+    block_ = run_[tile - run_begin_];
+    return true;
+  }
+
+  static constexpr uint64_t kRunGap = 4;
+  static constexpr uint64_t kRunTiles = 256;  // 240 KiB of tiles at most
+
   mutable uint64_t block_begin_ = UINT64_MAX;
   mutable bool block_has_nodes_ = false;
   mutable std::array<MerkleHash, ledger::kTileHashes> block_;
+  std::vector<uint64_t> wanted_;  // sorted, distinct
+  mutable uint64_t run_begin_ = 0;
+  mutable uint64_t run_end_ = 0;
+  mutable std::vector<std::array<MerkleHash, ledger::kTileHashes>> run_;
+  mutable std::vector<bool> run_stored_;
 };
 
 }  // namespace
@@ -916,25 +973,27 @@ absl::StatusOr<std::vector<LedgerInclusionProof>> Ledger::ProveInclusions(
     }
     tree_size = latest->size;
   }
-  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
-  std::vector<LedgerInclusionProof> proofs;
-  proofs.reserve(indexes.size());
   for (const uint64_t index : indexes) {
     if (tree_size > tree.size || index >= tree_size) {
       return MakeError(ErrorCode::kOutOfRange,
                        absl::StrCat("ledger: cannot prove entry ", index, " in a tree of ",
                                     tree_size, " entries (the ledger holds ", tree.size, ")"));
     }
-    LedgerInclusionProof proof;
-    proof.index = index;
+  }
+  if (indexes.empty()) return std::vector<LedgerInclusionProof>();
+  StoreLeaves leaves(*state_->store, tree.size, state_->subtrees);
+  // All the proofs in one descent of the tree: the nodes they share are read or hashed once.
+  leaves.Expect(indexes);
+  SOCLE_ASSIGN_OR_RETURN(const std::vector<ledger::InclusionPath> paths,
+                         ledger::InclusionProofs(leaves, indexes, tree_size));
+  std::vector<LedgerInclusionProof> proofs(indexes.size());
+  for (size_t i = 0; i < indexes.size(); ++i) {
+    LedgerInclusionProof& proof = proofs[i];
+    proof.index = indexes[i];
     proof.tree_size = tree_size;
-    MerkleHash leaf;
-    SOCLE_RETURN_IF_ERROR(leaves.ReadLeafHashes(index, absl::MakeSpan(&leaf, 1)));
-    proof.leaf_hash = ToLedgerHash(leaf);
-    SOCLE_ASSIGN_OR_RETURN(const auto hashes, ledger::InclusionProof(leaves, index, tree_size));
-    proof.hashes.reserve(hashes.size());
-    for (const auto& h : hashes) proof.hashes.push_back(ToLedgerHash(h));
-    proofs.push_back(std::move(proof));
+    proof.leaf_hash = ToLedgerHash(paths[i].leaf_hash);
+    proof.hashes.reserve(paths[i].hashes.size());
+    for (const auto& h : paths[i].hashes) proof.hashes.push_back(ToLedgerHash(h));
   }
   return proofs;
 }

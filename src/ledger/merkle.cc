@@ -1,5 +1,6 @@
 #include "ledger/merkle.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -275,10 +276,75 @@ absl::StatusOr<std::vector<MerkleHash>> InclusionProof(const LeafHashes& leaves,
   return proof;
 }
 
+namespace {
+
+// The proofs of the sorted, distinct `indexes` that lie in [begin, end), in one descent of the
+// RFC's recursion: each node's sibling is computed once and given to every proof below it (the
+// siblings are found top-down, so each path is reversed at the end), and each leaf is read when
+// the descent reaches it, so the leaves are read in order.
+absl::Status Paths(const LeafHashes& leaves, absl::Span<const uint64_t> indexes, uint64_t begin,
+                   uint64_t end, absl::Span<InclusionPath> out) {
+  while (!indexes.empty() && end - begin > 1) {
+    const uint64_t k = SplitPoint(end - begin);
+    const size_t left = static_cast<size_t>(
+        std::lower_bound(indexes.begin(), indexes.end(), begin + k) - indexes.begin());
+    MerkleHash sibling;
+    if (left > 0) {
+      SOCLE_RETURN_IF_ERROR(RangeRoot(leaves, begin + k, end, &sibling));
+      for (size_t i = 0; i < left; ++i) out[i].hashes.push_back(sibling);
+    }
+    if (left < indexes.size()) {
+      SOCLE_RETURN_IF_ERROR(RangeRoot(leaves, begin, begin + k, &sibling));
+      for (size_t i = left; i < indexes.size(); ++i) out[i].hashes.push_back(sibling);
+    }
+    // The left part (a perfect subtree) in a call, the right one (the tree's ragged edge when
+    // the size is not a power of two) in this loop.
+    if (left > 0) {
+      SOCLE_RETURN_IF_ERROR(Paths(leaves, indexes.first(left), begin, begin + k, out.first(left)));
+    }
+    indexes.remove_prefix(left);
+    out.remove_prefix(left);
+    begin += k;
+  }
+  if (indexes.empty()) return absl::OkStatus();
+  return leaves.ReadLeafHashes(begin, absl::MakeSpan(&out[0].leaf_hash, 1));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<InclusionPath>> InclusionProofs(const LeafHashes& leaves,
+                                                           absl::Span<const uint64_t> indexes,
+                                                           uint64_t size) {
+  SOCLE_RETURN_IF_ERROR(CheckStored(leaves, size));
+  std::vector<uint64_t> sorted(indexes.begin(), indexes.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  if (!sorted.empty() && sorted.back() >= size) {
+    return OutOfRange(
+        absl::StrCat("leaf index ", sorted.back(), " is not below the tree size ", size));
+  }
+  std::vector<InclusionPath> distinct(sorted.size());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    distinct[i].hashes.reserve(InclusionProofLength(sorted[i], size));
+  }
+  SOCLE_RETURN_IF_ERROR(Paths(leaves, sorted, 0, size, absl::MakeSpan(distinct)));
+  for (InclusionPath& path : distinct) std::reverse(path.hashes.begin(), path.hashes.end());
+  // In the caller's order; a repeated index gets a copy of its proof.
+  const bool repeats = sorted.size() != indexes.size();
+  std::vector<InclusionPath> out(indexes.size());
+  for (size_t i = 0; i < indexes.size(); ++i) {
+    const size_t at = static_cast<size_t>(
+        std::lower_bound(sorted.begin(), sorted.end(), indexes[i]) - sorted.begin());
+    out[i] = repeats ? distinct[at] : std::move(distinct[at]);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<MerkleHash>> ConsistencyProof(const LeafHashes& leaves, uint64_t size1,
                                                          uint64_t size2) {
   if (size1 == 0) {
-    return Invalid("size1 is 0: the empty tree is a prefix of every tree, there is nothing to prove");
+    return Invalid(
+        "size1 is 0: the empty tree is a prefix of every tree, there is nothing to prove");
   }
   if (size1 > size2) {
     return OutOfRange(absl::StrCat("size1 ", size1, " is larger than size2 ", size2));

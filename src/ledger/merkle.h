@@ -109,6 +109,21 @@ absl::StatusOr<MerkleHash> ComputeRoot(const LeafHashes& leaves, uint64_t size);
 absl::StatusOr<std::vector<MerkleHash>> InclusionProof(const LeafHashes& leaves, uint64_t index,
                                                        uint64_t size);
 
+// A leaf's hash and its inclusion proof (the sibling hashes from the leaf up to the root).
+struct InclusionPath {
+  MerkleHash leaf_hash{};
+  std::vector<MerkleHash> hashes;
+};
+
+// The leaf hashes and inclusion proofs of `indexes` (any order, repeats allowed) in the tree of
+// `size` leaves, in the order given, each proof equal to InclusionProof(leaves, index, size):
+// one descent of the tree computes each node the proofs share once (the ragged right edge, the
+// upper levels), where separate calls compute them for every proof, and reads the leaves in
+// index order. OUT_OF_RANGE as InclusionProof.
+absl::StatusOr<std::vector<InclusionPath>> InclusionProofs(const LeafHashes& leaves,
+                                                           absl::Span<const uint64_t> indexes,
+                                                           uint64_t size);
+
 // PROOF(size1, D[size2]) (RFC 9162 §2.1.4.1); empty when size1 == size2. INVALID_ARGUMENT when
 // size1 is 0 (the empty tree is consistent with every tree: there is nothing to prove) and
 // OUT_OF_RANGE when size1 > size2 or size2 > leaves.size().
