@@ -228,8 +228,12 @@ class SOCLE_CXX_API Ledger {
   // The payload of an entry: decrypted with the person's key (NOT_FOUND when it was shredded;
   // VERIFICATION_FAILED when `person` is not who the entry is about) or the clear payload.
   // FAILED_PRECONDITION for a pruned entry.
-  absl::StatusOr<SecretBytes> OpenPayload(const StoredLedgerEntry& entry,
-                                          absl::string_view person);
+  absl::StatusOr<SecretBytes> OpenPayload(const StoredLedgerEntry& entry, absl::string_view person);
+  // The payloads of several entries about `person` (a page of their history): element i is
+  // exactly what OpenPayload(entries[i], person) returns, with the person's pseudonym computed
+  // and their key looked up once for the batch (Vault::OpenRecords).
+  std::vector<absl::StatusOr<SecretBytes>> OpenPayloads(absl::Span<const StoredLedgerEntry> entries,
+                                                        absl::string_view person);
   // The person's pseudonym in this ledger's domain (kLedgerPseudonymBytes bytes).
   absl::StatusOr<std::string> PersonPseudonym(absl::string_view person) const;
 

@@ -267,6 +267,13 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // Decrypts what SealRecord returned for the same record. VERIFICATION_FAILED for any altered,
   // truncated or misplaced ciphertext; NOT_FOUND when the person has no key (shredded).
   absl::StatusOr<SecretBytes> OpenRecord(const RecordRef& record, absl::Span<const uint8_t> sealed);
+  // Opens several records of one person (a page of their history): element i is exactly what
+  // OpenRecord(records[i], sealed[i]) returns, but the person's key is looked up once for the
+  // batch (once in all, where OpenRecord asks the database on each call when the store requires
+  // it, as the PostgreSQL store does). INVALID_ARGUMENT for the whole call, opening nothing,
+  // when the spans differ in length or the records name more than one person.
+  absl::StatusOr<std::vector<absl::StatusOr<SecretBytes>>> OpenRecords(
+      absl::Span<const RecordRef> records, absl::Span<const absl::Span<const uint8_t>> sealed);
 
   // Crypto-shredding: deletes the person's wrapped keys (secure_delete overwrites them) and, in
   // the same transaction, records the person's keyed tag as shredded (never the id: see

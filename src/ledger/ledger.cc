@@ -1378,6 +1378,59 @@ absl::StatusOr<SecretBytes> Ledger::OpenPayload(const StoredLedgerEntry& stored,
   return SecretBytes(absl::string_view(entry.payload()));
 }
 
+std::vector<absl::StatusOr<SecretBytes>> Ledger::OpenPayloads(
+    absl::Span<const StoredLedgerEntry> entries, absl::string_view person) {
+  std::vector<absl::StatusOr<SecretBytes>> out;
+  out.reserve(entries.size());
+  // OpenPayload's checks entry by entry; the sealed payloads that pass them are opened together
+  // (`at` says whose they are), with the pseudonym computed once.
+  std::optional<absl::StatusOr<std::string>> pseudonym;
+  std::vector<std::string> sealed;
+  std::vector<size_t> at;
+  v1::LedgerEntry entry;
+  for (const StoredLedgerEntry& stored : entries) {
+    if (stored.pruned) {
+      out.emplace_back(
+          MakeError(ErrorCode::kFailedPrecondition,
+                    absl::StrCat("ledger entry ", stored.index,
+                                 " was pruned by the retention period: only its hash remains")));
+      continue;
+    }
+    if (!entry.ParseFromString(stored.bytes)) {
+      out.emplace_back(MakeError(ErrorCode::kDataLoss, absl::StrCat("ledger entry ", stored.index,
+                                                                    " is not a LedgerEntry")));
+      continue;
+    }
+    if (entry.sealed_payload().empty()) {
+      out.emplace_back(SecretBytes(absl::string_view(entry.payload())));
+      continue;
+    }
+    if (!pseudonym.has_value()) pseudonym = PersonPseudonym(person);
+    if (!pseudonym->ok()) {
+      out.emplace_back(pseudonym->status());
+    } else if (**pseudonym != entry.person()) {
+      out.emplace_back(
+          MakeError(ErrorCode::kVerificationFailed,
+                    absl::StrCat("ledger entry ", stored.index, " is about another person")));
+    } else {
+      out.emplace_back(absl::UnknownError("not opened yet"));  // replaced below
+      at.push_back(out.size() - 1);
+      sealed.push_back(std::move(*entry.mutable_sealed_payload()));
+    }
+  }
+  if (sealed.empty()) return out;
+  const std::vector<RecordRef> refs(sealed.size(), RecordRef{person, kSealedRecordId, 1});
+  std::vector<absl::Span<const uint8_t>> spans;
+  spans.reserve(sealed.size());
+  for (const std::string& s : sealed) spans.push_back(Bytes(s));
+  absl::StatusOr<std::vector<absl::StatusOr<SecretBytes>>> opened =
+      state_->vault->OpenRecords(refs, spans);
+  for (size_t i = 0; i < at.size(); ++i) {
+    out[at[i]] = opened.ok() ? std::move((*opened)[i]) : opened.status();
+  }
+  return out;
+}
+
 absl::StatusOr<uint64_t> Ledger::PruneBefore(absl::Time cutoff) {
   SOCLE_RETURN_IF_ERROR(Flush());
   absl::MutexLock lock(&state_->store_mu);

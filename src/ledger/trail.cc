@@ -522,6 +522,8 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
   for (const auto& s : stored) indexes.push_back(s.index);
   SOCLE_ASSIGN_OR_RETURN(std::vector<LedgerInclusionProof> proofs,
                          ledger.ProveInclusions(indexes, history.checkpoint.size));
+  // Every payload opened and authenticated, with the person's key looked up once for the page.
+  std::vector<absl::StatusOr<SecretBytes>> payloads = ledger.OpenPayloads(stored, query.person);
   history.entries.reserve(stored.size());
   v1::AccessRecord access;
   v1::OperationRecord operation;
@@ -533,8 +535,7 @@ absl::StatusOr<PersonHistory> AccessTrail::History(const HistoryQuery& query) {
     h.time = s.time;
     h.type = s.type;
     h.proof = std::move(proofs[i]);
-    auto payload = s.pruned ? absl::StatusOr<SecretBytes>(absl::NotFoundError("pruned"))
-                            : ledger.OpenPayload(s, query.person);
+    const absl::StatusOr<SecretBytes>& payload = payloads[i];
     if (payload.ok()) {
       const absl::string_view bytes(reinterpret_cast<const char*>(payload->data()),
                                     payload->size());

@@ -192,6 +192,9 @@ struct Vault::State {
   absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> PersonKey(
       absl::string_view person, Missing missing, absl::Time now,
       std::shared_ptr<const KeyCache::Entry> cached = nullptr);
+  // The person's key to open their records with: the cached one (vouched for by the database
+  // when the store asks for it), else the database's; NOT_FOUND when they have none.
+  absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> KeyToOpen(absl::string_view person);
   // Caller holds rotation_mu, not db_mu.
   absl::StatusOr<size_t> RewrapAll(uint32_t target);
 };
@@ -565,25 +568,75 @@ absl::StatusOr<SecretBytes> Vault::LedgerSecret(absl::string_view ledger, bool c
   return state_->ledger_secrets.try_emplace(ledger, std::move(secret)).first->second.Clone();
 }
 
+absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::KeyToOpen(
+    absl::string_view person) {
+  const absl::Time now = clock->Now();
+  std::shared_ptr<const KeyCache::Entry> entry = cache.Find(person, now);
+  if (entry != nullptr && store->vouch_every_cached_use()) {
+    SOCLE_ASSIGN_OR_RETURN(const bool vouched, Vouched(*entry));
+    if (!vouched) {
+      SOCLE_ASSIGN_OR_RETURN(entry, PersonKey(person, Missing::kNotFound, now, std::move(entry)));
+    }
+  }
+  if (entry == nullptr) {
+    SOCLE_ASSIGN_OR_RETURN(entry, PersonKey(person, Missing::kNotFound, now));
+  }
+  return entry;
+}
+
 absl::StatusOr<SecretBytes> Vault::OpenRecord(const RecordRef& record,
                                               absl::Span<const uint8_t> sealed) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckRecordRef(record));
   SOCLE_ASSIGN_OR_RETURN(const uint32_t key_version, vault_internal::RecordKeyVersion(sealed));
-  const absl::Time now = state_->clock->Now();
-  std::shared_ptr<const KeyCache::Entry> entry = state_->cache.Find(record.person_id, now);
-  if (entry != nullptr && state_->store->vouch_every_cached_use()) {
-    SOCLE_ASSIGN_OR_RETURN(const bool vouched, state_->Vouched(*entry));
-    if (!vouched) {
-      SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, State::Missing::kNotFound,
-                                                      now, std::move(entry)));
-    }
-  }
-  if (entry == nullptr) {
-    SOCLE_ASSIGN_OR_RETURN(entry,
-                           state_->PersonKey(record.person_id, State::Missing::kNotFound, now));
-  }
+  SOCLE_ASSIGN_OR_RETURN(const std::shared_ptr<const KeyCache::Entry> entry,
+                         state_->KeyToOpen(record.person_id));
   if (entry->version != key_version) return VerificationFailed();
   return vault_internal::OpenRecord(entry->key, state_->tenant, record, sealed);
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<SecretBytes>>> Vault::OpenRecords(
+    absl::Span<const RecordRef> records, absl::Span<const absl::Span<const uint8_t>> sealed) {
+  if (records.size() != sealed.size()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "OpenRecords: as many sealed records as references are needed");
+  }
+  for (const RecordRef& record : records) {
+    if (record.person_id != records.front().person_id) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "OpenRecords: every record of a batch must be about the same person");
+    }
+  }
+  // Each record's own checks first, as OpenRecord makes them: the key is looked up only when a
+  // record passed them, and a failed look-up is the error of each such record.
+  std::vector<absl::Status> checks(records.size());
+  std::vector<uint32_t> versions(records.size());
+  bool any = false;
+  for (size_t i = 0; i < records.size(); ++i) {
+    checks[i] = vault_internal::CheckRecordRef(records[i]);
+    if (checks[i].ok()) {
+      absl::StatusOr<uint32_t> version = vault_internal::RecordKeyVersion(sealed[i]);
+      if (version.ok()) versions[i] = *version;
+      checks[i] = version.status();
+    }
+    any = any || checks[i].ok();
+  }
+  absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> entry = NoPersonKey();
+  if (any) entry = state_->KeyToOpen(records.front().person_id);
+  std::vector<absl::StatusOr<SecretBytes>> out;
+  out.reserve(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!checks[i].ok()) {
+      out.emplace_back(std::move(checks[i]));
+    } else if (!entry.ok()) {
+      out.emplace_back(entry.status());
+    } else if ((*entry)->version != versions[i]) {
+      out.emplace_back(VerificationFailed());
+    } else {
+      out.push_back(
+          vault_internal::OpenRecord((*entry)->key, state_->tenant, records[i], sealed[i]));
+    }
+  }
+  return out;
 }
 
 absl::Status Vault::ShredPerson(absl::string_view person_id) {

@@ -1,7 +1,9 @@
 // The batch reads behind a person's history (AccessTrail::History): all the proofs of a page in
 // one descent of the tree (ledger::InclusionProofs, Ledger::ProveInclusions, its tiles read in
 // runs) equal the proofs made one by one and verify, for random index sets, against the newest
-// checkpoint and an older one; a tampered payload in the database makes that line of the
+// checkpoint and an older one; a page's payloads opened together (Ledger::OpenPayloads,
+// Vault::OpenRecords) give each entry exactly what opening it alone gives, a tampered, pruned,
+// foreign or shredded one included; a tampered payload in the database makes that line of the
 // history unreadable and no other, every proof still holding. On SQLite (written against
 // ledger_backend.h, so tests/pg's suite program can compile it for PostgreSQL too).
 #include <algorithm>
@@ -160,6 +162,99 @@ StoredLedgerEntry Tampered(const StoredLedgerEntry& e) {
   StoredLedgerEntry out = e;
   out.bytes = entry.SerializeAsString();
   return out;
+}
+
+void ExpectSame(const absl::StatusOr<SecretBytes>& batch,
+                const absl::StatusOr<SecretBytes>& alone) {
+  BOOST_TEST(batch.ok() == alone.ok());
+  if (batch.ok() && alone.ok()) {
+    BOOST_TEST((std::vector<uint8_t>(batch->data(), batch->data() + batch->size()) ==
+                std::vector<uint8_t>(alone->data(), alone->data() + alone->size())));
+  } else {
+    BOOST_TEST(Code(batch.status()) == Code(alone.status()));
+    BOOST_TEST(batch.status().message() == alone.status().message());
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_page_opened_together_gives_what_each_entry_alone_gives, LedgerFixture) {
+  auto ledger = Open();
+  AppendSome(*ledger, 60);  // about person-0 … person-6, every third about nobody
+  auto about =
+      ledger->EntriesAbout("person-1", absl::InfinitePast(), absl::InfiniteFuture(), -1, 100);
+  BOOST_REQUIRE(about.ok());
+  BOOST_REQUIRE(about->size() > 4u);
+  std::vector<StoredLedgerEntry> page = *about;
+  page[1] = Tampered(page[1]);  // VERIFICATION_FAILED, this one only
+  page[2].pruned = true;        // FAILED_PRECONDITION
+  page[2].bytes.clear();
+  page.push_back(
+      *ledger->EntriesAbout("person-2", absl::InfinitePast(), absl::InfiniteFuture(), -1, 1)
+           ->begin());                              // about someone else: VERIFICATION_FAILED
+  page.push_back((*ledger->ReadEntries(0, 1))[0]);  // about nobody: its clear payload
+  StoredLedgerEntry garbage = page[0];
+  garbage.bytes = "\xff\xff not a ledger entry";
+  page.push_back(garbage);  // DATA_LOSS
+  const std::vector<absl::StatusOr<SecretBytes>> batch = ledger->OpenPayloads(page, "person-1");
+  BOOST_REQUIRE(batch.size() == page.size());
+  size_t opened = 0;
+  for (size_t i = 0; i < page.size(); ++i) {
+    BOOST_TEST_CONTEXT("entry " << i) {
+      ExpectSame(batch[i], ledger->OpenPayload(page[i], "person-1"));
+      opened += batch[i].ok() ? 1 : 0;
+    }
+  }
+  BOOST_TEST(opened == page.size() - 4);
+  BOOST_TEST(Code(batch[1].status()) == "VERIFICATION_FAILED");
+  BOOST_TEST(Code(batch[2].status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(Code(batch[page.size() - 3].status()) == "VERIFICATION_FAILED");
+  BOOST_TEST(Code(batch[page.size() - 1].status()) == "DATA_LOSS");
+  // After crypto-shredding, every sealed payload of the page is NOT_FOUND, as alone.
+  BOOST_REQUIRE(vault->ShredPerson("person-1").ok());
+  const auto shredded = ledger->OpenPayloads(*about, "person-1");
+  for (size_t i = 0; i < about->size(); ++i) {
+    ExpectSame(shredded[i], ledger->OpenPayload((*about)[i], "person-1"));
+    BOOST_TEST(Code(shredded[i].status()) == "NOT_FOUND");
+  }
+  BOOST_TEST(ledger->OpenPayloads({}, "person-1").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(vault_records_opened_together_give_what_each_alone_gives, LedgerFixture) {
+  std::vector<std::vector<uint8_t>> sealed;
+  const RecordRef ref{"p1", "note", 1};
+  for (int i = 0; i < 5; ++i) {
+    const std::string text = absl::StrCat("record ", i);
+    auto s = vault->SealRecord(
+        ref, absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    BOOST_REQUIRE(s.ok());
+    sealed.push_back(*s);
+  }
+  sealed[2][sealed[2].size() - 1] ^= 1;  // an altered tag
+  sealed[3].resize(3);                   // too short for a header
+  std::vector<RecordRef> refs(sealed.size(), ref);
+  refs[4].record_id = "another";  // opened under the wrong reference
+  std::vector<absl::Span<const uint8_t>> spans(sealed.begin(), sealed.end());
+  const auto batch = vault->OpenRecords(refs, spans);
+  BOOST_REQUIRE(batch.ok());
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    ExpectSame((*batch)[i], vault->OpenRecord(refs[i], spans[i]));
+  }
+  BOOST_TEST((*batch)[0].ok());
+  BOOST_TEST(Code((*batch)[2].status()) == "VERIFICATION_FAILED");
+  BOOST_TEST(Code((*batch)[4].status()) == "VERIFICATION_FAILED");
+  // Two persons, or spans of different lengths: refused whole.
+  std::vector<RecordRef> mixed = refs;
+  mixed[1].person_id = "p2";
+  BOOST_TEST(Code(vault->OpenRecords(mixed, spans).status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(Code(vault->OpenRecords(refs, absl::MakeConstSpan(spans).first(2)).status()) ==
+             "INVALID_ARGUMENT");
+  // A person without a key: NOT_FOUND for each record that passed its own checks.
+  std::vector<RecordRef> nobody(refs.size(), RecordRef{"never-sealed", "note", 1});
+  const auto none = vault->OpenRecords(nobody, spans);
+  BOOST_REQUIRE(none.ok());
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    ExpectSame((*none)[i], vault->OpenRecord(nobody[i], spans[i]));
+  }
+  BOOST_TEST(Code((*none)[0].status()) == "NOT_FOUND");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_tampered_payload_is_one_unreadable_line_of_the_history, LedgerFixture) {
