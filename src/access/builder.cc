@@ -214,6 +214,11 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       event.event_case() <= v1::StateEvent::kMandateRevoked) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
+  // Rights requests and breaches (issue 13) name who recorded them too.
+  if (event.event_case() >= v1::StateEvent::kRightsRequestReceived &&
+      event.event_case() <= v1::StateEvent::kBreachClosed) {
+    SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
+  }
   absl::Status status;
   switch (event.event_case()) {
     case v1::StateEvent::kProfessionalUpserted:
@@ -300,6 +305,31 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       break;
     case v1::StateEvent::kObjectionWithdrawn:
       status = WithdrawObjection(event.objection_withdrawn());
+      break;
+    // Rights requests and breaches (builder_rights.cc)
+    case v1::StateEvent::kRightsRequestReceived:
+      status = ReceiveRightsRequest(event.rights_request_received());
+      break;
+    case v1::StateEvent::kRightsRequestExtended:
+      status = ExtendRightsRequest(event.rights_request_extended());
+      break;
+    case v1::StateEvent::kRightsRequestClosed:
+      status = CloseRightsRequest(event.rights_request_closed());
+      break;
+    case v1::StateEvent::kRightsRequestWithdrawn:
+      status = WithdrawRightsRequest(event.rights_request_withdrawn());
+      break;
+    case v1::StateEvent::kBreachRecorded:
+      status = RecordBreach(event.breach_recorded());
+      break;
+    case v1::StateEvent::kBreachAuthorityNotified:
+      status = NotifyBreachAuthority(event.breach_authority_notified());
+      break;
+    case v1::StateEvent::kBreachPersonsNotified:
+      status = NotifyBreachPersons(event.breach_persons_notified());
+      break;
+    case v1::StateEvent::kBreachClosed:
+      status = CloseBreach(event.breach_closed());
       break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.

@@ -96,6 +96,17 @@ class Builder {
   absl::Status RevokeMandate(const v1::MandateRevoked& e);
   // The mandate of `id` (MandateCreated.mandate): its person and index, or NOT_FOUND.
   absl::StatusOr<MandateOwner> KnownMandate(absl::string_view field, absl::string_view id) const;
+  // builder_rights.cc: rights requests and breaches (issue 13)
+  absl::Status ReceiveRightsRequest(const v1::RightsRequestReceived& e);
+  absl::Status ExtendRightsRequest(const v1::RightsRequestExtended& e);
+  absl::Status CloseRightsRequest(const v1::RightsRequestClosed& e);
+  absl::Status WithdrawRightsRequest(const v1::RightsRequestWithdrawn& e);
+  absl::Status RecordBreach(const v1::BreachRecorded& e);
+  absl::Status NotifyBreachAuthority(const v1::BreachAuthorityNotified& e);
+  absl::Status NotifyBreachPersons(const v1::BreachPersonsNotified& e);
+  absl::Status CloseBreach(const v1::BreachClosed& e);
+  absl::StatusOr<uint32_t> KnownRightsRequest(absl::string_view field, absl::string_view id) const;
+  absl::StatusOr<uint32_t> KnownBreach(absl::string_view field, absl::string_view id) const;
 
   // The facts recorded by or for the person (event numbers 26 on) name who recorded them: an
   // active professional (StateEvent.recorded_by). Apply checks it and keeps it in recorder_.
@@ -130,13 +141,13 @@ class Builder {
   const int64_t max_skew_;
   bool replay_ = false;
   std::vector<std::string>* applied_ = nullptr;
-  int64_t session_end_ = 0;    // the end Open gave the last session, for the record
+  int64_t session_end_ = 0;                // the end Open gave the last session, for the record
   std::array<uint8_t, 32> attestation_{};  // the hash CreateMandate gave the last mandate
   uint32_t recorder_ = kNoId;  // the professional who recorded the event being applied, if any
   // The persons whose state the event being applied changed (MutableState), whose `facts` Apply
   // recomputes once the event has applied. Records stay in place within a batch.
   absl::InlinedVector<PersonRecord*, 2> touched_;
-  int64_t at_ = 0;             // the time of the event being applied (unix nanoseconds)
+  int64_t at_ = 0;  // the time of the event being applied (unix nanoseconds)
 };
 
 }  // namespace socle::access_internal

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "core/calendar.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
 #include "socle/consent.hpp"
@@ -103,6 +104,148 @@ absl::StatusOr<MandateRecord> LoadMandate(const v1::SnapshotMandate& in, const T
         a.procedure(), a.revoked_at(), a.revoked_by_person(), a.uses(), a.last_used_at()});
   }
   return m;
+}
+
+// --- Rights requests and breaches (issue 13) ---------------------------------------------------
+
+void EncodeRightsAndBreaches(const State& s, v1::EngineState& state) {
+  for (size_t i = 0; i < s.rights_requests.size(); ++i) {
+    const RightsRequestRecord& r = s.rights_requests[i];
+    if (!r.known) continue;
+    v1::SnapshotRightsRequest* out = state.add_rights_requests();
+    out->set_id(r.id);
+    out->set_kind(r.kind);
+    out->set_person(r.person);
+    out->set_requester(r.requester);
+    out->set_requester_kind(r.requester_kind);
+    out->set_received_at(r.received_at);
+    out->set_channel(r.channel);
+    out->set_recorded_by(r.recorded_by);
+    out->set_revision(r.revision);
+    out->set_extension_months(r.extension_months);
+    out->set_justification(r.justification);
+    out->set_extension_notified_at(r.extension_notified_at);
+    out->set_extended_at(r.extended_at);
+    out->set_state(static_cast<int32_t>(r.state));
+    out->set_closed_at(r.closed_at);
+    out->set_reasons(r.reasons);
+    out->set_complaint_information(r.complaint_information);
+    out->set_closed_by(r.closed_by);
+  }
+  for (size_t i = 0; i < s.breaches.size(); ++i) {
+    const BreachRecord& b = s.breaches[i];
+    if (!b.known) continue;
+    v1::SnapshotBreach* out = state.add_breaches();
+    out->set_id(b.id);
+    out->set_aware_at(b.aware_at);
+    for (const std::string& word : b.nature) out->add_nature(word);
+    out->set_risk(static_cast<int32_t>(b.risk));
+    out->set_assessment(b.assessment);
+    out->set_unintelligible(b.unintelligible);
+    out->set_unintelligible_reason(b.unintelligible_reason);
+    out->set_persons_concerned(b.persons_concerned);
+    out->set_records_concerned(b.records_concerned);
+    out->set_recorded_by(b.recorded_by);
+    out->set_revision(b.revision);
+    out->set_authority_notified_at(b.authority_notified_at);
+    out->set_delay_reason(b.delay_reason);
+    out->set_authority_reference(b.authority_reference);
+    out->set_persons_notified_at(b.persons_notified_at);
+    out->set_persons_notification_means(b.persons_notification_means);
+    out->set_closed_at(b.closed_at);
+  }
+}
+
+// The registers of the snapshot, checked: ids unique, persons and professionals known, values in
+// range; deadlines are computed again from the receipt (the snapshot does not store them).
+absl::Status DecodeRightsAndBreaches(const v1::EngineState& in, Ids& ids, BatchId batch,
+                                     State& out) {
+  if (ids.rights_requests.size() != 0 || ids.breaches.size() != 0) {
+    return MakeError(ErrorCode::kInternal, "a snapshot is restored into a fresh engine only");
+  }
+  const auto known_person = [&](uint32_t id) {
+    return id < out.persons.size() && out.persons[id].known;
+  };
+  const auto known_professional = [&](uint32_t id, bool none_ok) {
+    return (none_ok && id == kNoId) ||
+           (id < out.professionals.size() && out.professionals[id].known);
+  };
+  for (const v1::SnapshotRightsRequest& r : in.rights_requests()) {
+    if (r.id().empty() || ids.rights_requests.Find(r.id())) {
+      return Damaged("rights_requests holds an empty or repeated id");
+    }
+    const bool closed = r.state() != 0;
+    if (r.kind() < 1 || r.kind() > 6 || !known_person(r.person()) || !known_person(r.requester()) ||
+        r.requester_kind() < 0 || r.requester_kind() > 5 ||
+        (r.requester_kind() == 0) != (r.requester() == r.person()) || r.channel() < 0 ||
+        r.channel() > 4 || !known_professional(r.recorded_by(), false) ||
+        r.extension_months() < 0 || r.extension_months() > 2 || r.state() < 0 || r.state() > 3 ||
+        closed != (r.closed_at() != kNever) || !known_professional(r.closed_by(), !closed)) {
+      return Damaged("a rights request holds an impossible record");
+    }
+    RightsRequestRecord m;
+    m.known = true;
+    m.id = r.id();
+    m.kind = static_cast<uint8_t>(r.kind());
+    m.channel = static_cast<uint8_t>(r.channel());
+    m.requester_kind = static_cast<uint8_t>(r.requester_kind());
+    m.state = static_cast<RightsRequestState>(r.state());
+    m.extension_months = static_cast<uint8_t>(r.extension_months());
+    m.person = r.person();
+    m.requester = r.requester();
+    m.recorded_by = r.recorded_by();
+    m.closed_by = r.closed_by();
+    m.received_at = r.received_at();
+    m.received_day = core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(r.received_at())));
+    m.first_deadline =
+        core::DayNumber(core::AddMonthsClamped(core::DayFromNumber(m.received_day), 1));
+    m.deadline = core::DayNumber(
+        core::AddMonthsClamped(core::DayFromNumber(m.first_deadline), m.extension_months));
+    m.extension_notified_at = r.extension_notified_at();
+    m.extended_at = r.extended_at();
+    m.closed_at = r.closed_at();
+    m.revision = r.revision();
+    m.justification = r.justification();
+    m.reasons = r.reasons();
+    m.complaint_information = r.complaint_information();
+    const uint32_t id = ids.rights_requests.Intern(m.id);
+    out.rights_requests.Resize(id + 1, batch);
+    out.rights_requests.Mutable(id, batch) = std::move(m);
+  }
+  for (const v1::SnapshotBreach& b : in.breaches()) {
+    if (b.id().empty() || ids.breaches.Find(b.id())) {
+      return Damaged("breaches holds an empty or repeated id");
+    }
+    if (b.risk() < 1 || b.risk() > 3 || b.nature().empty() ||
+        !known_professional(b.recorded_by(), false) ||
+        (b.authority_notified_at() != kNever && b.authority_notified_at() < b.aware_at()) ||
+        (b.persons_notified_at() != kNever && b.persons_notified_at() < b.aware_at())) {
+      return Damaged("a breach holds an impossible record");
+    }
+    BreachRecord m;
+    m.known = true;
+    m.id = b.id();
+    m.aware_at = b.aware_at();
+    m.nature.assign(b.nature().begin(), b.nature().end());
+    m.risk = static_cast<BreachRisk>(b.risk());
+    m.assessment = b.assessment();
+    m.unintelligible = b.unintelligible();
+    m.unintelligible_reason = b.unintelligible_reason();
+    m.persons_concerned = b.persons_concerned();
+    m.records_concerned = b.records_concerned();
+    m.recorded_by = b.recorded_by();
+    m.revision = b.revision();
+    m.authority_notified_at = b.authority_notified_at();
+    m.delay_reason = b.delay_reason();
+    m.authority_reference = b.authority_reference();
+    m.persons_notified_at = b.persons_notified_at();
+    m.persons_notification_means = b.persons_notification_means();
+    m.closed_at = b.closed_at();
+    const uint32_t id = ids.breaches.Intern(m.id);
+    out.breaches.Resize(id + 1, batch);
+    out.breaches.Mutable(id, batch) = std::move(m);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -272,6 +415,8 @@ std::string EncodeSnapshot(const SnapshotData& s) {
       }
     }
   }
+
+  EncodeRightsAndBreaches(s.state, state);
 
   v1::EngineSnapshot snapshot;
   snapshot.set_format_version(kSnapshotFormatVersion);
@@ -672,6 +817,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       SortUnique(r.professionals->persons);
     }
   }
+  SOCLE_RETURN_IF_ERROR(DecodeRightsAndBreaches(in, ids, batch, out));
   for (size_t pro = 0; pro < professionals; ++pro) {
     if (referent_of[pro].empty() && granted[pro].empty()) continue;
     auto extra = std::make_shared<ProfessionalExtra>();

@@ -71,6 +71,8 @@ struct Ids {
   SharedInterner teams;
   SharedInterner labels;    // structures and professional categories
   SharedInterner mandates;  // mandate ids (MandateCreated.mandate); the index is State::mandates
+  SharedInterner rights_requests;  // RightsRequestReceived.request; State::rights_requests
+  SharedInterner breaches;         // BreachRecorded.breach; State::breaches
 };
 
 // The policy as the engine reads it: flat tables indexed by dense ids, built once per engine.
@@ -480,13 +482,75 @@ struct TeamRecord {
   std::shared_ptr<TeamMembers> professionals;
 };
 
+// --- Rights requests and breaches (issue 13; folded by builder_rights.cc, read by rights.cc and
+// breach.cc). Not per person: the DPO's lists scan these arrays, which hold only the registers.
+
+enum class RightsRequestState : uint8_t { kOpen = 0, kAnswered = 1, kNoAction = 2, kWithdrawn = 3 };
+
+// One rights request (REQ-10). Days are days since 1970-01-01 in Europe/Paris (the legal day).
+struct RightsRequestRecord {
+  bool known = false;          // false: no request has this id (a rejected event interned it)
+  uint8_t kind = 0;            // = socle.v1.RightsRequestKind
+  uint8_t channel = 0;         // = socle.v1.Channel
+  uint8_t requester_kind = 0;  // 0: the person; else RepresentativeKind
+  RightsRequestState state = RightsRequestState::kOpen;
+  uint8_t extension_months = 0;  // 0: not extended
+  uint32_t person = kNoId;
+  uint32_t requester = kNoId;  // a person id: the person or a representative
+  uint32_t recorded_by = kNoId;
+  uint32_t closed_by = kNoId;
+  int32_t received_day = 0;
+  int32_t first_deadline = 0;  // received_day + 1 month, clamped
+  int32_t deadline = 0;        // first_deadline, or + extension_months when extended
+  int64_t received_at = 0;
+  int64_t extension_notified_at = 0;
+  int64_t extended_at = 0;
+  int64_t closed_at = kNever;
+  uint64_t revision = 0;  // of the RightsRequestReceived event
+  std::string id;
+  std::string justification;
+  std::string reasons;
+  std::string complaint_information;
+};
+
+enum class BreachRisk : uint8_t { kUnlikely = 1, kRisk = 2, kHigh = 3 };  // = BreachRecorded.Risk
+
+// One breach of the register (REQ-20). Times in unix nanoseconds.
+struct BreachRecord {
+  bool known = false;
+  bool unintelligible = false;
+  BreachRisk risk = BreachRisk::kRisk;
+  uint32_t recorded_by = kNoId;
+  int64_t aware_at = 0;
+  int64_t authority_notified_at = kNever;
+  int64_t persons_notified_at = kNever;
+  int64_t closed_at = kNever;
+  uint64_t persons_concerned = 0;
+  uint64_t records_concerned = 0;
+  uint64_t revision = 0;
+  std::string id;
+  std::vector<std::string> nature;
+  std::string assessment;
+  std::string unintelligible_reason;
+  std::string delay_reason;
+  std::string authority_reference;
+  std::string persons_notification_means;
+
+  bool AuthorityNotificationRequired() const { return risk != BreachRisk::kUnlikely; }
+  // Art. 34(1) and 34(3)(a): the persons are told of a high-risk breach unless the data were
+  // unintelligible.
+  bool PersonNotificationRequired() const { return risk == BreachRisk::kHigh && !unintelligible; }
+};
+
 // The directory and the privacy facts at one revision.
 struct State {
   uint64_t revision = 0;
   CowArray<ProfessionalRecord> professionals;
   CowArray<PersonRecord> persons;
   CowArray<TeamRecord> teams;
-  CowArray<MandateOwner> mandates;  // by dense mandate id (Ids::mandates)
+  CowArray<MandateOwner> mandates;                // by dense mandate id (Ids::mandates)
+  CowArray<RightsRequestRecord> rights_requests;  // by dense id (Ids::rights_requests)
+  CowArray<BreachRecord> breaches;                // by dense id (Ids::breaches)
 };
 
 // The published, immutable snapshot.

@@ -26,6 +26,8 @@ constexpr char kUsage[] =
     "  representative set|end ...            legal representatives (parents, guardians...)\n"
     "  share check|record|revoke|informed|exception|recipients|list ...  secret partage\n"
     "  mandate create|use|revoke|check|list ...  mandates to act for a person\n"
+    "  rights receive|extend|close|withdraw|list ...  rights requests and their deadlines\n"
+    "  breach record|notify-authority|notify-persons|close|list ...  the breach register\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
     "  demo                                  run socle on a synthetic social service\n"
@@ -82,6 +84,8 @@ int main(int argc, char** argv) {
   if (command == "representative") return Representative(rest, io);
   if (command == "share") return Share(rest, io);
   if (command == "mandate") return Mandate(rest, io);
+  if (command == "rights") return Rights(rest, io);
+  if (command == "breach") return Breach(rest, io);
   std::cerr << "socle: unknown command '"
             << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"
