@@ -97,6 +97,21 @@ class Builder {
   // The mandate of `id` (MandateCreated.mandate): its person and index, or NOT_FOUND.
   absl::StatusOr<MandateOwner> KnownMandate(absl::string_view field, absl::string_view id) const;
 
+  // builder_retention.cc
+  absl::Status RecordContact(const v1::ContactRecorded& e);
+  absl::Status RecordEnd(absl::string_view event, absl::string_view person,
+                         absl::string_view activity, absl::string_view end_date,
+                         RetentionEndKind kind);
+  absl::Status RecordDeath(const v1::DeathRecorded& e);
+  // The case closed on the day of the event being applied (CASE_CLOSURE rules count from it).
+  void NoteCaseClosed(PersonRecord& person);
+  // The legal day (Europe/Paris) of the event being applied.
+  int32_t LegalDay() const;
+  // A date of the event (`field`), no later than LegalDay(); empty: LegalDay(), or an error when
+  // `required`.
+  absl::StatusOr<int32_t> PastDate(absl::string_view field, absl::string_view date,
+                                   bool required) const;
+
   // The facts recorded by or for the person (event numbers 26 on) name who recorded them: an
   // active professional (StateEvent.recorded_by). Apply checks it and keeps it in recorder_.
   absl::StatusOr<uint32_t> Recorder(const v1::StateEvent& event) const;
@@ -130,13 +145,13 @@ class Builder {
   const int64_t max_skew_;
   bool replay_ = false;
   std::vector<std::string>* applied_ = nullptr;
-  int64_t session_end_ = 0;    // the end Open gave the last session, for the record
+  int64_t session_end_ = 0;                // the end Open gave the last session, for the record
   std::array<uint8_t, 32> attestation_{};  // the hash CreateMandate gave the last mandate
   uint32_t recorder_ = kNoId;  // the professional who recorded the event being applied, if any
   // The persons whose state the event being applied changed (MutableState), whose `facts` Apply
   // recomputes once the event has applied. Records stay in place within a batch.
   absl::InlinedVector<PersonRecord*, 2> touched_;
-  int64_t at_ = 0;             // the time of the event being applied (unix nanoseconds)
+  int64_t at_ = 0;  // the time of the event being applied (unix nanoseconds)
 };
 
 }  // namespace socle::access_internal
