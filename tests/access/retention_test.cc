@@ -424,6 +424,44 @@ BOOST_AUTO_TEST_CASE(replay_and_snapshot_give_the_same_phases) {
   BOOST_TEST(phases(**replayed) == expected, boost::test_tools::per_element());
 }
 
+// The ready-made rules of the département example policy (examples/policies), at their
+// boundaries. Its records are public archives: every end waits for the visa.
+BOOST_AUTO_TEST_CASE(departement_example_rules_at_their_boundaries) {
+  FakeClock clock(absl::FromUnixSeconds(Scenario::kStart));  // 2026-05-28
+  AccessEngine::Options options;
+  options.clock = &clock;
+  auto created = AccessEngine::Create(
+      LoadPolicy(ReadFile(TestDir() + "/../../examples/policies/departement.textproto")), options);
+  BOOST_REQUIRE(created.ok());
+  AccessEngine& e = **created;
+  for (const char* id : {"usager", "beneficiaire", "jeune"}) {
+    BOOST_REQUIRE(e.UpsertPerson({id, {}, "", "2004-02-29"}).ok());
+  }
+  auto phase = [&](const char* person, const char* category, CivilDay day) {
+    auto s = e.snapshot()->Retention(*e.FindPerson(person), *e.FindCategory(category), day);
+    BOOST_REQUIRE(s.ok());
+    return std::string(RetentionPhaseName(s->phase));
+  };
+  // Accompaniment (CNIL 2023-095, 2022-008 §46): 2 years after the last contact from the person.
+  BOOST_REQUIRE(
+      RecordContact(e, {"usager", ContactOriginator::kPerson, "", CivilDay(2024, 1, 31), ""}).ok());
+  BOOST_TEST(phase("usager", "social", CivilDay(2026, 1, 30)) == "active");
+  BOOST_TEST(phase("usager", "social", CivilDay(2026, 1, 31)) == "awaiting_visa");
+  BOOST_TEST(phase("usager", "social", CivilDay(2026, 2, 1)) == "awaiting_visa");
+  // APA/ASH (CASF R.232-46): 6 years after the end of the right.
+  BOOST_REQUIRE(RecordRight(e, "beneficiaire", "apa_ash", CivilDay(2019, 8, 31)).ok());
+  BOOST_TEST(phase("beneficiaire", "financial", CivilDay(2025, 8, 30)) == "active");
+  BOOST_TEST(phase("beneficiaire", "financial", CivilDay(2025, 8, 31)) == "awaiting_visa");
+  BOOST_TEST(phase("beneficiaire", "financial", CivilDay(2025, 9, 1)) == "awaiting_visa");
+  // Prevention (CNIL 2014-262 art. 5): 1 month, 3 years of archive, never past 25 (born 29
+  // February 2004: 1 March 2029).
+  BOOST_REQUIRE(RecordFollowUp(e, "jeune", "prevention_specialisee", CivilDay(2026, 3, 31)).ok());
+  BOOST_TEST(phase("jeune", "employment", CivilDay(2026, 4, 29)) == "active");
+  BOOST_TEST(phase("jeune", "employment", CivilDay(2026, 4, 30)) == "intermediate_archive");
+  BOOST_TEST(phase("jeune", "employment", CivilDay(2029, 2, 28)) == "intermediate_archive");
+  BOOST_TEST(phase("jeune", "employment", CivilDay(2029, 3, 1)) == "awaiting_visa");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
