@@ -196,15 +196,12 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
 
   // REQ-35: past its active phase, a category is the archive's: an archivist reads it, with a
   // reason; need-to-know of the active file does not apply there.
+  // Others are denied once need-to-know has passed (an outsider is still not_assigned).
   uint32_t retention_rule = kRuleIndexNone;
-  bool archive = false;
-  if (RetentionMayApply(x) &&
-      RetentionOf(s, r, x, &retention_rule).phase != RetentionPhase::kActive) {
-    if (!Archivist(t, p.role) || r.archive_reason.empty() || r.action != Action::kRead) {
-      return Deny(d, Reason::kArchived, MakeRule(RuleKind::kRetention, retention_rule));
-    }
-    archive = true;
-  }
+  const bool archived = RetentionMayApply(x) &&
+                        RetentionOf(s, r, x, &retention_rule).phase != RetentionPhase::kActive;
+  const bool archive =
+      archived && Archivist(t, p.role) && !r.archive_reason.empty() && r.action == Action::kRead;
 
   Basis basis = Basis::kNone;
   bool expired = false;
@@ -222,6 +219,9 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
     if (not_shared) return Deny(d, Reason::kItemNotShared, MakeRule(RuleKind::kGrant, 0));
     return expired ? Deny(d, Reason::kBreakGlassExpired, MakeRule(RuleKind::kBreakGlass, 0))
                    : Deny(d, Reason::kNotAssigned, MakeRule(RuleKind::kNeedToKnow, kRuleIndexNone));
+  }
+  if (archived && !archive) {
+    return Deny(d, Reason::kArchived, MakeRule(RuleKind::kRetention, retention_rule));
   }
   if (basis == Basis::kBreakGlass) d.obligations |= obligation::kBreakGlassFlag;
 
