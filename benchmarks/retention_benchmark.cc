@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "access/retention.h"
@@ -40,6 +41,7 @@ using socle_bench::Check;
 constexpr size_t kPersons = 100000;
 
 struct Fixture {
+  explicit Fixture(Policy p) : policy(std::move(p)) {}
   Policy policy;
   const policy_internal::CompiledPolicy* c = nullptr;
   std::vector<PersonRecord> persons;
@@ -50,8 +52,8 @@ struct Fixture {
 
 Fixture& Get() {
   static Fixture* f = [] {
-    auto* f = new Fixture{
-        Check(Policy::LoadFile(socle_bench::ExamplesDir() + "/policies/departement.textproto"))};
+    auto* f = new Fixture(
+        Check(Policy::LoadFile(socle_bench::ExamplesDir() + "/policies/departement.textproto")));
     f->c = &policy_internal::Compiled(f->policy);
     f->apa = *f->c->activities.Find("apa_ash");
     f->prevention = *f->c->activities.Find("prevention_specialisee");

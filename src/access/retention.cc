@@ -20,10 +20,6 @@ namespace {
 using policy_internal::RetentionRuleTable;
 using v1::RetentionRule;
 
-int32_t AddMonths(int32_t day, uint32_t months) {
-  return core::DayNumber(core::AddMonthsClamped(core::DayFromNumber(day), months));
-}
-
 // Less advanced first: a category is kept as long as one of its rules keeps it. Awaiting a visa
 // keeps more than due (the archives service may keep the records).
 int Rank(RetentionPhase phase) {
@@ -46,6 +42,26 @@ int64_t ChangeKey(int32_t next_change) {
 }
 
 }  // namespace
+
+int32_t RetentionInput::AddMonths(int32_t from, uint32_t months) const {
+  if (months == 0) return from;
+  for (const Months& m : months_) {
+    if (m.from == from && m.months == months) return m.to;
+  }
+  Months& m = months_[next_++ % months_.size()];
+  m.from = from;
+  m.months = months;
+  m.to = core::DayNumber(core::AddMonthsClamped(core::DayFromNumber(from), months));
+  return m.to;
+}
+
+int32_t RetentionInput::Birthday(uint32_t years) const {
+  if (years != stop_years_) {
+    stop_years_ = years;
+    stop_day_ = core::DayNumber(core::NthBirthday(core::DayFromNumber(birth_days), years));
+  }
+  return stop_day_;
+}
 
 RetentionInput RetentionInputOf(const PersonRecord& person, int32_t day) {
   RetentionInput in;
@@ -117,8 +133,8 @@ RulePhase PhaseUnder(const RetentionRuleTable& rule, bool public_archives, const
 
   if (!in_course) {
     out.start_day = start;
-    const int32_t active_end = AddMonths(start, rule.active_months);
-    const int32_t archive_end = AddMonths(active_end, rule.intermediate_months);
+    const int32_t active_end = in.AddMonths(start, rule.active_months);
+    const int32_t archive_end = in.AddMonths(active_end, rule.intermediate_months);
     if (day < active_end) {
       out.phase = RetentionPhase::kActive;
       out.since = start;
@@ -137,8 +153,7 @@ RulePhase PhaseUnder(const RetentionRuleTable& rule, bool public_archives, const
 
   // The age stop (hard_stop_age_years): the end, on that birthday at the latest.
   if (rule.hard_stop_age_years > 0 && in.birth_days != kUnknownDate) {
-    const int32_t stop = core::DayNumber(
-        core::NthBirthday(core::DayFromNumber(in.birth_days), rule.hard_stop_age_years));
+    const int32_t stop = in.Birthday(rule.hard_stop_age_years);
     if (day >= stop) {
       if (out.phase != terminal || stop < out.since) {
         out.phase = terminal;

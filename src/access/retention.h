@@ -7,6 +7,7 @@
 #ifndef SOCLE_SRC_ACCESS_RETENTION_H_
 #define SOCLE_SRC_ACCESS_RETENTION_H_
 
+#include <array>
 #include <cstdint>
 
 #include "access/state.h"
@@ -24,6 +25,22 @@ struct RetentionInput {
   // in force on the day asked.
   int32_t mandate_end = kUnknownDate;
   bool mandate_in_course = false;
+
+  // Calendar arithmetic memoised for one person: the rules of a policy share a few (start,
+  // months) pairs and one age stop, and civil-date conversions are the cost of a phase.
+  int32_t AddMonths(int32_t from, uint32_t months) const;
+  int32_t Birthday(uint32_t years) const;
+
+ private:
+  struct Months {
+    int32_t from = kUnknownDate;
+    uint32_t months = 0;
+    int32_t to = 0;
+  };
+  mutable std::array<Months, 8> months_{};
+  mutable uint32_t next_ = 0;
+  mutable uint32_t stop_years_ = 0;
+  mutable int32_t stop_day_ = 0;
 };
 
 // The input of `person` on `day` (reads its mandates; no allocation).
