@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "crypto/crypto.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "crypto/crypto.h"
 #include "policy/compiled_policy.h"
 #include "socle/error.hpp"
 
@@ -122,8 +122,8 @@ absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
     }
   }
 
-  c.masking_mode =
-      p.masking().mode() == v1::Masking::SILENT ? MaskingMode::kSilent : MaskingMode::kSignalled;
+  c.masking_mode = p.masking().mode() == v1::Masking::SILENT ? MaskingMode::kSilent
+                                                             : MaskingMode::kSignalled;
   c.masking_referent_keeps_access = p.masking().referent_keeps_access();
   c.break_glass_enabled = p.break_glass().enabled();
   c.break_glass_reveals_masked = p.break_glass().reveals_masked_items();
