@@ -34,11 +34,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "socle/clock.hpp"
 #include "socle/export.hpp"
 #include "socle/policy.hpp"
+#include "socle/retention.hpp"
 #include "socle/vocabulary.hpp"
 
 namespace socle {
@@ -62,6 +64,7 @@ enum class Reason : int32_t {
   kAllowedReferentOfMasked = 3,  // masked, but the referent keeps access (policy masking)
   kAllowedBreakGlass = 4,        // through an open break-the-glass session
   kAllowedByGrant = 5,           // through an active grant (a sharing decision)
+  kAllowedArchivist = 6,         // an archivist's reasoned read of the intermediate archive
   kProfessionalLeft = 20,        // the professional has left
   kBlocked = 21,                 // the person blocked this professional
   kWorkingNote = 22,             // a working note is its author's alone
@@ -78,6 +81,8 @@ enum class Reason : int32_t {
   kObjectionUpheld = 33,         // the controller upheld the person's objection
   kItemNotShared = 34,           // only shares reach the file, and none shares this item (for
                                  // this purpose, to be read)
+  kArchived = 35,  // the category is past its active phase for the person (REQ-35): only an
+                   // ARCHIVIST reads it, with a reason (AccessRequest::archive_reason)
 };
 
 // The stable lower_snake name of a reason ("role_does_not_allow"); "unspecified" if unknown.
@@ -110,6 +115,8 @@ enum class RuleKind : uint32_t {
   kGrant = 10,        // a grant recorded for the person
   kConsent = 11,      // the person's consents (index: the activity)
   kObjection = 12,    // the person's objections (index: the activity)
+  kRetention = 13,    // a retention rule (index: AccessEngine::RuleName renders
+                      // "activities[i].retention[j]")
 };
 inline constexpr uint32_t kRuleIndexNone = 0xFFFFFFu;
 constexpr uint32_t MakeRule(RuleKind kind, uint32_t index) {
@@ -136,6 +143,11 @@ struct AccessRequest {
   bool masked = false;
   absl::string_view item;
   absl::Time time = absl::InfinitePast();
+  // Why an ARCHIVIST reads a file past its active phase (REQ-35): required for that read, which
+  // is allowed with Reason::kAllowedArchivist (read only; need-to-know does not apply to the
+  // archive, the habilitation matrix and the purpose do). Record it with the decision: pass the
+  // same text as AccessTrail::Decide's justification. Ignored for active files.
+  absl::string_view archive_reason;
 };
 
 struct Decision {
@@ -224,6 +236,13 @@ class SOCLE_CXX_API AccessSnapshot {
   // NOT_FOUND when the person is not in the directory at this revision.
   absl::StatusOr<std::vector<AccessHolder>> ListAccessHolders(
       uint32_t person, absl::Time time = absl::InfinitePast()) const;
+  // Retention (socle/retention.hpp): the phase of every data category of the policy for
+  // `person` on `day` (Europe/Paris), by category id; or of one category. NOT_FOUND when the
+  // person is not in the directory; INVALID_ARGUMENT for a category out of range. The one-category
+  // form does not allocate.
+  absl::StatusOr<std::vector<RetentionStatus>> Retention(uint32_t person, absl::CivilDay day) const;
+  absl::StatusOr<RetentionStatus> Retention(uint32_t person, uint32_t category,
+                                            absl::CivilDay day) const;
 
  protected:
   AccessSnapshot() = default;
@@ -299,8 +318,7 @@ class SOCLE_CXX_API RecordWatch {
   // is called, and returns the record's event count then: at most `known_count` when it did not
   // grow in time (or the wait was interrupted). On a timeout the count is read from the record
   // itself, so a notification that was lost (a reconnection) only delays the news by `timeout`.
-  virtual absl::StatusOr<uint64_t> WaitForGrowth(uint64_t known_count,
-                                                 absl::Duration timeout) = 0;
+  virtual absl::StatusOr<uint64_t> WaitForGrowth(uint64_t known_count, absl::Duration timeout) = 0;
   // Makes the current WaitForGrowth, and every later one, return at once.
   virtual void Interrupt() = 0;
 };
@@ -453,6 +471,11 @@ class SOCLE_CXX_API AccessEngine {
   // The clock it decides by (Options::clock, or the real clock).
   const Clock& clock() const;
   std::shared_ptr<const AccessSnapshot> snapshot() const;
+  // Retention of `person` (an id of the directory) on `day`, nullopt: today by the engine's clock
+  // in Europe/Paris (AccessSnapshot::Retention on the current snapshot). NOT_FOUND for a person
+  // not in the directory.
+  absl::StatusOr<std::vector<RetentionStatus>> Retention(
+      absl::string_view person, std::optional<absl::CivilDay> day = std::nullopt) const;
   // Waits until the published revision is at least `revision`; false on timeout.
   bool WaitForRevision(uint64_t revision, absl::Duration timeout) const;
 

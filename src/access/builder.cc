@@ -331,6 +331,22 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kBreachClosed:
       status = CloseBreach(event.breach_closed());
       break;
+    case v1::StateEvent::kContactRecorded:
+      status = RecordContact(event.contact_recorded());
+      break;
+    case v1::StateEvent::kRightRecorded:
+      status = RecordEnd("right_recorded", event.right_recorded().person(),
+                         event.right_recorded().activity(), event.right_recorded().end_date(),
+                         RetentionEndKind::kRight);
+      break;
+    case v1::StateEvent::kFollowUpRecorded:
+      status = RecordEnd("follow_up_recorded", event.follow_up_recorded().person(),
+                         event.follow_up_recorded().activity(),
+                         event.follow_up_recorded().end_date(), RetentionEndKind::kFollowUp);
+      break;
+    case v1::StateEvent::kDeathRecorded:
+      status = RecordDeath(event.death_recorded());
+      break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.
       if (!replay_) {
@@ -460,7 +476,10 @@ absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
   r.teams = std::move(teams);
   r.referent = referent;
   r.birth_days = birth;
-  if (closes) CloseCase(r);
+  if (closes) {
+    CloseCase(r);
+    NoteCaseClosed(r);
+  }
   return absl::OkStatus();
 }
 
@@ -492,7 +511,10 @@ absl::Status Builder::Unassign(const v1::PersonUnassigned& e) {
   r.teams.erase(std::find(r.teams.begin(), r.teams.end(), *team));
   TeamRemove(*team, id);
   // TeamRemove touches the teams only: `r` is still this batch's record.
-  if (r.teams.empty()) CloseCase(r);
+  if (r.teams.empty()) {
+    CloseCase(r);
+    NoteCaseClosed(r);
+  }
   return absl::OkStatus();
 }
 

@@ -108,6 +108,21 @@ class Builder {
   absl::StatusOr<uint32_t> KnownRightsRequest(absl::string_view field, absl::string_view id) const;
   absl::StatusOr<uint32_t> KnownBreach(absl::string_view field, absl::string_view id) const;
 
+  // builder_retention.cc
+  absl::Status RecordContact(const v1::ContactRecorded& e);
+  absl::Status RecordEnd(absl::string_view event, absl::string_view person,
+                         absl::string_view activity, absl::string_view end_date,
+                         RetentionEndKind kind);
+  absl::Status RecordDeath(const v1::DeathRecorded& e);
+  // The case closed on the day of the event being applied (CASE_CLOSURE rules count from it).
+  void NoteCaseClosed(PersonRecord& person);
+  // The legal day (Europe/Paris) of the event being applied.
+  int32_t LegalDay() const;
+  // A date of the event (`field`), no later than LegalDay(); empty: LegalDay(), or an error when
+  // `required`.
+  absl::StatusOr<int32_t> PastDate(absl::string_view field, absl::string_view date,
+                                   bool required) const;
+
   // The facts recorded by or for the person (event numbers 26 on) name who recorded them: an
   // active professional (StateEvent.recorded_by). Apply checks it and keeps it in recorder_.
   absl::StatusOr<uint32_t> Recorder(const v1::StateEvent& event) const;

@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "access/person_facts.h"
+#include "access/retention.h"
 #include "access/state.h"
+#include "core/calendar.h"
 #include "socle/access.hpp"
 #include "socle/consent.hpp"
 #include "socle/error.hpp"
@@ -19,7 +21,17 @@ namespace access_internal {
 namespace {
 
 // How the professional meets need-to-know for this person.
-enum class Basis : uint8_t { kNone, kTeam, kReferent, kGrant, kBreakGlass };
+enum class Basis : uint8_t { kNone, kTeam, kReferent, kGrant, kBreakGlass, kArchive };
+
+inline bool Archivist(const Tables& t, uint32_t role) {
+  return (t.c->role_capabilities[role] & (1u << v1::Role::ARCHIVIST)) != 0;
+}
+
+// The retention phase of the request's category for the person, on the request's day (as the
+// clock reads, never earlier: asking about the past does not reopen an archive). Only for a
+// person with retention facts (RetentionMayApply).
+RetentionStatus RetentionOf(const SnapshotData& s, const AccessRequest& r, const PersonRecord& x,
+                            uint32_t* rule);
 
 inline bool SharesTeam(const TeamList& a, const TeamList& b) {
   // Both lists are tiny (one to a few teams): a nested loop beats a merge.
@@ -154,6 +166,12 @@ inline bool InRange(const SnapshotData& s, const AccessRequest& r) {
          kind - 1u < static_cast<uint32_t>(kEntryKindCount - 1);
 }
 
+RetentionStatus RetentionOf(const SnapshotData& s, const AccessRequest& r, const PersonRecord& x,
+                            uint32_t* rule) {
+  const int32_t day = core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(NowNanos(s, r))));
+  return CategoryRetention(*s.tables->c, RetentionInputOf(x, day), r.category, day, rule);
+}
+
 }  // namespace
 
 Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
@@ -176,10 +194,21 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
     return Deny(d, Reason::kWorkingNote, MakeRule(RuleKind::kEntryKind, kRuleIndexNone));
   }
 
+  // REQ-35: past its active phase, a category is the archive's: an archivist reads it, with a
+  // reason; need-to-know of the active file does not apply there.
+  // Others are denied once need-to-know has passed (an outsider is still not_assigned).
+  uint32_t retention_rule = kRuleIndexNone;
+  const bool archived = RetentionMayApply(x) &&
+                        RetentionOf(s, r, x, &retention_rule).phase != RetentionPhase::kActive;
+  const bool archive =
+      archived && Archivist(t, p.role) && !r.archive_reason.empty() && r.action == Action::kRead;
+
   Basis basis = Basis::kNone;
   bool expired = false;
   bool not_shared = false;
-  if (SharesTeam(p.teams, x.teams)) {
+  if (archive) {
+    basis = Basis::kArchive;
+  } else if (SharesTeam(p.teams, x.teams)) {
     basis = Basis::kTeam;
   } else if (x.referent == r.actor) {
     basis = Basis::kReferent;
@@ -190,6 +219,9 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
     if (not_shared) return Deny(d, Reason::kItemNotShared, MakeRule(RuleKind::kGrant, 0));
     return expired ? Deny(d, Reason::kBreakGlassExpired, MakeRule(RuleKind::kBreakGlass, 0))
                    : Deny(d, Reason::kNotAssigned, MakeRule(RuleKind::kNeedToKnow, kRuleIndexNone));
+  }
+  if (archived && !archive) {
+    return Deny(d, Reason::kArchived, MakeRule(RuleKind::kRetention, retention_rule));
   }
   if (basis == Basis::kBreakGlass) d.obligations |= obligation::kBreakGlassFlag;
 
@@ -236,6 +268,9 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
       return Allow(d, Reason::kAllowedByGrant, MakeRule(RuleKind::kGrant, 0), basis, x);
     case Basis::kBreakGlass:
       return Allow(d, Reason::kAllowedBreakGlass, MakeRule(RuleKind::kBreakGlass, 0), basis, x);
+    case Basis::kArchive:
+      return Allow(d, Reason::kAllowedArchivist, MakeRule(RuleKind::kRetention, retention_rule),
+                   basis, x);
     default:
       return Allow(d, Reason::kAllowed, MakeRule(RuleKind::kHabilitation, row), basis, x);
   }
@@ -332,6 +367,8 @@ absl::StatusOr<std::vector<uint32_t>> ListPersonsImpl(const SnapshotData& s, uin
   r.kind = EntryKind::kFact;
   r.time = time;
   if (absl::Status status = CheckActor(s, actor); !status.ok()) return status;
+  // Archived persons leave everyone's lists but an archivist's (REQ-35): listing is not reading.
+  if (Archivist(t, s.state.professionals[actor].role)) r.archive_reason = "list";
   if (absl::Status status = CheckPolicyIds(t, category, purpose, action); !status.ok()) {
     return status;
   }
@@ -514,6 +551,9 @@ absl::string_view CheckOf(Reason reason, bool masked) {
     case Reason::kObjectionPending:
     case Reason::kObjectionUpheld:
       return "objection";
+    case Reason::kArchived:
+    case Reason::kAllowedArchivist:
+      return "retention";
     default:
       return "";
   }
@@ -572,6 +612,38 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
             : absl::StrCat("a working note is its author's alone; ", actor, " did not write it"));
   }
 
+  bool archive = false;
+  uint32_t retention_rule = kRuleIndexNone;
+  if (RetentionMayApply(x)) {
+    const RetentionStatus rs = RetentionOf(s, r, x, &retention_rule);
+    const bool active = rs.phase == RetentionPhase::kActive;
+    const bool archivist = Archivist(t, p.role);
+    archive = !active && archivist && !r.archive_reason.empty() && r.action == Action::kRead;
+    std::string detail;
+    if (active) {
+      detail = absl::StrCat(category, " is in its active phase for person ", person,
+                            rs.next_change != kNoRetentionDay
+                                ? absl::StrCat(" until ", RetentionDayText(rs.next_change))
+                                : std::string());
+    } else {
+      detail = absl::StrCat(
+          category, " is in phase ", RetentionPhaseName(rs.phase), " since ",
+          RetentionDayText(rs.since), " for person ", person,
+          archive      ? absl::StrCat("; ", actor,
+                                      " is an archivist and gave a reason: a reasoned read of the "
+                                           "archive, to be recorded with its reason")
+          : !archivist ? std::string("; only an ARCHIVIST reads it, with a reason (REQ-35)")
+          : r.action != Action::kRead ? std::string("; the archive is read only")
+                                      : std::string("; an archivist reads it only with a reason "
+                                                    "(AccessRequest::archive_reason)"));
+    }
+    add("retention", active || archive, rule_name(RuleKind::kRetention, retention_rule),
+        std::move(detail));
+  } else {
+    add("retention", true, "retention",
+        absl::StrCat("no retention fact is recorded for person ", person, ": the file is active"));
+  }
+
   {
     bool expired = false;
     bool not_shared = false;
@@ -582,7 +654,9 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
         if (a == b && shared_team == kNoId) shared_team = a;
       }
     }
-    if (shared_team != kNoId) {
+    if (archive) {
+      basis = Basis::kArchive;
+    } else if (shared_team != kNoId) {
       basis = Basis::kTeam;
     } else if (x.referent == r.actor) {
       basis = Basis::kReferent;
@@ -600,6 +674,12 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
       case Basis::kReferent:
         rule = rule_name(RuleKind::kNeedToKnow, 1);
         detail = absl::StrCat(actor, " is the referent of person ", person);
+        break;
+      case Basis::kArchive:
+        rule = rule_name(RuleKind::kRetention, retention_rule);
+        detail =
+            "the intermediate archive: need-to-know of the active file does not apply to "
+            "an archivist's reasoned read";
         break;
       case Basis::kGrant: {
         rule = rule_name(RuleKind::kGrant, 0);

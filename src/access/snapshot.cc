@@ -414,6 +414,22 @@ std::string EncodeSnapshot(const SnapshotData& s) {
         auth->set_last_used_at(a.last_used_at);
       }
     }
+    if (!st.retention.empty()) {
+      const RetentionFacts& f = st.retention;
+      v1::SnapshotRetention* out = p->mutable_retention();
+      out->set_last_contact_from_person(f.last_contact_from_person);
+      out->set_last_contact_other(f.last_contact_other);
+      out->set_first_contact(f.first_contact);
+      out->set_case_closed(f.case_closed);
+      out->set_death(f.death);
+      out->set_contacts(f.contacts);
+      for (const RetentionEnd& e : f.ends) {
+        v1::SnapshotRetentionEnd* end = out->add_ends();
+        end->set_activity(e.activity);
+        end->set_kind(static_cast<int32_t>(e.kind));
+        end->set_end_day(e.end_day);
+      }
+    }
   }
 
   EncodeRightsAndBreaches(s.state, state);
@@ -543,7 +559,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
                            p.grants_size() > 0 || p.objects_to_emergency_access() ||
                            p.representatives_size() > 0 || p.consents_size() > 0 ||
                            p.objections_size() > 0 || p.mandates_size() > 0 ||
-                           p.has_prior_information() || p.shares_size() > 0;
+                           p.has_prior_information() || p.shares_size() > 0 || p.has_retention();
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
@@ -797,6 +813,27 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       r.at = in.at();
       r.revision = in.revision();
       st->shares.push_back(std::move(r));
+    }
+    if (p.has_retention()) {
+      const v1::SnapshotRetention& in_f = p.retention();
+      RetentionFacts& f = st->retention;
+      f.last_contact_from_person = in_f.last_contact_from_person();
+      f.last_contact_other = in_f.last_contact_other();
+      f.first_contact = in_f.first_contact();
+      f.case_closed = in_f.case_closed();
+      f.death = in_f.death();
+      f.contacts = in_f.contacts();
+      for (const v1::SnapshotRetentionEnd& in_e : in_f.ends()) {
+        const RetentionEnd e{in_e.activity(), static_cast<RetentionEndKind>(in_e.kind()),
+                             in_e.end_day()};
+        const bool sorted = f.ends.empty() || f.ends.back().activity < e.activity ||
+                            (f.ends.back().activity == e.activity && f.ends.back().kind < e.kind);
+        if (!InRange(in_e.activity(), t.activities) || in_e.kind() < 1 || in_e.kind() > 2 ||
+            !sorted) {
+          return Damaged(absl::StrCat(where(), ".retention holds an impossible end"));
+        }
+        f.ends.push_back(e);
+      }
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);

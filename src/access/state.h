@@ -407,6 +407,38 @@ std::array<uint8_t, 32> MandateAttestation(absl::string_view aidant, absl::strin
                                            int64_t created_at, int64_t expires_at,
                                            absl::string_view template_version);
 
+// --- Retention (REQ-32 to REQ-35; folded by builder_retention.cc, read by retention.cc) -------
+// Days are days since 1970-01-01 in Europe/Paris; kUnknownDate: none recorded.
+
+enum class RetentionEndKind : uint8_t { kRight = 1, kFollowUp = 2 };
+
+// A right to a benefit, or a follow-up programme, of one activity: in course or ended.
+struct RetentionEnd {
+  uint32_t activity = kNoId;
+  RetentionEndKind kind = RetentionEndKind::kRight;
+  int32_t end_day = kUnknownDate;  // the last day; kUnknownDate: in course
+};
+
+// The facts the policy's retention rules count from (RetentionRule.Start).
+struct RetentionFacts {
+  int32_t last_contact_from_person = kUnknownDate;  // the person or a representative (REQ-34)
+  int32_t last_contact_other = kUnknownDate;        // a professional or a batch job
+  int32_t first_contact = kUnknownDate;             // any originator (Start CREATION)
+  int32_t case_closed = kUnknownDate;  // the last team unassigned (read while no team is)
+  int32_t death = kUnknownDate;
+  uint64_t contacts = 0;           // contacts recorded, any originator
+  std::vector<RetentionEnd> ends;  // sorted by (activity, kind), unique
+  bool empty() const {
+    return contacts == 0 && case_closed == kUnknownDate && death == kUnknownDate && ends.empty();
+  }
+  const RetentionEnd* Find(uint32_t activity, RetentionEndKind kind) const {
+    for (const RetentionEnd& e : ends) {
+      if (e.activity == activity && e.kind == kind) return &e;
+    }
+    return nullptr;
+  }
+};
+
 // The rare state of one person. Immutable once published; null for persons who have none.
 // A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
 // and end): they come first, in one cache line (alignas), so a person with state costs one miss.
@@ -423,12 +455,13 @@ struct alignas(64) PersonState {
   std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
+  RetentionFacts retention;  // retention (builder_retention.cc)
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
            consents.empty() && representatives.empty() && objections.empty() && mandates.empty() &&
            informed.empty() && information_exceptions.empty() && shares.empty() &&
-           !objects_to_emergency_access;
+           !objects_to_emergency_access && retention.empty();
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {
@@ -447,12 +480,14 @@ inline constexpr uint8_t kFactMasks = 2;       // masks
 inline constexpr uint8_t kFactAccess = 4;      // grants or sessions
 inline constexpr uint8_t kFactObjections = 8;  // objections
 inline constexpr uint8_t kFactConsents = 16;   // consents
+inline constexpr uint8_t kFactRetention = 32;  // retention facts or mandates (retention.h)
 inline uint8_t FactsOf(const PersonState* st) {
   if (st == nullptr) return 0;
+  const uint8_t retention = st->retention.empty() && st->mandates.empty() ? 0 : kFactRetention;
   return (st->blocked.empty() ? 0 : kFactBlocks) | (st->masks.empty() ? 0 : kFactMasks) |
          (st->grants.empty() && st->sessions.empty() ? 0 : kFactAccess) |
          (st->objections.empty() ? 0 : kFactObjections) |
-         (st->consents.empty() ? 0 : kFactConsents);
+         (st->consents.empty() ? 0 : kFactConsents) | retention;
 }
 
 struct PersonRecord {

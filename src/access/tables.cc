@@ -58,6 +58,10 @@ absl::string_view Name(Reason reason) {
       return "objection_upheld";
     case Reason::kItemNotShared:
       return "item_not_shared";
+    case Reason::kAllowedArchivist:
+      return "allowed_archivist";
+    case Reason::kArchived:
+      return "archived";
     default:
       return "unspecified";
   }
@@ -246,6 +250,13 @@ std::string RuleNameOf(const Tables& t, uint32_t rule) {
       return "consents";
     case RuleKind::kObjection:
       return "objections";
+    case RuleKind::kRetention: {
+      const auto& rules = t.c->retention_rules;
+      if (none || index >= rules.size()) return "retention (no rule for the category)";
+      const policy_internal::RetentionRuleTable& r = rules[index];
+      return absl::StrCat("activities[", r.activity, "].retention[", r.index, "] (",
+                          p.activities(static_cast<int>(r.activity)).id(), ")");
+    }
     default:
       return "none";
   }

@@ -57,6 +57,7 @@ constexpr ReasonWords kReasonWords[] = {
     {Reason::kAllowedReferentOfMasked, "élément masqué, mais consulté par votre référent"},
     {Reason::kAllowedBreakGlass, "accès d’urgence (bris de glace)"},
     {Reason::kAllowedByGrant, "accès accordé par un partage"},
+    {Reason::kAllowedArchivist, "lecture motivée des archives par un archiviste"},
     {Reason::kProfessionalLeft, "ce professionnel a quitté la structure"},
     {Reason::kBlocked, "vous avez bloqué ce professionnel"},
     {Reason::kWorkingNote, "note de travail réservée à son auteur"},
@@ -72,6 +73,7 @@ constexpr ReasonWords kReasonWords[] = {
     {Reason::kObjectionPending, "vous vous y êtes opposé(e) ; décision en attente"},
     {Reason::kObjectionUpheld, "votre opposition a été acceptée"},
     {Reason::kItemNotShared, "cet élément ne lui a pas été partagé"},
+    {Reason::kArchived, "dossier archivé : seul un archiviste peut le lire, avec un motif"},
 };
 
 absl::string_view LegalBasisWords(v1::LegalBasis basis) {

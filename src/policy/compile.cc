@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -153,6 +154,38 @@ absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
   if (m.has_retention_years_after_end()) {
     c.mandate_retention_years = m.retention_years_after_end();
   }
+
+  // Retention rules, by category then in policy order (activity, then rule).
+  c.public_archives = p.controller().public_archives();
+  c.retention_first.assign(c.data_categories.size() + 1, 0);
+  std::vector<RetentionRuleTable> rules;
+  for (int i = 0; i < p.activities_size(); ++i) {
+    const v1::Activity& a = p.activities(i);
+    for (int j = 0; j < a.retention_size(); ++j) {
+      const v1::RetentionRule& r = a.retention(j);
+      const auto category = c.data_categories.Find(r.data_category());
+      if (!category) return Inconsistent("a retention rule of an unknown data category");
+      RetentionRuleTable t;
+      t.activity = static_cast<uint32_t>(i);
+      t.category = *category;
+      t.index = static_cast<uint32_t>(j);
+      t.start = r.start();
+      t.end_action = r.end_action();
+      t.active_months = r.active_months();
+      t.intermediate_months = r.intermediate_months();
+      t.hard_stop_age_years = r.hard_stop_age_years();
+      rules.push_back(t);
+    }
+  }
+  std::stable_sort(rules.begin(), rules.end(),
+                   [](const RetentionRuleTable& x, const RetentionRuleTable& y) {
+                     return x.category < y.category;
+                   });
+  for (const RetentionRuleTable& r : rules) ++c.retention_first[r.category + 1];
+  for (size_t k = 1; k < c.retention_first.size(); ++k) {
+    c.retention_first[k] += c.retention_first[k - 1];
+  }
+  c.retention_rules = std::move(rules);
   return c;
 }
 

@@ -29,6 +29,22 @@ inline constexpr uint32_t kDefaultMandateRetentionYears = 6;
 inline constexpr uint32_t kMinMandateRetentionYears = 6;
 inline constexpr uint32_t kMaxMandateRetentionYears = 100;
 
+// Retention rules (REQ-32): months at most in one phase (100 years), so a day never overflows.
+inline constexpr uint32_t kMaxRetentionMonths = 1200;
+inline constexpr uint32_t kMaxRetentionAgeYears = 150;
+
+// One retention rule of the policy (activities[activity].retention[index]), compiled.
+struct RetentionRuleTable {
+  uint32_t activity = 0;
+  uint32_t category = 0;
+  uint32_t index = 0;  // in the activity's retention list
+  v1::RetentionRule::Start start = v1::RetentionRule::START_UNSPECIFIED;
+  v1::RetentionRule::EndAction end_action = v1::RetentionRule::END_ACTION_UNSPECIFIED;
+  uint32_t active_months = 0;
+  uint32_t intermediate_months = 0;
+  uint32_t hard_stop_age_years = 0;
+};
+
 enum class MaskingMode : int32_t { kSignalled = 1, kSilent = 2 };
 
 struct CompiledPolicy {
@@ -76,6 +92,13 @@ struct CompiledPolicy {
   core::Interner mandate_structures;
   std::vector<uint8_t> mandate_role;
   uint32_t mandate_retention_years = kDefaultMandateRetentionYears;
+
+  // Retention rules (REQ-32), grouped by category: the rules of category c are
+  // retention_rules[retention_first[c] .. retention_first[c + 1]). Every category an activity
+  // declares has one rule per such activity (validation refuses a category without a rule).
+  std::vector<RetentionRuleTable> retention_rules;
+  std::vector<uint32_t> retention_first;  // categories + 1 entries
+  bool public_archives = false;           // controller.public_archives: destruction needs a visa
 
   static bool TestBit(const uint64_t* words, uint32_t bit) {
     return (words[bit >> 6] >> (bit & 63)) & 1u;

@@ -476,6 +476,18 @@ class Validator {
                            ": a retention rule needs active_months > 0 (0 is allowed only from "
                            "an end event followed by an intermediate archive)"));
       }
+      if (r.active_months() > kMaxRetentionMonths ||
+          r.intermediate_months() > kMaxRetentionMonths) {
+        Error("retention.duration_out_of_range",
+              absl::StrCat(rule, r.active_months() > kMaxRetentionMonths ? ".active_months"
+                                                                         : ".intermediate_months"),
+              absl::StrCat(who, ": a retention phase lasts at most ", kMaxRetentionMonths,
+                           " months (100 years)"));
+      }
+      if (r.hard_stop_age_years() > kMaxRetentionAgeYears) {
+        Error("retention.duration_out_of_range", absl::StrCat(rule, ".hard_stop_age_years"),
+              absl::StrCat(who, ": hard_stop_age_years is at most ", kMaxRetentionAgeYears));
+      }
       if (r.end_action() == v1::RetentionRule::END_ACTION_UNSPECIFIED) {
         Error("retention.end_action_missing", absl::StrCat(rule, ".end_action"),
               absl::StrCat(who,

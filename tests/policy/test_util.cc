@@ -97,9 +97,8 @@ std::string CodeOf(const absl::Status& status) {
 
 v1::Policy ParseProto(absl::string_view text) {
   v1::Policy policy;
-  BOOST_REQUIRE_MESSAGE(
-      google::protobuf::TextFormat::ParseFromString(std::string(text), &policy),
-      "protobuf's own parser rejects the text");
+  BOOST_REQUIRE_MESSAGE(google::protobuf::TextFormat::ParseFromString(std::string(text), &policy),
+                        "protobuf's own parser rejects the text");
   return policy;
 }
 
@@ -143,6 +142,7 @@ const std::vector<std::string>& AllErrorCodes() {
       "retention.category_not_in_activity",
       "retention.start_missing",
       "retention.duration_missing",
+      "retention.duration_out_of_range",
       "retention.end_action_missing",
       "role.none",
       "role.secrecy_missing",
