@@ -84,6 +84,18 @@ private static final long serialVersionUID = 0L;
     MANDATE_USED(36),
     MANDATE_REVOKED(37),
     LEDGER_ALERT(38),
+    CONTACT_RECORDED(40),
+    RIGHT_RECORDED(41),
+    FOLLOW_UP_RECORDED(42),
+    DEATH_RECORDED(43),
+    RIGHTS_REQUEST_RECEIVED(50),
+    RIGHTS_REQUEST_EXTENDED(51),
+    RIGHTS_REQUEST_CLOSED(52),
+    RIGHTS_REQUEST_WITHDRAWN(53),
+    BREACH_RECORDED(60),
+    BREACH_AUTHORITY_NOTIFIED(61),
+    BREACH_PERSONS_NOTIFIED(62),
+    BREACH_CLOSED(63),
     EVENT_NOT_SET(0);
     private final int value;
     private EventCase(int value) {
@@ -130,6 +142,18 @@ private static final long serialVersionUID = 0L;
         case 36: return MANDATE_USED;
         case 37: return MANDATE_REVOKED;
         case 38: return LEDGER_ALERT;
+        case 40: return CONTACT_RECORDED;
+        case 41: return RIGHT_RECORDED;
+        case 42: return FOLLOW_UP_RECORDED;
+        case 43: return DEATH_RECORDED;
+        case 50: return RIGHTS_REQUEST_RECEIVED;
+        case 51: return RIGHTS_REQUEST_EXTENDED;
+        case 52: return RIGHTS_REQUEST_CLOSED;
+        case 53: return RIGHTS_REQUEST_WITHDRAWN;
+        case 60: return BREACH_RECORDED;
+        case 61: return BREACH_AUTHORITY_NOTIFIED;
+        case 62: return BREACH_PERSONS_NOTIFIED;
+        case 63: return BREACH_CLOSED;
         case 0: return EVENT_NOT_SET;
         default: return null;
       }
@@ -204,9 +228,10 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
-   * Required for the facts recorded by or for the person that this file numbers from 26 on
-   * (consents, representatives, objections, information, mandates) and for a share
-   * (access_granted with a basis); optional, and then ignored, for the others.
+   * Required for the facts recorded by or for the person that this file numbers 26 to 37
+   * (consents, representatives, objections, information, mandates), for rights requests and
+   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
    * <code>string recorded_by = 3;</code>
@@ -228,9 +253,10 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
-   * Required for the facts recorded by or for the person that this file numbers from 26 on
-   * (consents, representatives, objections, information, mandates) and for a share
-   * (access_granted with a basis); optional, and then ignored, for the others.
+   * Required for the facts recorded by or for the person that this file numbers 26 to 37
+   * (consents, representatives, objections, information, mandates), for rights requests and
+   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
    * <code>string recorded_by = 3;</code>
@@ -1194,6 +1220,414 @@ private static final long serialVersionUID = 0L;
     return fr.socle.v1.LedgerAlert.getDefaultInstance();
   }
 
+  public static final int CONTACT_RECORDED_FIELD_NUMBER = 40;
+  /**
+   * <pre>
+   * Retention (socle/retention.hpp; numbers 40 to 47).
+   * </pre>
+   *
+   * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+   * @return Whether the contactRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasContactRecorded() {
+    return eventCase_ == 40;
+  }
+  /**
+   * <pre>
+   * Retention (socle/retention.hpp; numbers 40 to 47).
+   * </pre>
+   *
+   * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+   * @return The contactRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.ContactRecorded getContactRecorded() {
+    if (eventCase_ == 40) {
+       return (fr.socle.v1.ContactRecorded) event_;
+    }
+    return fr.socle.v1.ContactRecorded.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Retention (socle/retention.hpp; numbers 40 to 47).
+   * </pre>
+   *
+   * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.ContactRecordedOrBuilder getContactRecordedOrBuilder() {
+    if (eventCase_ == 40) {
+       return (fr.socle.v1.ContactRecorded) event_;
+    }
+    return fr.socle.v1.ContactRecorded.getDefaultInstance();
+  }
+
+  public static final int RIGHT_RECORDED_FIELD_NUMBER = 41;
+  /**
+   * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+   * @return Whether the rightRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasRightRecorded() {
+    return eventCase_ == 41;
+  }
+  /**
+   * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+   * @return The rightRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightRecorded getRightRecorded() {
+    if (eventCase_ == 41) {
+       return (fr.socle.v1.RightRecorded) event_;
+    }
+    return fr.socle.v1.RightRecorded.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightRecordedOrBuilder getRightRecordedOrBuilder() {
+    if (eventCase_ == 41) {
+       return (fr.socle.v1.RightRecorded) event_;
+    }
+    return fr.socle.v1.RightRecorded.getDefaultInstance();
+  }
+
+  public static final int FOLLOW_UP_RECORDED_FIELD_NUMBER = 42;
+  /**
+   * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+   * @return Whether the followUpRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasFollowUpRecorded() {
+    return eventCase_ == 42;
+  }
+  /**
+   * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+   * @return The followUpRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.FollowUpRecorded getFollowUpRecorded() {
+    if (eventCase_ == 42) {
+       return (fr.socle.v1.FollowUpRecorded) event_;
+    }
+    return fr.socle.v1.FollowUpRecorded.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.FollowUpRecordedOrBuilder getFollowUpRecordedOrBuilder() {
+    if (eventCase_ == 42) {
+       return (fr.socle.v1.FollowUpRecorded) event_;
+    }
+    return fr.socle.v1.FollowUpRecorded.getDefaultInstance();
+  }
+
+  public static final int DEATH_RECORDED_FIELD_NUMBER = 43;
+  /**
+   * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+   * @return Whether the deathRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasDeathRecorded() {
+    return eventCase_ == 43;
+  }
+  /**
+   * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+   * @return The deathRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.DeathRecorded getDeathRecorded() {
+    if (eventCase_ == 43) {
+       return (fr.socle.v1.DeathRecorded) event_;
+    }
+    return fr.socle.v1.DeathRecorded.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.DeathRecordedOrBuilder getDeathRecordedOrBuilder() {
+    if (eventCase_ == 43) {
+       return (fr.socle.v1.DeathRecorded) event_;
+    }
+    return fr.socle.v1.DeathRecorded.getDefaultInstance();
+  }
+
+  public static final int RIGHTS_REQUEST_RECEIVED_FIELD_NUMBER = 50;
+  /**
+   * <pre>
+   * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+   * </pre>
+   *
+   * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+   * @return Whether the rightsRequestReceived field is set.
+   */
+  @java.lang.Override
+  public boolean hasRightsRequestReceived() {
+    return eventCase_ == 50;
+  }
+  /**
+   * <pre>
+   * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+   * </pre>
+   *
+   * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+   * @return The rightsRequestReceived.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestReceived getRightsRequestReceived() {
+    if (eventCase_ == 50) {
+       return (fr.socle.v1.RightsRequestReceived) event_;
+    }
+    return fr.socle.v1.RightsRequestReceived.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+   * </pre>
+   *
+   * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestReceivedOrBuilder getRightsRequestReceivedOrBuilder() {
+    if (eventCase_ == 50) {
+       return (fr.socle.v1.RightsRequestReceived) event_;
+    }
+    return fr.socle.v1.RightsRequestReceived.getDefaultInstance();
+  }
+
+  public static final int RIGHTS_REQUEST_EXTENDED_FIELD_NUMBER = 51;
+  /**
+   * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+   * @return Whether the rightsRequestExtended field is set.
+   */
+  @java.lang.Override
+  public boolean hasRightsRequestExtended() {
+    return eventCase_ == 51;
+  }
+  /**
+   * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+   * @return The rightsRequestExtended.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestExtended getRightsRequestExtended() {
+    if (eventCase_ == 51) {
+       return (fr.socle.v1.RightsRequestExtended) event_;
+    }
+    return fr.socle.v1.RightsRequestExtended.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestExtendedOrBuilder getRightsRequestExtendedOrBuilder() {
+    if (eventCase_ == 51) {
+       return (fr.socle.v1.RightsRequestExtended) event_;
+    }
+    return fr.socle.v1.RightsRequestExtended.getDefaultInstance();
+  }
+
+  public static final int RIGHTS_REQUEST_CLOSED_FIELD_NUMBER = 52;
+  /**
+   * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+   * @return Whether the rightsRequestClosed field is set.
+   */
+  @java.lang.Override
+  public boolean hasRightsRequestClosed() {
+    return eventCase_ == 52;
+  }
+  /**
+   * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+   * @return The rightsRequestClosed.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestClosed getRightsRequestClosed() {
+    if (eventCase_ == 52) {
+       return (fr.socle.v1.RightsRequestClosed) event_;
+    }
+    return fr.socle.v1.RightsRequestClosed.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestClosedOrBuilder getRightsRequestClosedOrBuilder() {
+    if (eventCase_ == 52) {
+       return (fr.socle.v1.RightsRequestClosed) event_;
+    }
+    return fr.socle.v1.RightsRequestClosed.getDefaultInstance();
+  }
+
+  public static final int RIGHTS_REQUEST_WITHDRAWN_FIELD_NUMBER = 53;
+  /**
+   * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+   * @return Whether the rightsRequestWithdrawn field is set.
+   */
+  @java.lang.Override
+  public boolean hasRightsRequestWithdrawn() {
+    return eventCase_ == 53;
+  }
+  /**
+   * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+   * @return The rightsRequestWithdrawn.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestWithdrawn getRightsRequestWithdrawn() {
+    if (eventCase_ == 53) {
+       return (fr.socle.v1.RightsRequestWithdrawn) event_;
+    }
+    return fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RightsRequestWithdrawnOrBuilder getRightsRequestWithdrawnOrBuilder() {
+    if (eventCase_ == 53) {
+       return (fr.socle.v1.RightsRequestWithdrawn) event_;
+    }
+    return fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance();
+  }
+
+  public static final int BREACH_RECORDED_FIELD_NUMBER = 60;
+  /**
+   * <pre>
+   * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+   * </pre>
+   *
+   * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+   * @return Whether the breachRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasBreachRecorded() {
+    return eventCase_ == 60;
+  }
+  /**
+   * <pre>
+   * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+   * </pre>
+   *
+   * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+   * @return The breachRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachRecorded getBreachRecorded() {
+    if (eventCase_ == 60) {
+       return (fr.socle.v1.BreachRecorded) event_;
+    }
+    return fr.socle.v1.BreachRecorded.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+   * </pre>
+   *
+   * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachRecordedOrBuilder getBreachRecordedOrBuilder() {
+    if (eventCase_ == 60) {
+       return (fr.socle.v1.BreachRecorded) event_;
+    }
+    return fr.socle.v1.BreachRecorded.getDefaultInstance();
+  }
+
+  public static final int BREACH_AUTHORITY_NOTIFIED_FIELD_NUMBER = 61;
+  /**
+   * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+   * @return Whether the breachAuthorityNotified field is set.
+   */
+  @java.lang.Override
+  public boolean hasBreachAuthorityNotified() {
+    return eventCase_ == 61;
+  }
+  /**
+   * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+   * @return The breachAuthorityNotified.
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachAuthorityNotified getBreachAuthorityNotified() {
+    if (eventCase_ == 61) {
+       return (fr.socle.v1.BreachAuthorityNotified) event_;
+    }
+    return fr.socle.v1.BreachAuthorityNotified.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachAuthorityNotifiedOrBuilder getBreachAuthorityNotifiedOrBuilder() {
+    if (eventCase_ == 61) {
+       return (fr.socle.v1.BreachAuthorityNotified) event_;
+    }
+    return fr.socle.v1.BreachAuthorityNotified.getDefaultInstance();
+  }
+
+  public static final int BREACH_PERSONS_NOTIFIED_FIELD_NUMBER = 62;
+  /**
+   * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+   * @return Whether the breachPersonsNotified field is set.
+   */
+  @java.lang.Override
+  public boolean hasBreachPersonsNotified() {
+    return eventCase_ == 62;
+  }
+  /**
+   * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+   * @return The breachPersonsNotified.
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachPersonsNotified getBreachPersonsNotified() {
+    if (eventCase_ == 62) {
+       return (fr.socle.v1.BreachPersonsNotified) event_;
+    }
+    return fr.socle.v1.BreachPersonsNotified.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachPersonsNotifiedOrBuilder getBreachPersonsNotifiedOrBuilder() {
+    if (eventCase_ == 62) {
+       return (fr.socle.v1.BreachPersonsNotified) event_;
+    }
+    return fr.socle.v1.BreachPersonsNotified.getDefaultInstance();
+  }
+
+  public static final int BREACH_CLOSED_FIELD_NUMBER = 63;
+  /**
+   * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+   * @return Whether the breachClosed field is set.
+   */
+  @java.lang.Override
+  public boolean hasBreachClosed() {
+    return eventCase_ == 63;
+  }
+  /**
+   * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+   * @return The breachClosed.
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachClosed getBreachClosed() {
+    if (eventCase_ == 63) {
+       return (fr.socle.v1.BreachClosed) event_;
+    }
+    return fr.socle.v1.BreachClosed.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.BreachClosedOrBuilder getBreachClosedOrBuilder() {
+    if (eventCase_ == 63) {
+       return (fr.socle.v1.BreachClosed) event_;
+    }
+    return fr.socle.v1.BreachClosed.getDefaultInstance();
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -1306,6 +1740,42 @@ private static final long serialVersionUID = 0L;
     }
     if (eventCase_ == 38) {
       output.writeMessage(38, (fr.socle.v1.LedgerAlert) event_);
+    }
+    if (eventCase_ == 40) {
+      output.writeMessage(40, (fr.socle.v1.ContactRecorded) event_);
+    }
+    if (eventCase_ == 41) {
+      output.writeMessage(41, (fr.socle.v1.RightRecorded) event_);
+    }
+    if (eventCase_ == 42) {
+      output.writeMessage(42, (fr.socle.v1.FollowUpRecorded) event_);
+    }
+    if (eventCase_ == 43) {
+      output.writeMessage(43, (fr.socle.v1.DeathRecorded) event_);
+    }
+    if (eventCase_ == 50) {
+      output.writeMessage(50, (fr.socle.v1.RightsRequestReceived) event_);
+    }
+    if (eventCase_ == 51) {
+      output.writeMessage(51, (fr.socle.v1.RightsRequestExtended) event_);
+    }
+    if (eventCase_ == 52) {
+      output.writeMessage(52, (fr.socle.v1.RightsRequestClosed) event_);
+    }
+    if (eventCase_ == 53) {
+      output.writeMessage(53, (fr.socle.v1.RightsRequestWithdrawn) event_);
+    }
+    if (eventCase_ == 60) {
+      output.writeMessage(60, (fr.socle.v1.BreachRecorded) event_);
+    }
+    if (eventCase_ == 61) {
+      output.writeMessage(61, (fr.socle.v1.BreachAuthorityNotified) event_);
+    }
+    if (eventCase_ == 62) {
+      output.writeMessage(62, (fr.socle.v1.BreachPersonsNotified) event_);
+    }
+    if (eventCase_ == 63) {
+      output.writeMessage(63, (fr.socle.v1.BreachClosed) event_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -1446,6 +1916,54 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 38) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(38, (fr.socle.v1.LedgerAlert) event_);
+    }
+    if (eventCase_ == 40) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(40, (fr.socle.v1.ContactRecorded) event_);
+    }
+    if (eventCase_ == 41) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(41, (fr.socle.v1.RightRecorded) event_);
+    }
+    if (eventCase_ == 42) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(42, (fr.socle.v1.FollowUpRecorded) event_);
+    }
+    if (eventCase_ == 43) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(43, (fr.socle.v1.DeathRecorded) event_);
+    }
+    if (eventCase_ == 50) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(50, (fr.socle.v1.RightsRequestReceived) event_);
+    }
+    if (eventCase_ == 51) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(51, (fr.socle.v1.RightsRequestExtended) event_);
+    }
+    if (eventCase_ == 52) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(52, (fr.socle.v1.RightsRequestClosed) event_);
+    }
+    if (eventCase_ == 53) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(53, (fr.socle.v1.RightsRequestWithdrawn) event_);
+    }
+    if (eventCase_ == 60) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(60, (fr.socle.v1.BreachRecorded) event_);
+    }
+    if (eventCase_ == 61) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(61, (fr.socle.v1.BreachAuthorityNotified) event_);
+    }
+    if (eventCase_ == 62) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(62, (fr.socle.v1.BreachPersonsNotified) event_);
+    }
+    if (eventCase_ == 63) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(63, (fr.socle.v1.BreachClosed) event_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -1594,6 +2112,54 @@ private static final long serialVersionUID = 0L;
         if (!getLedgerAlert()
             .equals(other.getLedgerAlert())) return false;
         break;
+      case 40:
+        if (!getContactRecorded()
+            .equals(other.getContactRecorded())) return false;
+        break;
+      case 41:
+        if (!getRightRecorded()
+            .equals(other.getRightRecorded())) return false;
+        break;
+      case 42:
+        if (!getFollowUpRecorded()
+            .equals(other.getFollowUpRecorded())) return false;
+        break;
+      case 43:
+        if (!getDeathRecorded()
+            .equals(other.getDeathRecorded())) return false;
+        break;
+      case 50:
+        if (!getRightsRequestReceived()
+            .equals(other.getRightsRequestReceived())) return false;
+        break;
+      case 51:
+        if (!getRightsRequestExtended()
+            .equals(other.getRightsRequestExtended())) return false;
+        break;
+      case 52:
+        if (!getRightsRequestClosed()
+            .equals(other.getRightsRequestClosed())) return false;
+        break;
+      case 53:
+        if (!getRightsRequestWithdrawn()
+            .equals(other.getRightsRequestWithdrawn())) return false;
+        break;
+      case 60:
+        if (!getBreachRecorded()
+            .equals(other.getBreachRecorded())) return false;
+        break;
+      case 61:
+        if (!getBreachAuthorityNotified()
+            .equals(other.getBreachAuthorityNotified())) return false;
+        break;
+      case 62:
+        if (!getBreachPersonsNotified()
+            .equals(other.getBreachPersonsNotified())) return false;
+        break;
+      case 63:
+        if (!getBreachClosed()
+            .equals(other.getBreachClosed())) return false;
+        break;
       case 0:
       default:
     }
@@ -1736,6 +2302,54 @@ private static final long serialVersionUID = 0L;
       case 38:
         hash = (37 * hash) + LEDGER_ALERT_FIELD_NUMBER;
         hash = (53 * hash) + getLedgerAlert().hashCode();
+        break;
+      case 40:
+        hash = (37 * hash) + CONTACT_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getContactRecorded().hashCode();
+        break;
+      case 41:
+        hash = (37 * hash) + RIGHT_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getRightRecorded().hashCode();
+        break;
+      case 42:
+        hash = (37 * hash) + FOLLOW_UP_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getFollowUpRecorded().hashCode();
+        break;
+      case 43:
+        hash = (37 * hash) + DEATH_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getDeathRecorded().hashCode();
+        break;
+      case 50:
+        hash = (37 * hash) + RIGHTS_REQUEST_RECEIVED_FIELD_NUMBER;
+        hash = (53 * hash) + getRightsRequestReceived().hashCode();
+        break;
+      case 51:
+        hash = (37 * hash) + RIGHTS_REQUEST_EXTENDED_FIELD_NUMBER;
+        hash = (53 * hash) + getRightsRequestExtended().hashCode();
+        break;
+      case 52:
+        hash = (37 * hash) + RIGHTS_REQUEST_CLOSED_FIELD_NUMBER;
+        hash = (53 * hash) + getRightsRequestClosed().hashCode();
+        break;
+      case 53:
+        hash = (37 * hash) + RIGHTS_REQUEST_WITHDRAWN_FIELD_NUMBER;
+        hash = (53 * hash) + getRightsRequestWithdrawn().hashCode();
+        break;
+      case 60:
+        hash = (37 * hash) + BREACH_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getBreachRecorded().hashCode();
+        break;
+      case 61:
+        hash = (37 * hash) + BREACH_AUTHORITY_NOTIFIED_FIELD_NUMBER;
+        hash = (53 * hash) + getBreachAuthorityNotified().hashCode();
+        break;
+      case 62:
+        hash = (37 * hash) + BREACH_PERSONS_NOTIFIED_FIELD_NUMBER;
+        hash = (53 * hash) + getBreachPersonsNotified().hashCode();
+        break;
+      case 63:
+        hash = (37 * hash) + BREACH_CLOSED_FIELD_NUMBER;
+        hash = (53 * hash) + getBreachClosed().hashCode();
         break;
       case 0:
       default:
@@ -1973,6 +2587,42 @@ private static final long serialVersionUID = 0L;
       if (ledgerAlertBuilder_ != null) {
         ledgerAlertBuilder_.clear();
       }
+      if (contactRecordedBuilder_ != null) {
+        contactRecordedBuilder_.clear();
+      }
+      if (rightRecordedBuilder_ != null) {
+        rightRecordedBuilder_.clear();
+      }
+      if (followUpRecordedBuilder_ != null) {
+        followUpRecordedBuilder_.clear();
+      }
+      if (deathRecordedBuilder_ != null) {
+        deathRecordedBuilder_.clear();
+      }
+      if (rightsRequestReceivedBuilder_ != null) {
+        rightsRequestReceivedBuilder_.clear();
+      }
+      if (rightsRequestExtendedBuilder_ != null) {
+        rightsRequestExtendedBuilder_.clear();
+      }
+      if (rightsRequestClosedBuilder_ != null) {
+        rightsRequestClosedBuilder_.clear();
+      }
+      if (rightsRequestWithdrawnBuilder_ != null) {
+        rightsRequestWithdrawnBuilder_.clear();
+      }
+      if (breachRecordedBuilder_ != null) {
+        breachRecordedBuilder_.clear();
+      }
+      if (breachAuthorityNotifiedBuilder_ != null) {
+        breachAuthorityNotifiedBuilder_.clear();
+      }
+      if (breachPersonsNotifiedBuilder_ != null) {
+        breachPersonsNotifiedBuilder_.clear();
+      }
+      if (breachClosedBuilder_ != null) {
+        breachClosedBuilder_.clear();
+      }
       eventCase_ = 0;
       event_ = null;
       return this;
@@ -2151,6 +2801,54 @@ private static final long serialVersionUID = 0L;
           ledgerAlertBuilder_ != null) {
         result.event_ = ledgerAlertBuilder_.build();
       }
+      if (eventCase_ == 40 &&
+          contactRecordedBuilder_ != null) {
+        result.event_ = contactRecordedBuilder_.build();
+      }
+      if (eventCase_ == 41 &&
+          rightRecordedBuilder_ != null) {
+        result.event_ = rightRecordedBuilder_.build();
+      }
+      if (eventCase_ == 42 &&
+          followUpRecordedBuilder_ != null) {
+        result.event_ = followUpRecordedBuilder_.build();
+      }
+      if (eventCase_ == 43 &&
+          deathRecordedBuilder_ != null) {
+        result.event_ = deathRecordedBuilder_.build();
+      }
+      if (eventCase_ == 50 &&
+          rightsRequestReceivedBuilder_ != null) {
+        result.event_ = rightsRequestReceivedBuilder_.build();
+      }
+      if (eventCase_ == 51 &&
+          rightsRequestExtendedBuilder_ != null) {
+        result.event_ = rightsRequestExtendedBuilder_.build();
+      }
+      if (eventCase_ == 52 &&
+          rightsRequestClosedBuilder_ != null) {
+        result.event_ = rightsRequestClosedBuilder_.build();
+      }
+      if (eventCase_ == 53 &&
+          rightsRequestWithdrawnBuilder_ != null) {
+        result.event_ = rightsRequestWithdrawnBuilder_.build();
+      }
+      if (eventCase_ == 60 &&
+          breachRecordedBuilder_ != null) {
+        result.event_ = breachRecordedBuilder_.build();
+      }
+      if (eventCase_ == 61 &&
+          breachAuthorityNotifiedBuilder_ != null) {
+        result.event_ = breachAuthorityNotifiedBuilder_.build();
+      }
+      if (eventCase_ == 62 &&
+          breachPersonsNotifiedBuilder_ != null) {
+        result.event_ = breachPersonsNotifiedBuilder_.build();
+      }
+      if (eventCase_ == 63 &&
+          breachClosedBuilder_ != null) {
+        result.event_ = breachClosedBuilder_.build();
+      }
     }
 
     @java.lang.Override
@@ -2326,6 +3024,54 @@ private static final long serialVersionUID = 0L;
         }
         case LEDGER_ALERT: {
           mergeLedgerAlert(other.getLedgerAlert());
+          break;
+        }
+        case CONTACT_RECORDED: {
+          mergeContactRecorded(other.getContactRecorded());
+          break;
+        }
+        case RIGHT_RECORDED: {
+          mergeRightRecorded(other.getRightRecorded());
+          break;
+        }
+        case FOLLOW_UP_RECORDED: {
+          mergeFollowUpRecorded(other.getFollowUpRecorded());
+          break;
+        }
+        case DEATH_RECORDED: {
+          mergeDeathRecorded(other.getDeathRecorded());
+          break;
+        }
+        case RIGHTS_REQUEST_RECEIVED: {
+          mergeRightsRequestReceived(other.getRightsRequestReceived());
+          break;
+        }
+        case RIGHTS_REQUEST_EXTENDED: {
+          mergeRightsRequestExtended(other.getRightsRequestExtended());
+          break;
+        }
+        case RIGHTS_REQUEST_CLOSED: {
+          mergeRightsRequestClosed(other.getRightsRequestClosed());
+          break;
+        }
+        case RIGHTS_REQUEST_WITHDRAWN: {
+          mergeRightsRequestWithdrawn(other.getRightsRequestWithdrawn());
+          break;
+        }
+        case BREACH_RECORDED: {
+          mergeBreachRecorded(other.getBreachRecorded());
+          break;
+        }
+        case BREACH_AUTHORITY_NOTIFIED: {
+          mergeBreachAuthorityNotified(other.getBreachAuthorityNotified());
+          break;
+        }
+        case BREACH_PERSONS_NOTIFIED: {
+          mergeBreachPersonsNotified(other.getBreachPersonsNotified());
+          break;
+        }
+        case BREACH_CLOSED: {
+          mergeBreachClosed(other.getBreachClosed());
           break;
         }
         case EVENT_NOT_SET: {
@@ -2585,6 +3331,90 @@ private static final long serialVersionUID = 0L;
               eventCase_ = 38;
               break;
             } // case 306
+            case 322: {
+              input.readMessage(
+                  getContactRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 40;
+              break;
+            } // case 322
+            case 330: {
+              input.readMessage(
+                  getRightRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 41;
+              break;
+            } // case 330
+            case 338: {
+              input.readMessage(
+                  getFollowUpRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 42;
+              break;
+            } // case 338
+            case 346: {
+              input.readMessage(
+                  getDeathRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 43;
+              break;
+            } // case 346
+            case 402: {
+              input.readMessage(
+                  getRightsRequestReceivedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 50;
+              break;
+            } // case 402
+            case 410: {
+              input.readMessage(
+                  getRightsRequestExtendedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 51;
+              break;
+            } // case 410
+            case 418: {
+              input.readMessage(
+                  getRightsRequestClosedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 52;
+              break;
+            } // case 418
+            case 426: {
+              input.readMessage(
+                  getRightsRequestWithdrawnFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 53;
+              break;
+            } // case 426
+            case 482: {
+              input.readMessage(
+                  getBreachRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 60;
+              break;
+            } // case 482
+            case 490: {
+              input.readMessage(
+                  getBreachAuthorityNotifiedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 61;
+              break;
+            } // case 490
+            case 498: {
+              input.readMessage(
+                  getBreachPersonsNotifiedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 62;
+              break;
+            } // case 498
+            case 506: {
+              input.readMessage(
+                  getBreachClosedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 63;
+              break;
+            } // case 506
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2821,9 +3651,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
-     * Required for the facts recorded by or for the person that this file numbers from 26 on
-     * (consents, representatives, objections, information, mandates) and for a share
-     * (access_granted with a basis); optional, and then ignored, for the others.
+     * Required for the facts recorded by or for the person that this file numbers 26 to 37
+     * (consents, representatives, objections, information, mandates), for rights requests and
+     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
      * <code>string recorded_by = 3;</code>
@@ -2844,9 +3675,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
-     * Required for the facts recorded by or for the person that this file numbers from 26 on
-     * (consents, representatives, objections, information, mandates) and for a share
-     * (access_granted with a basis); optional, and then ignored, for the others.
+     * Required for the facts recorded by or for the person that this file numbers 26 to 37
+     * (consents, representatives, objections, information, mandates), for rights requests and
+     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
      * <code>string recorded_by = 3;</code>
@@ -2868,9 +3700,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
-     * Required for the facts recorded by or for the person that this file numbers from 26 on
-     * (consents, representatives, objections, information, mandates) and for a share
-     * (access_granted with a basis); optional, and then ignored, for the others.
+     * Required for the facts recorded by or for the person that this file numbers 26 to 37
+     * (consents, representatives, objections, information, mandates), for rights requests and
+     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
      * <code>string recorded_by = 3;</code>
@@ -2888,9 +3721,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
-     * Required for the facts recorded by or for the person that this file numbers from 26 on
-     * (consents, representatives, objections, information, mandates) and for a share
-     * (access_granted with a basis); optional, and then ignored, for the others.
+     * Required for the facts recorded by or for the person that this file numbers 26 to 37
+     * (consents, representatives, objections, information, mandates), for rights requests and
+     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
      * <code>string recorded_by = 3;</code>
@@ -2905,9 +3739,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
-     * Required for the facts recorded by or for the person that this file numbers from 26 on
-     * (consents, representatives, objections, information, mandates) and for a share
-     * (access_granted with a basis); optional, and then ignored, for the others.
+     * Required for the facts recorded by or for the person that this file numbers 26 to 37
+     * (consents, representatives, objections, information, mandates), for rights requests and
+     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
      * <code>string recorded_by = 3;</code>
@@ -7213,6 +8048,1818 @@ private static final long serialVersionUID = 0L;
       eventCase_ = 38;
       onChanged();
       return ledgerAlertBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.ContactRecorded, fr.socle.v1.ContactRecorded.Builder, fr.socle.v1.ContactRecordedOrBuilder> contactRecordedBuilder_;
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     * @return Whether the contactRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasContactRecorded() {
+      return eventCase_ == 40;
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     * @return The contactRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.ContactRecorded getContactRecorded() {
+      if (contactRecordedBuilder_ == null) {
+        if (eventCase_ == 40) {
+          return (fr.socle.v1.ContactRecorded) event_;
+        }
+        return fr.socle.v1.ContactRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 40) {
+          return contactRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.ContactRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    public Builder setContactRecorded(fr.socle.v1.ContactRecorded value) {
+      if (contactRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        contactRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 40;
+      return this;
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    public Builder setContactRecorded(
+        fr.socle.v1.ContactRecorded.Builder builderForValue) {
+      if (contactRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        contactRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 40;
+      return this;
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    public Builder mergeContactRecorded(fr.socle.v1.ContactRecorded value) {
+      if (contactRecordedBuilder_ == null) {
+        if (eventCase_ == 40 &&
+            event_ != fr.socle.v1.ContactRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.ContactRecorded.newBuilder((fr.socle.v1.ContactRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 40) {
+          contactRecordedBuilder_.mergeFrom(value);
+        } else {
+          contactRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 40;
+      return this;
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    public Builder clearContactRecorded() {
+      if (contactRecordedBuilder_ == null) {
+        if (eventCase_ == 40) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 40) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        contactRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    public fr.socle.v1.ContactRecorded.Builder getContactRecordedBuilder() {
+      return getContactRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.ContactRecordedOrBuilder getContactRecordedOrBuilder() {
+      if ((eventCase_ == 40) && (contactRecordedBuilder_ != null)) {
+        return contactRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 40) {
+          return (fr.socle.v1.ContactRecorded) event_;
+        }
+        return fr.socle.v1.ContactRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Retention (socle/retention.hpp; numbers 40 to 47).
+     * </pre>
+     *
+     * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.ContactRecorded, fr.socle.v1.ContactRecorded.Builder, fr.socle.v1.ContactRecordedOrBuilder> 
+        getContactRecordedFieldBuilder() {
+      if (contactRecordedBuilder_ == null) {
+        if (!(eventCase_ == 40)) {
+          event_ = fr.socle.v1.ContactRecorded.getDefaultInstance();
+        }
+        contactRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.ContactRecorded, fr.socle.v1.ContactRecorded.Builder, fr.socle.v1.ContactRecordedOrBuilder>(
+                (fr.socle.v1.ContactRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 40;
+      onChanged();
+      return contactRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightRecorded, fr.socle.v1.RightRecorded.Builder, fr.socle.v1.RightRecordedOrBuilder> rightRecordedBuilder_;
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     * @return Whether the rightRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasRightRecorded() {
+      return eventCase_ == 41;
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     * @return The rightRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightRecorded getRightRecorded() {
+      if (rightRecordedBuilder_ == null) {
+        if (eventCase_ == 41) {
+          return (fr.socle.v1.RightRecorded) event_;
+        }
+        return fr.socle.v1.RightRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 41) {
+          return rightRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RightRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    public Builder setRightRecorded(fr.socle.v1.RightRecorded value) {
+      if (rightRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rightRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 41;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    public Builder setRightRecorded(
+        fr.socle.v1.RightRecorded.Builder builderForValue) {
+      if (rightRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rightRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 41;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    public Builder mergeRightRecorded(fr.socle.v1.RightRecorded value) {
+      if (rightRecordedBuilder_ == null) {
+        if (eventCase_ == 41 &&
+            event_ != fr.socle.v1.RightRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.RightRecorded.newBuilder((fr.socle.v1.RightRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 41) {
+          rightRecordedBuilder_.mergeFrom(value);
+        } else {
+          rightRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 41;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    public Builder clearRightRecorded() {
+      if (rightRecordedBuilder_ == null) {
+        if (eventCase_ == 41) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 41) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rightRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    public fr.socle.v1.RightRecorded.Builder getRightRecordedBuilder() {
+      return getRightRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightRecordedOrBuilder getRightRecordedOrBuilder() {
+      if ((eventCase_ == 41) && (rightRecordedBuilder_ != null)) {
+        return rightRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 41) {
+          return (fr.socle.v1.RightRecorded) event_;
+        }
+        return fr.socle.v1.RightRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightRecorded, fr.socle.v1.RightRecorded.Builder, fr.socle.v1.RightRecordedOrBuilder> 
+        getRightRecordedFieldBuilder() {
+      if (rightRecordedBuilder_ == null) {
+        if (!(eventCase_ == 41)) {
+          event_ = fr.socle.v1.RightRecorded.getDefaultInstance();
+        }
+        rightRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RightRecorded, fr.socle.v1.RightRecorded.Builder, fr.socle.v1.RightRecordedOrBuilder>(
+                (fr.socle.v1.RightRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 41;
+      onChanged();
+      return rightRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.FollowUpRecorded, fr.socle.v1.FollowUpRecorded.Builder, fr.socle.v1.FollowUpRecordedOrBuilder> followUpRecordedBuilder_;
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     * @return Whether the followUpRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasFollowUpRecorded() {
+      return eventCase_ == 42;
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     * @return The followUpRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.FollowUpRecorded getFollowUpRecorded() {
+      if (followUpRecordedBuilder_ == null) {
+        if (eventCase_ == 42) {
+          return (fr.socle.v1.FollowUpRecorded) event_;
+        }
+        return fr.socle.v1.FollowUpRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 42) {
+          return followUpRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.FollowUpRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    public Builder setFollowUpRecorded(fr.socle.v1.FollowUpRecorded value) {
+      if (followUpRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        followUpRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 42;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    public Builder setFollowUpRecorded(
+        fr.socle.v1.FollowUpRecorded.Builder builderForValue) {
+      if (followUpRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        followUpRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 42;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    public Builder mergeFollowUpRecorded(fr.socle.v1.FollowUpRecorded value) {
+      if (followUpRecordedBuilder_ == null) {
+        if (eventCase_ == 42 &&
+            event_ != fr.socle.v1.FollowUpRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.FollowUpRecorded.newBuilder((fr.socle.v1.FollowUpRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 42) {
+          followUpRecordedBuilder_.mergeFrom(value);
+        } else {
+          followUpRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 42;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    public Builder clearFollowUpRecorded() {
+      if (followUpRecordedBuilder_ == null) {
+        if (eventCase_ == 42) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 42) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        followUpRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    public fr.socle.v1.FollowUpRecorded.Builder getFollowUpRecordedBuilder() {
+      return getFollowUpRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.FollowUpRecordedOrBuilder getFollowUpRecordedOrBuilder() {
+      if ((eventCase_ == 42) && (followUpRecordedBuilder_ != null)) {
+        return followUpRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 42) {
+          return (fr.socle.v1.FollowUpRecorded) event_;
+        }
+        return fr.socle.v1.FollowUpRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.FollowUpRecorded, fr.socle.v1.FollowUpRecorded.Builder, fr.socle.v1.FollowUpRecordedOrBuilder> 
+        getFollowUpRecordedFieldBuilder() {
+      if (followUpRecordedBuilder_ == null) {
+        if (!(eventCase_ == 42)) {
+          event_ = fr.socle.v1.FollowUpRecorded.getDefaultInstance();
+        }
+        followUpRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.FollowUpRecorded, fr.socle.v1.FollowUpRecorded.Builder, fr.socle.v1.FollowUpRecordedOrBuilder>(
+                (fr.socle.v1.FollowUpRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 42;
+      onChanged();
+      return followUpRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.DeathRecorded, fr.socle.v1.DeathRecorded.Builder, fr.socle.v1.DeathRecordedOrBuilder> deathRecordedBuilder_;
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     * @return Whether the deathRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasDeathRecorded() {
+      return eventCase_ == 43;
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     * @return The deathRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.DeathRecorded getDeathRecorded() {
+      if (deathRecordedBuilder_ == null) {
+        if (eventCase_ == 43) {
+          return (fr.socle.v1.DeathRecorded) event_;
+        }
+        return fr.socle.v1.DeathRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 43) {
+          return deathRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.DeathRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    public Builder setDeathRecorded(fr.socle.v1.DeathRecorded value) {
+      if (deathRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        deathRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 43;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    public Builder setDeathRecorded(
+        fr.socle.v1.DeathRecorded.Builder builderForValue) {
+      if (deathRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        deathRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 43;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    public Builder mergeDeathRecorded(fr.socle.v1.DeathRecorded value) {
+      if (deathRecordedBuilder_ == null) {
+        if (eventCase_ == 43 &&
+            event_ != fr.socle.v1.DeathRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.DeathRecorded.newBuilder((fr.socle.v1.DeathRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 43) {
+          deathRecordedBuilder_.mergeFrom(value);
+        } else {
+          deathRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 43;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    public Builder clearDeathRecorded() {
+      if (deathRecordedBuilder_ == null) {
+        if (eventCase_ == 43) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 43) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        deathRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    public fr.socle.v1.DeathRecorded.Builder getDeathRecordedBuilder() {
+      return getDeathRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.DeathRecordedOrBuilder getDeathRecordedOrBuilder() {
+      if ((eventCase_ == 43) && (deathRecordedBuilder_ != null)) {
+        return deathRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 43) {
+          return (fr.socle.v1.DeathRecorded) event_;
+        }
+        return fr.socle.v1.DeathRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.DeathRecorded, fr.socle.v1.DeathRecorded.Builder, fr.socle.v1.DeathRecordedOrBuilder> 
+        getDeathRecordedFieldBuilder() {
+      if (deathRecordedBuilder_ == null) {
+        if (!(eventCase_ == 43)) {
+          event_ = fr.socle.v1.DeathRecorded.getDefaultInstance();
+        }
+        deathRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.DeathRecorded, fr.socle.v1.DeathRecorded.Builder, fr.socle.v1.DeathRecordedOrBuilder>(
+                (fr.socle.v1.DeathRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 43;
+      onChanged();
+      return deathRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestReceived, fr.socle.v1.RightsRequestReceived.Builder, fr.socle.v1.RightsRequestReceivedOrBuilder> rightsRequestReceivedBuilder_;
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     * @return Whether the rightsRequestReceived field is set.
+     */
+    @java.lang.Override
+    public boolean hasRightsRequestReceived() {
+      return eventCase_ == 50;
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     * @return The rightsRequestReceived.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestReceived getRightsRequestReceived() {
+      if (rightsRequestReceivedBuilder_ == null) {
+        if (eventCase_ == 50) {
+          return (fr.socle.v1.RightsRequestReceived) event_;
+        }
+        return fr.socle.v1.RightsRequestReceived.getDefaultInstance();
+      } else {
+        if (eventCase_ == 50) {
+          return rightsRequestReceivedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RightsRequestReceived.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    public Builder setRightsRequestReceived(fr.socle.v1.RightsRequestReceived value) {
+      if (rightsRequestReceivedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rightsRequestReceivedBuilder_.setMessage(value);
+      }
+      eventCase_ = 50;
+      return this;
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    public Builder setRightsRequestReceived(
+        fr.socle.v1.RightsRequestReceived.Builder builderForValue) {
+      if (rightsRequestReceivedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rightsRequestReceivedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 50;
+      return this;
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    public Builder mergeRightsRequestReceived(fr.socle.v1.RightsRequestReceived value) {
+      if (rightsRequestReceivedBuilder_ == null) {
+        if (eventCase_ == 50 &&
+            event_ != fr.socle.v1.RightsRequestReceived.getDefaultInstance()) {
+          event_ = fr.socle.v1.RightsRequestReceived.newBuilder((fr.socle.v1.RightsRequestReceived) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 50) {
+          rightsRequestReceivedBuilder_.mergeFrom(value);
+        } else {
+          rightsRequestReceivedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 50;
+      return this;
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    public Builder clearRightsRequestReceived() {
+      if (rightsRequestReceivedBuilder_ == null) {
+        if (eventCase_ == 50) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 50) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rightsRequestReceivedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    public fr.socle.v1.RightsRequestReceived.Builder getRightsRequestReceivedBuilder() {
+      return getRightsRequestReceivedFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestReceivedOrBuilder getRightsRequestReceivedOrBuilder() {
+      if ((eventCase_ == 50) && (rightsRequestReceivedBuilder_ != null)) {
+        return rightsRequestReceivedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 50) {
+          return (fr.socle.v1.RightsRequestReceived) event_;
+        }
+        return fr.socle.v1.RightsRequestReceived.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+     * </pre>
+     *
+     * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestReceived, fr.socle.v1.RightsRequestReceived.Builder, fr.socle.v1.RightsRequestReceivedOrBuilder> 
+        getRightsRequestReceivedFieldBuilder() {
+      if (rightsRequestReceivedBuilder_ == null) {
+        if (!(eventCase_ == 50)) {
+          event_ = fr.socle.v1.RightsRequestReceived.getDefaultInstance();
+        }
+        rightsRequestReceivedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RightsRequestReceived, fr.socle.v1.RightsRequestReceived.Builder, fr.socle.v1.RightsRequestReceivedOrBuilder>(
+                (fr.socle.v1.RightsRequestReceived) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 50;
+      onChanged();
+      return rightsRequestReceivedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestExtended, fr.socle.v1.RightsRequestExtended.Builder, fr.socle.v1.RightsRequestExtendedOrBuilder> rightsRequestExtendedBuilder_;
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     * @return Whether the rightsRequestExtended field is set.
+     */
+    @java.lang.Override
+    public boolean hasRightsRequestExtended() {
+      return eventCase_ == 51;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     * @return The rightsRequestExtended.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestExtended getRightsRequestExtended() {
+      if (rightsRequestExtendedBuilder_ == null) {
+        if (eventCase_ == 51) {
+          return (fr.socle.v1.RightsRequestExtended) event_;
+        }
+        return fr.socle.v1.RightsRequestExtended.getDefaultInstance();
+      } else {
+        if (eventCase_ == 51) {
+          return rightsRequestExtendedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RightsRequestExtended.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    public Builder setRightsRequestExtended(fr.socle.v1.RightsRequestExtended value) {
+      if (rightsRequestExtendedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rightsRequestExtendedBuilder_.setMessage(value);
+      }
+      eventCase_ = 51;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    public Builder setRightsRequestExtended(
+        fr.socle.v1.RightsRequestExtended.Builder builderForValue) {
+      if (rightsRequestExtendedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rightsRequestExtendedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 51;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    public Builder mergeRightsRequestExtended(fr.socle.v1.RightsRequestExtended value) {
+      if (rightsRequestExtendedBuilder_ == null) {
+        if (eventCase_ == 51 &&
+            event_ != fr.socle.v1.RightsRequestExtended.getDefaultInstance()) {
+          event_ = fr.socle.v1.RightsRequestExtended.newBuilder((fr.socle.v1.RightsRequestExtended) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 51) {
+          rightsRequestExtendedBuilder_.mergeFrom(value);
+        } else {
+          rightsRequestExtendedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 51;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    public Builder clearRightsRequestExtended() {
+      if (rightsRequestExtendedBuilder_ == null) {
+        if (eventCase_ == 51) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 51) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rightsRequestExtendedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    public fr.socle.v1.RightsRequestExtended.Builder getRightsRequestExtendedBuilder() {
+      return getRightsRequestExtendedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestExtendedOrBuilder getRightsRequestExtendedOrBuilder() {
+      if ((eventCase_ == 51) && (rightsRequestExtendedBuilder_ != null)) {
+        return rightsRequestExtendedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 51) {
+          return (fr.socle.v1.RightsRequestExtended) event_;
+        }
+        return fr.socle.v1.RightsRequestExtended.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestExtended, fr.socle.v1.RightsRequestExtended.Builder, fr.socle.v1.RightsRequestExtendedOrBuilder> 
+        getRightsRequestExtendedFieldBuilder() {
+      if (rightsRequestExtendedBuilder_ == null) {
+        if (!(eventCase_ == 51)) {
+          event_ = fr.socle.v1.RightsRequestExtended.getDefaultInstance();
+        }
+        rightsRequestExtendedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RightsRequestExtended, fr.socle.v1.RightsRequestExtended.Builder, fr.socle.v1.RightsRequestExtendedOrBuilder>(
+                (fr.socle.v1.RightsRequestExtended) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 51;
+      onChanged();
+      return rightsRequestExtendedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestClosed, fr.socle.v1.RightsRequestClosed.Builder, fr.socle.v1.RightsRequestClosedOrBuilder> rightsRequestClosedBuilder_;
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     * @return Whether the rightsRequestClosed field is set.
+     */
+    @java.lang.Override
+    public boolean hasRightsRequestClosed() {
+      return eventCase_ == 52;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     * @return The rightsRequestClosed.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestClosed getRightsRequestClosed() {
+      if (rightsRequestClosedBuilder_ == null) {
+        if (eventCase_ == 52) {
+          return (fr.socle.v1.RightsRequestClosed) event_;
+        }
+        return fr.socle.v1.RightsRequestClosed.getDefaultInstance();
+      } else {
+        if (eventCase_ == 52) {
+          return rightsRequestClosedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RightsRequestClosed.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    public Builder setRightsRequestClosed(fr.socle.v1.RightsRequestClosed value) {
+      if (rightsRequestClosedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rightsRequestClosedBuilder_.setMessage(value);
+      }
+      eventCase_ = 52;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    public Builder setRightsRequestClosed(
+        fr.socle.v1.RightsRequestClosed.Builder builderForValue) {
+      if (rightsRequestClosedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rightsRequestClosedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 52;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    public Builder mergeRightsRequestClosed(fr.socle.v1.RightsRequestClosed value) {
+      if (rightsRequestClosedBuilder_ == null) {
+        if (eventCase_ == 52 &&
+            event_ != fr.socle.v1.RightsRequestClosed.getDefaultInstance()) {
+          event_ = fr.socle.v1.RightsRequestClosed.newBuilder((fr.socle.v1.RightsRequestClosed) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 52) {
+          rightsRequestClosedBuilder_.mergeFrom(value);
+        } else {
+          rightsRequestClosedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 52;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    public Builder clearRightsRequestClosed() {
+      if (rightsRequestClosedBuilder_ == null) {
+        if (eventCase_ == 52) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 52) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rightsRequestClosedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    public fr.socle.v1.RightsRequestClosed.Builder getRightsRequestClosedBuilder() {
+      return getRightsRequestClosedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestClosedOrBuilder getRightsRequestClosedOrBuilder() {
+      if ((eventCase_ == 52) && (rightsRequestClosedBuilder_ != null)) {
+        return rightsRequestClosedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 52) {
+          return (fr.socle.v1.RightsRequestClosed) event_;
+        }
+        return fr.socle.v1.RightsRequestClosed.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestClosed, fr.socle.v1.RightsRequestClosed.Builder, fr.socle.v1.RightsRequestClosedOrBuilder> 
+        getRightsRequestClosedFieldBuilder() {
+      if (rightsRequestClosedBuilder_ == null) {
+        if (!(eventCase_ == 52)) {
+          event_ = fr.socle.v1.RightsRequestClosed.getDefaultInstance();
+        }
+        rightsRequestClosedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RightsRequestClosed, fr.socle.v1.RightsRequestClosed.Builder, fr.socle.v1.RightsRequestClosedOrBuilder>(
+                (fr.socle.v1.RightsRequestClosed) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 52;
+      onChanged();
+      return rightsRequestClosedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestWithdrawn, fr.socle.v1.RightsRequestWithdrawn.Builder, fr.socle.v1.RightsRequestWithdrawnOrBuilder> rightsRequestWithdrawnBuilder_;
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     * @return Whether the rightsRequestWithdrawn field is set.
+     */
+    @java.lang.Override
+    public boolean hasRightsRequestWithdrawn() {
+      return eventCase_ == 53;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     * @return The rightsRequestWithdrawn.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestWithdrawn getRightsRequestWithdrawn() {
+      if (rightsRequestWithdrawnBuilder_ == null) {
+        if (eventCase_ == 53) {
+          return (fr.socle.v1.RightsRequestWithdrawn) event_;
+        }
+        return fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance();
+      } else {
+        if (eventCase_ == 53) {
+          return rightsRequestWithdrawnBuilder_.getMessage();
+        }
+        return fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    public Builder setRightsRequestWithdrawn(fr.socle.v1.RightsRequestWithdrawn value) {
+      if (rightsRequestWithdrawnBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rightsRequestWithdrawnBuilder_.setMessage(value);
+      }
+      eventCase_ = 53;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    public Builder setRightsRequestWithdrawn(
+        fr.socle.v1.RightsRequestWithdrawn.Builder builderForValue) {
+      if (rightsRequestWithdrawnBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rightsRequestWithdrawnBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 53;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    public Builder mergeRightsRequestWithdrawn(fr.socle.v1.RightsRequestWithdrawn value) {
+      if (rightsRequestWithdrawnBuilder_ == null) {
+        if (eventCase_ == 53 &&
+            event_ != fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance()) {
+          event_ = fr.socle.v1.RightsRequestWithdrawn.newBuilder((fr.socle.v1.RightsRequestWithdrawn) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 53) {
+          rightsRequestWithdrawnBuilder_.mergeFrom(value);
+        } else {
+          rightsRequestWithdrawnBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 53;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    public Builder clearRightsRequestWithdrawn() {
+      if (rightsRequestWithdrawnBuilder_ == null) {
+        if (eventCase_ == 53) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 53) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rightsRequestWithdrawnBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    public fr.socle.v1.RightsRequestWithdrawn.Builder getRightsRequestWithdrawnBuilder() {
+      return getRightsRequestWithdrawnFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RightsRequestWithdrawnOrBuilder getRightsRequestWithdrawnOrBuilder() {
+      if ((eventCase_ == 53) && (rightsRequestWithdrawnBuilder_ != null)) {
+        return rightsRequestWithdrawnBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 53) {
+          return (fr.socle.v1.RightsRequestWithdrawn) event_;
+        }
+        return fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RightsRequestWithdrawn, fr.socle.v1.RightsRequestWithdrawn.Builder, fr.socle.v1.RightsRequestWithdrawnOrBuilder> 
+        getRightsRequestWithdrawnFieldBuilder() {
+      if (rightsRequestWithdrawnBuilder_ == null) {
+        if (!(eventCase_ == 53)) {
+          event_ = fr.socle.v1.RightsRequestWithdrawn.getDefaultInstance();
+        }
+        rightsRequestWithdrawnBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RightsRequestWithdrawn, fr.socle.v1.RightsRequestWithdrawn.Builder, fr.socle.v1.RightsRequestWithdrawnOrBuilder>(
+                (fr.socle.v1.RightsRequestWithdrawn) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 53;
+      onChanged();
+      return rightsRequestWithdrawnBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachRecorded, fr.socle.v1.BreachRecorded.Builder, fr.socle.v1.BreachRecordedOrBuilder> breachRecordedBuilder_;
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     * @return Whether the breachRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasBreachRecorded() {
+      return eventCase_ == 60;
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     * @return The breachRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachRecorded getBreachRecorded() {
+      if (breachRecordedBuilder_ == null) {
+        if (eventCase_ == 60) {
+          return (fr.socle.v1.BreachRecorded) event_;
+        }
+        return fr.socle.v1.BreachRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 60) {
+          return breachRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.BreachRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    public Builder setBreachRecorded(fr.socle.v1.BreachRecorded value) {
+      if (breachRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        breachRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 60;
+      return this;
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    public Builder setBreachRecorded(
+        fr.socle.v1.BreachRecorded.Builder builderForValue) {
+      if (breachRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        breachRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 60;
+      return this;
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    public Builder mergeBreachRecorded(fr.socle.v1.BreachRecorded value) {
+      if (breachRecordedBuilder_ == null) {
+        if (eventCase_ == 60 &&
+            event_ != fr.socle.v1.BreachRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.BreachRecorded.newBuilder((fr.socle.v1.BreachRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 60) {
+          breachRecordedBuilder_.mergeFrom(value);
+        } else {
+          breachRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 60;
+      return this;
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    public Builder clearBreachRecorded() {
+      if (breachRecordedBuilder_ == null) {
+        if (eventCase_ == 60) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 60) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        breachRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    public fr.socle.v1.BreachRecorded.Builder getBreachRecordedBuilder() {
+      return getBreachRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachRecordedOrBuilder getBreachRecordedOrBuilder() {
+      if ((eventCase_ == 60) && (breachRecordedBuilder_ != null)) {
+        return breachRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 60) {
+          return (fr.socle.v1.BreachRecorded) event_;
+        }
+        return fr.socle.v1.BreachRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+     * </pre>
+     *
+     * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachRecorded, fr.socle.v1.BreachRecorded.Builder, fr.socle.v1.BreachRecordedOrBuilder> 
+        getBreachRecordedFieldBuilder() {
+      if (breachRecordedBuilder_ == null) {
+        if (!(eventCase_ == 60)) {
+          event_ = fr.socle.v1.BreachRecorded.getDefaultInstance();
+        }
+        breachRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.BreachRecorded, fr.socle.v1.BreachRecorded.Builder, fr.socle.v1.BreachRecordedOrBuilder>(
+                (fr.socle.v1.BreachRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 60;
+      onChanged();
+      return breachRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachAuthorityNotified, fr.socle.v1.BreachAuthorityNotified.Builder, fr.socle.v1.BreachAuthorityNotifiedOrBuilder> breachAuthorityNotifiedBuilder_;
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     * @return Whether the breachAuthorityNotified field is set.
+     */
+    @java.lang.Override
+    public boolean hasBreachAuthorityNotified() {
+      return eventCase_ == 61;
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     * @return The breachAuthorityNotified.
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachAuthorityNotified getBreachAuthorityNotified() {
+      if (breachAuthorityNotifiedBuilder_ == null) {
+        if (eventCase_ == 61) {
+          return (fr.socle.v1.BreachAuthorityNotified) event_;
+        }
+        return fr.socle.v1.BreachAuthorityNotified.getDefaultInstance();
+      } else {
+        if (eventCase_ == 61) {
+          return breachAuthorityNotifiedBuilder_.getMessage();
+        }
+        return fr.socle.v1.BreachAuthorityNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    public Builder setBreachAuthorityNotified(fr.socle.v1.BreachAuthorityNotified value) {
+      if (breachAuthorityNotifiedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        breachAuthorityNotifiedBuilder_.setMessage(value);
+      }
+      eventCase_ = 61;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    public Builder setBreachAuthorityNotified(
+        fr.socle.v1.BreachAuthorityNotified.Builder builderForValue) {
+      if (breachAuthorityNotifiedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        breachAuthorityNotifiedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 61;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    public Builder mergeBreachAuthorityNotified(fr.socle.v1.BreachAuthorityNotified value) {
+      if (breachAuthorityNotifiedBuilder_ == null) {
+        if (eventCase_ == 61 &&
+            event_ != fr.socle.v1.BreachAuthorityNotified.getDefaultInstance()) {
+          event_ = fr.socle.v1.BreachAuthorityNotified.newBuilder((fr.socle.v1.BreachAuthorityNotified) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 61) {
+          breachAuthorityNotifiedBuilder_.mergeFrom(value);
+        } else {
+          breachAuthorityNotifiedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 61;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    public Builder clearBreachAuthorityNotified() {
+      if (breachAuthorityNotifiedBuilder_ == null) {
+        if (eventCase_ == 61) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 61) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        breachAuthorityNotifiedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    public fr.socle.v1.BreachAuthorityNotified.Builder getBreachAuthorityNotifiedBuilder() {
+      return getBreachAuthorityNotifiedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachAuthorityNotifiedOrBuilder getBreachAuthorityNotifiedOrBuilder() {
+      if ((eventCase_ == 61) && (breachAuthorityNotifiedBuilder_ != null)) {
+        return breachAuthorityNotifiedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 61) {
+          return (fr.socle.v1.BreachAuthorityNotified) event_;
+        }
+        return fr.socle.v1.BreachAuthorityNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachAuthorityNotified, fr.socle.v1.BreachAuthorityNotified.Builder, fr.socle.v1.BreachAuthorityNotifiedOrBuilder> 
+        getBreachAuthorityNotifiedFieldBuilder() {
+      if (breachAuthorityNotifiedBuilder_ == null) {
+        if (!(eventCase_ == 61)) {
+          event_ = fr.socle.v1.BreachAuthorityNotified.getDefaultInstance();
+        }
+        breachAuthorityNotifiedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.BreachAuthorityNotified, fr.socle.v1.BreachAuthorityNotified.Builder, fr.socle.v1.BreachAuthorityNotifiedOrBuilder>(
+                (fr.socle.v1.BreachAuthorityNotified) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 61;
+      onChanged();
+      return breachAuthorityNotifiedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachPersonsNotified, fr.socle.v1.BreachPersonsNotified.Builder, fr.socle.v1.BreachPersonsNotifiedOrBuilder> breachPersonsNotifiedBuilder_;
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     * @return Whether the breachPersonsNotified field is set.
+     */
+    @java.lang.Override
+    public boolean hasBreachPersonsNotified() {
+      return eventCase_ == 62;
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     * @return The breachPersonsNotified.
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachPersonsNotified getBreachPersonsNotified() {
+      if (breachPersonsNotifiedBuilder_ == null) {
+        if (eventCase_ == 62) {
+          return (fr.socle.v1.BreachPersonsNotified) event_;
+        }
+        return fr.socle.v1.BreachPersonsNotified.getDefaultInstance();
+      } else {
+        if (eventCase_ == 62) {
+          return breachPersonsNotifiedBuilder_.getMessage();
+        }
+        return fr.socle.v1.BreachPersonsNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    public Builder setBreachPersonsNotified(fr.socle.v1.BreachPersonsNotified value) {
+      if (breachPersonsNotifiedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        breachPersonsNotifiedBuilder_.setMessage(value);
+      }
+      eventCase_ = 62;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    public Builder setBreachPersonsNotified(
+        fr.socle.v1.BreachPersonsNotified.Builder builderForValue) {
+      if (breachPersonsNotifiedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        breachPersonsNotifiedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 62;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    public Builder mergeBreachPersonsNotified(fr.socle.v1.BreachPersonsNotified value) {
+      if (breachPersonsNotifiedBuilder_ == null) {
+        if (eventCase_ == 62 &&
+            event_ != fr.socle.v1.BreachPersonsNotified.getDefaultInstance()) {
+          event_ = fr.socle.v1.BreachPersonsNotified.newBuilder((fr.socle.v1.BreachPersonsNotified) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 62) {
+          breachPersonsNotifiedBuilder_.mergeFrom(value);
+        } else {
+          breachPersonsNotifiedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 62;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    public Builder clearBreachPersonsNotified() {
+      if (breachPersonsNotifiedBuilder_ == null) {
+        if (eventCase_ == 62) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 62) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        breachPersonsNotifiedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    public fr.socle.v1.BreachPersonsNotified.Builder getBreachPersonsNotifiedBuilder() {
+      return getBreachPersonsNotifiedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachPersonsNotifiedOrBuilder getBreachPersonsNotifiedOrBuilder() {
+      if ((eventCase_ == 62) && (breachPersonsNotifiedBuilder_ != null)) {
+        return breachPersonsNotifiedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 62) {
+          return (fr.socle.v1.BreachPersonsNotified) event_;
+        }
+        return fr.socle.v1.BreachPersonsNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachPersonsNotified, fr.socle.v1.BreachPersonsNotified.Builder, fr.socle.v1.BreachPersonsNotifiedOrBuilder> 
+        getBreachPersonsNotifiedFieldBuilder() {
+      if (breachPersonsNotifiedBuilder_ == null) {
+        if (!(eventCase_ == 62)) {
+          event_ = fr.socle.v1.BreachPersonsNotified.getDefaultInstance();
+        }
+        breachPersonsNotifiedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.BreachPersonsNotified, fr.socle.v1.BreachPersonsNotified.Builder, fr.socle.v1.BreachPersonsNotifiedOrBuilder>(
+                (fr.socle.v1.BreachPersonsNotified) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 62;
+      onChanged();
+      return breachPersonsNotifiedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachClosed, fr.socle.v1.BreachClosed.Builder, fr.socle.v1.BreachClosedOrBuilder> breachClosedBuilder_;
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     * @return Whether the breachClosed field is set.
+     */
+    @java.lang.Override
+    public boolean hasBreachClosed() {
+      return eventCase_ == 63;
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     * @return The breachClosed.
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachClosed getBreachClosed() {
+      if (breachClosedBuilder_ == null) {
+        if (eventCase_ == 63) {
+          return (fr.socle.v1.BreachClosed) event_;
+        }
+        return fr.socle.v1.BreachClosed.getDefaultInstance();
+      } else {
+        if (eventCase_ == 63) {
+          return breachClosedBuilder_.getMessage();
+        }
+        return fr.socle.v1.BreachClosed.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    public Builder setBreachClosed(fr.socle.v1.BreachClosed value) {
+      if (breachClosedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        breachClosedBuilder_.setMessage(value);
+      }
+      eventCase_ = 63;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    public Builder setBreachClosed(
+        fr.socle.v1.BreachClosed.Builder builderForValue) {
+      if (breachClosedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        breachClosedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 63;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    public Builder mergeBreachClosed(fr.socle.v1.BreachClosed value) {
+      if (breachClosedBuilder_ == null) {
+        if (eventCase_ == 63 &&
+            event_ != fr.socle.v1.BreachClosed.getDefaultInstance()) {
+          event_ = fr.socle.v1.BreachClosed.newBuilder((fr.socle.v1.BreachClosed) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 63) {
+          breachClosedBuilder_.mergeFrom(value);
+        } else {
+          breachClosedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 63;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    public Builder clearBreachClosed() {
+      if (breachClosedBuilder_ == null) {
+        if (eventCase_ == 63) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 63) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        breachClosedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    public fr.socle.v1.BreachClosed.Builder getBreachClosedBuilder() {
+      return getBreachClosedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.BreachClosedOrBuilder getBreachClosedOrBuilder() {
+      if ((eventCase_ == 63) && (breachClosedBuilder_ != null)) {
+        return breachClosedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 63) {
+          return (fr.socle.v1.BreachClosed) event_;
+        }
+        return fr.socle.v1.BreachClosed.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.BreachClosed, fr.socle.v1.BreachClosed.Builder, fr.socle.v1.BreachClosedOrBuilder> 
+        getBreachClosedFieldBuilder() {
+      if (breachClosedBuilder_ == null) {
+        if (!(eventCase_ == 63)) {
+          event_ = fr.socle.v1.BreachClosed.getDefaultInstance();
+        }
+        breachClosedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.BreachClosed, fr.socle.v1.BreachClosed.Builder, fr.socle.v1.BreachClosedOrBuilder>(
+                (fr.socle.v1.BreachClosed) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 63;
+      onChanged();
+      return breachClosedBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

@@ -49,9 +49,10 @@ public interface StateEventOrBuilder extends
   /**
    * <pre>
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
-   * Required for the facts recorded by or for the person that this file numbers from 26 on
-   * (consents, representatives, objections, information, mandates) and for a share
-   * (access_granted with a basis); optional, and then ignored, for the others.
+   * Required for the facts recorded by or for the person that this file numbers 26 to 37
+   * (consents, representatives, objections, information, mandates), for rights requests and
+   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
    * <code>string recorded_by = 3;</code>
@@ -61,9 +62,10 @@ public interface StateEventOrBuilder extends
   /**
    * <pre>
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
-   * Required for the facts recorded by or for the person that this file numbers from 26 on
-   * (consents, representatives, objections, information, mandates) and for a share
-   * (access_granted with a basis); optional, and then ignored, for the others.
+   * Required for the facts recorded by or for the person that this file numbers 26 to 37
+   * (consents, representatives, objections, information, mandates), for rights requests and
+   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
    * <code>string recorded_by = 3;</code>
@@ -539,6 +541,222 @@ public interface StateEventOrBuilder extends
    * <code>.socle.v1.LedgerAlert ledger_alert = 38;</code>
    */
   fr.socle.v1.LedgerAlertOrBuilder getLedgerAlertOrBuilder();
+
+  /**
+   * <pre>
+   * Retention (socle/retention.hpp; numbers 40 to 47).
+   * </pre>
+   *
+   * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+   * @return Whether the contactRecorded field is set.
+   */
+  boolean hasContactRecorded();
+  /**
+   * <pre>
+   * Retention (socle/retention.hpp; numbers 40 to 47).
+   * </pre>
+   *
+   * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+   * @return The contactRecorded.
+   */
+  fr.socle.v1.ContactRecorded getContactRecorded();
+  /**
+   * <pre>
+   * Retention (socle/retention.hpp; numbers 40 to 47).
+   * </pre>
+   *
+   * <code>.socle.v1.ContactRecorded contact_recorded = 40;</code>
+   */
+  fr.socle.v1.ContactRecordedOrBuilder getContactRecordedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+   * @return Whether the rightRecorded field is set.
+   */
+  boolean hasRightRecorded();
+  /**
+   * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+   * @return The rightRecorded.
+   */
+  fr.socle.v1.RightRecorded getRightRecorded();
+  /**
+   * <code>.socle.v1.RightRecorded right_recorded = 41;</code>
+   */
+  fr.socle.v1.RightRecordedOrBuilder getRightRecordedOrBuilder();
+
+  /**
+   * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+   * @return Whether the followUpRecorded field is set.
+   */
+  boolean hasFollowUpRecorded();
+  /**
+   * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+   * @return The followUpRecorded.
+   */
+  fr.socle.v1.FollowUpRecorded getFollowUpRecorded();
+  /**
+   * <code>.socle.v1.FollowUpRecorded follow_up_recorded = 42;</code>
+   */
+  fr.socle.v1.FollowUpRecordedOrBuilder getFollowUpRecordedOrBuilder();
+
+  /**
+   * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+   * @return Whether the deathRecorded field is set.
+   */
+  boolean hasDeathRecorded();
+  /**
+   * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+   * @return The deathRecorded.
+   */
+  fr.socle.v1.DeathRecorded getDeathRecorded();
+  /**
+   * <code>.socle.v1.DeathRecorded death_recorded = 43;</code>
+   */
+  fr.socle.v1.DeathRecordedOrBuilder getDeathRecordedOrBuilder();
+
+  /**
+   * <pre>
+   * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+   * </pre>
+   *
+   * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+   * @return Whether the rightsRequestReceived field is set.
+   */
+  boolean hasRightsRequestReceived();
+  /**
+   * <pre>
+   * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+   * </pre>
+   *
+   * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+   * @return The rightsRequestReceived.
+   */
+  fr.socle.v1.RightsRequestReceived getRightsRequestReceived();
+  /**
+   * <pre>
+   * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
+   * </pre>
+   *
+   * <code>.socle.v1.RightsRequestReceived rights_request_received = 50;</code>
+   */
+  fr.socle.v1.RightsRequestReceivedOrBuilder getRightsRequestReceivedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+   * @return Whether the rightsRequestExtended field is set.
+   */
+  boolean hasRightsRequestExtended();
+  /**
+   * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+   * @return The rightsRequestExtended.
+   */
+  fr.socle.v1.RightsRequestExtended getRightsRequestExtended();
+  /**
+   * <code>.socle.v1.RightsRequestExtended rights_request_extended = 51;</code>
+   */
+  fr.socle.v1.RightsRequestExtendedOrBuilder getRightsRequestExtendedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+   * @return Whether the rightsRequestClosed field is set.
+   */
+  boolean hasRightsRequestClosed();
+  /**
+   * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+   * @return The rightsRequestClosed.
+   */
+  fr.socle.v1.RightsRequestClosed getRightsRequestClosed();
+  /**
+   * <code>.socle.v1.RightsRequestClosed rights_request_closed = 52;</code>
+   */
+  fr.socle.v1.RightsRequestClosedOrBuilder getRightsRequestClosedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+   * @return Whether the rightsRequestWithdrawn field is set.
+   */
+  boolean hasRightsRequestWithdrawn();
+  /**
+   * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+   * @return The rightsRequestWithdrawn.
+   */
+  fr.socle.v1.RightsRequestWithdrawn getRightsRequestWithdrawn();
+  /**
+   * <code>.socle.v1.RightsRequestWithdrawn rights_request_withdrawn = 53;</code>
+   */
+  fr.socle.v1.RightsRequestWithdrawnOrBuilder getRightsRequestWithdrawnOrBuilder();
+
+  /**
+   * <pre>
+   * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+   * </pre>
+   *
+   * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+   * @return Whether the breachRecorded field is set.
+   */
+  boolean hasBreachRecorded();
+  /**
+   * <pre>
+   * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+   * </pre>
+   *
+   * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+   * @return The breachRecorded.
+   */
+  fr.socle.v1.BreachRecorded getBreachRecorded();
+  /**
+   * <pre>
+   * Breaches (socle/breach.hpp; REQ-20): 60 to 63.
+   * </pre>
+   *
+   * <code>.socle.v1.BreachRecorded breach_recorded = 60;</code>
+   */
+  fr.socle.v1.BreachRecordedOrBuilder getBreachRecordedOrBuilder();
+
+  /**
+   * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+   * @return Whether the breachAuthorityNotified field is set.
+   */
+  boolean hasBreachAuthorityNotified();
+  /**
+   * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+   * @return The breachAuthorityNotified.
+   */
+  fr.socle.v1.BreachAuthorityNotified getBreachAuthorityNotified();
+  /**
+   * <code>.socle.v1.BreachAuthorityNotified breach_authority_notified = 61;</code>
+   */
+  fr.socle.v1.BreachAuthorityNotifiedOrBuilder getBreachAuthorityNotifiedOrBuilder();
+
+  /**
+   * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+   * @return Whether the breachPersonsNotified field is set.
+   */
+  boolean hasBreachPersonsNotified();
+  /**
+   * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+   * @return The breachPersonsNotified.
+   */
+  fr.socle.v1.BreachPersonsNotified getBreachPersonsNotified();
+  /**
+   * <code>.socle.v1.BreachPersonsNotified breach_persons_notified = 62;</code>
+   */
+  fr.socle.v1.BreachPersonsNotifiedOrBuilder getBreachPersonsNotifiedOrBuilder();
+
+  /**
+   * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+   * @return Whether the breachClosed field is set.
+   */
+  boolean hasBreachClosed();
+  /**
+   * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+   * @return The breachClosed.
+   */
+  fr.socle.v1.BreachClosed getBreachClosed();
+  /**
+   * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
+   */
+  fr.socle.v1.BreachClosedOrBuilder getBreachClosedOrBuilder();
 
   public fr.socle.v1.StateEvent.EventCase getEventCase();
 }
