@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "export/html.h"
@@ -318,6 +319,45 @@ absl::string_view ActionWords(uint32_t action) {
     default:
       return "Accès";
   }
+}
+
+// An operation of the history in plain French, and whether those words already say what its
+// detail says: an export's detail names its kind (src/export/export_recorder.h), which the words
+// tell the person; any other detail is shown as recorded.
+std::pair<std::string, bool> OperationWords(absl::string_view operation, absl::string_view detail) {
+  if (operation == "export") {
+    if (detail == "access_request") return {"Copie de votre dossier (demande d’accès)", true};
+    if (detail == "portability") {
+      return {"Copie de vos données dans un format réutilisable (portabilité)", true};
+    }
+    if (absl::ConsumePrefix(&detail, "pseudonymised_dataset ")) {
+      return {absl::StrCat("Vos données, sous un pseudonyme, dans un jeu de données statistiques "
+                           "(profil « ",
+                           detail, " »)"),
+              true};
+    }
+    if (detail == "training_mirror") {
+      return {
+          "Vos données, sous une identité fictive, dans une copie servant à former les "
+          "professionnels",
+          true};
+    }
+    return {"Export de votre dossier", false};
+  }
+  static constexpr std::pair<absl::string_view, absl::string_view> kWords[] = {
+      {"crypto_shredding", "Effacement des clés de chiffrement de vos données"},
+      {"trail_read", "Consultation de votre historique"},
+      {"token_reversal", "Levée d’un pseudonyme"},
+      {"key_rotation", "Changement de la clé de chiffrement du service"},
+      {"policy_loaded", "Mise à jour des règles du service"},
+      {"share", "Partage"},
+      {"update_attempt", "Tentative de modification du journal (refusée)"},
+      {"delete_attempt", "Tentative de suppression du journal (refusée)"},
+  };
+  for (const auto& [name, words] : kWords) {
+    if (operation == name) return {std::string(words), false};
+  }
+  return {absl::StrCat("Opération : ", operation), false};
 }
 
 absl::string_view WithheldReasonWords(absl::string_view reason) {
@@ -1296,10 +1336,12 @@ std::string PersonReportBuilder::Finish() const {
       Cell(b, "<td data-label=\"Fonction\">", roles.Of(h.role()));
       Cell(b, "<td data-label=\"Structure\">", h.structure());
       b << "<td data-label=\"Action\">";
+      const auto [operation_words, words_say_detail] =
+          h.type() == v1::OPERATION ? OperationWords(h.operation(), h.detail())
+                                    : std::pair<std::string, bool>();
       switch (h.type()) {
         case v1::OPERATION:
-          b << "Opération : ";
-          b.Text(h.operation());
+          b.Text(operation_words);
           break;
         case v1::TAMPER_ALERT:
           b << "Tentative de modification du journal (refusée)";
@@ -1340,7 +1382,7 @@ std::string PersonReportBuilder::Finish() const {
           b.Text(basis.empty() ? absl::string_view(h.sharing_basis()) : basis);
           if (!h.allowed()) b << " — <span class=\"flag\">Refusé</span>";
         }
-        if (h.type() == v1::OPERATION && !h.detail().empty()) {
+        if (h.type() == v1::OPERATION && !h.detail().empty() && !words_say_detail) {
           b.Text(h.detail());
         }
       }

@@ -396,7 +396,12 @@ BOOST_FIXTURE_TEST_CASE(the_access_request_shows_the_dataset_and_itself, BulkFix
   BOOST_TEST(details == expected, boost::test_tools::per_element());
   auto html = RenderPersonReport(writer.records);
   BOOST_REQUIRE_MESSAGE(html.ok(), html.status().ToString());
-  BOOST_TEST(absl::StrContains(*html, "pseudonymised_dataset observatoire"));
+  BOOST_TEST(absl::StrContains(
+      *html,
+      "Vos données, sous un pseudonyme, dans un jeu de données statistiques (profil « "
+      "observatoire »)"));
+  BOOST_TEST(absl::StrContains(*html, "Copie de votre dossier (demande d’accès)"));
+  BOOST_TEST(!absl::StrContains(*html, "pseudonymised_dataset"));
 }
 
 // --- Training mirrors ------------------------------------------------------------------------

@@ -189,7 +189,8 @@ BOOST_AUTO_TEST_CASE(who_opened_the_file_when_and_why) {
              "SantéRefusé : ce professionnel ne suit pas votre dossier");
   CHECK_FACT(text, "Bris de glace (accès d’urgence) : Personne retrouvée inconsciente");
   CHECK_FACT(text, "Partage vers Marc Bernard (CAF de la Gironde)");
-  CHECK_FACT(text, "Opération : export");
+  CHECK_FACT(text, "Export de votre dossier");
+  CHECK_FACT(text, "Réponse à la demande d’accès");
   CHECK_FACT(text, "Détail illisible : les données de cette ligne ont été effacées.");
   CHECK_FACT(text, "point de contrôle de 42 entrées");
   CHECK_FACT(html, "<tr class=\"refused\"><td data-label=\"Date\">1er avril 2026 à 9 h 31");
