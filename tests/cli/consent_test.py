@@ -19,37 +19,15 @@ import datetime
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-PASSPHRASE = "correct horse battery staple (consent test)"
-FAILURES = []
+import cli_harness
+
 # The persons of the directory: none of these may appear in an error message.
 MINOR, MOTHER, FATHER, ADULT = "usager-lea-7f3a", "mere-lea-51c2", "pere-lea-09d4", "usager-ab12"
-PERSON_IDS = (MINOR, MOTHER, FATHER, ADULT)
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL " + what)
-
-
-def run(argv, env_pass=PASSPHRASE):
-    env = dict(os.environ)
-    env.pop("SOCLE_PASSPHRASE", None)
-    if env_pass is not None:
-        env["SOCLE_PASSPHRASE"] = env_pass
-    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env,
-                          timeout=120)
-    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-
-
-def no_person_id(err, what):
-    for person in PERSON_IDS:
-        check(person not in err, "%s: the error names a person: %s" % (what, err))
+HARNESS = cli_harness.Harness("correct horse battery staple (consent test)",
+                              person_ids=(MINOR, MOTHER, FATHER, ADULT))
+check, run, no_person_id = HARNESS.check, HARNESS.run, HARNESS.no_person_id
 
 
 def born_years_ago(years, days_more):
@@ -63,9 +41,7 @@ def born_years_ago(years, days_more):
 
 def main():
     socle, policy = (os.path.abspath(a) for a in sys.argv[1:3])
-    work = tempfile.mkdtemp(prefix="socle-consent-test-")
-    try:
-        os.chdir(work)
+    with HARNESS.workdir("socle-consent-test-"):
         birth = born_years_ago(14, 30)  # 14 years and a month old today
         with open("pros.tsv", "w") as f:
             f.write("ass.durand\tass\tpole_social\tccas\n"
@@ -82,14 +58,10 @@ def main():
         with open("evaluation.txt", "w") as f:
             f.write("Évaluation sociale\n")
         engine = ["--storage", "ccas", "--key", "k.key", "--policy", policy]
-
-        def socle_run(*words):
-            return run([socle] + list(words[0]) + engine + list(words[1:]))
+        socle_run = HARNESS.engine_runner(socle, engine)
 
         # Reads before anything is recorded: no state ledger yet, and none created.
-        code, _, err = run([socle, "keys", "init", "--key-file", "k.key", "--storage", "ccas",
-                            "--kdf", "interactive"])
-        check(code == 0, "keys init: %d %s" % (code, err))
+        HARNESS.init_keys(socle)
         code, _, err = socle_run(["consent", "status"], "--person", MINOR, "--purpose",
                                  "ateliers_collectifs")
         check(code == 1 and "no such file: ccas/state.db" in err and
@@ -186,13 +158,13 @@ def main():
         checkpoint_key = keys.split("\n")[1].split()[-1]
         verify = [socle, "consent", "verify", "receipt.txt", "--receipts-key", receipts_key,
                   "--checkpoint-key", checkpoint_key]
-        code, out, err = run(verify, env_pass=None)  # no engine, no passphrase
+        code, out, err = run(verify, no_passphrase=True)  # no engine, no passphrase
         check(code == 0 and out.startswith("receipt verified: given ateliers_collectifs") and
               "by %s, %s, %s" % (MINOR, MOTHER, FATHER) in out,
               "consent verify: %d %s %s" % (code, out, err))
         with open("receipt.txt", "w") as f:
             f.write(receipt.replace("ateliers-2026-09", "ateliers-2026-10", 1))
-        code, out, err = run(verify, env_pass=None)
+        code, out, err = run(verify, no_passphrase=True)
         check(code == 1 and "VERIFICATION_FAILED" in err, "a changed receipt: %d %s %s" %
               (code, out, err))
 
@@ -422,14 +394,7 @@ def main():
         code, _, err = socle_run(["consent", "sign"])
         check(code == 2 and "unknown subcommand 'sign'" in err, "an unknown subcommand: %d %s" %
               (code, err))
-    finally:
-        os.chdir("/")
-        shutil.rmtree(work, ignore_errors=True)
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES))
-        return 1
-    print("ok")
-    return 0
+    return HARNESS.finish()
 
 
 if __name__ == "__main__":

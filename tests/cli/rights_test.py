@@ -14,41 +14,19 @@ Usage: rights_test.py SOCLE POLICY
 """
 import datetime
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-PASSPHRASE = "correct horse battery staple (rights test)"
-FAILURES = []
+import cli_harness
+
 ADULT, WARD, GUARDIAN, CURATOR = "usager-ab12", "usager-cd34", "tuteur-ef56", "curateur-gh78"
-PERSON_IDS = (ADULT, WARD, GUARDIAN, CURATOR)
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL " + what)
-
-
-def run(argv):
-    env = dict(os.environ)
-    env["SOCLE_PASSPHRASE"] = PASSPHRASE
-    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env,
-                          timeout=120)
-    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-
-
-def no_person_id(err, what):
-    for person in PERSON_IDS:
-        check(person not in err, "%s: the error names a person: %s" % (what, err))
+HARNESS = cli_harness.Harness("correct horse battery staple (rights test)",
+                              person_ids=(ADULT, WARD, GUARDIAN, CURATOR))
+check, run, no_person_id = HARNESS.check, HARNESS.run, HARNESS.no_person_id
 
 
 def main():
     socle, policy = (os.path.abspath(a) for a in sys.argv[1:3])
-    work = tempfile.mkdtemp(prefix="socle-rights-test-")
-    try:
-        os.chdir(work)
+    with HARNESS.workdir("socle-rights-test-"):
         with open("pros.tsv", "w") as f:
             f.write("ass.durand\tass\tpole_social\tccas\n")
         with open("persons.tsv", "w") as f:
@@ -56,13 +34,8 @@ def main():
             f.write("%s\tpole_social\tass.durand\t1950-02-03\n" % WARD)
             f.write("%s\t\t\t1970-01-01\n%s\t\t\t1971-01-01\n" % (GUARDIAN, CURATOR))
         engine = ["--storage", "ccas", "--key", "k.key", "--policy", policy]
-
-        def socle_run(*words):
-            return run([socle] + list(words[0]) + engine + list(words[1:]))
-
-        code, _, err = run([socle, "keys", "init", "--key-file", "k.key", "--storage", "ccas",
-                            "--kdf", "interactive"])
-        check(code == 0, "keys init: %d %s" % (code, err))
+        socle_run = HARNESS.engine_runner(socle, engine)
+        HARNESS.init_keys(socle)
         code, out, err = socle_run(["directory", "load"], "--professionals", "pros.tsv",
                                    "--persons", "persons.tsv")
         check(code == 0, "directory load: %d %s %s" % (code, out, err))
@@ -194,14 +167,7 @@ def main():
         check(code == 0 and "b-1: high_risk" in out and "closed 20" in out and
               "late: the processor told us late" in out and "b-2: high_risk" in out and
               "data unintelligible" in out, "the register: %d %s %s" % (code, out, err))
-    finally:
-        os.chdir("/")
-        shutil.rmtree(work, ignore_errors=True)
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES))
-        return 1
-    print("ok")
-    return 0
+    return HARNESS.finish()
 
 
 if __name__ == "__main__":
