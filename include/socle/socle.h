@@ -236,7 +236,7 @@ typedef struct socle_explanation socle_explanation;
 #define SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED 3
 #define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
 #define SOCLE_REASON_ALLOWED_BY_GRANT 5
-#define SOCLE_REASON_ALLOWED_ARCHIVIST 6 /* an archivist's reasoned read of the intermediate archive */
+#define SOCLE_REASON_ALLOWED_ARCHIVIST 6 /* an archivist's reasoned read of the archive */
 #define SOCLE_REASON_PROFESSIONAL_LEFT 20
 #define SOCLE_REASON_BLOCKED 21
 #define SOCLE_REASON_WORKING_NOTE 22
@@ -2753,12 +2753,12 @@ SOCLE_API int32_t socle_access_trail_decide_with_archive_reason(
  */
 
 /* Kinds of request (frozen; = socle::RightsRequestKind). */
-#define SOCLE_RIGHTS_REQUEST_ACCESS 1        /* art. 15 */
-#define SOCLE_RIGHTS_REQUEST_RECTIFICATION 2 /* art. 16 */
-#define SOCLE_RIGHTS_REQUEST_ERASURE 3       /* art. 17 */
-#define SOCLE_RIGHTS_REQUEST_RESTRICTION 4   /* art. 18 */
-#define SOCLE_RIGHTS_REQUEST_PORTABILITY 5   /* art. 20 */
-#define SOCLE_RIGHTS_REQUEST_OBJECTION 6     /* art. 21 */
+#define SOCLE_RIGHTS_REQUEST_KIND_ACCESS 1        /* art. 15 */
+#define SOCLE_RIGHTS_REQUEST_KIND_RECTIFICATION 2 /* art. 16 */
+#define SOCLE_RIGHTS_REQUEST_KIND_ERASURE 3       /* art. 17 */
+#define SOCLE_RIGHTS_REQUEST_KIND_RESTRICTION 4   /* art. 18 */
+#define SOCLE_RIGHTS_REQUEST_KIND_PORTABILITY 5   /* art. 20 */
+#define SOCLE_RIGHTS_REQUEST_KIND_OBJECTION 6     /* art. 21 */
 
 /* Where a request stands (frozen; = socle::RightsRequestStatus). */
 #define SOCLE_RIGHTS_REQUEST_STATUS_OPEN 0
@@ -2776,10 +2776,11 @@ SOCLE_API const char* socle_rights_request_kind_name(int32_t kind);
 /* "open", "answered", "no_action", "withdrawn"; "unspecified" for another value. */
 SOCLE_API const char* socle_rights_request_status_name(int32_t status);
 
-/* Records the request `request` (the vendor's id, unique) of `kind` (SOCLE_RIGHTS_REQUEST_*)
- * about `person`, made by `requester` (the person, "" for the person, or a representative in
- * force on the receipt day), received at `received_unix_seconds` (not after the engine's clock)
- * by `channel` (SOCLE_CONSENT_CHANNEL_*), recorded by `recorded_by`. */
+/* Records the request `request` (the vendor's id, unique) of `kind`
+ * (SOCLE_RIGHTS_REQUEST_KIND_*) about `person`, made by `requester` (the person, "" for the
+ * person, or a representative in force on the receipt day), received at `received_unix_seconds`
+ * (not after the engine's clock) by `channel` (SOCLE_CONSENT_CHANNEL_*), recorded by
+ * `recorded_by`. */
 SOCLE_API int32_t socle_access_engine_record_rights_request(
     socle_access_engine* engine, const char* request, size_t request_len, int32_t kind,
     const char* person, size_t person_len, const char* requester, size_t requester_len,
@@ -2838,7 +2839,7 @@ SOCLE_API int32_t socle_access_engine_rights_requests_due_within(
 /* Releases the list; NULL is accepted. */
 SOCLE_API void socle_rights_requests_free(socle_rights_requests* requests);
 SOCLE_API size_t socle_rights_requests_count(const socle_rights_requests* requests);
-/* The request's id, its kind (SOCLE_RIGHTS_REQUEST_*) and the person it is about. */
+/* The request's id, its kind (SOCLE_RIGHTS_REQUEST_KIND_*) and the person it is about. */
 SOCLE_API const char* socle_rights_requests_request(const socle_rights_requests* requests,
                                                     size_t index);
 SOCLE_API int32_t socle_rights_requests_kind(const socle_rights_requests* requests, size_t index);
@@ -2996,7 +2997,7 @@ SOCLE_API int32_t socle_breaches_authority_notified_late(const socle_breaches* b
 SOCLE_API const char* socle_breaches_delay_reason(const socle_breaches* breaches, size_t index);
 SOCLE_API const char* socle_breaches_authority_reference(const socle_breaches* breaches,
                                                          size_t index);
-/* The persons: whether they must be told (0 or 1), when they were (0: not yet) and by what means. */
+/* The persons: whether they must be told (0 or 1), when they were (0: not yet), by what means. */
 SOCLE_API int32_t socle_breaches_person_notification_required(const socle_breaches* breaches,
                                                               size_t index);
 SOCLE_API int64_t socle_breaches_persons_notified_unix_seconds(const socle_breaches* breaches,

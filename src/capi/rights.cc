@@ -36,13 +36,13 @@ using socle::capi::ResetNumbers;
 using socle::capi::Written;
 
 // The frozen constants of the ABI are the C++ values, one for one.
-#define SOCLE_CAPI_RIGHTS_REQUEST_KINDS(X)                                        \
-  X(SOCLE_RIGHTS_REQUEST_ACCESS, socle::RightsRequestKind::kAccess)               \
-  X(SOCLE_RIGHTS_REQUEST_RECTIFICATION, socle::RightsRequestKind::kRectification) \
-  X(SOCLE_RIGHTS_REQUEST_ERASURE, socle::RightsRequestKind::kErasure)             \
-  X(SOCLE_RIGHTS_REQUEST_RESTRICTION, socle::RightsRequestKind::kRestriction)     \
-  X(SOCLE_RIGHTS_REQUEST_PORTABILITY, socle::RightsRequestKind::kPortability)     \
-  X(SOCLE_RIGHTS_REQUEST_OBJECTION, socle::RightsRequestKind::kObjection)
+#define SOCLE_CAPI_RIGHTS_REQUEST_KINDS(X)                                             \
+  X(SOCLE_RIGHTS_REQUEST_KIND_ACCESS, socle::RightsRequestKind::kAccess)               \
+  X(SOCLE_RIGHTS_REQUEST_KIND_RECTIFICATION, socle::RightsRequestKind::kRectification) \
+  X(SOCLE_RIGHTS_REQUEST_KIND_ERASURE, socle::RightsRequestKind::kErasure)             \
+  X(SOCLE_RIGHTS_REQUEST_KIND_RESTRICTION, socle::RightsRequestKind::kRestriction)     \
+  X(SOCLE_RIGHTS_REQUEST_KIND_PORTABILITY, socle::RightsRequestKind::kPortability)     \
+  X(SOCLE_RIGHTS_REQUEST_KIND_OBJECTION, socle::RightsRequestKind::kObjection)
 #define SOCLE_CAPI_RIGHTS_REQUEST_STATUSES(X)                                     \
   X(SOCLE_RIGHTS_REQUEST_STATUS_OPEN, socle::RightsRequestStatus::kOpen)          \
   X(SOCLE_RIGHTS_REQUEST_STATUS_ANSWERED, socle::RightsRequestStatus::kAnswered)  \
@@ -146,9 +146,9 @@ int32_t socle_access_engine_record_rights_request(socle_access_engine* engine, c
     if (engine == nullptr) return NullArgument(error, "engine");
     socle::RightsRequestSpec spec;
     SOCLE_CAPI_RETURN_IF_FAILED(InputString(request, request_len, "request", &spec.request, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(InputEnum(kind, SOCLE_RIGHTS_REQUEST_ACCESS,
-                                          SOCLE_RIGHTS_REQUEST_OBJECTION, "kind",
-                                          "SOCLE_RIGHTS_REQUEST_*", &spec.kind, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputEnum(kind, SOCLE_RIGHTS_REQUEST_KIND_ACCESS,
+                                          SOCLE_RIGHTS_REQUEST_KIND_OBJECTION, "kind",
+                                          "SOCLE_RIGHTS_REQUEST_KIND_*", &spec.kind, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputString(person, person_len, "person", &spec.person, error));
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputString(requester, requester_len, "requester", &spec.requester, error));

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   uint64_t revision = 0;
   const uint64_t before = socle_access_engine_revision(engine);
   rc = socle_access_engine_record_rights_request(
-      engine, S("DA-1"), SOCLE_RIGHTS_REQUEST_ACCESS, S("P-1"), S(""), NOW - 3600,
+      engine, S("DA-1"), SOCLE_RIGHTS_REQUEST_KIND_ACCESS, S("P-1"), S(""), NOW - 3600,
       SOCLE_CONSENT_CHANNEL_PAPER, S("ass1"), &revision, &error);
   CHECK_OK(rc, error);
   socle_error_free(error);
@@ -84,19 +84,20 @@ int main(int argc, char** argv) {
                                                  &error);
   check_refused(rc, error, SOCLE_E_INVALID_ARGUMENT, "kind");
   CHECK(revision == 0);
-  rc = socle_access_engine_record_rights_request(engine, S(SECRET), SOCLE_RIGHTS_REQUEST_ACCESS,
-                                                 S("P-1"), S(""), 0, 0, S("ass1"), NULL, &error);
+  rc =
+      socle_access_engine_record_rights_request(engine, S(SECRET), SOCLE_RIGHTS_REQUEST_KIND_ACCESS,
+                                                S("P-1"), S(""), 0, 0, S("ass1"), NULL, &error);
   check_refused(rc, error, SOCLE_E_INVALID_ARGUMENT, "channel");
-  rc = socle_access_engine_record_rights_request(engine, NULL, 5, SOCLE_RIGHTS_REQUEST_ACCESS,
+  rc = socle_access_engine_record_rights_request(engine, NULL, 5, SOCLE_RIGHTS_REQUEST_KIND_ACCESS,
                                                  S("P-1"), S(""), 0, SOCLE_CONSENT_CHANNEL_PAPER,
                                                  S("ass1"), NULL, &error);
   check_refused(rc, error, SOCLE_E_INVALID_ARGUMENT, "request");
   rc = socle_access_engine_record_rights_request(
-      engine, S(SECRET), SOCLE_RIGHTS_REQUEST_ACCESS, S("P-SECRET-4242"), S(""), 0,
+      engine, S(SECRET), SOCLE_RIGHTS_REQUEST_KIND_ACCESS, S("P-SECRET-4242"), S(""), 0,
       SOCLE_CONSENT_CHANNEL_PAPER, S("ass1"), NULL, &error);
   CHECK(rc != SOCLE_OK);
   check_refused(rc, error, rc, NULL);
-  rc = receive(engine, "DA-1", SOCLE_RIGHTS_REQUEST_ACCESS, &error); /* the id is taken */
+  rc = receive(engine, "DA-1", SOCLE_RIGHTS_REQUEST_KIND_ACCESS, &error); /* the id is taken */
   CHECK(rc != SOCLE_OK);
   check_refused(rc, error, rc, NULL);
   CHECK(socle_access_engine_revision(engine) == before + 1);
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
   list = must(rc, list, error);
   CHECK(socle_rights_requests_count(list) == 1);
   CHECK(strcmp(socle_rights_requests_request(list, 0), "DA-1") == 0);
-  CHECK(socle_rights_requests_kind(list, 0) == SOCLE_RIGHTS_REQUEST_ACCESS);
+  CHECK(socle_rights_requests_kind(list, 0) == SOCLE_RIGHTS_REQUEST_KIND_ACCESS);
   CHECK(strcmp(socle_rights_requests_person(list, 0), "P-1") == 0);
   CHECK(socle_rights_requests_requester_kind(list, 0) == 0);
   CHECK(socle_rights_requests_channel(list, 0) == SOCLE_CONSENT_CHANNEL_PAPER);
@@ -182,7 +183,7 @@ int main(int argc, char** argv) {
   socle_rights_requests_free(list);
 
   /* A rectification: the person told of an extension after the first deadline. */
-  rc = receive(engine, "DR-2", SOCLE_RIGHTS_REQUEST_RECTIFICATION, &error);
+  rc = receive(engine, "DR-2", SOCLE_RIGHTS_REQUEST_KIND_RECTIFICATION, &error);
   CHECK_OK(rc, error);
   socle_error_free(error);
   socle_access_engine_set_time(engine, NOW + 40 * DAY);
@@ -214,7 +215,7 @@ int main(int argc, char** argv) {
   socle_error_free(error);
 
   /* Withdrawn by the person. */
-  rc = receive(engine, "DE-3", SOCLE_RIGHTS_REQUEST_ERASURE, &error);
+  rc = receive(engine, "DE-3", SOCLE_RIGHTS_REQUEST_KIND_ERASURE, &error);
   CHECK_OK(rc, error);
   socle_error_free(error);
   rc = socle_access_engine_withdraw_rights_request(engine, S("DE-3"), S(""), S("ass1"), &revision,
@@ -242,8 +243,8 @@ int main(int argc, char** argv) {
   rc = socle_access_engine_rights_register(NULL, S(""), &list, &error);
   check_refused(rc, error, SOCLE_E_INVALID_ARGUMENT, "engine");
 
-  CHECK(strcmp(socle_rights_request_kind_name(SOCLE_RIGHTS_REQUEST_PORTABILITY), "portability") ==
-        0);
+  CHECK(strcmp(socle_rights_request_kind_name(SOCLE_RIGHTS_REQUEST_KIND_PORTABILITY),
+               "portability") == 0);
   CHECK(strcmp(socle_rights_request_kind_name(0), "unspecified") == 0);
   CHECK(strcmp(socle_rights_request_status_name(SOCLE_RIGHTS_REQUEST_STATUS_NO_ACTION),
                "no_action") == 0);
