@@ -10,7 +10,7 @@ The writes and the queries are methods of :class:`socle.AccessEngine` (added her
     engine.record_rights_request("DA-1", "access", "usager-1", channel="paper",
                                  recorded_by="as1")
     engine.overdue_rights_requests()                                 # the DPO's list, today
-    engine.record_breach("V-1", aware_at, ["confidentiality", "lost_laptop"], "high_risk",
+    engine.record_breach("V-1", aware_at, ["confidentiality", "lost_laptop"], "high",
                          persons_concerned=120, recorded_by="dpo")
 
 and the archivist's reasoned read is :meth:`AccessEngine.decide_with_archive_reason` (and
