@@ -2706,10 +2706,12 @@ SOCLE_API int32_t socle_retention_end_action(const socle_retention* retention, s
 /* The rule that decided: the policy's activities[activity].retention[rule_index]; SOCLE_NO_ID
  * when no activity declares the category. */
 SOCLE_API uint32_t socle_retention_activity(const socle_retention* retention, size_t index);
+/* The index of the rule in its activity's retention list; SOCLE_NO_ID without a rule. */
 SOCLE_API uint32_t socle_retention_rule_index(const socle_retention* retention, size_t index);
 /* What the rule counts from (SOCLE_RETENTION_START_*) and the day it counts from ("" while the
  * right, follow-up or case is in course). */
 SOCLE_API int32_t socle_retention_start(const socle_retention* retention, size_t index);
+/* The day the rule counts from, "YYYY-MM-DD"; "" while in course. */
 SOCLE_API const char* socle_retention_start_day(const socle_retention* retention, size_t index);
 /* 1 when the phase or the next change is the rule's age stop. */
 SOCLE_API int32_t socle_retention_hard_stop(const socle_retention* retention, size_t index);
@@ -2826,61 +2828,76 @@ SOCLE_API int32_t socle_access_engine_rights_register(const socle_access_engine*
                                                       const char* day, size_t day_len,
                                                       socle_rights_requests** out,
                                                       socle_error** error);
-/* The DPO's lists: the open requests whose deadline is before `day` (most late first), and those
- * due from `day` to `day` + `days` (0 or more) included (soonest first). */
+/* The DPO's overdue list: the open requests whose deadline is before `day`, most late first. */
 SOCLE_API int32_t socle_access_engine_overdue_rights_requests(const socle_access_engine* engine,
                                                               const char* day, size_t day_len,
                                                               socle_rights_requests** out,
                                                               socle_error** error);
+/* The DPO's due-soon list: the open requests due from `day` to `day` + `days` (0 or more)
+ * included, soonest first. */
 SOCLE_API int32_t socle_access_engine_rights_requests_due_within(
     const socle_access_engine* engine, const char* day, size_t day_len, int64_t days,
     socle_rights_requests** out, socle_error** error);
 
 /* Releases the list; NULL is accepted. */
 SOCLE_API void socle_rights_requests_free(socle_rights_requests* requests);
+/* The number of requests of the list. */
 SOCLE_API size_t socle_rights_requests_count(const socle_rights_requests* requests);
 /* The request's id, its kind (SOCLE_RIGHTS_REQUEST_KIND_*) and the person it is about. */
 SOCLE_API const char* socle_rights_requests_request(const socle_rights_requests* requests,
                                                     size_t index);
+/* The request's kind (SOCLE_RIGHTS_REQUEST_KIND_*). */
 SOCLE_API int32_t socle_rights_requests_kind(const socle_rights_requests* requests, size_t index);
+/* The person the request is about. */
 SOCLE_API const char* socle_rights_requests_person(const socle_rights_requests* requests,
                                                    size_t index);
 /* Who made it: the person, or the representative, whose kind (SOCLE_REPRESENTATION_*) is then
  * given (0 for the person). */
 SOCLE_API const char* socle_rights_requests_requester(const socle_rights_requests* requests,
                                                       size_t index);
+/* The representative's kind (SOCLE_REPRESENTATION_*); 0 when the person made it. */
 SOCLE_API int32_t socle_rights_requests_requester_kind(const socle_rights_requests* requests,
                                                        size_t index);
+/* How it was received (SOCLE_CONSENT_CHANNEL_*). */
 SOCLE_API int32_t socle_rights_requests_channel(const socle_rights_requests* requests,
                                                 size_t index);
+/* The professional who recorded it. */
 SOCLE_API const char* socle_rights_requests_recorded_by(const socle_rights_requests* requests,
                                                         size_t index);
+/* When it was received (Unix seconds). */
 SOCLE_API int64_t socle_rights_requests_received_unix_seconds(
     const socle_rights_requests* requests, size_t index);
 /* The receipt day, the first deadline (receipt + 1 month) and the deadline (extended or not),
  * "YYYY-MM-DD" in Europe/Paris; due by the end of the deadline's day. */
 SOCLE_API const char* socle_rights_requests_received_day(const socle_rights_requests* requests,
                                                          size_t index);
+/* The first deadline: the receipt day + 1 month, "YYYY-MM-DD". */
 SOCLE_API const char* socle_rights_requests_first_deadline(const socle_rights_requests* requests,
                                                            size_t index);
+/* The deadline, extended or not, "YYYY-MM-DD"; due by the end of that day. */
 SOCLE_API const char* socle_rights_requests_deadline(const socle_rights_requests* requests,
                                                      size_t index);
 /* 0 when not extended; otherwise the months added, its justification and when the person was
  * told (0: not extended). */
 SOCLE_API uint32_t socle_rights_requests_extension_months(const socle_rights_requests* requests,
                                                           size_t index);
+/* The extension's justification; "" when not extended. */
 SOCLE_API const char* socle_rights_requests_justification(const socle_rights_requests* requests,
                                                           size_t index);
+/* When the person was told of the extension; 0 when not extended. */
 SOCLE_API int64_t socle_rights_requests_extension_notified_unix_seconds(
     const socle_rights_requests* requests, size_t index);
 /* SOCLE_RIGHTS_REQUEST_STATUS_*, and when it was closed or withdrawn (0: open). */
 SOCLE_API int32_t socle_rights_requests_status(const socle_rights_requests* requests,
                                                size_t index);
+/* When it was closed or withdrawn (Unix seconds); 0 while open. */
 SOCLE_API int64_t socle_rights_requests_closed_unix_seconds(const socle_rights_requests* requests,
                                                             size_t index);
 /* Closed with no action: the reasons and the complaint information given. */
 SOCLE_API const char* socle_rights_requests_reasons(const socle_rights_requests* requests,
                                                     size_t index);
+/* Closed with no action: the information given on complaining to the CNIL and seeking a
+ * judicial remedy. */
 SOCLE_API const char* socle_rights_requests_complaint_information(
     const socle_rights_requests* requests, size_t index);
 /* Days from the query's day (open) or the closing day (closed) to the deadline: 0 due that day,
@@ -2968,40 +2985,57 @@ SOCLE_API int32_t socle_access_engine_overdue_breach_notifications(
 
 /* Releases the list; NULL is accepted. */
 SOCLE_API void socle_breaches_free(socle_breaches* breaches);
+/* The number of breaches of the list. */
 SOCLE_API size_t socle_breaches_count(const socle_breaches* breaches);
+/* The breach's id (the vendor's). */
 SOCLE_API const char* socle_breaches_breach(const socle_breaches* breaches, size_t index);
+/* When the controller became aware of it (Unix seconds). */
 SOCLE_API int64_t socle_breaches_aware_unix_seconds(const socle_breaches* breaches, size_t index);
 /* The nature's words: their number, and word `word` of line `index`. */
 SOCLE_API size_t socle_breaches_nature_count(const socle_breaches* breaches, size_t index);
+/* Word `word` of the nature of line `index`; "" out of range. */
 SOCLE_API const char* socle_breaches_nature(const socle_breaches* breaches, size_t index,
                                             size_t word);
 /* SOCLE_BREACH_RISK_*, the assessment, and the unintelligibility asserted (0 or 1) and why. */
 SOCLE_API int32_t socle_breaches_risk(const socle_breaches* breaches, size_t index);
+/* Why the risk is unlikely (required for UNLIKELY); or "". */
 SOCLE_API const char* socle_breaches_assessment(const socle_breaches* breaches, size_t index);
+/* 1 when the data were asserted unintelligible (art. 34(3)(a)), else 0. */
 SOCLE_API int32_t socle_breaches_unintelligible(const socle_breaches* breaches, size_t index);
+/* Why the data were unintelligible; or "". */
 SOCLE_API const char* socle_breaches_unintelligible_reason(const socle_breaches* breaches,
                                                            size_t index);
+/* The approximate number of persons concerned. */
 SOCLE_API uint64_t socle_breaches_persons_concerned(const socle_breaches* breaches, size_t index);
+/* The approximate number of records concerned. */
 SOCLE_API uint64_t socle_breaches_records_concerned(const socle_breaches* breaches, size_t index);
+/* The professional who recorded it. */
 SOCLE_API const char* socle_breaches_recorded_by(const socle_breaches* breaches, size_t index);
 /* The authority: whether it must be notified (0 or 1), by when (awareness + 72 h), when it was
  * (0: not yet), whether that was late (0 or 1), the reason for the delay and its reference. */
 SOCLE_API int32_t socle_breaches_authority_notification_required(const socle_breaches* breaches,
                                                                   size_t index);
+/* The authority's deadline: awareness + 72 hours (Unix seconds). */
 SOCLE_API int64_t socle_breaches_authority_deadline_unix_seconds(const socle_breaches* breaches,
                                                                  size_t index);
+/* When the authority was notified (Unix seconds); 0: not yet. */
 SOCLE_API int64_t socle_breaches_authority_notified_unix_seconds(const socle_breaches* breaches,
                                                                  size_t index);
+/* 1 when the authority was notified after its deadline, else 0. */
 SOCLE_API int32_t socle_breaches_authority_notified_late(const socle_breaches* breaches,
                                                          size_t index);
+/* The reason for a late notification; or "". */
 SOCLE_API const char* socle_breaches_delay_reason(const socle_breaches* breaches, size_t index);
+/* The authority's reference; or "". */
 SOCLE_API const char* socle_breaches_authority_reference(const socle_breaches* breaches,
                                                          size_t index);
 /* The persons: whether they must be told (0 or 1), when they were (0: not yet), by what means. */
 SOCLE_API int32_t socle_breaches_person_notification_required(const socle_breaches* breaches,
                                                               size_t index);
+/* When the persons were told (Unix seconds); 0: not yet. */
 SOCLE_API int64_t socle_breaches_persons_notified_unix_seconds(const socle_breaches* breaches,
                                                                size_t index);
+/* How the persons were told; or "". */
 SOCLE_API const char* socle_breaches_persons_notification_means(const socle_breaches* breaches,
                                                                 size_t index);
 /* When its handling was closed (0: open). */
