@@ -1102,12 +1102,18 @@ class RetentionAndRights final : public Step {
     clock.Advance(absl::Hours(1));
     const uint32_t financial = *engine.FindCategory("financial");
 
-    // The person comes to the reception desk: the last contact from the person, today.
+    // The file was opened in June 2025 (its first contact); the person comes to the reception
+    // desk today (the last contact from the person), and their accompaniment ends: the team is
+    // unassigned, which closes the case (ass.durand stays their referent).
     ContactSpec contact;
     contact.person = "usager-0001";
     contact.originator = ContactOriginator::kPerson;
     contact.recorded_by = "secretaire.martin";
+    contact.day = absl::CivilDay(2025, 6, 2);
     SOCLE_DEMO_RETURN_IF_ERROR(RecordContact(engine, contact).status());
+    contact.day = std::nullopt;
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordContact(engine, contact).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.Unassign("usager-0001", "pole_social").status());
     auto phase_of = [&](absl::CivilDay day) -> absl::StatusOr<RetentionStatus> {
       auto all = engine.Retention("usager-0001", day);
       if (!all.ok()) return all.status();
@@ -1117,11 +1123,12 @@ class RetentionAndRights final : public Step {
     auto before = phase_of(today);
     if (!before.ok()) return before.status();
     ctx.out << "  " << absl::FormatCivilTime(today)
-            << ": usager-0001 comes to the desk (last contact from the person). The financial "
-               "papers (aides_facultatives) are "
+            << ": usager-0001 comes to the desk (last contact from the person), then the case is "
+               "closed.\n  The financial papers are "
             << RetentionPhaseName(before->phase) << " until "
-            << RetentionDayText(before->next_change) << ", then "
-            << RetentionPhaseName(before->next_phase) << " (" << before->source << ").\n";
+            << RetentionDayText(before->next_change)
+            << " (24 months after the last contact; then 36 months of intermediate archive for "
+               "the aides facultatives' accounts).\n";
 
     // Two years and a week pass without the person coming back.
     clock.Advance(absl::Hours(24 * (365 * 2 + 7)));
@@ -1148,7 +1155,7 @@ class RetentionAndRights final : public Step {
     read.item = "justificatifs-aide-2026";
     auto ordinary = trail.Decide(read);
     if (!ordinary.ok()) return ordinary.status();
-    ctx.out << "  ass.durand (same team) opens justificatifs-aide-2026: "
+    ctx.out << "  ass.durand (the referent) opens justificatifs-aide-2026: "
             << (ordinary->allowed() ? "allowed" : "denied") << " (" << Name(ordinary->reason)
             << ")\n";
     read.actor = *engine.FindProfessional("responsable.garnier");
@@ -1163,12 +1170,13 @@ class RetentionAndRights final : public Step {
     if (!archivist.ok()) return archivist.status();
     auto after_size = service.ledger->Size();
     if (!after_size.ok()) return after_size.status();
-    ctx.out << "  responsable.garnier (archivist) without a reason: " << Name(no_reason->reason)
-            << "; with one (\"recours gracieux\"): "
+    ctx.out << "  responsable.garnier (archivist) without a reason: "
+            << (no_reason->allowed() ? "allowed" : "denied") << " (" << Name(no_reason->reason)
+            << "); with one (\"recours gracieux\"): "
             << (archivist->allowed() ? "allowed" : "denied") << " (" << Name(archivist->reason)
             << "), recorded in the access trail with its reason (entry " << *before_size << ").\n";
     SOCLE_DEMO_RETURN_IF_ERROR(Expect(
-        ordinary->reason == Reason::kArchived && no_reason->reason == Reason::kArchived &&
+        ordinary->reason == Reason::kArchived && !no_reason->allowed() &&
             archivist->reason == Reason::kAllowedArchivist && *after_size == *before_size + 1,
         "only the archivist, with a reason, reads the intermediate archive, and it is recorded"));
 
