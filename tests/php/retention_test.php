@@ -29,23 +29,29 @@ function engine(): AccessEngine
         file_get_contents($source . '/examples/policies/ccas.textproto')));
     $engine->setTime(NOW);
     $engine->loadDirectoryTsv("ass1\tass\tpole-social\tccas\n"
-        . "resp1\tresponsable_service\tpole-social\tccas\n", "P-1\tpole-social\n");
+        . "resp1\tresponsable_service\tpole-social\tccas\n", "P-1\t\tass1\n");
     return $engine;
 }
 
 function testRetention(): void
 {
     $engine = engine();
+    // The file opened a year ago (its first contact) and the person came today; no team holds
+    // the case (the referent alone): the CCAS's other rules of the financial papers end within
+    // the 24 months.
+    Retention::recordContact($engine, 'P-1', 'ass1', day: '2099-01-01');
     $revision = Retention::recordContact($engine, 'P-1', 'ass1');
     check($revision === $engine->revision(), 'the contact is the last event');
     $financial = $engine->findCategory('financial');
     $now = Retention::phases($engine, 'P-1')[$financial];
     check($now['phase'] === Native::SOCLE_RETENTION_PHASE_ACTIVE, 'active today');
     check($now['start_day'] === '2100-01-01', 'counted from the contact');
-    check(str_starts_with($now['next_change'], '2102-01'), 'archived after 24 months');
+    check($now['next_change'] === '2102-01-01', 'archived after 24 months');
     $later = Retention::phases($engine, 'P-1', '2102-06-01')[$financial];
     check($later['phase'] === Native::SOCLE_RETENTION_PHASE_INTERMEDIATE_ARCHIVE,
         'in the intermediate archive two years later');
+    check($later['since'] === '2102-01-01' && $later['next_change'] === '2105-01-01',
+        'for 36 months');
     check(Retention::phaseName($later['phase']) === 'intermediate_archive', 'its name');
 
     $engine->setTime(NOW + 900 * DAY_SECONDS);
@@ -58,7 +64,8 @@ function testRetention(): void
     check(Retention::decideWithArchiveReason($engine, $archivist, 'Recours gracieux')->reason
         === Native::SOCLE_REASON_ALLOWED_ARCHIVIST, 'the archivist with a reason');
     check(Retention::decideWithArchiveReason($engine, $archivist, '')->reason
-        === Native::SOCLE_REASON_ARCHIVED, 'the archivist without a reason');
+        === Native::SOCLE_REASON_NOT_ASSIGNED,
+        'the archivist without a reason is an outsider to the file');
 
     expectNamedError(fn () => Retention::recordContact($engine, 'P-1', 'ass1', 9),
         Native::SOCLE_E_INVALID_ARGUMENT, 'originator', 'an originator that does not exist');

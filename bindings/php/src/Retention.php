@@ -132,10 +132,15 @@ final class Retention
      * Records the request $request of $kind (SOCLE_RIGHTS_REQUEST_KIND_*) about $person, made by
      * $requester ('' the person), received at $receivedAt (0 now) by $channel.
      */
-    public static function recordRightsRequest(AccessEngine $engine, string $request, int $kind,
-                                               string $person, string $recordedBy,
-                                               string $requester = '', int $receivedAt = 0,
-                                               int $channel = Native::SOCLE_CONSENT_CHANNEL_IN_PERSON
+    public static function recordRightsRequest(
+        AccessEngine $engine,
+        string $request,
+        int $kind,
+        string $person,
+        string $recordedBy,
+        string $requester = '',
+        int $receivedAt = 0,
+        int $channel = Native::SOCLE_CONSENT_CHANNEL_IN_PERSON
     ): int {
         return self::write('socle_access_engine_record_rights_request', $engine, $request,
             strlen($request), $kind, $person, strlen($person), $requester, strlen($requester),

@@ -46,7 +46,10 @@ public final class Retention {
 
     // --- Retention ------------------------------------------------------------------------
 
-    /** A contact with `person` on `day` ("" today) from `originator` (SOCLE_CONTACT_ORIGINATOR_*). */
+    /**
+     * A contact with `person` on `day` ("" today) from `originator` (SOCLE_CONTACT_ORIGINATOR_*);
+     * `representative` for REPRESENTATIVE, "" otherwise.
+     */
     public static long recordContact(AccessEngine engine, String person, int originator,
             String representative, String day, String recordedBy) {
         long[] revision = new long[1];
