@@ -236,6 +236,7 @@ typedef struct socle_explanation socle_explanation;
 #define SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED 3
 #define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
 #define SOCLE_REASON_ALLOWED_BY_GRANT 5
+#define SOCLE_REASON_ALLOWED_ARCHIVIST 6 /* an archivist's reasoned read of the archive */
 #define SOCLE_REASON_PROFESSIONAL_LEFT 20
 #define SOCLE_REASON_BLOCKED 21
 #define SOCLE_REASON_WORKING_NOTE 22
@@ -251,6 +252,7 @@ typedef struct socle_explanation socle_explanation;
 #define SOCLE_REASON_OBJECTION_PENDING 32
 #define SOCLE_REASON_OBJECTION_UPHELD 33
 #define SOCLE_REASON_ITEM_NOT_SHARED 34
+#define SOCLE_REASON_ARCHIVED 35 /* past its active phase: only an archivist, with a reason */
 
 /* Obligations (bit flags, frozen). Every decision carries SOCLE_OBLIGATION_LOG. */
 #define SOCLE_OBLIGATION_LOG 0x01u
@@ -2597,6 +2599,450 @@ SOCLE_API int32_t socle_export_verify_file(const char* path,
                                            uint64_t* out_records, uint64_t* out_bytes,
                                            socle_error** error);
 /* (section export: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Retention: the facts it counts from, the phase of each category, the archivist's read (socle/retention.hpp) ===== */
+/* (section retention: begin) */
+/*
+ * How long a person's file is kept (REQ-32 to REQ-35; docs/retention-and-rights.md). The vendor
+ * records the facts retention counts from (a contact with who it came from, the right to a
+ * benefit, a follow-up programme, the person's death); the engine knows the case closure and the
+ * mandates itself. From these and the policy's retention rules, socle_access_engine_retention
+ * gives the phase of every data category of the person's file on a day: ACTIVE, then
+ * INTERMEDIATE_ARCHIVE (only an ARCHIVIST reads it, with a reason: SOCLE_REASON_ARCHIVED denies
+ * the others), then DUE or AWAITING_VISA. Every write is one state event and returns the new
+ * revision in *out_revision; a refused write changes nothing. Days are ISO 8601 text
+ * "YYYY-MM-DD" in Europe/Paris; an empty day means today by the engine's clock.
+ *
+ * Thread safety: as every engine call (writes serialised, queries on an immutable snapshot);
+ * a socle_retention is immutable. Messages never name a person or quote a reason.
+ */
+
+/* Retention phases (frozen; = socle::RetentionPhase). */
+#define SOCLE_RETENTION_PHASE_ACTIVE 1
+#define SOCLE_RETENTION_PHASE_INTERMEDIATE_ARCHIVE 2
+#define SOCLE_RETENTION_PHASE_DUE 3           /* to delete or anonymise (the end action) */
+#define SOCLE_RETENTION_PHASE_AWAITING_VISA 4 /* waits for the archives service's visa */
+
+/* What a retention rule counts from (frozen; = socle::RetentionStart). */
+#define SOCLE_RETENTION_START_UNSPECIFIED 0
+#define SOCLE_RETENTION_START_LAST_CONTACT_FROM_PERSON 1
+#define SOCLE_RETENTION_START_END_OF_RIGHT 2
+#define SOCLE_RETENTION_START_END_OF_FOLLOW_UP 3
+#define SOCLE_RETENTION_START_CASE_CLOSURE 4
+#define SOCLE_RETENTION_START_CREATION 5
+#define SOCLE_RETENTION_START_END_OF_MANDATE 6
+
+/* What happens at the end of a rule (frozen; = socle::RetentionEndAction). */
+#define SOCLE_RETENTION_END_ACTION_UNSPECIFIED 0
+#define SOCLE_RETENTION_END_ACTION_DELETE 1
+#define SOCLE_RETENTION_END_ACTION_ANONYMISE 2
+#define SOCLE_RETENTION_END_ACTION_DEFINITIVE_ARCHIVE 3
+
+/* Who a contact came from (frozen; = socle::ContactOriginator). Only the person, or a
+ * representative in force that day, restart the clock of LAST_CONTACT_FROM_PERSON. */
+#define SOCLE_CONTACT_ORIGINATOR_PERSON 1
+#define SOCLE_CONTACT_ORIGINATOR_REPRESENTATIVE 2
+#define SOCLE_CONTACT_ORIGINATOR_PROFESSIONAL 3
+#define SOCLE_CONTACT_ORIGINATOR_BATCH 4
+
+/* The phase of every data category of one person's file on one day: immutable. Line i is the
+ * category of dense id i (socle_access_engine_find_category). Its strings are NUL-terminated and
+ * borrowed from it; an index out of range gives 0, "" or SOCLE_NO_ID. */
+typedef struct socle_retention socle_retention;
+
+/* "active", "intermediate_archive", "due", "awaiting_visa"; "unspecified" for another value.
+ * Static storage. */
+SOCLE_API const char* socle_retention_phase_name(int32_t phase);
+
+/* Records a contact with `person` on `day` ("" today), from `originator`
+ * (SOCLE_CONTACT_ORIGINATOR_*); `representative` is required for REPRESENTATIVE (a
+ * representative in force that day) and empty otherwise; `recorded_by` the professional, or "". */
+SOCLE_API int32_t socle_access_engine_record_contact(
+    socle_access_engine* engine, const char* person, size_t person_len, int32_t originator,
+    const char* representative, size_t representative_len, const char* day, size_t day_len,
+    const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Records that `person`'s right of the activity `activity` (a policy activity) is in course
+ * (`last_day` "") or ended on `last_day`. */
+SOCLE_API int32_t socle_access_engine_record_right(socle_access_engine* engine, const char* person,
+                                                   size_t person_len, const char* activity,
+                                                   size_t activity_len, const char* last_day,
+                                                   size_t last_day_len, uint64_t* out_revision,
+                                                   socle_error** error);
+/* The same for a follow-up programme of `activity`. */
+SOCLE_API int32_t socle_access_engine_record_follow_up(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* activity,
+    size_t activity_len, const char* last_day, size_t last_day_len, uint64_t* out_revision,
+    socle_error** error);
+/* Records `person`'s death on `day` (required). */
+SOCLE_API int32_t socle_access_engine_record_death(socle_access_engine* engine, const char* person,
+                                                   size_t person_len, const char* day,
+                                                   size_t day_len, uint64_t* out_revision,
+                                                   socle_error** error);
+
+/* The phase of every data category of `person`'s file on `day` ("" today) into a new *out
+ * (released with socle_retention_free). SOCLE_E_NOT_FOUND when the person is not in the
+ * directory. */
+SOCLE_API int32_t socle_access_engine_retention(const socle_access_engine* engine,
+                                                const char* person, size_t person_len,
+                                                const char* day, size_t day_len,
+                                                socle_retention** out, socle_error** error);
+/* Releases the list; NULL is accepted. */
+SOCLE_API void socle_retention_free(socle_retention* retention);
+/* The number of lines (the policy's data categories). */
+SOCLE_API size_t socle_retention_count(const socle_retention* retention);
+/* The dense id of the line's data category. */
+SOCLE_API uint32_t socle_retention_category(const socle_retention* retention, size_t index);
+/* SOCLE_RETENTION_PHASE_* on the day asked. */
+SOCLE_API int32_t socle_retention_phase(const socle_retention* retention, size_t index);
+/* The first day of the phase, "YYYY-MM-DD"; "" when it began before anything was recorded. */
+SOCLE_API const char* socle_retention_since(const socle_retention* retention, size_t index);
+/* The first day of the next phase; "" when no recorded fact schedules it yet. */
+SOCLE_API const char* socle_retention_next_change(const socle_retention* retention, size_t index);
+/* The next phase (SOCLE_RETENTION_PHASE_*), meaningful when next_change is not "". */
+SOCLE_API int32_t socle_retention_next_phase(const socle_retention* retention, size_t index);
+/* SOCLE_RETENTION_END_ACTION_* of the rule that decided. */
+SOCLE_API int32_t socle_retention_end_action(const socle_retention* retention, size_t index);
+/* The rule that decided: the policy's activities[activity].retention[rule_index]; SOCLE_NO_ID
+ * when no activity declares the category. */
+SOCLE_API uint32_t socle_retention_activity(const socle_retention* retention, size_t index);
+/* The index of the rule in its activity's retention list; SOCLE_NO_ID without a rule. */
+SOCLE_API uint32_t socle_retention_rule_index(const socle_retention* retention, size_t index);
+/* What the rule counts from (SOCLE_RETENTION_START_*) and the day it counts from ("" while the
+ * right, follow-up or case is in course). */
+SOCLE_API int32_t socle_retention_start(const socle_retention* retention, size_t index);
+/* The day the rule counts from, "YYYY-MM-DD"; "" while in course. */
+SOCLE_API const char* socle_retention_start_day(const socle_retention* retention, size_t index);
+/* 1 when the phase or the next change is the rule's age stop. */
+SOCLE_API int32_t socle_retention_hard_stop(const socle_retention* retention, size_t index);
+/* The rule's legal source, as the policy writes it; "" when none. */
+SOCLE_API const char* socle_retention_source(const socle_retention* retention, size_t index);
+
+/* socle_access_engine_decide with an archive reason: an ARCHIVIST reading a category in the
+ * intermediate archive is allowed (SOCLE_REASON_ALLOWED_ARCHIVIST) only with a reason (why the
+ * archive is consulted: a litigation, a legal obligation); without one, or for anyone else, the
+ * answer is SOCLE_REASON_ARCHIVED. (socle_access_request cannot grow: socle_access_request_init
+ * writes the whole struct without knowing the caller's size, so the reason is a parameter.)
+ * `archive_reason` may be empty (then this is socle_access_engine_decide). On failure *out is a
+ * denial with SOCLE_REASON_INVALID_REQUEST. */
+SOCLE_API int32_t socle_access_engine_decide_with_archive_reason(
+    const socle_access_engine* engine, const socle_access_request* request,
+    const char* archive_reason, size_t archive_reason_len, socle_decision* out,
+    socle_error** error);
+/* The same, decided and recorded in the trail (as socle_access_trail_decide); the reason is
+ * recorded as the entry's justification, so the person and the auditors read why the archive was
+ * consulted. */
+SOCLE_API int32_t socle_access_trail_decide_with_archive_reason(
+    socle_access_trail* trail, const socle_access_request* request, const char* archive_reason,
+    size_t archive_reason_len, socle_decision* out, socle_error** error);
+/* (section retention: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Rights requests: the register and its deadlines (socle/rights.hpp) ===== */
+/* (section rights: begin) */
+/*
+ * The register of the person's rights requests (GDPR art. 12(3)-(4), 15 to 21; REQ-09, REQ-10;
+ * docs/retention-and-rights.md). A request is received, may be extended once (1 or 2 months, only
+ * when the person was told on or before the first deadline: otherwise SOCLE_E_FAILED_PRECONDITION
+ * whose message starts "extension_too_late:"), and is closed (answered, or no action with the
+ * reasons and the complaint information) or withdrawn. The deadline is the receipt day in
+ * Europe/Paris + 1 month. Every write is one state event and returns the new revision in
+ * *out_revision; a refused write changes nothing. Times are Unix seconds (0: the engine's clock
+ * now); days are "YYYY-MM-DD" in Europe/Paris ("" today by the engine's clock).
+ *
+ * Thread safety: as every engine call; a socle_rights_requests is immutable. Messages never name
+ * a person or a request, nor quote free text.
+ */
+
+/* Kinds of request (frozen; = socle::RightsRequestKind). */
+#define SOCLE_RIGHTS_REQUEST_KIND_ACCESS 1        /* art. 15 */
+#define SOCLE_RIGHTS_REQUEST_KIND_RECTIFICATION 2 /* art. 16 */
+#define SOCLE_RIGHTS_REQUEST_KIND_ERASURE 3       /* art. 17 */
+#define SOCLE_RIGHTS_REQUEST_KIND_RESTRICTION 4   /* art. 18 */
+#define SOCLE_RIGHTS_REQUEST_KIND_PORTABILITY 5   /* art. 20 */
+#define SOCLE_RIGHTS_REQUEST_KIND_OBJECTION 6     /* art. 21 */
+
+/* Where a request stands (frozen; = socle::RightsRequestStatus). */
+#define SOCLE_RIGHTS_REQUEST_STATUS_OPEN 0
+#define SOCLE_RIGHTS_REQUEST_STATUS_ANSWERED 1
+#define SOCLE_RIGHTS_REQUEST_STATUS_NO_ACTION 2
+#define SOCLE_RIGHTS_REQUEST_STATUS_WITHDRAWN 3
+
+/* A list of requests with their days counted on one day: immutable. Its strings are
+ * NUL-terminated and borrowed from it; an index out of range gives 0 or "". */
+typedef struct socle_rights_requests socle_rights_requests;
+
+/* "access", "rectification", "erasure", "restriction", "portability", "objection"; "unspecified"
+ * for another value. Static storage. */
+SOCLE_API const char* socle_rights_request_kind_name(int32_t kind);
+/* "open", "answered", "no_action", "withdrawn"; "unspecified" for another value. */
+SOCLE_API const char* socle_rights_request_status_name(int32_t status);
+
+/* Records the request `request` (the vendor's id, unique) of `kind`
+ * (SOCLE_RIGHTS_REQUEST_KIND_*) about `person`, made by `requester` (the person, "" for the
+ * person, or a representative in force on the receipt day), received at `received_unix_seconds`
+ * (not after the engine's clock) by `channel` (SOCLE_CONSENT_CHANNEL_*), recorded by
+ * `recorded_by`. */
+SOCLE_API int32_t socle_access_engine_record_rights_request(
+    socle_access_engine* engine, const char* request, size_t request_len, int32_t kind,
+    const char* person, size_t person_len, const char* requester, size_t requester_len,
+    int64_t received_unix_seconds, int32_t channel, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Extends the deadline of `request` by `months` (1 or 2) further months, with a justification;
+ * the person was told at `notified_unix_seconds`. */
+SOCLE_API int32_t socle_access_engine_extend_rights_request(
+    socle_access_engine* engine, const char* request, size_t request_len,
+    const char* justification, size_t justification_len, int64_t notified_unix_seconds,
+    uint32_t months, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision,
+    socle_error** error);
+/* Closes `request` as answered (`no_action` 0) or with no action taken (`no_action` 1: `reasons`
+ * and `complaint_information` required, art. 12(4)). */
+SOCLE_API int32_t socle_access_engine_close_rights_request(
+    socle_access_engine* engine, const char* request, size_t request_len, int32_t no_action,
+    const char* reasons, size_t reasons_len, const char* complaint_information,
+    size_t complaint_information_len, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+/* The requester withdraws `request`: `withdrawn_by` is the person ("") or a representative in
+ * force today. */
+SOCLE_API int32_t socle_access_engine_withdraw_rights_request(
+    socle_access_engine* engine, const char* request, size_t request_len, const char* withdrawn_by,
+    size_t withdrawn_by_len, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+
+/* The request `request`, a list of one, days counted on `day`. SOCLE_E_NOT_FOUND for an unknown
+ * id. Each query writes a new *out, released with socle_rights_requests_free. */
+SOCLE_API int32_t socle_access_engine_get_rights_request(const socle_access_engine* engine,
+                                                         const char* request, size_t request_len,
+                                                         const char* day, size_t day_len,
+                                                         socle_rights_requests** out,
+                                                         socle_error** error);
+/* The open requests about `person`, by deadline. SOCLE_E_NOT_FOUND for a person not in the
+ * directory. */
+SOCLE_API int32_t socle_access_engine_open_rights_requests(const socle_access_engine* engine,
+                                                           const char* person, size_t person_len,
+                                                           const char* day, size_t day_len,
+                                                           socle_rights_requests** out,
+                                                           socle_error** error);
+/* Every request of the register, open and closed, in the order received. */
+SOCLE_API int32_t socle_access_engine_rights_register(const socle_access_engine* engine,
+                                                      const char* day, size_t day_len,
+                                                      socle_rights_requests** out,
+                                                      socle_error** error);
+/* The DPO's overdue list: the open requests whose deadline is before `day`, most late first. */
+SOCLE_API int32_t socle_access_engine_overdue_rights_requests(const socle_access_engine* engine,
+                                                              const char* day, size_t day_len,
+                                                              socle_rights_requests** out,
+                                                              socle_error** error);
+/* The DPO's due-soon list: the open requests due from `day` to `day` + `days` (0 or more)
+ * included, soonest first. */
+SOCLE_API int32_t socle_access_engine_rights_requests_due_within(
+    const socle_access_engine* engine, const char* day, size_t day_len, int64_t days,
+    socle_rights_requests** out, socle_error** error);
+
+/* Releases the list; NULL is accepted. */
+SOCLE_API void socle_rights_requests_free(socle_rights_requests* requests);
+/* The number of requests of the list. */
+SOCLE_API size_t socle_rights_requests_count(const socle_rights_requests* requests);
+/* The request's id, its kind (SOCLE_RIGHTS_REQUEST_KIND_*) and the person it is about. */
+SOCLE_API const char* socle_rights_requests_request(const socle_rights_requests* requests,
+                                                    size_t index);
+/* The request's kind (SOCLE_RIGHTS_REQUEST_KIND_*). */
+SOCLE_API int32_t socle_rights_requests_kind(const socle_rights_requests* requests, size_t index);
+/* The person the request is about. */
+SOCLE_API const char* socle_rights_requests_person(const socle_rights_requests* requests,
+                                                   size_t index);
+/* Who made it: the person, or the representative, whose kind (SOCLE_REPRESENTATION_*) is then
+ * given (0 for the person). */
+SOCLE_API const char* socle_rights_requests_requester(const socle_rights_requests* requests,
+                                                      size_t index);
+/* The representative's kind (SOCLE_REPRESENTATION_*); 0 when the person made it. */
+SOCLE_API int32_t socle_rights_requests_requester_kind(const socle_rights_requests* requests,
+                                                       size_t index);
+/* How it was received (SOCLE_CONSENT_CHANNEL_*). */
+SOCLE_API int32_t socle_rights_requests_channel(const socle_rights_requests* requests,
+                                                size_t index);
+/* The professional who recorded it. */
+SOCLE_API const char* socle_rights_requests_recorded_by(const socle_rights_requests* requests,
+                                                        size_t index);
+/* When it was received (Unix seconds). */
+SOCLE_API int64_t socle_rights_requests_received_unix_seconds(
+    const socle_rights_requests* requests, size_t index);
+/* The receipt day, the first deadline (receipt + 1 month) and the deadline (extended or not),
+ * "YYYY-MM-DD" in Europe/Paris; due by the end of the deadline's day. */
+SOCLE_API const char* socle_rights_requests_received_day(const socle_rights_requests* requests,
+                                                         size_t index);
+/* The first deadline: the receipt day + 1 month, "YYYY-MM-DD". */
+SOCLE_API const char* socle_rights_requests_first_deadline(const socle_rights_requests* requests,
+                                                           size_t index);
+/* The deadline, extended or not, "YYYY-MM-DD"; due by the end of that day. */
+SOCLE_API const char* socle_rights_requests_deadline(const socle_rights_requests* requests,
+                                                     size_t index);
+/* 0 when not extended; otherwise the months added, its justification and when the person was
+ * told (0: not extended). */
+SOCLE_API uint32_t socle_rights_requests_extension_months(const socle_rights_requests* requests,
+                                                          size_t index);
+/* The extension's justification; "" when not extended. */
+SOCLE_API const char* socle_rights_requests_justification(const socle_rights_requests* requests,
+                                                          size_t index);
+/* When the person was told of the extension; 0 when not extended. */
+SOCLE_API int64_t socle_rights_requests_extension_notified_unix_seconds(
+    const socle_rights_requests* requests, size_t index);
+/* SOCLE_RIGHTS_REQUEST_STATUS_*, and when it was closed or withdrawn (0: open). */
+SOCLE_API int32_t socle_rights_requests_status(const socle_rights_requests* requests,
+                                               size_t index);
+/* When it was closed or withdrawn (Unix seconds); 0 while open. */
+SOCLE_API int64_t socle_rights_requests_closed_unix_seconds(const socle_rights_requests* requests,
+                                                            size_t index);
+/* Closed with no action: the reasons and the complaint information given. */
+SOCLE_API const char* socle_rights_requests_reasons(const socle_rights_requests* requests,
+                                                    size_t index);
+/* Closed with no action: the information given on complaining to the CNIL and seeking a
+ * judicial remedy. */
+SOCLE_API const char* socle_rights_requests_complaint_information(
+    const socle_rights_requests* requests, size_t index);
+/* Days from the query's day (open) or the closing day (closed) to the deadline: 0 due that day,
+ * negative when late. */
+SOCLE_API int64_t socle_rights_requests_days_left(const socle_rights_requests* requests,
+                                                  size_t index);
+/* The revision of the event that recorded its receipt. */
+SOCLE_API uint64_t socle_rights_requests_revision(const socle_rights_requests* requests,
+                                                  size_t index);
+/* (section rights: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Personal data breaches: the register and its notifications (socle/breach.hpp) ===== */
+/* (section breach: begin) */
+/*
+ * The register of personal data breaches (GDPR art. 33, 34; REQ-20; docs/retention-and-rights.md).
+ * A breach is recorded with the time the controller became aware of it, its nature in category
+ * words ([a-z0-9_-], no personal data), a risk level and approximate counts. The authority is
+ * notified within 72 hours of awareness (later only with a reason for the delay); the persons are
+ * told of a high-risk breach unless the data were unintelligible (art. 34(3)(a), asserted with its
+ * reason); closing deletes nothing and is refused while a required notification is missing.
+ * Every write is one state event and returns the new revision in *out_revision. Times are Unix
+ * seconds (0: the engine's clock now).
+ *
+ * Thread safety: as every engine call; a socle_breaches is immutable. Messages never quote the
+ * breach's id or free text.
+ */
+
+/* Risk to the persons (frozen; = socle::BreachRisk). */
+#define SOCLE_BREACH_RISK_UNLIKELY 1 /* the authority is not notified; assessment required */
+#define SOCLE_BREACH_RISK_RISK 2     /* the authority is notified */
+#define SOCLE_BREACH_RISK_HIGH 3     /* the authority and the persons */
+
+/* A list of breaches: immutable. Its strings are NUL-terminated and borrowed from it; an index
+ * out of range gives 0 or "". */
+typedef struct socle_breaches socle_breaches;
+
+/* "unlikely", "risk", "high_risk"; "unspecified" for another value. Static storage. */
+SOCLE_API const char* socle_breach_risk_name(int32_t risk);
+
+/* Records the breach `breach` (the vendor's id, unique), known since `aware_unix_seconds` (not
+ * after the engine's clock), of nature `nature` (category words, an array of strings), `risk`
+ * (SOCLE_BREACH_RISK_*), `assessment` (required for UNLIKELY: why), `unintelligible` 0 or 1 with
+ * its reason (required when 1), the approximate counts of persons and records concerned, recorded
+ * by `recorded_by`. */
+SOCLE_API int32_t socle_access_engine_record_breach(
+    socle_access_engine* engine, const char* breach, size_t breach_len, int64_t aware_unix_seconds,
+    const char* const* nature, const size_t* nature_lens, size_t nature_count, int32_t risk,
+    const char* assessment, size_t assessment_len, int32_t unintelligible,
+    const char* unintelligible_reason, size_t unintelligible_reason_len,
+    uint64_t persons_concerned, uint64_t records_concerned, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* The authority was notified at `notified_unix_seconds`; `delay_reason` is required when that is
+ * later than awareness + 72 h; `reference` is the authority's, or "". */
+SOCLE_API int32_t socle_access_engine_notify_breach_authority(
+    socle_access_engine* engine, const char* breach, size_t breach_len,
+    int64_t notified_unix_seconds, const char* delay_reason, size_t delay_reason_len,
+    const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+/* The persons were told at `notified_unix_seconds`, by `means` (letter, e-mail, public
+ * communication). */
+SOCLE_API int32_t socle_access_engine_notify_breach_persons(
+    socle_access_engine* engine, const char* breach, size_t breach_len,
+    int64_t notified_unix_seconds, const char* means, size_t means_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Closes the handling of `breach`; it stays in the register. */
+SOCLE_API int32_t socle_access_engine_close_breach(socle_access_engine* engine, const char* breach,
+                                                   size_t breach_len, const char* recorded_by,
+                                                   size_t recorded_by_len, uint64_t* out_revision,
+                                                   socle_error** error);
+
+/* Every breach of the register, closed or not, in the order recorded, into a new *out (released
+ * with socle_breaches_free). */
+SOCLE_API int32_t socle_access_engine_breach_register(const socle_access_engine* engine,
+                                                      socle_breaches** out, socle_error** error);
+/* The breach `breach`, a list of one. SOCLE_E_NOT_FOUND for an unknown id. */
+SOCLE_API int32_t socle_access_engine_get_breach(const socle_access_engine* engine,
+                                                 const char* breach, size_t breach_len,
+                                                 socle_breaches** out, socle_error** error);
+/* The breaches whose authority notification is required, not made, and past its deadline at
+ * `at_unix_seconds` (0: now), most late first. */
+SOCLE_API int32_t socle_access_engine_overdue_breach_notifications(
+    const socle_access_engine* engine, int64_t at_unix_seconds, socle_breaches** out,
+    socle_error** error);
+
+/* Releases the list; NULL is accepted. */
+SOCLE_API void socle_breaches_free(socle_breaches* breaches);
+/* The number of breaches of the list. */
+SOCLE_API size_t socle_breaches_count(const socle_breaches* breaches);
+/* The breach's id (the vendor's). */
+SOCLE_API const char* socle_breaches_breach(const socle_breaches* breaches, size_t index);
+/* When the controller became aware of it (Unix seconds). */
+SOCLE_API int64_t socle_breaches_aware_unix_seconds(const socle_breaches* breaches, size_t index);
+/* The nature's words: their number, and word `word` of line `index`. */
+SOCLE_API size_t socle_breaches_nature_count(const socle_breaches* breaches, size_t index);
+/* Word `word` of the nature of line `index`; "" out of range. */
+SOCLE_API const char* socle_breaches_nature(const socle_breaches* breaches, size_t index,
+                                            size_t word);
+/* SOCLE_BREACH_RISK_*, the assessment, and the unintelligibility asserted (0 or 1) and why. */
+SOCLE_API int32_t socle_breaches_risk(const socle_breaches* breaches, size_t index);
+/* Why the risk is unlikely (required for UNLIKELY); or "". */
+SOCLE_API const char* socle_breaches_assessment(const socle_breaches* breaches, size_t index);
+/* 1 when the data were asserted unintelligible (art. 34(3)(a)), else 0. */
+SOCLE_API int32_t socle_breaches_unintelligible(const socle_breaches* breaches, size_t index);
+/* Why the data were unintelligible; or "". */
+SOCLE_API const char* socle_breaches_unintelligible_reason(const socle_breaches* breaches,
+                                                           size_t index);
+/* The approximate number of persons concerned. */
+SOCLE_API uint64_t socle_breaches_persons_concerned(const socle_breaches* breaches, size_t index);
+/* The approximate number of records concerned. */
+SOCLE_API uint64_t socle_breaches_records_concerned(const socle_breaches* breaches, size_t index);
+/* The professional who recorded it. */
+SOCLE_API const char* socle_breaches_recorded_by(const socle_breaches* breaches, size_t index);
+/* The authority: whether it must be notified (0 or 1), by when (awareness + 72 h), when it was
+ * (0: not yet), whether that was late (0 or 1), the reason for the delay and its reference. */
+SOCLE_API int32_t socle_breaches_authority_notification_required(const socle_breaches* breaches,
+                                                                  size_t index);
+/* The authority's deadline: awareness + 72 hours (Unix seconds). */
+SOCLE_API int64_t socle_breaches_authority_deadline_unix_seconds(const socle_breaches* breaches,
+                                                                 size_t index);
+/* When the authority was notified (Unix seconds); 0: not yet. */
+SOCLE_API int64_t socle_breaches_authority_notified_unix_seconds(const socle_breaches* breaches,
+                                                                 size_t index);
+/* 1 when the authority was notified after its deadline, else 0. */
+SOCLE_API int32_t socle_breaches_authority_notified_late(const socle_breaches* breaches,
+                                                         size_t index);
+/* The reason for a late notification; or "". */
+SOCLE_API const char* socle_breaches_delay_reason(const socle_breaches* breaches, size_t index);
+/* The authority's reference; or "". */
+SOCLE_API const char* socle_breaches_authority_reference(const socle_breaches* breaches,
+                                                         size_t index);
+/* The persons: whether they must be told (0 or 1), when they were (0: not yet), by what means. */
+SOCLE_API int32_t socle_breaches_person_notification_required(const socle_breaches* breaches,
+                                                              size_t index);
+/* When the persons were told (Unix seconds); 0: not yet. */
+SOCLE_API int64_t socle_breaches_persons_notified_unix_seconds(const socle_breaches* breaches,
+                                                               size_t index);
+/* How the persons were told; or "". */
+SOCLE_API const char* socle_breaches_persons_notification_means(const socle_breaches* breaches,
+                                                                size_t index);
+/* When its handling was closed (0: open). */
+SOCLE_API int64_t socle_breaches_closed_unix_seconds(const socle_breaches* breaches, size_t index);
+/* The revision of the event that recorded it. */
+SOCLE_API uint64_t socle_breaches_revision(const socle_breaches* breaches, size_t index);
+/* (section breach: end) */
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,7 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED, socle::Reason::kAllowedReferentOfMasked) \
   X(SOCLE_REASON_ALLOWED_BREAK_GLASS, socle::Reason::kAllowedBreakGlass)              \
   X(SOCLE_REASON_ALLOWED_BY_GRANT, socle::Reason::kAllowedByGrant)                    \
+  X(SOCLE_REASON_ALLOWED_ARCHIVIST, socle::Reason::kAllowedArchivist)                 \
   X(SOCLE_REASON_PROFESSIONAL_LEFT, socle::Reason::kProfessionalLeft)                 \
   X(SOCLE_REASON_BLOCKED, socle::Reason::kBlocked)                                    \
   X(SOCLE_REASON_WORKING_NOTE, socle::Reason::kWorkingNote)                           \
@@ -69,7 +70,8 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_NO_CONSENT, socle::Reason::kNoConsent)                               \
   X(SOCLE_REASON_OBJECTION_PENDING, socle::Reason::kObjectionPending)                 \
   X(SOCLE_REASON_OBJECTION_UPHELD, socle::Reason::kObjectionUpheld)                   \
-  X(SOCLE_REASON_ITEM_NOT_SHARED, socle::Reason::kItemNotShared)
+  X(SOCLE_REASON_ITEM_NOT_SHARED, socle::Reason::kItemNotShared)                      \
+  X(SOCLE_REASON_ARCHIVED, socle::Reason::kArchived)
 #define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
   X(SOCLE_NO_ID, socle::kNoId)                                              \
   X(SOCLE_EFFECT_DENY, socle::Effect::kDeny)                                \

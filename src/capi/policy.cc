@@ -1,4 +1,6 @@
 // The C ABI of the policy (include/socle/socle.h, "Policy").
+#include "socle/policy.hpp"
+
 #include <cstring>
 #include <string>
 #include <utility>
@@ -6,7 +8,6 @@
 
 #include "capi/capi_internal.h"
 #include "socle/error.hpp"
-#include "socle/policy.hpp"
 #include "socle/socle.h"
 
 namespace {

@@ -43,6 +43,8 @@
 #include "socle/pseudonym.hpp"
 #include "socle/redact.hpp"
 #include "socle/representation.hpp"
+#include "socle/retention.hpp"
+#include "socle/rights.hpp"
 #include "socle/sharing.hpp"
 #include "socle/trail.hpp"
 #include "socle/vault.hpp"
@@ -1081,6 +1083,169 @@ class Exports final : public Step {
   }
 };
 
+// Two years later (issue 13): the synthetic clock moves on two years; the file's financial papers
+// pass to the intermediate archive (REQ-35), where an ordinary professional is refused and the
+// archivist reads with a reason recorded in the trail; an access request (art. 15) answered within
+// its month, and an extension refused because the person was told after the first deadline
+// (art. 12(3)). Runs last: it moves the shared clock two years on.
+class RetentionAndRights final : public Step {
+ public:
+  std::string Title() const override { return "Two years later: the archive and the rights"; }
+  absl::Status Run(DemoContext& ctx) override {
+    if (ctx.service == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+    }
+    DemoService& service = *ctx.service;
+    AccessEngine& engine = *service.engine;
+    AccessTrail& trail = *service.trail;
+    FakeClock& clock = *service.clock;
+    clock.Advance(absl::Hours(1));
+    const uint32_t financial = *engine.FindCategory("financial");
+
+    // The file was opened in June 2025 (its first contact); the person comes to the reception
+    // desk today (the last contact from the person), and their accompaniment ends: the team is
+    // unassigned, which closes the case (ass.durand stays their referent).
+    ContactSpec contact;
+    contact.person = "usager-0001";
+    contact.originator = ContactOriginator::kPerson;
+    contact.recorded_by = "secretaire.martin";
+    contact.day = absl::CivilDay(2025, 6, 2);
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordContact(engine, contact).status());
+    contact.day = std::nullopt;
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordContact(engine, contact).status());
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.Unassign("usager-0001", "pole_social").status());
+    auto phase_of = [&](absl::CivilDay day) -> absl::StatusOr<RetentionStatus> {
+      auto all = engine.Retention("usager-0001", day);
+      if (!all.ok()) return all.status();
+      return (*all)[financial];
+    };
+    const absl::CivilDay today = RightsDayOf(clock.Now());
+    auto before = phase_of(today);
+    if (!before.ok()) return before.status();
+    ctx.out << "  " << absl::FormatCivilTime(today)
+            << ": usager-0001 comes to the desk (last contact from the person), then the case is "
+               "closed.\n  The financial papers are "
+            << RetentionPhaseName(before->phase) << " until "
+            << RetentionDayText(before->next_change)
+            << " (24 months after the last contact; then 36 months of intermediate archive for "
+               "the aides facultatives' accounts).\n";
+
+    // Two years and a week pass without the person coming back.
+    clock.Advance(absl::Hours(24 * (365 * 2 + 7)));
+    const absl::CivilDay later = RightsDayOf(clock.Now());
+    auto after = phase_of(later);
+    if (!after.ok()) return after.status();
+    ctx.out << "  The clock moves two years on, to " << absl::FormatCivilTime(later)
+            << ": the financial papers are now in the " << RetentionPhaseName(after->phase)
+            << " (since " << RetentionDayText(after->since) << ", until "
+            << RetentionDayText(after->next_change) << ").\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(before->phase == RetentionPhase::kActive &&
+                   after->phase == RetentionPhase::kIntermediateArchive,
+               "the financial papers must move to the intermediate archive after two years"));
+
+    // The CCAS has no archives service: the head of service reads the archive, with a reason.
+    ProfessionalEntry head{"responsable.garnier", "responsable_service", {"pole_social"}, "ccas"};
+    SOCLE_DEMO_RETURN_IF_ERROR(engine.UpsertProfessional(head).status());
+    AccessRequest read;
+    read.actor = *engine.FindProfessional("ass.durand");
+    read.person = *engine.FindPerson("usager-0001");
+    read.category = financial;
+    read.purpose = *engine.FindPurpose("aides_facultatives");
+    read.item = "justificatifs-aide-2026";
+    auto ordinary = trail.Decide(read);
+    if (!ordinary.ok()) return ordinary.status();
+    ctx.out << "  ass.durand (the referent) opens justificatifs-aide-2026: "
+            << (ordinary->allowed() ? "allowed" : "denied") << " (" << Name(ordinary->reason)
+            << ")\n";
+    read.actor = *engine.FindProfessional("responsable.garnier");
+    auto no_reason = trail.Decide(read);
+    if (!no_reason.ok()) return no_reason.status();
+    constexpr absl::string_view kWhy =
+        "Recours gracieux sur l'aide remboursable de 2026 : vérification du dossier comptable";
+    read.archive_reason = kWhy;
+    auto before_size = service.ledger->Size();
+    if (!before_size.ok()) return before_size.status();
+    auto archivist = trail.Decide(read, kWhy);
+    if (!archivist.ok()) return archivist.status();
+    auto after_size = service.ledger->Size();
+    if (!after_size.ok()) return after_size.status();
+    ctx.out << "  responsable.garnier (archivist) without a reason: "
+            << (no_reason->allowed() ? "allowed" : "denied") << " (" << Name(no_reason->reason)
+            << "); with one (\"recours gracieux\"): "
+            << (archivist->allowed() ? "allowed" : "denied") << " (" << Name(archivist->reason)
+            << "), recorded in the access trail with its reason (entry " << *before_size << ").\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(
+        ordinary->reason == Reason::kArchived && !no_reason->allowed() &&
+            archivist->reason == Reason::kAllowedArchivist && *after_size == *before_size + 1,
+        "only the archivist, with a reason, reads the intermediate archive, and it is recorded"));
+
+    // An access request (art. 15): received today, due in one calendar month, answered in 12 days.
+    RightsRequestSpec request;
+    request.request = "DA-2028-001";
+    request.kind = RightsRequestKind::kAccess;
+    request.person = "usager-0001";
+    request.received_at = clock.Now();
+    request.channel = ConsentChannel::kPaper;
+    request.recorded_by = "secretaire.martin";
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordRightsRequest(engine, request).status());
+    auto received = GetRightsRequest(*engine.snapshot(), request.request, RightsDayOf(clock.Now()));
+    if (!received.ok()) return received.status();
+    clock.Advance(absl::Hours(24 * 12));
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        CloseRightsRequest(engine, request.request, false, "", "", "ass.durand").status());
+    auto answered = GetRightsRequest(*engine.snapshot(), request.request, RightsDayOf(clock.Now()));
+    if (!answered.ok()) return answered.status();
+    ctx.out << "\n  Access request " << request.request << " received "
+            << absl::FormatCivilTime(received->received_day) << " (letter), due "
+            << absl::FormatCivilTime(received->deadline) << " (one month, GDPR art. 12(3)); "
+            << "answered 12 days later: " << RightsRequestStatusName(answered->status) << ", "
+            << answered->days_left << " days before its deadline.\n";
+
+    // A rectification request the service lets slip: the person is told of an extension only
+    // after the first deadline, which art. 12(3) does not allow.
+    request.request = "DR-2028-002";
+    request.kind = RightsRequestKind::kRectification;
+    request.received_at = clock.Now();
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordRightsRequest(engine, request).status());
+    auto late_one = GetRightsRequest(*engine.snapshot(), request.request, RightsDayOf(clock.Now()));
+    if (!late_one.ok()) return late_one.status();
+    clock.Advance(absl::Hours(24 * 33));
+    auto extension = ExtendRightsRequest(
+        engine, request.request, "Pièces à obtenir auprès de la CAF", clock.Now(), 2, "ass.durand");
+    const std::vector<RightsRequestInfo> overdue =
+        OverdueRightsRequests(*engine.snapshot(), RightsDayOf(clock.Now()));
+    ctx.out << "  Rectification request " << request.request << " received "
+            << absl::FormatCivilTime(late_one->received_day) << ", due "
+            << absl::FormatCivilTime(late_one->first_deadline) << "; on "
+            << absl::FormatCivilTime(RightsDayOf(clock.Now()))
+            << " the service tells the person it needs two more months: "
+            << (extension.ok() ? "accepted (WRONG)"
+                               : std::string(ErrorCodeName(ErrorCodeOf(extension.status()))))
+            << " (the person must be told by the first deadline).\n"
+            << "  The DPO's overdue list now shows " << overdue.size() << " request(s)"
+            << (overdue.empty() ? ""
+                                : absl::StrCat(", ", overdue[0].request, " late by ",
+                                               -overdue[0].days_left, " days"))
+            << ".\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(answered->status == RightsRequestStatus::kAnswered && answered->days_left >= 0 &&
+                   !extension.ok() &&
+                   absl::StartsWith(extension.status().message(), "extension_too_late:") &&
+                   overdue.size() == 1 && overdue[0].request == request.request,
+               "an access request answered in time, and an extension notified too late refused"));
+
+    // SWEEP: the lead adds here the retention sweep with its certificate (the sweep helper's
+    // work, issue 13) once merged: what became due on this day, swept, and its certificate.
+
+    ctx.summary.push_back(
+        "two years later: financial papers in the intermediate archive, ass.durand denied "
+        "(archived), the archivist's reasoned read allowed and recorded; an access request "
+        "answered in time, an extension notified too late refused");
+    return absl::OkStatus();
+  }
+};
+
 std::vector<std::unique_ptr<Step>> Steps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(std::make_unique<LoadPolicies>());
@@ -1092,6 +1257,7 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<ObjectionAndMandate>());
   steps.push_back(std::make_unique<Exports>());
   steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
+  steps.push_back(std::make_unique<RetentionAndRights>());
   return steps;
 }
 
@@ -1104,8 +1270,10 @@ int Demo(const std::vector<std::string>& args, Io io) {
       "  access trail, its verification, a minor's consent, a share under professional\n"
       "  secrecy, an objection, a mandate, the vault, pseudonyms and redaction (temporary\n"
       "  files only), and the export files: an access request with the person's report and a\n"
-      "  pseudonymised dataset, verified, and a tampered copy refused. --out DIR keeps those\n"
-      "  three files in DIR (created if missing).\n";
+      "  pseudonymised dataset, verified, and a tampered copy refused; then, two years later\n"
+      "  on its synthetic clock, a file in the intermediate archive read by the archivist with\n"
+      "  a reason, an access request answered in time and an extension refused as too late.\n"
+      "  --out DIR keeps the three export files in DIR (created if missing).\n";
   if (WantsHelp(args)) {
     io.out << kDemoUsage;
     return kExitOk;

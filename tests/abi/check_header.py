@@ -30,6 +30,8 @@ MODULES = {
     "consent_state", "consent_receipt",
     # Export files: the kinds' and problems' names, the portability schema, verify_file.
     "export",
+    # The name functions of the retention, rights request and breach constants.
+    "retention_phase", "rights_request_kind", "rights_request_status", "breach_risk",
 }
 # int32_t functions that report a status without a socle_error** (reviewed exceptions).
 NO_ERROR_PARAMETER = {

@@ -34,6 +34,12 @@ final class AccessTrail
         Library::ffi()->socle_access_trail_free($this->handle);
     }
 
+    /** @internal */
+    public function handle(): CData
+    {
+        return $this->handle;
+    }
+
     /**
      * Writes the person's access request (GDPR art. 15) to the file $out, signed with
      * $signingKey and sealed to $recipients (none: signed only): $identity (socle.v1.Identity's

@@ -580,6 +580,14 @@ __all__ += ["ConsentChannel", "ConsentScope", "ConsentSpec", "ConsentState", "Co
             "ObjectionKind", "ObjectionOutcome", "RepresentationKind", "VerifiedConsentReceipt",
             "verify_consent_receipt"]
 
+from ._retention import (Breach, BreachRisk, ContactOriginator,  # noqa: E402
+                         RetentionEndAction, RetentionPhase, RetentionStart, RetentionStatus,
+                         RightsRequest, RightsRequestKind, RightsRequestStatus)
+
+__all__ += ["Breach", "BreachRisk", "ContactOriginator", "RetentionEndAction", "RetentionPhase",
+            "RetentionStart", "RetentionStatus", "RightsRequest", "RightsRequestKind",
+            "RightsRequestStatus"]
+
 from ._export import (ExportError, ExportFileError, ExportKind, ExportProblem,  # noqa: E402
                       ExportReader, ExportReport, ExportSigningKey, ExportSummary,
                       ExportVerification, ExportWriter, RecipientKey, portability_json_schema,

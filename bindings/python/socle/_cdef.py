@@ -51,6 +51,7 @@ CDEF = """\
 #define SOCLE_REASON_ALLOWED_REFERENT_OF_MASKED 3
 #define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
 #define SOCLE_REASON_ALLOWED_BY_GRANT 5
+#define SOCLE_REASON_ALLOWED_ARCHIVIST 6
 #define SOCLE_REASON_PROFESSIONAL_LEFT 20
 #define SOCLE_REASON_BLOCKED 21
 #define SOCLE_REASON_WORKING_NOTE 22
@@ -66,6 +67,7 @@ CDEF = """\
 #define SOCLE_REASON_OBJECTION_PENDING 32
 #define SOCLE_REASON_OBJECTION_UPHELD 33
 #define SOCLE_REASON_ITEM_NOT_SHARED 34
+#define SOCLE_REASON_ARCHIVED 35
 #define SOCLE_OBLIGATION_LOG 1
 #define SOCLE_OBLIGATION_BREAK_GLASS_FLAG 2
 #define SOCLE_OBLIGATION_NOTIFY_PERSON 4
@@ -254,6 +256,38 @@ CDEF = """\
 #define SOCLE_EXPORT_PROBLEM_KEY_REQUIRED 11
 #define SOCLE_EXPORT_PROBLEM_TRAILING_BYTES 12
 #define SOCLE_EXPORT_KEY_BYTES 32
+#define SOCLE_RETENTION_PHASE_ACTIVE 1
+#define SOCLE_RETENTION_PHASE_INTERMEDIATE_ARCHIVE 2
+#define SOCLE_RETENTION_PHASE_DUE 3
+#define SOCLE_RETENTION_PHASE_AWAITING_VISA 4
+#define SOCLE_RETENTION_START_UNSPECIFIED 0
+#define SOCLE_RETENTION_START_LAST_CONTACT_FROM_PERSON 1
+#define SOCLE_RETENTION_START_END_OF_RIGHT 2
+#define SOCLE_RETENTION_START_END_OF_FOLLOW_UP 3
+#define SOCLE_RETENTION_START_CASE_CLOSURE 4
+#define SOCLE_RETENTION_START_CREATION 5
+#define SOCLE_RETENTION_START_END_OF_MANDATE 6
+#define SOCLE_RETENTION_END_ACTION_UNSPECIFIED 0
+#define SOCLE_RETENTION_END_ACTION_DELETE 1
+#define SOCLE_RETENTION_END_ACTION_ANONYMISE 2
+#define SOCLE_RETENTION_END_ACTION_DEFINITIVE_ARCHIVE 3
+#define SOCLE_CONTACT_ORIGINATOR_PERSON 1
+#define SOCLE_CONTACT_ORIGINATOR_REPRESENTATIVE 2
+#define SOCLE_CONTACT_ORIGINATOR_PROFESSIONAL 3
+#define SOCLE_CONTACT_ORIGINATOR_BATCH 4
+#define SOCLE_RIGHTS_REQUEST_KIND_ACCESS 1
+#define SOCLE_RIGHTS_REQUEST_KIND_RECTIFICATION 2
+#define SOCLE_RIGHTS_REQUEST_KIND_ERASURE 3
+#define SOCLE_RIGHTS_REQUEST_KIND_RESTRICTION 4
+#define SOCLE_RIGHTS_REQUEST_KIND_PORTABILITY 5
+#define SOCLE_RIGHTS_REQUEST_KIND_OBJECTION 6
+#define SOCLE_RIGHTS_REQUEST_STATUS_OPEN 0
+#define SOCLE_RIGHTS_REQUEST_STATUS_ANSWERED 1
+#define SOCLE_RIGHTS_REQUEST_STATUS_NO_ACTION 2
+#define SOCLE_RIGHTS_REQUEST_STATUS_WITHDRAWN 3
+#define SOCLE_BREACH_RISK_UNLIKELY 1
+#define SOCLE_BREACH_RISK_RISK 2
+#define SOCLE_BREACH_RISK_HIGH 3
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -760,4 +794,94 @@ uint64_t socle_export_reader_records_read(const socle_export_reader* reader);
 int32_t socle_export_reader_failure_problem(const socle_export_reader* reader);
 uint64_t socle_export_reader_failure_offset(const socle_export_reader* reader);
 int32_t socle_export_verify_file(const char* path, const socle_export_reader_options* options, int32_t* out_kind, int32_t* out_sealed, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
+typedef struct socle_retention socle_retention;
+const char* socle_retention_phase_name(int32_t phase);
+int32_t socle_access_engine_record_contact(socle_access_engine* engine, const char* person, size_t person_len, int32_t originator, const char* representative, size_t representative_len, const char* day, size_t day_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_right(socle_access_engine* engine, const char* person, size_t person_len, const char* activity, size_t activity_len, const char* last_day, size_t last_day_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_follow_up(socle_access_engine* engine, const char* person, size_t person_len, const char* activity, size_t activity_len, const char* last_day, size_t last_day_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_death(socle_access_engine* engine, const char* person, size_t person_len, const char* day, size_t day_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_retention(const socle_access_engine* engine, const char* person, size_t person_len, const char* day, size_t day_len, socle_retention** out, socle_error** error);
+void socle_retention_free(socle_retention* retention);
+size_t socle_retention_count(const socle_retention* retention);
+uint32_t socle_retention_category(const socle_retention* retention, size_t index);
+int32_t socle_retention_phase(const socle_retention* retention, size_t index);
+const char* socle_retention_since(const socle_retention* retention, size_t index);
+const char* socle_retention_next_change(const socle_retention* retention, size_t index);
+int32_t socle_retention_next_phase(const socle_retention* retention, size_t index);
+int32_t socle_retention_end_action(const socle_retention* retention, size_t index);
+uint32_t socle_retention_activity(const socle_retention* retention, size_t index);
+uint32_t socle_retention_rule_index(const socle_retention* retention, size_t index);
+int32_t socle_retention_start(const socle_retention* retention, size_t index);
+const char* socle_retention_start_day(const socle_retention* retention, size_t index);
+int32_t socle_retention_hard_stop(const socle_retention* retention, size_t index);
+const char* socle_retention_source(const socle_retention* retention, size_t index);
+int32_t socle_access_engine_decide_with_archive_reason(const socle_access_engine* engine, const socle_access_request* request, const char* archive_reason, size_t archive_reason_len, socle_decision* out, socle_error** error);
+int32_t socle_access_trail_decide_with_archive_reason(socle_access_trail* trail, const socle_access_request* request, const char* archive_reason, size_t archive_reason_len, socle_decision* out, socle_error** error);
+typedef struct socle_rights_requests socle_rights_requests;
+const char* socle_rights_request_kind_name(int32_t kind);
+const char* socle_rights_request_status_name(int32_t status);
+int32_t socle_access_engine_record_rights_request(socle_access_engine* engine, const char* request, size_t request_len, int32_t kind, const char* person, size_t person_len, const char* requester, size_t requester_len, int64_t received_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_extend_rights_request(socle_access_engine* engine, const char* request, size_t request_len, const char* justification, size_t justification_len, int64_t notified_unix_seconds, uint32_t months, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_close_rights_request(socle_access_engine* engine, const char* request, size_t request_len, int32_t no_action, const char* reasons, size_t reasons_len, const char* complaint_information, size_t complaint_information_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_withdraw_rights_request(socle_access_engine* engine, const char* request, size_t request_len, const char* withdrawn_by, size_t withdrawn_by_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_get_rights_request(const socle_access_engine* engine, const char* request, size_t request_len, const char* day, size_t day_len, socle_rights_requests** out, socle_error** error);
+int32_t socle_access_engine_open_rights_requests(const socle_access_engine* engine, const char* person, size_t person_len, const char* day, size_t day_len, socle_rights_requests** out, socle_error** error);
+int32_t socle_access_engine_rights_register(const socle_access_engine* engine, const char* day, size_t day_len, socle_rights_requests** out, socle_error** error);
+int32_t socle_access_engine_overdue_rights_requests(const socle_access_engine* engine, const char* day, size_t day_len, socle_rights_requests** out, socle_error** error);
+int32_t socle_access_engine_rights_requests_due_within(const socle_access_engine* engine, const char* day, size_t day_len, int64_t days, socle_rights_requests** out, socle_error** error);
+void socle_rights_requests_free(socle_rights_requests* requests);
+size_t socle_rights_requests_count(const socle_rights_requests* requests);
+const char* socle_rights_requests_request(const socle_rights_requests* requests, size_t index);
+int32_t socle_rights_requests_kind(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_person(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_requester(const socle_rights_requests* requests, size_t index);
+int32_t socle_rights_requests_requester_kind(const socle_rights_requests* requests, size_t index);
+int32_t socle_rights_requests_channel(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_recorded_by(const socle_rights_requests* requests, size_t index);
+int64_t socle_rights_requests_received_unix_seconds(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_received_day(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_first_deadline(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_deadline(const socle_rights_requests* requests, size_t index);
+uint32_t socle_rights_requests_extension_months(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_justification(const socle_rights_requests* requests, size_t index);
+int64_t socle_rights_requests_extension_notified_unix_seconds(const socle_rights_requests* requests, size_t index);
+int32_t socle_rights_requests_status(const socle_rights_requests* requests, size_t index);
+int64_t socle_rights_requests_closed_unix_seconds(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_reasons(const socle_rights_requests* requests, size_t index);
+const char* socle_rights_requests_complaint_information(const socle_rights_requests* requests, size_t index);
+int64_t socle_rights_requests_days_left(const socle_rights_requests* requests, size_t index);
+uint64_t socle_rights_requests_revision(const socle_rights_requests* requests, size_t index);
+typedef struct socle_breaches socle_breaches;
+const char* socle_breach_risk_name(int32_t risk);
+int32_t socle_access_engine_record_breach(socle_access_engine* engine, const char* breach, size_t breach_len, int64_t aware_unix_seconds, const char* const* nature, const size_t* nature_lens, size_t nature_count, int32_t risk, const char* assessment, size_t assessment_len, int32_t unintelligible, const char* unintelligible_reason, size_t unintelligible_reason_len, uint64_t persons_concerned, uint64_t records_concerned, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_notify_breach_authority(socle_access_engine* engine, const char* breach, size_t breach_len, int64_t notified_unix_seconds, const char* delay_reason, size_t delay_reason_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_notify_breach_persons(socle_access_engine* engine, const char* breach, size_t breach_len, int64_t notified_unix_seconds, const char* means, size_t means_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_close_breach(socle_access_engine* engine, const char* breach, size_t breach_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_breach_register(const socle_access_engine* engine, socle_breaches** out, socle_error** error);
+int32_t socle_access_engine_get_breach(const socle_access_engine* engine, const char* breach, size_t breach_len, socle_breaches** out, socle_error** error);
+int32_t socle_access_engine_overdue_breach_notifications(const socle_access_engine* engine, int64_t at_unix_seconds, socle_breaches** out, socle_error** error);
+void socle_breaches_free(socle_breaches* breaches);
+size_t socle_breaches_count(const socle_breaches* breaches);
+const char* socle_breaches_breach(const socle_breaches* breaches, size_t index);
+int64_t socle_breaches_aware_unix_seconds(const socle_breaches* breaches, size_t index);
+size_t socle_breaches_nature_count(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_nature(const socle_breaches* breaches, size_t index, size_t word);
+int32_t socle_breaches_risk(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_assessment(const socle_breaches* breaches, size_t index);
+int32_t socle_breaches_unintelligible(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_unintelligible_reason(const socle_breaches* breaches, size_t index);
+uint64_t socle_breaches_persons_concerned(const socle_breaches* breaches, size_t index);
+uint64_t socle_breaches_records_concerned(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_recorded_by(const socle_breaches* breaches, size_t index);
+int32_t socle_breaches_authority_notification_required(const socle_breaches* breaches, size_t index);
+int64_t socle_breaches_authority_deadline_unix_seconds(const socle_breaches* breaches, size_t index);
+int64_t socle_breaches_authority_notified_unix_seconds(const socle_breaches* breaches, size_t index);
+int32_t socle_breaches_authority_notified_late(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_delay_reason(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_authority_reference(const socle_breaches* breaches, size_t index);
+int32_t socle_breaches_person_notification_required(const socle_breaches* breaches, size_t index);
+int64_t socle_breaches_persons_notified_unix_seconds(const socle_breaches* breaches, size_t index);
+const char* socle_breaches_persons_notification_means(const socle_breaches* breaches, size_t index);
+int64_t socle_breaches_closed_unix_seconds(const socle_breaches* breaches, size_t index);
+uint64_t socle_breaches_revision(const socle_breaches* breaches, size_t index);
 """
