@@ -30,8 +30,8 @@
 //      Erase again finishes the shred. After a whole erasure the person is out of every list
 //      (ListPersons), every decision about them is denied (Reason::kErased), no further event about
 //      them applies, and their history and exports no longer open (their key is gone). Their id
-//      stays interned (FindPerson still finds it) and the tombstone keeps it: the vendor needs it to
-//      skip their rows, and the state ledger already holds it in its directory events, so this
+//      stays interned (FindPerson still finds it) and the tombstone keeps it: the vendor needs it
+//      to skip their rows, and the state ledger already holds it in its directory events, so this
 //      discloses nothing new.
 //   3. Tombstones lists the erasures; ReapplyTombstones shreds again the keys of erased persons in
 //      a vault database restored from a backup older than the erasure.
@@ -111,8 +111,8 @@ struct SOCLE_CXX_API ErasureDecision {
   std::string ToString() const;
 };
 
-// Decides `request` on `snapshot` for the legal day `day` (Europe/Paris). NOT_FOUND for a person not
-// in the directory or an unknown category; INVALID_ARGUMENT for a repeated category;
+// Decides `request` on `snapshot` for the legal day `day` (Europe/Paris). NOT_FOUND for a person
+// not in the directory or an unknown category; INVALID_ARGUMENT for a repeated category;
 // FAILED_PRECONDITION for a person whose whole file was erased already.
 SOCLE_CXX_API absl::StatusOr<ErasureDecision> DecideErasure(const AccessSnapshot& snapshot,
                                                             const ErasureRequest& request,
@@ -178,8 +178,7 @@ SOCLE_CXX_API absl::StatusOr<uint64_t> SetLegalHold(AccessEngine& engine, absl::
                                                     absl::string_view reference,
                                                     absl::string_view recorded_by);
 // Event legal_hold_lifted. FAILED_PRECONDITION when no hold stands.
-SOCLE_CXX_API absl::StatusOr<uint64_t> LiftLegalHold(AccessEngine& engine,
-                                                     absl::string_view person,
+SOCLE_CXX_API absl::StatusOr<uint64_t> LiftLegalHold(AccessEngine& engine, absl::string_view person,
                                                      absl::string_view recorded_by);
 
 }  // namespace socle

@@ -186,7 +186,8 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
 
   if (p.left) return Deny(d, Reason::kProfessionalLeft, MakeRule(RuleKind::kDirectory, 0));
   // An erased person (art. 17): nothing of their file is shown to anyone.
-  if ((x.facts & kFactErased) != 0) return Deny(d, Reason::kErased, MakeRule(RuleKind::kDirectory, 1));
+  if ((x.facts & kFactErased) != 0)
+    return Deny(d, Reason::kErased, MakeRule(RuleKind::kDirectory, 1));
   // The person's state is opened only for the facts it holds (x.facts, in the record).
   const PersonState* st = x.state.get();
   if ((x.facts & kFactBlocks) != 0 && st->Blocks(r.actor)) {

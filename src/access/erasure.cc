@@ -87,8 +87,7 @@ absl::StatusOr<CategoryErasure> DecideCategory(const SnapshotData& s, uint32_t p
                   "the controller asserts the data are needed for legal claims (art. 17(3)(e))");
   }
 
-  SOCLE_ASSIGN_OR_RETURN(const RetentionStatus retention,
-                         s.Retention(person, category, day));
+  SOCLE_ASSIGN_OR_RETURN(const RetentionStatus retention, s.Retention(person, category, day));
   const bool running = retention.phase == RetentionPhase::kActive ||
                        retention.phase == RetentionPhase::kIntermediateArchive;
   const std::string phase = RetentionPhaseName(retention.phase);
@@ -100,8 +99,8 @@ absl::StatusOr<CategoryErasure> DecideCategory(const SnapshotData& s, uint32_t p
     if (activity.legal_basis() == v1::LEGAL_OBLIGATION && legal_obligation < 0) {
       legal_obligation = static_cast<int>(a);
     }
-    if ((activity.legal_basis() == v1::PUBLIC_TASK || activity.public_task()) &&
-        public_task < 0 && !ObjectionUpheld(st, a)) {
+    if ((activity.legal_basis() == v1::PUBLIC_TASK || activity.public_task()) && public_task < 0 &&
+        !ObjectionUpheld(st, a)) {
       public_task = static_cast<int>(a);
     }
     if (activity.purpose_kind() == v1::Activity::STATISTICS && statistics < 0) {
@@ -135,14 +134,14 @@ absl::StatusOr<CategoryErasure> DecideCategory(const SnapshotData& s, uint32_t p
   const bool archive = retention.end_action == RetentionEndAction::kDefinitiveArchive ||
                        retention.phase == RetentionPhase::kAwaitingVisa;
   if (archive && retention.activity != kNoId) {
-    return refuse(ErasureException::kArchivingPublicInterest,
-                  absl::StrCat("activities[", retention.activity, "].retention[",
-                               retention.rule_index, "]"),
-                  retention.phase == RetentionPhase::kAwaitingVisa
-                      ? "the category awaits the archives service's visa: public archives are "
-                        "not destroyed without it (Code du patrimoine L.212-2; art. 17(3)(d))"
-                      : "the category's retention ends in a definitive archive (public archives, "
-                        "Code du patrimoine L.212-3; art. 17(3)(d))");
+    return refuse(
+        ErasureException::kArchivingPublicInterest,
+        absl::StrCat("activities[", retention.activity, "].retention[", retention.rule_index, "]"),
+        retention.phase == RetentionPhase::kAwaitingVisa
+            ? "the category awaits the archives service's visa: public archives are "
+              "not destroyed without it (Code du patrimoine L.212-2; art. 17(3)(d))"
+            : "the category's retention ends in a definitive archive (public archives, "
+              "Code du patrimoine L.212-3; art. 17(3)(d))");
   }
   if (asserted.archiving_public_interest) {
     return refuse(ErasureException::kArchivingPublicInterest, "request",
@@ -200,15 +199,13 @@ const char* ErasureExceptionName(ErasureException exception) {
 std::string ErasureDecision::ToString() const {
   size_t erased = 0;
   for (const CategoryErasure& c : categories) erased += c.erase ? 1 : 0;
-  std::string out =
-      absl::StrCat(whole ? "whole file" : "categories", ": ", erased, " of ", categories.size(),
-                   " categories to erase", all_erased && whole ? " (the key is shredded)" : "",
-                   "\n");
+  std::string out = absl::StrCat(whole ? "whole file" : "categories", ": ", erased, " of ",
+                                 categories.size(), " categories to erase",
+                                 all_erased && whole ? " (the key is shredded)" : "", "\n");
   for (const CategoryErasure& c : categories) {
     absl::StrAppend(&out, "  ", c.category_id, ": ",
                     c.erase ? "erase" : ErasureExceptionName(c.exception),
-                    c.rule.empty() ? "" : absl::StrCat(" (", c.rule, ")"), " - ", c.detail,
-                    "\n");
+                    c.rule.empty() ? "" : absl::StrCat(" (", c.rule, ")"), " - ", c.detail, "\n");
   }
   return out;
 }
@@ -226,9 +223,9 @@ absl::StatusOr<ErasureDecision> DecideErasure(const AccessSnapshot& snapshot,
   for (size_t i = 0; i < request.categories.size(); ++i) {
     const auto category = c.data_categories.Find(request.categories[i]);
     if (!category) {
-      return MakeError(ErrorCode::kNotFound,
-                       absl::StrCat("erasure: categories[", i,
-                                    "] is not a data category of the policy"));
+      return MakeError(
+          ErrorCode::kNotFound,
+          absl::StrCat("erasure: categories[", i, "] is not a data category of the policy"));
     }
     if (std::find(categories.begin(), categories.end(), *category) != categories.end()) {
       return MakeError(ErrorCode::kInvalidArgument,
@@ -246,16 +243,14 @@ absl::StatusOr<ErasureDecision> DecideErasure(const AccessSnapshot& snapshot,
   for (uint32_t category : categories) {
     SOCLE_ASSIGN_OR_RETURN(CategoryErasure one,
                            DecideCategory(s, person, category, request.asserted, day));
-    d.all_erased =
-        d.all_erased && (one.erase || one.exception == ErasureException::kAlreadyErased);
+    d.all_erased = d.all_erased && (one.erase || one.exception == ErasureException::kAlreadyErased);
     d.categories.push_back(std::move(one));
   }
   return d;
 }
 
 absl::StatusOr<ErasureOutcome> Erase(AccessEngine& engine, AccessTrail& trail,
-                                     const ErasureRequest& request,
-                                     absl::string_view recorded_by) {
+                                     const ErasureRequest& request, absl::string_view recorded_by) {
   ErasureOutcome out;
   const std::shared_ptr<const AccessSnapshot> snapshot = engine.snapshot();
   const SnapshotData& s = Data(*snapshot);
@@ -270,8 +265,7 @@ absl::StatusOr<ErasureOutcome> Erase(AccessEngine& engine, AccessTrail& trail,
 
   if ((s.state.persons[person].facts & kFactErased) == 0) {
     SOCLE_ASSIGN_OR_RETURN(
-        out.decision,
-        DecideErasure(*snapshot, request, core::LegalDayOf(engine.clock().Now())));
+        out.decision, DecideErasure(*snapshot, request, core::LegalDayOf(engine.clock().Now())));
     const std::vector<std::string> erasable = Erasable(out.decision);
     const bool whole = out.decision.whole && out.decision.all_erased;
     // Every category refused, with its reason (or erased already, part by part).

@@ -486,7 +486,7 @@ struct alignas(64) PersonState {
   std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
-  RetentionFacts retention;  // retention (builder_retention.cc)
+  RetentionFacts retention;             // retention (builder_retention.cc)
   std::optional<LegalHold> legal_hold;  // builder_erasure.cc
   Erasure erasure;                      // builder_erasure.cc
 

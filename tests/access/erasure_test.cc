@@ -224,8 +224,8 @@ BOOST_FIXTURE_TEST_CASE(a_whole_erasure_leaves_the_person_nowhere, Erasing) {
   BOOST_TEST(out.whole_erased);
   BOOST_TEST(out.key_shredded);
   BOOST_TEST(out.decision.all_erased);
-  BOOST_TEST(out.vendor_deletes == (std::vector<std::string>{"administrative", "social",
-                                                             "financial", "health"}),
+  BOOST_TEST(out.vendor_deletes ==
+                 (std::vector<std::string>{"administrative", "social", "financial", "health"}),
              boost::test_tools::per_element());
 
   // Lists and the indexes behind them.
@@ -283,8 +283,9 @@ BOOST_FIXTURE_TEST_CASE(a_whole_erasure_leaves_the_person_nowhere, Erasing) {
   BOOST_TEST(!ErasedRow(*engine().snapshot(), "x1"));
   BOOST_TEST(!ErasedRow(*engine().snapshot(), "nobody"));
   // Deciding again: already erased.
-  BOOST_TEST(CodeOf(DecideErasure(*engine().snapshot(), Whole("x3"), CivilDay(2026, 6, 1))
-                        .status()) == "FAILED_PRECONDITION");
+  BOOST_TEST(
+      CodeOf(DecideErasure(*engine().snapshot(), Whole("x3"), CivilDay(2026, 6, 1)).status()) ==
+      "FAILED_PRECONDITION");
   // Others are untouched.
   BOOST_TEST(ReasonFor("sw1", "x1", "administrative") == "allowed");
 }
@@ -329,8 +330,8 @@ BOOST_FIXTURE_TEST_CASE(exceptions_leave_a_partial_erasure, WithExceptions) {
   BOOST_TEST(out.recorded);
   BOOST_TEST(!out.whole_erased);
   BOOST_TEST(!out.key_shredded);
-  BOOST_TEST(out.vendor_deletes == (std::vector<std::string>{"administrative", "social",
-                                                             "financial", "health"}),
+  BOOST_TEST(out.vendor_deletes ==
+                 (std::vector<std::string>{"administrative", "social", "financial", "health"}),
              boost::test_tools::per_element());
   // The key stays: the other categories are kept.
   BOOST_TEST(OpenCase("x1", sealed) == "OK");

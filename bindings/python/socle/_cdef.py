@@ -254,6 +254,19 @@ CDEF = """\
 #define SOCLE_EXPORT_PROBLEM_KEY_REQUIRED 11
 #define SOCLE_EXPORT_PROBLEM_TRAILING_BYTES 12
 #define SOCLE_EXPORT_KEY_BYTES 32
+#define SOCLE_REASON_ERASED 37
+#define SOCLE_ERASURE_EXCEPTION_NONE 0
+#define SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION 1
+#define SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK 2
+#define SOCLE_ERASURE_EXCEPTION_ARCHIVING_PUBLIC_INTEREST 3
+#define SOCLE_ERASURE_EXCEPTION_STATISTICS_89 4
+#define SOCLE_ERASURE_EXCEPTION_LEGAL_CLAIMS 5
+#define SOCLE_ERASURE_EXCEPTION_ALREADY_ERASED 6
+#define SOCLE_ERASURE_ASSERT_LEGAL_OBLIGATION 1
+#define SOCLE_ERASURE_ASSERT_PUBLIC_TASK 2
+#define SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST 4
+#define SOCLE_ERASURE_ASSERT_STATISTICS_89 8
+#define SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS 16
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -760,4 +773,29 @@ uint64_t socle_export_reader_records_read(const socle_export_reader* reader);
 int32_t socle_export_reader_failure_problem(const socle_export_reader* reader);
 uint64_t socle_export_reader_failure_offset(const socle_export_reader* reader);
 int32_t socle_export_verify_file(const char* path, const socle_export_reader_options* options, int32_t* out_kind, int32_t* out_sealed, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
+typedef struct socle_erasure socle_erasure;
+const char* socle_erasure_exception_name(int32_t exception);
+int32_t socle_access_engine_decide_erasure(const socle_access_engine* engine, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* day, size_t day_len, socle_erasure** out, socle_error** error);
+int32_t socle_access_trail_erase(socle_access_engine* engine, socle_access_trail* trail, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* request, size_t request_len, const char* recorded_by, size_t recorded_by_len, socle_erasure** out, socle_error** error);
+void socle_erasure_free(socle_erasure* erasure);
+int32_t socle_erasure_whole(const socle_erasure* erasure);
+int32_t socle_erasure_all_erased(const socle_erasure* erasure);
+size_t socle_erasure_category_count(const socle_erasure* erasure);
+const char* socle_erasure_category(const socle_erasure* erasure, size_t index);
+int32_t socle_erasure_category_erase(const socle_erasure* erasure, size_t index);
+int32_t socle_erasure_category_exception(const socle_erasure* erasure, size_t index);
+const char* socle_erasure_category_rule(const socle_erasure* erasure, size_t index);
+const char* socle_erasure_category_detail(const socle_erasure* erasure, size_t index);
+int32_t socle_erasure_text(const socle_erasure* erasure, socle_buffer* out, socle_error** error);
+int32_t socle_erasure_recorded(const socle_erasure* erasure);
+uint64_t socle_erasure_revision(const socle_erasure* erasure);
+int32_t socle_erasure_whole_erased(const socle_erasure* erasure);
+int32_t socle_erasure_key_shredded(const socle_erasure* erasure);
+size_t socle_erasure_vendor_delete_count(const socle_erasure* erasure);
+const char* socle_erasure_vendor_delete(const socle_erasure* erasure, size_t index);
+int32_t socle_access_engine_tombstones(const socle_access_engine* engine, uint64_t since_revision, socle_buffer* out, socle_error** error);
+int32_t socle_access_engine_erased_row(const socle_access_engine* engine, const char* person, size_t person_len, const char* category, size_t category_len, int32_t* out_erased, socle_error** error);
+int32_t socle_vault_reapply_tombstones(const socle_access_engine* engine, socle_vault* vault, uint64_t* out_shredded, socle_error** error);
+int32_t socle_access_engine_set_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* reason, size_t reason_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 """
