@@ -2654,7 +2654,7 @@ SOCLE_API int32_t socle_access_engine_decide_erasure(
  * erased earlier is not decided again: its key is shredded if a crash left it. *out says what was
  * done (socle_erasure_recorded, _key_shredded, _vendor_delete…). */
 SOCLE_API int32_t socle_access_trail_erase(
-    socle_access_engine* engine, socle_access_trail* trail, const char* person, size_t person_len,
+    socle_access_trail* trail, socle_access_engine* engine, const char* person, size_t person_len,
     const char* const* categories, const size_t* category_lens, size_t category_count,
     uint32_t asserted, const char* request, size_t request_len, const char* recorded_by,
     size_t recorded_by_len, socle_erasure** out, socle_error** error);
@@ -2669,9 +2669,14 @@ SOCLE_API size_t socle_erasure_category_count(const socle_erasure* erasure);
 /* Category `index`: its id, its rule and its detail (borrowed, valid as long as the erasure; ""
  * out of range), whether it is erased (1) and its exception (SOCLE_ERASURE_EXCEPTION_*). */
 SOCLE_API const char* socle_erasure_category(const socle_erasure* erasure, size_t index);
+/* 1 when category `index` is erased (or to erase), 0 otherwise. */
 SOCLE_API int32_t socle_erasure_category_erase(const socle_erasure* erasure, size_t index);
+/* Its exception (SOCLE_ERASURE_EXCEPTION_*; NONE when erased or out of range). */
 SOCLE_API int32_t socle_erasure_category_exception(const socle_erasure* erasure, size_t index);
+/* The policy element the answer rests on ("activities[2] (id)", "legal_hold", "request"; "" when
+ * erased). Borrowed. */
 SOCLE_API const char* socle_erasure_category_rule(const socle_erasure* erasure, size_t index);
+/* A sentence a DPO can read. Borrowed. */
 SOCLE_API const char* socle_erasure_category_detail(const socle_erasure* erasure, size_t index);
 /* The decision as text (UTF-8, one line per category) into *out. */
 SOCLE_API int32_t socle_erasure_text(const socle_erasure* erasure, socle_buffer* out,
@@ -2679,12 +2684,16 @@ SOCLE_API int32_t socle_erasure_text(const socle_erasure* erasure, socle_buffer*
 /* From socle_access_trail_erase (0 otherwise): a tombstone was recorded now, at revision
  * socle_erasure_revision; the whole file is erased; this call destroyed the person's key. */
 SOCLE_API int32_t socle_erasure_recorded(const socle_erasure* erasure);
+/* The state revision of the tombstone recorded now (0 if none). */
 SOCLE_API uint64_t socle_erasure_revision(const socle_erasure* erasure);
+/* 1 when the whole file is erased (now or earlier). */
 SOCLE_API int32_t socle_erasure_whole_erased(const socle_erasure* erasure);
+/* 1 when this call destroyed the person's vault key. */
 SOCLE_API int32_t socle_erasure_key_shredded(const socle_erasure* erasure);
 /* From socle_access_trail_erase: the categories whose rows the vendor deletes now (borrowed; ""
  * out of range). */
 SOCLE_API size_t socle_erasure_vendor_delete_count(const socle_erasure* erasure);
+/* Category id `index` of those (borrowed; "" out of range). */
 SOCLE_API const char* socle_erasure_vendor_delete(const socle_erasure* erasure, size_t index);
 
 /* The tombstones recorded after `since_revision` (0: all), in order, as text into *out: one line
@@ -2701,9 +2710,9 @@ SOCLE_API int32_t socle_access_engine_erased_row(const socle_access_engine* engi
                                                  int32_t* out_erased, socle_error** error);
 /* After restoring `vault`'s database from a backup: shreds again the key of every person whose
  * whole file `engine` has a tombstone for; *out_shredded keys were shredded. */
-SOCLE_API int32_t socle_vault_reapply_tombstones(const socle_access_engine* engine,
-                                                 socle_vault* vault, uint64_t* out_shredded,
-                                                 socle_error** error);
+SOCLE_API int32_t socle_vault_reapply_tombstones(socle_vault* vault,
+                                                 const socle_access_engine* engine,
+                                                 uint64_t* out_shredded, socle_error** error);
 /* Holds `person`'s file for legal claims (art. 17(3)(e)): `reason` required, `reference`
  * optional. No erasure proceeds while it stands. */
 SOCLE_API int32_t socle_access_engine_set_legal_hold(

@@ -122,7 +122,7 @@ int32_t socle_access_engine_decide_erasure(const socle_access_engine* engine, co
   });
 }
 
-int32_t socle_access_trail_erase(socle_access_engine* engine, socle_access_trail* trail,
+int32_t socle_access_trail_erase(socle_access_trail* trail, socle_access_engine* engine,
                                  const char* person, size_t person_len,
                                  const char* const* categories, const size_t* category_lens,
                                  size_t category_count, uint32_t asserted, const char* request,
@@ -254,7 +254,7 @@ int32_t socle_access_engine_erased_row(const socle_access_engine* engine, const 
   });
 }
 
-int32_t socle_vault_reapply_tombstones(const socle_access_engine* engine, socle_vault* vault,
+int32_t socle_vault_reapply_tombstones(socle_vault* vault, const socle_access_engine* engine,
                                        uint64_t* out_shredded, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     ResetNumbers(out_shredded);

@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
   socle_buffer_free(&text);
   socle_erasure_free(erasure);
   erasure = NULL;
-  CHECK_RC(socle_access_trail_erase(engine, trail, S("x1"), NULL, NULL, 0, 0, NULL, 0, S("mgr1"),
+  CHECK_RC(socle_access_trail_erase(trail, engine, S("x1"), NULL, NULL, 0, 0, NULL, 0, S("mgr1"),
                                     &erasure, NULL),
            SOCLE_OK);
   CHECK(socle_erasure_recorded(erasure) == 0);
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
   erasure = NULL;
 
   /* The whole file erased: tombstone, key shredded, denied, filtered. */
-  CHECK_RC(socle_access_trail_erase(engine, trail, S("x1"), NULL, NULL, 0, 0, NULL, 0, S("mgr1"),
+  CHECK_RC(socle_access_trail_erase(trail, engine, S("x1"), NULL, NULL, 0, 0, NULL, 0, S("mgr1"),
                                     &erasure, &error),
            SOCLE_OK);
   socle_error_free(error);
@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   CHECK_RC(socle_access_engine_erased_row(engine, S("x2"), NULL, 0, &erased, NULL), SOCLE_OK);
   CHECK(erased == 0);
   uint64_t shredded = 99;
-  CHECK_RC(socle_vault_reapply_tombstones(engine, vault, &shredded, NULL), SOCLE_OK);
+  CHECK_RC(socle_vault_reapply_tombstones(vault, engine, &shredded, NULL), SOCLE_OK);
   CHECK(shredded == 0);
   /* Decided again: already erased; a write about them refused. */
   CHECK_RC(socle_access_engine_decide_erasure(engine, S("x1"), NULL, NULL, 0, 0, NULL, 0, &erasure,
@@ -241,7 +241,7 @@ int main(int argc, char** argv) {
   CHECK(error != NULL && strstr(socle_error_message(error), "nobody") == NULL);
   socle_error_free(error);
   error = NULL;
-  CHECK_RC(socle_access_trail_erase(engine, NULL, S("x2"), NULL, NULL, 0, 0, NULL, 0, S("mgr1"),
+  CHECK_RC(socle_access_trail_erase(NULL, engine, S("x2"), NULL, NULL, 0, 0, NULL, 0, S("mgr1"),
                                     &erasure, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_erasure_category_count(NULL) == 0);

@@ -776,7 +776,7 @@ int32_t socle_export_verify_file(const char* path, const socle_export_reader_opt
 typedef struct socle_erasure socle_erasure;
 const char* socle_erasure_exception_name(int32_t exception);
 int32_t socle_access_engine_decide_erasure(const socle_access_engine* engine, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* day, size_t day_len, socle_erasure** out, socle_error** error);
-int32_t socle_access_trail_erase(socle_access_engine* engine, socle_access_trail* trail, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* request, size_t request_len, const char* recorded_by, size_t recorded_by_len, socle_erasure** out, socle_error** error);
+int32_t socle_access_trail_erase(socle_access_trail* trail, socle_access_engine* engine, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* request, size_t request_len, const char* recorded_by, size_t recorded_by_len, socle_erasure** out, socle_error** error);
 void socle_erasure_free(socle_erasure* erasure);
 int32_t socle_erasure_whole(const socle_erasure* erasure);
 int32_t socle_erasure_all_erased(const socle_erasure* erasure);
@@ -795,7 +795,7 @@ size_t socle_erasure_vendor_delete_count(const socle_erasure* erasure);
 const char* socle_erasure_vendor_delete(const socle_erasure* erasure, size_t index);
 int32_t socle_access_engine_tombstones(const socle_access_engine* engine, uint64_t since_revision, socle_buffer* out, socle_error** error);
 int32_t socle_access_engine_erased_row(const socle_access_engine* engine, const char* person, size_t person_len, const char* category, size_t category_len, int32_t* out_erased, socle_error** error);
-int32_t socle_vault_reapply_tombstones(const socle_access_engine* engine, socle_vault* vault, uint64_t* out_shredded, socle_error** error);
+int32_t socle_vault_reapply_tombstones(socle_vault* vault, const socle_access_engine* engine, uint64_t* out_shredded, socle_error** error);
 int32_t socle_access_engine_set_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* reason, size_t reason_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 """

@@ -890,7 +890,7 @@ public interface SocleLibrary extends Library {
     int socle_export_verify_file(String path, Pointer options, int[] out_kind, int[] out_sealed, long[] out_records, long[] out_bytes, PointerByReference error);
     String socle_erasure_exception_name(int exception);
     int socle_access_engine_decide_erasure(Pointer engine, String person, SizeT person_len, Pointer categories, Pointer category_lens, SizeT category_count, int asserted, String day, SizeT day_len, PointerByReference out, PointerByReference error);
-    int socle_access_trail_erase(Pointer engine, Pointer trail, String person, SizeT person_len, Pointer categories, Pointer category_lens, SizeT category_count, int asserted, String request, SizeT request_len, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
+    int socle_access_trail_erase(Pointer trail, Pointer engine, String person, SizeT person_len, Pointer categories, Pointer category_lens, SizeT category_count, int asserted, String request, SizeT request_len, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
     void socle_erasure_free(Pointer erasure);
     int socle_erasure_whole(Pointer erasure);
     int socle_erasure_all_erased(Pointer erasure);
@@ -909,7 +909,7 @@ public interface SocleLibrary extends Library {
     String socle_erasure_vendor_delete(Pointer erasure, SizeT index);
     int socle_access_engine_tombstones(Pointer engine, long since_revision, Buffer out, PointerByReference error);
     int socle_access_engine_erased_row(Pointer engine, String person, SizeT person_len, String category, SizeT category_len, int[] out_erased, PointerByReference error);
-    int socle_vault_reapply_tombstones(Pointer engine, Pointer vault, long[] out_shredded, PointerByReference error);
+    int socle_vault_reapply_tombstones(Pointer vault, Pointer engine, long[] out_shredded, PointerByReference error);
     int socle_access_engine_set_legal_hold(Pointer engine, String person, SizeT person_len, String reason, SizeT reason_len, String reference, SizeT reference_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_lift_legal_hold(Pointer engine, String person, SizeT person_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
 }
