@@ -83,6 +83,8 @@ enum class Reason : int32_t {
                                  // this purpose, to be read)
   kArchived = 35,  // the category is past its active phase for the person (REQ-35): only an
                    // ARCHIVIST reads it, with a reason (AccessRequest::archive_reason)
+  kErased = 37,    // the person's whole file was erased (GDPR art. 17, socle/erasure.hpp):
+                   // every decision about them is denied
 };
 
 // The stable lower_snake name of a reason ("role_does_not_allow"); "unspecified" if unknown.

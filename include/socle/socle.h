@@ -3043,6 +3043,133 @@ SOCLE_API int64_t socle_breaches_closed_unix_seconds(const socle_breaches* breac
 /* The revision of the event that recorded it. */
 SOCLE_API uint64_t socle_breaches_revision(const socle_breaches* breaches, size_t index);
 /* (section breach: end) */
+/* ===== Erasure (socle/erasure.hpp) ===== */
+/* (section erasure: begin) */
+/*
+ * The right to erasure (GDPR art. 17; socle/erasure.hpp): a decision per data category (erase, or
+ * refuse with the art. 17(3) exception and the policy element it rests on), the erasure itself
+ * (the tombstone recorded first, then the person's vault key crypto-shredded through the access
+ * trail), the tombstones a restore from backup reads, and legal holds. socle holds no case data:
+ * the vendor deletes its rows of the categories the answer lists (active store, search indexes,
+ * caches, derived pseudonymised datasets). After a whole erasure every decision about the person
+ * is denied with SOCLE_REASON_ERASED and no list shows them. Messages never name a person.
+ *
+ * Thread safety: writes are serialised by the engine, reads use an immutable snapshot, as every
+ * engine call; a socle_erasure is immutable (safe to read from several threads).
+ */
+
+/* Denied: the person's whole file was erased (a socle_decision's reason). */
+#define SOCLE_REASON_ERASED 37
+
+/* Why a category is not erased (frozen; = socle::ErasureException). */
+#define SOCLE_ERASURE_EXCEPTION_NONE 0
+#define SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION 1          /* art. 17(3)(b), art. 6(1)(c) */
+#define SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK 2               /* art. 17(3)(b), art. 6(1)(e) */
+#define SOCLE_ERASURE_EXCEPTION_ARCHIVING_PUBLIC_INTEREST 3 /* art. 17(3)(d) */
+#define SOCLE_ERASURE_EXCEPTION_STATISTICS_89 4             /* art. 17(3)(d), art. 89 */
+#define SOCLE_ERASURE_EXCEPTION_LEGAL_CLAIMS 5              /* art. 17(3)(e) */
+#define SOCLE_ERASURE_EXCEPTION_ALREADY_ERASED 6            /* an earlier erasure took it */
+
+/* Exceptions the controller asserts for every category asked for (bit flags, frozen). */
+#define SOCLE_ERASURE_ASSERT_LEGAL_OBLIGATION (1u << 0)
+#define SOCLE_ERASURE_ASSERT_PUBLIC_TASK (1u << 1)
+#define SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST (1u << 2)
+#define SOCLE_ERASURE_ASSERT_STATISTICS_89 (1u << 3)
+#define SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS (1u << 4)
+
+/* A decision on an erasure, and what was done when it came from socle_access_trail_erase. */
+typedef struct socle_erasure socle_erasure;
+
+/* The stable name of an exception ("legal_claims"…), or "unspecified". Static storage. */
+SOCLE_API const char* socle_erasure_exception_name(int32_t exception);
+
+/* Decides the erasure of `person`'s `categories` (DataCategory ids; count 0: the whole file) on
+ * the legal day `day` ("YYYY-MM-DD"; empty: today by the engine's clock, Europe/Paris), with the
+ * exceptions `asserted` (SOCLE_ERASURE_ASSERT_*), into *out (released with socle_erasure_free).
+ * Nothing is recorded. SOCLE_E_NOT_FOUND for a person or a category unknown;
+ * SOCLE_E_FAILED_PRECONDITION when the whole file was erased already. */
+SOCLE_API int32_t socle_access_engine_decide_erasure(
+    const socle_access_engine* engine, const char* person, size_t person_len,
+    const char* const* categories, const size_t* category_lens, size_t category_count,
+    uint32_t asserted, const char* day, size_t day_len, socle_erasure** out, socle_error** error);
+/* Decides as socle_access_engine_decide_erasure (today) and erases what may be: records the
+ * tombstone first (`request`: the erasure rights request it answers, or empty; `recorded_by`: the
+ * professional), then, for a whole file, shreds the person's key through `trail`. A whole file
+ * erased earlier is not decided again: its key is shredded if a crash left it. *out says what was
+ * done (socle_erasure_recorded, _key_shredded, _vendor_delete…). */
+SOCLE_API int32_t socle_access_trail_erase(
+    socle_access_trail* trail, socle_access_engine* engine, const char* person, size_t person_len,
+    const char* const* categories, const size_t* category_lens, size_t category_count,
+    uint32_t asserted, const char* request, size_t request_len, const char* recorded_by,
+    size_t recorded_by_len, socle_erasure** out, socle_error** error);
+/* Releases an erasure; NULL is accepted. */
+SOCLE_API void socle_erasure_free(socle_erasure* erasure);
+/* 1 when the request covered the whole file. */
+SOCLE_API int32_t socle_erasure_whole(const socle_erasure* erasure);
+/* 1 when every category asked for is erased (now or earlier). */
+SOCLE_API int32_t socle_erasure_all_erased(const socle_erasure* erasure);
+/* The categories decided, by category id. */
+SOCLE_API size_t socle_erasure_category_count(const socle_erasure* erasure);
+/* Category `index`: its id, its rule and its detail (borrowed, valid as long as the erasure; ""
+ * out of range), whether it is erased (1) and its exception (SOCLE_ERASURE_EXCEPTION_*). */
+SOCLE_API const char* socle_erasure_category(const socle_erasure* erasure, size_t index);
+/* 1 when category `index` is erased (or to erase), 0 otherwise. */
+SOCLE_API int32_t socle_erasure_category_erase(const socle_erasure* erasure, size_t index);
+/* Its exception (SOCLE_ERASURE_EXCEPTION_*; NONE when erased or out of range). */
+SOCLE_API int32_t socle_erasure_category_exception(const socle_erasure* erasure, size_t index);
+/* The policy element the answer rests on ("activities[2] (id)", "legal_hold", "request"; "" when
+ * erased). Borrowed. */
+SOCLE_API const char* socle_erasure_category_rule(const socle_erasure* erasure, size_t index);
+/* A sentence a DPO can read. Borrowed. */
+SOCLE_API const char* socle_erasure_category_detail(const socle_erasure* erasure, size_t index);
+/* The decision as text (UTF-8, one line per category) into *out. */
+SOCLE_API int32_t socle_erasure_text(const socle_erasure* erasure, socle_buffer* out,
+                                     socle_error** error);
+/* From socle_access_trail_erase (0 otherwise): a tombstone was recorded now, at revision
+ * socle_erasure_revision; the whole file is erased; this call destroyed the person's key. */
+SOCLE_API int32_t socle_erasure_recorded(const socle_erasure* erasure);
+/* The state revision of the tombstone recorded now (0 if none). */
+SOCLE_API uint64_t socle_erasure_revision(const socle_erasure* erasure);
+/* 1 when the whole file is erased (now or earlier). */
+SOCLE_API int32_t socle_erasure_whole_erased(const socle_erasure* erasure);
+/* 1 when this call destroyed the person's vault key. */
+SOCLE_API int32_t socle_erasure_key_shredded(const socle_erasure* erasure);
+/* From socle_access_trail_erase: the categories whose rows the vendor deletes now (borrowed; ""
+ * out of range). */
+SOCLE_API size_t socle_erasure_vendor_delete_count(const socle_erasure* erasure);
+/* Category id `index` of those (borrowed; "" out of range). */
+SOCLE_API const char* socle_erasure_vendor_delete(const socle_erasure* erasure, size_t index);
+
+/* The tombstones recorded after `since_revision` (0: all), in order, as text into *out: one line
+ * per erasure, tab-separated: person, day (YYYY-MM-DD), categories (comma-separated; empty: the
+ * whole file), rights request, recorded_by, revision. */
+SOCLE_API int32_t socle_access_engine_tombstones(const socle_access_engine* engine,
+                                                 uint64_t since_revision, socle_buffer* out,
+                                                 socle_error** error);
+/* *out_erased 1 when a restore from backup must skip the vendor's row of `person` in `category`
+ * (empty: the person as a whole), 0 otherwise (an unknown person included). */
+SOCLE_API int32_t socle_access_engine_erased_row(const socle_access_engine* engine,
+                                                 const char* person, size_t person_len,
+                                                 const char* category, size_t category_len,
+                                                 int32_t* out_erased, socle_error** error);
+/* After restoring `vault`'s database from a backup: shreds again the key of every person whose
+ * whole file `engine` has a tombstone for; *out_shredded keys were shredded. */
+SOCLE_API int32_t socle_vault_reapply_tombstones(socle_vault* vault,
+                                                 const socle_access_engine* engine,
+                                                 uint64_t* out_shredded, socle_error** error);
+/* Holds `person`'s file for legal claims (art. 17(3)(e)): `reason` required, `reference`
+ * optional. No erasure proceeds while it stands. */
+SOCLE_API int32_t socle_access_engine_set_legal_hold(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* reason,
+    size_t reason_len, const char* reference, size_t reference_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Lifts the hold; SOCLE_E_FAILED_PRECONDITION when none stands. */
+SOCLE_API int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine,
+                                                      const char* person, size_t person_len,
+                                                      const char* recorded_by,
+                                                      size_t recorded_by_len,
+                                                      uint64_t* out_revision, socle_error** error);
+/* (section erasure: end) */
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,7 @@ absl::StatusOr<uint32_t> Builder::KnownPerson(absl::string_view field, absl::str
     return MakeError(ErrorCode::kNotFound,
                      absl::StrCat(field, ": no such person in the directory"));
   }
+  if ((s_.persons[*found].facts & kFactErased) != 0) return ErasedPerson(field);
   return *found;
 }
 
@@ -219,6 +220,11 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       event.event_case() <= v1::StateEvent::kBreachClosed) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
+  // So do legal holds and erasures.
+  if (event.event_case() >= v1::StateEvent::kLegalHoldSet &&
+      event.event_case() <= v1::StateEvent::kErasureRecorded) {
+    SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
+  }
   absl::Status status;
   switch (event.event_case()) {
     case v1::StateEvent::kProfessionalUpserted:
@@ -347,6 +353,16 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kDeathRecorded:
       status = RecordDeath(event.death_recorded());
       break;
+    // Legal holds and erasures (builder_erasure.cc)
+    case v1::StateEvent::kLegalHoldSet:
+      status = SetLegalHold(event.legal_hold_set());
+      break;
+    case v1::StateEvent::kLegalHoldLifted:
+      status = LiftLegalHold(event.legal_hold_lifted());
+      break;
+    case v1::StateEvent::kErasureRecorded:
+      status = RecordErasure(event.erasure_recorded());
+      break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.
       if (!replay_) {
@@ -455,6 +471,10 @@ absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
     SOCLE_ASSIGN_OR_RETURN(birth, ParseDate("person_upserted.birth_date", e.birth_date()));
   }
 
+  if (const auto erased = ids_.persons.Find(e.id());
+      erased && *erased < s_.persons.size() && (s_.persons[*erased].facts & kFactErased) != 0) {
+    return ErasedPerson("person_upserted.id");
+  }
   const uint32_t id = ids_.persons.Intern(e.id());
   PersonRecord& r = MutablePerson(id);
   TeamList teams = SortedTeams(ids_, e.teams());

@@ -108,6 +108,14 @@ class Builder {
   absl::StatusOr<uint32_t> KnownRightsRequest(absl::string_view field, absl::string_view id) const;
   absl::StatusOr<uint32_t> KnownBreach(absl::string_view field, absl::string_view id) const;
 
+  // builder_erasure.cc: legal holds and erasures (GDPR art. 17)
+  absl::Status SetLegalHold(const v1::LegalHoldSet& e);
+  absl::Status LiftLegalHold(const v1::LegalHoldLifted& e);
+  absl::Status RecordErasure(const v1::ErasureRecorded& e);
+  // FAILED_PRECONDITION naming `field`: the person's whole file was erased (a tombstone), so no
+  // event about them applies any more.
+  static absl::Status ErasedPerson(absl::string_view field);
+
   // builder_retention.cc
   absl::Status RecordContact(const v1::ContactRecorded& e);
   absl::Status RecordEnd(absl::string_view event, absl::string_view person,

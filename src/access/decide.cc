@@ -185,6 +185,9 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
   if (!p.known || !x.known) return Deny(d, Reason::kInvalidRequest, 0);
 
   if (p.left) return Deny(d, Reason::kProfessionalLeft, MakeRule(RuleKind::kDirectory, 0));
+  // An erased person (art. 17): nothing of their file is shown to anyone.
+  if ((x.facts & kFactErased) != 0)
+    return Deny(d, Reason::kErased, MakeRule(RuleKind::kDirectory, 1));
   // The person's state is opened only for the facts it holds (x.facts, in the record).
   const PersonState* st = x.state.get();
   if ((x.facts & kFactBlocks) != 0 && st->Blocks(r.actor)) {
@@ -554,6 +557,8 @@ absl::string_view CheckOf(Reason reason, bool masked) {
     case Reason::kArchived:
     case Reason::kAllowedArchivist:
       return "retention";
+    case Reason::kErased:
+      return "erasure";
     default:
       return "";
   }
@@ -596,6 +601,13 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
       p.left ? absl::StrCat("professional ", actor, " has left the service")
              : absl::StrCat("professional ", actor, " (role ", role, ", secrecy ", Name(p.secrecy),
                             p.own_secrecy ? " of their own" : " of the role", ") is active"));
+
+  // Only for an erased person, so that the trace of every other file keeps its steps.
+  if ((x.facts & kFactErased) != 0) {
+    add("erasure", false, rule_name(RuleKind::kDirectory, 1),
+        absl::StrCat("the file of person ", person,
+                     " was erased (GDPR art. 17): every decision about them is denied"));
+  }
 
   const bool blocked = st != nullptr && st->Blocks(r.actor);
   add("not_blocked", !blocked, rule_name(RuleKind::kBlock, 0),

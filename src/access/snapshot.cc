@@ -414,6 +414,18 @@ std::string EncodeSnapshot(const SnapshotData& s) {
         auth->set_last_used_at(a.last_used_at);
       }
     }
+    if (st.legal_hold.has_value()) {
+      v1::SnapshotLegalHold* out = p->mutable_legal_hold();
+      out->set_reason(st.legal_hold->reason);
+      out->set_reference(st.legal_hold->reference);
+      out->set_since(st.legal_hold->since);
+      out->set_recorded_by(st.legal_hold->recorded_by);
+    }
+    if (!st.erasure.empty()) {
+      v1::SnapshotErasure* out = p->mutable_erasure();
+      out->set_whole(st.erasure.whole);
+      for (uint32_t c : st.erasure.categories) out->add_categories(c);
+    }
     if (!st.retention.empty()) {
       const RetentionFacts& f = st.retention;
       v1::SnapshotRetention* out = p->mutable_retention();
@@ -433,6 +445,17 @@ std::string EncodeSnapshot(const SnapshotData& s) {
   }
 
   EncodeRightsAndBreaches(s.state, state);
+  for (size_t i = 0; i < s.state.tombstones.size(); ++i) {
+    const Tombstone& tomb = s.state.tombstones[i];
+    v1::SnapshotTombstone* out = state.add_tombstones();
+    out->set_person(tomb.person);
+    for (uint32_t c : tomb.categories) out->add_categories(c);
+    out->set_day(tomb.day);
+    out->set_at(tomb.at);
+    out->set_request(tomb.request);
+    out->set_recorded_by(tomb.recorded_by);
+    out->set_revision(tomb.revision);
+  }
 
   v1::EngineSnapshot snapshot;
   snapshot.set_format_version(kSnapshotFormatVersion);
@@ -559,7 +582,8 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
                            p.grants_size() > 0 || p.objects_to_emergency_access() ||
                            p.representatives_size() > 0 || p.consents_size() > 0 ||
                            p.objections_size() > 0 || p.mandates_size() > 0 ||
-                           p.has_prior_information() || p.shares_size() > 0 || p.has_retention();
+                           p.has_prior_information() || p.shares_size() > 0 || p.has_retention() ||
+                           p.has_legal_hold() || p.has_erasure();
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
@@ -835,6 +859,26 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
         f.ends.push_back(e);
       }
     }
+    if (p.has_legal_hold()) {
+      const v1::SnapshotLegalHold& in_h = p.legal_hold();
+      if (in_h.reason().empty() || !known_professional(in_h.recorded_by())) {
+        return Damaged(absl::StrCat(where(), ".legal_hold has no reason or recorder"));
+      }
+      st->legal_hold = LegalHold{in_h.reason(), in_h.reference(), in_h.since(), in_h.recorded_by()};
+    }
+    if (p.has_erasure()) {
+      for (uint32_t c : p.erasure().categories()) {
+        if (!InRange(c, t.categories) ||
+            (!st->erasure.categories.empty() && st->erasure.categories.back() >= c)) {
+          return Damaged(absl::StrCat(where(), ".erasure holds an impossible category"));
+        }
+        st->erasure.categories.push_back(c);
+      }
+      st->erasure.whole = p.erasure().whole();
+      if (st->erasure.whole && st->erasure.categories.size() != t.categories) {
+        return Damaged(absl::StrCat(where(), ".erasure is whole but lacks categories"));
+      }
+    }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);
     r.facts = FactsOf(r.state.get());
@@ -855,6 +899,28 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     }
   }
   SOCLE_RETURN_IF_ERROR(DecodeRightsAndBreaches(in, ids, batch, out));
+  for (const v1::SnapshotTombstone& in_t : in.tombstones()) {
+    Tombstone tomb;
+    tomb.person = in_t.person();
+    if (!InRange(tomb.person, out.persons.size()) || !out.persons[tomb.person].known ||
+        !InRange(in_t.recorded_by(), professionals)) {
+      return Damaged("tombstones names a person or a professional out of range");
+    }
+    for (uint32_t c : in_t.categories()) {
+      if (!InRange(c, t.categories) || (!tomb.categories.empty() && tomb.categories.back() >= c)) {
+        return Damaged("tombstones holds an impossible category");
+      }
+      tomb.categories.push_back(c);
+    }
+    tomb.day = in_t.day();
+    tomb.at = in_t.at();
+    tomb.request = in_t.request();
+    tomb.recorded_by = in_t.recorded_by();
+    tomb.revision = in_t.revision();
+    const size_t n = out.tombstones.size();
+    out.tombstones.Resize(n + 1, batch);
+    out.tombstones.Mutable(n, batch) = std::move(tomb);
+  }
   for (size_t pro = 0; pro < professionals; ++pro) {
     if (referent_of[pro].empty() && granted[pro].empty()) continue;
     auto extra = std::make_shared<ProfessionalExtra>();

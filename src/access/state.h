@@ -439,6 +439,37 @@ struct RetentionFacts {
   }
 };
 
+// --- Erasure (GDPR art. 17, REQ-13; folded by builder_erasure.cc, read by erasure.cc) ---------
+
+// A hold on the person's file for legal claims (LegalHoldSet): no erasure while it stands.
+struct LegalHold {
+  std::string reason;
+  std::string reference;
+  int64_t since = 0;  // unix nanoseconds
+  uint32_t recorded_by = kNoId;
+};
+
+// What of the person's file was erased (ErasureRecorded).
+struct Erasure {
+  bool whole = false;
+  std::vector<uint32_t> categories;  // sorted: the categories erased (every one when whole)
+  bool empty() const { return !whole && categories.empty(); }
+  bool Erased(uint32_t category) const {
+    return whole || std::binary_search(categories.begin(), categories.end(), category);
+  }
+};
+
+// One ErasureRecorded, kept for the restore from backup (socle::Tombstones).
+struct Tombstone {
+  uint32_t person = kNoId;
+  std::vector<uint32_t> categories;  // sorted; empty: the whole file
+  int32_t day = 0;                   // the legal day of the event (Europe/Paris)
+  int64_t at = 0;                    // unix nanoseconds
+  std::string request;               // the rights request it answers, or empty
+  uint32_t recorded_by = kNoId;
+  uint64_t revision = 0;  // the state revision of the ErasureRecorded event
+};
+
 // The rare state of one person. Immutable once published; null for persons who have none.
 // A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
 // and end): they come first, in one cache line (alignas), so a person with state costs one miss.
@@ -455,13 +486,16 @@ struct alignas(64) PersonState {
   std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
-  RetentionFacts retention;  // retention (builder_retention.cc)
+  RetentionFacts retention;             // retention (builder_retention.cc)
+  std::optional<LegalHold> legal_hold;  // builder_erasure.cc
+  Erasure erasure;                      // builder_erasure.cc
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
            consents.empty() && representatives.empty() && objections.empty() && mandates.empty() &&
            informed.empty() && information_exceptions.empty() && shares.empty() &&
-           !objects_to_emergency_access && retention.empty();
+           !objects_to_emergency_access && retention.empty() && !legal_hold.has_value() &&
+           erasure.empty();
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {
@@ -481,8 +515,11 @@ inline constexpr uint8_t kFactAccess = 4;      // grants or sessions
 inline constexpr uint8_t kFactObjections = 8;  // objections
 inline constexpr uint8_t kFactConsents = 16;   // consents
 inline constexpr uint8_t kFactRetention = 32;  // retention facts or mandates (retention.h)
+inline constexpr uint8_t kFactErased = 64;     // the whole file was erased (erasure.whole)
 inline uint8_t FactsOf(const PersonState* st) {
   if (st == nullptr) return 0;
+  // An erased person has no other fact: the erasure dropped them.
+  if (st->erasure.whole) return kFactErased;
   const uint8_t retention = st->retention.empty() && st->mandates.empty() ? 0 : kFactRetention;
   return (st->blocked.empty() ? 0 : kFactBlocks) | (st->masks.empty() ? 0 : kFactMasks) |
          (st->grants.empty() && st->sessions.empty() ? 0 : kFactAccess) |
@@ -586,6 +623,7 @@ struct State {
   CowArray<MandateOwner> mandates;                // by dense mandate id (Ids::mandates)
   CowArray<RightsRequestRecord> rights_requests;  // by dense id (Ids::rights_requests)
   CowArray<BreachRecord> breaches;                // by dense id (Ids::breaches)
+  CowArray<Tombstone> tombstones;                 // in the order recorded (ErasureRecorded)
 };
 
 // The published, immutable snapshot.

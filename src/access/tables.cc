@@ -62,6 +62,8 @@ absl::string_view Name(Reason reason) {
       return "allowed_archivist";
     case Reason::kArchived:
       return "archived";
+    case Reason::kErased:
+      return "erased";
     default:
       return "unspecified";
   }
@@ -216,6 +218,8 @@ std::string RuleNameOf(const Tables& t, uint32_t rule) {
   const auto& p = t.c->source;
   switch (RuleKindOf(rule)) {
     case RuleKind::kDirectory:
+      // Index 1: the person's erasure (socle/erasure.hpp), a fact of the directory too.
+      if (index == 1) return "directory (the person's file was erased, art. 17)";
       return "directory (professional status)";
     case RuleKind::kBlock:
       return "blocks recorded by the person";

@@ -75,6 +75,7 @@ constexpr ReasonWords kReasonWords[] = {
     {Reason::kObjectionUpheld, "votre opposition a été acceptée"},
     {Reason::kItemNotShared, "cet élément ne lui a pas été partagé"},
     {Reason::kArchived, "dossier archivé : seul un archiviste peut le lire, avec un motif"},
+    {Reason::kErased, "dossier effacé (droit à l’effacement, article 17 du RGPD)"},
 };
 
 absl::string_view LegalBasisWords(v1::LegalBasis basis) {

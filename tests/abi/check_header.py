@@ -32,6 +32,8 @@ MODULES = {
     "export",
     # The name functions of the retention, rights request and breach constants.
     "retention_phase", "rights_request_kind", "rights_request_status", "breach_risk",
+    # The name function of the erasure exceptions (socle_erasure_exception_name).
+    "erasure_exception",
 }
 # int32_t functions that report a status without a socle_error** (reviewed exceptions).
 NO_ERROR_PARAMETER = {
@@ -43,6 +45,9 @@ MUTABLE_INPUTS = {
     # AccessTrail::Share(AccessEngine&, ...): the share is a write on the engine (its grant) and
     # on the trail (its entry); the trail's engine, named so that C and C++ say the same.
     ("socle_access_trail_share", "engine"),
+    # Erase(AccessEngine&, AccessTrail&, ...): the tombstone is a write on the engine, the shred
+    # is recorded by the trail; as for the share.
+    ("socle_access_trail_erase", "engine"),
     # WriteAccessRequest(AccessTrail&, ..., ExportWriter&) and its siblings: the trail records the
     # export, the writer receives its records and is finished; C and C++ say the same.
     ("socle_access_trail_write_access_request", "writer"),

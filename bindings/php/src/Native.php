@@ -301,6 +301,19 @@ final class Native
     public const SOCLE_BREACH_RISK_UNLIKELY = 1;
     public const SOCLE_BREACH_RISK_RISK = 2;
     public const SOCLE_BREACH_RISK_HIGH = 3;
+    public const SOCLE_REASON_ERASED = 37;
+    public const SOCLE_ERASURE_EXCEPTION_NONE = 0;
+    public const SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION = 1;
+    public const SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK = 2;
+    public const SOCLE_ERASURE_EXCEPTION_ARCHIVING_PUBLIC_INTEREST = 3;
+    public const SOCLE_ERASURE_EXCEPTION_STATISTICS_89 = 4;
+    public const SOCLE_ERASURE_EXCEPTION_LEGAL_CLAIMS = 5;
+    public const SOCLE_ERASURE_EXCEPTION_ALREADY_ERASED = 6;
+    public const SOCLE_ERASURE_ASSERT_LEGAL_OBLIGATION = 1;
+    public const SOCLE_ERASURE_ASSERT_PUBLIC_TASK = 2;
+    public const SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST = 4;
+    public const SOCLE_ERASURE_ASSERT_STATISTICS_89 = 8;
+    public const SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS = 16;
 
     private function __construct()
     {

@@ -288,6 +288,19 @@ CDEF = """\
 #define SOCLE_BREACH_RISK_UNLIKELY 1
 #define SOCLE_BREACH_RISK_RISK 2
 #define SOCLE_BREACH_RISK_HIGH 3
+#define SOCLE_REASON_ERASED 37
+#define SOCLE_ERASURE_EXCEPTION_NONE 0
+#define SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION 1
+#define SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK 2
+#define SOCLE_ERASURE_EXCEPTION_ARCHIVING_PUBLIC_INTEREST 3
+#define SOCLE_ERASURE_EXCEPTION_STATISTICS_89 4
+#define SOCLE_ERASURE_EXCEPTION_LEGAL_CLAIMS 5
+#define SOCLE_ERASURE_EXCEPTION_ALREADY_ERASED 6
+#define SOCLE_ERASURE_ASSERT_LEGAL_OBLIGATION 1
+#define SOCLE_ERASURE_ASSERT_PUBLIC_TASK 2
+#define SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST 4
+#define SOCLE_ERASURE_ASSERT_STATISTICS_89 8
+#define SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS 16
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -884,4 +897,29 @@ int64_t socle_breaches_persons_notified_unix_seconds(const socle_breaches* breac
 const char* socle_breaches_persons_notification_means(const socle_breaches* breaches, size_t index);
 int64_t socle_breaches_closed_unix_seconds(const socle_breaches* breaches, size_t index);
 uint64_t socle_breaches_revision(const socle_breaches* breaches, size_t index);
+typedef struct socle_erasure socle_erasure;
+const char* socle_erasure_exception_name(int32_t exception);
+int32_t socle_access_engine_decide_erasure(const socle_access_engine* engine, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* day, size_t day_len, socle_erasure** out, socle_error** error);
+int32_t socle_access_trail_erase(socle_access_trail* trail, socle_access_engine* engine, const char* person, size_t person_len, const char* const* categories, const size_t* category_lens, size_t category_count, uint32_t asserted, const char* request, size_t request_len, const char* recorded_by, size_t recorded_by_len, socle_erasure** out, socle_error** error);
+void socle_erasure_free(socle_erasure* erasure);
+int32_t socle_erasure_whole(const socle_erasure* erasure);
+int32_t socle_erasure_all_erased(const socle_erasure* erasure);
+size_t socle_erasure_category_count(const socle_erasure* erasure);
+const char* socle_erasure_category(const socle_erasure* erasure, size_t index);
+int32_t socle_erasure_category_erase(const socle_erasure* erasure, size_t index);
+int32_t socle_erasure_category_exception(const socle_erasure* erasure, size_t index);
+const char* socle_erasure_category_rule(const socle_erasure* erasure, size_t index);
+const char* socle_erasure_category_detail(const socle_erasure* erasure, size_t index);
+int32_t socle_erasure_text(const socle_erasure* erasure, socle_buffer* out, socle_error** error);
+int32_t socle_erasure_recorded(const socle_erasure* erasure);
+uint64_t socle_erasure_revision(const socle_erasure* erasure);
+int32_t socle_erasure_whole_erased(const socle_erasure* erasure);
+int32_t socle_erasure_key_shredded(const socle_erasure* erasure);
+size_t socle_erasure_vendor_delete_count(const socle_erasure* erasure);
+const char* socle_erasure_vendor_delete(const socle_erasure* erasure, size_t index);
+int32_t socle_access_engine_tombstones(const socle_access_engine* engine, uint64_t since_revision, socle_buffer* out, socle_error** error);
+int32_t socle_access_engine_erased_row(const socle_access_engine* engine, const char* person, size_t person_len, const char* category, size_t category_len, int32_t* out_erased, socle_error** error);
+int32_t socle_vault_reapply_tombstones(socle_vault* vault, const socle_access_engine* engine, uint64_t* out_shredded, socle_error** error);
+int32_t socle_access_engine_set_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* reason, size_t reason_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 """

@@ -96,6 +96,9 @@ private static final long serialVersionUID = 0L;
     BREACH_AUTHORITY_NOTIFIED(61),
     BREACH_PERSONS_NOTIFIED(62),
     BREACH_CLOSED(63),
+    LEGAL_HOLD_SET(75),
+    LEGAL_HOLD_LIFTED(76),
+    ERASURE_RECORDED(77),
     EVENT_NOT_SET(0);
     private final int value;
     private EventCase(int value) {
@@ -154,6 +157,9 @@ private static final long serialVersionUID = 0L;
         case 61: return BREACH_AUTHORITY_NOTIFIED;
         case 62: return BREACH_PERSONS_NOTIFIED;
         case 63: return BREACH_CLOSED;
+        case 75: return LEGAL_HOLD_SET;
+        case 76: return LEGAL_HOLD_LIFTED;
+        case 77: return ERASURE_RECORDED;
         case 0: return EVENT_NOT_SET;
         default: return null;
       }
@@ -230,7 +236,7 @@ private static final long serialVersionUID = 0L;
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
    * Required for the facts recorded by or for the person that this file numbers 26 to 37
    * (consents, representatives, objections, information, mandates), for rights requests and
-   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
    * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
@@ -255,7 +261,7 @@ private static final long serialVersionUID = 0L;
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
    * Required for the facts recorded by or for the person that this file numbers 26 to 37
    * (consents, representatives, objections, information, mandates), for rights requests and
-   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
    * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
@@ -1628,6 +1634,111 @@ private static final long serialVersionUID = 0L;
     return fr.socle.v1.BreachClosed.getDefaultInstance();
   }
 
+  public static final int LEGAL_HOLD_SET_FIELD_NUMBER = 75;
+  /**
+   * <pre>
+   * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+   * </pre>
+   *
+   * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+   * @return Whether the legalHoldSet field is set.
+   */
+  @java.lang.Override
+  public boolean hasLegalHoldSet() {
+    return eventCase_ == 75;
+  }
+  /**
+   * <pre>
+   * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+   * </pre>
+   *
+   * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+   * @return The legalHoldSet.
+   */
+  @java.lang.Override
+  public fr.socle.v1.LegalHoldSet getLegalHoldSet() {
+    if (eventCase_ == 75) {
+       return (fr.socle.v1.LegalHoldSet) event_;
+    }
+    return fr.socle.v1.LegalHoldSet.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+   * </pre>
+   *
+   * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.LegalHoldSetOrBuilder getLegalHoldSetOrBuilder() {
+    if (eventCase_ == 75) {
+       return (fr.socle.v1.LegalHoldSet) event_;
+    }
+    return fr.socle.v1.LegalHoldSet.getDefaultInstance();
+  }
+
+  public static final int LEGAL_HOLD_LIFTED_FIELD_NUMBER = 76;
+  /**
+   * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+   * @return Whether the legalHoldLifted field is set.
+   */
+  @java.lang.Override
+  public boolean hasLegalHoldLifted() {
+    return eventCase_ == 76;
+  }
+  /**
+   * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+   * @return The legalHoldLifted.
+   */
+  @java.lang.Override
+  public fr.socle.v1.LegalHoldLifted getLegalHoldLifted() {
+    if (eventCase_ == 76) {
+       return (fr.socle.v1.LegalHoldLifted) event_;
+    }
+    return fr.socle.v1.LegalHoldLifted.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.LegalHoldLiftedOrBuilder getLegalHoldLiftedOrBuilder() {
+    if (eventCase_ == 76) {
+       return (fr.socle.v1.LegalHoldLifted) event_;
+    }
+    return fr.socle.v1.LegalHoldLifted.getDefaultInstance();
+  }
+
+  public static final int ERASURE_RECORDED_FIELD_NUMBER = 77;
+  /**
+   * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+   * @return Whether the erasureRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasErasureRecorded() {
+    return eventCase_ == 77;
+  }
+  /**
+   * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+   * @return The erasureRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.ErasureRecorded getErasureRecorded() {
+    if (eventCase_ == 77) {
+       return (fr.socle.v1.ErasureRecorded) event_;
+    }
+    return fr.socle.v1.ErasureRecorded.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.ErasureRecordedOrBuilder getErasureRecordedOrBuilder() {
+    if (eventCase_ == 77) {
+       return (fr.socle.v1.ErasureRecorded) event_;
+    }
+    return fr.socle.v1.ErasureRecorded.getDefaultInstance();
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -1776,6 +1887,15 @@ private static final long serialVersionUID = 0L;
     }
     if (eventCase_ == 63) {
       output.writeMessage(63, (fr.socle.v1.BreachClosed) event_);
+    }
+    if (eventCase_ == 75) {
+      output.writeMessage(75, (fr.socle.v1.LegalHoldSet) event_);
+    }
+    if (eventCase_ == 76) {
+      output.writeMessage(76, (fr.socle.v1.LegalHoldLifted) event_);
+    }
+    if (eventCase_ == 77) {
+      output.writeMessage(77, (fr.socle.v1.ErasureRecorded) event_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -1964,6 +2084,18 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 63) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(63, (fr.socle.v1.BreachClosed) event_);
+    }
+    if (eventCase_ == 75) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(75, (fr.socle.v1.LegalHoldSet) event_);
+    }
+    if (eventCase_ == 76) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(76, (fr.socle.v1.LegalHoldLifted) event_);
+    }
+    if (eventCase_ == 77) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(77, (fr.socle.v1.ErasureRecorded) event_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -2160,6 +2292,18 @@ private static final long serialVersionUID = 0L;
         if (!getBreachClosed()
             .equals(other.getBreachClosed())) return false;
         break;
+      case 75:
+        if (!getLegalHoldSet()
+            .equals(other.getLegalHoldSet())) return false;
+        break;
+      case 76:
+        if (!getLegalHoldLifted()
+            .equals(other.getLegalHoldLifted())) return false;
+        break;
+      case 77:
+        if (!getErasureRecorded()
+            .equals(other.getErasureRecorded())) return false;
+        break;
       case 0:
       default:
     }
@@ -2350,6 +2494,18 @@ private static final long serialVersionUID = 0L;
       case 63:
         hash = (37 * hash) + BREACH_CLOSED_FIELD_NUMBER;
         hash = (53 * hash) + getBreachClosed().hashCode();
+        break;
+      case 75:
+        hash = (37 * hash) + LEGAL_HOLD_SET_FIELD_NUMBER;
+        hash = (53 * hash) + getLegalHoldSet().hashCode();
+        break;
+      case 76:
+        hash = (37 * hash) + LEGAL_HOLD_LIFTED_FIELD_NUMBER;
+        hash = (53 * hash) + getLegalHoldLifted().hashCode();
+        break;
+      case 77:
+        hash = (37 * hash) + ERASURE_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getErasureRecorded().hashCode();
         break;
       case 0:
       default:
@@ -2623,6 +2779,15 @@ private static final long serialVersionUID = 0L;
       if (breachClosedBuilder_ != null) {
         breachClosedBuilder_.clear();
       }
+      if (legalHoldSetBuilder_ != null) {
+        legalHoldSetBuilder_.clear();
+      }
+      if (legalHoldLiftedBuilder_ != null) {
+        legalHoldLiftedBuilder_.clear();
+      }
+      if (erasureRecordedBuilder_ != null) {
+        erasureRecordedBuilder_.clear();
+      }
       eventCase_ = 0;
       event_ = null;
       return this;
@@ -2849,6 +3014,18 @@ private static final long serialVersionUID = 0L;
           breachClosedBuilder_ != null) {
         result.event_ = breachClosedBuilder_.build();
       }
+      if (eventCase_ == 75 &&
+          legalHoldSetBuilder_ != null) {
+        result.event_ = legalHoldSetBuilder_.build();
+      }
+      if (eventCase_ == 76 &&
+          legalHoldLiftedBuilder_ != null) {
+        result.event_ = legalHoldLiftedBuilder_.build();
+      }
+      if (eventCase_ == 77 &&
+          erasureRecordedBuilder_ != null) {
+        result.event_ = erasureRecordedBuilder_.build();
+      }
     }
 
     @java.lang.Override
@@ -3072,6 +3249,18 @@ private static final long serialVersionUID = 0L;
         }
         case BREACH_CLOSED: {
           mergeBreachClosed(other.getBreachClosed());
+          break;
+        }
+        case LEGAL_HOLD_SET: {
+          mergeLegalHoldSet(other.getLegalHoldSet());
+          break;
+        }
+        case LEGAL_HOLD_LIFTED: {
+          mergeLegalHoldLifted(other.getLegalHoldLifted());
+          break;
+        }
+        case ERASURE_RECORDED: {
+          mergeErasureRecorded(other.getErasureRecorded());
           break;
         }
         case EVENT_NOT_SET: {
@@ -3415,6 +3604,27 @@ private static final long serialVersionUID = 0L;
               eventCase_ = 63;
               break;
             } // case 506
+            case 602: {
+              input.readMessage(
+                  getLegalHoldSetFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 75;
+              break;
+            } // case 602
+            case 610: {
+              input.readMessage(
+                  getLegalHoldLiftedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 76;
+              break;
+            } // case 610
+            case 618: {
+              input.readMessage(
+                  getErasureRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 77;
+              break;
+            } // case 618
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -3653,7 +3863,7 @@ private static final long serialVersionUID = 0L;
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
      * Required for the facts recorded by or for the person that this file numbers 26 to 37
      * (consents, representatives, objections, information, mandates), for rights requests and
-     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
      * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
@@ -3677,7 +3887,7 @@ private static final long serialVersionUID = 0L;
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
      * Required for the facts recorded by or for the person that this file numbers 26 to 37
      * (consents, representatives, objections, information, mandates), for rights requests and
-     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
      * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
@@ -3702,7 +3912,7 @@ private static final long serialVersionUID = 0L;
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
      * Required for the facts recorded by or for the person that this file numbers 26 to 37
      * (consents, representatives, objections, information, mandates), for rights requests and
-     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
      * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
@@ -3723,7 +3933,7 @@ private static final long serialVersionUID = 0L;
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
      * Required for the facts recorded by or for the person that this file numbers 26 to 37
      * (consents, representatives, objections, information, mandates), for rights requests and
-     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
      * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
@@ -3741,7 +3951,7 @@ private static final long serialVersionUID = 0L;
      * The professional who recorded the fact (a professional id of the directory, active at `at`).
      * Required for the facts recorded by or for the person that this file numbers 26 to 37
      * (consents, representatives, objections, information, mandates), for rights requests and
-     * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+     * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
      * ignored, for the others (the retention facts, 40 to 43, included).
      * </pre>
      *
@@ -9860,6 +10070,468 @@ private static final long serialVersionUID = 0L;
       eventCase_ = 63;
       onChanged();
       return breachClosedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.LegalHoldSet, fr.socle.v1.LegalHoldSet.Builder, fr.socle.v1.LegalHoldSetOrBuilder> legalHoldSetBuilder_;
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     * @return Whether the legalHoldSet field is set.
+     */
+    @java.lang.Override
+    public boolean hasLegalHoldSet() {
+      return eventCase_ == 75;
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     * @return The legalHoldSet.
+     */
+    @java.lang.Override
+    public fr.socle.v1.LegalHoldSet getLegalHoldSet() {
+      if (legalHoldSetBuilder_ == null) {
+        if (eventCase_ == 75) {
+          return (fr.socle.v1.LegalHoldSet) event_;
+        }
+        return fr.socle.v1.LegalHoldSet.getDefaultInstance();
+      } else {
+        if (eventCase_ == 75) {
+          return legalHoldSetBuilder_.getMessage();
+        }
+        return fr.socle.v1.LegalHoldSet.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    public Builder setLegalHoldSet(fr.socle.v1.LegalHoldSet value) {
+      if (legalHoldSetBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        legalHoldSetBuilder_.setMessage(value);
+      }
+      eventCase_ = 75;
+      return this;
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    public Builder setLegalHoldSet(
+        fr.socle.v1.LegalHoldSet.Builder builderForValue) {
+      if (legalHoldSetBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        legalHoldSetBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 75;
+      return this;
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    public Builder mergeLegalHoldSet(fr.socle.v1.LegalHoldSet value) {
+      if (legalHoldSetBuilder_ == null) {
+        if (eventCase_ == 75 &&
+            event_ != fr.socle.v1.LegalHoldSet.getDefaultInstance()) {
+          event_ = fr.socle.v1.LegalHoldSet.newBuilder((fr.socle.v1.LegalHoldSet) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 75) {
+          legalHoldSetBuilder_.mergeFrom(value);
+        } else {
+          legalHoldSetBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 75;
+      return this;
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    public Builder clearLegalHoldSet() {
+      if (legalHoldSetBuilder_ == null) {
+        if (eventCase_ == 75) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 75) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        legalHoldSetBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    public fr.socle.v1.LegalHoldSet.Builder getLegalHoldSetBuilder() {
+      return getLegalHoldSetFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.LegalHoldSetOrBuilder getLegalHoldSetOrBuilder() {
+      if ((eventCase_ == 75) && (legalHoldSetBuilder_ != null)) {
+        return legalHoldSetBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 75) {
+          return (fr.socle.v1.LegalHoldSet) event_;
+        }
+        return fr.socle.v1.LegalHoldSet.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+     * </pre>
+     *
+     * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.LegalHoldSet, fr.socle.v1.LegalHoldSet.Builder, fr.socle.v1.LegalHoldSetOrBuilder> 
+        getLegalHoldSetFieldBuilder() {
+      if (legalHoldSetBuilder_ == null) {
+        if (!(eventCase_ == 75)) {
+          event_ = fr.socle.v1.LegalHoldSet.getDefaultInstance();
+        }
+        legalHoldSetBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.LegalHoldSet, fr.socle.v1.LegalHoldSet.Builder, fr.socle.v1.LegalHoldSetOrBuilder>(
+                (fr.socle.v1.LegalHoldSet) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 75;
+      onChanged();
+      return legalHoldSetBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.LegalHoldLifted, fr.socle.v1.LegalHoldLifted.Builder, fr.socle.v1.LegalHoldLiftedOrBuilder> legalHoldLiftedBuilder_;
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     * @return Whether the legalHoldLifted field is set.
+     */
+    @java.lang.Override
+    public boolean hasLegalHoldLifted() {
+      return eventCase_ == 76;
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     * @return The legalHoldLifted.
+     */
+    @java.lang.Override
+    public fr.socle.v1.LegalHoldLifted getLegalHoldLifted() {
+      if (legalHoldLiftedBuilder_ == null) {
+        if (eventCase_ == 76) {
+          return (fr.socle.v1.LegalHoldLifted) event_;
+        }
+        return fr.socle.v1.LegalHoldLifted.getDefaultInstance();
+      } else {
+        if (eventCase_ == 76) {
+          return legalHoldLiftedBuilder_.getMessage();
+        }
+        return fr.socle.v1.LegalHoldLifted.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    public Builder setLegalHoldLifted(fr.socle.v1.LegalHoldLifted value) {
+      if (legalHoldLiftedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        legalHoldLiftedBuilder_.setMessage(value);
+      }
+      eventCase_ = 76;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    public Builder setLegalHoldLifted(
+        fr.socle.v1.LegalHoldLifted.Builder builderForValue) {
+      if (legalHoldLiftedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        legalHoldLiftedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 76;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    public Builder mergeLegalHoldLifted(fr.socle.v1.LegalHoldLifted value) {
+      if (legalHoldLiftedBuilder_ == null) {
+        if (eventCase_ == 76 &&
+            event_ != fr.socle.v1.LegalHoldLifted.getDefaultInstance()) {
+          event_ = fr.socle.v1.LegalHoldLifted.newBuilder((fr.socle.v1.LegalHoldLifted) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 76) {
+          legalHoldLiftedBuilder_.mergeFrom(value);
+        } else {
+          legalHoldLiftedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 76;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    public Builder clearLegalHoldLifted() {
+      if (legalHoldLiftedBuilder_ == null) {
+        if (eventCase_ == 76) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 76) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        legalHoldLiftedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    public fr.socle.v1.LegalHoldLifted.Builder getLegalHoldLiftedBuilder() {
+      return getLegalHoldLiftedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.LegalHoldLiftedOrBuilder getLegalHoldLiftedOrBuilder() {
+      if ((eventCase_ == 76) && (legalHoldLiftedBuilder_ != null)) {
+        return legalHoldLiftedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 76) {
+          return (fr.socle.v1.LegalHoldLifted) event_;
+        }
+        return fr.socle.v1.LegalHoldLifted.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.LegalHoldLifted, fr.socle.v1.LegalHoldLifted.Builder, fr.socle.v1.LegalHoldLiftedOrBuilder> 
+        getLegalHoldLiftedFieldBuilder() {
+      if (legalHoldLiftedBuilder_ == null) {
+        if (!(eventCase_ == 76)) {
+          event_ = fr.socle.v1.LegalHoldLifted.getDefaultInstance();
+        }
+        legalHoldLiftedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.LegalHoldLifted, fr.socle.v1.LegalHoldLifted.Builder, fr.socle.v1.LegalHoldLiftedOrBuilder>(
+                (fr.socle.v1.LegalHoldLifted) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 76;
+      onChanged();
+      return legalHoldLiftedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.ErasureRecorded, fr.socle.v1.ErasureRecorded.Builder, fr.socle.v1.ErasureRecordedOrBuilder> erasureRecordedBuilder_;
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     * @return Whether the erasureRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasErasureRecorded() {
+      return eventCase_ == 77;
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     * @return The erasureRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.ErasureRecorded getErasureRecorded() {
+      if (erasureRecordedBuilder_ == null) {
+        if (eventCase_ == 77) {
+          return (fr.socle.v1.ErasureRecorded) event_;
+        }
+        return fr.socle.v1.ErasureRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 77) {
+          return erasureRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.ErasureRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    public Builder setErasureRecorded(fr.socle.v1.ErasureRecorded value) {
+      if (erasureRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        erasureRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 77;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    public Builder setErasureRecorded(
+        fr.socle.v1.ErasureRecorded.Builder builderForValue) {
+      if (erasureRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        erasureRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 77;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    public Builder mergeErasureRecorded(fr.socle.v1.ErasureRecorded value) {
+      if (erasureRecordedBuilder_ == null) {
+        if (eventCase_ == 77 &&
+            event_ != fr.socle.v1.ErasureRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.ErasureRecorded.newBuilder((fr.socle.v1.ErasureRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 77) {
+          erasureRecordedBuilder_.mergeFrom(value);
+        } else {
+          erasureRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 77;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    public Builder clearErasureRecorded() {
+      if (erasureRecordedBuilder_ == null) {
+        if (eventCase_ == 77) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 77) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        erasureRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    public fr.socle.v1.ErasureRecorded.Builder getErasureRecordedBuilder() {
+      return getErasureRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.ErasureRecordedOrBuilder getErasureRecordedOrBuilder() {
+      if ((eventCase_ == 77) && (erasureRecordedBuilder_ != null)) {
+        return erasureRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 77) {
+          return (fr.socle.v1.ErasureRecorded) event_;
+        }
+        return fr.socle.v1.ErasureRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.ErasureRecorded, fr.socle.v1.ErasureRecorded.Builder, fr.socle.v1.ErasureRecordedOrBuilder> 
+        getErasureRecordedFieldBuilder() {
+      if (erasureRecordedBuilder_ == null) {
+        if (!(eventCase_ == 77)) {
+          event_ = fr.socle.v1.ErasureRecorded.getDefaultInstance();
+        }
+        erasureRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.ErasureRecorded, fr.socle.v1.ErasureRecorded.Builder, fr.socle.v1.ErasureRecordedOrBuilder>(
+                (fr.socle.v1.ErasureRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 77;
+      onChanged();
+      return erasureRecordedBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

@@ -51,7 +51,7 @@ public interface StateEventOrBuilder extends
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
    * Required for the facts recorded by or for the person that this file numbers 26 to 37
    * (consents, representatives, objections, information, mandates), for rights requests and
-   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
    * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
@@ -64,7 +64,7 @@ public interface StateEventOrBuilder extends
    * The professional who recorded the fact (a professional id of the directory, active at `at`).
    * Required for the facts recorded by or for the person that this file numbers 26 to 37
    * (consents, representatives, objections, information, mandates), for rights requests and
-   * breaches (50 to 63) and for a share (access_granted with a basis); optional, and then
+   * breaches (50 to 63), for legal holds and erasures (75 to 77) and for a share (access_granted with a basis); optional, and then
    * ignored, for the others (the retention facts, 40 to 43, included).
    * </pre>
    *
@@ -757,6 +757,63 @@ public interface StateEventOrBuilder extends
    * <code>.socle.v1.BreachClosed breach_closed = 63;</code>
    */
   fr.socle.v1.BreachClosedOrBuilder getBreachClosedOrBuilder();
+
+  /**
+   * <pre>
+   * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+   * </pre>
+   *
+   * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+   * @return Whether the legalHoldSet field is set.
+   */
+  boolean hasLegalHoldSet();
+  /**
+   * <pre>
+   * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+   * </pre>
+   *
+   * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+   * @return The legalHoldSet.
+   */
+  fr.socle.v1.LegalHoldSet getLegalHoldSet();
+  /**
+   * <pre>
+   * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
+   * </pre>
+   *
+   * <code>.socle.v1.LegalHoldSet legal_hold_set = 75;</code>
+   */
+  fr.socle.v1.LegalHoldSetOrBuilder getLegalHoldSetOrBuilder();
+
+  /**
+   * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+   * @return Whether the legalHoldLifted field is set.
+   */
+  boolean hasLegalHoldLifted();
+  /**
+   * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+   * @return The legalHoldLifted.
+   */
+  fr.socle.v1.LegalHoldLifted getLegalHoldLifted();
+  /**
+   * <code>.socle.v1.LegalHoldLifted legal_hold_lifted = 76;</code>
+   */
+  fr.socle.v1.LegalHoldLiftedOrBuilder getLegalHoldLiftedOrBuilder();
+
+  /**
+   * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+   * @return Whether the erasureRecorded field is set.
+   */
+  boolean hasErasureRecorded();
+  /**
+   * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+   * @return The erasureRecorded.
+   */
+  fr.socle.v1.ErasureRecorded getErasureRecorded();
+  /**
+   * <code>.socle.v1.ErasureRecorded erasure_recorded = 77;</code>
+   */
+  fr.socle.v1.ErasureRecordedOrBuilder getErasureRecordedOrBuilder();
 
   public fr.socle.v1.StateEvent.EventCase getEventCase();
 }

@@ -306,6 +306,19 @@ public interface SocleLibrary extends Library {
     int SOCLE_BREACH_RISK_UNLIKELY = 1;
     int SOCLE_BREACH_RISK_RISK = 2;
     int SOCLE_BREACH_RISK_HIGH = 3;
+    int SOCLE_REASON_ERASED = 37;
+    int SOCLE_ERASURE_EXCEPTION_NONE = 0;
+    int SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION = 1;
+    int SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK = 2;
+    int SOCLE_ERASURE_EXCEPTION_ARCHIVING_PUBLIC_INTEREST = 3;
+    int SOCLE_ERASURE_EXCEPTION_STATISTICS_89 = 4;
+    int SOCLE_ERASURE_EXCEPTION_LEGAL_CLAIMS = 5;
+    int SOCLE_ERASURE_EXCEPTION_ALREADY_ERASED = 6;
+    int SOCLE_ERASURE_ASSERT_LEGAL_OBLIGATION = 1;
+    int SOCLE_ERASURE_ASSERT_PUBLIC_TASK = 2;
+    int SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST = 4;
+    int SOCLE_ERASURE_ASSERT_STATISTICS_89 = 8;
+    int SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS = 16;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -996,4 +1009,28 @@ public interface SocleLibrary extends Library {
     String socle_breaches_persons_notification_means(Pointer breaches, SizeT index);
     long socle_breaches_closed_unix_seconds(Pointer breaches, SizeT index);
     long socle_breaches_revision(Pointer breaches, SizeT index);
+    String socle_erasure_exception_name(int exception);
+    int socle_access_engine_decide_erasure(Pointer engine, String person, SizeT person_len, Pointer categories, Pointer category_lens, SizeT category_count, int asserted, String day, SizeT day_len, PointerByReference out, PointerByReference error);
+    int socle_access_trail_erase(Pointer trail, Pointer engine, String person, SizeT person_len, Pointer categories, Pointer category_lens, SizeT category_count, int asserted, String request, SizeT request_len, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
+    void socle_erasure_free(Pointer erasure);
+    int socle_erasure_whole(Pointer erasure);
+    int socle_erasure_all_erased(Pointer erasure);
+    SizeT socle_erasure_category_count(Pointer erasure);
+    String socle_erasure_category(Pointer erasure, SizeT index);
+    int socle_erasure_category_erase(Pointer erasure, SizeT index);
+    int socle_erasure_category_exception(Pointer erasure, SizeT index);
+    String socle_erasure_category_rule(Pointer erasure, SizeT index);
+    String socle_erasure_category_detail(Pointer erasure, SizeT index);
+    int socle_erasure_text(Pointer erasure, Buffer out, PointerByReference error);
+    int socle_erasure_recorded(Pointer erasure);
+    long socle_erasure_revision(Pointer erasure);
+    int socle_erasure_whole_erased(Pointer erasure);
+    int socle_erasure_key_shredded(Pointer erasure);
+    SizeT socle_erasure_vendor_delete_count(Pointer erasure);
+    String socle_erasure_vendor_delete(Pointer erasure, SizeT index);
+    int socle_access_engine_tombstones(Pointer engine, long since_revision, Buffer out, PointerByReference error);
+    int socle_access_engine_erased_row(Pointer engine, String person, SizeT person_len, String category, SizeT category_len, int[] out_erased, PointerByReference error);
+    int socle_vault_reapply_tombstones(Pointer vault, Pointer engine, long[] out_shredded, PointerByReference error);
+    int socle_access_engine_set_legal_hold(Pointer engine, String person, SizeT person_len, String reason, SizeT reason_len, String reference, SizeT reference_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_lift_legal_hold(Pointer engine, String person, SizeT person_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
 }
