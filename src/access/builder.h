@@ -108,6 +108,13 @@ class Builder {
   absl::StatusOr<uint32_t> KnownRightsRequest(absl::string_view field, absl::string_view id) const;
   absl::StatusOr<uint32_t> KnownBreach(absl::string_view field, absl::string_view id) const;
 
+  // builder_restriction.cc: restriction (art. 18) and rectification (art. 16, 19) (issue 13)
+  absl::Status SetRestriction(const v1::RestrictionSet& e);
+  absl::Status NotifyRestrictionLift(const v1::RestrictionLiftNotified& e);
+  absl::Status LiftRestriction(const v1::RestrictionLifted& e);
+  absl::Status RecordRectification(const v1::RectificationRecorded& e);
+  absl::Status NotifyRectificationRecipient(const v1::RectificationRecipientNotified& e);
+
   // builder_retention.cc
   absl::Status RecordContact(const v1::ContactRecorded& e);
   absl::Status RecordEnd(absl::string_view event, absl::string_view person,
