@@ -59,6 +59,8 @@ int Share(const std::vector<std::string>& args, Io io);           // share.cc
 int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
 int Rights(const std::vector<std::string>& args, Io io);          // rights.cc
 int Breach(const std::vector<std::string>& args, Io io);          // rights.cc
+int Restrict(const std::vector<std::string>& args, Io io);        // restriction.cc
+int Rectify(const std::vector<std::string>& args, Io io);         // restriction.cc
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
 int Export(const std::vector<std::string>& args, Io io);          // export.cc

@@ -28,6 +28,8 @@ constexpr char kUsage[] =
     "  mandate create|use|revoke|check|list ...  mandates to act for a person\n"
     "  rights receive|extend|close|withdraw|list ...  rights requests and their deadlines\n"
     "  breach record|notify-authority|notify-persons|close|list ...  the breach register\n"
+    "  restrict set|notify|lift|list ...     restriction of processing (art. 18)\n"
+    "  rectify record|statement|notices|notified ...  rectification and its recipients\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
     "  demo                                  run socle on a synthetic social service\n"
@@ -86,6 +88,8 @@ int main(int argc, char** argv) {
   if (command == "mandate") return Mandate(rest, io);
   if (command == "rights") return Rights(rest, io);
   if (command == "breach") return Breach(rest, io);
+  if (command == "restrict") return Restrict(rest, io);
+  if (command == "rectify") return Rectify(rest, io);
   std::cerr << "socle: unknown command '"
             << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"
