@@ -241,6 +241,31 @@ public final class EventsProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_DeathRecorded_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RestrictionSet_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RestrictionSet_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RestrictionLiftNotified_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RestrictionLiftNotified_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RestrictionLifted_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RestrictionLifted_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RectificationRecorded_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RectificationRecorded_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RectificationRecipientNotified_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RectificationRecipientNotified_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -252,7 +277,7 @@ public final class EventsProto {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/events.proto\022\010socle.v1\032\037googl" +
       "e/protobuf/timestamp.proto\032\025socle/v1/pol" +
-      "icy.proto\"\333\023\n\nStateEvent\022\026\n\016format_versi" +
+      "icy.proto\"\254\026\n\nStateEvent\022\026\n\016format_versi" +
       "on\030\001 \001(\r\022&\n\002at\030\002 \001(\0132\032.google.protobuf.T" +
       "imestamp\022\023\n\013recorded_by\030\003 \001(\t\0220\n\013involve" +
       "ment\030\004 \001(\0132\033.socle.v1.PersonInvolvement\022" +
@@ -315,161 +340,194 @@ public final class EventsProto {
       "otifiedH\000\022B\n\027breach_persons_notified\030> \001" +
       "(\0132\037.socle.v1.BreachPersonsNotifiedH\000\022/\n" +
       "\rbreach_closed\030? \001(\0132\026.socle.v1.BreachCl" +
-      "osedH\000B\007\n\005event\";\n\013LedgerAlert\022\024\n\014target" +
-      "_index\030\001 \001(\004\022\026\n\016delete_attempt\030\002 \001(\010\"\251\001\n" +
-      "\021PersonInvolvement\022.\n\004kind\030\001 \001(\0162 .socle" +
-      ".v1.PersonInvolvement.Kind\022\016\n\006reason\030\002 \001" +
-      "(\t\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007PRES" +
-      "ENT\020\001\022\027\n\023INFORMED_BEFOREHAND\020\002\022\020\n\014NOT_IN" +
-      "FORMED\020\003\"O\n\017StateEventBatch\022\026\n\016format_ve" +
-      "rsion\030\001 \001(\r\022$\n\006events\030\002 \003(\0132\024.socle.v1.S" +
-      "tateEvent\"\233\001\n\024ProfessionalUpserted\022\n\n\002id" +
-      "\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t\022\021\n\ts" +
-      "tructure\030\004 \001(\t\022(\n\007secrecy\030\005 \001(\0162\027.socle." +
-      "v1.SecrecyStatus\022\035\n\025professional_categor" +
-      "y\030\006 \001(\t\"\036\n\020ProfessionalLeft\022\n\n\002id\030\001 \001(\t\"" +
-      "Q\n\016PersonUpserted\022\n\n\002id\030\001 \001(\t\022\r\n\005teams\030\002" +
-      " \003(\t\022\020\n\010referent\030\003 \001(\t\022\022\n\nbirth_date\030\004 \001" +
-      "(\t\".\n\016PersonAssigned\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
-      "team\030\002 \001(\t\"0\n\020PersonUnassigned\022\016\n\006person" +
-      "\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n\013ReferentSet\022\016\n\006p" +
-      "erson\030\001 \001(\t\022\020\n\010referent\030\002 \001(\t\"\340\001\n\nMaskTa" +
-      "rget\022\016\n\006person\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH\000\022\022\n\010" +
-      "category\030\003 \001(\tH\000\022/\n\010audience\030\004 \001(\0162\035.soc" +
-      "le.v1.MaskTarget.Audience\022\023\n\013audience_id" +
-      "\030\005 \001(\t\"N\n\010Audience\022\030\n\024AUDIENCE_UNSPECIFI" +
-      "ED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PROFESSI" +
-      "ONAL\020\003B\010\n\006target\"-\n\007MaskSet\022\"\n\004mask\030\001 \001(" +
-      "\0132\024.socle.v1.MaskTarget\"1\n\013MaskRevoked\022\"" +
-      "\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget\"0\n\010Bl" +
-      "ockSet\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002" +
-      " \001(\t\"4\n\014BlockRevoked\022\016\n\006person\030\001 \001(\t\022\024\n\014" +
-      "professional\030\002 \001(\t\"\224\001\n\020BreakGlassOpened\022" +
-      "\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\023\n" +
-      "\013reason_code\030\003 \001(\t\022\025\n\rjustification\030\004 \001(" +
-      "\t\022.\n\nexpires_at\030\005 \001(\0132\032.google.protobuf." +
-      "Timestamp\"8\n\020BreakGlassClosed\022\024\n\014profess" +
-      "ional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\"2\n Emergency" +
-      "AccessObjectionRecorded\022\016\n\006person\030\001 \001(\t\"" +
-      "1\n\037EmergencyAccessObjectionRevoked\022\016\n\006pe" +
-      "rson\030\001 \001(\t\"\342\001\n\rAccessGranted\022\016\n\006person\030\001" +
-      " \001(\t\022\024\n\014professional\030\002 \001(\t\022\022\n\ncategories" +
-      "\030\003 \003(\t\022.\n\nexpires_at\030\004 \001(\0132\032.google.prot" +
-      "obuf.Timestamp\022\021\n\treference\030\005 \001(\t\022\r\n\005ite" +
-      "ms\030\006 \003(\t\022%\n\005basis\030\007 \001(\0162\026.socle.v1.Shari" +
-      "ngBasis\022\r\n\005share\030\010 \001(\t\022\017\n\007purpose\030\t \001(\t\"" +
-      "I\n\022AccessGrantRevoked\022\016\n\006person\030\001 \001(\t\022\024\n" +
-      "\014professional\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\"\333\003\n\014C" +
-      "onsentGiven\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002" +
-      " \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.ConsentGi" +
-      "ven.Scope\022\020\n\010given_by\030\004 \003(\t\022\033\n\023informati" +
-      "on_version\030\005 \001(\t\022\032\n\022information_sha256\030\006" +
-      " \001(\014\022\"\n\007channel\030\007 \001(\0162\021.socle.v1.Channel" +
-      "\022\032\n\022evidence_reference\030\010 \001(\t\022.\n\nexpires_" +
-      "at\030\t \001(\0132\032.google.protobuf.Timestamp\022\022\n\n" +
-      "categories\030\n \003(\t\022\022\n\nrecipients\030\013 \003(\t\022\027\n\017" +
-      "recipient_roles\030\014 \003(\t\022\020\n\010supports\030\r \001(\t\022" +
-      "\031\n\021security_measures\030\016 \001(\t\022\027\n\017notice_lan" +
-      "guage\030\017 \001(\t\";\n\005Scope\022\025\n\021SCOPE_UNSPECIFIE" +
-      "D\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\232\001\n\020Con" +
-      "sentWithdrawn\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose" +
-      "\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.Consent" +
-      "Given.Scope\022\024\n\014withdrawn_by\030\004 \001(\t\022\"\n\007cha" +
-      "nnel\030\005 \001(\0162\021.socle.v1.Channel\"\240\002\n\021Repres" +
-      "entativeSet\022\016\n\006person\030\001 \001(\t\022\026\n\016represent" +
-      "ative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Rep" +
-      "resentativeSet.Kind\022\021\n\tfrom_date\030\004 \001(\t\022\017" +
-      "\n\007to_date\030\005 \001(\t\022\021\n\treference\030\006 \001(\t\"|\n\004Ki" +
-      "nd\022\024\n\020KIND_UNSPECIFIED\020\000\022\026\n\022PARENTAL_AUT" +
-      "HORITY\020\001\022\020\n\014GUARDIANSHIP\020\002\022\017\n\013CURATORSHI" +
-      "P\020\003\022\030\n\024FAMILY_AUTHORISATION\020\004\022\t\n\005PROXY\020\005" +
-      "\"~\n\023RepresentativeEnded\022\016\n\006person\030\001 \001(\t\022" +
-      "\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 ." +
-      "socle.v1.RepresentativeSet.Kind\022\017\n\007to_da" +
-      "te\030\004 \001(\t\"\317\001\n\021ObjectionRecorded\022\016\n\006person" +
-      "\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Objectio" +
-      "nRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\022\023\n\013objec" +
-      "ted_by\030\004 \001(\t\022\031\n\021informed_evidence\030\005 \001(\t\"" +
-      "9\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\016\n\nPROCESS" +
-      "ING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020ObjectionDecided\022" +
-      "\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\0223\n\007outc" +
-      "ome\030\003 \001(\0162\".socle.v1.ObjectionDecided.Ou" +
-      "tcome\022\025\n\rjustification\030\004 \001(\t\"c\n\007Outcome\022" +
-      "\027\n\023OUTCOME_UNSPECIFIED\020\000\022\n\n\006UPHELD\020\001\022!\n\035" +
-      "COMPELLING_LEGITIMATE_GROUNDS\020\002\022\020\n\014LEGAL" +
-      "_CLAIMS\020\003\"e\n\022ObjectionWithdrawn\022\016\n\006perso" +
-      "n\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Objecti" +
-      "onRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\"\251\001\n\016Per" +
-      "sonInformed\022\016\n\006person\030\001 \001(\t\022\020\n\010informed\030" +
-      "\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n\trecipient\030\004 \001(\t\022" +
-      "\022\n\ncategories\030\005 \003(\t\022\"\n\007channel\030\006 \001(\0162\021.s" +
-      "ocle.v1.Channel\022\033\n\023maturity_assessment\030\007" +
-      " \001(\t\"\335\001\n\024InformationException\022\016\n\006person\030" +
-      "\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162#.soc" +
-      "le.v1.InformationException.Kind\022\025\n\rjusti" +
-      "fication\030\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_UNSPECIFI" +
-      "ED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIMPOSSIBILITY\020\002\022\036\n\032" +
-      "CONTRARY_TO_CHILD_INTEREST\020\003\"\245\001\n\016Mandate" +
-      "Created\022\017\n\007mandate\030\001 \001(\t\022\016\n\006person\030\002 \001(\t" +
-      "\022\021\n\tstructure\030\003 \001(\t\022\022\n\nprocedures\030\004 \003(\t\022" +
-      "\025\n\rduration_days\030\005 \001(\r\022\030\n\020template_versi" +
-      "on\030\006 \001(\t\022\032\n\022attestation_sha256\030\007 \001(\014\"1\n\013" +
-      "MandateUsed\022\017\n\007mandate\030\001 \001(\t\022\021\n\tprocedur" +
-      "e\030\002 \001(\t\"H\n\016MandateRevoked\022\017\n\007mandate\030\001 \001" +
-      "(\t\022\022\n\nprocedures\030\002 \003(\t\022\021\n\tby_person\030\003 \001(" +
-      "\010\"\313\001\n\025RightsRequestReceived\022\017\n\007request\030\001" +
-      " \001(\t\022)\n\004kind\030\002 \001(\0162\033.socle.v1.RightsRequ" +
-      "estKind\022\016\n\006person\030\003 \001(\t\022/\n\013received_at\030\004" +
-      " \001(\0132\032.google.protobuf.Timestamp\022\021\n\trequ" +
-      "ester\030\005 \001(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1." +
-      "Channel\"\200\001\n\025RightsRequestExtended\022\017\n\007req" +
-      "uest\030\001 \001(\t\022\025\n\rjustification\030\002 \001(\t\022/\n\013not" +
-      "ified_at\030\003 \001(\0132\032.google.protobuf.Timesta" +
-      "mp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023RightsRequestClos" +
-      "ed\022\017\n\007request\030\001 \001(\t\0226\n\007outcome\030\002 \001(\0162%.s" +
-      "ocle.v1.RightsRequestClosed.Outcome\022\017\n\007r" +
-      "easons\030\003 \001(\t\022\035\n\025complaint_information\030\004 " +
-      "\001(\t\"?\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022" +
-      "\014\n\010ANSWERED\020\001\022\r\n\tNO_ACTION\020\002\"?\n\026RightsRe" +
-      "questWithdrawn\022\017\n\007request\030\001 \001(\t\022\024\n\014withd" +
-      "rawn_by\030\002 \001(\t\"\321\002\n\016BreachRecorded\022\016\n\006brea" +
-      "ch\030\001 \001(\t\022,\n\010aware_at\030\002 \001(\0132\032.google.prot" +
-      "obuf.Timestamp\022\016\n\006nature\030\003 \003(\t\022+\n\004risk\030\004" +
-      " \001(\0162\035.socle.v1.BreachRecorded.Risk\022\022\n\na" +
-      "ssessment\030\005 \001(\t\022\026\n\016unintelligible\030\006 \001(\010\022" +
-      "\035\n\025unintelligible_reason\030\007 \001(\t\022\031\n\021person" +
-      "s_concerned\030\010 \001(\004\022\031\n\021records_concerned\030\t" +
-      " \001(\004\"C\n\004Risk\022\024\n\020RISK_UNSPECIFIED\020\000\022\014\n\010UN" +
-      "LIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tHIGH_RISK\020\003\"\203\001\n\027Br" +
-      "eachAuthorityNotified\022\016\n\006breach\030\001 \001(\t\022/\n" +
-      "\013notified_at\030\002 \001(\0132\032.google.protobuf.Tim" +
-      "estamp\022\024\n\014delay_reason\030\003 \001(\t\022\021\n\treferenc" +
-      "e\030\004 \001(\t\"g\n\025BreachPersonsNotified\022\016\n\006brea" +
-      "ch\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.google.p" +
-      "rotobuf.Timestamp\022\r\n\005means\030\003 \001(\t\"\036\n\014Brea" +
-      "chClosed\022\016\n\006breach\030\001 \001(\t\"\354\002\n\017ContactReco" +
-      "rded\022\016\n\006person\030\001 \001(\t\0228\n\noriginator\030\002 \001(\016" +
-      "2$.socle.v1.ContactRecorded.Originator\022\026" +
-      "\n\016representative\030\003 \001(\t\022\014\n\004date\030\004 \001(\t\022,\n\004" +
-      "kind\030\005 \001(\0162\036.socle.v1.ContactRecorded.Ki" +
-      "nd\"e\n\nOriginator\022\032\n\026ORIGINATOR_UNSPECIFI" +
-      "ED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REPRESENTATIVE\020\002\022\020\n\014" +
-      "PROFESSIONAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024\n\020KIN" +
-      "D_UNSPECIFIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005VISIT\020\002\022\010" +
-      "\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\rRight" +
-      "Recorded\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001" +
-      "(\t\022\020\n\010end_date\030\003 \001(\t\"F\n\020FollowUpRecorded" +
-      "\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010en" +
-      "d_date\030\003 \001(\t\"-\n\rDeathRecorded\022\016\n\006person\030" +
-      "\001 \001(\t\022\014\n\004date\030\002 \001(\t*S\n\007Channel\022\027\n\023CHANNE" +
-      "L_UNSPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020" +
-      "\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsReque" +
-      "stKind\022#\n\037RIGHTS_REQUEST_KIND_UNSPECIFIE" +
-      "D\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECTIFICA" +
-      "TION\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_RESTR" +
-      "ICTION\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017RIGHT" +
-      "_OBJECTION\020\006B\034\n\013fr.socle.v1B\013EventsProto" +
-      "P\001b\006proto3"
+      "osedH\000\0223\n\017restriction_set\030F \001(\0132\030.socle." +
+      "v1.RestrictionSetH\000\022F\n\031restriction_lift_" +
+      "notified\030G \001(\0132!.socle.v1.RestrictionLif" +
+      "tNotifiedH\000\0229\n\022restriction_lifted\030H \001(\0132" +
+      "\033.socle.v1.RestrictionLiftedH\000\022A\n\026rectif" +
+      "ication_recorded\030I \001(\0132\037.socle.v1.Rectif" +
+      "icationRecordedH\000\022T\n rectification_recip" +
+      "ient_notified\030J \001(\0132(.socle.v1.Rectifica" +
+      "tionRecipientNotifiedH\000B\007\n\005event\";\n\013Ledg" +
+      "erAlert\022\024\n\014target_index\030\001 \001(\004\022\026\n\016delete_" +
+      "attempt\030\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004k" +
+      "ind\030\001 \001(\0162 .socle.v1.PersonInvolvement.K" +
+      "ind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNSP" +
+      "ECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFOR" +
+      "EHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017StateEventB" +
+      "atch\022\026\n\016format_version\030\001 \001(\r\022$\n\006events\030\002" +
+      " \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024Professio" +
+      "nalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n" +
+      "\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secre" +
+      "cy\030\005 \001(\0162\027.socle.v1.SecrecyStatus\022\035\n\025pro" +
+      "fessional_category\030\006 \001(\t\"\036\n\020Professional" +
+      "Left\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002id" +
+      "\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022" +
+      "\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAssigned\022\016\n" +
+      "\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUna" +
+      "ssigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n" +
+      "\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referent" +
+      "\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016\n" +
+      "\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010aud" +
+      "ience\030\004 \001(\0162\035.socle.v1.MaskTarget.Audien" +
+      "ce\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024A" +
+      "UDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004R" +
+      "OLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007Mas" +
+      "kSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget" +
+      "\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v1" +
+      ".MaskTarget\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t\022" +
+      "\024\n\014professional\030\002 \001(\t\"4\n\014BlockRevoked\022\016\n" +
+      "\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n\020" +
+      "BreakGlassOpened\022\024\n\014professional\030\001 \001(\t\022\016" +
+      "\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\rj" +
+      "ustification\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132\032" +
+      ".google.protobuf.Timestamp\"8\n\020BreakGlass" +
+      "Closed\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002" +
+      " \001(\t\"2\n EmergencyAccessObjectionRecorded" +
+      "\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAccessObjec" +
+      "tionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessGr" +
+      "anted\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 " +
+      "\001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpires_at\030\004 " +
+      "\001(\0132\032.google.protobuf.Timestamp\022\021\n\trefer" +
+      "ence\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(\016" +
+      "2\026.socle.v1.SharingBasis\022\r\n\005share\030\010 \001(\t\022" +
+      "\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrantRevoked\022\016" +
+      "\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n\005" +
+      "share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030\001" +
+      " \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.s" +
+      "ocle.v1.ConsentGiven.Scope\022\020\n\010given_by\030\004" +
+      " \003(\t\022\033\n\023information_version\030\005 \001(\t\022\032\n\022inf" +
+      "ormation_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021" +
+      ".socle.v1.Channel\022\032\n\022evidence_reference\030" +
+      "\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.google.proto" +
+      "buf.Timestamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nrec" +
+      "ipients\030\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022\020" +
+      "\n\010supports\030\r \001(\t\022\031\n\021security_measures\030\016 " +
+      "\001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n\005Scope\022\025\n" +
+      "\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007" +
+      "SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006person" +
+      "\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034" +
+      ".socle.v1.ConsentGiven.Scope\022\024\n\014withdraw" +
+      "n_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1.C" +
+      "hannel\"\240\002\n\021RepresentativeSet\022\016\n\006person\030\001" +
+      " \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001" +
+      "(\0162 .socle.v1.RepresentativeSet.Kind\022\021\n\t" +
+      "from_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\trefe" +
+      "rence\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
+      "\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSHI" +
+      "P\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_AUTHORISA" +
+      "TION\020\004\022\t\n\005PROXY\020\005\"~\n\023RepresentativeEnded" +
+      "\022\016\n\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t" +
+      "\022.\n\004kind\030\003 \001(\0162 .socle.v1.Representative" +
+      "Set.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021ObjectionR" +
+      "ecorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 ." +
+      "socle.v1.ObjectionRecorded.Kind\022\017\n\007purpo" +
+      "se\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021informe" +
+      "d_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPECI" +
+      "FIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020" +
+      "ObjectionDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007purp" +
+      "ose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.Ob" +
+      "jectionDecided.Outcome\022\025\n\rjustification\030" +
+      "\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020" +
+      "\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEGITIMATE_G" +
+      "ROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022ObjectionW" +
+      "ithdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 " +
+      ".socle.v1.ObjectionRecorded.Kind\022\017\n\007purp" +
+      "ose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n\006person\030\001" +
+      " \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n" +
+      "\trecipient\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n\007" +
+      "channel\030\006 \001(\0162\021.socle.v1.Channel\022\033\n\023matu" +
+      "rity_assessment\030\007 \001(\t\"\335\001\n\024InformationExc" +
+      "eption\022\016\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n" +
+      "\004kind\030\003 \001(\0162#.socle.v1.InformationExcept" +
+      "ion.Kind\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind\022" +
+      "\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIM" +
+      "POSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTER" +
+      "EST\020\003\"\245\001\n\016MandateCreated\022\017\n\007mandate\030\001 \001(" +
+      "\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\n" +
+      "procedures\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r\022" +
+      "\030\n\020template_version\030\006 \001(\t\022\032\n\022attestation" +
+      "_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate\030" +
+      "\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016MandateRevok" +
+      "ed\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t\022" +
+      "\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRequestRece" +
+      "ived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.so" +
+      "cle.v1.RightsRequestKind\022\016\n\006person\030\003 \001(\t" +
+      "\022/\n\013received_at\030\004 \001(\0132\032.google.protobuf." +
+      "Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel\030" +
+      "\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025RightsReque" +
+      "stExtended\022\017\n\007request\030\001 \001(\t\022\025\n\rjustifica" +
+      "tion\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.google" +
+      ".protobuf.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023" +
+      "RightsRequestClosed\022\017\n\007request\030\001 \001(\t\0226\n\007" +
+      "outcome\030\002 \001(\0162%.socle.v1.RightsRequestCl" +
+      "osed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035\n\025complai" +
+      "nt_information\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTCO" +
+      "ME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACT" +
+      "ION\020\002\"?\n\026RightsRequestWithdrawn\022\017\n\007reque" +
+      "st\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016Breac" +
+      "hRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002 " +
+      "\001(\0132\032.google.protobuf.Timestamp\022\016\n\006natur" +
+      "e\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v1.BreachR" +
+      "ecorded.Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016unin" +
+      "telligible\030\006 \001(\010\022\035\n\025unintelligible_reaso" +
+      "n\030\007 \001(\t\022\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021re" +
+      "cords_concerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UN" +
+      "SPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tH" +
+      "IGH_RISK\020\003\"\203\001\n\027BreachAuthorityNotified\022\016" +
+      "\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022\024\n\014delay_reason\030" +
+      "\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025BreachPerson" +
+      "sNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at" +
+      "\030\002 \001(\0132\032.google.protobuf.Timestamp\022\r\n\005me" +
+      "ans\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001(" +
+      "\t\"\354\002\n\017ContactRecorded\022\016\n\006person\030\001 \001(\t\0228\n" +
+      "\noriginator\030\002 \001(\0162$.socle.v1.ContactReco" +
+      "rded.Originator\022\026\n\016representative\030\003 \001(\t\022" +
+      "\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1.C" +
+      "ontactRecorded.Kind\"e\n\nOriginator\022\032\n\026ORI" +
+      "GINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REP" +
+      "RESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATCH" +
+      "\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LETT" +
+      "ER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010" +
+      "\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006person\030\001 \001(" +
+      "\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n" +
+      "\020FollowUpRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010act" +
+      "ivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathRe" +
+      "corded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"s\n\016" +
+      "RestrictionSet\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002" +
+      " \001(\t\022+\n\006ground\030\003 \001(\0162\033.socle.v1.Restrict" +
+      "ionGround\022\026\n\016rights_request\030\004 \001(\t\"\214\001\n\027Re" +
+      "strictionLiftNotified\022\016\n\006person\030\001 \001(\t\022\014\n" +
+      "\004item\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.googl" +
+      "e.protobuf.Timestamp\022\"\n\007channel\030\004 \001(\0162\021." +
+      "socle.v1.Channel\"1\n\021RestrictionLifted\022\016\n" +
+      "\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\"\300\002\n\025Rectific" +
+      "ationRecorded\022\016\n\006person\030\001 \001(\t\022\025\n\rrectifi" +
+      "cation\030\002 \001(\t\022\014\n\004item\030\003 \001(\t\022\020\n\010category\030\004" +
+      " \001(\t\0222\n\004kind\030\005 \001(\0162$.socle.v1.Rectificat" +
+      "ionRecorded.Kind\022\027\n\017previous_sha256\030\006 \001(" +
+      "\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016rights_request\030" +
+      "\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022\030\n\020statement_sh" +
+      "a256\030\n \001(\014\":\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000" +
+      "\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEMENT\020\002\"\257\001\n\036Recti" +
+      "ficationRecipientNotified\022\016\n\006person\030\001 \001(" +
+      "\t\022\025\n\rrectification\030\002 \001(\t\022\021\n\trecipient\030\003 " +
+      "\001(\t\022/\n\013notified_at\030\004 \001(\0132\032.google.protob" +
+      "uf.Timestamp\022\"\n\007channel\030\005 \001(\0162\021.socle.v1" +
+      ".Channel*S\n\007Channel\022\027\n\023CHANNEL_UNSPECIFI" +
+      "ED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n\006ONLINE" +
+      "\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsRequestKind\022#\n\037R" +
+      "IGHTS_REQUEST_KIND_UNSPECIFIED\020\000\022\020\n\014RIGH" +
+      "T_ACCESS\020\001\022\027\n\023RIGHT_RECTIFICATION\020\002\022\021\n\rR" +
+      "IGHT_ERASURE\020\003\022\025\n\021RIGHT_RESTRICTION\020\004\022\025\n" +
+      "\021RIGHT_PORTABILITY\020\005\022\023\n\017RIGHT_OBJECTION\020" +
+      "\006*\301\001\n\021RestrictionGround\022\"\n\036RESTRICTION_G" +
+      "ROUND_UNSPECIFIED\020\000\022\"\n\036RESTRICTION_ACCUR" +
+      "ACY_CONTESTED\020\001\022#\n\037RESTRICTION_UNLAWFUL_" +
+      "PROCESSING\020\002\022\034\n\030RESTRICTION_LEGAL_CLAIMS" +
+      "\020\003\022!\n\035RESTRICTION_OBJECTION_PENDING\020\004B\034\n" +
+      "\013fr.socle.v1B\013EventsProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -482,7 +540,7 @@ public final class EventsProto {
     internal_static_socle_v1_StateEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEvent_descriptor,
-        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "Event", });
+        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "Event", });
     internal_static_socle_v1_LedgerAlert_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new
@@ -747,6 +805,36 @@ public final class EventsProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_DeathRecorded_descriptor,
         new java.lang.String[] { "Person", "Date", });
+    internal_static_socle_v1_RestrictionSet_descriptor =
+      getDescriptor().getMessageTypes().get(45);
+    internal_static_socle_v1_RestrictionSet_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RestrictionSet_descriptor,
+        new java.lang.String[] { "Person", "Item", "Ground", "RightsRequest", });
+    internal_static_socle_v1_RestrictionLiftNotified_descriptor =
+      getDescriptor().getMessageTypes().get(46);
+    internal_static_socle_v1_RestrictionLiftNotified_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RestrictionLiftNotified_descriptor,
+        new java.lang.String[] { "Person", "Item", "NotifiedAt", "Channel", });
+    internal_static_socle_v1_RestrictionLifted_descriptor =
+      getDescriptor().getMessageTypes().get(47);
+    internal_static_socle_v1_RestrictionLifted_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RestrictionLifted_descriptor,
+        new java.lang.String[] { "Person", "Item", });
+    internal_static_socle_v1_RectificationRecorded_descriptor =
+      getDescriptor().getMessageTypes().get(48);
+    internal_static_socle_v1_RectificationRecorded_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RectificationRecorded_descriptor,
+        new java.lang.String[] { "Person", "Rectification", "Item", "Category", "Kind", "PreviousSha256", "NewSha256", "RightsRequest", "Contested", "StatementSha256", });
+    internal_static_socle_v1_RectificationRecipientNotified_descriptor =
+      getDescriptor().getMessageTypes().get(49);
+    internal_static_socle_v1_RectificationRecipientNotified_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RectificationRecipientNotified_descriptor,
+        new java.lang.String[] { "Person", "Rectification", "Recipient", "NotifiedAt", "Channel", });
     com.google.protobuf.TimestampProto.getDescriptor();
     fr.socle.v1.PolicyProto.getDescriptor();
   }
