@@ -109,6 +109,10 @@ def main():
             f.write("Je conteste l'appreciation portee sur ma situation.\n")
         v1 = hashlib.sha256(open("v1.txt", "rb").read()).hexdigest()
         for recipient, share in (("cesf.martin", "eq-1"), ("inf.petit", "eq-2")):
+            code, out, err = socle_run(["share", "informed"], "--person", PERSON, "--share",
+                                       share, "--recipient", recipient, "--categories", "social",
+                                       "--recorded-by", "ass.durand")
+            check(code == 0, "share informed %s: %d %s %s" % (share, code, out, err))
             code, out, err = socle_run(["share", "record"], "--emitter", "ass.durand",
                                        "--recipient", recipient, "--person", PERSON, "--basis",
                                        "csp_l1110_4_iii_team", "--purpose",
