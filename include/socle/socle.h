@@ -2635,7 +2635,7 @@ SOCLE_API int32_t socle_export_verify_file(const char* path,
 #define SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING 4   /* (d) */
 
 /* The stable name of a justification ("legal_claims"), or "unspecified". Static storage. */
-SOCLE_API const char* socle_restriction_justification_name(int32_t justification);
+SOCLE_API const char* socle_access_request_justification_name(int32_t justification);
 
 /* Restricts the person's whole file (`item` empty) or one item, on `ground`
  * (SOCLE_RESTRICTION_GROUND_*), answering the rights request `rights_request` (may be empty).

@@ -88,7 +88,7 @@ int32_t Views(const Text (&texts)[N], absl::string_view (&out)[N], socle_error**
 
 extern "C" {
 
-const char* socle_restriction_justification_name(int32_t justification) {
+const char* socle_access_request_justification_name(int32_t justification) {
   const auto NameOf = [](socle::RestrictionJustification j) { return socle::Name(j); };
   switch (justification) { SOCLE_CAPI_RESTRICTION_JUSTIFICATIONS(SOCLE_CAPI_NAME_CASE) }
   return "unspecified";

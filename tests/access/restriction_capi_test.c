@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   CHECK(strcmp(socle_reason_name(SOCLE_REASON_RESTRICTED), "restricted") == 0);
   CHECK(strcmp(socle_reason_name(SOCLE_REASON_ALLOWED_UNDER_RESTRICTION),
                "allowed_under_restriction") == 0);
-  CHECK(strcmp(socle_restriction_justification_name(
+  CHECK(strcmp(socle_access_request_justification_name(
                    SOCLE_RESTRICTION_JUSTIFICATION_PROTECTION_OF_OTHERS),
                "protection_of_others") == 0);
   r.restriction_justification = SOCLE_RESTRICTION_JUSTIFICATION_LEGAL_CLAIMS;

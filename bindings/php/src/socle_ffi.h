@@ -511,7 +511,7 @@ uint64_t socle_export_reader_records_read(const socle_export_reader* reader);
 int32_t socle_export_reader_failure_problem(const socle_export_reader* reader);
 uint64_t socle_export_reader_failure_offset(const socle_export_reader* reader);
 int32_t socle_export_verify_file(const char* path, const socle_export_reader_options* options, int32_t* out_kind, int32_t* out_sealed, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
-const char* socle_restriction_justification_name(int32_t justification);
+const char* socle_access_request_justification_name(int32_t justification);
 int32_t socle_access_engine_restrict(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int32_t ground, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_notify_restriction_lift(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_lift_restriction(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);

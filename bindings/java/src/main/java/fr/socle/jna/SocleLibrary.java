@@ -890,7 +890,7 @@ public interface SocleLibrary extends Library {
     int socle_export_reader_failure_problem(Pointer reader);
     long socle_export_reader_failure_offset(Pointer reader);
     int socle_export_verify_file(String path, Pointer options, int[] out_kind, int[] out_sealed, long[] out_records, long[] out_bytes, PointerByReference error);
-    String socle_restriction_justification_name(int justification);
+    String socle_access_request_justification_name(int justification);
     int socle_access_engine_restrict(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, int ground, String rights_request, SizeT rights_request_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_notify_restriction_lift(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, long notified_unix_seconds, int channel, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_lift_restriction(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
