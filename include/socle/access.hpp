@@ -65,6 +65,7 @@ enum class Reason : int32_t {
   kAllowedBreakGlass = 4,        // through an open break-the-glass session
   kAllowedByGrant = 5,           // through an active grant (a sharing decision)
   kAllowedArchivist = 6,         // an archivist's reasoned read of the intermediate archive
+  kAllowedUnderRestriction = 7,  // restricted (art. 18), but with a justification of art. 18(2)
   kProfessionalLeft = 20,        // the professional has left
   kBlocked = 21,                 // the person blocked this professional
   kWorkingNote = 22,             // a working note is its author's alone
@@ -81,10 +82,12 @@ enum class Reason : int32_t {
   kObjectionUpheld = 33,         // the controller upheld the person's objection
   kItemNotShared = 34,           // only shares reach the file, and none shares this item (for
                                  // this purpose, to be read)
-  kArchived = 35,  // the category is past its active phase for the person (REQ-35): only an
-                   // ARCHIVIST reads it, with a reason (AccessRequest::archive_reason)
-  kErased = 37,    // the person's whole file was erased (GDPR art. 17, socle/erasure.hpp):
-                   // every decision about them is denied
+  kArchived = 35,    // the category is past its active phase for the person (REQ-35): only an
+                     // ARCHIVIST reads it, with a reason (AccessRequest::archive_reason)
+  kRestricted = 36,  // the person's file or the item is restricted (art. 18, REQ-14): stored
+                     // only; AccessRequest::restriction_justification may lift the deny
+  kErased = 37,      // the person's whole file was erased (GDPR art. 17, socle/erasure.hpp):
+                     // every decision about them is denied
 };
 
 // The stable lower_snake name of a reason ("role_does_not_allow"); "unspecified" if unknown.
@@ -119,6 +122,7 @@ enum class RuleKind : uint32_t {
   kObjection = 12,    // the person's objections (index: the activity)
   kRetention = 13,    // a retention rule (index: AccessEngine::RuleName renders
                       // "activities[i].retention[j]")
+  kRestriction = 14,  // a restriction in force (index: its ground, socle.v1.RestrictionGround)
 };
 inline constexpr uint32_t kRuleIndexNone = 0xFFFFFFu;
 constexpr uint32_t MakeRule(RuleKind kind, uint32_t index) {
@@ -126,6 +130,23 @@ constexpr uint32_t MakeRule(RuleKind kind, uint32_t index) {
 }
 constexpr RuleKind RuleKindOf(uint32_t rule) { return static_cast<RuleKind>(rule >> 24); }
 constexpr uint32_t RuleIndexOf(uint32_t rule) { return rule & kRuleIndexNone; }
+
+// Why a request may go ahead while the person's file or the item is restricted (GDPR art. 18(2):
+// "with the exception of storage, only be processed with the data subject's consent or for the
+// establishment, exercise or defence of legal claims or for the protection of the rights of
+// another natural or legal person or for reasons of important public interest"). Values are
+// frozen and equal to the SOCLE_RESTRICTION_JUSTIFICATION_* constants of the C ABI.
+enum class RestrictionJustification : int32_t {
+  kNone = 0,
+  kSubjectConsent = 1,           // the person consents to this processing
+  kLegalClaims = 2,              // establishment, exercise or defence of legal claims
+  kProtectionOfOthers = 3,       // protection of the rights of another person
+  kImportantPublicInterest = 4,  // important public interest of the Union or a Member State
+};
+inline constexpr int32_t kRestrictionJustificationCount = 5;
+
+// The stable lower_snake name ("legal_claims"); "unspecified" for another value.
+SOCLE_CXX_API absl::string_view Name(RestrictionJustification justification);
 
 // One question. Ids are dense ids from AccessEngine::Find*; `purpose` is an activity of the
 // policy. `item` and `masked` describe the item when the caller knows it: `masked` is the
@@ -150,6 +171,11 @@ struct AccessRequest {
   // archive, the habilitation matrix and the purpose do). Record it with the decision: pass the
   // same text as AccessTrail::Decide's justification. Ignored for active files.
   absl::string_view archive_reason;
+  // Why the request goes ahead although the person's file or the item is restricted (GDPR
+  // art. 18(2)): allowed then with Reason::kAllowedUnderRestriction, once every other check has
+  // passed. Record it with the decision (AccessTrail::Decide's justification). Ignored when
+  // nothing restricted is concerned; kNone on a restricted item: denied with kRestricted.
+  RestrictionJustification restriction_justification = RestrictionJustification::kNone;
 };
 
 struct Decision {

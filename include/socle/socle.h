@@ -237,6 +237,7 @@ typedef struct socle_explanation socle_explanation;
 #define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
 #define SOCLE_REASON_ALLOWED_BY_GRANT 5
 #define SOCLE_REASON_ALLOWED_ARCHIVIST 6 /* an archivist's reasoned read of the archive */
+#define SOCLE_REASON_ALLOWED_UNDER_RESTRICTION 7 /* restricted, with a justification (art. 18(2)) */
 #define SOCLE_REASON_PROFESSIONAL_LEFT 20
 #define SOCLE_REASON_BLOCKED 21
 #define SOCLE_REASON_WORKING_NOTE 22
@@ -253,6 +254,8 @@ typedef struct socle_explanation socle_explanation;
 #define SOCLE_REASON_OBJECTION_UPHELD 33
 #define SOCLE_REASON_ITEM_NOT_SHARED 34
 #define SOCLE_REASON_ARCHIVED 35 /* past its active phase: only an archivist, with a reason */
+#define SOCLE_REASON_RESTRICTED 36 /* restricted (art. 18): stored only, no justification given */
+#define SOCLE_REASON_ERASED 37     /* the person's whole file was erased (art. 17) */
 
 /* Obligations (bit flags, frozen). Every decision carries SOCLE_OBLIGATION_LOG. */
 #define SOCLE_OBLIGATION_LOG 0x01u
@@ -277,8 +280,9 @@ typedef struct socle_explanation socle_explanation;
  * per-item mask (hidden from all but the author, and the referent when the policy says so).
  * `time_unix_seconds` 0 means now by the engine's clock; a time earlier than the clock counts as
  * the clock's (it never reopens an expired session or grant). The struct only grows at its end; the
- * `version` of the first request of an array tells its layout. */
-#define SOCLE_ACCESS_REQUEST_VERSION 1
+ * `version` of the first request of an array tells its layout (version 1 ends at item_len; version
+ * 2 adds restriction_justification). */
+#define SOCLE_ACCESS_REQUEST_VERSION 2
 typedef struct socle_access_request {
   uint32_t version; /* SOCLE_ACCESS_REQUEST_VERSION */
   uint32_t actor;   /* professional */
@@ -293,6 +297,11 @@ typedef struct socle_access_request {
   int64_t time_unix_seconds;
   const char* item;
   size_t item_len;
+  /* Version 2. SOCLE_RESTRICTION_JUSTIFICATION_* (0: none): why the request goes ahead although
+   * the person's file or the item is restricted (GDPR art. 18(2)); see "Restriction and
+   * rectification" below. */
+  int32_t restriction_justification;
+  int32_t reserved2; /* 0 */
 } socle_access_request;
 
 typedef struct socle_decision {
@@ -3043,6 +3052,8 @@ SOCLE_API int64_t socle_breaches_closed_unix_seconds(const socle_breaches* breac
 /* The revision of the event that recorded it. */
 SOCLE_API uint64_t socle_breaches_revision(const socle_breaches* breaches, size_t index);
 /* (section breach: end) */
+
+/* ------------------------------------------------------------------------------------------ */
 /* ===== Erasure (socle/erasure.hpp) ===== */
 /* (section erasure: begin) */
 /*
@@ -3057,9 +3068,6 @@ SOCLE_API uint64_t socle_breaches_revision(const socle_breaches* breaches, size_
  * Thread safety: writes are serialised by the engine, reads use an immutable snapshot, as every
  * engine call; a socle_erasure is immutable (safe to read from several threads).
  */
-
-/* Denied: the person's whole file was erased (a socle_decision's reason). */
-#define SOCLE_REASON_ERASED 37
 
 /* Why a category is not erased (frozen; = socle::ErasureException). */
 #define SOCLE_ERASURE_EXCEPTION_NONE 0
@@ -3170,6 +3178,110 @@ SOCLE_API int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engin
                                                       size_t recorded_by_len,
                                                       uint64_t* out_revision, socle_error** error);
 /* (section erasure: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* (section restriction and rectification: begin) */
+/* Restriction of processing (GDPR art. 18) and rectification (art. 16 and 19): the C twin of
+ * socle/restriction.hpp and socle/rectification.hpp. A restricted file (item empty) or item is
+ * stored only: decisions on it are denied with SOCLE_REASON_RESTRICTED unless the request's
+ * restriction_justification names one of art. 18(2)'s, then allowed with
+ * SOCLE_REASON_ALLOWED_UNDER_RESTRICTION (every other check first). Lifting needs the person told
+ * beforehand (art. 18(3)). socle holds no content: a rectification gives the SHA-256 of the version
+ * replaced and of the new one; the person's statement, its SHA-256 only. Each record queues one
+ * notice per professional the item was shared with before (art. 19). Every write is one state
+ * event and returns the new revision in *out_revision (may be NULL); the engine is safe for
+ * concurrent use. Strings are (pointer, length); `item` may be empty where noted. */
+
+/* Justifications of art. 18(2) (socle_access_request.restriction_justification). */
+#define SOCLE_RESTRICTION_JUSTIFICATION_NONE 0
+#define SOCLE_RESTRICTION_JUSTIFICATION_SUBJECT_CONSENT 1
+#define SOCLE_RESTRICTION_JUSTIFICATION_LEGAL_CLAIMS 2
+#define SOCLE_RESTRICTION_JUSTIFICATION_PROTECTION_OF_OTHERS 3
+#define SOCLE_RESTRICTION_JUSTIFICATION_IMPORTANT_PUBLIC_INTEREST 4
+
+/* Grounds of art. 18(1). */
+#define SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED 1  /* (a) */
+#define SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING 2 /* (b) the person opposes erasure */
+#define SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS 3        /* (c) */
+#define SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING 4   /* (d) */
+
+/* The stable name of a justification ("legal_claims"), or "unspecified". Static storage. */
+SOCLE_API const char* socle_access_request_justification_name(int32_t justification);
+
+/* Restricts the person's whole file (`item` empty) or one item, on `ground`
+ * (SOCLE_RESTRICTION_GROUND_*), answering the rights request `rights_request` (may be empty).
+ * SOCLE_E_ALREADY_EXISTS when one is in force on the same item. */
+SOCLE_API int32_t socle_access_engine_restrict(socle_access_engine* engine, const char* person,
+                                               size_t person_len, const char* item, size_t item_len,
+                                               int32_t ground, const char* rights_request,
+                                               size_t rights_request_len, const char* recorded_by,
+                                               size_t recorded_by_len, uint64_t* out_revision,
+                                               socle_error** error);
+/* Records that the person was told, at `notified_unix_seconds` (0: now), through `channel`
+ * (SOCLE_CONSENT_CHANNEL_*), that the restriction on `item` is going to be lifted. */
+SOCLE_API int32_t socle_access_engine_notify_restriction_lift(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* item,
+    size_t item_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Lifts the restriction on `item`. SOCLE_E_FAILED_PRECONDITION when none is in force or when the
+ * prior notice to the person was not recorded. */
+SOCLE_API int32_t socle_access_engine_lift_restriction(socle_access_engine* engine,
+                                                       const char* person, size_t person_len,
+                                                       const char* item, size_t item_len,
+                                                       const char* recorded_by,
+                                                       size_t recorded_by_len,
+                                                       uint64_t* out_revision, socle_error** error);
+/* Whether a restriction in force covers a request on `item` (empty: a request naming no item):
+ * *out_restricted 0 or 1, and *out_ground (may be NULL) its SOCLE_RESTRICTION_GROUND_* or 0. */
+SOCLE_API int32_t socle_access_engine_restricted(const socle_access_engine* engine,
+                                                 const char* person, size_t person_len,
+                                                 const char* item, size_t item_len,
+                                                 int32_t* out_restricted, int32_t* out_ground,
+                                                 socle_error** error);
+
+/* Records a new version of `item` (rectification id `rectification`, unique for the person):
+ * `previous_sha256` and `new_sha256` are 32 bytes each, the first the item's current version;
+ * `category` (may be empty) is the item's data category; `contested` (0 or 1): the person still
+ * contests its accuracy; `statement_sha256` (NULL and 0: none) the person's statement.
+ * SOCLE_E_FAILED_PRECONDITION when previous_sha256 is not the current version. */
+SOCLE_API int32_t socle_access_engine_record_rectification(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* rectification,
+    size_t rectification_len, const char* item, size_t item_len, const char* category,
+    size_t category_len, const uint8_t* previous_sha256, size_t previous_sha256_len,
+    const uint8_t* new_sha256, size_t new_sha256_len, int32_t contested,
+    const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request,
+    size_t rights_request_len, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+/* Attaches the person's statement (its 32-byte SHA-256; the text stays with you) to a contested
+ * item, as record `rectification`. SOCLE_E_FAILED_PRECONDITION when the item is not contested. */
+SOCLE_API int32_t socle_access_engine_record_person_statement(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* rectification,
+    size_t rectification_len, const char* item, size_t item_len, const char* category,
+    size_t category_len, const uint8_t* statement_sha256, size_t statement_sha256_len,
+    const char* rights_request, size_t rights_request_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Records that `recipient` was told of `rectification` at `notified_unix_seconds` (0: now)
+ * through `channel` (SOCLE_CONSENT_CHANNEL_*). SOCLE_E_FAILED_PRECONDITION when no notice to them
+ * is queued, SOCLE_E_ALREADY_EXISTS when already recorded. */
+SOCLE_API int32_t socle_access_engine_record_rectification_notified(
+    socle_access_engine* engine, const char* person, size_t person_len, const char* rectification,
+    size_t rectification_len, const char* recipient, size_t recipient_len,
+    int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len,
+    uint64_t* out_revision, socle_error** error);
+/* The person's notices still to send, one line each, oldest first, into *out (UTF-8):
+ * "rectification<TAB>item<TAB>recipient<TAB>queued_unix_seconds<LF>". *out_count (may be NULL)
+ * receives their number. */
+SOCLE_API int32_t socle_access_engine_pending_rectification_notices(
+    const socle_access_engine* engine, const char* person, size_t person_len, socle_buffer* out,
+    size_t* out_count, socle_error** error);
+/* The SHA-256 of the item's current version (the new one of its last rectification) into
+ * out[0, 32) (out_capacity >= 32) and *out_known 1; *out_known 0 when it was never rectified. */
+SOCLE_API int32_t socle_access_engine_current_item_version(const socle_access_engine* engine,
+                                                           const char* person, size_t person_len,
+                                                           const char* item, size_t item_len,
+                                                           uint8_t* out, size_t out_capacity,
+                                                           int32_t* out_known, socle_error** error);
+/* (section restriction and rectification: end) */
 
 #ifdef __cplusplus
 }

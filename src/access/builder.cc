@@ -220,9 +220,11 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       event.event_case() <= v1::StateEvent::kBreachClosed) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
-  // So do legal holds and erasures.
-  if (event.event_case() >= v1::StateEvent::kLegalHoldSet &&
-      event.event_case() <= v1::StateEvent::kErasureRecorded) {
+  // So do legal holds and erasures, restriction and rectification (issue 13).
+  if ((event.event_case() >= v1::StateEvent::kLegalHoldSet &&
+       event.event_case() <= v1::StateEvent::kErasureRecorded) ||
+      (event.event_case() >= v1::StateEvent::kRestrictionSet &&
+       event.event_case() <= v1::StateEvent::kRectificationRecipientNotified)) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   absl::Status status;
@@ -336,6 +338,22 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       break;
     case v1::StateEvent::kBreachClosed:
       status = CloseBreach(event.breach_closed());
+      break;
+    // Restriction and rectification (builder_restriction.cc)
+    case v1::StateEvent::kRestrictionSet:
+      status = SetRestriction(event.restriction_set());
+      break;
+    case v1::StateEvent::kRestrictionLiftNotified:
+      status = NotifyRestrictionLift(event.restriction_lift_notified());
+      break;
+    case v1::StateEvent::kRestrictionLifted:
+      status = LiftRestriction(event.restriction_lifted());
+      break;
+    case v1::StateEvent::kRectificationRecorded:
+      status = RecordRectification(event.rectification_recorded());
+      break;
+    case v1::StateEvent::kRectificationRecipientNotified:
+      status = NotifyRectificationRecipient(event.rectification_recipient_notified());
       break;
     case v1::StateEvent::kContactRecorded:
       status = RecordContact(event.contact_recorded());

@@ -115,6 +115,12 @@ class Builder {
   // FAILED_PRECONDITION naming `field`: the person's whole file was erased (a tombstone), so no
   // event about them applies any more.
   static absl::Status ErasedPerson(absl::string_view field);
+  // builder_restriction.cc: restriction (art. 18) and rectification (art. 16, 19) (issue 13)
+  absl::Status SetRestriction(const v1::RestrictionSet& e);
+  absl::Status NotifyRestrictionLift(const v1::RestrictionLiftNotified& e);
+  absl::Status LiftRestriction(const v1::RestrictionLifted& e);
+  absl::Status RecordRectification(const v1::RectificationRecorded& e);
+  absl::Status NotifyRectificationRecipient(const v1::RectificationRecipientNotified& e);
 
   // builder_retention.cc
   absl::Status RecordContact(const v1::ContactRecorded& e);

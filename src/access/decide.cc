@@ -163,7 +163,9 @@ inline bool InRange(const SnapshotData& s, const AccessRequest& r) {
   return r.actor < s.state.professionals.size() && r.person < s.state.persons.size() &&
          r.category < t.categories && r.purpose < t.activities &&
          action - 1u < static_cast<uint32_t>(kActionCount - 1) &&
-         kind - 1u < static_cast<uint32_t>(kEntryKindCount - 1);
+         kind - 1u < static_cast<uint32_t>(kEntryKindCount - 1) &&
+         static_cast<uint32_t>(r.restriction_justification) <
+             static_cast<uint32_t>(kRestrictionJustificationCount);
 }
 
 RetentionStatus RetentionOf(const SnapshotData& s, const AccessRequest& r, const PersonRecord& x,
@@ -174,7 +176,10 @@ RetentionStatus RetentionOf(const SnapshotData& s, const AccessRequest& r, const
 
 }  // namespace
 
-Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
+namespace {
+
+// Every check but the restriction's (DecideValid applies it last).
+Decision DecideUnrestricted(const SnapshotData& s, const AccessRequest& r) {
   const Tables& t = *s.tables;
   Decision d;
   d.revision = s.state.revision;
@@ -279,6 +284,28 @@ Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
   }
 }
 
+}  // namespace
+
+Decision DecideValid(const SnapshotData& s, const AccessRequest& r) {
+  Decision d = DecideUnrestricted(s, r);
+  // REQ-14, art. 18(2): a restricted file or item is stored only. The restriction comes last, so
+  // that a request every other rule denies keeps its own reason; one they allow is denied unless
+  // it carries a justification of art. 18(2).
+  if (!d.allowed()) return d;
+  const PersonRecord& x = s.state.persons[r.person];  // allowed: known, in range
+  if ((x.facts & kFactRestricted) == 0) return d;
+  const RestrictionRecord* restriction = x.state->RestrictionCovering(r.item);
+  if (restriction == nullptr) return d;
+  const uint32_t rule = MakeRule(RuleKind::kRestriction, restriction->ground);
+  if (r.restriction_justification == RestrictionJustification::kNone) {
+    d.obligations &= obligation::kLog | obligation::kBreakGlassFlag;
+    return Deny(d, Reason::kRestricted, rule);
+  }
+  d.reason = Reason::kAllowedUnderRestriction;
+  d.rule = rule;
+  return d;
+}
+
 namespace {
 
 absl::Status CheckActor(const SnapshotData& s, uint32_t actor) {
@@ -350,6 +377,14 @@ absl::Status CheckRequest(const SnapshotData& s, const AccessRequest& r) {
                      absl::StrCat("kind: ", kind,
                                   " is not an entry kind (1 fact, 2 appreciation, 3 "
                                   "third_party_information, 4 working_note)"));
+  }
+  const auto justification = static_cast<int32_t>(r.restriction_justification);
+  if (justification < 0 || justification >= kRestrictionJustificationCount) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("restriction_justification: ", justification,
+                                  " is not a justification (0 none, 1 subject_consent, 2 "
+                                  "legal_claims, 3 protection_of_others, 4 "
+                                  "important_public_interest)"));
   }
   return absl::OkStatus();
 }
@@ -559,6 +594,9 @@ absl::string_view CheckOf(Reason reason, bool masked) {
       return "retention";
     case Reason::kErased:
       return "erasure";
+    case Reason::kRestricted:
+    case Reason::kAllowedUnderRestriction:
+      return "restriction";
     default:
       return "";
   }
@@ -933,6 +971,32 @@ absl::StatusOr<Explanation> ExplainImpl(const SnapshotData& s, const AccessReque
                                    ? "; signalled mode: a placeholder without content is shown"
                                    : "; silent mode: the item is absent"));
       }
+    }
+  }
+
+  {
+    const RestrictionRecord* restriction =
+        st != nullptr ? st->RestrictionCovering(r.item) : nullptr;
+    if (restriction == nullptr) {
+      add("restriction", true, rule_name(RuleKind::kRestriction, kRuleIndexNone),
+          r.item.empty()
+              ? absl::StrCat("person ", person, "'s file is not restricted")
+              : absl::StrCat("neither the item nor person ", person, "'s file is restricted"));
+    } else {
+      const std::string what =
+          absl::StrCat(restriction->item.empty() ? absl::StrCat("person ", person, "'s whole file")
+                                                 : std::string("the item"),
+                       " is restricted since ", TimeText(restriction->set_at), " (revision ",
+                       restriction->revision, "): stored only (art. 18(2))");
+      const bool justified = r.restriction_justification != RestrictionJustification::kNone;
+      add("restriction", justified, rule_name(RuleKind::kRestriction, restriction->ground),
+          justified ? absl::StrCat(what, "; the request is justified by ",
+                                   Name(r.restriction_justification),
+                                   ": to be recorded with the decision")
+                    : absl::StrCat(what,
+                                   "; any other processing needs a justification (subject "
+                                   "consent, legal claims, protection of others, important "
+                                   "public interest)"));
     }
   }
 

@@ -647,14 +647,10 @@ absl::StatusOr<std::vector<std::string>> ItemRecipients(const AccessSnapshot& sn
     category_id = *found;
   }
   std::vector<std::string> out;
-  std::vector<uint32_t> seen;
   const PersonState* st = s.person(id)->state.get();
   if (st == nullptr) return out;
-  for (const access_internal::ShareRecord& r : st->shares) {
-    if (!r.Includes(item, category_id)) continue;
-    if (std::find(seen.begin(), seen.end(), r.recipient) != seen.end()) continue;
-    seen.push_back(r.recipient);
-    out.push_back(std::string(s.ids->professionals.Name(r.recipient)));
+  for (uint32_t recipient : st->ItemRecipientIds(item, category_id)) {
+    out.push_back(std::string(s.ids->professionals.Name(recipient)));
   }
   return out;
 }

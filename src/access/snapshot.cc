@@ -442,6 +442,44 @@ std::string EncodeSnapshot(const SnapshotData& s) {
         end->set_end_day(e.end_day);
       }
     }
+    for (const RestrictionRecord& r : st.restrictions) {
+      v1::SnapshotRestriction* out = p->add_restrictions();
+      out->set_item(r.item);
+      out->set_ground(r.ground);
+      out->set_rights_request(r.rights_request);
+      out->set_set_by(r.set_by);
+      out->set_set_at(r.set_at);
+      out->set_revision(r.revision);
+      out->set_notified_at(r.notified_at);
+      out->set_notice_channel(r.notice_channel);
+      out->set_notified_by(r.notified_by);
+      out->set_lifted_at(r.lifted_at);
+      out->set_lifted_by(r.lifted_by);
+      out->set_lifted_revision(r.lifted_revision);
+    }
+    for (const RectificationRecord& r : st.rectifications) {
+      v1::SnapshotRectification* out = p->add_rectifications();
+      out->set_id(r.id);
+      out->set_item(r.item);
+      out->set_category(r.category);
+      out->set_kind(static_cast<int32_t>(r.kind));
+      out->set_previous_sha256(r.previous_sha256);
+      out->set_new_sha256(r.new_sha256);
+      out->set_rights_request(r.rights_request);
+      out->set_contested(r.contested);
+      out->set_statement_sha256(r.statement_sha256);
+      out->set_recorded_by(r.recorded_by);
+      out->set_at(r.at);
+      out->set_revision(r.revision);
+      for (const RectificationNotice& n : r.notices) {
+        v1::SnapshotRectificationNotice* notice = out->add_notices();
+        notice->set_recipient(n.recipient);
+        notice->set_notified_at(n.notified_at);
+        notice->set_channel(n.channel);
+        notice->set_notified_by(n.notified_by);
+        notice->set_revision(n.revision);
+      }
+    }
   }
 
   EncodeRightsAndBreaches(s.state, state);
@@ -583,6 +621,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
                            p.representatives_size() > 0 || p.consents_size() > 0 ||
                            p.objections_size() > 0 || p.mandates_size() > 0 ||
                            p.has_prior_information() || p.shares_size() > 0 || p.has_retention() ||
+                           p.restrictions_size() > 0 || p.rectifications_size() > 0 ||
                            p.has_legal_hold() || p.has_erasure();
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
@@ -878,6 +917,71 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       if (st->erasure.whole && st->erasure.categories.size() != t.categories) {
         return Damaged(absl::StrCat(where(), ".erasure is whole but lacks categories"));
       }
+    }
+    for (const v1::SnapshotRestriction& in : p.restrictions()) {
+      const bool lifted = in.lifted_at() != kNever;
+      if (in.ground() < 1 || in.ground() > 4 || !known_professional(in.set_by()) ||
+          (in.notified_at() != kNever && !known_professional(in.notified_by())) ||
+          (lifted && (in.notified_at() == kNever || !known_professional(in.lifted_by())))) {
+        return Damaged(absl::StrCat(where(), ".restrictions holds an impossible restriction"));
+      }
+      if (!lifted && std::any_of(st->restrictions.begin(), st->restrictions.end(),
+                                 [&](const RestrictionRecord& other) {
+                                   return other.InForce() && other.item == in.item();
+                                 })) {
+        return Damaged(absl::StrCat(where(), ".restrictions holds two in force on one item"));
+      }
+      RestrictionRecord r;
+      r.item = in.item();
+      r.ground = static_cast<uint8_t>(in.ground());
+      r.rights_request = in.rights_request();
+      r.set_by = in.set_by();
+      r.set_at = in.set_at();
+      r.revision = in.revision();
+      r.notified_at = in.notified_at();
+      r.notice_channel = static_cast<uint8_t>(in.notice_channel());
+      r.notified_by = in.notified_by();
+      r.lifted_at = in.lifted_at();
+      r.lifted_by = in.lifted_by();
+      r.lifted_revision = in.lifted_revision();
+      st->restrictions.push_back(std::move(r));
+    }
+    for (const v1::SnapshotRectification& in : p.rectifications()) {
+      const bool rectified = in.kind() == static_cast<int32_t>(RectificationKind::kRectified);
+      if (in.id().empty() || in.item().empty() ||
+          (!rectified && in.kind() != static_cast<int32_t>(RectificationKind::kStatement)) ||
+          (in.category() != kNoId && !InRange(in.category(), t.categories)) ||
+          !known_professional(in.recorded_by()) ||
+          (rectified && (in.previous_sha256().size() != 32 || in.new_sha256().size() != 32))) {
+        return Damaged(absl::StrCat(where(), ".rectifications holds an impossible record"));
+      }
+      RectificationRecord r;
+      r.id = in.id();
+      r.item = in.item();
+      r.category = in.category();
+      r.kind = static_cast<RectificationKind>(in.kind());
+      r.previous_sha256 = in.previous_sha256();
+      r.new_sha256 = in.new_sha256();
+      r.rights_request = in.rights_request();
+      r.contested = in.contested();
+      r.statement_sha256 = in.statement_sha256();
+      r.recorded_by = in.recorded_by();
+      r.at = in.at();
+      r.revision = in.revision();
+      for (const v1::SnapshotRectificationNotice& in_n : in.notices()) {
+        if (!known_professional(in_n.recipient()) ||
+            (in_n.notified_at() != kNever && !known_professional(in_n.notified_by()))) {
+          return Damaged(absl::StrCat(where(), ".rectifications holds an impossible notice"));
+        }
+        RectificationNotice n;
+        n.recipient = in_n.recipient();
+        n.notified_at = in_n.notified_at();
+        n.channel = static_cast<uint8_t>(in_n.channel());
+        n.notified_by = in_n.notified_by();
+        n.revision = in_n.revision();
+        r.notices.push_back(n);
+      }
+      st->rectifications.push_back(std::move(r));
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);

@@ -470,6 +470,58 @@ struct Tombstone {
   uint64_t revision = 0;  // the state revision of the ErasureRecorded event
 };
 
+// --- Restriction and rectification (GDPR art. 16, 18, 19; issue 13; folded by
+// builder_restriction.cc, read by decide.cc and restriction.cc). Times in unix nanoseconds.
+
+// A restriction of the person's whole file (item empty) or of one item. Kept once lifted (the
+// person's history); at most one in force per item.
+struct RestrictionRecord {
+  std::string item;            // empty: the whole file
+  uint8_t ground = 0;          // = socle.v1.RestrictionGround
+  uint8_t notice_channel = 0;  // = socle.v1.Channel
+  uint32_t set_by = kNoId;
+  uint32_t notified_by = kNoId;
+  uint32_t lifted_by = kNoId;
+  int64_t set_at = 0;
+  int64_t notified_at = kNever;  // the person was told of the coming lift (art. 18(3))
+  int64_t lifted_at = kNever;    // kNever: in force
+  uint64_t revision = 0;         // of the RestrictionSet event
+  uint64_t lifted_revision = 0;
+  std::string rights_request;  // the request it answers, if any
+  bool InForce() const { return lifted_at == kNever; }
+  // Whether it covers a request on `item` (empty: the request names no item).
+  bool Covers(absl::string_view request_item) const { return item.empty() || item == request_item; }
+};
+
+// One recipient to tell of a rectification (art. 19).
+struct RectificationNotice {
+  uint32_t recipient = kNoId;  // a professional the item was shared with before
+  uint8_t channel = 0;         // = socle.v1.Channel
+  uint32_t notified_by = kNoId;
+  int64_t notified_at = kNever;  // kNever: pending
+  uint64_t revision = 0;         // of the RectificationRecipientNotified event
+};
+
+enum class RectificationKind : uint8_t { kRectified = 1, kStatement = 2 };  // = .Kind
+
+// One rectification of an item, or the person's statement on it. The vendor keeps the content;
+// the hashes are SHA-256 (32 bytes) of its versions and of the statement.
+struct RectificationRecord {
+  std::string id;
+  std::string item;
+  uint32_t category = kNoId;
+  RectificationKind kind = RectificationKind::kRectified;
+  bool contested = false;
+  uint32_t recorded_by = kNoId;
+  int64_t at = 0;
+  uint64_t revision = 0;
+  std::string previous_sha256;  // kRectified
+  std::string new_sha256;       // kRectified
+  std::string statement_sha256;
+  std::string rights_request;
+  std::vector<RectificationNotice> notices;  // in the order of the first share
+};
+
 // The rare state of one person. Immutable once published; null for persons who have none.
 // A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
 // and end): they come first, in one cache line (alignas), so a person with state costs one miss.
@@ -486,16 +538,18 @@ struct alignas(64) PersonState {
   std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
-  RetentionFacts retention;             // retention (builder_retention.cc)
-  std::optional<LegalHold> legal_hold;  // builder_erasure.cc
-  Erasure erasure;                      // builder_erasure.cc
+  RetentionFacts retention;                         // retention (builder_retention.cc)
+  std::vector<RestrictionRecord> restrictions;      // in the order set (builder_restriction.cc)
+  std::vector<RectificationRecord> rectifications;  // in the order recorded
+  std::optional<LegalHold> legal_hold;              // builder_erasure.cc
+  Erasure erasure;                                  // builder_erasure.cc
 
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
            consents.empty() && representatives.empty() && objections.empty() && mandates.empty() &&
            informed.empty() && information_exceptions.empty() && shares.empty() &&
-           !objects_to_emergency_access && retention.empty() && !legal_hold.has_value() &&
-           erasure.empty();
+           !objects_to_emergency_access && retention.empty() && restrictions.empty() &&
+           rectifications.empty() && !legal_hold.has_value() && erasure.empty();
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {
@@ -503,19 +557,38 @@ struct alignas(64) PersonState {
     }
     return false;
   }
+  // The professionals `item` was shared with (item-level shares naming it, and whole-file shares
+  // covering `category` unless kNoId), each once, in the order of their first share: whom to tell
+  // of a rectification (socle::ItemRecipients, RectificationRecorded).
+  std::vector<uint32_t> ItemRecipientIds(absl::string_view item, uint32_t category) const {
+    std::vector<uint32_t> out;
+    for (const ShareRecord& r : shares) {
+      if (!r.Includes(item, category)) continue;
+      if (std::find(out.begin(), out.end(), r.recipient) == out.end()) out.push_back(r.recipient);
+    }
+    return out;
+  }
+  // The restriction in force that covers a request on `item`, or null.
+  const RestrictionRecord* RestrictionCovering(absl::string_view item) const {
+    for (const RestrictionRecord& r : restrictions) {
+      if (r.InForce() && r.Covers(item)) return &r;
+    }
+    return nullptr;
+  }
 };
 
 // What a person's state holds, in bits (PersonRecord::facts): a decision tests them in the
 // record it has already loaded and opens the state only for the parts that bear on it, so a
 // person whose state holds only, say, consents costs nothing more to a purpose that does not
 // rest on consent.
-inline constexpr uint8_t kFactBlocks = 1;      // blocked
-inline constexpr uint8_t kFactMasks = 2;       // masks
-inline constexpr uint8_t kFactAccess = 4;      // grants or sessions
-inline constexpr uint8_t kFactObjections = 8;  // objections
-inline constexpr uint8_t kFactConsents = 16;   // consents
-inline constexpr uint8_t kFactRetention = 32;  // retention facts or mandates (retention.h)
-inline constexpr uint8_t kFactErased = 64;     // the whole file was erased (erasure.whole)
+inline constexpr uint8_t kFactBlocks = 1;        // blocked
+inline constexpr uint8_t kFactMasks = 2;         // masks
+inline constexpr uint8_t kFactAccess = 4;        // grants or sessions
+inline constexpr uint8_t kFactObjections = 8;    // objections
+inline constexpr uint8_t kFactConsents = 16;     // consents
+inline constexpr uint8_t kFactRetention = 32;    // retention facts or mandates (retention.h)
+inline constexpr uint8_t kFactErased = 64;       // the whole file was erased (erasure.whole)
+inline constexpr uint8_t kFactRestricted = 128;  // a restriction in force (art. 18)
 inline uint8_t FactsOf(const PersonState* st) {
   if (st == nullptr) return 0;
   // An erased person has no other fact: the erasure dropped them.
@@ -524,7 +597,11 @@ inline uint8_t FactsOf(const PersonState* st) {
   return (st->blocked.empty() ? 0 : kFactBlocks) | (st->masks.empty() ? 0 : kFactMasks) |
          (st->grants.empty() && st->sessions.empty() ? 0 : kFactAccess) |
          (st->objections.empty() ? 0 : kFactObjections) |
-         (st->consents.empty() ? 0 : kFactConsents) | retention;
+         (st->consents.empty() ? 0 : kFactConsents) | retention |
+         (std::any_of(st->restrictions.begin(), st->restrictions.end(),
+                      [](const RestrictionRecord& r) { return r.InForce(); })
+              ? kFactRestricted
+              : 0);
 }
 
 struct PersonRecord {

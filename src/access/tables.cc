@@ -64,9 +64,29 @@ absl::string_view Name(Reason reason) {
       return "archived";
     case Reason::kErased:
       return "erased";
+    case Reason::kAllowedUnderRestriction:
+      return "allowed_under_restriction";
+    case Reason::kRestricted:
+      return "restricted";
     default:
       return "unspecified";
   }
+}
+
+absl::string_view Name(RestrictionJustification justification) {
+  switch (justification) {
+    case RestrictionJustification::kNone:
+      return "none";
+    case RestrictionJustification::kSubjectConsent:
+      return "subject_consent";
+    case RestrictionJustification::kLegalClaims:
+      return "legal_claims";
+    case RestrictionJustification::kProtectionOfOthers:
+      return "protection_of_others";
+    case RestrictionJustification::kImportantPublicInterest:
+      return "important_public_interest";
+  }
+  return "unspecified";
 }
 
 namespace access_internal {
@@ -261,6 +281,20 @@ std::string RuleNameOf(const Tables& t, uint32_t rule) {
       return absl::StrCat("activities[", r.activity, "].retention[", r.index, "] (",
                           p.activities(static_cast<int>(r.activity)).id(), ")");
     }
+    case RuleKind::kRestriction:
+      // The index is the restriction's ground (socle.v1.RestrictionGround).
+      switch (index) {
+        case 1:
+          return "restriction (art. 18(1)(a): accuracy contested)";
+        case 2:
+          return "restriction (art. 18(1)(b): unlawful processing, erasure opposed)";
+        case 3:
+          return "restriction (art. 18(1)(c): needed for legal claims)";
+        case 4:
+          return "restriction (art. 18(1)(d): objection pending)";
+        default:
+          return "restriction (art. 18)";
+      }
     default:
       return "none";
   }

@@ -2,6 +2,7 @@
 #include "socle/access.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -56,6 +57,7 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_ALLOWED_BREAK_GLASS, socle::Reason::kAllowedBreakGlass)              \
   X(SOCLE_REASON_ALLOWED_BY_GRANT, socle::Reason::kAllowedByGrant)                    \
   X(SOCLE_REASON_ALLOWED_ARCHIVIST, socle::Reason::kAllowedArchivist)                 \
+  X(SOCLE_REASON_ALLOWED_UNDER_RESTRICTION, socle::Reason::kAllowedUnderRestriction)  \
   X(SOCLE_REASON_PROFESSIONAL_LEFT, socle::Reason::kProfessionalLeft)                 \
   X(SOCLE_REASON_BLOCKED, socle::Reason::kBlocked)                                    \
   X(SOCLE_REASON_WORKING_NOTE, socle::Reason::kWorkingNote)                           \
@@ -71,7 +73,9 @@ using socle::capi::ResetNumbers;
   X(SOCLE_REASON_OBJECTION_PENDING, socle::Reason::kObjectionPending)                 \
   X(SOCLE_REASON_OBJECTION_UPHELD, socle::Reason::kObjectionUpheld)                   \
   X(SOCLE_REASON_ITEM_NOT_SHARED, socle::Reason::kItemNotShared)                      \
-  X(SOCLE_REASON_ARCHIVED, socle::Reason::kArchived)
+  X(SOCLE_REASON_ARCHIVED, socle::Reason::kArchived)                                  \
+  X(SOCLE_REASON_RESTRICTED, socle::Reason::kRestricted)                              \
+  X(SOCLE_REASON_ERASED, socle::Reason::kErased)
 #define SOCLE_CAPI_ACCESS_CONSTANTS(X)                                      \
   X(SOCLE_NO_ID, socle::kNoId)                                              \
   X(SOCLE_EFFECT_DENY, socle::Effect::kDeny)                                \
@@ -181,15 +185,19 @@ absl::Time TimeOf(int64_t unix_seconds) {
 
 // Checks the layout version of a request array.
 int32_t CheckVersion(const socle_access_request* request, socle_error** error) {
-  if (request->version == SOCLE_ACCESS_REQUEST_VERSION) return SOCLE_OK;
+  if (request->version == 1 || request->version == SOCLE_ACCESS_REQUEST_VERSION) return SOCLE_OK;
   return Fail(error, request->version == 0 ? SOCLE_E_INVALID_ARGUMENT : SOCLE_E_UNSUPPORTED,
               absl::StrCat("socle_access_request version is ", request->version,
                            "; this library reads version ", SOCLE_ACCESS_REQUEST_VERSION,
                            " (fill requests with socle_access_request_init)"));
 }
 
-// An item NULL with a length, or longer than any view, makes the request invalid: false.
-bool Convert(const socle_access_request& in, socle::AccessRequest* out) {
+// An item NULL with a length, or longer than any view, makes the request invalid: false. A
+// request of layout version 1 ends at item_len: the fields after it are not read.
+bool Convert(const socle_access_request& in, uint32_t layout, socle::AccessRequest* out) {
+  out->restriction_justification =
+      layout >= 2 ? static_cast<socle::RestrictionJustification>(in.restriction_justification)
+                  : socle::RestrictionJustification::kNone;
   out->actor = in.actor;
   out->action = static_cast<socle::Action>(in.action);
   out->person = in.person;
@@ -305,9 +313,10 @@ absl::Status ForEachRequestSlice(const socle_access_request* requests, size_t co
                                  const char* what, Apply apply) {
   socle::AccessRequest in[kBatchSlice];
   absl::Status first = absl::OkStatus();
+  const uint32_t layout = requests[0].version;
   ForEachSlice(count, [&](size_t base, size_t n) {
     for (size_t i = 0; i < n; ++i) {
-      if (!Convert(requests[base + i], &in[i])) {
+      if (!Convert(*socle::capi::RequestAt(requests, base + i), layout, &in[i])) {
         in[i].actor = socle::kNoId;
         if (first.ok()) {
           first = socle::MakeError(
@@ -348,7 +357,23 @@ int32_t CheckRequestVersion(const socle_access_request* request, socle_error** e
   return CheckVersion(request, error);
 }
 
-bool ConvertRequest(const socle_access_request& in, AccessRequest* out) { return Convert(in, out); }
+bool ConvertRequest(const socle_access_request& in, uint32_t layout, AccessRequest* out) {
+  return Convert(in, layout, out);
+}
+
+// Version 1 of the struct ends where restriction_justification begins.
+static_assert(offsetof(socle_access_request, restriction_justification) %
+                      alignof(socle_access_request) ==
+                  0,
+              "a version 1 request array's stride is the offset of the version 2 fields");
+
+const socle_access_request* RequestAt(const socle_access_request* requests, size_t index) {
+  const size_t stride = requests[0].version == 1
+                            ? offsetof(socle_access_request, restriction_justification)
+                            : sizeof(socle_access_request);
+  return reinterpret_cast<const socle_access_request*>(
+      reinterpret_cast<const unsigned char*>(requests) + index * stride);
+}
 
 void ExportDecision(const Decision& decision, socle_decision* out) { Export(decision, out); }
 
@@ -968,7 +993,7 @@ int32_t socle_access_engine_decide(const socle_access_engine* engine,
     SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
     const auto snapshot = engine->engine->snapshot();
-    if (!Convert(*request, &r)) {
+    if (!Convert(*request, request->version, &r)) {
       Export(InvalidDecision(snapshot->revision()), out);
       return BadItem(error);
     }
@@ -1054,7 +1079,7 @@ int32_t socle_access_engine_explain(const socle_access_engine* engine,
     if (request == nullptr) return NullArgument(error, "request");
     SOCLE_CAPI_RETURN_IF_FAILED(CheckVersion(request, error));
     socle::AccessRequest r;
-    if (!Convert(*request, &r)) return BadItem(error);
+    if (!Convert(*request, request->version, &r)) return BadItem(error);
     auto explanation = engine->engine->Explain(r);
     if (!explanation.ok()) return FromStatus(error, explanation.status());
     *out = new socle_explanation{*std::move(explanation)};

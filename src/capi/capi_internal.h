@@ -257,8 +257,12 @@ AccessTrail& TrailOf(socle_access_trail& trail);
 const HistoryEntry* HistoryEntryAt(const socle_history* history, size_t index);
 // SOCLE_OK when the request array's layout version is one this library reads.
 int32_t CheckRequestVersion(const socle_access_request* request, socle_error** error);
-// A C request as the C++ one; false when its item is NULL with a length or too long.
-bool ConvertRequest(const socle_access_request& in, AccessRequest* out);
+// A C request of layout version `layout` (the version of the first request of its array) as
+// the C++ one; false when its item is NULL with a length or too long.
+bool ConvertRequest(const socle_access_request& in, uint32_t layout, AccessRequest* out);
+// Request `index` of an array whose first request's version tells the layout (version 1 requests
+// are shorter: they end at item_len).
+const socle_access_request* RequestAt(const socle_access_request* requests, size_t index);
 void ExportDecision(const Decision& decision, socle_decision* out);
 // The denial a request that cannot be decided gets.
 Decision InvalidRequestDecision(uint64_t revision);

@@ -51,7 +51,6 @@ using socle::capi::TrailOf;
 #define SOCLE_CAPI_CHECK(c, cxx) static_assert((c) == static_cast<int32_t>(cxx));
 SOCLE_CAPI_ERASURE_EXCEPTIONS(SOCLE_CAPI_CHECK)
 #undef SOCLE_CAPI_CHECK
-static_assert(SOCLE_REASON_ERASED == static_cast<int32_t>(socle::Reason::kErased));
 
 constexpr uint32_t kAllAsserted =
     SOCLE_ERASURE_ASSERT_LEGAL_OBLIGATION | SOCLE_ERASURE_ASSERT_PUBLIC_TASK |

@@ -509,7 +509,9 @@ int32_t socle_access_trail_decide(socle_access_trail* trail, const socle_access_
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputView(justification, justification_len, "justification", &j, error));
     socle::AccessRequest r;
-    if (!socle::capi::ConvertRequest(*request, &r)) return socle::capi::InvalidItem(error);
+    if (!socle::capi::ConvertRequest(*request, request->version, &r)) {
+      return socle::capi::InvalidItem(error);
+    }
     auto decision = trail->trail->Decide(r, j);
     if (!decision.ok()) return FromStatus(error, decision.status());
     socle::capi::ExportDecision(*decision, out);
@@ -531,7 +533,8 @@ int32_t socle_access_trail_decide_many(socle_access_trail* trail,
     std::vector<socle::AccessRequest> in(count);
     absl::Status first = absl::OkStatus();
     for (size_t i = 0; i < count; ++i) {
-      if (!socle::capi::ConvertRequest(requests[i], &in[i])) {
+      if (!socle::capi::ConvertRequest(*socle::capi::RequestAt(requests, i), requests[0].version,
+                                       &in[i])) {
         in[i].actor = socle::kNoId;  // denied, and named by the status
         if (first.ok()) {
           first = socle::MakeError(

@@ -14,6 +14,7 @@
 #include "cli/engine.h"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
+#include "socle/restriction.hpp"
 #include "socle/trail.hpp"
 
 namespace socle::cli {
@@ -24,6 +25,8 @@ constexpr char kAccessUsage[] =
     "         --actor ID --person ID --category ID --purpose ACTIVITY [--action read]\n"
     "         [--kind fact|appreciation|third_party_information|working_note]\n"
     "         [--item ID] [--masked] [--author ID] [--at 2026-03-01T10:00:00Z]\n"
+    "         [--restriction-justification subject_consent|legal_claims|\n"
+    "                                      protection_of_others|important_public_interest]\n"
     "         [(--trail DB --vault VAULT_DB | --storage LOCATION [--witness-dir DIR])\n"
     "          --key KEY_FILE [--tenant T] [--witness PATH]]\n"
     "  Decides whether the professional may do the action on the item of the person's file for\n"
@@ -74,11 +77,12 @@ int Explain(const std::vector<std::string>& args, Io io) {
     io.out << kAccessUsage;
     return kExitOk;
   }
-  static const char* const kValued[] = {"--policy",  "--professionals", "--persons",    "--actor",
-                                        "--person",  "--category",      "--action",     "--purpose",
-                                        "--item",    "--author",        "--kind",       "--at",
-                                        "--trail",   "--vault",         "--key",        "--tenant",
-                                        "--witness", "--storage",       "--witness-dir"};
+  static const char* const kValued[] = {
+      "--policy",  "--professionals", "--persons",     "--actor",
+      "--person",  "--category",      "--action",      "--purpose",
+      "--item",    "--author",        "--kind",        "--at",
+      "--trail",   "--vault",         "--key",         "--tenant",
+      "--witness", "--storage",       "--witness-dir", "--restriction-justification"};
   std::map<std::string, std::string> values;
   bool masked = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -228,6 +232,18 @@ int Explain(const std::vector<std::string>& args, Io io) {
     }
   }
   request.masked = masked;
+  // Why a restricted item is processed all the same (GDPR art. 18(2); socle/restriction.hpp).
+  if (values.count("--restriction-justification")) {
+    const auto justification =
+        RestrictionJustificationFromName(values["--restriction-justification"]);
+    if (!justification || *justification == RestrictionJustification::kNone) {
+      return Usage(
+          io,
+          "--restriction-justification is subject_consent, legal_claims, protection_of_others or "
+          "important_public_interest");
+    }
+    request.restriction_justification = *justification;
+  }
   const std::string item = values.count("--item") ? values["--item"] : std::string();
   request.item = item;
 

@@ -60,6 +60,8 @@ int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
 int Rights(const std::vector<std::string>& args, Io io);          // rights.cc
 int Breach(const std::vector<std::string>& args, Io io);          // rights.cc
 int Erasure(const std::vector<std::string>& args, Io io);         // erasure.cc (`socle erase`)
+int Restrict(const std::vector<std::string>& args, Io io);        // restriction.cc
+int Rectify(const std::vector<std::string>& args, Io io);         // restriction.cc
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
 int Export(const std::vector<std::string>& args, Io io);          // export.cc

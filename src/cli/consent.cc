@@ -109,53 +109,13 @@ const char* ScopeName(ConsentScope s) {
   return s == ConsentScope::kSharing ? "sharing" : "processing";
 }
 
-bool ParseChannel(const std::string& s, ConsentChannel* out) {
-  static const std::map<std::string, ConsentChannel> kNames = {
-      {"", ConsentChannel::kInPerson},
-      {"in_person", ConsentChannel::kInPerson},
-      {"paper", ConsentChannel::kPaper},
-      {"online", ConsentChannel::kOnline},
-      {"phone", ConsentChannel::kPhone}};
-  auto it = kNames.find(s);
-  if (it == kNames.end()) return false;
-  *out = it->second;
-  return true;
-}
-const char* ChannelName(ConsentChannel c) {
-  switch (c) {
-    case ConsentChannel::kPaper:
-      return "paper";
-    case ConsentChannel::kOnline:
-      return "online";
-    case ConsentChannel::kPhone:
-      return "phone";
-    default:
-      return "in_person";
-  }
-}
-
 std::string ListOr(const std::vector<std::string>& v, const char* none) {
   return v.empty() ? std::string(none) : absl::StrJoin(v, ", ");
 }
 
 // The information text's SHA-256: --information-sha256 HEX, or the SHA-256 of a file.
 std::string InformationSha256(const Flags& flags, std::string* out) {
-  if (flags.Has("--information-sha256") == flags.Has("--information-file")) {
-    return "give exactly one of --information-sha256 HEX and --information-file FILE";
-  }
-  if (flags.Has("--information-sha256")) {
-    if (!FromHex(flags.Get("--information-sha256"), out) || out->size() != 32) {
-      return "--information-sha256 must be 64 hexadecimal digits";
-    }
-    return "";
-  }
-  std::ifstream file(flags.Get("--information-file"), std::ios::binary);
-  if (!file) return absl::StrCat("cannot read ", flags.Get("--information-file"));
-  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  out->assign(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out->data()),
-                     reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  return "";
+  return Sha256Flag(flags, "--information-sha256", "--information-file", true, out);
 }
 
 int Give(const Flags& flags, const EngineOpener& open, const Reporter& r) {

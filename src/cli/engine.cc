@@ -2,8 +2,13 @@
 // `socle directory load`, which puts the directory into it.
 #include "cli/engine.h"
 
+#include <sodium.h>
+
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <ostream>
 
 #include "absl/strings/ascii.h"
@@ -151,6 +156,58 @@ std::string Hex(absl::string_view bytes) {
     out.push_back(kDigits[c & 15]);
   }
   return out;
+}
+
+bool ParseChannel(const std::string& text, ConsentChannel* out) {
+  static const std::map<std::string, ConsentChannel> kNames = {
+      {"", ConsentChannel::kInPerson},
+      {"in_person", ConsentChannel::kInPerson},
+      {"paper", ConsentChannel::kPaper},
+      {"online", ConsentChannel::kOnline},
+      {"phone", ConsentChannel::kPhone}};
+  auto it = kNames.find(text);
+  if (it == kNames.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+const char* ChannelName(ConsentChannel channel) {
+  switch (channel) {
+    case ConsentChannel::kPaper:
+      return "paper";
+    case ConsentChannel::kOnline:
+      return "online";
+    case ConsentChannel::kPhone:
+      return "phone";
+    default:
+      return "in_person";
+  }
+}
+
+std::string Sha256Flag(const Flags& flags, const std::string& hex_flag,
+                       const std::string& file_flag, bool required, std::string* out) {
+  out->clear();
+  if (flags.Has(hex_flag) && flags.Has(file_flag)) {
+    return absl::StrCat("give exactly one of ", hex_flag, " HEX and ", file_flag, " FILE");
+  }
+  if (flags.Has(hex_flag)) {
+    if (!FromHex(flags.Get(hex_flag), out) || out->size() != 32) {
+      return absl::StrCat(hex_flag, " must be 64 hexadecimal digits");
+    }
+    return "";
+  }
+  if (!flags.Has(file_flag)) {
+    return required
+               ? absl::StrCat("give exactly one of ", hex_flag, " HEX and ", file_flag, " FILE")
+               : "";
+  }
+  std::ifstream file(flags.Get(file_flag), std::ios::binary);
+  if (!file) return absl::StrCat("cannot read ", flags.Get(file_flag));
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  out->assign(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out->data()),
+                     reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return "";
 }
 
 bool FromHex(absl::string_view hex, std::string* out) {

@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "socle/access.hpp"
+#include "socle/consent.hpp"
 #include "socle/ledger.hpp"
 #include "socle/policy.hpp"
 #include "socle/trail.hpp"
@@ -87,6 +88,15 @@ bool ParseDayFlag(const std::string& text, absl::CivilDay* out);  // YYYY-MM-DD
 std::string Hex(absl::string_view bytes);
 bool FromHex(absl::string_view hex, std::string* out);
 std::string ShowTime(absl::Time t);  // "2026-12-04 10:00:00 UTC", "-" for infinite
+// A channel (socle::ConsentChannel) named in_person (also ""), paper, online or phone; false for
+// another name. ChannelName spells it back.
+bool ParseChannel(const std::string& text, ConsentChannel* out);
+const char* ChannelName(ConsentChannel channel);
+// A SHA-256 given as `hex_flag` HEX (64 digits) or as the hash of the file `file_flag` (at most
+// one of the two; `required`: exactly one): "" with the 32 bytes in *out (empty when neither was
+// given), else the problem.
+std::string Sha256Flag(const Flags& flags, const std::string& hex_flag,
+                       const std::string& file_flag, bool required, std::string* out);
 
 // How a command reports: its name in every message, its usage after a usage error.
 struct Reporter {

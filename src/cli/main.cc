@@ -29,6 +29,8 @@ constexpr char kUsage[] =
     "  rights receive|extend|close|withdraw|list ...  rights requests and their deadlines\n"
     "  breach record|notify-authority|notify-persons|close|list ...  the breach register\n"
     "  erase decide|apply|tombstones|reapply|hold|lift ...  erasure (art. 17), tombstones\n"
+    "  restrict set|notify|lift|list ...     restriction of processing (art. 18)\n"
+    "  rectify record|statement|notices|notified ...  rectification and its recipients\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
     "  demo                                  run socle on a synthetic social service\n"
@@ -88,6 +90,8 @@ int main(int argc, char** argv) {
   if (command == "rights") return Rights(rest, io);
   if (command == "breach") return Breach(rest, io);
   if (command == "erase") return Erasure(rest, io);
+  if (command == "restrict") return Restrict(rest, io);
+  if (command == "rectify") return Rectify(rest, io);
   std::cerr << "socle: unknown command '"
             << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"

@@ -69,15 +69,6 @@ constexpr char kBreachUsage[] =
     "                    their 72 hours at --at (default: now)\n"
     "\n";
 
-const std::map<std::string, ConsentChannel>& Channels() {
-  static const std::map<std::string, ConsentChannel> kChannels = {
-      {"in_person", ConsentChannel::kInPerson},
-      {"paper", ConsentChannel::kPaper},
-      {"online", ConsentChannel::kOnline},
-      {"phone", ConsentChannel::kPhone}};
-  return kChannels;
-}
-
 std::string Day(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
 std::string DaysText(const RightsRequestInfo& r) {
@@ -119,10 +110,8 @@ int Receive(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   if (!ParseTimeFlag(flags.Get("--received-at"), &spec.received_at)) {
     return r.Usage("--received-at is not an RFC 3339 time (2026-12-01T10:00:00Z)");
   }
-  if (flags.Has("--channel")) {
-    auto it = Channels().find(flags.Get("--channel"));
-    if (it == Channels().end()) return r.Usage("--channel is in_person, paper, online or phone");
-    spec.channel = it->second;
+  if (flags.Has("--channel") && !ParseChannel(flags.Get("--channel"), &spec.channel)) {
+    return r.Usage("--channel is in_person, paper, online or phone");
   }
   spec.recorded_by = flags.Get("--recorded-by");
   auto opened = open();

@@ -108,7 +108,7 @@ BOOST_DATA_TEST_CASE(explanations_agree_with_decisions, bdata::make(kRequestFile
       BOOST_TEST(step.passed == d.allowed(), e->ToString());
     }
     BOOST_TEST(decisive == 1, e->ToString());
-    BOOST_TEST(e->steps.size() == 12u);  // with the retention step
+    BOOST_TEST(e->steps.size() == 13u);  // with the retention and restriction steps
   }
 }
 

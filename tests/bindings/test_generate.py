@@ -65,7 +65,8 @@ def test_java_types_follow_the_c_types() -> None:
     order = re.search(r'FieldOrder\(\{([^}]*)\}\)\s*class AccessRequest', java).group(1)
     assert order.replace('"', "").split(", ") == [
         "version", "actor", "action", "person", "category", "purpose", "entry_kind", "author",
-        "masked", "reserved", "time_unix_seconds", "item", "item_len"]
+        "masked", "reserved", "time_unix_seconds", "item", "item_len",
+        "restriction_justification", "reserved2"]
     assert "interface ReversalHook extends Callback" in java
 
 

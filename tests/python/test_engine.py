@@ -192,7 +192,7 @@ def test_explain_gives_the_structured_trace(workload_engine: AccessEngine) -> No
     assert e.decision == workload_engine.decide("p872", "x50757", "administrative", PURPOSE,
                                                 author="p953", item="r20001")
     # The steps come from the socle_explanation_* accessors, field by field.
-    assert len(e.steps) == 12 and sum(s.decisive for s in e.steps) == 1
+    assert len(e.steps) == 13 and sum(s.decisive for s in e.steps) == 1
     assert all(isinstance(s, socle.ExplanationStep) for s in e.steps)
     assert all(s.check and s.rule and s.detail for s in e.steps)
     step = e.decisive_step

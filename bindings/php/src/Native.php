@@ -65,6 +65,7 @@ final class Native
     public const SOCLE_REASON_ALLOWED_BREAK_GLASS = 4;
     public const SOCLE_REASON_ALLOWED_BY_GRANT = 5;
     public const SOCLE_REASON_ALLOWED_ARCHIVIST = 6;
+    public const SOCLE_REASON_ALLOWED_UNDER_RESTRICTION = 7;
     public const SOCLE_REASON_PROFESSIONAL_LEFT = 20;
     public const SOCLE_REASON_BLOCKED = 21;
     public const SOCLE_REASON_WORKING_NOTE = 22;
@@ -81,6 +82,8 @@ final class Native
     public const SOCLE_REASON_OBJECTION_UPHELD = 33;
     public const SOCLE_REASON_ITEM_NOT_SHARED = 34;
     public const SOCLE_REASON_ARCHIVED = 35;
+    public const SOCLE_REASON_RESTRICTED = 36;
+    public const SOCLE_REASON_ERASED = 37;
     public const SOCLE_OBLIGATION_LOG = 1;
     public const SOCLE_OBLIGATION_BREAK_GLASS_FLAG = 2;
     public const SOCLE_OBLIGATION_NOTIFY_PERSON = 4;
@@ -93,7 +96,7 @@ final class Native
     public const SOCLE_AUDIENCE_EVERYONE = 1;
     public const SOCLE_AUDIENCE_ROLE = 2;
     public const SOCLE_AUDIENCE_PROFESSIONAL = 3;
-    public const SOCLE_ACCESS_REQUEST_VERSION = 1;
+    public const SOCLE_ACCESS_REQUEST_VERSION = 2;
     public const SOCLE_VAULT_KEY_BYTES = 32;
     public const SOCLE_VAULT_SEAL_OVERHEAD = 45;
     public const SOCLE_KDF_OPSLIMIT_DEFAULT = 0;
@@ -301,7 +304,6 @@ final class Native
     public const SOCLE_BREACH_RISK_UNLIKELY = 1;
     public const SOCLE_BREACH_RISK_RISK = 2;
     public const SOCLE_BREACH_RISK_HIGH = 3;
-    public const SOCLE_REASON_ERASED = 37;
     public const SOCLE_ERASURE_EXCEPTION_NONE = 0;
     public const SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION = 1;
     public const SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK = 2;
@@ -314,6 +316,15 @@ final class Native
     public const SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST = 4;
     public const SOCLE_ERASURE_ASSERT_STATISTICS_89 = 8;
     public const SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS = 16;
+    public const SOCLE_RESTRICTION_JUSTIFICATION_NONE = 0;
+    public const SOCLE_RESTRICTION_JUSTIFICATION_SUBJECT_CONSENT = 1;
+    public const SOCLE_RESTRICTION_JUSTIFICATION_LEGAL_CLAIMS = 2;
+    public const SOCLE_RESTRICTION_JUSTIFICATION_PROTECTION_OF_OTHERS = 3;
+    public const SOCLE_RESTRICTION_JUSTIFICATION_IMPORTANT_PUBLIC_INTEREST = 4;
+    public const SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED = 1;
+    public const SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING = 2;
+    public const SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS = 3;
+    public const SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING = 4;
 
     private function __construct()
     {

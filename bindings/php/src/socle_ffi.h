@@ -54,6 +54,8 @@ typedef struct socle_access_request {
     int64_t time_unix_seconds;
     const char* item;
     size_t item_len;
+    int32_t restriction_justification;
+    int32_t reserved2;
 } socle_access_request;
 typedef struct socle_decision {
     int32_t effect;
@@ -624,3 +626,13 @@ int32_t socle_access_engine_erased_row(const socle_access_engine* engine, const 
 int32_t socle_vault_reapply_tombstones(socle_vault* vault, const socle_access_engine* engine, uint64_t* out_shredded, socle_error** error);
 int32_t socle_access_engine_set_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* reason, size_t reason_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+const char* socle_access_request_justification_name(int32_t justification);
+int32_t socle_access_engine_restrict(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int32_t ground, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_notify_restriction_lift(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_lift_restriction(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_restricted(const socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int32_t* out_restricted, int32_t* out_ground, socle_error** error);
+int32_t socle_access_engine_record_rectification(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* previous_sha256, size_t previous_sha256_len, const uint8_t* new_sha256, size_t new_sha256_len, int32_t contested, const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_person_statement(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_rectification_notified(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* recipient, size_t recipient_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_pending_rectification_notices(const socle_access_engine* engine, const char* person, size_t person_len, socle_buffer* out, size_t* out_count, socle_error** error);
+int32_t socle_access_engine_current_item_version(const socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, uint8_t* out, size_t out_capacity, int32_t* out_known, socle_error** error);

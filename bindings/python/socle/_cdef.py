@@ -52,6 +52,7 @@ CDEF = """\
 #define SOCLE_REASON_ALLOWED_BREAK_GLASS 4
 #define SOCLE_REASON_ALLOWED_BY_GRANT 5
 #define SOCLE_REASON_ALLOWED_ARCHIVIST 6
+#define SOCLE_REASON_ALLOWED_UNDER_RESTRICTION 7
 #define SOCLE_REASON_PROFESSIONAL_LEFT 20
 #define SOCLE_REASON_BLOCKED 21
 #define SOCLE_REASON_WORKING_NOTE 22
@@ -68,6 +69,8 @@ CDEF = """\
 #define SOCLE_REASON_OBJECTION_UPHELD 33
 #define SOCLE_REASON_ITEM_NOT_SHARED 34
 #define SOCLE_REASON_ARCHIVED 35
+#define SOCLE_REASON_RESTRICTED 36
+#define SOCLE_REASON_ERASED 37
 #define SOCLE_OBLIGATION_LOG 1
 #define SOCLE_OBLIGATION_BREAK_GLASS_FLAG 2
 #define SOCLE_OBLIGATION_NOTIFY_PERSON 4
@@ -80,7 +83,7 @@ CDEF = """\
 #define SOCLE_AUDIENCE_EVERYONE 1
 #define SOCLE_AUDIENCE_ROLE 2
 #define SOCLE_AUDIENCE_PROFESSIONAL 3
-#define SOCLE_ACCESS_REQUEST_VERSION 1
+#define SOCLE_ACCESS_REQUEST_VERSION 2
 #define SOCLE_VAULT_KEY_BYTES 32
 #define SOCLE_VAULT_SEAL_OVERHEAD 45
 #define SOCLE_KDF_OPSLIMIT_DEFAULT 0
@@ -288,7 +291,6 @@ CDEF = """\
 #define SOCLE_BREACH_RISK_UNLIKELY 1
 #define SOCLE_BREACH_RISK_RISK 2
 #define SOCLE_BREACH_RISK_HIGH 3
-#define SOCLE_REASON_ERASED 37
 #define SOCLE_ERASURE_EXCEPTION_NONE 0
 #define SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION 1
 #define SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK 2
@@ -301,6 +303,15 @@ CDEF = """\
 #define SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST 4
 #define SOCLE_ERASURE_ASSERT_STATISTICS_89 8
 #define SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS 16
+#define SOCLE_RESTRICTION_JUSTIFICATION_NONE 0
+#define SOCLE_RESTRICTION_JUSTIFICATION_SUBJECT_CONSENT 1
+#define SOCLE_RESTRICTION_JUSTIFICATION_LEGAL_CLAIMS 2
+#define SOCLE_RESTRICTION_JUSTIFICATION_PROTECTION_OF_OTHERS 3
+#define SOCLE_RESTRICTION_JUSTIFICATION_IMPORTANT_PUBLIC_INTEREST 4
+#define SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED 1
+#define SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING 2
+#define SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS 3
+#define SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING 4
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -352,6 +363,8 @@ typedef struct socle_access_request {
     int64_t time_unix_seconds;
     const char* item;
     size_t item_len;
+    int32_t restriction_justification;
+    int32_t reserved2;
 } socle_access_request;
 typedef struct socle_decision {
     int32_t effect;
@@ -922,4 +935,14 @@ int32_t socle_access_engine_erased_row(const socle_access_engine* engine, const 
 int32_t socle_vault_reapply_tombstones(socle_vault* vault, const socle_access_engine* engine, uint64_t* out_shredded, socle_error** error);
 int32_t socle_access_engine_set_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* reason, size_t reason_len, const char* reference, size_t reference_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine, const char* person, size_t person_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+const char* socle_access_request_justification_name(int32_t justification);
+int32_t socle_access_engine_restrict(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int32_t ground, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_notify_restriction_lift(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_lift_restriction(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_restricted(const socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int32_t* out_restricted, int32_t* out_ground, socle_error** error);
+int32_t socle_access_engine_record_rectification(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* previous_sha256, size_t previous_sha256_len, const uint8_t* new_sha256, size_t new_sha256_len, int32_t contested, const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_person_statement(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_record_rectification_notified(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* recipient, size_t recipient_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_engine_pending_rectification_notices(const socle_access_engine* engine, const char* person, size_t person_len, socle_buffer* out, size_t* out_count, socle_error** error);
+int32_t socle_access_engine_current_item_version(const socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, uint8_t* out, size_t out_capacity, int32_t* out_known, socle_error** error);
 """

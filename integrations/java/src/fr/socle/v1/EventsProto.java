@@ -256,6 +256,31 @@ public final class EventsProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_ErasureRecorded_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RestrictionSet_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RestrictionSet_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RestrictionLiftNotified_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RestrictionLiftNotified_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RestrictionLifted_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RestrictionLifted_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RectificationRecorded_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RectificationRecorded_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RectificationRecipientNotified_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RectificationRecipientNotified_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -267,7 +292,7 @@ public final class EventsProto {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/events.proto\022\010socle.v1\032\037googl" +
       "e/protobuf/timestamp.proto\032\025socle/v1/pol" +
-      "icy.proto\"\374\024\n\nStateEvent\022\026\n\016format_versi" +
+      "icy.proto\"\315\027\n\nStateEvent\022\026\n\016format_versi" +
       "on\030\001 \001(\r\022&\n\002at\030\002 \001(\0132\032.google.protobuf.T" +
       "imestamp\022\023\n\013recorded_by\030\003 \001(\t\0220\n\013involve" +
       "ment\030\004 \001(\0132\033.socle.v1.PersonInvolvement\022" +
@@ -330,169 +355,203 @@ public final class EventsProto {
       "otifiedH\000\022B\n\027breach_persons_notified\030> \001" +
       "(\0132\037.socle.v1.BreachPersonsNotifiedH\000\022/\n" +
       "\rbreach_closed\030? \001(\0132\026.socle.v1.BreachCl" +
-      "osedH\000\0220\n\016legal_hold_set\030K \001(\0132\026.socle.v" +
-      "1.LegalHoldSetH\000\0226\n\021legal_hold_lifted\030L " +
-      "\001(\0132\031.socle.v1.LegalHoldLiftedH\000\0225\n\020eras" +
-      "ure_recorded\030M \001(\0132\031.socle.v1.ErasureRec" +
-      "ordedH\000B\007\n\005event\";\n\013LedgerAlert\022\024\n\014targe" +
-      "t_index\030\001 \001(\004\022\026\n\016delete_attempt\030\002 \001(\010\"\251\001" +
-      "\n\021PersonInvolvement\022.\n\004kind\030\001 \001(\0162 .socl" +
-      "e.v1.PersonInvolvement.Kind\022\016\n\006reason\030\002 " +
-      "\001(\t\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007PRE" +
-      "SENT\020\001\022\027\n\023INFORMED_BEFOREHAND\020\002\022\020\n\014NOT_I" +
-      "NFORMED\020\003\"O\n\017StateEventBatch\022\026\n\016format_v" +
-      "ersion\030\001 \001(\r\022$\n\006events\030\002 \003(\0132\024.socle.v1." +
-      "StateEvent\"\233\001\n\024ProfessionalUpserted\022\n\n\002i" +
-      "d\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t\022\021\n\t" +
-      "structure\030\004 \001(\t\022(\n\007secrecy\030\005 \001(\0162\027.socle" +
-      ".v1.SecrecyStatus\022\035\n\025professional_catego" +
-      "ry\030\006 \001(\t\"\036\n\020ProfessionalLeft\022\n\n\002id\030\001 \001(\t" +
-      "\"Q\n\016PersonUpserted\022\n\n\002id\030\001 \001(\t\022\r\n\005teams\030" +
-      "\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022\022\n\nbirth_date\030\004 " +
-      "\001(\t\".\n\016PersonAssigned\022\016\n\006person\030\001 \001(\t\022\014\n" +
-      "\004team\030\002 \001(\t\"0\n\020PersonUnassigned\022\016\n\006perso" +
-      "n\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n\013ReferentSet\022\016\n\006" +
-      "person\030\001 \001(\t\022\020\n\010referent\030\002 \001(\t\"\340\001\n\nMaskT" +
-      "arget\022\016\n\006person\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH\000\022\022\n" +
-      "\010category\030\003 \001(\tH\000\022/\n\010audience\030\004 \001(\0162\035.so" +
-      "cle.v1.MaskTarget.Audience\022\023\n\013audience_i" +
-      "d\030\005 \001(\t\"N\n\010Audience\022\030\n\024AUDIENCE_UNSPECIF" +
-      "IED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PROFESS" +
-      "IONAL\020\003B\010\n\006target\"-\n\007MaskSet\022\"\n\004mask\030\001 \001" +
-      "(\0132\024.socle.v1.MaskTarget\"1\n\013MaskRevoked\022" +
-      "\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget\"0\n\010B" +
-      "lockSet\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030" +
-      "\002 \001(\t\"4\n\014BlockRevoked\022\016\n\006person\030\001 \001(\t\022\024\n" +
-      "\014professional\030\002 \001(\t\"\224\001\n\020BreakGlassOpened" +
-      "\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\023" +
-      "\n\013reason_code\030\003 \001(\t\022\025\n\rjustification\030\004 \001" +
-      "(\t\022.\n\nexpires_at\030\005 \001(\0132\032.google.protobuf" +
-      ".Timestamp\"8\n\020BreakGlassClosed\022\024\n\014profes" +
-      "sional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\"2\n Emergenc" +
-      "yAccessObjectionRecorded\022\016\n\006person\030\001 \001(\t" +
-      "\"1\n\037EmergencyAccessObjectionRevoked\022\016\n\006p" +
-      "erson\030\001 \001(\t\"\342\001\n\rAccessGranted\022\016\n\006person\030" +
-      "\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\022\n\ncategorie" +
-      "s\030\003 \003(\t\022.\n\nexpires_at\030\004 \001(\0132\032.google.pro" +
-      "tobuf.Timestamp\022\021\n\treference\030\005 \001(\t\022\r\n\005it" +
-      "ems\030\006 \003(\t\022%\n\005basis\030\007 \001(\0162\026.socle.v1.Shar" +
-      "ingBasis\022\r\n\005share\030\010 \001(\t\022\017\n\007purpose\030\t \001(\t" +
-      "\"I\n\022AccessGrantRevoked\022\016\n\006person\030\001 \001(\t\022\024" +
-      "\n\014professional\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\"\333\003\n\014" +
-      "ConsentGiven\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030" +
-      "\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.ConsentG" +
-      "iven.Scope\022\020\n\010given_by\030\004 \003(\t\022\033\n\023informat" +
-      "ion_version\030\005 \001(\t\022\032\n\022information_sha256\030" +
-      "\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021.socle.v1.Channe" +
-      "l\022\032\n\022evidence_reference\030\010 \001(\t\022.\n\nexpires" +
-      "_at\030\t \001(\0132\032.google.protobuf.Timestamp\022\022\n" +
-      "\ncategories\030\n \003(\t\022\022\n\nrecipients\030\013 \003(\t\022\027\n" +
-      "\017recipient_roles\030\014 \003(\t\022\020\n\010supports\030\r \001(\t" +
-      "\022\031\n\021security_measures\030\016 \001(\t\022\027\n\017notice_la" +
-      "nguage\030\017 \001(\t\";\n\005Scope\022\025\n\021SCOPE_UNSPECIFI" +
-      "ED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\232\001\n\020Co" +
-      "nsentWithdrawn\022\016\n\006person\030\001 \001(\t\022\017\n\007purpos" +
-      "e\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.Consen" +
-      "tGiven.Scope\022\024\n\014withdrawn_by\030\004 \001(\t\022\"\n\007ch" +
-      "annel\030\005 \001(\0162\021.socle.v1.Channel\"\240\002\n\021Repre" +
-      "sentativeSet\022\016\n\006person\030\001 \001(\t\022\026\n\016represen" +
-      "tative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Re" +
-      "presentativeSet.Kind\022\021\n\tfrom_date\030\004 \001(\t\022" +
-      "\017\n\007to_date\030\005 \001(\t\022\021\n\treference\030\006 \001(\t\"|\n\004K" +
-      "ind\022\024\n\020KIND_UNSPECIFIED\020\000\022\026\n\022PARENTAL_AU" +
-      "THORITY\020\001\022\020\n\014GUARDIANSHIP\020\002\022\017\n\013CURATORSH" +
-      "IP\020\003\022\030\n\024FAMILY_AUTHORISATION\020\004\022\t\n\005PROXY\020" +
-      "\005\"~\n\023RepresentativeEnded\022\016\n\006person\030\001 \001(\t" +
-      "\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 " +
-      ".socle.v1.RepresentativeSet.Kind\022\017\n\007to_d" +
-      "ate\030\004 \001(\t\"\317\001\n\021ObjectionRecorded\022\016\n\006perso" +
-      "n\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Objecti" +
-      "onRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\022\023\n\013obje" +
-      "cted_by\030\004 \001(\t\022\031\n\021informed_evidence\030\005 \001(\t" +
-      "\"9\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\016\n\nPROCES" +
-      "SING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020ObjectionDecided" +
-      "\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\0223\n\007out" +
-      "come\030\003 \001(\0162\".socle.v1.ObjectionDecided.O" +
-      "utcome\022\025\n\rjustification\030\004 \001(\t\"c\n\007Outcome" +
-      "\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\n\n\006UPHELD\020\001\022!\n" +
-      "\035COMPELLING_LEGITIMATE_GROUNDS\020\002\022\020\n\014LEGA" +
-      "L_CLAIMS\020\003\"e\n\022ObjectionWithdrawn\022\016\n\006pers" +
-      "on\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Object" +
-      "ionRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\"\251\001\n\016Pe" +
-      "rsonInformed\022\016\n\006person\030\001 \001(\t\022\020\n\010informed" +
-      "\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n\trecipient\030\004 \001(\t" +
-      "\022\022\n\ncategories\030\005 \003(\t\022\"\n\007channel\030\006 \001(\0162\021." +
-      "socle.v1.Channel\022\033\n\023maturity_assessment\030" +
-      "\007 \001(\t\"\335\001\n\024InformationException\022\016\n\006person" +
-      "\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162#.so" +
-      "cle.v1.InformationException.Kind\022\025\n\rjust" +
-      "ification\030\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_UNSPECIF" +
-      "IED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIMPOSSIBILITY\020\002\022\036\n" +
-      "\032CONTRARY_TO_CHILD_INTEREST\020\003\"\245\001\n\016Mandat" +
-      "eCreated\022\017\n\007mandate\030\001 \001(\t\022\016\n\006person\030\002 \001(" +
-      "\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\nprocedures\030\004 \003(\t" +
-      "\022\025\n\rduration_days\030\005 \001(\r\022\030\n\020template_vers" +
-      "ion\030\006 \001(\t\022\032\n\022attestation_sha256\030\007 \001(\014\"1\n" +
-      "\013MandateUsed\022\017\n\007mandate\030\001 \001(\t\022\021\n\tprocedu" +
-      "re\030\002 \001(\t\"H\n\016MandateRevoked\022\017\n\007mandate\030\001 " +
-      "\001(\t\022\022\n\nprocedures\030\002 \003(\t\022\021\n\tby_person\030\003 \001" +
-      "(\010\"\313\001\n\025RightsRequestReceived\022\017\n\007request\030" +
-      "\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.socle.v1.RightsReq" +
-      "uestKind\022\016\n\006person\030\003 \001(\t\022/\n\013received_at\030" +
-      "\004 \001(\0132\032.google.protobuf.Timestamp\022\021\n\treq" +
-      "uester\030\005 \001(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1" +
-      ".Channel\"\200\001\n\025RightsRequestExtended\022\017\n\007re" +
-      "quest\030\001 \001(\t\022\025\n\rjustification\030\002 \001(\t\022/\n\013no" +
-      "tified_at\030\003 \001(\0132\032.google.protobuf.Timest" +
-      "amp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023RightsRequestClo" +
-      "sed\022\017\n\007request\030\001 \001(\t\0226\n\007outcome\030\002 \001(\0162%." +
-      "socle.v1.RightsRequestClosed.Outcome\022\017\n\007" +
-      "reasons\030\003 \001(\t\022\035\n\025complaint_information\030\004" +
-      " \001(\t\"?\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020\000" +
-      "\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACTION\020\002\"?\n\026RightsR" +
-      "equestWithdrawn\022\017\n\007request\030\001 \001(\t\022\024\n\014with" +
-      "drawn_by\030\002 \001(\t\"\321\002\n\016BreachRecorded\022\016\n\006bre" +
-      "ach\030\001 \001(\t\022,\n\010aware_at\030\002 \001(\0132\032.google.pro" +
-      "tobuf.Timestamp\022\016\n\006nature\030\003 \003(\t\022+\n\004risk\030" +
-      "\004 \001(\0162\035.socle.v1.BreachRecorded.Risk\022\022\n\n" +
-      "assessment\030\005 \001(\t\022\026\n\016unintelligible\030\006 \001(\010" +
-      "\022\035\n\025unintelligible_reason\030\007 \001(\t\022\031\n\021perso" +
-      "ns_concerned\030\010 \001(\004\022\031\n\021records_concerned\030" +
-      "\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UNSPECIFIED\020\000\022\014\n\010U" +
-      "NLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tHIGH_RISK\020\003\"\203\001\n\027B" +
-      "reachAuthorityNotified\022\016\n\006breach\030\001 \001(\t\022/" +
-      "\n\013notified_at\030\002 \001(\0132\032.google.protobuf.Ti" +
-      "mestamp\022\024\n\014delay_reason\030\003 \001(\t\022\021\n\treferen" +
-      "ce\030\004 \001(\t\"g\n\025BreachPersonsNotified\022\016\n\006bre" +
-      "ach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.google." +
-      "protobuf.Timestamp\022\r\n\005means\030\003 \001(\t\"\036\n\014Bre" +
-      "achClosed\022\016\n\006breach\030\001 \001(\t\"\354\002\n\017ContactRec" +
-      "orded\022\016\n\006person\030\001 \001(\t\0228\n\noriginator\030\002 \001(" +
-      "\0162$.socle.v1.ContactRecorded.Originator\022" +
-      "\026\n\016representative\030\003 \001(\t\022\014\n\004date\030\004 \001(\t\022,\n" +
-      "\004kind\030\005 \001(\0162\036.socle.v1.ContactRecorded.K" +
-      "ind\"e\n\nOriginator\022\032\n\026ORIGINATOR_UNSPECIF" +
-      "IED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REPRESENTATIVE\020\002\022\020\n" +
-      "\014PROFESSIONAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024\n\020KI" +
-      "ND_UNSPECIFIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005VISIT\020\002\022" +
-      "\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\rRigh" +
-      "tRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 " +
-      "\001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n\020FollowUpRecorde" +
-      "d\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010e" +
-      "nd_date\030\003 \001(\t\"-\n\rDeathRecorded\022\016\n\006person" +
-      "\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n\014LegalHoldSet\022\016\n\006" +
-      "person\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\021\n\treferenc" +
-      "e\030\003 \001(\t\"!\n\017LegalHoldLifted\022\016\n\006person\030\001 \001" +
-      "(\t\"F\n\017ErasureRecorded\022\016\n\006person\030\001 \001(\t\022\017\n" +
-      "\007request\030\002 \001(\t\022\022\n\ncategories\030\003 \003(\t*S\n\007Ch" +
-      "annel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\r\n\tIN_PER" +
-      "SON\020\001\022\t\n\005PAPER\020\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*" +
-      "\271\001\n\021RightsRequestKind\022#\n\037RIGHTS_REQUEST_" +
-      "KIND_UNSPECIFIED\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023" +
-      "RIGHT_RECTIFICATION\020\002\022\021\n\rRIGHT_ERASURE\020\003" +
-      "\022\025\n\021RIGHT_RESTRICTION\020\004\022\025\n\021RIGHT_PORTABI" +
-      "LITY\020\005\022\023\n\017RIGHT_OBJECTION\020\006B\034\n\013fr.socle." +
-      "v1B\013EventsProtoP\001b\006proto3"
+      "osedH\000\0223\n\017restriction_set\030F \001(\0132\030.socle." +
+      "v1.RestrictionSetH\000\022F\n\031restriction_lift_" +
+      "notified\030G \001(\0132!.socle.v1.RestrictionLif" +
+      "tNotifiedH\000\0229\n\022restriction_lifted\030H \001(\0132" +
+      "\033.socle.v1.RestrictionLiftedH\000\022A\n\026rectif" +
+      "ication_recorded\030I \001(\0132\037.socle.v1.Rectif" +
+      "icationRecordedH\000\022T\n rectification_recip" +
+      "ient_notified\030J \001(\0132(.socle.v1.Rectifica" +
+      "tionRecipientNotifiedH\000\0220\n\016legal_hold_se" +
+      "t\030K \001(\0132\026.socle.v1.LegalHoldSetH\000\0226\n\021leg" +
+      "al_hold_lifted\030L \001(\0132\031.socle.v1.LegalHol" +
+      "dLiftedH\000\0225\n\020erasure_recorded\030M \001(\0132\031.so" +
+      "cle.v1.ErasureRecordedH\000B\007\n\005event\";\n\013Led" +
+      "gerAlert\022\024\n\014target_index\030\001 \001(\004\022\026\n\016delete" +
+      "_attempt\030\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004" +
+      "kind\030\001 \001(\0162 .socle.v1.PersonInvolvement." +
+      "Kind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNS" +
+      "PECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFO" +
+      "REHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017StateEvent" +
+      "Batch\022\026\n\016format_version\030\001 \001(\r\022$\n\006events\030" +
+      "\002 \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024Professi" +
+      "onalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r" +
+      "\n\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secr" +
+      "ecy\030\005 \001(\0162\027.socle.v1.SecrecyStatus\022\035\n\025pr" +
+      "ofessional_category\030\006 \001(\t\"\036\n\020Professiona" +
+      "lLeft\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002i" +
+      "d\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t" +
+      "\022\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAssigned\022\016" +
+      "\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUn" +
+      "assigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/" +
+      "\n\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referen" +
+      "t\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016" +
+      "\n\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010au" +
+      "dience\030\004 \001(\0162\035.socle.v1.MaskTarget.Audie" +
+      "nce\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024" +
+      "AUDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004" +
+      "ROLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007Ma" +
+      "skSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarge" +
+      "t\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v" +
+      "1.MaskTarget\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t" +
+      "\022\024\n\014professional\030\002 \001(\t\"4\n\014BlockRevoked\022\016" +
+      "\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n" +
+      "\020BreakGlassOpened\022\024\n\014professional\030\001 \001(\t\022" +
+      "\016\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\r" +
+      "justification\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132" +
+      "\032.google.protobuf.Timestamp\"8\n\020BreakGlas" +
+      "sClosed\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030" +
+      "\002 \001(\t\"2\n EmergencyAccessObjectionRecorde" +
+      "d\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAccessObje" +
+      "ctionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessG" +
+      "ranted\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002" +
+      " \001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpires_at\030\004" +
+      " \001(\0132\032.google.protobuf.Timestamp\022\021\n\trefe" +
+      "rence\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(" +
+      "\0162\026.socle.v1.SharingBasis\022\r\n\005share\030\010 \001(\t" +
+      "\022\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrantRevoked\022" +
+      "\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n" +
+      "\005share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030" +
+      "\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034." +
+      "socle.v1.ConsentGiven.Scope\022\020\n\010given_by\030" +
+      "\004 \003(\t\022\033\n\023information_version\030\005 \001(\t\022\032\n\022in" +
+      "formation_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162" +
+      "\021.socle.v1.Channel\022\032\n\022evidence_reference" +
+      "\030\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.google.prot" +
+      "obuf.Timestamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nre" +
+      "cipients\030\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022" +
+      "\020\n\010supports\030\r \001(\t\022\031\n\021security_measures\030\016" +
+      " \001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n\005Scope\022\025" +
+      "\n\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n" +
+      "\007SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006perso" +
+      "n\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162" +
+      "\034.socle.v1.ConsentGiven.Scope\022\024\n\014withdra" +
+      "wn_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1." +
+      "Channel\"\240\002\n\021RepresentativeSet\022\016\n\006person\030" +
+      "\001 \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 " +
+      "\001(\0162 .socle.v1.RepresentativeSet.Kind\022\021\n" +
+      "\tfrom_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\tref" +
+      "erence\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED" +
+      "\020\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSH" +
+      "IP\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_AUTHORIS" +
+      "ATION\020\004\022\t\n\005PROXY\020\005\"~\n\023RepresentativeEnde" +
+      "d\022\016\n\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(" +
+      "\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Representativ" +
+      "eSet.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021Objection" +
+      "Recorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 " +
+      ".socle.v1.ObjectionRecorded.Kind\022\017\n\007purp" +
+      "ose\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021inform" +
+      "ed_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPEC" +
+      "IFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n" +
+      "\020ObjectionDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007pur" +
+      "pose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.O" +
+      "bjectionDecided.Outcome\022\025\n\rjustification" +
+      "\030\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED" +
+      "\020\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEGITIMATE_" +
+      "GROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022Objection" +
+      "Withdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162" +
+      " .socle.v1.ObjectionRecorded.Kind\022\017\n\007pur" +
+      "pose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n\006person\030" +
+      "\001 \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021" +
+      "\n\trecipient\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n" +
+      "\007channel\030\006 \001(\0162\021.socle.v1.Channel\022\033\n\023mat" +
+      "urity_assessment\030\007 \001(\t\"\335\001\n\024InformationEx" +
+      "ception\022\016\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221" +
+      "\n\004kind\030\003 \001(\0162#.socle.v1.InformationExcep" +
+      "tion.Kind\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind" +
+      "\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rI" +
+      "MPOSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTE" +
+      "REST\020\003\"\245\001\n\016MandateCreated\022\017\n\007mandate\030\001 \001" +
+      "(\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n" +
+      "\nprocedures\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r" +
+      "\022\030\n\020template_version\030\006 \001(\t\022\032\n\022attestatio" +
+      "n_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate" +
+      "\030\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016MandateRevo" +
+      "ked\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t" +
+      "\022\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRequestRec" +
+      "eived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.s" +
+      "ocle.v1.RightsRequestKind\022\016\n\006person\030\003 \001(" +
+      "\t\022/\n\013received_at\030\004 \001(\0132\032.google.protobuf" +
+      ".Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel" +
+      "\030\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025RightsRequ" +
+      "estExtended\022\017\n\007request\030\001 \001(\t\022\025\n\rjustific" +
+      "ation\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.googl" +
+      "e.protobuf.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n" +
+      "\023RightsRequestClosed\022\017\n\007request\030\001 \001(\t\0226\n" +
+      "\007outcome\030\002 \001(\0162%.socle.v1.RightsRequestC" +
+      "losed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035\n\025compla" +
+      "int_information\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTC" +
+      "OME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_AC" +
+      "TION\020\002\"?\n\026RightsRequestWithdrawn\022\017\n\007requ" +
+      "est\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016Brea" +
+      "chRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002" +
+      " \001(\0132\032.google.protobuf.Timestamp\022\016\n\006natu" +
+      "re\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v1.Breach" +
+      "Recorded.Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016uni" +
+      "ntelligible\030\006 \001(\010\022\035\n\025unintelligible_reas" +
+      "on\030\007 \001(\t\022\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021r" +
+      "ecords_concerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_U" +
+      "NSPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\t" +
+      "HIGH_RISK\020\003\"\203\001\n\027BreachAuthorityNotified\022" +
+      "\016\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.g" +
+      "oogle.protobuf.Timestamp\022\024\n\014delay_reason" +
+      "\030\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025BreachPerso" +
+      "nsNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_a" +
+      "t\030\002 \001(\0132\032.google.protobuf.Timestamp\022\r\n\005m" +
+      "eans\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001" +
+      "(\t\"\354\002\n\017ContactRecorded\022\016\n\006person\030\001 \001(\t\0228" +
+      "\n\noriginator\030\002 \001(\0162$.socle.v1.ContactRec" +
+      "orded.Originator\022\026\n\016representative\030\003 \001(\t" +
+      "\022\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1." +
+      "ContactRecorded.Kind\"e\n\nOriginator\022\032\n\026OR" +
+      "IGINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016RE" +
+      "PRESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATC" +
+      "H\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LET" +
+      "TER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022" +
+      "\010\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006person\030\001 \001" +
+      "(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F" +
+      "\n\020FollowUpRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010ac" +
+      "tivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathR" +
+      "ecorded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n" +
+      "\014LegalHoldSet\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030" +
+      "\002 \001(\t\022\021\n\treference\030\003 \001(\t\"!\n\017LegalHoldLif" +
+      "ted\022\016\n\006person\030\001 \001(\t\"F\n\017ErasureRecorded\022\016" +
+      "\n\006person\030\001 \001(\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncateg" +
+      "ories\030\003 \003(\t\"s\n\016RestrictionSet\022\016\n\006person\030" +
+      "\001 \001(\t\022\014\n\004item\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.so" +
+      "cle.v1.RestrictionGround\022\026\n\016rights_reque" +
+      "st\030\004 \001(\t\"\214\001\n\027RestrictionLiftNotified\022\016\n\006" +
+      "person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013notified_a" +
+      "t\030\003 \001(\0132\032.google.protobuf.Timestamp\022\"\n\007c" +
+      "hannel\030\004 \001(\0162\021.socle.v1.Channel\"1\n\021Restr" +
+      "ictionLifted\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001" +
+      "(\t\"\300\002\n\025RectificationRecorded\022\016\n\006person\030\001" +
+      " \001(\t\022\025\n\rrectification\030\002 \001(\t\022\014\n\004item\030\003 \001(" +
+      "\t\022\020\n\010category\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socl" +
+      "e.v1.RectificationRecorded.Kind\022\027\n\017previ" +
+      "ous_sha256\030\006 \001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016" +
+      "rights_request\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022" +
+      "\030\n\020statement_sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIN" +
+      "D_UNSPECIFIED\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEM" +
+      "ENT\020\002\"\257\001\n\036RectificationRecipientNotified" +
+      "\022\016\n\006person\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022" +
+      "\021\n\trecipient\030\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132" +
+      "\032.google.protobuf.Timestamp\022\"\n\007channel\030\005" +
+      " \001(\0162\021.socle.v1.Channel*S\n\007Channel\022\027\n\023CH" +
+      "ANNEL_UNSPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PA" +
+      "PER\020\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsR" +
+      "equestKind\022#\n\037RIGHTS_REQUEST_KIND_UNSPEC" +
+      "IFIED\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECTI" +
+      "FICATION\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_R" +
+      "ESTRICTION\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017R" +
+      "IGHT_OBJECTION\020\006*\301\001\n\021RestrictionGround\022\"" +
+      "\n\036RESTRICTION_GROUND_UNSPECIFIED\020\000\022\"\n\036RE" +
+      "STRICTION_ACCURACY_CONTESTED\020\001\022#\n\037RESTRI" +
+      "CTION_UNLAWFUL_PROCESSING\020\002\022\034\n\030RESTRICTI" +
+      "ON_LEGAL_CLAIMS\020\003\022!\n\035RESTRICTION_OBJECTI" +
+      "ON_PENDING\020\004B\034\n\013fr.socle.v1B\013EventsProto" +
+      "P\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -505,7 +564,7 @@ public final class EventsProto {
     internal_static_socle_v1_StateEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEvent_descriptor,
-        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "Event", });
+        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "Event", });
     internal_static_socle_v1_LedgerAlert_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new
@@ -788,6 +847,36 @@ public final class EventsProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ErasureRecorded_descriptor,
         new java.lang.String[] { "Person", "Request", "Categories", });
+    internal_static_socle_v1_RestrictionSet_descriptor =
+      getDescriptor().getMessageTypes().get(48);
+    internal_static_socle_v1_RestrictionSet_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RestrictionSet_descriptor,
+        new java.lang.String[] { "Person", "Item", "Ground", "RightsRequest", });
+    internal_static_socle_v1_RestrictionLiftNotified_descriptor =
+      getDescriptor().getMessageTypes().get(49);
+    internal_static_socle_v1_RestrictionLiftNotified_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RestrictionLiftNotified_descriptor,
+        new java.lang.String[] { "Person", "Item", "NotifiedAt", "Channel", });
+    internal_static_socle_v1_RestrictionLifted_descriptor =
+      getDescriptor().getMessageTypes().get(50);
+    internal_static_socle_v1_RestrictionLifted_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RestrictionLifted_descriptor,
+        new java.lang.String[] { "Person", "Item", });
+    internal_static_socle_v1_RectificationRecorded_descriptor =
+      getDescriptor().getMessageTypes().get(51);
+    internal_static_socle_v1_RectificationRecorded_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RectificationRecorded_descriptor,
+        new java.lang.String[] { "Person", "Rectification", "Item", "Category", "Kind", "PreviousSha256", "NewSha256", "RightsRequest", "Contested", "StatementSha256", });
+    internal_static_socle_v1_RectificationRecipientNotified_descriptor =
+      getDescriptor().getMessageTypes().get(52);
+    internal_static_socle_v1_RectificationRecipientNotified_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RectificationRecipientNotified_descriptor,
+        new java.lang.String[] { "Person", "Rectification", "Recipient", "NotifiedAt", "Channel", });
     com.google.protobuf.TimestampProto.getDescriptor();
     fr.socle.v1.PolicyProto.getDescriptor();
   }

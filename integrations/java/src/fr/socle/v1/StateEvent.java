@@ -96,6 +96,11 @@ private static final long serialVersionUID = 0L;
     BREACH_AUTHORITY_NOTIFIED(61),
     BREACH_PERSONS_NOTIFIED(62),
     BREACH_CLOSED(63),
+    RESTRICTION_SET(70),
+    RESTRICTION_LIFT_NOTIFIED(71),
+    RESTRICTION_LIFTED(72),
+    RECTIFICATION_RECORDED(73),
+    RECTIFICATION_RECIPIENT_NOTIFIED(74),
     LEGAL_HOLD_SET(75),
     LEGAL_HOLD_LIFTED(76),
     ERASURE_RECORDED(77),
@@ -157,6 +162,11 @@ private static final long serialVersionUID = 0L;
         case 61: return BREACH_AUTHORITY_NOTIFIED;
         case 62: return BREACH_PERSONS_NOTIFIED;
         case 63: return BREACH_CLOSED;
+        case 70: return RESTRICTION_SET;
+        case 71: return RESTRICTION_LIFT_NOTIFIED;
+        case 72: return RESTRICTION_LIFTED;
+        case 73: return RECTIFICATION_RECORDED;
+        case 74: return RECTIFICATION_RECIPIENT_NOTIFIED;
         case 75: return LEGAL_HOLD_SET;
         case 76: return LEGAL_HOLD_LIFTED;
         case 77: return ERASURE_RECORDED;
@@ -1634,6 +1644,173 @@ private static final long serialVersionUID = 0L;
     return fr.socle.v1.BreachClosed.getDefaultInstance();
   }
 
+  public static final int RESTRICTION_SET_FIELD_NUMBER = 70;
+  /**
+   * <pre>
+   * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+   * </pre>
+   *
+   * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+   * @return Whether the restrictionSet field is set.
+   */
+  @java.lang.Override
+  public boolean hasRestrictionSet() {
+    return eventCase_ == 70;
+  }
+  /**
+   * <pre>
+   * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+   * </pre>
+   *
+   * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+   * @return The restrictionSet.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RestrictionSet getRestrictionSet() {
+    if (eventCase_ == 70) {
+       return (fr.socle.v1.RestrictionSet) event_;
+    }
+    return fr.socle.v1.RestrictionSet.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+   * </pre>
+   *
+   * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RestrictionSetOrBuilder getRestrictionSetOrBuilder() {
+    if (eventCase_ == 70) {
+       return (fr.socle.v1.RestrictionSet) event_;
+    }
+    return fr.socle.v1.RestrictionSet.getDefaultInstance();
+  }
+
+  public static final int RESTRICTION_LIFT_NOTIFIED_FIELD_NUMBER = 71;
+  /**
+   * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+   * @return Whether the restrictionLiftNotified field is set.
+   */
+  @java.lang.Override
+  public boolean hasRestrictionLiftNotified() {
+    return eventCase_ == 71;
+  }
+  /**
+   * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+   * @return The restrictionLiftNotified.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RestrictionLiftNotified getRestrictionLiftNotified() {
+    if (eventCase_ == 71) {
+       return (fr.socle.v1.RestrictionLiftNotified) event_;
+    }
+    return fr.socle.v1.RestrictionLiftNotified.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RestrictionLiftNotifiedOrBuilder getRestrictionLiftNotifiedOrBuilder() {
+    if (eventCase_ == 71) {
+       return (fr.socle.v1.RestrictionLiftNotified) event_;
+    }
+    return fr.socle.v1.RestrictionLiftNotified.getDefaultInstance();
+  }
+
+  public static final int RESTRICTION_LIFTED_FIELD_NUMBER = 72;
+  /**
+   * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+   * @return Whether the restrictionLifted field is set.
+   */
+  @java.lang.Override
+  public boolean hasRestrictionLifted() {
+    return eventCase_ == 72;
+  }
+  /**
+   * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+   * @return The restrictionLifted.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RestrictionLifted getRestrictionLifted() {
+    if (eventCase_ == 72) {
+       return (fr.socle.v1.RestrictionLifted) event_;
+    }
+    return fr.socle.v1.RestrictionLifted.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RestrictionLiftedOrBuilder getRestrictionLiftedOrBuilder() {
+    if (eventCase_ == 72) {
+       return (fr.socle.v1.RestrictionLifted) event_;
+    }
+    return fr.socle.v1.RestrictionLifted.getDefaultInstance();
+  }
+
+  public static final int RECTIFICATION_RECORDED_FIELD_NUMBER = 73;
+  /**
+   * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+   * @return Whether the rectificationRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasRectificationRecorded() {
+    return eventCase_ == 73;
+  }
+  /**
+   * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+   * @return The rectificationRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RectificationRecorded getRectificationRecorded() {
+    if (eventCase_ == 73) {
+       return (fr.socle.v1.RectificationRecorded) event_;
+    }
+    return fr.socle.v1.RectificationRecorded.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RectificationRecordedOrBuilder getRectificationRecordedOrBuilder() {
+    if (eventCase_ == 73) {
+       return (fr.socle.v1.RectificationRecorded) event_;
+    }
+    return fr.socle.v1.RectificationRecorded.getDefaultInstance();
+  }
+
+  public static final int RECTIFICATION_RECIPIENT_NOTIFIED_FIELD_NUMBER = 74;
+  /**
+   * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+   * @return Whether the rectificationRecipientNotified field is set.
+   */
+  @java.lang.Override
+  public boolean hasRectificationRecipientNotified() {
+    return eventCase_ == 74;
+  }
+  /**
+   * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+   * @return The rectificationRecipientNotified.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RectificationRecipientNotified getRectificationRecipientNotified() {
+    if (eventCase_ == 74) {
+       return (fr.socle.v1.RectificationRecipientNotified) event_;
+    }
+    return fr.socle.v1.RectificationRecipientNotified.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RectificationRecipientNotifiedOrBuilder getRectificationRecipientNotifiedOrBuilder() {
+    if (eventCase_ == 74) {
+       return (fr.socle.v1.RectificationRecipientNotified) event_;
+    }
+    return fr.socle.v1.RectificationRecipientNotified.getDefaultInstance();
+  }
+
   public static final int LEGAL_HOLD_SET_FIELD_NUMBER = 75;
   /**
    * <pre>
@@ -1888,6 +2065,21 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 63) {
       output.writeMessage(63, (fr.socle.v1.BreachClosed) event_);
     }
+    if (eventCase_ == 70) {
+      output.writeMessage(70, (fr.socle.v1.RestrictionSet) event_);
+    }
+    if (eventCase_ == 71) {
+      output.writeMessage(71, (fr.socle.v1.RestrictionLiftNotified) event_);
+    }
+    if (eventCase_ == 72) {
+      output.writeMessage(72, (fr.socle.v1.RestrictionLifted) event_);
+    }
+    if (eventCase_ == 73) {
+      output.writeMessage(73, (fr.socle.v1.RectificationRecorded) event_);
+    }
+    if (eventCase_ == 74) {
+      output.writeMessage(74, (fr.socle.v1.RectificationRecipientNotified) event_);
+    }
     if (eventCase_ == 75) {
       output.writeMessage(75, (fr.socle.v1.LegalHoldSet) event_);
     }
@@ -2084,6 +2276,26 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 63) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(63, (fr.socle.v1.BreachClosed) event_);
+    }
+    if (eventCase_ == 70) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(70, (fr.socle.v1.RestrictionSet) event_);
+    }
+    if (eventCase_ == 71) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(71, (fr.socle.v1.RestrictionLiftNotified) event_);
+    }
+    if (eventCase_ == 72) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(72, (fr.socle.v1.RestrictionLifted) event_);
+    }
+    if (eventCase_ == 73) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(73, (fr.socle.v1.RectificationRecorded) event_);
+    }
+    if (eventCase_ == 74) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(74, (fr.socle.v1.RectificationRecipientNotified) event_);
     }
     if (eventCase_ == 75) {
       size += com.google.protobuf.CodedOutputStream
@@ -2292,6 +2504,26 @@ private static final long serialVersionUID = 0L;
         if (!getBreachClosed()
             .equals(other.getBreachClosed())) return false;
         break;
+      case 70:
+        if (!getRestrictionSet()
+            .equals(other.getRestrictionSet())) return false;
+        break;
+      case 71:
+        if (!getRestrictionLiftNotified()
+            .equals(other.getRestrictionLiftNotified())) return false;
+        break;
+      case 72:
+        if (!getRestrictionLifted()
+            .equals(other.getRestrictionLifted())) return false;
+        break;
+      case 73:
+        if (!getRectificationRecorded()
+            .equals(other.getRectificationRecorded())) return false;
+        break;
+      case 74:
+        if (!getRectificationRecipientNotified()
+            .equals(other.getRectificationRecipientNotified())) return false;
+        break;
       case 75:
         if (!getLegalHoldSet()
             .equals(other.getLegalHoldSet())) return false;
@@ -2494,6 +2726,26 @@ private static final long serialVersionUID = 0L;
       case 63:
         hash = (37 * hash) + BREACH_CLOSED_FIELD_NUMBER;
         hash = (53 * hash) + getBreachClosed().hashCode();
+        break;
+      case 70:
+        hash = (37 * hash) + RESTRICTION_SET_FIELD_NUMBER;
+        hash = (53 * hash) + getRestrictionSet().hashCode();
+        break;
+      case 71:
+        hash = (37 * hash) + RESTRICTION_LIFT_NOTIFIED_FIELD_NUMBER;
+        hash = (53 * hash) + getRestrictionLiftNotified().hashCode();
+        break;
+      case 72:
+        hash = (37 * hash) + RESTRICTION_LIFTED_FIELD_NUMBER;
+        hash = (53 * hash) + getRestrictionLifted().hashCode();
+        break;
+      case 73:
+        hash = (37 * hash) + RECTIFICATION_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getRectificationRecorded().hashCode();
+        break;
+      case 74:
+        hash = (37 * hash) + RECTIFICATION_RECIPIENT_NOTIFIED_FIELD_NUMBER;
+        hash = (53 * hash) + getRectificationRecipientNotified().hashCode();
         break;
       case 75:
         hash = (37 * hash) + LEGAL_HOLD_SET_FIELD_NUMBER;
@@ -2779,6 +3031,21 @@ private static final long serialVersionUID = 0L;
       if (breachClosedBuilder_ != null) {
         breachClosedBuilder_.clear();
       }
+      if (restrictionSetBuilder_ != null) {
+        restrictionSetBuilder_.clear();
+      }
+      if (restrictionLiftNotifiedBuilder_ != null) {
+        restrictionLiftNotifiedBuilder_.clear();
+      }
+      if (restrictionLiftedBuilder_ != null) {
+        restrictionLiftedBuilder_.clear();
+      }
+      if (rectificationRecordedBuilder_ != null) {
+        rectificationRecordedBuilder_.clear();
+      }
+      if (rectificationRecipientNotifiedBuilder_ != null) {
+        rectificationRecipientNotifiedBuilder_.clear();
+      }
       if (legalHoldSetBuilder_ != null) {
         legalHoldSetBuilder_.clear();
       }
@@ -3013,6 +3280,26 @@ private static final long serialVersionUID = 0L;
       if (eventCase_ == 63 &&
           breachClosedBuilder_ != null) {
         result.event_ = breachClosedBuilder_.build();
+      }
+      if (eventCase_ == 70 &&
+          restrictionSetBuilder_ != null) {
+        result.event_ = restrictionSetBuilder_.build();
+      }
+      if (eventCase_ == 71 &&
+          restrictionLiftNotifiedBuilder_ != null) {
+        result.event_ = restrictionLiftNotifiedBuilder_.build();
+      }
+      if (eventCase_ == 72 &&
+          restrictionLiftedBuilder_ != null) {
+        result.event_ = restrictionLiftedBuilder_.build();
+      }
+      if (eventCase_ == 73 &&
+          rectificationRecordedBuilder_ != null) {
+        result.event_ = rectificationRecordedBuilder_.build();
+      }
+      if (eventCase_ == 74 &&
+          rectificationRecipientNotifiedBuilder_ != null) {
+        result.event_ = rectificationRecipientNotifiedBuilder_.build();
       }
       if (eventCase_ == 75 &&
           legalHoldSetBuilder_ != null) {
@@ -3249,6 +3536,26 @@ private static final long serialVersionUID = 0L;
         }
         case BREACH_CLOSED: {
           mergeBreachClosed(other.getBreachClosed());
+          break;
+        }
+        case RESTRICTION_SET: {
+          mergeRestrictionSet(other.getRestrictionSet());
+          break;
+        }
+        case RESTRICTION_LIFT_NOTIFIED: {
+          mergeRestrictionLiftNotified(other.getRestrictionLiftNotified());
+          break;
+        }
+        case RESTRICTION_LIFTED: {
+          mergeRestrictionLifted(other.getRestrictionLifted());
+          break;
+        }
+        case RECTIFICATION_RECORDED: {
+          mergeRectificationRecorded(other.getRectificationRecorded());
+          break;
+        }
+        case RECTIFICATION_RECIPIENT_NOTIFIED: {
+          mergeRectificationRecipientNotified(other.getRectificationRecipientNotified());
           break;
         }
         case LEGAL_HOLD_SET: {
@@ -3604,6 +3911,41 @@ private static final long serialVersionUID = 0L;
               eventCase_ = 63;
               break;
             } // case 506
+            case 562: {
+              input.readMessage(
+                  getRestrictionSetFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 70;
+              break;
+            } // case 562
+            case 570: {
+              input.readMessage(
+                  getRestrictionLiftNotifiedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 71;
+              break;
+            } // case 570
+            case 578: {
+              input.readMessage(
+                  getRestrictionLiftedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 72;
+              break;
+            } // case 578
+            case 586: {
+              input.readMessage(
+                  getRectificationRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 73;
+              break;
+            } // case 586
+            case 594: {
+              input.readMessage(
+                  getRectificationRecipientNotifiedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 74;
+              break;
+            } // case 594
             case 602: {
               input.readMessage(
                   getLegalHoldSetFieldBuilder().getBuilder(),
@@ -10070,6 +10412,752 @@ private static final long serialVersionUID = 0L;
       eventCase_ = 63;
       onChanged();
       return breachClosedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RestrictionSet, fr.socle.v1.RestrictionSet.Builder, fr.socle.v1.RestrictionSetOrBuilder> restrictionSetBuilder_;
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     * @return Whether the restrictionSet field is set.
+     */
+    @java.lang.Override
+    public boolean hasRestrictionSet() {
+      return eventCase_ == 70;
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     * @return The restrictionSet.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RestrictionSet getRestrictionSet() {
+      if (restrictionSetBuilder_ == null) {
+        if (eventCase_ == 70) {
+          return (fr.socle.v1.RestrictionSet) event_;
+        }
+        return fr.socle.v1.RestrictionSet.getDefaultInstance();
+      } else {
+        if (eventCase_ == 70) {
+          return restrictionSetBuilder_.getMessage();
+        }
+        return fr.socle.v1.RestrictionSet.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    public Builder setRestrictionSet(fr.socle.v1.RestrictionSet value) {
+      if (restrictionSetBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        restrictionSetBuilder_.setMessage(value);
+      }
+      eventCase_ = 70;
+      return this;
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    public Builder setRestrictionSet(
+        fr.socle.v1.RestrictionSet.Builder builderForValue) {
+      if (restrictionSetBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        restrictionSetBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 70;
+      return this;
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    public Builder mergeRestrictionSet(fr.socle.v1.RestrictionSet value) {
+      if (restrictionSetBuilder_ == null) {
+        if (eventCase_ == 70 &&
+            event_ != fr.socle.v1.RestrictionSet.getDefaultInstance()) {
+          event_ = fr.socle.v1.RestrictionSet.newBuilder((fr.socle.v1.RestrictionSet) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 70) {
+          restrictionSetBuilder_.mergeFrom(value);
+        } else {
+          restrictionSetBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 70;
+      return this;
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    public Builder clearRestrictionSet() {
+      if (restrictionSetBuilder_ == null) {
+        if (eventCase_ == 70) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 70) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        restrictionSetBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    public fr.socle.v1.RestrictionSet.Builder getRestrictionSetBuilder() {
+      return getRestrictionSetFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RestrictionSetOrBuilder getRestrictionSetOrBuilder() {
+      if ((eventCase_ == 70) && (restrictionSetBuilder_ != null)) {
+        return restrictionSetBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 70) {
+          return (fr.socle.v1.RestrictionSet) event_;
+        }
+        return fr.socle.v1.RestrictionSet.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+     * </pre>
+     *
+     * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RestrictionSet, fr.socle.v1.RestrictionSet.Builder, fr.socle.v1.RestrictionSetOrBuilder> 
+        getRestrictionSetFieldBuilder() {
+      if (restrictionSetBuilder_ == null) {
+        if (!(eventCase_ == 70)) {
+          event_ = fr.socle.v1.RestrictionSet.getDefaultInstance();
+        }
+        restrictionSetBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RestrictionSet, fr.socle.v1.RestrictionSet.Builder, fr.socle.v1.RestrictionSetOrBuilder>(
+                (fr.socle.v1.RestrictionSet) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 70;
+      onChanged();
+      return restrictionSetBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RestrictionLiftNotified, fr.socle.v1.RestrictionLiftNotified.Builder, fr.socle.v1.RestrictionLiftNotifiedOrBuilder> restrictionLiftNotifiedBuilder_;
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     * @return Whether the restrictionLiftNotified field is set.
+     */
+    @java.lang.Override
+    public boolean hasRestrictionLiftNotified() {
+      return eventCase_ == 71;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     * @return The restrictionLiftNotified.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RestrictionLiftNotified getRestrictionLiftNotified() {
+      if (restrictionLiftNotifiedBuilder_ == null) {
+        if (eventCase_ == 71) {
+          return (fr.socle.v1.RestrictionLiftNotified) event_;
+        }
+        return fr.socle.v1.RestrictionLiftNotified.getDefaultInstance();
+      } else {
+        if (eventCase_ == 71) {
+          return restrictionLiftNotifiedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RestrictionLiftNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    public Builder setRestrictionLiftNotified(fr.socle.v1.RestrictionLiftNotified value) {
+      if (restrictionLiftNotifiedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        restrictionLiftNotifiedBuilder_.setMessage(value);
+      }
+      eventCase_ = 71;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    public Builder setRestrictionLiftNotified(
+        fr.socle.v1.RestrictionLiftNotified.Builder builderForValue) {
+      if (restrictionLiftNotifiedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        restrictionLiftNotifiedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 71;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    public Builder mergeRestrictionLiftNotified(fr.socle.v1.RestrictionLiftNotified value) {
+      if (restrictionLiftNotifiedBuilder_ == null) {
+        if (eventCase_ == 71 &&
+            event_ != fr.socle.v1.RestrictionLiftNotified.getDefaultInstance()) {
+          event_ = fr.socle.v1.RestrictionLiftNotified.newBuilder((fr.socle.v1.RestrictionLiftNotified) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 71) {
+          restrictionLiftNotifiedBuilder_.mergeFrom(value);
+        } else {
+          restrictionLiftNotifiedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 71;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    public Builder clearRestrictionLiftNotified() {
+      if (restrictionLiftNotifiedBuilder_ == null) {
+        if (eventCase_ == 71) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 71) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        restrictionLiftNotifiedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    public fr.socle.v1.RestrictionLiftNotified.Builder getRestrictionLiftNotifiedBuilder() {
+      return getRestrictionLiftNotifiedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RestrictionLiftNotifiedOrBuilder getRestrictionLiftNotifiedOrBuilder() {
+      if ((eventCase_ == 71) && (restrictionLiftNotifiedBuilder_ != null)) {
+        return restrictionLiftNotifiedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 71) {
+          return (fr.socle.v1.RestrictionLiftNotified) event_;
+        }
+        return fr.socle.v1.RestrictionLiftNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RestrictionLiftNotified, fr.socle.v1.RestrictionLiftNotified.Builder, fr.socle.v1.RestrictionLiftNotifiedOrBuilder> 
+        getRestrictionLiftNotifiedFieldBuilder() {
+      if (restrictionLiftNotifiedBuilder_ == null) {
+        if (!(eventCase_ == 71)) {
+          event_ = fr.socle.v1.RestrictionLiftNotified.getDefaultInstance();
+        }
+        restrictionLiftNotifiedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RestrictionLiftNotified, fr.socle.v1.RestrictionLiftNotified.Builder, fr.socle.v1.RestrictionLiftNotifiedOrBuilder>(
+                (fr.socle.v1.RestrictionLiftNotified) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 71;
+      onChanged();
+      return restrictionLiftNotifiedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RestrictionLifted, fr.socle.v1.RestrictionLifted.Builder, fr.socle.v1.RestrictionLiftedOrBuilder> restrictionLiftedBuilder_;
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     * @return Whether the restrictionLifted field is set.
+     */
+    @java.lang.Override
+    public boolean hasRestrictionLifted() {
+      return eventCase_ == 72;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     * @return The restrictionLifted.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RestrictionLifted getRestrictionLifted() {
+      if (restrictionLiftedBuilder_ == null) {
+        if (eventCase_ == 72) {
+          return (fr.socle.v1.RestrictionLifted) event_;
+        }
+        return fr.socle.v1.RestrictionLifted.getDefaultInstance();
+      } else {
+        if (eventCase_ == 72) {
+          return restrictionLiftedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RestrictionLifted.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    public Builder setRestrictionLifted(fr.socle.v1.RestrictionLifted value) {
+      if (restrictionLiftedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        restrictionLiftedBuilder_.setMessage(value);
+      }
+      eventCase_ = 72;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    public Builder setRestrictionLifted(
+        fr.socle.v1.RestrictionLifted.Builder builderForValue) {
+      if (restrictionLiftedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        restrictionLiftedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 72;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    public Builder mergeRestrictionLifted(fr.socle.v1.RestrictionLifted value) {
+      if (restrictionLiftedBuilder_ == null) {
+        if (eventCase_ == 72 &&
+            event_ != fr.socle.v1.RestrictionLifted.getDefaultInstance()) {
+          event_ = fr.socle.v1.RestrictionLifted.newBuilder((fr.socle.v1.RestrictionLifted) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 72) {
+          restrictionLiftedBuilder_.mergeFrom(value);
+        } else {
+          restrictionLiftedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 72;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    public Builder clearRestrictionLifted() {
+      if (restrictionLiftedBuilder_ == null) {
+        if (eventCase_ == 72) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 72) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        restrictionLiftedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    public fr.socle.v1.RestrictionLifted.Builder getRestrictionLiftedBuilder() {
+      return getRestrictionLiftedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RestrictionLiftedOrBuilder getRestrictionLiftedOrBuilder() {
+      if ((eventCase_ == 72) && (restrictionLiftedBuilder_ != null)) {
+        return restrictionLiftedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 72) {
+          return (fr.socle.v1.RestrictionLifted) event_;
+        }
+        return fr.socle.v1.RestrictionLifted.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RestrictionLifted, fr.socle.v1.RestrictionLifted.Builder, fr.socle.v1.RestrictionLiftedOrBuilder> 
+        getRestrictionLiftedFieldBuilder() {
+      if (restrictionLiftedBuilder_ == null) {
+        if (!(eventCase_ == 72)) {
+          event_ = fr.socle.v1.RestrictionLifted.getDefaultInstance();
+        }
+        restrictionLiftedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RestrictionLifted, fr.socle.v1.RestrictionLifted.Builder, fr.socle.v1.RestrictionLiftedOrBuilder>(
+                (fr.socle.v1.RestrictionLifted) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 72;
+      onChanged();
+      return restrictionLiftedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RectificationRecorded, fr.socle.v1.RectificationRecorded.Builder, fr.socle.v1.RectificationRecordedOrBuilder> rectificationRecordedBuilder_;
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     * @return Whether the rectificationRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasRectificationRecorded() {
+      return eventCase_ == 73;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     * @return The rectificationRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RectificationRecorded getRectificationRecorded() {
+      if (rectificationRecordedBuilder_ == null) {
+        if (eventCase_ == 73) {
+          return (fr.socle.v1.RectificationRecorded) event_;
+        }
+        return fr.socle.v1.RectificationRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 73) {
+          return rectificationRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RectificationRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    public Builder setRectificationRecorded(fr.socle.v1.RectificationRecorded value) {
+      if (rectificationRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rectificationRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 73;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    public Builder setRectificationRecorded(
+        fr.socle.v1.RectificationRecorded.Builder builderForValue) {
+      if (rectificationRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rectificationRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 73;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    public Builder mergeRectificationRecorded(fr.socle.v1.RectificationRecorded value) {
+      if (rectificationRecordedBuilder_ == null) {
+        if (eventCase_ == 73 &&
+            event_ != fr.socle.v1.RectificationRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.RectificationRecorded.newBuilder((fr.socle.v1.RectificationRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 73) {
+          rectificationRecordedBuilder_.mergeFrom(value);
+        } else {
+          rectificationRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 73;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    public Builder clearRectificationRecorded() {
+      if (rectificationRecordedBuilder_ == null) {
+        if (eventCase_ == 73) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 73) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rectificationRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    public fr.socle.v1.RectificationRecorded.Builder getRectificationRecordedBuilder() {
+      return getRectificationRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RectificationRecordedOrBuilder getRectificationRecordedOrBuilder() {
+      if ((eventCase_ == 73) && (rectificationRecordedBuilder_ != null)) {
+        return rectificationRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 73) {
+          return (fr.socle.v1.RectificationRecorded) event_;
+        }
+        return fr.socle.v1.RectificationRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RectificationRecorded, fr.socle.v1.RectificationRecorded.Builder, fr.socle.v1.RectificationRecordedOrBuilder> 
+        getRectificationRecordedFieldBuilder() {
+      if (rectificationRecordedBuilder_ == null) {
+        if (!(eventCase_ == 73)) {
+          event_ = fr.socle.v1.RectificationRecorded.getDefaultInstance();
+        }
+        rectificationRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RectificationRecorded, fr.socle.v1.RectificationRecorded.Builder, fr.socle.v1.RectificationRecordedOrBuilder>(
+                (fr.socle.v1.RectificationRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 73;
+      onChanged();
+      return rectificationRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RectificationRecipientNotified, fr.socle.v1.RectificationRecipientNotified.Builder, fr.socle.v1.RectificationRecipientNotifiedOrBuilder> rectificationRecipientNotifiedBuilder_;
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     * @return Whether the rectificationRecipientNotified field is set.
+     */
+    @java.lang.Override
+    public boolean hasRectificationRecipientNotified() {
+      return eventCase_ == 74;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     * @return The rectificationRecipientNotified.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RectificationRecipientNotified getRectificationRecipientNotified() {
+      if (rectificationRecipientNotifiedBuilder_ == null) {
+        if (eventCase_ == 74) {
+          return (fr.socle.v1.RectificationRecipientNotified) event_;
+        }
+        return fr.socle.v1.RectificationRecipientNotified.getDefaultInstance();
+      } else {
+        if (eventCase_ == 74) {
+          return rectificationRecipientNotifiedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RectificationRecipientNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    public Builder setRectificationRecipientNotified(fr.socle.v1.RectificationRecipientNotified value) {
+      if (rectificationRecipientNotifiedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        rectificationRecipientNotifiedBuilder_.setMessage(value);
+      }
+      eventCase_ = 74;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    public Builder setRectificationRecipientNotified(
+        fr.socle.v1.RectificationRecipientNotified.Builder builderForValue) {
+      if (rectificationRecipientNotifiedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        rectificationRecipientNotifiedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 74;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    public Builder mergeRectificationRecipientNotified(fr.socle.v1.RectificationRecipientNotified value) {
+      if (rectificationRecipientNotifiedBuilder_ == null) {
+        if (eventCase_ == 74 &&
+            event_ != fr.socle.v1.RectificationRecipientNotified.getDefaultInstance()) {
+          event_ = fr.socle.v1.RectificationRecipientNotified.newBuilder((fr.socle.v1.RectificationRecipientNotified) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 74) {
+          rectificationRecipientNotifiedBuilder_.mergeFrom(value);
+        } else {
+          rectificationRecipientNotifiedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 74;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    public Builder clearRectificationRecipientNotified() {
+      if (rectificationRecipientNotifiedBuilder_ == null) {
+        if (eventCase_ == 74) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 74) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        rectificationRecipientNotifiedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    public fr.socle.v1.RectificationRecipientNotified.Builder getRectificationRecipientNotifiedBuilder() {
+      return getRectificationRecipientNotifiedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RectificationRecipientNotifiedOrBuilder getRectificationRecipientNotifiedOrBuilder() {
+      if ((eventCase_ == 74) && (rectificationRecipientNotifiedBuilder_ != null)) {
+        return rectificationRecipientNotifiedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 74) {
+          return (fr.socle.v1.RectificationRecipientNotified) event_;
+        }
+        return fr.socle.v1.RectificationRecipientNotified.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RectificationRecipientNotified, fr.socle.v1.RectificationRecipientNotified.Builder, fr.socle.v1.RectificationRecipientNotifiedOrBuilder> 
+        getRectificationRecipientNotifiedFieldBuilder() {
+      if (rectificationRecipientNotifiedBuilder_ == null) {
+        if (!(eventCase_ == 74)) {
+          event_ = fr.socle.v1.RectificationRecipientNotified.getDefaultInstance();
+        }
+        rectificationRecipientNotifiedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RectificationRecipientNotified, fr.socle.v1.RectificationRecipientNotified.Builder, fr.socle.v1.RectificationRecipientNotifiedOrBuilder>(
+                (fr.socle.v1.RectificationRecipientNotified) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 74;
+      onChanged();
+      return rectificationRecipientNotifiedBuilder_;
     }
 
     private com.google.protobuf.SingleFieldBuilderV3<

@@ -760,6 +760,93 @@ public interface StateEventOrBuilder extends
 
   /**
    * <pre>
+   * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+   * </pre>
+   *
+   * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+   * @return Whether the restrictionSet field is set.
+   */
+  boolean hasRestrictionSet();
+  /**
+   * <pre>
+   * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+   * </pre>
+   *
+   * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+   * @return The restrictionSet.
+   */
+  fr.socle.v1.RestrictionSet getRestrictionSet();
+  /**
+   * <pre>
+   * Restriction (art. 18) and rectification (art. 16, 19) (issue 13; recorded_by required)
+   * </pre>
+   *
+   * <code>.socle.v1.RestrictionSet restriction_set = 70;</code>
+   */
+  fr.socle.v1.RestrictionSetOrBuilder getRestrictionSetOrBuilder();
+
+  /**
+   * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+   * @return Whether the restrictionLiftNotified field is set.
+   */
+  boolean hasRestrictionLiftNotified();
+  /**
+   * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+   * @return The restrictionLiftNotified.
+   */
+  fr.socle.v1.RestrictionLiftNotified getRestrictionLiftNotified();
+  /**
+   * <code>.socle.v1.RestrictionLiftNotified restriction_lift_notified = 71;</code>
+   */
+  fr.socle.v1.RestrictionLiftNotifiedOrBuilder getRestrictionLiftNotifiedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+   * @return Whether the restrictionLifted field is set.
+   */
+  boolean hasRestrictionLifted();
+  /**
+   * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+   * @return The restrictionLifted.
+   */
+  fr.socle.v1.RestrictionLifted getRestrictionLifted();
+  /**
+   * <code>.socle.v1.RestrictionLifted restriction_lifted = 72;</code>
+   */
+  fr.socle.v1.RestrictionLiftedOrBuilder getRestrictionLiftedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+   * @return Whether the rectificationRecorded field is set.
+   */
+  boolean hasRectificationRecorded();
+  /**
+   * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+   * @return The rectificationRecorded.
+   */
+  fr.socle.v1.RectificationRecorded getRectificationRecorded();
+  /**
+   * <code>.socle.v1.RectificationRecorded rectification_recorded = 73;</code>
+   */
+  fr.socle.v1.RectificationRecordedOrBuilder getRectificationRecordedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+   * @return Whether the rectificationRecipientNotified field is set.
+   */
+  boolean hasRectificationRecipientNotified();
+  /**
+   * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+   * @return The rectificationRecipientNotified.
+   */
+  fr.socle.v1.RectificationRecipientNotified getRectificationRecipientNotified();
+  /**
+   * <code>.socle.v1.RectificationRecipientNotified rectification_recipient_notified = 74;</code>
+   */
+  fr.socle.v1.RectificationRecipientNotifiedOrBuilder getRectificationRecipientNotifiedOrBuilder();
+
+  /**
+   * <pre>
    * Erasure (socle/erasure.hpp; GDPR art. 17, REQ-13): 75 to 79.
    * </pre>
    *

@@ -70,6 +70,7 @@ public interface SocleLibrary extends Library {
     int SOCLE_REASON_ALLOWED_BREAK_GLASS = 4;
     int SOCLE_REASON_ALLOWED_BY_GRANT = 5;
     int SOCLE_REASON_ALLOWED_ARCHIVIST = 6;
+    int SOCLE_REASON_ALLOWED_UNDER_RESTRICTION = 7;
     int SOCLE_REASON_PROFESSIONAL_LEFT = 20;
     int SOCLE_REASON_BLOCKED = 21;
     int SOCLE_REASON_WORKING_NOTE = 22;
@@ -86,6 +87,8 @@ public interface SocleLibrary extends Library {
     int SOCLE_REASON_OBJECTION_UPHELD = 33;
     int SOCLE_REASON_ITEM_NOT_SHARED = 34;
     int SOCLE_REASON_ARCHIVED = 35;
+    int SOCLE_REASON_RESTRICTED = 36;
+    int SOCLE_REASON_ERASED = 37;
     int SOCLE_OBLIGATION_LOG = 1;
     int SOCLE_OBLIGATION_BREAK_GLASS_FLAG = 2;
     int SOCLE_OBLIGATION_NOTIFY_PERSON = 4;
@@ -98,7 +101,7 @@ public interface SocleLibrary extends Library {
     int SOCLE_AUDIENCE_EVERYONE = 1;
     int SOCLE_AUDIENCE_ROLE = 2;
     int SOCLE_AUDIENCE_PROFESSIONAL = 3;
-    int SOCLE_ACCESS_REQUEST_VERSION = 1;
+    int SOCLE_ACCESS_REQUEST_VERSION = 2;
     int SOCLE_VAULT_KEY_BYTES = 32;
     int SOCLE_VAULT_SEAL_OVERHEAD = 45;
     int SOCLE_KDF_OPSLIMIT_DEFAULT = 0;
@@ -306,7 +309,6 @@ public interface SocleLibrary extends Library {
     int SOCLE_BREACH_RISK_UNLIKELY = 1;
     int SOCLE_BREACH_RISK_RISK = 2;
     int SOCLE_BREACH_RISK_HIGH = 3;
-    int SOCLE_REASON_ERASED = 37;
     int SOCLE_ERASURE_EXCEPTION_NONE = 0;
     int SOCLE_ERASURE_EXCEPTION_LEGAL_OBLIGATION = 1;
     int SOCLE_ERASURE_EXCEPTION_PUBLIC_TASK = 2;
@@ -319,6 +321,15 @@ public interface SocleLibrary extends Library {
     int SOCLE_ERASURE_ASSERT_ARCHIVING_PUBLIC_INTEREST = 4;
     int SOCLE_ERASURE_ASSERT_STATISTICS_89 = 8;
     int SOCLE_ERASURE_ASSERT_LEGAL_CLAIMS = 16;
+    int SOCLE_RESTRICTION_JUSTIFICATION_NONE = 0;
+    int SOCLE_RESTRICTION_JUSTIFICATION_SUBJECT_CONSENT = 1;
+    int SOCLE_RESTRICTION_JUSTIFICATION_LEGAL_CLAIMS = 2;
+    int SOCLE_RESTRICTION_JUSTIFICATION_PROTECTION_OF_OTHERS = 3;
+    int SOCLE_RESTRICTION_JUSTIFICATION_IMPORTANT_PUBLIC_INTEREST = 4;
+    int SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED = 1;
+    int SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING = 2;
+    int SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS = 3;
+    int SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING = 4;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -363,7 +374,7 @@ public interface SocleLibrary extends Library {
     }
 
     /** struct socle_access_request. */
-    @Structure.FieldOrder({"version", "actor", "action", "person", "category", "purpose", "entry_kind", "author", "masked", "reserved", "time_unix_seconds", "item", "item_len"})
+    @Structure.FieldOrder({"version", "actor", "action", "person", "category", "purpose", "entry_kind", "author", "masked", "reserved", "time_unix_seconds", "item", "item_len", "restriction_justification", "reserved2"})
     class AccessRequest extends Structure {
         public int version;
         public int actor;
@@ -378,6 +389,8 @@ public interface SocleLibrary extends Library {
         public long time_unix_seconds;
         public Pointer item;
         public SizeT item_len = new SizeT();
+        public int restriction_justification;
+        public int reserved2;
 
         public AccessRequest() {
             super();
@@ -1033,4 +1046,14 @@ public interface SocleLibrary extends Library {
     int socle_vault_reapply_tombstones(Pointer vault, Pointer engine, long[] out_shredded, PointerByReference error);
     int socle_access_engine_set_legal_hold(Pointer engine, String person, SizeT person_len, String reason, SizeT reason_len, String reference, SizeT reference_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_lift_legal_hold(Pointer engine, String person, SizeT person_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    String socle_access_request_justification_name(int justification);
+    int socle_access_engine_restrict(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, int ground, String rights_request, SizeT rights_request_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_notify_restriction_lift(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, long notified_unix_seconds, int channel, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_lift_restriction(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_restricted(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, int[] out_restricted, int[] out_ground, PointerByReference error);
+    int socle_access_engine_record_rectification(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String item, SizeT item_len, String category, SizeT category_len, byte[] previous_sha256, SizeT previous_sha256_len, byte[] new_sha256, SizeT new_sha256_len, int contested, byte[] statement_sha256, SizeT statement_sha256_len, String rights_request, SizeT rights_request_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_record_person_statement(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String item, SizeT item_len, String category, SizeT category_len, byte[] statement_sha256, SizeT statement_sha256_len, String rights_request, SizeT rights_request_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_record_rectification_notified(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String recipient, SizeT recipient_len, long notified_unix_seconds, int channel, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_pending_rectification_notices(Pointer engine, String person, SizeT person_len, Buffer out, Pointer out_count, PointerByReference error);
+    int socle_access_engine_current_item_version(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, byte[] out, SizeT out_capacity, int[] out_known, PointerByReference error);
 }
