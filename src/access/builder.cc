@@ -219,6 +219,11 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       event.event_case() <= v1::StateEvent::kBreachClosed) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
+  // So do the retention sweep's events and the elimination visas (REQ-36).
+  if (event.event_case() >= v1::StateEvent::kRetentionSweepStarted &&
+      event.event_case() <= v1::StateEvent::kEliminationVisaRecorded) {
+    SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
+  }
   absl::Status status;
   switch (event.event_case()) {
     case v1::StateEvent::kProfessionalUpserted:
@@ -346,6 +351,18 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       break;
     case v1::StateEvent::kDeathRecorded:
       status = RecordDeath(event.death_recorded());
+      break;
+    case v1::StateEvent::kRetentionSweepStarted:
+      status = StartSweep(event.retention_sweep_started());
+      break;
+    case v1::StateEvent::kRetentionPurged:
+      status = Purge(event.retention_purged());
+      break;
+    case v1::StateEvent::kDeletionCertificateIssued:
+      status = IssueCertificate(event.deletion_certificate_issued());
+      break;
+    case v1::StateEvent::kEliminationVisaRecorded:
+      status = RecordVisa(event.elimination_visa_recorded());
       break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.
