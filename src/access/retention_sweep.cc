@@ -248,9 +248,10 @@ absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrail& trail,
   {
     snap = engine.snapshot();
     const ai::SnapshotData& s = ai::Data(*snap);
+    std::vector<std::string> done;  // a person may be in several open batches: once each
     if (s.state.sweeps != nullptr) {
       for (const ai::PurgeBatch& b : s.state.sweeps->open_batches) {
-        SOCLE_RETURN_IF_ERROR(shred(s, *b.persons, nullptr));
+        SOCLE_RETURN_IF_ERROR(shred(s, *b.persons, &done));
       }
     }
   }
