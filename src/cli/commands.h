@@ -59,6 +59,7 @@ int Share(const std::vector<std::string>& args, Io io);           // share.cc
 int Mandate(const std::vector<std::string>& args, Io io);         // mandate.cc
 int Rights(const std::vector<std::string>& args, Io io);          // rights.cc
 int Breach(const std::vector<std::string>& args, Io io);          // rights.cc
+int Retention(const std::vector<std::string>& args, Io io);       // retention.cc
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
 int Export(const std::vector<std::string>& args, Io io);          // export.cc

@@ -28,6 +28,7 @@ constexpr char kUsage[] =
     "  mandate create|use|revoke|check|list ...  mandates to act for a person\n"
     "  rights receive|extend|close|withdraw|list ...  rights requests and their deadlines\n"
     "  breach record|notify-authority|notify-persons|close|list ...  the breach register\n"
+    "  retention status|contact|sweep|visa ...  retention phases, the sweep, elimination visas\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
     "  demo                                  run socle on a synthetic social service\n"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   if (command == "mandate") return Mandate(rest, io);
   if (command == "rights") return Rights(rest, io);
   if (command == "breach") return Breach(rest, io);
+  if (command == "retention") return Retention(rest, io);
   std::cerr << "socle: unknown command '"
             << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"
