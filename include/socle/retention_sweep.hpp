@@ -52,10 +52,10 @@ class ExportSigningKey;
 inline constexpr size_t kMaxSweepBatchPersons = 10000;
 
 struct SweepOptions {
-  absl::CivilDay day;          // the sweep's day (Europe/Paris); no later than the engine's today
-  bool dry_run = false;        // the same plan; nothing recorded, nothing shredded, no certificate
-  size_t batch_size = 1000;    // persons per purge batch, 1 to kMaxSweepBatchPersons
-  std::string recorded_by;     // the professional who runs the sweep (an active professional)
+  absl::CivilDay day;        // the sweep's day (Europe/Paris); no later than the engine's today
+  bool dry_run = false;      // the same plan; nothing recorded, nothing shredded, no certificate
+  size_t batch_size = 1000;  // persons per purge batch, 1 to kMaxSweepBatchPersons
+  std::string recorded_by;   // the professional who runs the sweep (an active professional)
 };
 
 // A (person, category) whose phase on the sweep's day differs from its phase on the previous
@@ -81,15 +81,15 @@ struct VendorTask {
 // A deletion certificate: numbers only (no person id, no content).
 struct DeletionCertificate {
   std::string category;
-  uint64_t count = 0;      // (person, category) items purged
-  int32_t sweep_day = 0;   // the day of the sweep that purged them
-  std::string rule;        // "activities[i].retention[j]"
+  uint64_t count = 0;     // (person, category) items purged
+  int32_t sweep_day = 0;  // the day of the sweep that purged them
+  std::string rule;       // "activities[i].retention[j]"
   RetentionEndAction end_action = RetentionEndAction::kDelete;
   std::string visa_reference;
-  std::string bytes;       // socle.v1.DeletionCertificate (proto/socle/v1/retention.proto)
-  std::string signature;   // Ed25519, 64 bytes (see VerifyDeletionCertificate)
+  std::string bytes;      // socle.v1.DeletionCertificate (proto/socle/v1/retention.proto)
+  std::string signature;  // Ed25519, 64 bytes (see VerifyDeletionCertificate)
   std::array<uint8_t, 32> sha256{};  // of `bytes`; in the trail's record (hex)
-  uint64_t revision = 0;   // of the DeletionCertificateIssued event; 0 in a dry run
+  uint64_t revision = 0;             // of the DeletionCertificateIssued event; 0 in a dry run
 };
 
 struct SweepReport {
@@ -113,8 +113,7 @@ SOCLE_CXX_API absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrai
                                                 const ExportSigningKey& key,
                                                 const SweepOptions& options);
 // The plan alone (dry run): no trail, no key, nothing written. Integer work on one snapshot.
-SOCLE_CXX_API absl::StatusOr<SweepReport> PlanSweep(const AccessEngine& engine,
-                                                    absl::CivilDay day);
+SOCLE_CXX_API absl::StatusOr<SweepReport> PlanSweep(const AccessEngine& engine, absl::CivilDay day);
 
 struct EliminationVisa {
   std::string reference;    // the visa's number, unique

@@ -42,10 +42,9 @@ absl::Status Builder::StartSweep(const v1::RetentionSweepStarted& e) {
   SOCLE_ASSIGN_OR_RETURN(const int32_t day,
                          PastDate("retention_sweep_started.date", e.date(), true));
   if (s_.sweeps != nullptr && !s_.sweeps->sweeps.empty() && day < s_.sweeps->sweeps.back().day) {
-    return Precondition(absl::StrCat("retention_sweep_started.date ", e.date(),
-                                     " is before the previous sweep's day (",
-                                     RetentionDayText(s_.sweeps->sweeps.back().day),
-                                     "): sweeps go forward in time"));
+    return Precondition(absl::StrCat(
+        "retention_sweep_started.date ", e.date(), " is before the previous sweep's day (",
+        RetentionDayText(s_.sweeps->sweeps.back().day), "): sweeps go forward in time"));
   }
   SweepRegister& r = MutableSweeps();
   r.sweeps.push_back(SweepRecord{day, s_.revision + 1, recorder_});
@@ -85,8 +84,7 @@ absl::Status Builder::Purge(const v1::RetentionPurged& e) {
     return Invalid(absl::StrCat("retention_purged.end_action is not the rule's (activities[",
                                 r.activity, "].retention[", r.index, "])"));
   }
-  if (e.persons_size() == 0 ||
-      static_cast<size_t>(e.persons_size()) > kMaxSweepBatchPersons) {
+  if (e.persons_size() == 0 || static_cast<size_t>(e.persons_size()) > kMaxSweepBatchPersons) {
     return Invalid(absl::StrCat("retention_purged.persons: ", e.persons_size(),
                                 " persons; a batch holds 1 to ", kMaxSweepBatchPersons));
   }
@@ -115,8 +113,9 @@ absl::Status Builder::Purge(const v1::RetentionPurged& e) {
     const RetentionStatus st =
         CategoryRetention(*t_.c, RetentionInputOf(x, day), *category, day, &chosen);
     if (chosen != rule) {
-      return Precondition(absl::StrCat(field, ": the category's retention is decided by another "
-                                              "rule on the sweep's day"));
+      return Precondition(absl::StrCat(field,
+                                       ": the category's retention is decided by another "
+                                       "rule on the sweep's day"));
     }
     if (visa == nullptr && st.phase != RetentionPhase::kDue) {
       return Precondition(absl::StrCat(field, ": the category is ", RetentionPhaseName(st.phase),
@@ -124,10 +123,10 @@ absl::Status Builder::Purge(const v1::RetentionPurged& e) {
     }
     if (visa != nullptr &&
         (st.phase != RetentionPhase::kAwaitingVisa || st.since > visa->through)) {
-      return Precondition(absl::StrCat(
-          field, ": the category is ", RetentionPhaseName(st.phase),
-          " on the sweep's day; the visa covers items awaiting it since ",
-          RetentionDayText(visa->through), " at the latest"));
+      return Precondition(
+          absl::StrCat(field, ": the category is ", RetentionPhaseName(st.phase),
+                       " on the sweep's day; the visa covers items awaiting it since ",
+                       RetentionDayText(visa->through), " at the latest"));
     }
     persons->push_back(id);
   }
@@ -182,9 +181,8 @@ absl::Status Builder::IssueCertificate(const v1::DeletionCertificateIssued& e) {
   for (int i = 0; i < e.purges_size(); ++i) {
     const uint64_t rev = e.purges(i);
     const std::string field = absl::StrCat("deletion_certificate_issued.purges[", i, "]");
-    auto it = std::lower_bound(
-        reg.open_batches.begin(), reg.open_batches.end(), rev,
-        [](const PurgeBatch& b, uint64_t r) { return b.revision < r; });
+    auto it = std::lower_bound(reg.open_batches.begin(), reg.open_batches.end(), rev,
+                               [](const PurgeBatch& b, uint64_t r) { return b.revision < r; });
     if (it == reg.open_batches.end() || it->revision != rev) {
       return Precondition(absl::StrCat(field, " (revision ", rev,
                                        ") is not a purge that no certificate covers yet"));

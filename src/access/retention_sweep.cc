@@ -91,10 +91,9 @@ Plan MakePlan(const SnapshotData& s, int32_t day) {
       if (st != nullptr && st->Purged(k) != nullptr) continue;
       uint32_t rule = kRuleIndexNone;
       const RetentionStatus now = CategoryRetention(c, in, k, day, &rule);
-      const RetentionPhase from =
-          plan.previous == kNoRetentionDay
-              ? RetentionPhase::kActive
-              : CategoryRetention(c, before, k, plan.previous).phase;
+      const RetentionPhase from = plan.previous == kNoRetentionDay
+                                      ? RetentionPhase::kActive
+                                      : CategoryRetention(c, before, k, plan.previous).phase;
       if (now.phase != from) {
         plan.changes.push_back(RetentionChange{std::string(s.ids->persons.Name(id)),
                                                std::string(c.data_categories.Name(k)), from,
@@ -228,8 +227,7 @@ absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrail& trail,
     for (uint32_t id : persons) {
       if (!ai::Finished(s, id)) continue;
       const std::string name(s.ids->persons.Name(id));
-      if (done != nullptr &&
-          std::find(done->begin(), done->end(), name) != done->end()) {
+      if (done != nullptr && std::find(done->begin(), done->end(), name) != done->end()) {
         continue;
       }
       if (ai::FaultHook()) SOCLE_RETURN_IF_ERROR(ai::FaultHook()(report.shredded));
@@ -288,9 +286,7 @@ absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrail& trail,
   struct CertKey {
     int32_t day;
     ai::GroupKey group;
-    bool operator<(const CertKey& o) const {
-      return day != o.day ? day < o.day : group < o.group;
-    }
+    bool operator<(const CertKey& o) const { return day != o.day ? day < o.day : group < o.group; }
   };
   std::map<CertKey, std::vector<const ai::PurgeBatch*>> groups;
   for (const ai::PurgeBatch& b : s.state.sweeps->open_batches) {
@@ -334,15 +330,15 @@ absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrail& trail,
         pair, absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(signed_bytes.data()),
                                   signed_bytes.size()));
     out.signature.assign(signature.begin(), signature.end());
-    out.sha256 = crypto::Sha256(absl::MakeConstSpan(
-        reinterpret_cast<const uint8_t*>(out.bytes.data()), out.bytes.size()));
+    out.sha256 = crypto::Sha256(
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(out.bytes.data()), out.bytes.size()));
     // The trail first (durable), then the state: a certificate is never in the state without its
     // trail record. A kill between the two leaves the batches open; the next run issues the same
     // certificate again (same bytes, same digest) and records it once in the state.
-    SOCLE_RETURN_IF_ERROR(trail.RecordOperation(
-        TrailOperation::kRetentionSweep, actor, {},
-        absl::StrCat("deletion certificate ", crypto::ToHex(out.sha256), ", ", count,
-                     " items, category ", out.category)));
+    SOCLE_RETURN_IF_ERROR(
+        trail.RecordOperation(TrailOperation::kRetentionSweep, actor, {},
+                              absl::StrCat("deletion certificate ", crypto::ToHex(out.sha256), ", ",
+                                           count, " items, category ", out.category)));
     e->set_certificate(out.bytes);
     e->set_signature(out.signature);
     SOCLE_ASSIGN_OR_RETURN(out.revision, ai::ApplyNow(engine, event));

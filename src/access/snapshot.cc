@@ -307,8 +307,8 @@ absl::Status DecodeSweeps(const v1::EngineState& in, const Tables& t, State& out
     r->sweeps.push_back(SweepRecord{w.day(), w.revision(), w.recorded_by()});
   }
   for (const v1::SnapshotPurgeBatch& b : in.sweeps().open_batches()) {
-    if (!InRange(b.category(), t.categories) || !InRange(b.rule(), rules) ||
-        b.end_action() < 1 || b.end_action() > 3 || b.persons_size() == 0 ||
+    if (!InRange(b.category(), t.categories) || !InRange(b.rule(), rules) || b.end_action() < 1 ||
+        b.end_action() > 3 || b.persons_size() == 0 ||
         (!r->open_batches.empty() && r->open_batches.back().revision >= b.revision())) {
       return Damaged("a purge batch holds an impossible record");
     }
@@ -322,8 +322,8 @@ absl::Status DecodeSweeps(const v1::EngineState& in, const Tables& t, State& out
                                          b.visa_reference()});
   }
   for (const v1::SnapshotCertificate& c : in.sweeps().certificates()) {
-    if (!InRange(c.category(), t.categories) || !InRange(c.rule(), rules) ||
-        c.end_action() < 1 || c.end_action() > 3 || c.sha256().size() != 32) {
+    if (!InRange(c.category(), t.categories) || !InRange(c.rule(), rules) || c.end_action() < 1 ||
+        c.end_action() > 3 || c.sha256().size() != 32) {
       return Damaged("a deletion certificate holds an impossible record");
     }
     CertificateRecord m;

@@ -464,7 +464,7 @@ struct alignas(64) PersonState {
   std::vector<InformationExceptionRecord> information_exceptions;  // in the order recorded
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
-  RetentionFacts retention;  // retention (builder_retention.cc)
+  RetentionFacts retention;            // retention (builder_retention.cc)
   std::vector<RetentionPurge> purged;  // sorted by category, unique (builder_sweep.cc)
 
   const RetentionPurge* Purged(uint32_t category) const {

@@ -31,6 +31,7 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputDay;
 using socle::capi::InputEnum;
 using socle::capi::InputString;
 using socle::capi::InputView;
@@ -39,6 +40,7 @@ using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
+using socle::capi::Written;
 
 // The frozen constants of the ABI are the C++ values, one for one.
 #define SOCLE_CAPI_REPRESENTATIONS(X)                                                           \
@@ -110,27 +112,6 @@ int32_t InputOutcome(int32_t outcome, socle::ObjectionOutcome* out, socle_error*
       outcome, SOCLE_OBJECTION_OUTCOME_UPHELD, SOCLE_OBJECTION_OUTCOME_LEGAL_CLAIMS, "outcome",
       "SOCLE_OBJECTION_OUTCOME_* (UPHELD, COMPELLING_LEGITIMATE_GROUNDS, LEGAL_CLAIMS)", out,
       error);
-}
-
-// A "YYYY-MM-DD" input as a day; the message names the parameter, never the value.
-int32_t InputDay(const char* text, size_t len, const char* name, absl::CivilDay* out,
-                 socle_error** error) {
-  absl::string_view view;
-  SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
-  auto day = socle::ParseIsoDate(view);
-  if (!day.ok()) {
-    return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                absl::StrCat(name, " is not a date written YYYY-MM-DD"));
-  }
-  *out = *day;
-  return SOCLE_OK;
-}
-
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
-                socle_error** error) {
-  if (!result.ok()) return FromStatus(error, result.status());
-  if (out_revision != nullptr) *out_revision = *result;
-  return SOCLE_OK;
 }
 
 // One input string of a flat call: its pointer, length and parameter name.

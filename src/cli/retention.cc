@@ -1,7 +1,7 @@
 // `socle retention`: the retention of a person's file (socle/retention.hpp), the contacts it
 // counts from, the sweep at the end of retention with its deletion certificates, and the
 // archives service's elimination visas (socle/retention_sweep.hpp), in the state of record.
-#include "socle/retention_sweep.hpp"
+#include "socle/retention.hpp"
 
 #include <map>
 #include <ostream>
@@ -15,7 +15,7 @@
 #include "cli/engine.h"
 #include "socle/error.hpp"
 #include "socle/export_file.hpp"
-#include "socle/retention.hpp"
+#include "socle/retention_sweep.hpp"
 
 namespace socle::cli {
 namespace {
@@ -129,8 +129,7 @@ int RunSweep(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   }
   if (flags.Has("--batch-size")) {
     uint64_t n = 0;
-    if (!absl::SimpleAtoi(flags.Get("--batch-size"), &n) || n == 0 ||
-        n > kMaxSweepBatchPersons) {
+    if (!absl::SimpleAtoi(flags.Get("--batch-size"), &n) || n == 0 || n > kMaxSweepBatchPersons) {
       return r.Usage(absl::StrCat("--batch-size is 1 to ", kMaxSweepBatchPersons));
     }
     options.batch_size = n;
@@ -161,8 +160,8 @@ int RunSweep(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   }
   out << "to do (vendor): " << report->todo.size() << "\n";
   for (const VendorTask& t : report->todo) {
-    out << "  " << t.person << " " << t.category << ": " << ActionName(t.action) << " ("
-        << t.rule << (t.visa_reference.empty() ? "" : ", visa " + t.visa_reference) << ")\n";
+    out << "  " << t.person << " " << t.category << ": " << ActionName(t.action) << " (" << t.rule
+        << (t.visa_reference.empty() ? "" : ", visa " + t.visa_reference) << ")\n";
   }
   out << "purged: " << report->purged << ", shredded: " << report->shredded
       << ", awaiting visa: " << report->awaiting_visa << "\n";
@@ -190,8 +189,8 @@ int Visa(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   auto revision = RecordEliminationVisa(*(*opened)->engine, visa);
   if (!revision.ok()) return r.Failed(revision.status());
   r.io.out << "elimination visa " << visa.reference << " recorded for " << visa.category
-           << " through " << absl::FormatCivilTime(visa.through) << ": state revision "
-           << *revision << "\n";
+           << " through " << absl::FormatCivilTime(visa.through) << ": state revision " << *revision
+           << "\n";
   return kExitOk;
 }
 

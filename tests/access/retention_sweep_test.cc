@@ -81,9 +81,9 @@ struct SweepFixture {
   // A record sealed for the person in the vault (the vendor's case data): the person has a key.
   std::vector<uint8_t> Seal(const std::string& person) {
     const std::string text = "case note";
-    auto sealed = vault->SealRecord(RecordRef{person, "note-1"},
-                                    absl::MakeConstSpan(
-                                        reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    auto sealed = vault->SealRecord(
+        RecordRef{person, "note-1"},
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
     BOOST_REQUIRE(sealed.ok());
     return *sealed;
   }
@@ -111,9 +111,8 @@ struct SweepFixture {
   }
 
   vault_testing::TempDir dir;
-  std::shared_ptr<Vault> vault =
-      vault_testing::LoadVault(vault_testing::NewKeyFile(dir.File("master.key")),
-                               dir.File("vault.db"));
+  std::shared_ptr<Vault> vault = vault_testing::LoadVault(
+      vault_testing::NewKeyFile(dir.File("master.key")), dir.File("vault.db"));
   FakeClock clock{absl::FromUnixSeconds(Scenario::kStart)};  // 2026-05-28
   Policy policy;
   std::shared_ptr<MemoryEngineRecord> record = std::make_shared<MemoryEngineRecord>();
@@ -298,9 +297,9 @@ BOOST_FIXTURE_TEST_CASE(public_archives_wait_for_the_elimination_visa, PublicSwe
   BOOST_TEST(Phase("person-alpha", "administrative", kToday) == "awaiting_visa");
 
   // A visa that covers only items awaiting since before 2022-01-10 releases nothing.
-  BOOST_REQUIRE(RecordEliminationVisa(*engine, {"V-2021-01", "administrative",
-                                                CivilDay(2021, 12, 31), "sw1"})
-                    .ok());
+  BOOST_REQUIRE(
+      RecordEliminationVisa(*engine, {"V-2021-01", "administrative", CivilDay(2021, 12, 31), "sw1"})
+          .ok());
   clock.Advance(absl::Hours(24));
   const SweepReport early = MustRun(CivilDay(2026, 5, 29));
   BOOST_TEST(early.purged == 0u);
@@ -346,13 +345,12 @@ BOOST_FIXTURE_TEST_CASE(bad_input_is_refused_and_changes_nothing, SweepFixture) 
       "INVALID_ARGUMENT");
   BOOST_TEST(CodeOf(RecordEliminationVisa(*engine, {"V1", "nothing", kToday, "sw1"}).status()) ==
              "NOT_FOUND");
-  BOOST_TEST(CodeOf(RecordEliminationVisa(*engine, {"V1", "administrative",
-                                                    CivilDay(2026, 6, 1), "sw1"})
-                        .status()) == "INVALID_ARGUMENT");  // a visa is recorded once given
-  BOOST_REQUIRE(RecordEliminationVisa(*engine, {"V1", "administrative", kToday, "sw1"}).ok());
   BOOST_TEST(
-      CodeOf(RecordEliminationVisa(*engine, {"V1", "social", kToday, "sw1"}).status()) ==
-      "ALREADY_EXISTS");
+      CodeOf(RecordEliminationVisa(*engine, {"V1", "administrative", CivilDay(2026, 6, 1), "sw1"})
+                 .status()) == "INVALID_ARGUMENT");  // a visa is recorded once given
+  BOOST_REQUIRE(RecordEliminationVisa(*engine, {"V1", "administrative", kToday, "sw1"}).ok());
+  BOOST_TEST(CodeOf(RecordEliminationVisa(*engine, {"V1", "social", kToday, "sw1"}).status()) ==
+             "ALREADY_EXISTS");
 
   // Forged events: a purge without a sweep, of a person not due, twice the same person.
   auto apply = [&](const v1::StateEvent& e) {

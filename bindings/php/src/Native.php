@@ -267,6 +267,9 @@ final class Native
     public const SOCLE_EXPORT_PROBLEM_KEY_REQUIRED = 11;
     public const SOCLE_EXPORT_PROBLEM_TRAILING_BYTES = 12;
     public const SOCLE_EXPORT_KEY_BYTES = 32;
+    public const SOCLE_RETENTION_END_DELETE = 1;
+    public const SOCLE_RETENTION_END_ANONYMISE = 2;
+    public const SOCLE_RETENTION_END_DEFINITIVE_ARCHIVE = 3;
 
     private function __construct()
     {

@@ -254,6 +254,9 @@ CDEF = """\
 #define SOCLE_EXPORT_PROBLEM_KEY_REQUIRED 11
 #define SOCLE_EXPORT_PROBLEM_TRAILING_BYTES 12
 #define SOCLE_EXPORT_KEY_BYTES 32
+#define SOCLE_RETENTION_END_DELETE 1
+#define SOCLE_RETENTION_END_ANONYMISE 2
+#define SOCLE_RETENTION_END_DEFINITIVE_ARCHIVE 3
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -760,4 +763,27 @@ uint64_t socle_export_reader_records_read(const socle_export_reader* reader);
 int32_t socle_export_reader_failure_problem(const socle_export_reader* reader);
 uint64_t socle_export_reader_failure_offset(const socle_export_reader* reader);
 int32_t socle_export_verify_file(const char* path, const socle_export_reader_options* options, int32_t* out_kind, int32_t* out_sealed, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
+typedef struct socle_sweep_report socle_sweep_report;
+int32_t socle_access_engine_retention_sweep(socle_access_engine* engine, socle_access_trail* trail, const socle_export_signing_key* key, const char* day, size_t day_len, int32_t dry_run, size_t batch_size, const char* recorded_by, size_t recorded_by_len, socle_sweep_report** out, socle_error** error);
+void socle_sweep_report_free(socle_sweep_report* report);
+const char* socle_sweep_report_day(const socle_sweep_report* report);
+int32_t socle_sweep_report_resumed(const socle_sweep_report* report);
+uint64_t socle_sweep_report_purged(const socle_sweep_report* report);
+uint64_t socle_sweep_report_shredded(const socle_sweep_report* report);
+uint64_t socle_sweep_report_awaiting_visa(const socle_sweep_report* report);
+size_t socle_sweep_report_change_count(const socle_sweep_report* report);
+size_t socle_sweep_report_todo_count(const socle_sweep_report* report);
+const char* socle_sweep_report_todo_person(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_todo_category(const socle_sweep_report* report, size_t index);
+int32_t socle_sweep_report_todo_action(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_todo_rule(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_todo_visa(const socle_sweep_report* report, size_t index);
+size_t socle_sweep_report_certificate_count(const socle_sweep_report* report);
+const char* socle_sweep_report_certificate_category(const socle_sweep_report* report, size_t index);
+uint64_t socle_sweep_report_certificate_count_of(const socle_sweep_report* report, size_t index);
+int32_t socle_sweep_report_certificate_end_action(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_certificate_visa(const socle_sweep_report* report, size_t index);
+int32_t socle_sweep_report_certificate_bytes(const socle_sweep_report* report, size_t index, socle_buffer* out_certificate, socle_buffer* out_signature, socle_error** error);
+int32_t socle_deletion_certificate_verify(const uint8_t* certificate, size_t certificate_len, const uint8_t* signature, size_t signature_len, socle_error** error);
+int32_t socle_access_engine_record_elimination_visa(socle_access_engine* engine, const char* reference, size_t reference_len, const char* category, size_t category_len, const char* through, size_t through_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 """

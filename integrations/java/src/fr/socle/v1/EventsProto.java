@@ -241,6 +241,26 @@ public final class EventsProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_DeathRecorded_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RetentionSweepStarted_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RetentionSweepStarted_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RetentionPurged_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RetentionPurged_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_DeletionCertificateIssued_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_DeletionCertificateIssued_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_EliminationVisaRecorded_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_EliminationVisaRecorded_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -252,7 +272,7 @@ public final class EventsProto {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/events.proto\022\010socle.v1\032\037googl" +
       "e/protobuf/timestamp.proto\032\025socle/v1/pol" +
-      "icy.proto\"\333\023\n\nStateEvent\022\026\n\016format_versi" +
+      "icy.proto\"\352\025\n\nStateEvent\022\026\n\016format_versi" +
       "on\030\001 \001(\r\022&\n\002at\030\002 \001(\0132\032.google.protobuf.T" +
       "imestamp\022\023\n\013recorded_by\030\003 \001(\t\0220\n\013involve" +
       "ment\030\004 \001(\0132\033.socle.v1.PersonInvolvement\022" +
@@ -302,174 +322,190 @@ public final class EventsProto {
       ".socle.v1.RightRecordedH\000\0228\n\022follow_up_r" +
       "ecorded\030* \001(\0132\032.socle.v1.FollowUpRecorde" +
       "dH\000\0221\n\016death_recorded\030+ \001(\0132\027.socle.v1.D" +
-      "eathRecordedH\000\022B\n\027rights_request_receive" +
-      "d\0302 \001(\0132\037.socle.v1.RightsRequestReceived" +
-      "H\000\022B\n\027rights_request_extended\0303 \001(\0132\037.so" +
-      "cle.v1.RightsRequestExtendedH\000\022>\n\025rights" +
-      "_request_closed\0304 \001(\0132\035.socle.v1.RightsR" +
-      "equestClosedH\000\022D\n\030rights_request_withdra" +
-      "wn\0305 \001(\0132 .socle.v1.RightsRequestWithdra" +
-      "wnH\000\0223\n\017breach_recorded\030< \001(\0132\030.socle.v1" +
-      ".BreachRecordedH\000\022F\n\031breach_authority_no" +
-      "tified\030= \001(\0132!.socle.v1.BreachAuthorityN" +
-      "otifiedH\000\022B\n\027breach_persons_notified\030> \001" +
-      "(\0132\037.socle.v1.BreachPersonsNotifiedH\000\022/\n" +
-      "\rbreach_closed\030? \001(\0132\026.socle.v1.BreachCl" +
-      "osedH\000B\007\n\005event\";\n\013LedgerAlert\022\024\n\014target" +
-      "_index\030\001 \001(\004\022\026\n\016delete_attempt\030\002 \001(\010\"\251\001\n" +
-      "\021PersonInvolvement\022.\n\004kind\030\001 \001(\0162 .socle" +
-      ".v1.PersonInvolvement.Kind\022\016\n\006reason\030\002 \001" +
-      "(\t\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007PRES" +
-      "ENT\020\001\022\027\n\023INFORMED_BEFOREHAND\020\002\022\020\n\014NOT_IN" +
-      "FORMED\020\003\"O\n\017StateEventBatch\022\026\n\016format_ve" +
-      "rsion\030\001 \001(\r\022$\n\006events\030\002 \003(\0132\024.socle.v1.S" +
-      "tateEvent\"\233\001\n\024ProfessionalUpserted\022\n\n\002id" +
-      "\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t\022\021\n\ts" +
-      "tructure\030\004 \001(\t\022(\n\007secrecy\030\005 \001(\0162\027.socle." +
-      "v1.SecrecyStatus\022\035\n\025professional_categor" +
-      "y\030\006 \001(\t\"\036\n\020ProfessionalLeft\022\n\n\002id\030\001 \001(\t\"" +
-      "Q\n\016PersonUpserted\022\n\n\002id\030\001 \001(\t\022\r\n\005teams\030\002" +
-      " \003(\t\022\020\n\010referent\030\003 \001(\t\022\022\n\nbirth_date\030\004 \001" +
-      "(\t\".\n\016PersonAssigned\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
-      "team\030\002 \001(\t\"0\n\020PersonUnassigned\022\016\n\006person" +
-      "\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n\013ReferentSet\022\016\n\006p" +
-      "erson\030\001 \001(\t\022\020\n\010referent\030\002 \001(\t\"\340\001\n\nMaskTa" +
-      "rget\022\016\n\006person\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH\000\022\022\n\010" +
-      "category\030\003 \001(\tH\000\022/\n\010audience\030\004 \001(\0162\035.soc" +
-      "le.v1.MaskTarget.Audience\022\023\n\013audience_id" +
-      "\030\005 \001(\t\"N\n\010Audience\022\030\n\024AUDIENCE_UNSPECIFI" +
-      "ED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PROFESSI" +
-      "ONAL\020\003B\010\n\006target\"-\n\007MaskSet\022\"\n\004mask\030\001 \001(" +
-      "\0132\024.socle.v1.MaskTarget\"1\n\013MaskRevoked\022\"" +
-      "\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget\"0\n\010Bl" +
-      "ockSet\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002" +
-      " \001(\t\"4\n\014BlockRevoked\022\016\n\006person\030\001 \001(\t\022\024\n\014" +
-      "professional\030\002 \001(\t\"\224\001\n\020BreakGlassOpened\022" +
-      "\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\023\n" +
-      "\013reason_code\030\003 \001(\t\022\025\n\rjustification\030\004 \001(" +
-      "\t\022.\n\nexpires_at\030\005 \001(\0132\032.google.protobuf." +
-      "Timestamp\"8\n\020BreakGlassClosed\022\024\n\014profess" +
-      "ional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\"2\n Emergency" +
-      "AccessObjectionRecorded\022\016\n\006person\030\001 \001(\t\"" +
-      "1\n\037EmergencyAccessObjectionRevoked\022\016\n\006pe" +
-      "rson\030\001 \001(\t\"\342\001\n\rAccessGranted\022\016\n\006person\030\001" +
-      " \001(\t\022\024\n\014professional\030\002 \001(\t\022\022\n\ncategories" +
-      "\030\003 \003(\t\022.\n\nexpires_at\030\004 \001(\0132\032.google.prot" +
-      "obuf.Timestamp\022\021\n\treference\030\005 \001(\t\022\r\n\005ite" +
-      "ms\030\006 \003(\t\022%\n\005basis\030\007 \001(\0162\026.socle.v1.Shari" +
-      "ngBasis\022\r\n\005share\030\010 \001(\t\022\017\n\007purpose\030\t \001(\t\"" +
-      "I\n\022AccessGrantRevoked\022\016\n\006person\030\001 \001(\t\022\024\n" +
-      "\014professional\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\"\333\003\n\014C" +
-      "onsentGiven\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002" +
-      " \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.ConsentGi" +
-      "ven.Scope\022\020\n\010given_by\030\004 \003(\t\022\033\n\023informati" +
-      "on_version\030\005 \001(\t\022\032\n\022information_sha256\030\006" +
-      " \001(\014\022\"\n\007channel\030\007 \001(\0162\021.socle.v1.Channel" +
-      "\022\032\n\022evidence_reference\030\010 \001(\t\022.\n\nexpires_" +
-      "at\030\t \001(\0132\032.google.protobuf.Timestamp\022\022\n\n" +
-      "categories\030\n \003(\t\022\022\n\nrecipients\030\013 \003(\t\022\027\n\017" +
-      "recipient_roles\030\014 \003(\t\022\020\n\010supports\030\r \001(\t\022" +
-      "\031\n\021security_measures\030\016 \001(\t\022\027\n\017notice_lan" +
-      "guage\030\017 \001(\t\";\n\005Scope\022\025\n\021SCOPE_UNSPECIFIE" +
-      "D\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\232\001\n\020Con" +
-      "sentWithdrawn\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose" +
-      "\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.Consent" +
-      "Given.Scope\022\024\n\014withdrawn_by\030\004 \001(\t\022\"\n\007cha" +
-      "nnel\030\005 \001(\0162\021.socle.v1.Channel\"\240\002\n\021Repres" +
-      "entativeSet\022\016\n\006person\030\001 \001(\t\022\026\n\016represent" +
-      "ative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Rep" +
-      "resentativeSet.Kind\022\021\n\tfrom_date\030\004 \001(\t\022\017" +
-      "\n\007to_date\030\005 \001(\t\022\021\n\treference\030\006 \001(\t\"|\n\004Ki" +
-      "nd\022\024\n\020KIND_UNSPECIFIED\020\000\022\026\n\022PARENTAL_AUT" +
-      "HORITY\020\001\022\020\n\014GUARDIANSHIP\020\002\022\017\n\013CURATORSHI" +
-      "P\020\003\022\030\n\024FAMILY_AUTHORISATION\020\004\022\t\n\005PROXY\020\005" +
-      "\"~\n\023RepresentativeEnded\022\016\n\006person\030\001 \001(\t\022" +
-      "\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 ." +
-      "socle.v1.RepresentativeSet.Kind\022\017\n\007to_da" +
-      "te\030\004 \001(\t\"\317\001\n\021ObjectionRecorded\022\016\n\006person" +
-      "\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Objectio" +
-      "nRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\022\023\n\013objec" +
-      "ted_by\030\004 \001(\t\022\031\n\021informed_evidence\030\005 \001(\t\"" +
-      "9\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\016\n\nPROCESS" +
-      "ING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020ObjectionDecided\022" +
-      "\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\0223\n\007outc" +
-      "ome\030\003 \001(\0162\".socle.v1.ObjectionDecided.Ou" +
-      "tcome\022\025\n\rjustification\030\004 \001(\t\"c\n\007Outcome\022" +
-      "\027\n\023OUTCOME_UNSPECIFIED\020\000\022\n\n\006UPHELD\020\001\022!\n\035" +
-      "COMPELLING_LEGITIMATE_GROUNDS\020\002\022\020\n\014LEGAL" +
-      "_CLAIMS\020\003\"e\n\022ObjectionWithdrawn\022\016\n\006perso" +
-      "n\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Objecti" +
-      "onRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\"\251\001\n\016Per" +
-      "sonInformed\022\016\n\006person\030\001 \001(\t\022\020\n\010informed\030" +
-      "\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n\trecipient\030\004 \001(\t\022" +
-      "\022\n\ncategories\030\005 \003(\t\022\"\n\007channel\030\006 \001(\0162\021.s" +
-      "ocle.v1.Channel\022\033\n\023maturity_assessment\030\007" +
-      " \001(\t\"\335\001\n\024InformationException\022\016\n\006person\030" +
-      "\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162#.soc" +
-      "le.v1.InformationException.Kind\022\025\n\rjusti" +
-      "fication\030\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_UNSPECIFI" +
-      "ED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIMPOSSIBILITY\020\002\022\036\n\032" +
-      "CONTRARY_TO_CHILD_INTEREST\020\003\"\245\001\n\016Mandate" +
-      "Created\022\017\n\007mandate\030\001 \001(\t\022\016\n\006person\030\002 \001(\t" +
-      "\022\021\n\tstructure\030\003 \001(\t\022\022\n\nprocedures\030\004 \003(\t\022" +
-      "\025\n\rduration_days\030\005 \001(\r\022\030\n\020template_versi" +
-      "on\030\006 \001(\t\022\032\n\022attestation_sha256\030\007 \001(\014\"1\n\013" +
-      "MandateUsed\022\017\n\007mandate\030\001 \001(\t\022\021\n\tprocedur" +
-      "e\030\002 \001(\t\"H\n\016MandateRevoked\022\017\n\007mandate\030\001 \001" +
-      "(\t\022\022\n\nprocedures\030\002 \003(\t\022\021\n\tby_person\030\003 \001(" +
-      "\010\"\313\001\n\025RightsRequestReceived\022\017\n\007request\030\001" +
-      " \001(\t\022)\n\004kind\030\002 \001(\0162\033.socle.v1.RightsRequ" +
-      "estKind\022\016\n\006person\030\003 \001(\t\022/\n\013received_at\030\004" +
-      " \001(\0132\032.google.protobuf.Timestamp\022\021\n\trequ" +
-      "ester\030\005 \001(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1." +
-      "Channel\"\200\001\n\025RightsRequestExtended\022\017\n\007req" +
-      "uest\030\001 \001(\t\022\025\n\rjustification\030\002 \001(\t\022/\n\013not" +
-      "ified_at\030\003 \001(\0132\032.google.protobuf.Timesta" +
-      "mp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023RightsRequestClos" +
-      "ed\022\017\n\007request\030\001 \001(\t\0226\n\007outcome\030\002 \001(\0162%.s" +
-      "ocle.v1.RightsRequestClosed.Outcome\022\017\n\007r" +
-      "easons\030\003 \001(\t\022\035\n\025complaint_information\030\004 " +
-      "\001(\t\"?\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022" +
-      "\014\n\010ANSWERED\020\001\022\r\n\tNO_ACTION\020\002\"?\n\026RightsRe" +
-      "questWithdrawn\022\017\n\007request\030\001 \001(\t\022\024\n\014withd" +
-      "rawn_by\030\002 \001(\t\"\321\002\n\016BreachRecorded\022\016\n\006brea" +
-      "ch\030\001 \001(\t\022,\n\010aware_at\030\002 \001(\0132\032.google.prot" +
-      "obuf.Timestamp\022\016\n\006nature\030\003 \003(\t\022+\n\004risk\030\004" +
-      " \001(\0162\035.socle.v1.BreachRecorded.Risk\022\022\n\na" +
-      "ssessment\030\005 \001(\t\022\026\n\016unintelligible\030\006 \001(\010\022" +
-      "\035\n\025unintelligible_reason\030\007 \001(\t\022\031\n\021person" +
-      "s_concerned\030\010 \001(\004\022\031\n\021records_concerned\030\t" +
-      " \001(\004\"C\n\004Risk\022\024\n\020RISK_UNSPECIFIED\020\000\022\014\n\010UN" +
-      "LIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tHIGH_RISK\020\003\"\203\001\n\027Br" +
-      "eachAuthorityNotified\022\016\n\006breach\030\001 \001(\t\022/\n" +
-      "\013notified_at\030\002 \001(\0132\032.google.protobuf.Tim" +
-      "estamp\022\024\n\014delay_reason\030\003 \001(\t\022\021\n\treferenc" +
-      "e\030\004 \001(\t\"g\n\025BreachPersonsNotified\022\016\n\006brea" +
-      "ch\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.google.p" +
-      "rotobuf.Timestamp\022\r\n\005means\030\003 \001(\t\"\036\n\014Brea" +
-      "chClosed\022\016\n\006breach\030\001 \001(\t\"\354\002\n\017ContactReco" +
-      "rded\022\016\n\006person\030\001 \001(\t\0228\n\noriginator\030\002 \001(\016" +
-      "2$.socle.v1.ContactRecorded.Originator\022\026" +
-      "\n\016representative\030\003 \001(\t\022\014\n\004date\030\004 \001(\t\022,\n\004" +
-      "kind\030\005 \001(\0162\036.socle.v1.ContactRecorded.Ki" +
-      "nd\"e\n\nOriginator\022\032\n\026ORIGINATOR_UNSPECIFI" +
-      "ED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REPRESENTATIVE\020\002\022\020\n\014" +
-      "PROFESSIONAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024\n\020KIN" +
-      "D_UNSPECIFIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005VISIT\020\002\022\010" +
-      "\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\rRight" +
-      "Recorded\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001" +
-      "(\t\022\020\n\010end_date\030\003 \001(\t\"F\n\020FollowUpRecorded" +
-      "\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010en" +
-      "d_date\030\003 \001(\t\"-\n\rDeathRecorded\022\016\n\006person\030" +
-      "\001 \001(\t\022\014\n\004date\030\002 \001(\t*S\n\007Channel\022\027\n\023CHANNE" +
-      "L_UNSPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020" +
-      "\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsReque" +
-      "stKind\022#\n\037RIGHTS_REQUEST_KIND_UNSPECIFIE" +
-      "D\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECTIFICA" +
-      "TION\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_RESTR" +
-      "ICTION\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017RIGHT" +
-      "_OBJECTION\020\006B\034\n\013fr.socle.v1B\013EventsProto" +
-      "P\001b\006proto3"
+      "eathRecordedH\000\022B\n\027retention_sweep_starte" +
+      "d\030, \001(\0132\037.socle.v1.RetentionSweepStarted" +
+      "H\000\0225\n\020retention_purged\030- \001(\0132\031.socle.v1." +
+      "RetentionPurgedH\000\022J\n\033deletion_certificat" +
+      "e_issued\030. \001(\0132#.socle.v1.DeletionCertif" +
+      "icateIssuedH\000\022F\n\031elimination_visa_record" +
+      "ed\030/ \001(\0132!.socle.v1.EliminationVisaRecor" +
+      "dedH\000\022B\n\027rights_request_received\0302 \001(\0132\037" +
+      ".socle.v1.RightsRequestReceivedH\000\022B\n\027rig" +
+      "hts_request_extended\0303 \001(\0132\037.socle.v1.Ri" +
+      "ghtsRequestExtendedH\000\022>\n\025rights_request_" +
+      "closed\0304 \001(\0132\035.socle.v1.RightsRequestClo" +
+      "sedH\000\022D\n\030rights_request_withdrawn\0305 \001(\0132" +
+      " .socle.v1.RightsRequestWithdrawnH\000\0223\n\017b" +
+      "reach_recorded\030< \001(\0132\030.socle.v1.BreachRe" +
+      "cordedH\000\022F\n\031breach_authority_notified\030= " +
+      "\001(\0132!.socle.v1.BreachAuthorityNotifiedH\000" +
+      "\022B\n\027breach_persons_notified\030> \001(\0132\037.socl" +
+      "e.v1.BreachPersonsNotifiedH\000\022/\n\rbreach_c" +
+      "losed\030? \001(\0132\026.socle.v1.BreachClosedH\000B\007\n" +
+      "\005event\";\n\013LedgerAlert\022\024\n\014target_index\030\001 " +
+      "\001(\004\022\026\n\016delete_attempt\030\002 \001(\010\"\251\001\n\021PersonIn" +
+      "volvement\022.\n\004kind\030\001 \001(\0162 .socle.v1.Perso" +
+      "nInvolvement.Kind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kin" +
+      "d\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023" +
+      "INFORMED_BEFOREHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"" +
+      "O\n\017StateEventBatch\022\026\n\016format_version\030\001 \001" +
+      "(\r\022$\n\006events\030\002 \003(\0132\024.socle.v1.StateEvent" +
+      "\"\233\001\n\024ProfessionalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n" +
+      "\004role\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t\022\021\n\tstructure\030" +
+      "\004 \001(\t\022(\n\007secrecy\030\005 \001(\0162\027.socle.v1.Secrec" +
+      "yStatus\022\035\n\025professional_category\030\006 \001(\t\"\036" +
+      "\n\020ProfessionalLeft\022\n\n\002id\030\001 \001(\t\"Q\n\016Person" +
+      "Upserted\022\n\n\002id\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010r" +
+      "eferent\030\003 \001(\t\022\022\n\nbirth_date\030\004 \001(\t\".\n\016Per" +
+      "sonAssigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(" +
+      "\t\"0\n\020PersonUnassigned\022\016\n\006person\030\001 \001(\t\022\014\n" +
+      "\004team\030\002 \001(\t\"/\n\013ReferentSet\022\016\n\006person\030\001 \001" +
+      "(\t\022\020\n\010referent\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006p" +
+      "erson\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH\000\022\022\n\010category\030" +
+      "\003 \001(\tH\000\022/\n\010audience\030\004 \001(\0162\035.socle.v1.Mas" +
+      "kTarget.Audience\022\023\n\013audience_id\030\005 \001(\t\"N\n" +
+      "\010Audience\022\030\n\024AUDIENCE_UNSPECIFIED\020\000\022\014\n\010E" +
+      "VERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n" +
+      "\006target\"-\n\007MaskSet\022\"\n\004mask\030\001 \001(\0132\024.socle" +
+      ".v1.MaskTarget\"1\n\013MaskRevoked\022\"\n\004mask\030\001 " +
+      "\001(\0132\024.socle.v1.MaskTarget\"0\n\010BlockSet\022\016\n" +
+      "\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"4\n\014B" +
+      "lockRevoked\022\016\n\006person\030\001 \001(\t\022\024\n\014professio" +
+      "nal\030\002 \001(\t\"\224\001\n\020BreakGlassOpened\022\024\n\014profes" +
+      "sional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\023\n\013reason_c" +
+      "ode\030\003 \001(\t\022\025\n\rjustification\030\004 \001(\t\022.\n\nexpi" +
+      "res_at\030\005 \001(\0132\032.google.protobuf.Timestamp" +
+      "\"8\n\020BreakGlassClosed\022\024\n\014professional\030\001 \001" +
+      "(\t\022\016\n\006person\030\002 \001(\t\"2\n EmergencyAccessObj" +
+      "ectionRecorded\022\016\n\006person\030\001 \001(\t\"1\n\037Emerge" +
+      "ncyAccessObjectionRevoked\022\016\n\006person\030\001 \001(" +
+      "\t\"\342\001\n\rAccessGranted\022\016\n\006person\030\001 \001(\t\022\024\n\014p" +
+      "rofessional\030\002 \001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n" +
+      "\nexpires_at\030\004 \001(\0132\032.google.protobuf.Time" +
+      "stamp\022\021\n\treference\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022" +
+      "%\n\005basis\030\007 \001(\0162\026.socle.v1.SharingBasis\022\r" +
+      "\n\005share\030\010 \001(\t\022\017\n\007purpose\030\t \001(\t\"I\n\022Access" +
+      "GrantRevoked\022\016\n\006person\030\001 \001(\t\022\024\n\014professi" +
+      "onal\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\"\333\003\n\014ConsentGiv" +
+      "en\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005s" +
+      "cope\030\003 \001(\0162\034.socle.v1.ConsentGiven.Scope" +
+      "\022\020\n\010given_by\030\004 \003(\t\022\033\n\023information_versio" +
+      "n\030\005 \001(\t\022\032\n\022information_sha256\030\006 \001(\014\022\"\n\007c" +
+      "hannel\030\007 \001(\0162\021.socle.v1.Channel\022\032\n\022evide" +
+      "nce_reference\030\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132" +
+      "\032.google.protobuf.Timestamp\022\022\n\ncategorie" +
+      "s\030\n \003(\t\022\022\n\nrecipients\030\013 \003(\t\022\027\n\017recipient" +
+      "_roles\030\014 \003(\t\022\020\n\010supports\030\r \001(\t\022\031\n\021securi" +
+      "ty_measures\030\016 \001(\t\022\027\n\017notice_language\030\017 \001" +
+      "(\t\";\n\005Scope\022\025\n\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPR" +
+      "OCESSING\020\001\022\013\n\007SHARING\020\002\"\232\001\n\020ConsentWithd" +
+      "rawn\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n" +
+      "\005scope\030\003 \001(\0162\034.socle.v1.ConsentGiven.Sco" +
+      "pe\022\024\n\014withdrawn_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(" +
+      "\0162\021.socle.v1.Channel\"\240\002\n\021RepresentativeS" +
+      "et\022\016\n\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001" +
+      "(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Representati" +
+      "veSet.Kind\022\021\n\tfrom_date\030\004 \001(\t\022\017\n\007to_date" +
+      "\030\005 \001(\t\022\021\n\treference\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIN" +
+      "D_UNSPECIFIED\020\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022" +
+      "\020\n\014GUARDIANSHIP\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FA" +
+      "MILY_AUTHORISATION\020\004\022\t\n\005PROXY\020\005\"~\n\023Repre" +
+      "sentativeEnded\022\016\n\006person\030\001 \001(\t\022\026\n\016repres" +
+      "entative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1." +
+      "RepresentativeSet.Kind\022\017\n\007to_date\030\004 \001(\t\"" +
+      "\317\001\n\021ObjectionRecorded\022\016\n\006person\030\001 \001(\t\022.\n" +
+      "\004kind\030\002 \001(\0162 .socle.v1.ObjectionRecorded" +
+      ".Kind\022\017\n\007purpose\030\003 \001(\t\022\023\n\013objected_by\030\004 " +
+      "\001(\t\022\031\n\021informed_evidence\030\005 \001(\t\"9\n\004Kind\022\024" +
+      "\n\020KIND_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007" +
+      "SHARING\020\002\"\344\001\n\020ObjectionDecided\022\016\n\006person" +
+      "\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\016" +
+      "2\".socle.v1.ObjectionDecided.Outcome\022\025\n\r" +
+      "justification\030\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOM" +
+      "E_UNSPECIFIED\020\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLIN" +
+      "G_LEGITIMATE_GROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003" +
+      "\"e\n\022ObjectionWithdrawn\022\016\n\006person\030\001 \001(\t\022." +
+      "\n\004kind\030\002 \001(\0162 .socle.v1.ObjectionRecorde" +
+      "d.Kind\022\017\n\007purpose\030\003 \001(\t\"\251\001\n\016PersonInform" +
+      "ed\022\016\n\006person\030\001 \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005" +
+      "share\030\003 \001(\t\022\021\n\trecipient\030\004 \001(\t\022\022\n\ncatego" +
+      "ries\030\005 \003(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1.C" +
+      "hannel\022\033\n\023maturity_assessment\030\007 \001(\t\"\335\001\n\024" +
+      "InformationException\022\016\n\006person\030\001 \001(\t\022\r\n\005" +
+      "share\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162#.socle.v1.Inf" +
+      "ormationException.Kind\022\025\n\rjustification\030" +
+      "\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007U" +
+      "RGENCY\020\001\022\021\n\rIMPOSSIBILITY\020\002\022\036\n\032CONTRARY_" +
+      "TO_CHILD_INTEREST\020\003\"\245\001\n\016MandateCreated\022\017" +
+      "\n\007mandate\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstruc" +
+      "ture\030\003 \001(\t\022\022\n\nprocedures\030\004 \003(\t\022\025\n\rdurati" +
+      "on_days\030\005 \001(\r\022\030\n\020template_version\030\006 \001(\t\022" +
+      "\032\n\022attestation_sha256\030\007 \001(\014\"1\n\013MandateUs" +
+      "ed\022\017\n\007mandate\030\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H" +
+      "\n\016MandateRevoked\022\017\n\007mandate\030\001 \001(\t\022\022\n\npro" +
+      "cedures\030\002 \003(\t\022\021\n\tby_person\030\003 \001(\010\"\313\001\n\025Rig" +
+      "htsRequestReceived\022\017\n\007request\030\001 \001(\t\022)\n\004k" +
+      "ind\030\002 \001(\0162\033.socle.v1.RightsRequestKind\022\016" +
+      "\n\006person\030\003 \001(\t\022/\n\013received_at\030\004 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022\021\n\trequester\030\005 \001" +
+      "(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1.Channel\"\200" +
+      "\001\n\025RightsRequestExtended\022\017\n\007request\030\001 \001(" +
+      "\t\022\025\n\rjustification\030\002 \001(\t\022/\n\013notified_at\030" +
+      "\003 \001(\0132\032.google.protobuf.Timestamp\022\016\n\006mon" +
+      "ths\030\004 \001(\r\"\317\001\n\023RightsRequestClosed\022\017\n\007req" +
+      "uest\030\001 \001(\t\0226\n\007outcome\030\002 \001(\0162%.socle.v1.R" +
+      "ightsRequestClosed.Outcome\022\017\n\007reasons\030\003 " +
+      "\001(\t\022\035\n\025complaint_information\030\004 \001(\t\"?\n\007Ou" +
+      "tcome\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\014\n\010ANSWER" +
+      "ED\020\001\022\r\n\tNO_ACTION\020\002\"?\n\026RightsRequestWith" +
+      "drawn\022\017\n\007request\030\001 \001(\t\022\024\n\014withdrawn_by\030\002" +
+      " \001(\t\"\321\002\n\016BreachRecorded\022\016\n\006breach\030\001 \001(\t\022" +
+      ",\n\010aware_at\030\002 \001(\0132\032.google.protobuf.Time" +
+      "stamp\022\016\n\006nature\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.so" +
+      "cle.v1.BreachRecorded.Risk\022\022\n\nassessment" +
+      "\030\005 \001(\t\022\026\n\016unintelligible\030\006 \001(\010\022\035\n\025uninte" +
+      "lligible_reason\030\007 \001(\t\022\031\n\021persons_concern" +
+      "ed\030\010 \001(\004\022\031\n\021records_concerned\030\t \001(\004\"C\n\004R" +
+      "isk\022\024\n\020RISK_UNSPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022" +
+      "\010\n\004RISK\020\002\022\r\n\tHIGH_RISK\020\003\"\203\001\n\027BreachAutho" +
+      "rityNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified" +
+      "_at\030\002 \001(\0132\032.google.protobuf.Timestamp\022\024\n" +
+      "\014delay_reason\030\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g" +
+      "\n\025BreachPersonsNotified\022\016\n\006breach\030\001 \001(\t\022" +
+      "/\n\013notified_at\030\002 \001(\0132\032.google.protobuf.T" +
+      "imestamp\022\r\n\005means\030\003 \001(\t\"\036\n\014BreachClosed\022" +
+      "\016\n\006breach\030\001 \001(\t\"\354\002\n\017ContactRecorded\022\016\n\006p" +
+      "erson\030\001 \001(\t\0228\n\noriginator\030\002 \001(\0162$.socle." +
+      "v1.ContactRecorded.Originator\022\026\n\016represe" +
+      "ntative\030\003 \001(\t\022\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(" +
+      "\0162\036.socle.v1.ContactRecorded.Kind\"e\n\nOri" +
+      "ginator\022\032\n\026ORIGINATOR_UNSPECIFIED\020\000\022\n\n\006P" +
+      "ERSON\020\001\022\022\n\016REPRESENTATIVE\020\002\022\020\n\014PROFESSIO" +
+      "NAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECI" +
+      "FIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022" +
+      "\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\rRightRecorded\022" +
+      "\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end" +
+      "_date\030\003 \001(\t\"F\n\020FollowUpRecorded\022\016\n\006perso" +
+      "n\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 " +
+      "\001(\t\"-\n\rDeathRecorded\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
+      "date\030\002 \001(\t\"%\n\025RetentionSweepStarted\022\014\n\004d" +
+      "ate\030\001 \001(\t\"\267\001\n\017RetentionPurged\022\014\n\004date\030\001 " +
+      "\001(\t\022\020\n\010category\030\002 \001(\t\022\020\n\010activity\030\003 \001(\r\022" +
+      "\022\n\nrule_index\030\004 \001(\r\0225\n\nend_action\030\005 \001(\0162" +
+      "!.socle.v1.RetentionRule.EndAction\022\017\n\007pe" +
+      "rsons\030\006 \003(\t\022\026\n\016visa_reference\030\007 \001(\t\"S\n\031D" +
+      "eletionCertificateIssued\022\023\n\013certificate\030" +
+      "\001 \001(\014\022\021\n\tsignature\030\002 \001(\014\022\016\n\006purges\030\003 \003(\004" +
+      "\"O\n\027EliminationVisaRecorded\022\021\n\treference" +
+      "\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\017\n\007through\030\003 \001(" +
+      "\t*S\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\r\n" +
+      "\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n\006ONLINE\020\003\022\t\n\005P" +
+      "HONE\020\004*\271\001\n\021RightsRequestKind\022#\n\037RIGHTS_R" +
+      "EQUEST_KIND_UNSPECIFIED\020\000\022\020\n\014RIGHT_ACCES" +
+      "S\020\001\022\027\n\023RIGHT_RECTIFICATION\020\002\022\021\n\rRIGHT_ER" +
+      "ASURE\020\003\022\025\n\021RIGHT_RESTRICTION\020\004\022\025\n\021RIGHT_" +
+      "PORTABILITY\020\005\022\023\n\017RIGHT_OBJECTION\020\006B\034\n\013fr" +
+      ".socle.v1B\013EventsProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -482,7 +518,7 @@ public final class EventsProto {
     internal_static_socle_v1_StateEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEvent_descriptor,
-        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "Event", });
+        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RetentionSweepStarted", "RetentionPurged", "DeletionCertificateIssued", "EliminationVisaRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "Event", });
     internal_static_socle_v1_LedgerAlert_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new
@@ -747,6 +783,30 @@ public final class EventsProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_DeathRecorded_descriptor,
         new java.lang.String[] { "Person", "Date", });
+    internal_static_socle_v1_RetentionSweepStarted_descriptor =
+      getDescriptor().getMessageTypes().get(45);
+    internal_static_socle_v1_RetentionSweepStarted_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RetentionSweepStarted_descriptor,
+        new java.lang.String[] { "Date", });
+    internal_static_socle_v1_RetentionPurged_descriptor =
+      getDescriptor().getMessageTypes().get(46);
+    internal_static_socle_v1_RetentionPurged_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RetentionPurged_descriptor,
+        new java.lang.String[] { "Date", "Category", "Activity", "RuleIndex", "EndAction", "Persons", "VisaReference", });
+    internal_static_socle_v1_DeletionCertificateIssued_descriptor =
+      getDescriptor().getMessageTypes().get(47);
+    internal_static_socle_v1_DeletionCertificateIssued_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_DeletionCertificateIssued_descriptor,
+        new java.lang.String[] { "Certificate", "Signature", "Purges", });
+    internal_static_socle_v1_EliminationVisaRecorded_descriptor =
+      getDescriptor().getMessageTypes().get(48);
+    internal_static_socle_v1_EliminationVisaRecorded_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_EliminationVisaRecorded_descriptor,
+        new java.lang.String[] { "Reference", "Category", "Through", });
     com.google.protobuf.TimestampProto.getDescriptor();
     fr.socle.v1.PolicyProto.getDescriptor();
   }

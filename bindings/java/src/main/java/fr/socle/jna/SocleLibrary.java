@@ -272,6 +272,9 @@ public interface SocleLibrary extends Library {
     int SOCLE_EXPORT_PROBLEM_KEY_REQUIRED = 11;
     int SOCLE_EXPORT_PROBLEM_TRAILING_BYTES = 12;
     int SOCLE_EXPORT_KEY_BYTES = 32;
+    int SOCLE_RETENTION_END_DELETE = 1;
+    int SOCLE_RETENTION_END_ANONYMISE = 2;
+    int SOCLE_RETENTION_END_DEFINITIVE_ARCHIVE = 3;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -875,4 +878,26 @@ public interface SocleLibrary extends Library {
     int socle_export_reader_failure_problem(Pointer reader);
     long socle_export_reader_failure_offset(Pointer reader);
     int socle_export_verify_file(String path, Pointer options, int[] out_kind, int[] out_sealed, long[] out_records, long[] out_bytes, PointerByReference error);
+    int socle_access_engine_retention_sweep(Pointer engine, Pointer trail, Pointer key, String day, SizeT day_len, int dry_run, SizeT batch_size, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
+    void socle_sweep_report_free(Pointer report);
+    String socle_sweep_report_day(Pointer report);
+    int socle_sweep_report_resumed(Pointer report);
+    long socle_sweep_report_purged(Pointer report);
+    long socle_sweep_report_shredded(Pointer report);
+    long socle_sweep_report_awaiting_visa(Pointer report);
+    SizeT socle_sweep_report_change_count(Pointer report);
+    SizeT socle_sweep_report_todo_count(Pointer report);
+    String socle_sweep_report_todo_person(Pointer report, SizeT index);
+    String socle_sweep_report_todo_category(Pointer report, SizeT index);
+    int socle_sweep_report_todo_action(Pointer report, SizeT index);
+    String socle_sweep_report_todo_rule(Pointer report, SizeT index);
+    String socle_sweep_report_todo_visa(Pointer report, SizeT index);
+    SizeT socle_sweep_report_certificate_count(Pointer report);
+    String socle_sweep_report_certificate_category(Pointer report, SizeT index);
+    long socle_sweep_report_certificate_count_of(Pointer report, SizeT index);
+    int socle_sweep_report_certificate_end_action(Pointer report, SizeT index);
+    String socle_sweep_report_certificate_visa(Pointer report, SizeT index);
+    int socle_sweep_report_certificate_bytes(Pointer report, SizeT index, Buffer out_certificate, Buffer out_signature, PointerByReference error);
+    int socle_deletion_certificate_verify(byte[] certificate, SizeT certificate_len, byte[] signature, SizeT signature_len, PointerByReference error);
+    int socle_access_engine_record_elimination_visa(Pointer engine, String reference, SizeT reference_len, String category, SizeT category_len, String through, SizeT through_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
 }
