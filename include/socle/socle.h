@@ -2618,54 +2618,69 @@ typedef struct socle_sweep_report socle_sweep_report;
 
 /* Runs the retention sweep on `day` ("YYYY-MM-DD", no later than the engine's today in
  * Europe/Paris) into a new *out: purges in batches of `batch_size` persons (1 to 10000) what is
- * due (and what awaited a visa now recorded), crypto-shreds through `trail` the persons whose
- * every category with a rule is purged (none to transfer to the archives), and issues one
- * certificate per (category, rule, end action) signed with `key` and recorded in `trail`. With
- * `dry_run` 1 only the plan is made: nothing is recorded or shredded, `trail` and `key` may be
- * NULL. `recorded_by` is an active professional. A sweep that failed halfway is finished by the
- * next call (any day not before it): nothing is purged or certified twice. */
-SOCLE_API int32_t socle_access_engine_retention_sweep(
-    socle_access_engine* engine, socle_access_trail* trail, const socle_export_signing_key* key,
-    const char* day, size_t day_len, int32_t dry_run, size_t batch_size, const char* recorded_by,
+ * due on `engine` (and what awaited a visa now recorded), crypto-shreds through `trail` the
+ * persons whose every category with a rule is purged (none to transfer to the archives), and
+ * issues one certificate per (category, rule, end action) signed with `key` and recorded in
+ * `trail`. `recorded_by` is an active professional. A sweep that failed halfway is finished by
+ * the next call (any day not before it): nothing is purged or certified twice. */
+SOCLE_API int32_t socle_access_trail_retention_sweep(
+    socle_access_trail* trail, socle_access_engine* engine, const socle_export_signing_key* key,
+    const char* day, size_t day_len, size_t batch_size, const char* recorded_by,
     size_t recorded_by_len, socle_sweep_report** out, socle_error** error);
+/* The plan of a sweep on `day` (a dry run) into a new *out: the same changes, to-do list and
+ * counts; nothing recorded, nothing shredded, no certificate. Any day may be planned. */
+SOCLE_API int32_t socle_access_engine_plan_retention_sweep(const socle_access_engine* engine,
+                                                           const char* day, size_t day_len,
+                                                           socle_sweep_report** out,
+                                                           socle_error** error);
 /* Releases a report; NULL is accepted. */
 SOCLE_API void socle_sweep_report_free(socle_sweep_report* report);
 /* The sweep's day ("YYYY-MM-DD"). */
 SOCLE_API const char* socle_sweep_report_day(const socle_sweep_report* report);
 /* 1 when a sweep of the same day had begun and this call finished it, else 0. */
 SOCLE_API int32_t socle_sweep_report_resumed(const socle_sweep_report* report);
-/* (person, category) items purged by this call; persons crypto-shredded by this call; items
- * still awaiting an elimination visa; (person, category) whose phase changed since the
- * previous sweep's day. */
+/* The (person, category) items purged by this call (planned, in a dry run). */
 SOCLE_API uint64_t socle_sweep_report_purged(const socle_sweep_report* report);
+/* The persons crypto-shredded by this call. */
 SOCLE_API uint64_t socle_sweep_report_shredded(const socle_sweep_report* report);
+/* The (person, category) items still awaiting an elimination visa. */
 SOCLE_API uint64_t socle_sweep_report_awaiting_visa(const socle_sweep_report* report);
+/* The (person, category) whose phase changed since the previous sweep's day. */
 SOCLE_API size_t socle_sweep_report_change_count(const socle_sweep_report* report);
-/* The vendor's to-do list: row `index` is the rows of `category` of `person` to delete,
- * anonymise or transfer (its end action, SOCLE_RETENTION_END_*), under the rule
- * "activities[i].retention[j]" and, when the items awaited one, the visa's reference. */
+/* The rows of the vendor's to-do list: row `index` is the rows of one category of one person
+ * to delete, anonymise or transfer. */
 SOCLE_API size_t socle_sweep_report_todo_count(const socle_sweep_report* report);
+/* The person of row `index`. */
 SOCLE_API const char* socle_sweep_report_todo_person(const socle_sweep_report* report,
                                                      size_t index);
+/* The data category of row `index`. */
 SOCLE_API const char* socle_sweep_report_todo_category(const socle_sweep_report* report,
                                                        size_t index);
+/* The end action of row `index` (SOCLE_RETENTION_END_*). */
 SOCLE_API int32_t socle_sweep_report_todo_action(const socle_sweep_report* report, size_t index);
-SOCLE_API const char* socle_sweep_report_todo_rule(const socle_sweep_report* report, size_t index);
-SOCLE_API const char* socle_sweep_report_todo_visa(const socle_sweep_report* report, size_t index);
-/* The certificates issued by this call (none in a dry run): category, count, end action
- * (SOCLE_RETENTION_END_*), visa reference, and, into the caller's buffers, the certificate's
- * bytes (socle.v1.DeletionCertificate, proto/socle/v1/retention.proto) and its 64-byte Ed25519
- * signature. No person id, no content. */
+/* The rule of row `index` ("activities[i].retention[j]" of the policy). */
+SOCLE_API const char* socle_sweep_report_todo_rule(const socle_sweep_report* report,
+                                                   size_t index);
+/* The elimination visa that released row `index`, or "" when it awaited none. */
+SOCLE_API const char* socle_sweep_report_todo_visa(const socle_sweep_report* report,
+                                                   size_t index);
+/* The certificates issued by this call (none in a dry run). No person id, no content. */
 SOCLE_API size_t socle_sweep_report_certificate_count(const socle_sweep_report* report);
+/* The data category of certificate `index`. */
 SOCLE_API const char* socle_sweep_report_certificate_category(const socle_sweep_report* report,
                                                               size_t index);
+/* The (person, category) items certificate `index` counts. */
 SOCLE_API uint64_t socle_sweep_report_certificate_count_of(const socle_sweep_report* report,
                                                            size_t index);
+/* The end action of certificate `index` (SOCLE_RETENTION_END_*). */
 SOCLE_API int32_t socle_sweep_report_certificate_end_action(const socle_sweep_report* report,
                                                             size_t index);
+/* The elimination visa of certificate `index`, or "". */
 SOCLE_API const char* socle_sweep_report_certificate_visa(const socle_sweep_report* report,
                                                           size_t index);
-/* SOCLE_E_OUT_OF_RANGE for an index past the end. */
+/* Certificate `index`'s bytes (socle.v1.DeletionCertificate, proto/socle/v1/retention.proto)
+ * into *out_certificate and its 64-byte Ed25519 signature into *out_signature.
+ * SOCLE_E_OUT_OF_RANGE for an index past the end. */
 SOCLE_API int32_t socle_sweep_report_certificate_bytes(const socle_sweep_report* report,
                                                        size_t index, socle_buffer* out_certificate,
                                                        socle_buffer* out_signature,

@@ -54,40 +54,48 @@ const socle::DeletionCertificate* Certificate(const socle_sweep_report* r, size_
 
 }  // namespace
 
-int32_t socle_access_engine_retention_sweep(socle_access_engine* engine, socle_access_trail* trail,
-                                            const socle_export_signing_key* key, const char* day,
-                                            size_t day_len, int32_t dry_run, size_t batch_size,
-                                            const char* recorded_by, size_t recorded_by_len,
-                                            socle_sweep_report** out, socle_error** error) {
+namespace {
+
+int32_t Reported(absl::StatusOr<socle::SweepReport> report, socle_sweep_report** out,
+                 socle_error** error) {
+  if (!report.ok()) return FromStatus(error, report.status());
+  std::string day = socle::RetentionDayText(report->day);
+  *out = new socle_sweep_report{*std::move(report), std::move(day)};
+  return SOCLE_OK;
+}
+
+}  // namespace
+
+int32_t socle_access_trail_retention_sweep(socle_access_trail* trail, socle_access_engine* engine,
+                                           const socle_export_signing_key* key, const char* day,
+                                           size_t day_len, size_t batch_size,
+                                           const char* recorded_by, size_t recorded_by_len,
+                                           socle_sweep_report** out, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (trail == nullptr) return NullArgument(error, "trail");
     if (engine == nullptr) return NullArgument(error, "engine");
-    if (dry_run != 0 && dry_run != 1) {
-      return socle::capi::Fail(error, SOCLE_E_INVALID_ARGUMENT, "dry_run is 0 or 1");
-    }
-    if (dry_run == 0 && trail == nullptr) return NullArgument(error, "trail");
-    if (dry_run == 0 && key == nullptr) return NullArgument(error, "key");
+    if (key == nullptr) return NullArgument(error, "key");
     socle::SweepOptions options;
     SOCLE_CAPI_RETURN_IF_FAILED(InputDay(day, day_len, "day", &options.day, error));
     absl::string_view by;
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &by, error));
     options.recorded_by = std::string(by);
     options.batch_size = batch_size;
-    options.dry_run = dry_run == 1;
-    absl::StatusOr<socle::SweepReport> report;
-    if (options.dry_run) {
-      if (batch_size == 0 || batch_size > socle::kMaxSweepBatchPersons) {
-        return socle::capi::Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                                 "batch_size is 1 to 10000 persons");
-      }
-      report = socle::PlanSweep(EngineOf(*engine), options.day);
-    } else {
-      report = socle::Sweep(EngineOf(*engine), TrailOf(*trail), SigningKeyOf(*key), options);
-    }
-    if (!report.ok()) return FromStatus(error, report.status());
-    std::string day_text = socle::RetentionDayText(report->day);
-    *out = new socle_sweep_report{std::move(*report), std::move(day_text)};
-    return SOCLE_OK;
+    return Reported(socle::Sweep(EngineOf(*engine), TrailOf(*trail), SigningKeyOf(*key), options),
+                    out, error);
+  });
+}
+
+int32_t socle_access_engine_plan_retention_sweep(const socle_access_engine* engine, const char* day,
+                                                 size_t day_len, socle_sweep_report** out,
+                                                 socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
+    if (engine == nullptr) return NullArgument(error, "engine");
+    absl::CivilDay on;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputDay(day, day_len, "day", &on, error));
+    return Reported(socle::PlanSweep(EngineOf(*engine), on), out, error);
   });
 }
 

@@ -30,6 +30,8 @@ MODULES = {
     "consent_state", "consent_receipt",
     # Export files: the kinds' and problems' names, the portability schema, verify_file.
     "export",
+    # The retention sweep's deletion certificates (socle_deletion_certificate_verify).
+    "deletion_certificate",
 }
 # int32_t functions that report a status without a socle_error** (reviewed exceptions).
 NO_ERROR_PARAMETER = {
@@ -46,6 +48,9 @@ MUTABLE_INPUTS = {
     ("socle_access_trail_write_access_request", "writer"),
     ("socle_access_trail_write_portability", "writer"),
     ("socle_access_trail_write_audit_extract", "writer"),
+    # Sweep(AccessEngine&, AccessTrail&, ...): the sweep's purges and certificates are writes on
+    # the engine, its shredding and certificates entries of the trail; C and C++ say the same.
+    ("socle_access_trail_retention_sweep", "engine"),
 }
 
 DECLARATION = re.compile(r"SOCLE_API\s+([^;{}()]*?)\b(socle_\w+)\s*\(([^;]*?)\)\s*;", re.S)

@@ -162,30 +162,31 @@ int main(int argc, char** argv) {
   /* Hostile input: refused, the parameter named, nothing recorded. */
   const uint64_t before = socle_access_engine_revision(engine);
   socle_sweep_report* report = NULL;
-  rc = socle_access_engine_retention_sweep(NULL, trail, key, S("2030-03-17"), 0, 100, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_trail_retention_sweep(trail, NULL, key, S("2030-03-17"), 100, S("sw1"), &report,
+                                          &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "engine");
-  rc = socle_access_engine_retention_sweep(engine, NULL, key, S("2030-03-17"), 0, 100, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_trail_retention_sweep(NULL, engine, key, S("2030-03-17"), 100, S("sw1"),
+                                          &report, &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "trail");
-  rc = socle_access_engine_retention_sweep(engine, trail, key, S("2030-3-17"), 0, 100, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_trail_retention_sweep(trail, engine, NULL, S("2030-03-17"), 100, S("sw1"),
+                                          &report, &error);
+  check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "key");
+  rc = socle_access_trail_retention_sweep(trail, engine, key, S("2030-3-17"), 100, S("sw1"),
+                                          &report, &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "day");
-  rc = socle_access_engine_retention_sweep(engine, trail, key, S("2030-03-17"), 0, 0, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_trail_retention_sweep(trail, engine, key, S("2030-03-17"), 0, S("sw1"), &report,
+                                          &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "batch_size");
-  rc = socle_access_engine_retention_sweep(engine, trail, key, S("2030-03-17"), 2, 100, S("sw1"),
-                                           &report, &error);
-  check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "dry_run");
-  rc = socle_access_engine_retention_sweep(engine, trail, key, NULL, 5, 0, 100, S("sw1"), &report,
-                                           &error);
+  rc = socle_access_trail_retention_sweep(trail, engine, key, NULL, 5, 100, S("sw1"), &report,
+                                          &error);
+  check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "day");
+  rc = socle_access_engine_plan_retention_sweep(engine, S("tomorrow"), &report, &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "day");
   CHECK(report == NULL);
   CHECK(socle_access_engine_revision(engine) == before);
 
   /* A dry run: the plan, nothing recorded. */
-  rc = socle_access_engine_retention_sweep(engine, NULL, NULL, S("2030-03-17"), 1, 100, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_engine_plan_retention_sweep(engine, S("2030-03-17"), &report, &error);
   CHECK_OK(rc, error);
   CHECK(socle_sweep_report_purged(report) == 4);
   CHECK(socle_sweep_report_todo_count(report) == 4);
@@ -196,8 +197,8 @@ int main(int argc, char** argv) {
   report = NULL;
 
   /* The sweep. */
-  rc = socle_access_engine_retention_sweep(engine, trail, key, S("2030-03-17"), 0, 100, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_trail_retention_sweep(trail, engine, key, S("2030-03-17"), 100, S("sw1"),
+                                          &report, &error);
   CHECK_OK(rc, error);
   socle_error_free(error);
   error = NULL;
@@ -246,8 +247,8 @@ int main(int argc, char** argv) {
   socle_buffer_free(&opened);
 
   /* Again: nothing more. */
-  rc = socle_access_engine_retention_sweep(engine, trail, key, S("2030-03-17"), 0, 100, S("sw1"),
-                                           &report, &error);
+  rc = socle_access_trail_retention_sweep(trail, engine, key, S("2030-03-17"), 100, S("sw1"),
+                                          &report, &error);
   CHECK_OK(rc, error);
   CHECK(socle_sweep_report_resumed(report) == 1);
   CHECK(socle_sweep_report_purged(report) == 0);

@@ -878,7 +878,8 @@ public interface SocleLibrary extends Library {
     int socle_export_reader_failure_problem(Pointer reader);
     long socle_export_reader_failure_offset(Pointer reader);
     int socle_export_verify_file(String path, Pointer options, int[] out_kind, int[] out_sealed, long[] out_records, long[] out_bytes, PointerByReference error);
-    int socle_access_engine_retention_sweep(Pointer engine, Pointer trail, Pointer key, String day, SizeT day_len, int dry_run, SizeT batch_size, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
+    int socle_access_trail_retention_sweep(Pointer trail, Pointer engine, Pointer key, String day, SizeT day_len, SizeT batch_size, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
+    int socle_access_engine_plan_retention_sweep(Pointer engine, String day, SizeT day_len, PointerByReference out, PointerByReference error);
     void socle_sweep_report_free(Pointer report);
     String socle_sweep_report_day(Pointer report);
     int socle_sweep_report_resumed(Pointer report);
