@@ -91,6 +91,9 @@ class SOCLE_CXX_API Policy {
   std::optional<uint32_t> FindDataCategory(absl::string_view id) const;
   std::optional<uint32_t> FindRole(absl::string_view id) const;
   std::optional<uint32_t> FindActivity(absl::string_view id) const;
+  // The id of data category `category` (dense id); empty when out of range. Valid for the
+  // policy's life.
+  absl::string_view DataCategoryName(uint32_t category) const;
 
   // The habilitation matrix: whether `role` may do `action` on `category` (dense ids).
   // Out-of-range ids and kUnspecified are simply not allowed.

@@ -3283,6 +3283,106 @@ SOCLE_API int32_t socle_access_engine_current_item_version(const socle_access_en
                                                            int32_t* out_known, socle_error** error);
 /* (section restriction and rectification: end) */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Retention sweep (socle/retention_sweep.hpp; REQ-36): at the end of retention, the purge of  */
+/* what is due, the crypto-shredding of persons whose whole file is due, the vendor's to-do    */
+/* list, signed deletion certificates, and the archives service's elimination visas.          */
+/* A sweep writes through the engine (serialised by it); run one sweep at a time per tenant.  */
+/* (section retention sweep) */
+
+/* A to-do row's or a certificate's end action is a SOCLE_RETENTION_END_ACTION_* (section
+ * retention): what the vendor does with the rows of a purged (person, category). ANONYMISE: the
+ * vendor anonymises them (socle does not see them); DEFINITIVE_ARCHIVE: the vendor transfers them
+ * to the archives service. */
+
+/* A sweep's report: immutable; its strings are NUL-terminated and borrowed from it; an index out
+ * of range gives 0 or "". */
+typedef struct socle_sweep_report socle_sweep_report;
+
+/* Runs the retention sweep on `day` ("YYYY-MM-DD", no later than the engine's today in
+ * Europe/Paris) into a new *out: purges in batches of `batch_size` persons (1 to 10000) what is
+ * due on `engine` (and what awaited a visa now recorded), crypto-shreds through `trail` the
+ * persons whose every category with a rule is purged (none to transfer to the archives), and
+ * issues one certificate per (category, rule, end action) signed with `key` and recorded in
+ * `trail`. `recorded_by` is an active professional. A sweep that failed halfway is finished by
+ * the next call (any day not before it): nothing is purged or certified twice. */
+SOCLE_API int32_t socle_access_trail_retention_sweep(
+    socle_access_trail* trail, socle_access_engine* engine, const socle_export_signing_key* key,
+    const char* day, size_t day_len, size_t batch_size, const char* recorded_by,
+    size_t recorded_by_len, socle_sweep_report** out, socle_error** error);
+/* The plan of a sweep on `day` (a dry run) into a new *out: the same changes, to-do list and
+ * counts; nothing recorded, nothing shredded, no certificate. Any day may be planned. */
+SOCLE_API int32_t socle_access_engine_plan_retention_sweep(const socle_access_engine* engine,
+                                                           const char* day, size_t day_len,
+                                                           socle_sweep_report** out,
+                                                           socle_error** error);
+/* Releases a report; NULL is accepted. */
+SOCLE_API void socle_sweep_report_free(socle_sweep_report* report);
+/* The sweep's day ("YYYY-MM-DD"). */
+SOCLE_API const char* socle_sweep_report_day(const socle_sweep_report* report);
+/* 1 when a sweep of the same day had begun and this call finished it, else 0. */
+SOCLE_API int32_t socle_sweep_report_resumed(const socle_sweep_report* report);
+/* The (person, category) items purged by this call (planned, in a dry run). */
+SOCLE_API uint64_t socle_sweep_report_purged(const socle_sweep_report* report);
+/* The persons crypto-shredded by this call. */
+SOCLE_API uint64_t socle_sweep_report_shredded(const socle_sweep_report* report);
+/* The (person, category) items still awaiting an elimination visa. */
+SOCLE_API uint64_t socle_sweep_report_awaiting_visa(const socle_sweep_report* report);
+/* The (person, category) whose phase changed since the previous sweep's day. */
+SOCLE_API size_t socle_sweep_report_change_count(const socle_sweep_report* report);
+/* The rows of the vendor's to-do list: row `index` is the rows of one category of one person
+ * to delete, anonymise or transfer. */
+SOCLE_API size_t socle_sweep_report_todo_count(const socle_sweep_report* report);
+/* The person of row `index`. */
+SOCLE_API const char* socle_sweep_report_todo_person(const socle_sweep_report* report,
+                                                     size_t index);
+/* The data category of row `index`. */
+SOCLE_API const char* socle_sweep_report_todo_category(const socle_sweep_report* report,
+                                                       size_t index);
+/* The end action of row `index` (SOCLE_RETENTION_END_ACTION_*). */
+SOCLE_API int32_t socle_sweep_report_todo_action(const socle_sweep_report* report, size_t index);
+/* The rule of row `index` ("activities[i].retention[j]" of the policy). */
+SOCLE_API const char* socle_sweep_report_todo_rule(const socle_sweep_report* report,
+                                                   size_t index);
+/* The elimination visa that released row `index`, or "" when it awaited none. */
+SOCLE_API const char* socle_sweep_report_todo_visa(const socle_sweep_report* report,
+                                                   size_t index);
+/* The certificates issued by this call (none in a dry run). No person id, no content. */
+SOCLE_API size_t socle_sweep_report_certificate_count(const socle_sweep_report* report);
+/* The data category of certificate `index`. */
+SOCLE_API const char* socle_sweep_report_certificate_category(const socle_sweep_report* report,
+                                                              size_t index);
+/* The (person, category) items certificate `index` counts. */
+SOCLE_API uint64_t socle_sweep_report_certificate_count_of(const socle_sweep_report* report,
+                                                           size_t index);
+/* The end action of certificate `index` (SOCLE_RETENTION_END_ACTION_*). */
+SOCLE_API int32_t socle_sweep_report_certificate_end_action(const socle_sweep_report* report,
+                                                            size_t index);
+/* The elimination visa of certificate `index`, or "". */
+SOCLE_API const char* socle_sweep_report_certificate_visa(const socle_sweep_report* report,
+                                                          size_t index);
+/* Certificate `index`'s bytes (socle.v1.DeletionCertificate, proto/socle/v1/retention.proto)
+ * into *out_certificate and its 64-byte Ed25519 signature into *out_signature.
+ * SOCLE_E_OUT_OF_RANGE for an index past the end. */
+SOCLE_API int32_t socle_sweep_report_certificate_bytes(const socle_sweep_report* report,
+                                                       size_t index, socle_buffer* out_certificate,
+                                                       socle_buffer* out_signature,
+                                                       socle_error** error);
+/* SOCLE_OK when `signature` is the signature of `certificate` by the signer key it names;
+ * SOCLE_E_VERIFICATION_FAILED otherwise. Compare that key with the tenant's export key too. */
+SOCLE_API int32_t socle_deletion_certificate_verify(const uint8_t* certificate,
+                                                    size_t certificate_len,
+                                                    const uint8_t* signature, size_t signature_len,
+                                                    socle_error** error);
+/* Records the archives service's elimination visa `reference` (unique) for `category`: items
+ * awaiting a visa since `through` ("YYYY-MM-DD", no later than today) or before are purged at
+ * the next sweep (Code du patrimoine R212-14). *out_revision (may be NULL): the state revision. */
+SOCLE_API int32_t socle_access_engine_record_elimination_visa(
+    socle_access_engine* engine, const char* reference, size_t reference_len, const char* category,
+    size_t category_len, const char* through, size_t through_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* (section retention sweep: end) */
+
 #ifdef __cplusplus
 }
 #endif

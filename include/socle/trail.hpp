@@ -58,6 +58,9 @@ enum class TrailOperation : int32_t {
   kTrailRead = 5,
   kExport = 6,
   kShare = 7,
+  // A deletion certificate of a retention sweep (socle/retention_sweep.hpp). 10, not 8: 8 and 9
+  // are the trail's refused update and delete attempts (OperationRecord.Operation).
+  kRetentionSweep = 10,
 };
 
 // Who reads a person's history.

@@ -220,11 +220,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       event.event_case() <= v1::StateEvent::kBreachClosed) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
-  // So do legal holds and erasures, restriction and rectification (issue 13).
+  // So do legal holds and erasures, restriction and rectification, the retention sweep's events
+  // and the elimination visas (issue 13).
   if ((event.event_case() >= v1::StateEvent::kLegalHoldSet &&
        event.event_case() <= v1::StateEvent::kErasureRecorded) ||
       (event.event_case() >= v1::StateEvent::kRestrictionSet &&
-       event.event_case() <= v1::StateEvent::kRectificationRecipientNotified)) {
+       event.event_case() <= v1::StateEvent::kRectificationRecipientNotified) ||
+      (event.event_case() >= v1::StateEvent::kRetentionSweepStarted &&
+       event.event_case() <= v1::StateEvent::kEliminationVisaRecorded)) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   absl::Status status;
@@ -380,6 +383,18 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       break;
     case v1::StateEvent::kErasureRecorded:
       status = RecordErasure(event.erasure_recorded());
+      break;
+    case v1::StateEvent::kRetentionSweepStarted:
+      status = StartSweep(event.retention_sweep_started());
+      break;
+    case v1::StateEvent::kRetentionPurged:
+      status = Purge(event.retention_purged());
+      break;
+    case v1::StateEvent::kDeletionCertificateIssued:
+      status = IssueCertificate(event.deletion_certificate_issued());
+      break;
+    case v1::StateEvent::kEliminationVisaRecorded:
+      status = RecordVisa(event.elimination_visa_recorded());
       break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.

@@ -128,6 +128,13 @@ class Builder {
                          absl::string_view activity, absl::string_view end_date,
                          RetentionEndKind kind);
   absl::Status RecordDeath(const v1::DeathRecorded& e);
+  // builder_sweep.cc: the retention sweep (REQ-36)
+  absl::Status StartSweep(const v1::RetentionSweepStarted& e);
+  absl::Status Purge(const v1::RetentionPurged& e);
+  absl::Status IssueCertificate(const v1::DeletionCertificateIssued& e);
+  absl::Status RecordVisa(const v1::EliminationVisaRecorded& e);
+  // A private copy of the sweep register, published with the state.
+  SweepRegister& MutableSweeps();
   // The case closed on the day of the event being applied (CASE_CLOSURE rules count from it).
   void NoteCaseClosed(PersonRecord& person);
   // The legal day (Europe/Paris) of the event being applied.

@@ -248,6 +248,106 @@ absl::Status DecodeRightsAndBreaches(const v1::EngineState& in, Ids& ids, BatchI
   return absl::OkStatus();
 }
 
+// --- Retention sweeps (REQ-36) -----------------------------------------------------------------
+
+void EncodeSweeps(const State& s, v1::EngineState& state) {
+  if (s.sweeps == nullptr) return;
+  const SweepRegister& r = *s.sweeps;
+  v1::SnapshotSweeps* out = state.mutable_sweeps();
+  for (const SweepRecord& w : r.sweeps) {
+    v1::SnapshotSweep* o = out->add_sweeps();
+    o->set_day(w.day);
+    o->set_revision(w.revision);
+    o->set_recorded_by(w.recorded_by);
+  }
+  for (const PurgeBatch& b : r.open_batches) {
+    v1::SnapshotPurgeBatch* o = out->add_open_batches();
+    o->set_revision(b.revision);
+    o->set_day(b.day);
+    o->set_category(b.category);
+    o->set_rule(b.rule);
+    o->set_end_action(b.end_action);
+    for (uint32_t id : *b.persons) o->add_persons(id);
+    o->set_visa_reference(b.visa);
+  }
+  for (const CertificateRecord& c : r.certificates) {
+    v1::SnapshotCertificate* o = out->add_certificates();
+    o->set_revision(c.revision);
+    o->set_day(c.day);
+    o->set_category(c.category);
+    o->set_rule(c.rule);
+    o->set_end_action(c.end_action);
+    o->set_count(c.count);
+    o->set_visa_reference(c.visa);
+    o->set_sha256(std::string(c.sha256.begin(), c.sha256.end()));
+  }
+  for (const VisaRecord& v : r.visas) {
+    v1::SnapshotVisa* o = state.add_visas();
+    o->set_reference(v.reference);
+    o->set_category(v.category);
+    o->set_through(v.through);
+    o->set_recorded_by(v.recorded_by);
+    o->set_recorded_at(v.recorded_at);
+    o->set_revision(v.revision);
+  }
+}
+
+// The sweep register, checked: categories, rules and persons in range, batches in revision order.
+absl::Status DecodeSweeps(const v1::EngineState& in, const Tables& t, State& out) {
+  if (!in.has_sweeps() && in.visas_size() == 0) return absl::OkStatus();
+  auto r = std::make_shared<SweepRegister>();
+  const size_t rules = t.c->retention_rules.size();
+  const auto known_person = [&](uint32_t id) {
+    return id < out.persons.size() && out.persons[id].known;
+  };
+  for (const v1::SnapshotSweep& w : in.sweeps().sweeps()) {
+    if (!r->sweeps.empty() && r->sweeps.back().day > w.day()) {
+      return Damaged("sweeps go back in time");
+    }
+    r->sweeps.push_back(SweepRecord{w.day(), w.revision(), w.recorded_by()});
+  }
+  for (const v1::SnapshotPurgeBatch& b : in.sweeps().open_batches()) {
+    if (!InRange(b.category(), t.categories) || !InRange(b.rule(), rules) || b.end_action() < 1 ||
+        b.end_action() > 3 || b.persons_size() == 0 ||
+        (!r->open_batches.empty() && r->open_batches.back().revision >= b.revision())) {
+      return Damaged("a purge batch holds an impossible record");
+    }
+    auto persons = std::make_shared<std::vector<uint32_t>>();
+    for (uint32_t id : b.persons()) {
+      if (!known_person(id)) return Damaged("a purge batch names a person out of range");
+      persons->push_back(id);
+    }
+    r->open_batches.push_back(PurgeBatch{b.revision(), b.day(), b.category(), b.rule(),
+                                         static_cast<uint8_t>(b.end_action()), std::move(persons),
+                                         b.visa_reference()});
+  }
+  for (const v1::SnapshotCertificate& c : in.sweeps().certificates()) {
+    if (!InRange(c.category(), t.categories) || !InRange(c.rule(), rules) || c.end_action() < 1 ||
+        c.end_action() > 3 || c.sha256().size() != 32) {
+      return Damaged("a deletion certificate holds an impossible record");
+    }
+    CertificateRecord m;
+    m.revision = c.revision();
+    m.day = c.day();
+    m.category = c.category();
+    m.rule = c.rule();
+    m.end_action = static_cast<uint8_t>(c.end_action());
+    m.count = c.count();
+    m.visa = c.visa_reference();
+    std::copy(c.sha256().begin(), c.sha256().end(), m.sha256.begin());
+    r->certificates.push_back(std::move(m));
+  }
+  for (const v1::SnapshotVisa& v : in.visas()) {
+    if (v.reference().empty() || !InRange(v.category(), t.categories)) {
+      return Damaged("an elimination visa holds an impossible record");
+    }
+    r->visas.push_back(VisaRecord{v.reference(), v.category(), v.through(), v.recorded_by(),
+                                  v.recorded_at(), v.revision()});
+  }
+  out.sweeps = std::move(r);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string EncodeSnapshot(const SnapshotData& s) {
@@ -480,6 +580,13 @@ std::string EncodeSnapshot(const SnapshotData& s) {
         notice->set_revision(n.revision);
       }
     }
+    for (const RetentionPurge& g : st.purged) {
+      v1::SnapshotPurge* out = p->add_purged();
+      out->set_category(g.category);
+      out->set_day(g.day);
+      out->set_end_action(g.end_action);
+      out->set_revision(g.revision);
+    }
   }
 
   EncodeRightsAndBreaches(s.state, state);
@@ -494,6 +601,7 @@ std::string EncodeSnapshot(const SnapshotData& s) {
     out->set_recorded_by(tomb.recorded_by);
     out->set_revision(tomb.revision);
   }
+  EncodeSweeps(s.state, state);
 
   v1::EngineSnapshot snapshot;
   snapshot.set_format_version(kSnapshotFormatVersion);
@@ -622,7 +730,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
                            p.objections_size() > 0 || p.mandates_size() > 0 ||
                            p.has_prior_information() || p.shares_size() > 0 || p.has_retention() ||
                            p.restrictions_size() > 0 || p.rectifications_size() > 0 ||
-                           p.has_legal_hold() || p.has_erasure();
+                           p.has_legal_hold() || p.has_erasure() || p.purged_size() > 0;
     if (!has_state) continue;  // most persons: no privacy state, a null pointer
     auto st = std::make_shared<PersonState>();
     for (uint32_t pro : p.blocked()) {
@@ -983,6 +1091,14 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       }
       st->rectifications.push_back(std::move(r));
     }
+    for (const v1::SnapshotPurge& g : p.purged()) {
+      if (!InRange(g.category(), t.categories) || g.end_action() < 1 || g.end_action() > 3 ||
+          (!st->purged.empty() && st->purged.back().category >= g.category())) {
+        return Damaged(absl::StrCat(where(), ".purged holds an impossible purge"));
+      }
+      st->purged.push_back(RetentionPurge{g.category(), g.day(),
+                                          static_cast<uint8_t>(g.end_action()), g.revision()});
+    }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);
     r.facts = FactsOf(r.state.get());
@@ -1025,6 +1141,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     out.tombstones.Resize(n + 1, batch);
     out.tombstones.Mutable(n, batch) = std::move(tomb);
   }
+  SOCLE_RETURN_IF_ERROR(DecodeSweeps(in, t, out));
   for (size_t pro = 0; pro < professionals; ++pro) {
     if (referent_of[pro].empty() && granted[pro].empty()) continue;
     auto extra = std::make_shared<ProfessionalExtra>();

@@ -522,6 +522,15 @@ struct RectificationRecord {
   std::vector<RectificationNotice> notices;  // in the order of the first share
 };
 
+// A category of the person purged by a retention sweep (socle/retention_sweep.hpp): handed to the
+// vendor to delete, anonymise or transfer on `day`. Each (person, category) is purged once.
+struct RetentionPurge {
+  uint32_t category = kNoId;
+  int32_t day = kUnknownDate;
+  uint8_t end_action = 0;  // = socle.v1.RetentionRule.EndAction
+  uint64_t revision = 0;   // of the RetentionPurged event
+};
+
 // The rare state of one person. Immutable once published; null for persons who have none.
 // A decision through a team reads `blocked`, `masks`, `objections` and `consents` (their begin
 // and end): they come first, in one cache line (alignas), so a person with state costs one miss.
@@ -539,17 +548,25 @@ struct alignas(64) PersonState {
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
   RetentionFacts retention;                         // retention (builder_retention.cc)
+  std::vector<RetentionPurge> purged;               // sorted by category, unique (builder_sweep.cc)
   std::vector<RestrictionRecord> restrictions;      // in the order set (builder_restriction.cc)
   std::vector<RectificationRecord> rectifications;  // in the order recorded
   std::optional<LegalHold> legal_hold;              // builder_erasure.cc
   Erasure erasure;                                  // builder_erasure.cc
 
+  const RetentionPurge* Purged(uint32_t category) const {
+    for (const RetentionPurge& p : purged) {
+      if (p.category == category) return &p;
+    }
+    return nullptr;
+  }
   bool empty() const {
     return blocked.empty() && masks.empty() && sessions.empty() && grants.empty() &&
            consents.empty() && representatives.empty() && objections.empty() && mandates.empty() &&
            informed.empty() && information_exceptions.empty() && shares.empty() &&
-           !objects_to_emergency_access && retention.empty() && restrictions.empty() &&
-           rectifications.empty() && !legal_hold.has_value() && erasure.empty();
+           !objects_to_emergency_access && retention.empty() && purged.empty() &&
+           restrictions.empty() && rectifications.empty() && !legal_hold.has_value() &&
+           erasure.empty();
   }
   bool Blocks(uint32_t professional) const {
     for (uint32_t p : blocked) {
@@ -691,6 +708,57 @@ struct BreachRecord {
   bool PersonNotificationRequired() const { return risk == BreachRisk::kHigh && !unintelligible; }
 };
 
+// --- Retention sweeps (REQ-36; folded by builder_sweep.cc, read by retention_sweep.cc) --------
+
+struct SweepRecord {
+  int32_t day = 0;
+  uint64_t revision = 0;  // of the RetentionSweepStarted event
+  uint32_t recorded_by = kNoId;
+};
+
+// A RetentionPurged event no certificate covers yet (its persons are kept until one does, so a
+// re-run can finish their shredding).
+struct PurgeBatch {
+  uint64_t revision = 0;
+  int32_t day = 0;
+  uint32_t category = kNoId;
+  uint32_t rule = 0;  // the compiled rule (CompiledPolicy::retention_rules)
+  uint8_t end_action = 0;
+  std::shared_ptr<const std::vector<uint32_t>> persons;  // never null; shared by copies
+  std::string visa;
+};
+
+struct CertificateRecord {
+  uint64_t revision = 0;  // of the DeletionCertificateIssued event
+  int32_t day = 0;
+  uint32_t category = kNoId;
+  uint32_t rule = 0;
+  uint8_t end_action = 0;
+  uint64_t count = 0;
+  std::string visa;
+  std::array<uint8_t, 32> sha256{};  // of the certificate's bytes
+};
+
+struct VisaRecord {
+  std::string reference;
+  uint32_t category = kNoId;
+  int32_t through = 0;
+  uint32_t recorded_by = kNoId;
+  int64_t recorded_at = 0;
+  uint64_t revision = 0;
+};
+
+// Replaced whole (copy on write) by the builder; shared by the snapshots between.
+struct SweepRegister {
+  std::vector<SweepRecord> sweeps;       // in the order started; days never go back
+  std::vector<PurgeBatch> open_batches;  // in revision order
+  std::vector<CertificateRecord> certificates;
+  std::vector<VisaRecord> visas;
+  bool empty() const {
+    return sweeps.empty() && open_batches.empty() && certificates.empty() && visas.empty();
+  }
+};
+
 // The directory and the privacy facts at one revision.
 struct State {
   uint64_t revision = 0;
@@ -701,6 +769,7 @@ struct State {
   CowArray<RightsRequestRecord> rights_requests;  // by dense id (Ids::rights_requests)
   CowArray<BreachRecord> breaches;                // by dense id (Ids::breaches)
   CowArray<Tombstone> tombstones;                 // in the order recorded (ErasureRecorded)
+  std::shared_ptr<const SweepRegister> sweeps;    // null: no sweep, no visa yet
 };
 
 // The published, immutable snapshot.

@@ -32,6 +32,7 @@ using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
+using socle::capi::Written;
 
 // The frozen constants of the ABI are the C++ values, one for one.
 #define SOCLE_CAPI_ACTIONS(X)                    \
@@ -231,14 +232,6 @@ socle::Decision InvalidDecision(uint64_t revision) {
   d.obligations = socle::obligation::kLog;
   d.revision = revision;
   return d;
-}
-
-// Stores the revision of a write (if asked for).
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
-                socle_error** error) {
-  if (!result.ok()) return FromStatus(error, result.status());
-  if (out_revision != nullptr) *out_revision = *result;
-  return SOCLE_OK;
 }
 
 // The body of the socle_access_engine_find_* lookups: `find` is one of AccessEngine's Find*.

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "capi/capi_internal.h"
 #include "socle/error.hpp"
+#include "socle/generalise.hpp"
 #include "socle/init.hpp"
 #include "socle/policy.hpp"
 #include "socle/socle.h"
@@ -163,6 +164,26 @@ int32_t FillBuffer(socle_buffer* out, absl::string_view bytes, socle_error** err
   data[bytes.size()] = 0;
   out->data = data;
   out->size = bytes.size();
+  return SOCLE_OK;
+}
+
+int32_t InputDay(const char* text, size_t len, absl::string_view name, absl::CivilDay* out,
+                 socle_error** error) {
+  absl::string_view view;
+  SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
+  auto day = ParseIsoDate(view);
+  if (!day.ok()) {
+    return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                absl::StrCat(name, " is not a date written YYYY-MM-DD"));
+  }
+  *out = *day;
+  return SOCLE_OK;
+}
+
+int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
+                socle_error** error) {
+  if (!result.ok()) return FromStatus(error, result.status());
+  if (out_revision != nullptr) *out_revision = *result;
   return SOCLE_OK;
 }
 

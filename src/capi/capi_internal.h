@@ -79,6 +79,10 @@ struct socle_storage {
   std::string location;  // NUL-terminated copy of the shown location
 };
 
+namespace socle {
+class ExportSigningKey;
+}  // namespace socle
+
 namespace socle::capi {
 
 // ---- Statuses -----------------------------------------------------------------------------------
@@ -163,6 +167,10 @@ int32_t InputViews(const char* const* items, const size_t* lens, size_t count,
 int32_t InputList(const char* const* items, const size_t* lens, size_t count,
                   absl::string_view name, std::vector<std::string>* out, socle_error** error);
 
+// A "YYYY-MM-DD" input as a day; the message names the parameter, never the value.
+int32_t InputDay(const char* text, size_t len, absl::string_view name, absl::CivilDay* out,
+                 socle_error** error);
+
 // ---- Outputs ------------------------------------------------------------------------------------
 
 // Empties an output buffer (NULL is ignored): done first, so a failed call leaves it empty.
@@ -170,6 +178,10 @@ void ResetBuffer(socle_buffer* out) noexcept;
 
 // Copies `bytes` into `out`, which the caller releases with socle_buffer_free (which wipes it).
 int32_t FillBuffer(socle_buffer* out, absl::string_view bytes, socle_error** error);
+
+// Stores the revision of a write (if asked for); the write's failure otherwise.
+int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
+                socle_error** error);
 
 // Sets a constructor's `out` to NULL; SOCLE_E_INVALID_ARGUMENT when `out` itself is NULL.
 template <typename Handle>
@@ -253,6 +265,9 @@ AccessEngine& EngineOf(socle_access_engine& engine);
 std::shared_ptr<Ledger> LedgerOf(const socle_ledger* ledger);
 // The C++ trail of a socle_access_trail (ledger.cc), for the sharing calls (sharing.cc).
 AccessTrail& TrailOf(socle_access_trail& trail);
+// The C++ key of a socle_export_signing_key (export.cc), for the retention sweep's
+// certificates (retention_sweep.cc).
+const ExportSigningKey& SigningKeyOf(const socle_export_signing_key& key);
 // Entry `index` of a history page (ledger.cc), or nullptr out of range or for NULL.
 const HistoryEntry* HistoryEntryAt(const socle_history* history, size_t index);
 // SOCLE_OK when the request array's layout version is one this library reads.

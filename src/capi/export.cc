@@ -31,6 +31,10 @@ struct socle_export_signing_key {
   socle::ExportSigningKey key;
 };
 
+const socle::ExportSigningKey& socle::capi::SigningKeyOf(const socle_export_signing_key& key) {
+  return key.key;
+}
+
 struct socle_export_recipient_key {
   socle::ExportRecipientKey key;
 };

@@ -62,6 +62,7 @@ int Breach(const std::vector<std::string>& args, Io io);          // rights.cc
 int Erasure(const std::vector<std::string>& args, Io io);         // erasure.cc (`socle erase`)
 int Restrict(const std::vector<std::string>& args, Io io);        // restriction.cc
 int Rectify(const std::vector<std::string>& args, Io io);         // restriction.cc
+int Retention(const std::vector<std::string>& args, Io io);       // retention.cc
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
 int Export(const std::vector<std::string>& args, Io io);          // export.cc

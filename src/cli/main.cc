@@ -31,6 +31,7 @@ constexpr char kUsage[] =
     "  erase decide|apply|tombstones|reapply|hold|lift ...  erasure (art. 17), tombstones\n"
     "  restrict set|notify|lift|list ...     restriction of processing (art. 18)\n"
     "  rectify record|statement|notices|notified ...  rectification and its recipients\n"
+    "  retention status|contact|sweep|visa ...  retention phases, the sweep, elimination visas\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
     "  demo                                  run socle on a synthetic social service\n"
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   if (command == "erase") return Erasure(rest, io);
   if (command == "restrict") return Restrict(rest, io);
   if (command == "rectify") return Rectify(rest, io);
+  if (command == "retention") return Retention(rest, io);
   std::cerr << "socle: unknown command '"
             << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"

@@ -44,6 +44,8 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
       return "export";
     case v1::OperationRecord::SHARE:
       return "share";
+    case v1::OperationRecord::RETENTION_SWEEP:
+      return "retention_sweep";
     case v1::OperationRecord::UPDATE_ATTEMPT:
       return "update_attempt";
     case v1::OperationRecord::DELETE_ATTEMPT:
@@ -55,7 +57,7 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
 
 bool IsOperation(TrailOperation operation) {
   const int v = static_cast<int>(operation);
-  return v >= 1 && v <= 7;
+  return (v >= 1 && v <= 7) || operation == TrailOperation::kRetentionSweep;
 }
 
 // --- Sharing decisions ------------------------------------------------------------------------

@@ -194,6 +194,10 @@ size_t Policy::activity_count() const { return impl_->activities.size(); }
 std::optional<uint32_t> Policy::FindDataCategory(absl::string_view id) const {
   return impl_->data_categories.Find(id);
 }
+absl::string_view Policy::DataCategoryName(uint32_t category) const {
+  if (category >= impl_->data_categories.size()) return {};
+  return impl_->data_categories.Name(category);
+}
 std::optional<uint32_t> Policy::FindRole(absl::string_view id) const {
   return impl_->roles.Find(id);
 }

@@ -34,6 +34,8 @@ MODULES = {
     "retention_phase", "rights_request_kind", "rights_request_status", "breach_risk",
     # The name function of the erasure exceptions (socle_erasure_exception_name).
     "erasure_exception",
+    # The retention sweep's deletion certificates (socle_deletion_certificate_verify).
+    "deletion_certificate",
 }
 # int32_t functions that report a status without a socle_error** (reviewed exceptions).
 NO_ERROR_PARAMETER = {
@@ -53,6 +55,9 @@ MUTABLE_INPUTS = {
     ("socle_access_trail_write_access_request", "writer"),
     ("socle_access_trail_write_portability", "writer"),
     ("socle_access_trail_write_audit_extract", "writer"),
+    # Sweep(AccessEngine&, AccessTrail&, ...): the sweep's purges and certificates are writes on
+    # the engine, its shredding and certificates entries of the trail; C and C++ say the same.
+    ("socle_access_trail_retention_sweep", "engine"),
 }
 
 DECLARATION = re.compile(r"SOCLE_API\s+([^;{}()]*?)\b(socle_\w+)\s*\(([^;]*?)\)\s*;", re.S)

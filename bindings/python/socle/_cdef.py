@@ -945,4 +945,28 @@ int32_t socle_access_engine_record_person_statement(socle_access_engine* engine,
 int32_t socle_access_engine_record_rectification_notified(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* recipient, size_t recipient_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_pending_rectification_notices(const socle_access_engine* engine, const char* person, size_t person_len, socle_buffer* out, size_t* out_count, socle_error** error);
 int32_t socle_access_engine_current_item_version(const socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, uint8_t* out, size_t out_capacity, int32_t* out_known, socle_error** error);
+typedef struct socle_sweep_report socle_sweep_report;
+int32_t socle_access_trail_retention_sweep(socle_access_trail* trail, socle_access_engine* engine, const socle_export_signing_key* key, const char* day, size_t day_len, size_t batch_size, const char* recorded_by, size_t recorded_by_len, socle_sweep_report** out, socle_error** error);
+int32_t socle_access_engine_plan_retention_sweep(const socle_access_engine* engine, const char* day, size_t day_len, socle_sweep_report** out, socle_error** error);
+void socle_sweep_report_free(socle_sweep_report* report);
+const char* socle_sweep_report_day(const socle_sweep_report* report);
+int32_t socle_sweep_report_resumed(const socle_sweep_report* report);
+uint64_t socle_sweep_report_purged(const socle_sweep_report* report);
+uint64_t socle_sweep_report_shredded(const socle_sweep_report* report);
+uint64_t socle_sweep_report_awaiting_visa(const socle_sweep_report* report);
+size_t socle_sweep_report_change_count(const socle_sweep_report* report);
+size_t socle_sweep_report_todo_count(const socle_sweep_report* report);
+const char* socle_sweep_report_todo_person(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_todo_category(const socle_sweep_report* report, size_t index);
+int32_t socle_sweep_report_todo_action(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_todo_rule(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_todo_visa(const socle_sweep_report* report, size_t index);
+size_t socle_sweep_report_certificate_count(const socle_sweep_report* report);
+const char* socle_sweep_report_certificate_category(const socle_sweep_report* report, size_t index);
+uint64_t socle_sweep_report_certificate_count_of(const socle_sweep_report* report, size_t index);
+int32_t socle_sweep_report_certificate_end_action(const socle_sweep_report* report, size_t index);
+const char* socle_sweep_report_certificate_visa(const socle_sweep_report* report, size_t index);
+int32_t socle_sweep_report_certificate_bytes(const socle_sweep_report* report, size_t index, socle_buffer* out_certificate, socle_buffer* out_signature, socle_error** error);
+int32_t socle_deletion_certificate_verify(const uint8_t* certificate, size_t certificate_len, const uint8_t* signature, size_t signature_len, socle_error** error);
+int32_t socle_access_engine_record_elimination_visa(socle_access_engine* engine, const char* reference, size_t reference_len, const char* category, size_t category_len, const char* through, size_t through_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 """

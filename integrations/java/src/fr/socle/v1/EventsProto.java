@@ -281,6 +281,26 @@ public final class EventsProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_RectificationRecipientNotified_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RetentionSweepStarted_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RetentionSweepStarted_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_RetentionPurged_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_RetentionPurged_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_DeletionCertificateIssued_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_DeletionCertificateIssued_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_EliminationVisaRecorded_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_EliminationVisaRecorded_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -292,7 +312,7 @@ public final class EventsProto {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/events.proto\022\010socle.v1\032\037googl" +
       "e/protobuf/timestamp.proto\032\025socle/v1/pol" +
-      "icy.proto\"\315\027\n\nStateEvent\022\026\n\016format_versi" +
+      "icy.proto\"\334\031\n\nStateEvent\022\026\n\016format_versi" +
       "on\030\001 \001(\r\022&\n\002at\030\002 \001(\0132\032.google.protobuf.T" +
       "imestamp\022\023\n\013recorded_by\030\003 \001(\t\0220\n\013involve" +
       "ment\030\004 \001(\0132\033.socle.v1.PersonInvolvement\022" +
@@ -342,216 +362,232 @@ public final class EventsProto {
       ".socle.v1.RightRecordedH\000\0228\n\022follow_up_r" +
       "ecorded\030* \001(\0132\032.socle.v1.FollowUpRecorde" +
       "dH\000\0221\n\016death_recorded\030+ \001(\0132\027.socle.v1.D" +
-      "eathRecordedH\000\022B\n\027rights_request_receive" +
-      "d\0302 \001(\0132\037.socle.v1.RightsRequestReceived" +
-      "H\000\022B\n\027rights_request_extended\0303 \001(\0132\037.so" +
-      "cle.v1.RightsRequestExtendedH\000\022>\n\025rights" +
-      "_request_closed\0304 \001(\0132\035.socle.v1.RightsR" +
-      "equestClosedH\000\022D\n\030rights_request_withdra" +
-      "wn\0305 \001(\0132 .socle.v1.RightsRequestWithdra" +
-      "wnH\000\0223\n\017breach_recorded\030< \001(\0132\030.socle.v1" +
-      ".BreachRecordedH\000\022F\n\031breach_authority_no" +
-      "tified\030= \001(\0132!.socle.v1.BreachAuthorityN" +
-      "otifiedH\000\022B\n\027breach_persons_notified\030> \001" +
-      "(\0132\037.socle.v1.BreachPersonsNotifiedH\000\022/\n" +
-      "\rbreach_closed\030? \001(\0132\026.socle.v1.BreachCl" +
-      "osedH\000\0223\n\017restriction_set\030F \001(\0132\030.socle." +
-      "v1.RestrictionSetH\000\022F\n\031restriction_lift_" +
-      "notified\030G \001(\0132!.socle.v1.RestrictionLif" +
-      "tNotifiedH\000\0229\n\022restriction_lifted\030H \001(\0132" +
-      "\033.socle.v1.RestrictionLiftedH\000\022A\n\026rectif" +
-      "ication_recorded\030I \001(\0132\037.socle.v1.Rectif" +
-      "icationRecordedH\000\022T\n rectification_recip" +
-      "ient_notified\030J \001(\0132(.socle.v1.Rectifica" +
-      "tionRecipientNotifiedH\000\0220\n\016legal_hold_se" +
-      "t\030K \001(\0132\026.socle.v1.LegalHoldSetH\000\0226\n\021leg" +
-      "al_hold_lifted\030L \001(\0132\031.socle.v1.LegalHol" +
-      "dLiftedH\000\0225\n\020erasure_recorded\030M \001(\0132\031.so" +
-      "cle.v1.ErasureRecordedH\000B\007\n\005event\";\n\013Led" +
-      "gerAlert\022\024\n\014target_index\030\001 \001(\004\022\026\n\016delete" +
-      "_attempt\030\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004" +
-      "kind\030\001 \001(\0162 .socle.v1.PersonInvolvement." +
-      "Kind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNS" +
-      "PECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFO" +
-      "REHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017StateEvent" +
-      "Batch\022\026\n\016format_version\030\001 \001(\r\022$\n\006events\030" +
-      "\002 \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024Professi" +
-      "onalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r" +
-      "\n\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secr" +
-      "ecy\030\005 \001(\0162\027.socle.v1.SecrecyStatus\022\035\n\025pr" +
-      "ofessional_category\030\006 \001(\t\"\036\n\020Professiona" +
-      "lLeft\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002i" +
-      "d\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t" +
-      "\022\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAssigned\022\016" +
-      "\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUn" +
-      "assigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/" +
-      "\n\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referen" +
-      "t\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016" +
-      "\n\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010au" +
-      "dience\030\004 \001(\0162\035.socle.v1.MaskTarget.Audie" +
-      "nce\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024" +
-      "AUDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004" +
-      "ROLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007Ma" +
-      "skSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarge" +
-      "t\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v" +
-      "1.MaskTarget\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t" +
-      "\022\024\n\014professional\030\002 \001(\t\"4\n\014BlockRevoked\022\016" +
-      "\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n" +
-      "\020BreakGlassOpened\022\024\n\014professional\030\001 \001(\t\022" +
-      "\016\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\r" +
-      "justification\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132" +
-      "\032.google.protobuf.Timestamp\"8\n\020BreakGlas" +
-      "sClosed\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030" +
-      "\002 \001(\t\"2\n EmergencyAccessObjectionRecorde" +
-      "d\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAccessObje" +
-      "ctionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessG" +
-      "ranted\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002" +
-      " \001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpires_at\030\004" +
-      " \001(\0132\032.google.protobuf.Timestamp\022\021\n\trefe" +
-      "rence\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(" +
-      "\0162\026.socle.v1.SharingBasis\022\r\n\005share\030\010 \001(\t" +
-      "\022\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrantRevoked\022" +
-      "\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n" +
-      "\005share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030" +
-      "\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034." +
-      "socle.v1.ConsentGiven.Scope\022\020\n\010given_by\030" +
-      "\004 \003(\t\022\033\n\023information_version\030\005 \001(\t\022\032\n\022in" +
-      "formation_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162" +
-      "\021.socle.v1.Channel\022\032\n\022evidence_reference" +
-      "\030\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.google.prot" +
-      "obuf.Timestamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nre" +
-      "cipients\030\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022" +
-      "\020\n\010supports\030\r \001(\t\022\031\n\021security_measures\030\016" +
-      " \001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n\005Scope\022\025" +
-      "\n\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n" +
-      "\007SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006perso" +
-      "n\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162" +
-      "\034.socle.v1.ConsentGiven.Scope\022\024\n\014withdra" +
-      "wn_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1." +
-      "Channel\"\240\002\n\021RepresentativeSet\022\016\n\006person\030" +
-      "\001 \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 " +
-      "\001(\0162 .socle.v1.RepresentativeSet.Kind\022\021\n" +
-      "\tfrom_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\tref" +
-      "erence\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED" +
-      "\020\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSH" +
-      "IP\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_AUTHORIS" +
-      "ATION\020\004\022\t\n\005PROXY\020\005\"~\n\023RepresentativeEnde" +
-      "d\022\016\n\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(" +
-      "\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Representativ" +
-      "eSet.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021Objection" +
-      "Recorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 " +
-      ".socle.v1.ObjectionRecorded.Kind\022\017\n\007purp" +
-      "ose\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021inform" +
-      "ed_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPEC" +
-      "IFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n" +
-      "\020ObjectionDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007pur" +
-      "pose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.O" +
-      "bjectionDecided.Outcome\022\025\n\rjustification" +
-      "\030\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED" +
-      "\020\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEGITIMATE_" +
-      "GROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022Objection" +
-      "Withdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162" +
-      " .socle.v1.ObjectionRecorded.Kind\022\017\n\007pur" +
-      "pose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n\006person\030" +
-      "\001 \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021" +
-      "\n\trecipient\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n" +
-      "\007channel\030\006 \001(\0162\021.socle.v1.Channel\022\033\n\023mat" +
-      "urity_assessment\030\007 \001(\t\"\335\001\n\024InformationEx" +
-      "ception\022\016\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221" +
-      "\n\004kind\030\003 \001(\0162#.socle.v1.InformationExcep" +
-      "tion.Kind\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind" +
-      "\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rI" +
-      "MPOSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTE" +
-      "REST\020\003\"\245\001\n\016MandateCreated\022\017\n\007mandate\030\001 \001" +
-      "(\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n" +
-      "\nprocedures\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r" +
-      "\022\030\n\020template_version\030\006 \001(\t\022\032\n\022attestatio" +
-      "n_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate" +
-      "\030\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016MandateRevo" +
-      "ked\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t" +
-      "\022\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRequestRec" +
-      "eived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.s" +
-      "ocle.v1.RightsRequestKind\022\016\n\006person\030\003 \001(" +
-      "\t\022/\n\013received_at\030\004 \001(\0132\032.google.protobuf" +
-      ".Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel" +
-      "\030\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025RightsRequ" +
-      "estExtended\022\017\n\007request\030\001 \001(\t\022\025\n\rjustific" +
-      "ation\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.googl" +
-      "e.protobuf.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n" +
-      "\023RightsRequestClosed\022\017\n\007request\030\001 \001(\t\0226\n" +
-      "\007outcome\030\002 \001(\0162%.socle.v1.RightsRequestC" +
-      "losed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035\n\025compla" +
-      "int_information\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTC" +
-      "OME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_AC" +
-      "TION\020\002\"?\n\026RightsRequestWithdrawn\022\017\n\007requ" +
-      "est\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016Brea" +
-      "chRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002" +
-      " \001(\0132\032.google.protobuf.Timestamp\022\016\n\006natu" +
-      "re\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v1.Breach" +
-      "Recorded.Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016uni" +
-      "ntelligible\030\006 \001(\010\022\035\n\025unintelligible_reas" +
-      "on\030\007 \001(\t\022\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021r" +
-      "ecords_concerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_U" +
-      "NSPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\t" +
-      "HIGH_RISK\020\003\"\203\001\n\027BreachAuthorityNotified\022" +
-      "\016\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.g" +
-      "oogle.protobuf.Timestamp\022\024\n\014delay_reason" +
-      "\030\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025BreachPerso" +
-      "nsNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_a" +
-      "t\030\002 \001(\0132\032.google.protobuf.Timestamp\022\r\n\005m" +
-      "eans\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001" +
-      "(\t\"\354\002\n\017ContactRecorded\022\016\n\006person\030\001 \001(\t\0228" +
-      "\n\noriginator\030\002 \001(\0162$.socle.v1.ContactRec" +
-      "orded.Originator\022\026\n\016representative\030\003 \001(\t" +
-      "\022\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1." +
-      "ContactRecorded.Kind\"e\n\nOriginator\022\032\n\026OR" +
-      "IGINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016RE" +
-      "PRESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATC" +
-      "H\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LET" +
-      "TER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022" +
-      "\010\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006person\030\001 \001" +
-      "(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F" +
-      "\n\020FollowUpRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010ac" +
-      "tivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathR" +
-      "ecorded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n" +
-      "\014LegalHoldSet\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030" +
-      "\002 \001(\t\022\021\n\treference\030\003 \001(\t\"!\n\017LegalHoldLif" +
-      "ted\022\016\n\006person\030\001 \001(\t\"F\n\017ErasureRecorded\022\016" +
-      "\n\006person\030\001 \001(\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncateg" +
-      "ories\030\003 \003(\t\"s\n\016RestrictionSet\022\016\n\006person\030" +
-      "\001 \001(\t\022\014\n\004item\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.so" +
-      "cle.v1.RestrictionGround\022\026\n\016rights_reque" +
-      "st\030\004 \001(\t\"\214\001\n\027RestrictionLiftNotified\022\016\n\006" +
-      "person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013notified_a" +
-      "t\030\003 \001(\0132\032.google.protobuf.Timestamp\022\"\n\007c" +
-      "hannel\030\004 \001(\0162\021.socle.v1.Channel\"1\n\021Restr" +
-      "ictionLifted\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001" +
-      "(\t\"\300\002\n\025RectificationRecorded\022\016\n\006person\030\001" +
-      " \001(\t\022\025\n\rrectification\030\002 \001(\t\022\014\n\004item\030\003 \001(" +
-      "\t\022\020\n\010category\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socl" +
-      "e.v1.RectificationRecorded.Kind\022\027\n\017previ" +
-      "ous_sha256\030\006 \001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016" +
-      "rights_request\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022" +
-      "\030\n\020statement_sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIN" +
-      "D_UNSPECIFIED\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEM" +
-      "ENT\020\002\"\257\001\n\036RectificationRecipientNotified" +
-      "\022\016\n\006person\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022" +
-      "\021\n\trecipient\030\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132" +
-      "\032.google.protobuf.Timestamp\022\"\n\007channel\030\005" +
-      " \001(\0162\021.socle.v1.Channel*S\n\007Channel\022\027\n\023CH" +
-      "ANNEL_UNSPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PA" +
-      "PER\020\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsR" +
-      "equestKind\022#\n\037RIGHTS_REQUEST_KIND_UNSPEC" +
-      "IFIED\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECTI" +
-      "FICATION\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_R" +
-      "ESTRICTION\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017R" +
-      "IGHT_OBJECTION\020\006*\301\001\n\021RestrictionGround\022\"" +
-      "\n\036RESTRICTION_GROUND_UNSPECIFIED\020\000\022\"\n\036RE" +
-      "STRICTION_ACCURACY_CONTESTED\020\001\022#\n\037RESTRI" +
-      "CTION_UNLAWFUL_PROCESSING\020\002\022\034\n\030RESTRICTI" +
-      "ON_LEGAL_CLAIMS\020\003\022!\n\035RESTRICTION_OBJECTI" +
-      "ON_PENDING\020\004B\034\n\013fr.socle.v1B\013EventsProto" +
-      "P\001b\006proto3"
+      "eathRecordedH\000\022B\n\027retention_sweep_starte" +
+      "d\030, \001(\0132\037.socle.v1.RetentionSweepStarted" +
+      "H\000\0225\n\020retention_purged\030- \001(\0132\031.socle.v1." +
+      "RetentionPurgedH\000\022J\n\033deletion_certificat" +
+      "e_issued\030. \001(\0132#.socle.v1.DeletionCertif" +
+      "icateIssuedH\000\022F\n\031elimination_visa_record" +
+      "ed\030/ \001(\0132!.socle.v1.EliminationVisaRecor" +
+      "dedH\000\022B\n\027rights_request_received\0302 \001(\0132\037" +
+      ".socle.v1.RightsRequestReceivedH\000\022B\n\027rig" +
+      "hts_request_extended\0303 \001(\0132\037.socle.v1.Ri" +
+      "ghtsRequestExtendedH\000\022>\n\025rights_request_" +
+      "closed\0304 \001(\0132\035.socle.v1.RightsRequestClo" +
+      "sedH\000\022D\n\030rights_request_withdrawn\0305 \001(\0132" +
+      " .socle.v1.RightsRequestWithdrawnH\000\0223\n\017b" +
+      "reach_recorded\030< \001(\0132\030.socle.v1.BreachRe" +
+      "cordedH\000\022F\n\031breach_authority_notified\030= " +
+      "\001(\0132!.socle.v1.BreachAuthorityNotifiedH\000" +
+      "\022B\n\027breach_persons_notified\030> \001(\0132\037.socl" +
+      "e.v1.BreachPersonsNotifiedH\000\022/\n\rbreach_c" +
+      "losed\030? \001(\0132\026.socle.v1.BreachClosedH\000\0223\n" +
+      "\017restriction_set\030F \001(\0132\030.socle.v1.Restri" +
+      "ctionSetH\000\022F\n\031restriction_lift_notified\030" +
+      "G \001(\0132!.socle.v1.RestrictionLiftNotified" +
+      "H\000\0229\n\022restriction_lifted\030H \001(\0132\033.socle.v" +
+      "1.RestrictionLiftedH\000\022A\n\026rectification_r" +
+      "ecorded\030I \001(\0132\037.socle.v1.RectificationRe" +
+      "cordedH\000\022T\n rectification_recipient_noti" +
+      "fied\030J \001(\0132(.socle.v1.RectificationRecip" +
+      "ientNotifiedH\000\0220\n\016legal_hold_set\030K \001(\0132\026" +
+      ".socle.v1.LegalHoldSetH\000\0226\n\021legal_hold_l" +
+      "ifted\030L \001(\0132\031.socle.v1.LegalHoldLiftedH\000" +
+      "\0225\n\020erasure_recorded\030M \001(\0132\031.socle.v1.Er" +
+      "asureRecordedH\000B\007\n\005event\";\n\013LedgerAlert\022" +
+      "\024\n\014target_index\030\001 \001(\004\022\026\n\016delete_attempt\030" +
+      "\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004kind\030\001 \001(" +
+      "\0162 .socle.v1.PersonInvolvement.Kind\022\016\n\006r" +
+      "eason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
+      "\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFOREHAND\020\002\022" +
+      "\020\n\014NOT_INFORMED\020\003\"O\n\017StateEventBatch\022\026\n\016" +
+      "format_version\030\001 \001(\r\022$\n\006events\030\002 \003(\0132\024.s" +
+      "ocle.v1.StateEvent\"\233\001\n\024ProfessionalUpser" +
+      "ted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n\005teams\030\003" +
+      " \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secrecy\030\005 \001(\016" +
+      "2\027.socle.v1.SecrecyStatus\022\035\n\025professiona" +
+      "l_category\030\006 \001(\t\"\036\n\020ProfessionalLeft\022\n\n\002" +
+      "id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002id\030\001 \001(\t\022\r" +
+      "\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022\022\n\nbirth" +
+      "_date\030\004 \001(\t\".\n\016PersonAssigned\022\016\n\006person\030" +
+      "\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUnassigned\022" +
+      "\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n\013Referen" +
+      "tSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referent\030\002 \001(\t\"\340" +
+      "\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016\n\004item\030\002 " +
+      "\001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010audience\030\004 " +
+      "\001(\0162\035.socle.v1.MaskTarget.Audience\022\023\n\013au" +
+      "dience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024AUDIENCE_" +
+      "UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n" +
+      "\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007MaskSet\022\"\n\004" +
+      "mask\030\001 \001(\0132\024.socle.v1.MaskTarget\"1\n\013Mask" +
+      "Revoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTar" +
+      "get\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t\022\024\n\014profe" +
+      "ssional\030\002 \001(\t\"4\n\014BlockRevoked\022\016\n\006person\030" +
+      "\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n\020BreakGla" +
+      "ssOpened\022\024\n\014professional\030\001 \001(\t\022\016\n\006person" +
+      "\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\rjustifica" +
+      "tion\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132\032.google." +
+      "protobuf.Timestamp\"8\n\020BreakGlassClosed\022\024" +
+      "\n\014professional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\"2\n " +
+      "EmergencyAccessObjectionRecorded\022\016\n\006pers" +
+      "on\030\001 \001(\t\"1\n\037EmergencyAccessObjectionRevo" +
+      "ked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessGranted\022\016\n" +
+      "\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\022\n\nc" +
+      "ategories\030\003 \003(\t\022.\n\nexpires_at\030\004 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022\021\n\treference\030\005 \001" +
+      "(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(\0162\026.socle" +
+      ".v1.SharingBasis\022\r\n\005share\030\010 \001(\t\022\017\n\007purpo" +
+      "se\030\t \001(\t\"I\n\022AccessGrantRevoked\022\016\n\006person" +
+      "\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n\005share\030\003 " +
+      "\001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030\001 \001(\t\022\017\n\007" +
+      "purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1." +
+      "ConsentGiven.Scope\022\020\n\010given_by\030\004 \003(\t\022\033\n\023" +
+      "information_version\030\005 \001(\t\022\032\n\022information" +
+      "_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021.socle.v" +
+      "1.Channel\022\032\n\022evidence_reference\030\010 \001(\t\022.\n" +
+      "\nexpires_at\030\t \001(\0132\032.google.protobuf.Time" +
+      "stamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nrecipients\030" +
+      "\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022\020\n\010suppor" +
+      "ts\030\r \001(\t\022\031\n\021security_measures\030\016 \001(\t\022\027\n\017n" +
+      "otice_language\030\017 \001(\t\";\n\005Scope\022\025\n\021SCOPE_U" +
+      "NSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020" +
+      "\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006person\030\001 \001(\t\022\017" +
+      "\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v" +
+      "1.ConsentGiven.Scope\022\024\n\014withdrawn_by\030\004 \001" +
+      "(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1.Channel\"\240" +
+      "\002\n\021RepresentativeSet\022\016\n\006person\030\001 \001(\t\022\026\n\016" +
+      "representative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .soc" +
+      "le.v1.RepresentativeSet.Kind\022\021\n\tfrom_dat" +
+      "e\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\treference\030\006 " +
+      "\001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\026\n\022PAR" +
+      "ENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSHIP\020\002\022\017\n\013C" +
+      "URATORSHIP\020\003\022\030\n\024FAMILY_AUTHORISATION\020\004\022\t" +
+      "\n\005PROXY\020\005\"~\n\023RepresentativeEnded\022\016\n\006pers" +
+      "on\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind" +
+      "\030\003 \001(\0162 .socle.v1.RepresentativeSet.Kind" +
+      "\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021ObjectionRecorded\022" +
+      "\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1" +
+      ".ObjectionRecorded.Kind\022\017\n\007purpose\030\003 \001(\t" +
+      "\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021informed_eviden" +
+      "ce\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\016" +
+      "\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020Objectio" +
+      "nDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(" +
+      "\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.ObjectionD" +
+      "ecided.Outcome\022\025\n\rjustification\030\004 \001(\t\"c\n" +
+      "\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\n\n\006UPH" +
+      "ELD\020\001\022!\n\035COMPELLING_LEGITIMATE_GROUNDS\020\002" +
+      "\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022ObjectionWithdrawn" +
+      "\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v" +
+      "1.ObjectionRecorded.Kind\022\017\n\007purpose\030\003 \001(" +
+      "\t\"\251\001\n\016PersonInformed\022\016\n\006person\030\001 \001(\t\022\020\n\010" +
+      "informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n\trecipie" +
+      "nt\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n\007channel\030" +
+      "\006 \001(\0162\021.socle.v1.Channel\022\033\n\023maturity_ass" +
+      "essment\030\007 \001(\t\"\335\001\n\024InformationException\022\016" +
+      "\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n\004kind\030\003 " +
+      "\001(\0162#.socle.v1.InformationException.Kind" +
+      "\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_" +
+      "UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIMPOSSIBIL" +
+      "ITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTEREST\020\003\"\245\001" +
+      "\n\016MandateCreated\022\017\n\007mandate\030\001 \001(\t\022\016\n\006per" +
+      "son\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\nprocedur" +
+      "es\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r\022\030\n\020templ" +
+      "ate_version\030\006 \001(\t\022\032\n\022attestation_sha256\030" +
+      "\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate\030\001 \001(\t\022\021\n" +
+      "\tprocedure\030\002 \001(\t\"H\n\016MandateRevoked\022\017\n\007ma" +
+      "ndate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t\022\021\n\tby_pe" +
+      "rson\030\003 \001(\010\"\313\001\n\025RightsRequestReceived\022\017\n\007" +
+      "request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.socle.v1.R" +
+      "ightsRequestKind\022\016\n\006person\030\003 \001(\t\022/\n\013rece" +
+      "ived_at\030\004 \001(\0132\032.google.protobuf.Timestam" +
+      "p\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel\030\006 \001(\0162\021." +
+      "socle.v1.Channel\"\200\001\n\025RightsRequestExtend" +
+      "ed\022\017\n\007request\030\001 \001(\t\022\025\n\rjustification\030\002 \001" +
+      "(\t\022/\n\013notified_at\030\003 \001(\0132\032.google.protobu" +
+      "f.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023RightsRe" +
+      "questClosed\022\017\n\007request\030\001 \001(\t\0226\n\007outcome\030" +
+      "\002 \001(\0162%.socle.v1.RightsRequestClosed.Out" +
+      "come\022\017\n\007reasons\030\003 \001(\t\022\035\n\025complaint_infor" +
+      "mation\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTCOME_UNSPE" +
+      "CIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACTION\020\002\"?\n" +
+      "\026RightsRequestWithdrawn\022\017\n\007request\030\001 \001(\t" +
+      "\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016BreachRecorde" +
+      "d\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022\016\n\006nature\030\003 \003(\t\022" +
+      "+\n\004risk\030\004 \001(\0162\035.socle.v1.BreachRecorded." +
+      "Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016unintelligib" +
+      "le\030\006 \001(\010\022\035\n\025unintelligible_reason\030\007 \001(\t\022" +
+      "\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021records_co" +
+      "ncerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UNSPECIFIE" +
+      "D\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tHIGH_RISK" +
+      "\020\003\"\203\001\n\027BreachAuthorityNotified\022\016\n\006breach" +
+      "\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.google.pro" +
+      "tobuf.Timestamp\022\024\n\014delay_reason\030\003 \001(\t\022\021\n" +
+      "\treference\030\004 \001(\t\"g\n\025BreachPersonsNotifie" +
+      "d\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032" +
+      ".google.protobuf.Timestamp\022\r\n\005means\030\003 \001(" +
+      "\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001(\t\"\354\002\n\017Co" +
+      "ntactRecorded\022\016\n\006person\030\001 \001(\t\0228\n\norigina" +
+      "tor\030\002 \001(\0162$.socle.v1.ContactRecorded.Ori" +
+      "ginator\022\026\n\016representative\030\003 \001(\t\022\014\n\004date\030" +
+      "\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1.ContactRe" +
+      "corded.Kind\"e\n\nOriginator\022\032\n\026ORIGINATOR_" +
+      "UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REPRESENTAT" +
+      "IVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Ki" +
+      "nd\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005" +
+      "VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005" +
+      "\"C\n\rRightRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010act" +
+      "ivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n\020FollowU" +
+      "pRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 " +
+      "\001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathRecorded\022\016" +
+      "\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n\014LegalHol" +
+      "dSet\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\021\n\t" +
+      "reference\030\003 \001(\t\"!\n\017LegalHoldLifted\022\016\n\006pe" +
+      "rson\030\001 \001(\t\"F\n\017ErasureRecorded\022\016\n\006person\030" +
+      "\001 \001(\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncategories\030\003 \003" +
+      "(\t\"s\n\016RestrictionSet\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
+      "item\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.socle.v1.Re" +
+      "strictionGround\022\026\n\016rights_request\030\004 \001(\t\"" +
+      "\214\001\n\027RestrictionLiftNotified\022\016\n\006person\030\001 " +
+      "\001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032" +
+      ".google.protobuf.Timestamp\022\"\n\007channel\030\004 " +
+      "\001(\0162\021.socle.v1.Channel\"1\n\021RestrictionLif" +
+      "ted\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\"\300\002\n\025Re" +
+      "ctificationRecorded\022\016\n\006person\030\001 \001(\t\022\025\n\rr" +
+      "ectification\030\002 \001(\t\022\014\n\004item\030\003 \001(\t\022\020\n\010cate" +
+      "gory\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socle.v1.Rect" +
+      "ificationRecorded.Kind\022\027\n\017previous_sha25" +
+      "6\030\006 \001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016rights_re" +
+      "quest\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022\030\n\020statem" +
+      "ent_sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIND_UNSPECI" +
+      "FIED\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEMENT\020\002\"\257\001\n" +
+      "\036RectificationRecipientNotified\022\016\n\006perso" +
+      "n\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022\021\n\trecipi" +
+      "ent\030\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132\032.google." +
+      "protobuf.Timestamp\022\"\n\007channel\030\005 \001(\0162\021.so" +
+      "cle.v1.Channel\"%\n\025RetentionSweepStarted\022" +
+      "\014\n\004date\030\001 \001(\t\"\267\001\n\017RetentionPurged\022\014\n\004dat" +
+      "e\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\020\n\010activity\030\003 " +
+      "\001(\r\022\022\n\nrule_index\030\004 \001(\r\0225\n\nend_action\030\005 " +
+      "\001(\0162!.socle.v1.RetentionRule.EndAction\022\017" +
+      "\n\007persons\030\006 \003(\t\022\026\n\016visa_reference\030\007 \001(\t\"" +
+      "S\n\031DeletionCertificateIssued\022\023\n\013certific" +
+      "ate\030\001 \001(\014\022\021\n\tsignature\030\002 \001(\014\022\016\n\006purges\030\003" +
+      " \003(\004\"O\n\027EliminationVisaRecorded\022\021\n\trefer" +
+      "ence\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\017\n\007through\030" +
+      "\003 \001(\t*S\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020" +
+      "\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n\006ONLINE\020\003\022" +
+      "\t\n\005PHONE\020\004*\271\001\n\021RightsRequestKind\022#\n\037RIGH" +
+      "TS_REQUEST_KIND_UNSPECIFIED\020\000\022\020\n\014RIGHT_A" +
+      "CCESS\020\001\022\027\n\023RIGHT_RECTIFICATION\020\002\022\021\n\rRIGH" +
+      "T_ERASURE\020\003\022\025\n\021RIGHT_RESTRICTION\020\004\022\025\n\021RI" +
+      "GHT_PORTABILITY\020\005\022\023\n\017RIGHT_OBJECTION\020\006*\301" +
+      "\001\n\021RestrictionGround\022\"\n\036RESTRICTION_GROU" +
+      "ND_UNSPECIFIED\020\000\022\"\n\036RESTRICTION_ACCURACY" +
+      "_CONTESTED\020\001\022#\n\037RESTRICTION_UNLAWFUL_PRO" +
+      "CESSING\020\002\022\034\n\030RESTRICTION_LEGAL_CLAIMS\020\003\022" +
+      "!\n\035RESTRICTION_OBJECTION_PENDING\020\004B\034\n\013fr" +
+      ".socle.v1B\013EventsProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -564,7 +600,7 @@ public final class EventsProto {
     internal_static_socle_v1_StateEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEvent_descriptor,
-        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "Event", });
+        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RetentionSweepStarted", "RetentionPurged", "DeletionCertificateIssued", "EliminationVisaRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "Event", });
     internal_static_socle_v1_LedgerAlert_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new
@@ -877,6 +913,30 @@ public final class EventsProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RectificationRecipientNotified_descriptor,
         new java.lang.String[] { "Person", "Rectification", "Recipient", "NotifiedAt", "Channel", });
+    internal_static_socle_v1_RetentionSweepStarted_descriptor =
+      getDescriptor().getMessageTypes().get(53);
+    internal_static_socle_v1_RetentionSweepStarted_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RetentionSweepStarted_descriptor,
+        new java.lang.String[] { "Date", });
+    internal_static_socle_v1_RetentionPurged_descriptor =
+      getDescriptor().getMessageTypes().get(54);
+    internal_static_socle_v1_RetentionPurged_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_RetentionPurged_descriptor,
+        new java.lang.String[] { "Date", "Category", "Activity", "RuleIndex", "EndAction", "Persons", "VisaReference", });
+    internal_static_socle_v1_DeletionCertificateIssued_descriptor =
+      getDescriptor().getMessageTypes().get(55);
+    internal_static_socle_v1_DeletionCertificateIssued_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_DeletionCertificateIssued_descriptor,
+        new java.lang.String[] { "Certificate", "Signature", "Purges", });
+    internal_static_socle_v1_EliminationVisaRecorded_descriptor =
+      getDescriptor().getMessageTypes().get(56);
+    internal_static_socle_v1_EliminationVisaRecorded_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_EliminationVisaRecorded_descriptor,
+        new java.lang.String[] { "Reference", "Category", "Through", });
     com.google.protobuf.TimestampProto.getDescriptor();
     fr.socle.v1.PolicyProto.getDescriptor();
   }

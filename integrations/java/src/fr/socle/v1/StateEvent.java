@@ -88,6 +88,10 @@ private static final long serialVersionUID = 0L;
     RIGHT_RECORDED(41),
     FOLLOW_UP_RECORDED(42),
     DEATH_RECORDED(43),
+    RETENTION_SWEEP_STARTED(44),
+    RETENTION_PURGED(45),
+    DELETION_CERTIFICATE_ISSUED(46),
+    ELIMINATION_VISA_RECORDED(47),
     RIGHTS_REQUEST_RECEIVED(50),
     RIGHTS_REQUEST_EXTENDED(51),
     RIGHTS_REQUEST_CLOSED(52),
@@ -154,6 +158,10 @@ private static final long serialVersionUID = 0L;
         case 41: return RIGHT_RECORDED;
         case 42: return FOLLOW_UP_RECORDED;
         case 43: return DEATH_RECORDED;
+        case 44: return RETENTION_SWEEP_STARTED;
+        case 45: return RETENTION_PURGED;
+        case 46: return DELETION_CERTIFICATE_ISSUED;
+        case 47: return ELIMINATION_VISA_RECORDED;
         case 50: return RIGHTS_REQUEST_RECEIVED;
         case 51: return RIGHTS_REQUEST_EXTENDED;
         case 52: return RIGHTS_REQUEST_CLOSED;
@@ -1372,6 +1380,142 @@ private static final long serialVersionUID = 0L;
     return fr.socle.v1.DeathRecorded.getDefaultInstance();
   }
 
+  public static final int RETENTION_SWEEP_STARTED_FIELD_NUMBER = 44;
+  /**
+   * <pre>
+   * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+   * </pre>
+   *
+   * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+   * @return Whether the retentionSweepStarted field is set.
+   */
+  @java.lang.Override
+  public boolean hasRetentionSweepStarted() {
+    return eventCase_ == 44;
+  }
+  /**
+   * <pre>
+   * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+   * </pre>
+   *
+   * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+   * @return The retentionSweepStarted.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RetentionSweepStarted getRetentionSweepStarted() {
+    if (eventCase_ == 44) {
+       return (fr.socle.v1.RetentionSweepStarted) event_;
+    }
+    return fr.socle.v1.RetentionSweepStarted.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+   * </pre>
+   *
+   * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RetentionSweepStartedOrBuilder getRetentionSweepStartedOrBuilder() {
+    if (eventCase_ == 44) {
+       return (fr.socle.v1.RetentionSweepStarted) event_;
+    }
+    return fr.socle.v1.RetentionSweepStarted.getDefaultInstance();
+  }
+
+  public static final int RETENTION_PURGED_FIELD_NUMBER = 45;
+  /**
+   * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+   * @return Whether the retentionPurged field is set.
+   */
+  @java.lang.Override
+  public boolean hasRetentionPurged() {
+    return eventCase_ == 45;
+  }
+  /**
+   * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+   * @return The retentionPurged.
+   */
+  @java.lang.Override
+  public fr.socle.v1.RetentionPurged getRetentionPurged() {
+    if (eventCase_ == 45) {
+       return (fr.socle.v1.RetentionPurged) event_;
+    }
+    return fr.socle.v1.RetentionPurged.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.RetentionPurgedOrBuilder getRetentionPurgedOrBuilder() {
+    if (eventCase_ == 45) {
+       return (fr.socle.v1.RetentionPurged) event_;
+    }
+    return fr.socle.v1.RetentionPurged.getDefaultInstance();
+  }
+
+  public static final int DELETION_CERTIFICATE_ISSUED_FIELD_NUMBER = 46;
+  /**
+   * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+   * @return Whether the deletionCertificateIssued field is set.
+   */
+  @java.lang.Override
+  public boolean hasDeletionCertificateIssued() {
+    return eventCase_ == 46;
+  }
+  /**
+   * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+   * @return The deletionCertificateIssued.
+   */
+  @java.lang.Override
+  public fr.socle.v1.DeletionCertificateIssued getDeletionCertificateIssued() {
+    if (eventCase_ == 46) {
+       return (fr.socle.v1.DeletionCertificateIssued) event_;
+    }
+    return fr.socle.v1.DeletionCertificateIssued.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.DeletionCertificateIssuedOrBuilder getDeletionCertificateIssuedOrBuilder() {
+    if (eventCase_ == 46) {
+       return (fr.socle.v1.DeletionCertificateIssued) event_;
+    }
+    return fr.socle.v1.DeletionCertificateIssued.getDefaultInstance();
+  }
+
+  public static final int ELIMINATION_VISA_RECORDED_FIELD_NUMBER = 47;
+  /**
+   * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+   * @return Whether the eliminationVisaRecorded field is set.
+   */
+  @java.lang.Override
+  public boolean hasEliminationVisaRecorded() {
+    return eventCase_ == 47;
+  }
+  /**
+   * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+   * @return The eliminationVisaRecorded.
+   */
+  @java.lang.Override
+  public fr.socle.v1.EliminationVisaRecorded getEliminationVisaRecorded() {
+    if (eventCase_ == 47) {
+       return (fr.socle.v1.EliminationVisaRecorded) event_;
+    }
+    return fr.socle.v1.EliminationVisaRecorded.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.EliminationVisaRecordedOrBuilder getEliminationVisaRecordedOrBuilder() {
+    if (eventCase_ == 47) {
+       return (fr.socle.v1.EliminationVisaRecorded) event_;
+    }
+    return fr.socle.v1.EliminationVisaRecorded.getDefaultInstance();
+  }
+
   public static final int RIGHTS_REQUEST_RECEIVED_FIELD_NUMBER = 50;
   /**
    * <pre>
@@ -2041,6 +2185,18 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 43) {
       output.writeMessage(43, (fr.socle.v1.DeathRecorded) event_);
     }
+    if (eventCase_ == 44) {
+      output.writeMessage(44, (fr.socle.v1.RetentionSweepStarted) event_);
+    }
+    if (eventCase_ == 45) {
+      output.writeMessage(45, (fr.socle.v1.RetentionPurged) event_);
+    }
+    if (eventCase_ == 46) {
+      output.writeMessage(46, (fr.socle.v1.DeletionCertificateIssued) event_);
+    }
+    if (eventCase_ == 47) {
+      output.writeMessage(47, (fr.socle.v1.EliminationVisaRecorded) event_);
+    }
     if (eventCase_ == 50) {
       output.writeMessage(50, (fr.socle.v1.RightsRequestReceived) event_);
     }
@@ -2244,6 +2400,22 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 43) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(43, (fr.socle.v1.DeathRecorded) event_);
+    }
+    if (eventCase_ == 44) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(44, (fr.socle.v1.RetentionSweepStarted) event_);
+    }
+    if (eventCase_ == 45) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(45, (fr.socle.v1.RetentionPurged) event_);
+    }
+    if (eventCase_ == 46) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(46, (fr.socle.v1.DeletionCertificateIssued) event_);
+    }
+    if (eventCase_ == 47) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(47, (fr.socle.v1.EliminationVisaRecorded) event_);
     }
     if (eventCase_ == 50) {
       size += com.google.protobuf.CodedOutputStream
@@ -2472,6 +2644,22 @@ private static final long serialVersionUID = 0L;
         if (!getDeathRecorded()
             .equals(other.getDeathRecorded())) return false;
         break;
+      case 44:
+        if (!getRetentionSweepStarted()
+            .equals(other.getRetentionSweepStarted())) return false;
+        break;
+      case 45:
+        if (!getRetentionPurged()
+            .equals(other.getRetentionPurged())) return false;
+        break;
+      case 46:
+        if (!getDeletionCertificateIssued()
+            .equals(other.getDeletionCertificateIssued())) return false;
+        break;
+      case 47:
+        if (!getEliminationVisaRecorded()
+            .equals(other.getEliminationVisaRecorded())) return false;
+        break;
       case 50:
         if (!getRightsRequestReceived()
             .equals(other.getRightsRequestReceived())) return false;
@@ -2694,6 +2882,22 @@ private static final long serialVersionUID = 0L;
       case 43:
         hash = (37 * hash) + DEATH_RECORDED_FIELD_NUMBER;
         hash = (53 * hash) + getDeathRecorded().hashCode();
+        break;
+      case 44:
+        hash = (37 * hash) + RETENTION_SWEEP_STARTED_FIELD_NUMBER;
+        hash = (53 * hash) + getRetentionSweepStarted().hashCode();
+        break;
+      case 45:
+        hash = (37 * hash) + RETENTION_PURGED_FIELD_NUMBER;
+        hash = (53 * hash) + getRetentionPurged().hashCode();
+        break;
+      case 46:
+        hash = (37 * hash) + DELETION_CERTIFICATE_ISSUED_FIELD_NUMBER;
+        hash = (53 * hash) + getDeletionCertificateIssued().hashCode();
+        break;
+      case 47:
+        hash = (37 * hash) + ELIMINATION_VISA_RECORDED_FIELD_NUMBER;
+        hash = (53 * hash) + getEliminationVisaRecorded().hashCode();
         break;
       case 50:
         hash = (37 * hash) + RIGHTS_REQUEST_RECEIVED_FIELD_NUMBER;
@@ -3007,6 +3211,18 @@ private static final long serialVersionUID = 0L;
       if (deathRecordedBuilder_ != null) {
         deathRecordedBuilder_.clear();
       }
+      if (retentionSweepStartedBuilder_ != null) {
+        retentionSweepStartedBuilder_.clear();
+      }
+      if (retentionPurgedBuilder_ != null) {
+        retentionPurgedBuilder_.clear();
+      }
+      if (deletionCertificateIssuedBuilder_ != null) {
+        deletionCertificateIssuedBuilder_.clear();
+      }
+      if (eliminationVisaRecordedBuilder_ != null) {
+        eliminationVisaRecordedBuilder_.clear();
+      }
       if (rightsRequestReceivedBuilder_ != null) {
         rightsRequestReceivedBuilder_.clear();
       }
@@ -3248,6 +3464,22 @@ private static final long serialVersionUID = 0L;
       if (eventCase_ == 43 &&
           deathRecordedBuilder_ != null) {
         result.event_ = deathRecordedBuilder_.build();
+      }
+      if (eventCase_ == 44 &&
+          retentionSweepStartedBuilder_ != null) {
+        result.event_ = retentionSweepStartedBuilder_.build();
+      }
+      if (eventCase_ == 45 &&
+          retentionPurgedBuilder_ != null) {
+        result.event_ = retentionPurgedBuilder_.build();
+      }
+      if (eventCase_ == 46 &&
+          deletionCertificateIssuedBuilder_ != null) {
+        result.event_ = deletionCertificateIssuedBuilder_.build();
+      }
+      if (eventCase_ == 47 &&
+          eliminationVisaRecordedBuilder_ != null) {
+        result.event_ = eliminationVisaRecordedBuilder_.build();
       }
       if (eventCase_ == 50 &&
           rightsRequestReceivedBuilder_ != null) {
@@ -3504,6 +3736,22 @@ private static final long serialVersionUID = 0L;
         }
         case DEATH_RECORDED: {
           mergeDeathRecorded(other.getDeathRecorded());
+          break;
+        }
+        case RETENTION_SWEEP_STARTED: {
+          mergeRetentionSweepStarted(other.getRetentionSweepStarted());
+          break;
+        }
+        case RETENTION_PURGED: {
+          mergeRetentionPurged(other.getRetentionPurged());
+          break;
+        }
+        case DELETION_CERTIFICATE_ISSUED: {
+          mergeDeletionCertificateIssued(other.getDeletionCertificateIssued());
+          break;
+        }
+        case ELIMINATION_VISA_RECORDED: {
+          mergeEliminationVisaRecorded(other.getEliminationVisaRecorded());
           break;
         }
         case RIGHTS_REQUEST_RECEIVED: {
@@ -3855,6 +4103,34 @@ private static final long serialVersionUID = 0L;
               eventCase_ = 43;
               break;
             } // case 346
+            case 354: {
+              input.readMessage(
+                  getRetentionSweepStartedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 44;
+              break;
+            } // case 354
+            case 362: {
+              input.readMessage(
+                  getRetentionPurgedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 45;
+              break;
+            } // case 362
+            case 370: {
+              input.readMessage(
+                  getDeletionCertificateIssuedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 46;
+              break;
+            } // case 370
+            case 378: {
+              input.readMessage(
+                  getEliminationVisaRecordedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 47;
+              break;
+            } // case 378
             case 402: {
               input.readMessage(
                   getRightsRequestReceivedFieldBuilder().getBuilder(),
@@ -9204,6 +9480,610 @@ private static final long serialVersionUID = 0L;
       eventCase_ = 43;
       onChanged();
       return deathRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RetentionSweepStarted, fr.socle.v1.RetentionSweepStarted.Builder, fr.socle.v1.RetentionSweepStartedOrBuilder> retentionSweepStartedBuilder_;
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     * @return Whether the retentionSweepStarted field is set.
+     */
+    @java.lang.Override
+    public boolean hasRetentionSweepStarted() {
+      return eventCase_ == 44;
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     * @return The retentionSweepStarted.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RetentionSweepStarted getRetentionSweepStarted() {
+      if (retentionSweepStartedBuilder_ == null) {
+        if (eventCase_ == 44) {
+          return (fr.socle.v1.RetentionSweepStarted) event_;
+        }
+        return fr.socle.v1.RetentionSweepStarted.getDefaultInstance();
+      } else {
+        if (eventCase_ == 44) {
+          return retentionSweepStartedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RetentionSweepStarted.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    public Builder setRetentionSweepStarted(fr.socle.v1.RetentionSweepStarted value) {
+      if (retentionSweepStartedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        retentionSweepStartedBuilder_.setMessage(value);
+      }
+      eventCase_ = 44;
+      return this;
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    public Builder setRetentionSweepStarted(
+        fr.socle.v1.RetentionSweepStarted.Builder builderForValue) {
+      if (retentionSweepStartedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        retentionSweepStartedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 44;
+      return this;
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    public Builder mergeRetentionSweepStarted(fr.socle.v1.RetentionSweepStarted value) {
+      if (retentionSweepStartedBuilder_ == null) {
+        if (eventCase_ == 44 &&
+            event_ != fr.socle.v1.RetentionSweepStarted.getDefaultInstance()) {
+          event_ = fr.socle.v1.RetentionSweepStarted.newBuilder((fr.socle.v1.RetentionSweepStarted) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 44) {
+          retentionSweepStartedBuilder_.mergeFrom(value);
+        } else {
+          retentionSweepStartedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 44;
+      return this;
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    public Builder clearRetentionSweepStarted() {
+      if (retentionSweepStartedBuilder_ == null) {
+        if (eventCase_ == 44) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 44) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        retentionSweepStartedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    public fr.socle.v1.RetentionSweepStarted.Builder getRetentionSweepStartedBuilder() {
+      return getRetentionSweepStartedFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RetentionSweepStartedOrBuilder getRetentionSweepStartedOrBuilder() {
+      if ((eventCase_ == 44) && (retentionSweepStartedBuilder_ != null)) {
+        return retentionSweepStartedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 44) {
+          return (fr.socle.v1.RetentionSweepStarted) event_;
+        }
+        return fr.socle.v1.RetentionSweepStarted.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+     * </pre>
+     *
+     * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RetentionSweepStarted, fr.socle.v1.RetentionSweepStarted.Builder, fr.socle.v1.RetentionSweepStartedOrBuilder> 
+        getRetentionSweepStartedFieldBuilder() {
+      if (retentionSweepStartedBuilder_ == null) {
+        if (!(eventCase_ == 44)) {
+          event_ = fr.socle.v1.RetentionSweepStarted.getDefaultInstance();
+        }
+        retentionSweepStartedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RetentionSweepStarted, fr.socle.v1.RetentionSweepStarted.Builder, fr.socle.v1.RetentionSweepStartedOrBuilder>(
+                (fr.socle.v1.RetentionSweepStarted) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 44;
+      onChanged();
+      return retentionSweepStartedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RetentionPurged, fr.socle.v1.RetentionPurged.Builder, fr.socle.v1.RetentionPurgedOrBuilder> retentionPurgedBuilder_;
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     * @return Whether the retentionPurged field is set.
+     */
+    @java.lang.Override
+    public boolean hasRetentionPurged() {
+      return eventCase_ == 45;
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     * @return The retentionPurged.
+     */
+    @java.lang.Override
+    public fr.socle.v1.RetentionPurged getRetentionPurged() {
+      if (retentionPurgedBuilder_ == null) {
+        if (eventCase_ == 45) {
+          return (fr.socle.v1.RetentionPurged) event_;
+        }
+        return fr.socle.v1.RetentionPurged.getDefaultInstance();
+      } else {
+        if (eventCase_ == 45) {
+          return retentionPurgedBuilder_.getMessage();
+        }
+        return fr.socle.v1.RetentionPurged.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    public Builder setRetentionPurged(fr.socle.v1.RetentionPurged value) {
+      if (retentionPurgedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        retentionPurgedBuilder_.setMessage(value);
+      }
+      eventCase_ = 45;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    public Builder setRetentionPurged(
+        fr.socle.v1.RetentionPurged.Builder builderForValue) {
+      if (retentionPurgedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        retentionPurgedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 45;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    public Builder mergeRetentionPurged(fr.socle.v1.RetentionPurged value) {
+      if (retentionPurgedBuilder_ == null) {
+        if (eventCase_ == 45 &&
+            event_ != fr.socle.v1.RetentionPurged.getDefaultInstance()) {
+          event_ = fr.socle.v1.RetentionPurged.newBuilder((fr.socle.v1.RetentionPurged) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 45) {
+          retentionPurgedBuilder_.mergeFrom(value);
+        } else {
+          retentionPurgedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 45;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    public Builder clearRetentionPurged() {
+      if (retentionPurgedBuilder_ == null) {
+        if (eventCase_ == 45) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 45) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        retentionPurgedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    public fr.socle.v1.RetentionPurged.Builder getRetentionPurgedBuilder() {
+      return getRetentionPurgedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.RetentionPurgedOrBuilder getRetentionPurgedOrBuilder() {
+      if ((eventCase_ == 45) && (retentionPurgedBuilder_ != null)) {
+        return retentionPurgedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 45) {
+          return (fr.socle.v1.RetentionPurged) event_;
+        }
+        return fr.socle.v1.RetentionPurged.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.RetentionPurged, fr.socle.v1.RetentionPurged.Builder, fr.socle.v1.RetentionPurgedOrBuilder> 
+        getRetentionPurgedFieldBuilder() {
+      if (retentionPurgedBuilder_ == null) {
+        if (!(eventCase_ == 45)) {
+          event_ = fr.socle.v1.RetentionPurged.getDefaultInstance();
+        }
+        retentionPurgedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.RetentionPurged, fr.socle.v1.RetentionPurged.Builder, fr.socle.v1.RetentionPurgedOrBuilder>(
+                (fr.socle.v1.RetentionPurged) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 45;
+      onChanged();
+      return retentionPurgedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.DeletionCertificateIssued, fr.socle.v1.DeletionCertificateIssued.Builder, fr.socle.v1.DeletionCertificateIssuedOrBuilder> deletionCertificateIssuedBuilder_;
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     * @return Whether the deletionCertificateIssued field is set.
+     */
+    @java.lang.Override
+    public boolean hasDeletionCertificateIssued() {
+      return eventCase_ == 46;
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     * @return The deletionCertificateIssued.
+     */
+    @java.lang.Override
+    public fr.socle.v1.DeletionCertificateIssued getDeletionCertificateIssued() {
+      if (deletionCertificateIssuedBuilder_ == null) {
+        if (eventCase_ == 46) {
+          return (fr.socle.v1.DeletionCertificateIssued) event_;
+        }
+        return fr.socle.v1.DeletionCertificateIssued.getDefaultInstance();
+      } else {
+        if (eventCase_ == 46) {
+          return deletionCertificateIssuedBuilder_.getMessage();
+        }
+        return fr.socle.v1.DeletionCertificateIssued.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    public Builder setDeletionCertificateIssued(fr.socle.v1.DeletionCertificateIssued value) {
+      if (deletionCertificateIssuedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        deletionCertificateIssuedBuilder_.setMessage(value);
+      }
+      eventCase_ = 46;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    public Builder setDeletionCertificateIssued(
+        fr.socle.v1.DeletionCertificateIssued.Builder builderForValue) {
+      if (deletionCertificateIssuedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        deletionCertificateIssuedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 46;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    public Builder mergeDeletionCertificateIssued(fr.socle.v1.DeletionCertificateIssued value) {
+      if (deletionCertificateIssuedBuilder_ == null) {
+        if (eventCase_ == 46 &&
+            event_ != fr.socle.v1.DeletionCertificateIssued.getDefaultInstance()) {
+          event_ = fr.socle.v1.DeletionCertificateIssued.newBuilder((fr.socle.v1.DeletionCertificateIssued) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 46) {
+          deletionCertificateIssuedBuilder_.mergeFrom(value);
+        } else {
+          deletionCertificateIssuedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 46;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    public Builder clearDeletionCertificateIssued() {
+      if (deletionCertificateIssuedBuilder_ == null) {
+        if (eventCase_ == 46) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 46) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        deletionCertificateIssuedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    public fr.socle.v1.DeletionCertificateIssued.Builder getDeletionCertificateIssuedBuilder() {
+      return getDeletionCertificateIssuedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.DeletionCertificateIssuedOrBuilder getDeletionCertificateIssuedOrBuilder() {
+      if ((eventCase_ == 46) && (deletionCertificateIssuedBuilder_ != null)) {
+        return deletionCertificateIssuedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 46) {
+          return (fr.socle.v1.DeletionCertificateIssued) event_;
+        }
+        return fr.socle.v1.DeletionCertificateIssued.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.DeletionCertificateIssued, fr.socle.v1.DeletionCertificateIssued.Builder, fr.socle.v1.DeletionCertificateIssuedOrBuilder> 
+        getDeletionCertificateIssuedFieldBuilder() {
+      if (deletionCertificateIssuedBuilder_ == null) {
+        if (!(eventCase_ == 46)) {
+          event_ = fr.socle.v1.DeletionCertificateIssued.getDefaultInstance();
+        }
+        deletionCertificateIssuedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.DeletionCertificateIssued, fr.socle.v1.DeletionCertificateIssued.Builder, fr.socle.v1.DeletionCertificateIssuedOrBuilder>(
+                (fr.socle.v1.DeletionCertificateIssued) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 46;
+      onChanged();
+      return deletionCertificateIssuedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.EliminationVisaRecorded, fr.socle.v1.EliminationVisaRecorded.Builder, fr.socle.v1.EliminationVisaRecordedOrBuilder> eliminationVisaRecordedBuilder_;
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     * @return Whether the eliminationVisaRecorded field is set.
+     */
+    @java.lang.Override
+    public boolean hasEliminationVisaRecorded() {
+      return eventCase_ == 47;
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     * @return The eliminationVisaRecorded.
+     */
+    @java.lang.Override
+    public fr.socle.v1.EliminationVisaRecorded getEliminationVisaRecorded() {
+      if (eliminationVisaRecordedBuilder_ == null) {
+        if (eventCase_ == 47) {
+          return (fr.socle.v1.EliminationVisaRecorded) event_;
+        }
+        return fr.socle.v1.EliminationVisaRecorded.getDefaultInstance();
+      } else {
+        if (eventCase_ == 47) {
+          return eliminationVisaRecordedBuilder_.getMessage();
+        }
+        return fr.socle.v1.EliminationVisaRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    public Builder setEliminationVisaRecorded(fr.socle.v1.EliminationVisaRecorded value) {
+      if (eliminationVisaRecordedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        eliminationVisaRecordedBuilder_.setMessage(value);
+      }
+      eventCase_ = 47;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    public Builder setEliminationVisaRecorded(
+        fr.socle.v1.EliminationVisaRecorded.Builder builderForValue) {
+      if (eliminationVisaRecordedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        eliminationVisaRecordedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 47;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    public Builder mergeEliminationVisaRecorded(fr.socle.v1.EliminationVisaRecorded value) {
+      if (eliminationVisaRecordedBuilder_ == null) {
+        if (eventCase_ == 47 &&
+            event_ != fr.socle.v1.EliminationVisaRecorded.getDefaultInstance()) {
+          event_ = fr.socle.v1.EliminationVisaRecorded.newBuilder((fr.socle.v1.EliminationVisaRecorded) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 47) {
+          eliminationVisaRecordedBuilder_.mergeFrom(value);
+        } else {
+          eliminationVisaRecordedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 47;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    public Builder clearEliminationVisaRecorded() {
+      if (eliminationVisaRecordedBuilder_ == null) {
+        if (eventCase_ == 47) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 47) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        eliminationVisaRecordedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    public fr.socle.v1.EliminationVisaRecorded.Builder getEliminationVisaRecordedBuilder() {
+      return getEliminationVisaRecordedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.EliminationVisaRecordedOrBuilder getEliminationVisaRecordedOrBuilder() {
+      if ((eventCase_ == 47) && (eliminationVisaRecordedBuilder_ != null)) {
+        return eliminationVisaRecordedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 47) {
+          return (fr.socle.v1.EliminationVisaRecorded) event_;
+        }
+        return fr.socle.v1.EliminationVisaRecorded.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.EliminationVisaRecorded, fr.socle.v1.EliminationVisaRecorded.Builder, fr.socle.v1.EliminationVisaRecordedOrBuilder> 
+        getEliminationVisaRecordedFieldBuilder() {
+      if (eliminationVisaRecordedBuilder_ == null) {
+        if (!(eventCase_ == 47)) {
+          event_ = fr.socle.v1.EliminationVisaRecorded.getDefaultInstance();
+        }
+        eliminationVisaRecordedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.EliminationVisaRecorded, fr.socle.v1.EliminationVisaRecorded.Builder, fr.socle.v1.EliminationVisaRecordedOrBuilder>(
+                (fr.socle.v1.EliminationVisaRecorded) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 47;
+      onChanged();
+      return eliminationVisaRecordedBuilder_;
     }
 
     private com.google.protobuf.SingleFieldBuilderV3<

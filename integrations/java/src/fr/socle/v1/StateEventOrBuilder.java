@@ -616,6 +616,78 @@ public interface StateEventOrBuilder extends
 
   /**
    * <pre>
+   * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+   * </pre>
+   *
+   * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+   * @return Whether the retentionSweepStarted field is set.
+   */
+  boolean hasRetentionSweepStarted();
+  /**
+   * <pre>
+   * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+   * </pre>
+   *
+   * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+   * @return The retentionSweepStarted.
+   */
+  fr.socle.v1.RetentionSweepStarted getRetentionSweepStarted();
+  /**
+   * <pre>
+   * The retention sweep (socle/retention_sweep.hpp; REQ-36): 44 to 47.
+   * </pre>
+   *
+   * <code>.socle.v1.RetentionSweepStarted retention_sweep_started = 44;</code>
+   */
+  fr.socle.v1.RetentionSweepStartedOrBuilder getRetentionSweepStartedOrBuilder();
+
+  /**
+   * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+   * @return Whether the retentionPurged field is set.
+   */
+  boolean hasRetentionPurged();
+  /**
+   * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+   * @return The retentionPurged.
+   */
+  fr.socle.v1.RetentionPurged getRetentionPurged();
+  /**
+   * <code>.socle.v1.RetentionPurged retention_purged = 45;</code>
+   */
+  fr.socle.v1.RetentionPurgedOrBuilder getRetentionPurgedOrBuilder();
+
+  /**
+   * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+   * @return Whether the deletionCertificateIssued field is set.
+   */
+  boolean hasDeletionCertificateIssued();
+  /**
+   * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+   * @return The deletionCertificateIssued.
+   */
+  fr.socle.v1.DeletionCertificateIssued getDeletionCertificateIssued();
+  /**
+   * <code>.socle.v1.DeletionCertificateIssued deletion_certificate_issued = 46;</code>
+   */
+  fr.socle.v1.DeletionCertificateIssuedOrBuilder getDeletionCertificateIssuedOrBuilder();
+
+  /**
+   * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+   * @return Whether the eliminationVisaRecorded field is set.
+   */
+  boolean hasEliminationVisaRecorded();
+  /**
+   * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+   * @return The eliminationVisaRecorded.
+   */
+  fr.socle.v1.EliminationVisaRecorded getEliminationVisaRecorded();
+  /**
+   * <code>.socle.v1.EliminationVisaRecorded elimination_visa_recorded = 47;</code>
+   */
+  fr.socle.v1.EliminationVisaRecordedOrBuilder getEliminationVisaRecordedOrBuilder();
+
+  /**
+   * <pre>
    * Rights requests (socle/rights.hpp; REQ-09, REQ-10): 50 to 57.
    * </pre>
    *

@@ -1056,4 +1056,27 @@ public interface SocleLibrary extends Library {
     int socle_access_engine_record_rectification_notified(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String recipient, SizeT recipient_len, long notified_unix_seconds, int channel, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_pending_rectification_notices(Pointer engine, String person, SizeT person_len, Buffer out, Pointer out_count, PointerByReference error);
     int socle_access_engine_current_item_version(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, byte[] out, SizeT out_capacity, int[] out_known, PointerByReference error);
+    int socle_access_trail_retention_sweep(Pointer trail, Pointer engine, Pointer key, String day, SizeT day_len, SizeT batch_size, String recorded_by, SizeT recorded_by_len, PointerByReference out, PointerByReference error);
+    int socle_access_engine_plan_retention_sweep(Pointer engine, String day, SizeT day_len, PointerByReference out, PointerByReference error);
+    void socle_sweep_report_free(Pointer report);
+    String socle_sweep_report_day(Pointer report);
+    int socle_sweep_report_resumed(Pointer report);
+    long socle_sweep_report_purged(Pointer report);
+    long socle_sweep_report_shredded(Pointer report);
+    long socle_sweep_report_awaiting_visa(Pointer report);
+    SizeT socle_sweep_report_change_count(Pointer report);
+    SizeT socle_sweep_report_todo_count(Pointer report);
+    String socle_sweep_report_todo_person(Pointer report, SizeT index);
+    String socle_sweep_report_todo_category(Pointer report, SizeT index);
+    int socle_sweep_report_todo_action(Pointer report, SizeT index);
+    String socle_sweep_report_todo_rule(Pointer report, SizeT index);
+    String socle_sweep_report_todo_visa(Pointer report, SizeT index);
+    SizeT socle_sweep_report_certificate_count(Pointer report);
+    String socle_sweep_report_certificate_category(Pointer report, SizeT index);
+    long socle_sweep_report_certificate_count_of(Pointer report, SizeT index);
+    int socle_sweep_report_certificate_end_action(Pointer report, SizeT index);
+    String socle_sweep_report_certificate_visa(Pointer report, SizeT index);
+    int socle_sweep_report_certificate_bytes(Pointer report, SizeT index, Buffer out_certificate, Buffer out_signature, PointerByReference error);
+    int socle_deletion_certificate_verify(byte[] certificate, SizeT certificate_len, byte[] signature, SizeT signature_len, PointerByReference error);
+    int socle_access_engine_record_elimination_visa(Pointer engine, String reference, SizeT reference_len, String category, SizeT category_len, String through, SizeT through_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
 }
