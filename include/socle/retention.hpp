@@ -88,6 +88,8 @@ struct RetentionStatus {
 
 // "active", "intermediate_archive", "due", "awaiting_visa"; "unspecified" for another value.
 SOCLE_CXX_API const char* RetentionPhaseName(RetentionPhase phase);
+// "delete", "anonymise", "definitive_archive"; "unspecified" for another value.
+SOCLE_CXX_API const char* RetentionEndActionName(RetentionEndAction action);
 // A day number as YYYY-MM-DD; "-" for kNoRetentionDay.
 SOCLE_CXX_API std::string RetentionDayText(int32_t day);
 

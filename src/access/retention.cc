@@ -229,6 +229,20 @@ const char* RetentionPhaseName(RetentionPhase phase) {
   return "unspecified";
 }
 
+const char* RetentionEndActionName(RetentionEndAction action) {
+  switch (action) {
+    case RetentionEndAction::kDelete:
+      return "delete";
+    case RetentionEndAction::kAnonymise:
+      return "anonymise";
+    case RetentionEndAction::kDefinitiveArchive:
+      return "definitive_archive";
+    case RetentionEndAction::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
 std::string RetentionDayText(int32_t day) {
   if (day == kNoRetentionDay) return "-";
   const absl::CivilDay d = core::DayFromNumber(day);

@@ -44,6 +44,7 @@
 #include "socle/redact.hpp"
 #include "socle/representation.hpp"
 #include "socle/retention.hpp"
+#include "socle/retention_sweep.hpp"
 #include "socle/rights.hpp"
 #include "socle/sharing.hpp"
 #include "socle/trail.hpp"
@@ -1235,13 +1236,54 @@ class RetentionAndRights final : public Step {
                    overdue.size() == 1 && overdue[0].request == request.request,
                "an access request answered in time, and an extension notified too late refused"));
 
-    // SWEEP: the lead adds here the retention sweep with its certificate (the sweep helper's
-    // work, issue 13) once merged: what became due on this day, swept, and its certificate.
+    // The sweep at the end of retention (REQ-36). The file's other categories ended with the
+    // two years; the CCAS's records are public archives, so they await the archives service's
+    // elimination visa and nothing is destroyed: the sweep lists them and keeps them.
+    auto signing_key = ExportSigningKey::FromVault(*service.vault);
+    if (!signing_key.ok()) return signing_key.status();
+    SweepOptions sweep;
+    sweep.day = RightsDayOf(clock.Now());
+    sweep.recorded_by = "responsable.garnier";
+    auto held = Sweep(engine, trail, *signing_key, sweep);
+    if (!held.ok()) return held.status();
+    ctx.out << "  Sweep of " << absl::FormatCivilTime(sweep.day) << ": " << held->awaiting_visa
+            << " categories of the file await the archives service's visa (public archives), "
+            << held->purged << " purged, " << held->certificates.size() << " certificate.\n";
+    // The archives service signs the elimination visa for the administrative papers; the next
+    // day's sweep purges them: the vendor's to-do list, a signed certificate recorded in the trail.
+    clock.Advance(absl::Hours(24));
+    EliminationVisa visa{"AD-VISA-2028-031", "administrative", sweep.day, "responsable.garnier"};
+    SOCLE_DEMO_RETURN_IF_ERROR(RecordEliminationVisa(engine, visa).status());
+    sweep.day = RightsDayOf(clock.Now());
+    auto swept = Sweep(engine, trail, *signing_key, sweep);
+    if (!swept.ok()) return swept.status();
+    const bool certified =
+        swept->certificates.size() == 1 &&
+        VerifyDeletionCertificate(swept->certificates[0].bytes, swept->certificates[0].signature)
+            .ok();
+    ctx.out << "  Visa " << visa.reference
+            << " recorded for the administrative papers; the sweep of "
+            << absl::FormatCivilTime(sweep.day) << " purges " << swept->purged << ":\n";
+    for (const VendorTask& task : swept->todo) {
+      ctx.out << "    to do by the product: " << RetentionEndActionName(task.action) << " the "
+              << task.category << " rows of " << task.person << " (" << task.rule << ")\n";
+    }
+    for (const DeletionCertificate& c : swept->certificates) {
+      ctx.out << "    deletion certificate: " << c.category << ", " << c.count << " item(s), "
+              << RetentionDayText(c.sweep_day) << ", " << c.rule << ", visa " << c.visa_reference
+              << ", no content; signature " << (certified ? "verified" : "NOT VERIFIED")
+              << ", recorded in the access trail\n";
+    }
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(held->purged == 0 && held->awaiting_visa > 0 &&
+                                          held->certificates.empty() && swept->purged == 1 &&
+                                          swept->shredded == 0 && certified,
+                                      "the sweep must wait for the visa, then purge and certify"));
 
     ctx.summary.push_back(
         "two years later: financial papers in the intermediate archive, ass.durand denied "
         "(archived), the archivist's reasoned read allowed and recorded; an access request "
-        "answered in time, an extension notified too late refused");
+        "answered in time, an extension notified too late refused; a sweep waiting for the "
+        "archives' visa, then purging with a signed certificate");
     return absl::OkStatus();
   }
 };
