@@ -108,7 +108,9 @@ int32_t ArchiveRequest(const socle_access_request* request, const char* archive_
   absl::string_view reason;
   SOCLE_CAPI_RETURN_IF_FAILED(
       InputView(archive_reason, archive_reason_len, "archive_reason", &reason, error));
-  if (!socle::capi::ConvertRequest(*request, out)) return socle::capi::InvalidItem(error);
+  if (!socle::capi::ConvertRequest(*request, request->version, out)) {
+    return socle::capi::InvalidItem(error);
+  }
   out->archive_reason = reason;
   return SOCLE_OK;
 }
