@@ -211,6 +211,16 @@ RetentionStatus CategoryRetention(const policy_internal::CompiledPolicy& c,
   return status;
 }
 
+void SetNextPhase(const policy_internal::CompiledPolicy& c, const PersonRecord& x,
+                  RetentionStatus* status) {
+  if (status->next_change == kNoRetentionDay) return;
+  const uint32_t rules =
+      c.retention_first[status->category + 1] - c.retention_first[status->category];
+  if (rules < 2) return;  // one rule: its own next phase is the category's
+  const int32_t at = status->next_change;
+  status->next_phase = CategoryRetention(c, RetentionInputOf(x, at), status->category, at).phase;
+}
+
 }  // namespace access_internal
 
 // --- Public API -----------------------------------------------------------------------------
@@ -262,8 +272,10 @@ absl::StatusOr<RetentionStatus> AccessSnapshot::Retention(uint32_t person, uint3
                                   s.tables->categories, " categories)"));
   }
   const int32_t d = core::DayNumber(day);
-  return access_internal::CategoryRetention(*s.tables->c, access_internal::RetentionInputOf(*x, d),
-                                            category, d);
+  RetentionStatus out = access_internal::CategoryRetention(
+      *s.tables->c, access_internal::RetentionInputOf(*x, d), category, d);
+  access_internal::SetNextPhase(*s.tables->c, *x, &out);
+  return out;
 }
 
 absl::StatusOr<std::vector<RetentionStatus>> AccessSnapshot::Retention(uint32_t person,
@@ -279,6 +291,7 @@ absl::StatusOr<std::vector<RetentionStatus>> AccessSnapshot::Retention(uint32_t 
   out.reserve(s.tables->categories);
   for (uint32_t c = 0; c < s.tables->categories; ++c) {
     out.push_back(access_internal::CategoryRetention(*s.tables->c, in, c, d));
+    access_internal::SetNextPhase(*s.tables->c, *x, &out.back());
   }
   return out;
 }

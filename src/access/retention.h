@@ -68,6 +68,13 @@ RetentionStatus CategoryRetention(const policy_internal::CompiledPolicy& c,
                                   const RetentionInput& in, uint32_t category, int32_t day,
                                   uint32_t* rule_id = nullptr);
 
+// Sets status->next_phase to the category's phase on status->next_change, as the rules of the
+// category give it on that day (with several rules, the deciding rule's own next phase may not
+// be the category's: another rule can hold the category in the intermediate archive). Only the
+// public queries need it; decisions and the sweep read the phase alone.
+void SetNextPhase(const policy_internal::CompiledPolicy& c, const PersonRecord& x,
+                  RetentionStatus* status);
+
 // Whether a decision on the person may need the retention check: only a person with retention
 // facts or mandates has a rule that votes. Read from the record already loaded.
 inline bool RetentionMayApply(const PersonRecord& x) { return (x.facts & kFactRetention) != 0; }

@@ -462,6 +462,45 @@ BOOST_AUTO_TEST_CASE(departement_example_rules_at_their_boundaries) {
   BOOST_TEST(phase("jeune", "employment", CivilDay(2029, 3, 1)) == "awaiting_visa");
 }
 
+// A category under several rules changes when its last least-advanced rule does, and then takes
+// the phase the rules give together on that day, not the deciding rule's own next phase. The
+// CCAS's financial papers: the research study keeps them active 36 months from the first contact
+// and then anonymises them, the accompaniment deletes them 24 months after the last contact, but
+// the aides facultatives keep them 36 more months in the intermediate archive.
+BOOST_AUTO_TEST_CASE(next_phase_is_the_categorys_under_several_rules) {
+  FakeClock clock(absl::FromUnixSeconds(Scenario::kStart));  // 2026-05-28
+  AccessEngine::Options options;
+  options.clock = &clock;
+  auto created = AccessEngine::Create(
+      LoadPolicy(ReadFile(TestDir() + "/../../examples/policies/ccas.textproto")), options);
+  BOOST_REQUIRE(created.ok());
+  AccessEngine& e = **created;
+  BOOST_REQUIRE(e.UpsertPerson({"usager", {}, "", "1984-05-12"}).ok());
+  BOOST_REQUIRE(
+      RecordContact(e, {"usager", ContactOriginator::kPerson, "", CivilDay(2025, 6, 2), ""}).ok());
+  BOOST_REQUIRE(
+      RecordContact(e, {"usager", ContactOriginator::kPerson, "", CivilDay(2026, 5, 20), ""}).ok());
+  auto on = [&](CivilDay day) {
+    auto s = e.snapshot()->Retention(*e.FindPerson("usager"), *e.FindCategory("financial"), day);
+    BOOST_REQUIRE(s.ok());
+    return *s;
+  };
+  const RetentionStatus before = on(CivilDay(2027, 1, 1));
+  BOOST_TEST(RetentionPhaseName(before.phase) == std::string("active"));
+  BOOST_TEST(RetentionDayText(before.next_change) == "2028-06-02");  // the study's end
+  BOOST_TEST(RetentionPhaseName(before.next_phase) == std::string("intermediate_archive"));
+  BOOST_TEST(RetentionPhaseName(on(CivilDay(2028, 6, 1)).phase) == std::string("active"));
+  const RetentionStatus archived = on(CivilDay(2028, 6, 2));
+  BOOST_TEST(RetentionPhaseName(archived.phase) == std::string("intermediate_archive"));
+  BOOST_TEST(RetentionDayText(archived.next_change) == "2031-05-20");
+  BOOST_TEST(RetentionPhaseName(archived.next_phase) == std::string("awaiting_visa"));
+  // The whole file's list says the same.
+  auto all = e.snapshot()->Retention(*e.FindPerson("usager"), CivilDay(2027, 1, 1));
+  BOOST_REQUIRE(all.ok());
+  BOOST_TEST(RetentionPhaseName((*all)[*e.FindCategory("financial")].next_phase) ==
+             std::string("intermediate_archive"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
