@@ -139,10 +139,6 @@ int32_t InputView(const void* data, size_t len, absl::string_view name,
 int32_t InputString(const char* data, size_t len, absl::string_view name, std::string* out,
                     socle_error** error);
 
-// A "YYYY-MM-DD" input as a day (consent.cc); the message names `name`, never the value.
-int32_t InputDay(const char* text, size_t len, const char* name, absl::CivilDay* out,
-                 socle_error** error);
-
 // SOCLE_OK when the constant `value` is in [low, high] (a family of SOCLE_* constants numbered
 // without gaps); otherwise SOCLE_E_INVALID_ARGUMENT naming `name` and the family to use.
 int32_t InputEnum(int32_t value, int32_t low, int32_t high, absl::string_view name,
@@ -197,10 +193,6 @@ template <typename... Number>
 void ResetNumbers(Number*... outs) noexcept {
   ((outs != nullptr ? static_cast<void>(*outs = Number{}) : static_cast<void>(0)), ...);
 }
-
-// A write's revision into *out_revision (if not NULL), or its error (consent.cc).
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
-                socle_error** error);
 
 // Overwrites memory that held a secret or a personal identifier (the compiler keeps the stores).
 void Wipe(void* data, size_t size) noexcept;

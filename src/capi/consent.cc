@@ -24,32 +24,6 @@
 #include "socle/representation.hpp"
 #include "socle/socle.h"
 
-namespace socle::capi {
-
-// A "YYYY-MM-DD" input as a day; the message names the parameter, never the value.
-int32_t InputDay(const char* text, size_t len, const char* name, absl::CivilDay* out,
-                 socle_error** error) {
-  absl::string_view view;
-  SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
-  auto day = socle::ParseIsoDate(view);
-  if (!day.ok()) {
-    return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                absl::StrCat(name, " is not a date written YYYY-MM-DD"));
-  }
-  *out = *day;
-  return SOCLE_OK;
-}
-
-// The revision of a write into *out_revision (if asked), or the write's error.
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
-                socle_error** error) {
-  if (!result.ok()) return FromStatus(error, result.status());
-  if (out_revision != nullptr) *out_revision = *result;
-  return SOCLE_OK;
-}
-
-}  // namespace socle::capi
-
 namespace {
 
 using socle::capi::EngineOf;
