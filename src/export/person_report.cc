@@ -59,6 +59,8 @@ constexpr ReasonWords kReasonWords[] = {
     {Reason::kAllowedBreakGlass, "accès d’urgence (bris de glace)"},
     {Reason::kAllowedByGrant, "accès accordé par un partage"},
     {Reason::kAllowedArchivist, "lecture motivée des archives par un archiviste"},
+    {Reason::kAllowedUnderRestriction,
+     "dossier limité (article 18 du RGPD), mais lu pour un motif que la loi admet"},
     {Reason::kProfessionalLeft, "ce professionnel a quitté la structure"},
     {Reason::kBlocked, "vous avez bloqué ce professionnel"},
     {Reason::kWorkingNote, "note de travail réservée à son auteur"},
@@ -75,6 +77,7 @@ constexpr ReasonWords kReasonWords[] = {
     {Reason::kObjectionUpheld, "votre opposition a été acceptée"},
     {Reason::kItemNotShared, "cet élément ne lui a pas été partagé"},
     {Reason::kArchived, "dossier archivé : seul un archiviste peut le lire, avec un motif"},
+    {Reason::kRestricted, "vous avez demandé la limitation de ce traitement (article 18 du RGPD)"},
     {Reason::kErased, "dossier effacé (droit à l’effacement, article 17 du RGPD)"},
 };
 
