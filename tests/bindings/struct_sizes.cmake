@@ -13,6 +13,10 @@ function(socle_struct_sizes out_var)
   set(_sizes "")
   foreach(_line IN LISTS _lines)
     string(REGEX REPLACE "^typedef struct (socle_[a-z0-9_]+) {.*" "\\1" _name "${_line}")
+    # Not cached across configures: a struct that grew (a new request version) must be measured
+    # again, and socle.h is a configure dependency (its version macros), so an edit reconfigures.
+    unset(SOCLE_SIZEOF_${_name} CACHE)
+    unset(HAVE_SOCLE_SIZEOF_${_name} CACHE)
     check_type_size("${_name}" SOCLE_SIZEOF_${_name} LANGUAGE C)
     if(NOT SOCLE_SIZEOF_${_name})
       message(FATAL_ERROR "socle: cannot compute sizeof(${_name})")
