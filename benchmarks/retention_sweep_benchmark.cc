@@ -7,8 +7,11 @@
 //     them: the memory floor of any scan of the directory.
 //   - BM_SweepShred/N: a sweep that purges N persons whose whole file is due and crypto-shreds
 //     them through the access trail (its record, then the vault) and issues the certificates;
-//     BM_RawVaultShred/N, in the same run: Vault::ShredPerson of N persons with the same keys,
-//     the physical limit (one SQLite transaction and a WAL truncation per person).
+//     the sweep shreds the finished persons of each purge batch at once (AccessTrail::
+//     ShredPersons). In the same run, the physical limits: BM_RawVaultShredBatch/N,
+//     Vault::ShredPersons of the N persons with the same keys (one SQLite transaction and one WAL
+//     truncation for all), and BM_RawVaultShred/N, Vault::ShredPerson one person at a time (a
+//     transaction and a WAL truncation each: what the sweep did before it shredded in batches).
 //
 // Run from a release build (see README.md in this folder):
 //   build/access-rel/benchmarks/retention_sweep_benchmark --benchmark_counters_tabular=true
@@ -223,7 +226,32 @@ void BM_SweepShred(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations() * n) / 1000.0,
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_SweepShred)->Arg(200)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_SweepShred)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_RawVaultShredBatch(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  int run = 2000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto setup = std::make_unique<ShredSetup>(n, run++);
+    std::vector<std::string> persons;
+    for (size_t i = 0; i < n; ++i) persons.push_back(absl::StrCat("shred-", i));
+    state.ResumeTiming();
+    const std::vector<absl::Status> shredded = Check(setup->vault->ShredPersons(persons));
+    state.PauseTiming();
+    for (const absl::Status& st : shredded) Check(st);
+    setup.reset();
+    state.ResumeTiming();
+  }
+  state.counters["ms_per_person"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n) / 1000.0,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_RawVaultShredBatch)
+    ->Arg(200)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 void BM_RawVaultShred(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));

@@ -6,10 +6,11 @@
 //
 // What socle does and what the vendor does: socle holds no case rows. For a person whose every
 // category with a retention rule is due to be deleted or anonymised, socle destroys the person's
-// keys in the vault (AccessTrail::ShredPerson): every sealed record and every trail payload of
-// the person becomes unreadable for good. Everything else is the vendor's: the to-do list names
-// each (person, category, end action); DELETE means delete the rows, ANONYMISE means the vendor
-// anonymises them (socle does not see them), DEFINITIVE_ARCHIVE means transfer them to the
+// keys in the vault (AccessTrail::ShredPersons, the finished persons of a purge batch at once:
+// one vault transaction and one WAL truncation a batch): every sealed record and every trail
+// payload of the person becomes unreadable for good. Everything else is the vendor's: the to-do
+// list names each (person, category, end action); DELETE means delete the rows, ANONYMISE means the
+// vendor anonymises them (socle does not see them), DEFINITIVE_ARCHIVE means transfer them to the
 // archives service (nothing is shredded: the archives keep the file).
 //
 // Public archives (controller.public_archives, or a DEFINITIVE_ARCHIVE end action): items stay

@@ -247,6 +247,14 @@ class SOCLE_CXX_API AccessTrail {
   // Crypto-shreds `person` in the trail's vault (Vault::ShredPerson), recorded as done by
   // `actor`. The record stays readable (in clear, without the person's id) after the shred.
   absl::Status ShredPerson(absl::string_view actor, absl::string_view person);
+  // Crypto-shreds several persons (Vault::ShredPersons: one transaction and one WAL truncation
+  // for the batch), each recorded as ShredPerson records one, all the records in one durable
+  // append before any key is deleted. Element i is ShredPerson's answer for persons[i] (OK, or
+  // NOT_FOUND when they had no key). INVALID_ARGUMENT (empty actor, or the position of an empty
+  // person) and OUT_OF_RANGE (more than Vault::kMaxShredBatch) with nothing recorded; then the
+  // ledger's and the vault's errors (recorded but not shredded, or not wholly: call again).
+  absl::StatusOr<std::vector<absl::Status>> ShredPersons(absl::string_view actor,
+                                                         absl::Span<const std::string> persons);
   // Rotates the vault's master key (Vault::RotateMasterKey), recorded as done by `actor`.
   absl::StatusOr<RotationReport> RotateMasterKey(absl::string_view actor, bool retire_previous);
   // A ReversalHook (PseudonymizerOptions::reversal.hook) that records every reversal attempt,

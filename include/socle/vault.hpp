@@ -285,6 +285,18 @@ class SOCLE_CXX_API Vault final : public PseudonymSecretSource {
   // ShredPerson again, or the next Open, finishes the job. NOT_FOUND when the person has no key.
   absl::Status ShredPerson(absl::string_view person_id);
 
+  // Crypto-shreds several persons as ShredPerson shreds one, with one transaction and one WAL
+  // truncation for the whole batch instead of one each (a retention sweep shreds thousands).
+  // Element i is what ShredPerson(person_ids[i]) would have returned for that person: OK when
+  // their keys are deleted (now, or by an earlier call whose truncation did not complete),
+  // NOT_FOUND when they had none. The call's own errors: INVALID_ARGUMENT naming the position
+  // of a bad id, or OUT_OF_RANGE for more than kMaxShredBatch ids, with nothing shredded; a
+  // storage error, with nothing shredded; FAILED_PRECONDITION when the WAL could not be
+  // truncated, as ShredPerson (the keys are deleted; call again to finish). The same person
+  // twice is shredded once, both elements OK.
+  static constexpr size_t kMaxShredBatch = 10000;
+  absl::StatusOr<std::vector<absl::Status>> ShredPersons(absl::Span<const std::string> person_ids);
+
   // Asks the provider for a new master key version (or takes its current one when it manages
   // versions itself), then re-wraps every key of the database under it, in batches that each
   // commit on their own, calling the provider outside any lock or transaction (seals, opens and

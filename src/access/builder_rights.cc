@@ -37,10 +37,6 @@ int32_t LegalDayNumber(int64_t unix_nanos) {
   return core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(unix_nanos)));
 }
 
-int32_t AddMonths(int32_t day, int64_t months) {
-  return core::DayNumber(core::AddMonthsClamped(core::DayFromNumber(day), months));
-}
-
 // A required text: present and bounded.
 absl::Status RequiredText(absl::string_view field, absl::string_view text, absl::string_view why) {
   if (text.empty()) return Invalid(absl::StrCat(field, " is empty: ", why));
@@ -148,7 +144,7 @@ absl::Status Builder::ReceiveRightsRequest(const v1::RightsRequestReceived& e) {
   r.recorded_by = recorder_;
   r.received_at = received;
   r.received_day = day;
-  r.first_deadline = AddMonths(day, 1);
+  r.first_deadline = core::AddMonthsToDay(day, 1);
   r.deadline = r.first_deadline;
   r.revision = s_.revision + 1;
   const uint32_t id = ids_.rights_requests.Intern(e.request());
@@ -200,7 +196,7 @@ absl::Status Builder::ExtendRightsRequest(const v1::RightsRequestExtended& e) {
   m.justification = e.justification();
   m.extension_notified_at = notified;
   m.extended_at = at_;
-  m.deadline = AddMonths(m.first_deadline, months);
+  m.deadline = core::AddMonthsToDay(m.first_deadline, months);
   return absl::OkStatus();
 }
 

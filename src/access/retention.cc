@@ -51,7 +51,7 @@ int32_t RetentionInput::AddMonths(int32_t from, uint32_t months) const {
   Months& m = months_[next_++ % months_.size()];
   m.from = from;
   m.months = months;
-  m.to = core::DayNumber(core::AddMonthsClamped(core::DayFromNumber(from), months));
+  m.to = core::AddMonthsToDay(from, months);
   return m.to;
 }
 

@@ -197,10 +197,8 @@ absl::Status DecodeRightsAndBreaches(const v1::EngineState& in, Ids& ids, BatchI
     m.closed_by = r.closed_by();
     m.received_at = r.received_at();
     m.received_day = core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(r.received_at())));
-    m.first_deadline =
-        core::DayNumber(core::AddMonthsClamped(core::DayFromNumber(m.received_day), 1));
-    m.deadline = core::DayNumber(
-        core::AddMonthsClamped(core::DayFromNumber(m.first_deadline), m.extension_months));
+    m.first_deadline = core::AddMonthsToDay(m.received_day, 1);
+    m.deadline = core::AddMonthsToDay(m.first_deadline, m.extension_months);
     m.extension_notified_at = r.extension_notified_at();
     m.extended_at = r.extended_at();
     m.closed_at = r.closed_at();

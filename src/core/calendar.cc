@@ -32,9 +32,36 @@ int DaysInMonth(absl::civil_year_t year, int month) {
 }  // namespace
 
 absl::CivilDay AddMonthsClamped(absl::CivilDay day, int64_t months) {
-  const absl::CivilMonth target = absl::CivilMonth(day) + months;
-  const int last = DaysInMonth(target.year(), target.month());
-  return absl::CivilDay(target.year(), target.month(), day.day() > last ? last : day.day());
+  return DayFromNumber(AddMonthsToDay(DayNumber(day), months));
+}
+
+int32_t AddMonthsToDay(int32_t day, int64_t months) {
+  // Day number to (year, month, day) and back: H. Hinnant's civil_from_days and days_from_civil
+  // (eras of 400 years, years starting on 1 March so that February's length comes last).
+  const int64_t z = int64_t{day} + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;                                       // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;                             // [1, 31]
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;                                // [1, 12]
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+
+  const int64_t total = y * 12 + (m - 1) + months;  // months since year 0
+  int64_t ty = total >= 0 ? total / 12 : (total - 11) / 12;
+  const int64_t tm = total - ty * 12 + 1;
+  const bool leap = (ty % 4 == 0 && ty % 100 != 0) || ty % 400 == 0;
+  static constexpr int8_t kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int64_t last = kDays[tm - 1] + (tm == 2 && leap ? 1 : 0);
+  const int64_t td = d > last ? last : d;
+
+  ty -= tm <= 2 ? 1 : 0;
+  const int64_t tera = (ty >= 0 ? ty : ty - 399) / 400;
+  const int64_t tyoe = ty - tera * 400;
+  const int64_t tdoy = (153 * (tm > 2 ? tm - 3 : tm + 9) + 2) / 5 + td - 1;
+  const int64_t tdoe = tyoe * 365 + tyoe / 4 - tyoe / 100 + tdoy;
+  return static_cast<int32_t>(tera * 146097 + tdoe - 719468);
 }
 
 absl::CivilDay NthBirthday(absl::CivilDay birth, int64_t years) {

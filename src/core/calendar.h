@@ -19,6 +19,10 @@ namespace socle::core {
 // becomes its last day: 31 January + 1 month = 28 February (29 in a leap year), 31 March + 1
 // month = 30 April, 29 February + 12 months = 28 February.
 absl::CivilDay AddMonthsClamped(absl::CivilDay day, int64_t months);
+// The same on day numbers (days since 1970-01-01), in integer arithmetic only (the proleptic
+// Gregorian calendar's closed forms, no civil-time normalisation): the retention phases compute
+// a few of these per person and decision. |months| up to 12 × 10^6.
+int32_t AddMonthsToDay(int32_t day, int64_t months);
 
 // The day a person born on `birth` reaches `years` years of age: the anniversary, or 1 March in a
 // common year for a person born on 29 February (as the engine counts ages: AgeOn in

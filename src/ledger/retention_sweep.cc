@@ -56,22 +56,29 @@ absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrail& trail,
     }
   }
 
+  // Shreds, in one batch, the persons whose whole file is purged (and not already in `done`).
   const auto shred = [&](const ai::SnapshotData& s, const std::vector<uint32_t>& persons,
                          std::vector<std::string>* done) -> absl::Status {
+    std::vector<std::string> names;
     for (uint32_t id : persons) {
       if (!ai::SweepFinished(s, id)) continue;
-      const std::string name(s.ids->persons.Name(id));
-      if (done != nullptr && std::find(done->begin(), done->end(), name) != done->end()) {
-        continue;
+      std::string name(s.ids->persons.Name(id));
+      if (done != nullptr) {
+        if (std::find(done->begin(), done->end(), name) != done->end()) continue;
+        done->push_back(name);
       }
-      if (ai::SweepFault()) SOCLE_RETURN_IF_ERROR(ai::SweepFault()(report.shredded));
-      const absl::Status st = trail.ShredPerson(actor, name);
+      names.push_back(std::move(name));
+    }
+    if (names.empty()) return absl::OkStatus();
+    if (ai::SweepFault()) SOCLE_RETURN_IF_ERROR(ai::SweepFault()(report.shredded));
+    SOCLE_ASSIGN_OR_RETURN(const std::vector<absl::Status> shredded,
+                           trail.ShredPersons(actor, names));
+    for (const absl::Status& st : shredded) {
       if (st.ok()) {
         ++report.shredded;
       } else if (ErrorCodeOf(st) != ErrorCode::kNotFound) {
         return st;  // run the sweep again to finish
       }
-      if (done != nullptr) done->push_back(name);
     }
     return absl::OkStatus();
   };

@@ -23,6 +23,7 @@ constexpr size_t kMaxSharedItems = 10000;
 constexpr size_t kSha256Bytes = 32;
 constexpr size_t kMaxCheckName = 64;
 constexpr uint32_t kSecurityAuditor = 1u << v1::Role::SECURITY_AUDITOR;
+constexpr absl::string_view kShredDetail = "the person's data key was destroyed";
 
 v1::OperationRecord::Operation ToProto(TrailOperation operation) {
   return static_cast<v1::OperationRecord::Operation>(operation);
@@ -443,46 +444,44 @@ absl::Status AccessTrail::RecordOperations(TrailOperation operation, absl::strin
   return state_->OperationsDurably(operation, actor, views, detail, "RecordOperations");
 }
 
-namespace {
-
-// Appends one operation and waits until it is durable.
-absl::Status RecordDurably(Ledger& ledger, v1::OperationRecord::Operation operation,
-                           absl::string_view actor, absl::string_view person,
-                           absl::string_view detail, absl::string_view policy_digest,
-                           uint64_t revision) {
-  if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty actor");
-  v1::OperationRecord record;
-  record.set_operation(operation);
-  record.set_actor(std::string(actor));
-  record.set_detail(std::string(detail));
-  record.set_policy_digest(std::string(policy_digest));
-  record.set_revision(revision);
-  const std::string payload = record.SerializeAsString();
-  NewLedgerEntry entry;
-  entry.type = LedgerEntryType::kOperation;
-  entry.person = person;
-  entry.payload = payload;
-  entry.seal = false;  // the record carries no person id: it must outlive a shred
-  SOCLE_ASSIGN_OR_RETURN(const uint64_t ticket, ledger.Append(absl::MakeConstSpan(&entry, 1)));
-  return ledger.WaitDurable(ticket).status();
-}
-
-}  // namespace
-
 absl::Status AccessTrail::ShredPerson(absl::string_view actor, absl::string_view person) {
   if (person.empty()) return MakeError(ErrorCode::kInvalidArgument, "ShredPerson: empty person");
-  SOCLE_RETURN_IF_ERROR(RecordDurably(*state_->ledger, v1::OperationRecord::CRYPTO_SHREDDING, actor,
-                                      person, "the person's data key was destroyed",
-                                      state_->policy_digest, state_->engine->revision()));
+  if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "ShredPerson: empty actor");
+  SOCLE_RETURN_IF_ERROR(state_->OperationsDurably(TrailOperation::kCryptoShredding, actor,
+                                                  absl::MakeConstSpan(&person, 1), kShredDetail,
+                                                  "ShredPerson"));
   return state_->ledger->vault().ShredPerson(person);
+}
+
+absl::StatusOr<std::vector<absl::Status>> AccessTrail::ShredPersons(
+    absl::string_view actor, absl::Span<const std::string> persons) {
+  if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "ShredPersons: empty actor");
+  if (persons.size() > Vault::kMaxShredBatch) {
+    return MakeError(
+        ErrorCode::kOutOfRange,
+        absl::StrCat("ShredPersons: more than ", Vault::kMaxShredBatch, " persons in one call"));
+  }
+  std::vector<absl::string_view> views(persons.begin(), persons.end());
+  for (size_t i = 0; i < views.size(); ++i) {
+    if (views[i].empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       absl::StrCat("ShredPersons: persons[", i, "] is empty"));
+    }
+  }
+  if (views.empty()) return std::vector<absl::Status>();
+  SOCLE_RETURN_IF_ERROR(state_->OperationsDurably(TrailOperation::kCryptoShredding, actor, views,
+                                                  kShredDetail, "ShredPersons"));
+  return state_->ledger->vault().ShredPersons(persons);
 }
 
 absl::StatusOr<RotationReport> AccessTrail::RotateMasterKey(absl::string_view actor,
                                                             bool retire_previous) {
-  SOCLE_RETURN_IF_ERROR(RecordDurably(
-      *state_->ledger, v1::OperationRecord::KEY_ROTATION, actor, {},
+  if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "RotateMasterKey: empty actor");
+  const absl::string_view nobody;
+  SOCLE_RETURN_IF_ERROR(state_->OperationsDurably(
+      TrailOperation::kKeyRotation, actor, absl::MakeConstSpan(&nobody, 1),
       retire_previous ? "master key rotated, older versions retired" : "master key rotated",
-      state_->policy_digest, state_->engine->revision()));
+      "RotateMasterKey"));
   return state_->ledger->vault().RotateMasterKey(retire_previous);
 }
 
@@ -492,8 +491,10 @@ ReversalHook AccessTrail::ReversalRecorder() {
     const std::string detail = absl::StrCat(
         event.outcome == ErrorCode::kOk ? "granted" : "refused", " (", ErrorCodeName(event.outcome),
         "), role ", event.role, ", reason ", event.reason, ", domain ", event.domain);
-    return RecordDurably(*state->ledger, v1::OperationRecord::TOKEN_REVERSAL, event.actor, {},
-                         detail, state->policy_digest, state->engine->revision());
+    if (event.actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty actor");
+    const absl::string_view nobody;
+    return state->OperationsDurably(TrailOperation::kTokenReversal, event.actor,
+                                    absl::MakeConstSpan(&nobody, 1), detail, "token reversal");
   };
 }
 

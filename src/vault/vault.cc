@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
@@ -219,9 +220,9 @@ absl::Status Vault::State::LoadTenantKey() {
     SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
     SOCLE_RETURN_IF_ERROR(
         WrapAgainIfRotated(KeyKind::kTenantLookup, master_version, tenant, {}, 0, key, wrapped));
-    SOCLE_ASSIGN_OR_RETURN(const bool inserted,
-                           store->InsertTenantKey(tenant, master_version,
-                                                  absl::MakeConstSpan(wrapped), NowSeconds()));
+    SOCLE_ASSIGN_OR_RETURN(
+        const bool inserted,
+        store->InsertTenantKey(tenant, master_version, absl::MakeConstSpan(wrapped), NowSeconds()));
     SOCLE_RETURN_IF_ERROR(txn->Commit());
     if (inserted) {
       lookup_key = std::move(key);
@@ -242,17 +243,16 @@ absl::Status Vault::State::EnsurePseudonymSecret() {
     SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
     SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPseudonymSecret, master_version, tenant, {},
                                              1, secret, wrapped));
-    SOCLE_RETURN_IF_ERROR(store
-                              ->InsertPseudonym(tenant, 1, master_version,
-                                                absl::MakeConstSpan(wrapped), NowSeconds())
-                              .status());
+    SOCLE_RETURN_IF_ERROR(
+        store
+            ->InsertPseudonym(tenant, 1, master_version, absl::MakeConstSpan(wrapped), NowSeconds())
+            .status());
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view ledger,
-                                                           bool create) {
+absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view ledger, bool create) {
   const absl::Span<const uint8_t> subject(reinterpret_cast<const uint8_t*>(ledger.data()),
                                           ledger.size());
   // A read, then a creation that may lose to another process or Vault object, then the read
@@ -280,8 +280,8 @@ absl::StatusOr<SecretBytes> Vault::State::LoadLedgerSecret(absl::string_view led
     }
     SecretBytes secret = SecretBytes::Random(kVaultKeyBytes);
     SOCLE_ASSIGN_OR_RETURN(master_version, provider->CurrentVersion());
-    SOCLE_ASSIGN_OR_RETURN(wrapped,
-                           Wrap(KeyKind::kLedgerSecret, master_version, tenant, subject, 0, secret));
+    SOCLE_ASSIGN_OR_RETURN(
+        wrapped, Wrap(KeyKind::kLedgerSecret, master_version, tenant, subject, 0, secret));
     std::lock_guard lock(db_mu);
     SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
     SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kLedgerSecret, master_version, tenant,
@@ -384,10 +384,9 @@ absl::StatusOr<std::shared_ptr<const KeyCache::Entry>> Vault::State::PersonKey(
       // under the version every other key now uses.
       SOCLE_RETURN_IF_ERROR(WrapAgainIfRotated(KeyKind::kPersonData, master_version, tenant, tag,
                                                entry->version, entry->key, wrapped));
-      SOCLE_ASSIGN_OR_RETURN(inserted, store->InsertPerson(tenant, tag, entry->version,
-                                                           master_version,
-                                                           absl::MakeConstSpan(wrapped),
-                                                           NowSeconds()));
+      SOCLE_ASSIGN_OR_RETURN(inserted,
+                             store->InsertPerson(tenant, tag, entry->version, master_version,
+                                                 absl::MakeConstSpan(wrapped), NowSeconds()));
       SOCLE_RETURN_IF_ERROR(txn->Commit());
     }
     entry->wrapped = std::move(wrapped);
@@ -434,9 +433,8 @@ absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
         SOCLE_ASSIGN_OR_RETURN(const SecretBytes key,
                                Unwrap(kind, row.master_version, row.tenant, row.subject,
                                       row.subject_version, row.wrapped));
-        SOCLE_ASSIGN_OR_RETURN(
-            rewrapped.emplace_back(),
-            Wrap(kind, target, row.tenant, row.subject, row.subject_version, key));
+        SOCLE_ASSIGN_OR_RETURN(rewrapped.emplace_back(), Wrap(kind, target, row.tenant, row.subject,
+                                                              row.subject_version, key));
       }
       size_t updated = 0;
       {
@@ -444,9 +442,8 @@ absl::StatusOr<size_t> Vault::State::RewrapAll(uint32_t target) {
         SOCLE_ASSIGN_OR_RETURN(auto txn, store->Begin());
         SOCLE_RETURN_IF_ERROR(target_still_current());
         for (size_t i = 0; i < rows.size(); ++i) {
-          SOCLE_ASSIGN_OR_RETURN(const bool done,
-                                 store->Rewrap(table, rows[i], target,
-                                               absl::MakeConstSpan(rewrapped[i])));
+          SOCLE_ASSIGN_OR_RETURN(const bool done, store->Rewrap(table, rows[i], target,
+                                                                absl::MakeConstSpan(rewrapped[i])));
           updated += done ? 1 : 0;
         }
         SOCLE_RETURN_IF_ERROR(txn->Commit());
@@ -519,9 +516,8 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
       if (entry != nullptr && state_->store->vouch_every_cached_use()) {
         SOCLE_ASSIGN_OR_RETURN(const bool vouched, state_->Vouched(*entry));
         if (!vouched) {
-          SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id,
-                                                          State::Missing::kCreate, now,
-                                                          std::move(entry)));
+          SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id, State::Missing::kCreate,
+                                                          now, std::move(entry)));
         }
       }
       if (entry == nullptr) {
@@ -539,9 +535,9 @@ absl::StatusOr<std::vector<uint8_t>> Vault::SealRecord(const RecordRef& record,
         SOCLE_ASSIGN_OR_RETURN(const bool vouched, state_->Vouched(*entry));
         if (vouched) break;
       }
-      SOCLE_ASSIGN_OR_RETURN(entry, state_->PersonKey(record.person_id,
-                                                      State::Missing::kCreateUnlessShredded, now,
-                                                      std::move(entry)));
+      SOCLE_ASSIGN_OR_RETURN(
+          entry, state_->PersonKey(record.person_id, State::Missing::kCreateUnlessShredded, now,
+                                   std::move(entry)));
       break;
     }
     default:
@@ -641,34 +637,65 @@ absl::StatusOr<std::vector<absl::StatusOr<SecretBytes>>> Vault::OpenRecords(
 
 absl::Status Vault::ShredPerson(absl::string_view person_id) {
   SOCLE_RETURN_IF_ERROR(vault_internal::CheckPersonId(person_id));
-  SOCLE_ASSIGN_OR_RETURN(const PersonTag tag, vault_internal::ComputePersonTag(
-                                                  state_->lookup_key, state_->tenant, person_id));
+  const std::string id(person_id);
+  SOCLE_ASSIGN_OR_RETURN(std::vector<absl::Status> shredded,
+                         ShredPersons(absl::MakeConstSpan(&id, 1)));
+  return shredded.front();
+}
+
+absl::StatusOr<std::vector<absl::Status>> Vault::ShredPersons(
+    absl::Span<const std::string> person_ids) {
+  if (person_ids.size() > kMaxShredBatch) {
+    return MakeError(ErrorCode::kOutOfRange, absl::StrCat("ShredPersons: more than ",
+                                                          kMaxShredBatch, " persons in one call"));
+  }
+  std::vector<PersonTag> tags;
+  tags.reserve(person_ids.size());
+  for (size_t i = 0; i < person_ids.size(); ++i) {
+    const absl::Status valid = vault_internal::CheckPersonId(person_ids[i]);
+    if (!valid.ok()) {
+      return MakeError(ErrorCodeOf(valid),
+                       absl::StrCat("ShredPersons: person_ids[", i, "]: ", valid.message()));
+    }
+    SOCLE_ASSIGN_OR_RETURN(
+        const PersonTag tag,
+        vault_internal::ComputePersonTag(state_->lookup_key, state_->tenant, person_ids[i]));
+    tags.push_back(tag);
+  }
+  std::vector<absl::Status> out(person_ids.size());
   std::lock_guard lock(state_->db_mu);
-  bool deleted = false;
-  bool pending = false;  // deleted by an earlier call whose WAL truncation did not complete
+  bool any = false;  // a key deleted now, or a pending shred to finish
   {
     SOCLE_ASSIGN_OR_RETURN(auto txn, state_->store->Begin());
-    SOCLE_ASSIGN_OR_RETURN(deleted, state_->store->DeletePersonKeys(state_->tenant, tag));
-    if (deleted) {
-      // In the same transaction as the delete: a crash before the copies are cleaned up leaves
-      // a pending shred, and the next Open finishes the job. The shredded tag is remembered for
-      // good, in the same transaction: a crash cannot lose it, and a seal that must not bring
-      // the person back (KeyCreation::kRefuseIfShredded) is refused from the commit on, in
-      // every process.
-      SOCLE_RETURN_IF_ERROR(
-          state_->store->RecordShred(state_->tenant, tag, state_->NowSeconds()));
-    } else {
-      SOCLE_ASSIGN_OR_RETURN(pending, state_->store->HasPendingShred(state_->tenant, tag));
+    const int64_t now = state_->NowSeconds();
+    for (size_t i = 0; i < tags.size(); ++i) {
+      SOCLE_ASSIGN_OR_RETURN(const bool deleted,
+                             state_->store->DeletePersonKeys(state_->tenant, tags[i]));
+      bool pending = false;  // deleted by an earlier call (or entry) whose truncation is not done
+      if (deleted) {
+        // In the same transaction as the delete: a crash before the copies are cleaned up
+        // leaves a pending shred, and the next Open finishes the job. The shredded tag is
+        // remembered for good, in the same transaction: a crash cannot lose it, and a seal that
+        // must not bring the person back (KeyCreation::kRefuseIfShredded) is refused from the
+        // commit on, in every process.
+        SOCLE_RETURN_IF_ERROR(state_->store->RecordShred(state_->tenant, tags[i], now));
+      } else {
+        SOCLE_ASSIGN_OR_RETURN(pending, state_->store->HasPendingShred(state_->tenant, tags[i]));
+      }
+      if (!deleted && !pending) out[i] = NoPersonKey();
+      any = any || deleted || pending;
     }
     SOCLE_RETURN_IF_ERROR(txn->Commit());
   }
   // After the commit, so a concurrent miss that read the row before it cannot cache it again.
-  state_->cache.Shred(person_id);
-  if (!deleted && !pending) return NoPersonKey();
-  // SQLite: the WAL still holds the page images that carried the wrapped key: fold them into
-  // the database (where secure_delete zeroed the row) and truncate the WAL. Success is reported
-  // only once that happened. PostgreSQL: VACUUM of the key table (docs/postgresql.md).
-  return state_->store->FinishPendingShreds();
+  for (const std::string& id : person_ids) state_->cache.Shred(id);
+  if (!any) return out;
+  // SQLite: the WAL still holds the page images that carried the wrapped keys: fold them into
+  // the database (where secure_delete zeroed the rows) and truncate the WAL, once for the
+  // batch. Success is reported only once that happened. PostgreSQL: VACUUM of the key table
+  // (docs/postgresql.md).
+  SOCLE_RETURN_IF_ERROR(state_->store->FinishPendingShreds());
+  return out;
 }
 
 absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
@@ -710,7 +737,8 @@ absl::StatusOr<RotationReport> Vault::RotateMasterKey(bool retire_previous) {
 absl::StatusOr<uint32_t> Vault::CurrentPseudonymVersion() const {
   // Read every time (one indexed row): a version another process added is current here too.
   std::lock_guard lock(state_->db_mu);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t current, state_->store->MaxPseudonymVersion(state_->tenant));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t current,
+                         state_->store->MaxPseudonymVersion(state_->tenant));
   if (current == 0) {
     return MakeError(ErrorCode::kNotFound, "the vault holds no pseudonymisation secret");
   }
@@ -749,8 +777,7 @@ absl::StatusOr<SecretBytes> Vault::PseudonymMasterSecret(uint32_t version) const
 
 absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
   std::lock_guard lock(state_->db_mu);
-  SOCLE_ASSIGN_OR_RETURN(const uint32_t newest,
-                         state_->store->MaxPseudonymVersion(state_->tenant));
+  SOCLE_ASSIGN_OR_RETURN(const uint32_t newest, state_->store->MaxPseudonymVersion(state_->tenant));
   if (newest == UINT32_MAX) {
     return MakeError(ErrorCode::kOutOfRange, "no pseudonymisation secret version is left");
   }
@@ -763,10 +790,10 @@ absl::StatusOr<uint32_t> Vault::RotatePseudonymSecret() {
   SOCLE_ASSIGN_OR_RETURN(auto txn, state_->store->Begin());
   SOCLE_RETURN_IF_ERROR(state_->WrapAgainIfRotated(KeyKind::kPseudonymSecret, master_version,
                                                    state_->tenant, {}, version, secret, wrapped));
-  SOCLE_ASSIGN_OR_RETURN(const bool inserted,
-                         state_->store->InsertPseudonym(state_->tenant, version, master_version,
-                                                        absl::MakeConstSpan(wrapped),
-                                                        state_->NowSeconds()));
+  SOCLE_ASSIGN_OR_RETURN(
+      const bool inserted,
+      state_->store->InsertPseudonym(state_->tenant, version, master_version,
+                                     absl::MakeConstSpan(wrapped), state_->NowSeconds()));
   if (!inserted) {
     return MakeError(ErrorCode::kAlreadyExists,
                      "another process added a pseudonymisation secret version at the same time");

@@ -39,6 +39,27 @@ BOOST_AUTO_TEST_CASE(months_clamp_to_the_end_of_the_month) {
   }
 }
 
+// The integer day-number form against absl's civil-time arithmetic (the reference: the target
+// month from CivilMonth, its length from the next month's first day), every day from 1599 to
+// 2401 with offsets across year, century and 400-year boundaries.
+BOOST_AUTO_TEST_CASE(day_number_months_agree_with_civil_time) {
+  const auto reference = [](CivilDay day, int64_t months) {
+    const absl::CivilMonth target = absl::CivilMonth(day) + months;
+    const int last = static_cast<int>(CivilDay(target + 1) - CivilDay(target));
+    return CivilDay(target.year(), target.month(), day.day() > last ? last : day.day());
+  };
+  int64_t mismatches = 0;
+  for (CivilDay d(1599, 1, 1); d <= CivilDay(2401, 12, 31); ++d) {
+    for (int64_t months : {0, 1, -1, 2, 11, 12, -12, 13, 24, 25, 48, 120, -1201, 2400, 4801}) {
+      const CivilDay got = DayFromNumber(AddMonthsToDay(DayNumber(d), months));
+      if (got != reference(d, months)) {
+        if (++mismatches <= 5) BOOST_ERROR(d << " + " << months << ": " << got);
+      }
+    }
+  }
+  BOOST_TEST(mismatches == 0);
+}
+
 BOOST_AUTO_TEST_CASE(birthdays_of_a_leap_day_birth_fall_on_the_first_of_march) {
   BOOST_TEST(NthBirthday(CivilDay(2000, 2, 29), 25) == CivilDay(2025, 3, 1));
   BOOST_TEST(NthBirthday(CivilDay(2000, 2, 29), 24) == CivilDay(2024, 2, 29));

@@ -2,6 +2,8 @@
 // file of a list screen, the person's history with proofs and nothing about anyone else, the
 // SECURITY_AUDITOR gate, the read itself recorded, crypto-shredding failing closed. On SQLite, and
 // on PostgreSQL in tests/pg (ledger_backend.h).
+#include "socle/trail.hpp"
+
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <set>
@@ -13,7 +15,6 @@
 #include "ledger/merkle.h"
 #include "ledger_fixture.h"
 #include "socle/error.hpp"
-#include "socle/trail.hpp"
 #include "socle/v1/ledger.pb.h"
 
 namespace socle::ledger_testing {
@@ -22,12 +23,12 @@ namespace {
 using access_testing::Scenario;
 
 constexpr char kAuditorRole[] = R"pb(
-roles {
-  id: "security_auditor"
-  label: "Auditeur de sécurité"
-  secrecy: SECRECY_NONE
-  capabilities: [SECURITY_AUDITOR]
-}
+  roles {
+    id: "security_auditor"
+    label: "Auditeur de sécurité"
+    secrecy: SECRECY_NONE
+    capabilities: [ SECURITY_AUDITOR ]
+  }
 )pb";
 
 LedgerOptions WithClock(const Clock& clock) {
@@ -222,6 +223,42 @@ BOOST_FIXTURE_TEST_CASE(shredding_fails_closed_and_keeps_proofs, TrailFixture) {
   BOOST_TEST(ledger->Verify()->ok);
 }
 
+// ShredPersons: every person of the batch recorded (one crypto_shredding operation each, in
+// clear) before the keys go; the answers per person; bad input records nothing.
+BOOST_FIXTURE_TEST_CASE(a_batch_shred_records_each_person_then_shreds, TrailFixture) {
+  Decide("sw1", "x1", "social");
+  Decide("sw1", "x2", "social");
+  const uint64_t size = *ledger->Size();
+  const std::vector<std::string> empty_one = {"x1", ""};
+  const auto refused = trail->ShredPersons("dpo", empty_one);
+  BOOST_TEST(CodeName(refused.status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(absl::StrContains(refused.status().message(), "persons[1]"));
+  BOOST_TEST(CodeName(trail->ShredPersons("", {"x1"}).status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(*ledger->Size() == size);
+
+  const std::vector<std::string> batch = {"x1", "x2", "nobody-sealed"};
+  const auto shredded = trail->ShredPersons("dpo", batch);
+  BOOST_REQUIRE(shredded.ok());
+  BOOST_REQUIRE_EQUAL(shredded->size(), 3u);
+  BOOST_TEST((*shredded)[0].ok());
+  BOOST_TEST((*shredded)[1].ok());
+  BOOST_TEST(CodeName((*shredded)[2]) == "NOT_FOUND");
+  BOOST_TEST(*ledger->Size() == size + 3);
+  for (const char* person : {"x1", "x2"}) {
+    const auto after = trail->Decide(scenario.Request("sw1", person, "social"));
+    BOOST_TEST(CodeName(after.status()) == "FAILED_PRECONDITION");
+    const PersonHistory h = History(person);
+    std::vector<std::string> readable;
+    for (const auto& e : h.entries) {
+      if (e.readable) readable.push_back(e.operation);
+    }
+    const std::vector<std::string> expected = {"crypto_shredding", "trail_read"};
+    BOOST_TEST(readable == expected, boost::test_tools::per_element());
+    CheckProofs(h);
+  }
+  BOOST_TEST(ledger->Verify()->ok);
+}
+
 BOOST_FIXTURE_TEST_CASE(rotation_and_reversal_are_recorded, TrailFixture) {
   auto rotated = trail->RotateMasterKey("dpo", false);
   BOOST_REQUIRE_MESSAGE(rotated.ok(), rotated.status().ToString());
@@ -249,12 +286,12 @@ BOOST_FIXTURE_TEST_CASE(rotation_and_reversal_are_recorded, TrailFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(operations_are_recorded, TrailFixture) {
-  for (TrailOperation op : {TrailOperation::kTokenReversal, TrailOperation::kKeyRotation,
-                            TrailOperation::kPolicyLoaded, TrailOperation::kExport,
-                            TrailOperation::kShare}) {
-    BOOST_REQUIRE(trail->RecordOperation(op, "dpo", op == TrailOperation::kKeyRotation ? "" : "x2",
-                                         "detail")
-                      .ok());
+  for (TrailOperation op :
+       {TrailOperation::kTokenReversal, TrailOperation::kKeyRotation, TrailOperation::kPolicyLoaded,
+        TrailOperation::kExport, TrailOperation::kShare}) {
+    BOOST_REQUIRE(
+        trail->RecordOperation(op, "dpo", op == TrailOperation::kKeyRotation ? "" : "x2", "detail")
+            .ok());
   }
   BOOST_TEST(CodeName(trail->RecordOperation(static_cast<TrailOperation>(99), "dpo", "", "d")) ==
              "INVALID_ARGUMENT");
@@ -270,16 +307,20 @@ BOOST_FIXTURE_TEST_CASE(who_may_read_the_file_now, TrailFixture) {
   // x3: team t1 (sw1, sw2, sec1, tr1, mgr1, hp1, hp2), referent sw3 (team t2).
   BOOST_REQUIRE(scenario.engine().Block("x3", "sw2").ok());
   BOOST_REQUIRE(scenario.engine()
-                    .Grant({"x3", "aud1", {"administrative"},
-                            scenario.clock().Now() + absl::Hours(2), "decision-7"})
+                    .Grant({"x3",
+                            "aud1",
+                            {"administrative"},
+                            scenario.clock().Now() + absl::Hours(2),
+                            "decision-7"})
                     .ok());
   auto list = trail->CurrentAccessList("x3");
   BOOST_REQUIRE_MESSAGE(list.ok(), list.status().ToString());
   std::vector<std::string> seen;
-  for (const auto& a : *list) seen.push_back(absl::StrCat(a.professional, ":", a.basis, ":", a.team));
-  const std::vector<std::string> expected = {
-      "aud1:grant:", "hp1:team:t1", "hp2:team:t1", "mgr1:team:t1", "sec1:team:t1",
-      "sw1:team:t1", "sw3:referent:", "tr1:team:t1"};
+  for (const auto& a : *list)
+    seen.push_back(absl::StrCat(a.professional, ":", a.basis, ":", a.team));
+  const std::vector<std::string> expected = {"aud1:grant:",   "hp1:team:t1",  "hp2:team:t1",
+                                             "mgr1:team:t1",  "sec1:team:t1", "sw1:team:t1",
+                                             "sw3:referent:", "tr1:team:t1"};
   std::sort(seen.begin(), seen.end());
   BOOST_TEST(seen == expected, boost::test_tools::per_element());
   for (const auto& a : *list) {

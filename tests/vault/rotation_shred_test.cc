@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "test_util.h"
 #include "storage/sqlite.h"
+#include "test_util.h"
 
 namespace socle {
 namespace {
@@ -204,7 +204,8 @@ BOOST_AUTO_TEST_CASE(readers_and_writers_proceed_while_a_rotation_waits_on_the_p
     for (int i : {3, 4}) {
       Vault& v = i == 3 ? *vault : *other;
       const auto opened = v.OpenRecord(RecordRef{PersonId(i), "r", 1}, sealed[i]);
-      if (!opened.ok() || AsString(*opened) != Note(i)) return "open: " + opened.status().ToString();
+      if (!opened.ok() || AsString(*opened) != Note(i))
+        return "open: " + opened.status().ToString();
     }
     // Frees the highest rowid, which the next insert takes again: the rotation's pending
     // update of that id must not land on the new person's row.
@@ -495,6 +496,63 @@ std::vector<uint8_t> Vanished(const std::vector<RawRow>& before, const std::vect
   return {};
 }
 
+// ShredPersons: a batch shreds each person as ShredPerson would (their wrapped keys gone from the
+// database and its WAL, their records unreadable), answers per person, and leaves the others.
+BOOST_AUTO_TEST_CASE(a_batch_shred_answers_per_person_and_leaves_no_copy) {
+  TempDir dir;
+  const std::string db = dir.File("v.db");
+  auto vault = LoadVault(NewKeyFile(dir.File("k")), db);
+  auto sealed = SealPersons(*vault, 60);
+  const auto before = RawRows(db, "person_keys");
+
+  // A bad id anywhere: nothing is shredded, the message names the position and no id.
+  const std::vector<std::string> bad = {PersonId(3), std::string(300, 'x'), PersonId(4)};
+  const auto refused = vault->ShredPersons(bad);
+  BOOST_TEST(CodeName(refused.status()) == "INVALID_ARGUMENT");
+  BOOST_TEST(absl::StrContains(refused.status().message(), "person_ids[1]"),
+             refused.status().message());
+  BOOST_TEST(!absl::StrContains(refused.status().message(), PersonId(3)));
+  BOOST_TEST(RawRows(db, "person_keys").size() == before.size());
+  const std::vector<std::string> too_many(Vault::kMaxShredBatch + 1, PersonId(1));
+  BOOST_TEST(CodeName(vault->ShredPersons(too_many).status()) == "OUT_OF_RANGE");
+
+  // Three persons with keys, one twice, and one who never had a key.
+  const std::vector<std::string> batch = {PersonId(10), "P-never-sealed", PersonId(11),
+                                          PersonId(10), PersonId(12)};
+  const auto shredded = vault->ShredPersons(batch);
+  BOOST_REQUIRE(shredded.ok());
+  BOOST_REQUIRE_EQUAL(shredded->size(), batch.size());
+  const char* expected[] = {"OK", "NOT_FOUND", "OK", "OK", "OK"};
+  for (size_t i = 0; i < batch.size(); ++i) {
+    BOOST_TEST(CodeName((*shredded)[i]) == expected[i], "element " << i);
+  }
+  const auto after = RawRows(db, "person_keys");
+  BOOST_TEST(after.size() == before.size() - 3);
+  BOOST_TEST(std::filesystem::file_size(db + "-wal") == 0u);
+  const std::vector<uint8_t> files = FilesOnDisk(db);
+  size_t gone = 0;
+  for (const RawRow& row : before) {
+    if (std::none_of(after.begin(), after.end(), [&](const RawRow& r) { return r.id == row.id; })) {
+      ++gone;
+      BOOST_TEST(!Leaks(files, row.wrapped));
+    }
+  }
+  BOOST_TEST(gone == 3u);
+  for (int victim : {10, 11, 12}) {
+    BOOST_TEST(
+        CodeName(vault->OpenRecord(RecordRef{PersonId(victim), "r", 1}, sealed[victim]).status()) ==
+        "NOT_FOUND");
+    sealed.erase(victim);
+  }
+  CheckAllOpen(*vault, sealed);  // nobody else is affected
+  // Again: nothing left to do for any of them.
+  const auto again = vault->ShredPersons(batch);
+  BOOST_REQUIRE(again.ok());
+  for (const absl::Status& st : *again) BOOST_TEST(CodeName(st) == "NOT_FOUND");
+  const auto empty = vault->ShredPersons({});
+  BOOST_TEST((empty.ok() && empty->empty()));
+}
+
 BOOST_AUTO_TEST_CASE(a_reader_snapshot_keeps_shred_from_reporting_success) {
   ShortCheckpointWait short_wait;
   TempDir dir;
@@ -511,7 +569,7 @@ BOOST_AUTO_TEST_CASE(a_reader_snapshot_keeps_shred_from_reporting_success) {
   BOOST_TEST(CodeName(shred) == "FAILED_PRECONDITION");
   BOOST_TEST(absl::StrContains(shred.message(), "read snapshot"), shred.message());
   const std::vector<uint8_t> victim = Vanished(before, RawRows(db, "person_keys"));
-  BOOST_REQUIRE(!victim.empty());  // the delete itself committed...
+  BOOST_REQUIRE(!victim.empty());              // the delete itself committed...
   BOOST_TEST(Leaks(FilesOnDisk(db), victim));  // ...and the copy the error speaks of is there
   BOOST_TEST(CodeName(vault->OpenRecord(RecordRef{PersonId(7), "r", 1}, sealed[7]).status()) ==
              "NOT_FOUND");
