@@ -19,8 +19,12 @@
 
 namespace {
 
+using socle::capi::Borrowed;
+using socle::capi::CountOf;
+using socle::capi::ElementAt;
 using socle::capi::EngineOf;
 using socle::capi::Fail;
+using socle::capi::FlagOf;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
 using socle::capi::InputEnum;
@@ -28,8 +32,11 @@ using socle::capi::InputList;
 using socle::capi::InputString;
 using socle::capi::InputView;
 using socle::capi::NullArgument;
+using socle::capi::NumberOf;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
+using socle::capi::TimeOrNow;
+using socle::capi::UnixSecondsOf;
 using socle::capi::Written;
 
 // The frozen constants of the ABI are the C++ values, one for one.
@@ -38,15 +45,6 @@ using socle::capi::Written;
   X(SOCLE_BREACH_RISK_RISK, socle::BreachRisk::kRisk)         \
   X(SOCLE_BREACH_RISK_HIGH, socle::BreachRisk::kHigh)
 SOCLE_CAPI_BREACH_RISKS(SOCLE_CAPI_ASSERT_SAME)
-
-// A time input: 0 is the engine's clock now.
-absl::Time TimeOrNow(const socle_access_engine& engine, int64_t unix_seconds) {
-  return unix_seconds == 0 ? EngineOf(engine).clock().Now() : absl::FromUnixSeconds(unix_seconds);
-}
-
-int64_t UnixSecondsOf(const std::optional<absl::Time>& t) {
-  return t.has_value() ? absl::ToUnixSeconds(*t) : 0;
-}
 
 }  // namespace
 
@@ -57,19 +55,7 @@ struct socle_breaches {
 namespace {
 
 const socle::BreachInfo* LineAt(const socle_breaches* breaches, size_t index) {
-  if (breaches == nullptr || index >= breaches->lines.size()) return nullptr;
-  return &breaches->lines[index];
-}
-
-const char* Text(const socle_breaches* breaches, size_t index,
-                 const std::string socle::BreachInfo::*field) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? "" : (line->*field).c_str();
-}
-
-int32_t Flag(const socle_breaches* breaches, size_t index, bool socle::BreachInfo::*field) {
-  const auto* line = LineAt(breaches, index);
-  return line != nullptr && line->*field ? 1 : 0;
+  return ElementAt(breaches, &socle_breaches::lines, index);
 }
 
 int32_t Listed(std::vector<socle::BreachInfo> infos, socle_breaches** out) {
@@ -116,7 +102,7 @@ int32_t socle_access_engine_record_breach(
                                             error));
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputString(recorded_by, recorded_by_len, "recorded_by", &spec.recorded_by, error));
-    spec.aware_at = TimeOrNow(*engine, aware_unix_seconds);
+    spec.aware_at = TimeOrNow(EngineOf(*engine), aware_unix_seconds);
     spec.persons_concerned = persons_concerned;
     spec.records_concerned = records_concerned;
     return Written(socle::RecordBreach(EngineOf(*engine), spec), out_revision, error);
@@ -137,10 +123,10 @@ int32_t socle_access_engine_notify_breach_authority(
         InputView(delay_reason, delay_reason_len, "delay_reason", &why, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(reference, reference_len, "reference", &ref, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &by, error));
-    return Written(
-        socle::NotifyBreachAuthority(EngineOf(*engine), b,
-                                     TimeOrNow(*engine, notified_unix_seconds), why, ref, by),
-        out_revision, error);
+    return Written(socle::NotifyBreachAuthority(EngineOf(*engine), b,
+                                                TimeOrNow(EngineOf(*engine), notified_unix_seconds),
+                                                why, ref, by),
+                   out_revision, error);
   });
 }
 
@@ -156,9 +142,10 @@ int32_t socle_access_engine_notify_breach_persons(socle_access_engine* engine, c
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(breach, breach_len, "breach", &b, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(means, means_len, "means", &how, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &by, error));
-    return Written(socle::NotifyBreachPersons(EngineOf(*engine), b,
-                                              TimeOrNow(*engine, notified_unix_seconds), how, by),
-                   out_revision, error);
+    return Written(
+        socle::NotifyBreachPersons(EngineOf(*engine), b,
+                                   TimeOrNow(EngineOf(*engine), notified_unix_seconds), how, by),
+        out_revision, error);
   });
 }
 
@@ -209,7 +196,7 @@ int32_t socle_access_engine_overdue_breach_notifications(const socle_access_engi
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (engine == nullptr) return NullArgument(error, "engine");
     return Listed(socle::OverdueBreachNotifications(*EngineOf(*engine).snapshot(),
-                                                    TimeOrNow(*engine, at_unix_seconds)),
+                                                    TimeOrNow(EngineOf(*engine), at_unix_seconds)),
                   out);
   });
 }
@@ -217,16 +204,15 @@ int32_t socle_access_engine_overdue_breach_notifications(const socle_access_engi
 void socle_breaches_free(socle_breaches* breaches) { delete breaches; }
 
 size_t socle_breaches_count(const socle_breaches* breaches) {
-  return breaches == nullptr ? 0 : breaches->lines.size();
+  return CountOf(breaches, &socle_breaches::lines);
 }
 
 const char* socle_breaches_breach(const socle_breaches* breaches, size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::breach);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::breach);
 }
 
 int64_t socle_breaches_aware_unix_seconds(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : absl::ToUnixSeconds(line->aware_at);
+  return UnixSecondsOf(LineAt(breaches, index), &socle::BreachInfo::aware_at);
 }
 
 size_t socle_breaches_nature_count(const socle_breaches* breaches, size_t index) {
@@ -240,87 +226,79 @@ const char* socle_breaches_nature(const socle_breaches* breaches, size_t index, 
 }
 
 int32_t socle_breaches_risk(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->risk);
+  return NumberOf<int32_t>(LineAt(breaches, index), &socle::BreachInfo::risk);
 }
 
 const char* socle_breaches_assessment(const socle_breaches* breaches, size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::assessment);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::assessment);
 }
 
 int32_t socle_breaches_unintelligible(const socle_breaches* breaches, size_t index) {
-  return Flag(breaches, index, &socle::BreachInfo::unintelligible);
+  return FlagOf(LineAt(breaches, index), &socle::BreachInfo::unintelligible);
 }
 
 const char* socle_breaches_unintelligible_reason(const socle_breaches* breaches, size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::unintelligible_reason);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::unintelligible_reason);
 }
 
 uint64_t socle_breaches_persons_concerned(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : line->persons_concerned;
+  return NumberOf<uint64_t>(LineAt(breaches, index), &socle::BreachInfo::persons_concerned);
 }
 
 uint64_t socle_breaches_records_concerned(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : line->records_concerned;
+  return NumberOf<uint64_t>(LineAt(breaches, index), &socle::BreachInfo::records_concerned);
 }
 
 const char* socle_breaches_recorded_by(const socle_breaches* breaches, size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::recorded_by);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::recorded_by);
 }
 
 int32_t socle_breaches_authority_notification_required(const socle_breaches* breaches,
                                                        size_t index) {
-  return Flag(breaches, index, &socle::BreachInfo::authority_notification_required);
+  return FlagOf(LineAt(breaches, index), &socle::BreachInfo::authority_notification_required);
 }
 
 int64_t socle_breaches_authority_deadline_unix_seconds(const socle_breaches* breaches,
                                                        size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : absl::ToUnixSeconds(line->authority_deadline);
+  return UnixSecondsOf(LineAt(breaches, index), &socle::BreachInfo::authority_deadline);
 }
 
 int64_t socle_breaches_authority_notified_unix_seconds(const socle_breaches* breaches,
                                                        size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : UnixSecondsOf(line->authority_notified_at);
+  return UnixSecondsOf(LineAt(breaches, index), &socle::BreachInfo::authority_notified_at);
 }
 
 int32_t socle_breaches_authority_notified_late(const socle_breaches* breaches, size_t index) {
-  return Flag(breaches, index, &socle::BreachInfo::authority_notified_late);
+  return FlagOf(LineAt(breaches, index), &socle::BreachInfo::authority_notified_late);
 }
 
 const char* socle_breaches_delay_reason(const socle_breaches* breaches, size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::delay_reason);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::delay_reason);
 }
 
 const char* socle_breaches_authority_reference(const socle_breaches* breaches, size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::authority_reference);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::authority_reference);
 }
 
 int32_t socle_breaches_person_notification_required(const socle_breaches* breaches, size_t index) {
-  return Flag(breaches, index, &socle::BreachInfo::person_notification_required);
+  return FlagOf(LineAt(breaches, index), &socle::BreachInfo::person_notification_required);
 }
 
 int64_t socle_breaches_persons_notified_unix_seconds(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : UnixSecondsOf(line->persons_notified_at);
+  return UnixSecondsOf(LineAt(breaches, index), &socle::BreachInfo::persons_notified_at);
 }
 
 const char* socle_breaches_persons_notification_means(const socle_breaches* breaches,
                                                       size_t index) {
-  return Text(breaches, index, &socle::BreachInfo::persons_notification_means);
+  return Borrowed(LineAt(breaches, index), &socle::BreachInfo::persons_notification_means);
 }
 
 int64_t socle_breaches_closed_unix_seconds(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : UnixSecondsOf(line->closed_at);
+  return UnixSecondsOf(LineAt(breaches, index), &socle::BreachInfo::closed_at);
 }
 
 uint64_t socle_breaches_revision(const socle_breaches* breaches, size_t index) {
-  const auto* line = LineAt(breaches, index);
-  return line == nullptr ? 0 : line->revision;
+  return NumberOf<uint64_t>(LineAt(breaches, index), &socle::BreachInfo::revision);
 }
 
 }  // extern "C"

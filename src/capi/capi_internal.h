@@ -7,12 +7,18 @@
 //   Guard            every extern "C" body runs inside it: no exception crosses the boundary
 //   Fail/FromStatus  statuses map one to one onto socle::ErrorCode (NullArgument names a NULL)
 //   InputView        a (pointer, length) input as a view, refusing NULL with a length
-//   InputViews       an array of strings (pointers and lengths) as views; InputList copies
+//   InputViews       an array of strings (pointers and lengths) as views; InputList copies;
+//                    InputTexts checks a flat call's named string parameters in one go
+//   SetText/AddText  a string setter of an options or spec handle
+//   TimeOrNow        a time parameter where 0 is "now by the engine's clock"
 //   ResetBuffer      an output buffer emptied before anything can fail; FillBuffer fills it;
 //                    ResetHandle and ResetNumbers do the same for handles and numbers
 //   Wipe             memory that held a secret or an identifier, overwritten
 //   CallVendor       every call into vendor code (key provider callbacks, the reversal hook)
 //   ForEachSlice     every batch, cut into slices of kBatchSlice so conversions stay on the stack
+//   ElementAt, Borrowed, NumberOf, FlagOf, UnixSecondsOf
+//                    the accessors of list handles (socle_breaches, socle_rights_requests, ...):
+//                    element i, and its field read as "" or 0 when the handle is NULL or i too big
 //   SOCLE_CAPI_*     X-macro tables of the frozen constants: static_asserts and name switches
 //
 // Handles all have one shape: `struct socle_x { <the owned C++ object(s)>; <NUL-terminated copies
@@ -28,6 +34,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +44,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
@@ -81,6 +89,7 @@ struct socle_storage {
 
 namespace socle {
 class ExportSigningKey;
+enum class ConsentChannel : int32_t;
 }  // namespace socle
 
 namespace socle::capi {
@@ -167,6 +176,61 @@ int32_t InputList(const char* const* items, const size_t* lens, size_t count,
 int32_t InputDay(const char* text, size_t len, absl::string_view name, absl::CivilDay* out,
                  socle_error** error);
 
+// One string (or bytes) parameter of a flat call: its pointer, length and name.
+struct NamedInput {
+  const void* data;
+  size_t len;
+  const char* name;
+};
+
+// The views of `inputs`, each checked by InputView (NULL with a length is refused, named), in
+// order: the first refused one is the error.
+template <size_t N>
+int32_t InputTexts(const NamedInput (&inputs)[N], absl::string_view (&out)[N],
+                   socle_error** error) {
+  for (size_t i = 0; i < N; ++i) {
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputView(inputs[i].data, inputs[i].len, inputs[i].name, &out[i], error));
+  }
+  return SOCLE_OK;
+}
+
+// The setters of options and spec handles: one string field of `handle->*value` set to the input,
+// or one string appended to a list field; a NULL handle is refused as `handle_name`, and the
+// handle is unchanged when the input is refused.
+template <typename Handle, typename Value>
+int32_t SetText(Handle* handle, Value Handle::*value, std::string Value::*field, const char* text,
+                size_t len, const char* handle_name, const char* name, socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (handle == nullptr) return NullArgument(error, handle_name);
+    absl::string_view view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
+    ((handle->*value).*field).assign(view.data(), view.size());
+    return SOCLE_OK;
+  });
+}
+template <typename Handle, typename Value>
+int32_t AddText(Handle* handle, Value Handle::*value, std::vector<std::string> Value::*field,
+                const char* text, size_t len, const char* handle_name, const char* name,
+                socle_error** error) {
+  return Guard(error, [&]() -> int32_t {
+    if (handle == nullptr) return NullArgument(error, handle_name);
+    absl::string_view view;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
+    ((handle->*value).*field).emplace_back(view);
+    return SOCLE_OK;
+  });
+}
+
+// A SOCLE_CONSENT_CHANNEL_* input (consent.cc; restriction and rights take it too).
+int32_t InputChannel(int32_t channel, ConsentChannel* out, socle_error** error);
+
+// A time parameter: 0 is now by the engine's clock (so a test's injected clock), anything else
+// Unix seconds.
+inline absl::Time TimeOrNow(const AccessEngine& engine, int64_t unix_seconds) {
+  return unix_seconds == 0 ? engine.clock().Now() : absl::FromUnixSeconds(unix_seconds);
+}
+
 // ---- Outputs ------------------------------------------------------------------------------------
 
 // Empties an output buffer (NULL is ignored): done first, so a failed call leaves it empty.
@@ -245,6 +309,56 @@ absl::Status ForEachSlice(size_t count, Slice&& slice) {
     if (!status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+// ---- List handles -------------------------------------------------------------------------------
+// A list handle keeps its lines in a vector; its accessors take (handle, index) and answer "" or 0
+// when the handle is NULL or the index past the end, so that a caller's loop bound is the only
+// check it needs.
+
+// Element `index` of `handle->*list`, or nullptr for a NULL handle or an index past the end.
+template <typename Handle, typename Line>
+const Line* ElementAt(const Handle* handle, std::vector<Line> Handle::*list, size_t index) {
+  if (handle == nullptr || index >= (handle->*list).size()) return nullptr;
+  return &(handle->*list)[index];
+}
+
+// How many elements `handle->*list` has (0 for NULL).
+template <typename Handle, typename Line>
+size_t CountOf(const Handle* handle, std::vector<Line> Handle::*list) {
+  return handle == nullptr ? 0 : (handle->*list).size();
+}
+
+// A borrowed NUL-terminated string field of `line`, "" when there is no line.
+template <typename Line>
+const char* Borrowed(const Line* line, const std::string Line::*field) {
+  return line == nullptr ? "" : (line->*field).c_str();
+}
+
+// A number or enum field of `line` as the C type Out, `missing` when there is no line.
+template <typename Out, typename Line, typename T>
+Out NumberOf(const Line* line, T Line::*field, Out missing = Out{}) {
+  return line == nullptr ? missing : static_cast<Out>(line->*field);
+}
+
+// A boolean field of `line` as 1 or 0 (0 when there is no line).
+template <typename Line>
+int32_t FlagOf(const Line* line, bool Line::*field) {
+  return line != nullptr && line->*field ? 1 : 0;
+}
+
+// A time as Unix seconds; an unset one is 0.
+inline int64_t UnixSecondsOf(const std::optional<absl::Time>& t) {
+  return t.has_value() ? absl::ToUnixSeconds(*t) : 0;
+}
+// A time field of `line` as Unix seconds, 0 when there is no line (or, optional, no time).
+template <typename Line>
+int64_t UnixSecondsOf(const Line* line, absl::Time Line::*field) {
+  return line == nullptr ? 0 : absl::ToUnixSeconds(line->*field);
+}
+template <typename Line>
+int64_t UnixSecondsOf(const Line* line, std::optional<absl::Time> Line::*field) {
+  return line == nullptr ? 0 : UnixSecondsOf(line->*field);
 }
 
 // ---- Access requests (access.cc), shared with the access trail (ledger.cc) ----------------------

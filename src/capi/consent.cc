@@ -31,9 +31,11 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputChannel;
 using socle::capi::InputDay;
 using socle::capi::InputEnum;
 using socle::capi::InputString;
+using socle::capi::InputTexts;
 using socle::capi::InputView;
 using socle::capi::LedgerOf;
 using socle::capi::NullArgument;
@@ -96,11 +98,6 @@ int32_t InputScope(int32_t scope, socle::ConsentScope* out, socle_error** error)
                    "SOCLE_CONSENT_SCOPE_*", out, error);
 }
 
-int32_t InputChannel(int32_t channel, socle::ConsentChannel* out, socle_error** error) {
-  return InputEnum(channel, SOCLE_CONSENT_CHANNEL_IN_PERSON, SOCLE_CONSENT_CHANNEL_PHONE, "channel",
-                   "SOCLE_CONSENT_CHANNEL_*", out, error);
-}
-
 int32_t InputObjectionKind(int32_t kind, socle::ObjectionKind* out, socle_error** error) {
   return InputEnum(kind, SOCLE_OBJECTION_KIND_PROCESSING, SOCLE_OBJECTION_KIND_SHARING, "kind",
                    "SOCLE_OBJECTION_KIND_*", out, error);
@@ -114,23 +111,6 @@ int32_t InputOutcome(int32_t outcome, socle::ObjectionOutcome* out, socle_error*
       error);
 }
 
-// One input string of a flat call: its pointer, length and parameter name.
-struct Text {
-  const char* data;
-  size_t len;
-  const char* name;
-};
-
-// The views of `texts`, each checked (NULL with a length is refused, named).
-template <size_t N>
-int32_t Views(const Text (&texts)[N], absl::string_view (&out)[N], socle_error** error) {
-  for (size_t i = 0; i < N; ++i) {
-    SOCLE_CAPI_RETURN_IF_FAILED(
-        InputView(texts[i].data, texts[i].len, texts[i].name, &out[i], error));
-  }
-  return SOCLE_OK;
-}
-
 // Sets one string field of a consent spec: the spec is unchanged when the input is refused.
 int32_t SetText(socle_consent_spec* spec, std::string socle::ConsentSpec::*field, const char* text,
                 size_t len, const char* name, socle_error** error);
@@ -140,6 +120,15 @@ int32_t AddText(socle_consent_spec* spec, std::vector<std::string> socle::Consen
 
 }  // namespace
 
+namespace socle::capi {
+
+int32_t InputChannel(int32_t channel, ConsentChannel* out, socle_error** error) {
+  return InputEnum(channel, SOCLE_CONSENT_CHANNEL_IN_PERSON, SOCLE_CONSENT_CHANNEL_PHONE, "channel",
+                   "SOCLE_CONSENT_CHANNEL_*", out, error);
+}
+
+}  // namespace socle::capi
+
 struct socle_consent_spec {
   socle::ConsentSpec spec;
 };
@@ -148,24 +137,14 @@ namespace {
 
 int32_t SetText(socle_consent_spec* spec, std::string socle::ConsentSpec::*field, const char* text,
                 size_t len, const char* name, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (spec == nullptr) return NullArgument(error, "spec");
-    absl::string_view view;
-    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
-    (spec->spec.*field).assign(view.data(), view.size());
-    return SOCLE_OK;
-  });
+  return socle::capi::SetText(spec, &socle_consent_spec::spec, field, text, len, "spec", name,
+                              error);
 }
 
 int32_t AddText(socle_consent_spec* spec, std::vector<std::string> socle::ConsentSpec::*field,
                 const char* text, size_t len, const char* name, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (spec == nullptr) return NullArgument(error, "spec");
-    absl::string_view view;
-    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
-    (spec->spec.*field).emplace_back(view);
-    return SOCLE_OK;
-  });
+  return socle::capi::AddText(spec, &socle_consent_spec::spec, field, text, len, "spec", name,
+                              error);
 }
 
 }  // namespace
@@ -187,11 +166,11 @@ int32_t socle_access_engine_set_representative(
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[4];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {representative, representative_len, "representative"},
-                                       {reference, reference_len, "reference"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {representative, representative_len, "representative"},
+                                            {reference, reference_len, "reference"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::RepresentativeSpec spec;
     SOCLE_CAPI_RETURN_IF_FAILED(InputKind(kind, &spec.kind, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputDay(from, from_len, "from", &spec.from, error));
@@ -222,10 +201,10 @@ int32_t socle_access_engine_end_representative(socle_access_engine* engine, cons
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[3];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {representative, representative_len, "representative"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {representative, representative_len, "representative"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::RepresentativeKind cxx_kind = socle::RepresentativeKind::kParentalAuthority;
     SOCLE_CAPI_RETURN_IF_FAILED(InputKind(kind, &cxx_kind, error));
     absl::CivilDay day;
@@ -377,11 +356,11 @@ int32_t socle_access_engine_withdraw_consent(socle_access_engine* engine, const 
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[4];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {purpose, purpose_len, "purpose"},
-                                       {withdrawn_by, withdrawn_by_len, "withdrawn_by"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {purpose, purpose_len, "purpose"},
+                                            {withdrawn_by, withdrawn_by_len, "withdrawn_by"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::ConsentScope cxx_scope = socle::ConsentScope::kProcessing;
     SOCLE_CAPI_RETURN_IF_FAILED(InputScope(scope, &cxx_scope, error));
     socle::ConsentChannel cxx_channel = socle::ConsentChannel::kInPerson;
@@ -404,11 +383,11 @@ int32_t socle_access_engine_consent_status(const socle_access_engine* engine, co
     if (engine == nullptr) return NullArgument(error, "engine");
     if (out_state == nullptr) return NullArgument(error, "out_state");
     absl::string_view v[4];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {purpose, purpose_len, "purpose"},
-                                       {category, category_len, "category"},
-                                       {recipient, recipient_len, "recipient"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {purpose, purpose_len, "purpose"},
+                                            {category, category_len, "category"},
+                                            {recipient, recipient_len, "recipient"}},
+                                           v, error));
     socle::ConsentScope cxx_scope = socle::ConsentScope::kProcessing;
     SOCLE_CAPI_RETURN_IF_FAILED(InputScope(scope, &cxx_scope, error));
     const absl::Time at =
@@ -436,12 +415,12 @@ int32_t socle_access_engine_record_objection(socle_access_engine* engine, const 
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[5];
     SOCLE_CAPI_RETURN_IF_FAILED(
-        Views({{person, person_len, "person"},
-               {purpose, purpose_len, "purpose"},
-               {objected_by, objected_by_len, "objected_by"},
-               {informed_evidence, informed_evidence_len, "informed_evidence"},
-               {recorded_by, recorded_by_len, "recorded_by"}},
-              v, error));
+        InputTexts({{person, person_len, "person"},
+                    {purpose, purpose_len, "purpose"},
+                    {objected_by, objected_by_len, "objected_by"},
+                    {informed_evidence, informed_evidence_len, "informed_evidence"},
+                    {recorded_by, recorded_by_len, "recorded_by"}},
+                   v, error));
     socle::ObjectionSpec spec;
     SOCLE_CAPI_RETURN_IF_FAILED(InputObjectionKind(kind, &spec.kind, error));
     spec.person = std::string(v[0]);
@@ -463,11 +442,11 @@ int32_t socle_access_engine_decide_objection(socle_access_engine* engine, const 
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[4];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {purpose, purpose_len, "purpose"},
-                                       {justification, justification_len, "justification"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {purpose, purpose_len, "purpose"},
+                                            {justification, justification_len, "justification"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::ObjectionOutcome cxx_outcome = socle::ObjectionOutcome::kPending;
     SOCLE_CAPI_RETURN_IF_FAILED(InputOutcome(outcome, &cxx_outcome, error));
     return Written(socle::DecideObjection(EngineOf(*engine), v[0], v[1], cxx_outcome, v[2], v[3]),
@@ -484,10 +463,10 @@ int32_t socle_access_engine_withdraw_objection(socle_access_engine* engine, cons
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[3];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {purpose, purpose_len, "purpose"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {purpose, purpose_len, "purpose"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::ObjectionKind cxx_kind = socle::ObjectionKind::kProcessing;
     SOCLE_CAPI_RETURN_IF_FAILED(InputObjectionKind(kind, &cxx_kind, error));
     return Written(socle::WithdrawObjection(EngineOf(*engine), v[0], cxx_kind, v[1], v[2]),
@@ -534,11 +513,11 @@ int32_t socle_consent_receipt_verify(const char* receipt, size_t receipt_len,
     ResetNumbers(out_index);
     if (out == nullptr) return NullArgument(error, "out");
     absl::string_view v[3];
-    SOCLE_CAPI_RETURN_IF_FAILED(
-        Views({{receipt, receipt_len, "receipt"},
-               {receipts_verifier_key, receipts_verifier_key_len, "receipts_verifier_key"},
-               {checkpoint_verifier_key, checkpoint_verifier_key_len, "checkpoint_verifier_key"}},
-              v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts(
+        {{receipt, receipt_len, "receipt"},
+         {receipts_verifier_key, receipts_verifier_key_len, "receipts_verifier_key"},
+         {checkpoint_verifier_key, checkpoint_verifier_key_len, "checkpoint_verifier_key"}},
+        v, error));
     auto verified = socle::VerifyConsentReceipt(v[0], v[1], v[2]);
     if (!verified.ok()) return FromStatus(error, verified.status());
     SOCLE_CAPI_RETURN_IF_FAILED(FillBuffer(out, verified->json, error));

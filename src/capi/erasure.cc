@@ -25,19 +25,23 @@ struct socle_erasure {
 
 namespace {
 
+using socle::capi::Borrowed;
 using socle::capi::EngineOf;
 using socle::capi::Fail;
 using socle::capi::FillBuffer;
+using socle::capi::FlagOf;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
 using socle::capi::InputList;
 using socle::capi::InputString;
 using socle::capi::InputView;
 using socle::capi::NullArgument;
+using socle::capi::NumberOf;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
 using socle::capi::TrailOf;
+using socle::capi::Written;
 
 #define SOCLE_CAPI_ERASURE_EXCEPTIONS(X)                                                 \
   X(SOCLE_ERASURE_EXCEPTION_NONE, socle::ErasureException::kNone)                        \
@@ -161,28 +165,24 @@ size_t socle_erasure_category_count(const socle_erasure* erasure) {
 }
 
 const char* socle_erasure_category(const socle_erasure* erasure, size_t index) {
-  const socle::CategoryErasure* c = CategoryAt(erasure, index);
-  return c != nullptr ? c->category_id.c_str() : "";
+  return Borrowed(CategoryAt(erasure, index), &socle::CategoryErasure::category_id);
 }
 
 int32_t socle_erasure_category_erase(const socle_erasure* erasure, size_t index) {
-  const socle::CategoryErasure* c = CategoryAt(erasure, index);
-  return c != nullptr && c->erase ? 1 : 0;
+  return FlagOf(CategoryAt(erasure, index), &socle::CategoryErasure::erase);
 }
 
 int32_t socle_erasure_category_exception(const socle_erasure* erasure, size_t index) {
-  const socle::CategoryErasure* c = CategoryAt(erasure, index);
-  return c != nullptr ? static_cast<int32_t>(c->exception) : SOCLE_ERASURE_EXCEPTION_NONE;
+  return NumberOf<int32_t>(CategoryAt(erasure, index), &socle::CategoryErasure::exception,
+                           SOCLE_ERASURE_EXCEPTION_NONE);
 }
 
 const char* socle_erasure_category_rule(const socle_erasure* erasure, size_t index) {
-  const socle::CategoryErasure* c = CategoryAt(erasure, index);
-  return c != nullptr ? c->rule.c_str() : "";
+  return Borrowed(CategoryAt(erasure, index), &socle::CategoryErasure::rule);
 }
 
 const char* socle_erasure_category_detail(const socle_erasure* erasure, size_t index) {
-  const socle::CategoryErasure* c = CategoryAt(erasure, index);
-  return c != nullptr ? c->detail.c_str() : "";
+  return Borrowed(CategoryAt(erasure, index), &socle::CategoryErasure::detail);
 }
 
 int32_t socle_erasure_text(const socle_erasure* erasure, socle_buffer* out, socle_error** error) {
@@ -279,10 +279,7 @@ int32_t socle_access_engine_set_legal_hold(socle_access_engine* engine, const ch
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(reason, reason_len, "reason", &why, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(reference, reference_len, "reference", &ref, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &by, error));
-    auto revision = socle::SetLegalHold(EngineOf(*engine), p, why, ref, by);
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(socle::SetLegalHold(EngineOf(*engine), p, why, ref, by), out_revision, error);
   });
 }
 
@@ -296,10 +293,7 @@ int32_t socle_access_engine_lift_legal_hold(socle_access_engine* engine, const c
     absl::string_view p, by;
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(person, person_len, "person", &p, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &by, error));
-    auto revision = socle::LiftLegalHold(EngineOf(*engine), p, by);
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(socle::LiftLegalHold(EngineOf(*engine), p, by), out_revision, error);
   });
 }
 

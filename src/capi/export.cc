@@ -90,6 +90,7 @@ using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
+using socle::capi::SetText;
 using socle::capi::Wipe;
 
 // The frozen constants of the ABI are the C++ values, one for one.
@@ -182,19 +183,6 @@ void WipeEntry(socle::CaseEntry& e) {
     WipeString(name);
     WipeString(value);
   }
-}
-
-// Sets one string field of a handle's value: unchanged when the input is refused.
-template <typename Handle, typename Value>
-int32_t SetText(Handle* handle, Value Handle::*value, std::string Value::*field, const char* text,
-                size_t len, const char* handle_name, const char* name, socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    if (handle == nullptr) return NullArgument(error, handle_name);
-    absl::string_view view;
-    SOCLE_CAPI_RETURN_IF_FAILED(InputView(text, len, name, &view, error));
-    ((handle->*value).*field).assign(view.data(), view.size());
-    return SOCLE_OK;
-  });
 }
 
 int32_t SetOption(socle_export_writer_options* options,

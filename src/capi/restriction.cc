@@ -24,11 +24,15 @@ using socle::capi::Fail;
 using socle::capi::FillBuffer;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputChannel;
 using socle::capi::InputEnum;
+using socle::capi::InputTexts;
 using socle::capi::InputView;
 using socle::capi::NullArgument;
 using socle::capi::ResetBuffer;
 using socle::capi::ResetNumbers;
+using socle::capi::TimeOrNow;
+using socle::capi::Written;
 
 // The frozen constants of the ABI are the C++ values, one for one.
 #define SOCLE_CAPI_RESTRICTION_JUSTIFICATIONS(X)                                                 \
@@ -50,40 +54,6 @@ SOCLE_CAPI_RESTRICTION_GROUNDS(SOCLE_CAPI_ASSERT_SAME)
 static_assert(SOCLE_RESTRICTION_JUSTIFICATION_IMPORTANT_PUBLIC_INTEREST + 1 ==
               socle::kRestrictionJustificationCount);
 
-int32_t InputChannel(int32_t channel, socle::ConsentChannel* out, socle_error** error) {
-  return InputEnum(channel, SOCLE_CONSENT_CHANNEL_IN_PERSON, SOCLE_CONSENT_CHANNEL_PHONE, "channel",
-                   "SOCLE_CONSENT_CHANNEL_*", out, error);
-}
-
-// 0: now by the engine's clock.
-absl::Time TimeOf(const socle::AccessEngine& engine, int64_t unix_seconds) {
-  return unix_seconds == 0 ? engine.clock().Now() : absl::FromUnixSeconds(unix_seconds);
-}
-
-int32_t Written(const absl::StatusOr<uint64_t>& result, uint64_t* out_revision,
-                socle_error** error) {
-  if (!result.ok()) return FromStatus(error, result.status());
-  if (out_revision != nullptr) *out_revision = *result;
-  return SOCLE_OK;
-}
-
-// One input string (or bytes) of a flat call: its pointer, length and parameter name.
-struct Text {
-  const void* data;
-  size_t len;
-  const char* name;
-};
-
-// The views of `texts`, each checked (NULL with a length is refused, named).
-template <size_t N>
-int32_t Views(const Text (&texts)[N], absl::string_view (&out)[N], socle_error** error) {
-  for (size_t i = 0; i < N; ++i) {
-    SOCLE_CAPI_RETURN_IF_FAILED(
-        InputView(texts[i].data, texts[i].len, texts[i].name, &out[i], error));
-  }
-  return SOCLE_OK;
-}
-
 }  // namespace
 
 extern "C" {
@@ -104,11 +74,11 @@ int32_t socle_access_engine_restrict(socle_access_engine* engine, const char* pe
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[4];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {item, item_len, "item"},
-                                       {rights_request, rights_request_len, "rights_request"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {item, item_len, "item"},
+                                            {rights_request, rights_request_len, "rights_request"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::RestrictionSpec spec;
     SOCLE_CAPI_RETURN_IF_FAILED(InputEnum(ground, SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED,
                                           SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING, "ground",
@@ -131,14 +101,14 @@ int32_t socle_access_engine_notify_restriction_lift(socle_access_engine* engine,
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[3];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {item, item_len, "item"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {item, item_len, "item"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::ConsentChannel cxx_channel = socle::ConsentChannel::kInPerson;
     SOCLE_CAPI_RETURN_IF_FAILED(InputChannel(channel, &cxx_channel, error));
     socle::AccessEngine& e = EngineOf(*engine);
-    const absl::Time at = TimeOf(e, notified_unix_seconds);
+    const absl::Time at = TimeOrNow(e, notified_unix_seconds);
     return Written(socle::RecordRestrictionLiftNotice(e, v[0], v[1], at, cxx_channel, v[2]),
                    out_revision, error);
   });
@@ -152,10 +122,10 @@ int32_t socle_access_engine_lift_restriction(socle_access_engine* engine, const 
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[3];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {item, item_len, "item"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {item, item_len, "item"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     return Written(socle::LiftRestriction(EngineOf(*engine), v[0], v[1], v[2]), out_revision,
                    error);
   });
@@ -171,7 +141,7 @@ int32_t socle_access_engine_restricted(const socle_access_engine* engine, const 
     if (out_restricted == nullptr) return NullArgument(error, "out_restricted");
     absl::string_view v[2];
     SOCLE_CAPI_RETURN_IF_FAILED(
-        Views({{person, person_len, "person"}, {item, item_len, "item"}}, v, error));
+        InputTexts({{person, person_len, "person"}, {item, item_len, "item"}}, v, error));
     auto restrictions = socle::Restrictions(*EngineOf(*engine).snapshot(), v[0], false);
     if (!restrictions.ok()) return FromStatus(error, restrictions.status());
     for (const socle::RestrictionInfo& r : *restrictions) {
@@ -197,16 +167,17 @@ int32_t socle_access_engine_record_rectification(
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[9];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {rectification, rectification_len, "rectification"},
-                                       {item, item_len, "item"},
-                                       {category, category_len, "category"},
-                                       {previous_sha256, previous_sha256_len, "previous_sha256"},
-                                       {new_sha256, new_sha256_len, "new_sha256"},
-                                       {statement_sha256, statement_sha256_len, "statement_sha256"},
-                                       {rights_request, rights_request_len, "rights_request"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputTexts({{person, person_len, "person"},
+                    {rectification, rectification_len, "rectification"},
+                    {item, item_len, "item"},
+                    {category, category_len, "category"},
+                    {previous_sha256, previous_sha256_len, "previous_sha256"},
+                    {new_sha256, new_sha256_len, "new_sha256"},
+                    {statement_sha256, statement_sha256_len, "statement_sha256"},
+                    {rights_request, rights_request_len, "rights_request"},
+                    {recorded_by, recorded_by_len, "recorded_by"}},
+                   v, error));
     if (contested != 0 && contested != 1) {
       return Fail(error, SOCLE_E_INVALID_ARGUMENT, "contested is 0 or 1");
     }
@@ -235,14 +206,15 @@ int32_t socle_access_engine_record_person_statement(
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[7];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {rectification, rectification_len, "rectification"},
-                                       {item, item_len, "item"},
-                                       {category, category_len, "category"},
-                                       {statement_sha256, statement_sha256_len, "statement_sha256"},
-                                       {rights_request, rights_request_len, "rights_request"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(
+        InputTexts({{person, person_len, "person"},
+                    {rectification, rectification_len, "rectification"},
+                    {item, item_len, "item"},
+                    {category, category_len, "category"},
+                    {statement_sha256, statement_sha256_len, "statement_sha256"},
+                    {rights_request, rights_request_len, "rights_request"},
+                    {recorded_by, recorded_by_len, "recorded_by"}},
+                   v, error));
     socle::PersonStatementSpec spec;
     spec.person = std::string(v[0]);
     spec.rectification = std::string(v[1]);
@@ -264,15 +236,15 @@ int32_t socle_access_engine_record_rectification_notified(
     ResetNumbers(out_revision);
     if (engine == nullptr) return NullArgument(error, "engine");
     absl::string_view v[4];
-    SOCLE_CAPI_RETURN_IF_FAILED(Views({{person, person_len, "person"},
-                                       {rectification, rectification_len, "rectification"},
-                                       {recipient, recipient_len, "recipient"},
-                                       {recorded_by, recorded_by_len, "recorded_by"}},
-                                      v, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputTexts({{person, person_len, "person"},
+                                            {rectification, rectification_len, "rectification"},
+                                            {recipient, recipient_len, "recipient"},
+                                            {recorded_by, recorded_by_len, "recorded_by"}},
+                                           v, error));
     socle::ConsentChannel cxx_channel = socle::ConsentChannel::kInPerson;
     SOCLE_CAPI_RETURN_IF_FAILED(InputChannel(channel, &cxx_channel, error));
     socle::AccessEngine& e = EngineOf(*engine);
-    const absl::Time at = TimeOf(e, notified_unix_seconds);
+    const absl::Time at = TimeOrNow(e, notified_unix_seconds);
     return Written(socle::RecordRectificationNotified(e, v[0], v[1], v[2], at, cxx_channel, v[3]),
                    out_revision, error);
   });
@@ -317,7 +289,7 @@ int32_t socle_access_engine_current_item_version(const socle_access_engine* engi
     }
     absl::string_view v[2];
     SOCLE_CAPI_RETURN_IF_FAILED(
-        Views({{person, person_len, "person"}, {item, item_len, "item"}}, v, error));
+        InputTexts({{person, person_len, "person"}, {item, item_len, "item"}}, v, error));
     auto current = socle::CurrentItemVersion(*EngineOf(*engine).snapshot(), v[0], v[1]);
     if (!current.ok()) return FromStatus(error, current.status());
     if (current->has_value()) {

@@ -20,13 +20,18 @@
 
 namespace {
 
+using socle::capi::Borrowed;
+using socle::capi::CountOf;
+using socle::capi::ElementAt;
 using socle::capi::EngineOf;
+using socle::capi::FlagOf;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
 using socle::capi::InputDay;
 using socle::capi::InputEnum;
 using socle::capi::InputView;
 using socle::capi::NullArgument;
+using socle::capi::NumberOf;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
 using socle::capi::Written;
@@ -132,8 +137,13 @@ struct socle_retention {
 namespace {
 
 const socle_retention::Line* LineAt(const socle_retention* retention, size_t index) {
-  if (retention == nullptr || index >= retention->lines.size()) return nullptr;
-  return &retention->lines[index];
+  return ElementAt(retention, &socle_retention::lines, index);
+}
+
+// The status of line `index`, or nullptr.
+const socle::RetentionStatus* StatusAt(const socle_retention* retention, size_t index) {
+  const auto* line = LineAt(retention, index);
+  return line == nullptr ? nullptr : &line->status;
 }
 
 }  // namespace
@@ -232,67 +242,58 @@ int32_t socle_access_engine_retention(const socle_access_engine* engine, const c
 void socle_retention_free(socle_retention* retention) { delete retention; }
 
 size_t socle_retention_count(const socle_retention* retention) {
-  return retention == nullptr ? 0 : retention->lines.size();
+  return CountOf(retention, &socle_retention::lines);
 }
 
 uint32_t socle_retention_category(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? SOCLE_NO_ID : line->status.category;
+  return NumberOf<uint32_t>(StatusAt(retention, index), &socle::RetentionStatus::category,
+                            SOCLE_NO_ID);
 }
 
 int32_t socle_retention_phase(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->status.phase);
+  return NumberOf<int32_t>(StatusAt(retention, index), &socle::RetentionStatus::phase);
 }
 
 const char* socle_retention_since(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? "" : line->since.c_str();
+  return Borrowed(LineAt(retention, index), &socle_retention::Line::since);
 }
 
 const char* socle_retention_next_change(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? "" : line->next_change.c_str();
+  return Borrowed(LineAt(retention, index), &socle_retention::Line::next_change);
 }
 
 int32_t socle_retention_next_phase(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->status.next_phase);
+  return NumberOf<int32_t>(StatusAt(retention, index), &socle::RetentionStatus::next_phase);
 }
 
 int32_t socle_retention_end_action(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->status.end_action);
+  return NumberOf<int32_t>(StatusAt(retention, index), &socle::RetentionStatus::end_action);
 }
 
 uint32_t socle_retention_activity(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? SOCLE_NO_ID : line->status.activity;
+  return NumberOf<uint32_t>(StatusAt(retention, index), &socle::RetentionStatus::activity,
+                            SOCLE_NO_ID);
 }
 
 uint32_t socle_retention_rule_index(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? SOCLE_NO_ID : line->status.rule_index;
+  return NumberOf<uint32_t>(StatusAt(retention, index), &socle::RetentionStatus::rule_index,
+                            SOCLE_NO_ID);
 }
 
 int32_t socle_retention_start(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->status.start);
+  return NumberOf<int32_t>(StatusAt(retention, index), &socle::RetentionStatus::start);
 }
 
 const char* socle_retention_start_day(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? "" : line->start_day.c_str();
+  return Borrowed(LineAt(retention, index), &socle_retention::Line::start_day);
 }
 
 int32_t socle_retention_hard_stop(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line != nullptr && line->status.hard_stop ? 1 : 0;
+  return FlagOf(StatusAt(retention, index), &socle::RetentionStatus::hard_stop);
 }
 
 const char* socle_retention_source(const socle_retention* retention, size_t index) {
-  const auto* line = LineAt(retention, index);
-  return line == nullptr ? "" : line->source.c_str();
+  return Borrowed(LineAt(retention, index), &socle_retention::Line::source);
 }
 
 int32_t socle_access_engine_decide_with_archive_reason(const socle_access_engine* engine,

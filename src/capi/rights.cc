@@ -22,17 +22,24 @@
 
 namespace {
 
+using socle::capi::Borrowed;
+using socle::capi::CountOf;
+using socle::capi::ElementAt;
 using socle::capi::EngineOf;
 using socle::capi::Fail;
 using socle::capi::FromStatus;
 using socle::capi::Guard;
+using socle::capi::InputChannel;
 using socle::capi::InputDay;
 using socle::capi::InputEnum;
 using socle::capi::InputString;
 using socle::capi::InputView;
 using socle::capi::NullArgument;
+using socle::capi::NumberOf;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
+using socle::capi::TimeOrNow;
+using socle::capi::UnixSecondsOf;
 using socle::capi::Written;
 
 // The frozen constants of the ABI are the C++ values, one for one.
@@ -50,15 +57,6 @@ using socle::capi::Written;
   X(SOCLE_RIGHTS_REQUEST_STATUS_WITHDRAWN, socle::RightsRequestStatus::kWithdrawn)
 SOCLE_CAPI_RIGHTS_REQUEST_KINDS(SOCLE_CAPI_ASSERT_SAME)
 SOCLE_CAPI_RIGHTS_REQUEST_STATUSES(SOCLE_CAPI_ASSERT_SAME)
-
-// A time input: 0 is the engine's clock now.
-absl::Time TimeOrNow(const socle_access_engine& engine, int64_t unix_seconds) {
-  return unix_seconds == 0 ? EngineOf(engine).clock().Now() : absl::FromUnixSeconds(unix_seconds);
-}
-
-int64_t UnixSecondsOf(const std::optional<absl::Time>& t) {
-  return t.has_value() ? absl::ToUnixSeconds(*t) : 0;
-}
 
 // The day the lists count on: `day`, or "" for today by the engine's clock (Europe/Paris).
 int32_t InputQueryDay(const socle_access_engine& engine, const char* day, size_t day_len,
@@ -88,8 +86,13 @@ struct socle_rights_requests {
 namespace {
 
 const socle_rights_requests::Line* LineAt(const socle_rights_requests* requests, size_t index) {
-  if (requests == nullptr || index >= requests->lines.size()) return nullptr;
-  return &requests->lines[index];
+  return ElementAt(requests, &socle_rights_requests::lines, index);
+}
+
+// The request of line `index`, or nullptr.
+const socle::RightsRequestInfo* InfoAt(const socle_rights_requests* requests, size_t index) {
+  const auto* line = LineAt(requests, index);
+  return line == nullptr ? nullptr : &line->info;
 }
 
 // Every list query ends here: the requests as a new handle in *out.
@@ -105,13 +108,6 @@ int32_t Listed(std::vector<socle::RightsRequestInfo> infos, socle_rights_request
   }
   *out = result.release();
   return SOCLE_OK;
-}
-
-// The string fields of a line, by accessor.
-const char* Text(const socle_rights_requests* requests, size_t index,
-                 const std::string socle::RightsRequestInfo::*field) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? "" : (line->info.*field).c_str();
 }
 
 }  // namespace
@@ -152,12 +148,10 @@ int32_t socle_access_engine_record_rights_request(socle_access_engine* engine, c
     SOCLE_CAPI_RETURN_IF_FAILED(InputString(person, person_len, "person", &spec.person, error));
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputString(requester, requester_len, "requester", &spec.requester, error));
-    SOCLE_CAPI_RETURN_IF_FAILED(InputEnum(channel, SOCLE_CONSENT_CHANNEL_IN_PERSON,
-                                          SOCLE_CONSENT_CHANNEL_PHONE, "channel",
-                                          "SOCLE_CONSENT_CHANNEL_*", &spec.channel, error));
+    SOCLE_CAPI_RETURN_IF_FAILED(InputChannel(channel, &spec.channel, error));
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputString(recorded_by, recorded_by_len, "recorded_by", &spec.recorded_by, error));
-    spec.received_at = TimeOrNow(*engine, received_unix_seconds);
+    spec.received_at = TimeOrNow(EngineOf(*engine), received_unix_seconds);
     return Written(socle::RecordRightsRequest(EngineOf(*engine), spec), out_revision, error);
   });
 }
@@ -178,7 +172,7 @@ int32_t socle_access_engine_extend_rights_request(socle_access_engine* engine, c
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &by, error));
     return Written(
         socle::ExtendRightsRequest(EngineOf(*engine), r, j,
-                                   TimeOrNow(*engine, notified_unix_seconds), months, by),
+                                   TimeOrNow(EngineOf(*engine), notified_unix_seconds), months, by),
         out_revision, error);
   });
 }
@@ -305,24 +299,23 @@ int32_t socle_access_engine_rights_requests_due_within(const socle_access_engine
 void socle_rights_requests_free(socle_rights_requests* requests) { delete requests; }
 
 size_t socle_rights_requests_count(const socle_rights_requests* requests) {
-  return requests == nullptr ? 0 : requests->lines.size();
+  return CountOf(requests, &socle_rights_requests::lines);
 }
 
 const char* socle_rights_requests_request(const socle_rights_requests* requests, size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::request);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::request);
 }
 
 int32_t socle_rights_requests_kind(const socle_rights_requests* requests, size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->info.kind);
+  return NumberOf<int32_t>(InfoAt(requests, index), &socle::RightsRequestInfo::kind);
 }
 
 const char* socle_rights_requests_person(const socle_rights_requests* requests, size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::person);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::person);
 }
 
 const char* socle_rights_requests_requester(const socle_rights_requests* requests, size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::requester);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::requester);
 }
 
 int32_t socle_rights_requests_requester_kind(const socle_rights_requests* requests, size_t index) {
@@ -332,82 +325,71 @@ int32_t socle_rights_requests_requester_kind(const socle_rights_requests* reques
 }
 
 int32_t socle_rights_requests_channel(const socle_rights_requests* requests, size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->info.channel);
+  return NumberOf<int32_t>(InfoAt(requests, index), &socle::RightsRequestInfo::channel);
 }
 
 const char* socle_rights_requests_recorded_by(const socle_rights_requests* requests, size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::recorded_by);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::recorded_by);
 }
 
 int64_t socle_rights_requests_received_unix_seconds(const socle_rights_requests* requests,
                                                     size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : absl::ToUnixSeconds(line->info.received_at);
+  return UnixSecondsOf(InfoAt(requests, index), &socle::RightsRequestInfo::received_at);
 }
 
 const char* socle_rights_requests_received_day(const socle_rights_requests* requests,
                                                size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? "" : line->received_day.c_str();
+  return Borrowed(LineAt(requests, index), &socle_rights_requests::Line::received_day);
 }
 
 const char* socle_rights_requests_first_deadline(const socle_rights_requests* requests,
                                                  size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? "" : line->first_deadline.c_str();
+  return Borrowed(LineAt(requests, index), &socle_rights_requests::Line::first_deadline);
 }
 
 const char* socle_rights_requests_deadline(const socle_rights_requests* requests, size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? "" : line->deadline.c_str();
+  return Borrowed(LineAt(requests, index), &socle_rights_requests::Line::deadline);
 }
 
 uint32_t socle_rights_requests_extension_months(const socle_rights_requests* requests,
                                                 size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : line->info.extension_months;
+  return NumberOf<uint32_t>(InfoAt(requests, index), &socle::RightsRequestInfo::extension_months);
 }
 
 const char* socle_rights_requests_justification(const socle_rights_requests* requests,
                                                 size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::justification);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::justification);
 }
 
 int64_t socle_rights_requests_extension_notified_unix_seconds(const socle_rights_requests* requests,
                                                               size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : UnixSecondsOf(line->info.extension_notified_at);
+  return UnixSecondsOf(InfoAt(requests, index), &socle::RightsRequestInfo::extension_notified_at);
 }
 
 int32_t socle_rights_requests_status(const socle_rights_requests* requests, size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : static_cast<int32_t>(line->info.status);
+  return NumberOf<int32_t>(InfoAt(requests, index), &socle::RightsRequestInfo::status);
 }
 
 int64_t socle_rights_requests_closed_unix_seconds(const socle_rights_requests* requests,
                                                   size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : UnixSecondsOf(line->info.closed_at);
+  return UnixSecondsOf(InfoAt(requests, index), &socle::RightsRequestInfo::closed_at);
 }
 
 const char* socle_rights_requests_reasons(const socle_rights_requests* requests, size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::reasons);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::reasons);
 }
 
 const char* socle_rights_requests_complaint_information(const socle_rights_requests* requests,
                                                         size_t index) {
-  return Text(requests, index, &socle::RightsRequestInfo::complaint_information);
+  return Borrowed(InfoAt(requests, index), &socle::RightsRequestInfo::complaint_information);
 }
 
 int64_t socle_rights_requests_days_left(const socle_rights_requests* requests, size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : line->info.days_left;
+  return NumberOf<int64_t>(InfoAt(requests, index), &socle::RightsRequestInfo::days_left);
 }
 
 uint64_t socle_rights_requests_revision(const socle_rights_requests* requests, size_t index) {
-  const auto* line = LineAt(requests, index);
-  return line == nullptr ? 0 : line->info.revision;
+  return NumberOf<uint64_t>(InfoAt(requests, index), &socle::RightsRequestInfo::revision);
 }
 
 }  // extern "C"

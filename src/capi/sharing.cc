@@ -32,6 +32,7 @@ using socle::capi::InputView;
 using socle::capi::NullArgument;
 using socle::capi::ResetHandle;
 using socle::capi::ResetNumbers;
+using socle::capi::Written;
 
 #define SOCLE_CAPI_SHARING_BASES(X)                                                           \
   X(SOCLE_SHARING_BASIS_CSP_L1110_4_II, socle::SharingBasis::kCspL1110_4_II)                  \
@@ -378,9 +379,7 @@ int32_t socle_access_engine_revoke_share(socle_access_engine* engine, const char
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(share, share_len, "share", &s, error));
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &b, error));
     absl::StatusOr<uint64_t> revision = socle::RevokeShare(EngineOf(*engine), p, r, s, b);
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(revision, out_revision, error);
   });
 }
 
@@ -414,9 +413,7 @@ int32_t socle_access_engine_record_person_informed(
         InputString(recorded_by, recorded_by_len, "recorded_by", &spec.recorded_by, error));
     absl::StatusOr<uint64_t> revision = socle::RecordPersonInformed(EngineOf(*engine), spec);
     socle::capi::Wipe(spec.person.data(), spec.person.size());
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(revision, out_revision, error);
   });
 }
 
@@ -441,9 +438,7 @@ int32_t socle_access_engine_record_information_exception(
     absl::StatusOr<uint64_t> revision = socle::RecordInformationException(EngineOf(*engine), spec);
     socle::capi::Wipe(spec.person.data(), spec.person.size());
     socle::capi::Wipe(spec.justification.data(), spec.justification.size());
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(revision, out_revision, error);
   });
 }
 
@@ -746,9 +741,7 @@ int32_t socle_access_engine_use_mandate(socle_access_engine* engine, const char*
     SOCLE_CAPI_RETURN_IF_FAILED(
         InputInvolvement(involvement, involvement_reason, involvement_reason_len, &inv, error));
     absl::StatusOr<uint64_t> revision = socle::UseMandate(EngineOf(*engine), m, p, who, inv);
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(revision, out_revision, error);
   });
 }
 
@@ -770,9 +763,7 @@ int32_t socle_access_engine_revoke_mandate(socle_access_engine* engine, const ch
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(recorded_by, recorded_by_len, "recorded_by", &b, error));
     absl::StatusOr<uint64_t> revision =
         socle::RevokeMandate(EngineOf(*engine), m, list, by_person != 0, b);
-    if (!revision.ok()) return FromStatus(error, revision.status());
-    if (out_revision != nullptr) *out_revision = *revision;
-    return SOCLE_OK;
+    return Written(revision, out_revision, error);
   });
 }
 

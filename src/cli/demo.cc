@@ -172,6 +172,13 @@ absl::Status CopyAndTamper(const std::string& from, const std::string& to, uint6
   return absl::OkStatus();
 }
 
+// The steps after the access step run on the service it opened.
+absl::Status AfterAccessStep(const DemoContext& ctx) {
+  return ctx.service != nullptr
+             ? absl::OkStatus()
+             : MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
+}
+
 class Step {
  public:
   virtual ~Step() = default;
@@ -443,9 +450,7 @@ class AccessTrailHistory final : public Step {
  public:
   std::string Title() const override { return "Access trail: history, proofs, a tampered copy"; }
   absl::Status Run(DemoContext& ctx) override {
-    if (ctx.service == nullptr) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
-    }
+    SOCLE_DEMO_RETURN_IF_ERROR(AfterAccessStep(ctx));
     DemoService& service = *ctx.service;
     Ledger& ledger = *service.ledger;
     HistoryQuery query;
@@ -653,9 +658,7 @@ class MinorConsentAndSharing final : public Step {
  public:
   std::string Title() const override { return "A minor's consent, a share under secrecy"; }
   absl::Status Run(DemoContext& ctx) override {
-    if (ctx.service == nullptr) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
-    }
+    SOCLE_DEMO_RETURN_IF_ERROR(AfterAccessStep(ctx));
     DemoService& service = *ctx.service;
     AccessEngine& engine = *service.engine;
     AccessTrail& trail = *service.trail;
@@ -836,9 +839,7 @@ class ObjectionAndMandate final : public Step {
  public:
   std::string Title() const override { return "An objection, and a mandate used then revoked"; }
   absl::Status Run(DemoContext& ctx) override {
-    if (ctx.service == nullptr) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
-    }
+    SOCLE_DEMO_RETURN_IF_ERROR(AfterAccessStep(ctx));
     DemoService& service = *ctx.service;
     AccessEngine& engine = *service.engine;
     AccessTrail& trail = *service.trail;
@@ -927,9 +928,7 @@ class Exports final : public Step {
  public:
   std::string Title() const override { return "What leaves the service (export files)"; }
   absl::Status Run(DemoContext& ctx) override {
-    if (ctx.service == nullptr) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
-    }
+    SOCLE_DEMO_RETURN_IF_ERROR(AfterAccessStep(ctx));
     DemoService& service = *ctx.service;
     const std::filesystem::path dir =
         ctx.out_dir.empty() ? service.dir->path : std::filesystem::path(ctx.out_dir);
@@ -1093,9 +1092,7 @@ class RetentionAndRights final : public Step {
  public:
   std::string Title() const override { return "Two years later: the archive and the rights"; }
   absl::Status Run(DemoContext& ctx) override {
-    if (ctx.service == nullptr) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the access step did not run");
-    }
+    SOCLE_DEMO_RETURN_IF_ERROR(AfterAccessStep(ctx));
     DemoService& service = *ctx.service;
     AccessEngine& engine = *service.engine;
     AccessTrail& trail = *service.trail;

@@ -4,6 +4,7 @@
 #include "socle/restriction.hpp"
 
 #include <iostream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <tuple>
@@ -63,10 +64,17 @@ constexpr char kRectifyUsage[] =
 
 std::string ShortHash(const std::string& bytes) { return Hex(bytes).substr(0, 16); }
 
-// --notified-at, or now.
-bool NotifiedAt(const Flags& flags, absl::Time* at) {
+// A notice's --notified-at (or now) and --channel; the usage error's exit code when one is wrong.
+std::optional<int> NoticeFlags(const Flags& flags, const Reporter& r, absl::Time* at,
+                               ConsentChannel* channel) {
   *at = absl::Now();
-  return !flags.Has("--notified-at") || ParseTimeFlag(flags.Get("--notified-at"), at);
+  if (flags.Has("--notified-at") && !ParseTimeFlag(flags.Get("--notified-at"), at)) {
+    return r.Usage("--notified-at is not an RFC 3339 time (2026-12-01T10:00:00Z)");
+  }
+  if (!ParseChannel(flags.Get("--channel"), channel)) {
+    return r.Usage("--channel is in_person, paper, online or phone");
+  }
+  return std::nullopt;
 }
 
 int Set(const Flags& flags, const EngineOpener& open, const Reporter& r) {
@@ -94,13 +102,8 @@ int Set(const Flags& flags, const EngineOpener& open, const Reporter& r) {
 
 int Notify(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   absl::Time at;
-  if (!NotifiedAt(flags, &at)) {
-    return r.Usage("--notified-at is not an RFC 3339 time (2026-12-01T10:00:00Z)");
-  }
   ConsentChannel channel = ConsentChannel::kInPerson;
-  if (!ParseChannel(flags.Get("--channel"), &channel)) {
-    return r.Usage("--channel is in_person, paper, online or phone");
-  }
+  if (const auto bad = NoticeFlags(flags, r, &at, &channel)) return *bad;
   auto opened = open();
   if (!opened.ok()) return r.Failed(opened.status());
   auto revision =
@@ -232,13 +235,8 @@ int Notices(const Flags& flags, const EngineOpener& open, const Reporter& r) {
 
 int Notified(const Flags& flags, const EngineOpener& open, const Reporter& r) {
   absl::Time at;
-  if (!NotifiedAt(flags, &at)) {
-    return r.Usage("--notified-at is not an RFC 3339 time (2026-12-01T10:00:00Z)");
-  }
   ConsentChannel channel = ConsentChannel::kInPerson;
-  if (!ParseChannel(flags.Get("--channel"), &channel)) {
-    return r.Usage("--channel is in_person, paper, online or phone");
-  }
+  if (const auto bad = NoticeFlags(flags, r, &at, &channel)) return *bad;
   auto opened = open();
   if (!opened.ok()) return r.Failed(opened.status());
   auto revision = RecordRectificationNotified(

@@ -238,8 +238,6 @@ static int32_t reason_of(const socle_access_engine* engine, socle_access_request
   return d.reason;
 }
 
-#define S(x) (x), strlen(x)
-
 static void scenario(const socle_policy* policy) {
   socle_access_engine* engine = NULL;
   socle_error* error = NULL;
@@ -247,7 +245,8 @@ static void scenario(const socle_policy* policy) {
   CHECK_OK(status, error);
   socle_error_free(error);
   if (engine == NULL) return;
-  /* The engine's clock never goes backwards: freeze it a day ahead of the real time, on the hour. */
+  /* The engine's clock never goes backwards: freeze it a day ahead of the real time, on the hour.
+   */
   const int64_t t0 = ((int64_t)time(NULL) / 3600 + 24) * 3600;
   socle_access_engine_set_time(engine, t0);
 
@@ -761,8 +760,9 @@ static void option_both_ways(const char* policy_text, int option, int on) {
     CHECK_MSG(((d.obligations & SOCLE_OBLIGATION_SHOW_PLACEHOLDER) != 0) == placeholder,
               "%s %s, %s: placeholder obligation", kOptions[option].name, on ? "on" : "off",
               kActors[a].name);
-    const int32_t want_view =
-        allowed ? SOCLE_VIEW_VISIBLE : placeholder ? SOCLE_VIEW_PLACEHOLDER : SOCLE_VIEW_ABSENT;
+    const int32_t want_view = allowed       ? SOCLE_VIEW_VISIBLE
+                              : placeholder ? SOCLE_VIEW_PLACEHOLDER
+                                            : SOCLE_VIEW_ABSENT;
     CHECK_MSG(view[a] == want_view, "%s %s, %s: view %d (expected %d)", kOptions[option].name,
               on ? "on" : "off", kActors[a].name, view[a], want_view);
     socle_decision explained;
@@ -835,8 +835,8 @@ int main(int argc, char** argv) {
   /* An engine without a state ledger has nothing to follow (tests/python and the PostgreSQL
    * suite follow real ledgers); the status calls answer all the same. */
   status = socle_access_engine_follow(engine, 0, 0, &error);
-  CHECK_MSG(status == SOCLE_E_FAILED_PRECONDITION && error != NULL,
-            "follow without a record: %d", status);
+  CHECK_MSG(status == SOCLE_E_FAILED_PRECONDITION && error != NULL, "follow without a record: %d",
+            status);
   socle_error_free(error);
   error = NULL;
   CHECK_MSG(socle_access_engine_follow(NULL, 0, 0, NULL) == SOCLE_E_INVALID_ARGUMENT,
@@ -847,8 +847,7 @@ int main(int argc, char** argv) {
   uint64_t failures = 99;
   int64_t in_step = -1;
   status = socle_access_engine_follower_status(engine, &following, &failures, &in_step, &error);
-  CHECK_MSG(status == SOCLE_OK && error == NULL && following == 0 && failures == 0 &&
-                in_step == 0,
+  CHECK_MSG(status == SOCLE_OK && error == NULL && following == 0 && failures == 0 && in_step == 0,
             "follower status: %d %d", status, following);
   CHECK_MSG(socle_access_engine_follower_status(engine, NULL, &failures, &in_step, NULL) ==
                 SOCLE_E_INVALID_ARGUMENT,

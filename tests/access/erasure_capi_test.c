@@ -14,17 +14,6 @@
 #include "socle/socle.h"
 
 #define NOW 4102444800 /* 2100-01-01 00:00:00 UTC, ahead of the real clock */
-#define S(text) text, strlen(text)
-
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
 
 static int contains(const socle_buffer* b, const char* text) {
   const size_t n = strlen(text);
@@ -59,32 +48,18 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
-  remove(path_of("e.key"));
-  remove(path_of("e.vault"));
-  remove(path_of("e.vault-wal"));
-  remove(path_of("e.vault-shm"));
-  remove(path_of("trail.db"));
-  remove(path_of("trail.db-wal"));
-  remove(path_of("trail.db-shm"));
-  remove(path_of("trail.witness"));
+  check_set_work(argv[2]);
+  static const char* const kFiles[] = {"e.key",        "e.vault",       "e.vault-wal",
+                                       "e.vault-shm",  "trail.db",      "trail.db-wal",
+                                       "trail.db-shm", "trail.witness", NULL};
+  check_remove(kFiles);
   CHECK_RC(socle_init(), SOCLE_OK);
-  socle_error* error = NULL;
-  socle_policy* policy = NULL;
-  int32_t rc = socle_policy_load_file(argv[1], &policy, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  error = NULL;
-  if (rc != SOCLE_OK) return check_report("erasure_capi_test");
-  socle_access_engine* engine = NULL;
-  CHECK_RC(socle_access_engine_create(policy, &engine, NULL), SOCLE_OK);
-  socle_policy_free(policy);
-  socle_access_engine_set_time(engine, NOW);
   const char* pros = "sw1\tsocial_worker\tt1\nmgr1\tmanager\tt1\n";
   const char* persons = "x1\tt1\nx2\tt1\n";
-  CHECK_RC(socle_access_engine_load_directory_tsv(engine, pros, strlen(pros), persons,
-                                                  strlen(persons), NULL, NULL),
-           SOCLE_OK);
+  socle_access_engine* engine = check_engine(argv[1], NOW, pros, persons);
+  if (engine == NULL) return check_report("erasure_capi_test");
+  socle_error* error = NULL;
+  int32_t rc = SOCLE_OK;
 
   socle_key_provider* provider = NULL;
   rc = socle_key_provider_create_key_file(path_of("e.key"), (const uint8_t*)"erasure C test", 14, 2,

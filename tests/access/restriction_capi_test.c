@@ -44,22 +44,12 @@ int main(int argc, char** argv) {
   }
   CHECK(offsetof(socle_access_request, restriction_justification) == sizeof(request_v1));
   CHECK_RC(socle_init(), SOCLE_OK);
-  socle_policy* policy = NULL;
-  socle_error* error = NULL;
-  int32_t status = socle_policy_load_file(argv[1], &policy, &error);
-  CHECK_OK(status, error);
-  socle_error_free(error);
-  error = NULL;
-  if (status != SOCLE_OK) return check_report("restriction_capi_test");
-  socle_access_engine* engine = NULL;
-  CHECK_RC(socle_access_engine_create(policy, &engine, NULL), SOCLE_OK);
-  socle_policy_free(policy);
-  socle_access_engine_set_time(engine, NOW);
   const char* pros = "sw1\tsocial_worker\tt1\nsw2\tsocial_worker\tt1\n";
   const char* persons = "x1\tt1\nx2\tt1\n";
-  CHECK_RC(socle_access_engine_load_directory_tsv(engine, pros, strlen(pros), persons,
-                                                  strlen(persons), NULL, NULL),
-           SOCLE_OK);
+  socle_access_engine* engine = check_engine(argv[1], NOW, pros, persons);
+  if (engine == NULL) return check_report("restriction_capi_test");
+  socle_error* error = NULL;
+  int32_t status = SOCLE_OK;
 
   socle_access_request r;
   socle_access_request_init(&r);

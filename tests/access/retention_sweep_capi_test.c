@@ -14,19 +14,7 @@
 #include "check.h"
 #include "socle/socle.h"
 
-#define S(text) (text), strlen(text)
-
 #define NOW 1900000000 /* 2030-03-17 17:46:40 UTC */
-
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
 
 static size_t put_varint(uint8_t* out, uint64_t v) {
   size_t n = 0;
@@ -73,13 +61,7 @@ static void record_contact(socle_access_engine* engine, const char* person, cons
 }
 
 static void check_refused(int32_t rc, socle_error** error, int32_t code, const char* parameter) {
-  CHECK_MSG(rc == code, "returned %s, expected %s", socle_status_name(rc), socle_status_name(code));
-  CHECK(*error != NULL);
-  if (*error != NULL) {
-    CHECK_MSG(strstr(socle_error_message(*error), parameter) != NULL, "'%s' does not name %s",
-              socle_error_message(*error), parameter);
-  }
-  socle_error_free(*error);
+  check_refusal(rc, *error, code, parameter, NULL);
   *error = NULL;
 }
 
@@ -96,11 +78,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
+  check_set_work(argv[2]);
   static const char* const kFiles[] = {
-      "r.key",    "r.vault",      "r.vault-wal",  "r.vault-shm",
-      "trail.db", "trail.db-wal", "trail.db-shm", "trail.db.checkpoint"};
-  for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
+      "r.key",        "r.vault",      "r.vault-wal",         "r.vault-shm", "trail.db",
+      "trail.db-wal", "trail.db-shm", "trail.db.checkpoint", NULL};
+  check_remove(kFiles);
   CHECK(socle_init() == SOCLE_OK);
 
   /* The engine, on the workload policy, at NOW. */
@@ -116,36 +98,14 @@ int main(int argc, char** argv) {
   CHECK_OK(rc, error);
   socle_error_free(error);
   error = NULL;
-  socle_access_engine* engine = NULL;
-  CHECK(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK);
+  socle_access_engine* engine =
+      check_engine_on(policy, NOW, "sw1\tsocial_worker\tt1\n", "P-1\tt1\nP-2\tt1\n");
   socle_policy_free(policy);
-  socle_access_engine_set_time(engine, NOW);
-  rc = socle_access_engine_load_directory_tsv(engine, S("sw1\tsocial_worker\tt1\n"),
-                                              S("P-1\tt1\nP-2\tt1\n"), NULL, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  error = NULL;
+  if (engine == NULL) return check_report("retention_sweep_capi_test");
 
   /* The trail on a vault; the vault kept to seal a record of P-1. */
-  socle_key_provider* provider = NULL;
-  rc = socle_key_provider_create_key_file(path_of("r.key"), (const uint8_t*)"sweep C test", 12, 2,
-                                          (uint64_t)64 << 20, &provider, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  error = NULL;
-  socle_vault* vault = NULL;
-  CHECK(socle_vault_open(provider, path_of("r.vault"), S("ccas"), NULL, &vault, NULL) == SOCLE_OK);
-  socle_key_provider_free(provider);
-  socle_ledger_options* options = NULL;
-  CHECK(socle_ledger_options_new(&options, NULL) == SOCLE_OK);
-  CHECK(socle_ledger_options_set_durability(options, SOCLE_DURABILITY_NONE, NULL) == SOCLE_OK);
-  socle_ledger* ledger = NULL;
-  CHECK(socle_ledger_open(vault, path_of("trail.db"), S("access_trail"), options, &ledger, NULL) ==
-        SOCLE_OK);
-  socle_ledger_options_free(options);
-  socle_access_trail* trail = NULL;
-  CHECK(socle_access_trail_create(ledger, engine, &trail, NULL) == SOCLE_OK);
-  socle_ledger_free(ledger);
+  socle_vault* vault = check_vault("r.key", "sweep C test", "r.vault", "ccas");
+  socle_access_trail* trail = check_trail(vault, engine);
   socle_export_signing_key* key = NULL;
   CHECK(socle_export_signing_key_generate(&key, NULL) == SOCLE_OK);
   if (engine == NULL || trail == NULL || key == NULL || vault == NULL) {
@@ -220,7 +180,8 @@ int main(int argc, char** argv) {
   CHECK(socle_sweep_report_certificate_count(report) == 4);
   for (size_t i = 0; i < socle_sweep_report_certificate_count(report); ++i) {
     CHECK(socle_sweep_report_certificate_count_of(report, i) == 1);
-    CHECK(socle_sweep_report_certificate_end_action(report, i) == SOCLE_RETENTION_END_ACTION_DELETE);
+    CHECK(socle_sweep_report_certificate_end_action(report, i) ==
+          SOCLE_RETENTION_END_ACTION_DELETE);
     CHECK(strlen(socle_sweep_report_certificate_category(report, i)) > 0);
     socle_buffer bytes = {0}, signature = {0};
     rc = socle_sweep_report_certificate_bytes(report, i, &bytes, &signature, &error);

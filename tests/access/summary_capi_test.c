@@ -31,22 +31,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   CHECK_RC(socle_init(), SOCLE_OK);
-  socle_policy* policy = NULL;
-  socle_error* error = NULL;
-  int32_t status = socle_policy_load_file(argv[1], &policy, &error);
-  CHECK_OK(status, error);
-  socle_error_free(error);
-  error = NULL;
-  if (status != SOCLE_OK) return check_report("summary_capi_test");
-  socle_access_engine* engine = NULL;
-  CHECK_RC(socle_access_engine_create(policy, &engine, NULL), SOCLE_OK);
-  socle_policy_free(policy);
-  socle_access_engine_set_time(engine, NOW);
   const char* pros = "sw1\tsocial_worker\tt1\nhp1\thealth_professional\tt2\nsec1\tsecretary\tt1\n";
   const char* persons = "x1\tt1\tsw1\t1990-05-17\nx2\tt1\n";
-  CHECK_RC(socle_access_engine_load_directory_tsv(engine, pros, strlen(pros), persons,
-                                                  strlen(persons), NULL, NULL),
-           SOCLE_OK);
+  socle_access_engine* engine = check_engine(argv[1], NOW, pros, persons);
+  if (engine == NULL) return check_report("summary_capi_test");
+  socle_error* error = NULL;
+  int32_t status = SOCLE_OK;
   CHECK_RC(socle_access_engine_set_mask(engine, "x1", 2, "note-7", 6, NULL, 0,
                                         SOCLE_AUDIENCE_EVERYONE, NULL, 0, NULL, NULL),
            SOCLE_OK);

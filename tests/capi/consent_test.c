@@ -13,8 +13,6 @@
 #include "check.h"
 #include "socle/socle.h"
 
-#define S(text) (text), strlen(text)
-
 /* 2040-06-01 12:00 UTC: later than the real clock, which the engine's clock never goes below. On
  * that day `child` (born 2025-06-02) is 14 years and 364 days old, `teen` (born 2025-06-01) 15. */
 #define DAY 2222164800
@@ -26,16 +24,6 @@ static const char kPersons[] =
     "mother\tt1\t\t1995-01-02\n"
     "father\tt1\t\t1993-07-14\n"
     "adult\tt1\t\t1970-06-01\n";
-
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
 
 /* The text of `path` appended to `text[0, *len)` (NULL: none yet); exits when unreadable. */
 static char* append_file(char* text, size_t* len, const char* path) {
@@ -107,14 +95,7 @@ static int32_t reason_of(const socle_access_engine* engine, const char* person,
 /* A failed call: `rc` is `code` and the error's message names `parameter`. `*error` (read after
  * the call) is freed and reset. */
 static void check_refused(int32_t rc, socle_error** error, int32_t code, const char* parameter) {
-  CHECK_MSG(rc == code, "returned %s, expected %s", socle_status_name(rc), socle_status_name(code));
-  CHECK(*error != NULL);
-  if (*error != NULL) {
-    CHECK(socle_error_code(*error) == code);
-    CHECK_MSG(strstr(socle_error_message(*error), parameter) != NULL, "'%s' does not name %s",
-              socle_error_message(*error), parameter);
-  }
-  socle_error_free(*error);
+  check_refusal(rc, *error, code, parameter, NULL);
   *error = NULL;
 }
 
@@ -418,10 +399,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE CONSENT_ACTIVITY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[3]);
-  static const char* const kFiles[] = {"c.key",    "c.vault",      "c.vault-wal",  "c.vault-shm",
-                                       "state.db", "state.db-wal", "state.db-shm", "state.witness"};
-  for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
+  check_set_work(argv[3]);
+  static const char* const kFiles[] = {"c.key",        "c.vault",       "c.vault-wal",
+                                       "c.vault-shm",  "state.db",      "state.db-wal",
+                                       "state.db-shm", "state.witness", NULL};
+  check_remove(kFiles);
 
   size_t policy_len = 0;
   char* policy_text = append_file(append_file(NULL, &policy_len, argv[1]), &policy_len, argv[2]);

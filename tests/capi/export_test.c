@@ -15,18 +15,6 @@
 #include "check.h"
 #include "socle/socle.h"
 
-#define S(text) text, strlen(text)
-
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
-
 static int file_exists(const char* path) {
   FILE* f = fopen(path, "rb");
   if (f == NULL) return 0;
@@ -45,32 +33,11 @@ static socle_vault* vault;
 static socle_access_trail* trail;
 
 static void setup(const char* policy_path) {
-  socle_error* error = NULL;
-  int32_t rc = socle_policy_load_file(policy_path, &policy, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  CHECK(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK);
-  socle_access_engine_set_time(engine, 1900000000);
-  rc = socle_access_engine_load_directory_tsv(engine, S(kProfessionals), S(kPersons), NULL, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
+  policy = check_policy_file(policy_path);
+  engine = check_engine_on(policy, 1900000000, kProfessionals, kPersons);
 
-  socle_key_provider* provider = NULL;
-  rc = socle_key_provider_create_key_file(path_of("e.key"), (const uint8_t*)"export C test", 13, 2,
-                                          (uint64_t)64 << 20, &provider, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  CHECK(socle_vault_open(provider, path_of("e.vault"), S("ccas"), NULL, &vault, NULL) == SOCLE_OK);
-  socle_key_provider_free(provider);
-  socle_ledger_options* options = NULL;
-  CHECK(socle_ledger_options_new(&options, NULL) == SOCLE_OK);
-  CHECK(socle_ledger_options_set_durability(options, SOCLE_DURABILITY_NONE, NULL) == SOCLE_OK);
-  socle_ledger* ledger = NULL;
-  CHECK(socle_ledger_open(vault, path_of("trail.db"), S("access_trail"), options, &ledger, NULL) ==
-        SOCLE_OK);
-  socle_ledger_options_free(options);
-  CHECK(socle_access_trail_create(ledger, engine, &trail, NULL) == SOCLE_OK);
-  socle_ledger_free(ledger);
+  vault = check_vault("e.key", "export C test", "e.vault", "ccas");
+  trail = check_trail(vault, engine);
 }
 
 /* ---- The vendor's entry sources ---- */
@@ -738,11 +705,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
+  check_set_work(argv[2]);
   static const char* const kFiles[] = {
-      "e.key",    "e.vault",      "e.vault-wal",  "e.vault-shm",
-      "trail.db", "trail.db-wal", "trail.db-shm", "trail.db.checkpoint"};
-  for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
+      "e.key",        "e.vault",      "e.vault-wal",         "e.vault-shm", "trail.db",
+      "trail.db-wal", "trail.db-shm", "trail.db.checkpoint", NULL};
+  check_remove(kFiles);
   CHECK(socle_init() == SOCLE_OK);
   setup(argv[1]);
   if (trail == NULL) return check_report("export_capi_test");

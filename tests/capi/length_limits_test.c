@@ -8,9 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "socle/socle.h"
 #include "check.h"
-
+#include "socle/socle.h"
 
 /* A toy provider: the "wrapped" key is version || key XOR a constant. */
 static int32_t toy_current(void* user_data, uint32_t* out_version) {
@@ -74,8 +73,8 @@ static socle_vault* open_vault(const char* work) {
 /* Sealing: every length whose sealed size would wrap (45 + len) or exceed the AEAD limit. */
 static void test_seal_huge_lengths(socle_vault* vault) {
   static const uint8_t small[64] = {0};
-  const size_t lengths[] = {SIZE_MAX, SIZE_MAX - 44, SIZE_MAX - 45, SIZE_MAX - 60,
-                            SIZE_MAX / 2, ((size_t)1 << 40) + 1};
+  const size_t lengths[] = {SIZE_MAX,      SIZE_MAX - 44, SIZE_MAX - 45,
+                            SIZE_MAX - 60, SIZE_MAX / 2,  ((size_t)1 << 40) + 1};
   for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) {
     socle_buffer out = {0};
     socle_error* error = NULL;
@@ -121,7 +120,8 @@ static const char kPolicy[] =
     "  legal_basis: PUBLIC_TASK legal_basis_reference: \"CASF L.123-1\"\n"
     "  data_categories: \"social\" person_categories: \"person\"\n"
     "  recipients { name: \"laboratoire\" kind: PARTNER }\n"
-    "  retention { data_category: \"social\" start: CREATION active_months: 24 end_action: DELETE }\n"
+    "  retention { data_category: \"social\" start: CREATION active_months: 24 end_action: DELETE "
+    "}\n"
     "  security_measures: \"chiffrement\"\n"
     "}\n"
     "pseudonym_domains { id: \"recherche\" kind: PERSON activity: \"etude\"\n"

@@ -17,8 +17,6 @@
 #include "check.h"
 #include "socle/socle.h"
 
-#define S(text) text, strlen(text)
-
 /* 2100-01-01 00:00:00 UTC (ahead of the real clock, which the engine's never goes behind). */
 #define NOW 4102444800
 /* 2102-06-01 12:00:00 UTC: after the 24 months of the active phase. */
@@ -26,16 +24,6 @@
 
 /* A person id that must never appear in a message. */
 #define SECRET_PERSON "P-SECRET-4242"
-
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
 
 static const char kProfessionals[] =
     "ass1\tass\tpole-social\tccas\n"
@@ -45,16 +33,8 @@ static const char kPersons[] = "P-1\tpole-social\tass1\nP-2\tpole-social\n";
 /* The failure `rc` with its error: the code expected, a message naming `name` (if not NULL) and
  * never the secret person. Frees the error. */
 static void check_refused(int32_t rc, socle_error* error, int32_t expected, const char* name) {
-  CHECK_MSG(rc == expected, "returned %s, expected %s", socle_status_name(rc),
-            socle_status_name(expected));
-  CHECK(error != NULL);
-  if (error == NULL) return;
-  const char* message = socle_error_message(error);
-  CHECK(socle_error_code(error) == rc);
-  if (name != NULL) CHECK_MSG(strstr(message, name) != NULL, "'%s' lacks '%s'", message, name);
-  CHECK_MSG(strstr(message, SECRET_PERSON) == NULL, "'%s' names the person", message);
-  CHECK_MSG(strstr(message, "P-1") == NULL, "'%s' names the person", message);
-  socle_error_free(error);
+  static const char* const kNeverShown[] = {SECRET_PERSON, "P-1", NULL};
+  check_refusal(rc, error, expected, name, kNeverShown);
 }
 
 static socle_access_trail* make_trail(socle_access_engine* engine) {
@@ -64,32 +44,12 @@ static socle_access_trail* make_trail(socle_access_engine* engine) {
                                        "trail.db-wal",
                                        "trail.db-shm",
                                        "trail.db.checkpoint",
-                                       "trail.db.checkpoint.lock"};
-  for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) {
-    remove(path_of(kFiles[i])); /* a previous run's files */
-  }
-  socle_key_provider* provider = NULL;
-  socle_error* error = NULL;
-  int32_t rc =
-      socle_key_provider_create_key_file(path_of("r.key"), (const uint8_t*)"retention C test", 16,
-                                         2, (uint64_t)64 << 20, &provider, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  if (rc != SOCLE_OK) return NULL;
-  socle_vault* vault = NULL;
-  CHECK(socle_vault_open(provider, path_of("r.vault"), S("ccas"), NULL, &vault, NULL) == SOCLE_OK);
-  socle_key_provider_free(provider);
-  socle_ledger_options* options = NULL;
-  CHECK(socle_ledger_options_new(&options, NULL) == SOCLE_OK);
-  CHECK(socle_ledger_options_set_durability(options, SOCLE_DURABILITY_NONE, NULL) == SOCLE_OK);
-  socle_ledger* ledger = NULL;
-  CHECK(socle_ledger_open(vault, path_of("trail.db"), S("access_trail"), options, &ledger, NULL) ==
-        SOCLE_OK);
-  socle_ledger_options_free(options);
+                                       "trail.db.checkpoint.lock",
+                                       NULL};
+  check_remove(kFiles);
+  socle_vault* vault = check_vault("r.key", "retention C test", "r.vault", "ccas");
+  socle_access_trail* trail = check_trail(vault, engine);
   socle_vault_free(vault);
-  socle_access_trail* trail = NULL;
-  CHECK(socle_access_trail_create(ledger, engine, &trail, NULL) == SOCLE_OK);
-  socle_ledger_free(ledger);
   return trail;
 }
 
@@ -306,21 +266,10 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
+  check_set_work(argv[2]);
   CHECK_RC(socle_init(), SOCLE_OK);
-  socle_policy* policy = NULL;
-  socle_error* error = NULL;
-  int32_t rc = socle_policy_load_file(argv[1], &policy, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  if (rc != SOCLE_OK) return check_report("retention_capi_test");
-  socle_access_engine* engine = NULL;
-  CHECK(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK);
-  socle_policy_free(policy);
-  socle_access_engine_set_time(engine, NOW);
-  rc = socle_access_engine_load_directory_tsv(engine, S(kProfessionals), S(kPersons), NULL, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
+  socle_access_engine* engine = check_engine(argv[1], NOW, kProfessionals, kPersons);
+  if (engine == NULL) return check_report("retention_capi_test");
 
   facts(engine);
   phases(engine);

@@ -13,18 +13,6 @@
 #include "check.h"
 #include "socle/socle.h"
 
-#define S(text) text, strlen(text)
-
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
-
 /* The example policy with a mandates section (the CCAS is a habilitated structure), and a
  * habilitation of the CRIP (the example gives its external recipients none, so the sharing
  * checklist refuses every share to them: check 5, the recipient's habilitations). */
@@ -54,39 +42,15 @@ static socle_access_engine* make_engine(const char* policy_path) {
   CHECK_OK(rc, error);
   socle_error_free(error);
   if (rc != SOCLE_OK) return NULL;
-  socle_access_engine* engine = NULL;
-  CHECK(socle_access_engine_create(policy, &engine, NULL) == SOCLE_OK);
+  socle_access_engine* engine = check_engine_on(policy, 1900000000, kProfessionals, kPersons);
   socle_policy_free(policy);
-  socle_access_engine_set_time(engine, 1900000000);
-  rc = socle_access_engine_load_directory_tsv(engine, S(kProfessionals), S(kPersons), NULL, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
   return engine;
 }
 
 static socle_access_trail* make_trail(socle_access_engine* engine) {
-  socle_key_provider* provider = NULL;
-  socle_error* error = NULL;
-  int32_t rc =
-      socle_key_provider_create_key_file(path_of("s.key"), (const uint8_t*)"sharing C test", 14, 2,
-                                         (uint64_t)64 << 20, &provider, &error);
-  CHECK_OK(rc, error);
-  socle_error_free(error);
-  if (rc != SOCLE_OK) return NULL;
-  socle_vault* vault = NULL;
-  CHECK(socle_vault_open(provider, path_of("s.vault"), S("ccas"), NULL, &vault, NULL) == SOCLE_OK);
-  socle_key_provider_free(provider);
-  socle_ledger_options* options = NULL;
-  CHECK(socle_ledger_options_new(&options, NULL) == SOCLE_OK);
-  CHECK(socle_ledger_options_set_durability(options, SOCLE_DURABILITY_NONE, NULL) == SOCLE_OK);
-  socle_ledger* ledger = NULL;
-  CHECK(socle_ledger_open(vault, path_of("trail.db"), S("access_trail"), options, &ledger, NULL) ==
-        SOCLE_OK);
-  socle_ledger_options_free(options);
+  socle_vault* vault = check_vault("s.key", "sharing C test", "s.vault", "ccas");
+  socle_access_trail* trail = check_trail(vault, engine);
   socle_vault_free(vault);
-  socle_access_trail* trail = NULL;
-  CHECK(socle_access_trail_create(ledger, engine, &trail, NULL) == SOCLE_OK);
-  socle_ledger_free(ledger);
   return trail;
 }
 
@@ -492,11 +456,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
+  check_set_work(argv[2]);
   static const char* const kFiles[] = {
-      "s.key",    "s.vault",      "s.vault-wal",  "s.vault-shm",
-      "trail.db", "trail.db-wal", "trail.db-shm", "trail.db.checkpoint"};
-  for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
+      "s.key",        "s.vault",      "s.vault-wal",         "s.vault-shm", "trail.db",
+      "trail.db-wal", "trail.db-shm", "trail.db.checkpoint", NULL};
+  check_remove(kFiles);
   CHECK(socle_init() == SOCLE_OK);
   socle_access_engine* engine = make_engine(argv[1]);
   socle_access_trail* trail = engine != NULL ? make_trail(engine) : NULL;

@@ -14,18 +14,6 @@
 #include "check.h"
 #include "socle/socle.h"
 
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
-
-#define S(text) text, strlen(text)
-
 static uint32_t id_of(int32_t (*lookup)(const socle_access_engine*, const char*, size_t, uint32_t*,
                                         socle_error**),
                       const socle_access_engine* engine, const char* id) {
@@ -45,8 +33,8 @@ static socle_access_engine* make_engine(const char* policy_path) {
   socle_policy_free(policy);
   const char* team = "pole-social";
   const size_t team_len = strlen(team);
-  CHECK(socle_access_engine_upsert_professional(engine, S("ass1"), S("ass"), &team, &team_len, 1,
-                                                0, NULL, NULL) == SOCLE_OK);
+  CHECK(socle_access_engine_upsert_professional(engine, S("ass1"), S("ass"), &team, &team_len, 1, 0,
+                                                NULL, NULL) == SOCLE_OK);
   CHECK(socle_access_engine_upsert_professional(engine, S("sec1"), S("secretaire_accueil"), &team,
                                                 &team_len, 1, 0, NULL, NULL) == SOCLE_OK);
   CHECK(socle_access_engine_upsert_professional(engine, S("aud1"), S("auditeur_securite"), NULL,
@@ -79,10 +67,9 @@ static void check_proof(socle_ledger* ledger, const socle_history* h, size_t i) 
   uint64_t tree_size = 0;
   CHECK(socle_history_entry_proof(h, i, leaf, sizeof leaf, hashes, sizeof hashes, &count, NULL) ==
         SOCLE_OK);
-  CHECK(socle_ledger_prove_inclusion(ledger, socle_history_entry_index(h, i),
-                                     socle_history_checkpoint_size(h), &tree_size, leaf2,
-                                     sizeof leaf2, hashes2, sizeof hashes2, &count2,
-                                     NULL) == SOCLE_OK);
+  CHECK(socle_ledger_prove_inclusion(
+            ledger, socle_history_entry_index(h, i), socle_history_checkpoint_size(h), &tree_size,
+            leaf2, sizeof leaf2, hashes2, sizeof hashes2, &count2, NULL) == SOCLE_OK);
   CHECK(tree_size == socle_history_checkpoint_size(h));
   CHECK(count == count2);
   CHECK(memcmp(leaf, leaf2, sizeof leaf) == 0);
@@ -99,9 +86,8 @@ static void check_proof(socle_ledger* ledger, const socle_history* h, size_t i) 
 static void test_trail(const char* policy_path) {
   socle_error* error = NULL;
   socle_key_provider* provider = NULL;
-  int32_t rc = socle_key_provider_create_key_file(
-      path_of("l.key"), (const uint8_t*)"ledger C test", 13, 2, (uint64_t)64 << 20, &provider,
-      &error);
+  int32_t rc = socle_key_provider_create_key_file(path_of("l.key"), (const uint8_t*)"ledger C test",
+                                                  13, 2, (uint64_t)64 << 20, &provider, &error);
   CHECK_OK(rc, error);
   if (rc != SOCLE_OK) return;
   socle_vault* vault = NULL;
@@ -117,8 +103,7 @@ static void test_trail(const char* policy_path) {
         SOCLE_E_INVALID_ARGUMENT);
   CHECK(socle_ledger_options_set_checkpoint_every(options, 0, NULL) == SOCLE_OK);
   CHECK(socle_ledger_options_set_checkpoint_interval_millis(options, 0, NULL) == SOCLE_OK);
-  CHECK(socle_ledger_options_set_witness_path(options, path_of("trail.witness"), NULL) ==
-        SOCLE_OK);
+  CHECK(socle_ledger_options_set_witness_path(options, path_of("trail.witness"), NULL) == SOCLE_OK);
   socle_ledger* ledger = NULL;
   CHECK(socle_ledger_open(vault, path_of("trail.db"), S("Not A Name"), options, &ledger, NULL) ==
         SOCLE_E_INVALID_ARGUMENT);
@@ -164,9 +149,9 @@ static void test_trail(const char* policy_path) {
   const uint32_t purposes[1] = {allowed.purpose};
   int32_t effects[1] = {-1};
   uint64_t revision = 0;
-  CHECK(socle_access_trail_decide_columns(trail, 1, actors, actions, persons, categories,
-                                          purposes, NULL, NULL, NULL, NULL, NULL, 0, effects,
-                                          NULL, NULL, NULL, &revision, NULL) == SOCLE_OK);
+  CHECK(socle_access_trail_decide_columns(trail, 1, actors, actions, persons, categories, purposes,
+                                          NULL, NULL, NULL, NULL, NULL, 0, effects, NULL, NULL,
+                                          NULL, &revision, NULL) == SOCLE_OK);
   CHECK(effects[0] == SOCLE_EFFECT_ALLOW);
   CHECK(revision == out[0].revision && revision > 0);
   CHECK(socle_access_trail_record_operation(trail, SOCLE_TRAIL_OPERATION_EXPORT, S("ass1"),
@@ -217,8 +202,7 @@ static void test_trail(const char* policy_path) {
     /* Out of range: "" and 0, and OUT_OF_RANGE for the proof. */
     CHECK(strcmp(socle_history_entry_actor(h, n), "") == 0);
     size_t count = 0;
-    CHECK(socle_history_entry_proof(h, n, NULL, 0, NULL, 0, &count, NULL) ==
-          SOCLE_E_OUT_OF_RANGE);
+    CHECK(socle_history_entry_proof(h, n, NULL, 0, NULL, 0, &count, NULL) == SOCLE_E_OUT_OF_RANGE);
   }
 
   /* Paging: one entry a page, through next_after, reaches every entry once. */
@@ -239,8 +223,8 @@ static void test_trail(const char* policy_path) {
 
   /* A reader who is neither the person nor an auditor: refused. */
   socle_history* refused = NULL;
-  CHECK(socle_access_trail_history(trail, S("P-1"), S("sec1"), 0, 0, 0, -1, 100, &refused,
-                                   NULL) == SOCLE_E_PERMISSION_DENIED);
+  CHECK(socle_access_trail_history(trail, S("P-1"), S("sec1"), 0, 0, 0, -1, 100, &refused, NULL) ==
+        SOCLE_E_PERMISSION_DENIED);
   CHECK(refused == NULL);
 
   /* Who may read P-1's file now (REQ-55): ass1 and sec1 through the team pole-social. */
@@ -256,8 +240,7 @@ static void test_trail(const char* policy_path) {
   CHECK(strcmp(socle_current_access_professional(access, 2), "") == 0); /* out of range */
   socle_current_access_free(access);
   access = NULL;
-  CHECK(socle_access_trail_current_access(trail, S("nobody"), &access, NULL) ==
-        SOCLE_E_NOT_FOUND);
+  CHECK(socle_access_trail_current_access(trail, S("nobody"), &access, NULL) == SOCLE_E_NOT_FOUND);
   CHECK(access == NULL);
 
   socle_access_trail_free(trail);
@@ -320,8 +303,7 @@ static void test_trail(const char* policy_path) {
                                      NULL) == SOCLE_E_OUT_OF_RANGE); /* needs room for hashes */
   CHECK(count > 0);
   CHECK(memcmp(leaf, leaf2, sizeof leaf) == 0);
-  CHECK(socle_ledger_entries_bytes(entries, 100000, &bytes, NULL, 0, NULL) ==
-        SOCLE_E_OUT_OF_RANGE);
+  CHECK(socle_ledger_entries_bytes(entries, 100000, &bytes, NULL, 0, NULL) == SOCLE_E_OUT_OF_RANGE);
   socle_ledger_entries_free(entries);
 
   /* Edits are refused and recorded. */
@@ -375,9 +357,8 @@ static void test_bad_arguments(void) {
 static void test_state_ledger(const char* policy_path) {
   socle_error* error = NULL;
   socle_key_provider* provider = NULL;
-  int32_t rc = socle_key_provider_create_key_file(
-      path_of("s.key"), (const uint8_t*)"state C test", 12, 2, (uint64_t)64 << 20, &provider,
-      &error);
+  int32_t rc = socle_key_provider_create_key_file(path_of("s.key"), (const uint8_t*)"state C test",
+                                                  12, 2, (uint64_t)64 << 20, &provider, &error);
   CHECK_OK(rc, error);
   if (rc != SOCLE_OK) return;
   socle_vault* vault = NULL;
@@ -468,7 +449,7 @@ static void test_storage(const char* location, const char* witness_dir) {
   }
   socle_key_provider* provider = NULL;
   char key[4200];
-  snprintf(key, sizeof key, "%s/storage-%u.key", work, run);
+  snprintf(key, sizeof key, "%s/storage-%u.key", check_work(), run);
   remove(key);
   CHECK(socle_key_provider_create_key_file(key, (const uint8_t*)"storage C test", 14, 2,
                                            (uint64_t)64 << 20, &provider, NULL) == SOCLE_OK);
@@ -520,8 +501,8 @@ static void test_storage_errors(void) {
         strstr(socle_error_message(error), "s3cr3t") == NULL);
   socle_error_free(error);
   error = NULL;
-  CHECK(socle_storage_open("postgresql://ccas:s3cr3t@db.internal/ccas?frobnicate=1",
-                           path_of("w"), &storage, &error) == SOCLE_E_INVALID_ARGUMENT);
+  CHECK(socle_storage_open("postgresql://ccas:s3cr3t@db.internal/ccas?frobnicate=1", path_of("w"),
+                           &storage, &error) == SOCLE_E_INVALID_ARGUMENT);
   CHECK(error != NULL && strstr(socle_error_message(error), "s3cr3t") == NULL);
   socle_error_free(error);
   CHECK(socle_storage_is_postgresql(NULL) == 0);
@@ -534,20 +515,34 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s POLICY_FILE WORK_DIR [POSTGRES_CONNINFO_FILE]\n", argv[0]);
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[2]);
+  check_set_work(argv[2]);
   /* A clean work directory: a witness left by an earlier run (another key) would not verify. */
-  static const char* const kFiles[] = {"l.key",         "l.vault",         "l.vault-wal",
-                                       "l.vault-shm",   "trail.db",        "trail.db-wal",
-                                       "trail.db-shm",  "trail.witness",   "trail.db.checkpoint",
-                                       "s.key",         "s.vault",         "s.vault-wal",
-                                       "s.vault-shm",   "state.db",        "state.db-wal",
-                                       "state.db-shm",  "state.db.checkpoint",
-                                       "storage/vault.db", "storage/vault.db-wal",
-                                       "storage/vault.db-shm", "storage/storage_trail.db",
+  static const char* const kFiles[] = {"l.key",
+                                       "l.vault",
+                                       "l.vault-wal",
+                                       "l.vault-shm",
+                                       "trail.db",
+                                       "trail.db-wal",
+                                       "trail.db-shm",
+                                       "trail.witness",
+                                       "trail.db.checkpoint",
+                                       "s.key",
+                                       "s.vault",
+                                       "s.vault-wal",
+                                       "s.vault-shm",
+                                       "state.db",
+                                       "state.db-wal",
+                                       "state.db-shm",
+                                       "state.db.checkpoint",
+                                       "storage/vault.db",
+                                       "storage/vault.db-wal",
+                                       "storage/vault.db-shm",
+                                       "storage/storage_trail.db",
                                        "storage/storage_trail.db-wal",
                                        "storage/storage_trail.db-shm",
-                                       "storage/storage_trail.db.checkpoint"};
-  for (size_t i = 0; i < sizeof kFiles / sizeof kFiles[0]; ++i) remove(path_of(kFiles[i]));
+                                       "storage/storage_trail.db.checkpoint",
+                                       NULL};
+  check_remove(kFiles);
   CHECK(socle_init() == SOCLE_OK);
   test_trail(argv[1]);
   test_state_ledger(argv[1]);

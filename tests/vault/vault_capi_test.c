@@ -10,16 +10,6 @@
 #include "check.h"
 #include "socle/socle.h"
 
-static char work[4096];
-
-static const char* path_of(const char* name) {
-  static char path[2][4200];
-  static int which = 0;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", work, name);
-  return path[which];
-}
-
 static const uint8_t kPass[] = "vault C test passphrase";
 #define PASS_LEN (sizeof kPass - 1)
 /* libsodium's INTERACTIVE Argon2id cost: the cheapest a key file may use outside C++ tests. */
@@ -322,7 +312,8 @@ static const char kPolicy[] =
     "  legal_basis: PUBLIC_TASK legal_basis_reference: \"CASF L.123-1\"\n"
     "  data_categories: \"social\" person_categories: \"person\"\n"
     "  recipients { name: \"laboratoire\" kind: PARTNER }\n"
-    "  retention { data_category: \"social\" start: CREATION active_months: 24 end_action: DELETE }\n"
+    "  retention { data_category: \"social\" start: CREATION active_months: 24 end_action: DELETE "
+    "}\n"
     "  security_measures: \"chiffrement\"\n"
     "}\n"
     "pseudonym_domains { id: \"recherche\" kind: PERSON activity: \"etude\"\n"
@@ -374,7 +365,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: vault_capi_test WORK_DIR\n");
     return 2;
   }
-  snprintf(work, sizeof work, "%s", argv[1]);
+  check_set_work(argv[1]);
   CHECK(socle_init() == SOCLE_OK);
   test_key_file_and_records();
   test_callback_provider();
