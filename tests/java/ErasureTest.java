@@ -254,7 +254,8 @@ public final class ErasureTest {
             check(engine.decide(read).allowed()
                     && Restriction.restricted(engine, "P-1", "note-1") == 0, "lifted");
             expectError(() -> Restriction.restrict(engine, "P-1", "", 0, "", "ass1"),
-                    SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "ground", "a ground that does not exist");
+                    SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "ground",
+                    "a ground that does not exist");
         }
     }
 

@@ -230,7 +230,8 @@ function testRectification(): void
     check($shared->granted, 'shared with the CRIP');
     check(Restriction::currentVersion($engine, 'P-1', 'eval-1') === null, 'never rectified');
     expectError(fn () => Restriction::recordPersonStatement($engine, 'P-1', 'st-1', 'eval-1',
-        $statement, 'ass1'), Native::SOCLE_E_FAILED_PRECONDITION, 'a statement on an item not contested');
+        $statement, 'ass1'), Native::SOCLE_E_FAILED_PRECONDITION,
+        'a statement on an item not contested');
 
     Restriction::recordRectification($engine, 'P-1', 'rect-1', 'eval-1', $v1, $v2, 'ass1',
         'social', true);

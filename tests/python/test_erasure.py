@@ -2,9 +2,10 @@
 the CCAS example: a sweep whose financial papers await the archives service's elimination visa,
 then are purged with a signed certificate that verifies (and not once altered); an erasure
 refused under a legal hold, then done (on the erasure contract of tests/access): the tombstone,
-the key shredded, the person denied (erased); a restriction denying an ordinary read and allowing it with a justification of art.
-18(2), lifted only after the notice; a rectification of an item shared with the CRIP naming it as
-the recipient to notify; bad input refused without the person's id in the message."""
+the key shredded, the person denied (erased); a restriction denying an ordinary read and allowing
+it with a justification of art. 18(2), lifted only after the notice; a rectification of an item
+shared with the CRIP naming it as the recipient to notify; bad input refused without the
+person's id in the message."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def engine(examples_dir: Path) -> socle.AccessEngine:
 
 @pytest.fixture
 def vault(tmp_path: Path) -> socle.Vault:
-    provider = socle.KeyProvider.create_key_file(tmp_path / "master.key", b"erasure binding test", **FAST)
+    provider = socle.KeyProvider.create_key_file(tmp_path / "master.key",
+                                                 b"erasure binding test", **FAST)
     with provider:
         return socle.Vault.open(provider, tmp_path / "vault.db", "ccas")
 

@@ -7,8 +7,8 @@ namespace Socle;
 use FFI;
 
 /**
- * Restriction of processing (GDPR art. 18) and rectification (art. 16 and 19): socle/restriction.hpp
- * and socle/rectification.hpp as static functions over an AccessEngine. A restricted file ($item
+ * Restriction of processing (GDPR art. 18) and rectification (art. 16 and 19):
+ * socle/restriction.hpp and socle/rectification.hpp as static functions over an AccessEngine. A restricted file ($item
  * '') or item is stored only: decisions on it are denied (SOCLE_REASON_RESTRICTED) unless the
  * AccessRequest's $restrictionJustification names one of art. 18(2)'s
  * (SOCLE_RESTRICTION_JUSTIFICATION_*; then SOCLE_REASON_ALLOWED_UNDER_RESTRICTION). Lifting needs

@@ -98,7 +98,7 @@ public final class Restriction {
         return revision[0];
     }
 
-    /** Attaches the person's statement (its SHA-256; the text stays with you) to a contested item. */
+    /** Attaches the person's statement (its SHA-256; the text stays with you) to an item. */
     public static long recordPersonStatement(AccessEngine engine, String person,
             String rectification, String item, String category, byte[] statementSha256,
             String rightsRequest, String recordedBy) {
