@@ -400,6 +400,7 @@ final class AccessEngine
             $q->masked = $r->masked ? 1 : 0;
             $q->reserved = 0;
             $q->time_unix_seconds = $r->timeUnixSeconds;
+            $q->restriction_justification = $r->restrictionJustification;
             if ($r->item !== null) {
                 $q->item = FFI::addr($block[$offset]);
                 $q->item_len = strlen($r->item);

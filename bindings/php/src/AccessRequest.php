@@ -6,7 +6,9 @@ namespace Socle;
 
 /**
  * One access question, in dense ids (AccessEngine::find*). The defaults are those of
- * socle_access_request_init(): read, a fact, no author, not masked, no item, now.
+ * socle_access_request_init(): read, a fact, no author, not masked, no item, now, no
+ * restriction justification ($restrictionJustification: SOCLE_RESTRICTION_JUSTIFICATION_*, the
+ * ground of GDPR art. 18(2) for reading an item whose processing is restricted).
  */
 final class AccessRequest
 {
@@ -20,7 +22,8 @@ final class AccessRequest
         public int $author = Native::SOCLE_NO_ID,
         public bool $masked = false,
         public ?string $item = null,
-        public int $timeUnixSeconds = 0
+        public int $timeUnixSeconds = 0,
+        public int $restrictionJustification = Native::SOCLE_RESTRICTION_JUSTIFICATION_NONE
     ) {
     }
 }

@@ -529,11 +529,12 @@ class Policy(_Handle):
 
 from ._access import (NO_ID, AccessEngine, Action, Audience, BreakGlassSession,  # noqa: E402
                       Decision, Decisions, Effect, EntryKind, Explanation, ExplanationStep,
-                      FollowerStatus, ItemIds, Obligation, Reason, Secrecy, View)
+                      FollowerStatus, ItemIds, Obligation, Reason, RestrictionJustification,
+                      Secrecy, View)
 
 __all__ += ["NO_ID", "AccessEngine", "Action", "Audience", "BreakGlassSession", "Decision",
             "Decisions", "Effect", "EntryKind", "Explanation", "ExplanationStep", "FollowerStatus",
-            "ItemIds", "Obligation", "Reason", "Secrecy", "View"]
+            "ItemIds", "Obligation", "Reason", "RestrictionJustification", "Secrecy", "View"]
 
 from ._vault import KeyProvider, Vault  # noqa: E402
 
@@ -587,6 +588,14 @@ from ._retention import (Breach, BreachRisk, ContactOriginator,  # noqa: E402
 __all__ += ["Breach", "BreachRisk", "ContactOriginator", "RetentionEndAction", "RetentionPhase",
             "RetentionStart", "RetentionStatus", "RightsRequest", "RightsRequestKind",
             "RightsRequestStatus"]
+
+from ._erasure import (DeletionCertificate, Erasure, ErasureAssert,  # noqa: E402
+                       ErasureCategory, ErasureException, RectificationNotice, RestrictionGround,
+                       SweepReport, SweepToDo, Tombstone, verify_deletion_certificate)
+
+__all__ += ["DeletionCertificate", "Erasure", "ErasureAssert", "ErasureCategory",
+            "ErasureException", "RectificationNotice", "RestrictionGround", "SweepReport",
+            "SweepToDo", "Tombstone", "verify_deletion_certificate"]
 
 from ._export import (ExportError, ExportFileError, ExportKind, ExportProblem,  # noqa: E402
                       ExportReader, ExportReport, ExportSigningKey, ExportSummary,

@@ -36,6 +36,7 @@ __all__ = [
     "NO_ID",
     "Obligation",
     "Reason",
+    "RestrictionJustification",
     "Secrecy",
     "View",
 ]
@@ -75,6 +76,12 @@ Obligation = _enum("Obligation", "SOCLE_OBLIGATION_",
                    enum.IntFlag)
 View = _enum("View", "SOCLE_VIEW_", "How an item of a file is shown (SOCLE_VIEW_*).")
 Audience = _enum("Audience", "SOCLE_AUDIENCE_", "Who a mask hides an item from (SOCLE_AUDIENCE_*).")
+RestrictionJustification = _enum(
+    "RestrictionJustification", "SOCLE_RESTRICTION_JUSTIFICATION_",
+    "Why a request reads an item under restriction of processing, GDPR art. 18(2) "
+    "(SOCLE_RESTRICTION_JUSTIFICATION_*): NONE (denied, ``Reason.RESTRICTED``), SUBJECT_CONSENT, "
+    "LEGAL_CLAIMS, PROTECTION_OF_OTHERS, IMPORTANT_PUBLIC_INTEREST (allowed, "
+    "``Reason.ALLOWED_UNDER_RESTRICTION``).")
 
 _REASON_NAMES: Dict[int, str] = {}
 
@@ -878,7 +885,8 @@ class AccessEngine(_Handle):
 
     def _request(self, actor: Id, person: Id, category: Id, purpose: Id,
                  action: Union[int, str], entry_kind: Union[int, str], author: Optional[Id],
-                 masked: bool, item: Optional[Union[str, bytes]], time: Time
+                 masked: bool, item: Optional[Union[str, bytes]], time: Time,
+                 restriction_justification: Union[int, str] = 0
                  ) -> Tuple[Any, Optional[bytes]]:
         request = ffi.new("socle_access_request*", _REQUEST_TEMPLATE[0])
         request.actor = self._dense_of(actor, self.find_professional, "actor")
@@ -893,6 +901,9 @@ class AccessEngine(_Handle):
             request.masked = 1
         if time is not None:
             request.time_unix_seconds = _unix(time)
+        if restriction_justification:
+            request.restriction_justification = _enum_value(
+                RestrictionJustification, restriction_justification, "restriction_justification")
         encoded = None
         if item is not None:
             encoded = _bytes(item, "item")
@@ -904,16 +915,19 @@ class AccessEngine(_Handle):
                action: Union[int, str] = Action.READ, *,
                entry_kind: Union[int, str] = EntryKind.FACT, author: Optional[Id] = None,
                masked: bool = False, item: Optional[Union[str, bytes]] = None,
-               time: Time = None) -> Decision:
+               time: Time = None,
+               restriction_justification: Union[int, str] = 0) -> Decision:
         """Whether `actor` (a professional) may do `action` (an :class:`Action` or its name,
         ``"read"``) on an item of `person`'s file of data `category`, for `purpose` (an
         activity of the policy). `entry_kind` is the item's :class:`EntryKind`, `author` the
         professional who wrote it, `masked` the vendor's own mask flag, `item` the vendor's item
         id (matched against the person's item masks), `time` when (default: now). Ids are
-        dense ids or string ids. Returns a :class:`Decision`; an unknown id or value raises
+        dense ids or string ids. `restriction_justification` (a :class:`RestrictionJustification`
+        or its name) is the ground of GDPR art. 18(2) for reading an item whose processing is
+        restricted. Returns a :class:`Decision`; an unknown id or value raises
         (:class:`NotFoundError`, :class:`InvalidArgumentError`)."""
         request, keep = self._request(actor, person, category, purpose, action, entry_kind,
-                                      author, masked, item, time)
+                                      author, masked, item, time, restriction_justification)
         out = ffi.new("socle_decision*")
         handle = self._live()
         if lib.socle_access_engine_decide(handle, request, out, ffi.NULL) != lib.SOCLE_OK:
@@ -928,11 +942,12 @@ class AccessEngine(_Handle):
                 action: Union[int, str] = Action.READ, *,
                 entry_kind: Union[int, str] = EntryKind.FACT, author: Optional[Id] = None,
                 masked: bool = False, item: Optional[Union[str, bytes]] = None,
-                time: Time = None) -> Explanation:
+                time: Time = None,
+                restriction_justification: Union[int, str] = 0) -> Explanation:
         """As :meth:`decide`, with the trace a DPO reads: every check, passed or failed, with
         the policy element it rests on and the one that decided (:class:`Explanation`)."""
         request, keep = self._request(actor, person, category, purpose, action, entry_kind,
-                                      author, masked, item, time)
+                                      author, masked, item, time, restriction_justification)
         out = ffi.new("socle_explanation**")
         with _ErrorSlot() as slot:
             check(lib.socle_access_engine_explain(self._live(), request, out, slot.pointer),

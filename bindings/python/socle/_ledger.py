@@ -476,12 +476,14 @@ class AccessTrail(_Handle):
                action: Union[int, str] = Action.READ, *,
                entry_kind: Union[int, str] = EntryKind.FACT, author: Optional[Id] = None,
                masked: bool = False, item: Optional[Union[str, bytes]] = None,
-               time: Time = None, justification: Optional[str] = None) -> Decision:
+               time: Time = None, justification: Optional[str] = None,
+               restriction_justification: Union[int, str] = 0) -> Decision:
         """As :meth:`AccessEngine.decide`, and the decision is recorded (sealed for the person)
         before it is returned; `justification` is the professional's (break-the-glass). If it
         cannot be recorded this raises: show nothing."""
         request, keep = self._engine._request(actor, person, category, purpose, action,
-                                              entry_kind, author, masked, item, time)
+                                              entry_kind, author, masked, item, time,
+                                              restriction_justification)
         why = _text_bytes(justification, "justification")
         out = ffi.new("socle_decision*")
         with _ErrorSlot() as slot:

@@ -224,6 +224,7 @@ public final class AccessEngine extends Handle {
                 c.masked = r.masked() ? 1 : 0;
                 c.reserved = 0;
                 c.time_unix_seconds = r.timeUnixSeconds();
+                c.restriction_justification = r.restrictionJustification();
                 c.item = r.item() == null ? null : items.at(i);
                 c.item_len = Socle.size(r.item() == null ? 0 : items.lens[i]);
                 c.write();
