@@ -48,7 +48,7 @@ extern "C" {
 /* Version. The SONAME of libsocle is its major version.                                      */
 
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 6
+#define SOCLE_VERSION_MINOR 7
 #define SOCLE_VERSION_PATCH 0
 #define SOCLE_VERSION_NUMBER \
   (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
@@ -3238,6 +3238,17 @@ SOCLE_API int32_t socle_access_engine_restricted(const socle_access_engine* engi
                                                  const char* item, size_t item_len,
                                                  int32_t* out_restricted, int32_t* out_ground,
                                                  socle_error** error);
+
+/* The person's restrictions, in the order set, one line each, into *out (UTF-8):
+ * "item<TAB>ground<TAB>in_force<TAB>set_unix_seconds<TAB>notified_unix_seconds<TAB>
+ * lifted_unix_seconds<TAB>rights_request<LF>" (item empty: the whole file; ground a
+ * SOCLE_RESTRICTION_GROUND_*; in_force 0 or 1; a time not recorded is 0). With `include_lifted`
+ * 0, only those in force. *out_count (may be NULL) receives their number. SOCLE_E_NOT_FOUND for
+ * a person not in the directory. */
+SOCLE_API int32_t socle_access_engine_restrictions(const socle_access_engine* engine,
+                                                   const char* person, size_t person_len,
+                                                   int32_t include_lifted, socle_buffer* out,
+                                                   size_t* out_count, socle_error** error);
 
 /* Records a new version of `item` (rectification id `rectification`, unique for the person):
  * `previous_sha256` and `new_sha256` are 32 bytes each, the first the item's current version;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -53,6 +54,29 @@ SOCLE_CAPI_RESTRICTION_JUSTIFICATIONS(SOCLE_CAPI_ASSERT_SAME)
 SOCLE_CAPI_RESTRICTION_GROUNDS(SOCLE_CAPI_ASSERT_SAME)
 static_assert(SOCLE_RESTRICTION_JUSTIFICATION_IMPORTANT_PUBLIC_INTEREST + 1 ==
               socle::kRestrictionJustificationCount);
+
+// One person's records as lines into *out (the list calls of this section): the checks each
+// makes, `query(snapshot, person)` (a StatusOr of a vector), then `line(record, &lines)` each.
+template <typename Query, typename Line>
+int32_t PersonLines(const socle_access_engine* engine, const char* person, size_t person_len,
+                    socle_buffer* out, size_t* out_count, socle_error** error, Query query,
+                    Line line) {
+  return Guard(error, [&]() -> int32_t {
+    ResetBuffer(out);
+    ResetNumbers(out_count);
+    if (engine == nullptr) return NullArgument(error, "engine");
+    if (out == nullptr) return NullArgument(error, "out");
+    absl::string_view id;
+    SOCLE_CAPI_RETURN_IF_FAILED(InputView(person, person_len, "person", &id, error));
+    auto found = query(*EngineOf(*engine).snapshot(), id);
+    if (!found.ok()) return FromStatus(error, found.status());
+    std::string lines;
+    for (const auto& record : *found) line(record, &lines);
+    SOCLE_CAPI_RETURN_IF_FAILED(FillBuffer(out, lines, error));
+    if (out_count != nullptr) *out_count = found->size();
+    return SOCLE_OK;
+  });
+}
 
 }  // namespace
 
@@ -250,28 +274,39 @@ int32_t socle_access_engine_record_rectification_notified(
   });
 }
 
+int32_t socle_access_engine_restrictions(const socle_access_engine* engine, const char* person,
+                                         size_t person_len, int32_t include_lifted,
+                                         socle_buffer* out, size_t* out_count,
+                                         socle_error** error) {
+  return PersonLines(
+      engine, person, person_len, out, out_count, error,
+      [&](const socle::AccessSnapshot& snapshot, absl::string_view id) {
+        return socle::Restrictions(snapshot, id, include_lifted != 0);
+      },
+      [](const socle::RestrictionInfo& r, std::string* lines) {
+        const auto seconds = [](const std::optional<absl::Time>& t) -> int64_t {
+          return t.has_value() ? absl::ToUnixSeconds(*t) : 0;
+        };
+        absl::StrAppend(lines, r.item, "\t", static_cast<int32_t>(r.ground), "\t",
+                        r.in_force ? 1 : 0, "\t", absl::ToUnixSeconds(r.set_at), "\t",
+                        seconds(r.notified_at), "\t", seconds(r.lifted_at), "\t", r.rights_request,
+                        "\n");
+      });
+}
+
 int32_t socle_access_engine_pending_rectification_notices(const socle_access_engine* engine,
                                                           const char* person, size_t person_len,
                                                           socle_buffer* out, size_t* out_count,
                                                           socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    ResetBuffer(out);
-    ResetNumbers(out_count);
-    if (engine == nullptr) return NullArgument(error, "engine");
-    if (out == nullptr) return NullArgument(error, "out");
-    absl::string_view id;
-    SOCLE_CAPI_RETURN_IF_FAILED(InputView(person, person_len, "person", &id, error));
-    auto pending = socle::PendingRectificationNotices(*EngineOf(*engine).snapshot(), id);
-    if (!pending.ok()) return FromStatus(error, pending.status());
-    std::string lines;
-    for (const socle::PendingRectificationNotice& n : *pending) {
-      absl::StrAppend(&lines, n.rectification, "\t", n.item, "\t", n.recipient, "\t",
-                      absl::ToUnixSeconds(n.queued_at), "\n");
-    }
-    SOCLE_CAPI_RETURN_IF_FAILED(FillBuffer(out, lines, error));
-    if (out_count != nullptr) *out_count = pending->size();
-    return SOCLE_OK;
-  });
+  return PersonLines(
+      engine, person, person_len, out, out_count, error,
+      [](const socle::AccessSnapshot& snapshot, absl::string_view id) {
+        return socle::PendingRectificationNotices(snapshot, id);
+      },
+      [](const socle::PendingRectificationNotice& n, std::string* lines) {
+        absl::StrAppend(lines, n.rectification, "\t", n.item, "\t", n.recipient, "\t",
+                        absl::ToUnixSeconds(n.queued_at), "\n");
+      });
 }
 
 int32_t socle_access_engine_current_item_version(const socle_access_engine* engine,

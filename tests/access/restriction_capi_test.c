@@ -91,6 +91,17 @@ int main(int argc, char** argv) {
   CHECK_RC(socle_access_engine_restricted(engine, "x1", 2, "note-2", 6, &restricted, &ground, NULL),
            SOCLE_OK);
   CHECK(restricted == 0 && ground == 0);
+  /* The list: the one in force, set now, not yet notified nor lifted. */
+  char expected[160];
+  socle_buffer listed = {0};
+  size_t listed_count = 0;
+  CHECK_RC(socle_access_engine_restrictions(engine, "x1", 2, 0, &listed, &listed_count, NULL),
+           SOCLE_OK);
+  snprintf(expected, sizeof expected, "note-1\t%d\t1\t%lld\t0\t0\t\n",
+           SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED, (long long)NOW);
+  CHECK(listed_count == 1 && listed.size == strlen(expected) &&
+        memcmp(listed.data, expected, listed.size) == 0);
+  socle_buffer_free(&listed);
 
   /* A version 1 array: read with the version 1 stride, without a justification. */
   request_v1 old[2];
@@ -133,6 +144,27 @@ int main(int argc, char** argv) {
   CHECK_RC(socle_access_engine_lift_restriction(engine, "x1", 2, "note-1", 6, "sw1", 3, NULL, NULL),
            SOCLE_OK);
   CHECK(reason_of(engine, &r) == SOCLE_REASON_ALLOWED);
+  /* Lifted: out of the list of those in force, in the whole list with its notice and lift. */
+  CHECK_RC(socle_access_engine_restrictions(engine, "x1", 2, 0, &listed, &listed_count, NULL),
+           SOCLE_OK);
+  CHECK(listed_count == 0 && listed.size == 0);
+  socle_buffer_free(&listed);
+  CHECK_RC(socle_access_engine_restrictions(engine, "x1", 2, 1, &listed, &listed_count, NULL),
+           SOCLE_OK);
+  snprintf(expected, sizeof expected, "note-1\t%d\t0\t%lld\t%lld\t%lld\t\n",
+           SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED, (long long)NOW, (long long)(NOW + 60),
+           (long long)(NOW + 60));
+  CHECK(listed_count == 1 && listed.size == strlen(expected) &&
+        memcmp(listed.data, expected, listed.size) == 0);
+  socle_buffer_free(&listed);
+  status =
+      socle_access_engine_restrictions(engine, "nobody-77", 9, 1, &listed, &listed_count, &error);
+  CHECK(status == SOCLE_E_NOT_FOUND);
+  CHECK(error != NULL && strstr(socle_error_message(error), "nobody-77") == NULL);
+  socle_error_free(error);
+  error = NULL;
+  CHECK_RC(socle_access_engine_restrictions(engine, "x1", 2, 1, NULL, NULL, NULL),
+           SOCLE_E_INVALID_ARGUMENT);
 
   /* Rectification: the current version changes; a statement needs a contested item. */
   uint8_t a[32], b[32], s[32], current[32];

@@ -232,6 +232,13 @@ public final class ErasureTest {
                     == SocleLibrary.SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED,
                     "restricted, and why");
             check(Restriction.restricted(engine, "P-1", "note-2") == 0, "the other items not");
+            List<Restriction.Info> inForce = Restriction.restrictions(engine, "P-1", false);
+            check(inForce.size() == 1 && inForce.get(0).item().equals("note-1")
+                    && inForce.get(0).inForce()
+                    && inForce.get(0).ground()
+                            == SocleLibrary.SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED
+                    && inForce.get(0).setUnixSeconds() > 0
+                    && inForce.get(0).liftedUnixSeconds() == 0, "listed in force");
             check(engine.decide(read).reason() == SocleLibrary.SOCLE_REASON_RESTRICTED,
                     "an ordinary read denied");
             AccessRequest justified = read.withRestrictionJustification(
@@ -253,6 +260,12 @@ public final class ErasureTest {
             Restriction.lift(engine, "P-1", "note-1", "ass1");
             check(engine.decide(read).allowed()
                     && Restriction.restricted(engine, "P-1", "note-1") == 0, "lifted");
+            check(Restriction.restrictions(engine, "P-1", false).isEmpty(), "none in force");
+            List<Restriction.Info> all = Restriction.restrictions(engine, "P-1", true);
+            check(all.size() == 1 && !all.get(0).inForce()
+                    && all.get(0).notifiedUnixSeconds() > 0
+                    && all.get(0).liftedUnixSeconds() >= all.get(0).notifiedUnixSeconds(),
+                    "listed lifted, with its notice");
             expectError(() -> Restriction.restrict(engine, "P-1", "", 0, "", "ass1"),
                     SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "ground",
                     "a ground that does not exist");

@@ -191,6 +191,11 @@ function testRestriction(): void
     check(Restriction::restricted($engine, 'P-1', 'note-1')
         === Native::SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED, 'restricted, and why');
     check(Restriction::restricted($engine, 'P-1', 'note-2') === null, 'the other items not');
+    $inForce = Restriction::restrictions($engine, 'P-1', false);
+    check(count($inForce) === 1 && $inForce[0]['item'] === 'note-1' && $inForce[0]['in_force']
+        && $inForce[0]['ground'] === Native::SOCLE_RESTRICTION_GROUND_ACCURACY_CONTESTED
+        && $inForce[0]['set_unix_seconds'] > 0 && $inForce[0]['lifted_unix_seconds'] === 0,
+        'listed in force');
     check($engine->decide($request)->reason === Native::SOCLE_REASON_RESTRICTED,
         'an ordinary read denied');
     $request->restrictionJustification = Native::SOCLE_RESTRICTION_JUSTIFICATION_LEGAL_CLAIMS;
@@ -212,6 +217,11 @@ function testRestriction(): void
     Restriction::lift($engine, 'P-1', 'note-1', 'ass1');
     check($engine->decide($request)->allowed()
         && Restriction::restricted($engine, 'P-1', 'note-1') === null, 'lifted');
+    check(Restriction::restrictions($engine, 'P-1', false) === [], 'none in force');
+    $all = Restriction::restrictions($engine, 'P-1');
+    check(count($all) === 1 && !$all[0]['in_force'] && $all[0]['notified_unix_seconds'] > 0
+        && $all[0]['lifted_unix_seconds'] >= $all[0]['notified_unix_seconds'],
+        'listed lifted, with its notice');
     expectNamedError(fn () => Restriction::restrict($engine, 'P-1', '', 0, 'ass1'),
         Native::SOCLE_E_INVALID_ARGUMENT, 'ground', 'a ground that does not exist');
 }

@@ -188,6 +188,10 @@ def test_a_restriction_denies_then_allows_with_a_justification_lifted_after_noti
     assert revision == engine.revision
     assert engine.restricted("P-1", "note-1") == socle.RestrictionGround.ACCURACY_CONTESTED
     assert engine.restricted("P-1", "note-2") is None
+    [in_force] = engine.restrictions("P-1", include_lifted=False)
+    assert in_force.item == "note-1" and in_force.in_force
+    assert in_force.ground == socle.RestrictionGround.ACCURACY_CONTESTED
+    assert in_force.set_at is not None and in_force.lifted_at is None
     assert read().reason == socle.Reason.RESTRICTED
     allowed = read(restriction_justification=socle.RestrictionJustification.LEGAL_CLAIMS)
     assert allowed.allowed and allowed.reason == socle.Reason.ALLOWED_UNDER_RESTRICTION
@@ -203,6 +207,13 @@ def test_a_restriction_denies_then_allows_with_a_justification_lifted_after_noti
     engine.notify_restriction_lift("P-1", "note-1", channel="paper", recorded_by="ass1")
     engine.lift_restriction("P-1", "note-1", recorded_by="ass1")
     assert read().allowed and engine.restricted("P-1", "note-1") is None
+    assert engine.restrictions("P-1", include_lifted=False) == []
+    [lifted] = engine.restrictions("P-1")
+    assert not lifted.in_force and lifted.notified_at is not None
+    assert lifted.lifted_at is not None and lifted.lifted_at >= lifted.notified_at
+    with pytest.raises(socle.NotFoundError) as e:
+        engine.restrictions("P-SECRET-77")
+    assert "P-SECRET-77" not in str(e.value)
     with pytest.raises(socle.InvalidArgumentError, match="ground"):
         engine.restrict("P-1", "", 0, recorded_by="ass1")
     with pytest.raises(socle.NotFoundError) as e:

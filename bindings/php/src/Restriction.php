@@ -75,6 +75,35 @@ final class Restriction
         return $restricted->cdata === 1 ? $ground->cdata : null;
     }
 
+    /**
+     * The person's restrictions in the order set (those in force; the lifted ones too with
+     * $includeLifted): arrays with item ('' the whole file), ground (SOCLE_RESTRICTION_GROUND_*),
+     * in_force, set_unix_seconds, notified_unix_seconds and lifted_unix_seconds (0: not
+     * recorded), rights_request.
+     */
+    public static function restrictions(AccessEngine $engine, string $person,
+                                        bool $includeLifted = true): array
+    {
+        $ffi = Library::ffi();
+        $buffer = $ffi->new('socle_buffer');
+        $error = Library::newError();
+        $status = $ffi->socle_access_engine_restrictions($engine->handle(), $person,
+            strlen($person), $includeLifted ? 1 : 0, FFI::addr($buffer), null, FFI::addr($error));
+        $text = Library::take($buffer);
+        Library::check($status, $error);
+        $out = [];
+        foreach (explode("\n", $text) as $line) {
+            if ($line === '') {
+                continue;
+            }
+            [$item, $ground, $inForce, $set, $notified, $lifted, $request] = explode("\t", $line);
+            $out[] = ['item' => $item, 'ground' => (int) $ground, 'in_force' => $inForce === '1',
+                'set_unix_seconds' => (int) $set, 'notified_unix_seconds' => (int) $notified,
+                'lifted_unix_seconds' => (int) $lifted, 'rights_request' => $request];
+        }
+        return $out;
+    }
+
     /** SOCLE_RESTRICTION_JUSTIFICATION_* as its stable name ("legal_claims"…). */
     public static function justificationName(int $justification): string
     {

@@ -590,11 +590,13 @@ __all__ += ["Breach", "BreachRisk", "ContactOriginator", "RetentionEndAction", "
             "RightsRequestStatus"]
 
 from ._erasure import (DeletionCertificate, Erasure, ErasureAssert,  # noqa: E402
-                       ErasureCategory, ErasureException, RectificationNotice, RestrictionGround,
-                       SweepReport, SweepToDo, Tombstone, verify_deletion_certificate)
+                       ErasureCategory, ErasureException, RectificationNotice, Restriction,
+                       RestrictionGround, SweepReport, SweepToDo, Tombstone,
+                       verify_deletion_certificate)
 
 __all__ += ["DeletionCertificate", "Erasure", "ErasureAssert", "ErasureCategory",
-            "ErasureException", "RectificationNotice", "RestrictionGround", "SweepReport",
+            "ErasureException", "RectificationNotice", "Restriction", "RestrictionGround",
+            "SweepReport",
             "SweepToDo", "Tombstone", "verify_deletion_certificate"]
 
 from ._export import (ExportError, ExportFileError, ExportKind, ExportProblem,  # noqa: E402

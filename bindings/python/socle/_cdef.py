@@ -5,9 +5,9 @@
 
 CDEF = """\
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 6
+#define SOCLE_VERSION_MINOR 7
 #define SOCLE_VERSION_PATCH 0
-#define SOCLE_VERSION_NUMBER 600
+#define SOCLE_VERSION_NUMBER 700
 #define SOCLE_OK 0
 #define SOCLE_E_INVALID_ARGUMENT 1
 #define SOCLE_E_NOT_FOUND 2
@@ -940,6 +940,7 @@ int32_t socle_access_engine_restrict(socle_access_engine* engine, const char* pe
 int32_t socle_access_engine_notify_restriction_lift(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_lift_restriction(socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_restricted(const socle_access_engine* engine, const char* person, size_t person_len, const char* item, size_t item_len, int32_t* out_restricted, int32_t* out_ground, socle_error** error);
+int32_t socle_access_engine_restrictions(const socle_access_engine* engine, const char* person, size_t person_len, int32_t include_lifted, socle_buffer* out, size_t* out_count, socle_error** error);
 int32_t socle_access_engine_record_rectification(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* previous_sha256, size_t previous_sha256_len, const uint8_t* new_sha256, size_t new_sha256_len, int32_t contested, const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_record_person_statement(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* item, size_t item_len, const char* category, size_t category_len, const uint8_t* statement_sha256, size_t statement_sha256_len, const char* rights_request, size_t rights_request_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_record_rectification_notified(socle_access_engine* engine, const char* person, size_t person_len, const char* rectification, size_t rectification_len, const char* recipient, size_t recipient_len, int64_t notified_unix_seconds, int32_t channel, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);

@@ -45,6 +45,7 @@ __all__ = [
     "ErasureCategory",
     "ErasureException",
     "RectificationNotice",
+    "Restriction",
     "RestrictionGround",
     "SweepReport",
     "SweepToDo",
@@ -312,6 +313,39 @@ def restricted(self: AccessEngine, person: str, item: str = "") -> Any:
     return _member(RestrictionGround, ground[0]) if out[0] else None
 
 
+class Restriction(NamedTuple):
+    """A restriction of processing of the person's file (`item` empty) or of one item."""
+
+    item: str
+    ground: Any  # RestrictionGround
+    in_force: bool
+    set_at: Optional[datetime.datetime]
+    notified_at: Optional[datetime.datetime]  # the prior notice of the lift, once recorded
+    lifted_at: Optional[datetime.datetime]
+    rights_request: str
+
+
+def restrictions(self: AccessEngine, person: str, include_lifted: bool = True) -> List[Restriction]:
+    """The person's restrictions in the order set: those in force, and the lifted ones too
+    when `include_lifted`."""
+    buffer = ffi.new("socle_buffer*")
+    count = ffi.new("size_t*")
+    with _ErrorSlot() as slot:
+        status = lib.socle_access_engine_restrictions(
+            self._live(), *_text_args((person, "person")), 1 if include_lifted else 0, buffer,
+            count, slot.pointer)
+        if status != lib.SOCLE_OK:
+            lib.socle_buffer_free(buffer)
+            check(status, slot.error)
+    out = []
+    for line in _take(buffer).decode("utf-8").splitlines():
+        item, ground, in_force, set_at, notified, lifted, request = line.split("\t")
+        out.append(Restriction(item, _member(RestrictionGround, int(ground)), in_force == "1",
+                               _time(int(set_at)), _time(int(notified)), _time(int(lifted)),
+                               request))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Rectification (GDPR art. 16 and 19)
 
@@ -528,7 +562,7 @@ def record_elimination_visa(self: AccessEngine, reference: str, category: str, t
 
 
 for _method in (decide_erasure, tombstones, erased_row, set_legal_hold, lift_legal_hold,
-                restrict, notify_restriction_lift, lift_restriction, restricted,
+                restrict, notify_restriction_lift, lift_restriction, restricted, restrictions,
                 record_rectification, record_person_statement, record_rectification_notified,
                 pending_rectification_notices, current_item_version, plan_retention_sweep,
                 record_elimination_visa):

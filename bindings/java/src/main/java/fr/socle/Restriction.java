@@ -22,6 +22,14 @@ import java.util.List;
 public final class Restriction {
     private Restriction() {}
 
+    /**
+     * A restriction of the person's file (item "") or of one item: its ground
+     * (SOCLE_RESTRICTION_GROUND_*), whether in force, when set, when the person was told of
+     * the lift and when lifted (Unix seconds, 0: not recorded), the rights request it answers.
+     */
+    public record Info(String item, int ground, boolean inForce, long setUnixSeconds,
+            long notifiedUnixSeconds, long liftedUnixSeconds, String rightsRequest) {}
+
     /** A rectification notice still to send to a recipient of the item. */
     public record Notice(String rectification, String item, String recipient,
             long queuedUnixSeconds) {}
@@ -72,6 +80,30 @@ public final class Restriction {
         Socle.check(Socle.lib().socle_access_engine_restricted(engine.pointer(), person,
                 len(person), item, len(item), restricted, ground, error), error);
         return restricted[0] == 1 ? ground[0] : 0;
+    }
+
+    /**
+     * The person's restrictions in the order set: those in force, and the lifted ones too when
+     * `includeLifted`.
+     */
+    public static List<Info> restrictions(AccessEngine engine, String person,
+            boolean includeLifted) {
+        SocleLibrary.Buffer out = new SocleLibrary.Buffer();
+        PointerByReference error = new PointerByReference();
+        int status = Socle.lib().socle_access_engine_restrictions(engine.pointer(), person,
+                len(person), includeLifted ? 1 : 0, out, null, error);
+        String text = new String(Socle.take(out), StandardCharsets.UTF_8);
+        Socle.check(status, error);
+        List<Info> infos = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            infos.add(new Info(f[0], Integer.parseInt(f[1]), f[2].equals("1"),
+                    Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), f[6]));
+        }
+        return List.copyOf(infos);
     }
 
     /** SOCLE_RESTRICTION_JUSTIFICATION_* as its stable name ("legal_claims"…). */

@@ -23,9 +23,9 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface SocleLibrary extends Library {
     int SOCLE_VERSION_MAJOR = 0;
-    int SOCLE_VERSION_MINOR = 6;
+    int SOCLE_VERSION_MINOR = 7;
     int SOCLE_VERSION_PATCH = 0;
-    int SOCLE_VERSION_NUMBER = 600;
+    int SOCLE_VERSION_NUMBER = 700;
     int SOCLE_OK = 0;
     int SOCLE_E_INVALID_ARGUMENT = 1;
     int SOCLE_E_NOT_FOUND = 2;
@@ -1051,6 +1051,7 @@ public interface SocleLibrary extends Library {
     int socle_access_engine_notify_restriction_lift(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, long notified_unix_seconds, int channel, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_lift_restriction(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_restricted(Pointer engine, String person, SizeT person_len, String item, SizeT item_len, int[] out_restricted, int[] out_ground, PointerByReference error);
+    int socle_access_engine_restrictions(Pointer engine, String person, SizeT person_len, int include_lifted, Buffer out, Pointer out_count, PointerByReference error);
     int socle_access_engine_record_rectification(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String item, SizeT item_len, String category, SizeT category_len, byte[] previous_sha256, SizeT previous_sha256_len, byte[] new_sha256, SizeT new_sha256_len, int contested, byte[] statement_sha256, SizeT statement_sha256_len, String rights_request, SizeT rights_request_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_record_person_statement(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String item, SizeT item_len, String category, SizeT category_len, byte[] statement_sha256, SizeT statement_sha256_len, String rights_request, SizeT rights_request_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_record_rectification_notified(Pointer engine, String person, SizeT person_len, String rectification, SizeT rectification_len, String recipient, SizeT recipient_len, long notified_unix_seconds, int channel, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
