@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "record_util.h"
@@ -31,10 +32,22 @@ class TestRecord final : public EngineRecord {
   absl::Status AppendEvents(uint64_t first, absl::Span<const std::string> events) override {
     return memory_.AppendEvents(first, events);
   }
+  // The flag is checked after the read, not before: an event appended after fail_reads was set
+  // is never delivered. (Checked before, a follower preempted between the check and the read
+  // could read an event the test appended while reads were failing.)
   absl::Status ReadEvents(
       uint64_t from, absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) override {
+    std::vector<std::pair<uint64_t, std::string>> events;
+    const absl::Status read = memory_.ReadEvents(from, [&](uint64_t at, absl::string_view event) {
+      events.emplace_back(at, std::string(event));
+      return absl::OkStatus();
+    });
+    if (!read.ok()) return read;
     if (fail_reads.load()) return absl::UnavailableError("the record's server is away");
-    return memory_.ReadEvents(from, visit);
+    for (const auto& [at, event] : events) {
+      if (absl::Status visited = visit(at, event); !visited.ok()) return visited;
+    }
+    return absl::OkStatus();
   }
   absl::Status SaveSnapshot(uint64_t revision, absl::string_view snapshot) override {
     return memory_.SaveSnapshot(revision, snapshot);
