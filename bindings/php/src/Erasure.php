@@ -95,14 +95,9 @@ final class Erasure
         $error = Library::newError();
         $status = $ffi->socle_access_engine_tombstones($engine->handle(), $sinceRevision,
             FFI::addr($buffer), FFI::addr($error));
-        $text = Library::take($buffer);
-        Library::check($status, $error);
         $lines = [];
-        foreach (explode("\n", $text) as $line) {
-            if ($line === '') {
-                continue;
-            }
-            [$person, $day, $categories, $request, $recordedBy, $revision] = explode("\t", $line);
+        foreach (Library::rows($status, $buffer, $error) as $row) {
+            [$person, $day, $categories, $request, $recordedBy, $revision] = $row;
             $lines[] = [
                 'person' => $person,
                 'day' => $day,
@@ -146,7 +141,7 @@ final class Erasure
     public static function setLegalHold(AccessEngine $engine, string $person, string $reason,
                                         string $recordedBy, string $reference = ''): int
     {
-        return self::write('socle_access_engine_set_legal_hold', $engine, $person,
+        return Library::writeEngine('socle_access_engine_set_legal_hold', $engine, $person,
             strlen($person), $reason, strlen($reason), $reference, strlen($reference),
             $recordedBy, strlen($recordedBy));
     }
@@ -155,20 +150,10 @@ final class Erasure
     public static function liftLegalHold(AccessEngine $engine, string $person,
                                          string $recordedBy): int
     {
-        return self::write('socle_access_engine_lift_legal_hold', $engine, $person,
+        return Library::writeEngine('socle_access_engine_lift_legal_hold', $engine, $person,
             strlen($person), $recordedBy, strlen($recordedBy));
     }
 
-    /** @internal a write of the C ABI ending with (out_revision, error): the new revision. */
-    public static function write(string $function, AccessEngine $engine, mixed ...$arguments): int
-    {
-        $ffi = Library::ffi();
-        $revision = $ffi->new('uint64_t');
-        $error = Library::newError();
-        Library::check($ffi->$function($engine->handle(),
-            ...[...$arguments, FFI::addr($revision), FFI::addr($error)]), $error);
-        return $revision->cdata;
-    }
 
     /** @return array<string, mixed> the erasure $out as an array; $out is freed. */
     private static function erasure(CData $out): array

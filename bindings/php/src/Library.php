@@ -147,6 +147,35 @@ final class Library
     }
 
     /** The bytes of a socle_buffer, which is then wiped and released. */
+    /**
+     * The lines of a buffer a list call filled ("field<TAB>field...<LF>" each), as arrays of
+     * fields, after the call's status is checked; the buffer is freed either way.
+     */
+    public static function rows(int $status, CData $buffer, CData $error): array
+    {
+        $text = self::take($buffer);
+        self::check($status, $error);
+        $rows = [];
+        foreach (explode("\n", $text) as $line) {
+            if ($line !== '') {
+                $rows[] = explode("\t", $line);
+            }
+        }
+        return $rows;
+    }
+
+    /** Calls the engine write `$function($engine, ...$arguments, &revision, &error)`. */
+    public static function writeEngine(string $function, AccessEngine $engine,
+                                       mixed ...$arguments): int
+    {
+        $ffi = self::ffi();
+        $revision = $ffi->new('uint64_t');
+        $error = self::newError();
+        self::check($ffi->$function($engine->handle(),
+            ...[...$arguments, FFI::addr($revision), FFI::addr($error)]), $error);
+        return $revision->cdata;
+    }
+
     public static function take(CData $buffer): string
     {
         try {

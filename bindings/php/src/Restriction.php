@@ -34,7 +34,8 @@ final class Restriction
                                     int $ground, string $recordedBy,
                                     string $rightsRequest = ''): int
     {
-        return Erasure::write('socle_access_engine_restrict', $engine, $person, strlen($person),
+        return Library::writeEngine('socle_access_engine_restrict', $engine,
+            $person, strlen($person),
             $item, strlen($item), $ground, $rightsRequest, strlen($rightsRequest), $recordedBy,
             strlen($recordedBy));
     }
@@ -45,7 +46,7 @@ final class Restriction
                                       int $channel = Native::SOCLE_CONSENT_CHANNEL_IN_PERSON,
                                       int $notifiedAt = 0): int
     {
-        return Erasure::write('socle_access_engine_notify_restriction_lift', $engine, $person,
+        return Library::writeEngine('socle_access_engine_notify_restriction_lift', $engine, $person,
             strlen($person), $item, strlen($item), $notifiedAt, $channel, $recordedBy,
             strlen($recordedBy));
     }
@@ -54,7 +55,7 @@ final class Restriction
     public static function lift(AccessEngine $engine, string $person, string $item,
                                 string $recordedBy): int
     {
-        return Erasure::write('socle_access_engine_lift_restriction', $engine, $person,
+        return Library::writeEngine('socle_access_engine_lift_restriction', $engine, $person,
             strlen($person), $item, strlen($item), $recordedBy, strlen($recordedBy));
     }
 
@@ -89,14 +90,9 @@ final class Restriction
         $error = Library::newError();
         $status = $ffi->socle_access_engine_restrictions($engine->handle(), $person,
             strlen($person), $includeLifted ? 1 : 0, FFI::addr($buffer), null, FFI::addr($error));
-        $text = Library::take($buffer);
-        Library::check($status, $error);
         $out = [];
-        foreach (explode("\n", $text) as $line) {
-            if ($line === '') {
-                continue;
-            }
-            [$item, $ground, $inForce, $set, $notified, $lifted, $request] = explode("\t", $line);
+        foreach (Library::rows($status, $buffer, $error) as $row) {
+            [$item, $ground, $inForce, $set, $notified, $lifted, $request] = $row;
             $out[] = ['item' => $item, 'ground' => (int) $ground, 'in_force' => $inForce === '1',
                 'set_unix_seconds' => (int) $set, 'notified_unix_seconds' => (int) $notified,
                 'lifted_unix_seconds' => (int) $lifted, 'rights_request' => $request];
@@ -132,7 +128,7 @@ final class Restriction
         $previous = Library::bytes($previousSha256);
         $new = Library::bytes($newSha256);
         $statement = $statementSha256 === null ? null : Library::bytes($statementSha256);
-        return Erasure::write('socle_access_engine_record_rectification', $engine, $person,
+        return Library::writeEngine('socle_access_engine_record_rectification', $engine, $person,
             strlen($person), $rectification, strlen($rectification), $item, strlen($item),
             $category, strlen($category), $previous, strlen($previousSha256), $new,
             strlen($newSha256), $contested ? 1 : 0, $statement,
@@ -147,7 +143,7 @@ final class Restriction
                                                  string $category = '',
                                                  string $rightsRequest = ''): int
     {
-        return Erasure::write('socle_access_engine_record_person_statement', $engine, $person,
+        return Library::writeEngine('socle_access_engine_record_person_statement', $engine, $person,
             strlen($person), $rectification, strlen($rectification), $item, strlen($item),
             $category, strlen($category), Library::bytes($statementSha256),
             strlen($statementSha256), $rightsRequest, strlen($rightsRequest), $recordedBy,
@@ -161,7 +157,7 @@ final class Restriction
                                           int $channel = Native::SOCLE_CONSENT_CHANNEL_IN_PERSON,
                                           int $notifiedAt = 0): int
     {
-        return Erasure::write('socle_access_engine_record_rectification_notified', $engine,
+        return Library::writeEngine('socle_access_engine_record_rectification_notified', $engine,
             $person, strlen($person), $rectification, strlen($rectification), $recipient,
             strlen($recipient), $notifiedAt, $channel, $recordedBy, strlen($recordedBy));
     }
@@ -179,14 +175,9 @@ final class Restriction
         $error = Library::newError();
         $status = $ffi->socle_access_engine_pending_rectification_notices($engine->handle(),
             $person, strlen($person), FFI::addr($buffer), null, FFI::addr($error));
-        $text = Library::take($buffer);
-        Library::check($status, $error);
         $lines = [];
-        foreach (explode("\n", $text) as $line) {
-            if ($line === '') {
-                continue;
-            }
-            [$rectification, $item, $recipient, $queued] = explode("\t", $line);
+        foreach (Library::rows($status, $buffer, $error) as $row) {
+            [$rectification, $item, $recipient, $queued] = $row;
             $lines[] = ['rectification' => $rectification, 'item' => $item,
                 'recipient' => $recipient, 'queued_unix_seconds' => (int) $queued];
         }

@@ -29,7 +29,7 @@ final class Retention
                                          int $originator = Native::SOCLE_CONTACT_ORIGINATOR_PERSON,
                                          string $representative = '', string $day = ''): int
     {
-        return self::write('socle_access_engine_record_contact', $engine, $person,
+        return Library::writeEngine('socle_access_engine_record_contact', $engine, $person,
             strlen($person), $originator, $representative, strlen($representative), $day,
             strlen($day), $recordedBy, strlen($recordedBy));
     }
@@ -38,7 +38,8 @@ final class Retention
     public static function recordRight(AccessEngine $engine, string $person, string $activity,
                                        string $lastDay = ''): int
     {
-        return self::write('socle_access_engine_record_right', $engine, $person, strlen($person),
+        return Library::writeEngine('socle_access_engine_record_right', $engine,
+            $person, strlen($person),
             $activity, strlen($activity), $lastDay, strlen($lastDay));
     }
 
@@ -46,14 +47,15 @@ final class Retention
     public static function recordFollowUp(AccessEngine $engine, string $person, string $activity,
                                           string $lastDay = ''): int
     {
-        return self::write('socle_access_engine_record_follow_up', $engine, $person,
+        return Library::writeEngine('socle_access_engine_record_follow_up', $engine, $person,
             strlen($person), $activity, strlen($activity), $lastDay, strlen($lastDay));
     }
 
     /** $person's death on $day. */
     public static function recordDeath(AccessEngine $engine, string $person, string $day): int
     {
-        return self::write('socle_access_engine_record_death', $engine, $person, strlen($person),
+        return Library::writeEngine('socle_access_engine_record_death', $engine,
+            $person, strlen($person),
             $day, strlen($day));
     }
 
@@ -142,7 +144,7 @@ final class Retention
         int $receivedAt = 0,
         int $channel = Native::SOCLE_CONSENT_CHANNEL_IN_PERSON
     ): int {
-        return self::write('socle_access_engine_record_rights_request', $engine, $request,
+        return Library::writeEngine('socle_access_engine_record_rights_request', $engine, $request,
             strlen($request), $kind, $person, strlen($person), $requester, strlen($requester),
             $receivedAt, $channel, $recordedBy, strlen($recordedBy));
     }
@@ -152,7 +154,7 @@ final class Retention
                                                string $justification, int $months,
                                                string $recordedBy, int $notifiedAt = 0): int
     {
-        return self::write('socle_access_engine_extend_rights_request', $engine, $request,
+        return Library::writeEngine('socle_access_engine_extend_rights_request', $engine, $request,
             strlen($request), $justification, strlen($justification), $notifiedAt, $months,
             $recordedBy, strlen($recordedBy));
     }
@@ -163,7 +165,7 @@ final class Retention
                                               string $reasons = '',
                                               string $complaintInformation = ''): int
     {
-        return self::write('socle_access_engine_close_rights_request', $engine, $request,
+        return Library::writeEngine('socle_access_engine_close_rights_request', $engine, $request,
             strlen($request), $noAction ? 1 : 0, $reasons, strlen($reasons),
             $complaintInformation, strlen($complaintInformation), $recordedBy,
             strlen($recordedBy));
@@ -174,7 +176,8 @@ final class Retention
                                                  string $recordedBy,
                                                  string $withdrawnBy = ''): int
     {
-        return self::write('socle_access_engine_withdraw_rights_request', $engine, $request,
+        return Library::writeEngine('socle_access_engine_withdraw_rights_request', $engine,
+            $request,
             strlen($request), $withdrawnBy, strlen($withdrawnBy), $recordedBy,
             strlen($recordedBy));
     }
@@ -232,7 +235,7 @@ final class Retention
                                         int $personsConcerned = 0, int $recordsConcerned = 0): int
     {
         [$pointers, $lengths, $block] = Library::strings($nature);
-        $revision = self::write('socle_access_engine_record_breach', $engine, $breach,
+        $revision = Library::writeEngine('socle_access_engine_record_breach', $engine, $breach,
             strlen($breach), $awareAt, $pointers, $lengths, count($nature), $risk, $assessment,
             strlen($assessment), $unintelligible ? 1 : 0, $unintelligibleReason,
             strlen($unintelligibleReason), $personsConcerned, $recordsConcerned, $recordedBy,
@@ -247,7 +250,7 @@ final class Retention
                                                  string $delayReason = '',
                                                  string $reference = ''): int
     {
-        return self::write('socle_access_engine_notify_breach_authority', $engine, $breach,
+        return Library::writeEngine('socle_access_engine_notify_breach_authority', $engine, $breach,
             strlen($breach), $notifiedAt, $delayReason, strlen($delayReason), $reference,
             strlen($reference), $recordedBy, strlen($recordedBy));
     }
@@ -257,7 +260,7 @@ final class Retention
                                                string $means, string $recordedBy,
                                                int $notifiedAt = 0): int
     {
-        return self::write('socle_access_engine_notify_breach_persons', $engine, $breach,
+        return Library::writeEngine('socle_access_engine_notify_breach_persons', $engine, $breach,
             strlen($breach), $notifiedAt, $means, strlen($means), $recordedBy,
             strlen($recordedBy));
     }
@@ -266,7 +269,8 @@ final class Retention
     public static function closeBreach(AccessEngine $engine, string $breach,
                                        string $recordedBy): int
     {
-        return self::write('socle_access_engine_close_breach', $engine, $breach, strlen($breach),
+        return Library::writeEngine('socle_access_engine_close_breach', $engine,
+            $breach, strlen($breach),
             $recordedBy, strlen($recordedBy));
     }
 
@@ -292,16 +296,6 @@ final class Retention
 
     // --- Helpers ---------------------------------------------------------------------------
 
-    private static function write(string $function, AccessEngine $engine,
-                                  mixed ...$arguments): int
-    {
-        $ffi = Library::ffi();
-        $revision = $ffi->new('uint64_t');
-        $error = Library::newError();
-        Library::check($ffi->$function($engine->handle(),
-            ...[...$arguments, FFI::addr($revision), FFI::addr($error)]), $error);
-        return $revision->cdata;
-    }
 
     /** @return list<array<string, int|string>> */
     private static function requests(string $function, mixed ...$arguments): array

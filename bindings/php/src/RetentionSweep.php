@@ -69,7 +69,8 @@ final class RetentionSweep
                                                  string $category, string $through,
                                                  string $recordedBy): int
     {
-        return Erasure::write('socle_access_engine_record_elimination_visa', $engine, $reference,
+        return Library::writeEngine('socle_access_engine_record_elimination_visa', $engine,
+            $reference,
             strlen($reference), $category, strlen($category), $through, strlen($through),
             $recordedBy, strlen($recordedBy));
     }
