@@ -4,12 +4,14 @@
 // published table and a linear-programming solver learns (Hundepool et al., Statistical
 // Disclosure Control, 2012, §4.3.2, "the attacker problem"); we solve it with GLPK's simplex.
 //
-// One LP per measure: a column per suppressed cell (bounded below by 0), a row per relation that
-// involves at least one suppressed cell, the published cells moved to the right-hand side. Each
-// suppressed cell is then minimised and maximised in turn, the simplex warm-started from the
-// previous basis. The LP is in doubles: a bound is rounded to the integer within a relative 1e-6
-// of it (the values are integers, so a bound can only be an integer up to rounding error), which
-// can widen a reported interval by a rounding error only.
+// One LP per measure and per block of suppressed cells linked by relations: a column per
+// suppressed cell (its deviation from the true value, so the cell stays non-negative), a row per
+// relation that involves one of them, the published cells cancelling out. Each suppressed cell is
+// then minimised and maximised in turn, the simplex warm-started from the previous basis; a
+// minimisation is skipped when an earlier optimum already had the cell at 0, its bound. The LP is
+// in doubles: a bound is rounded to the integer within a relative 1e-6 of it (the values are
+// integers, so a bound can only be an integer up to rounding error), which can widen a reported
+// interval by a rounding error only.
 #include <glpk.h>
 
 #include <cmath>
@@ -83,6 +85,42 @@ absl::StatusOr<AuditReport> AuditSuppression(const StatisticsTable& table,
     }
   }
 
+  // Independent blocks: suppressed cells linked by a relation belong to one LP; cells in
+  // different blocks share no relation, so each block is audited on its own (a smaller simplex).
+  std::vector<size_t> parent(cells.size());
+  for (size_t j = 0; j < parent.size(); ++j) parent[j] = j;
+  auto find = [&](size_t j) {
+    while (parent[j] != j) j = parent[j] = parent[parent[j]];
+    return j;
+  };
+  std::vector<size_t> relation_block(relations.size());
+  for (size_t r = 0; r < relations.size(); ++r) {
+    const Relation& rel = relations[r];
+    size_t first = SIZE_MAX;
+    auto join = [&](size_t cell) {
+      if (column[cell] == 0) return;
+      const size_t j = find(static_cast<size_t>(column[cell] - 1));
+      if (first == SIZE_MAX) {
+        first = j;
+      } else if (j != first) {
+        parent[j] = first;
+      }
+    };
+    join(rel.total);
+    for (size_t c = 0; c < rel.children; ++c) join(rel.first_child + c * rel.stride);
+  }
+  for (size_t r = 0; r < relations.size(); ++r) {
+    const Relation& rel = relations[r];
+    size_t cell = rel.total;
+    for (size_t c = 0; column[cell] == 0 && c < rel.children; ++c) {
+      cell = rel.first_child + c * rel.stride;
+    }
+    relation_block[r] = find(static_cast<size_t>(column[cell] - 1));
+  }
+  std::vector<std::vector<size_t>> block_cells(cells.size()), block_relations(cells.size());
+  for (size_t j = 0; j < cells.size(); ++j) block_cells[find(j)].push_back(j);
+  for (size_t r = 0; r < relations.size(); ++r) block_relations[relation_block[r]].push_back(r);
+
   glp_term_out(GLP_OFF);
   glp_smcp parm;
   glp_init_smcp(&parm);
@@ -90,72 +128,104 @@ absl::StatusOr<AuditReport> AuditSuppression(const StatisticsTable& table,
   parm.presolve = GLP_OFF;
 
   const int measures = stats::MeasureCount(table);
-  std::vector<std::vector<AuditEntry>> by_measure(measures);
+  std::vector<std::vector<AuditEntry>> by_measure(measures, std::vector<AuditEntry>(cells.size()));
+  std::vector<int> local(cells.size());  // a cell's column in its block's LP
   for (int m = 0; m < measures; ++m) {
     const Measure measure = stats::MeasureAt(m);
-    Problem lp(glp_create_prob());
-    glp_add_cols(lp.get(), static_cast<int>(cells.size()));
-    for (size_t j = 1; j <= cells.size(); ++j) {
-      glp_set_col_bnds(lp.get(), static_cast<int>(j), GLP_LO, 0.0, 0.0);
-    }
-    if (!relations.empty()) glp_add_rows(lp.get(), static_cast<int>(relations.size()));
-    // GLPK's arrays are 1-based: index 0 is unused.
-    std::vector<int> ia{0}, ja{0};
-    std::vector<double> ar{0.0};
-    for (size_t r = 0; r < relations.size(); ++r) {
-      const Relation& rel = relations[r];
-      const int row = static_cast<int>(r + 1);
-      double rhs = 0;
-      auto add = [&](size_t cell, double coefficient) {
-        if (column[cell] != 0) {
+    for (size_t b = 0; b < cells.size(); ++b) {
+      const std::vector<size_t>& members = block_cells[b];
+      if (members.empty()) continue;
+      // The unknowns are the deviations d = x - v from the true values v: every relation's
+      // right-hand side is then exactly 0 (the true table satisfies it) and d >= -v. The doubles
+      // the simplex sees stay small, whatever the amounts.
+      Problem lp(glp_create_prob());
+      glp_add_cols(lp.get(), static_cast<int>(members.size()));
+      std::vector<double> value(members.size());
+      for (size_t k = 0; k < members.size(); ++k) {
+        local[members[k]] = static_cast<int>(k + 1);
+        value[k] = static_cast<double>(stats::MeasureValue(table.cell(cells[members[k]]), measure));
+        glp_set_col_bnds(lp.get(), static_cast<int>(k + 1), GLP_LO, -value[k], 0.0);
+      }
+      const std::vector<size_t>& rows = block_relations[b];
+      if (!rows.empty()) glp_add_rows(lp.get(), static_cast<int>(rows.size()));
+      // GLPK's arrays are 1-based: index 0 is unused.
+      std::vector<int> ia{0}, ja{0};
+      std::vector<double> ar{0.0};
+      for (size_t r = 0; r < rows.size(); ++r) {
+        const Relation& rel = relations[rows[r]];
+        const int row = static_cast<int>(r + 1);
+        auto add = [&](size_t cell, double coefficient) {
+          if (column[cell] == 0) return;
           ia.push_back(row);
-          ja.push_back(column[cell]);
+          ja.push_back(local[static_cast<size_t>(column[cell] - 1)]);
           ar.push_back(coefficient);
-        } else {
-          rhs -= coefficient * static_cast<double>(stats::MeasureValue(table.cell(cell), measure));
-        }
-      };
-      add(rel.total, 1.0);
-      for (size_t c = 0; c < rel.children; ++c) add(rel.first_child + c * rel.stride, -1.0);
-      glp_set_row_bnds(lp.get(), row, GLP_FX, rhs, rhs);
-    }
-    glp_load_matrix(lp.get(), static_cast<int>(ia.size() - 1), ia.data(), ja.data(), ar.data());
-
-    for (size_t j = 1; j <= cells.size(); ++j) {
-      const size_t cell = cells[j - 1];
-      if (j > 1) glp_set_obj_coef(lp.get(), static_cast<int>(j - 1), 0.0);
-      glp_set_obj_coef(lp.get(), static_cast<int>(j), 1.0);
-      AuditEntry e;
-      e.cell = cell;
-      e.measure = measure;
-      for (int dir : {GLP_MIN, GLP_MAX}) {
-        glp_set_obj_dir(lp.get(), dir);
-        const int rc = glp_simplex(lp.get(), &parm);
-        ++report.linear_programs;
-        const int status = glp_get_status(lp.get());
-        if (rc != 0 || (status != GLP_OPT && !(dir == GLP_MAX && status == GLP_UNBND))) {
-          return MakeError(
-              ErrorCode::kInternal,
-              absl::StrCat("the audit's linear program failed (GLPK code ", rc, ", status ", status,
-                           ") for cell (", table.Describe(cell), ")"));
-        }
-        if (dir == GLP_MIN) {
-          e.min = std::max<int64_t>(0, RoundBound(glp_get_obj_val(lp.get()), true));
-        } else if (status == GLP_OPT) {
-          e.max = RoundBound(glp_get_obj_val(lp.get()), false);
-        }
+        };
+        add(rel.total, 1.0);
+        for (size_t c = 0; c < rel.children; ++c) add(rel.first_child + c * rel.stride, -1.0);
+        glp_set_row_bnds(lp.get(), row, GLP_FX, 0.0, 0.0);
       }
-      const CellProtection& p = protection[cell];
-      const int64_t lower = stats::LowerLevel(p, measure), upper = stats::UpperLevel(p, measure);
-      if (p.sensitive() && (lower > 0 || upper > 0)) {
+      if (ia.size() > 1) {
+        glp_load_matrix(lp.get(), static_cast<int>(ia.size() - 1), ia.data(), ja.data(), ar.data());
+      }
+      // A cell seen at its lower bound (x = 0) in any optimal vertex has minimum 0: no need to
+      // solve its minimisation.
+      std::vector<bool> seen_at_zero(members.size());
+      for (size_t k = 1; k <= members.size(); ++k) {
+        const size_t j = members[k - 1];
+        const size_t cell = cells[j];
+        if (k > 1) glp_set_obj_coef(lp.get(), static_cast<int>(k - 1), 0.0);
+        glp_set_obj_coef(lp.get(), static_cast<int>(k), 1.0);
+        AuditEntry& e = by_measure[m][j];
+        e.cell = cell;
+        e.measure = measure;
         const int64_t v = stats::MeasureValue(table.cell(cell), measure);
-        e.sensitive = true;
-        e.required_min = v - lower;
-        e.required_max = upper > INT64_MAX - v ? INT64_MAX : v + upper;
-        e.ok = e.min <= e.required_min && (!e.max.has_value() || *e.max >= e.required_max);
-        report.ok = report.ok && e.ok;
+        for (int dir : {GLP_MIN, GLP_MAX}) {
+          if (dir == GLP_MIN && (v == 0 || seen_at_zero[k - 1])) {
+            e.min = 0;
+            continue;
+          }
+          glp_set_obj_dir(lp.get(), dir);
+          int rc = glp_simplex(lp.get(), &parm);
+          ++report.linear_programs;
+          int status = glp_get_status(lp.get());
+          if (rc != 0 || (status != GLP_OPT && status != GLP_UNBND)) {
+            // Numerical trouble from a warm start (the deviation 0 is always feasible): start
+            // again from the standard basis.
+            glp_std_basis(lp.get());
+            rc = glp_simplex(lp.get(), &parm);
+            ++report.linear_programs;
+            status = glp_get_status(lp.get());
+          }
+          if (rc != 0 || (status != GLP_OPT && !(dir == GLP_MAX && status == GLP_UNBND))) {
+            return MakeError(
+                ErrorCode::kInternal,
+                absl::StrCat("the audit's linear program failed (GLPK code ", rc, ", status ",
+                             status, ") for cell (", table.Describe(cell), ")"));
+          }
+          if (status == GLP_OPT) {
+            for (size_t q = 0; q < members.size(); ++q) {
+              const double x = glp_get_col_prim(lp.get(), static_cast<int>(q + 1)) + value[q];
+              if (x <= kTolerance * std::max(1.0, value[q])) seen_at_zero[q] = true;
+            }
+          }
+          const double objective = static_cast<double>(v) + glp_get_obj_val(lp.get());
+          if (dir == GLP_MIN) {
+            e.min = std::max<int64_t>(0, RoundBound(objective, true));
+          } else if (status == GLP_OPT) {
+            e.max = RoundBound(objective, false);
+          }
+        }
+        const CellProtection& p = protection[cell];
+        const int64_t lower = stats::LowerLevel(p, measure);
+        const int64_t upper = stats::UpperLevel(p, measure);
+        if (p.sensitive() && (lower > 0 || upper > 0)) {
+          e.sensitive = true;
+          e.required_min = v - lower;
+          e.required_max = upper > INT64_MAX - v ? INT64_MAX : v + upper;
+          e.ok = e.min <= e.required_min && (!e.max.has_value() || *e.max >= e.required_max);
+          report.ok = report.ok && e.ok;
+        }
       }
-      by_measure[m].push_back(e);
     }
   }
   for (size_t j = 0; j < cells.size(); ++j) {

@@ -370,7 +370,7 @@ BOOST_AUTO_TEST_CASE(audit_intervals_match_the_hand_computed_ones) {
   BOOST_REQUIRE(audit.ok());
   BOOST_TEST(audit->ok);
   BOOST_TEST(audit->entries.size() == 4u);
-  BOOST_TEST(audit->linear_programs == 8);
+  BOOST_TEST(audit->linear_programs <= 8);  // a minimum already seen at 0 is not solved
   const AuditEntry* a = Entry(*audit, Index(table, {"r0", "c0"}), Measure::kCount);
   BOOST_REQUIRE(a != nullptr);
   BOOST_TEST(a->min == 20 - 20);  // min(a, d) = min(20, 35)
