@@ -7,8 +7,9 @@
 // One LP per measure and per block of suppressed cells linked by relations: a column per
 // suppressed cell (its deviation from the true value, so the cell stays non-negative), a row per
 // relation that involves one of them, the published cells cancelling out. Each suppressed cell is
-// then minimised and maximised in turn, the simplex warm-started from the previous basis; a
-// minimisation is skipped when an earlier optimum already had the cell at 0, its bound. The LP is
+// then maximised and minimised in turn, the simplex warm-started from the previous basis; a run
+// is skipped when an earlier optimum already had the cell at a bound known to be exact (0 for
+// the minimum; for the maximum, a published total less its published children). The LP is
 // in doubles: a bound is rounded to the integer within a relative 1e-6 of it (the values are
 // integers, so a bound can only be an integer up to rounding error), which can widen a reported
 // interval by a rounding error only.
@@ -167,23 +168,51 @@ absl::StatusOr<AuditReport> AuditSuppression(const StatisticsTable& table,
       if (ia.size() > 1) {
         glp_load_matrix(lp.get(), static_cast<int>(ia.size() - 1), ia.data(), ja.data(), ar.data());
       }
-      // A cell seen at its lower bound (x = 0) in any optimal vertex has minimum 0: no need to
-      // solve its minimisation.
+      // Exact answers without a simplex run: a cell seen at 0 in any optimal vertex has minimum
+      // 0 (its bound); a cell seen at the bound a relation with a published total gives it
+      // (the total less its published children: the other children are at least 0) has that
+      // bound as its maximum. The maximisations run first: their vertices reach high values.
+      std::vector<double> bound(members.size(), HUGE_VAL), seen_high(members.size(), -HUGE_VAL);
+      for (size_t r : rows) {
+        const Relation& rel = relations[r];
+        if (column[rel.total] != 0) continue;
+        double slack = static_cast<double>(stats::MeasureValue(table.cell(rel.total), measure));
+        for (size_t c = 0; c < rel.children; ++c) {
+          const size_t child = rel.first_child + c * rel.stride;
+          if (column[child] == 0) {
+            slack -= static_cast<double>(stats::MeasureValue(table.cell(child), measure));
+          }
+        }
+        for (size_t c = 0; c < rel.children; ++c) {
+          const size_t child = rel.first_child + c * rel.stride;
+          if (column[child] == 0) continue;
+          double& b = bound[static_cast<size_t>(local[static_cast<size_t>(column[child] - 1)] - 1)];
+          b = std::min(b, slack);
+        }
+      }
       std::vector<bool> seen_at_zero(members.size());
-      for (size_t k = 1; k <= members.size(); ++k) {
-        const size_t j = members[k - 1];
-        const size_t cell = cells[j];
-        if (k > 1) glp_set_obj_coef(lp.get(), static_cast<int>(k - 1), 0.0);
-        glp_set_obj_coef(lp.get(), static_cast<int>(k), 1.0);
-        AuditEntry& e = by_measure[m][j];
-        e.cell = cell;
-        e.measure = measure;
-        const int64_t v = stats::MeasureValue(table.cell(cell), measure);
-        for (int dir : {GLP_MIN, GLP_MAX}) {
+      for (size_t k = 0; k < members.size(); ++k) {
+        by_measure[m][members[k]].cell = cells[members[k]];
+        by_measure[m][members[k]].measure = measure;
+      }
+      int objective_column = 0;
+      for (int dir : {GLP_MAX, GLP_MIN}) {
+        for (size_t k = 1; k <= members.size(); ++k) {
+          const size_t cell = cells[members[k - 1]];
+          AuditEntry& e = by_measure[m][members[k - 1]];
+          const int64_t v = stats::MeasureValue(table.cell(cell), measure);
           if (dir == GLP_MIN && (v == 0 || seen_at_zero[k - 1])) {
             e.min = 0;
             continue;
           }
+          if (dir == GLP_MAX && bound[k - 1] != HUGE_VAL &&
+              seen_high[k - 1] >= bound[k - 1] - kTolerance * std::max(1.0, bound[k - 1])) {
+            e.max = RoundBound(bound[k - 1], false);
+            continue;
+          }
+          if (objective_column != 0) glp_set_obj_coef(lp.get(), objective_column, 0.0);
+          objective_column = static_cast<int>(k);
+          glp_set_obj_coef(lp.get(), objective_column, 1.0);
           glp_set_obj_dir(lp.get(), dir);
           int rc = glp_simplex(lp.get(), &parm);
           ++report.linear_programs;
@@ -206,6 +235,7 @@ absl::StatusOr<AuditReport> AuditSuppression(const StatisticsTable& table,
             for (size_t q = 0; q < members.size(); ++q) {
               const double x = glp_get_col_prim(lp.get(), static_cast<int>(q + 1)) + value[q];
               if (x <= kTolerance * std::max(1.0, value[q])) seen_at_zero[q] = true;
+              seen_high[q] = std::max(seen_high[q], x);
             }
           }
           const double objective = static_cast<double>(v) + glp_get_obj_val(lp.get());
@@ -215,6 +245,11 @@ absl::StatusOr<AuditReport> AuditSuppression(const StatisticsTable& table,
             e.max = RoundBound(objective, false);
           }
         }
+      }
+      for (size_t k = 0; k < members.size(); ++k) {
+        const size_t cell = cells[members[k]];
+        AuditEntry& e = by_measure[m][members[k]];
+        const int64_t v = stats::MeasureValue(table.cell(cell), measure);
         const CellProtection& p = protection[cell];
         const int64_t lower = stats::LowerLevel(p, measure);
         const int64_t upper = stats::UpperLevel(p, measure);
