@@ -15,8 +15,9 @@
 // the audit.
 //
 // Thread safety: a TableBuilder is used by one thread at a time. StatisticsTable and
-// StatisticsRelease are plain values, immutable once made; the free functions are reentrant
-// (GLPK is called with one problem object per call).
+// StatisticsRelease are plain values, immutable once made. The free functions may run on several
+// threads at once: each audit uses its own GLPK problem objects, and GLPK keeps its environment in
+// thread-local storage (as Debian builds it).
 #ifndef SOCLE_STATISTICS_HPP_
 #define SOCLE_STATISTICS_HPP_
 
