@@ -169,6 +169,31 @@ BOOST_AUTO_TEST_CASE(regrowth_keeps_every_cell) {
   BOOST_TEST(table->record_count() == 50000);
 }
 
+// Near the cell limit the builder grows a dimension's capacity by an eighth instead of doubling
+// it (the base array stays within twice the largest table): the counts stay exact.
+BOOST_AUTO_TEST_CASE(regrowth_near_the_cell_limit) {
+  std::mt19937 rng(11);
+  auto builder = TableBuilder::Create({"a", "b"}, {.max_cells = 1000});
+  BOOST_REQUIRE(builder.ok());
+  std::vector<int64_t> expected(20 * 40);
+  for (int i = 0; i < 20000; ++i) {
+    // Labels first seen in increasing order, so each new one passes the capacity.
+    const int a = std::min<int>(i / 50, static_cast<int>(rng() % 20));
+    const int b = std::min<int>(i / 25, static_cast<int>(rng() % 40));
+    const std::string la = absl::StrCat("a", 100 + a), lb = absl::StrCat("b", 100 + b);
+    BOOST_REQUIRE(builder->Add(Labels{la, lb}).ok());
+    ++expected[a * 40 + b];
+  }
+  auto table = std::move(*builder).Finish();
+  BOOST_REQUIRE(table.ok());
+  BOOST_TEST(table->cell_count() == 21u * 41u);
+  for (uint32_t a = 0; a < 20; ++a) {
+    for (uint32_t b = 0; b < 40; ++b) {
+      BOOST_REQUIRE_EQUAL(table->cell(*table->CellIndex({a, b})).count, expected[a * 40 + b]);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(hostile_input_gives_clear_errors) {
   // A million distinct values on one dimension: refused from the 10,001st, naming the dimension
   // and never repeating the value; the table keeps what it accepted.
