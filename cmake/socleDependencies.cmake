@@ -8,6 +8,8 @@
 # SQLite: CMake's FindSQLite3 module.
 # libpq: CONFIG first (Conan), then pkg-config (Debian); the ledger's PostgreSQL store, linked
 # privately, never in the public API.
+# GLPK: find_path/find_library (Debian's libglpk-dev ships neither a config nor a .pc file); the
+# statistics audit's LP solver (src/stats/audit.cc), linked privately.
 include(CMakeFindDependencyMacro)
 
 if(NOT COMMAND socle_find_package)
@@ -50,6 +52,16 @@ if(NOT SOCLE_DEPENDENCIES_CONSUMER)
     find_package(PkgConfig REQUIRED)
     pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
     set(SOCLE_LIBPQ_TARGET PkgConfig::LIBPQ)
+  endif()
+
+  # GLPK: the attacker's linear programs of the statistics audit (src/stats/audit.cc).
+  if(NOT TARGET socle::glpk)
+    find_path(SOCLE_GLPK_INCLUDE_DIR glpk.h REQUIRED)
+    find_library(SOCLE_GLPK_LIBRARY NAMES glpk REQUIRED)
+    add_library(socle::glpk UNKNOWN IMPORTED)
+    set_target_properties(socle::glpk PROPERTIES
+      IMPORTED_LOCATION ${SOCLE_GLPK_LIBRARY}
+      INTERFACE_INCLUDE_DIRECTORIES ${SOCLE_GLPK_INCLUDE_DIR})
   endif()
 
   if(SOCLE_BUILD_TESTS)
