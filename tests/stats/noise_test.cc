@@ -226,6 +226,30 @@ BOOST_AUTO_TEST_CASE(uniform_and_bernoulli) {
   BOOST_CHECK_LE(std::abs(hits - 2.0 * n / 3), 5 * std::sqrt(n * 2.0 / 9));
 }
 
+// Bounds where rejection sampling rejects often (2^64 mod (2^63 + 1) = 2^63 - 1: about half the
+// words) and a γ so large that exp(-γ) is 0 for every practical purpose.
+BOOST_AUTO_TEST_CASE(extreme_bounds) {
+  NoiseSource noise = SeededNoise("extreme");
+  const uint64_t half = (uint64_t{1} << 63) + 1;
+  int64_t high = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const uint64_t u = *noise.Uniform(half);
+    BOOST_REQUIRE_LT(u, half);
+    high += u >= (uint64_t{1} << 62) ? 1 : 0;
+  }
+  BOOST_CHECK_LE(std::abs(high - 5000), 5 * 50);  // [2^62, 2^63] holds half of the range
+  BOOST_CHECK_LT(*noise.Uniform(~uint64_t{0}), ~uint64_t{0});
+  for (int i = 0; i < 100; ++i) BOOST_CHECK(!*noise.BernoulliExp(R(~uint64_t{0}, 1)));
+  // A Gaussian with a large denominator (σ² = 10^6/999983, t = 2) is still exact: its mean
+  // square is near σ² ≈ 1.00002.
+  double sum2 = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const int64_t x = *noise.DiscreteGaussian(R(1000000, 999983));
+    sum2 += static_cast<double>(x) * x;
+  }
+  BOOST_CHECK_CLOSE(sum2 / 100000, 1.0, 2.0);
+}
+
 BOOST_AUTO_TEST_CASE(a_seed_replays_and_another_key_differs) {
   NoiseSource a = SeededNoise("replay"), b = SeededNoise("replay"), c = SeededNoise("other");
   std::vector<int64_t> xa, xb, xc;
