@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Generates the Python and Java modules of the export records for integrators who never link
-socle (docs/export-integrations.md): protoc on proto/socle/v1/export.proto and every socle .proto
-it imports, into
+socle (docs/export-integrations.md): protoc on proto/socle/v1/export.proto and
+proto/socle/v1/statistics.proto (the records of a statistics file) and every socle .proto they
+import, into
 
     integrations/python/socle_export/v1/   *_pb2.py (imports rewritten to socle_export.v1)
     integrations/java/src/fr/socle/v1/     *.java   (java_package of the .proto files)
@@ -23,7 +24,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROTO_DIR = os.path.join(ROOT, "proto")
-ENTRY = "socle/v1/export.proto"
+ENTRIES = ["socle/v1/export.proto", "socle/v1/statistics.proto"]
 PY_PACKAGE = "socle_export.v1"
 PY_DIR = os.path.join("python", "socle_export", "v1")
 JAVA_DIR = os.path.join("java", "src", "fr", "socle", "v1")
@@ -42,7 +43,7 @@ def closure(protoc):
     with tempfile.TemporaryDirectory() as tmp:
         descriptor_set = os.path.join(tmp, "set.pb")
         run([protoc, "-I" + PROTO_DIR, "--include_imports",
-             "--descriptor_set_out=" + descriptor_set, ENTRY])
+             "--descriptor_set_out=" + descriptor_set] + ENTRIES)
         with open(descriptor_set, "rb") as f:
             text = run_input([protoc, "--decode=google.protobuf.FileDescriptorSet",
                               "google/protobuf/descriptor.proto"], f.read())
@@ -71,8 +72,9 @@ def main():
     args = parser.parse_args()
     version = run([args.protoc, "--version"]).strip()  # "libprotoc 3.21.12"
     files = closure(args.protoc)
-    if ENTRY not in files:
-        sys.exit("generate-export-modules: protoc did not list %s" % ENTRY)
+    for entry in ENTRIES:
+        if entry not in files:
+            sys.exit("generate-export-modules: protoc did not list %s" % entry)
 
     py_dir = os.path.join(args.out, PY_DIR)
     java_dir = os.path.join(args.out, JAVA_DIR)

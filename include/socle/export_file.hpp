@@ -43,6 +43,7 @@ enum class ExportKind : int32_t {
   kPseudonymisedDataset = 3,  // socle.v1.DatasetRecord
   kAuditExtract = 4,          // socle.v1.AuditRecord
   kTrainingMirror = 5,        // socle.v1.MirrorRecord
+  kStatisticsTable = 6,       // socle.v1.StatisticsRecord (socle/statistics_release.hpp)
 };
 SOCLE_CXX_API absl::string_view Name(ExportKind kind);  // "access_request"…
 

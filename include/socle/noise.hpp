@@ -6,8 +6,8 @@
 //   Laplace (Algorithm 2) and the discrete Gaussian (Algorithm 3), for rational parameters. No
 //   floating point is used anywhere in sampling: floating-point Laplace noise leaks the true value
 //   through the pattern of representable doubles (Mironov, CCS 2012).
-// - PrivacyBudget: a dataset's (ε, δ) budget, charged per release and refused, unchanged, when a
-//   release would exceed it.
+// - PrivacyBudget (socle/privacy_budget.hpp): a dataset's (ε, δ) budget, charged per release and
+//   refused, unchanged, when a release would exceed it.
 // - AddMargins: the margins of a noisy table as sums of its noisy base cells (post-processing,
 //   which costs no budget), so the published table stays additive.
 //
@@ -27,28 +27,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "socle/export.hpp"
+#include "socle/privacy_budget.hpp"
 
 namespace socle {
-
-// A non-negative rational numerator/denominator. A plain value: Create() checks the
-// denominator, and every function taking a Rational checks it again (INVALID_ARGUMENT naming the
-// parameter when it is 0), so a hand-built {1, 0} is refused where it is used.
-struct SOCLE_CXX_API Rational {
-  uint64_t numerator = 0;
-  uint64_t denominator = 1;
-
-  // INVALID_ARGUMENT when `denominator` is 0. The fraction is kept as given (not reduced).
-  static absl::StatusOr<Rational> Create(uint64_t numerator, uint64_t denominator);
-  // The same fraction in lowest terms (a zero denominator is returned as is).
-  Rational Reduced() const;
-  // "3/2" (or "3" when the denominator is 1), for messages and reports.
-  std::string ToString() const;
-};
-
-// Exact comparison of two rationals (cross-multiplied in 128 bits: never overflows). Both
-// denominators must be non-zero.
-SOCLE_CXX_API bool RationalLess(Rational a, Rational b);
-SOCLE_CXX_API bool RationalEqual(Rational a, Rational b);
 
 // Where a NoiseSource takes its random bits. The default reads libsodium's CSPRNG; socle's tests
 // inject a deterministic stream seeded from a test key so a statistical test cannot flake. A
@@ -116,77 +97,6 @@ class SOCLE_CXX_API NoiseSource {
   size_t next_ = 64;
   uint64_t bits_ = 0;  // single bits, taken one at a time from a word
   int bit_count_ = 0;
-};
-
-// How a release was noised.
-enum class NoiseMechanism : int32_t {  // = socle.v1.NoiseMechanism
-  kDiscreteLaplace = 1,                // pure ε-DP, ε = Δ/t (Δ: L1 sensitivity)
-  kDiscreteGaussian = 2,               // ρ-zCDP, ρ = Δ²/(2σ²) (Δ: L2 sensitivity)
-};
-
-// One release charged to a budget. `release` is the caller's label for it (a table's name, no
-// personal data); `parameter` is the Laplace scale t or the Gaussian σ².
-struct SOCLE_CXX_API PrivacyCharge {
-  std::string release;
-  NoiseMechanism mechanism = NoiseMechanism::kDiscreteLaplace;
-  Rational sensitivity;
-  Rational parameter;
-  Rational epsilon;  // Laplace: Δ/t; Gaussian: 0 (its cost is in rho)
-  Rational rho;      // Gaussian: Δ²/(2σ²); Laplace: 0
-};
-
-// A dataset's privacy budget (ε, δ) and the releases charged to it.
-//
-// Accounting (docs/differential-privacy.md, "The budget"): discrete Laplace releases compose
-// sequentially in pure DP (their ε add up exactly); discrete Gaussian releases compose in zCDP
-// (their ρ add up exactly, Bun and Steinke 2016) and the total ρ is converted once to
-// (ρ + 2·sqrt(ρ·ln(1/δ)), δ)-DP (Bun and Steinke 2016, Proposition 1.3), with a rational upper
-// bound of ln(1/δ), so the conversion can only overcharge. A release is accepted when
-//   Σ ε_Laplace + ρ + 2·sqrt(ρ·L) ≤ ε,   L ≥ ln(1/δ),
-// decided exactly on rationals. With δ = 0 only Laplace releases are possible.
-//
-// Refusals leave the budget unchanged: RESOURCE_EXHAUSTED when the release would exceed ε,
-// FAILED_PRECONDITION for a Gaussian release under δ = 0, INVALID_ARGUMENT for bad parameters,
-// OUT_OF_RANGE when the exact sums no longer fit 64-bit fractions.
-//
-// Thread safety: a value type, not synchronised (the engine will serialise its writes).
-class SOCLE_CXX_API PrivacyBudget {
- public:
-  // ε > 0; 0 ≤ δ < 1. INVALID_ARGUMENT otherwise (zero denominators included).
-  static absl::StatusOr<PrivacyBudget> Create(Rational epsilon, Rational delta);
-
-  // Charges a discrete Laplace release of L1 sensitivity Δ > 0 at scale t > 0: ε = Δ/t.
-  absl::Status ChargeLaplace(absl::string_view release, Rational sensitivity, Rational scale);
-  // Charges a discrete Gaussian release of L2 sensitivity Δ > 0 with variance σ² > 0:
-  // ρ = Δ²/(2σ²).
-  absl::Status ChargeGaussian(absl::string_view release, Rational sensitivity, Rational sigma2);
-  // Whether a release could be charged now, without charging it (the same checks and errors).
-  absl::Status CheckLaplace(Rational sensitivity, Rational scale) const;
-  absl::Status CheckGaussian(Rational sensitivity, Rational sigma2) const;
-
-  Rational epsilon() const { return epsilon_; }
-  Rational delta() const { return delta_; }
-  // Σ ε of the Laplace releases and Σ ρ of the Gaussian ones, in lowest terms.
-  Rational laplace_epsilon_spent() const { return laplace_epsilon_; }
-  Rational rho_spent() const { return rho_; }
-  // The rational L ≥ ln(1/δ) the conversion uses (0 when δ = 0).
-  Rational log_inverse_delta_bound() const { return log_inv_delta_; }
-  const std::vector<PrivacyCharge>& charges() const { return charges_; }
-
- private:
-  PrivacyBudget() = default;
-  absl::StatusOr<PrivacyCharge> Price(NoiseMechanism mechanism, Rational sensitivity,
-                                      Rational parameter) const;
-  absl::Status Admit(const PrivacyCharge& charge, Rational* laplace, Rational* rho) const;
-  absl::Status Charge(absl::string_view release, NoiseMechanism mechanism, Rational sensitivity,
-                      Rational parameter);
-
-  Rational epsilon_;
-  Rational delta_;
-  Rational log_inv_delta_;
-  Rational laplace_epsilon_{0, 1};
-  Rational rho_{0, 1};
-  std::vector<PrivacyCharge> charges_;
 };
 
 // The full table of a table of base cells: every base cell and every margin, margins computed as

@@ -34,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "socle/export.hpp"
+#include "socle/privacy_budget.hpp"
 
 namespace socle {
 
@@ -223,6 +224,7 @@ enum class CellStatus : int32_t {
   kPublished = 0,
   kPrimarySuppressed = 1,    // sensitive
   kSecondarySuppressed = 2,  // suppressed to protect a sensitive cell
+  kNoisy = 3,                // published with differential-privacy noise (PublishNoisyTable)
 };
 
 // A released cell: aggregates only (never a contribution or a record).
@@ -232,14 +234,26 @@ struct ReleasedCell {
   std::optional<int64_t> sum;    // nullopt when suppressed or the table has no amounts
 };
 
+// How a noisy release was made (socle/statistics_release.hpp, PublishNoisyTable).
+struct NoisyReleaseRecord {
+  std::string dataset;  // the privacy budget charged
+  NoiseMechanism mechanism = NoiseMechanism::kDiscreteLaplace;
+  uint32_t records_per_person = 1;
+  int64_t amount_bound = 0;            // sums noised when > 0
+  std::vector<PrivacyCharge> charges;  // as the engine recorded them
+  uint64_t revision = 0;               // the state revision of the charges
+  bool clamped = false;                // negative noisy base cells set to 0 before the margins
+};
+
 struct StatisticsRelease {
   std::vector<StatisticsDimension> dimensions;
   std::vector<ReleasedCell> cells;  // in the table's order (StatisticsTable::CellIndex)
   bool has_amounts = false;
   StatisticsRules rules;
-  AuditReport audit;  // ok
+  AuditReport audit;  // ok; empty for a noisy release
   size_t primary_suppressed = 0;
   size_t secondary_suppressed = 0;
+  std::optional<NoisyReleaseRecord> noise;  // set for a noisy release (every cell kNoisy)
 };
 
 // Primary and secondary suppression, then the audit: the release, or FAILED_PRECONDITION naming

@@ -61,6 +61,8 @@ enum class TrailOperation : int32_t {
   // A deletion certificate of a retention sweep (socle/retention_sweep.hpp). 10, not 8: 8 and 9
   // are the trail's refused update and delete attempts (OperationRecord.Operation).
   kRetentionSweep = 10,
+  // A statistics table released (socle/statistics_release.hpp): about no person.
+  kStatisticsRelease = 11,
 };
 
 // Who reads a person's history.

@@ -221,13 +221,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   // So do legal holds and erasures, restriction and rectification, the retention sweep's events
-  // and the elimination visas (issue 13).
+  // and the elimination visas (issue 13), and the privacy budgets' charges (issue 14).
   if ((event.event_case() >= v1::StateEvent::kLegalHoldSet &&
        event.event_case() <= v1::StateEvent::kErasureRecorded) ||
       (event.event_case() >= v1::StateEvent::kRestrictionSet &&
        event.event_case() <= v1::StateEvent::kRectificationRecipientNotified) ||
       (event.event_case() >= v1::StateEvent::kRetentionSweepStarted &&
-       event.event_case() <= v1::StateEvent::kEliminationVisaRecorded)) {
+       event.event_case() <= v1::StateEvent::kEliminationVisaRecorded) ||
+      event.event_case() == v1::StateEvent::kPrivacyBudgetCharged) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
   absl::Status status;
@@ -395,6 +396,9 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       break;
     case v1::StateEvent::kEliminationVisaRecorded:
       status = RecordVisa(event.elimination_visa_recorded());
+      break;
+    case v1::StateEvent::kPrivacyBudgetCharged:
+      status = ChargePrivacyBudget(event.privacy_budget_charged());
       break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.

@@ -135,6 +135,8 @@ class Builder {
   absl::Status RecordVisa(const v1::EliminationVisaRecorded& e);
   // A private copy of the sweep register, published with the state.
   SweepRegister& MutableSweeps();
+  // builder_privacy.cc: differential-privacy budgets (issue 14)
+  absl::Status ChargePrivacyBudget(const v1::PrivacyBudgetCharged& e);
   // The case closed on the day of the event being applied (CASE_CLOSURE rules count from it).
   void NoteCaseClosed(PersonRecord& person);
   // The legal day (Europe/Paris) of the event being applied.

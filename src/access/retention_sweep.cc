@@ -20,8 +20,6 @@
 #include "core/calendar.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
 #include "socle/v1/retention.pb.h"
@@ -121,17 +119,6 @@ void AddSweepTasks(const SnapshotData& s, const PurgeBatch& b, std::vector<Vendo
     todo.push_back(VendorTask{std::string(s.ids->persons.Name(id)), category,
                               static_cast<RetentionEndAction>(b.end_action), rule, b.visa});
   }
-}
-
-std::string DeterministicBytes(const google::protobuf::MessageLite& m) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-  }
-  return out;
 }
 
 SweepReport SweepReportOf(const SweepPlan& plan, int32_t day) {

@@ -16,7 +16,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "access/state.h"
-#include "google/protobuf/message_lite.h"
 #include "socle/retention_sweep.hpp"
 
 namespace socle::access_internal {
@@ -54,8 +53,6 @@ bool SweepFinished(const SnapshotData& s, uint32_t id);
 std::string RuleText(const policy_internal::CompiledPolicy& c, uint32_t rule);
 // The vendor's rows of batch `b`, appended to `todo`.
 void AddSweepTasks(const SnapshotData& s, const PurgeBatch& b, std::vector<VendorTask>& todo);
-// `m` serialized deterministically.
-std::string DeterministicBytes(const google::protobuf::MessageLite& m);
 
 // The fault hook, called before each crypto-shredding of a sweep with the number this run has
 // already shredded; an error stops the sweep there, as a killed process would (empty: no hook).

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "core/calendar.h"
+#include "core/privacy_budget.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
 #include "socle/consent.hpp"
@@ -346,6 +347,50 @@ absl::Status DecodeSweeps(const v1::EngineState& in, const Tables& t, State& out
   return absl::OkStatus();
 }
 
+// --- Differential-privacy budgets (issue 14) ----------------------------------------------------
+
+void EncodePrivacy(const State& s, v1::EngineState& state) {
+  if (s.privacy == nullptr) return;
+  for (const auto& [dataset, charges] : s.privacy->datasets) {
+    v1::SnapshotPrivacyCharges* out = state.add_privacy_charges();
+    out->set_dataset(dataset);
+    for (const PrivacyChargeRecord& r : charges) {
+      core::ChargeToProto(r.charge, out->add_charges());
+      out->add_recorded_by(r.recorded_by);
+      out->add_recorded_at(r.recorded_at);
+      out->add_revision(r.revision);
+    }
+  }
+}
+
+// The charges as recorded (not charged again: the policy's budget may have been lowered since,
+// which PrivacyBudgetOf reports); datasets sorted and unique, each charge whole.
+absl::Status DecodePrivacy(const v1::EngineState& in, State& out) {
+  if (in.privacy_charges_size() == 0) return absl::OkStatus();
+  auto r = std::make_shared<PrivacyRegister>();
+  for (const v1::SnapshotPrivacyCharges& d : in.privacy_charges()) {
+    const int n = d.charges_size();
+    if (d.dataset().empty() || n == 0 || d.recorded_by_size() != n || d.recorded_at_size() != n ||
+        d.revision_size() != n ||
+        (!r->datasets.empty() && r->datasets.rbegin()->first >= d.dataset())) {
+      return Damaged("privacy_charges holds an impossible or unsorted dataset");
+    }
+    std::vector<PrivacyChargeRecord>& charges = r->datasets[d.dataset()];
+    for (int i = 0; i < n; ++i) {
+      auto charge = core::ChargeFromProto(d.charges(i));
+      const uint32_t by = d.recorded_by(i);
+      if (!charge.ok() || charge->release.empty() ||
+          !(by < out.professionals.size() && out.professionals[by].known)) {
+        return Damaged("a privacy charge holds an impossible record");
+      }
+      charges.push_back(
+          PrivacyChargeRecord{*std::move(charge), by, d.recorded_at(i), d.revision(i)});
+    }
+  }
+  out.privacy = std::move(r);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string EncodeSnapshot(const SnapshotData& s) {
@@ -600,6 +645,7 @@ std::string EncodeSnapshot(const SnapshotData& s) {
     out->set_revision(tomb.revision);
   }
   EncodeSweeps(s.state, state);
+  EncodePrivacy(s.state, state);
 
   v1::EngineSnapshot snapshot;
   snapshot.set_format_version(kSnapshotFormatVersion);
@@ -1140,6 +1186,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     out.tombstones.Mutable(n, batch) = std::move(tomb);
   }
   SOCLE_RETURN_IF_ERROR(DecodeSweeps(in, t, out));
+  SOCLE_RETURN_IF_ERROR(DecodePrivacy(in, out));
   for (size_t pro = 0; pro < professionals; ++pro) {
     if (referent_of[pro].empty() && granted[pro].empty()) continue;
     auto extra = std::make_shared<ProfessionalExtra>();

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@
 #include "socle/clock.hpp"
 #include "socle/mandate.hpp"
 #include "socle/policy.hpp"
+#include "socle/privacy_budget.hpp"
 
 namespace socle::access_internal {
 
@@ -759,6 +761,20 @@ struct SweepRegister {
   }
 };
 
+// One release charged to a dataset's differential-privacy budget (PrivacyBudgetCharged).
+struct PrivacyChargeRecord {
+  PrivacyCharge charge;  // epsilon and rho as the budget computed them
+  uint32_t recorded_by = kNoId;
+  int64_t recorded_at = 0;
+  uint64_t revision = 0;
+};
+
+// The charges of every dataset, by the policy's dataset id (sorted: snapshots are canonical).
+// Replaced whole (copy on write) by the builder; shared by the snapshots between.
+struct PrivacyRegister {
+  std::map<std::string, std::vector<PrivacyChargeRecord>, std::less<>> datasets;
+};
+
 // The directory and the privacy facts at one revision.
 struct State {
   uint64_t revision = 0;
@@ -770,6 +786,7 @@ struct State {
   CowArray<BreachRecord> breaches;                // by dense id (Ids::breaches)
   CowArray<Tombstone> tombstones;                 // in the order recorded (ErasureRecorded)
   std::shared_ptr<const SweepRegister> sweeps;    // null: no sweep, no visa yet
+  std::shared_ptr<const PrivacyRegister> privacy;  // null: no charge yet
 };
 
 // The published, immutable snapshot.

@@ -20,6 +20,8 @@ absl::string_view RecordTypeName(ExportKind kind) {
       return "socle.v1.AuditRecord";
     case ExportKind::kTrainingMirror:
       return "socle.v1.MirrorRecord";
+    case ExportKind::kStatisticsTable:
+      return "socle.v1.StatisticsRecord";
   }
   return "";
 }

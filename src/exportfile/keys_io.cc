@@ -31,6 +31,8 @@ absl::string_view Name(ExportKind kind) {
       return "audit_extract";
     case ExportKind::kTrainingMirror:
       return "training_mirror";
+    case ExportKind::kStatisticsTable:
+      return "statistics_table";
   }
   return "unknown";
 }

@@ -12,6 +12,7 @@
 #include "crypto/crypto.h"
 #include "exportfile/format.h"
 #include "google/protobuf/descriptor.h"
+#include "socle/v1/statistics.pb.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "socle/error.hpp"
 #include "socle/export_file.hpp"
@@ -34,6 +35,8 @@ const google::protobuf::Descriptor* RecordDescriptor(ExportKind kind) {
       return v1::AuditRecord::descriptor();
     case ExportKind::kTrainingMirror:
       return v1::MirrorRecord::descriptor();
+    case ExportKind::kStatisticsTable:
+      return v1::StatisticsRecord::descriptor();
   }
   return nullptr;
 }

@@ -16,6 +16,7 @@
 #include "access/apply.h"
 #include "access/state.h"
 #include "core/calendar.h"
+#include "core/proto_bytes.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
 #include "socle/access.hpp"
@@ -166,7 +167,7 @@ absl::StatusOr<SweepReport> Sweep(AccessEngine& engine, AccessTrail& trail,
     out.rule = cert.rule();
     out.end_action = static_cast<RetentionEndAction>(k.group.end_action);
     out.visa_reference = k.group.visa;
-    out.bytes = ai::DeterministicBytes(cert);
+    out.bytes = core::DeterministicBytes(cert);
     const std::string signed_bytes = absl::StrCat(ai::kDeletionCertificateContext, out.bytes);
     const auto signature = crypto::Sign(
         pair, absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(signed_bytes.data()),

@@ -47,6 +47,8 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
       return "share";
     case v1::OperationRecord::RETENTION_SWEEP:
       return "retention_sweep";
+    case v1::OperationRecord::STATISTICS_RELEASE:
+      return "statistics_release";
     case v1::OperationRecord::UPDATE_ATTEMPT:
       return "update_attempt";
     case v1::OperationRecord::DELETE_ATTEMPT:
@@ -58,7 +60,8 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
 
 bool IsOperation(TrailOperation operation) {
   const int v = static_cast<int>(operation);
-  return (v >= 1 && v <= 7) || operation == TrailOperation::kRetentionSweep;
+  return (v >= 1 && v <= 7) || operation == TrailOperation::kRetentionSweep ||
+         operation == TrailOperation::kStatisticsRelease;
 }
 
 // --- Sharing decisions ------------------------------------------------------------------------

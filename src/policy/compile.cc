@@ -3,8 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "core/proto_bytes.h"
 #include "crypto/crypto.h"
 #include "policy/compiled_policy.h"
 #include "socle/error.hpp"
@@ -40,14 +39,7 @@ absl::Status Inconsistent(absl::string_view what) {
 }  // namespace
 
 std::array<uint8_t, kPolicyDigestBytes> PolicyDigest(const v1::Policy& policy) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    policy.SerializeToCodedStream(&coded);
-  }
-  return crypto::Hash("socle.policy.v1", bytes);
+  return crypto::Hash("socle.policy.v1", core::DeterministicBytes(policy));
 }
 
 absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
@@ -122,8 +114,8 @@ absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
     }
   }
 
-  c.masking_mode = p.masking().mode() == v1::Masking::SILENT ? MaskingMode::kSilent
-                                                             : MaskingMode::kSignalled;
+  c.masking_mode =
+      p.masking().mode() == v1::Masking::SILENT ? MaskingMode::kSilent : MaskingMode::kSignalled;
   c.masking_referent_keeps_access = p.masking().referent_keeps_access();
   c.break_glass_enabled = p.break_glass().enabled();
   c.break_glass_reveals_masked = p.break_glass().reveals_masked_items();
@@ -135,6 +127,11 @@ absl::StatusOr<CompiledPolicy> Compile(v1::Policy source) {
   }
   if (p.statistics().has_dominance_percent()) {
     c.dominance_percent = p.statistics().dominance_percent();
+  }
+  for (const v1::PrivacyBudgetDeclaration& b : p.statistics().privacy_budgets()) {
+    c.privacy_budgets.push_back(CompiledPolicy::PrivacyBudgetTable{
+        b.id(), b.activity(), Rational{b.epsilon().numerator(), b.epsilon().denominator()},
+        b.has_delta() ? Rational{b.delta().numerator(), b.delta().denominator()} : Rational{0, 1}});
   }
   if (p.log_retention().has_months()) c.log_retention_months = p.log_retention().months();
 

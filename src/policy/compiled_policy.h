@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "core/interner.h"
 #include "socle/policy.hpp"
+#include "socle/privacy_budget.hpp"
 #include "socle/v1/policy.pb.h"
 #include "socle/vocabulary.hpp"
 
@@ -76,6 +77,20 @@ struct CompiledPolicy {
   absl::Duration break_glass_max = absl::Minutes(kDefaultBreakGlassMinutes);
   uint32_t small_cell_threshold = kDefaultSmallCellThreshold;
   uint32_t dominance_percent = kDefaultDominancePercent;
+  // The datasets released with differential-privacy noise (statistics.privacy_budgets), by id.
+  struct PrivacyBudgetTable {
+    std::string dataset;
+    std::string activity;
+    Rational epsilon;
+    Rational delta;
+  };
+  std::vector<PrivacyBudgetTable> privacy_budgets;
+  const PrivacyBudgetTable* FindPrivacyBudget(absl::string_view dataset) const {
+    for (const PrivacyBudgetTable& b : privacy_budgets) {
+      if (b.dataset == dataset) return &b;
+    }
+    return nullptr;
+  }
   uint32_t log_retention_months = kDefaultLogRetentionMonths;
 
   // Entry-kind rules (REQ-60), by EntryKind value: the index of the rule in source.entry_kinds()

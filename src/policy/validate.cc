@@ -12,6 +12,7 @@
 #include "google/protobuf/reflection.h"
 #include "policy/compiled_policy.h"
 #include "policy/profile_fields.h"
+#include "socle/privacy_budget.hpp"
 
 namespace socle::policy_internal {
 namespace {
@@ -39,11 +40,21 @@ bool IsValidUtf8(absl::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t n;
     uint32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else
+      return false;
     if (n >= s.size() - i) return false;  // truncated sequence
     for (size_t k = 1; k <= n; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -129,8 +140,7 @@ class Validator {
   }
 
   static std::string InvalidIdMessage(absl::string_view what, absl::string_view id) {
-    return absl::StrCat(what, " '", id.substr(0, kMaxIdLength),
-                        id.size() > kMaxIdLength ? "…" : "",
+    return absl::StrCat(what, " '", id.substr(0, kMaxIdLength), id.size() > kMaxIdLength ? "…" : "",
                         "' is not a valid id: use 1 to 64 characters a-z, 0-9 and _, starting "
                         "with a letter");
   }
@@ -142,14 +152,16 @@ class Validator {
     std::vector<const FieldDescriptor*> fields;
     reflection->ListFields(message, &fields);
     for (const FieldDescriptor* field : fields) {
-      const std::string name = prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+      const std::string name =
+          prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
       const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
       for (int i = 0; i < count; ++i) {
         // Built only for a problem: lists may hold millions of elements.
         auto path = [&] { return field->is_repeated() ? Path(name, i) : name; };
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
-          const int value = field->is_repeated() ? reflection->GetRepeatedEnumValue(message, field, i)
-                                                 : reflection->GetEnumValue(message, field);
+          const int value = field->is_repeated()
+                                ? reflection->GetRepeatedEnumValue(message, field, i)
+                                : reflection->GetEnumValue(message, field);
           if (field->enum_type()->FindValueByNumber(value) == nullptr) {
             Error("enum.unknown_value", path(),
                   absl::StrCat(value, " is not a value of ", field->enum_type()->name()));
@@ -245,7 +257,8 @@ class Validator {
     Declare(p_.data_categories(), "data_categories", "data category",
             [&](const std::string& id, const v1::DataCategory& c, int i) {
               if (c.sensitivity() == v1::DATA_SENSITIVITY_UNSPECIFIED) {
-                Error("data_category.sensitivity_missing", Path("data_categories", i, "sensitivity"),
+                Error("data_category.sensitivity_missing",
+                      Path("data_categories", i, "sensitivity"),
                       absl::StrCat("data category '", id,
                                    "' has no sensitivity: ORDINARY, SPECIAL_CATEGORY (art. 9), "
                                    "OFFENCE (art. 10) or NIR"));
@@ -272,15 +285,17 @@ class Validator {
       roles_.emplace(id, RoleInfo{r.secrecy(), caps});
     });
     Declare(p_.activities(), "activities", "activity",
-            [&](const std::string& id, const v1::Activity&, int) { activities_.insert(id); });
+            [&](const std::string& id, const v1::Activity& a, int) {
+              activities_.insert(id);
+              if (a.purpose_kind() == v1::Activity::STATISTICS) statistics_activities_.insert(id);
+            });
     Declare(p_.sharing_rules(), "sharing_rules", "sharing rule",
             [&](const std::string&, const v1::SharingRule&, int) {});
     Declare(p_.pseudonym_domains(), "pseudonym_domains", "pseudonymisation domain",
             [&](const std::string& id, const v1::PseudonymDomain& d, int) {
               domains_.emplace(id, &d);
             });
-    Declare(p_.pseudonymisation_profiles(), "pseudonymisation_profiles",
-            "pseudonymisation profile",
+    Declare(p_.pseudonymisation_profiles(), "pseudonymisation_profiles", "pseudonymisation profile",
             [&](const std::string&, const v1::PseudonymisationProfile&, int) {});
     Declare(p_.break_glass().reason_codes(), "break_glass.reason_codes", "reason code",
             [&](const std::string&, const v1::BreakGlass::ReasonCode&, int) {});
@@ -381,13 +396,18 @@ class Validator {
       if (!Known(categories_, c, "data category", path)) continue;
       declared.insert(c);
       switch (categories_.at(c).sensitivity) {
-        case DataSensitivity::kSpecialCategory: uses_special = true; break;
-        case DataSensitivity::kOffence: uses_offence = true; break;
+        case DataSensitivity::kSpecialCategory:
+          uses_special = true;
+          break;
+        case DataSensitivity::kOffence:
+          uses_offence = true;
+          break;
         case DataSensitivity::kNir:
           uses_nir = true;
           nir_index = j;
           break;
-        default: break;
+        default:
+          break;
       }
       used_categories_.insert(c);
     }
@@ -402,9 +422,9 @@ class Validator {
                          "condition that allows it"));
     }
     if (uses_offence && a.offence_data_authorisation().empty()) {
-      Error("activity.offence_authorisation_missing", field("offence_data_authorisation"),
-            absl::StrCat(who,
-                         " processes offence data (art. 10): cite the text that authorises it"));
+      Error(
+          "activity.offence_authorisation_missing", field("offence_data_authorisation"),
+          absl::StrCat(who, " processes offence data (art. 10): cite the text that authorises it"));
     }
     if (uses_nir && a.purpose_kind() == v1::Activity::STATISTICS) {
       Error("activity.nir_in_statistics", Path(field("data_categories"), nir_index),
@@ -425,8 +445,9 @@ class Validator {
       }
       if (r.kind() == v1::Recipient::KIND_UNSPECIFIED) {
         Error("recipient.kind_missing", Path(field("recipients"), j, "kind"),
-              absl::StrCat(who, " has a recipient without a kind (INTERNAL, PARTNER, AUTHORITY, "
-                                "PROCESSOR)"));
+              absl::StrCat(who,
+                           " has a recipient without a kind (INTERNAL, PARTNER, AUTHORITY, "
+                           "PROCESSOR)"));
       }
     }
     for (int j = 0; j < a.transfers_size(); ++j) {
@@ -545,9 +566,10 @@ class Validator {
         const DataSensitivity s = categories_.at(c).sensitivity;
         if ((s == DataSensitivity::kSpecialCategory || s == DataSensitivity::kOffence) &&
             roles_.at(h.role()).secrecy == v1::SECRECY_NONE) {
-          Error("habilitation.special_category_without_secrecy", path(),
-                absl::StrCat("role '", h.role(), "' is not bound by secrecy and cannot be granted '",
-                             c, "', a special category (GDPR art. 9(3), REQ-03)"));
+          Error(
+              "habilitation.special_category_without_secrecy", path(),
+              absl::StrCat("role '", h.role(), "' is not bound by secrecy and cannot be granted '",
+                           c, "', a special category (GDPR art. 9(3), REQ-03)"));
         }
       }
     }
@@ -579,10 +601,10 @@ class Validator {
         auto path = [&] { return Path(absl::StrCat(at, ".recipient_roles"), j); };
         if (!Known(roles_, r, "role", path)) continue;
         if (SharingRequiresSecrecyOfBoth(basis) && roles_.at(r).secrecy == v1::SECRECY_NONE) {
-          Error("sharing.recipient_without_secrecy", path(),
-                absl::StrCat("sharing rule '", s.id(), "' uses ", LegalReference(basis),
-                             ", which requires a recipient bound by secrecy; role '", r,
-                             "' is not"));
+          Error(
+              "sharing.recipient_without_secrecy", path(),
+              absl::StrCat("sharing rule '", s.id(), "' uses ", LegalReference(basis),
+                           ", which requires a recipient bound by secrecy; role '", r, "' is not"));
         }
       }
     }
@@ -604,16 +626,16 @@ class Validator {
       Error("break_glass.reviewer_missing", "break_glass.reviewer_roles",
             "break-the-glass is enabled but nobody reviews the sessions (REQ-58 (vi))");
     }
-    constexpr uint32_t kReviewers =
-        (1u << v1::Role::REVIEWER) | (1u << v1::Role::DPO_ROLE);
+    constexpr uint32_t kReviewers = (1u << v1::Role::REVIEWER) | (1u << v1::Role::DPO_ROLE);
     for (int j = 0; j < b.reviewer_roles_size(); ++j) {
       const std::string& r = b.reviewer_roles(j);
       const std::string path = Path("break_glass.reviewer_roles", j);
       if (!Known(roles_, r, "role", path)) continue;
       if ((roles_.at(r).capabilities & kReviewers) == 0) {
         Error("break_glass.reviewer_not_capable", path,
-              absl::StrCat("role '", r, "' reviews break-the-glass sessions but has neither the "
-                                        "REVIEWER nor the DPO_ROLE capability"));
+              absl::StrCat("role '", r,
+                           "' reviews break-the-glass sessions but has neither the "
+                           "REVIEWER nor the DPO_ROLE capability"));
       }
     }
     for (int j = 0; j < b.allowed_roles_size(); ++j) {
@@ -634,8 +656,8 @@ class Validator {
               "THIRD_PARTY_INFORMATION");
       } else if (!kinds.insert(rule.kind()).second) {
         Error("entry_kind.duplicate", absl::StrCat(at, ".kind"),
-              absl::StrCat("two entry-kind rules for ",
-                           v1::EntryKind_Name(rule.kind()), ": keep one"));
+              absl::StrCat("two entry-kind rules for ", v1::EntryKind_Name(rule.kind()),
+                           ": keep one"));
       }
       if (rule.kind() == v1::WORKING_NOTE && !rule.reader_roles().empty()) {
         Error("entry_kind.working_note_readers", absl::StrCat(at, ".reader_roles"),
@@ -678,8 +700,7 @@ class Validator {
         Error("mandates.structure_empty", path, "a habilitated structure has no name");
       } else if (!structures.insert(structure).second) {
         Error("mandates.duplicate", path,
-              absl::StrCat("structure '", structure.substr(0, kMaxIdLength),
-                           "' is listed twice"));
+              absl::StrCat("structure '", structure.substr(0, kMaxIdLength), "' is listed twice"));
       }
     }
     if (m.roles().empty()) {
@@ -742,15 +763,17 @@ class Validator {
     const v1::PseudonymDomain* domain = nullptr;
     if (profile.domain().empty()) {
       Error("profile.domain_missing", field("domain"),
-            absl::StrCat(who, " names no pseudonymisation domain: set domain to a "
-                              "pseudonym_domains id (REQ-47)"));
+            absl::StrCat(who,
+                         " names no pseudonymisation domain: set domain to a "
+                         "pseudonym_domains id (REQ-47)"));
     } else if (Known(domains_, profile.domain(), "pseudonymisation domain", field("domain"))) {
       domain = domains_.at(profile.domain());
     }
     if (profile.activity().empty()) {
       Error("profile.activity_missing", field("activity"),
-            absl::StrCat(who, " names no activity: the dataset inherits the retention and the "
-                              "access rules of the activity its records come from (REQ-52)"));
+            absl::StrCat(who,
+                         " names no activity: the dataset inherits the retention and the "
+                         "access rules of the activity its records come from (REQ-52)"));
     } else {
       Known(activities_, profile.activity(), "activity", field("activity"));
     }
@@ -770,9 +793,10 @@ class Validator {
       auto ffield = [&](absl::string_view name) { return absl::StrCat(fat, ".", name); };
       if (!IsValidId(f.name())) {
         Error("profile.field_name_invalid", ffield("name"),
-              absl::StrCat(who, ": a field name must be an Identity field, an entry attribute "
-                                "or an entry field's name (1 to 64 characters a-z, 0-9 and _, "
-                                "starting with a letter)"));
+              absl::StrCat(who,
+                           ": a field name must be an Identity field, an entry attribute "
+                           "or an entry field's name (1 to 64 characters a-z, 0-9 and _, "
+                           "starting with a letter)"));
         continue;
       }
       if (!seen.insert(f.name()).second) {
@@ -793,22 +817,25 @@ class Validator {
     const auto t = f.treatment();
     if (t == Profile::TREATMENT_UNSPECIFIED) {
       Error("profile.treatment_missing", ffield("treatment"),
-            absl::StrCat(what, " has no treatment: DROP, PSEUDONYMISE, GENERALISE, KEEP or "
-                               "REDACT"));
+            absl::StrCat(what,
+                         " has no treatment: DROP, PSEUDONYMISE, GENERALISE, KEEP or "
+                         "REDACT"));
       return;
     }
     if (kind == ProfileField::kNir) {
       if (t != Profile::DROP) {
         Error("profile.nir_forbidden", ffield("treatment"),
-              absl::StrCat(what, ": the NIR is never part of a pseudonymised dataset, not even "
-                                 "pseudonymised (REQ-44); use DROP or leave it out"));
+              absl::StrCat(what,
+                           ": the NIR is never part of a pseudonymised dataset, not even "
+                           "pseudonymised (REQ-44); use DROP or leave it out"));
       }
       return;
     }
     if (IsDirectIdentifier(kind) && (t == Profile::KEEP || t == Profile::PSEUDONYMISE)) {
       Error("profile.identifier_forbidden", ffield("treatment"),
-            absl::StrCat(what, " is a direct identifier: it is never kept nor pseudonymised (the "
-                               "record's subject already is the person's pseudonym; REQ-46)",
+            absl::StrCat(what,
+                         " is a direct identifier: it is never kept nor pseudonymised (the "
+                         "record's subject already is the person's pseudonym; REQ-46)",
                          kind == ProfileField::kBirthDate
                              ? "; generalise it (AGE_BAND_5, AGE_BAND_10, BIRTH_YEAR) or drop it"
                              : "; drop it"));
@@ -816,8 +843,9 @@ class Validator {
     }
     if (IsFreeText(kind) && t != Profile::DROP && t != Profile::REDACT) {
       Error("profile.free_text_forbidden", ffield("treatment"),
-            absl::StrCat(what, " is free text: it is released only through REDACT (the "
-                               "redactor), or dropped"));
+            absl::StrCat(what,
+                         " is free text: it is released only through REDACT (the "
+                         "redactor), or dropped"));
       return;
     }
     if (t == Profile::REDACT && !IsFreeText(kind) && kind != ProfileField::kEntryField) {
@@ -835,16 +863,18 @@ class Validator {
       if (t == Profile::PSEUDONYMISE &&
           (kind == ProfileField::kCreatedAt || kind == ProfileField::kKind)) {
         Error("profile.treatment_not_applicable", ffield("treatment"),
-              absl::StrCat(what, ": a date or a kind of entry is kept or generalised, not "
-                                 "pseudonymised"));
+              absl::StrCat(what,
+                           ": a date or a kind of entry is kept or generalised, not "
+                           "pseudonymised"));
       }
       return;
     }
     if (g == Profile::GENERALISATION_UNSPECIFIED) {
       Error("profile.generalisation_missing", ffield("generalisation"),
-            absl::StrCat(what, " is generalised without a generalisation: AGE_BAND_5, "
-                               "AGE_BAND_10, BIRTH_YEAR, DATE_MONTH, DATE_YEAR, DEPARTEMENT or "
-                               "AMOUNT_BRACKETS"));
+            absl::StrCat(what,
+                         " is generalised without a generalisation: AGE_BAND_5, "
+                         "AGE_BAND_10, BIRTH_YEAR, DATE_MONTH, DATE_YEAR, DEPARTEMENT or "
+                         "AMOUNT_BRACKETS"));
       return;
     }
     const bool entry_field = kind == ProfileField::kEntryField;
@@ -859,7 +889,8 @@ class Validator {
         applies = entry_field || kind == ProfileField::kCreatedAt;
         break;
       case Profile::DATE_YEAR:
-        applies = entry_field || kind == ProfileField::kCreatedAt || kind == ProfileField::kBirthDate;
+        applies =
+            entry_field || kind == ProfileField::kCreatedAt || kind == ProfileField::kBirthDate;
         break;
       case Profile::DEPARTEMENT:
         applies = entry_field || kind == ProfileField::kPostcode ||
@@ -886,8 +917,9 @@ class Validator {
       }
       if (!increasing) {
         Error("profile.generalisation_invalid", ffield("bracket_bounds"),
-              absl::StrCat(what, ": AMOUNT_BRACKETS needs 1 to 1000 strictly increasing "
-                                 "bracket_bounds"));
+              absl::StrCat(what,
+                           ": AMOUNT_BRACKETS needs 1 to 1000 strictly increasing "
+                           "bracket_bounds"));
       }
     } else if (!f.bracket_bounds().empty()) {
       Error("profile.generalisation_invalid", ffield("bracket_bounds"),
@@ -897,8 +929,9 @@ class Validator {
       const uint32_t width = g == Profile::AGE_BAND_5 ? 5 : 10;
       if (!age_band || f.open_from_age() % width != 0 || f.open_from_age() > 150) {
         Error("profile.generalisation_invalid", ffield("open_from_age"),
-              absl::StrCat(what, ": open_from_age applies to AGE_BAND_5 and AGE_BAND_10 only, "
-                                 "as a multiple of the band's width up to 150"));
+              absl::StrCat(what,
+                           ": open_from_age applies to AGE_BAND_5 and AGE_BAND_10 only, "
+                           "as a multiple of the band's width up to 150"));
       }
     }
   }
@@ -916,6 +949,32 @@ class Validator {
             absl::StrCat("dominance_percent is ", s.dominance_percent(),
                          "; it must be between 50 and 100 (85 is INSEE's rule)"));
     }
+    Declare(s.privacy_budgets(), "statistics.privacy_budgets", "privacy budget",
+            [&](const std::string& id, const v1::PrivacyBudgetDeclaration& b, int i) {
+              const std::string at = Path("statistics.privacy_budgets", i);
+              if (Known(activities_, b.activity(), "activity", absl::StrCat(at, ".activity")) &&
+                  !statistics_activities_.contains(b.activity())) {
+                Error("statistics.budget_activity_not_statistics", absl::StrCat(at, ".activity"),
+                      absl::StrCat("privacy budget '", id, "': activity '", b.activity(),
+                                   "' does not have the purpose STATISTICS"));
+              }
+              if (!b.has_epsilon()) {
+                Error("statistics.budget_epsilon_missing", absl::StrCat(at, ".epsilon"),
+                      absl::StrCat("privacy budget '", id,
+                                   "' has no epsilon: write it as a fraction, e.g. epsilon { "
+                                   "numerator: 1 denominator: 1 }"));
+                return;
+              }
+              const Rational epsilon{b.epsilon().numerator(), b.epsilon().denominator()};
+              const Rational delta = b.has_delta()
+                                         ? Rational{b.delta().numerator(), b.delta().denominator()}
+                                         : Rational{0, 1};
+              const auto budget = PrivacyBudget::Create(epsilon, delta);
+              if (!budget.ok()) {
+                Error("statistics.budget_invalid", at,
+                      absl::StrCat("privacy budget '", id, "': ", budget.status().message()));
+              }
+            });
   }
 
   void CheckLogRetention() {
@@ -949,15 +1008,14 @@ class Validator {
     const size_t suppressed = suppressed_errors_ + suppressed_warnings_;
     if (suppressed == 0) return;
     Diagnostic d;
-    d.severity = suppressed_errors_ > 0 ? Diagnostic::Severity::kError
-                                        : Diagnostic::Severity::kWarning;
+    d.severity =
+        suppressed_errors_ > 0 ? Diagnostic::Severity::kError : Diagnostic::Severity::kWarning;
     d.code = kTruncatedCode;
-    d.message = absl::StrCat(suppressed, " more problems not shown (", suppressed_errors_,
-                             suppressed_errors_ == 1 ? " error, " : " errors, ",
-                             suppressed_warnings_,
-                             suppressed_warnings_ == 1 ? " warning" : " warnings",
-                             "): only the first ", kMaxReportedDiagnostics,
-                             " are reported; fix them and check again");
+    d.message =
+        absl::StrCat(suppressed, " more problems not shown (", suppressed_errors_,
+                     suppressed_errors_ == 1 ? " error, " : " errors, ", suppressed_warnings_,
+                     suppressed_warnings_ == 1 ? " warning" : " warnings", "): only the first ",
+                     kMaxReportedDiagnostics, " are reported; fix them and check again");
     out_->push_back(std::move(d));
   }
 
@@ -970,6 +1028,7 @@ class Validator {
   absl::flat_hash_map<std::string, RoleInfo> roles_;
   absl::flat_hash_set<std::string> person_categories_;
   absl::flat_hash_set<std::string> activities_;
+  absl::flat_hash_set<std::string> statistics_activities_;  // purpose_kind STATISTICS
   absl::flat_hash_set<std::string> used_categories_;
   absl::flat_hash_map<std::string, const v1::PseudonymDomain*> domains_;
 };

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/privacy_budget.h"
 #include "socle/error.hpp"
 #include "stats/noise.h"
 
@@ -369,7 +370,7 @@ BOOST_AUTO_TEST_CASE(gaussian_needs_delta) {
 BOOST_AUTO_TEST_CASE(log_inverse_delta_is_a_tight_upper_bound) {
   for (const Rational delta : {R(1, 1000000), R(1, 1000000000), R(1, 2), R(3, 7), R(1, 3),
                                R(1, ~uint64_t{0}), R(999, 1000)}) {
-    auto bound = stats::LogInverseUpperBound(delta);
+    auto bound = core::LogInverseUpperBound(delta);
     BOOST_REQUIRE(bound.ok());
     const double l = static_cast<double>(bound->numerator) / bound->denominator;
     const double d = static_cast<double>(delta.numerator) / delta.denominator;
@@ -378,9 +379,9 @@ BOOST_AUTO_TEST_CASE(log_inverse_delta_is_a_tight_upper_bound) {
     BOOST_CHECK_GE(l, truth);
     BOOST_CHECK_LE(l, truth + std::log1p(d) + 0.007 + 1e-8);
   }
-  BOOST_CHECK(ErrorCodeOf(stats::LogInverseUpperBound(R(0, 1)).status()) ==
+  BOOST_CHECK(ErrorCodeOf(core::LogInverseUpperBound(R(0, 1)).status()) ==
               ErrorCode::kInvalidArgument);
-  BOOST_CHECK(ErrorCodeOf(stats::LogInverseUpperBound(R(1, 1)).status()) ==
+  BOOST_CHECK(ErrorCodeOf(core::LogInverseUpperBound(R(1, 1)).status()) ==
               ErrorCode::kInvalidArgument);
 }
 
@@ -461,10 +462,10 @@ BOOST_AUTO_TEST_CASE(records_round_trip_and_are_checked_on_load) {
   BOOST_REQUIRE(budget.ok());
   BOOST_REQUIRE(budget->ChargeLaplace("counts", R(1, 1), R(3, 2)).ok());
   BOOST_REQUIRE(budget->ChargeGaussian("sums", R(5, 1), R(2500, 1)).ok());
-  const v1::PrivacyBudgetRecord record = stats::BudgetToProto(*budget, "activity-2026");
+  const v1::PrivacyBudgetRecord record = core::BudgetToProto(*budget, "activity-2026");
   BOOST_CHECK_EQUAL(record.dataset(), "activity-2026");
   BOOST_CHECK_EQUAL(record.charges_size(), 2);
-  auto reloaded = stats::BudgetFromProto(record);
+  auto reloaded = core::BudgetFromProto(record);
   BOOST_REQUIRE(reloaded.ok());
   BOOST_CHECK(RationalEqual(reloaded->laplace_epsilon_spent(), budget->laplace_epsilon_spent()));
   BOOST_CHECK(RationalEqual(reloaded->rho_spent(), budget->rho_spent()));
@@ -475,29 +476,29 @@ BOOST_AUTO_TEST_CASE(records_round_trip_and_are_checked_on_load) {
   v1::PrivacyBudgetRecord parsed;
   BOOST_REQUIRE(parsed.ParseFromString(record.SerializeAsString()));
   BOOST_CHECK_EQUAL(
-      stats::BudgetToProto(*stats::BudgetFromProto(parsed), "activity-2026").SerializeAsString(),
+      core::BudgetToProto(*core::BudgetFromProto(parsed), "activity-2026").SerializeAsString(),
       record.SerializeAsString());
 
   // A record whose ε does not match its parameters.
   v1::PrivacyBudgetRecord forged = record;
   forged.mutable_charges(0)->mutable_epsilon()->set_numerator(1);
   forged.mutable_charges(0)->mutable_epsilon()->set_denominator(100);
-  auto refused = stats::BudgetFromProto(forged);
+  auto refused = core::BudgetFromProto(forged);
   BOOST_CHECK(ErrorCodeOf(refused.status()) == ErrorCode::kInvalidArgument);
   BOOST_CHECK_NE(refused.status().message().find("charges[0]"), absl::string_view::npos);
   // A record that overspends its budget.
   v1::PrivacyBudgetRecord over = record;
   over.mutable_epsilon()->set_numerator(1);
   over.mutable_epsilon()->set_denominator(2);
-  auto overspent = stats::BudgetFromProto(over);
+  auto overspent = core::BudgetFromProto(over);
   BOOST_CHECK(ErrorCodeOf(overspent.status()) == ErrorCode::kResourceExhausted);
   BOOST_CHECK_NE(overspent.status().message().find("charges[0]"), absl::string_view::npos);
   v1::PrivacyBudgetRecord unknown = record;
   unknown.mutable_charges(1)->set_mechanism(v1::NOISE_MECHANISM_UNSPECIFIED);
-  BOOST_CHECK(ErrorCodeOf(stats::BudgetFromProto(unknown).status()) == ErrorCode::kInvalidArgument);
+  BOOST_CHECK(ErrorCodeOf(core::BudgetFromProto(unknown).status()) == ErrorCode::kInvalidArgument);
   v1::PrivacyBudgetRecord future = record;
   future.set_format_version(2);
-  BOOST_CHECK(ErrorCodeOf(stats::BudgetFromProto(future).status()) == ErrorCode::kUnsupported);
+  BOOST_CHECK(ErrorCodeOf(core::BudgetFromProto(future).status()) == ErrorCode::kUnsupported);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -301,6 +301,11 @@ public final class EventsProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_EliminationVisaRecorded_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_PrivacyBudgetCharged_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_PrivacyBudgetCharged_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -311,288 +316,294 @@ public final class EventsProto {
   static {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/events.proto\022\010socle.v1\032\037googl" +
-      "e/protobuf/timestamp.proto\032\025socle/v1/pol" +
-      "icy.proto\"\334\031\n\nStateEvent\022\026\n\016format_versi" +
-      "on\030\001 \001(\r\022&\n\002at\030\002 \001(\0132\032.google.protobuf.T" +
-      "imestamp\022\023\n\013recorded_by\030\003 \001(\t\0220\n\013involve" +
-      "ment\030\004 \001(\0132\033.socle.v1.PersonInvolvement\022" +
-      "?\n\025professional_upserted\030\n \001(\0132\036.socle.v" +
-      "1.ProfessionalUpsertedH\000\0227\n\021professional" +
-      "_left\030\013 \001(\0132\032.socle.v1.ProfessionalLeftH" +
-      "\000\0223\n\017person_upserted\030\014 \001(\0132\030.socle.v1.Pe" +
-      "rsonUpsertedH\000\0223\n\017person_assigned\030\r \001(\0132" +
-      "\030.socle.v1.PersonAssignedH\000\0227\n\021person_un" +
-      "assigned\030\016 \001(\0132\032.socle.v1.PersonUnassign" +
-      "edH\000\022-\n\014referent_set\030\017 \001(\0132\025.socle.v1.Re" +
-      "ferentSetH\000\022%\n\010mask_set\030\020 \001(\0132\021.socle.v1" +
-      ".MaskSetH\000\022-\n\014mask_revoked\030\021 \001(\0132\025.socle" +
-      ".v1.MaskRevokedH\000\022\'\n\tblock_set\030\022 \001(\0132\022.s" +
-      "ocle.v1.BlockSetH\000\022/\n\rblock_revoked\030\023 \001(" +
-      "\0132\026.socle.v1.BlockRevokedH\000\0228\n\022break_gla" +
-      "ss_opened\030\024 \001(\0132\032.socle.v1.BreakGlassOpe" +
-      "nedH\000\0228\n\022break_glass_closed\030\025 \001(\0132\032.socl" +
-      "e.v1.BreakGlassClosedH\000\022Y\n#emergency_acc" +
-      "ess_objection_recorded\030\026 \001(\0132*.socle.v1." +
-      "EmergencyAccessObjectionRecordedH\000\022W\n\"em" +
-      "ergency_access_objection_revoked\030\027 \001(\0132)" +
-      ".socle.v1.EmergencyAccessObjectionRevoke" +
-      "dH\000\0221\n\016access_granted\030\030 \001(\0132\027.socle.v1.A" +
-      "ccessGrantedH\000\022<\n\024access_grant_revoked\030\031" +
-      " \001(\0132\034.socle.v1.AccessGrantRevokedH\000\022/\n\r" +
-      "consent_given\030\032 \001(\0132\026.socle.v1.ConsentGi" +
-      "venH\000\0227\n\021consent_withdrawn\030\033 \001(\0132\032.socle" +
-      ".v1.ConsentWithdrawnH\000\0229\n\022representative" +
-      "_set\030\034 \001(\0132\033.socle.v1.RepresentativeSetH" +
-      "\000\022=\n\024representative_ended\030\035 \001(\0132\035.socle." +
-      "v1.RepresentativeEndedH\000\0229\n\022objection_re" +
-      "corded\030\036 \001(\0132\033.socle.v1.ObjectionRecorde" +
-      "dH\000\0227\n\021objection_decided\030\037 \001(\0132\032.socle.v" +
-      "1.ObjectionDecidedH\000\022;\n\023objection_withdr" +
-      "awn\030  \001(\0132\034.socle.v1.ObjectionWithdrawnH" +
-      "\000\0223\n\017person_informed\030! \001(\0132\030.socle.v1.Pe" +
-      "rsonInformedH\000\022?\n\025information_exception\030" +
-      "\" \001(\0132\036.socle.v1.InformationExceptionH\000\022" +
-      "3\n\017mandate_created\030# \001(\0132\030.socle.v1.Mand" +
-      "ateCreatedH\000\022-\n\014mandate_used\030$ \001(\0132\025.soc" +
-      "le.v1.MandateUsedH\000\0223\n\017mandate_revoked\030%" +
-      " \001(\0132\030.socle.v1.MandateRevokedH\000\022-\n\014ledg" +
-      "er_alert\030& \001(\0132\025.socle.v1.LedgerAlertH\000\022" +
-      "5\n\020contact_recorded\030( \001(\0132\031.socle.v1.Con" +
-      "tactRecordedH\000\0221\n\016right_recorded\030) \001(\0132\027" +
-      ".socle.v1.RightRecordedH\000\0228\n\022follow_up_r" +
-      "ecorded\030* \001(\0132\032.socle.v1.FollowUpRecorde" +
-      "dH\000\0221\n\016death_recorded\030+ \001(\0132\027.socle.v1.D" +
-      "eathRecordedH\000\022B\n\027retention_sweep_starte" +
-      "d\030, \001(\0132\037.socle.v1.RetentionSweepStarted" +
-      "H\000\0225\n\020retention_purged\030- \001(\0132\031.socle.v1." +
-      "RetentionPurgedH\000\022J\n\033deletion_certificat" +
-      "e_issued\030. \001(\0132#.socle.v1.DeletionCertif" +
-      "icateIssuedH\000\022F\n\031elimination_visa_record" +
-      "ed\030/ \001(\0132!.socle.v1.EliminationVisaRecor" +
-      "dedH\000\022B\n\027rights_request_received\0302 \001(\0132\037" +
-      ".socle.v1.RightsRequestReceivedH\000\022B\n\027rig" +
-      "hts_request_extended\0303 \001(\0132\037.socle.v1.Ri" +
-      "ghtsRequestExtendedH\000\022>\n\025rights_request_" +
-      "closed\0304 \001(\0132\035.socle.v1.RightsRequestClo" +
-      "sedH\000\022D\n\030rights_request_withdrawn\0305 \001(\0132" +
-      " .socle.v1.RightsRequestWithdrawnH\000\0223\n\017b" +
-      "reach_recorded\030< \001(\0132\030.socle.v1.BreachRe" +
-      "cordedH\000\022F\n\031breach_authority_notified\030= " +
-      "\001(\0132!.socle.v1.BreachAuthorityNotifiedH\000" +
-      "\022B\n\027breach_persons_notified\030> \001(\0132\037.socl" +
-      "e.v1.BreachPersonsNotifiedH\000\022/\n\rbreach_c" +
-      "losed\030? \001(\0132\026.socle.v1.BreachClosedH\000\0223\n" +
-      "\017restriction_set\030F \001(\0132\030.socle.v1.Restri" +
-      "ctionSetH\000\022F\n\031restriction_lift_notified\030" +
-      "G \001(\0132!.socle.v1.RestrictionLiftNotified" +
-      "H\000\0229\n\022restriction_lifted\030H \001(\0132\033.socle.v" +
-      "1.RestrictionLiftedH\000\022A\n\026rectification_r" +
-      "ecorded\030I \001(\0132\037.socle.v1.RectificationRe" +
-      "cordedH\000\022T\n rectification_recipient_noti" +
-      "fied\030J \001(\0132(.socle.v1.RectificationRecip" +
-      "ientNotifiedH\000\0220\n\016legal_hold_set\030K \001(\0132\026" +
-      ".socle.v1.LegalHoldSetH\000\0226\n\021legal_hold_l" +
-      "ifted\030L \001(\0132\031.socle.v1.LegalHoldLiftedH\000" +
-      "\0225\n\020erasure_recorded\030M \001(\0132\031.socle.v1.Er" +
-      "asureRecordedH\000B\007\n\005event\";\n\013LedgerAlert\022" +
-      "\024\n\014target_index\030\001 \001(\004\022\026\n\016delete_attempt\030" +
-      "\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004kind\030\001 \001(" +
-      "\0162 .socle.v1.PersonInvolvement.Kind\022\016\n\006r" +
-      "eason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
-      "\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFOREHAND\020\002\022" +
-      "\020\n\014NOT_INFORMED\020\003\"O\n\017StateEventBatch\022\026\n\016" +
-      "format_version\030\001 \001(\r\022$\n\006events\030\002 \003(\0132\024.s" +
-      "ocle.v1.StateEvent\"\233\001\n\024ProfessionalUpser" +
-      "ted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n\005teams\030\003" +
-      " \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secrecy\030\005 \001(\016" +
-      "2\027.socle.v1.SecrecyStatus\022\035\n\025professiona" +
-      "l_category\030\006 \001(\t\"\036\n\020ProfessionalLeft\022\n\n\002" +
-      "id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002id\030\001 \001(\t\022\r" +
-      "\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022\022\n\nbirth" +
-      "_date\030\004 \001(\t\".\n\016PersonAssigned\022\016\n\006person\030" +
-      "\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUnassigned\022" +
-      "\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n\013Referen" +
-      "tSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referent\030\002 \001(\t\"\340" +
-      "\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016\n\004item\030\002 " +
-      "\001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010audience\030\004 " +
-      "\001(\0162\035.socle.v1.MaskTarget.Audience\022\023\n\013au" +
-      "dience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024AUDIENCE_" +
-      "UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n" +
-      "\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007MaskSet\022\"\n\004" +
-      "mask\030\001 \001(\0132\024.socle.v1.MaskTarget\"1\n\013Mask" +
-      "Revoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTar" +
-      "get\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t\022\024\n\014profe" +
-      "ssional\030\002 \001(\t\"4\n\014BlockRevoked\022\016\n\006person\030" +
-      "\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n\020BreakGla" +
-      "ssOpened\022\024\n\014professional\030\001 \001(\t\022\016\n\006person" +
-      "\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\rjustifica" +
-      "tion\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132\032.google." +
-      "protobuf.Timestamp\"8\n\020BreakGlassClosed\022\024" +
-      "\n\014professional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\"2\n " +
-      "EmergencyAccessObjectionRecorded\022\016\n\006pers" +
-      "on\030\001 \001(\t\"1\n\037EmergencyAccessObjectionRevo" +
-      "ked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessGranted\022\016\n" +
-      "\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\022\n\nc" +
-      "ategories\030\003 \003(\t\022.\n\nexpires_at\030\004 \001(\0132\032.go" +
-      "ogle.protobuf.Timestamp\022\021\n\treference\030\005 \001" +
-      "(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(\0162\026.socle" +
-      ".v1.SharingBasis\022\r\n\005share\030\010 \001(\t\022\017\n\007purpo" +
-      "se\030\t \001(\t\"I\n\022AccessGrantRevoked\022\016\n\006person" +
-      "\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n\005share\030\003 " +
-      "\001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030\001 \001(\t\022\017\n\007" +
-      "purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1." +
-      "ConsentGiven.Scope\022\020\n\010given_by\030\004 \003(\t\022\033\n\023" +
-      "information_version\030\005 \001(\t\022\032\n\022information" +
-      "_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021.socle.v" +
-      "1.Channel\022\032\n\022evidence_reference\030\010 \001(\t\022.\n" +
-      "\nexpires_at\030\t \001(\0132\032.google.protobuf.Time" +
-      "stamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nrecipients\030" +
-      "\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022\020\n\010suppor" +
-      "ts\030\r \001(\t\022\031\n\021security_measures\030\016 \001(\t\022\027\n\017n" +
-      "otice_language\030\017 \001(\t\";\n\005Scope\022\025\n\021SCOPE_U" +
-      "NSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020" +
-      "\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006person\030\001 \001(\t\022\017" +
-      "\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v" +
-      "1.ConsentGiven.Scope\022\024\n\014withdrawn_by\030\004 \001" +
-      "(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1.Channel\"\240" +
-      "\002\n\021RepresentativeSet\022\016\n\006person\030\001 \001(\t\022\026\n\016" +
-      "representative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .soc" +
-      "le.v1.RepresentativeSet.Kind\022\021\n\tfrom_dat" +
-      "e\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\treference\030\006 " +
-      "\001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\026\n\022PAR" +
-      "ENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSHIP\020\002\022\017\n\013C" +
-      "URATORSHIP\020\003\022\030\n\024FAMILY_AUTHORISATION\020\004\022\t" +
-      "\n\005PROXY\020\005\"~\n\023RepresentativeEnded\022\016\n\006pers" +
-      "on\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind" +
-      "\030\003 \001(\0162 .socle.v1.RepresentativeSet.Kind" +
-      "\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021ObjectionRecorded\022" +
-      "\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1" +
-      ".ObjectionRecorded.Kind\022\017\n\007purpose\030\003 \001(\t" +
-      "\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021informed_eviden" +
-      "ce\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\016" +
-      "\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020Objectio" +
-      "nDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(" +
-      "\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.ObjectionD" +
-      "ecided.Outcome\022\025\n\rjustification\030\004 \001(\t\"c\n" +
-      "\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\n\n\006UPH" +
-      "ELD\020\001\022!\n\035COMPELLING_LEGITIMATE_GROUNDS\020\002" +
-      "\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022ObjectionWithdrawn" +
-      "\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v" +
-      "1.ObjectionRecorded.Kind\022\017\n\007purpose\030\003 \001(" +
-      "\t\"\251\001\n\016PersonInformed\022\016\n\006person\030\001 \001(\t\022\020\n\010" +
-      "informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n\trecipie" +
-      "nt\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n\007channel\030" +
-      "\006 \001(\0162\021.socle.v1.Channel\022\033\n\023maturity_ass" +
-      "essment\030\007 \001(\t\"\335\001\n\024InformationException\022\016" +
-      "\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n\004kind\030\003 " +
-      "\001(\0162#.socle.v1.InformationException.Kind" +
-      "\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_" +
-      "UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIMPOSSIBIL" +
-      "ITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTEREST\020\003\"\245\001" +
-      "\n\016MandateCreated\022\017\n\007mandate\030\001 \001(\t\022\016\n\006per" +
-      "son\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\nprocedur" +
-      "es\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r\022\030\n\020templ" +
-      "ate_version\030\006 \001(\t\022\032\n\022attestation_sha256\030" +
-      "\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate\030\001 \001(\t\022\021\n" +
-      "\tprocedure\030\002 \001(\t\"H\n\016MandateRevoked\022\017\n\007ma" +
-      "ndate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t\022\021\n\tby_pe" +
-      "rson\030\003 \001(\010\"\313\001\n\025RightsRequestReceived\022\017\n\007" +
-      "request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.socle.v1.R" +
-      "ightsRequestKind\022\016\n\006person\030\003 \001(\t\022/\n\013rece" +
-      "ived_at\030\004 \001(\0132\032.google.protobuf.Timestam" +
-      "p\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel\030\006 \001(\0162\021." +
-      "socle.v1.Channel\"\200\001\n\025RightsRequestExtend" +
-      "ed\022\017\n\007request\030\001 \001(\t\022\025\n\rjustification\030\002 \001" +
-      "(\t\022/\n\013notified_at\030\003 \001(\0132\032.google.protobu" +
-      "f.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023RightsRe" +
-      "questClosed\022\017\n\007request\030\001 \001(\t\0226\n\007outcome\030" +
-      "\002 \001(\0162%.socle.v1.RightsRequestClosed.Out" +
-      "come\022\017\n\007reasons\030\003 \001(\t\022\035\n\025complaint_infor" +
-      "mation\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTCOME_UNSPE" +
-      "CIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACTION\020\002\"?\n" +
-      "\026RightsRequestWithdrawn\022\017\n\007request\030\001 \001(\t" +
-      "\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016BreachRecorde" +
-      "d\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002 \001(\0132\032.go" +
-      "ogle.protobuf.Timestamp\022\016\n\006nature\030\003 \003(\t\022" +
-      "+\n\004risk\030\004 \001(\0162\035.socle.v1.BreachRecorded." +
-      "Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016unintelligib" +
-      "le\030\006 \001(\010\022\035\n\025unintelligible_reason\030\007 \001(\t\022" +
-      "\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021records_co" +
-      "ncerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UNSPECIFIE" +
-      "D\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tHIGH_RISK" +
-      "\020\003\"\203\001\n\027BreachAuthorityNotified\022\016\n\006breach" +
-      "\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.google.pro" +
-      "tobuf.Timestamp\022\024\n\014delay_reason\030\003 \001(\t\022\021\n" +
-      "\treference\030\004 \001(\t\"g\n\025BreachPersonsNotifie" +
-      "d\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032" +
-      ".google.protobuf.Timestamp\022\r\n\005means\030\003 \001(" +
-      "\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001(\t\"\354\002\n\017Co" +
-      "ntactRecorded\022\016\n\006person\030\001 \001(\t\0228\n\norigina" +
-      "tor\030\002 \001(\0162$.socle.v1.ContactRecorded.Ori" +
-      "ginator\022\026\n\016representative\030\003 \001(\t\022\014\n\004date\030" +
-      "\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1.ContactRe" +
-      "corded.Kind\"e\n\nOriginator\022\032\n\026ORIGINATOR_" +
-      "UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REPRESENTAT" +
-      "IVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Ki" +
-      "nd\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005" +
-      "VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005" +
-      "\"C\n\rRightRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010act" +
-      "ivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n\020FollowU" +
-      "pRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 " +
-      "\001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathRecorded\022\016" +
-      "\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n\014LegalHol" +
-      "dSet\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\021\n\t" +
-      "reference\030\003 \001(\t\"!\n\017LegalHoldLifted\022\016\n\006pe" +
-      "rson\030\001 \001(\t\"F\n\017ErasureRecorded\022\016\n\006person\030" +
-      "\001 \001(\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncategories\030\003 \003" +
-      "(\t\"s\n\016RestrictionSet\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
-      "item\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.socle.v1.Re" +
-      "strictionGround\022\026\n\016rights_request\030\004 \001(\t\"" +
-      "\214\001\n\027RestrictionLiftNotified\022\016\n\006person\030\001 " +
-      "\001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032" +
-      ".google.protobuf.Timestamp\022\"\n\007channel\030\004 " +
-      "\001(\0162\021.socle.v1.Channel\"1\n\021RestrictionLif" +
-      "ted\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\"\300\002\n\025Re" +
-      "ctificationRecorded\022\016\n\006person\030\001 \001(\t\022\025\n\rr" +
-      "ectification\030\002 \001(\t\022\014\n\004item\030\003 \001(\t\022\020\n\010cate" +
-      "gory\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socle.v1.Rect" +
-      "ificationRecorded.Kind\022\027\n\017previous_sha25" +
-      "6\030\006 \001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016rights_re" +
-      "quest\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022\030\n\020statem" +
-      "ent_sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIND_UNSPECI" +
-      "FIED\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEMENT\020\002\"\257\001\n" +
-      "\036RectificationRecipientNotified\022\016\n\006perso" +
-      "n\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022\021\n\trecipi" +
-      "ent\030\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132\032.google." +
-      "protobuf.Timestamp\022\"\n\007channel\030\005 \001(\0162\021.so" +
-      "cle.v1.Channel\"%\n\025RetentionSweepStarted\022" +
-      "\014\n\004date\030\001 \001(\t\"\267\001\n\017RetentionPurged\022\014\n\004dat" +
-      "e\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\020\n\010activity\030\003 " +
-      "\001(\r\022\022\n\nrule_index\030\004 \001(\r\0225\n\nend_action\030\005 " +
-      "\001(\0162!.socle.v1.RetentionRule.EndAction\022\017" +
-      "\n\007persons\030\006 \003(\t\022\026\n\016visa_reference\030\007 \001(\t\"" +
-      "S\n\031DeletionCertificateIssued\022\023\n\013certific" +
-      "ate\030\001 \001(\014\022\021\n\tsignature\030\002 \001(\014\022\016\n\006purges\030\003" +
-      " \003(\004\"O\n\027EliminationVisaRecorded\022\021\n\trefer" +
-      "ence\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\017\n\007through\030" +
-      "\003 \001(\t*S\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020" +
-      "\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n\006ONLINE\020\003\022" +
-      "\t\n\005PHONE\020\004*\271\001\n\021RightsRequestKind\022#\n\037RIGH" +
-      "TS_REQUEST_KIND_UNSPECIFIED\020\000\022\020\n\014RIGHT_A" +
-      "CCESS\020\001\022\027\n\023RIGHT_RECTIFICATION\020\002\022\021\n\rRIGH" +
-      "T_ERASURE\020\003\022\025\n\021RIGHT_RESTRICTION\020\004\022\025\n\021RI" +
-      "GHT_PORTABILITY\020\005\022\023\n\017RIGHT_OBJECTION\020\006*\301" +
-      "\001\n\021RestrictionGround\022\"\n\036RESTRICTION_GROU" +
-      "ND_UNSPECIFIED\020\000\022\"\n\036RESTRICTION_ACCURACY" +
-      "_CONTESTED\020\001\022#\n\037RESTRICTION_UNLAWFUL_PRO" +
-      "CESSING\020\002\022\034\n\030RESTRICTION_LEGAL_CLAIMS\020\003\022" +
-      "!\n\035RESTRICTION_OBJECTION_PENDING\020\004B\034\n\013fr" +
-      ".socle.v1B\013EventsProtoP\001b\006proto3"
+      "e/protobuf/timestamp.proto\032\024socle/v1/noi" +
+      "se.proto\032\025socle/v1/policy.proto\"\236\032\n\nStat" +
+      "eEvent\022\026\n\016format_version\030\001 \001(\r\022&\n\002at\030\002 \001" +
+      "(\0132\032.google.protobuf.Timestamp\022\023\n\013record" +
+      "ed_by\030\003 \001(\t\0220\n\013involvement\030\004 \001(\0132\033.socle" +
+      ".v1.PersonInvolvement\022?\n\025professional_up" +
+      "serted\030\n \001(\0132\036.socle.v1.ProfessionalUpse" +
+      "rtedH\000\0227\n\021professional_left\030\013 \001(\0132\032.socl" +
+      "e.v1.ProfessionalLeftH\000\0223\n\017person_upsert" +
+      "ed\030\014 \001(\0132\030.socle.v1.PersonUpsertedH\000\0223\n\017" +
+      "person_assigned\030\r \001(\0132\030.socle.v1.PersonA" +
+      "ssignedH\000\0227\n\021person_unassigned\030\016 \001(\0132\032.s" +
+      "ocle.v1.PersonUnassignedH\000\022-\n\014referent_s" +
+      "et\030\017 \001(\0132\025.socle.v1.ReferentSetH\000\022%\n\010mas" +
+      "k_set\030\020 \001(\0132\021.socle.v1.MaskSetH\000\022-\n\014mask" +
+      "_revoked\030\021 \001(\0132\025.socle.v1.MaskRevokedH\000\022" +
+      "\'\n\tblock_set\030\022 \001(\0132\022.socle.v1.BlockSetH\000" +
+      "\022/\n\rblock_revoked\030\023 \001(\0132\026.socle.v1.Block" +
+      "RevokedH\000\0228\n\022break_glass_opened\030\024 \001(\0132\032." +
+      "socle.v1.BreakGlassOpenedH\000\0228\n\022break_gla" +
+      "ss_closed\030\025 \001(\0132\032.socle.v1.BreakGlassClo" +
+      "sedH\000\022Y\n#emergency_access_objection_reco" +
+      "rded\030\026 \001(\0132*.socle.v1.EmergencyAccessObj" +
+      "ectionRecordedH\000\022W\n\"emergency_access_obj" +
+      "ection_revoked\030\027 \001(\0132).socle.v1.Emergenc" +
+      "yAccessObjectionRevokedH\000\0221\n\016access_gran" +
+      "ted\030\030 \001(\0132\027.socle.v1.AccessGrantedH\000\022<\n\024" +
+      "access_grant_revoked\030\031 \001(\0132\034.socle.v1.Ac" +
+      "cessGrantRevokedH\000\022/\n\rconsent_given\030\032 \001(" +
+      "\0132\026.socle.v1.ConsentGivenH\000\0227\n\021consent_w" +
+      "ithdrawn\030\033 \001(\0132\032.socle.v1.ConsentWithdra" +
+      "wnH\000\0229\n\022representative_set\030\034 \001(\0132\033.socle" +
+      ".v1.RepresentativeSetH\000\022=\n\024representativ" +
+      "e_ended\030\035 \001(\0132\035.socle.v1.RepresentativeE" +
+      "ndedH\000\0229\n\022objection_recorded\030\036 \001(\0132\033.soc" +
+      "le.v1.ObjectionRecordedH\000\0227\n\021objection_d" +
+      "ecided\030\037 \001(\0132\032.socle.v1.ObjectionDecided" +
+      "H\000\022;\n\023objection_withdrawn\030  \001(\0132\034.socle." +
+      "v1.ObjectionWithdrawnH\000\0223\n\017person_inform" +
+      "ed\030! \001(\0132\030.socle.v1.PersonInformedH\000\022?\n\025" +
+      "information_exception\030\" \001(\0132\036.socle.v1.I" +
+      "nformationExceptionH\000\0223\n\017mandate_created" +
+      "\030# \001(\0132\030.socle.v1.MandateCreatedH\000\022-\n\014ma" +
+      "ndate_used\030$ \001(\0132\025.socle.v1.MandateUsedH" +
+      "\000\0223\n\017mandate_revoked\030% \001(\0132\030.socle.v1.Ma" +
+      "ndateRevokedH\000\022-\n\014ledger_alert\030& \001(\0132\025.s" +
+      "ocle.v1.LedgerAlertH\000\0225\n\020contact_recorde" +
+      "d\030( \001(\0132\031.socle.v1.ContactRecordedH\000\0221\n\016" +
+      "right_recorded\030) \001(\0132\027.socle.v1.RightRec" +
+      "ordedH\000\0228\n\022follow_up_recorded\030* \001(\0132\032.so" +
+      "cle.v1.FollowUpRecordedH\000\0221\n\016death_recor" +
+      "ded\030+ \001(\0132\027.socle.v1.DeathRecordedH\000\022B\n\027" +
+      "retention_sweep_started\030, \001(\0132\037.socle.v1" +
+      ".RetentionSweepStartedH\000\0225\n\020retention_pu" +
+      "rged\030- \001(\0132\031.socle.v1.RetentionPurgedH\000\022" +
+      "J\n\033deletion_certificate_issued\030. \001(\0132#.s" +
+      "ocle.v1.DeletionCertificateIssuedH\000\022F\n\031e" +
+      "limination_visa_recorded\030/ \001(\0132!.socle.v" +
+      "1.EliminationVisaRecordedH\000\022B\n\027rights_re" +
+      "quest_received\0302 \001(\0132\037.socle.v1.RightsRe" +
+      "questReceivedH\000\022B\n\027rights_request_extend" +
+      "ed\0303 \001(\0132\037.socle.v1.RightsRequestExtende" +
+      "dH\000\022>\n\025rights_request_closed\0304 \001(\0132\035.soc" +
+      "le.v1.RightsRequestClosedH\000\022D\n\030rights_re" +
+      "quest_withdrawn\0305 \001(\0132 .socle.v1.RightsR" +
+      "equestWithdrawnH\000\0223\n\017breach_recorded\030< \001" +
+      "(\0132\030.socle.v1.BreachRecordedH\000\022F\n\031breach" +
+      "_authority_notified\030= \001(\0132!.socle.v1.Bre" +
+      "achAuthorityNotifiedH\000\022B\n\027breach_persons" +
+      "_notified\030> \001(\0132\037.socle.v1.BreachPersons" +
+      "NotifiedH\000\022/\n\rbreach_closed\030? \001(\0132\026.socl" +
+      "e.v1.BreachClosedH\000\0223\n\017restriction_set\030F" +
+      " \001(\0132\030.socle.v1.RestrictionSetH\000\022F\n\031rest" +
+      "riction_lift_notified\030G \001(\0132!.socle.v1.R" +
+      "estrictionLiftNotifiedH\000\0229\n\022restriction_" +
+      "lifted\030H \001(\0132\033.socle.v1.RestrictionLifte" +
+      "dH\000\022A\n\026rectification_recorded\030I \001(\0132\037.so" +
+      "cle.v1.RectificationRecordedH\000\022T\n rectif" +
+      "ication_recipient_notified\030J \001(\0132(.socle" +
+      ".v1.RectificationRecipientNotifiedH\000\0220\n\016" +
+      "legal_hold_set\030K \001(\0132\026.socle.v1.LegalHol" +
+      "dSetH\000\0226\n\021legal_hold_lifted\030L \001(\0132\031.socl" +
+      "e.v1.LegalHoldLiftedH\000\0225\n\020erasure_record" +
+      "ed\030M \001(\0132\031.socle.v1.ErasureRecordedH\000\022@\n" +
+      "\026privacy_budget_charged\030P \001(\0132\036.socle.v1" +
+      ".PrivacyBudgetChargedH\000B\007\n\005event\";\n\013Ledg" +
+      "erAlert\022\024\n\014target_index\030\001 \001(\004\022\026\n\016delete_" +
+      "attempt\030\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004k" +
+      "ind\030\001 \001(\0162 .socle.v1.PersonInvolvement.K" +
+      "ind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNSP" +
+      "ECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFOR" +
+      "EHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017StateEventB" +
+      "atch\022\026\n\016format_version\030\001 \001(\r\022$\n\006events\030\002" +
+      " \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024Professio" +
+      "nalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n" +
+      "\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secre" +
+      "cy\030\005 \001(\0162\027.socle.v1.SecrecyStatus\022\035\n\025pro" +
+      "fessional_category\030\006 \001(\t\"\036\n\020Professional" +
+      "Left\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002id" +
+      "\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022" +
+      "\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAssigned\022\016\n" +
+      "\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUna" +
+      "ssigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n" +
+      "\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referent" +
+      "\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016\n" +
+      "\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010aud" +
+      "ience\030\004 \001(\0162\035.socle.v1.MaskTarget.Audien" +
+      "ce\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024A" +
+      "UDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004R" +
+      "OLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007Mas" +
+      "kSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget" +
+      "\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v1" +
+      ".MaskTarget\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t\022" +
+      "\024\n\014professional\030\002 \001(\t\"4\n\014BlockRevoked\022\016\n" +
+      "\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n\020" +
+      "BreakGlassOpened\022\024\n\014professional\030\001 \001(\t\022\016" +
+      "\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\rj" +
+      "ustification\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132\032" +
+      ".google.protobuf.Timestamp\"8\n\020BreakGlass" +
+      "Closed\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002" +
+      " \001(\t\"2\n EmergencyAccessObjectionRecorded" +
+      "\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAccessObjec" +
+      "tionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessGr" +
+      "anted\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 " +
+      "\001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpires_at\030\004 " +
+      "\001(\0132\032.google.protobuf.Timestamp\022\021\n\trefer" +
+      "ence\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(\016" +
+      "2\026.socle.v1.SharingBasis\022\r\n\005share\030\010 \001(\t\022" +
+      "\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrantRevoked\022\016" +
+      "\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n\005" +
+      "share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030\001" +
+      " \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.s" +
+      "ocle.v1.ConsentGiven.Scope\022\020\n\010given_by\030\004" +
+      " \003(\t\022\033\n\023information_version\030\005 \001(\t\022\032\n\022inf" +
+      "ormation_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021" +
+      ".socle.v1.Channel\022\032\n\022evidence_reference\030" +
+      "\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.google.proto" +
+      "buf.Timestamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nrec" +
+      "ipients\030\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022\020" +
+      "\n\010supports\030\r \001(\t\022\031\n\021security_measures\030\016 " +
+      "\001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n\005Scope\022\025\n" +
+      "\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007" +
+      "SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006person" +
+      "\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034" +
+      ".socle.v1.ConsentGiven.Scope\022\024\n\014withdraw" +
+      "n_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1.C" +
+      "hannel\"\240\002\n\021RepresentativeSet\022\016\n\006person\030\001" +
+      " \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001" +
+      "(\0162 .socle.v1.RepresentativeSet.Kind\022\021\n\t" +
+      "from_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\trefe" +
+      "rence\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
+      "\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSHI" +
+      "P\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_AUTHORISA" +
+      "TION\020\004\022\t\n\005PROXY\020\005\"~\n\023RepresentativeEnded" +
+      "\022\016\n\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t" +
+      "\022.\n\004kind\030\003 \001(\0162 .socle.v1.Representative" +
+      "Set.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021ObjectionR" +
+      "ecorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 ." +
+      "socle.v1.ObjectionRecorded.Kind\022\017\n\007purpo" +
+      "se\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021informe" +
+      "d_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPECI" +
+      "FIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020" +
+      "ObjectionDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007purp" +
+      "ose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.Ob" +
+      "jectionDecided.Outcome\022\025\n\rjustification\030" +
+      "\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020" +
+      "\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEGITIMATE_G" +
+      "ROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022ObjectionW" +
+      "ithdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 " +
+      ".socle.v1.ObjectionRecorded.Kind\022\017\n\007purp" +
+      "ose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n\006person\030\001" +
+      " \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n" +
+      "\trecipient\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n\007" +
+      "channel\030\006 \001(\0162\021.socle.v1.Channel\022\033\n\023matu" +
+      "rity_assessment\030\007 \001(\t\"\335\001\n\024InformationExc" +
+      "eption\022\016\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n" +
+      "\004kind\030\003 \001(\0162#.socle.v1.InformationExcept" +
+      "ion.Kind\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind\022" +
+      "\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIM" +
+      "POSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTER" +
+      "EST\020\003\"\245\001\n\016MandateCreated\022\017\n\007mandate\030\001 \001(" +
+      "\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\n" +
+      "procedures\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r\022" +
+      "\030\n\020template_version\030\006 \001(\t\022\032\n\022attestation" +
+      "_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate\030" +
+      "\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016MandateRevok" +
+      "ed\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t\022" +
+      "\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRequestRece" +
+      "ived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.so" +
+      "cle.v1.RightsRequestKind\022\016\n\006person\030\003 \001(\t" +
+      "\022/\n\013received_at\030\004 \001(\0132\032.google.protobuf." +
+      "Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel\030" +
+      "\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025RightsReque" +
+      "stExtended\022\017\n\007request\030\001 \001(\t\022\025\n\rjustifica" +
+      "tion\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.google" +
+      ".protobuf.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023" +
+      "RightsRequestClosed\022\017\n\007request\030\001 \001(\t\0226\n\007" +
+      "outcome\030\002 \001(\0162%.socle.v1.RightsRequestCl" +
+      "osed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035\n\025complai" +
+      "nt_information\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTCO" +
+      "ME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACT" +
+      "ION\020\002\"?\n\026RightsRequestWithdrawn\022\017\n\007reque" +
+      "st\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016Breac" +
+      "hRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002 " +
+      "\001(\0132\032.google.protobuf.Timestamp\022\016\n\006natur" +
+      "e\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v1.BreachR" +
+      "ecorded.Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016unin" +
+      "telligible\030\006 \001(\010\022\035\n\025unintelligible_reaso" +
+      "n\030\007 \001(\t\022\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021re" +
+      "cords_concerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UN" +
+      "SPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tH" +
+      "IGH_RISK\020\003\"\203\001\n\027BreachAuthorityNotified\022\016" +
+      "\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.go" +
+      "ogle.protobuf.Timestamp\022\024\n\014delay_reason\030" +
+      "\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025BreachPerson" +
+      "sNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at" +
+      "\030\002 \001(\0132\032.google.protobuf.Timestamp\022\r\n\005me" +
+      "ans\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001(" +
+      "\t\"\354\002\n\017ContactRecorded\022\016\n\006person\030\001 \001(\t\0228\n" +
+      "\noriginator\030\002 \001(\0162$.socle.v1.ContactReco" +
+      "rded.Originator\022\026\n\016representative\030\003 \001(\t\022" +
+      "\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1.C" +
+      "ontactRecorded.Kind\"e\n\nOriginator\022\032\n\026ORI" +
+      "GINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REP" +
+      "RESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATCH" +
+      "\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LETT" +
+      "ER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010" +
+      "\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006person\030\001 \001(" +
+      "\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n" +
+      "\020FollowUpRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010act" +
+      "ivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathRe" +
+      "corded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n\014" +
+      "LegalHoldSet\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030\002" +
+      " \001(\t\022\021\n\treference\030\003 \001(\t\"!\n\017LegalHoldLift" +
+      "ed\022\016\n\006person\030\001 \001(\t\"F\n\017ErasureRecorded\022\016\n" +
+      "\006person\030\001 \001(\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncatego" +
+      "ries\030\003 \003(\t\"s\n\016RestrictionSet\022\016\n\006person\030\001" +
+      " \001(\t\022\014\n\004item\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.soc" +
+      "le.v1.RestrictionGround\022\026\n\016rights_reques" +
+      "t\030\004 \001(\t\"\214\001\n\027RestrictionLiftNotified\022\016\n\006p" +
+      "erson\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013notified_at" +
+      "\030\003 \001(\0132\032.google.protobuf.Timestamp\022\"\n\007ch" +
+      "annel\030\004 \001(\0162\021.socle.v1.Channel\"1\n\021Restri" +
+      "ctionLifted\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(" +
+      "\t\"\300\002\n\025RectificationRecorded\022\016\n\006person\030\001 " +
+      "\001(\t\022\025\n\rrectification\030\002 \001(\t\022\014\n\004item\030\003 \001(\t" +
+      "\022\020\n\010category\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socle" +
+      ".v1.RectificationRecorded.Kind\022\027\n\017previo" +
+      "us_sha256\030\006 \001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016r" +
+      "ights_request\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022\030" +
+      "\n\020statement_sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIND" +
+      "_UNSPECIFIED\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEME" +
+      "NT\020\002\"\257\001\n\036RectificationRecipientNotified\022" +
+      "\016\n\006person\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022\021" +
+      "\n\trecipient\030\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132\032" +
+      ".google.protobuf.Timestamp\022\"\n\007channel\030\005 " +
+      "\001(\0162\021.socle.v1.Channel\"%\n\025RetentionSweep" +
+      "Started\022\014\n\004date\030\001 \001(\t\"\267\001\n\017RetentionPurge" +
+      "d\022\014\n\004date\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\020\n\010act" +
+      "ivity\030\003 \001(\r\022\022\n\nrule_index\030\004 \001(\r\0225\n\nend_a" +
+      "ction\030\005 \001(\0162!.socle.v1.RetentionRule.End" +
+      "Action\022\017\n\007persons\030\006 \003(\t\022\026\n\016visa_referenc" +
+      "e\030\007 \001(\t\"S\n\031DeletionCertificateIssued\022\023\n\013" +
+      "certificate\030\001 \001(\014\022\021\n\tsignature\030\002 \001(\014\022\016\n\006" +
+      "purges\030\003 \003(\004\"O\n\027EliminationVisaRecorded\022" +
+      "\021\n\treference\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\017\n\007" +
+      "through\030\003 \001(\t\"P\n\024PrivacyBudgetCharged\022\017\n" +
+      "\007dataset\030\001 \001(\t\022\'\n\006charge\030\002 \001(\0132\027.socle.v" +
+      "1.PrivacyCharge*S\n\007Channel\022\027\n\023CHANNEL_UN" +
+      "SPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n" +
+      "\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsRequestKi" +
+      "nd\022#\n\037RIGHTS_REQUEST_KIND_UNSPECIFIED\020\000\022" +
+      "\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECTIFICATION" +
+      "\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_RESTRICTI" +
+      "ON\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017RIGHT_OBJ" +
+      "ECTION\020\006*\301\001\n\021RestrictionGround\022\"\n\036RESTRI" +
+      "CTION_GROUND_UNSPECIFIED\020\000\022\"\n\036RESTRICTIO" +
+      "N_ACCURACY_CONTESTED\020\001\022#\n\037RESTRICTION_UN" +
+      "LAWFUL_PROCESSING\020\002\022\034\n\030RESTRICTION_LEGAL" +
+      "_CLAIMS\020\003\022!\n\035RESTRICTION_OBJECTION_PENDI" +
+      "NG\020\004B\034\n\013fr.socle.v1B\013EventsProtoP\001b\006prot" +
+      "o3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.TimestampProto.getDescriptor(),
+          fr.socle.v1.NoiseProto.getDescriptor(),
           fr.socle.v1.PolicyProto.getDescriptor(),
         });
     internal_static_socle_v1_StateEvent_descriptor =
@@ -600,7 +611,7 @@ public final class EventsProto {
     internal_static_socle_v1_StateEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEvent_descriptor,
-        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RetentionSweepStarted", "RetentionPurged", "DeletionCertificateIssued", "EliminationVisaRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "Event", });
+        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RetentionSweepStarted", "RetentionPurged", "DeletionCertificateIssued", "EliminationVisaRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "PrivacyBudgetCharged", "Event", });
     internal_static_socle_v1_LedgerAlert_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new
@@ -937,7 +948,14 @@ public final class EventsProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_EliminationVisaRecorded_descriptor,
         new java.lang.String[] { "Reference", "Category", "Through", });
+    internal_static_socle_v1_PrivacyBudgetCharged_descriptor =
+      getDescriptor().getMessageTypes().get(57);
+    internal_static_socle_v1_PrivacyBudgetCharged_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_PrivacyBudgetCharged_descriptor,
+        new java.lang.String[] { "Dataset", "Charge", });
     com.google.protobuf.TimestampProto.getDescriptor();
+    fr.socle.v1.NoiseProto.getDescriptor();
     fr.socle.v1.PolicyProto.getDescriptor();
   }
 

@@ -58,6 +58,14 @@ public enum ExportKind
    * <code>TRAINING_MIRROR = 5;</code>
    */
   TRAINING_MIRROR(5),
+  /**
+   * <pre>
+   * a released statistics table: StatisticsRecord (statistics.proto)
+   * </pre>
+   *
+   * <code>STATISTICS_TABLE = 6;</code>
+   */
+  STATISTICS_TABLE(6),
   UNRECOGNIZED(-1),
   ;
 
@@ -105,6 +113,14 @@ public enum ExportKind
    * <code>TRAINING_MIRROR = 5;</code>
    */
   public static final int TRAINING_MIRROR_VALUE = 5;
+  /**
+   * <pre>
+   * a released statistics table: StatisticsRecord (statistics.proto)
+   * </pre>
+   *
+   * <code>STATISTICS_TABLE = 6;</code>
+   */
+  public static final int STATISTICS_TABLE_VALUE = 6;
 
 
   public final int getNumber() {
@@ -137,6 +153,7 @@ public enum ExportKind
       case 3: return PSEUDONYMISED_DATASET;
       case 4: return AUDIT_EXTRACT;
       case 5: return TRAINING_MIRROR;
+      case 6: return STATISTICS_TABLE;
       default: return null;
     }
   }

@@ -233,11 +233,12 @@ public final class ExportProto {
       "\002 \001(\004\022\016\n\006hashes\030\003 \003(\014\"b\n\014MirrorRecord\022&\n" +
       "\010identity\030\001 \001(\0132\022.socle.v1.IdentityH\000\022 \n" +
       "\005entry\030\002 \001(\0132\017.socle.v1.EntryH\000B\010\n\006recor" +
-      "d*\221\001\n\nExportKind\022\033\n\027EXPORT_KIND_UNSPECIF" +
+      "d*\247\001\n\nExportKind\022\033\n\027EXPORT_KIND_UNSPECIF" +
       "IED\020\000\022\022\n\016ACCESS_REQUEST\020\001\022\017\n\013PORTABILITY" +
       "\020\002\022\031\n\025PSEUDONYMISED_DATASET\020\003\022\021\n\rAUDIT_E" +
-      "XTRACT\020\004\022\023\n\017TRAINING_MIRROR\020\005B\034\n\013fr.socl" +
-      "e.v1B\013ExportProtoP\001b\006proto3"
+      "XTRACT\020\004\022\023\n\017TRAINING_MIRROR\020\005\022\024\n\020STATIST" +
+      "ICS_TABLE\020\006B\034\n\013fr.socle.v1B\013ExportProtoP" +
+      "\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

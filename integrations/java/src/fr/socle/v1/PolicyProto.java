@@ -112,6 +112,11 @@ public final class PolicyProto {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_Statistics_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_PrivacyBudgetDeclaration_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_PrivacyBudgetDeclaration_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_socle_v1_LogRetention_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -140,167 +145,174 @@ public final class PolicyProto {
       descriptor;
   static {
     java.lang.String[] descriptorData = {
-      "\n\025socle/v1/policy.proto\022\010socle.v1\"\206\006\n\006Po" +
-      "licy\022\026\n\016format_version\030\001 \001(\r\022\n\n\002id\030\002 \001(\t" +
-      "\022\020\n\010revision\030\003 \001(\t\022(\n\ncontroller\030\004 \001(\0132\024" +
-      ".socle.v1.Controller\022\032\n\003dpo\030\005 \001(\0132\r.socl" +
-      "e.v1.Dpo\022/\n\017data_categories\030\006 \003(\0132\026.socl" +
-      "e.v1.DataCategory\0223\n\021person_categories\030\007" +
-      " \003(\0132\030.socle.v1.PersonCategory\022&\n\nactivi" +
-      "ties\030\010 \003(\0132\022.socle.v1.Activity\022\035\n\005roles\030" +
-      "\t \003(\0132\016.socle.v1.Role\022-\n\rhabilitations\030\n" +
-      " \003(\0132\026.socle.v1.Habilitation\022,\n\rsharing_" +
-      "rules\030\013 \003(\0132\025.socle.v1.SharingRule\022\"\n\007ma" +
-      "sking\030\014 \001(\0132\021.socle.v1.Masking\022)\n\013break_" +
-      "glass\030\r \001(\0132\024.socle.v1.BreakGlass\0224\n\021pse" +
-      "udonym_domains\030\016 \003(\0132\031.socle.v1.Pseudony" +
-      "mDomain\022(\n\nstatistics\030\017 \001(\0132\024.socle.v1.S" +
-      "tatistics\022-\n\rlog_retention\030\020 \001(\0132\026.socle" +
-      ".v1.LogRetention\022,\n\013entry_kinds\030\021 \003(\0132\027." +
-      "socle.v1.EntryKindRule\022$\n\010mandates\030\022 \001(\013" +
-      "2\022.socle.v1.Mandates\022D\n\031pseudonymisation" +
-      "_profiles\030\023 \003(\0132!.socle.v1.Pseudonymisat" +
-      "ionProfile\"\314\001\n\nController\022\014\n\004name\030\001 \001(\t\022" +
-      "\017\n\007address\030\002 \001(\t\022\017\n\007contact\030\003 \001(\t\022\026\n\016rep" +
-      "resentative\030\004 \001(\t\022\r\n\005siren\030\005 \001(\t\022\030\n\020publ" +
-      "ic_authority\030\006 \001(\010\022\027\n\017public_archives\030\007 " +
-      "\001(\010\0224\n\014capabilities\030\010 \003(\0162\036.socle.v1.Con" +
-      "trollerCapability\"$\n\003Dpo\022\014\n\004name\030\001 \001(\t\022\017" +
-      "\n\007contact\030\002 \001(\t\"Y\n\014DataCategory\022\n\n\002id\030\001 " +
-      "\001(\t\022\r\n\005label\030\002 \001(\t\022.\n\013sensitivity\030\003 \001(\0162" +
-      "\031.socle.v1.DataSensitivity\"+\n\016PersonCate" +
-      "gory\022\n\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\t\"\330\005\n\010Acti" +
-      "vity\022\n\n\002id\030\001 \001(\t\022\014\n\004name\030\002 \001(\t\022\017\n\007purpos" +
-      "e\030\003 \001(\t\0224\n\014purpose_kind\030\004 \001(\0162\036.socle.v1" +
-      ".Activity.PurposeKind\022)\n\013legal_basis\030\005 \001" +
-      "(\0162\024.socle.v1.LegalBasis\022\035\n\025legal_basis_" +
-      "reference\030\006 \001(\t\022\023\n\013public_task\030\007 \001(\010\022G\n\033" +
-      "special_category_conditions\030\010 \003(\0162\".socl" +
-      "e.v1.SpecialCategoryCondition\022\"\n\032offence" +
-      "_data_authorisation\030\t \001(\t\022\027\n\017data_catego" +
-      "ries\030\n \003(\t\022\031\n\021person_categories\030\013 \003(\t\022\'\n" +
-      "\nrecipients\030\014 \003(\0132\023.socle.v1.Recipient\022%" +
-      "\n\ttransfers\030\r \003(\0132\022.socle.v1.Transfer\022*\n" +
-      "\tretention\030\016 \003(\0132\027.socle.v1.RetentionRul" +
-      "e\022\031\n\021security_measures\030\017 \003(\t\022\026\n\016dpia_ref" +
-      "erence\030\020 \001(\t\022\026\n\016nir_authorised\030\021 \001(\010\"\243\001\n" +
-      "\013PurposeKind\022\034\n\030PURPOSE_KIND_UNSPECIFIED" +
-      "\020\000\022\022\n\016SOCIAL_SUPPORT\020\001\022\n\n\006ALERTS\020\002\022\014\n\010BE" +
-      "NEFITS\020\003\022\024\n\020CHILD_PROTECTION\020\004\022\016\n\nPREVEN" +
-      "TION\020\005\022\016\n\nSTATISTICS\020\006\022\022\n\016ADMINISTRATION" +
-      "\020\007\"\255\001\n\tRecipient\022\014\n\004name\030\001 \001(\t\022&\n\004kind\030\002" +
-      " \001(\0162\030.socle.v1.Recipient.Kind\022\023\n\013legal_" +
-      "basis\030\003 \001(\t\"U\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
-      "\000\022\014\n\010INTERNAL\020\001\022\013\n\007PARTNER\020\002\022\r\n\tAUTHORIT" +
-      "Y\020\003\022\r\n\tPROCESSOR\020\004\".\n\010Transfer\022\017\n\007countr" +
-      "y\030\001 \001(\t\022\021\n\tsafeguard\030\002 \001(\t\"\343\003\n\rRetention" +
-      "Rule\022\025\n\rdata_category\030\001 \001(\t\022,\n\005start\030\002 \001" +
-      "(\0162\035.socle.v1.RetentionRule.Start\022\025\n\ract" +
-      "ive_months\030\003 \001(\r\022\033\n\023intermediate_months\030" +
-      "\004 \001(\r\0225\n\nend_action\030\005 \001(\0162!.socle.v1.Ret" +
-      "entionRule.EndAction\022\033\n\023hard_stop_age_ye" +
-      "ars\030\006 \001(\r\022\016\n\006source\030\007 \001(\t\"\230\001\n\005Start\022\025\n\021S" +
-      "TART_UNSPECIFIED\020\000\022\034\n\030LAST_CONTACT_FROM_" +
-      "PERSON\020\001\022\020\n\014END_OF_RIGHT\020\002\022\024\n\020END_OF_FOL" +
-      "LOW_UP\020\003\022\020\n\014CASE_CLOSURE\020\004\022\014\n\010CREATION\020\005" +
-      "\022\022\n\016END_OF_MANDATE\020\006\"Z\n\tEndAction\022\032\n\026END" +
-      "_ACTION_UNSPECIFIED\020\000\022\n\n\006DELETE\020\001\022\r\n\tANO" +
-      "NYMISE\020\002\022\026\n\022DEFINITIVE_ARCHIVE\020\003\"\314\002\n\004Rol" +
-      "e\022\n\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\t\022(\n\007secrecy\030" +
-      "\003 \001(\0162\027.socle.v1.SecrecyStatus\022\031\n\021secrec" +
-      "y_reference\030\004 \001(\t\022\035\n\025professional_catego" +
-      "ry\030\005 \001(\t\022\020\n\010referent\030\006 \001(\010\022/\n\014capabiliti" +
-      "es\030\007 \003(\0162\031.socle.v1.Role.Capability\"\201\001\n\n" +
-      "Capability\022\032\n\026CAPABILITY_UNSPECIFIED\020\000\022\024" +
-      "\n\020SECURITY_AUDITOR\020\001\022\r\n\tARCHIVIST\020\002\022\014\n\010R" +
-      "EVIEWER\020\003\022\014\n\010DPO_ROLE\020\004\022\026\n\022PSEUDONYM_REV" +
-      "ERSAL\020\005\"X\n\014Habilitation\022\014\n\004role\030\001 \001(\t\022!\n" +
-      "\007actions\030\002 \003(\0162\020.socle.v1.Action\022\027\n\017data" +
-      "_categories\030\003 \003(\t\"\214\001\n\013SharingRule\022\n\n\002id\030" +
-      "\001 \001(\t\022%\n\005basis\030\002 \001(\0162\026.socle.v1.SharingB" +
-      "asis\022\027\n\017data_categories\030\003 \003(\t\022\027\n\017recipie" +
-      "nt_roles\030\004 \003(\t\022\030\n\020allow_whole_file\030\005 \001(\010" +
-      "\"\207\001\n\007Masking\022$\n\004mode\030\001 \001(\0162\026.socle.v1.Ma" +
-      "sking.Mode\022\035\n\025referent_keeps_access\030\002 \001(" +
-      "\010\"7\n\004Mode\022\024\n\020MODE_UNSPECIFIED\020\000\022\r\n\tSIGNA" +
-      "LLED\020\001\022\n\n\006SILENT\020\002\"\350\001\n\nBreakGlass\022\017\n\007ena" +
-      "bled\030\001 \001(\010\022\034\n\024max_duration_minutes\030\002 \001(\r" +
-      "\0225\n\014reason_codes\030\003 \003(\0132\037.socle.v1.BreakG" +
-      "lass.ReasonCode\022\034\n\024reveals_masked_items\030" +
-      "\004 \001(\010\022\026\n\016reviewer_roles\030\005 \003(\t\022\025\n\rallowed" +
-      "_roles\030\006 \003(\t\032\'\n\nReasonCode\022\n\n\002id\030\001 \001(\t\022\r" +
-      "\n\005label\030\002 \001(\t\"\334\001\n\017PseudonymDomain\022\n\n\002id\030" +
-      "\001 \001(\t\022,\n\004kind\030\002 \001(\0162\036.socle.v1.Pseudonym" +
-      "Domain.Kind\022\021\n\trecipient\030\003 \001(\t\022\020\n\010activi" +
-      "ty\030\004 \001(\t\022\035\n\025linkage_justification\030\005 \001(\t\"" +
-      "K\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006PERSON\020" +
-      "\001\022\020\n\014RELATIONSHIP\020\002\022\017\n\013TRANSACTION\020\003\"\232\005\n" +
-      "\027PseudonymisationProfile\022\n\n\002id\030\001 \001(\t\022\016\n\006" +
-      "domain\030\002 \001(\t\022\020\n\010activity\030\003 \001(\t\022\017\n\007purpos" +
-      "e\030\004 \001(\t\022\021\n\trecipient\030\005 \001(\t\022@\n\006fields\030\006 \003" +
-      "(\01320.socle.v1.PseudonymisationProfile.Fi" +
-      "eldTreatment\032\327\001\n\016FieldTreatment\022\014\n\004name\030" +
-      "\001 \001(\t\022>\n\ttreatment\030\002 \001(\0162+.socle.v1.Pseu" +
-      "donymisationProfile.Treatment\022H\n\016general" +
-      "isation\030\003 \001(\01620.socle.v1.Pseudonymisatio" +
-      "nProfile.Generalisation\022\026\n\016bracket_bound" +
-      "s\030\004 \003(\003\022\025\n\ropen_from_age\030\005 \001(\r\"h\n\tTreatm" +
-      "ent\022\031\n\025TREATMENT_UNSPECIFIED\020\000\022\010\n\004DROP\020\001" +
-      "\022\020\n\014PSEUDONYMISE\020\002\022\016\n\nGENERALISE\020\003\022\010\n\004KE" +
-      "EP\020\004\022\n\n\006REDACT\020\005\"\246\001\n\016Generalisation\022\036\n\032G" +
-      "ENERALISATION_UNSPECIFIED\020\000\022\016\n\nAGE_BAND_" +
-      "5\020\001\022\017\n\013AGE_BAND_10\020\002\022\016\n\nBIRTH_YEAR\020\003\022\016\n\n" +
-      "DATE_MONTH\020\004\022\r\n\tDATE_YEAR\020\005\022\017\n\013DEPARTEME" +
-      "NT\020\006\022\023\n\017AMOUNT_BRACKETS\020\007\"~\n\nStatistics\022" +
-      "!\n\024small_cell_threshold\030\001 \001(\rH\000\210\001\001\022\036\n\021do" +
-      "minance_percent\030\002 \001(\rH\001\210\001\001B\027\n\025_small_cel" +
-      "l_thresholdB\024\n\022_dominance_percent\"V\n\014Log" +
-      "Retention\022\023\n\006months\030\001 \001(\rH\000\210\001\001\022&\n\036intern" +
-      "al_control_justification\030\002 \001(\tB\t\n\007_month" +
-      "s\"H\n\rEntryKindRule\022!\n\004kind\030\001 \001(\0162\023.socle" +
-      ".v1.EntryKind\022\024\n\014reader_roles\030\002 \003(\t\"\331\001\n\010" +
-      "Mandates\0220\n\nprocedures\030\001 \003(\0132\034.socle.v1." +
-      "Mandates.Procedure\022\036\n\026habilitated_struct" +
-      "ures\030\002 \003(\t\022\r\n\005roles\030\003 \003(\t\022&\n\031retention_y" +
-      "ears_after_end\030\004 \001(\rH\000\210\001\001\032&\n\tProcedure\022\n" +
-      "\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\tB\034\n\032_retention_" +
-      "years_after_end*m\n\017DataSensitivity\022 \n\034DA" +
-      "TA_SENSITIVITY_UNSPECIFIED\020\000\022\014\n\010ORDINARY" +
-      "\020\001\022\024\n\020SPECIAL_CATEGORY\020\002\022\013\n\007OFFENCE\020\003\022\007\n" +
-      "\003NIR\020\004*c\n\006Action\022\026\n\022ACTION_UNSPECIFIED\020\000" +
-      "\022\010\n\004READ\020\001\022\t\n\005WRITE\020\002\022\n\n\006DELETE\020\003\022\n\n\006EXP" +
-      "ORT\020\004\022\t\n\005PRINT\020\005\022\t\n\005SHARE\020\006*\232\001\n\nLegalBas" +
-      "is\022\033\n\027LEGAL_BASIS_UNSPECIFIED\020\000\022\013\n\007CONSE" +
-      "NT\020\001\022\014\n\010CONTRACT\020\002\022\024\n\020LEGAL_OBLIGATION\020\003" +
-      "\022\023\n\017VITAL_INTERESTS\020\004\022\017\n\013PUBLIC_TASK\020\005\022\030" +
-      "\n\024LEGITIMATE_INTERESTS\020\006*\331\002\n\030SpecialCate" +
-      "goryCondition\022*\n&SPECIAL_CATEGORY_CONDIT" +
-      "ION_UNSPECIFIED\020\000\022\024\n\020EXPLICIT_CONSENT\020\001\022" +
-      "$\n EMPLOYMENT_AND_SOCIAL_PROTECTION\020\002\022\035\n" +
-      "\031VITAL_INTERESTS_OF_PERSON\020\003\022\027\n\023NOT_FOR_" +
-      "PROFIT_BODY\020\004\022\031\n\025MADE_PUBLIC_BY_PERSON\020\005" +
-      "\022\020\n\014LEGAL_CLAIMS\020\006\022\037\n\033SUBSTANTIAL_PUBLIC" +
-      "_INTEREST\020\007\022\031\n\025HEALTH_OR_SOCIAL_CARE\020\010\022\021" +
-      "\n\rPUBLIC_HEALTH\020\t\022!\n\035ARCHIVING_RESEARCH_" +
-      "STATISTICS\020\n*d\n\rSecrecyStatus\022\036\n\032SECRECY" +
-      "_STATUS_UNSPECIFIED\020\000\022\020\n\014SECRECY_NONE\020\001\022" +
-      "\021\n\rBY_PROFESSION\020\002\022\016\n\nBY_MISSION\020\003*\336\001\n\014S" +
-      "haringBasis\022\035\n\031SHARING_BASIS_UNSPECIFIED" +
-      "\020\000\022\022\n\016CSP_L1110_4_II\020\001\022\030\n\024CSP_L1110_4_II" +
-      "I_TEAM\020\002\022\033\n\027CSP_L1110_4_III_CONSENT\020\003\022\021\n" +
-      "\rCASF_L226_2_2\020\004\022\021\n\rCASF_L226_2_1\020\005\022\021\n\rC" +
-      "ASF_L121_6_2\020\006\022\r\n\tCP_226_14\020\007\022\034\n\030SHARING" +
-      "_LEGAL_OBLIGATION\020\010*L\n\024ControllerCapabil" +
-      "ity\022%\n!CONTROLLER_CAPABILITY_UNSPECIFIED" +
-      "\020\000\022\r\n\tLIL_ART46\020\001*\177\n\tEntryKind\022\032\n\026ENTRY_" +
-      "KIND_UNSPECIFIED\020\000\022\010\n\004FACT\020\001\022\035\n\031PROFESSI" +
-      "ONAL_APPRECIATION\020\002\022\033\n\027THIRD_PARTY_INFOR" +
-      "MATION\020\003\022\020\n\014WORKING_NOTE\020\004B\034\n\013fr.socle.v" +
-      "1B\013PolicyProtoP\001b\006proto3"
+      "\n\025socle/v1/policy.proto\022\010socle.v1\032\024socle" +
+      "/v1/noise.proto\"\206\006\n\006Policy\022\026\n\016format_ver" +
+      "sion\030\001 \001(\r\022\n\n\002id\030\002 \001(\t\022\020\n\010revision\030\003 \001(\t" +
+      "\022(\n\ncontroller\030\004 \001(\0132\024.socle.v1.Controll" +
+      "er\022\032\n\003dpo\030\005 \001(\0132\r.socle.v1.Dpo\022/\n\017data_c" +
+      "ategories\030\006 \003(\0132\026.socle.v1.DataCategory\022" +
+      "3\n\021person_categories\030\007 \003(\0132\030.socle.v1.Pe" +
+      "rsonCategory\022&\n\nactivities\030\010 \003(\0132\022.socle" +
+      ".v1.Activity\022\035\n\005roles\030\t \003(\0132\016.socle.v1.R" +
+      "ole\022-\n\rhabilitations\030\n \003(\0132\026.socle.v1.Ha" +
+      "bilitation\022,\n\rsharing_rules\030\013 \003(\0132\025.socl" +
+      "e.v1.SharingRule\022\"\n\007masking\030\014 \001(\0132\021.socl" +
+      "e.v1.Masking\022)\n\013break_glass\030\r \001(\0132\024.socl" +
+      "e.v1.BreakGlass\0224\n\021pseudonym_domains\030\016 \003" +
+      "(\0132\031.socle.v1.PseudonymDomain\022(\n\nstatist" +
+      "ics\030\017 \001(\0132\024.socle.v1.Statistics\022-\n\rlog_r" +
+      "etention\030\020 \001(\0132\026.socle.v1.LogRetention\022," +
+      "\n\013entry_kinds\030\021 \003(\0132\027.socle.v1.EntryKind" +
+      "Rule\022$\n\010mandates\030\022 \001(\0132\022.socle.v1.Mandat" +
+      "es\022D\n\031pseudonymisation_profiles\030\023 \003(\0132!." +
+      "socle.v1.PseudonymisationProfile\"\314\001\n\nCon" +
+      "troller\022\014\n\004name\030\001 \001(\t\022\017\n\007address\030\002 \001(\t\022\017" +
+      "\n\007contact\030\003 \001(\t\022\026\n\016representative\030\004 \001(\t\022" +
+      "\r\n\005siren\030\005 \001(\t\022\030\n\020public_authority\030\006 \001(\010" +
+      "\022\027\n\017public_archives\030\007 \001(\010\0224\n\014capabilitie" +
+      "s\030\010 \003(\0162\036.socle.v1.ControllerCapability\"" +
+      "$\n\003Dpo\022\014\n\004name\030\001 \001(\t\022\017\n\007contact\030\002 \001(\t\"Y\n" +
+      "\014DataCategory\022\n\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\t" +
+      "\022.\n\013sensitivity\030\003 \001(\0162\031.socle.v1.DataSen" +
+      "sitivity\"+\n\016PersonCategory\022\n\n\002id\030\001 \001(\t\022\r" +
+      "\n\005label\030\002 \001(\t\"\330\005\n\010Activity\022\n\n\002id\030\001 \001(\t\022\014" +
+      "\n\004name\030\002 \001(\t\022\017\n\007purpose\030\003 \001(\t\0224\n\014purpose" +
+      "_kind\030\004 \001(\0162\036.socle.v1.Activity.PurposeK" +
+      "ind\022)\n\013legal_basis\030\005 \001(\0162\024.socle.v1.Lega" +
+      "lBasis\022\035\n\025legal_basis_reference\030\006 \001(\t\022\023\n" +
+      "\013public_task\030\007 \001(\010\022G\n\033special_category_c" +
+      "onditions\030\010 \003(\0162\".socle.v1.SpecialCatego" +
+      "ryCondition\022\"\n\032offence_data_authorisatio" +
+      "n\030\t \001(\t\022\027\n\017data_categories\030\n \003(\t\022\031\n\021pers" +
+      "on_categories\030\013 \003(\t\022\'\n\nrecipients\030\014 \003(\0132" +
+      "\023.socle.v1.Recipient\022%\n\ttransfers\030\r \003(\0132" +
+      "\022.socle.v1.Transfer\022*\n\tretention\030\016 \003(\0132\027" +
+      ".socle.v1.RetentionRule\022\031\n\021security_meas" +
+      "ures\030\017 \003(\t\022\026\n\016dpia_reference\030\020 \001(\t\022\026\n\016ni" +
+      "r_authorised\030\021 \001(\010\"\243\001\n\013PurposeKind\022\034\n\030PU" +
+      "RPOSE_KIND_UNSPECIFIED\020\000\022\022\n\016SOCIAL_SUPPO" +
+      "RT\020\001\022\n\n\006ALERTS\020\002\022\014\n\010BENEFITS\020\003\022\024\n\020CHILD_" +
+      "PROTECTION\020\004\022\016\n\nPREVENTION\020\005\022\016\n\nSTATISTI" +
+      "CS\020\006\022\022\n\016ADMINISTRATION\020\007\"\255\001\n\tRecipient\022\014" +
+      "\n\004name\030\001 \001(\t\022&\n\004kind\030\002 \001(\0162\030.socle.v1.Re" +
+      "cipient.Kind\022\023\n\013legal_basis\030\003 \001(\t\"U\n\004Kin" +
+      "d\022\024\n\020KIND_UNSPECIFIED\020\000\022\014\n\010INTERNAL\020\001\022\013\n" +
+      "\007PARTNER\020\002\022\r\n\tAUTHORITY\020\003\022\r\n\tPROCESSOR\020\004" +
+      "\".\n\010Transfer\022\017\n\007country\030\001 \001(\t\022\021\n\tsafegua" +
+      "rd\030\002 \001(\t\"\343\003\n\rRetentionRule\022\025\n\rdata_categ" +
+      "ory\030\001 \001(\t\022,\n\005start\030\002 \001(\0162\035.socle.v1.Rete" +
+      "ntionRule.Start\022\025\n\ractive_months\030\003 \001(\r\022\033" +
+      "\n\023intermediate_months\030\004 \001(\r\0225\n\nend_actio" +
+      "n\030\005 \001(\0162!.socle.v1.RetentionRule.EndActi" +
+      "on\022\033\n\023hard_stop_age_years\030\006 \001(\r\022\016\n\006sourc" +
+      "e\030\007 \001(\t\"\230\001\n\005Start\022\025\n\021START_UNSPECIFIED\020\000" +
+      "\022\034\n\030LAST_CONTACT_FROM_PERSON\020\001\022\020\n\014END_OF" +
+      "_RIGHT\020\002\022\024\n\020END_OF_FOLLOW_UP\020\003\022\020\n\014CASE_C" +
+      "LOSURE\020\004\022\014\n\010CREATION\020\005\022\022\n\016END_OF_MANDATE" +
+      "\020\006\"Z\n\tEndAction\022\032\n\026END_ACTION_UNSPECIFIE" +
+      "D\020\000\022\n\n\006DELETE\020\001\022\r\n\tANONYMISE\020\002\022\026\n\022DEFINI" +
+      "TIVE_ARCHIVE\020\003\"\314\002\n\004Role\022\n\n\002id\030\001 \001(\t\022\r\n\005l" +
+      "abel\030\002 \001(\t\022(\n\007secrecy\030\003 \001(\0162\027.socle.v1.S" +
+      "ecrecyStatus\022\031\n\021secrecy_reference\030\004 \001(\t\022" +
+      "\035\n\025professional_category\030\005 \001(\t\022\020\n\010refere" +
+      "nt\030\006 \001(\010\022/\n\014capabilities\030\007 \003(\0162\031.socle.v" +
+      "1.Role.Capability\"\201\001\n\nCapability\022\032\n\026CAPA" +
+      "BILITY_UNSPECIFIED\020\000\022\024\n\020SECURITY_AUDITOR" +
+      "\020\001\022\r\n\tARCHIVIST\020\002\022\014\n\010REVIEWER\020\003\022\014\n\010DPO_R" +
+      "OLE\020\004\022\026\n\022PSEUDONYM_REVERSAL\020\005\"X\n\014Habilit" +
+      "ation\022\014\n\004role\030\001 \001(\t\022!\n\007actions\030\002 \003(\0162\020.s" +
+      "ocle.v1.Action\022\027\n\017data_categories\030\003 \003(\t\"" +
+      "\214\001\n\013SharingRule\022\n\n\002id\030\001 \001(\t\022%\n\005basis\030\002 \001" +
+      "(\0162\026.socle.v1.SharingBasis\022\027\n\017data_categ" +
+      "ories\030\003 \003(\t\022\027\n\017recipient_roles\030\004 \003(\t\022\030\n\020" +
+      "allow_whole_file\030\005 \001(\010\"\207\001\n\007Masking\022$\n\004mo" +
+      "de\030\001 \001(\0162\026.socle.v1.Masking.Mode\022\035\n\025refe" +
+      "rent_keeps_access\030\002 \001(\010\"7\n\004Mode\022\024\n\020MODE_" +
+      "UNSPECIFIED\020\000\022\r\n\tSIGNALLED\020\001\022\n\n\006SILENT\020\002" +
+      "\"\350\001\n\nBreakGlass\022\017\n\007enabled\030\001 \001(\010\022\034\n\024max_" +
+      "duration_minutes\030\002 \001(\r\0225\n\014reason_codes\030\003" +
+      " \003(\0132\037.socle.v1.BreakGlass.ReasonCode\022\034\n" +
+      "\024reveals_masked_items\030\004 \001(\010\022\026\n\016reviewer_" +
+      "roles\030\005 \003(\t\022\025\n\rallowed_roles\030\006 \003(\t\032\'\n\nRe" +
+      "asonCode\022\n\n\002id\030\001 \001(\t\022\r\n\005label\030\002 \001(\t\"\334\001\n\017" +
+      "PseudonymDomain\022\n\n\002id\030\001 \001(\t\022,\n\004kind\030\002 \001(" +
+      "\0162\036.socle.v1.PseudonymDomain.Kind\022\021\n\trec" +
+      "ipient\030\003 \001(\t\022\020\n\010activity\030\004 \001(\t\022\035\n\025linkag" +
+      "e_justification\030\005 \001(\t\"K\n\004Kind\022\024\n\020KIND_UN" +
+      "SPECIFIED\020\000\022\n\n\006PERSON\020\001\022\020\n\014RELATIONSHIP\020" +
+      "\002\022\017\n\013TRANSACTION\020\003\"\232\005\n\027PseudonymisationP" +
+      "rofile\022\n\n\002id\030\001 \001(\t\022\016\n\006domain\030\002 \001(\t\022\020\n\010ac" +
+      "tivity\030\003 \001(\t\022\017\n\007purpose\030\004 \001(\t\022\021\n\trecipie" +
+      "nt\030\005 \001(\t\022@\n\006fields\030\006 \003(\01320.socle.v1.Pseu" +
+      "donymisationProfile.FieldTreatment\032\327\001\n\016F" +
+      "ieldTreatment\022\014\n\004name\030\001 \001(\t\022>\n\ttreatment" +
+      "\030\002 \001(\0162+.socle.v1.PseudonymisationProfil" +
+      "e.Treatment\022H\n\016generalisation\030\003 \001(\01620.so" +
+      "cle.v1.PseudonymisationProfile.Generalis" +
+      "ation\022\026\n\016bracket_bounds\030\004 \003(\003\022\025\n\ropen_fr" +
+      "om_age\030\005 \001(\r\"h\n\tTreatment\022\031\n\025TREATMENT_U" +
+      "NSPECIFIED\020\000\022\010\n\004DROP\020\001\022\020\n\014PSEUDONYMISE\020\002" +
+      "\022\016\n\nGENERALISE\020\003\022\010\n\004KEEP\020\004\022\n\n\006REDACT\020\005\"\246" +
+      "\001\n\016Generalisation\022\036\n\032GENERALISATION_UNSP" +
+      "ECIFIED\020\000\022\016\n\nAGE_BAND_5\020\001\022\017\n\013AGE_BAND_10" +
+      "\020\002\022\016\n\nBIRTH_YEAR\020\003\022\016\n\nDATE_MONTH\020\004\022\r\n\tDA" +
+      "TE_YEAR\020\005\022\017\n\013DEPARTEMENT\020\006\022\023\n\017AMOUNT_BRA" +
+      "CKETS\020\007\"\273\001\n\nStatistics\022!\n\024small_cell_thr" +
+      "eshold\030\001 \001(\rH\000\210\001\001\022\036\n\021dominance_percent\030\002" +
+      " \001(\rH\001\210\001\001\022;\n\017privacy_budgets\030\003 \003(\0132\".soc" +
+      "le.v1.PrivacyBudgetDeclarationB\027\n\025_small" +
+      "_cell_thresholdB\024\n\022_dominance_percent\"\216\001" +
+      "\n\030PrivacyBudgetDeclaration\022\n\n\002id\030\001 \001(\t\022\020" +
+      "\n\010activity\030\002 \001(\t\022*\n\007epsilon\030\003 \001(\0132\031.socl" +
+      "e.v1.PrivacyRational\022(\n\005delta\030\004 \001(\0132\031.so" +
+      "cle.v1.PrivacyRational\"V\n\014LogRetention\022\023" +
+      "\n\006months\030\001 \001(\rH\000\210\001\001\022&\n\036internal_control_" +
+      "justification\030\002 \001(\tB\t\n\007_months\"H\n\rEntryK" +
+      "indRule\022!\n\004kind\030\001 \001(\0162\023.socle.v1.EntryKi" +
+      "nd\022\024\n\014reader_roles\030\002 \003(\t\"\331\001\n\010Mandates\0220\n" +
+      "\nprocedures\030\001 \003(\0132\034.socle.v1.Mandates.Pr" +
+      "ocedure\022\036\n\026habilitated_structures\030\002 \003(\t\022" +
+      "\r\n\005roles\030\003 \003(\t\022&\n\031retention_years_after_" +
+      "end\030\004 \001(\rH\000\210\001\001\032&\n\tProcedure\022\n\n\002id\030\001 \001(\t\022" +
+      "\r\n\005label\030\002 \001(\tB\034\n\032_retention_years_after" +
+      "_end*m\n\017DataSensitivity\022 \n\034DATA_SENSITIV" +
+      "ITY_UNSPECIFIED\020\000\022\014\n\010ORDINARY\020\001\022\024\n\020SPECI" +
+      "AL_CATEGORY\020\002\022\013\n\007OFFENCE\020\003\022\007\n\003NIR\020\004*c\n\006A" +
+      "ction\022\026\n\022ACTION_UNSPECIFIED\020\000\022\010\n\004READ\020\001\022" +
+      "\t\n\005WRITE\020\002\022\n\n\006DELETE\020\003\022\n\n\006EXPORT\020\004\022\t\n\005PR" +
+      "INT\020\005\022\t\n\005SHARE\020\006*\232\001\n\nLegalBasis\022\033\n\027LEGAL" +
+      "_BASIS_UNSPECIFIED\020\000\022\013\n\007CONSENT\020\001\022\014\n\010CON" +
+      "TRACT\020\002\022\024\n\020LEGAL_OBLIGATION\020\003\022\023\n\017VITAL_I" +
+      "NTERESTS\020\004\022\017\n\013PUBLIC_TASK\020\005\022\030\n\024LEGITIMAT" +
+      "E_INTERESTS\020\006*\331\002\n\030SpecialCategoryConditi" +
+      "on\022*\n&SPECIAL_CATEGORY_CONDITION_UNSPECI" +
+      "FIED\020\000\022\024\n\020EXPLICIT_CONSENT\020\001\022$\n EMPLOYME" +
+      "NT_AND_SOCIAL_PROTECTION\020\002\022\035\n\031VITAL_INTE" +
+      "RESTS_OF_PERSON\020\003\022\027\n\023NOT_FOR_PROFIT_BODY" +
+      "\020\004\022\031\n\025MADE_PUBLIC_BY_PERSON\020\005\022\020\n\014LEGAL_C" +
+      "LAIMS\020\006\022\037\n\033SUBSTANTIAL_PUBLIC_INTEREST\020\007" +
+      "\022\031\n\025HEALTH_OR_SOCIAL_CARE\020\010\022\021\n\rPUBLIC_HE" +
+      "ALTH\020\t\022!\n\035ARCHIVING_RESEARCH_STATISTICS\020" +
+      "\n*d\n\rSecrecyStatus\022\036\n\032SECRECY_STATUS_UNS" +
+      "PECIFIED\020\000\022\020\n\014SECRECY_NONE\020\001\022\021\n\rBY_PROFE" +
+      "SSION\020\002\022\016\n\nBY_MISSION\020\003*\336\001\n\014SharingBasis" +
+      "\022\035\n\031SHARING_BASIS_UNSPECIFIED\020\000\022\022\n\016CSP_L" +
+      "1110_4_II\020\001\022\030\n\024CSP_L1110_4_III_TEAM\020\002\022\033\n" +
+      "\027CSP_L1110_4_III_CONSENT\020\003\022\021\n\rCASF_L226_" +
+      "2_2\020\004\022\021\n\rCASF_L226_2_1\020\005\022\021\n\rCASF_L121_6_" +
+      "2\020\006\022\r\n\tCP_226_14\020\007\022\034\n\030SHARING_LEGAL_OBLI" +
+      "GATION\020\010*L\n\024ControllerCapability\022%\n!CONT" +
+      "ROLLER_CAPABILITY_UNSPECIFIED\020\000\022\r\n\tLIL_A" +
+      "RT46\020\001*\177\n\tEntryKind\022\032\n\026ENTRY_KIND_UNSPEC" +
+      "IFIED\020\000\022\010\n\004FACT\020\001\022\035\n\031PROFESSIONAL_APPREC" +
+      "IATION\020\002\022\033\n\027THIRD_PARTY_INFORMATION\020\003\022\020\n" +
+      "\014WORKING_NOTE\020\004B\034\n\013fr.socle.v1B\013PolicyPr" +
+      "otoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
+          fr.socle.v1.NoiseProto.getDescriptor(),
         });
     internal_static_socle_v1_Policy_descriptor =
       getDescriptor().getMessageTypes().get(0);
@@ -415,21 +427,27 @@ public final class PolicyProto {
     internal_static_socle_v1_Statistics_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_Statistics_descriptor,
-        new java.lang.String[] { "SmallCellThreshold", "DominancePercent", "SmallCellThreshold", "DominancePercent", });
-    internal_static_socle_v1_LogRetention_descriptor =
+        new java.lang.String[] { "SmallCellThreshold", "DominancePercent", "PrivacyBudgets", "SmallCellThreshold", "DominancePercent", });
+    internal_static_socle_v1_PrivacyBudgetDeclaration_descriptor =
       getDescriptor().getMessageTypes().get(17);
+    internal_static_socle_v1_PrivacyBudgetDeclaration_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_PrivacyBudgetDeclaration_descriptor,
+        new java.lang.String[] { "Id", "Activity", "Epsilon", "Delta", });
+    internal_static_socle_v1_LogRetention_descriptor =
+      getDescriptor().getMessageTypes().get(18);
     internal_static_socle_v1_LogRetention_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_LogRetention_descriptor,
         new java.lang.String[] { "Months", "InternalControlJustification", "Months", });
     internal_static_socle_v1_EntryKindRule_descriptor =
-      getDescriptor().getMessageTypes().get(18);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_socle_v1_EntryKindRule_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_EntryKindRule_descriptor,
         new java.lang.String[] { "Kind", "ReaderRoles", });
     internal_static_socle_v1_Mandates_descriptor =
-      getDescriptor().getMessageTypes().get(19);
+      getDescriptor().getMessageTypes().get(20);
     internal_static_socle_v1_Mandates_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_Mandates_descriptor,
@@ -440,6 +458,7 @@ public final class PolicyProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_Mandates_Procedure_descriptor,
         new java.lang.String[] { "Id", "Label", });
+    fr.socle.v1.NoiseProto.getDescriptor();
   }
 
   // @@protoc_insertion_point(outer_class_scope)

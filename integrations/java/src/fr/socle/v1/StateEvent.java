@@ -108,6 +108,7 @@ private static final long serialVersionUID = 0L;
     LEGAL_HOLD_SET(75),
     LEGAL_HOLD_LIFTED(76),
     ERASURE_RECORDED(77),
+    PRIVACY_BUDGET_CHARGED(80),
     EVENT_NOT_SET(0);
     private final int value;
     private EventCase(int value) {
@@ -178,6 +179,7 @@ private static final long serialVersionUID = 0L;
         case 75: return LEGAL_HOLD_SET;
         case 76: return LEGAL_HOLD_LIFTED;
         case 77: return ERASURE_RECORDED;
+        case 80: return PRIVACY_BUDGET_CHARGED;
         case 0: return EVENT_NOT_SET;
         default: return null;
       }
@@ -2060,6 +2062,49 @@ private static final long serialVersionUID = 0L;
     return fr.socle.v1.ErasureRecorded.getDefaultInstance();
   }
 
+  public static final int PRIVACY_BUDGET_CHARGED_FIELD_NUMBER = 80;
+  /**
+   * <pre>
+   * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+   * </pre>
+   *
+   * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+   * @return Whether the privacyBudgetCharged field is set.
+   */
+  @java.lang.Override
+  public boolean hasPrivacyBudgetCharged() {
+    return eventCase_ == 80;
+  }
+  /**
+   * <pre>
+   * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+   * </pre>
+   *
+   * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+   * @return The privacyBudgetCharged.
+   */
+  @java.lang.Override
+  public fr.socle.v1.PrivacyBudgetCharged getPrivacyBudgetCharged() {
+    if (eventCase_ == 80) {
+       return (fr.socle.v1.PrivacyBudgetCharged) event_;
+    }
+    return fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+   * </pre>
+   *
+   * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.PrivacyBudgetChargedOrBuilder getPrivacyBudgetChargedOrBuilder() {
+    if (eventCase_ == 80) {
+       return (fr.socle.v1.PrivacyBudgetCharged) event_;
+    }
+    return fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -2244,6 +2289,9 @@ private static final long serialVersionUID = 0L;
     }
     if (eventCase_ == 77) {
       output.writeMessage(77, (fr.socle.v1.ErasureRecorded) event_);
+    }
+    if (eventCase_ == 80) {
+      output.writeMessage(80, (fr.socle.v1.PrivacyBudgetCharged) event_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -2480,6 +2528,10 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 77) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(77, (fr.socle.v1.ErasureRecorded) event_);
+    }
+    if (eventCase_ == 80) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(80, (fr.socle.v1.PrivacyBudgetCharged) event_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -2724,6 +2776,10 @@ private static final long serialVersionUID = 0L;
         if (!getErasureRecorded()
             .equals(other.getErasureRecorded())) return false;
         break;
+      case 80:
+        if (!getPrivacyBudgetCharged()
+            .equals(other.getPrivacyBudgetCharged())) return false;
+        break;
       case 0:
       default:
     }
@@ -2962,6 +3018,10 @@ private static final long serialVersionUID = 0L;
       case 77:
         hash = (37 * hash) + ERASURE_RECORDED_FIELD_NUMBER;
         hash = (53 * hash) + getErasureRecorded().hashCode();
+        break;
+      case 80:
+        hash = (37 * hash) + PRIVACY_BUDGET_CHARGED_FIELD_NUMBER;
+        hash = (53 * hash) + getPrivacyBudgetCharged().hashCode();
         break;
       case 0:
       default:
@@ -3271,6 +3331,9 @@ private static final long serialVersionUID = 0L;
       if (erasureRecordedBuilder_ != null) {
         erasureRecordedBuilder_.clear();
       }
+      if (privacyBudgetChargedBuilder_ != null) {
+        privacyBudgetChargedBuilder_.clear();
+      }
       eventCase_ = 0;
       event_ = null;
       return this;
@@ -3545,6 +3608,10 @@ private static final long serialVersionUID = 0L;
           erasureRecordedBuilder_ != null) {
         result.event_ = erasureRecordedBuilder_.build();
       }
+      if (eventCase_ == 80 &&
+          privacyBudgetChargedBuilder_ != null) {
+        result.event_ = privacyBudgetChargedBuilder_.build();
+      }
     }
 
     @java.lang.Override
@@ -3816,6 +3883,10 @@ private static final long serialVersionUID = 0L;
         }
         case ERASURE_RECORDED: {
           mergeErasureRecorded(other.getErasureRecorded());
+          break;
+        }
+        case PRIVACY_BUDGET_CHARGED: {
+          mergePrivacyBudgetCharged(other.getPrivacyBudgetCharged());
           break;
         }
         case EVENT_NOT_SET: {
@@ -4243,6 +4314,13 @@ private static final long serialVersionUID = 0L;
               eventCase_ = 77;
               break;
             } // case 618
+            case 642: {
+              input.readMessage(
+                  getPrivacyBudgetChargedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 80;
+              break;
+            } // case 642
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -12500,6 +12578,184 @@ private static final long serialVersionUID = 0L;
       eventCase_ = 77;
       onChanged();
       return erasureRecordedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.PrivacyBudgetCharged, fr.socle.v1.PrivacyBudgetCharged.Builder, fr.socle.v1.PrivacyBudgetChargedOrBuilder> privacyBudgetChargedBuilder_;
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     * @return Whether the privacyBudgetCharged field is set.
+     */
+    @java.lang.Override
+    public boolean hasPrivacyBudgetCharged() {
+      return eventCase_ == 80;
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     * @return The privacyBudgetCharged.
+     */
+    @java.lang.Override
+    public fr.socle.v1.PrivacyBudgetCharged getPrivacyBudgetCharged() {
+      if (privacyBudgetChargedBuilder_ == null) {
+        if (eventCase_ == 80) {
+          return (fr.socle.v1.PrivacyBudgetCharged) event_;
+        }
+        return fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
+      } else {
+        if (eventCase_ == 80) {
+          return privacyBudgetChargedBuilder_.getMessage();
+        }
+        return fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    public Builder setPrivacyBudgetCharged(fr.socle.v1.PrivacyBudgetCharged value) {
+      if (privacyBudgetChargedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        privacyBudgetChargedBuilder_.setMessage(value);
+      }
+      eventCase_ = 80;
+      return this;
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    public Builder setPrivacyBudgetCharged(
+        fr.socle.v1.PrivacyBudgetCharged.Builder builderForValue) {
+      if (privacyBudgetChargedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        privacyBudgetChargedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 80;
+      return this;
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    public Builder mergePrivacyBudgetCharged(fr.socle.v1.PrivacyBudgetCharged value) {
+      if (privacyBudgetChargedBuilder_ == null) {
+        if (eventCase_ == 80 &&
+            event_ != fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance()) {
+          event_ = fr.socle.v1.PrivacyBudgetCharged.newBuilder((fr.socle.v1.PrivacyBudgetCharged) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 80) {
+          privacyBudgetChargedBuilder_.mergeFrom(value);
+        } else {
+          privacyBudgetChargedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 80;
+      return this;
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    public Builder clearPrivacyBudgetCharged() {
+      if (privacyBudgetChargedBuilder_ == null) {
+        if (eventCase_ == 80) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 80) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        privacyBudgetChargedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    public fr.socle.v1.PrivacyBudgetCharged.Builder getPrivacyBudgetChargedBuilder() {
+      return getPrivacyBudgetChargedFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.PrivacyBudgetChargedOrBuilder getPrivacyBudgetChargedOrBuilder() {
+      if ((eventCase_ == 80) && (privacyBudgetChargedBuilder_ != null)) {
+        return privacyBudgetChargedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 80) {
+          return (fr.socle.v1.PrivacyBudgetCharged) event_;
+        }
+        return fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+     * </pre>
+     *
+     * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.PrivacyBudgetCharged, fr.socle.v1.PrivacyBudgetCharged.Builder, fr.socle.v1.PrivacyBudgetChargedOrBuilder> 
+        getPrivacyBudgetChargedFieldBuilder() {
+      if (privacyBudgetChargedBuilder_ == null) {
+        if (!(eventCase_ == 80)) {
+          event_ = fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
+        }
+        privacyBudgetChargedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.PrivacyBudgetCharged, fr.socle.v1.PrivacyBudgetCharged.Builder, fr.socle.v1.PrivacyBudgetChargedOrBuilder>(
+                (fr.socle.v1.PrivacyBudgetCharged) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 80;
+      onChanged();
+      return privacyBudgetChargedBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

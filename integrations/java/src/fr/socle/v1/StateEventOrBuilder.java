@@ -974,5 +974,32 @@ public interface StateEventOrBuilder extends
    */
   fr.socle.v1.ErasureRecordedOrBuilder getErasureRecordedOrBuilder();
 
+  /**
+   * <pre>
+   * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+   * </pre>
+   *
+   * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+   * @return Whether the privacyBudgetCharged field is set.
+   */
+  boolean hasPrivacyBudgetCharged();
+  /**
+   * <pre>
+   * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+   * </pre>
+   *
+   * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+   * @return The privacyBudgetCharged.
+   */
+  fr.socle.v1.PrivacyBudgetCharged getPrivacyBudgetCharged();
+  /**
+   * <pre>
+   * Differential privacy (socle/statistics_release.hpp; issue 14): 80.
+   * </pre>
+   *
+   * <code>.socle.v1.PrivacyBudgetCharged privacy_budget_charged = 80;</code>
+   */
+  fr.socle.v1.PrivacyBudgetChargedOrBuilder getPrivacyBudgetChargedOrBuilder();
+
   public fr.socle.v1.StateEvent.EventCase getEventCase();
 }

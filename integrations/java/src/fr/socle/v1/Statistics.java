@@ -22,6 +22,7 @@ private static final long serialVersionUID = 0L;
     super(builder);
   }
   private Statistics() {
+    privacyBudgets_ = java.util.Collections.emptyList();
   }
 
   @java.lang.Override
@@ -104,6 +105,72 @@ private static final long serialVersionUID = 0L;
     return dominancePercent_;
   }
 
+  public static final int PRIVACY_BUDGETS_FIELD_NUMBER = 3;
+  @SuppressWarnings("serial")
+  private java.util.List<fr.socle.v1.PrivacyBudgetDeclaration> privacyBudgets_;
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  @java.lang.Override
+  public java.util.List<fr.socle.v1.PrivacyBudgetDeclaration> getPrivacyBudgetsList() {
+    return privacyBudgets_;
+  }
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends fr.socle.v1.PrivacyBudgetDeclarationOrBuilder> 
+      getPrivacyBudgetsOrBuilderList() {
+    return privacyBudgets_;
+  }
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  @java.lang.Override
+  public int getPrivacyBudgetsCount() {
+    return privacyBudgets_.size();
+  }
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.PrivacyBudgetDeclaration getPrivacyBudgets(int index) {
+    return privacyBudgets_.get(index);
+  }
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.PrivacyBudgetDeclarationOrBuilder getPrivacyBudgetsOrBuilder(
+      int index) {
+    return privacyBudgets_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -124,6 +191,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000002) != 0)) {
       output.writeUInt32(2, dominancePercent_);
     }
+    for (int i = 0; i < privacyBudgets_.size(); i++) {
+      output.writeMessage(3, privacyBudgets_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -140,6 +210,10 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000002) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeUInt32Size(2, dominancePercent_);
+    }
+    for (int i = 0; i < privacyBudgets_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(3, privacyBudgets_.get(i));
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -166,6 +240,8 @@ private static final long serialVersionUID = 0L;
       if (getDominancePercent()
           != other.getDominancePercent()) return false;
     }
+    if (!getPrivacyBudgetsList()
+        .equals(other.getPrivacyBudgetsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -184,6 +260,10 @@ private static final long serialVersionUID = 0L;
     if (hasDominancePercent()) {
       hash = (37 * hash) + DOMINANCE_PERCENT_FIELD_NUMBER;
       hash = (53 * hash) + getDominancePercent();
+    }
+    if (getPrivacyBudgetsCount() > 0) {
+      hash = (37 * hash) + PRIVACY_BUDGETS_FIELD_NUMBER;
+      hash = (53 * hash) + getPrivacyBudgetsList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -320,6 +400,13 @@ private static final long serialVersionUID = 0L;
       bitField0_ = 0;
       smallCellThreshold_ = 0;
       dominancePercent_ = 0;
+      if (privacyBudgetsBuilder_ == null) {
+        privacyBudgets_ = java.util.Collections.emptyList();
+      } else {
+        privacyBudgets_ = null;
+        privacyBudgetsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000004);
       return this;
     }
 
@@ -346,9 +433,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public fr.socle.v1.Statistics buildPartial() {
       fr.socle.v1.Statistics result = new fr.socle.v1.Statistics(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(fr.socle.v1.Statistics result) {
+      if (privacyBudgetsBuilder_ == null) {
+        if (((bitField0_ & 0x00000004) != 0)) {
+          privacyBudgets_ = java.util.Collections.unmodifiableList(privacyBudgets_);
+          bitField0_ = (bitField0_ & ~0x00000004);
+        }
+        result.privacyBudgets_ = privacyBudgets_;
+      } else {
+        result.privacyBudgets_ = privacyBudgetsBuilder_.build();
+      }
     }
 
     private void buildPartial0(fr.socle.v1.Statistics result) {
@@ -415,6 +515,32 @@ private static final long serialVersionUID = 0L;
       if (other.hasDominancePercent()) {
         setDominancePercent(other.getDominancePercent());
       }
+      if (privacyBudgetsBuilder_ == null) {
+        if (!other.privacyBudgets_.isEmpty()) {
+          if (privacyBudgets_.isEmpty()) {
+            privacyBudgets_ = other.privacyBudgets_;
+            bitField0_ = (bitField0_ & ~0x00000004);
+          } else {
+            ensurePrivacyBudgetsIsMutable();
+            privacyBudgets_.addAll(other.privacyBudgets_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.privacyBudgets_.isEmpty()) {
+          if (privacyBudgetsBuilder_.isEmpty()) {
+            privacyBudgetsBuilder_.dispose();
+            privacyBudgetsBuilder_ = null;
+            privacyBudgets_ = other.privacyBudgets_;
+            bitField0_ = (bitField0_ & ~0x00000004);
+            privacyBudgetsBuilder_ = 
+              com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                 getPrivacyBudgetsFieldBuilder() : null;
+          } else {
+            privacyBudgetsBuilder_.addAllMessages(other.privacyBudgets_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -451,6 +577,19 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000002;
               break;
             } // case 16
+            case 26: {
+              fr.socle.v1.PrivacyBudgetDeclaration m =
+                  input.readMessage(
+                      fr.socle.v1.PrivacyBudgetDeclaration.parser(),
+                      extensionRegistry);
+              if (privacyBudgetsBuilder_ == null) {
+                ensurePrivacyBudgetsIsMutable();
+                privacyBudgets_.add(m);
+              } else {
+                privacyBudgetsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 26
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -578,6 +717,336 @@ private static final long serialVersionUID = 0L;
       dominancePercent_ = 0;
       onChanged();
       return this;
+    }
+
+    private java.util.List<fr.socle.v1.PrivacyBudgetDeclaration> privacyBudgets_ =
+      java.util.Collections.emptyList();
+    private void ensurePrivacyBudgetsIsMutable() {
+      if (!((bitField0_ & 0x00000004) != 0)) {
+        privacyBudgets_ = new java.util.ArrayList<fr.socle.v1.PrivacyBudgetDeclaration>(privacyBudgets_);
+        bitField0_ |= 0x00000004;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilderV3<
+        fr.socle.v1.PrivacyBudgetDeclaration, fr.socle.v1.PrivacyBudgetDeclaration.Builder, fr.socle.v1.PrivacyBudgetDeclarationOrBuilder> privacyBudgetsBuilder_;
+
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public java.util.List<fr.socle.v1.PrivacyBudgetDeclaration> getPrivacyBudgetsList() {
+      if (privacyBudgetsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(privacyBudgets_);
+      } else {
+        return privacyBudgetsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public int getPrivacyBudgetsCount() {
+      if (privacyBudgetsBuilder_ == null) {
+        return privacyBudgets_.size();
+      } else {
+        return privacyBudgetsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public fr.socle.v1.PrivacyBudgetDeclaration getPrivacyBudgets(int index) {
+      if (privacyBudgetsBuilder_ == null) {
+        return privacyBudgets_.get(index);
+      } else {
+        return privacyBudgetsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder setPrivacyBudgets(
+        int index, fr.socle.v1.PrivacyBudgetDeclaration value) {
+      if (privacyBudgetsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.set(index, value);
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder setPrivacyBudgets(
+        int index, fr.socle.v1.PrivacyBudgetDeclaration.Builder builderForValue) {
+      if (privacyBudgetsBuilder_ == null) {
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder addPrivacyBudgets(fr.socle.v1.PrivacyBudgetDeclaration value) {
+      if (privacyBudgetsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.add(value);
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder addPrivacyBudgets(
+        int index, fr.socle.v1.PrivacyBudgetDeclaration value) {
+      if (privacyBudgetsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.add(index, value);
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder addPrivacyBudgets(
+        fr.socle.v1.PrivacyBudgetDeclaration.Builder builderForValue) {
+      if (privacyBudgetsBuilder_ == null) {
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.add(builderForValue.build());
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder addPrivacyBudgets(
+        int index, fr.socle.v1.PrivacyBudgetDeclaration.Builder builderForValue) {
+      if (privacyBudgetsBuilder_ == null) {
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder addAllPrivacyBudgets(
+        java.lang.Iterable<? extends fr.socle.v1.PrivacyBudgetDeclaration> values) {
+      if (privacyBudgetsBuilder_ == null) {
+        ensurePrivacyBudgetsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, privacyBudgets_);
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder clearPrivacyBudgets() {
+      if (privacyBudgetsBuilder_ == null) {
+        privacyBudgets_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000004);
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public Builder removePrivacyBudgets(int index) {
+      if (privacyBudgetsBuilder_ == null) {
+        ensurePrivacyBudgetsIsMutable();
+        privacyBudgets_.remove(index);
+        onChanged();
+      } else {
+        privacyBudgetsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public fr.socle.v1.PrivacyBudgetDeclaration.Builder getPrivacyBudgetsBuilder(
+        int index) {
+      return getPrivacyBudgetsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public fr.socle.v1.PrivacyBudgetDeclarationOrBuilder getPrivacyBudgetsOrBuilder(
+        int index) {
+      if (privacyBudgetsBuilder_ == null) {
+        return privacyBudgets_.get(index);  } else {
+        return privacyBudgetsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public java.util.List<? extends fr.socle.v1.PrivacyBudgetDeclarationOrBuilder> 
+         getPrivacyBudgetsOrBuilderList() {
+      if (privacyBudgetsBuilder_ != null) {
+        return privacyBudgetsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(privacyBudgets_);
+      }
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public fr.socle.v1.PrivacyBudgetDeclaration.Builder addPrivacyBudgetsBuilder() {
+      return getPrivacyBudgetsFieldBuilder().addBuilder(
+          fr.socle.v1.PrivacyBudgetDeclaration.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public fr.socle.v1.PrivacyBudgetDeclaration.Builder addPrivacyBudgetsBuilder(
+        int index) {
+      return getPrivacyBudgetsFieldBuilder().addBuilder(
+          index, fr.socle.v1.PrivacyBudgetDeclaration.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The datasets whose tables may be released with differential-privacy noise, each with its
+     * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+     * </pre>
+     *
+     * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+     */
+    public java.util.List<fr.socle.v1.PrivacyBudgetDeclaration.Builder> 
+         getPrivacyBudgetsBuilderList() {
+      return getPrivacyBudgetsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilderV3<
+        fr.socle.v1.PrivacyBudgetDeclaration, fr.socle.v1.PrivacyBudgetDeclaration.Builder, fr.socle.v1.PrivacyBudgetDeclarationOrBuilder> 
+        getPrivacyBudgetsFieldBuilder() {
+      if (privacyBudgetsBuilder_ == null) {
+        privacyBudgetsBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+            fr.socle.v1.PrivacyBudgetDeclaration, fr.socle.v1.PrivacyBudgetDeclaration.Builder, fr.socle.v1.PrivacyBudgetDeclarationOrBuilder>(
+                privacyBudgets_,
+                ((bitField0_ & 0x00000004) != 0),
+                getParentForChildren(),
+                isClean());
+        privacyBudgets_ = null;
+      }
+      return privacyBudgetsBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

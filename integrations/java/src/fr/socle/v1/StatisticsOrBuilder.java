@@ -46,4 +46,53 @@ public interface StatisticsOrBuilder extends
    * @return The dominancePercent.
    */
   int getDominancePercent();
+
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  java.util.List<fr.socle.v1.PrivacyBudgetDeclaration> 
+      getPrivacyBudgetsList();
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  fr.socle.v1.PrivacyBudgetDeclaration getPrivacyBudgets(int index);
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  int getPrivacyBudgetsCount();
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  java.util.List<? extends fr.socle.v1.PrivacyBudgetDeclarationOrBuilder> 
+      getPrivacyBudgetsOrBuilderList();
+  /**
+   * <pre>
+   * The datasets whose tables may be released with differential-privacy noise, each with its
+   * budget (docs/differential-privacy.md). A noisy release names one; none: no noisy release.
+   * </pre>
+   *
+   * <code>repeated .socle.v1.PrivacyBudgetDeclaration privacy_budgets = 3;</code>
+   */
+  fr.socle.v1.PrivacyBudgetDeclarationOrBuilder getPrivacyBudgetsOrBuilder(
+      int index);
 }
