@@ -205,6 +205,12 @@ struct AuditEntry {
   int64_t required_min = 0;
   int64_t required_max = 0;
   bool ok = true;  // not sensitive, or the interval covers the requirement
+  // Whether min (max) is the attacker's exact bound. False only for a sensitive cell whose run
+  // stopped once the requirement was proven: min (max) is then a value of the cell in a table
+  // the attacker cannot exclude (found by the simplex), at or beyond required_min (required_max),
+  // and the attacker's exact bound lies further out (docs/statistics.md, "Speed").
+  bool min_exact = true;
+  bool max_exact = true;
 };
 
 struct AuditReport {
