@@ -1,6 +1,6 @@
 // The statistics tables (src/stats): aggregation of streamed records beside the raw loop over the
 // same records into a flat array (the physical limit), and secondary suppression plus the
-// attacker's LP audit of the resulting table.
+// attacker's LP audit of the resulting table (as released, and with every bound exact).
 //
 // Workload (fixed seed): 1,000,000 records over 3 dimensions of 20, 20 and 24 labels (the full
 // table with its margins: 21 × 21 × 25 = 11,025 cells), each label drawn from a Zipf-like law
@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "harness.h"
 #include "socle/statistics.hpp"
+#include "stats/audit.h"
 
 namespace {
 
@@ -142,8 +143,10 @@ void BM_ProtectTable(benchmark::State& state) {
 }
 BENCHMARK(BM_ProtectTable)->Arg(7)->Arg(9)->Unit(benchmark::kMillisecond);
 
-// The audit alone on the same pattern, to report its time per suppressed cell.
-void BM_Audit(benchmark::State& state) {
+// The audit alone on the same pattern, to report its time per suppressed cell. `exact_block_cells`
+// is the audit's threshold: AuditSuppression's default (blocks past it prove each sensitive
+// cell's requirement, docs/statistics.md "Speed"), or every bound exact.
+void RunAudit(benchmark::State& state, size_t exact_block_cells) {
   const socle::StatisticsTable& table = GetTable(static_cast<int>(state.range(0)));
   auto protection = socle::PrimarySuppression(table, socle::StatisticsRules());
   auto suppressed = socle::SecondarySuppression(table, *protection);
@@ -153,16 +156,34 @@ void BM_Audit(benchmark::State& state) {
   }
   size_t cells = 0;
   for (bool s : *suppressed) cells += s;
+  int64_t lps = 0, inexact = 0;
   for (auto _ : state) {
-    auto audit = socle::AuditSuppression(table, *protection, *suppressed);
-    benchmark::DoNotOptimize(audit);
+    auto audit = socle::stats::Audit(table, *protection, *suppressed,
+                                     {.exact_block_cells = exact_block_cells});
+    if (!audit.ok() || !audit->ok) {
+      state.SkipWithError("the audit failed");
+      return;
+    }
+    lps = audit->linear_programs;
+    inexact = 0;
+    for (const socle::AuditEntry& e : audit->entries) inexact += !e.min_exact + !e.max_exact;
   }
   state.counters["suppressed"] = static_cast<double>(cells);
+  state.counters["linear_programs"] = static_cast<double>(lps);
+  state.counters["inner_bounds"] = static_cast<double>(inexact);
   state.counters["us_per_suppressed_cell"] = benchmark::Counter(
       static_cast<double>(cells) * 1e-6,
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
+
+void BM_Audit(benchmark::State& state) {
+  RunAudit(state, socle::stats::AuditOptions().exact_block_cells);
+}
 BENCHMARK(BM_Audit)->Arg(7)->Arg(9)->Unit(benchmark::kMillisecond);
+
+// Every bound exact, whatever the block's size: what the early exit saves.
+void BM_AuditExact(benchmark::State& state) { RunAudit(state, SIZE_MAX); }
+BENCHMARK(BM_AuditExact)->Arg(9)->Unit(benchmark::kMillisecond);
 
 void PrintRatios(const socle_bench::RateReporter& reporter) {
   std::printf("\nworkload: %d records, 3 dimensions (%d x %d x %d labels), 11,025 cells\n",
@@ -180,6 +201,16 @@ void PrintRatios(const socle_bench::RateReporter& reporter) {
     if (protect <= 0) continue;
     std::printf("  %s: suppression + audit %.3f s (target <= 2 s: %s), %.0f sensitive cells\n",
                 name, protect, protect <= 2 ? "met" : "NOT met", reporter.Counter(name, "primary"));
+  }
+  for (const char* name : {"BM_Audit/7", "BM_Audit/9", "BM_AuditExact/9"}) {
+    const double audit = reporter.SecondsPerIteration(name);
+    const double cells = reporter.Counter(name, "suppressed");
+    if (audit <= 0 || cells <= 0) continue;
+    std::printf(
+        "  %s: %.0f suppressed cells, %.3f ms per cell, %.0f simplex runs, %.0f inner "
+        "bounds\n",
+        name, cells, 1e3 * audit / cells, reporter.Counter(name, "linear_programs"),
+        reporter.Counter(name, "inner_bounds"));
   }
 }
 

@@ -206,12 +206,21 @@ struct AuditEntry {
   int64_t required_min = 0;
   int64_t required_max = 0;
   bool ok = true;  // not sensitive, or the interval covers the requirement
+  // Whether min (max) is the attacker's exact bound. Always true in a block of up to 400 linked
+  // suppressed cells. In a larger block the audit proves requirements instead of computing every
+  // interval (docs/statistics.md, "Speed"): a bound that is not exact is a value of the cell in
+  // a table the attacker cannot exclude, found by the simplex, so the exact bound lies at or
+  // beyond it; for a sensitive cell it is at or beyond required_min (required_max), so `ok` is
+  // the exact audit's verdict. Such a bound is derived from confidential values (it can be the
+  // true value or the requirement): like required_min, for the controller, never published.
+  bool min_exact = true;
+  bool max_exact = true;
 };
 
 struct AuditReport {
   std::vector<AuditEntry> entries;  // in cell order, count before sum
   bool ok = true;                   // every entry ok
-  int64_t linear_programs = 0;      // simplex runs (two per entry)
+  int64_t linear_programs = 0;      // simplex runs
 };
 
 // The attacker's audit of a suppression pattern (`suppressed[i]`: cell i is not published).

@@ -148,12 +148,15 @@ void ForEachCell(const StatisticsRelease& release, Fn&& cell) {
     for (; next_audit < audit.size() && audit[next_audit].cell <= i; ++next_audit) {
       const AuditEntry& e = audit[next_audit];
       if (e.cell != i) continue;
+      // Only exact bounds: what the attacker computes from the published table anyway. A bound
+      // the audit did not make exact (a large block: AuditEntry::min_exact) may sit at the
+      // cell's true value or its requirement, which are confidential.
       if (e.measure == Measure::kCount) {
-        out.set_count_min(e.min);
-        if (e.max) out.set_count_max(*e.max);
+        if (e.min_exact) out.set_count_min(e.min);
+        if (e.max && e.max_exact) out.set_count_max(*e.max);
       } else {
-        out.set_sum_min(e.min);
-        if (e.max) out.set_sum_max(*e.max);
+        if (e.min_exact) out.set_sum_min(e.min);
+        if (e.max && e.max_exact) out.set_sum_max(*e.max);
       }
     }
     cell(i, out);

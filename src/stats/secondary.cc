@@ -73,12 +73,13 @@ absl::StatusOr<std::vector<bool>> SecondarySuppression(
   std::vector<int> sign(corners);
   std::array<uint32_t, kMaxStatisticsDimensions> alt{};
   std::array<uint32_t, kMaxStatisticsDimensions> best_alt{};
+  std::array<std::vector<uint32_t>, kMaxStatisticsDimensions> options;
+  std::array<size_t, kMaxStatisticsDimensions> choice{};
 
   for (size_t cell = 0; cell < table.cell_count(); ++cell) {
     const CellProtection& p = protection[cell];
     if (!p.sensitive()) continue;
     const std::vector<uint32_t> at = table.Coordinates(cell);
-    // The odometer of alternatives starts at the first coordinate that is not the cell's own.
     Cost best;
     // First the hypercubes that give the whole protection on their own; when there is none (a
     // small margin whose children are spread over several cells: each child is itself small and
@@ -92,8 +93,30 @@ absl::StatusOr<std::vector<bool>> SecondarySuppression(
         upper[m] = stats::UpperLevel(p, stats::MeasureAt(m));
         if (pass == 1) lower[m] = std::min<int64_t>(lower[m], 1);
       }
-      for (size_t d = 0; d < dims; ++d) alt[d] = at[d] == 0 ? 1 : 0;
-      for (;;) {
+      // Each dimension's alternatives whose own corner (the cell moved on that dimension only)
+      // can be part of a feasible hypercube: non-empty, and with the capacity its sign asks for.
+      // Any other alternative makes every hypercube through it infeasible, so the odometer
+      // skips it; the order of the rest, hence the choice among ties, is unchanged.
+      bool any = true;
+      for (size_t d = 0; d < dims; ++d) {
+        options[d].clear();
+        const uint32_t total = radix[d] - 1;
+        for (uint32_t a = 0; a < radix[d]; ++a) {
+          if (a == at[d]) continue;
+          const TableCell& c = table.cell(static_cast<size_t>(
+              static_cast<int64_t>(cell) + (static_cast<int64_t>(a) - at[d]) * stride[d]));
+          bool usable = c.count != 0;
+          const bool down = at[d] == total || a == total;  // sign +1: gives the downward capacity
+          for (int m = 0; m < measures && usable; ++m) {
+            usable = stats::MeasureValue(c, stats::MeasureAt(m)) >= (down ? lower[m] : upper[m]);
+          }
+          if (usable) options[d].push_back(a);
+        }
+        any = any && !options[d].empty();
+        choice[d] = 0;
+        if (any) alt[d] = options[d][0];
+      }
+      while (any) {
         for (size_t mask = 1; mask < corners; ++mask) {
           int64_t off = 0;
           int s = 1;
@@ -134,14 +157,15 @@ absl::StatusOr<std::vector<bool>> SecondarySuppression(
           best = cost;
           best_alt = alt;
         }
-        // Next combination of alternatives, skipping each dimension's own coordinate.
+        // Next combination of alternatives.
         size_t d = dims;
         while (d-- > 0) {
-          do {
-            ++alt[d];
-          } while (alt[d] == at[d]);
-          if (alt[d] < radix[d]) break;
-          alt[d] = at[d] == 0 ? 1 : 0;
+          if (++choice[d] < options[d].size()) {
+            alt[d] = options[d][choice[d]];
+            break;
+          }
+          choice[d] = 0;
+          alt[d] = options[d][0];
         }
         if (d == SIZE_MAX) break;
       }
