@@ -35,6 +35,7 @@
 #include "absl/types/span.h"
 #include "socle/export.hpp"
 #include "socle/privacy_budget.hpp"
+#include "socle/vocabulary.hpp"
 
 namespace socle {
 
@@ -145,6 +146,17 @@ class SOCLE_CXX_API TableBuilder {
   // table too many cells (the message names the dimension). A refused record changes nothing.
   // Messages never repeat a label or an amount.
   absl::Status Add(absl::Span<const absl::string_view> labels, int64_t amount = 0);
+  // Where a record comes from, for a vendor that builds records from the case file's entries
+  // (REQ-60): appreciations and third-party information do not feed statistics unless the DPO
+  // or the professional selected that entry individually; working notes never do.
+  struct RecordOrigin {
+    EntryKind kind = EntryKind::kFact;
+    bool individually_selected = false;
+  };
+  // As Add, after checking `origin`: FAILED_PRECONDITION (nothing added) for a
+  // PROFESSIONAL_APPRECIATION or a THIRD_PARTY_INFORMATION entry not individually selected, and
+  // for a WORKING_NOTE; INVALID_ARGUMENT for an unspecified kind.
+  absl::Status Add(absl::Span<const absl::string_view> labels, int64_t amount, RecordOrigin origin);
   // Records added so far.
   int64_t records() const;
   // The table with its margins. FAILED_PRECONDITION when no record was added (an empty table

@@ -292,6 +292,33 @@ absl::StatusOr<TableBuilder> TableBuilder::Create(std::vector<std::string> dimen
 
 int64_t TableBuilder::records() const { return impl_->records; }
 
+absl::Status TableBuilder::Add(absl::Span<const absl::string_view> labels, int64_t amount,
+                               RecordOrigin origin) {
+  const int64_t record = impl_->records + 1;
+  switch (origin.kind) {
+    case EntryKind::kFact:
+      return Add(labels, amount);
+    case EntryKind::kAppreciation:
+    case EntryKind::kThirdPartyInformation:
+      if (origin.individually_selected) return Add(labels, amount);
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          absl::StrCat("record ", record, " comes from ",
+                       origin.kind == EntryKind::kAppreciation ? "a professional appreciation"
+                                                               : "third-party information",
+                       ", which feeds statistics only when selected individually (REQ-60)"));
+    case EntryKind::kWorkingNote:
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       absl::StrCat("record ", record,
+                                    " comes from a working note, which never feeds statistics "
+                                    "(it is its author's alone)"));
+    default:
+      break;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   absl::StrCat("record ", record, " has no entry kind (RecordOrigin::kind)"));
+}
+
 absl::Status TableBuilder::Add(absl::Span<const absl::string_view> labels, int64_t amount) {
   Impl& s = *impl_;
   if (labels.size() != s.dims) {

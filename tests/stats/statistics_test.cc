@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
@@ -300,6 +301,32 @@ BOOST_AUTO_TEST_CASE(hostile_input_gives_clear_errors) {
              ErrorCode::kInvalidArgument);
   BOOST_TEST(ErrorCodeOf(TableBuilder::Create({"a", "a"}).status()) == ErrorCode::kInvalidArgument);
   BOOST_TEST(ErrorCodeOf(TableBuilder::Create({"a", ""}).status()) == ErrorCode::kInvalidArgument);
+}
+
+// REQ-60: appreciations and third-party information feed statistics only when selected
+// individually; working notes never; a refused record changes nothing.
+BOOST_AUTO_TEST_CASE(appreciations_and_third_party_information_are_kept_out) {
+  auto builder = TableBuilder::Create({"age_band"});
+  BOOST_REQUIRE(builder.ok());
+  using Origin = TableBuilder::RecordOrigin;
+  const absl::string_view label[] = {"30-34"};
+  BOOST_TEST(builder->Add(label, 0, Origin{EntryKind::kFact, false}).ok());
+  const auto appreciation = builder->Add(label, 0, Origin{EntryKind::kAppreciation, false});
+  BOOST_TEST(ErrorCodeOf(appreciation) == ErrorCode::kFailedPrecondition);
+  BOOST_TEST(absl::StrContains(appreciation.message(), "REQ-60"), appreciation.message());
+  BOOST_TEST(
+      ErrorCodeOf(builder->Add(label, 0, Origin{EntryKind::kThirdPartyInformation, false})) ==
+      ErrorCode::kFailedPrecondition);
+  BOOST_TEST(ErrorCodeOf(builder->Add(label, 0, Origin{EntryKind::kWorkingNote, true})) ==
+             ErrorCode::kFailedPrecondition);
+  BOOST_TEST(ErrorCodeOf(builder->Add(label, 0, Origin{EntryKind::kUnspecified, false})) ==
+             ErrorCode::kInvalidArgument);
+  BOOST_TEST(builder->records() == 1);
+  BOOST_TEST(builder->Add(label, 0, Origin{EntryKind::kAppreciation, true}).ok());
+  BOOST_TEST(builder->Add(label, 0, Origin{EntryKind::kThirdPartyInformation, true}).ok());
+  auto table = std::move(*builder).Finish();
+  BOOST_REQUIRE(table.ok());
+  BOOST_TEST(table->record_count() == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
