@@ -8,8 +8,8 @@
 # SQLite: CMake's FindSQLite3 module.
 # libpq: CONFIG first (Conan), then pkg-config (Debian); the ledger's PostgreSQL store, linked
 # privately, never in the public API.
-# GLPK: find_path/find_library (Debian's libglpk-dev ships neither a config nor a .pc file); the
-# statistics audit's LP solver (src/stats/audit.cc), linked privately.
+# GLPK: CONFIG first (Conan), then find_path/find_library (Debian's libglpk-dev ships neither a config
+# nor a .pc file); the statistics audit's LP solver (src/stats/audit.cc), linked privately.
 include(CMakeFindDependencyMacro)
 
 if(NOT COMMAND socle_find_package)
@@ -54,7 +54,13 @@ if(NOT SOCLE_DEPENDENCIES_CONSUMER)
     set(SOCLE_LIBPQ_TARGET PkgConfig::LIBPQ)
   endif()
 
-  # GLPK: the attacker's linear programs of the statistics audit (src/stats/audit.cc).
+  # GLPK: the attacker's linear programs of the statistics audit (src/stats/audit.cc). CONFIG
+  # first (Conan's glpk package), then the headers and library themselves (Debian's libglpk-dev).
+  find_package(glpk CONFIG QUIET)
+  if(TARGET glpk::glpk AND NOT TARGET socle::glpk)
+    add_library(socle::glpk INTERFACE IMPORTED)
+    set_target_properties(socle::glpk PROPERTIES INTERFACE_LINK_LIBRARIES glpk::glpk)
+  endif()
   if(NOT TARGET socle::glpk)
     find_path(SOCLE_GLPK_INCLUDE_DIR glpk.h REQUIRED)
     find_library(SOCLE_GLPK_LIBRARY NAMES glpk REQUIRED)

@@ -79,6 +79,8 @@ class SocleConan(ConanFile):
         self.requires("sqlite3/[>=3.40.1 <4]")
         # the ledger's PostgreSQL store
         self.requires("libpq/[>=15 <18]")
+        # the statistics audit's linear programs (src/stats/audit.cc)
+        self.requires("glpk/[>=4.65 <6]")
 
     def validate(self):
         if self.settings.compiler.get_safe("cppstd"):
@@ -150,6 +152,8 @@ class SocleConan(ConanFile):
             "sqlite3::sqlite3",
             # the ledger's PostgreSQL store
             "libpq::libpq",
+            # the statistics audit's linear programs
+            "glpk::glpk",
         ]
         if self.settings.os in ("Linux", "FreeBSD"):
             cxx.system_libs = ["m", "pthread"]
