@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
+#include "policy/compiled_policy.h"
 #include "socle/error.hpp"
 #include "socle/vocabulary.hpp"
 
@@ -17,21 +18,31 @@ std::string StartText(v1::RetentionRule::Start start) {
   switch (start) {
     case v1::RetentionRule::LAST_CONTACT_FROM_PERSON:
       return "from the last contact coming from the person or their representative";
-    case v1::RetentionRule::END_OF_RIGHT: return "from the end of the right";
-    case v1::RetentionRule::END_OF_FOLLOW_UP: return "from the end of the follow-up";
-    case v1::RetentionRule::CASE_CLOSURE: return "from the closure of the case";
-    case v1::RetentionRule::CREATION: return "from creation";
-    case v1::RetentionRule::END_OF_MANDATE: return "from the end of the mandate";
-    default: return "from an unspecified start";
+    case v1::RetentionRule::END_OF_RIGHT:
+      return "from the end of the right";
+    case v1::RetentionRule::END_OF_FOLLOW_UP:
+      return "from the end of the follow-up";
+    case v1::RetentionRule::CASE_CLOSURE:
+      return "from the closure of the case";
+    case v1::RetentionRule::CREATION:
+      return "from creation";
+    case v1::RetentionRule::END_OF_MANDATE:
+      return "from the end of the mandate";
+    default:
+      return "from an unspecified start";
   }
 }
 
 std::string EndText(v1::RetentionRule::EndAction action) {
   switch (action) {
-    case v1::RetentionRule::DELETE: return "deleted";
-    case v1::RetentionRule::ANONYMISE: return "anonymised";
-    case v1::RetentionRule::DEFINITIVE_ARCHIVE: return "sent to definitive archives";
-    default: return "unspecified";
+    case v1::RetentionRule::DELETE:
+      return "deleted";
+    case v1::RetentionRule::ANONYMISE:
+      return "anonymised";
+    case v1::RetentionRule::DEFINITIVE_ARCHIVE:
+      return "sent to definitive archives";
+    default:
+      return "unspecified";
   }
 }
 
@@ -62,11 +73,21 @@ std::string Cell(absl::string_view text) {
 std::string Recipient(const v1::Recipient& r) {
   std::string kind;
   switch (r.kind()) {
-    case v1::Recipient::INTERNAL: kind = "internal"; break;
-    case v1::Recipient::PARTNER: kind = "partner"; break;
-    case v1::Recipient::AUTHORITY: kind = "authority"; break;
-    case v1::Recipient::PROCESSOR: kind = "processor"; break;
-    default: kind = "unspecified"; break;
+    case v1::Recipient::INTERNAL:
+      kind = "internal";
+      break;
+    case v1::Recipient::PARTNER:
+      kind = "partner";
+      break;
+    case v1::Recipient::AUTHORITY:
+      kind = "authority";
+      break;
+    case v1::Recipient::PROCESSOR:
+      kind = "processor";
+      break;
+    default:
+      kind = "unspecified";
+      break;
   }
   std::string s = absl::StrCat(r.name(), " (", kind);
   if (!r.legal_basis().empty()) absl::StrAppend(&s, ", ", r.legal_basis());
@@ -125,6 +146,24 @@ v1::Register BuildRegister(const CompiledPolicy& c) {
       *line->mutable_rule() = r;
     }
     *e->mutable_security_measures() = a.security_measures();
+    if (a.purpose_kind() == v1::Activity::STATISTICS) {
+      const v1::Statistics& s = p.statistics();
+      e->add_statistical_disclosure_control(absl::StrCat(
+          "published tables: aggregates only; small cells: k = ",
+          s.has_small_cell_threshold() ? s.small_cell_threshold() : kDefaultSmallCellThreshold,
+          " with secondary suppression proven by an LP audit; dominance: ",
+          s.has_dominance_percent() ? s.dominance_percent() : kDefaultDominancePercent, " %"));
+      for (const v1::PrivacyBudgetDeclaration& b : s.privacy_budgets()) {
+        if (b.activity() != a.id()) continue;
+        const auto fraction = [](const v1::PrivacyRational& r) {
+          return r.denominator() == 1 ? absl::StrCat(r.numerator())
+                                      : absl::StrCat(r.numerator(), "/", r.denominator());
+        };
+        e->add_statistical_disclosure_control(absl::StrCat(
+            "differential privacy, dataset `", b.id(), "`: budget ε = ", fraction(b.epsilon()),
+            ", δ = ", b.has_delta() ? fraction(b.delta()) : "0", " for the dataset's life"));
+      }
+    }
     e->set_dpia_reference(a.dpia_reference());
     for (const v1::PseudonymisationProfile& profile : p.pseudonymisation_profiles()) {
       if (profile.activity() != a.id()) continue;
@@ -149,9 +188,10 @@ std::string RenderMarkdown(const v1::Register& reg) {
   std::string out;
   const auto& c = reg.controller();
   absl::StrAppend(&out, "# Register of processing activities — ", Cell(c.name()), "\n\n");
-  absl::StrAppend(&out, "GDPR article 30(1). Policy `", reg.policy_id(), "`",
-                  reg.policy_revision().empty() ? "" : absl::StrCat(", revision ", reg.policy_revision()),
-                  ", digest `", reg.policy_digest(), "`.\n\n");
+  absl::StrAppend(
+      &out, "GDPR article 30(1). Policy `", reg.policy_id(), "`",
+      reg.policy_revision().empty() ? "" : absl::StrCat(", revision ", reg.policy_revision()),
+      ", digest `", reg.policy_digest(), "`.\n\n");
   absl::StrAppend(&out, "## Controller\n\n");
   absl::StrAppend(&out, "| | |\n|---|---|\n");
   absl::StrAppend(&out, "| Controller | ", Cell(c.name()), " |\n");
@@ -169,10 +209,11 @@ std::string RenderMarkdown(const v1::Register& reg) {
     absl::StrAppend(&out, "| (a) Controller | ", Cell(c.name()), "; DPO: ", Cell(reg.dpo().name()),
                     " |\n");
     std::string basis = e.legal_basis();
-    if (!e.legal_basis_reference().empty()) absl::StrAppend(&basis, " — ", e.legal_basis_reference());
+    if (!e.legal_basis_reference().empty())
+      absl::StrAppend(&basis, " — ", e.legal_basis_reference());
     if (!e.special_category_conditions().empty()) {
-      absl::StrAppend(&basis, "; special categories: ",
-                      absl::StrJoin(e.special_category_conditions(), ", "));
+      absl::StrAppend(
+          &basis, "; special categories: ", absl::StrJoin(e.special_category_conditions(), ", "));
     }
     if (!e.offence_data_authorisation().empty()) {
       absl::StrAppend(&basis, "; offence data: ", e.offence_data_authorisation());
@@ -217,6 +258,10 @@ std::string RenderMarkdown(const v1::Register& reg) {
                         ? "not described"
                         : Cell(absl::StrJoin(e.security_measures(), "; ")),
                     " |\n");
+    if (!e.statistical_disclosure_control().empty()) {
+      absl::StrAppend(&out, "| (g) Statistical disclosure control | ",
+                      Cell(absl::StrJoin(e.statistical_disclosure_control(), "; ")), " |\n");
+    }
     absl::StrAppend(&out, "| DPIA | ", Cell(e.dpia_reference()), " |\n\n");
   }
   return out;

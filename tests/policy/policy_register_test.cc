@@ -102,7 +102,8 @@ BOOST_AUTO_TEST_CASE(markdown_has_all_seven_fields_for_every_activity) {
         // (f) the retention of every category
         const std::string rf = Rows(section, "(f)");
         for (const auto& r : a.retention()) {
-          BOOST_TEST(absl::StrContains(rf, r.data_category() + ":"), r.data_category() << " missing from " << rf);
+          BOOST_TEST(absl::StrContains(rf, r.data_category() + ":"), r.data_category()
+                                                                         << " missing from " << rf);
         }
         // (g) the security measures
         const std::string rg = Rows(section, "(g)");
@@ -137,8 +138,9 @@ BOOST_AUTO_TEST_CASE(markdown_retention_summaries) {
 BOOST_AUTO_TEST_CASE(markdown_declares_a_transfer_when_there_is_one) {
   std::string text = ReadFile(DataPath("valid/minimal.textproto"));
   const std::string from = "  security_measures: \"Authentification forte\"\n";
-  text.replace(text.find(from), 0,
-               "  transfers { country: \"CH\" safeguard: \"Décision d'adéquation de la Commission\" }\n");
+  text.replace(
+      text.find(from), 0,
+      "  transfers { country: \"CH\" safeguard: \"Décision d'adéquation de la Commission\" }\n");
   const absl::StatusOr<Policy> policy = Policy::Load(text);
   BOOST_REQUIRE_MESSAGE(policy.ok(), policy.status().ToString());
   const absl::StatusOr<std::string> markdown = policy->RenderRegister(RegisterFormat::kMarkdown);
@@ -146,6 +148,31 @@ BOOST_AUTO_TEST_CASE(markdown_declares_a_transfer_when_there_is_one) {
   const std::string re = Rows(*markdown, "(e)");
   BOOST_TEST(absl::StrContains(re, "CH"), re);
   BOOST_TEST(absl::StrContains(re, "Décision d'adéquation"), re);
+}
+
+// A statistics activity states how its tables are protected: the small-cell and dominance rules
+// and its differential-privacy budgets; other activities have no such row.
+BOOST_AUTO_TEST_CASE(markdown_states_statistical_disclosure_control) {
+  std::string text = ReadFile(ExamplePath("ccas.textproto"));
+  const std::string from = "statistics {\n";
+  BOOST_REQUIRE(text.find(from) != std::string::npos);
+  const size_t at = text.find("purpose_kind: STATISTICS");
+  BOOST_REQUIRE(at != std::string::npos);
+  const size_t id_at = text.rfind("id: \"", at) + 5;
+  const std::string activity = text.substr(id_at, text.find('"', id_at) - id_at);
+  text.replace(text.find(from), from.size(),
+               absl::StrCat(from, "  privacy_budgets { id: \"activite\" activity: \"", activity,
+                            "\" epsilon { numerator: 1 denominator: 2 } }\n"));
+  const absl::StatusOr<Policy> policy = Policy::Load(text);
+  BOOST_REQUIRE_MESSAGE(policy.ok(), policy.status().ToString());
+  const absl::StatusOr<std::string> markdown = policy->RenderRegister(RegisterFormat::kMarkdown);
+  BOOST_REQUIRE(markdown.ok());
+  const std::string rows = Rows(*markdown, "(g) Statistical disclosure control");
+  BOOST_TEST(absl::StrContains(rows, "small cells: k = "), rows);
+  BOOST_TEST(absl::StrContains(rows, "dataset `activite`: budget ε = 1/2, δ = 0"), rows);
+  // One row per statistics activity, none for the others.
+  const std::vector<std::string> lines = absl::StrSplit(rows, '\n', absl::SkipEmpty());
+  BOOST_TEST(lines.size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(json_parses_and_carries_every_activity) {
