@@ -141,10 +141,10 @@ class SOCLE_CXX_API TableBuilder {
   ~TableBuilder();
 
   // Adds one record: its label on each dimension (in the order of the names) and its amount.
-  // INVALID_ARGUMENT for a wrong number of labels, an empty label, a negative amount or an amount
-  // in a table without amounts; RESOURCE_EXHAUSTED when a dimension has too many labels or the
-  // table too many cells (the message names the dimension). A refused record changes nothing.
-  // Messages never repeat a label or an amount.
+  // INVALID_ARGUMENT for a wrong number of labels, an empty label, a label holding a NIR
+  // (REQ-44), a negative amount or an amount in a table without amounts; RESOURCE_EXHAUSTED when a
+  // dimension has too many labels or the table too many cells (the message names the dimension). A
+  // refused record changes nothing. Messages never repeat a label or an amount.
   absl::Status Add(absl::Span<const absl::string_view> labels, int64_t amount = 0);
   // Where a record comes from, for a vendor that builds records from the case file's entries
   // (REQ-60): appreciations and third-party information do not feed statistics unless the DPO

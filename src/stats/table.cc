@@ -25,6 +25,7 @@
 #include "core/interner.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
+#include "socle/nir.hpp"
 #include "socle/statistics.hpp"
 
 namespace socle {
@@ -356,6 +357,14 @@ absl::Status TableBuilder::Add(absl::Span<const absl::string_view> labels, int64
           return MakeError(ErrorCode::kInvalidArgument,
                            absl::StrCat("record ", s.records + 1, ": dimension '", s.names[d],
                                         "' has an empty label"));
+        }
+        // REQ-44: a NIR never reaches a published table, not even as a category. Checked once
+        // per new label (known labels skip it), so the hot path is unchanged.
+        if (!FindNirs(labels[d]).empty()) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           absl::StrCat("record ", s.records + 1, ": dimension '", s.names[d],
+                                        "' has a label holding a NIR, which never goes into "
+                                        "statistics (REQ-44)"));
         }
         if (size >= s.options.max_categories) {
           return MakeError(

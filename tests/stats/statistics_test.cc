@@ -322,6 +322,13 @@ BOOST_AUTO_TEST_CASE(appreciations_and_third_party_information_are_kept_out) {
   BOOST_TEST(ErrorCodeOf(builder->Add(label, 0, Origin{EntryKind::kUnspecified, false})) ==
              ErrorCode::kInvalidArgument);
   BOOST_TEST(builder->records() == 1);
+  // REQ-44: a NIR is never a category (a valid one, with or without separators).
+  const absl::string_view nir[] = {"2 85 03 75 111 222 03"};
+  const auto refused = builder->Add(nir, 0);
+  BOOST_TEST(ErrorCodeOf(refused) == ErrorCode::kInvalidArgument);
+  BOOST_TEST(absl::StrContains(refused.message(), "REQ-44"), refused.message());
+  BOOST_TEST(!absl::StrContains(refused.message(), "85 03"), refused.message());
+  BOOST_TEST(builder->records() == 1);
   BOOST_TEST(builder->Add(label, 0, Origin{EntryKind::kAppreciation, true}).ok());
   BOOST_TEST(builder->Add(label, 0, Origin{EntryKind::kThirdPartyInformation, true}).ok());
   auto table = std::move(*builder).Finish();
