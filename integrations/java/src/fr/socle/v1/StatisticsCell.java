@@ -378,7 +378,9 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-   * and the table's additivity (max unset: unbounded).
+   * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+   * block of linked suppressed cells the audit proves each requirement instead of computing
+   * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
    * </pre>
    *
    * <code>optional int64 count_min = 6;</code>
@@ -391,7 +393,9 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-   * and the table's additivity (max unset: unbounded).
+   * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+   * block of linked suppressed cells the audit proves each requirement instead of computing
+   * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
    * </pre>
    *
    * <code>optional int64 count_min = 6;</code>
@@ -1485,7 +1489,9 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-     * and the table's additivity (max unset: unbounded).
+     * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+     * block of linked suppressed cells the audit proves each requirement instead of computing
+     * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
      * </pre>
      *
      * <code>optional int64 count_min = 6;</code>
@@ -1498,7 +1504,9 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-     * and the table's additivity (max unset: unbounded).
+     * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+     * block of linked suppressed cells the audit proves each requirement instead of computing
+     * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
      * </pre>
      *
      * <code>optional int64 count_min = 6;</code>
@@ -1511,7 +1519,9 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-     * and the table's additivity (max unset: unbounded).
+     * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+     * block of linked suppressed cells the audit proves each requirement instead of computing
+     * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
      * </pre>
      *
      * <code>optional int64 count_min = 6;</code>
@@ -1528,7 +1538,9 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-     * and the table's additivity (max unset: unbounded).
+     * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+     * block of linked suppressed cells the audit proves each requirement instead of computing
+     * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
      * </pre>
      *
      * <code>optional int64 count_min = 6;</code>

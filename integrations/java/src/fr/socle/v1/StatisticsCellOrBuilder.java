@@ -131,7 +131,9 @@ public interface StatisticsCellOrBuilder extends
   /**
    * <pre>
    * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-   * and the table's additivity (max unset: unbounded).
+   * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+   * block of linked suppressed cells the audit proves each requirement instead of computing
+   * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
    * </pre>
    *
    * <code>optional int64 count_min = 6;</code>
@@ -141,7 +143,9 @@ public interface StatisticsCellOrBuilder extends
   /**
    * <pre>
    * A suppressed cell: the interval the attacker's audit proves for it from the published cells
-   * and the table's additivity (max unset: unbounded).
+   * and the table's additivity (max unset: unbounded). Only exact bounds are written: in a large
+   * block of linked suppressed cells the audit proves each requirement instead of computing
+   * every interval (docs/statistics.md, "Speed"), and a bound it did not compute is left unset.
    * </pre>
    *
    * <code>optional int64 count_min = 6;</code>
