@@ -66,6 +66,7 @@ int Retention(const std::vector<std::string>& args, Io io);       // retention.c
 int Directory(const std::vector<std::string>& args, Io io);       // engine.cc
 int Person(const std::vector<std::string>& args, Io io);          // person.cc
 int Export(const std::vector<std::string>& args, Io io);          // export.cc
+int Stats(const std::vector<std::string>& args, Io io);           // stats.cc
 // The writing subcommands of `socle export` (access-request, portability, audit, dataset,
 // mirror): export_write.cc.
 bool IsExportWriteSubcommand(const std::string& sub);

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <ostream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@
 #include "socle/ledger.hpp"
 #include "socle/mandate.hpp"
 #include "socle/policy.hpp"
+#include "socle/privacy_budget.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/redact.hpp"
 #include "socle/representation.hpp"
@@ -47,6 +49,9 @@
 #include "socle/retention_sweep.hpp"
 #include "socle/rights.hpp"
 #include "socle/sharing.hpp"
+#include "socle/statistics.hpp"
+#include "socle/statistics_input.hpp"
+#include "socle/statistics_release.hpp"
 #include "socle/trail.hpp"
 #include "socle/vault.hpp"
 #include "socle/version.hpp"
@@ -1083,6 +1088,145 @@ class Exports final : public Step {
   }
 };
 
+// The département's yearly activity table (issue 14): a year of synthetic records of the
+// children supported by the ASE, read through the statistics input (birth dates to 5-year age
+// bands), protected by small-cell and secondary suppression with the attacker's audit, then a
+// noisy variant charged to the ODPE's privacy budget, declared in the policy.
+class YearlyStatistics final : public Step {
+ public:
+  std::string Title() const override { return "The yearly activity table (statistics)"; }
+  absl::Status Run(DemoContext& ctx) override {
+    auto it = ctx.policies.find("policies/departement.textproto");
+    if (it == ctx.policies.end()) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the département's policy was not loaded");
+    }
+    const Policy& policy = it->second;
+    auto dir = MakeScratchDir("stats");
+    if (!dir.ok()) return dir.status();
+    FakeClock clock(absl::FromCivil(absl::CivilSecond(2027, 1, 15, 10, 0, 0), absl::UTCTimeZone()));
+    AccessEngine::Options options;
+    options.clock = &clock;
+    auto engine = AccessEngine::Create(policy, options);
+    if (!engine.ok()) return engine.status();
+    DirectoryData directory;
+    directory.professionals.push_back(
+        {"odpe.garcia", "charge_etudes_odpe", {"odpe"}, "cd", SecrecyStatus::kUnspecified, ""});
+    SOCLE_DEMO_RETURN_IF_ERROR((*engine)->LoadDirectory(directory).status());
+    auto vault = DemoVault((*dir)->path, "departement_haute_garance");
+    if (!vault.ok()) return vault.status();
+    LedgerOptions ledger_options;
+    ledger_options.clock = &clock;
+    auto ledger =
+        Ledger::Open(((*dir)->path / "access_trail.db").string(),
+                     std::shared_ptr<Vault>(*std::move(vault)), "access_trail", ledger_options);
+    if (!ledger.ok()) return ledger.status();
+    auto trail = AccessTrail::Create(std::shared_ptr<Ledger>(*std::move(ledger)), **engine);
+    if (!trail.ok()) return trail.status();
+
+    // The records, as the product would export them: a birth date, an INSEE commune code and a
+    // type of help per child (one record per child and year). A fixed seed: the same every run.
+    const std::vector<std::pair<const char*, int>> communes = {
+        {"47001", 430}, {"47002", 310}, {"47003", 240}, {"47004", 150}, {"47005", 45}};
+    std::mt19937_64 random(14);
+    auto generaliser = RecordGeneraliser::Create(
+        {*DimensionSpec::Parse("birth_date:age_band_5"), *DimensionSpec::Parse("commune")}, "",
+        {"birth_date", "commune"}, absl::CivilDay(2026, 12, 31));
+    if (!generaliser.ok()) return generaliser.status();
+    auto builder = TableBuilder::Create(generaliser->DimensionNames());
+    if (!builder.ok()) return builder.status();
+    std::vector<std::string> labels;
+    uint64_t line = 1;
+    for (const auto& [commune, children] : communes) {
+      for (int i = 0; i < children; ++i) {
+        const absl::CivilDay birth =
+            absl::CivilDay(2009, 1, 1) + static_cast<int>(random() % (18 * 365));
+        const std::string birth_text = absl::FormatCivilTime(birth);
+        const std::vector<absl::string_view> raw = {birth_text, commune};
+        int64_t amount = 0;
+        SOCLE_DEMO_RETURN_IF_ERROR(generaliser->Apply(raw, ++line, &labels, &amount));
+        const std::vector<absl::string_view> views(labels.begin(), labels.end());
+        SOCLE_DEMO_RETURN_IF_ERROR(builder->Add(views));
+      }
+    }
+    auto table = std::move(*builder).Finish();
+    if (!table.ok()) return table.status();
+    const StatisticsRules rules = StatisticsRules::FromPolicy(policy);
+    const StatisticsPublication publication{"ase_2026", "observatoire_protection_enfance",
+                                            "odpe.garcia"};
+    auto release = PublishTable(**trail, *table, rules, publication);
+    if (!release.ok()) return release.status();
+    ctx.out << "  " << table->record_count()
+            << " children supported by the ASE in 2026 (synthetic records, fixed seed): age band "
+               "(5 years, on 2026-12-31) x commune, "
+            << table->cell_count() << " cells with the margins.\n"
+            << "  k = " << rules.small_cell_threshold
+            << " (the policy): " << release->primary_suppressed << " suppressed as too small, "
+            << release->secondary_suppressed
+            << " more so that none can be recomputed from the margins; the attacker's LP audit: "
+            << (release->audit.ok ? "ok" : "FAILED") << " (" << release->audit.linear_programs
+            << " linear programs). The suppressed cells, as the attacker bounds them:\n";
+    // The suppressed cells, the too-small ones first, with the interval an attacker computes
+    // from the published cells (exact bounds only: an inner bound is for the controller).
+    int shown = 0;
+    for (const CellStatus status :
+         {CellStatus::kPrimarySuppressed, CellStatus::kSecondarySuppressed}) {
+      for (const AuditEntry& e : release->audit.entries) {
+        if (e.measure != Measure::kCount || release->cells[e.cell].status != status ||
+            !e.min_exact || !e.max_exact || shown == 6) {
+          continue;
+        }
+        ++shown;
+        ctx.out << "    " << table->Describe(e.cell) << ": "
+                << (status == CellStatus::kPrimarySuppressed ? "too small" : "secondary")
+                << ", the count lies in [" << e.min << ", "
+                << (e.max ? absl::StrCat(*e.max) : std::string("unbounded")) << "]\n";
+      }
+    }
+    ctx.out << "  Released and recorded in the access trail (statistics_release by "
+            << publication.actor << ", with the SHA-256 of the published document).\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(Expect(release->audit.ok && release->primary_suppressed > 0 &&
+                                          release->secondary_suppressed > 0 && shown > 0,
+                                      "the small commune's cells must be suppressed and audited"));
+
+    // The same table with differential privacy: charged to the budget first.
+    NoiseOptions noise;
+    noise.dataset = "odpe_tableaux_annuels";
+    noise.parameter = Rational{2, 1};
+    auto noisy = PublishNoisyTable(**engine, **trail, *table,
+                                   {"ase_2026_dp", publication.activity, publication.actor}, noise);
+    if (!noisy.ok()) return noisy.status();
+    auto budget = PrivacyBudgetOf(*(*engine)->snapshot(), noise.dataset);
+    if (!budget.ok()) return budget.status();
+    // What is left of a pure budget: ε − Σε (exact, on small fractions).
+    const Rational total = budget->epsilon(), spent = budget->laplace_epsilon_spent();
+    const Rational left =
+        Rational{total.numerator * spent.denominator - spent.numerator * total.denominator,
+                 total.denominator * spent.denominator}
+            .Reduced();
+    ctx.out << "  The DP variant: discrete Laplace noise of scale 2 on every cell, margins summed "
+               "from the noisy cells; charged epsilon = "
+            << noisy->noise->charges[0].epsilon.ToString() << " to " << noise.dataset
+            << " (the policy's budget: epsilon " << total.ToString() << "): " << left.ToString()
+            << " left.\n";
+    noise.parameter = Rational{1, 1};
+    auto over = PublishNoisyTable(**engine, **trail, *table,
+                                  {"ase_2026_dp2", publication.activity, publication.actor}, noise);
+    ctx.out << "  A second noisy release at scale 1 (epsilon = 1): "
+            << (over.ok() ? std::string("released (WRONG)")
+                          : std::string(ErrorCodeName(ErrorCodeOf(over.status()))))
+            << ", the budget unchanged.\n";
+    SOCLE_DEMO_RETURN_IF_ERROR(
+        Expect(!over.ok() && ErrorCodeOf(over.status()) == ErrorCode::kResourceExhausted,
+               "a release beyond the budget must be refused"));
+    ctx.summary.push_back(absl::StrCat(
+        "statistics: the ASE's 2026 table with ",
+        release->primary_suppressed + release->secondary_suppressed,
+        " cells suppressed and audited, a noisy variant charged to the ODPE's budget, a second "
+        "one refused"));
+    return absl::OkStatus();
+  }
+};
+
 // Two years later (issue 13): the synthetic clock moves on two years; the file's financial papers
 // pass to the intermediate archive (REQ-35), where an ordinary professional is refused and the
 // archivist reads with a reason recorded in the trail; an access request (art. 15) answered within
@@ -1296,6 +1440,7 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<ObjectionAndMandate>());
   steps.push_back(std::make_unique<Exports>());
   steps.push_back(std::make_unique<KeysPseudonymsRedaction>());
+  steps.push_back(std::make_unique<YearlyStatistics>());
   steps.push_back(std::make_unique<RetentionAndRights>());
   return steps;
 }
@@ -1309,7 +1454,9 @@ int Demo(const std::vector<std::string>& args, Io io) {
       "  access trail, its verification, a minor's consent, a share under professional\n"
       "  secrecy, an objection, a mandate, the vault, pseudonyms and redaction (temporary\n"
       "  files only), and the export files: an access request with the person's report and a\n"
-      "  pseudonymised dataset, verified, and a tampered copy refused; then, two years later\n"
+      "  pseudonymised dataset, verified, and a tampered copy refused; the département's yearly\n"
+      "  activity table with its suppressed cells, the attacker's audit and a noisy variant\n"
+      "  charged to a privacy budget; then, two years later\n"
       "  on its synthetic clock, a file in the intermediate archive read by the archivist with\n"
       "  a reason, an access request answered in time and an extension refused as too late.\n"
       "  --out DIR keeps the three export files in DIR (created if missing).\n";

@@ -68,46 +68,6 @@ constexpr char kExportWriteUsage[] =
     "Every export is recorded in the access trail. Prints the file's record count and size.\n"
     "\n";
 
-// The recipients of --recipient KEY[=LABEL].
-bool ParseRecipients(const Flags& flags, std::vector<ExportRecipient>* out, std::string* problem) {
-  for (const std::string& value : flags.List("--recipient")) {
-    const std::pair<std::string, std::string> parts =
-        absl::StrSplit(value, absl::MaxSplits('=', 1));
-    auto key = ParsePublicKeyHex(parts.first);
-    if (!key.ok()) {
-      *problem = "--recipient is not a public key of 64 hex digits";
-      return false;
-    }
-    out->push_back({*key, parts.second});
-  }
-  return true;
-}
-
-// The writer of `kind` to --out, signed with the tenant's key, with the policy's names.
-absl::StatusOr<std::unique_ptr<ExportWriter>> OpenWriter(const Flags& flags, OpenedEngine& opened,
-                                                         ExportKind kind,
-                                                         std::vector<ExportRecipient> recipients,
-                                                         std::string notice = {},
-                                                         std::string domain = {},
-                                                         std::string profile = {}) {
-  auto key = ExportSigningKey::FromVault(*opened.vault);
-  if (!key.ok()) return key.status();
-  auto sink = FileSink(flags.Get("--out"));
-  if (!sink.ok()) return sink.status();
-  ExportWriterOptions options;
-  options.kind = kind;
-  options.issuer = std::string(opened.policy->id());
-  options.policy_id = std::string(opened.policy->id());
-  options.policy_revision = std::string(opened.policy->revision());
-  const auto& digest = opened.policy->digest();
-  options.policy_digest.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
-  options.notice = std::move(notice);
-  options.pseudonym_domain = std::move(domain);
-  options.pseudonymisation_profile = std::move(profile);
-  options.recipients = std::move(recipients);
-  return ExportWriter::Create(std::move(*sink), *key, options);
-}
-
 // Reads --identity and --entries; the entries are streamed from the file as the export asks.
 struct PersonInput {
   PersonExportRequest request;
@@ -334,6 +294,43 @@ int Mirror(const Flags& flags, const EngineOpener& open, const Reporter& r) {
 }
 
 }  // namespace
+
+bool ParseRecipients(const Flags& flags, std::vector<ExportRecipient>* out, std::string* problem) {
+  for (const std::string& value : flags.List("--recipient")) {
+    const std::pair<std::string, std::string> parts =
+        absl::StrSplit(value, absl::MaxSplits('=', 1));
+    auto key = ParsePublicKeyHex(parts.first);
+    if (!key.ok()) {
+      *problem = "--recipient is not a public key of 64 hex digits";
+      return false;
+    }
+    out->push_back({*key, parts.second});
+  }
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<ExportWriter>> OpenWriter(const Flags& flags, OpenedEngine& opened,
+                                                         ExportKind kind,
+                                                         std::vector<ExportRecipient> recipients,
+                                                         std::string notice, std::string domain,
+                                                         std::string profile) {
+  auto key = ExportSigningKey::FromVault(*opened.vault);
+  if (!key.ok()) return key.status();
+  auto sink = FileSink(flags.Get("--out"));
+  if (!sink.ok()) return sink.status();
+  ExportWriterOptions options;
+  options.kind = kind;
+  options.issuer = std::string(opened.policy->id());
+  options.policy_id = std::string(opened.policy->id());
+  options.policy_revision = std::string(opened.policy->revision());
+  const auto& digest = opened.policy->digest();
+  options.policy_digest.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+  options.notice = std::move(notice);
+  options.pseudonym_domain = std::move(domain);
+  options.pseudonymisation_profile = std::move(profile);
+  options.recipients = std::move(recipients);
+  return ExportWriter::Create(std::move(*sink), *key, options);
+}
 
 absl::Status WritePersonReportHtml(const std::string& path,
                                    const std::vector<std::string>& records) {

@@ -34,6 +34,7 @@ constexpr char kUsage[] =
     "  retention status|contact|sweep|visa ...  retention phases, the sweep, elimination visas\n"
     "  person summary ...                    what the person sees: consents, shares, who reads\n"
     "  export verify|dump|open|keygen ...    .socle export files: check, show, decrypt, keys\n"
+    "  stats table|budget ...                anonymous statistics tables from a CSV of records\n"
     "  demo                                  run socle on a synthetic social service\n"
     "  version                               print the library version\n"
     "\n"
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   if (command == "restrict") return Restrict(rest, io);
   if (command == "rectify") return Rectify(rest, io);
   if (command == "retention") return Retention(rest, io);
+  if (command == "stats") return Stats(rest, io);
   std::cerr << "socle: unknown command '"
             << (command == "policy" && args.size() >= 2 ? command + " " + args[1] : command)
             << "'\n\n"

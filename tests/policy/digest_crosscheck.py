@@ -24,7 +24,7 @@ import sys
 DOMAIN = b"socle.policy.v1"
 FROZEN = {
     "ccas.textproto": "9029c366c4a20c59e44db0ac3e3c6a8c109849c54c368c1d3ff151f7d7efd6c7",
-    "departement.textproto": "432ecb84693c1a79e1288de012cb3e9305f0ac44757f39161dc9427b96e1a4d8",
+    "departement.textproto": "a5faa6ebb35d680fbd2781d84d6b785ba1fc705e1d6eb825692f6b4cf992ff45",
 }
 
 
