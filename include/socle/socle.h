@@ -3443,8 +3443,8 @@ SOCLE_API void socle_table_builder_free(socle_table_builder* builder);
  * (one column per dimension, as a data frame holds them). `amounts` (record_count values, cents,
  * non-negative) is required with amounts and must be NULL without. Records are added in order:
  * on a refused record the ones before it stay added, *out_added (may be NULL) says how many, and
- * the message names the record's position in the call and its dimension, never a label or an
- * amount. SOCLE_E_INVALID_ARGUMENT (an empty label, a negative amount, amounts missing or
+ * the message names the record's position in the call ("records[i]") and its dimension, never
+ * a label or an amount. SOCLE_E_INVALID_ARGUMENT (an empty label, a negative amount, amounts missing or
  * unexpected), SOCLE_E_RESOURCE_EXHAUSTED (too many labels on a dimension, too many cells),
  * SOCLE_E_FAILED_PRECONDITION (the builder is finished). */
 SOCLE_API int32_t socle_table_builder_add_columns(socle_table_builder* builder, size_t record_count,

@@ -427,7 +427,7 @@ int32_t socle_export_writer_options_set_kind(socle_export_writer_options* option
                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (options == nullptr) return NullArgument(error, "options");
-    return InputEnum(kind, SOCLE_EXPORT_KIND_ACCESS_REQUEST, SOCLE_EXPORT_KIND_TRAINING_MIRROR,
+    return InputEnum(kind, SOCLE_EXPORT_KIND_ACCESS_REQUEST, SOCLE_EXPORT_KIND_STATISTICS_TABLE,
                      "kind", "SOCLE_EXPORT_KIND_*", &options->options.kind, error);
   });
 }

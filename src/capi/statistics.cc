@@ -170,7 +170,7 @@ int32_t socle_table_builder_add_columns(socle_table_builder* builder, size_t rec
           builder->builder->Add(absl::MakeConstSpan(record, dims), amounts ? amounts[r] : 0);
       if (!added.ok()) {
         return Fail(error, static_cast<int32_t>(socle::ErrorCodeOf(added)),
-                    absl::StrCat("record ", r, ": ", added.message()));
+                    absl::StrCat("records[", r, "] of this call: ", added.message()));
       }
       if (out_added != nullptr) *out_added = r + 1;
     }
@@ -227,8 +227,8 @@ int32_t socle_access_trail_publish_table(socle_access_trail* trail,
     socle::AccessTrail& t = TrailOf(*trail);
     socle::StatisticsRules rules = socle::StatisticsRules::FromPolicy(t.engine().policy());
     if (p_percent != 0) rules.p_percent = p_percent;
-    return Released(socle::PublishTable(t, table->table, rules, publication),
-                    std::move(publication), out, error);
+    auto release = socle::PublishTable(t, table->table, rules, publication);
+    return Released(std::move(release), std::move(publication), out, error);
   });
 }
 
@@ -322,8 +322,8 @@ int32_t socle_access_trail_publish_noisy_table(
       return Fail(error, SOCLE_E_INVALID_ARGUMENT,
                   "engine is not the engine the trail decides for");
     }
-    return Released(socle::PublishNoisyTable(e, t, table->table, publication, noise->options),
-                    std::move(publication), out, error);
+    auto release = socle::PublishNoisyTable(e, t, table->table, publication, noise->options);
+    return Released(std::move(release), std::move(publication), out, error);
   });
 }
 
