@@ -172,3 +172,15 @@ def test_bad_input_is_refused(trail: socle.AccessTrail) -> None:
     with pytest.raises(socle.InvalidArgumentError, match="mechanism"):
         trail.publish_noisy(small_table(), name="t", activity="rapport_activite", actor="sw1",
                             dataset="activite", mechanism=7)
+
+
+def test_docs_example_runs(engine: socle.AccessEngine, trail: socle.AccessTrail,
+                           capsys: pytest.CaptureFixture) -> None:
+    """The Python example of docs/statistics.md, "C ABI and bindings", as it is written there."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "statistics.md").read_text("utf-8")
+    section = docs[docs.index("## C ABI and bindings"):]
+    start = section.index("```python\n") + len("```python\n")
+    example = section[start:section.index("```", start)]
+    exec(compile(example, "docs/statistics.md", "exec"), {"trail": trail, "engine": engine})
+    assert capsys.readouterr().out.startswith(
+        "age_band,commune,status,count,sum,count_min,count_max,sum_min,sum_max\r\n")
