@@ -158,6 +158,27 @@ static void hostile_builders(void) {
   socle_table_builder_free(builder);
   socle_table_builder_free(NULL);
   socle_statistics_table_free(NULL);
+
+  /* 10,001 distinct labels on one dimension: past the builder's 10,000 (a variable that was not
+   * generalised), RESOURCE_EXHAUSTED naming the dimension; the first 10,000 stay added. */
+  enum { kMany = 10001 };
+  static char texts[kMany][8];
+  static const char* many[kMany];
+  static size_t many_lens[kMany];
+  for (int i = 0; i < kMany; ++i) {
+    snprintf(texts[i], sizeof texts[i], "c%05d", i);
+    many[i] = texts[i];
+    many_lens[i] = strlen(texts[i]);
+  }
+  static const char* const kCode[] = {"code_postal"};
+  static const size_t kCodeLen[] = {11};
+  rc = socle_table_builder_create(kCode, kCodeLen, 1, 0, &builder, &error);
+  CHECK_OK(rc, error);
+  if (builder == NULL) return;
+  rc = socle_table_builder_add_columns(builder, kMany, many, many_lens, NULL, &added, &error);
+  check_refused(rc, &error, SOCLE_E_RESOURCE_EXHAUSTED, "code_postal");
+  CHECK(added == 10000);
+  socle_table_builder_free(builder);
 }
 
 /* k < 3 cannot be set: the only way is the policy, and the policy refuses it. */
@@ -384,9 +405,8 @@ static void noisy_release(socle_access_trail* trail, socle_access_engine* engine
       trail, engine, table, S("bruite"), S("rapport_activite"), S("sw1"), noise, &release, &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "dataset");
   CHECK(socle_noise_options_set_dataset(noise, S("nope"), NULL) == SOCLE_OK);
-  rc = socle_access_trail_publish_noisy_table(trail, engine, table, S("bruite"),
-                                              S("rapport_activite"), S("sw1"), noise, &release,
-                                              &error);
+  rc = socle_access_trail_publish_noisy_table(
+      trail, engine, table, S("bruite"), S("rapport_activite"), S("sw1"), noise, &release, &error);
   check_refused(rc, &error, SOCLE_E_NOT_FOUND, "dataset");
   CHECK(socle_noise_options_set_dataset(noise, S("activite"), NULL) == SOCLE_OK);
   rc = socle_access_trail_publish_noisy_table(
