@@ -2194,6 +2194,7 @@ SOCLE_API int32_t socle_redactor_redact_batch(const socle_redactor* redactor,
 #define SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET 3 /* socle.v1.DatasetRecord */
 #define SOCLE_EXPORT_KIND_AUDIT_EXTRACT 4         /* socle.v1.AuditRecord */
 #define SOCLE_EXPORT_KIND_TRAINING_MIRROR 5       /* socle.v1.MirrorRecord */
+#define SOCLE_EXPORT_KIND_STATISTICS_TABLE 6      /* socle.v1.StatisticsRecord */
 
 /* Why a file was refused (ExportProblem). */
 #define SOCLE_EXPORT_PROBLEM_NONE 0
@@ -3393,6 +3394,232 @@ SOCLE_API int32_t socle_access_engine_record_elimination_visa(
     size_t category_len, const char* through, size_t through_len, const char* recorded_by,
     size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 /* (section retention sweep: end) */
+
+/* (section statistics) */
+
+/* Anonymous statistics tables (REQ-53, issue 14; socle/statistics.hpp and
+ * socle/statistics_release.hpp in C++, docs/statistics.md "C ABI and bindings"): a
+ * socle_table_builder takes the records (one generalised label per dimension, an optional amount
+ * in cents), socle_table_builder_finish makes the confidential socle_statistics_table, and the
+ * access trail publishes it, protected by suppression (socle_access_trail_publish_table) or by
+ * differential-privacy noise charged to a privacy budget
+ * (socle_access_trail_publish_noisy_table), as an immutable socle_statistics_release. */
+
+/* A released cell's status (= socle::CellStatus). */
+#define SOCLE_CELL_STATUS_PUBLISHED 0
+#define SOCLE_CELL_STATUS_PRIMARY_SUPPRESSED 1   /* sensitive: count and sum withheld */
+#define SOCLE_CELL_STATUS_SECONDARY_SUPPRESSED 2 /* withheld to protect a sensitive cell */
+#define SOCLE_CELL_STATUS_NOISY 3                /* published with differential-privacy noise */
+
+/* A noisy release's mechanism (= socle::NoiseMechanism). */
+#define SOCLE_NOISE_DISCRETE_LAPLACE 1  /* pure ε-DP; the parameter is the scale t */
+#define SOCLE_NOISE_DISCRETE_GAUSSIAN 2 /* ρ-zCDP; the parameter is the variance σ² */
+
+/* Builds a table from streamed records: one thread at a time. */
+typedef struct socle_table_builder socle_table_builder;
+/* A finished table with every margin: immutable. Confidential (it holds each cell's largest
+ * contributions): it is never rendered, only published. */
+typedef struct socle_statistics_table socle_statistics_table;
+/* The options of a noisy release: one thread at a time; read (copied) by the publishing call. */
+typedef struct socle_noise_options socle_noise_options;
+/* A released table: immutable, every call thread-safe; its strings are NUL-terminated and
+ * borrowed from it; an index out of range gives 0 or "". Aggregates only. */
+typedef struct socle_statistics_release socle_statistics_release;
+/* A dataset's privacy budget as read on one snapshot: immutable. */
+typedef struct socle_privacy_budget socle_privacy_budget;
+
+/* A new builder into *out for the dimensions `names` (1 to 4 distinct non-empty names, as
+ * pointers and lengths). `with_amounts` (0 or 1): whether records carry amounts in cents (the
+ * table then has sums, checked by the dominance and p% rules). SOCLE_E_INVALID_ARGUMENT for no
+ * dimension, more than 4, an empty or repeated name. */
+SOCLE_API int32_t socle_table_builder_create(const char* const* names, const size_t* name_lens,
+                                             size_t name_count, int32_t with_amounts,
+                                             socle_table_builder** out, socle_error** error);
+/* Releases a builder (finished or not); NULL is accepted. */
+SOCLE_API void socle_table_builder_free(socle_table_builder* builder);
+/* Adds `record_count` records in one call. `labels` and `label_lens` hold
+ * record_count × dimension_count strings, dimension-major: the labels of dimension 0 for every
+ * record, then those of dimension 1..., so label d of record r is labels[d * record_count + r]
+ * (one column per dimension, as a data frame holds them). `amounts` (record_count values, cents,
+ * non-negative) is required with amounts and must be NULL without. Records are added in order:
+ * on a refused record the ones before it stay added, *out_added (may be NULL) says how many, and
+ * the message names the record's position in the call ("records[i]") and its dimension, never
+ * a label or an amount. SOCLE_E_INVALID_ARGUMENT (an empty label, a negative amount, amounts missing or
+ * unexpected), SOCLE_E_RESOURCE_EXHAUSTED (too many labels on a dimension, too many cells),
+ * SOCLE_E_FAILED_PRECONDITION (the builder is finished). */
+SOCLE_API int32_t socle_table_builder_add_columns(socle_table_builder* builder, size_t record_count,
+                                                  const char* const* labels,
+                                                  const size_t* label_lens, const int64_t* amounts,
+                                                  uint64_t* out_added, socle_error** error);
+/* The records added so far (0 for NULL or a finished builder). */
+SOCLE_API uint64_t socle_table_builder_records(const socle_table_builder* builder);
+/* Finishes the table into *out: every margin summed. The builder is consumed (later calls are
+ * SOCLE_E_FAILED_PRECONDITION) and still freed with socle_table_builder_free.
+ * SOCLE_E_FAILED_PRECONDITION when no record was added, SOCLE_E_OUT_OF_RANGE when a sum
+ * overflows 64 bits. */
+SOCLE_API int32_t socle_table_builder_finish(socle_table_builder* builder,
+                                             socle_statistics_table** out, socle_error** error);
+/* Releases a table; NULL is accepted. */
+SOCLE_API void socle_statistics_table_free(socle_statistics_table* table);
+/* The number of records (the grand total's count). */
+SOCLE_API uint64_t socle_statistics_table_record_count(const socle_statistics_table* table);
+/* The number of cells, margins included: Π (categories of dimension d + 1). */
+SOCLE_API size_t socle_statistics_table_cell_count(const socle_statistics_table* table);
+
+/* Protects `table` by suppression under the rules of the trail's policy (its statistics block:
+ * k ≥ 3, dominance; the policy refuses k < 3 when it is loaded), with the p% rule at
+ * `p_percent` (1 to 99; 0: off), audits it, records the release in `trail` (operation
+ * "statistics_release" by `actor`) and returns it into *out. `name`: the table's name (a label,
+ * 1 to 128 bytes); `activity`: a STATISTICS activity of the policy. SOCLE_E_INVALID_ARGUMENT
+ * (a bad name or p_percent), SOCLE_E_NOT_FOUND (no such activity), SOCLE_E_FAILED_PRECONDITION
+ * (not a statistics activity, or a cell that cannot be protected: coarsen the table), and the
+ * trail's errors; nothing is recorded on a refusal. */
+SOCLE_API int32_t socle_access_trail_publish_table(
+    socle_access_trail* trail, const socle_statistics_table* table, const char* name,
+    size_t name_len, const char* activity, size_t activity_len, const char* actor, size_t actor_len,
+    uint32_t p_percent, socle_statistics_release** out, socle_error** error);
+
+/* New noise options into *out: no dataset, SOCLE_NOISE_DISCRETE_LAPLACE, parameter 1/1, one
+ * record per person, amount bound 0 (sums not released), negative cells clamped. */
+SOCLE_API int32_t socle_noise_options_new(socle_noise_options** out, socle_error** error);
+/* Releases options; NULL is accepted. */
+SOCLE_API void socle_noise_options_free(socle_noise_options* options);
+/* The privacy budget charged: a statistics.privacy_budgets id of the policy. */
+SOCLE_API int32_t socle_noise_options_set_dataset(socle_noise_options* options, const char* dataset,
+                                                  size_t dataset_len, socle_error** error);
+/* The mechanism, SOCLE_NOISE_*; another value is SOCLE_E_INVALID_ARGUMENT. */
+SOCLE_API int32_t socle_noise_options_set_mechanism(socle_noise_options* options, int32_t mechanism,
+                                                    socle_error** error);
+/* The counts' Laplace scale t or Gaussian variance σ², as numerator/denominator (both > 0, else
+ * SOCLE_E_INVALID_ARGUMENT); sums use it times the amount bound (its square for Gaussian). */
+SOCLE_API int32_t socle_noise_options_set_parameter(socle_noise_options* options,
+                                                    uint64_t numerator, uint64_t denominator,
+                                                    socle_error** error);
+/* The most records one person contributes (≥ 1, else SOCLE_E_INVALID_ARGUMENT). */
+SOCLE_API int32_t socle_noise_options_set_records_per_person(socle_noise_options* options,
+                                                             uint32_t records_per_person,
+                                                             socle_error** error);
+/* Sums are noised and released when > 0: every amount must be at most this many cents (a larger
+ * one refuses the release). Negative: SOCLE_E_INVALID_ARGUMENT. */
+SOCLE_API int32_t socle_noise_options_set_amount_bound(socle_noise_options* options,
+                                                       int64_t amount_bound, socle_error** error);
+/* 1: negative noisy base cells become 0 before the margins are summed; 0: published as drawn. */
+SOCLE_API int32_t socle_noise_options_set_clamp_negative(socle_noise_options* options,
+                                                         int32_t clamp_negative,
+                                                         socle_error** error);
+/* Charges the release to the options' dataset budget in `engine` (the trail's engine), adds
+ * noise (libsodium's generator), sums the margins, records the release in `trail` and returns it
+ * into *out (every cell SOCLE_CELL_STATUS_NOISY). Refused before the charge, nothing changed:
+ * SOCLE_E_INVALID_ARGUMENT (bad options or name, an amount above the bound), the activity's
+ * errors as socle_access_trail_publish_table, SOCLE_E_NOT_FOUND (no such dataset),
+ * SOCLE_E_RESOURCE_EXHAUSTED (the budget left is too small), SOCLE_E_FAILED_PRECONDITION (a
+ * Gaussian release under δ = 0). An error after the charge leaves the budget spent. */
+SOCLE_API int32_t socle_access_trail_publish_noisy_table(
+    socle_access_trail* trail, socle_access_engine* engine, const socle_statistics_table* table,
+    const char* name, size_t name_len, const char* activity, size_t activity_len, const char* actor,
+    size_t actor_len, const socle_noise_options* noise, socle_statistics_release** out,
+    socle_error** error);
+
+/* Releases a release; NULL is accepted. */
+SOCLE_API void socle_statistics_release_free(socle_statistics_release* release);
+/* The table's name. */
+SOCLE_API const char* socle_statistics_release_name(const socle_statistics_release* release);
+/* The number of dimensions (1 to 4). */
+SOCLE_API size_t socle_statistics_release_dimension_count(const socle_statistics_release* release);
+/* The name of dimension `dimension`. */
+SOCLE_API const char* socle_statistics_release_dimension_name(
+    const socle_statistics_release* release, size_t dimension);
+/* The number of categories of dimension `dimension` (its total excluded). */
+SOCLE_API size_t socle_statistics_release_category_count(const socle_statistics_release* release,
+                                                         size_t dimension);
+/* Category `index` of dimension `dimension` (sorted labels). */
+SOCLE_API const char* socle_statistics_release_category(const socle_statistics_release* release,
+                                                        size_t dimension, size_t index);
+/* The number of cells, margins included. Cells are in row-major order over (category or total)
+ * per dimension, the last dimension fastest; on dimension d the total is coordinate
+ * category_count(d): cell index = Σ coordinate_d × Π_{e>d} (category_count(e) + 1). The last cell
+ * is the grand total. */
+SOCLE_API size_t socle_statistics_release_cell_count(const socle_statistics_release* release);
+/* Cell `index`'s status (SOCLE_CELL_STATUS_*; 0 out of range). */
+SOCLE_API int32_t socle_statistics_release_cell_status(const socle_statistics_release* release,
+                                                       size_t index);
+/* 1 when cell `index` has a published count (not suppressed), else 0. */
+SOCLE_API int32_t socle_statistics_release_cell_has_count(const socle_statistics_release* release,
+                                                          size_t index);
+/* Cell `index`'s published count (noisy for a noisy release; 0 without one). */
+SOCLE_API int64_t socle_statistics_release_cell_count_value(const socle_statistics_release* release,
+                                                            size_t index);
+/* 1 when cell `index` has a published sum (a table with amounts, not suppressed; for a noisy
+ * release, an amount bound was set), else 0. */
+SOCLE_API int32_t socle_statistics_release_cell_has_sum(const socle_statistics_release* release,
+                                                        size_t index);
+/* Cell `index`'s published sum in cents (0 without one). */
+SOCLE_API int64_t socle_statistics_release_cell_sum(const socle_statistics_release* release,
+                                                    size_t index);
+/* Cells [first, first + count) in one call (for bindings): their statuses, counts and sums into
+ * caller arrays of `count` elements (out_sums may be NULL); a withheld value is 0, and
+ * out_flags[i] (may be NULL) has bit 1 when the count is published and bit 2 when the sum is.
+ * SOCLE_E_OUT_OF_RANGE when the range passes the last cell. */
+SOCLE_API int32_t socle_statistics_release_cells(const socle_statistics_release* release,
+                                                 size_t first, size_t count, int32_t* out_statuses,
+                                                 int64_t* out_counts, int64_t* out_sums,
+                                                 int32_t* out_flags, socle_error** error);
+/* 1 when the release is noisy (differential privacy), else 0. */
+SOCLE_API int32_t socle_statistics_release_noisy(const socle_statistics_release* release);
+/* The cells suppressed as sensitive (primary suppression). */
+SOCLE_API uint64_t
+socle_statistics_release_primary_suppressed(const socle_statistics_release* release);
+/* The cells suppressed to protect the sensitive ones (secondary suppression). */
+SOCLE_API uint64_t
+socle_statistics_release_secondary_suppressed(const socle_statistics_release* release);
+/* The release as JSON (socle.v1.StatisticsDocument in protobuf's JSON mapping: labels, counts,
+ * sums, the audit's intervals of suppressed cells, the noise's parameters) into *out. */
+SOCLE_API int32_t socle_statistics_release_json(const socle_statistics_release* release,
+                                                socle_buffer* out, socle_error** error);
+/* The release as CSV (RFC 4180, CRLF): a header line, then one line per cell in cell order: one
+ * column per dimension (its label, "total" for a margin), status, count, sum, count_min,
+ * count_max, sum_min, sum_max. */
+SOCLE_API int32_t socle_statistics_release_csv(const socle_statistics_release* release,
+                                               socle_buffer* out, socle_error** error);
+/* Writes the release into `writer` (created with SOCLE_EXPORT_KIND_STATISTICS_TABLE): the table's
+ * record, then one record per cell; finishes the file. *out_records and *out_bytes (may be NULL):
+ * what was written. The writer's errors. */
+SOCLE_API int32_t socle_statistics_release_write_export(const socle_statistics_release* release,
+                                                        socle_export_writer* writer,
+                                                        uint64_t* out_records, uint64_t* out_bytes,
+                                                        socle_error** error);
+
+/* `dataset`'s privacy budget on the engine's current snapshot into *out: its (ε, δ) as the
+ * policy declares it and what the recorded releases spent. SOCLE_E_NOT_FOUND when the policy
+ * declares no such dataset; SOCLE_E_RESOURCE_EXHAUSTED when the recorded charges exceed a budget
+ * the policy has since lowered. */
+SOCLE_API int32_t socle_access_engine_privacy_budget(const socle_access_engine* engine,
+                                                     const char* dataset, size_t dataset_len,
+                                                     socle_privacy_budget** out,
+                                                     socle_error** error);
+/* Releases a budget; NULL is accepted. */
+SOCLE_API void socle_privacy_budget_free(socle_privacy_budget* budget);
+/* ε, as numerator and denominator. */
+SOCLE_API uint64_t socle_privacy_budget_epsilon_numerator(const socle_privacy_budget* budget);
+/* ε's denominator. */
+SOCLE_API uint64_t socle_privacy_budget_epsilon_denominator(const socle_privacy_budget* budget);
+/* δ (0 for a pure budget). */
+SOCLE_API uint64_t socle_privacy_budget_delta_numerator(const socle_privacy_budget* budget);
+/* δ's denominator. */
+SOCLE_API uint64_t socle_privacy_budget_delta_denominator(const socle_privacy_budget* budget);
+/* Σ ε of the discrete Laplace releases charged, in lowest terms. */
+SOCLE_API uint64_t
+socle_privacy_budget_laplace_epsilon_spent_numerator(const socle_privacy_budget* budget);
+/* The Laplace ε spent's denominator. */
+SOCLE_API uint64_t
+socle_privacy_budget_laplace_epsilon_spent_denominator(const socle_privacy_budget* budget);
+/* Σ ρ of the discrete Gaussian releases charged (zCDP), in lowest terms. */
+SOCLE_API uint64_t socle_privacy_budget_rho_spent_numerator(const socle_privacy_budget* budget);
+/* The ρ spent's denominator. */
+SOCLE_API uint64_t socle_privacy_budget_rho_spent_denominator(const socle_privacy_budget* budget);
+/* The number of charges recorded (one per noised measure of each release). */
+SOCLE_API size_t socle_privacy_budget_charge_count(const socle_privacy_budget* budget);
+/* (section statistics: end) */
 
 #ifdef __cplusplus
 }

@@ -89,6 +89,7 @@ struct socle_storage {
 
 namespace socle {
 class ExportSigningKey;
+class ExportWriter;
 enum class ConsentChannel : int32_t;
 }  // namespace socle
 
@@ -374,6 +375,8 @@ AccessTrail& TrailOf(socle_access_trail& trail);
 // The C++ key of a socle_export_signing_key (export.cc), for the retention sweep's
 // certificates (retention_sweep.cc).
 const ExportSigningKey& SigningKeyOf(const socle_export_signing_key& key);
+// The C++ writer of a socle_export_writer (export.cc), for the statistics export (statistics.cc).
+ExportWriter& WriterOf(socle_export_writer& writer);
 // Entry `index` of a history page (ledger.cc), or nullptr out of range or for NULL.
 const HistoryEntry* HistoryEntryAt(const socle_history* history, size_t index);
 // SOCLE_OK when the request array's layout version is one this library reads.

@@ -47,6 +47,8 @@ struct socle_export_writer {
   std::unique_ptr<socle::ExportWriter> writer;
 };
 
+socle::ExportWriter& socle::capi::WriterOf(socle_export_writer& writer) { return *writer.writer; }
+
 struct socle_person_identity {
   socle::PersonIdentity identity;
 };
@@ -99,7 +101,8 @@ using socle::capi::Wipe;
   X(SOCLE_EXPORT_KIND_PORTABILITY, socle::ExportKind::kPortability)                    \
   X(SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET, socle::ExportKind::kPseudonymisedDataset) \
   X(SOCLE_EXPORT_KIND_AUDIT_EXTRACT, socle::ExportKind::kAuditExtract)                 \
-  X(SOCLE_EXPORT_KIND_TRAINING_MIRROR, socle::ExportKind::kTrainingMirror)
+  X(SOCLE_EXPORT_KIND_TRAINING_MIRROR, socle::ExportKind::kTrainingMirror)             \
+  X(SOCLE_EXPORT_KIND_STATISTICS_TABLE, socle::ExportKind::kStatisticsTable)
 #define SOCLE_CAPI_EXPORT_PROBLEMS(X)                                              \
   X(SOCLE_EXPORT_PROBLEM_NONE, socle::ExportProblem::kNone)                        \
   X(SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT, socle::ExportProblem::kNotAnExport)        \
@@ -424,7 +427,7 @@ int32_t socle_export_writer_options_set_kind(socle_export_writer_options* option
                                              socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     if (options == nullptr) return NullArgument(error, "options");
-    return InputEnum(kind, SOCLE_EXPORT_KIND_ACCESS_REQUEST, SOCLE_EXPORT_KIND_TRAINING_MIRROR,
+    return InputEnum(kind, SOCLE_EXPORT_KIND_ACCESS_REQUEST, SOCLE_EXPORT_KIND_STATISTICS_TABLE,
                      "kind", "SOCLE_EXPORT_KIND_*", &options->options.kind, error);
   });
 }

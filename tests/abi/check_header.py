@@ -58,6 +58,12 @@ MUTABLE_INPUTS = {
     # Sweep(AccessEngine&, AccessTrail&, ...): the sweep's purges and certificates are writes on
     # the engine, its shredding and certificates entries of the trail; C and C++ say the same.
     ("socle_access_trail_retention_sweep", "engine"),
+    # PublishNoisyTable(AccessEngine&, AccessTrail&, ...): the budget's charge is a write on the
+    # engine, the release an entry of the trail; as for the sweep.
+    ("socle_access_trail_publish_noisy_table", "engine"),
+    # WriteStatisticsExport(release, publication, ExportWriter&): the writer receives the records
+    # and is finished, as for the trail's exports.
+    ("socle_statistics_release_write_export", "writer"),
 }
 
 DECLARATION = re.compile(r"SOCLE_API\s+([^;{}()]*?)\b(socle_\w+)\s*\(([^;]*?)\)\s*;", re.S)

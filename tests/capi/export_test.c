@@ -575,7 +575,7 @@ static void test_writer_and_hostile_inputs(const socle_export_signing_key* key) 
   CHECK(socle_export_writer_options_new(&options, NULL) == SOCLE_OK);
   /* Bad kinds, short keys, NULL with a length, a short digest: refused, named. */
   CHECK_RC(socle_export_writer_options_set_kind(options, 0, NULL), SOCLE_E_INVALID_ARGUMENT);
-  CHECK_RC(socle_export_writer_options_set_kind(options, 6, &error), SOCLE_E_INVALID_ARGUMENT);
+  CHECK_RC(socle_export_writer_options_set_kind(options, 7, &error), SOCLE_E_INVALID_ARGUMENT);
   CHECK(strstr(socle_error_message(error), "SOCLE_EXPORT_KIND_") != NULL);
   socle_error_free(error);
   error = NULL;

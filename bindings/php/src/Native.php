@@ -258,6 +258,7 @@ final class Native
     public const SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET = 3;
     public const SOCLE_EXPORT_KIND_AUDIT_EXTRACT = 4;
     public const SOCLE_EXPORT_KIND_TRAINING_MIRROR = 5;
+    public const SOCLE_EXPORT_KIND_STATISTICS_TABLE = 6;
     public const SOCLE_EXPORT_PROBLEM_NONE = 0;
     public const SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT = 1;
     public const SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION = 2;
@@ -325,6 +326,12 @@ final class Native
     public const SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING = 2;
     public const SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS = 3;
     public const SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING = 4;
+    public const SOCLE_CELL_STATUS_PUBLISHED = 0;
+    public const SOCLE_CELL_STATUS_PRIMARY_SUPPRESSED = 1;
+    public const SOCLE_CELL_STATUS_SECONDARY_SUPPRESSED = 2;
+    public const SOCLE_CELL_STATUS_NOISY = 3;
+    public const SOCLE_NOISE_DISCRETE_LAPLACE = 1;
+    public const SOCLE_NOISE_DISCRETE_GAUSSIAN = 2;
 
     private function __construct()
     {

@@ -607,3 +607,8 @@ from ._export import (ExportError, ExportFileError, ExportKind, ExportProblem,  
 __all__ += ["ExportError", "ExportFileError", "ExportKind", "ExportProblem", "ExportReader",
             "ExportReport", "ExportSigningKey", "ExportSummary", "ExportVerification",
             "ExportWriter", "RecipientKey", "portability_json_schema", "verify_export"]
+
+from ._statistics import (CellStatus, NoiseMechanism, PrivacyBudget,  # noqa: E402
+                          StatisticsRelease, Table)
+
+__all__ += ["CellStatus", "NoiseMechanism", "PrivacyBudget", "StatisticsRelease", "Table"]

@@ -245,6 +245,7 @@ CDEF = """\
 #define SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET 3
 #define SOCLE_EXPORT_KIND_AUDIT_EXTRACT 4
 #define SOCLE_EXPORT_KIND_TRAINING_MIRROR 5
+#define SOCLE_EXPORT_KIND_STATISTICS_TABLE 6
 #define SOCLE_EXPORT_PROBLEM_NONE 0
 #define SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT 1
 #define SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION 2
@@ -312,6 +313,12 @@ CDEF = """\
 #define SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING 2
 #define SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS 3
 #define SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING 4
+#define SOCLE_CELL_STATUS_PUBLISHED 0
+#define SOCLE_CELL_STATUS_PRIMARY_SUPPRESSED 1
+#define SOCLE_CELL_STATUS_SECONDARY_SUPPRESSED 2
+#define SOCLE_CELL_STATUS_NOISY 3
+#define SOCLE_NOISE_DISCRETE_LAPLACE 1
+#define SOCLE_NOISE_DISCRETE_GAUSSIAN 2
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -970,4 +977,57 @@ const char* socle_sweep_report_certificate_visa(const socle_sweep_report* report
 int32_t socle_sweep_report_certificate_bytes(const socle_sweep_report* report, size_t index, socle_buffer* out_certificate, socle_buffer* out_signature, socle_error** error);
 int32_t socle_deletion_certificate_verify(const uint8_t* certificate, size_t certificate_len, const uint8_t* signature, size_t signature_len, socle_error** error);
 int32_t socle_access_engine_record_elimination_visa(socle_access_engine* engine, const char* reference, size_t reference_len, const char* category, size_t category_len, const char* through, size_t through_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+typedef struct socle_table_builder socle_table_builder;
+typedef struct socle_statistics_table socle_statistics_table;
+typedef struct socle_noise_options socle_noise_options;
+typedef struct socle_statistics_release socle_statistics_release;
+typedef struct socle_privacy_budget socle_privacy_budget;
+int32_t socle_table_builder_create(const char* const* names, const size_t* name_lens, size_t name_count, int32_t with_amounts, socle_table_builder** out, socle_error** error);
+void socle_table_builder_free(socle_table_builder* builder);
+int32_t socle_table_builder_add_columns(socle_table_builder* builder, size_t record_count, const char* const* labels, const size_t* label_lens, const int64_t* amounts, uint64_t* out_added, socle_error** error);
+uint64_t socle_table_builder_records(const socle_table_builder* builder);
+int32_t socle_table_builder_finish(socle_table_builder* builder, socle_statistics_table** out, socle_error** error);
+void socle_statistics_table_free(socle_statistics_table* table);
+uint64_t socle_statistics_table_record_count(const socle_statistics_table* table);
+size_t socle_statistics_table_cell_count(const socle_statistics_table* table);
+int32_t socle_access_trail_publish_table(socle_access_trail* trail, const socle_statistics_table* table, const char* name, size_t name_len, const char* activity, size_t activity_len, const char* actor, size_t actor_len, uint32_t p_percent, socle_statistics_release** out, socle_error** error);
+int32_t socle_noise_options_new(socle_noise_options** out, socle_error** error);
+void socle_noise_options_free(socle_noise_options* options);
+int32_t socle_noise_options_set_dataset(socle_noise_options* options, const char* dataset, size_t dataset_len, socle_error** error);
+int32_t socle_noise_options_set_mechanism(socle_noise_options* options, int32_t mechanism, socle_error** error);
+int32_t socle_noise_options_set_parameter(socle_noise_options* options, uint64_t numerator, uint64_t denominator, socle_error** error);
+int32_t socle_noise_options_set_records_per_person(socle_noise_options* options, uint32_t records_per_person, socle_error** error);
+int32_t socle_noise_options_set_amount_bound(socle_noise_options* options, int64_t amount_bound, socle_error** error);
+int32_t socle_noise_options_set_clamp_negative(socle_noise_options* options, int32_t clamp_negative, socle_error** error);
+int32_t socle_access_trail_publish_noisy_table(socle_access_trail* trail, socle_access_engine* engine, const socle_statistics_table* table, const char* name, size_t name_len, const char* activity, size_t activity_len, const char* actor, size_t actor_len, const socle_noise_options* noise, socle_statistics_release** out, socle_error** error);
+void socle_statistics_release_free(socle_statistics_release* release);
+const char* socle_statistics_release_name(const socle_statistics_release* release);
+size_t socle_statistics_release_dimension_count(const socle_statistics_release* release);
+const char* socle_statistics_release_dimension_name(const socle_statistics_release* release, size_t dimension);
+size_t socle_statistics_release_category_count(const socle_statistics_release* release, size_t dimension);
+const char* socle_statistics_release_category(const socle_statistics_release* release, size_t dimension, size_t index);
+size_t socle_statistics_release_cell_count(const socle_statistics_release* release);
+int32_t socle_statistics_release_cell_status(const socle_statistics_release* release, size_t index);
+int32_t socle_statistics_release_cell_has_count(const socle_statistics_release* release, size_t index);
+int64_t socle_statistics_release_cell_count_value(const socle_statistics_release* release, size_t index);
+int32_t socle_statistics_release_cell_has_sum(const socle_statistics_release* release, size_t index);
+int64_t socle_statistics_release_cell_sum(const socle_statistics_release* release, size_t index);
+int32_t socle_statistics_release_cells(const socle_statistics_release* release, size_t first, size_t count, int32_t* out_statuses, int64_t* out_counts, int64_t* out_sums, int32_t* out_flags, socle_error** error);
+int32_t socle_statistics_release_noisy(const socle_statistics_release* release);
+uint64_t socle_statistics_release_primary_suppressed(const socle_statistics_release* release);
+uint64_t socle_statistics_release_secondary_suppressed(const socle_statistics_release* release);
+int32_t socle_statistics_release_json(const socle_statistics_release* release, socle_buffer* out, socle_error** error);
+int32_t socle_statistics_release_csv(const socle_statistics_release* release, socle_buffer* out, socle_error** error);
+int32_t socle_statistics_release_write_export(const socle_statistics_release* release, socle_export_writer* writer, uint64_t* out_records, uint64_t* out_bytes, socle_error** error);
+int32_t socle_access_engine_privacy_budget(const socle_access_engine* engine, const char* dataset, size_t dataset_len, socle_privacy_budget** out, socle_error** error);
+void socle_privacy_budget_free(socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_epsilon_numerator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_epsilon_denominator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_delta_numerator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_delta_denominator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_laplace_epsilon_spent_numerator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_laplace_epsilon_spent_denominator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_rho_spent_numerator(const socle_privacy_budget* budget);
+uint64_t socle_privacy_budget_rho_spent_denominator(const socle_privacy_budget* budget);
+size_t socle_privacy_budget_charge_count(const socle_privacy_budget* budget);
 """

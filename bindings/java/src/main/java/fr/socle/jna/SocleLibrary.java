@@ -263,6 +263,7 @@ public interface SocleLibrary extends Library {
     int SOCLE_EXPORT_KIND_PSEUDONYMISED_DATASET = 3;
     int SOCLE_EXPORT_KIND_AUDIT_EXTRACT = 4;
     int SOCLE_EXPORT_KIND_TRAINING_MIRROR = 5;
+    int SOCLE_EXPORT_KIND_STATISTICS_TABLE = 6;
     int SOCLE_EXPORT_PROBLEM_NONE = 0;
     int SOCLE_EXPORT_PROBLEM_NOT_AN_EXPORT = 1;
     int SOCLE_EXPORT_PROBLEM_UNKNOWN_VERSION = 2;
@@ -330,6 +331,12 @@ public interface SocleLibrary extends Library {
     int SOCLE_RESTRICTION_GROUND_UNLAWFUL_PROCESSING = 2;
     int SOCLE_RESTRICTION_GROUND_LEGAL_CLAIMS = 3;
     int SOCLE_RESTRICTION_GROUND_OBJECTION_PENDING = 4;
+    int SOCLE_CELL_STATUS_PUBLISHED = 0;
+    int SOCLE_CELL_STATUS_PRIMARY_SUPPRESSED = 1;
+    int SOCLE_CELL_STATUS_SECONDARY_SUPPRESSED = 2;
+    int SOCLE_CELL_STATUS_NOISY = 3;
+    int SOCLE_NOISE_DISCRETE_LAPLACE = 1;
+    int SOCLE_NOISE_DISCRETE_GAUSSIAN = 2;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -1080,4 +1087,52 @@ public interface SocleLibrary extends Library {
     int socle_sweep_report_certificate_bytes(Pointer report, SizeT index, Buffer out_certificate, Buffer out_signature, PointerByReference error);
     int socle_deletion_certificate_verify(byte[] certificate, SizeT certificate_len, byte[] signature, SizeT signature_len, PointerByReference error);
     int socle_access_engine_record_elimination_visa(Pointer engine, String reference, SizeT reference_len, String category, SizeT category_len, String through, SizeT through_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_table_builder_create(Pointer names, Pointer name_lens, SizeT name_count, int with_amounts, PointerByReference out, PointerByReference error);
+    void socle_table_builder_free(Pointer builder);
+    int socle_table_builder_add_columns(Pointer builder, SizeT record_count, Pointer labels, Pointer label_lens, long[] amounts, long[] out_added, PointerByReference error);
+    long socle_table_builder_records(Pointer builder);
+    int socle_table_builder_finish(Pointer builder, PointerByReference out, PointerByReference error);
+    void socle_statistics_table_free(Pointer table);
+    long socle_statistics_table_record_count(Pointer table);
+    SizeT socle_statistics_table_cell_count(Pointer table);
+    int socle_access_trail_publish_table(Pointer trail, Pointer table, String name, SizeT name_len, String activity, SizeT activity_len, String actor, SizeT actor_len, int p_percent, PointerByReference out, PointerByReference error);
+    int socle_noise_options_new(PointerByReference out, PointerByReference error);
+    void socle_noise_options_free(Pointer options);
+    int socle_noise_options_set_dataset(Pointer options, String dataset, SizeT dataset_len, PointerByReference error);
+    int socle_noise_options_set_mechanism(Pointer options, int mechanism, PointerByReference error);
+    int socle_noise_options_set_parameter(Pointer options, long numerator, long denominator, PointerByReference error);
+    int socle_noise_options_set_records_per_person(Pointer options, int records_per_person, PointerByReference error);
+    int socle_noise_options_set_amount_bound(Pointer options, long amount_bound, PointerByReference error);
+    int socle_noise_options_set_clamp_negative(Pointer options, int clamp_negative, PointerByReference error);
+    int socle_access_trail_publish_noisy_table(Pointer trail, Pointer engine, Pointer table, String name, SizeT name_len, String activity, SizeT activity_len, String actor, SizeT actor_len, Pointer noise, PointerByReference out, PointerByReference error);
+    void socle_statistics_release_free(Pointer release);
+    String socle_statistics_release_name(Pointer release);
+    SizeT socle_statistics_release_dimension_count(Pointer release);
+    String socle_statistics_release_dimension_name(Pointer release, SizeT dimension);
+    SizeT socle_statistics_release_category_count(Pointer release, SizeT dimension);
+    String socle_statistics_release_category(Pointer release, SizeT dimension, SizeT index);
+    SizeT socle_statistics_release_cell_count(Pointer release);
+    int socle_statistics_release_cell_status(Pointer release, SizeT index);
+    int socle_statistics_release_cell_has_count(Pointer release, SizeT index);
+    long socle_statistics_release_cell_count_value(Pointer release, SizeT index);
+    int socle_statistics_release_cell_has_sum(Pointer release, SizeT index);
+    long socle_statistics_release_cell_sum(Pointer release, SizeT index);
+    int socle_statistics_release_cells(Pointer release, SizeT first, SizeT count, int[] out_statuses, long[] out_counts, long[] out_sums, int[] out_flags, PointerByReference error);
+    int socle_statistics_release_noisy(Pointer release);
+    long socle_statistics_release_primary_suppressed(Pointer release);
+    long socle_statistics_release_secondary_suppressed(Pointer release);
+    int socle_statistics_release_json(Pointer release, Buffer out, PointerByReference error);
+    int socle_statistics_release_csv(Pointer release, Buffer out, PointerByReference error);
+    int socle_statistics_release_write_export(Pointer release, Pointer writer, long[] out_records, long[] out_bytes, PointerByReference error);
+    int socle_access_engine_privacy_budget(Pointer engine, String dataset, SizeT dataset_len, PointerByReference out, PointerByReference error);
+    void socle_privacy_budget_free(Pointer budget);
+    long socle_privacy_budget_epsilon_numerator(Pointer budget);
+    long socle_privacy_budget_epsilon_denominator(Pointer budget);
+    long socle_privacy_budget_delta_numerator(Pointer budget);
+    long socle_privacy_budget_delta_denominator(Pointer budget);
+    long socle_privacy_budget_laplace_epsilon_spent_numerator(Pointer budget);
+    long socle_privacy_budget_laplace_epsilon_spent_denominator(Pointer budget);
+    long socle_privacy_budget_rho_spent_numerator(Pointer budget);
+    long socle_privacy_budget_rho_spent_denominator(Pointer budget);
+    SizeT socle_privacy_budget_charge_count(Pointer budget);
 }
