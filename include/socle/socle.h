@@ -48,7 +48,7 @@ extern "C" {
 /* Version. The SONAME of libsocle is its major version.                                      */
 
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 7
+#define SOCLE_VERSION_MINOR 8
 #define SOCLE_VERSION_PATCH 0
 #define SOCLE_VERSION_NUMBER \
   (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
