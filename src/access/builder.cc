@@ -123,8 +123,16 @@ ProfessionalRecord& Builder::MutableProfessional(uint32_t id) {
 }
 
 PersonState& Builder::MutableState(PersonRecord& person) {
+  if (person.state != nullptr && person.state->owner == batch_) {
+    // Copied earlier in this batch (below): made non-const and published nowhere yet.
+    if (std::find(touched_.begin(), touched_.end(), &person) == touched_.end()) {
+      touched_.push_back(&person);
+    }
+    return const_cast<PersonState&>(*person.state);
+  }
   auto copy = person.state != nullptr ? std::make_shared<PersonState>(*person.state)
                                       : std::make_shared<PersonState>();
+  copy->owner = batch_;
   PersonState& state = *copy;
   person.state = std::move(copy);
   if (std::find(touched_.begin(), touched_.end(), &person) == touched_.end()) {

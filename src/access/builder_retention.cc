@@ -16,7 +16,7 @@
 namespace socle::access_internal {
 
 int32_t Builder::LegalDay() const {
-  return core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(at_)));
+  return core::LegalDayNumber(at_);
 }
 
 absl::StatusOr<int32_t> Builder::PastDate(absl::string_view field, absl::string_view date,

@@ -33,10 +33,6 @@ absl::Status RequireLegalZone(absl::string_view field) {
   return absl::OkStatus();
 }
 
-int32_t LegalDayNumber(int64_t unix_nanos) {
-  return core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(unix_nanos)));
-}
-
 // A required text: present and bounded.
 absl::Status RequiredText(absl::string_view field, absl::string_view text, absl::string_view why) {
   if (text.empty()) return Invalid(absl::StrCat(field, " is empty: ", why));
@@ -102,7 +98,7 @@ absl::Status Builder::ReceiveRightsRequest(const v1::RightsRequestReceived& e) {
   SOCLE_ASSIGN_OR_RETURN(
       const int64_t received,
       PastTime("rights_request_received.received_at", e.has_received_at(), e.received_at(), at_));
-  const int32_t day = LegalDayNumber(received);
+  const int32_t day = core::LegalDayNumber(received);
 
   // REQ-09: the requester is the person, or a representative whose measure is in force on the
   // receipt day; the request is attributed to them.
@@ -185,7 +181,8 @@ absl::Status Builder::ExtendRightsRequest(const v1::RightsRequestExtended& e) {
   }
   // Art. 12(3): the person is told of the extension, with its reasons, within one month of
   // receipt; both the notification and its record must be on or before the first deadline.
-  if (LegalDayNumber(notified) > r.first_deadline || LegalDayNumber(at_) > r.first_deadline) {
+  if (core::LegalDayNumber(notified) > r.first_deadline ||
+      core::LegalDayNumber(at_) > r.first_deadline) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "extension_too_late: rights_request_extended: the person must be told of an "
                      "extension on or before the first deadline (art. 12(3)); this one was "

@@ -170,7 +170,7 @@ inline bool InRange(const SnapshotData& s, const AccessRequest& r) {
 
 RetentionStatus RetentionOf(const SnapshotData& s, const AccessRequest& r, const PersonRecord& x,
                             uint32_t* rule) {
-  const int32_t day = core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(NowNanos(s, r))));
+  const int32_t day = core::LegalDayNumber(NowNanos(s, r));
   return CategoryRetention(*s.tables->c, RetentionInputOf(x, day), r.category, day, rule);
 }
 

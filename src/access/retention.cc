@@ -71,7 +71,7 @@ RetentionInput RetentionInputOf(const PersonRecord& person, int32_t day) {
   if (st == nullptr) return in;
   if (!st->retention.empty()) in.facts = &st->retention;
   for (const MandateRecord& m : st->mandates) {
-    const int32_t end = core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(m.EndsAt())));
+    const int32_t end = core::LegalDayNumber(m.EndsAt());
     if (end > day) in.mandate_in_course = true;
     in.mandate_end = in.mandate_end == kUnknownDate ? end : std::max(in.mandate_end, end);
   }

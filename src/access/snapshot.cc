@@ -197,7 +197,7 @@ absl::Status DecodeRightsAndBreaches(const v1::EngineState& in, Ids& ids, BatchI
     m.recorded_by = r.recorded_by();
     m.closed_by = r.closed_by();
     m.received_at = r.received_at();
-    m.received_day = core::DayNumber(core::LegalDayOf(absl::FromUnixNanos(r.received_at())));
+    m.received_day = core::LegalDayNumber(r.received_at());
     m.first_deadline = core::AddMonthsToDay(m.received_day, 1);
     m.deadline = core::AddMonthsToDay(m.first_deadline, m.extension_months);
     m.extension_notified_at = r.extension_notified_at();

@@ -555,6 +555,9 @@ struct alignas(64) PersonState {
   std::vector<RectificationRecord> rectifications;  // in the order recorded
   std::optional<LegalHold> legal_hold;              // builder_erasure.cc
   Erasure erasure;                                  // builder_erasure.cc
+  // The batch that made this copy (Builder::MutableState): the later events of the same batch
+  // change it in place, since nothing published holds it yet. Not part of the person's state.
+  BatchId owner = 0;
 
   const RetentionPurge* Purged(uint32_t category) const {
     for (const RetentionPurge& p : purged) {
@@ -781,11 +784,11 @@ struct State {
   CowArray<ProfessionalRecord> professionals;
   CowArray<PersonRecord> persons;
   CowArray<TeamRecord> teams;
-  CowArray<MandateOwner> mandates;                // by dense mandate id (Ids::mandates)
-  CowArray<RightsRequestRecord> rights_requests;  // by dense id (Ids::rights_requests)
-  CowArray<BreachRecord> breaches;                // by dense id (Ids::breaches)
-  CowArray<Tombstone> tombstones;                 // in the order recorded (ErasureRecorded)
-  std::shared_ptr<const SweepRegister> sweeps;    // null: no sweep, no visa yet
+  CowArray<MandateOwner> mandates;                 // by dense mandate id (Ids::mandates)
+  CowArray<RightsRequestRecord> rights_requests;   // by dense id (Ids::rights_requests)
+  CowArray<BreachRecord> breaches;                 // by dense id (Ids::breaches)
+  CowArray<Tombstone> tombstones;                  // in the order recorded (ErasureRecorded)
+  std::shared_ptr<const SweepRegister> sweeps;     // null: no sweep, no visa yet
   std::shared_ptr<const PrivacyRegister> privacy;  // null: no charge yet
 };
 

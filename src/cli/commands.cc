@@ -3,6 +3,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <istream>
@@ -10,6 +11,7 @@
 
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
+#include "socle/policy_analysis.hpp"
 #include "socle/version.hpp"
 
 namespace socle::cli {
@@ -33,7 +35,8 @@ void PrintDiagnostics(const std::vector<Diagnostic>& diagnostics, const std::str
 constexpr char kCheckUsage[] =
     "usage: socle policy check FILE\n"
     "  Validates the policy and prints every problem with its line and column (at most 100,\n"
-    "  then how many more), then its digest. Exit 1 when the policy is invalid.\n";
+    "  then how many more), then its digest; then proves its properties over every case\n"
+    "  (socle policy prove). Exit 1 when the policy is invalid or a property does not hold.\n";
 constexpr char kRegisterUsage[] =
     "usage: socle policy register FILE [--format md|json]\n"
     "  Renders the register of processing activities (GDPR art. 30(1)) of a valid policy.\n";
@@ -100,6 +103,26 @@ absl::StatusOr<SecretBytes> ReadPassphrase(std::istream& in, Io io) {
   return SecretBytes(buffer.data(), n);
 }
 
+namespace {
+
+// The properties of a valid policy, proven (policy_analysis.cc prints them).
+int CheckProperties(const Policy& policy, Io io) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::unique_ptr<PolicyAnalysis>> analysis = PolicyAnalysis::Create(policy);
+  if (!analysis.ok()) {
+    io.err << "socle: " << analysis.status().message() << "\n";
+    return ExitCodeForFailure(analysis.status());
+  }
+  const std::vector<PropertyResult> results = (*analysis)->ProveDeclared();
+  if (results.empty()) return kExitOk;
+  const double millis =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return PrintPropertyResults(**analysis, results, millis, io.out) == 0 ? kExitOk
+                                                                        : kExitInvalidInput;
+}
+
+}  // namespace
+
 int PolicyCheck(const std::vector<std::string>& args, Io io) {
   if (WantsHelp(args)) {
     io.out << kCheckUsage;
@@ -137,7 +160,7 @@ int PolicyCheck(const std::vector<std::string>& args, Io io) {
          << " roles, " << policy->data_category_count() << " data categories";
   if (!diagnostics.empty()) io.out << ", " << diagnostics.size() << " warning(s)";
   io.out << "\ndigest " << policy->digest_hex() << "\n";
-  return kExitOk;
+  return CheckProperties(*policy, io);
 }
 
 int PolicyRegister(const std::vector<std::string>& args, Io io) {
@@ -158,8 +181,7 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
       path = a;
       continue;
     } else {
-      io.err << "socle policy register: unexpected argument '" << a << "'\n"
-             << kRegisterUsage;
+      io.err << "socle policy register: unexpected argument '" << a << "'\n" << kRegisterUsage;
       return kExitUsage;
     }
     if (value == "md" || value == "markdown") {

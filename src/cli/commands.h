@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "socle/ledger.hpp"
+#include "socle/policy_analysis.hpp"
 #include "socle/secret_bytes.hpp"
 #include "socle/trail.hpp"
 #include "socle/vault.hpp"
@@ -25,6 +26,12 @@ inline constexpr int kExitFailure = 3;
 // The exit code of a failed library call: 3 when the machine failed (I/O, memory, a bug in
 // socle), 1 when the input was wrong.
 int ExitCodeForFailure(const absl::Status& status);
+
+// Prints the results of a policy's properties (policy_analysis.cc; `policy check` and `policy
+// prove`); returns how many do not hold.
+size_t PrintPropertyResults(const PolicyAnalysis& analysis,
+                            const std::vector<PropertyResult>& results, double millis,
+                            std::ostream& out);
 
 struct Io {
   std::ostream& out;
@@ -45,6 +52,8 @@ absl::StatusOr<SecretBytes> ReadPassphrase(std::istream& in, Io io);
 
 int PolicyCheck(const std::vector<std::string>& args, Io io);
 int PolicyRegister(const std::vector<std::string>& args, Io io);
+int PolicyProve(const std::vector<std::string>& args, Io io);        // policy_analysis.cc
+int PolicyDiffCommand(const std::vector<std::string>& args, Io io);  // policy_analysis.cc
 int Version(const std::vector<std::string>& args, Io io);
 int Demo(const std::vector<std::string>& args, Io io);
 int Keys(const std::vector<std::string>& args, Io io);            // keys.cc

@@ -15,6 +15,8 @@ constexpr char kUsage[] =
     "commands:\n"
     "  policy check FILE                     validate a policy; every problem with its location\n"
     "  policy register FILE [--format md|json]  render the register of processing activities\n"
+    "  policy prove FILE [--property ID]...  prove the policy's properties over every case\n"
+    "  policy diff OLD NEW [--lang fr|en]    every case whose decision differs, summed up\n"
     "  keys init|rotate|shred ...            the key file and the vault (see socle keys --help)\n"
     "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout (vault secrets)\n"
     "  redact --known FILE                   text on stdin, redacted text on stdout\n"
@@ -44,7 +46,11 @@ constexpr char kUsage[] =
 constexpr char kPolicyUsage[] =
     "usage: socle policy check FILE\n"
     "       socle policy register FILE [--format md|json]\n"
-    "  check: validate a policy; register: render its register of processing activities\n";
+    "       socle policy prove FILE [--property ID]... [--statement TEXT] [--format text|json]\n"
+    "       socle policy diff OLD NEW [--format text|json] [--lang fr|en] [--details]\n"
+    "  check: validate a policy and prove its properties; register: render its register of\n"
+    "  processing activities; prove: prove its properties, or one statement, over every case;\n"
+    "  diff: every case whose decision differs between two policies\n";
 
 }  // namespace
 
@@ -72,6 +78,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 2, args.end());
     if (sub == "check") return PolicyCheck(rest, io);
     if (sub == "register") return PolicyRegister(rest, io);
+    if (sub == "prove") return PolicyProve(rest, io);
+    if (sub == "diff") return PolicyDiffCommand(rest, io);
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "version" || command == "--version") return Version(rest, io);

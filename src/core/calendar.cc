@@ -84,4 +84,19 @@ absl::StatusOr<absl::TimeZone> LegalTimeZone() {
 
 absl::CivilDay LegalDayOf(absl::Time t) { return absl::ToCivilDay(t, Zone().zone); }
 
+int32_t LegalDayNumber(int64_t unix_nanos) {
+  struct Day {
+    int64_t begin = 1;  // [begin, end) in unix nanoseconds; empty until first used
+    int64_t end = 0;
+    int32_t number = 0;
+  };
+  thread_local Day last;
+  if (unix_nanos >= last.begin && unix_nanos < last.end) return last.number;
+  const absl::CivilDay day = LegalDayOf(absl::FromUnixNanos(unix_nanos));
+  last.begin = absl::ToUnixNanos(absl::FromCivil(day, Zone().zone));
+  last.end = absl::ToUnixNanos(absl::FromCivil(day + 1, Zone().zone));
+  last.number = DayNumber(day);
+  return last.number;
+}
+
 }  // namespace socle::core

@@ -42,6 +42,10 @@ absl::StatusOr<absl::TimeZone> LegalTimeZone();
 // The calendar day of `t` in Europe/Paris. Requires LegalTimeZone() to have succeeded (callers
 // check it once when they are created); falls back to UTC otherwise.
 absl::CivilDay LegalDayOf(absl::Time t);
+// DayNumber(LegalDayOf(t)) of `unix_nanos`. Each thread keeps the bounds of the last day it
+// answered, so the decisions on persons with retention facts, which all ask for the present's
+// day, convert once a day rather than once per decision.
+int32_t LegalDayNumber(int64_t unix_nanos);
 
 }  // namespace socle::core
 

@@ -12,6 +12,7 @@
 #include "google/protobuf/reflection.h"
 #include "policy/compiled_policy.h"
 #include "policy/profile_fields.h"
+#include "policy/property.h"
 #include "socle/privacy_budget.hpp"
 
 namespace socle::policy_internal {
@@ -105,6 +106,7 @@ class Validator {
     CheckPseudonymisationProfiles();
     CheckStatistics();
     CheckLogRetention();
+    CheckProperties();
     CheckUnusedCategories();
     ReportTruncation();
   }
@@ -975,6 +977,37 @@ class Validator {
                       absl::StrCat("privacy budget '", id, "': ", budget.status().message()));
               }
             });
+  }
+
+  // Properties (docs/policy-analysis.md): ids unique, statements that parse and name only what
+  // the policy declares. Whether they hold is the analysis's to say (`socle policy check`).
+  void CheckProperties() {
+    absl::flat_hash_set<std::string> ids;
+    for (int i = 0; i < p_.properties_size(); ++i) {
+      const v1::Property& property = p_.properties(i);
+      auto field = [&](absl::string_view f) { return Path("properties", i, f); };
+      if (!IsValidId(property.id())) {
+        Error("property.id_invalid", field("id"),
+              InvalidIdMessage("the property id", property.id()));
+      } else if (!ids.insert(property.id()).second) {
+        Error("property.id_duplicate", field("id"),
+              absl::StrCat("property '", property.id(), "' is declared twice"));
+      }
+      if (property.statement().empty()) {
+        Error("property.statement_missing", field("statement"),
+              "the property has no statement (docs/policy-analysis.md gives the grammar)");
+        continue;
+      }
+      absl::StatusOr<PropertyStatement> statement = ParsePropertyStatement(property.statement());
+      if (!statement.ok()) {
+        Error("property.statement_syntax", field("statement"),
+              std::string(statement.status().message()));
+        continue;
+      }
+      if (absl::StatusOr<PropertyDomain> domain = ResolveProperty(*statement, p_); !domain.ok()) {
+        Error("property.unknown_name", field("statement"), std::string(domain.status().message()));
+      }
+    }
   }
 
   void CheckLogRetention() {

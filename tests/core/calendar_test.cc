@@ -87,6 +87,27 @@ BOOST_AUTO_TEST_CASE(the_legal_day_is_the_day_in_paris) {
                                         absl::UTCTimeZone())) == CivilDay(2026, 6, 30));
 }
 
+// LegalDayNumber keeps the last day's bounds per thread: every minute of two years (both DST
+// changes), walked forwards, then backwards, then jumping between distant times, agrees with
+// DayNumber(LegalDayOf).
+BOOST_AUTO_TEST_CASE(the_legal_day_number_agrees_with_the_legal_day) {
+  BOOST_REQUIRE(LegalTimeZone().ok());
+  const absl::Time start =
+      absl::FromCivil(absl::CivilSecond(2025, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  const int64_t minutes = 2 * 366 * 24 * 60;
+  int mismatches = 0;
+  auto check = [&](absl::Time t) {
+    if (LegalDayNumber(absl::ToUnixNanos(t)) != DayNumber(LegalDayOf(t))) ++mismatches;
+  };
+  for (int64_t m = 0; m < minutes; ++m) check(start + absl::Minutes(m));
+  for (int64_t m = minutes; m >= 0; m -= 7) check(start + absl::Minutes(m));
+  for (int i = 0; i < 1000; ++i) {
+    check(start + absl::Hours(i * 977 % 17000) - absl::Nanoseconds(i % 3));
+    check(absl::FromUnixSeconds(-5000000000LL + i * 86399LL));
+  }
+  BOOST_TEST(mismatches == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -23,8 +23,8 @@ import sys
 
 DOMAIN = b"socle.policy.v1"
 FROZEN = {
-    "ccas.textproto": "9029c366c4a20c59e44db0ac3e3c6a8c109849c54c368c1d3ff151f7d7efd6c7",
-    "departement.textproto": "a5faa6ebb35d680fbd2781d84d6b785ba1fc705e1d6eb825692f6b4cf992ff45",
+    "ccas.textproto": "f8fba70d81c7d5136f7747643b62c685dfbacc3dfd46b4d21c50dedc0cd9f9eb",
+    "departement.textproto": "e3eca7c3f9bcc759464abcf702a9ca8df81dcacdf39be44a2bb133c806d1e514",
 }
 
 

@@ -183,6 +183,11 @@ const std::vector<std::string>& AllErrorCodes() {
       "mandates.structure_empty",
       "mandates.duplicate",
       "mandates.retention_out_of_range",
+      "property.id_invalid",
+      "property.id_duplicate",
+      "property.statement_missing",
+      "property.statement_syntax",
+      "property.unknown_name",
   };
   return *codes;
 }

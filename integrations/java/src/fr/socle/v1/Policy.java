@@ -29,6 +29,7 @@ private static final long serialVersionUID = 0L;
     pseudonymDomains_ = java.util.Collections.emptyList();
     entryKinds_ = java.util.Collections.emptyList();
     pseudonymisationProfiles_ = java.util.Collections.emptyList();
+    properties_ = java.util.Collections.emptyList();
   }
 
   @java.lang.Override
@@ -788,6 +789,67 @@ private static final long serialVersionUID = 0L;
     return pseudonymisationProfiles_.get(index);
   }
 
+  public static final int PROPERTIES_FIELD_NUMBER = 20;
+  @SuppressWarnings("serial")
+  private java.util.List<fr.socle.v1.Property> properties_;
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  @java.lang.Override
+  public java.util.List<fr.socle.v1.Property> getPropertiesList() {
+    return properties_;
+  }
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends fr.socle.v1.PropertyOrBuilder> 
+      getPropertiesOrBuilderList() {
+    return properties_;
+  }
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  @java.lang.Override
+  public int getPropertiesCount() {
+    return properties_.size();
+  }
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.Property getProperties(int index) {
+    return properties_.get(index);
+  }
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.PropertyOrBuilder getPropertiesOrBuilder(
+      int index) {
+    return properties_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -858,6 +920,9 @@ private static final long serialVersionUID = 0L;
     }
     for (int i = 0; i < pseudonymisationProfiles_.size(); i++) {
       output.writeMessage(19, pseudonymisationProfiles_.get(i));
+    }
+    for (int i = 0; i < properties_.size(); i++) {
+      output.writeMessage(20, properties_.get(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -942,6 +1007,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(19, pseudonymisationProfiles_.get(i));
     }
+    for (int i = 0; i < properties_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(20, properties_.get(i));
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -1016,6 +1085,8 @@ private static final long serialVersionUID = 0L;
     }
     if (!getPseudonymisationProfilesList()
         .equals(other.getPseudonymisationProfilesList())) return false;
+    if (!getPropertiesList()
+        .equals(other.getPropertiesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1096,6 +1167,10 @@ private static final long serialVersionUID = 0L;
     if (getPseudonymisationProfilesCount() > 0) {
       hash = (37 * hash) + PSEUDONYMISATION_PROFILES_FIELD_NUMBER;
       hash = (53 * hash) + getPseudonymisationProfilesList().hashCode();
+    }
+    if (getPropertiesCount() > 0) {
+      hash = (37 * hash) + PROPERTIES_FIELD_NUMBER;
+      hash = (53 * hash) + getPropertiesList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -1327,6 +1402,13 @@ private static final long serialVersionUID = 0L;
         pseudonymisationProfilesBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00040000);
+      if (propertiesBuilder_ == null) {
+        properties_ = java.util.Collections.emptyList();
+      } else {
+        properties_ = null;
+        propertiesBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00080000);
       return this;
     }
 
@@ -1440,6 +1522,15 @@ private static final long serialVersionUID = 0L;
         result.pseudonymisationProfiles_ = pseudonymisationProfiles_;
       } else {
         result.pseudonymisationProfiles_ = pseudonymisationProfilesBuilder_.build();
+      }
+      if (propertiesBuilder_ == null) {
+        if (((bitField0_ & 0x00080000) != 0)) {
+          properties_ = java.util.Collections.unmodifiableList(properties_);
+          bitField0_ = (bitField0_ & ~0x00080000);
+        }
+        result.properties_ = properties_;
+      } else {
+        result.properties_ = propertiesBuilder_.build();
       }
     }
 
@@ -1803,6 +1894,32 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (propertiesBuilder_ == null) {
+        if (!other.properties_.isEmpty()) {
+          if (properties_.isEmpty()) {
+            properties_ = other.properties_;
+            bitField0_ = (bitField0_ & ~0x00080000);
+          } else {
+            ensurePropertiesIsMutable();
+            properties_.addAll(other.properties_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.properties_.isEmpty()) {
+          if (propertiesBuilder_.isEmpty()) {
+            propertiesBuilder_.dispose();
+            propertiesBuilder_ = null;
+            properties_ = other.properties_;
+            bitField0_ = (bitField0_ & ~0x00080000);
+            propertiesBuilder_ = 
+              com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                 getPropertiesFieldBuilder() : null;
+          } else {
+            propertiesBuilder_.addAllMessages(other.properties_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -2010,6 +2127,19 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 154
+            case 162: {
+              fr.socle.v1.Property m =
+                  input.readMessage(
+                      fr.socle.v1.Property.parser(),
+                      extensionRegistry);
+              if (propertiesBuilder_ == null) {
+                ensurePropertiesIsMutable();
+                properties_.add(m);
+              } else {
+                propertiesBuilder_.addMessage(m);
+              }
+              break;
+            } // case 162
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -5498,6 +5628,318 @@ private static final long serialVersionUID = 0L;
         pseudonymisationProfiles_ = null;
       }
       return pseudonymisationProfilesBuilder_;
+    }
+
+    private java.util.List<fr.socle.v1.Property> properties_ =
+      java.util.Collections.emptyList();
+    private void ensurePropertiesIsMutable() {
+      if (!((bitField0_ & 0x00080000) != 0)) {
+        properties_ = new java.util.ArrayList<fr.socle.v1.Property>(properties_);
+        bitField0_ |= 0x00080000;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilderV3<
+        fr.socle.v1.Property, fr.socle.v1.Property.Builder, fr.socle.v1.PropertyOrBuilder> propertiesBuilder_;
+
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public java.util.List<fr.socle.v1.Property> getPropertiesList() {
+      if (propertiesBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(properties_);
+      } else {
+        return propertiesBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public int getPropertiesCount() {
+      if (propertiesBuilder_ == null) {
+        return properties_.size();
+      } else {
+        return propertiesBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public fr.socle.v1.Property getProperties(int index) {
+      if (propertiesBuilder_ == null) {
+        return properties_.get(index);
+      } else {
+        return propertiesBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder setProperties(
+        int index, fr.socle.v1.Property value) {
+      if (propertiesBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensurePropertiesIsMutable();
+        properties_.set(index, value);
+        onChanged();
+      } else {
+        propertiesBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder setProperties(
+        int index, fr.socle.v1.Property.Builder builderForValue) {
+      if (propertiesBuilder_ == null) {
+        ensurePropertiesIsMutable();
+        properties_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        propertiesBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder addProperties(fr.socle.v1.Property value) {
+      if (propertiesBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensurePropertiesIsMutable();
+        properties_.add(value);
+        onChanged();
+      } else {
+        propertiesBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder addProperties(
+        int index, fr.socle.v1.Property value) {
+      if (propertiesBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensurePropertiesIsMutable();
+        properties_.add(index, value);
+        onChanged();
+      } else {
+        propertiesBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder addProperties(
+        fr.socle.v1.Property.Builder builderForValue) {
+      if (propertiesBuilder_ == null) {
+        ensurePropertiesIsMutable();
+        properties_.add(builderForValue.build());
+        onChanged();
+      } else {
+        propertiesBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder addProperties(
+        int index, fr.socle.v1.Property.Builder builderForValue) {
+      if (propertiesBuilder_ == null) {
+        ensurePropertiesIsMutable();
+        properties_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        propertiesBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder addAllProperties(
+        java.lang.Iterable<? extends fr.socle.v1.Property> values) {
+      if (propertiesBuilder_ == null) {
+        ensurePropertiesIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, properties_);
+        onChanged();
+      } else {
+        propertiesBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder clearProperties() {
+      if (propertiesBuilder_ == null) {
+        properties_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00080000);
+        onChanged();
+      } else {
+        propertiesBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public Builder removeProperties(int index) {
+      if (propertiesBuilder_ == null) {
+        ensurePropertiesIsMutable();
+        properties_.remove(index);
+        onChanged();
+      } else {
+        propertiesBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public fr.socle.v1.Property.Builder getPropertiesBuilder(
+        int index) {
+      return getPropertiesFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public fr.socle.v1.PropertyOrBuilder getPropertiesOrBuilder(
+        int index) {
+      if (propertiesBuilder_ == null) {
+        return properties_.get(index);  } else {
+        return propertiesBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public java.util.List<? extends fr.socle.v1.PropertyOrBuilder> 
+         getPropertiesOrBuilderList() {
+      if (propertiesBuilder_ != null) {
+        return propertiesBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(properties_);
+      }
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public fr.socle.v1.Property.Builder addPropertiesBuilder() {
+      return getPropertiesFieldBuilder().addBuilder(
+          fr.socle.v1.Property.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public fr.socle.v1.Property.Builder addPropertiesBuilder(
+        int index) {
+      return getPropertiesFieldBuilder().addBuilder(
+          index, fr.socle.v1.Property.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+     * </pre>
+     *
+     * <code>repeated .socle.v1.Property properties = 20;</code>
+     */
+    public java.util.List<fr.socle.v1.Property.Builder> 
+         getPropertiesBuilderList() {
+      return getPropertiesFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilderV3<
+        fr.socle.v1.Property, fr.socle.v1.Property.Builder, fr.socle.v1.PropertyOrBuilder> 
+        getPropertiesFieldBuilder() {
+      if (propertiesBuilder_ == null) {
+        propertiesBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+            fr.socle.v1.Property, fr.socle.v1.Property.Builder, fr.socle.v1.PropertyOrBuilder>(
+                properties_,
+                ((bitField0_ & 0x00080000) != 0),
+                getParentForChildren(),
+                isClean());
+        properties_ = null;
+      }
+      return propertiesBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

@@ -451,4 +451,48 @@ public interface PolicyOrBuilder extends
    */
   fr.socle.v1.PseudonymisationProfileOrBuilder getPseudonymisationProfilesOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  java.util.List<fr.socle.v1.Property> 
+      getPropertiesList();
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  fr.socle.v1.Property getProperties(int index);
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  int getPropertiesCount();
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  java.util.List<? extends fr.socle.v1.PropertyOrBuilder> 
+      getPropertiesOrBuilderList();
+  /**
+   * <pre>
+   * What the DPO declares of the access rules, proven over every case (docs/policy-analysis.md).
+   * </pre>
+   *
+   * <code>repeated .socle.v1.Property properties = 20;</code>
+   */
+  fr.socle.v1.PropertyOrBuilder getPropertiesOrBuilder(
+      int index);
 }

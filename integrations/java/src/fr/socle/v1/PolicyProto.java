@@ -136,6 +136,11 @@ public final class PolicyProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_Mandates_Procedure_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_Property_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_Property_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -146,7 +151,7 @@ public final class PolicyProto {
   static {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/policy.proto\022\010socle.v1\032\024socle" +
-      "/v1/noise.proto\"\206\006\n\006Policy\022\026\n\016format_ver" +
+      "/v1/noise.proto\"\256\006\n\006Policy\022\026\n\016format_ver" +
       "sion\030\001 \001(\r\022\n\n\002id\030\002 \001(\t\022\020\n\010revision\030\003 \001(\t" +
       "\022(\n\ncontroller\030\004 \001(\0132\024.socle.v1.Controll" +
       "er\022\032\n\003dpo\030\005 \001(\0132\r.socle.v1.Dpo\022/\n\017data_c" +
@@ -165,7 +170,8 @@ public final class PolicyProto {
       "\n\013entry_kinds\030\021 \003(\0132\027.socle.v1.EntryKind" +
       "Rule\022$\n\010mandates\030\022 \001(\0132\022.socle.v1.Mandat" +
       "es\022D\n\031pseudonymisation_profiles\030\023 \003(\0132!." +
-      "socle.v1.PseudonymisationProfile\"\314\001\n\nCon" +
+      "socle.v1.PseudonymisationProfile\022&\n\nprop" +
+      "erties\030\024 \003(\0132\022.socle.v1.Property\"\314\001\n\nCon" +
       "troller\022\014\n\004name\030\001 \001(\t\022\017\n\007address\030\002 \001(\t\022\017" +
       "\n\007contact\030\003 \001(\t\022\026\n\016representative\030\004 \001(\t\022" +
       "\r\n\005siren\030\005 \001(\t\022\030\n\020public_authority\030\006 \001(\010" +
@@ -275,39 +281,40 @@ public final class PolicyProto {
       "\r\n\005roles\030\003 \003(\t\022&\n\031retention_years_after_" +
       "end\030\004 \001(\rH\000\210\001\001\032&\n\tProcedure\022\n\n\002id\030\001 \001(\t\022" +
       "\r\n\005label\030\002 \001(\tB\034\n\032_retention_years_after" +
-      "_end*m\n\017DataSensitivity\022 \n\034DATA_SENSITIV" +
-      "ITY_UNSPECIFIED\020\000\022\014\n\010ORDINARY\020\001\022\024\n\020SPECI" +
-      "AL_CATEGORY\020\002\022\013\n\007OFFENCE\020\003\022\007\n\003NIR\020\004*c\n\006A" +
-      "ction\022\026\n\022ACTION_UNSPECIFIED\020\000\022\010\n\004READ\020\001\022" +
-      "\t\n\005WRITE\020\002\022\n\n\006DELETE\020\003\022\n\n\006EXPORT\020\004\022\t\n\005PR" +
-      "INT\020\005\022\t\n\005SHARE\020\006*\232\001\n\nLegalBasis\022\033\n\027LEGAL" +
-      "_BASIS_UNSPECIFIED\020\000\022\013\n\007CONSENT\020\001\022\014\n\010CON" +
-      "TRACT\020\002\022\024\n\020LEGAL_OBLIGATION\020\003\022\023\n\017VITAL_I" +
-      "NTERESTS\020\004\022\017\n\013PUBLIC_TASK\020\005\022\030\n\024LEGITIMAT" +
-      "E_INTERESTS\020\006*\331\002\n\030SpecialCategoryConditi" +
-      "on\022*\n&SPECIAL_CATEGORY_CONDITION_UNSPECI" +
-      "FIED\020\000\022\024\n\020EXPLICIT_CONSENT\020\001\022$\n EMPLOYME" +
-      "NT_AND_SOCIAL_PROTECTION\020\002\022\035\n\031VITAL_INTE" +
-      "RESTS_OF_PERSON\020\003\022\027\n\023NOT_FOR_PROFIT_BODY" +
-      "\020\004\022\031\n\025MADE_PUBLIC_BY_PERSON\020\005\022\020\n\014LEGAL_C" +
-      "LAIMS\020\006\022\037\n\033SUBSTANTIAL_PUBLIC_INTEREST\020\007" +
-      "\022\031\n\025HEALTH_OR_SOCIAL_CARE\020\010\022\021\n\rPUBLIC_HE" +
-      "ALTH\020\t\022!\n\035ARCHIVING_RESEARCH_STATISTICS\020" +
-      "\n*d\n\rSecrecyStatus\022\036\n\032SECRECY_STATUS_UNS" +
-      "PECIFIED\020\000\022\020\n\014SECRECY_NONE\020\001\022\021\n\rBY_PROFE" +
-      "SSION\020\002\022\016\n\nBY_MISSION\020\003*\336\001\n\014SharingBasis" +
-      "\022\035\n\031SHARING_BASIS_UNSPECIFIED\020\000\022\022\n\016CSP_L" +
-      "1110_4_II\020\001\022\030\n\024CSP_L1110_4_III_TEAM\020\002\022\033\n" +
-      "\027CSP_L1110_4_III_CONSENT\020\003\022\021\n\rCASF_L226_" +
-      "2_2\020\004\022\021\n\rCASF_L226_2_1\020\005\022\021\n\rCASF_L121_6_" +
-      "2\020\006\022\r\n\tCP_226_14\020\007\022\034\n\030SHARING_LEGAL_OBLI" +
-      "GATION\020\010*L\n\024ControllerCapability\022%\n!CONT" +
-      "ROLLER_CAPABILITY_UNSPECIFIED\020\000\022\r\n\tLIL_A" +
-      "RT46\020\001*\177\n\tEntryKind\022\032\n\026ENTRY_KIND_UNSPEC" +
-      "IFIED\020\000\022\010\n\004FACT\020\001\022\035\n\031PROFESSIONAL_APPREC" +
-      "IATION\020\002\022\033\n\027THIRD_PARTY_INFORMATION\020\003\022\020\n" +
-      "\014WORKING_NOTE\020\004B\034\n\013fr.socle.v1B\013PolicyPr" +
-      "otoP\001b\006proto3"
+      "_end\">\n\010Property\022\n\n\002id\030\001 \001(\t\022\023\n\013descript" +
+      "ion\030\002 \001(\t\022\021\n\tstatement\030\003 \001(\t*m\n\017DataSens" +
+      "itivity\022 \n\034DATA_SENSITIVITY_UNSPECIFIED\020" +
+      "\000\022\014\n\010ORDINARY\020\001\022\024\n\020SPECIAL_CATEGORY\020\002\022\013\n" +
+      "\007OFFENCE\020\003\022\007\n\003NIR\020\004*c\n\006Action\022\026\n\022ACTION_" +
+      "UNSPECIFIED\020\000\022\010\n\004READ\020\001\022\t\n\005WRITE\020\002\022\n\n\006DE" +
+      "LETE\020\003\022\n\n\006EXPORT\020\004\022\t\n\005PRINT\020\005\022\t\n\005SHARE\020\006" +
+      "*\232\001\n\nLegalBasis\022\033\n\027LEGAL_BASIS_UNSPECIFI" +
+      "ED\020\000\022\013\n\007CONSENT\020\001\022\014\n\010CONTRACT\020\002\022\024\n\020LEGAL" +
+      "_OBLIGATION\020\003\022\023\n\017VITAL_INTERESTS\020\004\022\017\n\013PU" +
+      "BLIC_TASK\020\005\022\030\n\024LEGITIMATE_INTERESTS\020\006*\331\002" +
+      "\n\030SpecialCategoryCondition\022*\n&SPECIAL_CA" +
+      "TEGORY_CONDITION_UNSPECIFIED\020\000\022\024\n\020EXPLIC" +
+      "IT_CONSENT\020\001\022$\n EMPLOYMENT_AND_SOCIAL_PR" +
+      "OTECTION\020\002\022\035\n\031VITAL_INTERESTS_OF_PERSON\020" +
+      "\003\022\027\n\023NOT_FOR_PROFIT_BODY\020\004\022\031\n\025MADE_PUBLI" +
+      "C_BY_PERSON\020\005\022\020\n\014LEGAL_CLAIMS\020\006\022\037\n\033SUBST" +
+      "ANTIAL_PUBLIC_INTEREST\020\007\022\031\n\025HEALTH_OR_SO" +
+      "CIAL_CARE\020\010\022\021\n\rPUBLIC_HEALTH\020\t\022!\n\035ARCHIV" +
+      "ING_RESEARCH_STATISTICS\020\n*d\n\rSecrecyStat" +
+      "us\022\036\n\032SECRECY_STATUS_UNSPECIFIED\020\000\022\020\n\014SE" +
+      "CRECY_NONE\020\001\022\021\n\rBY_PROFESSION\020\002\022\016\n\nBY_MI" +
+      "SSION\020\003*\336\001\n\014SharingBasis\022\035\n\031SHARING_BASI" +
+      "S_UNSPECIFIED\020\000\022\022\n\016CSP_L1110_4_II\020\001\022\030\n\024C" +
+      "SP_L1110_4_III_TEAM\020\002\022\033\n\027CSP_L1110_4_III" +
+      "_CONSENT\020\003\022\021\n\rCASF_L226_2_2\020\004\022\021\n\rCASF_L2" +
+      "26_2_1\020\005\022\021\n\rCASF_L121_6_2\020\006\022\r\n\tCP_226_14" +
+      "\020\007\022\034\n\030SHARING_LEGAL_OBLIGATION\020\010*L\n\024Cont" +
+      "rollerCapability\022%\n!CONTROLLER_CAPABILIT" +
+      "Y_UNSPECIFIED\020\000\022\r\n\tLIL_ART46\020\001*\177\n\tEntryK" +
+      "ind\022\032\n\026ENTRY_KIND_UNSPECIFIED\020\000\022\010\n\004FACT\020" +
+      "\001\022\035\n\031PROFESSIONAL_APPRECIATION\020\002\022\033\n\027THIR" +
+      "D_PARTY_INFORMATION\020\003\022\020\n\014WORKING_NOTE\020\004B" +
+      "\034\n\013fr.socle.v1B\013PolicyProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -319,7 +326,7 @@ public final class PolicyProto {
     internal_static_socle_v1_Policy_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_Policy_descriptor,
-        new java.lang.String[] { "FormatVersion", "Id", "Revision", "Controller", "Dpo", "DataCategories", "PersonCategories", "Activities", "Roles", "Habilitations", "SharingRules", "Masking", "BreakGlass", "PseudonymDomains", "Statistics", "LogRetention", "EntryKinds", "Mandates", "PseudonymisationProfiles", });
+        new java.lang.String[] { "FormatVersion", "Id", "Revision", "Controller", "Dpo", "DataCategories", "PersonCategories", "Activities", "Roles", "Habilitations", "SharingRules", "Masking", "BreakGlass", "PseudonymDomains", "Statistics", "LogRetention", "EntryKinds", "Mandates", "PseudonymisationProfiles", "Properties", });
     internal_static_socle_v1_Controller_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_socle_v1_Controller_fieldAccessorTable = new
@@ -458,6 +465,12 @@ public final class PolicyProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_Mandates_Procedure_descriptor,
         new java.lang.String[] { "Id", "Label", });
+    internal_static_socle_v1_Property_descriptor =
+      getDescriptor().getMessageTypes().get(21);
+    internal_static_socle_v1_Property_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_Property_descriptor,
+        new java.lang.String[] { "Id", "Description", "Statement", });
     fr.socle.v1.NoiseProto.getDescriptor();
   }
 

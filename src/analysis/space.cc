@@ -1,0 +1,373 @@
+#include "analysis/space.h"
+
+#include <array>
+#include <bit>
+#include <tuple>
+
+#include "access/state.h"
+#include "policy/compiled_policy.h"
+
+namespace socle::analysis_internal {
+namespace {
+
+constexpr absl::string_view kArchiveReason = "policy analysis";
+
+// The situation bit of each flag dimension (kDimRelation has none).
+constexpr std::array<uint32_t, kDimCount> kDimBit = {
+    situation::kBlocked,   situation::kAuthor,   situation::kArchived, 0,
+    situation::kConsented, situation::kObjected, situation::kMasked,   situation::kRestricted,
+    situation::kJustified};
+
+// The values a domain allows for each dimension, smallest first.
+struct Values {
+  std::array<std::array<uint8_t, kRelationCount>, kDimCount> value{};
+  std::array<uint8_t, kDimCount> size{};
+};
+
+Values ValuesOf(const policy_internal::PropertyDomain& d) {
+  Values v;
+  for (int dim = 0; dim < kDimCount; ++dim) {
+    uint8_t n = 0;
+    if (dim == kDimRelation) {
+      for (int r = 0; r < kRelationCount; ++r) {
+        if (d.relations & (1u << r)) v.value[dim][n++] = static_cast<uint8_t>(r);
+      }
+    } else {
+      const uint32_t bit = kDimBit[dim];
+      if (!(d.flags_set & bit)) v.value[dim][n++] = 0;
+      if (!(d.flags_clear & bit)) v.value[dim][n++] = 1;
+    }
+    v.size[dim] = n;
+  }
+  return v;
+}
+
+// The tuples (role, action, category, purpose, kind) of a domain, in order.
+template <typename F>
+void ForEachTuple(const World& w, const policy_internal::PropertyDomain& d, F&& f) {
+  for (uint32_t role = 0; role < w.roles; ++role) {
+    if (!d.roles[role]) continue;
+    for (int action = 1; action < kActionCount; ++action) {
+      if (!(d.actions & (1u << action))) continue;
+      for (uint32_t category = 0; category < w.categories; ++category) {
+        if (!d.categories[category]) continue;
+        for (uint32_t purpose = 0; purpose < w.purposes; ++purpose) {
+          if (!d.purposes[purpose]) continue;
+          for (int kind = 1; kind < kEntryKindCount; ++kind) {
+            if (!(d.kinds & (1u << kind))) continue;
+            DecisionCase c;
+            c.role = role;
+            c.action = static_cast<Action>(action);
+            c.category = category;
+            c.purpose = purpose;
+            c.kind = static_cast<EntryKind>(kind);
+            f(c);
+          }
+        }
+      }
+    }
+  }
+}
+
+void SetSituation(const Values& v, const std::array<uint8_t, kDimCount>& digit, DecisionCase* c) {
+  uint32_t s = 0;
+  for (int dim = 0; dim < kDimCount; ++dim) {
+    if (dim == kDimRelation) {
+      c->relation = static_cast<Relation>(v.value[dim][digit[dim]]);
+    } else if (v.value[dim][digit[dim]]) {
+      s |= kDimBit[dim];
+    }
+  }
+  c->situation = s;
+}
+
+// Moves to the next situation that differs in the first `stage` dimensions; false when none.
+bool Advance(const Values& v, int stage, std::array<uint8_t, kDimCount>* digit) {
+  for (int i = stage - 1; i >= 0; --i) {
+    if (++(*digit)[i] < v.size[i]) {
+      for (int j = i + 1; j < kDimCount; ++j) (*digit)[j] = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+// What a block of each stage counts: the product of the sizes of the dimensions after the
+// stage, the archive and the relation aside (they decide whether a case is possible).
+struct BlockSizes {
+  std::array<uint64_t, kDimCount + 1> others{};
+  uint32_t pairs = 0;  // the (archive, relation) pairs of the domain, as World::possible's bits
+};
+
+BlockSizes SizesOf(const Values& v) {
+  BlockSizes b;
+  b.others[kDimCount] = 1;
+  for (int dim = kDimCount - 1; dim >= 0; --dim) {
+    const bool pair = dim == kDimArchived || dim == kDimRelation;
+    b.others[dim] = b.others[dim + 1] * (pair ? 1 : v.size[dim]);
+  }
+  for (int a = 0; a < v.size[kDimArchived]; ++a) {
+    for (int r = 0; r < v.size[kDimRelation]; ++r) {
+      b.pairs |= 1u << (v.value[kDimArchived][a] * kRelationCount + v.value[kDimRelation][r]);
+    }
+  }
+  return b;
+}
+
+// The possible cases of the block of `c` decided at `stage`: those sharing its first `stage`
+// inputs. Only the archive and the relation decide whether a case is possible; the dimensions
+// before them are at their first value when a block is decided, or were skipped as impossible.
+uint64_t BlockCount(const BlockSizes& b, uint32_t possible, const DecisionCase& c, int stage) {
+  if (stage > kDimRelation) return b.others[stage];
+  uint32_t pairs = b.pairs & possible;
+  if (stage > kDimArchived) {
+    pairs &= ((1u << kRelationCount) - 1)
+             << ((c.situation & situation::kArchived) ? kRelationCount : 0);
+  }
+  return static_cast<uint64_t>(std::popcount(pairs)) * b.others[stage];
+}
+
+template <bool kBlocks>
+uint64_t Walk(const World& w, const policy_internal::PropertyDomain& domain, BlockVisitor visit) {
+  const Values v = ValuesOf(domain);
+  for (int dim = 0; dim < kDimCount; ++dim) {
+    if (v.size[dim] == 0) return 0;  // a flag required both set and clear: no case
+  }
+  const BlockSizes sizes = SizesOf(v);
+  const auto& data = access_internal::Data(*w.snapshot);
+  uint64_t decisions = 0;
+  ForEachTuple(w, domain, [&](DecisionCase c) {
+    const uint32_t possible = w.possible[c.role * w.categories + c.category];
+    if ((possible & sizes.pairs) == 0) return;
+    std::array<uint8_t, kDimCount> digit{};
+    while (true) {
+      SetSituation(v, digit, &c);
+      const uint32_t pair = ((c.situation & situation::kArchived) ? kRelationCount : 0) +
+                            static_cast<uint32_t>(c.relation);
+      if (((possible >> pair) & 1u) == 0) {
+        // Impossible for every case sharing the archive and the relation.
+        if (!Advance(v, kDimRelation + 1, &digit)) break;
+        continue;
+      }
+      const Decision d = access_internal::DecideValid(data, w.RequestOf(c));
+      ++decisions;
+      const int stage = kBlocks ? Stage(d.reason) : kDimCount;
+      visit(c, d, kBlocks ? BlockCount(sizes, possible, c, stage) : 1);
+      if (!Advance(v, stage, &digit)) break;
+    }
+  });
+  return decisions;
+}
+
+// The ids of `b`'s names in `a` (kNoId when `a` lacks one), and the names only `b` has.
+std::vector<uint32_t> Match(const core::Interner& from, const core::Interner& to) {
+  std::vector<uint32_t> out(from.size(), kNoId);
+  for (uint32_t i = 0; i < from.size(); ++i) {
+    if (auto id = to.Find(from.Name(i))) out[i] = *id;
+  }
+  return out;
+}
+
+// A dimension of the joint walk: (id before, id after) for each name of either policy.
+std::vector<std::pair<uint32_t, uint32_t>> Union(const core::Interner& before,
+                                                 const core::Interner& after) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  const std::vector<uint32_t> after_in_before = Match(after, before);
+  for (uint32_t i = 0; i < after.size(); ++i) out.emplace_back(after_in_before[i], i);
+  const std::vector<uint32_t> before_in_after = Match(before, after);
+  for (uint32_t i = 0; i < before.size(); ++i) {
+    if (before_in_after[i] == kNoId) out.emplace_back(i, kNoId);
+  }
+  return out;
+}
+
+}  // namespace
+
+uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor visit) {
+  const auto& cb = policy_internal::Compiled(before.policy);
+  const auto& ca = policy_internal::Compiled(after.policy);
+  const auto roles = Union(cb.roles, ca.roles);
+  const auto categories = Union(cb.data_categories, ca.data_categories);
+  const auto purposes = Union(cb.activities, ca.activities);
+  const Values v = ValuesOf(WholeSpace(after));
+  const BlockSizes sizes = SizesOf(v);
+  const auto& data_b = access_internal::Data(*before.snapshot);
+  const auto& data_a = access_internal::Data(*after.snapshot);
+  uint64_t decisions = 0;
+  for (const auto& [rb, ra] : roles) {
+    for (int action = 1; action < kActionCount; ++action) {
+      for (const auto& [kb, ka] : categories) {
+        const uint32_t mask_b =
+            rb != kNoId && kb != kNoId ? before.possible[rb * before.categories + kb] : 0u;
+        const uint32_t mask_a =
+            ra != kNoId && ka != kNoId ? after.possible[ra * after.categories + ka] : 0u;
+        for (const auto& [pb, pa] : purposes) {
+          const uint32_t possible_b = pb != kNoId ? mask_b : 0u;
+          const uint32_t possible_a = pa != kNoId ? mask_a : 0u;
+          if (((possible_b | possible_a) & sizes.pairs) == 0) continue;
+          // Blocks below the relation span several (archive, relation) pairs: only when both
+          // policies allow the same pairs.
+          const int floor = possible_b == possible_a ? 0 : kDimRelation + 1;
+          for (int kind = 1; kind < kEntryKindCount; ++kind) {
+            DecisionCase b, a;
+            b.role = rb;
+            a.role = ra;
+            b.action = a.action = static_cast<Action>(action);
+            b.category = kb;
+            a.category = ka;
+            b.purpose = pb;
+            a.purpose = pa;
+            b.kind = a.kind = static_cast<EntryKind>(kind);
+            std::array<uint8_t, kDimCount> digit{};
+            while (true) {
+              SetSituation(v, digit, &a);
+              b.relation = a.relation;
+              b.situation = a.situation;
+              const uint32_t pair = ((a.situation & situation::kArchived) ? kRelationCount : 0) +
+                                    static_cast<uint32_t>(a.relation);
+              const bool has_b = ((possible_b >> pair) & 1u) != 0;
+              const bool has_a = ((possible_a >> pair) & 1u) != 0;
+              if (!has_b && !has_a) {
+                if (!Advance(v, kDimRelation + 1, &digit)) break;
+                continue;
+              }
+              Decision db, da;
+              int stage = floor;
+              if (!has_b || !has_a) stage = kDimRelation + 1;
+              if (has_b) {
+                db = access_internal::DecideValid(data_b, before.RequestOf(b));
+                ++decisions;
+                stage = std::max(stage, Stage(db.reason));
+              }
+              if (has_a) {
+                da = access_internal::DecideValid(data_a, after.RequestOf(a));
+                ++decisions;
+                stage = std::max(stage, Stage(da.reason));
+              }
+              visit(b, has_b ? &db : nullptr, a, has_a ? &da : nullptr,
+                    BlockCount(sizes, possible_a | possible_b, a, stage));
+              if (!Advance(v, stage, &digit)) break;
+            }
+          }
+        }
+      }
+    }
+  }
+  return decisions;
+}
+
+int Stage(Reason reason) {
+  switch (reason) {
+    case Reason::kBlocked:
+      return kDimBlocked + 1;
+    case Reason::kWorkingNote:
+      return kDimAuthor + 1;
+    case Reason::kNotAssigned:
+    case Reason::kBreakGlassExpired:
+    case Reason::kItemNotShared:
+    case Reason::kArchived:
+    case Reason::kRoleDoesNotAllow:
+    case Reason::kCategoryOutsidePurpose:
+    case Reason::kNotBoundBySecrecy:
+    case Reason::kEntryKindRestricted:
+      return kDimRelation + 1;
+    case Reason::kNoConsent:
+      return kDimConsented + 1;
+    case Reason::kObjectionPending:
+    case Reason::kObjectionUpheld:
+      return kDimObjected + 1;
+    case Reason::kMasked:
+      return kDimMasked + 1;
+    default:
+      return kDimCount;  // allowed (the restriction comes last), restricted, or unknown
+  }
+}
+
+AccessRequest World::RequestOf(const DecisionCase& c) const {
+  AccessRequest r;
+  r.actor = actor[c.role * kRelationCount + static_cast<uint32_t>(c.relation)];
+  uint32_t flags = 0;
+  if (c.situation & situation::kBlocked) flags |= PersonFlags::kBlocked;
+  if (c.situation & situation::kConsented) flags |= PersonFlags::kConsented;
+  if (c.situation & situation::kObjected) flags |= PersonFlags::kObjected;
+  if (c.situation & situation::kArchived) flags |= PersonFlags::kArchived;
+  if (c.situation & situation::kRestricted) flags |= PersonFlags::kRestricted;
+  r.person = person[(GroupOf(c.role, c.relation) << kPersonFlagCount) | flags];
+  r.action = c.action;
+  r.category = c.category;
+  r.purpose = c.purpose;
+  r.kind = c.kind;
+  r.author = (c.situation & situation::kAuthor) ? r.actor : other_author;
+  r.masked = (c.situation & situation::kMasked) != 0;
+  r.archive_reason = kArchiveReason;
+  if (c.situation & situation::kJustified) {
+    r.restriction_justification = RestrictionJustification::kLegalClaims;
+  }
+  return r;
+}
+
+policy_internal::PropertyDomain WholeSpace(const World& w) {
+  policy_internal::PropertyDomain d;
+  d.roles.assign(w.roles, 1);
+  d.categories.assign(w.categories, 1);
+  d.purposes.assign(w.purposes, 1);
+  d.actions = ((1u << kActionCount) - 1) & ~1u;
+  d.kinds = ((1u << kEntryKindCount) - 1) & ~1u;
+  d.relations = (1u << kRelationCount) - 1;
+  return d;
+}
+
+void World::ComputePossible() {
+  possible.assign(static_cast<size_t>(roles) * categories, 0);
+  for (uint32_t role = 0; role < roles; ++role) {
+    for (uint32_t category = 0; category < categories; ++category) {
+      uint16_t bits = 0;
+      for (uint32_t archived = 0; archived < 2; ++archived) {
+        for (uint32_t rel = 0; rel < kRelationCount; ++rel) {
+          if (!relation_possible[role * kRelationCount + rel]) continue;
+          const uint32_t g = GroupOf(role, static_cast<Relation>(rel));
+          if (archived_category[(g * 2 + archived) * categories + category] != archived) continue;
+          bits |= static_cast<uint16_t>(1u << (archived * kRelationCount + rel));
+        }
+      }
+      possible[role * categories + category] = bits;
+    }
+  }
+}
+
+uint64_t World::CountSpace() const {
+  // Every flag but the archive is free: 2^7 situations per possible (archive, relation).
+  uint64_t pairs = 0;
+  for (uint32_t role = 0; role < roles; ++role) {
+    for (uint32_t category = 0; category < categories; ++category) {
+      for (int archived = 0; archived < 2; ++archived) {
+        for (int rel = 0; rel < kRelationCount; ++rel) {
+          pairs += Possible(role, static_cast<Relation>(rel), archived != 0, category);
+        }
+      }
+    }
+  }
+  return pairs * (kActionCount - 1) * purposes * (kEntryKindCount - 1) *
+         (uint64_t{1} << (situation::kCount - 1));
+}
+
+uint64_t Enumerate(const World& w, const policy_internal::PropertyDomain& domain,
+                   BlockVisitor visit) {
+  return Walk<true>(w, domain, visit);
+}
+
+uint64_t EnumerateEveryCase(const World& w, const policy_internal::PropertyDomain& domain,
+                            BlockVisitor visit) {
+  return Walk<false>(w, domain, visit);
+}
+
+bool Smaller(const DecisionCase& a, const DecisionCase& b) {
+  auto key = [](const DecisionCase& c) {
+    return std::make_tuple(std::popcount(c.situation), static_cast<int>(c.relation), c.role,
+                           static_cast<int>(c.action), c.category, c.purpose,
+                           static_cast<int>(c.kind), c.situation);
+  };
+  return key(a) < key(b);
+}
+
+}  // namespace socle::analysis_internal

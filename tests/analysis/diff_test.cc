@@ -1,0 +1,152 @@
+// The difference between two policies (socle/policy_analysis.hpp, DiffPolicies).
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+
+#include "../access/test_util.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
+#include "analysis/space.h"
+#include "socle/policy.hpp"
+#include "socle/policy_analysis.hpp"
+
+namespace socle {
+namespace {
+
+std::string Example(const std::string& name) {
+  return access_testing::ReadFile(std::string(SOCLE_EXAMPLES_DIR) + "/policies/" + name);
+}
+
+std::unique_ptr<PolicyAnalysis> Analyse(const std::string& text) {
+  absl::StatusOr<Policy> policy = Policy::Load(text);
+  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
+  absl::StatusOr<std::unique_ptr<PolicyAnalysis>> analysis = PolicyAnalysis::Create(*policy);
+  BOOST_TEST_REQUIRE(analysis.ok(), analysis.status());
+  return *std::move(analysis);
+}
+
+std::string Replace(const std::string& text, const std::string& from, const std::string& to) {
+  BOOST_TEST_REQUIRE(absl::StrContains(text, from), from);
+  return absl::StrReplaceAll(text, {{from, to}});
+}
+
+constexpr char kFrontDesk[] =
+    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
+    "data_categories: [\"administrative\"] }";
+constexpr char kFrontDeskSocial[] =
+    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
+    "data_categories: [\"administrative\", \"social\"] }";
+
+BOOST_AUTO_TEST_SUITE(diff)
+
+BOOST_AUTO_TEST_CASE(a_policy_and_itself_do_not_differ) {
+  for (const char* name : {"ccas.textproto", "departement.textproto"}) {
+    const auto a = Analyse(Example(name));
+    const auto b = Analyse(Example(name));
+    const PolicyDiff d = DiffPolicies(*a, *b);
+    BOOST_TEST(d.changes.empty());
+    BOOST_TEST(d.changed_cases == 0u);
+    BOOST_TEST(d.cases == a->space_size());
+    BOOST_TEST(d.Summary().empty());
+    BOOST_TEST(d.before_digest == d.after_digest);
+  }
+}
+
+// One line of the matrix: the changes are exactly the front desk's reads, writes and prints of
+// social data, and their number is what deciding each such case under both policies gives.
+BOOST_AUTO_TEST_CASE(a_one_line_change_shows_exactly_its_cases) {
+  const std::string before_text = Example("ccas.textproto");
+  const auto before = Analyse(before_text);
+  const auto after = Analyse(Replace(before_text, kFrontDesk, kFrontDeskSocial));
+  const PolicyDiff d = DiffPolicies(*before, *after);
+  BOOST_TEST_REQUIRE(!d.changes.empty());
+  for (const PolicyChange& c : d.changes) {
+    BOOST_TEST(c.role == "secretaire_accueil");
+    BOOST_TEST(c.category == "social");
+    BOOST_TEST(
+        (c.action == Action::kRead || c.action == Action::kWrite || c.action == Action::kPrint));
+    BOOST_TEST(c.before.possible);
+    BOOST_TEST(c.after.possible);
+  }
+  // The reference: every case of that role and category decided alone under each policy.
+  policy_internal::PropertyDomain domain = analysis_internal::WholeSpace(before->world());
+  std::fill(domain.roles.begin(), domain.roles.end(), 0);
+  domain.roles[*before->policy().FindRole("secretaire_accueil")] = 1;
+  std::fill(domain.categories.begin(), domain.categories.end(), 0);
+  domain.categories[*before->policy().FindDataCategory("social")] = 1;
+  std::vector<Decision> b, a;
+  analysis_internal::EnumerateEveryCase(
+      before->world(), domain,
+      [&](const DecisionCase&, const Decision& x, uint64_t) { b.push_back(x); });
+  analysis_internal::EnumerateEveryCase(
+      after->world(), domain,
+      [&](const DecisionCase&, const Decision& x, uint64_t) { a.push_back(x); });
+  BOOST_TEST_REQUIRE(a.size() == b.size());
+  uint64_t differing = 0, now_allowed = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].effect != b[i].effect || a[i].reason != b[i].reason) ++differing;
+    if (a[i].allowed() && !b[i].allowed()) ++now_allowed;
+  }
+  BOOST_TEST(d.changed_cases == differing);
+  BOOST_TEST(now_allowed > 0u);
+  const std::vector<std::string> summary = d.Summary();
+  BOOST_TEST_REQUIRE(!summary.empty());
+  BOOST_TEST(absl::StrContains(summary[0],
+                               "« secretaire_accueil » peut désormais lire, écrire, imprimer "
+                               "« social »"),
+             summary[0]);
+  BOOST_TEST(absl::StrContains(summary[0], "habilitations[4]"), summary[0]);
+  const std::vector<std::string> english = d.Summary(AnalysisLanguage::kEnglish);
+  BOOST_TEST(absl::StrContains(english[0],
+                               "'secretaire_accueil' may now read, write, print "
+                               "'social'"),
+             english[0]);
+  const std::string json = d.Json();
+  BOOST_TEST(absl::StrContains(json, "\"changed_cases\": \"" + std::to_string(differing) + "\""),
+             json.substr(0, 400));
+  BOOST_TEST(absl::StrContains(json, "\"rule\": \"habilitations[4]\""));
+}
+
+// The reverse change is the mirror image: as many cases, "no longer".
+BOOST_AUTO_TEST_CASE(the_reverse_change_mirrors_it) {
+  const std::string text = Example("ccas.textproto");
+  const auto narrow = Analyse(text);
+  const auto wide = Analyse(Replace(text, kFrontDesk, kFrontDeskSocial));
+  const PolicyDiff forward = DiffPolicies(*narrow, *wide);
+  const PolicyDiff back = DiffPolicies(*wide, *narrow);
+  BOOST_TEST(forward.changed_cases == back.changed_cases);
+  BOOST_TEST(forward.changes.size() == back.changes.size());
+  BOOST_TEST(absl::StrContains(back.Summary()[0], "ne peut plus lire"), back.Summary()[0]);
+}
+
+// A role only one policy declares: its cases appear (or disappear), decided by that policy.
+BOOST_AUTO_TEST_CASE(a_new_role_brings_new_cases) {
+  const std::string text = Example("ccas.textproto");
+  const auto before = Analyse(text);
+  const auto after = Analyse(Replace(
+      text, kFrontDesk,
+      std::string(kFrontDesk) +
+          "\nhabilitations { role: \"mediateur\" actions: [READ] data_categories: "
+          "[\"housing\"] }\nroles { id: \"mediateur\" label: \"Médiateur\" secrecy: BY_MISSION "
+          "secrecy_reference: \"CASF L.121-6-2\" }"));
+  const PolicyDiff d = DiffPolicies(*before, *after);
+  BOOST_TEST_REQUIRE(!d.changes.empty());
+  uint64_t appearing = 0;
+  for (const PolicyChange& c : d.changes) {
+    BOOST_TEST(c.role == "mediateur");
+    BOOST_TEST(!c.before.possible);
+    BOOST_TEST(c.after.possible);
+    appearing += c.cases;
+  }
+  BOOST_TEST(appearing == d.changed_cases);
+  BOOST_TEST(d.cases == after->space_size());
+  BOOST_TEST(absl::StrContains(d.Summary()[0], "« mediateur » : nouveaux cas"), d.Summary()[0]);
+  const PolicyDiff back = DiffPolicies(*after, *before);
+  BOOST_TEST(back.changed_cases == d.changed_cases);
+  for (const PolicyChange& c : back.changes) BOOST_TEST(!c.after.possible);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace socle
