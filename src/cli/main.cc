@@ -14,7 +14,8 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  policy check FILE                     validate a policy; every problem with its location\n"
-    "  policy register FILE [--format md|json]  render the register of processing activities\n"
+    "  policy register FILE [--format md|json|jsonld] [--lang fr|en]  render the register of "
+    "processing activities\n"
     "  keys init|rotate|shred ...            the key file and the vault (see socle keys --help)\n"
     "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout (vault secrets)\n"
     "  redact --known FILE                   text on stdin, redacted text on stdout\n"
@@ -43,7 +44,7 @@ constexpr char kUsage[] =
 
 constexpr char kPolicyUsage[] =
     "usage: socle policy check FILE\n"
-    "       socle policy register FILE [--format md|json]\n"
+    "       socle policy register FILE [--format md|json|jsonld] [--lang fr|en]\n"
     "  check: validate a policy; register: render its register of processing activities\n";
 
 }  // namespace
