@@ -49,7 +49,15 @@ struct SOCLE_CXX_API Diagnostic {
   std::string ToString(absl::string_view source_name) const;
 };
 
-enum class RegisterFormat : int32_t { kMarkdown = 1, kJson = 2 };
+// How Policy::RenderRegister writes the register: Markdown for people, JSON (schema
+// socle.v1.Register), or JSON-LD in the W3C Data Privacy Vocabulary (https://w3id.org/dpv) for
+// tools that read registers.
+enum class RegisterFormat : int32_t { kMarkdown = 1, kJson = 2, kJsonLd = 3 };
+
+// The language of the register's headings and of every sentence socle writes in it. French, the
+// default, follows the CNIL's model register (headings of its "fiche de registre"); what the DPO
+// wrote in the policy (names, purposes, labels, measures) is copied as written.
+enum class RegisterLanguage : int32_t { kFrench = 1, kEnglish = 2 };
 
 // Policy text larger than this is refused before parsing.
 inline constexpr size_t kMaxPolicyBytes = 16u << 20;
@@ -80,8 +88,11 @@ class SOCLE_CXX_API Policy {
   std::string digest_hex() const;
 
   // The register of processing activities, GDPR art. 30(1) (a)-(g) for every activity, as
-  // Markdown for people or as JSON (protobuf's JSON printer, schema socle.v1.Register).
-  absl::StatusOr<std::string> RenderRegister(RegisterFormat format) const;
+  // Markdown for people, as JSON (protobuf's JSON printer, schema socle.v1.Register) or as DPV
+  // JSON-LD, in French (the CNIL model's headings) unless `language` says English.
+  // INVALID_ARGUMENT for a format or language out of the enums.
+  absl::StatusOr<std::string> RenderRegister(
+      RegisterFormat format, RegisterLanguage language = RegisterLanguage::kFrench) const;
 
   size_t data_category_count() const;
   size_t role_count() const;
@@ -101,7 +112,6 @@ class SOCLE_CXX_API Policy {
 
   DataSensitivity sensitivity(uint32_t category) const;
   SecrecyStatus secrecy(uint32_t role) const;
-
 
  private:
   friend struct policy_internal::CompiledPolicy;  // its Of() hands the tables to socle's modules

@@ -48,7 +48,7 @@ extern "C" {
 /* Version. The SONAME of libsocle is its major version.                                      */
 
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 8
+#define SOCLE_VERSION_MINOR 9
 #define SOCLE_VERSION_PATCH 0
 #define SOCLE_VERSION_NUMBER \
   (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
@@ -176,7 +176,10 @@ SOCLE_API size_t socle_policy_activity_count(const socle_policy* policy);
 SOCLE_API size_t socle_policy_role_count(const socle_policy* policy);
 /* The number of data categories of the policy. */
 SOCLE_API size_t socle_policy_data_category_count(const socle_policy* policy);
-/* Renders the register (SOCLE_REGISTER_MARKDOWN or SOCLE_REGISTER_JSON) into *out. */
+/* Renders the register (SOCLE_REGISTER_MARKDOWN, SOCLE_REGISTER_JSON or SOCLE_REGISTER_JSONLD,
+ * section "The register in French and as DPV JSON-LD") into *out, in French, the default: the
+ * same as socle_policy_render_register_lang(policy, format, SOCLE_REGISTER_LANG_FR, out, error);
+ * for English, call that with SOCLE_REGISTER_LANG_EN. */
 SOCLE_API int32_t socle_policy_render_register(const socle_policy* policy, int32_t format,
                                                socle_buffer* out, socle_error** error);
 
@@ -3620,6 +3623,39 @@ SOCLE_API uint64_t socle_privacy_budget_rho_spent_denominator(const socle_privac
 /* The number of charges recorded (one per noised measure of each release). */
 SOCLE_API size_t socle_privacy_budget_charge_count(const socle_privacy_budget* budget);
 /* (section statistics: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== The register in French and as DPV JSON-LD (socle/policy.hpp, RegisterLanguage) ===== */
+/* (section register language: begin) */
+/*
+ * The register of processing activities (GDPR art. 30(1)) in the language of the DPO who files
+ * it: French (the default) under the headings of the CNIL's model register ("fiche de registre":
+ * Finalité(s), Base légale, Catégories de personnes concernées, Catégories de données, Données
+ * sensibles, Destinataires, Transferts hors UE, Durées de conservation, Mesures de sécurité), or
+ * English. Every sentence socle writes (legal bases, retention periods, statistical disclosure
+ * control, pseudonymised datasets) is in that language; what the DPO wrote is copied as written.
+ * SOCLE_REGISTER_JSONLD is the register in the W3C Data Privacy Vocabulary (https://w3id.org/dpv)
+ * as JSON-LD: one dpv:Process per activity, texts tagged with the language.
+ * A socle_policy is immutable: these calls are thread-safe. docs/policy-reference.md, "The
+ * register", shows the three formats.
+ */
+
+/* The register as JSON-LD in the W3C Data Privacy Vocabulary (a socle_policy_render_register*
+ * format, after SOCLE_REGISTER_MARKDOWN 1 and SOCLE_REGISTER_JSON 2). */
+#define SOCLE_REGISTER_JSONLD 3
+
+/* The register's language. */
+#define SOCLE_REGISTER_LANG_FR 1
+#define SOCLE_REGISTER_LANG_EN 2
+
+/* Renders the register of `policy` in `format` (SOCLE_REGISTER_MARKDOWN, SOCLE_REGISTER_JSON or
+ * SOCLE_REGISTER_JSONLD) and `language` (SOCLE_REGISTER_LANG_FR or SOCLE_REGISTER_LANG_EN) into
+ * *out, which the caller releases with socle_buffer_free (UTF-8 text). SOCLE_E_INVALID_ARGUMENT
+ * naming the parameter for a format or language out of these constants; *out is then empty. */
+SOCLE_API int32_t socle_policy_render_register_lang(const socle_policy* policy, int32_t format,
+                                                    int32_t language, socle_buffer* out,
+                                                    socle_error** error);
+/* (section register language: end) */
 
 #ifdef __cplusplus
 }

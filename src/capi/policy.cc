@@ -22,8 +22,6 @@ using socle::capi::ResetBuffer;
 using socle::capi::ResetHandle;
 
 #define SOCLE_CAPI_POLICY_CONSTANTS(X)                             \
-  X(SOCLE_REGISTER_MARKDOWN, socle::RegisterFormat::kMarkdown)     \
-  X(SOCLE_REGISTER_JSON, socle::RegisterFormat::kJson)             \
   X(SOCLE_SEVERITY_ERROR, socle::Diagnostic::Severity::kError)     \
   X(SOCLE_SEVERITY_WARNING, socle::Diagnostic::Severity::kWarning) \
   X(SOCLE_POLICY_DIGEST_BYTES, socle::kPolicyDigestBytes)
@@ -143,19 +141,8 @@ size_t socle_policy_data_category_count(const socle_policy* policy) {
 
 int32_t socle_policy_render_register(const socle_policy* policy, int32_t format, socle_buffer* out,
                                      socle_error** error) {
-  return Guard(error, [&]() -> int32_t {
-    ResetBuffer(out);
-    if (policy == nullptr) return NullArgument(error, "policy");
-    if (out == nullptr) return NullArgument(error, "out");
-    if (format != SOCLE_REGISTER_MARKDOWN && format != SOCLE_REGISTER_JSON) {
-      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
-                  "format is " + std::to_string(format) +
-                      "; use SOCLE_REGISTER_MARKDOWN (1) or SOCLE_REGISTER_JSON (2)");
-    }
-    auto text = policy->policy.RenderRegister(static_cast<socle::RegisterFormat>(format));
-    if (!text.ok()) return FromStatus(error, text.status());
-    return FillBuffer(out, *text, error);
-  });
+  // French is the default language of the register (src/capi/register.cc).
+  return socle_policy_render_register_lang(policy, format, SOCLE_REGISTER_LANG_FR, out, error);
 }
 
 }  // extern "C"

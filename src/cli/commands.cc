@@ -38,8 +38,13 @@ constexpr char kCheckUsage[] =
     "  then how many more), then its digest; then proves its properties over every case\n"
     "  (socle policy prove). Exit 1 when the policy is invalid or a property does not hold.\n";
 constexpr char kRegisterUsage[] =
-    "usage: socle policy register FILE [--format md|json]\n"
-    "  Renders the register of processing activities (GDPR art. 30(1)) of a valid policy.\n";
+    "usage: socle policy register FILE [--format md|json|jsonld] [--lang fr|en]\n"
+    "  Renders the register of processing activities (GDPR art. 30(1)) of a valid policy:\n"
+    "  --format md      Markdown, one fiche per activity (the default)\n"
+    "           json    JSON, schema socle.v1.Register (proto/socle/v1/register.proto)\n"
+    "           jsonld  JSON-LD in the W3C Data Privacy Vocabulary (https://w3id.org/dpv)\n"
+    "  --lang fr        French, under the headings of the CNIL's model register (the default)\n"
+    "         en        English\n";
 constexpr char kVersionUsage[] =
     "usage: socle version\n  Prints the version of the socle library the program runs with.\n";
 
@@ -170,26 +175,46 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
   }
   std::string path;
   RegisterFormat format = RegisterFormat::kMarkdown;
+  RegisterLanguage language = RegisterLanguage::kFrench;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    std::string option;
     std::string value;
-    if (a == "--format" && i + 1 < args.size()) {
-      value = args[++i];
-    } else if (a.rfind("--format=", 0) == 0) {
-      value = a.substr(9);
-    } else if (!a.empty() && a[0] != '-' && path.empty()) {
-      path = a;
-      continue;
-    } else {
+    for (const char* name : {"--format", "--lang"}) {
+      const std::string prefix = std::string(name) + "=";
+      if (a == name && i + 1 < args.size()) {
+        option = name;
+        value = args[++i];
+      } else if (a.rfind(prefix, 0) == 0) {
+        option = name;
+        value = a.substr(prefix.size());
+      }
+    }
+    if (option.empty()) {
+      if (!a.empty() && a[0] != '-' && path.empty()) {
+        path = a;
+        continue;
+      }
       io.err << "socle policy register: unexpected argument '" << a << "'\n" << kRegisterUsage;
       return kExitUsage;
     }
-    if (value == "md" || value == "markdown") {
+    if (option == "--lang") {
+      if (value == "fr") {
+        language = RegisterLanguage::kFrench;
+      } else if (value == "en") {
+        language = RegisterLanguage::kEnglish;
+      } else {
+        io.err << "socle policy register: unknown language '" << value << "'; use fr or en\n";
+        return kExitUsage;
+      }
+    } else if (value == "md" || value == "markdown") {
       format = RegisterFormat::kMarkdown;
     } else if (value == "json") {
       format = RegisterFormat::kJson;
+    } else if (value == "jsonld") {
+      format = RegisterFormat::kJsonLd;
     } else {
-      io.err << "socle policy register: unknown format '" << value << "'; use md or json\n";
+      io.err << "socle policy register: unknown format '" << value << "'; use md, json or jsonld\n";
       return kExitUsage;
     }
   }
@@ -204,7 +229,7 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
     if (diagnostics.empty()) io.err << "socle: " << policy.status().message() << "\n";
     return ExitCodeFor(policy.status());
   }
-  auto text = policy->RenderRegister(format);
+  auto text = policy->RenderRegister(format, language);
   if (!text.ok()) {
     io.err << "socle: " << text.status().message() << "\n";
     return kExitFailure;

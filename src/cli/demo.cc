@@ -268,10 +268,12 @@ class PrintRegister final : public Step {
     if (it == ctx.policies.end()) {
       return MakeError(ErrorCode::kFailedPrecondition, "no policy was loaded");
     }
-    auto markdown = it->second.RenderRegister(RegisterFormat::kMarkdown);
+    // In French, as the DPO files it (the CNIL model's headings); --lang en gives English.
+    auto markdown = it->second.RenderRegister(RegisterFormat::kMarkdown, RegisterLanguage::kFrench);
     if (!markdown.ok()) return markdown.status();
-    ctx.out << "  (" << it->first << ", Markdown; `socle policy register FILE --format json` "
-            << "gives the same as JSON)\n\n"
+    ctx.out << "  (" << it->first << ", Markdown in French; `socle policy register FILE --format "
+            << "json|jsonld --lang fr|en` gives the same as JSON or as DPV JSON-LD, in French or "
+            << "English)\n\n"
             << *markdown;
     ctx.summary.push_back(absl::StrCat("register rendered: ", it->second.activity_count(),
                                        " activities with art. 30(1) (a)-(g)"));

@@ -47,6 +47,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/json_writer.h"
 #include "core/proto_time.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
@@ -65,6 +66,8 @@
 namespace socle {
 namespace {
 
+using core::Json;
+
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
@@ -72,8 +75,7 @@ constexpr absl::string_view kReceiptsKeySuffix = "/consent-receipts";
 // BLAKE2b personalisation of the receipts key, derived from the state ledger's secret beside the
 // checkpoint key ("socle.ledg.sign"), the row MAC key and the pseudonym key: one key per use.
 constexpr absl::string_view kReceiptsKeyUse = "socle.ledg.rcpt";
-constexpr absl::string_view kReceiptSchema =
-    "https://w3id.org/dpv/schema/dpv-27560#receipt-record";
+constexpr absl::string_view kReceiptSchema = "https://w3id.org/dpv/schema/dpv-27560#receipt-record";
 constexpr absl::string_view kRecordSchema = "https://w3id.org/dpv/schema/dpv-27560#record";
 constexpr absl::string_view kGdpr = "https://eur-lex.europa.eu/eli/reg/2016/679/oj";
 constexpr absl::string_view kSharingBasis = "CSP L.1110-4 III";
@@ -116,10 +118,10 @@ std::string UuidOf(absl::string_view domain, absl::string_view data) {
 }
 
 std::string RecordId(absl::string_view origin, uint64_t index, const LedgerHash& leaf) {
-  return UuidOf("socle.consent.record",
-                absl::StrCat(origin, "\n", index, "\n",
-                             absl::string_view(reinterpret_cast<const char*>(leaf.data()),
-                                               leaf.size())));
+  return UuidOf(
+      "socle.consent.record",
+      absl::StrCat(origin, "\n", index, "\n",
+                   absl::string_view(reinterpret_cast<const char*>(leaf.data()), leaf.size())));
 }
 
 std::string ReceiptId(absl::string_view record_id, uint64_t tree_size) {
@@ -198,31 +200,30 @@ absl::StatusOr<ConsentEventFields> FieldsOf(const v1::StateEvent& event, uint64_
 
 // Whether two readings of one event agree (withdraws_index aside: it is not in the event).
 bool SameEvent(const ConsentEventFields& a, const ConsentEventFields& b) {
-  return a.index == b.index && a.status == b.status && a.scope == b.scope &&
-         a.person == b.person && a.purpose == b.purpose && a.time == b.time &&
-         a.recorded_by == b.recorded_by && a.given_by == b.given_by &&
-         a.information_version == b.information_version &&
-         a.information_sha256 == b.information_sha256 &&
-         a.notice_language == b.notice_language && a.channel == b.channel &&
-         a.evidence_reference == b.evidence_reference && a.expires_at == b.expires_at &&
-         a.categories == b.categories && a.recipients == b.recipients &&
-         a.recipient_roles == b.recipient_roles && a.supports == b.supports &&
-         a.security_measures == b.security_measures;
+  return a.index == b.index && a.status == b.status && a.scope == b.scope && a.person == b.person &&
+         a.purpose == b.purpose && a.time == b.time && a.recorded_by == b.recorded_by &&
+         a.given_by == b.given_by && a.information_version == b.information_version &&
+         a.information_sha256 == b.information_sha256 && a.notice_language == b.notice_language &&
+         a.channel == b.channel && a.evidence_reference == b.evidence_reference &&
+         a.expires_at == b.expires_at && a.categories == b.categories &&
+         a.recipients == b.recipients && a.recipient_roles == b.recipient_roles &&
+         a.supports == b.supports && a.security_measures == b.security_measures;
 }
 
 // The StateEvent a state ledger entry's bytes hold; `code` for anything else.
 absl::StatusOr<v1::StateEvent> EventOfEntry(absl::string_view bytes, uint64_t index,
                                             ErrorCode code) {
   v1::LedgerEntry entry;
-  if (!entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || entry.type() != v1::STATE_EVENT ||
-      !entry.person().empty() || !entry.sealed_payload().empty()) {
-    return MakeError(code, absl::StrCat("state ledger entry ", index,
-                                        " is not a state event in clear"));
+  if (!entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
+      entry.type() != v1::STATE_EVENT || !entry.person().empty() ||
+      !entry.sealed_payload().empty()) {
+    return MakeError(code,
+                     absl::StrCat("state ledger entry ", index, " is not a state event in clear"));
   }
   v1::StateEvent event;
   if (!event.ParseFromString(entry.payload())) {
-    return MakeError(code, absl::StrCat("state ledger entry ", index,
-                                        ": its payload is not a StateEvent"));
+    return MakeError(
+        code, absl::StrCat("state ledger entry ", index, ": its payload is not a StateEvent"));
   }
   return event;
 }
@@ -232,8 +233,7 @@ absl::StatusOr<v1::StateEvent> EventOfEntry(absl::string_view bytes, uint64_t in
 // UpdateEntry or DeleteEntry appends) are not events: skipped.
 absl::Status ScanStateEvents(
     Ledger& ledger, uint64_t end,
-    absl::FunctionRef<absl::Status(StoredLedgerEntry& stored, const v1::StateEvent& event)>
-        visit) {
+    absl::FunctionRef<absl::Status(StoredLedgerEntry& stored, const v1::StateEvent& event)> visit) {
   constexpr size_t kChunk = 4096;
   uint64_t index = 0;
   while (index < end) {
@@ -281,122 +281,6 @@ absl::StatusOr<ledger::NoteSigner> ReceiptSigner(Ledger& ledger) {
                                                   absl::MakeSpan(seed.data(), seed.size())));
   return ledger::NoteSigner::FromSeed(ConsentReceiptKeyName(ledger.origin()), seed);
 }
-
-// ---- A small JSON writer ---------------------------------------------------------------------
-
-// A JSON value built in the order it is written: the document's bytes depend only on what is
-// added, never on a map's order.
-class Json {
- public:
-  static Json Str(absl::string_view s) { return Json(Kind::kString, std::string(s)); }
-  static Json Num(uint64_t n) { return Json(Kind::kNumber, absl::StrCat(n)); }
-  static Json Obj() { return Json(Kind::kObject, ""); }
-  static Json Arr() { return Json(Kind::kArray, ""); }
-  // A node reference: {"@id": iri}.
-  static Json Id(absl::string_view iri) {
-    Json j = Obj();
-    j.Add("@id", Str(iri));
-    return j;
-  }
-  static Json StrArr(const std::vector<std::string>& items) {
-    Json j = Arr();
-    for (const std::string& s : items) j.Push(Str(s));
-    return j;
-  }
-
-  Json& Add(absl::string_view key, Json value) {
-    members_.emplace_back(std::string(key), std::move(value));
-    return *this;
-  }
-  Json& Push(Json value) {
-    items_.push_back(std::move(value));
-    return *this;
-  }
-
-  void Write(int indent, std::string* out) const {
-    switch (kind_) {
-      case Kind::kString:
-        Quote(text_, out);
-        return;
-      case Kind::kNumber:
-        out->append(text_);
-        return;
-      case Kind::kObject:
-        if (members_.empty()) {
-          out->append("{}");
-          return;
-        }
-        out->append("{\n");
-        for (size_t i = 0; i < members_.size(); ++i) {
-          out->append(indent + 2, ' ');
-          Quote(members_[i].first, out);
-          out->append(": ");
-          members_[i].second.Write(indent + 2, out);
-          out->append(i + 1 < members_.size() ? ",\n" : "\n");
-        }
-        out->append(indent, ' ');
-        out->push_back('}');
-        return;
-      case Kind::kArray:
-        if (items_.empty()) {
-          out->append("[]");
-          return;
-        }
-        out->append("[\n");
-        for (size_t i = 0; i < items_.size(); ++i) {
-          out->append(indent + 2, ' ');
-          items_[i].Write(indent + 2, out);
-          out->append(i + 1 < items_.size() ? ",\n" : "\n");
-        }
-        out->append(indent, ' ');
-        out->push_back(']');
-        return;
-    }
-  }
-
- private:
-  enum class Kind { kString, kNumber, kObject, kArray };
-  Json(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {}
-
-  // RFC 8259 string escaping. UTF-8 passes through (the note's CheckNoteText refuses invalid
-  // UTF-8); every ASCII control character is escaped, so the text holds no control character
-  // but the newlines of the layout, as a signed note requires.
-  static void Quote(absl::string_view s, std::string* out) {
-    out->push_back('"');
-    for (const char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      switch (c) {
-        case '"':
-          out->append("\\\"");
-          break;
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            absl::StrAppendFormat(out, "\\u%04x", c);
-          } else {
-            out->push_back(ch);
-          }
-      }
-    }
-    out->push_back('"');
-  }
-
-  Kind kind_;
-  std::string text_;
-  std::vector<std::pair<std::string, Json>> members_;
-  std::vector<Json> items_;
-};
 
 // ---- The document ----------------------------------------------------------------------------
 
@@ -477,9 +361,9 @@ std::string RenderReceipt(const ReceiptParts& p) {
   context.Add("socle", Json::Str("urn:socle:consent-receipt:v1#"));
 
   Json controller_node = Json::Obj();
-  controller_node.Add("@type", Json::Arr()
-                                   .Push(Json::Str("dpv:DataController"))
-                                   .Push(Json::Str("dpv:LegalEntity")));
+  controller_node.Add(
+      "@type",
+      Json::Arr().Push(Json::Str("dpv:DataController")).Push(Json::Str("dpv:LegalEntity")));
   controller_node.Add("dpv:hasName", Json::Str(controller.name()));
   if (!controller.siren().empty()) {
     controller_node.Add("dct:identifier", Json::Str(absl::StrCat("SIREN ", controller.siren())));
@@ -531,8 +415,7 @@ std::string RenderReceipt(const ReceiptParts& p) {
   process.Add("dpv:hasPurpose", std::move(purpose));
   process.Add("dpv:hasLegalBasis", std::move(bases));
   process.Add("dpv:hasPersonalData", std::move(data));
-  if (f.scope == ConsentScope::kSharing &&
-      (!f.recipients.empty() || !f.recipient_roles.empty())) {
+  if (f.scope == ConsentScope::kSharing && (!f.recipients.empty() || !f.recipient_roles.empty())) {
     Json recipients = Json::Arr();
     for (const std::string& id : f.recipients) {
       Json r = PersonNode("dpv:Recipient", id);
@@ -996,8 +879,8 @@ absl::StatusOr<ConsentReceipt> VerifyConsentReceipt(absl::string_view receipt,
   std::vector<ledger::MerkleHash> path;
   path.reserve(r.proof.hashes.size());
   for (const LedgerHash& h : r.proof.hashes) path.push_back(ToMerkle(h));
-  if (!ledger::VerifyInclusion(ToMerkle(r.proof.leaf_hash), r.proof.index, r.proof.tree_size,
-                               path, checkpoint->root_hash)
+  if (!ledger::VerifyInclusion(ToMerkle(r.proof.leaf_hash), r.proof.index, r.proof.tree_size, path,
+                               checkpoint->root_hash)
            .ok()) {
     return VerificationFailed("the entry is not in the checkpointed ledger");
   }
@@ -1027,10 +910,10 @@ absl::StatusOr<ConsentProof> ConsentHistory(StateLedger& state_ledger, absl::str
       [&](StoredLedgerEntry& stored, const v1::StateEvent& event) -> absl::Status {
         const bool given = event.has_consent_given();
         if (!given && !event.has_consent_withdrawn()) return absl::OkStatus();
-        const std::string& who = given ? event.consent_given().person()
-                                       : event.consent_withdrawn().person();
-        const std::string& what = given ? event.consent_given().purpose()
-                                        : event.consent_withdrawn().purpose();
+        const std::string& who =
+            given ? event.consent_given().person() : event.consent_withdrawn().person();
+        const std::string& what =
+            given ? event.consent_given().purpose() : event.consent_withdrawn().purpose();
         if (who != person || what != purpose) return absl::OkStatus();
         SOCLE_ASSIGN_OR_RETURN(ConsentEventFields fields, FieldsOf(event, stored.index));
         std::optional<uint64_t>& grant = last_grant[fields.scope == ConsentScope::kSharing];

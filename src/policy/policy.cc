@@ -115,9 +115,10 @@ absl::Status Summarise(ErrorCode code, const std::vector<Diagnostic>& diagnostic
     if (head == nullptr) head = &diagnostics[i];
     ++errors;
   }
-  std::string message = absl::StrCat(
-      code == ErrorCode::kPolicyInvalid ? "the policy is invalid" : "the policy could not be parsed",
-      ": ", truncated ? "more than " : "", errors, errors == 1 ? " error" : " errors");
+  std::string message =
+      absl::StrCat(code == ErrorCode::kPolicyInvalid ? "the policy is invalid"
+                                                     : "the policy could not be parsed",
+                   ": ", truncated ? "more than " : "", errors, errors == 1 ? " error" : " errors");
   if (head != nullptr) {
     absl::StrAppend(&message, "; first: ");
     if (head->line > 0) absl::StrAppend(&message, "line ", head->line, ":", head->column, ": ");
@@ -159,7 +160,8 @@ absl::StatusOr<Policy> Policy::LoadFile(const std::string& path,
     text.append(buffer, static_cast<size_t>(in.gcount()));
     if (text.size() > kMaxPolicyBytes) break;  // Load reports the size
   }
-  if (in.bad()) return MakeError(ErrorCode::kIo, absl::StrCat("cannot read the policy file ", path));
+  if (in.bad())
+    return MakeError(ErrorCode::kIo, absl::StrCat("cannot read the policy file ", path));
   return Load(text, diagnostics);
 }
 
@@ -175,16 +177,25 @@ absl::string_view Policy::revision() const { return impl_->source.revision(); }
 const std::array<uint8_t, kPolicyDigestBytes>& Policy::digest() const { return impl_->digest; }
 std::string Policy::digest_hex() const { return impl_->digest_hex; }
 
-absl::StatusOr<std::string> Policy::RenderRegister(RegisterFormat format) const {
+absl::StatusOr<std::string> Policy::RenderRegister(RegisterFormat format,
+                                                   RegisterLanguage language) const {
+  if (language != RegisterLanguage::kFrench && language != RegisterLanguage::kEnglish) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("unknown register language ", static_cast<int32_t>(language),
+                                  "; use french (1) or english (2)"));
+  }
   switch (format) {
     case RegisterFormat::kMarkdown:
-      return policy_internal::RenderMarkdown(policy_internal::BuildRegister(*impl_));
+      return policy_internal::RenderMarkdown(policy_internal::BuildRegister(*impl_, language));
     case RegisterFormat::kJson:
-      return policy_internal::RenderJson(policy_internal::BuildRegister(*impl_));
+      return policy_internal::RenderJson(policy_internal::BuildRegister(*impl_, language));
+    case RegisterFormat::kJsonLd:
+      return policy_internal::RenderJsonLd(*impl_,
+                                           policy_internal::BuildRegister(*impl_, language));
   }
   return MakeError(ErrorCode::kInvalidArgument,
                    absl::StrCat("unknown register format ", static_cast<int32_t>(format),
-                                "; use markdown (1) or json (2)"));
+                                "; use markdown (1), json (2) or jsonld (3)"));
 }
 
 size_t Policy::data_category_count() const { return impl_->data_categories.size(); }

@@ -146,10 +146,14 @@ BOOST_AUTO_TEST_CASE(example_policies_declare_profiles_and_load) {
       BOOST_TEST(Policy::Validate(text).empty());
       auto policy = Policy::Load(text);
       BOOST_REQUIRE(policy.ok());
-      auto reg = policy->RenderRegister(RegisterFormat::kMarkdown);
+      auto reg = policy->RenderRegister(RegisterFormat::kMarkdown, RegisterLanguage::kEnglish);
       BOOST_REQUIRE(reg.ok());
       BOOST_TEST(absl::StrContains(*reg, "| (d) Pseudonymised datasets | "));
       BOOST_TEST(absl::StrContains(*reg, "fresh pseudonyms in every export"));
+      auto french = policy->RenderRegister(RegisterFormat::kMarkdown);  // French, the default
+      BOOST_REQUIRE(french.ok());
+      BOOST_TEST(absl::StrContains(*french, "| (d) Jeux de données pseudonymisés | "));
+      BOOST_TEST(absl::StrContains(*french, "pseudonymes nouveaux à chaque export"));
     }
   }
 }

@@ -86,8 +86,13 @@ void UseLoadedPolicy(const socle::Policy& policy, absl::string_view text) {
   const absl::StatusOr<socle::Policy> again = socle::Policy::Load(text);
   Check(again.ok() && again->digest_hex() == policy.digest_hex(), "the digest is stable");
 
-  Check(policy.RenderRegister(socle::RegisterFormat::kMarkdown).ok(), "markdown renders");
-  Check(policy.RenderRegister(socle::RegisterFormat::kJson).ok(), "json renders");
+  for (const socle::RegisterLanguage language :
+       {socle::RegisterLanguage::kFrench, socle::RegisterLanguage::kEnglish}) {
+    Check(policy.RenderRegister(socle::RegisterFormat::kMarkdown, language).ok(),
+          "markdown renders");
+    Check(policy.RenderRegister(socle::RegisterFormat::kJson, language).ok(), "json renders");
+    Check(policy.RenderRegister(socle::RegisterFormat::kJsonLd, language).ok(), "jsonld renders");
+  }
 }
 
 }  // namespace

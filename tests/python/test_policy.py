@@ -158,6 +158,61 @@ def test_the_library_itself_refuses_an_unknown_register_format(example_path: Pat
         lib.socle_buffer_free(buffer)
 
 
+def test_register_is_french_by_default_and_english_on_request(example_path: Path) -> None:
+    policy = socle.Policy.load_file(example_path)
+    french = policy.render_register()
+    assert french == policy.render_register("markdown", "fr")
+    assert french.startswith("# Registre des activités de traitement")
+    for heading in ("| (b) Finalité(s) |", "| (b) Base légale | RGPD art. 6(1)(",
+                    "| (c) Catégories de personnes concernées |", "| (c) Données sensibles |",
+                    "| (e) Transferts hors UE | aucun |", "| (f) Durées de conservation |",
+                    "| (g) Mesures de sécurité |"):
+        assert french.count(heading) == policy.activity_count, heading
+    english = policy.render_register("markdown", language="en")
+    assert english.startswith("# Register of processing activities")
+    assert english.count("| (g) Security measures |") == policy.activity_count
+    assert "Mesures de sécurité" not in english
+    assert json.loads(policy.render_register("json"))["language"] == "fr"
+    register = json.loads(policy.render_register("json", "en"))
+    assert register["language"] == "en"
+    assert all(e["legal_basis"].startswith("GDPR art. 6(1)(") for e in register["entries"])
+
+
+def test_register_as_dpv_jsonld(example_path: Path) -> None:
+    policy = socle.Policy.load_file(example_path)
+    for language in ("fr", "en"):
+        doc = json.loads(policy.render_register("jsonld", language))
+        assert doc["@context"]["dpv"] == "https://w3id.org/dpv#"
+        processes = [n for n in doc["@graph"] if n.get("@type") == "dpv:Process"]
+        assert len(processes) == policy.activity_count
+        for node in processes:
+            # socle's sentences in the register's language, the DPO's text in French
+            assert node["dpv:hasPurpose"]["dct:description"]["@language"] == "fr"
+            assert node["dpv:hasLegalBasis"][0]["@id"].startswith("eu-gdpr:A6-1-")
+            assert node["dpv:hasLegalBasis"][0]["skos:prefLabel"]["@language"] == language
+            assert all(s["dct:description"]["@language"] == language
+                       for s in node["dpv:hasStorageCondition"])
+            for key in ("dpv:hasPersonalData", "dpv:hasDataSubject", "dpv:hasRecipient",
+                        "dpv:hasStorageCondition"):
+                assert node[key], key
+
+
+def test_unknown_register_language_is_an_invalid_argument(example_path: Path) -> None:
+    policy = socle.Policy.load_file(example_path)
+    with pytest.raises(socle.InvalidArgumentError, match="de"):
+        policy.render_register("markdown", "de")
+    buffer = ffi.new("socle_buffer*")
+    error = ffi.new("socle_error**")
+    try:  # past the Python-side check, the library refuses too
+        status = lib.socle_policy_render_register_lang(policy._handle, lib.SOCLE_REGISTER_JSON, 9,
+                                                       buffer, error)
+        with pytest.raises(socle.InvalidArgumentError, match="language"):
+            socle.check(status, error[0])
+    finally:
+        lib.socle_error_free(error[0])
+        lib.socle_buffer_free(buffer)
+
+
 def test_policy_is_usable_from_several_threads(example_path: Path) -> None:
     policy = socle.Policy.load_file(example_path)
     expected = policy.render_register("json")

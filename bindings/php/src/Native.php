@@ -332,6 +332,9 @@ final class Native
     public const SOCLE_CELL_STATUS_NOISY = 3;
     public const SOCLE_NOISE_DISCRETE_LAPLACE = 1;
     public const SOCLE_NOISE_DISCRETE_GAUSSIAN = 2;
+    public const SOCLE_REGISTER_JSONLD = 3;
+    public const SOCLE_REGISTER_LANG_FR = 1;
+    public const SOCLE_REGISTER_LANG_EN = 2;
 
     private function __construct()
     {

@@ -714,3 +714,4 @@ uint64_t socle_privacy_budget_laplace_epsilon_spent_denominator(const socle_priv
 uint64_t socle_privacy_budget_rho_spent_numerator(const socle_privacy_budget* budget);
 uint64_t socle_privacy_budget_rho_spent_denominator(const socle_privacy_budget* budget);
 size_t socle_privacy_budget_charge_count(const socle_privacy_budget* budget);
+int32_t socle_policy_render_register_lang(const socle_policy* policy, int32_t format, int32_t language, socle_buffer* out, socle_error** error);

@@ -368,6 +368,11 @@ _REGISTER_FORMATS = {
     "markdown": lib.SOCLE_REGISTER_MARKDOWN,
     "md": lib.SOCLE_REGISTER_MARKDOWN,
     "json": lib.SOCLE_REGISTER_JSON,
+    "jsonld": lib.SOCLE_REGISTER_JSONLD,
+}
+_REGISTER_LANGUAGES = {
+    "fr": lib.SOCLE_REGISTER_LANG_FR,
+    "en": lib.SOCLE_REGISTER_LANG_EN,
 }
 
 
@@ -493,21 +498,30 @@ class Policy(_Handle):
     def data_category_count(self) -> int:
         return int(lib.socle_policy_data_category_count(self._live()))
 
-    def render_register(self, format: str = "markdown") -> str:
+    def render_register(self, format: str = "markdown", language: str = "fr") -> str:
         """The register of processing activities (GDPR art. 30(1) a-g for every activity), as
-        ``"markdown"`` (alias ``"md"``) or ``"json"`` (schema socle.v1.Register).
+        ``"markdown"`` (alias ``"md"``), ``"json"`` (schema socle.v1.Register) or ``"jsonld"``
+        (JSON-LD in the W3C Data Privacy Vocabulary), in ``language`` ``"fr"`` (the default:
+        the headings of the CNIL's model register) or ``"en"``.
 
-        Raises :class:`InvalidArgumentError` for any other format.
+        Raises :class:`InvalidArgumentError` for any other format or language.
         """
         try:
             code = _REGISTER_FORMATS[format]
         except (KeyError, TypeError):
             raise InvalidArgumentError(
-                f"unknown register format {format!r}; expected 'markdown' or 'json'") from None
+                f"unknown register format {format!r}; expected 'markdown', 'json' or 'jsonld'"
+            ) from None
+        try:
+            lang = _REGISTER_LANGUAGES[language]
+        except (KeyError, TypeError):
+            raise InvalidArgumentError(
+                f"unknown register language {language!r}; expected 'fr' or 'en'") from None
         buffer = ffi.new("socle_buffer*")
         try:
             with _ErrorSlot() as slot:
-                check(lib.socle_policy_render_register(self._live(), code, buffer, slot.pointer),
+                check(lib.socle_policy_render_register_lang(self._live(), code, lang, buffer,
+                                                            slot.pointer),
                       slot.error)
             if buffer.size == 0:
                 return ""

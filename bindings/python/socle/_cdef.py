@@ -319,6 +319,9 @@ CDEF = """\
 #define SOCLE_CELL_STATUS_NOISY 3
 #define SOCLE_NOISE_DISCRETE_LAPLACE 1
 #define SOCLE_NOISE_DISCRETE_GAUSSIAN 2
+#define SOCLE_REGISTER_JSONLD 3
+#define SOCLE_REGISTER_LANG_FR 1
+#define SOCLE_REGISTER_LANG_EN 2
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -1030,4 +1033,5 @@ uint64_t socle_privacy_budget_laplace_epsilon_spent_denominator(const socle_priv
 uint64_t socle_privacy_budget_rho_spent_numerator(const socle_privacy_budget* budget);
 uint64_t socle_privacy_budget_rho_spent_denominator(const socle_privacy_budget* budget);
 size_t socle_privacy_budget_charge_count(const socle_privacy_budget* budget);
+int32_t socle_policy_render_register_lang(const socle_policy* policy, int32_t format, int32_t language, socle_buffer* out, socle_error** error);
 """

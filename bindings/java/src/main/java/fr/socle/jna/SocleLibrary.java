@@ -337,6 +337,9 @@ public interface SocleLibrary extends Library {
     int SOCLE_CELL_STATUS_NOISY = 3;
     int SOCLE_NOISE_DISCRETE_LAPLACE = 1;
     int SOCLE_NOISE_DISCRETE_GAUSSIAN = 2;
+    int SOCLE_REGISTER_JSONLD = 3;
+    int SOCLE_REGISTER_LANG_FR = 1;
+    int SOCLE_REGISTER_LANG_EN = 2;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -1135,4 +1138,5 @@ public interface SocleLibrary extends Library {
     long socle_privacy_budget_rho_spent_numerator(Pointer budget);
     long socle_privacy_budget_rho_spent_denominator(Pointer budget);
     SizeT socle_privacy_budget_charge_count(Pointer budget);
+    int socle_policy_render_register_lang(Pointer policy, int format, int language, Buffer out, PointerByReference error);
 }
