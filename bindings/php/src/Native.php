@@ -18,9 +18,9 @@ final class Native
     public const HEADER_FILE = __DIR__ . '/socle_ffi.h';
 
     public const SOCLE_VERSION_MAJOR = 0;
-    public const SOCLE_VERSION_MINOR = 8;
+    public const SOCLE_VERSION_MINOR = 9;
     public const SOCLE_VERSION_PATCH = 0;
-    public const SOCLE_VERSION_NUMBER = 800;
+    public const SOCLE_VERSION_NUMBER = 900;
     public const SOCLE_OK = 0;
     public const SOCLE_E_INVALID_ARGUMENT = 1;
     public const SOCLE_E_NOT_FOUND = 2;

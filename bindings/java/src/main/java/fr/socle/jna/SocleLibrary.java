@@ -23,9 +23,9 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface SocleLibrary extends Library {
     int SOCLE_VERSION_MAJOR = 0;
-    int SOCLE_VERSION_MINOR = 8;
+    int SOCLE_VERSION_MINOR = 9;
     int SOCLE_VERSION_PATCH = 0;
-    int SOCLE_VERSION_NUMBER = 800;
+    int SOCLE_VERSION_NUMBER = 900;
     int SOCLE_OK = 0;
     int SOCLE_E_INVALID_ARGUMENT = 1;
     int SOCLE_E_NOT_FOUND = 2;
