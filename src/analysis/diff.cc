@@ -12,7 +12,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "analysis/space.h"
-#include "google/protobuf/util/json_util.h"
 #include "policy/compiled_policy.h"
 #include "policy/property.h"
 #include "socle/policy_analysis.hpp"
@@ -297,12 +296,7 @@ std::string PolicyDiff::Json(AnalysisLanguage language) const {
     SetOutcome(c.before, g->mutable_before());
     SetOutcome(c.after, g->mutable_after());
   }
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(report, &json, options);
-  return json;
+  return analysis_internal::ReportJson(report);
 }
 
 }  // namespace socle

@@ -47,6 +47,21 @@ PropertyResult ProveDomain(const World& w, const policy_internal::PropertyDomain
 
 }  // namespace
 
+namespace analysis_internal {
+
+std::string ReportJson(const google::protobuf::Message& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  // A message of strings, numbers and booleans always prints.
+  (void)google::protobuf::util::MessageToJsonString(report, &json, options);
+  return json;
+}
+
+}  // namespace analysis_internal
+
 absl::StatusOr<PropertyResult> PolicyAnalysis::Prove(absl::string_view statement) const {
   SOCLE_ASSIGN_OR_RETURN(const policy_internal::PropertyStatement parsed,
                          policy_internal::ParsePropertyStatement(statement));
@@ -127,13 +142,7 @@ std::string PolicyAnalysis::ReportJson(const std::vector<PropertyResult>& result
     f->set_description(r.description);
     f->set_explanation(r.explanation);
   }
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  // A message of strings, numbers and booleans always prints.
-  (void)google::protobuf::util::MessageToJsonString(report, &json, options);
-  return json;
+  return analysis_internal::ReportJson(report);
 }
 
 std::string PolicyAnalysis::Describe(const DecisionCase& c) const {

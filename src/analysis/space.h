@@ -18,6 +18,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "policy/property.h"
 #include "socle/access.hpp"
 #include "socle/clock.hpp"
@@ -113,6 +114,10 @@ using JointVisitor =
     absl::FunctionRef<void(const DecisionCase& before, const Decision* b, const DecisionCase& after,
                            const Decision* a, uint64_t count)>;
 uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor visit);
+
+// The JSON of the analysis's reports (prove.cc): protobuf's printer, the proto's field names,
+// every field printed (a property that does not hold says `"holds": false`).
+std::string ReportJson(const google::protobuf::Message& report);
 
 // The order of "smallest": fewest situation flags, then relation, role, action, category,
 // purpose, kind.
