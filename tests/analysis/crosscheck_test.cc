@@ -10,11 +10,16 @@
 #include "absl/container/flat_hash_map.h"
 #include "access/state.h"
 #include "analysis/space.h"
+#include "analysis_testing.h"
 #include "socle/policy.hpp"
 #include "socle/policy_analysis.hpp"
 
 namespace socle {
 namespace {
+
+using analysis_testing::Analyse;
+using analysis_testing::Example;
+using analysis_testing::Replace;
 
 // The value of dimension `dim` in a case's situation.
 int ValueOf(const DecisionCase& c, int dim) {
@@ -107,18 +112,6 @@ void CheckBlocks(const PolicyAnalysis& a, const std::vector<std::string>& roles)
   }
   BOOST_TEST_MESSAGE(cases << " cases in " << blocks << " blocks");
   BOOST_TEST(blocks < cases / 4);  // the blocks do save calls
-}
-
-std::unique_ptr<PolicyAnalysis> Analyse(const std::string& text) {
-  absl::StatusOr<Policy> policy = Policy::Load(text);
-  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
-  absl::StatusOr<std::unique_ptr<PolicyAnalysis>> analysis = PolicyAnalysis::Create(*policy);
-  BOOST_TEST_REQUIRE(analysis.ok(), analysis.status());
-  return *std::move(analysis);
-}
-
-std::string Example(const std::string& name) {
-  return access_testing::ReadFile(std::string(SOCLE_EXAMPLES_DIR) + "/policies/" + name);
 }
 
 BOOST_AUTO_TEST_SUITE(crosscheck)

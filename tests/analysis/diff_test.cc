@@ -7,28 +7,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
 #include "analysis/space.h"
+#include "analysis_testing.h"
 #include "socle/policy.hpp"
 #include "socle/policy_analysis.hpp"
 
 namespace socle {
 namespace {
 
-std::string Example(const std::string& name) {
-  return access_testing::ReadFile(std::string(SOCLE_EXAMPLES_DIR) + "/policies/" + name);
-}
-
-std::unique_ptr<PolicyAnalysis> Analyse(const std::string& text) {
-  absl::StatusOr<Policy> policy = Policy::Load(text);
-  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
-  absl::StatusOr<std::unique_ptr<PolicyAnalysis>> analysis = PolicyAnalysis::Create(*policy);
-  BOOST_TEST_REQUIRE(analysis.ok(), analysis.status());
-  return *std::move(analysis);
-}
-
-std::string Replace(const std::string& text, const std::string& from, const std::string& to) {
-  BOOST_TEST_REQUIRE(absl::StrContains(text, from), from);
-  return absl::StrReplaceAll(text, {{from, to}});
-}
+using analysis_testing::Analyse;
+using analysis_testing::Example;
+using analysis_testing::Replace;
 
 constexpr char kFrontDesk[] =
     "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "

@@ -10,6 +10,7 @@
 #include "../access/test_util.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
+#include "analysis_testing.h"
 #include "socle/error.hpp"
 #include "socle/policy.hpp"
 #include "socle/policy_analysis.hpp"
@@ -17,23 +18,9 @@
 namespace socle {
 namespace {
 
-std::string Example(const std::string& name) {
-  return access_testing::ReadFile(std::string(SOCLE_EXAMPLES_DIR) + "/policies/" + name);
-}
-
-// `text` with `from` replaced by `to` (which must occur).
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  BOOST_TEST_REQUIRE(absl::StrContains(text, from), "not in the policy: " << from);
-  return absl::StrReplaceAll(text, {{from, to}});
-}
-
-std::unique_ptr<PolicyAnalysis> Analyse(const std::string& text) {
-  absl::StatusOr<Policy> policy = Policy::Load(text);
-  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
-  absl::StatusOr<std::unique_ptr<PolicyAnalysis>> analysis = PolicyAnalysis::Create(*policy);
-  BOOST_TEST_REQUIRE(analysis.ok(), analysis.status());
-  return *std::move(analysis);
-}
+using analysis_testing::Analyse;
+using analysis_testing::Example;
+using analysis_testing::Replace;
 
 PropertyResult ProveOne(const PolicyAnalysis& a, const std::string& id) {
   for (PropertyResult& r : a.ProveDeclared()) {
