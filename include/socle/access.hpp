@@ -227,6 +227,33 @@ struct AccessHolder {
   std::string reference;                           // kGrant: the sharing decision, if any
 };
 
+// How the policy an engine of record runs came into force (socle/policy_approval.hpp, REQ-62).
+enum class PolicyActivationMode : int32_t {
+  kNone = 0,         // no activation recorded (an engine without a record)
+  kInitial = 1,      // the record's first policy
+  kApproved = 2,     // two approvals, one with DPO_ROLE
+  kDevelopment = 3,  // an engine opened in development mode: not approved
+};
+
+// One approval of a change of the policy in force, pending until an activation.
+struct PolicyApprovalStatus {
+  std::string professional;
+  bool dpo = false;            // their role held DPO_ROLE under the policy in force
+  std::string policy_digest;   // hex: the policy approved
+  std::string changes_digest;  // hex: SHA-256 of the summary of changes they read
+  uint64_t revision = 0;       // of their policy_approved event
+  absl::Time at;
+};
+
+// The policy in force on a record, the approval keys and the approvals pending.
+struct PolicyGovernanceStatus {
+  PolicyActivationMode mode = PolicyActivationMode::kNone;
+  std::string policy_digest;  // hex; empty for kNone
+  uint64_t activated_at_revision = 0;
+  std::vector<std::string> key_holders;         // professionals with an approval key, sorted
+  std::vector<PolicyApprovalStatus> approvals;  // in the order recorded
+};
+
 // An immutable state of the engine at one revision. Every method is const and thread-safe; hold
 // the shared_ptr for a batch of decisions to skip reloading the current snapshot each time.
 class SOCLE_CXX_API AccessSnapshot {
@@ -271,6 +298,8 @@ class SOCLE_CXX_API AccessSnapshot {
   absl::StatusOr<std::vector<RetentionStatus>> Retention(uint32_t person, absl::CivilDay day) const;
   absl::StatusOr<RetentionStatus> Retention(uint32_t person, uint32_t category,
                                             absl::CivilDay day) const;
+  // The policy in force on the record and the approvals of its change (REQ-62).
+  PolicyGovernanceStatus Governance() const;
 
  protected:
   AccessSnapshot() = default;
@@ -423,6 +452,11 @@ class SOCLE_CXX_API AccessEngine {
     // Events (ApplyEvent, ApplyEventBatch) dated more than this after the clock are refused with
     // INVALID_ARGUMENT. 0 to 24 hours.
     absl::Duration max_clock_skew = kDefaultMaxClockSkew;
+    // Open only: run `policy` on the record although it is not the policy in force (two-person
+    // activation, socle/policy_approval.hpp, REQ-62), for development and tests. The record
+    // keeps it: Open appends a DEVELOPMENT activation (the access trail's readers see it), and an
+    // engine opened later without this option refuses that policy until it is approved.
+    bool development_mode = false;
   };
 
   // How an engine of record follows its record (Follow).
@@ -454,8 +488,8 @@ class SOCLE_CXX_API AccessEngine {
   static absl::StatusOr<std::unique_ptr<AccessEngine>> Create(const Policy& policy) {
     return Create(policy, Options());
   }
-  // An engine of record: its state is `record`'s. Loads the newest snapshot, if any (refused with
-  // FAILED_PRECONDITION when it was written under another policy, UNSUPPORTED for an unknown
+  // An engine of record: its state is `record`'s. Loads the newest snapshot, if any (one written
+  // under another policy is passed over: every event is replayed; UNSUPPORTED for an unknown
   // format version, DATA_LOSS when its content does not match its hash or does not hold
   // together), then replays every later event, each as of its own recorded time (the clock-skew
   // check does not apply to them, and sessions and grants fold exactly as they did), up to the
@@ -465,6 +499,12 @@ class SOCLE_CXX_API AccessEngine {
   // AppendEvents means another process appended first: call CatchUp() and retry the write. An
   // event of the record that does not apply (a record written under another policy, or damaged)
   // fails Open with its error, prefixed with its revision; one that does not parse, DATA_LOSS.
+  // Then the policy must be the record's policy in force (REQ-62, socle/policy_approval.hpp): a
+  // new record, or one that never recorded an activation, runs it from an INITIAL activation
+  // Open appends; a record that runs another policy refuses it with FAILED_PRECONDITION until two
+  // professionals approved it and it was activated (ActivatePolicy), unless
+  // Options::development_mode. Once another policy is activated on the record, the engine's
+  // writes are refused with FAILED_PRECONDITION: reopen it with the policy in force.
   // (Two overloads rather than `Options options = {}`: a nested struct with default member
   // initializers cannot be a default argument inside its enclosing class.)
   static absl::StatusOr<std::unique_ptr<AccessEngine>> Open(const Policy& policy,

@@ -1152,10 +1152,19 @@ SOCLE_API int32_t socle_access_engine_person_summary(const socle_access_engine* 
  * the name "state"): the state is rebuilt from the ledger's newest snapshot and the events after
  * it, and every change the engine applies from then on is written to the ledger before it is
  * published (a change that cannot be written is refused and changes nothing). The engine keeps
- * the policy and the ledger alive. SOCLE_E_FAILED_PRECONDITION for a snapshot written under
- * another policy, SOCLE_E_DATA_LOSS for a damaged one. */
+ * the policy and the ledger alive. `policy` must be the ledger's policy in force (a new ledger
+ * takes it as its first; docs/policy-approval.md): SOCLE_E_FAILED_PRECONDITION for another
+ * policy until two professionals approved and activated it. SOCLE_E_DATA_LOSS for a damaged
+ * ledger or snapshot. The same as socle_access_engine_open_mode with SOCLE_ENGINE_OPEN_IN_FORCE. */
 SOCLE_API int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger* ledger,
                                            socle_access_engine** out, socle_error** error);
+/* How socle_access_engine_open_mode opens a ledger. */
+#define SOCLE_ENGINE_OPEN_IN_FORCE 0    /* the policy must be the ledger's policy in force */
+#define SOCLE_ENGINE_OPEN_DEVELOPMENT 1 /* runs a policy not approved, for development; the
+                                           ledger and the access trail record it */
+SOCLE_API int32_t socle_access_engine_open_mode(const socle_policy* policy,
+                                                const socle_ledger* ledger, int32_t mode,
+                                                socle_access_engine** out, socle_error** error);
 /* Writes a snapshot of the engine's state to its state ledger, so that the next open replays
  * only the events after it. SOCLE_E_FAILED_PRECONDITION for an engine made by
  * socle_access_engine_create. */
@@ -3656,6 +3665,66 @@ SOCLE_API int32_t socle_policy_render_register_lang(const socle_policy* policy, 
                                                     int32_t language, socle_buffer* out,
                                                     socle_error** error);
 /* (section register language: end) */
+
+/* ---- Two-person activation of a policy (REQ-62; docs/policy-approval.md) -------------------
+ * A new policy takes effect on a state ledger once two distinct professionals, one whose role
+ * holds DPO_ROLE in the policy in force, approved it: each registers an approval key once, signs
+ * an approval (a C2SP signed note over the new policy's digest, the policy in force's and the
+ * digest of the summary of changes of access), the approvals are recorded, then the policy is
+ * activated; every step is an event of the state ledger and, with a trail, an operation of the
+ * access trail. The engine running the former policy then refuses writes: open the ledger again
+ * with the new policy (socle_access_engine_open). Thread-safe as the engine is.
+ */
+
+/* How the policy in force came into force (socle_access_engine_policy_in_force). */
+#define SOCLE_POLICY_ACTIVATION_NONE 0        /* an engine without a ledger */
+#define SOCLE_POLICY_ACTIVATION_INITIAL 1     /* the ledger's first policy */
+#define SOCLE_POLICY_ACTIVATION_APPROVED 2    /* two approvals, one with DPO_ROLE */
+#define SOCLE_POLICY_ACTIVATION_DEVELOPMENT 3 /* SOCLE_ENGINE_OPEN_DEVELOPMENT: not approved */
+
+/* A fresh Ed25519 approval key named `name` (no '+', no white space; the professional's id is a
+ * good name): *out_signer_key gets the signer key (a secret, "PRIVATE+KEY+..."; keep it where
+ * only its holder reads it; the buffer is wiped by socle_buffer_free), *out_verifier_key the
+ * verifier key to register. */
+SOCLE_API int32_t socle_approval_key_generate(const char* name, size_t name_len,
+                                              socle_buffer* out_signer_key,
+                                              socle_buffer* out_verifier_key, socle_error** error);
+/* The approval by `professional` of `next` in place of `previous` (the policy in force), signed
+ * with their signer key, into *out (a signed note, UTF-8). Builds both policies' analyses for the
+ * summary of changes (tens of milliseconds). */
+SOCLE_API int32_t socle_policy_approval_sign(const socle_policy* previous, const socle_policy* next,
+                                             const char* professional, size_t professional_len,
+                                             const uint8_t* signer_key, size_t signer_key_len,
+                                             socle_buffer* out, socle_error** error);
+/* Records `verifier_key` as the approval key of `professional` (an active professional), by
+ * `recorded_by`. SOCLE_E_ALREADY_EXISTS when another professional holds that key. */
+SOCLE_API int32_t socle_access_engine_register_approval_key(
+    socle_access_engine* engine, const char* professional, size_t professional_len,
+    const char* verifier_key, size_t verifier_key_len, const char* recorded_by,
+    size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
+/* Records an approval (socle_policy_approval_sign's note) of `next` on `engine`, which runs the
+ * policy in force; `trail` may be NULL. SOCLE_E_INVALID_ARGUMENT when it approves another policy
+ * or another summary of changes; SOCLE_E_VERIFICATION_FAILED when it is not signed by the
+ * approver's registered key; SOCLE_E_ALREADY_EXISTS when they already approved this change. */
+SOCLE_API int32_t socle_access_engine_record_policy_approval(
+    socle_access_engine* engine, const socle_policy* next, const char* approval,
+    size_t approval_len, socle_access_trail* trail, uint64_t* out_revision, socle_error** error);
+/* Activates `next` with the approvals recorded for it, by `actor`; `trail` may be NULL.
+ * SOCLE_E_FAILED_PRECONDITION unless two distinct professionals, still active, approved this
+ * change, one holding DPO_ROLE in the policy in force. */
+SOCLE_API int32_t socle_access_engine_activate_policy(socle_access_engine* engine,
+                                                      const socle_policy* next, const char* actor,
+                                                      size_t actor_len, socle_access_trail* trail,
+                                                      uint64_t* out_revision, socle_error** error);
+/* The ledger's policy in force: *out_mode (SOCLE_POLICY_ACTIVATION_*), its digest in hex
+ * (*out_digest_hex; empty for NONE) and the number of approvals recorded since its activation
+ * (*out_pending_approvals). Each out parameter may be NULL. */
+SOCLE_API int32_t socle_access_engine_policy_in_force(const socle_access_engine* engine,
+                                                      int32_t* out_mode,
+                                                      socle_buffer* out_digest_hex,
+                                                      uint64_t* out_pending_approvals,
+                                                      socle_error** error);
+/* (section policy approval: end) */
 
 #ifdef __cplusplus
 }

@@ -63,6 +63,9 @@ enum class TrailOperation : int32_t {
   kRetentionSweep = 10,
   // A statistics table released (socle/statistics_release.hpp): about no person.
   kStatisticsRelease = 11,
+  // Two-person activation of a policy (socle/policy_approval.hpp): about no person.
+  kPolicyApproval = 12,
+  kPolicyActivation = 13,
 };
 
 // Who reads a person's history.
@@ -204,7 +207,8 @@ class SOCLE_CXX_API AccessTrail {
  public:
   // `ledger` is the trail's ledger (opened with the name "access_trail"); `engine` decides.
   // Both must outlive the trail. Records the policy the engine decides under (an operation
-  // "policy_loaded" whose detail is the policy's digest in hex).
+  // "policy_loaded" whose detail is the policy's digest in hex, followed by " (development
+  // mode)" when the engine runs it unapproved, AccessEngine::Options::development_mode).
   static absl::StatusOr<std::unique_ptr<AccessTrail>> Create(std::shared_ptr<Ledger> ledger,
                                                              const AccessEngine& engine);
   ~AccessTrail();

@@ -236,9 +236,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
        event.event_case() <= v1::StateEvent::kRectificationRecipientNotified) ||
       (event.event_case() >= v1::StateEvent::kRetentionSweepStarted &&
        event.event_case() <= v1::StateEvent::kEliminationVisaRecorded) ||
-      event.event_case() == v1::StateEvent::kPrivacyBudgetCharged) {
+      event.event_case() == v1::StateEvent::kPrivacyBudgetCharged ||
+      event.event_case() == v1::StateEvent::kApprovalKeyRegistered ||
+      event.event_case() == v1::StateEvent::kPolicyApproved ||
+      (event.event_case() == v1::StateEvent::kPolicyActivated &&
+       event.policy_activated().mode() == v1::PolicyActivated::APPROVED)) {
     SOCLE_ASSIGN_OR_RETURN(recorder_, Recorder(event));
   }
+  if (!replay_) SOCLE_RETURN_IF_ERROR(CheckPolicyInForce(event));
   absl::Status status;
   switch (event.event_case()) {
     case v1::StateEvent::kProfessionalUpserted:
@@ -408,6 +413,16 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
     case v1::StateEvent::kPrivacyBudgetCharged:
       status = ChargePrivacyBudget(event.privacy_budget_charged());
       break;
+    // Two-person activation of a policy (builder_governance.cc)
+    case v1::StateEvent::kApprovalKeyRegistered:
+      status = RegisterApprovalKey(event.approval_key_registered());
+      break;
+    case v1::StateEvent::kPolicyApproved:
+      status = ApprovePolicy(event.policy_approved());
+      break;
+    case v1::StateEvent::kPolicyActivated:
+      status = ActivatePolicy(event);
+      break;
     case v1::StateEvent::kLedgerAlert:
       // A refused edit of the state ledger: nothing changes but the revision.
       if (!replay_) {
@@ -437,6 +452,13 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       v1::StateEvent stamped = event;
       stamped.mutable_mandate_created()->set_attestation_sha256(
           std::string(attestation_.begin(), attestation_.end()));
+      stamped.SerializeToString(&out);
+    } else if (event.event_case() == v1::StateEvent::kPolicyApproved &&
+               event.policy_approved().dpo() != approval_dpo_) {
+      // Stamped with what the engine found of the approver's role under the policy in force: a
+      // replay, perhaps under the next policy, does not ask that policy.
+      v1::StateEvent stamped = event;
+      stamped.mutable_policy_approved()->set_dpo(approval_dpo_);
       stamped.SerializeToString(&out);
     } else {
       event.SerializeToString(&out);

@@ -50,6 +50,9 @@ class Builder {
   absl::Status Apply(const v1::StateEvent& event);
 
   void set_replay(bool replay) { replay_ = replay; }
+  // The engine was opened in development mode (AccessEngine::Options::development_mode): it may
+  // record a DEVELOPMENT activation of its own policy.
+  void set_development(bool development) { development_ = development; }
   // Appends each event applied from now on to `out` (serialized socle.v1.StateEvent).
   void RecordTo(std::vector<std::string>* out) { applied_ = out; }
 
@@ -137,6 +140,14 @@ class Builder {
   SweepRegister& MutableSweeps();
   // builder_privacy.cc: differential-privacy budgets (issue 14)
   absl::Status ChargePrivacyBudget(const v1::PrivacyBudgetCharged& e);
+  // builder_governance.cc: two-person activation of a policy (REQ-62)
+  absl::Status RegisterApprovalKey(const v1::ApprovalKeyRegistered& e);
+  absl::Status ApprovePolicy(const v1::PolicyApproved& e);
+  absl::Status ActivatePolicy(const v1::StateEvent& event);
+  // A live write on an engine whose policy the record no longer runs (another one was activated
+  // since, or the engine was opened in development mode on another): FAILED_PRECONDITION.
+  absl::Status CheckPolicyInForce(const v1::StateEvent& event) const;
+  PolicyGovernance& MutableGovernance();
   // The case closed on the day of the event being applied (CASE_CLOSURE rules count from it).
   void NoteCaseClosed(PersonRecord& person);
   // The legal day (Europe/Paris) of the event being applied.
@@ -178,6 +189,8 @@ class Builder {
   const int64_t now_;
   const int64_t max_skew_;
   bool replay_ = false;
+  bool development_ = false;
+  bool approval_dpo_ = false;  // what ApprovePolicy found of the approver's role, for the record
   std::vector<std::string>* applied_ = nullptr;
   int64_t session_end_ = 0;                // the end Open gave the last session, for the record
   std::array<uint8_t, 32> attestation_{};  // the hash CreateMandate gave the last mandate

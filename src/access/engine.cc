@@ -22,6 +22,7 @@
 #include "access/state.h"
 #include "core/proto_time.h"
 #include "core/status_macros.h"
+#include "crypto/crypto.h"
 #include "socle/access.hpp"
 #include "socle/error.hpp"
 #include "socle/v1/events.pb.h"
@@ -140,11 +141,12 @@ constexpr absl::Duration kMaxRetryDelay = absl::Seconds(5);
 class AccessEngine::Impl {
  public:
   Impl(std::shared_ptr<const access_internal::Tables> tables, const Clock* clock,
-       absl::Duration max_clock_skew, std::shared_ptr<EngineRecord> record)
+       absl::Duration max_clock_skew, bool development, std::shared_ptr<EngineRecord> record)
       : tables_(std::move(tables)),
         ids_(std::make_shared<access_internal::Ids>()),
         clock_(clock),
         max_skew_nanos_(absl::ToInt64Nanoseconds(max_clock_skew)),
+        development_(development),
         record_(std::move(record)) {
     current_.store(
         std::make_shared<const SnapshotData>(tables_, ids_, clock_, access_internal::State()));
@@ -172,6 +174,7 @@ class AccessEngine::Impl {
     }
     Builder builder(*tables_, *ids_, base->state, ++last_batch_, absl::ToUnixNanos(now),
                     max_skew_nanos_);
+    builder.set_development(development_);
     std::vector<std::string> applied;  // stays empty (no allocation) without a record
     if (record_ != nullptr) builder.RecordTo(&applied);
     SOCLE_RETURN_IF_ERROR(body(builder));
@@ -223,6 +226,72 @@ class AccessEngine::Impl {
     }
     Publish(std::move(state));
     return absl::OkStatus();
+  }
+
+  // The engine of record's policy must be the one its record runs (two-person activation,
+  // REQ-62): a new record runs it from an INITIAL activation, a record that never recorded one
+  // (written before activations existed) adopts it the same way; an engine in development mode
+  // records a DEVELOPMENT activation of its policy unless it is already the one in force in
+  // development. Otherwise FAILED_PRECONDITION: the policy needs two approvals.
+  absl::Status RequirePolicyInForce() {
+    absl::Status status;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      status = PolicyInForceOnce();
+      if (status.ok()) return status;
+      // Another process may have appended first (two engines opening a new record at once):
+      // decide again on what it recorded; with nothing new, the refusal stands.
+      const uint64_t revision = current()->state.revision;
+      const absl::StatusOr<uint64_t> caught = CatchUp();
+      if (!caught.ok() || *caught == revision) return status;
+    }
+    return status;
+  }
+
+  absl::Status PolicyInForceOnce() {
+    const std::shared_ptr<const SnapshotData> snapshot = current();
+    const access_internal::State& state = snapshot->state;
+    const access_internal::PolicyGovernance* g = state.governance.get();
+    const Policy& policy = tables_->policy;
+    v1::StateEvent event;
+    v1::PolicyActivated* activated = event.mutable_policy_activated();
+    activated->set_policy_sha256(std::string(policy.digest().begin(), policy.digest().end()));
+    activated->set_policy_id(std::string(policy.id()));
+    activated->set_policy_revision(std::string(policy.revision()));
+    if (g == nullptr || !g->has_active) {
+      activated->set_mode(development_ ? v1::PolicyActivated::DEVELOPMENT
+                                       : v1::PolicyActivated::INITIAL);
+      return Apply(event).status();
+    }
+    const bool mine = g->active == policy.digest();
+    const bool in_development = g->active_mode == v1::PolicyActivated::DEVELOPMENT;
+    if (mine && !in_development) return absl::OkStatus();
+    if (development_) {
+      if (mine) return absl::OkStatus();
+      activated->set_mode(v1::PolicyActivated::DEVELOPMENT);
+      activated->set_previous_sha256(std::string(g->active.begin(), g->active.end()));
+      return Apply(event).status();
+    }
+    const std::string in_force = crypto::ToHex(g->active).substr(0, 12);
+    if (mine) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       absl::StrCat("policy ", policy.digest_hex().substr(0, 12),
+                                    "… runs on this record in development mode only (since "
+                                    "revision ",
+                                    g->active_revision,
+                                    "): open the engine in development mode, or activate it with "
+                                    "two approvals (docs/policy-approval.md)"));
+    }
+    size_t approvals = 0;
+    for (const access_internal::PolicyApprovalRecord& r : g->approvals) {
+      approvals += r.policy == policy.digest() ? 1 : 0;
+    }
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     absl::StrCat("policy ", policy.digest_hex().substr(0, 12),
+                                  "… is not the policy in force on this record (", in_force,
+                                  "…, since revision ", g->active_revision, "); it has ", approvals,
+                                  " approval(s) recorded: a new policy takes effect once two "
+                                  "distinct professionals, one with DPO_ROLE, approved it and it "
+                                  "was activated (docs/policy-approval.md)"));
   }
 
   // One event, stamped now.
@@ -359,6 +428,7 @@ class AccessEngine::Impl {
   const std::shared_ptr<access_internal::Ids> ids_;
   const Clock* const clock_;
   const int64_t max_skew_nanos_;
+  const bool development_;
   const std::shared_ptr<EngineRecord> record_;  // null: an engine made by Create
   std::atomic<std::shared_ptr<const SnapshotData>> current_;
   absl::Mutex write_mu_;
@@ -388,7 +458,7 @@ absl::StatusOr<std::unique_ptr<AccessEngine::Impl>> NewImpl(const Policy& policy
   SOCLE_ASSIGN_OR_RETURN(auto tables, access_internal::BuildTables(policy));
   const Clock* clock = options.clock != nullptr ? options.clock : &Clock::Real();
   return std::make_unique<AccessEngine::Impl>(std::move(tables), clock, options.max_clock_skew,
-                                              std::move(record));
+                                              options.development_mode, std::move(record));
 }
 
 }  // namespace
@@ -407,12 +477,17 @@ absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Open(
   SOCLE_ASSIGN_OR_RETURN(auto impl, NewImpl(policy, options, record));
   SOCLE_ASSIGN_OR_RETURN(const uint64_t count, record->EventCount());
   SOCLE_ASSIGN_OR_RETURN(const std::optional<std::string> snapshot, record->LatestSnapshot());
-  if (snapshot.has_value()) SOCLE_RETURN_IF_ERROR(impl->Restore(*snapshot, count));
+  // A snapshot folded under another policy (the one in force before this one was activated, or
+  // a policy this engine may not run) is not this engine's state: replay every event instead.
+  if (snapshot.has_value() && access_internal::SnapshotOfPolicy(*snapshot, impl->tables())) {
+    SOCLE_RETURN_IF_ERROR(impl->Restore(*snapshot, count));
+  }
   SOCLE_ASSIGN_OR_RETURN(const uint64_t revision, impl->CatchUp());
   if (revision < count) {
     return MakeError(ErrorCode::kDataLoss,
                      absl::StrCat("the record counts ", count, " events but gave only ", revision));
   }
+  SOCLE_RETURN_IF_ERROR(impl->RequirePolicyInForce());
   return std::unique_ptr<AccessEngine>(new AccessEngine(std::move(impl)));
 }
 

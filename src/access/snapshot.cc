@@ -14,12 +14,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "access/governance.h"
 #include "core/calendar.h"
 #include "core/privacy_budget.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
+#include "ledger/note.h"
 #include "socle/consent.hpp"
 #include "socle/error.hpp"
+#include "socle/v1/events.pb.h"
 #include "socle/v1/snapshot.pb.h"
 
 namespace socle::access_internal {
@@ -391,6 +394,74 @@ absl::Status DecodePrivacy(const v1::EngineState& in, State& out) {
   return absl::OkStatus();
 }
 
+// --- Two-person activation of a policy (REQ-62) -------------------------------------------------
+
+void EncodeGovernance(const State& s, v1::EngineState& state) {
+  if (s.governance == nullptr) return;
+  const PolicyGovernance& g = *s.governance;
+  v1::SnapshotPolicyGovernance* out = state.mutable_governance();
+  if (g.has_active) {
+    out->set_active_sha256(std::string(g.active.begin(), g.active.end()));
+    out->set_active_mode(g.active_mode);
+    out->set_active_revision(g.active_revision);
+  }
+  for (const auto& [professional, key] : g.keys) {
+    out->add_key_professionals(professional);
+    out->add_verifier_keys(key);
+  }
+  for (const PolicyApprovalRecord& r : g.approvals) {
+    v1::SnapshotPolicyApproval* a = out->add_approvals();
+    a->set_professional(r.professional);
+    a->set_policy_sha256(std::string(r.policy.begin(), r.policy.end()));
+    a->set_changes_sha256(std::string(r.changes.begin(), r.changes.end()));
+    a->set_dpo(r.dpo);
+    a->set_revision(r.revision);
+    a->set_at(r.at);
+  }
+}
+
+absl::Status DecodeGovernance(const v1::EngineState& in, State& out) {
+  if (!in.has_governance()) return absl::OkStatus();
+  const v1::SnapshotPolicyGovernance& g = in.governance();
+  auto r = std::make_shared<PolicyGovernance>();
+  const auto known = [&](uint32_t p) {
+    return p < out.professionals.size() && out.professionals[p].known;
+  };
+  if (!g.active_sha256().empty()) {
+    auto active = DigestField("governance.active_sha256", g.active_sha256());
+    if (!active.ok() || !v1::PolicyActivated::Mode_IsValid(g.active_mode()) ||
+        g.active_mode() == v1::PolicyActivated::MODE_UNSPECIFIED) {
+      return Damaged("governance holds an impossible policy in force");
+    }
+    r->has_active = true;
+    r->active = *active;
+    r->active_mode = g.active_mode();
+    r->active_revision = g.active_revision();
+  }
+  if (g.key_professionals_size() != g.verifier_keys_size()) {
+    return Damaged("governance holds keys without professionals");
+  }
+  for (int i = 0; i < g.key_professionals_size(); ++i) {
+    const uint32_t p = g.key_professionals(i);
+    if (!known(p) || (!r->keys.empty() && r->keys.rbegin()->first >= p) ||
+        !ledger::NoteVerifier::Parse(g.verifier_keys(i)).ok()) {
+      return Damaged("governance holds an impossible or unsorted approval key");
+    }
+    r->keys.emplace(p, g.verifier_keys(i));
+  }
+  for (const v1::SnapshotPolicyApproval& a : g.approvals()) {
+    auto policy = DigestField("policy", a.policy_sha256());
+    auto changes = DigestField("changes", a.changes_sha256());
+    if (!known(a.professional()) || !policy.ok() || !changes.ok()) {
+      return Damaged("governance holds an impossible approval");
+    }
+    r->approvals.push_back(
+        PolicyApprovalRecord{a.professional(), *policy, *changes, a.dpo(), a.revision(), a.at()});
+  }
+  out.governance = std::move(r);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string EncodeSnapshot(const SnapshotData& s) {
@@ -646,6 +717,7 @@ std::string EncodeSnapshot(const SnapshotData& s) {
   }
   EncodeSweeps(s.state, state);
   EncodePrivacy(s.state, state);
+  EncodeGovernance(s.state, state);
 
   v1::EngineSnapshot snapshot;
   snapshot.set_format_version(kSnapshotFormatVersion);
@@ -656,6 +728,17 @@ std::string EncodeSnapshot(const SnapshotData& s) {
   const crypto::Hash256 hash = StateHash(snapshot.state());
   snapshot.set_state_sha256(std::string(hash.begin(), hash.end()));
   return snapshot.SerializeAsString();
+}
+
+bool SnapshotOfPolicy(absl::string_view bytes, const Tables& t) {
+  v1::EngineSnapshot snapshot;
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+      !snapshot.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return true;
+  }
+  const auto& digest = t.policy.digest();
+  return snapshot.policy_digest() ==
+         absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, Ids& ids,
@@ -1187,6 +1270,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
   }
   SOCLE_RETURN_IF_ERROR(DecodeSweeps(in, t, out));
   SOCLE_RETURN_IF_ERROR(DecodePrivacy(in, out));
+  SOCLE_RETURN_IF_ERROR(DecodeGovernance(in, out));
   for (size_t pro = 0; pro < professionals; ++pro) {
     if (referent_of[pro].empty() && granted[pro].empty()) continue;
     auto extra = std::make_shared<ProfessionalExtra>();

@@ -23,6 +23,10 @@ std::string EncodeSnapshot(const SnapshotData& s);
 absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& tables, Ids& ids,
                                      BatchId batch);
 
+// Whether a snapshot's envelope says it was folded under `t`'s policy. True as well for bytes
+// that do not parse: DecodeSnapshot then says what is wrong.
+bool SnapshotOfPolicy(absl::string_view bytes, const Tables& t);
+
 }  // namespace socle::access_internal
 
 #endif  // SOCLE_SRC_ACCESS_SNAPSHOT_H_

@@ -778,18 +778,40 @@ struct PrivacyRegister {
   std::map<std::string, std::vector<PrivacyChargeRecord>, std::less<>> datasets;
 };
 
+// The policies' two-person activation (builder_governance.cc; socle/policy_approval.hpp).
+struct PolicyApprovalRecord {
+  uint32_t professional = 0;
+  std::array<uint8_t, kPolicyDigestBytes> policy{};   // the policy approved
+  std::array<uint8_t, kPolicyDigestBytes> changes{};  // the summary of changes approved
+  bool dpo = false;  // the approver's role held DPO_ROLE under the policy in force
+  uint64_t revision = 0;
+  int64_t at = 0;  // unix nanoseconds
+};
+struct PolicyGovernance {
+  bool has_active = false;  // false: no PolicyActivated yet (a new or an older record)
+  std::array<uint8_t, kPolicyDigestBytes> active{};
+  int32_t active_mode = 0;  // v1::PolicyActivated::Mode
+  uint64_t active_revision = 0;
+  // Professional (dense id) → their approval key, "<name>+<hash>+<base64>".
+  std::map<uint32_t, std::string> keys;
+  // The approvals of a change of the policy in force, in the order recorded (cleared by an
+  // activation: an approval is of one change, from one policy in force).
+  std::vector<PolicyApprovalRecord> approvals;
+};
+
 // The directory and the privacy facts at one revision.
 struct State {
   uint64_t revision = 0;
   CowArray<ProfessionalRecord> professionals;
   CowArray<PersonRecord> persons;
   CowArray<TeamRecord> teams;
-  CowArray<MandateOwner> mandates;                 // by dense mandate id (Ids::mandates)
-  CowArray<RightsRequestRecord> rights_requests;   // by dense id (Ids::rights_requests)
-  CowArray<BreachRecord> breaches;                 // by dense id (Ids::breaches)
-  CowArray<Tombstone> tombstones;                  // in the order recorded (ErasureRecorded)
-  std::shared_ptr<const SweepRegister> sweeps;     // null: no sweep, no visa yet
-  std::shared_ptr<const PrivacyRegister> privacy;  // null: no charge yet
+  CowArray<MandateOwner> mandates;                     // by dense mandate id (Ids::mandates)
+  CowArray<RightsRequestRecord> rights_requests;       // by dense id (Ids::rights_requests)
+  CowArray<BreachRecord> breaches;                     // by dense id (Ids::breaches)
+  CowArray<Tombstone> tombstones;                      // in the order recorded (ErasureRecorded)
+  std::shared_ptr<const SweepRegister> sweeps;         // null: no sweep, no visa yet
+  std::shared_ptr<const PrivacyRegister> privacy;      // null: no charge yet
+  std::shared_ptr<const PolicyGovernance> governance;  // null: no activation, key or approval yet
 };
 
 // The published, immutable snapshot.

@@ -470,13 +470,24 @@ int32_t socle_access_engine_create(const socle_policy* policy, socle_access_engi
 
 int32_t socle_access_engine_open(const socle_policy* policy, const socle_ledger* ledger,
                                  socle_access_engine** out, socle_error** error) {
+  return socle_access_engine_open_mode(policy, ledger, SOCLE_ENGINE_OPEN_IN_FORCE, out, error);
+}
+
+int32_t socle_access_engine_open_mode(const socle_policy* policy, const socle_ledger* ledger,
+                                      int32_t mode, socle_access_engine** out,
+                                      socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     SOCLE_CAPI_RETURN_IF_FAILED(ResetHandle(out, error));
     if (policy == nullptr) return NullArgument(error, "policy");
     if (ledger == nullptr) return NullArgument(error, "ledger");
+    if (mode != SOCLE_ENGINE_OPEN_IN_FORCE && mode != SOCLE_ENGINE_OPEN_DEVELOPMENT) {
+      return Fail(error, SOCLE_E_INVALID_ARGUMENT,
+                  "mode must be SOCLE_ENGINE_OPEN_IN_FORCE or SOCLE_ENGINE_OPEN_DEVELOPMENT");
+    }
     auto engine = std::make_unique<socle_access_engine>();
     socle::AccessEngine::Options options;
     options.clock = &engine->clock;
+    options.development_mode = mode == SOCLE_ENGINE_OPEN_DEVELOPMENT;
     auto opened = socle::AccessEngine::Open(
         policy->policy, std::make_shared<socle::StateLedger>(socle::capi::LedgerOf(ledger)),
         options);

@@ -54,6 +54,8 @@ int PolicyCheck(const std::vector<std::string>& args, Io io);
 int PolicyRegister(const std::vector<std::string>& args, Io io);
 int PolicyProve(const std::vector<std::string>& args, Io io);        // policy_analysis.cc
 int PolicyDiffCommand(const std::vector<std::string>& args, Io io);  // policy_analysis.cc
+// `socle policy keygen|approve|approval-key|activate` (policy_approval.cc); `sub` is the word.
+int PolicyApprovalCommand(const std::string& sub, const std::vector<std::string>& args, Io io);
 int Version(const std::vector<std::string>& args, Io io);
 int Demo(const std::vector<std::string>& args, Io io);
 int Keys(const std::vector<std::string>& args, Io io);            // keys.cc

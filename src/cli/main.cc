@@ -18,6 +18,7 @@ constexpr char kUsage[] =
     "processing activities\n"
     "  policy prove FILE [--property ID]...  prove the policy's properties over every case\n"
     "  policy diff OLD NEW [--lang fr|en]    every case whose decision differs, summed up\n"
+    "  policy keygen|approve|approval-key|activate ...  two-person activation of a new policy\n"
     "  keys init|rotate|shred ...            the key file and the vault (see socle keys --help)\n"
     "  pseudonymise --domain D ...           ids on stdin, pseudonyms on stdout (vault secrets)\n"
     "  redact --known FILE                   text on stdin, redacted text on stdout\n"
@@ -49,9 +50,12 @@ constexpr char kPolicyUsage[] =
     "       socle policy register FILE [--format md|json|jsonld] [--lang fr|en]\n"
     "       socle policy prove FILE [--property ID]... [--statement TEXT] [--format text|json]\n"
     "       socle policy diff OLD NEW [--format text|json] [--lang fr|en] [--details]\n"
+    "       socle policy keygen|approve|approval-key|activate ...  (socle policy approve --help)\n"
     "  check: validate a policy and prove its properties; register: render its register of\n"
     "  processing activities; prove: prove its properties, or one statement, over every case;\n"
-    "  diff: every case whose decision differs between two policies\n";
+    "  diff: every case whose decision differs between two policies; keygen, approve,\n"
+    "  approval-key, activate: a new policy takes effect once two professionals, one of them\n"
+    "  the DPO, approved it\n";
 
 }  // namespace
 
@@ -81,6 +85,9 @@ int main(int argc, char** argv) {
     if (sub == "register") return PolicyRegister(rest, io);
     if (sub == "prove") return PolicyProve(rest, io);
     if (sub == "diff") return PolicyDiffCommand(rest, io);
+    if (sub == "keygen" || sub == "approve" || sub == "approval-key" || sub == "activate") {
+      return PolicyApprovalCommand(sub, rest, io);
+    }
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "version" || command == "--version") return Version(rest, io);

@@ -49,6 +49,10 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
       return "retention_sweep";
     case v1::OperationRecord::STATISTICS_RELEASE:
       return "statistics_release";
+    case v1::OperationRecord::POLICY_APPROVAL:
+      return "policy_approval";
+    case v1::OperationRecord::POLICY_ACTIVATION:
+      return "policy_activation";
     case v1::OperationRecord::UPDATE_ATTEMPT:
       return "update_attempt";
     case v1::OperationRecord::DELETE_ATTEMPT:
@@ -61,7 +65,9 @@ absl::string_view OperationName(v1::OperationRecord::Operation operation) {
 bool IsOperation(TrailOperation operation) {
   const int v = static_cast<int>(operation);
   return (v >= 1 && v <= 7) || operation == TrailOperation::kRetentionSweep ||
-         operation == TrailOperation::kStatisticsRelease;
+         operation == TrailOperation::kStatisticsRelease ||
+         operation == TrailOperation::kPolicyApproval ||
+         operation == TrailOperation::kPolicyActivation;
 }
 
 // --- Sharing decisions ------------------------------------------------------------------------
@@ -338,9 +344,13 @@ absl::StatusOr<std::unique_ptr<AccessTrail>> AccessTrail::Create(std::shared_ptr
   state->engine = &engine;
   const auto& digest = engine.policy().digest();
   state->policy_digest.assign(digest.begin(), digest.end());
-  // The policy this process decides under, with its digest, opens its part of the trail.
-  SOCLE_RETURN_IF_ERROR(state->Operation(v1::OperationRecord::POLICY_LOADED, "socle", "",
-                                         engine.policy().digest_hex(), false));
+  // The policy this process decides under, with its digest, opens its part of the trail; an
+  // engine that runs it in development mode (not approved, REQ-62) says so.
+  const bool development =
+      engine.snapshot()->Governance().mode == PolicyActivationMode::kDevelopment;
+  SOCLE_RETURN_IF_ERROR(state->Operation(
+      v1::OperationRecord::POLICY_LOADED, "socle", "",
+      absl::StrCat(engine.policy().digest_hex(), development ? " (development mode)" : ""), false));
   return std::unique_ptr<AccessTrail>(new AccessTrail(std::move(state)));
 }
 

@@ -199,12 +199,13 @@ def test_engine_of_record_reopens_and_catches_up(vault: socle.Vault, tmp_path: P
         a.save_snapshot()
         a.upsert_person("P-2", ["pole-social"])
         b = socle.AccessEngine.open(policy, state_b)  # as another process would
-    assert b.revision == a.revision == 3
+    # Revision 1: the policy's activation, the ledger's first (docs/policy-approval.md).
+    assert b.revision == a.revision == 4
     assert b.decide("ass1", "P-2", "social", "accompagnement_social").allowed
     a.block("P-2", "ass1")
     with pytest.raises(socle.FailedPreconditionError):
         b.upsert_person("P-3", ["pole-social"])
-    assert b.catch_up() == 4
+    assert b.catch_up() == 5
     assert not b.decide("ass1", "P-2", "social", "accompagnement_social").allowed
     b.upsert_person("P-3", ["pole-social"])
 

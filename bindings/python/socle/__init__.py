@@ -626,3 +626,8 @@ from ._statistics import (CellStatus, NoiseMechanism, PrivacyBudget,  # noqa: E4
                           StatisticsRelease, Table)
 
 __all__ += ["CellStatus", "NoiseMechanism", "PrivacyBudget", "StatisticsRelease", "Table"]
+
+from ._approval import (PolicyActivation, PolicyInForce, generate_approval_key,  # noqa: E402
+                        sign_policy_approval)
+
+__all__ += ["PolicyActivation", "PolicyInForce", "generate_approval_key", "sign_policy_approval"]

@@ -470,15 +470,21 @@ class AccessEngine(_Handle):
         return engine
 
     @classmethod
-    def open(cls, policy: Policy, ledger: Any) -> "AccessEngine":
+    def open(cls, policy: Policy, ledger: Any, *, development: bool = False) -> "AccessEngine":
         """An engine of record on the state ledger `ledger` (a :class:`socle.Ledger` opened with
         the name "state"): its state is rebuilt from the newest snapshot and the events after
-        it, and every change it applies is written to the ledger before it is published."""
+        it, and every change it applies is written to the ledger before it is published.
+        `policy` must be the ledger's policy in force (a new ledger takes it as its first;
+        docs/policy-approval.md), else :class:`FailedPreconditionError`; `development=True`
+        runs it unapproved, which the ledger records."""
         if not isinstance(policy, Policy):
             raise TypeError(f"AccessEngine needs a socle.Policy, not {type(policy).__name__}")
         out = ffi.new("socle_access_engine**")
+        mode = (lib.SOCLE_ENGINE_OPEN_DEVELOPMENT if development
+                else lib.SOCLE_ENGINE_OPEN_IN_FORCE)
         with _ErrorSlot() as slot:
-            check(lib.socle_access_engine_open(policy._live(), ledger._live(), out, slot.pointer),
+            check(lib.socle_access_engine_open_mode(policy._live(), ledger._live(), mode, out,
+                                                    slot.pointer),
                   slot.error)
         engine = cls.__new__(cls)
         engine._own(out[0], lib.socle_access_engine_free)

@@ -22,6 +22,21 @@ public final class EventsProto {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_socle_v1_StateEvent_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_ApprovalKeyRegistered_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_ApprovalKeyRegistered_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_PolicyApproved_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_PolicyApproved_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_socle_v1_PolicyActivated_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_socle_v1_PolicyActivated_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_socle_v1_LedgerAlert_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -317,7 +332,7 @@ public final class EventsProto {
     java.lang.String[] descriptorData = {
       "\n\025socle/v1/events.proto\022\010socle.v1\032\037googl" +
       "e/protobuf/timestamp.proto\032\024socle/v1/noi" +
-      "se.proto\032\025socle/v1/policy.proto\"\236\032\n\nStat" +
+      "se.proto\032\025socle/v1/policy.proto\"\316\033\n\nStat" +
       "eEvent\022\026\n\016format_version\030\001 \001(\r\022&\n\002at\030\002 \001" +
       "(\0132\032.google.protobuf.Timestamp\022\023\n\013record" +
       "ed_by\030\003 \001(\t\0220\n\013involvement\030\004 \001(\0132\033.socle" +
@@ -401,203 +416,217 @@ public final class EventsProto {
       "e.v1.LegalHoldLiftedH\000\0225\n\020erasure_record" +
       "ed\030M \001(\0132\031.socle.v1.ErasureRecordedH\000\022@\n" +
       "\026privacy_budget_charged\030P \001(\0132\036.socle.v1" +
-      ".PrivacyBudgetChargedH\000B\007\n\005event\";\n\013Ledg" +
-      "erAlert\022\024\n\014target_index\030\001 \001(\004\022\026\n\016delete_" +
-      "attempt\030\002 \001(\010\"\251\001\n\021PersonInvolvement\022.\n\004k" +
-      "ind\030\001 \001(\0162 .socle.v1.PersonInvolvement.K" +
-      "ind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNSP" +
-      "ECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFORMED_BEFOR" +
-      "EHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017StateEventB" +
-      "atch\022\026\n\016format_version\030\001 \001(\r\022$\n\006events\030\002" +
-      " \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024Professio" +
-      "nalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n" +
-      "\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t\022(\n\007secre" +
-      "cy\030\005 \001(\0162\027.socle.v1.SecrecyStatus\022\035\n\025pro" +
-      "fessional_category\030\006 \001(\t\"\036\n\020Professional" +
-      "Left\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpserted\022\n\n\002id" +
-      "\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022" +
-      "\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAssigned\022\016\n" +
-      "\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUna" +
-      "ssigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n" +
-      "\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n\010referent" +
-      "\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person\030\001 \001(\t\022\016\n" +
-      "\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010aud" +
-      "ience\030\004 \001(\0162\035.socle.v1.MaskTarget.Audien" +
-      "ce\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024A" +
-      "UDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004R" +
-      "OLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006target\"-\n\007Mas" +
-      "kSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget" +
-      "\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024.socle.v1" +
-      ".MaskTarget\"0\n\010BlockSet\022\016\n\006person\030\001 \001(\t\022" +
-      "\024\n\014professional\030\002 \001(\t\"4\n\014BlockRevoked\022\016\n" +
-      "\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n\020" +
-      "BreakGlassOpened\022\024\n\014professional\030\001 \001(\t\022\016" +
-      "\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\rj" +
-      "ustification\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132\032" +
-      ".google.protobuf.Timestamp\"8\n\020BreakGlass" +
-      "Closed\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002" +
-      " \001(\t\"2\n EmergencyAccessObjectionRecorded" +
-      "\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAccessObjec" +
-      "tionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessGr" +
-      "anted\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 " +
-      "\001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpires_at\030\004 " +
-      "\001(\0132\032.google.protobuf.Timestamp\022\021\n\trefer" +
-      "ence\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(\016" +
-      "2\026.socle.v1.SharingBasis\022\r\n\005share\030\010 \001(\t\022" +
-      "\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrantRevoked\022\016" +
-      "\n\006person\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\r\n\005" +
-      "share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n\006person\030\001" +
-      " \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.s" +
-      "ocle.v1.ConsentGiven.Scope\022\020\n\010given_by\030\004" +
-      " \003(\t\022\033\n\023information_version\030\005 \001(\t\022\032\n\022inf" +
-      "ormation_sha256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021" +
-      ".socle.v1.Channel\022\032\n\022evidence_reference\030" +
-      "\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.google.proto" +
-      "buf.Timestamp\022\022\n\ncategories\030\n \003(\t\022\022\n\nrec" +
-      "ipients\030\013 \003(\t\022\027\n\017recipient_roles\030\014 \003(\t\022\020" +
-      "\n\010supports\030\r \001(\t\022\031\n\021security_measures\030\016 " +
-      "\001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n\005Scope\022\025\n" +
-      "\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007" +
-      "SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022\016\n\006person" +
-      "\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034" +
-      ".socle.v1.ConsentGiven.Scope\022\024\n\014withdraw" +
-      "n_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.socle.v1.C" +
-      "hannel\"\240\002\n\021RepresentativeSet\022\016\n\006person\030\001" +
-      " \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001" +
-      "(\0162 .socle.v1.RepresentativeSet.Kind\022\021\n\t" +
-      "from_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\trefe" +
-      "rence\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
-      "\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GUARDIANSHI" +
-      "P\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_AUTHORISA" +
-      "TION\020\004\022\t\n\005PROXY\020\005\"~\n\023RepresentativeEnded" +
-      "\022\016\n\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t" +
-      "\022.\n\004kind\030\003 \001(\0162 .socle.v1.Representative" +
-      "Set.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021ObjectionR" +
-      "ecorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 ." +
-      "socle.v1.ObjectionRecorded.Kind\022\017\n\007purpo" +
-      "se\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031\n\021informe" +
-      "d_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPECI" +
-      "FIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020" +
-      "ObjectionDecided\022\016\n\006person\030\001 \001(\t\022\017\n\007purp" +
-      "ose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".socle.v1.Ob" +
-      "jectionDecided.Outcome\022\025\n\rjustification\030" +
-      "\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFIED\020" +
-      "\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEGITIMATE_G" +
-      "ROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022ObjectionW" +
-      "ithdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 " +
-      ".socle.v1.ObjectionRecorded.Kind\022\017\n\007purp" +
-      "ose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n\006person\030\001" +
-      " \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n" +
-      "\trecipient\030\004 \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n\007" +
-      "channel\030\006 \001(\0162\021.socle.v1.Channel\022\033\n\023matu" +
-      "rity_assessment\030\007 \001(\t\"\335\001\n\024InformationExc" +
-      "eption\022\016\n\006person\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n" +
-      "\004kind\030\003 \001(\0162#.socle.v1.InformationExcept" +
-      "ion.Kind\022\025\n\rjustification\030\004 \001(\t\"\\\n\004Kind\022" +
-      "\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIM" +
-      "POSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CHILD_INTER" +
-      "EST\020\003\"\245\001\n\016MandateCreated\022\017\n\007mandate\030\001 \001(" +
-      "\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\n" +
-      "procedures\030\004 \003(\t\022\025\n\rduration_days\030\005 \001(\r\022" +
-      "\030\n\020template_version\030\006 \001(\t\022\032\n\022attestation" +
-      "_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n\007mandate\030" +
-      "\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016MandateRevok" +
-      "ed\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t\022" +
-      "\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRequestRece" +
-      "ived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.so" +
-      "cle.v1.RightsRequestKind\022\016\n\006person\030\003 \001(\t" +
-      "\022/\n\013received_at\030\004 \001(\0132\032.google.protobuf." +
-      "Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n\007channel\030" +
-      "\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025RightsReque" +
-      "stExtended\022\017\n\007request\030\001 \001(\t\022\025\n\rjustifica" +
-      "tion\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.google" +
-      ".protobuf.Timestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023" +
-      "RightsRequestClosed\022\017\n\007request\030\001 \001(\t\0226\n\007" +
-      "outcome\030\002 \001(\0162%.socle.v1.RightsRequestCl" +
-      "osed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035\n\025complai" +
-      "nt_information\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTCO" +
-      "ME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACT" +
-      "ION\020\002\"?\n\026RightsRequestWithdrawn\022\017\n\007reque" +
-      "st\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"\321\002\n\016Breac" +
-      "hRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aware_at\030\002 " +
-      "\001(\0132\032.google.protobuf.Timestamp\022\016\n\006natur" +
-      "e\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v1.BreachR" +
-      "ecorded.Risk\022\022\n\nassessment\030\005 \001(\t\022\026\n\016unin" +
-      "telligible\030\006 \001(\010\022\035\n\025unintelligible_reaso" +
-      "n\030\007 \001(\t\022\031\n\021persons_concerned\030\010 \001(\004\022\031\n\021re" +
-      "cords_concerned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UN" +
-      "SPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tH" +
-      "IGH_RISK\020\003\"\203\001\n\027BreachAuthorityNotified\022\016" +
-      "\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.go" +
-      "ogle.protobuf.Timestamp\022\024\n\014delay_reason\030" +
-      "\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025BreachPerson" +
-      "sNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at" +
-      "\030\002 \001(\0132\032.google.protobuf.Timestamp\022\r\n\005me" +
-      "ans\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006breach\030\001 \001(" +
-      "\t\"\354\002\n\017ContactRecorded\022\016\n\006person\030\001 \001(\t\0228\n" +
-      "\noriginator\030\002 \001(\0162$.socle.v1.ContactReco" +
-      "rded.Originator\022\026\n\016representative\030\003 \001(\t\022" +
-      "\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1.C" +
-      "ontactRecorded.Kind\"e\n\nOriginator\022\032\n\026ORI" +
-      "GINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REP" +
-      "RESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATCH" +
-      "\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LETT" +
-      "ER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010" +
-      "\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006person\030\001 \001(" +
-      "\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n" +
-      "\020FollowUpRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010act" +
-      "ivity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-\n\rDeathRe" +
-      "corded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n\014" +
-      "LegalHoldSet\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030\002" +
-      " \001(\t\022\021\n\treference\030\003 \001(\t\"!\n\017LegalHoldLift" +
-      "ed\022\016\n\006person\030\001 \001(\t\"F\n\017ErasureRecorded\022\016\n" +
-      "\006person\030\001 \001(\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncatego" +
-      "ries\030\003 \003(\t\"s\n\016RestrictionSet\022\016\n\006person\030\001" +
-      " \001(\t\022\014\n\004item\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.soc" +
-      "le.v1.RestrictionGround\022\026\n\016rights_reques" +
-      "t\030\004 \001(\t\"\214\001\n\027RestrictionLiftNotified\022\016\n\006p" +
-      "erson\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013notified_at" +
-      "\030\003 \001(\0132\032.google.protobuf.Timestamp\022\"\n\007ch" +
-      "annel\030\004 \001(\0162\021.socle.v1.Channel\"1\n\021Restri" +
-      "ctionLifted\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(" +
-      "\t\"\300\002\n\025RectificationRecorded\022\016\n\006person\030\001 " +
-      "\001(\t\022\025\n\rrectification\030\002 \001(\t\022\014\n\004item\030\003 \001(\t" +
-      "\022\020\n\010category\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socle" +
-      ".v1.RectificationRecorded.Kind\022\027\n\017previo" +
-      "us_sha256\030\006 \001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016r" +
-      "ights_request\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022\030" +
-      "\n\020statement_sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIND" +
-      "_UNSPECIFIED\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEME" +
-      "NT\020\002\"\257\001\n\036RectificationRecipientNotified\022" +
-      "\016\n\006person\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022\021" +
-      "\n\trecipient\030\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132\032" +
-      ".google.protobuf.Timestamp\022\"\n\007channel\030\005 " +
-      "\001(\0162\021.socle.v1.Channel\"%\n\025RetentionSweep" +
-      "Started\022\014\n\004date\030\001 \001(\t\"\267\001\n\017RetentionPurge" +
-      "d\022\014\n\004date\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\020\n\010act" +
-      "ivity\030\003 \001(\r\022\022\n\nrule_index\030\004 \001(\r\0225\n\nend_a" +
-      "ction\030\005 \001(\0162!.socle.v1.RetentionRule.End" +
-      "Action\022\017\n\007persons\030\006 \003(\t\022\026\n\016visa_referenc" +
-      "e\030\007 \001(\t\"S\n\031DeletionCertificateIssued\022\023\n\013" +
-      "certificate\030\001 \001(\014\022\021\n\tsignature\030\002 \001(\014\022\016\n\006" +
-      "purges\030\003 \003(\004\"O\n\027EliminationVisaRecorded\022" +
-      "\021\n\treference\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\017\n\007" +
-      "through\030\003 \001(\t\"P\n\024PrivacyBudgetCharged\022\017\n" +
-      "\007dataset\030\001 \001(\t\022\'\n\006charge\030\002 \001(\0132\027.socle.v" +
-      "1.PrivacyCharge*S\n\007Channel\022\027\n\023CHANNEL_UN" +
-      "SPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n" +
-      "\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021RightsRequestKi" +
-      "nd\022#\n\037RIGHTS_REQUEST_KIND_UNSPECIFIED\020\000\022" +
-      "\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECTIFICATION" +
-      "\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_RESTRICTI" +
-      "ON\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017RIGHT_OBJ" +
-      "ECTION\020\006*\301\001\n\021RestrictionGround\022\"\n\036RESTRI" +
-      "CTION_GROUND_UNSPECIFIED\020\000\022\"\n\036RESTRICTIO" +
-      "N_ACCURACY_CONTESTED\020\001\022#\n\037RESTRICTION_UN" +
-      "LAWFUL_PROCESSING\020\002\022\034\n\030RESTRICTION_LEGAL" +
-      "_CLAIMS\020\003\022!\n\035RESTRICTION_OBJECTION_PENDI" +
-      "NG\020\004B\034\n\013fr.socle.v1B\013EventsProtoP\001b\006prot" +
-      "o3"
+      ".PrivacyBudgetChargedH\000\022B\n\027approval_key_" +
+      "registered\030U \001(\0132\037.socle.v1.ApprovalKeyR" +
+      "egisteredH\000\0223\n\017policy_approved\030V \001(\0132\030.s" +
+      "ocle.v1.PolicyApprovedH\000\0225\n\020policy_activ" +
+      "ated\030W \001(\0132\031.socle.v1.PolicyActivatedH\000B" +
+      "\007\n\005event\"C\n\025ApprovalKeyRegistered\022\024\n\014pro" +
+      "fessional\030\001 \001(\t\022\024\n\014verifier_key\030\002 \001(\t\"/\n" +
+      "\016PolicyApproved\022\020\n\010approval\030\001 \001(\t\022\013\n\003dpo" +
+      "\030\002 \001(\010\"\220\002\n\017PolicyActivated\022,\n\004mode\030\001 \001(\016" +
+      "2\036.socle.v1.PolicyActivated.Mode\022\025\n\rpoli" +
+      "cy_sha256\030\002 \001(\014\022\027\n\017previous_sha256\030\003 \001(\014" +
+      "\022\026\n\016changes_sha256\030\004 \001(\014\022\021\n\tapprovals\030\005 " +
+      "\003(\004\022\021\n\tpolicy_id\030\006 \001(\t\022\027\n\017policy_revisio" +
+      "n\030\007 \001(\t\"H\n\004Mode\022\024\n\020MODE_UNSPECIFIED\020\000\022\013\n" +
+      "\007INITIAL\020\001\022\014\n\010APPROVED\020\002\022\017\n\013DEVELOPMENT\020" +
+      "\003\";\n\013LedgerAlert\022\024\n\014target_index\030\001 \001(\004\022\026" +
+      "\n\016delete_attempt\030\002 \001(\010\"\251\001\n\021PersonInvolve" +
+      "ment\022.\n\004kind\030\001 \001(\0162 .socle.v1.PersonInvo" +
+      "lvement.Kind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020" +
+      "KIND_UNSPECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFOR" +
+      "MED_BEFOREHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017St" +
+      "ateEventBatch\022\026\n\016format_version\030\001 \001(\r\022$\n" +
+      "\006events\030\002 \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024" +
+      "ProfessionalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role" +
+      "\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t" +
+      "\022(\n\007secrecy\030\005 \001(\0162\027.socle.v1.SecrecyStat" +
+      "us\022\035\n\025professional_category\030\006 \001(\t\"\036\n\020Pro" +
+      "fessionalLeft\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpser" +
+      "ted\022\n\n\002id\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010refere" +
+      "nt\030\003 \001(\t\022\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAs" +
+      "signed\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020" +
+      "PersonUnassigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team" +
+      "\030\002 \001(\t\"/\n\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n" +
+      "\010referent\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person" +
+      "\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\t" +
+      "H\000\022/\n\010audience\030\004 \001(\0162\035.socle.v1.MaskTarg" +
+      "et.Audience\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audi" +
+      "ence\022\030\n\024AUDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYO" +
+      "NE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006targ" +
+      "et\"-\n\007MaskSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.M" +
+      "askTarget\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024" +
+      ".socle.v1.MaskTarget\"0\n\010BlockSet\022\016\n\006pers" +
+      "on\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"4\n\014BlockR" +
+      "evoked\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002" +
+      " \001(\t\"\224\001\n\020BreakGlassOpened\022\024\n\014professiona" +
+      "l\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003" +
+      " \001(\t\022\025\n\rjustification\030\004 \001(\t\022.\n\nexpires_a" +
+      "t\030\005 \001(\0132\032.google.protobuf.Timestamp\"8\n\020B" +
+      "reakGlassClosed\022\024\n\014professional\030\001 \001(\t\022\016\n" +
+      "\006person\030\002 \001(\t\"2\n EmergencyAccessObjectio" +
+      "nRecorded\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAc" +
+      "cessObjectionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n" +
+      "\rAccessGranted\022\016\n\006person\030\001 \001(\t\022\024\n\014profes" +
+      "sional\030\002 \001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpi" +
+      "res_at\030\004 \001(\0132\032.google.protobuf.Timestamp" +
+      "\022\021\n\treference\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005ba" +
+      "sis\030\007 \001(\0162\026.socle.v1.SharingBasis\022\r\n\005sha" +
+      "re\030\010 \001(\t\022\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrant" +
+      "Revoked\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030" +
+      "\002 \001(\t\022\r\n\005share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n" +
+      "\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030" +
+      "\003 \001(\0162\034.socle.v1.ConsentGiven.Scope\022\020\n\010g" +
+      "iven_by\030\004 \003(\t\022\033\n\023information_version\030\005 \001" +
+      "(\t\022\032\n\022information_sha256\030\006 \001(\014\022\"\n\007channe" +
+      "l\030\007 \001(\0162\021.socle.v1.Channel\022\032\n\022evidence_r" +
+      "eference\030\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.goo" +
+      "gle.protobuf.Timestamp\022\022\n\ncategories\030\n \003" +
+      "(\t\022\022\n\nrecipients\030\013 \003(\t\022\027\n\017recipient_role" +
+      "s\030\014 \003(\t\022\020\n\010supports\030\r \001(\t\022\031\n\021security_me" +
+      "asures\030\016 \001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n" +
+      "\005Scope\022\025\n\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESS" +
+      "ING\020\001\022\013\n\007SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022" +
+      "\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scop" +
+      "e\030\003 \001(\0162\034.socle.v1.ConsentGiven.Scope\022\024\n" +
+      "\014withdrawn_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.s" +
+      "ocle.v1.Channel\"\240\002\n\021RepresentativeSet\022\016\n" +
+      "\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n" +
+      "\004kind\030\003 \001(\0162 .socle.v1.RepresentativeSet" +
+      ".Kind\022\021\n\tfrom_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(" +
+      "\t\022\021\n\treference\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNS" +
+      "PECIFIED\020\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GU" +
+      "ARDIANSHIP\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_" +
+      "AUTHORISATION\020\004\022\t\n\005PROXY\020\005\"~\n\023Representa" +
+      "tiveEnded\022\016\n\006person\030\001 \001(\t\022\026\n\016representat" +
+      "ive\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Repre" +
+      "sentativeSet.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021O" +
+      "bjectionRecorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind" +
+      "\030\002 \001(\0162 .socle.v1.ObjectionRecorded.Kind" +
+      "\022\017\n\007purpose\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031" +
+      "\n\021informed_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIN" +
+      "D_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARI" +
+      "NG\020\002\"\344\001\n\020ObjectionDecided\022\016\n\006person\030\001 \001(" +
+      "\t\022\017\n\007purpose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".so" +
+      "cle.v1.ObjectionDecided.Outcome\022\025\n\rjusti" +
+      "fication\030\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNS" +
+      "PECIFIED\020\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEG" +
+      "ITIMATE_GROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022O" +
+      "bjectionWithdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kin" +
+      "d\030\002 \001(\0162 .socle.v1.ObjectionRecorded.Kin" +
+      "d\022\017\n\007purpose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n" +
+      "\006person\030\001 \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share" +
+      "\030\003 \001(\t\022\021\n\trecipient\030\004 \001(\t\022\022\n\ncategories\030" +
+      "\005 \003(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1.Channe" +
+      "l\022\033\n\023maturity_assessment\030\007 \001(\t\"\335\001\n\024Infor" +
+      "mationException\022\016\n\006person\030\001 \001(\t\022\r\n\005share" +
+      "\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162#.socle.v1.Informat" +
+      "ionException.Kind\022\025\n\rjustification\030\004 \001(\t" +
+      "\"\\\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENC" +
+      "Y\020\001\022\021\n\rIMPOSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CH" +
+      "ILD_INTEREST\020\003\"\245\001\n\016MandateCreated\022\017\n\007man" +
+      "date\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030" +
+      "\003 \001(\t\022\022\n\nprocedures\030\004 \003(\t\022\025\n\rduration_da" +
+      "ys\030\005 \001(\r\022\030\n\020template_version\030\006 \001(\t\022\032\n\022at" +
+      "testation_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n" +
+      "\007mandate\030\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016Man" +
+      "dateRevoked\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedur" +
+      "es\030\002 \003(\t\022\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRe" +
+      "questReceived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002" +
+      " \001(\0162\033.socle.v1.RightsRequestKind\022\016\n\006per" +
+      "son\030\003 \001(\t\022/\n\013received_at\030\004 \001(\0132\032.google." +
+      "protobuf.Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n" +
+      "\007channel\030\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025Ri" +
+      "ghtsRequestExtended\022\017\n\007request\030\001 \001(\t\022\025\n\r" +
+      "justification\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\013" +
+      "2\032.google.protobuf.Timestamp\022\016\n\006months\030\004" +
+      " \001(\r\"\317\001\n\023RightsRequestClosed\022\017\n\007request\030" +
+      "\001 \001(\t\0226\n\007outcome\030\002 \001(\0162%.socle.v1.Rights" +
+      "RequestClosed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035" +
+      "\n\025complaint_information\030\004 \001(\t\"?\n\007Outcome" +
+      "\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022" +
+      "\r\n\tNO_ACTION\020\002\"?\n\026RightsRequestWithdrawn" +
+      "\022\017\n\007request\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"" +
+      "\321\002\n\016BreachRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aw" +
+      "are_at\030\002 \001(\0132\032.google.protobuf.Timestamp" +
+      "\022\016\n\006nature\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v" +
+      "1.BreachRecorded.Risk\022\022\n\nassessment\030\005 \001(" +
+      "\t\022\026\n\016unintelligible\030\006 \001(\010\022\035\n\025unintelligi" +
+      "ble_reason\030\007 \001(\t\022\031\n\021persons_concerned\030\010 " +
+      "\001(\004\022\031\n\021records_concerned\030\t \001(\004\"C\n\004Risk\022\024" +
+      "\n\020RISK_UNSPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RI" +
+      "SK\020\002\022\r\n\tHIGH_RISK\020\003\"\203\001\n\027BreachAuthorityN" +
+      "otified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002" +
+      " \001(\0132\032.google.protobuf.Timestamp\022\024\n\014dela" +
+      "y_reason\030\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025Bre" +
+      "achPersonsNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013no" +
+      "tified_at\030\002 \001(\0132\032.google.protobuf.Timest" +
+      "amp\022\r\n\005means\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006br" +
+      "each\030\001 \001(\t\"\354\002\n\017ContactRecorded\022\016\n\006person" +
+      "\030\001 \001(\t\0228\n\noriginator\030\002 \001(\0162$.socle.v1.Co" +
+      "ntactRecorded.Originator\022\026\n\016representati" +
+      "ve\030\003 \001(\t\022\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.s" +
+      "ocle.v1.ContactRecorded.Kind\"e\n\nOriginat" +
+      "or\022\032\n\026ORIGINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON" +
+      "\020\001\022\022\n\016REPRESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003" +
+      "\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
+      "\000\022\n\n\006LETTER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007ME" +
+      "SSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006pe" +
+      "rson\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date" +
+      "\030\003 \001(\t\"F\n\020FollowUpRecorded\022\016\n\006person\030\001 \001" +
+      "(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-" +
+      "\n\rDeathRecorded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030" +
+      "\002 \001(\t\"A\n\014LegalHoldSet\022\016\n\006person\030\001 \001(\t\022\016\n" +
+      "\006reason\030\002 \001(\t\022\021\n\treference\030\003 \001(\t\"!\n\017Lega" +
+      "lHoldLifted\022\016\n\006person\030\001 \001(\t\"F\n\017ErasureRe" +
+      "corded\022\016\n\006person\030\001 \001(\t\022\017\n\007request\030\002 \001(\t\022" +
+      "\022\n\ncategories\030\003 \003(\t\"s\n\016RestrictionSet\022\016\n" +
+      "\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022+\n\006ground\030\003 " +
+      "\001(\0162\033.socle.v1.RestrictionGround\022\026\n\016righ" +
+      "ts_request\030\004 \001(\t\"\214\001\n\027RestrictionLiftNoti" +
+      "fied\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013no" +
+      "tified_at\030\003 \001(\0132\032.google.protobuf.Timest" +
+      "amp\022\"\n\007channel\030\004 \001(\0162\021.socle.v1.Channel\"" +
+      "1\n\021RestrictionLifted\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
+      "item\030\002 \001(\t\"\300\002\n\025RectificationRecorded\022\016\n\006" +
+      "person\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022\014\n\004i" +
+      "tem\030\003 \001(\t\022\020\n\010category\030\004 \001(\t\0222\n\004kind\030\005 \001(" +
+      "\0162$.socle.v1.RectificationRecorded.Kind\022" +
+      "\027\n\017previous_sha256\030\006 \001(\014\022\022\n\nnew_sha256\030\007" +
+      " \001(\014\022\026\n\016rights_request\030\010 \001(\t\022\021\n\tconteste" +
+      "d\030\t \001(\010\022\030\n\020statement_sha256\030\n \001(\014\":\n\004Kin" +
+      "d\022\024\n\020KIND_UNSPECIFIED\020\000\022\r\n\tRECTIFIED\020\001\022\r" +
+      "\n\tSTATEMENT\020\002\"\257\001\n\036RectificationRecipient" +
+      "Notified\022\016\n\006person\030\001 \001(\t\022\025\n\rrectificatio" +
+      "n\030\002 \001(\t\022\021\n\trecipient\030\003 \001(\t\022/\n\013notified_a" +
+      "t\030\004 \001(\0132\032.google.protobuf.Timestamp\022\"\n\007c" +
+      "hannel\030\005 \001(\0162\021.socle.v1.Channel\"%\n\025Reten" +
+      "tionSweepStarted\022\014\n\004date\030\001 \001(\t\"\267\001\n\017Reten" +
+      "tionPurged\022\014\n\004date\030\001 \001(\t\022\020\n\010category\030\002 \001" +
+      "(\t\022\020\n\010activity\030\003 \001(\r\022\022\n\nrule_index\030\004 \001(\r" +
+      "\0225\n\nend_action\030\005 \001(\0162!.socle.v1.Retentio" +
+      "nRule.EndAction\022\017\n\007persons\030\006 \003(\t\022\026\n\016visa" +
+      "_reference\030\007 \001(\t\"S\n\031DeletionCertificateI" +
+      "ssued\022\023\n\013certificate\030\001 \001(\014\022\021\n\tsignature\030" +
+      "\002 \001(\014\022\016\n\006purges\030\003 \003(\004\"O\n\027EliminationVisa" +
+      "Recorded\022\021\n\treference\030\001 \001(\t\022\020\n\010category\030" +
+      "\002 \001(\t\022\017\n\007through\030\003 \001(\t\"P\n\024PrivacyBudgetC" +
+      "harged\022\017\n\007dataset\030\001 \001(\t\022\'\n\006charge\030\002 \001(\0132" +
+      "\027.socle.v1.PrivacyCharge*S\n\007Channel\022\027\n\023C" +
+      "HANNEL_UNSPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005P" +
+      "APER\020\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021Rights" +
+      "RequestKind\022#\n\037RIGHTS_REQUEST_KIND_UNSPE" +
+      "CIFIED\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECT" +
+      "IFICATION\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_" +
+      "RESTRICTION\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017" +
+      "RIGHT_OBJECTION\020\006*\301\001\n\021RestrictionGround\022" +
+      "\"\n\036RESTRICTION_GROUND_UNSPECIFIED\020\000\022\"\n\036R" +
+      "ESTRICTION_ACCURACY_CONTESTED\020\001\022#\n\037RESTR" +
+      "ICTION_UNLAWFUL_PROCESSING\020\002\022\034\n\030RESTRICT" +
+      "ION_LEGAL_CLAIMS\020\003\022!\n\035RESTRICTION_OBJECT" +
+      "ION_PENDING\020\004B\034\n\013fr.socle.v1B\013EventsProt" +
+      "oP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -611,345 +640,363 @@ public final class EventsProto {
     internal_static_socle_v1_StateEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEvent_descriptor,
-        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RetentionSweepStarted", "RetentionPurged", "DeletionCertificateIssued", "EliminationVisaRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "PrivacyBudgetCharged", "Event", });
-    internal_static_socle_v1_LedgerAlert_descriptor =
+        new java.lang.String[] { "FormatVersion", "At", "RecordedBy", "Involvement", "ProfessionalUpserted", "ProfessionalLeft", "PersonUpserted", "PersonAssigned", "PersonUnassigned", "ReferentSet", "MaskSet", "MaskRevoked", "BlockSet", "BlockRevoked", "BreakGlassOpened", "BreakGlassClosed", "EmergencyAccessObjectionRecorded", "EmergencyAccessObjectionRevoked", "AccessGranted", "AccessGrantRevoked", "ConsentGiven", "ConsentWithdrawn", "RepresentativeSet", "RepresentativeEnded", "ObjectionRecorded", "ObjectionDecided", "ObjectionWithdrawn", "PersonInformed", "InformationException", "MandateCreated", "MandateUsed", "MandateRevoked", "LedgerAlert", "ContactRecorded", "RightRecorded", "FollowUpRecorded", "DeathRecorded", "RetentionSweepStarted", "RetentionPurged", "DeletionCertificateIssued", "EliminationVisaRecorded", "RightsRequestReceived", "RightsRequestExtended", "RightsRequestClosed", "RightsRequestWithdrawn", "BreachRecorded", "BreachAuthorityNotified", "BreachPersonsNotified", "BreachClosed", "RestrictionSet", "RestrictionLiftNotified", "RestrictionLifted", "RectificationRecorded", "RectificationRecipientNotified", "LegalHoldSet", "LegalHoldLifted", "ErasureRecorded", "PrivacyBudgetCharged", "ApprovalKeyRegistered", "PolicyApproved", "PolicyActivated", "Event", });
+    internal_static_socle_v1_ApprovalKeyRegistered_descriptor =
       getDescriptor().getMessageTypes().get(1);
+    internal_static_socle_v1_ApprovalKeyRegistered_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_ApprovalKeyRegistered_descriptor,
+        new java.lang.String[] { "Professional", "VerifierKey", });
+    internal_static_socle_v1_PolicyApproved_descriptor =
+      getDescriptor().getMessageTypes().get(2);
+    internal_static_socle_v1_PolicyApproved_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_PolicyApproved_descriptor,
+        new java.lang.String[] { "Approval", "Dpo", });
+    internal_static_socle_v1_PolicyActivated_descriptor =
+      getDescriptor().getMessageTypes().get(3);
+    internal_static_socle_v1_PolicyActivated_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_socle_v1_PolicyActivated_descriptor,
+        new java.lang.String[] { "Mode", "PolicySha256", "PreviousSha256", "ChangesSha256", "Approvals", "PolicyId", "PolicyRevision", });
+    internal_static_socle_v1_LedgerAlert_descriptor =
+      getDescriptor().getMessageTypes().get(4);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_LedgerAlert_descriptor,
         new java.lang.String[] { "TargetIndex", "DeleteAttempt", });
     internal_static_socle_v1_PersonInvolvement_descriptor =
-      getDescriptor().getMessageTypes().get(2);
+      getDescriptor().getMessageTypes().get(5);
     internal_static_socle_v1_PersonInvolvement_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PersonInvolvement_descriptor,
         new java.lang.String[] { "Kind", "Reason", });
     internal_static_socle_v1_StateEventBatch_descriptor =
-      getDescriptor().getMessageTypes().get(3);
+      getDescriptor().getMessageTypes().get(6);
     internal_static_socle_v1_StateEventBatch_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_StateEventBatch_descriptor,
         new java.lang.String[] { "FormatVersion", "Events", });
     internal_static_socle_v1_ProfessionalUpserted_descriptor =
-      getDescriptor().getMessageTypes().get(4);
+      getDescriptor().getMessageTypes().get(7);
     internal_static_socle_v1_ProfessionalUpserted_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ProfessionalUpserted_descriptor,
         new java.lang.String[] { "Id", "Role", "Teams", "Structure", "Secrecy", "ProfessionalCategory", });
     internal_static_socle_v1_ProfessionalLeft_descriptor =
-      getDescriptor().getMessageTypes().get(5);
+      getDescriptor().getMessageTypes().get(8);
     internal_static_socle_v1_ProfessionalLeft_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ProfessionalLeft_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_socle_v1_PersonUpserted_descriptor =
-      getDescriptor().getMessageTypes().get(6);
+      getDescriptor().getMessageTypes().get(9);
     internal_static_socle_v1_PersonUpserted_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PersonUpserted_descriptor,
         new java.lang.String[] { "Id", "Teams", "Referent", "BirthDate", });
     internal_static_socle_v1_PersonAssigned_descriptor =
-      getDescriptor().getMessageTypes().get(7);
+      getDescriptor().getMessageTypes().get(10);
     internal_static_socle_v1_PersonAssigned_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PersonAssigned_descriptor,
         new java.lang.String[] { "Person", "Team", });
     internal_static_socle_v1_PersonUnassigned_descriptor =
-      getDescriptor().getMessageTypes().get(8);
+      getDescriptor().getMessageTypes().get(11);
     internal_static_socle_v1_PersonUnassigned_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PersonUnassigned_descriptor,
         new java.lang.String[] { "Person", "Team", });
     internal_static_socle_v1_ReferentSet_descriptor =
-      getDescriptor().getMessageTypes().get(9);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_socle_v1_ReferentSet_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ReferentSet_descriptor,
         new java.lang.String[] { "Person", "Referent", });
     internal_static_socle_v1_MaskTarget_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_socle_v1_MaskTarget_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_MaskTarget_descriptor,
         new java.lang.String[] { "Person", "Item", "Category", "Audience", "AudienceId", "Target", });
     internal_static_socle_v1_MaskSet_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_socle_v1_MaskSet_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_MaskSet_descriptor,
         new java.lang.String[] { "Mask", });
     internal_static_socle_v1_MaskRevoked_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_socle_v1_MaskRevoked_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_MaskRevoked_descriptor,
         new java.lang.String[] { "Mask", });
     internal_static_socle_v1_BlockSet_descriptor =
-      getDescriptor().getMessageTypes().get(13);
+      getDescriptor().getMessageTypes().get(16);
     internal_static_socle_v1_BlockSet_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BlockSet_descriptor,
         new java.lang.String[] { "Person", "Professional", });
     internal_static_socle_v1_BlockRevoked_descriptor =
-      getDescriptor().getMessageTypes().get(14);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_socle_v1_BlockRevoked_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BlockRevoked_descriptor,
         new java.lang.String[] { "Person", "Professional", });
     internal_static_socle_v1_BreakGlassOpened_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(18);
     internal_static_socle_v1_BreakGlassOpened_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BreakGlassOpened_descriptor,
         new java.lang.String[] { "Professional", "Person", "ReasonCode", "Justification", "ExpiresAt", });
     internal_static_socle_v1_BreakGlassClosed_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_socle_v1_BreakGlassClosed_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BreakGlassClosed_descriptor,
         new java.lang.String[] { "Professional", "Person", });
     internal_static_socle_v1_EmergencyAccessObjectionRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(17);
+      getDescriptor().getMessageTypes().get(20);
     internal_static_socle_v1_EmergencyAccessObjectionRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_EmergencyAccessObjectionRecorded_descriptor,
         new java.lang.String[] { "Person", });
     internal_static_socle_v1_EmergencyAccessObjectionRevoked_descriptor =
-      getDescriptor().getMessageTypes().get(18);
+      getDescriptor().getMessageTypes().get(21);
     internal_static_socle_v1_EmergencyAccessObjectionRevoked_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_EmergencyAccessObjectionRevoked_descriptor,
         new java.lang.String[] { "Person", });
     internal_static_socle_v1_AccessGranted_descriptor =
-      getDescriptor().getMessageTypes().get(19);
+      getDescriptor().getMessageTypes().get(22);
     internal_static_socle_v1_AccessGranted_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_AccessGranted_descriptor,
         new java.lang.String[] { "Person", "Professional", "Categories", "ExpiresAt", "Reference", "Items", "Basis", "Share", "Purpose", });
     internal_static_socle_v1_AccessGrantRevoked_descriptor =
-      getDescriptor().getMessageTypes().get(20);
+      getDescriptor().getMessageTypes().get(23);
     internal_static_socle_v1_AccessGrantRevoked_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_AccessGrantRevoked_descriptor,
         new java.lang.String[] { "Person", "Professional", "Share", });
     internal_static_socle_v1_ConsentGiven_descriptor =
-      getDescriptor().getMessageTypes().get(21);
+      getDescriptor().getMessageTypes().get(24);
     internal_static_socle_v1_ConsentGiven_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ConsentGiven_descriptor,
         new java.lang.String[] { "Person", "Purpose", "Scope", "GivenBy", "InformationVersion", "InformationSha256", "Channel", "EvidenceReference", "ExpiresAt", "Categories", "Recipients", "RecipientRoles", "Supports", "SecurityMeasures", "NoticeLanguage", });
     internal_static_socle_v1_ConsentWithdrawn_descriptor =
-      getDescriptor().getMessageTypes().get(22);
+      getDescriptor().getMessageTypes().get(25);
     internal_static_socle_v1_ConsentWithdrawn_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ConsentWithdrawn_descriptor,
         new java.lang.String[] { "Person", "Purpose", "Scope", "WithdrawnBy", "Channel", });
     internal_static_socle_v1_RepresentativeSet_descriptor =
-      getDescriptor().getMessageTypes().get(23);
+      getDescriptor().getMessageTypes().get(26);
     internal_static_socle_v1_RepresentativeSet_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RepresentativeSet_descriptor,
         new java.lang.String[] { "Person", "Representative", "Kind", "FromDate", "ToDate", "Reference", });
     internal_static_socle_v1_RepresentativeEnded_descriptor =
-      getDescriptor().getMessageTypes().get(24);
+      getDescriptor().getMessageTypes().get(27);
     internal_static_socle_v1_RepresentativeEnded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RepresentativeEnded_descriptor,
         new java.lang.String[] { "Person", "Representative", "Kind", "ToDate", });
     internal_static_socle_v1_ObjectionRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(25);
+      getDescriptor().getMessageTypes().get(28);
     internal_static_socle_v1_ObjectionRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ObjectionRecorded_descriptor,
         new java.lang.String[] { "Person", "Kind", "Purpose", "ObjectedBy", "InformedEvidence", });
     internal_static_socle_v1_ObjectionDecided_descriptor =
-      getDescriptor().getMessageTypes().get(26);
+      getDescriptor().getMessageTypes().get(29);
     internal_static_socle_v1_ObjectionDecided_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ObjectionDecided_descriptor,
         new java.lang.String[] { "Person", "Purpose", "Outcome", "Justification", });
     internal_static_socle_v1_ObjectionWithdrawn_descriptor =
-      getDescriptor().getMessageTypes().get(27);
+      getDescriptor().getMessageTypes().get(30);
     internal_static_socle_v1_ObjectionWithdrawn_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ObjectionWithdrawn_descriptor,
         new java.lang.String[] { "Person", "Kind", "Purpose", });
     internal_static_socle_v1_PersonInformed_descriptor =
-      getDescriptor().getMessageTypes().get(28);
+      getDescriptor().getMessageTypes().get(31);
     internal_static_socle_v1_PersonInformed_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PersonInformed_descriptor,
         new java.lang.String[] { "Person", "Informed", "Share", "Recipient", "Categories", "Channel", "MaturityAssessment", });
     internal_static_socle_v1_InformationException_descriptor =
-      getDescriptor().getMessageTypes().get(29);
+      getDescriptor().getMessageTypes().get(32);
     internal_static_socle_v1_InformationException_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_InformationException_descriptor,
         new java.lang.String[] { "Person", "Share", "Kind", "Justification", });
     internal_static_socle_v1_MandateCreated_descriptor =
-      getDescriptor().getMessageTypes().get(30);
+      getDescriptor().getMessageTypes().get(33);
     internal_static_socle_v1_MandateCreated_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_MandateCreated_descriptor,
         new java.lang.String[] { "Mandate", "Person", "Structure", "Procedures", "DurationDays", "TemplateVersion", "AttestationSha256", });
     internal_static_socle_v1_MandateUsed_descriptor =
-      getDescriptor().getMessageTypes().get(31);
+      getDescriptor().getMessageTypes().get(34);
     internal_static_socle_v1_MandateUsed_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_MandateUsed_descriptor,
         new java.lang.String[] { "Mandate", "Procedure", });
     internal_static_socle_v1_MandateRevoked_descriptor =
-      getDescriptor().getMessageTypes().get(32);
+      getDescriptor().getMessageTypes().get(35);
     internal_static_socle_v1_MandateRevoked_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_MandateRevoked_descriptor,
         new java.lang.String[] { "Mandate", "Procedures", "ByPerson", });
     internal_static_socle_v1_RightsRequestReceived_descriptor =
-      getDescriptor().getMessageTypes().get(33);
+      getDescriptor().getMessageTypes().get(36);
     internal_static_socle_v1_RightsRequestReceived_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RightsRequestReceived_descriptor,
         new java.lang.String[] { "Request", "Kind", "Person", "ReceivedAt", "Requester", "Channel", });
     internal_static_socle_v1_RightsRequestExtended_descriptor =
-      getDescriptor().getMessageTypes().get(34);
+      getDescriptor().getMessageTypes().get(37);
     internal_static_socle_v1_RightsRequestExtended_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RightsRequestExtended_descriptor,
         new java.lang.String[] { "Request", "Justification", "NotifiedAt", "Months", });
     internal_static_socle_v1_RightsRequestClosed_descriptor =
-      getDescriptor().getMessageTypes().get(35);
+      getDescriptor().getMessageTypes().get(38);
     internal_static_socle_v1_RightsRequestClosed_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RightsRequestClosed_descriptor,
         new java.lang.String[] { "Request", "Outcome", "Reasons", "ComplaintInformation", });
     internal_static_socle_v1_RightsRequestWithdrawn_descriptor =
-      getDescriptor().getMessageTypes().get(36);
+      getDescriptor().getMessageTypes().get(39);
     internal_static_socle_v1_RightsRequestWithdrawn_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RightsRequestWithdrawn_descriptor,
         new java.lang.String[] { "Request", "WithdrawnBy", });
     internal_static_socle_v1_BreachRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(37);
+      getDescriptor().getMessageTypes().get(40);
     internal_static_socle_v1_BreachRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BreachRecorded_descriptor,
         new java.lang.String[] { "Breach", "AwareAt", "Nature", "Risk", "Assessment", "Unintelligible", "UnintelligibleReason", "PersonsConcerned", "RecordsConcerned", });
     internal_static_socle_v1_BreachAuthorityNotified_descriptor =
-      getDescriptor().getMessageTypes().get(38);
+      getDescriptor().getMessageTypes().get(41);
     internal_static_socle_v1_BreachAuthorityNotified_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BreachAuthorityNotified_descriptor,
         new java.lang.String[] { "Breach", "NotifiedAt", "DelayReason", "Reference", });
     internal_static_socle_v1_BreachPersonsNotified_descriptor =
-      getDescriptor().getMessageTypes().get(39);
+      getDescriptor().getMessageTypes().get(42);
     internal_static_socle_v1_BreachPersonsNotified_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BreachPersonsNotified_descriptor,
         new java.lang.String[] { "Breach", "NotifiedAt", "Means", });
     internal_static_socle_v1_BreachClosed_descriptor =
-      getDescriptor().getMessageTypes().get(40);
+      getDescriptor().getMessageTypes().get(43);
     internal_static_socle_v1_BreachClosed_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_BreachClosed_descriptor,
         new java.lang.String[] { "Breach", });
     internal_static_socle_v1_ContactRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(41);
+      getDescriptor().getMessageTypes().get(44);
     internal_static_socle_v1_ContactRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ContactRecorded_descriptor,
         new java.lang.String[] { "Person", "Originator", "Representative", "Date", "Kind", });
     internal_static_socle_v1_RightRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(42);
+      getDescriptor().getMessageTypes().get(45);
     internal_static_socle_v1_RightRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RightRecorded_descriptor,
         new java.lang.String[] { "Person", "Activity", "EndDate", });
     internal_static_socle_v1_FollowUpRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(43);
+      getDescriptor().getMessageTypes().get(46);
     internal_static_socle_v1_FollowUpRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_FollowUpRecorded_descriptor,
         new java.lang.String[] { "Person", "Activity", "EndDate", });
     internal_static_socle_v1_DeathRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(44);
+      getDescriptor().getMessageTypes().get(47);
     internal_static_socle_v1_DeathRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_DeathRecorded_descriptor,
         new java.lang.String[] { "Person", "Date", });
     internal_static_socle_v1_LegalHoldSet_descriptor =
-      getDescriptor().getMessageTypes().get(45);
+      getDescriptor().getMessageTypes().get(48);
     internal_static_socle_v1_LegalHoldSet_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_LegalHoldSet_descriptor,
         new java.lang.String[] { "Person", "Reason", "Reference", });
     internal_static_socle_v1_LegalHoldLifted_descriptor =
-      getDescriptor().getMessageTypes().get(46);
+      getDescriptor().getMessageTypes().get(49);
     internal_static_socle_v1_LegalHoldLifted_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_LegalHoldLifted_descriptor,
         new java.lang.String[] { "Person", });
     internal_static_socle_v1_ErasureRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(47);
+      getDescriptor().getMessageTypes().get(50);
     internal_static_socle_v1_ErasureRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_ErasureRecorded_descriptor,
         new java.lang.String[] { "Person", "Request", "Categories", });
     internal_static_socle_v1_RestrictionSet_descriptor =
-      getDescriptor().getMessageTypes().get(48);
+      getDescriptor().getMessageTypes().get(51);
     internal_static_socle_v1_RestrictionSet_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RestrictionSet_descriptor,
         new java.lang.String[] { "Person", "Item", "Ground", "RightsRequest", });
     internal_static_socle_v1_RestrictionLiftNotified_descriptor =
-      getDescriptor().getMessageTypes().get(49);
+      getDescriptor().getMessageTypes().get(52);
     internal_static_socle_v1_RestrictionLiftNotified_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RestrictionLiftNotified_descriptor,
         new java.lang.String[] { "Person", "Item", "NotifiedAt", "Channel", });
     internal_static_socle_v1_RestrictionLifted_descriptor =
-      getDescriptor().getMessageTypes().get(50);
+      getDescriptor().getMessageTypes().get(53);
     internal_static_socle_v1_RestrictionLifted_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RestrictionLifted_descriptor,
         new java.lang.String[] { "Person", "Item", });
     internal_static_socle_v1_RectificationRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(51);
+      getDescriptor().getMessageTypes().get(54);
     internal_static_socle_v1_RectificationRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RectificationRecorded_descriptor,
         new java.lang.String[] { "Person", "Rectification", "Item", "Category", "Kind", "PreviousSha256", "NewSha256", "RightsRequest", "Contested", "StatementSha256", });
     internal_static_socle_v1_RectificationRecipientNotified_descriptor =
-      getDescriptor().getMessageTypes().get(52);
+      getDescriptor().getMessageTypes().get(55);
     internal_static_socle_v1_RectificationRecipientNotified_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RectificationRecipientNotified_descriptor,
         new java.lang.String[] { "Person", "Rectification", "Recipient", "NotifiedAt", "Channel", });
     internal_static_socle_v1_RetentionSweepStarted_descriptor =
-      getDescriptor().getMessageTypes().get(53);
+      getDescriptor().getMessageTypes().get(56);
     internal_static_socle_v1_RetentionSweepStarted_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RetentionSweepStarted_descriptor,
         new java.lang.String[] { "Date", });
     internal_static_socle_v1_RetentionPurged_descriptor =
-      getDescriptor().getMessageTypes().get(54);
+      getDescriptor().getMessageTypes().get(57);
     internal_static_socle_v1_RetentionPurged_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_RetentionPurged_descriptor,
         new java.lang.String[] { "Date", "Category", "Activity", "RuleIndex", "EndAction", "Persons", "VisaReference", });
     internal_static_socle_v1_DeletionCertificateIssued_descriptor =
-      getDescriptor().getMessageTypes().get(55);
+      getDescriptor().getMessageTypes().get(58);
     internal_static_socle_v1_DeletionCertificateIssued_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_DeletionCertificateIssued_descriptor,
         new java.lang.String[] { "Certificate", "Signature", "Purges", });
     internal_static_socle_v1_EliminationVisaRecorded_descriptor =
-      getDescriptor().getMessageTypes().get(56);
+      getDescriptor().getMessageTypes().get(59);
     internal_static_socle_v1_EliminationVisaRecorded_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_EliminationVisaRecorded_descriptor,
         new java.lang.String[] { "Reference", "Category", "Through", });
     internal_static_socle_v1_PrivacyBudgetCharged_descriptor =
-      getDescriptor().getMessageTypes().get(57);
+      getDescriptor().getMessageTypes().get(60);
     internal_static_socle_v1_PrivacyBudgetCharged_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PrivacyBudgetCharged_descriptor,

@@ -109,6 +109,9 @@ private static final long serialVersionUID = 0L;
     LEGAL_HOLD_LIFTED(76),
     ERASURE_RECORDED(77),
     PRIVACY_BUDGET_CHARGED(80),
+    APPROVAL_KEY_REGISTERED(85),
+    POLICY_APPROVED(86),
+    POLICY_ACTIVATED(87),
     EVENT_NOT_SET(0);
     private final int value;
     private EventCase(int value) {
@@ -180,6 +183,9 @@ private static final long serialVersionUID = 0L;
         case 76: return LEGAL_HOLD_LIFTED;
         case 77: return ERASURE_RECORDED;
         case 80: return PRIVACY_BUDGET_CHARGED;
+        case 85: return APPROVAL_KEY_REGISTERED;
+        case 86: return POLICY_APPROVED;
+        case 87: return POLICY_ACTIVATED;
         case 0: return EVENT_NOT_SET;
         default: return null;
       }
@@ -2105,6 +2111,111 @@ private static final long serialVersionUID = 0L;
     return fr.socle.v1.PrivacyBudgetCharged.getDefaultInstance();
   }
 
+  public static final int APPROVAL_KEY_REGISTERED_FIELD_NUMBER = 85;
+  /**
+   * <pre>
+   * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+   * </pre>
+   *
+   * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+   * @return Whether the approvalKeyRegistered field is set.
+   */
+  @java.lang.Override
+  public boolean hasApprovalKeyRegistered() {
+    return eventCase_ == 85;
+  }
+  /**
+   * <pre>
+   * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+   * </pre>
+   *
+   * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+   * @return The approvalKeyRegistered.
+   */
+  @java.lang.Override
+  public fr.socle.v1.ApprovalKeyRegistered getApprovalKeyRegistered() {
+    if (eventCase_ == 85) {
+       return (fr.socle.v1.ApprovalKeyRegistered) event_;
+    }
+    return fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+   * </pre>
+   *
+   * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.ApprovalKeyRegisteredOrBuilder getApprovalKeyRegisteredOrBuilder() {
+    if (eventCase_ == 85) {
+       return (fr.socle.v1.ApprovalKeyRegistered) event_;
+    }
+    return fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance();
+  }
+
+  public static final int POLICY_APPROVED_FIELD_NUMBER = 86;
+  /**
+   * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+   * @return Whether the policyApproved field is set.
+   */
+  @java.lang.Override
+  public boolean hasPolicyApproved() {
+    return eventCase_ == 86;
+  }
+  /**
+   * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+   * @return The policyApproved.
+   */
+  @java.lang.Override
+  public fr.socle.v1.PolicyApproved getPolicyApproved() {
+    if (eventCase_ == 86) {
+       return (fr.socle.v1.PolicyApproved) event_;
+    }
+    return fr.socle.v1.PolicyApproved.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.PolicyApprovedOrBuilder getPolicyApprovedOrBuilder() {
+    if (eventCase_ == 86) {
+       return (fr.socle.v1.PolicyApproved) event_;
+    }
+    return fr.socle.v1.PolicyApproved.getDefaultInstance();
+  }
+
+  public static final int POLICY_ACTIVATED_FIELD_NUMBER = 87;
+  /**
+   * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+   * @return Whether the policyActivated field is set.
+   */
+  @java.lang.Override
+  public boolean hasPolicyActivated() {
+    return eventCase_ == 87;
+  }
+  /**
+   * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+   * @return The policyActivated.
+   */
+  @java.lang.Override
+  public fr.socle.v1.PolicyActivated getPolicyActivated() {
+    if (eventCase_ == 87) {
+       return (fr.socle.v1.PolicyActivated) event_;
+    }
+    return fr.socle.v1.PolicyActivated.getDefaultInstance();
+  }
+  /**
+   * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+   */
+  @java.lang.Override
+  public fr.socle.v1.PolicyActivatedOrBuilder getPolicyActivatedOrBuilder() {
+    if (eventCase_ == 87) {
+       return (fr.socle.v1.PolicyActivated) event_;
+    }
+    return fr.socle.v1.PolicyActivated.getDefaultInstance();
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -2292,6 +2403,15 @@ private static final long serialVersionUID = 0L;
     }
     if (eventCase_ == 80) {
       output.writeMessage(80, (fr.socle.v1.PrivacyBudgetCharged) event_);
+    }
+    if (eventCase_ == 85) {
+      output.writeMessage(85, (fr.socle.v1.ApprovalKeyRegistered) event_);
+    }
+    if (eventCase_ == 86) {
+      output.writeMessage(86, (fr.socle.v1.PolicyApproved) event_);
+    }
+    if (eventCase_ == 87) {
+      output.writeMessage(87, (fr.socle.v1.PolicyActivated) event_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -2532,6 +2652,18 @@ private static final long serialVersionUID = 0L;
     if (eventCase_ == 80) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(80, (fr.socle.v1.PrivacyBudgetCharged) event_);
+    }
+    if (eventCase_ == 85) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(85, (fr.socle.v1.ApprovalKeyRegistered) event_);
+    }
+    if (eventCase_ == 86) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(86, (fr.socle.v1.PolicyApproved) event_);
+    }
+    if (eventCase_ == 87) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(87, (fr.socle.v1.PolicyActivated) event_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -2780,6 +2912,18 @@ private static final long serialVersionUID = 0L;
         if (!getPrivacyBudgetCharged()
             .equals(other.getPrivacyBudgetCharged())) return false;
         break;
+      case 85:
+        if (!getApprovalKeyRegistered()
+            .equals(other.getApprovalKeyRegistered())) return false;
+        break;
+      case 86:
+        if (!getPolicyApproved()
+            .equals(other.getPolicyApproved())) return false;
+        break;
+      case 87:
+        if (!getPolicyActivated()
+            .equals(other.getPolicyActivated())) return false;
+        break;
       case 0:
       default:
     }
@@ -3022,6 +3166,18 @@ private static final long serialVersionUID = 0L;
       case 80:
         hash = (37 * hash) + PRIVACY_BUDGET_CHARGED_FIELD_NUMBER;
         hash = (53 * hash) + getPrivacyBudgetCharged().hashCode();
+        break;
+      case 85:
+        hash = (37 * hash) + APPROVAL_KEY_REGISTERED_FIELD_NUMBER;
+        hash = (53 * hash) + getApprovalKeyRegistered().hashCode();
+        break;
+      case 86:
+        hash = (37 * hash) + POLICY_APPROVED_FIELD_NUMBER;
+        hash = (53 * hash) + getPolicyApproved().hashCode();
+        break;
+      case 87:
+        hash = (37 * hash) + POLICY_ACTIVATED_FIELD_NUMBER;
+        hash = (53 * hash) + getPolicyActivated().hashCode();
         break;
       case 0:
       default:
@@ -3334,6 +3490,15 @@ private static final long serialVersionUID = 0L;
       if (privacyBudgetChargedBuilder_ != null) {
         privacyBudgetChargedBuilder_.clear();
       }
+      if (approvalKeyRegisteredBuilder_ != null) {
+        approvalKeyRegisteredBuilder_.clear();
+      }
+      if (policyApprovedBuilder_ != null) {
+        policyApprovedBuilder_.clear();
+      }
+      if (policyActivatedBuilder_ != null) {
+        policyActivatedBuilder_.clear();
+      }
       eventCase_ = 0;
       event_ = null;
       return this;
@@ -3612,6 +3777,18 @@ private static final long serialVersionUID = 0L;
           privacyBudgetChargedBuilder_ != null) {
         result.event_ = privacyBudgetChargedBuilder_.build();
       }
+      if (eventCase_ == 85 &&
+          approvalKeyRegisteredBuilder_ != null) {
+        result.event_ = approvalKeyRegisteredBuilder_.build();
+      }
+      if (eventCase_ == 86 &&
+          policyApprovedBuilder_ != null) {
+        result.event_ = policyApprovedBuilder_.build();
+      }
+      if (eventCase_ == 87 &&
+          policyActivatedBuilder_ != null) {
+        result.event_ = policyActivatedBuilder_.build();
+      }
     }
 
     @java.lang.Override
@@ -3887,6 +4064,18 @@ private static final long serialVersionUID = 0L;
         }
         case PRIVACY_BUDGET_CHARGED: {
           mergePrivacyBudgetCharged(other.getPrivacyBudgetCharged());
+          break;
+        }
+        case APPROVAL_KEY_REGISTERED: {
+          mergeApprovalKeyRegistered(other.getApprovalKeyRegistered());
+          break;
+        }
+        case POLICY_APPROVED: {
+          mergePolicyApproved(other.getPolicyApproved());
+          break;
+        }
+        case POLICY_ACTIVATED: {
+          mergePolicyActivated(other.getPolicyActivated());
           break;
         }
         case EVENT_NOT_SET: {
@@ -4321,6 +4510,27 @@ private static final long serialVersionUID = 0L;
               eventCase_ = 80;
               break;
             } // case 642
+            case 682: {
+              input.readMessage(
+                  getApprovalKeyRegisteredFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 85;
+              break;
+            } // case 682
+            case 690: {
+              input.readMessage(
+                  getPolicyApprovedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 86;
+              break;
+            } // case 690
+            case 698: {
+              input.readMessage(
+                  getPolicyActivatedFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              eventCase_ = 87;
+              break;
+            } // case 698
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -12756,6 +12966,468 @@ private static final long serialVersionUID = 0L;
       eventCase_ = 80;
       onChanged();
       return privacyBudgetChargedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.ApprovalKeyRegistered, fr.socle.v1.ApprovalKeyRegistered.Builder, fr.socle.v1.ApprovalKeyRegisteredOrBuilder> approvalKeyRegisteredBuilder_;
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     * @return Whether the approvalKeyRegistered field is set.
+     */
+    @java.lang.Override
+    public boolean hasApprovalKeyRegistered() {
+      return eventCase_ == 85;
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     * @return The approvalKeyRegistered.
+     */
+    @java.lang.Override
+    public fr.socle.v1.ApprovalKeyRegistered getApprovalKeyRegistered() {
+      if (approvalKeyRegisteredBuilder_ == null) {
+        if (eventCase_ == 85) {
+          return (fr.socle.v1.ApprovalKeyRegistered) event_;
+        }
+        return fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance();
+      } else {
+        if (eventCase_ == 85) {
+          return approvalKeyRegisteredBuilder_.getMessage();
+        }
+        return fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    public Builder setApprovalKeyRegistered(fr.socle.v1.ApprovalKeyRegistered value) {
+      if (approvalKeyRegisteredBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        approvalKeyRegisteredBuilder_.setMessage(value);
+      }
+      eventCase_ = 85;
+      return this;
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    public Builder setApprovalKeyRegistered(
+        fr.socle.v1.ApprovalKeyRegistered.Builder builderForValue) {
+      if (approvalKeyRegisteredBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        approvalKeyRegisteredBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 85;
+      return this;
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    public Builder mergeApprovalKeyRegistered(fr.socle.v1.ApprovalKeyRegistered value) {
+      if (approvalKeyRegisteredBuilder_ == null) {
+        if (eventCase_ == 85 &&
+            event_ != fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance()) {
+          event_ = fr.socle.v1.ApprovalKeyRegistered.newBuilder((fr.socle.v1.ApprovalKeyRegistered) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 85) {
+          approvalKeyRegisteredBuilder_.mergeFrom(value);
+        } else {
+          approvalKeyRegisteredBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 85;
+      return this;
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    public Builder clearApprovalKeyRegistered() {
+      if (approvalKeyRegisteredBuilder_ == null) {
+        if (eventCase_ == 85) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 85) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        approvalKeyRegisteredBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    public fr.socle.v1.ApprovalKeyRegistered.Builder getApprovalKeyRegisteredBuilder() {
+      return getApprovalKeyRegisteredFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.ApprovalKeyRegisteredOrBuilder getApprovalKeyRegisteredOrBuilder() {
+      if ((eventCase_ == 85) && (approvalKeyRegisteredBuilder_ != null)) {
+        return approvalKeyRegisteredBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 85) {
+          return (fr.socle.v1.ApprovalKeyRegistered) event_;
+        }
+        return fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+     * </pre>
+     *
+     * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.ApprovalKeyRegistered, fr.socle.v1.ApprovalKeyRegistered.Builder, fr.socle.v1.ApprovalKeyRegisteredOrBuilder> 
+        getApprovalKeyRegisteredFieldBuilder() {
+      if (approvalKeyRegisteredBuilder_ == null) {
+        if (!(eventCase_ == 85)) {
+          event_ = fr.socle.v1.ApprovalKeyRegistered.getDefaultInstance();
+        }
+        approvalKeyRegisteredBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.ApprovalKeyRegistered, fr.socle.v1.ApprovalKeyRegistered.Builder, fr.socle.v1.ApprovalKeyRegisteredOrBuilder>(
+                (fr.socle.v1.ApprovalKeyRegistered) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 85;
+      onChanged();
+      return approvalKeyRegisteredBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.PolicyApproved, fr.socle.v1.PolicyApproved.Builder, fr.socle.v1.PolicyApprovedOrBuilder> policyApprovedBuilder_;
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     * @return Whether the policyApproved field is set.
+     */
+    @java.lang.Override
+    public boolean hasPolicyApproved() {
+      return eventCase_ == 86;
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     * @return The policyApproved.
+     */
+    @java.lang.Override
+    public fr.socle.v1.PolicyApproved getPolicyApproved() {
+      if (policyApprovedBuilder_ == null) {
+        if (eventCase_ == 86) {
+          return (fr.socle.v1.PolicyApproved) event_;
+        }
+        return fr.socle.v1.PolicyApproved.getDefaultInstance();
+      } else {
+        if (eventCase_ == 86) {
+          return policyApprovedBuilder_.getMessage();
+        }
+        return fr.socle.v1.PolicyApproved.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    public Builder setPolicyApproved(fr.socle.v1.PolicyApproved value) {
+      if (policyApprovedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        policyApprovedBuilder_.setMessage(value);
+      }
+      eventCase_ = 86;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    public Builder setPolicyApproved(
+        fr.socle.v1.PolicyApproved.Builder builderForValue) {
+      if (policyApprovedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        policyApprovedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 86;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    public Builder mergePolicyApproved(fr.socle.v1.PolicyApproved value) {
+      if (policyApprovedBuilder_ == null) {
+        if (eventCase_ == 86 &&
+            event_ != fr.socle.v1.PolicyApproved.getDefaultInstance()) {
+          event_ = fr.socle.v1.PolicyApproved.newBuilder((fr.socle.v1.PolicyApproved) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 86) {
+          policyApprovedBuilder_.mergeFrom(value);
+        } else {
+          policyApprovedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 86;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    public Builder clearPolicyApproved() {
+      if (policyApprovedBuilder_ == null) {
+        if (eventCase_ == 86) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 86) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        policyApprovedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    public fr.socle.v1.PolicyApproved.Builder getPolicyApprovedBuilder() {
+      return getPolicyApprovedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.PolicyApprovedOrBuilder getPolicyApprovedOrBuilder() {
+      if ((eventCase_ == 86) && (policyApprovedBuilder_ != null)) {
+        return policyApprovedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 86) {
+          return (fr.socle.v1.PolicyApproved) event_;
+        }
+        return fr.socle.v1.PolicyApproved.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.PolicyApproved, fr.socle.v1.PolicyApproved.Builder, fr.socle.v1.PolicyApprovedOrBuilder> 
+        getPolicyApprovedFieldBuilder() {
+      if (policyApprovedBuilder_ == null) {
+        if (!(eventCase_ == 86)) {
+          event_ = fr.socle.v1.PolicyApproved.getDefaultInstance();
+        }
+        policyApprovedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.PolicyApproved, fr.socle.v1.PolicyApproved.Builder, fr.socle.v1.PolicyApprovedOrBuilder>(
+                (fr.socle.v1.PolicyApproved) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 86;
+      onChanged();
+      return policyApprovedBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.PolicyActivated, fr.socle.v1.PolicyActivated.Builder, fr.socle.v1.PolicyActivatedOrBuilder> policyActivatedBuilder_;
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     * @return Whether the policyActivated field is set.
+     */
+    @java.lang.Override
+    public boolean hasPolicyActivated() {
+      return eventCase_ == 87;
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     * @return The policyActivated.
+     */
+    @java.lang.Override
+    public fr.socle.v1.PolicyActivated getPolicyActivated() {
+      if (policyActivatedBuilder_ == null) {
+        if (eventCase_ == 87) {
+          return (fr.socle.v1.PolicyActivated) event_;
+        }
+        return fr.socle.v1.PolicyActivated.getDefaultInstance();
+      } else {
+        if (eventCase_ == 87) {
+          return policyActivatedBuilder_.getMessage();
+        }
+        return fr.socle.v1.PolicyActivated.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    public Builder setPolicyActivated(fr.socle.v1.PolicyActivated value) {
+      if (policyActivatedBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        event_ = value;
+        onChanged();
+      } else {
+        policyActivatedBuilder_.setMessage(value);
+      }
+      eventCase_ = 87;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    public Builder setPolicyActivated(
+        fr.socle.v1.PolicyActivated.Builder builderForValue) {
+      if (policyActivatedBuilder_ == null) {
+        event_ = builderForValue.build();
+        onChanged();
+      } else {
+        policyActivatedBuilder_.setMessage(builderForValue.build());
+      }
+      eventCase_ = 87;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    public Builder mergePolicyActivated(fr.socle.v1.PolicyActivated value) {
+      if (policyActivatedBuilder_ == null) {
+        if (eventCase_ == 87 &&
+            event_ != fr.socle.v1.PolicyActivated.getDefaultInstance()) {
+          event_ = fr.socle.v1.PolicyActivated.newBuilder((fr.socle.v1.PolicyActivated) event_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          event_ = value;
+        }
+        onChanged();
+      } else {
+        if (eventCase_ == 87) {
+          policyActivatedBuilder_.mergeFrom(value);
+        } else {
+          policyActivatedBuilder_.setMessage(value);
+        }
+      }
+      eventCase_ = 87;
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    public Builder clearPolicyActivated() {
+      if (policyActivatedBuilder_ == null) {
+        if (eventCase_ == 87) {
+          eventCase_ = 0;
+          event_ = null;
+          onChanged();
+        }
+      } else {
+        if (eventCase_ == 87) {
+          eventCase_ = 0;
+          event_ = null;
+        }
+        policyActivatedBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    public fr.socle.v1.PolicyActivated.Builder getPolicyActivatedBuilder() {
+      return getPolicyActivatedFieldBuilder().getBuilder();
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    @java.lang.Override
+    public fr.socle.v1.PolicyActivatedOrBuilder getPolicyActivatedOrBuilder() {
+      if ((eventCase_ == 87) && (policyActivatedBuilder_ != null)) {
+        return policyActivatedBuilder_.getMessageOrBuilder();
+      } else {
+        if (eventCase_ == 87) {
+          return (fr.socle.v1.PolicyActivated) event_;
+        }
+        return fr.socle.v1.PolicyActivated.getDefaultInstance();
+      }
+    }
+    /**
+     * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        fr.socle.v1.PolicyActivated, fr.socle.v1.PolicyActivated.Builder, fr.socle.v1.PolicyActivatedOrBuilder> 
+        getPolicyActivatedFieldBuilder() {
+      if (policyActivatedBuilder_ == null) {
+        if (!(eventCase_ == 87)) {
+          event_ = fr.socle.v1.PolicyActivated.getDefaultInstance();
+        }
+        policyActivatedBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            fr.socle.v1.PolicyActivated, fr.socle.v1.PolicyActivated.Builder, fr.socle.v1.PolicyActivatedOrBuilder>(
+                (fr.socle.v1.PolicyActivated) event_,
+                getParentForChildren(),
+                isClean());
+        event_ = null;
+      }
+      eventCase_ = 87;
+      onChanged();
+      return policyActivatedBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

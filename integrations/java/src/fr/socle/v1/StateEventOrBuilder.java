@@ -1001,5 +1001,62 @@ public interface StateEventOrBuilder extends
    */
   fr.socle.v1.PrivacyBudgetChargedOrBuilder getPrivacyBudgetChargedOrBuilder();
 
+  /**
+   * <pre>
+   * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+   * </pre>
+   *
+   * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+   * @return Whether the approvalKeyRegistered field is set.
+   */
+  boolean hasApprovalKeyRegistered();
+  /**
+   * <pre>
+   * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+   * </pre>
+   *
+   * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+   * @return The approvalKeyRegistered.
+   */
+  fr.socle.v1.ApprovalKeyRegistered getApprovalKeyRegistered();
+  /**
+   * <pre>
+   * Two-person activation of a policy (socle/policy_approval.hpp; REQ-62): 85 to 87.
+   * </pre>
+   *
+   * <code>.socle.v1.ApprovalKeyRegistered approval_key_registered = 85;</code>
+   */
+  fr.socle.v1.ApprovalKeyRegisteredOrBuilder getApprovalKeyRegisteredOrBuilder();
+
+  /**
+   * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+   * @return Whether the policyApproved field is set.
+   */
+  boolean hasPolicyApproved();
+  /**
+   * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+   * @return The policyApproved.
+   */
+  fr.socle.v1.PolicyApproved getPolicyApproved();
+  /**
+   * <code>.socle.v1.PolicyApproved policy_approved = 86;</code>
+   */
+  fr.socle.v1.PolicyApprovedOrBuilder getPolicyApprovedOrBuilder();
+
+  /**
+   * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+   * @return Whether the policyActivated field is set.
+   */
+  boolean hasPolicyActivated();
+  /**
+   * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+   * @return The policyActivated.
+   */
+  fr.socle.v1.PolicyActivated getPolicyActivated();
+  /**
+   * <code>.socle.v1.PolicyActivated policy_activated = 87;</code>
+   */
+  fr.socle.v1.PolicyActivatedOrBuilder getPolicyActivatedOrBuilder();
+
   public fr.socle.v1.StateEvent.EventCase getEventCase();
 }
