@@ -335,6 +335,8 @@ final class Native
     public const SOCLE_REGISTER_JSONLD = 3;
     public const SOCLE_REGISTER_LANG_FR = 1;
     public const SOCLE_REGISTER_LANG_EN = 2;
+    public const SOCLE_ANALYSIS_LANG_FR = 1;
+    public const SOCLE_ANALYSIS_LANG_EN = 2;
 
     private function __construct()
     {

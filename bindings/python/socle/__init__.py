@@ -626,3 +626,9 @@ from ._statistics import (CellStatus, NoiseMechanism, PrivacyBudget,  # noqa: E4
                           StatisticsRelease, Table)
 
 __all__ += ["CellStatus", "NoiseMechanism", "PrivacyBudget", "StatisticsRelease", "Table"]
+
+from ._analysis import (AnalysedCase, CaseOutcome, PolicyAnalysis, PolicyChange,  # noqa: E402
+                        PolicyDiff, PropertyReport, PropertyResult, diff_policies)
+
+__all__ += ["AnalysedCase", "CaseOutcome", "PolicyAnalysis", "PolicyChange", "PolicyDiff",
+            "PropertyReport", "PropertyResult", "diff_policies"]

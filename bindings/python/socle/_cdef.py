@@ -322,6 +322,8 @@ CDEF = """\
 #define SOCLE_REGISTER_JSONLD 3
 #define SOCLE_REGISTER_LANG_FR 1
 #define SOCLE_REGISTER_LANG_EN 2
+#define SOCLE_ANALYSIS_LANG_FR 1
+#define SOCLE_ANALYSIS_LANG_EN 2
 
 const char* socle_version_string(void);
 uint32_t socle_version_number(void);
@@ -1034,4 +1036,11 @@ uint64_t socle_privacy_budget_rho_spent_numerator(const socle_privacy_budget* bu
 uint64_t socle_privacy_budget_rho_spent_denominator(const socle_privacy_budget* budget);
 size_t socle_privacy_budget_charge_count(const socle_privacy_budget* budget);
 int32_t socle_policy_render_register_lang(const socle_policy* policy, int32_t format, int32_t language, socle_buffer* out, socle_error** error);
+typedef struct socle_policy_analysis socle_policy_analysis;
+int32_t socle_policy_analysis_create(const socle_policy* policy, socle_policy_analysis** out, socle_error** error);
+void socle_policy_analysis_free(socle_policy_analysis* analysis);
+uint64_t socle_policy_analysis_space_size(const socle_policy_analysis* analysis);
+int32_t socle_policy_analysis_prove_declared(const socle_policy_analysis* analysis, const char* const* ids, const size_t* id_lens, size_t id_count, socle_buffer* out, uint64_t* out_failed, socle_error** error);
+int32_t socle_policy_analysis_prove(const socle_policy_analysis* analysis, const char* statement, size_t statement_len, socle_buffer* out, uint64_t* out_failed, socle_error** error);
+int32_t socle_policy_analysis_diff_policies(const socle_policy_analysis* before, const socle_policy_analysis* after, int32_t language, socle_buffer* out, socle_buffer* out_summary, uint64_t* out_changed_cases, socle_error** error);
 """

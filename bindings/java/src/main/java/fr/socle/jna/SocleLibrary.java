@@ -340,6 +340,8 @@ public interface SocleLibrary extends Library {
     int SOCLE_REGISTER_JSONLD = 3;
     int SOCLE_REGISTER_LANG_FR = 1;
     int SOCLE_REGISTER_LANG_EN = 2;
+    int SOCLE_ANALYSIS_LANG_FR = 1;
+    int SOCLE_ANALYSIS_LANG_EN = 2;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -1139,4 +1141,10 @@ public interface SocleLibrary extends Library {
     long socle_privacy_budget_rho_spent_denominator(Pointer budget);
     SizeT socle_privacy_budget_charge_count(Pointer budget);
     int socle_policy_render_register_lang(Pointer policy, int format, int language, Buffer out, PointerByReference error);
+    int socle_policy_analysis_create(Pointer policy, PointerByReference out, PointerByReference error);
+    void socle_policy_analysis_free(Pointer analysis);
+    long socle_policy_analysis_space_size(Pointer analysis);
+    int socle_policy_analysis_prove_declared(Pointer analysis, Pointer ids, Pointer id_lens, SizeT id_count, Buffer out, long[] out_failed, PointerByReference error);
+    int socle_policy_analysis_prove(Pointer analysis, String statement, SizeT statement_len, Buffer out, long[] out_failed, PointerByReference error);
+    int socle_policy_analysis_diff_policies(Pointer before, Pointer after, int language, Buffer out, Buffer out_summary, long[] out_changed_cases, PointerByReference error);
 }
