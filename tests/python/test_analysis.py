@@ -129,3 +129,15 @@ def test_refused(ccas: socle.PolicyAnalysis) -> None:
         socle.PolicyAnalysis("not a policy")  # type: ignore[arg-type]
     with pytest.raises(socle.InvalidArgumentError):
         ccas.prove("forall action = read: deny", ids=["x"])
+
+
+def test_threads_share_one_analysis(ccas: socle.PolicyAnalysis) -> None:
+    """A PolicyAnalysis is immutable: threads proving at once get the single thread's reports."""
+    from concurrent.futures import ThreadPoolExecutor
+    alone = [ccas.prove().json, ccas.prove("forall action = read: deny").json]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        declared = list(pool.map(lambda _: ccas.prove().json, range(8)))
+        refuted = list(pool.map(lambda _: ccas.prove("forall action = read: deny").json,
+                                range(8)))
+    assert declared == [alone[0]] * 8
+    assert refuted == [alone[1]] * 8
