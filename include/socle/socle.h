@@ -48,7 +48,7 @@ extern "C" {
 /* Version. The SONAME of libsocle is its major version.                                      */
 
 #define SOCLE_VERSION_MAJOR 0
-#define SOCLE_VERSION_MINOR 9
+#define SOCLE_VERSION_MINOR 10
 #define SOCLE_VERSION_PATCH 0
 #define SOCLE_VERSION_NUMBER \
   (SOCLE_VERSION_MAJOR * 10000 + SOCLE_VERSION_MINOR * 100 + SOCLE_VERSION_PATCH)
@@ -3665,6 +3665,80 @@ SOCLE_API int32_t socle_policy_render_register_lang(const socle_policy* policy, 
                                                     int32_t language, socle_buffer* out,
                                                     socle_error** error);
 /* (section register language: end) */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Policy analysis: properties proven over every case (socle/policy_analysis.hpp) ===== */
+/* (section policy analysis: begin) */
+/*
+ * A policy is finite: roles × actions × data categories × purposes × entry kinds, times the few
+ * facts of a situation that change a decision (relation to the person, author, masked, blocked,
+ * consented, objected, archived, restricted, justified). A socle_policy_analysis builds, on an
+ * access engine of its own (in memory, fixed clock), one professional per role and relation and
+ * one person per situation, and decides every case with the engine's own decision: a property
+ * the DPO declares in the policy (its `properties` section), or a statement given here, is proven
+ * or refuted over every case it covers, with the smallest counter-example and the engine's
+ * explanation of it; two analyses compared give every case whose outcome changes, and a summary
+ * of the change in plain French or English. docs/policy-analysis.md gives the grammar of
+ * statements and the JSON reports (proto/socle/v1/analysis.proto: socle.v1.PropertyReport and
+ * socle.v1.PolicyDiffReport, in protobuf's JSON mapping with the proto's field names, every
+ * field printed; 64-bit numbers are JSON strings there). So that a C caller need not parse JSON
+ * to know pass or fail, each call also gives a plain count: the properties that do not hold, the
+ * cases whose outcome changes.
+ *
+ * Thread safety: a socle_policy_analysis is immutable once created; every call on it is
+ * thread-safe.
+ */
+
+typedef struct socle_policy_analysis socle_policy_analysis;
+
+/* The language of a diff's summary (= socle::AnalysisLanguage). */
+#define SOCLE_ANALYSIS_LANG_FR 1
+#define SOCLE_ANALYSIS_LANG_EN 2
+
+/* Builds the analysis of `policy` (its world, on an engine of its own) into a new *out, released
+ * with socle_policy_analysis_free. The analysis keeps a copy of the policy: the caller may free
+ * `policy` at once. On failure *out is NULL. */
+SOCLE_API int32_t socle_policy_analysis_create(const socle_policy* policy,
+                                               socle_policy_analysis** out, socle_error** error);
+/* Releases an analysis; NULL is accepted. */
+SOCLE_API void socle_policy_analysis_free(socle_policy_analysis* analysis);
+/* The number of cases of the whole space that can occur (0 for NULL). */
+SOCLE_API uint64_t socle_policy_analysis_space_size(const socle_policy_analysis* analysis);
+
+/* Proves the policy's declared properties: all of them in the policy's order when `id_count` is
+ * 0, otherwise those whose ids are `ids` (with their lengths `id_lens`), in that order. *out
+ * receives the report as JSON (socle.v1.PropertyReport; released with socle_buffer_free) and
+ * *out_failed (may be NULL) the number of properties in it that do not hold. SOCLE_E_NOT_FOUND
+ * naming the index for an id the policy does not declare; on failure *out is empty and
+ * *out_failed 0. */
+SOCLE_API int32_t socle_policy_analysis_prove_declared(const socle_policy_analysis* analysis,
+                                                       const char* const* ids,
+                                                       const size_t* id_lens, size_t id_count,
+                                                       socle_buffer* out, uint64_t* out_failed,
+                                                       socle_error** error);
+/* Proves `statement` ("forall role = stagiaire_ass and action = read: deny", the grammar of
+ * docs/policy-analysis.md; UTF-8, need not be NUL-terminated). *out receives the report of this
+ * one statement as JSON (socle.v1.PropertyReport with one property, its id empty) and *out_failed
+ * (may be NULL) 1 when it does not hold, 0 when it holds. SOCLE_E_INVALID_ARGUMENT for a statement
+ * that does not parse or names what the policy does not declare, the message saying at which
+ * character ("at character 12: ..."); *out is then empty and *out_failed 0. */
+SOCLE_API int32_t socle_policy_analysis_prove(const socle_policy_analysis* analysis,
+                                              const char* statement, size_t statement_len,
+                                              socle_buffer* out, uint64_t* out_failed,
+                                              socle_error** error);
+
+/* Every case whose outcome differs between the policy of `before` and that of `after` (roles,
+ * categories and activities matched by id; C++ DiffPolicies). *out receives the difference as
+ * JSON (socle.v1.PolicyDiffReport, its summary in `language`: SOCLE_ANALYSIS_LANG_FR or
+ * SOCLE_ANALYSIS_LANG_EN); *out_summary (may be NULL) the same summary as plain UTF-8 text, one
+ * sentence per (role, kind of change, relation), each ended by a line feed (empty when nothing
+ * changes); *out_changed_cases (may be NULL) the number of cases whose outcome changes (0: the
+ * policies decide every case alike). SOCLE_E_INVALID_ARGUMENT naming `language` for a value out
+ * of these constants; on failure the buffers are empty and the count 0. */
+SOCLE_API int32_t socle_policy_analysis_diff_policies(
+    const socle_policy_analysis* before, const socle_policy_analysis* after, int32_t language,
+    socle_buffer* out, socle_buffer* out_summary, uint64_t* out_changed_cases, socle_error** error);
+/* (section policy analysis: end) */
 
 /* ---- Two-person activation of a policy (REQ-62; docs/policy-approval.md) -------------------
  * A new policy takes effect on a state ledger once two distinct professionals, one whose role

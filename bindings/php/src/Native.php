@@ -18,9 +18,9 @@ final class Native
     public const HEADER_FILE = __DIR__ . '/socle_ffi.h';
 
     public const SOCLE_VERSION_MAJOR = 0;
-    public const SOCLE_VERSION_MINOR = 9;
+    public const SOCLE_VERSION_MINOR = 10;
     public const SOCLE_VERSION_PATCH = 0;
-    public const SOCLE_VERSION_NUMBER = 900;
+    public const SOCLE_VERSION_NUMBER = 1000;
     public const SOCLE_OK = 0;
     public const SOCLE_E_INVALID_ARGUMENT = 1;
     public const SOCLE_E_NOT_FOUND = 2;
@@ -121,6 +121,8 @@ final class Native
     public const SOCLE_TRAIL_OPERATION_SHARE = 7;
     public const SOCLE_SUMMARY_FORMAT_JSON = 1;
     public const SOCLE_SUMMARY_FORMAT_BINARY = 2;
+    public const SOCLE_ENGINE_OPEN_IN_FORCE = 0;
+    public const SOCLE_ENGINE_OPEN_DEVELOPMENT = 1;
     public const SOCLE_SHARING_BASIS_CSP_L1110_4_II = 1;
     public const SOCLE_SHARING_BASIS_CSP_L1110_4_III_TEAM = 2;
     public const SOCLE_SHARING_BASIS_CSP_L1110_4_III_CONSENT = 3;
@@ -335,6 +337,12 @@ final class Native
     public const SOCLE_REGISTER_JSONLD = 3;
     public const SOCLE_REGISTER_LANG_FR = 1;
     public const SOCLE_REGISTER_LANG_EN = 2;
+    public const SOCLE_ANALYSIS_LANG_FR = 1;
+    public const SOCLE_ANALYSIS_LANG_EN = 2;
+    public const SOCLE_POLICY_ACTIVATION_NONE = 0;
+    public const SOCLE_POLICY_ACTIVATION_INITIAL = 1;
+    public const SOCLE_POLICY_ACTIVATION_APPROVED = 2;
+    public const SOCLE_POLICY_ACTIVATION_DEVELOPMENT = 3;
 
     private function __construct()
     {

@@ -627,6 +627,12 @@ from ._statistics import (CellStatus, NoiseMechanism, PrivacyBudget,  # noqa: E4
 
 __all__ += ["CellStatus", "NoiseMechanism", "PrivacyBudget", "StatisticsRelease", "Table"]
 
+from ._analysis import (AnalysedCase, CaseOutcome, PolicyAnalysis, PolicyChange,  # noqa: E402
+                        PolicyDiff, PropertyReport, PropertyResult, diff_policies)
+
+__all__ += ["AnalysedCase", "CaseOutcome", "PolicyAnalysis", "PolicyChange", "PolicyDiff",
+            "PropertyReport", "PropertyResult", "diff_policies"]
+
 from ._approval import (PolicyActivation, PolicyInForce, generate_approval_key,  # noqa: E402
                         sign_policy_approval)
 

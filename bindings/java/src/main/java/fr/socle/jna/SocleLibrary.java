@@ -23,9 +23,9 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface SocleLibrary extends Library {
     int SOCLE_VERSION_MAJOR = 0;
-    int SOCLE_VERSION_MINOR = 9;
+    int SOCLE_VERSION_MINOR = 10;
     int SOCLE_VERSION_PATCH = 0;
-    int SOCLE_VERSION_NUMBER = 900;
+    int SOCLE_VERSION_NUMBER = 1000;
     int SOCLE_OK = 0;
     int SOCLE_E_INVALID_ARGUMENT = 1;
     int SOCLE_E_NOT_FOUND = 2;
@@ -126,6 +126,8 @@ public interface SocleLibrary extends Library {
     int SOCLE_TRAIL_OPERATION_SHARE = 7;
     int SOCLE_SUMMARY_FORMAT_JSON = 1;
     int SOCLE_SUMMARY_FORMAT_BINARY = 2;
+    int SOCLE_ENGINE_OPEN_IN_FORCE = 0;
+    int SOCLE_ENGINE_OPEN_DEVELOPMENT = 1;
     int SOCLE_SHARING_BASIS_CSP_L1110_4_II = 1;
     int SOCLE_SHARING_BASIS_CSP_L1110_4_III_TEAM = 2;
     int SOCLE_SHARING_BASIS_CSP_L1110_4_III_CONSENT = 3;
@@ -340,6 +342,12 @@ public interface SocleLibrary extends Library {
     int SOCLE_REGISTER_JSONLD = 3;
     int SOCLE_REGISTER_LANG_FR = 1;
     int SOCLE_REGISTER_LANG_EN = 2;
+    int SOCLE_ANALYSIS_LANG_FR = 1;
+    int SOCLE_ANALYSIS_LANG_EN = 2;
+    int SOCLE_POLICY_ACTIVATION_NONE = 0;
+    int SOCLE_POLICY_ACTIVATION_INITIAL = 1;
+    int SOCLE_POLICY_ACTIVATION_APPROVED = 2;
+    int SOCLE_POLICY_ACTIVATION_DEVELOPMENT = 3;
 
     /** size_t: as wide as the platform's (Native.SIZE_T_SIZE bytes), unsigned. */
     class SizeT extends IntegerType {
@@ -711,6 +719,7 @@ public interface SocleLibrary extends Library {
     long socle_current_access_expires_unix_seconds(Pointer access, SizeT index);
     int socle_access_engine_person_summary(Pointer engine, String person, SizeT person_len, long at_unix_seconds, int format, Buffer out, PointerByReference error);
     int socle_access_engine_open(Pointer policy, Pointer ledger, PointerByReference out, PointerByReference error);
+    int socle_access_engine_open_mode(Pointer policy, Pointer ledger, int mode, PointerByReference out, PointerByReference error);
     int socle_access_engine_save_snapshot(Pointer engine, PointerByReference error);
     int socle_access_engine_catch_up(Pointer engine, long[] out_revision, PointerByReference error);
     int socle_access_engine_follow(Pointer engine, int poll_interval_ms, int retry_delay_ms, PointerByReference error);
@@ -1139,4 +1148,16 @@ public interface SocleLibrary extends Library {
     long socle_privacy_budget_rho_spent_denominator(Pointer budget);
     SizeT socle_privacy_budget_charge_count(Pointer budget);
     int socle_policy_render_register_lang(Pointer policy, int format, int language, Buffer out, PointerByReference error);
+    int socle_policy_analysis_create(Pointer policy, PointerByReference out, PointerByReference error);
+    void socle_policy_analysis_free(Pointer analysis);
+    long socle_policy_analysis_space_size(Pointer analysis);
+    int socle_policy_analysis_prove_declared(Pointer analysis, Pointer ids, Pointer id_lens, SizeT id_count, Buffer out, long[] out_failed, PointerByReference error);
+    int socle_policy_analysis_prove(Pointer analysis, String statement, SizeT statement_len, Buffer out, long[] out_failed, PointerByReference error);
+    int socle_policy_analysis_diff_policies(Pointer before, Pointer after, int language, Buffer out, Buffer out_summary, long[] out_changed_cases, PointerByReference error);
+    int socle_approval_key_generate(String name, SizeT name_len, Buffer out_signer_key, Buffer out_verifier_key, PointerByReference error);
+    int socle_policy_approval_sign(Pointer previous, Pointer next, String professional, SizeT professional_len, byte[] signer_key, SizeT signer_key_len, Buffer out, PointerByReference error);
+    int socle_access_engine_register_approval_key(Pointer engine, String professional, SizeT professional_len, String verifier_key, SizeT verifier_key_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
+    int socle_access_engine_record_policy_approval(Pointer engine, Pointer next, String approval, SizeT approval_len, Pointer trail, long[] out_revision, PointerByReference error);
+    int socle_access_engine_activate_policy(Pointer engine, Pointer next, String actor, SizeT actor_len, Pointer trail, long[] out_revision, PointerByReference error);
+    int socle_access_engine_policy_in_force(Pointer engine, int[] out_mode, Buffer out_digest_hex, long[] out_pending_approvals, PointerByReference error);
 }
