@@ -3760,9 +3760,10 @@ SOCLE_API int32_t socle_policy_analysis_diff_policies(
  * good name): *out_signer_key gets the signer key (a secret, "PRIVATE+KEY+..."; keep it where
  * only its holder reads it; the buffer is wiped by socle_buffer_free), *out_verifier_key the
  * verifier key to register. */
-SOCLE_API int32_t socle_approval_key_generate(const char* name, size_t name_len,
-                                              socle_buffer* out_signer_key,
-                                              socle_buffer* out_verifier_key, socle_error** error);
+SOCLE_API int32_t socle_policy_approval_key_generate(const char* name, size_t name_len,
+                                                     socle_buffer* out_signer_key,
+                                                     socle_buffer* out_verifier_key,
+                                                     socle_error** error);
 /* The approval by `professional` of `next` in place of `previous` (the policy in force), signed
  * with their signer key, into *out (a signed note, UTF-8). Builds both policies' analyses for the
  * summary of changes (tens of milliseconds). */
@@ -3777,19 +3778,21 @@ SOCLE_API int32_t socle_access_engine_register_approval_key(
     const char* verifier_key, size_t verifier_key_len, const char* recorded_by,
     size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
 /* Records an approval (socle_policy_approval_sign's note) of `next` on `engine`, which runs the
- * policy in force; `trail` may be NULL. SOCLE_E_INVALID_ARGUMENT when it approves another policy
- * or another summary of changes; SOCLE_E_VERIFICATION_FAILED when it is not signed by the
- * approver's registered key; SOCLE_E_ALREADY_EXISTS when they already approved this change. */
-SOCLE_API int32_t socle_access_engine_record_policy_approval(
-    socle_access_engine* engine, const socle_policy* next, const char* approval,
-    size_t approval_len, socle_access_trail* trail, uint64_t* out_revision, socle_error** error);
-/* Activates `next` with the approvals recorded for it, by `actor`; `trail` may be NULL.
- * SOCLE_E_FAILED_PRECONDITION unless two distinct professionals, still active, approved this
- * change, one holding DPO_ROLE in the policy in force. */
-SOCLE_API int32_t socle_access_engine_activate_policy(socle_access_engine* engine,
-                                                      const socle_policy* next, const char* actor,
-                                                      size_t actor_len, socle_access_trail* trail,
-                                                      uint64_t* out_revision, socle_error** error);
+ * policy in force, and in `trail` (an operation policy_approval). SOCLE_E_INVALID_ARGUMENT when it
+ * approves another policy or another summary of changes; SOCLE_E_VERIFICATION_FAILED when it is
+ * not signed by the approver's registered key; SOCLE_E_ALREADY_EXISTS when they already approved
+ * this change. */
+SOCLE_API int32_t socle_access_trail_record_policy_approval(
+    socle_access_trail* trail, socle_access_engine* engine, const socle_policy* next,
+    const char* approval, size_t approval_len, uint64_t* out_revision, socle_error** error);
+/* Activates `next` with the approvals recorded for it, by `actor`, recorded in `trail` too (an
+ * operation policy_activation). SOCLE_E_FAILED_PRECONDITION unless two distinct professionals,
+ * still active, approved this change, one holding DPO_ROLE in the policy in force. */
+SOCLE_API int32_t socle_access_trail_activate_policy(socle_access_trail* trail,
+                                                     socle_access_engine* engine,
+                                                     const socle_policy* next, const char* actor,
+                                                     size_t actor_len, uint64_t* out_revision,
+                                                     socle_error** error);
 /* The ledger's policy in force: *out_mode (SOCLE_POLICY_ACTIVATION_*), its digest in hex
  * (*out_digest_hex; empty for NONE) and the number of approvals recorded since its activation
  * (*out_pending_approvals). Each out parameter may be NULL. */

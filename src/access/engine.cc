@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -245,6 +246,36 @@ class AccessEngine::Impl {
       if (!caught.ok() || *caught == revision) return status;
     }
     return status;
+  }
+
+  // The record's policy in force read from its policy_activated events alone (nothing applied):
+  // FAILED_PRECONDITION when it is another policy and this engine is not in development mode.
+  absl::Status RequireRecordedPolicy() {
+    std::string active;
+    uint64_t since = 0;
+    v1::StateEvent event;
+    SOCLE_RETURN_IF_ERROR(
+        record_->ReadEvents(1, [&](uint64_t revision, absl::string_view bytes) -> absl::Status {
+          if (bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max()) &&
+              event.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+              event.has_policy_activated()) {
+            active = event.policy_activated().policy_sha256();
+            since = revision;
+          }
+          return absl::OkStatus();
+        }));
+    const auto& digest = tables_->policy.digest();
+    if (active.empty() || development_ ||
+        active == absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) {
+      return absl::OkStatus();
+    }
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        absl::StrCat("policy ", tables_->policy.digest_hex().substr(0, 12),
+                     "… is not the policy in force on this record (",
+                     absl::BytesToHexString(active).substr(0, 12), "…, since revision ", since,
+                     "): a new policy takes effect once two distinct professionals, one with "
+                     "DPO_ROLE, approved it and it was activated (docs/policy-approval.md)"));
   }
 
   absl::Status PolicyInForceOnce() {
@@ -482,7 +513,14 @@ absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Open(
   if (snapshot.has_value() && access_internal::SnapshotOfPolicy(*snapshot, impl->tables())) {
     SOCLE_RETURN_IF_ERROR(impl->Restore(*snapshot, count));
   }
-  SOCLE_ASSIGN_OR_RETURN(const uint64_t revision, impl->CatchUp());
+  const absl::StatusOr<uint64_t> caught = impl->CatchUp();
+  if (!caught.ok()) {
+    // An event that does not apply under this policy: first say whether it is the record's
+    // policy at all (an event of another policy's record names what this one does not know).
+    SOCLE_RETURN_IF_ERROR(impl->RequireRecordedPolicy());
+    return caught.status();
+  }
+  const uint64_t revision = *caught;
   if (revision < count) {
     return MakeError(ErrorCode::kDataLoss,
                      absl::StrCat("the record counts ", count, " events but gave only ", revision));

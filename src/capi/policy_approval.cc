@@ -29,16 +29,13 @@ namespace {
   X(SOCLE_POLICY_ACTIVATION_DEVELOPMENT, socle::PolicyActivationMode::kDevelopment)
 SOCLE_CAPI_APPROVAL_CONSTANTS(SOCLE_CAPI_ASSERT_SAME)
 
-socle::AccessTrail* TrailOrNull(socle_access_trail* trail) {
-  return trail == nullptr ? nullptr : &TrailOf(*trail);
-}
-
 }  // namespace
 
 extern "C" {
 
-int32_t socle_approval_key_generate(const char* name, size_t name_len, socle_buffer* out_signer_key,
-                                    socle_buffer* out_verifier_key, socle_error** error) {
+int32_t socle_policy_approval_key_generate(const char* name, size_t name_len,
+                                           socle_buffer* out_signer_key,
+                                           socle_buffer* out_verifier_key, socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     ResetBuffer(out_signer_key);
     ResetBuffer(out_verifier_key);
@@ -94,33 +91,36 @@ int32_t socle_access_engine_register_approval_key(socle_access_engine* engine,
   });
 }
 
-int32_t socle_access_engine_record_policy_approval(socle_access_engine* engine,
-                                                   const socle_policy* next, const char* approval,
-                                                   size_t approval_len, socle_access_trail* trail,
-                                                   uint64_t* out_revision, socle_error** error) {
+int32_t socle_access_trail_record_policy_approval(socle_access_trail* trail,
+                                                  socle_access_engine* engine,
+                                                  const socle_policy* next, const char* approval,
+                                                  size_t approval_len, uint64_t* out_revision,
+                                                  socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     ResetNumbers(out_revision);
+    if (trail == nullptr) return NullArgument(error, "trail");
     if (engine == nullptr) return NullArgument(error, "engine");
     if (next == nullptr) return NullArgument(error, "next");
     absl::string_view view;
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(approval, approval_len, "approval", &view, error));
     return Written(
-        socle::RecordPolicyApproval(EngineOf(*engine), next->policy, view, TrailOrNull(trail)),
+        socle::RecordPolicyApproval(EngineOf(*engine), next->policy, view, &TrailOf(*trail)),
         out_revision, error);
   });
 }
 
-int32_t socle_access_engine_activate_policy(socle_access_engine* engine, const socle_policy* next,
-                                            const char* actor, size_t actor_len,
-                                            socle_access_trail* trail, uint64_t* out_revision,
-                                            socle_error** error) {
+int32_t socle_access_trail_activate_policy(socle_access_trail* trail, socle_access_engine* engine,
+                                           const socle_policy* next, const char* actor,
+                                           size_t actor_len, uint64_t* out_revision,
+                                           socle_error** error) {
   return Guard(error, [&]() -> int32_t {
     ResetNumbers(out_revision);
+    if (trail == nullptr) return NullArgument(error, "trail");
     if (engine == nullptr) return NullArgument(error, "engine");
     if (next == nullptr) return NullArgument(error, "next");
     absl::string_view view;
     SOCLE_CAPI_RETURN_IF_FAILED(InputView(actor, actor_len, "actor", &view, error));
-    return Written(socle::ActivatePolicy(EngineOf(*engine), next->policy, view, TrailOrNull(trail)),
+    return Written(socle::ActivatePolicy(EngineOf(*engine), next->policy, view, &TrailOf(*trail)),
                    out_revision, error);
   });
 }

@@ -64,6 +64,10 @@ MUTABLE_INPUTS = {
     # WriteStatisticsExport(release, publication, ExportWriter&): the writer receives the records
     # and is finished, as for the trail's exports.
     ("socle_statistics_release_write_export", "writer"),
+    # RecordPolicyApproval / ActivatePolicy(AccessEngine&, ..., AccessTrail*): the approval and
+    # the activation are events of the engine's state ledger and operations of the trail.
+    ("socle_access_trail_record_policy_approval", "engine"),
+    ("socle_access_trail_activate_policy", "engine"),
 }
 
 DECLARATION = re.compile(r"SOCLE_API\s+([^;{}()]*?)\b(socle_\w+)\s*\(([^;]*?)\)\s*;", re.S)

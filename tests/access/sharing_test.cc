@@ -691,6 +691,7 @@ BOOST_AUTO_TEST_CASE(a_share_a_later_policy_no_longer_allows_still_replays) {
   rules.erase(from, to - from);
   AccessEngine::Options options;
   options.clock = &s.clock;
+  options.development_mode = true;  // a policy change outside two-person activation (REQ-62)
   auto replayed = AccessEngine::Open(LoadPolicy(PolicyVariant({}, rules)), record, options);
   BOOST_REQUIRE_MESSAGE(replayed.ok(), replayed.status().message());
   auto shares = Shares(*(*replayed)->snapshot(), "x1");

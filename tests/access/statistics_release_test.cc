@@ -324,6 +324,8 @@ statistics {
   privacy_budgets { id: "activite_zcdp" activity: "rapport_activite" epsilon { numerator: 2 denominator: 1 } delta { numerator: 1 denominator: 1000000 } }
 }
 )"));
+  // A policy change outside two-person activation (REQ-62): development mode.
+  options.development_mode = true;
   auto under_lowered = AccessEngine::Open(lowered, events_only, options);  // no snapshot
   BOOST_REQUIRE_MESSAGE(under_lowered.ok(), under_lowered.status().ToString());
   BOOST_TEST((ErrorCodeOf(PrivacyBudgetOf(*(*under_lowered)->snapshot(), "activite").status()) ==

@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   socle_buffer signer[2] = {{0}, {0}}, verifier[2] = {{0}, {0}};
   const char* const who[2] = {"dpo1", "resp1"};
   for (int i = 0; i < 2; ++i) {
-    CHECK_RC(socle_approval_key_generate(S(who[i]), &signer[i], &verifier[i], NULL), SOCLE_OK);
+    CHECK_RC(socle_policy_approval_key_generate(S(who[i]), &signer[i], &verifier[i], NULL),
+             SOCLE_OK);
     CHECK(signer[i].size > 0 && strncmp((const char*)signer[i].data, "PRIVATE+KEY+", 12) == 0);
     CHECK_RC(
         socle_access_engine_register_approval_key(engine, S(who[i]), (const char*)verifier[i].data,
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
         SOCLE_OK);
   }
   socle_buffer scratch = {(uint8_t*)"x", 1}, scratch_verifier = {0};
-  CHECK_RC(socle_approval_key_generate(S("bad name"), &scratch, &scratch_verifier, NULL),
+  CHECK_RC(socle_policy_approval_key_generate(S("bad name"), &scratch, &scratch_verifier, NULL),
            SOCLE_E_INVALID_ARGUMENT);
   CHECK(scratch.size == 0 && scratch.data == NULL); /* emptied before failing */
 
@@ -123,32 +124,33 @@ int main(int argc, char** argv) {
   }
   /* A forged one: resp1's name, a key nobody registered. */
   socle_buffer forger = {0}, forger_verifier = {0}, forged = {0};
-  CHECK_RC(socle_approval_key_generate(S("resp1"), &forger, &forger_verifier, NULL), SOCLE_OK);
+  CHECK_RC(socle_policy_approval_key_generate(S("resp1"), &forger, &forger_verifier, NULL),
+           SOCLE_OK);
   CHECK_RC(
       socle_policy_approval_sign(ccas, wider, S("resp1"), forger.data, forger.size, &forged, NULL),
       SOCLE_OK);
-  const int32_t rc = socle_access_engine_record_policy_approval(
-      engine, wider, (const char*)forged.data, forged.size, trail, &revision, &error);
+  const int32_t rc = socle_access_trail_record_policy_approval(
+      trail, engine, wider, (const char*)forged.data, forged.size, &revision, &error);
   check_refusal(rc, error, SOCLE_E_VERIFICATION_FAILED, "approval key", NULL);
   error = NULL;
 
-  CHECK_RC(socle_access_engine_record_policy_approval(engine, wider, (const char*)note[0].data,
-                                                      note[0].size, trail, &revision, NULL),
+  CHECK_RC(socle_access_trail_record_policy_approval(
+               trail, engine, wider, (const char*)note[0].data, note[0].size, &revision, NULL),
            SOCLE_OK);
   /* One approval: not in force. */
-  CHECK_RC(socle_access_engine_activate_policy(engine, wider, S("dpo1"), trail, &revision, NULL),
+  CHECK_RC(socle_access_trail_activate_policy(trail, engine, wider, S("dpo1"), &revision, NULL),
            SOCLE_E_FAILED_PRECONDITION);
   /* The same approval twice. */
-  CHECK_RC(socle_access_engine_record_policy_approval(engine, wider, (const char*)note[0].data,
-                                                      note[0].size, trail, &revision, NULL),
+  CHECK_RC(socle_access_trail_record_policy_approval(
+               trail, engine, wider, (const char*)note[0].data, note[0].size, &revision, NULL),
            SOCLE_E_ALREADY_EXISTS);
-  CHECK_RC(socle_access_engine_record_policy_approval(engine, wider, (const char*)note[1].data,
-                                                      note[1].size, trail, &revision, NULL),
+  CHECK_RC(socle_access_trail_record_policy_approval(
+               trail, engine, wider, (const char*)note[1].data, note[1].size, &revision, NULL),
            SOCLE_OK);
   CHECK(mode_of(engine, &pending) == SOCLE_POLICY_ACTIVATION_INITIAL);
   CHECK(pending == 2);
   uint64_t activated = 0;
-  CHECK_RC(socle_access_engine_activate_policy(engine, wider, S("resp1"), trail, &activated, NULL),
+  CHECK_RC(socle_access_trail_activate_policy(trail, engine, wider, S("resp1"), &activated, NULL),
            SOCLE_OK);
   CHECK(activated > revision);
   /* The engine of the former policy writes no more. */

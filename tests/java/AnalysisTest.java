@@ -4,8 +4,14 @@ import static fr.socle.test.Harness.check;
 import static fr.socle.test.Harness.env;
 import static fr.socle.test.Harness.expectError;
 
+import fr.socle.AccessEngine;
+import fr.socle.AccessTrail;
+import fr.socle.KeyProvider;
+import fr.socle.Ledger;
 import fr.socle.Policy;
 import fr.socle.PolicyAnalysis;
+import fr.socle.PolicyApproval;
+import fr.socle.Vault;
 import fr.socle.jna.SocleLibrary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,10 +111,75 @@ public final class AnalysisTest {
                 SocleLibrary.SOCLE_E_INVALID_ARGUMENT, "language", "an unknown language");
     }
 
+    // Two-person activation (REQ-62; docs/policy-approval.md): the front desk's wider matrix
+    // opens a state ledger only once the DPO and the head of service approved it and it was
+    // activated.
+    static void approval() throws Exception {
+        String text = ccas();
+        Policy current = Policy.load(text, "current");
+        Policy wider = Policy.load(text.replace(FRONT_DESK, FRONT_DESK_SOCIAL), "wider");
+        Path dir = Files.createTempDirectory(Path.of(env("SOCLE_TEST_TMP",
+                System.getProperty("java.io.tmpdir"))), "java-approval-");
+        byte[] passphrase = "approval passphrase".getBytes(StandardCharsets.UTF_8);
+        try (KeyProvider provider = KeyProvider.createKeyFile(
+                     dir.resolve("master.key").toString(), passphrase, 2, 64L << 20);
+             Vault vault = Vault.open(provider, dir.resolve("vault.db").toString(), "ccas");
+             Ledger state = Ledger.open(vault, dir.resolve("state.db").toString(), "state")) {
+            long revision;
+            try (AccessEngine engine = AccessEngine.open(current, state);
+                 Ledger trailLedger = Ledger.open(vault, dir.resolve("trail.db").toString(),
+                         "access_trail")) {
+                PolicyApproval.InForce first = PolicyApproval.inForce(engine);
+                check(first.mode() == SocleLibrary.SOCLE_POLICY_ACTIVATION_INITIAL
+                        && first.digest().equals(current.digestHex()), "the first policy");
+                engine.loadDirectoryTsv(
+                        "dpo1\tdpo\tdirection\nresp1\tresponsable_service\tpole-social\n", "");
+                try (AccessTrail trail = AccessTrail.create(trailLedger, engine)) {
+                    String[] who = {"dpo1", "resp1"};
+                    String[] notes = new String[2];
+                    for (int i = 0; i < 2; ++i) {
+                        PolicyApproval.KeyPair key = PolicyApproval.generateKey(who[i]);
+                        PolicyApproval.registerKey(engine, who[i], key.verifierKey(), "dpo1");
+                        notes[i] = PolicyApproval.sign(current, wider, who[i], key.signerKey());
+                    }
+                    PolicyApproval.KeyPair forger = PolicyApproval.generateKey("resp1");
+                    expectError(() -> PolicyApproval.record(trail, engine, wider,
+                            PolicyApproval.sign(current, wider, "resp1", forger.signerKey())),
+                            SocleLibrary.SOCLE_E_VERIFICATION_FAILED, "approval key",
+                            "a forged signature");
+                    PolicyApproval.record(trail, engine, wider, notes[0]);
+                    expectError(() -> PolicyApproval.activate(trail, engine, wider, "dpo1"),
+                            SocleLibrary.SOCLE_E_FAILED_PRECONDITION, "distinct",
+                            "one approval");
+                    expectError(() -> PolicyApproval.record(trail, engine, wider, notes[0]),
+                            SocleLibrary.SOCLE_E_ALREADY_EXISTS, "already approved",
+                            "the same approval twice");
+                    PolicyApproval.record(trail, engine, wider, notes[1]);
+                    check(PolicyApproval.inForce(engine).pendingApprovals() == 2, "two pending");
+                    revision = PolicyApproval.activate(trail, engine, wider, "resp1");
+                }
+            }
+            expectError(() -> AccessEngine.open(current, state),
+                    SocleLibrary.SOCLE_E_FAILED_PRECONDITION, "not the policy in force",
+                    "the former policy after the activation");
+            try (AccessEngine reopened = AccessEngine.open(wider, state)) {
+                PolicyApproval.InForce now = PolicyApproval.inForce(reopened);
+                check(now.mode() == SocleLibrary.SOCLE_POLICY_ACTIVATION_APPROVED
+                        && now.digest().equals(wider.digestHex())
+                        && reopened.revision() == revision, "the new policy in force");
+            }
+            try (AccessEngine development = AccessEngine.open(current, state, true)) {
+                check(PolicyApproval.inForce(development).mode()
+                        == SocleLibrary.SOCLE_POLICY_ACTIVATION_DEVELOPMENT, "development mode");
+            }
+        }
+    }
+
     public static void main(String[] args) {
         Map<String, Harness.Call> cases = Map.of(
                 "prove", AnalysisTest::prove,
-                "diff", AnalysisTest::diff);
+                "diff", AnalysisTest::diff,
+                "approval", AnalysisTest::approval);
         Harness.run("AnalysisTest", cases, args);
     }
 }

@@ -12,9 +12,15 @@ $source = getenv('SOCLE_SOURCE_DIR') ?: dirname(__DIR__, 2);
 require $source . '/bindings/php/autoload.php';
 require __DIR__ . '/harness.php';
 
+use Socle\AccessEngine;
+use Socle\AccessTrail;
+use Socle\KeyProvider;
+use Socle\Ledger;
 use Socle\Native;
 use Socle\Policy;
 use Socle\PolicyAnalysis;
+use Socle\PolicyApproval;
+use Socle\Vault;
 
 // The line of the matrix the variant changes (as tests/analysis/diff_test.cc).
 const FRONT_DESK = 'habilitations { role: "secretaire_accueil"  actions: [READ, WRITE, PRINT] '
@@ -94,8 +100,65 @@ function testDiff(): void
         'language', 'an unknown language');
 }
 
+// Two-person activation (REQ-62; docs/policy-approval.md): the front desk's wider matrix opens a
+// state ledger only once the DPO and the head of service approved it and it was activated.
+function testApproval(): void
+{
+    $dir = (getenv('SOCLE_TEST_TMP') ?: sys_get_temp_dir()) . '/php-approval-' . getmypid();
+    @mkdir($dir, 0700, true);
+    foreach (glob("{$dir}/*") ?: [] as $f) {
+        @unlink($f);
+    }
+    $vault = Vault::open(KeyProvider::createKeyFile("{$dir}/master.key", 'approval passphrase',
+        2, 64 << 20), "{$dir}/vault.db", 'ccas');
+    $state = Ledger::open($vault, "{$dir}/state.db", 'state');
+    $text = ccasText();
+    $current = Policy::load($text);
+    $wider = Policy::load(str_replace(FRONT_DESK, FRONT_DESK_SOCIAL, $text));
+    $engine = AccessEngine::open($current, $state);
+    $first = PolicyApproval::inForce($engine);
+    check($first['mode'] === Native::SOCLE_POLICY_ACTIVATION_INITIAL
+        && $first['digest'] === $current->digestHex(), 'the first policy is in force');
+    $engine->loadDirectoryTsv("dpo1\tdpo\tdirection\nresp1\tresponsable_service\tpole-social\n",
+        '');
+    $trail = AccessTrail::create(Ledger::open($vault, "{$dir}/trail.db", 'access_trail'),
+        $engine);
+    $notes = [];
+    foreach (['dpo1', 'resp1'] as $who) {
+        [$signer, $verifier] = PolicyApproval::generateKey($who);
+        check(str_starts_with($signer, "PRIVATE+KEY+{$who}+"), "{$who}'s signer key");
+        PolicyApproval::registerKey($engine, $who, $verifier, 'dpo1');
+        $notes[$who] = PolicyApproval::sign($current, $wider, $who, $signer);
+    }
+    [$forger] = PolicyApproval::generateKey('resp1');
+    expectError(fn () => PolicyApproval::record($trail, $engine, $wider,
+        PolicyApproval::sign($current, $wider, 'resp1', $forger)),
+        Native::SOCLE_E_VERIFICATION_FAILED, 'a forged signature');
+    PolicyApproval::record($trail, $engine, $wider, $notes['dpo1']);
+    expectError(fn () => PolicyApproval::activate($trail, $engine, $wider, 'dpo1'),
+        Native::SOCLE_E_FAILED_PRECONDITION, 'one approval');
+    expectError(fn () => PolicyApproval::record($trail, $engine, $wider, $notes['dpo1']),
+        Native::SOCLE_E_ALREADY_EXISTS, 'the same approval twice');
+    PolicyApproval::record($trail, $engine, $wider, $notes['resp1']);
+    $revision = PolicyApproval::activate($trail, $engine, $wider, 'resp1');
+    $trail = null;
+    $engine = null;
+    expectError(fn () => AccessEngine::open($current, $state), Native::SOCLE_E_FAILED_PRECONDITION,
+        'the former policy after the activation');
+    $reopened = AccessEngine::open($wider, $state);
+    $now = PolicyApproval::inForce($reopened);
+    check($now['mode'] === Native::SOCLE_POLICY_ACTIVATION_APPROVED
+        && $now['digest'] === $wider->digestHex() && $reopened->revision() === $revision,
+        'the new policy in force');
+    $reopened = null;
+    $development = AccessEngine::open($current, $state, true);
+    check(PolicyApproval::inForce($development)['mode']
+        === Native::SOCLE_POLICY_ACTIVATION_DEVELOPMENT, 'development mode');
+}
+
 $cases = [
     'prove' => 'testProve',
     'diff' => 'testDiff',
+    'approval' => 'testApproval',
 ];
 runCase('analysis_test.php', $cases, $argv);

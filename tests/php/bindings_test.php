@@ -521,50 +521,51 @@ function testEngineOfRecord(): void
     check($stateA->origin() === 'socle/ccas-1/state', 'origin ' . $stateA->origin());
 
     $a = AccessEngine::open($policy, $stateA);
-    check($a instanceof AccessEngine && $a->revision() === 0, 'a new state ledger: revision 0');
-    check($a->loadDirectoryTsv("ass1\tass\tpole-social\n", "P-1\tpole-social\n") === 2,
+    check($a instanceof AccessEngine && $a->revision() === 1,
+        'a new state ledger: revision 1, its policy\'s activation');
+    check($a->loadDirectoryTsv("ass1\tass\tpole-social\n", "P-1\tpole-social\n") === 3,
         'two events');
     $a->saveSnapshot();
-    // The snapshot names its policy: an engine under another one may not start from it.
+    // Another policy than the one in force does not open the ledger (docs/policy-approval.md).
     global $source;
     expectError(static fn() => AccessEngine::open(
         Policy::loadFile($source . '/examples/policies/departement.textproto'), $stateB),
-        Native::SOCLE_E_FAILED_PRECONDITION, 'the snapshot under another policy');
-    check($a->loadDirectoryTsv('', "P-2\tpole-social\n") === 3, 'an event after the snapshot');
-    check($stateA->size() === 3, 'every event is in the state ledger: ' . $stateA->size());
+        Native::SOCLE_E_FAILED_PRECONDITION, 'another policy than the one in force');
+    check($a->loadDirectoryTsv('', "P-2\tpole-social\n") === 4, 'an event after the snapshot');
+    check($stateA->size() === 4, 'every event is in the state ledger: ' . $stateA->size());
 
     $b = AccessEngine::open($policy, $stateB); // the snapshot, then the event after it
-    check($b->revision() === 3 && $b->revision() === $a->revision(),
+    check($b->revision() === 4 && $b->revision() === $a->revision(),
         "reopened at revision {$b->revision()}");
     check(readsSocial($b, 'ass1', 'P-2') && readsSocial($a, 'ass1', 'P-2'),
         'the reopened engine decides as the first');
 
     // a moves P-2 out of ass1's team; b has not seen it, so its own write is refused.
-    check($a->loadDirectoryTsv('', "P-2\tpole-insertion\n") === 4, 'a writes revision 4');
+    check($a->loadDirectoryTsv('', "P-2\tpole-insertion\n") === 5, 'a writes revision 5');
     check(!readsSocial($a, 'ass1', 'P-2'), 'a: ass1 no longer reads P-2');
     expectError(static fn() => $b->loadDirectoryTsv('', "P-3\tpole-social\n"),
         Native::SOCLE_E_FAILED_PRECONDITION, 'a write on a stale engine');
-    check($b->revision() === 3 && readsSocial($b, 'ass1', 'P-2'),
+    check($b->revision() === 4 && readsSocial($b, 'ass1', 'P-2'),
         'the refused write changed nothing');
     expectError(static fn() => $b->findPerson('P-3'), Native::SOCLE_E_NOT_FOUND,
         'the refused person');
-    check($b->catchUp() === 4 && $b->revision() === 4, 'b catches up to revision 4');
+    check($b->catchUp() === 5 && $b->revision() === 5, 'b catches up to revision 5');
     check(!readsSocial($b, 'ass1', 'P-2'), 'b: ass1 no longer reads P-2');
-    check($b->loadDirectoryTsv('', "P-3\tpole-social\n") === 5, 'after the catch-up b writes');
-    check($a->catchUp() === 5 && readsSocial($a, 'ass1', 'P-3'), 'a sees what b wrote');
-    check($b->catchUp() === 5, 'nothing new: the same revision');
-    check($stateB->size() === 5, 'five events in the state ledger');
+    check($b->loadDirectoryTsv('', "P-3\tpole-social\n") === 6, 'after the catch-up b writes');
+    check($a->catchUp() === 6 && readsSocial($a, 'ass1', 'P-3'), 'a sees what b wrote');
+    check($b->catchUp() === 6, 'nothing new: the same revision');
+    check($stateB->size() === 6, 'six events in the state ledger');
 
     // b follows the state ledger: a's next write reaches it without a catch-up.
     $b->follow(60000); // only the ledger's watch can be in time
     check($b->followerStatus()['following'], 'b follows');
     expectError(static fn() => $b->follow(), Native::SOCLE_E_FAILED_PRECONDITION,
         'following twice');
-    check($a->loadDirectoryTsv('', "P-4\tpole-social\n") === 6, 'a writes revision 6');
-    for ($i = 0; $i < 10000 && $b->revision() < 6; $i++) {
+    check($a->loadDirectoryTsv('', "P-4\tpole-social\n") === 7, 'a writes revision 7');
+    for ($i = 0; $i < 10000 && $b->revision() < 7; $i++) {
         usleep(1000);
     }
-    check($b->revision() === 6 && readsSocial($b, 'ass1', 'P-4'), 'b followed a');
+    check($b->revision() === 7 && readsSocial($b, 'ass1', 'P-4'), 'b followed a');
     $status = $b->followerStatus();
     check($status['failures'] === 0 && $status['error'] === null && $status['lastError'] === null
         && $status['inStepAtUnixMillis'] > 0, 'the follower had no error');

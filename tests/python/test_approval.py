@@ -34,6 +34,8 @@ def test_two_approvals_one_by_the_dpo_put_a_policy_in_force(vault: socle.Vault, 
     wider = socle.Policy.load(text.replace(FRONT_DESK, FRONT_DESK_SOCIAL))
     state = socle.Ledger.open(vault, tmp_path / "state.db", "state")
     engine = socle.AccessEngine.open(current, state)
+    trail = socle.AccessTrail.create(
+        socle.Ledger.open(vault, tmp_path / "trail.db", "access_trail"), engine)
     first = engine.policy_in_force()
     assert first == socle.PolicyInForce(socle.PolicyActivation.INITIAL, current.digest_hex, 0)
     engine.upsert_professional("dpo1", "dpo", ["direction"])
@@ -51,18 +53,18 @@ def test_two_approvals_one_by_the_dpo_put_a_policy_in_force(vault: socle.Vault, 
     assert notes["dpo1"].startswith("socle policy approval v1\n")
     forger, _ = socle.generate_approval_key("resp1")
     with pytest.raises(socle.VerificationFailedError):
-        engine.record_policy_approval(wider, socle.sign_policy_approval(current, wider, "resp1",
-                                                                        forger))
-    engine.record_policy_approval(wider, notes["dpo1"])
+        trail.record_policy_approval(engine, wider,
+                                     socle.sign_policy_approval(current, wider, "resp1", forger))
+    trail.record_policy_approval(engine, wider, notes["dpo1"])
     with pytest.raises(socle.FailedPreconditionError):
-        engine.activate_policy(wider, actor="dpo1")  # one approval
+        trail.activate_policy(engine, wider, actor="dpo1")  # one approval
     with pytest.raises(socle.AlreadyExistsError):
-        engine.record_policy_approval(wider, notes["dpo1"])
+        trail.record_policy_approval(engine, wider, notes["dpo1"])
     with pytest.raises(socle.FailedPreconditionError):
         socle.AccessEngine.open(wider, state)  # approved once, not activated
-    engine.record_policy_approval(wider, notes["resp1"])
+    trail.record_policy_approval(engine, wider, notes["resp1"])
     assert engine.policy_in_force().pending_approvals == 2
-    revision = engine.activate_policy(wider, actor="resp1")
+    revision = trail.activate_policy(engine, wider, actor="resp1")
     with pytest.raises(socle.FailedPreconditionError):
         engine.upsert_person("P-1", ["pole-social"])  # the former policy writes no more
 

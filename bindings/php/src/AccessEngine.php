@@ -32,16 +32,20 @@ final class AccessEngine
      * name "state"): its state is rebuilt from the newest snapshot and the events after it, and
      * every change it applies is written to the ledger before it is published (a change that
      * cannot be written throws and changes nothing). The engine keeps the policy and the ledger
-     * alive. Throws SOCLE_E_FAILED_PRECONDITION for a snapshot written under another policy,
-     * SOCLE_E_DATA_LOSS for a damaged one.
+     * alive. $policy must be the ledger's policy in force (a new ledger takes it as its first;
+     * docs/policy-approval.md): SOCLE_E_FAILED_PRECONDITION for another one until two
+     * professionals approved it and it was activated (PolicyApproval), unless $development (the
+     * ledger records it). SOCLE_E_DATA_LOSS for a damaged ledger.
      */
-    public static function open(Policy $policy, Ledger $ledger): self
+    public static function open(Policy $policy, Ledger $ledger, bool $development = false): self
     {
         $ffi = Library::ffi();
         $out = $ffi->new('socle_access_engine*');
         $error = Library::newError();
-        Library::check($ffi->socle_access_engine_open($policy->handle(), $ledger->handle(),
-            FFI::addr($out), FFI::addr($error)), $error);
+        $mode = $development ? Native::SOCLE_ENGINE_OPEN_DEVELOPMENT
+                             : Native::SOCLE_ENGINE_OPEN_IN_FORCE;
+        Library::check($ffi->socle_access_engine_open_mode($policy->handle(), $ledger->handle(),
+            $mode, FFI::addr($out), FFI::addr($error)), $error);
         // The constructor creates an engine of its own: this one is already made.
         $engine = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
         $engine->handle = $out;

@@ -4,9 +4,9 @@ approvals, activation, and the policy in force on a state ledger.
     signer, verifier = socle.generate_approval_key("dpo1")
     engine.register_approval_key("dpo1", verifier, recorded_by="dpo1")
     note = socle.sign_policy_approval(current, new, "dpo1", signer)
-    engine.record_policy_approval(new, note, trail=trail)
+    trail.record_policy_approval(engine, new, note)
     ...                                   # the second approver, the same way
-    engine.activate_policy(new, actor="resp1", trail=trail)
+    trail.activate_policy(engine, new, actor="resp1")
     engine = socle.AccessEngine.open(new, state_ledger)
 
 The signer key is a secret: keep it where only its holder reads it.
@@ -14,7 +14,7 @@ The signer key is a secret: keep it where only its holder reads it.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple, Optional, Tuple
+from typing import NamedTuple, Tuple
 
 from . import Policy, _ErrorSlot, _take, check
 from ._access import AccessEngine, _bytes
@@ -47,7 +47,7 @@ def generate_approval_key(name: str) -> Tuple[bytes, str]:
     signer = ffi.new("socle_buffer*")
     verifier = ffi.new("socle_buffer*")
     with _ErrorSlot() as slot:
-        status = lib.socle_approval_key_generate(n, len(n), signer, verifier, slot.pointer)
+        status = lib.socle_policy_approval_key_generate(n, len(n), signer, verifier, slot.pointer)
         if status != lib.SOCLE_OK:
             lib.socle_buffer_free(signer)
             lib.socle_buffer_free(verifier)
@@ -71,10 +71,6 @@ def sign_policy_approval(previous: Policy, new: Policy, professional: str,
     return _take(out).decode("utf-8")
 
 
-def _trail(trail: Optional[AccessTrail]) -> object:
-    return trail._live() if trail is not None else ffi.NULL
-
-
 # ---------------------------------------------------------------------------------------------
 # The methods of AccessEngine
 
@@ -86,20 +82,28 @@ def register_approval_key(self: AccessEngine, professional: str, verifier_key: s
                                    (recorded_by, "recorded_by")))
 
 
-def record_policy_approval(self: AccessEngine, new: Policy, approval: str, *,
-                           trail: Optional[AccessTrail] = None) -> int:
-    """Records an approval of `new` (sign_policy_approval's note) on this engine, which runs the
-    policy in force; with a trail, recorded there too. The new revision."""
-    return self._write(lib.socle_access_engine_record_policy_approval, new._live(),
-                       *_text_args((approval, "approval")), _trail(trail))
+def record_policy_approval(self: AccessTrail, engine: AccessEngine, new: Policy,
+                           approval: str) -> int:
+    """Records an approval of `new` (sign_policy_approval's note) on `engine`, which runs the
+    policy in force, and in this trail. The new revision."""
+    revision = ffi.new("uint64_t*")
+    with _ErrorSlot() as slot:
+        check(lib.socle_access_trail_record_policy_approval(
+            self._live(), engine._live(), new._live(), *_text_args((approval, "approval")),
+            revision, slot.pointer), slot.error)
+    return int(revision[0])
 
 
-def activate_policy(self: AccessEngine, new: Policy, *, actor: str,
-                    trail: Optional[AccessTrail] = None) -> int:
-    """Activates `new` with the approvals recorded for it (two distinct professionals, one with
-    DPO_ROLE); this engine then refuses writes: open the ledger again with `new`."""
-    return self._write(lib.socle_access_engine_activate_policy, new._live(),
-                       *_text_args((actor, "actor")), _trail(trail))
+def activate_policy(self: AccessTrail, engine: AccessEngine, new: Policy, *, actor: str) -> int:
+    """Activates `new` on `engine` with the approvals recorded for it (two distinct
+    professionals, one with DPO_ROLE), recorded in this trail too; `engine` then refuses writes:
+    open the ledger again with `new`."""
+    revision = ffi.new("uint64_t*")
+    with _ErrorSlot() as slot:
+        check(lib.socle_access_trail_activate_policy(
+            self._live(), engine._live(), new._live(), *_text_args((actor, "actor")), revision,
+            slot.pointer), slot.error)
+    return int(revision[0])
 
 
 def policy_in_force(self: AccessEngine) -> PolicyInForce:
@@ -116,6 +120,9 @@ def policy_in_force(self: AccessEngine) -> PolicyInForce:
     return PolicyInForce(PolicyActivation(mode[0]), _take(digest).decode("ascii"), int(pending[0]))
 
 
-for _method in (register_approval_key, record_policy_approval, activate_policy, policy_in_force):
+for _method in (register_approval_key, policy_in_force):
     _method.__qualname__ = f"AccessEngine.{_method.__name__}"
     setattr(AccessEngine, _method.__name__, _method)
+for _method in (record_policy_approval, activate_policy):
+    _method.__qualname__ = f"AccessTrail.{_method.__name__}"
+    setattr(AccessTrail, _method.__name__, _method)

@@ -1050,10 +1050,10 @@ uint64_t socle_policy_analysis_space_size(const socle_policy_analysis* analysis)
 int32_t socle_policy_analysis_prove_declared(const socle_policy_analysis* analysis, const char* const* ids, const size_t* id_lens, size_t id_count, socle_buffer* out, uint64_t* out_failed, socle_error** error);
 int32_t socle_policy_analysis_prove(const socle_policy_analysis* analysis, const char* statement, size_t statement_len, socle_buffer* out, uint64_t* out_failed, socle_error** error);
 int32_t socle_policy_analysis_diff_policies(const socle_policy_analysis* before, const socle_policy_analysis* after, int32_t language, socle_buffer* out, socle_buffer* out_summary, uint64_t* out_changed_cases, socle_error** error);
-int32_t socle_approval_key_generate(const char* name, size_t name_len, socle_buffer* out_signer_key, socle_buffer* out_verifier_key, socle_error** error);
+int32_t socle_policy_approval_key_generate(const char* name, size_t name_len, socle_buffer* out_signer_key, socle_buffer* out_verifier_key, socle_error** error);
 int32_t socle_policy_approval_sign(const socle_policy* previous, const socle_policy* next, const char* professional, size_t professional_len, const uint8_t* signer_key, size_t signer_key_len, socle_buffer* out, socle_error** error);
 int32_t socle_access_engine_register_approval_key(socle_access_engine* engine, const char* professional, size_t professional_len, const char* verifier_key, size_t verifier_key_len, const char* recorded_by, size_t recorded_by_len, uint64_t* out_revision, socle_error** error);
-int32_t socle_access_engine_record_policy_approval(socle_access_engine* engine, const socle_policy* next, const char* approval, size_t approval_len, socle_access_trail* trail, uint64_t* out_revision, socle_error** error);
-int32_t socle_access_engine_activate_policy(socle_access_engine* engine, const socle_policy* next, const char* actor, size_t actor_len, socle_access_trail* trail, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_trail_record_policy_approval(socle_access_trail* trail, socle_access_engine* engine, const socle_policy* next, const char* approval, size_t approval_len, uint64_t* out_revision, socle_error** error);
+int32_t socle_access_trail_activate_policy(socle_access_trail* trail, socle_access_engine* engine, const socle_policy* next, const char* actor, size_t actor_len, uint64_t* out_revision, socle_error** error);
 int32_t socle_access_engine_policy_in_force(const socle_access_engine* engine, int32_t* out_mode, socle_buffer* out_digest_hex, uint64_t* out_pending_approvals, socle_error** error);
 """

@@ -29,14 +29,23 @@ public final class AccessEngine extends Handle {
      * name "state"): its state is rebuilt from the newest snapshot and the events after it, and
      * every change it applies is written to the ledger before it is published (a change that
      * cannot be written throws and changes nothing). The engine keeps the policy and the ledger
-     * alive: both may be closed after this call. SOCLE_E_FAILED_PRECONDITION for a snapshot
-     * written under another policy, SOCLE_E_DATA_LOSS for a damaged one.
+     * alive: both may be closed after this call. `policy` must be the ledger's policy in force
+     * (a new ledger takes it as its first; docs/policy-approval.md): SOCLE_E_FAILED_PRECONDITION
+     * for another one until two professionals approved it and it was activated
+     * (PolicyApproval). SOCLE_E_DATA_LOSS for a damaged ledger.
      */
     public static AccessEngine open(Policy policy, Ledger ledger) {
+        return open(policy, ledger, false);
+    }
+
+    /** As {@link #open(Policy, Ledger)}; {@code development}: runs a policy not approved, which
+     * the ledger records. */
+    public static AccessEngine open(Policy policy, Ledger ledger, boolean development) {
         PointerByReference out = new PointerByReference();
         PointerByReference error = new PointerByReference();
-        Socle.check(Socle.lib().socle_access_engine_open(policy.pointer(), ledger.pointer(), out,
-                error), error);
+        Socle.check(Socle.lib().socle_access_engine_open_mode(policy.pointer(), ledger.pointer(),
+                development ? SocleLibrary.SOCLE_ENGINE_OPEN_DEVELOPMENT
+                            : SocleLibrary.SOCLE_ENGINE_OPEN_IN_FORCE, out, error), error);
         return new AccessEngine(out.getValue());
     }
 

@@ -1154,10 +1154,10 @@ public interface SocleLibrary extends Library {
     int socle_policy_analysis_prove_declared(Pointer analysis, Pointer ids, Pointer id_lens, SizeT id_count, Buffer out, long[] out_failed, PointerByReference error);
     int socle_policy_analysis_prove(Pointer analysis, String statement, SizeT statement_len, Buffer out, long[] out_failed, PointerByReference error);
     int socle_policy_analysis_diff_policies(Pointer before, Pointer after, int language, Buffer out, Buffer out_summary, long[] out_changed_cases, PointerByReference error);
-    int socle_approval_key_generate(String name, SizeT name_len, Buffer out_signer_key, Buffer out_verifier_key, PointerByReference error);
+    int socle_policy_approval_key_generate(String name, SizeT name_len, Buffer out_signer_key, Buffer out_verifier_key, PointerByReference error);
     int socle_policy_approval_sign(Pointer previous, Pointer next, String professional, SizeT professional_len, byte[] signer_key, SizeT signer_key_len, Buffer out, PointerByReference error);
     int socle_access_engine_register_approval_key(Pointer engine, String professional, SizeT professional_len, String verifier_key, SizeT verifier_key_len, String recorded_by, SizeT recorded_by_len, long[] out_revision, PointerByReference error);
-    int socle_access_engine_record_policy_approval(Pointer engine, Pointer next, String approval, SizeT approval_len, Pointer trail, long[] out_revision, PointerByReference error);
-    int socle_access_engine_activate_policy(Pointer engine, Pointer next, String actor, SizeT actor_len, Pointer trail, long[] out_revision, PointerByReference error);
+    int socle_access_trail_record_policy_approval(Pointer trail, Pointer engine, Pointer next, String approval, SizeT approval_len, long[] out_revision, PointerByReference error);
+    int socle_access_trail_activate_policy(Pointer trail, Pointer engine, Pointer next, String actor, SizeT actor_len, long[] out_revision, PointerByReference error);
     int socle_access_engine_policy_in_force(Pointer engine, int[] out_mode, Buffer out_digest_hex, long[] out_pending_approvals, PointerByReference error);
 }
