@@ -171,7 +171,8 @@ struct SOCLE_CXX_API PolicyDiff {
 };
 
 // Every case whose outcome differs between `before` and `after` (matched by id: a role,
-// category or activity only one of them declares is a case only that one can decide).
+// category or activity only one of them declares is a case only that one can decide). Walks the
+// roles on two threads where the machine has two cores (the result does not depend on it).
 SOCLE_CXX_API PolicyDiff DiffPolicies(const PolicyAnalysis& before, const PolicyAnalysis& after);
 
 // The lower_snake name of a relation ("break_glass"), as the grammar writes it.
