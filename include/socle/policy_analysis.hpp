@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -89,6 +90,10 @@ class SOCLE_CXX_API PolicyAnalysis {
  public:
   // Builds the world of `policy` on an engine of its own (in memory, fixed clock).
   static absl::StatusOr<std::unique_ptr<PolicyAnalysis>> Create(const Policy& policy);
+  // Both sides of a diff at once: Create(before) and Create(after), on two threads where the
+  // machine has two cores (the worlds are independent). On error, the first side's error.
+  static absl::StatusOr<std::pair<std::unique_ptr<PolicyAnalysis>, std::unique_ptr<PolicyAnalysis>>>
+  CreatePair(const Policy& before, const Policy& after);
   ~PolicyAnalysis();
   PolicyAnalysis(const PolicyAnalysis&) = delete;
   PolicyAnalysis& operator=(const PolicyAnalysis&) = delete;
@@ -166,7 +171,8 @@ struct SOCLE_CXX_API PolicyDiff {
 };
 
 // Every case whose outcome differs between `before` and `after` (matched by id: a role,
-// category or activity only one of them declares is a case only that one can decide).
+// category or activity only one of them declares is a case only that one can decide). Walks the
+// roles on two threads where the machine has two cores (the result does not depend on it).
 SOCLE_CXX_API PolicyDiff DiffPolicies(const PolicyAnalysis& before, const PolicyAnalysis& after);
 
 // The lower_snake name of a relation ("break_glass"), as the grammar writes it.

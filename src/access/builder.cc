@@ -433,7 +433,14 @@ absl::Status Builder::Apply(const v1::StateEvent& event) {
       return Invalid("the event holds no change (event is not set)");
   }
   if (!status.ok()) return status;
-  for (PersonRecord* person : touched_) person->facts = FactsOf(person->state.get());
+  for (PersonRecord* person : touched_) {
+    person->facts = FactsOf(person->state.get());
+    const PersonState* st = person->state.get();
+    if (st == nullptr) continue;
+    // Its schedule is stale until Take rebuilds it: decisions in the batch compute in full.
+    if (st->owner == batch_) const_cast<PersonState*>(st)->retention_schedule.valid = false;
+    if ((person->facts & kFactRetention) != 0) retention_dirty_.push_back(person);
+  }
   ++s_.revision;
   if (applied_ != nullptr) {
     std::string& out = applied_->emplace_back();
@@ -563,6 +570,7 @@ absl::Status Builder::Upsert(const v1::PersonUpserted& e) {
   r.teams = std::move(teams);
   r.referent = referent;
   r.birth_days = birth;
+  if (r.state != nullptr) retention_dirty_.push_back(&r);  // birth day, case open
   if (closes) {
     CloseCase(r);
     NoteCaseClosed(r);
@@ -582,6 +590,7 @@ absl::Status Builder::Assign(const v1::PersonAssigned& e) {
   PersonRecord& r = MutablePerson(id);
   r.teams.insert(std::upper_bound(r.teams.begin(), r.teams.end(), team), team);
   TeamAdd(team, id);
+  if (r.state != nullptr) retention_dirty_.push_back(&r);  // a case may have opened
   return absl::OkStatus();
 }
 
@@ -598,6 +607,7 @@ absl::Status Builder::Unassign(const v1::PersonUnassigned& e) {
   r.teams.erase(std::find(r.teams.begin(), r.teams.end(), *team));
   TeamRemove(*team, id);
   // TeamRemove touches the teams only: `r` is still this batch's record.
+  if (r.state != nullptr) retention_dirty_.push_back(&r);
   if (r.teams.empty()) {
     CloseCase(r);
     NoteCaseClosed(r);

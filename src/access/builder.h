@@ -57,7 +57,12 @@ class Builder {
   void RecordTo(std::vector<std::string>* out) { applied_ = out; }
 
   uint64_t revision() const { return s_.revision; }
-  State Take() && { return std::move(s_); }
+  // The new state, once every event applied: the retention schedules of the persons the batch
+  // changed are rebuilt first (SettleRetention).
+  State Take() && {
+    SettleRetention();
+    return std::move(s_);
+  }
 
  private:
   absl::Status Upsert(const v1::ProfessionalUpserted& e);
@@ -150,6 +155,9 @@ class Builder {
   PolicyGovernance& MutableGovernance();
   // The case closed on the day of the event being applied (CASE_CLOSURE rules count from it).
   void NoteCaseClosed(PersonRecord& person);
+  // Rebuilds the retention schedule (state.h) of each person in retention_dirty_ whose schedule
+  // no longer applies (builder_retention.cc).
+  void SettleRetention();
   // The legal day (Europe/Paris) of the event being applied.
   int32_t LegalDay() const;
   // A date of the event (`field`), no later than LegalDay(); empty: LegalDay(), or an error when
@@ -198,6 +206,9 @@ class Builder {
   // The persons whose state the event being applied changed (MutableState), whose `facts` Apply
   // recomputes once the event has applied. Records stay in place within a batch.
   absl::InlinedVector<PersonRecord*, 2> touched_;
+  // The persons of the batch whose retention schedule may be out of date: their state changed,
+  // or their birth day or teams. Rebuilt once, in Take.
+  std::vector<PersonRecord*> retention_dirty_;
   int64_t at_ = 0;  // the time of the event being applied (unix nanoseconds)
 };
 

@@ -9,15 +9,14 @@
 #include "access/builder.h"
 #include "access/event_checks.h"
 #include "access/person_facts.h"
+#include "access/retention.h"
 #include "core/calendar.h"
 #include "core/status_macros.h"
 #include "socle/error.hpp"
 
 namespace socle::access_internal {
 
-int32_t Builder::LegalDay() const {
-  return core::LegalDayNumber(at_);
-}
+int32_t Builder::LegalDay() const { return core::LegalDayNumber(at_); }
 
 absl::StatusOr<int32_t> Builder::PastDate(absl::string_view field, absl::string_view date,
                                           bool required) const {
@@ -131,6 +130,21 @@ absl::Status Builder::RecordDeath(const v1::DeathRecorded& e) {
 
 void Builder::NoteCaseClosed(PersonRecord& person) {
   MutableState(person).retention.case_closed = LegalDay();
+}
+
+void Builder::SettleRetention() {
+  std::sort(retention_dirty_.begin(), retention_dirty_.end());
+  retention_dirty_.erase(std::unique(retention_dirty_.begin(), retention_dirty_.end()),
+                         retention_dirty_.end());
+  for (PersonRecord* person : retention_dirty_) {
+    const PersonState* current = person->state.get();
+    if (current == nullptr || (person->facts & kFactRetention) == 0) continue;
+    const bool case_open = !person->teams.empty();
+    if (current->retention_schedule.Applies(person->birth_days, case_open)) continue;
+    PersonState& st = MutableState(*person);
+    BuildRetentionSchedule(*t_.c, person->birth_days, case_open, st, &st.retention_schedule);
+  }
+  retention_dirty_.clear();
 }
 
 }  // namespace socle::access_internal

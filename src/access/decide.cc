@@ -174,6 +174,21 @@ RetentionStatus RetentionOf(const SnapshotData& s, const AccessRequest& r, const
   return CategoryRetention(*s.tables->c, RetentionInputOf(x, day), r.category, day, rule);
 }
 
+// Whether the request's category is past its active phase for the person (RetentionOf's phase is
+// not kActive), read from the person's retention schedule when it applies; `rule` receives the
+// deciding rule when it is. Only for a person with retention facts (RetentionMayApply).
+bool Archived(const SnapshotData& s, const AccessRequest& r, const PersonRecord& x,
+              uint32_t* rule) {
+  const RetentionSchedule& schedule = x.state->retention_schedule;
+  if (!schedule.Applies(x.birth_days, !x.teams.empty())) {
+    return RetentionOf(s, r, x, rule).phase != RetentionPhase::kActive;
+  }
+  const RetentionStep& step = schedule.On(r.category, core::LegalDayNumber(NowNanos(s, r)));
+  if (step.phase == static_cast<uint8_t>(RetentionPhase::kActive)) return false;
+  *rule = step.rule;
+  return true;
+}
+
 }  // namespace
 
 namespace {
@@ -206,8 +221,7 @@ Decision DecideUnrestricted(const SnapshotData& s, const AccessRequest& r) {
   // reason; need-to-know of the active file does not apply there.
   // Others are denied once need-to-know has passed (an outsider is still not_assigned).
   uint32_t retention_rule = kRuleIndexNone;
-  const bool archived = RetentionMayApply(x) &&
-                        RetentionOf(s, r, x, &retention_rule).phase != RetentionPhase::kActive;
+  const bool archived = RetentionMayApply(x) && Archived(s, r, x, &retention_rule);
   const bool archive =
       archived && Archivist(t, p.role) && !r.archive_reason.empty() && r.action == Action::kRead;
 

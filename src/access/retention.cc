@@ -3,6 +3,7 @@
 #include "access/retention.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -64,10 +65,14 @@ int32_t RetentionInput::Birthday(uint32_t years) const {
 }
 
 RetentionInput RetentionInputOf(const PersonRecord& person, int32_t day) {
+  return RetentionInputOf(person.birth_days, !person.teams.empty(), person.state.get(), day);
+}
+
+RetentionInput RetentionInputOf(int32_t birth_days, bool case_open, const PersonState* st,
+                                int32_t day) {
   RetentionInput in;
-  in.birth_days = person.birth_days;
-  in.case_open = !person.teams.empty();
-  const PersonState* st = person.state.get();
+  in.birth_days = birth_days;
+  in.case_open = case_open;
   if (st == nullptr) return in;
   if (!st->retention.empty()) in.facts = &st->retention;
   for (const MandateRecord& m : st->mandates) {
@@ -170,27 +175,50 @@ RulePhase PhaseUnder(const RetentionRuleTable& rule, bool public_archives, const
   return out;
 }
 
-RetentionStatus CategoryRetention(const policy_internal::CompiledPolicy& c,
-                                  const RetentionInput& in, uint32_t category, int32_t day,
-                                  uint32_t* rule_id) {
-  RetentionStatus status;
-  status.category = category;
+namespace {
+
+// The deciding rule of `category` (< the policy's count) on `day`: its phase under that rule
+// (votes false when no rule votes), its index in `chosen` (the first rule of the category when
+// none votes; the category must have one), and in `next_any` the first change of any voting rule
+// (kNoRetentionDay: none). CategoryRetention's choice, without building the status.
+RulePhase DecidingRule(const policy_internal::CompiledPolicy& c, const RetentionInput& in,
+                       uint32_t category, int32_t day, uint32_t* chosen, int32_t* next_any) {
   const uint32_t first = c.retention_first[category];
   const uint32_t last = c.retention_first[category + 1];
-  if (rule_id != nullptr) *rule_id = kRuleIndexNone;
-  if (first == last) return status;
-  uint32_t chosen = first;
+  *chosen = first;
+  *next_any = kNoRetentionDay;
   RulePhase best;
   for (uint32_t i = first; i < last; ++i) {
     const RulePhase ph = PhaseUnder(c.retention_rules[i], c.public_archives, in, day);
     if (!ph.votes) continue;
+    if (ph.next_change != kNoRetentionDay &&
+        (*next_any == kNoRetentionDay || ph.next_change < *next_any)) {
+      *next_any = ph.next_change;
+    }
     if (!best.votes || Rank(ph.phase) < Rank(best.phase) ||
         (Rank(ph.phase) == Rank(best.phase) &&
          ChangeKey(ph.next_change) > ChangeKey(best.next_change))) {
       best = ph;
-      chosen = i;
+      *chosen = i;
     }
   }
+  return best;
+}
+
+}  // namespace
+
+RetentionStatus CategoryRetention(const policy_internal::CompiledPolicy& c,
+                                  const RetentionInput& in, uint32_t category, int32_t day,
+                                  uint32_t* rule_id, int32_t* next_any) {
+  RetentionStatus status;
+  status.category = category;
+  if (rule_id != nullptr) *rule_id = kRuleIndexNone;
+  if (next_any != nullptr) *next_any = kNoRetentionDay;
+  if (c.retention_first[category] == c.retention_first[category + 1]) return status;
+  uint32_t chosen = 0;
+  int32_t next = kNoRetentionDay;
+  const RulePhase best = DecidingRule(c, in, category, day, &chosen, &next);
+  if (next_any != nullptr) *next_any = next;
   const RetentionRuleTable& rule = c.retention_rules[chosen];
   if (rule_id != nullptr) *rule_id = chosen;
   status.activity = rule.activity;
@@ -209,6 +237,56 @@ RetentionStatus CategoryRetention(const policy_internal::CompiledPolicy& c,
     status.hard_stop = best.hard_stop;
   }
   return status;
+}
+
+void BuildRetentionSchedule(const policy_internal::CompiledPolicy& c, int32_t birth_days,
+                            bool case_open, const PersonState& st, RetentionSchedule* out) {
+  out->valid = true;
+  out->case_open = case_open;
+  out->birth_days = birth_days;
+  out->first.clear();
+  out->steps.clear();
+  const uint32_t categories = static_cast<uint32_t>(c.retention_first.size()) - 1;
+  out->first.reserve(categories + 1);
+  // Besides the rules' own changes, what RetentionInputOf reads of the day: whether the person
+  // has died (a right, a follow-up, a case or a mandate in course ends then) and whether a
+  // mandate is still in force (until the end of the last one).
+  // One input for every day and category (its calendar memo shared): only whether a mandate is
+  // in force depends on the day, as RetentionInputOf reads it (one ending after the day).
+  constexpr int32_t kEarliest = std::numeric_limits<int32_t>::min() + 1;
+  const int32_t death = st.retention.death;
+  RetentionInput in = RetentionInputOf(birth_days, case_open, &st, kEarliest);
+  const int32_t mandate_end = in.mandate_end;
+  auto later = [](int32_t candidate, int32_t day, int32_t best) {
+    if (candidate == kUnknownDate || candidate <= day) return best;
+    return best == kUnknownDate || candidate < best ? candidate : best;
+  };
+  for (uint32_t k = 0; k < categories; ++k) {
+    out->first.push_back(static_cast<uint32_t>(out->steps.size()));
+    if (c.retention_first[k] == c.retention_first[k + 1]) {  // no rule: active, always
+      out->steps.push_back(
+          RetentionStep{kEarliest, kRuleIndexNone, static_cast<uint8_t>(RetentionPhase::kActive)});
+      continue;
+    }
+    int32_t day = kEarliest;
+    while (true) {
+      in.mandate_in_course = mandate_end != kUnknownDate && mandate_end > day;
+      uint32_t rule = 0;
+      int32_t next = kNoRetentionDay;
+      const RulePhase best = DecidingRule(c, in, k, day, &rule, &next);
+      const auto phase = static_cast<uint8_t>(best.votes ? best.phase : RetentionPhase::kActive);
+      if (out->steps.size() == out->first.back() || out->steps.back().phase != phase ||
+          out->steps.back().rule != rule) {
+        out->steps.push_back(RetentionStep{day, rule, phase});
+      }
+      int32_t to = later(next, day, kUnknownDate);
+      to = later(death, day, to);
+      to = later(mandate_end, day, to);
+      if (to == kUnknownDate) break;
+      day = to;
+    }
+  }
+  out->first.push_back(static_cast<uint32_t>(out->steps.size()));
 }
 
 void SetNextPhase(const policy_internal::CompiledPolicy& c, const PersonRecord& x,

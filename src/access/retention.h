@@ -45,6 +45,10 @@ struct RetentionInput {
 
 // The input of `person` on `day` (reads its mandates; no allocation).
 RetentionInput RetentionInputOf(const PersonRecord& person, int32_t day);
+// The same from its parts: the person's birth day, whether a team is assigned to their case,
+// their state (may be null).
+RetentionInput RetentionInputOf(int32_t birth_days, bool case_open, const PersonState* st,
+                                int32_t day);
 
 // The phase under one rule. `votes` is false when the person has no fact the rule counts from
 // (no contact, no right, no follow-up, no case, no mandate recorded): the rule then says nothing.
@@ -63,10 +67,19 @@ RulePhase PhaseUnder(const policy_internal::RetentionRuleTable& rule, bool publi
 
 // The status of `category` (< the policy's category count): the least advanced phase among the
 // rules of the category that vote (on a tie, the one that changes last); ACTIVE with no day when
-// none votes. `rule_id` receives the compiled rule's index (kRuleIndexNone without a rule).
+// none votes. `rule_id` receives the compiled rule's index (kRuleIndexNone without a rule);
+// `next_any` the first day after `day` on which one of the category's voting rules changes
+// phase (kNoRetentionDay: none does), which the category's phase may change on.
 RetentionStatus CategoryRetention(const policy_internal::CompiledPolicy& c,
                                   const RetentionInput& in, uint32_t category, int32_t day,
-                                  uint32_t* rule_id = nullptr);
+                                  uint32_t* rule_id = nullptr, int32_t* next_any = nullptr);
+
+// Fills `out` with the phase of every category of the person on every day (state.h,
+// RetentionSchedule): steps from the earliest day on, each where CategoryRetention's phase or
+// rule may change (a rule's next change, the death, the end of the last mandate), with
+// CategoryRetention's own answer on that day; consecutive equal steps merged.
+void BuildRetentionSchedule(const policy_internal::CompiledPolicy& c, int32_t birth_days,
+                            bool case_open, const PersonState& st, RetentionSchedule* out);
 
 // Sets status->next_phase to the category's phase on status->next_change, as the rules of the
 // category give it on that day (with several rules, the deciding rule's own next phase may not

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "access/governance.h"
+#include "access/retention.h"
 #include "core/calendar.h"
 #include "core/privacy_budget.h"
 #include "core/status_macros.h"
@@ -1225,6 +1226,10 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
       }
       st->purged.push_back(RetentionPurge{g.category(), g.day(),
                                           static_cast<uint8_t>(g.end_action()), g.revision()});
+    }
+    // The retention schedule is derived, never stored: rebuilt as the builder builds it.
+    if ((FactsOf(st.get()) & kFactRetention) != 0) {
+      BuildRetentionSchedule(*t.c, r.birth_days, !r.teams.empty(), *st, &st->retention_schedule);
     }
     // Persons without privacy state keep a null pointer, as the builder leaves them.
     if (!st->empty()) r.state = std::move(st);

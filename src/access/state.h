@@ -441,6 +441,37 @@ struct RetentionFacts {
   }
 };
 
+// The retention phase of each data category of one person as a function of the day, derived
+// from what the phase depends on (the retention facts, the mandates and the death in
+// PersonState; the birth day and whether a case is open in PersonRecord) by
+// BuildRetentionSchedule (retention.h): a decision reads the phase in a scan of a few steps
+// instead of recomputing every rule's calendar. Rebuilt by the builder at the end of each batch
+// that changes one of those inputs, and by the snapshot loader; never persisted. A schedule
+// that is not valid, or was built for another birth day or case state, is not read: the
+// decision computes the phase in full (RetentionOf in decide.cc).
+struct RetentionStep {
+  int32_t from = std::numeric_limits<int32_t>::min();  // the first day of the step
+  uint32_t rule = kRuleIndexNone;                      // the compiled rule (CategoryRetention)
+  uint8_t phase = 1;                                   // = RetentionPhase
+};
+struct RetentionSchedule {
+  bool valid = false;
+  bool case_open = false;
+  int32_t birth_days = kUnknownDate;
+  std::vector<uint32_t> first;  // categories + 1: category k's steps are [first[k], first[k+1])
+  std::vector<RetentionStep> steps;  // by category, then by day
+
+  bool Applies(int32_t birth, bool open) const {
+    return valid && birth_days == birth && case_open == open;
+  }
+  // The step of `category` on `day` (Applies must hold; category < the policy's count).
+  const RetentionStep& On(uint32_t category, int32_t day) const {
+    uint32_t i = first[category + 1] - 1;
+    while (i > first[category] && steps[i].from > day) --i;
+    return steps[i];
+  }
+};
+
 // --- Erasure (GDPR art. 17, REQ-13; folded by builder_erasure.cc, read by erasure.cc) ---------
 
 // A hold on the person's file for legal claims (LegalHoldSet): no erasure while it stands.
@@ -550,6 +581,7 @@ struct alignas(64) PersonState {
   std::vector<ShareRecord> shares;                                 // in the order granted
   bool objects_to_emergency_access = false;
   RetentionFacts retention;                         // retention (builder_retention.cc)
+  RetentionSchedule retention_schedule;             // derived (above): not part of empty()
   std::vector<RetentionPurge> purged;               // sorted by category, unique (builder_sweep.cc)
   std::vector<RestrictionRecord> restrictions;      // in the order set (builder_restriction.cc)
   std::vector<RectificationRecord> rectifications;  // in the order recorded

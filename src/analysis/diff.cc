@@ -1,9 +1,11 @@
 // The difference between two policies (socle/policy_analysis.hpp): every case whose outcome
 // differs, grouped, and summed up in plain French or English.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -84,23 +86,29 @@ void SetOutcome(const CaseOutcome& o, v1::CaseOutcomeReport* out) {
 
 }  // namespace
 
-PolicyDiff DiffPolicies(const PolicyAnalysis& before, const PolicyAnalysis& after) {
-  const World& wb = before.world();
-  const World& wa = after.world();
+namespace {
+
+// The diff of some roles of the joint walk: their groups, in the order the walk meets them.
+struct PartialDiff {
+  std::vector<PolicyChange> changes;
+  uint64_t cases = 0;
+  uint64_t changed_cases = 0;
+  uint64_t decisions = 0;
+};
+
+PartialDiff DiffRoles(const World& wb, const World& wa, size_t begin, size_t end) {
   const auto& cb = policy_internal::Compiled(wb.policy);
   const auto& ca = policy_internal::Compiled(wa.policy);
-  PolicyDiff diff;
-  diff.before_digest = cb.digest_hex;
-  diff.after_digest = ca.digest_hex;
+  PartialDiff diff;
   // Groups by tuple (its rank in the walk) and outcome pair; the walk visits a tuple's blocks
-  // together, so a group is complete when the next tuple starts.
+  // together, so a group is complete when the next tuple starts (and never spans two roles).
   using Key = std::tuple<uint64_t, bool, int, int, bool, int, int>;
   std::map<Key, size_t> groups;
   uint64_t tuple = 0;
   DecisionCase last_b, last_a;
   bool started = false;
   diff.decisions = analysis_internal::EnumerateJoint(
-      wb, wa,
+      wb, wa, begin, end,
       [&](const DecisionCase& b, const Decision* db, const DecisionCase& a, const Decision* da,
           uint64_t count) {
         if (!started || a.role != last_a.role || b.role != last_b.role ||
@@ -146,6 +154,44 @@ PolicyDiff DiffPolicies(const PolicyAnalysis& before, const PolicyAnalysis& afte
         c.after = OutcomeOf(wa, da);
       });
   return diff;
+}
+
+}  // namespace
+
+namespace analysis_internal {
+
+PolicyDiff DiffWorlds(const World& wb, const World& wa, int threads) {
+  PolicyDiff diff;
+  diff.before_digest = policy_internal::Compiled(wb.policy).digest_hex;
+  diff.after_digest = policy_internal::Compiled(wa.policy).digest_hex;
+  // Each role's walk is independent of the others' (both worlds are immutable): the threads
+  // take the roles one at a time, and the parts are joined in the walk's order, which gives the
+  // diff a single walk gives.
+  const size_t roles = analysis_internal::JointRoleCount(wb, wa);
+  std::vector<PartialDiff> parts(roles);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < roles; i = next++) parts[i] = DiffRoles(wb, wa, i, i + 1);
+  };
+  std::vector<std::thread> helpers;
+  for (int i = 1; i < threads && static_cast<size_t>(i) < roles; ++i) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  for (PartialDiff& part : parts) {
+    diff.cases += part.cases;
+    diff.changed_cases += part.changed_cases;
+    diff.decisions += part.decisions;
+    for (PolicyChange& c : part.changes) diff.changes.push_back(std::move(c));
+  }
+  return diff;
+}
+
+}  // namespace analysis_internal
+
+PolicyDiff DiffPolicies(const PolicyAnalysis& before, const PolicyAnalysis& after) {
+  // Two threads where the machine has two cores: the walks of the roles are independent.
+  const int threads = std::thread::hardware_concurrency() > 1 ? 2 : 1;
+  return analysis_internal::DiffWorlds(before.world(), after.world(), threads);
 }
 
 namespace {

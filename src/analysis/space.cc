@@ -1,5 +1,6 @@
 #include "analysis/space.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <tuple>
@@ -183,10 +184,25 @@ std::vector<std::pair<uint32_t, uint32_t>> Union(const core::Interner& before,
 
 }  // namespace
 
+size_t JointRoleCount(const World& before, const World& after) {
+  return Union(policy_internal::Compiled(before.policy).roles,
+               policy_internal::Compiled(after.policy).roles)
+      .size();
+}
+
 uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor visit) {
+  return EnumerateJoint(before, after, 0, JointRoleCount(before, after), visit);
+}
+
+uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, size_t end,
+                        JointVisitor visit) {
   const auto& cb = policy_internal::Compiled(before.policy);
   const auto& ca = policy_internal::Compiled(after.policy);
-  const auto roles = Union(cb.roles, ca.roles);
+  auto roles = Union(cb.roles, ca.roles);
+  end = std::min(end, roles.size());
+  if (begin >= end) return 0;
+  roles.erase(roles.begin() + static_cast<ptrdiff_t>(end), roles.end());
+  roles.erase(roles.begin(), roles.begin() + static_cast<ptrdiff_t>(begin));
   const auto categories = Union(cb.data_categories, ca.data_categories);
   const auto purposes = Union(cb.activities, ca.activities);
   const Values v = ValuesOf(WholeSpace(after));

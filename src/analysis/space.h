@@ -114,6 +114,15 @@ using JointVisitor =
     absl::FunctionRef<void(const DecisionCase& before, const Decision* b, const DecisionCase& after,
                            const Decision* a, uint64_t count)>;
 uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor visit);
+// The number of roles the joint walk visits (those of the policy after, then those only the
+// policy before has), and the walk of roles [begin, end) of that order alone: the concatenation
+// of the walks of consecutive ranges is the whole walk.
+size_t JointRoleCount(const World& before, const World& after);
+uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, size_t end,
+                        JointVisitor visit);
+
+// DiffPolicies on `threads` threads (at least one): the same diff whatever their number.
+PolicyDiff DiffWorlds(const World& before, const World& after, int threads);
 
 // The JSON of the analysis's reports (prove.cc): protobuf's printer, the proto's field names,
 // every field printed (a property that does not hold says `"holds": false`).

@@ -2,6 +2,7 @@
 #include "socle/policy_analysis.hpp"
 
 #include <chrono>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -34,15 +35,14 @@ std::string OutcomeText(const CaseOutcome& o) {
                       o.rule, ")");
 }
 
-absl::StatusOr<std::unique_ptr<PolicyAnalysis>> AnalyseFile(const std::string& path,
-                                                            absl::string_view command, Io io) {
+// The policy of `path`, its diagnostics printed when it does not load.
+absl::StatusOr<Policy> LoadFile(const std::string& path, Io io) {
   std::vector<Diagnostic> diagnostics;
   absl::StatusOr<Policy> policy = Policy::LoadFile(path, &diagnostics);
   if (!policy.ok()) {
     for (const Diagnostic& d : diagnostics) io.err << d.ToString(path) << "\n";
-    return policy.status();
   }
-  return PolicyAnalysis::Create(*policy);
+  return policy;
 }
 
 void PrintIndented(absl::string_view text, std::ostream& out) {
@@ -190,16 +190,22 @@ int PolicyDiffCommand(const std::vector<std::string>& args, Io io) {
     return kExitUsage;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<PolicyAnalysis> sides[2];
+  std::optional<Policy> policies[2];
   for (int i = 0; i < 2; ++i) {
-    absl::StatusOr<std::unique_ptr<PolicyAnalysis>> a = AnalyseFile(paths[i], "diff", io);
-    if (!a.ok()) {
-      io.err << "socle policy diff: " << paths[i] << ": " << a.status().message() << "\n";
-      return ExitCodeForFailure(a.status());
+    absl::StatusOr<Policy> p = LoadFile(paths[i], io);
+    if (!p.ok()) {
+      io.err << "socle policy diff: " << paths[i] << ": " << p.status().message() << "\n";
+      return ExitCodeForFailure(p.status());
     }
-    sides[i] = *std::move(a);
+    policies[i] = *std::move(p);
   }
-  const PolicyDiff diff = DiffPolicies(*sides[0], *sides[1]);
+  // Both worlds at once (two threads where there are two cores).
+  auto sides = PolicyAnalysis::CreatePair(*policies[0], *policies[1]);
+  if (!sides.ok()) {
+    io.err << "socle policy diff: " << sides.status().message() << "\n";
+    return ExitCodeForFailure(sides.status());
+  }
+  const PolicyDiff diff = DiffPolicies(*sides->first, *sides->second);
   const double millis =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const AnalysisLanguage language =

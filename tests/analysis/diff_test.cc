@@ -1,6 +1,7 @@
 // The difference between two policies (socle/policy_analysis.hpp, DiffPolicies).
 #include <boost/test/unit_test.hpp>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "../access/test_util.h"
@@ -132,6 +133,34 @@ BOOST_AUTO_TEST_CASE(a_new_role_brings_new_cases) {
   const PolicyDiff back = DiffPolicies(*after, *before);
   BOOST_TEST(back.changed_cases == d.changed_cases);
   for (const PolicyChange& c : back.changes) BOOST_TEST(!c.after.possible);
+}
+
+// DiffPolicies walks the roles on two threads and joins the parts in the walk's order: the
+// diff, its report and its counts, is the one a single thread gives, and has several changes
+// spread over several roles (a new role, a line widened, a line narrowed).
+BOOST_AUTO_TEST_CASE(threads_give_the_single_walk_diff) {
+  const std::string text = Example("ccas.textproto");
+  const auto before = Analyse(text);
+  const auto after = Analyse(Replace(
+      Replace(text, kFrontDesk,
+              std::string(kFrontDeskSocial) +
+                  "\nhabilitations { role: \"mediateur\" actions: [READ] data_categories: "
+                  "[\"housing\"] }\nroles { id: \"mediateur\" label: \"Médiateur\" secrecy: "
+                  "BY_MISSION secrecy_reference: \"CASF L.121-6-2\" }"),
+      "actions: [READ] data_categories: [\"social\", \"housing\", \"family\"]",
+      "actions: [READ] data_categories: [\"social\", \"housing\"]"));
+  const PolicyDiff one = analysis_internal::DiffWorlds(before->world(), after->world(), 1);
+  std::set<std::string> roles;
+  for (const PolicyChange& c : one.changes) roles.insert(c.role);
+  BOOST_TEST(roles.size() > 2u);
+  for (int threads : {2, 3, 8}) {
+    const PolicyDiff many = analysis_internal::DiffWorlds(before->world(), after->world(), threads);
+    BOOST_TEST(many.Json() == one.Json());
+    BOOST_TEST(many.cases == one.cases);
+    BOOST_TEST(many.changed_cases == one.changed_cases);
+    BOOST_TEST(many.decisions == one.decisions);
+  }
+  BOOST_TEST(DiffPolicies(*before, *after).Json() == one.Json());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
