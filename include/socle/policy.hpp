@@ -97,9 +97,6 @@ class SOCLE_CXX_API Policy {
   size_t data_category_count() const;
   size_t role_count() const;
   size_t activity_count() const;
-  // The properties the DPO declares (the policy's `properties` section, proven by
-  // socle/policy_analysis.hpp); 0 when it declares none.
-  size_t property_count() const;
 
   // Dense ids (0…count-1) of named entries, or nullopt when the name is not in the policy.
   std::optional<uint32_t> FindDataCategory(absl::string_view id) const;

@@ -124,6 +124,10 @@ class SOCLE_CXX_API PolicyAnalysis {
   std::unique_ptr<analysis_internal::World> world_;
 };
 
+// The properties `policy` declares (its `properties` section), which ProveDeclared proves; 0: there
+// is nothing to prove, and no PolicyAnalysis needs to be created.
+SOCLE_CXX_API size_t DeclaredPropertyCount(const Policy& policy);
+
 // What a case comes to under one policy: whether it can occur there, and its decision.
 struct CaseOutcome {
   bool possible = false;  // false: the case cannot occur (its role, category or purpose is not

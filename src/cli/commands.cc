@@ -118,7 +118,7 @@ namespace {
 int CheckProperties(const Policy& policy, Io io) {
   // Without properties there is nothing to prove: no world is built (an access engine of its
   // own with one professional per role and relation and one person per situation).
-  if (policy.property_count() == 0) {
+  if (DeclaredPropertyCount(policy) == 0) {
     io.out << "0 properties declared: nothing to prove (the policy's `properties` section, "
               "docs/policy-analysis.md)\n";
     return kExitOk;
@@ -261,7 +261,7 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
   }
   if (!text.ok()) {
     io.err << "socle: " << text.status().message() << "\n";
-    return kExitFailure;
+    return ExitCodeForFailure(text.status());
   }
   io.out << *text;
   if (!text->empty() && text->back() != '\n') io.out << "\n";

@@ -185,9 +185,6 @@ absl::StatusOr<std::string> Policy::RenderRegister(RegisterFormat format,
 size_t Policy::data_category_count() const { return impl_->data_categories.size(); }
 size_t Policy::role_count() const { return impl_->roles.size(); }
 size_t Policy::activity_count() const { return impl_->activities.size(); }
-size_t Policy::property_count() const {
-  return static_cast<size_t>(impl_->source.properties_size());
-}
 
 std::optional<uint32_t> Policy::FindDataCategory(absl::string_view id) const {
   return impl_->data_categories.Find(id);

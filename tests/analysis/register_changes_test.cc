@@ -203,14 +203,6 @@ BOOST_AUTO_TEST_CASE(a_format_or_language_out_of_the_enums_is_refused) {
   BOOST_TEST(absl::StrContains(bad_language.status().message(), "unknown register language 7"));
 }
 
-BOOST_AUTO_TEST_CASE(property_count_is_the_declared_properties) {
-  const std::string text = Example("ccas.textproto");
-  BOOST_TEST(Load(text).property_count() == 7u);
-  const size_t first = text.find("\nproperties {");
-  BOOST_TEST_REQUIRE(first != std::string::npos);
-  BOOST_TEST(Load(text.substr(0, first + 1)).property_count() == 0u);
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

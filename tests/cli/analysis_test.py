@@ -29,6 +29,9 @@ FRONT_DESK_SOCIAL = ('habilitations { role: "secretaire_accueil"  actions: [READ
                      'data_categories: ["administrative", "social"] }')
 
 
+CCAS_ID = "ccas_villeneuve_sur_garance"
+
+
 def main():
     socle, ccas, departement = sys.argv[1:4]
     with open(ccas, encoding="utf-8") as f:
@@ -123,7 +126,7 @@ def main():
         section = md.find("\n## Modifications depuis la version précédente\n")
         check(0 < section < md.find("\n## Fiche de registre : "),
               "the French section, before the fiches: %s" % md[:1500])
-        check(re.search(r"Version précédente : politique `ccas_villeneuve_sur_garance`, révision [^,]+, "
+        check(re.search(r"Version précédente : politique `" + CCAS_ID + r"`, révision [^,]+, "
                         r"empreinte `[0-9a-f]{16}…`\.", md) is not None,
               "the previous version named: %s" % md[section:section + 400])
         for line in summary_fr:
@@ -136,7 +139,7 @@ def main():
         code, out, err = run([socle, "policy", "register", wide_path, "--previous=" + ccas,
                               "--format", "json"])
         changes = json.loads(out).get("changes", {}) if code == 0 else {}
-        check(changes.get("previous_policy_id") == "ccas_villeneuve_sur_garance" and
+        check(changes.get("previous_policy_id") == CCAS_ID and
               len(changes.get("previous_digest", "")) == 64 and
               changes.get("summary") == summary_fr and int(changes.get("changed_cases", 0)) > 0,
               "JSON changes: %d %s %s" % (code, changes, err))
@@ -144,7 +147,7 @@ def main():
                               "--format", "jsonld", "--lang", "en"])
         record = [n for n in json.loads(out)["@graph"]
                   if n.get("@type") == "dpv:DataProcessingRecord"] if code == 0 else []
-        check(len(record) == 1 and record[0]["dct:replaces"]["dct:identifier"] == "ccas_villeneuve_sur_garance" and
+        check(len(record) == 1 and record[0]["dct:replaces"]["dct:identifier"] == CCAS_ID and
               any(n["@value"].startswith("'secretaire_accueil' may now read")
                   for n in record[0]["adms:versionNotes"]),
               "JSON-LD dct:replaces and adms:versionNotes: %d %s" % (code, out[:600]))
@@ -155,7 +158,8 @@ def main():
         check(code == 0 and "Modifications depuis" not in out, "no section without --previous")
         code, out, err = run([socle, "policy", "register", ccas, "--previous",
                               os.path.join(work, "missing")])
-        check(code != 0 and out == "" and "--previous" in err, "a missing previous: %d %s" % (code, err))
+        check(code != 0 and out == "" and "--previous" in err,
+              "a missing previous: %d %s" % (code, err))
         code, _, err = run([socle, "policy", "register", ccas, "--previous"])
         check(code == 2, "--previous without a file is a usage error: %d %s" % (code, err))
         code, out, _ = run([socle, "policy", "register", "--help"])
@@ -167,8 +171,9 @@ def main():
             f.write(ccas_text[:ccas_text.index("\nproperties {") + 1])
         code, out, err = run([socle, "policy", "check", bare_path])
         check(code == 0, "check without properties: %d %s" % (code, err))
-        check("valid policy 'ccas_villeneuve_sur_garance'" in out and "0 properties declared: nothing to prove" in out and
-              " over " not in out, "check without properties: %s" % out)
+        check("valid policy '%s'" % CCAS_ID in out and
+              "0 properties declared: nothing to prove" in out and " over " not in out,
+              "check without properties: %s" % out)
     return HARNESS.finish()
 
 

@@ -192,7 +192,8 @@ def main():
         doc, _ = check_jsonld(text, language, f"--previous jsonld {language}")
         record = [n for n in doc["@graph"] if n.get("@type") == "dpv:DataProcessingRecord"][0]
         previous = record.get("dct:replaces", {})
-        check(previous.get("dct:identifier") == "ccas_villeneuve_sur_garance" and "@id" not in previous
+        check(previous.get("dct:identifier") == "ccas_villeneuve_sur_garance"
+              and "@id" not in previous
               and len(previous.get("socle:policyDigest", "")) == 64,
               f"--previous {language}: dct:replaces {previous}")
         notes = record.get("adms:versionNotes", [])
