@@ -129,6 +129,10 @@ class SOCLE_CXX_API PolicyAnalysis {
   std::unique_ptr<analysis_internal::World> world_;
 };
 
+// The properties `policy` declares (its `properties` section), which ProveDeclared proves; 0: there
+// is nothing to prove, and no PolicyAnalysis needs to be created.
+SOCLE_CXX_API size_t DeclaredPropertyCount(const Policy& policy);
+
 // What a case comes to under one policy: whether it can occur there, and its decision.
 struct CaseOutcome {
   bool possible = false;  // false: the case cannot occur (its role, category or purpose is not
@@ -174,6 +178,18 @@ struct SOCLE_CXX_API PolicyDiff {
 // category or activity only one of them declares is a case only that one can decide). Walks the
 // roles on two threads where the machine has two cores (the result does not depend on it).
 SOCLE_CXX_API PolicyDiff DiffPolicies(const PolicyAnalysis& before, const PolicyAnalysis& after);
+
+// The register of processing activities of `current` (Policy::RenderRegister's three formats and
+// two languages) with a "what changed" section: the previous policy (id, revision, digest) and
+// what DiffPolicies(previous, current) finds in its access decisions, as PolicyDiff::Summary's
+// sentences in the register's language, or that no access decision changed. Markdown: a
+// section after the preamble ("Modifications depuis la version précédente"); JSON: the field
+// `changes` of socle.v1.Register; DPV JSON-LD: the record dct:replaces the previous one, with
+// adms:versionNotes. Builds both policies' worlds (PolicyAnalysis::Create). INVALID_ARGUMENT
+// for a format or language out of the enums (checked first).
+SOCLE_CXX_API absl::StatusOr<std::string> RenderRegisterWithChanges(
+    const Policy& previous, const Policy& current, RegisterFormat format,
+    RegisterLanguage language = RegisterLanguage::kFrench);
 
 // The lower_snake name of a relation ("break_glass"), as the grammar writes it.
 SOCLE_CXX_API absl::string_view Name(Relation relation);

@@ -79,6 +79,10 @@ absl::StatusOr<PropertyResult> PolicyAnalysis::Prove(absl::string_view statement
   return result;
 }
 
+size_t DeclaredPropertyCount(const Policy& policy) {
+  return static_cast<size_t>(policy_internal::Compiled(policy).source.properties_size());
+}
+
 std::vector<PropertyResult> PolicyAnalysis::ProveDeclared() const {
   const v1::Policy& source = policy_internal::Compiled(world_->policy).source;
   std::vector<PropertyResult> out;

@@ -36,15 +36,19 @@ constexpr char kCheckUsage[] =
     "usage: socle policy check FILE\n"
     "  Validates the policy and prints every problem with its line and column (at most 100,\n"
     "  then how many more), then its digest; then proves its properties over every case\n"
-    "  (socle policy prove). Exit 1 when the policy is invalid or a property does not hold.\n";
+    "  (socle policy prove), or says it declares none. Exit 1 when the policy is invalid or a\n"
+    "  property does not hold.\n";
 constexpr char kRegisterUsage[] =
-    "usage: socle policy register FILE [--format md|json|jsonld] [--lang fr|en]\n"
+    "usage: socle policy register FILE [--previous OLD] [--format md|json|jsonld] [--lang fr|en]\n"
     "  Renders the register of processing activities (GDPR art. 30(1)) of a valid policy:\n"
     "  --format md      Markdown, one fiche per activity (the default)\n"
     "           json    JSON, schema socle.v1.Register (proto/socle/v1/register.proto)\n"
     "           jsonld  JSON-LD in the W3C Data Privacy Vocabulary (https://w3id.org/dpv)\n"
     "  --lang fr        French, under the headings of the CNIL's model register (the default)\n"
-    "         en        English\n";
+    "         en        English\n"
+    "  --previous OLD   adds a section on what changed since the policy OLD: its revision and\n"
+    "                   digest, and every change of an access decision summed up in the\n"
+    "                   register's language (socle policy diff OLD FILE)\n";
 constexpr char kVersionUsage[] =
     "usage: socle version\n  Prints the version of the socle library the program runs with.\n";
 
@@ -112,6 +116,13 @@ namespace {
 
 // The properties of a valid policy, proven (policy_analysis.cc prints them).
 int CheckProperties(const Policy& policy, Io io) {
+  // Without properties there is nothing to prove: no world is built (an access engine of its
+  // own with one professional per role and relation and one person per situation).
+  if (DeclaredPropertyCount(policy) == 0) {
+    io.out << "0 properties declared: nothing to prove (the policy's `properties` section, "
+              "docs/policy-analysis.md)\n";
+    return kExitOk;
+  }
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::unique_ptr<PolicyAnalysis>> analysis = PolicyAnalysis::Create(policy);
   if (!analysis.ok()) {
@@ -119,7 +130,6 @@ int CheckProperties(const Policy& policy, Io io) {
     return ExitCodeForFailure(analysis.status());
   }
   const std::vector<PropertyResult> results = (*analysis)->ProveDeclared();
-  if (results.empty()) return kExitOk;
   const double millis =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return PrintPropertyResults(**analysis, results, millis, io.out) == 0 ? kExitOk
@@ -173,14 +183,14 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
     io.out << kRegisterUsage;
     return kExitOk;
   }
-  std::string path;
+  std::string path, previous_path;
   RegisterFormat format = RegisterFormat::kMarkdown;
   RegisterLanguage language = RegisterLanguage::kFrench;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     std::string option;
     std::string value;
-    for (const char* name : {"--format", "--lang"}) {
+    for (const char* name : {"--format", "--lang", "--previous"}) {
       const std::string prefix = std::string(name) + "=";
       if (a == name && i + 1 < args.size()) {
         option = name;
@@ -198,7 +208,13 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
       io.err << "socle policy register: unexpected argument '" << a << "'\n" << kRegisterUsage;
       return kExitUsage;
     }
-    if (option == "--lang") {
+    if (option == "--previous") {
+      if (value.empty() || !previous_path.empty()) {
+        io.err << "socle policy register: --previous takes one policy file\n" << kRegisterUsage;
+        return kExitUsage;
+      }
+      previous_path = value;
+    } else if (option == "--lang") {
       if (value == "fr") {
         language = RegisterLanguage::kFrench;
       } else if (value == "en") {
@@ -229,10 +245,23 @@ int PolicyRegister(const std::vector<std::string>& args, Io io) {
     if (diagnostics.empty()) io.err << "socle: " << policy.status().message() << "\n";
     return ExitCodeFor(policy.status());
   }
-  auto text = policy->RenderRegister(format, language);
+  absl::StatusOr<std::string> text;
+  if (previous_path.empty()) {
+    text = policy->RenderRegister(format, language);
+  } else {
+    diagnostics.clear();
+    auto previous = Policy::LoadFile(previous_path, &diagnostics);
+    if (!previous.ok()) {
+      PrintDiagnostics(diagnostics, previous_path, io.err);
+      io.err << "socle policy register: --previous " << previous_path << ": "
+             << previous.status().message() << "\n";
+      return ExitCodeFor(previous.status());
+    }
+    text = RenderRegisterWithChanges(*previous, *policy, format, language);
+  }
   if (!text.ok()) {
     io.err << "socle: " << text.status().message() << "\n";
-    return kExitFailure;
+    return ExitCodeForFailure(text.status());
   }
   io.out << *text;
   if (!text->empty() && text->back() != '\n') io.out << "\n";

@@ -41,6 +41,7 @@
 #include "socle/ledger.hpp"
 #include "socle/mandate.hpp"
 #include "socle/policy.hpp"
+#include "socle/policy_analysis.hpp"
 #include "socle/privacy_budget.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/redact.hpp"
@@ -281,7 +282,87 @@ class PrintRegister final : public Step {
   }
 };
 
-// 4. Who may read what: four professionals look at the same file; the person masks an item and
+// 4. What the DPO declares about the access rules (the policy's `properties`), proven over every
+// case with the access engine's own decisions; then a one-line change of the policy and what it
+// changes, as `socle policy diff` sums it up in French, and the declared property it breaks.
+class ProveDeclaredProperties final : public Step {
+ public:
+  std::string Title() const override { return "What the DPO declares, proven (policy analysis)"; }
+  absl::Status Run(DemoContext& ctx) override {
+    constexpr absl::string_view kName = "policies/ccas.textproto";
+    auto it = ctx.policies.find(std::string(kName));
+    absl::string_view text;
+    for (const EmbeddedFile& f : EmbeddedFiles()) {
+      if (f.name == kName) text = f.bytes;
+    }
+    if (it == ctx.policies.end() || text.empty()) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
+    }
+    auto start = std::chrono::steady_clock::now();
+    auto analysis = PolicyAnalysis::Create(it->second);
+    if (!analysis.ok()) return analysis.status();
+    const std::vector<PropertyResult> results = (*analysis)->ProveDeclared();
+    ctx.out << "  " << kName << ": " << results.size() << " properties over "
+            << (*analysis)->space_size() << " cases ("
+            << absl::StrFormat("%.0f", MillisSince(start)) << " ms, the engine's own decisions)\n";
+    size_t failed = 0;
+    for (const PropertyResult& r : results) {
+      ctx.out << "    " << (r.holds ? "holds  " : "FAILS  ") << r.id << "\n";
+      if (!r.holds) ++failed;
+    }
+    if (results.empty() || failed > 0) {
+      return MakeError(ErrorCode::kInternal, "the CCAS policy's declared properties must hold");
+    }
+
+    // One line changed: the trainee joins the readers of the professionals' appreciations.
+    constexpr absl::string_view kReaders = "reader_roles: [\"ass\", ";
+    const size_t at = text.find(kReaders);
+    if (at == absl::string_view::npos) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the CCAS policy has no appreciation readers to change");
+    }
+    const std::string variant_text =
+        absl::StrCat(text.substr(0, at), "reader_roles: [\"stagiaire_ass\", \"ass\", ",
+                     text.substr(at + kReaders.size()));
+    auto variant = Policy::Load(variant_text);
+    if (!variant.ok()) return variant.status();
+    start = std::chrono::steady_clock::now();
+    auto variant_analysis = PolicyAnalysis::Create(*variant);
+    if (!variant_analysis.ok()) return variant_analysis.status();
+    const PolicyDiff diff = DiffPolicies(**analysis, **variant_analysis);
+    const std::vector<std::string> summary = diff.Summary(AnalysisLanguage::kFrench);
+    ctx.out << "  One line changed: entry_kinds PROFESSIONAL_APPRECIATION gains the reader "
+               "stagiaire_ass.\n"
+            << "  socle policy diff (in French): " << diff.cases << " cases compared, "
+            << diff.changed_cases << " changed (" << absl::StrFormat("%.0f", MillisSince(start))
+            << " ms)\n";
+    for (const std::string& line : summary) ctx.out << "    - " << line << "\n";
+    std::string broken;
+    for (const PropertyResult& r : (*variant_analysis)->ProveDeclared()) {
+      if (r.holds) continue;
+      ctx.out << "  and the variant breaks " << r.id << ": counter-example " << r.description
+              << "\n";
+      if (broken.empty()) broken = r.id;
+    }
+    if (summary.empty() || broken.empty()) {
+      return MakeError(ErrorCode::kInternal,
+                       "the trainee reading appreciations must change decisions and break a "
+                       "declared property");
+    }
+    ctx.summary.push_back(absl::StrCat(
+        results.size(), " declared properties proven over ", (*analysis)->space_size(),
+        " cases; a one-line variant changes ", diff.changed_cases, " and breaks ", broken));
+    return absl::OkStatus();
+  }
+
+ private:
+  static double MillisSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  }
+};
+
+// 5. Who may read what: four professionals look at the same file; the person masks an item and
 // blocks a professional; a colleague from another team breaks the glass. Every decision goes
 // through the access trail (a real ledger file), as a product's screens would.
 class AccessDecisions final : public Step {
@@ -450,7 +531,7 @@ class AccessDecisions final : public Step {
   }
 };
 
-// 5. The access trail: the person reads who looked at her file, each line with its inclusion
+// 6. The access trail: the person reads who looked at her file, each line with its inclusion
 // proof checked against the signed checkpoint; then someone changes one byte of a copy of the
 // ledger file, and Verify names the entry.
 class AccessTrailHistory final : public Step {
@@ -537,7 +618,7 @@ class AccessTrailHistory final : public Step {
   }
 };
 
-// 6. What leaves the service, and what is kept: the person's notes sealed under their own key,
+// 10. What leaves the service, and what is kept: the person's notes sealed under their own key,
 // pseudonyms per domain from the vault's secret, a note redacted before it is shared, and the
 // key shredded at the end of retention.
 class KeysPseudonymsRedaction final : public Step {
@@ -657,7 +738,7 @@ absl::Status Expect(bool holds, absl::string_view what) {
                : MakeError(ErrorCode::kInternal, absl::StrCat("unexpected outcome: ", what));
 }
 
-// 6. A 14-year-old and her two parents: a consent-based activity needs the minor AND both
+// 7. A 14-year-old and her two parents: a consent-based activity needs the minor AND both
 // holders of parental authority; then an information préoccupante to the CRIP, refused until the
 // parents were told, and the CRIP reading exactly what was shared. Through the access step's
 // engine and trail, as a product would.
@@ -840,7 +921,7 @@ class MinorConsentAndSharing final : public Step {
   }
 };
 
-// 7. The person objects to a processing, the controller decides; an aidant acts under a mandate,
+// 8. The person objects to a processing, the controller decides; an aidant acts under a mandate,
 // which the person then revokes.
 class ObjectionAndMandate final : public Step {
  public:
@@ -1436,6 +1517,7 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<LoadPolicies>());
   steps.push_back(std::make_unique<ShowValidation>());
   steps.push_back(std::make_unique<PrintRegister>());
+  steps.push_back(std::make_unique<ProveDeclaredProperties>());
   steps.push_back(std::make_unique<AccessDecisions>());
   steps.push_back(std::make_unique<AccessTrailHistory>());
   steps.push_back(std::make_unique<MinorConsentAndSharing>());
@@ -1452,7 +1534,8 @@ std::vector<std::unique_ptr<Step>> Steps() {
 int Demo(const std::vector<std::string>& args, Io io) {
   constexpr char kDemoUsage[] =
       "usage: socle demo [--out DIR]\n"
-      "  Runs socle on a synthetic social service: policies, access decisions recorded in the\n"
+      "  Runs socle on a synthetic social service: policies, the properties the DPO declares\n"
+      "  proven over every case and what a one-line change does, access decisions recorded in the\n"
       "  access trail, its verification, a minor's consent, a share under professional\n"
       "  secrecy, an objection, a mandate, the vault, pseudonyms and redaction (temporary\n"
       "  files only), and the export files: an access request with the person's report and a\n"

@@ -14,8 +14,8 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  policy check FILE                     validate a policy; every problem with its location\n"
-    "  policy register FILE [--format md|json|jsonld] [--lang fr|en]  render the register of "
-    "processing activities\n"
+    "  policy register FILE [--previous OLD] [--format md|json|jsonld] [--lang fr|en]  render the "
+    "register of processing activities (with what changed since OLD)\n"
     "  policy prove FILE [--property ID]...  prove the policy's properties over every case\n"
     "  policy diff OLD NEW [--lang fr|en]    every case whose decision differs, summed up\n"
     "  policy keygen|approve|approval-key|activate ...  two-person activation of a new policy\n"
@@ -47,7 +47,7 @@ constexpr char kUsage[] =
 
 constexpr char kPolicyUsage[] =
     "usage: socle policy check FILE\n"
-    "       socle policy register FILE [--format md|json|jsonld] [--lang fr|en]\n"
+    "       socle policy register FILE [--previous OLD] [--format md|json|jsonld] [--lang fr|en]\n"
     "       socle policy prove FILE [--property ID]... [--statement TEXT] [--format text|json]\n"
     "       socle policy diff OLD NEW [--format text|json] [--lang fr|en] [--details]\n"
     "       socle policy keygen|approve|approval-key|activate ...  (socle policy approve --help)\n"

@@ -179,23 +179,7 @@ std::string Policy::digest_hex() const { return impl_->digest_hex; }
 
 absl::StatusOr<std::string> Policy::RenderRegister(RegisterFormat format,
                                                    RegisterLanguage language) const {
-  if (language != RegisterLanguage::kFrench && language != RegisterLanguage::kEnglish) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     absl::StrCat("unknown register language ", static_cast<int32_t>(language),
-                                  "; use french (1) or english (2)"));
-  }
-  switch (format) {
-    case RegisterFormat::kMarkdown:
-      return policy_internal::RenderMarkdown(policy_internal::BuildRegister(*impl_, language));
-    case RegisterFormat::kJson:
-      return policy_internal::RenderJson(policy_internal::BuildRegister(*impl_, language));
-    case RegisterFormat::kJsonLd:
-      return policy_internal::RenderJsonLd(*impl_,
-                                           policy_internal::BuildRegister(*impl_, language));
-  }
-  return MakeError(ErrorCode::kInvalidArgument,
-                   absl::StrCat("unknown register format ", static_cast<int32_t>(format),
-                                "; use markdown (1), json (2) or jsonld (3)"));
+  return policy_internal::RenderRegister(*impl_, format, language);
 }
 
 size_t Policy::data_category_count() const { return impl_->data_categories.size(); }

@@ -68,6 +68,13 @@ struct RegisterTexts {
   absl::string_view row_sdc;
   absl::string_view row_dpia;
 
+  // The "what changed" section of a register rendered with a previous policy.
+  absl::string_view changes_section;
+  absl::string_view changes_previous;  // $0 policy id, $1 revision part, $2 digest prefix
+  absl::string_view changes_count;     // $0 cases compared, $1 cases whose decision changed
+  absl::string_view changes_none;
+  absl::string_view changes_scope;
+
   // Generated sentences.
   absl::string_view (*legal_basis)(LegalBasis);
   absl::string_view (*condition)(SpecialCategoryCondition);
@@ -188,6 +195,13 @@ constexpr RegisterTexts kFrench = {
     .no_security = "non décrites",
     .row_sdc = "(g) Contrôle de la divulgation statistique",
     .row_dpia = "AIPD",
+    .changes_section = "Modifications depuis la version précédente",
+    .changes_previous = "Version précédente : politique `$0`$1, empreinte `$2…`.",
+    .changes_count = "Décisions d'accès comparées sur $0 cas ; décision modifiée : $1 cas.",
+    .changes_none = "Aucune modification des décisions d'accès.",
+    .changes_scope =
+        "Seules les décisions d'accès sont comparées, cas par cas, par le moteur d'accès ; les "
+        "autres rubriques se lisent dans les fiches ci-dessous.",
     .legal_basis = &FrenchLegalBasis,
     .condition = &FrenchCondition,
     .sensitivity = {"non précisée", "courante", "catégorie particulière (RGPD art. 9)",
@@ -259,6 +273,13 @@ constexpr RegisterTexts kEnglish = {
     .no_security = "not described",
     .row_sdc = "(g) Statistical disclosure control",
     .row_dpia = "DPIA",
+    .changes_section = "Changes since the previous version",
+    .changes_previous = "Previous version: policy `$0`$1, digest `$2…`.",
+    .changes_count = "Access decisions compared over $0 cases; decision changed: $1 cases.",
+    .changes_none = "No change in the access decisions.",
+    .changes_scope =
+        "Only the access decisions are compared, case by case, by the access engine; the other "
+        "rubrics are in the entries below.",
     .legal_basis = static_cast<absl::string_view (*)(LegalBasis)>(&LegalReference),
     .condition = static_cast<absl::string_view (*)(SpecialCategoryCondition)>(&LegalReference),
     .sensitivity = {"unspecified", "ordinary", "special category (GDPR art. 9)",
@@ -353,6 +374,13 @@ std::string RecipientText(const RegisterTexts& t, const v1::Recipient& r) {
   std::string s = absl::StrCat(r.name(), " (", Pick(t.recipient_kind, r.kind()));
   if (!r.legal_basis().empty()) absl::StrAppend(&s, ", ", r.legal_basis());
   return absl::StrCat(s, ")");
+}
+
+// The digest as the "what changed" section names the previous policy: its first 16 hex digits.
+constexpr size_t kDigestPrefix = 16;
+
+std::string ChangesCount(const RegisterTexts& t, const v1::PolicyChanges& c) {
+  return absl::Substitute(t.changes_count, c.cases(), c.changed_cases());
 }
 
 std::string Fraction(const v1::PrivacyRational& r) {
@@ -461,6 +489,26 @@ std::string RenderMarkdown(const v1::Register& reg) {
                                        : absl::Substitute(t.revision, reg.policy_revision()),
                                    reg.policy_digest()),
                   "\n\n");
+  if (reg.has_changes()) {
+    const v1::PolicyChanges& ch = reg.changes();
+    absl::StrAppend(&out, "## ", t.changes_section, "\n\n");
+    absl::StrAppend(&out,
+                    absl::Substitute(t.changes_previous, ch.previous_policy_id(),
+                                     ch.previous_revision().empty()
+                                         ? std::string()
+                                         : absl::Substitute(t.revision, ch.previous_revision()),
+                                     ch.previous_digest().substr(0, kDigestPrefix)),
+                    "\n", ChangesCount(t, ch), "\n\n");
+    if (ch.summary().empty()) {
+      absl::StrAppend(&out, t.changes_none, "\n\n");
+    } else {
+      for (const std::string& line : ch.summary()) {
+        absl::StrAppend(&out, "- ", absl::StrReplaceAll(line, {{"\n", " "}, {"\r", " "}}), "\n");
+      }
+      out.push_back('\n');
+    }
+    absl::StrAppend(&out, t.changes_scope, "\n\n");
+  }
   absl::StrAppend(&out, "## ", t.controller_section, "\n\n| | |\n|---|---|\n");
   row(&out, t.controller, Cell(c.name()));
   row(&out, t.address, Cell(c.address()));
@@ -644,6 +692,7 @@ std::string RenderJsonLd(const CompiledPolicy& policy, const v1::Register& reg) 
   context.Add("time", Json::Str("http://www.w3.org/2006/time#"));
   context.Add("xsd", Json::Str("http://www.w3.org/2001/XMLSchema#"));
   context.Add("socle", Json::Str("urn:socle:register:v1#"));
+  context.Add("adms", Json::Str("http://www.w3.org/ns/adms#"));
 
   Json graph = Json::Arr();
 
@@ -663,6 +712,27 @@ std::string RenderJsonLd(const CompiledPolicy& policy, const v1::Register& reg) 
     parts.Push(Json::Id(absl::StrCat(base, "activity:", IriSegment(e.activity_id()))));
   }
   record.Add("dct:hasPart", std::move(parts));
+  if (reg.has_changes()) {
+    // The previous version as DCAT's versioning guidelines write a version chain: the record
+    // dct:replaces the previous one (a blank node: both versions may share the policy's id), and
+    // adms:versionNotes describes the changes, one note per sentence, in the register's language.
+    // DPV has no term of its own for versions: it reuses Dublin Core's.
+    const v1::PolicyChanges& ch = reg.changes();
+    Json previous = Json::Obj();
+    previous.Add("@type", Json::Str("dpv:DataProcessingRecord"));
+    previous.Add("dct:identifier", Json::Str(ch.previous_policy_id()));
+    if (!ch.previous_revision().empty()) {
+      previous.Add("dct:hasVersion", Json::Str(ch.previous_revision()));
+    }
+    previous.Add("socle:policyDigest", Json::Str(ch.previous_digest()));
+    record.Add("dct:replaces", std::move(previous));
+    Json notes = Json::Arr();
+    notes.Push(Text(ChangesCount(t, ch), t));
+    if (ch.summary().empty()) notes.Push(Text(t.changes_none, t));
+    for (const std::string& line : ch.summary()) notes.Push(Text(line, t));
+    notes.Push(Text(t.changes_scope, t));
+    record.Add("adms:versionNotes", std::move(notes));
+  }
   graph.Push(std::move(record));
 
   const v1::Controller& c = reg.controller();
@@ -864,6 +934,38 @@ std::string RenderJsonLd(const CompiledPolicy& policy, const v1::Register& reg) 
   document.Write(0, &out);
   out.push_back('\n');
   return out;
+}
+
+absl::Status CheckRegisterOptions(RegisterFormat format, RegisterLanguage language) {
+  if (language != RegisterLanguage::kFrench && language != RegisterLanguage::kEnglish) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("unknown register language ", static_cast<int32_t>(language),
+                                  "; use french (1) or english (2)"));
+  }
+  if (format != RegisterFormat::kMarkdown && format != RegisterFormat::kJson &&
+      format != RegisterFormat::kJsonLd) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     absl::StrCat("unknown register format ", static_cast<int32_t>(format),
+                                  "; use markdown (1), json (2) or jsonld (3)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> RenderRegister(const CompiledPolicy& policy, RegisterFormat format,
+                                           RegisterLanguage language,
+                                           const v1::PolicyChanges* changes) {
+  if (absl::Status status = CheckRegisterOptions(format, language); !status.ok()) return status;
+  v1::Register reg = BuildRegister(policy, language);
+  if (changes != nullptr) *reg.mutable_changes() = *changes;
+  switch (format) {
+    case RegisterFormat::kMarkdown:
+      return RenderMarkdown(reg);
+    case RegisterFormat::kJson:
+      return RenderJson(reg);
+    case RegisterFormat::kJsonLd:
+      return RenderJsonLd(policy, reg);
+  }
+  return MakeError(ErrorCode::kInternal, "unreachable register format");
 }
 
 }  // namespace socle::policy_internal

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "policy/compiled_policy.h"
 #include "socle/policy.hpp"
@@ -16,6 +17,16 @@ namespace socle::policy_internal {
 
 // The register of `policy` with every sentence socle writes in `language`.
 v1::Register BuildRegister(const CompiledPolicy& policy, RegisterLanguage language);
+// OK, or INVALID_ARGUMENT naming a format or a language out of the enums.
+absl::Status CheckRegisterOptions(RegisterFormat format, RegisterLanguage language);
+// The register of `policy` in `format` and `language`, with its "what changed" section when
+// `changes` is given (plain data: the previous policy and the summary of what changed in its
+// access decisions, already in `language`; socle/policy_analysis.hpp computes it, this module
+// only renders it). CheckRegisterOptions's errors first. Policy::RenderRegister and
+// RenderRegisterWithChanges both render through it.
+absl::StatusOr<std::string> RenderRegister(const CompiledPolicy& policy, RegisterFormat format,
+                                           RegisterLanguage language,
+                                           const v1::PolicyChanges* changes = nullptr);
 // The renderings, each in the language `reg` was built in.
 std::string RenderMarkdown(const v1::Register& reg);
 absl::StatusOr<std::string> RenderJson(const v1::Register& reg);

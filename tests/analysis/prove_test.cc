@@ -234,6 +234,20 @@ BOOST_AUTO_TEST_CASE(a_false_property_does_not_stop_the_policy) {
   BOOST_TEST(r.example.has_value());
 }
 
+// What `socle policy check` reads to skip the world of a policy that declares no property.
+BOOST_AUTO_TEST_CASE(declared_property_count_counts_the_properties_section) {
+  const std::string text = Example("ccas.textproto");
+  absl::StatusOr<Policy> with = Policy::Load(text);
+  BOOST_TEST_REQUIRE(with.ok(), with.status());
+  BOOST_TEST(DeclaredPropertyCount(*with) == Analyse(text)->ProveDeclared().size());
+  BOOST_TEST(DeclaredPropertyCount(*with) == 7u);
+  const size_t first = text.find("\nproperties {");
+  BOOST_TEST_REQUIRE(first != std::string::npos);
+  absl::StatusOr<Policy> without = Policy::Load(text.substr(0, first + 1));
+  BOOST_TEST_REQUIRE(without.ok(), without.status());
+  BOOST_TEST(DeclaredPropertyCount(*without) == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

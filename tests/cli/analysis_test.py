@@ -6,11 +6,16 @@ and exit 1; --statement proves one statement, --property chooses; JSON as socle.
 and socle.v1.PolicyDiffReport; a bad statement names its character and exits 1; usage errors
 exit 2. `policy diff`: a policy and itself differ in no case; a one-line change of the matrix is
 summed up in French (English with --lang en) and detailed with the rule on each side.
+`policy register NEW --previous OLD`: the register's "what changed" section, in French by default
+and in English, as Markdown, JSON (field `changes`) and JSON-LD; a policy against itself says
+that no access decision changed. `policy check` of a policy without properties says so and
+builds no world.
 
 Usage: analysis_test.py SOCLE CCAS_POLICY DEPARTEMENT_POLICY
 """
 import json
 import os
+import re
 import sys
 
 import cli_harness
@@ -22,6 +27,9 @@ FRONT_DESK = ('habilitations { role: "secretaire_accueil"  actions: [READ, WRITE
               'data_categories: ["administrative"] }')
 FRONT_DESK_SOCIAL = ('habilitations { role: "secretaire_accueil"  actions: [READ, WRITE, PRINT] '
                      'data_categories: ["administrative", "social"] }')
+
+
+CCAS_ID = "ccas_villeneuve_sur_garance"
 
 
 def main():
@@ -108,6 +116,64 @@ def main():
             check(code == 2, "diff %s is a usage error: %d" % (argv, code))
         code, _, err = run([socle, "policy", "diff", ccas, os.path.join(work, "missing")])
         check(code != 0 and "missing" in err, "a missing file: %d %s" % (code, err))
+
+        # The register with what changed since the previous policy.
+        _, diff_fr, _ = run([socle, "policy", "diff", ccas, wide_path])
+        summary_fr = [l[4:] for l in diff_fr.splitlines() if l.startswith("  - ")]
+        check(summary_fr, "the diff's French summary: %s" % diff_fr[:300])
+        code, md, err = run([socle, "policy", "register", wide_path, "--previous", ccas])
+        check(code == 0, "register --previous: %d %s" % (code, err))
+        section = md.find("\n## Modifications depuis la version précédente\n")
+        check(0 < section < md.find("\n## Fiche de registre : "),
+              "the French section, before the fiches: %s" % md[:1500])
+        check(re.search(r"Version précédente : politique `" + CCAS_ID + r"`, révision [^,]+, "
+                        r"empreinte `[0-9a-f]{16}…`\.", md) is not None,
+              "the previous version named: %s" % md[section:section + 400])
+        for line in summary_fr:
+            check("\n- %s\n" % line in md, "the diff's sentence in the register: %s" % line)
+        code, md_en, err = run([socle, "policy", "register", wide_path, "--previous", ccas,
+                                "--lang", "en"])
+        check(code == 0 and "\n## Changes since the previous version\n" in md_en and
+              "\n- 'secretaire_accueil' may now read, write, print 'social'" in md_en and
+              "Modifications" not in md_en, "the English section: %d %s" % (code, md_en[:1500]))
+        code, out, err = run([socle, "policy", "register", wide_path, "--previous=" + ccas,
+                              "--format", "json"])
+        changes = json.loads(out).get("changes", {}) if code == 0 else {}
+        check(changes.get("previous_policy_id") == CCAS_ID and
+              len(changes.get("previous_digest", "")) == 64 and
+              changes.get("summary") == summary_fr and int(changes.get("changed_cases", 0)) > 0,
+              "JSON changes: %d %s %s" % (code, changes, err))
+        code, out, err = run([socle, "policy", "register", wide_path, "--previous", ccas,
+                              "--format", "jsonld", "--lang", "en"])
+        record = [n for n in json.loads(out)["@graph"]
+                  if n.get("@type") == "dpv:DataProcessingRecord"] if code == 0 else []
+        check(len(record) == 1 and record[0]["dct:replaces"]["dct:identifier"] == CCAS_ID and
+              any(n["@value"].startswith("'secretaire_accueil' may now read")
+                  for n in record[0]["adms:versionNotes"]),
+              "JSON-LD dct:replaces and adms:versionNotes: %d %s" % (code, out[:600]))
+        code, md, err = run([socle, "policy", "register", ccas, "--previous", ccas])
+        check(code == 0 and "\nAucune modification des décisions d'accès.\n" in md and
+              "décision modifiée : 0 cas." in md, "no change: %d %s" % (code, md[:800]))
+        code, out, err = run([socle, "policy", "register", ccas])
+        check(code == 0 and "Modifications depuis" not in out, "no section without --previous")
+        code, out, err = run([socle, "policy", "register", ccas, "--previous",
+                              os.path.join(work, "missing")])
+        check(code != 0 and out == "" and "--previous" in err,
+              "a missing previous: %d %s" % (code, err))
+        code, _, err = run([socle, "policy", "register", ccas, "--previous"])
+        check(code == 2, "--previous without a file is a usage error: %d %s" % (code, err))
+        code, out, _ = run([socle, "policy", "register", "--help"])
+        check(code == 0 and "--previous OLD" in out, "register --help: %s" % out)
+
+        # A policy without properties: check says so and proves nothing.
+        bare_path = os.path.join(work, "bare.textproto")
+        with open(bare_path, "w", encoding="utf-8") as f:
+            f.write(ccas_text[:ccas_text.index("\nproperties {") + 1])
+        code, out, err = run([socle, "policy", "check", bare_path])
+        check(code == 0, "check without properties: %d %s" % (code, err))
+        check("valid policy '%s'" % CCAS_ID in out and
+              "0 properties declared: nothing to prove" in out and " over " not in out,
+              "check without properties: %s" % out)
     return HARNESS.finish()
 
 

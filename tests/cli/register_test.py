@@ -4,7 +4,9 @@ headings, `--lang en` for English, the JSON's `language`, and the DPV JSON-LD re
 json module: its @context maps each prefix to its vocabulary's namespace, it uses only the DPV
 terms listed below (each checked against DPV 2.x: the w3c/dpv repository's 2.3/dpv/dpv.csv and
 2.3/legal/eu/gdpr/eu-gdpr.csv), and each activity node carries its purpose, legal basis, data,
-data subjects, recipients and retention.
+data subjects, recipients and retention. With --previous, the register's record dct:replaces the
+previous one (Dublin Core) and describes the changes with adms:versionNotes (ADMS, as DCAT's
+versioning guidelines do), in the register's language.
 
 Usage: register_test.py SOCLE_BINARY EXAMPLES_POLICIES_DIR
 """
@@ -38,10 +40,13 @@ CONTEXT = {
     "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "socle": "urn:socle:register:v1#",
+    "adms": "http://www.w3.org/ns/adms#",
 }
 # The other vocabularies' terms the document uses.
 OTHER_TERMS = {
-    "dct": {"title", "identifier", "description", "hasVersion", "language", "hasPart"},
+    "dct": {"title", "identifier", "description", "hasVersion", "language", "hasPart",
+            "replaces"},
+    "adms": {"versionNotes"},
     "skos": {"prefLabel", "note"},
     "time": {"Duration", "numericDuration", "unitType", "unitMonth"},
     "xsd": {"decimal"},
@@ -177,7 +182,24 @@ def main():
             _, processes = check_jsonld(text, language, f"{name} jsonld {language}")
             check(len(processes) == activities, f"{name}: one dpv:Process per activity")
 
+    # With a previous version (the CCAS's policy against itself: the vocabulary is checked here,
+    # the content in analysis_test.py).
     path = os.path.join(policies, "ccas.textproto")
+    for language in ("fr", "en"):
+        code, text, err = run(socle, path, "--previous", os.path.join(policies, "ccas.textproto"),
+                              "--format", "jsonld", "--lang", language)
+        check(code == 0, f"--previous jsonld {language} exit {code}: {err}")
+        doc, _ = check_jsonld(text, language, f"--previous jsonld {language}")
+        record = [n for n in doc["@graph"] if n.get("@type") == "dpv:DataProcessingRecord"][0]
+        previous = record.get("dct:replaces", {})
+        check(previous.get("dct:identifier") == "ccas_villeneuve_sur_garance"
+              and "@id" not in previous
+              and len(previous.get("socle:policyDigest", "")) == 64,
+              f"--previous {language}: dct:replaces {previous}")
+        notes = record.get("adms:versionNotes", [])
+        check(notes and all(n["@language"] == language for n in notes),
+              f"--previous {language}: adms:versionNotes {notes}")
+
     code, out, err = run(socle, path, "--lang", "de")
     check(code == 2 and "unknown language 'de'" in err and out == "",
           f"--lang de: {code} {err}")
