@@ -58,11 +58,10 @@ v1::StateEvent NewEvent(const AccessEngine& engine, absl::string_view recorded_b
 
 absl::StatusOr<std::array<uint8_t, 32>> PolicyChangesDigest(const Policy& previous,
                                                             const Policy& next) {
-  SOCLE_ASSIGN_OR_RETURN(const std::unique_ptr<PolicyAnalysis> before,
-                         PolicyAnalysis::Create(previous));
-  SOCLE_ASSIGN_OR_RETURN(const std::unique_ptr<PolicyAnalysis> after, PolicyAnalysis::Create(next));
+  SOCLE_ASSIGN_OR_RETURN(const auto pair, PolicyAnalysis::CreatePair(previous, next));
   std::string summary;
-  for (const std::string& line : DiffPolicies(*before, *after).Summary(AnalysisLanguage::kFrench)) {
+  for (const std::string& line :
+       DiffPolicies(*pair.first, *pair.second).Summary(AnalysisLanguage::kFrench)) {
     absl::StrAppend(&summary, line, "\n");
   }
   return crypto::Sha256(

@@ -42,6 +42,7 @@
 #include "socle/mandate.hpp"
 #include "socle/policy.hpp"
 #include "socle/policy_analysis.hpp"
+#include "socle/policy_approval.hpp"
 #include "socle/privacy_budget.hpp"
 #include "socle/pseudonym.hpp"
 #include "socle/redact.hpp"
@@ -362,7 +363,86 @@ class ProveDeclaredProperties final : public Step {
   }
 };
 
-// 5. Who may read what: four professionals look at the same file; the person masks an item and
+// 5. A new policy takes effect with two approvals (REQ-62; docs/policy-approval.md): on a state
+// of record (in memory here) the DPO and the head of service each approve a stricter statistics
+// threshold, a change no access decision shows; one approval is refused, two activate it, and
+// the record then opens only with the new policy.
+class ApprovePolicyChange final : public Step {
+ public:
+  std::string Title() const override {
+    return "A new policy takes effect with two approvals (two-person activation)";
+  }
+  absl::Status Run(DemoContext& ctx) override {
+    constexpr absl::string_view kName = "policies/ccas.textproto";
+    auto it = ctx.policies.find(std::string(kName));
+    absl::string_view text;
+    for (const EmbeddedFile& f : EmbeddedFiles()) {
+      if (f.name == kName) text = f.bytes;
+    }
+    constexpr absl::string_view kThreshold = "small_cell_threshold: 11";
+    const size_t at = text.find(kThreshold);
+    if (it == ctx.policies.end() || at == absl::string_view::npos) {
+      return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
+    }
+    const Policy& current = it->second;
+    auto next = Policy::Load(absl::StrCat(text.substr(0, at), "small_cell_threshold: 15",
+                                          text.substr(at + kThreshold.size())));
+    if (!next.ok()) return next.status();
+    FakeClock clock(absl::FromCivil(absl::CivilSecond(2026, 11, 2, 9, 0, 0), absl::UTCTimeZone()));
+    AccessEngine::Options options;
+    options.clock = &clock;
+    auto record = std::make_shared<MemoryEngineRecord>();
+    auto engine = AccessEngine::Open(current, record, options);
+    if (!engine.ok()) return engine.status();
+    DirectoryData directory;
+    directory.professionals = {{"dpo.martin", "dpo", {"direction"}},
+                               {"resp.leroux", "responsable_service", {"pole_social"}}};
+    if (auto loaded = (*engine)->LoadDirectory(directory); !loaded.ok()) return loaded.status();
+    std::map<std::string, std::string> notes;
+    for (const char* who : {"dpo.martin", "resp.leroux"}) {
+      auto key = GenerateApprovalKey(who);
+      if (!key.ok()) return key.status();
+      auto registered = RegisterApprovalKey(**engine, who, key->verifier_key, "dpo.martin");
+      if (!registered.ok()) return registered.status();
+      auto note = SignPolicyApproval(current, *next, who, key->signer_key);
+      if (!note.ok()) return note.status();
+      notes[who] = *std::move(note);
+    }
+    auto before = PolicyAnalysis::CreatePair(current, *next);
+    if (!before.ok()) return before.status();
+    const PolicyDiff diff = DiffPolicies(*before->first, *before->second);
+    ctx.out << "  small_cell_threshold 11 -> 15: " << diff.changed_cases
+            << " access decisions change, the digest does: it needs two approvals\n";
+    if (auto r = RecordPolicyApproval(**engine, *next, notes["dpo.martin"]); !r.ok()) {
+      return r.status();
+    }
+    auto alone = ActivatePolicy(**engine, *next, "dpo.martin");
+    ctx.out << "  the DPO's approval alone: "
+            << (alone.ok() ? "activated" : ErrorCodeName(ErrorCodeOf(alone.status()))) << "\n";
+    if (auto r = RecordPolicyApproval(**engine, *next, notes["resp.leroux"]); !r.ok()) {
+      return r.status();
+    }
+    auto activated = ActivatePolicy(**engine, *next, "resp.leroux");
+    if (!activated.ok()) return activated.status();
+    ctx.out << "  with the head of service's: in force from state revision " << *activated
+            << " (each approval an Ed25519 signed note over both digests and the summary of "
+               "changes)\n";
+    auto old_again = AccessEngine::Open(current, record, options);
+    auto reopened = AccessEngine::Open(*next, record, options);
+    if (!reopened.ok()) return reopened.status();
+    ctx.out << "  the former policy now opens the record: "
+            << (old_again.ok() ? "yes" : ErrorCodeName(ErrorCodeOf(old_again.status())))
+            << "; the new one: yes\n";
+    if (alone.ok() || old_again.ok()) {
+      return MakeError(ErrorCode::kInternal, "one approval must not activate a policy");
+    }
+    ctx.summary.push_back(absl::StrCat(
+        "a policy change activated with two approvals (DPO + head of service), refused with one"));
+    return absl::OkStatus();
+  }
+};
+
+// 6. Who may read what: four professionals look at the same file; the person masks an item and
 // blocks a professional; a colleague from another team breaks the glass. Every decision goes
 // through the access trail (a real ledger file), as a product's screens would.
 class AccessDecisions final : public Step {
@@ -531,7 +611,7 @@ class AccessDecisions final : public Step {
   }
 };
 
-// 6. The access trail: the person reads who looked at her file, each line with its inclusion
+// 7. The access trail: the person reads who looked at her file, each line with its inclusion
 // proof checked against the signed checkpoint; then someone changes one byte of a copy of the
 // ledger file, and Verify names the entry.
 class AccessTrailHistory final : public Step {
@@ -618,7 +698,7 @@ class AccessTrailHistory final : public Step {
   }
 };
 
-// 10. What leaves the service, and what is kept: the person's notes sealed under their own key,
+// 11. What leaves the service, and what is kept: the person's notes sealed under their own key,
 // pseudonyms per domain from the vault's secret, a note redacted before it is shared, and the
 // key shredded at the end of retention.
 class KeysPseudonymsRedaction final : public Step {
@@ -738,7 +818,7 @@ absl::Status Expect(bool holds, absl::string_view what) {
                : MakeError(ErrorCode::kInternal, absl::StrCat("unexpected outcome: ", what));
 }
 
-// 7. A 14-year-old and her two parents: a consent-based activity needs the minor AND both
+// 8. A 14-year-old and her two parents: a consent-based activity needs the minor AND both
 // holders of parental authority; then an information préoccupante to the CRIP, refused until the
 // parents were told, and the CRIP reading exactly what was shared. Through the access step's
 // engine and trail, as a product would.
@@ -921,7 +1001,7 @@ class MinorConsentAndSharing final : public Step {
   }
 };
 
-// 8. The person objects to a processing, the controller decides; an aidant acts under a mandate,
+// 9. The person objects to a processing, the controller decides; an aidant acts under a mandate,
 // which the person then revokes.
 class ObjectionAndMandate final : public Step {
  public:
@@ -1518,6 +1598,7 @@ std::vector<std::unique_ptr<Step>> Steps() {
   steps.push_back(std::make_unique<ShowValidation>());
   steps.push_back(std::make_unique<PrintRegister>());
   steps.push_back(std::make_unique<ProveDeclaredProperties>());
+  steps.push_back(std::make_unique<ApprovePolicyChange>());
   steps.push_back(std::make_unique<AccessDecisions>());
   steps.push_back(std::make_unique<AccessTrailHistory>());
   steps.push_back(std::make_unique<MinorConsentAndSharing>());
