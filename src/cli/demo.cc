@@ -283,6 +283,26 @@ class PrintRegister final : public Step {
   }
 };
 
+// The CCAS example policy as loaded by the first step, and its text: the policy analysis steps
+// change one line of the text.
+struct CcasExample {
+  const Policy* policy = nullptr;
+  absl::string_view text;
+};
+absl::StatusOr<CcasExample> Ccas(const DemoContext& ctx) {
+  constexpr absl::string_view kName = "policies/ccas.textproto";
+  CcasExample out;
+  const auto it = ctx.policies.find(std::string(kName));
+  for (const EmbeddedFile& f : EmbeddedFiles()) {
+    if (f.name == kName) out.text = f.bytes;
+  }
+  if (it == ctx.policies.end() || out.text.empty()) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
+  }
+  out.policy = &it->second;
+  return out;
+}
+
 // 4. What the DPO declares about the access rules (the policy's `properties`), proven over every
 // case with the access engine's own decisions; then a one-line change of the policy and what it
 // changes, as `socle policy diff` sums it up in French, and the declared property it breaks.
@@ -290,20 +310,14 @@ class ProveDeclaredProperties final : public Step {
  public:
   std::string Title() const override { return "What the DPO declares, proven (policy analysis)"; }
   absl::Status Run(DemoContext& ctx) override {
-    constexpr absl::string_view kName = "policies/ccas.textproto";
-    auto it = ctx.policies.find(std::string(kName));
-    absl::string_view text;
-    for (const EmbeddedFile& f : EmbeddedFiles()) {
-      if (f.name == kName) text = f.bytes;
-    }
-    if (it == ctx.policies.end() || text.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
-    }
+    const absl::StatusOr<CcasExample> ccas = Ccas(ctx);
+    if (!ccas.ok()) return ccas.status();
+    const absl::string_view text = ccas->text;
     auto start = std::chrono::steady_clock::now();
-    auto analysis = PolicyAnalysis::Create(it->second);
+    auto analysis = PolicyAnalysis::Create(*ccas->policy);
     if (!analysis.ok()) return analysis.status();
     const std::vector<PropertyResult> results = (*analysis)->ProveDeclared();
-    ctx.out << "  " << kName << ": " << results.size() << " properties over "
+    ctx.out << "  policies/ccas.textproto: " << results.size() << " properties over "
             << (*analysis)->space_size() << " cases ("
             << absl::StrFormat("%.0f", MillisSince(start)) << " ms, the engine's own decisions)\n";
     size_t failed = 0;
@@ -373,18 +387,16 @@ class ApprovePolicyChange final : public Step {
     return "A new policy takes effect with two approvals (two-person activation)";
   }
   absl::Status Run(DemoContext& ctx) override {
-    constexpr absl::string_view kName = "policies/ccas.textproto";
-    auto it = ctx.policies.find(std::string(kName));
-    absl::string_view text;
-    for (const EmbeddedFile& f : EmbeddedFiles()) {
-      if (f.name == kName) text = f.bytes;
-    }
+    const absl::StatusOr<CcasExample> ccas = Ccas(ctx);
+    if (!ccas.ok()) return ccas.status();
+    const absl::string_view text = ccas->text;
     constexpr absl::string_view kThreshold = "small_cell_threshold: 11";
     const size_t at = text.find(kThreshold);
-    if (it == ctx.policies.end() || at == absl::string_view::npos) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the CCAS policy was not loaded");
+    if (at == absl::string_view::npos) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the CCAS policy has no small-cell threshold");
     }
-    const Policy& current = it->second;
+    const Policy& current = *ccas->policy;
     auto next = Policy::Load(absl::StrCat(text.substr(0, at), "small_cell_threshold: 15",
                                           text.substr(at + kThreshold.size())));
     if (!next.ok()) return next.status();
