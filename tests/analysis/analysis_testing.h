@@ -27,6 +27,21 @@ inline std::string Replace(const std::string& text, const std::string& from,
   return absl::StrReplaceAll(text, {{from, to}});
 }
 
+// A line of the CCAS matrix, and the one-line change the diff, register and approval tests make
+// to it: the front desk handles social data too.
+inline constexpr char kFrontDesk[] =
+    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
+    "data_categories: [\"administrative\"] }";
+inline constexpr char kFrontDeskSocial[] =
+    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
+    "data_categories: [\"administrative\", \"social\"] }";
+
+inline Policy Load(const std::string& text) {
+  absl::StatusOr<Policy> policy = Policy::Load(text);
+  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
+  return *std::move(policy);
+}
+
 inline std::unique_ptr<PolicyAnalysis> Analyse(const std::string& text) {
   absl::StatusOr<Policy> policy = Policy::Load(text);
   BOOST_TEST_REQUIRE(policy.ok(), policy.status());

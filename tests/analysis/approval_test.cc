@@ -23,20 +23,10 @@ namespace {
 
 using access_testing::CodeOf;
 using analysis_testing::Example;
+using analysis_testing::kFrontDesk;
+using analysis_testing::kFrontDeskSocial;
+using analysis_testing::Load;
 using analysis_testing::Replace;
-
-constexpr char kFrontDesk[] =
-    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
-    "data_categories: [\"administrative\"] }";
-constexpr char kFrontDeskSocial[] =
-    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
-    "data_categories: [\"administrative\", \"social\"] }";
-
-Policy Load(const std::string& text) {
-  absl::StatusOr<Policy> policy = Policy::Load(text);
-  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
-  return *std::move(policy);
-}
 
 // A CCAS record: the example policy in force, a DPO, a head of service and two social workers,
 // each with an approval key.

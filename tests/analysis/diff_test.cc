@@ -17,14 +17,9 @@ namespace {
 
 using analysis_testing::Analyse;
 using analysis_testing::Example;
+using analysis_testing::kFrontDesk;
+using analysis_testing::kFrontDeskSocial;
 using analysis_testing::Replace;
-
-constexpr char kFrontDesk[] =
-    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
-    "data_categories: [\"administrative\"] }";
-constexpr char kFrontDeskSocial[] =
-    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
-    "data_categories: [\"administrative\", \"social\"] }";
 
 BOOST_AUTO_TEST_SUITE(diff)
 

@@ -20,20 +20,10 @@ namespace {
 
 using analysis_testing::Analyse;
 using analysis_testing::Example;
+using analysis_testing::kFrontDesk;
+using analysis_testing::kFrontDeskSocial;
+using analysis_testing::Load;
 using analysis_testing::Replace;
-
-constexpr char kFrontDesk[] =
-    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
-    "data_categories: [\"administrative\"] }";
-constexpr char kFrontDeskSocial[] =
-    "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
-    "data_categories: [\"administrative\", \"social\"] }";
-
-Policy Load(const std::string& text) {
-  absl::StatusOr<Policy> policy = Policy::Load(text);
-  BOOST_TEST_REQUIRE(policy.ok(), policy.status());
-  return *std::move(policy);
-}
 
 // The CCAS policy, a new revision of it where the front desk also handles social data, and the
 // summary DiffPolicies gives of the change in each language.
