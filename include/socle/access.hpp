@@ -252,6 +252,10 @@ struct PolicyGovernanceStatus {
   uint64_t activated_at_revision = 0;
   std::vector<std::string> key_holders;         // professionals with an approval key, sorted
   std::vector<PolicyApprovalStatus> approvals;  // in the order recorded
+  // The roles holding DPO_ROLE in the last policy activated kInitial or kApproved, sorted: an
+  // approval counts as the DPO's when the approver's role is one of them (also while a
+  // kDevelopment policy is in force).
+  std::vector<std::string> dpo_roles;
 };
 
 // An immutable state of the engine at one revision. Every method is const and thread-safe; hold

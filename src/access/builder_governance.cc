@@ -2,10 +2,11 @@
 // professionals' approval keys, their signed approvals of a change, and the activations that say
 // which policy the record runs from then on.
 //
-// What depends on the policy (whether the approver's role holds DPO_ROLE) is checked when the
-// event is first applied, by the engine running the policy in force, and stamped on the event; a
-// replay, perhaps under the next policy, folds what was recorded. Everything else (the signature,
-// the approver, the chain of policies in force) is checked again on replay.
+// Whether an approver is the DPO is judged by the DPO roles of the last policy activated INITIAL
+// or APPROVED (recorded in that activation), never by a development policy; it is checked when
+// the event is first applied and stamped on the event, and a replay folds what was recorded.
+// Everything else (the signature, the approver, the chain of policies in force) is checked again on
+// replay.
 #include <algorithm>
 #include <memory>
 #include <set>
@@ -28,9 +29,24 @@ namespace {
 // The first 12 hex digits of a digest: enough to tell policies apart in a message.
 std::string Short(const PolicyDigestBytes& digest) { return crypto::ToHex(digest).substr(0, 12); }
 
-bool DpoRole(const Tables& t, uint32_t role) {
-  return role < t.c->role_capabilities.size() &&
-         (t.c->role_capabilities[role] & (1u << v1::Role::DPO_ROLE)) != 0;
+// An activation's dpo_roles: names, sorted, each once; none for DEVELOPMENT.
+absl::Status CheckDpoRoles(const v1::PolicyActivated& e) {
+  for (int i = 0; i < e.dpo_roles_size(); ++i) {
+    SOCLE_RETURN_IF_ERROR(
+        CheckText(absl::StrCat("policy_activated.dpo_roles[", i, "]"), e.dpo_roles(i)));
+    if (i > 0 && e.dpo_roles(i - 1) >= e.dpo_roles(i)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       absl::StrCat("policy_activated.dpo_roles[", i,
+                                    "] is not after the one before: the roles are sorted, each "
+                                    "once"));
+    }
+  }
+  if (e.mode() == v1::PolicyActivated::DEVELOPMENT && e.dpo_roles_size() > 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "policy_activated: a DEVELOPMENT activation names no dpo_roles (an "
+                     "unapproved policy makes nobody a DPO)");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -134,11 +150,20 @@ absl::Status Builder::ApprovePolicy(const v1::PolicyApproved& e) {
   }
   bool dpo = e.dpo();
   if (!replay_) {
-    dpo = DpoRole(t_, s_.professionals[recorder_].role);
+    // Under an approved (or initial) policy, this engine's own; under a development policy,
+    // those the last approved one recorded: an unapproved policy makes nobody a DPO.
+    const uint32_t role = s_.professionals[recorder_].role;
+    if (g->active_mode != v1::PolicyActivated::DEVELOPMENT) {
+      dpo = role < t_.c->role_capabilities.size() &&
+            (t_.c->role_capabilities[role] & (1u << v1::Role::DPO_ROLE)) != 0;
+    } else {
+      dpo = role < t_.c->roles.size() &&
+            std::binary_search(g->dpo_roles.begin(), g->dpo_roles.end(), t_.c->roles.Name(role));
+    }
     if (e.dpo() && !dpo) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "policy_approved.dpo is set, but the approver's role does not hold "
-                       "DPO_ROLE in the policy in force (the engine sets this field)");
+                       "DPO_ROLE in the last approved policy (the engine sets this field)");
     }
   }
   approval_dpo_ = dpo;
@@ -153,9 +178,20 @@ absl::Status Builder::ActivatePolicy(const v1::StateEvent& event) {
                          DigestField("policy_activated.policy_sha256", e.policy_sha256()));
   SOCLE_RETURN_IF_ERROR(CheckText("policy_activated.policy_id", e.policy_id()));
   SOCLE_RETURN_IF_ERROR(CheckText("policy_activated.policy_revision", e.policy_revision()));
+  SOCLE_RETURN_IF_ERROR(CheckDpoRoles(e));
   const PolicyGovernance* g = s_.governance.get();
   const bool has_active = g != nullptr && g->has_active;
   const bool mine = policy == t_.policy.digest();
+  // An activation of this engine's own policy names its DPO roles (checked on replay too: the
+  // engine of an approved policy checks what the engine before it recorded).
+  if (mine && e.mode() != v1::PolicyActivated::DEVELOPMENT) {
+    const std::vector<std::string> own = DpoRoleNames(t_.policy);
+    if (!std::equal(own.begin(), own.end(), e.dpo_roles().begin(), e.dpo_roles().end())) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       absl::StrCat("policy_activated.dpo_roles are not the ", own.size(),
+                                    " role(s) holding DPO_ROLE in the policy activated"));
+    }
+  }
   switch (e.mode()) {
     case v1::PolicyActivated::INITIAL:
       if (has_active) {
@@ -247,6 +283,9 @@ absl::Status Builder::ActivatePolicy(const v1::StateEvent& event) {
   out.active_mode = e.mode();
   out.active_revision = s_.revision + 1;
   out.approvals.clear();
+  if (e.mode() != v1::PolicyActivated::DEVELOPMENT) {
+    out.dpo_roles.assign(e.dpo_roles().begin(), e.dpo_roles().end());
+  }
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "access/apply.h"
 #include "access/builder.h"
+#include "access/governance.h"
 #include "access/snapshot.h"
 #include "access/state.h"
 #include "core/proto_time.h"
@@ -215,17 +217,21 @@ class AccessEngine::Impl {
   }
 
   // Starts from the state of a snapshot (on a fresh engine, before any write).
+  // Starts from the record's snapshot, unless it was folded under another policy (the one in
+  // force before this one was activated, or a policy this engine may not run): that is not this
+  // engine's state, and every event is replayed instead.
   absl::Status Restore(absl::string_view snapshot, uint64_t event_count) {
     absl::MutexLock lock(&write_mu_);
     SOCLE_ASSIGN_OR_RETURN(
-        access_internal::State state,
+        std::optional<access_internal::State> state,
         access_internal::DecodeSnapshot(snapshot, *tables_, *ids_, ++last_batch_));
-    if (state.revision > event_count) {
+    if (!state.has_value()) return absl::OkStatus();
+    if (state->revision > event_count) {
       return MakeError(ErrorCode::kDataLoss,
-                       absl::StrCat("the record's snapshot is of revision ", state.revision,
+                       absl::StrCat("the record's snapshot is of revision ", state->revision,
                                     " but the record holds ", event_count, " events"));
     }
-    Publish(std::move(state));
+    Publish(std::move(*state));
     return absl::OkStatus();
   }
 
@@ -289,8 +295,14 @@ class AccessEngine::Impl {
     activated->set_policy_id(std::string(policy.id()));
     activated->set_policy_revision(std::string(policy.revision()));
     if (g == nullptr || !g->has_active) {
-      activated->set_mode(development_ ? v1::PolicyActivated::DEVELOPMENT
-                                       : v1::PolicyActivated::INITIAL);
+      if (development_) {
+        activated->set_mode(v1::PolicyActivated::DEVELOPMENT);
+      } else {
+        activated->set_mode(v1::PolicyActivated::INITIAL);
+        for (std::string& role : access_internal::DpoRoleNames(policy)) {
+          activated->add_dpo_roles(std::move(role));
+        }
+      }
       return Apply(event).status();
     }
     const bool mine = g->active == policy.digest();
@@ -508,11 +520,7 @@ absl::StatusOr<std::unique_ptr<AccessEngine>> AccessEngine::Open(
   SOCLE_ASSIGN_OR_RETURN(auto impl, NewImpl(policy, options, record));
   SOCLE_ASSIGN_OR_RETURN(const uint64_t count, record->EventCount());
   SOCLE_ASSIGN_OR_RETURN(const std::optional<std::string> snapshot, record->LatestSnapshot());
-  // A snapshot folded under another policy (the one in force before this one was activated, or
-  // a policy this engine may not run) is not this engine's state: replay every event instead.
-  if (snapshot.has_value() && access_internal::SnapshotOfPolicy(*snapshot, impl->tables())) {
-    SOCLE_RETURN_IF_ERROR(impl->Restore(*snapshot, count));
-  }
+  if (snapshot.has_value()) SOCLE_RETURN_IF_ERROR(impl->Restore(*snapshot, count));
   const absl::StatusOr<uint64_t> caught = impl->CatchUp();
   if (!caught.ok()) {
     // An event that does not apply under this policy: first say whether it is the record's

@@ -11,6 +11,7 @@
 #include "access/state.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
+#include "policy/compiled_policy.h"
 #include "socle/error.hpp"
 
 namespace socle::access_internal {
@@ -83,6 +84,18 @@ absl::StatusOr<PolicyDigestBytes> DigestField(absl::string_view field, absl::str
   return out;
 }
 
+std::vector<std::string> DpoRoleNames(const Policy& policy) {
+  const auto& c = policy_internal::Compiled(policy);
+  std::vector<std::string> out;
+  for (uint32_t role = 0; role < c.role_capabilities.size() && role < c.roles.size(); ++role) {
+    if ((c.role_capabilities[role] & (1u << v1::Role::DPO_ROLE)) != 0) {
+      out.emplace_back(c.roles.Name(role));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace socle::access_internal
 
 namespace socle {
@@ -106,6 +119,7 @@ PolicyGovernanceStatus AccessSnapshot::Governance() const {
         std::string(s.ids->professionals.Name(r.professional)), r.dpo, crypto::ToHex(r.policy),
         crypto::ToHex(r.changes), r.revision, absl::FromUnixNanos(r.at)});
   }
+  out.dpo_roles = g->dpo_roles;
   return out;
 }
 

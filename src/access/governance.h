@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -34,6 +35,9 @@ struct ApprovalTerms {
 std::string ApprovalText(const ApprovalTerms& terms);
 // Reads a note text ApprovalText wrote. INVALID_ARGUMENT naming the line that is not as expected.
 absl::StatusOr<ApprovalTerms> ParseApprovalText(absl::string_view text);
+
+// The roles holding DPO_ROLE in `policy`, sorted (PolicyActivated.dpo_roles).
+std::vector<std::string> DpoRoleNames(const Policy& policy);
 
 // The bytes of a digest field of an event (`field` names it in the error): exactly 32 bytes.
 absl::StatusOr<PolicyDigestBytes> DigestField(absl::string_view field, absl::string_view bytes);

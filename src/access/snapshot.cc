@@ -419,6 +419,7 @@ void EncodeGovernance(const State& s, v1::EngineState& state) {
     a->set_revision(r.revision);
     a->set_at(r.at);
   }
+  for (const std::string& role : g.dpo_roles) out->add_dpo_roles(role);
 }
 
 absl::Status DecodeGovernance(const v1::EngineState& in, State& out) {
@@ -458,6 +459,11 @@ absl::Status DecodeGovernance(const v1::EngineState& in, State& out) {
     }
     r->approvals.push_back(
         PolicyApprovalRecord{a.professional(), *policy, *changes, a.dpo(), a.revision(), a.at()});
+  }
+  r->dpo_roles.assign(g.dpo_roles().begin(), g.dpo_roles().end());
+  if (!std::is_sorted(r->dpo_roles.begin(), r->dpo_roles.end()) ||
+      std::adjacent_find(r->dpo_roles.begin(), r->dpo_roles.end()) != r->dpo_roles.end()) {
+    return Damaged("governance holds unsorted DPO roles");
   }
   out.governance = std::move(r);
   return absl::OkStatus();
@@ -731,19 +737,8 @@ std::string EncodeSnapshot(const SnapshotData& s) {
   return snapshot.SerializeAsString();
 }
 
-bool SnapshotOfPolicy(absl::string_view bytes, const Tables& t) {
-  v1::EngineSnapshot snapshot;
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
-      !snapshot.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return true;
-  }
-  const auto& digest = t.policy.digest();
-  return snapshot.policy_digest() ==
-         absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size());
-}
-
-absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, Ids& ids,
-                                     BatchId batch) {
+absl::StatusOr<std::optional<State>> DecodeSnapshot(absl::string_view bytes, const Tables& t,
+                                                    Ids& ids, BatchId batch) {
   v1::EngineSnapshot snapshot;
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
       !snapshot.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -757,10 +752,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
   const auto& digest = t.policy.digest();
   if (snapshot.policy_digest() !=
       absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     absl::StrCat("the record's engine snapshot was written under another policy "
-                                  "than this one (policy digest ",
-                                  t.policy.digest_hex(), ")"));
+    return std::nullopt;
   }
   const crypto::Hash256 hash = StateHash(snapshot.state());
   if (snapshot.state_sha256() !=
@@ -1285,7 +1277,7 @@ absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& t, I
     SortUnique(extra->granted);
     out.professionals.Mutable(pro, batch).extra = std::move(extra);
   }
-  return out;
+  return std::optional<State>(std::move(out));
 }
 
 }  // namespace socle::access_internal

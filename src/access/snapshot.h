@@ -3,6 +3,7 @@
 #ifndef SOCLE_SRC_ACCESS_SNAPSHOT_H_
 #define SOCLE_SRC_ACCESS_SNAPSHOT_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,15 +18,12 @@ std::string EncodeSnapshot(const SnapshotData& s);
 
 // The state a snapshot holds, for an engine whose id tables `ids` are still empty: the tables
 // are filled in the snapshot's order, so dense ids are the saving engine's. The indexes (team
-// members, referents, grantees) are rebuilt from the records. UNSUPPORTED for an unknown
-// format_version, FAILED_PRECONDITION when written under another policy, DATA_LOSS when the bytes
-// do not parse, do not match their hash, or hold an id out of range.
-absl::StatusOr<State> DecodeSnapshot(absl::string_view bytes, const Tables& tables, Ids& ids,
-                                     BatchId batch);
-
-// Whether a snapshot's envelope says it was folded under `t`'s policy. True as well for bytes
-// that do not parse: DecodeSnapshot then says what is wrong.
-bool SnapshotOfPolicy(absl::string_view bytes, const Tables& t);
+// members, referents, grantees) are rebuilt from the records. nullopt when it was written under
+// another policy (the one in force before this one, or one this engine may not run: not this
+// engine's state; `ids` untouched). UNSUPPORTED for an unknown format_version, DATA_LOSS when the
+// bytes do not parse, do not match their hash, or hold an id out of range.
+absl::StatusOr<std::optional<State>> DecodeSnapshot(absl::string_view bytes, const Tables& tables,
+                                                    Ids& ids, BatchId batch);
 
 }  // namespace socle::access_internal
 

@@ -829,6 +829,9 @@ struct PolicyGovernance {
   // The approvals of a change of the policy in force, in the order recorded (cleared by an
   // activation: an approval is of one change, from one policy in force).
   std::vector<PolicyApprovalRecord> approvals;
+  // The roles holding DPO_ROLE in the last policy activated INITIAL or APPROVED, sorted: whose
+  // approval counts as the DPO's. A DEVELOPMENT activation leaves them as they are.
+  std::vector<std::string> dpo_roles;
 };
 
 // The directory and the privacy facts at one revision.

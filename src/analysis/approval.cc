@@ -155,6 +155,7 @@ absl::StatusOr<uint64_t> ActivatePolicy(AccessEngine& engine, const Policy& next
   e->set_changes_sha256(std::string(changes.begin(), changes.end()));
   e->set_policy_id(std::string(next.id()));
   e->set_policy_revision(std::string(next.revision()));
+  for (std::string& role : access_internal::DpoRoleNames(next)) e->add_dpo_roles(std::move(role));
   // One approval per professional (the first), of exactly this change; the engine decides
   // whether they are enough.
   std::set<std::string> approvers;

@@ -9,9 +9,11 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "../access/test_util.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "analysis_testing.h"
 #include "socle/access.hpp"
 #include "socle/clock.hpp"
@@ -272,6 +274,96 @@ BOOST_AUTO_TEST_CASE(a_snapshot_and_a_replay_give_the_same_governance) {
   std::unique_ptr<AccessEngine> replayed = OpenWith(wider);
   BOOST_TEST_REQUIRE(replayed != nullptr, last_error);
   BOOST_TEST(replayed->revision() == Events());
+}
+
+// The CCAS policy where the social workers' role holds DPO_ROLE and the DPO's no longer does.
+Policy SocialWorkersAsDpo() {
+  const std::string kAss =
+      "\"CASF L.411-3 ; CP 226-13\"\n"
+      "  professional_category: \"Assistant de service social (CSP R.1110-2)\"";
+  return Load(Replace(Replace(Example("ccas.textproto"), "capabilities: [DPO_ROLE, REVIEWER]",
+                              "capabilities: [REVIEWER]"),
+                      kAss, absl::StrCat(kAss, "\n  capabilities: [DPO_ROLE]")));
+}
+
+BOOST_AUTO_TEST_CASE(a_development_policy_makes_nobody_a_dpo) {
+  const Policy dev_policy = SocialWorkersAsDpo();
+  using Roles = std::vector<std::string>;
+  BOOST_TEST(engine->snapshot()->Governance().dpo_roles == Roles{"dpo"});
+  engine = OpenWith(dev_policy, /*development=*/true);
+  BOOST_TEST_REQUIRE(engine != nullptr, last_error);
+  // Approvals of its promotion (the development policy in force, approved as it is) are judged
+  // by the DPO roles of the last approved policy, not by its own.
+  const auto approve = [&](const std::string& who) {
+    const absl::StatusOr<std::string> note =
+        SignPolicyApproval(dev_policy, dev_policy, who, keys.at(who));
+    BOOST_TEST_REQUIRE(note.ok(), note.status());
+    return RecordPolicyApproval(*engine, dev_policy, *note).status();
+  };
+  BOOST_TEST_REQUIRE(approve("ass1").ok());
+  BOOST_TEST_REQUIRE(approve("ass2").ok());
+  PolicyGovernanceStatus g = engine->snapshot()->Governance();
+  BOOST_TEST(static_cast<int>(g.mode) == static_cast<int>(PolicyActivationMode::kDevelopment));
+  BOOST_TEST(g.dpo_roles == Roles{"dpo"});  // a development activation leaves them
+  BOOST_TEST_REQUIRE(g.approvals.size() == 2u);
+  BOOST_TEST(!g.approvals[0].dpo);
+  BOOST_TEST(!g.approvals[1].dpo);
+  const absl::Status status = ActivatePolicy(*engine, dev_policy, "ass1").status();
+  BOOST_TEST(CodeOf(status) == "FAILED_PRECONDITION");
+  BOOST_TEST(absl::StrContains(status.message(), "DPO_ROLE"), status);
+  // The DPO of the approved policy counts, though the development policy took the capability
+  // from their role.
+  BOOST_TEST_REQUIRE(approve("dpo1").ok());
+  BOOST_TEST(engine->snapshot()->Governance().approvals.back().dpo);
+  const absl::StatusOr<uint64_t> activated = ActivatePolicy(*engine, dev_policy, "ass1");
+  BOOST_TEST_REQUIRE(activated.ok(), activated.status());
+  g = engine->snapshot()->Governance();
+  BOOST_TEST(static_cast<int>(g.mode) == static_cast<int>(PolicyActivationMode::kApproved));
+  BOOST_TEST(g.dpo_roles == Roles{"ass"});  // from now on, the promoted policy's
+  // It opens without development mode now, from the events, then from a snapshot alike.
+  engine.reset();
+  for (int pass = 0; pass < 2; ++pass) {
+    engine = OpenWith(dev_policy);
+    BOOST_TEST_REQUIRE(engine != nullptr, last_error);
+    BOOST_TEST(engine->snapshot()->Governance().dpo_roles == Roles{"ass"});
+    BOOST_TEST(engine->revision() == *activated);
+    BOOST_TEST_REQUIRE(engine->SaveSnapshot().ok());
+    engine.reset();
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_activation_names_the_dpo_roles_of_its_policy) {
+  BOOST_TEST_REQUIRE(Approve(wider, "dpo1").ok());
+  BOOST_TEST_REQUIRE(Approve(wider, "resp1").ok());
+  const PolicyGovernanceStatus g = engine->snapshot()->Governance();
+  BOOST_TEST_REQUIRE(g.approvals.size() == 2u);
+  v1::StateEvent event;
+  event.set_format_version(1);
+  event.mutable_at()->set_seconds(1780000000);
+  event.set_recorded_by("resp1");
+  v1::PolicyActivated* e = event.mutable_policy_activated();
+  e->set_mode(v1::PolicyActivated::DEVELOPMENT);
+  e->set_policy_sha256(std::string(wider.digest().begin(), wider.digest().end()));
+  e->set_previous_sha256(std::string(current.digest().begin(), current.digest().end()));
+  e->add_dpo_roles("dpo");
+  const absl::Status development = engine->ApplyEvent(event.SerializeAsString()).status();
+  BOOST_TEST(CodeOf(development) == "INVALID_ARGUMENT");
+  BOOST_TEST(absl::StrContains(development.message(), "names no dpo_roles"), development);
+  // An activation recorded by other means than ActivatePolicy, naming other DPO roles than its
+  // policy's: the engine before cannot tell, the engine of that policy refuses to run on it.
+  e->set_mode(v1::PolicyActivated::APPROVED);
+  const absl::StatusOr<std::array<uint8_t, 32>> changes = PolicyChangesDigest(current, wider);
+  BOOST_TEST_REQUIRE(changes.ok());
+  e->set_changes_sha256(std::string(changes->begin(), changes->end()));
+  for (const PolicyApprovalStatus& a : g.approvals) e->add_approvals(a.revision);
+  e->clear_dpo_roles();
+  e->add_dpo_roles("ass");
+  BOOST_TEST_REQUIRE(engine->ApplyEvent(event.SerializeAsString()).ok());
+  engine.reset();
+  BOOST_TEST(OpenWith(wider) == nullptr);
+  BOOST_TEST(CodeOf(last_error) == "INVALID_ARGUMENT");
+  BOOST_TEST(absl::StrContains(last_error.message(), "policy_activated.dpo_roles are not"),
+             last_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

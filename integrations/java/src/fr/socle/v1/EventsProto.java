@@ -424,209 +424,209 @@ public final class EventsProto {
       "\007\n\005event\"C\n\025ApprovalKeyRegistered\022\024\n\014pro" +
       "fessional\030\001 \001(\t\022\024\n\014verifier_key\030\002 \001(\t\"/\n" +
       "\016PolicyApproved\022\020\n\010approval\030\001 \001(\t\022\013\n\003dpo" +
-      "\030\002 \001(\010\"\220\002\n\017PolicyActivated\022,\n\004mode\030\001 \001(\016" +
+      "\030\002 \001(\010\"\243\002\n\017PolicyActivated\022,\n\004mode\030\001 \001(\016" +
       "2\036.socle.v1.PolicyActivated.Mode\022\025\n\rpoli" +
       "cy_sha256\030\002 \001(\014\022\027\n\017previous_sha256\030\003 \001(\014" +
       "\022\026\n\016changes_sha256\030\004 \001(\014\022\021\n\tapprovals\030\005 " +
       "\003(\004\022\021\n\tpolicy_id\030\006 \001(\t\022\027\n\017policy_revisio" +
-      "n\030\007 \001(\t\"H\n\004Mode\022\024\n\020MODE_UNSPECIFIED\020\000\022\013\n" +
-      "\007INITIAL\020\001\022\014\n\010APPROVED\020\002\022\017\n\013DEVELOPMENT\020" +
-      "\003\";\n\013LedgerAlert\022\024\n\014target_index\030\001 \001(\004\022\026" +
-      "\n\016delete_attempt\030\002 \001(\010\"\251\001\n\021PersonInvolve" +
-      "ment\022.\n\004kind\030\001 \001(\0162 .socle.v1.PersonInvo" +
-      "lvement.Kind\022\016\n\006reason\030\002 \001(\t\"T\n\004Kind\022\024\n\020" +
-      "KIND_UNSPECIFIED\020\000\022\013\n\007PRESENT\020\001\022\027\n\023INFOR" +
-      "MED_BEFOREHAND\020\002\022\020\n\014NOT_INFORMED\020\003\"O\n\017St" +
-      "ateEventBatch\022\026\n\016format_version\030\001 \001(\r\022$\n" +
-      "\006events\030\002 \003(\0132\024.socle.v1.StateEvent\"\233\001\n\024" +
-      "ProfessionalUpserted\022\n\n\002id\030\001 \001(\t\022\014\n\004role" +
-      "\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t\022\021\n\tstructure\030\004 \001(\t" +
-      "\022(\n\007secrecy\030\005 \001(\0162\027.socle.v1.SecrecyStat" +
-      "us\022\035\n\025professional_category\030\006 \001(\t\"\036\n\020Pro" +
-      "fessionalLeft\022\n\n\002id\030\001 \001(\t\"Q\n\016PersonUpser" +
-      "ted\022\n\n\002id\030\001 \001(\t\022\r\n\005teams\030\002 \003(\t\022\020\n\010refere" +
-      "nt\030\003 \001(\t\022\022\n\nbirth_date\030\004 \001(\t\".\n\016PersonAs" +
-      "signed\022\016\n\006person\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"0\n\020" +
-      "PersonUnassigned\022\016\n\006person\030\001 \001(\t\022\014\n\004team" +
-      "\030\002 \001(\t\"/\n\013ReferentSet\022\016\n\006person\030\001 \001(\t\022\020\n" +
-      "\010referent\030\002 \001(\t\"\340\001\n\nMaskTarget\022\016\n\006person" +
-      "\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH\000\022\022\n\010category\030\003 \001(\t" +
-      "H\000\022/\n\010audience\030\004 \001(\0162\035.socle.v1.MaskTarg" +
-      "et.Audience\022\023\n\013audience_id\030\005 \001(\t\"N\n\010Audi" +
-      "ence\022\030\n\024AUDIENCE_UNSPECIFIED\020\000\022\014\n\010EVERYO" +
-      "NE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PROFESSIONAL\020\003B\010\n\006targ" +
-      "et\"-\n\007MaskSet\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.M" +
-      "askTarget\"1\n\013MaskRevoked\022\"\n\004mask\030\001 \001(\0132\024" +
-      ".socle.v1.MaskTarget\"0\n\010BlockSet\022\016\n\006pers" +
-      "on\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\"4\n\014BlockR" +
-      "evoked\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030\002" +
-      " \001(\t\"\224\001\n\020BreakGlassOpened\022\024\n\014professiona" +
-      "l\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\023\n\013reason_code\030\003" +
-      " \001(\t\022\025\n\rjustification\030\004 \001(\t\022.\n\nexpires_a" +
-      "t\030\005 \001(\0132\032.google.protobuf.Timestamp\"8\n\020B" +
-      "reakGlassClosed\022\024\n\014professional\030\001 \001(\t\022\016\n" +
-      "\006person\030\002 \001(\t\"2\n EmergencyAccessObjectio" +
-      "nRecorded\022\016\n\006person\030\001 \001(\t\"1\n\037EmergencyAc" +
-      "cessObjectionRevoked\022\016\n\006person\030\001 \001(\t\"\342\001\n" +
-      "\rAccessGranted\022\016\n\006person\030\001 \001(\t\022\024\n\014profes" +
-      "sional\030\002 \001(\t\022\022\n\ncategories\030\003 \003(\t\022.\n\nexpi" +
-      "res_at\030\004 \001(\0132\032.google.protobuf.Timestamp" +
-      "\022\021\n\treference\030\005 \001(\t\022\r\n\005items\030\006 \003(\t\022%\n\005ba" +
-      "sis\030\007 \001(\0162\026.socle.v1.SharingBasis\022\r\n\005sha" +
-      "re\030\010 \001(\t\022\017\n\007purpose\030\t \001(\t\"I\n\022AccessGrant" +
-      "Revoked\022\016\n\006person\030\001 \001(\t\022\024\n\014professional\030" +
-      "\002 \001(\t\022\r\n\005share\030\003 \001(\t\"\333\003\n\014ConsentGiven\022\016\n" +
-      "\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scope\030" +
-      "\003 \001(\0162\034.socle.v1.ConsentGiven.Scope\022\020\n\010g" +
-      "iven_by\030\004 \003(\t\022\033\n\023information_version\030\005 \001" +
-      "(\t\022\032\n\022information_sha256\030\006 \001(\014\022\"\n\007channe" +
-      "l\030\007 \001(\0162\021.socle.v1.Channel\022\032\n\022evidence_r" +
-      "eference\030\010 \001(\t\022.\n\nexpires_at\030\t \001(\0132\032.goo" +
-      "gle.protobuf.Timestamp\022\022\n\ncategories\030\n \003" +
-      "(\t\022\022\n\nrecipients\030\013 \003(\t\022\027\n\017recipient_role" +
-      "s\030\014 \003(\t\022\020\n\010supports\030\r \001(\t\022\031\n\021security_me" +
-      "asures\030\016 \001(\t\022\027\n\017notice_language\030\017 \001(\t\";\n" +
-      "\005Scope\022\025\n\021SCOPE_UNSPECIFIED\020\000\022\016\n\nPROCESS" +
-      "ING\020\001\022\013\n\007SHARING\020\002\"\232\001\n\020ConsentWithdrawn\022" +
-      "\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\022+\n\005scop" +
-      "e\030\003 \001(\0162\034.socle.v1.ConsentGiven.Scope\022\024\n" +
-      "\014withdrawn_by\030\004 \001(\t\022\"\n\007channel\030\005 \001(\0162\021.s" +
-      "ocle.v1.Channel\"\240\002\n\021RepresentativeSet\022\016\n" +
-      "\006person\030\001 \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n" +
-      "\004kind\030\003 \001(\0162 .socle.v1.RepresentativeSet" +
-      ".Kind\022\021\n\tfrom_date\030\004 \001(\t\022\017\n\007to_date\030\005 \001(" +
-      "\t\022\021\n\treference\030\006 \001(\t\"|\n\004Kind\022\024\n\020KIND_UNS" +
-      "PECIFIED\020\000\022\026\n\022PARENTAL_AUTHORITY\020\001\022\020\n\014GU" +
-      "ARDIANSHIP\020\002\022\017\n\013CURATORSHIP\020\003\022\030\n\024FAMILY_" +
-      "AUTHORISATION\020\004\022\t\n\005PROXY\020\005\"~\n\023Representa" +
-      "tiveEnded\022\016\n\006person\030\001 \001(\t\022\026\n\016representat" +
-      "ive\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v1.Repre" +
-      "sentativeSet.Kind\022\017\n\007to_date\030\004 \001(\t\"\317\001\n\021O" +
-      "bjectionRecorded\022\016\n\006person\030\001 \001(\t\022.\n\004kind" +
-      "\030\002 \001(\0162 .socle.v1.ObjectionRecorded.Kind" +
-      "\022\017\n\007purpose\030\003 \001(\t\022\023\n\013objected_by\030\004 \001(\t\022\031" +
-      "\n\021informed_evidence\030\005 \001(\t\"9\n\004Kind\022\024\n\020KIN" +
-      "D_UNSPECIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARI" +
-      "NG\020\002\"\344\001\n\020ObjectionDecided\022\016\n\006person\030\001 \001(" +
-      "\t\022\017\n\007purpose\030\002 \001(\t\0223\n\007outcome\030\003 \001(\0162\".so" +
-      "cle.v1.ObjectionDecided.Outcome\022\025\n\rjusti" +
-      "fication\030\004 \001(\t\"c\n\007Outcome\022\027\n\023OUTCOME_UNS" +
-      "PECIFIED\020\000\022\n\n\006UPHELD\020\001\022!\n\035COMPELLING_LEG" +
-      "ITIMATE_GROUNDS\020\002\022\020\n\014LEGAL_CLAIMS\020\003\"e\n\022O" +
-      "bjectionWithdrawn\022\016\n\006person\030\001 \001(\t\022.\n\004kin" +
-      "d\030\002 \001(\0162 .socle.v1.ObjectionRecorded.Kin" +
-      "d\022\017\n\007purpose\030\003 \001(\t\"\251\001\n\016PersonInformed\022\016\n" +
-      "\006person\030\001 \001(\t\022\020\n\010informed\030\002 \001(\t\022\r\n\005share" +
-      "\030\003 \001(\t\022\021\n\trecipient\030\004 \001(\t\022\022\n\ncategories\030" +
-      "\005 \003(\t\022\"\n\007channel\030\006 \001(\0162\021.socle.v1.Channe" +
-      "l\022\033\n\023maturity_assessment\030\007 \001(\t\"\335\001\n\024Infor" +
-      "mationException\022\016\n\006person\030\001 \001(\t\022\r\n\005share" +
-      "\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162#.socle.v1.Informat" +
-      "ionException.Kind\022\025\n\rjustification\030\004 \001(\t" +
-      "\"\\\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n\007URGENC" +
-      "Y\020\001\022\021\n\rIMPOSSIBILITY\020\002\022\036\n\032CONTRARY_TO_CH" +
-      "ILD_INTEREST\020\003\"\245\001\n\016MandateCreated\022\017\n\007man" +
-      "date\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\022\021\n\tstructure\030" +
-      "\003 \001(\t\022\022\n\nprocedures\030\004 \003(\t\022\025\n\rduration_da" +
-      "ys\030\005 \001(\r\022\030\n\020template_version\030\006 \001(\t\022\032\n\022at" +
-      "testation_sha256\030\007 \001(\014\"1\n\013MandateUsed\022\017\n" +
-      "\007mandate\030\001 \001(\t\022\021\n\tprocedure\030\002 \001(\t\"H\n\016Man" +
-      "dateRevoked\022\017\n\007mandate\030\001 \001(\t\022\022\n\nprocedur" +
-      "es\030\002 \003(\t\022\021\n\tby_person\030\003 \001(\010\"\313\001\n\025RightsRe" +
-      "questReceived\022\017\n\007request\030\001 \001(\t\022)\n\004kind\030\002" +
-      " \001(\0162\033.socle.v1.RightsRequestKind\022\016\n\006per" +
-      "son\030\003 \001(\t\022/\n\013received_at\030\004 \001(\0132\032.google." +
-      "protobuf.Timestamp\022\021\n\trequester\030\005 \001(\t\022\"\n" +
-      "\007channel\030\006 \001(\0162\021.socle.v1.Channel\"\200\001\n\025Ri" +
-      "ghtsRequestExtended\022\017\n\007request\030\001 \001(\t\022\025\n\r" +
-      "justification\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\013" +
-      "2\032.google.protobuf.Timestamp\022\016\n\006months\030\004" +
-      " \001(\r\"\317\001\n\023RightsRequestClosed\022\017\n\007request\030" +
-      "\001 \001(\t\0226\n\007outcome\030\002 \001(\0162%.socle.v1.Rights" +
-      "RequestClosed.Outcome\022\017\n\007reasons\030\003 \001(\t\022\035" +
-      "\n\025complaint_information\030\004 \001(\t\"?\n\007Outcome" +
-      "\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\014\n\010ANSWERED\020\001\022" +
-      "\r\n\tNO_ACTION\020\002\"?\n\026RightsRequestWithdrawn" +
-      "\022\017\n\007request\030\001 \001(\t\022\024\n\014withdrawn_by\030\002 \001(\t\"" +
-      "\321\002\n\016BreachRecorded\022\016\n\006breach\030\001 \001(\t\022,\n\010aw" +
-      "are_at\030\002 \001(\0132\032.google.protobuf.Timestamp" +
-      "\022\016\n\006nature\030\003 \003(\t\022+\n\004risk\030\004 \001(\0162\035.socle.v" +
-      "1.BreachRecorded.Risk\022\022\n\nassessment\030\005 \001(" +
-      "\t\022\026\n\016unintelligible\030\006 \001(\010\022\035\n\025unintelligi" +
-      "ble_reason\030\007 \001(\t\022\031\n\021persons_concerned\030\010 " +
-      "\001(\004\022\031\n\021records_concerned\030\t \001(\004\"C\n\004Risk\022\024" +
-      "\n\020RISK_UNSPECIFIED\020\000\022\014\n\010UNLIKELY\020\001\022\010\n\004RI" +
-      "SK\020\002\022\r\n\tHIGH_RISK\020\003\"\203\001\n\027BreachAuthorityN" +
-      "otified\022\016\n\006breach\030\001 \001(\t\022/\n\013notified_at\030\002" +
-      " \001(\0132\032.google.protobuf.Timestamp\022\024\n\014dela" +
-      "y_reason\030\003 \001(\t\022\021\n\treference\030\004 \001(\t\"g\n\025Bre" +
-      "achPersonsNotified\022\016\n\006breach\030\001 \001(\t\022/\n\013no" +
-      "tified_at\030\002 \001(\0132\032.google.protobuf.Timest" +
-      "amp\022\r\n\005means\030\003 \001(\t\"\036\n\014BreachClosed\022\016\n\006br" +
-      "each\030\001 \001(\t\"\354\002\n\017ContactRecorded\022\016\n\006person" +
-      "\030\001 \001(\t\0228\n\noriginator\030\002 \001(\0162$.socle.v1.Co" +
-      "ntactRecorded.Originator\022\026\n\016representati" +
-      "ve\030\003 \001(\t\022\014\n\004date\030\004 \001(\t\022,\n\004kind\030\005 \001(\0162\036.s" +
-      "ocle.v1.ContactRecorded.Kind\"e\n\nOriginat" +
-      "or\022\032\n\026ORIGINATOR_UNSPECIFIED\020\000\022\n\n\006PERSON" +
-      "\020\001\022\022\n\016REPRESENTATIVE\020\002\022\020\n\014PROFESSIONAL\020\003" +
-      "\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020" +
-      "\000\022\n\n\006LETTER\020\001\022\t\n\005VISIT\020\002\022\010\n\004CALL\020\003\022\013\n\007ME" +
-      "SSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\rRightRecorded\022\016\n\006pe" +
-      "rson\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date" +
-      "\030\003 \001(\t\"F\n\020FollowUpRecorded\022\016\n\006person\030\001 \001" +
-      "(\t\022\020\n\010activity\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"-" +
-      "\n\rDeathRecorded\022\016\n\006person\030\001 \001(\t\022\014\n\004date\030" +
-      "\002 \001(\t\"A\n\014LegalHoldSet\022\016\n\006person\030\001 \001(\t\022\016\n" +
-      "\006reason\030\002 \001(\t\022\021\n\treference\030\003 \001(\t\"!\n\017Lega" +
-      "lHoldLifted\022\016\n\006person\030\001 \001(\t\"F\n\017ErasureRe" +
-      "corded\022\016\n\006person\030\001 \001(\t\022\017\n\007request\030\002 \001(\t\022" +
-      "\022\n\ncategories\030\003 \003(\t\"s\n\016RestrictionSet\022\016\n" +
-      "\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022+\n\006ground\030\003 " +
-      "\001(\0162\033.socle.v1.RestrictionGround\022\026\n\016righ" +
-      "ts_request\030\004 \001(\t\"\214\001\n\027RestrictionLiftNoti" +
-      "fied\022\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\022/\n\013no" +
-      "tified_at\030\003 \001(\0132\032.google.protobuf.Timest" +
-      "amp\022\"\n\007channel\030\004 \001(\0162\021.socle.v1.Channel\"" +
-      "1\n\021RestrictionLifted\022\016\n\006person\030\001 \001(\t\022\014\n\004" +
-      "item\030\002 \001(\t\"\300\002\n\025RectificationRecorded\022\016\n\006" +
-      "person\030\001 \001(\t\022\025\n\rrectification\030\002 \001(\t\022\014\n\004i" +
-      "tem\030\003 \001(\t\022\020\n\010category\030\004 \001(\t\0222\n\004kind\030\005 \001(" +
-      "\0162$.socle.v1.RectificationRecorded.Kind\022" +
-      "\027\n\017previous_sha256\030\006 \001(\014\022\022\n\nnew_sha256\030\007" +
-      " \001(\014\022\026\n\016rights_request\030\010 \001(\t\022\021\n\tconteste" +
-      "d\030\t \001(\010\022\030\n\020statement_sha256\030\n \001(\014\":\n\004Kin" +
-      "d\022\024\n\020KIND_UNSPECIFIED\020\000\022\r\n\tRECTIFIED\020\001\022\r" +
-      "\n\tSTATEMENT\020\002\"\257\001\n\036RectificationRecipient" +
-      "Notified\022\016\n\006person\030\001 \001(\t\022\025\n\rrectificatio" +
-      "n\030\002 \001(\t\022\021\n\trecipient\030\003 \001(\t\022/\n\013notified_a" +
-      "t\030\004 \001(\0132\032.google.protobuf.Timestamp\022\"\n\007c" +
-      "hannel\030\005 \001(\0162\021.socle.v1.Channel\"%\n\025Reten" +
-      "tionSweepStarted\022\014\n\004date\030\001 \001(\t\"\267\001\n\017Reten" +
-      "tionPurged\022\014\n\004date\030\001 \001(\t\022\020\n\010category\030\002 \001" +
-      "(\t\022\020\n\010activity\030\003 \001(\r\022\022\n\nrule_index\030\004 \001(\r" +
-      "\0225\n\nend_action\030\005 \001(\0162!.socle.v1.Retentio" +
-      "nRule.EndAction\022\017\n\007persons\030\006 \003(\t\022\026\n\016visa" +
-      "_reference\030\007 \001(\t\"S\n\031DeletionCertificateI" +
-      "ssued\022\023\n\013certificate\030\001 \001(\014\022\021\n\tsignature\030" +
-      "\002 \001(\014\022\016\n\006purges\030\003 \003(\004\"O\n\027EliminationVisa" +
-      "Recorded\022\021\n\treference\030\001 \001(\t\022\020\n\010category\030" +
-      "\002 \001(\t\022\017\n\007through\030\003 \001(\t\"P\n\024PrivacyBudgetC" +
-      "harged\022\017\n\007dataset\030\001 \001(\t\022\'\n\006charge\030\002 \001(\0132" +
-      "\027.socle.v1.PrivacyCharge*S\n\007Channel\022\027\n\023C" +
-      "HANNEL_UNSPECIFIED\020\000\022\r\n\tIN_PERSON\020\001\022\t\n\005P" +
-      "APER\020\002\022\n\n\006ONLINE\020\003\022\t\n\005PHONE\020\004*\271\001\n\021Rights" +
-      "RequestKind\022#\n\037RIGHTS_REQUEST_KIND_UNSPE" +
-      "CIFIED\020\000\022\020\n\014RIGHT_ACCESS\020\001\022\027\n\023RIGHT_RECT" +
-      "IFICATION\020\002\022\021\n\rRIGHT_ERASURE\020\003\022\025\n\021RIGHT_" +
-      "RESTRICTION\020\004\022\025\n\021RIGHT_PORTABILITY\020\005\022\023\n\017" +
-      "RIGHT_OBJECTION\020\006*\301\001\n\021RestrictionGround\022" +
-      "\"\n\036RESTRICTION_GROUND_UNSPECIFIED\020\000\022\"\n\036R" +
-      "ESTRICTION_ACCURACY_CONTESTED\020\001\022#\n\037RESTR" +
-      "ICTION_UNLAWFUL_PROCESSING\020\002\022\034\n\030RESTRICT" +
-      "ION_LEGAL_CLAIMS\020\003\022!\n\035RESTRICTION_OBJECT" +
-      "ION_PENDING\020\004B\034\n\013fr.socle.v1B\013EventsProt" +
-      "oP\001b\006proto3"
+      "n\030\007 \001(\t\022\021\n\tdpo_roles\030\010 \003(\t\"H\n\004Mode\022\024\n\020MO" +
+      "DE_UNSPECIFIED\020\000\022\013\n\007INITIAL\020\001\022\014\n\010APPROVE" +
+      "D\020\002\022\017\n\013DEVELOPMENT\020\003\";\n\013LedgerAlert\022\024\n\014t" +
+      "arget_index\030\001 \001(\004\022\026\n\016delete_attempt\030\002 \001(" +
+      "\010\"\251\001\n\021PersonInvolvement\022.\n\004kind\030\001 \001(\0162 ." +
+      "socle.v1.PersonInvolvement.Kind\022\016\n\006reaso" +
+      "n\030\002 \001(\t\"T\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\013\n" +
+      "\007PRESENT\020\001\022\027\n\023INFORMED_BEFOREHAND\020\002\022\020\n\014N" +
+      "OT_INFORMED\020\003\"O\n\017StateEventBatch\022\026\n\016form" +
+      "at_version\030\001 \001(\r\022$\n\006events\030\002 \003(\0132\024.socle" +
+      ".v1.StateEvent\"\233\001\n\024ProfessionalUpserted\022" +
+      "\n\n\002id\030\001 \001(\t\022\014\n\004role\030\002 \001(\t\022\r\n\005teams\030\003 \003(\t" +
+      "\022\021\n\tstructure\030\004 \001(\t\022(\n\007secrecy\030\005 \001(\0162\027.s" +
+      "ocle.v1.SecrecyStatus\022\035\n\025professional_ca" +
+      "tegory\030\006 \001(\t\"\036\n\020ProfessionalLeft\022\n\n\002id\030\001" +
+      " \001(\t\"Q\n\016PersonUpserted\022\n\n\002id\030\001 \001(\t\022\r\n\005te" +
+      "ams\030\002 \003(\t\022\020\n\010referent\030\003 \001(\t\022\022\n\nbirth_dat" +
+      "e\030\004 \001(\t\".\n\016PersonAssigned\022\016\n\006person\030\001 \001(" +
+      "\t\022\014\n\004team\030\002 \001(\t\"0\n\020PersonUnassigned\022\016\n\006p" +
+      "erson\030\001 \001(\t\022\014\n\004team\030\002 \001(\t\"/\n\013ReferentSet" +
+      "\022\016\n\006person\030\001 \001(\t\022\020\n\010referent\030\002 \001(\t\"\340\001\n\nM" +
+      "askTarget\022\016\n\006person\030\001 \001(\t\022\016\n\004item\030\002 \001(\tH" +
+      "\000\022\022\n\010category\030\003 \001(\tH\000\022/\n\010audience\030\004 \001(\0162" +
+      "\035.socle.v1.MaskTarget.Audience\022\023\n\013audien" +
+      "ce_id\030\005 \001(\t\"N\n\010Audience\022\030\n\024AUDIENCE_UNSP" +
+      "ECIFIED\020\000\022\014\n\010EVERYONE\020\001\022\010\n\004ROLE\020\002\022\020\n\014PRO" +
+      "FESSIONAL\020\003B\010\n\006target\"-\n\007MaskSet\022\"\n\004mask" +
+      "\030\001 \001(\0132\024.socle.v1.MaskTarget\"1\n\013MaskRevo" +
+      "ked\022\"\n\004mask\030\001 \001(\0132\024.socle.v1.MaskTarget\"" +
+      "0\n\010BlockSet\022\016\n\006person\030\001 \001(\t\022\024\n\014professio" +
+      "nal\030\002 \001(\t\"4\n\014BlockRevoked\022\016\n\006person\030\001 \001(" +
+      "\t\022\024\n\014professional\030\002 \001(\t\"\224\001\n\020BreakGlassOp" +
+      "ened\022\024\n\014professional\030\001 \001(\t\022\016\n\006person\030\002 \001" +
+      "(\t\022\023\n\013reason_code\030\003 \001(\t\022\025\n\rjustification" +
+      "\030\004 \001(\t\022.\n\nexpires_at\030\005 \001(\0132\032.google.prot" +
+      "obuf.Timestamp\"8\n\020BreakGlassClosed\022\024\n\014pr" +
+      "ofessional\030\001 \001(\t\022\016\n\006person\030\002 \001(\t\"2\n Emer" +
+      "gencyAccessObjectionRecorded\022\016\n\006person\030\001" +
+      " \001(\t\"1\n\037EmergencyAccessObjectionRevoked\022" +
+      "\016\n\006person\030\001 \001(\t\"\342\001\n\rAccessGranted\022\016\n\006per" +
+      "son\030\001 \001(\t\022\024\n\014professional\030\002 \001(\t\022\022\n\ncateg" +
+      "ories\030\003 \003(\t\022.\n\nexpires_at\030\004 \001(\0132\032.google" +
+      ".protobuf.Timestamp\022\021\n\treference\030\005 \001(\t\022\r" +
+      "\n\005items\030\006 \003(\t\022%\n\005basis\030\007 \001(\0162\026.socle.v1." +
+      "SharingBasis\022\r\n\005share\030\010 \001(\t\022\017\n\007purpose\030\t" +
+      " \001(\t\"I\n\022AccessGrantRevoked\022\016\n\006person\030\001 \001" +
+      "(\t\022\024\n\014professional\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\"" +
+      "\333\003\n\014ConsentGiven\022\016\n\006person\030\001 \001(\t\022\017\n\007purp" +
+      "ose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.Cons" +
+      "entGiven.Scope\022\020\n\010given_by\030\004 \003(\t\022\033\n\023info" +
+      "rmation_version\030\005 \001(\t\022\032\n\022information_sha" +
+      "256\030\006 \001(\014\022\"\n\007channel\030\007 \001(\0162\021.socle.v1.Ch" +
+      "annel\022\032\n\022evidence_reference\030\010 \001(\t\022.\n\nexp" +
+      "ires_at\030\t \001(\0132\032.google.protobuf.Timestam" +
+      "p\022\022\n\ncategories\030\n \003(\t\022\022\n\nrecipients\030\013 \003(" +
+      "\t\022\027\n\017recipient_roles\030\014 \003(\t\022\020\n\010supports\030\r" +
+      " \001(\t\022\031\n\021security_measures\030\016 \001(\t\022\027\n\017notic" +
+      "e_language\030\017 \001(\t\";\n\005Scope\022\025\n\021SCOPE_UNSPE" +
+      "CIFIED\020\000\022\016\n\nPROCESSING\020\001\022\013\n\007SHARING\020\002\"\232\001" +
+      "\n\020ConsentWithdrawn\022\016\n\006person\030\001 \001(\t\022\017\n\007pu" +
+      "rpose\030\002 \001(\t\022+\n\005scope\030\003 \001(\0162\034.socle.v1.Co" +
+      "nsentGiven.Scope\022\024\n\014withdrawn_by\030\004 \001(\t\022\"" +
+      "\n\007channel\030\005 \001(\0162\021.socle.v1.Channel\"\240\002\n\021R" +
+      "epresentativeSet\022\016\n\006person\030\001 \001(\t\022\026\n\016repr" +
+      "esentative\030\002 \001(\t\022.\n\004kind\030\003 \001(\0162 .socle.v" +
+      "1.RepresentativeSet.Kind\022\021\n\tfrom_date\030\004 " +
+      "\001(\t\022\017\n\007to_date\030\005 \001(\t\022\021\n\treference\030\006 \001(\t\"" +
+      "|\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\026\n\022PARENTA" +
+      "L_AUTHORITY\020\001\022\020\n\014GUARDIANSHIP\020\002\022\017\n\013CURAT" +
+      "ORSHIP\020\003\022\030\n\024FAMILY_AUTHORISATION\020\004\022\t\n\005PR" +
+      "OXY\020\005\"~\n\023RepresentativeEnded\022\016\n\006person\030\001" +
+      " \001(\t\022\026\n\016representative\030\002 \001(\t\022.\n\004kind\030\003 \001" +
+      "(\0162 .socle.v1.RepresentativeSet.Kind\022\017\n\007" +
+      "to_date\030\004 \001(\t\"\317\001\n\021ObjectionRecorded\022\016\n\006p" +
+      "erson\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Obj" +
+      "ectionRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\022\023\n\013" +
+      "objected_by\030\004 \001(\t\022\031\n\021informed_evidence\030\005" +
+      " \001(\t\"9\n\004Kind\022\024\n\020KIND_UNSPECIFIED\020\000\022\016\n\nPR" +
+      "OCESSING\020\001\022\013\n\007SHARING\020\002\"\344\001\n\020ObjectionDec" +
+      "ided\022\016\n\006person\030\001 \001(\t\022\017\n\007purpose\030\002 \001(\t\0223\n" +
+      "\007outcome\030\003 \001(\0162\".socle.v1.ObjectionDecid" +
+      "ed.Outcome\022\025\n\rjustification\030\004 \001(\t\"c\n\007Out" +
+      "come\022\027\n\023OUTCOME_UNSPECIFIED\020\000\022\n\n\006UPHELD\020" +
+      "\001\022!\n\035COMPELLING_LEGITIMATE_GROUNDS\020\002\022\020\n\014" +
+      "LEGAL_CLAIMS\020\003\"e\n\022ObjectionWithdrawn\022\016\n\006" +
+      "person\030\001 \001(\t\022.\n\004kind\030\002 \001(\0162 .socle.v1.Ob" +
+      "jectionRecorded.Kind\022\017\n\007purpose\030\003 \001(\t\"\251\001" +
+      "\n\016PersonInformed\022\016\n\006person\030\001 \001(\t\022\020\n\010info" +
+      "rmed\030\002 \001(\t\022\r\n\005share\030\003 \001(\t\022\021\n\trecipient\030\004" +
+      " \001(\t\022\022\n\ncategories\030\005 \003(\t\022\"\n\007channel\030\006 \001(" +
+      "\0162\021.socle.v1.Channel\022\033\n\023maturity_assessm" +
+      "ent\030\007 \001(\t\"\335\001\n\024InformationException\022\016\n\006pe" +
+      "rson\030\001 \001(\t\022\r\n\005share\030\002 \001(\t\0221\n\004kind\030\003 \001(\0162" +
+      "#.socle.v1.InformationException.Kind\022\025\n\r" +
+      "justification\030\004 \001(\t\"\\\n\004Kind\022\024\n\020KIND_UNSP" +
+      "ECIFIED\020\000\022\013\n\007URGENCY\020\001\022\021\n\rIMPOSSIBILITY\020" +
+      "\002\022\036\n\032CONTRARY_TO_CHILD_INTEREST\020\003\"\245\001\n\016Ma" +
+      "ndateCreated\022\017\n\007mandate\030\001 \001(\t\022\016\n\006person\030" +
+      "\002 \001(\t\022\021\n\tstructure\030\003 \001(\t\022\022\n\nprocedures\030\004" +
+      " \003(\t\022\025\n\rduration_days\030\005 \001(\r\022\030\n\020template_" +
+      "version\030\006 \001(\t\022\032\n\022attestation_sha256\030\007 \001(" +
+      "\014\"1\n\013MandateUsed\022\017\n\007mandate\030\001 \001(\t\022\021\n\tpro" +
+      "cedure\030\002 \001(\t\"H\n\016MandateRevoked\022\017\n\007mandat" +
+      "e\030\001 \001(\t\022\022\n\nprocedures\030\002 \003(\t\022\021\n\tby_person" +
+      "\030\003 \001(\010\"\313\001\n\025RightsRequestReceived\022\017\n\007requ" +
+      "est\030\001 \001(\t\022)\n\004kind\030\002 \001(\0162\033.socle.v1.Right" +
+      "sRequestKind\022\016\n\006person\030\003 \001(\t\022/\n\013received" +
+      "_at\030\004 \001(\0132\032.google.protobuf.Timestamp\022\021\n" +
+      "\trequester\030\005 \001(\t\022\"\n\007channel\030\006 \001(\0162\021.socl" +
+      "e.v1.Channel\"\200\001\n\025RightsRequestExtended\022\017" +
+      "\n\007request\030\001 \001(\t\022\025\n\rjustification\030\002 \001(\t\022/" +
+      "\n\013notified_at\030\003 \001(\0132\032.google.protobuf.Ti" +
+      "mestamp\022\016\n\006months\030\004 \001(\r\"\317\001\n\023RightsReques" +
+      "tClosed\022\017\n\007request\030\001 \001(\t\0226\n\007outcome\030\002 \001(" +
+      "\0162%.socle.v1.RightsRequestClosed.Outcome" +
+      "\022\017\n\007reasons\030\003 \001(\t\022\035\n\025complaint_informati" +
+      "on\030\004 \001(\t\"?\n\007Outcome\022\027\n\023OUTCOME_UNSPECIFI" +
+      "ED\020\000\022\014\n\010ANSWERED\020\001\022\r\n\tNO_ACTION\020\002\"?\n\026Rig" +
+      "htsRequestWithdrawn\022\017\n\007request\030\001 \001(\t\022\024\n\014" +
+      "withdrawn_by\030\002 \001(\t\"\321\002\n\016BreachRecorded\022\016\n" +
+      "\006breach\030\001 \001(\t\022,\n\010aware_at\030\002 \001(\0132\032.google" +
+      ".protobuf.Timestamp\022\016\n\006nature\030\003 \003(\t\022+\n\004r" +
+      "isk\030\004 \001(\0162\035.socle.v1.BreachRecorded.Risk" +
+      "\022\022\n\nassessment\030\005 \001(\t\022\026\n\016unintelligible\030\006" +
+      " \001(\010\022\035\n\025unintelligible_reason\030\007 \001(\t\022\031\n\021p" +
+      "ersons_concerned\030\010 \001(\004\022\031\n\021records_concer" +
+      "ned\030\t \001(\004\"C\n\004Risk\022\024\n\020RISK_UNSPECIFIED\020\000\022" +
+      "\014\n\010UNLIKELY\020\001\022\010\n\004RISK\020\002\022\r\n\tHIGH_RISK\020\003\"\203" +
+      "\001\n\027BreachAuthorityNotified\022\016\n\006breach\030\001 \001" +
+      "(\t\022/\n\013notified_at\030\002 \001(\0132\032.google.protobu" +
+      "f.Timestamp\022\024\n\014delay_reason\030\003 \001(\t\022\021\n\tref" +
+      "erence\030\004 \001(\t\"g\n\025BreachPersonsNotified\022\016\n" +
+      "\006breach\030\001 \001(\t\022/\n\013notified_at\030\002 \001(\0132\032.goo" +
+      "gle.protobuf.Timestamp\022\r\n\005means\030\003 \001(\t\"\036\n" +
+      "\014BreachClosed\022\016\n\006breach\030\001 \001(\t\"\354\002\n\017Contac" +
+      "tRecorded\022\016\n\006person\030\001 \001(\t\0228\n\noriginator\030" +
+      "\002 \001(\0162$.socle.v1.ContactRecorded.Origina" +
+      "tor\022\026\n\016representative\030\003 \001(\t\022\014\n\004date\030\004 \001(" +
+      "\t\022,\n\004kind\030\005 \001(\0162\036.socle.v1.ContactRecord" +
+      "ed.Kind\"e\n\nOriginator\022\032\n\026ORIGINATOR_UNSP" +
+      "ECIFIED\020\000\022\n\n\006PERSON\020\001\022\022\n\016REPRESENTATIVE\020" +
+      "\002\022\020\n\014PROFESSIONAL\020\003\022\t\n\005BATCH\020\004\"T\n\004Kind\022\024" +
+      "\n\020KIND_UNSPECIFIED\020\000\022\n\n\006LETTER\020\001\022\t\n\005VISI" +
+      "T\020\002\022\010\n\004CALL\020\003\022\013\n\007MESSAGE\020\004\022\010\n\004NOTE\020\005\"C\n\r" +
+      "RightRecorded\022\016\n\006person\030\001 \001(\t\022\020\n\010activit" +
+      "y\030\002 \001(\t\022\020\n\010end_date\030\003 \001(\t\"F\n\020FollowUpRec" +
+      "orded\022\016\n\006person\030\001 \001(\t\022\020\n\010activity\030\002 \001(\t\022" +
+      "\020\n\010end_date\030\003 \001(\t\"-\n\rDeathRecorded\022\016\n\006pe" +
+      "rson\030\001 \001(\t\022\014\n\004date\030\002 \001(\t\"A\n\014LegalHoldSet" +
+      "\022\016\n\006person\030\001 \001(\t\022\016\n\006reason\030\002 \001(\t\022\021\n\trefe" +
+      "rence\030\003 \001(\t\"!\n\017LegalHoldLifted\022\016\n\006person" +
+      "\030\001 \001(\t\"F\n\017ErasureRecorded\022\016\n\006person\030\001 \001(" +
+      "\t\022\017\n\007request\030\002 \001(\t\022\022\n\ncategories\030\003 \003(\t\"s" +
+      "\n\016RestrictionSet\022\016\n\006person\030\001 \001(\t\022\014\n\004item" +
+      "\030\002 \001(\t\022+\n\006ground\030\003 \001(\0162\033.socle.v1.Restri" +
+      "ctionGround\022\026\n\016rights_request\030\004 \001(\t\"\214\001\n\027" +
+      "RestrictionLiftNotified\022\016\n\006person\030\001 \001(\t\022" +
+      "\014\n\004item\030\002 \001(\t\022/\n\013notified_at\030\003 \001(\0132\032.goo" +
+      "gle.protobuf.Timestamp\022\"\n\007channel\030\004 \001(\0162" +
+      "\021.socle.v1.Channel\"1\n\021RestrictionLifted\022" +
+      "\016\n\006person\030\001 \001(\t\022\014\n\004item\030\002 \001(\t\"\300\002\n\025Rectif" +
+      "icationRecorded\022\016\n\006person\030\001 \001(\t\022\025\n\rrecti" +
+      "fication\030\002 \001(\t\022\014\n\004item\030\003 \001(\t\022\020\n\010category" +
+      "\030\004 \001(\t\0222\n\004kind\030\005 \001(\0162$.socle.v1.Rectific" +
+      "ationRecorded.Kind\022\027\n\017previous_sha256\030\006 " +
+      "\001(\014\022\022\n\nnew_sha256\030\007 \001(\014\022\026\n\016rights_reques" +
+      "t\030\010 \001(\t\022\021\n\tcontested\030\t \001(\010\022\030\n\020statement_" +
+      "sha256\030\n \001(\014\":\n\004Kind\022\024\n\020KIND_UNSPECIFIED" +
+      "\020\000\022\r\n\tRECTIFIED\020\001\022\r\n\tSTATEMENT\020\002\"\257\001\n\036Rec" +
+      "tificationRecipientNotified\022\016\n\006person\030\001 " +
+      "\001(\t\022\025\n\rrectification\030\002 \001(\t\022\021\n\trecipient\030" +
+      "\003 \001(\t\022/\n\013notified_at\030\004 \001(\0132\032.google.prot" +
+      "obuf.Timestamp\022\"\n\007channel\030\005 \001(\0162\021.socle." +
+      "v1.Channel\"%\n\025RetentionSweepStarted\022\014\n\004d" +
+      "ate\030\001 \001(\t\"\267\001\n\017RetentionPurged\022\014\n\004date\030\001 " +
+      "\001(\t\022\020\n\010category\030\002 \001(\t\022\020\n\010activity\030\003 \001(\r\022" +
+      "\022\n\nrule_index\030\004 \001(\r\0225\n\nend_action\030\005 \001(\0162" +
+      "!.socle.v1.RetentionRule.EndAction\022\017\n\007pe" +
+      "rsons\030\006 \003(\t\022\026\n\016visa_reference\030\007 \001(\t\"S\n\031D" +
+      "eletionCertificateIssued\022\023\n\013certificate\030" +
+      "\001 \001(\014\022\021\n\tsignature\030\002 \001(\014\022\016\n\006purges\030\003 \003(\004" +
+      "\"O\n\027EliminationVisaRecorded\022\021\n\treference" +
+      "\030\001 \001(\t\022\020\n\010category\030\002 \001(\t\022\017\n\007through\030\003 \001(" +
+      "\t\"P\n\024PrivacyBudgetCharged\022\017\n\007dataset\030\001 \001" +
+      "(\t\022\'\n\006charge\030\002 \001(\0132\027.socle.v1.PrivacyCha" +
+      "rge*S\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022" +
+      "\r\n\tIN_PERSON\020\001\022\t\n\005PAPER\020\002\022\n\n\006ONLINE\020\003\022\t\n" +
+      "\005PHONE\020\004*\271\001\n\021RightsRequestKind\022#\n\037RIGHTS" +
+      "_REQUEST_KIND_UNSPECIFIED\020\000\022\020\n\014RIGHT_ACC" +
+      "ESS\020\001\022\027\n\023RIGHT_RECTIFICATION\020\002\022\021\n\rRIGHT_" +
+      "ERASURE\020\003\022\025\n\021RIGHT_RESTRICTION\020\004\022\025\n\021RIGH" +
+      "T_PORTABILITY\020\005\022\023\n\017RIGHT_OBJECTION\020\006*\301\001\n" +
+      "\021RestrictionGround\022\"\n\036RESTRICTION_GROUND" +
+      "_UNSPECIFIED\020\000\022\"\n\036RESTRICTION_ACCURACY_C" +
+      "ONTESTED\020\001\022#\n\037RESTRICTION_UNLAWFUL_PROCE" +
+      "SSING\020\002\022\034\n\030RESTRICTION_LEGAL_CLAIMS\020\003\022!\n" +
+      "\035RESTRICTION_OBJECTION_PENDING\020\004B\034\n\013fr.s" +
+      "ocle.v1B\013EventsProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -658,7 +658,7 @@ public final class EventsProto {
     internal_static_socle_v1_PolicyActivated_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_socle_v1_PolicyActivated_descriptor,
-        new java.lang.String[] { "Mode", "PolicySha256", "PreviousSha256", "ChangesSha256", "Approvals", "PolicyId", "PolicyRevision", });
+        new java.lang.String[] { "Mode", "PolicySha256", "PreviousSha256", "ChangesSha256", "Approvals", "PolicyId", "PolicyRevision", "DpoRoles", });
     internal_static_socle_v1_LedgerAlert_descriptor =
       getDescriptor().getMessageTypes().get(4);
     internal_static_socle_v1_LedgerAlert_fieldAccessorTable = new

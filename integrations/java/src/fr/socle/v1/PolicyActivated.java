@@ -31,6 +31,7 @@ private static final long serialVersionUID = 0L;
     approvals_ = emptyLongList();
     policyId_ = "";
     policyRevision_ = "";
+    dpoRoles_ = com.google.protobuf.LazyStringArrayList.EMPTY;
   }
 
   @java.lang.Override
@@ -398,6 +399,70 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int DPO_ROLES_FIELD_NUMBER = 8;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.LazyStringList dpoRoles_;
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @return A list containing the dpoRoles.
+   */
+  public com.google.protobuf.ProtocolStringList
+      getDpoRolesList() {
+    return dpoRoles_;
+  }
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @return The count of dpoRoles.
+   */
+  public int getDpoRolesCount() {
+    return dpoRoles_.size();
+  }
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @param index The index of the element to return.
+   * @return The dpoRoles at the given index.
+   */
+  public java.lang.String getDpoRoles(int index) {
+    return dpoRoles_.get(index);
+  }
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the dpoRoles at the given index.
+   */
+  public com.google.protobuf.ByteString
+      getDpoRolesBytes(int index) {
+    return dpoRoles_.getByteString(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -437,6 +502,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(policyRevision_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 7, policyRevision_);
+    }
+    for (int i = 0; i < dpoRoles_.size(); i++) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 8, dpoRoles_.getRaw(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -483,6 +551,14 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(policyRevision_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(7, policyRevision_);
     }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < dpoRoles_.size(); i++) {
+        dataSize += computeStringSizeNoTag(dpoRoles_.getRaw(i));
+      }
+      size += dataSize;
+      size += 1 * getDpoRolesList().size();
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -511,6 +587,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getPolicyId())) return false;
     if (!getPolicyRevision()
         .equals(other.getPolicyRevision())) return false;
+    if (!getDpoRolesList()
+        .equals(other.getDpoRolesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -538,6 +616,10 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getPolicyId().hashCode();
     hash = (37 * hash) + POLICY_REVISION_FIELD_NUMBER;
     hash = (53 * hash) + getPolicyRevision().hashCode();
+    if (getDpoRolesCount() > 0) {
+      hash = (37 * hash) + DPO_ROLES_FIELD_NUMBER;
+      hash = (53 * hash) + getDpoRolesList().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -680,6 +762,8 @@ private static final long serialVersionUID = 0L;
       approvals_ = emptyLongList();
       policyId_ = "";
       policyRevision_ = "";
+      dpoRoles_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+      bitField0_ = (bitField0_ & ~0x00000080);
       return this;
     }
 
@@ -718,6 +802,11 @@ private static final long serialVersionUID = 0L;
         bitField0_ = (bitField0_ & ~0x00000010);
       }
       result.approvals_ = approvals_;
+      if (((bitField0_ & 0x00000080) != 0)) {
+        dpoRoles_ = dpoRoles_.getUnmodifiableView();
+        bitField0_ = (bitField0_ & ~0x00000080);
+      }
+      result.dpoRoles_ = dpoRoles_;
     }
 
     private void buildPartial0(fr.socle.v1.PolicyActivated result) {
@@ -818,6 +907,16 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00000040;
         onChanged();
       }
+      if (!other.dpoRoles_.isEmpty()) {
+        if (dpoRoles_.isEmpty()) {
+          dpoRoles_ = other.dpoRoles_;
+          bitField0_ = (bitField0_ & ~0x00000080);
+        } else {
+          ensureDpoRolesIsMutable();
+          dpoRoles_.addAll(other.dpoRoles_);
+        }
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -890,6 +989,12 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000040;
               break;
             } // case 58
+            case 66: {
+              java.lang.String s = input.readStringRequireUtf8();
+              ensureDpoRolesIsMutable();
+              dpoRoles_.add(s);
+              break;
+            } // case 66
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1361,6 +1466,173 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       policyRevision_ = value;
       bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.LazyStringList dpoRoles_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+    private void ensureDpoRolesIsMutable() {
+      if (!((bitField0_ & 0x00000080) != 0)) {
+        dpoRoles_ = new com.google.protobuf.LazyStringArrayList(dpoRoles_);
+        bitField0_ |= 0x00000080;
+       }
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @return A list containing the dpoRoles.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getDpoRolesList() {
+      return dpoRoles_.getUnmodifiableView();
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @return The count of dpoRoles.
+     */
+    public int getDpoRolesCount() {
+      return dpoRoles_.size();
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @param index The index of the element to return.
+     * @return The dpoRoles at the given index.
+     */
+    public java.lang.String getDpoRoles(int index) {
+      return dpoRoles_.get(index);
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the dpoRoles at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getDpoRolesBytes(int index) {
+      return dpoRoles_.getByteString(index);
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @param index The index to set the value at.
+     * @param value The dpoRoles to set.
+     * @return This builder for chaining.
+     */
+    public Builder setDpoRoles(
+        int index, java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureDpoRolesIsMutable();
+      dpoRoles_.set(index, value);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @param value The dpoRoles to add.
+     * @return This builder for chaining.
+     */
+    public Builder addDpoRoles(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureDpoRolesIsMutable();
+      dpoRoles_.add(value);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @param values The dpoRoles to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllDpoRoles(
+        java.lang.Iterable<java.lang.String> values) {
+      ensureDpoRolesIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, dpoRoles_);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearDpoRoles() {
+      dpoRoles_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+      bitField0_ = (bitField0_ & ~0x00000080);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+     * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+     * an activation of its own policy checks them against that policy.
+     * </pre>
+     *
+     * <code>repeated string dpo_roles = 8;</code>
+     * @param value The bytes of the dpoRoles to add.
+     * @return This builder for chaining.
+     */
+    public Builder addDpoRolesBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      ensureDpoRolesIsMutable();
+      dpoRoles_.add(value);
       onChanged();
       return this;
     }

@@ -110,4 +110,57 @@ public interface PolicyActivatedOrBuilder extends
    */
   com.google.protobuf.ByteString
       getPolicyRevisionBytes();
+
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @return A list containing the dpoRoles.
+   */
+  java.util.List<java.lang.String>
+      getDpoRolesList();
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @return The count of dpoRoles.
+   */
+  int getDpoRolesCount();
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @param index The index of the element to return.
+   * @return The dpoRoles at the given index.
+   */
+  java.lang.String getDpoRoles(int index);
+  /**
+   * <pre>
+   * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
+   * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
+   * an activation of its own policy checks them against that policy.
+   * </pre>
+   *
+   * <code>repeated string dpo_roles = 8;</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the dpoRoles at the given index.
+   */
+  com.google.protobuf.ByteString
+      getDpoRolesBytes(int index);
 }

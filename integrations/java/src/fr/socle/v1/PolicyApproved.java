@@ -98,9 +98,10 @@ private static final long serialVersionUID = 0L;
   private boolean dpo_ = false;
   /**
    * <pre>
-   * Whether the approver's role held DPO_ROLE under the policy in force. Set by the engine when it
-   * applies the event (stamped as applied, like mandate_created's attestation); an event that
-   * claims it for a role without the capability is refused.
+   * Whether the approver's role is one of the roles holding DPO_ROLE in the last policy activated
+   * INITIAL or APPROVED (PolicyActivated.dpo_roles): under a DEVELOPMENT policy, that of the
+   * approved policy before it. Set by the engine when it applies the event (stamped as applied,
+   * like mandate_created's attestation); an event that claims it for another role is refused.
    * </pre>
    *
    * <code>bool dpo = 2;</code>
@@ -543,9 +544,10 @@ private static final long serialVersionUID = 0L;
     private boolean dpo_ ;
     /**
      * <pre>
-     * Whether the approver's role held DPO_ROLE under the policy in force. Set by the engine when it
-     * applies the event (stamped as applied, like mandate_created's attestation); an event that
-     * claims it for a role without the capability is refused.
+     * Whether the approver's role is one of the roles holding DPO_ROLE in the last policy activated
+     * INITIAL or APPROVED (PolicyActivated.dpo_roles): under a DEVELOPMENT policy, that of the
+     * approved policy before it. Set by the engine when it applies the event (stamped as applied,
+     * like mandate_created's attestation); an event that claims it for another role is refused.
      * </pre>
      *
      * <code>bool dpo = 2;</code>
@@ -557,9 +559,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Whether the approver's role held DPO_ROLE under the policy in force. Set by the engine when it
-     * applies the event (stamped as applied, like mandate_created's attestation); an event that
-     * claims it for a role without the capability is refused.
+     * Whether the approver's role is one of the roles holding DPO_ROLE in the last policy activated
+     * INITIAL or APPROVED (PolicyActivated.dpo_roles): under a DEVELOPMENT policy, that of the
+     * approved policy before it. Set by the engine when it applies the event (stamped as applied,
+     * like mandate_created's attestation); an event that claims it for another role is refused.
      * </pre>
      *
      * <code>bool dpo = 2;</code>
@@ -575,9 +578,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Whether the approver's role held DPO_ROLE under the policy in force. Set by the engine when it
-     * applies the event (stamped as applied, like mandate_created's attestation); an event that
-     * claims it for a role without the capability is refused.
+     * Whether the approver's role is one of the roles holding DPO_ROLE in the last policy activated
+     * INITIAL or APPROVED (PolicyActivated.dpo_roles): under a DEVELOPMENT policy, that of the
+     * approved policy before it. Set by the engine when it applies the event (stamped as applied,
+     * like mandate_created's attestation); an event that claims it for another role is refused.
      * </pre>
      *
      * <code>bool dpo = 2;</code>

@@ -23,9 +23,10 @@ public interface PolicyApprovedOrBuilder extends
 
   /**
    * <pre>
-   * Whether the approver's role held DPO_ROLE under the policy in force. Set by the engine when it
-   * applies the event (stamped as applied, like mandate_created's attestation); an event that
-   * claims it for a role without the capability is refused.
+   * Whether the approver's role is one of the roles holding DPO_ROLE in the last policy activated
+   * INITIAL or APPROVED (PolicyActivated.dpo_roles): under a DEVELOPMENT policy, that of the
+   * approved policy before it. Set by the engine when it applies the event (stamped as applied,
+   * like mandate_created's attestation); an event that claims it for another role is refused.
    * </pre>
    *
    * <code>bool dpo = 2;</code>
