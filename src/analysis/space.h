@@ -114,15 +114,52 @@ using JointVisitor =
     absl::FunctionRef<void(const DecisionCase& before, const Decision* b, const DecisionCase& after,
                            const Decision* a, uint64_t count)>;
 uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor visit);
+
+// What Decide reads of two worlds beside a case's situation, laid side by side for the joint
+// walk: the policy tables it consults for a tuple (role, action, category, purpose, kind) and the
+// answers of the worlds' persons for a purpose and category (consents, objections). A tuple whose
+// inputs are all the same under both policies, and whose cases are possible alike, has the same
+// decision under both in every situation: the joint walk need not decide it (docs/
+// policy-analysis.md, "What the diff skips"). Built once per pair of worlds; immutable, so any
+// number of threads may read it.
+class JointInputs {
+ public:
+  JointInputs(const World& before, const World& after);
+
+  // The answers of the persons of each group and flag combination, per purpose (and category):
+  // what ConsentAndObjection reads of the person's state. Indexed by World::person's slot.
+  struct Answers {
+    uint32_t purposes = 0, categories = 0;
+    std::vector<uint8_t> consent;    // (slot * purposes + purpose) * categories + category
+    std::vector<uint8_t> objection;  // slot * purposes + purpose
+  };
+
+  const World& before() const { return before_; }
+  const World& after() const { return after_; }
+  const Answers& answers(bool after) const { return after ? after_answers_ : before_answers_; }
+
+ private:
+  const World& before_;
+  const World& after_;
+  Answers before_answers_, after_answers_;
+};
+
 // The number of roles the joint walk visits (those of the policy after, then those only the
 // policy before has), and the walk of roles [begin, end) of that order alone: the concatenation
-// of the walks of consecutive ranges is the whole walk.
+// of the walks of consecutive ranges is the whole walk. With `skip` (built on the same worlds),
+// the tuples whose inputs are the same under both policies are not walked: their cases are added
+// to `*skipped_cases` (the walk of the others is unchanged, and their decision is the same under
+// both policies in every case).
 size_t JointRoleCount(const World& before, const World& after);
 uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, size_t end,
-                        JointVisitor visit);
+                        JointVisitor visit, const JointInputs* skip = nullptr,
+                        uint64_t* skipped_cases = nullptr);
 
-// DiffPolicies on `threads` threads (at least one): the same diff whatever their number.
-PolicyDiff DiffWorlds(const World& before, const World& after, int threads);
+// DiffPolicies on `threads` threads (at least one): the same diff whatever their number. With
+// `skip_identical` false, every tuple is walked (the reference of the skipping walk, for tests):
+// the same diff, with more decisions.
+PolicyDiff DiffWorlds(const World& before, const World& after, int threads,
+                      bool skip_identical = true);
 
 // The JSON of the analysis's reports (prove.cc): protobuf's printer, the proto's field names,
 // every field printed (a property that does not hold says `"holds": false`).
