@@ -183,50 +183,6 @@ std::vector<std::pair<uint32_t, uint32_t>> Union(const core::Interner& before,
   return out;
 }
 
-// What ConsentAndObjection (src/access/decide.cc) answers for each person of the world, purpose
-// and category, computed as it does: whether the purpose needs a consent for the category and,
-// if so, whether the person has a valid one (0 not needed, 1 valid, 2 missing); whether the
-// purpose is objectable and, if so, the person's objection (0 not objectable, 1 none, 2
-// pending, 3 upheld). A slot without a person answers 0xff.
-JointInputs::Answers AnswersOf(const World& w) {
-  const auto& data = access_internal::Data(*w.snapshot);
-  const access_internal::Tables& t = *data.tables;
-  JointInputs::Answers out;
-  out.purposes = w.purposes;
-  out.categories = w.categories;
-  out.consent.assign(w.person.size() * w.purposes * w.categories, 0);
-  out.objection.assign(w.person.size() * w.purposes, 0);
-  const int64_t now = absl::ToUnixNanos(data.clock->Now());
-  for (size_t slot = 0; slot < w.person.size(); ++slot) {
-    const uint32_t x = w.person[slot];
-    uint8_t* consent = &out.consent[slot * w.purposes * w.categories];
-    uint8_t* objection = &out.objection[slot * w.purposes];
-    if (x == kNoId) {
-      std::fill(consent, consent + w.purposes * w.categories, uint8_t{0xff});
-      std::fill(objection, objection + w.purposes, uint8_t{0xff});
-      continue;
-    }
-    const access_internal::PersonRecord& record = data.state.persons[x];
-    for (uint32_t p = 0; p < w.purposes; ++p) {
-      for (uint32_t k = 0; k < w.categories; ++k) {
-        if (!t.NeedsConsent(p, k)) continue;
-        const bool valid =
-            (record.facts & access_internal::kFactConsents) != 0 &&
-            access_internal::ValidConsent(data, x, p, access_internal::ConsentScope::kProcessing, k,
-                                          kNoId, now) != nullptr;
-        consent[p * w.categories + k] = valid ? 1 : 2;
-      }
-      if (!t.activity_objectable[p]) continue;
-      objection[p] = 1;
-      if ((record.facts & access_internal::kFactObjections) == 0) continue;
-      const std::optional<access_internal::ObjectionOutcome> o = access_internal::ObjectionAt(
-          record.state.get(), access_internal::ObjectionKind::kProcessing, p, now);
-      if (o) objection[p] = *o == access_internal::ObjectionOutcome::kPending ? 2 : 3;
-    }
-  }
-  return out;
-}
-
 bool Archivist(const policy_internal::CompiledPolicy& c, uint32_t role) {
   return (c.role_capabilities[role] & (1u << v1::Role::ARCHIVIST)) != 0;
 }
@@ -282,64 +238,118 @@ uint32_t SameRoleKinds(const World& wb, const World& wa, uint32_t rb, uint32_t r
   return kinds;
 }
 
-// For the role (rb before, ra after) and each (category, purpose) pair of the joint walk (index
-// category * purposes + purpose): 1 when both policies declare the category for the purpose
-// alike, treat it as special alike, ask a consent alike and allow objections alike, and every
-// person the role meets (its relations' groups, every flag combination) answers alike.
-std::vector<uint8_t> SameCategoryPurpose(const JointInputs& in, uint32_t rb, uint32_t ra,
-                                         const std::vector<std::pair<uint32_t, uint32_t>>& cats,
-                                         const std::vector<std::pair<uint32_t, uint32_t>>& purps) {
-  const World& wb = in.before();
-  const World& wa = in.after();
-  const access_internal::Tables& tb = *access_internal::Data(*wb.snapshot).tables;
-  const access_internal::Tables& ta = *access_internal::Data(*wa.snapshot).tables;
-  const JointInputs::Answers& ab = in.answers(false);
-  const JointInputs::Answers& aa = in.answers(true);
-  // The persons' slots the role meets, in both worlds, in the same order.
-  std::vector<std::pair<size_t, size_t>> slots;
-  for (uint32_t rel = 0; rel < kRelationCount; ++rel) {
-    if (!wb.relation_possible[rb * kRelationCount + rel]) continue;  // the same after
-    const uint32_t gb = World::GroupOf(rb, static_cast<Relation>(rel));
-    const uint32_t ga = World::GroupOf(ra, static_cast<Relation>(rel));
-    for (uint32_t f = 0; f < (1u << kPersonFlagCount); ++f) {
-      slots.emplace_back((gb << kPersonFlagCount) | f, (ga << kPersonFlagCount) | f);
+}  // namespace
+
+// What ConsentAndObjection (src/access/decide.cc) answers for each person of the world, purpose
+// and category, computed as it does: whether the purpose needs a consent for the category and,
+// if so, whether the person has a valid one (0 not needed, 1 valid, 2 missing); whether the
+// purpose is objectable and, if so, the person's objection (0 not objectable, 1 none, 2
+// pending, 3 upheld). A slot without a person answers 0xff.
+JointInputs::Answers JointInputs::AnswersOf(const World& w) {
+  const auto& data = access_internal::Data(*w.snapshot);
+  const access_internal::Tables& t = *data.tables;
+  Answers out;
+  out.slots = w.person.size();
+  out.consent.assign(out.slots * w.purposes * w.categories, 0);
+  out.objection.assign(out.slots * w.purposes, 0);
+  const int64_t now = absl::ToUnixNanos(data.clock->Now());
+  for (size_t slot = 0; slot < out.slots; ++slot) {
+    const uint32_t x = w.person[slot];
+    for (uint32_t p = 0; p < w.purposes; ++p) {
+      uint8_t& objection = out.objection[p * out.slots + slot];
+      for (uint32_t k = 0; k < w.categories; ++k) {
+        uint8_t& consent = out.consent[(p * w.categories + k) * out.slots + slot];
+        if (x == kNoId) {
+          consent = 0xff;
+        } else if (t.NeedsConsent(p, k)) {
+          const bool valid =
+              (data.state.persons[x].facts & access_internal::kFactConsents) != 0 &&
+              access_internal::ValidConsent(data, x, p, access_internal::ConsentScope::kProcessing,
+                                            k, kNoId, now) != nullptr;
+          consent = valid ? 1 : 2;
+        }
+      }
+      if (x == kNoId) {
+        objection = 0xff;
+        continue;
+      }
+      if (!t.activity_objectable[p]) continue;
+      objection = 1;
+      const access_internal::PersonRecord& record = data.state.persons[x];
+      if ((record.facts & access_internal::kFactObjections) == 0) continue;
+      const std::optional<access_internal::ObjectionOutcome> o = access_internal::ObjectionAt(
+          record.state.get(), access_internal::ObjectionKind::kProcessing, p, now);
+      if (o) objection = *o == access_internal::ObjectionOutcome::kPending ? 2 : 3;
     }
   }
-  std::vector<uint8_t> out(cats.size() * purps.size(), 0);
-  for (size_t ki = 0; ki < cats.size(); ++ki) {
-    const auto [kb, ka] = cats[ki];
+  return out;
+}
+
+bool JointInputs::SameGroup(uint32_t gb, uint32_t ga, uint32_t kb, uint32_t ka, uint32_t pb,
+                            uint32_t pa) const {
+  const Answers& b = before_answers_;
+  const Answers& a = after_answers_;
+  constexpr size_t kFlags = size_t{1} << kPersonFlagCount;
+  const size_t sb = size_t{gb} << kPersonFlagCount, sa = size_t{ga} << kPersonFlagCount;
+  return std::equal(&b.consent[(pb * before_.categories + kb) * b.slots + sb],
+                    &b.consent[(pb * before_.categories + kb) * b.slots + sb] + kFlags,
+                    &a.consent[(pa * after_.categories + ka) * a.slots + sa]) &&
+         std::equal(&b.objection[pb * b.slots + sb], &b.objection[pb * b.slots + sb] + kFlags,
+                    &a.objection[pa * a.slots + sa]);
+}
+
+JointInputs::JointInputs(const World& before, const World& after)
+    : before_(before),
+      after_(after),
+      before_answers_(AnswersOf(before)),
+      after_answers_(AnswersOf(after)) {
+  const auto& cb = policy_internal::Compiled(before.policy);
+  const auto& ca = policy_internal::Compiled(after.policy);
+  categories_ = Union(cb.data_categories, ca.data_categories);
+  purposes_ = Union(cb.activities, ca.activities);
+  const access_internal::Tables& tb = *access_internal::Data(*before.snapshot).tables;
+  const access_internal::Tables& ta = *access_internal::Data(*after.snapshot).tables;
+  shared_.assign(categories_.size() * purposes_.size(), 0);
+  for (size_t ki = 0; ki < categories_.size(); ++ki) {
+    const auto [kb, ka] = categories_[ki];
     if (kb == kNoId || ka == kNoId) continue;
     if (tb.category_special[kb] != ta.category_special[ka]) continue;
-    for (size_t pi = 0; pi < purps.size(); ++pi) {
-      const auto [pb, pa] = purps[pi];
+    for (size_t pi = 0; pi < purposes_.size(); ++pi) {
+      const auto [pb, pa] = purposes_[pi];
       if (pb == kNoId || pa == kNoId) continue;
       if (tb.c->ActivityDeclares(pb, kb) != ta.c->ActivityDeclares(pa, ka) ||
           tb.NeedsConsent(pb, kb) != ta.NeedsConsent(pa, ka) ||
           tb.activity_objectable[pb] != ta.activity_objectable[pa]) {
         continue;
       }
-      bool same = true;
-      for (const auto& [sb, sa] : slots) {
-        if (ab.consent[(sb * ab.purposes + pb) * ab.categories + kb] !=
-                aa.consent[(sa * aa.purposes + pa) * aa.categories + ka] ||
-            ab.objection[sb * ab.purposes + pb] != aa.objection[sa * aa.purposes + pa]) {
-          same = false;
-          break;
-        }
+      // The team's persons (group 0) and the others' (group 1): every role meets both.
+      shared_[ki * purposes_.size() + pi] =
+          SameGroup(0, 0, kb, ka, pb, pa) && SameGroup(1, 1, kb, ka, pb, pa) ? 1 : 0;
+    }
+  }
+}
+
+std::vector<uint8_t> JointInputs::SameCategoryPurpose(uint32_t rb, uint32_t ra) const {
+  constexpr auto kReferent = static_cast<uint32_t>(Relation::kReferent);
+  // Relations are the same under both policies (SameRoleKinds): the referent's persons only when
+  // the role may be one.
+  if (!before_.relation_possible[rb * kRelationCount + kReferent]) return shared_;
+  std::vector<uint8_t> out = shared_;
+  const uint32_t gb = World::GroupOf(rb, Relation::kReferent);
+  const uint32_t ga = World::GroupOf(ra, Relation::kReferent);
+  for (size_t ki = 0; ki < categories_.size(); ++ki) {
+    for (size_t pi = 0; pi < purposes_.size(); ++pi) {
+      uint8_t& same = out[ki * purposes_.size() + pi];
+      if (same) {
+        same = SameGroup(gb, ga, categories_[ki].first, categories_[ki].second, purposes_[pi].first,
+                         purposes_[pi].second)
+                   ? 1
+                   : 0;
       }
-      out[ki * purps.size() + pi] = same ? 1 : 0;
     }
   }
   return out;
 }
-
-}  // namespace
-
-JointInputs::JointInputs(const World& before, const World& after)
-    : before_(before),
-      after_(after),
-      before_answers_(AnswersOf(before)),
-      after_answers_(AnswersOf(after)) {}
 
 size_t JointRoleCount(const World& before, const World& after) {
   return Union(policy_internal::Compiled(before.policy).roles,
@@ -377,8 +387,7 @@ uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, s
     const uint32_t same_kinds =
         skipping && rb != kNoId && ra != kNoId ? SameRoleKinds(before, after, rb, ra) : 0u;
     const std::vector<uint8_t> same_category_purpose =
-        same_kinds != 0 ? SameCategoryPurpose(*skip, rb, ra, categories, purposes)
-                        : std::vector<uint8_t>();
+        same_kinds != 0 ? skip->SameCategoryPurpose(rb, ra) : std::vector<uint8_t>();
     for (int action = 1; action < kActionCount; ++action) {
       for (size_t ki = 0; ki < categories.size(); ++ki) {
         const auto [kb, ka] = categories[ki];

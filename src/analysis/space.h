@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -126,22 +127,37 @@ class JointInputs {
  public:
   JointInputs(const World& before, const World& after);
 
-  // The answers of the persons of each group and flag combination, per purpose (and category):
-  // what ConsentAndObjection reads of the person's state. Indexed by World::person's slot.
-  struct Answers {
-    uint32_t purposes = 0, categories = 0;
-    std::vector<uint8_t> consent;    // (slot * purposes + purpose) * categories + category
-    std::vector<uint8_t> objection;  // slot * purposes + purpose
-  };
-
   const World& before() const { return before_; }
   const World& after() const { return after_; }
-  const Answers& answers(bool after) const { return after ? after_answers_ : before_answers_; }
+
+  // For the role (id `rb` before, `ra` after) and each (category, purpose) of the joint walk
+  // (index category * purposes + purpose, in the walk's order): 1 when both policies declare the
+  // category for the purpose alike, treat it as special alike, ask a consent alike, allow
+  // objections alike, and every person the role meets (its relations' groups, every combination
+  // of flags) answers alike.
+  std::vector<uint8_t> SameCategoryPurpose(uint32_t rb, uint32_t ra) const;
 
  private:
+  // What ConsentAndObjection reads of each person's state, as it reads it, per purpose and
+  // category: consent at ((purpose * categories + category) * slots + slot), objection at
+  // (purpose * slots + slot), the slot being World::person's.
+  struct Answers {
+    size_t slots = 0;
+    std::vector<uint8_t> consent, objection;
+  };
+  static Answers AnswersOf(const World& w);
+  // Whether the persons of group `gb` before and `ga` after answer alike for the purpose and
+  // category (ids before, after).
+  bool SameGroup(uint32_t gb, uint32_t ga, uint32_t kb, uint32_t ka, uint32_t pb,
+                 uint32_t pa) const;
+
   const World& before_;
   const World& after_;
   Answers before_answers_, after_answers_;
+  std::vector<std::pair<uint32_t, uint32_t>> categories_, purposes_;  // the joint walk's
+  // For each (category, purpose) of the walk: the inputs that do not depend on the role, and the
+  // answers of the groups every role meets (in the team, outside it).
+  std::vector<uint8_t> shared_;
 };
 
 // The number of roles the joint walk visits (those of the policy after, then those only the
