@@ -33,6 +33,7 @@ BOOST_AUTO_TEST_CASE(a_policy_and_itself_do_not_differ) {
     BOOST_TEST(d.changes.empty());
     BOOST_TEST(d.changed_cases == 0u);
     BOOST_TEST(d.cases == a->space_size());
+    BOOST_TEST(d.decisions == 0u);  // every tuple has the same inputs: none is decided
     BOOST_TEST(d.Summary().empty());
     BOOST_TEST(d.before_digest == d.after_digest);
   }
