@@ -132,7 +132,9 @@ BENCHMARK(BM_WholeSpace_RawDecide)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond
 // A full diff (`socle policy diff`): the ccas example against the same policy with one line of its
 // habilitation matrix widened (the front desk also reads, writes and prints social data), both
 // worlds built (PolicyAnalysis::CreatePair, two threads) then every case of both spaces compared
-// (DiffPolicies, two threads). Arg 1: on worlds built once. Real time: the work is on 2 threads.
+// (DiffPolicies, two threads): the tuples whose inputs are the same under both policies are
+// counted without being decided (analysis_internal::JointInputs), the others decided under both.
+// Arg 1: on worlds built once. Real time: the work is on 2 threads.
 std::string WidenedCcas(const std::string& text) {
   const std::string from =
       "habilitations { role: \"secretaire_accueil\"  actions: [READ, WRITE, PRINT] "
@@ -156,7 +158,7 @@ void BM_Diff(benchmark::State& state) {
     built_before = *PolicyAnalysis::Create(*before);
     built_after = *PolicyAnalysis::Create(*after);
   }
-  uint64_t decisions = 0, changed = 0;
+  uint64_t decisions = 0, changed = 0, cases = 0;
   for (auto _ : state) {
     std::unique_ptr<PolicyAnalysis> b, a;
     if (state.range(0) == 0) {
@@ -168,12 +170,54 @@ void BM_Diff(benchmark::State& state) {
     const PolicyDiff d = DiffPolicies(b ? *b : *built_before, a ? *a : *built_after);
     decisions = d.decisions;
     changed = d.changed_cases;
+    cases = d.cases;
     benchmark::DoNotOptimize(d.changes.data());
   }
+  state.counters["cases"] = static_cast<double>(cases);
   state.counters["decisions"] = static_cast<double>(decisions);
   state.counters["changed_cases"] = static_cast<double>(changed);
 }
 BENCHMARK(BM_Diff)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The physical limit of BM_Diff/1 beside it: the Decide calls the diff makes (those of the tuples
+// whose inputs differ, under each policy), on requests prepared before timing, on one thread.
+void BM_Diff_RawDecide(benchmark::State& state) {
+  const std::string text =
+      socle_bench::ReadFileOrDie(socle_bench::ExamplesDir() + "/policies/ccas.textproto");
+  absl::StatusOr<Policy> before = Policy::Load(text);
+  absl::StatusOr<Policy> after = Policy::Load(WidenedCcas(text));
+  if (!before.ok() || !after.ok()) std::abort();
+  auto b = PolicyAnalysis::Create(*before);
+  auto a = PolicyAnalysis::Create(*after);
+  if (!b.ok() || !a.ok()) std::abort();
+  const analysis_internal::World& wb = (*b)->world();
+  const analysis_internal::World& wa = (*a)->world();
+  const analysis_internal::JointInputs inputs(wb, wa);
+  std::vector<AccessRequest> requests_b, requests_a;
+  uint64_t skipped = 0;
+  analysis_internal::EnumerateJoint(
+      wb, wa, 0, analysis_internal::JointRoleCount(wb, wa),
+      [&](const DecisionCase& cb, const Decision* db, const DecisionCase& ca, const Decision* da,
+          uint64_t) {
+        if (db != nullptr) requests_b.push_back(wb.RequestOf(cb));
+        if (da != nullptr) requests_a.push_back(wa.RequestOf(ca));
+      },
+      &inputs, &skipped);
+  const auto& data_b = access_internal::Data(*wb.snapshot);
+  const auto& data_a = access_internal::Data(*wa.snapshot);
+  for (auto _ : state) {
+    uint32_t allowed = 0;
+    for (const AccessRequest& r : requests_b) {
+      allowed += access_internal::DecideValid(data_b, r).allowed() ? 1 : 0;
+    }
+    for (const AccessRequest& r : requests_a) {
+      allowed += access_internal::DecideValid(data_a, r).allowed() ? 1 : 0;
+    }
+    benchmark::DoNotOptimize(allowed);
+  }
+  state.counters["decisions"] = static_cast<double>(requests_b.size() + requests_a.size());
+}
+BENCHMARK(BM_Diff_RawDecide)->Unit(benchmark::kMillisecond);
 
 // Every case decided alone: what the blocks save.
 void BM_WholeSpace_EveryCase(benchmark::State& state) {

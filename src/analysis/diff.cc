@@ -4,6 +4,7 @@
 #include <atomic>
 #include <bit>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -96,7 +97,8 @@ struct PartialDiff {
   uint64_t decisions = 0;
 };
 
-PartialDiff DiffRoles(const World& wb, const World& wa, size_t begin, size_t end) {
+PartialDiff DiffRoles(const World& wb, const World& wa, size_t begin, size_t end,
+                      const analysis_internal::JointInputs* skip) {
   const auto& cb = policy_internal::Compiled(wb.policy);
   const auto& ca = policy_internal::Compiled(wa.policy);
   PartialDiff diff;
@@ -107,6 +109,7 @@ PartialDiff DiffRoles(const World& wb, const World& wa, size_t begin, size_t end
   uint64_t tuple = 0;
   DecisionCase last_b, last_a;
   bool started = false;
+  uint64_t skipped = 0;
   diff.decisions = analysis_internal::EnumerateJoint(
       wb, wa, begin, end,
       [&](const DecisionCase& b, const Decision* db, const DecisionCase& a, const Decision* da,
@@ -152,7 +155,11 @@ PartialDiff DiffRoles(const World& wb, const World& wa, size_t begin, size_t end
         c.situation = a.situation;
         c.before = OutcomeOf(wb, db);
         c.after = OutcomeOf(wa, da);
-      });
+      },
+      skip, &skipped);
+  // The tuples not walked have the same decision under both policies in every case: counted,
+  // never changed.
+  diff.cases += skipped;
   return diff;
 }
 
@@ -160,7 +167,7 @@ PartialDiff DiffRoles(const World& wb, const World& wa, size_t begin, size_t end
 
 namespace analysis_internal {
 
-PolicyDiff DiffWorlds(const World& wb, const World& wa, int threads) {
+PolicyDiff DiffWorlds(const World& wb, const World& wa, int threads, bool skip_identical) {
   PolicyDiff diff;
   diff.before_digest = policy_internal::Compiled(wb.policy).digest_hex;
   diff.after_digest = policy_internal::Compiled(wa.policy).digest_hex;
@@ -168,10 +175,13 @@ PolicyDiff DiffWorlds(const World& wb, const World& wa, int threads) {
   // take the roles one at a time, and the parts are joined in the walk's order, which gives the
   // diff a single walk gives.
   const size_t roles = analysis_internal::JointRoleCount(wb, wa);
+  std::optional<JointInputs> inputs;
+  if (skip_identical) inputs.emplace(wb, wa);
+  const JointInputs* skip = inputs ? &*inputs : nullptr;
   std::vector<PartialDiff> parts(roles);
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < roles; i = next++) parts[i] = DiffRoles(wb, wa, i, i + 1);
+    for (size_t i = next++; i < roles; i = next++) parts[i] = DiffRoles(wb, wa, i, i + 1, skip);
   };
   std::vector<std::thread> helpers;
   for (int i = 1; i < threads && static_cast<size_t>(i) < roles; ++i) helpers.emplace_back(work);

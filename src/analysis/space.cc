@@ -5,6 +5,7 @@
 #include <bit>
 #include <tuple>
 
+#include "access/person_facts.h"
 #include "access/state.h"
 #include "policy/compiled_policy.h"
 
@@ -182,7 +183,173 @@ std::vector<std::pair<uint32_t, uint32_t>> Union(const core::Interner& before,
   return out;
 }
 
+bool Archivist(const policy_internal::CompiledPolicy& c, uint32_t role) {
+  return (c.role_capabilities[role] & (1u << v1::Role::ARCHIVIST)) != 0;
+}
+
+// Whether an entry of `kind` written by someone else is refused to `role` by an entry-kind rule
+// (the check Decide makes when the actor is not the author).
+bool KindRestricted(const policy_internal::CompiledPolicy& c, EntryKind kind, uint32_t role) {
+  return c.entry_kind_rule[static_cast<uint32_t>(kind)] >= 0 && !c.EntryKindAllows(kind, role);
+}
+
+// The role's inputs under both policies: the relations it can have (hence its professionals and
+// their persons), its professionals' secrecy, the archivist capability, whether it may be a
+// referent. Returns the entry kinds (bits) whose rule treats it alike, 0 when another input
+// differs.
+uint32_t SameRoleKinds(const World& wb, const World& wa, uint32_t rb, uint32_t ra) {
+  const auto& db = access_internal::Data(*wb.snapshot);
+  const auto& da = access_internal::Data(*wa.snapshot);
+  const policy_internal::CompiledPolicy& cb = *db.tables->c;
+  const policy_internal::CompiledPolicy& ca = *da.tables->c;
+  for (uint32_t rel = 0; rel < kRelationCount; ++rel) {
+    const bool pb = wb.relation_possible[rb * kRelationCount + rel] != 0;
+    if (pb != (wa.relation_possible[ra * kRelationCount + rel] != 0)) return 0;
+    const uint32_t xb = wb.actor[rb * kRelationCount + rel];
+    const uint32_t xa = wa.actor[ra * kRelationCount + rel];
+    if ((xb == kNoId) != (xa == kNoId)) return 0;
+    if (xb == kNoId) continue;
+    const access_internal::ProfessionalRecord& b = db.state.professionals[xb];
+    const access_internal::ProfessionalRecord& a = da.state.professionals[xa];
+    if (b.secrecy != a.secrecy || b.left != a.left) return 0;
+  }
+  if (Archivist(cb, rb) != Archivist(ca, ra) ||
+      db.tables->role_referent[rb] != da.tables->role_referent[ra]) {
+    return 0;
+  }
+  // A masked entry: its referent keeps access (the referent relation), a break-the-glass session
+  // reveals it; and whether a session opened for the policy's longest time is open now (the world
+  // opens every session so).
+  if (wb.relation_possible[rb * kRelationCount + static_cast<uint32_t>(Relation::kReferent)] &&
+      db.tables->referent_keeps_access != da.tables->referent_keeps_access) {
+    return 0;
+  }
+  if (wb.relation_possible[rb * kRelationCount + static_cast<uint32_t>(Relation::kBreakGlass)] &&
+      (db.tables->reveals_masked != da.tables->reveals_masked ||
+       (cb.break_glass_max > absl::ZeroDuration()) !=
+           (ca.break_glass_max > absl::ZeroDuration()))) {
+    return 0;
+  }
+  uint32_t kinds = 0;
+  for (int kind = 1; kind < kEntryKindCount; ++kind) {
+    const auto k = static_cast<EntryKind>(kind);
+    if (KindRestricted(cb, k, rb) == KindRestricted(ca, k, ra)) kinds |= 1u << kind;
+  }
+  return kinds;
+}
+
 }  // namespace
+
+// What ConsentAndObjection (src/access/decide.cc) answers for each person of the world, purpose
+// and category, computed as it does: whether the purpose needs a consent for the category and,
+// if so, whether the person has a valid one (0 not needed, 1 valid, 2 missing); whether the
+// purpose is objectable and, if so, the person's objection (0 not objectable, 1 none, 2
+// pending, 3 upheld). A slot without a person answers 0xff.
+JointInputs::Answers JointInputs::AnswersOf(const World& w) {
+  const auto& data = access_internal::Data(*w.snapshot);
+  const access_internal::Tables& t = *data.tables;
+  Answers out;
+  out.slots = w.person.size();
+  out.consent.assign(out.slots * w.purposes * w.categories, 0);
+  out.objection.assign(out.slots * w.purposes, 0);
+  const int64_t now = absl::ToUnixNanos(data.clock->Now());
+  for (size_t slot = 0; slot < out.slots; ++slot) {
+    const uint32_t x = w.person[slot];
+    for (uint32_t p = 0; p < w.purposes; ++p) {
+      uint8_t& objection = out.objection[p * out.slots + slot];
+      for (uint32_t k = 0; k < w.categories; ++k) {
+        uint8_t& consent = out.consent[(p * w.categories + k) * out.slots + slot];
+        if (x == kNoId) {
+          consent = 0xff;
+        } else if (t.NeedsConsent(p, k)) {
+          const bool valid =
+              (data.state.persons[x].facts & access_internal::kFactConsents) != 0 &&
+              access_internal::ValidConsent(data, x, p, access_internal::ConsentScope::kProcessing,
+                                            k, kNoId, now) != nullptr;
+          consent = valid ? 1 : 2;
+        }
+      }
+      if (x == kNoId) {
+        objection = 0xff;
+        continue;
+      }
+      if (!t.activity_objectable[p]) continue;
+      objection = 1;
+      const access_internal::PersonRecord& record = data.state.persons[x];
+      if ((record.facts & access_internal::kFactObjections) == 0) continue;
+      const std::optional<access_internal::ObjectionOutcome> o = access_internal::ObjectionAt(
+          record.state.get(), access_internal::ObjectionKind::kProcessing, p, now);
+      if (o) objection = *o == access_internal::ObjectionOutcome::kPending ? 2 : 3;
+    }
+  }
+  return out;
+}
+
+bool JointInputs::SameGroup(uint32_t gb, uint32_t ga, uint32_t kb, uint32_t ka, uint32_t pb,
+                            uint32_t pa) const {
+  const Answers& b = before_answers_;
+  const Answers& a = after_answers_;
+  constexpr size_t kFlags = size_t{1} << kPersonFlagCount;
+  const size_t sb = size_t{gb} << kPersonFlagCount, sa = size_t{ga} << kPersonFlagCount;
+  return std::equal(&b.consent[(pb * before_.categories + kb) * b.slots + sb],
+                    &b.consent[(pb * before_.categories + kb) * b.slots + sb] + kFlags,
+                    &a.consent[(pa * after_.categories + ka) * a.slots + sa]) &&
+         std::equal(&b.objection[pb * b.slots + sb], &b.objection[pb * b.slots + sb] + kFlags,
+                    &a.objection[pa * a.slots + sa]);
+}
+
+JointInputs::JointInputs(const World& before, const World& after)
+    : before_(before),
+      after_(after),
+      before_answers_(AnswersOf(before)),
+      after_answers_(AnswersOf(after)) {
+  const auto& cb = policy_internal::Compiled(before.policy);
+  const auto& ca = policy_internal::Compiled(after.policy);
+  categories_ = Union(cb.data_categories, ca.data_categories);
+  purposes_ = Union(cb.activities, ca.activities);
+  const access_internal::Tables& tb = *access_internal::Data(*before.snapshot).tables;
+  const access_internal::Tables& ta = *access_internal::Data(*after.snapshot).tables;
+  shared_.assign(categories_.size() * purposes_.size(), 0);
+  for (size_t ki = 0; ki < categories_.size(); ++ki) {
+    const auto [kb, ka] = categories_[ki];
+    if (kb == kNoId || ka == kNoId) continue;
+    if (tb.category_special[kb] != ta.category_special[ka]) continue;
+    for (size_t pi = 0; pi < purposes_.size(); ++pi) {
+      const auto [pb, pa] = purposes_[pi];
+      if (pb == kNoId || pa == kNoId) continue;
+      if (tb.c->ActivityDeclares(pb, kb) != ta.c->ActivityDeclares(pa, ka) ||
+          tb.NeedsConsent(pb, kb) != ta.NeedsConsent(pa, ka) ||
+          tb.activity_objectable[pb] != ta.activity_objectable[pa]) {
+        continue;
+      }
+      // The team's persons (group 0) and the others' (group 1): every role meets both.
+      shared_[ki * purposes_.size() + pi] =
+          SameGroup(0, 0, kb, ka, pb, pa) && SameGroup(1, 1, kb, ka, pb, pa) ? 1 : 0;
+    }
+  }
+}
+
+std::vector<uint8_t> JointInputs::SameCategoryPurpose(uint32_t rb, uint32_t ra) const {
+  constexpr auto kReferent = static_cast<uint32_t>(Relation::kReferent);
+  // Relations are the same under both policies (SameRoleKinds): the referent's persons only when
+  // the role may be one.
+  if (!before_.relation_possible[rb * kRelationCount + kReferent]) return shared_;
+  std::vector<uint8_t> out = shared_;
+  const uint32_t gb = World::GroupOf(rb, Relation::kReferent);
+  const uint32_t ga = World::GroupOf(ra, Relation::kReferent);
+  for (size_t ki = 0; ki < categories_.size(); ++ki) {
+    for (size_t pi = 0; pi < purposes_.size(); ++pi) {
+      uint8_t& same = out[ki * purposes_.size() + pi];
+      if (same) {
+        same = SameGroup(gb, ga, categories_[ki].first, categories_[ki].second, purposes_[pi].first,
+                         purposes_[pi].second)
+                   ? 1
+                   : 0;
+      }
+    }
+  }
+  return out;
+}
 
 size_t JointRoleCount(const World& before, const World& after) {
   return Union(policy_internal::Compiled(before.policy).roles,
@@ -195,7 +362,7 @@ uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor vi
 }
 
 uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, size_t end,
-                        JointVisitor visit) {
+                        JointVisitor visit, const JointInputs* skip, uint64_t* skipped_cases) {
   const auto& cb = policy_internal::Compiled(before.policy);
   const auto& ca = policy_internal::Compiled(after.policy);
   auto roles = Union(cb.roles, ca.roles);
@@ -209,22 +376,45 @@ uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, s
   const BlockSizes sizes = SizesOf(v);
   const auto& data_b = access_internal::Data(*before.snapshot);
   const auto& data_a = access_internal::Data(*after.snapshot);
+  const bool skipping = skip != nullptr && skipped_cases != nullptr && &skip->before() == &before &&
+                        &skip->after() == &after;
+  const access_internal::Tables& tables_b = *data_b.tables;
+  const access_internal::Tables& tables_a = *data_a.tables;
   uint64_t decisions = 0;
   for (const auto& [rb, ra] : roles) {
+    // The tuples with the same inputs under both policies: the role's first, then its action and
+    // category's (the habilitation), then its category and purpose's, then its kind's.
+    const uint32_t same_kinds =
+        skipping && rb != kNoId && ra != kNoId ? SameRoleKinds(before, after, rb, ra) : 0u;
+    const std::vector<uint8_t> same_category_purpose =
+        same_kinds != 0 ? skip->SameCategoryPurpose(rb, ra) : std::vector<uint8_t>();
     for (int action = 1; action < kActionCount; ++action) {
-      for (const auto& [kb, ka] : categories) {
+      for (size_t ki = 0; ki < categories.size(); ++ki) {
+        const auto [kb, ka] = categories[ki];
         const uint32_t mask_b =
             rb != kNoId && kb != kNoId ? before.possible[rb * before.categories + kb] : 0u;
         const uint32_t mask_a =
             ra != kNoId && ka != kNoId ? after.possible[ra * after.categories + ka] : 0u;
-        for (const auto& [pb, pa] : purposes) {
+        const bool same_row =
+            same_kinds != 0 && kb != kNoId && ka != kNoId &&
+            (tables_b.HabilitationRow(rb, static_cast<Action>(action), kb) == kRuleIndexNone) ==
+                (tables_a.HabilitationRow(ra, static_cast<Action>(action), ka) == kRuleIndexNone);
+        for (size_t pi = 0; pi < purposes.size(); ++pi) {
+          const auto [pb, pa] = purposes[pi];
           const uint32_t possible_b = pb != kNoId ? mask_b : 0u;
           const uint32_t possible_a = pa != kNoId ? mask_a : 0u;
           if (((possible_b | possible_a) & sizes.pairs) == 0) continue;
           // Blocks below the relation span several (archive, relation) pairs: only when both
           // policies allow the same pairs.
           const int floor = possible_b == possible_a ? 0 : kDimRelation + 1;
+          const bool same_tuple = same_row && possible_b == possible_a &&
+                                  same_category_purpose[ki * purposes.size() + pi] != 0;
           for (int kind = 1; kind < kEntryKindCount; ++kind) {
+            if (same_tuple && ((same_kinds >> kind) & 1u) != 0) {
+              // Every possible case of the tuple, as the walk's blocks would count them.
+              *skipped_cases += BlockCount(sizes, possible_a, DecisionCase(), 0);
+              continue;
+            }
             DecisionCase b, a;
             b.role = rb;
             a.role = ra;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -114,15 +115,67 @@ using JointVisitor =
     absl::FunctionRef<void(const DecisionCase& before, const Decision* b, const DecisionCase& after,
                            const Decision* a, uint64_t count)>;
 uint64_t EnumerateJoint(const World& before, const World& after, JointVisitor visit);
+
+// What Decide reads of two worlds beside a case's situation, laid side by side for the joint
+// walk: the policy tables it consults for a tuple (role, action, category, purpose, kind) and the
+// answers of the worlds' persons for a purpose and category (consents, objections). A tuple whose
+// inputs are all the same under both policies, and whose cases are possible alike, has the same
+// decision under both in every situation: the joint walk need not decide it (docs/
+// policy-analysis.md, "What the diff skips"). Built once per pair of worlds; immutable, so any
+// number of threads may read it.
+class JointInputs {
+ public:
+  JointInputs(const World& before, const World& after);
+
+  const World& before() const { return before_; }
+  const World& after() const { return after_; }
+
+  // For the role (id `rb` before, `ra` after) and each (category, purpose) of the joint walk
+  // (index category * purposes + purpose, in the walk's order): 1 when both policies declare the
+  // category for the purpose alike, treat it as special alike, ask a consent alike, allow
+  // objections alike, and every person the role meets (its relations' groups, every combination
+  // of flags) answers alike.
+  std::vector<uint8_t> SameCategoryPurpose(uint32_t rb, uint32_t ra) const;
+
+ private:
+  // What ConsentAndObjection reads of each person's state, as it reads it, per purpose and
+  // category: consent at ((purpose * categories + category) * slots + slot), objection at
+  // (purpose * slots + slot), the slot being World::person's.
+  struct Answers {
+    size_t slots = 0;
+    std::vector<uint8_t> consent, objection;
+  };
+  static Answers AnswersOf(const World& w);
+  // Whether the persons of group `gb` before and `ga` after answer alike for the purpose and
+  // category (ids before, after).
+  bool SameGroup(uint32_t gb, uint32_t ga, uint32_t kb, uint32_t ka, uint32_t pb,
+                 uint32_t pa) const;
+
+  const World& before_;
+  const World& after_;
+  Answers before_answers_, after_answers_;
+  std::vector<std::pair<uint32_t, uint32_t>> categories_, purposes_;  // the joint walk's
+  // For each (category, purpose) of the walk: the inputs that do not depend on the role, and the
+  // answers of the groups every role meets (in the team, outside it).
+  std::vector<uint8_t> shared_;
+};
+
 // The number of roles the joint walk visits (those of the policy after, then those only the
 // policy before has), and the walk of roles [begin, end) of that order alone: the concatenation
-// of the walks of consecutive ranges is the whole walk.
+// of the walks of consecutive ranges is the whole walk. With `skip` (built on the same worlds),
+// the tuples whose inputs are the same under both policies are not walked: their cases are added
+// to `*skipped_cases` (the walk of the others is unchanged, and their decision is the same under
+// both policies in every case).
 size_t JointRoleCount(const World& before, const World& after);
 uint64_t EnumerateJoint(const World& before, const World& after, size_t begin, size_t end,
-                        JointVisitor visit);
+                        JointVisitor visit, const JointInputs* skip = nullptr,
+                        uint64_t* skipped_cases = nullptr);
 
-// DiffPolicies on `threads` threads (at least one): the same diff whatever their number.
-PolicyDiff DiffWorlds(const World& before, const World& after, int threads);
+// DiffPolicies on `threads` threads (at least one): the same diff whatever their number. With
+// `skip_identical` false, every tuple is walked (the reference of the skipping walk, for tests):
+// the same diff, with more decisions.
+PolicyDiff DiffWorlds(const World& before, const World& after, int threads,
+                      bool skip_identical = true);
 
 // The JSON of the analysis's reports (prove.cc): protobuf's printer, the proto's field names,
 // every field printed (a property that does not hold says `"holds": false`).

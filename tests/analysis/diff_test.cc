@@ -3,6 +3,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../access/test_util.h"
 #include "absl/strings/match.h"
@@ -31,6 +33,7 @@ BOOST_AUTO_TEST_CASE(a_policy_and_itself_do_not_differ) {
     BOOST_TEST(d.changes.empty());
     BOOST_TEST(d.changed_cases == 0u);
     BOOST_TEST(d.cases == a->space_size());
+    BOOST_TEST(d.decisions == 0u);  // every tuple has the same inputs: none is decided
     BOOST_TEST(d.Summary().empty());
     BOOST_TEST(d.before_digest == d.after_digest);
   }
@@ -156,6 +159,130 @@ BOOST_AUTO_TEST_CASE(threads_give_the_single_walk_diff) {
     BOOST_TEST(many.decisions == one.decisions);
   }
   BOOST_TEST(DiffPolicies(*before, *after).Json() == one.Json());
+}
+
+// The diff skips the tuples whose inputs are the same under both policies (JointInputs): on
+// changes of each kind of rule, the skipping diff is the full joint walk's (its groups, examples,
+// counts and report), deciding fewer cases; on no change, deciding none.
+BOOST_AUTO_TEST_CASE(skipping_identical_tuples_gives_the_full_walk_diff) {
+  const std::string text = Example("ccas.textproto");
+  struct Variant {
+    const char* what;
+    std::string after;
+    bool changes;  // whether the variant changes some decision
+  };
+  const std::vector<Variant> variants = {
+      {"one habilitation line", Replace(text, kFrontDesk, kFrontDeskSocial), true},
+      {"a purpose's legal basis (objectable)",
+       Replace(text, "legal_basis: LEGAL_OBLIGATION\n  legal_basis_reference: \"CASF L.264-1",
+               "legal_basis: PUBLIC_TASK\n  legal_basis_reference: \"CASF L.264-1"),
+       true},
+      {"a purpose's categories",
+       Replace(Replace(text,
+                       "data_categories: [\"administrative\", \"financial\", \"family\", "
+                       "\"housing\", \"social\"]\n  person_categories: [\"personne_accompagnee\", "
+                       "\"membre_foyer\", \"representant_legal\"]",
+                       "data_categories: [\"administrative\", \"financial\", \"family\", "
+                       "\"housing\"]\n  person_categories: [\"personne_accompagnee\", "
+                       "\"membre_foyer\", \"representant_legal\"]"),
+               "  retention { data_category: \"social\"    start: LAST_CONTACT_FROM_PERSON "
+               "active_months: 24 end_action: DELETE source: \"CNIL délib. 2023-095\" }\n",
+               ""),
+       true},
+      {"a retention rule",
+       Replace(text,
+               "start: LAST_CONTACT_FROM_PERSON active_months: 24 intermediate_months: 36 "
+               "end_action: DELETE",
+               "start: LAST_CONTACT_FROM_PERSON active_months: 24 end_action: DELETE"),
+       false},  // the world's archived files are past both phases: the same decisions
+      {"the break-glass scope",
+       Replace(text, "allowed_roles: [\"ass\", \"cesf\", \"infirmier\"]",
+               "allowed_roles: [\"ass\", \"cesf\"]"),
+       true},
+      {"masked items revealed under break-glass",
+       Replace(text, "reveals_masked_items: false", "reveals_masked_items: true"), true},
+      {"an entry kind's readers",
+       Replace(text,
+               "reader_roles: [\"ass\", \"cesf\", \"infirmier\", \"responsable_service\", "
+               "\"evaluateur_crip\"]",
+               "reader_roles: [\"ass\", \"infirmier\", \"responsable_service\", "
+               "\"evaluateur_crip\"]"),
+       true},
+      {"an archivist capability",
+       Replace(text, "capabilities: [REVIEWER, ARCHIVIST]", "capabilities: [REVIEWER]"), true},
+      {"a role that may no longer be a referent",
+       Replace(text,
+               "professional_category: \"Conseiller en économie sociale et familiale (CSP "
+               "R.1110-2)\"\n  referent: true",
+               "professional_category: \"Conseiller en économie sociale et familiale (CSP "
+               "R.1110-2)\""),
+       true},
+      {"the referent's access to masked entries",
+       Replace(text, "referent_keeps_access: true", "referent_keeps_access: false"), true},
+      {"a purpose based on consent",
+       Replace(text, "legal_basis: CONSENT\n",
+               "legal_basis: PUBLIC_TASK\n  legal_basis_reference: \"CASF L.123-5\"\n  "
+               "public_task: true\n"),
+       true},
+      {"a role's secrecy",
+       Replace(text, "secrecy: BY_PROFESSION\n  secrecy_reference: \"CASF L.411-3 (étudiants",
+               "secrecy: BY_MISSION\n  secrecy_reference: \"CASF L.411-3 (étudiants"),
+       false},  // bound either way (the diff compares the status itself: it walks them)
+      {"nothing", text, false},
+  };
+  const auto before = Analyse(text);
+  for (const Variant& v : variants) {
+    BOOST_TEST_CONTEXT(v.what) {
+      const auto after = Analyse(v.after);
+      const PolicyDiff full =
+          analysis_internal::DiffWorlds(before->world(), after->world(), 1, false);
+      const PolicyDiff skipping = analysis_internal::DiffWorlds(before->world(), after->world(), 2);
+      BOOST_TEST(skipping.Json() == full.Json());
+      BOOST_TEST(skipping.Json(AnalysisLanguage::kEnglish) ==
+                 full.Json(AnalysisLanguage::kEnglish));
+      BOOST_TEST(skipping.cases == full.cases);
+      BOOST_TEST(skipping.changed_cases == full.changed_cases);
+      BOOST_TEST(skipping.changes.size() == full.changes.size());
+      BOOST_TEST(!full.changes.empty() == v.changes);
+      BOOST_TEST(skipping.decisions < full.decisions);
+      if (v.after == text) BOOST_TEST(skipping.decisions == 0u);
+      // The opposite direction as well.
+      const PolicyDiff back_full =
+          analysis_internal::DiffWorlds(after->world(), before->world(), 1, false);
+      const PolicyDiff back = analysis_internal::DiffWorlds(after->world(), before->world(), 1);
+      BOOST_TEST(back.Json() == back_full.Json());
+      BOOST_TEST(back.cases == back_full.cases);
+    }
+  }
+}
+
+// A new role, a line widened and one narrowed, and the other example against itself: the same.
+BOOST_AUTO_TEST_CASE(skipping_gives_the_full_walk_diff_on_several_changes) {
+  const std::string text = Example("ccas.textproto");
+  const auto before = Analyse(text);
+  const auto after = Analyse(Replace(
+      Replace(text, kFrontDesk,
+              std::string(kFrontDeskSocial) +
+                  "\nhabilitations { role: \"mediateur\" actions: [READ] data_categories: "
+                  "[\"housing\"] }\nroles { id: \"mediateur\" label: \"Médiateur\" secrecy: "
+                  "BY_MISSION secrecy_reference: \"CASF L.121-6-2\" }"),
+      "actions: [READ] data_categories: [\"social\", \"housing\", \"family\"]",
+      "actions: [READ] data_categories: [\"social\", \"housing\"]"));
+  for (const auto& [b, a] :
+       {std::pair(before.get(), after.get()), std::pair(after.get(), before.get())}) {
+    const PolicyDiff full = analysis_internal::DiffWorlds(b->world(), a->world(), 1, false);
+    const PolicyDiff skipping = analysis_internal::DiffWorlds(b->world(), a->world(), 2);
+    BOOST_TEST(skipping.Json() == full.Json());
+    BOOST_TEST(skipping.cases == full.cases);
+    BOOST_TEST(skipping.changed_cases == full.changed_cases);
+    BOOST_TEST(skipping.decisions < full.decisions);
+  }
+  const auto d1 = Analyse(Example("departement.textproto"));
+  const auto d2 = Analyse(Example("departement.textproto"));
+  const PolicyDiff same = DiffPolicies(*d1, *d2);
+  BOOST_TEST(same.cases == d1->space_size());
+  BOOST_TEST(same.decisions == 0u);
+  BOOST_TEST(same.changes.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
