@@ -80,6 +80,25 @@ struct Fixture {
     return RecordPolicyApproval(*engine, next, Sign(next, who)).status();
   }
   uint64_t Events() { return *record->EventCount(); }
+  // A policy_activated event from `current` to `next` as a caller could append it without
+  // ActivatePolicy (APPROVED: with the digest of the changes, and no approvals yet).
+  v1::StateEvent RawActivation(const Policy& next, v1::PolicyActivated::Mode mode,
+                               const std::string& by) {
+    v1::StateEvent event;
+    event.set_format_version(1);
+    event.mutable_at()->set_seconds(1780000000);
+    event.set_recorded_by(by);
+    v1::PolicyActivated* e = event.mutable_policy_activated();
+    e->set_mode(mode);
+    e->set_policy_sha256(std::string(next.digest().begin(), next.digest().end()));
+    e->set_previous_sha256(std::string(current.digest().begin(), current.digest().end()));
+    if (mode == v1::PolicyActivated::APPROVED) {
+      const absl::StatusOr<std::array<uint8_t, 32>> changes = PolicyChangesDigest(current, next);
+      BOOST_TEST_REQUIRE(changes.ok());
+      e->set_changes_sha256(std::string(changes->begin(), changes->end()));
+    }
+    return event;
+  }
 
   FakeClock clock{absl::FromUnixSeconds(1780000000)};
   Policy current, wider, threshold;
@@ -147,17 +166,8 @@ BOOST_AUTO_TEST_CASE(the_same_person_twice_is_one_approval) {
   // Nor does an activation that lists one approval twice pass.
   const PolicyGovernanceStatus g = engine->snapshot()->Governance();
   BOOST_TEST_REQUIRE(g.approvals.size() == 1u);
-  v1::StateEvent event;
-  event.set_format_version(1);
-  event.mutable_at()->set_seconds(1780000000);
-  event.set_recorded_by("dpo1");
+  v1::StateEvent event = RawActivation(wider, v1::PolicyActivated::APPROVED, "dpo1");
   v1::PolicyActivated* e = event.mutable_policy_activated();
-  e->set_mode(v1::PolicyActivated::APPROVED);
-  e->set_policy_sha256(std::string(wider.digest().begin(), wider.digest().end()));
-  e->set_previous_sha256(std::string(current.digest().begin(), current.digest().end()));
-  const absl::StatusOr<std::array<uint8_t, 32>> changes = PolicyChangesDigest(current, wider);
-  BOOST_TEST_REQUIRE(changes.ok());
-  e->set_changes_sha256(std::string(changes->begin(), changes->end()));
   e->add_approvals(g.approvals[0].revision);
   e->add_approvals(g.approvals[0].revision);
   const absl::Status raw = engine->ApplyEvent(event.SerializeAsString()).status();
@@ -337,26 +347,16 @@ BOOST_AUTO_TEST_CASE(an_activation_names_the_dpo_roles_of_its_policy) {
   BOOST_TEST_REQUIRE(Approve(wider, "resp1").ok());
   const PolicyGovernanceStatus g = engine->snapshot()->Governance();
   BOOST_TEST_REQUIRE(g.approvals.size() == 2u);
-  v1::StateEvent event;
-  event.set_format_version(1);
-  event.mutable_at()->set_seconds(1780000000);
-  event.set_recorded_by("resp1");
-  v1::PolicyActivated* e = event.mutable_policy_activated();
-  e->set_mode(v1::PolicyActivated::DEVELOPMENT);
-  e->set_policy_sha256(std::string(wider.digest().begin(), wider.digest().end()));
-  e->set_previous_sha256(std::string(current.digest().begin(), current.digest().end()));
-  e->add_dpo_roles("dpo");
-  const absl::Status development = engine->ApplyEvent(event.SerializeAsString()).status();
-  BOOST_TEST(CodeOf(development) == "INVALID_ARGUMENT");
-  BOOST_TEST(absl::StrContains(development.message(), "names no dpo_roles"), development);
+  v1::StateEvent development = RawActivation(wider, v1::PolicyActivated::DEVELOPMENT, "resp1");
+  development.mutable_policy_activated()->add_dpo_roles("dpo");
+  const absl::Status refused = engine->ApplyEvent(development.SerializeAsString()).status();
+  BOOST_TEST(CodeOf(refused) == "INVALID_ARGUMENT");
+  BOOST_TEST(absl::StrContains(refused.message(), "names no dpo_roles"), refused);
   // An activation recorded by other means than ActivatePolicy, naming other DPO roles than its
   // policy's: the engine before cannot tell, the engine of that policy refuses to run on it.
-  e->set_mode(v1::PolicyActivated::APPROVED);
-  const absl::StatusOr<std::array<uint8_t, 32>> changes = PolicyChangesDigest(current, wider);
-  BOOST_TEST_REQUIRE(changes.ok());
-  e->set_changes_sha256(std::string(changes->begin(), changes->end()));
+  v1::StateEvent event = RawActivation(wider, v1::PolicyActivated::APPROVED, "resp1");
+  v1::PolicyActivated* e = event.mutable_policy_activated();
   for (const PolicyApprovalStatus& a : g.approvals) e->add_approvals(a.revision);
-  e->clear_dpo_roles();
   e->add_dpo_roles("ass");
   BOOST_TEST_REQUIRE(engine->ApplyEvent(event.SerializeAsString()).ok());
   engine.reset();
