@@ -168,7 +168,8 @@ absl::Status Builder::ApprovePolicy(const v1::PolicyApproved& e) {
   }
   approval_dpo_ = dpo;
   MutableGovernance().approvals.push_back(
-      PolicyApprovalRecord{recorder_, terms->policy, terms->changes, dpo, s_.revision + 1, at_});
+      PolicyApprovalRecord{recorder_, terms->policy, terms->changes, std::move(terms->dpo_roles),
+                           dpo, s_.revision + 1, at_});
   return absl::OkStatus();
 }
 
@@ -243,6 +244,15 @@ absl::Status Builder::ActivatePolicy(const v1::StateEvent& event) {
                            absl::StrCat("policy_activated.approvals[", i, "]: revision ", revision,
                                         " is not an approval of this change of the policy in "
                                         "force"));
+        }
+        // What the approvers signed names the new policy's DPO roles: the activation names
+        // those, so a list nobody signed never decides whose approval is the DPO's.
+        if (!std::equal(r->dpo_roles.begin(), r->dpo_roles.end(), e.dpo_roles().begin(),
+                        e.dpo_roles().end())) {
+          return MakeError(ErrorCode::kFailedPrecondition,
+                           absl::StrCat("policy_activated.approvals[", i,
+                                        "]: the approver signed other DPO roles than "
+                                        "policy_activated.dpo_roles"));
         }
         if (s_.professionals[r->professional].left) {
           return MakeError(

@@ -44,9 +44,11 @@ absl::Status ReadDigestLine(absl::string_view line, int number, absl::string_vie
 }  // namespace
 
 std::string ApprovalText(const ApprovalTerms& terms) {
+  std::string roles;
+  for (const std::string& role : terms.dpo_roles) absl::StrAppend(&roles, " ", role);
   return absl::StrCat(kHeader, "\npolicy ", crypto::ToHex(terms.policy), "\nprevious ",
                       crypto::ToHex(terms.previous), "\nchanges ", crypto::ToHex(terms.changes),
-                      "\nprofessional ", terms.professional, "\n");
+                      "\ndpo-roles", roles, "\nprofessional ", terms.professional, "\n");
 }
 
 absl::StatusOr<ApprovalTerms> ParseApprovalText(absl::string_view text) {
@@ -55,19 +57,30 @@ absl::StatusOr<ApprovalTerms> ParseApprovalText(absl::string_view text) {
                      "the approval's text does not end with a newline");
   }
   const std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
-  if (lines.size() != 5) {
+  if (lines.size() != 6) {
     return MakeError(ErrorCode::kInvalidArgument,
                      absl::StrCat("the approval's text has ", lines.size(),
-                                  " lines; an approval has 5 (docs/policy-approval.md)"));
+                                  " lines; an approval has 6 (docs/policy-approval.md)"));
   }
   if (lines[0] != kHeader) return BadLine(1, kHeader);
   ApprovalTerms terms;
   SOCLE_RETURN_IF_ERROR(ReadDigestLine(lines[1], 2, "policy", terms.policy));
   SOCLE_RETURN_IF_ERROR(ReadDigestLine(lines[2], 3, "previous", terms.previous));
   SOCLE_RETURN_IF_ERROR(ReadDigestLine(lines[3], 4, "changes", terms.changes));
-  absl::string_view professional = lines[4];
+  absl::string_view roles = lines[4];
+  if (!absl::ConsumePrefix(&roles, "dpo-roles")) return BadLine(5, "dpo-roles <role>...");
+  if (!roles.empty()) {
+    if (!absl::ConsumePrefix(&roles, " ")) return BadLine(5, "dpo-roles <role>...");
+    for (absl::string_view role : absl::StrSplit(roles, ' ')) {
+      if (role.empty() || (!terms.dpo_roles.empty() && terms.dpo_roles.back() >= role)) {
+        return BadLine(5, "dpo-roles <role>... (sorted, each once, one space apart)");
+      }
+      terms.dpo_roles.emplace_back(role);
+    }
+  }
+  absl::string_view professional = lines[5];
   if (!absl::ConsumePrefix(&professional, "professional ") || professional.empty()) {
-    return BadLine(5, "professional <id>");
+    return BadLine(6, "professional <id>");
   }
   terms.professional = std::string(professional);
   return terms;

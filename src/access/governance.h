@@ -5,6 +5,7 @@
 //   policy <64 hex: the digest of the policy approved>
 //   previous <64 hex: the digest of the policy in force it replaces>
 //   changes <64 hex: SHA-256 of the summary of changes of access the approver read>
+//   dpo-roles <the roles holding DPO_ROLE in the new policy, sorted, separated by spaces>
 //   professional <the approver's id>
 //
 // Thread safety: free functions on values.
@@ -28,6 +29,7 @@ struct ApprovalTerms {
   PolicyDigestBytes policy{};
   PolicyDigestBytes previous{};
   PolicyDigestBytes changes{};
+  std::vector<std::string> dpo_roles;  // of the new policy, sorted (DpoRoleNames)
   std::string professional;
 };
 

@@ -415,6 +415,7 @@ void EncodeGovernance(const State& s, v1::EngineState& state) {
     a->set_professional(r.professional);
     a->set_policy_sha256(std::string(r.policy.begin(), r.policy.end()));
     a->set_changes_sha256(std::string(r.changes.begin(), r.changes.end()));
+    for (const std::string& role : r.dpo_roles) a->add_dpo_roles(role);
     a->set_dpo(r.dpo);
     a->set_revision(r.revision);
     a->set_at(r.at);
@@ -457,8 +458,13 @@ absl::Status DecodeGovernance(const v1::EngineState& in, State& out) {
     if (!known(a.professional()) || !policy.ok() || !changes.ok()) {
       return Damaged("governance holds an impossible approval");
     }
-    r->approvals.push_back(
-        PolicyApprovalRecord{a.professional(), *policy, *changes, a.dpo(), a.revision(), a.at()});
+    r->approvals.push_back(PolicyApprovalRecord{a.professional(),
+                                                *policy,
+                                                *changes,
+                                                {a.dpo_roles().begin(), a.dpo_roles().end()},
+                                                a.dpo(),
+                                                a.revision(),
+                                                a.at()});
   }
   r->dpo_roles.assign(g.dpo_roles().begin(), g.dpo_roles().end());
   if (!std::is_sorted(r->dpo_roles.begin(), r->dpo_roles.end()) ||

@@ -815,6 +815,7 @@ struct PolicyApprovalRecord {
   uint32_t professional = 0;
   std::array<uint8_t, kPolicyDigestBytes> policy{};   // the policy approved
   std::array<uint8_t, kPolicyDigestBytes> changes{};  // the summary of changes approved
+  std::vector<std::string> dpo_roles;  // the new policy's DPO roles the approver signed
   bool dpo = false;  // the approver's role held DPO_ROLE under the policy in force
   uint64_t revision = 0;
   int64_t at = 0;  // unix nanoseconds

@@ -34,6 +34,7 @@ absl::StatusOr<ApprovalTerms> TermsOf(const Policy& previous, const Policy& next
   terms.policy = next.digest();
   terms.previous = previous.digest();
   SOCLE_ASSIGN_OR_RETURN(terms.changes, PolicyChangesDigest(previous, next));
+  terms.dpo_roles = access_internal::DpoRoleNames(next);
   terms.professional = std::string(professional);
   // The id is one line of the note's text: no control character.
   SOCLE_RETURN_IF_ERROR(ledger::CheckNoteText(access_internal::ApprovalText(terms)));
@@ -123,6 +124,10 @@ absl::StatusOr<uint64_t> RecordPolicyApproval(AccessEngine& engine, const Policy
         ErrorCode::kInvalidArgument,
         absl::StrCat("the approval replaces policy ", crypto::ToHex(terms.previous).substr(0, 12),
                      "…, not this engine's ", engine.policy().digest_hex().substr(0, 12), "…"));
+  }
+  if (terms.dpo_roles != access_internal::DpoRoleNames(next)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the approval's dpo-roles are not the roles holding DPO_ROLE in this policy");
   }
   SOCLE_ASSIGN_OR_RETURN(const auto changes, PolicyChangesDigest(engine.policy(), next));
   if (terms.changes != changes) {

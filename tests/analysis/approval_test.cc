@@ -14,7 +14,9 @@
 #include "../access/test_util.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "access/governance.h"
 #include "analysis_testing.h"
+#include "ledger/note.h"
 #include "socle/access.hpp"
 #include "socle/clock.hpp"
 #include "socle/policy_approval.hpp"
@@ -81,7 +83,8 @@ struct Fixture {
   }
   uint64_t Events() { return *record->EventCount(); }
   // A policy_activated event from `current` to `next` as a caller could append it without
-  // ActivatePolicy (APPROVED: with the digest of the changes, and no approvals yet).
+  // ActivatePolicy (APPROVED: with the digest of the changes and next's DPO roles, and no
+  // approvals yet).
   v1::StateEvent RawActivation(const Policy& next, v1::PolicyActivated::Mode mode,
                                const std::string& by) {
     v1::StateEvent event;
@@ -96,6 +99,7 @@ struct Fixture {
       const absl::StatusOr<std::array<uint8_t, 32>> changes = PolicyChangesDigest(current, next);
       BOOST_TEST_REQUIRE(changes.ok());
       e->set_changes_sha256(std::string(changes->begin(), changes->end()));
+      for (const std::string& role : access_internal::DpoRoleNames(next)) e->add_dpo_roles(role);
     }
     return event;
   }
@@ -342,7 +346,7 @@ BOOST_AUTO_TEST_CASE(a_development_policy_makes_nobody_a_dpo) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(an_activation_names_the_dpo_roles_of_its_policy) {
+BOOST_AUTO_TEST_CASE(an_activation_names_the_dpo_roles_its_approvers_signed) {
   BOOST_TEST_REQUIRE(Approve(wider, "dpo1").ok());
   BOOST_TEST_REQUIRE(Approve(wider, "resp1").ok());
   const PolicyGovernanceStatus g = engine->snapshot()->Governance();
@@ -352,13 +356,56 @@ BOOST_AUTO_TEST_CASE(an_activation_names_the_dpo_roles_of_its_policy) {
   const absl::Status refused = engine->ApplyEvent(development.SerializeAsString()).status();
   BOOST_TEST(CodeOf(refused) == "INVALID_ARGUMENT");
   BOOST_TEST(absl::StrContains(refused.message(), "names no dpo_roles"), refused);
-  // An activation recorded by other means than ActivatePolicy, naming other DPO roles than its
-  // policy's: the engine before cannot tell, the engine of that policy refuses to run on it.
+  // An activation appended without ActivatePolicy, naming other DPO roles than the two approvers
+  // signed (the policy's: "dpo"), is refused when it is appended.
   v1::StateEvent event = RawActivation(wider, v1::PolicyActivated::APPROVED, "resp1");
   v1::PolicyActivated* e = event.mutable_policy_activated();
   for (const PolicyApprovalStatus& a : g.approvals) e->add_approvals(a.revision);
+  e->clear_dpo_roles();
   e->add_dpo_roles("ass");
-  BOOST_TEST_REQUIRE(engine->ApplyEvent(event.SerializeAsString()).ok());
+  const absl::Status unsigned_roles = engine->ApplyEvent(event.SerializeAsString()).status();
+  BOOST_TEST(CodeOf(unsigned_roles) == "FAILED_PRECONDITION");
+  BOOST_TEST(absl::StrContains(unsigned_roles.message(), "signed other DPO roles"), unsigned_roles);
+  e->clear_dpo_roles();
+  e->add_dpo_roles("dpo");
+  BOOST_TEST(engine->ApplyEvent(event.SerializeAsString()).ok());
+}
+
+BOOST_AUTO_TEST_CASE(approvals_of_false_dpo_roles_do_not_run) {
+  // Two approvers who sign a false list of the new policy's DPO roles: RecordPolicyApproval
+  // refuses their notes; appended as raw events all the same, and activated, the engine of the
+  // new policy finds the list false and refuses to run on the record.
+  const absl::StatusOr<std::array<uint8_t, 32>> changes = PolicyChangesDigest(current, wider);
+  BOOST_TEST_REQUIRE(changes.ok());
+  v1::StateEvent activation = RawActivation(wider, v1::PolicyActivated::APPROVED, "resp1");
+  for (const std::string who : {"dpo1", "resp1"}) {
+    access_internal::ApprovalTerms terms;
+    terms.policy = wider.digest();
+    terms.previous = current.digest();
+    terms.changes = *changes;
+    terms.dpo_roles = {"ass"};
+    terms.professional = who;
+    const absl::StatusOr<ledger::NoteSigner> signer =
+        ledger::NoteSigner::Parse(keys.at(who).view());
+    BOOST_TEST_REQUIRE(signer.ok());
+    const absl::StatusOr<std::string> note =
+        ledger::SignNote(access_internal::ApprovalText(terms), *signer);
+    BOOST_TEST_REQUIRE(note.ok());
+    const absl::Status checked = RecordPolicyApproval(*engine, wider, *note).status();
+    BOOST_TEST(CodeOf(checked) == "INVALID_ARGUMENT");
+    BOOST_TEST(absl::StrContains(checked.message(), "dpo-roles are not"), checked);
+    v1::StateEvent approved;
+    approved.set_format_version(1);
+    approved.mutable_at()->set_seconds(1780000000);
+    approved.set_recorded_by(who);
+    approved.mutable_policy_approved()->set_approval(*note);
+    const absl::StatusOr<uint64_t> revision = engine->ApplyEvent(approved.SerializeAsString());
+    BOOST_TEST_REQUIRE(revision.ok(), revision.status());
+    activation.mutable_policy_activated()->add_approvals(*revision);
+  }
+  activation.mutable_policy_activated()->clear_dpo_roles();
+  activation.mutable_policy_activated()->add_dpo_roles("ass");
+  BOOST_TEST_REQUIRE(engine->ApplyEvent(activation.SerializeAsString()).ok());
   engine.reset();
   BOOST_TEST(OpenWith(wider) == nullptr);
   BOOST_TEST(CodeOf(last_error) == "INVALID_ARGUMENT");

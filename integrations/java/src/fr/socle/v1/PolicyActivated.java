@@ -406,8 +406,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -421,8 +422,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -435,8 +437,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -450,8 +453,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -1481,8 +1485,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1496,8 +1501,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1510,8 +1516,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1525,8 +1532,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1541,8 +1549,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1562,8 +1571,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1582,8 +1592,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1602,8 +1613,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>
@@ -1619,8 +1631,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
      * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-     * an activation of its own policy checks them against that policy.
+     * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+     * roles both approvers signed. An engine folding an activation of its own policy checks them
+     * against that policy.
      * </pre>
      *
      * <code>repeated string dpo_roles = 8;</code>

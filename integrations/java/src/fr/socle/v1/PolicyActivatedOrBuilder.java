@@ -115,8 +115,9 @@ public interface PolicyActivatedOrBuilder extends
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -128,8 +129,9 @@ public interface PolicyActivatedOrBuilder extends
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -140,8 +142,9 @@ public interface PolicyActivatedOrBuilder extends
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>
@@ -153,8 +156,9 @@ public interface PolicyActivatedOrBuilder extends
    * <pre>
    * INITIAL and APPROVED: the roles holding DPO_ROLE in the policy activated, sorted. Until the
    * next such activation they say whose approval counts as the DPO's, also while a DEVELOPMENT
-   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. An engine folding
-   * an activation of its own policy checks them against that policy.
+   * policy is in force (which cannot make anyone a DPO). Empty for DEVELOPMENT. APPROVED: the
+   * roles both approvers signed. An engine folding an activation of its own policy checks them
+   * against that policy.
    * </pre>
    *
    * <code>repeated string dpo_roles = 8;</code>

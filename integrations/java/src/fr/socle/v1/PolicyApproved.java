@@ -9,7 +9,8 @@ package fr.socle.v1;
  * <pre>
  * A professional's approval of a new policy: a C2SP signed note (socle::PolicyApprovalText:
  * the new policy's digest, the digest of the policy in force, the digest of the summary of the
- * changes of access, the professional's id) signed with the professional's registered key.
+ * changes of access, the new policy's DPO roles, the professional's id) signed with the
+ * professional's registered key.
  * recorded_by required: the professional who approves. Refused when the note names another
  * professional, another policy in force, or is not signed by their key, and when they already
  * approved the same change.
@@ -282,7 +283,8 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * A professional's approval of a new policy: a C2SP signed note (socle::PolicyApprovalText:
    * the new policy's digest, the digest of the policy in force, the digest of the summary of the
-   * changes of access, the professional's id) signed with the professional's registered key.
+   * changes of access, the new policy's DPO roles, the professional's id) signed with the
+   * professional's registered key.
    * recorded_by required: the professional who approves. Refused when the note names another
    * professional, another policy in force, or is not signed by their key, and when they already
    * approved the same change.
