@@ -12,6 +12,7 @@
 #include "core/proto_bytes.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
+#include "exportfile/format.h"
 #include "google/protobuf/util/json_util.h"
 #include "policy/compiled_policy.h"
 #include "socle/access.hpp"
@@ -269,6 +270,8 @@ std::string StatisticsCsv(const StatisticsRelease& release) {
 absl::StatusOr<ExportFileSummary> WriteStatisticsExport(const StatisticsRelease& release,
                                                         const StatisticsPublication& publication,
                                                         ExportWriter& writer) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kStatisticsTable, "WriteStatisticsExport"));
   v1::StatisticsRecord record;
   *record.mutable_table() = TableInfo(release, publication);
   SOCLE_RETURN_IF_ERROR(writer.Add(record.SerializeAsString()));

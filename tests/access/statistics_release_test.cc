@@ -385,6 +385,27 @@ BOOST_FIXTURE_TEST_CASE(suppressed_release_is_recorded, ReleaseFixture) {
   std::string file;
   auto writer = ExportWriter::Create(StringSink(&file), signing, wo);
   BOOST_REQUIRE_MESSAGE(writer.ok(), writer.status().ToString());
+  BOOST_TEST(((*writer)->kind() == ExportKind::kStatisticsTable));
+  // A writer made for another kind is refused before anything is written to it.
+  {
+    ExportWriterOptions other = wo;
+    other.kind = ExportKind::kAuditExtract;
+    std::string other_file;
+    auto wrong = ExportWriter::Create(StringSink(&other_file), signing, other);
+    BOOST_REQUIRE_MESSAGE(wrong.ok(), wrong.status().ToString());
+    BOOST_TEST(((*wrong)->kind() == ExportKind::kAuditExtract));
+    const std::string header_only = other_file;
+    auto refused = WriteStatisticsExport(*release, Publication(), **wrong);
+    BOOST_TEST((ErrorCodeOf(refused.status()) == ErrorCode::kInvalidArgument));
+    BOOST_TEST(refused.status().message() ==
+               "WriteStatisticsExport: the writer was made for exports of kind audit_extract, "
+               "not statistics_table");
+    BOOST_TEST(other_file == header_only);
+    // Nothing was added: the wrong writer still finishes an empty file.
+    auto empty = (*wrong)->Finish();
+    BOOST_REQUIRE_MESSAGE(empty.ok(), empty.status().ToString());
+    BOOST_TEST(empty->records == 0u);
+  }
   auto summary = WriteStatisticsExport(*release, Publication(), **writer);
   BOOST_REQUIRE_MESSAGE(summary.ok(), summary.status().ToString());
   auto reader = ExportReader::Open(MemorySource(file), ExportReaderOptions{});
