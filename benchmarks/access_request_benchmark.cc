@@ -179,6 +179,7 @@ void BM_RawFormatSameBytes(benchmark::State& state) {
       ExportWriter& inner;
       std::vector<std::string>* kept;
       Tee(ExportWriter& i, std::vector<std::string>* k) : inner(i), kept(k) {}
+      ExportKind kind() const override { return inner.kind(); }
       absl::Status Add(absl::string_view r) override {
         kept->emplace_back(r);
         return inner.Add(r);

@@ -248,6 +248,7 @@ void BM_RawRedaction(benchmark::State& state) {
 // A writer that keeps nothing (the file format's own rate is export_benchmark's).
 class DiscardingWriter final : public ExportWriter {
  public:
+  ExportKind kind() const override { return ExportKind::kPseudonymisedDataset; }
   absl::Status Add(absl::string_view record) override {
     bytes += record.size();
     return absl::OkStatus();

@@ -153,6 +153,14 @@ class SOCLE_CXX_API ExportWriter {
                                                               const ExportSigningKey& key,
                                                               const ExportWriterOptions& options);
   virtual ~ExportWriter() = default;
+  // The kind the writer was made for (ExportWriterOptions::kind; a writer that wraps another
+  // returns the wrapped one's). The functions that write a kind's records (WriteAccessRequest,
+  // WritePortability, WriteAuditExtract, WriteDataset, WriteTrainingMirror,
+  // WriteStatisticsExport) refuse a writer of another kind with INVALID_ARGUMENT before they write
+  // or record anything. This virtual function changed the C++ ABI of ExportWriter (a subclass
+  // built against an older header must implement it and be rebuilt); the C ABI, the one the ABI
+  // gate checks, is unchanged.
+  virtual ExportKind kind() const = 0;
   // INVALID_ARGUMENT for a record larger than ExportLimits{}.max_record_bytes; the record is not
   // checked against the record type (the writer's callers build it from the generated classes).
   virtual absl::Status Add(absl::string_view serialized_record) = 0;

@@ -32,6 +32,7 @@ absl::StatusOr<std::unique_ptr<ExportWriter>> OpenWriter(const Flags& flags, Ope
 class RecordKeepingWriter final : public ExportWriter {
  public:
   explicit RecordKeepingWriter(ExportWriter& inner) : inner_(inner) {}
+  ExportKind kind() const override { return inner_.kind(); }
   absl::Status Add(absl::string_view record) override {
     records.emplace_back(record);
     return inner_.Add(record);

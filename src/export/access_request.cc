@@ -13,6 +13,7 @@
 #include "core/status_macros.h"
 #include "export/case_file.h"
 #include "export/export_recorder.h"
+#include "exportfile/format.h"
 #include "policy/compiled_policy.h"
 #include "socle/error.hpp"
 #include "socle/person_summary.hpp"
@@ -267,6 +268,8 @@ absl::StatusOr<PersonExportReport> WriteAccessRequest(AccessTrail& trail,
                                                       const PersonExportRequest& request,
                                                       const EntrySource& entries,
                                                       ExportWriter& writer) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kAccessRequest, "WriteAccessRequest"));
   SOCLE_ASSIGN_OR_RETURN(const Prepared p, Prepare(trail, request, "WriteAccessRequest"));
   const AccessEngine& engine = trail.engine();
   const std::string& person = request.identity.person;
@@ -354,6 +357,8 @@ absl::StatusOr<PersonExportReport> WritePortability(AccessTrail& trail,
                                                     const PersonExportRequest& request,
                                                     const EntrySource& entries,
                                                     ExportWriter& writer) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kPortability, "WritePortability"));
   SOCLE_ASSIGN_OR_RETURN(const Prepared p, Prepare(trail, request, "WritePortability"));
   const AccessEngine& engine = trail.engine();
   const std::string& person = request.identity.person;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "exportfile/format.h"
 #include "socle/error.hpp"
 #include "socle/v1/export.pb.h"
 
@@ -25,6 +26,8 @@ std::string Bytes(const LedgerHash& h) {
 absl::StatusOr<AuditExtractReport> WriteAuditExtract(AccessTrail& trail,
                                                      const AuditExtractRequest& request,
                                                      ExportWriter& writer) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kAuditExtract, "WriteAuditExtract"));
   if (request.end != 0 && request.end < request.begin) {
     return MakeError(ErrorCode::kInvalidArgument, "WriteAuditExtract: `end` is before `begin`");
   }

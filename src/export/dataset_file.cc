@@ -8,6 +8,7 @@
 #include "export/case_file.h"
 #include "export/dataset.h"
 #include "export/export_recorder.h"
+#include "exportfile/format.h"
 #include "policy/compiled_policy.h"
 #include "socle/dataset.hpp"
 #include "socle/error.hpp"
@@ -61,6 +62,8 @@ CaseFileSource CaseFilesFrom(const std::vector<PersonCaseFile>& files) {
 absl::StatusOr<BulkExportReport> WriteDataset(AccessTrail& trail, DatasetBuilder& builder,
                                               const CaseFileSource& source, ExportWriter& writer,
                                               const BulkExportOptions& options) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kPseudonymisedDataset, "WriteDataset"));
   SOCLE_ASSIGN_OR_RETURN(
       export_internal::ExportBatcher batcher,
       export_internal::ExportBatcher::Create(

@@ -6,6 +6,7 @@
 #include "core/status_macros.h"
 #include "export/case_file.h"
 #include "export/export_recorder.h"
+#include "exportfile/format.h"
 #include "socle/error.hpp"
 #include "socle/training_mirror.hpp"
 #include "socle/v1/export.pb.h"
@@ -62,6 +63,8 @@ absl::StatusOr<BulkExportReport> WriteTrainingMirror(AccessTrail& trail,
                                                      const MirrorSource& source,
                                                      ExportWriter& writer,
                                                      const BulkExportOptions& options) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kTrainingMirror, "WriteTrainingMirror"));
   SOCLE_ASSIGN_OR_RETURN(export_internal::ExportBatcher batcher,
                          export_internal::ExportBatcher::Create(
                              trail, writer, options, "training_mirror", "WriteTrainingMirror"));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "crypto/crypto.h"
 #include "socle/export_file.hpp"
@@ -48,6 +49,11 @@ using Hash = std::array<uint8_t, 32>;
 // The fully-qualified record type of a kind ("socle.v1.AccessRequestRecord"), or empty for a
 // value that is no kind.
 absl::string_view RecordTypeName(ExportKind kind);
+// OK when `writer` was made for exports of `kind`; otherwise INVALID_ARGUMENT naming `operation`
+// ("WriteStatisticsExport"), the writer's kind and `kind`. The functions that write a kind's
+// records call it first, before they write or record anything (writer.cc).
+absl::Status RequireWriterKind(const ExportWriter& writer, ExportKind kind,
+                               absl::string_view operation);
 
 // Plain BLAKE2b-256 (no key, no personalisation) of `bytes`.
 Hash Blake2b256(absl::string_view bytes);

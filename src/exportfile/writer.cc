@@ -12,11 +12,11 @@
 #include "crypto/crypto.h"
 #include "exportfile/format.h"
 #include "google/protobuf/descriptor.h"
-#include "socle/v1/statistics.pb.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "socle/error.hpp"
 #include "socle/export_file.hpp"
 #include "socle/v1/export.pb.h"
+#include "socle/v1/statistics.pb.h"
 
 namespace socle {
 namespace {
@@ -80,6 +80,7 @@ class Writer : public ExportWriter {
     }
     v1::ExportHeader header;
     header.set_format_version(exportfile::kFormatVersion);
+    kind_ = options.kind;
     header.set_kind(static_cast<v1::ExportKind>(options.kind));
     header.set_issuer(options.issuer);
     header.set_issuer_public_key(issuer_key.data(), issuer_key.size());
@@ -162,6 +163,8 @@ class Writer : public ExportWriter {
     if (sealed_) frame_.reserve(kExportFrameBytes);
     return absl::OkStatus();
   }
+
+  ExportKind kind() const override { return kind_; }
 
   absl::Status Add(absl::string_view record) override {
     SOCLE_RETURN_IF_ERROR(CheckOpen());
@@ -272,6 +275,7 @@ class Writer : public ExportWriter {
   }
 
   std::unique_ptr<ExportSink> sink_;
+  ExportKind kind_ = ExportKind::kAccessRequest;  // set by Start
   crypto::SigningKeyPair key_;
   crypto_generichash_state body_;
   crypto_secretstream_xchacha20poly1305_state stream_{};
@@ -288,6 +292,18 @@ class Writer : public ExportWriter {
 };
 
 }  // namespace
+
+namespace exportfile {
+
+absl::Status RequireWriterKind(const ExportWriter& writer, ExportKind kind,
+                               absl::string_view operation) {
+  if (writer.kind() == kind) return absl::OkStatus();
+  return MakeError(ErrorCode::kInvalidArgument,
+                   absl::StrCat(operation, ": the writer was made for exports of kind ",
+                                Name(writer.kind()), ", not ", Name(kind)));
+}
+
+}  // namespace exportfile
 
 absl::StatusOr<std::unique_ptr<ExportWriter>> ExportWriter::Create(
     std::unique_ptr<ExportSink> sink, const ExportSigningKey& key,

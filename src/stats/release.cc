@@ -12,6 +12,7 @@
 #include "core/proto_bytes.h"
 #include "core/status_macros.h"
 #include "crypto/crypto.h"
+#include "exportfile/format.h"
 #include "google/protobuf/util/json_util.h"
 #include "policy/compiled_policy.h"
 #include "socle/access.hpp"
@@ -269,6 +270,8 @@ std::string StatisticsCsv(const StatisticsRelease& release) {
 absl::StatusOr<ExportFileSummary> WriteStatisticsExport(const StatisticsRelease& release,
                                                         const StatisticsPublication& publication,
                                                         ExportWriter& writer) {
+  SOCLE_RETURN_IF_ERROR(
+      exportfile::RequireWriterKind(writer, ExportKind::kStatisticsTable, "WriteStatisticsExport"));
   v1::StatisticsRecord record;
   *record.mutable_table() = TableInfo(release, publication);
   SOCLE_RETURN_IF_ERROR(writer.Add(record.SerializeAsString()));
@@ -422,13 +425,20 @@ absl::StatusOr<StatisticsRelease> PublishNoisyTable(AccessEngine& engine, Access
   record.amount_bound = noise.amount_bound;
   record.revision = revision;
   record.clamped = noise.clamp_negative;
-  // The charges as the engine priced them: the last ones of the dataset up to `revision`.
-  const std::vector<RecordedPrivacyCharge> recorded =
-      PrivacyChargesOf(*engine.snapshot(), noise.dataset);
-  for (const RecordedPrivacyCharge& r : recorded) {
-    if (r.revision + charges.size() > revision && r.revision <= revision) {
-      record.charges.push_back(r.charge);
-    }
+  // The charges as the engine priced them: exactly the events of our batch. The engine applies a
+  // batch under its write lock, one revision per event, and returns the last: our n charges are
+  // the revisions revision - n + 1 … revision. A charge of the same dataset applied just before
+  // ours (another thread, or another process's event caught up from the record) is at most
+  // revision - n, one applied since (before this snapshot) is above revision: neither is listed.
+  const uint64_t first = revision - charges.size() + 1;  // revision ≥ n: our batch is in it
+  for (const RecordedPrivacyCharge& r : PrivacyChargesOf(*engine.snapshot(), noise.dataset)) {
+    if (r.revision >= first && r.revision <= revision) record.charges.push_back(r.charge);
+  }
+  if (record.charges.size() != charges.size()) {
+    return MakeError(
+        ErrorCode::kInternal,
+        absl::StrCat("noisy release: the engine's revisions ", first, " to ", revision, " hold ",
+                     record.charges.size(), " charges of the dataset, not ", charges.size()));
   }
   release.noise = std::move(record);
   SOCLE_RETURN_IF_ERROR(RecordRelease(trail, release, publication));

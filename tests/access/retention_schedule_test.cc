@@ -222,17 +222,7 @@ BOOST_AUTO_TEST_CASE(equals_the_full_computation_every_day_after_snapshot_and_re
   BOOST_TEST(changes_reopened == changes);
 
   // Replayed from the events alone (schedules rebuilt by the builder).
-  auto events_only = std::make_shared<MemoryEngineRecord>();
-  std::vector<std::string> events;
-  BOOST_REQUIRE(service.record
-                    ->ReadEvents(1,
-                                 [&](uint64_t, absl::string_view ev) {
-                                   events.emplace_back(ev);
-                                   return absl::OkStatus();
-                                 })
-                    .ok());
-  BOOST_REQUIRE(events_only->AppendEvents(1, events).ok());
-  auto replayed = service.Open(events_only);
+  auto replayed = service.Open(EventsOnly(*service.record));
   uint64_t changes_replayed = 0;
   BOOST_TEST(CheckEveryDay(*replayed, &changes_replayed) == archived);
   BOOST_TEST(changes_replayed == changes);

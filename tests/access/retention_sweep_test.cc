@@ -447,16 +447,7 @@ BOOST_FIXTURE_TEST_CASE(replay_and_snapshot_give_the_same_state, PublicSweep) {
   BOOST_REQUIRE_MESSAGE(reopened.ok(), reopened.status().ToString());
   BOOST_TEST(state_of(**reopened) == expected, boost::test_tools::per_element());
 
-  auto events_only = std::make_shared<MemoryEngineRecord>();
-  std::vector<std::string> events;
-  BOOST_REQUIRE(record
-                    ->ReadEvents(1,
-                                 [&](uint64_t, absl::string_view ev) {
-                                   events.emplace_back(ev);
-                                   return absl::OkStatus();
-                                 })
-                    .ok());
-  BOOST_REQUIRE(events_only->AppendEvents(1, events).ok());
+  auto events_only = EventsOnly(*record);
   auto replayed = AccessEngine::Open(policy, events_only, options);
   BOOST_REQUIRE_MESSAGE(replayed.ok(), replayed.status().ToString());
   BOOST_TEST(state_of(**replayed) == expected, boost::test_tools::per_element());

@@ -409,16 +409,7 @@ BOOST_AUTO_TEST_CASE(replay_and_snapshot_give_the_same_phases) {
   BOOST_TEST(phases(**reopened) == expected, boost::test_tools::per_element());
 
   // Replayed from the events alone.
-  auto events_only = std::make_shared<MemoryEngineRecord>();
-  std::vector<std::string> events;
-  BOOST_REQUIRE(record
-                    ->ReadEvents(1,
-                                 [&](uint64_t, absl::string_view ev) {
-                                   events.emplace_back(ev);
-                                   return absl::OkStatus();
-                                 })
-                    .ok());
-  BOOST_REQUIRE(events_only->AppendEvents(1, events).ok());
+  auto events_only = EventsOnly(*record);
   auto replayed = AccessEngine::Open(policy, events_only, options);
   BOOST_REQUIRE(replayed.ok());
   BOOST_TEST(phases(**replayed) == expected, boost::test_tools::per_element());

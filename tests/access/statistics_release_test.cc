@@ -6,8 +6,10 @@
 #include "socle/statistics_release.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../vault/test_util.h"
@@ -303,16 +305,7 @@ BOOST_FIXTURE_TEST_CASE(charges_survive_snapshot_and_replay, ReleaseFixture) {
   BOOST_REQUIRE_MESSAGE(reopened.ok(), reopened.status().ToString());
   BOOST_TEST(state_of(**reopened) == expected, boost::test_tools::per_element());
 
-  auto events_only = std::make_shared<MemoryEngineRecord>();
-  std::vector<std::string> events;
-  BOOST_REQUIRE(record
-                    ->ReadEvents(1,
-                                 [&](uint64_t, absl::string_view ev) {
-                                   events.emplace_back(ev);
-                                   return absl::OkStatus();
-                                 })
-                    .ok());
-  BOOST_REQUIRE(events_only->AppendEvents(1, events).ok());
+  auto events_only = EventsOnly(*record);
   auto replayed = AccessEngine::Open(policy, events_only, options);
   BOOST_REQUIRE_MESSAGE(replayed.ok(), replayed.status().ToString());
   BOOST_TEST(state_of(**replayed) == expected, boost::test_tools::per_element());
@@ -394,6 +387,27 @@ BOOST_FIXTURE_TEST_CASE(suppressed_release_is_recorded, ReleaseFixture) {
   std::string file;
   auto writer = ExportWriter::Create(StringSink(&file), signing, wo);
   BOOST_REQUIRE_MESSAGE(writer.ok(), writer.status().ToString());
+  BOOST_TEST(((*writer)->kind() == ExportKind::kStatisticsTable));
+  // A writer made for another kind is refused before anything is written to it.
+  {
+    ExportWriterOptions other = wo;
+    other.kind = ExportKind::kAuditExtract;
+    std::string other_file;
+    auto wrong = ExportWriter::Create(StringSink(&other_file), signing, other);
+    BOOST_REQUIRE_MESSAGE(wrong.ok(), wrong.status().ToString());
+    BOOST_TEST(((*wrong)->kind() == ExportKind::kAuditExtract));
+    const std::string header_only = other_file;
+    auto refused = WriteStatisticsExport(*release, Publication(), **wrong);
+    BOOST_TEST((ErrorCodeOf(refused.status()) == ErrorCode::kInvalidArgument));
+    BOOST_TEST(refused.status().message() ==
+               "WriteStatisticsExport: the writer was made for exports of kind audit_extract, "
+               "not statistics_table");
+    BOOST_TEST(other_file == header_only);
+    // Nothing was added: the wrong writer still finishes an empty file.
+    auto empty = (*wrong)->Finish();
+    BOOST_REQUIRE_MESSAGE(empty.ok(), empty.status().ToString());
+    BOOST_TEST(empty->records == 0u);
+  }
   auto summary = WriteStatisticsExport(*release, Publication(), **writer);
   BOOST_REQUIRE_MESSAGE(summary.ok(), summary.status().ToString());
   auto reader = ExportReader::Open(MemorySource(file), ExportReaderOptions{});
@@ -509,6 +523,76 @@ BOOST_FIXTURE_TEST_CASE(noisy_release_charges_the_budget, ReleaseFixture) {
   BOOST_TEST((ErrorCodeOf(refused.status()) == ErrorCode::kResourceExhausted));
   BOOST_TEST(Releases().size() == 2u);
   BOOST_TEST(PrivacyChargesOf(*engine->snapshot(), "activite").size() == 4u);
+}
+
+// A seeded stream that runs `before_first_fill` once, when the release first draws noise: after
+// its charges are recorded, before it reads them back.
+class InterleavingSource final : public RandomSource {
+ public:
+  explicit InterleavingSource(std::function<void()> before_first_fill)
+      : before_first_fill_(std::move(before_first_fill)) {
+    auto seeded = stats::SeededRandomSource::Create(SecretBytes(std::string(32, 'i')));
+    BOOST_REQUIRE(seeded.ok());
+    seeded_ = std::move(*seeded);
+  }
+  void Fill(absl::Span<uint8_t> out) override {
+    if (before_first_fill_) std::exchange(before_first_fill_, nullptr)();
+    seeded_->Fill(out);
+  }
+
+ private:
+  std::function<void()> before_first_fill_;
+  std::unique_ptr<stats::SeededRandomSource> seeded_;
+};
+
+// Another release charging the same dataset just before ours, and one just after ours (between
+// our charge and the release reading its charges back): the release lists its own charges only,
+// at the revisions of its own batch.
+BOOST_FIXTURE_TEST_CASE(noisy_release_lists_its_own_charges_only, ReleaseFixture) {
+  const PrivacyCharge before = Laplace("autre_avant: counts", 16);
+  auto charged = ChargePrivacyBudget(*engine, "activite", absl::MakeConstSpan(&before, 1), "sw1");
+  BOOST_REQUIRE_MESSAGE(charged.ok(), charged.status().ToString());
+  const uint64_t before_revision = *charged;
+
+  uint64_t after_revision = 0;
+  NoiseSource source(std::make_unique<InterleavingSource>([&] {
+    const PrivacyCharge after[] = {Laplace("autre_apres: counts", 8),
+                                   Laplace("autre_apres: sums", 8)};
+    auto charged_after = ChargePrivacyBudget(*engine, "activite", after, "sw1");
+    BOOST_REQUIRE_MESSAGE(charged_after.ok(), charged_after.status().ToString());
+    after_revision = *charged_after;
+  }));
+  const StatisticsTable table = SmallTable(/*amounts=*/true);
+  NoiseOptions noise;
+  noise.dataset = "activite";
+  noise.parameter = Rational{4, 1};
+  noise.amount_bound = 5000;
+  auto release = PublishNoisyTable(*engine, *trail, table, Publication(), noise, &source);
+  BOOST_REQUIRE_MESSAGE(release.ok(), release.status().ToString());
+  BOOST_REQUIRE(release->noise.has_value());
+  const NoisyReleaseRecord& own = *release->noise;
+  BOOST_TEST(own.revision == before_revision + 2);  // our batch: the two revisions after it
+  BOOST_TEST(after_revision == own.revision + 2);   // the other release's, after ours
+  std::vector<std::string> labels;
+  for (const PrivacyCharge& c : own.charges) labels.push_back(c.release);
+  const std::vector<std::string> expected = {"activite_2026: counts", "activite_2026: sums"};
+  BOOST_TEST(labels == expected, boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(own.charges.size(), 2u);
+  BOOST_TEST(own.charges[0].epsilon.ToString() == "1/4");
+  BOOST_TEST(own.charges[1].parameter.ToString() == "20000");
+
+  // The dataset holds all five, in the order applied; the trail names only ours.
+  std::vector<std::string> all;
+  for (const RecordedPrivacyCharge& r : PrivacyChargesOf(*engine->snapshot(), "activite")) {
+    all.push_back(absl::StrCat(r.charge.release, "@", r.revision - before_revision));
+  }
+  const std::vector<std::string> expected_all = {"autre_avant: counts@0", "activite_2026: counts@1",
+                                                 "activite_2026: sums@2", "autre_apres: counts@3",
+                                                 "autre_apres: sums@4"};
+  BOOST_TEST(all == expected_all, boost::test_tools::per_element());
+  const std::vector<v1::OperationRecord> recorded = Releases();
+  BOOST_REQUIRE_EQUAL(recorded.size(), 1u);
+  BOOST_TEST(absl::StrContains(recorded[0].detail(), "(ε 1/4 + ε 1/4)"), recorded[0].detail());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -35,6 +35,20 @@ std::string PolicyVariant(const std::vector<std::pair<std::string, std::string>>
   return text;
 }
 
+std::shared_ptr<MemoryEngineRecord> EventsOnly(MemoryEngineRecord& record) {
+  std::vector<std::string> events;
+  BOOST_REQUIRE(record
+                    .ReadEvents(1,
+                                [&](uint64_t, absl::string_view event) {
+                                  events.emplace_back(event);
+                                  return absl::OkStatus();
+                                })
+                    .ok());
+  auto out = std::make_shared<MemoryEngineRecord>();
+  BOOST_REQUIRE(out->AppendEvents(1, events).ok());
+  return out;
+}
+
 Policy LoadPolicy(absl::string_view text) {
   std::vector<Diagnostic> diagnostics;
   auto policy = Policy::Load(text, &diagnostics);

@@ -29,6 +29,10 @@ std::string PolicyVariant(const std::vector<std::pair<std::string, std::string>>
 // Loads a policy, failing the test if it does not load.
 Policy LoadPolicy(absl::string_view text);
 
+// A record holding `record`'s events and no snapshot: an engine opened on it replays them all
+// (the state a replay of the state ledger gives, to compare with a snapshot's).
+std::shared_ptr<MemoryEngineRecord> EventsOnly(MemoryEngineRecord& record);
+
 // One line of a workload request file.
 struct WorkloadRequest {
   std::string professional, action, record, person, category;

@@ -115,7 +115,7 @@ BOOST_FIXTURE_TEST_CASE(exports_every_entry_the_person_may_see_and_marks_the_wit
                         ExportFixture) {
   Activity();
   const std::vector<CaseEntry> entries = SeededFile();
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAccessRequest);
   auto report = WriteAccessRequest(*trail, Request(), EntriesFrom(entries), writer);
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   BOOST_TEST(writer.finished);
@@ -168,7 +168,7 @@ BOOST_FIXTURE_TEST_CASE(exports_every_entry_the_person_may_see_and_marks_the_wit
 
 BOOST_FIXTURE_TEST_CASE(every_history_line_carries_a_proof_to_its_checkpoint, ExportFixture) {
   Activity();
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAccessRequest);
   auto report = WriteAccessRequest(*trail, Request(), EntriesFrom({}), writer);
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   v1::CheckpointRecord checkpoint;
@@ -211,11 +211,11 @@ BOOST_FIXTURE_TEST_CASE(a_legal_representative_may_ask_and_no_one_else, ExportFi
   BOOST_REQUIRE_MESSAGE(set.ok(), set.status().ToString());
   PersonExportRequest request = Request();
   request.requested_by = "mother";
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAccessRequest);
   BOOST_TEST(WriteAccessRequest(*trail, request, EntriesFrom({}), writer).ok());
 
   request.requested_by = "x2";
-  RecordingWriter refused;
+  RecordingWriter refused(ExportKind::kAccessRequest);
   auto status = WriteAccessRequest(*trail, request, EntriesFrom({}), refused).status();
   BOOST_TEST(status.code() == absl::StatusCode::kPermissionDenied);
   BOOST_TEST(refused.records.empty());
@@ -253,7 +253,7 @@ BOOST_FIXTURE_TEST_CASE(bad_entries_are_refused_by_position_without_their_conten
       entries[3].id = "secret-id-3";
       entries[3].text = "Secret confié par Mme Dupont";
       c.spoil(entries[3]);
-      RecordingWriter writer;
+      RecordingWriter writer(ExportKind::kAccessRequest);
       auto status = WriteAccessRequest(*trail, Request(), EntriesFrom(entries), writer).status();
       BOOST_TEST(status.code() == absl::StatusCode::kInvalidArgument);
       BOOST_TEST(absl::StrContains(status.message(), "entry 4 of the stream"));
@@ -268,7 +268,7 @@ BOOST_FIXTURE_TEST_CASE(unknown_people_are_refused_before_anything_is_written, E
   const uint64_t before = *ledger->Size();
   PersonExportRequest request = Request("nobody");
   request.requested_by = "nobody";
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAccessRequest);
   BOOST_TEST(WriteAccessRequest(*trail, request, EntriesFrom({}), writer).status().code() ==
              absl::StatusCode::kNotFound);
   request = Request();
@@ -280,7 +280,7 @@ BOOST_FIXTURE_TEST_CASE(unknown_people_are_refused_before_anything_is_written, E
 }
 
 BOOST_FIXTURE_TEST_CASE(the_vendors_error_stops_the_export, ExportFixture) {
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAccessRequest);
   int calls = 0;
   EntrySource failing = [&calls](CaseEntry* e) -> absl::StatusOr<bool> {
     if (++calls > 2) return absl::UnavailableError("database gone");
@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(portability)
 
 BOOST_FIXTURE_TEST_CASE(carries_what_the_person_provided_under_consent_or_contract, ExportFixture) {
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPortability);
   auto report = WritePortability(*trail, Request(), EntriesFrom(SeededFile()), writer);
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   const auto records = writer.Parsed<v1::PortabilityRecord>();
@@ -346,7 +346,7 @@ BOOST_FIXTURE_TEST_CASE(entries_with_proofs_and_consistency_with_an_earlier_chec
   request.auditor = "aud1";
   request.begin = 1;
   request.since_size = earlier->size;
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAuditExtract);
   auto report = WriteAuditExtract(*trail, request, writer);
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   const auto records = writer.Parsed<v1::AuditRecord>();
@@ -385,7 +385,7 @@ BOOST_FIXTURE_TEST_CASE(needs_a_security_auditor_and_records_the_refusal, Export
   const uint64_t before = *ledger->Size();
   AuditExtractRequest request;
   request.auditor = "sw1";
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAuditExtract);
   BOOST_TEST(WriteAuditExtract(*trail, request, writer).status().code() ==
              absl::StatusCode::kPermissionDenied);
   BOOST_TEST(writer.records.empty());
@@ -394,6 +394,42 @@ BOOST_FIXTURE_TEST_CASE(needs_a_security_auditor_and_records_the_refusal, Export
   request.begin = 1000;
   BOOST_TEST(WriteAuditExtract(*trail, request, writer).status().code() ==
              absl::StatusCode::kOutOfRange);
+}
+
+// Each kind's write function refuses a writer made for another kind, before it records or
+// writes anything.
+BOOST_FIXTURE_TEST_CASE(a_writer_of_another_kind_is_refused_before_anything, ExportFixture) {
+  Activity();
+  const uint64_t before = *ledger->Size();
+  const auto refused = [&](const absl::Status& status, absl::string_view expected,
+                           const RecordingWriter& writer) {
+    BOOST_TEST(status.code() == absl::StatusCode::kInvalidArgument);
+    BOOST_TEST(status.message() == expected);
+    BOOST_TEST(writer.records.empty());
+    BOOST_TEST(!writer.finished);
+    BOOST_TEST(*ledger->Size() == before);  // nothing recorded either
+  };
+  RecordingWriter portability(ExportKind::kPortability);
+  refused(WriteAccessRequest(*trail, Request(), EntriesFrom(SeededFile()), portability).status(),
+          "WriteAccessRequest: the writer was made for exports of kind portability, not "
+          "access_request",
+          portability);
+  RecordingWriter access(ExportKind::kAccessRequest);
+  refused(WritePortability(*trail, Request(), EntriesFrom(SeededFile()), access).status(),
+          "WritePortability: the writer was made for exports of kind access_request, not "
+          "portability",
+          access);
+  AuditExtractRequest audit;
+  audit.auditor = "aud1";
+  RecordingWriter statistics(ExportKind::kStatisticsTable);
+  refused(WriteAuditExtract(*trail, audit, statistics).status(),
+          "WriteAuditExtract: the writer was made for exports of kind statistics_table, not "
+          "audit_extract",
+          statistics);
+  // The right kind is written (and recorded) as before.
+  BOOST_TEST(WriteAccessRequest(*trail, Request(), EntriesFrom(SeededFile()), access).ok());
+  BOOST_TEST(!access.records.empty());
+  BOOST_TEST(*ledger->Size() > before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -207,7 +207,7 @@ BOOST_FIXTURE_TEST_CASE(a_shredded_person_refuses_the_whole_batch_naming_its_pos
 BOOST_FIXTURE_TEST_CASE(a_dataset_of_three_persons_writes_three_history_lines, BulkFixture) {
   DatasetBuilder builder = Builder();
   const std::vector<PersonCaseFile> files = {Person("x1"), Person("x2"), Person("x3")};
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   auto report = WriteDataset(*trail, builder, CaseFilesFrom(files), writer, By("sw1"));
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   BOOST_TEST(report->persons == 3u);
@@ -232,7 +232,7 @@ BOOST_FIXTURE_TEST_CASE(records_are_written_only_after_their_batch_is_recorded, 
   std::vector<PersonCaseFile> files;
   for (int i = 0; i < 5; ++i) files.push_back(Person(absl::StrCat("p", i)));
   const uint64_t before = Size();
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   std::vector<uint64_t> size_at_add;
   writer.on_add = [&] {
     auto s = ledger->Size();
@@ -259,7 +259,7 @@ BOOST_FIXTURE_TEST_CASE(a_dataset_larger_than_a_batch, BulkFixture) {
     return true;
   };
   const uint64_t before = Size();
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   auto report = WriteDataset(*trail, builder, source, writer, By("sw1"));
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   BOOST_TEST(report->persons == uint64_t{kPersons});
@@ -277,7 +277,7 @@ BOOST_FIXTURE_TEST_CASE(a_batch_is_cut_by_its_bytes_too, BulkFixture) {
   for (int i = 0; i < 200; ++i) files.push_back(Person(absl::StrCat("p", i)));
   BulkExportOptions options = By("sw1");
   options.batch_bytes = 1024;  // a few dozen small records
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   auto report = WriteDataset(*trail, builder, CaseFilesFrom(files), writer, options);
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   BOOST_TEST(report->persons == 200u);
@@ -302,7 +302,7 @@ BOOST_FIXTURE_TEST_CASE(a_ledger_that_fails_stops_the_export_before_the_batch_is
     *file = Person(absl::StrCat("p", next++));
     return true;
   };
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   auto report = WriteDataset(*trail, builder, source, writer, By("sw1", 2));
   BOOST_TEST(!report.ok());
   BOOST_TEST(absl::StrContains(report.status().message(), "persons 3 to 4"),
@@ -325,7 +325,7 @@ BOOST_FIXTURE_TEST_CASE(a_shredded_person_stops_the_dataset_before_anything_is_w
   Shred("x2");
   DatasetBuilder builder = Builder();
   const std::vector<PersonCaseFile> files = {Person("x1"), Person("x2"), Person("x3")};
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   auto report = WriteDataset(*trail, builder, CaseFilesFrom(files), writer, By("sw1"));
   BOOST_TEST(CodeName(report.status()) == "FAILED_PRECONDITION");
   BOOST_TEST(absl::StrContains(report.status().message(), "persons[1]"), report.status().message());
@@ -338,7 +338,7 @@ BOOST_FIXTURE_TEST_CASE(bad_options_and_bad_persons_record_and_write_nothing, Bu
   DatasetBuilder builder = Builder();
   const std::vector<PersonCaseFile> files = {Person("x1")};
   const uint64_t before = Size();
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kPseudonymisedDataset);
   BOOST_TEST(
       CodeName(WriteDataset(*trail, builder, CaseFilesFrom(files), writer, By("")).status()) ==
       "INVALID_ARGUMENT");
@@ -373,13 +373,13 @@ BOOST_FIXTURE_TEST_CASE(bad_options_and_bad_persons_record_and_write_nothing, Bu
 BOOST_FIXTURE_TEST_CASE(the_access_request_shows_the_dataset_and_itself, BulkFixture) {
   DatasetBuilder builder = Builder();
   const std::vector<PersonCaseFile> files = {Person("x1")};
-  RecordingWriter dataset;
+  RecordingWriter dataset(ExportKind::kPseudonymisedDataset);
   BOOST_REQUIRE(WriteDataset(*trail, builder, CaseFilesFrom(files), dataset, By("sw1")).ok());
   PersonExportRequest request;
   request.identity = Person("x1").identity;
   request.requested_by = "x1";
   request.handled_by = "sw2";
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kAccessRequest);
   const std::vector<CaseEntry> none;
   auto report = WriteAccessRequest(*trail, request, EntriesFrom(none), writer);
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
@@ -426,7 +426,7 @@ BOOST_FIXTURE_TEST_CASE(a_mirror_records_each_person_and_writes_identity_then_en
     *file = files[next++];
     return true;
   };
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kTrainingMirror);
   auto report = WriteTrainingMirror(*trail, *mirror, source, writer, By("sw3"));
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   BOOST_TEST(report->persons == 2u);
@@ -464,7 +464,7 @@ BOOST_FIXTURE_TEST_CASE(a_mirror_person_that_fails_stops_before_its_batch_is_rec
     return true;
   };
   const uint64_t before = Size();
-  RecordingWriter writer;
+  RecordingWriter writer(ExportKind::kTrainingMirror);
   auto report = WriteTrainingMirror(*trail, *mirror, source, writer, By("sw1"));
   BOOST_TEST(CodeName(report.status()) == "INVALID_ARGUMENT");
   BOOST_TEST(absl::StrContains(report.status().message(), "person 2"), report.status().message());

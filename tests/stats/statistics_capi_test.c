@@ -331,6 +331,20 @@ static void suppressed_release(socle_access_trail* trail, const socle_statistics
   socle_export_writer* writer = NULL;
   rc = socle_export_writer_create(path_of("activite_2026.socle"), key, options, &writer, &error);
   CHECK_OK(rc, error);
+  /* A writer made for another kind is refused before anything is written to it. */
+  CHECK(socle_export_writer_options_set_kind(options, SOCLE_EXPORT_KIND_ACCESS_REQUEST, NULL) ==
+        SOCLE_OK);
+  socle_export_writer* wrong = NULL;
+  rc = socle_export_writer_create(path_of("wrong_kind.socle"), key, options, &wrong, &error);
+  CHECK_OK(rc, error);
+  rc = socle_statistics_release_write_export(release, wrong, NULL, NULL, &error);
+  check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT,
+                "the writer was made for exports of kind access_request, not statistics_table");
+  uint64_t wrong_records = 1;
+  rc = socle_export_writer_finish(wrong, &wrong_records, NULL, &error);
+  CHECK_OK(rc, error);
+  CHECK(wrong_records == 0);
+  socle_export_writer_free(wrong);
   socle_export_writer_options_free(options);
   rc = socle_statistics_release_write_export(release, NULL, NULL, NULL, &error);
   check_refused(rc, &error, SOCLE_E_INVALID_ARGUMENT, "writer");

@@ -22,6 +22,9 @@ namespace socle::test_support {
 // look at the trail at that moment).
 class RecordingWriter final : public ExportWriter {
  public:
+  // A writer of `kind`: the kind's write function refuses a writer of another kind.
+  explicit RecordingWriter(ExportKind kind) : kind_(kind) {}
+  ExportKind kind() const override { return kind_; }
   absl::Status Add(absl::string_view record) override {
     if (finished) return absl::FailedPreconditionError("finished");
     if (on_add) on_add();
@@ -46,6 +49,9 @@ class RecordingWriter final : public ExportWriter {
   std::vector<std::string> records;
   bool finished = false;
   std::function<void()> on_add;
+
+ private:
+  ExportKind kind_;
 };
 
 }  // namespace socle::test_support
