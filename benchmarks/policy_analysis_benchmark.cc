@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "access/state.h"
@@ -147,22 +148,28 @@ std::string WidenedCcas(const std::string& text) {
   return std::string(text).replace(at, from.size(), to);
 }
 
-void BM_Diff(benchmark::State& state) {
+// The diff's two policies: the CCAS example and its widened front desk line.
+std::pair<Policy, Policy> DiffPair() {
   const std::string text =
       socle_bench::ReadFileOrDie(socle_bench::ExamplesDir() + "/policies/ccas.textproto");
   absl::StatusOr<Policy> before = Policy::Load(text);
   absl::StatusOr<Policy> after = Policy::Load(WidenedCcas(text));
   if (!before.ok() || !after.ok()) std::abort();
+  return {*std::move(before), *std::move(after)};
+}
+
+void BM_Diff(benchmark::State& state) {
+  const auto [before, after] = DiffPair();
   std::unique_ptr<PolicyAnalysis> built_before, built_after;
   if (state.range(0) == 1) {
-    built_before = *PolicyAnalysis::Create(*before);
-    built_after = *PolicyAnalysis::Create(*after);
+    built_before = *PolicyAnalysis::Create(before);
+    built_after = *PolicyAnalysis::Create(after);
   }
   uint64_t decisions = 0, changed = 0, cases = 0;
   for (auto _ : state) {
     std::unique_ptr<PolicyAnalysis> b, a;
     if (state.range(0) == 0) {
-      auto sides = PolicyAnalysis::CreatePair(*before, *after);  // what `socle policy diff` does
+      auto sides = PolicyAnalysis::CreatePair(before, after);  // what `socle policy diff` does
       if (!sides.ok()) std::abort();
       b = std::move(sides->first);
       a = std::move(sides->second);
@@ -182,13 +189,9 @@ BENCHMARK(BM_Diff)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()
 // The physical limit of BM_Diff/1 beside it: the Decide calls the diff makes (those of the tuples
 // whose inputs differ, under each policy), on requests prepared before timing, on one thread.
 void BM_Diff_RawDecide(benchmark::State& state) {
-  const std::string text =
-      socle_bench::ReadFileOrDie(socle_bench::ExamplesDir() + "/policies/ccas.textproto");
-  absl::StatusOr<Policy> before = Policy::Load(text);
-  absl::StatusOr<Policy> after = Policy::Load(WidenedCcas(text));
-  if (!before.ok() || !after.ok()) std::abort();
-  auto b = PolicyAnalysis::Create(*before);
-  auto a = PolicyAnalysis::Create(*after);
+  const auto [before, after] = DiffPair();
+  auto b = PolicyAnalysis::Create(before);
+  auto a = PolicyAnalysis::Create(after);
   if (!b.ok() || !a.ok()) std::abort();
   const analysis_internal::World& wb = (*b)->world();
   const analysis_internal::World& wa = (*a)->world();
