@@ -1030,17 +1030,19 @@ namespace {
 
 // One chunk of what Verify reads: rows [begin, begin + kVerifyChunk), and what the appends of
 // those rows stored besides: the leaf tiles and the subtree roots (level kStoredSubtreeLevel and
-// more) that they completed.
+// more) that they completed. Or a later piece of the chunk (`continued`, ledger::VerifyRead):
+// rows only, checked against the tiles and roots of the chunk's first piece.
 struct VerifyChunk {
   std::vector<ledger::Row> rows;
+  bool continued = false;
   bool leaves_hashed = false;  // rows[i].body_matches set by the reader
   absl::flat_hash_map<uint64_t, std::string> tiles;
   absl::flat_hash_map<std::pair<int, uint64_t>, MerkleHash> subtrees;
 };
 
 // Reads the tree's chunks on its own thread (Store::ReadForVerify), a few ahead of the consumer:
-// at most kAhead chunks wait, so memory stays bounded however long the ledger. Stop() (or the
-// destructor) ends and joins it; the store is the consumer's again.
+// at most kAhead chunks (or pieces of chunks) wait, so memory stays bounded however long the
+// ledger. Stop() (or the destructor) ends and joins it; the store is the consumer's again.
 class RowReader {
  public:
   RowReader(ledger::Store& store, uint64_t size)
@@ -1075,6 +1077,7 @@ class RowReader {
   VerifyChunk ToChunk(ledger::VerifyRead&& read) const {
     VerifyChunk chunk;
     chunk.rows = std::move(read.rows);
+    chunk.continued = read.continued;
     // The leaf hashes are checked here, on this thread, when reading is local work (SQLite): it
     // balances the work of the two. When a server does the reading, this thread decodes what
     // the server sends while the checking thread hashes.
@@ -1195,10 +1198,17 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
   RowReader reader(store, tree.size);
   // The tile being rebuilt from the appends (its leaves, then its nodes of 2, 4, 8 leaves).
   std::array<MerkleHash, ledger::kTileHashes> tile{};
+  // The stored tiles and roots of the chunk being checked (from its first piece).
+  absl::flat_hash_map<uint64_t, std::string> tiles;
+  absl::flat_hash_map<std::pair<int, uint64_t>, MerkleHash> subtrees;
   while (true) {
-    SOCLE_ASSIGN_OR_RETURN(const std::optional<VerifyChunk> next, reader.Next());
+    SOCLE_ASSIGN_OR_RETURN(std::optional<VerifyChunk> next, reader.Next());
     if (!next.has_value()) break;
-    const VerifyChunk& chunk = *next;
+    VerifyChunk& chunk = *next;
+    if (!chunk.continued) {
+      tiles = std::move(chunk.tiles);
+      subtrees = std::move(chunk.subtrees);
+    }
     for (const ledger::Row& row : chunk.rows) {
       if (row.index != index) {
         if (index < tree.size) {
@@ -1240,26 +1250,25 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
           tile[level == 0 ? i % per_tile : ledger::TileNodePosition(level, i % per_tile)] = hash;
           return;
         }
-        const auto stored = chunk.subtrees.find(std::make_pair(level, i));
-        if (derived_problem.has_value() ||
-            (stored != chunk.subtrees.end() && stored->second == hash)) {
+        const auto stored = subtrees.find(std::make_pair(level, i));
+        if (derived_problem.has_value() || (stored != subtrees.end() && stored->second == hash)) {
           return;
         }
         derived_problem.emplace(
             i << level,
             absl::StrCat("the stored root of entries ", i << level, " to ", ((i + 1) << level) - 1,
-                         " is ", stored == chunk.subtrees.end() ? "missing" : "wrong",
+                         " is ", stored == subtrees.end() ? "missing" : "wrong",
                          " (the subtrees table was changed)"));
       }));
       if ((index + 1) % ledger::kTileLeaves == 0 && !derived_problem.has_value()) {
         const uint64_t t = index / ledger::kTileLeaves;
-        const auto stored = chunk.tiles.find(t);
+        const auto stored = tiles.find(t);
         const absl::string_view expected_tile(reinterpret_cast<const char*>(tile.data()),
                                               sizeof(tile));
-        if (stored == chunk.tiles.end() || stored->second != expected_tile) {
+        if (stored == tiles.end() || stored->second != expected_tile) {
           // Name the first entry the first wrong hash covers.
           uint64_t first = t * ledger::kTileLeaves;
-          if (stored != chunk.tiles.end() && stored->second.size() == expected_tile.size()) {
+          if (stored != tiles.end() && stored->second.size() == expected_tile.size()) {
             size_t p = 0;
             while (p < ledger::kTileHashes &&
                    std::memcmp(stored->second.data() + p * ledger::kMerkleHashBytes, tile[p].data(),
@@ -1275,7 +1284,7 @@ absl::StatusOr<LedgerVerification> Ledger::Verify() {
           derived_problem.emplace(
               first,
               absl::StrCat("the stored leaf tile of entries ", t * ledger::kTileLeaves, " to ",
-                           index, " is ", stored == chunk.tiles.end() ? "missing" : "wrong",
+                           index, " is ", stored == tiles.end() ? "missing" : "wrong",
                            " (the leaf_tiles table was changed)"));
         }
       }

@@ -249,6 +249,11 @@ MerkleHash HashAt(const PGresult* r, int row, int col) {
   return h;
 }
 
+// Verify's pieces (StreamForVerify): the bytes of rows handed to the checking thread at a time.
+// Less than a socket holds (a Unix socket's default send buffer is 208 KiB; TCP's grows larger),
+// so that the next piece is already in the socket when the checker takes one.
+constexpr size_t kVerifyPieceBytes = 64 << 10;
+
 // Reads of more rows than this (Verify's chunks) come through COPY (see CopyRowDecoder); a page
 // of a person's or of the ledger's entries through the prepared SELECT (a COPY is parsed and
 // planned each time, which costs more than it saves on a few rows).
@@ -275,17 +280,43 @@ pg::Params TilesParams(uint64_t begin, uint64_t end) {
   return p;
 }
 
+// The highest level with 2^level <= leaf_end (at least kStoredSubtreeLevel - 1): the leaves
+// below leaf_end complete stored subtree roots up to that level.
+int TopCompletedLevel(uint64_t leaf_end) {
+  int top = kStoredSubtreeLevel - 1;
+  while (top < 62 && (uint64_t{1} << (top + 1)) <= leaf_end) ++top;
+  return top;
+}
+
 // The parameters of kSelectSubtreesCompletedSql for the leaves [leaf_begin, leaf_end), or
 // nullopt when they complete no stored subtree (fewer than 2^kStoredSubtreeLevel leaves).
 std::optional<pg::Params> SubtreesCompletedParams(uint64_t leaf_begin, uint64_t leaf_end) {
-  int top = kStoredSubtreeLevel - 1;  // the highest level with 2^level <= leaf_end
-  while (top < 62 && (uint64_t{1} << (top + 1)) <= leaf_end) ++top;
+  const int top = TopCompletedLevel(leaf_end);
   if (top < kStoredSubtreeLevel) return std::nullopt;
   pg::Params p;
   p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
   p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
   p.Int(kStoredSubtreeLevel);
   p.Int(top);
+  return p;
+}
+
+// What Verify checks a chunk of leaves [$4, $5) against, in one statement: the leaf tiles t
+// with $1 <= t < $2 (kSelectTilesSql's, as level -1), and the subtree roots of levels $6 to $7
+// that the leaves complete (kSelectSubtreesCompletedSql's; none when $6 > $7), in no order.
+constexpr char kSelectChunkTablesSql[] =
+    "(SELECT -1, tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile "
+    "LIMIT $3) UNION ALL (SELECT s.level, s.idx, s.hash FROM generate_series($6::integer, "
+    "$7::integer) AS l(n) CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE "
+    "level = l.n AND idx >= ($4::bigint >> l.n) AND idx < ($5::bigint >> l.n) ORDER BY idx) AS s)";
+
+// The parameters of kSelectChunkTablesSql for the leaves [leaf_begin, leaf_end).
+pg::Params ChunkTablesParams(uint64_t leaf_begin, uint64_t leaf_end) {
+  pg::Params p = TilesParams(leaf_begin / kTileLeaves, leaf_end / kTileLeaves);
+  p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
+  p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
+  p.Int(kStoredSubtreeLevel);
+  p.Int(TopCompletedLevel(leaf_end));  // below kStoredSubtreeLevel: no level
   return p;
 }
 
@@ -400,6 +431,74 @@ class CopyRowDecoder {
   std::string pending_;
   bool header_done_ = false;
   bool finished_ = false;
+};
+
+// Verify's tiles and roots (kSelectChunkTablesSql) on the reading's second connection, one chunk
+// ahead: when a chunk's are taken, the next chunk's statement is sent, and the server reads
+// them while that chunk's rows stream in. Read only when a chunk began, they cost the reader a
+// round trip and a wait for the server's scheduling, 2 to 4 ms a chunk: a fifth of Verify's time
+// with the server on one core (benchmarks/README.md, the Ledger on PostgreSQL, run I). What went
+// wrong with a statement sent ahead (a lost connection, a timeout) is not reported: the chunk's
+// statement is run again in turn, with ExecPrepared's reconnection, and its error stands.
+class ChunkTables {
+ public:
+  // For Verify's reading of a tree of `size` leaves, in chunks of `chunk_rows`.
+  ChunkTables(pg::Connection& side, uint64_t size, uint64_t chunk_rows)
+      : side_(side), size_(size), chunk_rows_(chunk_rows) {}
+  ~ChunkTables() { Drop(); }
+  ChunkTables(const ChunkTables&) = delete;
+  ChunkTables& operator=(const ChunkTables&) = delete;
+
+  // The leaf tiles and subtree roots of `read`'s leaves below the tree's size, into `read`.
+  absl::Status Take(VerifyRead& read) {
+    constexpr absl::string_view kWhat = "read leaf tiles and subtree roots";
+    const uint64_t end = std::min(read.end, size_);
+    if (read.begin >= end) return absl::OkStatus();
+    std::optional<absl::StatusOr<Result>> sent;
+    if (pending_ == read.begin) {
+      pending_.reset();
+      sent = side_.TakeResult(kWhat);
+    }
+    Drop();
+    absl::StatusOr<Result> r =
+        sent.has_value() && sent->ok()
+            ? *std::move(sent)
+            : side_.ExecPrepared("select_chunk_tables", ChunkTablesParams(read.begin, end), kWhat);
+    SOCLE_RETURN_IF_ERROR(r.status());
+    // The next chunk's, sent now; if it cannot be sent, it is read in turn.
+    const uint64_t next = read.begin + chunk_rows_;
+    if (next < size_ &&
+        side_
+            .SendPrepared("select_chunk_tables",
+                          ChunkTablesParams(next, std::min(next + chunk_rows_, size_)), kWhat)
+            .ok()) {
+      pending_ = next;
+    }
+    const PGresult* result = r->get();
+    for (int i = 0; i < PQntuples(result); ++i) {
+      const int level = static_cast<int>(IntAt(result, i, 0));
+      if (level < 0) {
+        read.tiles.emplace_back(static_cast<uint64_t>(IntAt(result, i, 1)), ViewAt(result, i, 2));
+      } else {
+        read.subtrees.emplace_back(level, static_cast<uint64_t>(IntAt(result, i, 1)),
+                                   HashAt(result, i, 2));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // Reads and drops the result of a statement sent ahead and not taken.
+  void Drop() {
+    if (!pending_.has_value()) return;
+    pending_.reset();
+    (void)side_.TakeResult("drop");
+  }
+
+  pg::Connection& side_;
+  const uint64_t size_;
+  const uint64_t chunk_rows_;
+  std::optional<uint64_t> pending_;  // the first leaf of the chunk whose statement was sent
 };
 
 class PostgresStore final : public Store {
@@ -1217,7 +1316,9 @@ class PostgresStore final : public Store {
 
   enum class Resume { kNo, kSameSession, kNewSession };
 
-  // The second connection of Verify's reading: the tiles' and roots' statements only.
+  // The second connection of Verify's reading: the tiles' and roots' statements only. Opened by
+  // the first Verify and kept (side_): a new connection and its first statement cost 20 to 40 ms
+  // (a backend started, its caches filled), a tenth of a Verify of 200,000 entries.
   absl::StatusOr<std::unique_ptr<pg::Connection>> OpenSideConnection() const {
     const std::string schema = schema_;
     return pg::Connection::Open(
@@ -1227,35 +1328,8 @@ class PostgresStore final : public Store {
               c.ExecScript(absl::StrCat("SET search_path = ", QuoteIdentifier(schema),
                                         ", pg_catalog; SET client_min_messages = warning"),
                            "set the session"));
-          SOCLE_RETURN_IF_ERROR(c.Prepare("select_tiles", kSelectTilesSql));
-          return c.Prepare("select_subtrees_completed", kSelectSubtreesCompletedSql);
+          return c.Prepare("select_chunk_tables", kSelectChunkTablesSql);
         });
-  }
-
-  // The leaf tiles and subtree roots of `read`'s leaves below `size`, on `side`.
-  static absl::Status ReadTilesAndRoots(pg::Connection& side, uint64_t size, VerifyRead& read) {
-    const uint64_t end = std::min(read.end, size);
-    if (read.begin >= end) return absl::OkStatus();
-    SOCLE_ASSIGN_OR_RETURN(
-        Result tiles,
-        side.ExecPrepared("select_tiles", TilesParams(read.begin / kTileLeaves, end / kTileLeaves),
-                          "read leaf tiles"));
-    read.tiles.reserve(static_cast<size_t>(PQntuples(tiles.get())));
-    for (int i = 0; i < PQntuples(tiles.get()); ++i) {
-      read.tiles.emplace_back(static_cast<uint64_t>(IntAt(tiles.get(), i, 0)),
-                              ViewAt(tiles.get(), i, 1));
-    }
-    const std::optional<Params> p = SubtreesCompletedParams(read.begin, end);
-    if (!p.has_value()) return absl::OkStatus();
-    SOCLE_ASSIGN_OR_RETURN(
-        Result roots, side.ExecPrepared("select_subtrees_completed", *p, "read subtree roots"));
-    read.subtrees.reserve(static_cast<size_t>(PQntuples(roots.get())));
-    for (int i = 0; i < PQntuples(roots.get()); ++i) {
-      read.subtrees.emplace_back(static_cast<int>(IntAt(roots.get(), i, 0)),
-                                 static_cast<uint64_t>(IntAt(roots.get(), i, 1)),
-                                 HashAt(roots.get(), i, 2));
-    }
-    return absl::OkStatus();
   }
 
   // Asks the server to end the statement under way on this connection (the COPY of a reading
@@ -1270,17 +1344,17 @@ class PostgresStore final : public Store {
     while (PQgetCopyData(conn_, &buffer, /*async=*/0) > 0) PQfreemem(buffer);
   }
 
-  // Verify's rows [from, to), the chunks of `chunk_rows` rows from `from`, through one
-  // `COPY (SELECT … ORDER BY idx) TO STDOUT (FORMAT binary)` on this connection, decoded as they
-  // arrive; each chunk is handed to `deliver` with its tiles and roots (read on `side`) as soon
-  // as the first row past it arrives, while the backend goes on producing the next rows (up to
-  // what the socket holds: memory stays bounded by the reader's queue). `*next` is the
-  // beginning of the first chunk not delivered; `*stopped` is set when `deliver` stopped it,
+  // Verify's rows [from, to) through one `COPY (SELECT … ORDER BY idx) TO STDOUT (FORMAT
+  // binary)` on this connection, decoded as they arrive and handed to `deliver` in the chunks of
+  // `chunk_rows` rows (from from - from % chunk_rows: a resumed stream may start inside a chunk
+  // whose first pieces were handed), each chunk in pieces of about kVerifyPieceBytes: the first
+  // with the chunk's tiles and roots, from `tables`. The backend goes on producing rows while a
+  // piece is checked (up to what the socket holds: memory stays bounded by the reader's queue).
+  // `*next` is the first index not handed over; `*stopped` is set when `deliver` stopped it;
   // `*resume` says whether a failed stream may be resumed: on the same session after the
   // server's statement_timeout (SQLSTATE 57014), on a new one when the server ended the session
   // (57P01 to 57P03: a terminated backend, a shutdown; 08: a lost connection).
-  absl::Status StreamForVerify(uint64_t from, uint64_t to, uint64_t size, size_t chunk_rows,
-                               pg::Connection& side,
+  absl::Status StreamForVerify(uint64_t from, uint64_t to, size_t chunk_rows, ChunkTables& tables,
                                absl::FunctionRef<bool(VerifyRead&& read)> deliver, uint64_t* next,
                                bool* stopped, Resume* resume) {
     constexpr absl::string_view kWhat = "read entries";
@@ -1308,31 +1382,40 @@ class PostgresStore final : public Store {
     }
     started.reset();
     std::vector<Row> rows;  // decoded, not handed yet
-    rows.reserve(chunk_rows + 1);
     CopyRowDecoder decoder(&rows);
-    VerifyRead read;
-    read.begin = from;
-    read.end = from + chunk_rows;
+    VerifyRead read;  // the piece being filled
+    read.begin = from - from % chunk_rows;
+    read.end = read.begin + chunk_rows;
+    read.continued = from != read.begin;
+    size_t piece_bytes = 0;  // received since the last piece was handed
     absl::Status status;
     bool early = false;  // the loop left before the COPY's end (stopped, malformed, an error)
-    // Hands the chunk `read` over with the decoded rows before `cut`, and starts the next one.
-    const auto hand = [&](size_t cut) -> bool {
+    // Hands the piece `read` over with the decoded rows before `cut`; the next piece is the
+    // chunk's next one, or (`chunk_done`) the first of the following chunk.
+    const auto hand = [&](size_t cut, bool chunk_done) -> bool {
       std::vector<Row> rest(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(cut)),
                             std::make_move_iterator(rows.end()));
       rows.resize(cut);
       read.rows = std::move(rows);
       rows = std::move(rest);
-      rows.reserve(chunk_rows + 1);
-      if (status = ReadTilesAndRoots(side, size, read); !status.ok()) return false;
-      const uint64_t following = read.end;
+      if (!read.continued) {
+        if (status = tables.Take(read); !status.ok()) return false;
+      }
+      const uint64_t begin = read.begin;
+      const uint64_t end = read.end;
+      const uint64_t handed = chunk_done          ? end
+                              : read.rows.empty() ? *next
+                                                  : read.rows.back().index + 1;
       if (!deliver(std::move(read))) {
         *stopped = true;
         return false;
       }
-      *next = following;
+      *next = handed;
       read = VerifyRead();
-      read.begin = following;
-      read.end = following + chunk_rows;
+      read.begin = chunk_done ? end : begin;
+      read.end = chunk_done ? end + chunk_rows : end;
+      read.continued = !chunk_done;
+      piece_bytes = 0;
       return true;
     };
     char* buffer = nullptr;
@@ -1342,6 +1425,7 @@ class PostgresStore final : public Store {
     while (!early && (n = PQgetCopyData(conn_, &buffer, /*async=*/0)) > 0) {
       const bool fed = decoder.Feed(absl::string_view(buffer, static_cast<size_t>(n)));
       PQfreemem(buffer);
+      piece_bytes += static_cast<size_t>(n);
       if (!fed) {
         status = MakeError(ErrorCode::kIo,
                            absl::StrCat("ledger database (schema ", schema_, "): cannot ", kWhat,
@@ -1362,7 +1446,14 @@ class PostgresStore final : public Store {
           early = true;
           break;
         }
-        early = !hand(checked);
+        early = !hand(checked, /*chunk_done=*/true);
+        checked = 0;
+      }
+      // A piece is handed before the socket is drained: the next one is then there when the
+      // checking thread takes this one, and the reader waits on the checker, not on the server
+      // packet by packet (benchmarks/README.md, the Ledger on PostgreSQL, run I).
+      if (!early && piece_bytes >= kVerifyPieceBytes && !rows.empty()) {
+        early = !hand(rows.size(), /*chunk_done=*/false);
         checked = 0;
       }
     }
@@ -1389,7 +1480,7 @@ class PostgresStore final : public Store {
     }
     // The last chunks: the rows decoded, then any chunk whose rows are all missing.
     while (read.begin < to) {
-      if (!hand(rows.size())) return status;
+      if (!hand(rows.size(), /*chunk_done=*/true)) return status;
     }
     return absl::OkStatus();
   }
@@ -1416,6 +1507,7 @@ class PostgresStore final : public Store {
   const Durability durability_;
   std::string conninfo_;
   PGconn* conn_ = nullptr;
+  std::unique_ptr<pg::Connection> side_;  // Verify's second connection, once opened
   std::optional<InDoubt> in_doubt_;
   bool in_transaction_ = false;  // between a BEGIN and its COMMIT or ROLLBACK
 };
@@ -1566,17 +1658,20 @@ absl::Status PostgresStore::ReadForVerify(uint64_t size, size_t chunk_rows,
   const uint64_t to = chunks > static_cast<uint64_t>(INT64_MAX) / chunk_rows
                           ? static_cast<uint64_t>(INT64_MAX)
                           : chunks * chunk_rows;
-  SOCLE_ASSIGN_OR_RETURN(const std::unique_ptr<pg::Connection> side, OpenSideConnection());
+  if (side_ == nullptr) {
+    SOCLE_ASSIGN_OR_RETURN(side_, OpenSideConnection());
+  }
+  ChunkTables tables(*side_, size, chunk_rows);
   uint64_t next = 0;
   // As CopyRows: a lost connection (or a statement timeout, a long stream being one statement)
-  // is opened again and the stream resumed at the first chunk not delivered, once per chunk;
+  // is opened again and the stream resumed at the first row not handed over, once per row;
   // rows already handed over are never read twice.
   std::optional<uint64_t> failed_at;
   while (true) {
     bool stopped = false;
     Resume resume = Resume::kNo;
     const absl::Status status =
-        StreamForVerify(next, to, size, chunk_rows, *side, deliver, &next, &stopped, &resume);
+        StreamForVerify(next, to, chunk_rows, tables, deliver, &next, &stopped, &resume);
     if (status.ok() || stopped) return status;
     const bool lost = PQstatus(conn_) != CONNECTION_OK;
     if ((!lost && resume == Resume::kNo) || failed_at == next) return status;

@@ -92,9 +92,12 @@ constexpr size_t TileNodePosition(int level, uint64_t offset) {
 // that exist, in index order, and what the appends of those rows stored besides: the leaf tiles
 // t with begin / 16 <= t < min(end, size) / 16, and the subtree roots that the leaves
 // [begin, min(end, size)) complete (ReadSubtreeRootsCompletedBy), in the order read.
+// A chunk may be handed in pieces, in order: the first holds the chunk's tiles and roots and its
+// first rows; each following piece (`continued`) only more rows of the same chunk.
 struct VerifyRead {
   uint64_t begin = 0;
   uint64_t end = 0;
+  bool continued = false;  // a later piece of the chunk: rows only
   std::vector<Row> rows;
   std::vector<std::pair<uint64_t, std::string>> tiles;
   std::vector<std::tuple<int, uint64_t, MerkleHash>> subtrees;
@@ -167,8 +170,9 @@ class Store {
   // last one with the rows past `size` that it covers (Verify reports them as inserted). An
   // empty chunk (its rows deleted) is delivered too. `deliver` returns false to stop the
   // reading (then OK is returned). The default reads each chunk with ReadRows, ReadLeafTiles and
-  // ReadSubtreeRootsCompletedBy, one after the other; the PostgreSQL store streams the rows of
-  // every chunk through one COPY and reads the tiles and roots on a second connection.
+  // ReadSubtreeRootsCompletedBy, one after the other, and hands it whole; the PostgreSQL store
+  // streams the rows of every chunk through one COPY, hands them in pieces of what the socket
+  // holds, and reads the tiles and roots on a second connection.
   virtual absl::Status ReadForVerify(uint64_t size, size_t chunk_rows,
                                      absl::FunctionRef<bool(VerifyRead&& read)> deliver);
   // Rows about `person` with from <= time < to and index > after, in index order.

@@ -187,6 +187,21 @@ absl::StatusOr<Result> Connection::ExecPrepared(const char* name, const Params& 
   });
 }
 
+absl::Status Connection::SendPrepared(const char* name, const Params& p, absl::string_view what) {
+  if (!in_transaction_ && PQstatus(conn_) != CONNECTION_OK) SOCLE_RETURN_IF_ERROR(Reconnect());
+  if (PQsendQueryPrepared(conn_, name, p.size(), p.values(), p.lengths(), p.formats(), 1) != 1) {
+    return Error(nullptr, what);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Result> Connection::TakeResult(absl::string_view what) {
+  Result first(PQgetResult(conn_));
+  while (Result more{PQgetResult(conn_)}) {
+  }
+  return Check(std::move(first), what);
+}
+
 absl::Status Connection::ExecScript(const std::string& sql, absl::string_view what) {
   return Check(Result(PQexec(conn_, sql.c_str())), what).status();
 }

@@ -112,6 +112,11 @@ class Connection {
   absl::StatusOr<Result> Exec(const char* sql, const Params& p, absl::string_view what,
                               bool text_result = false);
   absl::StatusOr<Result> ExecPrepared(const char* name, const Params& p, absl::string_view what);
+  // A prepared statement sent without waiting (one at a time), for TakeResult to collect: the
+  // server runs it while the caller does other work. No retry: TakeResult reports a lost
+  // connection, and the caller runs the statement again (ExecPrepared).
+  absl::Status SendPrepared(const char* name, const Params& p, absl::string_view what);
+  absl::StatusOr<Result> TakeResult(absl::string_view what);
   // Several statements in one string, no parameters, no retry (a schema, session settings,
   // VACUUM, which cannot run inside a transaction).
   absl::Status ExecScript(const std::string& sql, absl::string_view what);

@@ -483,8 +483,9 @@ void AppendMany(Ledger& ledger, int n) {
   BOOST_REQUIRE(ledger.Flush().ok());
 }
 
-// Both of the reading's connections killed while the first chunk is handed over: the stream is
-// opened again at the first chunk not handed over, and every row, tile and root comes once.
+// Both of the reading's connections killed while the first piece of the first chunk is handed
+// over: the stream is opened again at the first row not handed over (inside the chunk), and
+// every row, tile and root comes once, each chunk's tiles with its first piece.
 BOOST_FIXTURE_TEST_CASE(verify_reading_resumes_after_killed_connections, PgFixture) {
   constexpr int kEntries = 20000;
   AppendMany(*Open(Durability::kNone), kEntries);
@@ -496,21 +497,54 @@ BOOST_FIXTURE_TEST_CASE(verify_reading_resumes_after_killed_connections, PgFixtu
   RawConnection raw;
   raw.Exec("SET client_min_messages = error");
   std::vector<uint64_t> chunks, indexes;
-  size_t tiles = 0;
+  size_t tiles = 0, pieces = 0;
   int killed = 0;
   const absl::Status read = store.ReadForVerify(kEntries, 4096, [&](ledger::VerifyRead&& chunk) {
-    chunks.push_back(chunk.begin);
-    for (const ledger::Row& row : chunk.rows) indexes.push_back(row.index);
+    if (!chunk.continued) chunks.push_back(chunk.begin);
+    if (chunk.continued) {
+      BOOST_TEST(chunk.tiles.empty());
+      BOOST_TEST(chunk.subtrees.empty());
+      BOOST_TEST(chunk.begin == chunks.back());
+    }
+    for (const ledger::Row& row : chunk.rows) {
+      BOOST_TEST((row.index >= chunk.begin && row.index < chunk.end));
+      indexes.push_back(row.index);
+    }
     tiles += chunk.tiles.size();
-    if (chunks.size() == 1) killed = Terminate(raw, app);
+    if (++pieces == 1) killed = Terminate(raw, app);
     return true;
   });
   BOOST_REQUIRE_MESSAGE(read.ok(), read.ToString());
   BOOST_TEST(killed == 2);  // the COPY's connection and the tiles' one
   BOOST_TEST(chunks == (std::vector<uint64_t>{0, 4096, 8192, 12288, 16384}));
+  BOOST_TEST(pieces > chunks.size());  // 4,096 rows of ~250 bytes: several pieces each
   BOOST_REQUIRE(indexes.size() == static_cast<size_t>(kEntries));
   for (size_t i = 0; i < indexes.size(); ++i) BOOST_REQUIRE(indexes[i] == i);
   BOOST_TEST(tiles == static_cast<size_t>(kEntries / 16));
+}
+
+// The second connection of Verify's reading is kept by the store between Verifies: killed
+// meanwhile (with the store's own), the next Verify opens both again and verifies every entry.
+BOOST_FIXTURE_TEST_CASE(verify_reopens_its_kept_second_connection, PgFixture) {
+  constexpr int kEntries = 10000;
+  const std::string app = absl::StrCat("socle_", name);
+  auto ledger = Ledger::Open(WithParam(uri, "application_name=" + app), vault, name,
+                             Options(Durability::kNone));
+  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
+  AppendMany(**ledger, kEntries);
+  RawConnection raw;
+  raw.Exec("SET client_min_messages = error");
+  ExpectVerifies(**ledger, kEntries);
+  // The ledger's connections: its store's, the growth watch's if any, and Verify's second one.
+  const int before = std::stoi(raw.Query(
+      absl::StrCat("SELECT count(*) FROM pg_stat_activity WHERE application_name = '", app, "'")));
+  BOOST_TEST(before >= 2);
+  ExpectVerifies(**ledger, kEntries);
+  BOOST_TEST(std::stoi(raw.Query(absl::StrCat(
+                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = '", app,
+                 "'"))) == before);  // kept, not opened again
+  BOOST_TEST(Terminate(raw, app) == before);
+  ExpectVerifies(**ledger, kEntries);
 }
 
 // Backends killed every 100 to 400 ms while Verify runs: each Verify either verifies every
@@ -573,8 +607,10 @@ BOOST_FIXTURE_TEST_CASE(verify_fails_clearly_when_the_server_stops, PgFixture) {
   std::vector<uint64_t> chunks;
   const absl::Status read =
       (*opened)->ReadForVerify(kEntries, 4096, [&](ledger::VerifyRead&& chunk) {
-        chunks.push_back(chunk.begin);
-        if (chunks.size() == 1) BOOST_REQUIRE(PgCtl(cluster, "-m immediate -w stop") == 0);
+        if (!chunk.continued) chunks.push_back(chunk.begin);
+        if (chunks.size() == 1 && !chunk.continued) {
+          BOOST_REQUIRE(PgCtl(cluster, "-m immediate -w stop") == 0);
+        }
         return true;
       });
   BOOST_TEST(!read.ok());
