@@ -263,20 +263,31 @@ constexpr size_t kCopyRowsAbove = 256;
 // (see CopyRows).
 constexpr char kSelectTilesSql[] =
     "SELECT tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile LIMIT $3";
-// The subtree roots of levels $3 to $4 that the leaves [$1, $2) complete: one index scan per
-// level, in one round trip (Verify sends it once per chunk).
+// The subtree roots of levels $3 to $4 (none when $3 > $4) that the leaves [$1, $2) complete:
+// one index scan per level, in one round trip.
+#define SOCLE_PG_SUBTREES_COMPLETED                                                       \
+  "SELECT s.level, s.idx, s.hash FROM generate_series($3::integer, $4::integer) AS l(n) " \
+  "CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE level = l.n AND "      \
+  "idx >= ($1::bigint >> l.n) AND idx < ($2::bigint >> l.n) ORDER BY idx) AS s"
 constexpr char kSelectSubtreesCompletedSql[] =
-    "SELECT s.level, s.idx, s.hash FROM generate_series($3::integer, $4::integer) AS l(n) "
-    "CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE level = l.n AND "
-    "idx >= ($1::bigint >> l.n) AND idx < ($2::bigint >> l.n) ORDER BY idx) AS s "
-    "ORDER BY s.level, s.idx";
+    SOCLE_PG_SUBTREES_COMPLETED " ORDER BY s.level, s.idx";
+// What Verify checks a chunk of leaves [$1, $2) against, in one statement (sent a chunk ahead:
+// ChunkTables): the subtree roots they complete, and the leaf tiles t with $5 <= t < $6 (LIMIT
+// $7, as kSelectTilesSql) as level -1; in no order.
+constexpr char kSelectChunkTablesSql[] = "(" SOCLE_PG_SUBTREES_COMPLETED
+                                         ") UNION ALL (SELECT -1, tile, hashes FROM leaf_tiles "
+                                         "WHERE tile >= $5 AND tile < $6 ORDER BY tile LIMIT $7)";
+#undef SOCLE_PG_SUBTREES_COMPLETED
 
-// The parameters of kSelectTilesSql for the tiles [begin, end).
-pg::Params TilesParams(uint64_t begin, uint64_t end) {
-  pg::Params p;
+// Appends the parameters of kSelectTilesSql for the tiles [begin, end).
+void AddTilesParams(pg::Params& p, uint64_t begin, uint64_t end) {
   p.Int(static_cast<int64_t>(begin));
   p.Int(static_cast<int64_t>(end));
   p.Int(static_cast<int64_t>(end > begin ? end - begin : 0));
+}
+pg::Params TilesParams(uint64_t begin, uint64_t end) {
+  pg::Params p;
+  AddTilesParams(p, begin, end);
   return p;
 }
 
@@ -288,35 +299,27 @@ int TopCompletedLevel(uint64_t leaf_end) {
   return top;
 }
 
-// The parameters of kSelectSubtreesCompletedSql for the leaves [leaf_begin, leaf_end), or
-// nullopt when they complete no stored subtree (fewer than 2^kStoredSubtreeLevel leaves).
-std::optional<pg::Params> SubtreesCompletedParams(uint64_t leaf_begin, uint64_t leaf_end) {
-  const int top = TopCompletedLevel(leaf_end);
-  if (top < kStoredSubtreeLevel) return std::nullopt;
-  pg::Params p;
+// Appends the parameters of kSelectSubtreesCompletedSql for the leaves [leaf_begin, leaf_end).
+void AddSubtreesCompletedParams(pg::Params& p, uint64_t leaf_begin, uint64_t leaf_end) {
   p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
   p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
   p.Int(kStoredSubtreeLevel);
-  p.Int(top);
+  p.Int(TopCompletedLevel(leaf_end));
+}
+// Those parameters, or nullopt when the leaves complete no stored subtree (fewer than
+// 2^kStoredSubtreeLevel leaves).
+std::optional<pg::Params> SubtreesCompletedParams(uint64_t leaf_begin, uint64_t leaf_end) {
+  if (TopCompletedLevel(leaf_end) < kStoredSubtreeLevel) return std::nullopt;
+  pg::Params p;
+  AddSubtreesCompletedParams(p, leaf_begin, leaf_end);
   return p;
 }
 
-// What Verify checks a chunk of leaves [$4, $5) against, in one statement: the leaf tiles t
-// with $1 <= t < $2 (kSelectTilesSql's, as level -1), and the subtree roots of levels $6 to $7
-// that the leaves complete (kSelectSubtreesCompletedSql's; none when $6 > $7), in no order.
-constexpr char kSelectChunkTablesSql[] =
-    "(SELECT -1, tile, hashes FROM leaf_tiles WHERE tile >= $1 AND tile < $2 ORDER BY tile "
-    "LIMIT $3) UNION ALL (SELECT s.level, s.idx, s.hash FROM generate_series($6::integer, "
-    "$7::integer) AS l(n) CROSS JOIN LATERAL (SELECT level, idx, hash FROM subtrees WHERE "
-    "level = l.n AND idx >= ($4::bigint >> l.n) AND idx < ($5::bigint >> l.n) ORDER BY idx) AS s)";
-
 // The parameters of kSelectChunkTablesSql for the leaves [leaf_begin, leaf_end).
 pg::Params ChunkTablesParams(uint64_t leaf_begin, uint64_t leaf_end) {
-  pg::Params p = TilesParams(leaf_begin / kTileLeaves, leaf_end / kTileLeaves);
-  p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_begin, INT64_MAX)));
-  p.Int(static_cast<int64_t>(std::min<uint64_t>(leaf_end, INT64_MAX)));
-  p.Int(kStoredSubtreeLevel);
-  p.Int(TopCompletedLevel(leaf_end));  // below kStoredSubtreeLevel: no level
+  pg::Params p;
+  AddSubtreesCompletedParams(p, leaf_begin, leaf_end);
+  AddTilesParams(p, leaf_begin / kTileLeaves, leaf_end / kTileLeaves);
   return p;
 }
 
