@@ -14,6 +14,7 @@
 #include "pg_test_util.h"
 #include "socle/error.hpp"
 #include "socle/ledger.hpp"
+#include "socle/pseudonym_secrets.hpp"
 #include "socle/vault.hpp"
 
 namespace socle::ledger {
@@ -308,6 +309,22 @@ BOOST_FIXTURE_TEST_CASE(the_vault_application_seals_shreds_and_rotates_but_drops
   BOOST_TEST(destroyed.ok(), destroyed.ToString());
   auto secret = vault->LedgerSecret("access_trail");
   BOOST_TEST(secret.ok(), secret.status().ToString());
+  // The pseudonymisation controls (their own connection): a retirement, and an actor's reversal
+  // counts inserted, updated, refused past the allowance, and pruned once expired.
+  const absl::Status retired = vault->RetirePseudonymVersions(*version - 1);
+  BOOST_TEST(retired.ok(), retired.ToString());
+  auto controls = vault->pseudonym_controls();
+  const absl::Time t0 = absl::FromUnixSeconds(1800000000);
+  for (int i = 0; i < 3; ++i) {
+    auto taken = controls->TakeReversal("agent-7", 2, absl::Hours(1), t0);
+    BOOST_REQUIRE_MESSAGE(taken.ok(), taken.status().ToString());
+    BOOST_TEST(*taken == (i < 2));
+  }
+  auto later = controls->TakeReversal("agent-8", 2, absl::Hours(1), t0 + absl::Hours(5));
+  BOOST_REQUIRE_MESSAGE(later.ok(), later.status().ToString());
+  BOOST_TEST(*later);
+  BOOST_TEST(owner.Query("SELECT count(*) FROM socle_vault.pseudonym_retirements") == "1");
+  BOOST_TEST(owner.Query("SELECT count(*) FROM socle_vault.reversal_counts") == "1");  // pruned
   opened = vault->OpenRecord(second, *sealed_second);
   BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
   BOOST_TEST(AsString(*opened) == "note about person 2");
