@@ -15,7 +15,11 @@
 //     is read; needs this run's own cluster and 2 CPUs), and with all of them on the same cores;
 //     and the raw limit of its reading: the same rows read with the store's chunked reads (a
 //     binary COPY per chunk of 4,096 rows), with the previous store's prepared SELECT per
-//     chunk, and with one COPY (binary) of them all.
+//     chunk, and with one COPY (binary) of them all;
+//   - the vault's generation check (docs/postgresql.md, "Seeing another server's shred or
+//     rotation at once"): Vault::OpenRecord and SealRecord of a 300-byte record whose key is
+//     cached, on PostgreSQL (one generation round trip + the AEAD) and on a SQLite file (the AEAD
+//     only), beside the raw limit: the same prepared single-row SELECT through libpq.
 // The server: SOCLE_BENCH_POSTGRES (a postgresql:// URI), else a throwaway cluster started with
 // tests/pg/pg_cluster.sh in a temporary directory and stopped at exit.
 // The processes are this program again (--append-child …): each opens its key file provider,
@@ -564,6 +568,121 @@ std::unique_ptr<socle::Ledger> OpenPgLedger(const std::string& dir,
   return std::move(*ledger);
 }
 
+// --- The vault's generation check -------------------------------------------------------------
+
+// A vault on PostgreSQL, in a database of its own (a vault database is bound to one master key,
+// and SOCLE_BENCH_POSTGRES may be a shared server), and the same tenant's vault on a SQLite file
+// beside it, with the same key file: one person's key created and cached in each, one ~300-byte
+// record sealed. The database is dropped at the end.
+struct VaultPair {
+  std::string dir = MakeTempDir("socle-pgbench-vault-");
+  std::string database = UniqueName("socle_vaultbench");
+  std::shared_ptr<socle::Vault> pg, lite;
+  const socle::RecordRef record{"person-1", "case-file", 1};
+  std::vector<uint8_t> plaintext;
+  std::vector<uint8_t> pg_sealed, lite_sealed;
+
+  VaultPair() {
+    {
+      Connection c;
+      c.Exec(absl::StrCat("CREATE DATABASE ", database));
+    }
+    const std::string& server = ServerUri();
+    const std::string uri = absl::StrCat(server, server.find('?') != std::string::npos ? "&" : "?",
+                                         "dbname=", database);
+    auto provider = socle::KeyFileProvider::Create(dir + "/master.key", Passphrase(), KeyOptions());
+    Check(provider.status(), "key file");
+    std::shared_ptr<socle::KeyProvider> shared(std::move(*provider));
+    auto on_pg = socle::Vault::Open(shared, uri, "ccas-bench");
+    Check(on_pg.status(), "vault on PostgreSQL");
+    pg = std::move(*on_pg);
+    auto on_file = socle::Vault::Open(shared, dir + "/vault.db", "ccas-bench");
+    Check(on_file.status(), "vault on SQLite");
+    lite = std::move(*on_file);
+    const std::string text = Text(300 - socle::kSealedRecordOverhead, 11);
+    plaintext.assign(text.begin(), text.end());
+    auto a = pg->SealRecord(record, plaintext);
+    Check(a.status(), "seal on PostgreSQL");
+    pg_sealed = *std::move(a);
+    auto b = lite->SealRecord(record, plaintext);
+    Check(b.status(), "seal on SQLite");
+    lite_sealed = *std::move(b);
+    if (pg_sealed.size() != 300) Die("the sealed record is not 300 bytes");
+  }
+  ~VaultPair() {
+    pg.reset();
+    lite.reset();
+    Connection c;
+    c.Exec(absl::StrCat("DROP DATABASE IF EXISTS ", database, " WITH (FORCE)"));
+    std::filesystem::remove_all(dir);
+  }
+};
+
+// range(0): 1 PostgreSQL, 0 SQLite. Vault::OpenRecord of a 300-byte record whose person key is
+// cached: on PostgreSQL, one generation round trip (a prepared single-row SELECT) + the AEAD
+// open; on SQLite, the AEAD open only (a cached key is trusted without a read).
+void BM_VaultOpenCached(benchmark::State& state) {
+  VaultPair pair;
+  socle::Vault& vault = state.range(0) == 1 ? *pair.pg : *pair.lite;
+  const std::vector<uint8_t>& sealed = state.range(0) == 1 ? pair.pg_sealed : pair.lite_sealed;
+  for (auto _ : state) {
+    auto opened = vault.OpenRecord(pair.record, sealed);
+    if (!opened.ok()) Die(opened.status().ToString());
+    benchmark::DoNotOptimize(opened->data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(state.range(0) == 1 ? "PostgreSQL" : "SQLite");
+}
+BENCHMARK(BM_VaultOpenCached)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->MinTime(1);
+
+// The same for Vault::SealRecord (kOnFirstUse) of the same person: a new nonce and an AEAD seal
+// under the cached key, after the generation round trip on PostgreSQL.
+void BM_VaultSealCached(benchmark::State& state) {
+  VaultPair pair;
+  socle::Vault& vault = state.range(0) == 1 ? *pair.pg : *pair.lite;
+  for (auto _ : state) {
+    auto sealed = vault.SealRecord(pair.record, pair.plaintext);
+    if (!sealed.ok()) Die(sealed.status().ToString());
+    benchmark::DoNotOptimize(sealed->data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(state.range(0) == 1 ? "PostgreSQL" : "SQLite");
+}
+BENCHMARK(BM_VaultSealCached)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->MinTime(1);
+
+// The raw limit of the generation check: the same prepared single-row SELECT by primary key
+// (`SELECT generation FROM writer WHERE id = 1`) through libpq, on a scratch table, outside a
+// transaction as the vault sends it.
+void BM_RawPgSelectRoundTrip(benchmark::State& state) {
+  ScratchTable table;
+  table.conn.Exec(
+      "CREATE TABLE writer (id integer PRIMARY KEY CHECK (id = 1), generation bigint NOT NULL);"
+      "INSERT INTO writer VALUES (1, 0)");
+  PGresult* prepared = PQprepare(table.conn.get(), "select_generation",
+                                 "SELECT generation FROM writer WHERE id = 1", 0, nullptr);
+  if (PQresultStatus(prepared) != PGRES_COMMAND_OK) Die("prepare the select");
+  PQclear(prepared);
+  for (auto _ : state) {
+    PGresult* r = PQexecPrepared(table.conn.get(), "select_generation", 0, nullptr, nullptr,
+                                 nullptr, /*resultFormat=*/1);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) Die("select round trip");
+    benchmark::DoNotOptimize(PQgetvalue(r, 0, 0));
+    PQclear(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawPgSelectRoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime()->MinTime(1);
+
 // --- Group appends from several processes ------------------------------------------------------
 
 // The child: pg_ledger_benchmark --append-child URI DIR NAME CHILD COUNT. Appends COUNT sealed
@@ -993,6 +1112,25 @@ void Summary(const socle_bench::RateReporter& reporter) {
   if (copy > 0) std::printf("  raw COPY binary (1,000 rows/transaction):    %.0f rows/s\n", copy);
   const double trip = reporter.SecondsPerIteration("BM_RawPgRoundTrip/min_time:1.000/real_time");
   if (trip > 0) std::printf("  one round trip (single-row INSERT): %.1f us\n", trip * 1e6);
+  // The vault's generation check: what a cached use costs on PostgreSQL beyond SQLite's.
+  const double select =
+      reporter.SecondsPerIteration("BM_RawPgSelectRoundTrip/min_time:1.000/real_time");
+  if (select > 0) std::printf("  one round trip (single-row SELECT): %.1f us\n", select * 1e6);
+  for (const char* op : {"Open", "Seal"}) {
+    const double on_pg = reporter.SecondsPerIteration(
+        absl::StrCat("BM_Vault", op, "Cached/1/min_time:1.000/real_time"));
+    const double on_lite = reporter.SecondsPerIteration(
+        absl::StrCat("BM_Vault", op, "Cached/0/min_time:1.000/real_time"));
+    if (on_pg > 0 && on_lite > 0) {
+      std::printf(
+          "  vault %sRecord, 300-byte record, key cached: PostgreSQL %.1f us, SQLite %.2f us: "
+          "the generation check adds %.1f us",
+          op, on_pg * 1e6, on_lite * 1e6, (on_pg - on_lite) * 1e6);
+      if (select > 0)
+        std::printf(" (%.2f x the raw SELECT round trip)", (on_pg - on_lite) / select);
+      std::printf("\n");
+    }
+  }
   const double one =
       reporter.ItemsPerSecond("BM_PgGroupAppendProcesses/1/iterations:3/manual_time");
   const double four =

@@ -173,7 +173,11 @@ class PgKeyStore final : public KeyStore {
                            pg::Connection::Open(uri, kLabel, [self](pg::Connection& c) {
                              return self->Session(c);
                            }));
-    if (init) SOCLE_RETURN_IF_ERROR(store->Init());
+    if (init) {
+      SOCLE_RETURN_IF_ERROR(store->Init());
+    } else {
+      SOCLE_RETURN_IF_ERROR(store->CheckUsage());
+    }
     store->prepared_ = true;
     SOCLE_RETURN_IF_ERROR(store->Prepare(*store->conn_));
     return std::unique_ptr<KeyStore>(std::move(store));
@@ -555,6 +559,26 @@ class PgKeyStore final : public KeyStore {
                                   " exists but is not a socle vault"));
   }
 
+  // A role without USAGE of the schema (the auditor of docs/postgresql-vault-roles.sql) would
+  // see the tables in the catalogs and then not find them by name (the search path skips the
+  // schema): PERMISSION_DENIED, saying so, instead.
+  absl::Status CheckUsage() {
+    Params name;
+    name.Text(kSchema);
+    SOCLE_ASSIGN_OR_RETURN(Result r, conn_->Exec("SELECT has_schema_privilege(oid, 'USAGE') "
+                                                 "FROM pg_namespace WHERE nspname = $1",
+                                                 name, "read the rights on the vault's schema",
+                                                 /*text_result=*/true));
+    if (PQntuples(r.get()) > 0 && absl::string_view(PQgetvalue(r.get(), 0, 0)) != "t") {
+      return MakeError(
+          ErrorCode::kPermissionDenied,
+          absl::StrCat("vault database: this role has no right to use schema ", kSchema,
+                       " (its owner grants the application's rights: "
+                       "docs/postgresql-vault-roles.sql)"));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Init() {
     SOCLE_RETURN_IF_ERROR(conn_->Begin());
     int64_t version = 0;
@@ -599,6 +623,7 @@ class PgKeyStore final : public KeyStore {
       *version = kSchemaVersion;
       return absl::OkStatus();
     }
+    SOCLE_RETURN_IF_ERROR(CheckUsage());
     // Every table must be there: a schema of the same name that is not a vault is refused and
     // left untouched.
     for (const char* table : kTables) {
