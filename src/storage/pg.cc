@@ -83,7 +83,8 @@ ErrorCode CodeOf(const PGresult* result) {
   if (absl::StartsWith(s, "40")) return ErrorCode::kFailedPrecondition;
   if (s == "23000") return ErrorCode::kLogTamperAttempt;  // the ledger's refuse_change()
   if (absl::StartsWith(s, "23")) return ErrorCode::kFailedPrecondition;
-  if (s == "42501") return ErrorCode::kPermissionDenied;  // insufficient privilege (a role's GRANTs)
+  if (s == "42501")
+    return ErrorCode::kPermissionDenied;  // insufficient privilege (a role's GRANTs)
   if (absl::StartsWith(s, "42")) return ErrorCode::kFailedPrecondition;  // schema changed
   if (absl::StartsWith(s, "28")) return ErrorCode::kPermissionDenied;
   return ErrorCode::kIo;
@@ -137,11 +138,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return MakeError(ErrorCode::kNoMemory, absl::StrCat(c->label_, ": no memory for a connection"));
   }
   if (PQstatus(c->conn_) != CONNECTION_OK) {
-    return MakeError(ErrorCode::kIo, absl::StrCat(c->label_, ": cannot connect to PostgreSQL: ",
-                                                  ConnectionError(c->conn_)));
+    return MakeError(
+        ErrorCode::kIo,
+        absl::StrCat(c->label_, ": cannot connect to PostgreSQL: ", ConnectionError(c->conn_)));
   }
   // Notices (e.g. "schema already exists") are not for the caller's stderr.
-  PQsetNoticeProcessor(c->conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c->conn_, [](void*, const char*) {}, nullptr);
   if (c->session_) SOCLE_RETURN_IF_ERROR(c->session_(*c));
   return c;
 }
@@ -161,22 +164,37 @@ absl::StatusOr<Result> Connection::Check(Result r, absl::string_view what) const
   return r;
 }
 
+bool Connection::Lost(const PGresult* failed) const {
+  if (PQstatus(conn_) != CONNECTION_OK) return true;
+  // No answer from the server at all. After an immediate shutdown or a crash of the server,
+  // the first statement on an idle connection fails with "server closed the connection
+  // unexpectedly" while PQstatus still says CONNECTION_OK.
+  return failed == nullptr || PQresultErrorField(failed, PG_DIAG_SQLSTATE) == nullptr;
+}
+
+namespace {
+bool Failed(const PGresult* r) {
+  const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+}
+}  // namespace
+
 template <typename Run>
 absl::StatusOr<Result> Connection::Retrying(absl::string_view what, Run run) {
   if (!in_transaction_ && PQstatus(conn_) != CONNECTION_OK) SOCLE_RETURN_IF_ERROR(Reconnect());
-  absl::StatusOr<Result> r = Check(run(), what);
-  if (!r.ok() && !in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
-    SOCLE_RETURN_IF_ERROR(Reconnect());
-    r = Check(run(), what);
+  Result r = run();
+  if (Failed(r.get()) && !in_transaction_ && Lost(r.get())) {
+    SOCLE_RETURN_IF_ERROR(Reconnect(/*force=*/true));
+    r = run();
   }
-  return r;
+  return Check(std::move(r), what);
 }
 
 absl::StatusOr<Result> Connection::Exec(const char* sql, const Params& p, absl::string_view what,
                                         bool text_result) {
   return Retrying(what, [&] {
-    return Result(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(),
-                               p.formats(), text_result ? 0 : 1));
+    return Result(PQexecParams(conn_, sql, p.size(), nullptr, p.values(), p.lengths(), p.formats(),
+                               text_result ? 0 : 1));
   });
 }
 
@@ -213,13 +231,13 @@ absl::Status Connection::Prepare(const char* name, const char* sql) {
 
 absl::Status Connection::Begin() {
   if (PQstatus(conn_) != CONNECTION_OK) SOCLE_RETURN_IF_ERROR(Reconnect());
-  absl::Status begun = ExecScript("BEGIN", "begin a transaction");
-  if (!begun.ok() && PQstatus(conn_) != CONNECTION_OK) {
+  Result begun(PQexec(conn_, "BEGIN"));
+  if (Failed(begun.get()) && Lost(begun.get())) {
     // The connection died since the last call: nothing was sent, so open it again.
-    SOCLE_RETURN_IF_ERROR(Reconnect());
-    begun = ExecScript("BEGIN", "begin a transaction");
+    SOCLE_RETURN_IF_ERROR(Reconnect(/*force=*/true));
+    begun = Result(PQexec(conn_, "BEGIN"));
   }
-  SOCLE_RETURN_IF_ERROR(begun);
+  SOCLE_RETURN_IF_ERROR(Check(std::move(begun), "begin a transaction").status());
   in_transaction_ = true;
   return absl::OkStatus();
 }
@@ -234,8 +252,8 @@ void Connection::Rollback() {
   if (PQstatus(conn_) == CONNECTION_OK) Result(PQexec(conn_, "ROLLBACK"));
 }
 
-absl::Status Connection::Reconnect() {
-  if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
+absl::Status Connection::Reconnect(bool force) {
+  if (!force && PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
   absl::Status last;
   for (int attempt = 0; attempt < kReconnectAttempts; ++attempt) {
     if (attempt > 0) absl::SleepFor(kBackoff * (1 << (attempt - 1)));

@@ -90,12 +90,12 @@ absl::string_view ViewAt(const PGresult* r, int row, int col);
 std::vector<uint8_t> BlobAt(const PGresult* r, int row, int col);
 
 // One libpq connection that is opened again when it is found lost outside a transaction (a
-// killed backend, a restarted server): kReconnectAttempts tries, 0.1, 0.2, … s apart (about 3 s
-// in all), each followed by `session` (the session settings and prepared statements). A
-// statement run outside a transaction on a connection lost under it is run once more on the new
-// one (callers only run reads and idempotent writes that way); inside a transaction the error
-// stands (the transaction is gone with the connection). Errors read
-// "<label>: cannot <what>: <Describe>".
+// killed backend, a restarted server; lost: libpq says so, or a statement got no answer at all):
+// kReconnectAttempts tries, 0.1, 0.2, … s apart (about 3 s in all), each followed by `session`
+// (the session settings and prepared statements). A statement run outside a transaction on a
+// connection lost under it is run once more on the new one (callers only run reads and
+// idempotent writes that way); inside a transaction the error stands (the transaction is gone
+// with the connection). Errors read "<label>: cannot <what>: <Describe>".
 class Connection {
  public:
   static constexpr int kReconnectAttempts = 6;
@@ -131,7 +131,8 @@ class Connection {
   void Rollback();
   bool in_transaction() const { return in_transaction_; }
 
-  absl::Status Reconnect();
+  // Opens the connection again when it is lost (or, with `force`, whatever libpq says of it).
+  absl::Status Reconnect(bool force = false);
   absl::Status Error(const PGresult* result, absl::string_view what) const;
   const std::string& label() const { return label_; }
   PGconn* raw() const { return conn_; }
@@ -140,6 +141,9 @@ class Connection {
   Connection(std::string label, std::function<absl::Status(Connection&)> session)
       : label_(std::move(label)), session_(std::move(session)) {}
   absl::StatusOr<Result> Check(Result r, absl::string_view what) const;
+  // Whether `failed` (a failed result, or null) means the connection is lost: libpq says so,
+  // or the server gave no answer (no SQLSTATE).
+  bool Lost(const PGresult* failed) const;
   template <typename Run>
   absl::StatusOr<Result> Retrying(absl::string_view what, Run run);
 

@@ -142,54 +142,6 @@ int CheckRun(PgFixture& f, const Run& run, int n) {
   return landed;
 }
 
-// Ends the backends of the connections named `app`; returns how many.
-int Terminate(RawConnection& raw, absl::string_view app) {
-  int n = 0;
-  BOOST_REQUIRE(absl::SimpleAtoi(
-      raw.Query(absl::StrCat("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                             "WHERE application_name = '",
-                             app, "'")),
-      &n));
-  return n;
-}
-
-// --- The throwaway cluster's pg_ctl ---------------------------------------------------------
-
-// The cluster's directory (pg_cluster.sh), or empty on a server of SOCLE_TEST_POSTGRES.
-std::string ClusterDir() {
-  if (const char* uri = std::getenv("SOCLE_TEST_POSTGRES"); uri != nullptr && *uri != '\0') {
-    return "";
-  }
-  const char* dir = std::getenv("SOCLE_TEST_POSTGRES_DIR");
-  if (dir == nullptr) return "";
-  std::ifstream in(std::string(dir) + "/cluster");
-  std::string cluster;
-  std::getline(in, cluster);
-  return cluster;
-}
-
-// Runs pg_ctl on the cluster as its owner (as pg_cluster.sh does); returns its exit status.
-int PgCtl(const std::string& cluster, const std::string& args) {
-  const char* bindir = std::getenv("PG_BINDIR");
-  const std::string pg_ctl =
-      absl::StrCat(bindir != nullptr ? bindir : "/usr/lib/postgresql/15/bin", "/pg_ctl");
-  const std::string command =
-      absl::StrCat("cd / && ", getuid() == 0 ? "runuser -u postgres -- " : "", pg_ctl, " -D '",
-                   cluster, "/data' ", args, " > /dev/null 2>&1");
-  return std::system(command.c_str());
-}
-
-// Starts the cluster again with the options of its last start (postmaster.opts), whatever the
-// test did: later tests need it.
-struct RestartAtEnd {
-  std::string cluster;
-  ~RestartAtEnd() {
-    if (PgCtl(cluster, "status") != 0) {
-      PgCtl(cluster, absl::StrCat("-w -t 60 -l '", cluster, "/server.log' restart"));
-    }
-  }
-};
-
 BOOST_AUTO_TEST_SUITE(pg_faults)
 
 BOOST_FIXTURE_TEST_CASE(a_killed_connection_is_opened_again, PgFixture) {

@@ -16,11 +16,12 @@
 #include <random>
 #include <string>
 
+#include "../vault/test_util.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "socle/ledger.hpp"
 #include "socle/vault.hpp"
-#include "../vault/test_util.h"
 
 namespace socle::pg_testing {
 
@@ -80,10 +81,16 @@ class RawConnection {
     const ExecStatusType s = PQresultStatus(r);
     const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     std::string out = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? ""
-                      : state != nullptr                           ? state
-                                                                   : "?";
+                      : state != nullptr                            ? state
+                                                                    : "?";
     PQclear(r);
     return out;
+  }
+  // Connects again (after a restart of the server).
+  void Reset() {
+    PQreset(conn_);
+    BOOST_REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK, PQerrorMessage(conn_));
+    Result(PQexec(conn_, "SET client_min_messages = warning"));
   }
   // The server's message for the last failed statement.
   std::string LastError() const { return PQerrorMessage(conn_); }
@@ -145,7 +152,59 @@ struct PgFixture {
     return std::move(*ledger);
   }
   // A table of this test's ledger, schema-qualified.
-  std::string Table(absl::string_view table) const { return Schema(name) + "." + std::string(table); }
+  std::string Table(absl::string_view table) const {
+    return Schema(name) + "." + std::string(table);
+  }
+};
+
+// Ends the backends of the connections named `app` (a URI's application_name); returns how
+// many.
+inline int Terminate(RawConnection& raw, absl::string_view app) {
+  int n = 0;
+  BOOST_REQUIRE(absl::SimpleAtoi(
+      raw.Query(absl::StrCat("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE application_name = '",
+                             app, "'")),
+      &n));
+  return n;
+}
+
+// The throwaway cluster's pg_ctl, for the fault suites (pg_faults_test.cc, pg_vault_test.cc),
+// which stop and start it.
+
+// The cluster's directory (pg_cluster.sh), or empty on a server of SOCLE_TEST_POSTGRES.
+inline std::string ClusterDir() {
+  if (const char* uri = std::getenv("SOCLE_TEST_POSTGRES"); uri != nullptr && *uri != '\0') {
+    return "";
+  }
+  const char* dir = std::getenv("SOCLE_TEST_POSTGRES_DIR");
+  if (dir == nullptr) return "";
+  std::ifstream in(std::string(dir) + "/cluster");
+  std::string cluster;
+  std::getline(in, cluster);
+  return cluster;
+}
+
+// Runs pg_ctl on the cluster as its owner (as pg_cluster.sh does); returns its exit status.
+inline int PgCtl(const std::string& cluster, const std::string& args) {
+  const char* bindir = std::getenv("PG_BINDIR");
+  const std::string pg_ctl =
+      absl::StrCat(bindir != nullptr ? bindir : "/usr/lib/postgresql/15/bin", "/pg_ctl");
+  const std::string command =
+      absl::StrCat("cd / && ", getuid() == 0 ? "runuser -u postgres -- " : "", pg_ctl, " -D '",
+                   cluster, "/data' ", args, " > /dev/null 2>&1");
+  return std::system(command.c_str());
+}
+
+// Starts the cluster again with the options of its last start (postmaster.opts), whatever the
+// test did: later tests need it.
+struct RestartAtEnd {
+  std::string cluster;
+  ~RestartAtEnd() {
+    if (PgCtl(cluster, "status") != 0) {
+      PgCtl(cluster, absl::StrCat("-w -t 60 -l '", cluster, "/server.log' restart"));
+    }
+  }
 };
 
 // Appends `n` entries: every third about no person, the others about "person-<i % 7>".
