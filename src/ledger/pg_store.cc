@@ -637,12 +637,7 @@ class PostgresStore final : public Store {
     }
     // A connection that died since the last call (a killed backend, a restart) is only noticed
     // when used: nothing was sent yet, so it is opened again and BEGIN tried once more.
-    absl::Status begun = Begin();
-    if (!begun.ok() && PQstatus(conn_) != CONNECTION_OK) {
-      SOCLE_RETURN_IF_ERROR(Reconnect());
-      begun = Begin();
-    }
-    SOCLE_RETURN_IF_ERROR(begun);
+    SOCLE_RETURN_IF_ERROR(Begin(/*reconnect_if_lost=*/true));
     InDoubt pending;
     absl::Status written = WriteAppend(plan, &pending);
     if (!written.ok()) return Rollback(written);
@@ -852,17 +847,21 @@ class PostgresStore final : public Store {
     if (!in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
       SOCLE_RETURN_IF_ERROR(Reconnect());
     }
-    absl::StatusOr<Result> r = Check(run(), what);
-    if (!r.ok() && !in_transaction_ && PQstatus(conn_) != CONNECTION_OK) {
-      SOCLE_RETURN_IF_ERROR(Reconnect());
-      r = Check(run(), what);
+    Result r = run();
+    if (Failed(r.get()) && !in_transaction_ && pg::StatementLostConnection(conn_, r.get())) {
+      SOCLE_RETURN_IF_ERROR(Reconnect(/*force=*/true));
+      r = run();
     }
-    return r;
+    return Check(std::move(r), what);
+  }
+
+  static bool Failed(const PGresult* r) {
+    const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
   }
 
   absl::StatusOr<Result> Check(Result r, absl::string_view what) const {
-    const ExecStatusType status = r != nullptr ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Error(r.get(), what);
+    if (Failed(r.get())) return Error(r.get(), what);
     return r;
   }
 
@@ -872,8 +871,16 @@ class PostgresStore final : public Store {
     return Check(std::move(r), what).status();
   }
 
-  absl::Status Begin() {
-    SOCLE_RETURN_IF_ERROR(ExecScript("BEGIN", "begin a transaction"));
+  // `reconnect_if_lost`: a connection found lost by the BEGIN (nothing else was sent) is opened
+  // again and BEGIN sent once more.
+  absl::Status Begin(bool reconnect_if_lost = false) {
+    Result begun(PQexec(conn_, "BEGIN"));
+    if (reconnect_if_lost && Failed(begun.get()) &&
+        pg::StatementLostConnection(conn_, begun.get())) {
+      SOCLE_RETURN_IF_ERROR(Reconnect(/*force=*/true));
+      begun = Result(PQexec(conn_, "BEGIN"));
+    }
+    SOCLE_RETURN_IF_ERROR(Check(std::move(begun), "begin a transaction").status());
     in_transaction_ = true;
     return absl::OkStatus();
   }

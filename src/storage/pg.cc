@@ -164,12 +164,13 @@ absl::StatusOr<Result> Connection::Check(Result r, absl::string_view what) const
   return r;
 }
 
-bool Connection::Lost(const PGresult* failed) const {
-  if (PQstatus(conn_) != CONNECTION_OK) return true;
-  // No answer from the server at all. After an immediate shutdown or a crash of the server,
-  // the first statement on an idle connection fails with "server closed the connection
-  // unexpectedly" while PQstatus still says CONNECTION_OK.
+bool StatementLostConnection(const PGconn* conn, const PGresult* failed) {
+  if (PQstatus(conn) != CONNECTION_OK) return true;
   return failed == nullptr || PQresultErrorField(failed, PG_DIAG_SQLSTATE) == nullptr;
+}
+
+bool Connection::Lost(const PGresult* failed) const {
+  return StatementLostConnection(conn_, failed);
 }
 
 namespace {

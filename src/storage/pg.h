@@ -83,6 +83,12 @@ class Params {
   std::vector<int> formats_;
 };
 
+// Whether a statement's failure (`failed`: its result, or null when there was none) means its
+// connection is lost: libpq says so, or the server gave no answer at all (no SQLSTATE). After an
+// immediate shutdown or a crash of the server, the first statement on an idle connection fails
+// with "server closed the connection unexpectedly" while PQstatus still says CONNECTION_OK.
+bool StatementLostConnection(const PGconn* conn, const PGresult* failed);
+
 // Results are asked for in binary: bytea and text as their bytes, integers big-endian.
 int64_t IntAt(const PGresult* r, int row, int col);
 std::string BytesAt(const PGresult* r, int row, int col);
