@@ -169,20 +169,9 @@ BOOST_FIXTURE_TEST_CASE(connections_killed_during_appends, PgFixture) {
   constexpr int kEntries = 5000;
   const std::string app = absl::StrCat("socle_", name);
   Run run;
-  std::atomic<bool> finished{false};
-  int kills = 0;
-  std::thread killer([&] {
-    RawConnection raw;
-    raw.Exec("SET client_min_messages = error");  // a backend that ended before its turn
-    std::mt19937 random(12345);
-    while (!finished) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(30 + random() % 100));
-      if (run.done > 0) kills += Terminate(raw, app);
-    }
-  });
+  BackendKiller killer(app, 30, 99, 12345, [&run] { return run.done > 0; });
   AppendThrough(*this, WithParam(uri, "application_name=" + app), kEntries, run);
-  finished = true;
-  killer.join();
+  const int kills = killer.Stop();
   BOOST_TEST_MESSAGE(kills << " backends killed; " << run.failed.size()
                            << " appends reported failed");
   BOOST_TEST(kills > 0);
@@ -508,17 +497,7 @@ BOOST_FIXTURE_TEST_CASE(verify_under_killed_connections_never_gives_a_wrong_verd
                              Options(Durability::kNone));
   BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
   AppendMany(**ledger, kEntries);
-  std::atomic<bool> finished{false};
-  int kills = 0;
-  std::thread killer([&] {
-    RawConnection raw;
-    raw.Exec("SET client_min_messages = error");
-    std::mt19937 random(4242);
-    while (!finished) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 300));
-      kills += Terminate(raw, app);
-    }
-  });
+  BackendKiller killer(app, 100, 299, 4242);
   int verified = 0, failed = 0;
   for (int i = 0; i < 8; ++i) {
     auto report = (*ledger)->Verify();
@@ -533,8 +512,7 @@ BOOST_FIXTURE_TEST_CASE(verify_under_killed_connections_never_gives_a_wrong_verd
     BOOST_TEST(report->entries == static_cast<uint64_t>(kEntries));
     ++verified;
   }
-  finished = true;
-  killer.join();
+  const int kills = killer.Stop();
   BOOST_TEST_MESSAGE(kills << " backends killed; " << verified << " Verify passed, " << failed
                            << " failed with an IO error");
   BOOST_TEST(kills > 0);

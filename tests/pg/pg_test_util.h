@@ -10,11 +10,14 @@
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "../vault/test_util.h"
 #include "absl/strings/ascii.h"
@@ -168,6 +171,40 @@ inline int Terminate(RawConnection& raw, absl::string_view app) {
       &n));
   return n;
 }
+
+// A thread that ends the backends named `app` (Terminate) every `min_ms` to `min_ms + spread_ms`
+// milliseconds (a seeded draw), each time `armed()` says so, until Stop() (or the destructor),
+// which returns how many it ended.
+class BackendKiller {
+ public:
+  BackendKiller(
+      std::string app, int min_ms, int spread_ms, uint32_t seed,
+      std::function<bool()> armed = [] { return true; })
+      : thread_([this, app = std::move(app), min_ms, spread_ms, seed, armed = std::move(armed)] {
+          RawConnection raw;
+          raw.Exec("SET client_min_messages = error");  // a backend that ended before its turn
+          std::mt19937 random(seed);
+          while (!finished_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(
+                min_ms + static_cast<int>(random() % static_cast<uint32_t>(spread_ms + 1))));
+            if (armed()) kills_ += Terminate(raw, app);
+          }
+        }) {}
+  ~BackendKiller() { Stop(); }
+  BackendKiller(const BackendKiller&) = delete;
+  BackendKiller& operator=(const BackendKiller&) = delete;
+
+  int Stop() {
+    finished_ = true;
+    if (thread_.joinable()) thread_.join();
+    return kills_;
+  }
+
+ private:
+  std::atomic<bool> finished_{false};
+  std::atomic<int> kills_{0};
+  std::thread thread_;  // last: started once the rest is built
+};
 
 // The throwaway cluster's pg_ctl, for the fault suites (pg_faults_test.cc, pg_vault_test.cc),
 // which stop and start it.

@@ -548,17 +548,7 @@ BOOST_FIXTURE_TEST_CASE(connections_killed_during_seals_and_shreds, PgVaultFault
   std::vector<std::vector<uint8_t>> sealed(kPersons);
   std::vector<Outcome> shreds(kPersons, kNotTried);
   std::vector<absl::Status> errors;
-  std::atomic<bool> finished{false};
-  std::atomic<int> kills{0};
-  std::thread killer([&] {
-    RawConnection killer_raw;
-    killer_raw.Exec("SET client_min_messages = error");  // a backend that ended before its turn
-    std::mt19937 random(2026);
-    while (!finished) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 61));
-      kills += Terminate(killer_raw, app);
-    }
-  });
+  BackendKiller killer(app, 20, 60, 2026);
   for (int i = 0; i < kPersons && (i < 20 || Clock::now() - start < kRunFor); ++i) {
     persons = i + 1;
     auto s = vault->SealRecord(FaultRecord(i), Bytes(FaultText(i)));
@@ -578,8 +568,7 @@ BOOST_FIXTURE_TEST_CASE(connections_killed_during_seals_and_shreds, PgVaultFault
       }
     }
   }
-  finished = true;
-  killer.join();
+  const int kills = killer.Stop();
   int failed_seals = 0, failed_shreds = 0;
   for (int i = 0; i < persons; ++i) {
     failed_seals += sealed[static_cast<size_t>(i)].empty() ? 1 : 0;
