@@ -146,23 +146,22 @@ BOOST_AUTO_TEST_SUITE(pg_faults)
 
 BOOST_FIXTURE_TEST_CASE(a_killed_connection_is_opened_again, PgFixture) {
   const std::string app = absl::StrCat("socle_", name);
-  auto ledger = Ledger::Open(WithParam(uri, "application_name=" + app), vault, name, Options());
-  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
-  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(AppendOne(**ledger, i).ok());
+  auto ledger = OpenAs(app);
+  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(AppendOne(*ledger, i).ok());
   RawConnection raw;
   BOOST_REQUIRE(Terminate(raw, app) >= 1);
   // The next append finds the connection gone, opens it again and succeeds.
   for (int i = 20; i < 40; ++i) {
-    const absl::Status appended = AppendOne(**ledger, i);
+    const absl::Status appended = AppendOne(*ledger, i);
     BOOST_REQUIRE_MESSAGE(appended.ok(), appended.ToString());
   }
   // Reads too: the next one finds the connection gone and opens it again.
   BOOST_REQUIRE(Terminate(raw, app) >= 1);
-  auto size = (*ledger)->Size();
+  auto size = ledger->Size();
   BOOST_REQUIRE_MESSAGE(size.ok(), size.status().ToString());
   BOOST_TEST(*size == 40u);
-  for (int c : CountEntries(**ledger, 40)) BOOST_TEST(c == 1);
-  ExpectVerifies(**ledger, 40);
+  for (int c : CountEntries(*ledger, 40)) BOOST_TEST(c == 1);
+  ExpectVerifies(*ledger, 40);
 }
 
 BOOST_FIXTURE_TEST_CASE(connections_killed_during_appends, PgFixture) {
@@ -469,23 +468,22 @@ BOOST_FIXTURE_TEST_CASE(verify_reading_resumes_after_killed_connections, PgFixtu
 BOOST_FIXTURE_TEST_CASE(verify_reopens_its_kept_second_connection, PgFixture) {
   constexpr int kEntries = 10000;
   const std::string app = absl::StrCat("socle_", name);
-  auto ledger = Ledger::Open(WithParam(uri, "application_name=" + app), vault, name,
-                             Options(Durability::kNone));
-  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
-  AppendMany(**ledger, kEntries);
+  auto ledger = OpenAs(app, Durability::kNone);
+  AppendMany(*ledger, kEntries);
   RawConnection raw;
   raw.Exec("SET client_min_messages = error");
-  ExpectVerifies(**ledger, kEntries);
   // The ledger's connections: its store's, the growth watch's if any, and Verify's second one.
-  const int before = std::stoi(raw.Query(
-      absl::StrCat("SELECT count(*) FROM pg_stat_activity WHERE application_name = '", app, "'")));
+  const auto connections = [&] {
+    return std::stoi(raw.Query(absl::StrCat(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = '", app, "'")));
+  };
+  ExpectVerifies(*ledger, kEntries);
+  const int before = connections();
   BOOST_TEST(before >= 2);
-  ExpectVerifies(**ledger, kEntries);
-  BOOST_TEST(std::stoi(raw.Query(absl::StrCat(
-                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = '", app,
-                 "'"))) == before);  // kept, not opened again
+  ExpectVerifies(*ledger, kEntries);
+  BOOST_TEST(connections() == before);  // kept, not opened again
   BOOST_TEST(Terminate(raw, app) == before);
-  ExpectVerifies(**ledger, kEntries);
+  ExpectVerifies(*ledger, kEntries);
 }
 
 // Backends killed every 100 to 400 ms while Verify runs: each Verify either verifies every
@@ -493,14 +491,12 @@ BOOST_FIXTURE_TEST_CASE(verify_reopens_its_kept_second_connection, PgFixture) {
 BOOST_FIXTURE_TEST_CASE(verify_under_killed_connections_never_gives_a_wrong_verdict, PgFixture) {
   constexpr int kEntries = 20000;
   const std::string app = absl::StrCat("socle_", name);
-  auto ledger = Ledger::Open(WithParam(uri, "application_name=" + app), vault, name,
-                             Options(Durability::kNone));
-  BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
-  AppendMany(**ledger, kEntries);
+  auto ledger = OpenAs(app, Durability::kNone);
+  AppendMany(*ledger, kEntries);
   BackendKiller killer(app, 100, 299, 4242);
   int verified = 0, failed = 0;
   for (int i = 0; i < 8; ++i) {
-    auto report = (*ledger)->Verify();
+    auto report = ledger->Verify();
     if (!report.ok()) {
       if (failed++ == 0) BOOST_TEST_MESSAGE("first error: " << report.status());
       BOOST_TEST(CodeName(report.status()) == "IO", report.status().ToString());
@@ -516,7 +512,7 @@ BOOST_FIXTURE_TEST_CASE(verify_under_killed_connections_never_gives_a_wrong_verd
   BOOST_TEST_MESSAGE(kills << " backends killed; " << verified << " Verify passed, " << failed
                            << " failed with an IO error");
   BOOST_TEST(kills > 0);
-  ExpectVerifies(**ledger, kEntries);
+  ExpectVerifies(*ledger, kEntries);
 }
 
 // The server stopped while Verify's stream is under way: a clear IO error after the store's

@@ -150,7 +150,14 @@ struct PgFixture {
   }
 
   std::unique_ptr<Ledger> Open(Durability durability = Durability::kSync) {
-    auto ledger = Ledger::Open(uri, vault, name, Options(durability));
+    return OpenAs("", durability);
+  }
+  // The same, its connections named `app` (the URI's application_name, which Terminate ends);
+  // unnamed when `app` is empty.
+  std::unique_ptr<Ledger> OpenAs(const std::string& app,
+                                 Durability durability = Durability::kSync) {
+    auto ledger = Ledger::Open(app.empty() ? uri : WithParam(uri, "application_name=" + app), vault,
+                               name, Options(durability));
     BOOST_REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
     return std::move(*ledger);
   }
